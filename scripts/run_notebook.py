@@ -1,0 +1,65 @@
+#!/usr/bin/python3
+"""Executes one notebook headless with nbclient and exports it, naming the failing cell if any.
+
+Usage: run_notebook.py NOTEBOOK OUT_IPYNB OUT_HTML [--kernel tslab] [--timeout 900]
+
+Runs every cell in order on the given kernel (the project's tslab kernelspec, found through
+JUPYTER_PATH), stops at the first failing cell, and always writes the executed notebook and an HTML
+export (with the failing cell's error shown). The last stdout line is one JSON object:
+{"ok": bool, "cells": n, "failedCell": i|null (1-based, counting every cell), "error": str|null}.
+Exit code 0 when every cell ran, 1 when a cell failed, 2 on a usage or set-up error.
+"""
+import argparse
+import json
+import sys
+import traceback
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+from nbconvert import HTMLExporter
+
+
+def error_text(cell):
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "error":
+            return f"{output.get('ename', 'Error')}: {output.get('evalue', '')}".strip()
+    streams = [o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream" and o.get("name") == "stderr"]
+    return "".join(streams).strip() or "cell failed"
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("notebook")
+    parser.add_argument("out_ipynb")
+    parser.add_argument("out_html")
+    parser.add_argument("--kernel", default="tslab")
+    parser.add_argument("--timeout", type=int, default=900)
+    args = parser.parse_args()
+
+    nb = nbformat.read(args.notebook, as_version=4)
+    client = NotebookClient(nb, kernel_name=args.kernel, timeout=args.timeout, allow_errors=False)
+    result = {"ok": True, "cells": len(nb.cells), "failedCell": None, "error": None}
+    try:
+        with client.setup_kernel():
+            for index, cell in enumerate(nb.cells):
+                try:
+                    client.execute_cell(cell, index)
+                except CellExecutionError:
+                    first_line = (cell.source.splitlines() or [""])[0][:80]
+                    result.update(ok=False, failedCell=index + 1, error=f"{error_text(cell)} (cell starts: {first_line})")
+                    break
+    except Exception as exc:  # kernel failed to start, timeout, ...
+        result.update(ok=False, error=f"{type(exc).__name__}: {exc}")
+        traceback.print_exc(file=sys.stderr)
+    finally:
+        nbformat.write(nb, args.out_ipynb)
+        body, _ = HTMLExporter().from_notebook_node(nb)
+        with open(args.out_html, "w", encoding="utf-8") as handle:
+            handle.write(body)
+    print(json.dumps(result))
+    sys.exit(0 if result["ok"] else 1)
+
+
+if __name__ == "__main__":
+    main()

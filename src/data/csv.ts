@@ -1,0 +1,225 @@
+import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { Float64ColumnBuilder, Int8ColumnBuilder } from './columnBuilder.js';
+import { scanCsv, type CsvRow } from './csvScanner.js';
+import { fieldText, parseDecimalBytes } from './decimal.js';
+import { DataError } from './errors.js';
+import { bookColumnNames, bookColumns, tradeColumnNames, type BookTable, type TableMeta, type TradeTable } from './tables.js';
+import { bookRowProblem, tradeRowProblem } from './validate.js';
+
+/** Depth implied by a header: the number of `bid_px_N` columns. */
+function depthFromHeader(names: string[]): number {
+  let depth = 0;
+  while (names.includes(`bid_px_${depth + 1}`)) depth++;
+  return depth;
+}
+
+/** Rejects a header that is not exactly `expected`, naming the first missing or unexpected column. */
+function checkHeader(path: string, names: string[], expected: string[]): void {
+  for (const name of expected) if (!names.includes(name)) throw new DataError(path, 1, name, 'missing column');
+  for (const name of names) if (!expected.includes(name)) throw new DataError(path, 1, name, 'unexpected column');
+  for (let i = 0; i < expected.length; i++) {
+    if (names[i] !== expected[i]) throw new DataError(path, 1, names[i], `column out of order: expected ${expected[i]} at position ${i + 1}`);
+  }
+}
+
+function numberAt(path: string, row: CsvRow, names: string[], f: number, allowEmpty: boolean): number {
+  if (f >= row.count) throw new DataError(path, row.line, names[f], `missing field (row has ${row.count} of ${names.length} fields)`);
+  const start = row.starts[f];
+  const end = row.ends[f];
+  if (start === end) {
+    if (allowEmpty) return NaN;
+    throw new DataError(path, row.line, names[f], 'empty');
+  }
+  const value = parseDecimalBytes(row.buf, start, end);
+  if (Number.isNaN(value)) throw new DataError(path, row.line, names[f], `not a number ("${fieldText(row.buf, start, end)}")`);
+  return value;
+}
+
+/**
+ * Reads a book CSV in the project's layout (`ts_ms[,local_ts_ms], bid_px_1..N, bid_sz_1..N, ask_px_1..N,
+ * ask_sz_1..N`), streaming. Every row is validated (see `bookRowProblem`); the first bad row throws a
+ * `DataError` with file, line and field. No row is dropped or reordered.
+ */
+export function readBookCsv(path: string, meta: TableMeta = {}): BookTable {
+  let names: string[] = [];
+  let depth = 0;
+  let hasLocal = false;
+  const ts = new Float64ColumnBuilder();
+  let localTs: Float64ColumnBuilder | undefined;
+  let levels: Float64ColumnBuilder[] = [];
+  let view: BookTable | undefined;
+  scanCsv(
+    path,
+    (header) => {
+      depth = depthFromHeader(header);
+      if (depth === 0) throw new DataError(path, 1, 'bid_px_1', 'missing column');
+      hasLocal = header.includes('local_ts_ms');
+      checkHeader(path, header, bookColumnNames(depth, hasLocal));
+      names = header;
+      if (hasLocal) localTs = new Float64ColumnBuilder();
+      levels = Array.from({ length: 4 * depth }, () => new Float64ColumnBuilder());
+    },
+    (row) => {
+      ts.push(numberAt(path, row, names, 0, false));
+      const offset = hasLocal ? 2 : 1;
+      if (localTs) localTs.push(numberAt(path, row, names, 1, false));
+      for (let c = 0; c < levels.length; c++) levels[c].push(numberAt(path, row, names, offset + c, true));
+      // Builders grow together; rebuild the view over their backing arrays only when they do.
+      if (view === undefined || view.tsMs !== ts.array) view = bookView(depth, ts, localTs, levels, meta);
+      const problem = bookRowProblem(view, ts.length - 1);
+      if (problem) throw new DataError(path, row.line, problem.field, problem.reason);
+    },
+  );
+  return {
+    kind: 'book',
+    depth,
+    tsMs: ts.finish(),
+    ...(localTs ? { localTsMs: localTs.finish() } : {}),
+    bidPx: levels.slice(0, depth).map((b) => b.finish()),
+    bidSz: levels.slice(depth, 2 * depth).map((b) => b.finish()),
+    askPx: levels.slice(2 * depth, 3 * depth).map((b) => b.finish()),
+    askSz: levels.slice(3 * depth, 4 * depth).map((b) => b.finish()),
+    meta,
+  };
+}
+
+function bookView(
+  depth: number,
+  ts: Float64ColumnBuilder,
+  localTs: Float64ColumnBuilder | undefined,
+  levels: Float64ColumnBuilder[],
+  meta: TableMeta,
+): BookTable {
+  return {
+    kind: 'book',
+    depth,
+    tsMs: ts.array,
+    ...(localTs ? { localTsMs: localTs.array } : {}),
+    bidPx: levels.slice(0, depth).map((b) => b.array),
+    bidSz: levels.slice(depth, 2 * depth).map((b) => b.array),
+    askPx: levels.slice(2 * depth, 3 * depth).map((b) => b.array),
+    askSz: levels.slice(3 * depth, 4 * depth).map((b) => b.array),
+    meta,
+  };
+}
+
+const BUY = [98, 117, 121]; // "buy"
+const SELL = [115, 101, 108, 108]; // "sell"
+
+function sideAt(path: string, row: CsvRow, names: string[], f: number): number {
+  if (f >= row.count) throw new DataError(path, row.line, names[f], `missing field (row has ${row.count} of ${names.length} fields)`);
+  const start = row.starts[f];
+  const length = row.ends[f] - start;
+  const matches = (word: number[]) => length === word.length && word.every((c, k) => row.buf[start + k] === c);
+  if (matches(BUY)) return 1;
+  if (matches(SELL)) return -1;
+  throw new DataError(path, row.line, names[f], `must be "buy" or "sell", got "${fieldText(row.buf, start, row.ends[f])}"`);
+}
+
+/** Reads a trade CSV (`ts_ms[,local_ts_ms], id, side, px, sz`; side "buy"/"sell" = taker side), streaming and validated. */
+export function readTradeCsv(path: string, meta: TableMeta = {}): TradeTable {
+  let names: string[] = [];
+  let hasLocal = false;
+  const ts = new Float64ColumnBuilder();
+  const localTs = new Float64ColumnBuilder();
+  const id = new Float64ColumnBuilder();
+  const side = new Int8ColumnBuilder();
+  const px = new Float64ColumnBuilder();
+  const sz = new Float64ColumnBuilder();
+  let view: TradeTable | undefined;
+  scanCsv(
+    path,
+    (header) => {
+      hasLocal = header.includes('local_ts_ms');
+      checkHeader(path, header, tradeColumnNames(hasLocal));
+      names = header;
+    },
+    (row) => {
+      let f = 0;
+      ts.push(numberAt(path, row, names, f++, false));
+      if (hasLocal) localTs.push(numberAt(path, row, names, f++, false));
+      id.push(numberAt(path, row, names, f++, false));
+      side.push(sideAt(path, row, names, f++));
+      px.push(numberAt(path, row, names, f++, false));
+      sz.push(numberAt(path, row, names, f++, false));
+      if (view === undefined || view.tsMs !== ts.array) {
+        view = {
+          kind: 'trades',
+          tsMs: ts.array,
+          ...(hasLocal ? { localTsMs: localTs.array } : {}),
+          id: id.array,
+          side: side.array,
+          px: px.array,
+          sz: sz.array,
+          meta,
+        };
+      }
+      const problem = tradeRowProblem(view, ts.length - 1);
+      if (problem) throw new DataError(path, row.line, problem.field, problem.reason);
+    },
+  );
+  return {
+    kind: 'trades',
+    tsMs: ts.finish(),
+    ...(hasLocal ? { localTsMs: localTs.finish() } : {}),
+    id: id.finish(),
+    side: side.finish(),
+    px: px.finish(),
+    sz: sz.finish(),
+    meta,
+  };
+}
+
+/** CSV text of a number: shortest round-trip decimal, empty for NaN (a missing level). */
+function formatNumber(x: number): string {
+  return Number.isNaN(x) ? '' : String(x);
+}
+
+/**
+ * Writes rows to `path` atomically: into `path.partial` first, renamed on success, so an interrupted
+ * write never leaves a half-written file under the final name.
+ */
+function writeRowsAtomically(path: string, header: string, rows: number, formatRow: (i: number) => string): void {
+  const partial = `${path}.partial`;
+  const fd = openSync(partial, 'w');
+  try {
+    writeSync(fd, header + '\n');
+    const batch: string[] = [];
+    for (let i = 0; i < rows; i++) {
+      batch.push(formatRow(i));
+      if (batch.length === 8192 || i === rows - 1) {
+        writeSync(fd, batch.join('\n') + '\n');
+        batch.length = 0;
+      }
+    }
+    closeSync(fd);
+  } catch (error) {
+    closeSync(fd);
+    unlinkSync(partial);
+    throw error;
+  }
+  renameSync(partial, path);
+}
+
+/** Writes a book table as CSV in the project's layout (one column per level). */
+export function writeBookCsv(path: string, book: BookTable): void {
+  const columns = bookColumns(book);
+  const header = columns.map(([name]) => name).join(',');
+  const arrays = columns.map(([, array]) => array);
+  writeRowsAtomically(path, header, book.tsMs.length, (i) => {
+    let line = formatNumber(arrays[0][i]);
+    for (let c = 1; c < arrays.length; c++) line += ',' + formatNumber(arrays[c][i]);
+    return line;
+  });
+}
+
+/** Writes a trade table as CSV (`ts_ms[,local_ts_ms],id,side,px,sz`). */
+export function writeTradeCsv(path: string, trades: TradeTable): void {
+  const local = trades.localTsMs;
+  const header = tradeColumnNames(local !== undefined).join(',');
+  writeRowsAtomically(path, header, trades.tsMs.length, (i) => {
+    const side = trades.side[i] === 1 ? 'buy' : 'sell';
+    const head = local ? `${trades.tsMs[i]},${local[i]}` : String(trades.tsMs[i]);
+    return `${head},${trades.id[i]},${side},${formatNumber(trades.px[i])},${formatNumber(trades.sz[i])}`;
+  });
+}

@@ -1,0 +1,98 @@
+import { closeSync, openSync, readSync } from 'node:fs';
+import { DataError } from './errors.js';
+
+/** One CSV row as byte ranges into a buffer that is valid only during the callback. */
+export interface CsvRow {
+  readonly buf: Uint8Array;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  /** Number of fields in this row. */
+  readonly count: number;
+  /** 1-based line number in the file (the header is line 1). */
+  readonly line: number;
+}
+
+export interface CsvScanOptions {
+  /** Bytes read per chunk; the whole file is never held in memory. */
+  readonly chunkBytes?: number;
+}
+
+/**
+ * Streams a simple CSV file (comma-separated, no quoting, LF or CRLF line ends) chunk by chunk and calls
+ * `onHeader` with the column names, then `onRow` for every non-empty data line. Memory stays at one chunk
+ * plus the longest line. A row with more fields than the header is rejected with its line number.
+ */
+export function scanCsv(
+  path: string,
+  onHeader: (names: string[]) => void,
+  onRow: (row: CsvRow) => void,
+  options: CsvScanOptions = {},
+): void {
+  const chunkBytes = options.chunkBytes ?? 1 << 22;
+  const fd = openSync(path, 'r');
+  try {
+    let carry: Uint8Array = new Uint8Array(0);
+    let line = 0;
+    let columns = -1;
+    let starts = new Int32Array(64);
+    let ends = new Int32Array(64);
+    const chunk = Buffer.allocUnsafe(chunkBytes);
+    for (;;) {
+      const read = readSync(fd, chunk, 0, chunkBytes, null);
+      const eof = read === 0;
+      let buf: Uint8Array;
+      if (carry.length === 0) buf = chunk.subarray(0, read);
+      else if (eof) buf = carry;
+      else buf = Buffer.concat([carry, chunk.subarray(0, read)]);
+      let lineStart = 0;
+      for (;;) {
+        let lineEnd = buf.indexOf(10, lineStart);
+        if (lineEnd < 0) {
+          if (!eof) break;
+          if (lineStart >= buf.length) break;
+          lineEnd = buf.length;
+        }
+        line++;
+        let contentEnd = lineEnd;
+        if (contentEnd > lineStart && buf[contentEnd - 1] === 13) contentEnd--;
+        if (contentEnd > lineStart) {
+          let count = 0;
+          let fieldStart = lineStart;
+          for (let i = lineStart; i <= contentEnd; i++) {
+            if (i === contentEnd || buf[i] === 44) {
+              if (count === starts.length) {
+                const grownStarts = new Int32Array(count * 2);
+                grownStarts.set(starts);
+                starts = grownStarts;
+                const grownEnds = new Int32Array(count * 2);
+                grownEnds.set(ends);
+                ends = grownEnds;
+              }
+              starts[count] = fieldStart;
+              ends[count] = i;
+              count++;
+              fieldStart = i + 1;
+            }
+          }
+          if (columns < 0) {
+            const names: string[] = [];
+            const text = new TextDecoder();
+            for (let f = 0; f < count; f++) names.push(text.decode(buf.subarray(starts[f], ends[f])).trim());
+            columns = count;
+            onHeader(names);
+          } else {
+            if (count > columns) throw new DataError(path, line, `field ${columns + 1}`, `row has ${count} fields, header has ${columns}`);
+            onRow({ buf, starts, ends, count, line });
+          }
+        }
+        lineStart = lineEnd + 1;
+        if (lineEnd >= buf.length) break;
+      }
+      if (eof) break;
+      carry = Uint8Array.prototype.slice.call(buf, lineStart); // a copy: `buf` may view the reused chunk
+    }
+    if (columns < 0) throw new DataError(path, 1, '', 'empty file: no header line');
+  } finally {
+    closeSync(fd);
+  }
+}

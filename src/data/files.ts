@@ -1,0 +1,62 @@
+import { closeSync, openSync, readSync } from 'node:fs';
+import { arrowTableKind, readArrowTable, readBookArrow, readTradeArrow } from './arrow.js';
+import { readBookCsv, readTradeCsv } from './csv.js';
+import { DataError } from './errors.js';
+import type { BookTable, Table, TradeTable } from './tables.js';
+
+/** The file formats asmm recognises. Later loaders add their formats here. */
+export type FileFormat = 'arrow' | 'asmm-book-csv' | 'asmm-trades-csv' | 'unknown';
+
+/** Detects a file's format from its first bytes (Arrow magic) or its CSV header. */
+export function detectFormat(path: string): FileFormat {
+  const head = Buffer.alloc(4096);
+  const fd = openSync(path, 'r');
+  let read = 0;
+  try {
+    read = readSync(fd, head, 0, head.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  const bytes = head.subarray(0, read);
+  if (bytes.subarray(0, 6).toString('latin1') === 'ARROW1') return 'arrow';
+  if (bytes.readUInt32LE(0) === 0xffffffff) return 'arrow';
+  const firstLine = bytes.toString('utf8').split(/\r?\n/, 1)[0].trim();
+  const columns = firstLine.split(',');
+  if (columns[0] === 'ts_ms' && columns.includes('bid_px_1')) return 'asmm-book-csv';
+  if (columns[0] === 'ts_ms' && columns.includes('side') && columns.includes('px')) return 'asmm-trades-csv';
+  return 'unknown';
+}
+
+/** Reads any supported table file, detecting its format and kind. */
+export function readTableFile(path: string): Table {
+  const format = detectFormat(path);
+  switch (format) {
+    case 'arrow': {
+      const table = readArrowTable(path);
+      const kind = arrowTableKind(table);
+      if (kind === 'book') return readBookArrow(path, table);
+      if (kind === 'trades') return readTradeArrow(path, table);
+      throw new DataError(path, 0, '', 'Arrow file holds neither a book nor a trade table (no bid_px_1 or side column)');
+    }
+    case 'asmm-book-csv':
+      return readBookCsv(path);
+    case 'asmm-trades-csv':
+      return readTradeCsv(path);
+    default:
+      throw new DataError(path, 1, '', 'unrecognised format: expected an asmm book or trade CSV (header starting ts_ms) or an Arrow IPC file');
+  }
+}
+
+/** Reads a book table from any supported file. */
+export function readBookFile(path: string): BookTable {
+  const table = readTableFile(path);
+  if (table.kind !== 'book') throw new DataError(path, 0, '', `expected a book table, found ${table.kind}`);
+  return table;
+}
+
+/** Reads a trade table from any supported file. */
+export function readTradeFile(path: string): TradeTable {
+  const table = readTableFile(path);
+  if (table.kind !== 'trades') throw new DataError(path, 0, '', `expected a trade table, found ${table.kind}`);
+  return table;
+}

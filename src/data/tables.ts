@@ -1,0 +1,99 @@
+/**
+ * The project's normalized tables: columnar, typed-array, one row per book snapshot or per trade.
+ *
+ * Units and conventions (shared by every loader, writer, estimator and the backtester):
+ * - `tsMs`: exchange time, milliseconds since the Unix epoch (UTC), non-decreasing.
+ * - `localTsMs` (optional): local receive time, same unit; present for live recordings.
+ * - Book levels are 1-based in file column names (`bid_px_1` is the best bid) and 0-based in memory
+ *   (`bidPx[0]`). Bids strictly descending, asks strictly ascending, best bid < best ask.
+ *   A missing level (fewer levels than the table's depth) is NaN in memory and empty in CSV.
+ * - Prices in quote currency (`px`), sizes in base currency or contracts as the venue quotes them (`sz`).
+ * - Trade `side` is the taker (aggressor) side: +1 buy (lifted the ask), −1 sell (hit the bid).
+ */
+export interface TableMeta {
+  /** Instrument id such as "ETH-USDT", when known. */
+  readonly instrument?: string;
+  /** Price tick in quote currency, when known. */
+  readonly tickSize?: number;
+  /** Size lot, when known. */
+  readonly lotSize?: number;
+  /** Where the data came from, e.g. "asmm sample market (seed 1)". */
+  readonly source?: string;
+  /** Any further key/value pairs (stored as Arrow schema metadata). */
+  readonly extra?: Readonly<Record<string, string>>;
+}
+
+export interface BookTable {
+  readonly kind: 'book';
+  /** Levels per side. */
+  readonly depth: number;
+  readonly tsMs: Float64Array;
+  readonly localTsMs?: Float64Array;
+  /** `bidPx[level][row]`, level 0 = best. */
+  readonly bidPx: readonly Float64Array[];
+  readonly bidSz: readonly Float64Array[];
+  readonly askPx: readonly Float64Array[];
+  readonly askSz: readonly Float64Array[];
+  readonly meta: TableMeta;
+}
+
+export interface TradeTable {
+  readonly kind: 'trades';
+  readonly tsMs: Float64Array;
+  readonly localTsMs?: Float64Array;
+  /** Exchange trade id (integers up to 2^53 are exact). */
+  readonly id: Float64Array;
+  /** Taker side: +1 buy, −1 sell. */
+  readonly side: Int8Array;
+  readonly px: Float64Array;
+  readonly sz: Float64Array;
+  readonly meta: TableMeta;
+}
+
+export type Table = BookTable | TradeTable;
+
+export const SIDE_BUY = 1;
+export const SIDE_SELL = -1;
+
+/** Column names of a book table with `depth` levels, in file order. */
+export function bookColumnNames(depth: number, withLocalTs = false): string[] {
+  const names = ['ts_ms'];
+  if (withLocalTs) names.push('local_ts_ms');
+  for (const field of ['bid_px', 'bid_sz', 'ask_px', 'ask_sz']) {
+    for (let level = 1; level <= depth; level++) names.push(`${field}_${level}`);
+  }
+  return names;
+}
+
+/** Column names of a trade table, in file order. */
+export function tradeColumnNames(withLocalTs = false): string[] {
+  return withLocalTs ? ['ts_ms', 'local_ts_ms', 'id', 'side', 'px', 'sz'] : ['ts_ms', 'id', 'side', 'px', 'sz'];
+}
+
+export function rowCount(table: Table): number {
+  return table.tsMs.length;
+}
+
+/** Mid price (best bid + best ask)/2 of every snapshot; NaN where a side is empty. */
+export function midPrices(book: BookTable): Float64Array {
+  const n = book.tsMs.length;
+  const mid = new Float64Array(n);
+  const bid = book.bidPx[0];
+  const ask = book.askPx[0];
+  for (let i = 0; i < n; i++) mid[i] = 0.5 * (bid[i] + ask[i]);
+  return mid;
+}
+
+/** Book columns by file column name (`bid_px_1` → bidPx[0]), for writers and frames. */
+export function bookColumns(book: BookTable): Array<[string, Float64Array]> {
+  const cols: Array<[string, Float64Array]> = [['ts_ms', book.tsMs]];
+  if (book.localTsMs) cols.push(['local_ts_ms', book.localTsMs]);
+  const groups: Array<[string, readonly Float64Array[]]> = [
+    ['bid_px', book.bidPx],
+    ['bid_sz', book.bidSz],
+    ['ask_px', book.askPx],
+    ['ask_sz', book.askSz],
+  ];
+  for (const [field, levels] of groups) levels.forEach((col, i) => cols.push([`${field}_${i + 1}`, col]));
+  return cols;
+}

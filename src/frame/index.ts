@@ -1,0 +1,1 @@
+export { frameHtml, toFrame, type FrameOptions } from './toFrame.js';

@@ -1,0 +1,3 @@
+export { jupyterEnv, jupyterPython } from './environment.js';
+export { listNotebooks } from './notebooks.js';
+export { runNotebook, type NotebookRun } from './runNotebook.js';

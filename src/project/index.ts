@@ -1,0 +1,1 @@
+export { projectPath, projectRoot } from './root.js';

@@ -1,0 +1,4 @@
+export { DEFAULT_SAMPLE_PARAMS, sampleParams, type SampleMarketParams } from './params.js';
+export { generateSampleMarket, type SampleMarket } from './sampleMarket.js';
+export { DEFAULT_SAMPLE_DIR, SAMPLE_FILES, ensureSampleMarket, readSampleParams, writeSampleMarket } from './files.js';
+export { decimalGrid, gridValue, inSteps, type DecimalGrid } from './decimalGrid.js';
