@@ -33,11 +33,10 @@ export function plotlyBundleSource(): string {
 }
 
 /**
- * A <script> element defining `window.Plotly`. The bundle is UMD: on a page with require.js (the classic
- * notebook, nbconvert's templates) it would register as an AMD module and leave `window.Plotly` unset, so
- * `define`, `module` and `exports` are shadowed to make it take its global branch.
+ * A <script> element defining `window.Plotly` (plotly.js 3 assigns it itself, AMD loader or not, so the
+ * bundle works on pages with require.js such as the classic notebook and nbconvert's templates).
  */
 export function plotlyBundleScript(): string {
   const source = plotlyBundleSource().replace(/<\/script/gi, '<\\/script');
-  return `<script type="text/javascript">(function(define, module, exports){\n${source}\n}).call(window);</script>`;
+  return `<script type="text/javascript" data-asmm="plotly-bundle">\n${source}\n</script>`;
 }

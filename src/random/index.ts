@@ -1,2 +1,2 @@
-export { createRng, deriveSeed, type Rng } from './rng.js';
+export { createRng, deriveSeed, xoshiro128StarStar, type Rng } from './rng.js';
 export { normalSampler, exponential } from './distributions.js';

@@ -31,10 +31,18 @@ function splitmix32(seed: number): () => number {
 export function createRng(seed: number): Rng {
   if (!Number.isFinite(seed)) throw new RangeError(`createRng: seed must be a finite number, got ${seed}`);
   const mix = splitmix32(Math.trunc(seed) | 0);
-  let s0 = mix();
-  let s1 = mix();
-  let s2 = mix();
-  let s3 = mix();
+  return xoshiro128StarStar(mix(), mix(), mix(), mix());
+}
+
+/**
+ * xoshiro128** from an explicit 128-bit state (four 32-bit words, not all zero), as in the reference C code.
+ * @example xoshiro128StarStar(1, 2, 3, 4).nextUint32() === 11520
+ */
+export function xoshiro128StarStar(state0: number, state1: number, state2: number, state3: number): Rng {
+  let s0 = state0 >>> 0;
+  let s1 = state1 >>> 0;
+  let s2 = state2 >>> 0;
+  let s3 = state3 >>> 0;
   if ((s0 | s1 | s2 | s3) === 0) s0 = 1;
   const nextUint32 = (): number => {
     const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;

@@ -1,0 +1,55 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+/** A subcommand of `asmm`: its synopsis, and its code loaded on demand. The loaded function returns the exit code. */
+export interface CommandSpec {
+  readonly name: string;
+  /** One line for `asmm help`. */
+  readonly summary: string;
+  /** Usage synopsis, e.g. `asmm sample [--hours H] [--seed S] [--out DIR] [--json]`. */
+  readonly usage: string;
+  load(): Promise<(argv: string[]) => Promise<number>>;
+}
+
+/** Bad arguments: printed as one line with the usage, exit code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** Strict option parsing (unknown options and missing values are usage errors). */
+export function parseCommandArgs<T extends Options>(argv: string[], options: T, positionals: { min: number; max: number }) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: positionals.max > 0, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message.split('\n')[0].replace(/\. To specify a positional.*$/, ''));
+  }
+  const count = parsed.positionals.length;
+  if (count < positionals.min) throw new UsageError(`expected ${positionals.min === 1 ? 'an argument' : `${positionals.min} arguments`}`);
+  if (count > positionals.max) throw new UsageError(`unexpected argument "${parsed.positionals[positionals.max]}"`);
+  return parsed;
+}
+
+/** A number option: finite, optionally bounded; names the option when it is not. */
+export function numberOption(name: string, value: string | undefined, fallback: number, check?: (v: number) => boolean): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(parsed) || (check && !check(parsed))) {
+    throw new UsageError(`--${name} must be a valid number${check ? ' in range' : ''}, got "${value}"`);
+  }
+  return parsed;
+}
+
+/** Prints a value as one JSON document on stdout. */
+export function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+}
+
+/** Formats rows as an aligned plain-text table. */
+export function formatTable(header: string[], rows: Array<Array<string | number>>): string {
+  const cells = [header, ...rows.map((r) => r.map(String))];
+  const widths = header.map((_, c) => Math.max(...cells.map((r) => (r[c] ?? '').length)));
+  const line = (r: string[]) => r.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd();
+  return [line(cells[0]), line(widths.map((w) => '-'.repeat(w))), ...cells.slice(1).map(line)].join('\n');
+}

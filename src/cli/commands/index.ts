@@ -1,0 +1,44 @@
+import type { CommandSpec } from '../command.js';
+
+/**
+ * Every `asmm` subcommand: its synopsis here, its code loaded only when run (so `asmm sample` does not pay
+ * for Chromium or Jupyter modules). Later issues add their commands here.
+ */
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: 'sample',
+    summary: 'generate the offline sample market (CSV and Arrow) from its documented model',
+    usage: 'asmm sample [--hours H] [--seed S] [--out DIR] [--interval-ms MS] [--json]',
+    load: async () => (await import('./sample.js')).runSample,
+  },
+  {
+    name: 'inspect',
+    summary: 'detect a data file\'s format and print rows, time span, levels, instrument and row intervals',
+    usage: 'asmm inspect FILE [--json]',
+    load: async () => (await import('./inspect.js')).runInspect,
+  },
+  {
+    name: 'report',
+    summary: 'the main job (npm start): generate the sample if absent, execute every notebook, write reports/',
+    usage: 'asmm report [--out DIR] [--only SUBSTRING] [--json]',
+    load: async () => (await import('./report.js')).runReport,
+  },
+  {
+    name: 'check',
+    summary: 'the whole check (npm test): tsc --noEmit, vitest, then every notebook executed headless',
+    usage: 'asmm check [--no-notebooks] [VITEST_FILTER...]',
+    load: async () => (await import('./check.js')).runCheck,
+  },
+  {
+    name: 'lab',
+    summary: 'start the classic Jupyter notebook server on 127.0.0.1 with the project\'s tslab kernel as default',
+    usage: 'asmm lab [--port P]',
+    load: async () => (await import('./lab.js')).runLab,
+  },
+  {
+    name: 'bench',
+    summary: 'run the benchmarks in bench/ (ratios measured side by side in one run)',
+    usage: 'asmm bench [NAME_SUBSTRING]',
+    load: async () => (await import('./bench.js')).runBench,
+  },
+];

@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { inspectRenderedPage } from '../plot/render.js';
+import { runNotebook, type NotebookRun } from './runNotebook.js';
+
+/** A notebook run plus the check that its HTML report shows every plot offline. */
+export interface NotebookReport extends NotebookRun {
+  /** Plots the report contains (`asmm-plot` elements) and how many rendered in headless Chromium offline. */
+  readonly plotsExpected: number;
+  readonly plotsRendered: number;
+  /** Why the report does not count as good, when it does not: failing cell or plots that did not render. */
+  readonly problem: string | null;
+}
+
+/** Number of plot containers in an HTML report. */
+function countPlotDivs(html: string): number {
+  return (html.match(/class=\\?"asmm-plot\\?"/g) ?? []).length;
+}
+
+/**
+ * Executes each notebook (in the given order) into `outDir` and opens each HTML report offline in headless
+ * Chromium to check that its plots render. `onProgress` hears about each notebook as it starts and ends.
+ */
+export async function runNotebookReports(
+  notebooks: readonly string[],
+  outDir: string,
+  onProgress: (message: string) => void = () => {},
+): Promise<NotebookReport[]> {
+  const reports: NotebookReport[] = [];
+  for (const [index, notebook] of notebooks.entries()) {
+    onProgress(`[${index + 1}/${notebooks.length}] executing ${notebook}`);
+    const run = await runNotebook(notebook, outDir);
+    let plotsExpected = 0;
+    let plotsRendered = 0;
+    let problem: string | null = run.ok ? null : `cell ${run.failedCell ?? '?'} failed: ${run.error ?? 'unknown error'}`;
+    try {
+      plotsExpected = countPlotDivs(readFileSync(run.htmlPath, 'utf8'));
+      if (plotsExpected > 0) {
+        const rendered = await inspectRenderedPage(run.htmlPath);
+        plotsRendered = rendered.plots;
+        if (run.ok && plotsRendered < plotsExpected) {
+          problem = `${plotsExpected - plotsRendered} of ${plotsExpected} plots did not render offline${rendered.errors.length ? ` (${rendered.errors[0]})` : ''}`;
+        }
+      }
+    } catch (error) {
+      problem ??= `report check failed: ${(error as Error).message.split('\n')[0]}`;
+    }
+    const report: NotebookReport = { ...run, ok: problem === null, plotsExpected, plotsRendered, problem };
+    onProgress(`[${index + 1}/${notebooks.length}] ${report.ok ? 'ok' : 'FAILED'} ${notebook} (${run.seconds.toFixed(1)} s)${problem ? `: ${problem}` : ''}`);
+    reports.push(report);
+  }
+  return reports;
+}

@@ -1,0 +1,64 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readBookFile } from '../../src/data/index.js';
+import { generateSampleMarket } from '../../src/sample/index.js';
+import { runAsmm } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const dir = tempDir();
+
+describe('asmm CLI', () => {
+  it('answers bad arguments with one usage line on stderr and exit code 2', () => {
+    const cases: string[][] = [
+      ['sample', '--bogus'],
+      ['sample', '--hours', 'x'],
+      ['sample', '--hours', '-1'],
+      ['sample', 'extra'],
+      ['inspect'],
+      ['inspect', 'a', 'b'],
+      ['no-such-command'],
+    ];
+    for (const args of cases) {
+      const { code, stdout, stderr } = runAsmm(args);
+      expect(code, args.join(' ')).toBe(2);
+      expect(stdout, args.join(' ')).toBe('');
+      expect(stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(stderr).toMatch(/^asmm/);
+    }
+  });
+
+  it('sample --json writes both formats and describes them; the files hold the same seed-determined data', () => {
+    const out = join(dir, 'sample');
+    const { code, stdout } = runAsmm(['sample', '--hours', '0.05', '--seed', '4', '--out', out, '--json']);
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout) as { files: string[]; snapshots: number; trades: number; params: { seed: number } };
+    expect(result.snapshots).toBe(1800);
+    expect(result.params.seed).toBe(4);
+    expect(result.files.map((f) => f.slice(out.length + 1))).toEqual(['books.csv', 'trades.csv', 'books.arrow', 'trades.arrow', 'params.json']);
+    const expected = generateSampleMarket({ durationSec: 180, seed: 4 }).book;
+    expect(Array.from(readBookFile(join(out, 'books.arrow')).askPx[0])).toEqual(Array.from(expected.askPx[0]));
+    expect(result.trades).toBe(generateSampleMarket({ durationSec: 180, seed: 4 }).trades.tsMs.length);
+  });
+
+  it('inspect reports format, rows, span, levels, instrument and intervals, as text and as JSON', () => {
+    const out = join(dir, 'sample');
+    const text = runAsmm(['inspect', join(out, 'books.csv')]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/format\s+asmm-book-csv/);
+    expect(text.stdout).toMatch(/rows\s+1800/);
+    expect(text.stdout).toMatch(/5 levels per side/);
+    expect(text.stdout).toMatch(/min 100 ms, median 100 ms, max 100 ms/);
+    const json = JSON.parse(runAsmm(['inspect', join(out, 'books.arrow'), '--json']).stdout) as Record<string, unknown>;
+    expect(json).toMatchObject({ format: 'arrow', kind: 'book', rows: 1800, levels: 5, instrument: 'ETH-USDT', spanSec: 179.9 });
+    expect(json.intervalMs).toEqual({ min: 100, median: 100, max: 100 });
+  });
+
+  it('inspect on a malformed file fails with the file, line and field', () => {
+    const path = join(dir, 'bad.csv');
+    writeFileSync(path, 'ts_ms,bid_px_1,bid_sz_1,ask_px_1,ask_sz_1\n1,10,1,9,1\n');
+    const { code, stderr } = runAsmm(['inspect', path]);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`${path}:2 ask_px_1: crossed`);
+  });
+});

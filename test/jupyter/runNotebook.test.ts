@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runNotebook, runNotebookReports } from '../../src/jupyter/index.js';
+import { writeNotebook } from '../helpers/notebook.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const dir = tempDir();
+
+describe('headless notebook execution on the project tslab kernel', () => {
+  it('names the failing cell, stops there, and still writes the executed notebook and HTML', async () => {
+    const path = join(dir, 'fails.ipynb');
+    writeNotebook(path, ['md:# title', 'const x: number = 41;', "throw new Error('boom ' + (x + 1));", "console.log('never');"]);
+    const run = await runNotebook(path, join(dir, 'out'));
+    expect(run.ok).toBe(false);
+    expect(run.failedCell).toBe(3);
+    expect(run.error).toContain('boom 42');
+    const executed = JSON.parse(readFileSync(run.executedPath, 'utf8')) as { cells: Array<{ outputs?: unknown[] }> };
+    expect(executed.cells[3].outputs).toEqual([]);
+    expect(readFileSync(run.htmlPath, 'utf8')).toContain('boom 42');
+  });
+
+  it('reports a type error (tslab type-checks cells) as a failing cell', async () => {
+    const path = join(dir, 'typeerror.ipynb');
+    writeNotebook(path, ["const s: string = 'a';", 'const n: number = s;']);
+    const run = await runNotebook(path, join(dir, 'out'));
+    expect(run.ok).toBe(false);
+    expect(run.failedCell).toBe(2);
+    expect(run.error).toMatch(/not assignable to type 'number'/);
+  });
+
+  it('runs cells with the project root as working directory, importing src/ and rendering a plot offline', async () => {
+    const path = join(dir, 'plots.ipynb');
+    writeNotebook(path, [
+      "import * as tslab from 'tslab';\nimport { notebookFigureHtml } from './src/plot/index.js';",
+      "console.log(require('node:fs').existsSync('package.json') ? 'at root' : 'elsewhere');",
+      "tslab.display.html(notebookFigureHtml({ data: [{ type: 'scatter', x: [1, 2], y: [2, 1] }], layout: {} }));",
+      "tslab.display.html(notebookFigureHtml({ data: [{ type: 'bar', x: [1, 2], y: [2, 1] }, { type: 'bar', x: [1, 2], y: [1, 1] }], layout: {} }));",
+    ]);
+    const [report] = await runNotebookReports([path], join(dir, 'out'));
+    expect(report.problem).toBeNull();
+    expect(readFileSync(report.executedPath, 'utf8')).toContain('at root');
+    expect([report.plotsExpected, report.plotsRendered]).toEqual([2, 2]);
+    // The first figure of the kernel session carries the plotly bundle; the second does not.
+    expect(readFileSync(report.htmlPath, 'utf8').split('data-asmm="plotly-bundle"').length - 1).toBe(1);
+  });
+});

@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { inspectRenderedPage, marketFigure, renderFigurePng, writeFiguresHtml, type PlotlyFigure } from '../../src/plot/index.js';
+import { generateSampleMarket } from '../../src/sample/index.js';
+import { decodePng, nonBackgroundFraction } from '../helpers/png.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const dir = tempDir();
+const market = generateSampleMarket({ durationSec: 120, seed: 3 });
+const figure = marketFigure(market.book, market.trades, { title: 'render test' });
+
+describe('market figure', () => {
+  it('is plain data: bid, ask, mid lines and buy/sell trade markers over the window', () => {
+    expect(figure.data.map((t) => t.name)).toEqual(['best bid', 'best ask', 'mid', 'buy trades', 'sell trades']);
+    expect(figure.data[0].x?.length).toBe(market.book.tsMs.length);
+    const buys = Array.from(market.trades.side).filter((s) => s === 1).length;
+    expect(figure.data[3].x?.length).toBe(buys);
+    expect(JSON.parse(JSON.stringify(figure))).toEqual(figure);
+  });
+});
+
+describe('rendering in headless Chromium (offline)', () => {
+  it('renders a PNG of the requested size that is not blank', async () => {
+    const png = await renderFigurePng(figure, { width: 640, height: 360 });
+    const image = decodePng(png);
+    expect([image.width, image.height]).toEqual([640, 360]);
+    expect(nonBackgroundFraction(image)).toBeGreaterThan(0.02);
+  });
+
+  it('a blank figure renders mostly background (the non-blank check can fail)', async () => {
+    const empty: PlotlyFigure = { data: [], layout: { xaxis: { visible: false }, yaxis: { visible: false } } };
+    const image = decodePng(await renderFigurePng(empty, { width: 320, height: 200 }));
+    expect(nonBackgroundFraction(image)).toBeLessThan(0.005);
+  });
+
+  it('a standalone page carries the bundle once and reports the expected number of plots and traces', async () => {
+    const path = join(dir, 'page.html');
+    const second: PlotlyFigure = { data: [{ type: 'scatter', x: [1, 2, 3], y: [3, 1, 2] }], layout: { title: { text: 'second' } } };
+    writeFiguresHtml(path, [figure, second], 'two plots');
+    const html = readFileSync(path, 'utf8');
+    expect(html.split('data-asmm="plotly-bundle"').length - 1).toBe(1);
+    expect(html).not.toMatch(/<script[^>]+src=/);
+    const rendered = await inspectRenderedPage(path);
+    expect(rendered).toEqual({ plots: 2, tracesPerPlot: [5, 1], errors: [] });
+  });
+
+});

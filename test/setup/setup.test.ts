@@ -1,0 +1,41 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { projectRootForTests } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
+
+/** A throwaway project holding only the set-up script, with node_modules already newer than its lock file. */
+function fakeProject(): string {
+  const root = tempDir('asmm-setup-');
+  mkdirSync(join(root, 'scripts'));
+  copyFileSync(join(projectRootForTests, 'scripts', 'setup.mjs'), join(root, 'scripts', 'setup.mjs'));
+  writeFileSync(join(root, 'package-lock.json'), '{}');
+  mkdirSync(join(root, 'node_modules'));
+  writeFileSync(join(root, 'node_modules', '.package-lock.json'), '{}');
+  const later = new Date(Date.now() + 1000);
+  utimesSync(join(root, 'node_modules', '.package-lock.json'), later, later);
+  return root;
+}
+
+const runSetup = (root: string) => spawnSync(process.execPath, [join(root, 'scripts', 'setup.mjs')], { encoding: 'utf8' });
+
+describe('set-up pre-step (scripts/setup.mjs)', () => {
+  it('registers the tslab kernelspec inside the project, then does nothing on the next run', () => {
+    const root = fakeProject();
+    const first = runSetup(root);
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stderr).toContain('registered the tslab kernelspec');
+    const spec = JSON.parse(readFileSync(join(root, '.jupyter', 'kernels', 'tslab', 'kernel.json'), 'utf8')) as { argv: string[] };
+    expect(spec.argv).toEqual([process.execPath, join(root, 'scripts', 'tslab-kernel.cjs'), '{connection_file}']);
+    const second = runSetup(root);
+    expect(second.status).toBe(0);
+    expect(second.stdout + second.stderr).toBe('');
+  });
+
+  it('is a no-op on this checkout once set up (what npm start/test pay on every run)', () => {
+    const result = spawnSync(process.execPath, [join(projectRootForTests, 'scripts', 'setup.mjs')], { encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    expect(result.stdout + result.stderr).toBe('');
+  });
+});
