@@ -21,8 +21,9 @@ function fakeProject(): string {
 const runSetup = (root: string) => spawnSync(process.execPath, [join(root, 'scripts', 'setup.mjs')], { encoding: 'utf8' });
 
 describe('set-up pre-step (scripts/setup.mjs)', () => {
+  const root = fakeProject();
+
   it('registers the tslab kernelspec inside the project, then does nothing on the next run', () => {
-    const root = fakeProject();
     const first = runSetup(root);
     expect(first.status, first.stderr).toBe(0);
     expect(first.stderr).toContain('registered the tslab kernelspec');
