@@ -15,11 +15,14 @@ export async function runLab(argv: string[]): Promise<number> {
     `--notebook-dir=${projectRoot()}`,
     '--MappingKernelManager.default_kernel_name=tslab',
   ];
+  if (typeof process.getuid === 'function' && process.getuid() === 0) args.push('--allow-root');
   // Own process group: Ctrl-C reaches only us, and we stop the server cleanly (no y/n prompt).
   const child = spawn(executable, args, { env: jupyterEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let announced = false;
+  let tail = '';
   const watch = (chunk: Buffer) => {
     const text = chunk.toString();
+    tail = (tail + text).slice(-2000);
     if (process.env.ASMM_LAB_VERBOSE) process.stderr.write(text);
     const url = /(http:\/\/127\.0\.0\.1:\d+\/[^\s]*token=[0-9a-f]+)/.exec(text)?.[1];
     if (url && !announced) {
@@ -37,6 +40,9 @@ export async function runLab(argv: string[]): Promise<number> {
       process.stderr.write(`asmm lab: cannot start ${executable}: ${error.message}\n`);
       resolve(1);
     });
-    child.on('close', (code, signal) => resolve(signal === 'SIGTERM' ? 0 : code ?? 0));
+    child.on('close', (code, signal) => {
+    if (!announced && signal !== 'SIGTERM') process.stderr.write(`asmm lab: the notebook server stopped (exit ${code}):\n${tail}`);
+    resolve(signal === 'SIGTERM' ? 0 : code ?? 0);
+  });
   });
 }
