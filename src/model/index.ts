@@ -1,0 +1,13 @@
+export { quotedSpread, type Quotes } from './types.js';
+export {
+  asAverageSpread,
+  asInfiniteQuotes,
+  asQuotes,
+  asSpread,
+  spreadConstantTerm,
+  type AsInfiniteParams,
+  type AsParams,
+} from './avellanedaStoikov.js';
+export { glftCoefficients, glftQuotes, type GlftParams } from './glft.js';
+export { roundQuotesToTick } from './tickRounding.js';
+export { referenceSystemQuotes, type ReferenceQuoteInputs } from './referenceSystem.js';

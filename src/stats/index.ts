@@ -1,0 +1,1 @@
+export { summarize, type SampleSummary } from './summary.js';
