@@ -1,1 +1,2 @@
 export { frameHtml, toFrame, type FrameOptions } from './toFrame.js';
+export { recordsFrame } from './records.js';

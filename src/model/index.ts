@@ -11,3 +11,4 @@ export {
 export { glftCoefficients, glftQuotes, type GlftParams } from './glft.js';
 export { roundQuotesToTick } from './tickRounding.js';
 export { referenceSystemQuotes, type ReferenceQuoteInputs } from './referenceSystem.js';
+export { linspace, sweepAsQuotes, type AsInput, type AsScenario, type QuoteSweep } from './sensitivity.js';

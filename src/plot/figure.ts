@@ -6,8 +6,8 @@
 export interface PlotlyTrace {
   readonly type?: string;
   readonly name?: string;
-  readonly x?: ReadonlyArray<number | string>;
-  readonly y?: ReadonlyArray<number | null>;
+  readonly x?: ReadonlyArray<number | string | null>;
+  readonly y?: ReadonlyArray<number | string | null>;
   readonly [key: string]: unknown;
 }
 

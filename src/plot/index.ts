@@ -4,3 +4,4 @@ export { figureFragment, notebookFigureHtml, standaloneHtml } from './html.js';
 export { chromiumPath, withOfflinePage } from './browser.js';
 export { inspectRenderedPage, renderFigurePng, writeFigurePng, writeFiguresHtml, type PngOptions, type RenderedPlots } from './render.js';
 export { marketFigure, type MarketFigureOptions } from './marketFigure.js';
+export { profitHistogramFigure, quoteSweepFigure, samplePathFigure } from './simulationFigures.js';

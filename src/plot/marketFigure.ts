@@ -29,7 +29,7 @@ export function marketFigure(book: BookTable, trades: TradeTable | undefined, op
   const toMs = options.toMs ?? fromMs + 10 * 60_000;
   const b0 = lowerBound(book.tsMs, fromMs);
   const b1 = lowerBound(book.tsMs, toMs);
-  const x = toPlain(book.tsMs.subarray(b0, b1)) as number[];
+  const x = toPlain(book.tsMs.subarray(b0, b1));
   const bid = book.bidPx[0].subarray(b0, b1);
   const ask = book.askPx[0].subarray(b0, b1);
   const mid = new Float64Array(bid.length);

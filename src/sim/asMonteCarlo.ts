@@ -72,8 +72,6 @@ export function simulateAs(overrides: Partial<AsSimulationParams> = {}): AsSimul
   const profitSym = new Float64Array(p.paths);
   const qInv = new Float64Array(p.paths);
   const qSym = new Float64Array(p.paths);
-  let spreadSumInv = 0;
-  let spreadSumSym = 0;
   let fillsBidInv = 0;
   let fillsAskInv = 0;
   let fillsBidSym = 0;
@@ -87,7 +85,23 @@ export function simulateAs(overrides: Partial<AsSimulationParams> = {}): AsSimul
     inventory: new Float64Array(steps + 1),
   };
 
-  const fillProbability = (distance: number): number => stepFillProbability(distance, A, k, dt, linear);
+  // Everything that does not depend on the path is computed once per step. For the inventory strategy at
+  // inventory q: δa = h − q·ρ and δb = h + q·ρ (h the half spread, ρ = γσ²(T − t)), so
+  // λ(δa)·dt = λ(h)·dt·e^(kqρ) and λ(δb)·dt = λ(h)·dt·e^(−kqρ): one exp per step instead of two.
+  const halfSpread = new Float64Array(steps);
+  const riskAtStep = new Float64Array(steps);
+  const baseIntensityDt = new Float64Array(steps);
+  const symmetricHalf = new Float64Array(steps);
+  const symmetricProbability = new Float64Array(steps);
+  for (let n = 0; n < steps; n++) {
+    const timeLeft = p.horizon - n * dt;
+    riskAtStep[n] = riskPerTime * timeLeft;
+    halfSpread[n] = 0.5 * (riskAtStep[n] + constant);
+    baseIntensityDt[n] = A * Math.exp(-k * halfSpread[n]) * dt;
+    symmetricHalf[n] = p.symmetricSpread === 'timeVarying' ? halfSpread[n] : p.symmetricSpread === 'average' ? 0.5 * averageSpread : 0.5 * constant;
+    symmetricProbability[n] = stepFillProbability(symmetricHalf[n], A, k, dt, linear);
+  }
+  const probability = (intensityDt: number): number => (linear ? (intensityDt > 1 ? 1 : intensityDt) : 1 - Math.exp(-intensityDt));
 
   for (let path = 0; path < p.paths; path++) {
     let s = p.s0;
@@ -96,17 +110,18 @@ export function simulateAs(overrides: Partial<AsSimulationParams> = {}): AsSimul
     let q2 = p.q0;
     let cash2 = 0;
     for (let n = 0; n < steps; n++) {
-      const timeLeft = p.horizon - n * dt;
-      const spread = riskPerTime * timeLeft + constant;
-      const half = 0.5 * spread;
+      const half = halfSpread[n];
+      const rho = riskAtStep[n];
       // Inventory strategy.
-      const reservation = s - q1 * riskPerTime * timeLeft;
+      const reservation = s - q1 * rho;
       const bid1 = reservation - half;
       const ask1 = reservation + half;
+      const skew = q1 === 0 ? 1 : Math.exp(k * q1 * rho);
+      const pAsk1 = probability(baseIntensityDt[n] * skew);
+      const pBid1 = probability(baseIntensityDt[n] / skew);
       // Symmetric strategy.
-      const symHalf = p.symmetricSpread === 'timeVarying' ? half : p.symmetricSpread === 'average' ? 0.5 * averageSpread : 0.5 * constant;
-      const bid2 = s - symHalf;
-      const ask2 = s + symHalf;
+      const symHalf = symmetricHalf[n];
+      const pSym = symmetricProbability[n];
       if (path === 0) {
         sample.time[n] = n * dt;
         sample.mid[n] = s;
@@ -115,28 +130,26 @@ export function simulateAs(overrides: Partial<AsSimulationParams> = {}): AsSimul
         sample.ask[n] = ask1;
         sample.inventory[n] = q1;
       }
-      spreadSumInv += spread;
-      spreadSumSym += 2 * symHalf;
       const uAsk = rng.next();
       const uBid = rng.next();
-      if (uAsk < fillProbability(ask1 - s)) {
+      if (uAsk < pAsk1) {
         q1 -= 1;
         cash1 += ask1;
         fillsAskInv++;
       }
-      if (uBid < fillProbability(s - bid1)) {
+      if (uBid < pBid1) {
         q1 += 1;
         cash1 -= bid1;
         fillsBidInv++;
       }
-      if (uAsk < fillProbability(ask2 - s)) {
+      if (uAsk < pSym) {
         q2 -= 1;
-        cash2 += ask2;
+        cash2 += s + symHalf;
         fillsAskSym++;
       }
-      if (uBid < fillProbability(s - bid2)) {
+      if (uBid < pSym) {
         q2 += 1;
-        cash2 -= bid2;
+        cash2 -= s - symHalf;
         fillsBidSym++;
       }
       s += rng.next() < 0.5 ? move : -move;
@@ -151,6 +164,14 @@ export function simulateAs(overrides: Partial<AsSimulationParams> = {}): AsSimul
     qInv[path] = q1;
     qSym[path] = q2;
   }
+  let stepSpreadSum = 0;
+  let stepSymmetricSum = 0;
+  for (let n = 0; n < steps; n++) {
+    stepSpreadSum += 2 * halfSpread[n];
+    stepSymmetricSum += 2 * symmetricHalf[n];
+  }
+  const spreadSumInv = stepSpreadSum * p.paths;
+  const spreadSumSym = stepSymmetricSum * p.paths;
 
   const outcome = (
     strategy: StrategyOutcome['strategy'],

@@ -62,3 +62,26 @@ describe('asmm CLI', () => {
     expect(stderr).toContain(`${path}:2 ask_px_1: crossed`);
   });
 });
+
+describe('asmm simulate', () => {
+  it('--json gives one row per γ and strategy with standard errors and the published row beside it', () => {
+    const { code, stdout } = runAsmm(['simulate', '--paths', '400', '--gamma', '0.1,1', '--seed', '3', '--json']);
+    expect(code).toBe(0);
+    const doc = JSON.parse(stdout) as { compare: string; rows: Array<Record<string, unknown> & { published: { profitMean: number } | null }> };
+    expect(doc.compare).toBe('journal2008');
+    expect(doc.rows.map((r) => `${r.gamma}/${r.strategy}`)).toEqual(['0.1/inventory', '0.1/symmetric', '1/inventory', '1/symmetric']);
+    for (const key of ['spread', 'profitMean', 'profitMeanSe', 'profitStd', 'profitStdSe', 'qMean', 'qMeanSe', 'qStd', 'qStdSe']) {
+      expect(typeof doc.rows[0][key], key).toBe('number');
+    }
+    expect(doc.rows[2].published?.profitMean).toBe(31.4);
+  });
+
+  it('prints the table with the published values in brackets, and rejects bad options with exit 2', () => {
+    const { code, stdout } = runAsmm(['simulate', '--paths', '200', '--gamma', '0.1']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/0\.1\s+inventory\s+1\.49 \[1\.49\]/);
+    expect(runAsmm(['simulate', '--fill', 'cubic']).code).toBe(2);
+    expect(runAsmm(['simulate', '--gamma', '0.1,abc']).code).toBe(2);
+    expect(runAsmm(['simulate', '--paths', '1.5']).code).toBe(2);
+  });
+});

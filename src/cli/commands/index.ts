@@ -18,6 +18,12 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: async () => (await import('./inspect.js')).runInspect,
   },
   {
+    name: 'simulate',
+    summary: 'Monte-Carlo of the AS (2008) market maker against the symmetric benchmark, beside the published table',
+    usage: 'asmm simulate [--paths 1000] [--gamma 0.01,0.1,1] [--seed S] [--fill linear|poisson] [--symmetric-spread average|timeVarying|constantTerm] [--compare journal|preprint|none] [--json]',
+    load: async () => (await import('./simulate.js')).runSimulate,
+  },
+  {
     name: 'report',
     summary: 'the main job (npm start): generate the sample if absent, execute every notebook, write reports/',
     usage: 'asmm report [--out DIR] [--only SUBSTRING] [--json]',
