@@ -1,0 +1,2 @@
+export { BookSide } from './bookSide.js';
+export { OrderBook, type LevelUpdate } from './orderBook.js';

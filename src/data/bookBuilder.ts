@@ -1,0 +1,84 @@
+import { Float64ColumnBuilder, Int8ColumnBuilder } from './columnBuilder.js';
+import type { BookTable, TableMeta, TradeTable } from './tables.js';
+
+/** Accumulates top-of-book rows (best `depth` levels per side) into a BookTable with local receive time. */
+export class BookTableBuilder {
+  private readonly ts = new Float64ColumnBuilder();
+  private readonly localTs = new Float64ColumnBuilder();
+  private readonly columns: Float64ColumnBuilder[];
+
+  constructor(readonly depth: number) {
+    this.columns = Array.from({ length: 4 * depth }, () => new Float64ColumnBuilder());
+  }
+
+  get rows(): number {
+    return this.ts.length;
+  }
+
+  /** Appends a row from best-first price/size arrays (missing levels become NaN). */
+  push(tsMs: number, localTsMs: number, bidPx: readonly number[], bidSz: readonly number[], askPx: readonly number[], askSz: readonly number[]): void {
+    this.ts.push(tsMs);
+    this.localTs.push(localTsMs);
+    const d = this.depth;
+    for (let l = 0; l < d; l++) {
+      const hasBid = l < bidPx.length;
+      const hasAsk = l < askPx.length;
+      this.columns[l].push(hasBid ? bidPx[l] : NaN);
+      this.columns[d + l].push(hasBid ? bidSz[l] : NaN);
+      this.columns[2 * d + l].push(hasAsk ? askPx[l] : NaN);
+      this.columns[3 * d + l].push(hasAsk ? askSz[l] : NaN);
+    }
+  }
+
+  finish(meta: TableMeta): BookTable {
+    const d = this.depth;
+    const cols = this.columns.map((c) => c.finish());
+    return {
+      kind: 'book',
+      depth: d,
+      tsMs: this.ts.finish(),
+      localTsMs: this.localTs.finish(),
+      bidPx: cols.slice(0, d),
+      bidSz: cols.slice(d, 2 * d),
+      askPx: cols.slice(2 * d, 3 * d),
+      askSz: cols.slice(3 * d, 4 * d),
+      meta,
+    };
+  }
+}
+
+/** Accumulates trades into a TradeTable with local receive time. */
+export class TradeTableBuilder {
+  private readonly ts = new Float64ColumnBuilder();
+  private readonly localTs = new Float64ColumnBuilder();
+  private readonly id = new Float64ColumnBuilder();
+  private readonly side = new Int8ColumnBuilder();
+  private readonly px = new Float64ColumnBuilder();
+  private readonly sz = new Float64ColumnBuilder();
+
+  get rows(): number {
+    return this.ts.length;
+  }
+
+  push(tsMs: number, localTsMs: number, id: number, side: 1 | -1, px: number, sz: number): void {
+    this.ts.push(tsMs);
+    this.localTs.push(localTsMs);
+    this.id.push(id);
+    this.side.push(side);
+    this.px.push(px);
+    this.sz.push(sz);
+  }
+
+  finish(meta: TableMeta): TradeTable {
+    return {
+      kind: 'trades',
+      tsMs: this.ts.finish(),
+      localTsMs: this.localTs.finish(),
+      id: this.id.finish(),
+      side: this.side.finish(),
+      px: this.px.finish(),
+      sz: this.sz.finish(),
+      meta,
+    };
+  }
+}
