@@ -15,6 +15,8 @@ export interface CsvRow {
 export interface CsvScanOptions {
   /** Bytes read per chunk; the whole file is never held in memory. */
   readonly chunkBytes?: number;
+  /** Honour double quotes: commas inside "..." do not split fields (field ranges keep the quotes). */
+  readonly quoted?: boolean;
 }
 
 /**
@@ -29,6 +31,7 @@ export function scanCsv(
   options: CsvScanOptions = {},
 ): void {
   const chunkBytes = options.chunkBytes ?? 1 << 22;
+  const quoted = options.quoted === true;
   const fd = openSync(path, 'r');
   try {
     let carry: Uint8Array = new Uint8Array(0);
@@ -58,8 +61,10 @@ export function scanCsv(
         if (contentEnd > lineStart) {
           let count = 0;
           let fieldStart = lineStart;
+          let inQuotes = false;
           for (let i = lineStart; i <= contentEnd; i++) {
-            if (i === contentEnd || buf[i] === 44) {
+            if (quoted && i < contentEnd && buf[i] === 34) inQuotes = !inQuotes;
+            if (i === contentEnd || (buf[i] === 44 && !inQuotes)) {
               if (count === starts.length) {
                 const grownStarts = new Int32Array(count * 2);
                 grownStarts.set(starts);

@@ -2,10 +2,11 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { arrowTableKind, readArrowTable, readBookArrow, readTradeArrow } from './arrow.js';
 import { readBookCsv, readTradeCsv } from './csv.js';
 import { DataError } from './errors.js';
+import { REFERENCE_COLUMNS, readReferenceCsv } from './referenceCsv.js';
 import type { BookTable, Table, TradeTable } from './tables.js';
 
 /** The file formats asmm recognises. Later loaders add their formats here. */
-export type FileFormat = 'arrow' | 'asmm-book-csv' | 'asmm-trades-csv' | 'unknown';
+export type FileFormat = 'arrow' | 'asmm-book-csv' | 'asmm-trades-csv' | 'reference-books5-csv' | 'unknown';
 
 /** Detects a file's format from its first bytes (Arrow magic) or its CSV header. */
 export function detectFormat(path: string): FileFormat {
@@ -24,6 +25,7 @@ export function detectFormat(path: string): FileFormat {
   const columns = firstLine.split(',');
   if (columns[0] === 'ts_ms' && columns.includes('bid_px_1')) return 'asmm-book-csv';
   if (columns[0] === 'ts_ms' && columns.includes('side') && columns.includes('px')) return 'asmm-trades-csv';
+  if (columns.map((c) => c.replace(/"/g, '').trim()).join(',') === REFERENCE_COLUMNS.join(',')) return 'reference-books5-csv';
   return 'unknown';
 }
 
@@ -42,6 +44,8 @@ export function readTableFile(path: string): Table {
       return readBookCsv(path);
     case 'asmm-trades-csv':
       return readTradeCsv(path);
+    case 'reference-books5-csv':
+      return readReferenceCsv(path);
     default:
       throw new DataError(path, 1, '', 'unrecognised format: expected an asmm book or trade CSV (header starting ts_ms) or an Arrow IPC file');
   }
