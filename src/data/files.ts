@@ -3,10 +3,11 @@ import { arrowTableKind, readArrowTable, readBookArrow, readTradeArrow } from '.
 import { readBookCsv, readTradeCsv } from './csv.js';
 import { DataError } from './errors.js';
 import { REFERENCE_COLUMNS, readReferenceCsv } from './referenceCsv.js';
+import { readTardisBookSnapshot, readTardisTrades, tardisKind, type TardisKind } from './tardisCsv.js';
 import type { BookTable, Table, TradeTable } from './tables.js';
 
 /** The file formats asmm recognises. Later loaders add their formats here. */
-export type FileFormat = 'arrow' | 'asmm-book-csv' | 'asmm-trades-csv' | 'reference-books5-csv' | 'unknown';
+export type FileFormat = 'arrow' | 'asmm-book-csv' | 'asmm-trades-csv' | 'reference-books5-csv' | TardisKind | 'okx-cryptofeed-capture' | 'binance-hftbacktest-capture' | 'unknown';
 
 /** Detects a file's format from its first bytes (Arrow magic) or its CSV header. */
 export function detectFormat(path: string): FileFormat {
@@ -26,6 +27,10 @@ export function detectFormat(path: string): FileFormat {
   if (columns[0] === 'ts_ms' && columns.includes('bid_px_1')) return 'asmm-book-csv';
   if (columns[0] === 'ts_ms' && columns.includes('side') && columns.includes('px')) return 'asmm-trades-csv';
   if (columns.map((c) => c.replace(/"/g, '').trim()).join(',') === REFERENCE_COLUMNS.join(',')) return 'reference-books5-csv';
+  const tardis = tardisKind(columns);
+  if (tardis) return tardis;
+  if (/^wss?:\/\/\S+ <-> \d+(\.\d+)?$/.test(firstLine)) return 'okx-cryptofeed-capture';
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b && /\.gz$/.test(path)) return 'binance-hftbacktest-capture';
   return 'unknown';
 }
 
@@ -46,6 +51,13 @@ export function readTableFile(path: string): Table {
       return readTradeCsv(path);
     case 'reference-books5-csv':
       return readReferenceCsv(path);
+    case 'tardis-book-snapshot':
+      return readTardisBookSnapshot(path);
+    case 'tardis-trades':
+      return readTardisTrades(path);
+    case 'okx-cryptofeed-capture':
+    case 'binance-hftbacktest-capture':
+      throw new DataError(path, 0, '', `${format} holds raw exchange messages: replay it with readCaptureTables (asmm convert/inspect do)`);
     default:
       throw new DataError(path, 1, '', 'unrecognised format: expected an asmm book or trade CSV (header starting ts_ms) or an Arrow IPC file');
   }

@@ -12,3 +12,5 @@ export { BookTableBuilder, TradeTableBuilder } from './bookBuilder.js';
 export { readLines } from './lines.js';
 export { replayCryptofeedOkx, type CaptureReplay } from './cryptofeedOkx.js';
 export { replayBinanceCapture, type BinanceReplay } from './binanceCapture.js';
+export { readTardisBookSnapshot, readTardisTrades, tardisKind, type TardisKind } from './tardisCsv.js';
+export { loadTables, tableFileName, writeTable, type LoadedTables } from './loadAny.js';

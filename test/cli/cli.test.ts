@@ -1,9 +1,9 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readBookFile } from '../../src/data/index.js';
 import { generateSampleMarket } from '../../src/sample/index.js';
-import { runAsmm } from '../helpers/cli.js';
+import { projectRootForTests, runAsmm } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const dir = tempDir();
@@ -83,5 +83,26 @@ describe('asmm simulate', () => {
     expect(runAsmm(['simulate', '--fill', 'cubic']).code).toBe(2);
     expect(runAsmm(['simulate', '--gamma', '0.1,abc']).code).toBe(2);
     expect(runAsmm(['simulate', '--paths', '1.5']).code).toBe(2);
+  });
+});
+
+describe('asmm convert and inspect on raw captures', () => {
+  const okx = join(projectRootForTests, '..', 'shared', 'data', 'okx-v5-cryptofeed-sample', 'OKX.ws.1.0');
+  it.skipIf(!existsSync(okx))(`converts the OKX capture into per-instrument Arrow tables that read back${existsSync(okx) ? '' : ' (skipped: ../shared/data absent)'}`, () => {
+    const out = join(dir, 'okx');
+    const { code, stdout } = runAsmm(['convert', okx, '--to', 'arrow', out, '--json']);
+    expect(code).toBe(0);
+    const doc = JSON.parse(stdout) as { format: string; written: Array<{ path: string; rows: number; kind: string; instrument: string }> };
+    expect(doc.format).toBe('okx-cryptofeed-capture');
+    const btcBook = doc.written.find((w) => w.instrument === 'BTC-USDT' && w.kind === 'book')!;
+    expect(btcBook.rows).toBe(98);
+    expect(readBookFile(btcBook.path).tsMs.length).toBe(98);
+    const inspected = JSON.parse(runAsmm(['inspect', okx, '--json']).stdout) as { tables: unknown[]; notes: string[] };
+    expect(inspected.tables).toHaveLength(6);
+    expect(inspected.notes[0]).toMatch(/290 checksums verified, 0 mismatches/);
+  });
+
+  it('convert rejects a missing --to with exit 2', () => {
+    expect(runAsmm(['convert', 'a', 'b']).code).toBe(2);
   });
 });

@@ -1,23 +1,11 @@
 import { existsSync } from 'node:fs';
-import { detectFormat, readTableFile, summarizeTable } from '../../data/index.js';
-import { parseCommandArgs, printJson, UsageError } from '../command.js';
+import { loadTables, summarizeTable, type TableSummary } from '../../data/index.js';
+import { numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
 
 const iso = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString());
 
-export async function runInspect(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' } }, { min: 1, max: 1 });
-  const path = positionals[0];
-  if (!existsSync(path)) throw new UsageError(`no such file: ${path}`);
-  const format = detectFormat(path);
-  const table = readTableFile(path);
-  const summary = summarizeTable(table);
-  if (values.json) {
-    printJson({ file: path, format, ...summary });
-    return 0;
-  }
-  const lines = [
-    `file        ${path}`,
-    `format      ${format}`,
+function describe(summary: TableSummary): string[] {
+  return [
     `table       ${summary.kind}${summary.levels !== undefined ? `, ${summary.levels} levels per side` : ''}`,
     `instrument  ${summary.instrument ?? 'unknown'}`,
     `rows        ${summary.rows}`,
@@ -25,6 +13,23 @@ export async function runInspect(argv: string[]): Promise<number> {
     `interval    ${summary.intervalMs ? `min ${summary.intervalMs.min} ms, median ${summary.intervalMs.median} ms, max ${summary.intervalMs.max} ms` : '-'}`,
     `local time  ${summary.hasLocalTs ? 'yes (local_ts_ms)' : 'no'}`,
   ];
+}
+
+export async function runInspect(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' }, depth: { type: 'string' } }, { min: 1, max: 1 });
+  const path = positionals[0];
+  if (!existsSync(path)) throw new UsageError(`no such file: ${path}`);
+  const depth = numberOption('depth', values.depth, 5, (v) => Number.isInteger(v) && v > 0 && v <= 400);
+  const loaded = await loadTables(path, depth);
+  const summaries = loaded.tables.map(summarizeTable);
+  if (values.json) {
+    // One table: its summary at the top level (stable shape for scripts); several: a list.
+    if (summaries.length === 1) printJson({ file: path, format: loaded.format, ...summaries[0], notes: loaded.notes });
+    else printJson({ file: path, format: loaded.format, tables: summaries, notes: loaded.notes });
+    return 0;
+  }
+  const lines = [`file        ${path}`, `format      ${loaded.format}`, ...loaded.notes.map((n) => `replay      ${n}`)];
+  for (const summary of summaries) lines.push('', ...describe(summary));
   process.stdout.write(lines.join('\n') + '\n');
   return 0;
 }

@@ -1,0 +1,57 @@
+import { writeBookArrow, writeTradeArrow } from './arrow.js';
+import { replayBinanceCapture } from './binanceCapture.js';
+import { replayCryptofeedOkx } from './cryptofeedOkx.js';
+import { writeBookCsv, writeTradeCsv } from './csv.js';
+import { detectFormat, readTableFile, type FileFormat } from './files.js';
+import type { Table } from './tables.js';
+
+/** Every table a file holds: one for table formats, per instrument book and trades for raw captures. */
+export interface LoadedTables {
+  readonly format: FileFormat;
+  readonly tables: readonly Table[];
+  /** Integrity notes from capture replays (checksums verified, gaps), one line each. */
+  readonly notes: readonly string[];
+}
+
+/** Loads any supported file; raw captures are replayed with books sampled to `depth` levels at each change. */
+export async function loadTables(path: string, depth = 5): Promise<LoadedTables> {
+  const format = detectFormat(path);
+  if (format === 'okx-cryptofeed-capture') {
+    const replay = await replayCryptofeedOkx(path, depth);
+    const tables: Table[] = [];
+    for (const { book, trades } of replay.instruments.values()) {
+      if (book) tables.push(book);
+      if (trades) tables.push(trades);
+    }
+    const s = replay.stats;
+    return {
+      format,
+      tables,
+      notes: [
+        `${s.received} messages received, ${s.bookMessages} book messages, ${s.checksumsVerified} checksums verified, ${s.checksumMismatches} mismatches, ${replay.events.length} integrity events`,
+      ],
+    };
+  }
+  if (format === 'binance-hftbacktest-capture') {
+    const replay = await replayBinanceCapture(path, depth);
+    const s = replay.stats;
+    return {
+      format,
+      tables: [replay.book, replay.trades],
+      notes: [`${s.diffs} depth diffs, ${s.diffsApplied} applied after the REST snapshot, ${s.diffsBeforeSnapshotDropped} dropped before it, ${s.gaps} sequence gaps`],
+    };
+  }
+  return { format, tables: [readTableFile(path)], notes: [] };
+}
+
+/** File name for a table when a conversion writes several into a directory. */
+export function tableFileName(table: Table, extension: 'arrow' | 'csv'): string {
+  const instrument = (table.meta.instrument ?? 'table').replace(/[^A-Za-z0-9._-]/g, '_');
+  return `${instrument}.${table.kind === 'book' ? 'books' : 'trades'}.${extension}`;
+}
+
+/** Writes a table in one of the project's formats. */
+export function writeTable(path: string, table: Table, format: 'arrow' | 'csv'): void {
+  if (table.kind === 'book') (format === 'arrow' ? writeBookArrow : writeBookCsv)(path, table);
+  else (format === 'arrow' ? writeTradeArrow : writeTradeCsv)(path, table);
+}

@@ -1,0 +1,165 @@
+import { Float64ColumnBuilder, Int8ColumnBuilder } from './columnBuilder.js';
+import { scanCsv, type CsvRow } from './csvScanner.js';
+import { fieldText, parseDecimalBytes } from './decimal.js';
+import { DataError } from './errors.js';
+import type { BookTable, TradeTable } from './tables.js';
+import { bookRowProblem, tradeRowProblem } from './validate.js';
+
+/**
+ * Tardis.dev CSV datasets (https://docs.tardis.dev/downloadable-csv-files):
+ * - `book_snapshot_5` / `book_snapshot_25`: `exchange,symbol,timestamp,local_timestamp,` then per level i
+ *   `asks[i].price,asks[i].amount,bids[i].price,bids[i].amount`;
+ * - `trades`: `exchange,symbol,timestamp,local_timestamp,id,side,price,amount` (side = taker side).
+ * Timestamps are µs since epoch; they become ms (fractional ms kept). Empty level fields are missing levels.
+ */
+export type TardisKind = 'tardis-book-snapshot' | 'tardis-trades';
+
+export function tardisKind(header: readonly string[]): TardisKind | undefined {
+  if (header[0] !== 'exchange' || header[1] !== 'symbol' || header[2] !== 'timestamp' || header[3] !== 'local_timestamp') return undefined;
+  if (header[4] === 'asks[0].price') return 'tardis-book-snapshot';
+  if (header.slice(4).join(',') === 'id,side,price,amount') return 'tardis-trades';
+  return undefined;
+}
+
+function number(path: string, row: CsvRow, names: readonly string[], f: number, allowEmpty: boolean): number {
+  if (f >= row.count) throw new DataError(path, row.line, names[f], `missing field (row has ${row.count} of ${names.length} fields)`);
+  if (row.starts[f] === row.ends[f]) {
+    if (allowEmpty) return NaN;
+    throw new DataError(path, row.line, names[f], 'empty');
+  }
+  const value = parseDecimalBytes(row.buf, row.starts[f], row.ends[f]);
+  if (Number.isNaN(value)) throw new DataError(path, row.line, names[f], `not a number ("${fieldText(row.buf, row.starts[f], row.ends[f])}")`);
+  return value;
+}
+
+/** Reads a Tardis book_snapshot_N CSV (streaming, validated); instrument from the symbol column. */
+export function readTardisBookSnapshot(path: string): BookTable {
+  let names: string[] = [];
+  let depth = 0;
+  let symbol = '';
+  let exchange = '';
+  const ts = new Float64ColumnBuilder();
+  const localTs = new Float64ColumnBuilder();
+  let columns: Float64ColumnBuilder[] = [];
+  let view: BookTable | undefined;
+  scanCsv(
+    path,
+    (header) => {
+      if (tardisKind(header) !== 'tardis-book-snapshot') throw new DataError(path, 1, header[4] ?? '', 'not a Tardis book_snapshot header');
+      while (header.includes(`asks[${depth}].price`)) depth++;
+      for (let i = 0; i < depth; i++) {
+        const expected = [`asks[${i}].price`, `asks[${i}].amount`, `bids[${i}].price`, `bids[${i}].amount`];
+        expected.forEach((name, k) => {
+          if (header[4 + 4 * i + k] !== name) throw new DataError(path, 1, header[4 + 4 * i + k] ?? name, `expected ${name} at column ${5 + 4 * i + k}`);
+        });
+      }
+      if (header.length !== 4 + 4 * depth) throw new DataError(path, 1, header[4 + 4 * depth], 'unexpected column');
+      names = header;
+      columns = Array.from({ length: 4 * depth }, () => new Float64ColumnBuilder());
+    },
+    (row) => {
+      if (ts.length === 0) {
+        exchange = fieldText(row.buf, row.starts[0], row.ends[0]);
+        symbol = fieldText(row.buf, row.starts[1], row.ends[1]);
+      }
+      ts.push(number(path, row, names, 2, false) / 1000);
+      localTs.push(number(path, row, names, 3, false) / 1000);
+      for (let i = 0; i < depth; i++) {
+        const base = 4 + 4 * i;
+        columns[2 * depth + i].push(number(path, row, names, base, true)); // ask px
+        columns[3 * depth + i].push(number(path, row, names, base + 1, true)); // ask sz
+        columns[i].push(number(path, row, names, base + 2, true)); // bid px
+        columns[depth + i].push(number(path, row, names, base + 3, true)); // bid sz
+      }
+      if (view === undefined || view.tsMs !== ts.array) {
+        view = {
+          kind: 'book',
+          depth,
+          tsMs: ts.array,
+          localTsMs: localTs.array,
+          bidPx: columns.slice(0, depth).map((c) => c.array),
+          bidSz: columns.slice(depth, 2 * depth).map((c) => c.array),
+          askPx: columns.slice(2 * depth, 3 * depth).map((c) => c.array),
+          askSz: columns.slice(3 * depth).map((c) => c.array),
+          meta: {},
+        };
+      }
+      const problem = bookRowProblem(view, ts.length - 1);
+      if (problem) throw new DataError(path, row.line, tardisField(problem.field), problem.reason);
+    },
+  );
+  const cols = columns.map((c) => c.finish());
+  return {
+    kind: 'book',
+    depth,
+    tsMs: ts.finish(),
+    localTsMs: localTs.finish(),
+    bidPx: cols.slice(0, depth),
+    bidSz: cols.slice(depth, 2 * depth),
+    askPx: cols.slice(2 * depth, 3 * depth),
+    askSz: cols.slice(3 * depth),
+    meta: { ...(symbol ? { instrument: symbol } : {}), source: `tardis ${exchange} book_snapshot_${depth} ${path}` },
+  };
+}
+
+function tardisField(field: string): string {
+  const m = /^(bid|ask)_(px|sz)_(\d+)$/.exec(field);
+  if (!m) return field === 'ts_ms' ? 'timestamp' : field === 'local_ts_ms' ? 'local_timestamp' : field;
+  return `${m[1]}s[${Number(m[3]) - 1}].${m[2] === 'px' ? 'price' : 'amount'}`;
+}
+
+const BUY = Buffer.from('buy');
+const SELL = Buffer.from('sell');
+
+/** Reads a Tardis trades CSV (streaming, validated). Trade ids must be numeric; side must be buy or sell. */
+export function readTardisTrades(path: string): TradeTable {
+  let names: string[] = [];
+  let symbol = '';
+  let exchange = '';
+  const ts = new Float64ColumnBuilder();
+  const localTs = new Float64ColumnBuilder();
+  const id = new Float64ColumnBuilder();
+  const side = new Int8ColumnBuilder();
+  const px = new Float64ColumnBuilder();
+  const sz = new Float64ColumnBuilder();
+  let view: TradeTable | undefined;
+  scanCsv(
+    path,
+    (header) => {
+      if (tardisKind(header) !== 'tardis-trades') throw new DataError(path, 1, header[4] ?? '', 'not a Tardis trades header');
+      names = header;
+    },
+    (row) => {
+      if (ts.length === 0) {
+        exchange = fieldText(row.buf, row.starts[0], row.ends[0]);
+        symbol = fieldText(row.buf, row.starts[1], row.ends[1]);
+      }
+      ts.push(number(path, row, names, 2, false) / 1000);
+      localTs.push(number(path, row, names, 3, false) / 1000);
+      const idValue = parseDecimalBytes(row.buf, row.starts[4], row.ends[4]);
+      if (Number.isNaN(idValue)) throw new DataError(path, row.line, 'id', `not numeric ("${fieldText(row.buf, row.starts[4], row.ends[4])}"); asmm trade tables hold numeric ids`);
+      id.push(idValue);
+      const sideBytes = Buffer.from(row.buf.subarray(row.starts[5], row.ends[5]));
+      if (sideBytes.equals(BUY)) side.push(1);
+      else if (sideBytes.equals(SELL)) side.push(-1);
+      else throw new DataError(path, row.line, 'side', `must be buy or sell, got "${sideBytes.toString()}"`);
+      px.push(number(path, row, names, 6, false));
+      sz.push(number(path, row, names, 7, false));
+      if (view === undefined || view.tsMs !== ts.array) {
+        view = { kind: 'trades', tsMs: ts.array, localTsMs: localTs.array, id: id.array, side: side.array, px: px.array, sz: sz.array, meta: {} };
+      }
+      const problem = tradeRowProblem(view, ts.length - 1);
+      if (problem) throw new DataError(path, row.line, problem.field === 'px' ? 'price' : problem.field === 'sz' ? 'amount' : tardisField(problem.field), problem.reason);
+    },
+  );
+  return {
+    kind: 'trades',
+    tsMs: ts.finish(),
+    localTsMs: localTs.finish(),
+    id: id.finish(),
+    side: side.finish(),
+    px: px.finish(),
+    sz: sz.finish(),
+    meta: { ...(symbol ? { instrument: symbol } : {}), source: `tardis ${exchange} trades ${path}` },
+  };
+}
