@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { arrowTableKind, readArrowTable, readBookArrow, readTradeArrow } from './arrow.js';
 import { readBookCsv, readTradeCsv } from './csv.js';
 import { DataError } from './errors.js';
@@ -11,6 +11,7 @@ export type FileFormat = 'arrow' | 'asmm-book-csv' | 'asmm-trades-csv' | 'refere
 
 /** Detects a file's format from its first bytes (Arrow magic) or its CSV header. */
 export function detectFormat(path: string): FileFormat {
+  if (statSync(path).isDirectory()) throw new DataError(path, 0, '', 'is a directory, not a data file');
   const head = Buffer.alloc(4096);
   const fd = openSync(path, 'r');
   let read = 0;
@@ -21,7 +22,8 @@ export function detectFormat(path: string): FileFormat {
   }
   const bytes = head.subarray(0, read);
   if (bytes.subarray(0, 6).toString('latin1') === 'ARROW1') return 'arrow';
-  if (bytes.readUInt32LE(0) === 0xffffffff) return 'arrow';
+  if (bytes.length === 0) throw new DataError(path, 0, '', 'empty file');
+  if (bytes.length >= 4 && bytes.readUInt32LE(0) === 0xffffffff) return 'arrow';
   const firstLine = bytes.toString('utf8').split(/\r?\n/, 1)[0].trim();
   const columns = firstLine.split(',');
   if (columns[0] === 'ts_ms' && columns.includes('bid_px_1')) return 'asmm-book-csv';

@@ -68,7 +68,8 @@ export interface AsInfiniteParams extends AsParams {
  *   r^a = s + (1/γ)·ln(1 + (1 − 2q)·γ²σ² / (2ω − γ²q²σ²))
  *   r^b = s + (1/γ)·ln(1 + (−1 − 2q)·γ²σ² / (2ω − γ²q²σ²)),   ω = ½·γ²σ²(qMax + 1)²,
  * and the optimal quotes of §3: ask = r^a + (1/γ)ln(1 + γ/k), bid = r^b − (1/γ)ln(1 + γ/k).
- * `reservationPx` is (r^a + r^b)/2. NaN quotes when |q| > qMax (outside the model's domain).
+ * `reservationPx` is (r^a + r^b)/2. NaN quotes when |q| > qMax (outside the model's domain); at q = ±qMax the
+ * side whose reservation price diverges is NaN (not quoted).
  */
 export function asInfiniteQuotes(midPx: number, inventory: number, params: AsInfiniteParams): Quotes {
   const { gamma, sigma, k, qMax } = params;
@@ -79,9 +80,12 @@ export function asInfiniteQuotes(midPx: number, inventory: number, params: AsInf
   const reservationAsk = midPx + Math.log1p(((1 - 2 * inventory) * g2s2) / denominator) / gamma;
   const reservationBid = midPx + Math.log1p(((-1 - 2 * inventory) * g2s2) / denominator) / gamma;
   const liquidity = Math.log1p(gamma / k) / gamma;
+  // At q = ±qMax one log argument reaches 0 (the model's edge): that side is not quoted (NaN, never −Infinity).
+  const bidPx = Number.isFinite(reservationBid) ? reservationBid - liquidity : NaN;
+  const askPx = Number.isFinite(reservationAsk) ? reservationAsk + liquidity : NaN;
   return {
-    reservationPx: 0.5 * (reservationAsk + reservationBid),
-    bidPx: reservationBid - liquidity,
-    askPx: reservationAsk + liquidity,
+    reservationPx: Number.isFinite(reservationBid) && Number.isFinite(reservationAsk) ? 0.5 * (reservationAsk + reservationBid) : NaN,
+    bidPx,
+    askPx,
   };
 }

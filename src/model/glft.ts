@@ -10,7 +10,7 @@ export interface GlftParams {
   readonly A: number;
   /** k: intensity decay per price unit. */
   readonly k: number;
-  /** Inventory bound Q (in orders): no bid at q ≥ Q, no ask at q ≤ −Q. Infinity for none. */
+  /** Inventory bound Q (inventory units): no bid when a fill would exceed Q, no ask below −Q. Infinity for none. */
   readonly qMax: number;
   /** Order size Δ in inventory units (default 1, the paper's unit order). */
   readonly orderSize?: number;
@@ -35,7 +35,8 @@ export function glftCoefficients(params: GlftParams): { c1: number; c2: number }
  * no terminal time), with inventory bounds:
  *   δ^b(q) = c1 + (2q + Δ)/2 · σ·c2 = (1/γ)ln(1 + γ/k) + (2q + 1)/2 · √(σ²γ/(2kA) · (1 + γ/k)^(1 + k/γ))   (Δ = 1)
  *   δ^a(q) = c1 − (2q − Δ)/2 · σ·c2
- *   bid = s − δ^b (none when q ≥ Q), ask = s + δ^a (none when q ≤ −Q); `reservationPx` = s − σ·c2·q.
+ *   bid = s − δ^b (none when a fill would take inventory above Q: q + Δ > Q), ask = s + δ^a (none when
+ *   q − Δ < −Q); `reservationPx` = s − σ·c2·q.
  * @see O. Guéant, C.-A. Lehalle, J. Fernandez-Tapia (2013), "Dealing with the inventory risk: a solution to
  *   the market making problem", Mathematics and Financial Economics 7(4):477–507, §4 (approximations).
  */
@@ -49,7 +50,7 @@ export function glftQuotes(midPx: number, inventory: number, params: GlftParams)
   const askDistance = c1 - ((2 * inventory - delta) / 2) * skew;
   return {
     reservationPx: midPx - skew * inventory,
-    bidPx: inventory >= qMax ? NaN : midPx - bidDistance,
-    askPx: inventory <= -qMax ? NaN : midPx + askDistance,
+    bidPx: inventory + delta > qMax ? NaN : midPx - bidDistance,
+    askPx: inventory - delta < -qMax ? NaN : midPx + askDistance,
   };
 }

@@ -25,11 +25,14 @@ function splitmix32(seed: number): () => number {
 }
 
 /**
- * A xoshiro128** generator seeded from an integer (its low 32 bits are used).
+ * A xoshiro128** generator seeded from a 32-bit integer (signed or unsigned; larger seeds are rejected
+ * rather than silently truncated, so two different seeds never give the same stream).
  * @example createRng(1).nextUint32() // the same value on every run and platform
  */
 export function createRng(seed: number): Rng {
-  if (!Number.isFinite(seed)) throw new RangeError(`createRng: seed must be a finite number, got ${seed}`);
+  if (!Number.isInteger(seed) || seed < -0x80000000 || seed > 0xffffffff) {
+    throw new RangeError(`createRng: seed must be an integer in [-2^31, 2^32), got ${seed}`);
+  }
   const mix = splitmix32(Math.trunc(seed) | 0);
   return xoshiro128StarStar(mix(), mix(), mix(), mix());
 }

@@ -80,6 +80,6 @@ export function sampleParams(overrides: Partial<SampleMarketParams> = {}): Sampl
   if (!(p.sizePersistence >= 0 && p.sizePersistence < 1)) throw new RangeError(`sample market: sizePersistence must be in [0, 1), got ${p.sizePersistence}`);
   if (!Number.isInteger(p.depth)) throw new RangeError(`sample market: depth must be an integer, got ${p.depth}`);
   if (!Number.isInteger(p.snapshotIntervalMs)) throw new RangeError(`sample market: snapshotIntervalMs must be whole ms, got ${p.snapshotIntervalMs}`);
-  if (!Number.isFinite(p.seed)) throw new RangeError(`sample market: seed must be a finite number, got ${p.seed}`);
+  if (!Number.isInteger(p.seed) || p.seed < 0 || p.seed > 0xffffffff) throw new RangeError(`sample market: seed must be an integer in [0, 2^32), got ${p.seed}`);
   return p;
 }

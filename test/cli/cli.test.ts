@@ -17,6 +17,7 @@ describe('asmm CLI', () => {
       ['sample', 'extra'],
       ['inspect'],
       ['inspect', 'a', 'b'],
+      ['sample', '--seed', '4294967297'],
       ['no-such-command'],
     ];
     for (const args of cases) {
@@ -52,6 +53,17 @@ describe('asmm CLI', () => {
     const json = JSON.parse(runAsmm(['inspect', join(out, 'books.arrow'), '--json']).stdout) as Record<string, unknown>;
     expect(json).toMatchObject({ format: 'arrow', kind: 'book', rows: 1800, levels: 5, instrument: 'ETH-USDT', spanSec: 179.9 });
     expect(json.intervalMs).toEqual({ min: 100, median: 100, max: 100 });
+  });
+
+  it('inspect on an empty file or a directory fails with one line naming it, not a stack trace', () => {
+    const empty = join(dir, 'empty.csv');
+    writeFileSync(empty, '');
+    for (const path of [empty, dir]) {
+      const { code, stderr } = runAsmm(['inspect', path]);
+      expect(code).toBe(1);
+      expect(stderr.trim().split('\n')).toHaveLength(1);
+      expect(stderr).toContain(path);
+    }
   });
 
   it('inspect on a malformed file fails with the file, line and field', () => {

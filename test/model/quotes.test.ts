@@ -84,6 +84,16 @@ describe('infinite-horizon Avellaneda–Stoikov quotes', () => {
     expect(asInfiniteQuotes(100, 11, params).bidPx).toBeNaN();
     expect(asInfiniteQuotes(100, -11, params).askPx).toBeNaN();
   });
+
+  it('at the edge q = ±qMax the diverging side is not quoted (NaN, never ±Infinity), the other side is', () => {
+    for (const qMax of [3, 10]) {
+      const edge = asInfiniteQuotes(100, qMax, { ...paper, qMax });
+      expect(edge.bidPx).toBeNaN();
+      expect(Number.isFinite(edge.askPx)).toBe(true);
+      const below = asInfiniteQuotes(100, -qMax, { ...paper, qMax });
+      for (const value of [below.bidPx, below.askPx, below.reservationPx]) expect(value === Infinity || value === -Infinity).toBe(false);
+    }
+  });
 });
 
 describe('GLFT closed-form approximation', () => {
@@ -104,10 +114,14 @@ describe('GLFT closed-form approximation', () => {
     expect(2 * c2).toBeCloseTo(root, 12);
   });
 
-  it('stops quoting the side that would breach the inventory bound', () => {
+  it('stops quoting the side whose fill would breach the inventory bound, counting the order size', () => {
     expect(glftQuotes(100, 5, params).bidPx).toBeNaN();
     expect(glftQuotes(100, 5, params).askPx).not.toBeNaN();
     expect(glftQuotes(100, -5, params).askPx).toBeNaN();
+    expect(glftQuotes(100, 4, params).bidPx).not.toBeNaN();
+    expect(glftQuotes(100, 4.5, params).bidPx).toBeNaN();
+    expect(glftQuotes(100, 4, { ...params, orderSize: 2 }).bidPx).toBeNaN();
+    expect(glftQuotes(100, 3, { ...params, orderSize: 2 }).bidPx).not.toBeNaN();
   });
 
   it('q → −q mirrors the quotes', () => {

@@ -20,6 +20,12 @@ describe('xoshiro128**', () => {
     expect(deriveSeed(1, 'mid')).not.toBe(deriveSeed(1, 'trades'));
   });
 
+  it('rejects seeds it would have to truncate (so different seeds never share a stream)', () => {
+    expect(() => createRng(2 ** 32 + 1)).toThrow(RangeError);
+    expect(() => createRng(1.5)).toThrow(RangeError);
+    expect(() => createRng(0xffffffff)).not.toThrow();
+  });
+
   it('gives uniform doubles in [0, 1) with mean 1/2 and variance 1/12 within 4 standard errors', () => {
     const rng = createRng(7);
     const n = 200_000;

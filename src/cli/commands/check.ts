@@ -3,7 +3,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { listNotebooks, runNotebookReports } from '../../jupyter/index.js';
 import { projectPath } from '../../project/index.js';
 import { DEFAULT_SAMPLE_DIR, ensureSampleMarket } from '../../sample/index.js';
-import { parseCommandArgs } from '../command.js';
+import { parseCommandArgs, printJson } from '../command.js';
 import { notebookTable } from './report.js';
 
 interface Tally {
@@ -21,54 +21,63 @@ interface VitestJson {
 }
 
 /** Runs a node script of a dependency with inherited output; returns its exit code. */
-function runNodeScript(script: string, args: string[]): number {
+function runNodeScript(script: string, args: string[], outputToStderr: boolean): number {
   const result = spawnSync(process.execPath, [projectPath('node_modules', ...script.split('/')), ...args], {
     cwd: projectPath(),
-    stdio: 'inherit',
+    stdio: outputToStderr ? ['ignore', 2, 2] : 'inherit',
   });
   return result.status ?? 1;
 }
 
 export async function runCheck(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, { 'no-notebooks': { type: 'boolean' } }, { min: 0, max: 50 });
+  const { values, positionals } = parseCommandArgs(argv, { 'no-notebooks': { type: 'boolean' }, json: { type: 'boolean' } }, { min: 0, max: 50 });
+  const json = values.json === true;
   const tally: Tally = { passed: 0, failed: 0, skipped: 0 };
-  const say = (message: string) => process.stdout.write(`\n== ${message}\n`);
+  // With --json, everything human-readable goes to stderr and stdout carries one JSON document.
+  const out = (text: string) => (json ? process.stderr : process.stdout).write(text);
+  const say = (message: string) => out(`\n== ${message}\n`);
+  const steps: Array<{ step: string; ok: boolean; detail?: unknown }> = [];
 
   say('typecheck: tsc --noEmit');
-  if (runNodeScript('typescript/bin/tsc', ['--noEmit', '-p', projectPath('tsconfig.json')]) === 0) {
-    tally.passed += 1;
-    process.stdout.write('typecheck ok\n');
-  } else {
-    tally.failed += 1;
-    process.stdout.write('typecheck FAILED\n');
-  }
+  const typecheckOk = runNodeScript('typescript/bin/tsc', ['--noEmit', '-p', projectPath('tsconfig.json')], json) === 0;
+  if (typecheckOk) tally.passed += 1;
+  else tally.failed += 1;
+  out(`typecheck ${typecheckOk ? 'ok' : 'FAILED'}\n`);
+  steps.push({ step: 'typecheck', ok: typecheckOk });
 
   say('unit and integration tests: vitest');
   const resultsPath = projectPath('.vitest-results.json');
   rmSync(resultsPath, { force: true });
-  const vitestCode = runNodeScript('vitest/vitest.mjs', ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${resultsPath}`, ...positionals]);
+  const vitestCode = runNodeScript('vitest/vitest.mjs', ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${resultsPath}`, ...positionals], json);
   if (existsSync(resultsPath)) {
     const results = JSON.parse(readFileSync(resultsPath, 'utf8')) as VitestJson;
+    const failed = results.numFailedTests + (results.numFailedTests === 0 && vitestCode !== 0 ? Math.max(1, results.numFailedTestSuites) : 0);
     tally.passed += results.numPassedTests;
-    tally.failed += results.numFailedTests + (results.numFailedTests === 0 && vitestCode !== 0 ? Math.max(1, results.numFailedTestSuites) : 0);
+    tally.failed += failed;
     tally.skipped += results.numPendingTests + results.numTodoTests;
+    steps.push({ step: 'vitest', ok: failed === 0, detail: { passed: results.numPassedTests, failed, skipped: results.numPendingTests + results.numTodoTests } });
     rmSync(resultsPath, { force: true });
   } else {
     tally.failed += 1;
-    process.stdout.write(`vitest wrote no results (exit ${vitestCode})\n`);
+    steps.push({ step: 'vitest', ok: false, detail: `no results (exit ${vitestCode})` });
+    out(`vitest wrote no results (exit ${vitestCode})\n`);
   }
 
   if (!values['no-notebooks']) {
     say('notebooks: every notebook executed headless, its report checked offline in Chromium');
     ensureSampleMarket(projectPath(DEFAULT_SAMPLE_DIR));
-    const reports = await runNotebookReports(listNotebooks(), projectPath('reports'), (m) => process.stdout.write(`${m}\n`));
-    process.stdout.write(notebookTable(reports) + '\n');
+    const reports = await runNotebookReports(listNotebooks(), projectPath('reports'), (m) => out(`${m}\n`));
+    out(notebookTable(reports) + '\n');
     for (const report of reports) {
       if (report.ok) tally.passed += 1;
       else tally.failed += 1;
+      steps.push({ step: `notebook ${report.notebook}`, ok: report.ok, detail: { seconds: report.seconds, failedCell: report.failedCell, problem: report.problem, html: report.htmlPath } });
     }
   }
 
-  process.stdout.write(`\ntests: ${tally.passed} passed, ${tally.failed} failed${tally.skipped > 0 ? `, ${tally.skipped} skipped` : ''}\n`);
+  // The plain summary is the last line a person (and CI) reads; with --json it goes to stderr, the JSON to stdout.
+  const summary = `tests: ${tally.passed} passed, ${tally.failed} failed${tally.skipped > 0 ? `, ${tally.skipped} skipped` : ''}`;
+  if (json) printJson({ ...tally, steps });
+  out(`\n${summary}\n`);
   return tally.failed === 0 ? 0 : 1;
 }

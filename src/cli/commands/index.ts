@@ -38,7 +38,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'check',
     summary: 'the whole check (npm test): tsc --noEmit, vitest, then every notebook executed headless',
-    usage: 'asmm check [--no-notebooks] [VITEST_FILTER...]',
+    usage: 'asmm check [--no-notebooks] [--json] [VITEST_FILTER...]',
     load: async () => (await import('./check.js')).runCheck,
   },
   {

@@ -15,7 +15,7 @@ export async function runSample(argv: string[]): Promise<number> {
     { min: 0, max: 0 },
   );
   const hours = numberOption('hours', values.hours, 1, (v) => v > 0 && v <= 24 * 31);
-  const seed = numberOption('seed', values.seed, 1, Number.isInteger);
+  const seed = numberOption('seed', values.seed, 1, (v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff);
   const intervalMs = numberOption('interval-ms', values['interval-ms'], 100, (v) => Number.isInteger(v) && v > 0);
   const out = resolve(values.out ?? DEFAULT_SAMPLE_DIR);
   const started = performance.now();

@@ -33,7 +33,7 @@ export async function runSimulate(argv: string[]): Promise<number> {
   const compare = oneOf('compare', values.compare, ['journal', 'preprint', 'none'] as const, 'journal');
   const table: PublishedTable | undefined = compare === 'journal' ? JOURNAL_2008 : compare === 'preprint' ? PREPRINT_2006 : undefined;
   const paths = numberOption('paths', values.paths, 1000, (v) => Number.isInteger(v) && v > 1 && v <= 10_000_000);
-  const seed = numberOption('seed', values.seed, 1, Number.isInteger);
+  const seed = numberOption('seed', values.seed, 1, (v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff);
   const gammas = parseGammas(values.gamma, table ? [...new Set(table.rows.map((r) => r.gamma))] : [0.01, 0.1, 1]);
   const fillProbability = oneOf('fill', values.fill, ['linear', 'poisson'] as const, table?.options.fillProbability ?? 'linear');
   const symmetricSpread = oneOf(
