@@ -32,6 +32,12 @@ function number(path: string, row: CsvRow, names: readonly string[], f: number, 
   return value;
 }
 
+/** Appends a row's `timestamp` and `local_timestamp` (µs) as ms. */
+function pushTimes(path: string, row: CsvRow, names: readonly string[], ts: Float64ColumnBuilder, localTs: Float64ColumnBuilder): void {
+  ts.push(number(path, row, names, 2, false) / 1000);
+  localTs.push(number(path, row, names, 3, false) / 1000);
+}
+
 /** Reads a Tardis book_snapshot_N CSV (streaming, validated); instrument from the symbol column. */
 export function readTardisBookSnapshot(path: string): BookTable {
   let names: string[] = [];
@@ -58,12 +64,8 @@ export function readTardisBookSnapshot(path: string): BookTable {
       columns = Array.from({ length: 4 * depth }, () => new Float64ColumnBuilder());
     },
     (row) => {
-      if (ts.length === 0) {
-        exchange = fieldText(row.buf, row.starts[0], row.ends[0]);
-        symbol = fieldText(row.buf, row.starts[1], row.ends[1]);
-      }
-      ts.push(number(path, row, names, 2, false) / 1000);
-      localTs.push(number(path, row, names, 3, false) / 1000);
+      if (ts.length === 0) [exchange, symbol] = [0, 1].map((f) => fieldText(row.buf, row.starts[f], row.ends[f]));
+      pushTimes(path, row, names, ts, localTs);
       for (let i = 0; i < depth; i++) {
         const base = 4 + 4 * i;
         columns[2 * depth + i].push(number(path, row, names, base, true)); // ask px
@@ -130,12 +132,8 @@ export function readTardisTrades(path: string): TradeTable {
       names = header;
     },
     (row) => {
-      if (ts.length === 0) {
-        exchange = fieldText(row.buf, row.starts[0], row.ends[0]);
-        symbol = fieldText(row.buf, row.starts[1], row.ends[1]);
-      }
-      ts.push(number(path, row, names, 2, false) / 1000);
-      localTs.push(number(path, row, names, 3, false) / 1000);
+      if (ts.length === 0) [exchange, symbol] = [0, 1].map((f) => fieldText(row.buf, row.starts[f], row.ends[f]));
+      pushTimes(path, row, names, ts, localTs);
       const idValue = parseDecimalBytes(row.buf, row.starts[4], row.ends[4]);
       if (Number.isNaN(idValue)) throw new DataError(path, row.line, 'id', `not numeric ("${fieldText(row.buf, row.starts[4], row.ends[4])}"); asmm trade tables hold numeric ids`);
       id.push(idValue);
