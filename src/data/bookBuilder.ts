@@ -47,7 +47,10 @@ export class BookTableBuilder {
   }
 }
 
-/** Accumulates trades into a TradeTable with local receive time. */
+/**
+ * Accumulates trades into a TradeTable, with or without a local receive-time column. `current()` is a view
+ * over the rows so far (for validating each row as it arrives); `finish()` returns exact-length columns.
+ */
 export class TradeTableBuilder {
   private readonly ts = new Float64ColumnBuilder();
   private readonly localTs = new Float64ColumnBuilder();
@@ -55,25 +58,46 @@ export class TradeTableBuilder {
   private readonly side = new Int8ColumnBuilder();
   private readonly px = new Float64ColumnBuilder();
   private readonly sz = new Float64ColumnBuilder();
+  private view: TradeTable | undefined;
+
+  constructor(readonly withLocalTs = true) {}
 
   get rows(): number {
     return this.ts.length;
   }
 
-  push(tsMs: number, localTsMs: number, id: number, side: 1 | -1, px: number, sz: number): void {
+  /** Appends a trade; `localTsMs` is ignored when the builder has no local-time column. */
+  push(tsMs: number, localTsMs: number, id: number, side: number, px: number, sz: number): void {
     this.ts.push(tsMs);
-    this.localTs.push(localTsMs);
+    if (this.withLocalTs) this.localTs.push(localTsMs);
     this.id.push(id);
     this.side.push(side);
     this.px.push(px);
     this.sz.push(sz);
   }
 
+  /** The rows so far over the builders' backing arrays (valid up to `rows`; rebuilt only when they grow). */
+  current(): TradeTable {
+    if (this.view === undefined || this.view.tsMs !== this.ts.array) {
+      this.view = {
+        kind: 'trades',
+        tsMs: this.ts.array,
+        ...(this.withLocalTs ? { localTsMs: this.localTs.array } : {}),
+        id: this.id.array,
+        side: this.side.array,
+        px: this.px.array,
+        sz: this.sz.array,
+        meta: {},
+      };
+    }
+    return this.view;
+  }
+
   finish(meta: TableMeta): TradeTable {
     return {
       kind: 'trades',
       tsMs: this.ts.finish(),
-      localTsMs: this.localTs.finish(),
+      ...(this.withLocalTs ? { localTsMs: this.localTs.finish() } : {}),
       id: this.id.finish(),
       side: this.side.finish(),
       px: this.px.finish(),

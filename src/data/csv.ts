@@ -1,5 +1,6 @@
 import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { Float64ColumnBuilder, Int8ColumnBuilder } from './columnBuilder.js';
+import { TradeTableBuilder } from './bookBuilder.js';
+import { Float64ColumnBuilder } from './columnBuilder.js';
 import { scanCsv, type CsvRow } from './csvScanner.js';
 import { fieldText, parseDecimalBytes } from './decimal.js';
 import { DataError } from './errors.js';
@@ -119,55 +120,29 @@ function sideAt(path: string, row: CsvRow, names: string[], f: number): number {
 /** Reads a trade CSV (`ts_ms[,local_ts_ms], id, side, px, sz`; side "buy"/"sell" = taker side), streaming and validated. */
 export function readTradeCsv(path: string, meta: TableMeta = {}): TradeTable {
   let names: string[] = [];
-  let hasLocal = false;
-  const ts = new Float64ColumnBuilder();
-  const localTs = new Float64ColumnBuilder();
-  const id = new Float64ColumnBuilder();
-  const side = new Int8ColumnBuilder();
-  const px = new Float64ColumnBuilder();
-  const sz = new Float64ColumnBuilder();
-  let view: TradeTable | undefined;
+  let builder = new TradeTableBuilder(false);
   scanCsv(
     path,
     (header) => {
-      hasLocal = header.includes('local_ts_ms');
+      const hasLocal = header.includes('local_ts_ms');
       checkHeader(path, header, tradeColumnNames(hasLocal));
       names = header;
+      builder = new TradeTableBuilder(hasLocal);
     },
     (row) => {
       let f = 0;
-      ts.push(numberAt(path, row, names, f++, false));
-      if (hasLocal) localTs.push(numberAt(path, row, names, f++, false));
-      id.push(numberAt(path, row, names, f++, false));
-      side.push(sideAt(path, row, names, f++));
-      px.push(numberAt(path, row, names, f++, false));
-      sz.push(numberAt(path, row, names, f++, false));
-      if (view === undefined || view.tsMs !== ts.array) {
-        view = {
-          kind: 'trades',
-          tsMs: ts.array,
-          ...(hasLocal ? { localTsMs: localTs.array } : {}),
-          id: id.array,
-          side: side.array,
-          px: px.array,
-          sz: sz.array,
-          meta,
-        };
-      }
-      const problem = tradeRowProblem(view, ts.length - 1);
+      const ts = numberAt(path, row, names, f++, false);
+      const localTs = builder.withLocalTs ? numberAt(path, row, names, f++, false) : NaN;
+      const id = numberAt(path, row, names, f++, false);
+      const side = sideAt(path, row, names, f++);
+      const px = numberAt(path, row, names, f++, false);
+      const sz = numberAt(path, row, names, f++, false);
+      builder.push(ts, localTs, id, side, px, sz);
+      const problem = tradeRowProblem(builder.current(), builder.rows - 1);
       if (problem) throw new DataError(path, row.line, problem.field, problem.reason);
     },
   );
-  return {
-    kind: 'trades',
-    tsMs: ts.finish(),
-    ...(hasLocal ? { localTsMs: localTs.finish() } : {}),
-    id: id.finish(),
-    side: side.finish(),
-    px: px.finish(),
-    sz: sz.finish(),
-    meta,
-  };
+  return builder.finish(meta);
 }
 
 /** CSV text of a number: shortest round-trip decimal, empty for NaN (a missing level). */

@@ -1,4 +1,5 @@
-import { Float64ColumnBuilder, Int8ColumnBuilder } from './columnBuilder.js';
+import { TradeTableBuilder } from './bookBuilder.js';
+import { Float64ColumnBuilder } from './columnBuilder.js';
 import { scanCsv, type CsvRow } from './csvScanner.js';
 import { fieldText, parseDecimalBytes } from './decimal.js';
 import { DataError } from './errors.js';
@@ -118,13 +119,7 @@ export function readTardisTrades(path: string): TradeTable {
   let names: string[] = [];
   let symbol = '';
   let exchange = '';
-  const ts = new Float64ColumnBuilder();
-  const localTs = new Float64ColumnBuilder();
-  const id = new Float64ColumnBuilder();
-  const side = new Int8ColumnBuilder();
-  const px = new Float64ColumnBuilder();
-  const sz = new Float64ColumnBuilder();
-  let view: TradeTable | undefined;
+  const builder = new TradeTableBuilder(true);
   scanCsv(
     path,
     (header) => {
@@ -132,32 +127,18 @@ export function readTardisTrades(path: string): TradeTable {
       names = header;
     },
     (row) => {
-      if (ts.length === 0) [exchange, symbol] = [0, 1].map((f) => fieldText(row.buf, row.starts[f], row.ends[f]));
-      pushTimes(path, row, names, ts, localTs);
-      const idValue = parseDecimalBytes(row.buf, row.starts[4], row.ends[4]);
-      if (Number.isNaN(idValue)) throw new DataError(path, row.line, 'id', `not numeric ("${fieldText(row.buf, row.starts[4], row.ends[4])}"); asmm trade tables hold numeric ids`);
-      id.push(idValue);
+      if (builder.rows === 0) [exchange, symbol] = [0, 1].map((f) => fieldText(row.buf, row.starts[f], row.ends[f]));
+      const ts = number(path, row, names, 2, false) / 1000;
+      const localTs = number(path, row, names, 3, false) / 1000;
+      const id = parseDecimalBytes(row.buf, row.starts[4], row.ends[4]);
+      if (Number.isNaN(id)) throw new DataError(path, row.line, 'id', `not numeric ("${fieldText(row.buf, row.starts[4], row.ends[4])}"); asmm trade tables hold numeric ids`);
       const sideBytes = Buffer.from(row.buf.subarray(row.starts[5], row.ends[5]));
-      if (sideBytes.equals(BUY)) side.push(1);
-      else if (sideBytes.equals(SELL)) side.push(-1);
-      else throw new DataError(path, row.line, 'side', `must be buy or sell, got "${sideBytes.toString()}"`);
-      px.push(number(path, row, names, 6, false));
-      sz.push(number(path, row, names, 7, false));
-      if (view === undefined || view.tsMs !== ts.array) {
-        view = { kind: 'trades', tsMs: ts.array, localTsMs: localTs.array, id: id.array, side: side.array, px: px.array, sz: sz.array, meta: {} };
-      }
-      const problem = tradeRowProblem(view, ts.length - 1);
+      const side = sideBytes.equals(BUY) ? 1 : sideBytes.equals(SELL) ? -1 : 0;
+      if (side === 0) throw new DataError(path, row.line, 'side', `must be buy or sell, got "${sideBytes.toString()}"`);
+      builder.push(ts, localTs, id, side, number(path, row, names, 6, false), number(path, row, names, 7, false));
+      const problem = tradeRowProblem(builder.current(), builder.rows - 1);
       if (problem) throw new DataError(path, row.line, problem.field === 'px' ? 'price' : problem.field === 'sz' ? 'amount' : tardisField(problem.field), problem.reason);
     },
   );
-  return {
-    kind: 'trades',
-    tsMs: ts.finish(),
-    localTsMs: localTs.finish(),
-    id: id.finish(),
-    side: side.finish(),
-    px: px.finish(),
-    sz: sz.finish(),
-    meta: { ...(symbol ? { instrument: symbol } : {}), source: `tardis ${exchange} trades ${path}` },
-  };
+  return builder.finish({ ...(symbol ? { instrument: symbol } : {}), source: `tardis ${exchange} trades ${path}` });
 }
