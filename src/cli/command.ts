@@ -53,3 +53,25 @@ export function formatTable(header: string[], rows: Array<Array<string | number>
   const line = (r: string[]) => r.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd();
   return [line(cells[0]), line(widths.map((w) => '-'.repeat(w))), ...cells.slice(1).map(line)].join('\n');
 }
+
+const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/**
+ * A duration option: `500ms`, `90s`, `15m`, `1h`, `2d`, or a bare number of seconds; returns milliseconds.
+ * @example durationOption('duration', '1h', undefined) // 3600000
+ */
+export function durationOption(name: string, value: string | undefined, fallbackMs: number | undefined): number | undefined {
+  if (value === undefined) return fallbackMs;
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(value.trim());
+  const ms = match ? Number(match[1]) * DURATION_UNITS_MS[match[2] ?? 's'] : NaN;
+  if (!(ms > 0)) throw new UsageError(`--${name} must be a positive duration such as 90s, 15m, 1h or 2d, got "${value}"`);
+  return ms;
+}
+
+/** A comma-separated list option (empty items rejected). */
+export function listOption(name: string, value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const items = value.split(',').map((s) => s.trim());
+  if (items.some((s) => s === '')) throw new UsageError(`--${name} must be a comma-separated list without empty items, got "${value}"`);
+  return items;
+}

@@ -12,4 +12,4 @@ export {
   type TradeData,
 } from './messages.js';
 export { SequenceChain, type SequenceVerdict } from './sequence.js';
-export { OkxNormalizer, type IntegrityEvent, type NormalizerStats } from './normalizer.js';
+export { OkxNormalizer, TableCollector, type BookStream, type IntegrityEvent, type NormalizedRowSink, type NormalizerStats } from './normalizer.js';

@@ -24,6 +24,12 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: async () => (await import('./convert.js')).runConvert,
   },
   {
+    name: 'record',
+    summary: 'record OKX v5 public channels: raw NDJSON plus normalized CSV tables, reconnecting, with gap records',
+    usage: 'asmm record --inst ETH-USDT[,BTC-USDT] [--channels books5,trades] [--duration 1h] [--out data/raw] [--url URL] [--depth 5] [--rotate-mb 256] [--no-hourly] [--json]',
+    load: async () => (await import('./record.js')).runRecord,
+  },
+  {
     name: 'simulate',
     summary: 'Monte-Carlo of the AS (2008) market maker against the symmetric benchmark, beside the published table',
     usage: 'asmm simulate [--paths 1000] [--gamma 0.01,0.1,1] [--seed S] [--fill linear|poisson] [--symmetric-spread average|timeVarying|constantTerm] [--compare journal|preprint|none] [--json]',
