@@ -30,7 +30,8 @@ function csvNumber(x: number): string {
 }
 
 /**
- * The files of one recording session in `dir`, segment by segment:
+ * The files of one recording session in `dir`, segment by segment, where a segment is named
+ * `<session>.<NNNN>` (session = UTC start time, NNNN = 0001, 0002, ...; names sort in time order):
  * `okx.<segment>.raw.ndjson`, `<inst>.<channel>.<segment>.csv` (books: ts_ms, local_ts_ms and per-level
  * columns), `<inst>.trades.<segment>.csv`, and one `gaps.<session>.csv` for the session. Every file is
  * written as `.partial` and renamed when its segment ends, so complete files carry their final name.
@@ -63,8 +64,7 @@ export class CaptureFiles implements NormalizedRowSink {
   }
 
   private startSegment(nowMs: number): void {
-    let segment = utcStamp(nowMs);
-    for (let n = 2; segment <= this.segment; n++) segment = `${utcStamp(nowMs)}-${n}`;
+    const segment = `${this.session}.${String(this.counts.segments + 1).padStart(4, '0')}`;
     this.segment = segment;
     this.segmentHour = Math.floor(nowMs / 3_600_000);
     this.counts.segments++;

@@ -395,8 +395,11 @@ export class OkxRecorder {
     for (const conn of this.connections) {
       conn.ws.removeAllListeners('message');
       conn.ws.on('error', () => undefined);
-      if (conn.ws.readyState === WebSocket.OPEN) conn.ws.close(1000, 'recorder stopped');
-      else conn.ws.terminate();
+      if (conn.ws.readyState === WebSocket.OPEN) {
+        conn.ws.close(1000, 'recorder stopped');
+        // do not wait ws's 30 s for the server's close reply
+        setTimeout(() => conn.ws.terminate(), 1000).unref();
+      } else conn.ws.terminate();
     }
     this.log(`stopped (${reason})`);
     this.resolveDone?.({
