@@ -17,6 +17,12 @@ export interface CsvScanOptions {
   readonly chunkBytes?: number;
   /** Honour double quotes: commas inside "..." do not split fields (field ranges keep the quotes). */
   readonly quoted?: boolean;
+  /**
+   * Optional fast path for data lines: called with a line's content range `buf[start, end)` (line end
+   * excluded) before it is split into fields. Returning true means the line was fully handled; false sends it
+   * through the usual field splitting, field-count check and `onRow`, exactly as without this option.
+   */
+  readonly onLine?: (buf: Uint8Array, start: number, end: number, line: number) => boolean;
 }
 
 /**
@@ -32,6 +38,7 @@ export function scanCsv(
 ): void {
   const chunkBytes = options.chunkBytes ?? 1 << 22;
   const quoted = options.quoted === true;
+  const onLine = options.onLine;
   const fd = openSync(path, 'r');
   try {
     let carry: Uint8Array = new Uint8Array(0);
@@ -58,7 +65,7 @@ export function scanCsv(
         line++;
         let contentEnd = lineEnd;
         if (contentEnd > lineStart && buf[contentEnd - 1] === 13) contentEnd--;
-        if (contentEnd > lineStart) {
+        if (contentEnd > lineStart && !(columns >= 0 && onLine !== undefined && onLine(buf, lineStart, contentEnd, line))) {
           let count = 0;
           let fieldStart = lineStart;
           let inQuotes = false;

@@ -1,5 +1,7 @@
-const POW10: number[] = [];
-for (let e = 0; e <= 22; e++) POW10.push(Number(`1e${e}`));
+const powers: number[] = [];
+for (let e = 0; e <= 22; e++) powers.push(Number(`1e${e}`));
+/** 10^e for e = 0..22, each an exact double (the divisors of the fast path below). */
+export const POW10: readonly number[] = powers;
 const MANTISSA_LIMIT = 900719925474099; // (2^53 − 1)/10: mantissa·10 + digit stays exact below this
 const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const decoder = new TextDecoder();

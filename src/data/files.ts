@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
 import { arrowTableKind, readArrowTable, readBookArrow, readTradeArrow } from './arrow.js';
 import { readBookCsv, readTradeCsv } from './csv.js';
 import { DataError } from './errors.js';
@@ -7,11 +7,17 @@ import { readTardisBookSnapshot, readTardisTrades, tardisKind, type TardisKind }
 import type { BookTable, Table, TradeTable } from './tables.js';
 
 /** The file formats asmm recognises. Later loaders add their formats here. */
-export type FileFormat = 'arrow' | 'asmm-book-csv' | 'asmm-trades-csv' | 'reference-books5-csv' | TardisKind | 'okx-cryptofeed-capture' | 'binance-hftbacktest-capture' | 'unknown';
+export type FileFormat = 'arrow' | 'asmm-book-csv' | 'asmm-trades-csv' | 'reference-books5-csv' | TardisKind | 'okx-cryptofeed-capture' | 'binance-hftbacktest-capture' | 'asmm-recorder-raw' | 'unknown';
 
-/** Detects a file's format from its first bytes (Arrow magic) or its CSV header. */
+/**
+ * Detects a file's format from its first bytes (Arrow magic), its CSV header or its first record. A directory
+ * holding `asmm record` segments (`*.raw.ndjson`) is one recording.
+ */
 export function detectFormat(path: string): FileFormat {
-  if (statSync(path).isDirectory()) throw new DataError(path, 0, '', 'is a directory, not a data file');
+  if (statSync(path).isDirectory()) {
+    if (readdirSync(path).some((f) => f.endsWith('.raw.ndjson') || f.endsWith('.raw.ndjson.partial'))) return 'asmm-recorder-raw';
+    throw new DataError(path, 0, '', 'is a directory, not a data file (nor a directory of asmm recordings)');
+  }
   const head = Buffer.alloc(4096);
   const fd = openSync(path, 'r');
   let read = 0;
@@ -32,6 +38,7 @@ export function detectFormat(path: string): FileFormat {
   const tardis = tardisKind(columns);
   if (tardis) return tardis;
   if (/^wss?:\/\/\S+ <-> \d+(\.\d+)?$/.test(firstLine)) return 'okx-cryptofeed-capture';
+  if (firstLine.startsWith('{"type":"segment"')) return 'asmm-recorder-raw';
   if (bytes[0] === 0x1f && bytes[1] === 0x8b && /\.gz$/.test(path)) return 'binance-hftbacktest-capture';
   return 'unknown';
 }
@@ -59,6 +66,7 @@ export function readTableFile(path: string): Table {
       return readTardisTrades(path);
     case 'okx-cryptofeed-capture':
     case 'binance-hftbacktest-capture':
+    case 'asmm-recorder-raw':
       throw new DataError(path, 0, '', `${format} holds raw exchange messages: replay it with readCaptureTables (asmm convert/inspect do)`);
     default:
       throw new DataError(path, 1, '', 'unrecognised format: expected an asmm book or trade CSV (header starting ts_ms) or an Arrow IPC file');

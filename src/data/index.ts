@@ -14,3 +14,4 @@ export { replayCryptofeedOkx, type CaptureReplay } from './cryptofeedOkx.js';
 export { replayBinanceCapture, type BinanceReplay } from './binanceCapture.js';
 export { readTardisBookSnapshot, readTardisTrades, tardisKind, type TardisKind } from './tardisCsv.js';
 export { loadTables, tableFileName, writeTable, type LoadedTables } from './loadAny.js';
+export { recorderRawFiles, replayRecorderRaw, type RecorderRawReplay } from './recorderRaw.js';

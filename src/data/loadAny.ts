@@ -3,6 +3,7 @@ import { replayBinanceCapture } from './binanceCapture.js';
 import { replayCryptofeedOkx } from './cryptofeedOkx.js';
 import { writeBookCsv, writeTradeCsv } from './csv.js';
 import { detectFormat, readTableFile, type FileFormat } from './files.js';
+import { replayRecorderRaw } from './recorderRaw.js';
 import type { Table } from './tables.js';
 
 /** Every table a file holds: one for table formats, per instrument book and trades for raw captures. */
@@ -41,13 +42,30 @@ export async function loadTables(path: string, depth = 5): Promise<LoadedTables>
       notes: [`${s.diffs} depth diffs, ${s.diffsApplied} applied after the REST snapshot, ${s.diffsBeforeSnapshotDropped} dropped before it, ${s.gaps} sequence gaps`],
     };
   }
+  if (format === 'asmm-recorder-raw') {
+    const replay = await replayRecorderRaw(path, depth);
+    const s = replay.stats;
+    const tables: Table[] = replay.books.map((b) => b.book);
+    for (const { trades } of replay.instruments.values()) if (trades) tables.push(trades);
+    const shownGaps = replay.gaps.slice(0, 20).map((g) => `gap ${g.inst} ${g.channel} ${new Date(g.from_local_ts_ms).toISOString()} .. ${new Date(g.to_local_ts_ms).toISOString()} (${g.to_local_ts_ms - g.from_local_ts_ms} ms): ${g.reason}`);
+    return {
+      format,
+      tables,
+      notes: [
+        `${replay.files.length} raw file(s), ${s.connections} connection(s), ${s.framesReceived} frames received, ${s.malformedFrames} malformed, ${s.checksumsVerified} checksums verified, ${s.checksumMismatches} mismatches, ${s.duplicateTrades} duplicate trades dropped, ${replay.gaps.length} gap record(s)`,
+        ...shownGaps,
+        ...(replay.gaps.length > shownGaps.length ? [`… ${replay.gaps.length - shownGaps.length} more gap records`] : []),
+      ],
+    };
+  }
   return { format, tables: [readTableFile(path)], notes: [] };
 }
 
 /** File name for a table when a conversion writes several into a directory. */
 export function tableFileName(table: Table, extension: 'arrow' | 'csv'): string {
   const instrument = (table.meta.instrument ?? 'table').replace(/[^A-Za-z0-9._-]/g, '_');
-  return `${instrument}.${table.kind === 'book' ? 'books' : 'trades'}.${extension}`;
+  const channel = table.kind === 'book' ? (table.meta.extra?.channel ?? 'books').replace(/[^A-Za-z0-9._-]/g, '_') : 'trades';
+  return `${instrument}.${channel}.${extension}`;
 }
 
 /** Writes a table in one of the project's formats. */

@@ -1,7 +1,6 @@
 import { closeSync, openSync, renameSync, writeSync } from 'node:fs';
-import { Float64ColumnBuilder } from './columnBuilder.js';
 import { scanCsv, type CsvRow } from './csvScanner.js';
-import { fieldText, parseDecimalBytes } from './decimal.js';
+import { fieldText, parseDecimalBytes, POW10 } from './decimal.js';
 import { DataError } from './errors.js';
 import type { BookTable, TableMeta } from './tables.js';
 import { bookRowProblem } from './validate.js';
@@ -16,8 +15,8 @@ export const REFERENCE_COLUMNS = ['Timestamp', 'Bid List', 'Bid Size List', 'Ask
 
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(\.\d+)?$/;
 
-function timestampMs(path: string, row: CsvRow): number {
-  const text = fieldText(row.buf, row.starts[0], row.ends[0]).replace(/^"|"$/g, '').trim();
+/** A timestamp cell's text as ms since the epoch, or NaN when it is neither form (the caller reports it). */
+function timestampTextMs(text: string): number {
   const m = DATE_TIME.exec(text);
   if (m) {
     const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
@@ -25,6 +24,42 @@ function timestampMs(path: string, row: CsvRow): number {
   }
   const seconds = Number(text);
   if (text !== '' && Number.isFinite(seconds)) return Math.round(seconds * 1000);
+  return NaN;
+}
+
+/** The text `timestampTextMs` reads from a cell: quotes and surrounding blanks removed. */
+function timestampText(buf: Uint8Array, start: number, end: number): string {
+  return fieldText(buf, start, end).replace(/^"|"$/g, '').trim();
+}
+
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+const twoDigits = (buf: Uint8Array, i: number): number => (buf[i] - 48) * 10 + (buf[i + 1] - 48);
+
+/**
+ * `timestampTextMs(timestampText(buf, start, end))`, without building a string for the usual
+ * `YYYY-MM-DD HH:MM:SS` cell (19 bytes; the same numbers go to the same `Date.UTC`).
+ */
+function timestampBytesMs(buf: Uint8Array, start: number, end: number): number {
+  if (end - start === 19) {
+    const b = start;
+    const sep = buf[b + 10];
+    if (
+      isDigit(buf[b]) && isDigit(buf[b + 1]) && isDigit(buf[b + 2]) && isDigit(buf[b + 3]) && buf[b + 4] === 45 &&
+      isDigit(buf[b + 5]) && isDigit(buf[b + 6]) && buf[b + 7] === 45 && isDigit(buf[b + 8]) && isDigit(buf[b + 9]) &&
+      (sep === 32 || sep === 84) && isDigit(buf[b + 11]) && isDigit(buf[b + 12]) && buf[b + 13] === 58 &&
+      isDigit(buf[b + 14]) && isDigit(buf[b + 15]) && buf[b + 16] === 58 && isDigit(buf[b + 17]) && isDigit(buf[b + 18])
+    ) {
+      const year = twoDigits(buf, b) * 100 + twoDigits(buf, b + 2);
+      return Date.UTC(year, twoDigits(buf, b + 5) - 1, twoDigits(buf, b + 8), twoDigits(buf, b + 11), twoDigits(buf, b + 14), twoDigits(buf, b + 17));
+    }
+  }
+  return timestampTextMs(timestampText(buf, start, end));
+}
+
+function timestampMs(path: string, row: CsvRow): number {
+  const text = timestampText(row.buf, row.starts[0], row.ends[0]);
+  const ms = timestampTextMs(text);
+  if (ms === ms) return ms;
   throw new DataError(path, row.line, 'Timestamp', `not a date-time or Unix seconds: "${text}"`);
 }
 
@@ -62,70 +97,272 @@ function parseList(path: string, row: CsvRow, field: number, out: number[]): num
   return out.length;
 }
 
+/** Length of the timestamp cells remembered by the one-entry cache (longer cells are always parsed). */
+const TS_CACHE_BYTES = 64;
+
+/**
+ * The state of one `readReferenceCsv` call. Every data line first goes to `fastLine`, which reads the usual
+ * shape (`ts,"[x, y, nan]","[...]","[...]","[...]"`) straight from the bytes into a scratch row, checks it
+ * with the rules of `bookRowProblem` as plain comparisons, and appends it. Anything it does not accept
+ * (another shape, a number it cannot read, a rule broken, the first row, which fixes the depth) makes it
+ * return false before anything is appended; the scanner then splits the line into fields and `generalRow`
+ * reads it as the only path did before, appending it or throwing the DataError that names line and field.
+ * So the fast path decides speed only: which rows are accepted, their values and every error message come
+ * from the general path's rules.
+ */
+class ReferenceReader {
+  depth = 0;
+  rows = 0;
+  private capacity = 1 << 14;
+  private tsMs = new Float64Array(this.capacity);
+  /** 4·depth columns: bid prices by level, bid sizes, ask prices, ask sizes. */
+  private columns: Float64Array[] = [];
+  /** One row in the order of `columns`, filled by `fastLine`. */
+  private scratch = new Float64Array(0);
+  private readonly lists: number[][] = [[], [], [], []];
+  private view: BookTable | undefined;
+  /** One-entry timestamp cache: consecutive rows usually carry the same second, byte for byte. */
+  private readonly tsKey = new Uint8Array(TS_CACHE_BYTES);
+  private tsKeyLength = -1;
+  private tsKeyMs = NaN;
+
+  constructor(
+    private readonly path: string,
+    private readonly meta: TableMeta,
+  ) {}
+
+  header(header: string[]): void {
+    const path = this.path;
+    const names = header.map((h) => h.replace(/^"|"$/g, '').trim());
+    for (const name of REFERENCE_COLUMNS) if (!names.includes(name)) throw new DataError(path, 1, name, 'missing column');
+    if (names.length !== REFERENCE_COLUMNS.length || names.some((n, i) => n !== REFERENCE_COLUMNS[i])) {
+      throw new DataError(path, 1, names.find((n, i) => n !== REFERENCE_COLUMNS[i]) ?? '', `expected columns ${REFERENCE_COLUMNS.join(', ')}`);
+    }
+  }
+
+  /** Cached `timestampBytesMs`; NaN when the cell is not a timestamp. */
+  private timestamp(buf: Uint8Array, start: number, end: number): number {
+    const length = end - start;
+    const key = this.tsKey;
+    if (length === this.tsKeyLength) {
+      let i = 0;
+      while (i < length && buf[start + i] === key[i]) i++;
+      if (i === length) return this.tsKeyMs;
+    }
+    const ms = timestampBytesMs(buf, start, end);
+    if (length <= TS_CACHE_BYTES && ms === ms) {
+      for (let i = 0; i < length; i++) key[i] = buf[start + i];
+      this.tsKeyLength = length;
+      this.tsKeyMs = ms;
+    }
+    return ms;
+  }
+
+  /** Reads and appends the data line `buf[start, end)` when it has the usual shape and is valid; see the class. */
+  fastLine(buf: Uint8Array, start: number, end: number): boolean {
+    const depth = this.depth;
+    if (depth === 0) return false;
+    let i = start;
+    while (i < end && buf[i] !== 44) {
+      if (buf[i] === 34) return false;
+      i++;
+    }
+    if (i === end) return false;
+    const tsMs = this.timestamp(buf, start, i);
+    if (!(tsMs - tsMs === 0)) return false;
+    const rows = this.rows;
+    if (rows > 0 && !(tsMs >= this.tsMs[rows - 1])) return false;
+    const row = this.scratch;
+    let bidLevels = 0;
+    let askLevels = 0;
+    for (let group = 0; group < 4; group++) {
+      // ,"[
+      if (buf[i] !== 44 || buf[i + 1] !== 34 || buf[i + 2] !== 91) return false;
+      i += 3;
+      const base = group * depth;
+      let count = 0;
+      for (;;) {
+        while (buf[i] === 32) i++;
+        if (count === depth) return false;
+        let value: number;
+        let c = buf[i];
+        if (c === 110) {
+          if (buf[i + 1] !== 97 || buf[i + 2] !== 110) return false;
+          value = NaN;
+          i += 3;
+        } else {
+          const itemStart = i;
+          let mantissa = 0;
+          let dot = -1;
+          for (; ; i++) {
+            c = buf[i];
+            if (c >= 48 && c <= 57) mantissa = mantissa * 10 + (c - 48);
+            else if (c === 46 && dot < 0) dot = i;
+            else break;
+          }
+          const digits = dot < 0 ? i - itemStart : i - itemStart - 1;
+          if ((c === 44 || c === 93 || c === 32) && digits > 0 && digits <= 15) {
+            // parseDecimalBytes' own fast path: at most 15 digits, so the mantissa is exact
+            value = dot < 0 ? mantissa : mantissa / POW10[i - dot - 1];
+          } else {
+            // sign, exponent, many digits...: the item as the general path delimits it, read by parseDecimalBytes
+            while (i < end && buf[i] !== 44 && buf[i] !== 93 && buf[i] !== 34) i++;
+            let itemEnd = i;
+            while (itemEnd > itemStart && buf[itemEnd - 1] === 32) itemEnd--;
+            value = parseDecimalBytes(buf, itemStart, itemEnd);
+            if (value !== value) return false;
+          }
+        }
+        row[base + count++] = value;
+        while (buf[i] === 32) i++;
+        c = buf[i];
+        if (c === 44) {
+          i++;
+          continue;
+        }
+        if (c === 93 && buf[i + 1] === 34) {
+          i += 2;
+          break;
+        }
+        return false;
+      }
+      for (let l = count; l < depth; l++) row[base + l] = NaN;
+      if (group === 0) bidLevels = count;
+      else if (group === 1 && count !== bidLevels) return false;
+      else if (group === 2) askLevels = count;
+      else if (group === 3 && count !== askLevels) return false;
+    }
+    if (i !== end) return false;
+    if (!sideValid(row, 0, depth, true) || !sideValid(row, 2 * depth, depth, false) || row[0] >= row[2 * depth]) return false;
+    if (rows === this.capacity) this.grow();
+    this.tsMs[rows] = tsMs;
+    const columns = this.columns;
+    for (let k = 0; k < columns.length; k++) columns[k][rows] = row[k];
+    this.rows = rows + 1;
+    return true;
+  }
+
+  /** Reads one row split into fields, appending it or throwing the DataError for its first problem. */
+  generalRow(row: CsvRow): void {
+    const path = this.path;
+    const tsMs = timestampMs(path, row);
+    const lists = this.lists;
+    const lengths = [parseList(path, row, 1, lists[0]), parseList(path, row, 2, lists[1]), parseList(path, row, 3, lists[2]), parseList(path, row, 4, lists[3])];
+    if (lengths[0] !== lengths[1]) throw new DataError(path, row.line, 'Bid Size List', `${lengths[1]} sizes for ${lengths[0]} bid prices`);
+    if (lengths[2] !== lengths[3]) throw new DataError(path, row.line, 'Ask Size List', `${lengths[3]} sizes for ${lengths[2]} ask prices`);
+    if (this.depth === 0) {
+      this.depth = Math.max(lengths[0], lengths[2], 1);
+      this.columns = Array.from({ length: 4 * this.depth }, () => new Float64Array(this.capacity));
+      this.scratch = new Float64Array(4 * this.depth);
+    }
+    const depth = this.depth;
+    if (lengths[0] > depth || lengths[2] > depth) throw new DataError(path, row.line, 'Bid List', `more levels than the first row's ${depth}`);
+    const rows = this.rows;
+    if (rows === this.capacity) this.grow();
+    this.tsMs[rows] = tsMs;
+    for (let group = 0; group < 4; group++) {
+      const list = lists[group];
+      for (let l = 0; l < depth; l++) this.columns[group * depth + l][rows] = l < list.length ? list[l] : NaN;
+    }
+    if (this.view === undefined) {
+      const columns = this.columns;
+      this.view = {
+        kind: 'book',
+        depth,
+        tsMs: this.tsMs,
+        bidPx: columns.slice(0, depth),
+        bidSz: columns.slice(depth, 2 * depth),
+        askPx: columns.slice(2 * depth, 3 * depth),
+        askSz: columns.slice(3 * depth),
+        meta: this.meta,
+      };
+    }
+    const problem = bookRowProblem(this.view, rows);
+    if (problem) throw new DataError(path, row.line, referenceField(problem.field), problem.reason);
+    this.rows = rows + 1;
+  }
+
+  /** Doubles the capacity of every column (amortised O(1) per row). */
+  private grow(): void {
+    this.capacity *= 2;
+    const grown = (old: Float64Array): Float64Array => {
+      const array = new Float64Array(this.capacity);
+      array.set(old);
+      return array;
+    };
+    this.tsMs = grown(this.tsMs);
+    this.columns = this.columns.map(grown);
+    this.view = undefined;
+  }
+
+  finish(): BookTable {
+    const depth = this.depth;
+    const cols = this.columns.map((c) => c.slice(0, this.rows));
+    return {
+      kind: 'book',
+      depth,
+      tsMs: this.tsMs.slice(0, this.rows),
+      bidPx: cols.slice(0, depth),
+      bidSz: cols.slice(depth, 2 * depth),
+      askPx: cols.slice(2 * depth, 3 * depth),
+      askSz: cols.slice(3 * depth),
+      meta: this.meta,
+    };
+  }
+}
+
+/**
+ * `bookRowProblem`'s level rules for one side of a scratch row (prices at `pxBase`, sizes `depth` later), as
+ * a yes/no: both or neither of price and size, no level after a missing one, positive finite values, bids
+ * strictly descending and asks strictly ascending.
+ */
+function sideValid(row: Float64Array, pxBase: number, depth: number, isBid: boolean): boolean {
+  let previous = NaN;
+  let ended = false;
+  for (let level = 0; level < depth; level++) {
+    const px = row[pxBase + level];
+    const sz = row[pxBase + depth + level];
+    if (px !== px) {
+      if (sz === sz) return false;
+      ended = true;
+      continue;
+    }
+    if (sz !== sz || ended) return false;
+    if (!(px > 0 && px < Infinity && sz > 0 && sz < Infinity)) return false;
+    if (level > 0 && !(isBid ? px < previous : px > previous)) return false;
+    previous = px;
+  }
+  return true;
+}
+
+/** Options of `readReferenceCsv` for tests; the defaults are what every caller wants. */
+export interface ReferenceCsvOptions {
+  /** Bytes read per chunk (default 4 MiB). */
+  readonly chunkBytes?: number;
+  /** false: read every row by the general path (to check that the fast path changes nothing). Default true. */
+  readonly fastPath?: boolean;
+}
+
 /**
  * Reads a reference-layout CSV into a book table, streaming and validated row by row (errors name file, line
  * and field). Rows keep their order; timestamps keep their one-second resolution (no sub-second times are
  * invented: rows within one second share a ts_ms), which the table's metadata records as
- * `asmm.ts_resolution_ms = 1000`.
+ * `asmm.ts_resolution_ms = 1000`. Memory: one read chunk plus the output columns.
  */
-export function readReferenceCsv(path: string, meta: TableMeta = {}): BookTable {
-  let depth = 0;
-  const ts = new Float64ColumnBuilder();
-  let columns: Float64ColumnBuilder[] = [];
-  const lists: number[][] = [[], [], [], []];
-  let view: BookTable | undefined;
+export function readReferenceCsv(path: string, meta: TableMeta = {}, options: ReferenceCsvOptions = {}): BookTable {
   const fullMeta: TableMeta = { ...meta, extra: { ...(meta.extra ?? {}), 'asmm.ts_resolution_ms': '1000', 'asmm.source_layout': 'reference-books5-csv' } };
+  const reader = new ReferenceReader(path, fullMeta);
   scanCsv(
     path,
-    (header) => {
-      const names = header.map((h) => h.replace(/^"|"$/g, '').trim());
-      for (const name of REFERENCE_COLUMNS) if (!names.includes(name)) throw new DataError(path, 1, name, 'missing column');
-      if (names.length !== REFERENCE_COLUMNS.length || names.some((n, i) => n !== REFERENCE_COLUMNS[i])) {
-        throw new DataError(path, 1, names.find((n, i) => n !== REFERENCE_COLUMNS[i]) ?? '', `expected columns ${REFERENCE_COLUMNS.join(', ')}`);
-      }
+    (header) => reader.header(header),
+    (row) => reader.generalRow(row),
+    {
+      quoted: true,
+      chunkBytes: options.chunkBytes,
+      onLine: options.fastPath === false ? undefined : (buf, start, end) => reader.fastLine(buf, start, end),
     },
-    (row) => {
-      const tsMs = timestampMs(path, row);
-      const lengths = lists.map((list, f) => parseList(path, row, f + 1, list));
-      if (lengths[0] !== lengths[1]) throw new DataError(path, row.line, 'Bid Size List', `${lengths[1]} sizes for ${lengths[0]} bid prices`);
-      if (lengths[2] !== lengths[3]) throw new DataError(path, row.line, 'Ask Size List', `${lengths[3]} sizes for ${lengths[2]} ask prices`);
-      if (depth === 0) {
-        depth = Math.max(lengths[0], lengths[2], 1);
-        columns = Array.from({ length: 4 * depth }, () => new Float64ColumnBuilder());
-      }
-      if (lengths[0] > depth || lengths[2] > depth) throw new DataError(path, row.line, 'Bid List', `more levels than the first row's ${depth}`);
-      ts.push(tsMs);
-      for (let group = 0; group < 4; group++) {
-        for (let l = 0; l < depth; l++) columns[group * depth + l].push(l < lists[group].length ? lists[group][l] : NaN);
-      }
-      if (view === undefined || view.tsMs !== ts.array) {
-        view = {
-          kind: 'book',
-          depth,
-          tsMs: ts.array,
-          bidPx: columns.slice(0, depth).map((c) => c.array),
-          bidSz: columns.slice(depth, 2 * depth).map((c) => c.array),
-          askPx: columns.slice(2 * depth, 3 * depth).map((c) => c.array),
-          askSz: columns.slice(3 * depth).map((c) => c.array),
-          meta: fullMeta,
-        };
-      }
-      const problem = bookRowProblem(view, ts.length - 1);
-      if (problem) throw new DataError(path, row.line, referenceField(problem.field), problem.reason);
-    },
-    { quoted: true },
   );
-  const cols = columns.map((c) => c.finish());
-  return {
-    kind: 'book',
-    depth,
-    tsMs: ts.finish(),
-    bidPx: cols.slice(0, depth),
-    bidSz: cols.slice(depth, 2 * depth),
-    askPx: cols.slice(2 * depth, 3 * depth),
-    askSz: cols.slice(3 * depth),
-    meta: fullMeta,
-  };
+  return reader.finish();
 }
 
 /** Our column name (`bid_px_3`) as the reference layout's field (`Bid List[2]`), for error messages. */

@@ -68,6 +68,17 @@ describe('asmm record', () => {
     }
     const trades = readTradeCsv(join(out, files.find((f) => f.startsWith('ETH-USDT.trades.')) as string));
     expect(replay.instruments.get('ETH-USDT')?.trades?.id).toEqual(trades.id);
+    // inspect and convert understand a recording directory
+    const inspected = runAsmm(['inspect', out, '--json']);
+    expect(inspected.code, inspected.stderr).toBe(0);
+    const report = JSON.parse(inspected.stdout) as { format: string; tables: Array<{ kind: string; rows: number }>; notes: string[] };
+    expect(report.format).toBe('asmm-recorder-raw');
+    expect(report.tables.map((t) => t.kind)).toEqual(['book', 'book', 'trades']);
+    expect(report.tables[2].rows).toBe(trades.id.length);
+    expect(report.notes[0]).toMatch(/0 malformed, \d+ checksums verified, 0 mismatches, 0 duplicate trades dropped, 0 gap record/);
+    const converted = runAsmm(['convert', out, '--to', 'arrow', join(root, 'converted')]);
+    expect(converted.code, converted.stderr).toBe(0);
+    expect(readdirSync(join(root, 'converted')).sort()).toEqual(['ETH-USDT.books.arrow', 'ETH-USDT.books5.arrow', 'ETH-USDT.trades.arrow']);
     const gapsFile = files.find((f) => f.startsWith('gaps.')) as string;
     expect(readFileSync(join(out, gapsFile), 'utf8')).toBe('from_local_ts_ms,to_local_ts_ms,inst,channel,reason\n');
     expect(statSync(join(out, gapsFile)).size).toBeGreaterThan(0);

@@ -1,12 +1,14 @@
 import { existsSync } from 'node:fs';
+import type { Table } from '../../data/index.js';
 import { loadTables, summarizeTable, type TableSummary } from '../../data/index.js';
 import { numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
 
 const iso = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString());
 
-function describe(summary: TableSummary): string[] {
+function describe(summary: TableSummary, table: Table): string[] {
+  const channel = table.meta.extra?.channel;
   return [
-    `table       ${summary.kind}${summary.levels !== undefined ? `, ${summary.levels} levels per side` : ''}`,
+    `table       ${summary.kind}${summary.levels !== undefined ? `, ${summary.levels} levels per side` : ''}${channel ? ` (OKX channel ${channel})` : ''}`,
     `instrument  ${summary.instrument ?? 'unknown'}`,
     `rows        ${summary.rows}`,
     `time span   ${iso(summary.firstTsMs)} .. ${iso(summary.lastTsMs)} (${summary.spanSec.toFixed(3)} s)`,
@@ -29,7 +31,7 @@ export async function runInspect(argv: string[]): Promise<number> {
     return 0;
   }
   const lines = [`file        ${path}`, `format      ${loaded.format}`, ...loaded.notes.map((n) => `replay      ${n}`)];
-  for (const summary of summaries) lines.push('', ...describe(summary));
+  summaries.forEach((summary, i) => lines.push('', ...describe(summary, loaded.tables[i])));
   process.stdout.write(lines.join('\n') + '\n');
   return 0;
 }
