@@ -1,4 +1,4 @@
-import { crc32Signed } from './crc32.js';
+import { crc32Signed, crc32Update } from './crc32.js';
 
 /** A book level as OKX sends it: price and size as the exchange's own decimal strings. */
 export interface LevelText {
@@ -24,4 +24,39 @@ export function okxChecksumString(bids: readonly LevelText[], asks: readonly Lev
 /** OKX's order-book checksum: signed CRC-32 of `okxChecksumString`. */
 export function okxChecksum(bids: readonly LevelText[], asks: readonly LevelText[]): number {
   return crc32Signed(okxChecksumString(bids, asks));
+}
+
+/** A book side as parallel best-first arrays of the exchange's price and size strings (as `BookSide` keeps them). */
+export interface LevelTexts {
+  readonly priceTexts: readonly string[];
+  readonly sizeTexts: readonly string[];
+}
+
+const COLON = ':';
+
+/**
+ * `okxChecksum` computed straight from a book's level strings, without building the checksum string
+ * (the recorder's hot path; equal to `okxChecksum` by test).
+ */
+export function okxBookChecksum(bids: LevelTexts, asks: LevelTexts, levels = 25): number {
+  let crc = -1;
+  let first = true;
+  const add = (text: string) => {
+    if (!first) crc = crc32Update(crc, COLON);
+    first = false;
+    crc = crc32Update(crc, text);
+  };
+  const nb = Math.min(levels, bids.priceTexts.length);
+  const na = Math.min(levels, asks.priceTexts.length);
+  for (let i = 0; i < levels; i++) {
+    if (i < nb) {
+      add(bids.priceTexts[i]);
+      add(bids.sizeTexts[i]);
+    }
+    if (i < na) {
+      add(asks.priceTexts[i]);
+      add(asks.sizeTexts[i]);
+    }
+  }
+  return ~crc;
 }

@@ -15,3 +15,10 @@ export function crc32Signed(text: string): number {
   for (let i = 0; i < text.length; i++) crc = (crc >>> 8) ^ TABLE[(crc ^ text.charCodeAt(i)) & 0xff];
   return ~crc;
 }
+
+/** Continues a CRC-32 (state as returned by a previous call, start with −1) over an ASCII string. */
+export function crc32Update(state: number, text: string): number {
+  let crc = state;
+  for (let i = 0; i < text.length; i++) crc = (crc >>> 8) ^ TABLE[(crc ^ text.charCodeAt(i)) & 0xff];
+  return crc;
+}

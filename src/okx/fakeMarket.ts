@@ -1,6 +1,6 @@
 import { OrderBook } from '../book/orderBook.js';
 import type { Rng } from '../random/rng.js';
-import { okxChecksum } from './checksum.js';
+import { okxBookChecksum } from './checksum.js';
 
 type Level = [string, string, string, string];
 
@@ -87,7 +87,7 @@ export class FakeInstrument {
   }
 
   private checksum(): number {
-    return this.checksums === 'zero' ? 0 : okxChecksum(this.book.bids.topTexts(25), this.book.asks.topTexts(25));
+    return this.checksums === 'zero' ? 0 : okxBookChecksum(this.book.bids, this.book.asks);
   }
 
   private levelsOf(side: 'bids' | 'asks', count: number): Level[] {

@@ -1,5 +1,5 @@
 export { crc32Signed } from './crc32.js';
-export { okxChecksum, okxChecksumString, type LevelText } from './checksum.js';
+export { okxBookChecksum, okxChecksum, okxChecksumString, type LevelText, type LevelTexts } from './checksum.js';
 export {
   BOOK_CHANNELS,
   OkxParseError,

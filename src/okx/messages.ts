@@ -59,7 +59,7 @@ function text(value: unknown, path: string): string {
 
 function decimal(value: unknown, path: string): string {
   const s = text(value, path);
-  if (!/^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(s)) throw new OkxParseError(path, `not a decimal: ${JSON.stringify(s)}`);
+  if (!isDecimal(s)) throw new OkxParseError(path, `not a decimal: ${JSON.stringify(s)}`);
   return s;
 }
 
@@ -74,26 +74,49 @@ function channelArg(value: unknown, path: string): ChannelArg {
   return { channel: text(value.channel, `${path}.channel`), instId: typeof value.instId === 'string' ? value.instId : '' };
 }
 
+/** True for an OKX decimal string: optional minus, digits, optional fraction, optional exponent. */
+function isDecimal(s: string): boolean {
+  const n = s.length;
+  let i = s.charCodeAt(0) === 45 ? 1 : 0;
+  const intStart = i;
+  while (i < n && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
+  if (i === intStart) return false;
+  if (i < n && s.charCodeAt(i) === 46) {
+    const fracStart = ++i;
+    while (i < n && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
+    if (i === fracStart) return false;
+  }
+  if (i < n && (s.charCodeAt(i) | 32) === 101) return /^[eE][+-]?\d+$/.test(s.slice(i));
+  return i === n;
+}
+
 function levels(value: unknown, path: string): Array<readonly [string, string, ...string[]]> {
   if (!Array.isArray(value)) throw new OkxParseError(path, 'not an array');
-  return value.map((level, i) => {
+  for (let i = 0; i < value.length; i++) {
+    const level: unknown = value[i];
     if (!Array.isArray(level) || level.length < 2) throw new OkxParseError(`${path}[${i}]`, 'not a [price, size, ...] level');
-    const px = decimal(level[0], `${path}[${i}][0]`);
-    const sz = decimal(level[1], `${path}[${i}][1]`);
-    return [px, sz, ...level.slice(2).map((v: unknown) => String(v))] as const;
-  });
+    for (let j = 0; j < 2; j++) {
+      const v: unknown = level[j];
+      if (typeof v !== 'string') throw new OkxParseError(`${path}[${i}][${j}]`, `expected a string, got ${JSON.stringify(v)}`);
+      if (!isDecimal(v)) throw new OkxParseError(`${path}[${i}][${j}]`, `not a decimal: ${JSON.stringify(v)}`);
+    }
+    for (let j = 2; j < level.length; j++) if (typeof level[j] !== 'string') level[j] = String(level[j]);
+  }
+  // validated in place: the parsed JSON arrays are the levels
+  return value as Array<readonly [string, string, ...string[]]>;
 }
 
 function bookData(value: unknown, path: string): BookData {
   if (!isRecord(value)) throw new OkxParseError(path, 'not an object');
-  return {
+  const data: { asks: BookData['asks']; bids: BookData['bids']; tsMs: number; checksum?: number; seqId?: number; prevSeqId?: number } = {
     asks: levels(value.asks, `${path}.asks`),
     bids: levels(value.bids, `${path}.bids`),
     tsMs: integerField(value.ts, `${path}.ts`),
-    ...(value.checksum !== undefined ? { checksum: integerField(value.checksum, `${path}.checksum`) } : {}),
-    ...(value.seqId !== undefined ? { seqId: integerField(value.seqId, `${path}.seqId`) } : {}),
-    ...(value.prevSeqId !== undefined ? { prevSeqId: integerField(value.prevSeqId, `${path}.prevSeqId`) } : {}),
   };
+  if (value.checksum !== undefined) data.checksum = integerField(value.checksum, `${path}.checksum`);
+  if (value.seqId !== undefined) data.seqId = integerField(value.seqId, `${path}.seqId`);
+  if (value.prevSeqId !== undefined) data.prevSeqId = integerField(value.prevSeqId, `${path}.prevSeqId`);
+  return data;
 }
 
 function tradeData(value: unknown, path: string): TradeData {

@@ -1,7 +1,7 @@
 import { OrderBook } from '../book/orderBook.js';
 import { BookTableBuilder, TradeTableBuilder } from '../data/bookBuilder.js';
 import type { BookTable, TableMeta, TradeTable } from '../data/tables.js';
-import { okxChecksum } from './checksum.js';
+import { okxBookChecksum } from './checksum.js';
 import type { OkxMessage } from './messages.js';
 import { SequenceChain, type SequenceVerdict } from './sequence.js';
 
@@ -36,7 +36,8 @@ export interface BookStream {
 
 /**
  * Where normalized rows go: into memory (`TableCollector`, the default) or straight to files (the recorder),
- * so a long recording never holds its rows in memory. Arrays are best-first and only valid during the call.
+ * so a long recording never holds its rows in memory. Arrays are best-first, may be longer than the depth
+ * (read the first `depth` entries) and are only valid during the call.
  */
 export interface NormalizedRowSink {
   bookRow(stream: BookStream, tsMs: number, localTsMs: number, bidPx: readonly number[], bidSz: readonly number[], askPx: readonly number[], askSz: readonly number[]): void;
@@ -214,7 +215,7 @@ export class OkxNormalizer {
         state.book.applyUpdate(data.bids, data.asks);
       }
       if (data.checksum !== undefined && data.checksum !== 0) {
-        const expected = okxChecksum(state.book.bids.topTexts(25), state.book.asks.topTexts(25));
+        const expected = okxBookChecksum(state.book.bids, state.book.asks);
         if (expected !== data.checksum) {
           this.stats.checksumMismatches++;
           state.trusted = false;
@@ -239,10 +240,10 @@ export class OkxNormalizer {
         state.stream,
         data.tsMs,
         localTsMs,
-        state.book.bids.prices.slice(0, d),
-        state.book.bids.sizes.slice(0, d),
-        state.book.asks.prices.slice(0, d),
-        state.book.asks.sizes.slice(0, d),
+        state.book.bids.prices,
+        state.book.bids.sizes,
+        state.book.asks.prices,
+        state.book.asks.sizes,
       );
     }
     return events;

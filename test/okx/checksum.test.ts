@@ -34,3 +34,19 @@ describe('OKX order-book checksum: the worked examples of the OKX documentation'
     expect(okxChecksum(bids, asks)).not.toBe(okxChecksum(bids.slice(0, 24), asks.slice(0, 25)));
   });
 });
+
+describe('okxBookChecksum (the recorder\'s allocation-free path)', () => {
+  it('equals okxChecksum on the documented examples and on books of every depth from 0 to 40 per side', async () => {
+    const { okxBookChecksum } = await import('../../src/okx/checksum.js');
+    const side = (levels: Array<{ px: string; sz: string }>) => ({ priceTexts: levels.map((l) => l.px), sizeTexts: levels.map((l) => l.sz) });
+    expect(okxBookChecksum(side([lv('3366.1', '7'), lv('3366', '6')]), side([lv('3366.8', '9'), lv('3368', '8')]))).toBe(-1881014294);
+    expect(okxBookChecksum(side([lv('3366.1', '7')]), side([lv('3366.8', '9'), lv('3368', '8'), lv('3372', '8')]))).toBe(831078360);
+    for (let nb = 0; nb <= 40; nb += 3) {
+      for (let na = 0; na <= 40; na += 7) {
+        const bids = Array.from({ length: nb }, (_, i) => lv((3000 - i * 0.1).toFixed(1), String(i + 1)));
+        const asks = Array.from({ length: na }, (_, i) => lv((3001 + i * 0.1).toFixed(1), `0.${i + 1}`));
+        expect(okxBookChecksum(side(bids), side(asks))).toBe(okxChecksum(bids, asks));
+      }
+    }
+  });
+});
