@@ -15,3 +15,4 @@ export { replayBinanceCapture, type BinanceReplay } from './binanceCapture.js';
 export { readTardisBookSnapshot, readTardisTrades, tardisKind, type TardisKind } from './tardisCsv.js';
 export { loadTables, tableFileName, writeTable, type LoadedTables } from './loadAny.js';
 export { recorderRawFiles, replayRecorderRaw, type RecorderRawReplay } from './recorderRaw.js';
+export { depthProfile, eventRate, inferTickSize, silences, spreadTicksHistogram, type DepthProfile, type RateSeries, type SpreadHistogram, type TimeGap } from './quality.js';

@@ -102,28 +102,31 @@ const TS_CACHE_BYTES = 64;
 
 /**
  * The state of one `readReferenceCsv` call. Every data line first goes to `fastLine`, which reads the usual
- * shape (`ts,"[x, y, nan]","[...]","[...]","[...]"`) straight from the bytes into a scratch row, checks it
- * with the rules of `bookRowProblem` as plain comparisons, and appends it. Anything it does not accept
- * (another shape, a number it cannot read, a rule broken, the first row, which fixes the depth) makes it
- * return false before anything is appended; the scanner then splits the line into fields and `generalRow`
+ * shape (`ts,"[x, y, nan]","[...]","[...]","[...]"`) straight from the bytes into the next row of `data`,
+ * checks it with the rules of `bookRowProblem` as plain comparisons, and counts it. Anything it does not
+ * accept (another shape, a number it cannot read, a rule broken, the first row, which fixes the depth) makes
+ * it return false without counting the row; the scanner then splits the line into fields and `generalRow`
  * reads it as the only path did before, appending it or throwing the DataError that names line and field.
  * So the fast path decides speed only: which rows are accepted, their values and every error message come
  * from the general path's rules.
+ *
+ * Rows are stored row-major while reading (`width` = 1 + 4·depth doubles: ts, bid prices by level, bid
+ * sizes, ask prices, ask sizes), so a row is written to one place; `finish` copies them into the table's
+ * exact-length columns.
  */
 class ReferenceReader {
-  depth = 0;
-  rows = 0;
-  private capacity = 1 << 14;
-  private tsMs = new Float64Array(this.capacity);
-  /** 4·depth columns: bid prices by level, bid sizes, ask prices, ask sizes. */
-  private columns: Float64Array[] = [];
-  /** One row in the order of `columns`, filled by `fastLine`. */
-  private scratch = new Float64Array(0);
+  private depth = 0;
+  private width = 0;
+  private rows = 0;
+  /** Rows that fit in `data`. */
+  private capacity = 0;
+  private data = new Float64Array(0);
   private readonly lists: number[][] = [[], [], [], []];
-  private view: BookTable | undefined;
+  /** Two rows (previous timestamp, current row) for `bookRowProblem` in `generalRow`. */
+  private check: BookTable | undefined;
   /** One-entry timestamp cache: consecutive rows usually carry the same second, byte for byte. */
   private readonly tsKey = new Uint8Array(TS_CACHE_BYTES);
-  private tsKeyLength = -1;
+  private tsKeyLength = 0;
   private tsKeyMs = NaN;
 
   constructor(
@@ -140,17 +143,12 @@ class ReferenceReader {
     }
   }
 
-  /** Cached `timestampBytesMs`; NaN when the cell is not a timestamp. */
+  /** `timestampBytesMs` of a cell without quotes or commas, remembered for the next row; NaN when not a timestamp. */
   private timestamp(buf: Uint8Array, start: number, end: number): number {
     const length = end - start;
-    const key = this.tsKey;
-    if (length === this.tsKeyLength) {
-      let i = 0;
-      while (i < length && buf[start + i] === key[i]) i++;
-      if (i === length) return this.tsKeyMs;
-    }
     const ms = timestampBytesMs(buf, start, end);
     if (length <= TS_CACHE_BYTES && ms === ms) {
+      const key = this.tsKey;
       for (let i = 0; i < length; i++) key[i] = buf[start + i];
       this.tsKeyLength = length;
       this.tsKeyMs = ms;
@@ -162,24 +160,44 @@ class ReferenceReader {
   fastLine(buf: Uint8Array, start: number, end: number): boolean {
     const depth = this.depth;
     if (depth === 0) return false;
-    let i = start;
-    while (i < end && buf[i] !== 44) {
-      if (buf[i] === 34) return false;
-      i++;
-    }
-    if (i === end) return false;
-    const tsMs = this.timestamp(buf, start, i);
-    if (!(tsMs - tsMs === 0)) return false;
     const rows = this.rows;
-    if (rows > 0 && !(tsMs >= this.tsMs[rows - 1])) return false;
-    const row = this.scratch;
+    if (rows === this.capacity) this.grow();
+    const data = this.data;
+    const width = this.width;
+    const at = rows * width;
+
+    // Timestamp: the cached cell when the line starts with its bytes and a comma (cached cells hold neither
+    // quotes nor commas, so that comma ends the cell); otherwise read up to the first comma, no quotes.
+    let i = start;
+    let tsMs: number;
+    const keyLength = this.tsKeyLength;
+    const key = this.tsKey;
+    let k = 0;
+    if (keyLength > 0 && start + keyLength < end && buf[start + keyLength] === 44) {
+      while (k < keyLength && buf[start + k] === key[k]) k++;
+    }
+    if (keyLength > 0 && k === keyLength) {
+      tsMs = this.tsKeyMs;
+      i = start + keyLength;
+    } else {
+      while (i < end && buf[i] !== 44) {
+        if (buf[i] === 34) return false;
+        i++;
+      }
+      if (i === end) return false;
+      tsMs = this.timestamp(buf, start, i);
+    }
+    if (!(tsMs - tsMs === 0)) return false;
+    if (rows > 0 && !(tsMs >= data[at - width])) return false;
+    data[at] = tsMs;
+
     let bidLevels = 0;
     let askLevels = 0;
     for (let group = 0; group < 4; group++) {
       // ,"[
       if (buf[i] !== 44 || buf[i + 1] !== 34 || buf[i + 2] !== 91) return false;
       i += 3;
-      const base = group * depth;
+      const base = at + 1 + group * depth;
       let count = 0;
       for (;;) {
         while (buf[i] === 32) i++;
@@ -213,7 +231,7 @@ class ReferenceReader {
             if (value !== value) return false;
           }
         }
-        row[base + count++] = value;
+        data[base + count++] = value;
         while (buf[i] === 32) i++;
         c = buf[i];
         if (c === 44) {
@@ -226,18 +244,16 @@ class ReferenceReader {
         }
         return false;
       }
-      for (let l = count; l < depth; l++) row[base + l] = NaN;
+      for (let l = count; l < depth; l++) data[base + l] = NaN;
       if (group === 0) bidLevels = count;
       else if (group === 1 && count !== bidLevels) return false;
       else if (group === 2) askLevels = count;
       else if (group === 3 && count !== askLevels) return false;
     }
     if (i !== end) return false;
-    if (!sideValid(row, 0, depth, true) || !sideValid(row, 2 * depth, depth, false) || row[0] >= row[2 * depth]) return false;
-    if (rows === this.capacity) this.grow();
-    this.tsMs[rows] = tsMs;
-    const columns = this.columns;
-    for (let k = 0; k < columns.length; k++) columns[k][rows] = row[k];
+    const bids = at + 1;
+    const asks = bids + 2 * depth;
+    if (!sideValid(data, bids, depth, true) || !sideValid(data, asks, depth, false) || data[bids] >= data[asks]) return false;
     this.rows = rows + 1;
     return true;
   }
@@ -250,62 +266,67 @@ class ReferenceReader {
     const lengths = [parseList(path, row, 1, lists[0]), parseList(path, row, 2, lists[1]), parseList(path, row, 3, lists[2]), parseList(path, row, 4, lists[3])];
     if (lengths[0] !== lengths[1]) throw new DataError(path, row.line, 'Bid Size List', `${lengths[1]} sizes for ${lengths[0]} bid prices`);
     if (lengths[2] !== lengths[3]) throw new DataError(path, row.line, 'Ask Size List', `${lengths[3]} sizes for ${lengths[2]} ask prices`);
-    if (this.depth === 0) {
-      this.depth = Math.max(lengths[0], lengths[2], 1);
-      this.columns = Array.from({ length: 4 * this.depth }, () => new Float64Array(this.capacity));
-      this.scratch = new Float64Array(4 * this.depth);
-    }
+    if (this.depth === 0) this.start(Math.max(lengths[0], lengths[2], 1));
     const depth = this.depth;
     if (lengths[0] > depth || lengths[2] > depth) throw new DataError(path, row.line, 'Bid List', `more levels than the first row's ${depth}`);
+
+    // Validate on a two-row book (previous timestamp, this row), with bookRowProblem's own messages.
+    const check = this.check as BookTable;
     const rows = this.rows;
-    if (rows === this.capacity) this.grow();
-    this.tsMs[rows] = tsMs;
+    const i = rows > 0 ? 1 : 0;
+    check.tsMs[0] = rows > 0 ? this.data[(rows - 1) * this.width] : NaN;
+    check.tsMs[i] = tsMs;
+    const groups = [check.bidPx, check.bidSz, check.askPx, check.askSz];
     for (let group = 0; group < 4; group++) {
       const list = lists[group];
-      for (let l = 0; l < depth; l++) this.columns[group * depth + l][rows] = l < list.length ? list[l] : NaN;
+      for (let l = 0; l < depth; l++) groups[group][l][i] = l < list.length ? list[l] : NaN;
     }
-    if (this.view === undefined) {
-      const columns = this.columns;
-      this.view = {
-        kind: 'book',
-        depth,
-        tsMs: this.tsMs,
-        bidPx: columns.slice(0, depth),
-        bidSz: columns.slice(depth, 2 * depth),
-        askPx: columns.slice(2 * depth, 3 * depth),
-        askSz: columns.slice(3 * depth),
-        meta: this.meta,
-      };
-    }
-    const problem = bookRowProblem(this.view, rows);
+    const problem = bookRowProblem(check, i);
     if (problem) throw new DataError(path, row.line, referenceField(problem.field), problem.reason);
+
+    if (rows === this.capacity) this.grow();
+    const at = rows * this.width;
+    this.data[at] = tsMs;
+    for (let group = 0; group < 4; group++) {
+      for (let l = 0; l < depth; l++) this.data[at + 1 + group * depth + l] = groups[group][l][i];
+    }
     this.rows = rows + 1;
   }
 
-  /** Doubles the capacity of every column (amortised O(1) per row). */
+  /** Fixes the depth (from the first row) and allocates storage for it. */
+  private start(depth: number): void {
+    this.depth = depth;
+    this.width = 1 + 4 * depth;
+    this.capacity = 1 << 14;
+    this.data = new Float64Array(this.capacity * this.width);
+    const levels = (): Float64Array[] => Array.from({ length: depth }, () => new Float64Array(2));
+    this.check = { kind: 'book', depth, tsMs: new Float64Array(2), bidPx: levels(), bidSz: levels(), askPx: levels(), askSz: levels(), meta: {} };
+  }
+
+  /** Doubles the row capacity (amortised O(1) per row). */
   private grow(): void {
     this.capacity *= 2;
-    const grown = (old: Float64Array): Float64Array => {
-      const array = new Float64Array(this.capacity);
-      array.set(old);
-      return array;
-    };
-    this.tsMs = grown(this.tsMs);
-    this.columns = this.columns.map(grown);
-    this.view = undefined;
+    const grown = new Float64Array(this.capacity * this.width);
+    grown.set(this.data);
+    this.data = grown;
   }
 
   finish(): BookTable {
-    const depth = this.depth;
-    const cols = this.columns.map((c) => c.slice(0, this.rows));
+    const { depth, rows, width, data } = this;
+    const column = (k: number): Float64Array => {
+      const out = new Float64Array(rows);
+      for (let r = 0, j = k; r < rows; r++, j += width) out[r] = data[j];
+      return out;
+    };
+    const levels = (group: number): Float64Array[] => Array.from({ length: depth }, (_, l) => column(1 + group * depth + l));
     return {
       kind: 'book',
       depth,
-      tsMs: this.tsMs.slice(0, this.rows),
-      bidPx: cols.slice(0, depth),
-      bidSz: cols.slice(depth, 2 * depth),
-      askPx: cols.slice(2 * depth, 3 * depth),
-      askSz: cols.slice(3 * depth),
+      tsMs: rows > 0 ? column(0) : new Float64Array(0),
+      bidPx: levels(0),
+      bidSz: levels(1),
+      askPx: levels(2),
+      askSz: levels(3),
       meta: this.meta,
     };
   }

@@ -5,3 +5,4 @@ export { chromiumPath, withOfflinePage } from './browser.js';
 export { inspectRenderedPage, renderFigurePng, writeFigurePng, writeFiguresHtml, type PngOptions, type RenderedPlots } from './render.js';
 export { marketFigure, type MarketFigureOptions } from './marketFigure.js';
 export { profitHistogramFigure, quoteSweepFigure, samplePathFigure } from './simulationFigures.js';
+export { dataQualityFigures, depthFigure, gapTimelineFigure, rateFigure, spreadFigure, type DataQualityInput } from './qualityFigures.js';

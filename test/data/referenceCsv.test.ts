@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DataError, detectFormat, readReferenceCsv, readTableFile, writeReferenceCsv } from '../../src/data/index.js';
+import { type BookTable, DataError, detectFormat, readReferenceCsv, readTableFile, writeReferenceCsv } from '../../src/data/index.js';
+import { createRng } from '../../src/random/index.js';
 import { generateSampleMarket } from '../../src/sample/index.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -63,5 +64,140 @@ describe("the reference system's books5 CSV layout", () => {
       expect(caught, line).toBeInstanceOf(DataError);
       expect({ line: (caught as DataError).line, field: (caught as DataError).field }, line).toEqual({ line: lineNo, field });
     }
+  });
+
+  it('caches timestamps byte for byte: every row gets the time its own cell says (checked with Date.parse)', () => {
+    const cells = [
+      '2024-05-01 12:00:00',
+      '2024-05-01 12:00:00',
+      '2024-05-01T12:00:00',
+      '1714564800',
+      '2024-05-01 12:00:01',
+      '2024-05-01 12:00:01',
+      '"2024-05-01 12:00:01"',
+      '2024-05-01 12:00:01.5',
+      '2024-05-01 12:00:02',
+      '1714564802',
+      '1714564802.25',
+      '2024-05-01 12:00:03',
+      '2024-05-01 12:01:00',
+      '2024-05-01 13:00:00',
+      '2024-05-02 00:00:00',
+      '2024-06-01 00:00:00',
+      '2025-01-01 00:00:00',
+      '2025-01-01 00:00:00',
+    ];
+    const lists = '"[10.0, 9.99]","[1.0, 2.0]","[10.01, 10.02]","[3.0, 4.0]"';
+    const path = join(dir, 'ts-cache.csv');
+    writeFileSync(path, [header, ...cells.map((cell) => `${cell},${lists}`)].join('\n') + '\n');
+    const expected = cells.map((cell) => {
+      const text = cell.replace(/"/g, '');
+      return /^\d+(\.\d+)?$/.test(text) ? Math.round(Number(text) * 1000) : Date.parse(`${text.replace(' ', 'T')}Z`);
+    });
+    expect(Array.from(readReferenceCsv(path).tsMs)).toEqual(expected);
+    expect(Array.from(readReferenceCsv(path, {}, { fastPath: false }).tsMs)).toEqual(expected);
+
+    // A cell that shares the cached cell's bytes up to its length is still read in full.
+    const longer = join(dir, 'ts-cache-longer.csv');
+    writeFileSync(longer, `${header}\n2024-05-01 12:00:01,${lists}\n2024-05-01 12:00:01,${lists}\n2024-05-01 12:00:010,${lists}\n`);
+    expect(() => readReferenceCsv(longer)).toThrow(/ts-cache-longer\.csv:4 Timestamp: not a date-time or Unix seconds: "2024-05-01 12:00:010"/);
+  });
+
+  it('reads the numbers the byte fast path hands on: exponents, long mantissas, signs, NaN, blanks, CRLF, no final line end', () => {
+    const path = join(dir, 'numbers.csv');
+    const rows = [
+      '2024-05-01 12:00:00,"[3788.59, 3788.58]","[1e-05, 0.1234567890123456789]","[3788.6, 3788.61]","[+2, 1.5E+1]"',
+      '2024-05-01 12:00:00,"[3788.59,3788.58]","[ 1 ,  2 ]","[3788.6, NaN]","[3, NAN]"',
+      '2024-05-01 12:00:01 , "[3788.590000000000001, nan]" ,"[.5, nan]","[3788.6, 3788.61]","[3., 4]"',
+    ];
+    writeFileSync(path, [header, ...rows].join('\r\n'));
+    const book = readReferenceCsv(path);
+    expect(Array.from(book.tsMs)).toEqual([1714564800000, 1714564800000, 1714564801000]);
+    expect(Array.from(book.bidSz[0])).toEqual([1e-5, 1, 0.5]);
+    expect(book.bidSz[1][0]).toBe(Number('0.1234567890123456789'));
+    expect(Array.from(book.askSz[0])).toEqual([2, 3, 3]);
+    expect(book.askSz[1][0]).toBe(15);
+    expect(book.askPx[1][1]).toBeNaN();
+    expect(book.bidPx[0][2]).toBe(Number('3788.590000000000001'));
+    expect(book.bidPx[1][2]).toBeNaN();
+  });
+
+  it('rejects bad rows after many good ones with the same line and field as the first row would get', () => {
+    const good = (second: number) => `2024-05-01 12:00:0${second},"[10.0, 9.99]","[1.0, 2.0]","[10.01, 10.02]","[3.0, 4.0]"`;
+    const cases: Array<[string, string, RegExp]> = [
+      ['2024-05-01 12:00:05,"[10.0, 9.99]","[1.0, 2.0]","[9.99, 10.02]","[3.0, 4.0]"', 'Ask List[0]', /crossed or locked book/],
+      ['2024-05-01 12:00:03,"[10.0, 9.99]","[1.0, 2.0]","[10.01, 10.02]","[3.0, 4.0]"', 'Timestamp', /not sorted/],
+      ['2024-05-01 12:00:05,"[10.0, 10.5]","[1.0, 2.0]","[10.01, 10.02]","[3.0, 4.0]"', 'Bid List[1]', /strictly descending/],
+      ['2024-05-01 12:00:05,"[10.0, 9.99]","[1.0, 0]","[10.01, 10.02]","[3.0, 4.0]"', 'Bid Size List[1]', /positive/],
+      ['2024-05-01 12:00:05,"[10.0, nan]","[1.0, 2.0]","[10.01, 10.02]","[3.0, 4.0]"', 'Bid List[1]', /missing while/],
+      ['2024-05-01 12:00:05,"[nan, 9.99]","[nan, 2.0]","[10.01, 10.02]","[3.0, 4.0]"', 'Bid List[1]', /present after a missing level/],
+      ['2024-05-01 12:00:05,"[10.0, 9.99, 9.98]","[1.0, 2.0, 3.0]","[10.01, 10.02]","[3.0, 4.0]"', 'Bid List', /more levels than the first row's 2/],
+      ['2024-05-01 12:00:05,"[10.0, 9.99]","[1.0, 2.0]","[10.01, 10.02]","[3.0]"', 'Ask Size List', /1 sizes for 2 ask prices/],
+      ['2024-05-01 12:00:05,"[10.0, 9.99]","[1.0, 2.0]","[10.01, 10.02]","[3.0, 1e999]"', 'Ask Size List[1]', /positive and finite/],
+      ['2024-05-01 12:00:05,"[10.0, 9.99]","[1.0, 2.0]","[10.01, 10.02]","[3.0, 4.0-]"', 'Ask Size List[1]', /not a number \("4\.0-"\)/],
+      ['2024-05-01 12:00:05,"[10.0, 9.99]","[1.0, 2.0]","[10.01, 10.02]","[3.0, 4.0]",x', 'field 6', /row has 6 fields, header has 5/],
+      ['2024-05-01 12:00:05,"[10.0, 9.99]","[1.0, 2.0]","[10.01, 10.02]"', 'Ask Size List', /missing field/],
+      ['2024-05-01 12:00:05,"[10.0, 9.99]","[1.0,, 2.0]","[10.01, 10.02]","[3.0, 4.0]"', 'Bid Size List[1]', /empty list item/],
+    ];
+    for (const [bad, field, reason] of cases) {
+      const path = join(dir, 'bad-late.csv');
+      writeFileSync(path, [header, good(1), good(2), good(3), good(4), bad, good(6)].join('\n') + '\n');
+      for (const fastPath of [true, false]) {
+        let caught: unknown;
+        try {
+          readReferenceCsv(path, {}, { fastPath });
+        } catch (error) {
+          caught = error;
+        }
+        expect(caught, bad).toBeInstanceOf(DataError);
+        const error = caught as DataError;
+        expect({ line: error.line, field: error.field, fastPath }, bad).toEqual({ line: 6, field, fastPath });
+        expect(error.reason, bad).toMatch(reason);
+      }
+    }
+  });
+
+  it('property: on randomly damaged files the byte fast path gives exactly what the general path gives, at any chunk size', () => {
+    const { book } = generateSampleMarket({ durationSec: 4, seed: 9 });
+    for (let i = 0; i < book.tsMs.length; i += 7) {
+      book.askPx[4][i] = NaN;
+      book.askSz[4][i] = NaN;
+    }
+    const source = join(dir, 'fuzz-source.csv');
+    writeReferenceCsv(source, book);
+    const lines = readFileSync(source, 'utf8').trimEnd().split('\n');
+    const outcome = (read: () => BookTable): string => {
+      try {
+        const b = read();
+        return [b.tsMs, ...b.bidPx, ...b.bidSz, ...b.askPx, ...b.askSz].map((c) => Array.from(c, (v) => (Object.is(v, -0) ? '-0' : String(v))).join(',')).join('|');
+      } catch (error) {
+        return error instanceof DataError ? `DataError ${error.message}` : `other ${String(error)}`;
+      }
+    };
+    const rng = createRng(20240501);
+    const pick = (n: number): number => Math.floor(rng.next() * n);
+    const alphabet = ',"[] n.0123456789eE+-\r\tNax:T';
+    const path = join(dir, 'fuzz.csv');
+    let accepted = 0;
+    for (let variant = 0; variant < 600; variant++) {
+      const damaged = lines.slice();
+      for (let m = 1 + pick(3); m > 0; m--) {
+        const li = 1 + pick(damaged.length - 1);
+        const text = damaged[li];
+        const at = pick(text.length + 1);
+        const kind = pick(5);
+        if (kind === 0) damaged[li] = text.slice(0, at) + alphabet[pick(alphabet.length)] + text.slice(at + 1);
+        else if (kind === 1) damaged[li] = text.slice(0, at) + text.slice(at + 1);
+        else if (kind === 2) damaged[li] = text.slice(0, at) + alphabet[pick(alphabet.length)] + text.slice(at);
+        else if (kind === 3) [damaged[li], damaged[damaged.length - 1]] = [damaged[damaged.length - 1], damaged[li]];
+        else damaged[li] = text.replace(/\d\.\d+/, (x) => [`${x}e0`, `-${x}`, `+${x}`, `${x}0000000000000001`, ` ${x} `, 'NaN'][pick(6)]);
+      }
+      writeFileSync(path, damaged.join(pick(2) ? '\n' : '\r\n') + (pick(2) ? '\n' : ''));
+      const general = outcome(() => readReferenceCsv(path, {}, { fastPath: false }));
+      expect(outcome(() => readReferenceCsv(path)), `variant ${variant}`).toBe(general);
+      expect(outcome(() => readReferenceCsv(path, {}, { chunkBytes: 1 + pick(400) })), `variant ${variant}`).toBe(general);
+      if (!general.startsWith('DataError')) accepted++;
+    }
+    expect(accepted).toBeGreaterThan(40); // the damage leaves enough files valid to compare values too
   });
 });

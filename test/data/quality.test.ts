@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { depthProfile, eventRate, inferTickSize, silences, spreadTicksHistogram } from '../../src/data/quality.js';
+import type { BookTable } from '../../src/data/tables.js';
+import { generateSampleMarket } from '../../src/sample/index.js';
+
+/** A 2-level book from rows of [bid1, bid2, ask1, ask2] prices with sizes [1, 2] / [3, NaN]. */
+function book(rows: number[][]): BookTable {
+  const col = (f: (r: number[]) => number) => Float64Array.from(rows, f);
+  return {
+    kind: 'book',
+    depth: 2,
+    tsMs: Float64Array.from(rows, (_, i) => i * 1000),
+    bidPx: [col((r) => r[0]), col((r) => r[1])],
+    askPx: [col((r) => r[2]), col((r) => r[3])],
+    bidSz: [col(() => 1), col(() => 2)],
+    askSz: [col(() => 3), col((r) => (Number.isNaN(r[3]) ? NaN : 5))],
+    meta: {},
+  };
+}
+
+describe('data-quality measures', () => {
+  it('eventRate counts per bin as events per second', () => {
+    const r = eventRate([0, 100, 1500, 1999, 4000], 1000);
+    expect(Array.from(r.binStartMs)).toEqual([0, 1000, 2000, 3000, 4000]);
+    expect(Array.from(r.perSec)).toEqual([2, 2, 0, 0, 1]);
+    expect(Array.from(eventRate([0, 100], 500).perSec)).toEqual([4]);
+    expect(eventRate([], 1000).perSec.length).toBe(0);
+    expect(() => eventRate([1], 0)).toThrow(/binMs/);
+  });
+
+  it('spread in ticks, tick inference, depth profile on a hand-made book', () => {
+    const b = book([
+      [100.0, 99.99, 100.01, 100.02],
+      [100.0, 99.98, 100.03, NaN],
+      [NaN, NaN, 100.03, 100.04],
+    ]);
+    expect(inferTickSize(b)).toBe(0.01);
+    const h = spreadTicksHistogram(b, 0.01);
+    expect(h.ticks).toEqual([1, 3]);
+    expect(h.rows).toEqual([1, 1]);
+    expect(h.oneSided).toBe(1);
+    const d = depthProfile(b);
+    expect(d.level).toEqual([1, 2]);
+    expect(d.bidMeanSz).toEqual([1, 2]);
+    expect(d.askMeanSz).toEqual([3, 5]);
+    expect(d.askMissingShare[1]).toBeCloseTo(1 / 3, 12);
+  });
+
+  it('on the sample market: the model tick is recovered and the spread is one tick unless the mid sits on a tick', () => {
+    const m = generateSampleMarket({ durationSec: 600, seed: 3 });
+    expect(inferTickSize(m.book)).toBe(m.params.tickSize);
+    const h = spreadTicksHistogram(m.book, m.params.tickSize);
+    const total = h.rows.reduce((a, b) => a + b, 0);
+    expect(total).toBe(m.book.tsMs.length);
+    expect(h.rows[h.ticks.indexOf(1)] / total).toBeGreaterThan(0.95);
+    expect(h.ticks.every((t) => t === 1 || t === 2)).toBe(true);
+  });
+
+  it('silences lists intervals longer than the threshold', () => {
+    expect(silences([0, 100, 5100, 5200], 1000)).toEqual([{ fromMs: 100, toMs: 5100, label: 'no row for 5.0 s (quiet market or lost data)' }]);
+  });
+});
