@@ -4,6 +4,7 @@ import { replayCryptofeedOkx } from './cryptofeedOkx.js';
 import { writeBookCsv, writeTradeCsv } from './csv.js';
 import { detectFormat, readTableFile, type FileFormat } from './files.js';
 import { replayRecorderRaw } from './recorderRaw.js';
+import { sampleBookEvery } from './sampling.js';
 import type { Table } from './tables.js';
 
 /** Every table a file holds: one for table formats, per instrument book and trades for raw captures. */
@@ -14,8 +15,22 @@ export interface LoadedTables {
   readonly notes: readonly string[];
 }
 
-/** Loads any supported file; raw captures are replayed with books sampled to `depth` levels at each change. */
-export async function loadTables(path: string, depth = 5): Promise<LoadedTables> {
+/**
+ * Loads any supported file; raw captures are replayed with books sampled to `depth` levels at each change,
+ * or, with `everyMs`, every book (of any format) sampled on that fixed grid by previous tick.
+ */
+export async function loadTables(path: string, depth = 5, options: { everyMs?: number } = {}): Promise<LoadedTables> {
+  const loaded = await loadTablesAtEachChange(path, depth);
+  const everyMs = options.everyMs;
+  if (everyMs === undefined) return loaded;
+  return {
+    ...loaded,
+    tables: loaded.tables.map((t) => (t.kind === 'book' ? sampleBookEvery(t, everyMs) : t)),
+    notes: [...loaded.notes, `books sampled every ${everyMs} ms (previous tick)`],
+  };
+}
+
+async function loadTablesAtEachChange(path: string, depth: number): Promise<LoadedTables> {
   const format = detectFormat(path);
   if (format === 'okx-cryptofeed-capture') {
     const replay = await replayCryptofeedOkx(path, depth);

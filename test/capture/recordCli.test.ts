@@ -76,6 +76,8 @@ describe('asmm record', () => {
     expect(report.tables.map((t) => t.kind)).toEqual(['book', 'book', 'trades']);
     expect(report.tables[2].rows).toBe(trades.id.length);
     expect(report.notes[0]).toMatch(/0 malformed, \d+ checksums verified, 0 mismatches, 0 duplicate trades dropped, 0 gap record/);
+    const sampled = JSON.parse(runAsmm(['inspect', out, '--every', '100ms', '--json']).stdout) as { tables: Array<{ kind: string; rows: number; intervalMs: { min: number; max: number } }> };
+    expect(sampled.tables[0].intervalMs).toMatchObject({ min: 100, max: 100 });
     const converted = runAsmm(['convert', out, '--to', 'arrow', join(root, 'converted')]);
     expect(converted.code, converted.stderr).toBe(0);
     expect(readdirSync(join(root, 'converted')).sort()).toEqual(['ETH-USDT.books.arrow', 'ETH-USDT.books5.arrow', 'ETH-USDT.trades.arrow']);

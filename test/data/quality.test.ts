@@ -60,3 +60,25 @@ describe('data-quality measures', () => {
     expect(silences([0, 100, 5100, 5200], 1000)).toEqual([{ fromMs: 100, toMs: 5100, label: 'no row for 5.0 s (quiet market or lost data)' }]);
   });
 });
+
+describe('sampleBookEvery', () => {
+  it('takes the row in force at each grid time (previous tick), never a later one', async () => {
+    const { sampleBookEvery } = await import('../../src/data/sampling.js');
+    const b = book([
+      [100.0, 99.99, 100.01, 100.02],
+      [100.0, 99.98, 100.03, NaN],
+      [99.9, 99.8, 100.03, 100.04],
+    ]);
+    const shifted = { ...b, tsMs: Float64Array.from([0, 250, 1200]) };
+    const s = sampleBookEvery(shifted, 500);
+    expect(Array.from(s.tsMs)).toEqual([0, 500, 1000]);
+    expect(Array.from(s.bidPx[1])).toEqual([99.99, 99.98, 99.98]);
+    expect(Array.from(s.askPx[1])).toEqual([100.02, NaN, NaN]);
+    expect(s.meta.extra?.sampled_every_ms).toBe('500');
+    // grid not starting at a row: first grid time is the first multiple at or after the first row
+    const late = sampleBookEvery({ ...b, tsMs: Float64Array.from([130, 700, 1700]) }, 500);
+    expect(Array.from(late.tsMs)).toEqual([500, 1000, 1500]);
+    expect(Array.from(late.bidPx[0])).toEqual([100.0, 100.0, 100.0]);
+    expect(() => sampleBookEvery(b, 0)).toThrow(/intervalMs/);
+  });
+});

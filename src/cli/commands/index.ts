@@ -14,13 +14,13 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'inspect',
     summary: 'detect a data file\'s format (any supported) and print rows, time span, levels, instrument and row intervals',
-    usage: 'asmm inspect FILE [--depth N] [--json]',
+    usage: 'asmm inspect FILE [--depth N] [--every 100ms] [--json]',
     load: async () => (await import('./inspect.js')).runInspect,
   },
   {
     name: 'convert',
     summary: 'convert any supported file (asmm CSV/Arrow, reference CSV, Tardis CSV, OKX/Binance raw captures) to asmm CSV or Arrow',
-    usage: 'asmm convert FILE --to arrow|csv OUT [--inst ID] [--depth N] [--json]',
+    usage: 'asmm convert FILE --to arrow|csv OUT [--inst ID] [--depth N] [--every 100ms] [--json]',
     load: async () => (await import('./convert.js')).runConvert,
   },
   {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Table } from '../../data/index.js';
 import { loadTables, summarizeTable, type TableSummary } from '../../data/index.js';
-import { numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
+import { durationOption, numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
 
 const iso = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString());
 
@@ -18,11 +18,12 @@ function describe(summary: TableSummary, table: Table): string[] {
 }
 
 export async function runInspect(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' }, depth: { type: 'string' } }, { min: 1, max: 1 });
+  const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' }, depth: { type: 'string' }, every: { type: 'string' } }, { min: 1, max: 1 });
   const path = positionals[0];
   if (!existsSync(path)) throw new UsageError(`no such file: ${path}`);
   const depth = numberOption('depth', values.depth, 5, (v) => Number.isInteger(v) && v > 0 && v <= 400);
-  const loaded = await loadTables(path, depth);
+  const everyMs = durationOption('every', values.every, undefined);
+  const loaded = await loadTables(path, depth, everyMs === undefined ? {} : { everyMs });
   const summaries = loaded.tables.map(summarizeTable);
   if (values.json) {
     // One table: its summary at the top level (stable shape for scripts); several: a list.

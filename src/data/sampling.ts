@@ -1,0 +1,43 @@
+import type { BookTable } from './tables.js';
+
+/**
+ * A book sampled on a regular time grid by previous tick: at each grid time t = k·intervalMs (from the first
+ * multiple at or after the first row to the last row) the row in force, i.e. the last row with ts_ms ≤ t.
+ * Book levels are copied; `tsMs` becomes the grid time, `localTsMs` (when present) stays the sampled row's
+ * receive time. For raw captures sampled "on a fixed interval" rather than at each change, and for
+ * estimators that need a regular grid.
+ * @example sampleBookEvery(book with rows at 0, 250, 1200 ms, 500).tsMs // [0, 500, 1000]: rows 0, 1, 1
+ */
+export function sampleBookEvery(book: BookTable, intervalMs: number): BookTable {
+  if (!(intervalMs > 0)) throw new RangeError(`sampleBookEvery: intervalMs must be positive, got ${intervalMs}`);
+  const ts = book.tsMs;
+  const n = ts.length;
+  const first = n > 0 ? Math.ceil(ts[0] / intervalMs) : 0;
+  const last = n > 0 ? Math.floor(ts[n - 1] / intervalMs) : -1;
+  const m = Math.max(0, last - first + 1);
+  const rows = new Int32Array(m);
+  let r = 0;
+  for (let k = 0; k < m; k++) {
+    const t = (first + k) * intervalMs;
+    while (r + 1 < n && ts[r + 1] <= t) r++;
+    rows[k] = r;
+  }
+  const pick = (col: Float64Array) => {
+    const out = new Float64Array(m);
+    for (let k = 0; k < m; k++) out[k] = col[rows[k]];
+    return out;
+  };
+  const grid = new Float64Array(m);
+  for (let k = 0; k < m; k++) grid[k] = (first + k) * intervalMs;
+  return {
+    kind: 'book',
+    depth: book.depth,
+    tsMs: grid,
+    ...(book.localTsMs ? { localTsMs: pick(book.localTsMs) } : {}),
+    bidPx: book.bidPx.map(pick),
+    bidSz: book.bidSz.map(pick),
+    askPx: book.askPx.map(pick),
+    askSz: book.askSz.map(pick),
+    meta: { ...book.meta, extra: { ...book.meta.extra, sampled_every_ms: String(intervalMs) } },
+  };
+}
