@@ -13,6 +13,8 @@ export interface FakeFault {
 }
 
 export interface FakeOkxServerOptions {
+  /** Port on 127.0.0.1 (default 0: a free one). */
+  readonly port?: number;
   readonly instruments?: readonly string[];
   /** Time between market steps, ms; 0 = as fast as the client drains the socket. */
   readonly stepIntervalMs?: number;
@@ -52,6 +54,8 @@ export interface FakeOkxServer {
   readonly counts: { frames: number; dataFrames: number; connections: number; faults: number; steps: number };
   /** What happened, one line per fault or connection (for test failure messages and demos). */
   readonly log: string[];
+  /** True once the server has stopped (closed or its lifetime ended). */
+  readonly closed: boolean;
   close(): Promise<void>;
 }
 
@@ -80,7 +84,7 @@ export async function startFakeOkxServer(options: FakeOkxServerOptions = {}): Pr
   let closed = false;
   let stepTimer: NodeJS.Timeout | undefined;
 
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: options.port ?? 0, perMessageDeflate: false });
   await new Promise<void>((resolve, reject) => {
     wss.once('listening', resolve);
     wss.once('error', reject);
@@ -235,5 +239,15 @@ export async function startFakeOkxServer(options: FakeOkxServerOptions = {}): Pr
   };
   setTimeout(() => void close(), options.lifetimeMs ?? 60_000).unref();
   schedule();
-  return { url: `ws://127.0.0.1:${port}`, port, sent, counts, log, close };
+  return {
+    url: `ws://127.0.0.1:${port}`,
+    port,
+    sent,
+    counts,
+    log,
+    get closed() {
+      return closed;
+    },
+    close,
+  };
 }

@@ -30,6 +30,12 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: async () => (await import('./record.js')).runRecord,
   },
   {
+    name: 'fake-exchange',
+    summary: 'run the fake OKX v5 exchange on 127.0.0.1 (generated books/books5/trades, injectable faults) to try asmm record offline',
+    usage: 'asmm fake-exchange [--port 0] [--inst ETH-USDT] [--faults close@800,notice@2400] [--interval-ms 5] [--steps N] [--lifetime 10m] [--checksums real|zero] [--json]',
+    load: async () => (await import('./fakeExchange.js')).runFakeExchange,
+  },
+  {
     name: 'simulate',
     summary: 'Monte-Carlo of the AS (2008) market maker against the symmetric benchmark, beside the published table',
     usage: 'asmm simulate [--paths 1000] [--gamma 0.01,0.1,1] [--seed S] [--fill linear|poisson] [--symmetric-spread average|timeVarying|constantTerm] [--compare journal|preprint|none] [--json]',
