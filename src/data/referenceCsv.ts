@@ -99,28 +99,32 @@ function parseList(path: string, row: CsvRow, field: number, out: number[]): num
 
 /** Length of the timestamp cells remembered by the one-entry cache (longer cells are always parsed). */
 const TS_CACHE_BYTES = 64;
+/** Rows per storage block: columns grow a block at a time, never by copying what was read. */
+const ROWS_PER_BLOCK = 1 << 14;
 
 /**
  * The state of one `readReferenceCsv` call. Every data line first goes to `fastLine`, which reads the usual
- * shape (`ts,"[x, y, nan]","[...]","[...]","[...]"`) straight from the bytes into the next row of `data`,
- * checks it with the rules of `bookRowProblem` as plain comparisons, and counts it. Anything it does not
- * accept (another shape, a number it cannot read, a rule broken, the first row, which fixes the depth) makes
- * it return false without counting the row; the scanner then splits the line into fields and `generalRow`
+ * shape (`ts,"[x, y, nan]","[...]","[...]","[...]"`) straight from the bytes into a scratch row, checks it
+ * with the rules of `bookRowProblem` as plain comparisons, and appends it. Anything it does not accept
+ * (another shape, a number it cannot read, a rule broken, the first row, which fixes the depth) makes it
+ * return false before anything is appended; the scanner then splits the line into fields and `generalRow`
  * reads it as the only path did before, appending it or throwing the DataError that names line and field.
  * So the fast path decides speed only: which rows are accepted, their values and every error message come
  * from the general path's rules.
  *
- * Rows are stored row-major while reading (`width` = 1 + 4·depth doubles: ts, bid prices by level, bid
- * sizes, ask prices, ask sizes), so a row is written to one place; `finish` copies them into the table's
- * exact-length columns.
+ * Storage: blocks of ROWS_PER_BLOCK rows, each 1 + 4·depth column pieces (ts, bid prices by level, bid
+ * sizes, ask prices, ask sizes); `finish` copies them once into the table's exact-length columns.
  */
 class ReferenceReader {
   private depth = 0;
-  private width = 0;
   private rows = 0;
-  /** Rows that fit in `data`. */
-  private capacity = 0;
-  private data = new Float64Array(0);
+  /** Full blocks, then the block being filled (`used` of its rows). */
+  private readonly filled: Float64Array[][] = [];
+  private block: Float64Array[] = [];
+  private used = ROWS_PER_BLOCK;
+  private lastTsMs = NaN;
+  /** One row (prices and sizes, in column order after ts), filled by `fastLine` or `generalRow`. */
+  private scratch = new Float64Array(0);
   private readonly lists: number[][] = [[], [], [], []];
   /** Two rows (previous timestamp, current row) for `bookRowProblem` in `generalRow`. */
   private check: BookTable | undefined;
@@ -160,12 +164,6 @@ class ReferenceReader {
   fastLine(buf: Uint8Array, start: number, end: number): boolean {
     const depth = this.depth;
     if (depth === 0) return false;
-    const rows = this.rows;
-    if (rows === this.capacity) this.grow();
-    const data = this.data;
-    const width = this.width;
-    const at = rows * width;
-
     // Timestamp: the cached cell when the line starts with its bytes and a comma (cached cells hold neither
     // quotes nor commas, so that comma ends the cell); otherwise read up to the first comma, no quotes.
     let i = start;
@@ -188,16 +186,15 @@ class ReferenceReader {
       tsMs = this.timestamp(buf, start, i);
     }
     if (!(tsMs - tsMs === 0)) return false;
-    if (rows > 0 && !(tsMs >= data[at - width])) return false;
-    data[at] = tsMs;
-
+    if (this.rows > 0 && !(tsMs >= this.lastTsMs)) return false;
+    const row = this.scratch;
     let bidLevels = 0;
     let askLevels = 0;
     for (let group = 0; group < 4; group++) {
       // ,"[
       if (buf[i] !== 44 || buf[i + 1] !== 34 || buf[i + 2] !== 91) return false;
       i += 3;
-      const base = at + 1 + group * depth;
+      const base = group * depth;
       let count = 0;
       for (;;) {
         while (buf[i] === 32) i++;
@@ -231,7 +228,7 @@ class ReferenceReader {
             if (value !== value) return false;
           }
         }
-        data[base + count++] = value;
+        row[base + count++] = value;
         while (buf[i] === 32) i++;
         c = buf[i];
         if (c === 44) {
@@ -244,18 +241,33 @@ class ReferenceReader {
         }
         return false;
       }
-      for (let l = count; l < depth; l++) data[base + l] = NaN;
+      for (let l = count; l < depth; l++) row[base + l] = NaN;
       if (group === 0) bidLevels = count;
       else if (group === 1 && count !== bidLevels) return false;
       else if (group === 2) askLevels = count;
       else if (group === 3 && count !== askLevels) return false;
     }
     if (i !== end) return false;
-    const bids = at + 1;
-    const asks = bids + 2 * depth;
-    if (!sideValid(data, bids, depth, true) || !sideValid(data, asks, depth, false) || data[bids] >= data[asks]) return false;
-    this.rows = rows + 1;
+    if (!sideValid(row, 0, depth, true) || !sideValid(row, 2 * depth, depth, false) || row[0] >= row[2 * depth]) return false;
+    this.append(tsMs);
     return true;
+  }
+
+  /** Appends `tsMs` and the scratch row. */
+  private append(tsMs: number): void {
+    if (this.used === ROWS_PER_BLOCK) {
+      if (this.block.length > 0) this.filled.push(this.block);
+      this.block = Array.from({ length: 1 + 4 * this.depth }, () => new Float64Array(ROWS_PER_BLOCK));
+      this.used = 0;
+    }
+    const block = this.block;
+    const row = this.scratch;
+    const used = this.used;
+    block[0][used] = tsMs;
+    for (let k = 0; k < row.length; k++) block[k + 1][used] = row[k];
+    this.used = used + 1;
+    this.rows++;
+    this.lastTsMs = tsMs;
   }
 
   /** Reads one row split into fields, appending it or throwing the DataError for its first problem. */
@@ -272,9 +284,8 @@ class ReferenceReader {
 
     // Validate on a two-row book (previous timestamp, this row), with bookRowProblem's own messages.
     const check = this.check as BookTable;
-    const rows = this.rows;
-    const i = rows > 0 ? 1 : 0;
-    check.tsMs[0] = rows > 0 ? this.data[(rows - 1) * this.width] : NaN;
+    const i = this.rows > 0 ? 1 : 0;
+    check.tsMs[0] = this.lastTsMs;
     check.tsMs[i] = tsMs;
     const groups = [check.bidPx, check.bidSz, check.askPx, check.askSz];
     for (let group = 0; group < 4; group++) {
@@ -284,45 +295,36 @@ class ReferenceReader {
     const problem = bookRowProblem(check, i);
     if (problem) throw new DataError(path, row.line, referenceField(problem.field), problem.reason);
 
-    if (rows === this.capacity) this.grow();
-    const at = rows * this.width;
-    this.data[at] = tsMs;
     for (let group = 0; group < 4; group++) {
-      for (let l = 0; l < depth; l++) this.data[at + 1 + group * depth + l] = groups[group][l][i];
+      for (let l = 0; l < depth; l++) this.scratch[group * depth + l] = groups[group][l][i];
     }
-    this.rows = rows + 1;
+    this.append(tsMs);
   }
 
   /** Fixes the depth (from the first row) and allocates storage for it. */
   private start(depth: number): void {
     this.depth = depth;
-    this.width = 1 + 4 * depth;
-    this.capacity = 1 << 14;
-    this.data = new Float64Array(this.capacity * this.width);
+    this.scratch = new Float64Array(4 * depth);
     const levels = (): Float64Array[] => Array.from({ length: depth }, () => new Float64Array(2));
     this.check = { kind: 'book', depth, tsMs: new Float64Array(2), bidPx: levels(), bidSz: levels(), askPx: levels(), askSz: levels(), meta: {} };
   }
 
-  /** Doubles the row capacity (amortised O(1) per row). */
-  private grow(): void {
-    this.capacity *= 2;
-    const grown = new Float64Array(this.capacity * this.width);
-    grown.set(this.data);
-    this.data = grown;
-  }
-
   finish(): BookTable {
-    const { depth, rows, width, data } = this;
+    const { depth, rows } = this;
+    const blocks = this.block.length > 0 ? [...this.filled, this.block] : this.filled;
     const column = (k: number): Float64Array => {
       const out = new Float64Array(rows);
-      for (let r = 0, j = k; r < rows; r++, j += width) out[r] = data[j];
+      for (let b = 0; b < blocks.length; b++) {
+        const piece = blocks[b][k];
+        out.set(b < blocks.length - 1 ? piece : piece.subarray(0, this.used), b * ROWS_PER_BLOCK);
+      }
       return out;
     };
     const levels = (group: number): Float64Array[] => Array.from({ length: depth }, (_, l) => column(1 + group * depth + l));
     return {
       kind: 'book',
       depth,
-      tsMs: rows > 0 ? column(0) : new Float64Array(0),
+      tsMs: column(0),
       bidPx: levels(0),
       bidSz: levels(1),
       askPx: levels(2),
@@ -368,7 +370,8 @@ export interface ReferenceCsvOptions {
  * Reads a reference-layout CSV into a book table, streaming and validated row by row (errors name file, line
  * and field). Rows keep their order; timestamps keep their one-second resolution (no sub-second times are
  * invented: rows within one second share a ts_ms), which the table's metadata records as
- * `asmm.ts_resolution_ms = 1000`. Memory: one read chunk plus the output columns.
+ * `asmm.ts_resolution_ms = 1000`. Memory: one read chunk, the rows read so far (in blocks of 16,384 rows), and
+ * at the end their one copy into the table's exact-length columns; never the file as a whole.
  */
 export function readReferenceCsv(path: string, meta: TableMeta = {}, options: ReferenceCsvOptions = {}): BookTable {
   const fullMeta: TableMeta = { ...meta, extra: { ...(meta.extra ?? {}), 'asmm.ts_resolution_ms': '1000', 'asmm.source_layout': 'reference-books5-csv' } };

@@ -66,6 +66,19 @@ describe("the reference system's books5 CSV layout", () => {
     }
   });
 
+  it('keeps every row, in order, across storage blocks (40,000 rows; blocks hold 16,384)', () => {
+    const { book } = generateSampleMarket({ durationSec: 4000, seed: 5 });
+    const path = join(dir, 'blocks-ref.csv');
+    writeReferenceCsv(path, book);
+    const read = readReferenceCsv(path);
+    expect(book.tsMs.length).toBe(40_000);
+    expect(read.tsMs.length).toBe(40_000);
+    expect(Array.from(read.tsMs)).toEqual(Array.from(book.tsMs, (t) => Math.floor(t / 1000) * 1000));
+    for (const side of ['bidPx', 'bidSz', 'askPx', 'askSz'] as const) {
+      for (let level = 0; level < book.depth; level++) expect(Array.from(read[side][level]), `${side}[${level}]`).toEqual(Array.from(book[side][level]));
+    }
+  });
+
   it('caches timestamps byte for byte: every row gets the time its own cell says (checked with Date.parse)', () => {
     const cells = [
       '2024-05-01 12:00:00',
