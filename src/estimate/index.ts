@@ -3,3 +3,5 @@ export { previousTickGrid, type GridSeries } from './grid.js';
 export { realizedVolatility, twoScaleVolatility, volatilitySignature, type VolatilityEstimate } from './volatility.js';
 export { marketOrdersFromTrades, type MarketOrders } from './marketOrders.js';
 export { empiricalIntensity, fitArrivalMle, fitArrivalWls, type ArrivalEstimate, type EmpiricalIntensity, type QuoteSide } from './intensity.js';
+export { referenceRollingStdOfMid } from './volatility.js';
+export { rollingCalibration, type RollingCalibration, type RollingCalibrationOptions } from './rolling.js';
