@@ -35,7 +35,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`asmm ${name}: ${error.message} (usage: ${command.usage})\n`);
       return 2;
     }
-    if (error instanceof DataError) {
+    if (error instanceof DataError || (error instanceof Error && error.name === 'EstimationError')) {
       process.stderr.write(`asmm ${name}: ${error.message}\n`);
       return 1;
     }

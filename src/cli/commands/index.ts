@@ -36,6 +36,12 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: async () => (await import('./fakeExchange.js')).runFakeExchange,
   },
   {
+    name: 'estimate',
+    summary: 'estimate σ (price and log units, realized and noise-robust) and λ(δ) = A·exp(−k·δ) per side and pooled, with 95 % intervals; rolling windows',
+    usage: 'asmm estimate --data FILE [--trades FILE] [--inst ID] [--window 300s] [--step 1s] [--grid 100ms] [--tick T] [--rolling-out FILE.csv] [--json]',
+    load: async () => (await import('./estimate.js')).runEstimate,
+  },
+  {
     name: 'simulate',
     summary: 'Monte-Carlo of the AS (2008) market maker against the symmetric benchmark, beside the published table',
     usage: 'asmm simulate [--paths 1000] [--gamma 0.01,0.1,1] [--seed S] [--fill linear|poisson] [--symmetric-spread average|timeVarying|constantTerm] [--compare journal|preprint|none] [--json]',
