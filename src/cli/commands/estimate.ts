@@ -16,7 +16,8 @@ import {
 import { durationOption, formatTable, numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
 
 function pick<T extends Table>(tables: readonly Table[], kind: T['kind'], inst: string | undefined, file: string): T | undefined {
-  const candidates = tables.filter((t) => t.kind === kind && (!inst || t.meta.instrument === inst)) as T[];
+  // a table without an instrument (plain CSV) matches any --inst
+  const candidates = tables.filter((t) => t.kind === kind && (!inst || t.meta.instrument === inst || t.meta.instrument === undefined)) as T[];
   if (candidates.length > 1 && !inst) {
     throw new UsageError(`${file} holds ${candidates.length} ${kind} tables (${candidates.map((t) => t.meta.instrument).join(', ')}): choose one with --inst`);
   }
