@@ -84,6 +84,23 @@ export function midPrices(book: BookTable): Float64Array {
   return mid;
 }
 
+/**
+ * Micro-price (size-weighted mid) of every snapshot: (bid·askSize + ask·bidSize)/(bidSize + askSize) at the
+ * touch; leans toward the side with less size (the side more likely to be taken next). NaN where a side is
+ * empty. @see Stoikov (2018), "The micro-price", Quantitative Finance 18(12) (this is its first-order form,
+ * the weighted mid).
+ */
+export function microPrices(book: BookTable): Float64Array {
+  const n = book.tsMs.length;
+  const out = new Float64Array(n);
+  const bid = book.bidPx[0];
+  const ask = book.askPx[0];
+  const bidSz = book.bidSz[0];
+  const askSz = book.askSz[0];
+  for (let i = 0; i < n; i++) out[i] = (bid[i] * askSz[i] + ask[i] * bidSz[i]) / (bidSz[i] + askSz[i]);
+  return out;
+}
+
 /** Book columns by file column name (`bid_px_1` → bidPx[0]), for writers and frames. */
 export function bookColumns(book: BookTable): Array<[string, Float64Array]> {
   const cols: Array<[string, Float64Array]> = [['ts_ms', book.tsMs]];

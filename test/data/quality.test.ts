@@ -82,3 +82,14 @@ describe('sampleBookEvery', () => {
     expect(() => sampleBookEvery(b, 0)).toThrow(/intervalMs/);
   });
 });
+
+describe('microPrices', () => {
+  it('weights each side by the other side\'s size, and equals the mid when sizes are equal', async () => {
+    const { microPrices, midPrices } = await import('../../src/data/tables.js');
+    const b = book([[100.0, 99.99, 100.02, 100.03]]);
+    // bid size 1, ask size 3: (100·3 + 100.02·1)/4 = 100.005
+    expect(microPrices(b)[0]).toBeCloseTo(100.005, 12);
+    const equal = { ...b, askSz: b.bidSz };
+    expect(microPrices(equal)[0]).toBeCloseTo(midPrices(equal)[0], 12);
+  });
+});

@@ -1,5 +1,5 @@
 import { existsSync, writeFileSync } from 'node:fs';
-import { inferTickSize, loadTables, midPrices, type BookTable, type Table, type TradeTable } from '../../data/index.js';
+import { inferTickSize, loadTables, microPrices, midPrices, type BookTable, type Table, type TradeTable } from '../../data/index.js';
 import {
   EstimationError,
   fitArrivalMle,
@@ -74,6 +74,7 @@ export async function runEstimate(argv: string[]): Promise<number> {
       step: { type: 'string' },
       grid: { type: 'string' },
       tick: { type: 'string' },
+      price: { type: 'string' },
       'rolling-out': { type: 'string' },
       json: { type: 'boolean' },
     },
@@ -102,7 +103,8 @@ export async function runEstimate(argv: string[]): Promise<number> {
   const n = book.tsMs.length;
   if (n < 2) throw new EstimationError(`${values.data}: ${n} book row(s): too few to estimate anything`);
   const durationSec = (book.tsMs[n - 1] - book.tsMs[0]) / 1000;
-  const mid = midPrices(book);
+  if (values.price !== undefined && values.price !== 'mid' && values.price !== 'micro') throw new UsageError('--price must be mid or micro');
+  const mid = values.price === 'micro' ? microPrices(book) : midPrices(book);
   const priceGrid = previousTickGrid(book.tsMs, mid, gridMs);
   const logGrid = previousTickGrid(book.tsMs, mid.map(Math.log), gridMs);
   const sigma = {
@@ -145,13 +147,13 @@ export async function runEstimate(argv: string[]): Promise<number> {
   };
   const instrument = book.meta.instrument ?? 'unknown instrument';
   if (values.json) {
-    printJson({ data: values.data, format: loaded.format, trades: trades ? tradesFrom : null, instrument, durationSec, bookRows: n, tickSize: tick, tickSource, sigma, arrival: arrival ?? null, rolling: rollingSummary ?? null });
+    printJson({ data: values.data, price: values.price ?? 'mid', format: loaded.format, trades: trades ? tradesFrom : null, instrument, durationSec, bookRows: n, tickSize: tick, tickSource, sigma, arrival: arrival ?? null, rolling: rollingSummary ?? null });
     return 0;
   }
   const volRow = (name: string, p: VolatilityEstimate, l: VolatilityEstimate) => [name, fmt(p.sigmaPerSqrtSec), interval(p.ci95), fmt(l.sigmaPerSqrtSec), interval(l.ci95), p.method];
   const lines = [
     `data        ${values.data} (${loaded.format}), ${instrument}, ${durationSec.toFixed(1)} s, ${n} book rows${trades ? `, ${trades.tsMs.length} trades from ${tradesFrom}` : ', no trades'}`,
-    `tick        ${tick} (${tickSource})`,
+    `tick        ${tick} (${tickSource}); σ of the ${values.price === 'micro' ? 'micro-price (size-weighted mid)' : 'mid'}`,
     '',
     formatTable(['volatility', 'σ price/√s', '95 %', 'σ log/√s', '95 %', 'method'], [volRow('realized', sigma.realized.price, sigma.realized.log), volRow('two-scale', sigma.twoScale.price, sigma.twoScale.log)]),
     '',
