@@ -1,0 +1,3 @@
+export { asInfiniteStrategy, asStrategy, glftStrategy, symmetricStrategy, type QuoteContext, type Strategy } from './strategy.js';
+export { runBacktest, type BacktestConfig, type BacktestResult, type BacktestSeries, type FillModel, type Fills } from './engine.js';
+export { backtestMetrics, type BacktestMetrics } from './metrics.js';

@@ -1,0 +1,95 @@
+import type { BacktestResult } from './engine.js';
+
+/** Summary metrics of a backtest. Money in quote currency; sizes in base units. */
+export interface BacktestMetrics {
+  /** Final equity (cash + inventory × final mid) minus the initial (0). */
+  readonly pnl: number;
+  readonly fills: number;
+  readonly bidFills: number;
+  readonly askFills: number;
+  readonly pnlPerFill: number;
+  /** Mean of per-interval equity changes over their standard deviation, scaled to one day (√(intervals per day)). */
+  readonly sharpePerDay: number;
+  readonly sharpeIntervalSec: number;
+  /** Largest fall of equity from a running peak, quote currency (≥ 0). */
+  readonly maxDrawdown: number;
+  /** Mean edge of our fills against the mid at fill time: (mid − px) for bids, (px − mid) for asks, per unit. */
+  readonly spreadCapturedPerUnit: number;
+  readonly inventoryMean: number;
+  readonly inventoryStd: number;
+  /** Σ |px × qty| over fills. */
+  readonly turnover: number;
+  /** Σ fees paid (negative: rebates received). */
+  readonly fees: number;
+  readonly finalInventory: number;
+  readonly finalCash: number;
+}
+
+/**
+ * Metrics from a backtest's series and fills. The Sharpe ratio samples equity every `intervalSec` (last value
+ * at or before each boundary) and scales by √(86400 / intervalSec); inventory statistics are over decisions.
+ */
+export function backtestMetrics(result: BacktestResult, intervalSec = 60): BacktestMetrics {
+  const { series, fills } = result;
+  const pnl = result.finalCash + result.finalInventory * result.finalMidPx;
+  let bidFills = 0;
+  let edge = 0;
+  let units = 0;
+  let turnover = 0;
+  let fees = 0;
+  for (let i = 0; i < fills.tsMs.length; i++) {
+    if (fills.side[i] > 0) bidFills++;
+    const e = fills.side[i] > 0 ? fills.midPx[i] - fills.px[i] : fills.px[i] - fills.midPx[i];
+    edge += e * fills.qty[i];
+    units += fills.qty[i];
+    turnover += Math.abs(fills.px[i] * fills.qty[i]);
+    fees += fills.fee[i];
+  }
+  const n = series.tMs.length;
+  // equity sampled on a regular grid
+  const changes: number[] = [];
+  if (n > 0) {
+    const stepMs = intervalSec * 1000;
+    let idx = 0;
+    let prev = NaN;
+    for (let t = series.tMs[0] + stepMs; t <= series.tMs[n - 1]; t += stepMs) {
+      while (idx + 1 < n && series.tMs[idx + 1] <= t) idx++;
+      const eq = series.equity[idx];
+      if (!Number.isNaN(prev) && !Number.isNaN(eq)) changes.push(eq - prev);
+      prev = eq;
+    }
+  }
+  const mean = changes.reduce((a, b) => a + b, 0) / Math.max(1, changes.length);
+  const sd = Math.sqrt(changes.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, changes.length - 1));
+  let peak = -Infinity;
+  let maxDrawdown = 0;
+  let invSum = 0;
+  let invSq = 0;
+  for (let i = 0; i < n; i++) {
+    const eq = series.equity[i];
+    if (!Number.isNaN(eq)) {
+      if (eq > peak) peak = eq;
+      if (peak - eq > maxDrawdown) maxDrawdown = peak - eq;
+    }
+    invSum += series.inventory[i];
+    invSq += series.inventory[i] * series.inventory[i];
+  }
+  const invMean = n > 0 ? invSum / n : 0;
+  return {
+    pnl,
+    fills: fills.tsMs.length,
+    bidFills,
+    askFills: fills.tsMs.length - bidFills,
+    pnlPerFill: fills.tsMs.length > 0 ? pnl / fills.tsMs.length : NaN,
+    sharpePerDay: changes.length > 1 && sd > 0 ? (mean / sd) * Math.sqrt(86_400 / intervalSec) : NaN,
+    sharpeIntervalSec: intervalSec,
+    maxDrawdown,
+    spreadCapturedPerUnit: units > 0 ? edge / units : NaN,
+    inventoryMean: invMean,
+    inventoryStd: n > 1 ? Math.sqrt(Math.max(0, invSq / n - invMean * invMean)) : 0,
+    turnover,
+    fees,
+    finalInventory: result.finalInventory,
+    finalCash: result.finalCash,
+  };
+}

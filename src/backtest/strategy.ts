@@ -1,0 +1,67 @@
+import { asInfiniteQuotes, asQuotes } from '../model/avellanedaStoikov.js';
+import { glftQuotes } from '../model/glft.js';
+import type { Quotes } from '../model/types.js';
+
+/**
+ * What a strategy sees when it quotes, at decision time t: market data up to t − feed latency, its own
+ * inventory as known then, and the calibration in force (values estimated from data strictly before).
+ * Inventory `q` is in orders (inventory / orderSize), as in the AS and GLFT models.
+ */
+export interface QuoteContext {
+  /** Decision time, ms (exchange clock). */
+  readonly tMs: number;
+  readonly midPx: number;
+  readonly bestBidPx: number;
+  readonly bestAskPx: number;
+  /** Inventory in orders of `orderSize` (q of the models). */
+  readonly q: number;
+  /** σ, quote currency per √s. */
+  readonly sigmaPerSqrtSec: number;
+  /** A, market orders per second per side. */
+  readonly aPerSec: number;
+  /** k, per unit of price. */
+  readonly kPerPrice: number;
+  /** Seconds since the backtest's first decision. */
+  readonly elapsedSec: number;
+}
+
+/** A quoting rule: bid and ask prices (NaN = no quote on that side) and the reservation price. */
+export interface Strategy {
+  readonly name: string;
+  quote(context: QuoteContext): Quotes;
+}
+
+/**
+ * Finite-horizon AS (2008) quotes with a repeating horizon: T − t = horizonSec − (elapsed mod horizonSec)
+ * seconds, so a long backtest is a sequence of sessions of `horizonSec`. γ per unit of price per order.
+ */
+export function asStrategy(gamma: number, horizonSec: number): Strategy {
+  return {
+    name: `AS finite horizon (γ ${gamma}, T ${horizonSec} s)`,
+    quote: (c) => asQuotes(c.midPx, c.q, horizonSec - (c.elapsedSec % horizonSec), { gamma, sigma: c.sigmaPerSqrtSec, k: c.kPerPrice }),
+  };
+}
+
+/** Infinite-horizon AS (2008 §2.3) quotes; |q| ≤ qMax orders. */
+export function asInfiniteStrategy(gamma: number, qMax: number): Strategy {
+  return {
+    name: `AS infinite horizon (γ ${gamma}, qMax ${qMax})`,
+    quote: (c) => asInfiniteQuotes(c.midPx, c.q, { gamma, sigma: c.sigmaPerSqrtSec, k: c.kPerPrice, qMax }),
+  };
+}
+
+/** GLFT closed-form quotes with inventory bound qMax orders (one order per fill). */
+export function glftStrategy(gamma: number, qMax: number): Strategy {
+  return {
+    name: `GLFT (γ ${gamma}, qMax ${qMax})`,
+    quote: (c) => glftQuotes(c.midPx, c.q, { gamma, sigma: c.sigmaPerSqrtSec, A: c.aPerSec, k: c.kPerPrice, qMax, orderSize: 1 }),
+  };
+}
+
+/** The symmetric benchmark: bid and ask `halfSpreadPx` either side of the mid, whatever the inventory. */
+export function symmetricStrategy(halfSpreadPx: number): Strategy {
+  return {
+    name: `symmetric (±${halfSpreadPx})`,
+    quote: (c) => ({ reservationPx: c.midPx, bidPx: c.midPx - halfSpreadPx, askPx: c.midPx + halfSpreadPx }),
+  };
+}
