@@ -1,0 +1,196 @@
+import { describe, expect, it } from 'vitest';
+import { backtestMetrics, runBacktest, symmetricStrategy, type BacktestConfig, type Strategy } from '../../src/backtest/index.js';
+import type { BookTable, TradeTable } from '../../src/data/tables.js';
+import { marketOrdersFromTrades, rollingCalibration } from '../../src/estimate/index.js';
+import { generateSampleMarket } from '../../src/sample/index.js';
+
+/** A 2-level book from rows [ts, bid1, bidSz1, ask1, askSz1] (level 2 one tick further, size 10). */
+function book(rows: number[][]): BookTable {
+  const col = (f: (r: number[]) => number) => Float64Array.from(rows, f);
+  return {
+    kind: 'book',
+    depth: 2,
+    tsMs: col((r) => r[0]),
+    bidPx: [col((r) => r[1]), col((r) => Math.round((r[1] - 1) * 100) / 100)],
+    bidSz: [col((r) => r[2]), col(() => 10)],
+    askPx: [col((r) => r[3]), col((r) => Math.round((r[3] + 1) * 100) / 100)],
+    askSz: [col((r) => r[4]), col(() => 10)],
+    meta: {},
+  };
+}
+function trades(rows: Array<[number, number, number, number]>): TradeTable {
+  return {
+    kind: 'trades',
+    tsMs: Float64Array.from(rows, (r) => r[0]),
+    id: Float64Array.from(rows, (_, i) => i + 1),
+    side: Int8Array.from(rows, (r) => r[1]),
+    px: Float64Array.from(rows, (r) => r[2]),
+    sz: Float64Array.from(rows, (r) => r[3]),
+    meta: {},
+  };
+}
+/** Quotes a fixed bid and ask whatever happens. */
+const fixed = (bidPx: number, askPx: number): Strategy => ({ name: 'fixed', quote: (c) => ({ reservationPx: c.midPx, bidPx, askPx }) });
+const base = (strategy: Strategy, fill: BacktestConfig['fill']): BacktestConfig => ({
+  strategy,
+  fill,
+  orderSize: 2,
+  tickSize: 1,
+  refreshMs: 0,
+  fallback: { sigmaPerSqrtSec: 1, aPerSec: 1, kPerPrice: 1 },
+});
+
+// Book: bid 99 (size 3) / ask 101 (size 4), then unchanged, then the mid drops to 98.5 (bid 98, ask 99).
+const scenarioBook = book([
+  [0, 99, 3, 101, 4],
+  [10, 99, 3, 101, 4],
+  [20, 99, 2, 101, 4],
+  [40, 98, 5, 99, 1],
+]);
+// Trades: a sell of 1 at 99 (t 15), a sell of 2 at 99 (t 25), a buy of 1 at 101 (t 30).
+const scenarioTrades = trades([
+  [15, -1, 99, 1],
+  [25, -1, 99, 2],
+  [30, 1, 101, 1],
+]);
+
+describe('hand-built scenario: our bid 99 and ask 101, size 2, no latency', () => {
+  it('midCross: only the mid at or through our price fills, completely, at our price', () => {
+    const r = runBacktest(scenarioBook, scenarioTrades, base(fixed(99, 101), 'midCross'));
+    // mid 100 until t 40, then 98.5 ≤ 99: the bid fills 2 at 99; the ask never
+    expect(Array.from(r.fills.tsMs)).toEqual([40]);
+    expect(Array.from(r.fills.qty)).toEqual([2]);
+    expect(r.finalInventory).toBe(2);
+    expect(r.finalCash).toBe(-198);
+  });
+
+  it('tradeThrough: each trade at or through our price fills up to its size', () => {
+    const r = runBacktest(scenarioBook, scenarioTrades, base(fixed(99, 101), 'tradeThrough'));
+    // t 15: sell 1 at 99 → bid fills 1 (1 left); t 25: sell 2 → fills the last 1; the bid is re-sent after t 25
+    // (the decision at the next book row, t 40, sends a new bid); t 30: buy 1 at 101 → ask fills 1
+    expect(Array.from(r.fills.tsMs)).toEqual([15, 25, 30]);
+    expect(Array.from(r.fills.side)).toEqual([1, 1, -1]);
+    expect(Array.from(r.fills.qty)).toEqual([1, 1, 1]);
+    expect(r.finalInventory).toBe(1);
+    expect(r.finalCash).toBe(-99 - 99 + 101);
+  });
+
+  it('queue: we wait behind the 3 shown at 99; a cancellation is taken from ahead by the power rule; the rest fills us', () => {
+    const r = runBacktest(scenarioBook, scenarioTrades, base(fixed(99, 101), 'queue'));
+    // joined at t 0 behind 3. t 15: sell 1 → ahead 2, no fill; shown 3 → 2 after the trade.
+    // t 20: shown 2 (= 3 − the traded 1): no cancellation. t 25: sell 2 → ahead 0, nothing beyond: no fill.
+    // t 30: buy 1 at 101 consumes the 4 ahead of our ask partly: no fill. t 40: the ask falls to 99 = our bid:
+    // the opposite side reached our price → the bid fills its 2.
+    expect(Array.from(r.fills.tsMs)).toEqual([40]);
+    expect(Array.from(r.fills.qty)).toEqual([2]);
+    expect(Array.from(r.fills.px)).toEqual([99]);
+  });
+
+  it('queue: partial fill when a trade at our price is larger than the queue ahead', () => {
+    const b = book([
+      [0, 99, 1, 101, 4],
+      [50, 99, 1, 101, 4],
+    ]);
+    const r = runBacktest(b, trades([[10, -1, 99, 2]]), base(fixed(99, 101), 'queue'));
+    // 1 ahead, trade of 2: 1 for the queue, 1 for us (of our 2)
+    expect(Array.from(r.fills.qty)).toEqual([1]);
+    expect(r.finalInventory).toBe(1);
+  });
+
+  it('queue: a cancellation ahead of us moves us up by ahead²/(ahead² + behind²) of it', () => {
+    const b = book([
+      [0, 99, 4, 101, 4], // we join behind 4
+      [10, 99, 6, 101, 4], // 2 join behind us
+      [20, 99, 3, 101, 4], // 3 cancelled: ahead 4, behind 2 → 3·16/20 = 2.4 from ahead → 1.6 ahead
+      [30, 99, 3, 101, 4],
+    ]);
+    const r = runBacktest(b, trades([[25, -1, 99, 2]]), base(fixed(99, 101), 'queue'));
+    // trade 2 at 99: 1.6 to the queue, 0.4 to us
+    expect(r.fills.qty[0]).toBeCloseTo(0.4, 12);
+  });
+
+  it('fees are charged exactly (maker rebate negative)', () => {
+    const cfg = { ...base(fixed(99, 101), 'tradeThrough'), makerFee: -0.0001 };
+    const r = runBacktest(scenarioBook, scenarioTrades, cfg);
+    const expectedFees = -0.0001 * (99 + 99 + 101);
+    expect(Array.from(r.fills.fee).reduce((a, b) => a + b, 0)).toBeCloseTo(expectedFees, 12);
+    expect(r.finalCash).toBeCloseTo(-99 - 99 + 101 - expectedFees, 12);
+    expect(backtestMetrics(r).fees).toBeCloseTo(expectedFees, 12);
+  });
+});
+
+describe('latency', () => {
+  const m = generateSampleMarket({ durationSec: 600, seed: 9 });
+  for (const fill of ['tradeThrough', 'queue', 'midCross'] as const) {
+    it(`${fill}: no fill happens before its order's send time + entry latency`, () => {
+      const L = 250;
+      const r = runBacktest(m.book, m.trades, { ...base(symmetricStrategy(0.02), fill), orderSize: 0.01, tickSize: 0.01, refreshMs: 1000, entryLatencyMs: L, feedLatencyMs: 50 });
+      expect(r.fills.tsMs.length).toBeGreaterThan(20);
+      for (let i = 0; i < r.fills.tsMs.length; i++) expect(r.fills.tsMs[i]).toBeGreaterThanOrEqual(r.fills.sentMs[i] + L);
+      // and the latency matters: with none, fills come sooner after sending
+      const r0 = runBacktest(m.book, m.trades, { ...base(symmetricStrategy(0.02), fill), orderSize: 0.01, tickSize: 0.01, refreshMs: 1000 });
+      const minGap = (x: typeof r) => Math.min(...Array.from(x.fills.tsMs, (t, i) => t - x.fills.sentMs[i]));
+      expect(minGap(r0)).toBeLessThan(L);
+    });
+  }
+});
+
+describe('accounting and look-ahead on the sample market', () => {
+  const m = generateSampleMarket({ durationSec: 1200, seed: 12 });
+  const orders = marketOrdersFromTrades(m.book, m.trades, m.params.tickSize);
+  const calibration = rollingCalibration(m.book, orders, { windowSec: 120, stepSec: 1 });
+  const cfg = (fill: BacktestConfig['fill']): BacktestConfig => ({
+    strategy: symmetricStrategy(0.03),
+    fill,
+    orderSize: 0.05,
+    tickSize: 0.01,
+    lotSize: 0.0001,
+    refreshMs: 500,
+    feedLatencyMs: 20,
+    entryLatencyMs: 40,
+    makerFee: 0.0002,
+    calibration,
+  });
+
+  for (const fill of ['midCross', 'tradeThrough', 'queue'] as const) {
+    it(`${fill}: cash and inventory follow the fills exactly, and equity = cash + inventory × mid at every step`, () => {
+      const r = runBacktest(m.book, m.trades, cfg(fill));
+      expect(r.fills.tsMs.length).toBeGreaterThan(10);
+      let cash = 0;
+      let inv = 0;
+      let k = 0;
+      for (let i = 0; i < r.series.tMs.length; i++) {
+        while (k < r.fills.tsMs.length && r.fills.tsMs[k] <= r.series.tMs[i]) {
+          const notional = r.fills.px[k] * r.fills.qty[k];
+          expect(r.fills.fee[k]).toBeCloseTo(notional * 0.0002, 12);
+          cash += r.fills.side[k] > 0 ? -notional - r.fills.fee[k] : notional - r.fills.fee[k];
+          inv += r.fills.side[k] * r.fills.qty[k];
+          k++;
+        }
+        expect(r.series.cash[i]).toBeCloseTo(cash, 8);
+        expect(r.series.inventory[i]).toBeCloseTo(inv, 10);
+        expect(r.series.equity[i]).toBeCloseTo(r.series.cash[i] + r.series.inventory[i] * r.series.midPx[i], 8);
+      }
+    });
+
+    it(`${fill}: changing every book row and trade after t leaves every decision and fill before t unchanged`, () => {
+      const cut = m.book.tsMs[0] + 700_000;
+      const shift = (cols: readonly Float64Array[]) => cols.map((c) => c.map((v, i) => (m.book.tsMs[i] > cut ? v + 0.5 : v)));
+      const book2 = { ...m.book, bidPx: shift(m.book.bidPx), askPx: shift(m.book.askPx), bidSz: m.book.bidSz.map((c) => c.map((v, i) => (m.book.tsMs[i] > cut ? v * 3 : v))) };
+      const trades2 = { ...m.trades, px: m.trades.px.map((v, i) => (m.trades.tsMs[i] > cut ? v + 0.5 : v)), sz: m.trades.sz.map((v, i) => (m.trades.tsMs[i] > cut ? v * 2 : v)) };
+      const cal2 = rollingCalibration(book2, marketOrdersFromTrades(book2, trades2, 0.01), { windowSec: 120, stepSec: 1 });
+      const a = runBacktest(m.book, m.trades, cfg(fill));
+      const b = runBacktest(book2, trades2, { ...cfg(fill), calibration: cal2 });
+      const before = (x: typeof a) => {
+        const n = x.series.tMs.findIndex((t) => t > cut);
+        const f = x.fills.tsMs.findIndex((t) => t > cut);
+        return {
+          decisions: [x.series.bidPx.slice(0, n), x.series.askPx.slice(0, n), x.series.inventory.slice(0, n)].map((v) => Array.from(v)),
+          fills: [x.fills.tsMs, x.fills.px, x.fills.qty].map((v) => Array.from(v.slice(0, f < 0 ? v.length : f))),
+        };
+      };
+      expect(before(b)).toEqual(before(a));
+      expect(Array.from(b.series.bidPx)).not.toEqual(Array.from(a.series.bidPx));
+    });
+  }
+});
