@@ -23,7 +23,10 @@ export function parseCommandArgs<T extends Options>(argv: string[], options: T, 
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: positionals.max > 0, strict: true });
   } catch (error) {
-    throw new UsageError((error as Error).message.split('\n')[0].replace(/\. To specify a positional.*$/, ''));
+    const message = (error as Error).message.split('\n')[0];
+    const ambiguous = /^Option '(--[\w-]+)[^']*' argument is ambiguous/.exec(message);
+    if (ambiguous) throw new UsageError(`${ambiguous[1]}: a value starting with "-" must be joined with "=", e.g. ${ambiguous[1]}=-0.0001`);
+    throw new UsageError(message.replace(/\. To specify a positional.*$/, ''));
   }
   const count = parsed.positionals.length;
   if (count < positionals.min) throw new UsageError(`expected ${positionals.min === 1 ? 'an argument' : `${positionals.min} arguments`}`);

@@ -6,3 +6,4 @@ export { inspectRenderedPage, renderFigurePng, writeFigurePng, writeFiguresHtml,
 export { marketFigure, type MarketFigureOptions } from './marketFigure.js';
 export { profitHistogramFigure, quoteSweepFigure, samplePathFigure } from './simulationFigures.js';
 export { dataQualityFigures, depthFigure, gapTimelineFigure, rateFigure, spreadFigure, type DataQualityInput } from './qualityFigures.js';
+export { backtestEquityFigure, backtestFigures, backtestInventoryFigure, backtestQuotesFigure } from './backtestFigures.js';

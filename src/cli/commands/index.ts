@@ -42,6 +42,12 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: async () => (await import('./estimate.js')).runEstimate,
   },
   {
+    name: 'backtest',
+    summary: 'backtest a market maker (AS, infinite-horizon AS, GLFT, symmetric) on recorded books and trades; metrics and an HTML report',
+    usage: 'asmm backtest --data FILE [--trades FILE] [--strategy as|as-infinite|glft|symmetric] [--gamma 0.1] [--fill midCross|tradeThrough|queue] [--size 0.01] [--refresh 0] [--feed-latency 0] [--entry-latency 0] [--maker-fee F] [--max-position X] [--window 300s] [--report FILE.html] [--json]',
+    load: async () => (await import('./backtest.js')).runBacktestCommand,
+  },
+  {
     name: 'simulate',
     summary: 'Monte-Carlo of the AS (2008) market maker against the symmetric benchmark, beside the published table',
     usage: 'asmm simulate [--paths 1000] [--gamma 0.01,0.1,1] [--seed S] [--fill linear|poisson] [--symmetric-spread average|timeVarying|constantTerm] [--compare journal|preprint|none] [--json]',

@@ -1,0 +1,119 @@
+import { existsSync } from 'node:fs';
+import { asInfiniteStrategy, asStrategy, backtestMetrics, glftStrategy, runBacktest, symmetricStrategy, type FillModel, type Strategy } from '../../backtest/index.js';
+import { inferTickSize, loadTables, type BookTable, type Table, type TradeTable } from '../../data/index.js';
+import { marketOrdersFromTrades, rollingCalibration } from '../../estimate/index.js';
+import { backtestFigures, writeFiguresHtml } from '../../plot/index.js';
+import { durationOption, formatTable, numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
+
+const FILLS: readonly FillModel[] = ['midCross', 'tradeThrough', 'queue'];
+const STRATEGIES = ['as', 'as-infinite', 'glft', 'symmetric'];
+
+function pick<T extends Table>(tables: readonly Table[], kind: T['kind'], inst: string | undefined): T[] {
+  return tables.filter((t) => t.kind === kind && (!inst || t.meta.instrument === inst || t.meta.instrument === undefined)) as T[];
+}
+
+const num = (x: number, digits = 6) => (Number.isFinite(x) ? Number(x.toPrecision(digits)) : x);
+
+export async function runBacktestCommand(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs(
+    argv,
+    {
+      data: { type: 'string' },
+      trades: { type: 'string' },
+      inst: { type: 'string' },
+      strategy: { type: 'string' },
+      gamma: { type: 'string' },
+      horizon: { type: 'string' },
+      'q-max': { type: 'string' },
+      'half-spread': { type: 'string' },
+      fill: { type: 'string' },
+      size: { type: 'string' },
+      refresh: { type: 'string' },
+      'feed-latency': { type: 'string' },
+      'entry-latency': { type: 'string' },
+      'cancel-latency': { type: 'string' },
+      'maker-fee': { type: 'string' },
+      'taker-fee': { type: 'string' },
+      'max-position': { type: 'string' },
+      window: { type: 'string' },
+      tick: { type: 'string' },
+      lot: { type: 'string' },
+      report: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    { min: 0, max: 0 },
+  );
+  if (!values.data) throw new UsageError('--data FILE is required');
+  for (const f of [values.data, values.trades]) if (f && !existsSync(f)) throw new UsageError(`no such file: ${f}`);
+  const fill = (values.fill ?? 'queue') as FillModel;
+  if (!FILLS.includes(fill)) throw new UsageError(`--fill must be one of ${FILLS.join(', ')}`);
+  const strategyName = values.strategy ?? 'as';
+  if (!STRATEGIES.includes(strategyName)) throw new UsageError(`--strategy must be one of ${STRATEGIES.join(', ')}`);
+  const gamma = numberOption('gamma', values.gamma, 0.1, (v) => v > 0);
+  const horizonMs = durationOption('horizon', values.horizon, 600_000) as number;
+  const qMax = numberOption('q-max', values['q-max'], 10, (v) => v > 0);
+  const windowMs = durationOption('window', values.window, 300_000) as number;
+  const loaded = await loadTables(values.data);
+  const books = pick<BookTable>(loaded.tables, 'book', values.inst);
+  if (books.length !== 1) throw new UsageError(books.length === 0 ? `${values.data} holds no book table` : `${values.data} holds ${books.length} book tables: choose one with --inst`);
+  const book = books[0];
+  const tradeTables = values.trades ? pick<TradeTable>((await loadTables(values.trades)).tables, 'trades', values.inst ?? book.meta.instrument) : pick<TradeTable>(loaded.tables, 'trades', book.meta.instrument ?? values.inst);
+  const trades = tradeTables[0];
+  if (!trades && fill !== 'midCross') throw new UsageError(`--fill ${fill} needs trades (pass --trades FILE) or use --fill midCross`);
+  const tick = numberOption('tick', values.tick, book.meta.tickSize ?? inferTickSize(book), (v) => v > 0);
+  const lot = numberOption('lot', values.lot, book.meta.lotSize ?? 0, (v) => v >= 0);
+  const halfSpread = numberOption('half-spread', values['half-spread'], 5 * tick, (v) => v > 0);
+  const strategy: Strategy =
+    strategyName === 'as' ? asStrategy(gamma, horizonMs / 1000) : strategyName === 'as-infinite' ? asInfiniteStrategy(gamma, qMax) : strategyName === 'glft' ? glftStrategy(gamma, qMax) : symmetricStrategy(halfSpread);
+  const calibration = trades ? rollingCalibration(book, marketOrdersFromTrades(book, trades, tick), { windowSec: windowMs / 1000, stepSec: 1 }) : undefined;
+  const started = performance.now();
+  const result = runBacktest(book, trades, {
+    strategy,
+    fill,
+    orderSize: numberOption('size', values.size, 0.01, (v) => v > 0),
+    tickSize: tick,
+    lotSize: lot,
+    refreshMs: durationOption('refresh', values.refresh, undefined) ?? 0,
+    feedLatencyMs: durationOption('feed-latency', values['feed-latency'], undefined) ?? 0,
+    entryLatencyMs: durationOption('entry-latency', values['entry-latency'], undefined) ?? 0,
+    ...(values['cancel-latency'] ? { cancelLatencyMs: durationOption('cancel-latency', values['cancel-latency'], undefined) } : {}),
+    makerFee: numberOption('maker-fee', values['maker-fee'], 0),
+    takerFee: numberOption('taker-fee', values['taker-fee'], 0),
+    maxPosition: numberOption('max-position', values['max-position'], Infinity, (v) => v > 0),
+    ...(calibration ? { calibration } : {}),
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const metrics = backtestMetrics(result);
+  const reportPath = values.report ?? `reports/backtest-${strategyName}-${fill}.html`;
+  writeFiguresHtml(reportPath, backtestFigures(result), `asmm backtest: ${strategy.name}, ${fill}`);
+  if (values.json) {
+    printJson({ data: values.data, strategy: strategy.name, fill, metrics, finalInventory: result.finalInventory, finalCash: result.finalCash, events: result.events, decisions: result.decisions, seconds, report: reportPath, notes: result.notes });
+    return 0;
+  }
+  const m = metrics;
+  process.stdout.write(
+    [
+      `${strategy.name}, ${fill} fills, on ${values.data}${trades ? ` with ${trades.tsMs.length} trades` : ' (no trades)'}: ${result.events} events, ${result.decisions} decisions in ${seconds.toFixed(2)} s`,
+      ...(calibration ? [`σ, A, k from rolling ${windowMs / 1000} s windows (values strictly before each decision)`] : []),
+      formatTable(
+        ['metric', 'value', 'unit'],
+        [
+          ['PnL', num(m.pnl), 'quote currency'],
+          ['fills (bid / ask)', `${m.fills} (${m.bidFills} / ${m.askFills})`, ''],
+          ['PnL per fill', num(m.pnlPerFill), 'quote currency'],
+          ['Sharpe per day', num(m.sharpePerDay, 4), `from ${m.sharpeIntervalSec} s equity changes`],
+          ['max drawdown', num(m.maxDrawdown), 'quote currency'],
+          ['spread captured', num(m.spreadCapturedPerUnit), 'quote currency per unit vs mid'],
+          ['inventory mean / std', `${num(m.inventoryMean, 4)} / ${num(m.inventoryStd, 4)}`, 'base units'],
+          ['turnover', num(m.turnover), 'quote currency'],
+          ['fees', num(m.fees), 'quote currency (negative: rebates)'],
+          ['final inventory', num(m.finalInventory), 'base units'],
+          ['final cash', num(m.finalCash), 'quote currency'],
+        ],
+      ),
+      ...result.notes,
+      `report: ${reportPath}`,
+    ].join('\n') + '\n',
+  );
+  return 0;
+}

@@ -1,0 +1,35 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { backtestMetrics, runBacktest, symmetricStrategy } from '../../src/backtest/index.js';
+import { generateSampleMarket, writeSampleMarket } from '../../src/sample/index.js';
+import { runAsmm } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const dir = tempDir('asmm-backtest-');
+const market = generateSampleMarket({ durationSec: 900, seed: 5 });
+writeSampleMarket(dir, market);
+
+describe('asmm backtest', () => {
+  it('--json gives the metrics, final inventory and cash of the library run, and writes the HTML report', () => {
+    const report = join(dir, 'report.html');
+    const r = runAsmm(['backtest', '--data', join(dir, 'books.arrow'), '--trades', join(dir, 'trades.arrow'), '--strategy', 'symmetric', '--half-spread', '0.03', '--fill', 'tradeThrough', '--size', '0.05', '--maker-fee=-0.0001', '--report', report, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { metrics: { pnl: number; fills: number }; finalInventory: number; finalCash: number };
+    const lib = runBacktest(market.book, market.trades, { strategy: symmetricStrategy(0.03), fill: 'tradeThrough', orderSize: 0.05, tickSize: 0.01, lotSize: 0.0001, refreshMs: 0, makerFee: -0.0001, fallback: { sigmaPerSqrtSec: 1, aPerSec: 1, kPerPrice: 1 } });
+    expect(out.metrics.fills).toBe(lib.fills.tsMs.length);
+    expect(out.finalInventory).toBeCloseTo(lib.finalInventory, 9);
+    expect(out.finalCash).toBeCloseTo(lib.finalCash, 6);
+    expect(out.metrics.pnl).toBeCloseTo(backtestMetrics(lib).pnl, 6);
+    expect(existsSync(report)).toBe(true);
+    expect((readFileSync(report, 'utf8').match(/Plotly\.newPlot/g) ?? []).length).toBe(3);
+  });
+
+  it('answers bad arguments with one usage line', () => {
+    for (const args of [['backtest'], ['backtest', '--data', join(dir, 'books.csv'), '--fill', 'magic'], ['backtest', '--data', join(dir, 'books.csv'), '--maker-fee', '-1'], ['backtest', '--data', join(dir, 'books.csv'), '--fill', 'queue']]) {
+      const { code, stderr } = runAsmm(args);
+      expect(code, args.join(' ')).toBe(2);
+      expect(stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+});
