@@ -162,6 +162,9 @@ export function runBacktest(book: BookTable, trades: TradeTable | undefined, con
   const cal = config.calibration;
   const fallback = config.fallback ?? { sigmaPerSqrtSec: NaN, aPerSec: NaN, kPerPrice: NaN };
   const eps = tick * 1e-6;
+  const needSigma = config.strategy.requires.includes('sigma');
+  const needA = config.strategy.requires.includes('a');
+  const needK = config.strategy.requires.includes('k');
 
   // state: index 0 = our bid, 1 = our ask
   const live = [newOrder(), newOrder()];
@@ -373,7 +376,8 @@ export function runBacktest(book: BookTable, trades: TradeTable | undefined, con
     let bidPx = NaN;
     let askPx = NaN;
     let reservation = NaN;
-    if (feedRow >= 0 && !Number.isNaN(sigma) && !Number.isNaN(kDecay)) {
+    const ready = (needSigma === false || !Number.isNaN(sigma)) && (needA === false || !Number.isNaN(aRate)) && (needK === false || !Number.isNaN(kDecay));
+    if (feedRow >= 0 && ready) {
       const bb = bid0[feedRow];
       const ba = ask0[feedRow];
       const quotes = config.strategy.quote({

@@ -28,6 +28,8 @@ export interface QuoteContext {
 /** A quoting rule: bid and ask prices (NaN = no quote on that side) and the reservation price. */
 export interface Strategy {
   readonly name: string;
+  /** Calibrated inputs it needs; until they are available (first calibration window) it does not quote. */
+  readonly requires: ReadonlyArray<'sigma' | 'a' | 'k'>;
   quote(context: QuoteContext): Quotes;
 }
 
@@ -38,6 +40,7 @@ export interface Strategy {
 export function asStrategy(gamma: number, horizonSec: number): Strategy {
   return {
     name: `AS finite horizon (γ ${gamma}, T ${horizonSec} s)`,
+    requires: ['sigma', 'k'],
     quote: (c) => asQuotes(c.midPx, c.q, horizonSec - (c.elapsedSec % horizonSec), { gamma, sigma: c.sigmaPerSqrtSec, k: c.kPerPrice }),
   };
 }
@@ -46,6 +49,7 @@ export function asStrategy(gamma: number, horizonSec: number): Strategy {
 export function asInfiniteStrategy(gamma: number, qMax: number): Strategy {
   return {
     name: `AS infinite horizon (γ ${gamma}, qMax ${qMax})`,
+    requires: ['sigma', 'k'],
     quote: (c) => asInfiniteQuotes(c.midPx, c.q, { gamma, sigma: c.sigmaPerSqrtSec, k: c.kPerPrice, qMax }),
   };
 }
@@ -54,6 +58,7 @@ export function asInfiniteStrategy(gamma: number, qMax: number): Strategy {
 export function glftStrategy(gamma: number, qMax: number): Strategy {
   return {
     name: `GLFT (γ ${gamma}, qMax ${qMax})`,
+    requires: ['sigma', 'a', 'k'],
     quote: (c) => glftQuotes(c.midPx, c.q, { gamma, sigma: c.sigmaPerSqrtSec, A: c.aPerSec, k: c.kPerPrice, qMax, orderSize: 1 }),
   };
 }
@@ -62,6 +67,7 @@ export function glftStrategy(gamma: number, qMax: number): Strategy {
 export function symmetricStrategy(halfSpreadPx: number): Strategy {
   return {
     name: `symmetric (±${halfSpreadPx})`,
+    requires: [],
     quote: (c) => ({ reservationPx: c.midPx, bidPx: c.midPx - halfSpreadPx, askPx: c.midPx + halfSpreadPx }),
   };
 }

@@ -22,7 +22,8 @@ describe('asmm backtest', () => {
     expect(out.finalCash).toBeCloseTo(lib.finalCash, 6);
     expect(out.metrics.pnl).toBeCloseTo(backtestMetrics(lib).pnl, 6);
     expect(existsSync(report)).toBe(true);
-    expect((readFileSync(report, 'utf8').match(/Plotly\.newPlot/g) ?? []).length).toBe(3);
+    const html = readFileSync(report, 'utf8');
+    for (const title of ['Quotes and fills: symmetric', 'Inventory', 'Equity marked to mid']) expect(html).toContain(title);
   });
 
   it('answers bad arguments with one usage line', () => {

@@ -30,7 +30,7 @@ function trades(rows: Array<[number, number, number, number]>): TradeTable {
   };
 }
 /** Quotes a fixed bid and ask whatever happens. */
-const fixed = (bidPx: number, askPx: number): Strategy => ({ name: 'fixed', quote: (c) => ({ reservationPx: c.midPx, bidPx, askPx }) });
+const fixed = (bidPx: number, askPx: number): Strategy => ({ name: 'fixed', requires: [], quote: (c) => ({ reservationPx: c.midPx, bidPx, askPx }) });
 const base = (strategy: Strategy, fill: BacktestConfig['fill']): BacktestConfig => ({
   strategy,
   fill,

@@ -7,7 +7,7 @@ describe('tradeThrough fill rate on the sample market (known A = 2 /s, k = 10 /U
     const m = generateSampleMarket({ durationSec: 3600, seed: 31 });
     const { arrivalRatePerSec: A, kPerPrice: k, tickSize: tick } = m.params;
     const delta = 5 * tick;
-    const held: Strategy = { name: 'held at δ', quote: (c) => ({ reservationPx: c.midPx, bidPx: c.midPx - delta, askPx: c.midPx + delta }) };
+    const held: Strategy = { name: 'held at δ', requires: [], quote: (c) => ({ reservationPx: c.midPx, bidPx: c.midPx - delta, askPx: c.midPx + delta }) };
     // an order too large to be used up: every trade through it is one fill event
     const r = runBacktest(m.book, m.trades, { strategy: held, fill: 'tradeThrough', orderSize: 1e12, tickSize: tick, refreshMs: 0, fallback: { sigmaPerSqrtSec: 1, aPerSec: 1, kPerPrice: 1 } });
     // Expected hits per side from the model: trades in [t_i, t_i + 1 ms) still meet the previous decision's
