@@ -312,8 +312,8 @@ export function runBacktest(book: BookTable, trades: TradeTable | undefined, con
         const decrease = o.lastShown - shown;
         if (decrease > 0 && o.ahead > 0) {
           const behind = Math.max(0, o.lastShown - o.ahead);
-          const a = Math.pow(o.ahead, power);
-          const b = Math.pow(behind, power);
+          const a = power === 2 ? o.ahead * o.ahead : Math.pow(o.ahead, power);
+          const b = power === 2 ? behind * behind : Math.pow(behind, power);
           o.ahead = Math.max(0, o.ahead - (decrease * a) / (a + b));
         }
         if (o.ahead > shown) o.ahead = shown;
@@ -360,6 +360,7 @@ export function runBacktest(book: BookTable, trades: TradeTable | undefined, con
   const lastTime = Math.max(bookTs[nb - 1], nt > 0 ? tradeTs[nt - 1] : -Infinity);
   let decisions = 0;
 
+  const context = { tMs: 0, midPx: 0, bestBidPx: 0, bestAskPx: 0, q: 0, sigmaPerSqrtSec: 0, aPerSec: 0, kPerPrice: 0, elapsedSec: 0 };
   const decide = (t: number) => {
     decisions++;
     const seen = t - feedLat;
@@ -380,17 +381,17 @@ export function runBacktest(book: BookTable, trades: TradeTable | undefined, con
     if (feedRow >= 0 && ready) {
       const bb = bid0[feedRow];
       const ba = ask0[feedRow];
-      const quotes = config.strategy.quote({
-        tMs: t,
-        midPx: 0.5 * (bb + ba),
-        bestBidPx: bb,
-        bestAskPx: ba,
-        q: knownInventory / size,
-        sigmaPerSqrtSec: sigma,
-        aPerSec: aRate,
-        kPerPrice: kDecay,
-        elapsedSec: (t - firstDecision) / 1000,
-      });
+      // one context object, refilled per decision (no allocation on the hot path)
+      context.tMs = t;
+      context.midPx = 0.5 * (bb + ba);
+      context.bestBidPx = bb;
+      context.bestAskPx = ba;
+      context.q = knownInventory / size;
+      context.sigmaPerSqrtSec = sigma;
+      context.aPerSec = aRate;
+      context.kPerPrice = kDecay;
+      context.elapsedSec = (t - firstDecision) / 1000;
+      const quotes = config.strategy.quote(context);
       reservation = quotes.reservationPx;
       bidPx = Math.floor(quotes.bidPx / tick + 1e-9) * tick;
       askPx = Math.ceil(quotes.askPx / tick - 1e-9) * tick;
