@@ -7,3 +7,4 @@ export { marketFigure, type MarketFigureOptions } from './marketFigure.js';
 export { profitHistogramFigure, quoteSweepFigure, samplePathFigure } from './simulationFigures.js';
 export { dataQualityFigures, depthFigure, gapTimelineFigure, rateFigure, spreadFigure, type DataQualityInput } from './qualityFigures.js';
 export { backtestEquityFigure, backtestFigures, backtestInventoryFigure, backtestQuotesFigure } from './backtestFigures.js';
+export { calibrationHeatmap, walkForwardFigure } from './calibrationFigures.js';

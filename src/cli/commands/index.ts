@@ -48,6 +48,12 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: async () => (await import('./backtest.js')).runBacktestCommand,
   },
   {
+    name: 'calibrate',
+    summary: 'sweep strategy parameters over a grid on consecutive windows in worker threads, then walk forward (fit on window i, evaluate on i + 1)',
+    usage: 'asmm calibrate --data FILE [--trades FILE] --grid "gamma=0.01,0.1,1;size=0.01,0.05;refresh=0,1000" [--strategy as|as-infinite|glft|symmetric] [--fill queue] [--windows 4] [--metric pnl|sharpePerDay] [--workers N] [--report FILE.html] [--json]',
+    load: async () => (await import('./calibrate.js')).runCalibrate,
+  },
+  {
     name: 'simulate',
     summary: 'Monte-Carlo of the AS (2008) market maker against the symmetric benchmark, beside the published table',
     usage: 'asmm simulate [--paths 1000] [--gamma 0.01,0.1,1] [--seed S] [--fill linear|poisson] [--symmetric-spread average|timeVarying|constantTerm] [--compare journal|preprint|none] [--json]',

@@ -1,0 +1,60 @@
+import { runBacktest, type FillModel } from '../backtest/engine.js';
+import { backtestMetrics, type BacktestMetrics } from '../backtest/metrics.js';
+import type { BookTable, TradeTable } from '../data/tables.js';
+import type { RollingCalibration } from '../estimate/rolling.js';
+import { strategyFor, type ParamSet } from './params.js';
+import { sliceBook, sliceTrades } from './slices.js';
+
+/** Settings shared by every run of a calibration (everything but the grid's parameters). */
+export interface EvaluationSettings {
+  readonly fill: FillModel;
+  readonly tickSize: number;
+  readonly lotSize: number;
+  readonly feedLatencyMs: number;
+  readonly entryLatencyMs: number;
+  readonly makerFee: number;
+  readonly takerFee: number;
+  readonly maxPosition: number;
+}
+
+/** One task: a parameter set on one time window. */
+export interface EvaluationTask {
+  readonly id: number;
+  readonly setIndex: number;
+  readonly windowIndex: number;
+  readonly params: ParamSet;
+  readonly fromMs: number;
+  readonly toMs: number;
+}
+
+export interface EvaluationResult {
+  readonly id: number;
+  readonly setIndex: number;
+  readonly windowIndex: number;
+  readonly metrics: BacktestMetrics;
+}
+
+/**
+ * Backtests one parameter set on the data of one window only ([fromMs, toMs): books and trades outside are not
+ * passed to the engine; the rolling calibration's values are computed from data strictly before each time).
+ */
+export function evaluateTask(book: BookTable, trades: TradeTable | undefined, calibration: RollingCalibration | undefined, settings: EvaluationSettings, task: EvaluationTask): EvaluationResult {
+  const b = sliceBook(book, task.fromMs, task.toMs);
+  const t = trades ? sliceTrades(trades, task.fromMs, task.toMs) : undefined;
+  const result = runBacktest(b, t, {
+    strategy: strategyFor(task.params),
+    fill: settings.fill,
+    orderSize: task.params.orderSize,
+    tickSize: settings.tickSize,
+    lotSize: settings.lotSize,
+    refreshMs: task.params.refreshMs,
+    feedLatencyMs: settings.feedLatencyMs,
+    entryLatencyMs: settings.entryLatencyMs,
+    makerFee: settings.makerFee,
+    takerFee: settings.takerFee,
+    maxPosition: settings.maxPosition,
+    ...(calibration ? { calibration } : {}),
+    recordSeries: true,
+  });
+  return { id: task.id, setIndex: task.setIndex, windowIndex: task.windowIndex, metrics: backtestMetrics(result) };
+}

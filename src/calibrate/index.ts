@@ -1,0 +1,4 @@
+export { DEFAULT_PARAMS, expandGrid, parseGridSpec, strategyFor, type GridSpec, type ParamSet } from './params.js';
+export { sliceBook, sliceTrades } from './slices.js';
+export { evaluateTask, type EvaluationResult, type EvaluationSettings, type EvaluationTask } from './evaluate.js';
+export { runCalibration, type CalibrationOptions, type CalibrationResult, type SelectionMetric, type WalkForwardFold } from './runner.js';

@@ -1,0 +1,69 @@
+import { asInfiniteStrategy, asStrategy, glftStrategy, symmetricStrategy, type Strategy } from '../backtest/strategy.js';
+
+/** One point of a calibration grid: the strategy and its parameters (units in the names). */
+export interface ParamSet {
+  readonly strategy: 'as' | 'as-infinite' | 'glft' | 'symmetric';
+  readonly gamma: number;
+  readonly horizonSec: number;
+  readonly qMax: number;
+  readonly halfSpreadPx: number;
+  readonly orderSize: number;
+  readonly refreshMs: number;
+}
+
+export const DEFAULT_PARAMS: ParamSet = { strategy: 'as', gamma: 0.1, horizonSec: 600, qMax: 10, halfSpreadPx: 0.05, orderSize: 0.01, refreshMs: 0 };
+
+/** Grid axes: parameter name → values to try. */
+export type GridSpec = Partial<{ [K in keyof ParamSet]: ReadonlyArray<ParamSet[K]> }>;
+
+/** Every combination of the axes' values (first axis varies slowest), on top of `base`. */
+export function expandGrid(spec: GridSpec, base: ParamSet = DEFAULT_PARAMS): ParamSet[] {
+  let sets: ParamSet[] = [base];
+  for (const [key, values] of Object.entries(spec) as Array<[keyof ParamSet, ReadonlyArray<ParamSet[keyof ParamSet]>]>) {
+    if (!values || values.length === 0) continue;
+    sets = sets.flatMap((set) => values.map((v) => ({ ...set, [key]: v })));
+  }
+  return sets;
+}
+
+/** The strategy a parameter set describes. */
+export function strategyFor(p: ParamSet): Strategy {
+  switch (p.strategy) {
+    case 'as':
+      return asStrategy(p.gamma, p.horizonSec);
+    case 'as-infinite':
+      return asInfiniteStrategy(p.gamma, p.qMax);
+    case 'glft':
+      return glftStrategy(p.gamma, p.qMax);
+    case 'symmetric':
+      return symmetricStrategy(p.halfSpreadPx);
+  }
+}
+
+/**
+ * Parses a grid given on the command line: `gamma=0.01,0.1,1;size=0.01,0.05;refresh=0,1000` (size = orderSize,
+ * refresh in ms; strategy names allowed for `strategy`).
+ */
+export function parseGridSpec(text: string): GridSpec {
+  const aliases: Record<string, keyof ParamSet> = { size: 'orderSize', refresh: 'refreshMs', horizon: 'horizonSec', 'half-spread': 'halfSpreadPx', 'q-max': 'qMax' };
+  const spec: Record<string, unknown[]> = {};
+  for (const part of text.split(';').map((s) => s.trim()).filter(Boolean)) {
+    const [rawKey, rawValues] = part.split('=');
+    const key = aliases[rawKey?.trim() ?? ''] ?? (rawKey?.trim() as keyof ParamSet);
+    if (!(key in DEFAULT_PARAMS)) throw new Error(`unknown grid parameter "${rawKey}" (use ${[...Object.keys(DEFAULT_PARAMS), ...Object.keys(aliases)].join(', ')})`);
+    const items = (rawValues ?? '').split(',').map((v) => v.trim());
+    if (items.length === 0 || items.some((v) => v === '')) throw new Error(`grid parameter "${rawKey}" needs comma-separated values`);
+    spec[key] =
+      key === 'strategy'
+        ? items.map((v) => {
+            if (!['as', 'as-infinite', 'glft', 'symmetric'].includes(v)) throw new Error(`unknown strategy "${v}"`);
+            return v;
+          })
+        : items.map((v) => {
+            const n = Number(v);
+            if (!Number.isFinite(n)) throw new Error(`grid parameter "${rawKey}": "${v}" is not a number`);
+            return n;
+          });
+  }
+  return spec as GridSpec;
+}

@@ -1,0 +1,130 @@
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { BacktestMetrics } from '../backtest/metrics.js';
+import type { BookTable, TradeTable } from '../data/tables.js';
+import type { RollingCalibration } from '../estimate/rolling.js';
+import { evaluateTask, type EvaluationResult, type EvaluationSettings, type EvaluationTask } from './evaluate.js';
+import type { ParamSet } from './params.js';
+
+/** Which metric picks the best parameter set on a fit window (higher is better). */
+export type SelectionMetric = 'pnl' | 'sharpePerDay';
+
+export interface CalibrationOptions {
+  readonly book: BookTable;
+  readonly trades?: TradeTable;
+  readonly calibration?: RollingCalibration;
+  readonly settings: EvaluationSettings;
+  readonly sets: readonly ParamSet[];
+  /** Consecutive equal time windows; walk-forward fits on window i and evaluates on window i + 1. */
+  readonly windows: number;
+  readonly metric?: SelectionMetric;
+  /** Worker threads (default: the number of cores); 0 runs in this thread. */
+  readonly workers?: number;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** One walk-forward step: the set chosen on `fit`, and its result on the next window `evaluate`. */
+export interface WalkForwardFold {
+  readonly fit: { readonly windowIndex: number; readonly fromMs: number; readonly toMs: number };
+  readonly evaluate: { readonly windowIndex: number; readonly fromMs: number; readonly toMs: number };
+  readonly chosenSet: number;
+  readonly params: ParamSet;
+  readonly inSample: BacktestMetrics;
+  readonly outOfSample: BacktestMetrics;
+}
+
+export interface CalibrationResult {
+  readonly sets: readonly ParamSet[];
+  readonly windows: ReadonlyArray<{ readonly fromMs: number; readonly toMs: number }>;
+  /** metrics[set][window]. */
+  readonly metrics: ReadonlyArray<ReadonlyArray<BacktestMetrics>>;
+  readonly folds: readonly WalkForwardFold[];
+  readonly metric: SelectionMetric;
+  readonly workers: number;
+  readonly seconds: number;
+}
+
+const WORKER_URL = new URL('../../scripts/calibrate-worker.mjs', import.meta.url);
+
+/** Runs tasks on `workers` threads (each gets the data once), or in this thread when workers is 0. */
+async function runTasks(options: CalibrationOptions, tasks: EvaluationTask[], workers: number): Promise<EvaluationResult[]> {
+  const results: EvaluationResult[] = new Array(tasks.length);
+  let done = 0;
+  const progress = () => options.onProgress?.(++done, tasks.length);
+  if (workers === 0) {
+    for (const task of tasks) {
+      results[task.id] = evaluateTask(options.book, options.trades, options.calibration, options.settings, task);
+      progress();
+    }
+    return results;
+  }
+  let next = 0;
+  const pool = Array.from({ length: workers }, () => new Worker(fileURLToPath(WORKER_URL), { workerData: { book: options.book, trades: options.trades, calibration: options.calibration, settings: options.settings } }));
+  try {
+    await Promise.all(
+      pool.map(
+        (worker) =>
+          new Promise<void>((resolve, reject) => {
+            const feed = () => {
+              if (next >= tasks.length) {
+                resolve();
+                return;
+              }
+              worker.postMessage(tasks[next++]);
+            };
+            worker.on('message', (result: EvaluationResult) => {
+              results[result.id] = result;
+              progress();
+              feed();
+            });
+            worker.on('error', reject);
+            worker.on('exit', (code) => {
+              if (next < tasks.length || code !== 0) reject(new Error(`calibration worker exited with code ${code}`));
+            });
+            feed();
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
+  return results;
+}
+
+/**
+ * Sweeps every parameter set over consecutive time windows of the data (each run sees only its window's
+ * books and trades, starting flat), in parallel worker threads, then walks forward: for each window i the set
+ * with the best `metric` on window i is evaluated on window i + 1, data it was not chosen on.
+ */
+export async function runCalibration(options: CalibrationOptions): Promise<CalibrationResult> {
+  const started = performance.now();
+  const ts = options.book.tsMs;
+  if (ts.length < 2) throw new Error('calibration needs at least 2 book rows');
+  if (!(options.windows >= 2)) throw new Error('walk-forward needs at least 2 windows');
+  const start = ts[0];
+  const end = ts[ts.length - 1] + 1;
+  const width = (end - start) / options.windows;
+  const windows = Array.from({ length: options.windows }, (_, w) => ({ fromMs: start + w * width, toMs: w === options.windows - 1 ? end : start + (w + 1) * width }));
+  const tasks: EvaluationTask[] = [];
+  options.sets.forEach((params, setIndex) => windows.forEach((win, windowIndex) => tasks.push({ id: tasks.length, setIndex, windowIndex, params, ...win })));
+  const workers = Math.max(0, Math.min(options.workers ?? availableParallelism(), availableParallelism(), tasks.length));
+  const results = await runTasks(options, tasks, workers);
+  const metrics = options.sets.map((_, s) => windows.map((__, w) => results.find((r) => r.setIndex === s && r.windowIndex === w)!.metrics));
+  const metric = options.metric ?? 'pnl';
+  const score = (m: BacktestMetrics) => (Number.isFinite(m[metric]) ? m[metric] : -Infinity);
+  const folds: WalkForwardFold[] = [];
+  for (let w = 0; w + 1 < windows.length; w++) {
+    let best = 0;
+    for (let s = 1; s < options.sets.length; s++) if (score(metrics[s][w]) > score(metrics[best][w])) best = s;
+    folds.push({
+      fit: { windowIndex: w, ...windows[w] },
+      evaluate: { windowIndex: w + 1, ...windows[w + 1] },
+      chosenSet: best,
+      params: options.sets[best],
+      inSample: metrics[best][w],
+      outOfSample: metrics[best][w + 1],
+    });
+  }
+  return { sets: options.sets, windows, metrics, folds, metric, workers, seconds: (performance.now() - started) / 1000 };
+}

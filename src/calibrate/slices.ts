@@ -1,0 +1,35 @@
+import type { BookTable, TradeTable } from '../data/tables.js';
+
+function lowerBound(a: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The rows of a book with fromMs ≤ ts_ms < toMs, as views (no copy). */
+export function sliceBook(book: BookTable, fromMs: number, toMs: number): BookTable {
+  const a = lowerBound(book.tsMs, fromMs);
+  const b = lowerBound(book.tsMs, toMs);
+  const v = (c: Float64Array) => c.subarray(a, b);
+  return { ...book, tsMs: v(book.tsMs), ...(book.localTsMs ? { localTsMs: v(book.localTsMs) } : {}), bidPx: book.bidPx.map(v), bidSz: book.bidSz.map(v), askPx: book.askPx.map(v), askSz: book.askSz.map(v) };
+}
+
+/** The trades with fromMs ≤ ts_ms < toMs, as views. */
+export function sliceTrades(trades: TradeTable, fromMs: number, toMs: number): TradeTable {
+  const a = lowerBound(trades.tsMs, fromMs);
+  const b = lowerBound(trades.tsMs, toMs);
+  return {
+    ...trades,
+    tsMs: trades.tsMs.subarray(a, b),
+    ...(trades.localTsMs ? { localTsMs: trades.localTsMs.subarray(a, b) } : {}),
+    id: trades.id.subarray(a, b),
+    side: trades.side.subarray(a, b),
+    px: trades.px.subarray(a, b),
+    sz: trades.sz.subarray(a, b),
+  };
+}

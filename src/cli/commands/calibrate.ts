@@ -1,0 +1,130 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { DEFAULT_PARAMS, expandGrid, parseGridSpec, runCalibration, type ParamSet, type SelectionMetric } from '../../calibrate/index.js';
+import type { FillModel } from '../../backtest/index.js';
+import { inferTickSize, loadTables, type BookTable, type Table, type TradeTable } from '../../data/index.js';
+import { marketOrdersFromTrades, rollingCalibration } from '../../estimate/index.js';
+import { calibrationHeatmap, walkForwardFigure, writeFiguresHtml } from '../../plot/index.js';
+import { durationOption, formatTable, numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
+
+const pick = <T extends Table>(tables: readonly Table[], kind: T['kind'], inst?: string) => tables.filter((t) => t.kind === kind && (!inst || t.meta.instrument === inst || t.meta.instrument === undefined)) as T[];
+const num = (x: number, d = 5) => (Number.isFinite(x) ? Number(x.toPrecision(d)) : x);
+
+export async function runCalibrate(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs(
+    argv,
+    {
+      data: { type: 'string' },
+      trades: { type: 'string' },
+      inst: { type: 'string' },
+      grid: { type: 'string' },
+      strategy: { type: 'string' },
+      fill: { type: 'string' },
+      windows: { type: 'string' },
+      metric: { type: 'string' },
+      workers: { type: 'string' },
+      window: { type: 'string' },
+      'feed-latency': { type: 'string' },
+      'entry-latency': { type: 'string' },
+      'maker-fee': { type: 'string' },
+      'max-position': { type: 'string' },
+      report: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    { min: 0, max: 0 },
+  );
+  if (!values.data) throw new UsageError('--data FILE is required');
+  if (!values.grid) throw new UsageError('--grid is required, e.g. --grid "gamma=0.01,0.1,1;size=0.01,0.05;refresh=0,1000"');
+  for (const f of [values.data, values.trades]) if (f && !existsSync(f)) throw new UsageError(`no such file: ${f}`);
+  let spec;
+  try {
+    spec = parseGridSpec(values.grid);
+  } catch (error) {
+    throw new UsageError(`--grid: ${(error as Error).message}`);
+  }
+  const fill = (values.fill ?? 'queue') as FillModel;
+  if (!['midCross', 'tradeThrough', 'queue'].includes(fill)) throw new UsageError('--fill must be midCross, tradeThrough or queue');
+  const metric = (values.metric ?? 'pnl') as SelectionMetric;
+  if (metric !== 'pnl' && metric !== 'sharpePerDay') throw new UsageError('--metric must be pnl or sharpePerDay');
+  const windows = numberOption('windows', values.windows, 4, (v) => Number.isInteger(v) && v >= 2);
+  const workers = numberOption('workers', values.workers, availableParallelism(), (v) => Number.isInteger(v) && v >= 0);
+  const strategy = (values.strategy ?? 'as') as ParamSet['strategy'];
+  if (!['as', 'as-infinite', 'glft', 'symmetric'].includes(strategy)) throw new UsageError('--strategy must be as, as-infinite, glft or symmetric');
+  const loaded = await loadTables(values.data);
+  const books = pick<BookTable>(loaded.tables, 'book', values.inst);
+  if (books.length !== 1) throw new UsageError(books.length === 0 ? `${values.data} holds no book table` : `${values.data} holds ${books.length} book tables: choose one with --inst`);
+  const book = books[0];
+  const trades = (values.trades ? pick<TradeTable>((await loadTables(values.trades)).tables, 'trades', values.inst) : pick<TradeTable>(loaded.tables, 'trades', book.meta.instrument))[0];
+  if (!trades && fill !== 'midCross') throw new UsageError(`--fill ${fill} needs trades (pass --trades FILE) or use --fill midCross`);
+  const tickSize = book.meta.tickSize ?? inferTickSize(book);
+  const calibration = trades ? rollingCalibration(book, marketOrdersFromTrades(book, trades, tickSize), { windowSec: (durationOption('window', values.window, 300_000) as number) / 1000, stepSec: 1 }) : undefined;
+  const sets = expandGrid(spec, { ...DEFAULT_PARAMS, strategy });
+  const tty = process.stderr.isTTY === true;
+  let lastShown = 0;
+  const result = await runCalibration({
+    book,
+    ...(trades ? { trades } : {}),
+    ...(calibration ? { calibration } : {}),
+    settings: {
+      fill,
+      tickSize,
+      lotSize: book.meta.lotSize ?? 0,
+      feedLatencyMs: durationOption('feed-latency', values['feed-latency'], undefined) ?? 0,
+      entryLatencyMs: durationOption('entry-latency', values['entry-latency'], undefined) ?? 0,
+      makerFee: numberOption('maker-fee', values['maker-fee'], 0),
+      takerFee: 0,
+      maxPosition: numberOption('max-position', values['max-position'], Infinity, (v) => v > 0),
+    },
+    sets,
+    windows,
+    metric,
+    workers,
+    onProgress: (done, total) => {
+      const now = Date.now();
+      if (done < total && now - lastShown < (tty ? 100 : 2000)) return;
+      lastShown = now;
+      const width = 30;
+      const bar = '#'.repeat(Math.round((done / total) * width)).padEnd(width, '.');
+      process.stderr.write(`${tty ? '\r' : ''}calibrating [${bar}] ${done}/${total} runs${tty && done < total ? '' : '\n'}`);
+    },
+  });
+  const keys = Object.keys(spec) as Array<keyof ParamSet>;
+  const mean = (s: number, key: 'pnl' | 'sharpePerDay' | 'fills') => result.metrics[s].reduce((a, m) => a + (Number.isFinite(m[key]) ? m[key] : 0), 0) / windows;
+  const report = values.report ?? 'reports/calibration.html';
+  const numericKeys = keys.filter((k) => k !== 'strategy');
+  const figures = [walkForwardFigure(result)];
+  if (numericKeys.length >= 2) figures.unshift(calibrationHeatmap(result, numericKeys[0], numericKeys[1]));
+  writeFiguresHtml(report, figures, 'asmm calibration');
+  const oos = result.folds.reduce((a, f) => a + f.outOfSample.pnl, 0);
+  if (values.json) {
+    printJson({
+      data: values.data,
+      fill,
+      metric,
+      workers: result.workers,
+      seconds: result.seconds,
+      windows: result.windows,
+      table: sets.map((p, s) => ({ ...p, pnlMeanPerWindow: mean(s, 'pnl'), sharpePerDayMean: mean(s, 'sharpePerDay'), fillsMeanPerWindow: mean(s, 'fills') })),
+      walkForward: result.folds.map((f) => ({ fitWindow: f.fit, evaluateWindow: f.evaluate, params: f.params, inSample: f.inSample, outOfSample: f.outOfSample })),
+      outOfSamplePnl: oos,
+      report,
+    });
+    return 0;
+  }
+  const rows = sets.map((p, s) => [...keys.map((k) => String(p[k])), num(mean(s, 'pnl')), num(mean(s, 'sharpePerDay'), 4), num(mean(s, 'fills'), 4)]);
+  process.stdout.write(
+    [
+      `${sets.length} parameter sets × ${windows} windows = ${sets.length * windows} backtests (${fill} fills) on ${result.workers} worker thread(s) in ${result.seconds.toFixed(1)} s`,
+      formatTable([...keys.map(String), 'PnL / window', 'Sharpe / day', 'fills / window'], rows),
+      '',
+      `walk-forward (choose by ${metric} on window i, evaluate on window i + 1):`,
+      formatTable(
+        ['fit', 'test', ...keys.map(String), `in-sample ${metric}`, `out-of-sample ${metric}`, ...(metric === 'pnl' ? [] : ['out-of-sample PnL'])],
+        result.folds.map((f) => [String(f.fit.windowIndex + 1), String(f.evaluate.windowIndex + 1), ...keys.map((k) => String(f.params[k])), num(f.inSample[metric]), num(f.outOfSample[metric]), ...(metric === 'pnl' ? [] : [num(f.outOfSample.pnl)])]),
+      ),
+      `out-of-sample PnL over ${result.folds.length} test windows: ${num(oos)}`,
+      `report: ${report}`,
+    ].join('\n') + '\n',
+  );
+  return 0;
+}

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateTask, expandGrid, parseGridSpec, runCalibration, sliceBook, sliceTrades, type EvaluationSettings } from '../../src/calibrate/index.js';
+import { marketOrdersFromTrades, rollingCalibration } from '../../src/estimate/index.js';
+import { join } from 'node:path';
+import { generateSampleMarket, writeSampleMarket } from '../../src/sample/index.js';
+import { tempDir } from '../helpers/tmp.js';
+import { runAsmm } from '../helpers/cli.js';
+
+const m = generateSampleMarket({ durationSec: 2400, seed: 8 });
+const dir = tempDir('asmm-calibrate-');
+writeSampleMarket(dir, m);
+const calibration = rollingCalibration(m.book, marketOrdersFromTrades(m.book, m.trades, 0.01), { windowSec: 120, stepSec: 1 });
+const settings: EvaluationSettings = { fill: 'tradeThrough', tickSize: 0.01, lotSize: 0.0001, feedLatencyMs: 10, entryLatencyMs: 20, makerFee: 0, takerFee: 0, maxPosition: Infinity };
+const sets = expandGrid({ strategy: ['as-infinite'], gamma: [0.1, 1, 5], orderSize: [0.01, 0.02] });
+
+describe('grid', () => {
+  it('expands every combination, first axis slowest; parses the command-line form', () => {
+    expect(sets.map((s) => [s.gamma, s.orderSize])).toEqual([[0.1, 0.01], [0.1, 0.02], [1, 0.01], [1, 0.02], [5, 0.01], [5, 0.02]]);
+    expect(parseGridSpec('gamma=0.1,1;size=0.01;refresh=0,500')).toEqual({ gamma: [0.1, 1], orderSize: [0.01], refreshMs: [0, 500] });
+    expect(() => parseGridSpec('gama=1')).toThrow(/unknown grid parameter "gama"/);
+    expect(() => parseGridSpec('gamma=1,x')).toThrow(/not a number/);
+  });
+});
+
+describe('walk-forward calibration', () => {
+  it('never evaluates on data it fitted on: each test window follows its fit window, and its result is that window\'s run alone', async () => {
+    const r = await runCalibration({ book: m.book, trades: m.trades, calibration, settings, sets, windows: 4, workers: 0 });
+    expect(r.folds).toHaveLength(3);
+    for (const fold of r.folds) {
+      expect(fold.evaluate.windowIndex).toBe(fold.fit.windowIndex + 1);
+      expect(fold.evaluate.fromMs).toBeGreaterThanOrEqual(fold.fit.toMs);
+      // the chosen set is the best in-sample
+      const best = Math.max(...r.metrics.map((row) => row[fold.fit.windowIndex].pnl));
+      expect(fold.inSample.pnl).toBe(best);
+      // the out-of-sample result is a run on the test window's data only
+      const direct = evaluateTask(m.book, m.trades, calibration, settings, { id: 0, setIndex: fold.chosenSet, windowIndex: fold.evaluate.windowIndex, params: fold.params, fromMs: fold.evaluate.fromMs, toMs: fold.evaluate.toMs });
+      expect(fold.outOfSample).toEqual(direct.metrics);
+      // and that window's data holds no row of the fit window
+      const b = sliceBook(m.book, fold.evaluate.fromMs, fold.evaluate.toMs);
+      const t = sliceTrades(m.trades, fold.evaluate.fromMs, fold.evaluate.toMs);
+      expect(b.tsMs[0]).toBeGreaterThanOrEqual(fold.fit.toMs);
+      expect(t.tsMs[0]).toBeGreaterThanOrEqual(fold.fit.toMs);
+    }
+    // changing the data of the last window changes no in-sample choice before it
+    const cut = r.windows[3].fromMs;
+    const book2 = { ...m.book, bidPx: m.book.bidPx.map((c) => c.map((v, i) => (m.book.tsMs[i] >= cut ? v - 1 : v))) };
+    const r2 = await runCalibration({ book: book2, trades: m.trades, calibration, settings, sets, windows: 4, workers: 0 });
+    expect(r2.folds.slice(0, 2).map((f) => [f.chosenSet, f.inSample])).toEqual(r.folds.slice(0, 2).map((f) => [f.chosenSet, f.inSample]));
+  });
+
+  it('worker threads give exactly the results of a single-thread run', async () => {
+    const one = await runCalibration({ book: m.book, trades: m.trades, calibration, settings, sets, windows: 3, workers: 0 });
+    let progress = 0;
+    const two = await runCalibration({ book: m.book, trades: m.trades, calibration, settings, sets, windows: 3, workers: 2, onProgress: (done) => (progress = done) });
+    expect(two.workers).toBe(2);
+    expect(progress).toBe(sets.length * 3);
+    expect(two.metrics).toEqual(one.metrics);
+    expect(two.folds).toEqual(one.folds);
+  }, 60_000);
+
+  it('asmm calibrate --json prints the table and the walk-forward result', () => {
+    const r = runAsmm(['calibrate', '--data', join(dir, 'books.arrow'), '--trades', join(dir, 'trades.arrow'), '--strategy', 'symmetric', '--grid', 'half-spread=0.02,0.05;size=0.01', '--windows', '3', '--workers', '1', '--report', join(dir, 'calibration.html'), '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { table: unknown[]; walkForward: Array<{ fitWindow: { windowIndex: number }; evaluateWindow: { windowIndex: number } }> };
+    expect(out.table).toHaveLength(2);
+    expect(out.walkForward.map((f) => [f.fitWindow.windowIndex, f.evaluateWindow.windowIndex])).toEqual([[0, 1], [1, 2]]);
+    expect(runAsmm(['calibrate', '--data', join(dir, 'books.arrow'), '--grid', 'gama=1']).stderr).toMatch(/^asmm calibrate: --grid: unknown grid parameter "gama"/);
+  }, 60_000);
+});
