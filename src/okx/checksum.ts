@@ -1,4 +1,4 @@
-import { crc32Signed, crc32Update } from './crc32.js';
+import { CRC_TABLE, crc32Signed } from './crc32.js';
 
 /** A book level as OKX sends it: price and size as the exchange's own decimal strings. */
 export interface LevelText {
@@ -32,7 +32,7 @@ export interface LevelTexts {
   readonly sizeTexts: readonly string[];
 }
 
-const COLON = ':';
+const COLON = 58; // ':'
 
 /**
  * `okxChecksum` computed straight from a book's level strings, without building the checksum string
@@ -41,21 +41,17 @@ const COLON = ':';
 export function okxBookChecksum(bids: LevelTexts, asks: LevelTexts, levels = 25): number {
   let crc = -1;
   let first = true;
-  const add = (text: string) => {
-    if (!first) crc = crc32Update(crc, COLON);
-    first = false;
-    crc = crc32Update(crc, text);
-  };
   const nb = Math.min(levels, bids.priceTexts.length);
   const na = Math.min(levels, asks.priceTexts.length);
-  for (let i = 0; i < levels; i++) {
-    if (i < nb) {
-      add(bids.priceTexts[i]);
-      add(bids.sizeTexts[i]);
-    }
-    if (i < na) {
-      add(asks.priceTexts[i]);
-      add(asks.sizeTexts[i]);
+  for (let i = 0; i < levels && (i < nb || i < na); i++) {
+    for (let part = 0; part < 4; part++) {
+      const isBid = part < 2;
+      if (isBid ? i >= nb : i >= na) continue;
+      const side = isBid ? bids : asks;
+      const text = part % 2 === 0 ? side.priceTexts[i] : side.sizeTexts[i];
+      if (!first) crc = (crc >>> 8) ^ CRC_TABLE[(crc ^ COLON) & 0xff];
+      first = false;
+      for (let c = 0; c < text.length; c++) crc = (crc >>> 8) ^ CRC_TABLE[(crc ^ text.charCodeAt(c)) & 0xff];
     }
   }
   return ~crc;

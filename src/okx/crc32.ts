@@ -1,4 +1,6 @@
-const TABLE = new Int32Array(256);
+/** The CRC-32 (IEEE, reflected) lookup table. */
+export const CRC_TABLE = new Int32Array(256);
+const TABLE = CRC_TABLE;
 for (let i = 0; i < 256; i++) {
   let c = i;
   for (let j = 0; j < 8; j++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1;

@@ -102,6 +102,10 @@ interface InstrumentState {
   reported: boolean;
 }
 
+function integrityEvent(kind: IntegrityEvent['kind'], instId: string, channel: string, tsMs: number, localTsMs: number, detail: string): IntegrityEvent {
+  return { kind, instId, channel, tsMs, localTsMs, detail };
+}
+
 /** Remembers recent trade ids per instrument (two generations of a bounded set) to drop re-sent trades. */
 class RecentIds {
   private current = new Set<string>();
@@ -188,8 +192,7 @@ export class OkxNormalizer {
     const state = this.state(instId, channel);
     for (const data of message.data) {
       this.stats.bookMessages++;
-      const event = (kind: IntegrityEvent['kind'], detail: string) =>
-        events.push({ kind, instId, channel, tsMs: data.tsMs, localTsMs, detail });
+
       // books5 and bbo-tbt push whole snapshots without an action; every message replaces the book.
       const action = channel === 'books5' || channel === 'bbo-tbt' ? 'snapshot' : message.action;
       const lastSeqId = state.chain.lastSeqId;
@@ -201,7 +204,7 @@ export class OkxNormalizer {
         state.reported = false;
       } else {
         if (!state.trusted) {
-          if (!state.reported) event('update-before-snapshot', 'update received with no trusted snapshot; waiting for one');
+          if (!state.reported) events.push(integrityEvent('update-before-snapshot', instId, channel, data.tsMs, localTsMs, 'update received with no trusted snapshot; waiting for one'));
           state.reported = true;
           continue;
         }
@@ -209,7 +212,7 @@ export class OkxNormalizer {
           state.trusted = false;
           state.reported = true;
           state.chain.reset();
-          event('sequence-gap', `prevSeqId ${data.prevSeqId} does not follow the last seqId ${lastSeqId ?? '(none)'}`);
+          events.push(integrityEvent('sequence-gap', instId, channel, data.tsMs, localTsMs, `prevSeqId ${data.prevSeqId} does not follow the last seqId ${lastSeqId ?? '(none)'}`));
           continue;
         }
         state.book.applyUpdate(data.bids, data.asks);
@@ -221,7 +224,7 @@ export class OkxNormalizer {
           state.trusted = false;
           state.reported = true;
           state.chain.reset();
-          event('checksum-mismatch', `checksum ${data.checksum} sent, ${expected} computed`);
+          events.push(integrityEvent('checksum-mismatch', instId, channel, data.tsMs, localTsMs, `checksum ${data.checksum} sent, ${expected} computed`));
           continue;
         }
         this.stats.checksumsVerified++;
@@ -231,7 +234,7 @@ export class OkxNormalizer {
       if (state.book.isCrossed()) {
         state.trusted = false;
         state.reported = true;
-        event('crossed-book', `best bid ${state.book.bids.prices[0]} >= best ask ${state.book.asks.prices[0]}`);
+        events.push(integrityEvent('crossed-book', instId, channel, data.tsMs, localTsMs, `best bid ${state.book.bids.prices[0]} >= best ask ${state.book.asks.prices[0]}`));
         continue;
       }
       const d = this.depth;
