@@ -255,7 +255,10 @@ export function runBacktest(book: BookTable, trades: TradeTable | undefined, con
   };
 
   /** Order transitions due by time t: cancels take effect, pending orders start resting. */
+  // the earliest pending cancel or activation (transitions are skipped until then)
+  let nextTransitionMs = Infinity;
   const transitions = (t: number) => {
+    if (t < nextTransitionMs) return;
     for (let k = 0; k < 2; k++) {
       const o = live[k];
       if (o.cancelMs <= t) {
@@ -284,6 +287,10 @@ export function runBacktest(book: BookTable, trades: TradeTable | undefined, con
         }
       }
     }
+    recomputeNextTransition();
+  };
+  const recomputeNextTransition = () => {
+    nextTransitionMs = Math.min(live[0].cancelMs, live[1].cancelMs, pending[0].activeMs, pending[1].activeMs);
   };
 
   const onBook = (r: number, t: number) => {
@@ -424,6 +431,7 @@ export function runBacktest(book: BookTable, trades: TradeTable | undefined, con
       p.sentMs = t;
       p.queued = false;
     }
+    recomputeNextTransition();
     if (record) {
       s.t.push(t);
       s.mid.push(markMid);
