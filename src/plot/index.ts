@@ -8,3 +8,4 @@ export { profitHistogramFigure, quoteSweepFigure, samplePathFigure } from './sim
 export { dataQualityFigures, depthFigure, gapTimelineFigure, rateFigure, spreadFigure, type DataQualityInput } from './qualityFigures.js';
 export { backtestEquityFigure, backtestFigures, backtestInventoryFigure, backtestQuotesFigure } from './backtestFigures.js';
 export { calibrationHeatmap, walkForwardFigure } from './calibrationFigures.js';
+export { arrivalFitLabel, arrivalOverTimeFigure, intensityFigure, sigmaOverTimeFigure, signatureFigure, type ArrivalOverTimeOptions, type IntensityOptions, type SignatureOptions, type SigmaOverTimeOptions } from './estimationFigures.js';
