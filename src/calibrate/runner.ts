@@ -1,9 +1,9 @@
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { BacktestMetrics } from '../backtest/metrics.js';
 import type { BookTable, TradeTable } from '../data/tables.js';
 import type { RollingCalibration } from '../estimate/rolling.js';
+import { projectPath } from '../project/index.js';
 import { evaluateTask, type EvaluationResult, type EvaluationSettings, type EvaluationTask } from './evaluate.js';
 import type { ParamSet } from './params.js';
 
@@ -45,7 +45,8 @@ export interface CalibrationResult {
   readonly seconds: number;
 }
 
-const WORKER_URL = new URL('../../scripts/calibrate-worker.mjs', import.meta.url);
+/** The worker entry (a path, not import.meta.url: tslab compiles src/ to CommonJS, where that does not exist). */
+const workerPath = () => projectPath('scripts', 'calibrate-worker.mjs');
 
 /** Runs tasks on `workers` threads (each gets the data once), or in this thread when workers is 0. */
 async function runTasks(options: CalibrationOptions, tasks: EvaluationTask[], workers: number): Promise<EvaluationResult[]> {
@@ -60,7 +61,7 @@ async function runTasks(options: CalibrationOptions, tasks: EvaluationTask[], wo
     return results;
   }
   let next = 0;
-  const pool = Array.from({ length: workers }, () => new Worker(fileURLToPath(WORKER_URL), { workerData: { book: options.book, trades: options.trades, calibration: options.calibration, settings: options.settings } }));
+  const pool = Array.from({ length: workers }, () => new Worker(workerPath(), { workerData: { book: options.book, trades: options.trades, calibration: options.calibration, settings: options.settings } }));
   try {
     await Promise.all(
       pool.map(
