@@ -47,6 +47,9 @@ describe('asmm estimate', () => {
     expect(r.stdout).toMatch(/σ price\/√s/);
     expect(r.stdout).toMatch(/no trades: A and k not estimated/);
     expect(runAsmm(['estimate']).stderr).toMatch(/^asmm estimate: --data FILE is required/);
+    const inferred = runAsmm(['estimate', '--data', join(dir, 'books.csv'), '--infer-from-book']);
+    expect(inferred.code, inferred.stderr).toBe(0);
+    expect(inferred.stdout).toMatch(/arrival λ\(δ\) = A·exp\(−k·δ\) from inferred from the book \(no trades\)/);
     expect(runAsmm(['estimate', '--data', join(dir, 'books.csv'), '--window', '10h']).stderr).toMatch(/asmm estimate: the data span .* is shorter than one window/);
   });
 });

@@ -4,6 +4,7 @@ import {
   EstimationError,
   fitArrivalMle,
   fitArrivalWls,
+  marketOrdersFromBook,
   marketOrdersFromTrades,
   previousTickGrid,
   realizedVolatility,
@@ -76,6 +77,7 @@ export async function runEstimate(argv: string[]): Promise<number> {
       tick: { type: 'string' },
       price: { type: 'string' },
       'rolling-out': { type: 'string' },
+      'infer-from-book': { type: 'boolean' },
       json: { type: 'boolean' },
     },
     { min: 0, max: 0 },
@@ -111,10 +113,14 @@ export async function runEstimate(argv: string[]): Promise<number> {
     realized: { price: realizedVolatility(priceGrid), log: realizedVolatility(logGrid) },
     twoScale: { price: twoScaleVolatility(priceGrid), log: twoScaleVolatility(logGrid) },
   };
-  let arrival: { mle: Partial<Record<'ask' | 'bid' | 'pooled', ArrivalEstimate | { error: string }>>; wls?: ArrivalEstimate | { error: string }; orders: number; tradesWithoutBook: number } | undefined;
+  let arrival: { mle: Partial<Record<'ask' | 'bid' | 'pooled', ArrivalEstimate | { error: string }>>; wls?: ArrivalEstimate | { error: string }; orders: number; tradesWithoutBook: number; source: string } | undefined;
   let orders;
-  if (trades) {
-    orders = marketOrdersFromTrades(book, trades, tick);
+  let inferred = false;
+  if (trades || values['infer-from-book']) {
+    // no trades: executions inferred from touch depletion and price moves (an approximation; see
+    // marketOrdersFromBook for its measured biases)
+    inferred = !trades;
+    orders = trades ? marketOrdersFromTrades(book, trades, tick) : marketOrdersFromBook(book, tick);
     const attempt = <T>(f: () => T): T | { error: string } => {
       try {
         return f();
@@ -129,6 +135,7 @@ export async function runEstimate(argv: string[]): Promise<number> {
       wls: attempt(() => fitArrivalWls(o, durationSec, 'pooled')),
       orders: o.tsMs.length,
       tradesWithoutBook: o.tradesWithoutBook,
+      source: inferred ? 'inferred from the book (no trades): touch depletion and price moves; A biased up by cancellations, down by executions hidden within one snapshot interval' : 'trades',
     };
   }
   let rolling: RollingCalibration | undefined;
@@ -163,11 +170,11 @@ export async function runEstimate(argv: string[]): Promise<number> {
       e && 'error' in e ? [m, s, '-', '-', '-', '-', '-', '-', e.error] : [m, s, fmt(e!.aPerSec), interval(e!.aCi95), fmt(e!.kPerPrice), interval(e!.kCi95), fmt(e!.kPerTick, 3), String(e!.orders), e!.method],
     );
     lines.push(
-      `arrival λ(δ) = A·exp(−k·δ): ${arrival.orders} market orders${arrival.tradesWithoutBook ? ` (${arrival.tradesWithoutBook} trades before the first book row dropped)` : ''}; ask quotes are reached by buys, bid quotes by sells`,
+      `arrival λ(δ) = A·exp(−k·δ) from ${arrival.source}: ${arrival.orders} market orders${arrival.tradesWithoutBook ? ` (${arrival.tradesWithoutBook} trades before the first book row dropped)` : ''}; ask quotes are reached by buys, bid quotes by sells`,
       formatTable(['fit', 'side', 'A /s', '95 %', 'k /price', '95 %', 'k /tick', 'orders', 'method'], rows),
     );
   } else {
-    lines.push('arrival     no trades: A and k not estimated (pass --trades FILE)');
+    lines.push('arrival     no trades: A and k not estimated (pass --trades FILE, or --infer-from-book to infer executions from the book, an approximation)');
   }
   if (rollingSummary) {
     const r = rollingSummary;
