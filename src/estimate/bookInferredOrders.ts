@@ -1,4 +1,4 @@
-import type { BookTable } from '../data/tables.js';
+import type { BookTable, TradeTable } from '../data/tables.js';
 import { EstimationError } from './errors.js';
 import type { MarketOrders } from './marketOrders.js';
 
@@ -10,6 +10,8 @@ import type { MarketOrders } from './marketOrders.js';
 export interface InferredMarketOrders extends MarketOrders {
   readonly inferred: true;
   /** Consecutive row pairs compared (rows − 1). */
+  /** Quantity each inferred order took: the touch's decrease, or the sizes of the levels it consumed (base units). */
+  readonly qty: Float64Array;
   readonly rowPairs: number;
   /** Row pairs skipped on a side because its best price was missing in either row. */
   readonly sidesSkipped: number;
@@ -75,6 +77,7 @@ export function marketOrdersFromBook(book: BookTable, tickSize: number): Inferre
   const reach: number[] = [];
   const mid: number[] = [];
   const beyond: number[] = [];
+  const qty: number[] = [];
   let skipped = 0;
   const depth = book.depth;
   for (let i = 1; i < rows; i++) {
@@ -92,6 +95,7 @@ export function marketOrdersFromBook(book: BookTable, tickSize: number): Inferre
       const nw = toTicks(newBest);
       let reachTicks: number;
       let reachPrice = oldBest;
+      let executed = 0;
       if ((nw - o) * s > 0) {
         // the best moved outward: old levels strictly inside the new best were consumed
         reachTicks = o;
@@ -106,6 +110,7 @@ export function marketOrdersFromBook(book: BookTable, tickSize: number): Inferre
           if ((nw - t) * s > 0) {
             reachTicks = t;
             reachPrice = v;
+            executed += sz[l][i - 1];
           } else {
             all = false;
             break;
@@ -117,7 +122,9 @@ export function marketOrdersFromBook(book: BookTable, tickSize: number): Inferre
         }
       } else if (nw === o && sz[0][i] < sz[0][i - 1]) {
         reachTicks = o;
+        executed = sz[0][i - 1] - sz[0][i];
       } else continue;
+      qty.push(executed);
       ts.push(book.tsMs[i]);
       side.push(s);
       reach.push(reachPrice);
@@ -132,6 +139,7 @@ export function marketOrdersFromBook(book: BookTable, tickSize: number): Inferre
   for (let j = 0; j < ts.length; j++) depthPx[j] = sideArr[j] > 0 ? reachPx[j] - midPx[j] : midPx[j] - reachPx[j];
   return {
     inferred: true,
+    qty: Float64Array.from(qty),
     tsMs: Float64Array.from(ts),
     side: sideArr,
     reachPx,
@@ -144,5 +152,24 @@ export function marketOrdersFromBook(book: BookTable, tickSize: number): Inferre
     rowPairs: rows - 1,
     sidesSkipped: skipped,
     durationSec: (book.tsMs[rows - 1] - book.tsMs[0]) / 1000,
+  };
+}
+
+/**
+ * Inferred market orders as a trade table for the backtester's `tradeThrough` and `queue` fill models on
+ * books-only data: one trade per inferred order at its reach price with its inferred quantity, stamped 1 µs
+ * before the book row that revealed it (the execution happened between the two rows, so it is replayed
+ * before the row that already shows its effect). An approximation: see `marketOrdersFromBook`.
+ */
+export function inferredTradeTable(orders: InferredMarketOrders): TradeTable {
+  const n = orders.tsMs.length;
+  return {
+    kind: 'trades',
+    tsMs: orders.tsMs.map((t) => t - 0.001),
+    id: Float64Array.from({ length: n }, (_, i) => i + 1),
+    side: orders.side.slice(),
+    px: orders.reachPx.slice(),
+    sz: orders.qty.slice(),
+    meta: { source: 'executions inferred from the book (no trades recorded)' },
   };
 }

@@ -5,4 +5,4 @@ export { marketOrdersFromTrades, type MarketOrders } from './marketOrders.js';
 export { empiricalIntensity, fitArrivalMle, fitArrivalWls, type ArrivalEstimate, type EmpiricalIntensity, type QuoteSide } from './intensity.js';
 export { referenceRollingStdOfMid } from './volatility.js';
 export { rollingCalibration, type RollingCalibration, type RollingCalibrationOptions } from './rolling.js';
-export { marketOrdersFromBook, type InferredMarketOrders } from './bookInferredOrders.js';
+export { inferredTradeTable, marketOrdersFromBook, type InferredMarketOrders } from './bookInferredOrders.js';

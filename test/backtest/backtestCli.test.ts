@@ -27,10 +27,20 @@ describe('asmm backtest', () => {
   });
 
   it('answers bad arguments with one usage line', () => {
-    for (const args of [['backtest'], ['backtest', '--data', join(dir, 'books.csv'), '--fill', 'magic'], ['backtest', '--data', join(dir, 'books.csv'), '--maker-fee', '-1'], ['backtest', '--data', join(dir, 'books.csv'), '--fill', 'queue']]) {
+    for (const args of [['backtest'], ['backtest', '--data', join(dir, 'books.csv'), '--fill', 'magic'], ['backtest', '--data', join(dir, 'books.csv'), '--maker-fee', '-1']]) {
       const { code, stderr } = runAsmm(args);
       expect(code, args.join(' ')).toBe(2);
       expect(stderr.trim().split('\n')).toHaveLength(1);
     }
+  });
+});
+
+describe('asmm backtest on books only', () => {
+  it('tradeThrough and queue fill on executions inferred from the book, and say so', () => {
+    const r = runAsmm(['backtest', '--data', join(dir, 'books.csv'), '--strategy', 'symmetric', '--half-spread', '0.01', '--fill', 'queue', '--report', join(dir, 'inferred.html'), '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { notes: string[]; metrics: { fills: number } };
+    expect(out.notes[0]).toMatch(/no trades recorded: queue fills use executions inferred from the book/);
+    expect(out.metrics.fills).toBeGreaterThan(0);
   });
 });

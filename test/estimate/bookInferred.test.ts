@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BookTable } from '../../src/data/tables.js';
-import { EstimationError, fitArrivalMle, marketOrdersFromBook, type ArrivalEstimate, type MarketOrders, type QuoteSide } from '../../src/estimate/index.js';
+import { EstimationError, fitArrivalMle, inferredTradeTable, marketOrdersFromBook, type ArrivalEstimate, type MarketOrders, type QuoteSide } from '../../src/estimate/index.js';
 import { generateDepletingMarket, type DepletingMarket, type DepletingMarketOptions } from '../../src/sample/index.js';
 
 // The truth is the generator's: A and k are its parameters, and `market.orders` are the very market orders it
@@ -130,6 +130,12 @@ describe('marketOrdersFromBook on a hand-built book', () => {
       { ts: 1200, side: -1, reachPx: 99.96, midPx: 100.015, depthPx: 0.055, ticksBeyondTouch: 3 },
       { ts: 1400, side: 1, reachPx: 100.03, midPx: 99.985, depthPx: 0.045, ticksBeyondTouch: 0 },
     ]);
+    // quantities: the consumed levels' sizes, or the touch's decrease
+    expect(Array.from(o.qty)).toEqual([2, 0.5, 0.5, 4.5, 2.5]);
+    const t = inferredTradeTable(o);
+    expect(Array.from(t.tsMs)).toEqual([1099.999, 1099.999, 1199.999, 1199.999, 1399.999]);
+    expect(Array.from(t.sz)).toEqual(Array.from(o.qty));
+    expect(Array.from(t.px)).toEqual(Array.from(o.reachPx));
     expect(o.inferred).toBe(true);
     expect(o.rowPairs).toBe(4);
     expect(o.sidesSkipped).toBe(0);

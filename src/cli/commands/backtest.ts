@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { asInfiniteStrategy, asStrategy, backtestMetrics, glftStrategy, runBacktest, symmetricStrategy, type FillModel, type Strategy } from '../../backtest/index.js';
 import { inferTickSize, loadTables, type BookTable, type Table, type TradeTable } from '../../data/index.js';
-import { marketOrdersFromTrades, rollingCalibration } from '../../estimate/index.js';
+import { inferredTradeTable, marketOrdersFromBook, marketOrdersFromTrades, rollingCalibration } from '../../estimate/index.js';
 import { backtestFigures, writeFiguresHtml } from '../../plot/index.js';
 import { durationOption, formatTable, numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
 
@@ -58,14 +58,17 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
   if (books.length !== 1) throw new UsageError(books.length === 0 ? `${values.data} holds no book table` : `${values.data} holds ${books.length} book tables: choose one with --inst`);
   const book = books[0];
   const tradeTables = values.trades ? pick<TradeTable>((await loadTables(values.trades)).tables, 'trades', values.inst ?? book.meta.instrument) : pick<TradeTable>(loaded.tables, 'trades', book.meta.instrument ?? values.inst);
-  const trades = tradeTables[0];
-  if (!trades && fill !== 'midCross') throw new UsageError(`--fill ${fill} needs trades (pass --trades FILE) or use --fill midCross`);
   const tick = numberOption('tick', values.tick, book.meta.tickSize ?? inferTickSize(book), (v) => v > 0);
+  const recorded = tradeTables[0];
+  // books only: tradeThrough and queue fill on executions inferred from the book, and say so
+  const inferredNote = !recorded && fill !== 'midCross' ? `no trades recorded: ${fill} fills use executions inferred from the book (touch depletion and price moves; an approximation, see marketOrdersFromBook)` : undefined;
+  const trades = recorded ?? (inferredNote ? inferredTradeTable(marketOrdersFromBook(book, tick)) : undefined);
   const lot = numberOption('lot', values.lot, book.meta.lotSize ?? 0, (v) => v >= 0);
   const halfSpread = numberOption('half-spread', values['half-spread'], 5 * tick, (v) => v > 0);
   const strategy: Strategy =
     strategyName === 'as' ? asStrategy(gamma, horizonMs / 1000) : strategyName === 'as-infinite' ? asInfiniteStrategy(gamma, qMax) : strategyName === 'glft' ? glftStrategy(gamma, qMax) : symmetricStrategy(halfSpread);
-  const calibration = trades ? rollingCalibration(book, marketOrdersFromTrades(book, trades, tick), { windowSec: windowMs / 1000, stepSec: 1 }) : undefined;
+  const orders = recorded ? marketOrdersFromTrades(book, recorded, tick) : inferredNote ? marketOrdersFromBook(book, tick) : undefined;
+  const calibration = rollingCalibration(book, orders, { windowSec: windowMs / 1000, stepSec: 1 });
   const started = performance.now();
   const result = runBacktest(book, trades, {
     strategy,
@@ -80,21 +83,22 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
     makerFee: numberOption('maker-fee', values['maker-fee'], 0),
     takerFee: numberOption('taker-fee', values['taker-fee'], 0),
     maxPosition: numberOption('max-position', values['max-position'], Infinity, (v) => v > 0),
-    ...(calibration ? { calibration } : {}),
+    calibration,
   });
+  const notes = [...(inferredNote ? [inferredNote] : []), ...result.notes];
   const seconds = (performance.now() - started) / 1000;
   const metrics = backtestMetrics(result);
   const reportPath = values.report ?? `reports/backtest-${strategyName}-${fill}.html`;
   writeFiguresHtml(reportPath, backtestFigures(result), `asmm backtest: ${strategy.name}, ${fill}`);
   if (values.json) {
-    printJson({ data: values.data, strategy: strategy.name, fill, metrics, finalInventory: result.finalInventory, finalCash: result.finalCash, events: result.events, decisions: result.decisions, seconds, report: reportPath, notes: result.notes });
+    printJson({ data: values.data, strategy: strategy.name, fill, metrics, finalInventory: result.finalInventory, finalCash: result.finalCash, events: result.events, decisions: result.decisions, seconds, report: reportPath, notes });
     return 0;
   }
   const m = metrics;
   process.stdout.write(
     [
-      `${strategy.name}, ${fill} fills, on ${values.data}${trades ? ` with ${trades.tsMs.length} trades` : ' (no trades)'}: ${result.events} events, ${result.decisions} decisions in ${seconds.toFixed(2)} s`,
-      ...(calibration ? [`σ, A, k from rolling ${windowMs / 1000} s windows (values strictly before each decision)`] : []),
+      `${strategy.name}, ${fill} fills, on ${values.data}${recorded ? ` with ${recorded.tsMs.length} trades` : trades ? ` with ${trades.tsMs.length} inferred executions` : ' (no trades)'}: ${result.events} events, ${result.decisions} decisions in ${seconds.toFixed(2)} s`,
+      `σ${orders ? ', A, k' : ''} from rolling ${windowMs / 1000} s windows (values strictly before each decision)`,
       formatTable(
         ['metric', 'value', 'unit'],
         [
@@ -111,7 +115,7 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
           ['final cash', num(m.finalCash), 'quote currency'],
         ],
       ),
-      ...result.notes,
+      ...notes,
       `report: ${reportPath}`,
     ].join('\n') + '\n',
   );
