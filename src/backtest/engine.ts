@@ -173,7 +173,34 @@ export function runBacktest(book: BookTable, trades: TradeTable | undefined, con
   let cash = 0;
   let row = -1; // book row in force at the current event time
   const f = { ts: new Column(), side: [] as number[], px: new Column(), qty: new Column(), fee: new Column(), mid: new Column(), sent: new Column(), maker: [] as number[] };
-  const s = { t: new Column(), mid: new Column(), r: new Column(), bid: new Column(), ask: new Column(), inv: new Column(), cash: new Column(), eq: new Column() };
+  // series columns, preallocated for the expected number of decisions (grown if needed)
+  const expectedDecisions = config.refreshMs > 0 ? Math.ceil((bookTs[nb - 1] - bookTs[0]) / config.refreshMs) + 2 : nb;
+  let capacity = config.recordSeries === false ? 0 : Math.max(16, expectedDecisions);
+  let sT = new Float64Array(capacity);
+  let sMid = new Float64Array(capacity);
+  let sR = new Float64Array(capacity);
+  let sBid = new Float64Array(capacity);
+  let sAsk = new Float64Array(capacity);
+  let sInv = new Float64Array(capacity);
+  let sCash = new Float64Array(capacity);
+  let sEq = new Float64Array(capacity);
+  let rec = 0;
+  const grow = (a: Float64Array) => {
+    const b = new Float64Array(capacity);
+    b.set(a);
+    return b;
+  };
+  const growSeries = () => {
+    capacity = Math.max(16, capacity * 2);
+    sT = grow(sT);
+    sMid = grow(sMid);
+    sR = grow(sR);
+    sBid = grow(sBid);
+    sAsk = grow(sAsk);
+    sInv = grow(sInv);
+    sCash = grow(sCash);
+    sEq = grow(sEq);
+  };
 
   const fill = (o: Order, sideIdx: number, qty: number, t: number) => {
     if (qty <= 0) return;
@@ -433,14 +460,16 @@ export function runBacktest(book: BookTable, trades: TradeTable | undefined, con
     }
     recomputeNextTransition();
     if (record) {
-      s.t.push(t);
-      s.mid.push(markMid);
-      s.r.push(reservation);
-      s.bid.push(bidPx);
-      s.ask.push(askPx);
-      s.inv.push(inventory);
-      s.cash.push(cash);
-      s.eq.push(cash + inventory * markMid);
+      if (rec === sT.length) growSeries();
+      sT[rec] = t;
+      sMid[rec] = markMid;
+      sR[rec] = reservation;
+      sBid[rec] = bidPx;
+      sAsk[rec] = askPx;
+      sInv[rec] = inventory;
+      sCash[rec] = cash;
+      sEq[rec] = cash + inventory * markMid;
+      rec++;
     }
   };
 
@@ -482,14 +511,14 @@ export function runBacktest(book: BookTable, trades: TradeTable | undefined, con
   return {
     config: { ...config, strategy: config.strategy.name, calibration: undefined } as BacktestResult['config'],
     series: {
-      tMs: s.t.finish(),
-      midPx: s.mid.finish(),
-      reservationPx: s.r.finish(),
-      bidPx: s.bid.finish(),
-      askPx: s.ask.finish(),
-      inventory: s.inv.finish(),
-      cash: s.cash.finish(),
-      equity: s.eq.finish(),
+      tMs: sT.slice(0, rec),
+      midPx: sMid.slice(0, rec),
+      reservationPx: sR.slice(0, rec),
+      bidPx: sBid.slice(0, rec),
+      askPx: sAsk.slice(0, rec),
+      inventory: sInv.slice(0, rec),
+      cash: sCash.slice(0, rec),
+      equity: sEq.slice(0, rec),
     },
     fills: {
       tsMs: f.ts.finish(),
