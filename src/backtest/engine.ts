@@ -202,39 +202,13 @@ export function runBacktest(book: BookTable, trades: TradeTable | undefined, con
     sEq = grow(sEq);
   };
 
-  const fill = (o: Order, sideIdx: number, qty: number, t: number) => {
-    if (qty <= 0) return;
+  /** Books an execution of `qty` (at most what remains) of order `o` at `px`; maker or taker fee. */
+  const execute = (o: Order, sideIdx: number, px: number, qty: number, t: number, maker: boolean) => {
     const q = Math.min(qty, o.remaining);
-    o.remaining -= q;
-    const notional = o.px * q;
-    const fee = notional * makerFee;
-    if (sideIdx === 0) {
-      inventory += q;
-      cash -= notional + fee;
-    } else {
-      inventory -= q;
-      cash += notional - fee;
-    }
-    f.ts.push(t);
-    f.side.push(sideIdx === 0 ? 1 : -1);
-    f.px.push(o.px);
-    f.qty.push(q);
-    f.fee.push(fee);
-    f.mid.push(row >= 0 ? 0.5 * (bid0[row] + ask0[row]) : NaN);
-    f.sent.push(o.sentMs);
-    f.maker.push(1);
-    if (o.remaining <= 1e-12) {
-      o.remaining = 0;
-      o.px = NaN;
-    }
-  };
-
-  const takerFill = (o: Order, sideIdx: number, px: number, available: number, t: number) => {
-    const q = Math.min(o.remaining, available);
     if (!(q > 0)) return;
-    const notional = px * q;
-    const fee = notional * takerFee;
     o.remaining -= q;
+    const notional = px * q;
+    const fee = notional * (maker ? makerFee : takerFee);
     if (sideIdx === 0) {
       inventory += q;
       cash -= notional + fee;
@@ -247,14 +221,18 @@ export function runBacktest(book: BookTable, trades: TradeTable | undefined, con
     f.px.push(px);
     f.qty.push(q);
     f.fee.push(fee);
-    f.mid.push(0.5 * (bid0[row] + ask0[row]));
+    f.mid.push(row >= 0 ? 0.5 * (bid0[row] + ask0[row]) : NaN);
     f.sent.push(o.sentMs);
-    f.maker.push(0);
+    f.maker.push(maker ? 1 : 0);
     if (o.remaining <= 1e-12) {
       o.remaining = 0;
       o.px = NaN;
     }
   };
+  /** A maker fill of our resting order at its own price. */
+  const fill = (o: Order, sideIdx: number, qty: number, t: number) => execute(o, sideIdx, o.px, qty, t, true);
+  /** A marketable order taking the opposite touch at `px`, up to `available`. */
+  const takerFill = (o: Order, sideIdx: number, px: number, available: number, t: number) => execute(o, sideIdx, px, available, t, false);
 
   /** Displayed size at price px on our side in book row r (0 when inside the visible range but absent; Infinity beyond it). */
   const shownAt = (sideIdx: number, px: number, r: number): number => {

@@ -1,15 +1,5 @@
 import type { BookTable, TradeTable } from '../data/tables.js';
-
-function lowerBound(a: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
+import { lowerBound } from '../data/search.js';
 
 /** The rows of a book with fromMs ≤ ts_ms < toMs, as views (no copy). */
 export function sliceBook(book: BookTable, fromMs: number, toMs: number): BookTable {

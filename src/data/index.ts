@@ -17,3 +17,4 @@ export { loadTables, tableFileName, writeTable, type LoadedTables } from './load
 export { recorderRawFiles, replayRecorderRaw, type RecorderRawReplay } from './recorderRaw.js';
 export { depthProfile, eventRate, inferTickSize, silences, spreadTicksHistogram, type DepthProfile, type RateSeries, type SpreadHistogram, type TimeGap } from './quality.js';
 export { sampleBookEvery } from './sampling.js';
+export { lowerBound } from './search.js';

@@ -2,6 +2,7 @@ import { midPrices, type BookTable } from '../data/tables.js';
 import { EstimationError } from './errors.js';
 import { previousTickGrid } from './grid.js';
 import type { MarketOrders } from './marketOrders.js';
+import { lowerBound } from '../data/search.js';
 
 export interface RollingCalibrationOptions {
   /** Window length, s. */
@@ -44,17 +45,6 @@ export interface RollingCalibration {
   readonly ordersBid: Int32Array;
 }
 
-/** Index of the first element of sorted `a` that is >= `v`. */
-function lowerBound(a: ArrayLike<number>, v: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 const kFromGeometric = (beyond: number, sumJ: number, tick: number) => (beyond >= 2 && sumJ > 0 ? Math.log(1 + beyond / sumJ) / tick : NaN);
 

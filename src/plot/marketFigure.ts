@@ -1,5 +1,6 @@
 import type { BookTable, TradeTable } from '../data/tables.js';
 import { toPlain, type PlotlyFigure } from './figure.js';
+import { lowerBound } from '../data/search.js';
 
 export interface MarketFigureOptions {
   /** Window to show, ms since epoch (default: the first 10 minutes of the book). */
@@ -8,17 +9,6 @@ export interface MarketFigureOptions {
   readonly title?: string;
 }
 
-/** Index of the first element of sorted `ts` that is >= `value`. */
-function lowerBound(ts: Float64Array, value: number): number {
-  let lo = 0;
-  let hi = ts.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (ts[mid] < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /**
  * Mid, best bid and best ask as step lines, and trades as markers (buys ▲ at their price, sells ▼),
