@@ -33,6 +33,15 @@ function selectSide(orders: MarketOrders, side: QuoteSide): number[] {
   return out;
 }
 
+/**
+ * A 95 % interval for a positive estimate from its standard error, on the log scale (est·e^{±z·se/est}): never
+ * below zero, and the same as the normal interval when se ≪ est.
+ */
+function positiveInterval(estimate: number, se: number): [number, number] {
+  const f = Math.exp((Z95 * se) / estimate);
+  return [estimate / f, estimate * f];
+}
+
 function requireDuration(durationSec: number): void {
   if (!(durationSec > 0)) throw new EstimationError(`duration must be positive, got ${durationSec} s`);
 }
@@ -45,6 +54,7 @@ function requireDuration(durationSec: number): void {
  *   past the touch are Geometric with P(j) = (1 − p)·p^j, p = e^{−k·tick}, whatever the mid's position
  *   inside the spread (memorylessness), so p̂ = j̄/(1 + j̄), k̂ = ln(1 + 1/j̄)/tick, and by the delta method
  *   SE(k̂) = 1/(tick·√(N_b·j̄·(1 + j̄))).
+ * 95 % intervals on the log scale (A and k are positive): est·exp(±1.96·SE/est).
  * Exact for the sample market's model; on real data it assumes each order's reach is its deepest fill.
  * @throws EstimationError when there is no order, or fewer than 2 went past the touch, or all stopped at
  *   the first level past it (k not identifiable).
@@ -76,10 +86,10 @@ export function fitArrivalMle(orders: MarketOrders, durationSec: number, side: Q
     method: 'maximum likelihood (Poisson count; geometric ticks past the touch)',
     aPerSec: a,
     aSe,
-    aCi95: [a - Z95 * aSe, a + Z95 * aSe],
+    aCi95: positiveInterval(a, aSe),
     kPerPrice: k,
     kSe,
-    kCi95: [k - Z95 * kSe, k + Z95 * kSe],
+    kCi95: positiveInterval(k, kSe),
     kPerTick: k * tick,
     orders: idx.length,
     ordersBeyondTouch: nb,

@@ -93,6 +93,15 @@ describe('edge cases: defined results or clear errors, never a silent NaN', () =
     expect(() => fitArrivalMle(orders, 1, 'bid')).toThrow(/no market orders on the bid side/);
   });
 
+  it('intervals of A and k stay positive with few orders (log-scale intervals)', () => {
+    const orders = marketOrdersFromTrades(oneRowBook([0, 10_000], 99.99, 100.01), trades([[100, 1, 100.02], [200, 1, 100.05], [300, 1, 100.03]]), 0.01);
+    const fit = fitArrivalMle(orders, 10, 'ask');
+    expect(fit.aCi95[0]).toBeGreaterThan(0);
+    expect(fit.kCi95[0]).toBeGreaterThan(0);
+    expect(fit.aCi95[0]).toBeLessThan(fit.aPerSec);
+    expect(fit.kCi95[1]).toBeGreaterThan(fit.kPerPrice);
+  });
+
   it('trades with no preceding book are dropped and counted; only such trades is an error', () => {
     const book = oneRowBook([1000, 2000], 99.99, 100.01);
     const orders = marketOrdersFromTrades(book, trades([[500, 1, 100.01], [1500, 1, 100.03], [1500, 1, 100.05]]), 0.01);

@@ -116,11 +116,19 @@ export async function runEstimate(argv: string[]): Promise<number> {
   let arrival: { mle: Partial<Record<'ask' | 'bid' | 'pooled', ArrivalEstimate | { error: string }>>; wls?: ArrivalEstimate | { error: string }; orders: number; tradesWithoutBook: number; source: string } | undefined;
   let orders;
   let inferred = false;
+  let arrivalError: string | undefined;
   if (trades || values['infer-from-book']) {
     // no trades: executions inferred from touch depletion and price moves (an approximation; see
     // marketOrdersFromBook for its measured biases)
     inferred = !trades;
-    orders = trades ? marketOrdersFromTrades(book, trades, tick) : marketOrdersFromBook(book, tick);
+    try {
+      orders = trades ? marketOrdersFromTrades(book, trades, tick) : marketOrdersFromBook(book, tick);
+    } catch (error) {
+      if (!(error instanceof EstimationError)) throw error;
+      arrivalError = error.message;
+    }
+  }
+  if (orders) {
     const attempt = <T>(f: () => T): T | { error: string } => {
       try {
         return f();
@@ -154,7 +162,7 @@ export async function runEstimate(argv: string[]): Promise<number> {
   };
   const instrument = book.meta.instrument ?? 'unknown instrument';
   if (values.json) {
-    printJson({ data: values.data, price: values.price ?? 'mid', format: loaded.format, trades: trades ? tradesFrom : null, instrument, durationSec, bookRows: n, tickSize: tick, tickSource, sigma, arrival: arrival ?? null, rolling: rollingSummary ?? null });
+    printJson({ data: values.data, price: values.price ?? 'mid', format: loaded.format, trades: trades ? tradesFrom : null, instrument, durationSec, bookRows: n, tickSize: tick, tickSource, sigma, arrival: arrival ?? (arrivalError ? { error: arrivalError } : null), rolling: rollingSummary ?? null });
     return 0;
   }
   const volRow = (name: string, p: VolatilityEstimate, l: VolatilityEstimate) => [name, fmt(p.sigmaPerSqrtSec), interval(p.ci95), fmt(l.sigmaPerSqrtSec), interval(l.ci95), p.method];
@@ -174,7 +182,7 @@ export async function runEstimate(argv: string[]): Promise<number> {
       formatTable(['fit', 'side', 'A /s', '95 %', 'k /price', '95 %', 'k /tick', 'orders', 'method'], rows),
     );
   } else {
-    lines.push('arrival     no trades: A and k not estimated (pass --trades FILE, or --infer-from-book to infer executions from the book, an approximation)');
+    lines.push(arrivalError ? `arrival     A and k not estimated: ${arrivalError}` : 'arrival     no trades: A and k not estimated (pass --trades FILE, or --infer-from-book to infer executions from the book, an approximation)');
   }
   if (rollingSummary) {
     const r = rollingSummary;
