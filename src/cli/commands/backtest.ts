@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { asInfiniteStrategy, asStrategy, backtestMetrics, glftStrategy, runBacktest, symmetricStrategy, type FillModel, type Strategy } from '../../backtest/index.js';
+import { asInfiniteStrategy, asStrategy, backtestMetrics, glftStrategy, runBacktest, runSeedCompat, symmetricStrategy, type FillModel, type Strategy } from '../../backtest/index.js';
 import { inferTickSize, loadTables, type BookTable, type Table, type TradeTable } from '../../data/index.js';
 import { inferredTradeTable, marketOrdersFromBook, marketOrdersFromTrades, rollingCalibration } from '../../estimate/index.js';
 import { backtestFigures, writeFiguresHtml } from '../../plot/index.js';
@@ -39,6 +39,8 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
       tick: { type: 'string' },
       lot: { type: 'string' },
       report: { type: 'string' },
+      'seed-compat': { type: 'boolean' },
+      'sigma-rows': { type: 'string' },
       json: { type: 'boolean' },
     },
     { min: 0, max: 0 },
@@ -58,6 +60,7 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
   if (books.length !== 1) throw new UsageError(books.length === 0 ? `${values.data} holds no book table` : `${values.data} holds ${books.length} book tables: choose one with --inst`);
   const book = books[0];
   const tradeTables = values.trades ? pick<TradeTable>((await loadTables(values.trades)).tables, 'trades', values.inst ?? book.meta.instrument) : pick<TradeTable>(loaded.tables, 'trades', book.meta.instrument ?? values.inst);
+  if (values['seed-compat']) return seedCompat(book, gamma, numberOption('sigma-rows', values['sigma-rows'], 200, (v) => Number.isInteger(v) && v >= 2), values.data, values.json === true);
   const tick = numberOption('tick', values.tick, book.meta.tickSize ?? inferTickSize(book), (v) => v > 0);
   const recorded = tradeTables[0];
   // books only: tradeThrough and queue fill on executions inferred from the book, and say so
@@ -119,5 +122,30 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
       `report: ${reportPath}`,
     ].join('\n') + '\n',
   );
+  return 0;
+}
+
+/** `--seed-compat`: the reference system's market maker (see runSeedCompat), for comparison. */
+function seedCompat(book: BookTable, gamma: number, sigmaRows: number, data: string, json: boolean): number {
+  const r = runSeedCompat(book, { gamma, sigmaWindowRows: sigmaRows });
+  const n = r.tsMs.length;
+  const bought = r.fills.side.filter((s) => s > 0).length;
+  const summary = {
+    mode: `seed-compatible reference market maker (σ = std of the last ${sigmaRows} mids, k = 1/message rate, time normalised over the file, mid-cross fills, five orders of 0.1 per side)`,
+    data,
+    gamma,
+    rows: n,
+    k: r.k,
+    messageRatePerSec: r.messageRatePerSec,
+    fills: r.fills.side.length,
+    bidFills: bought,
+    askFills: r.fills.side.length - bought,
+    finalInventory: n > 0 ? r.inventory[n - 1] : 0,
+    finalCash: n > 0 ? r.cash[n - 1] : 0,
+    pnl: n > 0 ? r.pnl[n - 1] : 0,
+    note: 'the reference sizes orders differently beyond |q| > 3 ("λ-sized"); that rule is not reproduced: all orders are 0.1',
+  };
+  if (json) printJson(summary);
+  else process.stdout.write(`${summary.mode}\n${formatTable(['metric', 'value'], Object.entries(summary).filter(([key]) => key !== 'mode').map(([key, value]) => [key, String(value)]))}\n`);
   return 0;
 }
