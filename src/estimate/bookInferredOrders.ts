@@ -1,6 +1,6 @@
 import type { BookTable, TradeTable } from '../data/tables.js';
 import { EstimationError } from './errors.js';
-import type { MarketOrders } from './marketOrders.js';
+import { marketOrderColumns, type MarketOrders } from './marketOrders.js';
 
 /**
  * Market orders INFERRED from book snapshots alone (no trades recorded). Label every estimate made from
@@ -132,21 +132,10 @@ export function marketOrdersFromBook(book: BookTable, tickSize: number): Inferre
       beyond.push((reachTicks - o) * s - 1);
     }
   }
-  const sideArr = Int8Array.from(side);
-  const reachPx = Float64Array.from(reach);
-  const midPx = Float64Array.from(mid);
-  const depthPx = new Float64Array(ts.length);
-  for (let j = 0; j < ts.length; j++) depthPx[j] = sideArr[j] > 0 ? reachPx[j] - midPx[j] : midPx[j] - reachPx[j];
   return {
     inferred: true,
     qty: Float64Array.from(qty),
-    tsMs: Float64Array.from(ts),
-    side: sideArr,
-    reachPx,
-    midPx,
-    depthPx,
-    ticksBeyondTouch: Int32Array.from(beyond),
-    tickSize,
+    ...marketOrderColumns(ts, side, reach, mid, beyond, tickSize),
     tradesWithoutBook: 0,
     tradesMerged: 0,
     rowPairs: rows - 1,

@@ -69,22 +69,17 @@ export function marketOrdersFromTrades(book: BookTable, trades: TradeTable, tick
     beyond.push(ticksBeyond(s, px, s > 0 ? ask : bid, tickSize));
   }
   if (ts.length === 0) throw new EstimationError(n === 0 ? 'no trades' : `none of the ${n} trades has a book in force (all precede the first book row)`);
+  return { ...marketOrderColumns(ts, side, reach, mid, beyond, tickSize), tradesWithoutBook: without, tradesMerged: merged };
+}
+
+/** The columns of `MarketOrders` from per-order lists; depth = reach − mid for buys, mid − reach for sells. */
+export function marketOrderColumns(ts: number[], side: number[], reach: number[], mid: number[], beyond: number[], tickSize: number): Omit<MarketOrders, 'tradesWithoutBook' | 'tradesMerged'> {
   const midPx = Float64Array.from(mid);
   const reachPx = Float64Array.from(reach);
   const sideArr = Int8Array.from(side);
   const depthPx = new Float64Array(ts.length);
   for (let i = 0; i < ts.length; i++) depthPx[i] = sideArr[i] > 0 ? reachPx[i] - midPx[i] : midPx[i] - reachPx[i];
-  return {
-    tsMs: Float64Array.from(ts),
-    side: sideArr,
-    reachPx,
-    midPx,
-    depthPx,
-    ticksBeyondTouch: Int32Array.from(beyond),
-    tickSize,
-    tradesWithoutBook: without,
-    tradesMerged: merged,
-  };
+  return { tsMs: Float64Array.from(ts), side: sideArr, reachPx, midPx, depthPx, ticksBeyondTouch: Int32Array.from(beyond), tickSize };
 }
 
 function ticksBeyond(side: number, px: number, touch: number, tick: number): number {
