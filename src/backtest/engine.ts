@@ -1,3 +1,4 @@
+import { Float64ColumnBuilder, Int8ColumnBuilder } from '../data/columnBuilder.js';
 import type { BookTable, TradeTable } from '../data/tables.js';
 import type { RollingCalibration } from '../estimate/rolling.js';
 import type { Strategy } from './strategy.js';
@@ -89,26 +90,6 @@ export interface BacktestResult {
 
 const NONE = -1;
 
-/** Growable float column (amortized doubling). */
-class Column {
-  array: Float64Array;
-  length = 0;
-  constructor(capacity = 1024) {
-    this.array = new Float64Array(capacity);
-  }
-  push(v: number): void {
-    if (this.length === this.array.length) {
-      const next = new Float64Array(this.array.length * 2);
-      next.set(this.array);
-      this.array = next;
-    }
-    this.array[this.length++] = v;
-  }
-  finish(): Float64Array {
-    return this.array.slice(0, this.length);
-  }
-}
-
 /** One of our orders (one per side at most, plus one pending replacement). */
 interface Order {
   px: number;
@@ -172,7 +153,7 @@ export function runBacktest(book: BookTable, trades: TradeTable | undefined, con
   let inventory = 0;
   let cash = 0;
   let row = -1; // book row in force at the current event time
-  const f = { ts: new Column(), side: [] as number[], px: new Column(), qty: new Column(), fee: new Column(), mid: new Column(), sent: new Column(), maker: [] as number[] };
+  const f = { ts: new Float64ColumnBuilder(1024), side: new Int8ColumnBuilder(1024), px: new Float64ColumnBuilder(1024), qty: new Float64ColumnBuilder(1024), fee: new Float64ColumnBuilder(1024), mid: new Float64ColumnBuilder(1024), sent: new Float64ColumnBuilder(1024), maker: new Int8ColumnBuilder(1024) };
   // series columns, preallocated for the expected number of decisions (grown if needed)
   const expectedDecisions = config.refreshMs > 0 ? Math.ceil((bookTs[nb - 1] - bookTs[0]) / config.refreshMs) + 2 : nb;
   let capacity = config.recordSeries === false ? 0 : Math.max(16, expectedDecisions);
@@ -378,7 +359,7 @@ export function runBacktest(book: BookTable, trades: TradeTable | undefined, con
     const seen = t - feedLat;
     while (feedRow + 1 < nb && bookTs[feedRow + 1] <= seen) feedRow++;
     while (knownFill < f.ts.length && f.ts.array[knownFill] <= seen) {
-      knownInventory += f.side[knownFill] * f.qty.array[knownFill];
+      knownInventory += f.side.array[knownFill] * f.qty.array[knownFill];
       knownFill++;
     }
     if (calT) while (calIdx + 1 < calT.length && calT[calIdx + 1] <= seen) calIdx++;
@@ -500,13 +481,13 @@ export function runBacktest(book: BookTable, trades: TradeTable | undefined, con
     },
     fills: {
       tsMs: f.ts.finish(),
-      side: Int8Array.from(f.side),
+      side: f.side.finish(),
       px: f.px.finish(),
       qty: f.qty.finish(),
       fee: f.fee.finish(),
       midPx: f.mid.finish(),
       sentMs: f.sent.finish(),
-      maker: Uint8Array.from(f.maker),
+      maker: Uint8Array.from(f.maker.finish()),
     },
     finalInventory: inventory,
     finalCash: cash,
