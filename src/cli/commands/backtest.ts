@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { asInfiniteStrategy, asStrategy, backtestMetrics, glftStrategy, runBacktest, runSeedCompat, symmetricStrategy, type FillModel, type Strategy } from '../../backtest/index.js';
-import { inferTickSize, loadTables, type BookTable, type Table, type TradeTable } from '../../data/index.js';
+import { inferTickSize, type BookTable } from '../../data/index.js';
+import { loadMarketData } from '../marketData.js';
 import { inferredTradeTable, marketOrdersFromBook, marketOrdersFromTrades, rollingCalibration } from '../../estimate/index.js';
 import { backtestFigures, writeFiguresHtml } from '../../plot/index.js';
 import { durationOption, formatTable, numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
@@ -8,9 +9,6 @@ import { durationOption, formatTable, numberOption, parseCommandArgs, printJson,
 const FILLS: readonly FillModel[] = ['midCross', 'tradeThrough', 'queue'];
 const STRATEGIES = ['as', 'as-infinite', 'glft', 'symmetric'];
 
-function pick<T extends Table>(tables: readonly Table[], kind: T['kind'], inst: string | undefined): T[] {
-  return tables.filter((t) => t.kind === kind && (!inst || t.meta.instrument === inst || t.meta.instrument === undefined)) as T[];
-}
 
 const num = (x: number, digits = 6) => (Number.isFinite(x) ? Number(x.toPrecision(digits)) : x);
 
@@ -55,14 +53,9 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
   const horizonMs = durationOption('horizon', values.horizon, 600_000) as number;
   const qMax = numberOption('q-max', values['q-max'], 10, (v) => v > 0);
   const windowMs = durationOption('window', values.window, 300_000) as number;
-  const loaded = await loadTables(values.data);
-  const books = pick<BookTable>(loaded.tables, 'book', values.inst);
-  if (books.length !== 1) throw new UsageError(books.length === 0 ? `${values.data} holds no book table` : `${values.data} holds ${books.length} book tables: choose one with --inst`);
-  const book = books[0];
-  const tradeTables = values.trades ? pick<TradeTable>((await loadTables(values.trades)).tables, 'trades', values.inst ?? book.meta.instrument) : pick<TradeTable>(loaded.tables, 'trades', book.meta.instrument ?? values.inst);
+  const { book, trades: recorded } = await loadMarketData(values.data, values.trades, values.inst);
   if (values['seed-compat']) return seedCompat(book, gamma, numberOption('sigma-rows', values['sigma-rows'], 200, (v) => Number.isInteger(v) && v >= 2), values.data, values.json === true);
   const tick = numberOption('tick', values.tick, book.meta.tickSize ?? inferTickSize(book), (v) => v > 0);
-  const recorded = tradeTables[0];
   // books only: tradeThrough and queue fill on executions inferred from the book, and say so
   const inferredNote = !recorded && fill !== 'midCross' ? `no trades recorded: ${fill} fills use executions inferred from the book (touch depletion and price moves; an approximation, see marketOrdersFromBook)` : undefined;
   const trades = recorded ?? (inferredNote ? inferredTradeTable(marketOrdersFromBook(book, tick)) : undefined);

@@ -2,12 +2,12 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { DEFAULT_PARAMS, expandGrid, parseGridSpec, runCalibration, type ParamSet, type SelectionMetric } from '../../calibrate/index.js';
 import type { FillModel } from '../../backtest/index.js';
-import { inferTickSize, loadTables, type BookTable, type Table, type TradeTable } from '../../data/index.js';
+import { inferTickSize } from '../../data/index.js';
+import { loadMarketData } from '../marketData.js';
 import { marketOrdersFromTrades, rollingCalibration } from '../../estimate/index.js';
 import { calibrationHeatmap, walkForwardFigure, writeFiguresHtml } from '../../plot/index.js';
 import { durationOption, formatTable, numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
 
-const pick = <T extends Table>(tables: readonly Table[], kind: T['kind'], inst?: string) => tables.filter((t) => t.kind === kind && (!inst || t.meta.instrument === inst || t.meta.instrument === undefined)) as T[];
 const num = (x: number, d = 5) => (Number.isFinite(x) ? Number(x.toPrecision(d)) : x);
 
 export async function runCalibrate(argv: string[]): Promise<number> {
@@ -50,11 +50,7 @@ export async function runCalibrate(argv: string[]): Promise<number> {
   const workers = numberOption('workers', values.workers, availableParallelism(), (v) => Number.isInteger(v) && v >= 0);
   const strategy = (values.strategy ?? 'as') as ParamSet['strategy'];
   if (!['as', 'as-infinite', 'glft', 'symmetric'].includes(strategy)) throw new UsageError('--strategy must be as, as-infinite, glft or symmetric');
-  const loaded = await loadTables(values.data);
-  const books = pick<BookTable>(loaded.tables, 'book', values.inst);
-  if (books.length !== 1) throw new UsageError(books.length === 0 ? `${values.data} holds no book table` : `${values.data} holds ${books.length} book tables: choose one with --inst`);
-  const book = books[0];
-  const trades = (values.trades ? pick<TradeTable>((await loadTables(values.trades)).tables, 'trades', values.inst) : pick<TradeTable>(loaded.tables, 'trades', book.meta.instrument))[0];
+  const { book, trades } = await loadMarketData(values.data, values.trades, values.inst);
   if (!trades && fill !== 'midCross') throw new UsageError(`--fill ${fill} needs trades (pass --trades FILE) or use --fill midCross`);
   const tickSize = book.meta.tickSize ?? inferTickSize(book);
   const calibration = trades ? rollingCalibration(book, marketOrdersFromTrades(book, trades, tickSize), { windowSec: (durationOption('window', values.window, 300_000) as number) / 1000, stepSec: 1 }) : undefined;

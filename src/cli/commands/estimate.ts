@@ -1,5 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
-import { inferTickSize, loadTables, microPrices, midPrices, type BookTable, type Table, type TradeTable } from '../../data/index.js';
+import { inferTickSize, microPrices, midPrices } from '../../data/index.js';
+import { loadMarketData } from '../marketData.js';
 import {
   EstimationError,
   fitArrivalMle,
@@ -16,14 +17,6 @@ import {
 } from '../../estimate/index.js';
 import { durationOption, formatTable, numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
 
-function pick<T extends Table>(tables: readonly Table[], kind: T['kind'], inst: string | undefined, file: string): T | undefined {
-  // a table without an instrument (plain CSV) matches any --inst
-  const candidates = tables.filter((t) => t.kind === kind && (!inst || t.meta.instrument === inst || t.meta.instrument === undefined)) as T[];
-  if (candidates.length > 1 && !inst) {
-    throw new UsageError(`${file} holds ${candidates.length} ${kind} tables (${candidates.map((t) => t.meta.instrument).join(', ')}): choose one with --inst`);
-  }
-  return candidates[0];
-}
 
 const fmt = (x: number, digits = 4) => (Number.isFinite(x) ? x.toPrecision(digits) : String(x));
 const interval = (ci: readonly [number, number]) => `[${fmt(ci[0])}, ${fmt(ci[1])}]`;
@@ -87,18 +80,7 @@ export async function runEstimate(argv: string[]): Promise<number> {
   const gridMs = durationOption('grid', values.grid, 100) as number;
   const windowMs = durationOption('window', values.window, undefined);
   const stepMs = durationOption('step', values.step, 1000) as number;
-  const loaded = await loadTables(values.data);
-  const book = pick<BookTable>(loaded.tables, 'book', values.inst, values.data);
-  if (!book) throw new UsageError(`${values.data} holds no book table${values.inst ? ` for ${values.inst}` : ''}`);
-  let trades: TradeTable | undefined;
-  let tradesFrom = values.data;
-  if (values.trades) {
-    trades = pick<TradeTable>((await loadTables(values.trades)).tables, 'trades', values.inst ?? book.meta.instrument, values.trades);
-    tradesFrom = values.trades;
-    if (!trades) throw new UsageError(`${values.trades} holds no trade table`);
-  } else {
-    trades = pick<TradeTable>(loaded.tables, 'trades', book.meta.instrument ?? values.inst, values.data);
-  }
+  const { format, book, trades, tradesFrom } = await loadMarketData(values.data, values.trades, values.inst);
   const tickFromFile = book.meta.tickSize;
   const tick = numberOption('tick', values.tick, tickFromFile ?? inferTickSize(book), (v) => v > 0);
   const tickSource = values.tick ? 'given' : tickFromFile ? 'from the file' : 'inferred from the book';
@@ -162,12 +144,12 @@ export async function runEstimate(argv: string[]): Promise<number> {
   };
   const instrument = book.meta.instrument ?? 'unknown instrument';
   if (values.json) {
-    printJson({ data: values.data, price: values.price ?? 'mid', format: loaded.format, trades: trades ? tradesFrom : null, instrument, durationSec, bookRows: n, tickSize: tick, tickSource, sigma, arrival: arrival ?? (arrivalError ? { error: arrivalError } : null), rolling: rollingSummary ?? null });
+    printJson({ data: values.data, price: values.price ?? 'mid', format, trades: trades ? tradesFrom : null, instrument, durationSec, bookRows: n, tickSize: tick, tickSource, sigma, arrival: arrival ?? (arrivalError ? { error: arrivalError } : null), rolling: rollingSummary ?? null });
     return 0;
   }
   const volRow = (name: string, p: VolatilityEstimate, l: VolatilityEstimate) => [name, fmt(p.sigmaPerSqrtSec), interval(p.ci95), fmt(l.sigmaPerSqrtSec), interval(l.ci95), p.method];
   const lines = [
-    `data        ${values.data} (${loaded.format}), ${instrument}, ${durationSec.toFixed(1)} s, ${n} book rows${trades ? `, ${trades.tsMs.length} trades from ${tradesFrom}` : ', no trades'}`,
+    `data        ${values.data} (${format}), ${instrument}, ${durationSec.toFixed(1)} s, ${n} book rows${trades ? `, ${trades.tsMs.length} trades from ${tradesFrom}` : ', no trades'}`,
     `tick        ${tick} (${tickSource}); σ of the ${values.price === 'micro' ? 'micro-price (size-weighted mid)' : 'mid'}`,
     '',
     formatTable(['volatility', 'σ price/√s', '95 %', 'σ log/√s', '95 %', 'method'], [volRow('realized', sigma.realized.price, sigma.realized.log), volRow('two-scale', sigma.twoScale.price, sigma.twoScale.log)]),

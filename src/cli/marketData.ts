@@ -1,0 +1,36 @@
+import { loadTables, type BookTable, type FileFormat, type Table, type TradeTable } from '../data/index.js';
+import { UsageError } from './command.js';
+
+/** Tables of one kind, for an instrument when given (a table without an instrument, e.g. plain CSV, matches any). */
+function ofKind<T extends Table>(tables: readonly Table[], kind: T['kind'], inst: string | undefined): T[] {
+  return tables.filter((t) => t.kind === kind && (!inst || t.meta.instrument === inst || t.meta.instrument === undefined)) as T[];
+}
+
+export interface MarketData {
+  readonly format: FileFormat;
+  readonly book: BookTable;
+  readonly trades?: TradeTable;
+  /** The file the trades came from. */
+  readonly tradesFrom?: string;
+}
+
+/**
+ * The book and trades the estimate/backtest/calibrate commands work on: the one book table of `data` (`--inst`
+ * picks among several), and trades from `tradesFile` or else from `data` itself (raw captures hold both), for
+ * the book's instrument. Usage errors name the file and what is missing or ambiguous.
+ */
+export async function loadMarketData(data: string, tradesFile: string | undefined, inst: string | undefined): Promise<MarketData> {
+  const loaded = await loadTables(data);
+  const books = ofKind<BookTable>(loaded.tables, 'book', inst);
+  if (books.length === 0) throw new UsageError(`${data} holds no book table${inst ? ` for ${inst}` : ''}`);
+  if (books.length > 1) throw new UsageError(`${data} holds ${books.length} book tables (${books.map((t) => t.meta.instrument).join(', ')}): choose one with --inst`);
+  const book = books[0];
+  const instrument = inst ?? book.meta.instrument;
+  if (tradesFile) {
+    const trades = ofKind<TradeTable>((await loadTables(tradesFile)).tables, 'trades', instrument)[0];
+    if (!trades) throw new UsageError(`${tradesFile} holds no trade table${instrument ? ` for ${instrument}` : ''}`);
+    return { format: loaded.format, book, trades, tradesFrom: tradesFile };
+  }
+  const trades = ofKind<TradeTable>(loaded.tables, 'trades', instrument)[0];
+  return { format: loaded.format, book, ...(trades ? { trades, tradesFrom: data } : {}) };
+}
