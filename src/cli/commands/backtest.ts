@@ -58,12 +58,13 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
   const tick = numberOption('tick', values.tick, book.meta.tickSize ?? inferTickSize(book), (v) => v > 0);
   // books only: tradeThrough and queue fill on executions inferred from the book, and say so
   const inferredNote = !recorded && fill !== 'midCross' ? `no trades recorded: ${fill} fills use executions inferred from the book (touch depletion and price moves; an approximation, see marketOrdersFromBook)` : undefined;
-  const trades = recorded ?? (inferredNote ? inferredTradeTable(marketOrdersFromBook(book, tick)) : undefined);
+  const inferred = inferredNote ? marketOrdersFromBook(book, tick) : undefined;
+  const trades = recorded ?? (inferred ? inferredTradeTable(inferred) : undefined);
   const lot = numberOption('lot', values.lot, book.meta.lotSize ?? 0, (v) => v >= 0);
   const halfSpread = numberOption('half-spread', values['half-spread'], 5 * tick, (v) => v > 0);
   const strategy: Strategy =
     strategyName === 'as' ? asStrategy(gamma, horizonMs / 1000) : strategyName === 'as-infinite' ? asInfiniteStrategy(gamma, qMax) : strategyName === 'glft' ? glftStrategy(gamma, qMax) : symmetricStrategy(halfSpread);
-  const orders = recorded ? marketOrdersFromTrades(book, recorded, tick) : inferredNote ? marketOrdersFromBook(book, tick) : undefined;
+  const orders = recorded ? marketOrdersFromTrades(book, recorded, tick) : inferred;
   const calibration = rollingCalibration(book, orders, { windowSec: windowMs / 1000, stepSec: 1 });
   const started = performance.now();
   const result = runBacktest(book, trades, {
