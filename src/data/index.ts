@@ -16,5 +16,5 @@ export { readTardisBookSnapshot, readTardisTrades, tardisKind, type TardisKind }
 export { loadTables, tableFileName, writeTable, type LoadedTables } from './loadAny.js';
 export { recorderRawFiles, replayRecorderRaw, type RecorderRawReplay } from './recorderRaw.js';
 export { depthProfile, eventRate, inferTickSize, silences, spreadTicksHistogram, type DepthProfile, type RateSeries, type SpreadHistogram, type TimeGap } from './quality.js';
-export { sampleBookEvery } from './sampling.js';
+export { previousTickRows, sampleBookEvery } from './sampling.js';
 export { lowerBound } from './search.js';

@@ -1,3 +1,25 @@
+/**
+ * Previous-tick row indices on a regular grid: for each grid time t = k·intervalMs from the first multiple at
+ * or after `tsMs[from]` to the last row, the last row index with ts_ms ≤ t (rows before `from` are ignored).
+ * The one sampling rule behind `sampleBookEvery` and the estimators' `previousTickGrid`.
+ * @example previousTickRows([0, 250, 1200], 500) // { firstGridMs: 0, rows: [0, 1, 1] }
+ */
+export function previousTickRows(tsMs: ArrayLike<number>, intervalMs: number, from = 0): { firstGridMs: number; rows: Int32Array } {
+  const n = tsMs.length;
+  if (from >= n) return { firstGridMs: NaN, rows: new Int32Array(0) };
+  const first = Math.ceil(tsMs[from] / intervalMs);
+  const last = Math.floor(tsMs[n - 1] / intervalMs);
+  const m = Math.max(0, last - first + 1);
+  const rows = new Int32Array(m);
+  let r = from;
+  for (let k = 0; k < m; k++) {
+    const t = (first + k) * intervalMs;
+    while (r + 1 < n && tsMs[r + 1] <= t) r++;
+    rows[k] = r;
+  }
+  return { firstGridMs: first * intervalMs, rows };
+}
+
 import type { BookTable } from './tables.js';
 
 /**
@@ -10,25 +32,15 @@ import type { BookTable } from './tables.js';
  */
 export function sampleBookEvery(book: BookTable, intervalMs: number): BookTable {
   if (!(intervalMs > 0)) throw new RangeError(`sampleBookEvery: intervalMs must be positive, got ${intervalMs}`);
-  const ts = book.tsMs;
-  const n = ts.length;
-  const first = n > 0 ? Math.ceil(ts[0] / intervalMs) : 0;
-  const last = n > 0 ? Math.floor(ts[n - 1] / intervalMs) : -1;
-  const m = Math.max(0, last - first + 1);
-  const rows = new Int32Array(m);
-  let r = 0;
-  for (let k = 0; k < m; k++) {
-    const t = (first + k) * intervalMs;
-    while (r + 1 < n && ts[r + 1] <= t) r++;
-    rows[k] = r;
-  }
+  const { firstGridMs, rows } = previousTickRows(book.tsMs, intervalMs);
+  const m = rows.length;
   const pick = (col: Float64Array) => {
     const out = new Float64Array(m);
     for (let k = 0; k < m; k++) out[k] = col[rows[k]];
     return out;
   };
   const grid = new Float64Array(m);
-  for (let k = 0; k < m; k++) grid[k] = (first + k) * intervalMs;
+  for (let k = 0; k < m; k++) grid[k] = firstGridMs + k * intervalMs;
   return {
     kind: 'book',
     depth: book.depth,

@@ -1,3 +1,4 @@
+import { previousTickRows } from '../data/sampling.js';
 import { EstimationError } from './errors.js';
 
 /** Values on a regular time grid: `values[i]` is in force at `startMs + i·intervalMs`. */
@@ -19,20 +20,14 @@ export function previousTickGrid(tsMs: ArrayLike<number>, values: ArrayLike<numb
   let firstValid = 0;
   while (firstValid < tsMs.length && Number.isNaN(values[firstValid])) firstValid++;
   if (firstValid >= tsMs.length) throw new EstimationError('no observations to sample (empty series or all NaN)');
-  const n = tsMs.length;
-  const first = Math.ceil(tsMs[firstValid] / intervalMs);
-  const last = Math.floor(tsMs[n - 1] / intervalMs);
-  const m = Math.max(0, last - first + 1);
-  const out = new Float64Array(m);
+  const { firstGridMs, rows } = previousTickRows(tsMs, intervalMs, firstValid);
+  // NaN observations are skipped: carry the last valid value forward before sampling
+  const out = new Float64Array(rows.length);
   let r = firstValid;
   let current = values[firstValid];
-  for (let k = 0; k < m; k++) {
-    const t = (first + k) * intervalMs;
-    while (r + 1 < n && tsMs[r + 1] <= t) {
-      r++;
-      if (!Number.isNaN(values[r])) current = values[r];
-    }
+  for (let k = 0; k < rows.length; k++) {
+    for (; r <= rows[k]; r++) if (!Number.isNaN(values[r])) current = values[r];
     out[k] = current;
   }
-  return { startMs: first * intervalMs, intervalMs, values: out };
+  return { startMs: firstGridMs, intervalMs, values: out };
 }
