@@ -76,10 +76,13 @@ export function rollingCalibration(book: BookTable, orders: MarketOrders | undef
   const dtSec = gridMs / 1000;
   const decay = Math.pow(2, -dtSec / halfLifeSec);
   let v = NaN;
+  let logPrev = m > 0 ? Math.log(x[0]) : NaN;
   for (let j = 0; j + 1 < m; j++) {
     incTime[j] = grid.startMs + (j + 1) * gridMs;
     const d = x[j + 1] - x[j];
-    const dl = Math.log(x[j + 1]) - Math.log(x[j]);
+    const logNext = Math.log(x[j + 1]);
+    const dl = logNext - logPrev;
+    logPrev = logNext;
     prefix[j + 1] = prefix[j] + d * d;
     prefixLog[j + 1] = prefixLog[j] + dl * dl;
     v = Number.isNaN(v) ? (d * d) / dtSec : decay * v + (1 - decay) * ((d * d) / dtSec);
