@@ -1,129 +1,194 @@
 import { midPrices, type BookTable } from '../data/tables.js';
 import { referenceRollingStdOfMid } from '../estimate/volatility.js';
-import { referenceSystemQuotes } from '../model/referenceSystem.js';
+import { referenceSystemOrderSizes, referenceSystemQuotes } from '../model/referenceSystem.js';
 
 /**
- * Options of the seed-compatible run. Defaults are the reference system's: γ 0.1, orders of 0.1, five own
- * orders per side, σ from the last 200 rows.
+ * Options of the seed-compatible run: the arguments of the reference's market maker and its constants.
+ * Defaults: γ 0.1, no initial inventory or cash, orders of 0.1 within |q| ≤ 3, five own orders per side,
+ * windows of 200 rows.
  */
 export interface SeedCompatOptions {
   readonly gamma?: number;
+  /** Its q at the start, base units. */
+  readonly initialInventory?: number;
+  /** Its initial cash, quote currency. */
+  readonly initialCash?: number;
+  /** Size of both orders while |q| ≤ inventoryLimit, base units. */
   readonly orderSize?: number;
+  /** |q| beyond which one side gets no order and the other a λ-sized one (see referenceSystemOrderSizes). */
+  readonly inventoryLimit?: number;
+  /** Own orders kept per side: the best-priced ones. */
   readonly ordersPerSide?: number;
-  readonly sigmaWindowRows?: number;
-  /** |inventory| above which `largeInventorySize` sizes the orders (base units). */
-  readonly inventoryThreshold?: number;
-  /**
-   * Order size when |inventory| > inventoryThreshold. The reference system uses a "λ-sized order" there; its
-   * exact rule is not documented in the issues, so the default keeps `orderSize` (no special sizing) until it is.
-   */
-  readonly largeInventorySize?: (inventory: number) => number;
+  /** Rows in the σ window (std of the mids) and in the message-rate window. */
+  readonly windowRows?: number;
 }
 
+/** One series entry per row the reference trades (the rows its `dropna` keeps), in book-row order. */
 export interface SeedCompatResult {
+  /** Index of each traded row in the book table. */
+  readonly rows: Int32Array;
   readonly tsMs: Float64Array;
   readonly midPx: Float64Array;
   /** The reference's σ: rolling std of the last N mids (a price level). */
   readonly sigmaPriceLevel: Float64Array;
+  /** Its message rate: N rows over the seconds they span (1 s clock), messages per second. */
+  readonly messageRatePerSec: Float64Array;
+  /** Its k: 1 / message rate, seconds per message. */
+  readonly k: Float64Array;
+  /** Quoted with the inventory before the row's fills. */
   readonly reservationPx: Float64Array;
   readonly bidPx: Float64Array;
   readonly askPx: Float64Array;
+  /** Sizes of the orders added on the row, base units (0 = a zero-size order, which still takes a slot). */
+  readonly bidSize: Float64Array;
+  readonly askSize: Float64Array;
   /** After the row's fills (base units). */
   readonly inventory: Float64Array;
   readonly cash: Float64Array;
   /** cash + inventory × mid. */
   readonly pnl: Float64Array;
+  /** Fills of a non-zero size. side +1: an own bid filled (bought). */
   readonly fills: { readonly tsMs: number[]; readonly side: number[]; readonly px: number[]; readonly qty: number[] };
-  /** k as the reference sets it: the inverse of the file's mean message rate (s per message, used as "per price"). */
-  readonly k: number;
-  readonly messageRatePerSec: number;
+}
+
+interface RestingOrder {
+  readonly px: number;
+  readonly qty: number;
 }
 
 /**
- * The reference system's market maker, reproduced for comparison (asmm's reading of it, stated here so it
- * can be checked). Row by row over a books table (its CSV layout, 1 s timestamps):
- * 1. mid = (bid1 + ask1)/2;
- * 2. mid-cross fills: every own bid priced at or above the mid fills completely at its price, every own ask
- *    at or below it likewise (inventory ± size, cash ∓ price × size);
- * 3. σ = standard deviation of the last `sigmaWindowRows` mids (no new orders until there are that many);
- *    k = 1 / (mean message rate over the file); time normalised to [0, 1] over the file (looks ahead);
- * 4. AS quotes from `referenceSystemQuotes` with the inventory in base units; one new bid and one new ask of
- *    `orderSize` (or `largeInventorySize` beyond the threshold) are added, and each side keeps only its five
- *    most recent orders (the oldest is dropped).
- * No latency, fees, queue or trades. Use asmm's backtester for anything but comparison.
+ * The reference system's market maker, reproduced for comparison (asmm's reading of its code, stated here so
+ * it can be checked), over a books table in its CSV layout (1 s timestamps):
+ * 1. mid = (bid₁ + ask₁)/2; σ = sample std of the last W mids (this row included); message rate =
+ *    W / (seconds between this row and the row W before), k = 1/rate. Rows without both (the first W, and
+ *    windows over a one-sided book) are dropped, as its `dropna` does; the first and last rows left are its
+ *    start and terminal times.
+ * 2. Per row: quotes from `referenceSystemQuotes` with the inventory q (base units) before the row's fills;
+ *    sizes from `referenceSystemOrderSizes` (0.1 each within |q| ≤ 3, else 0 on the side that adds to the
+ *    position and a λ-sized order on the other).
+ * 3. The new bid and ask join the own orders; each side keeps its five best-priced orders (highest bids,
+ *    lowest asks; at equal prices the older first), zero-size orders included.
+ * 4. Mid-cross fills against this row's mid: every own bid at or above it fills completely at its price,
+ *    every own ask at or below it likewise (a new order can fill on the row it is placed).
+ * 5. PnL = q × mid + cash.
+ * No latency, fees, queue or trades; time normalisation and the file-end both look ahead. Use asmm's
+ * backtester for anything but comparison.
  */
 export function runSeedCompat(book: BookTable, options: SeedCompatOptions = {}): SeedCompatResult {
   const gamma = options.gamma ?? 0.1;
   const baseSize = options.orderSize ?? 0.1;
+  const inventoryLimit = options.inventoryLimit ?? 3;
   const perSide = options.ordersPerSide ?? 5;
-  const threshold = options.inventoryThreshold ?? 3;
-  const largeSize = options.largeInventorySize ?? (() => baseSize);
+  const window = options.windowRows ?? 200;
   const n = book.tsMs.length;
-  const mid = midPrices(book);
-  const sigma = referenceRollingStdOfMid(mid, options.sigmaWindowRows ?? 200);
-  const first = n > 0 ? book.tsMs[0] : 0;
-  const last = n > 0 ? book.tsMs[n - 1] : 0;
-  const messageRatePerSec = last > first ? (n - 1) / ((last - first) / 1000) : NaN;
-  const k = 1 / messageRatePerSec;
+  const ts = book.tsMs;
+  const bid1 = book.bidPx[0];
+  const ask1 = book.askPx[0];
+  const allMids = midPrices(book);
+  const allSigma = referenceRollingStdOfMid(allMids, window);
+
+  const kept: number[] = [];
+  for (let i = window; i < n; i++) if (!Number.isNaN(allSigma[i])) kept.push(i);
+  const m = kept.length;
+  const rows = Int32Array.from(kept);
   const out = {
-    reservation: new Float64Array(n).fill(NaN),
-    bid: new Float64Array(n).fill(NaN),
-    ask: new Float64Array(n).fill(NaN),
-    inventory: new Float64Array(n),
-    cash: new Float64Array(n),
-    pnl: new Float64Array(n),
+    tsMs: new Float64Array(m),
+    midPx: new Float64Array(m),
+    sigma: new Float64Array(m),
+    rate: new Float64Array(m),
+    k: new Float64Array(m),
+    reservation: new Float64Array(m),
+    bid: new Float64Array(m),
+    ask: new Float64Array(m),
+    bidSize: new Float64Array(m),
+    askSize: new Float64Array(m),
+    inventory: new Float64Array(m),
+    cash: new Float64Array(m),
+    pnl: new Float64Array(m),
   };
-  const bids: Array<{ px: number; qty: number }> = [];
-  const asks: Array<{ px: number; qty: number }> = [];
   const fills = { tsMs: [] as number[], side: [] as number[], px: [] as number[], qty: [] as number[] };
-  let inventory = 0;
-  let cash = 0;
-  for (let i = 0; i < n; i++) {
-    const m = mid[i];
-    for (const [orders, side] of [
-      [bids, 1],
-      [asks, -1],
-    ] as const) {
-      for (let j = orders.length - 1; j >= 0; j--) {
-        const o = orders[j];
-        if (side > 0 ? o.px >= m : o.px <= m) {
-          inventory += side * o.qty;
-          cash -= side * o.px * o.qty;
-          fills.tsMs.push(book.tsMs[i]);
-          fills.side.push(side);
-          fills.px.push(o.px);
-          fills.qty.push(o.qty);
-          orders.splice(j, 1);
-        }
-      }
+  if (m === 0) return result(rows, out, fills);
+  const firstTsMs = ts[rows[0]];
+  const lastTsMs = ts[rows[m - 1]];
+  let bids: RestingOrder[] = [];
+  let asks: RestingOrder[] = [];
+  let inventory = options.initialInventory ?? 0;
+  let cash = options.initialCash ?? 0;
+  for (let x = 0; x < m; x++) {
+    const i = rows[x];
+    const mid = allMids[i];
+    const rate = window / ((ts[i] - ts[i - window]) / 1000);
+    const k = 1 / rate;
+    const quotes = referenceSystemQuotes({ midPx: mid, inventory, tsMs: ts[i], firstTsMs, lastTsMs, sigmaPriceLevel: allSigma[i], gamma, k });
+    const sizes = referenceSystemOrderSizes(quotes, inventory, bid1[i], ask1[i], k, baseSize, inventoryLimit);
+    bids.push({ px: quotes.bidPx, qty: sizes.bidSize });
+    asks.push({ px: quotes.askPx, qty: sizes.askSize });
+    bids.sort((a, b) => b.px - a.px);
+    asks.sort((a, b) => a.px - b.px);
+    if (bids.length > perSide) bids.length = perSide;
+    if (asks.length > perSide) asks.length = perSide;
+    const bidsLeft: RestingOrder[] = [];
+    for (const o of bids) {
+      if (mid <= o.px) {
+        inventory += o.qty;
+        cash -= o.px * o.qty;
+        if (o.qty !== 0) pushFill(fills, ts[i], 1, o);
+      } else bidsLeft.push(o);
     }
-    if (!Number.isNaN(sigma[i])) {
-      const q = referenceSystemQuotes({ midPx: m, inventory, tsMs: book.tsMs[i], firstTsMs: first, lastTsMs: last, sigmaPriceLevel: sigma[i], gamma, k });
-      out.reservation[i] = q.reservationPx;
-      out.bid[i] = q.bidPx;
-      out.ask[i] = q.askPx;
-      const size = Math.abs(inventory) > threshold ? largeSize(inventory) : baseSize;
-      if (!Number.isNaN(q.bidPx)) bids.push({ px: q.bidPx, qty: size });
-      if (!Number.isNaN(q.askPx)) asks.push({ px: q.askPx, qty: size });
-      while (bids.length > perSide) bids.shift();
-      while (asks.length > perSide) asks.shift();
+    const asksLeft: RestingOrder[] = [];
+    for (const o of asks) {
+      if (mid >= o.px) {
+        inventory -= o.qty;
+        cash += o.px * o.qty;
+        if (o.qty !== 0) pushFill(fills, ts[i], -1, o);
+      } else asksLeft.push(o);
     }
-    out.inventory[i] = inventory;
-    out.cash[i] = cash;
-    out.pnl[i] = cash + inventory * m;
+    bids = bidsLeft;
+    asks = asksLeft;
+    out.tsMs[x] = ts[i];
+    out.midPx[x] = mid;
+    out.sigma[x] = allSigma[i];
+    out.rate[x] = rate;
+    out.k[x] = k;
+    out.reservation[x] = quotes.reservationPx;
+    out.bid[x] = quotes.bidPx;
+    out.ask[x] = quotes.askPx;
+    out.bidSize[x] = sizes.bidSize;
+    out.askSize[x] = sizes.askSize;
+    out.inventory[x] = inventory;
+    out.cash[x] = cash;
+    out.pnl[x] = inventory * mid + cash;
   }
+  return result(rows, out, fills);
+}
+
+function pushFill(fills: SeedCompatResult['fills'], tsMs: number, side: number, o: RestingOrder): void {
+  fills.tsMs.push(tsMs);
+  fills.side.push(side);
+  fills.px.push(o.px);
+  fills.qty.push(o.qty);
+}
+
+function result(
+  rows: Int32Array,
+  out: Record<'tsMs' | 'midPx' | 'sigma' | 'rate' | 'k' | 'reservation' | 'bid' | 'ask' | 'bidSize' | 'askSize' | 'inventory' | 'cash' | 'pnl', Float64Array>,
+  fills: SeedCompatResult['fills'],
+): SeedCompatResult {
   return {
-    tsMs: book.tsMs,
-    midPx: mid,
-    sigmaPriceLevel: sigma,
+    rows,
+    tsMs: out.tsMs,
+    midPx: out.midPx,
+    sigmaPriceLevel: out.sigma,
+    messageRatePerSec: out.rate,
+    k: out.k,
     reservationPx: out.reservation,
     bidPx: out.bid,
     askPx: out.ask,
+    bidSize: out.bidSize,
+    askSize: out.askSize,
     inventory: out.inventory,
     cash: out.cash,
     pnl: out.pnl,
     fills,
-    k,
-    messageRatePerSec,
   };
 }

@@ -120,25 +120,38 @@ export function volatilitySignature(series: GridSeries, lags: readonly number[])
  * `windowRows` mid prices, row by row, including the current one. It is a price dispersion in quote
  * currency, not a rate: its value depends on how often rows arrive and grows with the square root of the
  * window's time span, so it is not σ per √s. Kept for side-by-side comparison only; NaN until `windowRows`
- * rows exist (as pandas).
+ * rows exist and wherever the window holds a NaN mid (a one-sided book), as pandas.
  */
 export function referenceRollingStdOfMid(mid: ArrayLike<number>, windowRows = 200): Float64Array {
   const n = mid.length;
   const out = new Float64Array(n).fill(NaN);
   let sum = 0;
   let sumSq = 0;
-  // shift by the first value to keep the running sums well conditioned
-  const shift = n > 0 ? mid[0] : 0;
+  let missing = 0;
+  // shift by the first defined value to keep the running sums well conditioned
+  let shift = 0;
+  for (let i = 0; i < n; i++) {
+    if (!Number.isNaN(mid[i])) {
+      shift = mid[i];
+      break;
+    }
+  }
   for (let i = 0; i < n; i++) {
     const v = mid[i] - shift;
-    sum += v;
-    sumSq += v * v;
+    if (Number.isNaN(v)) missing++;
+    else {
+      sum += v;
+      sumSq += v * v;
+    }
     if (i >= windowRows) {
       const old = mid[i - windowRows] - shift;
-      sum -= old;
-      sumSq -= old * old;
+      if (Number.isNaN(old)) missing--;
+      else {
+        sum -= old;
+        sumSq -= old * old;
+      }
     }
-    if (i >= windowRows - 1) {
+    if (i >= windowRows - 1 && missing === 0) {
       const mean = sum / windowRows;
       out[i] = Math.sqrt(Math.max(0, (sumSq - windowRows * mean * mean) / (windowRows - 1)));
     }

@@ -10,5 +10,5 @@ export {
 } from './avellanedaStoikov.js';
 export { glftCoefficients, glftQuotes, type GlftParams } from './glft.js';
 export { roundQuotesToTick } from './tickRounding.js';
-export { referenceSystemQuotes, type ReferenceQuoteInputs } from './referenceSystem.js';
+export { referenceSystemOrderSizes, referenceSystemQuotes, type ReferenceOrderSizes, type ReferenceQuoteInputs } from './referenceSystem.js';
 export { linspace, sweepAsQuotes, type AsInput, type AsScenario, type QuoteSweep } from './sensitivity.js';

@@ -1,29 +1,69 @@
-import { asQuotes } from './avellanedaStoikov.js';
 import type { Quotes } from './types.js';
 
 /** Inputs as the reference system (the Python books5 recorder/backtester asmm replaces) forms them. */
 export interface ReferenceQuoteInputs {
   readonly midPx: number;
+  /** Its q: inventory in base units (not in orders). */
   readonly inventory: number;
-  /** Time of this row and of the file's first and last rows, ms. */
+  /** Time of this row and of the first and last rows it trades, ms (its "start" and "terminal" times). */
   readonly tsMs: number;
   readonly firstTsMs: number;
   readonly lastTsMs: number;
   /** Its "σ": the standard deviation of recent mid prices, a price level (not per √time). */
   readonly sigmaPriceLevel: number;
   readonly gamma: number;
+  /**
+   * Its "k": the inverse of the recent message rate, seconds per message, used where the AS formula wants a
+   * decay per unit of price.
+   */
   readonly k: number;
 }
 
 /**
- * The reference system's use of the AS formula, reproduced for comparison: time is normalised to [0, 1] over
- * the whole file (t = (ts − first)/(last − first), T = 1, which needs the file's end, i.e. looks ahead), and
- * σ is a price level whose size depends on how many messages the window spans rather than on time. The
- * formula itself is `asQuotes` with T − t = 1 − t and σ = that level. asmm's own strategies instead take
- * σ per √second from `estimate/` and a horizon in seconds.
+ * The reference system's use of the AS formula, reproduced for comparison, in its order of operations:
+ *   T − t = (last − ts)/(last − first)   (time normalised to [0, 1] over the rows it trades: needs the end)
+ *   r = mid − q·σ²·γ·(T − t)
+ *   spread = γ·σ²·(T − t) + (2/γ)·ln(1 + γ/k),  bid = r − spread/2, ask = r + spread/2.
+ * σ is a price level whose size depends on how many messages the window spans rather than on time, and k
+ * is seconds per message. Unlike `asQuotes` there is no domain check: k = 0 (two rows in the same second
+ * of its 1 s clock) gives an infinite spread, as in the reference. asmm's own strategies instead take σ per
+ * √second from `estimate/`, k per unit of price, and a horizon in seconds.
  */
 export function referenceSystemQuotes(inputs: ReferenceQuoteInputs): Quotes {
-  const span = inputs.lastTsMs - inputs.firstTsMs;
-  const t = span > 0 ? (inputs.tsMs - inputs.firstTsMs) / span : 0;
-  return asQuotes(inputs.midPx, inputs.inventory, 1 - t, { gamma: inputs.gamma, sigma: inputs.sigmaPriceLevel, k: inputs.k });
+  const { gamma, k } = inputs;
+  const timeLeft = (inputs.lastTsMs - inputs.tsMs) / (inputs.lastTsMs - inputs.firstTsMs);
+  const sigmaSq = inputs.sigmaPriceLevel ** 2;
+  const reservationPx = inputs.midPx - inputs.inventory * sigmaSq * gamma * timeLeft;
+  const spread = gamma * sigmaSq * timeLeft + (2 / gamma) * Math.log(1 + gamma / k);
+  return { reservationPx, bidPx: reservationPx - spread / 2, askPx: reservationPx + spread / 2 };
+}
+
+/** Order sizes of one quote pair, base units. */
+export interface ReferenceOrderSizes {
+  readonly bidSize: number;
+  readonly askSize: number;
+}
+
+/**
+ * The reference system's order sizes. Within |q| ≤ `inventoryLimit` (3) both sides get `baseSize` (0.1).
+ * Beyond it, the side that would add to the position gets 0 and the other side gets a "λ-sized" order:
+ *   λ_ask = A·exp(−k·|ask₁ − ask|),  λ_bid = A·exp(−k·|bid − bid₁|),  A = (1/k)/1.5,
+ * with bid₁/ask₁ the book's touch, bid/ask the quotes and k the reference's seconds per message. So the size,
+ * in base units, is the AS arrival intensity (per second, with the reference's A and k) at the quote's
+ * distance from the touch: a rate used as a quantity. q > limit: bid 0, ask λ_ask; q < −limit: bid λ_bid,
+ * ask 0.
+ */
+export function referenceSystemOrderSizes(
+  quotes: Quotes,
+  inventory: number,
+  bestBidPx: number,
+  bestAskPx: number,
+  k: number,
+  baseSize = 0.1,
+  inventoryLimit = 3,
+): ReferenceOrderSizes {
+  const a = 1 / k / 1.5;
+  if (inventory > inventoryLimit) return { bidSize: 0, askSize: a * Math.exp(-k * Math.abs(bestAskPx - quotes.askPx)) };
+  if (inventory < -inventoryLimit) return { bidSize: a * Math.exp(-k * Math.abs(quotes.bidPx - bestBidPx)), askSize: 0 };
+  return { bidSize: baseSize, askSize: baseSize };
 }

@@ -161,4 +161,18 @@ describe("the reference system's estimator", () => {
       expect(ref[i]).toBeCloseTo(sd, 9);
     }
   });
+
+  it('is NaN for every window holding a NaN mid (a one-sided book), as pandas, and recovers after it', () => {
+    const mid = Float64Array.from([NaN, 10, 11, 13, NaN, 12, 12, 15, 9]);
+    const ref = referenceRollingStdOfMid(mid, 3);
+    const sd = (w: number[]) => {
+      const mean = w.reduce((a, b) => a + b, 0) / w.length;
+      return Math.sqrt(w.reduce((a, b) => a + (b - mean) ** 2, 0) / (w.length - 1));
+    };
+    expect(Array.from(ref.subarray(0, 3)).every(Number.isNaN)).toBe(true);
+    expect(ref[3]).toBeCloseTo(sd([10, 11, 13]), 12);
+    expect(Array.from(ref.subarray(4, 7)).every(Number.isNaN)).toBe(true);
+    expect(ref[7]).toBeCloseTo(sd([12, 12, 15]), 12);
+    expect(ref[8]).toBeCloseTo(sd([12, 15, 9]), 12);
+  });
 });

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { asInfiniteStrategy, asStrategy, backtestMetrics, glftStrategy, runBacktest, runSeedCompat, symmetricStrategy, type FillModel, type Strategy } from '../../backtest/index.js';
+import { asInfiniteStrategy, asStrategy, backtestMetrics, glftStrategy, runBacktest, runSeedCompat, symmetricStrategy, type FillModel, type SeedCompatOptions, type Strategy } from '../../backtest/index.js';
 import { inferTickSize, type BookTable } from '../../data/index.js';
 import { loadMarketData } from '../marketData.js';
 import { inferredTradeTable, marketOrdersFromBook, marketOrdersFromTrades, rollingCalibration } from '../../estimate/index.js';
@@ -38,7 +38,9 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
       lot: { type: 'string' },
       report: { type: 'string' },
       'seed-compat': { type: 'boolean' },
-      'sigma-rows': { type: 'string' },
+      'window-rows': { type: 'string' },
+      'initial-inventory': { type: 'string' },
+      'initial-cash': { type: 'string' },
       json: { type: 'boolean' },
     },
     { min: 0, max: 0 },
@@ -54,7 +56,15 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
   const qMax = numberOption('q-max', values['q-max'], 10, (v) => v > 0);
   const windowMs = durationOption('window', values.window, 300_000) as number;
   const { book, trades: recorded } = await loadMarketData(values.data, values.trades, values.inst);
-  if (values['seed-compat']) return seedCompat(book, gamma, numberOption('sigma-rows', values['sigma-rows'], 200, (v) => Number.isInteger(v) && v >= 2), values.data, values.json === true);
+  if (values['seed-compat']) {
+    const options = {
+      gamma,
+      windowRows: numberOption('window-rows', values['window-rows'], 200, (v) => Number.isInteger(v) && v >= 2),
+      initialInventory: numberOption('initial-inventory', values['initial-inventory'], 0, Number.isFinite),
+      initialCash: numberOption('initial-cash', values['initial-cash'], 0, Number.isFinite),
+    };
+    return seedCompat(book, options, values.data, values.json === true);
+  }
   const tick = numberOption('tick', values.tick, book.meta.tickSize ?? inferTickSize(book), (v) => v > 0);
   // books only: tradeThrough and queue fill on executions inferred from the book, and say so
   const inferredNote = !recorded && fill !== 'midCross' ? `no trades recorded: ${fill} fills use executions inferred from the book (touch depletion and price moves; an approximation, see marketOrdersFromBook)` : undefined;
@@ -120,24 +130,31 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
 }
 
 /** `--seed-compat`: the reference system's market maker (see runSeedCompat), for comparison. */
-function seedCompat(book: BookTable, gamma: number, sigmaRows: number, data: string, json: boolean): number {
-  const r = runSeedCompat(book, { gamma, sigmaWindowRows: sigmaRows });
+function seedCompat(book: BookTable, options: Required<Pick<SeedCompatOptions, 'gamma' | 'windowRows' | 'initialInventory' | 'initialCash'>>, data: string, json: boolean): number {
+  const r = runSeedCompat(book, options);
   const n = r.tsMs.length;
   const bought = r.fills.side.filter((s) => s > 0).length;
+  let lambdaSized = 0;
+  for (let i = 0; i < n; i++) if (r.bidSize[i] === 0 || r.askSize[i] === 0) lambdaSized++;
+  const mean = (a: Float64Array) => (a.length > 0 ? a.reduce((x, y) => x + y, 0) / a.length : NaN);
   const summary = {
-    mode: `seed-compatible reference market maker (σ = std of the last ${sigmaRows} mids, k = 1/message rate, time normalised over the file, mid-cross fills, five orders of 0.1 per side)`,
+    mode: `seed-compatible reference market maker (σ = std of the last ${options.windowRows} mids, k = 1/message rate over ${options.windowRows} rows, time normalised over the rows traded, orders of 0.1 within |q| ≤ 3 and λ-sized beyond, five best-priced orders per side, mid-cross fills)`,
     data,
-    gamma,
-    rows: n,
-    k: r.k,
-    messageRatePerSec: r.messageRatePerSec,
+    gamma: options.gamma,
+    initialInventory: options.initialInventory,
+    initialCash: options.initialCash,
+    bookRows: book.tsMs.length,
+    rowsTraded: n,
+    meanMessageRatePerSec: num(mean(r.messageRatePerSec)),
+    meanSigmaPriceLevel: num(mean(r.sigmaPriceLevel)),
+    rowsBeyondInventoryLimit: lambdaSized,
     fills: r.fills.side.length,
     bidFills: bought,
     askFills: r.fills.side.length - bought,
-    finalInventory: n > 0 ? r.inventory[n - 1] : 0,
-    finalCash: n > 0 ? r.cash[n - 1] : 0,
-    pnl: n > 0 ? r.pnl[n - 1] : 0,
-    note: 'the reference sizes orders differently beyond |q| > 3 ("λ-sized"); that rule is not reproduced: all orders are 0.1',
+    finalInventory: n > 0 ? r.inventory[n - 1] : options.initialInventory,
+    finalCash: n > 0 ? r.cash[n - 1] : options.initialCash,
+    pnl: n > 0 ? r.pnl[n - 1] : NaN,
+    note: 'reproduces the reference code row by row (λ-sized orders beyond |q| > 3 included); it looks ahead (time normalised to the last row) and its σ and k are not rates: for comparison only',
   };
   if (json) printJson(summary);
   else process.stdout.write(`${summary.mode}\n${formatTable(['metric', 'value'], Object.entries(summary).filter(([key]) => key !== 'mode').map(([key, value]) => [key, String(value)]))}\n`);
