@@ -1,6 +1,7 @@
 import { Float64ColumnBuilder, Int8ColumnBuilder } from '../data/columnBuilder.js';
 import type { BookTable, TradeTable } from '../data/tables.js';
 import type { RollingCalibration } from '../estimate/rolling.js';
+import type { MutableQuotes, Quotes } from '../model/types.js';
 import type { Strategy } from './strategy.js';
 
 /**
@@ -353,6 +354,9 @@ export function runBacktest(book: BookTable, trades: TradeTable | undefined, con
   const lastTime = Math.max(bookTs[nb - 1], nt > 0 ? tradeTs[nt - 1] : -Infinity);
   let decisions = 0;
 
+  const strategy = config.strategy;
+  const quoteInto = strategy.quoteInto !== undefined;
+  const out: MutableQuotes = { reservationPx: NaN, bidPx: NaN, askPx: NaN };
   const context = { tMs: 0, midPx: 0, bestBidPx: 0, bestAskPx: 0, q: 0, sigmaPerSqrtSec: 0, aPerSec: 0, kPerPrice: 0, elapsedSec: 0 };
   const decide = (t: number) => {
     decisions++;
@@ -384,7 +388,9 @@ export function runBacktest(book: BookTable, trades: TradeTable | undefined, con
       context.aPerSec = aRate;
       context.kPerPrice = kDecay;
       context.elapsedSec = (t - firstDecision) / 1000;
-      const quotes = config.strategy.quote(context);
+      let quotes: Quotes = out;
+      if (quoteInto) strategy.quoteInto!(context, out);
+      else quotes = strategy.quote(context);
       reservation = quotes.reservationPx;
       bidPx = Math.floor(quotes.bidPx / tick + 1e-9) * tick;
       askPx = Math.ceil(quotes.askPx / tick - 1e-9) * tick;

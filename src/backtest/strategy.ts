@@ -1,6 +1,8 @@
-import { asInfiniteQuotes, asQuotes } from '../model/avellanedaStoikov.js';
-import { glftQuotes } from '../model/glft.js';
-import type { Quotes } from '../model/types.js';
+import { asInfiniteQuotes, asInfiniteQuotesInto, asQuotes, asQuotesInto, spreadConstantTerm } from '../model/avellanedaStoikov.js';
+import { glftCoefficients, glftQuotes, glftQuotesInto } from '../model/glft.js';
+import type { MutableQuotes, Quotes } from '../model/types.js';
+
+export type { MutableQuotes };
 
 /**
  * What a strategy sees when it quotes, at decision time t: market data up to t − feed latency, its own
@@ -31,6 +33,11 @@ export interface Strategy {
   /** Calibrated inputs it needs; until they are available (first calibration window) it does not quote. */
   readonly requires: ReadonlyArray<'sigma' | 'a' | 'k'>;
   quote(context: QuoteContext): Quotes;
+  /**
+   * Optional allocation-free form of `quote`: writes the same three numbers into `out`. The backtest calls it
+   * (once per decision) when present, `quote` otherwise.
+   */
+  quoteInto?(context: QuoteContext, out: MutableQuotes): void;
 }
 
 /**
@@ -38,28 +45,57 @@ export interface Strategy {
  * seconds, so a long backtest is a sequence of sessions of `horizonSec`. γ per unit of price per order.
  */
 export function asStrategy(gamma: number, horizonSec: number): Strategy {
+  // the spread's constant term (2/γ)·ln(1 + γ/k) changes only with k (once per calibration step)
+  let lastK = NaN;
+  let constantTerm = NaN;
   return {
     name: `AS finite horizon (γ ${gamma}, T ${horizonSec} s)`,
     requires: ['sigma', 'k'],
     quote: (c) => asQuotes(c.midPx, c.q, horizonSec - (c.elapsedSec % horizonSec), { gamma, sigma: c.sigmaPerSqrtSec, k: c.kPerPrice }),
+    quoteInto: (c, out) => {
+      const k = c.kPerPrice;
+      if (k !== lastK) {
+        lastK = k;
+        constantTerm = spreadConstantTerm(gamma, k);
+      }
+      asQuotesInto(out, c.midPx, c.q, horizonSec - (c.elapsedSec % horizonSec), gamma, c.sigmaPerSqrtSec, k, constantTerm);
+    },
   };
 }
 
 /** Infinite-horizon AS (2008 §2.3) quotes; |q| ≤ qMax orders. */
 export function asInfiniteStrategy(gamma: number, qMax: number): Strategy {
+  const params = { gamma, sigma: NaN, k: NaN, qMax }; // refilled by quoteInto
   return {
     name: `AS infinite horizon (γ ${gamma}, qMax ${qMax})`,
     requires: ['sigma', 'k'],
     quote: (c) => asInfiniteQuotes(c.midPx, c.q, { gamma, sigma: c.sigmaPerSqrtSec, k: c.kPerPrice, qMax }),
+    quoteInto: (c, out) => {
+      params.sigma = c.sigmaPerSqrtSec;
+      params.k = c.kPerPrice;
+      asInfiniteQuotesInto(out, c.midPx, c.q, params);
+    },
   };
 }
 
 /** GLFT closed-form quotes with inventory bound qMax orders (one order per fill). */
 export function glftStrategy(gamma: number, qMax: number): Strategy {
+  // refilled by quoteInto; the coefficients change only with A and k (once per calibration step)
+  const params = { gamma, sigma: NaN, A: NaN, k: NaN, qMax, orderSize: 1 };
+  let coefficients = glftCoefficients(params);
   return {
     name: `GLFT (γ ${gamma}, qMax ${qMax})`,
     requires: ['sigma', 'a', 'k'],
     quote: (c) => glftQuotes(c.midPx, c.q, { gamma, sigma: c.sigmaPerSqrtSec, A: c.aPerSec, k: c.kPerPrice, qMax, orderSize: 1 }),
+    quoteInto: (c, out) => {
+      params.sigma = c.sigmaPerSqrtSec;
+      if (c.aPerSec !== params.A || c.kPerPrice !== params.k) {
+        params.A = c.aPerSec;
+        params.k = c.kPerPrice;
+        coefficients = glftCoefficients(params);
+      }
+      glftQuotesInto(out, c.midPx, c.q, params, coefficients);
+    },
   };
 }
 
@@ -69,5 +105,10 @@ export function symmetricStrategy(halfSpreadPx: number): Strategy {
     name: `symmetric (±${halfSpreadPx})`,
     requires: [],
     quote: (c) => ({ reservationPx: c.midPx, bidPx: c.midPx - halfSpreadPx, askPx: c.midPx + halfSpreadPx }),
+    quoteInto: (c, out) => {
+      out.reservationPx = c.midPx;
+      out.bidPx = c.midPx - halfSpreadPx;
+      out.askPx = c.midPx + halfSpreadPx;
+    },
   };
 }

@@ -1,4 +1,4 @@
-import type { Quotes } from './types.js';
+import type { MutableQuotes, Quotes } from './types.js';
 
 /**
  * Parameters of the Avellaneda–Stoikov model. Units are those of the caller's price and time, consistently:
@@ -33,12 +33,37 @@ export function spreadConstantTerm(gamma: number, k: number): number {
  *   // r = 100 − 2·0.1·4·1 = 99.2, spread = 0.4 + 1.2908 = 1.6908: bid 98.3546, ask 100.0454
  */
 export function asQuotes(midPx: number, inventory: number, timeToHorizon: number, params: AsParams): Quotes {
-  const { gamma, sigma, k } = params;
-  if (!(gamma > 0 && k > 0 && timeToHorizon >= 0 && sigma >= 0)) return { reservationPx: NaN, bidPx: NaN, askPx: NaN };
+  const out: MutableQuotes = { reservationPx: NaN, bidPx: NaN, askPx: NaN };
+  asQuotesInto(out, midPx, inventory, timeToHorizon, params.gamma, params.sigma, params.k);
+  return out;
+}
+
+/**
+ * `asQuotes` written into `out` (no allocation). `spreadConstant` is `spreadConstantTerm(gamma, k)`, which a
+ * caller quoting repeatedly with the same γ and k can pass precomputed (only used inside the model's domain).
+ */
+export function asQuotesInto(
+  out: MutableQuotes,
+  midPx: number,
+  inventory: number,
+  timeToHorizon: number,
+  gamma: number,
+  sigma: number,
+  k: number,
+  spreadConstant?: number,
+): void {
+  if (!(gamma > 0 && k > 0 && timeToHorizon >= 0 && sigma >= 0)) {
+    out.reservationPx = NaN;
+    out.bidPx = NaN;
+    out.askPx = NaN;
+    return;
+  }
   const inventoryRisk = gamma * sigma * sigma * timeToHorizon;
   const reservationPx = midPx - inventory * inventoryRisk;
-  const halfSpread = 0.5 * (inventoryRisk + spreadConstantTerm(gamma, k));
-  return { reservationPx, bidPx: reservationPx - halfSpread, askPx: reservationPx + halfSpread };
+  const halfSpread = 0.5 * (inventoryRisk + (spreadConstant === undefined ? spreadConstantTerm(gamma, k) : spreadConstant));
+  out.reservationPx = reservationPx;
+  out.bidPx = reservationPx - halfSpread;
+  out.askPx = reservationPx + halfSpread;
 }
 
 /** Total AS spread γσ²(T − t) + (2/γ)ln(1 + γ/k), independent of inventory and mid. */
@@ -72,8 +97,20 @@ export interface AsInfiniteParams extends AsParams {
  * side whose reservation price diverges is NaN (not quoted).
  */
 export function asInfiniteQuotes(midPx: number, inventory: number, params: AsInfiniteParams): Quotes {
+  const out: MutableQuotes = { reservationPx: NaN, bidPx: NaN, askPx: NaN };
+  asInfiniteQuotesInto(out, midPx, inventory, params);
+  return out;
+}
+
+/** `asInfiniteQuotes` written into `out` (no allocation). */
+export function asInfiniteQuotesInto(out: MutableQuotes, midPx: number, inventory: number, params: AsInfiniteParams): void {
   const { gamma, sigma, k, qMax } = params;
-  if (!(gamma > 0 && k > 0 && sigma > 0 && qMax >= 0) || Math.abs(inventory) > qMax) return { reservationPx: NaN, bidPx: NaN, askPx: NaN };
+  if (!(gamma > 0 && k > 0 && sigma > 0 && qMax >= 0) || Math.abs(inventory) > qMax) {
+    out.reservationPx = NaN;
+    out.bidPx = NaN;
+    out.askPx = NaN;
+    return;
+  }
   const g2s2 = gamma * gamma * sigma * sigma;
   const omega = 0.5 * g2s2 * (qMax + 1) ** 2;
   const denominator = 2 * omega - g2s2 * inventory * inventory;
@@ -81,11 +118,7 @@ export function asInfiniteQuotes(midPx: number, inventory: number, params: AsInf
   const reservationBid = midPx + Math.log1p(((-1 - 2 * inventory) * g2s2) / denominator) / gamma;
   const liquidity = Math.log1p(gamma / k) / gamma;
   // At q = ±qMax one log argument reaches 0 (the model's edge): that side is not quoted (NaN, never −Infinity).
-  const bidPx = Number.isFinite(reservationBid) ? reservationBid - liquidity : NaN;
-  const askPx = Number.isFinite(reservationAsk) ? reservationAsk + liquidity : NaN;
-  return {
-    reservationPx: Number.isFinite(reservationBid) && Number.isFinite(reservationAsk) ? 0.5 * (reservationAsk + reservationBid) : NaN,
-    bidPx,
-    askPx,
-  };
+  out.reservationPx = Number.isFinite(reservationBid) && Number.isFinite(reservationAsk) ? 0.5 * (reservationAsk + reservationBid) : NaN;
+  out.bidPx = Number.isFinite(reservationBid) ? reservationBid - liquidity : NaN;
+  out.askPx = Number.isFinite(reservationAsk) ? reservationAsk + liquidity : NaN;
 }

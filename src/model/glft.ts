@@ -1,4 +1,4 @@
-import type { Quotes } from './types.js';
+import type { MutableQuotes, Quotes } from './types.js';
 
 /** Parameters of the GLFT closed-form approximation; units as in `AsParams`, plus the intensity scale A. */
 export interface GlftParams {
@@ -41,16 +41,29 @@ export function glftCoefficients(params: GlftParams): { c1: number; c2: number }
  *   the market making problem", Mathematics and Financial Economics 7(4):477–507, §4 (approximations).
  */
 export function glftQuotes(midPx: number, inventory: number, params: GlftParams): Quotes {
+  const out: MutableQuotes = { reservationPx: NaN, bidPx: NaN, askPx: NaN };
+  glftQuotesInto(out, midPx, inventory, params);
+  return out;
+}
+
+/**
+ * `glftQuotes` written into `out` (no allocation). `coefficients`, when given, must be
+ * `glftCoefficients(params)` (a caller quoting repeatedly with the same γ, A, k and Δ can compute them once).
+ */
+export function glftQuotesInto(out: MutableQuotes, midPx: number, inventory: number, params: GlftParams, coefficients?: { readonly c1: number; readonly c2: number }): void {
   const { gamma, sigma, A, k, qMax } = params;
-  if (!(gamma > 0 && k > 0 && A > 0 && sigma >= 0 && qMax >= 0)) return { reservationPx: NaN, bidPx: NaN, askPx: NaN };
+  if (!(gamma > 0 && k > 0 && A > 0 && sigma >= 0 && qMax >= 0)) {
+    out.reservationPx = NaN;
+    out.bidPx = NaN;
+    out.askPx = NaN;
+    return;
+  }
   const delta = params.orderSize ?? 1;
-  const { c1, c2 } = glftCoefficients(params);
+  const { c1, c2 } = coefficients ?? glftCoefficients(params);
   const skew = sigma * c2;
   const bidDistance = c1 + ((2 * inventory + delta) / 2) * skew;
   const askDistance = c1 - ((2 * inventory - delta) / 2) * skew;
-  return {
-    reservationPx: midPx - skew * inventory,
-    bidPx: inventory + delta > qMax ? NaN : midPx - bidDistance,
-    askPx: inventory - delta < -qMax ? NaN : midPx + askDistance,
-  };
+  out.reservationPx = midPx - skew * inventory;
+  out.bidPx = inventory + delta > qMax ? NaN : midPx - bidDistance;
+  out.askPx = inventory - delta < -qMax ? NaN : midPx + askDistance;
 }

@@ -9,6 +9,13 @@ export interface Quotes {
   readonly askPx: number;
 }
 
+/** Quotes written in place (the allocation-free forms `asQuotesInto`, `Strategy.quoteInto`). */
+export interface MutableQuotes {
+  reservationPx: number;
+  bidPx: number;
+  askPx: number;
+}
+
 /** Total quoted spread ask − bid (NaN when a side is not quoted). */
 export function quotedSpread(quotes: Quotes): number {
   return quotes.askPx - quotes.bidPx;
