@@ -1,4 +1,4 @@
 export { asInfiniteStrategy, asStrategy, glftStrategy, symmetricStrategy, type MutableQuotes, type QuoteContext, type Strategy } from './strategy.js';
 export { runBacktest, type BacktestConfig, type BacktestResult, type BacktestSeries, type FillModel, type Fills } from './engine.js';
 export { backtestMetrics, type BacktestMetrics } from './metrics.js';
-export { runSeedCompat, type SeedCompatOptions, type SeedCompatResult } from './seedCompat.js';
+export { runSeedCompat, seedCompatSummary, type SeedCompatOptions, type SeedCompatResult, type SeedCompatSummary } from './seedCompat.js';

@@ -17,6 +17,8 @@ export interface BacktestMetrics {
   readonly spreadCapturedPerUnit: number;
   readonly inventoryMean: number;
   readonly inventoryStd: number;
+  /** Largest |inventory| reached, base units: followed fill by fill, so peaks between decisions count. */
+  readonly maxAbsInventory: number;
   /** Σ |px × qty| over fills. */
   readonly turnover: number;
   /** Σ fees paid (negative: rebates received). */
@@ -33,12 +35,16 @@ export function backtestMetrics(result: BacktestResult, intervalSec = 60): Backt
   const { series, fills } = result;
   const pnl = result.finalCash + result.finalInventory * result.finalMidPx;
   let bidFills = 0;
+  let position = 0;
+  let maxAbsInventory = 0;
   let edge = 0;
   let units = 0;
   let turnover = 0;
   let fees = 0;
   for (let i = 0; i < fills.tsMs.length; i++) {
     if (fills.side[i] > 0) bidFills++;
+    position += fills.side[i] * fills.qty[i];
+    maxAbsInventory = Math.max(maxAbsInventory, Math.abs(position));
     const e = fills.side[i] > 0 ? fills.midPx[i] - fills.px[i] : fills.px[i] - fills.midPx[i];
     edge += e * fills.qty[i];
     units += fills.qty[i];
@@ -87,6 +93,7 @@ export function backtestMetrics(result: BacktestResult, intervalSec = 60): Backt
     spreadCapturedPerUnit: units > 0 ? edge / units : NaN,
     inventoryMean: invMean,
     inventoryStd: n > 1 ? Math.sqrt(Math.max(0, invSq / n - invMean * invMean)) : 0,
+    maxAbsInventory,
     turnover,
     fees,
     finalInventory: result.finalInventory,

@@ -162,6 +162,56 @@ export function runSeedCompat(book: BookTable, options: SeedCompatOptions = {}):
   return result(rows, out, fills);
 }
 
+/** Headline numbers of a seed-compatible run (money in quote currency, sizes in base units). */
+export interface SeedCompatSummary {
+  readonly rowsTraded: number;
+  readonly meanMessageRatePerSec: number;
+  readonly meanSigmaPriceLevel: number;
+  /** Mean of (ask − bid)/2 over the rows traded. */
+  readonly meanHalfSpreadPx: number;
+  /** Rows where |q| was beyond the limit (one side zero-size, the other λ-sized). */
+  readonly rowsBeyondInventoryLimit: number;
+  readonly fills: number;
+  readonly bidFills: number;
+  readonly askFills: number;
+  readonly maxAbsInventory: number;
+  readonly finalInventory: number;
+  readonly finalCash: number;
+  /** PnL at the last row: cash + q × mid (with the initial inventory and cash included, as the reference). */
+  readonly pnl: number;
+}
+
+export function seedCompatSummary(r: SeedCompatResult): SeedCompatSummary {
+  const n = r.tsMs.length;
+  let rate = 0;
+  let sigma = 0;
+  let halfSpread = 0;
+  let beyond = 0;
+  let maxAbs = 0;
+  for (let i = 0; i < n; i++) {
+    rate += r.messageRatePerSec[i];
+    sigma += r.sigmaPriceLevel[i];
+    halfSpread += (r.askPx[i] - r.bidPx[i]) / 2;
+    if (r.bidSize[i] === 0 || r.askSize[i] === 0) beyond++;
+    maxAbs = Math.max(maxAbs, Math.abs(r.inventory[i]));
+  }
+  const bidFills = r.fills.side.filter((s) => s > 0).length;
+  return {
+    rowsTraded: n,
+    meanMessageRatePerSec: rate / n,
+    meanSigmaPriceLevel: sigma / n,
+    meanHalfSpreadPx: halfSpread / n,
+    rowsBeyondInventoryLimit: beyond,
+    fills: r.fills.side.length,
+    bidFills,
+    askFills: r.fills.side.length - bidFills,
+    maxAbsInventory: maxAbs,
+    finalInventory: n > 0 ? r.inventory[n - 1] : NaN,
+    finalCash: n > 0 ? r.cash[n - 1] : NaN,
+    pnl: n > 0 ? r.pnl[n - 1] : NaN,
+  };
+}
+
 function pushFill(fills: SeedCompatResult['fills'], tsMs: number, side: number, o: RestingOrder): void {
   fills.tsMs.push(tsMs);
   fills.side.push(side);

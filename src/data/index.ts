@@ -7,7 +7,7 @@ export { readBookCsv, readTradeCsv, writeBookCsv, writeTradeCsv } from './csv.js
 export { readArrowTable, readBookArrow, readTradeArrow, writeBookArrow, writeTradeArrow } from './arrow.js';
 export { detectFormat, readBookFile, readTableFile, readTradeFile, type FileFormat } from './files.js';
 export { summarizeTable, type TableSummary } from './summary.js';
-export { REFERENCE_COLUMNS, readReferenceCsv, writeReferenceCsv } from './referenceCsv.js';
+export { REFERENCE_COLUMNS, onReferenceClock, readReferenceCsv, writeReferenceCsv } from './referenceCsv.js';
 export { BookTableBuilder, TradeTableBuilder } from './bookBuilder.js';
 export { readLines } from './lines.js';
 export { replayCryptofeedOkx, type CaptureReplay } from './cryptofeedOkx.js';

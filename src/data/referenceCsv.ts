@@ -398,6 +398,16 @@ function referenceField(field: string): string {
 }
 
 /**
+ * The book as the reference system would have recorded it: timestamps truncated to the whole second of its
+ * wall clock (`YYYY-MM-DD HH:MM:SS`), rows and levels unchanged. What `writeReferenceCsv` then
+ * `readReferenceCsv` give back, without the file.
+ */
+export function onReferenceClock(book: BookTable): BookTable {
+  const meta = { ...book.meta, extra: { ...(book.meta.extra ?? {}), 'asmm.ts_resolution_ms': '1000' } };
+  return { ...book, tsMs: book.tsMs.map((t) => Math.floor(t / 1000) * 1000), localTsMs: undefined, meta };
+}
+
+/**
  * Writes a book table in the reference layout (timestamps as `YYYY-MM-DD HH:MM:SS` UTC, truncated to the
  * second as the reference system records them; missing levels as `nan`). For fixtures and comparisons.
  */

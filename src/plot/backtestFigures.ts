@@ -1,4 +1,5 @@
 import type { BacktestResult } from '../backtest/engine.js';
+import type { SeedCompatResult } from '../backtest/seedCompat.js';
 import { toPlain, type PlotlyFigure } from './figure.js';
 
 /** Every `step`-th element (and the last), so a long series plots quickly; typed arrays as plain arrays. */
@@ -57,4 +58,42 @@ export function backtestEquityFigure(result: BacktestResult, maxPoints = 20_000)
 /** The three figures of a backtest report. */
 export function backtestFigures(result: BacktestResult): PlotlyFigure[] {
   return [backtestQuotesFigure(result), backtestInventoryFigure(result), backtestEquityFigure(result)];
+}
+
+/**
+ * The reference system's market maker (a seed-compatible run) beside an asmm backtest on the same market:
+ * top, the reference's quotes around the mid with its fills; bottom, the PnL (equity change) of both.
+ */
+export function seedCompatComparisonFigure(seed: SeedCompatResult, asmm: BacktestResult, maxPoints = 20_000): PlotlyFigure {
+  const step = stepFor(seed.tsMs.length, maxPoints);
+  const x = thin(seed.tsMs, step);
+  const line = (name: string, y: ArrayLike<number>, color: string, dash = 'solid') => ({ type: 'scatter', mode: 'lines', name, x, y: thin(y, step), line: { color, width: 1, dash, shape: 'hv' } });
+  const f = seed.fills;
+  const marker = (side: number, name: string, symbol: string, color: string) => {
+    const idx = f.tsMs.map((_, i) => i).filter((i) => f.side[i] === side);
+    return { type: 'scatter', mode: 'markers', name, x: idx.map((i) => f.tsMs[i]), y: idx.map((i) => f.px[i]), marker: { symbol, color, size: 7 } };
+  };
+  const seedPnl = seed.pnl.map((v) => v - (seed.pnl.length > 0 ? seed.pnl[0] : 0));
+  const s = asmm.series;
+  const asmmStep = stepFor(s.tMs.length, maxPoints);
+  const equity0 = s.equity.length > 0 ? s.equity[0] : 0;
+  return {
+    data: [
+      line('mid', seed.midPx, '#1f77b4'),
+      line('reference bid', seed.bidPx, '#2ca02c'),
+      line('reference ask', seed.askPx, '#d62728'),
+      marker(1, 'reference bought', 'triangle-up', '#2ca02c'),
+      marker(-1, 'reference sold', 'triangle-down', '#d62728'),
+      { ...line('reference PnL', seedPnl, '#7f7f7f'), yaxis: 'y2' },
+      { type: 'scatter', mode: 'lines', name: `asmm PnL (${asmm.config.fill})`, x: thin(s.tMs, asmmStep), y: thin(s.equity.map((v) => v - equity0), asmmStep), yaxis: 'y2', line: { color: '#ff7f0e', width: 1, shape: 'hv' } },
+    ],
+    layout: {
+      title: { text: `The reference market maker (seed-compatible) and ${asmm.config.strategy}` },
+      xaxis: { type: 'date', title: { text: 'time (UTC)' }, anchor: 'y2' },
+      yaxis: { title: { text: 'price (quote currency)' }, domain: [0.42, 1] },
+      yaxis2: { title: { text: 'PnL (quote currency)' }, domain: [0, 0.33] },
+      height: 620,
+      margin: { t: 50, r: 20 },
+    },
+  };
 }

@@ -116,6 +116,8 @@ describe('hand-built scenario: our bid 99 and ask 101, size 2, no latency', () =
     expect(Array.from(r.fills.fee).reduce((a, b) => a + b, 0)).toBeCloseTo(expectedFees, 12);
     expect(r.finalCash).toBeCloseTo(-99 - 99 + 101 - expectedFees, 12);
     expect(backtestMetrics(r).fees).toBeCloseTo(expectedFees, 12);
+    // bought 1, bought 1, sold 1: the position peaked at 2
+    expect(backtestMetrics(r).maxAbsInventory).toBe(2);
   });
 });
 

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { asInfiniteStrategy, asStrategy, backtestMetrics, glftStrategy, runBacktest, runSeedCompat, symmetricStrategy, type FillModel, type SeedCompatOptions, type Strategy } from '../../backtest/index.js';
+import { asInfiniteStrategy, asStrategy, backtestMetrics, glftStrategy, runBacktest, runSeedCompat, seedCompatSummary, symmetricStrategy, type FillModel, type SeedCompatOptions, type Strategy } from '../../backtest/index.js';
 import { inferTickSize, type BookTable } from '../../data/index.js';
 import { loadMarketData } from '../marketData.js';
 import { inferredTradeTable, marketOrdersFromBook, marketOrdersFromTrades, rollingCalibration } from '../../estimate/index.js';
@@ -132,11 +132,7 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
 /** `--seed-compat`: the reference system's market maker (see runSeedCompat), for comparison. */
 function seedCompat(book: BookTable, options: Required<Pick<SeedCompatOptions, 'gamma' | 'windowRows' | 'initialInventory' | 'initialCash'>>, data: string, json: boolean): number {
   const r = runSeedCompat(book, options);
-  const n = r.tsMs.length;
-  const bought = r.fills.side.filter((s) => s > 0).length;
-  let lambdaSized = 0;
-  for (let i = 0; i < n; i++) if (r.bidSize[i] === 0 || r.askSize[i] === 0) lambdaSized++;
-  const mean = (a: Float64Array) => (a.length > 0 ? a.reduce((x, y) => x + y, 0) / a.length : NaN);
+  const sum = seedCompatSummary(r);
   const summary = {
     mode: `seed-compatible reference market maker (σ = std of the last ${options.windowRows} mids, k = 1/message rate over ${options.windowRows} rows, time normalised over the rows traded, orders of 0.1 within |q| ≤ 3 and λ-sized beyond, five best-priced orders per side, mid-cross fills)`,
     data,
@@ -144,16 +140,10 @@ function seedCompat(book: BookTable, options: Required<Pick<SeedCompatOptions, '
     initialInventory: options.initialInventory,
     initialCash: options.initialCash,
     bookRows: book.tsMs.length,
-    rowsTraded: n,
-    meanMessageRatePerSec: num(mean(r.messageRatePerSec)),
-    meanSigmaPriceLevel: num(mean(r.sigmaPriceLevel)),
-    rowsBeyondInventoryLimit: lambdaSized,
-    fills: r.fills.side.length,
-    bidFills: bought,
-    askFills: r.fills.side.length - bought,
-    finalInventory: n > 0 ? r.inventory[n - 1] : options.initialInventory,
-    finalCash: n > 0 ? r.cash[n - 1] : options.initialCash,
-    pnl: n > 0 ? r.pnl[n - 1] : NaN,
+    ...sum,
+    meanMessageRatePerSec: num(sum.meanMessageRatePerSec),
+    meanSigmaPriceLevel: num(sum.meanSigmaPriceLevel),
+    meanHalfSpreadPx: num(sum.meanHalfSpreadPx),
     note: 'reproduces the reference code row by row (λ-sized orders beyond |q| > 3 included); it looks ahead (time normalised to the last row) and its σ and k are not rates: for comparison only',
   };
   if (json) printJson(summary);

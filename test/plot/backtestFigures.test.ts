@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { runBacktest, runSeedCompat, symmetricStrategy } from '../../src/backtest/index.js';
+import { onReferenceClock } from '../../src/data/index.js';
+import { backtestQuotesFigure, seedCompatComparisonFigure, type PlotlyFigure } from '../../src/plot/index.js';
+import { generateSampleMarket } from '../../src/sample/index.js';
+
+// 10 minutes of the sample market (100 ms books)
+const market = generateSampleMarket({ durationSec: 600, seed: 5 });
+const { book, trades } = market;
+const result = runBacktest(book, trades, { strategy: symmetricStrategy(0.05), fill: 'tradeThrough', orderSize: 0.01, tickSize: 0.01, refreshMs: 0 });
+const referenceBook = onReferenceClock(book);
+const seed = runSeedCompat(referenceBook, { gamma: 0.0001 });
+
+const trace = (figure: PlotlyFigure, name: string) => {
+  const t = figure.data.find((d) => d.name === name || String(d.name).startsWith(name));
+  if (!t) throw new Error(`no trace ${name}`);
+  return { x: (t.x ?? []).map(Number), y: (t.y ?? []).map((v) => (v === null ? NaN : Number(v))), yaxis: t.yaxis };
+};
+
+describe('onReferenceClock', () => {
+  it('truncates timestamps to the second, as the reference system records them, and marks the resolution', () => {
+    expect(referenceBook.tsMs).toHaveLength(book.tsMs.length);
+    for (const i of [0, 7, 1234]) {
+      expect(referenceBook.tsMs[i] % 1000).toBe(0);
+      expect(book.tsMs[i] - referenceBook.tsMs[i]).toBeGreaterThanOrEqual(0);
+      expect(book.tsMs[i] - referenceBook.tsMs[i]).toBeLessThan(1000);
+    }
+    expect(referenceBook.bidPx[0]).toBe(book.bidPx[0]);
+    expect(referenceBook.meta.extra?.['asmm.ts_resolution_ms']).toBe('1000');
+  });
+});
+
+describe('backtest figures', () => {
+  it('the quotes figure plots the series and every fill at its price, bought and sold apart', () => {
+    const f = backtestQuotesFigure(result);
+    expect(trace(f, 'mid').y).toEqual(Array.from(result.series.midPx));
+    const bought = trace(f, 'bought');
+    const sold = trace(f, 'sold');
+    expect(bought.x.length + sold.x.length).toBe(result.fills.tsMs.length);
+    expect(bought.x.length).toBeGreaterThan(0);
+    const firstBuy = result.fills.side.indexOf(1);
+    expect(bought.y[0]).toBe(result.fills.px[firstBuy]);
+  });
+
+  it('the seed-compatible comparison shows the reference quotes and fills and both PnLs from zero', () => {
+    expect(seed.fills.side.length).toBeGreaterThan(0);
+    const f = seedCompatComparisonFigure(seed, result);
+    expect(trace(f, 'reference bid').y).toEqual(Array.from(seed.bidPx));
+    expect(trace(f, 'reference bought').x.length + trace(f, 'reference sold').x.length).toBe(seed.fills.side.length);
+    const refPnl = trace(f, 'reference PnL');
+    expect(refPnl.yaxis).toBe('y2');
+    expect(refPnl.y[0]).toBe(0);
+    expect(refPnl.y[refPnl.y.length - 1]).toBeCloseTo(seed.pnl[seed.pnl.length - 1] - seed.pnl[0], 9);
+    const ours = trace(f, 'asmm PnL');
+    expect(ours.y[ours.y.length - 1]).toBeCloseTo(result.series.equity[result.series.equity.length - 1] - result.series.equity[0], 9);
+  });
+});
