@@ -29,11 +29,15 @@ export function toFrame(table: Table, options: FrameOptions = {}): dfd.DataFrame
   return new dfd.DataFrame(columns);
 }
 
-/** An HTML table of a DataFrame (all its rows: slice first), for `tslab.display.html`. */
-export function frameHtml(frame: dfd.DataFrame): string {
+/**
+ * An HTML table of a DataFrame (all its rows: slice first), for `tslab.display.html`. With `digits`, numbers
+ * are shown rounded to that many decimals (the frame is unchanged).
+ */
+export function frameHtml(frame: dfd.DataFrame, digits?: number): string {
   const names = frame.columns;
   const rows = frame.values as unknown[][];
-  const escape = (v: unknown) => String(v).replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  const text = (v: unknown) => (digits !== undefined && typeof v === 'number' && Number.isFinite(v) ? String(Number(v.toFixed(digits))) : String(v));
+  const escape = (v: unknown) => text(v).replace(/&/g, '&amp;').replace(/</g, '&lt;');
   const head = `<tr>${names.map((n) => `<th>${escape(n)}</th>`).join('')}</tr>`;
   const body = rows.map((r) => `<tr>${r.map((v) => `<td>${escape(v)}</td>`).join('')}</tr>`).join('');
   return `<table class="asmm-frame" style="font-size:12px"><thead>${head}</thead><tbody>${body}</tbody></table>`;

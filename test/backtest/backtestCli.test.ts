@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backtestMetrics, runBacktest, symmetricStrategy } from '../../src/backtest/index.js';
 import { generateSampleMarket, writeSampleMarket } from '../../src/sample/index.js';
+import { decodePng, nonBackgroundFraction } from '../helpers/png.js';
 import { runAsmm } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -25,6 +26,19 @@ describe('asmm backtest', () => {
     const html = readFileSync(report, 'utf8');
     for (const title of ['Quotes and fills: symmetric', 'Inventory', 'Equity marked to mid']) expect(html).toContain(title);
   });
+
+  it('--png DIR writes the quotes, inventory and equity figures as non-blank PNGs', () => {
+    const pngDir = join(dir, 'png');
+    const r = runAsmm(['backtest', '--data', join(dir, 'books.arrow'), '--trades', join(dir, 'trades.arrow'), '--strategy', 'symmetric', '--half-spread', '0.03', '--fill', 'queue', '--report', join(dir, 'png.html'), '--png', pngDir, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { pngs: string[] };
+    expect(out.pngs.map((p) => p.slice(pngDir.length + 1))).toEqual(['backtest-symmetric-queue-quotes.png', 'backtest-symmetric-queue-inventory.png', 'backtest-symmetric-queue-equity.png']);
+    for (const [i, path] of out.pngs.entries()) {
+      const image = decodePng(readFileSync(path));
+      expect([image.width, image.height]).toEqual([1200, i === 0 ? 600 : 400]);
+      expect(nonBackgroundFraction(image)).toBeGreaterThan(0.01);
+    }
+  }, 120_000);
 
   it('answers bad arguments with one usage line', () => {
     for (const args of [['backtest'], ['backtest', '--data', join(dir, 'books.csv'), '--fill', 'magic'], ['backtest', '--data', join(dir, 'books.csv'), '--maker-fee', '-1']]) {

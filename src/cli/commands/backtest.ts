@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { asInfiniteStrategy, asStrategy, backtestMetrics, glftStrategy, runBacktest, runSeedCompat, seedCompatSummary, symmetricStrategy, type FillModel, type SeedCompatOptions, type Strategy } from '../../backtest/index.js';
 import { inferTickSize, type BookTable } from '../../data/index.js';
 import { loadMarketData } from '../marketData.js';
 import { inferredTradeTable, marketOrdersFromBook, marketOrdersFromTrades, rollingCalibration } from '../../estimate/index.js';
-import { backtestFigures, writeFiguresHtml } from '../../plot/index.js';
+import { backtestFigures, writeFigurePng, writeFiguresHtml } from '../../plot/index.js';
 import { durationOption, formatTable, numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
 
 const FILLS: readonly FillModel[] = ['midCross', 'tradeThrough', 'queue'];
@@ -37,6 +38,7 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
       tick: { type: 'string' },
       lot: { type: 'string' },
       report: { type: 'string' },
+      png: { type: 'string' },
       'seed-compat': { type: 'boolean' },
       'window-rows': { type: 'string' },
       'initial-inventory': { type: 'string' },
@@ -96,9 +98,18 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
   const seconds = (performance.now() - started) / 1000;
   const metrics = backtestMetrics(result);
   const reportPath = values.report ?? `reports/backtest-${strategyName}-${fill}.html`;
-  writeFiguresHtml(reportPath, backtestFigures(result), `asmm backtest: ${strategy.name}, ${fill}`);
+  const figures = backtestFigures(result);
+  writeFiguresHtml(reportPath, figures, `asmm backtest: ${strategy.name}, ${fill}`);
+  const pngs: string[] = [];
+  if (values.png) {
+    for (const [i, name] of ['quotes', 'inventory', 'equity'].entries()) {
+      const path = join(values.png, `backtest-${strategyName}-${fill}-${name}.png`);
+      await writeFigurePng(path, figures[i], { width: 1200, height: name === 'quotes' ? 600 : 400 });
+      pngs.push(path);
+    }
+  }
   if (values.json) {
-    printJson({ data: values.data, strategy: strategy.name, fill, metrics, finalInventory: result.finalInventory, finalCash: result.finalCash, events: result.events, decisions: result.decisions, seconds, report: reportPath, notes });
+    printJson({ data: values.data, strategy: strategy.name, fill, metrics, finalInventory: result.finalInventory, finalCash: result.finalCash, events: result.events, decisions: result.decisions, seconds, report: reportPath, pngs, notes });
     return 0;
   }
   const m = metrics;
@@ -116,6 +127,7 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
           ['max drawdown', num(m.maxDrawdown), 'quote currency'],
           ['spread captured', num(m.spreadCapturedPerUnit), 'quote currency per unit vs mid'],
           ['inventory mean / std', `${num(m.inventoryMean, 4)} / ${num(m.inventoryStd, 4)}`, 'base units'],
+          ['max |inventory|', num(m.maxAbsInventory, 4), 'base units'],
           ['turnover', num(m.turnover), 'quote currency'],
           ['fees', num(m.fees), 'quote currency (negative: rebates)'],
           ['final inventory', num(m.finalInventory), 'base units'],
@@ -124,6 +136,7 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
       ),
       ...notes,
       `report: ${reportPath}`,
+      ...pngs.map((path) => `png: ${path}`),
     ].join('\n') + '\n',
   );
   return 0;

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { runBacktest, symmetricStrategy } from '../../src/backtest/index.js';
+import { backtestFillsFrame, backtestSeriesFrame } from '../../src/frame/index.js';
+import { generateSampleMarket } from '../../src/sample/index.js';
+
+const market = generateSampleMarket({ durationSec: 300, seed: 21 });
+const result = runBacktest(market.book, market.trades, { strategy: symmetricStrategy(0.05), fill: 'queue', orderSize: 0.01, tickSize: 0.01, refreshMs: 500, entryLatencyMs: 30, makerFee: 0.0002 });
+
+describe('danfo views of a backtest', () => {
+  it('the series frame has one row per decision with the series values', () => {
+    const df = backtestSeriesFrame(result);
+    expect(df.shape).toEqual([result.series.tMs.length, 8]);
+    expect(df.columns).toEqual(['time', 'mid_px', 'reservation_px', 'bid_px', 'ask_px', 'inventory', 'cash', 'equity']);
+    const last = result.series.tMs.length - 1;
+    expect(df['equity'].values[last]).toBe(result.series.equity[last]);
+    expect(df['time'].values[0]).toBe(new Date(result.series.tMs[0]).toISOString());
+    expect(backtestSeriesFrame(result, { start: 10, end: 20 }).shape[0]).toBe(10);
+  });
+
+  it('the fills frame gives each fill its side, edge against the mid, time since sent and fee', () => {
+    const f = result.fills;
+    expect(f.tsMs.length).toBeGreaterThan(2);
+    const df = backtestFillsFrame(result);
+    expect(df.shape[0]).toBe(f.tsMs.length);
+    const sides = df['side'].values as string[];
+    const edge = df['edge_per_unit'].values as number[];
+    const sinceSent = df['ms_since_sent'].values as number[];
+    const fee = df['fee'].values as number[];
+    for (let i = 0; i < f.tsMs.length; i++) {
+      expect(sides[i]).toBe(f.side[i] > 0 ? 'bought' : 'sold');
+      // a bid bought below the mid earns mid − px; an ask sold above it earns px − mid
+      expect(edge[i]).toBeCloseTo(f.side[i] > 0 ? f.midPx[i] - f.px[i] : f.px[i] - f.midPx[i], 12);
+      expect(sinceSent[i]).toBeGreaterThanOrEqual(30);
+      if (f.maker[i] === 1) expect(fee[i]).toBeCloseTo(0.0002 * f.px[i] * f.qty[i], 12);
+    }
+  });
+});
