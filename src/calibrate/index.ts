@@ -2,3 +2,4 @@ export { DEFAULT_PARAMS, expandGrid, parseGridSpec, strategyFor, type GridSpec, 
 export { sliceBook, sliceTrades } from './slices.js';
 export { evaluateTask, type EvaluationResult, type EvaluationSettings, type EvaluationTask } from './evaluate.js';
 export { runCalibration, type CalibrationOptions, type CalibrationResult, type SelectionMetric, type WalkForwardFold } from './runner.js';
+export { calibrationTable, walkForwardSummary, walkForwardTable, type CalibrationTableRow, type WalkForwardRow, type WalkForwardSummary } from './summary.js';

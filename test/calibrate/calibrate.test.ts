@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateTask, expandGrid, parseGridSpec, runCalibration, sliceBook, sliceTrades, type EvaluationSettings } from '../../src/calibrate/index.js';
+import { calibrationTable, evaluateTask, expandGrid, parseGridSpec, runCalibration, sliceBook, sliceTrades, walkForwardSummary, walkForwardTable, type CalibrationResult, type EvaluationSettings } from '../../src/calibrate/index.js';
 import { marketOrdersFromTrades, rollingCalibration } from '../../src/estimate/index.js';
 import { join } from 'node:path';
 import { generateSampleMarket, writeSampleMarket } from '../../src/sample/index.js';
@@ -46,6 +46,41 @@ describe('walk-forward calibration', () => {
     const book2 = { ...m.book, bidPx: m.book.bidPx.map((c) => c.map((v, i) => (m.book.tsMs[i] >= cut ? v - 1 : v))) };
     const r2 = await runCalibration({ book: book2, trades: m.trades, calibration, settings, sets, windows: 4, workers: 0 });
     expect(r2.folds.slice(0, 2).map((f) => [f.chosenSet, f.inSample])).toEqual(r.folds.slice(0, 2).map((f) => [f.chosenSet, f.inSample]));
+  });
+
+  it('summary tables: means over windows, and each fold\'s out-of-sample rank among all sets', () => {
+    // a hand-made result: 3 sets × 3 windows, PnL as the selection metric
+    const metric = (pnl: number, fills: number) => ({ pnl, fills, sharpePerDay: pnl / 2 }) as CalibrationResult['metrics'][number][number];
+    const table = [
+      [metric(1, 10), metric(-2, 20), metric(4, 30)],
+      [metric(3, 5), metric(5, 5), metric(-1, 5)],
+      [metric(2, 0), metric(6, 1), metric(0, 2)],
+    ];
+    const window = (i: number) => ({ windowIndex: i, fromMs: i * 10, toMs: (i + 1) * 10 });
+    const result = {
+      sets: [{ gamma: 1 }, { gamma: 2 }, { gamma: 3 }] as unknown as CalibrationResult['sets'],
+      windows: [0, 1, 2].map((i) => ({ fromMs: i * 10, toMs: (i + 1) * 10 })),
+      metrics: table,
+      // window 1 picks set 1 (pnl 3), tested on window 2 where it made 5 (set 2 made 6: rank 2);
+      // window 2 picks set 2 (6), tested on window 3 where it made 0 (set 0 made 4: rank 2)
+      folds: [
+        { fit: window(0), evaluate: window(1), chosenSet: 1, params: { gamma: 2 }, inSample: table[1][0], outOfSample: table[1][1] },
+        { fit: window(1), evaluate: window(2), chosenSet: 2, params: { gamma: 3 }, inSample: table[2][1], outOfSample: table[2][2] },
+      ],
+      metric: 'pnl',
+      workers: 0,
+      seconds: 0,
+    } as unknown as CalibrationResult;
+    const rows = calibrationTable(result);
+    expect(rows.map((r) => r.pnlMeanPerWindow)).toEqual([1, 7 / 3, 8 / 3]);
+    expect(rows.map((r) => r.fillsMeanPerWindow)).toEqual([20, 5, 1]);
+    expect(rows[0].perWindow).toEqual([1, -2, 4]);
+    const folds = walkForwardTable(result);
+    expect(folds.map((f) => [f.fitWindow, f.testWindow, f.inSample, f.outOfSample, f.outOfSampleRank])).toEqual([
+      [1, 2, 3, 5, 2],
+      [2, 3, 6, 0, 2],
+    ]);
+    expect(walkForwardSummary(result)).toEqual({ folds: 2, inSampleMean: 4.5, outOfSampleMean: 2.5, outOfSamplePnlTotal: 5 });
   });
 
   it('worker threads give exactly the results of a single-thread run', async () => {

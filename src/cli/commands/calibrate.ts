@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { DEFAULT_PARAMS, expandGrid, parseGridSpec, runCalibration, type ParamSet, type SelectionMetric } from '../../calibrate/index.js';
+import { calibrationTable, DEFAULT_PARAMS, expandGrid, parseGridSpec, runCalibration, walkForwardSummary, walkForwardTable, type ParamSet, type SelectionMetric } from '../../calibrate/index.js';
 import type { FillModel } from '../../backtest/index.js';
 import { inferTickSize } from '../../data/index.js';
 import { loadMarketData } from '../marketData.js';
@@ -85,13 +85,15 @@ export async function runCalibrate(argv: string[]): Promise<number> {
     },
   });
   const keys = Object.keys(spec) as Array<keyof ParamSet>;
-  const mean = (s: number, key: 'pnl' | 'sharpePerDay' | 'fills') => result.metrics[s].reduce((a, m) => a + (Number.isFinite(m[key]) ? m[key] : 0), 0) / windows;
+  const table = calibrationTable(result);
+  const walk = walkForwardTable(result);
+  const summary = walkForwardSummary(result);
   const report = values.report ?? 'reports/calibration.html';
   const numericKeys = keys.filter((k) => k !== 'strategy');
   const figures = [walkForwardFigure(result)];
   if (numericKeys.length >= 2) figures.unshift(calibrationHeatmap(result, numericKeys[0], numericKeys[1]));
   writeFiguresHtml(report, figures, 'asmm calibration');
-  const oos = result.folds.reduce((a, f) => a + f.outOfSample.pnl, 0);
+  const oos = summary.outOfSamplePnlTotal;
   if (values.json) {
     printJson({
       data: values.data,
@@ -100,14 +102,15 @@ export async function runCalibrate(argv: string[]): Promise<number> {
       workers: result.workers,
       seconds: result.seconds,
       windows: result.windows,
-      table: sets.map((p, s) => ({ ...p, pnlMeanPerWindow: mean(s, 'pnl'), sharpePerDayMean: mean(s, 'sharpePerDay'), fillsMeanPerWindow: mean(s, 'fills') })),
-      walkForward: result.folds.map((f) => ({ fitWindow: f.fit, evaluateWindow: f.evaluate, params: f.params, inSample: f.inSample, outOfSample: f.outOfSample })),
+      table: table.map((row) => ({ ...row.params, pnlMeanPerWindow: row.pnlMeanPerWindow, sharpePerDayMean: row.sharpePerDayMean, fillsMeanPerWindow: row.fillsMeanPerWindow })),
+      walkForward: result.folds.map((f, i) => ({ fitWindow: f.fit, evaluateWindow: f.evaluate, params: f.params, inSample: f.inSample, outOfSample: f.outOfSample, outOfSampleRank: walk[i].outOfSampleRank })),
+      walkForwardSummary: summary,
       outOfSamplePnl: oos,
       report,
     });
     return 0;
   }
-  const rows = sets.map((p, s) => [...keys.map((k) => String(p[k])), num(mean(s, 'pnl')), num(mean(s, 'sharpePerDay'), 4), num(mean(s, 'fills'), 4)]);
+  const rows = table.map((row) => [...keys.map((k) => String(row.params[k])), num(row.pnlMeanPerWindow), num(row.sharpePerDayMean, 4), num(row.fillsMeanPerWindow, 4)]);
   process.stdout.write(
     [
       `${sets.length} parameter sets × ${windows} windows = ${sets.length * windows} backtests (${fill} fills) on ${result.workers} worker thread(s) in ${result.seconds.toFixed(1)} s`,
@@ -115,10 +118,10 @@ export async function runCalibrate(argv: string[]): Promise<number> {
       '',
       `walk-forward (choose by ${metric} on window i, evaluate on window i + 1):`,
       formatTable(
-        ['fit', 'test', ...keys.map(String), `in-sample ${metric}`, `out-of-sample ${metric}`, ...(metric === 'pnl' ? [] : ['out-of-sample PnL'])],
-        result.folds.map((f) => [String(f.fit.windowIndex + 1), String(f.evaluate.windowIndex + 1), ...keys.map((k) => String(f.params[k])), num(f.inSample[metric]), num(f.outOfSample[metric]), ...(metric === 'pnl' ? [] : [num(f.outOfSample.pnl)])]),
+        ['fit', 'test', ...keys.map(String), `in-sample ${metric}`, `out-of-sample ${metric}`, ...(metric === 'pnl' ? [] : ['out-of-sample PnL']), 'out-of-sample rank'],
+        walk.map((f) => [String(f.fitWindow), String(f.testWindow), ...keys.map((k) => String(f.params[k])), num(f.inSample), num(f.outOfSample), ...(metric === 'pnl' ? [] : [num(f.outOfSamplePnl)]), `${f.outOfSampleRank} of ${sets.length}`]),
       ),
-      `out-of-sample PnL over ${result.folds.length} test windows: ${num(oos)}`,
+      `chosen sets: mean in-sample ${metric} ${num(summary.inSampleMean)}, mean out-of-sample ${metric} ${num(summary.outOfSampleMean)}; out-of-sample PnL over ${summary.folds} test windows: ${num(oos)}`,
       `report: ${report}`,
     ].join('\n') + '\n',
   );

@@ -1,0 +1,78 @@
+import type { ParamSet } from './params.js';
+import type { CalibrationResult } from './runner.js';
+
+/** Mean over windows of one metric of one set; a window where it is undefined (NaN: no fills, flat equity) counts 0. */
+function meanOverWindows(result: CalibrationResult, set: number, key: 'pnl' | 'sharpePerDay' | 'fills'): number {
+  const row = result.metrics[set];
+  return row.reduce((a, m) => a + (Number.isFinite(m[key]) ? m[key] : 0), 0) / Math.max(1, row.length);
+}
+
+/** One row per parameter set: its parameters, the selection metric per window, and means over the windows. */
+export interface CalibrationTableRow {
+  readonly set: number;
+  readonly params: ParamSet;
+  /** The selection metric on each window, in window order. */
+  readonly perWindow: readonly number[];
+  readonly pnlMeanPerWindow: number;
+  readonly sharpePerDayMean: number;
+  readonly fillsMeanPerWindow: number;
+}
+
+export function calibrationTable(result: CalibrationResult): CalibrationTableRow[] {
+  return result.sets.map((params, set) => ({
+    set,
+    params,
+    perWindow: result.metrics[set].map((m) => m[result.metric]),
+    pnlMeanPerWindow: meanOverWindows(result, set, 'pnl'),
+    sharpePerDayMean: meanOverWindows(result, set, 'sharpePerDay'),
+    fillsMeanPerWindow: meanOverWindows(result, set, 'fills'),
+  }));
+}
+
+/** One walk-forward fold as a row: windows numbered from 1, the chosen set, and its scores either side. */
+export interface WalkForwardRow {
+  readonly fitWindow: number;
+  readonly testWindow: number;
+  readonly params: ParamSet;
+  readonly inSample: number;
+  readonly outOfSample: number;
+  readonly outOfSamplePnl: number;
+  /** Rank of the chosen set among all sets on the test window by the selection metric (1 = best in hindsight). */
+  readonly outOfSampleRank: number;
+}
+
+export function walkForwardTable(result: CalibrationResult): WalkForwardRow[] {
+  const key = result.metric;
+  return result.folds.map((f) => {
+    const onTest = result.metrics.map((m) => m[f.evaluate.windowIndex][key]);
+    const chosen = onTest[f.chosenSet];
+    return {
+      fitWindow: f.fit.windowIndex + 1,
+      testWindow: f.evaluate.windowIndex + 1,
+      params: f.params,
+      inSample: f.inSample[key],
+      outOfSample: f.outOfSample[key],
+      outOfSamplePnl: f.outOfSample.pnl,
+      outOfSampleRank: 1 + onTest.filter((v) => v > chosen).length,
+    };
+  });
+}
+
+/** The walk-forward in one line: mean in-sample and out-of-sample selection metric, total out-of-sample PnL. */
+export interface WalkForwardSummary {
+  readonly folds: number;
+  readonly inSampleMean: number;
+  readonly outOfSampleMean: number;
+  readonly outOfSamplePnlTotal: number;
+}
+
+export function walkForwardSummary(result: CalibrationResult): WalkForwardSummary {
+  const rows = walkForwardTable(result);
+  const mean = (values: number[]) => values.reduce((a, v) => a + (Number.isFinite(v) ? v : 0), 0) / Math.max(1, values.length);
+  return {
+    folds: rows.length,
+    inSampleMean: mean(rows.map((r) => r.inSample)),
+    outOfSampleMean: mean(rows.map((r) => r.outOfSample)),
+    outOfSamplePnlTotal: rows.reduce((a, r) => a + r.outOfSamplePnl, 0),
+  };
+}
