@@ -89,8 +89,6 @@ export interface BacktestResult {
   readonly notes: readonly string[];
 }
 
-const NONE = -1;
-
 /** One of our orders (one per side at most, plus one pending replacement). */
 interface Order {
   px: number;
@@ -107,145 +105,158 @@ interface Order {
 const newOrder = (): Order => ({ px: NaN, remaining: 0, activeMs: Infinity, cancelMs: Infinity, sentMs: NaN, ahead: 0, lastShown: 0, queued: false });
 
 /**
- * Replays books and trades through a strategy. Events are processed in exchange-time order; at equal
- * timestamps book rows come before trades (the book in force when a trade prints is the one stamped at or
- * before it, as in `estimate/`). Decisions happen at book time + feed latency (refreshMs 0) or every
- * refreshMs; each sees the book stamped ≤ t − feed latency, its fills up to then and the calibration in force
- * then; quotes are rounded outward to the tick (bid down, ask up), sizes down to the lot. A changed quote
- * cancels the resting order (effective after the cancel latency) and sends a new one (resting after the entry
- * latency; a replacement rests once the order it replaces is gone); an unchanged quote keeps its order and
- * queue place. Fills are maker fills at our price, except an order marketable on arrival, which takes the
- * opposite touch as a taker (taker fee).
+ * Displayed size at price px on one side of book row r (0 when inside the visible range but absent; Infinity
+ * beyond it). `bid`: the side's prices fall with the level (bids), else rise (asks).
  */
-export function runBacktest(book: BookTable, trades: TradeTable | undefined, config: BacktestConfig): BacktestResult {
-  const nb = book.tsMs.length;
-  if (nb === 0) throw new Error('runBacktest: empty book');
-  const bookTs = book.tsMs;
-  const bid0 = book.bidPx[0];
-  const ask0 = book.askPx[0];
-  const depth = book.depth;
-  const nt = trades ? trades.tsMs.length : 0;
-  const tradeTs = trades?.tsMs ?? new Float64Array(0);
-  const tradeSide = trades?.side ?? new Int8Array(0);
-  const tradePx = trades?.px ?? new Float64Array(0);
-  const tradeSz = trades?.sz ?? new Float64Array(0);
-  const tick = config.tickSize;
-  const lot = config.lotSize ?? 0;
-  const size = lot > 0 ? Math.floor(config.orderSize / lot + 1e-9) * lot : config.orderSize;
-  const feedLat = config.feedLatencyMs ?? 0;
-  const entryLat = config.entryLatencyMs ?? 0;
-  const cancelLat = config.cancelLatencyMs ?? entryLat;
-  const makerFee = config.makerFee ?? 0;
-  const takerFee = config.takerFee ?? 0;
-  const maxPos = config.maxPosition ?? Infinity;
-  const power = config.queuePower ?? 2;
-  const model = config.fill;
-  const record = config.recordSeries ?? true;
-  const cal = config.calibration;
-  const fallback = config.fallback ?? { sigmaPerSqrtSec: NaN, aPerSec: NaN, kPerPrice: NaN };
-  const eps = tick * 1e-6;
-  const needSigma = config.strategy.requires.includes('sigma');
-  const needA = config.strategy.requires.includes('a');
-  const needK = config.strategy.requires.includes('k');
+function shownAt(prices: readonly Float64Array[], sizes: readonly Float64Array[], depth: number, bid: boolean, px: number, r: number, eps: number): number {
+  for (let l = 0; l < depth; l++) {
+    const p = prices[l][r];
+    if (Number.isNaN(p)) return 0;
+    if (Math.abs(p - px) <= eps) return sizes[l][r];
+    if (bid ? p < px : p > px) return 0; // our price is better than this level: a gap in the book
+  }
+  return Infinity;
+}
 
-  // state: index 0 = our bid, 1 = our ask
-  const live = [newOrder(), newOrder()];
-  const pending = [newOrder(), newOrder()];
-  let inventory = 0;
-  let cash = 0;
-  let row = -1; // book row in force at the current event time
-  const f = { ts: new Float64ColumnBuilder(1024), side: new Int8ColumnBuilder(1024), px: new Float64ColumnBuilder(1024), qty: new Float64ColumnBuilder(1024), fee: new Float64ColumnBuilder(1024), mid: new Float64ColumnBuilder(1024), sent: new Float64ColumnBuilder(1024), maker: new Int8ColumnBuilder(1024) };
-  // series columns, preallocated for the expected number of decisions (grown if needed)
-  const expectedDecisions = config.refreshMs > 0 ? Math.ceil((bookTs[nb - 1] - bookTs[0]) / config.refreshMs) + 2 : nb;
-  let capacity = config.recordSeries === false ? 0 : Math.max(16, expectedDecisions);
-  let sT = new Float64Array(capacity);
-  let sMid = new Float64Array(capacity);
-  let sR = new Float64Array(capacity);
-  let sBid = new Float64Array(capacity);
-  let sAsk = new Float64Array(capacity);
-  let sInv = new Float64Array(capacity);
-  let sCash = new Float64Array(capacity);
-  let sEq = new Float64Array(capacity);
-  let rec = 0;
-  const grow = (a: Float64Array) => {
-    const b = new Float64Array(capacity);
-    b.set(a);
-    return b;
-  };
-  const growSeries = () => {
-    capacity = Math.max(16, capacity * 2);
-    sT = grow(sT);
-    sMid = grow(sMid);
-    sR = grow(sR);
-    sBid = grow(sBid);
-    sAsk = grow(sAsk);
-    sInv = grow(sInv);
-    sCash = grow(sCash);
-    sEq = grow(sEq);
-  };
+/**
+ * The exchange side of the replay: our resting and pending orders, how market events fill them, and the
+ * account and fills they produce. Its state lives in fields (not in variables captured by closures), so the
+ * hot loop stores numbers in place instead of boxing them.
+ */
+class Desk {
+  /** index 0 = our bid, 1 = our ask */
+  readonly live: Order[] = [newOrder(), newOrder()];
+  readonly pending: Order[] = [newOrder(), newOrder()];
+  inventory = 0;
+  cash = 0;
+  /** book row in force at the current event time */
+  row = -1;
+  /** the earliest pending cancel or activation (transitions are skipped until then) */
+  nextTransitionMs = Infinity;
+  /** the deepest visible bid (lowest) and ask (highest) price of book row `deepestRow` (NaN if a level is) */
+  private deepestRow = -1;
+  private deepestBid = NaN;
+  private deepestAsk = NaN;
+  readonly fTs = new Float64ColumnBuilder(1024);
+  readonly fSide = new Int8ColumnBuilder(1024);
+  readonly fPx = new Float64ColumnBuilder(1024);
+  readonly fQty = new Float64ColumnBuilder(1024);
+  readonly fFee = new Float64ColumnBuilder(1024);
+  readonly fMid = new Float64ColumnBuilder(1024);
+  readonly fSent = new Float64ColumnBuilder(1024);
+  readonly fMaker = new Int8ColumnBuilder(1024);
+  readonly bid0: Float64Array;
+  readonly ask0: Float64Array;
+  private readonly bidPx: readonly Float64Array[];
+  private readonly askPx: readonly Float64Array[];
+  private readonly bidSz: readonly Float64Array[];
+  private readonly askSz: readonly Float64Array[];
+  private readonly depth: number;
+  private readonly tradeSide: Int8Array;
+  private readonly tradePx: Float64Array;
+  private readonly tradeSz: Float64Array;
+  private readonly isMidCross: boolean;
+  private readonly isTradeThrough: boolean;
+  private readonly isQueue: boolean;
+
+  constructor(
+    book: BookTable,
+    trades: TradeTable | undefined,
+    model: FillModel,
+    private readonly eps: number,
+    private readonly makerFee: number,
+    private readonly takerFee: number,
+    private readonly power: number,
+  ) {
+    this.bid0 = book.bidPx[0];
+    this.ask0 = book.askPx[0];
+    this.bidPx = book.bidPx;
+    this.askPx = book.askPx;
+    this.bidSz = book.bidSz;
+    this.askSz = book.askSz;
+    this.depth = book.depth;
+    this.tradeSide = trades?.side ?? new Int8Array(0);
+    this.tradePx = trades?.px ?? new Float64Array(0);
+    this.tradeSz = trades?.sz ?? new Float64Array(0);
+    this.isMidCross = model === 'midCross';
+    this.isTradeThrough = model === 'tradeThrough';
+    this.isQueue = model === 'queue';
+  }
 
   /** Books an execution of `qty` (at most what remains) of order `o` at `px`; maker or taker fee. */
-  const execute = (o: Order, sideIdx: number, px: number, qty: number, t: number, maker: boolean) => {
+  private execute(o: Order, sideIdx: number, px: number, qty: number, t: number, maker: boolean): void {
     const q = Math.min(qty, o.remaining);
     if (!(q > 0)) return;
     o.remaining -= q;
     const notional = px * q;
-    const fee = notional * (maker ? makerFee : takerFee);
+    const fee = notional * (maker ? this.makerFee : this.takerFee);
     if (sideIdx === 0) {
-      inventory += q;
-      cash -= notional + fee;
+      this.inventory += q;
+      this.cash -= notional + fee;
     } else {
-      inventory -= q;
-      cash += notional - fee;
+      this.inventory -= q;
+      this.cash += notional - fee;
     }
-    f.ts.push(t);
-    f.side.push(sideIdx === 0 ? 1 : -1);
-    f.px.push(px);
-    f.qty.push(q);
-    f.fee.push(fee);
-    f.mid.push(row >= 0 ? 0.5 * (bid0[row] + ask0[row]) : NaN);
-    f.sent.push(o.sentMs);
-    f.maker.push(maker ? 1 : 0);
+    const row = this.row;
+    this.fTs.push(t);
+    this.fSide.push(sideIdx === 0 ? 1 : -1);
+    this.fPx.push(px);
+    this.fQty.push(q);
+    this.fFee.push(fee);
+    this.fMid.push(row >= 0 ? 0.5 * (this.bid0[row] + this.ask0[row]) : NaN);
+    this.fSent.push(o.sentMs);
+    this.fMaker.push(maker ? 1 : 0);
     if (o.remaining <= 1e-12) {
       o.remaining = 0;
       o.px = NaN;
     }
-  };
-  /** A maker fill of our resting order at its own price. */
-  const fill = (o: Order, sideIdx: number, qty: number, t: number) => execute(o, sideIdx, o.px, qty, t, true);
-  /** A marketable order taking the opposite touch at `px`, up to `available`. */
-  const takerFill = (o: Order, sideIdx: number, px: number, available: number, t: number) => execute(o, sideIdx, px, available, t, false);
+  }
 
-  /** Displayed size at price px on our side in book row r (0 when inside the visible range but absent; Infinity beyond it). */
-  const shownAt = (sideIdx: number, px: number, r: number): number => {
-    const prices = sideIdx === 0 ? book.bidPx : book.askPx;
-    const sizes = sideIdx === 0 ? book.bidSz : book.askSz;
-    for (let l = 0; l < depth; l++) {
-      const p = prices[l][r];
-      if (Number.isNaN(p)) return 0;
-      if (Math.abs(p - px) <= eps) return sizes[l][r];
-      if (sideIdx === 0 ? p < px : p > px) return 0; // our price is better than this level: a gap in the book
+  /**
+   * Displayed size at price px on our side `sideIdx` in book row r (see `shownAt`). Quotes often sit beyond
+   * the visible levels, where the answer is Infinity after a scan of every level, several times per row (each
+   * side on the book update and on each order's arrival). So the deepest visible price of each side is kept
+   * for the current row: px more than eps beyond it (deepest bid − px > eps; px − deepest ask > eps) means
+   * every level is, which is exactly when the scan would answer Infinity (a NaN level fails the test, and
+   * the scan decides). Needs eps > 0.
+   */
+  private shown(sideIdx: number, px: number, r: number): number {
+    if (r !== this.deepestRow) {
+      this.deepestRow = r;
+      let bidFloor = this.bidPx[0][r];
+      let askCeil = this.askPx[0][r];
+      for (let l = 1; l < this.depth; l++) {
+        bidFloor = Math.min(bidFloor, this.bidPx[l][r]);
+        askCeil = Math.max(askCeil, this.askPx[l][r]);
+      }
+      this.deepestBid = bidFloor;
+      this.deepestAsk = askCeil;
     }
-    return Infinity;
-  };
+    const eps = this.eps;
+    if (sideIdx === 0) return this.deepestBid - px > eps && eps > 0 ? Infinity : shownAt(this.bidPx, this.bidSz, this.depth, true, px, r, eps);
+    return px - this.deepestAsk > eps && eps > 0 ? Infinity : shownAt(this.askPx, this.askSz, this.depth, false, px, r, eps);
+  }
 
-  const joinQueue = (o: Order, sideIdx: number) => {
+  private joinQueue(o: Order, sideIdx: number): void {
     o.queued = true;
+    const row = this.row;
     if (row < 0) {
       o.ahead = 0;
       o.lastShown = 0;
       return;
     }
-    const shown = shownAt(sideIdx, o.px, row);
+    const shown = this.shown(sideIdx, o.px, row);
     o.ahead = shown;
     o.lastShown = shown;
-  };
+  }
 
   /** Order transitions due by time t: cancels take effect, pending orders start resting. */
-  // the earliest pending cancel or activation (transitions are skipped until then)
-  let nextTransitionMs = Infinity;
-  const transitions = (t: number) => {
-    if (t < nextTransitionMs) return;
+  transitions(t: number): void {
+    if (t < this.nextTransitionMs) return;
+    const live = this.live;
+    const pending = this.pending;
+    const eps = this.eps;
+    const row = this.row;
     for (let k = 0; k < 2; k++) {
       const o = live[k];
       if (o.cancelMs <= t) {
@@ -267,80 +278,155 @@ export function runBacktest(book: BookTable, trades: TradeTable | undefined, con
           if (!Number.isNaN(p.px) && row >= 0) {
             // marketable on arrival (our bid at or above the best ask, or ask at or below the best bid): takes
             // the opposite touch as a taker, up to its displayed size; the rest rests
-            const opposite = k === 0 ? ask0[row] : bid0[row];
-            if (k === 0 ? p.px >= opposite - eps : p.px <= opposite + eps) takerFill(p, k, opposite, k === 0 ? book.askSz[0][row] : book.bidSz[0][row], t);
+            const opposite = k === 0 ? this.ask0[row] : this.bid0[row];
+            if (k === 0 ? p.px >= opposite - eps : p.px <= opposite + eps) this.execute(p, k, opposite, k === 0 ? this.askSz[0][row] : this.bidSz[0][row], t, false);
           }
-          if (model === 'queue' && !Number.isNaN(p.px)) joinQueue(p, k);
+          if (this.isQueue && !Number.isNaN(p.px)) this.joinQueue(p, k);
         }
       }
     }
-    recomputeNextTransition();
-  };
-  const recomputeNextTransition = () => {
-    nextTransitionMs = Math.min(live[0].cancelMs, live[1].cancelMs, pending[0].activeMs, pending[1].activeMs);
-  };
+    this.recomputeNextTransition();
+  }
 
-  const onBook = (r: number, t: number) => {
-    row = r;
-    const mid = 0.5 * (bid0[r] + ask0[r]);
-    for (let k = 0; k < 2; k++) {
-      const o = live[k];
-      if (Number.isNaN(o.px) || o.remaining <= 0) continue;
-      if (model === 'midCross') {
-        if (k === 0 ? mid <= o.px + eps : mid >= o.px - eps) fill(o, k, o.remaining, t);
-      } else if (model === 'queue') {
-        // the opposite side reached our price: we were taken
-        if (k === 0 ? ask0[r] <= o.px + eps : bid0[r] >= o.px - eps) {
-          fill(o, k, o.remaining, t);
-          continue;
-        }
-        if (!o.queued) joinQueue(o, k);
-        const best = k === 0 ? bid0[r] : ask0[r];
-        if (k === 0 ? o.px > best + eps : o.px < best - eps) {
-          o.ahead = 0; // we are the best price alone
-          o.lastShown = 0;
-          continue;
-        }
-        const shown = shownAt(k, o.px, r);
-        if (shown === Infinity) continue; // beyond the visible book: queue unknown
-        const decrease = o.lastShown - shown;
-        if (decrease > 0 && o.ahead > 0) {
-          const behind = Math.max(0, o.lastShown - o.ahead);
-          const a = power === 2 ? o.ahead * o.ahead : Math.pow(o.ahead, power);
-          const b = power === 2 ? behind * behind : Math.pow(behind, power);
-          o.ahead = Math.max(0, o.ahead - (decrease * a) / (a + b));
-        }
-        if (o.ahead > shown) o.ahead = shown;
-        o.lastShown = shown;
+  recomputeNextTransition(): void {
+    const live = this.live;
+    const pending = this.pending;
+    this.nextTransitionMs = Math.min(live[0].cancelMs, live[1].cancelMs, pending[0].activeMs, pending[1].activeMs);
+  }
+
+  /** Book row r (stamped t) comes into force; our resting orders fill or move in their queue. */
+  onBook(r: number, t: number): void {
+    this.row = r;
+    if (this.isMidCross) {
+      const mid = 0.5 * (this.bid0[r] + this.ask0[r]);
+      for (let k = 0; k < 2; k++) {
+        const o = this.live[k];
+        if (Number.isNaN(o.px) || o.remaining <= 0) continue;
+        if (k === 0 ? mid <= o.px + this.eps : mid >= o.px - this.eps) this.execute(o, k, o.px, o.remaining, t, true);
       }
+    } else if (this.isQueue) {
+      this.onBookQueue(0, r, t);
+      this.onBookQueue(1, r, t);
     }
-  };
+  }
 
-  const onTrade = (j: number, t: number) => {
-    if (model === 'midCross') return;
-    const side = tradeSide[j];
-    const k = side < 0 ? 0 : 1; // sells hit bids (ours is live[0]); buys lift asks
-    const o = live[k];
+  /** queue model: our order on side k against book row r */
+  private onBookQueue(k: number, r: number, t: number): void {
+    const o = this.live[k];
     if (Number.isNaN(o.px) || o.remaining <= 0) return;
-    const px = tradePx[j];
+    const eps = this.eps;
+    // the opposite side reached our price: we were taken
+    if (k === 0 ? this.ask0[r] <= o.px + eps : this.bid0[r] >= o.px - eps) {
+      this.execute(o, k, o.px, o.remaining, t, true);
+      return;
+    }
+    if (!o.queued) this.joinQueue(o, k);
+    const best = k === 0 ? this.bid0[r] : this.ask0[r];
+    if (k === 0 ? o.px > best + eps : o.px < best - eps) {
+      o.ahead = 0; // we are the best price alone
+      o.lastShown = 0;
+      return;
+    }
+    const shown = this.shown(k, o.px, r);
+    if (shown === Infinity) return; // beyond the visible book: queue unknown
+    const decrease = o.lastShown - shown;
+    if (decrease > 0 && o.ahead > 0) {
+      const power = this.power;
+      const behind = Math.max(0, o.lastShown - o.ahead);
+      const a = power === 2 ? o.ahead * o.ahead : Math.pow(o.ahead, power);
+      const b = power === 2 ? behind * behind : Math.pow(behind, power);
+      o.ahead = Math.max(0, o.ahead - (decrease * a) / (a + b));
+    }
+    if (o.ahead > shown) o.ahead = shown;
+    o.lastShown = shown;
+  }
+
+  /** Trade j (stamped t) prints; it may fill our order on the side it hits. */
+  onTrade(j: number, t: number): void {
+    if (this.isMidCross) return;
+    const side = this.tradeSide[j];
+    const k = side < 0 ? 0 : 1; // sells hit bids (ours is live[0]); buys lift asks
+    const o = this.live[k];
+    if (Number.isNaN(o.px) || o.remaining <= 0) return;
+    const px = this.tradePx[j];
+    const eps = this.eps;
     const through = k === 0 ? px < o.px - eps : px > o.px + eps;
     const at = Math.abs(px - o.px) <= eps;
     if (!through && !at) return;
-    if (model === 'tradeThrough') {
-      fill(o, k, tradeSz[j], t);
+    if (this.isTradeThrough) {
+      this.execute(o, k, o.px, this.tradeSz[j], t, true);
       return;
     }
-    if (!o.queued) joinQueue(o, k);
+    if (!o.queued) this.joinQueue(o, k);
     if (through) {
-      fill(o, k, o.remaining, t);
+      this.execute(o, k, o.px, o.remaining, t, true);
       return;
     }
-    const sz = tradeSz[j];
+    const sz = this.tradeSz[j];
     const beyondQueue = sz - o.ahead;
     o.ahead = Math.max(0, o.ahead - sz);
     if (o.lastShown !== Infinity) o.lastShown = Math.max(0, o.lastShown - sz);
-    if (beyondQueue > 0) fill(o, k, beyondQueue, t);
-  };
+    if (beyondQueue > 0) this.execute(o, k, o.px, beyondQueue, t, true);
+  }
+}
+
+/**
+ * Number of decisions the replay makes when the inputs are in time order: decision times run from the first
+ * (first book time + feed latency) while they are at or before the last event. Exact for ordered inputs (the
+ * series are then allocated once, at their final length); an upper bound otherwise.
+ */
+function expectedDecisionCount(bookTs: Float64Array, feedLat: number, refreshMs: number, lastTime: number): number {
+  const nb = bookTs.length;
+  if (refreshMs > 0) {
+    // the same additions as the replay's clock
+    let n = 0;
+    for (let d = bookTs[0] + feedLat; d <= lastTime; d += refreshMs) n++;
+    return n;
+  }
+  let n = nb;
+  while (n > 0 && !(bookTs[n - 1] + feedLat <= lastTime)) n--;
+  return n;
+}
+
+/**
+ * Replays books and trades through a strategy. Events are processed in exchange-time order; at equal
+ * timestamps book rows come before trades (the book in force when a trade prints is the one stamped at or
+ * before it, as in `estimate/`). Decisions happen at book time + feed latency (refreshMs 0) or every
+ * refreshMs; each sees the book stamped ≤ t − feed latency, its fills up to then and the calibration in force
+ * then; quotes are rounded outward to the tick (bid down, ask up), sizes down to the lot. A changed quote
+ * cancels the resting order (effective after the cancel latency) and sends a new one (resting after the entry
+ * latency; a replacement rests once the order it replaces is gone); an unchanged quote keeps its order and
+ * queue place. Fills are maker fills at our price, except an order marketable on arrival, which takes the
+ * opposite touch as a taker (taker fee).
+ */
+export function runBacktest(book: BookTable, trades: TradeTable | undefined, config: BacktestConfig): BacktestResult {
+  const nb = book.tsMs.length;
+  if (nb === 0) throw new Error('runBacktest: empty book');
+  const bookTs = book.tsMs;
+  const bid0 = book.bidPx[0];
+  const ask0 = book.askPx[0];
+  const nt = trades ? trades.tsMs.length : 0;
+  const tradeTs = trades?.tsMs ?? new Float64Array(0);
+  const tick = config.tickSize;
+  const lot = config.lotSize ?? 0;
+  const size = lot > 0 ? Math.floor(config.orderSize / lot + 1e-9) * lot : config.orderSize;
+  const feedLat = config.feedLatencyMs ?? 0;
+  const entryLat = config.entryLatencyMs ?? 0;
+  const cancelLat = config.cancelLatencyMs ?? entryLat;
+  const maxPos = config.maxPosition ?? Infinity;
+  const model = config.fill;
+  const record = config.recordSeries ?? true;
+  const refreshMs = config.refreshMs;
+  const cal = config.calibration;
+  const fallback = config.fallback ?? { sigmaPerSqrtSec: NaN, aPerSec: NaN, kPerPrice: NaN };
+  const eps = tick * 1e-6;
+  const strategy = config.strategy;
+  const needSigma = strategy.requires.includes('sigma');
+  const needA = strategy.requires.includes('a');
+  const needK = strategy.requires.includes('k');
+  const desk = new Desk(book, trades, model, eps, config.makerFee ?? 0, config.takerFee ?? 0, config.queuePower ?? 2);
+  const live = desk.live;
+  const pending = desk.pending;
 
   // decisions
   let feedRow = -1;
@@ -348,105 +434,36 @@ export function runBacktest(book: BookTable, trades: TradeTable | undefined, con
   let knownInventory = 0;
   let calIdx = -1;
   const calT = cal?.tMs;
+  const calSigma = cal?.sigmaPricePerSqrtSec;
+  const calA = cal?.aPooledPerSec;
+  const calK = cal?.kPooledPerPrice;
   const firstDecision = bookTs[0] + feedLat;
   let decisionIdx = 0; // refreshMs 0: book row whose arrival triggers the next decision
-  let nextDecision = config.refreshMs > 0 ? firstDecision : bookTs[0] + feedLat;
+  let nextDecision = refreshMs > 0 ? firstDecision : bookTs[0] + feedLat;
   const lastTime = Math.max(bookTs[nb - 1], nt > 0 ? tradeTs[nt - 1] : -Infinity);
   let decisions = 0;
 
-  const strategy = config.strategy;
+  // series columns, allocated at the number of decisions (grown if the inputs are out of order)
+  let capacity = config.recordSeries === false ? 0 : expectedDecisionCount(bookTs, feedLat, refreshMs, lastTime);
+  let sT = new Float64Array(capacity);
+  let sMid = new Float64Array(capacity);
+  let sR = new Float64Array(capacity);
+  let sBid = new Float64Array(capacity);
+  let sAsk = new Float64Array(capacity);
+  let sInv = new Float64Array(capacity);
+  let sCash = new Float64Array(capacity);
+  let sEq = new Float64Array(capacity);
+  let rec = 0;
+
+  // one context and one quotes object, refilled per decision (no allocation on the hot path)
+  const context = { tMs: 0, midPx: 0, bestBidPx: 0, bestAskPx: 0, q: 0, sigmaPerSqrtSec: 0, aPerSec: 0, kPerPrice: 0, elapsedSec: 0 };
   const quoteInto = strategy.quoteInto !== undefined;
   const out: MutableQuotes = { reservationPx: NaN, bidPx: NaN, askPx: NaN };
-  const context = { tMs: 0, midPx: 0, bestBidPx: 0, bestAskPx: 0, q: 0, sigmaPerSqrtSec: 0, aPerSec: 0, kPerPrice: 0, elapsedSec: 0 };
-  const decide = (t: number) => {
-    decisions++;
-    const seen = t - feedLat;
-    while (feedRow + 1 < nb && bookTs[feedRow + 1] <= seen) feedRow++;
-    while (knownFill < f.ts.length && f.ts.array[knownFill] <= seen) {
-      knownInventory += f.side.array[knownFill] * f.qty.array[knownFill];
-      knownFill++;
-    }
-    if (calT) while (calIdx + 1 < calT.length && calT[calIdx + 1] <= seen) calIdx++;
-    const sigma = calIdx >= 0 && cal ? cal.sigmaPricePerSqrtSec[calIdx] : fallback.sigmaPerSqrtSec;
-    const aRate = calIdx >= 0 && cal ? cal.aPooledPerSec[calIdx] : fallback.aPerSec;
-    const kDecay = calIdx >= 0 && cal ? cal.kPooledPerPrice[calIdx] : fallback.kPerPrice;
-    const markMid = row >= 0 ? 0.5 * (bid0[row] + ask0[row]) : NaN;
-    let bidPx = NaN;
-    let askPx = NaN;
-    let reservation = NaN;
-    const ready = (needSigma === false || !Number.isNaN(sigma)) && (needA === false || !Number.isNaN(aRate)) && (needK === false || !Number.isNaN(kDecay));
-    if (feedRow >= 0 && ready) {
-      const bb = bid0[feedRow];
-      const ba = ask0[feedRow];
-      // one context object, refilled per decision (no allocation on the hot path)
-      context.tMs = t;
-      context.midPx = 0.5 * (bb + ba);
-      context.bestBidPx = bb;
-      context.bestAskPx = ba;
-      context.q = knownInventory / size;
-      context.sigmaPerSqrtSec = sigma;
-      context.aPerSec = aRate;
-      context.kPerPrice = kDecay;
-      context.elapsedSec = (t - firstDecision) / 1000;
-      let quotes: Quotes = out;
-      if (quoteInto) strategy.quoteInto!(context, out);
-      else quotes = strategy.quote(context);
-      reservation = quotes.reservationPx;
-      bidPx = Math.floor(quotes.bidPx / tick + 1e-9) * tick;
-      askPx = Math.ceil(quotes.askPx / tick - 1e-9) * tick;
-      if (knownInventory + size > maxPos + 1e-12) bidPx = NaN;
-      if (knownInventory - size < -maxPos - 1e-12) askPx = NaN;
-      if (!(bidPx < askPx)) {
-        if (!Number.isNaN(bidPx) && !Number.isNaN(askPx)) {
-          bidPx = NaN;
-          askPx = NaN;
-        }
-      }
-    }
-    for (let k = 0; k < 2; k++) {
-      const want = k === 0 ? bidPx : askPx;
-      const o = live[k];
-      const p = pending[k];
-      const current = p.activeMs !== Infinity ? p.px : o.px;
-      const same = !Number.isNaN(want) && Math.abs(current - want) <= eps && (p.activeMs !== Infinity || o.remaining > 0);
-      if (same) continue;
-      if (!Number.isNaN(o.px) && o.cancelMs === Infinity) o.cancelMs = t + cancelLat;
-      if (Number.isNaN(want)) {
-        p.activeMs = Infinity;
-        p.px = NaN;
-        continue;
-      }
-      p.px = want;
-      p.remaining = size;
-      p.activeMs = t + entryLat;
-      p.cancelMs = Infinity;
-      p.sentMs = t;
-      p.queued = false;
-    }
-    recomputeNextTransition();
-    if (record) {
-      if (rec === sT.length) growSeries();
-      sT[rec] = t;
-      sMid[rec] = markMid;
-      sR[rec] = reservation;
-      sBid[rec] = bidPx;
-      sAsk[rec] = askPx;
-      sInv[rec] = inventory;
-      sCash[rec] = cash;
-      sEq[rec] = cash + inventory * markMid;
-      rec++;
-    }
-  };
 
-  const advanceDecision = () => {
-    if (config.refreshMs > 0) nextDecision += config.refreshMs;
-    else {
-      decisionIdx++;
-      nextDecision = decisionIdx < nb ? bookTs[decisionIdx] + feedLat : Infinity;
-    }
-    if (nextDecision > lastTime) nextDecision = Infinity;
-  };
-
+  // Merged replay. For each event at time t: the decisions due strictly before t, each after the order
+  // transitions due by then (pass 0); the transitions due by t and the event itself; then the decisions at
+  // exactly t once no other event is stamped t (pass 1: a decision at the same time follows the event it
+  // reacts to).
   let i = 0;
   let j = 0;
   let events = 0;
@@ -455,51 +472,181 @@ export function runBacktest(book: BookTable, trades: TradeTable | undefined, con
     const tradeNext = j < nt ? tradeTs[j] : Infinity;
     const isBook = bookNext <= tradeNext;
     const t = isBook ? bookNext : tradeNext;
-    // decisions due strictly before this event (a decision at the same time follows the event it reacts to)
-    while (nextDecision < t) {
-      transitions(nextDecision);
-      decide(nextDecision);
-      advanceDecision();
-    }
-    transitions(t);
-    if (isBook) onBook(i++, t);
-    else onTrade(j++, t);
-    events++;
-    while (nextDecision === t && (isBook ? (i >= nb || bookTs[i] > t) && (j >= nt || tradeTs[j] > t) : j >= nt || tradeTs[j] > t)) {
-      decide(nextDecision);
-      advanceDecision();
+    let pass = 0;
+    for (;;) {
+      if (pass === 0) {
+        if (!(nextDecision < t)) {
+          if (!(t < desk.nextTransitionMs)) desk.transitions(t);
+          if (isBook) desk.onBook(i++, t);
+          else desk.onTrade(j++, t);
+          events++;
+          pass = 1;
+          continue;
+        }
+        if (!(nextDecision < desk.nextTransitionMs)) desk.transitions(nextDecision);
+      } else if (!(nextDecision === t && (isBook ? (i >= nb || bookTs[i] > t) && (j >= nt || tradeTs[j] > t) : j >= nt || tradeTs[j] > t))) {
+        break;
+      }
+
+      // the decision at d
+      const d = nextDecision;
+      decisions++;
+      const seen = d - feedLat;
+      while (feedRow + 1 < nb && bookTs[feedRow + 1] <= seen) feedRow++;
+      if (knownFill < desk.fTs.length) {
+        const fTs = desk.fTs.array;
+        const fSide = desk.fSide.array;
+        const fQty = desk.fQty.array;
+        while (knownFill < desk.fTs.length && fTs[knownFill] <= seen) {
+          knownInventory += fSide[knownFill] * fQty[knownFill];
+          knownFill++;
+        }
+      }
+      if (calT) while (calIdx + 1 < calT.length && calT[calIdx + 1] <= seen) calIdx++;
+      const sigma = calIdx >= 0 && calSigma ? calSigma[calIdx] : fallback.sigmaPerSqrtSec;
+      const aRate = calIdx >= 0 && calA ? calA[calIdx] : fallback.aPerSec;
+      const kDecay = calIdx >= 0 && calK ? calK[calIdx] : fallback.kPerPrice;
+      const row = desk.row;
+      const markMid = row >= 0 ? 0.5 * (bid0[row] + ask0[row]) : NaN;
+      let bidPx = NaN;
+      let askPx = NaN;
+      let reservation = NaN;
+      const ready = (needSigma === false || !Number.isNaN(sigma)) && (needA === false || !Number.isNaN(aRate)) && (needK === false || !Number.isNaN(kDecay));
+      if (feedRow >= 0 && ready) {
+        const bb = bid0[feedRow];
+        const ba = ask0[feedRow];
+        context.tMs = d;
+        context.midPx = 0.5 * (bb + ba);
+        context.bestBidPx = bb;
+        context.bestAskPx = ba;
+        context.q = knownInventory / size;
+        context.sigmaPerSqrtSec = sigma;
+        context.aPerSec = aRate;
+        context.kPerPrice = kDecay;
+        context.elapsedSec = (d - firstDecision) / 1000;
+        let quotes: Quotes = out;
+        if (quoteInto) strategy.quoteInto!(context, out);
+        else quotes = strategy.quote(context);
+        reservation = quotes.reservationPx;
+        bidPx = Math.floor(quotes.bidPx / tick + 1e-9) * tick;
+        askPx = Math.ceil(quotes.askPx / tick - 1e-9) * tick;
+        if (knownInventory + size > maxPos + 1e-12) bidPx = NaN;
+        if (knownInventory - size < -maxPos - 1e-12) askPx = NaN;
+        if (!(bidPx < askPx)) {
+          if (!Number.isNaN(bidPx) && !Number.isNaN(askPx)) {
+            bidPx = NaN;
+            askPx = NaN;
+          }
+        }
+      }
+      for (let k = 0; k < 2; k++) {
+        const want = k === 0 ? bidPx : askPx;
+        const o = live[k];
+        const p = pending[k];
+        const current = p.activeMs !== Infinity ? p.px : o.px;
+        const same = !Number.isNaN(want) && Math.abs(current - want) <= eps && (p.activeMs !== Infinity || o.remaining > 0);
+        if (same) continue;
+        if (!Number.isNaN(o.px) && o.cancelMs === Infinity) o.cancelMs = d + cancelLat;
+        if (Number.isNaN(want)) {
+          p.activeMs = Infinity;
+          p.px = NaN;
+          continue;
+        }
+        p.px = want;
+        p.remaining = size;
+        p.activeMs = d + entryLat;
+        p.cancelMs = Infinity;
+        p.sentMs = d;
+        p.queued = false;
+      }
+      desk.recomputeNextTransition();
+      if (record) {
+        if (rec === capacity) {
+          capacity = Math.max(16, capacity * 2);
+          sT = grown(sT, capacity);
+          sMid = grown(sMid, capacity);
+          sR = grown(sR, capacity);
+          sBid = grown(sBid, capacity);
+          sAsk = grown(sAsk, capacity);
+          sInv = grown(sInv, capacity);
+          sCash = grown(sCash, capacity);
+          sEq = grown(sEq, capacity);
+        }
+        const inventory = desk.inventory;
+        const cash = desk.cash;
+        sT[rec] = d;
+        sMid[rec] = markMid;
+        sR[rec] = reservation;
+        sBid[rec] = bidPx;
+        sAsk[rec] = askPx;
+        sInv[rec] = inventory;
+        sCash[rec] = cash;
+        sEq[rec] = cash + inventory * markMid;
+        rec++;
+      }
+
+      // the next decision
+      if (refreshMs > 0) nextDecision += refreshMs;
+      else {
+        decisionIdx++;
+        nextDecision = decisionIdx < nb ? bookTs[decisionIdx] + feedLat : Infinity;
+      }
+      if (nextDecision > lastTime) nextDecision = Infinity;
     }
   }
-  const finalMid = row >= 0 ? 0.5 * (bid0[row] + ask0[row]) : NaN;
+  return backtestResult(config, nt, desk, events, decisions, rec, [sT, sMid, sR, sBid, sAsk, sInv, sCash, sEq]);
+}
+
+/**
+ * The result of a replay (out of line: the replay's optimised loop never runs into code it has no type
+ * feedback for, which would throw the optimised code away at the end of every run).
+ */
+function backtestResult(config: BacktestConfig, nt: number, desk: Desk, events: number, decisions: number, rec: number, columns: Float64Array[]): BacktestResult {
+  const [sT, sMid, sR, sBid, sAsk, sInv, sCash, sEq] = columns;
+  const row = desk.row;
+  const finalMid = row >= 0 ? 0.5 * (desk.bid0[row] + desk.ask0[row]) : NaN;
   const notes: string[] = [];
+  const model = config.fill;
   if (model !== 'midCross' && nt === 0) notes.push(`fill model ${model} without trades: no fill can happen (use executions inferred from the book)`);
   return {
     config: { ...config, strategy: config.strategy.name, calibration: undefined } as BacktestResult['config'],
     series: {
-      tMs: sT.slice(0, rec),
-      midPx: sMid.slice(0, rec),
-      reservationPx: sR.slice(0, rec),
-      bidPx: sBid.slice(0, rec),
-      askPx: sAsk.slice(0, rec),
-      inventory: sInv.slice(0, rec),
-      cash: sCash.slice(0, rec),
-      equity: sEq.slice(0, rec),
+      tMs: trimmed(sT, rec),
+      midPx: trimmed(sMid, rec),
+      reservationPx: trimmed(sR, rec),
+      bidPx: trimmed(sBid, rec),
+      askPx: trimmed(sAsk, rec),
+      inventory: trimmed(sInv, rec),
+      cash: trimmed(sCash, rec),
+      equity: trimmed(sEq, rec),
     },
     fills: {
-      tsMs: f.ts.finish(),
-      side: f.side.finish(),
-      px: f.px.finish(),
-      qty: f.qty.finish(),
-      fee: f.fee.finish(),
-      midPx: f.mid.finish(),
-      sentMs: f.sent.finish(),
-      maker: Uint8Array.from(f.maker.finish()),
+      tsMs: desk.fTs.finish(),
+      side: desk.fSide.finish(),
+      px: desk.fPx.finish(),
+      qty: desk.fQty.finish(),
+      fee: desk.fFee.finish(),
+      midPx: desk.fMid.finish(),
+      sentMs: desk.fSent.finish(),
+      maker: Uint8Array.from(desk.fMaker.finish()),
     },
-    finalInventory: inventory,
-    finalCash: cash,
+    finalInventory: desk.inventory,
+    finalCash: desk.cash,
     finalMidPx: finalMid,
     events,
     decisions,
     notes,
   };
+}
+
+/** A copy of `a` with room for `capacity` values. */
+function grown(a: Float64Array, capacity: number): Float64Array {
+  const b = new Float64Array(capacity);
+  b.set(a);
+  return b;
+}
+
+/** The first n values of `a`: `a` itself when it holds exactly n (the usual case), else an exact-length copy. */
+function trimmed(a: Float64Array, n: number): Float64Array {
+  return a.length === n ? a : a.slice(0, n);
 }
