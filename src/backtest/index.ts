@@ -2,3 +2,4 @@ export { asInfiniteStrategy, asStrategy, glftStrategy, symmetricStrategy, type M
 export { runBacktest, type BacktestConfig, type BacktestResult, type BacktestSeries, type FillModel, type Fills } from './engine.js';
 export { backtestMetrics, type BacktestMetrics } from './metrics.js';
 export { runSeedCompat, seedCompatSummary, type SeedCompatOptions, type SeedCompatResult, type SeedCompatSummary } from './seedCompat.js';
+export { describeLatency, feedArrivalTimes, latencySampler, minLatencyMs, recordedFeedLatencySamples, type FeedLatencySpec, type LatencySpec, type SampledLatency } from './latency.js';
