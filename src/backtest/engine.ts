@@ -2,6 +2,7 @@ import { Float64ColumnBuilder, Int8ColumnBuilder } from '../data/columnBuilder.j
 import type { BookTable, TradeTable } from '../data/tables.js';
 import type { RollingCalibration } from '../estimate/rolling.js';
 import type { MutableQuotes, Quotes } from '../model/types.js';
+import { feedArrivalTimes, latencySampler, type FeedLatencySpec, type LatencySpec } from './latency.js';
 import type { Strategy } from './strategy.js';
 
 /**
@@ -27,12 +28,20 @@ export interface BacktestConfig {
   readonly lotSize?: number;
   /** Re-quote every this many ms; 0 = on every book update. */
   readonly refreshMs: number;
-  /** A decision at t sees market data stamped up to t − feedLatencyMs, and its fills up to then. */
-  readonly feedLatencyMs?: number;
-  /** An order sent at t rests in the exchange book from t + entryLatencyMs. */
-  readonly entryLatencyMs?: number;
-  /** A cancel sent at t takes effect at t + cancelLatencyMs (the order can fill until then). Default: entry latency. */
-  readonly cancelLatencyMs?: number;
+  /**
+   * Market data and our fills reach the strategy this long after their exchange time (ms; constant, sampled
+   * per row and per fill, or `'recorded'`: each book row at its recorded local receive time). A decision at t
+   * sees the rows that arrived by t (in order), the fills notified by t, and the calibration in force at t
+   * minus the latency of the newest row it has.
+   */
+  readonly feedLatencyMs?: FeedLatencySpec;
+  /** An order sent at t rests in the exchange book from t + entry latency (ms; constant or sampled per order). */
+  readonly entryLatencyMs?: LatencySpec;
+  /**
+   * A cancel sent at t takes effect at t + cancel latency (ms; constant or sampled per cancel); the order can
+   * fill until then. Default: the entry latency's spec.
+   */
+  readonly cancelLatencyMs?: LatencySpec;
   /** Fees as a fraction of notional; negative = rebate. */
   readonly makerFee?: number;
   readonly takerFee?: number;
@@ -145,6 +154,8 @@ class Desk {
   readonly fMid = new Float64ColumnBuilder(1024);
   readonly fSent = new Float64ColumnBuilder(1024);
   readonly fMaker = new Int8ColumnBuilder(1024);
+  /** book row in force at each fill */
+  readonly fRow: number[] = [];
   readonly bid0: Float64Array;
   readonly ask0: Float64Array;
   private readonly bidPx: readonly Float64Array[];
@@ -206,10 +217,17 @@ class Desk {
     this.fMid.push(row >= 0 ? 0.5 * (this.bid0[row] + this.ask0[row]) : NaN);
     this.fSent.push(o.sentMs);
     this.fMaker.push(maker ? 1 : 0);
+    this.fRow.push(row);
     if (o.remaining <= 1e-12) {
       o.remaining = 0;
       o.px = NaN;
     }
+  }
+
+  /** The feed latency of the book row in force when fill f happened (0 before the first row). */
+  rowLagAtFill(f: number, arrival: Float64Array, bookTs: Float64Array): number {
+    const r = this.fRow[f];
+    return r >= 0 ? arrival[r] - bookTs[r] : 0;
   }
 
   /**
@@ -372,19 +390,19 @@ class Desk {
 
 /**
  * Number of decisions the replay makes when the inputs are in time order: decision times run from the first
- * (first book time + feed latency) while they are at or before the last event. Exact for ordered inputs (the
+ * (arrival of the first book row) while they are at or before the last event. Exact for ordered inputs (the
  * series are then allocated once, at their final length); an upper bound otherwise.
  */
-function expectedDecisionCount(bookTs: Float64Array, feedLat: number, refreshMs: number, lastTime: number): number {
-  const nb = bookTs.length;
+function expectedDecisionCount(arrival: Float64Array, refreshMs: number, lastTime: number): number {
+  const nb = arrival.length;
   if (refreshMs > 0) {
     // the same additions as the replay's clock
     let n = 0;
-    for (let d = bookTs[0] + feedLat; d <= lastTime; d += refreshMs) n++;
+    for (let d = arrival[0]; d <= lastTime; d += refreshMs) n++;
     return n;
   }
   let n = nb;
-  while (n > 0 && !(bookTs[n - 1] + feedLat <= lastTime)) n--;
+  while (n > 0 && !(arrival[n - 1] <= lastTime)) n--;
   return n;
 }
 
@@ -410,9 +428,14 @@ export function runBacktest(book: BookTable, trades: TradeTable | undefined, con
   const tick = config.tickSize;
   const lot = config.lotSize ?? 0;
   const size = lot > 0 ? Math.floor(config.orderSize / lot + 1e-9) * lot : config.orderSize;
-  const feedLat = config.feedLatencyMs ?? 0;
-  const entryLat = config.entryLatencyMs ?? 0;
-  const cancelLat = config.cancelLatencyMs ?? entryLat;
+  const feedSpec = config.feedLatencyMs ?? 0;
+  const entrySpec = config.entryLatencyMs ?? 0;
+  // when each book row reaches the strategy; own fills are notified with a latency drawn like the feed's
+  // (as recorded: the latency of the row in force when the fill happened)
+  const arrival = feedArrivalTimes(book, feedSpec);
+  const fillNoticeLatency = feedSpec === 'recorded' ? undefined : latencySampler(feedSpec, 'fills');
+  const entryLatency = latencySampler(entrySpec, 'entry');
+  const cancelLatency = latencySampler(config.cancelLatencyMs ?? entrySpec, 'cancel');
   const maxPos = config.maxPosition ?? Infinity;
   const model = config.fill;
   const record = config.recordSeries ?? true;
@@ -432,19 +455,22 @@ export function runBacktest(book: BookTable, trades: TradeTable | undefined, con
   let feedRow = -1;
   let knownFill = 0;
   let knownInventory = 0;
+  let noticedFills = 0; // fills whose notice time has been drawn
+  let lastNoticeMs = -Infinity;
+  const fillNoticeMs: number[] = [];
   let calIdx = -1;
   const calT = cal?.tMs;
   const calSigma = cal?.sigmaPricePerSqrtSec;
   const calA = cal?.aPooledPerSec;
   const calK = cal?.kPooledPerPrice;
-  const firstDecision = bookTs[0] + feedLat;
+  const firstDecision = arrival[0];
   let decisionIdx = 0; // refreshMs 0: book row whose arrival triggers the next decision
-  let nextDecision = refreshMs > 0 ? firstDecision : bookTs[0] + feedLat;
+  let nextDecision = firstDecision;
   const lastTime = Math.max(bookTs[nb - 1], nt > 0 ? tradeTs[nt - 1] : -Infinity);
   let decisions = 0;
 
   // series columns, allocated at the number of decisions (grown if the inputs are out of order)
-  let capacity = config.recordSeries === false ? 0 : expectedDecisionCount(bookTs, feedLat, refreshMs, lastTime);
+  let capacity = config.recordSeries === false ? 0 : expectedDecisionCount(arrival, refreshMs, lastTime);
   let sT = new Float64Array(capacity);
   let sMid = new Float64Array(capacity);
   let sR = new Float64Array(capacity);
@@ -491,17 +517,24 @@ export function runBacktest(book: BookTable, trades: TradeTable | undefined, con
       // the decision at d
       const d = nextDecision;
       decisions++;
-      const seen = d - feedLat;
-      while (feedRow + 1 < nb && bookTs[feedRow + 1] <= seen) feedRow++;
+      while (feedRow + 1 < nb && arrival[feedRow + 1] <= d) feedRow++;
       if (knownFill < desk.fTs.length) {
         const fTs = desk.fTs.array;
         const fSide = desk.fSide.array;
         const fQty = desk.fQty.array;
-        while (knownFill < desk.fTs.length && fTs[knownFill] <= seen) {
+        // notice times of new fills, in order (a notice never overtakes an earlier one)
+        for (; noticedFills < desk.fTs.length; noticedFills++) {
+          const lag = fillNoticeLatency ? fillNoticeLatency() : desk.rowLagAtFill(noticedFills, arrival, bookTs);
+          lastNoticeMs = Math.max(lastNoticeMs, fTs[noticedFills] + lag);
+          fillNoticeMs.push(lastNoticeMs);
+        }
+        while (knownFill < desk.fTs.length && fillNoticeMs[knownFill] <= d) {
           knownInventory += fSide[knownFill] * fQty[knownFill];
           knownFill++;
         }
       }
+      // the calibration in force at the exchange time the strategy has reached: d minus the newest row's latency
+      const seen = feedRow >= 0 ? d - (arrival[feedRow] - bookTs[feedRow]) : d - (arrival[0] - bookTs[0]);
       if (calT) while (calIdx + 1 < calT.length && calT[calIdx + 1] <= seen) calIdx++;
       const sigma = calIdx >= 0 && calSigma ? calSigma[calIdx] : fallback.sigmaPerSqrtSec;
       const aRate = calIdx >= 0 && calA ? calA[calIdx] : fallback.aPerSec;
@@ -546,7 +579,7 @@ export function runBacktest(book: BookTable, trades: TradeTable | undefined, con
         const current = p.activeMs !== Infinity ? p.px : o.px;
         const same = !Number.isNaN(want) && Math.abs(current - want) <= eps && (p.activeMs !== Infinity || o.remaining > 0);
         if (same) continue;
-        if (!Number.isNaN(o.px) && o.cancelMs === Infinity) o.cancelMs = d + cancelLat;
+        if (!Number.isNaN(o.px) && o.cancelMs === Infinity) o.cancelMs = d + cancelLatency();
         if (Number.isNaN(want)) {
           p.activeMs = Infinity;
           p.px = NaN;
@@ -554,7 +587,7 @@ export function runBacktest(book: BookTable, trades: TradeTable | undefined, con
         }
         p.px = want;
         p.remaining = size;
-        p.activeMs = d + entryLat;
+        p.activeMs = d + entryLatency();
         p.cancelMs = Infinity;
         p.sentMs = d;
         p.queued = false;
@@ -589,7 +622,7 @@ export function runBacktest(book: BookTable, trades: TradeTable | undefined, con
       if (refreshMs > 0) nextDecision += refreshMs;
       else {
         decisionIdx++;
-        nextDecision = decisionIdx < nb ? bookTs[decisionIdx] + feedLat : Infinity;
+        nextDecision = decisionIdx < nb ? arrival[decisionIdx] : Infinity;
       }
       if (nextDecision > lastTime) nextDecision = Infinity;
     }

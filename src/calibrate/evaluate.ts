@@ -1,4 +1,5 @@
 import { runBacktest, type FillModel } from '../backtest/engine.js';
+import type { FeedLatencySpec, LatencySpec } from '../backtest/latency.js';
 import { backtestMetrics, type BacktestMetrics } from '../backtest/metrics.js';
 import type { BookTable, TradeTable } from '../data/tables.js';
 import type { RollingCalibration } from '../estimate/rolling.js';
@@ -10,8 +11,10 @@ export interface EvaluationSettings {
   readonly fill: FillModel;
   readonly tickSize: number;
   readonly lotSize: number;
-  readonly feedLatencyMs: number;
-  readonly entryLatencyMs: number;
+  /** Latencies as in `BacktestConfig` (constant, sampled, or the feed as recorded). */
+  readonly feedLatencyMs: FeedLatencySpec;
+  readonly entryLatencyMs: LatencySpec;
+  readonly cancelLatencyMs?: LatencySpec;
   readonly makerFee: number;
   readonly takerFee: number;
   readonly maxPosition: number;
@@ -50,6 +53,7 @@ export function evaluateTask(book: BookTable, trades: TradeTable | undefined, ca
     refreshMs: task.params.refreshMs,
     feedLatencyMs: settings.feedLatencyMs,
     entryLatencyMs: settings.entryLatencyMs,
+    ...(settings.cancelLatencyMs !== undefined ? { cancelLatencyMs: settings.cancelLatencyMs } : {}),
     makerFee: settings.makerFee,
     takerFee: settings.takerFee,
     maxPosition: settings.maxPosition,

@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { LatencySpec } from '../backtest/latency.js';
 
 /** A subcommand of `asmm`: its synopsis, and its code loaded on demand. The loaded function returns the exit code. */
 export interface CommandSpec {
@@ -69,6 +70,28 @@ export function durationOption(name: string, value: string | undefined, fallback
   const ms = match ? Number(match[1]) * DURATION_UNITS_MS[match[2] ?? 's'] : NaN;
   if (!(ms > 0)) throw new UsageError(`--${name} must be a positive duration such as 90s, 15m, 1h or 2d, got "${value}"`);
   return ms;
+}
+
+/**
+ * A latency option: `0`, one duration with its unit (`50ms`, `0.2s`), a comma-separated list of durations to
+ * sample from per event (`20ms,35ms,120ms`), or, where `recorded` is allowed (the feed), `recorded`.
+ * A bare non-zero number is rejected: latencies are usually ms while other durations here default to seconds.
+ */
+export function latencyOption(name: string, value: string | undefined, seed: number, allowRecorded: boolean): LatencySpec | 'recorded' | undefined {
+  if (value === undefined) return undefined;
+  const text = value.trim();
+  if (text === 'recorded') {
+    if (!allowRecorded) throw new UsageError(`--${name} cannot be "recorded" (only the feed latency can replay the recorded receive times)`);
+    return 'recorded';
+  }
+  const one = (item: string): number => {
+    if (/^0+(\.0+)?$/.test(item)) return 0;
+    const match = /^(\d+(?:\.\d+)?)(ms|s)$/.exec(item);
+    if (!match) throw new UsageError(`--${name} must be 0, a duration with its unit (50ms, 0.2s), a comma-separated list of them to sample from${allowRecorded ? ', or recorded' : ''}; got "${value}"`);
+    return Number(match[1]) * DURATION_UNITS_MS[match[2]];
+  };
+  const items = text.split(',').map((item) => one(item.trim()));
+  return items.length === 1 ? items[0] : { samplesMs: items, seed };
 }
 
 /** A comma-separated list option (empty items rejected). */

@@ -40,8 +40,19 @@ describe('asmm backtest', () => {
     }
   }, 120_000);
 
+  it('latency options: durations with units, sampled lists (seeded), as in the library', () => {
+    const r = runAsmm(['backtest', '--data', join(dir, 'books.arrow'), '--trades', join(dir, 'trades.arrow'), '--strategy', 'symmetric', '--half-spread', '0.03', '--fill', 'tradeThrough', '--size', '0.05', '--feed-latency', '20ms,80ms', '--entry-latency', '0.03s', '--latency-seed', '4', '--report', join(dir, 'latency.html'), '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { metrics: { fills: number }; finalCash: number; latency: { feed: string; entry: string } };
+    const lib = runBacktest(market.book, market.trades, { strategy: symmetricStrategy(0.03), fill: 'tradeThrough', orderSize: 0.05, tickSize: 0.01, lotSize: 0.0001, refreshMs: 0, feedLatencyMs: { samplesMs: [20, 80], seed: 4 }, entryLatencyMs: 30, fallback: { sigmaPerSqrtSec: 1, aPerSec: 1, kPerPrice: 1 } });
+    expect(out.metrics.fills).toBe(lib.fills.tsMs.length);
+    expect(out.finalCash).toBeCloseTo(lib.finalCash, 6);
+    expect(out.latency.feed).toMatch(/^sampled from 2 values/);
+    expect(out.latency.entry).toBe('30 ms');
+  });
+
   it('answers bad arguments with one usage line', () => {
-    for (const args of [['backtest'], ['backtest', '--data', join(dir, 'books.csv'), '--fill', 'magic'], ['backtest', '--data', join(dir, 'books.csv'), '--maker-fee', '-1']]) {
+    for (const args of [['backtest'], ['backtest', '--data', join(dir, 'books.csv'), '--feed-latency', '50'], ['backtest', '--data', join(dir, 'books.csv'), '--entry-latency', 'recorded'], ['backtest', '--data', join(dir, 'books.csv'), '--fill', 'magic'], ['backtest', '--data', join(dir, 'books.csv'), '--maker-fee', '-1']]) {
       const { code, stderr } = runAsmm(args);
       expect(code, args.join(' ')).toBe(2);
       expect(stderr.trim().split('\n')).toHaveLength(1);

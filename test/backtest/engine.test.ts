@@ -137,6 +137,84 @@ describe('latency', () => {
   }
 });
 
+describe('sampled and recorded latency', () => {
+  const m = generateSampleMarket({ durationSec: 600, seed: 19 });
+  /** A strategy that records what it saw: decision time and the mid of the newest book row it had. */
+  const spy = () => {
+    const seen: Array<{ t: number; mid: number }> = [];
+    const strategy: Strategy = { name: 'spy', requires: [], quote: (c) => (seen.push({ t: c.tMs, mid: c.midPx }), { reservationPx: c.midPx, bidPx: c.midPx - 0.02, askPx: c.midPx + 0.02 }) };
+    return { seen, strategy };
+  };
+  const mid = (r: number) => 0.5 * (m.book.bidPx[0][r] + m.book.askPx[0][r]);
+  /** Index of the last book row stamped at or before t (−1 if none). */
+  const lastRowAtOrBefore = (t: number) => {
+    let lo = 0;
+    let hi = m.book.tsMs.length;
+    while (lo < hi) {
+      const h = (lo + hi) >> 1;
+      if (m.book.tsMs[h] <= t) lo = h + 1;
+      else hi = h;
+    }
+    return lo - 1;
+  };
+
+  it('sampled feed latency: each decision sees a row at least the smallest latency old, and never older than the largest allows', () => {
+    const { seen, strategy } = spy();
+    runBacktest(m.book, m.trades, { ...base(strategy, 'queue'), orderSize: 0.01, tickSize: 0.01, refreshMs: 250, feedLatencyMs: { samplesMs: [10, 400], seed: 3 } });
+    expect(seen.length).toBeGreaterThan(1000);
+    let lagged = 0;
+    for (const { t, mid: seenMid } of seen) {
+      const newestPossible = lastRowAtOrBefore(t - 10);
+      const oldestPossible = lastRowAtOrBefore(t - 400);
+      // the mid seen is that of a row in [oldestPossible, newestPossible]
+      let found = false;
+      for (let r = Math.max(0, oldestPossible); r <= newestPossible && !found; r++) found = mid(r) === seenMid;
+      expect(found, `decision at ${t}`).toBe(true);
+      if (seenMid !== mid(newestPossible)) lagged++;
+    }
+    // the latency really varies: many decisions see an older row than a constant 10 ms would show
+    expect(lagged).toBeGreaterThan(seen.length / 10);
+  });
+
+  it('sampled entry latency: every fill comes at least the smallest latency after its order was sent; reproducible by seed', () => {
+    const cfg = { ...base(symmetricStrategy(0.02), 'tradeThrough'), orderSize: 0.01, tickSize: 0.01, refreshMs: 1000, entryLatencyMs: { samplesMs: [150, 600], seed: 5 } };
+    const r = runBacktest(m.book, m.trades, cfg);
+    expect(r.fills.tsMs.length).toBeGreaterThan(20);
+    const gaps = Array.from(r.fills.tsMs, (t, i) => t - r.fills.sentMs[i]);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(150);
+    // some order took the long latency: a fill 600 ms or more after sending
+    expect(Math.max(...gaps)).toBeGreaterThanOrEqual(600);
+    expect(runBacktest(m.book, m.trades, cfg).fills.tsMs).toEqual(r.fills.tsMs);
+    const otherSeed = runBacktest(m.book, m.trades, { ...cfg, entryLatencyMs: { samplesMs: [150, 600], seed: 6 } });
+    expect(otherSeed.fills.tsMs).not.toEqual(r.fills.tsMs);
+  });
+
+  it('a single-valued sample is the constant latency, result for result', () => {
+    const cfg = { ...base(symmetricStrategy(0.02), 'queue'), orderSize: 0.01, tickSize: 0.01, refreshMs: 0 };
+    const constant = runBacktest(m.book, m.trades, { ...cfg, feedLatencyMs: 30, entryLatencyMs: 45 });
+    const sampled = runBacktest(m.book, m.trades, { ...cfg, feedLatencyMs: { samplesMs: [30] }, entryLatencyMs: { samplesMs: [45] } });
+    expect(sampled.fills).toEqual(constant.fills);
+    expect(sampled.series).toEqual(constant.series);
+  });
+
+  it('"recorded" feed latency: each decision happens when a row was received and sees exactly the rows received by then', () => {
+    // receive times: exchange time + 5..95 ms, varying
+    const localTsMs = m.book.tsMs.map((t, i) => t + 5 + ((i * 37) % 91));
+    const recorded = { ...m.book, localTsMs };
+    const { seen, strategy } = spy();
+    runBacktest(recorded, m.trades, { ...base(strategy, 'queue'), orderSize: 0.01, tickSize: 0.01, refreshMs: 0, feedLatencyMs: 'recorded' });
+    expect(seen.length).toBeGreaterThan(1000);
+    let received = -1;
+    let maxLocal = -Infinity;
+    for (const { t, mid: seenMid } of seen) {
+      // rows received by t, in order (a later row received earlier waits for the one before it)
+      while (received + 1 < localTsMs.length && Math.max(maxLocal, localTsMs[received + 1]) <= t) maxLocal = Math.max(maxLocal, localTsMs[++received]);
+      expect(seenMid, `decision at ${t}`).toBe(mid(received));
+    }
+    expect(() => runBacktest(m.book, m.trades, { ...base(strategy, 'queue'), feedLatencyMs: 'recorded' })).toThrow(/local receive times/);
+  });
+});
+
 describe('accounting and look-ahead on the sample market', () => {
   const m = generateSampleMarket({ durationSec: 1200, seed: 12 });
   const orders = marketOrdersFromTrades(m.book, m.trades, m.params.tickSize);

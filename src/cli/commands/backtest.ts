@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { asInfiniteStrategy, asStrategy, backtestMetrics, glftStrategy, runBacktest, runSeedCompat, seedCompatSummary, symmetricStrategy, type FillModel, type SeedCompatOptions, type Strategy } from '../../backtest/index.js';
+import { asInfiniteStrategy, asStrategy, backtestMetrics, describeLatency, glftStrategy, runBacktest, runSeedCompat, seedCompatSummary, symmetricStrategy, type FeedLatencySpec, type FillModel, type LatencySpec, type SeedCompatOptions, type Strategy } from '../../backtest/index.js';
 import { inferTickSize, type BookTable } from '../../data/index.js';
 import { loadMarketData } from '../marketData.js';
 import { inferredTradeTable, marketOrdersFromBook, marketOrdersFromTrades, rollingCalibration } from '../../estimate/index.js';
 import { backtestFigures, writeFigurePng, writeFiguresHtml } from '../../plot/index.js';
-import { durationOption, formatTable, numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
+import { durationOption, formatTable, latencyOption, numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
 
 const FILLS: readonly FillModel[] = ['midCross', 'tradeThrough', 'queue'];
 const STRATEGIES = ['as', 'as-infinite', 'glft', 'symmetric'];
@@ -31,6 +31,7 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
       'feed-latency': { type: 'string' },
       'entry-latency': { type: 'string' },
       'cancel-latency': { type: 'string' },
+      'latency-seed': { type: 'string' },
       'maker-fee': { type: 'string' },
       'taker-fee': { type: 'string' },
       'max-position': { type: 'string' },
@@ -78,6 +79,8 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
     strategyName === 'as' ? asStrategy(gamma, horizonMs / 1000) : strategyName === 'as-infinite' ? asInfiniteStrategy(gamma, qMax) : strategyName === 'glft' ? glftStrategy(gamma, qMax) : symmetricStrategy(halfSpread);
   const orders = recorded ? marketOrdersFromTrades(book, recorded, tick) : inferred;
   const calibration = rollingCalibration(book, orders, { windowSec: windowMs / 1000, stepSec: 1 });
+  const latencies = latencyConfig(values, book);
+  const latencyText = { feed: describeLatency(latencies.feedLatencyMs), entry: describeLatency(latencies.entryLatencyMs), cancel: describeLatency(latencies.cancelLatencyMs ?? latencies.entryLatencyMs) };
   const started = performance.now();
   const result = runBacktest(book, trades, {
     strategy,
@@ -86,9 +89,7 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
     tickSize: tick,
     lotSize: lot,
     refreshMs: durationOption('refresh', values.refresh, undefined) ?? 0,
-    feedLatencyMs: durationOption('feed-latency', values['feed-latency'], undefined) ?? 0,
-    entryLatencyMs: durationOption('entry-latency', values['entry-latency'], undefined) ?? 0,
-    ...(values['cancel-latency'] ? { cancelLatencyMs: durationOption('cancel-latency', values['cancel-latency'], undefined) } : {}),
+    ...latencies,
     makerFee: numberOption('maker-fee', values['maker-fee'], 0),
     takerFee: numberOption('taker-fee', values['taker-fee'], 0),
     maxPosition: numberOption('max-position', values['max-position'], Infinity, (v) => v > 0),
@@ -109,7 +110,7 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
     }
   }
   if (values.json) {
-    printJson({ data: values.data, strategy: strategy.name, fill, metrics, finalInventory: result.finalInventory, finalCash: result.finalCash, events: result.events, decisions: result.decisions, seconds, report: reportPath, pngs, notes });
+    printJson({ data: values.data, strategy: strategy.name, fill, latency: latencyText, metrics, finalInventory: result.finalInventory, finalCash: result.finalCash, events: result.events, decisions: result.decisions, seconds, report: reportPath, pngs, notes });
     return 0;
   }
   const m = metrics;
@@ -117,6 +118,7 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
     [
       `${strategy.name}, ${fill} fills, on ${values.data}${recorded ? ` with ${recorded.tsMs.length} trades` : trades ? ` with ${trades.tsMs.length} inferred executions` : ' (no trades)'}: ${result.events} events, ${result.decisions} decisions in ${seconds.toFixed(2)} s`,
       `σ${orders ? ', A, k' : ''} from rolling ${windowMs / 1000} s windows (values strictly before each decision)`,
+      `latency: feed ${latencyText.feed}, entry ${latencyText.entry}, cancel ${latencyText.cancel}`,
       formatTable(
         ['metric', 'value', 'unit'],
         [
@@ -162,4 +164,14 @@ function seedCompat(book: BookTable, options: Required<Pick<SeedCompatOptions, '
   if (json) printJson(summary);
   else process.stdout.write(`${summary.mode}\n${formatTable(['metric', 'value'], Object.entries(summary).filter(([key]) => key !== 'mode').map(([key, value]) => [key, String(value)]))}\n`);
   return 0;
+}
+
+/** The feed, entry and cancel latencies of the command line (constant, sampled, or the feed as recorded). */
+export function latencyConfig(values: Record<string, unknown>, book: BookTable): { feedLatencyMs: FeedLatencySpec; entryLatencyMs: LatencySpec; cancelLatencyMs?: LatencySpec } {
+  const seed = numberOption('latency-seed', values['latency-seed'] as string | undefined, 1, (v) => Number.isInteger(v));
+  const feed = latencyOption('feed-latency', values['feed-latency'] as string | undefined, seed, true) ?? 0;
+  if (feed === 'recorded' && !book.localTsMs) throw new UsageError('--feed-latency recorded needs local receive times (local_ts_ms), which this data does not have');
+  const entry = (latencyOption('entry-latency', values['entry-latency'] as string | undefined, seed, false) ?? 0) as LatencySpec;
+  const cancel = latencyOption('cancel-latency', values['cancel-latency'] as string | undefined, seed, false) as LatencySpec | undefined;
+  return { feedLatencyMs: feed, entryLatencyMs: entry, ...(cancel !== undefined ? { cancelLatencyMs: cancel } : {}) };
 }

@@ -4,6 +4,7 @@ import { calibrationTable, DEFAULT_PARAMS, expandGrid, parseGridSpec, runCalibra
 import type { FillModel } from '../../backtest/index.js';
 import { inferTickSize } from '../../data/index.js';
 import { loadMarketData } from '../marketData.js';
+import { latencyConfig } from './backtest.js';
 import { marketOrdersFromTrades, rollingCalibration } from '../../estimate/index.js';
 import { calibrationHeatmap, walkForwardFigure, writeFiguresHtml } from '../../plot/index.js';
 import { durationOption, formatTable, numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
@@ -26,6 +27,8 @@ export async function runCalibrate(argv: string[]): Promise<number> {
       window: { type: 'string' },
       'feed-latency': { type: 'string' },
       'entry-latency': { type: 'string' },
+      'cancel-latency': { type: 'string' },
+      'latency-seed': { type: 'string' },
       'maker-fee': { type: 'string' },
       'max-position': { type: 'string' },
       report: { type: 'string' },
@@ -65,8 +68,7 @@ export async function runCalibrate(argv: string[]): Promise<number> {
       fill,
       tickSize,
       lotSize: book.meta.lotSize ?? 0,
-      feedLatencyMs: durationOption('feed-latency', values['feed-latency'], undefined) ?? 0,
-      entryLatencyMs: durationOption('entry-latency', values['entry-latency'], undefined) ?? 0,
+      ...latencyConfig(values, book),
       makerFee: numberOption('maker-fee', values['maker-fee'], 0),
       takerFee: 0,
       maxPosition: numberOption('max-position', values['max-position'], Infinity, (v) => v > 0),
