@@ -143,9 +143,8 @@ class Desk {
   /** the earliest pending cancel or activation (transitions are skipped until then) */
   nextTransitionMs = Infinity;
   /** the deepest visible bid (lowest) and ask (highest) price of book row `deepestRow` (NaN if a level is) */
-  private deepestRow = -1;
-  private deepestBid = NaN;
-  private deepestAsk = NaN;
+  private readonly deepestBid: Float64Array;
+  private readonly deepestAsk: Float64Array;
   readonly fTs = new Float64ColumnBuilder(1024);
   readonly fSide = new Int8ColumnBuilder(1024);
   readonly fPx = new Float64ColumnBuilder(1024);
@@ -192,6 +191,29 @@ class Desk {
     this.isMidCross = model === 'midCross';
     this.isTradeThrough = model === 'tradeThrough';
     this.isQueue = model === 'queue';
+    // queue model: the deepest visible price of each side per row, in one pass over the level columns
+    const n = this.isQueue ? book.tsMs.length : 0;
+    this.deepestBid = new Float64Array(n);
+    this.deepestAsk = new Float64Array(n);
+    if (n > 0) {
+      this.deepestBid.set(book.bidPx[0]);
+      this.deepestAsk.set(book.askPx[0]);
+      for (let l = 1; l < book.depth; l++) {
+        const bids = book.bidPx[l];
+        const asks = book.askPx[l];
+        const floor = this.deepestBid;
+        const ceil = this.deepestAsk;
+        // as Math.min/Math.max (a NaN level makes the row's value NaN), without their call overhead
+        for (let i = 0; i < n; i++) {
+          const b = bids[i];
+          const f = floor[i];
+          floor[i] = b < f || b !== b ? b : f;
+          const a = asks[i];
+          const c = ceil[i];
+          ceil[i] = a > c || a !== a ? a : c;
+        }
+      }
+    }
   }
 
   /** Books an execution of `qty` (at most what remains) of order `o` at `px`; maker or taker fee. */
@@ -239,20 +261,9 @@ class Desk {
    * the scan decides). Needs eps > 0.
    */
   private shown(sideIdx: number, px: number, r: number): number {
-    if (r !== this.deepestRow) {
-      this.deepestRow = r;
-      let bidFloor = this.bidPx[0][r];
-      let askCeil = this.askPx[0][r];
-      for (let l = 1; l < this.depth; l++) {
-        bidFloor = Math.min(bidFloor, this.bidPx[l][r]);
-        askCeil = Math.max(askCeil, this.askPx[l][r]);
-      }
-      this.deepestBid = bidFloor;
-      this.deepestAsk = askCeil;
-    }
     const eps = this.eps;
-    if (sideIdx === 0) return this.deepestBid - px > eps && eps > 0 ? Infinity : shownAt(this.bidPx, this.bidSz, this.depth, true, px, r, eps);
-    return px - this.deepestAsk > eps && eps > 0 ? Infinity : shownAt(this.askPx, this.askSz, this.depth, false, px, r, eps);
+    if (sideIdx === 0) return this.deepestBid[r] - px > eps && eps > 0 ? Infinity : shownAt(this.bidPx, this.bidSz, this.depth, true, px, r, eps);
+    return px - this.deepestAsk[r] > eps && eps > 0 ? Infinity : shownAt(this.askPx, this.askSz, this.depth, false, px, r, eps);
   }
 
   private joinQueue(o: Order, sideIdx: number): void {

@@ -48,6 +48,9 @@ export function asStrategy(gamma: number, horizonSec: number): Strategy {
   // the spread's constant term (2/γ)·ln(1 + γ/k) changes only with k (once per calibration step)
   let lastK = NaN;
   let constantTerm = NaN;
+  // start of the current session (elapsed seconds), so that elapsed mod horizon is one subtraction per
+  // decision; the same value as `%` (both are the exact elapsed − n·horizon when n·horizon is representable)
+  let sessionStartSec = NaN;
   return {
     name: `AS finite horizon (γ ${gamma}, T ${horizonSec} s)`,
     requires: ['sigma', 'k'],
@@ -58,7 +61,13 @@ export function asStrategy(gamma: number, horizonSec: number): Strategy {
         lastK = k;
         constantTerm = spreadConstantTerm(gamma, k);
       }
-      asQuotesInto(out, c.midPx, c.q, horizonSec - (c.elapsedSec % horizonSec), gamma, c.sigmaPerSqrtSec, k, constantTerm);
+      const elapsed = c.elapsedSec;
+      let inSession = elapsed - sessionStartSec;
+      if (!(inSession >= 0 && inSession < horizonSec)) {
+        inSession = elapsed % horizonSec;
+        sessionStartSec = elapsed - inSession;
+      }
+      asQuotesInto(out, c.midPx, c.q, horizonSec - inSession, gamma, c.sigmaPerSqrtSec, k, constantTerm);
     },
   };
 }
