@@ -1,9 +1,14 @@
 import type { ParamSet } from './params.js';
 import type { CalibrationResult } from './runner.js';
 
-/** Mean over windows of one metric of one set; a window where it is undefined (NaN: no fills, flat equity) counts 0. */
+/**
+ * Mean over windows of one metric of one set; a window where it is undefined (NaN: no fills, flat equity)
+ * counts 0, and the mean is NaN when it is undefined in every window (e.g. a Sharpe ratio on windows shorter
+ * than two of its intervals).
+ */
 function meanOverWindows(result: CalibrationResult, set: number, key: 'pnl' | 'sharpePerDay' | 'fills'): number {
   const row = result.metrics[set];
+  if (!row.some((m) => Number.isFinite(m[key]))) return NaN;
   return row.reduce((a, m) => a + (Number.isFinite(m[key]) ? m[key] : 0), 0) / Math.max(1, row.length);
 }
 

@@ -75,6 +75,9 @@ describe('walk-forward calibration', () => {
     expect(rows.map((r) => r.pnlMeanPerWindow)).toEqual([1, 7 / 3, 8 / 3]);
     expect(rows.map((r) => r.fillsMeanPerWindow)).toEqual([20, 5, 1]);
     expect(rows[0].perWindow).toEqual([1, -2, 4]);
+    // a metric undefined in every window has no mean (not 0)
+    const noSharpe = { ...result, metrics: table.map((row) => row.map((m) => ({ ...m, sharpePerDay: NaN }))) } as CalibrationResult;
+    expect(calibrationTable(noSharpe)[0].sharpePerDayMean).toBeNaN();
     const folds = walkForwardTable(result);
     expect(folds.map((f) => [f.fitWindow, f.testWindow, f.inSample, f.outOfSample, f.outOfSampleRank])).toEqual([
       [1, 2, 3, 5, 2],
