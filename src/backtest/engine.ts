@@ -482,14 +482,14 @@ export function runBacktest(book: BookTable, trades: TradeTable | undefined, con
 
   // series columns, allocated at the number of decisions (grown if the inputs are out of order)
   let capacity = config.recordSeries === false ? 0 : expectedDecisionCount(arrival, refreshMs, lastTime);
-  let sT = new Float64Array(capacity);
-  let sMid = new Float64Array(capacity);
-  let sR = new Float64Array(capacity);
-  let sBid = new Float64Array(capacity);
-  let sAsk = new Float64Array(capacity);
-  let sInv = new Float64Array(capacity);
-  let sCash = new Float64Array(capacity);
-  let sEq = new Float64Array(capacity);
+  let sT: Float64Array = new Float64Array(capacity);
+  let sMid: Float64Array = new Float64Array(capacity);
+  let sR: Float64Array = new Float64Array(capacity);
+  let sBid: Float64Array = new Float64Array(capacity);
+  let sAsk: Float64Array = new Float64Array(capacity);
+  let sInv: Float64Array = new Float64Array(capacity);
+  let sCash: Float64Array = new Float64Array(capacity);
+  let sEq: Float64Array = new Float64Array(capacity);
   let rec = 0;
 
   // one context and one quotes object, refilled per decision (no allocation on the hot path)
