@@ -1,5 +1,5 @@
 export { DEFAULT_PARAMS, expandGrid, parseGridSpec, strategyFor, type GridSpec, type ParamSet } from './params.js';
 export { sliceBook, sliceTrades } from './slices.js';
 export { evaluateTask, type EvaluationResult, type EvaluationSettings, type EvaluationTask } from './evaluate.js';
-export { runCalibration, type CalibrationOptions, type CalibrationResult, type SelectionMetric, type WalkForwardFold } from './runner.js';
+export { inSharedMemory, runCalibration, type CalibrationOptions, type CalibrationResult, type SelectionMetric, type WalkForwardFold } from './runner.js';
 export { calibrationTable, walkForwardSummary, walkForwardTable, type CalibrationTableRow, type WalkForwardRow, type WalkForwardSummary } from './summary.js';

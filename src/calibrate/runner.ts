@@ -48,6 +48,29 @@ export interface CalibrationResult {
 /** The worker entry (a path, not import.meta.url: tslab compiles src/ to CommonJS, where that does not exist). */
 const workerPath = () => projectPath('scripts', 'calibrate-worker.mjs');
 
+/**
+ * A copy of `value` in which every typed array is backed by a SharedArrayBuffer (copied once; arrays already
+ * shared are kept), so that structured cloning to worker threads shares the memory instead of copying it.
+ * Plain objects and arrays are walked; other values are kept as they are.
+ */
+export function inSharedMemory<T>(value: T): T {
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    const source = value as unknown as Float64Array;
+    if (source.buffer instanceof SharedArrayBuffer) return value;
+    const TypedArray = source.constructor as new (buffer: SharedArrayBuffer) => Float64Array;
+    const copy = new TypedArray(new SharedArrayBuffer(source.byteLength));
+    copy.set(source);
+    return copy as unknown as T;
+  }
+  if (Array.isArray(value)) return value.map((item) => inSharedMemory(item)) as unknown as T;
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value as Record<string, unknown>)) out[key] = inSharedMemory(item);
+    return out as T;
+  }
+  return value;
+}
+
 /** Runs tasks on `workers` threads (each gets the data once), or in this thread when workers is 0. */
 async function runTasks(options: CalibrationOptions, tasks: EvaluationTask[], workers: number): Promise<EvaluationResult[]> {
   const results: EvaluationResult[] = new Array(tasks.length);
@@ -61,7 +84,9 @@ async function runTasks(options: CalibrationOptions, tasks: EvaluationTask[], wo
     return results;
   }
   let next = 0;
-  const pool = Array.from({ length: workers }, () => new Worker(workerPath(), { workerData: { book: options.book, trades: options.trades, calibration: options.calibration, settings: options.settings } }));
+  // the data once in shared memory: each worker reads it there instead of receiving its own copy
+  const data = inSharedMemory({ book: options.book, trades: options.trades, calibration: options.calibration });
+  const pool = Array.from({ length: workers }, () => new Worker(workerPath(), { workerData: { ...data, settings: options.settings } }));
   try {
     await Promise.all(
       pool.map(

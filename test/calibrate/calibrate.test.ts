@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { calibrationTable, evaluateTask, expandGrid, parseGridSpec, runCalibration, sliceBook, sliceTrades, walkForwardSummary, walkForwardTable, type CalibrationResult, type EvaluationSettings } from '../../src/calibrate/index.js';
+import { calibrationTable, evaluateTask, inSharedMemory, expandGrid, parseGridSpec, runCalibration, sliceBook, sliceTrades, walkForwardSummary, walkForwardTable, type CalibrationResult, type EvaluationSettings } from '../../src/calibrate/index.js';
 import { marketOrdersFromTrades, rollingCalibration } from '../../src/estimate/index.js';
 import { join } from 'node:path';
 import { generateSampleMarket, writeSampleMarket } from '../../src/sample/index.js';
@@ -84,6 +84,23 @@ describe('walk-forward calibration', () => {
       [2, 3, 6, 0, 2],
     ]);
     expect(walkForwardSummary(result)).toEqual({ folds: 2, inSampleMean: 4.5, outOfSampleMean: 2.5, outOfSamplePnlTotal: 5 });
+  });
+
+  it('the data goes to the workers once, in shared memory: same values, shared buffers, other fields kept', () => {
+    const copy = inSharedMemory({ book: m.book, note: 'x', n: 3 });
+    expect(copy.note).toBe('x');
+    expect(copy.n).toBe(3);
+    expect(copy.book.meta).toEqual(m.book.meta);
+    for (const [a, b] of [[copy.book.tsMs, m.book.tsMs], [copy.book.askSz[4], m.book.askSz[4]]] as const) {
+      expect(a.buffer).toBeInstanceOf(SharedArrayBuffer);
+      expect(a).not.toBe(b);
+      expect(Array.from(a)).toEqual(Array.from(b));
+    }
+    const trades = inSharedMemory(m.trades);
+    expect(trades.side).toBeInstanceOf(Int8Array);
+    expect(Array.from(trades.side)).toEqual(Array.from(m.trades.side));
+    // already shared: kept as it is
+    expect(inSharedMemory(copy.book.tsMs)).toBe(copy.book.tsMs);
   });
 
   it('worker threads give exactly the results of a single-thread run', async () => {
