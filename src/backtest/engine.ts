@@ -155,6 +155,13 @@ class Desk {
   readonly fMaker = new Int8ColumnBuilder(1024);
   /** book row in force at each fill */
   readonly fRow: number[] = [];
+  /**
+   * Per side, the price of the last order that filled completely and the index of the fill that completed it
+   * (−1: none, or already acted on): until that fill's notice reaches the strategy, it still believes the
+   * order rests there.
+   */
+  readonly completedPx = new Float64Array(2);
+  readonly completedFill = Int32Array.of(-1, -1);
   readonly bid0: Float64Array;
   readonly ask0: Float64Array;
   private readonly bidPx: readonly Float64Array[];
@@ -241,6 +248,8 @@ class Desk {
     this.fMaker.push(maker ? 1 : 0);
     this.fRow.push(row);
     if (o.remaining <= 1e-12) {
+      this.completedPx[sideIdx] = o.px;
+      this.completedFill[sideIdx] = this.fTs.length - 1;
       o.remaining = 0;
       o.px = NaN;
     }
@@ -545,7 +554,9 @@ export function runBacktest(book: BookTable, trades: TradeTable | undefined, con
         }
       }
       // the calibration in force at the exchange time the strategy has reached: d minus the newest row's latency
-      const seen = feedRow >= 0 ? d - (arrival[feedRow] - bookTs[feedRow]) : d - (arrival[0] - bookTs[0]);
+      // (capped at the next row's stamp: a row stamped earlier but still in flight must not enter it)
+      const lagged = feedRow >= 0 ? d - (arrival[feedRow] - bookTs[feedRow]) : d - (arrival[0] - bookTs[0]);
+      const seen = feedRow + 1 < nb && bookTs[feedRow + 1] < lagged ? bookTs[feedRow + 1] : lagged;
       if (calT) while (calIdx + 1 < calT.length && calT[calIdx + 1] <= seen) calIdx++;
       const sigma = calIdx >= 0 && calSigma ? calSigma[calIdx] : fallback.sigmaPerSqrtSec;
       const aRate = calIdx >= 0 && calA ? calA[calIdx] : fallback.aPerSec;
@@ -587,9 +598,16 @@ export function runBacktest(book: BookTable, trades: TradeTable | undefined, con
         const want = k === 0 ? bidPx : askPx;
         const o = live[k];
         const p = pending[k];
-        const current = p.activeMs !== Infinity ? p.px : o.px;
-        const same = !Number.isNaN(want) && Math.abs(current - want) <= eps && (p.activeMs !== Infinity || o.remaining > 0);
+        let current = p.activeMs !== Infinity ? p.px : o.px;
+        let resting = p.activeMs !== Infinity || o.remaining > 0;
+        if (!resting && desk.completedFill[k] >= knownFill) {
+          // filled, but the notice has not reached the strategy: to it, the order still rests at its price
+          current = desk.completedPx[k];
+          resting = true;
+        }
+        const same = !Number.isNaN(want) && Math.abs(current - want) <= eps && resting;
         if (same) continue;
+        desk.completedFill[k] = -1; // the strategy replaces or cancels what it believes rests there
         if (!Number.isNaN(o.px) && o.cancelMs === Infinity) o.cancelMs = d + cancelLatency();
         if (Number.isNaN(want)) {
           p.activeMs = Infinity;

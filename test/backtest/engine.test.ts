@@ -189,6 +189,60 @@ describe('sampled and recorded latency', () => {
     expect(otherSeed.fills.tsMs).not.toEqual(r.fills.tsMs);
   });
 
+  it('the strategy learns of its fills only after the feed latency: its inventory is the fills noticed by then', () => {
+    // fill notices drawn from {100, 700} ms: at a decision at t the strategy's q counts a prefix of the fills
+    // (they are noticed in order) holding every fill stamped ≤ t − 700 and none stamped > t − 100
+    const seenQ: Array<{ t: number; q: number }> = [];
+    const strategy: Strategy = { name: 'q spy', requires: [], quote: (c) => (seenQ.push({ t: c.tMs, q: c.q }), { reservationPx: c.midPx, bidPx: c.midPx - 0.01, askPx: c.midPx + 0.01 }) };
+    const r = runBacktest(m.book, m.trades, { ...base(strategy, 'tradeThrough'), orderSize: 0.01, tickSize: 0.01, refreshMs: 100, feedLatencyMs: { samplesMs: [100, 700], seed: 2 } });
+    const f = r.fills;
+    expect(f.tsMs.length).toBeGreaterThan(50);
+    const prefix = [0];
+    for (let i = 0; i < f.tsMs.length; i++) prefix.push(prefix[i] + f.side[i] * f.qty[i]);
+    let lagging = 0;
+    for (const { t, q } of seenQ) {
+      const lo = f.tsMs.filter((ts) => ts <= t - 700).length; // fills surely noticed (a prefix: fills are in time order)
+      const hi = f.tsMs.filter((ts) => ts <= t - 100).length; // fills possibly noticed
+      const candidates = prefix.slice(lo, hi + 1).map((v) => v / 0.01);
+      expect(candidates.some((v) => Math.abs(v - q) < 1e-9), `decision at ${t}: q ${q}`).toBe(true);
+      if (hi > lo && Math.abs(prefix[hi] / 0.01 - q) > 1e-9) lagging++;
+    }
+    expect(lagging).toBeGreaterThan(0);
+  });
+
+  it('an order filled but not yet noticed is not sent again: a position limit holds under feed latency', () => {
+    // one level; the mid falls through our bid at t = 1000 and stays there. With 500 ms of feed latency the
+    // strategy hears of the fill at 1500; until then it believes its bid still rests, so it sends nothing
+    const rows: number[][] = [];
+    for (let t = 0; t <= 3000; t += 100) rows.push(t < 1000 ? [t, 99.5, 5, 100.5, 5] : [t, 98.5, 5, 99, 5]);
+    const b = book(rows);
+    const cfg = { ...base(symmetricStrategy(1), 'midCross'), orderSize: 1, tickSize: 0.5, maxPosition: 1, feedLatencyMs: 500 };
+    const r = runBacktest(b, undefined, cfg);
+    expect(Array.from(r.fills.side)).toEqual([1]);
+    expect(r.finalInventory).toBe(1);
+    expect(Math.max(...Array.from(r.series.inventory))).toBe(1);
+  });
+
+  it('the calibration in force never includes a row still in flight (recorded latency with a stall)', () => {
+    // rows every 100 ms; row 5 (stamped 500) is received only at 1500, so rows 5.. all arrive from 1500 on.
+    // A calibration value stamped c uses data strictly before c; here σ = c itself, so the σ a decision sees
+    // tells which value was in force. Before 1500 it must be ≤ 500, the stamp of the first row not yet arrived.
+    const rows: number[][] = [];
+    for (let t = 0; t <= 2000; t += 100) rows.push([t, 99, 5, 101, 5]);
+    const localTsMs = Float64Array.from(rows, (r) => (r[0] === 500 ? 1500 : r[0] + 5));
+    const b = { ...book(rows), localTsMs };
+    const tMs = Float64Array.from({ length: 41 }, (_, i) => i * 50);
+    const calibration = { tMs, sigmaPricePerSqrtSec: tMs, aPooledPerSec: tMs.map(() => 1), kPooledPerPrice: tMs.map(() => 1) } as unknown as NonNullable<BacktestConfig['calibration']>;
+    const seen: Array<{ t: number; sigma: number }> = [];
+    const strategy: Strategy = { name: 'σ spy', requires: ['sigma'], quote: (c) => (seen.push({ t: c.tMs, sigma: c.sigmaPerSqrtSec }), { reservationPx: 100, bidPx: 90, askPx: 110 }) };
+    runBacktest(b, undefined, { ...base(strategy, 'queue'), refreshMs: 50, feedLatencyMs: 'recorded', calibration });
+    const stalled = seen.filter((x) => x.t >= 600 && x.t < 1500);
+    expect(stalled.length).toBeGreaterThan(10);
+    for (const { t, sigma } of stalled) expect(sigma, `decision at ${t}`).toBeLessThanOrEqual(500);
+    // and once the rows have arrived, it moves on
+    expect(Math.max(...seen.filter((x) => x.t >= 1600).map((x) => x.sigma))).toBeGreaterThan(1000);
+  });
+
   it('a single-valued sample is the constant latency, result for result', () => {
     const cfg = { ...base(symmetricStrategy(0.02), 'queue'), orderSize: 0.01, tickSize: 0.01, refreshMs: 0 };
     const constant = runBacktest(m.book, m.trades, { ...cfg, feedLatencyMs: 30, entryLatencyMs: 45 });
