@@ -48,8 +48,10 @@ export interface WalkForwardRow {
 
 export function walkForwardTable(result: CalibrationResult): WalkForwardRow[] {
   const key = result.metric;
+  // scored as the selection scores them: an undefined metric (NaN) ranks below every defined one
+  const score = (v: number) => (Number.isFinite(v) ? v : -Infinity);
   return result.folds.map((f) => {
-    const onTest = result.metrics.map((m) => m[f.evaluate.windowIndex][key]);
+    const onTest = result.metrics.map((m) => score(m[f.evaluate.windowIndex][key]));
     const chosen = onTest[f.chosenSet];
     return {
       fitWindow: f.fit.windowIndex + 1,
@@ -73,7 +75,8 @@ export interface WalkForwardSummary {
 
 export function walkForwardSummary(result: CalibrationResult): WalkForwardSummary {
   const rows = walkForwardTable(result);
-  const mean = (values: number[]) => values.reduce((a, v) => a + (Number.isFinite(v) ? v : 0), 0) / Math.max(1, values.length);
+  // as calibrationTable: an undefined value counts 0, and the mean is NaN when none is defined
+  const mean = (values: number[]) => (values.some(Number.isFinite) ? values.reduce((a, v) => a + (Number.isFinite(v) ? v : 0), 0) / values.length : NaN);
   return {
     folds: rows.length,
     inSampleMean: mean(rows.map((r) => r.inSample)),

@@ -5,6 +5,13 @@ import type { FrameOptions } from './toFrame.js';
 const rowRange = (n: number, options: FrameOptions) => [Math.max(0, options.start ?? 0), Math.min(n, options.end ?? n)] as const;
 const iso = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString() : '');
 
+/** A DataFrame of these columns; with no rows, an empty frame that still has them (danfo rejects empty columns). */
+function frameOf(columns: Record<string, Array<number | string>>): dfd.DataFrame {
+  const names = Object.keys(columns);
+  if (names.length > 0 && columns[names[0]].length === 0) return new dfd.DataFrame([], { columns: names });
+  return new dfd.DataFrame(columns);
+}
+
 /**
  * A danfo DataFrame view of a backtest's series, one row per decision: time, mid, reservation, bid, ask
  * (prices in quote currency, NaN = not quoted), inventory (base units), cash and equity (quote currency).
@@ -13,7 +20,7 @@ export function backtestSeriesFrame(result: BacktestResult, options: FrameOption
   const s = result.series;
   const [start, end] = rowRange(s.tMs.length, options);
   const column = (a: Float64Array) => Array.from(a.subarray(start, end));
-  return new dfd.DataFrame({
+  return frameOf({
     time: Array.from(s.tMs.subarray(start, end), iso),
     mid_px: column(s.midPx),
     reservation_px: column(s.reservationPx),
@@ -34,7 +41,7 @@ export function backtestFillsFrame(result: BacktestResult, options: FrameOptions
   const f = result.fills;
   const [start, end] = rowRange(f.tsMs.length, options);
   const rows = Array.from({ length: Math.max(0, end - start) }, (_, k) => start + k);
-  return new dfd.DataFrame({
+  return frameOf({
     time: rows.map((i) => iso(f.tsMs[i])),
     side: rows.map((i) => (f.side[i] > 0 ? 'bought' : 'sold')),
     px: rows.map((i) => f.px[i]),

@@ -78,6 +78,11 @@ describe('walk-forward calibration', () => {
     // a metric undefined in every window has no mean (not 0)
     const noSharpe = { ...result, metrics: table.map((row) => row.map((m) => ({ ...m, sharpePerDay: NaN }))) } as CalibrationResult;
     expect(calibrationTable(noSharpe)[0].sharpePerDayMean).toBeNaN();
+    // a chosen set with no score on its test window ranks below every set that has one
+    const undefinedTest = { ...result, metrics: table.map((row, set) => row.map((m, w) => (set === 1 && w === 1 ? { ...m, pnl: NaN } : m))) } as CalibrationResult;
+    expect(walkForwardTable(undefinedTest)[0].outOfSampleRank).toBe(3);
+    const noSharpeFolds = result.folds.map((f) => ({ ...f, inSample: { ...f.inSample, sharpePerDay: NaN }, outOfSample: { ...f.outOfSample, sharpePerDay: NaN } }));
+    expect(walkForwardSummary({ ...noSharpe, folds: noSharpeFolds, metric: 'sharpePerDay' } as CalibrationResult).outOfSampleMean).toBeNaN();
     const folds = walkForwardTable(result);
     expect(folds.map((f) => [f.fitWindow, f.testWindow, f.inSample, f.outOfSample, f.outOfSampleRank])).toEqual([
       [1, 2, 3, 5, 2],

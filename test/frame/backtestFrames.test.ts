@@ -34,4 +34,11 @@ describe('danfo views of a backtest', () => {
       if (f.maker[i] === 1) expect(fee[i]).toBeCloseTo(0.0002 * f.px[i] * f.qty[i], 12);
     }
   });
+
+  it('a backtest without fills or series gives empty frames with their columns', () => {
+    const none = runBacktest(market.book, market.trades, { strategy: symmetricStrategy(50), fill: 'midCross', orderSize: 0.01, tickSize: 0.01, refreshMs: 500, recordSeries: false });
+    expect(none.fills.tsMs.length).toBe(0);
+    expect(backtestFillsFrame(none).shape).toEqual([0, 9]);
+    expect(backtestSeriesFrame(none).columns).toContain('equity');
+  });
 });
