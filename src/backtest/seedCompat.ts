@@ -42,6 +42,11 @@ export interface SeedCompatResult {
   /** Sizes of the orders added on the row, base units (0 = a zero-size order, which still takes a slot). */
   readonly bidSize: Float64Array;
   readonly askSize: Float64Array;
+  /** 1 where |q| was beyond the inventory limit when the row quoted (one side zero-size, the other λ-sized). */
+  readonly beyondLimit: Uint8Array;
+  /** The run's initial inventory (base units) and cash, as given. */
+  readonly initialInventory: number;
+  readonly initialCash: number;
   /** After the row's fills (base units). */
   readonly inventory: Float64Array;
   readonly cash: Float64Array;
@@ -102,24 +107,27 @@ export function runSeedCompat(book: BookTable, options: SeedCompatOptions = {}):
     ask: new Float64Array(m),
     bidSize: new Float64Array(m),
     askSize: new Float64Array(m),
+    beyondLimit: new Uint8Array(m),
     inventory: new Float64Array(m),
     cash: new Float64Array(m),
     pnl: new Float64Array(m),
   };
   const fills = { tsMs: [] as number[], side: [] as number[], px: [] as number[], qty: [] as number[] };
-  if (m === 0) return result(rows, out, fills);
+  const initial = { inventory: options.initialInventory ?? 0, cash: options.initialCash ?? 0 };
+  if (m === 0) return result(rows, out, fills, initial);
   const firstTsMs = ts[rows[0]];
   const lastTsMs = ts[rows[m - 1]];
   let bids: RestingOrder[] = [];
   let asks: RestingOrder[] = [];
-  let inventory = options.initialInventory ?? 0;
-  let cash = options.initialCash ?? 0;
+  let inventory = initial.inventory;
+  let cash = initial.cash;
   for (let x = 0; x < m; x++) {
     const i = rows[x];
     const mid = allMids[i];
     const rate = window / ((ts[i] - ts[i - window]) / 1000);
     const k = 1 / rate;
     const quotes = referenceSystemQuotes({ midPx: mid, inventory, tsMs: ts[i], firstTsMs, lastTsMs, sigmaPriceLevel: allSigma[i], gamma, k });
+    out.beyondLimit[x] = Math.abs(inventory) > inventoryLimit ? 1 : 0;
     const sizes = referenceSystemOrderSizes(quotes, inventory, bid1[i], ask1[i], k, baseSize, inventoryLimit);
     bids.push({ px: quotes.bidPx, qty: sizes.bidSize });
     asks.push({ px: quotes.askPx, qty: sizes.askSize });
@@ -159,13 +167,16 @@ export function runSeedCompat(book: BookTable, options: SeedCompatOptions = {}):
     out.cash[x] = cash;
     out.pnl[x] = inventory * mid + cash;
   }
-  return result(rows, out, fills);
+  return result(rows, out, fills, initial);
 }
 
 /** Headline numbers of a seed-compatible run (money in quote currency, sizes in base units). */
 export interface SeedCompatSummary {
   readonly rowsTraded: number;
+  /** Over the rows whose window spans time (a window within one second of its 1 s clock has an infinite rate). */
   readonly meanMessageRatePerSec: number;
+  /** Rows whose 200-row window fell within one second (rate infinite, k = 0, spread infinite). */
+  readonly rowsWithZeroSpanWindow: number;
   readonly meanSigmaPriceLevel: number;
   /** Mean of (ask − bid)/2 over the rows traded. */
   readonly meanHalfSpreadPx: number;
@@ -184,21 +195,26 @@ export interface SeedCompatSummary {
 export function seedCompatSummary(r: SeedCompatResult): SeedCompatSummary {
   const n = r.tsMs.length;
   let rate = 0;
+  let finiteRates = 0;
   let sigma = 0;
   let halfSpread = 0;
   let beyond = 0;
   let maxAbs = 0;
   for (let i = 0; i < n; i++) {
-    rate += r.messageRatePerSec[i];
+    if (Number.isFinite(r.messageRatePerSec[i])) {
+      rate += r.messageRatePerSec[i];
+      finiteRates++;
+    }
     sigma += r.sigmaPriceLevel[i];
     halfSpread += (r.askPx[i] - r.bidPx[i]) / 2;
-    if (r.bidSize[i] === 0 || r.askSize[i] === 0) beyond++;
+    beyond += r.beyondLimit[i];
     maxAbs = Math.max(maxAbs, Math.abs(r.inventory[i]));
   }
   const bidFills = r.fills.side.filter((s) => s > 0).length;
   return {
     rowsTraded: n,
-    meanMessageRatePerSec: rate / n,
+    meanMessageRatePerSec: rate / finiteRates,
+    rowsWithZeroSpanWindow: n - finiteRates,
     meanSigmaPriceLevel: sigma / n,
     meanHalfSpreadPx: halfSpread / n,
     rowsBeyondInventoryLimit: beyond,
@@ -221,8 +237,9 @@ function pushFill(fills: SeedCompatResult['fills'], tsMs: number, side: number, 
 
 function result(
   rows: Int32Array,
-  out: Record<'tsMs' | 'midPx' | 'sigma' | 'rate' | 'k' | 'reservation' | 'bid' | 'ask' | 'bidSize' | 'askSize' | 'inventory' | 'cash' | 'pnl', Float64Array>,
+  out: Record<'tsMs' | 'midPx' | 'sigma' | 'rate' | 'k' | 'reservation' | 'bid' | 'ask' | 'bidSize' | 'askSize' | 'inventory' | 'cash' | 'pnl', Float64Array> & { beyondLimit: Uint8Array },
   fills: SeedCompatResult['fills'],
+  initial: { inventory: number; cash: number },
 ): SeedCompatResult {
   return {
     rows,
@@ -236,6 +253,9 @@ function result(
     askPx: out.ask,
     bidSize: out.bidSize,
     askSize: out.askSize,
+    beyondLimit: out.beyondLimit,
+    initialInventory: initial.inventory,
+    initialCash: initial.cash,
     inventory: out.inventory,
     cash: out.cash,
     pnl: out.pnl,

@@ -49,8 +49,10 @@ export function asStrategy(gamma: number, horizonSec: number): Strategy {
   let lastK = NaN;
   let constantTerm = NaN;
   // start of the current session (elapsed seconds), so that elapsed mod horizon is one subtraction per
-  // decision; the same value as `%` (both are the exact elapsed − n·horizon when n·horizon is representable)
+  // decision. It equals `%` exactly (both are elapsed − n·horizon) when n·horizon is exact, i.e. for a whole
+  // number of seconds; other horizons use `%` every time, so no result depends on an earlier run.
   let sessionStartSec = NaN;
+  const wholeSeconds = Number.isInteger(horizonSec);
   return {
     name: `AS finite horizon (γ ${gamma}, T ${horizonSec} s)`,
     requires: ['sigma', 'k'],
@@ -63,7 +65,7 @@ export function asStrategy(gamma: number, horizonSec: number): Strategy {
       }
       const elapsed = c.elapsedSec;
       let inSession = elapsed - sessionStartSec;
-      if (!(inSession >= 0 && inSession < horizonSec)) {
+      if (!(wholeSeconds && inSession >= 0 && inSession < horizonSec)) {
         inSession = elapsed % horizonSec;
         sessionStartSec = elapsed - inSession;
       }

@@ -398,13 +398,21 @@ function referenceField(field: string): string {
 }
 
 /**
- * The book as the reference system would have recorded it: timestamps truncated to the whole second of its
- * wall clock (`YYYY-MM-DD HH:MM:SS`), rows and levels unchanged. What `writeReferenceCsv` then
- * `readReferenceCsv` give back, without the file.
+ * The book as the reference system would have recorded it: each row stamped with the whole second of the
+ * wall clock when it was received (the local receive time `localTsMs` when the table has it, else the
+ * exchange time), rows and levels unchanged. Kept in order (a receive clock stepping back is held at its
+ * latest second). What `writeReferenceCsv` then `readReferenceCsv` give back, without the file.
  */
 export function onReferenceClock(book: BookTable): BookTable {
+  const clock = book.localTsMs ?? book.tsMs;
+  const tsMs = new Float64Array(clock.length);
+  let last = -Infinity;
+  for (let i = 0; i < clock.length; i++) {
+    last = Math.max(last, Math.floor(clock[i] / 1000) * 1000);
+    tsMs[i] = last;
+  }
   const meta = { ...book.meta, extra: { ...(book.meta.extra ?? {}), 'asmm.ts_resolution_ms': '1000' } };
-  return { ...book, tsMs: book.tsMs.map((t) => Math.floor(t / 1000) * 1000), localTsMs: undefined, meta };
+  return { ...book, tsMs, localTsMs: undefined, meta };
 }
 
 /**

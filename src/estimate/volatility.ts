@@ -151,6 +151,19 @@ export function referenceRollingStdOfMid(mid: ArrayLike<number>, windowRows = 20
         sumSq -= old * old;
       }
     }
+    // every windowRows rows, the sums are recomputed from the window itself, re-centred on its latest value,
+    // so that neither rounding in the running updates nor a drift of the price away from the shift can
+    // accumulate over a long file
+    if (i >= windowRows && i % windowRows === 0 && missing === 0) {
+      shift = mid[i];
+      sum = 0;
+      sumSq = 0;
+      for (let j = i - windowRows + 1; j <= i; j++) {
+        const w = mid[j] - shift;
+        sum += w;
+        sumSq += w * w;
+      }
+    }
     if (i >= windowRows - 1 && missing === 0) {
       const mean = sum / windowRows;
       out[i] = Math.sqrt(Math.max(0, (sumSq - windowRows * mean * mean) / (windowRows - 1)));

@@ -62,7 +62,8 @@ export function backtestFigures(result: BacktestResult): PlotlyFigure[] {
 
 /**
  * The reference system's market maker (a seed-compatible run) beside an asmm backtest on the same market:
- * top, the reference's quotes around the mid with its fills; bottom, the PnL (equity change) of both.
+ * top, the reference's quotes around the mid with its fills; bottom, the PnL of both from their start (the
+ * reference's initial cash and inventory marked at its first traded row's mid; asmm starts flat).
  */
 export function seedCompatComparisonFigure(seed: SeedCompatResult, asmm: BacktestResult, maxPoints = 20_000): PlotlyFigure {
   const step = stepFor(seed.tsMs.length, maxPoints);
@@ -73,7 +74,9 @@ export function seedCompatComparisonFigure(seed: SeedCompatResult, asmm: Backtes
     const idx = f.tsMs.map((_, i) => i).filter((i) => f.side[i] === side);
     return { type: 'scatter', mode: 'markers', name, x: idx.map((i) => f.tsMs[i]), y: idx.map((i) => f.px[i]), marker: { symbol, color, size: 7 } };
   };
-  const seedPnl = seed.pnl.map((v) => v - (seed.pnl.length > 0 ? seed.pnl[0] : 0));
+  // PnL from the start: against the initial cash and inventory marked at the first traded row's mid
+  const start = seed.midPx.length > 0 ? seed.initialCash + seed.initialInventory * seed.midPx[0] : 0;
+  const seedPnl = seed.pnl.map((v) => v - start);
   const s = asmm.series;
   const asmmStep = stepFor(s.tMs.length, maxPoints);
   const equity0 = s.equity.length > 0 ? s.equity[0] : 0;

@@ -27,6 +27,10 @@ describe('onReferenceClock', () => {
     }
     expect(referenceBook.bidPx[0]).toBe(book.bidPx[0]);
     expect(referenceBook.meta.extra?.['asmm.ts_resolution_ms']).toBe('1000');
+    // a recording: the reference stamps rows with its receive clock, not the exchange's
+    const received = onReferenceClock({ ...book, localTsMs: book.tsMs.map((t) => t + 1500) });
+    expect(received.tsMs[7]).toBe(Math.floor((book.tsMs[7] + 1500) / 1000) * 1000);
+    expect(received.localTsMs).toBeUndefined();
   });
 });
 
@@ -49,8 +53,11 @@ describe('backtest figures', () => {
     expect(trace(f, 'reference bought').x.length + trace(f, 'reference sold').x.length).toBe(seed.fills.side.length);
     const refPnl = trace(f, 'reference PnL');
     expect(refPnl.yaxis).toBe('y2');
-    expect(refPnl.y[0]).toBe(0);
-    expect(refPnl.y[refPnl.y.length - 1]).toBeCloseTo(seed.pnl[seed.pnl.length - 1] - seed.pnl[0], 9);
+    // from the start: the initial cash and inventory (here none) marked at the first traded row
+    expect(refPnl.y[refPnl.y.length - 1]).toBeCloseTo(seed.pnl[seed.pnl.length - 1], 9);
+    const withInventory = runSeedCompat(referenceBook, { gamma: 0.0001, initialInventory: 2, initialCash: 100 });
+    const g = trace(seedCompatComparisonFigure(withInventory, result), 'reference PnL');
+    expect(g.y[g.y.length - 1]).toBeCloseTo(withInventory.pnl[withInventory.pnl.length - 1] - (100 + 2 * withInventory.midPx[0]), 9);
     const ours = trace(f, 'asmm PnL');
     expect(ours.y[ours.y.length - 1]).toBeCloseTo(result.series.equity[result.series.equity.length - 1] - result.series.equity[0], 9);
   });

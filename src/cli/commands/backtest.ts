@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { asInfiniteStrategy, asStrategy, backtestMetrics, describeLatency, glftStrategy, runBacktest, runSeedCompat, seedCompatSummary, symmetricStrategy, type FeedLatencySpec, type FillModel, type LatencySpec, type SeedCompatOptions, type Strategy } from '../../backtest/index.js';
-import { inferTickSize, type BookTable } from '../../data/index.js';
+import { inferTickSize, onReferenceClock, type BookTable } from '../../data/index.js';
 import { loadMarketData } from '../marketData.js';
 import { inferredTradeTable, marketOrdersFromBook, marketOrdersFromTrades, rollingCalibration } from '../../estimate/index.js';
 import { backtestFigures, writeFigurePng, writeFiguresHtml } from '../../plot/index.js';
@@ -145,7 +145,11 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
 }
 
 /** `--seed-compat`: the reference system's market maker (see runSeedCompat), for comparison. */
-function seedCompat(book: BookTable, options: Required<Pick<SeedCompatOptions, 'gamma' | 'windowRows' | 'initialInventory' | 'initialCash'>>, data: string, json: boolean): number {
+function seedCompat(loaded: BookTable, options: Required<Pick<SeedCompatOptions, 'gamma' | 'windowRows' | 'initialInventory' | 'initialCash'>>, data: string, json: boolean): number {
+  // the reference stamps rows with the second of its receive clock: data with finer timestamps is put on it
+  const onSecondClock = loaded.meta.extra?.['asmm.ts_resolution_ms'] === '1000';
+  const book = onSecondClock ? loaded : onReferenceClock(loaded);
+  const clock = onSecondClock ? 'the file\'s 1 s timestamps' : `${loaded.localTsMs ? 'local receive' : 'exchange'} times truncated to the second, as the reference records them`;
   const r = runSeedCompat(book, options);
   const sum = seedCompatSummary(r);
   const summary = {
@@ -155,6 +159,7 @@ function seedCompat(book: BookTable, options: Required<Pick<SeedCompatOptions, '
     initialInventory: options.initialInventory,
     initialCash: options.initialCash,
     bookRows: book.tsMs.length,
+    clock,
     ...sum,
     meanMessageRatePerSec: num(sum.meanMessageRatePerSec),
     meanSigmaPriceLevel: num(sum.meanSigmaPriceLevel),
