@@ -94,80 +94,80 @@ export function runSeedCompat(book: BookTable, options: SeedCompatOptions = {}):
 
   const kept: number[] = [];
   for (let i = window; i < n; i++) if (!Number.isNaN(allSigma[i])) kept.push(i);
-  const m = kept.length;
   const rows = Int32Array.from(kept);
-  const out = {
-    tsMs: new Float64Array(m),
-    midPx: new Float64Array(m),
-    sigma: new Float64Array(m),
-    rate: new Float64Array(m),
-    k: new Float64Array(m),
-    reservation: new Float64Array(m),
-    bid: new Float64Array(m),
-    ask: new Float64Array(m),
-    bidSize: new Float64Array(m),
-    askSize: new Float64Array(m),
-    beyondLimit: new Uint8Array(m),
-    inventory: new Float64Array(m),
-    cash: new Float64Array(m),
-    pnl: new Float64Array(m),
-  };
+  const m = rows.length;
+  const column = () => new Float64Array(m);
+  const tsMs = column();
+  const midPx = column();
+  const sigmaPriceLevel = column();
+  const messageRatePerSec = column();
+  const k = column();
+  const reservationPx = column();
+  const bidPx = column();
+  const askPx = column();
+  const bidSize = column();
+  const askSize = column();
+  const beyondLimit = new Uint8Array(m);
+  const inventorySeries = column();
+  const cashSeries = column();
+  const pnl = column();
   const fills = { tsMs: [] as number[], side: [] as number[], px: [] as number[], qty: [] as number[] };
-  const initial = { inventory: options.initialInventory ?? 0, cash: options.initialCash ?? 0 };
-  if (m === 0) return result(rows, out, fills, initial);
-  const firstTsMs = ts[rows[0]];
-  const lastTsMs = ts[rows[m - 1]];
+  const initialInventory = options.initialInventory ?? 0;
+  const initialCash = options.initialCash ?? 0;
+  const firstTsMs = m > 0 ? ts[rows[0]] : NaN;
+  const lastTsMs = m > 0 ? ts[rows[m - 1]] : NaN;
+  let inventory = initialInventory;
+  let cash = initialCash;
+  /** Fills every order of one side that the mid reached (side +1: bids at or above it; −1: asks at or below it); returns the others. */
+  const fillCrossed = (orders: RestingOrder[], side: number, mid: number, t: number): RestingOrder[] => {
+    const left: RestingOrder[] = [];
+    for (const o of orders) {
+      if (side > 0 ? mid <= o.px : mid >= o.px) {
+        inventory += side * o.qty;
+        cash -= side * o.px * o.qty;
+        if (o.qty !== 0) {
+          fills.tsMs.push(t);
+          fills.side.push(side);
+          fills.px.push(o.px);
+          fills.qty.push(o.qty);
+        }
+      } else left.push(o);
+    }
+    return left;
+  };
   let bids: RestingOrder[] = [];
   let asks: RestingOrder[] = [];
-  let inventory = initial.inventory;
-  let cash = initial.cash;
   for (let x = 0; x < m; x++) {
     const i = rows[x];
     const mid = allMids[i];
     const rate = window / ((ts[i] - ts[i - window]) / 1000);
-    const k = 1 / rate;
-    const quotes = referenceSystemQuotes({ midPx: mid, inventory, tsMs: ts[i], firstTsMs, lastTsMs, sigmaPriceLevel: allSigma[i], gamma, k });
-    out.beyondLimit[x] = Math.abs(inventory) > inventoryLimit ? 1 : 0;
-    const sizes = referenceSystemOrderSizes(quotes, inventory, bid1[i], ask1[i], k, baseSize, inventoryLimit);
+    const kRow = 1 / rate;
+    const quotes = referenceSystemQuotes({ midPx: mid, inventory, tsMs: ts[i], firstTsMs, lastTsMs, sigmaPriceLevel: allSigma[i], gamma, k: kRow });
+    const sizes = referenceSystemOrderSizes(quotes, inventory, bid1[i], ask1[i], kRow, baseSize, inventoryLimit);
+    beyondLimit[x] = Math.abs(inventory) > inventoryLimit ? 1 : 0;
     bids.push({ px: quotes.bidPx, qty: sizes.bidSize });
     asks.push({ px: quotes.askPx, qty: sizes.askSize });
     bids.sort((a, b) => b.px - a.px);
     asks.sort((a, b) => a.px - b.px);
     if (bids.length > perSide) bids.length = perSide;
     if (asks.length > perSide) asks.length = perSide;
-    const bidsLeft: RestingOrder[] = [];
-    for (const o of bids) {
-      if (mid <= o.px) {
-        inventory += o.qty;
-        cash -= o.px * o.qty;
-        if (o.qty !== 0) pushFill(fills, ts[i], 1, o);
-      } else bidsLeft.push(o);
-    }
-    const asksLeft: RestingOrder[] = [];
-    for (const o of asks) {
-      if (mid >= o.px) {
-        inventory -= o.qty;
-        cash += o.px * o.qty;
-        if (o.qty !== 0) pushFill(fills, ts[i], -1, o);
-      } else asksLeft.push(o);
-    }
-    bids = bidsLeft;
-    asks = asksLeft;
-    out.tsMs[x] = ts[i];
-    out.midPx[x] = mid;
-    out.sigma[x] = allSigma[i];
-    out.rate[x] = rate;
-    out.k[x] = k;
-    out.reservation[x] = quotes.reservationPx;
-    out.bid[x] = quotes.bidPx;
-    out.ask[x] = quotes.askPx;
-    out.bidSize[x] = sizes.bidSize;
-    out.askSize[x] = sizes.askSize;
-    out.inventory[x] = inventory;
-    out.cash[x] = cash;
-    out.pnl[x] = inventory * mid + cash;
+    bids = fillCrossed(bids, 1, mid, ts[i]);
+    asks = fillCrossed(asks, -1, mid, ts[i]);
+    tsMs[x] = ts[i];
+    midPx[x] = mid;
+    sigmaPriceLevel[x] = allSigma[i];
+    messageRatePerSec[x] = rate;
+    k[x] = kRow;
+    reservationPx[x] = quotes.reservationPx;
+    bidPx[x] = quotes.bidPx;
+    askPx[x] = quotes.askPx;
+    bidSize[x] = sizes.bidSize;
+    askSize[x] = sizes.askSize;
+    inventorySeries[x] = inventory;
+    cashSeries[x] = cash;
+    pnl[x] = inventory * mid + cash;
   }
-  return result(rows, out, fills, initial);
+  return { rows, tsMs, midPx, sigmaPriceLevel, messageRatePerSec, k, reservationPx, bidPx, askPx, bidSize, askSize, beyondLimit, initialInventory, initialCash, inventory: inventorySeries, cash: cashSeries, pnl, fills };
 }
 
 /** Headline numbers of a seed-compatible run (money in quote currency, sizes in base units). */
@@ -225,40 +225,5 @@ export function seedCompatSummary(r: SeedCompatResult): SeedCompatSummary {
     finalInventory: n > 0 ? r.inventory[n - 1] : NaN,
     finalCash: n > 0 ? r.cash[n - 1] : NaN,
     pnl: n > 0 ? r.pnl[n - 1] : NaN,
-  };
-}
-
-function pushFill(fills: SeedCompatResult['fills'], tsMs: number, side: number, o: RestingOrder): void {
-  fills.tsMs.push(tsMs);
-  fills.side.push(side);
-  fills.px.push(o.px);
-  fills.qty.push(o.qty);
-}
-
-function result(
-  rows: Int32Array,
-  out: Record<'tsMs' | 'midPx' | 'sigma' | 'rate' | 'k' | 'reservation' | 'bid' | 'ask' | 'bidSize' | 'askSize' | 'inventory' | 'cash' | 'pnl', Float64Array> & { beyondLimit: Uint8Array },
-  fills: SeedCompatResult['fills'],
-  initial: { inventory: number; cash: number },
-): SeedCompatResult {
-  return {
-    rows,
-    tsMs: out.tsMs,
-    midPx: out.midPx,
-    sigmaPriceLevel: out.sigma,
-    messageRatePerSec: out.rate,
-    k: out.k,
-    reservationPx: out.reservation,
-    bidPx: out.bid,
-    askPx: out.ask,
-    bidSize: out.bidSize,
-    askSize: out.askSize,
-    beyondLimit: out.beyondLimit,
-    initialInventory: initial.inventory,
-    initialCash: initial.cash,
-    inventory: out.inventory,
-    cash: out.cash,
-    pnl: out.pnl,
-    fills,
   };
 }
