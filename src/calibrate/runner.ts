@@ -10,6 +10,11 @@ import type { ParamSet } from './params.js';
 /** Which metric picks the best parameter set on a fit window (higher is better). */
 export type SelectionMetric = 'pnl' | 'sharpePerDay';
 
+/** A metric's value as the selection ranks it: an undefined one (NaN: no fills, flat equity) below every defined one. */
+export function selectionScore(value: number): number {
+  return Number.isFinite(value) ? value : -Infinity;
+}
+
 export interface CalibrationOptions {
   readonly book: BookTable;
   readonly trades?: TradeTable;
@@ -138,7 +143,7 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
   const results = await runTasks(options, tasks, workers);
   const metrics = options.sets.map((_, s) => windows.map((__, w) => results.find((r) => r.setIndex === s && r.windowIndex === w)!.metrics));
   const metric = options.metric ?? 'pnl';
-  const score = (m: BacktestMetrics) => (Number.isFinite(m[metric]) ? m[metric] : -Infinity);
+  const score = (m: BacktestMetrics) => selectionScore(m[metric]);
   const folds: WalkForwardFold[] = [];
   for (let w = 0; w + 1 < windows.length; w++) {
     let best = 0;

@@ -1,15 +1,13 @@
 import type { ParamSet } from './params.js';
-import type { CalibrationResult } from './runner.js';
+import { selectionScore, type CalibrationResult } from './runner.js';
 
 /**
- * Mean over windows of one metric of one set; a window where it is undefined (NaN: no fills, flat equity)
- * counts 0, and the mean is NaN when it is undefined in every window (e.g. a Sharpe ratio on windows shorter
- * than two of its intervals).
+ * Mean of values where an undefined one (NaN: no fills, flat equity) counts 0, and NaN when none is defined
+ * (e.g. a Sharpe ratio on windows shorter than two of its intervals).
  */
-function meanOverWindows(result: CalibrationResult, set: number, key: 'pnl' | 'sharpePerDay' | 'fills'): number {
-  const row = result.metrics[set];
-  if (!row.some((m) => Number.isFinite(m[key]))) return NaN;
-  return row.reduce((a, m) => a + (Number.isFinite(m[key]) ? m[key] : 0), 0) / Math.max(1, row.length);
+function meanCountingUndefinedAsZero(values: readonly number[]): number {
+  if (!values.some(Number.isFinite)) return NaN;
+  return values.reduce((a, v) => a + (Number.isFinite(v) ? v : 0), 0) / values.length;
 }
 
 /** One row per parameter set: its parameters, the selection metric per window, and means over the windows. */
@@ -28,9 +26,9 @@ export function calibrationTable(result: CalibrationResult): CalibrationTableRow
     set,
     params,
     perWindow: result.metrics[set].map((m) => m[result.metric]),
-    pnlMeanPerWindow: meanOverWindows(result, set, 'pnl'),
-    sharpePerDayMean: meanOverWindows(result, set, 'sharpePerDay'),
-    fillsMeanPerWindow: meanOverWindows(result, set, 'fills'),
+    pnlMeanPerWindow: meanCountingUndefinedAsZero(result.metrics[set].map((m) => m.pnl)),
+    sharpePerDayMean: meanCountingUndefinedAsZero(result.metrics[set].map((m) => m.sharpePerDay)),
+    fillsMeanPerWindow: meanCountingUndefinedAsZero(result.metrics[set].map((m) => m.fills)),
   }));
 }
 
@@ -48,10 +46,9 @@ export interface WalkForwardRow {
 
 export function walkForwardTable(result: CalibrationResult): WalkForwardRow[] {
   const key = result.metric;
-  // scored as the selection scores them: an undefined metric (NaN) ranks below every defined one
-  const score = (v: number) => (Number.isFinite(v) ? v : -Infinity);
   return result.folds.map((f) => {
-    const onTest = result.metrics.map((m) => score(m[f.evaluate.windowIndex][key]));
+    // ranked as the selection ranks them
+    const onTest = result.metrics.map((m) => selectionScore(m[f.evaluate.windowIndex][key]));
     const chosen = onTest[f.chosenSet];
     return {
       fitWindow: f.fit.windowIndex + 1,
@@ -75,12 +72,10 @@ export interface WalkForwardSummary {
 
 export function walkForwardSummary(result: CalibrationResult): WalkForwardSummary {
   const rows = walkForwardTable(result);
-  // as calibrationTable: an undefined value counts 0, and the mean is NaN when none is defined
-  const mean = (values: number[]) => (values.some(Number.isFinite) ? values.reduce((a, v) => a + (Number.isFinite(v) ? v : 0), 0) / values.length : NaN);
   return {
     folds: rows.length,
-    inSampleMean: mean(rows.map((r) => r.inSample)),
-    outOfSampleMean: mean(rows.map((r) => r.outOfSample)),
+    inSampleMean: meanCountingUndefinedAsZero(rows.map((r) => r.inSample)),
+    outOfSampleMean: meanCountingUndefinedAsZero(rows.map((r) => r.outOfSample)),
     outOfSamplePnlTotal: rows.reduce((a, r) => a + r.outOfSamplePnl, 0),
   };
 }
