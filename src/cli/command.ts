@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { LatencySpec } from '../backtest/latency.js';
+import type { FeedLatencySpec, LatencySpec } from '../backtest/latency.js';
+import type { BookTable } from '../data/tables.js';
 
 /** A subcommand of `asmm`: its synopsis, and its code loaded on demand. The loaded function returns the exit code. */
 export interface CommandSpec {
@@ -100,4 +101,14 @@ export function listOption(name: string, value: string | undefined): string[] | 
   const items = value.split(',').map((s) => s.trim());
   if (items.some((s) => s === '')) throw new UsageError(`--${name} must be a comma-separated list without empty items, got "${value}"`);
   return items;
+}
+
+/** The feed, entry and cancel latencies of the command line (constant, sampled, or the feed as recorded). */
+export function latencyConfig(values: Record<string, unknown>, book: BookTable): { feedLatencyMs: FeedLatencySpec; entryLatencyMs: LatencySpec; cancelLatencyMs?: LatencySpec } {
+  const seed = numberOption('latency-seed', values['latency-seed'] as string | undefined, 1, (v) => Number.isInteger(v));
+  const feed = latencyOption('feed-latency', values['feed-latency'] as string | undefined, seed, true) ?? 0;
+  if (feed === 'recorded' && !book.localTsMs) throw new UsageError('--feed-latency recorded needs local receive times (local_ts_ms), which this data does not have');
+  const entry = (latencyOption('entry-latency', values['entry-latency'] as string | undefined, seed, false) ?? 0) as LatencySpec;
+  const cancel = latencyOption('cancel-latency', values['cancel-latency'] as string | undefined, seed, false) as LatencySpec | undefined;
+  return { feedLatencyMs: feed, entryLatencyMs: entry, ...(cancel !== undefined ? { cancelLatencyMs: cancel } : {}) };
 }

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { asInfiniteStrategy, asStrategy, backtestMetrics, describeLatency, glftStrategy, runBacktest, runSeedCompat, seedCompatSummary, symmetricStrategy, type FeedLatencySpec, type FillModel, type LatencySpec, type SeedCompatOptions, type Strategy } from '../../backtest/index.js';
+import { asInfiniteStrategy, asStrategy, backtestMetrics, describeLatency, glftStrategy, runBacktest, runSeedCompat, seedCompatSummary, symmetricStrategy, type FillModel, type SeedCompatOptions, type Strategy } from '../../backtest/index.js';
 import { inferTickSize, onReferenceClock, type BookTable } from '../../data/index.js';
 import { loadMarketData } from '../marketData.js';
 import { inferredTradeTable, marketOrdersFromBook, marketOrdersFromTrades, rollingCalibration } from '../../estimate/index.js';
 import { backtestFigures, writeFigurePng, writeFiguresHtml } from '../../plot/index.js';
-import { durationOption, formatTable, latencyOption, numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
+import { durationOption, formatTable, latencyConfig, numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
 
 const FILLS: readonly FillModel[] = ['midCross', 'tradeThrough', 'queue'];
 const STRATEGIES = ['as', 'as-infinite', 'glft', 'symmetric'];
@@ -169,14 +169,4 @@ function seedCompat(loaded: BookTable, options: Required<Pick<SeedCompatOptions,
   if (json) printJson(summary);
   else process.stdout.write(`${summary.mode}\n${formatTable(['metric', 'value'], Object.entries(summary).filter(([key]) => key !== 'mode').map(([key, value]) => [key, String(value)]))}\n`);
   return 0;
-}
-
-/** The feed, entry and cancel latencies of the command line (constant, sampled, or the feed as recorded). */
-export function latencyConfig(values: Record<string, unknown>, book: BookTable): { feedLatencyMs: FeedLatencySpec; entryLatencyMs: LatencySpec; cancelLatencyMs?: LatencySpec } {
-  const seed = numberOption('latency-seed', values['latency-seed'] as string | undefined, 1, (v) => Number.isInteger(v));
-  const feed = latencyOption('feed-latency', values['feed-latency'] as string | undefined, seed, true) ?? 0;
-  if (feed === 'recorded' && !book.localTsMs) throw new UsageError('--feed-latency recorded needs local receive times (local_ts_ms), which this data does not have');
-  const entry = (latencyOption('entry-latency', values['entry-latency'] as string | undefined, seed, false) ?? 0) as LatencySpec;
-  const cancel = latencyOption('cancel-latency', values['cancel-latency'] as string | undefined, seed, false) as LatencySpec | undefined;
-  return { feedLatencyMs: feed, entryLatencyMs: entry, ...(cancel !== undefined ? { cancelLatencyMs: cancel } : {}) };
 }

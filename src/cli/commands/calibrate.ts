@@ -4,10 +4,9 @@ import { calibrationTable, DEFAULT_PARAMS, expandGrid, parseGridSpec, runCalibra
 import type { FillModel } from '../../backtest/index.js';
 import { inferTickSize } from '../../data/index.js';
 import { loadMarketData } from '../marketData.js';
-import { latencyConfig } from './backtest.js';
 import { marketOrdersFromTrades, rollingCalibration } from '../../estimate/index.js';
 import { calibrationHeatmap, walkForwardFigure, writeFiguresHtml } from '../../plot/index.js';
-import { durationOption, formatTable, numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
+import { durationOption, formatTable, latencyConfig, numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
 
 const num = (x: number, d = 5) => (Number.isFinite(x) ? Number(x.toPrecision(d)) : x);
 
