@@ -142,7 +142,7 @@ class Desk {
   row = -1;
   /** the earliest pending cancel or activation (transitions are skipped until then) */
   nextTransitionMs = Infinity;
-  /** the deepest visible bid (lowest) and ask (highest) price of book row `deepestRow` (NaN if a level is) */
+  /** queue model: the deepest visible bid (lowest) and ask (highest) price of each book row (NaN if a level is) */
   private readonly deepestBid: Float64Array;
   private readonly deepestAsk: Float64Array;
   readonly fTs = new Float64ColumnBuilder(1024);
@@ -264,10 +264,10 @@ class Desk {
   /**
    * Displayed size at price px on our side `sideIdx` in book row r (see `shownAt`). Quotes often sit beyond
    * the visible levels, where the answer is Infinity after a scan of every level, several times per row (each
-   * side on the book update and on each order's arrival). So the deepest visible price of each side is kept
-   * for the current row: px more than eps beyond it (deepest bid − px > eps; px − deepest ask > eps) means
-   * every level is, which is exactly when the scan would answer Infinity (a NaN level fails the test, and
-   * the scan decides). Needs eps > 0.
+   * side on the book update and on each order's arrival). So the row's deepest visible price of each side is
+   * looked up first: px more than eps beyond it (deepest bid − px > eps; px − deepest ask > eps) means every
+   * level is, which is exactly when the scan would answer Infinity (a NaN level fails the test, and the scan
+   * decides). Needs eps > 0.
    */
   private shown(sideIdx: number, px: number, r: number): number {
     const eps = this.eps;

@@ -1,4 +1,4 @@
-import type { MutableQuotes, Quotes } from './types.js';
+import { setNoQuotes, type MutableQuotes, type Quotes } from './types.js';
 
 /**
  * Parameters of the Avellaneda–Stoikov model. Units are those of the caller's price and time, consistently:
@@ -53,9 +53,7 @@ export function asQuotesInto(
   spreadConstant?: number,
 ): void {
   if (!(gamma > 0 && k > 0 && timeToHorizon >= 0 && sigma >= 0)) {
-    out.reservationPx = NaN;
-    out.bidPx = NaN;
-    out.askPx = NaN;
+    setNoQuotes(out);
     return;
   }
   const inventoryRisk = gamma * sigma * sigma * timeToHorizon;
@@ -106,9 +104,7 @@ export function asInfiniteQuotes(midPx: number, inventory: number, params: AsInf
 export function asInfiniteQuotesInto(out: MutableQuotes, midPx: number, inventory: number, params: AsInfiniteParams): void {
   const { gamma, sigma, k, qMax } = params;
   if (!(gamma > 0 && k > 0 && sigma > 0 && qMax >= 0) || Math.abs(inventory) > qMax) {
-    out.reservationPx = NaN;
-    out.bidPx = NaN;
-    out.askPx = NaN;
+    setNoQuotes(out);
     return;
   }
   const g2s2 = gamma * gamma * sigma * sigma;

@@ -1,4 +1,4 @@
-import type { MutableQuotes, Quotes } from './types.js';
+import { setNoQuotes, type MutableQuotes, type Quotes } from './types.js';
 
 /** Parameters of the GLFT closed-form approximation; units as in `AsParams`, plus the intensity scale A. */
 export interface GlftParams {
@@ -53,9 +53,7 @@ export function glftQuotes(midPx: number, inventory: number, params: GlftParams)
 export function glftQuotesInto(out: MutableQuotes, midPx: number, inventory: number, params: GlftParams, coefficients?: { readonly c1: number; readonly c2: number }): void {
   const { gamma, sigma, A, k, qMax } = params;
   if (!(gamma > 0 && k > 0 && A > 0 && sigma >= 0 && qMax >= 0)) {
-    out.reservationPx = NaN;
-    out.bidPx = NaN;
-    out.askPx = NaN;
+    setNoQuotes(out);
     return;
   }
   const delta = params.orderSize ?? 1;

@@ -16,6 +16,13 @@ export interface MutableQuotes {
   askPx: number;
 }
 
+/** Writes "no quote" (NaN on both sides and for the reservation price) into `out`, outside a model's domain. */
+export function setNoQuotes(out: MutableQuotes): void {
+  out.reservationPx = NaN;
+  out.bidPx = NaN;
+  out.askPx = NaN;
+}
+
 /** Total quoted spread ask − bid (NaN when a side is not quoted). */
 export function quotedSpread(quotes: Quotes): number {
   return quotes.askPx - quotes.bidPx;
