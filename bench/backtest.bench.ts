@@ -7,8 +7,9 @@ import { medianMs, printTable } from './util.js';
 /**
  * The floor the engine is measured against: one pass merging the book and trade streams in time order (book
  * rows first at equal times, as the engine), touching once per event the input columns the engine reads in
- * this run: per book row its time and every level's price on both sides (our quotes sit beyond the five
- * visible levels, so the queue model scans them all), per trade its time, side and price. With `write`, it
+ * this run: per book row its time, the best bid and ask and the deepest level's bid and ask (our quotes sit
+ * beyond the visible levels, which the queue model finds from the deepest one), per trade its time, side and
+ * price. With `write`, it
  * also allocates the engine's 8 output series as fresh Float64Arrays and writes one row per book row (one
  * decision per snapshot here): the memory traffic of the replay without its logic. Returns a checksum.
  */
@@ -19,9 +20,10 @@ function bareLoop(book: BookTable, trades: TradeTable, write: boolean): number {
   const tt = trades.tsMs;
   const tSide = trades.side;
   const tPx = trades.px;
-  const depth = book.depth;
-  const bidPx = book.bidPx;
-  const askPx = book.askPx;
+  const bid0 = book.bidPx[0];
+  const ask0 = book.askPx[0];
+  const bidDeep = book.bidPx[book.depth - 1];
+  const askDeep = book.askPx[book.depth - 1];
   const cols = write ? 8 : 0;
   const c = Array.from({ length: 8 }, () => new Float64Array(cols === 0 ? 0 : nb));
   const [c0, c1, c2, c3, c4, c5, c6, c7] = c;
@@ -31,10 +33,9 @@ function bareLoop(book: BookTable, trades: TradeTable, write: boolean): number {
   while (i < nb || j < nt) {
     if (i < nb && (j >= nt || bt[i] <= tt[j])) {
       const t = bt[i];
-      const b = bidPx[0][i];
-      const a = askPx[0][i];
-      let deep = 0;
-      for (let l = 1; l < depth; l++) deep += bidPx[l][i] - askPx[l][i];
+      const b = bid0[i];
+      const a = ask0[i];
+      const deep = bidDeep[i] - askDeep[i];
       if (write) {
         c0[i] = t;
         c1[i] = b + a;

@@ -114,23 +114,11 @@ interface Order {
 const newOrder = (): Order => ({ px: NaN, remaining: 0, activeMs: Infinity, cancelMs: Infinity, sentMs: NaN, ahead: 0, lastShown: 0, queued: false });
 
 /**
- * Displayed size at price px on one side of book row r (0 when inside the visible range but absent; Infinity
- * beyond it). `bid`: the side's prices fall with the level (bids), else rise (asks).
- */
-function shownAt(prices: readonly Float64Array[], sizes: readonly Float64Array[], depth: number, bid: boolean, px: number, r: number, eps: number): number {
-  for (let l = 0; l < depth; l++) {
-    const p = prices[l][r];
-    if (Number.isNaN(p)) return 0;
-    if (Math.abs(p - px) <= eps) return sizes[l][r];
-    if (bid ? p < px : p > px) return 0; // our price is better than this level: a gap in the book
-  }
-  return Infinity;
-}
-
-/**
  * The exchange side of the replay: our resting and pending orders, how market events fill them, and the
  * account and fills they produce. Its state lives in fields (not in variables captured by closures), so the
- * hot loop stores numbers in place instead of boxing them.
+ * hot loop stores numbers in place instead of boxing them; and its hot methods take indices (small integers),
+ * never prices or times: V8 passes a fractional number to a call it has not inlined as a new heap object, and
+ * one such call per event made the replay allocate tens of MB per million events.
  */
 class Desk {
   /** index 0 = our bid, 1 = our ask */
@@ -142,7 +130,13 @@ class Desk {
   row = -1;
   /** the earliest pending cancel or activation (transitions are skipped until then) */
   nextTransitionMs = Infinity;
-  /** queue model: the deepest visible bid (lowest) and ask (highest) price of each book row (NaN if a level is) */
+  /** the time `transitions` acts at (a field, not an argument: see the class comment) */
+  clock = 0.5;
+  /**
+   * The deepest level's prices (lowest bid, highest ask of each row when that level is present: the tables'
+   * contract orders the levels, bids strictly descending and asks strictly ascending, and missing levels are
+   * NaN at the end).
+   */
   private readonly deepestBid: Float64Array;
   private readonly deepestAsk: Float64Array;
   readonly fTs = new Float64ColumnBuilder(1024);
@@ -164,6 +158,8 @@ class Desk {
   readonly completedFill = Int32Array.of(-1, -1);
   readonly bid0: Float64Array;
   readonly ask0: Float64Array;
+  private readonly bookTs: Float64Array;
+  private readonly tradeTs: Float64Array;
   private readonly bidPx: readonly Float64Array[];
   private readonly askPx: readonly Float64Array[];
   private readonly bidSz: readonly Float64Array[];
@@ -187,6 +183,8 @@ class Desk {
   ) {
     this.bid0 = book.bidPx[0];
     this.ask0 = book.askPx[0];
+    this.bookTs = book.tsMs;
+    this.tradeTs = trades?.tsMs ?? new Float64Array(0);
     this.bidPx = book.bidPx;
     this.askPx = book.askPx;
     this.bidSz = book.bidSz;
@@ -198,29 +196,8 @@ class Desk {
     this.isMidCross = model === 'midCross';
     this.isTradeThrough = model === 'tradeThrough';
     this.isQueue = model === 'queue';
-    // queue model: the deepest visible price of each side per row, in one pass over the level columns
-    const n = this.isQueue ? book.tsMs.length : 0;
-    this.deepestBid = new Float64Array(n);
-    this.deepestAsk = new Float64Array(n);
-    if (n > 0) {
-      this.deepestBid.set(book.bidPx[0]);
-      this.deepestAsk.set(book.askPx[0]);
-      for (let l = 1; l < book.depth; l++) {
-        const bids = book.bidPx[l];
-        const asks = book.askPx[l];
-        const floor = this.deepestBid;
-        const ceil = this.deepestAsk;
-        // as Math.min/Math.max (a NaN level makes the row's value NaN), without their call overhead
-        for (let i = 0; i < n; i++) {
-          const b = bids[i];
-          const f = floor[i];
-          floor[i] = b < f || b !== b ? b : f;
-          const a = asks[i];
-          const c = ceil[i];
-          ceil[i] = a > c || a !== a ? a : c;
-        }
-      }
-    }
+    this.deepestBid = book.bidPx[book.depth - 1];
+    this.deepestAsk = book.askPx[book.depth - 1];
   }
 
   /** Books an execution of `qty` (at most what remains) of order `o` at `px`; maker or taker fee. */
@@ -262,17 +239,36 @@ class Desk {
   }
 
   /**
-   * Displayed size at price px on our side `sideIdx` in book row r (see `shownAt`). Quotes often sit beyond
-   * the visible levels, where the answer is Infinity after a scan of every level, several times per row (each
-   * side on the book update and on each order's arrival). So the row's deepest visible price of each side is
-   * looked up first: px more than eps beyond it (deepest bid − px > eps; px − deepest ask > eps) means every
-   * level is, which is exactly when the scan would answer Infinity (a NaN level fails the test, and the scan
-   * decides). Needs eps > 0.
+   * Whether order price px on our side `sideIdx` lies more than eps beyond book row r's deepest level (below
+   * the deepest bid, above the deepest ask), where no queue is displayed. Quotes often sit there, and this is
+   * asked several times per row (each side on the book update and on each order's arrival): one comparison
+   * instead of a scan of every level. When that level is missing (NaN) the comparison fails and the scan
+   * decides. Needs eps > 0.
    */
-  private shown(sideIdx: number, px: number, r: number): number {
+  private beyondVisible(sideIdx: number, px: number, r: number): boolean {
     const eps = this.eps;
-    if (sideIdx === 0) return this.deepestBid[r] - px > eps && eps > 0 ? Infinity : shownAt(this.bidPx, this.bidSz, this.depth, true, px, r, eps);
-    return px - this.deepestAsk[r] > eps && eps > 0 ? Infinity : shownAt(this.askPx, this.askSz, this.depth, false, px, r, eps);
+    if (sideIdx === 0) return this.deepestBid[r] - px > eps && eps > 0;
+    return px - this.deepestAsk[r] > eps && eps > 0;
+  }
+
+  /**
+   * Displayed size at order o's price on our side `sideIdx` in book row r: the level's size if one is at that
+   * price; 0 inside the visible range where no level is (a gap), or past the last present level; Infinity
+   * beyond the visible range (with `beyondVisible` checked first, only when the deepest level is missing).
+   */
+  private scanShown(sideIdx: number, o: Order, r: number): number {
+    const px = o.px;
+    const eps = this.eps;
+    const bid = sideIdx === 0;
+    const prices = bid ? this.bidPx : this.askPx;
+    const sizes = bid ? this.bidSz : this.askSz;
+    for (let l = 0; l < this.depth; l++) {
+      const p = prices[l][r];
+      if (Number.isNaN(p)) return 0;
+      if (Math.abs(p - px) <= eps) return sizes[l][r];
+      if (bid ? p < px : p > px) return 0; // our price is better than this level: a gap in the book
+    }
+    return Infinity;
   }
 
   private joinQueue(o: Order, sideIdx: number): void {
@@ -283,13 +279,20 @@ class Desk {
       o.lastShown = 0;
       return;
     }
-    const shown = this.shown(sideIdx, o.px, row);
+    // two branches, not one value picked from Infinity or a scan: the merged value would be boxed per call
+    if (this.beyondVisible(sideIdx, o.px, row)) {
+      o.ahead = Infinity;
+      o.lastShown = Infinity;
+      return;
+    }
+    const shown = this.scanShown(sideIdx, o, row);
     o.ahead = shown;
     o.lastShown = shown;
   }
 
-  /** Order transitions due by time t: cancels take effect, pending orders start resting. */
-  transitions(t: number): void {
+  /** Order transitions due by time `clock`: cancels take effect, pending orders start resting. */
+  transitions(): void {
+    const t = this.clock;
     if (t < this.nextTransitionMs) return;
     const live = this.live;
     const pending = this.pending;
@@ -332,10 +335,11 @@ class Desk {
     this.nextTransitionMs = Math.min(live[0].cancelMs, live[1].cancelMs, pending[0].activeMs, pending[1].activeMs);
   }
 
-  /** Book row r (stamped t) comes into force; our resting orders fill or move in their queue. */
-  onBook(r: number, t: number): void {
+  /** Book row r comes into force; our resting orders fill or move in their queue. */
+  onBook(r: number): void {
     this.row = r;
     if (this.isMidCross) {
+      const t = this.bookTs[r];
       const mid = 0.5 * (this.bid0[r] + this.ask0[r]);
       for (let k = 0; k < 2; k++) {
         const o = this.live[k];
@@ -343,19 +347,19 @@ class Desk {
         if (k === 0 ? mid <= o.px + this.eps : mid >= o.px - this.eps) this.execute(o, k, o.px, o.remaining, t, true);
       }
     } else if (this.isQueue) {
-      this.onBookQueue(0, r, t);
-      this.onBookQueue(1, r, t);
+      this.onBookQueue(0, r);
+      this.onBookQueue(1, r);
     }
   }
 
   /** queue model: our order on side k against book row r */
-  private onBookQueue(k: number, r: number, t: number): void {
+  private onBookQueue(k: number, r: number): void {
     const o = this.live[k];
     if (Number.isNaN(o.px) || o.remaining <= 0) return;
     const eps = this.eps;
     // the opposite side reached our price: we were taken
     if (k === 0 ? this.ask0[r] <= o.px + eps : this.bid0[r] >= o.px - eps) {
-      this.execute(o, k, o.px, o.remaining, t, true);
+      this.execute(o, k, o.px, o.remaining, this.bookTs[r], true);
       return;
     }
     if (!o.queued) this.joinQueue(o, k);
@@ -365,8 +369,9 @@ class Desk {
       o.lastShown = 0;
       return;
     }
-    const shown = this.shown(k, o.px, r);
-    if (shown === Infinity) return; // beyond the visible book: queue unknown
+    if (this.beyondVisible(k, o.px, r)) return; // beyond the visible book: queue unknown
+    const shown = this.scanShown(k, o, r);
+    if (shown === Infinity) return;
     const decrease = o.lastShown - shown;
     if (decrease > 0 && o.ahead > 0) {
       const power = this.power;
@@ -379,9 +384,10 @@ class Desk {
     o.lastShown = shown;
   }
 
-  /** Trade j (stamped t) prints; it may fill our order on the side it hits. */
-  onTrade(j: number, t: number): void {
+  /** Trade j prints; it may fill our order on the side it hits. */
+  onTrade(j: number): void {
     if (this.isMidCross) return;
+    const t = this.tradeTs[j];
     const side = this.tradeSide[j];
     const k = side < 0 ? 0 : 1; // sells hit bids (ours is live[0]); buys lift asks
     const o = this.live[k];
@@ -408,12 +414,20 @@ class Desk {
   }
 }
 
+/** Throws unless every time is at or after the one before it (naming the first row that is not). */
+function checkTimeOrder(table: string, ts: Float64Array): void {
+  for (let i = 1; i < ts.length; i++) {
+    if (!(ts[i] >= ts[i - 1])) throw new Error(`runBacktest: ${table} tsMs must be in time order: row ${i} is ${ts[i]}, after ${ts[i - 1]} (the replay merges the two streams by time)`);
+  }
+}
+
 /**
- * Number of decisions the replay makes when the inputs are in time order: decision times run from the first
- * (arrival of the first book row) while they are at or before the last event. Exact for ordered inputs (the
- * series are then allocated once, at their final length); an upper bound otherwise.
+ * At least the number of decisions the replay makes, and exactly that number for inputs in time order. The
+ * replay decides at a sequence of times (arrival times of the book rows in order, or the first arrival plus
+ * multiples of refreshMs, by the same additions as here) and stops at the first one after `lastTime`; each is
+ * made at most once. So the count of that sequence's members up to its last one ≤ lastTime bounds it.
  */
-function expectedDecisionCount(arrival: Float64Array, refreshMs: number, lastTime: number): number {
+function maxDecisionCount(arrival: Float64Array, refreshMs: number, lastTime: number): number {
   const nb = arrival.length;
   if (refreshMs > 0) {
     // the same additions as the replay's clock
@@ -435,7 +449,8 @@ function expectedDecisionCount(arrival: Float64Array, refreshMs: number, lastTim
  * cancels the resting order (effective after the cancel latency) and sends a new one (resting after the entry
  * latency; a replacement rests once the order it replaces is gone); an unchanged quote keeps its order and
  * queue place. Fills are maker fills at our price, except an order marketable on arrival, which takes the
- * opposite touch as a taker (taker fee).
+ * opposite touch as a taker (taker fee). Both tables must be in time order (as the loaders guarantee); an
+ * error names the first row that is not.
  */
 export function runBacktest(book: BookTable, trades: TradeTable | undefined, config: BacktestConfig): BacktestResult {
   const nb = book.tsMs.length;
@@ -445,6 +460,8 @@ export function runBacktest(book: BookTable, trades: TradeTable | undefined, con
   const ask0 = book.askPx[0];
   const nt = trades ? trades.tsMs.length : 0;
   const tradeTs = trades?.tsMs ?? new Float64Array(0);
+  checkTimeOrder('book', bookTs);
+  checkTimeOrder('trades', tradeTs);
   const tick = config.tickSize;
   const lot = config.lotSize ?? 0;
   const size = lot > 0 ? Math.floor(config.orderSize / lot + 1e-9) * lot : config.orderSize;
@@ -455,7 +472,11 @@ export function runBacktest(book: BookTable, trades: TradeTable | undefined, con
   const arrival = feedArrivalTimes(book, feedSpec);
   const fillNoticeLatency = feedSpec === 'recorded' ? undefined : latencySampler(feedSpec, 'fills');
   const entryLatency = latencySampler(entrySpec, 'entry');
-  const cancelLatency = latencySampler(config.cancelLatencyMs ?? entrySpec, 'cancel');
+  const cancelSpec = config.cancelLatencyMs ?? entrySpec;
+  const cancelLatency = latencySampler(cancelSpec, 'cancel');
+  // a constant latency is used as is (no call per order); −1: sampled
+  const entryConstMs = typeof entrySpec === 'number' ? entrySpec : -1;
+  const cancelConstMs = typeof cancelSpec === 'number' ? cancelSpec : -1;
   const maxPos = config.maxPosition ?? Infinity;
   const model = config.fill;
   const record = config.recordSeries ?? true;
@@ -477,28 +498,35 @@ export function runBacktest(book: BookTable, trades: TradeTable | undefined, con
   let knownInventory = 0;
   let noticedFills = 0; // fills whose notice time has been drawn
   let lastNoticeMs = -Infinity;
-  const fillNoticeMs: number[] = [];
+  const fillNoticeMs = new Float64ColumnBuilder(1024);
+  // the calibration in force: its index, values, and the time the next one comes into force
   let calIdx = -1;
   const calT = cal?.tMs;
+  const calN = calT ? calT.length : 0;
   const calSigma = cal?.sigmaPricePerSqrtSec;
   const calA = cal?.aPooledPerSec;
   const calK = cal?.kPooledPerPrice;
+  let sigma = fallback.sigmaPerSqrtSec;
+  let aRate = fallback.aPerSec;
+  let kDecay = fallback.kPerPrice;
+  let nextCalMs = calN > 0 ? calT![0] : Infinity;
   const firstDecision = arrival[0];
   let decisionIdx = 0; // refreshMs 0: book row whose arrival triggers the next decision
   let nextDecision = firstDecision;
   const lastTime = Math.max(bookTs[nb - 1], nt > 0 ? tradeTs[nt - 1] : -Infinity);
   let decisions = 0;
 
-  // series columns, allocated at the number of decisions (grown if the inputs are out of order)
-  let capacity = config.recordSeries === false ? 0 : expectedDecisionCount(arrival, refreshMs, lastTime);
-  let sT: Float64Array = new Float64Array(capacity);
-  let sMid: Float64Array = new Float64Array(capacity);
-  let sR: Float64Array = new Float64Array(capacity);
-  let sBid: Float64Array = new Float64Array(capacity);
-  let sAsk: Float64Array = new Float64Array(capacity);
-  let sInv: Float64Array = new Float64Array(capacity);
-  let sCash: Float64Array = new Float64Array(capacity);
-  let sEq: Float64Array = new Float64Array(capacity);
+  // series columns, allocated once (`maxDecisionCount` bounds the decisions; never reallocated, so the loop
+  // keeps one reference to each)
+  const capacity = config.recordSeries === false ? 0 : maxDecisionCount(arrival, refreshMs, lastTime);
+  const sT = new Float64Array(capacity);
+  const sMid = new Float64Array(capacity);
+  const sR = new Float64Array(capacity);
+  const sBid = new Float64Array(capacity);
+  const sAsk = new Float64Array(capacity);
+  const sInv = new Float64Array(capacity);
+  const sCash = new Float64Array(capacity);
+  const sEq = new Float64Array(capacity);
   let rec = 0;
 
   // one context and one quotes object, refilled per decision (no allocation on the hot path)
@@ -522,14 +550,20 @@ export function runBacktest(book: BookTable, trades: TradeTable | undefined, con
     for (;;) {
       if (pass === 0) {
         if (!(nextDecision < t)) {
-          if (!(t < desk.nextTransitionMs)) desk.transitions(t);
-          if (isBook) desk.onBook(i++, t);
-          else desk.onTrade(j++, t);
+          if (!(t < desk.nextTransitionMs)) {
+            desk.clock = t;
+            desk.transitions();
+          }
+          if (isBook) desk.onBook(i++);
+          else desk.onTrade(j++);
           events++;
           pass = 1;
           continue;
         }
-        if (!(nextDecision < desk.nextTransitionMs)) desk.transitions(nextDecision);
+        if (!(nextDecision < desk.nextTransitionMs)) {
+          desk.clock = nextDecision;
+          desk.transitions();
+        }
       } else if (!(nextDecision === t && (isBook ? (i >= nb || bookTs[i] > t) && (j >= nt || tradeTs[j] > t) : j >= nt || tradeTs[j] > t))) {
         break;
       }
@@ -548,7 +582,8 @@ export function runBacktest(book: BookTable, trades: TradeTable | undefined, con
           lastNoticeMs = Math.max(lastNoticeMs, fTs[noticedFills] + lag);
           fillNoticeMs.push(lastNoticeMs);
         }
-        while (knownFill < desk.fTs.length && fillNoticeMs[knownFill] <= d) {
+        const noticeMs = fillNoticeMs.array;
+        while (knownFill < desk.fTs.length && noticeMs[knownFill] <= d) {
           knownInventory += fSide[knownFill] * fQty[knownFill];
           knownFill++;
         }
@@ -557,10 +592,13 @@ export function runBacktest(book: BookTable, trades: TradeTable | undefined, con
       // (capped at the next row's stamp: a row stamped earlier but still in flight must not enter it)
       const lagged = feedRow >= 0 ? d - (arrival[feedRow] - bookTs[feedRow]) : d - (arrival[0] - bookTs[0]);
       const seen = feedRow + 1 < nb && bookTs[feedRow + 1] < lagged ? bookTs[feedRow + 1] : lagged;
-      if (calT) while (calIdx + 1 < calT.length && calT[calIdx + 1] <= seen) calIdx++;
-      const sigma = calIdx >= 0 && calSigma ? calSigma[calIdx] : fallback.sigmaPerSqrtSec;
-      const aRate = calIdx >= 0 && calA ? calA[calIdx] : fallback.aPerSec;
-      const kDecay = calIdx >= 0 && calK ? calK[calIdx] : fallback.kPerPrice;
+      if (seen >= nextCalMs) {
+        while (calIdx + 1 < calN && calT![calIdx + 1] <= seen) calIdx++;
+        sigma = calSigma ? calSigma[calIdx] : fallback.sigmaPerSqrtSec;
+        aRate = calA ? calA[calIdx] : fallback.aPerSec;
+        kDecay = calK ? calK[calIdx] : fallback.kPerPrice;
+        nextCalMs = calIdx + 1 < calN ? calT![calIdx + 1] : Infinity;
+      }
       const row = desk.row;
       const markMid = row >= 0 ? 0.5 * (bid0[row] + ask0[row]) : NaN;
       let bidPx = NaN;
@@ -608,7 +646,10 @@ export function runBacktest(book: BookTable, trades: TradeTable | undefined, con
         const same = !Number.isNaN(want) && Math.abs(current - want) <= eps && resting;
         if (same) continue;
         desk.completedFill[k] = -1; // the strategy replaces or cancels what it believes rests there
-        if (!Number.isNaN(o.px) && o.cancelMs === Infinity) o.cancelMs = d + cancelLatency();
+        if (!Number.isNaN(o.px) && o.cancelMs === Infinity) {
+          o.cancelMs = d + (cancelConstMs >= 0 ? cancelConstMs : cancelLatency());
+          if (o.cancelMs < desk.nextTransitionMs) desk.nextTransitionMs = o.cancelMs;
+        }
         if (Number.isNaN(want)) {
           p.activeMs = Infinity;
           p.px = NaN;
@@ -616,24 +657,15 @@ export function runBacktest(book: BookTable, trades: TradeTable | undefined, con
         }
         p.px = want;
         p.remaining = size;
-        p.activeMs = d + entryLatency();
+        p.activeMs = d + (entryConstMs >= 0 ? entryConstMs : entryLatency());
+        if (p.activeMs < desk.nextTransitionMs) desk.nextTransitionMs = p.activeMs;
         p.cancelMs = Infinity;
         p.sentMs = d;
         p.queued = false;
       }
-      desk.recomputeNextTransition();
+      // (nextTransitionMs only moves earlier here: a pending order withdrawn or replaced by a later one may leave
+      // it early, and the transitions then due find nothing to do and recompute it)
       if (record) {
-        if (rec === capacity) {
-          capacity = Math.max(16, capacity * 2);
-          sT = grown(sT, capacity);
-          sMid = grown(sMid, capacity);
-          sR = grown(sR, capacity);
-          sBid = grown(sBid, capacity);
-          sAsk = grown(sAsk, capacity);
-          sInv = grown(sInv, capacity);
-          sCash = grown(sCash, capacity);
-          sEq = grown(sEq, capacity);
-        }
         const inventory = desk.inventory;
         const cash = desk.cash;
         sT[rec] = d;
@@ -699,13 +731,6 @@ function backtestResult(config: BacktestConfig, nt: number, desk: Desk, events: 
     decisions,
     notes,
   };
-}
-
-/** A copy of `a` with room for `capacity` values. */
-function grown(a: Float64Array, capacity: number): Float64Array {
-  const b = new Float64Array(capacity);
-  b.set(a);
-  return b;
 }
 
 /** The first n values of `a`: `a` itself when it holds exactly n (the usual case), else an exact-length copy. */

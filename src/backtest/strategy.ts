@@ -45,13 +45,17 @@ export interface Strategy {
  * seconds, so a long backtest is a sequence of sessions of `horizonSec`. γ per unit of price per order.
  */
 export function asStrategy(gamma: number, horizonSec: number): Strategy {
-  // the spread's constant term (2/γ)·ln(1 + γ/k) changes only with k (once per calibration step)
-  let lastK = NaN;
-  let constantTerm = NaN;
-  // start of the current session (elapsed seconds), so that elapsed mod horizon is one subtraction per
-  // decision. It equals `%` exactly (both are elapsed − n·horizon) when n·horizon is exact, i.e. for a whole
-  // number of seconds; other horizons use `%` every time, so no result depends on an earlier run.
-  let sessionStartSec = NaN;
+  // State in an object's fields, not in `let` variables the closure captures: V8 boxes a fractional number
+  // stored to a captured variable in a new heap object per store, but updates an object's number field in place.
+  const state = {
+    // the spread's constant term (2/γ)·ln(1 + γ/k) changes only with k (once per calibration step)
+    lastK: NaN,
+    constantTerm: NaN,
+    // start of the current session (elapsed seconds), so that elapsed mod horizon is one subtraction per
+    // decision. It equals `%` exactly (both are elapsed − n·horizon) when n·horizon is exact, i.e. for a whole
+    // number of seconds; other horizons use `%` every time, so no result depends on an earlier run.
+    sessionStartSec: NaN,
+  };
   const wholeSeconds = Number.isInteger(horizonSec);
   return {
     name: `AS finite horizon (γ ${gamma}, T ${horizonSec} s)`,
@@ -59,17 +63,17 @@ export function asStrategy(gamma: number, horizonSec: number): Strategy {
     quote: (c) => asQuotes(c.midPx, c.q, horizonSec - (c.elapsedSec % horizonSec), { gamma, sigma: c.sigmaPerSqrtSec, k: c.kPerPrice }),
     quoteInto: (c, out) => {
       const k = c.kPerPrice;
-      if (k !== lastK) {
-        lastK = k;
-        constantTerm = spreadConstantTerm(gamma, k);
+      if (k !== state.lastK) {
+        state.lastK = k;
+        state.constantTerm = spreadConstantTerm(gamma, k);
       }
       const elapsed = c.elapsedSec;
-      let inSession = elapsed - sessionStartSec;
+      let inSession = elapsed - state.sessionStartSec;
       if (!(wholeSeconds && inSession >= 0 && inSession < horizonSec)) {
         inSession = elapsed % horizonSec;
-        sessionStartSec = elapsed - inSession;
+        state.sessionStartSec = elapsed - inSession;
       }
-      asQuotesInto(out, c.midPx, c.q, horizonSec - inSession, gamma, c.sigmaPerSqrtSec, k, constantTerm);
+      asQuotesInto(out, c.midPx, c.q, horizonSec - inSession, gamma, c.sigmaPerSqrtSec, k, state.constantTerm);
     },
   };
 }

@@ -121,6 +121,22 @@ describe('hand-built scenario: our bid 99 and ask 101, size 2, no latency', () =
   });
 });
 
+describe('input', () => {
+  it('refuses tables out of time order, naming the table and the row', () => {
+    const unordered = book([
+      [0, 99, 3, 101, 4],
+      [20, 99, 3, 101, 4],
+      [10, 99, 3, 101, 4],
+    ]);
+    expect(() => runBacktest(unordered, scenarioTrades, base(fixed(99, 101), 'queue'))).toThrow(/book tsMs must be in time order: row 2 is 10, after 20/);
+    const lateTrade = trades([
+      [15, -1, 99, 1],
+      [5, -1, 99, 1],
+    ]);
+    expect(() => runBacktest(scenarioBook, lateTrade, base(fixed(99, 101), 'queue'))).toThrow(/trades tsMs must be in time order: row 1 is 5, after 15/);
+  });
+});
+
 describe('latency', () => {
   const m = generateSampleMarket({ durationSec: 600, seed: 9 });
   for (const fill of ['tradeThrough', 'queue', 'midCross'] as const) {
