@@ -118,7 +118,9 @@ const newOrder = (): Order => ({ px: NaN, remaining: 0, activeMs: Infinity, canc
  * account and fills they produce. Its state lives in fields (not in variables captured by closures), so the
  * hot loop stores numbers in place instead of boxing them; and its hot methods take indices (small integers),
  * never prices or times: V8 passes a fractional number to a call it has not inlined as a new heap object, and
- * one such call per event made the replay allocate tens of MB per million events.
+ * one such call per event made the replay allocate tens of MB per million events. Number fields are declared
+ * with a number (never left undefined until the constructor): V8 then stores them as numbers in place, where
+ * a field that started undefined holds a heap object per value.
  */
 class Desk {
   /** index 0 = our bid, 1 = our ask */
@@ -164,7 +166,7 @@ class Desk {
   private readonly askPx: readonly Float64Array[];
   private readonly bidSz: readonly Float64Array[];
   private readonly askSz: readonly Float64Array[];
-  private readonly depth: number;
+  private readonly depth: number = 0;
   private readonly tradeSide: Int8Array;
   private readonly tradePx: Float64Array;
   private readonly tradeSz: Float64Array;
@@ -172,15 +174,16 @@ class Desk {
   private readonly isTradeThrough: boolean;
   private readonly isQueue: boolean;
 
-  constructor(
-    book: BookTable,
-    trades: TradeTable | undefined,
-    model: FillModel,
-    private readonly eps: number,
-    private readonly makerFee: number,
-    private readonly takerFee: number,
-    private readonly power: number,
-  ) {
+  private readonly eps: number = NaN;
+  private readonly makerFee: number = NaN;
+  private readonly takerFee: number = NaN;
+  private readonly power: number = NaN;
+
+  constructor(book: BookTable, trades: TradeTable | undefined, model: FillModel, eps: number, makerFee: number, takerFee: number, power: number) {
+    this.eps = eps;
+    this.makerFee = makerFee;
+    this.takerFee = takerFee;
+    this.power = power;
     this.bid0 = book.bidPx[0];
     this.ask0 = book.askPx[0];
     this.bookTs = book.tsMs;
@@ -347,8 +350,13 @@ class Desk {
         if (k === 0 ? mid <= o.px + this.eps : mid >= o.px - this.eps) this.execute(o, k, o.px, o.remaining, t, true);
       }
     } else if (this.isQueue) {
-      this.onBookQueue(0, r);
-      this.onBookQueue(1, r);
+      // An order already queued beyond the visible book, which the opposite side has not reached, stays as it
+      // is (the common case for wide quotes): decided here, without the call that would find nothing to do.
+      const eps = this.eps;
+      const b = this.live[0];
+      if (!(b.queued && this.ask0[r] > b.px + eps && this.deepestBid[r] - b.px > eps && eps > 0)) this.onBookQueue(0, r);
+      const a = this.live[1];
+      if (!(a.queued && this.bid0[r] < a.px - eps && a.px - this.deepestAsk[r] > eps && eps > 0)) this.onBookQueue(1, r);
     }
   }
 
@@ -382,6 +390,16 @@ class Desk {
     }
     if (o.ahead > shown) o.ahead = shown;
     o.lastShown = shown;
+  }
+
+  /**
+   * Whether trade j prints at or through the price of our order on the side it hits (a sell at or below our
+   * bid, a buy at or above our ask): the only trades `onTrade` acts on, checked first without its call.
+   */
+  tradeReaches(j: number): boolean {
+    const eps = this.eps;
+    const px = this.tradePx[j];
+    return this.tradeSide[j] < 0 ? px <= this.live[0].px + eps : px >= this.live[1].px - eps;
   }
 
   /** Trade j prints; it may fill our order on the side it hits. */
@@ -427,16 +445,16 @@ function checkTimeOrder(table: string, ts: Float64Array): void {
  * multiples of refreshMs, by the same additions as here) and stops at the first one after `lastTime`; each is
  * made at most once. So the count of that sequence's members up to its last one ≤ lastTime bounds it.
  */
-function maxDecisionCount(arrival: Float64Array, refreshMs: number, lastTime: number): number {
+function maxDecisionCount(arrival: Float64Array, arrivalOffsetMs: number, refreshMs: number, lastTime: number): number {
   const nb = arrival.length;
   if (refreshMs > 0) {
     // the same additions as the replay's clock
     let n = 0;
-    for (let d = arrival[0]; d <= lastTime; d += refreshMs) n++;
+    for (let d = arrival[0] + arrivalOffsetMs; d <= lastTime; d += refreshMs) n++;
     return n;
   }
   let n = nb;
-  while (n > 0 && !(arrival[n - 1] <= lastTime)) n--;
+  while (n > 0 && !(arrival[n - 1] + arrivalOffsetMs <= lastTime)) n--;
   return n;
 }
 
@@ -455,240 +473,352 @@ function maxDecisionCount(arrival: Float64Array, refreshMs: number, lastTime: nu
 export function runBacktest(book: BookTable, trades: TradeTable | undefined, config: BacktestConfig): BacktestResult {
   const nb = book.tsMs.length;
   if (nb === 0) throw new Error('runBacktest: empty book');
-  const bookTs = book.tsMs;
-  const bid0 = book.bidPx[0];
-  const ask0 = book.askPx[0];
-  const nt = trades ? trades.tsMs.length : 0;
-  const tradeTs = trades?.tsMs ?? new Float64Array(0);
-  checkTimeOrder('book', bookTs);
-  checkTimeOrder('trades', tradeTs);
-  const tick = config.tickSize;
-  const lot = config.lotSize ?? 0;
-  const size = lot > 0 ? Math.floor(config.orderSize / lot + 1e-9) * lot : config.orderSize;
-  const feedSpec = config.feedLatencyMs ?? 0;
-  const entrySpec = config.entryLatencyMs ?? 0;
-  // when each book row reaches the strategy; own fills are notified with a latency drawn like the feed's
-  // (as recorded: the latency of the row in force when the fill happened)
-  const arrival = feedArrivalTimes(book, feedSpec);
-  const fillNoticeLatency = feedSpec === 'recorded' ? undefined : latencySampler(feedSpec, 'fills');
-  const entryLatency = latencySampler(entrySpec, 'entry');
-  const cancelSpec = config.cancelLatencyMs ?? entrySpec;
-  const cancelLatency = latencySampler(cancelSpec, 'cancel');
-  // a constant latency is used as is (no call per order); −1: sampled
-  const entryConstMs = typeof entrySpec === 'number' ? entrySpec : -1;
-  const cancelConstMs = typeof cancelSpec === 'number' ? cancelSpec : -1;
-  const maxPos = config.maxPosition ?? Infinity;
-  const model = config.fill;
-  const record = config.recordSeries ?? true;
-  const refreshMs = config.refreshMs;
-  const cal = config.calibration;
-  const fallback = config.fallback ?? { sigmaPerSqrtSec: NaN, aPerSec: NaN, kPerPrice: NaN };
-  const eps = tick * 1e-6;
-  const strategy = config.strategy;
-  const needSigma = strategy.requires.includes('sigma');
-  const needA = strategy.requires.includes('a');
-  const needK = strategy.requires.includes('k');
-  const desk = new Desk(book, trades, model, eps, config.makerFee ?? 0, config.takerFee ?? 0, config.queuePower ?? 2);
-  const live = desk.live;
-  const pending = desk.pending;
+  checkTimeOrder('book', book.tsMs);
+  checkTimeOrder('trades', trades?.tsMs ?? new Float64Array(0));
+  const replay = new Replay(book, trades, config);
+  for (let stop = REPLAY_CHUNK_ROWS; ; stop += REPLAY_CHUNK_ROWS) {
+    const last = stop >= nb;
+    replay.run(last ? Infinity : stop);
+    if (last) break;
+  }
+  const { desk, rec } = replay;
+  return backtestResult(config, replay.nt, desk, replay.events, replay.decisions, rec, [replay.sT, replay.sMid, replay.sR, replay.sBid, replay.sAsk, replay.sInv, replay.sCash, replay.sEq]);
+}
 
-  // decisions
-  let feedRow = -1;
-  let knownFill = 0;
-  let knownInventory = 0;
-  let noticedFills = 0; // fills whose notice time has been drawn
-  let lastNoticeMs = -Infinity;
-  const fillNoticeMs = new Float64ColumnBuilder(1024);
-  // the calibration in force: its index, values, and the time the next one comes into force
-  let calIdx = -1;
-  const calT = cal?.tMs;
-  const calN = calT ? calT.length : 0;
-  const calSigma = cal?.sigmaPricePerSqrtSec;
-  const calA = cal?.aPooledPerSec;
-  const calK = cal?.kPooledPerPrice;
-  let sigma = fallback.sigmaPerSqrtSec;
-  let aRate = fallback.aPerSec;
-  let kDecay = fallback.kPerPrice;
-  let nextCalMs = calN > 0 ? calT![0] : Infinity;
-  const firstDecision = arrival[0];
-  let decisionIdx = 0; // refreshMs 0: book row whose arrival triggers the next decision
-  let nextDecision = firstDecision;
-  const lastTime = Math.max(bookTs[nb - 1], nt > 0 ? tradeTs[nt - 1] : -Infinity);
-  let decisions = 0;
+/**
+ * Book rows per call of `Replay.run`. The replay runs in slices so that V8 optimizes `run` as a function called
+ * many times, with the type feedback of its whole body: a function entered once per replay runs in code
+ * compiled on the fly inside its loop (on-stack replacement), which keeps some loop variables as heap objects
+ * and allocated one per decision.
+ */
+const REPLAY_CHUNK_ROWS = 16384;
 
-  // series columns, allocated once (`maxDecisionCount` bounds the decisions; never reallocated, so the loop
-  // keeps one reference to each)
-  const capacity = config.recordSeries === false ? 0 : maxDecisionCount(arrival, refreshMs, lastTime);
-  const sT = new Float64Array(capacity);
-  const sMid = new Float64Array(capacity);
-  const sR = new Float64Array(capacity);
-  const sBid = new Float64Array(capacity);
-  const sAsk = new Float64Array(capacity);
-  const sInv = new Float64Array(capacity);
-  const sCash = new Float64Array(capacity);
-  const sEq = new Float64Array(capacity);
-  let rec = 0;
+/**
+ * The replay's inputs (fixed for a run) and its decision-side state between slices (see `REPLAY_CHUNK_ROWS`).
+ * `run` loads them into local variables, replays up to a book row and stores the state back. Number fields
+ * start as numbers (see `Desk`): a loop variable loaded from a field that started undefined was kept as a heap
+ * object, and every assignment in the loop allocated one.
+ */
+class Replay {
+  readonly nb: number = 0;
+  readonly nt: number = 0;
+  private readonly bookTs: Float64Array;
+  private readonly tradeTs: Float64Array;
+  private readonly bid0: Float64Array;
+  private readonly ask0: Float64Array;
+  /** when book row i reaches the strategy: arrival[i] + arrivalOffsetMs */
+  private readonly arrival: Float64Array;
+  private readonly arrivalOffsetMs: number = NaN;
+  private readonly fillNoticeLatency: (() => number) | undefined;
+  private readonly entryLatency: () => number;
+  private readonly cancelLatency: () => number;
+  /** a constant latency is used as is (no call per order); −1: sampled */
+  private readonly entryConstMs: number = NaN;
+  private readonly cancelConstMs: number = NaN;
+  private readonly tick: number = NaN;
+  private readonly size: number = NaN;
+  private readonly eps: number = NaN;
+  private readonly maxPos: number = NaN;
+  private readonly record: boolean;
+  private readonly refreshMs: number = NaN;
+  private readonly fallback: NonNullable<BacktestConfig['fallback']>;
+  private readonly strategy: Strategy;
+  private readonly quoteInto: boolean;
+  private readonly needSigma: boolean;
+  private readonly needA: boolean;
+  private readonly needK: boolean;
+  private readonly calT: Float64Array | undefined;
+  private readonly calN: number = 0;
+  private readonly calSigma: Float64Array | undefined;
+  private readonly calA: Float64Array | undefined;
+  private readonly calK: Float64Array | undefined;
+  private readonly firstDecision: number = NaN;
+  private readonly lastTime: number = NaN;
+  readonly desk: Desk;
+  /** one context and one quotes object, refilled per decision (no allocation on the hot path) */
+  private readonly context = { tMs: 0, midPx: 0, bestBidPx: 0, bestAskPx: 0, q: 0, sigmaPerSqrtSec: 0, aPerSec: 0, kPerPrice: 0, elapsedSec: 0 };
+  private readonly out: MutableQuotes = { reservationPx: NaN, bidPx: NaN, askPx: NaN };
+  /** when the strategy learns of each fill, ms (in order: a notice never overtakes an earlier one) */
+  private readonly fillNoticeMs = new Float64ColumnBuilder(1024);
+  /** series columns, allocated once (`maxDecisionCount` bounds the decisions) */
+  readonly sT: Float64Array;
+  readonly sMid: Float64Array;
+  readonly sR: Float64Array;
+  readonly sBid: Float64Array;
+  readonly sAsk: Float64Array;
+  readonly sInv: Float64Array;
+  readonly sCash: Float64Array;
+  readonly sEq: Float64Array;
 
-  // one context and one quotes object, refilled per decision (no allocation on the hot path)
-  const context = { tMs: 0, midPx: 0, bestBidPx: 0, bestAskPx: 0, q: 0, sigmaPerSqrtSec: 0, aPerSec: 0, kPerPrice: 0, elapsedSec: 0 };
-  const quoteInto = strategy.quoteInto !== undefined;
-  const out: MutableQuotes = { reservationPx: NaN, bidPx: NaN, askPx: NaN };
+  // state between slices
+  /** next book row and trade */
+  i = 0;
+  j = 0;
+  events = 0;
+  decisions = 0;
+  /** series rows written */
+  rec = 0;
+  /** newest book row the strategy has received */
+  feedRow = -1;
+  /** fills the strategy knows of, and its inventory from them */
+  knownFill = 0;
+  knownInventory = 0;
+  /** fills whose notice time has been drawn, and the latest notice time */
+  noticedFills = 0;
+  lastNoticeMs = -Infinity;
+  /** the calibration in force: its index, values, and the time the next one comes into force */
+  calIdx = -1;
+  sigma = NaN;
+  aRate = NaN;
+  kDecay = NaN;
+  nextCalMs = NaN;
+  /** refreshMs 0: book row whose arrival triggers the next decision */
+  decisionIdx = 0;
+  nextDecision = NaN;
 
-  // Merged replay. For each event at time t: the decisions due strictly before t, each after the order
-  // transitions due by then (pass 0); the transitions due by t and the event itself; then the decisions at
-  // exactly t once no other event is stamped t (pass 1: a decision at the same time follows the event it
-  // reacts to).
-  let i = 0;
-  let j = 0;
-  let events = 0;
-  while (i < nb || j < nt) {
-    const bookNext = i < nb ? bookTs[i] : Infinity;
-    const tradeNext = j < nt ? tradeTs[j] : Infinity;
-    const isBook = bookNext <= tradeNext;
-    const t = isBook ? bookNext : tradeNext;
-    let pass = 0;
-    for (;;) {
-      if (pass === 0) {
-        if (!(nextDecision < t)) {
-          if (!(t < desk.nextTransitionMs)) {
-            desk.clock = t;
+  constructor(book: BookTable, trades: TradeTable | undefined, config: BacktestConfig) {
+    const nb = book.tsMs.length;
+    this.nb = nb;
+    this.nt = trades ? trades.tsMs.length : 0;
+    this.bookTs = book.tsMs;
+    this.tradeTs = trades?.tsMs ?? new Float64Array(0);
+    this.bid0 = book.bidPx[0];
+    this.ask0 = book.askPx[0];
+    const tick = config.tickSize;
+    this.tick = tick;
+    const lot = config.lotSize ?? 0;
+    this.size = lot > 0 ? Math.floor(config.orderSize / lot + 1e-9) * lot : config.orderSize;
+    const feedSpec = config.feedLatencyMs ?? 0;
+    const entrySpec = config.entryLatencyMs ?? 0;
+    // a constant feed latency is added to the book's own times (no array); own fills are notified with a
+    // latency drawn like the feed's (as recorded: the latency of the row in force when the fill happened)
+    this.arrival = typeof feedSpec === 'number' ? book.tsMs : feedArrivalTimes(book, feedSpec);
+    this.arrivalOffsetMs = typeof feedSpec === 'number' ? feedSpec : 0;
+    this.fillNoticeLatency = feedSpec === 'recorded' ? undefined : latencySampler(feedSpec, 'fills');
+    this.entryLatency = latencySampler(entrySpec, 'entry');
+    const cancelSpec = config.cancelLatencyMs ?? entrySpec;
+    this.cancelLatency = latencySampler(cancelSpec, 'cancel');
+    this.entryConstMs = typeof entrySpec === 'number' ? entrySpec : -1;
+    this.cancelConstMs = typeof cancelSpec === 'number' ? cancelSpec : -1;
+    this.maxPos = config.maxPosition ?? Infinity;
+    this.record = config.recordSeries ?? true;
+    this.refreshMs = config.refreshMs;
+    this.fallback = config.fallback ?? { sigmaPerSqrtSec: NaN, aPerSec: NaN, kPerPrice: NaN };
+    this.eps = tick * 1e-6;
+    const strategy = config.strategy;
+    this.strategy = strategy;
+    this.quoteInto = strategy.quoteInto !== undefined;
+    this.needSigma = strategy.requires.includes('sigma');
+    this.needA = strategy.requires.includes('a');
+    this.needK = strategy.requires.includes('k');
+    this.desk = new Desk(book, trades, config.fill, this.eps, config.makerFee ?? 0, config.takerFee ?? 0, config.queuePower ?? 2);
+    const cal = config.calibration;
+    this.calT = cal?.tMs;
+    this.calN = cal ? cal.tMs.length : 0;
+    this.calSigma = cal?.sigmaPricePerSqrtSec;
+    this.calA = cal?.aPooledPerSec;
+    this.calK = cal?.kPooledPerPrice;
+    this.sigma = this.fallback.sigmaPerSqrtSec;
+    this.aRate = this.fallback.aPerSec;
+    this.kDecay = this.fallback.kPerPrice;
+    this.nextCalMs = this.calN > 0 ? cal!.tMs[0] : Infinity;
+    this.firstDecision = this.arrival[0] + this.arrivalOffsetMs;
+    this.nextDecision = this.firstDecision;
+    this.lastTime = Math.max(book.tsMs[nb - 1], this.nt > 0 ? this.tradeTs[this.nt - 1] : -Infinity);
+    const capacity = config.recordSeries === false ? 0 : maxDecisionCount(this.arrival, this.arrivalOffsetMs, this.refreshMs, this.lastTime);
+    this.sT = new Float64Array(capacity);
+    this.sMid = new Float64Array(capacity);
+    this.sR = new Float64Array(capacity);
+    this.sBid = new Float64Array(capacity);
+    this.sAsk = new Float64Array(capacity);
+    this.sInv = new Float64Array(capacity);
+    this.sCash = new Float64Array(capacity);
+    this.sEq = new Float64Array(capacity);
+  }
+
+  /**
+   * Merged replay of the events before book row `stopRow` (all remaining events for Infinity). For each event
+   * at time t: the decisions due strictly before t, each after the order transitions due by then (pass 0); the
+   * transitions due by t and the event itself; then the decisions at exactly t once no other event is stamped
+   * t (pass 1: a decision at the same time follows the event it reacts to).
+   */
+  run(stopRow: number): void {
+    const { nb, nt, bookTs, tradeTs, bid0, ask0, arrival, arrivalOffsetMs, fillNoticeLatency, entryLatency, cancelLatency, entryConstMs, cancelConstMs } = this;
+    const { tick, size, eps, maxPos, record, refreshMs, fallback, strategy, quoteInto, needSigma, needA, needK, calT, calN, calSigma, calA, calK } = this;
+    const { firstDecision, lastTime, desk, context, out, fillNoticeMs, sT, sMid, sR, sBid, sAsk, sInv, sCash, sEq } = this;
+    const live = desk.live;
+    const pending = desk.pending;
+    let { i, j, events, decisions, rec, feedRow, knownFill, knownInventory, noticedFills, lastNoticeMs } = this;
+    let { calIdx, sigma, aRate, kDecay, nextCalMs, decisionIdx, nextDecision } = this;
+    while (i < nb || j < nt) {
+      if (i >= stopRow) break;
+      const bookNext = i < nb ? bookTs[i] : Infinity;
+      const tradeNext = j < nt ? tradeTs[j] : Infinity;
+      const isBook = bookNext <= tradeNext;
+      const t = isBook ? bookNext : tradeNext;
+      let pass = 0;
+      for (;;) {
+        if (pass === 0) {
+          if (!(nextDecision < t)) {
+            if (!(t < desk.nextTransitionMs)) {
+              desk.clock = t;
+              desk.transitions();
+            }
+            if (isBook) desk.onBook(i++);
+            else {
+              if (desk.tradeReaches(j)) desk.onTrade(j);
+              j++;
+            }
+            events++;
+            pass = 1;
+            continue;
+          }
+          if (!(nextDecision < desk.nextTransitionMs)) {
+            desk.clock = nextDecision;
             desk.transitions();
           }
-          if (isBook) desk.onBook(i++);
-          else desk.onTrade(j++);
-          events++;
-          pass = 1;
-          continue;
+        } else if (!(nextDecision === t && (isBook ? (i >= nb || bookTs[i] > t) && (j >= nt || tradeTs[j] > t) : j >= nt || tradeTs[j] > t))) {
+          break;
         }
-        if (!(nextDecision < desk.nextTransitionMs)) {
-          desk.clock = nextDecision;
-          desk.transitions();
-        }
-      } else if (!(nextDecision === t && (isBook ? (i >= nb || bookTs[i] > t) && (j >= nt || tradeTs[j] > t) : j >= nt || tradeTs[j] > t))) {
-        break;
-      }
 
-      // the decision at d
-      const d = nextDecision;
-      decisions++;
-      while (feedRow + 1 < nb && arrival[feedRow + 1] <= d) feedRow++;
-      if (knownFill < desk.fTs.length) {
-        const fTs = desk.fTs.array;
-        const fSide = desk.fSide.array;
-        const fQty = desk.fQty.array;
-        // notice times of new fills, in order (a notice never overtakes an earlier one)
-        for (; noticedFills < desk.fTs.length; noticedFills++) {
-          const lag = fillNoticeLatency ? fillNoticeLatency() : desk.rowLagAtFill(noticedFills, arrival, bookTs);
-          lastNoticeMs = Math.max(lastNoticeMs, fTs[noticedFills] + lag);
-          fillNoticeMs.push(lastNoticeMs);
-        }
-        const noticeMs = fillNoticeMs.array;
-        while (knownFill < desk.fTs.length && noticeMs[knownFill] <= d) {
-          knownInventory += fSide[knownFill] * fQty[knownFill];
-          knownFill++;
-        }
-      }
-      // the calibration in force at the exchange time the strategy has reached: d minus the newest row's latency
-      // (capped at the next row's stamp: a row stamped earlier but still in flight must not enter it)
-      const lagged = feedRow >= 0 ? d - (arrival[feedRow] - bookTs[feedRow]) : d - (arrival[0] - bookTs[0]);
-      const seen = feedRow + 1 < nb && bookTs[feedRow + 1] < lagged ? bookTs[feedRow + 1] : lagged;
-      if (seen >= nextCalMs) {
-        while (calIdx + 1 < calN && calT![calIdx + 1] <= seen) calIdx++;
-        sigma = calSigma ? calSigma[calIdx] : fallback.sigmaPerSqrtSec;
-        aRate = calA ? calA[calIdx] : fallback.aPerSec;
-        kDecay = calK ? calK[calIdx] : fallback.kPerPrice;
-        nextCalMs = calIdx + 1 < calN ? calT![calIdx + 1] : Infinity;
-      }
-      const row = desk.row;
-      const markMid = row >= 0 ? 0.5 * (bid0[row] + ask0[row]) : NaN;
-      let bidPx = NaN;
-      let askPx = NaN;
-      let reservation = NaN;
-      const ready = (needSigma === false || !Number.isNaN(sigma)) && (needA === false || !Number.isNaN(aRate)) && (needK === false || !Number.isNaN(kDecay));
-      if (feedRow >= 0 && ready) {
-        const bb = bid0[feedRow];
-        const ba = ask0[feedRow];
-        context.tMs = d;
-        context.midPx = 0.5 * (bb + ba);
-        context.bestBidPx = bb;
-        context.bestAskPx = ba;
-        context.q = knownInventory / size;
-        context.sigmaPerSqrtSec = sigma;
-        context.aPerSec = aRate;
-        context.kPerPrice = kDecay;
-        context.elapsedSec = (d - firstDecision) / 1000;
-        let quotes: Quotes = out;
-        if (quoteInto) strategy.quoteInto!(context, out);
-        else quotes = strategy.quote(context);
-        reservation = quotes.reservationPx;
-        bidPx = Math.floor(quotes.bidPx / tick + 1e-9) * tick;
-        askPx = Math.ceil(quotes.askPx / tick - 1e-9) * tick;
-        if (knownInventory + size > maxPos + 1e-12) bidPx = NaN;
-        if (knownInventory - size < -maxPos - 1e-12) askPx = NaN;
-        if (!(bidPx < askPx)) {
-          if (!Number.isNaN(bidPx) && !Number.isNaN(askPx)) {
-            bidPx = NaN;
-            askPx = NaN;
+        // the decision at d
+        const d = nextDecision;
+        decisions++;
+        while (feedRow + 1 < nb && arrival[feedRow + 1] + arrivalOffsetMs <= d) feedRow++;
+        if (knownFill < desk.fTs.length) {
+          const fTs = desk.fTs.array;
+          const fSide = desk.fSide.array;
+          const fQty = desk.fQty.array;
+          // notice times of new fills, in order (a notice never overtakes an earlier one)
+          for (; noticedFills < desk.fTs.length; noticedFills++) {
+            const lag = fillNoticeLatency ? fillNoticeLatency() : desk.rowLagAtFill(noticedFills, arrival, bookTs);
+            lastNoticeMs = Math.max(lastNoticeMs, fTs[noticedFills] + lag);
+            fillNoticeMs.push(lastNoticeMs);
+          }
+          const noticeMs = fillNoticeMs.array;
+          while (knownFill < desk.fTs.length && noticeMs[knownFill] <= d) {
+            knownInventory += fSide[knownFill] * fQty[knownFill];
+            knownFill++;
           }
         }
-      }
-      for (let k = 0; k < 2; k++) {
-        const want = k === 0 ? bidPx : askPx;
-        const o = live[k];
-        const p = pending[k];
-        let current = p.activeMs !== Infinity ? p.px : o.px;
-        let resting = p.activeMs !== Infinity || o.remaining > 0;
-        if (!resting && desk.completedFill[k] >= knownFill) {
-          // filled, but the notice has not reached the strategy: to it, the order still rests at its price
-          current = desk.completedPx[k];
-          resting = true;
+        // the calibration in force at the exchange time the strategy has reached: d minus the newest row's latency
+        // (capped at the next row's stamp: a row stamped earlier but still in flight must not enter it)
+        const lagged = feedRow >= 0 ? d - (arrival[feedRow] + arrivalOffsetMs - bookTs[feedRow]) : d - (arrival[0] + arrivalOffsetMs - bookTs[0]);
+        const seen = feedRow + 1 < nb && bookTs[feedRow + 1] < lagged ? bookTs[feedRow + 1] : lagged;
+        if (seen >= nextCalMs) {
+          while (calIdx + 1 < calN && calT![calIdx + 1] <= seen) calIdx++;
+          sigma = calSigma ? calSigma[calIdx] : fallback.sigmaPerSqrtSec;
+          aRate = calA ? calA[calIdx] : fallback.aPerSec;
+          kDecay = calK ? calK[calIdx] : fallback.kPerPrice;
+          nextCalMs = calIdx + 1 < calN ? calT![calIdx + 1] : Infinity;
         }
-        const same = !Number.isNaN(want) && Math.abs(current - want) <= eps && resting;
-        if (same) continue;
-        desk.completedFill[k] = -1; // the strategy replaces or cancels what it believes rests there
-        if (!Number.isNaN(o.px) && o.cancelMs === Infinity) {
-          o.cancelMs = d + (cancelConstMs >= 0 ? cancelConstMs : cancelLatency());
-          if (o.cancelMs < desk.nextTransitionMs) desk.nextTransitionMs = o.cancelMs;
+        const row = desk.row;
+        const markMid = row >= 0 ? 0.5 * (bid0[row] + ask0[row]) : NaN;
+        let bidPx = NaN;
+        let askPx = NaN;
+        let reservation = NaN;
+        const ready = (needSigma === false || !Number.isNaN(sigma)) && (needA === false || !Number.isNaN(aRate)) && (needK === false || !Number.isNaN(kDecay));
+        if (feedRow >= 0 && ready) {
+          const bb = bid0[feedRow];
+          const ba = ask0[feedRow];
+          context.tMs = d;
+          context.midPx = 0.5 * (bb + ba);
+          context.bestBidPx = bb;
+          context.bestAskPx = ba;
+          context.q = knownInventory / size;
+          context.sigmaPerSqrtSec = sigma;
+          context.aPerSec = aRate;
+          context.kPerPrice = kDecay;
+          context.elapsedSec = (d - firstDecision) / 1000;
+          let quotes: Quotes = out;
+          if (quoteInto) strategy.quoteInto!(context, out);
+          else quotes = strategy.quote(context);
+          reservation = quotes.reservationPx;
+          bidPx = Math.floor(quotes.bidPx / tick + 1e-9) * tick;
+          askPx = Math.ceil(quotes.askPx / tick - 1e-9) * tick;
+          if (knownInventory + size > maxPos + 1e-12) bidPx = NaN;
+          if (knownInventory - size < -maxPos - 1e-12) askPx = NaN;
+          if (!(bidPx < askPx)) {
+            if (!Number.isNaN(bidPx) && !Number.isNaN(askPx)) {
+              bidPx = NaN;
+              askPx = NaN;
+            }
+          }
         }
-        if (Number.isNaN(want)) {
-          p.activeMs = Infinity;
-          p.px = NaN;
-          continue;
+        for (let k = 0; k < 2; k++) {
+          const want = k === 0 ? bidPx : askPx;
+          const o = live[k];
+          const p = pending[k];
+          let current = p.activeMs !== Infinity ? p.px : o.px;
+          let resting = p.activeMs !== Infinity || o.remaining > 0;
+          if (!resting && desk.completedFill[k] >= knownFill) {
+            // filled, but the notice has not reached the strategy: to it, the order still rests at its price
+            current = desk.completedPx[k];
+            resting = true;
+          }
+          const same = !Number.isNaN(want) && Math.abs(current - want) <= eps && resting;
+          if (same) continue;
+          desk.completedFill[k] = -1; // the strategy replaces or cancels what it believes rests there
+          if (!Number.isNaN(o.px) && o.cancelMs === Infinity) {
+            o.cancelMs = d + (cancelConstMs >= 0 ? cancelConstMs : cancelLatency());
+            if (o.cancelMs < desk.nextTransitionMs) desk.nextTransitionMs = o.cancelMs;
+          }
+          if (Number.isNaN(want)) {
+            p.activeMs = Infinity;
+            p.px = NaN;
+            continue;
+          }
+          p.px = want;
+          p.remaining = size;
+          p.activeMs = d + (entryConstMs >= 0 ? entryConstMs : entryLatency());
+          if (p.activeMs < desk.nextTransitionMs) desk.nextTransitionMs = p.activeMs;
+          p.cancelMs = Infinity;
+          p.sentMs = d;
+          p.queued = false;
         }
-        p.px = want;
-        p.remaining = size;
-        p.activeMs = d + (entryConstMs >= 0 ? entryConstMs : entryLatency());
-        if (p.activeMs < desk.nextTransitionMs) desk.nextTransitionMs = p.activeMs;
-        p.cancelMs = Infinity;
-        p.sentMs = d;
-        p.queued = false;
-      }
-      // (nextTransitionMs only moves earlier here: a pending order withdrawn or replaced by a later one may leave
-      // it early, and the transitions then due find nothing to do and recompute it)
-      if (record) {
-        const inventory = desk.inventory;
-        const cash = desk.cash;
-        sT[rec] = d;
-        sMid[rec] = markMid;
-        sR[rec] = reservation;
-        sBid[rec] = bidPx;
-        sAsk[rec] = askPx;
-        sInv[rec] = inventory;
-        sCash[rec] = cash;
-        sEq[rec] = cash + inventory * markMid;
-        rec++;
-      }
+        // (nextTransitionMs only moves earlier here: a pending order withdrawn or replaced by a later one may leave
+        // it early, and the transitions then due find nothing to do and recompute it)
+        if (record) {
+          const inventory = desk.inventory;
+          const cash = desk.cash;
+          sT[rec] = d;
+          sMid[rec] = markMid;
+          sR[rec] = reservation;
+          sBid[rec] = bidPx;
+          sAsk[rec] = askPx;
+          sInv[rec] = inventory;
+          sCash[rec] = cash;
+          sEq[rec] = cash + inventory * markMid;
+          rec++;
+        }
 
-      // the next decision
-      if (refreshMs > 0) nextDecision += refreshMs;
-      else {
-        decisionIdx++;
-        nextDecision = decisionIdx < nb ? arrival[decisionIdx] : Infinity;
+        // the next decision
+        if (refreshMs > 0) nextDecision += refreshMs;
+        else {
+          decisionIdx++;
+          nextDecision = decisionIdx < nb ? arrival[decisionIdx] + arrivalOffsetMs : Infinity;
+        }
+        if (nextDecision > lastTime) nextDecision = Infinity;
       }
-      if (nextDecision > lastTime) nextDecision = Infinity;
     }
+    this.i = i;
+    this.j = j;
+    this.events = events;
+    this.decisions = decisions;
+    this.rec = rec;
+    this.feedRow = feedRow;
+    this.knownFill = knownFill;
+    this.knownInventory = knownInventory;
+    this.noticedFills = noticedFills;
+    this.lastNoticeMs = lastNoticeMs;
+    this.calIdx = calIdx;
+    this.sigma = sigma;
+    this.aRate = aRate;
+    this.kDecay = kDecay;
+    this.nextCalMs = nextCalMs;
+    this.decisionIdx = decisionIdx;
+    this.nextDecision = nextDecision;
   }
-  return backtestResult(config, nt, desk, events, decisions, rec, [sT, sMid, sR, sBid, sAsk, sInv, sCash, sEq]);
 }
 
 /**
