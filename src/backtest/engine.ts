@@ -111,6 +111,10 @@ interface Order {
   queued: boolean;
 }
 
+/** Initial values of the typed-array fields (see `Desk`): a field keeps the kind of value it started with. */
+const NO_VALUES = new Float64Array(0);
+const NO_SIDES = new Int8Array(0);
+
 const newOrder = (): Order => ({ px: NaN, remaining: 0, activeMs: Infinity, cancelMs: Infinity, sentMs: NaN, ahead: 0, lastShown: 0, queued: false });
 
 /**
@@ -120,7 +124,7 @@ const newOrder = (): Order => ({ px: NaN, remaining: 0, activeMs: Infinity, canc
  * never prices or times: V8 passes a fractional number to a call it has not inlined as a new heap object, and
  * one such call per event made the replay allocate tens of MB per million events. Number fields are declared
  * with a number (never left undefined until the constructor): V8 then stores them as numbers in place, where
- * a field that started undefined holds a heap object per value.
+ * a field that started undefined holds a heap object per value; array fields likewise start as an array.
  */
 class Desk {
   /** index 0 = our bid, 1 = our ask */
@@ -139,8 +143,8 @@ class Desk {
    * contract orders the levels, bids strictly descending and asks strictly ascending, and missing levels are
    * NaN at the end).
    */
-  private readonly deepestBid: Float64Array;
-  private readonly deepestAsk: Float64Array;
+  private readonly deepestBid: Float64Array = NO_VALUES;
+  private readonly deepestAsk: Float64Array = NO_VALUES;
   readonly fTs = new Float64ColumnBuilder(1024);
   readonly fSide = new Int8ColumnBuilder(1024);
   readonly fPx = new Float64ColumnBuilder(1024);
@@ -158,21 +162,21 @@ class Desk {
    */
   readonly completedPx = new Float64Array(2);
   readonly completedFill = Int32Array.of(-1, -1);
-  readonly bid0: Float64Array;
-  readonly ask0: Float64Array;
-  private readonly bookTs: Float64Array;
-  private readonly tradeTs: Float64Array;
-  private readonly bidPx: readonly Float64Array[];
-  private readonly askPx: readonly Float64Array[];
-  private readonly bidSz: readonly Float64Array[];
-  private readonly askSz: readonly Float64Array[];
+  readonly bid0: Float64Array = NO_VALUES;
+  readonly ask0: Float64Array = NO_VALUES;
+  private readonly bookTs: Float64Array = NO_VALUES;
+  private readonly tradeTs: Float64Array = NO_VALUES;
+  private readonly bidPx: readonly Float64Array[] = [];
+  private readonly askPx: readonly Float64Array[] = [];
+  private readonly bidSz: readonly Float64Array[] = [];
+  private readonly askSz: readonly Float64Array[] = [];
   private readonly depth: number = 0;
-  private readonly tradeSide: Int8Array;
-  private readonly tradePx: Float64Array;
-  private readonly tradeSz: Float64Array;
-  private readonly isMidCross: boolean;
-  private readonly isTradeThrough: boolean;
-  private readonly isQueue: boolean;
+  private readonly tradeSide: Int8Array = NO_SIDES;
+  private readonly tradePx: Float64Array = NO_VALUES;
+  private readonly tradeSz: Float64Array = NO_VALUES;
+  private readonly isMidCross: boolean = false;
+  private readonly isTradeThrough: boolean = false;
+  private readonly isQueue: boolean = false;
 
   private readonly eps: number = NaN;
   private readonly makerFee: number = NaN;
@@ -478,7 +482,7 @@ export function runBacktest(book: BookTable, trades: TradeTable | undefined, con
   const replay = new Replay(book, trades, config);
   for (let stop = REPLAY_CHUNK_ROWS; ; stop += REPLAY_CHUNK_ROWS) {
     const last = stop >= nb;
-    replay.run(last ? Infinity : stop);
+    replay.run(last ? nb + 1 : stop); // (a small integer either way: a change of kind would discard the compiled run)
     if (last) break;
   }
   const { desk, rec } = replay;
@@ -510,6 +514,8 @@ class Replay {
   private readonly arrival: Float64Array;
   private readonly arrivalOffsetMs: number = NaN;
   private readonly fillNoticeLatency: (() => number) | undefined;
+  /** a constant feed latency, which own fills are notified with too; −1: sampled or as recorded */
+  private readonly feedConstMs: number = NaN;
   private readonly entryLatency: () => number;
   private readonly cancelLatency: () => number;
   /** a constant latency is used as is (no call per order); −1: sampled */
@@ -595,6 +601,7 @@ class Replay {
     this.arrival = typeof feedSpec === 'number' ? book.tsMs : feedArrivalTimes(book, feedSpec);
     this.arrivalOffsetMs = typeof feedSpec === 'number' ? feedSpec : 0;
     this.fillNoticeLatency = feedSpec === 'recorded' ? undefined : latencySampler(feedSpec, 'fills');
+    this.feedConstMs = typeof feedSpec === 'number' ? feedSpec : -1;
     this.entryLatency = latencySampler(entrySpec, 'entry');
     const cancelSpec = config.cancelLatencyMs ?? entrySpec;
     this.cancelLatency = latencySampler(cancelSpec, 'cancel');
@@ -637,20 +644,22 @@ class Replay {
   }
 
   /**
-   * Merged replay of the events before book row `stopRow` (all remaining events for Infinity). For each event
+   * Merged replay of the events before book row `stopRow` (all remaining events for nb + 1). For each event
    * at time t: the decisions due strictly before t, each after the order transitions due by then (pass 0); the
    * transitions due by t and the event itself; then the decisions at exactly t once no other event is stamped
    * t (pass 1: a decision at the same time follows the event it reacts to).
    */
   run(stopRow: number): void {
-    const { nb, nt, bookTs, tradeTs, bid0, ask0, arrival, arrivalOffsetMs, fillNoticeLatency, entryLatency, cancelLatency, entryConstMs, cancelConstMs } = this;
+    const { nb, nt, bookTs, tradeTs, bid0, ask0, arrival, arrivalOffsetMs, feedConstMs, fillNoticeLatency, entryLatency, cancelLatency, entryConstMs, cancelConstMs } = this;
     const { tick, size, eps, maxPos, record, refreshMs, fallback, strategy, quoteInto, needSigma, needA, needK, calT, calN, calSigma, calA, calK } = this;
     const { firstDecision, lastTime, desk, context, out, fillNoticeMs, sT, sMid, sR, sBid, sAsk, sInv, sCash, sEq } = this;
     const live = desk.live;
     const pending = desk.pending;
     let { i, j, events, decisions, rec, feedRow, knownFill, knownInventory, noticedFills, lastNoticeMs } = this;
     let { calIdx, sigma, aRate, kDecay, nextCalMs, decisionIdx, nextDecision } = this;
-    while (i < nb || j < nt) {
+    // (i ≤ nb and j ≤ nt: events remain while i + j < nb + nt; one comparison that has run from the start, where
+    // `i < nb || j < nt` would meet its second half only at the end, untried, and discard the compiled loop)
+    while (i + j < nb + nt) {
       if (i >= stopRow) break;
       const bookNext = i < nb ? bookTs[i] : Infinity;
       const tradeNext = j < nt ? tradeTs[j] : Infinity;
@@ -691,7 +700,7 @@ class Replay {
           const fQty = desk.fQty.array;
           // notice times of new fills, in order (a notice never overtakes an earlier one)
           for (; noticedFills < desk.fTs.length; noticedFills++) {
-            const lag = fillNoticeLatency ? fillNoticeLatency() : desk.rowLagAtFill(noticedFills, arrival, bookTs);
+            const lag = feedConstMs >= 0 ? feedConstMs : fillNoticeLatency ? fillNoticeLatency() : desk.rowLagAtFill(noticedFills, arrival, bookTs);
             lastNoticeMs = Math.max(lastNoticeMs, fTs[noticedFills] + lag);
             fillNoticeMs.push(lastNoticeMs);
           }
