@@ -1,4 +1,3 @@
-import { Float64ColumnBuilder, Int8ColumnBuilder } from '../data/columnBuilder.js';
 import type { BookTable, TradeTable } from '../data/tables.js';
 import type { RollingCalibration } from '../estimate/rolling.js';
 import type { MutableQuotes, Quotes } from '../model/types.js';
@@ -111,6 +110,50 @@ interface Order {
   queued: boolean;
 }
 
+/**
+ * The fills as they happen: one column per field of `Fills`, plus the book row in force and the time the
+ * strategy learns of each fill. All columns share one capacity, doubled together, and are written in place.
+ */
+class FillColumns {
+  length = 0;
+  tsMs = new Float64Array(1024);
+  side = new Int8Array(1024);
+  px = new Float64Array(1024);
+  qty = new Float64Array(1024);
+  fee = new Float64Array(1024);
+  midPx = new Float64Array(1024);
+  sentMs = new Float64Array(1024);
+  maker = new Uint8Array(1024);
+  row = new Int32Array(1024);
+  /** when the strategy learns of the fill, ms (filled in by the replay, in order) */
+  noticeMs = new Float64Array(1024);
+
+  /** Room for one more fill. */
+  reserve(): void {
+    if (this.length === this.tsMs.length) this.grow();
+  }
+
+  private grow(): void {
+    const capacity = this.tsMs.length * 2;
+    this.tsMs = withCapacity(this.tsMs, new Float64Array(capacity));
+    this.side = withCapacity(this.side, new Int8Array(capacity));
+    this.px = withCapacity(this.px, new Float64Array(capacity));
+    this.qty = withCapacity(this.qty, new Float64Array(capacity));
+    this.fee = withCapacity(this.fee, new Float64Array(capacity));
+    this.midPx = withCapacity(this.midPx, new Float64Array(capacity));
+    this.sentMs = withCapacity(this.sentMs, new Float64Array(capacity));
+    this.maker = withCapacity(this.maker, new Uint8Array(capacity));
+    this.row = withCapacity(this.row, new Int32Array(capacity));
+    this.noticeMs = withCapacity(this.noticeMs, new Float64Array(capacity));
+  }
+}
+
+/** `to` (a larger array of the same kind) with `from` copied to its start. */
+function withCapacity<A extends Float64Array | Int8Array | Uint8Array | Int32Array>(from: A, to: A): A {
+  to.set(from);
+  return to;
+}
+
 /** Initial values of the typed-array fields (see `Desk`): a field keeps the kind of value it started with. */
 const NO_VALUES = new Float64Array(0);
 const NO_SIDES = new Int8Array(0);
@@ -145,16 +188,7 @@ class Desk {
    */
   private readonly deepestBid: Float64Array = NO_VALUES;
   private readonly deepestAsk: Float64Array = NO_VALUES;
-  readonly fTs = new Float64ColumnBuilder(1024);
-  readonly fSide = new Int8ColumnBuilder(1024);
-  readonly fPx = new Float64ColumnBuilder(1024);
-  readonly fQty = new Float64ColumnBuilder(1024);
-  readonly fFee = new Float64ColumnBuilder(1024);
-  readonly fMid = new Float64ColumnBuilder(1024);
-  readonly fSent = new Float64ColumnBuilder(1024);
-  readonly fMaker = new Int8ColumnBuilder(1024);
-  /** book row in force at each fill */
-  readonly fRow: number[] = [];
+  readonly fills = new FillColumns();
   /**
    * Per side, the price of the last order that filled completely and the index of the fill that completed it
    * (−1: none, or already acted on): until that fill's notice reaches the strategy, it still believes the
@@ -207,9 +241,21 @@ class Desk {
     this.deepestAsk = book.askPx[book.depth - 1];
   }
 
-  /** Books an execution of `qty` (at most what remains) of order `o` at `px`; maker or taker fee. */
-  private execute(o: Order, sideIdx: number, px: number, qty: number, t: number, maker: boolean): void {
-    const q = Math.min(qty, o.remaining);
+  /**
+   * The execution `execute` books next: price, quantity (at most what remains is filled) and time. Fields set
+   * by the caller, not arguments (see the class comment).
+   */
+  private fillPx = NaN;
+  private fillQty = NaN;
+  private fillMs = NaN;
+  /** `scanShown`'s answer (a field for the same reason). */
+  private shownSize = NaN;
+
+  /** Books the execution in fillPx, fillQty, fillMs of order `o`; maker or taker fee. */
+  private execute(o: Order, sideIdx: number, maker: boolean): void {
+    const px = this.fillPx;
+    const t = this.fillMs;
+    const q = Math.min(this.fillQty, o.remaining);
     if (!(q > 0)) return;
     o.remaining -= q;
     const notional = px * q;
@@ -222,26 +268,38 @@ class Desk {
       this.cash += notional - fee;
     }
     const row = this.row;
-    this.fTs.push(t);
-    this.fSide.push(sideIdx === 0 ? 1 : -1);
-    this.fPx.push(px);
-    this.fQty.push(q);
-    this.fFee.push(fee);
-    this.fMid.push(row >= 0 ? 0.5 * (this.bid0[row] + this.ask0[row]) : NaN);
-    this.fSent.push(o.sentMs);
-    this.fMaker.push(maker ? 1 : 0);
-    this.fRow.push(row);
+    // written into the columns in place (a call per column would box each number)
+    const f = this.fills;
+    f.reserve();
+    const n = f.length;
+    f.tsMs[n] = t;
+    f.side[n] = sideIdx === 0 ? 1 : -1;
+    f.px[n] = px;
+    f.qty[n] = q;
+    f.fee[n] = fee;
+    f.midPx[n] = row >= 0 ? 0.5 * (this.bid0[row] + this.ask0[row]) : NaN;
+    f.sentMs[n] = o.sentMs;
+    f.maker[n] = maker ? 1 : 0;
+    f.row[n] = row;
+    f.length = n + 1;
     if (o.remaining <= 1e-12) {
       this.completedPx[sideIdx] = o.px;
-      this.completedFill[sideIdx] = this.fTs.length - 1;
+      this.completedFill[sideIdx] = f.length - 1;
       o.remaining = 0;
       o.px = NaN;
     }
   }
 
+  /** A maker fill of all that remains of order `o`, at its price, at time fillMs. */
+  private executeRest(o: Order, sideIdx: number): void {
+    this.fillPx = o.px;
+    this.fillQty = o.remaining;
+    this.execute(o, sideIdx, true);
+  }
+
   /** The feed latency of the book row in force when fill f happened (0 before the first row). */
   rowLagAtFill(f: number, arrival: Float64Array, bookTs: Float64Array): number {
-    const r = this.fRow[f];
+    const r = this.fills.row[f];
     return r >= 0 ? arrival[r] - bookTs[r] : 0;
   }
 
@@ -262,8 +320,11 @@ class Desk {
    * Displayed size at order o's price on our side `sideIdx` in book row r: the level's size if one is at that
    * price; 0 inside the visible range where no level is (a gap), or past the last present level; Infinity
    * beyond the visible range (with `beyondVisible` checked first, only when the deepest level is missing).
+   * The answer is left in `shownSize`.
    */
-  private scanShown(sideIdx: number, o: Order, r: number): number {
+  private scanShown(sideIdx: number, o: Order, r: number): void {
+    // each answer is stored where it is found: a value returned from several places (a size, 0, Infinity) was
+    // kept as a heap object
     const px = o.px;
     const eps = this.eps;
     const bid = sideIdx === 0;
@@ -271,11 +332,17 @@ class Desk {
     const sizes = bid ? this.bidSz : this.askSz;
     for (let l = 0; l < this.depth; l++) {
       const p = prices[l][r];
-      if (Number.isNaN(p)) return 0;
-      if (Math.abs(p - px) <= eps) return sizes[l][r];
-      if (bid ? p < px : p > px) return 0; // our price is better than this level: a gap in the book
+      if (Number.isNaN(p) || (bid ? p < px - eps : p > px + eps)) {
+        // a missing level, or our price is better than this level: a gap in the book
+        this.shownSize = 0;
+        return;
+      }
+      if (Math.abs(p - px) <= eps) {
+        this.shownSize = sizes[l][r];
+        return;
+      }
     }
-    return Infinity;
+    this.shownSize = Infinity;
   }
 
   private joinQueue(o: Order, sideIdx: number): void {
@@ -292,7 +359,8 @@ class Desk {
       o.lastShown = Infinity;
       return;
     }
-    const shown = this.scanShown(sideIdx, o, row);
+    this.scanShown(sideIdx, o, row);
+    const shown = this.shownSize;
     o.ahead = shown;
     o.lastShown = shown;
   }
@@ -327,7 +395,12 @@ class Desk {
             // marketable on arrival (our bid at or above the best ask, or ask at or below the best bid): takes
             // the opposite touch as a taker, up to its displayed size; the rest rests
             const opposite = k === 0 ? this.ask0[row] : this.bid0[row];
-            if (k === 0 ? p.px >= opposite - eps : p.px <= opposite + eps) this.execute(p, k, opposite, k === 0 ? this.askSz[0][row] : this.bidSz[0][row], t, false);
+            if (k === 0 ? p.px >= opposite - eps : p.px <= opposite + eps) {
+              this.fillPx = opposite;
+              this.fillQty = k === 0 ? this.askSz[0][row] : this.bidSz[0][row];
+              this.fillMs = t;
+              this.execute(p, k, false);
+            }
           }
           if (this.isQueue && !Number.isNaN(p.px)) this.joinQueue(p, k);
         }
@@ -351,7 +424,10 @@ class Desk {
       for (let k = 0; k < 2; k++) {
         const o = this.live[k];
         if (Number.isNaN(o.px) || o.remaining <= 0) continue;
-        if (k === 0 ? mid <= o.px + this.eps : mid >= o.px - this.eps) this.execute(o, k, o.px, o.remaining, t, true);
+        if (k === 0 ? mid <= o.px + this.eps : mid >= o.px - this.eps) {
+          this.fillMs = t;
+          this.executeRest(o, k);
+        }
       }
     } else if (this.isQueue) {
       // An order already queued beyond the visible book, which the opposite side has not reached, stays as it
@@ -371,7 +447,8 @@ class Desk {
     const eps = this.eps;
     // the opposite side reached our price: we were taken
     if (k === 0 ? this.ask0[r] <= o.px + eps : this.bid0[r] >= o.px - eps) {
-      this.execute(o, k, o.px, o.remaining, this.bookTs[r], true);
+      this.fillMs = this.bookTs[r];
+      this.executeRest(o, k);
       return;
     }
     if (!o.queued) this.joinQueue(o, k);
@@ -382,7 +459,8 @@ class Desk {
       return;
     }
     if (this.beyondVisible(k, o.px, r)) return; // beyond the visible book: queue unknown
-    const shown = this.scanShown(k, o, r);
+    this.scanShown(k, o, r);
+    const shown = this.shownSize;
     if (shown === Infinity) return;
     const decrease = o.lastShown - shown;
     if (decrease > 0 && o.ahead > 0) {
@@ -420,19 +498,28 @@ class Desk {
     const at = Math.abs(px - o.px) <= eps;
     if (!through && !at) return;
     if (this.isTradeThrough) {
-      this.execute(o, k, o.px, this.tradeSz[j], t, true);
+      this.fillPx = o.px;
+      this.fillQty = this.tradeSz[j];
+      this.fillMs = t;
+      this.execute(o, k, true);
       return;
     }
     if (!o.queued) this.joinQueue(o, k);
     if (through) {
-      this.execute(o, k, o.px, o.remaining, t, true);
+      this.fillMs = t;
+      this.executeRest(o, k);
       return;
     }
     const sz = this.tradeSz[j];
     const beyondQueue = sz - o.ahead;
     o.ahead = Math.max(0, o.ahead - sz);
     if (o.lastShown !== Infinity) o.lastShown = Math.max(0, o.lastShown - sz);
-    if (beyondQueue > 0) this.execute(o, k, o.px, beyondQueue, t, true);
+    if (beyondQueue > 0) {
+      this.fillPx = o.px;
+      this.fillQty = beyondQueue;
+      this.fillMs = t;
+      this.execute(o, k, true);
+    }
   }
 }
 
@@ -544,8 +631,6 @@ class Replay {
   /** one context and one quotes object, refilled per decision (no allocation on the hot path) */
   private readonly context = { tMs: 0, midPx: 0, bestBidPx: 0, bestAskPx: 0, q: 0, sigmaPerSqrtSec: 0, aPerSec: 0, kPerPrice: 0, elapsedSec: 0 };
   private readonly out: MutableQuotes = { reservationPx: NaN, bidPx: NaN, askPx: NaN };
-  /** when the strategy learns of each fill, ms (in order: a notice never overtakes an earlier one) */
-  private readonly fillNoticeMs = new Float64ColumnBuilder(1024);
   /** series columns, allocated once (`maxDecisionCount` bounds the decisions) */
   readonly sT: Float64Array;
   readonly sMid: Float64Array;
@@ -652,7 +737,7 @@ class Replay {
   run(stopRow: number): void {
     const { nb, nt, bookTs, tradeTs, bid0, ask0, arrival, arrivalOffsetMs, feedConstMs, fillNoticeLatency, entryLatency, cancelLatency, entryConstMs, cancelConstMs } = this;
     const { tick, size, eps, maxPos, record, refreshMs, fallback, strategy, quoteInto, needSigma, needA, needK, calT, calN, calSigma, calA, calK } = this;
-    const { firstDecision, lastTime, desk, context, out, fillNoticeMs, sT, sMid, sR, sBid, sAsk, sInv, sCash, sEq } = this;
+    const { firstDecision, lastTime, desk, context, out, sT, sMid, sR, sBid, sAsk, sInv, sCash, sEq } = this;
     const live = desk.live;
     const pending = desk.pending;
     let { i, j, events, decisions, rec, feedRow, knownFill, knownInventory, noticedFills, lastNoticeMs } = this;
@@ -694,18 +779,19 @@ class Replay {
         const d = nextDecision;
         decisions++;
         while (feedRow + 1 < nb && arrival[feedRow + 1] + arrivalOffsetMs <= d) feedRow++;
-        if (knownFill < desk.fTs.length) {
-          const fTs = desk.fTs.array;
-          const fSide = desk.fSide.array;
-          const fQty = desk.fQty.array;
+        const fills = desk.fills;
+        if (knownFill < fills.length) {
+          const fTs = fills.tsMs;
+          const fSide = fills.side;
+          const fQty = fills.qty;
+          const noticeMs = fills.noticeMs;
           // notice times of new fills, in order (a notice never overtakes an earlier one)
-          for (; noticedFills < desk.fTs.length; noticedFills++) {
+          for (; noticedFills < fills.length; noticedFills++) {
             const lag = feedConstMs >= 0 ? feedConstMs : fillNoticeLatency ? fillNoticeLatency() : desk.rowLagAtFill(noticedFills, arrival, bookTs);
             lastNoticeMs = Math.max(lastNoticeMs, fTs[noticedFills] + lag);
-            fillNoticeMs.push(lastNoticeMs);
+            noticeMs[noticedFills] = lastNoticeMs;
           }
-          const noticeMs = fillNoticeMs.array;
-          while (knownFill < desk.fTs.length && noticeMs[knownFill] <= d) {
+          while (knownFill < fills.length && noticeMs[knownFill] <= d) {
             knownInventory += fSide[knownFill] * fQty[knownFill];
             knownFill++;
           }
@@ -854,14 +940,14 @@ function backtestResult(config: BacktestConfig, nt: number, desk: Desk, events: 
       equity: trimmed(sEq, rec),
     },
     fills: {
-      tsMs: desk.fTs.finish(),
-      side: desk.fSide.finish(),
-      px: desk.fPx.finish(),
-      qty: desk.fQty.finish(),
-      fee: desk.fFee.finish(),
-      midPx: desk.fMid.finish(),
-      sentMs: desk.fSent.finish(),
-      maker: Uint8Array.from(desk.fMaker.finish()),
+      tsMs: desk.fills.tsMs.slice(0, desk.fills.length),
+      side: desk.fills.side.slice(0, desk.fills.length),
+      px: desk.fills.px.slice(0, desk.fills.length),
+      qty: desk.fills.qty.slice(0, desk.fills.length),
+      fee: desk.fills.fee.slice(0, desk.fills.length),
+      midPx: desk.fills.midPx.slice(0, desk.fills.length),
+      sentMs: desk.fills.sentMs.slice(0, desk.fills.length),
+      maker: desk.fills.maker.slice(0, desk.fills.length),
     },
     finalInventory: desk.inventory,
     finalCash: desk.cash,
