@@ -9,9 +9,9 @@ import { median, medianMs, printTable } from './util.js';
  * rows first at equal times, as the engine), touching once per event the input columns the engine reads in
  * this run: per book row its time, the best bid and ask and the deepest level's bid and ask (our quotes sit
  * beyond the visible levels, which the queue model finds from the deepest one), per trade its time, side and
- * price. With `write`, it
- * also allocates the engine's 8 output series as fresh Float64Arrays and writes one row per book row (one
- * decision per snapshot here): the memory traffic of the replay without its logic. Returns a checksum.
+ * price. With `write`, it also allocates the engine's 8 output series as fresh Float64Arrays and writes one
+ * row per book row (one decision per snapshot here): the memory traffic of the replay without its logic.
+ * Returns a checksum.
  */
 function bareLoop(book: BookTable, trades: TradeTable, write: boolean): number {
   const nb = book.tsMs.length;
@@ -92,12 +92,12 @@ export async function run(): Promise<void> {
   for (let round = 0; round < warmupRounds + rounds; round++) {
     const read = timed(() => (sink += bareLoop(book, trades, false)));
     const write = timed(() => (sink += bareLoop(book, trades, true)));
-    const run = timed(engine);
+    const replay = timed(engine);
     if (round < warmupRounds) continue;
     times.read.push(read);
     times.write.push(write);
-    times.engine.push(run);
-    times.ratio.push(run / write);
+    times.engine.push(replay);
+    times.ratio.push(replay / write);
   }
   const readMs = median(times.read);
   const writeMs = median(times.write);

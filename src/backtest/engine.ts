@@ -163,8 +163,9 @@ const newOrder = (): Order => ({ px: NaN, remaining: 0, activeMs: Infinity, canc
 /**
  * The exchange side of the replay: our resting and pending orders, how market events fill them, and the
  * account and fills they produce. Its state lives in fields (not in variables captured by closures), so the
- * hot loop stores numbers in place instead of boxing them; and its hot methods take indices (small integers),
- * never prices or times: V8 passes a fractional number to a call it has not inlined as a new heap object, and
+ * hot loop stores numbers in place instead of boxing them; and the methods called per event that V8 does not
+ * inline take indices (small integers), never prices or times: V8 passes a fractional number to such a call as
+ * a new heap object, and
  * one such call per event made the replay allocate tens of MB per million events. Number fields are declared
  * with a number (never left undefined until the constructor): V8 then stores them as numbers in place, where
  * a field that started undefined holds a heap object per value; array fields likewise start as an array.
@@ -179,7 +180,7 @@ class Desk {
   row = -1;
   /** the earliest pending cancel or activation (transitions are skipped until then) */
   nextTransitionMs = Infinity;
-  /** the time `transitions` acts at (a field, not an argument: see the class comment) */
+  /** the time `transitions` acts at (a field, not an argument: see the class comment; 0.5 makes it a double) */
   clock = 0.5;
   /**
    * The deepest level's prices (lowest bid, highest ask of each row when that level is present: the tables'
@@ -298,9 +299,9 @@ class Desk {
   }
 
   /** The feed latency of the book row in force when fill f happened (0 before the first row). */
-  rowLagAtFill(f: number, arrival: Float64Array, bookTs: Float64Array): number {
+  rowLagAtFill(f: number, arrival: Float64Array): number {
     const r = this.fills.row[f];
-    return r >= 0 ? arrival[r] - bookTs[r] : 0;
+    return r >= 0 ? arrival[r] - this.bookTs[r] : 0;
   }
 
   /**
@@ -308,19 +309,17 @@ class Desk {
    * the deepest bid, above the deepest ask), where no queue is displayed. Quotes often sit there, and this is
    * asked several times per row (each side on the book update and on each order's arrival): one comparison
    * instead of a scan of every level. When that level is missing (NaN) the comparison fails and the scan
-   * decides. Needs eps > 0.
+   * decides. Exact for books that keep the tables' contract (levels strictly ordered, missing ones at the end).
    */
   private beyondVisible(sideIdx: number, px: number, r: number): boolean {
-    const eps = this.eps;
-    if (sideIdx === 0) return this.deepestBid[r] - px > eps && eps > 0;
-    return px - this.deepestAsk[r] > eps && eps > 0;
+    if (sideIdx === 0) return this.deepestBid[r] - px > this.eps;
+    return px - this.deepestAsk[r] > this.eps;
   }
 
   /**
    * Displayed size at order o's price on our side `sideIdx` in book row r: the level's size if one is at that
-   * price; 0 inside the visible range where no level is (a gap), or past the last present level; Infinity
-   * beyond the visible range (with `beyondVisible` checked first, only when the deepest level is missing).
-   * The answer is left in `shownSize`.
+   * price; 0 inside the visible range where no level is (a gap), or at the first missing level; Infinity
+   * past every level. The answer is left in `shownSize`.
    */
   private scanShown(sideIdx: number, o: Order, r: number): void {
     // each answer is stored where it is found: a value returned from several places (a size, 0, Infinity) was
@@ -332,13 +331,13 @@ class Desk {
     const sizes = bid ? this.bidSz : this.askSz;
     for (let l = 0; l < this.depth; l++) {
       const p = prices[l][r];
-      if (Number.isNaN(p) || (bid ? p < px - eps : p > px + eps)) {
-        // a missing level, or our price is better than this level: a gap in the book
-        this.shownSize = 0;
-        return;
-      }
       if (Math.abs(p - px) <= eps) {
         this.shownSize = sizes[l][r];
+        return;
+      }
+      if (Number.isNaN(p) || (bid ? p < px : p > px)) {
+        // a missing level, or our price is better than this level: a gap in the book
+        this.shownSize = 0;
         return;
       }
     }
@@ -409,7 +408,7 @@ class Desk {
     this.recomputeNextTransition();
   }
 
-  recomputeNextTransition(): void {
+  private recomputeNextTransition(): void {
     const live = this.live;
     const pending = this.pending;
     this.nextTransitionMs = Math.min(live[0].cancelMs, live[1].cancelMs, pending[0].activeMs, pending[1].activeMs);
@@ -434,9 +433,9 @@ class Desk {
       // is (the common case for wide quotes): decided here, without the call that would find nothing to do.
       const eps = this.eps;
       const b = this.live[0];
-      if (!(b.queued && this.ask0[r] > b.px + eps && this.deepestBid[r] - b.px > eps && eps > 0)) this.onBookQueue(0, r);
+      if (!(b.queued && this.ask0[r] > b.px + eps && this.beyondVisible(0, b.px, r))) this.onBookQueue(0, r);
       const a = this.live[1];
-      if (!(a.queued && this.bid0[r] < a.px - eps && a.px - this.deepestAsk[r] > eps && eps > 0)) this.onBookQueue(1, r);
+      if (!(a.queued && this.bid0[r] < a.px - eps && this.beyondVisible(1, a.px, r))) this.onBookQueue(1, r);
     }
   }
 
@@ -523,10 +522,11 @@ class Desk {
   }
 }
 
-/** Throws unless every time is at or after the one before it (naming the first row that is not). */
+/** Throws unless every time is finite and at or after the one before it (naming the first row that is not). */
 function checkTimeOrder(table: string, ts: Float64Array): void {
-  for (let i = 1; i < ts.length; i++) {
-    if (!(ts[i] >= ts[i - 1])) throw new Error(`runBacktest: ${table} tsMs must be in time order: row ${i} is ${ts[i]}, after ${ts[i - 1]} (the replay merges the two streams by time)`);
+  for (let i = 0; i < ts.length; i++) {
+    if (!Number.isFinite(ts[i])) throw new Error(`runBacktest: ${table} tsMs must be finite: row ${i} is ${ts[i]}`);
+    if (i > 0 && !(ts[i] >= ts[i - 1])) throw new Error(`runBacktest: ${table} tsMs must be in time order: row ${i} is ${ts[i]}, after ${ts[i - 1]} (the replay merges the two streams by time)`);
   }
 }
 
@@ -558,12 +558,14 @@ function maxDecisionCount(arrival: Float64Array, arrivalOffsetMs: number, refres
  * cancels the resting order (effective after the cancel latency) and sends a new one (resting after the entry
  * latency; a replacement rests once the order it replaces is gone); an unchanged quote keeps its order and
  * queue place. Fills are maker fills at our price, except an order marketable on arrival, which takes the
- * opposite touch as a taker (taker fee). Both tables must be in time order (as the loaders guarantee); an
- * error names the first row that is not.
+ * opposite touch as a taker (taker fee). Both tables must be in time order with finite times (as the loaders
+ * guarantee; an error names the first row that is not), and book levels as the tables' contract orders them
+ * (the loaders check it; the replay reads the deepest visible price from the last level).
  */
 export function runBacktest(book: BookTable, trades: TradeTable | undefined, config: BacktestConfig): BacktestResult {
   const nb = book.tsMs.length;
   if (nb === 0) throw new Error('runBacktest: empty book');
+  if (!(config.tickSize > 0 && config.tickSize < Infinity)) throw new RangeError(`runBacktest: tickSize must be a positive number, got ${config.tickSize}`);
   checkTimeOrder('book', book.tsMs);
   checkTimeOrder('trades', trades?.tsMs ?? new Float64Array(0));
   const replay = new Replay(book, trades, config);
@@ -787,7 +789,7 @@ class Replay {
           const noticeMs = fills.noticeMs;
           // notice times of new fills, in order (a notice never overtakes an earlier one)
           for (; noticedFills < fills.length; noticedFills++) {
-            const lag = feedConstMs >= 0 ? feedConstMs : fillNoticeLatency ? fillNoticeLatency() : desk.rowLagAtFill(noticedFills, arrival, bookTs);
+            const lag = feedConstMs >= 0 ? feedConstMs : fillNoticeLatency ? fillNoticeLatency() : desk.rowLagAtFill(noticedFills, arrival);
             lastNoticeMs = Math.max(lastNoticeMs, fTs[noticedFills] + lag);
             noticeMs[noticedFills] = lastNoticeMs;
           }

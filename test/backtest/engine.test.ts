@@ -135,6 +135,43 @@ describe('input', () => {
     ]);
     expect(() => runBacktest(scenarioBook, lateTrade, base(fixed(99, 101), 'queue'))).toThrow(/trades tsMs must be in time order: row 1 is 5, after 15/);
   });
+
+  it('refuses times that are not finite, and a tick size that is not positive', () => {
+    expect(() => runBacktest(scenarioBook, trades([[Number.NaN, -1, 99, 1]]), base(fixed(99, 101), 'queue'))).toThrow(/trades tsMs must be finite: row 0 is NaN/);
+    expect(() => runBacktest(scenarioBook, trades([[15, -1, 99, 1], [Infinity, -1, 99, 1]]), base(fixed(99, 101), 'queue'))).toThrow(/must be finite: row 1 is Infinity/);
+    expect(() => runBacktest(scenarioBook, scenarioTrades, { ...base(fixed(99, 101), 'queue'), tickSize: 0 })).toThrow(/tickSize must be a positive number/);
+  });
+});
+
+describe('edges of the replay', () => {
+  it('trades after the last book row still fill (tradeThrough: a sell at our bid at t 30, the book ends at t 10)', () => {
+    const shortBook = book([
+      [0, 99, 3, 101, 4],
+      [10, 99, 3, 101, 4],
+    ]);
+    const r = runBacktest(shortBook, trades([[30, -1, 99, 1]]), base(fixed(99, 101), 'tradeThrough'));
+    expect(Array.from(r.fills.tsMs)).toEqual([30]);
+    expect(Array.from(r.fills.qty)).toEqual([1]);
+    expect(r.finalInventory).toBe(1);
+  });
+
+  it('queue: a level just past our price by a rounding step is a gap, not our level (check order of the level scan)', () => {
+    // bids 6 and 4.999999, our bid 5 (tick 1, so eps = 1e-6): |4.999999 − 5| is a hair over eps in floating
+    // point, so that level is below our price, a gap: nobody is ahead of us and a sell of 1 at 5 fills us
+    const offGrid: BookTable = {
+      kind: 'book',
+      depth: 2,
+      tsMs: Float64Array.of(0),
+      bidPx: [Float64Array.of(6), Float64Array.of(4.999999)],
+      bidSz: [Float64Array.of(3), Float64Array.of(10)],
+      askPx: [Float64Array.of(7), Float64Array.of(8)],
+      askSz: [Float64Array.of(4), Float64Array.of(10)],
+      meta: {},
+    };
+    expect(Math.abs(4.999999 - 5) > 1e-6).toBe(true);
+    const r = runBacktest(offGrid, trades([[15, -1, 5, 1]]), base(fixed(5, 20), 'queue'));
+    expect(Array.from(r.fills.qty)).toEqual([1]);
+  });
 });
 
 describe('latency', () => {
