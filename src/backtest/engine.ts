@@ -1,7 +1,7 @@
 import type { BookTable, TradeTable } from '../data/tables.js';
 import type { RollingCalibration } from '../estimate/rolling.js';
 import type { MutableQuotes, Quotes } from '../model/types.js';
-import { feedArrivalTimes, latencySampler, type FeedLatencySpec, type LatencySpec } from './latency.js';
+import { constantLatencyMs, feedArrivalTimes, latencySampler, type FeedLatencySpec, type LatencySpec } from './latency.js';
 import type { Strategy } from './strategy.js';
 
 /**
@@ -165,10 +165,10 @@ const newOrder = (): Order => ({ px: NaN, remaining: 0, activeMs: Infinity, canc
  * account and fills they produce. Its state lives in fields (not in variables captured by closures), so the
  * hot loop stores numbers in place instead of boxing them; and the methods called per event that V8 does not
  * inline take indices (small integers), never prices or times: V8 passes a fractional number to such a call as
- * a new heap object, and
- * one such call per event made the replay allocate tens of MB per million events. Number fields are declared
- * with a number (never left undefined until the constructor): V8 then stores them as numbers in place, where
- * a field that started undefined holds a heap object per value; array fields likewise start as an array.
+ * a new heap object, and one such call per event made the replay allocate tens of MB per million events.
+ * Number fields are declared with a number (never left undefined until the constructor): V8 then stores them
+ * as numbers in place, where a field that started undefined holds a heap object per value; array fields
+ * likewise start as an array.
  */
 class Desk {
   /** index 0 = our bid, 1 = our ask */
@@ -685,15 +685,15 @@ class Replay {
     const entrySpec = config.entryLatencyMs ?? 0;
     // a constant feed latency is added to the book's own times (no array); own fills are notified with a
     // latency drawn like the feed's (as recorded: the latency of the row in force when the fill happened)
-    this.arrival = typeof feedSpec === 'number' ? book.tsMs : feedArrivalTimes(book, feedSpec);
-    this.arrivalOffsetMs = typeof feedSpec === 'number' ? feedSpec : 0;
+    this.feedConstMs = constantLatencyMs(feedSpec);
+    this.arrival = this.feedConstMs >= 0 ? book.tsMs : feedArrivalTimes(book, feedSpec);
+    this.arrivalOffsetMs = this.feedConstMs >= 0 ? this.feedConstMs : 0;
     this.fillNoticeLatency = feedSpec === 'recorded' ? undefined : latencySampler(feedSpec, 'fills');
-    this.feedConstMs = typeof feedSpec === 'number' ? feedSpec : -1;
     this.entryLatency = latencySampler(entrySpec, 'entry');
     const cancelSpec = config.cancelLatencyMs ?? entrySpec;
     this.cancelLatency = latencySampler(cancelSpec, 'cancel');
-    this.entryConstMs = typeof entrySpec === 'number' ? entrySpec : -1;
-    this.cancelConstMs = typeof cancelSpec === 'number' ? cancelSpec : -1;
+    this.entryConstMs = constantLatencyMs(entrySpec);
+    this.cancelConstMs = constantLatencyMs(cancelSpec);
     this.maxPos = config.maxPosition ?? Infinity;
     this.record = config.recordSeries ?? true;
     this.refreshMs = config.refreshMs;

@@ -39,6 +39,14 @@ export function latencySampler(spec: LatencySpec, stream: string): () => number 
   return () => samples[Math.floor(rng.next() * n)];
 }
 
+/**
+ * The latency of a constant spec, ms; −1 for a sampled or recorded one. The replay uses a constant as is,
+ * without calling its sampler per order or fill.
+ */
+export function constantLatencyMs(spec: FeedLatencySpec): number {
+  return typeof spec === 'number' ? spec : -1;
+}
+
 /** The smallest latency a spec can give, ms (a lower bound used to bound waits). */
 export function minLatencyMs(spec: LatencySpec): number {
   if (typeof spec === 'number') return spec;
