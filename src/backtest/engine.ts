@@ -1,6 +1,8 @@
 import type { BookTable, TradeTable } from '../data/tables.js';
 import type { RollingCalibration } from '../estimate/rolling.js';
 import type { MutableQuotes, Quotes } from '../model/types.js';
+import { inferredTradeTable, marketOrdersFromBook } from '../estimate/bookInferredOrders.js';
+import { inferredFillsNote } from './executions.js';
 import { constantLatencyMs, feedArrivalTimes, latencySampler, type FeedLatencySpec, type LatencySpec } from './latency.js';
 import type { Strategy } from './strategy.js';
 
@@ -561,11 +563,20 @@ function maxDecisionCount(arrival: Float64Array, arrivalOffsetMs: number, refres
  * opposite touch as a taker (taker fee). Both tables must be in time order with finite times (as the loaders
  * guarantee; an error names the first row that is not), and book levels as the tables' contract orders them
  * (the loaders check it; the replay reads the deepest visible price from the last level).
+ *
+ * Without trades (books only), `tradeThrough` and `queue` fill on the executions inferred from the book
+ * (`marketOrdersFromBook`, an approximation) and the result's notes say so; `backtestExecutions` infers them
+ * once for many runs on the same book.
  */
 export function runBacktest(book: BookTable, trades: TradeTable | undefined, config: BacktestConfig): BacktestResult {
   const nb = book.tsMs.length;
   if (nb === 0) throw new Error('runBacktest: empty book');
   if (!(config.tickSize > 0 && config.tickSize < Infinity)) throw new RangeError(`runBacktest: tickSize must be a positive number, got ${config.tickSize}`);
+  const notes: string[] = [];
+  if (trades === undefined && config.fill !== 'midCross' && nb >= 2) {
+    trades = inferredTradeTable(marketOrdersFromBook(book, config.tickSize));
+    notes.push(inferredFillsNote(config.fill));
+  }
   checkTimeOrder('book', book.tsMs);
   checkTimeOrder('trades', trades?.tsMs ?? new Float64Array(0));
   const replay = new Replay(book, trades, config);
@@ -575,7 +586,7 @@ export function runBacktest(book: BookTable, trades: TradeTable | undefined, con
     if (last) break;
   }
   const { desk, rec } = replay;
-  return backtestResult(config, replay.nt, desk, replay.events, replay.decisions, rec, [replay.sT, replay.sMid, replay.sR, replay.sBid, replay.sAsk, replay.sInv, replay.sCash, replay.sEq]);
+  return backtestResult(config, replay.nt, notes, desk, replay.events, replay.decisions, rec, [replay.sT, replay.sMid, replay.sR, replay.sBid, replay.sAsk, replay.sInv, replay.sCash, replay.sEq]);
 }
 
 /**
@@ -922,13 +933,13 @@ class Replay {
  * The result of a replay (out of line: the replay's optimised loop never runs into code it has no type
  * feedback for, which would throw the optimised code away at the end of every run).
  */
-function backtestResult(config: BacktestConfig, nt: number, desk: Desk, events: number, decisions: number, rec: number, columns: Float64Array[]): BacktestResult {
+function backtestResult(config: BacktestConfig, nt: number, notes: string[], desk: Desk, events: number, decisions: number, rec: number, columns: Float64Array[]): BacktestResult {
   const [sT, sMid, sR, sBid, sAsk, sInv, sCash, sEq] = columns;
   const row = desk.row;
   const finalMid = row >= 0 ? 0.5 * (desk.bid0[row] + desk.ask0[row]) : NaN;
-  const notes: string[] = [];
   const model = config.fill;
-  if (model !== 'midCross' && nt === 0) notes.push(`fill model ${model} without trades: no fill can happen (use executions inferred from the book)`);
+  if (model === 'tradeThrough' && nt === 0) notes.push('no trade in the data: tradeThrough fills only orders marketable on arrival');
+  if (model === 'queue' && nt === 0) notes.push('no trade in the data: queue fills only orders the opposite side of the book reaches, or marketable on arrival');
   return {
     config: { ...config, strategy: config.strategy.name, calibration: undefined } as BacktestResult['config'],
     series: {

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { backtestExecutions, inferredFillsNote } from '../backtest/executions.js';
 import type { BacktestMetrics } from '../backtest/metrics.js';
 import type { BookTable, TradeTable } from '../data/tables.js';
 import type { RollingCalibration } from '../estimate/rolling.js';
@@ -17,6 +18,7 @@ export function selectionScore(value: number): number {
 
 export interface CalibrationOptions {
   readonly book: BookTable;
+  /** Recorded trades; without them `tradeThrough` and `queue` fill on executions inferred from the book (once, for every run). */
   readonly trades?: TradeTable;
   readonly calibration?: RollingCalibration;
   readonly settings: EvaluationSettings;
@@ -48,6 +50,8 @@ export interface CalibrationResult {
   readonly metric: SelectionMetric;
   readonly workers: number;
   readonly seconds: number;
+  /** What was inferred rather than recorded, in words. */
+  readonly notes: readonly string[];
 }
 
 /** The worker entry (a path, not import.meta.url: tslab compiles src/ to CommonJS, where that does not exist). */
@@ -140,7 +144,9 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
   const tasks: EvaluationTask[] = [];
   options.sets.forEach((params, setIndex) => windows.forEach((win, windowIndex) => tasks.push({ id: tasks.length, setIndex, windowIndex, params, ...win })));
   const workers = Math.max(0, Math.min(options.workers ?? availableParallelism(), availableParallelism(), tasks.length));
-  const results = await runTasks(options, tasks, workers);
+  // books only: the executions inferred from the book, once for every run (each window replays its part of them)
+  const inferred = !options.trades && options.settings.fill !== 'midCross' ? backtestExecutions(options.book, undefined, options.settings.fill, options.settings.tickSize) : undefined;
+  const results = await runTasks(inferred ? { ...options, trades: inferred.trades } : options, tasks, workers);
   const metrics = options.sets.map((_, s) => windows.map((__, w) => results.find((r) => r.setIndex === s && r.windowIndex === w)!.metrics));
   const metric = options.metric ?? 'pnl';
   const score = (m: BacktestMetrics) => selectionScore(m[metric]);
@@ -157,5 +163,6 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
       outOfSample: metrics[best][w + 1],
     });
   }
-  return { sets: options.sets, windows, metrics, folds, metric, workers, seconds: (performance.now() - started) / 1000 };
+  const notes = inferred ? [inferredFillsNote(options.settings.fill)] : [];
+  return { sets: options.sets, windows, metrics, folds, metric, workers, seconds: (performance.now() - started) / 1000, notes };
 }

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { asInfiniteStrategy, asStrategy, backtestMetrics, describeLatency, glftStrategy, runBacktest, runSeedCompat, seedCompatSummary, symmetricStrategy, type FillModel, type SeedCompatOptions, type Strategy } from '../../backtest/index.js';
+import { asInfiniteStrategy, asStrategy, backtestExecutions, backtestMetrics, describeLatency, glftStrategy, runBacktest, runSeedCompat, seedCompatSummary, symmetricStrategy, type FillModel, type SeedCompatOptions, type Strategy } from '../../backtest/index.js';
 import { inferTickSize, onReferenceClock, type BookTable } from '../../data/index.js';
 import { loadMarketData } from '../marketData.js';
-import { inferredTradeTable, marketOrdersFromBook, marketOrdersFromTrades, rollingCalibration } from '../../estimate/index.js';
+import { rollingCalibration } from '../../estimate/index.js';
 import { backtestFigures, writeFigurePng, writeFiguresHtml } from '../../plot/index.js';
 import { durationOption, formatTable, latencyConfig, numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
 
@@ -69,16 +69,14 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
     return seedCompat(book, options, values.data, values.json === true);
   }
   const tick = numberOption('tick', values.tick, book.meta.tickSize ?? inferTickSize(book), (v) => v > 0);
-  // books only: tradeThrough and queue fill on executions inferred from the book, and say so
-  const inferredNote = !recorded && fill !== 'midCross' ? `no trades recorded: ${fill} fills use executions inferred from the book (touch depletion and price moves; an approximation, see marketOrdersFromBook)` : undefined;
-  const inferred = inferredNote ? marketOrdersFromBook(book, tick) : undefined;
-  const trades = recorded ?? (inferred ? inferredTradeTable(inferred) : undefined);
+  // books only: A and k from market orders inferred from the book, and tradeThrough and queue fill on them, with notes that say so
+  const executions = backtestExecutions(book, recorded, fill, tick);
+  const trades = executions.trades;
   const lot = numberOption('lot', values.lot, book.meta.lotSize ?? 0, (v) => v >= 0);
   const halfSpread = numberOption('half-spread', values['half-spread'], 5 * tick, (v) => v > 0);
   const strategy: Strategy =
     strategyName === 'as' ? asStrategy(gamma, horizonMs / 1000) : strategyName === 'as-infinite' ? asInfiniteStrategy(gamma, qMax) : strategyName === 'glft' ? glftStrategy(gamma, qMax) : symmetricStrategy(halfSpread);
-  const orders = recorded ? marketOrdersFromTrades(book, recorded, tick) : inferred;
-  const calibration = rollingCalibration(book, orders, { windowSec: windowMs / 1000, stepSec: 1 });
+  const calibration = rollingCalibration(book, executions.marketOrders, { windowSec: windowMs / 1000, stepSec: 1 });
   const latencies = latencyConfig(values, book);
   const latencyText = { feed: describeLatency(latencies.feedLatencyMs), entry: describeLatency(latencies.entryLatencyMs), cancel: describeLatency(latencies.cancelLatencyMs ?? latencies.entryLatencyMs) };
   const started = performance.now();
@@ -95,7 +93,7 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
     maxPosition: numberOption('max-position', values['max-position'], Infinity, (v) => v > 0),
     calibration,
   });
-  const notes = [...(inferredNote ? [inferredNote] : []), ...result.notes];
+  const notes = [...executions.notes, ...result.notes];
   const seconds = (performance.now() - started) / 1000;
   const metrics = backtestMetrics(result);
   const reportPath = values.report ?? `reports/backtest-${strategyName}-${fill}.html`;
@@ -117,7 +115,7 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
   process.stdout.write(
     [
       `${strategy.name}, ${fill} fills, on ${values.data}${recorded ? ` with ${recorded.tsMs.length} trades` : trades ? ` with ${trades.tsMs.length} inferred executions` : ' (no trades)'}: ${result.events} events, ${result.decisions} decisions in ${seconds.toFixed(2)} s`,
-      `σ${orders ? ', A, k' : ''} from rolling ${windowMs / 1000} s windows (values strictly before each decision)`,
+      `σ, A, k from rolling ${windowMs / 1000} s windows (values strictly before each decision)${recorded ? '' : '; A and k from market orders inferred from the book'}`,
       `latency: feed ${latencyText.feed}, entry ${latencyText.entry}, cancel ${latencyText.cancel}`,
       formatTable(
         ['metric', 'value', 'unit'],

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { calibrationTable, DEFAULT_PARAMS, expandGrid, parseGridSpec, runCalibration, walkForwardSummary, walkForwardTable, type ParamSet, type SelectionMetric } from '../../calibrate/index.js';
-import type { FillModel } from '../../backtest/index.js';
+import { backtestExecutions, type FillModel } from '../../backtest/index.js';
 import { inferTickSize } from '../../data/index.js';
 import { loadMarketData } from '../marketData.js';
-import { marketOrdersFromTrades, rollingCalibration } from '../../estimate/index.js';
+import { rollingCalibration } from '../../estimate/index.js';
 import { calibrationHeatmap, walkForwardFigure, writeFiguresHtml } from '../../plot/index.js';
 import { durationOption, formatTable, latencyConfig, numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
 
@@ -29,6 +29,7 @@ export async function runCalibrate(argv: string[]): Promise<number> {
       'cancel-latency': { type: 'string' },
       'latency-seed': { type: 'string' },
       'maker-fee': { type: 'string' },
+      'taker-fee': { type: 'string' },
       'max-position': { type: 'string' },
       report: { type: 'string' },
       json: { type: 'boolean' },
@@ -52,24 +53,26 @@ export async function runCalibrate(argv: string[]): Promise<number> {
   const workers = numberOption('workers', values.workers, availableParallelism(), (v) => Number.isInteger(v) && v >= 0);
   const strategy = (values.strategy ?? 'as') as ParamSet['strategy'];
   if (!['as', 'as-infinite', 'glft', 'symmetric'].includes(strategy)) throw new UsageError('--strategy must be as, as-infinite, glft or symmetric');
-  const { book, trades } = await loadMarketData(values.data, values.trades, values.inst);
-  if (!trades && fill !== 'midCross') throw new UsageError(`--fill ${fill} needs trades (pass --trades FILE) or use --fill midCross`);
+  const { book, trades: recorded } = await loadMarketData(values.data, values.trades, values.inst);
   const tickSize = book.meta.tickSize ?? inferTickSize(book);
-  const calibration = trades ? rollingCalibration(book, marketOrdersFromTrades(book, trades, tickSize), { windowSec: (durationOption('window', values.window, 300_000) as number) / 1000, stepSec: 1 }) : undefined;
+  // books only: A and k from market orders inferred from the book, and tradeThrough and queue fill on them, with notes that say so
+  const executions = backtestExecutions(book, recorded, fill, tickSize);
+  const trades = executions.trades;
+  const calibration = rollingCalibration(book, executions.marketOrders, { windowSec: (durationOption('window', values.window, 300_000) as number) / 1000, stepSec: 1 });
   const sets = expandGrid(spec, { ...DEFAULT_PARAMS, strategy });
   const tty = process.stderr.isTTY === true;
   let lastShown = 0;
   const result = await runCalibration({
     book,
     ...(trades ? { trades } : {}),
-    ...(calibration ? { calibration } : {}),
+    calibration,
     settings: {
       fill,
       tickSize,
       lotSize: book.meta.lotSize ?? 0,
       ...latencyConfig(values, book),
       makerFee: numberOption('maker-fee', values['maker-fee'], 0),
-      takerFee: 0,
+      takerFee: numberOption('taker-fee', values['taker-fee'], 0),
       maxPosition: numberOption('max-position', values['max-position'], Infinity, (v) => v > 0),
     },
     sets,
@@ -108,6 +111,7 @@ export async function runCalibrate(argv: string[]): Promise<number> {
       walkForwardSummary: summary,
       outOfSamplePnl: oos,
       report,
+      notes: executions.notes,
     });
     return 0;
   }
@@ -124,6 +128,7 @@ export async function runCalibrate(argv: string[]): Promise<number> {
       ),
       `chosen sets: mean in-sample ${metric} ${num(summary.inSampleMean)}, mean out-of-sample ${metric} ${num(summary.outOfSampleMean)}; out-of-sample PnL over ${summary.folds} test windows: ${num(oos)}`,
       `report: ${report}`,
+      ...executions.notes,
     ].join('\n') + '\n',
   );
   return 0;

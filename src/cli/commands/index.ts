@@ -44,13 +44,13 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'backtest',
     summary: 'backtest a market maker (AS, infinite-horizon AS, GLFT, symmetric) on recorded books and trades; metrics and an HTML report',
-    usage: 'asmm backtest --data FILE [--trades FILE] [--strategy as|as-infinite|glft|symmetric] [--gamma 0.1] [--fill midCross|tradeThrough|queue] [--size 0.01] [--refresh 0] [--feed-latency 0|50ms|20ms,80ms,300ms|recorded] [--entry-latency 0|20ms|20ms,50ms] [--cancel-latency …] [--latency-seed 1] [--maker-fee F] [--max-position X] [--window 300s] [--report FILE.html] [--png DIR] [--seed-compat [--window-rows 200] [--initial-inventory 0] [--initial-cash 0]] [--json]',
+    usage: 'asmm backtest --data FILE [--trades FILE] [--strategy as|as-infinite|glft|symmetric] [--gamma 0.1] [--fill midCross|tradeThrough|queue] [--size 0.01] [--refresh 0] [--feed-latency 0|50ms|20ms,80ms,300ms|recorded] [--entry-latency 0|20ms|20ms,50ms] [--cancel-latency …] [--latency-seed 1] [--maker-fee F] [--taker-fee F] [--max-position X] [--window 300s] [--report FILE.html] [--png DIR] [--seed-compat [--window-rows 200] [--initial-inventory 0] [--initial-cash 0]] [--json]',
     load: async () => (await import('./backtest.js')).runBacktestCommand,
   },
   {
     name: 'calibrate',
     summary: 'sweep strategy parameters over a grid on consecutive windows in worker threads, then walk forward (fit on window i, evaluate on i + 1)',
-    usage: 'asmm calibrate --data FILE [--trades FILE] --grid "gamma=0.01,0.1,1;size=0.01,0.05;refresh=0,1000" [--strategy as|as-infinite|glft|symmetric] [--fill queue] [--windows 4] [--metric pnl|sharpePerDay] [--feed-latency 0|50ms|20ms,80ms|recorded] [--entry-latency 0|20ms] [--cancel-latency …] [--workers N] [--report FILE.html] [--json]',
+    usage: 'asmm calibrate --data FILE [--trades FILE] --grid "gamma=0.01,0.1,1;size=0.01,0.05;refresh=0,1000" [--strategy as|as-infinite|glft|symmetric] [--fill queue] [--windows 4] [--metric pnl|sharpePerDay] [--feed-latency 0|50ms|20ms,80ms|recorded] [--entry-latency 0|20ms] [--cancel-latency …] [--maker-fee F] [--taker-fee F] [--max-position X] [--window 300s] [--workers N] [--report FILE.html] [--json]',
     load: async () => (await import('./calibrate.js')).runCalibrate,
   },
   {
