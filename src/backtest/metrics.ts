@@ -1,3 +1,4 @@
+import { median } from '../stats/median.js';
 import type { BacktestResult } from './engine.js';
 
 /** Summary metrics of a backtest. Money in quote currency; sizes in base units. */
@@ -98,5 +99,44 @@ export function backtestMetrics(result: BacktestResult, intervalSec = 60): Backt
     fees,
     finalInventory: result.finalInventory,
     finalCash: result.finalCash,
+  };
+}
+
+/** Where a backtest's quotes sat: how often each side was quoted, and how far from the mid. */
+export interface QuotePlacement {
+  readonly decisions: number;
+  /** Decisions with a bid (an ask) quoted. */
+  readonly bidQuoted: number;
+  readonly askQuoted: number;
+  /** Median of (mid − bid) / tick (of (ask − mid) / tick) over the decisions with that quote; NaN without any. */
+  readonly bidMedianTicksFromMid: number;
+  readonly askMedianTicksFromMid: number;
+  /** Time of the first decision with a quote on either side, ms; NaN: never quoted. */
+  readonly firstQuoteMs: number;
+}
+
+/**
+ * Where the quotes sat over a backtest's decisions (its series, against the mid in force at each decision):
+ * the first thing to look at when a run has few or no fills.
+ */
+export function quotePlacement(result: BacktestResult, tickSize: number): QuotePlacement {
+  const { tMs, midPx, bidPx, askPx } = result.series;
+  const bidTicks: number[] = [];
+  const askTicks: number[] = [];
+  let firstQuoteMs = NaN;
+  for (let i = 0; i < tMs.length; i++) {
+    const bid = !Number.isNaN(bidPx[i]);
+    const ask = !Number.isNaN(askPx[i]);
+    if (bid) bidTicks.push((midPx[i] - bidPx[i]) / tickSize);
+    if (ask) askTicks.push((askPx[i] - midPx[i]) / tickSize);
+    if ((bid || ask) && Number.isNaN(firstQuoteMs)) firstQuoteMs = tMs[i];
+  }
+  return {
+    decisions: tMs.length,
+    bidQuoted: bidTicks.length,
+    askQuoted: askTicks.length,
+    bidMedianTicksFromMid: median(bidTicks),
+    askMedianTicksFromMid: median(askTicks),
+    firstQuoteMs,
   };
 }

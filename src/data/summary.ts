@@ -1,3 +1,4 @@
+import { median } from '../stats/median.js';
 import type { Table } from './tables.js';
 
 /** What `asmm inspect` reports about a table. Times in ms since epoch; intervals in ms. */
@@ -12,14 +13,6 @@ export interface TableSummary {
   readonly instrument?: string;
   readonly intervalMs: { readonly min: number; readonly median: number; readonly max: number } | null;
   readonly hasLocalTs: boolean;
-}
-
-/** Median of a numeric array (copied, then sorted); NaN for an empty array. */
-function median(values: Float64Array): number {
-  if (values.length === 0) return NaN;
-  const sorted = values.slice().sort();
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : 0.5 * (sorted[mid - 1] + sorted[mid]);
 }
 
 /** Row count, time span, depth, instrument and the min/median/max interval between consecutive rows. */

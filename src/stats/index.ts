@@ -1,1 +1,2 @@
 export { summarize, type SampleSummary } from './summary.js';
+export { median } from './median.js';

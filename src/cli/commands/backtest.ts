@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { asInfiniteStrategy, asStrategy, backtestExecutions, backtestMetrics, describeLatency, glftStrategy, runBacktest, runSeedCompat, seedCompatSummary, symmetricStrategy, type FillModel, type SeedCompatOptions, type Strategy } from '../../backtest/index.js';
+import { asInfiniteStrategy, asStrategy, backtestExecutions, backtestMetrics, describeLatency, quotePlacement, glftStrategy, runBacktest, runSeedCompat, seedCompatSummary, symmetricStrategy, type FillModel, type QuotePlacement, type SeedCompatOptions, type Strategy } from '../../backtest/index.js';
 import { inferTickSize, onReferenceClock, type BookTable } from '../../data/index.js';
 import { loadMarketData } from '../marketData.js';
 import { rollingCalibration } from '../../estimate/index.js';
@@ -12,6 +12,13 @@ const STRATEGIES = ['as', 'as-infinite', 'glft', 'symmetric'];
 
 
 const num = (x: number, digits = 6) => (Number.isFinite(x) ? Number(x.toPrecision(digits)) : x);
+
+/** Where the quotes sat, in words: the first thing to read when a run has few or no fills. */
+function quotesLine(q: QuotePlacement): string {
+  if (q.bidQuoted + q.askQuoted === 0) return `quotes: none at any of the ${q.decisions} decisions (the strategy waits for its calibration window, or its quotes were refused: crossed, or past --max-position)`;
+  const side = (name: string, n: number, ticks: number, dir: string) => (n > 0 ? `${name} at ${n} of ${q.decisions} decisions, a median ${num(ticks, 4)} ticks ${dir} the mid` : `no ${name}`);
+  return `quotes: ${side('bid', q.bidQuoted, q.bidMedianTicksFromMid, 'below')}; ${side('ask', q.askQuoted, q.askMedianTicksFromMid, 'above')}`;
+}
 
 export async function runBacktestCommand(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs(
@@ -96,6 +103,7 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
   const notes = [...executions.notes, ...result.notes];
   const seconds = (performance.now() - started) / 1000;
   const metrics = backtestMetrics(result);
+  const quotes = quotePlacement(result, tick);
   const reportPath = values.report ?? `reports/backtest-${strategyName}-${fill}.html`;
   const figures = backtestFigures(result);
   writeFiguresHtml(reportPath, figures, `asmm backtest: ${strategy.name}, ${fill}`);
@@ -108,7 +116,7 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
     }
   }
   if (values.json) {
-    printJson({ data: values.data, strategy: strategy.name, fill, latency: latencyText, metrics, finalInventory: result.finalInventory, finalCash: result.finalCash, events: result.events, decisions: result.decisions, seconds, report: reportPath, pngs, notes });
+    printJson({ data: values.data, strategy: strategy.name, fill, latency: latencyText, metrics, finalInventory: result.finalInventory, finalCash: result.finalCash, events: result.events, decisions: result.decisions, seconds, report: reportPath, pngs, quotes, notes });
     return 0;
   }
   const m = metrics;
@@ -117,6 +125,7 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
       `${strategy.name}, ${fill} fills, on ${values.data}${recorded ? ` with ${recorded.tsMs.length} trades` : trades ? ` with ${trades.tsMs.length} inferred executions` : ' (no trades)'}: ${result.events} events, ${result.decisions} decisions in ${seconds.toFixed(2)} s`,
       `σ, A, k from rolling ${windowMs / 1000} s windows (values strictly before each decision)${recorded ? '' : '; A and k from market orders inferred from the book'}`,
       `latency: feed ${latencyText.feed}, entry ${latencyText.entry}, cancel ${latencyText.cancel}`,
+      quotesLine(quotes),
       formatTable(
         ['metric', 'value', 'unit'],
         [
