@@ -1,44 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { backtestMetrics, runBacktest, symmetricStrategy, type BacktestConfig, type Strategy } from '../../src/backtest/index.js';
-import type { BookTable, TradeTable } from '../../src/data/tables.js';
+import type { BookTable } from '../../src/data/tables.js';
 import { marketOrdersFromTrades, rollingCalibration } from '../../src/estimate/index.js';
 import { generateSampleMarket } from '../../src/sample/index.js';
-
-/** A 2-level book from rows [ts, bid1, bidSz1, ask1, askSz1] (level 2 one tick further, size 10). */
-function book(rows: number[][]): BookTable {
-  const col = (f: (r: number[]) => number) => Float64Array.from(rows, f);
-  return {
-    kind: 'book',
-    depth: 2,
-    tsMs: col((r) => r[0]),
-    bidPx: [col((r) => r[1]), col((r) => Math.round((r[1] - 1) * 100) / 100)],
-    bidSz: [col((r) => r[2]), col(() => 10)],
-    askPx: [col((r) => r[3]), col((r) => Math.round((r[3] + 1) * 100) / 100)],
-    askSz: [col((r) => r[4]), col(() => 10)],
-    meta: {},
-  };
-}
-function trades(rows: Array<[number, number, number, number]>): TradeTable {
-  return {
-    kind: 'trades',
-    tsMs: Float64Array.from(rows, (r) => r[0]),
-    id: Float64Array.from(rows, (_, i) => i + 1),
-    side: Int8Array.from(rows, (r) => r[1]),
-    px: Float64Array.from(rows, (r) => r[2]),
-    sz: Float64Array.from(rows, (r) => r[3]),
-    meta: {},
-  };
-}
-/** Quotes a fixed bid and ask whatever happens. */
-const fixed = (bidPx: number, askPx: number): Strategy => ({ name: 'fixed', requires: [], quote: (c) => ({ reservationPx: c.midPx, bidPx, askPx }) });
-const base = (strategy: Strategy, fill: BacktestConfig['fill']): BacktestConfig => ({
-  strategy,
-  fill,
-  orderSize: 2,
-  tickSize: 1,
-  refreshMs: 0,
-  fallback: { sigmaPerSqrtSec: 1, aPerSec: 1, kPerPrice: 1 },
-});
+import { base, book, fixed, trades } from '../helpers/handBuilt.js';
 
 // Book: bid 99 (size 3) / ask 101 (size 4), then unchanged, then the mid drops to 98.5 (bid 98, ask 99).
 const scenarioBook = book([

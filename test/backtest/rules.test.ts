@@ -3,47 +3,12 @@ import { asStrategy, backtestMetrics, glftStrategy, runBacktest, type BacktestCo
 import type { BookTable, TradeTable } from '../../src/data/tables.js';
 import { marketOrdersFromTrades, rollingCalibration } from '../../src/estimate/index.js';
 import { generateSampleMarket } from '../../src/sample/index.js';
+import { base, book, fixed, trades } from '../helpers/handBuilt.js';
 
 // Rules of the replay (src/backtest/engine.ts) checked on hand-built books and trades, each expected number
 // worked out by hand in the comment beside it. Decisions happen at each book row's arrival (refreshMs 0); an
 // order sent at decision d enters the book at the first event or decision at or after d + entry latency.
 
-/** A 2-level book from rows [ts, bid1, bidSz1, ask1, askSz1] (level 2 one unit further, size 10). */
-function book(rows: number[][]): BookTable {
-  const col = (f: (r: number[]) => number) => Float64Array.from(rows, f);
-  return {
-    kind: 'book',
-    depth: 2,
-    tsMs: col((r) => r[0]),
-    bidPx: [col((r) => r[1]), col((r) => Math.round((r[1] - 1) * 100) / 100)],
-    bidSz: [col((r) => r[2]), col(() => 10)],
-    askPx: [col((r) => r[3]), col((r) => Math.round((r[3] + 1) * 100) / 100)],
-    askSz: [col((r) => r[4]), col(() => 10)],
-    meta: {},
-  };
-}
-/** Trades from rows [ts, taker side (+1 buy, −1 sell), px, sz]. */
-function trades(rows: Array<[number, number, number, number]>): TradeTable {
-  return {
-    kind: 'trades',
-    tsMs: Float64Array.from(rows, (r) => r[0]),
-    id: Float64Array.from(rows, (_, i) => i + 1),
-    side: Int8Array.from(rows, (r) => r[1]),
-    px: Float64Array.from(rows, (r) => r[2]),
-    sz: Float64Array.from(rows, (r) => r[3]),
-    meta: {},
-  };
-}
-/** Quotes a fixed bid and ask whatever happens. */
-const fixed = (bidPx: number, askPx: number): Strategy => ({ name: 'fixed', requires: [], quote: (c) => ({ reservationPx: c.midPx, bidPx, askPx }) });
-const base = (strategy: Strategy, fill: BacktestConfig['fill']): BacktestConfig => ({
-  strategy,
-  fill,
-  orderSize: 2,
-  tickSize: 1,
-  refreshMs: 0,
-  fallback: { sigmaPerSqrtSec: 1, aPerSec: 1, kPerPrice: 1 },
-});
 /** The fills as one row per fill: [tsMs, side, px, qty, fee, maker]. */
 const fillRows = (r: BacktestResult) => Array.from(r.fills.tsMs, (t, i) => [t, r.fills.side[i], r.fills.px[i], r.fills.qty[i], r.fills.fee[i], r.fills.maker[i]]);
 /** Expects fill rows equal to `expected` (fees to 12 decimals, the rest exactly). */
