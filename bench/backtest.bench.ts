@@ -1,8 +1,9 @@
-import { asStrategy, quotePlacement, runBacktest, symmetricStrategy } from '../src/backtest/index.js';
+import { asStrategy, quotePlacement, runBacktest, symmetricStrategy, type BacktestConfig } from '../src/backtest/index.js';
 import type { BookTable, TradeTable } from '../src/data/tables.js';
 import { marketOrdersFromTrades, rollingCalibration } from '../src/estimate/index.js';
 import { generateSampleMarket } from '../src/sample/index.js';
-import { median, medianMs, printTable } from './util.js';
+import { median } from '../src/stats/index.js';
+import { medianMs, printTable } from './util.js';
 
 /**
  * Every element of every book and trade column the replay reads from at all (per book row its time and each
@@ -124,10 +125,10 @@ export async function run(): Promise<void> {
   const calibration = rollingCalibration(book, marketOrdersFromTrades(book, trades, m.params.tickSize), { windowSec: 300, stepSec: 1 });
   const events = book.tsMs.length + trades.tsMs.length;
   let sink = 0;
-  const strategy = asStrategy(0.1, 600);
+  const config: BacktestConfig = { strategy: asStrategy(0.1, 600), fill: 'queue', orderSize: 0.01, tickSize: 0.01, lotSize: 0.0001, refreshMs: 0, feedLatencyMs: 10, entryLatencyMs: 20, calibration, recordSeries: true };
   let decisions = 0;
   const engine = () => {
-    const r = runBacktest(book, trades, { strategy, fill: 'queue', orderSize: 0.01, tickSize: 0.01, lotSize: 0.0001, refreshMs: 0, feedLatencyMs: 10, entryLatencyMs: 20, calibration, recordSeries: true });
+    const r = runBacktest(book, trades, config);
     decisions = r.decisions;
     sink += r.finalCash;
   };
@@ -167,13 +168,12 @@ export async function run(): Promise<void> {
   }
   const runMs = median(engineTimes);
   // where the AS quotes sit: their distance from the touch in ticks, against the five visible levels
-  const probe = runBacktest(book, trades, { strategy, fill: 'queue', orderSize: 0.01, tickSize: 0.01, lotSize: 0.0001, refreshMs: 0, feedLatencyMs: 10, entryLatencyMs: 20, calibration, recordSeries: true });
-  const medianTicks = quotePlacement(probe, 0.01).bidMedianTicksFromMid;
+  const medianTicks = quotePlacement(runBacktest(book, trades, config), config.tickSize).bidMedianTicksFromMid;
   // the same replay with quotes inside the visible book (symmetric ±2 ticks), where the queue model tracks
   // our place on every book row and trade: the queue's own cost
   let queueFills = 0;
   const insideMs = medianMs(() => {
-    const r = runBacktest(book, trades, { strategy: symmetricStrategy(0.02), fill: 'queue', orderSize: 0.01, tickSize: 0.01, lotSize: 0.0001, refreshMs: 0, feedLatencyMs: 10, entryLatencyMs: 20, calibration, recordSeries: true });
+    const r = runBacktest(book, trades, { ...config, strategy: symmetricStrategy(0.02) });
     queueFills = r.fills.tsMs.length;
     sink += r.finalCash;
   }, 5);

@@ -1,3 +1,5 @@
+import { median } from '../src/stats/index.js';
+
 /** Median wall time in ms of `runs` calls of `work` (after one untimed warm-up when `warmup`). */
 export function medianMs(work: () => void, runs: number, warmup = true): number {
   if (warmup) work();
@@ -8,12 +10,6 @@ export function medianMs(work: () => void, runs: number, warmup = true): number 
     times.push(performance.now() - start);
   }
   return median(times);
-}
-
-/** The middle value (the upper middle of an even count). */
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 /** Prints a benchmark table (plain text, aligned). */

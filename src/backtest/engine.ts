@@ -1,8 +1,7 @@
 import type { BookTable, TradeTable } from '../data/tables.js';
 import type { RollingCalibration } from '../estimate/rolling.js';
 import type { MutableQuotes, Quotes } from '../model/types.js';
-import { inferredTradeTable, marketOrdersFromBook } from '../estimate/bookInferredOrders.js';
-import { inferredFillsNote } from './executions.js';
+import { backtestExecutions, inferredFillsNote } from './executions.js';
 import { constantLatencyMs, feedArrivalTimes, latencySampler, type FeedLatencySpec, type LatencySpec } from './latency.js';
 import type { Strategy } from './strategy.js';
 
@@ -574,7 +573,7 @@ export function runBacktest(book: BookTable, trades: TradeTable | undefined, con
   if (!(config.tickSize > 0 && config.tickSize < Infinity)) throw new RangeError(`runBacktest: tickSize must be a positive number, got ${config.tickSize}`);
   const notes: string[] = [];
   if (trades === undefined && config.fill !== 'midCross' && nb >= 2) {
-    trades = inferredTradeTable(marketOrdersFromBook(book, config.tickSize));
+    trades = backtestExecutions(book, undefined, config.fill, config.tickSize).trades;
     notes.push(inferredFillsNote(config.fill));
   }
   checkTimeOrder('book', book.tsMs);
