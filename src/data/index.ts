@@ -1,4 +1,5 @@
 export * from './tables.js';
+export * from './masks.js';
 export { DataError } from './errors.js';
 export { bookRowProblem, tradeRowProblem, type RowProblem } from './validate.js';
 export { parseDecimalBytes } from './decimal.js';

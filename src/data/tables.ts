@@ -10,6 +10,8 @@
  * - Prices in quote currency (`px`), sizes in base currency or contracts as the venue quotes them (`sz`).
  * - Trade `side` is the taker (aggressor) side: +1 buy (lifted the ask), −1 sell (hit the bid).
  */
+import type { MaskedInterval } from './masks.js';
+
 export interface TableMeta {
   /** Instrument id such as "ETH-USDT", when known. */
   readonly instrument?: string;
@@ -35,6 +37,11 @@ export interface BookTable {
   readonly askPx: readonly Float64Array[];
   readonly askSz: readonly Float64Array[];
   readonly meta: TableMeta;
+  /**
+   * Intervals in which the book is invalid (a gap, a checksum mismatch, no resync yet): no quote, no fill, no
+   * estimate inside (see `masks.ts`). Absent or empty: the loader found nothing to mask.
+   */
+  readonly masked?: readonly MaskedInterval[];
 }
 
 export interface TradeTable {
@@ -48,6 +55,8 @@ export interface TradeTable {
   readonly px: Float64Array;
   readonly sz: Float64Array;
   readonly meta: TableMeta;
+  /** Intervals in which trades may be missing (the trade stream was down): see `masks.ts`. */
+  readonly masked?: readonly MaskedInterval[];
 }
 
 export type Table = BookTable | TradeTable;
