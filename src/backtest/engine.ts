@@ -1,3 +1,4 @@
+import { describeMasks, maskSummary, type MaskSummary } from '../data/masks.js';
 import type { BookTable, TradeTable } from '../data/tables.js';
 import type { RollingCalibration } from '../estimate/rolling.js';
 import type { MutableQuotes, Quotes } from '../model/types.js';
@@ -56,6 +57,23 @@ export interface BacktestConfig {
   readonly recordSeries?: boolean;
 }
 
+/**
+ * Why a fill happened (`Fills.cause`):
+ * - `tradeAt`: a trade printed at our price and reached us in the queue (or, for `tradeThrough`, at our price);
+ * - `tradeThrough`: a trade printed through our price (a sell below our bid, a buy above our ask);
+ * - `bookCross`: `queue` only: the opposite touch reached our price in a book row, with no trade needed (the
+ *   order is taken whole; standard in queue models, optimistic where the data lack the trade);
+ * - `marketable`: our order was marketable on arrival and took the opposite touch as a taker;
+ * - `midCross`: `midCross` only: the mid moved to or through our price (the reference system's rule).
+ */
+export const FILL_CAUSES = ['tradeAt', 'tradeThrough', 'bookCross', 'marketable', 'midCross'] as const;
+export type FillCause = (typeof FILL_CAUSES)[number];
+const CAUSE_TRADE_AT = 0;
+const CAUSE_TRADE_THROUGH = 1;
+const CAUSE_BOOK_CROSS = 2;
+const CAUSE_MARKETABLE = 3;
+const CAUSE_MID_CROSS = 4;
+
 /** One fill of one of our orders. `side` +1: our bid filled (we bought); −1: our ask filled (we sold). */
 export interface Fills {
   readonly tsMs: Float64Array;
@@ -68,6 +86,8 @@ export interface Fills {
   /** When the filled order was sent (decision time), ms. */
   readonly sentMs: Float64Array;
   readonly maker: Uint8Array;
+  /** Index into `FILL_CAUSES`: why the fill happened. */
+  readonly cause: Uint8Array;
 }
 
 /** The series at each decision: what the strategy saw and did, and the account marked to the current mid. */
@@ -94,6 +114,13 @@ export interface BacktestResult {
   readonly finalMidPx: number;
   readonly events: number;
   readonly decisions: number;
+  /**
+   * The book's and trades' masked intervals (`BookTable.masked`, `TradeTable.masked`) and their total: the
+   * replay pulled our orders when each began and neither quoted nor filled inside.
+   */
+  readonly masked: MaskSummary;
+  /** What the masks cost: trades not acted on, book rows not acted on, decisions that did not quote. */
+  readonly maskedEvents: { readonly trades: number; readonly bookRows: number; readonly decisions: number };
   /** Notes such as "fills from inferred executions". */
   readonly notes: readonly string[];
 }
@@ -125,6 +152,7 @@ class FillColumns {
   midPx = new Float64Array(1024);
   sentMs = new Float64Array(1024);
   maker = new Uint8Array(1024);
+  cause = new Uint8Array(1024);
   row = new Int32Array(1024);
   /** when the strategy learns of the fill, ms (filled in by the replay, in order) */
   noticeMs = new Float64Array(1024);
@@ -144,6 +172,7 @@ class FillColumns {
     this.midPx = withCapacity(this.midPx, new Float64Array(capacity));
     this.sentMs = withCapacity(this.sentMs, new Float64Array(capacity));
     this.maker = withCapacity(this.maker, new Uint8Array(capacity));
+    this.cause = withCapacity(this.cause, new Uint8Array(capacity));
     this.row = withCapacity(this.row, new Int32Array(capacity));
     this.noticeMs = withCapacity(this.noticeMs, new Float64Array(capacity));
   }
@@ -250,6 +279,8 @@ class Desk {
   private fillPx = NaN;
   private fillQty = NaN;
   private fillMs = NaN;
+  /** index into FILL_CAUSES */
+  private fillCause = 0;
   /** `scanShown`'s answer (a field for the same reason). */
   private shownSize = NaN;
 
@@ -282,6 +313,7 @@ class Desk {
     f.midPx[n] = row >= 0 ? 0.5 * (this.bid0[row] + this.ask0[row]) : NaN;
     f.sentMs[n] = o.sentMs;
     f.maker[n] = maker ? 1 : 0;
+    f.cause[n] = this.fillCause;
     f.row[n] = row;
     f.length = n + 1;
     if (o.remaining <= 1e-12) {
@@ -365,6 +397,30 @@ class Desk {
     o.lastShown = shown;
   }
 
+  /**
+   * A masked interval begins: every order, resting or on its way, is withdrawn at once (the book is invalid,
+   * so nothing can be known to fill). The strategy learns of it as of a cancel it sent: what it believes
+   * rests is dropped too.
+   */
+  pullAll(): void {
+    for (let k = 0; k < 2; k++) {
+      for (const o of [this.live[k], this.pending[k]]) {
+        o.px = NaN;
+        o.remaining = 0;
+        o.activeMs = Infinity;
+        o.cancelMs = Infinity;
+        o.queued = false;
+      }
+      this.completedFill[k] = -1;
+    }
+    this.nextTransitionMs = Infinity;
+  }
+
+  /** Book row r comes into force inside a masked interval: it is tracked, nothing fills. */
+  onMaskedBook(r: number): void {
+    this.row = r;
+  }
+
   /** Order transitions due by time `clock`: cancels take effect, pending orders start resting. */
   transitions(): void {
     const t = this.clock;
@@ -399,6 +455,7 @@ class Desk {
               this.fillPx = opposite;
               this.fillQty = k === 0 ? this.askSz[0][row] : this.bidSz[0][row];
               this.fillMs = t;
+              this.fillCause = CAUSE_MARKETABLE;
               this.execute(p, k, false);
             }
           }
@@ -426,6 +483,7 @@ class Desk {
         if (Number.isNaN(o.px) || o.remaining <= 0) continue;
         if (k === 0 ? mid <= o.px + this.eps : mid >= o.px - this.eps) {
           this.fillMs = t;
+          this.fillCause = CAUSE_MID_CROSS;
           this.executeRest(o, k);
         }
       }
@@ -448,6 +506,7 @@ class Desk {
     // the opposite side reached our price: we were taken
     if (k === 0 ? this.ask0[r] <= o.px + eps : this.bid0[r] >= o.px - eps) {
       this.fillMs = this.bookTs[r];
+      this.fillCause = CAUSE_BOOK_CROSS;
       this.executeRest(o, k);
       return;
     }
@@ -497,6 +556,7 @@ class Desk {
     const through = k === 0 ? px < o.px - eps : px > o.px + eps;
     const at = Math.abs(px - o.px) <= eps;
     if (!through && !at) return;
+    this.fillCause = through ? CAUSE_TRADE_THROUGH : CAUSE_TRADE_AT;
     if (this.isTradeThrough) {
       this.fillPx = o.px;
       this.fillQty = this.tradeSz[j];
@@ -585,7 +645,8 @@ export function runBacktest(book: BookTable, trades: TradeTable | undefined, con
     if (last) break;
   }
   const { desk, rec } = replay;
-  return backtestResult(config, replay.nt, notes, desk, replay.events, replay.decisions, rec, [replay.sT, replay.sMid, replay.sR, replay.sBid, replay.sAsk, replay.sInv, replay.sCash, replay.sEq]);
+  if (replay.masks.count > 0) notes.push(describeMasks(replay.masks, 0)[0]);
+  return backtestResult(config, replay, notes, desk, replay.events, replay.decisions, rec, [replay.sT, replay.sMid, replay.sR, replay.sBid, replay.sAsk, replay.sInv, replay.sCash, replay.sEq]);
 }
 
 /**
@@ -678,6 +739,22 @@ class Replay {
   /** refreshMs 0: book row whose arrival triggers the next decision */
   decisionIdx = 0;
   nextDecision = NaN;
+  /**
+   * Masked intervals (book's and trades' merged), as start and end columns with an endless sentinel; the
+   * mask state is kept in fields and changed only when the time reaches `nextMaskEdge` (Infinity without
+   * masks: one comparison per event).
+   */
+  readonly maskFromMs: Float64Array;
+  readonly maskToMs: Float64Array;
+  readonly masks: MaskSummary;
+  maskIdx = 0;
+  inMask = false;
+  nextMaskEdge = Infinity;
+  /** the end of the last masked interval passed: the strategy quotes only on a book row stamped at or after it */
+  validSinceMs = -Infinity;
+  maskedTrades = 0;
+  maskedRows = 0;
+  maskedDecisions = 0;
 
   constructor(book: BookTable, trades: TradeTable | undefined, config: BacktestConfig) {
     const nb = book.tsMs.length;
@@ -738,6 +815,35 @@ class Replay {
     this.sInv = new Float64Array(capacity);
     this.sCash = new Float64Array(capacity);
     this.sEq = new Float64Array(capacity);
+    this.masks = maskSummary(book.masked, trades?.masked);
+    const m = this.masks.intervals;
+    this.maskFromMs = new Float64Array(m.length + 1).fill(Infinity);
+    this.maskToMs = new Float64Array(m.length + 1).fill(Infinity);
+    m.forEach((interval, k) => {
+      this.maskFromMs[k] = interval.fromMs;
+      this.maskToMs[k] = interval.toMs;
+    });
+    this.nextMaskEdge = this.maskFromMs[0];
+  }
+
+  /**
+   * The time has reached `nextMaskEdge`: moves past the intervals that ended by t and enters the one that
+   * contains t, if any. Entering an interval, or passing one between two events, pulls every order.
+   */
+  crossMaskEdge(t: number): void {
+    const from = this.maskFromMs;
+    const to = this.maskToMs;
+    let k = this.maskIdx;
+    const passed = to[k] <= t;
+    while (to[k] <= t) {
+      this.validSinceMs = to[k];
+      k++;
+    }
+    this.maskIdx = k;
+    const inside = from[k] <= t;
+    if ((inside && !this.inMask) || passed) this.desk.pullAll();
+    this.inMask = inside;
+    this.nextMaskEdge = inside ? to[k] : from[k];
   }
 
   /**
@@ -766,11 +872,20 @@ class Replay {
       for (;;) {
         if (pass === 0) {
           if (!(nextDecision < t)) {
+            if (!(t < this.nextMaskEdge)) this.crossMaskEdge(t);
             if (!(t < desk.nextTransitionMs)) {
               desk.clock = t;
               desk.transitions();
             }
-            if (isBook) desk.onBook(i++);
+            if (this.inMask) {
+              if (isBook) {
+                desk.onMaskedBook(i++);
+                this.maskedRows++;
+              } else {
+                j++;
+                this.maskedTrades++;
+              }
+            } else if (isBook) desk.onBook(i++);
             else {
               if (desk.tradeReaches(j)) desk.onTrade(j);
               j++;
@@ -779,6 +894,7 @@ class Replay {
             pass = 1;
             continue;
           }
+          if (!(nextDecision < this.nextMaskEdge)) this.crossMaskEdge(nextDecision);
           if (!(nextDecision < desk.nextTransitionMs)) {
             desk.clock = nextDecision;
             desk.transitions();
@@ -825,7 +941,9 @@ class Replay {
         let askPx = NaN;
         let reservation = NaN;
         const ready = (needSigma === false || !Number.isNaN(sigma)) && (needA === false || !Number.isNaN(aRate)) && (needK === false || !Number.isNaN(kDecay));
-        if (feedRow >= 0 && ready) {
+        const maskedOut = this.inMask || (feedRow >= 0 && bookTs[feedRow] < this.validSinceMs);
+        if (maskedOut) this.maskedDecisions++;
+        if (feedRow >= 0 && ready && !maskedOut) {
           const bb = bid0[feedRow];
           const ba = ask0[feedRow];
           context.tMs = d;
@@ -932,11 +1050,12 @@ class Replay {
  * The result of a replay (out of line: the replay's optimised loop never runs into code it has no type
  * feedback for, which would throw the optimised code away at the end of every run).
  */
-function backtestResult(config: BacktestConfig, nt: number, notes: string[], desk: Desk, events: number, decisions: number, rec: number, columns: Float64Array[]): BacktestResult {
+function backtestResult(config: BacktestConfig, replay: Replay, notes: string[], desk: Desk, events: number, decisions: number, rec: number, columns: Float64Array[]): BacktestResult {
   const [sT, sMid, sR, sBid, sAsk, sInv, sCash, sEq] = columns;
   const row = desk.row;
   const finalMid = row >= 0 ? 0.5 * (desk.bid0[row] + desk.ask0[row]) : NaN;
   const model = config.fill;
+  const nt = replay.nt;
   if (model === 'tradeThrough' && nt === 0) notes.push('no trade in the data: tradeThrough fills only orders marketable on arrival');
   if (model === 'queue' && nt === 0) notes.push('no trade in the data: queue fills only orders the opposite side of the book reaches, or marketable on arrival');
   return {
@@ -960,12 +1079,15 @@ function backtestResult(config: BacktestConfig, nt: number, notes: string[], des
       midPx: desk.fills.midPx.slice(0, desk.fills.length),
       sentMs: desk.fills.sentMs.slice(0, desk.fills.length),
       maker: desk.fills.maker.slice(0, desk.fills.length),
+      cause: desk.fills.cause.slice(0, desk.fills.length),
     },
     finalInventory: desk.inventory,
     finalCash: desk.cash,
     finalMidPx: finalMid,
     events,
     decisions,
+    masked: replay.masks,
+    maskedEvents: { trades: replay.maskedTrades, bookRows: replay.maskedRows, decisions: replay.maskedDecisions },
     notes,
   };
 }

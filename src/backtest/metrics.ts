@@ -1,5 +1,5 @@
 import { median } from '../stats/median.js';
-import type { BacktestResult } from './engine.js';
+import { FILL_CAUSES, type BacktestResult, type FillCause } from './engine.js';
 
 /** Summary metrics of a backtest. Money in quote currency; sizes in base units. */
 export interface BacktestMetrics {
@@ -8,6 +8,8 @@ export interface BacktestMetrics {
   readonly fills: number;
   readonly bidFills: number;
   readonly askFills: number;
+  /** Fills by why they happened (see `FILL_CAUSES`): trade at our price, trade through, book cross, marketable on arrival, mid cross. */
+  readonly fillsByCause: Readonly<Record<FillCause, number>>;
   readonly pnlPerFill: number;
   /** Mean of per-interval equity changes over their standard deviation, scaled to one day (√(intervals per day)). */
   readonly sharpePerDay: number;
@@ -42,7 +44,9 @@ export function backtestMetrics(result: BacktestResult, intervalSec = 60): Backt
   let units = 0;
   let turnover = 0;
   let fees = 0;
+  const fillsByCause = Object.fromEntries(FILL_CAUSES.map((c) => [c, 0])) as Record<FillCause, number>;
   for (let i = 0; i < fills.tsMs.length; i++) {
+    fillsByCause[FILL_CAUSES[fills.cause[i]]]++;
     if (fills.side[i] > 0) bidFills++;
     position += fills.side[i] * fills.qty[i];
     maxAbsInventory = Math.max(maxAbsInventory, Math.abs(position));
@@ -87,6 +91,7 @@ export function backtestMetrics(result: BacktestResult, intervalSec = 60): Backt
     fills: fills.tsMs.length,
     bidFills,
     askFills: fills.tsMs.length - bidFills,
+    fillsByCause,
     pnlPerFill: fills.tsMs.length > 0 ? pnl / fills.tsMs.length : NaN,
     sharpePerDay: changes.length > 1 && sd > 0 ? (mean / sd) * Math.sqrt(86_400 / intervalSec) : NaN,
     sharpeIntervalSec: intervalSec,
