@@ -4,6 +4,7 @@ import { OkxNormalizer, type IntegrityEvent } from '../okx/normalizer.js';
 import { createRng } from '../random/rng.js';
 import { Backoff, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 import { CaptureFiles, DEFAULT_ROTATION, type RotationPolicy } from './captureFiles.js';
+import { describeFrame, printable } from './printable.js';
 
 /** OKX v5 public endpoint. OKX's docs long gave port 8443; port 443 serves the same API (pass `--url` for another). */
 export const OKX_PUBLIC_URL = 'wss://ws.okx.com/ws/v5/public';
@@ -184,8 +185,8 @@ export class OkxRecorder {
     const conn: Connection = { id, ws, acked: new Set(), opened: false, lastFrameMs: this.now(), pingSentMs: undefined, gotData: false, retired: false };
     this.connections.push(conn);
     ws.on('open', () => this.onOpen(conn));
-    ws.on('message', (data: WebSocket.RawData, isBinary: boolean) => this.onFrame(conn, isBinary ? Buffer.from(data as Buffer).toString('latin1') : data.toString()));
-    ws.on('error', (error: Error) => this.log(`connection ${id}: ${error.message}`));
+    ws.on('message', (data: WebSocket.RawData, isBinary: boolean) => this.onFrame(conn, isBinary ? Buffer.from(data as Buffer).toString('latin1') : data.toString(), isBinary));
+    ws.on('error', (error: Error) => this.log(`connection ${id}: ${printable(error.message, 200)}`));
     ws.on('close', (code: number, reason: Buffer) => this.onClose(conn, code, reason.toString()));
   }
 
@@ -208,7 +209,7 @@ export class OkxRecorder {
     this.send(conn, subscribeRequest(this.options.args));
   }
 
-  private onFrame(conn: Connection, frame: string): void {
+  private onFrame(conn: Connection, frame: string, isBinary = false): void {
     if (this.stopped) return;
     const nowMs = this.now();
     this.stats.frames++;
@@ -228,8 +229,12 @@ export class OkxRecorder {
     } catch (error) {
       if (!(error instanceof OkxParseError)) throw error;
       this.stats.malformedFrames++;
-      this.pendingMalformed = { fromMs: nowMs, reason: `malformed frame on connection ${conn.id} (${error.message}); its data, if any, is lost` };
-      this.log(`connection ${conn.id}: malformed frame (${error.message})`);
+      // Never echo the frame itself (escape sequences, NUL, newlines would reach a terminal or break a CSV row).
+      // (JSON.parse's message quotes the frame again: "not JSON" says enough after the preview)
+      const why = error.path === '$' && error.reason.startsWith('not JSON') ? '$: not JSON' : printable(error.message, 80);
+      const what = `malformed frame (${describeFrame(frame, isBinary)}; ${why})`;
+      this.pendingMalformed = { fromMs: nowMs, reason: `${what} on connection ${conn.id}; its data, if any, is lost` };
+      this.log(`connection ${conn.id}: ${what}`);
       return;
     }
     switch (message.type) {
@@ -248,14 +253,14 @@ export class OkxRecorder {
       case 'error':
         this.stats.errorEvents++;
         if (!this.everSubscribed) {
-          this.fail(`OKX rejected the subscription: error ${message.code}: ${message.msg}`);
+          this.fail(`OKX rejected the subscription: error ${printable(message.code, 20)}: ${printable(message.msg, 200)}`);
           return;
         }
-        this.retire(conn, `error event ${message.code}: ${message.msg}`, 0);
+        this.retire(conn, `error event ${printable(message.code, 20)}: ${printable(message.msg, 200)}`, 0);
         return;
       case 'notice':
         this.stats.notices++;
-        this.retire(conn, `notice ${message.code}: ${message.msg}`, 0);
+        this.retire(conn, `notice ${printable(message.code, 20)}: ${printable(message.msg, 200)}`, 0);
         return;
       case 'trades':
         if (!conn.gotData) this.connectionDelivered(conn);
@@ -339,8 +344,9 @@ export class OkxRecorder {
       return;
     }
     if (conn.retired) return;
-    this.log(`connection ${conn.id} closed by the server (code ${code}${reason ? `, ${reason}` : ''})`);
-    this.lose(conn, `connection closed (code ${code}${reason ? `, ${reason}` : ''})`, this.backoff.nextDelayMs());
+    const why = reason ? `, ${printable(reason, 120)}` : '';
+    this.log(`connection ${conn.id} closed by the server (code ${code}${why})`);
+    this.lose(conn, `connection closed (code ${code}${why})`, this.backoff.nextDelayMs());
   }
 
   private scheduleReconnect(delayMs: number): void {

@@ -4,7 +4,19 @@ import { createRng } from '../random/rng.js';
 import { FakeInstrument } from './fakeMarket.js';
 
 /** Faults the fake exchange can inject, each once, after a given number of data frames. */
-export type FakeFaultKind = 'close' | 'stall' | 'notice' | 'error' | 'malformed' | 'checksum' | 'seqGap';
+export type FakeFaultKind = 'close' | 'stall' | 'notice' | 'error' | 'malformed' | 'binary' | 'checksum' | 'seqGap';
+
+/**
+ * The malformed binary frame of the `binary` fault: terminal escape sequences (clear screen, bell, a title
+ * change), NUL, CR/LF, quotes, commas and bytes >= 0x80 (C1 controls in latin-1), 300 bytes in all. A client
+ * that echoes it into a terminal or a CSV cell corrupts either.
+ */
+export const FAKE_BINARY_GARBAGE: Buffer = (() => {
+  const head = Buffer.from('\x1b[2J\x1b[H\x07\x1b]0;pwned\x07\x00\r\n"a","b"\n\x9b31m', 'latin1');
+  const tail = Buffer.alloc(300 - head.length);
+  for (let i = 0; i < tail.length; i++) tail[i] = (i * 37 + 128) % 256;
+  return Buffer.concat([head, tail]);
+})();
 
 export interface FakeFault {
   /** Inject once this many data frames (books, books5, trades pushes) have been sent in total. */
@@ -29,6 +41,11 @@ export interface FakeOkxServerOptions {
   /** Keep every frame sent (for loss/duplicate checks); off for million-message benchmarks. */
   readonly keepSentFrames?: boolean;
   readonly seed?: number;
+  /**
+   * Answer subscribe requests (default true). False: a server that answers `ping` but never acknowledges a
+   * subscription nor sends data (a broken proxy, a wrong endpoint that speaks the keep-alive).
+   */
+  readonly acknowledgeSubscriptions?: boolean;
 }
 
 export interface SentFrame {
@@ -67,8 +84,9 @@ const NOTICE_FRAME = (connId: string) =>
  * A fake OKX v5 public WebSocket on 127.0.0.1 (free port) for tests and benchmarks: answers subscribe,
  * unsubscribe and text `ping`, streams generated books/books5/trades frames (see FakeInstrument) and injects
  * faults: an abrupt close (TCP end without a close frame), a silent stall (no data, no pong), a `notice`, an
- * `error` event, a malformed frame, a wrong `books` checksum and a sequence gap (an update never sent). It
- * stops by itself after `lifetimeMs`. Never contacts anything.
+ * `error` event, a malformed frame, a malformed binary frame, a wrong `books` checksum and a sequence gap (an
+ * update never sent); with `acknowledgeSubscriptions: false` it answers pings and nothing else. It stops by
+ * itself after `lifetimeMs`. Never contacts anything.
  */
 export async function startFakeOkxServer(options: FakeOkxServerOptions = {}): Promise<FakeOkxServer> {
   const rng = createRng(options.seed ?? 7);
@@ -101,6 +119,17 @@ export async function startFakeOkxServer(options: FakeOkxServerOptions = {}): Pr
     });
   };
 
+  /** A binary frame; kept in `sent` as its latin-1 text (as a recorder logs binary frames). */
+  const sendBinary = (client: ClientState, bytes: Buffer) => {
+    if (client.ending || client.ws.readyState !== client.ws.OPEN) return;
+    counts.dataFrames++;
+    client.ws.send(bytes, { binary: true }, (error) => {
+      if (error) return;
+      counts.frames++;
+      if (keep) sent.push({ conn: client.id, frame: bytes.toString('latin1') });
+    });
+  };
+
   const injectDue = () => {
     while (faults.length > 0 && counts.dataFrames >= faults[0].afterDataFrames) {
       const fault = faults.shift() as FakeFault;
@@ -125,6 +154,9 @@ export async function startFakeOkxServer(options: FakeOkxServerOptions = {}): Pr
             break;
           case 'malformed':
             send(client, '{"arg":{"channel":"books","instId":"ETH-USDT"},"action":"update","data":[{"asks":[["30', true);
+            break;
+          case 'binary':
+            sendBinary(client, FAKE_BINARY_GARBAGE);
             break;
           case 'checksum':
             corruptNextChecksum = true;
@@ -204,6 +236,7 @@ export async function startFakeOkxServer(options: FakeOkxServerOptions = {}): Pr
       const text = raw.toString();
       if (client.stalled) return;
       if (text === 'ping') return send(client, 'pong', false);
+      if (options.acknowledgeSubscriptions === false) return;
       let request: { op?: string; args?: Array<{ channel?: string; instId?: string }> };
       try {
         request = JSON.parse(text);

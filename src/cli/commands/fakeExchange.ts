@@ -1,7 +1,7 @@
 import { startFakeOkxServer, type FakeFault, type FakeFaultKind } from '../../okx/fakeServer.js';
 import { durationOption, listOption, numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
 
-const KINDS: readonly FakeFaultKind[] = ['close', 'stall', 'notice', 'error', 'malformed', 'checksum', 'seqGap'];
+const KINDS: readonly FakeFaultKind[] = ['close', 'stall', 'notice', 'error', 'malformed', 'binary', 'checksum', 'seqGap'];
 
 /** `kind@N`: inject `kind` after N data frames. */
 function parseFault(text: string): FakeFault {
