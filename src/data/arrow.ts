@@ -1,6 +1,8 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { Table, Utf8, makeVector, tableFromIPC, tableToIPC, vectorFromArray, type Vector } from 'apache-arrow';
 import { DataError } from './errors.js';
+import { ARROW_MASK_KEY, masksFromArrowMeta, masksToArrowMeta } from './maskFiles.js';
+import type { MaskedInterval } from './masks.js';
 import { bookColumnNames, bookColumns, tradeColumnNames, type BookTable, type TableMeta, type TradeTable } from './tables.js';
 import { bookRowProblem, tradeRowProblem } from './validate.js';
 
@@ -12,8 +14,10 @@ import { bookRowProblem, tradeRowProblem } from './validate.js';
  */
 const META_KIND = 'asmm.kind';
 
-function metaEntries(kind: string, meta: TableMeta): Map<string, string> {
+function metaEntries(kind: string, meta: TableMeta, masked: readonly MaskedInterval[] | undefined): Map<string, string> {
   const entries = new Map<string, string>([[META_KIND, kind]]);
+  const masks = masksToArrowMeta(masked);
+  if (masks !== '') entries.set(ARROW_MASK_KEY, masks);
   if (meta.instrument !== undefined) entries.set('asmm.instrument', meta.instrument);
   if (meta.tickSize !== undefined) entries.set('asmm.tick_size', String(meta.tickSize));
   if (meta.lotSize !== undefined) entries.set('asmm.lot_size', String(meta.lotSize));
@@ -48,7 +52,7 @@ function writeTable(path: string, columns: Record<string, Vector>, metadata: Map
 export function writeBookArrow(path: string, book: BookTable): void {
   const columns: Record<string, Vector> = {};
   for (const [name, array] of bookColumns(book)) columns[name] = makeVector(array);
-  writeTable(path, columns, metaEntries('book', book.meta));
+  writeTable(path, columns, metaEntries('book', book.meta, book.masked));
 }
 
 /** Writes a trade table as an Arrow IPC file. */
@@ -61,7 +65,7 @@ export function writeTradeArrow(path: string, trades: TradeTable): void {
   columns.side = vectorFromArray(sides, new Utf8());
   columns.px = makeVector(trades.px);
   columns.sz = makeVector(trades.sz);
-  writeTable(path, columns, metaEntries('trades', trades.meta));
+  writeTable(path, columns, metaEntries('trades', trades.meta, trades.masked));
 }
 
 /** Reads an Arrow IPC file (file or stream framing) into an Arrow table. */
@@ -93,6 +97,12 @@ function isArrowKind(table: Table, kind: 'book' | 'trades'): boolean {
   return kind === 'book' ? table.getChild('bid_px_1') !== null : table.getChild('side') !== null;
 }
 
+/** `{ masked }` from the file's metadata, or nothing when it has none. */
+function maskedFrom(path: string, table: Table): { masked?: MaskedInterval[] } {
+  const masked = masksFromArrowMeta(path, table.schema.metadata.get(ARROW_MASK_KEY));
+  return masked ? { masked } : {};
+}
+
 /** Kind of table held by an Arrow file, from its metadata or, failing that, its columns. */
 export function arrowTableKind(table: Table): 'book' | 'trades' | undefined {
   if (isArrowKind(table, 'book')) return 'book';
@@ -121,6 +131,7 @@ export function readBookArrow(path: string, table: Table = readArrowTable(path))
     askPx: levels('ask_px'),
     askSz: levels('ask_sz'),
     meta: metaFrom(table.schema.metadata),
+    ...maskedFrom(path, table),
   };
   for (let i = 0; i < book.tsMs.length; i++) {
     const problem = bookRowProblem(book, i);
@@ -154,6 +165,7 @@ export function readTradeArrow(path: string, table: Table = readArrowTable(path)
     px: col('px'),
     sz: col('sz'),
     meta: metaFrom(table.schema.metadata),
+    ...maskedFrom(path, table),
   };
   for (let r = 0; r < trades.tsMs.length; r++) {
     const problem = tradeRowProblem(trades, r);

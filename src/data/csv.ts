@@ -4,6 +4,8 @@ import { Float64ColumnBuilder } from './columnBuilder.js';
 import { scanCsv, type CsvRow } from './csvScanner.js';
 import { fieldText, parseDecimalBytes } from './decimal.js';
 import { DataError } from './errors.js';
+import { readMaskSidecar, writeMaskSidecar } from './maskFiles.js';
+import type { MaskedInterval } from './masks.js';
 import { bookColumnNames, bookColumns, tradeColumnNames, type BookTable, type TableMeta, type TradeTable } from './tables.js';
 import { bookRowProblem, tradeRowProblem } from './validate.js';
 
@@ -81,6 +83,7 @@ export function readBookCsv(path: string, meta: TableMeta = {}): BookTable {
     askPx: levels.slice(2 * depth, 3 * depth).map((b) => b.finish()),
     askSz: levels.slice(3 * depth, 4 * depth).map((b) => b.finish()),
     meta,
+    ...sidecarMasks(path),
   };
 }
 
@@ -142,7 +145,13 @@ export function readTradeCsv(path: string, meta: TableMeta = {}): TradeTable {
       if (problem) throw new DataError(path, row.line, problem.field, problem.reason);
     },
   );
-  return builder.finish(meta);
+  return { ...builder.finish(meta), ...sidecarMasks(path) };
+}
+
+/** `{ masked }` from the table's sidecar (`<name>.masked.csv`), or nothing when it has none. */
+function sidecarMasks(path: string): { masked?: MaskedInterval[] } {
+  const masked = readMaskSidecar(path);
+  return masked ? { masked } : {};
 }
 
 /** CSV text of a number: shortest round-trip decimal, empty for NaN (a missing level). */
@@ -181,6 +190,7 @@ export function writeBookCsv(path: string, book: BookTable): void {
   const columns = bookColumns(book);
   const header = columns.map(([name]) => name).join(',');
   const arrays = columns.map(([, array]) => array);
+  writeMaskSidecar(path, book.masked);
   writeRowsAtomically(path, header, book.tsMs.length, (i) => {
     let line = formatNumber(arrays[0][i]);
     for (let c = 1; c < arrays.length; c++) line += ',' + formatNumber(arrays[c][i]);
@@ -192,6 +202,7 @@ export function writeBookCsv(path: string, book: BookTable): void {
 export function writeTradeCsv(path: string, trades: TradeTable): void {
   const local = trades.localTsMs;
   const header = tradeColumnNames(local !== undefined).join(',');
+  writeMaskSidecar(path, trades.masked);
   writeRowsAtomically(path, header, trades.tsMs.length, (i) => {
     const side = trades.side[i] === 1 ? 'buy' : 'sell';
     const head = local ? `${trades.tsMs[i]},${local[i]}` : String(trades.tsMs[i]);
