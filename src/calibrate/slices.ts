@@ -1,15 +1,16 @@
 import type { BookTable, TradeTable } from '../data/tables.js';
+import { clipMasks } from '../data/masks.js';
 import { lowerBound } from '../data/search.js';
 
-/** The rows of a book with fromMs ≤ ts_ms < toMs, as views (no copy). */
+/** The rows of a book with fromMs ≤ ts_ms < toMs, as views (no copy), with its masked intervals cut to the window. */
 export function sliceBook(book: BookTable, fromMs: number, toMs: number): BookTable {
   const a = lowerBound(book.tsMs, fromMs);
   const b = lowerBound(book.tsMs, toMs);
   const v = (c: Float64Array) => c.subarray(a, b);
-  return { ...book, tsMs: v(book.tsMs), ...(book.localTsMs ? { localTsMs: v(book.localTsMs) } : {}), bidPx: book.bidPx.map(v), bidSz: book.bidSz.map(v), askPx: book.askPx.map(v), askSz: book.askSz.map(v) };
+  return { ...book, tsMs: v(book.tsMs), ...(book.localTsMs ? { localTsMs: v(book.localTsMs) } : {}), bidPx: book.bidPx.map(v), bidSz: book.bidSz.map(v), askPx: book.askPx.map(v), askSz: book.askSz.map(v), masked: clipMasks(book.masked, fromMs, toMs) };
 }
 
-/** The trades with fromMs ≤ ts_ms < toMs, as views. */
+/** The trades with fromMs ≤ ts_ms < toMs, as views, with their masked intervals cut to the window. */
 export function sliceTrades(trades: TradeTable, fromMs: number, toMs: number): TradeTable {
   const a = lowerBound(trades.tsMs, fromMs);
   const b = lowerBound(trades.tsMs, toMs);
@@ -21,5 +22,6 @@ export function sliceTrades(trades: TradeTable, fromMs: number, toMs: number): T
     side: trades.side.subarray(a, b),
     px: trades.px.subarray(a, b),
     sz: trades.sz.subarray(a, b),
+    masked: clipMasks(trades.masked, fromMs, toMs),
   };
 }

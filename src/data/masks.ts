@@ -50,6 +50,18 @@ export function mergeMasks(...lists: ReadonlyArray<readonly MaskedInterval[] | u
   return out.map((m) => ({ fromMs: m.fromMs, toMs: m.toMs, reason: m.reasons.join('; ') }));
 }
 
+/** The intervals cut to [fromMs, toMs) (those outside dropped): a window's own masks. */
+export function clipMasks(masks: readonly MaskedInterval[] | undefined, fromMs: number, toMs: number): MaskedInterval[] | undefined {
+  if (masks === undefined) return undefined;
+  const out: MaskedInterval[] = [];
+  for (const m of masks) {
+    const a = Math.max(m.fromMs, fromMs);
+    const b = Math.min(m.toMs, toMs);
+    if (b > a) out.push(a === m.fromMs && b === m.toMs ? m : { fromMs: a, toMs: b, reason: m.reason });
+  }
+  return out;
+}
+
 /** Total masked duration, ms, overlaps counted once. */
 export function maskedDurationMs(masks: readonly MaskedInterval[] | undefined): number {
   let total = 0;

@@ -51,5 +51,6 @@ export function sampleBookEvery(book: BookTable, intervalMs: number): BookTable 
     askPx: book.askPx.map(pick),
     askSz: book.askSz.map(pick),
     meta: { ...book.meta, extra: { ...book.meta.extra, sampled_every_ms: String(intervalMs) } },
+    ...(book.masked ? { masked: book.masked } : {}),
   };
 }
