@@ -21,6 +21,13 @@ export interface KeepAlivePolicy {
 
 export const DEFAULT_KEEP_ALIVE: KeepAlivePolicy = { pingAfterMs: 20_000, pongTimeoutMs: 10_000 };
 
+/**
+ * How long a subscription may wait for OKX's `{"event":"subscribe"}` acknowledgement, ms. OKX answers within
+ * a second; a server that keeps the connection (and even answers `ping`) but never acknowledges records
+ * nothing, so after this the connection is dropped and the recorder reconnects.
+ */
+export const DEFAULT_SUBSCRIBE_TIMEOUT_MS = 5_000;
+
 export interface RecorderOptions {
   readonly url?: string;
   /** Channel × instrument subscriptions, e.g. books5/ETH-USDT and trades/ETH-USDT. */
@@ -30,6 +37,8 @@ export interface RecorderOptions {
   readonly depth?: number;
   readonly rotation?: RotationPolicy;
   readonly keepAlive?: KeepAlivePolicy;
+  /** Drop a connection whose subscription is not acknowledged within this long, ms (default 5 s). */
+  readonly subscribeTimeoutMs?: number;
   readonly backoff?: BackoffPolicy;
   /** Uniform [0,1) source for backoff jitter (default: seeded from the clock). */
   readonly random?: () => number;
@@ -46,8 +55,12 @@ export interface RecorderStats {
   startedMs: number;
   /** Frames received (data, replies, pongs, malformed alike). */
   frames: number;
+  /** Connections opened. */
   connections: number;
+  /** Connection attempts after the first, whether they opened or failed. */
   reconnects: number;
+  /** Connection attempts that never opened (refused, unreachable, handshake failed). */
+  failedConnections: number;
   malformedFrames: number;
   errorEvents: number;
   notices: number;
@@ -68,6 +81,13 @@ export interface RecorderSummary {
   readonly session: string;
   /** Set when the recorder gave up (e.g. OKX rejected the subscription). */
   readonly fatal?: string;
+  /**
+   * Subscriptions for which nothing arrived (no book row, no trade): a recording that captured nothing for
+   * them. Empty when every subscription delivered.
+   */
+  readonly noData: readonly ChannelArg[];
+  /** One line for `noData`: the channels and why, e.g. `no data recorded for books5 ETH-USDT (…)`; '' when none. */
+  readonly noDataMessage: string;
 }
 
 interface Connection {
@@ -77,6 +97,10 @@ interface Connection {
   opened: boolean;
   lastFrameMs: number;
   pingSentMs: number | undefined;
+  /** Subscriptions sent and not yet acknowledged: key → deadline (local ms). */
+  readonly ackDeadlines: Map<string, number>;
+  /** The last socket error (e.g. `connect ECONNREFUSED 127.0.0.1:8443`). */
+  lastError: string | undefined;
   gotData: boolean;
   /** No longer the active connection: its frames are still logged raw but not normalized. */
   retired: boolean;
@@ -102,7 +126,18 @@ export class OkxRecorder {
   private readonly keepAlive: KeepAlivePolicy;
   private readonly now: () => number;
   private readonly argKeys: Map<string, ChannelArg>;
-  private readonly openGaps = new Map<string, { fromMs: number; reason: string }>();
+  /**
+   * Intervals in which data of a subscription may be missing, not yet closed. Every subscription starts with
+   * one from the recording's start (`startup`): it closes silently on the first data when connecting went
+   * smoothly, and is written as a gap when anything failed before the first data (or none came).
+   */
+  private readonly openGaps = new Map<string, { fromMs: number; reason: string; startup: boolean }>();
+  /** What went wrong before every subscription delivered: reason → times (connection failures, timeouts). */
+  private readonly startupTroubles = new Map<string, number>();
+  /** Subscriptions that delivered data (a book row or a trade). */
+  private readonly delivered = new Set<string>();
+  private readonly subscribeTimeoutMs: number;
+  private attempts = 0;
   private readonly lastGoodMs = new Map<string, number>();
   private pendingMalformed: { fromMs: number; reason: string } | undefined;
   private connections: Connection[] = [];
@@ -121,6 +156,7 @@ export class OkxRecorder {
     this.url = options.url ?? OKX_PUBLIC_URL;
     this.now = options.now ?? Date.now;
     this.keepAlive = options.keepAlive ?? DEFAULT_KEEP_ALIVE;
+    this.subscribeTimeoutMs = options.subscribeTimeoutMs ?? DEFAULT_SUBSCRIBE_TIMEOUT_MS;
     const rng = createRng(this.now() % 2 ** 31);
     this.backoff = new Backoff(options.backoff ?? DEFAULT_BACKOFF, options.random ?? (() => rng.next()));
     this.argKeys = new Map(options.args.map((a) => [key(a.instId, a.channel), a]));
@@ -133,6 +169,7 @@ export class OkxRecorder {
       frames: 0,
       connections: 0,
       reconnects: 0,
+      failedConnections: 0,
       malformedFrames: 0,
       errorEvents: 0,
       notices: 0,
@@ -143,12 +180,13 @@ export class OkxRecorder {
       gaps: 0,
       bytes: 0,
     };
+    for (const k of this.argKeys.keys()) this.openGaps.set(k, { fromMs: startMs, reason: 'no data yet', startup: true });
   }
 
   /** Connects and records until `stop()` or the duration ends; resolves with the summary. */
   start(): Promise<RecorderSummary> {
     const done = new Promise<RecorderSummary>((resolve) => (this.resolveDone = resolve));
-    const tick = Math.max(10, Math.min(this.keepAlive.pingAfterMs, this.keepAlive.pongTimeoutMs) / 4);
+    const tick = Math.max(10, Math.min(this.keepAlive.pingAfterMs, this.keepAlive.pongTimeoutMs, this.subscribeTimeoutMs) / 4);
     this.timers.push(setInterval(() => this.checkAlive(), tick));
     this.timers.push(setInterval(() => this.files.flush(), this.options.flushIntervalMs ?? 1000));
     if (this.options.durationMs !== undefined) this.timers.push(setTimeout(() => this.stop('duration reached'), this.options.durationMs));
@@ -181,12 +219,27 @@ export class OkxRecorder {
   private connect(): void {
     if (this.stopped) return;
     const id = this.nextConnId++;
+    if (++this.attempts > 1) this.stats.reconnects++;
     const ws = new WebSocket(this.url, { handshakeTimeout: 10_000, perMessageDeflate: false });
-    const conn: Connection = { id, ws, acked: new Set(), opened: false, lastFrameMs: this.now(), pingSentMs: undefined, gotData: false, retired: false };
+    const conn: Connection = {
+      id,
+      ws,
+      acked: new Set(),
+      opened: false,
+      lastFrameMs: this.now(),
+      pingSentMs: undefined,
+      ackDeadlines: new Map(),
+      lastError: undefined,
+      gotData: false,
+      retired: false,
+    };
     this.connections.push(conn);
     ws.on('open', () => this.onOpen(conn));
     ws.on('message', (data: WebSocket.RawData, isBinary: boolean) => this.onFrame(conn, isBinary ? Buffer.from(data as Buffer).toString('latin1') : data.toString(), isBinary));
-    ws.on('error', (error: Error) => this.log(`connection ${id}: ${printable(error.message, 200)}`));
+    ws.on('error', (error: Error) => {
+      conn.lastError = printable(error.message, 200);
+      this.log(`connection ${id}: ${conn.lastError}`);
+    });
     ws.on('close', (code: number, reason: Buffer) => this.onClose(conn, code, reason.toString()));
   }
 
@@ -196,17 +249,23 @@ export class OkxRecorder {
     conn.ws.send(frame);
   }
 
+  /** Sends a subscription and starts waiting for its acknowledgement. */
+  private subscribe(conn: Connection, args: readonly ChannelArg[]): void {
+    const deadline = this.now() + this.subscribeTimeoutMs;
+    for (const a of args) conn.ackDeadlines.set(key(a.instId, a.channel), deadline);
+    this.send(conn, subscribeRequest(args));
+  }
+
   private onOpen(conn: Connection): void {
     if (this.stopped) return;
     const nowMs = this.now();
     conn.opened = true;
     conn.lastFrameMs = nowMs;
     this.stats.connections++;
-    if (this.stats.connections > 1) this.stats.reconnects++;
     this.active = conn;
     this.files.record({ type: 'open', conn: conn.id, local_ts_ms: nowMs, url: this.url });
     this.log(`connection ${conn.id} open; subscribing to ${this.options.args.length} channel(s)`);
-    this.send(conn, subscribeRequest(this.options.args));
+    this.subscribe(conn, this.options.args);
   }
 
   private onFrame(conn: Connection, frame: string, isBinary = false): void {
@@ -241,6 +300,7 @@ export class OkxRecorder {
       case 'subscribe': {
         const k = key(message.arg.instId, message.arg.channel);
         conn.acked.add(k);
+        conn.ackDeadlines.delete(k);
         if (conn.acked.size >= this.argKeys.size) this.everSubscribed = true;
         // A trade stream is whole again from its acknowledgement; a book stream from its next snapshot.
         if (!BOOK_CHANNELS.has(message.arg.channel)) this.closeGap(k, nowMs);
@@ -264,6 +324,7 @@ export class OkxRecorder {
         return;
       case 'trades':
         if (!conn.gotData) this.connectionDelivered(conn);
+        if (message.data.length > 0) this.delivered.add(key(message.arg.instId, message.arg.channel));
         this.normalizer.accept(message, nowMs);
         return;
       case 'book': {
@@ -273,6 +334,7 @@ export class OkxRecorder {
         const { instId, channel } = message.arg;
         const k = key(instId, channel);
         if (this.normalizer.isTrusted(instId, channel)) {
+          this.delivered.add(k);
           this.closeGap(k, nowMs);
           this.lastGoodMs.set(k, nowMs);
         }
@@ -295,11 +357,24 @@ export class OkxRecorder {
     this.log(`${event.instId} ${event.channel}: ${event.kind} (${event.detail}); resubscribing`);
     this.stats.resubscribes++;
     this.send(conn, unsubscribeRequest([arg]));
-    this.send(conn, subscribeRequest([arg]));
+    this.subscribe(conn, [arg]);
   }
 
   private openGap(k: string, fromMs: number, reason: string): void {
-    if (!this.openGaps.has(k)) this.openGaps.set(k, { fromMs, reason });
+    const open = this.openGaps.get(k);
+    if (!open) this.openGaps.set(k, { fromMs, reason, startup: false });
+    else if (open.startup) this.noteStartupTrouble(reason);
+  }
+
+  /** Something failed while a subscription still waits for its first data: its startup gap will be written. */
+  private noteStartupTrouble(reason: string): void {
+    this.startupTroubles.set(reason, (this.startupTroubles.get(reason) ?? 0) + 1);
+  }
+
+  /** The troubles before the first data, e.g. `connect ECONNREFUSED 127.0.0.1:9 (x6)`. */
+  private troubleText(): string {
+    const parts = [...this.startupTroubles].map(([reason, n]) => (n > 1 ? `${reason} (x${n})` : reason));
+    return parts.length > 4 ? `${parts.slice(0, 4).join('; ')}; … ${parts.length - 4} more` : parts.join('; ');
   }
 
   private closeGap(k: string, toMs: number): void {
@@ -307,6 +382,12 @@ export class OkxRecorder {
     if (!gap) return;
     this.openGaps.delete(k);
     const [instId, channel] = k.split('\t');
+    if (gap.startup) {
+      // Connected, subscribed and received at the first try: nothing was missed.
+      if (this.startupTroubles.size === 0) return;
+      this.writeGap(instId, channel, gap.fromMs, toMs, `before the first data: ${this.troubleText()}`);
+      return;
+    }
     this.writeGap(instId, channel, gap.fromMs, toMs, gap.reason);
   }
 
@@ -339,7 +420,10 @@ export class OkxRecorder {
     if (this.stopped) return;
     this.files.record({ type: 'close', conn: conn.id, local_ts_ms: this.now(), code, reason });
     if (!conn.opened) {
-      this.log(`connection ${conn.id} failed (code ${code}); retrying`);
+      this.stats.failedConnections++;
+      const why = conn.lastError ?? `code ${code}`;
+      this.noteStartupTrouble(`connection attempt failed: ${why}`);
+      this.log(`connection ${conn.id} failed (${why}); retrying`);
       if (!this.active && !this.reconnectTimer) this.scheduleReconnect(this.backoff.nextDelayMs());
       return;
     }
@@ -361,6 +445,12 @@ export class OkxRecorder {
     const conn = this.active;
     if (!conn || !conn.opened || this.stopped) return;
     const nowMs = this.now();
+    const late: string[] = [];
+    for (const [k, deadline] of conn.ackDeadlines) if (nowMs >= deadline) late.push(k.split('\t').reverse().join(' '));
+    if (late.length > 0) {
+      this.retire(conn, `no acknowledgement of the subscription to ${late.join(', ')} within ${this.subscribeTimeoutMs} ms`, undefined, true);
+      return;
+    }
     if (conn.pingSentMs === undefined) {
       if (nowMs - conn.lastFrameMs >= this.keepAlive.pingAfterMs) {
         conn.pingSentMs = nowMs;
@@ -390,7 +480,8 @@ export class OkxRecorder {
     if (this.pendingMalformed) this.writeGap('*', '*', this.pendingMalformed.fromMs, nowMs, this.pendingMalformed.reason);
     for (const [k, gap] of this.openGaps) {
       const [instId, channel] = k.split('\t');
-      this.writeGap(instId, channel, gap.fromMs, nowMs, `${gap.reason}; not recovered when recording stopped (${reason})`);
+      const why = gap.startup ? `no data since the recording started${this.startupTroubles.size > 0 ? ` (${this.troubleText()})` : ''}` : gap.reason;
+      this.writeGap(instId, channel, gap.fromMs, nowMs, `${why}; not recovered when recording stopped (${reason})`);
     }
     this.openGaps.clear();
     for (const conn of this.connections) this.files.record({ type: 'close', conn: conn.id, local_ts_ms: nowMs, code: 1000, reason: `recorder stopped: ${reason}` });
@@ -408,12 +499,19 @@ export class OkxRecorder {
       } else conn.ws.terminate();
     }
     this.log(`stopped (${reason})`);
+    const noData = this.options.args.filter((a) => !this.delivered.has(key(a.instId, a.channel)));
+    const noDataMessage =
+      noData.length === 0
+        ? ''
+        : `no data recorded for ${noData.map((a) => `${a.channel} ${a.instId}`).join(', ')} (${this.troubleText() || (this.everSubscribed ? 'subscribed, but nothing arrived' : 'nothing arrived')})`;
     this.resolveDone?.({
       stats: { ...this.stats },
       stopReason: reason,
       files: [...this.files.finishedFiles],
       session: this.files.session,
       ...(this.fatal ? { fatal: this.fatal } : {}),
+      noData,
+      noDataMessage,
     });
   }
 }

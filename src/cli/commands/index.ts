@@ -26,7 +26,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'record',
     summary: 'record OKX v5 public channels: raw NDJSON plus normalized CSV tables, reconnecting, with gap records',
-    usage: 'asmm record --inst ETH-USDT[,BTC-USDT] [--channels books5,trades] [--duration 1h] [--out data/raw] [--url URL] [--depth 5] [--rotate-mb 256] [--no-hourly] [--json]',
+    usage: 'asmm record --inst ETH-USDT[,BTC-USDT] [--channels books5,trades] [--duration 1h] [--out data/raw] [--url URL] [--depth 5] [--rotate-mb 256] [--no-hourly] [--ack-timeout 5s] [--json]',
     load: async () => (await import('./record.js')).runRecord,
   },
   {

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { DEFAULT_BACKOFF, DEFAULT_KEEP_ALIVE, DEFAULT_ROTATION, OKX_PUBLIC_URL, OkxRecorder, type RecorderStats } from '../../capture/index.js';
+import { DEFAULT_BACKOFF, DEFAULT_KEEP_ALIVE, DEFAULT_ROTATION, DEFAULT_SUBSCRIBE_TIMEOUT_MS, OKX_PUBLIC_URL, OkxRecorder, type RecorderStats } from '../../capture/index.js';
 import { durationOption, listOption, numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
 
 const CHANNELS = ['books', 'books5', 'bbo-tbt', 'trades'];
@@ -32,6 +32,7 @@ export async function runRecord(argv: string[]): Promise<number> {
       'no-hourly': { type: 'boolean' },
       'ping-after': { type: 'string' },
       'pong-timeout': { type: 'string' },
+      'ack-timeout': { type: 'string' },
       'progress-every': { type: 'string' },
       json: { type: 'boolean' },
     },
@@ -49,6 +50,7 @@ export async function runRecord(argv: string[]): Promise<number> {
   const rotateMb = numberOption('rotate-mb', values['rotate-mb'], DEFAULT_ROTATION.maxRawBytes / 2 ** 20, (v) => v > 0);
   const pingAfterMs = durationOption('ping-after', values['ping-after'], DEFAULT_KEEP_ALIVE.pingAfterMs) as number;
   const pongTimeoutMs = durationOption('pong-timeout', values['pong-timeout'], DEFAULT_KEEP_ALIVE.pongTimeoutMs) as number;
+  const subscribeTimeoutMs = durationOption('ack-timeout', values['ack-timeout'], DEFAULT_SUBSCRIBE_TIMEOUT_MS) as number;
   const out = resolve(values.out ?? 'data/raw');
   const tty = process.stderr.isTTY === true;
   const progressEveryMs = durationOption('progress-every', values['progress-every'], tty ? 1000 : 10_000) as number;
@@ -61,6 +63,7 @@ export async function runRecord(argv: string[]): Promise<number> {
     depth,
     rotation: { hourly: !values['no-hourly'], maxRawBytes: rotateMb * 2 ** 20 },
     keepAlive: { pingAfterMs, pongTimeoutMs },
+    subscribeTimeoutMs,
     backoff: DEFAULT_BACKOFF,
     ...(durationMs !== undefined ? { durationMs } : {}),
     onEvent: (message) => process.stderr.write(`${tty ? '\r\x1b[K' : ''}${new Date().toISOString()} ${message}\n`),
@@ -91,7 +94,18 @@ export async function runRecord(argv: string[]): Promise<number> {
   const elapsedMs = Date.now() - stats.startedMs;
   if (tty) process.stderr.write('\n');
   if (values.json) {
-    printJson({ session: summary.session, stopReason: summary.stopReason, ...(summary.fatal ? { fatal: summary.fatal } : {}), out, url, args, stats, elapsedMs, files: summary.files });
+    printJson({
+      session: summary.session,
+      stopReason: summary.stopReason,
+      ...(summary.fatal ? { fatal: summary.fatal } : {}),
+      noData: summary.noData,
+      out,
+      url,
+      args,
+      stats,
+      elapsedMs,
+      files: summary.files,
+    });
   } else {
     process.stdout.write(
       `${progressLine(stats, elapsedMs, (stats.frames * 1000) / Math.max(1, elapsedMs))}\nstopped: ${summary.stopReason}\n` +
@@ -101,6 +115,11 @@ export async function runRecord(argv: string[]): Promise<number> {
   }
   if (summary.fatal) {
     process.stderr.write(`asmm record: ${summary.fatal}\n`);
+    return 1;
+  }
+  // A recording that captured nothing for a subscription is a failure, not an empty success.
+  if (summary.noData.length > 0) {
+    process.stderr.write(`asmm record: ${summary.noDataMessage}\n`);
     return 1;
   }
   return 0;
