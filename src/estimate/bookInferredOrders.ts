@@ -1,11 +1,13 @@
+import { mergeMasks, spansMask } from '../data/masks.js';
 import type { BookTable, TradeTable } from '../data/tables.js';
 import { EstimationError } from './errors.js';
-import { marketOrderColumns, type MarketOrders } from './marketOrders.js';
+import { bookMasksToNextRow, marketOrderColumns, type MarketOrders } from './marketOrders.js';
 
 /**
  * Market orders INFERRED from book snapshots alone (no trades recorded). Label every estimate made from
  * these "inferred": they are an approximation whose biases are listed on `marketOrdersFromBook`.
- * `tradesWithoutBook` and `tradesMerged` are 0 (there are no trades).
+ * The trade counts of `OrderPairing` are 0 (there are no trades); `droppedInMask` counts the row pairs skipped
+ * because they overlap a masked interval of the book, and `observedMs` is the span net of the masked time.
  */
 export interface InferredMarketOrders extends MarketOrders {
   readonly inferred: true;
@@ -15,7 +17,7 @@ export interface InferredMarketOrders extends MarketOrders {
   readonly rowPairs: number;
   /** Row pairs skipped on a side because its best price was missing in either row. */
   readonly sidesSkipped: number;
-  /** Seconds from the first to the last book row: the T to give `fitArrivalMle`. */
+  /** Seconds from the first to the last book row net of the masked time (observedMs / 1000): the T to give `fitArrivalMle`. */
   readonly durationSec: number;
 }
 
@@ -46,6 +48,10 @@ export interface InferredMarketOrders extends MarketOrders {
  *   sweeps, and hidden levels beyond the visible depth are assumed to exist on every tick: the reach, and so
  *   k̂, is biased either way;
  * - depth is counted from the previous row's mid, which may be stale by up to one interval.
+ * Masked intervals of the book (`book.masked`): a row pair that overlaps one (either row inside it, or the
+ * interval between them: the later row is the book rebuilt after it) is skipped and counted in
+ * `droppedInMask`; the masked time, to the first row stamped at or after each interval's end, is left out
+ * of `observedMs` and `durationSec`.
  * Measured on `generateDepletingMarket` (seed 1, 1 h, A = 1 /s and k = 50 /USDT = 0.5 per tick per side,
  * replenishment 5 /s per side; test/estimate/bookInferred.test.ts prints them), inferred / MLE on the true
  * orders, pooled:
@@ -79,8 +85,14 @@ export function marketOrdersFromBook(book: BookTable, tickSize: number): Inferre
   const beyond: number[] = [];
   const qty: number[] = [];
   let skipped = 0;
+  let inMask = 0;
   const depth = book.depth;
+  const masks = mergeMasks(book.masked);
   for (let i = 1; i < rows; i++) {
+    if (masks.length && spansMask(masks, book.tsMs[i - 1], book.tsMs[i])) {
+      inMask++;
+      continue;
+    }
     const midPrev = 0.5 * (book.bidPx[0][i - 1] + book.askPx[0][i - 1]);
     for (const s of [1, -1] as const) {
       const px = s > 0 ? book.askPx : book.bidPx;
@@ -132,15 +144,32 @@ export function marketOrdersFromBook(book: BookTable, tickSize: number): Inferre
       beyond.push((reachTicks - o) * s - 1);
     }
   }
+  const firstMs = book.tsMs[0];
+  const lastMs = book.tsMs[rows - 1];
+  const excluded = bookMasksToNextRow(book)
+    .map((m) => ({ fromMs: Math.max(m.fromMs, firstMs), toMs: Math.min(m.toMs, lastMs), reason: m.reason }))
+    .filter((m) => m.toMs > m.fromMs);
+  let maskedMs = 0;
+  for (const m of excluded) maskedMs += m.toMs - m.fromMs;
+  const spanMs = lastMs - firstMs;
   return {
     inferred: true,
     qty: Float64Array.from(qty),
     ...marketOrderColumns(ts, side, reach, mid, beyond, tickSize),
     tradesWithoutBook: 0,
+    tradesAfterBook: 0,
+    tradesStale: 0,
+    maxStalenessMs: Infinity,
+    droppedInMask: inMask,
     tradesMerged: 0,
+    spanMs,
+    maskedMs,
+    staleMs: 0,
+    observedMs: spanMs - maskedMs,
+    excluded,
     rowPairs: rows - 1,
     sidesSkipped: skipped,
-    durationSec: (book.tsMs[rows - 1] - book.tsMs[0]) / 1000,
+    durationSec: (spanMs - maskedMs) / 1000,
   };
 }
 

@@ -1,11 +1,58 @@
+import { mergeMasks, type MaskedInterval } from '../data/masks.js';
 import type { BookTable, TradeTable } from '../data/tables.js';
 import { EstimationError } from './errors.js';
+
+/**
+ * The default limit on how long after a book row a trade may still be paired with it, ms. The real captures
+ * at hand show rows at most 200 ms apart (Binance spot diffs at 100 ms; OKX `books` pushes 113 ms apart at the
+ * median, 188 ms at most) and trades at most 191 ms after the row in force, so 5 s is 25 times the longest
+ * interval seen: it flags a book that stopped (or trades of another day) and leaves a live feed alone. On a
+ * feed that pushes only on change, a quiet book can be older than this and still right: raise the limit there.
+ */
+export const DEFAULT_MAX_STALENESS_MS = 5000;
+
+/**
+ * What pairing trades with the book kept, dropped and observed. Every dropped trade is counted once, in the
+ * first of these that applies: before the first book row, after the last, inside a masked interval, stale.
+ * Times in ms. The time no trade could be kept in (masked or stale) is left out of `observedMs`, so that
+ * Â = N/T counts orders and time alike.
+ */
+export interface OrderPairing {
+  /** Trades before the first book row (no book in force), dropped. */
+  readonly tradesWithoutBook: number;
+  /** Trades after the last book row (outside the book's time range), dropped. */
+  readonly tradesAfterBook: number;
+  /** Trades more than `maxStalenessMs` after the book row in force, dropped. */
+  readonly tradesStale: number;
+  readonly maxStalenessMs: number;
+  /**
+   * Trades inside a masked interval of the book (from its start until the first book row stamped at or after
+   * its end: the book is rebuilt there) or of the trades, dropped. For orders inferred from the book: row
+   * pairs that overlap a masked interval, skipped.
+   */
+  readonly droppedInMask: number;
+  /** Trades merged into orders (same ms and taker side). */
+  readonly tradesMerged: number;
+  /** From the first to the last book row. */
+  readonly spanMs: number;
+  /** Masked time within the span (the book's masks, to its first row after each, and the trades' masks). */
+  readonly maskedMs: number;
+  /** Time within the span, not masked, more than `maxStalenessMs` after the last book row. */
+  readonly staleMs: number;
+  /** spanMs − maskedMs − staleMs: the T of Â = N/T. */
+  readonly observedMs: number;
+  /**
+   * The unobserved intervals within the span (masked or stale), merged and sorted: no order is kept inside
+   * them. Rolling estimates take their rates over the time outside them.
+   */
+  readonly excluded: readonly MaskedInterval[];
+}
 
 /**
  * Market orders reconstructed from trades, each with the book in force when it arrived. Columnar.
  * `side`: +1 buy (reaches ask-side quotes), −1 sell (reaches bid-side quotes).
  */
-export interface MarketOrders {
+export interface MarketOrders extends OrderPairing {
   readonly tsMs: Float64Array;
   readonly side: Int8Array;
   /** The deepest price the order traded at, quote currency. */
@@ -17,63 +64,193 @@ export interface MarketOrders {
   /** Whole ticks the order went beyond the first level past the touch; −1 when it stayed at the touch. */
   readonly ticksBeyondTouch: Int32Array;
   readonly tickSize: number;
-  /** Trades before the first book row (no book in force), dropped and counted here. */
-  readonly tradesWithoutBook: number;
-  /** Trades merged into orders (same ms and side). */
-  readonly tradesMerged: number;
+}
+
+/** The pairing of a complete record observed for `spanMs` (nothing dropped, nothing masked): for generated orders. */
+export function completePairing(spanMs: number): OrderPairing {
+  return { tradesWithoutBook: 0, tradesAfterBook: 0, tradesStale: 0, maxStalenessMs: Infinity, droppedInMask: 0, tradesMerged: 0, spanMs, maskedMs: 0, staleMs: 0, observedMs: spanMs, excluded: [] };
+}
+
+export interface PairingOptions {
+  /** A trade more than this after the book row in force is stale (dropped, counted), ms; default 5000. */
+  readonly maxStalenessMs?: number;
+  /** What is being paired, for the error message (e.g. "trades t.csv against book b.csv"); default "trades". */
+  readonly label?: string;
 }
 
 /**
  * Market orders from trades. Trades with the same ms timestamp and taker side are one order that swept
- * several levels; its reach is its deepest price. The book in force is the last row with ts_ms ≤ the
- * trade's ts_ms (a book row stamped the same ms counts as before the trade: exchange clocks are ms, and a
- * row that already shows the trade's effect biases depths toward zero). Depth beyond the touch is counted
- * in whole ticks: for a buy at price P with best ask a, ticksBeyondTouch = round((P − a)/tick) − 1 (−1 when
- * P ≤ a: a touch trade, including trades at or inside a stale touch).
- * @throws EstimationError when no trade has a book in force or the tick size is not positive.
+ * several levels, also when trades of the other side at that ms come between them; its reach is its deepest
+ * price. The book in force is the last row with ts_ms ≤ the trade's ts_ms (a book row stamped the same ms
+ * counts as before the trade: exchange clocks are ms, and a row that already shows the trade's effect biases
+ * depths toward zero). Depth beyond the touch is counted in whole ticks: for a buy at price P with best ask a,
+ * ticksBeyondTouch = round((P − a)/tick) − 1 (−1 when P ≤ a: a touch trade, including trades at or inside a
+ * stale touch).
+ *
+ * Dropped and counted (see `OrderPairing`): trades outside the book's time range [first row, last row]; trades
+ * inside a masked interval of the book (`book.masked`, until the first row stamped at or after its end) or of
+ * the trades (`trades.masked`); trades more than `maxStalenessMs` after the row in force. The masked and stale
+ * time is left out of `observedMs`.
+ * @throws EstimationError when the tick size is not positive, when no trade is left, and when more than half
+ *   of the trades outside masked intervals are outside the book's time range or stale: they do not belong to
+ *   this book (another day, another instrument, a book that stopped), and an estimate from the rest would be
+ *   a number from a few stray trades. The message names `label`, the counts and both time ranges.
+ * @example
+ * // book rows at 0, 1000, 2000 and 20000 ms, trades at 500 and 8000 ms: the second is 6 s after its row,
+ * // stale at the default 5 s, and 7000..20000 ms is unobserved: observedMs = 20000 − 13000 = 7000
  */
-export function marketOrdersFromTrades(book: BookTable, trades: TradeTable, tickSize: number): MarketOrders {
+export function marketOrdersFromTrades(book: BookTable, trades: TradeTable, tickSize: number, options: PairingOptions = {}): MarketOrders {
   if (!(tickSize > 0)) throw new EstimationError(`tick size must be positive, got ${tickSize}`);
+  const maxStalenessMs = options.maxStalenessMs ?? DEFAULT_MAX_STALENESS_MS;
+  if (!(maxStalenessMs >= 0)) throw new EstimationError(`the staleness limit must be non-negative, got ${maxStalenessMs} ms`);
+  const label = options.label ?? 'trades';
   const n = trades.tsMs.length;
+  const bookTs = book.tsMs;
+  const rows = bookTs.length;
+  if (rows === 0) throw new EstimationError(`${label}: the book has no rows to pair the trades with`);
+  const firstMs = bookTs[0];
+  const lastMs = bookTs[rows - 1];
+  // where no trade is kept: the book's masks until its next row, the trades' masks, and the stale stretches
+  const masked = mergeMasks(bookMasksToNextRow(book), trades.masked);
+  const stale: MaskedInterval[] = [];
+  for (let r = 0; r + 1 < rows; r++) {
+    if (bookTs[r + 1] - bookTs[r] > maxStalenessMs) stale.push({ fromMs: bookTs[r] + maxStalenessMs, toMs: bookTs[r + 1], reason: `book stale: no row for more than ${maxStalenessMs} ms` });
+  }
+  const excluded = clip(mergeMasks(masked, stale), firstMs, lastMs);
+  const maskedMs = measure(clip(masked, firstMs, lastMs));
+  const excludedMs = measure(excluded);
+  const spanMs = lastMs - firstMs;
+
   const ts: number[] = [];
   const side: number[] = [];
   const reach: number[] = [];
   const mid: number[] = [];
   const beyond: number[] = [];
   let row = -1;
-  let without = 0;
+  let mask = 0;
+  let before = 0;
+  let after = 0;
+  let inMask = 0;
+  let stalePaired = 0;
   let merged = 0;
-  const bookTs = book.tsMs;
+  // the order of each side at the current ms, for merging
+  let currentMs = NaN;
+  let buyOrder = -1;
+  let sellOrder = -1;
   for (let i = 0; i < n; i++) {
     const t = trades.tsMs[i];
-    while (row + 1 < bookTs.length && bookTs[row + 1] <= t) row++;
+    if (t !== currentMs) {
+      currentMs = t;
+      buyOrder = -1;
+      sellOrder = -1;
+    }
+    while (row + 1 < rows && bookTs[row + 1] <= t) row++;
     if (row < 0) {
-      without++;
+      before++;
+      continue;
+    }
+    if (t > lastMs) {
+      after++;
+      continue;
+    }
+    while (mask < masked.length && masked[mask].toMs <= t) mask++;
+    if (mask < masked.length && masked[mask].fromMs <= t) {
+      inMask++;
+      continue;
+    }
+    if (t - bookTs[row] > maxStalenessMs) {
+      stalePaired++;
       continue;
     }
     const s = trades.side[i];
     const px = trades.px[i];
-    const last = ts.length - 1;
-    if (last >= 0 && ts[last] === t && side[last] === s) {
+    const existing = s > 0 ? buyOrder : sellOrder;
+    if (existing >= 0) {
       merged++;
-      if (s > 0 ? px > reach[last] : px < reach[last]) reach[last] = px;
-      beyond[last] = ticksBeyond(s, reach[last], s > 0 ? book.askPx[0][row] : book.bidPx[0][row], tickSize);
+      if (s > 0 ? px > reach[existing] : px < reach[existing]) reach[existing] = px;
+      beyond[existing] = ticksBeyond(s, reach[existing], s > 0 ? book.askPx[0][row] : book.bidPx[0][row], tickSize);
       continue;
     }
     const bid = book.bidPx[0][row];
     const ask = book.askPx[0][row];
+    if (s > 0) buyOrder = ts.length;
+    else sellOrder = ts.length;
     ts.push(t);
     side.push(s);
     reach.push(px);
     mid.push(0.5 * (bid + ask));
     beyond.push(ticksBeyond(s, px, s > 0 ? ask : bid, tickSize));
   }
-  if (ts.length === 0) throw new EstimationError(n === 0 ? 'no trades' : `none of the ${n} trades has a book in force (all precede the first book row)`);
-  return { ...marketOrderColumns(ts, side, reach, mid, beyond, tickSize), tradesWithoutBook: without, tradesMerged: merged };
+  const unpaired = before + after + stalePaired;
+  const outsideMasks = n - inMask;
+  if (unpaired > 0 && 2 * unpaired > outsideMasks) {
+    const range = (a: number, b: number) => `${iso(a)} .. ${iso(b)}`;
+    throw new EstimationError(
+      `${label}: ${unpaired} of ${outsideMasks} trades${inMask ? ` outside masked intervals` : ''} (${((100 * unpaired) / outsideMasks).toFixed(0)} %) cannot be paired with the book ` +
+        `(${before} before its first row, ${after} after its last, ${stalePaired} more than ${maxStalenessMs} ms after the row in force): ` +
+        `book ${range(firstMs, lastMs)}, trades ${n ? range(trades.tsMs[0], trades.tsMs[n - 1]) : 'none'}; are they of another day or instrument, or did the book stop?`,
+    );
+  }
+  if (ts.length === 0) {
+    if (n === 0) throw new EstimationError(`${label}: no trades`);
+    throw new EstimationError(`${label}: none of the ${n} trades can be paired with the book (${before} before its first row, ${after} after its last, ${inMask} in masked intervals, ${stalePaired} stale)`);
+  }
+  return {
+    ...marketOrderColumns(ts, side, reach, mid, beyond, tickSize),
+    tradesWithoutBook: before,
+    tradesAfterBook: after,
+    tradesStale: stalePaired,
+    maxStalenessMs,
+    droppedInMask: inMask,
+    tradesMerged: merged,
+    spanMs,
+    maskedMs,
+    staleMs: excludedMs - maskedMs,
+    observedMs: spanMs - excludedMs,
+    excluded,
+  };
+}
+
+/**
+ * The book's masked intervals, each extended to the first book row stamped at or after its end (the book is
+ * rebuilt there: until then the row in force is one from before or inside the mask), or to the last row.
+ */
+export function bookMasksToNextRow(book: BookTable): MaskedInterval[] {
+  const merged = mergeMasks(book.masked);
+  const ts = book.tsMs;
+  const out: MaskedInterval[] = [];
+  let r = 0;
+  for (const m of merged) {
+    while (r < ts.length && ts[r] < m.toMs) r++;
+    out.push(r < ts.length ? { ...m, toMs: ts[r] } : { ...m, toMs: Math.max(m.toMs, ts.length ? ts[ts.length - 1] : m.toMs) });
+  }
+  return mergeMasks(out);
+}
+
+/** Merged intervals cut to [fromMs, toMs]. */
+function clip(merged: readonly MaskedInterval[], fromMs: number, toMs: number): MaskedInterval[] {
+  const out: MaskedInterval[] = [];
+  for (const m of merged) {
+    const a = Math.max(m.fromMs, fromMs);
+    const b = Math.min(m.toMs, toMs);
+    if (b > a) out.push(a === m.fromMs && b === m.toMs ? m : { fromMs: a, toMs: b, reason: m.reason });
+  }
+  return out;
+}
+
+/** Total length of merged (disjoint) intervals. */
+function measure(merged: readonly MaskedInterval[]): number {
+  let total = 0;
+  for (const m of merged) total += m.toMs - m.fromMs;
+  return total;
+}
+
+function iso(ms: number): string {
+  return Number.isFinite(ms) && Math.abs(ms) < 8.64e15 ? new Date(ms).toISOString() : String(ms);
 }
 
 /** The columns of `MarketOrders` from per-order lists; depth = reach − mid for buys, mid − reach for sells. */
-export function marketOrderColumns(ts: number[], side: number[], reach: number[], mid: number[], beyond: number[], tickSize: number): Omit<MarketOrders, 'tradesWithoutBook' | 'tradesMerged'> {
+export function marketOrderColumns(ts: number[], side: number[], reach: number[], mid: number[], beyond: number[], tickSize: number): Omit<MarketOrders, keyof OrderPairing> {
   const midPx = Float64Array.from(mid);
   const reachPx = Float64Array.from(reach);
   const sideArr = Int8Array.from(side);

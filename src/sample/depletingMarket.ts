@@ -1,5 +1,5 @@
 import type { BookTable, TradeTable } from '../data/tables.js';
-import type { MarketOrders } from '../estimate/marketOrders.js';
+import { completePairing, type MarketOrders } from '../estimate/marketOrders.js';
 import { createRng, deriveSeed, exponential, type Rng } from '../random/index.js';
 import { decimalGrid, gridValue } from './decimalGrid.js';
 
@@ -293,8 +293,7 @@ export function generateDepletingMarket(options: DepletingMarketOptions = {}): D
       depthPx,
       ticksBeyondTouch: Int32Array.from(oBeyond),
       tickSize: p.tickSize,
-      tradesWithoutBook: 0,
-      tradesMerged: 0,
+      ...completePairing(endMs - p.startMs),
     },
     durationSec: (endMs - p.startMs) / 1000,
     counts: { cancels, cancelsExhaustingTouch: cancelsExhausting, touchAdds, refills },
