@@ -1,6 +1,7 @@
 import { closeSync, openSync, renameSync, writeSync } from 'node:fs';
 import { scanCsv, type CsvRow } from './csvScanner.js';
 import { fieldText, parseDecimalBytes, POW10 } from './decimal.js';
+import { checkTableEpochs } from './epoch.js';
 import { DataError } from './errors.js';
 import type { BookTable, TableMeta } from './tables.js';
 import { bookRowProblem } from './validate.js';
@@ -369,12 +370,12 @@ export interface ReferenceCsvOptions {
 /**
  * Reads a reference-layout CSV into a book table, streaming and validated row by row (errors name file, line
  * and field). Rows keep their order; timestamps keep their one-second resolution (no sub-second times are
- * invented: rows within one second share a ts_ms), which the table's metadata records as
- * `asmm.ts_resolution_ms = 1000`. Memory: one read chunk, the rows read so far (in blocks of 16,384 rows), and
+ * invented: rows within one second share a ts_ms); the table's metadata records the resolution the file has
+ * as `asmm.ts_resolution_ms` (1000 for whole seconds, see `timestampResolutionMs`). Memory: one read chunk, the rows read so far (in blocks of 16,384 rows), and
  * at the end their one copy into the table's exact-length columns; never the file as a whole.
  */
 export function readReferenceCsv(path: string, meta: TableMeta = {}, options: ReferenceCsvOptions = {}): BookTable {
-  const fullMeta: TableMeta = { ...meta, extra: { ...(meta.extra ?? {}), 'asmm.ts_resolution_ms': '1000', 'asmm.source_layout': 'reference-books5-csv' } };
+  const fullMeta: TableMeta = { ...meta, extra: { ...(meta.extra ?? {}), 'asmm.source_layout': 'reference-books5-csv' } };
   const reader = new ReferenceReader(path, fullMeta);
   scanCsv(
     path,
@@ -386,7 +387,23 @@ export function readReferenceCsv(path: string, meta: TableMeta = {}, options: Re
       onLine: options.fastPath === false ? undefined : (buf, start, end) => reader.fastLine(buf, start, end),
     },
   );
-  return reader.finish();
+  const book = reader.finish();
+  // Timestamps are Unix seconds (or date-times): an epoch out of 2000..2100 is reported as the seconds the cell gives
+  checkTableEpochs(path, book, undefined, { ts: 'Timestamp', local: 'Timestamp' }, 's', 1 / 1000);
+  return { ...book, meta: { ...book.meta, extra: { ...book.meta.extra, 'asmm.ts_resolution_ms': String(timestampResolutionMs(book.tsMs)) } } };
+}
+
+/**
+ * The coarsest of 1000, 100, 10 and 1 ms that divides every timestamp: 1000 for the reference system's own
+ * whole-second files, finer when a file carries sub-second digits.
+ * @example timestampResolutionMs([1000, 2000, 2500]) // 100
+ */
+export function timestampResolutionMs(tsMs: ArrayLike<number>): number {
+  let resolution = 1000;
+  for (let i = 0; i < tsMs.length && resolution > 1; i++) {
+    while (resolution > 1 && tsMs[i] % resolution !== 0) resolution /= 10;
+  }
+  return resolution;
 }
 
 /** Our column name (`bid_px_3`) as the reference layout's field (`Bid List[2]`), for error messages. */

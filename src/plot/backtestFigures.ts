@@ -1,4 +1,4 @@
-import type { BacktestResult } from '../backtest/engine.js';
+import type { BacktestResult, BacktestSeries } from '../backtest/engine.js';
 import type { SeedCompatResult } from '../backtest/seedCompat.js';
 import { toPlain, type PlotlyFigure } from './figure.js';
 
@@ -13,15 +13,35 @@ function thin(values: ArrayLike<number>, step: number): Array<number | null> {
 
 const stepFor = (n: number, maxPoints: number) => Math.max(1, Math.ceil(n / maxPoints));
 
+/**
+ * What the backtest figures read of a run: its series, its fills' times, sides and prices, and its labels.
+ * A `BacktestResult` is one; `seedCompatView` makes a seed-compatible run one.
+ */
+export interface BacktestView {
+  readonly series: BacktestSeries;
+  readonly fills: { readonly tsMs: ArrayLike<number>; readonly side: ArrayLike<number>; readonly px: ArrayLike<number> };
+  readonly config: { readonly strategy: string; readonly fill: string };
+}
+
+/** A seed-compatible run as the backtest figures read it (its PnL as equity, mid-cross fills). */
+export function seedCompatView(seed: SeedCompatResult): BacktestView {
+  return {
+    series: { tMs: seed.tsMs, midPx: seed.midPx, reservationPx: seed.reservationPx, bidPx: seed.bidPx, askPx: seed.askPx, inventory: seed.inventory, cash: seed.cash, equity: seed.pnl },
+    fills: seed.fills,
+    config: { strategy: 'reference market maker (seed-compatible)', fill: 'midCross' },
+  };
+}
+
 /** Mid, reservation price, our bid and ask (step lines) and our fills (▲ bought, ▼ sold) over time. */
-export function backtestQuotesFigure(result: BacktestResult, title = 'Quotes and fills', maxPoints = 20_000): PlotlyFigure {
+export function backtestQuotesFigure(result: BacktestView, title = 'Quotes and fills', maxPoints = 20_000): PlotlyFigure {
   const s = result.series;
   const step = stepFor(s.tMs.length, maxPoints);
   const x = thin(s.tMs, step);
   const line = (name: string, y: ArrayLike<number>, color: string, dash = 'solid') => ({ type: 'scatter', mode: 'lines', name, x, y: thin(y, step), line: { color, width: 1, dash, shape: 'hv' } });
   const fills = result.fills;
   const marker = (side: number, name: string, symbol: string, color: string) => {
-    const idx = Array.from(fills.tsMs.keys()).filter((i) => fills.side[i] === side);
+    const idx: number[] = [];
+    for (let i = 0; i < fills.tsMs.length; i++) if (fills.side[i] === side) idx.push(i);
     return { type: 'scatter', mode: 'markers', name, x: idx.map((i) => fills.tsMs[i]), y: idx.map((i) => fills.px[i]), marker: { symbol, color, size: 7 } };
   };
   return {
@@ -38,7 +58,7 @@ export function backtestQuotesFigure(result: BacktestResult, title = 'Quotes and
 }
 
 /** One series of the backtest over time (inventory, cash or equity). */
-function seriesFigure(result: BacktestResult, key: 'inventory' | 'equity', title: string, yTitle: string, maxPoints: number): PlotlyFigure {
+function seriesFigure(result: BacktestView, key: 'inventory' | 'equity', title: string, yTitle: string, maxPoints: number): PlotlyFigure {
   const s = result.series;
   const step = stepFor(s.tMs.length, maxPoints);
   return {
@@ -47,16 +67,16 @@ function seriesFigure(result: BacktestResult, key: 'inventory' | 'equity', title
   };
 }
 
-export function backtestInventoryFigure(result: BacktestResult, maxPoints = 20_000): PlotlyFigure {
+export function backtestInventoryFigure(result: BacktestView, maxPoints = 20_000): PlotlyFigure {
   return seriesFigure(result, 'inventory', 'Inventory', 'inventory (base units)', maxPoints);
 }
 
-export function backtestEquityFigure(result: BacktestResult, maxPoints = 20_000): PlotlyFigure {
+export function backtestEquityFigure(result: BacktestView, maxPoints = 20_000): PlotlyFigure {
   return seriesFigure(result, 'equity', 'Equity marked to mid (cash + inventory × mid)', 'equity (quote currency)', maxPoints);
 }
 
 /** The three figures of a backtest report. */
-export function backtestFigures(result: BacktestResult): PlotlyFigure[] {
+export function backtestFigures(result: BacktestView): PlotlyFigure[] {
   return [backtestQuotesFigure(result), backtestInventoryFigure(result), backtestEquityFigure(result)];
 }
 

@@ -130,3 +130,40 @@ describe('fills counted by cause', () => {
     expect(FILL_CAUSES[taker.fills.cause[0]]).toBe('marketable');
   });
 });
+
+describe('asmm backtest across a masked interval', () => {
+  it('--json and the text list the interval and its total, and no fill lies inside it', async () => {
+    const { runAsmm } = await import('../helpers/cli.js');
+    const { tempDir } = await import('../helpers/tmp.js');
+    const { generateSampleMarket } = await import('../../src/sample/index.js');
+    const { writeBookCsv, writeTradeCsv } = await import('../../src/data/index.js');
+    const { join } = await import('node:path');
+    const dir = tempDir('asmm-masked-');
+    const market = generateSampleMarket({ durationSec: 600, seed: 9 });
+    const t0 = market.book.tsMs[0];
+    // a sequence gap from minute 3 to minute 5, written as the loaders write it (a sidecar beside the CSV)
+    const gap = { fromMs: t0 + 180_000, toMs: t0 + 300_000, reason: 'sequence gap (injected)' };
+    writeBookCsv(join(dir, 'books.csv'), { ...market.book, masked: [gap] });
+    writeTradeCsv(join(dir, 'trades.csv'), market.trades);
+    const args = ['backtest', '--data', join(dir, 'books.csv'), '--trades', join(dir, 'trades.csv'), '--strategy', 'symmetric', '--half-spread', '0.02', '--fill', 'tradeThrough', '--report', join(dir, 'r.html')];
+    const r = runAsmm([...args, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { masked: { count: number; totalMs: number; intervals: Array<{ fromMs: number; toMs: number; reason: string }>; tradesIgnored: number }; metrics: { fills: number } };
+    expect(out.masked.count).toBe(1);
+    expect(out.masked.totalMs).toBe(120_000);
+    expect(out.masked.intervals[0]).toEqual(gap);
+    expect(out.masked.tradesIgnored).toBeGreaterThan(0);
+    // the same run in the library: fills exist before and after, none inside
+    const lib = runBacktest({ ...market.book, masked: [gap] }, market.trades, { strategy: (await import('../../src/backtest/index.js')).symmetricStrategy(0.02), fill: 'tradeThrough', orderSize: 0.01, tickSize: 0.01, refreshMs: 0 });
+    const times = Array.from(lib.fills.tsMs);
+    expect(times.filter((t) => t >= gap.fromMs && t < gap.toMs)).toEqual([]);
+    expect(times.filter((t) => t < gap.fromMs).length).toBeGreaterThan(0);
+    expect(times.filter((t) => t >= gap.toMs).length).toBeGreaterThan(0);
+    expect(out.metrics.fills).toBe(times.length);
+    const text = runAsmm(args);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/masked: 1 interval\(s\), 2\.0 min in total/);
+    expect(text.stdout).toContain('sequence gap (injected)');
+    expect(text.stdout).toMatch(/fills by cause\s+tradeAt \d+|fills by cause\s+tradeThrough \d+/);
+  }, 120_000);
+});

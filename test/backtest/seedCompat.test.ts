@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runSeedCompat } from '../../src/backtest/index.js';
@@ -186,5 +186,25 @@ describe('asmm backtest --seed-compat', () => {
     expect(out.pnl).toBeCloseTo(lib.pnl[n - 1], 9);
     expect(out.note).toMatch(/λ-sized/);
     expect(out.rowsBeyondInventoryLimit).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('says which clock it used (whole seconds, or the finer stamps a file has) and writes the same report as other runs', async () => {
+    const { runAsmm } = await import('../helpers/cli.js');
+    const mids = [100, 100.2, 99.9, 98.6, 98.7, 100.9, 101.6, 101.2, 99.4, 98.2];
+    const secondsPath = join(dir, 'cli-ref-s.csv');
+    writeFileSync(secondsPath, referenceCsv(mids));
+    // the same rows with millisecond digits: 12:00:00.250, 12:00:01.250, ...
+    const msPath = join(dir, 'cli-ref-ms.csv');
+    writeFileSync(msPath, referenceCsv(mids).replace(/(\d{2}:\d{2}:\d{2}),/g, '$1.250,'));
+    const report = join(dir, 'seed-report.html');
+    const s = runAsmm(['backtest', '--seed-compat', '--window-rows', '3', '--data', secondsPath, '--json', '--report', report]);
+    expect(s.code, s.stderr).toBe(0);
+    expect((JSON.parse(s.stdout) as { clock: string }).clock).toMatch(/\(1 s resolution\)/);
+    expect(readFileSync(report, 'utf8')).toContain('reference market maker (seed-compatible)');
+    const ms = runAsmm(['backtest', '--seed-compat', '--window-rows', '3', '--data', msPath]);
+    expect(ms.code, ms.stderr).toBe(0);
+    expect(ms.stdout).toMatch(/\(10 ms resolution\)/);
+    expect(ms.stdout).not.toMatch(/1 s resolution/);
+    expect(ms.stdout).toMatch(/report: reports\/backtest-seed-compat\.html/);
   }, 60_000);
 });

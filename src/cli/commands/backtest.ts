@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { asInfiniteStrategy, asStrategy, backtestExecutions, backtestMetrics, describeLatency, quotePlacement, glftStrategy, runBacktest, runSeedCompat, seedCompatSummary, symmetricStrategy, type FillModel, type QuotePlacement, type SeedCompatOptions, type Strategy } from '../../backtest/index.js';
-import { inferTickSize, onReferenceClock, type BookTable } from '../../data/index.js';
+import { describeMasks, inferTickSize, masksJson, maskSummary, onReferenceClock, type BookTable } from '../../data/index.js';
 import { loadMarketData } from '../marketData.js';
 import { rollingCalibration } from '../../estimate/index.js';
-import { backtestFigures, writeFigurePng, writeFiguresHtml } from '../../plot/index.js';
+import { backtestFigures, seedCompatView, writeFigurePng, writeFiguresHtml, type BacktestView } from '../../plot/index.js';
 import { durationOption, formatTable, latencyConfig, numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
 
 const FILLS: readonly FillModel[] = ['midCross', 'tradeThrough', 'queue'];
@@ -73,7 +73,7 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
       initialInventory: numberOption('initial-inventory', values['initial-inventory'], 0, Number.isFinite),
       initialCash: numberOption('initial-cash', values['initial-cash'], 0, Number.isFinite),
     };
-    return seedCompat(book, options, values.data, values.json === true);
+    return seedCompat(book, options, values.data, { json: values.json === true, report: values.report, png: values.png });
   }
   const tick = numberOption('tick', values.tick, book.meta.tickSize ?? inferTickSize(book), (v) => v > 0);
   // books only: A and k from market orders inferred from the book, and tradeThrough and queue fill on them, with notes that say so
@@ -105,21 +105,33 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
   const metrics = backtestMetrics(result);
   const quotes = quotePlacement(result, tick);
   const reportPath = values.report ?? `reports/backtest-${strategyName}-${fill}.html`;
-  const figures = backtestFigures(result);
-  writeFiguresHtml(reportPath, figures, `asmm backtest: ${strategy.name}, ${fill}`);
-  const pngs: string[] = [];
-  if (values.png) {
-    for (const [i, name] of ['quotes', 'inventory', 'equity'].entries()) {
-      const path = join(values.png, `backtest-${strategyName}-${fill}-${name}.png`);
-      await writeFigurePng(path, figures[i], { width: 1200, height: name === 'quotes' ? 600 : 400 });
-      pngs.push(path);
-    }
-  }
+  const pngs = await writeBacktestReport(result, reportPath, values.png, `backtest-${strategyName}-${fill}`, `asmm backtest: ${strategy.name}, ${fill}`);
+  const m = metrics;
+  const causes = Object.entries(m.fillsByCause)
+    .filter(([, n]) => n > 0)
+    .map(([cause, n]) => `${cause} ${n}`)
+    .join(', ');
+  const maskLines = describeMasks(result.masked);
   if (values.json) {
-    printJson({ data: values.data, strategy: strategy.name, fill, latency: latencyText, metrics, finalInventory: result.finalInventory, finalCash: result.finalCash, events: result.events, decisions: result.decisions, seconds, report: reportPath, pngs, quotes, notes });
+    printJson({
+      data: values.data,
+      strategy: strategy.name,
+      fill,
+      latency: latencyText,
+      metrics,
+      finalInventory: result.finalInventory,
+      finalCash: result.finalCash,
+      events: result.events,
+      decisions: result.decisions,
+      masked: { ...masksJson(result.masked), tradesIgnored: result.maskedEvents.trades, bookRowsIgnored: result.maskedEvents.bookRows, decisionsWithoutQuotes: result.maskedEvents.decisions },
+      seconds,
+      report: reportPath,
+      pngs,
+      quotes,
+      notes,
+    });
     return 0;
   }
-  const m = metrics;
   process.stdout.write(
     [
       `${strategy.name}, ${fill} fills, on ${values.data}${recorded ? ` with ${recorded.tsMs.length} trades` : trades ? ` with ${trades.tsMs.length} inferred executions` : ' (no trades)'}: ${result.events} events, ${result.decisions} decisions in ${seconds.toFixed(2)} s`,
@@ -131,6 +143,7 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
         [
           ['PnL', num(m.pnl), 'quote currency'],
           ['fills (bid / ask)', `${m.fills} (${m.bidFills} / ${m.askFills})`, ''],
+          ['fills by cause', causes === '' ? 'none' : causes, 'trade at our price, trade through, book cross, marketable on arrival, mid cross'],
           ['PnL per fill', num(m.pnlPerFill), 'quote currency'],
           ['Sharpe per day', num(m.sharpePerDay, 4), `from ${m.sharpeIntervalSec} s equity changes`],
           ['max drawdown', num(m.maxDrawdown), 'quote currency'],
@@ -143,7 +156,9 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
           ['final cash', num(m.finalCash), 'quote currency'],
         ],
       ),
-      ...notes,
+      ...notes.filter((n) => !n.startsWith('masked: ')),
+      ...maskLines,
+      ...(maskLines.length > 0 ? [`  inside them: ${result.maskedEvents.trades} trades and ${result.maskedEvents.bookRows} book rows not acted on, ${result.maskedEvents.decisions} decisions without quotes`] : []),
       `report: ${reportPath}`,
       ...pngs.map((path) => `png: ${path}`),
     ].join('\n') + '\n',
@@ -151,13 +166,44 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** `--seed-compat`: the reference system's market maker (see runSeedCompat), for comparison. */
-function seedCompat(loaded: BookTable, options: Required<Pick<SeedCompatOptions, 'gamma' | 'windowRows' | 'initialInventory' | 'initialCash'>>, data: string, json: boolean): number {
-  // the reference stamps rows with the second of its receive clock: data with finer timestamps is put on it
-  const onSecondClock = loaded.meta.extra?.['asmm.ts_resolution_ms'] === '1000';
-  const book = onSecondClock ? loaded : onReferenceClock(loaded);
-  const clock = onSecondClock ? 'the file\'s 1 s timestamps' : `${loaded.localTsMs ? 'local receive' : 'exchange'} times truncated to the second, as the reference records them`;
+/** The HTML report (quotes, inventory, equity) and, with a PNG directory, one PNG per figure; the PNG paths. */
+async function writeBacktestReport(run: BacktestView, reportPath: string, pngDir: string | undefined, stem: string, title: string): Promise<string[]> {
+  const figures = backtestFigures(run);
+  writeFiguresHtml(reportPath, figures, title);
+  const pngs: string[] = [];
+  if (pngDir) {
+    for (const [i, name] of ['quotes', 'inventory', 'equity'].entries()) {
+      const path = join(pngDir, `${stem}-${name}.png`);
+      await writeFigurePng(path, figures[i], { width: 1200, height: name === 'quotes' ? 600 : 400 });
+      pngs.push(path);
+    }
+  }
+  return pngs;
+}
+
+/**
+ * `--seed-compat`: the reference system's market maker (see runSeedCompat), for comparison, with the same
+ * report (and PNGs) as other runs.
+ */
+async function seedCompat(
+  loaded: BookTable,
+  options: Required<Pick<SeedCompatOptions, 'gamma' | 'windowRows' | 'initialInventory' | 'initialCash'>>,
+  data: string,
+  output: { json: boolean; report?: string; png?: string },
+): Promise<number> {
+  // A file in the reference layout is read as the reference reads it, at whatever resolution its timestamps
+  // have; other data is put on the reference's clock (the second of the receive clock, as it records rows).
+  const referenceFile = loaded.meta.extra?.['asmm.source_layout'] === 'reference-books5-csv';
+  const resolutionMs = Number(loaded.meta.extra?.['asmm.ts_resolution_ms'] ?? NaN);
+  const book = referenceFile ? loaded : onReferenceClock(loaded);
+  const resolution = resolutionMs === 1000 ? '1 s' : Number.isFinite(resolutionMs) ? `${resolutionMs} ms` : 'unknown';
+  const clock = referenceFile
+    ? `the file's timestamps as they are (${resolution} resolution), as the reference reads them`
+    : `${loaded.localTsMs ? 'local receive' : 'exchange'} times truncated to the second, as the reference records them`;
   const r = runSeedCompat(book, options);
+  const reportPath = output.report ?? 'reports/backtest-seed-compat.html';
+  const pngs = await writeBacktestReport(seedCompatView(r), reportPath, output.png, 'backtest-seed-compat', 'asmm backtest --seed-compat: the reference market maker');
+  const masks = maskSummary(loaded.masked);
   const sum = seedCompatSummary(r);
   const summary = {
     mode: `seed-compatible reference market maker (σ = std of the last ${options.windowRows} mids, k = 1/message rate over ${options.windowRows} rows, time normalised over the rows traded, orders of 0.1 within |q| ≤ 3 and λ-sized beyond, five best-priced orders per side, mid-cross fills)`,
@@ -172,8 +218,14 @@ function seedCompat(loaded: BookTable, options: Required<Pick<SeedCompatOptions,
     meanSigmaPriceLevel: num(sum.meanSigmaPriceLevel),
     meanHalfSpreadPx: num(sum.meanHalfSpreadPx),
     note: 'reproduces the reference code row by row (λ-sized orders beyond |q| > 3 included); it looks ahead (time normalised to the last row) and its σ and k are not rates: for comparison only',
+    report: reportPath,
+    pngs,
   };
-  if (json) printJson(summary);
-  else process.stdout.write(`${summary.mode}\n${formatTable(['metric', 'value'], Object.entries(summary).filter(([key]) => key !== 'mode').map(([key, value]) => [key, String(value)]))}\n`);
+  if (output.json) printJson({ ...summary, masked: masksJson(masks) });
+  else {
+    const rows = Object.entries(summary).filter(([key]) => key !== 'mode' && key !== 'report' && key !== 'pngs');
+    const maskLines = describeMasks(masks).map((line) => (line.startsWith('masked:') ? `${line.replace(' (no quote, no fill, no estimate inside)', '')}: WARNING the reference market maker does not know of them and trades through them` : line));
+    process.stdout.write([summary.mode, formatTable(['metric', 'value'], rows.map(([key, value]) => [key, String(value)])), ...maskLines, `report: ${reportPath}`, ...pngs.map((p) => `png: ${p}`)].join('\n') + '\n');
+  }
   return 0;
 }
