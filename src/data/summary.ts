@@ -1,4 +1,5 @@
 import { median } from '../stats/median.js';
+import { maskSummary } from './masks.js';
 import type { Table } from './tables.js';
 
 /** What `asmm inspect` reports about a table. Times in ms since epoch; intervals in ms. */
@@ -13,6 +14,8 @@ export interface TableSummary {
   readonly instrument?: string;
   readonly intervalMs: { readonly min: number; readonly median: number; readonly max: number } | null;
   readonly hasLocalTs: boolean;
+  /** The table's masked intervals (see `masks.ts`): how many, and their total duration in ms. */
+  readonly masked: { readonly count: number; readonly totalMs: number; readonly intervals: ReadonlyArray<{ readonly fromMs: number; readonly toMs: number; readonly reason: string }> };
 }
 
 /** Row count, time span, depth, instrument and the min/median/max interval between consecutive rows. */
@@ -42,5 +45,6 @@ export function summarizeTable(table: Table): TableSummary {
     ...(table.meta.instrument !== undefined ? { instrument: table.meta.instrument } : {}),
     intervalMs,
     hasLocalTs: table.localTsMs !== undefined,
+    masked: maskSummary(table.masked),
   };
 }

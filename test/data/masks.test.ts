@@ -67,3 +67,19 @@ describe('masks survive the project formats', () => {
     expect(() => readBookCsv(path)).toThrow(`${join(dir, 'c.masked.csv')}:2 to_ts_ms: must be a number after from_ts_ms ("abc")`);
   });
 });
+
+describe('asmm inspect shows a table\'s masks', () => {
+  it('--json gives their count, total and intervals; the text lists them', async () => {
+    const { runAsmm } = await import('../helpers/cli.js');
+    const dir = tempDir('asmm-inspect-masks-');
+    const path = join(dir, 'b.csv');
+    writeBookCsv(path, { ...book([[0, 99, 1, 101, 1], [100_000, 99, 1, 101, 1]]), masked: [m(10_000, 70_000, 'checksum mismatch')] });
+    const r = runAsmm(['inspect', path, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { masked: { count: number; totalMs: number; intervals: MaskedInterval[] } };
+    expect(out.masked).toEqual({ count: 1, totalMs: 60_000, intervals: [m(10_000, 70_000, 'checksum mismatch')] });
+    const text = runAsmm(['inspect', path]);
+    expect(text.stdout).toMatch(/masked {6}1 interval\(s\), 1\.0 min in total/);
+    expect(text.stdout).toContain('checksum mismatch');
+  }, 60_000);
+});

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Table } from '../../data/index.js';
-import { loadTables, summarizeTable, type TableSummary } from '../../data/index.js';
+import { describeMasks, loadTables, summarizeTable, type TableSummary } from '../../data/index.js';
 import { durationOption, numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
 
 const iso = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString());
@@ -14,6 +14,7 @@ function describe(summary: TableSummary, table: Table): string[] {
     `time span   ${iso(summary.firstTsMs)} .. ${iso(summary.lastTsMs)} (${summary.spanSec.toFixed(3)} s)`,
     `interval    ${summary.intervalMs ? `min ${summary.intervalMs.min} ms, median ${summary.intervalMs.median} ms, max ${summary.intervalMs.max} ms` : '-'}`,
     `local time  ${summary.hasLocalTs ? 'yes (local_ts_ms)' : 'no'}`,
+    ...(summary.masked.count === 0 ? ['masked      none'] : describeMasks(summary.masked).map((line, i) => (i === 0 ? `masked      ${line.slice('masked: '.length)}` : `          ${line}`))),
   ];
 }
 
