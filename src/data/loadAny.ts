@@ -1,5 +1,5 @@
 import { writeBookArrow, writeTradeArrow } from './arrow.js';
-import { replayBinanceCapture } from './binanceCapture.js';
+import { binanceReplayNotes, replayBinanceCapture } from './binanceCapture.js';
 import { replayCryptofeedOkx } from './cryptofeedOkx.js';
 import { writeBookCsv, writeTradeCsv } from './csv.js';
 import { detectFormat, readTableFile, type FileFormat } from './files.js';
@@ -50,12 +50,7 @@ async function loadTablesAtEachChange(path: string, depth: number): Promise<Load
   }
   if (format === 'binance-hftbacktest-capture') {
     const replay = await replayBinanceCapture(path, depth);
-    const s = replay.stats;
-    return {
-      format,
-      tables: [replay.book, replay.trades],
-      notes: [`${s.diffs} depth diffs, ${s.diffsApplied} applied after the REST snapshot, ${s.diffsBeforeSnapshotDropped} dropped before it, ${s.gaps} sequence gaps`],
-    };
+    return { format, tables: [replay.book, replay.trades], notes: binanceReplayNotes(replay) };
   }
   if (format === 'asmm-recorder-raw') {
     const replay = await replayRecorderRaw(path, depth);

@@ -37,6 +37,15 @@ describe.skipIf(!present)(`real Binance spot capture (hftbacktest btcusdt_202408
     }
     expect(compared).toBeGreaterThan(500);
     expect(mismatches).toEqual([]);
+    // the replay's own cross-check (prices and sizes) finds the same comparable points and agrees
+    expect(replay!.stats.bookTicker).toEqual({ tickers: 28040, compared, mismatches: 0, firstMismatches: [] });
+  });
+
+  it('is read with the spot rule (its diffs carry no pu) and masks nothing', () => {
+    expect(replay!.stats.market).toBe('spot');
+    expect(replay!.stats.snapshots).toBe(1);
+    expect(replay!.book.masked).toEqual([]);
+    expect(replay!.book.meta.instrument).toBe('BTCUSDT');
   });
 
   it('keeps every trade with the taker side (m = buyer is maker → a sell)', () => {
