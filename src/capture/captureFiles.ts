@@ -1,9 +1,10 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BookStream, NormalizedRowSink } from '../okx/normalizer.js';
 import type { ChannelArg } from '../okx/messages.js';
 import { bookColumnNames, tradeColumnNames } from '../data/tables.js';
 import { LineFile } from './lineFile.js';
+import { acquireOutDirLock, type OutDirLock } from './outDirLock.js';
 import { GAP_CSV_HEADER, frameLine, gapCsvLine, recordLine, type GapRecord, type RawRecord } from './rawRecords.js';
 
 /** When the recorder starts a new segment (a new set of files). */
@@ -35,6 +36,9 @@ function csvNumber(x: number): string {
  * `okx.<segment>.raw.ndjson`, `<inst>.<channel>.<segment>.csv` (books: ts_ms, local_ts_ms and per-level
  * columns), `<inst>.trades.<segment>.csv`, and one `gaps.<session>.csv` for the session. Every file is
  * written as `.partial` and renamed when its segment ends, so complete files carry their final name.
+ * The directory is locked while the files are open (`.asmm-record.lock`, see outDirLock.ts): a second
+ * recorder into it is refused. A session started within the same second as an earlier one in the directory
+ * gets a suffix (`20261128T120000Z-2`).
  */
 export class CaptureFiles implements NormalizedRowSink {
   readonly session: string;
@@ -45,6 +49,7 @@ export class CaptureFiles implements NormalizedRowSink {
   private readonly trades = new Map<string, LineFile>();
   private readonly gaps: LineFile;
   private closed = false;
+  private readonly lock: OutDirLock;
   /** Rows written to table files, bytes closed into finished files, files finished. */
   readonly counts = { bookRows: 0, trades: 0, gaps: 0, closedBytes: 0, segments: 0 };
   /** Final paths of every file finished so far. */
@@ -55,12 +60,21 @@ export class CaptureFiles implements NormalizedRowSink {
     private readonly header: { readonly url: string; readonly args: readonly ChannelArg[]; readonly depth: number },
     startMs: number,
     private readonly rotation: RotationPolicy = DEFAULT_ROTATION,
+    onWarning?: (message: string) => void,
   ) {
     mkdirSync(dir, { recursive: true });
-    this.session = utcStamp(startMs);
-    this.gaps = new LineFile(join(dir, `gaps.${this.session}.csv`), 0);
-    this.gaps.write(GAP_CSV_HEADER);
-    this.startSegment(startMs);
+    this.lock = acquireOutDirLock(dir, startMs, onWarning);
+    try {
+      let session = utcStamp(startMs);
+      for (let n = 2; existsSync(join(dir, `gaps.${session}.csv`)) || existsSync(join(dir, `gaps.${session}.csv.partial`)); n++) session = `${utcStamp(startMs)}-${n}`;
+      this.session = session;
+      this.gaps = new LineFile(join(dir, `gaps.${this.session}.csv`), 0);
+      this.gaps.write(GAP_CSV_HEADER);
+      this.startSegment(startMs);
+    } catch (error) {
+      this.lock.release();
+      throw error;
+    }
   }
 
   private startSegment(nowMs: number): void {
@@ -155,7 +169,11 @@ export class CaptureFiles implements NormalizedRowSink {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.finishSegment();
-    this.finish(this.gaps);
+    try {
+      this.finishSegment();
+      this.finish(this.gaps);
+    } finally {
+      this.lock.release();
+    }
   }
 }

@@ -162,7 +162,7 @@ export class OkxRecorder {
     this.argKeys = new Map(options.args.map((a) => [key(a.instId, a.channel), a]));
     const depth = options.depth ?? 5;
     const startMs = this.now();
-    this.files = new CaptureFiles(options.outDir, { url: this.url, args: options.args, depth }, startMs, options.rotation ?? DEFAULT_ROTATION);
+    this.files = new CaptureFiles(options.outDir, { url: this.url, args: options.args, depth }, startMs, options.rotation ?? DEFAULT_ROTATION, options.onEvent);
     this.normalizer = new OkxNormalizer(depth, this.files);
     this.stats = {
       startedMs: startMs,
