@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { backtestExecutions, inferredFillsNote } from '../backtest/executions.js';
 import type { BacktestMetrics } from '../backtest/metrics.js';
+import { describeMasks, maskedWithinMs, maskSummary, type MaskSummary } from '../data/masks.js';
 import type { BookTable, TradeTable } from '../data/tables.js';
 import type { RollingCalibration } from '../estimate/rolling.js';
 import { projectPath } from '../project/index.js';
@@ -43,14 +44,17 @@ export interface WalkForwardFold {
 
 export interface CalibrationResult {
   readonly sets: readonly ParamSet[];
-  readonly windows: ReadonlyArray<{ readonly fromMs: number; readonly toMs: number }>;
+  /** The windows, with the masked time inside each (ms; no quote and no fill there, see `data/masks.ts`). */
+  readonly windows: ReadonlyArray<{ readonly fromMs: number; readonly toMs: number; readonly maskedMs: number }>;
   /** metrics[set][window]. */
   readonly metrics: ReadonlyArray<ReadonlyArray<BacktestMetrics>>;
   readonly folds: readonly WalkForwardFold[];
   readonly metric: SelectionMetric;
   readonly workers: number;
   readonly seconds: number;
-  /** What was inferred rather than recorded, in words. */
+  /** The data's masked intervals (book's and trades' merged) and their total. */
+  readonly masked: MaskSummary;
+  /** What was inferred rather than recorded, or masked, in words. */
   readonly notes: readonly string[];
 }
 
@@ -163,6 +167,8 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
       outOfSample: metrics[best][w + 1],
     });
   }
-  const notes = inferred ? [inferredFillsNote(options.settings.fill)] : [];
-  return { sets: options.sets, windows, metrics, folds, metric, workers, seconds: (performance.now() - started) / 1000, notes };
+  const masked = maskSummary(options.book.masked, options.trades?.masked);
+  const notes = [...(inferred ? [inferredFillsNote(options.settings.fill)] : []), ...describeMasks(masked, 0)];
+  const windowsWithMasks = windows.map((win) => ({ ...win, maskedMs: maskedWithinMs(masked.intervals, win.fromMs, win.toMs) }));
+  return { sets: options.sets, windows: windowsWithMasks, metrics, folds, metric, workers, seconds: (performance.now() - started) / 1000, masked, notes };
 }

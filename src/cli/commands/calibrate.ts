@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { calibrationTable, DEFAULT_PARAMS, expandGrid, parseGridSpec, runCalibration, walkForwardSummary, walkForwardTable, type ParamSet, type SelectionMetric } from '../../calibrate/index.js';
+import { calibrationTable, DEFAULT_PARAMS, expandGrid, parseGridSpec, runCalibration, walkForwardSummary, walkForwardTable, windowsProblem, type ParamSet, type SelectionMetric } from '../../calibrate/index.js';
 import { backtestExecutions, type FillModel } from '../../backtest/index.js';
-import { inferTickSize } from '../../data/index.js';
+import { describeMasks, inferTickSize, masksJson } from '../../data/index.js';
 import { loadMarketData } from '../marketData.js';
 import { rollingCalibration } from '../../estimate/index.js';
 import { calibrationHeatmap, walkForwardFigure, writeFiguresHtml } from '../../plot/index.js';
@@ -54,6 +54,8 @@ export async function runCalibrate(argv: string[]): Promise<number> {
   const strategy = (values.strategy ?? 'as') as ParamSet['strategy'];
   if (!['as', 'as-infinite', 'glft', 'symmetric'].includes(strategy)) throw new UsageError('--strategy must be as, as-infinite, glft or symmetric');
   const { book, trades: recorded } = await loadMarketData(values.data, values.trades, values.inst);
+  const tooMany = windowsProblem(book.tsMs, windows);
+  if (tooMany) throw new UsageError(`--windows ${windows}: ${tooMany}`);
   const tickSize = book.meta.tickSize ?? inferTickSize(book);
   // books only: A and k from market orders inferred from the book, and tradeThrough and queue fill on them, with notes that say so
   const executions = backtestExecutions(book, recorded, fill, tickSize);
@@ -111,7 +113,8 @@ export async function runCalibrate(argv: string[]): Promise<number> {
       walkForwardSummary: summary,
       outOfSamplePnl: oos,
       report,
-      notes: executions.notes,
+      masked: masksJson(result.masked),
+      notes: [...executions.notes, ...result.notes],
     });
     return 0;
   }
@@ -129,6 +132,8 @@ export async function runCalibrate(argv: string[]): Promise<number> {
       `chosen sets: mean in-sample ${metric} ${num(summary.inSampleMean)}, mean out-of-sample ${metric} ${num(summary.outOfSampleMean)}; out-of-sample PnL over ${summary.folds} test windows: ${num(oos)}`,
       `report: ${report}`,
       ...executions.notes,
+      ...describeMasks(result.masked),
+      ...(result.masked.count > 0 ? [`  masked per window (ms): ${result.windows.map((w) => w.maskedMs).join(', ')}`] : []),
     ].join('\n') + '\n',
   );
   return 0;
