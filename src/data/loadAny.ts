@@ -1,6 +1,6 @@
 import { writeBookArrow, writeTradeArrow } from './arrow.js';
 import { binanceReplayNotes, replayBinanceCapture } from './binanceCapture.js';
-import { replayCryptofeedOkx } from './cryptofeedOkx.js';
+import { cryptofeedOkxNotes, replayCryptofeedOkx } from './cryptofeedOkx.js';
 import { writeBookCsv, writeTradeCsv } from './csv.js';
 import { detectFormat, readTableFile, type FileFormat } from './files.js';
 import { replayRecorderRaw } from './recorderRaw.js';
@@ -39,14 +39,7 @@ async function loadTablesAtEachChange(path: string, depth: number): Promise<Load
       if (book) tables.push(book);
       if (trades) tables.push(trades);
     }
-    const s = replay.stats;
-    return {
-      format,
-      tables,
-      notes: [
-        `${s.received} messages received, ${s.bookMessages} book messages, ${s.checksumsVerified} checksums verified, ${s.checksumMismatches} mismatches, ${replay.events.length} integrity events`,
-      ],
-    };
+    return { format, tables, notes: cryptofeedOkxNotes(replay) };
   }
   if (format === 'binance-hftbacktest-capture') {
     const replay = await replayBinanceCapture(path, depth);
