@@ -367,7 +367,7 @@ export function binanceReplayNotes(replay: BinanceReplay): string[] {
   const s = replay.stats;
   const notes = [
     `Binance ${s.market} capture (${s.depthStreams.join(', ')}), rule ${s.sequenceRule}`,
-    `${s.diffs} depth diffs, ${s.diffsApplied} applied, ${s.diffsBeforeSnapshotDropped} older than their REST snapshot dropped, ${s.diffsUnapplied} received while the book was invalid and never applied; ${s.snapshots} REST snapshot(s)${s.snapshotsWhileSynced ? ` (${s.snapshotsWhileSynced} arrived in sequence, not needed)` : ''}, ${s.gaps} sequence gap(s)`,
+    `${s.diffs} depth diffs, ${s.diffsApplied} applied, ${s.diffsBeforeSnapshotDropped} older than their REST snapshot dropped, ${s.diffsUnapplied} received while the book was invalid and never applied; ${s.snapshots} REST snapshot(s)${s.snapshotsWhileSynced ? ` (${s.snapshotsWhileSynced} arrived in sequence, not needed)` : ''}, ${s.gaps} sequence gaps`,
   ];
   notes.push(...describeMasks(maskSummary(replay.book.masked), 10));
   const c = s.bookTicker;

@@ -88,14 +88,18 @@ export const SPOT_RULE: SequenceRule = {
  * USD-M and COIN-M futures: drop diffs with u < L; the first applied has U ≤ L ≤ u; then each pu = previous u.
  * Update ids are not contiguous (U of a diff is usually far above the previous u), which is why the spot rule
  * would report a gap at almost every futures diff.
+ * One addition to the documented rule: a first diff whose `pu` equals L also connects (the snapshot is then
+ * the book after the diff that ended at L, the very state this diff was computed from), e.g. when the diff
+ * with u = L was not recorded; the documented test alone would call that a break.
  * @example FUTURES_RULE.connects({ U: 10, u: 15, pu: 8 }, 15) // true (U ≤ 15 ≤ u)
+ * @example FUTURES_RULE.connects({ U: 17, u: 20, pu: 15 }, 15) // true (pu = L)
  * @example FUTURES_RULE.follows({ U: 40, u: 52, pu: 15 }, 15) // true (pu = previous u, though U ≠ 16)
  */
 export const FUTURES_RULE: SequenceRule = {
   market: 'futures',
-  description: 'futures (USD-M/COIN-M): drop diffs with u < lastUpdateId; first applied has U <= lastUpdateId <= u; then pu = previous u',
+  description: 'futures (USD-M/COIN-M): drop diffs with u < lastUpdateId; first applied has U <= lastUpdateId <= u (or pu = lastUpdateId); then pu = previous u',
   isStale: (d, L) => d.u < L,
-  connects: (d, L) => d.U <= L && L <= d.u,
+  connects: (d, L) => (d.U <= L && L <= d.u) || d.pu === L,
   follows: (d, prev) => d.pu === prev,
   breakDetail: (d, prev) => `pu ${d.pu} after u ${prev}`,
 };

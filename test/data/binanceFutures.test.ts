@@ -48,6 +48,15 @@ describe('Binance USD-M/COIN-M futures capture (diffs with pu)', () => {
     expect(replay.trades.tsMs.length).toBe(clean.trades);
   });
 
+  it('a first diff whose pu is the snapshot lastUpdateId connects (the diff with u = lastUpdateId is not in the file)', async () => {
+    const capture = generate({ market: 'futures', n: 200, drop: [20], snapshots: [{ stateAfter: 20, receivedAfter: 25 }] });
+    const replay = await replayBinanceCapture(writeCapture(dir, 'btcusdt_futures_pu_connects.gz', capture.lines), 5);
+    // diff 21 has U > lastUpdateId = u(20) but pu = u(20): the snapshot is exactly the state it was computed from
+    expect(capture.diffs[21].U).toBeGreaterThan(capture.diffs[20].u);
+    expect(replay.stats.gaps).toBe(0);
+    expectRows(replay, capture, range(21, 199));
+  });
+
   it('the bookTicker cross-check compares the book where a ticker update id is a diff final id, and agrees on a clean capture', async () => {
     const replay = await replayBinanceCapture(cleanPath, 5);
     const appliedU = new Set(range(20, 199).map((d) => clean.diffs[d].u));
@@ -93,7 +102,7 @@ describe('Binance USD-M/COIN-M futures capture (diffs with pu)', () => {
     // no row inside the mask
     for (let i = 0; i < replay.book.tsMs.length; i++) expect(replay.book.tsMs[i] > mask.fromMs && replay.book.tsMs[i] < mask.toMs).toBe(false);
     const loaded = await loadTables(path, 5);
-    expect(loaded.notes.join('\n')).toMatch(/1 sequence gap/);
+    expect(loaded.notes.join('\n')).toMatch(/1 sequence gaps/);
     expect(loaded.notes.join('\n')).toMatch(/masked: 1 interval/);
   });
 
