@@ -1,7 +1,8 @@
+import type { MaskedInterval } from '../data/masks.js';
 import { midPrices, type BookTable } from '../data/tables.js';
 import { EstimationError } from './errors.js';
 import { previousTickGrid } from './grid.js';
-import type { MarketOrders } from './marketOrders.js';
+import { bookMasksToNextRow, type MarketOrders } from './marketOrders.js';
 import { lowerBound } from '../data/search.js';
 
 export interface RollingCalibrationOptions {
@@ -20,7 +21,15 @@ export interface RollingCalibrationOptions {
  * book rows and market orders with ts_ms < t (σ from the previous-tick grid points before t). Windows are
  * [t − W, t); the first evaluation is one full window after the first book row. NaN means the window had too
  * little data, and the counts beside each series say why: σ needs 2 increments, k needs 2 orders past the
- * touch with some past the first level, A is defined whenever the window has elapsed (0 when no order).
+ * touch with some past the first level, A is defined whenever the window has observed time (0 when no order).
+ *
+ * Masked intervals are skipped as by the one-shot estimators: σ uses only the grid increments that do not
+ * overlap a masked interval of the book (`previousTickGrid`), and its span is their count × the grid step;
+ * A is the orders in the window over the window's time outside the intervals where no order was kept
+ * (`observedSec`: the window net of `orders.excluded`, i.e. the book's and trades' masks and stale stretches;
+ * without orders, of the book's masks). A window entirely masked gives NaN for σ, A and k (and for the EWMA
+ * σ): not the last value before the mask, not 0. The EWMA decays over the usable increments only, so it
+ * resumes after a mask from its value before it.
  */
 export interface RollingCalibration {
   readonly tMs: Float64Array;
@@ -34,7 +43,10 @@ export interface RollingCalibration {
   /** EWMA of the squared increments (half-life `ewmaHalfLifeSec`), quote currency per √s; NaN in the first half-life. */
   readonly sigmaEwmaPricePerSqrtSec: Float64Array;
   readonly ewmaHalfLifeSec: number;
+  /** Grid increments σ used in the window (those overlapping a masked interval left out). */
   readonly increments: Int32Array;
+  /** The window's time outside masked and stale intervals, s: the T of A in it (0 for a window entirely masked). */
+  readonly observedSec: Float64Array;
   readonly aAskPerSec: Float64Array;
   readonly aBidPerSec: Float64Array;
   readonly aPooledPerSec: Float64Array;
@@ -65,29 +77,34 @@ export function rollingCalibration(book: BookTable, orders: MarketOrders | undef
   const endMs = book.tsMs[n - 1];
   if (endMs - startMs < windowMs) throw new EstimationError(`the data span ${(endMs - startMs) / 1000} s is shorter than one window (${options.windowSec} s)`);
   const mid = midPrices(book);
-  const grid = previousTickGrid(book.tsMs, mid, gridMs);
+  const grid = previousTickGrid(book.tsMs, mid, gridMs, book.masked);
   const x = grid.values;
+  const usable = grid.usable;
   const m = x.length;
-  // increment j runs from grid point j to j+1 and is known at time of point j+1
+  // increment j runs from grid point j to j+1 and is known at time of point j+1; the prefix sums and the
+  // count take only the usable ones
   const incTime = new Float64Array(Math.max(0, m - 1));
   const prefix = new Float64Array(m);
   const prefixLog = new Float64Array(m);
+  const used = new Int32Array(m);
   const ewma = new Float64Array(m).fill(NaN);
   const dtSec = gridMs / 1000;
   const decay = Math.pow(2, -dtSec / halfLifeSec);
   let v = NaN;
-  let logPrev = m > 0 ? Math.log(x[0]) : NaN;
   for (let j = 0; j + 1 < m; j++) {
     incTime[j] = grid.startMs + (j + 1) * gridMs;
-    const d = x[j + 1] - x[j];
-    const logNext = Math.log(x[j + 1]);
-    const dl = logNext - logPrev;
-    logPrev = logNext;
+    const ok = !usable || usable[j] === 1;
+    const d = ok ? x[j + 1] - x[j] : 0;
+    const dl = ok ? Math.log(x[j + 1]) - Math.log(x[j]) : 0;
     prefix[j + 1] = prefix[j] + d * d;
     prefixLog[j + 1] = prefixLog[j] + dl * dl;
-    v = Number.isNaN(v) ? (d * d) / dtSec : decay * v + (1 - decay) * ((d * d) / dtSec);
-    ewma[j + 1] = (j + 1) * dtSec >= halfLifeSec ? Math.sqrt(v) : NaN;
+    used[j + 1] = used[j] + (ok ? 1 : 0);
+    if (ok) v = Number.isNaN(v) ? (d * d) / dtSec : decay * v + (1 - decay) * ((d * d) / dtSec);
+    ewma[j + 1] = used[j + 1] * dtSec >= halfLifeSec ? Math.sqrt(v) : NaN;
   }
+  // where no order was kept: the orders' excluded intervals (masks and stale stretches), else the book's masks
+  const excluded = orders ? orders.excluded ?? [] : bookMasksToNextRow(book);
+  const excludedBefore = cumulativeMs(excluded);
   const evaluations = Math.floor((endMs - (startMs + windowMs)) / stepMs) + 1;
   const tMs = new Float64Array(evaluations);
   const out = {
@@ -95,6 +112,7 @@ export function rollingCalibration(book: BookTable, orders: MarketOrders | undef
     sigmaLog: new Float64Array(evaluations),
     sigmaEwma: new Float64Array(evaluations),
     increments: new Int32Array(evaluations),
+    observedSec: new Float64Array(evaluations),
     aAsk: new Float64Array(evaluations),
     aBid: new Float64Array(evaluations),
     aPooled: new Float64Array(evaluations),
@@ -128,19 +146,21 @@ export function rollingCalibration(book: BookTable, orders: MarketOrders | undef
   for (let e = 0; e < evaluations; e++) {
     const t = startMs + windowMs + e * stepMs;
     tMs[e] = t;
-    // increments whose end point time is in [t − W, t) and whose start point is too
+    // increments whose end point time is in [t − W, t) and whose start point is too, outside masks
     const lo = lowerBound(incTime, t - windowMs + gridMs);
     const hi = lowerBound(incTime, t);
-    const count = Math.max(0, hi - lo);
+    const count = hi > lo ? used[hi] - used[lo] : 0;
     out.increments[e] = count;
     const span = count * dtSec;
     out.sigma[e] = count >= 2 ? Math.sqrt((prefix[hi] - prefix[lo]) / span) : NaN;
     out.sigmaLog[e] = count >= 2 ? Math.sqrt((prefixLog[hi] - prefixLog[lo]) / span) : NaN;
-    out.sigmaEwma[e] = hi > 0 ? ewma[hi] : NaN;
+    out.sigmaEwma[e] = hi > 0 && count > 0 ? ewma[hi] : NaN;
+    const observedSec = (windowMs - (excludedBefore(t) - excludedBefore(t - windowMs))) / 1000;
+    out.observedSec[e] = observedSec;
     if (orders) {
       const a = lowerBound(orders.tsMs, t - windowMs);
       const b = lowerBound(orders.tsMs, t);
-      const w = options.windowSec;
+      const w = observedSec > 0 ? observedSec : NaN;
       const nA = cnt[0][b] - cnt[0][a];
       const nB = cnt[1][b] - cnt[1][a];
       out.nAsk[e] = nA;
@@ -169,6 +189,7 @@ export function rollingCalibration(book: BookTable, orders: MarketOrders | undef
     sigmaEwmaPricePerSqrtSec: out.sigmaEwma,
     ewmaHalfLifeSec: halfLifeSec,
     increments: out.increments,
+    observedSec: out.observedSec,
     aAskPerSec: out.aAsk,
     aBidPerSec: out.aBid,
     aPooledPerSec: out.aPooled,
@@ -177,5 +198,21 @@ export function rollingCalibration(book: BookTable, orders: MarketOrders | undef
     kPooledPerPrice: out.kPooled,
     ordersAsk: out.nAsk,
     ordersBid: out.nBid,
+  };
+}
+
+/**
+ * For merged (sorted, disjoint) intervals, a function giving the time they cover before t, ms: by binary
+ * search on their starts and a prefix sum of their lengths.
+ */
+function cumulativeMs(merged: readonly MaskedInterval[]): (t: number) => number {
+  const starts = Float64Array.from(merged, (m) => m.fromMs);
+  const before = new Float64Array(merged.length + 1);
+  for (let i = 0; i < merged.length; i++) before[i + 1] = before[i] + (merged[i].toMs - merged[i].fromMs);
+  return (t: number) => {
+    // intervals starting before t: all of those before the last are wholly before t
+    const i = lowerBound(starts, t) - 1;
+    if (i < 0) return 0;
+    return before[i] + Math.min(t, merged[i].toMs) - merged[i].fromMs;
   };
 }

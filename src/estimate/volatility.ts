@@ -10,47 +10,98 @@ export interface VolatilityEstimate {
   readonly ci95: readonly [number, number];
   /** Standard error of sigmaPerSqrtSec. */
   readonly se: number;
-  /** Increments used. */
+  /** Increments used (outside masked intervals). */
   readonly increments: number;
+  /** Increments left out because they overlap a masked interval (see `previousTickGrid`). */
+  readonly droppedIncrements: number;
+  /** Masked time within the grid's span, ms. */
+  readonly maskedMs: number;
   readonly intervalMs: number;
   readonly method: string;
 }
 
-function requireIncrements(series: GridSeries, min: number): void {
-  if (series.values.length - 1 < min) {
-    throw new EstimationError(`need at least ${min} grid increments for a volatility estimate, got ${Math.max(0, series.values.length - 1)}`);
+/**
+ * Squared increments at `lag` grid steps, over the increments whose `lag` unit steps are all usable: their
+ * sum and count. Without `usable`: every i with i + lag ≤ n, so count = n − lag + 1.
+ */
+function lagSums(series: GridSeries, lag: number): { sum: number; count: number } {
+  const x = series.values;
+  const usable = series.usable;
+  let sum = 0;
+  let count = 0;
+  if (!usable) {
+    for (let i = 0; i + lag < x.length; i++) {
+      const d = x[i + lag] - x[i];
+      sum += d * d;
+    }
+    return { sum, count: Math.max(0, x.length - lag) };
   }
+  // unusable unit steps among i .. i + lag − 1, kept as the window slides
+  let bad = 0;
+  for (let j = 0; j < lag && j < usable.length; j++) bad += 1 - usable[j];
+  for (let i = 0; i + lag < x.length; i++) {
+    // slide: step i + lag − 1 enters, step i − 1 leaves
+    if (i > 0) bad += usable[i - 1] - usable[i + lag - 1];
+    if (bad === 0) {
+      const d = x[i + lag] - x[i];
+      sum += d * d;
+      count++;
+    }
+  }
+  return { sum, count };
+}
+
+/** Usable unit increments of a series (n), and the ones dropped. */
+function incrementCounts(series: GridSeries): { n: number; dropped: number } {
+  const total = Math.max(0, series.values.length - 1);
+  const dropped = series.usable ? series.droppedIncrements ?? series.usable.reduce((a, u) => a + (1 - u), 0) : 0;
+  return { n: total - dropped, dropped };
+}
+
+function requireIncrements(series: GridSeries, min: number): { n: number; dropped: number } {
+  const counts = incrementCounts(series);
+  if (counts.n < min) {
+    const masked = counts.dropped ? ` outside masked intervals (${counts.dropped} dropped)` : '';
+    throw new EstimationError(`need at least ${min} grid increments${masked} for a volatility estimate, got ${Math.max(0, counts.n)}`);
+  }
+  return counts;
 }
 
 /**
- * Realized volatility: σ̂² = Σ (X_{i+1} − X_i)² / (n·Δ), Δ = intervalMs/1000 s, n increments. For a Brownian
- * motion X with volatility σ, σ̂²·n/σ² ~ χ²(n), so SE(σ̂) ≈ σ̂/√(2n) (the 95 % interval uses it). A constant
- * series gives σ̂ = 0 with a zero-width interval. Biased upward by microstructure noise at fine grids (see
- * `twoScaleVolatility` and `volatilitySignature`).
+ * Realized volatility: σ̂² = Σ (X_{i+1} − X_i)² / (n·Δ), Δ = intervalMs/1000 s, over the n increments outside
+ * masked intervals (`series.usable`). For a Brownian motion X with volatility σ, σ̂²·n/σ² ~ χ²(n), so
+ * SE(σ̂) ≈ σ̂/√(2n) (the 95 % interval uses it). A constant series gives σ̂ = 0 with a zero-width interval.
+ * Biased upward by microstructure noise at fine grids (see `twoScaleVolatility` and `volatilitySignature`).
  * @example realizedVolatility({ startMs: 0, intervalMs: 1000, values: Float64Array.from([0, 1, 0, 1]) }).sigmaPerSqrtSec // 1
+ * @example // the middle increment masked: σ̂² = (1 + 1)/(2·1 s)
+ * realizedVolatility({ startMs: 0, intervalMs: 1000, values: Float64Array.from([0, 1, 9, 10]), usable: Uint8Array.from([1, 0, 1]) }).sigmaPerSqrtSec // 1
  */
 export function realizedVolatility(series: GridSeries): VolatilityEstimate {
-  requireIncrements(series, 1);
-  const x = series.values;
-  const n = x.length - 1;
-  let sum = 0;
-  for (let i = 0; i < n; i++) {
-    const d = x[i + 1] - x[i];
-    sum += d * d;
-  }
+  const { n, dropped } = requireIncrements(series, 1);
+  const { sum } = lagSums(series, 1);
   const sigma = Math.sqrt(sum / (n * (series.intervalMs / 1000)));
   const se = sigma / Math.sqrt(2 * n);
-  return { sigmaPerSqrtSec: sigma, se, ci95: [Math.max(0, sigma - Z95 * se), sigma + Z95 * se], increments: n, intervalMs: series.intervalMs, method: `realized variance at ${series.intervalMs} ms` };
+  return {
+    sigmaPerSqrtSec: sigma,
+    se,
+    ci95: [Math.max(0, sigma - Z95 * se), sigma + Z95 * se],
+    increments: n,
+    droppedIncrements: dropped,
+    maskedMs: series.maskedMs ?? 0,
+    intervalMs: series.intervalMs,
+    method: `realized variance at ${series.intervalMs} ms`,
+  };
 }
 
-/** Realized variance with increments `lag` grid steps apart, averaged over the `lag` offsets (subsampling). */
-function averagedRealizedVariance(x: Float64Array, lag: number): number {
-  let sum = 0;
-  for (let i = 0; i + lag < x.length; i++) {
-    const d = x[i + lag] - x[i];
-    sum += d * d;
-  }
-  return sum / lag;
+/**
+ * Realized variance at lag `lag` averaged over the `lag` offsets and scaled to the full span of the n usable
+ * unit increments: (S_lag/lag)·n/c_lag, S_lag the sum of the c_lag usable squared lag-increments. Without
+ * masks c_lag = n − lag + 1 (the subsampling estimator [X]^avg of ZMA 2005 with its span adjustment);
+ * NaN when no lag-increment is usable.
+ */
+function fullSpanRealizedVariance(series: GridSeries, lag: number, n: number): number {
+  const { sum, count } = lagSums(series, lag);
+  return count > 0 ? ((sum / lag) * n) / count : NaN;
 }
 
 /**
@@ -61,28 +112,29 @@ function averagedRealizedVariance(x: Float64Array, lag: number): number {
  * small-sample adjustment, unbiased for σ²T under i.i.d. noise; σ̂² = ⟨X⟩/T, T = n·Δ. K = c·n^{2/3}, at
  * least 2, with c by default the paper's variance-minimizing choice from pilot estimates of σ and the noise. SE from the paper's asymptotic variance
  * n^{−1/3}·(8c⁻²·E[ε²]² + (4/3)·c·T·∫σ⁴dt), with E[ε²] = [X]^all/(2n) and ∫σ⁴ = σ̂⁴T.
+ * Masked intervals (`series.usable`): n counts the usable increments, [X]^all sums them, and [X]^avg averages
+ * the lag-K increments made only of usable steps, scaled to the n usable steps (the mean squared lag-K
+ * increment × n/K): the same estimator over the time outside the masks, without the jumps across them.
  */
 export function twoScaleVolatility(series: GridSeries, c?: number): VolatilityEstimate {
-  requireIncrements(series, 8);
-  const x = series.values;
-  const n = x.length - 1;
+  const { n, dropped } = requireIncrements(series, 8);
   const T = (n * series.intervalMs) / 1000;
-  const all = averagedRealizedVariance(x, 1);
+  const all = lagSums(series, 1).sum;
   // c: as given, else the variance-minimizing c* = (12·ω⁴/(T·∫σ⁴))^{1/3} of ZMA (2005, eq. (63)) from pilots:
   // ∫σ² from realized variance at lag ⌈√n⌉ (little noise there), ω² = ([X]^all − ∫σ²)/(2n).
   let cUsed = c;
   if (cUsed === undefined) {
     const pilotLag = Math.ceil(Math.sqrt(n));
-    const pilotIntegrated = (averagedRealizedVariance(x, pilotLag) * n) / (n - pilotLag + 1);
+    const pilotIntegrated = fullSpanRealizedVariance(series, pilotLag, n);
     const pilotNoise = Math.max(0, (all - pilotIntegrated) / (2 * n));
     const quarticity = (pilotIntegrated * pilotIntegrated) / T; // ∫σ⁴ for constant σ
     cUsed = quarticity > 0 ? Math.cbrt((12 * pilotNoise * pilotNoise) / (T * quarticity)) : 0;
   }
   const K = Math.max(2, Math.min(Math.floor(n / 4), Math.round(cUsed * Math.pow(n, 2 / 3))));
-  const avg = averagedRealizedVariance(x, K);
   // [X]^avg over the full span (each lag-K increment counted once per offset): E = σ²T + 2ω²·n/K;
   // [X]^all: E = σ²T + 2ω²·n. So ⟨X⟩ = ([X]^avg − [X]^all/K)/(1 − 1/K) is unbiased for σ²T.
-  const avgFullSpan = (avg * n) / (n - K + 1);
+  const avgFullSpan = fullSpanRealizedVariance(series, K, n);
+  if (Number.isNaN(avgFullSpan)) throw new EstimationError(`two-scale volatility: no stretch of ${K} grid increments outside the masked intervals`);
   const integrated = (avgFullSpan - all / K) / (1 - 1 / K);
   const variance = Math.max(0, integrated) / T;
   const sigma = Math.sqrt(variance);
@@ -96,6 +148,8 @@ export function twoScaleVolatility(series: GridSeries, c?: number): VolatilityEs
     se,
     ci95: [Math.max(0, sigma - Z95 * se), sigma + Z95 * se],
     increments: n,
+    droppedIncrements: dropped,
+    maskedMs: series.maskedMs ?? 0,
     intervalMs: series.intervalMs,
     method: `two-scale realized variance (ZMA 2005), ${series.intervalMs} ms grid, K = ${K}`,
   };
@@ -103,15 +157,15 @@ export function twoScaleVolatility(series: GridSeries, c?: number): VolatilityEs
 
 /**
  * The volatility signature plot: σ̂ per √s from realized variance at each lag (in grid steps), averaged over
- * all offsets. Flat for a Brownian motion; rising toward small lags under microstructure noise.
+ * all offsets (over the usable stretches only, when masked). Flat for a Brownian motion; rising toward small
+ * lags under microstructure noise. NaN at a lag no usable stretch is long enough for.
  */
 export function volatilitySignature(series: GridSeries, lags: readonly number[]): { intervalMs: number[]; sigmaPerSqrtSec: number[] } {
-  requireIncrements(series, Math.max(...lags) + 1);
-  const n = series.values.length - 1;
+  const { n } = requireIncrements(series, Math.max(...lags) + 1);
   const T = (n * series.intervalMs) / 1000;
   return {
     intervalMs: lags.map((lag) => lag * series.intervalMs),
-    sigmaPerSqrtSec: lags.map((lag) => Math.sqrt((averagedRealizedVariance(series.values, lag) * (n / (n - lag + 1))) / T)),
+    sigmaPerSqrtSec: lags.map((lag) => Math.sqrt(fullSpanRealizedVariance(series, lag, n) / T)),
   };
 }
 
