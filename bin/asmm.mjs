@@ -1,11 +1,19 @@
 #!/usr/bin/env node
-// The asmm command line: `npx asmm <command> [options]`. Runs the TypeScript sources directly through tsx.
+// The asmm command line: `npx asmm <command> [options]`. Runs the compiled JavaScript in dist/ (built from src/
+// by scripts/build.mjs during set-up) when it is up to date with src/, and otherwise the TypeScript sources
+// through tsx, so that an edit to src/ is never run stale. ASMM_TSX=1 forces the sources.
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 process.env.ASMM_ROOT ??= root;
-const { register } = await import('tsx/esm/api');
-register();
-const { main } = await import('../src/cli/main.ts');
+const { distIsFresh } = await import('../scripts/build.mjs');
+let main;
+if (process.env.ASMM_TSX !== '1' && distIsFresh()) {
+  ({ main } = await import('../dist/cli/main.js'));
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import('../src/cli/main.ts'));
+}
 process.exitCode = await main(process.argv.slice(2));

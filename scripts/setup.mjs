@@ -5,7 +5,8 @@
 //   1. `npm ci` when node_modules is absent or older than package-lock.json;
 //   2. Debian packages for Jupyter (nbconvert, nbclient, jupyter-client, classic notebook) and Chromium, via apt;
 //      with --bench (npm run bench only) also python3-pandas, the baseline of bench/referenceCsv.bench.ts;
-//   3. the tslab kernelspec inside the project (.jupyter/kernels/tslab), used through JUPYTER_PATH.
+//   3. the tslab kernelspec inside the project (.jupyter/kernels/tslab), used through JUPYTER_PATH;
+//   4. dist/, the compiled JavaScript the CLI runs, when src/ is newer (scripts/build.mjs, about a second).
 // When everything is in place it only stats a few files (well under 3 s).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, utimesSync } from 'node:fs';
@@ -99,3 +100,6 @@ function ensureKernelspec() {
 ensureNodeModules();
 ensureSystemPackages(process.argv.includes('--bench'));
 ensureKernelspec();
+// after npm ci: the build needs esbuild from node_modules
+const { ensureDist } = await import('./build.mjs');
+await ensureDist((msg) => say(msg));
