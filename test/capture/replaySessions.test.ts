@@ -1,0 +1,241 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DataError } from '../../src/data/errors.js';
+import { replayRecorderRaw } from '../../src/data/recorderRaw.js';
+import { runAsmm } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
+
+// Issue 14, defects 5 and 2 (recorder side): a recording directory's sessions replay in order, as separate
+// segments, with the time between them, a killed recorder's tail, the recorder's gap records and the breaks
+// found on replay as masked intervals (exchange time) on the books and trades.
+//
+// The raw logs are built by hand from the record types documented in src/capture/rawRecords.ts and OKX v5
+// message shapes ("Order book channel": books5 / books with seqId and prevSeqId; "Trades channel"), with
+// chosen latencies: every book row is received 5 ms after its exchange time and every trade 8 ms after, so
+// local − exchange time ranges over [5, 8] ms and every expected interval below is worked out by hand.
+
+const root = tempDir('asmm-replay-sessions-');
+const T0 = Date.UTC(2026, 11, 4, 10, 0, 0);
+const INST = 'ETH-USDT';
+const BOOK_LATENCY = 5;
+const TRADE_LATENCY = 8;
+
+class RawLog {
+  readonly lines: string[] = [];
+  private seq = 0;
+  constructor(readonly session: string, segmentNo: number, localMs: number, channels = ['books5', 'trades']) {
+    const args = channels.map((channel) => ({ channel, instId: INST }));
+    this.push({ type: 'segment', session, segment: `${session}.${String(segmentNo).padStart(4, '0')}`, url: 'ws://127.0.0.1:1', args, depth: 5, local_ts_ms: localMs });
+  }
+  private push(record: object): this {
+    this.lines.push(JSON.stringify(record));
+    return this;
+  }
+  open(conn: number, localMs: number): this {
+    return this.push({ type: 'open', conn, local_ts_ms: localMs, url: 'ws://127.0.0.1:1' });
+  }
+  recv(conn: number, localMs: number, frame: object | string): this {
+    return this.push({ type: 'recv', conn, local_ts_ms: localMs, frame: typeof frame === 'string' ? frame : JSON.stringify(frame) });
+  }
+  ack(conn: number, localMs: number, channel: string): this {
+    return this.recv(conn, localMs, { event: 'subscribe', arg: { channel, instId: INST }, connId: 'a1' });
+  }
+  /** A books5 push with exchange time tsMs, received BOOK_LATENCY later. */
+  books5(conn: number, tsMs: number, bid = '100.0', ask = '100.1'): this {
+    const data = { asks: [[ask, '1', '0', '1']], bids: [[bid, '1', '0', '1']], instId: INST, ts: String(tsMs), seqId: ++this.seq };
+    return this.recv(conn, tsMs + BOOK_LATENCY, { arg: { channel: 'books5', instId: INST }, data: [data] });
+  }
+  /** A `books` message (no checksum sent) with the given sequence ids. */
+  books(conn: number, tsMs: number, action: 'snapshot' | 'update', prevSeqId: number, seqId: number, bid = '100.0'): this {
+    const data = { asks: [['100.1', '1', '0', '1']], bids: [[bid, '1', '0', '1']], ts: String(tsMs), prevSeqId, seqId };
+    return this.recv(conn, tsMs + BOOK_LATENCY, { arg: { channel: 'books', instId: INST }, action, data: [data] });
+  }
+  /** A trade with exchange time tsMs, received TRADE_LATENCY later. */
+  trade(conn: number, tsMs: number, id: number): this {
+    const data = { instId: INST, tradeId: String(id), px: '100.05', sz: '0.5', side: 'buy', ts: String(tsMs) };
+    return this.recv(conn, tsMs + TRADE_LATENCY, { arg: { channel: 'trades', instId: INST }, data: [data] });
+  }
+  retire(conn: number, localMs: number, reason: string): this {
+    return this.push({ type: 'retire', conn, local_ts_ms: localMs, reason });
+  }
+  gap(channel: string, fromMs: number, toMs: number, reason: string): this {
+    return this.push({ type: 'gap', inst: INST, channel, from_local_ts_ms: fromMs, to_local_ts_ms: toMs, reason });
+  }
+  close(conn: number, localMs: number): this {
+    return this.push({ type: 'close', conn, local_ts_ms: localMs, code: 1000, reason: 'recorder stopped: test' });
+  }
+  /** Writes the file as a finished segment, or as `.partial` with its last line cut in half (SIGKILL). */
+  write(dir: string, segmentNo = 1, killed = false): string {
+    mkdirSync(dir, { recursive: true });
+    const name = `okx.${this.session}.${String(segmentNo).padStart(4, '0')}.raw.ndjson`;
+    if (!killed) {
+      writeFileSync(join(dir, name), this.lines.join('\n') + '\n');
+      return join(dir, name);
+    }
+    const last = this.lines[this.lines.length - 1];
+    writeFileSync(join(dir, `${name}.partial`), this.lines.slice(0, -1).join('\n') + '\n' + last.slice(0, Math.floor(last.length / 2)));
+    return join(dir, `${name}.partial`);
+  }
+}
+
+/** Session A, 10:00:00.000–.400: books5 rows at +100, +200, +300, a trade at +150; conn 1 retired at +350, stopped at +400. */
+function sessionA(name = '20261204T100000Z'): RawLog {
+  return new RawLog(name, 1, T0)
+    .open(1, T0 + 1)
+    .ack(1, T0 + 20, 'books5')
+    .ack(1, T0 + 20, 'trades')
+    .books5(1, T0 + 100)
+    .trade(1, T0 + 150, 1)
+    .books5(1, T0 + 200)
+    .books5(1, T0 + 300)
+    .retire(1, T0 + 350, 'notice 64008: service upgrade')
+    .gap('books5', T0 + 350, T0 + 400, 'notice 64008: service upgrade; not recovered when recording stopped (test)')
+    .gap('trades', T0 + 350, T0 + 400, 'notice 64008: service upgrade; not recovered when recording stopped (test)')
+    .close(1, T0 + 400);
+}
+
+/** Session B (a restart in the same second), 10:00:00.600–.900: conn 1 again, trades acknowledged at +620, rows from +700. */
+function sessionB(name = '20261204T100000Z-2', startMs = T0 + 600): RawLog {
+  const d = startMs - (T0 + 600);
+  return new RawLog(name, 1, startMs)
+    .open(1, startMs + 1)
+    .ack(1, startMs + 20, 'books5')
+    .ack(1, startMs + 20, 'trades')
+    .books5(1, T0 + 700 + d, '101.0', '101.1')
+    .trade(1, T0 + 750 + d, 2)
+    .books5(1, T0 + 800 + d, '101.0', '101.1')
+    .books5(1, T0 + 850 + d, '101.0', '101.1')
+    .close(1, startMs + 300);
+}
+
+function nonDecreasing(xs: ArrayLike<number>): boolean {
+  for (let i = 1; i < xs.length; i++) if (xs[i] < xs[i - 1]) return false;
+  return true;
+}
+
+describe('replaying a recording directory with several sessions', () => {
+  it('replays sessions in order of their start (not of their file names), each on its own connections, with the time between them masked', async () => {
+    const dir = join(root, 'restart');
+    sessionA().write(dir);
+    // "20261204T100000Z-2" sorts before "20261204T100000Z." by name, though it started later
+    sessionB().write(dir);
+    const replay = await replayRecorderRaw(dir);
+    expect(replay.sessions.map((s) => s.session)).toEqual(['20261204T100000Z', '20261204T100000Z-2']);
+    const book = replay.instruments.get(INST)?.book;
+    const trades = replay.instruments.get(INST)?.trades;
+    // B's conn 1 is not A's retired conn 1: all six rows and both trades are there, in time order
+    expect(Array.from(book?.tsMs ?? [])).toEqual([100, 200, 300, 700, 800, 850].map((t) => T0 + t));
+    expect(Array.from(trades?.id ?? [])).toEqual([1, 2]);
+    expect(nonDecreasing(book?.tsMs ?? [])).toBe(true);
+    // books5: from the last row before A's gap (row at +300, received +305 <= +350) through the time
+    // between the sessions to B's first row (+700): one merged interval
+    expect(book?.masked?.map((m) => [m.fromMs - T0, m.toMs - T0])).toEqual([[300, 700]]);
+    expect(book?.masked?.[0].reason).toMatch(/notice 64008/);
+    expect(book?.masked?.[0].reason).toMatch(/between recording sessions 20261204T100000Z and 20261204T100000Z-2/);
+    // trades: A's gap [350 − 8, 400 − 5) and the time between the sessions [400 − 8, B's trades ack 620 − 5)
+    expect(trades?.masked?.map((m) => [m.fromMs - T0, m.toMs - T0])).toEqual([[342, 615]]);
+    expect(replay.notes.join('\n')).toMatch(/2 recording sessions/);
+  });
+
+  it('overlapping sessions (two recorders in one directory) are an error naming both sessions\' files', async () => {
+    const dir = join(root, 'overlap');
+    const a = sessionA().write(dir);
+    const b = sessionB('20261204T100000Z-2', T0 + 250).write(dir); // starts before A stopped
+    const error = await replayRecorderRaw(dir).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(DataError);
+    expect((error as DataError).file).toBe(b);
+    expect((error as Error).message).toContain(a);
+    expect((error as Error).message).toMatch(/two recorders/);
+    // every command that reads it says so in one line, exit 1
+    for (const args of [['inspect', dir], ['convert', dir, '--to', 'csv', join(root, 'overlap-out')]]) {
+      const run = runAsmm(args);
+      expect(run.code, run.stderr).toBe(1);
+      expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(run.stderr).toContain('okx.20261204T100000Z.0001.raw.ndjson');
+      expect(run.stderr).toContain('okx.20261204T100000Z-2.0001.raw.ndjson');
+    }
+  });
+
+  it('a killed session (.partial, last line cut) is reported as an abrupt end and its unflushed tail masked until the next session', async () => {
+    const dir = join(root, 'killed');
+    // A killed after its row at +300 (the retire, gap and close records were never flushed; the last line is cut)
+    const a = new RawLog('20261204T100000Z', 1, T0).open(1, T0 + 1).ack(1, T0 + 20, 'books5').ack(1, T0 + 20, 'trades').books5(1, T0 + 100).trade(1, T0 + 150, 1).books5(1, T0 + 200).books5(1, T0 + 300);
+    a.books5(1, T0 + 320); // the cut line
+    const partial = a.write(dir, 1, true);
+    sessionB('20261204T100005Z', T0 + 5_000).write(dir);
+    const replay = await replayRecorderRaw(dir);
+    expect(replay.sessions.map((s) => [s.session, s.abrupt])).toEqual([
+      ['20261204T100000Z', true],
+      ['20261204T100005Z', false],
+    ]);
+    const notes = replay.notes.join('\n');
+    expect(notes).toContain(`${partial}:9: last line cut short`);
+    expect(notes).toMatch(new RegExp(`session 20261204T100000Z ended abruptly at ${new Date(T0 + 305).toISOString()}: .*\\.partial .*masked until session 20261204T100005Z started`));
+    const book = replay.instruments.get(INST)?.book;
+    // the last complete record is the row at +300 (received +305); B's first row is at 5000 + 100
+    expect(book?.masked?.map((m) => [m.fromMs - T0, m.toMs - T0])).toEqual([[300, 5_100]]);
+    expect(book?.masked?.[0].reason).toMatch(/recorder killed: session 20261204T100000Z ended abruptly/);
+    // trades: from the last record (+305) − 8 to B's trades ack (5000 + 20) − 5
+    expect(replay.instruments.get(INST)?.trades?.masked?.map((m) => [m.fromMs - T0, m.toMs - T0])).toEqual([[297, 5_015]]);
+  });
+
+  it('a killed last session: an abrupt end in the notes, nothing after it to mask', async () => {
+    const dir = join(root, 'killed-last');
+    const a = new RawLog('20261204T100000Z', 1, T0).open(1, T0 + 1).ack(1, T0 + 20, 'books5').books5(1, T0 + 100).books5(1, T0 + 200);
+    a.write(dir, 1, true);
+    const replay = await replayRecorderRaw(dir);
+    expect(replay.notes.join('\n')).toMatch(/session 20261204T100000Z ended abruptly .*data after its last flushed record is lost/);
+    expect(replay.instruments.get(INST)?.book?.masked ?? []).toEqual([]);
+  });
+
+  it('a sequence break found on replay masks that book from its last good row to the resubscribe\'s snapshot', async () => {
+    const dir = join(root, 'seq-gap');
+    new RawLog('20261204T100000Z', 1, T0, ['books'])
+      .open(1, T0 + 1)
+      .ack(1, T0 + 20, 'books')
+      .books(1, T0 + 100, 'snapshot', -1, 10)
+      .books(1, T0 + 200, 'update', 10, 11, '100.01')
+      .books(1, T0 + 300, 'update', 13, 14, '100.02') // 12 and 13 never arrived
+      .books(1, T0 + 400, 'update', 14, 15, '100.03')
+      .books(1, T0 + 500, 'snapshot', -1, 20, '100.04') // after the recorder's resubscribe
+      .books(1, T0 + 600, 'update', 20, 21, '100.05')
+      .close(1, T0 + 700)
+      .write(dir);
+    const replay = await replayRecorderRaw(dir);
+    const book = replay.books.find((b) => b.stream.channel === 'books')?.book;
+    expect(Array.from(book?.tsMs ?? [])).toEqual([100, 200, 500, 600].map((t) => T0 + t));
+    expect(book?.masked?.map((m) => [m.fromMs - T0, m.toMs - T0])).toEqual([[200, 500]]);
+    expect(book?.masked?.[0].reason).toMatch(/sequence-gap found on replay \(prevSeqId 13 does not follow the last seqId 11\)/);
+  });
+
+  it('the recorder\'s gap records mask the books (row to row) and trades (widened by the observed latencies) they name, in exchange time', async () => {
+    const dir = join(root, 'gap-records');
+    new RawLog('20261204T100000Z', 1, T0, ['books5', 'trades'])
+      .open(1, T0 + 1)
+      .ack(1, T0 + 20, 'books5')
+      .ack(1, T0 + 20, 'trades')
+      .books5(1, T0 + 100)
+      .trade(1, T0 + 120, 1)
+      .books5(1, T0 + 200)
+      .gap('trades', T0 + 250, T0 + 520, 'connection closed (code 1006)')
+      .open(2, T0 + 510)
+      .ack(2, T0 + 520, 'books5')
+      .ack(2, T0 + 520, 'trades')
+      .books5(2, T0 + 515) // received at +520: the book is whole again
+      .gap('books5', T0 + 250, T0 + 520, 'connection closed (code 1006)')
+      .trade(2, T0 + 600, 2)
+      .books5(2, T0 + 650)
+      .close(2, T0 + 700)
+      .write(dir);
+    const replay = await replayRecorderRaw(dir);
+    expect(replay.instruments.get(INST)?.book?.masked?.map((m) => [m.fromMs - T0, m.toMs - T0])).toEqual([[200, 515]]);
+    expect(replay.instruments.get(INST)?.book?.masked?.[0].reason).toMatch(/connection closed \(code 1006\)/);
+    // local − exchange over the rows: 5 (books) to 8 (trades): [250 − 8, 520 − 5)
+    expect(replay.instruments.get(INST)?.trades?.masked?.map((m) => [m.fromMs - T0, m.toMs - T0])).toEqual([[242, 515]]);
+    expect(replay.sessions[0].offsetMs).toEqual({ min: BOOK_LATENCY, max: TRADE_LATENCY });
+  });
+});
