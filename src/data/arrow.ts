@@ -1,5 +1,8 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { Table, Utf8, makeVector, tableFromIPC, tableToIPC, vectorFromArray, type Vector } from 'apache-arrow';
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Table, Vector } from 'apache-arrow';
+import { lazyPackage } from '../project/lazyPackage.js';
+import { writeAtomically } from './atomicWrite.js';
+import { checkTableEpochs } from './epoch.js';
 import { DataError } from './errors.js';
 import { ARROW_MASK_KEY, masksFromArrowMeta, masksToArrowMeta } from './maskFiles.js';
 import type { MaskedInterval } from './masks.js';
@@ -13,6 +16,9 @@ import { bookRowProblem, tradeRowProblem } from './validate.js';
  * `asmm.*` keys.
  */
 const META_KIND = 'asmm.kind';
+
+/** apache-arrow, loaded when a file is first read or written (see `lazyPackage`). */
+const arrow = lazyPackage<typeof import('apache-arrow')>('apache-arrow');
 
 function metaEntries(kind: string, meta: TableMeta, masked: readonly MaskedInterval[] | undefined): Map<string, string> {
   const entries = new Map<string, string>([[META_KIND, kind]]);
@@ -41,37 +47,35 @@ function metaFrom(entries: Map<string, string>): TableMeta {
 }
 
 function writeTable(path: string, columns: Record<string, Vector>, metadata: Map<string, string>): void {
-  const table = new Table(columns);
+  const table = new (arrow().Table)(columns);
   for (const [key, value] of metadata) table.schema.metadata.set(key, value);
-  const partial = `${path}.partial`;
-  writeFileSync(partial, tableToIPC(table, 'file'));
-  renameSync(partial, path);
+  writeAtomically(path, (partial) => writeFileSync(partial, arrow().tableToIPC(table, 'file')));
 }
 
 /** Writes a book table as an Arrow IPC file (written to `path.partial`, then renamed). */
 export function writeBookArrow(path: string, book: BookTable): void {
   const columns: Record<string, Vector> = {};
-  for (const [name, array] of bookColumns(book)) columns[name] = makeVector(array);
+  for (const [name, array] of bookColumns(book)) columns[name] = arrow().makeVector(array);
   writeTable(path, columns, metaEntries('book', book.meta, book.masked));
 }
 
 /** Writes a trade table as an Arrow IPC file. */
 export function writeTradeArrow(path: string, trades: TradeTable): void {
-  const columns: Record<string, Vector> = { ts_ms: makeVector(trades.tsMs) };
-  if (trades.localTsMs) columns.local_ts_ms = makeVector(trades.localTsMs);
-  columns.id = makeVector(trades.id);
+  const columns: Record<string, Vector> = { ts_ms: arrow().makeVector(trades.tsMs) };
+  if (trades.localTsMs) columns.local_ts_ms = arrow().makeVector(trades.localTsMs);
+  columns.id = arrow().makeVector(trades.id);
   const sides: string[] = new Array(trades.side.length);
   for (let i = 0; i < sides.length; i++) sides[i] = trades.side[i] === 1 ? 'buy' : trades.side[i] === -1 ? 'sell' : '';
-  columns.side = vectorFromArray(sides, new Utf8());
-  columns.px = makeVector(trades.px);
-  columns.sz = makeVector(trades.sz);
+  columns.side = arrow().vectorFromArray(sides, new (arrow().Utf8)());
+  columns.px = arrow().makeVector(trades.px);
+  columns.sz = arrow().makeVector(trades.sz);
   writeTable(path, columns, metaEntries('trades', trades.meta, trades.masked));
 }
 
 /** Reads an Arrow IPC file (file or stream framing) into an Arrow table. */
 export function readArrowTable(path: string): Table {
   try {
-    return tableFromIPC(readFileSync(path));
+    return arrow().tableFromIPC(readFileSync(path));
   } catch (error) {
     throw new DataError(path, 0, '', `not a readable Arrow IPC file (${(error as Error).message})`);
   }
@@ -137,6 +141,7 @@ export function readBookArrow(path: string, table: Table = readArrowTable(path))
     const problem = bookRowProblem(book, i);
     if (problem) throw new DataError(path, i, problem.field, problem.reason, 'row');
   }
+  checkTableEpochs(path, book);
   return book;
 }
 
@@ -171,6 +176,7 @@ export function readTradeArrow(path: string, table: Table = readArrowTable(path)
     const problem = tradeRowProblem(trades, r);
     if (problem) throw new DataError(path, r, problem.field, problem.reason, 'row');
   }
+  checkTableEpochs(path, trades);
   return trades;
 }
 

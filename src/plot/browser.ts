@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 
 /** Chromium to drive: `$ASMM_CHROMIUM`, else Debian's `/usr/bin/chromium`. */
 export function chromiumPath(): string {
@@ -18,6 +18,8 @@ export function chromiumPath(): string {
 export async function withOfflinePage<T>(work: (page: Page) => Promise<T>): Promise<T> {
   let browser: Browser | undefined;
   try {
+    // loaded here, not at the top: playwright takes longer to load than most commands take to run
+    const { chromium } = await import('playwright-core');
     browser = await chromium.launch({
       executablePath: chromiumPath(),
       headless: true,
