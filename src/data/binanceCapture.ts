@@ -16,8 +16,8 @@ export interface BinanceReplay {
   readonly rowUpdateId: Float64Array;
   readonly stats: {
     readonly lines: number;
-    /** Decided from the diffs: futures when they carry `pu`. Undefined when there is no diff. */
-    readonly market: BinanceMarket | undefined;
+    /** Decided from the diffs: futures when they carry `pu`. */
+    readonly market: BinanceMarket;
     /** The sequencing rule applied, in words. */
     readonly sequenceRule: string;
     /** Names of the diff streams read, e.g. ["btcusdt@depth@0ms"]. */
