@@ -23,6 +23,19 @@ interface Measured {
   readonly kVsTrueOrders: Record<QuoteSide, number>;
 }
 
+/**
+ * What this file measures the inference's bias on: the rate of ALL market orders (A as the MLE over depths
+ * 0..1, which is N/T: every order reaches the touch) and the decay of their reach past the touch (k as the
+ * MLE over 1..1 000 000 ticks: the geometric of the ticks past the first level). Two separate quantities,
+ * each from the same estimator on true and on inferred orders; the README's book-only ratios are these.
+ * (The default depths 5..50 lie beyond the 5 levels this generated book shows.)
+ */
+function countAndDecay(orders: MarketOrders, durationSec: number, side: QuoteSide): ArrivalEstimate {
+  const count = fitArrivalMle(orders, durationSec, side, { depths: { fromTicks: 0, toTicks: 1 } });
+  const decay = fitArrivalMle(orders, durationSec, side, { depths: { fromTicks: 1, toTicks: 1_000_000 } });
+  return { ...decay, aPerSec: count.aPerSec, aSe: count.aSe, aCi95: count.aCi95 };
+}
+
 const cache = new Map<string, Measured>();
 function measure(label: string, options: DepletingMarketOptions): Measured {
   const hit = cache.get(label);
@@ -32,8 +45,8 @@ function measure(label: string, options: DepletingMarketOptions): Measured {
   expect(orders.inferred).toBe(true);
   expect(orders.durationSec).toBe(market.durationSec);
   const rec = <T>(f: (s: QuoteSide) => T) => Object.fromEntries(SIDES.map((s) => [s, f(s)])) as Record<QuoteSide, T>;
-  const truth = rec((s) => fitArrivalMle(market.orders, market.durationSec, s));
-  const inferred = rec((s) => fitArrivalMle(orders, orders.durationSec, s));
+  const truth = rec((s) => countAndDecay(market.orders, market.durationSec, s));
+  const inferred = rec((s) => countAndDecay(orders, orders.durationSec, s));
   const p = market.params;
   const m: Measured = {
     market,

@@ -89,13 +89,13 @@ describe('edge cases: defined results or clear errors, never a silent NaN', () =
 
   it('a single trade gives A but no k (a clear error)', () => {
     const orders = marketOrdersFromTrades(oneRowBook([0, 1000], 99.99, 100.01), trades([[500, 1, 100.05]]), 0.01);
-    expect(() => fitArrivalMle(orders, 1, 'ask')).toThrow(/at least 2 market orders past the touch/);
+    expect(() => fitArrivalMle(orders, 1, 'ask', { depths: { fromTicks: 1, toTicks: 10 } })).toThrow(/k needs at least 2 market orders reaching 1\.\.10 ticks past the touch on the ask side, got 1 \(of 1\)/);
     expect(() => fitArrivalMle(orders, 1, 'bid')).toThrow(/no market orders on the bid side/);
   });
 
   it('intervals of A and k stay positive with few orders (log-scale intervals)', () => {
     const orders = marketOrdersFromTrades(oneRowBook([0, 10_000], 99.99, 100.01), trades([[100, 1, 100.02], [200, 1, 100.05], [300, 1, 100.03]]), 0.01);
-    const fit = fitArrivalMle(orders, 10, 'ask');
+    const fit = fitArrivalMle(orders, 10, 'ask', { depths: { fromTicks: 1, toTicks: 10 } });
     expect(fit.aCi95[0]).toBeGreaterThan(0);
     expect(fit.kCi95[0]).toBeGreaterThan(0);
     expect(fit.aCi95[0]).toBeLessThan(fit.aPerSec);

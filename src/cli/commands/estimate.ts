@@ -2,20 +2,26 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { inferTickSize, microPrices, midPrices } from '../../data/index.js';
 import { loadMarketData } from '../marketData.js';
 import {
+  arrivalReport,
+  describeDepthRange,
   EstimationError,
-  fitArrivalMle,
-  fitArrivalWls,
+  isFit,
   marketOrdersFromBook,
   marketOrdersFromTrades,
   previousTickGrid,
   realizedVolatility,
   rollingCalibration,
+  parseDepthRange,
   twoScaleVolatility,
-  type ArrivalEstimate,
+  type ArrivalReport,
+  type DepthRange,
+  type FitOrError,
   type RollingCalibration,
   type VolatilityEstimate,
 } from '../../estimate/index.js';
 import { durationOption, formatTable, numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
+import { DEFAULT_MAX_STALENESS_MS, UnpairedTradesError } from '../../estimate/marketOrders.js';
+import { observationJson, observationLines, observationReport } from '../../estimate/observation.js';
 
 
 const fmt = (x: number, digits = 4) => (Number.isFinite(x) ? x.toPrecision(digits) : String(x));
@@ -57,6 +63,75 @@ function rollingCsv(r: RollingCalibration): string {
   return lines.join('\n') + '\n';
 }
 
+/** The arrival fits, their per-depth check and warnings, for --json (every depth 0..d1 of each side). */
+function arrivalJson(arrival: { report: ArrivalReport; orders: number; tradesWithoutBook: number; source: string }) {
+  const { report } = arrival;
+  const side = (s: 'ask' | 'bid' | 'pooled') => {
+    const r = report.sides[s];
+    const check = (c: typeof r.mleCheck) => (c ? { gof: c.gof, rows: c.rows } : null);
+    return { mle: r.mle, wls: r.wls, mleCheck: check(r.mleCheck), wlsCheck: check(r.wlsCheck), agreement: r.agreement ?? null, warnings: r.warnings };
+  };
+  const sides = { ask: side('ask'), bid: side('bid'), pooled: side('pooled') };
+  return {
+    depths: { ...report.depths, definition: 'δ = ticks past the touch; an order reaching j ticks past the touch fills quotes at depths 0..j; λ(δ) = rate of orders reaching δ or more' },
+    mle: { ask: sides.ask.mle, bid: sides.bid.mle, pooled: sides.pooled.mle },
+    wls: { ask: sides.ask.wls, bid: sides.bid.wls, pooled: sides.pooled.wls },
+    bySide: sides,
+    warnings: report.warnings,
+    orders: arrival.orders,
+    tradesWithoutBook: arrival.tradesWithoutBook,
+    source: arrival.source,
+  };
+}
+
+/** Depths shown in the text table: every tick to d0 + 10, then about 8 steps to d1 (always d1). */
+function shownDepths(range: DepthRange): number[] {
+  const dense = Math.min(range.toTicks, range.fromTicks + 10);
+  const out = Array.from({ length: dense + 1 }, (_, j) => j);
+  const step = Math.max(1, Math.round((range.toTicks - dense) / 8));
+  for (let j = dense + step; j < range.toTicks; j += step) out.push(j);
+  if (out[out.length - 1] !== range.toTicks) out.push(range.toTicks);
+  return out;
+}
+
+/** The arrival fits as text: A, k per side and fit, observed against fitted λ per depth, the goodness of fit, warnings. */
+function arrivalText(report: ArrivalReport): string[] {
+  const sides = ['ask', 'bid', 'pooled'] as const;
+  const fitRow = (m: string, s: string, e: FitOrError) =>
+    isFit(e) ? [m, s, fmt(e.aPerSec), interval(e.aCi95), fmt(e.kPerPrice), interval(e.kCi95), fmt(e.kPerTick, 3), `${e.ordersUsed} of ${e.orders}`, e.method] : [m, s, '-', '-', '-', '-', '-', '-', e.error];
+  const rows = sides.flatMap((s) => [fitRow('MLE', s, report.sides[s].mle), fitRow('WLS', s, report.sides[s].wls)]);
+  const range = report.depths;
+  const rate = (x: number | undefined) => (x === undefined ? '-' : x.toFixed(3));
+  const depthRows = shownDepths(range).map((j) => {
+    const cells: string[] = [`${j === 0 ? 'touch' : `+${j}`}${j >= range.fromTicks && j <= range.toTicks ? ' *' : ''}`];
+    for (const s of ['ask', 'bid'] as const) {
+      const r = report.sides[s];
+      cells.push(String(r.byDepth.reaching[j]), rate(r.byDepth.perSec[j]), rate(r.mleCheck?.rows[j]?.fittedPerSec), rate(r.wlsCheck?.rows[j]?.fittedPerSec));
+    }
+    return cells;
+  });
+  const gofText = (label: string, c: ArrivalReport['sides']['ask']['mleCheck']) =>
+    c ? `${label} χ² ${fmt(c.gof.statistic, 3)} on ${c.gof.df} df, p = ${Number.isFinite(c.gof.pValue) ? c.gof.pValue.toPrecision(2) : '-'}: ${c.gof.passes === undefined ? 'not testable (too few cells)' : c.gof.passes ? 'passes' : 'FAILS'}` : `${label} not fitted`;
+  return [
+    `            δ = ticks past the touch (an order reaching j ticks past it fills quotes at depths 0..j; λ(δ) = rate of orders reaching δ or more); both fits use the orders reaching ${range.fromTicks} and depths ${describeDepthRange(range)} (--depths d0..d1); A = λ at the touch of the fitted exponential`,
+    formatTable(['fit', 'side', 'A /s', '95 %', 'k /price', '95 %', 'k /tick', 'orders used', 'method'], rows),
+    '',
+    `observed against fitted λ(δ), orders/s reaching δ ticks past the touch (* = fitted depths; n = orders reaching δ)`,
+    formatTable(['depth', 'ask n', 'ask obs/s', 'ask MLE/s', 'ask WLS/s', 'bid n', 'bid obs/s', 'bid MLE/s', 'bid WLS/s'], depthRows),
+    `goodness of fit over ${describeDepthRange(range)} (Pearson χ² of the orders per reach depth, cells pooled to ≥ 5 expected, df = cells − 2; fails at p < 0.01):`,
+    ...sides.map((s) => `  ${s.padEnd(6)} ${gofText('MLE', report.sides[s].mleCheck)}; ${gofText('WLS', report.sides[s].wlsCheck)}${report.sides[s].agreement ? `; MLE and WLS ${report.sides[s].agreement!.agree ? 'agree' : 'DISAGREE'} (95 % intervals of A and k ${report.sides[s].agreement!.agree ? 'overlap' : 'do not both overlap'})` : ''}`),
+    ...(['ask', 'bid'] as const).flatMap((s) => {
+      // outside the fitted depths the fit is not judged, but a user quoting there should see how far it is off
+      const outside = (report.sides[s].mleCheck?.rows ?? []).filter((r) => !r.inRange && r.observedPerSec > 0);
+      const worst = outside.reduce<(typeof outside)[number] | undefined>((w, r) => (!w || Math.abs(Math.log(r.ratio)) > Math.abs(Math.log(w.ratio)) ? r : w), undefined);
+      return worst && Math.abs(Math.log(worst.ratio)) > Math.log(1.2)
+        ? [`note        ${s}: outside the fitted depths the MLE's λ is ${fmt(worst.ratio, 3)}× the observed rate at ${worst.depthTicks === 0 ? 'the touch' : `+${worst.depthTicks}`} (${fmt(worst.fittedPerSec, 3)} against ${fmt(worst.observedPerSec, 3)}/s): quotes there are not described by this fit`]
+        : [];
+    }),
+    ...report.warnings.map((w) => `WARNING arrival ${w}`),
+  ];
+}
+
 export async function runEstimate(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs(
     argv,
@@ -71,6 +146,8 @@ export async function runEstimate(argv: string[]): Promise<number> {
       price: { type: 'string' },
       'rolling-out': { type: 'string' },
       'infer-from-book': { type: 'boolean' },
+      'max-staleness': { type: 'string' },
+      depths: { type: 'string' },
       json: { type: 'boolean' },
     },
     { min: 0, max: 0 },
@@ -80,6 +157,13 @@ export async function runEstimate(argv: string[]): Promise<number> {
   const gridMs = durationOption('grid', values.grid, 100) as number;
   const windowMs = durationOption('window', values.window, undefined);
   const stepMs = durationOption('step', values.step, 1000) as number;
+  const maxStalenessMs = durationOption('max-staleness', values['max-staleness'], DEFAULT_MAX_STALENESS_MS) as number;
+  let depths: DepthRange | undefined;
+  try {
+    depths = values.depths === undefined ? undefined : parseDepthRange(values.depths);
+  } catch (error) {
+    throw new UsageError(`--depths: ${(error as Error).message}`);
+  }
   const { format, book, trades, tradesFrom } = await loadMarketData(values.data, values.trades, values.inst);
   const tickFromFile = book.meta.tickSize;
   const tick = numberOption('tick', values.tick, tickFromFile ?? inferTickSize(book), (v) => v > 0);
@@ -89,13 +173,14 @@ export async function runEstimate(argv: string[]): Promise<number> {
   const durationSec = (book.tsMs[n - 1] - book.tsMs[0]) / 1000;
   if (values.price !== undefined && values.price !== 'mid' && values.price !== 'micro') throw new UsageError('--price must be mid or micro');
   const mid = values.price === 'micro' ? microPrices(book) : midPrices(book);
-  const priceGrid = previousTickGrid(book.tsMs, mid, gridMs);
-  const logGrid = previousTickGrid(book.tsMs, mid.map(Math.log), gridMs);
+  // increments overlapping the book's masked intervals are left out (and counted)
+  const priceGrid = previousTickGrid(book.tsMs, mid, gridMs, book.masked);
+  const logGrid = previousTickGrid(book.tsMs, mid.map(Math.log), gridMs, book.masked);
   const sigma = {
     realized: { price: realizedVolatility(priceGrid), log: realizedVolatility(logGrid) },
     twoScale: { price: twoScaleVolatility(priceGrid), log: twoScaleVolatility(logGrid) },
   };
-  let arrival: { mle: Partial<Record<'ask' | 'bid' | 'pooled', ArrivalEstimate | { error: string }>>; wls?: ArrivalEstimate | { error: string }; orders: number; tradesWithoutBook: number; source: string } | undefined;
+  let arrival: { report: ArrivalReport; orders: number; tradesWithoutBook: number; source: string } | undefined;
   let orders;
   let inferred = false;
   let arrivalError: string | undefined;
@@ -104,25 +189,19 @@ export async function runEstimate(argv: string[]): Promise<number> {
     // marketOrdersFromBook for its measured biases)
     inferred = !trades;
     try {
-      orders = trades ? marketOrdersFromTrades(book, trades, tick) : marketOrdersFromBook(book, tick);
+      orders = trades ? marketOrdersFromTrades(book, trades, tick, { maxStalenessMs, label: `trades ${tradesFrom} against book ${values.data}` }) : marketOrdersFromBook(book, tick);
     } catch (error) {
-      if (!(error instanceof EstimationError)) throw error;
+      // trades that mostly do not belong to the book are an error, not a missing estimate
+      if (!(error instanceof EstimationError) || error instanceof UnpairedTradesError) throw error;
       arrivalError = error.message;
     }
   }
   if (orders) {
-    const attempt = <T>(f: () => T): T | { error: string } => {
-      try {
-        return f();
-      } catch (error) {
-        if (error instanceof EstimationError) return { error: error.message };
-        throw error;
-      }
-    };
     const o = orders;
+    // MLE and WLS per side over the same depths and orders, each checked against the observed rates per depth
     arrival = {
-      mle: { ask: attempt(() => fitArrivalMle(o, durationSec, 'ask')), bid: attempt(() => fitArrivalMle(o, durationSec, 'bid')), pooled: attempt(() => fitArrivalMle(o, durationSec, 'pooled')) },
-      wls: attempt(() => fitArrivalWls(o, durationSec, 'pooled')),
+      // T: the time the orders were observed in (the book's span net of masked and stale stretches)
+      report: arrivalReport(o, o.observedMs > 0 ? o.observedMs / 1000 : durationSec, { depths }),
       orders: o.tsMs.length,
       tradesWithoutBook: o.tradesWithoutBook,
       source: inferred ? 'inferred from the book (no trades): touch depletion and price moves; A biased up by cancellations, down by executions hidden within one snapshot interval' : 'trades',
@@ -143,25 +222,24 @@ export async function runEstimate(argv: string[]): Promise<number> {
     ...(values['rolling-out'] ? { file: values['rolling-out'] } : {}),
   };
   const instrument = book.meta.instrument ?? 'unknown instrument';
+  const observation = observationReport(book, trades, sigma.realized.price, orders);
   if (values.json) {
-    printJson({ data: values.data, price: values.price ?? 'mid', format, trades: trades ? tradesFrom : null, instrument, durationSec, bookRows: n, tickSize: tick, tickSource, sigma, arrival: arrival ?? (arrivalError ? { error: arrivalError } : null), rolling: rollingSummary ?? null });
+    printJson({ data: values.data, price: values.price ?? 'mid', format, trades: trades ? tradesFrom : null, instrument, durationSec, bookRows: n, tickSize: tick, tickSource, ...observationJson(observation), sigma, arrival: arrival ? arrivalJson(arrival) : arrivalError ? { error: arrivalError } : null, rolling: rollingSummary ?? null });
     return 0;
   }
   const volRow = (name: string, p: VolatilityEstimate, l: VolatilityEstimate) => [name, fmt(p.sigmaPerSqrtSec), interval(p.ci95), fmt(l.sigmaPerSqrtSec), interval(l.ci95), p.method];
   const lines = [
     `data        ${values.data} (${format}), ${instrument}, ${durationSec.toFixed(1)} s, ${n} book rows${trades ? `, ${trades.tsMs.length} trades from ${tradesFrom}` : ', no trades'}`,
     `tick        ${tick} (${tickSource}); σ of the ${values.price === 'micro' ? 'micro-price (size-weighted mid)' : 'mid'}`,
+    ...observationLines(observation, inferred),
     '',
     formatTable(['volatility', 'σ price/√s', '95 %', 'σ log/√s', '95 %', 'method'], [volRow('realized', sigma.realized.price, sigma.realized.log), volRow('two-scale', sigma.twoScale.price, sigma.twoScale.log)]),
     '',
   ];
   if (arrival) {
-    const rows = [...(['ask', 'bid', 'pooled'] as const).map((s) => ['MLE', s, arrival!.mle[s]] as const), ['WLS', 'pooled', arrival.wls] as const].map(([m, s, e]) =>
-      e && 'error' in e ? [m, s, '-', '-', '-', '-', '-', '-', e.error] : [m, s, fmt(e!.aPerSec), interval(e!.aCi95), fmt(e!.kPerPrice), interval(e!.kCi95), fmt(e!.kPerTick, 3), String(e!.orders), e!.method],
-    );
     lines.push(
       `arrival λ(δ) = A·exp(−k·δ) from ${arrival.source}: ${arrival.orders} market orders${arrival.tradesWithoutBook ? ` (${arrival.tradesWithoutBook} trades before the first book row dropped)` : ''}; ask quotes are reached by buys, bid quotes by sells`,
-      formatTable(['fit', 'side', 'A /s', '95 %', 'k /price', '95 %', 'k /tick', 'orders', 'method'], rows),
+      ...arrivalText(arrival.report),
     );
   } else {
     lines.push(arrivalError ? `arrival     A and k not estimated: ${arrivalError}` : 'arrival     no trades: A and k not estimated (pass --trades FILE, or --infer-from-book to infer executions from the book, an approximation)');
