@@ -101,6 +101,35 @@ async function expectTablesRebuildFromRaw(session: Session): Promise<void> {
   expect(replay.gaps.length).toBe(session.summary.stats.gaps);
 }
 
+/**
+ * Each gap record masks the replayed books it names: the mask spans, in exchange time, from the last row
+ * received at or before the gap's start to the first row received at or after its end, as read off the table
+ * files the recorder wrote live. (When the fake exchange paused while nobody was subscribed, no exchange time
+ * passed between the two rows: nothing to mask.) Trade gaps mask the trades.
+ */
+async function expectGapsMasked(session: Session, records: ReturnType<typeof gaps>): Promise<void> {
+  const replay = await replayRecorderRaw(session.dir);
+  for (const gap of records) {
+    for (const channel of gap.channel === '*' ? ['books', 'books5'] : gap.channel === 'trades' ? [] : [gap.channel]) {
+      const live = readBookCsv(tableFile(session.dir, channel));
+      const local = live.localTsMs as Float64Array;
+      let i = local.length - 1;
+      while (i >= 0 && local[i] > gap.from_local_ts_ms) i--;
+      let j = 0;
+      while (j < local.length && local[j] < gap.to_local_ts_ms) j++;
+      expect(i).toBeGreaterThanOrEqual(0);
+      expect(j).toBeLessThan(local.length);
+      if (!(live.tsMs[j] > live.tsMs[i])) continue;
+      const masked = replay.books.find((b) => b.stream.channel === channel)?.book.masked ?? [];
+      expect(
+        masked.some((m) => m.fromMs <= live.tsMs[i] && m.toMs >= live.tsMs[j]),
+        `${channel}: [${live.tsMs[i]}, ${live.tsMs[j]}) not in ${JSON.stringify(masked)}`,
+      ).toBe(true);
+    }
+    if (gap.channel === 'trades' || gap.channel === '*') expect(replay.instruments.get('ETH-USDT')?.trades?.masked?.length ?? 0).toBeGreaterThan(0);
+  }
+}
+
 function gaps(session: Session): Array<{ inst: string; channel: string; from_local_ts_ms: number; to_local_ts_ms: number; reason: string }> {
   return session.records.filter((r) => r.type === 'gap') as never;
 }
@@ -153,6 +182,7 @@ describe('recorder against the fake OKX exchange', () => {
         }
       }
       await expectTablesRebuildFromRaw(s);
+      await expectGapsMasked(s, g);
     });
   }
 });
