@@ -14,6 +14,9 @@ export async function runBench(argv: string[]): Promise<number> {
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.bench.ts') && (!positionals[0] || f.includes(positionals[0])))
     .sort();
+  // the benches are TypeScript: the compiled CLI (dist/) needs tsx registered to load them (harmless under tsx)
+  const { register } = (await import('tsx/esm/api')) as { register(): unknown };
+  register();
   for (const file of files) {
     process.stdout.write(`\n== ${file}\n`);
     const module = (await import(pathToFileURL(`${dir}/${file}`).href)) as BenchModule;

@@ -1,0 +1,87 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeReferenceCsv } from '../src/data/index.js';
+import { jupyterPython } from '../src/jupyter/index.js';
+import { projectPath } from '../src/project/index.js';
+import { generateSampleMarket } from '../src/sample/index.js';
+import { median } from '../src/stats/index.js';
+import { printTable } from './util.js';
+
+const ROWS = 216_000;
+const GAMMA = 10; // wide enough quotes to fill often on the sample (γ = 0.1 gives none): both sides do real work
+const TARGET_RATIO = 50;
+
+/** What bench/reference_market_maker.py prints. */
+interface ReferenceRun {
+  python: string;
+  pandas: string | null;
+  error?: string;
+  rows?: number;
+  totalSec?: number;
+  loadSec?: number;
+  loopSec?: number;
+  finalInventory?: number;
+  pnl?: number;
+  fills?: number;
+}
+
+/** Wall time of a child process, ms, and its output. */
+function timed(command: string, args: string[]): { ms: number; stdout: string; stderr: string; status: number | null } {
+  const start = performance.now();
+  const child = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 1 << 24, env: { ...process.env, ASMM_ROOT: projectPath() } });
+  return { ms: performance.now() - start, stdout: child.stdout, stderr: child.stderr, status: child.status };
+}
+
+/**
+ * The reference system's market maker end to end, on a 216,000-row file in its books5 CSV layout (six hours of
+ * the seed-1 sample market at 100 ms, about 43 MB): `asmm backtest --seed-compat --json` as a user runs it
+ * (process start, CSV load, the run, its HTML report) against the reference's own Python run as a user runs it
+ * (`python3 bench/reference_market_maker.py`: interpreter start, pandas read_csv, ast.literal_eval, rolling
+ * σ and message rate, the row loop). Both wall times include process start-up. The two must agree (same fill
+ * count, final inventory and PnL) before any ratio is printed. asmm: median of 3 runs; Python: one run (about
+ * 25 s). Target: asmm at least 50x faster.
+ */
+export async function run(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'asmm-bench-seed-compat-'));
+  try {
+    const path = join(dir, 'books5-reference.csv');
+    const { book } = generateSampleMarket({ seed: 1, durationSec: (ROWS * 100) / 1000, snapshotIntervalMs: 100 });
+    writeReferenceCsv(path, book);
+    const megabytes = statSync(path).size / 1e6;
+    const asmmArgs = [projectPath('bin', 'asmm.mjs'), 'backtest', '--seed-compat', '--gamma', String(GAMMA), '--data', path, '--json', '--report', join(dir, 'report.html')];
+    const runs = [0, 1, 2].map(() => timed(process.execPath, asmmArgs));
+    for (const r of runs) if (r.status !== 0) throw new Error(`asmm backtest --seed-compat failed (exit ${r.status}): ${r.stderr.trim()}`);
+    const asmmMs = median(runs.map((r) => r.ms));
+    const ours = JSON.parse(runs[0].stdout) as { rowsTraded: number; fills: number; finalInventory: number; pnl: number };
+
+    const python = jupyterPython();
+    const script = projectPath('bench', 'reference_market_maker.py');
+    const ref = timed(python, [script, path, String(GAMMA)]);
+    if (ref.status !== 0) throw new Error(`${python} ${script} failed (exit ${ref.status}): ${ref.stderr.trim()}`);
+    const theirs = JSON.parse(ref.stdout) as ReferenceRun;
+    const input = `${ROWS.toLocaleString('en-US')} rows, ${megabytes.toFixed(1)} MB, gamma ${GAMMA}; asmm traded ${ours.rowsTraded} rows, ${ours.fills} fills`;
+    if (theirs.pandas === null || theirs.totalSec === undefined) {
+      printTable(['seed-compatible run end to end', 'wall ms'], [['asmm backtest --seed-compat --json (median of 3)', asmmMs.toFixed(0)]]);
+      process.stdout.write(`input: ${input}\npandas is absent (${python}: ${theirs.error}): NOT compared with the reference's Python, the ${TARGET_RATIO}x target not checked (apt-get install -y python3-pandas)\n`);
+      return;
+    }
+    if (theirs.rows !== ours.rowsTraded || theirs.fills !== ours.fills) throw new Error(`the runs differ: reference ${theirs.rows} rows, ${theirs.fills} fills; asmm ${ours.rowsTraded} rows, ${ours.fills} fills`);
+    if (Math.abs((theirs.finalInventory ?? NaN) - ours.finalInventory) > 1e-6 || Math.abs((theirs.pnl ?? NaN) - ours.pnl) > 1e-6 * Math.max(1, Math.abs(ours.pnl))) {
+      throw new Error(`the runs differ: reference inventory ${theirs.finalInventory}, PnL ${theirs.pnl}; asmm ${ours.finalInventory}, ${ours.pnl}`);
+    }
+    const ratio = ref.ms / asmmMs;
+    printTable(
+      ['seed-compatible run end to end', 'wall ms', 'asmm is'],
+      [
+        [`reference Python (pandas ${theirs.pandas}): load ${theirs.loadSec!.toFixed(1)} s + loop ${theirs.loopSec!.toFixed(1)} s inside`, ref.ms.toFixed(0), `${ratio.toFixed(1)}x faster`],
+        ['asmm backtest --seed-compat --json, HTML report included (median of 3)', asmmMs.toFixed(0), '1.0x'],
+      ],
+    );
+    process.stdout.write(`input: ${input}; both runs agree (fills, final inventory, PnL ${ours.pnl.toFixed(6)})\n`);
+    process.stdout.write(`asmm vs the reference's Python end to end: ${ratio.toFixed(1)}x, ${ratio >= TARGET_RATIO ? 'meets' : 'MISSES'} the ${TARGET_RATIO}x target\n`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
