@@ -12,6 +12,13 @@ import { EstimationError } from './errors.js';
 export const DEFAULT_MAX_STALENESS_MS = 5000;
 
 /**
+ * Most trades cannot be paired with the book (outside its time range or stale): they do not belong to it.
+ * An `EstimationError` (its name too, so the CLI prints it as one line, exit 1), distinct so that callers
+ * that go on without A and k after other estimation errors stop here.
+ */
+export class UnpairedTradesError extends EstimationError {}
+
+/**
  * What pairing trades with the book kept, dropped and observed. Every dropped trade is counted once, in the
  * first of these that applies: before the first book row, after the last, inside a masked interval, stale.
  * Times in ms. The time no trade could be kept in (masked or stale) is left out of `observedMs`, so that
@@ -91,8 +98,8 @@ export interface PairingOptions {
  * inside a masked interval of the book (`book.masked`, until the first row stamped at or after its end) or of
  * the trades (`trades.masked`); trades more than `maxStalenessMs` after the row in force. The masked and stale
  * time is left out of `observedMs`.
- * @throws EstimationError when the tick size is not positive, when no trade is left, and when more than half
- *   of the trades outside masked intervals are outside the book's time range or stale: they do not belong to
+ * @throws EstimationError when the tick size is not positive or no trade is left; UnpairedTradesError (an
+ *   EstimationError) when more than half of the trades outside masked intervals are outside the book's time range or stale: they do not belong to
  *   this book (another day, another instrument, a book that stopped), and an estimate from the rest would be
  *   a number from a few stray trades. The message names `label`, the counts and both time ranges.
  * @example
@@ -185,7 +192,7 @@ export function marketOrdersFromTrades(book: BookTable, trades: TradeTable, tick
   const outsideMasks = n - inMask;
   if (unpaired > 0 && 2 * unpaired > outsideMasks) {
     const range = (a: number, b: number) => `${iso(a)} .. ${iso(b)}`;
-    throw new EstimationError(
+    throw new UnpairedTradesError(
       `${label}: ${unpaired} of ${outsideMasks} trades${inMask ? ` outside masked intervals` : ''} (${((100 * unpaired) / outsideMasks).toFixed(0)} %) cannot be paired with the book ` +
         `(${before} before its first row, ${after} after its last, ${stalePaired} more than ${maxStalenessMs} ms after the row in force): ` +
         `book ${range(firstMs, lastMs)}, trades ${n ? range(trades.tsMs[0], trades.tsMs[n - 1]) : 'none'}; are they of another day or instrument, or did the book stop?`,

@@ -1,0 +1,70 @@
+import { describeMasks, formatDurationMs, maskSummary, masksJson, type MaskSummary } from '../data/masks.js';
+import type { BookTable, TradeTable } from '../data/tables.js';
+import type { OrderPairing } from './marketOrders.js';
+import type { VolatilityEstimate } from './volatility.js';
+
+/**
+ * What an estimate was made on and what it left out, for every result that shows estimates (`asmm estimate`
+ * text and `--json`, notebooks): the masked intervals of the book and trades and their total duration, the
+ * grid increments σ dropped across them, and the trades the pairing with the book dropped (outside its time
+ * range, inside a mask, stale) with the time the rates are taken over.
+ */
+export interface ObservationReport {
+  readonly masked: MaskSummary;
+  /** Grid increments σ left out because they overlap a masked interval. */
+  readonly sigmaIncrementsDropped: number;
+  readonly pairing?: OrderPairing;
+}
+
+/** The report for a book, its trades (if any), a σ estimate and the orders' pairing (if A and k were estimated). */
+export function observationReport(book: BookTable, trades: TradeTable | undefined, sigma: VolatilityEstimate, pairing: OrderPairing | undefined): ObservationReport {
+  return { masked: maskSummary(book.masked, trades?.masked), sigmaIncrementsDropped: sigma.droppedIncrements, ...(pairing ? { pairing } : {}) };
+}
+
+/** Lines for a text report: the masked intervals (none when nothing is masked), then what σ and the pairing dropped. */
+export function observationLines(report: ObservationReport, inferred = false): string[] {
+  const lines = describeMasks(report.masked);
+  if (report.sigmaIncrementsDropped > 0) lines.push(`σ           ${report.sigmaIncrementsDropped} grid increments overlapping masked intervals left out`);
+  const p = report.pairing;
+  if (p) {
+    const dropped: string[] = [];
+    if (inferred) {
+      if (p.droppedInMask) dropped.push(`${p.droppedInMask} book row pairs overlapping masked intervals skipped`);
+    } else {
+      if (p.tradesWithoutBook) dropped.push(`${p.tradesWithoutBook} before the first book row`);
+      if (p.tradesAfterBook) dropped.push(`${p.tradesAfterBook} after the last book row`);
+      if (p.droppedInMask) dropped.push(`${p.droppedInMask} inside masked intervals`);
+      if (p.tradesStale) dropped.push(`${p.tradesStale} more than ${formatDurationMs(p.maxStalenessMs)} after the book row in force (stale)`);
+    }
+    const unobserved = [p.maskedMs ? `${formatDurationMs(p.maskedMs)} masked` : '', p.staleMs ? `${formatDurationMs(p.staleMs)} with a stale book` : ''].filter(Boolean).join(', ');
+    lines.push(
+      `pairing     ${inferred ? 'orders inferred from the book' : `trades paired with the book row in force (stale after ${formatDurationMs(p.maxStalenessMs)})`}: ` +
+        `${dropped.length ? `dropped ${dropped.join(', ')}` : 'nothing dropped'}${p.tradesMerged ? `; ${p.tradesMerged} trades merged into orders (same ms and side)` : ''}; ` +
+        `rates over ${(p.observedMs / 1000).toFixed(1)} s observed of ${(p.spanMs / 1000).toFixed(1)} s${unobserved ? ` (${unobserved} left out)` : ''}`,
+    );
+  }
+  return lines;
+}
+
+/** The JSON form (for `--json`). */
+export function observationJson(report: ObservationReport) {
+  const p = report.pairing;
+  return {
+    masked: masksJson(report.masked),
+    sigmaIncrementsDropped: report.sigmaIncrementsDropped,
+    pairing: p
+      ? {
+          tradesWithoutBook: p.tradesWithoutBook,
+          tradesAfterBook: p.tradesAfterBook,
+          tradesStale: p.tradesStale,
+          maxStalenessMs: Number.isFinite(p.maxStalenessMs) ? p.maxStalenessMs : null,
+          droppedInMask: p.droppedInMask,
+          tradesMerged: p.tradesMerged,
+          spanMs: p.spanMs,
+          maskedMs: p.maskedMs,
+          staleMs: p.staleMs,
+          observedMs: p.observedMs,
+        }
+      : null,
+  };
+}
