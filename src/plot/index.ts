@@ -8,4 +8,5 @@ export { profitHistogramFigure, quoteSweepFigure, samplePathFigure } from './sim
 export { dataQualityFigures, depthFigure, gapTimelineFigure, rateFigure, spreadFigure, type DataQualityInput } from './qualityFigures.js';
 export { backtestEquityFigure, backtestFigures, backtestInventoryFigure, backtestQuotesFigure, seedCompatComparisonFigure, seedCompatView, type BacktestView } from './backtestFigures.js';
 export { calibrationHeatmap, walkForwardFigure } from './calibrationFigures.js';
+export { arrivalByDepthFigure } from './arrivalByDepthFigure.js';
 export { arrivalFitLabel, arrivalOverTimeFigure, intensityFigure, sigmaOverTimeFigure, signatureFigure, type ArrivalOverTimeOptions, type IntensityOptions, type SignatureOptions, type SigmaOverTimeOptions } from './estimationFigures.js';
