@@ -56,11 +56,6 @@ export interface SeedCompatResult {
   readonly fills: { readonly tsMs: number[]; readonly side: number[]; readonly px: number[]; readonly qty: number[] };
 }
 
-interface RestingOrder {
-  readonly px: number;
-  readonly qty: number;
-}
-
 /**
  * The reference system's market maker, reproduced for comparison (asmm's reading of its code, stated here so
  * it can be checked), over a books table in its CSV layout (1 s timestamps):
@@ -118,25 +113,49 @@ export function runSeedCompat(book: BookTable, options: SeedCompatOptions = {}):
   const lastTsMs = m > 0 ? ts[rows[m - 1]] : NaN;
   let inventory = initialInventory;
   let cash = initialCash;
-  /** Fills every order of one side that the mid reached (side +1: bids at or above it; −1: asks at or below it); returns the others. */
-  const fillCrossed = (orders: RestingOrder[], side: number, mid: number, t: number): RestingOrder[] => {
-    const left: RestingOrder[] = [];
-    for (const o of orders) {
-      if (side > 0 ? mid <= o.px : mid >= o.px) {
-        inventory += side * o.qty;
-        cash -= side * o.px * o.qty;
-        if (o.qty !== 0) {
-          fills.tsMs.push(t);
-          fills.side.push(side);
-          fills.px.push(o.px);
-          fills.qty.push(o.qty);
-        }
-      } else left.push(o);
+  // Each side's own orders, best price first (bids highest, asks lowest; at equal prices the older first), at
+  // most `perSide` of them plus the one being added: fixed arrays, no allocation per row.
+  const book5 = () => ({ px: new Float64Array(perSide + 1), qty: new Float64Array(perSide + 1), n: 0 });
+  const bids = book5();
+  const asks = book5();
+  /** Adds an order behind every order at its price or better (side +1: bids by descending price), keeping the best `perSide`. */
+  const add = (orders: ReturnType<typeof book5>, side: number, px: number, qty: number): void => {
+    let at = orders.n;
+    while (at > 0 && (side > 0 ? orders.px[at - 1] < px : orders.px[at - 1] > px)) at--;
+    for (let j = orders.n; j > at; j--) {
+      orders.px[j] = orders.px[j - 1];
+      orders.qty[j] = orders.qty[j - 1];
     }
-    return left;
+    orders.px[at] = px;
+    orders.qty[at] = qty;
+    orders.n = Math.min(orders.n + 1, perSide);
   };
-  let bids: RestingOrder[] = [];
-  let asks: RestingOrder[] = [];
+  /**
+   * Fills every order of one side that the mid reached (side +1: bids at or above it; −1: asks at or below it):
+   * best first, they are a prefix of the side, and the rest moves up.
+   */
+  const fillCrossed = (orders: ReturnType<typeof book5>, side: number, mid: number, t: number): void => {
+    let filled = 0;
+    while (filled < orders.n && (side > 0 ? mid <= orders.px[filled] : mid >= orders.px[filled])) {
+      const px = orders.px[filled];
+      const qty = orders.qty[filled];
+      inventory += side * qty;
+      cash -= side * px * qty;
+      if (qty !== 0) {
+        fills.tsMs.push(t);
+        fills.side.push(side);
+        fills.px.push(px);
+        fills.qty.push(qty);
+      }
+      filled++;
+    }
+    if (filled === 0) return;
+    for (let j = filled; j < orders.n; j++) {
+      orders.px[j - filled] = orders.px[j];
+      orders.qty[j - filled] = orders.qty[j];
+    }
+    orders.n -= filled;
+  };
   for (let x = 0; x < m; x++) {
     const i = rows[x];
     const mid = allMids[i];
@@ -145,14 +164,10 @@ export function runSeedCompat(book: BookTable, options: SeedCompatOptions = {}):
     const quotes = referenceSystemQuotes({ midPx: mid, inventory, tsMs: ts[i], firstTsMs, lastTsMs, sigmaPriceLevel: allSigma[i], gamma, k: kRow });
     const sizes = referenceSystemOrderSizes(quotes, inventory, bid1[i], ask1[i], kRow, baseSize, inventoryLimit);
     beyondLimit[x] = Math.abs(inventory) > inventoryLimit ? 1 : 0;
-    bids.push({ px: quotes.bidPx, qty: sizes.bidSize });
-    asks.push({ px: quotes.askPx, qty: sizes.askSize });
-    bids.sort((a, b) => b.px - a.px);
-    asks.sort((a, b) => a.px - b.px);
-    if (bids.length > perSide) bids.length = perSide;
-    if (asks.length > perSide) asks.length = perSide;
-    bids = fillCrossed(bids, 1, mid, ts[i]);
-    asks = fillCrossed(asks, -1, mid, ts[i]);
+    add(bids, 1, quotes.bidPx, sizes.bidSize);
+    add(asks, -1, quotes.askPx, sizes.askSize);
+    fillCrossed(bids, 1, mid, ts[i]);
+    fillCrossed(asks, -1, mid, ts[i]);
     tsMs[x] = ts[i];
     midPx[x] = mid;
     sigmaPriceLevel[x] = allSigma[i];
