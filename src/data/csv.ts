@@ -1,8 +1,10 @@
-import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { TradeTableBuilder } from './bookBuilder.js';
 import { Float64ColumnBuilder } from './columnBuilder.js';
 import { scanCsv, type CsvRow } from './csvScanner.js';
 import { fieldText, parseDecimalBytes } from './decimal.js';
+import { commitPartial } from './atomicWrite.js';
+import { checkTableEpochs, RowLines } from './epoch.js';
 import { DataError } from './errors.js';
 import { readMaskSidecar, writeMaskSidecar } from './maskFiles.js';
 import type { MaskedInterval } from './masks.js';
@@ -51,6 +53,7 @@ export function readBookCsv(path: string, meta: TableMeta = {}): BookTable {
   let localTs: Float64ColumnBuilder | undefined;
   let levels: Float64ColumnBuilder[] = [];
   let view: BookTable | undefined;
+  const lines = new RowLines();
   scanCsv(
     path,
     (header) => {
@@ -63,6 +66,7 @@ export function readBookCsv(path: string, meta: TableMeta = {}): BookTable {
       levels = Array.from({ length: 4 * depth }, () => new Float64ColumnBuilder());
     },
     (row) => {
+      lines.note(row.line);
       ts.push(numberAt(path, row, names, 0, false));
       const offset = hasLocal ? 2 : 1;
       if (localTs) localTs.push(numberAt(path, row, names, 1, false));
@@ -73,7 +77,7 @@ export function readBookCsv(path: string, meta: TableMeta = {}): BookTable {
       if (problem) throw new DataError(path, row.line, problem.field, problem.reason);
     },
   );
-  return {
+  const book: BookTable = {
     kind: 'book',
     depth,
     tsMs: ts.finish(),
@@ -85,6 +89,8 @@ export function readBookCsv(path: string, meta: TableMeta = {}): BookTable {
     meta,
     ...sidecarMasks(path),
   };
+  checkTableEpochs(path, book, lines);
+  return book;
 }
 
 function bookView(
@@ -124,6 +130,7 @@ function sideAt(path: string, row: CsvRow, names: string[], f: number): number {
 export function readTradeCsv(path: string, meta: TableMeta = {}): TradeTable {
   let names: string[] = [];
   let builder = new TradeTableBuilder(false);
+  const lines = new RowLines();
   scanCsv(
     path,
     (header) => {
@@ -133,6 +140,7 @@ export function readTradeCsv(path: string, meta: TableMeta = {}): TradeTable {
       builder = new TradeTableBuilder(hasLocal);
     },
     (row) => {
+      lines.note(row.line);
       let f = 0;
       const ts = numberAt(path, row, names, f++, false);
       const localTs = builder.withLocalTs ? numberAt(path, row, names, f++, false) : NaN;
@@ -145,7 +153,9 @@ export function readTradeCsv(path: string, meta: TableMeta = {}): TradeTable {
       if (problem) throw new DataError(path, row.line, problem.field, problem.reason);
     },
   );
-  return { ...builder.finish(meta), ...sidecarMasks(path) };
+  const trades = { ...builder.finish(meta), ...sidecarMasks(path) };
+  checkTableEpochs(path, trades, lines);
+  return trades;
 }
 
 /** `{ masked }` from the table's sidecar (`<name>.masked.csv`), or nothing when it has none. */
@@ -182,7 +192,7 @@ function writeRowsAtomically(path: string, header: string, rows: number, formatR
     unlinkSync(partial);
     throw error;
   }
-  renameSync(partial, path);
+  commitPartial(partial, path);
 }
 
 /** Writes a book table as CSV in the project's layout (one column per level). */

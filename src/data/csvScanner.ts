@@ -1,5 +1,5 @@
-import { closeSync, openSync, readSync } from 'node:fs';
 import { DataError } from './errors.js';
+import { GzipError, gzipFailure, openByteSource } from './gzip.js';
 
 /** One CSV row as byte ranges into a buffer that is valid only during the callback. */
 export interface CsvRow {
@@ -26,7 +26,8 @@ export interface CsvScanOptions {
 }
 
 /**
- * Streams a simple CSV file (comma-separated, no quoting, LF or CRLF line ends) chunk by chunk and calls
+ * Streams a simple CSV file (comma-separated, no quoting, LF or CRLF line ends; gzip content, recognised by its
+ * magic bytes whatever the name, is decompressed as it is read) chunk by chunk and calls
  * `onHeader` with the column names, then `onRow` for every non-empty data line. Memory stays at one chunk
  * plus the longest line. A row with more fields than the header is rejected with its line number.
  */
@@ -39,7 +40,7 @@ export function scanCsv(
   const chunkBytes = options.chunkBytes ?? 1 << 22;
   const quoted = options.quoted === true;
   const onLine = options.onLine;
-  const fd = openSync(path, 'r');
+  const source = openByteSource(path);
   try {
     let carry: Uint8Array = new Uint8Array(0);
     let line = 0;
@@ -48,7 +49,13 @@ export function scanCsv(
     let ends = new Int32Array(64);
     const chunk = Buffer.allocUnsafe(chunkBytes);
     for (;;) {
-      const read = readSync(fd, chunk, 0, chunkBytes, null);
+      let read: number;
+      try {
+        read = source.read(chunk, 0, chunkBytes);
+      } catch (error) {
+        if (error instanceof GzipError) throw new DataError(path, 0, '', gzipFailure(error, line));
+        throw error;
+      }
       const eof = read === 0;
       let buf: Uint8Array;
       if (carry.length === 0) buf = chunk.subarray(0, read);
@@ -105,6 +112,6 @@ export function scanCsv(
     }
     if (columns < 0) throw new DataError(path, 1, '', 'empty file: no header line');
   } finally {
-    closeSync(fd);
+    source.close();
   }
 }

@@ -1,7 +1,8 @@
-import { closeSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { arrowTableKind, readArrowTable, readBookArrow, readTradeArrow } from './arrow.js';
 import { readBookCsv, readTradeCsv } from './csv.js';
 import { DataError } from './errors.js';
+import { contentHead } from './gzip.js';
 import { REFERENCE_COLUMNS, readReferenceCsv } from './referenceCsv.js';
 import { readTardisBookSnapshot, readTardisTrades, tardisKind, type TardisKind } from './tardisCsv.js';
 import type { BookTable, Table, TradeTable } from './tables.js';
@@ -10,26 +11,21 @@ import type { BookTable, Table, TradeTable } from './tables.js';
 export type FileFormat = 'arrow' | 'asmm-book-csv' | 'asmm-trades-csv' | 'reference-books5-csv' | TardisKind | 'okx-cryptofeed-capture' | 'binance-hftbacktest-capture' | 'asmm-recorder-raw' | 'unknown';
 
 /**
- * Detects a file's format from its first bytes (Arrow magic), its CSV header or its first record. A directory
- * holding `asmm record` segments (`*.raw.ndjson`) is one recording.
+ * Detects a file's format from its first bytes (Arrow magic), its CSV header or its first record, by content
+ * only: a gzip file (magic bytes, whatever its name) is recognised by the start of what it decompresses to, so
+ * a `.csv.gz` of any CSV format reads as that format. A directory holding `asmm record` segments
+ * (`*.raw.ndjson`) is one recording.
  */
 export function detectFormat(path: string): FileFormat {
   if (statSync(path).isDirectory()) {
     if (readdirSync(path).some((f) => f.endsWith('.raw.ndjson') || f.endsWith('.raw.ndjson.partial'))) return 'asmm-recorder-raw';
     throw new DataError(path, 0, '', 'is a directory, not a data file (nor a directory of asmm recordings)');
   }
-  const head = Buffer.alloc(4096);
-  const fd = openSync(path, 'r');
-  let read = 0;
-  try {
-    read = readSync(fd, head, 0, head.length, 0);
-  } finally {
-    closeSync(fd);
-  }
-  const bytes = head.subarray(0, read);
-  if (bytes.subarray(0, 6).toString('latin1') === 'ARROW1') return 'arrow';
-  if (bytes.length === 0) throw new DataError(path, 0, '', 'empty file');
-  if (bytes.length >= 4 && bytes.readUInt32LE(0) === 0xffffffff) return 'arrow';
+  if (statSync(path).size === 0) throw new DataError(path, 0, '', 'empty file');
+  const { head: bytes, gzip } = contentHead(path);
+  if (bytes.subarray(0, 6).toString('latin1') === 'ARROW1') return gzip ? 'unknown' : 'arrow';
+  if (bytes.length === 0) throw new DataError(path, 0, '', gzip ? 'empty file (gzip of nothing)' : 'empty file');
+  if (!gzip && bytes.length >= 4 && bytes.readUInt32LE(0) === 0xffffffff) return 'arrow';
   const firstLine = bytes.toString('utf8').split(/\r?\n/, 1)[0].trim();
   const columns = firstLine.split(',');
   if (columns[0] === 'ts_ms' && columns.includes('bid_px_1')) return 'asmm-book-csv';
@@ -39,7 +35,8 @@ export function detectFormat(path: string): FileFormat {
   if (tardis) return tardis;
   if (/^wss?:\/\/\S+ <-> \d+(\.\d+)?$/.test(firstLine)) return 'okx-cryptofeed-capture';
   if (firstLine.startsWith('{"type":"segment"')) return 'asmm-recorder-raw';
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b && /\.gz$/.test(path)) return 'binance-hftbacktest-capture';
+  // hftbacktest's collector: `<local_ts_ns> <json>` lines (gzipped as it writes them, or not)
+  if (/^\d{15,} \{/.test(firstLine)) return 'binance-hftbacktest-capture';
   return 'unknown';
 }
 
@@ -69,7 +66,7 @@ export function readTableFile(path: string): Table {
     case 'asmm-recorder-raw':
       throw new DataError(path, 0, '', `${format} holds raw exchange messages: replay it with readCaptureTables (asmm convert/inspect do)`);
     default:
-      throw new DataError(path, 1, '', 'unrecognised format: expected an asmm book or trade CSV (header starting ts_ms) or an Arrow IPC file');
+      throw new DataError(path, 1, '', `unrecognised format${contentHead(path, 2).gzip ? ' (of the gzip content)' : ''}: expected an asmm book or trade CSV (header starting ts_ms), a Tardis or reference books5 CSV (any of them gzipped), an Arrow IPC file or a raw capture`);
   }
 }
 

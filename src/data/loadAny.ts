@@ -1,4 +1,5 @@
 import { writeBookArrow, writeTradeArrow } from './arrow.js';
+import { checkTableEpochs } from './epoch.js';
 import { binanceReplayNotes, replayBinanceCapture } from './binanceCapture.js';
 import { cryptofeedOkxNotes, replayCryptofeedOkx } from './cryptofeedOkx.js';
 import { writeBookCsv, writeTradeCsv } from './csv.js';
@@ -21,6 +22,8 @@ export interface LoadedTables {
  */
 export async function loadTables(path: string, depth = 5, options: { everyMs?: number } = {}): Promise<LoadedTables> {
   const loaded = await loadTablesAtEachChange(path, depth);
+  // table files check their time columns as they read them; replayed captures are checked here (row numbers)
+  for (const table of loaded.tables) checkTableEpochs(path, table);
   const everyMs = options.everyMs;
   if (everyMs === undefined) return loaded;
   return {

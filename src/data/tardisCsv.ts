@@ -2,6 +2,7 @@ import { TradeTableBuilder } from './bookBuilder.js';
 import { Float64ColumnBuilder } from './columnBuilder.js';
 import { scanCsv, type CsvRow } from './csvScanner.js';
 import { fieldText, parseDecimalBytes } from './decimal.js';
+import { checkTableEpochs, RowLines } from './epoch.js';
 import { DataError } from './errors.js';
 import type { BookTable, TradeTable } from './tables.js';
 import { bookRowProblem, tradeRowProblem } from './validate.js';
@@ -49,6 +50,7 @@ export function readTardisBookSnapshot(path: string): BookTable {
   const localTs = new Float64ColumnBuilder();
   let columns: Float64ColumnBuilder[] = [];
   let view: BookTable | undefined;
+  const lines = new RowLines();
   scanCsv(
     path,
     (header) => {
@@ -65,6 +67,7 @@ export function readTardisBookSnapshot(path: string): BookTable {
       columns = Array.from({ length: 4 * depth }, () => new Float64ColumnBuilder());
     },
     (row) => {
+      lines.note(row.line);
       if (ts.length === 0) [exchange, symbol] = [0, 1].map((f) => fieldText(row.buf, row.starts[f], row.ends[f]));
       pushTimes(path, row, names, ts, localTs);
       for (let i = 0; i < depth; i++) {
@@ -92,7 +95,7 @@ export function readTardisBookSnapshot(path: string): BookTable {
     },
   );
   const cols = columns.map((c) => c.finish());
-  return {
+  const book: BookTable = {
     kind: 'book',
     depth,
     tsMs: ts.finish(),
@@ -103,7 +106,12 @@ export function readTardisBookSnapshot(path: string): BookTable {
     askSz: cols.slice(3 * depth),
     meta: { ...(symbol ? { instrument: symbol } : {}), source: `tardis ${exchange} book_snapshot_${depth} ${path}` },
   };
+  checkTableEpochs(path, book, lines, TARDIS_TIME_FIELDS, 'µs', 1000);
+  return book;
 }
+
+/** Tardis's time columns (µs since the epoch). */
+const TARDIS_TIME_FIELDS = { ts: 'timestamp', local: 'local_timestamp' };
 
 function tardisField(field: string): string {
   const m = /^(bid|ask)_(px|sz)_(\d+)$/.exec(field);
@@ -120,6 +128,7 @@ export function readTardisTrades(path: string): TradeTable {
   let symbol = '';
   let exchange = '';
   const builder = new TradeTableBuilder(true);
+  const lines = new RowLines();
   scanCsv(
     path,
     (header) => {
@@ -127,6 +136,7 @@ export function readTardisTrades(path: string): TradeTable {
       names = header;
     },
     (row) => {
+      lines.note(row.line);
       if (builder.rows === 0) [exchange, symbol] = [0, 1].map((f) => fieldText(row.buf, row.starts[f], row.ends[f]));
       const ts = number(path, row, names, 2, false) / 1000;
       const localTs = number(path, row, names, 3, false) / 1000;
@@ -140,5 +150,7 @@ export function readTardisTrades(path: string): TradeTable {
       if (problem) throw new DataError(path, row.line, problem.field === 'px' ? 'price' : problem.field === 'sz' ? 'amount' : tardisField(problem.field), problem.reason);
     },
   );
-  return builder.finish({ ...(symbol ? { instrument: symbol } : {}), source: `tardis ${exchange} trades ${path}` });
+  const trades = builder.finish({ ...(symbol ? { instrument: symbol } : {}), source: `tardis ${exchange} trades ${path}` });
+  checkTableEpochs(path, trades, lines, TARDIS_TIME_FIELDS, 'µs', 1000);
+  return trades;
 }
