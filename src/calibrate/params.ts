@@ -13,6 +13,22 @@ export interface ParamSet {
 
 export const DEFAULT_PARAMS: ParamSet = { strategy: 'as', gamma: 0.1, horizonSec: 600, qMax: 10, halfSpreadPx: 0.05, orderSize: 0.01, refreshMs: 0 };
 
+type NumericParam = Exclude<keyof ParamSet, 'strategy'>;
+
+/**
+ * The valid range of each numeric parameter: `asmm backtest` checks its options with these, and a calibration
+ * grid checks every value with the same ones (a value out of range would run NaN or no-fill backtests).
+ * `option` is the command-line name (`--gamma`, and `gamma=` in `--grid`).
+ */
+export const PARAM_RANGES: { readonly [K in NumericParam]: { readonly option: string; readonly range: string; readonly check: (value: number) => boolean } } = {
+  gamma: { option: 'gamma', range: '> 0', check: (v) => v > 0 },
+  horizonSec: { option: 'horizon', range: '> 0 (seconds)', check: (v) => v > 0 },
+  qMax: { option: 'q-max', range: '> 0', check: (v) => v > 0 },
+  halfSpreadPx: { option: 'half-spread', range: '> 0 (price units)', check: (v) => v > 0 },
+  orderSize: { option: 'size', range: '> 0 (base units)', check: (v) => v > 0 },
+  refreshMs: { option: 'refresh', range: '>= 0 (ms)', check: (v) => v >= 0 },
+};
+
 /** Grid axes: parameter name → values to try. */
 export type GridSpec = Partial<{ [K in keyof ParamSet]: ReadonlyArray<ParamSet[K]> }>;
 
@@ -42,7 +58,7 @@ export function strategyFor(p: ParamSet): Strategy {
 
 /**
  * Parses a grid given on the command line: `gamma=0.01,0.1,1;size=0.01,0.05;refresh=0,1000` (size = orderSize,
- * refresh in ms; strategy names allowed for `strategy`).
+ * refresh in ms; strategy names allowed for `strategy`). Every value must lie in its `PARAM_RANGES` range.
  */
 export function parseGridSpec(text: string): GridSpec {
   const aliases: Record<string, keyof ParamSet> = { size: 'orderSize', refresh: 'refreshMs', horizon: 'horizonSec', 'half-spread': 'halfSpreadPx', 'q-max': 'qMax' };
@@ -61,7 +77,9 @@ export function parseGridSpec(text: string): GridSpec {
           })
         : items.map((v) => {
             const n = Number(v);
-            if (!Number.isFinite(n)) throw new Error(`grid parameter "${rawKey}": "${v}" is not a number`);
+            if (v === '' || !Number.isFinite(n)) throw new Error(`grid parameter "${rawKey}": "${v}" is not a number`);
+            const range = PARAM_RANGES[key as NumericParam];
+            if (!range.check(n)) throw new Error(`grid parameter "${rawKey.trim()}": ${v} is out of range (${range.option} must be ${range.range}, as --${range.option} of asmm backtest)`);
             return n;
           });
   }

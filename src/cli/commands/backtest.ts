@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { asInfiniteStrategy, asStrategy, backtestExecutions, backtestMetrics, describeLatency, quotePlacement, glftStrategy, runBacktest, runSeedCompat, seedCompatSummary, symmetricStrategy, type FillModel, type QuotePlacement, type SeedCompatOptions, type Strategy } from '../../backtest/index.js';
 import { describeMasks, inferTickSize, masksJson, maskSummary, onReferenceClock, type BookTable } from '../../data/index.js';
 import { loadMarketData } from '../marketData.js';
+import { PARAM_RANGES } from '../../calibrate/params.js';
 import { rollingCalibration } from '../../estimate/index.js';
 import { backtestFigures, seedCompatView, writeFigurePng, writeFiguresHtml, type BacktestView } from '../../plot/index.js';
 import { durationOption, formatTable, latencyConfig, numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
@@ -61,9 +62,9 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
   if (!FILLS.includes(fill)) throw new UsageError(`--fill must be one of ${FILLS.join(', ')}`);
   const strategyName = values.strategy ?? 'as';
   if (!STRATEGIES.includes(strategyName)) throw new UsageError(`--strategy must be one of ${STRATEGIES.join(', ')}`);
-  const gamma = numberOption('gamma', values.gamma, 0.1, (v) => v > 0);
+  const gamma = numberOption('gamma', values.gamma, 0.1, PARAM_RANGES.gamma.check);
   const horizonMs = durationOption('horizon', values.horizon, 600_000) as number;
-  const qMax = numberOption('q-max', values['q-max'], 10, (v) => v > 0);
+  const qMax = numberOption('q-max', values['q-max'], 10, PARAM_RANGES.qMax.check);
   const windowMs = durationOption('window', values.window, 300_000) as number;
   const { book, trades: recorded } = await loadMarketData(values.data, values.trades, values.inst);
   if (values['seed-compat']) {
@@ -80,7 +81,7 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
   const executions = backtestExecutions(book, recorded, fill, tick);
   const trades = executions.trades;
   const lot = numberOption('lot', values.lot, book.meta.lotSize ?? 0, (v) => v >= 0);
-  const halfSpread = numberOption('half-spread', values['half-spread'], 5 * tick, (v) => v > 0);
+  const halfSpread = numberOption('half-spread', values['half-spread'], 5 * tick, PARAM_RANGES.halfSpreadPx.check);
   const strategy: Strategy =
     strategyName === 'as' ? asStrategy(gamma, horizonMs / 1000) : strategyName === 'as-infinite' ? asInfiniteStrategy(gamma, qMax) : strategyName === 'glft' ? glftStrategy(gamma, qMax) : symmetricStrategy(halfSpread);
   const calibration = rollingCalibration(book, executions.marketOrders, { windowSec: windowMs / 1000, stepSec: 1 });
@@ -90,7 +91,7 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
   const result = runBacktest(book, trades, {
     strategy,
     fill,
-    orderSize: numberOption('size', values.size, 0.01, (v) => v > 0),
+    orderSize: numberOption('size', values.size, 0.01, PARAM_RANGES.orderSize.check),
     tickSize: tick,
     lotSize: lot,
     refreshMs: durationOption('refresh', values.refresh, undefined) ?? 0,
