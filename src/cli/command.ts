@@ -1,3 +1,5 @@
+import { existsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { FeedLatencySpec, LatencySpec } from '../backtest/latency.js';
 import type { BookTable } from '../data/tables.js';
@@ -111,4 +113,20 @@ export function latencyConfig(values: Record<string, unknown>, book: BookTable):
   const entry = (latencyOption('entry-latency', values['entry-latency'] as string | undefined, seed, false) ?? 0) as LatencySpec;
   const cancel = latencyOption('cancel-latency', values['cancel-latency'] as string | undefined, seed, false) as LatencySpec | undefined;
   return { feedLatencyMs: feed, entryLatencyMs: entry, ...(cancel !== undefined ? { cancelLatencyMs: cancel } : {}) };
+}
+
+/**
+ * Checks a path the command will write one file to, before any work: not an existing directory, and in a
+ * directory that exists. Usage errors name the option and the path.
+ */
+export function checkOutputFile(what: string, path: string): void {
+  if (existsSync(path) && statSync(path).isDirectory()) throw new UsageError(`${what} ${path} is a directory (give a file name)`);
+  const parent = dirname(path);
+  if (!existsSync(parent)) throw new UsageError(`${what} ${path}: directory ${parent} does not exist`);
+  if (!statSync(parent).isDirectory()) throw new UsageError(`${what} ${path}: ${parent} is not a directory`);
+}
+
+/** Checks a path the command will write files into: a directory, or nothing yet (it is created). */
+export function checkOutputDir(what: string, path: string): void {
+  if (existsSync(path) && !statSync(path).isDirectory()) throw new UsageError(`${what} ${path} is a file, not a directory`);
 }

@@ -36,9 +36,39 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (error instanceof DataError || (error instanceof Error && error.name === 'EstimationError')) {
-      process.stderr.write(`asmm ${name}: ${error.message}\n`);
+      process.stderr.write(`asmm ${name}: ${oneLine(error.message)}\n`);
       return 1;
     }
-    throw error;
+    const system = systemError(error);
+    if (system) {
+      process.stderr.write(`asmm ${name}: ${system.message}\n`);
+      return system.code;
+    }
+    // a failure nobody turned into a DataError or UsageError: still one line, the stack only on request
+    const text = error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);
+    process.stderr.write(`asmm ${name}: internal error: ${oneLine(text)}${process.env.ASMM_DEBUG ? `\n${(error as Error).stack}` : ' (a bug in asmm: ASMM_DEBUG=1 shows where)'}\n`);
+    return 1;
   }
+}
+
+const oneLine = (text: string) => text.replace(/\s*\n\s*/g, ' ');
+
+/** Path errors are bad usage (exit 2): the user named a file or directory that cannot serve. */
+const PATH_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file or directory',
+  ENOTDIR: 'a part of the path is not a directory',
+  EISDIR: 'is a directory',
+  EEXIST: 'already exists',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+};
+
+/** A Node file-system error as one line naming its path: exit 2 for a bad path, 1 for other I/O failures (disk full...). */
+function systemError(error: unknown): { message: string; code: number } | undefined {
+  const e = error as NodeJS.ErrnoException & { dest?: string };
+  if (!(error instanceof Error) || typeof e.code !== 'string' || typeof e.syscall !== 'string') return undefined;
+  const path = e.dest ?? e.path;
+  const reason = PATH_ERRORS[e.code];
+  return { message: `${path ?? ''}${path ? ': ' : ''}${reason ?? e.message} (${e.syscall} ${e.code})`, code: reason ? 2 : 1 };
 }

@@ -1,4 +1,4 @@
-import { loadTables, type BookTable, type FileFormat, type Table, type TradeTable } from '../data/index.js';
+import { assertTimeOrder, DataError, loadTables, type BookTable, type FileFormat, type Table, type TradeTable } from '../data/index.js';
 import { UsageError } from './command.js';
 
 /** Tables of one kind, for an instrument when given (a table without an instrument, e.g. plain CSV, matches any). */
@@ -17,7 +17,9 @@ export interface MarketData {
 /**
  * The book and trades the estimate/backtest/calibrate commands work on: the one book table of `data` (`--inst`
  * picks among several), and trades from `tradesFile` or else from `data` itself (raw captures hold both), for
- * the book's instrument. Usage errors name the file and what is missing or ambiguous.
+ * the book's instrument. Usage errors name the file and what is missing or ambiguous. A book without rows, a
+ * `--trades` file without rows, or rows that go back in time (a replayed capture) are DataErrors naming the
+ * file (and row), refused here rather than deep in an estimator or the engine.
  */
 export async function loadMarketData(data: string, tradesFile: string | undefined, inst: string | undefined): Promise<MarketData> {
   const loaded = await loadTables(data);
@@ -25,12 +27,17 @@ export async function loadMarketData(data: string, tradesFile: string | undefine
   if (books.length === 0) throw new UsageError(`${data} holds no book table${inst ? ` for ${inst}` : ''}`);
   if (books.length > 1) throw new UsageError(`${data} holds ${books.length} book tables (${books.map((t) => t.meta.instrument).join(', ')}): choose one with --inst`);
   const book = books[0];
+  if (book.tsMs.length === 0) throw new DataError(data, 0, '', `no book rows${book.meta.instrument ? ` for ${book.meta.instrument}` : ''}${loaded.notes.length > 0 ? ` (${loaded.notes.join('; ')})` : ' (a header only?)'}`);
+  assertTimeOrder(data, book);
   const instrument = inst ?? book.meta.instrument;
   if (tradesFile) {
     const trades = ofKind<TradeTable>((await loadTables(tradesFile)).tables, 'trades', instrument)[0];
     if (!trades) throw new UsageError(`${tradesFile} holds no trade table${instrument ? ` for ${instrument}` : ''}`);
+    if (trades.tsMs.length === 0) throw new DataError(tradesFile, 0, '', 'no trade rows (a header only?): leave out --trades to infer market orders from the book');
+    assertTimeOrder(tradesFile, trades);
     return { format: loaded.format, book, trades, tradesFrom: tradesFile };
   }
   const trades = ofKind<TradeTable>(loaded.tables, 'trades', instrument)[0];
+  if (trades) assertTimeOrder(data, trades);
   return { format: loaded.format, book, ...(trades ? { trades, tradesFrom: data } : {}) };
 }

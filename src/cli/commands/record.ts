@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { DEFAULT_BACKOFF, DEFAULT_KEEP_ALIVE, DEFAULT_ROTATION, DEFAULT_SUBSCRIBE_TIMEOUT_MS, OKX_PUBLIC_URL, OkxRecorder, type RecorderStats } from '../../capture/index.js';
-import { durationOption, listOption, numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
+import { checkOutputDir, durationOption, listOption, numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
 
 const CHANNELS = ['books', 'books5', 'bbo-tbt', 'trades'];
 
@@ -52,6 +52,7 @@ export async function runRecord(argv: string[]): Promise<number> {
   const pongTimeoutMs = durationOption('pong-timeout', values['pong-timeout'], DEFAULT_KEEP_ALIVE.pongTimeoutMs) as number;
   const subscribeTimeoutMs = durationOption('ack-timeout', values['ack-timeout'], DEFAULT_SUBSCRIBE_TIMEOUT_MS) as number;
   const out = resolve(values.out ?? 'data/raw');
+  checkOutputDir('--out', out);
   const tty = process.stderr.isTTY === true;
   const progressEveryMs = durationOption('progress-every', values['progress-every'], tty ? 1000 : 10_000) as number;
 

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { DEFAULT_SAMPLE_DIR, generateSampleMarket, writeSampleMarket } from '../../sample/index.js';
-import { numberOption, parseCommandArgs, printJson } from '../command.js';
+import { checkOutputDir, numberOption, parseCommandArgs, printJson } from '../command.js';
 
 export async function runSample(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs(
@@ -18,6 +18,7 @@ export async function runSample(argv: string[]): Promise<number> {
   const seed = numberOption('seed', values.seed, 1, (v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff);
   const intervalMs = numberOption('interval-ms', values['interval-ms'], 100, (v) => Number.isInteger(v) && v > 0);
   const out = resolve(values.out ?? DEFAULT_SAMPLE_DIR);
+  checkOutputDir('--out', out);
   const started = performance.now();
   if (!values.json) process.stderr.write(`generating ${hours} h at ${intervalMs} ms, seed ${seed}...\n`);
   const market = generateSampleMarket({ durationSec: hours * 3600, seed, snapshotIntervalMs: intervalMs });
