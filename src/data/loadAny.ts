@@ -61,6 +61,8 @@ async function loadTablesAtEachChange(path: string, depth: number): Promise<Load
         `${replay.files.length} raw file(s), ${s.connections} connection(s), ${s.framesReceived} frames received, ${s.malformedFrames} malformed, ${s.checksumsVerified} checksums verified, ${s.checksumMismatches} mismatches, ${s.duplicateTrades} duplicate trades dropped, ${replay.gaps.length} gap record(s)`,
         ...shownGaps,
         ...(replay.gaps.length > shownGaps.length ? [`… ${replay.gaps.length - shownGaps.length} more gap records`] : []),
+        // sessions, abrupt ends (killed recorder), cut lines and masked time per table (the masks are on the tables)
+        ...replay.notes,
       ],
     };
   }

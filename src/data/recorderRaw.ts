@@ -51,6 +51,12 @@ export function recorderRawFiles(path: string): string[] {
   return files.map((f) => join(path, f));
 }
 
+/**
+ * Converting a gap's local receive times to exchange time uses the offsets (local − exchange) of the rows
+ * received within this long of it, ms: the latency and clock offset of that hour, not of the whole session.
+ */
+export const OFFSET_WINDOW_MS = 60_000;
+
 const RECORD_TYPES = new Set(['segment', 'open', 'sent', 'recv', 'retire', 'close', 'gap']);
 
 const streamKey = (instId: string, channel: string) => `${instId}\t${channel}`;
@@ -133,6 +139,9 @@ class ReplaySink implements NormalizedRowSink {
   private readonly lastRowTsMs = new Map<string, number>();
   private readonly broken = new Map<string, { fromMs: number; reason: string }>();
   offset: { min: number; max: number } | undefined;
+  /** Every row's receive time and local − exchange offset, in replay order (local time non-decreasing). */
+  private readonly rowLocalMs: number[] = [];
+  private readonly rowOffsetMs: number[] = [];
 
   constructor(depth: number) {
     this.collector = new TableCollector(depth);
@@ -141,6 +150,8 @@ class ReplaySink implements NormalizedRowSink {
   private observe(tsMs: number, localTsMs: number): void {
     const d = localTsMs - tsMs;
     if (!Number.isFinite(d)) return;
+    this.rowLocalMs.push(localTsMs);
+    this.rowOffsetMs.push(d);
     if (!this.offset) this.offset = { min: d, max: d };
     else {
       if (d < this.offset.min) this.offset.min = d;
@@ -177,6 +188,23 @@ class ReplaySink implements NormalizedRowSink {
     const k = streamKey(event.instId, event.channel);
     if (this.broken.has(k)) return;
     this.broken.set(k, { fromMs: this.lastRowTsMs.get(k) ?? event.tsMs, reason: `${event.kind} found on replay (${event.detail})` });
+  }
+
+  /**
+   * The range of local − exchange offsets of the rows received in [fromLocalMs, toLocalMs], or undefined
+   * when none was.
+   */
+  offsetsWithin(fromLocalMs: number, toLocalMs: number): { min: number; max: number } | undefined {
+    let range: { min: number; max: number } | undefined;
+    for (let i = firstAtOrAfter(this.rowLocalMs, fromLocalMs); i < this.rowLocalMs.length && this.rowLocalMs[i] <= toLocalMs; i++) {
+      const d = this.rowOffsetMs[i];
+      if (!range) range = { min: d, max: d };
+      else {
+        if (d < range.min) range.min = d;
+        if (d > range.max) range.max = d;
+      }
+    }
+    return range;
   }
 
   beginSession(): void {
@@ -219,9 +247,10 @@ function addStats(total: NormalizerStats, add: NormalizerStats): void {
  * - each gap record (local receive time) masks the books and trades it names (`*` = every one). A book is
  *   masked from its last row received at or before the gap's start to its first row received at or after the
  *   gap's end (the rebuild), both read off the table itself; trades are masked from `from − max(d)` to
- *   `to − min(d)`, where d = local − exchange time is observed over the session's rows: every trade received
- *   inside the gap has an exchange time in that interval, as far as the observed latencies go (without rows,
- *   d = 0: local time is the bound);
+ *   `to − min(d)`, where d = local − exchange time is observed over the rows (books and trades) received
+ *   within `OFFSET_WINDOW_MS` (60 s) of the bound, in its session (else over the whole session): every trade
+ *   received inside the gap has an exchange time in that interval, as far as the observed latencies go
+ *   (without rows, d = 0: local time is the bound);
  * - the time between two sessions masks every book and trade table: from each book's last row of the earlier
  *   session to its first row of the later, trades from `last record − max(d)` to `ack − min(d)`, where ack is
  *   the later session's acknowledgement of the trades subscription (its start if none). After a killed session
@@ -389,13 +418,15 @@ export async function replayRecorderRaw(paths: string | readonly string[], depth
     const toMs = j < local.length ? book.tsMs[j] : fallback.toMs;
     return { fromMs, toMs: Math.max(fromMs, toMs), reason };
   };
-  const dMin = (s: RecorderSession) => s.offsetMs?.min ?? 0;
-  const dMax = (s: RecorderSession) => s.offsetMs?.max ?? 0;
+  // local − exchange offsets observed near a time (rows within OFFSET_WINDOW_MS), else over its session, else 0
+  const near = (s: RecorderSession, fromLocal: number, toLocal: number) => sink.offsetsWithin(fromLocal, toLocal) ?? s.offsetMs ?? { min: 0, max: 0 };
+  const dMax = (s: RecorderSession, localMs: number) => near(s, Math.max(s.firstLocalMs, localMs - OFFSET_WINDOW_MS), Math.min(s.lastLocalMs, localMs + OFFSET_WINDOW_MS)).max;
+  const dMin = (s: RecorderSession, localMs: number) => near(s, Math.max(s.firstLocalMs, localMs - OFFSET_WINDOW_MS), Math.min(s.lastLocalMs, localMs + OFFSET_WINDOW_MS)).min;
 
   for (const { gap, session } of gaps) {
     const s = sessions[session];
     const reason = `recorder gap ${gap.inst} ${gap.channel}: ${gap.reason}`;
-    const fallback = { fromMs: gap.from_local_ts_ms - dMax(s), toMs: gap.to_local_ts_ms - dMin(s) };
+    const fallback = { fromMs: gap.from_local_ts_ms - dMax(s, gap.from_local_ts_ms), toMs: gap.to_local_ts_ms - dMin(s, gap.to_local_ts_ms) };
     for (const { stream, book } of rawBooks) {
       if ((gap.inst === '*' || gap.inst === stream.instId) && (gap.channel === '*' || gap.channel === stream.channel)) {
         addTo(bookMasks, streamKey(stream.instId, stream.channel), bookMask(book, gap.from_local_ts_ms, gap.to_local_ts_ms, fallback, reason));
@@ -411,10 +442,13 @@ export async function replayRecorderRaw(paths: string | readonly string[], depth
     const reason = a.abrupt
       ? `recorder killed: session ${a.session} ended abruptly at ${iso(a.lastLocalMs)} (${basename(a.files[a.files.length - 1])}; its unflushed tail is lost) until session ${b.session} started`
       : `between recording sessions ${a.session} and ${b.session}: nothing recorded`;
-    const fallback = { fromMs: a.lastLocalMs - dMax(a), toMs: b.firstLocalMs - dMin(b) };
+    const fallback = { fromMs: a.lastLocalMs - dMax(a, a.lastLocalMs), toMs: b.firstLocalMs - dMin(b, b.firstLocalMs) };
     for (const { stream, book } of rawBooks) addTo(bookMasks, streamKey(stream.instId, stream.channel), bookMask(book, a.lastLocalMs, b.firstLocalMs, fallback, reason));
     // trades are whole again from the later session's acknowledgement of their subscription
-    for (const instId of rawTrades.keys()) addTo(tradeMasks, instId, { fromMs: fallback.fromMs, toMs: (tradesAcks[i + 1].get(instId) ?? b.firstLocalMs) - dMin(b), reason });
+    for (const instId of rawTrades.keys()) {
+      const ackMs = tradesAcks[i + 1].get(instId) ?? b.firstLocalMs;
+      addTo(tradeMasks, instId, { fromMs: fallback.fromMs, toMs: ackMs - dMin(b, ackMs), reason });
+    }
   }
 
   const withBookMasks = (stream: BookStream, book: BookTable): BookTable => {

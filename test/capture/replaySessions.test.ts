@@ -238,4 +238,21 @@ describe('replaying a recording directory with several sessions', () => {
     expect(replay.instruments.get(INST)?.trades?.masked?.map((m) => [m.fromMs - T0, m.toMs - T0])).toEqual([[242, 515]]);
     expect(replay.sessions[0].offsetMs).toEqual({ min: BOOK_LATENCY, max: TRADE_LATENCY });
   });
+
+  it('the offsets that widen a trades mask are those observed near the gap, not a latency spike minutes earlier', async () => {
+    const dir = join(root, 'gap-far-spike');
+    const log = new RawLog('20261204T100000Z', 1, T0, ['books5', 'trades']).open(1, T0 + 1).ack(1, T0 + 20, 'books5').ack(1, T0 + 20, 'trades').books5(1, T0 + 100);
+    // a trade received 3 s late, five minutes before the gap
+    log.recv(1, T0 + 3_200, { arg: { channel: 'trades', instId: INST }, data: [{ instId: INST, tradeId: '1', px: '100.05', sz: '0.5', side: 'buy', ts: String(T0 + 200) }] });
+    for (let t = 240_000; t <= 300_000; t += 10_000) log.books5(1, T0 + t).trade(1, T0 + t + 1, t);
+    log
+      .gap('trades', T0 + 300_100, T0 + 300_500, 'connection closed (code 1006)')
+      .books5(1, T0 + 300_600)
+      .trade(1, T0 + 300_601, 400_000)
+      .close(1, T0 + 301_000)
+      .write(dir);
+    const replay = await replayRecorderRaw(dir);
+    expect(replay.sessions[0].offsetMs).toEqual({ min: BOOK_LATENCY, max: 3_000 });
+    expect(replay.instruments.get(INST)?.trades?.masked?.map((m) => [m.fromMs - T0, m.toMs - T0])).toEqual([[300_100 - TRADE_LATENCY, 300_500 - BOOK_LATENCY]]);
+  });
 });

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { DEFAULT_BACKOFF, DEFAULT_KEEP_ALIVE, DEFAULT_ROTATION, DEFAULT_SUBSCRIBE_TIMEOUT_MS, OKX_PUBLIC_URL, OkxRecorder, type RecorderStats } from '../../capture/index.js';
+import { DEFAULT_BACKOFF, DEFAULT_KEEP_ALIVE, DEFAULT_ROTATION, DEFAULT_SUBSCRIBE_TIMEOUT_MS, OKX_PUBLIC_URL, OkxRecorder, OutDirLockedError, type RecorderStats } from '../../capture/index.js';
 import { checkOutputDir, durationOption, listOption, numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
 
 const CHANNELS = ['books', 'books5', 'bbo-tbt', 'trades'];
@@ -57,7 +57,7 @@ export async function runRecord(argv: string[]): Promise<number> {
   const progressEveryMs = durationOption('progress-every', values['progress-every'], tty ? 1000 : 10_000) as number;
 
   const args = instruments.flatMap((instId) => channels.map((channel) => ({ channel, instId })));
-  const recorder = new OkxRecorder({
+  const recorderOptions = {
     url,
     args,
     outDir: out,
@@ -67,8 +67,18 @@ export async function runRecord(argv: string[]): Promise<number> {
     subscribeTimeoutMs,
     backoff: DEFAULT_BACKOFF,
     ...(durationMs !== undefined ? { durationMs } : {}),
-    onEvent: (message) => process.stderr.write(`${tty ? '\r\x1b[K' : ''}${new Date().toISOString()} ${message}\n`),
-  });
+    onEvent: (message: string) => process.stderr.write(`${tty ? '\r\x1b[K' : ''}${new Date().toISOString()} ${message}\n`),
+  };
+  let recorder: OkxRecorder;
+  try {
+    recorder = new OkxRecorder(recorderOptions);
+  } catch (error) {
+    // Two recorders into one directory would interleave their sessions: refused (the lock file says who holds it).
+    if (error instanceof OutDirLockedError) throw new UsageError(error.message);
+    const e = error as NodeJS.ErrnoException;
+    if (typeof e.code === 'string' && typeof e.path === 'string') throw new UsageError(`--out ${out}: cannot write there (${e.code}: ${e.path})`);
+    throw error;
+  }
   process.stderr.write(
     `recording ${channels.join(',')} for ${instruments.join(',')} from ${url} into ${out} (session ${recorder.session})` +
       `${durationMs !== undefined ? ` for ${durationMs / 1000} s` : ''}; Ctrl-C stops and closes every file\n`,
