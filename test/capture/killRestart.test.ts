@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LOCK_FILE_NAME } from '../../src/capture/index.js';
@@ -37,9 +37,13 @@ describe('asmm record killed with SIGKILL and restarted into the same directory'
     const args = ['record', '--url', server.url, '--inst', 'ETH-USDT', '--channels', 'books5,trades', '--out', out];
     const first = spawnAsmm(args);
     try {
-      // killed once it has flushed data (the recorder flushes every second)
-      await waitFor(() => server.counts.dataFrames > 300, 30_000);
-      await new Promise((r) => setTimeout(r, 1500));
+      // killed once it has flushed data to disk (the recorder flushes every second)
+      const flushedBytes = () => {
+        if (!existsSync(out)) return 0;
+        const raw = readdirSync(out).find((f) => f.endsWith('.raw.ndjson.partial'));
+        return raw ? statSync(join(out, raw)).size : 0;
+      };
+      await waitFor(() => flushedBytes() > 50_000, 60_000);
       first.child.kill('SIGKILL');
       await first.exited;
       expect(existsSync(join(out, LOCK_FILE_NAME))).toBe(true);
