@@ -3,6 +3,8 @@ import { midPrices, type BookTable } from '../data/tables.js';
 import { EstimationError } from './errors.js';
 import { previousTickGrid } from './grid.js';
 import { bookMasksToNextRow, type MarketOrders } from './marketOrders.js';
+import { DEFAULT_DEPTH_RANGE, reachTicks, type DepthRange } from './arrivalByDepth.js';
+import { arrivalFromStats, type ArrivalFromStats } from './intensity.js';
 import { lowerBound } from '../data/search.js';
 
 export interface RollingCalibrationOptions {
@@ -14,6 +16,8 @@ export interface RollingCalibrationOptions {
   readonly gridMs?: number;
   /** EWMA half-life for the σ variant, s (default: the window / 4). */
   readonly ewmaHalfLifeSec?: number;
+  /** Depths of the A, k fits, ticks past the touch (default `DEFAULT_DEPTH_RANGE`, as `fitArrivalMle`). */
+  readonly depths?: DepthRange;
 }
 
 /**
@@ -58,11 +62,13 @@ export interface RollingCalibration {
 }
 
 
-const kFromGeometric = (beyond: number, sumJ: number, tick: number) => (beyond >= 2 && sumJ > 0 ? Math.log(1 + beyond / sumJ) / tick : NaN);
 
 /**
  * Rolling calibration of σ (price and log units, window and EWMA) and of A, k per side and pooled (the
  * estimators of `realizedVolatility` and `fitArrivalMle`), by prefix sums: O(rows + orders + evaluations).
+ * Each window's A and k are `fitArrivalMle`'s on the window's orders over `options.depths` (default
+ * `DEFAULT_DEPTH_RANGE`, ticks past the touch): A and k from the same orders, the rate over the window's
+ * observed time (masked time left out). A window whose orders do not reach the range gives NaN.
  * @throws EstimationError when the data span is shorter than one window.
  */
 export function rollingCalibration(book: BookTable, orders: MarketOrders | undefined, options: RollingCalibrationOptions): RollingCalibration {
@@ -122,24 +128,30 @@ export function rollingCalibration(book: BookTable, orders: MarketOrders | undef
     nAsk: new Int32Array(evaluations),
     nBid: new Int32Array(evaluations),
   };
-  // order prefix sums per side: count, count past the touch, sum of ticks beyond
+  // order prefix sums per side: count, and fitArrivalMle's sufficient statistics over the depth range (orders
+  // reaching d0, those of them short of d1, Σ (min(J, d1) − d0)), so each window is that MLE on its orders
+  const depths = options.depths ?? DEFAULT_DEPTH_RANGE;
+  const { fromTicks: d0, toTicks: d1 } = depths;
   const no = orders ? orders.tsMs.length : 0;
   const cnt = [new Float64Array(no + 1), new Float64Array(no + 1)];
-  const past = [new Float64Array(no + 1), new Float64Array(no + 1)];
-  const sumJ = [new Float64Array(no + 1), new Float64Array(no + 1)];
+  const reached = [new Float64Array(no + 1), new Float64Array(no + 1)];
+  const uncensored = [new Float64Array(no + 1), new Float64Array(no + 1)];
+  const excess = [new Float64Array(no + 1), new Float64Array(no + 1)];
   for (let i = 0; i < no; i++) {
     const o = orders as MarketOrders;
     for (let s = 0; s < 2; s++) {
       cnt[s][i + 1] = cnt[s][i];
-      past[s][i + 1] = past[s][i];
-      sumJ[s][i + 1] = sumJ[s][i];
+      reached[s][i + 1] = reached[s][i];
+      uncensored[s][i + 1] = uncensored[s][i];
+      excess[s][i + 1] = excess[s][i];
     }
     const s = o.side[i] > 0 ? 0 : 1;
     cnt[s][i + 1]++;
-    const j = o.ticksBeyondTouch[i];
-    if (j >= 0) {
-      past[s][i + 1]++;
-      sumJ[s][i + 1] += j;
+    const j = reachTicks(o, i);
+    if (j >= d0) {
+      reached[s][i + 1]++;
+      if (j < d1) uncensored[s][i + 1]++;
+      excess[s][i + 1] += Math.min(j, d1) - d0;
     }
   }
   const tick = orders?.tickSize ?? NaN;
@@ -165,16 +177,22 @@ export function rollingCalibration(book: BookTable, orders: MarketOrders | undef
       const nB = cnt[1][b] - cnt[1][a];
       out.nAsk[e] = nA;
       out.nBid[e] = nB;
-      out.aAsk[e] = nA / w;
-      out.aBid[e] = nB / w;
-      out.aPooled[e] = (nA + nB) / (2 * w);
-      const pA = past[0][b] - past[0][a];
-      const pB = past[1][b] - past[1][a];
-      const jA = sumJ[0][b] - sumJ[0][a];
-      const jB = sumJ[1][b] - sumJ[1][a];
-      out.kAsk[e] = kFromGeometric(pA, jA, tick);
-      out.kBid[e] = kFromGeometric(pB, jB, tick);
-      out.kPooled[e] = kFromGeometric(pA + pB, jA + jB, tick);
+      const stats = (s: number) => {
+        const r = reached[s][b] - reached[s][a];
+        const u = uncensored[s][b] - uncensored[s][a];
+        return { orders: cnt[s][b] - cnt[s][a], reached: r, censored: r - u, uncensored: u, excessTicks: excess[s][b] - excess[s][a] };
+      };
+      const sa = stats(0);
+      const sb = stats(1);
+      const sp = { orders: sa.orders + sb.orders, reached: sa.reached + sb.reached, censored: sa.censored + sb.censored, uncensored: sa.uncensored + sb.uncensored, excessTicks: sa.excessTicks + sb.excessTicks };
+      const fit = (st: typeof sa, sides: 1 | 2): ArrivalFromStats => arrivalFromStats(st, w, sides, tick, depths);
+      const [fa, fb, fp] = [fit(sa, 1), fit(sb, 1), fit(sp, 2)];
+      out.aAsk[e] = fa.aPerSec;
+      out.aBid[e] = fb.aPerSec;
+      out.aPooled[e] = fp.aPerSec;
+      out.kAsk[e] = fa.kPerPrice;
+      out.kBid[e] = fb.kPerPrice;
+      out.kPooled[e] = fp.kPerPrice;
     } else {
       for (const arr of [out.aAsk, out.aBid, out.aPooled, out.kAsk, out.kBid, out.kPooled]) arr[e] = NaN;
     }
