@@ -1,0 +1,157 @@
+import type { Fixtures } from './fixtures.js';
+
+/**
+ * The robustness table (issue 14, "the rule, by construction"): every CLI command and every loader against
+ * broken inputs. A new loader or command joins by adding rows here; `robustness.test.ts` runs them all.
+ *
+ * For a failing case the runner asserts: the exit code (1 bad data, 2 bad usage), exactly one line on stderr
+ * that starts `asmm <command>:` and names `names` (default: the case's first input path), no stack trace
+ * (no `    at ` line), and none of `absent` (outputs, their `.partial`) left on disk. For a case that loads
+ * (code 0), `reports` must match stdout: what was dropped, masked or found is said in the result.
+ */
+export interface CliCase {
+  readonly name: string;
+  /** The issue 14 defect the row covers (omitted for cases that held before the issue). */
+  readonly defect?: number;
+  /** Set while another engineer's fix is pending: the row shows as a todo (e.g. "defect 1, Binance futures"). */
+  readonly todo?: string;
+  /** Run as a real `asmm` process (a few rows, to prove the process's behaviour); default in-process. */
+  readonly spawn?: boolean;
+  readonly args: (x: Fixtures) => string[];
+  readonly code: 0 | 1 | 2;
+  /** Strings the one-line message must contain (default: the first argument that is a fixture path). */
+  readonly names?: (x: Fixtures) => string[];
+  /** Pattern the message (stderr) must match, for failures. */
+  readonly message?: RegExp;
+  /** Paths that must not exist afterwards (each one's `.partial` is checked too). */
+  readonly absent?: (x: Fixtures) => string[];
+  /** The command logs progress on stderr (record): only its last line is the one-line message. */
+  readonly logsToStderr?: boolean;
+  /** For code 0: what stdout must report (rows, dropped data, masked intervals). */
+  readonly reports?: RegExp;
+}
+
+/** A loader called directly: `error` means a DataError naming the file must be thrown; else `reports` is matched against its notes and summaries. */
+export interface LoaderCase {
+  readonly name: string;
+  readonly defect?: number;
+  readonly todo?: string;
+  readonly loader: 'loadTables' | 'readTableFile';
+  readonly file: (x: Fixtures) => string;
+  readonly error?: RegExp;
+  readonly reports?: RegExp;
+}
+
+/** The report path of the rows that must fail: none of them may write it (a row that succeeds writes its own). */
+const OUT_REPORT = (x: Fixtures) => ['--report', x.at('report.html')];
+
+export const CLI_CASES: readonly CliCase[] = [
+  // --- inspect: every format, broken ways
+  { name: 'inspect: empty file', args: (x) => ['inspect', x.f.empty], code: 1, message: /empty/ },
+  { name: 'inspect: missing file', args: (x) => ['inspect', x.at('no-such-file.csv')], code: 2 },
+  { name: 'inspect: directory that is no recording', args: (x) => ['inspect', x.f.emptyDir], code: 1, message: /directory/ },
+  { name: 'inspect: JSON text', args: (x) => ['inspect', x.f.json], code: 1, message: /unrecognised format/ },
+  { name: 'inspect: binary noise', args: (x) => ['inspect', x.f.binary], code: 1, message: /unrecognised format/ },
+  { name: 'inspect: truncated Arrow', args: (x) => ['inspect', x.f.truncatedArrow], code: 1 },
+  { name: 'inspect: rows out of order (line and field)', args: (x) => ['inspect', x.f.unsortedBook], code: 1, names: (x) => [`${x.f.unsortedBook}:12 ts_ms`], message: /not sorted/ },
+  { name: 'inspect: header-only book reports 0 rows', args: (x) => ['inspect', x.f.headerOnlyBook], code: 0, reports: /rows\s+0\b/ },
+  { name: 'inspect: bad --depth', args: (x) => ['inspect', x.f.bookCsv, '--depth', '0'], code: 2, names: () => ['--depth'] },
+  { name: 'inspect: unknown flag', args: (x) => ['inspect', x.f.bookCsv, '--deep'], code: 2, names: () => ['--deep'] },
+  { name: 'inspect: truncated gzip Binance capture', defect: 7, spawn: true, args: (x) => ['inspect', x.f.binanceTruncated], code: 1, message: /truncated|unexpected end/ },
+  { name: 'inspect: truncated gzip CSV', defect: 7, args: (x) => ['inspect', x.f.truncatedCsvGz], code: 1, message: /truncated|unexpected end/ },
+  { name: 'inspect: gzipped asmm book CSV', defect: 8, args: (x) => ['inspect', x.f.bookCsvGz], code: 0, reports: /format\s+asmm-book-csv[\s\S]*rows\s+600\b/ },
+  { name: 'inspect: gzipped asmm trades CSV', defect: 8, args: (x) => ['inspect', x.f.tradesCsvGz], code: 0, reports: /format\s+asmm-trades-csv/ },
+  { name: 'inspect: gzipped CSV named .gz only (content, not name)', defect: 8, args: (x) => ['inspect', x.f.bookGzNoCsvName], code: 0, reports: /format\s+asmm-book-csv/ },
+  { name: 'inspect: gzipped Tardis trades', defect: 8, args: (x) => ['inspect', x.f.tardisTradesGz], code: 0, reports: /format\s+tardis-trades/ },
+  { name: 'inspect: gzipped Tardis book snapshot', defect: 8, args: (x) => ['inspect', x.f.tardisBookGz], code: 0, reports: /format\s+tardis-book-snapshot[\s\S]*rows\s+600\b/ },
+  { name: 'inspect: gzipped reference books5 CSV', defect: 8, args: (x) => ['inspect', x.f.referenceGz], code: 0, reports: /format\s+reference-books5-csv/ },
+  { name: 'inspect: gzip of text that is no market data', defect: 8, args: (x) => ['inspect', x.f.garbageGz], code: 1, message: /unrecognised format/ },
+  { name: 'inspect: plain text named .gz', args: (x) => ['inspect', x.f.notGzButNamedGz], code: 1, message: /unrecognised format/ },
+  { name: 'inspect: ts_ms holding seconds', defect: 8, args: (x) => ['inspect', x.f.bookSeconds], code: 1, names: (x) => [`${x.f.bookSeconds}:2 ts_ms`], message: /seconds/ },
+  { name: 'inspect: ts_ms holding µs', defect: 8, args: (x) => ['inspect', x.f.bookMicros], code: 1, message: /µs|microseconds/ },
+  { name: 'inspect: trades ts_ms holding seconds', defect: 8, args: (x) => ['inspect', x.f.tradesSeconds], code: 1, message: /seconds/ },
+  { name: 'inspect: local_ts_ms holding seconds', defect: 8, args: (x) => ['inspect', x.f.localSeconds], code: 1, names: (x) => [`${x.f.localSeconds}:2 local_ts_ms`], message: /seconds/ },
+  { name: 'inspect: Tardis timestamp in ms, not µs', defect: 8, args: (x) => ['inspect', x.f.tardisTradesMs], code: 1, names: (x) => [`${x.f.tardisTradesMs}:2 timestamp`], message: /\bms\b/ },
+  { name: 'inspect: Binance spot capture with a gap reports it', args: (x) => ['inspect', x.f.binanceSpot], code: 0, reports: /1 sequence gap/ },
+  { name: 'inspect: capture with times going backwards shows it', args: (x) => ['inspect', x.f.binanceUnordered], code: 0, reports: /interval\s+min -\d+ ms/ },
+  { name: 'inspect: Binance spot capture with a gap lists the masked interval', defect: 2, args: (x) => ['inspect', x.f.binanceSpot], code: 0, reports: /masked/ },
+  { name: 'inspect: Binance USD-M futures capture (@depth@0ms, pu) has a book', defect: 1, args: (x) => ['inspect', x.f.binanceFutures], code: 0, reports: /rows\s+[1-9]/ },
+
+  // --- convert
+  { name: 'convert: into a missing directory', defect: 7, args: (x) => ['convert', x.f.bookCsv, '--to', 'csv', x.at('no-such-dir/out.csv')], code: 2, names: (x) => [x.at('no-such-dir')], absent: (x) => [x.at('no-such-dir')] },
+  { name: 'convert: onto a directory', defect: 7, spawn: true, args: (x) => ['convert', x.f.bookCsv, '--to', 'csv', x.f.existingDir], code: 2, names: (x) => [x.f.existingDir], absent: (x) => [`${x.f.existingDir}.partial`] },
+  { name: 'convert: onto a directory (Arrow)', defect: 7, args: (x) => ['convert', x.f.bookCsv, '--to', 'arrow', x.f.existingDir], code: 2, names: (x) => [x.f.existingDir], absent: (x) => [`${x.f.existingDir}.partial`] },
+  { name: 'convert: truncated gzip leaves no output', defect: 7, args: (x) => ['convert', x.f.truncatedCsvGz, '--to', 'arrow', x.at('from-truncated.arrow')], code: 1, absent: (x) => [x.at('from-truncated.arrow')] },
+  { name: 'convert: seconds in ts_ms leaves no output', defect: 8, args: (x) => ['convert', x.f.bookSeconds, '--to', 'csv', x.at('from-seconds.csv')], code: 1, absent: (x) => [x.at('from-seconds.csv')] },
+  { name: 'convert: gzipped Tardis trades to asmm CSV', defect: 8, args: (x) => ['convert', x.f.tardisTradesGz, '--to', 'csv', x.at('tardis-trades.csv')], code: 0, reports: /-> .*tardis-trades\.csv: \d+ trades rows/ },
+  { name: 'convert: capture with times going backwards writes nothing', defect: 7, args: (x) => ['convert', x.f.binanceUnordered, '--to', 'csv', x.at('unordered-out')], code: 1, names: (x) => [`${x.f.binanceUnordered} row`], absent: (x) => [x.at('unordered-out')] },
+  { name: 'convert: bad --to', args: (x) => ['convert', x.f.bookCsv, '--to', 'parquet', x.at('x.parquet')], code: 2, names: () => ['--to'], absent: (x) => [x.at('x.parquet')] },
+  { name: 'convert: missing input', args: (x) => ['convert', x.at('nothing.csv'), '--to', 'csv', x.at('y.csv')], code: 2, absent: (x) => [x.at('y.csv')] },
+
+  // --- sample, record: output paths
+  { name: 'sample: --out is a file', defect: 7, args: (x) => ['sample', '--hours', '0.001', '--out', x.f.plainFile], code: 2, names: (x) => [x.f.plainFile] },
+  { name: 'record: --out is a file (checked before connecting)', defect: 7, args: (x) => ['record', '--inst', 'ETH-USDT', '--url', 'ws://127.0.0.1:9', '--duration', '1s', '--out', x.f.plainFile], code: 2, names: (x) => [x.f.plainFile] },
+  { name: 'record: bad instrument', args: () => ['record', '--inst', 'eth/usdt'], code: 2, names: () => ['--inst'] },
+  { name: 'record: bad channel', args: () => ['record', '--inst', 'ETH-USDT', '--channels', 'books9'], code: 2, names: () => ['books9'] },
+
+  // --- estimate
+  { name: 'estimate: header-only book', defect: 7, args: (x) => ['estimate', '--data', x.f.headerOnlyBook], code: 1, message: /no rows|no book rows/ },
+  { name: 'estimate: header-only trades', defect: 7, args: (x) => ['estimate', '--data', x.f.bookCsv, '--trades', x.f.headerOnlyTrades], code: 1, names: (x) => [x.f.headerOnlyTrades], message: /no rows|no trade rows/ },
+  { name: 'estimate: missing --trades file', args: (x) => ['estimate', '--data', x.f.bookCsv, '--trades', x.at('none.csv')], code: 2, names: (x) => [x.at('none.csv')] },
+  { name: 'estimate: --trades is a book file', args: (x) => ['estimate', '--data', x.f.bookCsv, '--trades', x.f.bookCsv], code: 2, names: (x) => [x.f.bookCsv] },
+  { name: 'estimate: book in seconds', defect: 8, args: (x) => ['estimate', '--data', x.f.bookSeconds], code: 1, message: /seconds/ },
+  { name: 'estimate: trades a day after the book', defect: 4, args: (x) => ['estimate', '--data', x.f.bookCsv, '--trades', x.f.tradesShiftedDay], code: 1, names: (x) => [x.f.tradesShiftedDay] },
+
+  // --- backtest
+  { name: 'backtest: header-only book', defect: 7, spawn: true, args: (x) => ['backtest', '--data', x.f.headerOnlyBook, ...OUT_REPORT(x)], code: 1, message: /no rows|no book rows/, absent: (x) => [x.at('report.html')] },
+  { name: 'backtest: book rows out of time order (replayed capture)', defect: 7, spawn: true, args: (x) => ['backtest', '--data', x.f.binanceUnordered, ...OUT_REPORT(x)], code: 1, names: (x) => [`${x.f.binanceUnordered} row`], message: /order|backwards/, absent: (x) => [x.at('report.html')] },
+  { name: 'backtest: gzipped asmm CSV book and trades run', defect: 8, args: (x) => ['backtest', '--data', x.f.bookCsvGz, '--trades', x.f.tradesCsvGz, '--fill', 'tradeThrough', '--window', '10s', '--report', x.at('gz-report.html')], code: 0, reports: /PnL/ },
+  { name: 'backtest: negative --gamma', args: (x) => ['backtest', '--data', x.f.bookCsv, '--gamma=-1'], code: 2, names: () => ['--gamma'] },
+  { name: 'backtest: unknown --fill', args: (x) => ['backtest', '--data', x.f.bookCsv, '--fill', 'magic'], code: 2, names: () => ['--fill'] },
+  { name: 'backtest: Binance futures capture', defect: 1, args: (x) => ['backtest', '--data', x.f.binanceFutures, '--window', '5s', '--report', x.at('futures-report.html')], code: 0, reports: /PnL/ },
+
+  // --- calibrate
+  { name: 'calibrate: negative gamma in the grid', defect: 8, args: (x) => ['calibrate', '--data', x.f.bookCsv, '--grid', 'gamma=-1,0.1', '--workers', '0', ...OUT_REPORT(x)], code: 2, names: () => ['gamma', '-1'], absent: (x) => [x.at('report.html')] },
+  { name: 'calibrate: negative size in the grid', defect: 8, args: (x) => ['calibrate', '--data', x.f.bookCsv, '--grid', 'gamma=0.1;size=-0.01,0.01', '--workers', '0', ...OUT_REPORT(x)], code: 2, names: () => ['size', '-0.01'] },
+  { name: 'calibrate: zero gamma in the grid', defect: 8, args: (x) => ['calibrate', '--data', x.f.bookCsv, '--grid', 'gamma=0,0.1', '--workers', '0', ...OUT_REPORT(x)], code: 2, names: () => ['gamma'] },
+  { name: 'calibrate: negative refresh in the grid', defect: 8, args: (x) => ['calibrate', '--data', x.f.bookCsv, '--grid', 'refresh=-5,0', '--workers', '0', ...OUT_REPORT(x)], code: 2, names: () => ['refresh'] },
+  { name: 'calibrate: 100 windows on 60 s of data', defect: 8, args: (x) => ['calibrate', '--data', x.f.bookCsv, '--grid', 'gamma=0.1,1', '--windows', '100', '--workers', '0', ...OUT_REPORT(x)], code: 2, names: () => ['--windows', '100'], absent: (x) => [x.at('report.html')] },
+  { name: 'calibrate: unknown grid parameter', args: (x) => ['calibrate', '--data', x.f.bookCsv, '--grid', 'alpha=1'], code: 2, names: () => ['alpha'] },
+  { name: 'calibrate: header-only book', defect: 7, args: (x) => ['calibrate', '--data', x.f.headerOnlyBook, '--grid', 'gamma=0.1,1', '--workers', '0', ...OUT_REPORT(x)], code: 1, names: (x) => [x.f.headerOnlyBook] },
+
+  // --- simulate
+  { name: 'simulate: --paths 0', args: () => ['simulate', '--paths', '0'], code: 2, names: () => ['--paths'] },
+  { name: 'simulate: negative gamma', args: () => ['simulate', '--gamma', '0.1,-1'], code: 2, names: () => ['--gamma'] },
+  { name: 'simulate: unknown --fill', args: () => ['simulate', '--fill', 'cubic'], code: 2, names: () => ['--fill'] },
+
+  // --- recordings (recorder engineers' defects)
+  { name: 'record: an unreachable server ends non-zero, naming what got no data', defect: 6, args: (x) => ['record', '--inst', 'ETH-USDT', '--url', 'ws://127.0.0.1:9', '--duration', '3s', '--out', x.at('recording-unreachable')], code: 1, logsToStderr: true, names: () => ['ETH-USDT', '127.0.0.1:9'], message: /no data/ },
+  {
+    name: 'convert: two overlapping sessions in one recording directory',
+    todo: 'defect 5 (recorder replay engineer): needs a fixture of two overlapping asmm record sessions',
+    args: () => {
+      throw new Error('fixture pending: two overlapping asmm record sessions in one directory (issue 14, defect 5)');
+    },
+    code: 1,
+  },
+];
+
+export const LOADER_CASES: readonly LoaderCase[] = [
+  { name: 'empty file', loader: 'readTableFile', file: (x) => x.f.empty, error: /empty/ },
+  { name: 'JSON text', loader: 'readTableFile', file: (x) => x.f.json, error: /unrecognised format/ },
+  { name: 'truncated Arrow', loader: 'readTableFile', file: (x) => x.f.truncatedArrow, error: /Arrow/ },
+  { name: 'rows out of order', loader: 'readTableFile', file: (x) => x.f.unsortedBook, error: /not sorted/ },
+  { name: 'truncated gzip CSV', defect: 7, loader: 'readTableFile', file: (x) => x.f.truncatedCsvGz, error: /truncated|unexpected end/ },
+  { name: 'truncated gzip Binance capture', defect: 7, loader: 'loadTables', file: (x) => x.f.binanceTruncated, error: /truncated|unexpected end/ },
+  { name: 'gzipped asmm book CSV', defect: 8, loader: 'readTableFile', file: (x) => x.f.bookCsvGz, reports: /book 600 rows/ },
+  { name: 'gzipped Tardis book snapshot', defect: 8, loader: 'readTableFile', file: (x) => x.f.tardisBookGz, reports: /book 600 rows/ },
+  { name: 'gzipped Tardis trades', defect: 8, loader: 'loadTables', file: (x) => x.f.tardisTradesGz, reports: /trades \d+ rows/ },
+  { name: 'gzipped reference CSV', defect: 8, loader: 'loadTables', file: (x) => x.f.referenceGz, reports: /book \d+ rows/ },
+  { name: 'gzip that is no market data', defect: 8, loader: 'loadTables', file: (x) => x.f.garbageGz, error: /unrecognised format/ },
+  { name: 'book ts_ms in seconds', defect: 8, loader: 'readTableFile', file: (x) => x.f.bookSeconds, error: /seconds/ },
+  { name: 'trades ts_ms in seconds', defect: 8, loader: 'readTableFile', file: (x) => x.f.tradesSeconds, error: /seconds/ },
+  { name: 'Tardis timestamp in ms', defect: 8, loader: 'readTableFile', file: (x) => x.f.tardisTradesMs, error: /\bms\b/ },
+  { name: 'Binance capture with a gap: counted in the notes', loader: 'loadTables', file: (x) => x.f.binanceSpot, reports: /1 sequence gap/ },
+  { name: 'Binance capture with a gap: masked interval on the book', defect: 2, loader: 'loadTables', file: (x) => x.f.binanceSpot, reports: /masked/ },
+  { name: 'Binance futures capture has a book', defect: 1, loader: 'loadTables', file: (x) => x.f.binanceFutures, reports: /book [1-9]\d* rows/ },
+];

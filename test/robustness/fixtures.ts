@@ -1,0 +1,136 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { writeBookArrow, writeBookCsv, writeReferenceCsv, writeTradeCsv, type BookTable, type TradeTable } from '../../src/data/index.js';
+import { generateSampleMarket } from '../../src/sample/index.js';
+
+/**
+ * The inputs the robustness table refers to, built once per run in a temporary directory. Good files come
+ * from the sample market (60 s, 2026-01-01); broken ones are written here by hand from each format's
+ * documented layout (asmm CSV, Tardis CSV as docs.tardis.dev describes it, the reference books5 CSV,
+ * Binance's documented depth/trade stream messages in hftbacktest's `<local_ts_ns> <json>` capture lines).
+ */
+export interface Fixtures {
+  readonly dir: string;
+  /** A path in the fixture directory (not created). */
+  readonly at: (name: string) => string;
+  readonly book: BookTable;
+  readonly trades: TradeTable;
+  /** Every named input file (see `buildFixtures`). */
+  readonly f: Record<FixtureName, string>;
+}
+
+export type FixtureName =
+  | 'bookCsv' | 'tradesCsv' | 'bookArrow' | 'bookCsvGz' | 'tradesCsvGz' | 'bookGzNoCsvName' | 'tardisTradesGz' | 'tardisBookGz' | 'referenceGz'
+  | 'truncatedCsvGz' | 'garbageGz' | 'notGzButNamedGz' | 'empty' | 'headerOnlyBook' | 'headerOnlyTrades' | 'bookSeconds' | 'bookMicros' | 'tradesSeconds'
+  | 'localSeconds' | 'tardisTradesMs' | 'unsortedBook' | 'json' | 'binary' | 'truncatedArrow' | 'emptyDir' | 'binanceSpot' | 'binanceTruncated'
+  | 'binanceUnordered' | 'binanceFutures' | 'tradesShiftedDay' | 'existingDir' | 'plainFile';
+
+const CSV_BOOK_HEADER = 'ts_ms,bid_px_1,bid_sz_1,ask_px_1,ask_sz_1';
+
+/** A book's rows as asmm CSV text with its times passed through `time` (to write wrong units). */
+function bookCsvText(book: BookTable, time: (ms: number) => number, rows = book.tsMs.length): string {
+  const lines = [CSV_BOOK_HEADER];
+  for (let i = 0; i < rows; i++) lines.push([time(book.tsMs[i]), book.bidPx[0][i], book.bidSz[0][i], book.askPx[0][i], book.askSz[0][i]].join(','));
+  return lines.join('\n') + '\n';
+}
+
+/** Tardis trades CSV (https://docs.tardis.dev/downloadable-csv-files#trades): times in µs unless `unit` says otherwise. */
+function tardisTradesText(trades: TradeTable, unitPerMs: number): string {
+  const lines = ['exchange,symbol,timestamp,local_timestamp,id,side,price,amount'];
+  for (let i = 0; i < trades.tsMs.length; i++) {
+    const t = Math.round(trades.tsMs[i] * unitPerMs);
+    lines.push(`okex,ETH-USDT,${t},${t + 3 * unitPerMs},${trades.id[i]},${trades.side[i] === 1 ? 'buy' : 'sell'},${trades.px[i]},${trades.sz[i]}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Tardis book_snapshot_1 CSV (asks[0] before bids[0], times in µs). */
+function tardisBookText(book: BookTable): string {
+  const lines = ['exchange,symbol,timestamp,local_timestamp,asks[0].price,asks[0].amount,bids[0].price,bids[0].amount'];
+  for (let i = 0; i < book.tsMs.length; i++) lines.push(`okex,ETH-USDT,${book.tsMs[i] * 1000},${book.tsMs[i] * 1000 + 2000},${book.askPx[0][i]},${book.askSz[0][i]},${book.bidPx[0][i]},${book.bidSz[0][i]}`);
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * A Binance capture in hftbacktest's collector layout: `<local_ts_ns> <json>` lines, gzipped. Messages follow
+ * Binance's documented shapes (REST `GET /api/v3/depth` snapshot `{lastUpdateId, bids, asks}`; combined-stream
+ * `{stream, data}` with `depthUpdate` {E, U, u, b, a} and `trade` {E, t, p, q, T, m}).
+ * `eventMs` gives each diff's event time E (to build captures whose times go backwards).
+ */
+function binanceCaptureText(stream: string, diffs: number, options: { gapAt?: number; eventMs?: (i: number) => number; futures?: boolean } = {}): string {
+  const t0 = Date.UTC(2024, 7, 8, 0, 0, 0);
+  const ns = (ms: number) => `${BigInt(ms) * 1_000_000n}`;
+  const lines: string[] = [];
+  let u = 1000;
+  lines.push(`${ns(t0)} ${JSON.stringify({ lastUpdateId: u, bids: [['60000.00', '1.0'], ['59999.99', '2.0']], asks: [['60000.01', '1.5'], ['60000.02', '2.5']] })}`);
+  for (let i = 0; i < diffs; i++) {
+    const E = options.eventMs ? options.eventMs(i) : t0 + 100 * (i + 1);
+    const first = i === options.gapAt ? u + 5 : u + 1;
+    const last = first + 2;
+    const data: Record<string, unknown> = { e: 'depthUpdate', E, s: 'BTCUSDT', U: first, u: last, b: [['60000.00', String(1 + (i % 3))]], a: [['60000.01', String(1 + (i % 2))]] };
+    if (options.futures) Object.assign(data, { T: E - 1, pu: u });
+    lines.push(`${ns(E + 5)} ${JSON.stringify({ stream, data })}`);
+    u = last;
+    if (i % 3 === 0) lines.push(`${ns(E + 6)} ${JSON.stringify({ stream: 'btcusdt@trade', data: { e: 'trade', E, s: 'BTCUSDT', t: 500 + i, p: '60000.01', q: '0.01', T: E, m: false } })}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Builds every fixture under `dir`. */
+export function buildFixtures(dir: string): Fixtures {
+  const market = generateSampleMarket({ durationSec: 60, seed: 7 });
+  const { book, trades } = market;
+  const at = (name: string) => join(dir, name);
+  const write = (name: string, content: string | Uint8Array) => {
+    writeFileSync(at(name), content);
+    return at(name);
+  };
+  const f = {} as Record<FixtureName, string>;
+  f.bookCsv = at('book.csv');
+  writeBookCsv(f.bookCsv, book);
+  f.tradesCsv = at('trades.csv');
+  writeTradeCsv(f.tradesCsv, trades);
+  f.bookArrow = at('book.arrow');
+  writeBookArrow(f.bookArrow, book);
+  const bookGz = gzipSync(readFileSync(f.bookCsv));
+  f.bookCsvGz = write('book.csv.gz', bookGz);
+  f.tradesCsvGz = write('trades.csv.gz', gzipSync(readFileSync(f.tradesCsv)));
+  f.bookGzNoCsvName = write('books-download.gz', bookGz);
+  f.tardisTradesGz = write('okex_trades_2026-01-01_ETH-USDT.csv.gz', gzipSync(tardisTradesText(trades, 1000)));
+  f.tardisBookGz = write('okex_book_snapshot_1_2026-01-01_ETH-USDT.csv.gz', gzipSync(tardisBookText(book)));
+  writeReferenceCsv(at('reference.csv'), book);
+  f.referenceGz = write('reference.csv.gz', gzipSync(readFileSync(at('reference.csv'))));
+  f.truncatedCsvGz = write('truncated.csv.gz', bookGz.subarray(0, Math.floor(bookGz.length / 2)));
+  f.garbageGz = write('garbage.gz', gzipSync('hello, this is not market data\nat all\n'));
+  f.notGzButNamedGz = write('plain-text-named.gz', 'this file is not gzipped\n');
+  f.empty = write('empty.csv', '');
+  f.headerOnlyBook = write('header-only-book.csv', CSV_BOOK_HEADER + '\n');
+  f.headerOnlyTrades = write('header-only-trades.csv', 'ts_ms,id,side,px,sz\n');
+  f.bookSeconds = write('book-seconds.csv', bookCsvText(book, (ms) => ms / 1000));
+  f.bookMicros = write('book-micros.csv', bookCsvText(book, (ms) => ms * 1000));
+  const tradeLines = readFileSync(f.tradesCsv, 'utf8').trimEnd().split('\n');
+  f.tradesSeconds = write('trades-seconds.csv', [tradeLines[0], ...tradeLines.slice(1).map((l) => { const [ts, ...rest] = l.split(','); return [Number(ts) / 1000, ...rest].join(','); })].join('\n') + '\n');
+  f.localSeconds = write('book-local-seconds.csv', ['ts_ms,local_ts_ms,bid_px_1,bid_sz_1,ask_px_1,ask_sz_1', ...Array.from({ length: 50 }, (_, i) => [book.tsMs[i], book.tsMs[i] / 1000, book.bidPx[0][i], book.bidSz[0][i], book.askPx[0][i], book.askSz[0][i]].join(','))].join('\n') + '\n');
+  f.tardisTradesMs = write('tardis-trades-ms.csv', tardisTradesText(trades, 1));
+  const unsorted = bookCsvText(book, (ms) => ms, 20).trimEnd().split('\n');
+  [unsorted[10], unsorted[11]] = [unsorted[11], unsorted[10]];
+  f.unsortedBook = write('unsorted-book.csv', unsorted.join('\n') + '\n');
+  f.json = write('data.json', JSON.stringify({ rows: [1, 2, 3] }) + '\n');
+  f.binary = write('noise.bin', Uint8Array.from({ length: 2048 }, (_, i) => (i * 2654435761) >>> 24));
+  f.truncatedArrow = write('truncated.arrow', readFileSync(f.bookArrow).subarray(0, 1000));
+  f.emptyDir = at('empty-dir');
+  mkdirSync(f.emptyDir);
+  f.binanceSpot = write('btcusdt_spot_gap.gz', gzipSync(binanceCaptureText('btcusdt@depth@100ms', 30, { gapAt: 20 })));
+  const spotBytes = gzipSync(binanceCaptureText('btcusdt@depth@100ms', 2000));
+  f.binanceTruncated = write('btcusdt_truncated.gz', spotBytes.subarray(0, Math.floor(spotBytes.length * 0.6)));
+  const t0 = Date.UTC(2024, 7, 8);
+  f.binanceUnordered = write('btcusdt_unordered.gz', gzipSync(binanceCaptureText('btcusdt@depth@100ms', 400, { eventMs: (i) => t0 + 100 * (i + 1) - (i >= 200 ? 15_000 : 0) })));
+  f.binanceFutures = write('btcusdt_futures.gz', gzipSync(binanceCaptureText('btcusdt@depth@0ms', 200, { futures: true })));
+  const shifted = tradeLines.slice(1).map((l) => { const [ts, ...rest] = l.split(','); return [Number(ts) + 86_400_000, ...rest].join(','); });
+  f.tradesShiftedDay = write('trades-next-day.csv', [tradeLines[0], ...shifted].join('\n') + '\n');
+  f.existingDir = at('existing-dir');
+  mkdirSync(f.existingDir);
+  f.plainFile = write('a-plain-file.txt', 'not a directory\n');
+  return { dir, at, book, trades, f };
+}
