@@ -1,4 +1,5 @@
-import { lusolve, matrix, multiply, transpose, type Matrix } from 'mathjs';
+import type { Matrix } from 'mathjs';
+import { lazyPackage } from '../project/lazyPackage.js';
 import { createRng } from '../random/rng.js';
 import { EstimationError, Z95 } from './errors.js';
 import type { MarketOrders } from './marketOrders.js';
@@ -15,6 +16,9 @@ import {
   type QuoteSide,
   type ReachStats,
 } from './arrivalByDepth.js';
+
+/** mathjs, loaded on the first weighted least-squares fit (see `lazyPackage`): it takes longer to load than most commands take to run. */
+const mathjs = lazyPackage<typeof import('mathjs')>('mathjs');
 
 export type { QuoteSide } from './arrivalByDepth.js';
 
@@ -205,6 +209,7 @@ export function empiricalIntensity(orders: MarketOrders, durationSec: number, si
 
 /** Weighted least squares of log λ on δ, weights = counts; returns [log A, −k]. */
 function wlsLogLinear(depthPx: readonly number[], perSec: readonly number[], weights: readonly number[]): [number, number] {
+  const { lusolve, matrix, multiply, transpose } = mathjs();
   const X = matrix(depthPx.map((d, g) => [Math.sqrt(weights[g]), Math.sqrt(weights[g]) * d]));
   const y = matrix(perSec.map((l, g) => [Math.sqrt(weights[g]) * Math.log(l)]));
   const Xt = transpose(X);
