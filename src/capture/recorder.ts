@@ -503,7 +503,9 @@ export class OkxRecorder {
     const noDataMessage =
       noData.length === 0
         ? ''
-        : `no data recorded for ${noData.map((a) => `${a.channel} ${a.instId}`).join(', ')} (${this.troubleText() || (this.everSubscribed ? 'subscribed, but nothing arrived' : 'nothing arrived')})`;
+        : `no data recorded for ${noData.map((a) => `${a.channel} ${a.instId}`).join(', ')} (${
+            this.everSubscribed ? `subscribed, but nothing arrived${this.startupTroubles.size > 0 ? `; before: ${this.troubleText()}` : ''}` : this.troubleText() || 'nothing arrived'
+          })`;
     this.resolveDone?.({
       stats: { ...this.stats },
       stopReason: reason,
