@@ -19,6 +19,13 @@ export const DEFAULT_MAX_STALENESS_MS = 5000;
 export class UnpairedTradesError extends EstimationError {}
 
 /**
+ * Unpaired trades make an `UnpairedTradesError` only when there are at least this many: a handful tell nothing
+ * about the files (OKX pushes the last trade on subscribing, before the first book row: an instrument with one
+ * trade in a short capture has 1 of 1 unpaired). Fewer are dropped and counted like the rest.
+ */
+export const MIN_UNPAIRED_FOR_ERROR = 10;
+
+/**
  * What pairing trades with the book kept, dropped and observed. Every dropped trade is counted once, in the
  * first of these that applies: before the first book row, after the last, inside a masked interval, stale.
  * Times in ms. The time no trade could be kept in (masked or stale) is left out of `observedMs`, so that
@@ -99,7 +106,8 @@ export interface PairingOptions {
  * the trades (`trades.masked`); trades more than `maxStalenessMs` after the row in force. The masked and stale
  * time is left out of `observedMs`.
  * @throws EstimationError when the tick size is not positive or no trade is left; UnpairedTradesError (an
- *   EstimationError) when more than half of the trades outside masked intervals are outside the book's time range or stale: they do not belong to
+ *   EstimationError) when more than half of the trades outside masked intervals, and at least
+ *   `MIN_UNPAIRED_FOR_ERROR`, are outside the book's time range or stale: they do not belong to
  *   this book (another day, another instrument, a book that stopped), and an estimate from the rest would be
  *   a number from a few stray trades. The message names `label`, the counts and both time ranges.
  * @example
@@ -190,7 +198,7 @@ export function marketOrdersFromTrades(book: BookTable, trades: TradeTable, tick
   }
   const unpaired = before + after + stalePaired;
   const outsideMasks = n - inMask;
-  if (unpaired > 0 && 2 * unpaired > outsideMasks) {
+  if (unpaired >= MIN_UNPAIRED_FOR_ERROR && 2 * unpaired > outsideMasks) {
     const range = (a: number, b: number) => `${iso(a)} .. ${iso(b)}`;
     throw new UnpairedTradesError(
       `${label}: ${unpaired} of ${outsideMasks} trades${inMask ? ` outside masked intervals` : ''} (${((100 * unpaired) / outsideMasks).toFixed(0)} %) cannot be paired with the book ` +

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BookTable, TradeTable } from '../../src/data/tables.js';
-import { EstimationError, marketOrdersFromTrades } from '../../src/estimate/index.js';
+import { EstimationError, marketOrdersFromTrades, UnpairedTradesError } from '../../src/estimate/index.js';
 import { generateSampleMarket } from '../../src/sample/index.js';
 
 // Pairing trades with the book in force (issue 14, defects 4 and 9): trades outside the book's time range or
@@ -114,13 +114,30 @@ describe('trades of another day (defect 4, as found: A = 1.08, k = 1.45 and exit
       } catch (e) {
         error = e;
       }
-      expect(error).toBeInstanceOf(EstimationError);
+      expect(error).toBeInstanceOf(UnpairedTradesError);
+      expect((error as Error).name).toBe('EstimationError');
       const message = (error as Error).message;
       expect(message).toMatch(/^trades t\.csv against book b\.csv: /);
       expect(message).toContain(`${market.trades.tsMs.length} of ${market.trades.tsMs.length} trades`);
       expect(message).toContain(new Date(market.book.tsMs[0]).toISOString());
       expect(message).not.toContain('\n');
     }
+  });
+
+  it('fewer than 10 unpaired trades are no error, even when they are all there is: dropped and counted', () => {
+    const few = { ...market.trades, tsMs: market.trades.tsMs.subarray(0, 9).map((t) => t + DAY_MS), id: market.trades.id.subarray(0, 9), side: market.trades.side.subarray(0, 9), px: market.trades.px.subarray(0, 9), sz: market.trades.sz.subarray(0, 9) };
+    let error: unknown;
+    try {
+      marketOrdersFromTrades(market.book, few, tick);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(EstimationError);
+    expect(error).not.toBeInstanceOf(UnpairedTradesError);
+    expect((error as Error).message).toMatch(/none of the 9 trades can be paired with the book \(0 before its first row, 9 after its last/);
+    // ten are
+    const ten = { ...few, tsMs: market.trades.tsMs.subarray(0, 10).map((t) => t + DAY_MS), id: market.trades.id.subarray(0, 10), side: market.trades.side.subarray(0, 10), px: market.trades.px.subarray(0, 10), sz: market.trades.sz.subarray(0, 10) };
+    expect(() => marketOrdersFromTrades(market.book, ten, tick)).toThrow(UnpairedTradesError);
   });
 
   it('a few trades shifted: counted and dropped, A and k fitted on the rest', () => {

@@ -109,7 +109,7 @@ describe('edge cases: defined results or clear errors, never a silent NaN', () =
     expect(orders.tradesMerged).toBe(1);
     expect(Array.from(orders.reachPx)).toEqual([100.05]);
     expect(Array.from(orders.ticksBeyondTouch)).toEqual([3]);
-    expect(() => marketOrdersFromTrades(book, trades([[10, 1, 100.01]]), 0.01)).toThrow(/1 of 1 trades \(100 %\) cannot be paired with the book \(1 before its first row/);
+    expect(() => marketOrdersFromTrades(book, trades([[10, 1, 100.01]]), 0.01)).toThrow(/none of the 1 trades can be paired with the book \(1 before its first row/);
   });
 });
 
