@@ -49,6 +49,7 @@ describe('asmm record', () => {
     expect(stderr).toMatch(/\d+ msg\/s \| \d+ msgs \| rows \d+ book, \d+ trades \| reconnects 0 \| gaps 0 \| [\d.]+ MB/);
     const files = readdirSync(out);
     expect(files.filter((f) => f.endsWith('.partial'))).toEqual([]);
+    expect(files).not.toContain('.asmm-record.lock'); // SIGINT released the directory
     expect(files.filter((f) => f.endsWith('.csv')).length).toBe(4); // books, books5, trades, gaps
     // raw: every line a complete record; what was received is exactly a prefix of what the server sent
     const raw = files.filter((f) => f.endsWith('.raw.ndjson')).map((f) => readFileSync(join(out, f), 'utf8'));
