@@ -113,8 +113,12 @@ const key = (instId: string, channel: string) => `${instId}\t${channel}`;
  * and normalized book/trade CSV tables (exchange and local time) through `OkxNormalizer`. Survives what the
  * network and the exchange do: reconnects with exponential backoff and jitter and resubscribes; pings when
  * idle and drops a connection that stops answering; reconnects at once on a `notice` (service upgrade) or an
- * `error` event; on a checksum mismatch or sequence gap resubscribes that book. Every interval in which data
- * may be missing becomes a gap record (inst, channel, from, to, reason). `stop()` flushes and closes every file
+ * `error` event; drops a connection whose subscription is not acknowledged within `subscribeTimeoutMs`; on a
+ * checksum mismatch or sequence gap resubscribes that book. Every interval in which data may be missing becomes
+ * a gap record (inst, channel, from, to, reason), including the start of the recording up to each
+ * subscription's first data when anything failed before it. The summary names the subscriptions that captured
+ * nothing (`noData`): such a recording is a failure, not an empty success. The output directory is locked
+ * while recording (see outDirLock.ts). `stop()` flushes and closes every file and releases the lock
  * synchronously (call it from SIGINT/SIGTERM handlers). No API keys: public channels only.
  */
 export class OkxRecorder {
