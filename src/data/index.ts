@@ -17,7 +17,7 @@ export { FUTURES_RULE, SPOT_RULE, classifyBinanceStream, sequenceRuleOf, type Bi
 export { crossCheckBookTicker, type BookTickerCheck, type BookTickerSeries } from './bookTickerCheck.js';
 export { readTardisBookSnapshot, readTardisTrades, tardisKind, type TardisKind } from './tardisCsv.js';
 export { loadTables, tableFileName, writeTable, type LoadedTables } from './loadAny.js';
-export { recorderRawFiles, replayRecorderRaw, type RecorderRawReplay } from './recorderRaw.js';
+export { OFFSET_WINDOW_MS, recorderRawFiles, replayRecorderRaw, type RecorderRawReplay, type RecorderSession } from './recorderRaw.js';
 export { depthProfile, eventRate, inferTickSize, silences, spreadTicksHistogram, type DepthProfile, type RateSeries, type SpreadHistogram, type TimeGap } from './quality.js';
 export { previousTickRows, sampleBookEvery } from './sampling.js';
 export { lowerBound } from './search.js';
