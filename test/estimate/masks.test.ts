@@ -160,7 +160,9 @@ describe('A and k skip masked time', () => {
 describe('rolling calibration skips masked time', () => {
   const orders = marketOrdersFromTrades(maskedBook, maskedTrades, tick);
   const W = 120_000;
-  const rolling = rollingCalibration(maskedBook, orders, { windowSec: W / 1000, stepSec: 10 });
+  // depths from the touch: A = N/(2·T) per side, whatever k does (arrivalFromStats with d0 = 0)
+  const depths = { fromTicks: 0, toTicks: 1000 };
+  const rolling = rollingCalibration(maskedBook, orders, { windowSec: W / 1000, stepSec: 10, depths });
   const at = (t: number) => rolling.tMs.findIndex((x) => x === t);
 
   it('a window entirely inside a mask gives NaN σ, A and k (not a stale value, not 0)', () => {
@@ -172,7 +174,7 @@ describe('rolling calibration skips masked time', () => {
     expect(rolling.increments[e]).toBe(0);
     expect(rolling.observedSec[e]).toBe(0);
     // ignoring the mask: σ 0 from the frozen mid, and A from the trades paired with the frozen book
-    const plain = rollingCalibration(frozenBook, marketOrdersFromTrades(frozenBook, tradesWithHole, tick), { windowSec: W / 1000, stepSec: 10 });
+    const plain = rollingCalibration(frozenBook, marketOrdersFromTrades(frozenBook, tradesWithHole, tick), { windowSec: W / 1000, stepSec: 10, depths });
     expect(plain.sigmaPricePerSqrtSec[e]).toBe(0);
     expect(plain.aPooledPerSec[e]).toBeGreaterThan(0);
   });
