@@ -1,6 +1,6 @@
 import type { BookTable, TradeTable } from '../data/tables.js';
 import { inferredTradeTable, marketOrdersFromBook } from '../estimate/bookInferredOrders.js';
-import { marketOrdersFromTrades, type MarketOrders } from '../estimate/marketOrders.js';
+import { marketOrdersFromTrades, type MarketOrders, type PairingOptions } from '../estimate/marketOrders.js';
 import type { FillModel } from './engine.js';
 
 /** What a backtest on a market replays and estimates its order arrivals from. */
@@ -29,10 +29,11 @@ export const INFERRED_ARRIVALS_NOTE = 'no trades recorded: A and k are estimated
  * (`marketOrdersFromTrades`); on books only, the market orders inferred from the book (`marketOrdersFromBook`,
  * an approximation whose biases it lists), which also serve as the trades of the `tradeThrough` and `queue`
  * fill models (`inferredTradeTable`), with notes that say so. Inferred once here, so that a sweep over many
- * windows and parameter sets does not infer again in each backtest.
+ * windows and parameter sets does not infer again in each backtest. `pairing` names the files in errors and
+ * sets the staleness limit of the trades' pairing with the book (see `marketOrdersFromTrades`).
  */
-export function backtestExecutions(book: BookTable, recorded: TradeTable | undefined, fill: FillModel, tickSize: number): BacktestExecutions {
-  if (recorded) return { trades: recorded, marketOrders: marketOrdersFromTrades(book, recorded, tickSize), notes: [] };
+export function backtestExecutions(book: BookTable, recorded: TradeTable | undefined, fill: FillModel, tickSize: number, pairing: PairingOptions = {}): BacktestExecutions {
+  if (recorded) return { trades: recorded, marketOrders: marketOrdersFromTrades(book, recorded, tickSize, pairing), notes: [] };
   const inferred = marketOrdersFromBook(book, tickSize);
   if (fill === 'midCross') return { trades: undefined, marketOrders: inferred, notes: [INFERRED_ARRIVALS_NOTE] };
   return { trades: inferredTradeTable(inferred), marketOrders: inferred, notes: [inferredFillsNote(fill), INFERRED_ARRIVALS_NOTE] };

@@ -101,6 +101,8 @@ export const CLI_CASES: readonly CliCase[] = [
   { name: 'estimate: --trades is a book file', args: (x) => ['estimate', '--data', x.f.bookCsv, '--trades', x.f.bookCsv], code: 2, names: (x) => [x.f.bookCsv] },
   { name: 'estimate: book in seconds', defect: 8, args: (x) => ['estimate', '--data', x.f.bookSeconds], code: 1, message: /seconds/ },
   { name: 'estimate: trades a day after the book', defect: 4, args: (x) => ['estimate', '--data', x.f.bookCsv, '--trades', x.f.tradesShiftedDay], code: 1, names: (x) => [x.f.tradesShiftedDay] },
+  { name: 'backtest: trades a day after the book', defect: 4, args: (x) => ['backtest', '--data', x.f.bookCsv, '--trades', x.f.tradesShiftedDay, ...OUT_REPORT(x)], code: 1, names: (x) => [x.f.tradesShiftedDay, x.f.bookCsv], absent: (x) => [x.at('report.html')] },
+  { name: 'calibrate: trades a day after the book', defect: 4, args: (x) => ['calibrate', '--data', x.f.bookCsv, '--trades', x.f.tradesShiftedDay, '--grid', 'gamma=0.1', '--windows', '2', ...OUT_REPORT(x)], code: 1, names: (x) => [x.f.tradesShiftedDay, x.f.bookCsv], absent: (x) => [x.at('report.html')] },
 
   // --- backtest
   { name: 'backtest: header-only book', defect: 7, spawn: true, args: (x) => ['backtest', '--data', x.f.headerOnlyBook, ...OUT_REPORT(x)], code: 1, message: /no rows|no book rows/, absent: (x) => [x.at('report.html')] },
@@ -128,12 +130,14 @@ export const CLI_CASES: readonly CliCase[] = [
   { name: 'record: an unreachable server ends non-zero, naming what got no data', defect: 6, args: (x) => ['record', '--inst', 'ETH-USDT', '--url', 'ws://127.0.0.1:9', '--duration', '3s', '--out', x.at('recording-unreachable')], code: 1, logsToStderr: true, names: () => ['ETH-USDT', '127.0.0.1:9'], message: /no data/ },
   {
     name: 'convert: two overlapping sessions in one recording directory',
-    todo: 'defect 5 (recorder replay engineer): needs a fixture of two overlapping asmm record sessions',
-    args: () => {
-      throw new Error('fixture pending: two overlapping asmm record sessions in one directory (issue 14, defect 5)');
-    },
+    defect: 5,
+    args: (x) => ['convert', x.f.overlappingRecording, '--to', 'csv', x.at('overlap-out')],
     code: 1,
+    names: (x) => [x.f.overlappingRecording],
+    message: /overlap/,
+    absent: (x) => [x.at('overlap-out')],
   },
+  { name: 'inspect: two overlapping sessions in one recording directory', defect: 5, args: (x) => ['inspect', x.f.overlappingRecording], code: 1, names: (x) => [x.f.overlappingRecording], message: /overlap/ },
 ];
 
 export const LOADER_CASES: readonly LoaderCase[] = [

@@ -1,3 +1,4 @@
+import { writeOverlappingRecording } from '../helpers/recorderRawLog.js';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -24,7 +25,7 @@ export type FixtureName =
   | 'bookCsv' | 'tradesCsv' | 'bookArrow' | 'bookCsvGz' | 'tradesCsvGz' | 'bookGzNoCsvName' | 'tardisTradesGz' | 'tardisBookGz' | 'referenceGz'
   | 'truncatedCsvGz' | 'garbageGz' | 'notGzButNamedGz' | 'empty' | 'headerOnlyBook' | 'headerOnlyTrades' | 'bookSeconds' | 'bookMicros' | 'tradesSeconds'
   | 'localSeconds' | 'tardisTradesMs' | 'unsortedBook' | 'json' | 'binary' | 'truncatedArrow' | 'emptyDir' | 'binanceSpot' | 'binanceTruncated'
-  | 'binanceUnordered' | 'binanceFutures' | 'tradesShiftedDay' | 'existingDir' | 'plainFile';
+  | 'binanceUnordered' | 'binanceFutures' | 'tradesShiftedDay' | 'existingDir' | 'plainFile' | 'overlappingRecording';
 
 const CSV_BOOK_HEADER = 'ts_ms,bid_px_1,bid_sz_1,ask_px_1,ask_sz_1';
 
@@ -121,6 +122,9 @@ export function buildFixtures(dir: string): Fixtures {
   f.truncatedArrow = write('truncated.arrow', readFileSync(f.bookArrow).subarray(0, 1000));
   f.emptyDir = at('empty-dir');
   mkdirSync(f.emptyDir);
+  f.overlappingRecording = at('overlapping-recording');
+  mkdirSync(f.overlappingRecording);
+  writeOverlappingRecording(f.overlappingRecording);
   f.binanceSpot = write('btcusdt_spot_gap.gz', gzipSync(binanceCaptureText('btcusdt@depth@100ms', 30, { gapAt: 20 })));
   const spotBytes = gzipSync(binanceCaptureText('btcusdt@depth@100ms', 2000));
   f.binanceTruncated = write('btcusdt_truncated.gz', spotBytes.subarray(0, Math.floor(spotBytes.length * 0.6)));

@@ -78,7 +78,7 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
   }
   const tick = numberOption('tick', values.tick, book.meta.tickSize ?? inferTickSize(book), (v) => v > 0);
   // books only: A and k from market orders inferred from the book, and tradeThrough and queue fill on them, with notes that say so
-  const executions = backtestExecutions(book, recorded, fill, tick);
+  const executions = backtestExecutions(book, recorded, fill, tick, { label: `trades of ${values.trades ?? values.data} against the book of ${values.data}` });
   const trades = executions.trades;
   const lot = numberOption('lot', values.lot, book.meta.lotSize ?? 0, (v) => v >= 0);
   const halfSpread = numberOption('half-spread', values['half-spread'], 5 * tick, PARAM_RANGES.halfSpreadPx.check);

@@ -58,7 +58,7 @@ export async function runCalibrate(argv: string[]): Promise<number> {
   if (tooMany) throw new UsageError(`--windows ${windows}: ${tooMany}`);
   const tickSize = book.meta.tickSize ?? inferTickSize(book);
   // books only: A and k from market orders inferred from the book, and tradeThrough and queue fill on them, with notes that say so
-  const executions = backtestExecutions(book, recorded, fill, tickSize);
+  const executions = backtestExecutions(book, recorded, fill, tickSize, { label: `trades of ${values.trades ?? values.data} against the book of ${values.data}` });
   const trades = executions.trades;
   const calibration = rollingCalibration(book, executions.marketOrders, { windowSec: (durationOption('window', values.window, 300_000) as number) / 1000, stepSec: 1 });
   const sets = expandGrid(spec, { ...DEFAULT_PARAMS, strategy });
