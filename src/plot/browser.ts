@@ -11,11 +11,33 @@ export function chromiumPath(): string {
   return found;
 }
 
+export interface OfflinePageOptions {
+  /**
+   * Origins on this machine the page may also reach over HTTP, e.g. `http://127.0.0.1:8888` for a local
+   * Jupyter server. Only loopback hosts (127.0.0.0/8, localhost, [::1]) are accepted. (Playwright routes HTTP
+   * requests only; a websocket, such as Jupyter's kernel channel, opens to whatever the page names.)
+   */
+  readonly allowOrigins?: readonly string[];
+  /** Viewport in CSS pixels (playwright's default is 1280 × 720). */
+  readonly viewport?: { readonly width: number; readonly height: number };
+}
+
+/** `http://127.0.0.1:8888/x` → `http://127.0.0.1:8888`; throws for an origin that is not on this machine. */
+function loopbackOrigin(origin: string): string {
+  const url = new URL(origin);
+  if (!/^(127(\.\d{1,3}){3}|localhost|\[::1\])$/.test(url.hostname)) {
+    throw new Error(`withOfflinePage: ${origin} is not a loopback origin (127.0.0.0/8, localhost or [::1])`);
+  }
+  return url.origin;
+}
+
 /**
  * Runs `work` with a headless Chromium page that cannot reach the network: every request other than
- * `file:`, `data:`, `about:` and `blob:` URLs is aborted (playwright gives the browser a fresh temporary profile), so what renders is what works offline.
+ * `file:`, `data:`, `about:` and `blob:` URLs (and the loopback `allowOrigins`) is aborted (playwright gives
+ * the browser a fresh temporary profile), so what renders is what works offline.
  */
-export async function withOfflinePage<T>(work: (page: Page) => Promise<T>): Promise<T> {
+export async function withOfflinePage<T>(work: (page: Page) => Promise<T>, options: OfflinePageOptions = {}): Promise<T> {
+  const allowed = (options.allowOrigins ?? []).map(loopbackOrigin);
   let browser: Browser | undefined;
   try {
     // loaded here, not at the top: playwright takes longer to load than most commands take to run
@@ -33,11 +55,14 @@ export async function withOfflinePage<T>(work: (page: Page) => Promise<T>): Prom
         '--disable-sync',
       ],
     });
-    const page = await browser.newPage();
-    await page.route('**/*', (route) => {
+    // Routed on the context, so pages the page opens (a link with target=_blank) are held to the same rule.
+    const context = await browser.newContext(options.viewport ? { viewport: { ...options.viewport } } : {});
+    await context.route('**/*', (route) => {
       const url = route.request().url();
-      return /^(file|data|about|blob):/.test(url) ? route.continue() : route.abort();
+      const local = /^(file|data|about|blob):/.test(url) || allowed.some((origin) => url === origin || url.startsWith(`${origin}/`));
+      return local ? route.continue() : route.abort();
     });
+    const page = await context.newPage();
     return await work(page);
   } finally {
     await browser?.close();

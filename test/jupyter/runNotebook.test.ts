@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { runNotebook, runNotebookReports } from '../../src/jupyter/index.js';
 import { writeNotebook } from '../helpers/notebook.js';
 import { tempDir } from '../helpers/tmp.js';
+import { cellHtml, readSavedCells, renderCellAlone } from './cellAlone.js';
 
 const dir = tempDir();
 
@@ -35,13 +36,18 @@ describe('headless notebook execution on the project tslab kernel', () => {
       "import * as tslab from 'tslab';\nimport { notebookFigureHtml } from './src/plot/index.js';",
       "console.log(require('node:fs').existsSync('package.json') ? 'at root' : 'elsewhere');",
       "tslab.display.html(notebookFigureHtml({ data: [{ type: 'scatter', x: [1, 2], y: [2, 1] }], layout: {} }));",
-      "tslab.display.html(notebookFigureHtml({ data: [{ type: 'bar', x: [1, 2], y: [2, 1] }, { type: 'bar', x: [1, 2], y: [1, 1] }], layout: {} }));",
+      "tslab.display.html(notebookFigureHtml({ data: [{ type: 'bar', x: [1, 2], y: [2, 1] }, { type: 'bar', x: [1, 2], y: [1, 1] }], layout: {} }));\n" +
+        "tslab.display.html(notebookFigureHtml({ data: [{ type: 'scatter', x: [1, 2], y: [1, 3] }], layout: {} }));",
     ]);
-    const [report] = await runNotebookReports([path], join(dir, 'out'));
+    const out = join(dir, 'out');
+    const [report] = await runNotebookReports([path], out);
     expect(report.problem).toBeNull();
     expect(readFileSync(report.executedPath, 'utf8')).toContain('at root');
-    expect([report.plotsExpected, report.plotsRendered]).toEqual([2, 2]);
-    // The first figure of the kernel session carries the plotly bundle; the second does not.
-    expect(readFileSync(report.htmlPath, 'utf8').split('data-asmm="plotly-bundle"').length - 1).toBe(1);
+    expect([report.plotsExpected, report.plotsRendered]).toEqual([3, 3]);
+    // One bundle per plot cell (the cell's first figure), not per figure nor per kernel session.
+    const cells = readSavedCells(report.executedPath);
+    expect(cells.map((cell) => cellHtml(cell).split('data-asmm="plotly-bundle"').length - 1)).toEqual([0, 0, 1, 1]);
+    // The kernel had emitted the bundle before the last cell ran: that cell's output, kept alone, still renders.
+    expect(await renderCellAlone(report.executedPath, 3, out)).toEqual({ plots: 2, tracesPerPlot: [2, 1], errors: [] });
   });
 });
