@@ -42,25 +42,30 @@ export function scanCsv(
   const onLine = options.onLine;
   const source = openByteSource(path);
   try {
-    let carry: Uint8Array = new Uint8Array(0);
+    // One buffer for the whole scan: the unfinished line of the previous chunk (the carry) is moved to its
+    // start and the next chunk read behind it, so no chunk is copied or allocated again (it grows only for a
+    // line longer than a chunk).
+    let store = Buffer.allocUnsafe(2 * chunkBytes);
+    let carryLength = 0;
     let line = 0;
     let columns = -1;
     let starts = new Int32Array(64);
     let ends = new Int32Array(64);
-    const chunk = Buffer.allocUnsafe(chunkBytes);
     for (;;) {
+      if (carryLength + chunkBytes > store.length) {
+        const grown = Buffer.allocUnsafe(2 * (carryLength + chunkBytes));
+        store.copy(grown, 0, 0, carryLength);
+        store = grown;
+      }
       let read: number;
       try {
-        read = source.read(chunk, 0, chunkBytes);
+        read = source.read(store, carryLength, chunkBytes);
       } catch (error) {
         if (error instanceof GzipError) throw new DataError(path, 0, '', gzipFailure(error, line));
         throw error;
       }
       const eof = read === 0;
-      let buf: Uint8Array;
-      if (carry.length === 0) buf = chunk.subarray(0, read);
-      else if (eof) buf = carry;
-      else buf = Buffer.concat([carry, chunk.subarray(0, read)]);
+      const buf: Uint8Array = store.subarray(0, carryLength + read);
       let lineStart = 0;
       for (;;) {
         let lineEnd = buf.indexOf(10, lineStart);
@@ -108,7 +113,8 @@ export function scanCsv(
         if (lineEnd >= buf.length) break;
       }
       if (eof) break;
-      carry = Uint8Array.prototype.slice.call(buf, lineStart); // a copy: `buf` may view the reused chunk
+      carryLength = buf.length - lineStart;
+      store.copy(store, 0, lineStart, buf.length);
     }
     if (columns < 0) throw new DataError(path, 1, '', 'empty file: no header line');
   } finally {
