@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { inspectRenderedPage } from '../plot/render.js';
 import { runNotebook, type NotebookRun } from './runNotebook.js';
 
@@ -17,36 +18,49 @@ function countPlotDivs(html: string): number {
 }
 
 /**
- * Executes each notebook (in the given order) into `outDir` and opens each HTML report offline in headless
- * Chromium to check that its plots render. `onProgress` hears about each notebook as it starts and ends.
+ * Executes the notebooks into `outDir`, `concurrency` at a time (default: 2, or 1 on a one-core machine; each
+ * runs in its own kernel process), and opens each HTML report offline in headless Chromium to check that its
+ * plots render. The reports come back in the order given. `onProgress` hears about each notebook as it
+ * starts and ends.
  */
 export async function runNotebookReports(
   notebooks: readonly string[],
   outDir: string,
   onProgress: (message: string) => void = () => {},
+  concurrency = Math.min(2, availableParallelism()),
 ): Promise<NotebookReport[]> {
-  const reports: NotebookReport[] = [];
-  for (const [index, notebook] of notebooks.entries()) {
-    onProgress(`[${index + 1}/${notebooks.length}] executing ${notebook}`);
-    const run = await runNotebook(notebook, outDir);
-    let plotsExpected = 0;
-    let plotsRendered = 0;
-    let problem: string | null = run.ok ? null : `cell ${run.failedCell ?? '?'} failed: ${run.error ?? 'unknown error'}`;
-    try {
-      plotsExpected = countPlotDivs(readFileSync(run.htmlPath, 'utf8'));
-      if (plotsExpected > 0) {
-        const rendered = await inspectRenderedPage(run.htmlPath);
-        plotsRendered = rendered.plots;
-        if (run.ok && plotsRendered < plotsExpected) {
-          problem = `${plotsExpected - plotsRendered} of ${plotsExpected} plots did not render offline${rendered.errors.length ? ` (${rendered.errors[0]})` : ''}`;
-        }
-      }
-    } catch (error) {
-      problem ??= `report check failed: ${(error as Error).message.split('\n')[0]}`;
+  const reports: NotebookReport[] = new Array(notebooks.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < notebooks.length) {
+      const index = next++;
+      reports[index] = await reportOn(notebooks[index], index, notebooks.length, outDir, onProgress);
     }
-    const report: NotebookReport = { ...run, ok: problem === null, plotsExpected, plotsRendered, problem };
-    onProgress(`[${index + 1}/${notebooks.length}] ${report.ok ? 'ok' : 'FAILED'} ${notebook} (${run.seconds.toFixed(1)} s)${problem ? `: ${problem}` : ''}`);
-    reports.push(report);
-  }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, notebooks.length)) }, worker));
   return reports;
+}
+
+/** Runs one notebook and checks its report. */
+async function reportOn(notebook: string, index: number, total: number, outDir: string, onProgress: (message: string) => void): Promise<NotebookReport> {
+  onProgress(`[${index + 1}/${total}] executing ${notebook}`);
+  const run = await runNotebook(notebook, outDir);
+  let plotsExpected = 0;
+  let plotsRendered = 0;
+  let problem: string | null = run.ok ? null : `cell ${run.failedCell ?? '?'} failed: ${run.error ?? 'unknown error'}`;
+  try {
+    plotsExpected = countPlotDivs(readFileSync(run.htmlPath, 'utf8'));
+    if (plotsExpected > 0) {
+      const rendered = await inspectRenderedPage(run.htmlPath);
+      plotsRendered = rendered.plots;
+      if (run.ok && plotsRendered < plotsExpected) {
+        problem = `${plotsExpected - plotsRendered} of ${plotsExpected} plots did not render offline${rendered.errors.length ? ` (${rendered.errors[0]})` : ''}`;
+      }
+    }
+  } catch (error) {
+    problem ??= `report check failed: ${(error as Error).message.split('\n')[0]}`;
+  }
+  const report: NotebookReport = { ...run, ok: problem === null, plotsExpected, plotsRendered, problem };
+  onProgress(`[${index + 1}/${total}] ${report.ok ? 'ok' : 'FAILED'} ${notebook} (${run.seconds.toFixed(1)} s)${problem ? `: ${problem}` : ''}`);
+  return report;
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { projectRoot } from '../project/index.js';
@@ -25,7 +25,10 @@ export function plotlyBundleSource(): string {
     const esbuild = require('esbuild') as { transformSync(code: string, options: object): { code: string } };
     cached = esbuild.transformSync(source, { minify: true, legalComments: 'none' }).code;
     mkdirSync(dirname(minPath), { recursive: true });
-    writeFileSync(minPath, cached);
+    // written beside and renamed: notebooks run in parallel kernels, and none may read a half-written file
+    const partial = `${minPath}.${process.pid}.partial`;
+    writeFileSync(partial, cached);
+    renameSync(partial, minPath);
   } catch {
     cached = source;
   }
