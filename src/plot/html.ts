@@ -17,7 +17,8 @@ const CONFIG = { responsive: true, displaylogo: false };
 
 /**
  * A figure as an HTML fragment: its <div> and a script that plots into it. Needs `window.Plotly` on the
- * page (see `plotlyBundleScript`); if it is missing the div says so instead of staying empty.
+ * page (see `plotlyBundleScript`, `plotlyLoaderScript`); if it is missing the div says so instead of staying
+ * empty.
  */
 export function figureFragment(figure: PlotlyFigure, divId: string = nextDivId()): string {
   const height = typeof figure.layout.height === 'number' ? `${figure.layout.height}px` : '450px';
@@ -26,7 +27,7 @@ export function figureFragment(figure: PlotlyFigure, divId: string = nextDivId()
     '<script type="text/javascript">',
     '(function(){',
     `  var el = document.getElementById(${scriptJson(divId)});`,
-    "  if (!window.Plotly) { el.textContent = 'plotly.js is not loaded on this page: run the notebook from the top.'; return; }",
+    "  if (!window.Plotly) { el.textContent = 'plotly.js is not loaded on this page: run this cell again.'; return; }",
     `  window.Plotly.newPlot(el, ${scriptJson(figure.data)}, ${scriptJson(figure.layout)}, ${scriptJson(CONFIG)});`,
     '})();',
     '</script>',
