@@ -160,17 +160,19 @@ export function marketOrdersFromTrades(book: BookTable, trades: TradeTable, tick
       sellOrder = -1;
     }
     while (row + 1 < rows && bookTs[row + 1] <= t) row++;
+    // a masked interval first: a book masked to the end of the data (no resync) has no row after it, and the
+    // trades there are masked, not unpaired
+    while (mask < masked.length && masked[mask].toMs <= t) mask++;
+    if (mask < masked.length && masked[mask].fromMs <= t) {
+      inMask++;
+      continue;
+    }
     if (row < 0) {
       before++;
       continue;
     }
     if (t > lastMs) {
       after++;
-      continue;
-    }
-    while (mask < masked.length && masked[mask].toMs <= t) mask++;
-    if (mask < masked.length && masked[mask].fromMs <= t) {
-      inMask++;
       continue;
     }
     if (t - bookTs[row] > maxStalenessMs) {

@@ -158,3 +158,19 @@ describe('trades of another day (defect 4, as found: A = 1.08, k = 1.45 and exit
     expect(orders.observedMs).toBe(rest.observedMs);
   });
 });
+
+describe('a book masked to the end of the data (a gap with no resync)', () => {
+  it('the trades after its last row are masked, not unpaired: counted as such, no error', () => {
+    // rows 0..1000 ms; a sequence gap at 1000 that no snapshot repairs: masked [1000, 5001); 20 trades after
+    // the last row (1100..3000 ms) and 2 before the gap
+    const book: BookTable = { ...flatBook([0, 500, 1000], 99, 101), masked: [{ fromMs: 1000, toMs: 5001, reason: 'sequence gap; no later snapshot' }] };
+    const rows: Array<[number, number, number]> = [[200, 1, 101], [700, -1, 99]];
+    for (let k = 0; k < 20; k++) rows.push([1100 + 100 * k, k % 2 ? 1 : -1, k % 2 ? 101 : 99]);
+    const orders = marketOrdersFromTrades(book, trades(rows), 1);
+    expect(orders.tsMs.length).toBe(2);
+    expect(orders.droppedInMask).toBe(20);
+    expect(orders.tradesAfterBook).toBe(0);
+    // the same trades against an unmasked book that stops at 1000: most are after its last row, an error
+    expect(() => marketOrdersFromTrades(flatBook([0, 500, 1000], 99, 101), trades(rows), 1)).toThrow(UnpairedTradesError);
+  });
+});
