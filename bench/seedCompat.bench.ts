@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeReferenceCsv } from '../src/data/index.js';
+import { writeReferenceCsv } from '../src/formats/index.js';
 import { jupyterPython } from '../src/jupyter/index.js';
 import { projectPath } from '../src/project/index.js';
 import { generateSampleMarket } from '../src/sample/index.js';

@@ -1,4 +1,5 @@
-import { assertTimeOrder, DataError, loadTables, type BookTable, type FileFormat, type Table, type TradeTable } from '../data/index.js';
+import { assertTimeOrder, DataError, type BookTable, type Table, type TradeTable } from '../data/index.js';
+import { loadTables, type FileFormat } from '../formats/index.js';
 import { UsageError } from './command.js';
 
 /** Tables of one kind, for an instrument when given (a table without an instrument, e.g. plain CSV, matches any). */

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runSeedCompat } from '../../src/backtest/index.js';
-import { readReferenceCsv } from '../../src/data/index.js';
+import { readReferenceCsv } from '../../src/formats/index.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const dir = tempDir('asmm-seedcompat-');

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LOCK_FILE_NAME } from '../../src/capture/index.js';
-import { replayRecorderRaw } from '../../src/data/recorderRaw.js';
+import { replayRecorderRaw } from '../../src/formats/recorderRaw.js';
 import { startFakeOkxServer } from '../../src/okx/fakeServer.js';
 import { projectRootForTests, runAsmm } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';

@@ -3,7 +3,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readBookCsv, readTradeCsv } from '../../src/data/csv.js';
-import { replayRecorderRaw } from '../../src/data/recorderRaw.js';
+import { replayRecorderRaw } from '../../src/formats/recorderRaw.js';
 import { startFakeOkxServer } from '../../src/okx/fakeServer.js';
 import { projectRootForTests, runAsmm } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';

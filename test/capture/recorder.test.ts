@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OkxRecorder, type RecorderSummary } from '../../src/capture/index.js';
 import { readBookCsv, readTradeCsv } from '../../src/data/csv.js';
-import { replayRecorderRaw } from '../../src/data/recorderRaw.js';
+import { replayRecorderRaw } from '../../src/formats/recorderRaw.js';
 import { startFakeOkxServer, type FakeFaultKind, type FakeOkxServer } from '../../src/okx/fakeServer.js';
 import { tempDir } from '../helpers/tmp.js';
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DataError } from '../../src/data/errors.js';
-import { replayRecorderRaw } from '../../src/data/recorderRaw.js';
+import { replayRecorderRaw } from '../../src/formats/recorderRaw.js';
 import { runAsmm } from '../helpers/cli.js';
 import { BOOK_LATENCY, INST, RawLog, sessionA, sessionB, T0, TRADE_LATENCY, writeOverlappingRecording } from '../helpers/recorderRawLog.js';
 import { tempDir } from '../helpers/tmp.js';

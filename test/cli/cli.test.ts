@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readBookFile } from '../../src/data/index.js';
+import { readBookFile } from '../../src/formats/index.js';
 import { generateSampleMarket } from '../../src/sample/index.js';
 import { projectRootForTests, runAsmm } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';

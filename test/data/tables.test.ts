@@ -6,8 +6,6 @@ import {
   bookColumns,
   readBookArrow,
   readBookCsv,
-  readBookFile,
-  readTableFile,
   readTradeArrow,
   readTradeCsv,
   scanCsv,
@@ -17,6 +15,7 @@ import {
   writeTradeCsv,
   type BookTable,
 } from '../../src/data/index.js';
+import { readBookFile, readTableFile } from '../../src/formats/index.js';
 import { generateSampleMarket } from '../../src/sample/index.js';
 import { tempDir } from '../helpers/tmp.js';
 

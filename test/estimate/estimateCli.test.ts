@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadTables } from '../../src/data/index.js';
+import { loadTables } from '../../src/formats/index.js';
 import { fitArrivalMle, marketOrdersFromTrades } from '../../src/estimate/index.js';
 import { writeSampleMarket, generateSampleMarket } from '../../src/sample/index.js';
 import { runAsmm } from '../helpers/cli.js';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bookRowProblem, tradeRowProblem } from '../../src/data/index.js';
-import { replayCryptofeedOkx } from '../../src/data/cryptofeedOkx.js';
+import { replayCryptofeedOkx } from '../../src/formats/cryptofeedOkx.js';
 import { projectRootForTests } from '../helpers/cli.js';
 
 const capture = join(projectRootForTests, '..', 'shared', 'data', 'okx-v5-cryptofeed-sample', 'OKX.ws.1.0');

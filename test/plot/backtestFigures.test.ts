@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runBacktest, runSeedCompat, symmetricStrategy } from '../../src/backtest/index.js';
-import { onReferenceClock } from '../../src/data/index.js';
+import { onReferenceClock } from '../../src/formats/index.js';
 import { backtestQuotesFigure, seedCompatComparisonFigure, type PlotlyFigure } from '../../src/plot/index.js';
 import { generateSampleMarket } from '../../src/sample/index.js';
 

@@ -2,7 +2,8 @@ import { writeOverlappingRecording } from '../helpers/recorderRawLog.js';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { writeBookArrow, writeBookCsv, writeReferenceCsv, writeTradeCsv, type BookTable, type TradeTable } from '../../src/data/index.js';
+import { writeBookArrow, writeBookCsv, writeTradeCsv, type BookTable, type TradeTable } from '../../src/data/index.js';
+import { writeReferenceCsv } from '../../src/formats/index.js';
 import { generateSampleMarket } from '../../src/sample/index.js';
 
 /**

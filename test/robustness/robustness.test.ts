@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { DataError, loadTables, readTableFile, summarizeTable, type Table } from '../../src/data/index.js';
+import { DataError, summarizeTable, type Table } from '../../src/data/index.js';
+import { loadTables, readTableFile } from '../../src/formats/index.js';
 import { runAsmm } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 import { CLI_CASES, LOADER_CASES, type CliCase } from './cases.js';

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { asInfiniteStrategy, asStrategy, backtestExecutions, backtestMetrics, describeLatency, quotePlacement, glftStrategy, runBacktest, runSeedCompat, seedCompatSummary, symmetricStrategy, type FillModel, type QuotePlacement, type SeedCompatOptions, type Strategy } from '../../backtest/index.js';
-import { describeMasks, inferTickSize, masksJson, maskSummary, onReferenceClock, type BookTable } from '../../data/index.js';
+import { describeMasks, inferTickSize, masksJson, maskSummary, type BookTable } from '../../data/index.js';
+import { onReferenceClock } from '../../formats/index.js';
 import { loadMarketData } from '../marketData.js';
 import { PARAM_RANGES } from '../../calibrate/params.js';
 import { rollingCalibration } from '../../estimate/index.js';

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertTimeOrder, loadTables, tableFileName, writeTable } from '../../data/index.js';
+import { assertTimeOrder, tableFileName, writeTable } from '../../data/index.js';
+import { loadTables } from '../../formats/index.js';
 import { checkOutputDir, checkOutputFile, durationOption, numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
 
 export async function runConvert(argv: string[]): Promise<number> {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Table } from '../../data/index.js';
-import { describeMasks, loadTables, summarizeTable, type TableSummary } from '../../data/index.js';
+import { describeMasks, summarizeTable, type TableSummary } from '../../data/index.js';
+import { loadTables } from '../../formats/index.js';
 import { durationOption, numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
 
 const iso = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString());

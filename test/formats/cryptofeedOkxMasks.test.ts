@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { replayCryptofeedOkx } from '../../src/data/cryptofeedOkx.js';
-import { loadTables } from '../../src/data/loadAny.js';
+import { replayCryptofeedOkx } from '../../src/formats/cryptofeedOkx.js';
+import { loadTables } from '../../src/formats/loadAny.js';
 import { projectRootForTests } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 

@@ -1,10 +1,11 @@
 import { closeSync, openSync, renameSync, writeSync } from 'node:fs';
-import { scanCsv, type CsvRow } from './csvScanner.js';
-import { fieldText, parseDecimalBytes, POW10 } from './decimal.js';
-import { checkTableEpochs } from './epoch.js';
-import { DataError } from './errors.js';
-import type { BookTable, TableMeta } from './tables.js';
-import { bookRowProblem } from './validate.js';
+import { scanCsv, type CsvRow } from '../data/csvScanner.js';
+import { fieldText, parseDecimalBytes, POW10 } from '../data/decimal.js';
+import { checkTableEpochs } from '../data/epoch.js';
+import { DataError } from '../data/errors.js';
+import type { BookTable, TableMeta } from '../data/tables.js';
+import { bookRowProblem } from '../data/validate.js';
+import type { TableFormat } from './format.js';
 
 /**
  * The reference system's books5 CSV layout: `Timestamp, Bid List, Bid Size List, Ask List, Ask Size List`,
@@ -456,3 +457,11 @@ export function writeReferenceCsv(path: string, book: BookTable): void {
   }
   renameSync(partial, path);
 }
+
+/** The reference system's books5 CSV (header `REFERENCE_COLUMNS`, quotes and spaces around names ignored). */
+export const referenceCsvFormat: TableFormat = {
+  name: 'reference-books5-csv',
+  holds: 'table',
+  canHandle: ({ columns }) => columns.map((c) => c.replace(/"/g, '').trim()).join(',') === REFERENCE_COLUMNS.join(','),
+  read: (path) => readReferenceCsv(path),
+};

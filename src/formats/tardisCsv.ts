@@ -1,11 +1,12 @@
-import { TradeTableBuilder } from './bookBuilder.js';
-import { Float64ColumnBuilder } from './columnBuilder.js';
-import { scanCsv, type CsvRow } from './csvScanner.js';
-import { fieldText, parseDecimalBytes } from './decimal.js';
-import { checkTableEpochs, RowLines } from './epoch.js';
-import { DataError } from './errors.js';
-import type { BookTable, TradeTable } from './tables.js';
-import { bookRowProblem, tradeRowProblem } from './validate.js';
+import { TradeTableBuilder } from '../data/bookBuilder.js';
+import { Float64ColumnBuilder } from '../data/columnBuilder.js';
+import { scanCsv, type CsvRow } from '../data/csvScanner.js';
+import { fieldText, parseDecimalBytes } from '../data/decimal.js';
+import { checkTableEpochs, RowLines } from '../data/epoch.js';
+import { DataError } from '../data/errors.js';
+import type { BookTable, TradeTable } from '../data/tables.js';
+import { bookRowProblem, tradeRowProblem } from '../data/validate.js';
+import type { TableFormat } from './format.js';
 
 /**
  * Tardis.dev CSV datasets (https://docs.tardis.dev/downloadable-csv-files):
@@ -154,3 +155,19 @@ export function readTardisTrades(path: string): TradeTable {
   checkTableEpochs(path, trades, lines, TARDIS_TIME_FIELDS, 'µs', 1000);
   return trades;
 }
+
+/** Tardis.dev `book_snapshot_N` CSV (detected by its header, see `tardisKind`). */
+export const tardisBookSnapshotFormat: TableFormat = {
+  name: 'tardis-book-snapshot',
+  holds: 'table',
+  canHandle: ({ columns }) => tardisKind(columns) === 'tardis-book-snapshot',
+  read: (path) => readTardisBookSnapshot(path),
+};
+
+/** Tardis.dev `trades` CSV (detected by its header, see `tardisKind`). */
+export const tardisTradesFormat: TableFormat = {
+  name: 'tardis-trades',
+  holds: 'table',
+  canHandle: ({ columns }) => tardisKind(columns) === 'tardis-trades',
+  read: (path) => readTardisTrades(path),
+};

@@ -1,9 +1,10 @@
 import { OkxParseError, parseOkxFrame } from '../okx/messages.js';
 import { OkxNormalizer, type IntegrityEvent, type NormalizerStats } from '../okx/normalizer.js';
-import { DataError } from './errors.js';
-import { readLines } from './lines.js';
-import { describeMasks, maskSummary, mergeMasks, type MaskedInterval } from './masks.js';
-import type { BookTable, TradeTable } from './tables.js';
+import { DataError } from '../data/errors.js';
+import { readLines } from '../data/lines.js';
+import { describeMasks, maskSummary, mergeMasks, type MaskedInterval } from '../data/masks.js';
+import type { BookTable, Table, TradeTable } from '../data/tables.js';
+import type { CaptureFormat } from './format.js';
 
 /** What replaying a capture produced: tables per instrument, integrity events and counts. */
 export interface CaptureReplay {
@@ -114,3 +115,19 @@ export function cryptofeedOkxNotes(replay: CaptureReplay): string[] {
   }
   return notes;
 }
+
+/** cryptofeed's raw OKX capture: its first line opens a connection, `<url> <-> <unix_s>`. */
+export const cryptofeedOkxFormat: CaptureFormat = {
+  name: 'okx-cryptofeed-capture',
+  holds: 'capture',
+  canHandle: ({ firstLine }) => /^wss?:\/\/\S+ <-> \d+(\.\d+)?$/.test(firstLine),
+  async replay(path, depth) {
+    const replay = await replayCryptofeedOkx(path, depth);
+    const tables: Table[] = [];
+    for (const { book, trades } of replay.instruments.values()) {
+      if (book) tables.push(book);
+      if (trades) tables.push(trades);
+    }
+    return { tables, notes: cryptofeedOkxNotes(replay) };
+  },
+};

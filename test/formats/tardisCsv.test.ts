@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DataError, detectFormat, readTableFile, readTardisBookSnapshot, readTardisTrades } from '../../src/data/index.js';
+import { DataError } from '../../src/data/index.js';
+import { detectFormat, readTableFile, readTardisBookSnapshot, readTardisTrades } from '../../src/formats/index.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const dir = tempDir();

@@ -3,10 +3,11 @@ import { basename, join } from 'node:path';
 import type { GapRecord, RawRecord, SegmentRecord } from '../capture/rawRecords.js';
 import { OkxParseError, parseOkxFrame } from '../okx/messages.js';
 import { OkxNormalizer, TableCollector, type BookStream, type IntegrityEvent, type NormalizedRowSink, type NormalizerStats } from '../okx/normalizer.js';
-import { DataError } from './errors.js';
-import { readLines } from './lines.js';
-import { formatDurationMs, maskSummary, mergeMasks, type MaskedInterval } from './masks.js';
-import type { BookTable, TradeTable } from './tables.js';
+import { DataError } from '../data/errors.js';
+import { readLines } from '../data/lines.js';
+import { formatDurationMs, maskSummary, mergeMasks, type MaskedInterval } from '../data/masks.js';
+import type { BookTable, Table, TradeTable } from '../data/tables.js';
+import type { CaptureFormat } from './format.js';
 
 /** One recording session (one run of the recorder) in a replay: its files in segment order and its time span. */
 export interface RecorderSession {
@@ -491,3 +492,31 @@ export async function replayRecorderRaw(paths: string | readonly string[], depth
   }
   return { files, sessions, instruments, books, gaps: gaps.map((g) => g.gap), events, notes, stats: { ...totals, ...counts } };
 }
+
+/**
+ * `asmm record`'s raw log: a directory holding `*.raw.ndjson` segments (one recording), or one segment (its
+ * first record is the segment header, `{"type":"segment"…`).
+ */
+export const recorderRawFormat: CaptureFormat = {
+  name: 'asmm-recorder-raw',
+  holds: 'capture',
+  canHandle: ({ directoryEntries, firstLine }) =>
+    directoryEntries ? directoryEntries.some((f) => f.endsWith('.raw.ndjson') || f.endsWith('.raw.ndjson.partial')) : firstLine.startsWith('{"type":"segment"'),
+  async replay(path, depth) {
+    const replay = await replayRecorderRaw(path, depth);
+    const s = replay.stats;
+    const tables: Table[] = replay.books.map((b) => b.book);
+    for (const { trades } of replay.instruments.values()) if (trades) tables.push(trades);
+    const shownGaps = replay.gaps.slice(0, 20).map((g) => `gap ${g.inst} ${g.channel} ${new Date(g.from_local_ts_ms).toISOString()} .. ${new Date(g.to_local_ts_ms).toISOString()} (${g.to_local_ts_ms - g.from_local_ts_ms} ms): ${g.reason}`);
+    return {
+      tables,
+      notes: [
+        `${replay.files.length} raw file(s), ${s.connections} connection(s), ${s.framesReceived} frames received, ${s.malformedFrames} malformed, ${s.checksumsVerified} checksums verified, ${s.checksumMismatches} mismatches, ${s.duplicateTrades} duplicate trades dropped, ${replay.gaps.length} gap record(s)`,
+        ...shownGaps,
+        ...(replay.gaps.length > shownGaps.length ? [`… ${replay.gaps.length - shownGaps.length} more gap records`] : []),
+        // sessions, abrupt ends (killed recorder), cut lines and masked time per table (the masks are on the tables)
+        ...replay.notes,
+      ],
+    };
+  },
+};

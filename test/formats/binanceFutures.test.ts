@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { replayBinanceCapture } from '../../src/data/binanceCapture.js';
+import { replayBinanceCapture } from '../../src/formats/binanceCapture.js';
 import { DataError } from '../../src/data/errors.js';
-import { loadTables } from '../../src/data/loadAny.js';
+import { loadTables } from '../../src/formats/loadAny.js';
 import { tempDir } from '../helpers/tmp.js';
 import { generate, linesWithTickers, writeCapture, type Capture } from './binanceSynthetic.js';
 

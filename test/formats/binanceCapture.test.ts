@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { replayBinanceCapture } from '../../src/data/binanceCapture.js';
+import { replayBinanceCapture } from '../../src/formats/binanceCapture.js';
 import { bookRowProblem, tradeRowProblem } from '../../src/data/index.js';
 import { projectRootForTests } from '../helpers/cli.js';
 

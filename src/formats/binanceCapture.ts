@@ -1,11 +1,12 @@
 import { OrderBook, type LevelUpdate } from '../book/orderBook.js';
-import { BookTableBuilder, TradeTableBuilder } from './bookBuilder.js';
+import { BookTableBuilder, TradeTableBuilder } from '../data/bookBuilder.js';
 import { crossCheckBookTicker, type BookTickerCheck, type BookTickerSeries } from './bookTickerCheck.js';
 import { classifyBinanceStream, sequenceRuleOf, type BinanceMarket, type BinanceStreamKind, type SequenceRule } from './binanceStreams.js';
-import { DataError } from './errors.js';
-import { readLines } from './lines.js';
-import { describeMasks, maskSummary, mergeMasks, type MaskedInterval } from './masks.js';
-import type { BookTable, TradeTable } from './tables.js';
+import { DataError } from '../data/errors.js';
+import { readLines } from '../data/lines.js';
+import { describeMasks, maskSummary, mergeMasks, type MaskedInterval } from '../data/masks.js';
+import type { BookTable, TradeTable } from '../data/tables.js';
+import type { CaptureFormat } from './format.js';
 
 export interface BinanceReplay {
   readonly book: BookTable;
@@ -427,3 +428,14 @@ function rawStreamName(data: Json): string {
   if (data.e === undefined && data.u !== undefined && data.b !== undefined && data.B !== undefined) return `${sym}@bookTicker`;
   return `(no stream) ${typeof data.e === 'string' ? data.e : 'unknown message'}`;
 }
+
+/** hftbacktest's Binance collector output: `<local_ts_ns> <json>` lines (gzipped as it writes them, or not). */
+export const binanceCaptureFormat: CaptureFormat = {
+  name: 'binance-hftbacktest-capture',
+  holds: 'capture',
+  canHandle: ({ firstLine }) => /^\d{15,} \{/.test(firstLine),
+  async replay(path, depth) {
+    const replay = await replayBinanceCapture(path, depth);
+    return { tables: [replay.book, replay.trades], notes: binanceReplayNotes(replay) };
+  },
+};

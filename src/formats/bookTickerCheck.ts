@@ -1,4 +1,4 @@
-import type { BookTable } from './tables.js';
+import type { BookTable } from '../data/tables.js';
 
 /** Best bid/ask updates of Binance's `bookTicker` stream, one entry per message. */
 export interface BookTickerSeries {

@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type BookTable, DataError, detectFormat, readReferenceCsv, readTableFile, writeReferenceCsv } from '../../src/data/index.js';
+import { type BookTable, DataError } from '../../src/data/index.js';
+import { detectFormat, readReferenceCsv, readTableFile, writeReferenceCsv } from '../../src/formats/index.js';
 import { createRng } from '../../src/random/index.js';
 import { generateSampleMarket } from '../../src/sample/index.js';
 import { tempDir } from '../helpers/tmp.js';

@@ -1,0 +1,16 @@
+/**
+ * Venue and vendor file formats, one module per format above `data/` (which knows only asmm's own tables,
+ * CSV and Arrow): each exports a `Format` — detection by content (`canHandle`) and a loader — and the
+ * registry (`FORMATS`, in detection order) is what `detectFormat`, `readTableFile` and `loadTables` dispatch on.
+ */
+export { probeFile, type CaptureFormat, type FileFormat, type FileProbe, type Format, type TableFormat } from './format.js';
+export { FORMATS, formatNamed } from './registry.js';
+export { detectFormat, loadTables, readBookFile, readTableFile, readTradeFile, type LoadedTables } from './loadAny.js';
+export { arrowFormat, asmmBookCsvFormat, asmmTradesCsvFormat } from './asmm.js';
+export { REFERENCE_COLUMNS, onReferenceClock, readReferenceCsv, referenceCsvFormat, writeReferenceCsv } from './referenceCsv.js';
+export { readTardisBookSnapshot, readTardisTrades, tardisBookSnapshotFormat, tardisKind, tardisTradesFormat, type TardisKind } from './tardisCsv.js';
+export { cryptofeedOkxFormat, cryptofeedOkxNotes, replayCryptofeedOkx, type CaptureReplay } from './cryptofeedOkx.js';
+export { binanceCaptureFormat, binanceReplayNotes, replayBinanceCapture, type BinanceReplay } from './binanceCapture.js';
+export { FUTURES_RULE, SPOT_RULE, classifyBinanceStream, sequenceRuleOf, type BinanceMarket, type BinanceStream, type SequenceRule } from './binanceStreams.js';
+export { crossCheckBookTicker, type BookTickerCheck, type BookTickerSeries } from './bookTickerCheck.js';
+export { OFFSET_WINDOW_MS, recorderRawFiles, recorderRawFormat, replayRecorderRaw, type RecorderRawReplay, type RecorderSession } from './recorderRaw.js';

@@ -1,0 +1,86 @@
+import { checkTableEpochs } from '../data/epoch.js';
+import { DataError } from '../data/errors.js';
+import { contentHead } from '../data/gzip.js';
+import { sampleBookEvery } from '../data/sampling.js';
+import type { BookTable, Table, TradeTable } from '../data/tables.js';
+import { probeFile, type FileFormat } from './format.js';
+import { formatNamed, FORMATS } from './registry.js';
+
+/** Every table a file holds: one for table formats, per instrument book and trades for raw captures. */
+export interface LoadedTables {
+  readonly format: FileFormat;
+  readonly tables: readonly Table[];
+  /** Integrity notes from capture replays (checksums verified, gaps), one line each. */
+  readonly notes: readonly string[];
+}
+
+/**
+ * Detects a file's format from its first bytes (Arrow magic), its CSV header or its first record, by content
+ * only: a gzip file (magic bytes, whatever its name) is recognised by the start of what it decompresses to, so
+ * a `.csv.gz` of any CSV format reads as that format. A directory holding `asmm record` segments
+ * (`*.raw.ndjson`) is one recording. The first format of the registry (`FORMATS`) whose `canHandle` accepts
+ * the content is the file's.
+ */
+export function detectFormat(path: string): FileFormat {
+  const probe = probeFile(path);
+  if (probe.directoryEntries) {
+    const format = FORMATS.find((f) => f.canHandle(probe));
+    if (format) return format.name;
+    throw new DataError(path, 0, '', 'is a directory, not a data file (nor a directory of asmm recordings)');
+  }
+  // Arrow IPC inside gzip is not a format asmm reads (Arrow has its own compression)
+  if (probe.gzip && probe.head.subarray(0, 6).toString('latin1') === 'ARROW1') return 'unknown';
+  return FORMATS.find((f) => f.canHandle(probe))?.name ?? 'unknown';
+}
+
+/** Reads any supported table file, detecting its format and kind. */
+export function readTableFile(path: string): Table {
+  const format = detectFormat(path);
+  const entry = formatNamed(format);
+  if (entry === undefined) {
+    throw new DataError(path, 1, '', `unrecognised format${contentHead(path, 2).gzip ? ' (of the gzip content)' : ''}: expected an asmm book or trade CSV (header starting ts_ms), a Tardis or reference books5 CSV (any of them gzipped), an Arrow IPC file or a raw capture`);
+  }
+  if (entry.holds === 'capture') throw new DataError(path, 0, '', `${format} holds raw exchange messages: replay it with readCaptureTables (asmm convert/inspect do)`);
+  return entry.read(path);
+}
+
+/** Reads a book table from any supported file. */
+export function readBookFile(path: string): BookTable {
+  const table = readTableFile(path);
+  if (table.kind !== 'book') throw new DataError(path, 0, '', `expected a book table, found ${table.kind}`);
+  return table;
+}
+
+/** Reads a trade table from any supported file. */
+export function readTradeFile(path: string): TradeTable {
+  const table = readTableFile(path);
+  if (table.kind !== 'trades') throw new DataError(path, 0, '', `expected a trade table, found ${table.kind}`);
+  return table;
+}
+
+/**
+ * Loads any supported file; raw captures are replayed with books sampled to `depth` levels at each change,
+ * or, with `everyMs`, every book (of any format) sampled on that fixed grid by previous tick.
+ */
+export async function loadTables(path: string, depth = 5, options: { everyMs?: number } = {}): Promise<LoadedTables> {
+  const loaded = await loadTablesAtEachChange(path, depth);
+  // table files check their time columns as they read them; replayed captures are checked here (row numbers)
+  for (const table of loaded.tables) checkTableEpochs(path, table);
+  const everyMs = options.everyMs;
+  if (everyMs === undefined) return loaded;
+  return {
+    ...loaded,
+    tables: loaded.tables.map((t) => (t.kind === 'book' ? sampleBookEvery(t, everyMs) : t)),
+    notes: [...loaded.notes, `books sampled every ${everyMs} ms (previous tick)`],
+  };
+}
+
+async function loadTablesAtEachChange(path: string, depth: number): Promise<LoadedTables> {
+  const format = detectFormat(path);
+  const entry = formatNamed(format);
+  if (entry?.holds === 'capture') {
+    const { tables, notes } = await entry.replay(path, depth);
+    return { format, tables, notes };
+  }
+  return { format, tables: [readTableFile(path)], notes: [] };
+}
