@@ -1,8 +1,9 @@
-import { asInfiniteStrategy, asStrategy, glftStrategy, symmetricStrategy, type Strategy } from '../backtest/strategy.js';
+import { createStrategy, isStrategyName, type StrategyName } from '../backtest/strategies.js';
+import type { Strategy } from '../backtest/strategy.js';
 
 /** One point of a calibration grid: the strategy and its parameters (units in the names). */
 export interface ParamSet {
-  readonly strategy: 'as' | 'as-infinite' | 'glft' | 'symmetric';
+  readonly strategy: StrategyName;
   readonly gamma: number;
   readonly horizonSec: number;
   readonly qMax: number;
@@ -42,18 +43,9 @@ export function expandGrid(spec: GridSpec, base: ParamSet = DEFAULT_PARAMS): Par
   return sets;
 }
 
-/** The strategy a parameter set describes. */
+/** The strategy a parameter set describes (from the registry, `backtest/strategies.ts`). */
 export function strategyFor(p: ParamSet): Strategy {
-  switch (p.strategy) {
-    case 'as':
-      return asStrategy(p.gamma, p.horizonSec);
-    case 'as-infinite':
-      return asInfiniteStrategy(p.gamma, p.qMax);
-    case 'glft':
-      return glftStrategy(p.gamma, p.qMax);
-    case 'symmetric':
-      return symmetricStrategy(p.halfSpreadPx);
-  }
+  return createStrategy(p.strategy, p);
 }
 
 /**
@@ -72,7 +64,7 @@ export function parseGridSpec(text: string): GridSpec {
     spec[key] =
       key === 'strategy'
         ? items.map((v) => {
-            if (!['as', 'as-infinite', 'glft', 'symmetric'].includes(v)) throw new Error(`unknown strategy "${v}"`);
+            if (!isStrategyName(v)) throw new Error(`unknown strategy "${v}"`);
             return v;
           })
         : items.map((v) => {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { asInfiniteStrategy, asStrategy, backtestExecutions, backtestMetrics, describeLatency, quotePlacement, glftStrategy, runBacktest, runSeedCompat, seedCompatSummary, symmetricStrategy, type FillModel, type QuotePlacement, type SeedCompatOptions, type Strategy } from '../../backtest/index.js';
+import { backtestExecutions, backtestMetrics, createStrategy, describeLatency, isStrategyName, quotePlacement, runBacktest, runSeedCompat, seedCompatSummary, STRATEGY_NAMES, type FillModel, type QuotePlacement, type SeedCompatOptions, type Strategy } from '../../backtest/index.js';
 import { describeMasks, inferTickSize, masksJson, maskSummary, type BookTable } from '../../data/index.js';
 import { onReferenceClock } from '../../formats/index.js';
 import { loadMarketData } from '../marketData.js';
@@ -10,7 +10,6 @@ import { backtestFigures, seedCompatView, writeFigurePng, writeFiguresHtml, type
 import { durationOption, formatTable, latencyConfig, numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
 
 const FILLS: readonly FillModel[] = ['midCross', 'tradeThrough', 'queue'];
-const STRATEGIES = ['as', 'as-infinite', 'glft', 'symmetric'];
 
 
 const num = (x: number, digits = 6) => (Number.isFinite(x) ? Number(x.toPrecision(digits)) : x);
@@ -62,7 +61,7 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
   const fill = (values.fill ?? 'queue') as FillModel;
   if (!FILLS.includes(fill)) throw new UsageError(`--fill must be one of ${FILLS.join(', ')}`);
   const strategyName = values.strategy ?? 'as';
-  if (!STRATEGIES.includes(strategyName)) throw new UsageError(`--strategy must be one of ${STRATEGIES.join(', ')}`);
+  if (!isStrategyName(strategyName)) throw new UsageError(`--strategy must be one of ${STRATEGY_NAMES.join(', ')}`);
   const gamma = numberOption('gamma', values.gamma, 0.1, PARAM_RANGES.gamma.check);
   const horizonMs = durationOption('horizon', values.horizon, 600_000) as number;
   const qMax = numberOption('q-max', values['q-max'], 10, PARAM_RANGES.qMax.check);
@@ -83,8 +82,7 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
   const trades = executions.trades;
   const lot = numberOption('lot', values.lot, book.meta.lotSize ?? 0, (v) => v >= 0);
   const halfSpread = numberOption('half-spread', values['half-spread'], 5 * tick, PARAM_RANGES.halfSpreadPx.check);
-  const strategy: Strategy =
-    strategyName === 'as' ? asStrategy(gamma, horizonMs / 1000) : strategyName === 'as-infinite' ? asInfiniteStrategy(gamma, qMax) : strategyName === 'glft' ? glftStrategy(gamma, qMax) : symmetricStrategy(halfSpread);
+  const strategy: Strategy = createStrategy(strategyName, { gamma, horizonSec: horizonMs / 1000, qMax, halfSpreadPx: halfSpread });
   const calibration = rollingCalibration(book, executions.marketOrders, { windowSec: windowMs / 1000, stepSec: 1 });
   const latencies = latencyConfig(values, book);
   const latencyText = { feed: describeLatency(latencies.feedLatencyMs), entry: describeLatency(latencies.entryLatencyMs), cancel: describeLatency(latencies.cancelLatencyMs ?? latencies.entryLatencyMs) };

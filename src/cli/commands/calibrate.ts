@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { calibrationTable, DEFAULT_PARAMS, expandGrid, parseGridSpec, runCalibration, walkForwardSummary, walkForwardTable, windowsProblem, type ParamSet, type SelectionMetric } from '../../calibrate/index.js';
-import { backtestExecutions, type FillModel } from '../../backtest/index.js';
+import { backtestExecutions, isStrategyName, STRATEGY_NAMES, type FillModel } from '../../backtest/index.js';
 import { describeMasks, inferTickSize, masksJson } from '../../data/index.js';
 import { loadMarketData } from '../marketData.js';
 import { rollingCalibration } from '../../estimate/index.js';
@@ -51,8 +51,8 @@ export async function runCalibrate(argv: string[]): Promise<number> {
   if (metric !== 'pnl' && metric !== 'sharpePerDay') throw new UsageError('--metric must be pnl or sharpePerDay');
   const windows = numberOption('windows', values.windows, 4, (v) => Number.isInteger(v) && v >= 2);
   const workers = numberOption('workers', values.workers, availableParallelism(), (v) => Number.isInteger(v) && v >= 0);
-  const strategy = (values.strategy ?? 'as') as ParamSet['strategy'];
-  if (!['as', 'as-infinite', 'glft', 'symmetric'].includes(strategy)) throw new UsageError('--strategy must be as, as-infinite, glft or symmetric');
+  const strategy = values.strategy ?? 'as';
+  if (!isStrategyName(strategy)) throw new UsageError(`--strategy must be ${STRATEGY_NAMES.slice(0, -1).join(', ')} or ${STRATEGY_NAMES[STRATEGY_NAMES.length - 1]}`);
   const { book, trades: recorded } = await loadMarketData(values.data, values.trades, values.inst);
   const tooMany = windowsProblem(book.tsMs, windows);
   if (tooMany) throw new UsageError(`--windows ${windows}: ${tooMany}`);
