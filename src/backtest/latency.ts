@@ -1,5 +1,6 @@
 import type { BookTable } from '../data/tables.js';
 import { createRng, deriveSeed } from '../random/index.js';
+import { quantiles } from '../stats/quantile.js';
 
 /**
  * A latency of the backtest, in ms:
@@ -55,13 +56,15 @@ export function minLatencyMs(spec: LatencySpec): number {
   return min;
 }
 
-/** A spec described in words, for reports: "20 ms", "sampled from 1234 values (median 41 ms, 5–95 %: 12–230 ms)". */
+/**
+ * A spec described in words, for reports: "20 ms", "sampled from 1234 values (median 41 ms, 5–95 %: 12–230 ms)"
+ * (quantiles by `stats/quantile.ts`'s convention, linear interpolation as numpy's default).
+ */
 export function describeLatency(spec: FeedLatencySpec): string {
   if (spec === 'recorded') return 'as recorded (local receive time of each row)';
   if (typeof spec === 'number') return `${spec} ms`;
-  const sorted = Float64Array.from(spec.samplesMs).sort();
-  const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-  return `sampled from ${sorted.length} values (median ${q(0.5)} ms, 5–95 %: ${q(0.05)}–${q(0.95)} ms)`;
+  const [p5, p50, p95] = quantiles(spec.samplesMs, [0.05, 0.5, 0.95]).map((x) => Math.round(x * 1000) / 1000); // interpolated: shown to the µs
+  return `sampled from ${spec.samplesMs.length} values (median ${p50} ms, 5–95 %: ${p5}–${p95} ms)`;
 }
 
 /**

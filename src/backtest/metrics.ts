@@ -1,4 +1,4 @@
-import { median } from '../stats/median.js';
+import { median } from '../stats/quantile.js';
 import { FILL_CAUSES, type BacktestResult, type FillCause } from './engine.js';
 
 /** Summary metrics of a backtest. Money in quote currency; sizes in base units. */

@@ -1,4 +1,4 @@
-import { median } from '../stats/median.js';
+import { median } from '../stats/quantile.js';
 import { maskSummary } from './masks.js';
 import type { Table } from './tables.js';
 

@@ -1,6 +1,7 @@
 import type { Matrix } from 'mathjs';
 import { lazyPackage } from '../project/lazyPackage.js';
 import { createRng } from '../random/rng.js';
+import { quantiles } from '../stats/quantile.js';
 import { EstimationError, Z95 } from './errors.js';
 import type { MarketOrders } from './marketOrders.js';
 import {
@@ -248,7 +249,7 @@ export interface WlsOptions extends ArrivalFitOptions {
  * log λ̂(j) = log A − k·j·tick by least squares with weights = counts (Var log λ̂ ≈ 1/count); mathjs solves the
  * normal equations. A is the fitted λ at the touch (j = 0), as for the MLE, so on data that follow the
  * model the two agree (depth counted from the touch in whole ticks has no spread-position bias). 95 %
- * intervals: percentiles of `bootstrap` Poisson-bootstrap refits (each order weighted by a Poisson(1) draw, so
+ * intervals: 2.5 and 97.5 % quantiles (`stats/quantile.ts`) of `bootstrap` Poisson-bootstrap refits (each order weighted by a Poisson(1) draw, so
  * the count of orders varies as a Poisson process's does; seeded). Less efficient than the MLE (the counts at
  * successive depths share orders) and its intervals are the wider; it is the cross-check.
  * @throws EstimationError when fewer than 3 depths of the range are reached by `minCount` orders.
@@ -295,10 +296,6 @@ export function fitArrivalWls(orders: MarketOrders, durationSec: number, side: Q
     as.push(Math.exp(la));
     ks.push(-sl);
   }
-  const pct = (v: number[], q: number) => {
-    const s = v.slice().sort((x, y) => x - y);
-    return s[Math.min(s.length - 1, Math.max(0, Math.round(q * (s.length - 1))))];
-  };
   const sd = (v: number[]) => {
     const m = v.reduce((x, y) => x + y, 0) / v.length;
     return Math.sqrt(v.reduce((x, y) => x + (y - m) * (y - m), 0) / Math.max(1, v.length - 1));
@@ -309,10 +306,10 @@ export function fitArrivalWls(orders: MarketOrders, durationSec: number, side: Q
     method: `weighted least squares on log λ over depths ${describeDepthRange(usedRange)}${last < range.toTicks ? ` (of ${range.fromTicks}..${range.toTicks}: deeper depths reached by fewer than ${minCount} orders)` : ''}, the ${counts[0]} orders reaching ${d0}; ${B}-resample Poisson-bootstrap intervals`,
     aPerSec: a,
     aSe: sd(as),
-    aCi95: [pct(as, 0.025), pct(as, 0.975)],
+    aCi95: quantiles(as, [0.025, 0.975]) as [number, number],
     kPerPrice: k,
     kSe: sd(ks),
-    kCi95: [pct(ks, 0.025), pct(ks, 0.975)],
+    kCi95: quantiles(ks, [0.025, 0.975]) as [number, number],
     kPerTick: k * tick,
     depthRange: usedRange,
     orders: idx.length,

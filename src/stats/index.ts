@@ -1,2 +1,2 @@
 export { summarize, type SampleSummary } from './summary.js';
-export { median } from './median.js';
+export { median, quantile, quantileOfSorted, quantiles } from './quantile.js';

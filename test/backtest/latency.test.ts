@@ -56,6 +56,7 @@ describe('latency specs', () => {
     for (let i = 0; i < sampled.length; i++) expect(sampled[i] === i || sampled[i] >= 100).toBe(true);
     expect(() => feedArrivalTimes(bookAt([0, 1]), 'recorded')).toThrow(/local receive times/);
     expect(Array.from(recordedFeedLatencySamples(bookAt([0, 10, 20], [3, 8, 25])))).toEqual([3, 5]);
-    expect(describeLatency({ samplesMs: [1, 2, 3, 4] })).toMatch(/sampled from 4 values \(median 3 ms/);
+    // quantiles as numpy.quantile: median 2.5, 5 % 1.15, 95 % 3.85 of [1, 2, 3, 4]
+    expect(describeLatency({ samplesMs: [1, 2, 3, 4] })).toBe('sampled from 4 values (median 2.5 ms, 5–95 %: 1.15–3.85 ms)');
   });
 });
