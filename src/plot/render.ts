@@ -1,15 +1,29 @@
-import { mkdirSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { withOfflinePage } from './browser.js';
 import type { PlotlyFigure } from './figure.js';
-import { standaloneHtml } from './html.js';
+import { standaloneHtmlParts } from './html.js';
 
 /** Writes figures as one standalone offline HTML page (plotly bundle inlined once). */
 export function writeFiguresHtml(path: string, figures: readonly PlotlyFigure[], title?: string): void {
   mkdirSync(dirname(resolve(path)), { recursive: true });
-  writeFileSync(path, standaloneHtml(figures, title));
+  // part by part, not as one page-sized string; into a `.partial` renamed at the end (no half-written report)
+  const partial = `${path}.partial`;
+  const fd = openSync(partial, 'w');
+  try {
+    standaloneHtmlParts(figures, title).forEach((part, i) => {
+      if (i > 0) writeSync(fd, '\n');
+      writeSync(fd, part);
+    });
+  } catch (error) {
+    closeSync(fd);
+    rmSync(partial, { force: true });
+    throw error;
+  }
+  closeSync(fd);
+  renameSync(partial, path);
 }
 
 export interface PngOptions {
