@@ -1,3 +1,4 @@
+import { withCapacity } from '../data/columnBuilder.js';
 import { describeMasks, maskSummary, type MaskSummary } from '../data/masks.js';
 import type { BookTable, TradeTable } from '../data/tables.js';
 import type { RollingCalibration } from '../estimate/rolling.js';
@@ -140,7 +141,12 @@ interface Order {
 
 /**
  * The fills as they happen: one column per field of `Fills`, plus the book row in force and the time the
- * strategy learns of each fill. All columns share one capacity, doubled together, and are written in place.
+ * strategy learns of each fill. All columns share one capacity, doubled together (by `withCapacity`, the one
+ * growth step of data/columnBuilder.ts), and are written in place.
+ *
+ * Kept as its own class rather than eleven `ColumnBuilder`s for speed: the replay's hot loop writes
+ * `fills.px[i] = …` straight into monomorphic typed-array fields after one `reserve()`, and later updates
+ * fills in place (`noticeMs`), which a push-only builder would route through a shared, polymorphic `push`.
  */
 class FillColumns {
   length = 0;
@@ -164,25 +170,20 @@ class FillColumns {
 
   private grow(): void {
     const capacity = this.tsMs.length * 2;
-    this.tsMs = withCapacity(this.tsMs, new Float64Array(capacity));
-    this.side = withCapacity(this.side, new Int8Array(capacity));
-    this.px = withCapacity(this.px, new Float64Array(capacity));
-    this.qty = withCapacity(this.qty, new Float64Array(capacity));
-    this.fee = withCapacity(this.fee, new Float64Array(capacity));
-    this.midPx = withCapacity(this.midPx, new Float64Array(capacity));
-    this.sentMs = withCapacity(this.sentMs, new Float64Array(capacity));
-    this.maker = withCapacity(this.maker, new Uint8Array(capacity));
-    this.cause = withCapacity(this.cause, new Uint8Array(capacity));
-    this.row = withCapacity(this.row, new Int32Array(capacity));
-    this.noticeMs = withCapacity(this.noticeMs, new Float64Array(capacity));
+    this.tsMs = withCapacity(this.tsMs, capacity);
+    this.side = withCapacity(this.side, capacity);
+    this.px = withCapacity(this.px, capacity);
+    this.qty = withCapacity(this.qty, capacity);
+    this.fee = withCapacity(this.fee, capacity);
+    this.midPx = withCapacity(this.midPx, capacity);
+    this.sentMs = withCapacity(this.sentMs, capacity);
+    this.maker = withCapacity(this.maker, capacity);
+    this.cause = withCapacity(this.cause, capacity);
+    this.row = withCapacity(this.row, capacity);
+    this.noticeMs = withCapacity(this.noticeMs, capacity);
   }
 }
 
-/** `to` (a larger array of the same kind) with `from` copied to its start. */
-function withCapacity<A extends Float64Array | Int8Array | Uint8Array | Int32Array>(from: A, to: A): A {
-  to.set(from);
-  return to;
-}
 
 /** Initial values of the typed-array fields (see `Desk`): a field keeps the kind of value it started with. */
 const NO_VALUES = new Float64Array(0);

@@ -1,3 +1,4 @@
+import { withCapacity } from './columnBuilder.js';
 import { DataError } from './errors.js';
 import { GzipError, gzipFailure, openByteSource } from './gzip.js';
 
@@ -85,12 +86,8 @@ export function scanCsv(
             if (quoted && i < contentEnd && buf[i] === 34) inQuotes = !inQuotes;
             if (i === contentEnd || (buf[i] === 44 && !inQuotes)) {
               if (count === starts.length) {
-                const grownStarts = new Int32Array(count * 2);
-                grownStarts.set(starts);
-                starts = grownStarts;
-                const grownEnds = new Int32Array(count * 2);
-                grownEnds.set(ends);
-                ends = grownEnds;
+                starts = withCapacity(starts, count * 2);
+                ends = withCapacity(ends, count * 2);
               }
               starts[count] = fieldStart;
               ends[count] = i;
