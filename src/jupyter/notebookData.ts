@@ -1,0 +1,242 @@
+import { existsSync } from 'node:fs';
+import { describeMasks, maskSummary, type MaskSummary } from '../data/masks.js';
+import { inferTickSize } from '../data/quality.js';
+import type { BookTable, Table, TradeTable } from '../data/tables.js';
+import { assertTimeOrder } from '../data/timeOrder.js';
+import { previousTickGrid, type GridSeries } from '../estimate/grid.js';
+import type { OrderPairing } from '../estimate/marketOrders.js';
+import { loadTables, readBookFile, readTradeFile } from '../formats/loadAny.js';
+import { DEFAULT_SAMPLE_DIR, SAMPLE_FILES, ensureSampleMarket, readSampleParams } from '../sample/files.js';
+import type { SampleMarketParams } from '../sample/params.js';
+
+/**
+ * The market data a notebook works on, and the shared real captures it compares with. One place decides which
+ * data a notebook reads, so that every notebook honours `ASMM_BOOKS` / `ASMM_TRADES` the same way and every
+ * estimate made in a cell is given the data's masked intervals.
+ */
+
+/** The shared real data, relative to the project root (the notebooks' working directory); read-only. */
+export const SHARED_DATA_DIR = '../shared/data';
+
+/** The shared real captures the notebooks compare with (provenance in `../shared/data/PROVENANCE.md`). */
+export const SHARED_CAPTURES = {
+  /** Binance spot BTCUSDT, hftbacktest's collector: REST snapshot, depth@100ms diffs, trades; about 346 s. */
+  binanceBtcusdt: `${SHARED_DATA_DIR}/binance-spot-btcusdt-hftbacktest/btcusdt_20240808.gz`,
+  /** OKX v5 `books` + `trades` recorded by cryptofeed; about 10.8 s, several instruments. */
+  okxCryptofeed: `${SHARED_DATA_DIR}/okx-v5-cryptofeed-sample/OKX.ws.1.0`,
+} as const;
+
+/** The environment variables that switch the notebooks to the user's own data. */
+export const MARKET_ENV = { books: 'ASMM_BOOKS', trades: 'ASMM_TRADES' } as const;
+
+/** The user's data cannot be used: the message names the variable, the file and what is wrong. */
+export class NotebookDataError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotebookDataError';
+  }
+}
+
+/** The book and trades a notebook works on, and where they came from. */
+export interface NotebookMarket {
+  /** `sample`: the project's generated sample market; `files`: the user's files named by ASMM_BOOKS / ASMM_TRADES. */
+  readonly source: 'sample' | 'files';
+  /** One line: which data, e.g. "the sample market (seed 1, data/sample)" or "your files: b.csv with trades t.csv". */
+  readonly description: string;
+  readonly bookPath: string;
+  readonly tradesPath?: string;
+  readonly book: BookTable;
+  readonly trades?: TradeTable;
+  /** The sample's model parameters (the truth the estimates are checked against); only for the sample. */
+  readonly sample?: SampleMarketParams;
+  /** Price tick, quote currency: the sample's, the file's, or inferred from the book. */
+  readonly tickSize: number;
+  readonly tickSource: 'sample parameters' | 'the file' | 'inferred from the book';
+  /** Size lot, base currency, when known (the sample's or the file's). */
+  readonly lotSize?: number;
+  /** The masked intervals of the book and trades (merged) and their total duration. */
+  readonly masked: MaskSummary;
+  /** The loaders' notes: integrity checks of a replayed capture, data dropped. */
+  readonly notes: readonly string[];
+  /** What `notebookMarket` printed: the source, the tables, the notes and the masked intervals. */
+  readonly lines: readonly string[];
+}
+
+export interface NotebookMarketOptions {
+  /** Where ASMM_BOOKS / ASMM_TRADES are read from; default `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** The sample's directory; default `data/sample`. */
+  readonly sampleDir?: string;
+  /** Sample parameters other than the defaults (tests use a short sample). */
+  readonly sampleOverrides?: Partial<SampleMarketParams>;
+  /** Where the lines go; default `console.log`. */
+  readonly print?: (line: string) => void;
+}
+
+/** Seconds from a table's first to its last row (0 for fewer than two rows). */
+export function spanSec(table: Table): number {
+  const n = table.tsMs.length;
+  return n < 2 ? 0 : (table.tsMs[n - 1] - table.tsMs[0]) / 1000;
+}
+
+function ofKind<T extends Table>(tables: readonly Table[], kind: T['kind'], instrument?: string): T[] {
+  return tables.filter((t) => t.kind === kind && (!instrument || t.meta.instrument === undefined || t.meta.instrument === instrument)) as T[];
+}
+
+function tableLine(table: Table, path: string): string {
+  const n = table.tsMs.length;
+  const what = table.kind === 'book' ? `${n} book rows (${(table as BookTable).depth} levels)` : `${n} trades`;
+  return `  ${what} over ${spanSec(table).toFixed(1)} s${table.meta.instrument ? ` of ${table.meta.instrument}` : ''} from ${path}`;
+}
+
+/** Reads the user's book (and trades) named by the environment; throws NotebookDataError naming the variable and file. */
+async function userMarket(bookPath: string, tradesPath: string | undefined): Promise<{ book: BookTable; trades?: TradeTable; tradesPath?: string; notes: string[] }> {
+  if (!existsSync(bookPath)) throw new NotebookDataError(`${MARKET_ENV.books}=${bookPath}: no such file or directory`);
+  if (tradesPath !== undefined && !existsSync(tradesPath)) throw new NotebookDataError(`${MARKET_ENV.trades}=${tradesPath}: no such file or directory`);
+  const loaded = await loadTables(bookPath);
+  const books = ofKind<BookTable>(loaded.tables, 'book');
+  if (books.length === 0) throw new NotebookDataError(`${MARKET_ENV.books}=${bookPath} holds no book table (${loaded.format})`);
+  if (books.length > 1) {
+    throw new NotebookDataError(`${MARKET_ENV.books}=${bookPath} holds ${books.length} book tables (${books.map((b) => b.meta.instrument ?? '?').join(', ')}): convert one with \`asmm convert ${bookPath} --inst ID --to csv DIR\` and point ${MARKET_ENV.books} at its book file`);
+  }
+  const book = books[0];
+  if (book.tsMs.length < 2) throw new NotebookDataError(`${MARKET_ENV.books}=${bookPath}: ${book.tsMs.length} book row(s), too few for any estimate`);
+  assertTimeOrder(bookPath, book);
+  const notes = [...loaded.notes];
+  const instrument = book.meta.instrument;
+  if (tradesPath !== undefined) {
+    const tradeLoad = await loadTables(tradesPath);
+    const trades = ofKind<TradeTable>(tradeLoad.tables, 'trades', instrument)[0];
+    if (!trades) throw new NotebookDataError(`${MARKET_ENV.trades}=${tradesPath} holds no trade table${instrument ? ` for ${instrument}` : ''} (${tradeLoad.format})`);
+    assertTimeOrder(tradesPath, trades);
+    notes.push(...tradeLoad.notes);
+    return { book, trades, tradesPath, notes };
+  }
+  // a capture holds books and trades: its trades are used when ASMM_TRADES is not set
+  const trades = ofKind<TradeTable>(loaded.tables, 'trades', instrument)[0];
+  if (trades) assertTimeOrder(bookPath, trades);
+  return { book, ...(trades ? { trades, tradesPath: bookPath } : {}), notes };
+}
+
+/**
+ * The book and trades a notebook works on: the user's files when `ASMM_BOOKS` is set (any format `asmm
+ * inspect` reads; trades from `ASMM_TRADES`, or from the book file itself when it is a capture holding both),
+ * else the project's sample market (generated into `data/sample` when absent). Prints which data it is, the
+ * tables, the loaders' notes (data dropped, checksums) and the masked intervals (`describeMasks`), which every
+ * estimate in the notebook must be given (`maskedGrid`, `arrivalSeconds`).
+ * @throws NotebookDataError when ASMM_TRADES is set without ASMM_BOOKS, a file is missing, or holds no usable
+ *   book (or trade) table; DataError from the loaders for malformed rows and rows that go back in time.
+ */
+export async function notebookMarket(options: NotebookMarketOptions = {}): Promise<NotebookMarket> {
+  const env = options.env ?? process.env;
+  const print = options.print ?? ((line: string) => console.log(line));
+  const userBooks = env[MARKET_ENV.books] || undefined;
+  const userTrades = env[MARKET_ENV.trades] || undefined;
+  if (!userBooks && userTrades) throw new NotebookDataError(`${MARKET_ENV.trades}=${userTrades} is set but ${MARKET_ENV.books} is not: set both (or neither, for the sample market)`);
+  let market: Omit<NotebookMarket, 'masked' | 'lines'>;
+  if (userBooks) {
+    const user = await userMarket(userBooks, userTrades);
+    const fileTick = user.book.meta.tickSize;
+    market = {
+      source: 'files',
+      description: `your files (${MARKET_ENV.books}${userTrades ? `, ${MARKET_ENV.trades}` : ''}): ${userBooks}${user.tradesPath ? (user.tradesPath === userBooks ? ' (books and trades)' : ` with trades ${user.tradesPath}`) : ' (no trades)'}`,
+      bookPath: userBooks,
+      ...(user.tradesPath ? { tradesPath: user.tradesPath } : {}),
+      book: user.book,
+      ...(user.trades ? { trades: user.trades } : {}),
+      tickSize: fileTick ?? inferTickSize(user.book),
+      tickSource: fileTick ? 'the file' : 'inferred from the book',
+      ...(user.book.meta.lotSize ? { lotSize: user.book.meta.lotSize } : {}),
+      notes: user.notes,
+    };
+  } else {
+    const dir = options.sampleDir ?? DEFAULT_SAMPLE_DIR;
+    const generated = ensureSampleMarket(dir, options.sampleOverrides);
+    const sample = readSampleParams(dir)!;
+    const bookPath = `${dir}/${SAMPLE_FILES.booksArrow}`;
+    const tradesPath = `${dir}/${SAMPLE_FILES.tradesArrow}`;
+    market = {
+      source: 'sample',
+      description: `the sample market (seed ${sample.seed}, ${dir}${generated ? ', generated now' : ''}): σ ${sample.sigmaPerSqrtSec} USDT/√s, A ${sample.arrivalRatePerSec} /s per side, k ${sample.kPerPrice} /USDT (set ${MARKET_ENV.books} for your own data)`,
+      bookPath,
+      tradesPath,
+      book: readBookFile(bookPath),
+      trades: readTradeFile(tradesPath),
+      sample,
+      tickSize: sample.tickSize,
+      tickSource: 'sample parameters',
+      lotSize: sample.lotSize,
+      notes: [],
+    };
+  }
+  const masked = maskSummary(market.book.masked, market.trades?.masked);
+  const lines = [
+    `data: ${market.description}`,
+    tableLine(market.book, market.bookPath),
+    ...(market.trades ? [tableLine(market.trades, market.tradesPath!)] : []),
+    `  tick ${market.tickSize} (${market.tickSource})`,
+    ...market.notes.map((note) => `  ${note}`),
+    ...(masked.count > 0 ? describeMasks(masked) : ['  masked: none (no gap, checksum mismatch or missing resync recorded)']),
+  ];
+  for (const line of lines) print(line);
+  return { ...market, masked, lines };
+}
+
+/** A shared capture's book and trades for one instrument, with the loader's notes. */
+export interface SharedCapture {
+  readonly path: string;
+  readonly book: BookTable;
+  readonly trades?: TradeTable;
+  readonly notes: readonly string[];
+  readonly masked: MaskSummary;
+}
+
+/**
+ * A shared real capture (`SHARED_CAPTURES`), replayed with its integrity checks, or undefined when
+ * `../shared/data` is absent (a line says the section is skipped). `instrument` picks the book of a capture
+ * holding several. Prints the notes and masked intervals like `notebookMarket`.
+ * @throws NotebookDataError when the capture holds no book (for the instrument).
+ */
+export async function loadSharedCapture(path: string, instrument?: string, print: (line: string) => void = (line) => console.log(line)): Promise<SharedCapture | undefined> {
+  if (!existsSync(path)) {
+    print(`${path} is absent (no ../shared/data): this section is skipped`);
+    return undefined;
+  }
+  const loaded = await loadTables(path);
+  const book = ofKind<BookTable>(loaded.tables, 'book', instrument)[0];
+  if (!book) throw new NotebookDataError(`${path} holds no book table${instrument ? ` for ${instrument}` : ''}`);
+  const trades = ofKind<TradeTable>(loaded.tables, 'trades', book.meta.instrument)[0];
+  const masked = maskSummary(book.masked, trades?.masked);
+  print(`${path}: ${loaded.notes.join('; ')}`);
+  print(tableLine(book, path));
+  if (trades) print(tableLine(trades, path));
+  for (const line of describeMasks(masked)) print(line);
+  return { path, book, ...(trades ? { trades } : {}), notes: loaded.notes, masked };
+}
+
+/**
+ * Values of a book's rows (its mid, log mid, micro-price…) sampled by previous tick on a regular grid of
+ * `gridMs`, with the book's masked intervals: increments that overlap one are left out of every σ estimate.
+ * Use this rather than `previousTickGrid(book.tsMs, …)`, which without `book.masked` would count returns across
+ * a gap as market moves.
+ */
+export function maskedGrid(book: BookTable, values: ArrayLike<number>, gridMs: number): GridSeries {
+  return previousTickGrid(book.tsMs, values, gridMs, book.masked);
+}
+
+/**
+ * The T of Â = N/T for market orders paired with a book, seconds: the time they were observed in (the book's
+ * span net of masked and stale stretches, `OrderPairing.observedMs`), not the book's span.
+ * @example arrivalSeconds({ observedMs: 7000 } as OrderPairing) // 7
+ */
+export function arrivalSeconds(orders: Pick<OrderPairing, 'observedMs'>): number {
+  return orders.observedMs / 1000;
+}
+
+/**
+ * The rolling calibration window the notebooks use for a book, seconds: 300 s on data of 30 minutes or more
+ * (the sample's hour), else 60 s (short captures such as the shared Binance one, about 346 s).
+ */
+export function rollingWindowSec(book: BookTable): number {
+  return spanSec(book) >= 1800 ? 300 : 60;
+}
