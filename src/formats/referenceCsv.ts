@@ -1,8 +1,9 @@
-import { closeSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
 import { scanCsv, type CsvRow } from '../data/csvScanner.js';
 import { fieldText, parseDecimalBytes, POW10 } from '../data/decimal.js';
 import { checkTableEpochs } from '../data/epoch.js';
 import { DataError } from '../data/errors.js';
+import { readFileHead } from '../data/gzip.js';
 import type { BookTable, TableMeta } from '../data/tables.js';
 import { bookRowProblem } from '../data/validate.js';
 import type { TableFormat } from './format.js';
@@ -101,8 +102,8 @@ function parseList(path: string, row: CsvRow, field: number, out: number[]): num
 
 /** Length of the timestamp cells remembered by the one-entry cache (longer cells are always parsed). */
 const TS_CACHE_BYTES = 64;
-/** Rows per storage block: columns grow a block at a time, never by copying what was read. */
-const ROWS_PER_BLOCK = 1 << 14;
+/** Rows of storage when the file's row count cannot be estimated (gzip); it doubles as needed. */
+const DEFAULT_CAPACITY_ROWS = 1 << 14;
 
 /**
  * The state of one `readReferenceCsv` call. Every data line first goes to `fastLine`, which reads the usual
@@ -114,16 +115,16 @@ const ROWS_PER_BLOCK = 1 << 14;
  * So the fast path decides speed only: which rows are accepted, their values and every error message come
  * from the general path's rules.
  *
- * Storage: blocks of ROWS_PER_BLOCK rows, each 1 + 4·depth column pieces (ts, bid prices by level, bid
- * sizes, ask prices, ask sizes); `finish` copies them once into the table's exact-length columns.
+ * Storage: 1 + 4·depth columns (ts, bid prices by level, bid sizes, ask prices, ask sizes) sized for the
+ * row count estimated from the file's size (`estimateRows`), doubled if it falls short; `finish` returns views
+ * of their first `rows` values (a copy only when a quarter or more of the storage went unused).
  */
 class ReferenceReader {
   private depth = 0;
   private rows = 0;
-  /** Full blocks, then the block being filled (`used` of its rows). */
-  private readonly filled: Float64Array[][] = [];
-  private block: Float64Array[] = [];
-  private used = ROWS_PER_BLOCK;
+  /** The columns, `capacity` rows each (allocated at the first row, when the depth is known). */
+  private columns: Float64Array[] = [];
+  private capacity = 0;
   private lastTsMs = NaN;
   /** One row (prices and sizes, in column order after ts), filled by `fastLine` or `generalRow`. */
   private scratch = new Float64Array(0);
@@ -138,6 +139,8 @@ class ReferenceReader {
   constructor(
     private readonly path: string,
     private readonly meta: TableMeta,
+    /** Rows to allocate for at first (an estimate; storage doubles past it). */
+    private readonly capacityHint: number = DEFAULT_CAPACITY_ROWS,
   ) {}
 
   header(header: string[]): void {
@@ -257,19 +260,26 @@ class ReferenceReader {
 
   /** Appends `tsMs` and the scratch row. */
   private append(tsMs: number): void {
-    if (this.used === ROWS_PER_BLOCK) {
-      if (this.block.length > 0) this.filled.push(this.block);
-      this.block = Array.from({ length: 1 + 4 * this.depth }, () => new Float64Array(ROWS_PER_BLOCK));
-      this.used = 0;
-    }
-    const block = this.block;
+    if (this.rows === this.capacity) this.grow();
+    const columns = this.columns;
     const row = this.scratch;
-    const used = this.used;
-    block[0][used] = tsMs;
-    for (let k = 0; k < row.length; k++) block[k + 1][used] = row[k];
-    this.used = used + 1;
-    this.rows++;
+    const r = this.rows;
+    columns[0][r] = tsMs;
+    for (let k = 0; k < row.length; k++) columns[k + 1][r] = row[k];
+    this.rows = r + 1;
     this.lastTsMs = tsMs;
+  }
+
+  /** Allocates the columns (the hint's rows), or doubles them. */
+  private grow(): void {
+    const capacity = this.capacity === 0 ? Math.max(1024, this.capacityHint) : 2 * this.capacity;
+    const old = this.columns;
+    this.columns = Array.from({ length: 1 + 4 * this.depth }, (_, k) => {
+      const column = new Float64Array(capacity);
+      if (old.length > 0) column.set(old[k]);
+      return column;
+    });
+    this.capacity = capacity;
   }
 
   /** Reads one row split into fields, appending it or throwing the DataError for its first problem. */
@@ -312,15 +322,11 @@ class ReferenceReader {
   }
 
   finish(): BookTable {
-    const { depth, rows } = this;
-    const blocks = this.block.length > 0 ? [...this.filled, this.block] : this.filled;
+    const { depth, rows, capacity } = this;
     const column = (k: number): Float64Array => {
-      const out = new Float64Array(rows);
-      for (let b = 0; b < blocks.length; b++) {
-        const piece = blocks[b][k];
-        out.set(b < blocks.length - 1 ? piece : piece.subarray(0, this.used), b * ROWS_PER_BLOCK);
-      }
-      return out;
+      const stored = this.columns[k];
+      if (stored === undefined) return new Float64Array(0);
+      return rows === capacity ? stored : 4 * rows >= 3 * capacity ? stored.subarray(0, rows) : stored.slice(0, rows);
     };
     const levels = (group: number): Float64Array[] => Array.from({ length: depth }, (_, l) => column(1 + group * depth + l));
     return {
@@ -377,7 +383,7 @@ export interface ReferenceCsvOptions {
  */
 export function readReferenceCsv(path: string, meta: TableMeta = {}, options: ReferenceCsvOptions = {}): BookTable {
   const fullMeta: TableMeta = { ...meta, extra: { ...(meta.extra ?? {}), 'asmm.source_layout': 'reference-books5-csv' } };
-  const reader = new ReferenceReader(path, fullMeta);
+  const reader = new ReferenceReader(path, fullMeta, estimateRows(path));
   scanCsv(
     path,
     (header) => reader.header(header),
@@ -392,6 +398,21 @@ export function readReferenceCsv(path: string, meta: TableMeta = {}, options: Re
   // Timestamps are Unix seconds (or date-times): an epoch out of 2000..2100 is reported as the seconds the cell gives
   checkTableEpochs(path, book, undefined, { ts: 'Timestamp', local: 'Timestamp' }, 's', 1 / 1000);
   return { ...book, meta: { ...book.meta, extra: { ...book.meta.extra, 'asmm.ts_resolution_ms': String(timestampResolutionMs(book.tsMs)) } } };
+}
+
+/**
+ * About how many lines a plain file holds: its size over the mean length of the lines in its first 256 KB,
+ * plus 2 % (the storage then needs no growing and little is left unused). The default for gzip files, whose
+ * size says little, and for files too short to measure.
+ */
+function estimateRows(path: string): number {
+  const size = statSync(path).size;
+  const head = readFileHead(path, 1 << 18);
+  if (head.length < 2 || (head[0] === 0x1f && head[1] === 0x8b)) return DEFAULT_CAPACITY_ROWS;
+  let lines = 0;
+  for (let i = head.indexOf(10); i >= 0; i = head.indexOf(10, i + 1)) lines++;
+  if (lines < 2) return DEFAULT_CAPACITY_ROWS;
+  return Math.ceil((size / (head.length / lines)) * 1.02) + 16;
 }
 
 /**
