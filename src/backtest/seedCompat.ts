@@ -87,9 +87,10 @@ export function runSeedCompat(book: BookTable, options: SeedCompatOptions = {}):
   const allMids = midPrices(book);
   const allSigma = referenceRollingStdOfMid(allMids, window);
 
-  const kept: number[] = [];
-  for (let i = window; i < n; i++) if (!Number.isNaN(allSigma[i])) kept.push(i);
-  const rows = Int32Array.from(kept);
+  let traded = 0;
+  for (let i = window; i < n; i++) if (!Number.isNaN(allSigma[i])) traded++;
+  const rows = new Int32Array(traded);
+  for (let i = window, x = 0; i < n; i++) if (!Number.isNaN(allSigma[i])) rows[x++] = i;
   const m = rows.length;
   const column = () => new Float64Array(m);
   const tsMs = column();
@@ -111,8 +112,9 @@ export function runSeedCompat(book: BookTable, options: SeedCompatOptions = {}):
   const initialCash = options.initialCash ?? 0;
   const firstTsMs = m > 0 ? ts[rows[0]] : NaN;
   const lastTsMs = m > 0 ? ts[rows[m - 1]] : NaN;
-  let inventory = initialInventory;
-  let cash = initialCash;
+  // inventory and cash in a typed array, not `let`s that the helpers below would capture: V8 stores a captured
+  // variable that changes as a new heap number at every change, an allocation per fill
+  const account = Float64Array.of(initialInventory, initialCash);
   // Each side's own orders, best price first (bids highest, asks lowest; at equal prices the older first), at
   // most `perSide` of them plus the one being added: fixed arrays, no allocation per row.
   const book5 = () => ({ px: new Float64Array(perSide + 1), qty: new Float64Array(perSide + 1), n: 0 });
@@ -139,8 +141,8 @@ export function runSeedCompat(book: BookTable, options: SeedCompatOptions = {}):
     while (filled < orders.n && (side > 0 ? mid <= orders.px[filled] : mid >= orders.px[filled])) {
       const px = orders.px[filled];
       const qty = orders.qty[filled];
-      inventory += side * qty;
-      cash -= side * px * qty;
+      account[0] += side * qty;
+      account[1] -= side * px * qty;
       if (qty !== 0) {
         fills.tsMs.push(t);
         fills.side.push(side);
@@ -161,6 +163,7 @@ export function runSeedCompat(book: BookTable, options: SeedCompatOptions = {}):
     const mid = allMids[i];
     const rate = window / ((ts[i] - ts[i - window]) / 1000);
     const kRow = 1 / rate;
+    const inventory = account[0];
     const quotes = referenceSystemQuotes({ midPx: mid, inventory, tsMs: ts[i], firstTsMs, lastTsMs, sigmaPriceLevel: allSigma[i], gamma, k: kRow });
     const sizes = referenceSystemOrderSizes(quotes, inventory, bid1[i], ask1[i], kRow, baseSize, inventoryLimit);
     beyondLimit[x] = Math.abs(inventory) > inventoryLimit ? 1 : 0;
@@ -178,9 +181,9 @@ export function runSeedCompat(book: BookTable, options: SeedCompatOptions = {}):
     askPx[x] = quotes.askPx;
     bidSize[x] = sizes.bidSize;
     askSize[x] = sizes.askSize;
-    inventorySeries[x] = inventory;
-    cashSeries[x] = cash;
-    pnl[x] = inventory * mid + cash;
+    inventorySeries[x] = account[0];
+    cashSeries[x] = account[1];
+    pnl[x] = account[0] * mid + account[1];
   }
   return { rows, tsMs, midPx, sigmaPriceLevel, messageRatePerSec, k, reservationPx, bidPx, askPx, bidSize, askSize, beyondLimit, initialInventory, initialCash, inventory: inventorySeries, cash: cashSeries, pnl, fills };
 }
