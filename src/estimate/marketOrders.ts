@@ -1,4 +1,4 @@
-import { mergeMasks, type MaskedInterval } from '../data/masks.js';
+import { clipMasks, maskedDurationMs, mergeMasks, type MaskedInterval } from '../data/masks.js';
 import type { BookTable, TradeTable } from '../data/tables.js';
 import { EstimationError } from './errors.js';
 
@@ -131,9 +131,9 @@ export function marketOrdersFromTrades(book: BookTable, trades: TradeTable, tick
   for (let r = 0; r + 1 < rows; r++) {
     if (bookTs[r + 1] - bookTs[r] > maxStalenessMs) stale.push({ fromMs: bookTs[r] + maxStalenessMs, toMs: bookTs[r + 1], reason: `book stale: no row for more than ${maxStalenessMs} ms` });
   }
-  const excluded = clip(mergeMasks(masked, stale), firstMs, lastMs);
-  const maskedMs = measure(clip(masked, firstMs, lastMs));
-  const excludedMs = measure(excluded);
+  const excluded = clipMasks(mergeMasks(masked, stale), firstMs, lastMs) ?? [];
+  const maskedMs = maskedDurationMs(clipMasks(masked, firstMs, lastMs));
+  const excludedMs = maskedDurationMs(excluded);
   const spanMs = lastMs - firstMs;
 
   const ts: number[] = [];
@@ -242,24 +242,6 @@ export function bookMasksToNextRow(book: BookTable): MaskedInterval[] {
     out.push(r < ts.length ? { ...m, toMs: ts[r] } : { ...m, toMs: Math.max(m.toMs, ts.length ? ts[ts.length - 1] : m.toMs) });
   }
   return mergeMasks(out);
-}
-
-/** Merged intervals cut to [fromMs, toMs]. */
-function clip(merged: readonly MaskedInterval[], fromMs: number, toMs: number): MaskedInterval[] {
-  const out: MaskedInterval[] = [];
-  for (const m of merged) {
-    const a = Math.max(m.fromMs, fromMs);
-    const b = Math.min(m.toMs, toMs);
-    if (b > a) out.push(a === m.fromMs && b === m.toMs ? m : { fromMs: a, toMs: b, reason: m.reason });
-  }
-  return out;
-}
-
-/** Total length of merged (disjoint) intervals. */
-function measure(merged: readonly MaskedInterval[]): number {
-  let total = 0;
-  for (const m of merged) total += m.toMs - m.fromMs;
-  return total;
 }
 
 function iso(ms: number): string {
