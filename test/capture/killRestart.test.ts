@@ -1,34 +1,16 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LOCK_FILE_NAME } from '../../src/capture/index.js';
 import { replayRecorderRaw } from '../../src/formats/recorderRaw.js';
 import { startFakeOkxServer } from '../../src/okx/fakeServer.js';
-import { projectRootForTests, runAsmm } from '../helpers/cli.js';
+import { runAsmm, spawnAsmm, waitFor } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
 // Issue 14, defect 5 end to end: `asmm record` killed with SIGKILL, restarted into the same --out; the
 // directory then replays as two ordered sessions with the restart masked, and the commands say so.
 
 const root = tempDir('asmm-kill-restart-');
-
-function spawnAsmm(args: string[]) {
-  const child = spawn(process.execPath, [join(projectRootForTests, 'bin', 'asmm.mjs'), ...args], { cwd: projectRootForTests, env: { ...process.env, ASMM_ROOT: projectRootForTests } });
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
-  child.stdout.resume();
-  const exited = new Promise<number>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : -1))));
-  return { child, exited, stderr: () => stderr };
-}
-
-async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('asmm record killed with SIGKILL and restarted into the same directory', () => {
   it('the stale lock is taken over; replay gives two ordered sessions, the abrupt end noted, the restart masked on books and trades', async () => {
@@ -50,8 +32,8 @@ describe('asmm record killed with SIGKILL and restarted into the same directory'
       expect(readdirSync(out).some((f) => f.endsWith('.raw.ndjson.partial'))).toBe(true);
       await new Promise((r) => setTimeout(r, 1100)); // a new second: a new session name
       const second = spawnAsmm([...args, '--duration', '2s']);
-      expect(await second.exited, second.stderr()).toBe(0);
-      expect(second.stderr()).toMatch(/taking over the lock of pid \d+/);
+      expect(await second.exited, second.output().stderr).toBe(0);
+      expect(second.output().stderr).toMatch(/taking over the lock of pid \d+/);
       expect(existsSync(join(out, LOCK_FILE_NAME))).toBe(false);
     } finally {
       first.child.kill('SIGKILL');

@@ -1,35 +1,17 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LOCK_FILE_NAME, OkxRecorder, OutDirLockedError } from '../../src/capture/index.js';
 import { startFakeOkxServer } from '../../src/okx/fakeServer.js';
-import { projectRootForTests } from '../helpers/cli.js';
+import { spawnAsmm, waitFor } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
 // Defect 5 of issue 14 (part): two recorders on one --out interleaved their sessions; refuse the second.
 
 const root = tempDir('asmm-lock-');
 const ARGS = [{ channel: 'books5', instId: 'ETH-USDT' }];
-
-function spawnAsmm(args: string[]) {
-  const child = spawn(process.execPath, [join(projectRootForTests, 'bin', 'asmm.mjs'), ...args], { cwd: projectRootForTests, env: { ...process.env, ASMM_ROOT: projectRootForTests } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const exited = new Promise<number>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : -1))));
-  return { child, exited, output: () => ({ stdout, stderr }) };
-}
-
-async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('the output directory lock', () => {
   it('a second recorder into a directory in use is refused, naming the lock file and its holder; the lock goes with a clean stop', async () => {

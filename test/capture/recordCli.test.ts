@@ -1,35 +1,13 @@
-import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readBookCsv, readTradeCsv } from '../../src/data/csv.js';
 import { replayRecorderRaw } from '../../src/formats/recorderRaw.js';
 import { startFakeOkxServer } from '../../src/okx/fakeServer.js';
-import { projectRootForTests, runAsmm } from '../helpers/cli.js';
+import { runAsmm, spawnAsmm, waitFor } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const root = tempDir('asmm-record-cli-');
-
-function spawnAsmm(args: string[]) {
-  const child = spawn(process.execPath, [join(projectRootForTests, 'bin', 'asmm.mjs'), ...args], {
-    cwd: projectRootForTests,
-    env: { ...process.env, ASMM_ROOT: projectRootForTests },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const exited = new Promise<number>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : -1))));
-  return { child, exited, output: () => ({ stdout, stderr }) };
-}
-
-async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('asmm record', () => {
   it('SIGINT while frames stream in at full speed leaves every file complete, valid and lossless', async () => {
