@@ -67,6 +67,20 @@ function requireIncrements(series: GridSeries, min: number): { n: number; droppe
   return counts;
 }
 
+/** An estimate with its normal 95 % interval (floored at 0) and what it used of the grid. */
+function volatilityEstimate(series: GridSeries, sigma: number, se: number, counts: { n: number; dropped: number }, method: string): VolatilityEstimate {
+  return {
+    sigmaPerSqrtSec: sigma,
+    se,
+    ci95: [Math.max(0, sigma - Z95 * se), sigma + Z95 * se],
+    increments: counts.n,
+    droppedIncrements: counts.dropped,
+    maskedMs: series.maskedMs ?? 0,
+    intervalMs: series.intervalMs,
+    method,
+  };
+}
+
 /**
  * Realized volatility: σ̂² = Σ (X_{i+1} − X_i)² / (n·Δ), Δ = intervalMs/1000 s, over the n increments outside
  * masked intervals (`series.usable`). For a Brownian motion X with volatility σ, σ̂²·n/σ² ~ χ²(n), so
@@ -81,16 +95,7 @@ export function realizedVolatility(series: GridSeries): VolatilityEstimate {
   const { sum } = lagSums(series, 1);
   const sigma = Math.sqrt(sum / (n * (series.intervalMs / 1000)));
   const se = sigma / Math.sqrt(2 * n);
-  return {
-    sigmaPerSqrtSec: sigma,
-    se,
-    ci95: [Math.max(0, sigma - Z95 * se), sigma + Z95 * se],
-    increments: n,
-    droppedIncrements: dropped,
-    maskedMs: series.maskedMs ?? 0,
-    intervalMs: series.intervalMs,
-    method: `realized variance at ${series.intervalMs} ms`,
-  };
+  return volatilityEstimate(series, sigma, se, { n, dropped }, `realized variance at ${series.intervalMs} ms`);
 }
 
 /**
@@ -143,16 +148,7 @@ export function twoScaleVolatility(series: GridSeries, c?: number): VolatilityEs
   const varIntegrated = Math.pow(n, -1 / 3) * ((8 / (cActual * cActual)) * noiseVar * noiseVar + (4 / 3) * cActual * T * variance * variance * T);
   const seVariance = Math.sqrt(varIntegrated) / T;
   const se = sigma > 0 ? seVariance / (2 * sigma) : 0;
-  return {
-    sigmaPerSqrtSec: sigma,
-    se,
-    ci95: [Math.max(0, sigma - Z95 * se), sigma + Z95 * se],
-    increments: n,
-    droppedIncrements: dropped,
-    maskedMs: series.maskedMs ?? 0,
-    intervalMs: series.intervalMs,
-    method: `two-scale realized variance (ZMA 2005), ${series.intervalMs} ms grid, K = ${K}`,
-  };
+  return volatilityEstimate(series, sigma, se, { n, dropped }, `two-scale realized variance (ZMA 2005), ${series.intervalMs} ms grid, K = ${K}`);
 }
 
 /**
