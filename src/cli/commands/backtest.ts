@@ -145,7 +145,7 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
           ['fills (bid / ask)', `${m.fills} (${m.bidFills} / ${m.askFills})`, ''],
           ['fills by cause', causes === '' ? 'none' : causes, 'trade at our price, trade through, book cross, marketable on arrival, mid cross'],
           ['PnL per fill', num(m.pnlPerFill), 'quote currency'],
-          ['Sharpe per day', num(m.sharpePerDay, 4), `from ${m.sharpeIntervalSec} s equity changes`],
+          ['Sharpe per day', num(m.sharpePerDay, 4), Number.isNaN(m.sharpePerDay) ? `not defined: fewer than two ${m.sharpeIntervalSec} s equity changes, or none that varies` : `from ${m.sharpeIntervalSec} s equity changes`],
           ['max drawdown', num(m.maxDrawdown), 'quote currency'],
           ['spread captured', num(m.spreadCapturedPerUnit), 'quote currency per unit vs mid'],
           ['inventory mean / std', `${num(m.inventoryMean, 4)} / ${num(m.inventoryStd, 4)}`, 'base units'],
