@@ -55,6 +55,8 @@ export const CLI_CASES: readonly CliCase[] = [
   { name: 'inspect: truncated Arrow', args: (x) => ['inspect', x.f.truncatedArrow], code: 1 },
   { name: 'inspect: rows out of order (line and field)', args: (x) => ['inspect', x.f.unsortedBook], code: 1, names: (x) => [`${x.f.unsortedBook}:12 ts_ms`], message: /not sorted/ },
   { name: 'inspect: header-only book reports 0 rows', args: (x) => ['inspect', x.f.headerOnlyBook], code: 0, reports: /rows\s+0\b/ },
+  { name: 'inspect: broken masked-interval sidecar (line and field)', defect: 2, args: (x) => ['inspect', x.f.badMaskSidecar], code: 1, names: (x) => [`${x.f.badMaskSidecar.replace(/\.csv$/, '.masked.csv')}:2 to_ts_ms`] },
+  { name: 'inspect: a CSV with a masked-interval sidecar reports the mask', defect: 2, args: (x) => ['inspect', x.f.maskedBook], code: 0, reports: /masked\s+1 interval\(s\).*\n.*sequence gap/ },
   { name: 'inspect: bad --depth', args: (x) => ['inspect', x.f.bookCsv, '--depth', '0'], code: 2, names: () => ['--depth'] },
   { name: 'inspect: unknown flag', args: (x) => ['inspect', x.f.bookCsv, '--deep'], code: 2, names: () => ['--deep'] },
   { name: 'inspect: truncated gzip Binance capture', defect: 7, spawn: true, args: (x) => ['inspect', x.f.binanceTruncated], code: 1, message: /truncated|unexpected end/ },

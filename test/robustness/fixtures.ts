@@ -26,7 +26,7 @@ export type FixtureName =
   | 'bookCsv' | 'tradesCsv' | 'bookArrow' | 'bookCsvGz' | 'tradesCsvGz' | 'bookGzNoCsvName' | 'tardisTradesGz' | 'tardisBookGz' | 'referenceGz'
   | 'truncatedCsvGz' | 'garbageGz' | 'notGzButNamedGz' | 'empty' | 'headerOnlyBook' | 'headerOnlyTrades' | 'bookSeconds' | 'bookMicros' | 'tradesSeconds'
   | 'localSeconds' | 'tardisTradesMs' | 'unsortedBook' | 'json' | 'binary' | 'truncatedArrow' | 'emptyDir' | 'binanceSpot' | 'binanceTruncated'
-  | 'binanceUnordered' | 'binanceFutures' | 'tradesShiftedDay' | 'existingDir' | 'plainFile' | 'overlappingRecording';
+  | 'binanceUnordered' | 'binanceFutures' | 'tradesShiftedDay' | 'existingDir' | 'plainFile' | 'overlappingRecording' | 'badMaskSidecar' | 'maskedBook';
 
 const CSV_BOOK_HEADER = 'ts_ms,bid_px_1,bid_sz_1,ask_px_1,ask_sz_1';
 
@@ -93,6 +93,11 @@ export function buildFixtures(dir: string): Fixtures {
   writeBookCsv(f.bookCsv, book);
   f.tradesCsv = at('trades.csv');
   writeTradeCsv(f.tradesCsv, trades);
+  // a book whose masked-interval sidecar is broken (line 2, to_ts_ms), and one whose sidecar is sound
+  f.badMaskSidecar = write('bad-mask.csv', readFileSync(f.bookCsv));
+  write('bad-mask.masked.csv', 'from_ts_ms,to_ts_ms,reason\n1000,oops,"gap"\n');
+  f.maskedBook = write('masked-book.csv', readFileSync(f.bookCsv));
+  write('masked-book.masked.csv', `from_ts_ms,to_ts_ms,reason\n${book.tsMs[2]},${book.tsMs[5]},"sequence gap"\n`);
   f.bookArrow = at('book.arrow');
   writeBookArrow(f.bookArrow, book);
   const bookGz = gzipSync(readFileSync(f.bookCsv));
