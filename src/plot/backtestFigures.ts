@@ -1,17 +1,14 @@
 import type { BacktestResult, BacktestSeries } from '../backtest/engine.js';
 import type { SeedCompatResult } from '../backtest/seedCompat.js';
-import { toPlain, type PlotlyFigure } from './figure.js';
+import { decimatedXY } from './decimate.js';
+import type { PlotlyFigure } from './figure.js';
 
-/** Every `step`-th element (and the last), so a long series plots quickly; typed arrays as plain arrays. */
-function thin(values: ArrayLike<number>, step: number): Array<number | null> {
-  if (step <= 1) return toPlain(values);
-  const out: number[] = [];
-  for (let i = 0; i < values.length; i += step) out.push(values[i]);
-  if (values.length > 0 && (values.length - 1) % step !== 0) out.push(values[values.length - 1]);
-  return toPlain(out);
-}
-
-const stepFor = (n: number, maxPoints: number) => Math.max(1, Math.ceil(n / maxPoints));
+/**
+ * Points per line trace in the backtest figures: a longer series is decimated (`decimatedXY`, M4: each of
+ * maxPoints / 4 runs keeps its first, last, lowest and highest point), which draws the same pixels as the full
+ * series on a chart up to 1,500 px wide and keeps every spike, at a fraction of the report's size.
+ */
+const MAX_POINTS = 6_000;
 
 /**
  * What the backtest figures read of a run: its series, its fills' times, sides and prices, and its labels.
@@ -33,11 +30,9 @@ export function seedCompatView(seed: SeedCompatResult): BacktestView {
 }
 
 /** Mid, reservation price, our bid and ask (step lines) and our fills (▲ bought, ▼ sold) over time. */
-export function backtestQuotesFigure(result: BacktestView, title = 'Quotes and fills', maxPoints = 20_000): PlotlyFigure {
+export function backtestQuotesFigure(result: BacktestView, title = 'Quotes and fills', maxPoints = MAX_POINTS): PlotlyFigure {
   const s = result.series;
-  const step = stepFor(s.tMs.length, maxPoints);
-  const x = thin(s.tMs, step);
-  const line = (name: string, y: ArrayLike<number>, color: string, dash = 'solid') => ({ type: 'scatter', mode: 'lines', name, x, y: thin(y, step), line: { color, width: 1, dash, shape: 'hv' } });
+  const line = (name: string, y: ArrayLike<number>, color: string, dash = 'solid') => ({ type: 'scatter', mode: 'lines', name, ...decimatedXY(s.tMs, y, maxPoints), line: { color, width: 1, dash, shape: 'hv' } });
   const fills = result.fills;
   const marker = (side: number, name: string, symbol: string, color: string) => {
     const idx: number[] = [];
@@ -60,18 +55,17 @@ export function backtestQuotesFigure(result: BacktestView, title = 'Quotes and f
 /** One series of the backtest over time (inventory, cash or equity). */
 function seriesFigure(result: BacktestView, key: 'inventory' | 'equity', title: string, yTitle: string, maxPoints: number): PlotlyFigure {
   const s = result.series;
-  const step = stepFor(s.tMs.length, maxPoints);
   return {
-    data: [{ type: 'scatter', mode: 'lines', name: key, x: thin(s.tMs, step), y: thin(s[key], step), line: { width: 1, shape: 'hv' } }],
+    data: [{ type: 'scatter', mode: 'lines', name: key, ...decimatedXY(s.tMs, s[key], maxPoints), line: { width: 1, shape: 'hv' } }],
     layout: { title: { text: title }, xaxis: { type: 'date', title: { text: 'time (UTC)' } }, yaxis: { title: { text: yTitle } }, height: 300, margin: { t: 50, r: 20 } },
   };
 }
 
-export function backtestInventoryFigure(result: BacktestView, maxPoints = 20_000): PlotlyFigure {
+export function backtestInventoryFigure(result: BacktestView, maxPoints = MAX_POINTS): PlotlyFigure {
   return seriesFigure(result, 'inventory', 'Inventory', 'inventory (base units)', maxPoints);
 }
 
-export function backtestEquityFigure(result: BacktestView, maxPoints = 20_000): PlotlyFigure {
+export function backtestEquityFigure(result: BacktestView, maxPoints = MAX_POINTS): PlotlyFigure {
   return seriesFigure(result, 'equity', 'Equity marked to mid (cash + inventory × mid)', 'equity (quote currency)', maxPoints);
 }
 
@@ -85,10 +79,8 @@ export function backtestFigures(result: BacktestView): PlotlyFigure[] {
  * top, the reference's quotes around the mid with its fills; bottom, the PnL of both from their start (the
  * reference's initial cash and inventory marked at its first traded row's mid; asmm starts flat).
  */
-export function seedCompatComparisonFigure(seed: SeedCompatResult, asmm: BacktestResult, maxPoints = 20_000): PlotlyFigure {
-  const step = stepFor(seed.tsMs.length, maxPoints);
-  const x = thin(seed.tsMs, step);
-  const line = (name: string, y: ArrayLike<number>, color: string, dash = 'solid') => ({ type: 'scatter', mode: 'lines', name, x, y: thin(y, step), line: { color, width: 1, dash, shape: 'hv' } });
+export function seedCompatComparisonFigure(seed: SeedCompatResult, asmm: BacktestResult, maxPoints = MAX_POINTS): PlotlyFigure {
+  const line = (name: string, y: ArrayLike<number>, color: string, dash = 'solid') => ({ type: 'scatter', mode: 'lines', name, ...decimatedXY(seed.tsMs, y, maxPoints), line: { color, width: 1, dash, shape: 'hv' } });
   const f = seed.fills;
   const marker = (side: number, name: string, symbol: string, color: string) => {
     const idx = f.tsMs.map((_, i) => i).filter((i) => f.side[i] === side);
@@ -98,7 +90,6 @@ export function seedCompatComparisonFigure(seed: SeedCompatResult, asmm: Backtes
   const start = seed.midPx.length > 0 ? seed.initialCash + seed.initialInventory * seed.midPx[0] : 0;
   const seedPnl = seed.pnl.map((v) => v - start);
   const s = asmm.series;
-  const asmmStep = stepFor(s.tMs.length, maxPoints);
   const equity0 = s.equity.length > 0 ? s.equity[0] : 0;
   return {
     data: [
@@ -108,7 +99,7 @@ export function seedCompatComparisonFigure(seed: SeedCompatResult, asmm: Backtes
       marker(1, 'reference bought', 'triangle-up', '#2ca02c'),
       marker(-1, 'reference sold', 'triangle-down', '#d62728'),
       { ...line('reference PnL', seedPnl, '#7f7f7f'), yaxis: 'y2' },
-      { type: 'scatter', mode: 'lines', name: `asmm PnL (${asmm.config.fill})`, x: thin(s.tMs, asmmStep), y: thin(s.equity.map((v) => v - equity0), asmmStep), yaxis: 'y2', line: { color: '#ff7f0e', width: 1, shape: 'hv' } },
+      { type: 'scatter', mode: 'lines', name: `asmm PnL (${asmm.config.fill})`, ...decimatedXY(s.tMs, s.equity.map((v) => v - equity0), maxPoints), yaxis: 'y2', line: { color: '#ff7f0e', width: 1, shape: 'hv' } },
     ],
     layout: {
       title: { text: `The reference market maker (seed-compatible) and ${asmm.config.strategy}` },

@@ -3,7 +3,7 @@ import { join, sep } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { projectRoot } from '../project/index.js';
 import { scriptJson, type PlotlyFigure } from './figure.js';
-import { plotlyBundleScript, plotlyBundleSource } from './plotlyBundle.js';
+import { plotlyBundleSource, plotlyPageOpening } from './plotlyBundle.js';
 
 let divCounter = 0;
 
@@ -36,21 +36,19 @@ export function figureFragment(figure: PlotlyFigure, divId: string = nextDivId()
 
 /** A standalone HTML page with the plotly bundle inlined once and each figure below it; works offline. */
 export function standaloneHtml(figures: readonly PlotlyFigure[], title = 'asmm'): string {
-  return standaloneHtmlParts(figures, title).join('\n');
+  return [plotlyPageOpening().bytes.toString('utf8'), ...standaloneHtmlRest(figures, title)].join('\n');
 }
 
 /**
- * `standaloneHtml`'s page as its parts, to be written one after another (joined by newlines) without
- * building the page as one string: the bundle alone is 4.6 MB (`writeFiguresHtml`).
+ * What follows `plotlyPageOpening()` (the doctype, <head> and the plotly bundle's <script>) on a standalone
+ * page, as parts to be joined by newlines: title, style, then each figure. `writeFiguresHtml` writes them
+ * one after another behind a copy of the opening, never building the page as one string.
  */
-export function standaloneHtmlParts(figures: readonly PlotlyFigure[], title = 'asmm'): string[] {
+export function standaloneHtmlRest(figures: readonly PlotlyFigure[], title = 'asmm'): string[] {
   const escapedTitle = title.replace(/&/g, '&amp;').replace(/</g, '&lt;');
   return [
-    '<!DOCTYPE html>',
-    '<html><head><meta charset="utf-8">',
     `<title>${escapedTitle}</title>`,
     '<style>body{font-family:sans-serif;margin:16px;} .asmm-plot{margin-bottom:24px;}</style>',
-    plotlyBundleScript(),
     '</head><body>',
     ...figures.map((figure) => figureFragment(figure)),
     '</body></html>',

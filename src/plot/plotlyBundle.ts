@@ -43,3 +43,35 @@ export function plotlyBundleScript(): string {
   const source = plotlyBundleSource().replace(/<\/script/gi, '<\\/script');
   return `<script type="text/javascript" data-asmm="plotly-bundle">\n${source}\n</script>`;
 }
+
+/** How a standalone page opens: up to and including the plotly bundle's <script> (see `plotlyPageOpening`). */
+export const PAGE_OPENING_HTML = '<!DOCTYPE html>\n<html><head><meta charset="utf-8">';
+
+let cachedOpening: { readonly bytes: Buffer; readonly path?: string } | undefined;
+
+/**
+ * The opening of a standalone page, `PAGE_OPENING_HTML` then a newline and `plotlyBundleScript()`, as UTF-8
+ * bytes, and the file that holds them when the cache beside the minified bundle is writable
+ * (`node_modules/.cache/asmm/plotly.page-opening.html`, rebuilt when older than the bundle): a report copies
+ * that file (no 4.6 MB decoded into a string, encoded back, or even read into memory) and appends its figures.
+ */
+export function plotlyPageOpening(): { readonly bytes: Buffer; readonly path?: string } {
+  if (cachedOpening) return cachedOpening;
+  const minPath = join(projectRoot(), 'node_modules', '.cache', 'asmm', 'plotly.min.js');
+  const path = join(dirname(minPath), 'plotly.page-opening.html');
+  if (existsSync(path) && existsSync(minPath) && statSync(path).mtimeMs >= statSync(minPath).mtimeMs) {
+    cachedOpening = { path, get bytes() { return readFileSync(path); } };
+    return cachedOpening;
+  }
+  const bytes = Buffer.from(`${PAGE_OPENING_HTML}\n${plotlyBundleScript()}`, 'utf8');
+  try {
+    const partial = `${path}.${process.pid}.partial`;
+    writeFileSync(partial, bytes);
+    renameSync(partial, path);
+    cachedOpening = { bytes, path };
+  } catch {
+    // a read-only node_modules: the page is written from the bytes
+    cachedOpening = { bytes };
+  }
+  return cachedOpening;
+}

@@ -1,24 +1,32 @@
-import { closeSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { withOfflinePage } from './browser.js';
 import type { PlotlyFigure } from './figure.js';
-import { standaloneHtmlParts } from './html.js';
+import { standaloneHtmlRest } from './html.js';
+import { plotlyPageOpening } from './plotlyBundle.js';
 
 /** Writes figures as one standalone offline HTML page (plotly bundle inlined once). */
 export function writeFiguresHtml(path: string, figures: readonly PlotlyFigure[], title?: string): void {
   mkdirSync(dirname(resolve(path)), { recursive: true });
-  // part by part, not as one page-sized string; into a `.partial` renamed at the end (no half-written report)
+  // into a `.partial` renamed at the end (no half-written report): a copy of the page's opening (doctype and
+  // the plotly bundle, from its cache file when there is one), then the rest part by part
   const partial = `${path}.partial`;
-  const fd = openSync(partial, 'w');
+  const opening = plotlyPageOpening();
+  let fd: number | undefined;
   try {
-    standaloneHtmlParts(figures, title).forEach((part, i) => {
-      if (i > 0) writeSync(fd, '\n');
-      writeSync(fd, part);
-    });
+    if (opening.path !== undefined) {
+      copyFileSync(opening.path, partial);
+      fd = openSync(partial, 'a');
+    } else {
+      fd = openSync(partial, 'w');
+      const bytes = opening.bytes;
+      for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+    }
+    for (const part of standaloneHtmlRest(figures, title)) writeSync(fd, `\n${part}`);
   } catch (error) {
-    closeSync(fd);
+    if (fd !== undefined) closeSync(fd);
     rmSync(partial, { force: true });
     throw error;
   }

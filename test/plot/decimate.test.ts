@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { decimatedXY, decimationIndices } from '../../src/plot/decimate.js';
+import { backtestQuotesFigure } from '../../src/plot/index.js';
+import { createRng } from '../../src/random/index.js';
+
+/** A random walk with a few one-point spikes, the kind of series that every-n-th thinning loses. */
+function spikyWalk(n: number, seed: number): Float64Array {
+  const rng = createRng(seed);
+  const y = new Float64Array(n);
+  for (let i = 1; i < n; i++) y[i] = y[i - 1] + rng.next() - 0.5;
+  for (const at of [1234, 50_001, 77_777]) y[at] += at % 2 === 0 ? 500 : -500;
+  y[99_000] = NaN;
+  return y;
+}
+
+describe('M4 decimation for plots', () => {
+  it('keeps each run\'s first, last, lowest and highest point and its first gap, checked run by run by brute force', () => {
+    const n = 100_003;
+    const buckets = 250;
+    const y = spikyWalk(n, 7);
+    const kept = decimationIndices(y, buckets);
+    const keptSet = new Set(kept);
+    for (let j = 1; j < kept.length; j++) expect(kept[j]).toBeGreaterThan(kept[j - 1]);
+    expect(kept.length).toBeLessThanOrEqual(5 * buckets);
+    for (let b = 0; b < buckets; b++) {
+      const from = Math.floor((b * n) / buckets);
+      const to = Math.floor(((b + 1) * n) / buckets);
+      const run = Array.from(y.subarray(from, to));
+      const finite = run.filter((v) => !Number.isNaN(v));
+      const min = Math.min(...finite);
+      const max = Math.max(...finite);
+      const inRun = kept.filter((i) => i >= from && i < to);
+      expect(keptSet.has(from) && keptSet.has(to - 1)).toBe(true);
+      expect(inRun.some((i) => y[i] === min)).toBe(true);
+      expect(inRun.some((i) => y[i] === max)).toBe(true);
+      if (run.some((v) => Number.isNaN(v))) expect(inRun.some((i) => Number.isNaN(y[i]))).toBe(true);
+    }
+    // the spikes survive (every 400th point would miss all three)
+    for (const at of [1234, 50_001, 77_777]) expect(keptSet.has(at)).toBe(true);
+  });
+
+  it('leaves a short series whole, and gives plotly nulls for gaps', () => {
+    expect(Array.from(decimationIndices([3, 1, 2], 1))).toEqual([0, 1, 2]);
+    expect(Array.from(decimationIndices([0, 5, 1, 1, 1, 1, -3, 0], 1))).toEqual([0, 1, 6, 7]);
+    const xy = decimatedXY([10, 20, 30], [1, NaN, 2], 100);
+    expect(xy).toEqual({ x: [10, 20, 30], y: [1, null, 2] });
+  });
+
+  it('a backtest figure of a long run stays within its point budget and keeps the extremes of the mid', () => {
+    const n = 200_000;
+    const mid = spikyWalk(n, 3).map((v) => (Number.isNaN(v) ? 0 : v) + 1000);
+    const tMs = Float64Array.from({ length: n }, (_, i) => 1.7e12 + i * 100);
+    const zeros = new Float64Array(n);
+    const f = backtestQuotesFigure({ series: { tMs, midPx: mid, reservationPx: mid, bidPx: mid, askPx: mid, inventory: zeros, cash: zeros, equity: zeros }, fills: { tsMs: [], side: [], px: [] }, config: { strategy: 's', fill: 'midCross' } });
+    const trace = f.data.find((d) => d.name === 'mid')!;
+    expect(trace.y!.length).toBeLessThanOrEqual(6_000 * 1.25);
+    const ys = trace.y as number[];
+    expect(ys.reduce((a, b) => Math.max(a, b), -Infinity)).toBe(mid.reduce((a, b) => Math.max(a, b), -Infinity));
+    expect(ys.reduce((a, b) => Math.min(a, b), Infinity)).toBe(mid.reduce((a, b) => Math.min(a, b), Infinity));
+    expect(trace.x![trace.x!.length - 1]).toBe(tMs[n - 1]);
+  });
+});
