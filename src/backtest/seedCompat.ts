@@ -1,6 +1,6 @@
 import { midPrices, type BookTable } from '../data/tables.js';
 import { referenceRollingStdOfMid } from '../estimate/volatility.js';
-import { referenceSystemOrderSizes, referenceSystemQuotes } from '../model/referenceSystem.js';
+import { referenceSystemOrderSizesInto, referenceSystemQuotesInto } from '../model/referenceSystem.js';
 
 /**
  * Options of the seed-compatible run: the arguments of the reference's market maker and its constants.
@@ -93,9 +93,12 @@ export function runSeedCompat(book: BookTable, options: SeedCompatOptions = {}):
   for (let i = window, x = 0; i < n; i++) if (!Number.isNaN(allSigma[i])) rows[x++] = i;
   const m = rows.length;
   const column = () => new Float64Array(m);
-  const tsMs = column();
-  const midPx = column();
-  const sigmaPriceLevel = column();
+  // rows traded are usually one run (the first W rows dropped, no one-sided window after): then times, mids
+  // and σ are views of the arrays they come from, not copies (fresh memory is what a 216,000-row run pays most for)
+  const contiguous = m > 0 && rows[m - 1] - rows[0] === m - 1;
+  const tsMs = contiguous ? ts.subarray(rows[0], rows[0] + m) : column();
+  const midPx = contiguous ? allMids.subarray(rows[0], rows[0] + m) : column();
+  const sigmaPriceLevel = contiguous ? allSigma.subarray(rows[0], rows[0] + m) : column();
   const messageRatePerSec = column();
   const k = column();
   const reservationPx = column();
@@ -158,29 +161,34 @@ export function runSeedCompat(book: BookTable, options: SeedCompatOptions = {}):
     }
     orders.n -= filled;
   };
+  // reservation, bid, ask and the two sizes of the current row (no objects per row)
+  const quotes = new Float64Array(3);
+  const sizes = new Float64Array(2);
   for (let x = 0; x < m; x++) {
     const i = rows[x];
     const mid = allMids[i];
     const rate = window / ((ts[i] - ts[i - window]) / 1000);
     const kRow = 1 / rate;
     const inventory = account[0];
-    const quotes = referenceSystemQuotes({ midPx: mid, inventory, tsMs: ts[i], firstTsMs, lastTsMs, sigmaPriceLevel: allSigma[i], gamma, k: kRow });
-    const sizes = referenceSystemOrderSizes(quotes, inventory, bid1[i], ask1[i], kRow, baseSize, inventoryLimit);
+    referenceSystemQuotesInto(mid, inventory, ts[i], firstTsMs, lastTsMs, allSigma[i], gamma, kRow, quotes);
+    referenceSystemOrderSizesInto(quotes[1], quotes[2], inventory, bid1[i], ask1[i], kRow, baseSize, inventoryLimit, sizes);
     beyondLimit[x] = Math.abs(inventory) > inventoryLimit ? 1 : 0;
-    add(bids, 1, quotes.bidPx, sizes.bidSize);
-    add(asks, -1, quotes.askPx, sizes.askSize);
+    add(bids, 1, quotes[1], sizes[0]);
+    add(asks, -1, quotes[2], sizes[1]);
     fillCrossed(bids, 1, mid, ts[i]);
     fillCrossed(asks, -1, mid, ts[i]);
-    tsMs[x] = ts[i];
-    midPx[x] = mid;
-    sigmaPriceLevel[x] = allSigma[i];
+    if (!contiguous) {
+      tsMs[x] = ts[i];
+      midPx[x] = mid;
+      sigmaPriceLevel[x] = allSigma[i];
+    }
     messageRatePerSec[x] = rate;
     k[x] = kRow;
-    reservationPx[x] = quotes.reservationPx;
-    bidPx[x] = quotes.bidPx;
-    askPx[x] = quotes.askPx;
-    bidSize[x] = sizes.bidSize;
-    askSize[x] = sizes.askSize;
+    reservationPx[x] = quotes[0];
+    bidPx[x] = quotes[1];
+    askPx[x] = quotes[2];
+    bidSize[x] = sizes[0];
+    askSize[x] = sizes[1];
     inventorySeries[x] = account[0];
     cashSeries[x] = account[1];
     pnl[x] = account[0] * mid + account[1];

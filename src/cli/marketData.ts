@@ -20,10 +20,11 @@ export interface MarketData {
  * picks among several), and trades from `tradesFile` or else from `data` itself (raw captures hold both), for
  * the book's instrument. Usage errors name the file and what is missing or ambiguous. A book without rows, a
  * `--trades` file without rows, or rows that go back in time (a replayed capture) are DataErrors naming the
- * file (and row), refused here rather than deep in an estimator or the engine.
+ * file (and row), refused here rather than deep in an estimator or the engine. `levels`: the book levels per
+ * side the command reads (a table file may then keep only those; see TableReadOptions).
  */
-export async function loadMarketData(data: string, tradesFile: string | undefined, inst: string | undefined): Promise<MarketData> {
-  const loaded = await loadTables(data);
+export async function loadMarketData(data: string, tradesFile: string | undefined, inst: string | undefined, options: { levels?: number } = {}): Promise<MarketData> {
+  const loaded = await loadTables(data, undefined, { levels: options.levels });
   const books = ofKind<BookTable>(loaded.tables, 'book', inst);
   if (books.length === 0) throw new UsageError(`${data} holds no book table${inst ? ` for ${inst}` : ''}`);
   if (books.length > 1) throw new UsageError(`${data} holds ${books.length} book tables (${books.map((t) => t.meta.instrument).join(', ')}): choose one with --inst`);

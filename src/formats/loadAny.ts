@@ -3,7 +3,7 @@ import { DataError } from '../data/errors.js';
 import { contentHead } from '../data/gzip.js';
 import { sampleBookEvery } from '../data/sampling.js';
 import type { BookTable, Table, TradeTable } from '../data/tables.js';
-import { probeFile, type FileFormat } from './format.js';
+import { probeFile, type FileFormat, type TableReadOptions } from './format.js';
 import { formatNamed, FORMATS } from './registry.js';
 
 /** Every table a file holds: one for table formats, per instrument book and trades for raw captures. */
@@ -34,14 +34,14 @@ export function detectFormat(path: string): FileFormat {
 }
 
 /** Reads any supported table file, detecting its format and kind. */
-export function readTableFile(path: string): Table {
+export function readTableFile(path: string, options: TableReadOptions = {}): Table {
   const format = detectFormat(path);
   const entry = formatNamed(format);
   if (entry === undefined) {
     throw new DataError(path, 1, '', `unrecognised format${contentHead(path, 2).gzip ? ' (of the gzip content)' : ''}: expected an asmm book or trade CSV (header starting ts_ms), a Tardis or reference books5 CSV (any of them gzipped), an Arrow IPC file or a raw capture`);
   }
   if (entry.holds === 'capture') throw new DataError(path, 0, '', `${format} holds raw exchange messages: replay it with readCaptureTables (asmm convert/inspect do)`);
-  return entry.read(path);
+  return entry.read(path, options);
 }
 
 /** Reads a book table from any supported file. */
@@ -60,10 +60,11 @@ export function readTradeFile(path: string): TradeTable {
 
 /**
  * Loads any supported file; raw captures are replayed with books sampled to `depth` levels at each change,
- * or, with `everyMs`, every book (of any format) sampled on that fixed grid by previous tick.
+ * or, with `everyMs`, every book (of any format) sampled on that fixed grid by previous tick. `levels`: the
+ * book levels per side the caller reads (see TableReadOptions; table files may keep only these).
  */
-export async function loadTables(path: string, depth = 5, options: { everyMs?: number } = {}): Promise<LoadedTables> {
-  const loaded = await loadTablesAtEachChange(path, depth);
+export async function loadTables(path: string, depth = 5, options: { everyMs?: number; levels?: number } = {}): Promise<LoadedTables> {
+  const loaded = await loadTablesAtEachChange(path, depth, { levels: options.levels });
   // table files check their time columns as they read them; replayed captures are checked here (row numbers)
   for (const table of loaded.tables) checkTableEpochs(path, table);
   const everyMs = options.everyMs;
@@ -75,12 +76,12 @@ export async function loadTables(path: string, depth = 5, options: { everyMs?: n
   };
 }
 
-async function loadTablesAtEachChange(path: string, depth: number): Promise<LoadedTables> {
+async function loadTablesAtEachChange(path: string, depth: number, options: TableReadOptions): Promise<LoadedTables> {
   const format = detectFormat(path);
   const entry = formatNamed(format);
   if (entry?.holds === 'capture') {
     const { tables, notes } = await entry.replay(path, depth);
     return { format, tables, notes };
   }
-  return { format, tables: [readTableFile(path)], notes: [] };
+  return { format, tables: [readTableFile(path, options)], notes: [] };
 }

@@ -141,7 +141,14 @@ class ReferenceReader {
     private readonly meta: TableMeta,
     /** Rows to allocate for at first (an estimate; storage doubles past it). */
     private readonly capacityHint: number = DEFAULT_CAPACITY_ROWS,
+    /** Levels per side to store (the first ones; every level is validated). Default: all. */
+    private readonly levelsWanted: number = Infinity,
   ) {}
+
+  /** Levels per side stored: the file's depth, or fewer when the caller wants fewer. */
+  private get kept(): number {
+    return Math.max(1, Math.min(this.depth, this.levelsWanted));
+  }
 
   header(header: string[]): void {
     const path = this.path;
@@ -265,7 +272,10 @@ class ReferenceReader {
     const row = this.scratch;
     const r = this.rows;
     columns[0][r] = tsMs;
-    for (let k = 0; k < row.length; k++) columns[k + 1][r] = row[k];
+    const depth = this.depth;
+    const kept = this.kept;
+    if (kept === depth) for (let k = 0; k < row.length; k++) columns[k + 1][r] = row[k];
+    else for (let group = 0; group < 4; group++) for (let l = 0; l < kept; l++) columns[1 + group * kept + l][r] = row[group * depth + l];
     this.rows = r + 1;
     this.lastTsMs = tsMs;
   }
@@ -274,7 +284,7 @@ class ReferenceReader {
   private grow(): void {
     const capacity = this.capacity === 0 ? Math.max(1024, this.capacityHint) : 2 * this.capacity;
     const old = this.columns;
-    this.columns = Array.from({ length: 1 + 4 * this.depth }, (_, k) => {
+    this.columns = Array.from({ length: 1 + 4 * this.kept }, (_, k) => {
       const column = new Float64Array(capacity);
       if (old.length > 0) column.set(old[k]);
       return column;
@@ -322,7 +332,8 @@ class ReferenceReader {
   }
 
   finish(): BookTable {
-    const { depth, rows, capacity } = this;
+    const { rows, capacity } = this;
+    const depth = this.depth === 0 ? 0 : this.kept;
     const column = (k: number): Float64Array => {
       const stored = this.columns[k];
       if (stored === undefined) return new Float64Array(0);
@@ -337,7 +348,8 @@ class ReferenceReader {
       bidSz: levels(1),
       askPx: levels(2),
       askSz: levels(3),
-      meta: this.meta,
+      // fewer levels kept than the file has: said in the table's metadata
+      meta: depth < this.depth ? { ...this.meta, extra: { ...this.meta.extra, 'asmm.levels_in_file': String(this.depth) } } : this.meta,
     };
   }
 }
@@ -372,6 +384,8 @@ export interface ReferenceCsvOptions {
   readonly chunkBytes?: number;
   /** false: read every row by the general path (to check that the fast path changes nothing). Default true. */
   readonly fastPath?: boolean;
+  /** Levels per side kept in the table (all are read and validated; see TableReadOptions). Default: all. */
+  readonly levels?: number;
 }
 
 /**
@@ -383,7 +397,7 @@ export interface ReferenceCsvOptions {
  */
 export function readReferenceCsv(path: string, meta: TableMeta = {}, options: ReferenceCsvOptions = {}): BookTable {
   const fullMeta: TableMeta = { ...meta, extra: { ...(meta.extra ?? {}), 'asmm.source_layout': 'reference-books5-csv' } };
-  const reader = new ReferenceReader(path, fullMeta, estimateRows(path));
+  const reader = new ReferenceReader(path, fullMeta, estimateRows(path), options.levels);
   scanCsv(
     path,
     (header) => reader.header(header),
@@ -484,5 +498,5 @@ export const referenceCsvFormat: TableFormat = {
   name: 'reference-books5-csv',
   holds: 'table',
   canHandle: ({ columns }) => columns.map((c) => c.replace(/"/g, '').trim()).join(',') === REFERENCE_COLUMNS.join(','),
-  read: (path) => readReferenceCsv(path),
+  read: (path, options) => readReferenceCsv(path, {}, { levels: options?.levels }),
 };

@@ -30,12 +30,33 @@ export interface ReferenceQuoteInputs {
  * √second from `estimate/`, k per unit of price, and a horizon in seconds.
  */
 export function referenceSystemQuotes(inputs: ReferenceQuoteInputs): Quotes {
-  const { gamma, k } = inputs;
-  const timeLeft = (inputs.lastTsMs - inputs.tsMs) / (inputs.lastTsMs - inputs.firstTsMs);
-  const sigmaSq = inputs.sigmaPriceLevel ** 2;
-  const reservationPx = inputs.midPx - inputs.inventory * sigmaSq * gamma * timeLeft;
+  const out = new Float64Array(3);
+  referenceSystemQuotesInto(inputs.midPx, inputs.inventory, inputs.tsMs, inputs.firstTsMs, inputs.lastTsMs, inputs.sigmaPriceLevel, inputs.gamma, inputs.k, out);
+  return { reservationPx: out[0], bidPx: out[1], askPx: out[2] };
+}
+
+/**
+ * `referenceSystemQuotes` with its inputs as arguments, writing reservation, bid and ask into `out[0..2]`:
+ * the same arithmetic without an object per call, for the seed-compatible replay's row loop.
+ */
+export function referenceSystemQuotesInto(
+  midPx: number,
+  inventory: number,
+  tsMs: number,
+  firstTsMs: number,
+  lastTsMs: number,
+  sigmaPriceLevel: number,
+  gamma: number,
+  k: number,
+  out: Float64Array,
+): void {
+  const timeLeft = (lastTsMs - tsMs) / (lastTsMs - firstTsMs);
+  const sigmaSq = sigmaPriceLevel ** 2;
+  const reservationPx = midPx - inventory * sigmaSq * gamma * timeLeft;
   const spread = gamma * sigmaSq * timeLeft + (2 / gamma) * Math.log(1 + gamma / k);
-  return { reservationPx, bidPx: reservationPx - spread / 2, askPx: reservationPx + spread / 2 };
+  out[0] = reservationPx;
+  out[1] = reservationPx - spread / 2;
+  out[2] = reservationPx + spread / 2;
 }
 
 /** Order sizes of one quote pair, base units. */
@@ -62,8 +83,32 @@ export function referenceSystemOrderSizes(
   baseSize = 0.1,
   inventoryLimit = 3,
 ): ReferenceOrderSizes {
+  const out = new Float64Array(2);
+  referenceSystemOrderSizesInto(quotes.bidPx, quotes.askPx, inventory, bestBidPx, bestAskPx, k, baseSize, inventoryLimit, out);
+  return { bidSize: out[0], askSize: out[1] };
+}
+
+/** `referenceSystemOrderSizes` writing the bid and ask sizes into `out[0]`, `out[1]` (no object per call). */
+export function referenceSystemOrderSizesInto(
+  bidPx: number,
+  askPx: number,
+  inventory: number,
+  bestBidPx: number,
+  bestAskPx: number,
+  k: number,
+  baseSize: number,
+  inventoryLimit: number,
+  out: Float64Array,
+): void {
   const a = 1 / k / 1.5;
-  if (inventory > inventoryLimit) return { bidSize: 0, askSize: a * Math.exp(-k * Math.abs(bestAskPx - quotes.askPx)) };
-  if (inventory < -inventoryLimit) return { bidSize: a * Math.exp(-k * Math.abs(quotes.bidPx - bestBidPx)), askSize: 0 };
-  return { bidSize: baseSize, askSize: baseSize };
+  if (inventory > inventoryLimit) {
+    out[0] = 0;
+    out[1] = a * Math.exp(-k * Math.abs(bestAskPx - askPx));
+  } else if (inventory < -inventoryLimit) {
+    out[0] = a * Math.exp(-k * Math.abs(bidPx - bestBidPx));
+    out[1] = 0;
+  } else {
+    out[0] = baseSize;
+    out[1] = baseSize;
+  }
 }

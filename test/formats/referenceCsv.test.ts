@@ -46,6 +46,29 @@ describe("the reference system's books5 CSV layout", () => {
     expect(readFileSync(path, 'utf8').split('\n')[1]).toMatch(/^2026-01-01 00:00:00,"\[2999\.99, 2999\.98/);
   });
 
+  it('keeps only the levels a caller reads when asked, still validating every level of every row', () => {
+    const { book } = generateSampleMarket({ durationSec: 30, seed: 6 });
+    const path = join(dir, 'levels-ref.csv');
+    writeReferenceCsv(path, book);
+    const full = readReferenceCsv(path);
+    for (const fastPath of [true, false]) {
+      const touch = readReferenceCsv(path, {}, { levels: 1, fastPath });
+      expect(touch.depth).toBe(1);
+      expect(touch.bidPx).toHaveLength(1);
+      expect(Array.from(touch.tsMs)).toEqual(Array.from(full.tsMs));
+      for (const key of ['bidPx', 'bidSz', 'askPx', 'askSz'] as const) expect(Array.from(touch[key][0])).toEqual(Array.from(full[key][0]));
+      // what was left out is said
+      expect(touch.meta.extra?.['asmm.levels_in_file']).toBe('5');
+    }
+    expect(full.meta.extra?.['asmm.levels_in_file']).toBeUndefined();
+    // through the registry, as the CLI reads it
+    expect((readTableFile(path, { levels: 2 }) as BookTable).depth).toBe(2);
+    // a broken fifth level is still an error naming it
+    const bad = join(dir, 'levels-bad-ref.csv');
+    writeFileSync(bad, `${header}\n2024-05-01 12:00:00,"[5, 4, 3, 2, 2]","[1, 1, 1, 1, 1]","[6, 7, 8, 9, 10]","[1, 1, 1, 1, 1]"\n`);
+    expect(() => readReferenceCsv(bad, {}, { levels: 1 })).toThrow(/Bid List\[4\]/);
+  });
+
   it('rejects malformed rows with file, line and the list field', () => {
     const cases: Array<[string, number, string]> = [
       ['2024-05-01 12:00:00,"[1.0, x]","[1, 1]","[2, 3]","[1, 1]"', 2, 'Bid List[1]'],

@@ -66,7 +66,8 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
   const horizonMs = durationOption('horizon', values.horizon, 600_000) as number;
   const qMax = numberOption('q-max', values['q-max'], 10, PARAM_RANGES.qMax.check);
   const windowMs = durationOption('window', values.window, 300_000) as number;
-  const { book, trades: recorded } = await loadMarketData(values.data, values.trades, values.inst);
+  // the seed-compatible run reads the touch only: a table file keeps just that level (every level is still validated)
+  const { book, trades: recorded } = await loadMarketData(values.data, values.trades, values.inst, values['seed-compat'] ? { levels: 1 } : {});
   if (values['seed-compat']) {
     const options = {
       gamma,
