@@ -33,101 +33,188 @@ export interface SampleMarket {
  * Each component draws from its own seeded stream (`deriveSeed(seed, 'mid' | 'sizes' | 'buys' | 'sells')`).
  */
 export function generateSampleMarket(overrides: Partial<SampleMarketParams> = {}): SampleMarket {
-  const p = sampleParams(overrides);
-  const tick = decimalGrid(p.tickSize);
-  const lot = decimalGrid(p.lotSize);
-  const n = Math.floor((p.durationSec * 1000) / p.snapshotIntervalMs);
-  const dtSec = p.snapshotIntervalMs / 1000;
-  const stepStd = p.sigmaPerSqrtSec * Math.sqrt(dtSec);
+  const stream = new SampleMarketStream(overrides);
+  return stream.next(stream.rowsLeft);
+}
 
-  const midNormal = normalSampler(createRng(deriveSeed(p.seed, 'mid')));
-  const sizeNormal = normalSampler(createRng(deriveSeed(p.seed, 'sizes')));
-  const sizeRng = createRng(deriveSeed(p.seed, 'trade-sizes'));
-  const buyRng = createRng(deriveSeed(p.seed, 'buys'));
-  const sellRng = createRng(deriveSeed(p.seed, 'sells'));
+/**
+ * The sample market of `generateSampleMarket`, generated a piece at a time: `next(rows)` gives the next
+ * `rows` snapshots and the trades in their intervals, with every random stream, the mid, the size state and
+ * the trade ids carried on, so the pieces put end to end are the whole market bit for bit, however it is cut
+ * (`generateSampleMarket` is one piece). Memory: one piece. `sampleMarketDays` cuts it at UTC midnights.
+ */
+export class SampleMarketStream {
+  readonly params: SampleMarketParams;
+  /** Snapshots in the whole market. */
+  readonly rows: number;
+  private row = 0;
+  private readonly tick;
+  private readonly lot;
+  private readonly stepStd: number;
+  private readonly midNormal: () => number;
+  private readonly sizeNormal: () => number;
+  private readonly sizeRng;
+  private readonly buyRng;
+  private readonly sellRng;
+  private readonly logState: Float64Array;
+  private readonly levelMean: Float64Array;
+  private readonly ratePerMs: number;
+  private nextBuyMs: number;
+  private nextSellMs: number;
+  private mid: number;
+  private tradesSoFar = 0;
 
-  const tsMs = new Float64Array(n);
-  const trueMid = new Float64Array(n);
-  const bidPx = Array.from({ length: p.depth }, () => new Float64Array(n));
-  const bidSz = Array.from({ length: p.depth }, () => new Float64Array(n));
-  const askPx = Array.from({ length: p.depth }, () => new Float64Array(n));
-  const askSz = Array.from({ length: p.depth }, () => new Float64Array(n));
-  // Log-size state per side and level: z ~ N(0, 1) stationary AR(1).
-  const rho = p.sizePersistence;
-  const innovation = Math.sqrt(1 - rho * rho);
-  const logState = Float64Array.from({ length: 2 * p.depth }, () => sizeNormal());
-  const levelMean = Float64Array.from({ length: p.depth }, (_, l) => p.touchSizeMean * (1 + p.levelSizeGrowth * l));
-  const s = p.sizeLogStd;
-  const lotted = (size: number) => gridValue(lot, Math.max(1, Math.round(inSteps(lot, size))));
-
-  const tradeTs = new Float64ColumnBuilder();
-  const tradeId = new Float64ColumnBuilder();
-  const tradeSide = new Int8ColumnBuilder();
-  const tradePx = new Float64ColumnBuilder();
-  const tradeSz = new Float64ColumnBuilder();
-  const tradeDepth = new Float64ColumnBuilder();
-  const ratePerMs = p.arrivalRatePerSec / 1000;
-  let nextBuyMs = p.startMs + exponential(buyRng, ratePerMs);
-  let nextSellMs = p.startMs + exponential(sellRng, ratePerMs);
-
-  let mid = p.mid0;
-  for (let i = 0; i < n; i++) {
-    if (i > 0) mid += stepStd * midNormal();
-    const t = p.startMs + i * p.snapshotIntervalMs;
-    tsMs[i] = t;
-    trueMid[i] = mid;
-    const midTicks = inSteps(tick, mid);
-    const bestBidTicks = Math.ceil(midTicks) - 1;
-    const bestAskTicks = Math.floor(midTicks) + 1;
-    for (let l = 0; l < p.depth; l++) {
-      bidPx[l][i] = gridValue(tick, bestBidTicks - l);
-      askPx[l][i] = gridValue(tick, bestAskTicks + l);
-      for (let side = 0; side < 2; side++) {
-        const k = side * p.depth + l;
-        logState[k] = rho * logState[k] + innovation * sizeNormal();
-        const size = lotted(levelMean[l] * Math.exp(s * logState[k] - 0.5 * s * s));
-        (side === 0 ? bidSz : askSz)[l][i] = size;
-      }
-    }
-    const end = t + p.snapshotIntervalMs;
-    while (nextBuyMs < end || nextSellMs < end) {
-      const isBuy = nextBuyMs <= nextSellMs;
-      const arrival = isBuy ? nextBuyMs : nextSellMs;
-      const depth = exponential(isBuy ? buyRng : sellRng, p.kPerPrice);
-      const pxTicks = isBuy
-        ? Math.max(bestAskTicks, Math.floor(inSteps(tick, mid + depth)))
-        : Math.min(bestBidTicks, Math.ceil(inSteps(tick, mid - depth)));
-      tradeTs.push(Math.floor(arrival));
-      tradeId.push(tradeId.length + 1);
-      tradeSide.push(isBuy ? 1 : -1);
-      tradePx.push(gridValue(tick, pxTicks));
-      tradeSz.push(lotted(exponential(sizeRng, 1 / p.tradeSizeMean)));
-      tradeDepth.push(depth);
-      if (isBuy) nextBuyMs += exponential(buyRng, ratePerMs);
-      else nextSellMs += exponential(sellRng, ratePerMs);
-    }
+  constructor(overrides: Partial<SampleMarketParams> = {}) {
+    const p = sampleParams(overrides);
+    this.params = p;
+    this.tick = decimalGrid(p.tickSize);
+    this.lot = decimalGrid(p.lotSize);
+    this.rows = Math.floor((p.durationSec * 1000) / p.snapshotIntervalMs);
+    this.stepStd = p.sigmaPerSqrtSec * Math.sqrt(p.snapshotIntervalMs / 1000);
+    this.midNormal = normalSampler(createRng(deriveSeed(p.seed, 'mid')));
+    this.sizeNormal = normalSampler(createRng(deriveSeed(p.seed, 'sizes')));
+    this.sizeRng = createRng(deriveSeed(p.seed, 'trade-sizes'));
+    this.buyRng = createRng(deriveSeed(p.seed, 'buys'));
+    this.sellRng = createRng(deriveSeed(p.seed, 'sells'));
+    // Log-size state per side and level: z ~ N(0, 1) stationary AR(1).
+    this.logState = Float64Array.from({ length: 2 * p.depth }, () => this.sizeNormal());
+    this.levelMean = Float64Array.from({ length: p.depth }, (_, l) => p.touchSizeMean * (1 + p.levelSizeGrowth * l));
+    this.ratePerMs = p.arrivalRatePerSec / 1000;
+    this.nextBuyMs = p.startMs + exponential(this.buyRng, this.ratePerMs);
+    this.nextSellMs = p.startMs + exponential(this.sellRng, this.ratePerMs);
+    this.mid = p.mid0;
   }
 
-  const meta = {
-    instrument: p.instrument,
-    tickSize: p.tickSize,
-    lotSize: p.lotSize,
-    source: `asmm sample market (seed ${p.seed})`,
-    extra: { 'asmm.sample.params': JSON.stringify(p) },
-  };
-  return {
-    params: p,
-    book: { kind: 'book', depth: p.depth, tsMs, bidPx, bidSz, askPx, askSz, meta },
-    trades: {
-      kind: 'trades',
-      tsMs: tradeTs.finish(),
-      id: tradeId.finish(),
-      side: tradeSide.finish(),
-      px: tradePx.finish(),
-      sz: tradeSz.finish(),
-      meta,
-    },
-    trueMid,
-    tradeDepth: tradeDepth.finish(),
-  };
+  /** Snapshots not generated yet. */
+  get rowsLeft(): number {
+    return this.rows - this.row;
+  }
+
+  /** Time of snapshot `i` of the whole market, ms. */
+  rowTsMs(i: number): number {
+    return this.params.startMs + i * this.params.snapshotIntervalMs;
+  }
+
+  /** The next `rows` snapshots (fewer at the end; none once done) and the trades in their intervals. */
+  next(rows: number): SampleMarket {
+    const p = this.params;
+    const tick = this.tick;
+    const lot = this.lot;
+    const n = Math.max(0, Math.min(rows, this.rowsLeft));
+    const tsMs = new Float64Array(n);
+    const trueMid = new Float64Array(n);
+    const bidPx = Array.from({ length: p.depth }, () => new Float64Array(n));
+    const bidSz = Array.from({ length: p.depth }, () => new Float64Array(n));
+    const askPx = Array.from({ length: p.depth }, () => new Float64Array(n));
+    const askSz = Array.from({ length: p.depth }, () => new Float64Array(n));
+    const rho = p.sizePersistence;
+    const innovation = Math.sqrt(1 - rho * rho);
+    const logState = this.logState;
+    const levelMean = this.levelMean;
+    const s = p.sizeLogStd;
+    const lotted = (size: number) => gridValue(lot, Math.max(1, Math.round(inSteps(lot, size))));
+    const capacity = Math.max(16, Math.ceil(2 * p.arrivalRatePerSec * ((n * p.snapshotIntervalMs) / 1000) * 1.1));
+    const tradeTs = new Float64ColumnBuilder(capacity);
+    const tradeId = new Float64ColumnBuilder(capacity);
+    const tradeSide = new Int8ColumnBuilder(capacity);
+    const tradePx = new Float64ColumnBuilder(capacity);
+    const tradeSz = new Float64ColumnBuilder(capacity);
+    const tradeDepth = new Float64ColumnBuilder(capacity);
+    const ratePerMs = this.ratePerMs;
+    let nextBuyMs = this.nextBuyMs;
+    let nextSellMs = this.nextSellMs;
+    let mid = this.mid;
+    for (let j = 0; j < n; j++) {
+      const i = this.row + j;
+      if (i > 0) mid += this.stepStd * this.midNormal();
+      const t = p.startMs + i * p.snapshotIntervalMs;
+      tsMs[j] = t;
+      trueMid[j] = mid;
+      const midTicks = inSteps(tick, mid);
+      const bestBidTicks = Math.ceil(midTicks) - 1;
+      const bestAskTicks = Math.floor(midTicks) + 1;
+      for (let l = 0; l < p.depth; l++) {
+        bidPx[l][j] = gridValue(tick, bestBidTicks - l);
+        askPx[l][j] = gridValue(tick, bestAskTicks + l);
+        for (let side = 0; side < 2; side++) {
+          const k = side * p.depth + l;
+          logState[k] = rho * logState[k] + innovation * this.sizeNormal();
+          const size = lotted(levelMean[l] * Math.exp(s * logState[k] - 0.5 * s * s));
+          (side === 0 ? bidSz : askSz)[l][j] = size;
+        }
+      }
+      const end = t + p.snapshotIntervalMs;
+      while (nextBuyMs < end || nextSellMs < end) {
+        const isBuy = nextBuyMs <= nextSellMs;
+        const arrival = isBuy ? nextBuyMs : nextSellMs;
+        const depth = exponential(isBuy ? this.buyRng : this.sellRng, p.kPerPrice);
+        const pxTicks = isBuy
+          ? Math.max(bestAskTicks, Math.floor(inSteps(tick, mid + depth)))
+          : Math.min(bestBidTicks, Math.ceil(inSteps(tick, mid - depth)));
+        tradeTs.push(Math.floor(arrival));
+        tradeId.push(this.tradesSoFar + tradeId.length + 1);
+        tradeSide.push(isBuy ? 1 : -1);
+        tradePx.push(gridValue(tick, pxTicks));
+        tradeSz.push(lotted(exponential(this.sizeRng, 1 / p.tradeSizeMean)));
+        tradeDepth.push(depth);
+        if (isBuy) nextBuyMs += exponential(this.buyRng, ratePerMs);
+        else nextSellMs += exponential(this.sellRng, ratePerMs);
+      }
+    }
+    this.row += n;
+    this.mid = mid;
+    this.nextBuyMs = nextBuyMs;
+    this.nextSellMs = nextSellMs;
+    this.tradesSoFar += tradeId.length;
+
+    const meta = {
+      instrument: p.instrument,
+      tickSize: p.tickSize,
+      lotSize: p.lotSize,
+      source: `asmm sample market (seed ${p.seed})`,
+      extra: { 'asmm.sample.params': JSON.stringify(p) },
+    };
+    return {
+      params: p,
+      book: { kind: 'book', depth: p.depth, tsMs, bidPx, bidSz, askPx, askSz, meta },
+      trades: {
+        kind: 'trades',
+        tsMs: tradeTs.finish(),
+        id: tradeId.finish(),
+        side: tradeSide.finish(),
+        px: tradePx.finish(),
+        sz: tradeSz.finish(),
+        meta,
+      },
+      trueMid,
+      tradeDepth: tradeDepth.finish(),
+    };
+  }
+}
+
+const DAY_MS = 86_400_000;
+
+/** `YYYY-MM-DD` of a UTC time in ms. */
+export function utcDate(tsMs: number): string {
+  return new Date(Math.floor(tsMs / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
+}
+
+/**
+ * The sample market one UTC day at a time (the first and last days partial when the market starts or ends
+ * inside them): each piece holds the snapshots stamped within its day and the trades in their intervals
+ * (when the snapshot interval does not divide a day, the last interval runs past midnight and its trades
+ * stay with its snapshot). Bit for bit the pieces of `generateSampleMarket` with the same parameters;
+ * memory: one day.
+ */
+export function* sampleMarketDays(overrides: Partial<SampleMarketParams> = {}): Generator<SampleMarket & { readonly date: string }> {
+  const stream = new SampleMarketStream(overrides);
+  let row = 0;
+  while (stream.rowsLeft > 0) {
+    const dayEndMs = (Math.floor(stream.rowTsMs(row) / DAY_MS) + 1) * DAY_MS;
+    const rowsInDay = Math.min(stream.rowsLeft, Math.ceil((dayEndMs - stream.rowTsMs(row)) / stream.params.snapshotIntervalMs));
+    const date = utcDate(stream.rowTsMs(row));
+    const piece = stream.next(rowsInDay);
+    row += rowsInDay;
+    yield { ...piece, date };
+  }
 }
