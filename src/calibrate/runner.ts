@@ -132,6 +132,22 @@ async function runTasks(options: CalibrationOptions, tasks: EvaluationTask[], wo
 }
 
 /**
+ * Every parameter set on one window [fromMs, toMs) of the data (each run sees only that window, starting
+ * flat), on `workers` threads as `runCalibration` runs them: the metrics per set, in set order, and the note
+ * on inferred executions when the data has no trades. The daily walk-forward sweeps each day with it.
+ */
+export async function sweepWindow(
+  options: Omit<CalibrationOptions, 'windows' | 'metric'>,
+  window: { readonly fromMs: number; readonly toMs: number },
+): Promise<{ readonly metrics: BacktestMetrics[]; readonly notes: string[] }> {
+  const tasks: EvaluationTask[] = options.sets.map((params, setIndex) => ({ id: setIndex, setIndex, windowIndex: 0, params, ...window }));
+  const workers = Math.max(0, Math.min(options.workers ?? availableParallelism(), availableParallelism(), tasks.length));
+  const inferred = !options.trades && options.settings.fill !== 'midCross' ? backtestExecutions(options.book, undefined, options.settings.fill, options.settings.tickSize) : undefined;
+  const results = await runTasks({ ...options, windows: 1, ...(inferred ? { trades: inferred.trades } : {}) }, tasks, workers);
+  return { metrics: results.map((r) => r.metrics), notes: inferred ? [inferredFillsNote(options.settings.fill)] : [] };
+}
+
+/**
  * Sweeps every parameter set over consecutive time windows of the data (each run sees only its window's
  * books and trades, starting flat), in parallel worker threads, then walks forward: for each window i the set
  * with the best `metric` on window i is evaluated on window i + 1, data it was not chosen on.

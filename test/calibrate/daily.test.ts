@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateTask, expandGrid, multiDayScore, runDailyWalkForward, type CalibrationDay, type EvaluationSettings } from '../../src/calibrate/index.js';
+import { SampleMarketStream } from '../../src/sample/index.js';
+
+// Five "days" of the sample market, 8 minutes each at 100 ms, cut from one continuous run (days are whatever
+// the caller hands in: the catalog hands UTC days)
+const stream = new SampleMarketStream({ durationSec: 5 * 480, seed: 21 });
+const days: CalibrationDay[] = ['2026-01-01', '2026-01-02', '2026-01-03', '2026-01-04', '2026-01-05'].map((date) => {
+  const piece = stream.next(4800);
+  return { date, book: piece.book, trades: piece.trades };
+});
+const settings: EvaluationSettings = { fill: 'tradeThrough', tickSize: 0.01, lotSize: 0.0001, feedLatencyMs: 10, entryLatencyMs: 20, makerFee: 0, takerFee: 0, maxPosition: Infinity };
+const sets = expandGrid({ strategy: ['symmetric'], halfSpreadPx: [0.005, 0.02, 0.05, 0.1] });
+/** A set's metrics on one day, computed directly (the independent reference). */
+const direct = (day: CalibrationDay, set: number) => {
+  const ts = day.book.tsMs;
+  return evaluateTask(day.book, day.trades, undefined, settings, { id: 0, setIndex: set, windowIndex: 0, params: sets[set], fromMs: ts[0], toMs: ts[ts.length - 1] + 1 }).metrics;
+};
+
+describe('daily walk-forward', () => {
+  it('trades each day with the set that scored best on the days before it, and reports its run on that day alone', async () => {
+    const seen: string[] = [];
+    const r = await runDailyWalkForward({ days, sets, settings, workers: 0, onDay: (sweep) => seen.push(sweep.date) });
+    expect(seen).toEqual(days.map((d) => d.date));
+    expect(r.folds.map((f) => f.date)).toEqual(days.slice(1).map((d) => d.date));
+    const table = days.map((day) => sets.map((_, s) => direct(day, s)));
+    let cumulative = 0;
+    r.folds.forEach((fold, i) => {
+      // chosen on the previous day only (trailing 1), the best PnL there
+      expect(fold.fitDates).toEqual([days[i].date]);
+      const pnls = table[i].map((m) => m.pnl);
+      expect(fold.chosenSet).toBe(pnls.indexOf(Math.max(...pnls)));
+      expect(fold.outOfSample).toEqual(table[i + 1][fold.chosenSet]);
+      cumulative += fold.outOfSample.pnl;
+      expect(fold.cumulativeOutOfSamplePnl).toBeCloseTo(cumulative, 9);
+      const ranked = table[i + 1].map((m) => m.pnl).filter((p) => p > fold.outOfSample.pnl).length + 1;
+      expect(fold.outOfSampleRank).toBe(ranked);
+    });
+    // the choice of a day does not depend on that day's data: damage day 3 and the choice made for it stays
+    const damaged = days.map((d, i) => (i === 2 ? { ...d, book: { ...d.book, bidPx: d.book.bidPx.map((c) => c.map((v) => v - 0.5)) } } : d));
+    const r2 = await runDailyWalkForward({ days: damaged, sets, settings, workers: 0 });
+    expect(r2.folds[1].chosenSet).toBe(r.folds[1].chosenSet);
+    expect(r2.folds[1].outOfSample).not.toEqual(r.folds[1].outOfSample);
+  });
+
+  it('on a trailing window of days, picks by the summed PnL over them; worker threads give the same result', async () => {
+    const r = await runDailyWalkForward({ days, sets, settings, trailingDays: 3, workers: 2 });
+    const table = days.map((day) => sets.map((_, s) => direct(day, s)));
+    r.folds.forEach((fold, i) => {
+      const fit = table.slice(Math.max(0, i + 1 - 3), i + 1);
+      expect(fold.fitDates).toEqual(days.slice(Math.max(0, i + 1 - 3), i + 1).map((d) => d.date));
+      const sums = sets.map((_, s) => fit.reduce((a, row) => a + row[s].pnl, 0));
+      expect(fold.chosenSet).toBe(sums.indexOf(Math.max(...sums)));
+      expect(fold.inSample).toBeCloseTo(sums[fold.chosenSet], 9);
+    });
+    expect(multiDayScore([table[0][0], table[1][0]], 'pnl')).toBeCloseTo(table[0][0].pnl + table[1][0].pnl, 12);
+  });
+
+  it('says which days it skipped and when nothing is out of sample', async () => {
+    const empty = { ...days[1], book: { ...days[1].book, tsMs: new Float64Array(0), bidPx: [], bidSz: [], askPx: [], askSz: [] } };
+    const r = await runDailyWalkForward({ days: [days[0], empty, days[2]], sets, settings, workers: 0 });
+    expect(r.days[1].skipped).toMatch(/0 book rows/);
+    expect(r.notes.join('\n')).toMatch(/skipped 2026-01-02/);
+    expect(r.folds.map((f) => [f.date, f.fitDates])).toEqual([['2026-01-03', ['2026-01-01']]]);
+    const one = await runDailyWalkForward({ days: [days[0]], sets, settings, workers: 0 });
+    expect(one.folds).toHaveLength(0);
+    expect(one.notes.join('\n')).toMatch(/no out-of-sample day/);
+    await expect(runDailyWalkForward({ days: [days[1], days[0]], sets, settings, workers: 0 })).rejects.toThrow(/date order/);
+  });
+});
