@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateTask, expandGrid, multiDayScore, runDailyWalkForward, type CalibrationDay, type EvaluationSettings } from '../../src/calibrate/index.js';
+import { dailyWalkForwardFigure } from '../../src/plot/index.js';
 import { SampleMarketStream } from '../../src/sample/index.js';
 
 // Five "days" of the sample market, 8 minutes each at 100 ms, cut from one continuous run (days are whatever
@@ -54,6 +55,13 @@ describe('daily walk-forward', () => {
       expect(fold.inSample).toBeCloseTo(sums[fold.chosenSet], 9);
     });
     expect(multiDayScore([table[0][0], table[1][0]], 'pnl')).toBeCloseTo(table[0][0].pnl + table[1][0].pnl, 12);
+    // the figure: the chosen half-spread per day, and each day's out-of-sample PnL and its running total
+    const f = dailyWalkForwardFigure(r);
+    const trace = (name: string) => f.data.find((d) => d.name === name)!;
+    expect(trace('chosen halfSpreadPx').y).toEqual(r.folds.map((fold) => fold.params.halfSpreadPx));
+    expect(trace('out-of-sample PnL of the day').x).toEqual(days.slice(1).map((d) => d.date));
+    expect(trace('out-of-sample PnL of the day').y).toEqual(r.folds.map((fold) => fold.outOfSample.pnl));
+    expect(trace('cumulative out-of-sample PnL').y).toEqual(r.folds.map((fold) => fold.cumulativeOutOfSamplePnl));
   });
 
   it('says which days it skipped and when nothing is out of sample', async () => {
