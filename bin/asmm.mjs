@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The asmm command line: `npx asmm <command> [options]`. Runs the compiled JavaScript in dist/ (built from src/
+// The asmm command line: `npx asmm <command> [options]`. Runs the compiled, bundled JavaScript in dist/ (built from src/
 // by scripts/build.mjs during set-up) when it is up to date with src/, and otherwise the TypeScript sources
 // through tsx, so that an edit to src/ is never run stale. ASMM_TSX=1 forces the sources.
 import { dirname } from 'node:path';
@@ -10,7 +10,8 @@ process.env.ASMM_ROOT ??= root;
 const { distIsFresh } = await import('../scripts/build.mjs');
 let main;
 if (process.env.ASMM_TSX !== '1' && distIsFresh()) {
-  ({ main } = await import('../dist/cli/main.js'));
+  // the bundled CLI (dist/cli-bundle/, see scripts/build.mjs)
+  ({ main } = await import('../dist/cli-bundle/main.js'));
 } else {
   const { register } = await import('tsx/esm/api');
   register();
