@@ -1,10 +1,11 @@
 import { withCapacity } from '../data/columnBuilder.js';
-import { describeMasks, maskSummary, type MaskSummary } from '../data/masks.js';
+import { describeMasks, maskSummary, mergeMasks, type MaskedInterval, type MaskSummary } from '../data/masks.js';
 import type { BookTable, TradeTable } from '../data/tables.js';
 import type { RollingCalibration } from '../estimate/rolling.js';
 import type { MutableQuotes, Quotes } from '../model/types.js';
 import { backtestExecutions, inferredFillsNote } from './executions.js';
-import { constantLatencyMs, feedArrivalTimes, latencySampler, type FeedLatencySpec, type LatencySpec } from './latency.js';
+import { feedArrivalStream } from './feedArrival.js';
+import { constantLatencyMs, latencySampler, type FeedLatencySpec, type LatencySpec } from './latency.js';
 import type { Strategy } from './strategy.js';
 
 /**
@@ -218,8 +219,8 @@ class Desk {
    * contract orders the levels, bids strictly descending and asks strictly ascending, and missing levels are
    * NaN at the end).
    */
-  private readonly deepestBid: Float64Array = NO_VALUES;
-  private readonly deepestAsk: Float64Array = NO_VALUES;
+  private deepestBid: Float64Array = NO_VALUES;
+  private deepestAsk: Float64Array = NO_VALUES;
   readonly fills = new FillColumns();
   /**
    * Per side, the price of the last order that filled completely and the index of the fill that completed it
@@ -228,18 +229,19 @@ class Desk {
    */
   readonly completedPx = new Float64Array(2);
   readonly completedFill = Int32Array.of(-1, -1);
-  readonly bid0: Float64Array = NO_VALUES;
-  readonly ask0: Float64Array = NO_VALUES;
-  private readonly bookTs: Float64Array = NO_VALUES;
-  private readonly tradeTs: Float64Array = NO_VALUES;
-  private readonly bidPx: readonly Float64Array[] = [];
-  private readonly askPx: readonly Float64Array[] = [];
-  private readonly bidSz: readonly Float64Array[] = [];
-  private readonly askSz: readonly Float64Array[] = [];
-  private readonly depth: number = 0;
-  private readonly tradeSide: Int8Array = NO_SIDES;
-  private readonly tradePx: Float64Array = NO_VALUES;
-  private readonly tradeSz: Float64Array = NO_VALUES;
+  // the rows being replayed (the whole tables, or a streamed replay's carried tail and current chunk: `setData`)
+  bid0: Float64Array = NO_VALUES;
+  ask0: Float64Array = NO_VALUES;
+  private bookTs: Float64Array = NO_VALUES;
+  private tradeTs: Float64Array = NO_VALUES;
+  private bidPx: readonly Float64Array[] = [];
+  private askPx: readonly Float64Array[] = [];
+  private bidSz: readonly Float64Array[] = [];
+  private askSz: readonly Float64Array[] = [];
+  private depth: number = 0;
+  private tradeSide: Int8Array = NO_SIDES;
+  private tradePx: Float64Array = NO_VALUES;
+  private tradeSz: Float64Array = NO_VALUES;
   private readonly isMidCross: boolean = false;
   private readonly isTradeThrough: boolean = false;
   private readonly isQueue: boolean = false;
@@ -249,11 +251,26 @@ class Desk {
   private readonly takerFee: number = NaN;
   private readonly power: number = NaN;
 
-  constructor(book: BookTable, trades: TradeTable | undefined, model: FillModel, eps: number, makerFee: number, takerFee: number, power: number) {
+  constructor(model: FillModel, eps: number, makerFee: number, takerFee: number, power: number) {
     this.eps = eps;
     this.makerFee = makerFee;
     this.takerFee = takerFee;
     this.power = power;
+    this.isMidCross = model === 'midCross';
+    this.isTradeThrough = model === 'tradeThrough';
+    this.isQueue = model === 'queue';
+  }
+
+  /**
+   * The rows replayed from now on. A streamed replay passes its carried tail and next chunk, with every row
+   * index it holds (`row`, the rows of fills not yet notified) moved down by `rowShift` rows dropped in front.
+   */
+  setData(book: BookTable, trades: TradeTable | undefined, rowShift: number, fromFill: number): void {
+    if (rowShift !== 0) {
+      if (this.row >= 0) this.row -= rowShift;
+      const fillRow = this.fills.row;
+      for (let f = fromFill; f < this.fills.length; f++) if (fillRow[f] >= 0) fillRow[f] -= rowShift;
+    }
     this.bid0 = book.bidPx[0];
     this.ask0 = book.askPx[0];
     this.bookTs = book.tsMs;
@@ -266,9 +283,6 @@ class Desk {
     this.tradeSide = trades?.side ?? new Int8Array(0);
     this.tradePx = trades?.px ?? new Float64Array(0);
     this.tradeSz = trades?.sz ?? new Float64Array(0);
-    this.isMidCross = model === 'midCross';
-    this.isTradeThrough = model === 'tradeThrough';
-    this.isQueue = model === 'queue';
     this.deepestBid = book.bidPx[book.depth - 1];
     this.deepestAsk = book.askPx[book.depth - 1];
   }
@@ -587,28 +601,29 @@ class Desk {
 /** Throws unless every time is finite and at or after the one before it (naming the first row that is not). */
 function checkTimeOrder(table: string, ts: Float64Array): void {
   for (let i = 0; i < ts.length; i++) {
-    if (!Number.isFinite(ts[i])) throw new Error(`runBacktest: ${table} tsMs must be finite: row ${i} is ${ts[i]}`);
-    if (i > 0 && !(ts[i] >= ts[i - 1])) throw new Error(`runBacktest: ${table} tsMs must be in time order: row ${i} is ${ts[i]}, after ${ts[i - 1]} (the replay merges the two streams by time)`);
+    if (!Number.isFinite(ts[i])) throw new Error(`${table} tsMs must be finite: row ${i} is ${ts[i]}`);
+    if (i > 0 && !(ts[i] >= ts[i - 1])) throw new Error(`${table} tsMs must be in time order: row ${i} is ${ts[i]}, after ${ts[i - 1]} (the replay merges the two streams by time)`);
   }
 }
 
 /**
- * At least the number of decisions the replay makes, and exactly that number for inputs in time order. The
- * replay decides at a sequence of times (arrival times of the book rows in order, or the first arrival plus
- * multiples of refreshMs, by the same additions as here) and stops at the first one after `lastTime`; each is
- * made at most once. So the count of that sequence's members up to its last one ≤ lastTime bounds it.
+ * At least the number of decisions the replay makes from its next one (`nextDecision`, and with refreshMs 0
+ * the row `decisionIdx` whose arrival triggers it) up to `lastTime`, and exactly that number for inputs in time
+ * order. The replay decides at a sequence of times (arrival times of the book rows in order, or multiples of
+ * refreshMs added to the first decision, by the same additions as here) and stops at the first one after
+ * `lastTime`; each is made at most once. So the count of that sequence's members up to `lastTime` bounds it.
  */
-function maxDecisionCount(arrival: Float64Array, arrivalOffsetMs: number, refreshMs: number, lastTime: number): number {
-  const nb = arrival.length;
+function maxDecisionCount(arrival: Float64Array, arrivalOffsetMs: number, refreshMs: number, lastTime: number, nextDecision: number, decisionIdx: number): number {
+  if (!(nextDecision <= lastTime)) return 0;
   if (refreshMs > 0) {
     // the same additions as the replay's clock
     let n = 0;
-    for (let d = arrival[0] + arrivalOffsetMs; d <= lastTime; d += refreshMs) n++;
+    for (let d = nextDecision; d <= lastTime; d += refreshMs) n++;
     return n;
   }
-  let n = nb;
-  while (n > 0 && !(arrival[n - 1] + arrivalOffsetMs <= lastTime)) n--;
-  return n;
+  let n = arrival.length;
+  while (n > decisionIdx && !(arrival[n - 1] + arrivalOffsetMs <= lastTime)) n--;
+  return n - decisionIdx;
 }
 
 /**
@@ -637,17 +652,143 @@ export function runBacktest(book: BookTable, trades: TradeTable | undefined, con
     trades = backtestExecutions(book, undefined, config.fill, config.tickSize).trades;
     notes.push(inferredFillsNote(config.fill));
   }
-  checkTimeOrder('book', book.tsMs);
-  checkTimeOrder('trades', trades?.tsMs ?? new Float64Array(0));
-  const replay = new Replay(book, trades, config);
-  for (let stop = REPLAY_CHUNK_ROWS; ; stop += REPLAY_CHUNK_ROWS) {
-    const last = stop >= nb;
-    replay.run(last ? nb + 1 : stop); // (a small integer either way: a change of kind would discard the compiled run)
-    if (last) break;
+  // one chunk fed to the streamed replay: its rows are replayed in place (no copy)
+  const replay = new BacktestReplay(config, { label: 'runBacktest', notes });
+  replay.feed(book, trades);
+  return replay.finish();
+}
+
+/** The calibration rows a streamed replay receives with a chunk (see `BacktestReplay.feed`). */
+export type CalibrationRows = Pick<RollingCalibration, 'tMs' | 'sigmaPricePerSqrtSec' | 'aPooledPerSec' | 'kPooledPerPrice'>;
+
+/** Options of a streamed replay. */
+export interface BacktestReplayOptions {
+  /**
+   * Receives the series in pieces, in decision order, after each chunk (and at `finish`), instead of the
+   * result keeping it: the replay's memory then stays bounded by a chunk and the carried state. The result's
+   * `series` is then empty; `streamedMetrics` computes the metrics from the pieces exactly as
+   * `backtestMetrics` does from a whole series. The pieces' arrays are reused: copy what is kept.
+   */
+  readonly seriesSink?: (piece: BacktestSeries) => void;
+  /** Name in error messages (default "BacktestReplay"). */
+  readonly label?: string;
+  /** Notes the result starts with. */
+  readonly notes?: readonly string[];
+}
+
+/**
+ * A replay fed in chunks (e.g. one day partition after another), with the state carried across each boundary:
+ * the book row in force and the strategy's newest row, resting and pending orders with their queue positions,
+ * latency events in flight (orders on their way, cancels, fills not yet notified, rows not yet arrived: the
+ * latency samplers continue their streams), inventory and cash, the masked interval in force, the calibration
+ * in force, counters. The result equals `runBacktest` on the concatenated tables bit for bit (same fills,
+ * series, PnL).
+ *
+ * How: events are replayed only while they are stamped before the last book row fed so far, the `horizon`.
+ * Everything that depends on later data is then decided by data at hand, because a chunk's rows and trades are
+ * stamped at or after the horizon of the chunks before it (checked): a decision before the horizon cannot see
+ * a row of a later chunk (arrival ≥ stamp ≥ horizon), the events stamped at the horizon (book rows before
+ * trades, then the decision at that time) wait for the next chunk, which may hold more of them. The rows
+ * still referenced (the row in force, the strategy's newest row, the row whose arrival triggers the next
+ * decision, rows of fills not yet notified) and the trades not yet replayed are carried into the next chunk's
+ * arrays: a few rows, not the day. Masked intervals of a later chunk may extend the one in force, or start
+ * after the time replayed (else an error: they cannot be applied backwards); calibration rows (`feed`'s
+ * third argument) must come by the time they can be in force, i.e. every row stamped at or before the
+ * chunk's last book row (as `StreamedRollingCalibration.feed` returns them).
+ *
+ * Not streamed: executions inferred from a book without trades (`tradeThrough`/`queue` on books only need
+ * the trades of each chunk, e.g. `inferredTradeTable` per chunk, said in the notes), and the fills (kept
+ * whole in the result: one row per fill, far fewer than rows or decisions).
+ * @example
+ * const replay = new BacktestReplay(config);
+ * for await (const day of days) replay.feed(day.book, day.trades);
+ * const result = replay.finish(); // === runBacktest(concat(books), concat(trades), config), bit for bit
+ */
+export class BacktestReplay {
+  private readonly replay: Replay;
+  private readonly config: BacktestConfig;
+  private readonly options: BacktestReplayOptions;
+  private readonly label: string;
+  private readonly arrivalOf: ((book: BookTable) => Float64Array) | undefined;
+  private readonly bookMasks: MaskedInterval[] = [];
+  private readonly tradeMasks: MaskedInterval[] = [];
+  private chunks = 0;
+  private lastBookMs = -Infinity;
+  private lastTradeMs = -Infinity;
+  private totalRows = 0;
+  private totalTrades = 0;
+  private finished = false;
+
+  constructor(config: BacktestConfig, options: BacktestReplayOptions = {}) {
+    this.label = options.label ?? 'BacktestReplay';
+    if (!(config.tickSize > 0 && config.tickSize < Infinity)) throw new RangeError(`${this.label}: tickSize must be a positive number, got ${config.tickSize}`);
+    this.config = config;
+    this.options = options;
+    const feedSpec = config.feedLatencyMs ?? 0;
+    this.arrivalOf = constantLatencyMs(feedSpec) >= 0 ? undefined : feedArrivalStream(feedSpec);
+    this.replay = new Replay(config);
   }
-  const { desk, rec } = replay;
-  if (replay.masks.count > 0) notes.push(describeMasks(replay.masks, 0)[0]);
-  return backtestResult(config, replay, notes, desk, replay.events, replay.decisions, rec, [replay.sT, replay.sMid, replay.sR, replay.sBid, replay.sAsk, replay.sInv, replay.sCash, replay.sEq]);
+
+  /** Book rows fed so far. */
+  get rows(): number {
+    return this.totalRows;
+  }
+
+  /**
+   * Replays the next chunk: book rows and trades (in time order, and stamped at or after the previous chunks'
+   * last book row; a chunk may hold no rows or no trades), with the calibration rows that come into force
+   * up to its last book row when the calibration is streamed (else `config.calibration` holds it whole).
+   */
+  feed(book: BookTable, trades?: TradeTable, calibration?: CalibrationRows): void {
+    if (this.finished) throw new Error(`${this.label}: feed after finish`);
+    const chunk = this.chunks++;
+    const where = this.chunks > 1 ? ` (chunk ${chunk})` : '';
+    checkTimeOrder(`${this.label}: book${where}`, book.tsMs);
+    checkTimeOrder(`${this.label}: trades${where}`, trades?.tsMs ?? NO_VALUES);
+    const horizon = this.lastBookMs;
+    if (book.tsMs.length > 0 && book.tsMs[0] < horizon) throw new Error(`${this.label}: book${where} row 0 is ${book.tsMs[0]}, before the previous chunk's last row ${horizon}: chunks must follow each other in time`);
+    if (trades && trades.tsMs.length > 0) {
+      const floor = Math.max(horizon, this.lastTradeMs);
+      if (trades.tsMs[0] < floor) throw new Error(`${this.label}: trades${where} row 0 is ${trades.tsMs[0]}, before ${floor} (the previous chunk's last ${floor === this.lastTradeMs ? 'trade' : 'book row'}): chunks must follow each other in time`);
+    }
+    if (calibration && this.config.calibration) throw new Error(`${this.label}: calibration rows fed with a chunk while config.calibration holds a whole calibration`);
+    if (book.masked) this.bookMasks.push(...book.masked);
+    if (trades?.masked) this.tradeMasks.push(...trades.masked);
+    const r = this.replay;
+    const arrival = this.arrivalOf ? this.arrivalOf(book) : undefined;
+    r.append(book, trades, arrival, this.label);
+    r.setMasks(mergeMasks(this.bookMasks, this.tradeMasks), this.label);
+    if (calibration) r.appendCalibration(calibration, this.label);
+    if (book.tsMs.length > 0) this.lastBookMs = book.tsMs[book.tsMs.length - 1];
+    if (trades && trades.tsMs.length > 0) this.lastTradeMs = trades.tsMs[trades.tsMs.length - 1];
+    this.totalRows += book.tsMs.length;
+    this.totalTrades += trades ? trades.tsMs.length : 0;
+    if (this.totalRows > 0) r.runTo(this.lastBookMs, Infinity);
+    this.flushSeries();
+  }
+
+  /** Replays what remains (the events stamped at the last horizon and after) and returns the result. */
+  finish(): BacktestResult {
+    if (this.finished) throw new Error(`${this.label}: finish called twice`);
+    this.finished = true;
+    if (this.totalRows === 0) throw new Error(`${this.label}: empty book`);
+    const r = this.replay;
+    r.runTo(Infinity, Math.max(this.lastBookMs, this.lastTradeMs));
+    this.flushSeries();
+    const notes = [...(this.options.notes ?? [])];
+    const masks = maskSummary(this.bookMasks, this.tradeMasks);
+    if (masks.count > 0) notes.push(describeMasks(masks, 0)[0]);
+    return backtestResult(this.config, r, notes, masks, this.totalTrades, this.options.seriesSink !== undefined);
+  }
+
+  private flushSeries(): void {
+    const sink = this.options.seriesSink;
+    const r = this.replay;
+    if (!sink || r.rec === 0) return;
+    const n = r.rec;
+    sink({ tMs: r.sT.subarray(0, n), midPx: r.sMid.subarray(0, n), reservationPx: r.sR.subarray(0, n), bidPx: r.sBid.subarray(0, n), askPx: r.sAsk.subarray(0, n), inventory: r.sInv.subarray(0, n), cash: r.sCash.subarray(0, n), equity: r.sEq.subarray(0, n) });
+    r.rec = 0;
+  }
 }
 
 /**
@@ -658,21 +799,33 @@ export function runBacktest(book: BookTable, trades: TradeTable | undefined, con
  */
 const REPLAY_CHUNK_ROWS = 16384;
 
+/** `a[from..]` followed by `b` (b itself when nothing is kept of a). */
+function joined<T extends Float64Array | Int8Array>(a: T, from: number, b: T): T {
+  if (from >= a.length) return b;
+  const out = new (a.constructor as { new (n: number): T })(a.length - from + b.length);
+  out.set(a.subarray(from), 0);
+  out.set(b, a.length - from);
+  return out;
+}
+
 /**
- * The replay's inputs (fixed for a run) and its decision-side state between slices (see `REPLAY_CHUNK_ROWS`).
- * `run` loads them into local variables, replays up to a book row and stores the state back. Number fields
- * start as numbers (see `Desk`): a loop variable loaded from a field that started undefined was kept as a heap
- * object, and every assignment in the loop allocated one.
+ * The replay's inputs and its decision-side state between slices (see `REPLAY_CHUNK_ROWS`) and between the
+ * chunks of a streamed replay (`append`). `run` loads them into local variables, replays up to a book row and
+ * stores the state back. Number fields start as numbers (see `Desk`): a loop variable loaded from a field that
+ * started undefined was kept as a heap object, and every assignment in the loop allocated one.
  */
 class Replay {
-  readonly nb: number = 0;
-  readonly nt: number = 0;
-  private readonly bookTs: Float64Array;
-  private readonly tradeTs: Float64Array;
-  private readonly bid0: Float64Array;
-  private readonly ask0: Float64Array;
+  // the rows being replayed: the whole tables, or a streamed replay's carried tail and current chunk
+  nb: number = 0;
+  nt: number = 0;
+  private book: BookTable | undefined;
+  private trades: TradeTable | undefined;
+  private bookTs: Float64Array = NO_VALUES;
+  private tradeTs: Float64Array = NO_VALUES;
+  private bid0: Float64Array = NO_VALUES;
+  private ask0: Float64Array = NO_VALUES;
   /** when book row i reaches the strategy: arrival[i] + arrivalOffsetMs */
-  private readonly arrival: Float64Array;
+  private arrival: Float64Array = NO_VALUES;
   private readonly arrivalOffsetMs: number = NaN;
   private readonly fillNoticeLatency: (() => number) | undefined;
   /** a constant feed latency, which own fills are notified with too; −1: sampled or as recorded */
@@ -694,26 +847,29 @@ class Replay {
   private readonly needSigma: boolean;
   private readonly needA: boolean;
   private readonly needK: boolean;
-  private readonly calT: Float64Array | undefined;
-  private readonly calN: number = 0;
-  private readonly calSigma: Float64Array | undefined;
-  private readonly calA: Float64Array | undefined;
-  private readonly calK: Float64Array | undefined;
-  private readonly firstDecision: number = NaN;
-  private readonly lastTime: number = NaN;
+  private calT: Float64Array | undefined;
+  private calN: number = 0;
+  private calSigma: Float64Array | undefined;
+  private calA: Float64Array | undefined;
+  private calK: Float64Array | undefined;
+  private firstDecision: number = NaN;
+  /** decisions after it are not made (Infinity until the last chunk: then the last event's time) */
+  private lastTime: number = Infinity;
+  /** events stamped at or after it wait for the next chunk (Infinity: replay to the end) */
+  private cutoffMs: number = Infinity;
   readonly desk: Desk;
   /** one context and one quotes object, refilled per decision (no allocation on the hot path) */
   private readonly context = { tMs: 0, midPx: 0, bestBidPx: 0, bestAskPx: 0, q: 0, sigmaPerSqrtSec: 0, aPerSec: 0, kPerPrice: 0, elapsedSec: 0 };
   private readonly out: MutableQuotes = { reservationPx: NaN, bidPx: NaN, askPx: NaN };
-  /** series columns, allocated once (`maxDecisionCount` bounds the decisions) */
-  readonly sT: Float64Array;
-  readonly sMid: Float64Array;
-  readonly sR: Float64Array;
-  readonly sBid: Float64Array;
-  readonly sAsk: Float64Array;
-  readonly sInv: Float64Array;
-  readonly sCash: Float64Array;
-  readonly sEq: Float64Array;
+  /** series columns, grown before each replay step by a bound on its decisions (`maxDecisionCount`) */
+  sT: Float64Array = NO_VALUES;
+  sMid: Float64Array = NO_VALUES;
+  sR: Float64Array = NO_VALUES;
+  sBid: Float64Array = NO_VALUES;
+  sAsk: Float64Array = NO_VALUES;
+  sInv: Float64Array = NO_VALUES;
+  sCash: Float64Array = NO_VALUES;
+  sEq: Float64Array = NO_VALUES;
 
   // state between slices
   /** next book row and trade */
@@ -740,14 +896,15 @@ class Replay {
   /** refreshMs 0: book row whose arrival triggers the next decision */
   decisionIdx = 0;
   nextDecision = NaN;
+  /** the time of the last event replayed */
+  lastEventMs = -Infinity;
   /**
    * Masked intervals (book's and trades' merged), as start and end columns with an endless sentinel; the
    * mask state is kept in fields and changed only when the time reaches `nextMaskEdge` (Infinity without
    * masks: one comparison per event).
    */
-  readonly maskFromMs: Float64Array;
-  readonly maskToMs: Float64Array;
-  readonly masks: MaskSummary;
+  maskFromMs: Float64Array = Float64Array.of(Infinity);
+  maskToMs: Float64Array = Float64Array.of(Infinity);
   maskIdx = 0;
   inMask = false;
   nextMaskEdge = Infinity;
@@ -757,14 +914,7 @@ class Replay {
   maskedRows = 0;
   maskedDecisions = 0;
 
-  constructor(book: BookTable, trades: TradeTable | undefined, config: BacktestConfig) {
-    const nb = book.tsMs.length;
-    this.nb = nb;
-    this.nt = trades ? trades.tsMs.length : 0;
-    this.bookTs = book.tsMs;
-    this.tradeTs = trades?.tsMs ?? new Float64Array(0);
-    this.bid0 = book.bidPx[0];
-    this.ask0 = book.askPx[0];
+  constructor(config: BacktestConfig) {
     const tick = config.tickSize;
     this.tick = tick;
     const lot = config.lotSize ?? 0;
@@ -774,7 +924,6 @@ class Replay {
     // a constant feed latency is added to the book's own times (no array); own fills are notified with a
     // latency drawn like the feed's (as recorded: the latency of the row in force when the fill happened)
     this.feedConstMs = constantLatencyMs(feedSpec);
-    this.arrival = this.feedConstMs >= 0 ? book.tsMs : feedArrivalTimes(book, feedSpec);
     this.arrivalOffsetMs = this.feedConstMs >= 0 ? this.feedConstMs : 0;
     this.fillNoticeLatency = feedSpec === 'recorded' ? undefined : latencySampler(feedSpec, 'fills');
     this.entryLatency = latencySampler(entrySpec, 'entry');
@@ -793,7 +942,7 @@ class Replay {
     this.needSigma = strategy.requires.includes('sigma');
     this.needA = strategy.requires.includes('a');
     this.needK = strategy.requires.includes('k');
-    this.desk = new Desk(book, trades, config.fill, this.eps, config.makerFee ?? 0, config.takerFee ?? 0, config.queuePower ?? 2);
+    this.desk = new Desk(config.fill, this.eps, config.makerFee ?? 0, config.takerFee ?? 0, config.queuePower ?? 2);
     const cal = config.calibration;
     this.calT = cal?.tMs;
     this.calN = cal ? cal.tMs.length : 0;
@@ -804,27 +953,163 @@ class Replay {
     this.aRate = this.fallback.aPerSec;
     this.kDecay = this.fallback.kPerPrice;
     this.nextCalMs = this.calN > 0 ? cal!.tMs[0] : Infinity;
-    this.firstDecision = this.arrival[0] + this.arrivalOffsetMs;
-    this.nextDecision = this.firstDecision;
-    this.lastTime = Math.max(book.tsMs[nb - 1], this.nt > 0 ? this.tradeTs[this.nt - 1] : -Infinity);
-    const capacity = config.recordSeries === false ? 0 : maxDecisionCount(this.arrival, this.arrivalOffsetMs, this.refreshMs, this.lastTime);
-    this.sT = new Float64Array(capacity);
-    this.sMid = new Float64Array(capacity);
-    this.sR = new Float64Array(capacity);
-    this.sBid = new Float64Array(capacity);
-    this.sAsk = new Float64Array(capacity);
-    this.sInv = new Float64Array(capacity);
-    this.sCash = new Float64Array(capacity);
-    this.sEq = new Float64Array(capacity);
-    this.masks = maskSummary(book.masked, trades?.masked);
-    const m = this.masks.intervals;
-    this.maskFromMs = new Float64Array(m.length + 1).fill(Infinity);
-    this.maskToMs = new Float64Array(m.length + 1).fill(Infinity);
-    m.forEach((interval, k) => {
-      this.maskFromMs[k] = interval.fromMs;
-      this.maskToMs[k] = interval.toMs;
+  }
+
+  /**
+   * The next chunk's rows and trades join the rows still referenced (see `BacktestReplay`) and the trades not
+   * yet replayed; every row index held is moved down by the rows dropped in front. `arrival`: the chunk's
+   * arrival times (undefined with a constant feed latency: then the book's own times).
+   */
+  append(chunkBook: BookTable, chunkTrades: TradeTable | undefined, chunkArrival: Float64Array | undefined, label: string): void {
+    const old = this.book;
+    if (old === undefined) {
+      this.setData(chunkBook, chunkTrades, chunkArrival ?? chunkBook.tsMs, 0);
+      if (this.nb > 0) {
+        this.firstDecision = this.arrival[0] + this.arrivalOffsetMs;
+        this.nextDecision = this.firstDecision;
+      }
+      return;
+    }
+    if (old.depth !== chunkBook.depth && chunkBook.tsMs.length > 0 && this.nb > 0) throw new Error(`${label}: a chunk's book has ${chunkBook.depth} levels, the previous ones ${old.depth}`);
+    // the first row still referenced
+    let keep = this.i;
+    const desk = this.desk;
+    if (desk.row >= 0 && desk.row < keep) keep = desk.row;
+    const feedNeeds = this.feedRow >= 0 ? this.feedRow : 0;
+    if (feedNeeds < keep) keep = feedNeeds;
+    if (this.refreshMs <= 0 && this.decisionIdx < keep) keep = this.decisionIdx;
+    const fillRow = desk.fills.row;
+    for (let f = this.noticedFills; f < desk.fills.length; f++) if (fillRow[f] >= 0 && fillRow[f] < keep) keep = fillRow[f];
+    const depth = this.nb > 0 ? old.depth : chunkBook.depth;
+    const level = (a: readonly Float64Array[], b: readonly Float64Array[]) => Array.from({ length: depth }, (_, l) => joined(a[l] ?? NO_VALUES, keep, b[l] ?? NO_VALUES));
+    const book: BookTable = {
+      kind: 'book',
+      depth,
+      tsMs: joined(old.tsMs, keep, chunkBook.tsMs),
+      localTsMs: old.localTsMs && chunkBook.localTsMs ? joined(old.localTsMs, keep, chunkBook.localTsMs) : undefined,
+      bidPx: level(old.bidPx, chunkBook.bidPx),
+      bidSz: level(old.bidSz, chunkBook.bidSz),
+      askPx: level(old.askPx, chunkBook.askPx),
+      askSz: level(old.askSz, chunkBook.askSz),
+      meta: old.meta,
+    };
+    const oldTrades = this.trades;
+    const j = this.j;
+    const trades: TradeTable | undefined =
+      oldTrades === undefined || j >= oldTrades.tsMs.length
+        ? chunkTrades
+        : chunkTrades === undefined
+          ? { ...oldTrades, tsMs: oldTrades.tsMs.subarray(j), id: oldTrades.id.subarray(j), side: oldTrades.side.subarray(j), px: oldTrades.px.subarray(j), sz: oldTrades.sz.subarray(j), localTsMs: undefined }
+          : {
+              kind: 'trades',
+              tsMs: joined(oldTrades.tsMs, j, chunkTrades.tsMs),
+              id: joined(oldTrades.id, j, chunkTrades.id),
+              side: joined(oldTrades.side, j, chunkTrades.side),
+              px: joined(oldTrades.px, j, chunkTrades.px),
+              sz: joined(oldTrades.sz, j, chunkTrades.sz),
+              meta: oldTrades.meta,
+            };
+    const arrival = chunkArrival ? joined(this.arrival, keep, chunkArrival) : book.tsMs;
+    this.i -= keep;
+    this.j = 0;
+    if (this.feedRow >= 0) this.feedRow -= keep;
+    if (this.refreshMs <= 0) this.decisionIdx -= keep;
+    this.setData(book, trades, arrival, keep);
+    if (Number.isNaN(this.firstDecision) && this.nb > 0) {
+      this.firstDecision = this.arrival[0] + this.arrivalOffsetMs;
+      this.nextDecision = this.firstDecision;
+    }
+  }
+
+  private setData(book: BookTable, trades: TradeTable | undefined, arrival: Float64Array, rowShift: number): void {
+    this.book = book;
+    this.trades = trades;
+    this.nb = book.tsMs.length;
+    this.nt = trades ? trades.tsMs.length : 0;
+    this.bookTs = book.tsMs;
+    this.tradeTs = trades?.tsMs ?? NO_VALUES;
+    this.bid0 = book.bidPx[0] ?? NO_VALUES;
+    this.ask0 = book.askPx[0] ?? NO_VALUES;
+    this.arrival = arrival;
+    this.desk.setData(book, trades, rowShift, this.noticedFills);
+  }
+
+  /**
+   * The masked intervals known so far (merged): those already passed must be as they were, and a new one
+   * may only start after the time replayed, or extend the one in force.
+   */
+  setMasks(merged: readonly MaskedInterval[], label: string): void {
+    const from = new Float64Array(merged.length + 1).fill(Infinity);
+    const to = new Float64Array(merged.length + 1).fill(Infinity);
+    merged.forEach((m, k) => {
+      from[k] = m.fromMs;
+      to[k] = m.toMs;
     });
-    this.nextMaskEdge = this.maskFromMs[0];
+    const k = this.maskIdx;
+    for (let p = 0; p < k; p++) {
+      if (from[p] !== this.maskFromMs[p] || to[p] !== this.maskToMs[p]) throw new Error(`${label}: a chunk's masked interval [${from[p]}, ${to[p]}) changes one already replayed ([${this.maskFromMs[p]}, ${this.maskToMs[p]}))`);
+    }
+    if (this.inMask ? from[k] !== this.maskFromMs[k] : !(from[k] > this.lastEventMs)) {
+      throw new Error(`${label}: a chunk's masked interval [${from[k]}, ${to[k]}) starts at or before ${this.lastEventMs}, the time already replayed: a mask must come with the chunk it starts in, or a later one`);
+    }
+    this.maskFromMs = from;
+    this.maskToMs = to;
+    this.nextMaskEdge = this.inMask ? to[k] : from[k];
+  }
+
+  /** Calibration rows of a streamed calibration: they join the ones from the row in force on. */
+  appendCalibration(rows: CalibrationRows, label: string): void {
+    const n = rows.tMs.length;
+    if (n === 0) return;
+    const keep = Math.max(0, this.calIdx);
+    const lastT = this.calN > 0 ? this.calT![this.calN - 1] : -Infinity;
+    if (!(rows.tMs[0] > lastT)) throw new Error(`${label}: calibration rows must follow each other in time: ${rows.tMs[0]} after ${lastT}`);
+    const cut = (a: Float64Array | undefined, b: Float64Array) => (a === undefined ? Float64Array.from(b) : joined(a, keep, Float64Array.from(b)));
+    this.calT = cut(this.calT, Float64Array.from(rows.tMs));
+    this.calSigma = cut(this.calSigma, Float64Array.from(rows.sigmaPricePerSqrtSec));
+    this.calA = cut(this.calA, Float64Array.from(rows.aPooledPerSec));
+    this.calK = cut(this.calK, Float64Array.from(rows.kPooledPerPrice));
+    this.calN = this.calT.length;
+    if (this.calIdx >= 0) this.calIdx -= keep;
+    this.nextCalMs = this.calIdx + 1 < this.calN ? this.calT[this.calIdx + 1] : Infinity;
+  }
+
+  /**
+   * Replays the events stamped before `cutoffMs` (Infinity: all), in slices of `REPLAY_CHUNK_ROWS` rows;
+   * `lastTime`: no decision after it (the last event's time, at the end).
+   */
+  runTo(cutoffMs: number, lastTime: number): void {
+    this.cutoffMs = cutoffMs;
+    this.lastTime = lastTime;
+    if (this.nextDecision > lastTime) this.nextDecision = Infinity;
+    const nb = this.nb;
+    if (this.record) {
+      const lastEvent = Math.max(nb > 0 ? this.bookTs[nb - 1] : -Infinity, this.nt > 0 ? this.tradeTs[this.nt - 1] : -Infinity);
+      this.reserveSeries(Math.min(cutoffMs, lastTime, lastEvent));
+    }
+    for (let stop = this.i + REPLAY_CHUNK_ROWS; ; stop += REPLAY_CHUNK_ROWS) {
+      const last = stop >= nb;
+      this.run(last ? nb + 1 : stop); // (a small integer either way: a change of kind would discard the compiled run)
+      if (last) break;
+    }
+    const lastBook = this.i > 0 ? this.bookTs[this.i - 1] : -Infinity;
+    const lastTrade = this.j > 0 ? this.tradeTs[this.j - 1] : -Infinity;
+    this.lastEventMs = Math.max(this.lastEventMs, lastBook, lastTrade);
+  }
+
+  /** Room in the series for every decision up to `untilMs` (see `maxDecisionCount`). */
+  private reserveSeries(untilMs: number): void {
+    const need = this.rec + maxDecisionCount(this.arrival, this.arrivalOffsetMs, this.refreshMs, untilMs, this.nextDecision, this.decisionIdx);
+    if (need <= this.sT.length) return;
+    const capacity = this.sT.length === 0 ? need : Math.max(need, Math.ceil(this.sT.length * 1.5));
+    this.sT = withCapacity(this.sT, capacity);
+    this.sMid = withCapacity(this.sMid, capacity);
+    this.sR = withCapacity(this.sR, capacity);
+    this.sBid = withCapacity(this.sBid, capacity);
+    this.sAsk = withCapacity(this.sAsk, capacity);
+    this.sInv = withCapacity(this.sInv, capacity);
+    this.sCash = withCapacity(this.sCash, capacity);
+    this.sEq = withCapacity(this.sEq, capacity);
   }
 
   /**
@@ -856,7 +1141,7 @@ class Replay {
   run(stopRow: number): void {
     const { nb, nt, bookTs, tradeTs, bid0, ask0, arrival, arrivalOffsetMs, feedConstMs, fillNoticeLatency, entryLatency, cancelLatency, entryConstMs, cancelConstMs } = this;
     const { tick, size, eps, maxPos, record, refreshMs, fallback, strategy, quoteInto, needSigma, needA, needK, calT, calN, calSigma, calA, calK } = this;
-    const { firstDecision, lastTime, desk, context, out, sT, sMid, sR, sBid, sAsk, sInv, sCash, sEq } = this;
+    const { firstDecision, lastTime, cutoffMs, desk, context, out, sT, sMid, sR, sBid, sAsk, sInv, sCash, sEq } = this;
     const live = desk.live;
     const pending = desk.pending;
     let { i, j, events, decisions, rec, feedRow, knownFill, knownInventory, noticedFills, lastNoticeMs } = this;
@@ -869,6 +1154,7 @@ class Replay {
       const tradeNext = j < nt ? tradeTs[j] : Infinity;
       const isBook = bookNext <= tradeNext;
       const t = isBook ? bookNext : tradeNext;
+      if (!(t < cutoffMs)) break; // (a streamed replay: events at or after the horizon wait for the next chunk)
       let pass = 0;
       for (;;) {
         if (pass === 0) {
@@ -1051,25 +1337,25 @@ class Replay {
  * The result of a replay (out of line: the replay's optimised loop never runs into code it has no type
  * feedback for, which would throw the optimised code away at the end of every run).
  */
-function backtestResult(config: BacktestConfig, replay: Replay, notes: string[], desk: Desk, events: number, decisions: number, rec: number, columns: Float64Array[]): BacktestResult {
-  const [sT, sMid, sR, sBid, sAsk, sInv, sCash, sEq] = columns;
+function backtestResult(config: BacktestConfig, replay: Replay, notes: string[], masks: MaskSummary, totalTrades: number, streamedSeries: boolean): BacktestResult {
+  const { desk, rec, events, decisions } = replay;
+  const n = streamedSeries ? 0 : rec;
   const row = desk.row;
   const finalMid = row >= 0 ? 0.5 * (desk.bid0[row] + desk.ask0[row]) : NaN;
   const model = config.fill;
-  const nt = replay.nt;
-  if (model === 'tradeThrough' && nt === 0) notes.push('no trade in the data: tradeThrough fills only orders marketable on arrival');
-  if (model === 'queue' && nt === 0) notes.push('no trade in the data: queue fills only orders the opposite side of the book reaches, or marketable on arrival');
+  if (model === 'tradeThrough' && totalTrades === 0) notes.push('no trade in the data: tradeThrough fills only orders marketable on arrival');
+  if (model === 'queue' && totalTrades === 0) notes.push('no trade in the data: queue fills only orders the opposite side of the book reaches, or marketable on arrival');
   return {
     config: { ...config, strategy: config.strategy.name, calibration: undefined } as BacktestResult['config'],
     series: {
-      tMs: trimmed(sT, rec),
-      midPx: trimmed(sMid, rec),
-      reservationPx: trimmed(sR, rec),
-      bidPx: trimmed(sBid, rec),
-      askPx: trimmed(sAsk, rec),
-      inventory: trimmed(sInv, rec),
-      cash: trimmed(sCash, rec),
-      equity: trimmed(sEq, rec),
+      tMs: trimmed(replay.sT, n),
+      midPx: trimmed(replay.sMid, n),
+      reservationPx: trimmed(replay.sR, n),
+      bidPx: trimmed(replay.sBid, n),
+      askPx: trimmed(replay.sAsk, n),
+      inventory: trimmed(replay.sInv, n),
+      cash: trimmed(replay.sCash, n),
+      equity: trimmed(replay.sEq, n),
     },
     fills: {
       tsMs: desk.fills.tsMs.slice(0, desk.fills.length),
@@ -1087,7 +1373,7 @@ function backtestResult(config: BacktestConfig, replay: Replay, notes: string[],
     finalMidPx: finalMid,
     events,
     decisions,
-    masked: replay.masks,
+    masked: masks,
     maskedEvents: { trades: replay.maskedTrades, bookRows: replay.maskedRows, decisions: replay.maskedDecisions },
     notes,
   };

@@ -1,6 +1,6 @@
 export { asInfiniteStrategy, asStrategy, glftStrategy, symmetricStrategy, type MutableQuotes, type QuoteContext, type Strategy } from './strategy.js';
 export { createStrategy, isStrategyName, STRATEGIES, STRATEGY_NAMES, type StrategyEntry, type StrategyName, type StrategyParams } from './strategies.js';
-export { FILL_CAUSES, runBacktest, type BacktestConfig, type FillCause, type BacktestResult, type BacktestSeries, type FillModel, type Fills } from './engine.js';
+export { BacktestReplay, FILL_CAUSES, runBacktest, type BacktestReplayOptions, type CalibrationRows, type BacktestConfig, type FillCause, type BacktestResult, type BacktestSeries, type FillModel, type Fills } from './engine.js';
 export { backtestExecutions, inferredFillsNote, INFERRED_ARRIVALS_NOTE, type BacktestExecutions } from './executions.js';
 export { backtestMetrics, quotePlacement, type BacktestMetrics, type QuotePlacement } from './metrics.js';
 export { runSeedCompat, seedCompatSummary, type SeedCompatOptions, type SeedCompatResult, type SeedCompatSummary } from './seedCompat.js';
