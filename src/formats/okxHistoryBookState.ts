@@ -1,0 +1,175 @@
+/**
+ * A full-depth order book kept as two sorted arrays, for replaying OKX's daily history (hundreds to thousands
+ * of levels per side). Each side is stored with its best level LAST (bids ascending, asks descending by
+ * price), so the frequent changes near the touch shift few elements; lookups are binary searches.
+ *
+ * Semantics (OKX history): sizes are absolute; size 0 deletes the level; a snapshot replaces the book.
+ */
+export const BOOK_SIDE_BID = 1;
+export const BOOK_SIDE_ASK = -1;
+
+/** One side: `key` = px for bids, −px for asks, ascending (best last). */
+class BookSide {
+  key = new Float64Array(1024);
+  sz = new Float64Array(1024);
+  count = new Float64Array(1024);
+  n = 0;
+  constructor(readonly sign: 1 | -1) {}
+
+  /** Index of `key` if present, else −(insertion point) − 1. */
+  find(key: number): number {
+    const keys = this.key;
+    let lo = 0;
+    let hi = this.n;
+    // the touch is at the end: most changes are near it, so probe there first
+    if (hi > 0 && key >= keys[hi - 1]) {
+      if (key === keys[hi - 1]) return hi - 1;
+      return -hi - 1;
+    }
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const k = keys[mid];
+      if (k < key) lo = mid + 1;
+      else if (k > key) hi = mid;
+      else return mid;
+    }
+    return -lo - 1;
+  }
+
+  private grow(): void {
+    const cap = this.key.length * 2;
+    const grow = (a: Float64Array) => {
+      const b = new Float64Array(cap);
+      b.set(a.subarray(0, this.n));
+      return b;
+    };
+    this.key = grow(this.key);
+    this.sz = grow(this.sz);
+    this.count = grow(this.count);
+  }
+
+  /** Sets the level at price `px` to size `sz` (0 deletes). Returns false for the delete of an absent level. */
+  set(px: number, sz: number, count: number): boolean {
+    const key = this.sign * px;
+    const at = this.find(key);
+    if (at >= 0) {
+      if (sz === 0) {
+        this.key.copyWithin(at, at + 1, this.n);
+        this.sz.copyWithin(at, at + 1, this.n);
+        this.count.copyWithin(at, at + 1, this.n);
+        this.n--;
+      } else {
+        this.sz[at] = sz;
+        this.count[at] = count;
+      }
+      return true;
+    }
+    if (sz === 0) return false;
+    if (this.n === this.key.length) this.grow();
+    const ins = -at - 1;
+    if (ins < this.n) {
+      this.key.copyWithin(ins + 1, ins, this.n);
+      this.sz.copyWithin(ins + 1, ins, this.n);
+      this.count.copyWithin(ins + 1, ins, this.n);
+    }
+    this.key[ins] = key;
+    this.sz[ins] = sz;
+    this.count[ins] = count;
+    this.n++;
+    return true;
+  }
+
+  clear(): void {
+    this.n = 0;
+  }
+
+  /** Price of the level `l` from the touch (0 = best); NaN beyond the book. */
+  px(l: number): number {
+    return l < this.n ? this.sign * this.key[this.n - 1 - l] : NaN;
+  }
+  size(l: number): number {
+    return l < this.n ? this.sz[this.n - 1 - l] : NaN;
+  }
+}
+
+/** One level where two books differ (a snapshot check): NaN size = absent in that book. */
+export interface LevelDifference {
+  readonly side: 'bid' | 'ask';
+  readonly px: number;
+  readonly builtSz: number;
+  readonly snapshotSz: number;
+}
+
+/** A full-depth book (see the module comment). */
+export class FullDepthBook {
+  readonly bids = new BookSide(1);
+  readonly asks = new BookSide(-1);
+
+  /** Applies one level change; returns false when it deletes a level the book does not hold. */
+  set(side: number, px: number, sz: number, count: number): boolean {
+    return (side === BOOK_SIDE_BID ? this.bids : this.asks).set(px, sz, count);
+  }
+
+  clear(): void {
+    this.bids.clear();
+    this.asks.clear();
+  }
+
+  get bidLevels(): number {
+    return this.bids.n;
+  }
+  get askLevels(): number {
+    return this.asks.n;
+  }
+  bidPx(l: number): number {
+    return this.bids.px(l);
+  }
+  bidSz(l: number): number {
+    return this.bids.size(l);
+  }
+  askPx(l: number): number {
+    return this.asks.px(l);
+  }
+  askSz(l: number): number {
+    return this.asks.size(l);
+  }
+
+  /** Best bid ≥ best ask (both sides present). */
+  crossed(): boolean {
+    return this.bids.n > 0 && this.asks.n > 0 && this.bids.px(0) >= this.asks.px(0);
+  }
+
+  /**
+   * Levels where this book and `other` differ (price present in one only, or another size), counted in full,
+   * at most `keep` of them listed (best first per side). Order counts are not compared.
+   */
+  differences(other: FullDepthBook, keep = 5): { count: number; first: LevelDifference[] } {
+    const first: LevelDifference[] = [];
+    let count = 0;
+    for (const [name, a, b] of [['bid', this.bids, other.bids], ['ask', this.asks, other.asks]] as const) {
+      let i = a.n - 1;
+      let j = b.n - 1;
+      while (i >= 0 || j >= 0) {
+        const ka = i >= 0 ? a.key[i] : -Infinity;
+        const kb = j >= 0 ? b.key[j] : -Infinity;
+        let diff: LevelDifference | undefined;
+        if (ka === kb) {
+          if (a.sz[i] !== b.sz[j]) diff = { side: name, px: a.sign * ka, builtSz: a.sz[i], snapshotSz: b.sz[j] };
+          i--;
+          j--;
+        } else if (ka > kb) {
+          diff = { side: name, px: a.sign * ka, builtSz: a.sz[i], snapshotSz: NaN };
+          i--;
+        } else {
+          diff = { side: name, px: b.sign * kb, builtSz: NaN, snapshotSz: b.sz[j] };
+          j--;
+        }
+        if (diff) {
+          count++;
+          if (first.length < keep) first.push(diff);
+        }
+      }
+    }
+    return { count, first };
+  }
+}
