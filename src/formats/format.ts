@@ -14,6 +14,8 @@ export type FileFormat =
   | 'okx-cryptofeed-capture'
   | 'binance-hftbacktest-capture'
   | 'asmm-recorder-raw'
+  | 'okx-history-books'
+  | 'okx-history-trades'
   | 'unknown';
 
 /**

@@ -14,3 +14,6 @@ export { binanceCaptureFormat, binanceReplayNotes, replayBinanceCapture, type Bi
 export { FUTURES_RULE, SPOT_RULE, classifyBinanceStream, sequenceRuleOf, type BinanceMarket, type BinanceStream, type SequenceRule } from './binanceStreams.js';
 export { crossCheckBookTicker, type BookTickerCheck, type BookTickerSeries } from './bookTickerCheck.js';
 export { OFFSET_WINDOW_MS, recorderRawFiles, recorderRawFormat, replayRecorderRaw, type RecorderRawReplay, type RecorderSession } from './recorderRaw.js';
+export * from './okxHistoryLayout.js';
+export { BOOK_SIDE_ASK, BOOK_SIDE_BID, DELTA_MESSAGE_END, DELTA_SNAPSHOT, DELTA_SNAPSHOT_START, DELTA_UPDATE, FullDepthBook, OkxBookLineParser, OkxBooksDecoder, isOkxBooksContent, okxHistoryBooksFormat, openOkxBooks, readOkxBooksTable, type LevelDifference, type OkxBookDeltaBatch, type OkxBooksReadOptions, type OkxBooksStream, type OkxBooksSummary } from './okxHistoryBooks.js';
+export { OkxTradesDecoder, isOkxTradesContent, okxHistoryTradesFormat, openOkxTrades, readOkxTradesTable, type OkxTradesReadOptions, type OkxTradesStream, type OkxTradesSummary } from './okxHistoryTrades.js';

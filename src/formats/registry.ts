@@ -2,6 +2,8 @@ import { arrowFormat, asmmBookCsvFormat, asmmTradesCsvFormat } from './asmm.js';
 import { binanceCaptureFormat } from './binanceCapture.js';
 import { cryptofeedOkxFormat } from './cryptofeedOkx.js';
 import type { FileFormat, Format } from './format.js';
+import { okxHistoryBooksFormat } from './okxHistoryBooks.js';
+import { okxHistoryTradesFormat } from './okxHistoryTrades.js';
 import { recorderRawFormat } from './recorderRaw.js';
 import { referenceCsvFormat } from './referenceCsv.js';
 import { tardisBookSnapshotFormat, tardisTradesFormat } from './tardisCsv.js';
@@ -21,6 +23,8 @@ export const FORMATS: readonly Format[] = [
   cryptofeedOkxFormat,
   recorderRawFormat,
   binanceCaptureFormat,
+  okxHistoryBooksFormat,
+  okxHistoryTradesFormat,
 ];
 
 /** The registered format of that name; undefined for `unknown`. */

@@ -66,8 +66,10 @@ export interface OkxHistoryDayOptions {
   readonly market?: Partial<SampleMarketParams>;
   /** Start of the market path, ms (default the first date's UTC+8 day start, 16:00 UTC the day before). */
   readonly originMs?: number;
-  /** Seconds of each day written (default 86,400; fewer for tests: the day's first seconds). */
+  /** Seconds of each day written (default 86,400; fewer for tests). */
   readonly durationSec?: number;
+  /** Where in the day the written span starts, seconds after the day's start (default 0). */
+  readonly startOffsetSec?: number;
   /** Product in the file name (400 or 5000; default 400). */
   readonly levels?: OkxBookLevels;
   /** Levels per side actually held in the book (default `levels`). */
@@ -146,6 +148,14 @@ export function okxHistoryChunkParams(options: Pick<OkxHistoryDayOptions, 'seed'
   return sampleParams({ ...base, seed: deriveSeed(options.seed ?? 1, `okx-history-chunk-${k}`), startMs: originOf(options) + k * HOUR_MS, durationSec: 3600, mid0: mid0 ?? base.mid0 });
 }
 
+/** The span `[startMs, endMs)` a day file holds: its day window under its boundary, cut to startOffsetSec + durationSec. */
+function writtenSpan(options: OkxHistoryDayOptions, date: string, observed: OkxDayBoundary): [number, number] {
+  const [dayStart, dayEnd] = dayWindowMs(date, options.dayBoundary ?? observed);
+  const start = dayStart + (options.startOffsetSec ?? 0) * 1000;
+  if (!(start >= originOf(options))) throw new RangeError(`okx history generator: the written span starts at ${new Date(start).toISOString()}, before the market's origin ${new Date(originOf(options)).toISOString()}`);
+  return [start, Math.min(dayEnd, start + (options.durationSec ?? 86_400) * 1000)];
+}
+
 /** The market, hour by hour from the origin (each chunk from the sample market; see the module comment). */
 function* marketChunks(options: OkxHistoryDayOptions): Generator<SampleMarket> {
   let mid: number | undefined;
@@ -205,8 +215,7 @@ function* bookLines(options: OkxHistoryDayOptions, date: string, stats: LineStat
   const inst = options.inst ?? p.instrument;
   const tick = decimalGrid(p.tickSize);
   const lot = decimalGrid(p.lotSize);
-  const [dayStart, dayEnd] = dayWindowMs(date, options.dayBoundary ?? OKX_OBSERVED_DAY_BOUNDARY.books);
-  const end = Math.min(dayEnd, dayStart + (options.durationSec ?? 86_400) * 1000);
+  const [dayStart, end] = writtenSpan(options, date, OKX_OBSERVED_DAY_BOUNDARY.books);
   const L = options.bookLevels ?? options.levels ?? 400;
   const D = Math.min(p.depth, L);
   const snapEvery = options.snapshotEveryMs ?? OKX_SNAPSHOT_INTERVAL_MS;
@@ -359,8 +368,7 @@ function* bookLines(options: OkxHistoryDayOptions, date: string, stats: LineStat
 function* tradeLines(options: OkxHistoryDayOptions, date: string, stats: LineStats): Generator<string> {
   const p = sampleParams(options.market ?? {});
   const inst = options.inst ?? p.instrument;
-  const [dayStart, dayEnd] = dayWindowMs(date, options.dayBoundary ?? OKX_OBSERVED_DAY_BOUNDARY.trades);
-  const end = Math.min(dayEnd, dayStart + (options.durationSec ?? 86_400) * 1000);
+  const [dayStart, end] = writtenSpan(options, date, OKX_OBSERVED_DAY_BOUNDARY.trades);
   const header = options.tradeHeader ?? 'current';
   const withSource = header === 'current' && (options.tradeSource ?? true);
   const malformed = options.faults?.malformedLine;
