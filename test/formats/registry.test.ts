@@ -24,6 +24,8 @@ const HEADS: ReadonlyArray<readonly [Exclude<FileFormat, 'unknown'>, string | Bu
   ['okx-cryptofeed-capture', 'wss://ws.okx.com:8443/ws/v5/public <-> 1700000000.123\n'],
   ['asmm-recorder-raw', '{"type":"segment","session":"20261128T120000Z"}\n'],
   ['binance-hftbacktest-capture', '1700000000123456789 {"stream":"btcusdt@depth@100ms","data":{}}\n'],
+  ['okx-history-books', '{"instId":"BTC-USDT","action":"snapshot","ts":"1761955200000","asks":[["90000.1","0.5","2"]],"bids":[["90000","1","3"]]}\n'],
+  ['okx-history-trades', 'instrument_name,trade_id,side,price,size,created_time,source\nBTC-USDT,1,buy,90000.1,0.01,1761955200000,0\n'],
 ];
 
 describe('format registry', () => {
