@@ -19,7 +19,7 @@ import { isGzip, readFileHead } from './gzip.js';
  *
  * The kind is decided by content, never by name: zip local-file or end-of-central-directory magic (`PK\3\4`,
  * `PK\5\6`); gzip magic (RFC 1952) whose first 512 decompressed bytes are a POSIX tar header (`ustar` at
- * byte 257) is `tar.gz`, other gzip is `gzip`; anything else is `plain`.
+ * byte 257; or the 1024 zero bytes of an empty tar) is `tar.gz`, other gzip is `gzip`; anything else is `plain`.
  */
 export type ArchiveKind = 'tar.gz' | 'zip' | 'gzip' | 'plain';
 
@@ -54,7 +54,9 @@ export function archiveKindOf(path: string): ArchiveKind {
   } catch (error) {
     throw new DataError(path, 0, '', `starts like a gzip file but does not decompress (${(error as Error).message})`);
   }
-  return start.length >= 263 && start.subarray(257, 262).toString('latin1') === 'ustar' ? 'tar.gz' : 'gzip';
+  if (start.length >= 263 && start.subarray(257, 262).toString('latin1') === 'ustar') return 'tar.gz';
+  // a tar of no member is its end marker alone, two 512-byte blocks of zeros
+  return start.length >= 1024 && start.subarray(0, 1024).every((b) => b === 0) ? 'tar.gz' : 'gzip';
 }
 
 /** The member name a bare gzip or plain file stands for: its file name without `.gz`. */
