@@ -292,7 +292,7 @@ export class OkxBookLineParser {
         this.i++;
         continue;
       }
-      this.expect(RBRACE, '', '"," or "}"');
+      this.expect(RBRACE, fieldText(buf, ks, ke), '"," or "}" after the value');
       break;
     }
     this.ws();
