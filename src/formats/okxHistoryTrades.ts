@@ -217,7 +217,8 @@ export class OkxTradesDecoder {
     ends.push(e);
     const c = this.cols;
     const names = this.names;
-    if (starts.length !== c.count) this.fail(lineNo, '', `expected ${c.count} fields, found ${starts.length}`);
+    if (starts.length < c.count) this.fail(lineNo, names[starts.length], `missing (expected ${c.count} fields, found ${starts.length})`);
+    if (starts.length > c.count) this.fail(lineNo, `field ${c.count + 1}`, `unexpected (expected ${c.count} fields, found ${starts.length})`);
     if (c.inst >= 0) {
       if (this.instBytes === undefined) {
         this.instId = buf.toString('utf8', starts[c.inst], ends[c.inst]);
