@@ -205,23 +205,34 @@ export class OkxBookLineParser {
     while (this.i < this.end && isWs(this.buf[this.i])) this.i++;
   }
 
-  private expect(c: number, field: string, what: string): void {
+  /** Where the parser is, for errors only (built on failure, never on the hot path). */
+  private ctxName = '';
+  private ctxKs = -1;
+  private ctxKe = -1;
+  private ctxK = -1;
+  private ctxE = -1;
+  private where(): string {
+    const base = this.ctxKs >= 0 ? fieldText(this.buf, this.ctxKs, this.ctxKe) : this.ctxName;
+    return base + (this.ctxK >= 0 ? `[${this.ctxK}]` : '') + (this.ctxE >= 0 ? `[${this.ctxE}]` : '');
+  }
+
+  private expect(c: number, field: string | undefined, what: string): void {
     this.ws();
-    if (this.i >= this.end || this.buf[this.i] !== c) this.fail(field, `expected ${what}, found ${this.i >= this.end ? 'the end of the line' : JSON.stringify(String.fromCharCode(this.buf[this.i]))}`);
+    if (this.i >= this.end || this.buf[this.i] !== c) this.fail(field ?? this.where(), `expected ${what}, found ${this.i >= this.end ? 'the end of the line' : JSON.stringify(String.fromCharCode(this.buf[this.i]))}`);
     this.i++;
   }
 
   /** A JSON string at `i` (no escapes expected; they are accepted but not decoded); sets i after it; returns [start, end) of its content. */
-  private str(field: string): number {
+  private str(field?: string): number {
     this.ws();
-    if (this.i >= this.end || this.buf[this.i] !== Q) this.fail(field, `expected a string, found ${this.i >= this.end ? 'the end of the line' : JSON.stringify(fieldText(this.buf, this.i, Math.min(this.end, this.i + 12)))}`);
+    if (this.i >= this.end || this.buf[this.i] !== Q) this.fail(field ?? this.where(), `expected a string, found ${this.i >= this.end ? 'the end of the line' : JSON.stringify(fieldText(this.buf, this.i, Math.min(this.end, this.i + 12)))}`);
     const start = ++this.i;
     const buf = this.buf;
     while (this.i < this.end && buf[this.i] !== Q) {
       if (buf[this.i] === BACKSLASH) this.i++;
       this.i++;
     }
-    if (this.i >= this.end) this.fail(field, 'unterminated string');
+    if (this.i >= this.end) this.fail(field ?? this.where(), 'unterminated string');
     this.strEnd = this.i;
     this.i++;
     return start;
@@ -245,9 +256,13 @@ export class OkxBookLineParser {
     this.ws();
     if (this.i < end && buf[this.i] === RBRACE) this.fail('instId', 'missing (empty object)');
     for (;;) {
+      this.ctxKs = -1;
+      this.ctxK = this.ctxE = -1;
       const ks = this.str('field name');
       const ke = this.strEnd;
-      this.expect(COLON, fieldText(buf, ks, ke), '":"');
+      this.ctxKs = ks;
+      this.ctxKe = ke;
+      this.expect(COLON, undefined, '":"');
       if (bytesEqual(buf, ks, ke, KEY_ASKS)) {
         this.levels(this.asks, 'asks');
         seenAsks = true;
@@ -292,7 +307,10 @@ export class OkxBookLineParser {
         this.i++;
         continue;
       }
-      this.expect(RBRACE, fieldText(buf, ks, ke), '"," or "}" after the value');
+      this.ctxKs = ks;
+      this.ctxKe = ke;
+      this.ctxK = this.ctxE = -1;
+      this.expect(RBRACE, undefined, '"," or "}" after the value');
       break;
     }
     this.ws();
@@ -306,6 +324,9 @@ export class OkxBookLineParser {
 
   private levels(into: LevelScratch, name: string): void {
     const buf = this.buf;
+    this.ctxKs = -1;
+    this.ctxName = name;
+    this.ctxK = this.ctxE = -1;
     this.expect(LBRACKET, name, 'an array "["');
     this.ws();
     if (buf[this.i] === RBRACKET) {
@@ -314,20 +335,28 @@ export class OkxBookLineParser {
     }
     for (let k = 0; ; k++) {
       this.ws();
-      if (buf[this.i] !== LBRACKET) this.fail(`${name}[${k}]`, `expected a level [px, sz, count], found ${JSON.stringify(fieldText(buf, this.i, Math.min(this.end, this.i + 12)))}`);
+      this.ctxK = k;
+      this.ctxE = -1;
+      if (buf[this.i] !== LBRACKET) this.fail(this.where(), `expected a level [px, sz, count], found ${JSON.stringify(fieldText(buf, this.i, Math.min(this.end, this.i + 12)))}`);
       this.i++;
-      const ps = this.str(`${name}[${k}][0]`);
+      this.ctxE = 0;
+      const ps = this.str();
       const px = parseDecimalBytes(buf, ps, this.strEnd);
-      if (!(px > 0) || !Number.isFinite(px)) this.fail(`${name}[${k}][0]`, Number.isNaN(px) ? `not a decimal (${JSON.stringify(fieldText(buf, ps, this.strEnd))})` : `price must be positive (${fieldText(buf, ps, this.strEnd)})`);
-      this.expect(COMMA, `${name}[${k}]`, 'three elements [px, sz, count]: ","');
-      const ss = this.str(`${name}[${k}][1]`);
+      if (!(px > 0) || !Number.isFinite(px)) this.fail(this.where(), Number.isNaN(px) ? `not a decimal (${JSON.stringify(fieldText(buf, ps, this.strEnd))})` : `price must be positive (${fieldText(buf, ps, this.strEnd)})`);
+      this.ctxE = -1;
+      this.expect(COMMA, undefined, 'three elements [px, sz, count]: ","');
+      this.ctxE = 1;
+      const ss = this.str();
       const sz = parseDecimalBytes(buf, ss, this.strEnd);
-      if (!(sz >= 0) || !Number.isFinite(sz)) this.fail(`${name}[${k}][1]`, Number.isNaN(sz) ? `not a decimal (${JSON.stringify(fieldText(buf, ss, this.strEnd))})` : `size must not be negative (${fieldText(buf, ss, this.strEnd)})`);
-      this.expect(COMMA, `${name}[${k}]`, 'three elements [px, sz, count]: ","');
-      const cs = this.str(`${name}[${k}][2]`);
+      if (!(sz >= 0) || !Number.isFinite(sz)) this.fail(this.where(), Number.isNaN(sz) ? `not a decimal (${JSON.stringify(fieldText(buf, ss, this.strEnd))})` : `size must not be negative (${fieldText(buf, ss, this.strEnd)})`);
+      this.ctxE = -1;
+      this.expect(COMMA, undefined, 'three elements [px, sz, count]: ","');
+      this.ctxE = 2;
+      const cs = this.str();
       const count = parseDecimalBytes(buf, cs, this.strEnd);
-      if (!(count >= 0) || !Number.isFinite(count)) this.fail(`${name}[${k}][2]`, `not an order count (${JSON.stringify(fieldText(buf, cs, this.strEnd))})`);
+      if (!(count >= 0) || !Number.isFinite(count)) this.fail(this.where(), `not an order count (${JSON.stringify(fieldText(buf, cs, this.strEnd))})`);
       this.ws();
+      this.ctxE = -1;
       if (buf[this.i] === COMMA) {
         let extra = 3;
         while (buf[this.i] === COMMA) {
@@ -337,7 +366,7 @@ export class OkxBookLineParser {
         }
         this.fail(`${name}[${k}]`, `expected three elements [px, sz, count], found ${extra} (the WebSocket books channel has four; this is not OKX's history layout)`);
       }
-      this.expect(RBRACKET, `${name}[${k}]`, '"]" after three elements');
+      this.expect(RBRACKET, undefined, '"]" after three elements');
       into.push(px, sz, count);
       this.ws();
       if (buf[this.i] === COMMA) {

@@ -129,7 +129,7 @@ export const OKX_HISTORY_PRESETS = {
     bookLevels: 400,
     snapshotEveryMs: OKX_SNAPSHOT_INTERVAL_MS,
     deepRefreshSec: 300,
-    market: { tickSize: 0.1, snapshotIntervalMs: 25, depth: 3, sigmaPerSqrtSec: 0.3, mid0: 90_000, lotSize: 0.00001, touchSizeMean: 0.5, tradeSizeMean: 0.05, instrument: 'BTC-USDT' },
+    market: { tickSize: 0.1, snapshotIntervalMs: 23, depth: 2, sigmaPerSqrtSec: 0.3, mid0: 90_000, lotSize: 0.00001, touchSizeMean: 0.5, tradeSizeMean: 0.05, instrument: 'BTC-USDT' },
   },
 } as const satisfies Record<string, Partial<OkxHistoryDayOptions>>;
 
