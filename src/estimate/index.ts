@@ -11,3 +11,7 @@ export { arrivalReport, isFit, type ArrivalReport, type ArrivalReportOptions, ty
 export { referenceRollingStdOfMid } from './volatility.js';
 export { rollingCalibration, type RollingCalibration, type RollingCalibrationOptions } from './rolling.js';
 export { inferredTradeTable, marketOrdersFromBook, type InferredMarketOrders } from './bookInferredOrders.js';
+export { StreamedBookMasks, StreamedMarketOrders, type MarketOrderColumns } from './streamedMarketOrders.js';
+export { StreamedGrid, type GridIncrementSink } from './streamedGrid.js';
+export { StreamedRollingCalibration } from './streamedRolling.js';
+export { StreamedEstimate, type StreamedEstimateOptions, type StreamedEstimateResult } from './streamedEstimate.js';

@@ -223,7 +223,7 @@ export function rollingCalibration(book: BookTable, orders: MarketOrders | undef
  * For merged (sorted, disjoint) intervals, a function giving the time they cover before t, ms: by binary
  * search on their starts and a prefix sum of their lengths.
  */
-function cumulativeMs(merged: readonly MaskedInterval[]): (t: number) => number {
+export function cumulativeMs(merged: readonly MaskedInterval[]): (t: number) => number {
   const starts = Float64Array.from(merged, (m) => m.fromMs);
   const before = new Float64Array(merged.length + 1);
   for (let i = 0; i < merged.length; i++) before[i + 1] = before[i] + (merged[i].toMs - merged[i].fromMs);

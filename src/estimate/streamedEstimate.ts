@@ -1,0 +1,179 @@
+import { midPrices, type BookTable, type TradeTable } from '../data/tables.js';
+import { checkDepthRange, DEFAULT_DEPTH_RANGE, describeDepthRange, type DepthRange, type QuoteSide } from './arrivalByDepth.js';
+import { EstimationError, Z95 } from './errors.js';
+import { arrivalFromStats, type ArrivalEstimate } from './intensity.js';
+import type { OrderPairing, PairingOptions } from './marketOrders.js';
+import { StreamedGrid } from './streamedGrid.js';
+import { StreamedMarketOrders } from './streamedMarketOrders.js';
+import type { VolatilityEstimate } from './volatility.js';
+
+/** What a streamed estimate gives: the one-shot estimators' results over all the chunks. */
+export interface StreamedEstimateResult {
+  /** `realizedVolatility` of the mid's previous-tick grid, in price and in log units. */
+  readonly realized: { readonly price: VolatilityEstimate; readonly log: VolatilityEstimate };
+  /** `fitArrivalMle` per side over the pairing's observed time (undefined without trades; an error in words where the fit is not identifiable). */
+  readonly arrival?: Readonly<Record<QuoteSide, ArrivalEstimate | string>>;
+  /** Market orders per side and reach J (ticks past the touch): `reachCounts.ask[j]` buys with J = j (the last entry: J ≥ its index). */
+  readonly reachCounts?: { readonly ask: readonly number[]; readonly bid: readonly number[] };
+  readonly pairing?: OrderPairing;
+  readonly rows: number;
+  readonly trades: number;
+}
+
+export interface StreamedEstimateOptions {
+  /** σ grid, ms (default 100). */
+  readonly gridMs?: number;
+  /** Depths of the A, k fit (default `DEFAULT_DEPTH_RANGE`). */
+  readonly depths?: DepthRange;
+  readonly pairing?: PairingOptions;
+}
+
+/** Running Σ d² and counts of a streamed grid's usable increments (lag 1), in the estimators' order. */
+class SquaredIncrements {
+  sum = 0;
+  sumLog = 0;
+  increment(_t: number, x0: number, x1: number, usable: boolean): void {
+    if (!usable) return;
+    const d = x1 - x0;
+    this.sum += d * d;
+    const dl = Math.log(x1) - Math.log(x0);
+    this.sumLog += dl * dl;
+  }
+}
+
+/**
+ * σ, A and k over chunks (day partitions) in bounded memory, equal to the one-shot estimators on the
+ * concatenated tables: `realizedVolatility(previousTickGrid(mid))` in price and log units (the same squared
+ * increments summed in the same order: bit for bit), and `fitArrivalMle` per side on
+ * `marketOrdersFromTrades` over its `observedMs` (from counts of orders per reach depth: integer sums, exact;
+ * the same estimate, field for field). State: the grid's point in force, the pairing's (see
+ * `StreamedMarketOrders`), one count per side and reach depth.
+ *
+ * Not streamed (they need every increment or order at once): the two-scale σ (its K depends on the whole
+ * count), the signature plot, the weighted least-squares fit and the rolling windows (`StreamedRollingCalibration`).
+ * @example
+ * const est = new StreamedEstimate(0.01);
+ * for await (const day of days) est.feed(day.book, day.trades);
+ * const { realized, arrival } = est.finish();
+ */
+export class StreamedEstimate {
+  private readonly gridMs: number;
+  private readonly depths: DepthRange;
+  private readonly tickSize: number;
+  private readonly sums = new SquaredIncrements();
+  private readonly grid: StreamedGrid;
+  private readonly pairing: StreamedMarketOrders;
+  private readonly hist: [number[], number[]] = [[], []];
+  private withTrades = false;
+  private rows = 0;
+  private trades = 0;
+
+  constructor(tickSize: number, options: StreamedEstimateOptions = {}) {
+    this.gridMs = options.gridMs ?? 100;
+    this.depths = options.depths ?? DEFAULT_DEPTH_RANGE;
+    checkDepthRange(this.depths);
+    this.tickSize = tickSize;
+    this.grid = new StreamedGrid(this.gridMs, this.sums);
+    this.pairing = new StreamedMarketOrders(tickSize, options.pairing);
+  }
+
+  feed(book: BookTable, trades?: TradeTable): void {
+    this.grid.feed(book.tsMs, midPrices(book), book.masked);
+    if (trades) this.withTrades = true;
+    this.count(this.pairing.feed(book, trades));
+    this.rows += book.tsMs.length;
+    this.trades += trades ? trades.tsMs.length : 0;
+  }
+
+  finish(): StreamedEstimateResult {
+    this.grid.finish();
+    const g = this.grid;
+    const n = g.increments - g.dropped;
+    if (n < 1) {
+      const masked = g.dropped ? ` outside masked intervals (${g.dropped} dropped)` : '';
+      throw new EstimationError(`need at least 1 grid increments${masked} for a volatility estimate, got ${Math.max(0, n)}`);
+    }
+    const vol = (sum: number): VolatilityEstimate => {
+      const sigma = Math.sqrt(sum / (n * (this.gridMs / 1000)));
+      const se = sigma / Math.sqrt(2 * n);
+      return { sigmaPerSqrtSec: sigma, se, ci95: [Math.max(0, sigma - Z95 * se), sigma + Z95 * se], increments: n, droppedIncrements: g.dropped, maskedMs: g.maskedMs(), intervalMs: this.gridMs, method: `realized variance at ${this.gridMs} ms` };
+    };
+    const realized = { price: vol(this.sums.sum), log: vol(this.sums.sumLog) };
+    if (!this.withTrades) return { realized, rows: this.rows, trades: 0 };
+    const { orders, pairing } = this.pairing.finish();
+    this.count(orders);
+    const durationSec = pairing.observedMs / 1000;
+    const fit = (side: QuoteSide): ArrivalEstimate | string => {
+      try {
+        return this.fitSide(side, durationSec);
+      } catch (error) {
+        if (error instanceof EstimationError) return error.message;
+        throw error;
+      }
+    };
+    const arrival = { ask: fit('ask'), bid: fit('bid'), pooled: fit('pooled') };
+    const counts = (h: number[]) => Array.from({ length: h.length }, (_, j) => h[j] ?? 0);
+    return { realized, arrival, reachCounts: { ask: counts(this.hist[0]), bid: counts(this.hist[1]) }, pairing, rows: this.rows, trades: this.trades };
+  }
+
+  private count(o: { side: Int8Array; ticksBeyondTouch: Int32Array }): void {
+    for (let i = 0; i < o.side.length; i++) {
+      const h = this.hist[o.side[i] > 0 ? 0 : 1];
+      const j = Math.max(0, o.ticksBeyondTouch[i] + 1);
+      h[j] = (h[j] ?? 0) + 1;
+    }
+  }
+
+  /** `fitArrivalMle`'s estimate from the counts per reach depth (the same statistics, the same checks and fields). */
+  private fitSide(side: QuoteSide, durationSec: number): ArrivalEstimate {
+    if (!(durationSec > 0)) throw new EstimationError(`duration must be positive, got ${durationSec} s`);
+    const range = this.depths;
+    const { fromTicks: d0, toTicks: d1 } = range;
+    const lists = side === 'ask' ? [this.hist[0]] : side === 'bid' ? [this.hist[1]] : [this.hist[0], this.hist[1]];
+    let orders = 0;
+    let reached = 0;
+    let censored = 0;
+    let excess = 0;
+    let beyond = 0;
+    for (const h of lists) {
+      for (let j = 0; j < h.length; j++) {
+        const c = h[j] ?? 0;
+        orders += c;
+        if (j >= 1) beyond += c;
+        if (j < d0) continue;
+        reached += c;
+        if (j >= d1) censored += c;
+        excess += (Math.min(j, d1) - d0) * c;
+      }
+    }
+    const stats = { orders, reached, censored, uncensored: reached - censored, excessTicks: excess };
+    if (stats.orders === 0) throw new EstimationError(`no market orders on the ${side} side`);
+    const where = `reaching ${describeDepthRange(range)}`;
+    if (stats.reached < 2) throw new EstimationError(`k needs at least 2 market orders ${where} on the ${side} side, got ${stats.reached} (of ${stats.orders})`);
+    if (stats.excessTicks === 0) throw new EstimationError(`all ${stats.reached} orders ${where} on the ${side} side stopped at depth ${range.fromTicks}: k is not identifiable (infinite)`);
+    if (stats.uncensored === 0) throw new EstimationError(`all ${stats.reached} orders ${where} on the ${side} side reached depth ${range.toTicks}: no decay inside the range (k = 0); widen it`);
+    const tick = this.tickSize;
+    const f = arrivalFromStats(stats, durationSec, side === 'pooled' ? 2 : 1, tick, range);
+    const interval = (est: number, se: number): [number, number] => {
+      const m = Math.exp((Z95 * se) / est);
+      return [est / m, est * m];
+    };
+    return {
+      side,
+      method: `maximum likelihood over depths ${describeDepthRange(range)} (Poisson count of the ${stats.reached} orders reaching ${range.fromTicks}; their depths geometric, censored at ${range.toTicks})`,
+      aPerSec: f.aPerSec,
+      aSe: f.aSe,
+      aCi95: interval(f.aPerSec, f.aSe),
+      kPerPrice: f.kPerPrice,
+      kSe: f.kSe,
+      kCi95: interval(f.kPerPrice, f.kSe),
+      kPerTick: f.kPerPrice * tick,
+      depthRange: range,
+      orders: stats.orders,
+      ordersBeyondTouch: beyond,
+      ordersUsed: stats.reached,
+      ordersCensored: stats.censored,
+      durationSec,
+    };
+  }
+}
