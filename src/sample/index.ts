@@ -3,4 +3,4 @@ export { generateSampleMarket, SampleMarketStream, sampleMarketDays, utcDate, ty
 export { DEFAULT_SAMPLE_DIR, SAMPLE_FILES, ensureSampleMarket, readSampleParams, writeSampleMarket } from './files.js';
 export { decimalGrid, gridValue, inSteps, type DecimalGrid } from './decimalGrid.js';
 export { DEFAULT_DEPLETING_MARKET, generateDepletingMarket, type DepletingMarket, type DepletingMarketOptions, type DepletingMarketParams } from './depletingMarket.js';
-export { OKX_HISTORY_PRESETS, okxHistoryBookText, okxHistoryChunkParams, writeOkxHistoryDay, writeOkxHistoryDays, type OkxHistoryDayFile, type OkxHistoryDayOptions, type OkxHistoryFaults } from './okxHistory.js';
+export { OKX_HISTORY_PRESETS, clearOkxHistoryCache, okxHistoryBookText, okxHistoryChunkParams, writeOkxHistoryDay, writeOkxHistoryDays, type OkxHistoryDayFile, type OkxHistoryDayOptions, type OkxHistoryFaults } from './okxHistory.js';

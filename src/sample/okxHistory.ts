@@ -49,7 +49,7 @@ import { generateSampleMarket, type SampleMarket } from './sampleMarket.js';
  * the step's update line, with the same ts (so it equals the book built up to it).
  *
  * Trades: the sample's trades (taker side, lot-rounded size, ms times), ids from `tradeIdBase` upward in time
- * order, `source` "0" when the source column is written.
+ * order counted from the origin, `source` "0" when the source column is written.
  */
 export interface OkxHistoryDayOptions {
   /** Directory to write into (created). */
@@ -156,13 +156,43 @@ function writtenSpan(options: OkxHistoryDayOptions, date: string, observed: OkxD
   return [start, Math.min(dayEnd, start + (options.durationSec ?? 86_400) * 1000)];
 }
 
-/** The market, hour by hour from the origin (each chunk from the sample market; see the module comment). */
-function* marketChunks(options: OkxHistoryDayOptions): Generator<SampleMarket> {
+/**
+ * The last true mid of each hour chunk already generated, by market (seed, parameters, origin) and chunk: a
+ * later day starts from the latest known chunk before it instead of regenerating the path from the origin, so
+ * writing 30 consecutive days costs 30 days, not 465. Bounded (cleared past 100,000 entries).
+ */
+const chunkEnd = new Map<string, { mid: number; trades: number }>();
+/** Forgets the chunk ends remembered (for tests that compare a cold start with a warm one). */
+export function clearOkxHistoryCache(): void {
+  chunkEnd.clear();
+}
+const marketKey = (options: OkxHistoryDayOptions) => JSON.stringify([options.seed ?? 1, sampleParams(options.market ?? {}), originOf(options)]);
+
+/** The market, hour by hour, from the chunk holding `fromMs` (each chunk from the sample market; see the module comment). */
+function* marketChunks(options: OkxHistoryDayOptions, fromMs: number): Generator<{ chunk: SampleMarket; tradesBefore: number }> {
+  const key = marketKey(options);
+  const target = Math.max(0, Math.floor((fromMs - originOf(options)) / HOUR_MS));
+  let k = 0;
   let mid: number | undefined;
-  for (let k = 0; ; k++) {
+  let trades = 0;
+  for (let j = target - 1; j >= 0; j--) {
+    const known = chunkEnd.get(`${key}#${j}`);
+    if (known !== undefined) {
+      k = j + 1;
+      mid = known.mid;
+      trades = known.trades;
+      break;
+    }
+  }
+  for (; ; k++) {
     const chunk = generateSampleMarket(okxHistoryChunkParams(options, k, mid));
+    const tradesBefore = trades;
     mid = chunk.trueMid[chunk.trueMid.length - 1];
-    yield chunk;
+    trades += chunk.trades.tsMs.length;
+    if (chunkEnd.size > 100_000) chunkEnd.clear();
+    chunkEnd.set(`${key}#${k}`, { mid, trades });
+    if (k < target) continue;
+    yield { chunk, tradesBefore };
   }
 }
 
@@ -323,7 +353,7 @@ function* bookLines(options: OkxHistoryDayOptions, date: string, stats: LineStat
   };
 
   const topUnitsOf = (sizes: readonly Float64Array[], i: number) => sizes.slice(0, D).map((col) => lotUnits(col[i]));
-  for (const chunk of marketChunks(options)) {
+  for (const { chunk } of marketChunks(options, dayStart)) {
     const book = chunk.book;
     if (book.tsMs.length && book.tsMs[0] >= end) break;
     for (let i = 0; i < book.tsMs.length; i++) {
@@ -375,13 +405,12 @@ function* tradeLines(options: OkxHistoryDayOptions, date: string, stats: LineSta
   const idBase = options.tradeIdBase ?? 1_000_000;
   stats.lines = 1;
   yield (header === 'current' ? [...OKX_TRADE_HEADER_CURRENT, ...(withSource ? [OKX_TRADE_SOURCE_COLUMN] : [])] : [...OKX_TRADE_HEADER_BILINGUAL]).join(',') + '\n';
-  let id = idBase;
-  for (const chunk of marketChunks(options)) {
+  for (const { chunk, tradesBefore } of marketChunks(options, dayStart)) {
     const t = chunk.trades;
     if (chunk.book.tsMs.length && chunk.book.tsMs[0] >= end) break;
     for (let i = 0; i < t.tsMs.length; i++) {
       const ts = t.tsMs[i];
-      const tradeId = id++;
+      const tradeId = idBase + tradesBefore + i;
       if (ts < dayStart) continue;
       if (ts >= end) break;
       stats.lines++;

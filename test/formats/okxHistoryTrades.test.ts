@@ -6,7 +6,8 @@ import type { TradeTable } from '../../src/data/tables.js';
 import { detectFormat, loadTables } from '../../src/formats/index.js';
 import { dayWindowMs, OKX_TRADE_HEADER_BILINGUAL } from '../../src/formats/okxHistoryLayout.js';
 import { OkxTradesDecoder, openOkxTrades, readOkxTradesTable, type OkxTradesSummary } from '../../src/formats/okxHistoryTrades.js';
-import { okxHistoryChunkParams, writeOkxHistoryDay } from '../../src/sample/okxHistory.js';
+import { clearOkxHistoryCache, okxHistoryChunkParams, writeOkxHistoryDay, writeOkxHistoryDays } from '../../src/sample/okxHistory.js';
+import { openArchiveMember } from '../../src/data/archive.js';
 import { generateSampleMarket } from '../../src/sample/sampleMarket.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -126,6 +127,24 @@ describe('OKX daily trade history: generator → reader', () => {
     const s = decode('\uFEFFinstrument_name,trade_id,side,price,size,created_time\r\nETH-USDT,5,buy,3000,1,1\r\nETH-USDT,4,sell,3000,1,2\r\n');
     expect(s).toMatchObject({ rows: 2, buys: 1, sells: 1, idsNotIncreasing: 1 });
     expect(s.notes.join('\n')).toMatch(/1 trade ids not above the previous row's/);
+  });
+
+  it('a day written alone equals the same day of a multi-day run (market path and trade ids continue across days)', async () => {
+    const text = async (path: string) => {
+      const parts: Buffer[] = [];
+      for await (const c of (await openArchiveMember(path)).stream) parts.push(c as Buffer);
+      return Buffer.concat(parts).toString('utf8');
+    };
+    const base = { ...SMALL, durationSec: 60, kind: 'trades' as const };
+    clearOkxHistoryCache();
+    const alone = await text((await writeOkxHistoryDay({ ...base, date: '2025-11-02', dir: `${dir}/alone` })).path);
+    clearOkxHistoryCache();
+    const run = await writeOkxHistoryDays({ ...base, days: 2, dir: `${dir}/run` });
+    expect(run.map((f) => f.date)).toEqual(['2025-11-01', '2025-11-02']);
+    expect(await text(run[1].path)).toBe(alone);
+    // ids continue: the second day's first id is above the first day's last
+    const [first, second] = await Promise.all(run.map((f) => readOkxTradesTable(f.path)));
+    expect(second.trades.id[0]).toBeGreaterThan(first.trades.id[first.trades.id.length - 1]);
   });
 
   it('is a registered format, detected by content (the zip member name) and loaded by loadTables', async () => {
