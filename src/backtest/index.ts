@@ -5,3 +5,5 @@ export { backtestExecutions, inferredFillsNote, INFERRED_ARRIVALS_NOTE, type Bac
 export { backtestMetrics, quotePlacement, type BacktestMetrics, type QuotePlacement } from './metrics.js';
 export { runSeedCompat, seedCompatSummary, type SeedCompatOptions, type SeedCompatResult, type SeedCompatSummary } from './seedCompat.js';
 export { describeLatency, feedArrivalTimes, latencySampler, minLatencyMs, recordedFeedLatencySamples, type FeedLatencySpec, type LatencySpec, type SampledLatency } from './latency.js';
+export { runBacktestStream, type BacktestStreamOptions, type BacktestStreamResult, type MarketChunk } from './stream.js';
+export { StreamedMetrics } from './streamedMetrics.js';

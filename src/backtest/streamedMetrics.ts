@@ -1,0 +1,108 @@
+import type { BacktestResult, BacktestSeries } from './engine.js';
+import { backtestMetrics, type BacktestMetrics } from './metrics.js';
+
+/**
+ * `backtestMetrics` for a replay whose series is streamed out in pieces (`BacktestReplayOptions.seriesSink`):
+ * pass `sink` as the replay's series sink, then `metrics(result)`. Equal to `backtestMetrics` on the whole
+ * series, bit for bit. What needs the series, and how it is kept here:
+ * - Sharpe per day: equity sampled every `intervalSec` from the first decision (the last value at or before
+ *   each grid time) and its changes: a grid time is settled as soon as a decision after it comes, the changes
+ *   are kept (one number per interval: 1440 a day at 60 s), and their mean and standard deviation are taken at
+ *   the end in the same two passes;
+ * - the largest drawdown: running peak and largest fall, in decision order;
+ * - inventory mean and standard deviation: running Σ q and Σ q² in decision order.
+ * The fill-based metrics read the result's fills (kept whole by the replay). Memory: the per-interval changes,
+ * and optionally a thinned series for plots (`thinned`: the decision in force at each `thinMs` step).
+ */
+export class StreamedMetrics {
+  readonly intervalSec: number;
+  private readonly stepMs: number;
+  private started = false;
+  private nextGrid = NaN;
+  private lastT = NaN;
+  private lastEq = NaN;
+  private prev = NaN;
+  private readonly changes: number[] = [];
+  private peak = -Infinity;
+  private maxDrawdown = 0;
+  private invSum = 0;
+  private invSq = 0;
+  private n = 0;
+  private readonly thinMs: number;
+  private nextThin = NaN;
+  private readonly thin: { [K in keyof BacktestSeries]: number[] } = { tMs: [], midPx: [], reservationPx: [], bidPx: [], askPx: [], inventory: [], cash: [], equity: [] };
+  private readonly keys = Object.keys(this.thin) as Array<keyof BacktestSeries>;
+
+  /** `thinMs`: keep one decision per this many ms for plots (0: none kept). */
+  constructor(intervalSec = 60, thinMs = 0) {
+    this.intervalSec = intervalSec;
+    this.stepMs = intervalSec * 1000;
+    this.thinMs = thinMs;
+  }
+
+  /** The series sink: pieces in decision order. */
+  readonly sink = (piece: BacktestSeries): void => {
+    const { tMs, equity, inventory } = piece;
+    const stepMs = this.stepMs;
+    for (let i = 0; i < tMs.length; i++) {
+      const t = tMs[i];
+      if (!this.started) {
+        this.started = true;
+        this.nextGrid = t + stepMs;
+        this.nextThin = t;
+      } else {
+        // grid times before t are settled by the decision before it
+        while (this.nextGrid < t) this.settle();
+      }
+      if (this.thinMs > 0 && t >= this.nextThin) {
+        for (const k of this.keys) this.thin[k].push(piece[k][i]);
+        while (this.nextThin <= t) this.nextThin += this.thinMs;
+      }
+      this.lastT = t;
+      this.lastEq = equity[i];
+      const eq = equity[i];
+      if (!Number.isNaN(eq)) {
+        if (eq > this.peak) this.peak = eq;
+        if (this.peak - eq > this.maxDrawdown) this.maxDrawdown = this.peak - eq;
+      }
+      this.invSum += inventory[i];
+      this.invSq += inventory[i] * inventory[i];
+      this.n++;
+    }
+  };
+
+  private settle(): void {
+    const eq = this.lastEq;
+    if (!Number.isNaN(this.prev) && !Number.isNaN(eq)) this.changes.push(eq - this.prev);
+    this.prev = eq;
+    this.nextGrid += this.stepMs;
+  }
+
+  /** The thinned series (one decision per `thinMs`, the first at or after each step), for plots. */
+  thinned(): BacktestSeries {
+    const t = this.thin;
+    return { tMs: Float64Array.from(t.tMs), midPx: Float64Array.from(t.midPx), reservationPx: Float64Array.from(t.reservationPx), bidPx: Float64Array.from(t.bidPx), askPx: Float64Array.from(t.askPx), inventory: Float64Array.from(t.inventory), cash: Float64Array.from(t.cash), equity: Float64Array.from(t.equity) };
+  }
+
+  /** The metrics of the whole run (after the replay's `finish`): `backtestMetrics` as if it had the series. */
+  metrics(result: BacktestResult): BacktestMetrics {
+    // the grid times up to the last decision
+    if (this.started) while (this.nextGrid <= this.lastT) this.settle();
+    const changes = this.changes;
+    const fillsOnly = backtestMetrics({ ...result, series: EMPTY_SERIES }, this.intervalSec);
+    const mean = changes.reduce((a, b) => a + b, 0) / Math.max(1, changes.length);
+    const sd = Math.sqrt(changes.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, changes.length - 1));
+    const n = this.n;
+    const invMean = n > 0 ? this.invSum / n : 0;
+    return {
+      ...fillsOnly,
+      sharpePerDay: changes.length > 1 && sd > 0 ? (mean / sd) * Math.sqrt(86_400 / this.intervalSec) : NaN,
+      maxDrawdown: this.maxDrawdown,
+      inventoryMean: invMean,
+      inventoryStd: n > 1 ? Math.sqrt(Math.max(0, this.invSq / n - invMean * invMean)) : 0,
+    };
+  }
+}
+
+const NONE = new Float64Array(0);
+const EMPTY_SERIES: BacktestSeries = { tMs: NONE, midPx: NONE, reservationPx: NONE, bidPx: NONE, askPx: NONE, inventory: NONE, cash: NONE, equity: NONE };
