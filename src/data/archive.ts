@@ -351,7 +351,8 @@ export interface ArchiveWriteOptions {
 class ByteCounter extends Transform {
   bytes = 0;
   constructor() {
-    super({ writableObjectMode: true, highWaterMark: 1 << 20 });
+    // object mode counts objects, not bytes: a few chunks queued on the writable side, 1 MiB on the readable
+    super({ writableObjectMode: true, writableHighWaterMark: 4, readableHighWaterMark: 1 << 20 });
   }
   override _transform(chunk: Buffer | string, _encoding: BufferEncoding, done: (error?: Error | null, data?: Buffer) => void): void {
     const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
