@@ -55,7 +55,7 @@ export async function run(): Promise<void> {
   const parseRate = mb / (r.decoderMs / 1000);
   const rssMb = r.maxRssKb / 1024;
   process.stdout.write(`${r.levelChanges} level changes, ${r.topRows} top-5 rows, ${r.snapshots} snapshots (${r.disagreements} disagreeing)\n`);
-  process.stdout.write(`parse rate ${parseRate >= 40 ? 'meets' : 'MISSES'} the 40 MB/s target (${(parseRate / 40).toFixed(2)}x); peak RSS of the reader ${rssMb.toFixed(0)} MB ${rssMb < 1024 ? 'meets' : 'MISSES'} the 1 GB target (${(rssMb / 1024).toFixed(2)}x)\n`);
+  process.stdout.write(`parse rate ${parseRate >= 40 ? 'meets' : 'MISSES'} the 40 MB/s target (${(parseRate / 40).toFixed(2)}x); peak RSS of the reader (sampled every 8 batches) ${rssMb.toFixed(0)} MB ${rssMb < 1024 ? 'meets' : 'MISSES'} the 1 GB target (${(rssMb / 1024).toFixed(2)}x)\n`);
 }
 
 interface ReadResult {
@@ -77,11 +77,13 @@ async function readDay(path: string): Promise<ReadResult> {
   const decoder = new OkxBooksDecoder(path, member.memberName);
   let decoderMs = 0;
   let batches = 0;
+  let peakRss = process.memoryUsage.rss();
   for await (const chunk of member.stream) {
     const t = performance.now();
     decoder.push(chunk as Buffer);
     batches += decoder.takeBatches().length;
     decoderMs += performance.now() - t;
+    if ((batches & 7) === 0) peakRss = Math.max(peakRss, process.memoryUsage.rss());
   }
   const t = performance.now();
   decoder.finish();
@@ -97,7 +99,8 @@ async function readDay(path: string): Promise<ReadResult> {
     disagreements: s.snapshotDisagreements,
     decoderMs,
     wallMs: performance.now() - t0,
-    maxRssKb: process.resourceUsage().maxRSS,
+    // sampled: the kernel's ru_maxrss of a spawned child starts from its parent's (the generator's) peak
+    maxRssKb: Math.max(peakRss, process.memoryUsage.rss()) / 1024,
   };
 }
 
