@@ -763,7 +763,7 @@ export class OkxBooksDecoder {
     ];
     if (this.crossedLines) notes.push(`${this.crossedLines} lines left the book crossed (first at ${new Date(this.firstCrossed[0]).toISOString()})`);
     if (this.beforeFirst) notes.push(`${this.beforeFirst} lines before the first snapshot were not applied`);
-    if (this.absentDeletes) notes.push(`${this.absentDeletes} deletes of levels the book did not hold`);
+    if (this.absentDeletes) notes.push(`${this.absentDeletes} deletes of levels the book did not hold (a lost update would show this way; not masked, as the loss cannot be placed in time)`);
     if (this.zeroInSnapshots) notes.push(`${this.zeroInSnapshots} zero-size levels inside snapshots ignored`);
     if (this.emptyUpdates) notes.push(`${this.emptyUpdates} update lines with no level`);
     if (this.unknownFields.size) notes.push(`fields not in the layout (ignored): ${[...this.unknownFields].map(([k, v]) => `${k} (${v} lines)`).join(', ')}`);

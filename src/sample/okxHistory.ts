@@ -96,7 +96,7 @@ export interface OkxHistoryDayOptions {
 export interface OkxHistoryFaults {
   /** Periodic snapshots (1 = the first after the file's opening snapshot) whose best bid size is off by one lot. */
   readonly snapshotMismatch?: readonly number[];
-  /** Update lines (1-based line numbers of the member) left out: a gap, invisible until the next snapshot. */
+  /** Lines (1-based, numbered as generated) left out: a gap, invisible until the next snapshot (if a later line does not overwrite it). */
   readonly dropLines?: readonly number[];
   /**
    * 1-based member line whose first price/size is made malformed: books — the first level's size becomes "abc"
@@ -343,12 +343,15 @@ function* bookLines(options: OkxHistoryDayOptions, date: string, stats: LineStat
     return `${prefix}snapshot","ts":"${ts}","asks":[${sideText(asks)}],"bids":[${sideText(bids)}]}\n`;
   };
 
+  // faults are numbered by the lines as generated (before any is dropped); stats count the lines written
+  let generated = 0;
   const emit = (line: string, ts: number): string | undefined => {
+    generated++;
+    if (drop.has(generated)) return undefined;
     stats.lines++;
-    if (drop.has(stats.lines)) return undefined;
     if (Number.isNaN(stats.firstTsMs)) stats.firstTsMs = ts;
     stats.lastTsMs = ts;
-    if (stats.lines === malformed) return line.replace(/("(asks|bids)":\[\["[^"]*",")[^"]*"/, '$1abc"');
+    if (generated === malformed) return line.replace(/("(asks|bids)":\[\["[^"]*",")[^"]*"/, '$1abc"');
     return line;
   };
 

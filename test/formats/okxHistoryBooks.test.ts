@@ -161,6 +161,19 @@ describe('OKX daily order-book history: generator → reader', () => {
     expect(summary.notes.join('\n')).toMatch(/4 snapshots checked against the book built up to them: [12] disagreed \(first at 2025-11-01T00:04:00.000Z, line \d+, 1 levels\)/);
   });
 
+  it('a dropped update line (a gap) shows as deletes of levels the book did not hold; none without the gap', () => {
+    const base = { ...SMALL, bookLevels: 40 };
+    const clean = okxHistoryBookText(base);
+    expect(decode(clean.text).deletesOfAbsentLevels).toBe(0);
+    const gap = okxHistoryBookText({ ...base, faults: { dropLines: [10] } });
+    expect(gap.stats.lines).toBe(clean.stats.lines - 1);
+    const s = decode(gap.text);
+    expect(s.lines).toBe(clean.stats.lines - 1);
+    // the dropped line's far-end levels are deleted later: the reader sees deletes of levels it never held
+    expect(s.deletesOfAbsentLevels).toBeGreaterThan(0);
+    expect(s.notes.join('\n')).toMatch(/deletes of levels the book did not hold \(a lost update would show this way/);
+  });
+
   it('a malformed line is an error naming the file, the line and the field', async () => {
     const file = await writeOkxHistoryDay({ ...SMALL, durationSec: 60, dir: `${dir}/bad`, kind: 'books', faults: { malformedLine: 17 } });
     const stream = await openOkxBooks(file.path);
