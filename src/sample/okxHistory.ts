@@ -20,7 +20,7 @@ import {
   type OkxTradeHeader,
 } from '../formats/okxHistoryLayout.js';
 import { createRng, deriveSeed, normalSampler } from '../random/index.js';
-import { decimalGrid, gridValue, inSteps, type DecimalGrid } from './decimalGrid.js';
+import { decimalGrid, gridValue, inSteps } from './decimalGrid.js';
 import { sampleParams, type SampleMarketParams } from './params.js';
 import { generateSampleMarket, type SampleMarket } from './sampleMarket.js';
 
@@ -473,4 +473,3 @@ export function okxHistoryBookText(options: Omit<OkxHistoryDayOptions, 'dir' | '
   return { text, stats };
 }
 
-export type { DecimalGrid };
