@@ -981,16 +981,17 @@ class Replay {
     const fillRow = desk.fills.row;
     for (let f = this.noticedFills; f < desk.fills.length; f++) if (fillRow[f] >= 0 && fillRow[f] < keep) keep = fillRow[f];
     const depth = this.nb > 0 ? old.depth : chunkBook.depth;
-    const level = (a: readonly Float64Array[], b: readonly Float64Array[]) => Array.from({ length: depth }, (_, l) => joined(a[l] ?? NO_VALUES, keep, b[l] ?? NO_VALUES));
+    const join = <T extends Float64Array | Int8Array>(key: string, a: T, from: number, b: T): T => this.joinInto(key, a, from, b);
+    const level = (name: string, a: readonly Float64Array[], b: readonly Float64Array[]) => Array.from({ length: depth }, (_, l) => join(`${name}${l}`, a[l] ?? NO_VALUES, keep, b[l] ?? NO_VALUES));
     const book: BookTable = {
       kind: 'book',
       depth,
-      tsMs: joined(old.tsMs, keep, chunkBook.tsMs),
-      localTsMs: old.localTsMs && chunkBook.localTsMs ? joined(old.localTsMs, keep, chunkBook.localTsMs) : undefined,
-      bidPx: level(old.bidPx, chunkBook.bidPx),
-      bidSz: level(old.bidSz, chunkBook.bidSz),
-      askPx: level(old.askPx, chunkBook.askPx),
-      askSz: level(old.askSz, chunkBook.askSz),
+      tsMs: join('ts', old.tsMs, keep, chunkBook.tsMs),
+      localTsMs: old.localTsMs && chunkBook.localTsMs ? join('local', old.localTsMs, keep, chunkBook.localTsMs) : undefined,
+      bidPx: level('bp', old.bidPx, chunkBook.bidPx),
+      bidSz: level('bs', old.bidSz, chunkBook.bidSz),
+      askPx: level('ap', old.askPx, chunkBook.askPx),
+      askSz: level('as', old.askSz, chunkBook.askSz),
       meta: old.meta,
     };
     const oldTrades = this.trades;
@@ -1002,14 +1003,14 @@ class Replay {
           ? { ...oldTrades, tsMs: oldTrades.tsMs.subarray(j), id: oldTrades.id.subarray(j), side: oldTrades.side.subarray(j), px: oldTrades.px.subarray(j), sz: oldTrades.sz.subarray(j), localTsMs: undefined }
           : {
               kind: 'trades',
-              tsMs: joined(oldTrades.tsMs, j, chunkTrades.tsMs),
-              id: joined(oldTrades.id, j, chunkTrades.id),
-              side: joined(oldTrades.side, j, chunkTrades.side),
-              px: joined(oldTrades.px, j, chunkTrades.px),
-              sz: joined(oldTrades.sz, j, chunkTrades.sz),
+              tsMs: join('tts', oldTrades.tsMs, j, chunkTrades.tsMs),
+              id: join('tid', oldTrades.id, j, chunkTrades.id),
+              side: join('tside', oldTrades.side, j, chunkTrades.side),
+              px: join('tpx', oldTrades.px, j, chunkTrades.px),
+              sz: join('tsz', oldTrades.sz, j, chunkTrades.sz),
               meta: oldTrades.meta,
             };
-    const arrival = chunkArrival ? joined(this.arrival, keep, chunkArrival) : book.tsMs;
+    const arrival = chunkArrival ? join('arrival', this.arrival, keep, chunkArrival) : book.tsMs;
     this.i -= keep;
     this.j = 0;
     if (this.feedRow >= 0) this.feedRow -= keep;
@@ -1019,6 +1020,31 @@ class Replay {
       this.firstDecision = this.arrival[0] + this.arrivalOffsetMs;
       this.nextDecision = this.firstDecision;
     }
+  }
+
+  /** Buffers reused from chunk to chunk by `joinInto`, by column. */
+  private readonly pool = new Map<string, Float64Array | Int8Array>();
+
+  /**
+   * `a[from..]` followed by `b`, in the column's buffer, reused from chunk to chunk (grown by a quarter when a
+   * chunk needs more): no allocation per chunk once the buffers fit, so that the memory of a long run stays
+   * that of its largest chunk. `b` itself when nothing is kept of `a` (no copy).
+   */
+  private joinInto<T extends Float64Array | Int8Array>(key: string, a: T, from: number, b: T): T {
+    if (from >= a.length) return b;
+    const tail = a.length - from;
+    const n = tail + b.length;
+    let buf = this.pool.get(key) as T | undefined;
+    if (buf !== undefined && n <= buf.length) {
+      if (a.buffer === buf.buffer) buf.copyWithin(0, from + (a.byteOffset - buf.byteOffset) / a.BYTES_PER_ELEMENT, a.length + (a.byteOffset - buf.byteOffset) / a.BYTES_PER_ELEMENT);
+      else buf.set(a.subarray(from), 0);
+    } else {
+      buf = new (a.constructor as { new (n: number): T })(Math.ceil(n * 1.25) + 1024);
+      buf.set(a.subarray(from), 0);
+      this.pool.set(key, buf);
+    }
+    buf.set(b, tail);
+    return buf.subarray(0, n) as T;
   }
 
   private setData(book: BookTable, trades: TradeTable | undefined, arrival: Float64Array, rowShift: number): void {
