@@ -14,4 +14,4 @@ export { inferredTradeTable, marketOrdersFromBook, type InferredMarketOrders } f
 export { StreamedBookMasks, StreamedMarketOrders, type MarketOrderColumns } from './streamedMarketOrders.js';
 export { StreamedGrid, type GridIncrementSink } from './streamedGrid.js';
 export { StreamedRollingCalibration } from './streamedRolling.js';
-export { StreamedEstimate, type StreamedEstimateOptions, type StreamedEstimateResult } from './streamedEstimate.js';
+export { estimateStream, StreamedEstimate, type StreamedEstimateOptions, type StreamedEstimateResult } from './streamedEstimate.js';

@@ -177,3 +177,13 @@ export class StreamedEstimate {
     };
   }
 }
+
+/**
+ * `StreamedEstimate` over chunks from an (async) iterable, e.g. a catalog's day partitions:
+ * `await estimateStream(catalog.days(…), tick)`.
+ */
+export async function estimateStream(chunks: AsyncIterable<{ readonly book: BookTable; readonly trades?: TradeTable }> | Iterable<{ readonly book: BookTable; readonly trades?: TradeTable }>, tickSize: number, options: StreamedEstimateOptions = {}): Promise<StreamedEstimateResult> {
+  const est = new StreamedEstimate(tickSize, options);
+  for await (const c of chunks) est.feed(c.book, c.trades);
+  return est.finish();
+}

@@ -109,6 +109,23 @@ describe('streamed replay = in-memory replay, bit for bit', () => {
     }
   });
 
+  it('chunks without trades (undefined, not empty) between chunks with trades carry the trades not yet replayed', () => {
+    for (const s of [settings[0], settings[2]]) {
+      const whole = runBacktest(book, trades, s.config);
+      // chunks of a single book row and no trade, given without a trade table
+      const single = [100_050, 250_020, 300_100, 470_030].flatMap((dt) => {
+        const c = cutAtMs(book, trades, t0 + dt);
+        return [c, { bookRow: c.bookRow + 1, tradeRow: c.tradeRow }];
+      });
+      const cuts = [...cutSets['five equal parts'], ...single].sort((a, b) => a.bookRow - b.bookRow);
+      const chunks = splitTables(book, trades, cuts).map((c) => (c.trades.tsMs.length === 0 ? { book: c.book, trades: undefined } : c));
+      const replay = new BacktestReplay(s.config);
+      for (const c of chunks) replay.feed(c.book, c.trades);
+      expect(chunks.filter((c) => c.trades === undefined).length).toBe(4);
+      expectSameResult(whole, replay.finish());
+    }
+  });
+
   it('one chunk is runBacktest itself; the series streamed to a sink are the in-memory series', () => {
     const s = settings[1];
     const whole = runBacktest(book, trades, s.config);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { BookTable, TradeTable } from '../../src/data/tables.js';
 import { midPrices } from '../../src/data/tables.js';
 import { fitArrivalMle, marketOrdersFromTrades, previousTickGrid, realizedVolatility, rollingCalibration, type RollingCalibration } from '../../src/estimate/index.js';
-import { StreamedEstimate } from '../../src/estimate/streamedEstimate.js';
+import { estimateStream, StreamedEstimate } from '../../src/estimate/streamedEstimate.js';
 import { StreamedMarketOrders, type MarketOrderColumns } from '../../src/estimate/streamedMarketOrders.js';
 import { StreamedRollingCalibration } from '../../src/estimate/streamedRolling.js';
 import { generateSampleMarket } from '../../src/sample/index.js';
@@ -150,6 +150,17 @@ describe('streamed estimate = realizedVolatility and fitArrivalMle on the whole 
       for (const side of ['ask', 'bid', 'pooled'] as const) expect(r.arrival![side]).toEqual(fitArrivalMle(orders, orders.observedMs / 1000, side, { depths }));
     });
   }
+  it('estimateStream over an async iterable; books only gives σ and no arrival', async () => {
+    async function* gen() {
+      for (const c of splitTables(book, trades, cutSets['three parts'])) yield c;
+    }
+    const r = await estimateStream(gen(), tick, { depths });
+    expect(r.realized.price).toEqual(price);
+    expect(r.arrival!.pooled).toEqual(fitArrivalMle(orders, orders.observedMs / 1000, 'pooled', { depths }));
+    const booksOnly = await estimateStream(splitTables(book, trades, cutSets['three parts']).map((c) => ({ book: c.book })), tick);
+    expect(booksOnly.realized.log).toEqual(log);
+    expect(booksOnly.arrival).toBeUndefined();
+  });
   it('recovers the generator (σ 0.3 per √s, k 10 per USDT) as the one-shot estimate does', () => {
     const est = new StreamedEstimate(tick, { depths });
     for (const c of splitTables(book, trades, cutSets['three parts'])) est.feed(c.book, c.trades);
