@@ -1,5 +1,6 @@
 import { withCapacity } from '../data/columnBuilder.js';
 import { describeMasks, maskSummary, mergeMasks, type MaskedInterval, type MaskSummary } from '../data/masks.js';
+import { lowerBound } from '../data/search.js';
 import type { BookTable, TradeTable } from '../data/tables.js';
 import type { RollingCalibration } from '../estimate/rolling.js';
 import type { MutableQuotes, Quotes } from '../model/types.js';
@@ -661,6 +662,18 @@ export function runBacktest(book: BookTable, trades: TradeTable | undefined, con
 /** The calibration rows a streamed replay receives with a chunk (see `BacktestReplay.feed`). */
 export type CalibrationRows = Pick<RollingCalibration, 'tMs' | 'sigmaPricePerSqrtSec' | 'aPooledPerSec' | 'kPooledPerPrice'>;
 
+/**
+ * A chunk replayed in two parts (`BacktestReplayOptions.bridgeRows`): its columns, where the second part starts
+ * (book row and trade), and its arrival times (undefined with a constant feed latency).
+ */
+interface ContinuedSource {
+  readonly book: BookTable;
+  readonly trades: TradeTable | undefined;
+  readonly arrival: Float64Array | undefined;
+  readonly rowOffset: number;
+  readonly tradeOffset: number;
+}
+
 /** Options of a streamed replay. */
 export interface BacktestReplayOptions {
   /**
@@ -670,6 +683,13 @@ export interface BacktestReplayOptions {
    * `backtestMetrics` does from a whole series. The pieces' arrays are reused: copy what is kept.
    */
   readonly seriesSink?: (piece: BacktestSeries) => void;
+  /**
+   * A chunk of more than twice this many rows is replayed in two parts: its first `bridgeRows` rows joined to
+   * the rows carried from the chunk before (a copy of a few thousand rows), then the rest in place, as views of
+   * the chunk's own columns (no copy of the day). Default 8192; the result does not depend on it (tests set
+   * it small to exercise both paths).
+   */
+  readonly bridgeRows?: number;
   /** Name in error messages (default "BacktestReplay"). */
   readonly label?: string;
   /** Notes the result starts with. */
@@ -756,12 +776,26 @@ export class BacktestReplay {
     if (trades?.masked) this.tradeMasks.push(...trades.masked);
     const r = this.replay;
     const arrival = this.arrivalOf ? this.arrivalOf(book) : undefined;
-    r.append(book, trades, arrival, this.label);
     r.setMasks(mergeMasks(this.bookMasks, this.tradeMasks), this.label);
     if (calibration) r.appendCalibration(calibration, this.label);
-    if (book.tsMs.length > 0) this.lastBookMs = book.tsMs[book.tsMs.length - 1];
+    const n = book.tsMs.length;
+    const head = this.options.bridgeRows ?? 8192;
+    if (this.totalRows > 0 && n > 2 * head) {
+      // the head joined to the carried rows, replayed to its last row; then the rest in place
+      const cut = trades ? lowerBound(trades.tsMs, book.tsMs[head]) : 0;
+      const rows = (c: Float64Array) => c.subarray(0, head);
+      const headBook: BookTable = { ...book, tsMs: rows(book.tsMs), localTsMs: book.localTsMs ? rows(book.localTsMs) : undefined, bidPx: book.bidPx.map(rows), bidSz: book.bidSz.map(rows), askPx: book.askPx.map(rows), askSz: book.askSz.map(rows) };
+      const headTrades: TradeTable | undefined = trades ? { ...trades, tsMs: trades.tsMs.subarray(0, cut), id: trades.id.subarray(0, cut), side: trades.side.subarray(0, cut), px: trades.px.subarray(0, cut), sz: trades.sz.subarray(0, cut) } : undefined;
+      r.append(headBook, headTrades, arrival?.subarray(0, head), this.label);
+      r.runTo(book.tsMs[head - 1], Infinity);
+      const from = (c: Float64Array) => c.subarray(head);
+      const restBook: BookTable = { ...book, tsMs: from(book.tsMs), localTsMs: book.localTsMs ? from(book.localTsMs) : undefined, bidPx: book.bidPx.map(from), bidSz: book.bidSz.map(from), askPx: book.askPx.map(from), askSz: book.askSz.map(from) };
+      const restTrades: TradeTable | undefined = trades ? { ...trades, tsMs: trades.tsMs.subarray(cut), id: trades.id.subarray(cut), side: trades.side.subarray(cut), px: trades.px.subarray(cut), sz: trades.sz.subarray(cut) } : undefined;
+      r.append(restBook, restTrades, arrival?.subarray(head), this.label, { book, trades, arrival, rowOffset: head, tradeOffset: cut });
+    } else r.append(book, trades, arrival, this.label);
+    if (n > 0) this.lastBookMs = book.tsMs[n - 1];
     if (trades && trades.tsMs.length > 0) this.lastTradeMs = trades.tsMs[trades.tsMs.length - 1];
-    this.totalRows += book.tsMs.length;
+    this.totalRows += n;
     this.totalTrades += trades ? trades.tsMs.length : 0;
     if (this.totalRows > 0) r.runTo(this.lastBookMs, Infinity);
     this.flushSeries();
@@ -960,7 +994,7 @@ class Replay {
    * yet replayed; every row index held is moved down by the rows dropped in front. `arrival`: the chunk's
    * arrival times (undefined with a constant feed latency: then the book's own times).
    */
-  append(chunkBook: BookTable, chunkTrades: TradeTable | undefined, chunkArrival: Float64Array | undefined, label: string): void {
+  append(chunkBook: BookTable, chunkTrades: TradeTable | undefined, chunkArrival: Float64Array | undefined, label: string, source?: ContinuedSource): void {
     const old = this.book;
     if (old === undefined) {
       this.setData(chunkBook, chunkTrades, chunkArrival ?? chunkBook.tsMs, 0);
@@ -980,6 +1014,23 @@ class Replay {
     if (this.refreshMs <= 0 && this.decisionIdx < keep) keep = this.decisionIdx;
     const fillRow = desk.fills.row;
     for (let f = this.noticedFills; f < desk.fills.length; f++) if (fillRow[f] >= 0 && fillRow[f] < keep) keep = fillRow[f];
+    if (source) {
+      // the rest of a chunk whose head is in the buffer (after the rows carried from the chunk before): when
+      // nothing older than the head is still needed, the buffer becomes views of the chunk's own columns
+      const tailRows = this.nb - source.rowOffset;
+      const tailTrades = this.nt - source.tradeOffset;
+      if (keep >= tailRows && this.j >= tailTrades) {
+        const r0 = keep - tailRows;
+        const t0 = this.j - tailTrades;
+        const sb = source.book;
+        const view = (c: Float64Array) => c.subarray(r0);
+        const book: BookTable = { kind: 'book', depth: sb.depth, tsMs: view(sb.tsMs), localTsMs: sb.localTsMs ? view(sb.localTsMs) : undefined, bidPx: sb.bidPx.map(view), bidSz: sb.bidSz.map(view), askPx: sb.askPx.map(view), askSz: sb.askSz.map(view), meta: old.meta };
+        const st = source.trades;
+        const trades: TradeTable | undefined = st && t0 < st.tsMs.length ? { kind: 'trades', tsMs: st.tsMs.subarray(t0), id: st.id.subarray(t0), side: st.side.subarray(t0), px: st.px.subarray(t0), sz: st.sz.subarray(t0), meta: st.meta } : undefined;
+        this.rebase(book, trades, source.arrival ? source.arrival.subarray(r0) : book.tsMs, keep);
+        return;
+      }
+    }
     const depth = this.nb > 0 ? old.depth : chunkBook.depth;
     const join = <T extends Float64Array | Int8Array>(key: string, a: T, from: number, b: T): T => this.joinInto(key, a, from, b);
     const level = (name: string, a: readonly Float64Array[], b: readonly Float64Array[]) => Array.from({ length: depth }, (_, l) => join(`${name}${l}`, a[l] ?? NO_VALUES, keep, b[l] ?? NO_VALUES));
@@ -1011,6 +1062,11 @@ class Replay {
               meta: oldTrades.meta,
             };
     const arrival = chunkArrival ? join('arrival', this.arrival, keep, chunkArrival) : book.tsMs;
+    this.rebase(book, trades, arrival, keep);
+  }
+
+  /** The rows from `keep` on (and the trades not replayed) are now `book`, `trades`: indices move down. */
+  private rebase(book: BookTable, trades: TradeTable | undefined, arrival: Float64Array, keep: number): void {
     this.i -= keep;
     this.j = 0;
     if (this.feedRow >= 0) this.feedRow -= keep;

@@ -62,8 +62,8 @@ const settings: Setting[] = [
   { name: 'AS, tradeThrough, refresh 100 ms, no latency, fallback before the first window', config: { ...common, strategy: asStrategy(0.05, 30), fill: 'tradeThrough', refreshMs: 100, calibration, fallback: { sigmaPerSqrtSec: 0.3, aPerSec: 2, kPerPrice: 10 } } },
 ];
 
-function streamed(chunks: readonly Chunk[], config: BacktestConfig, calibrationRows?: RollingCalibration): BacktestResult {
-  const replay = new BacktestReplay(calibrationRows ? { ...config, calibration: undefined } : config);
+function streamed(chunks: readonly Chunk[], config: BacktestConfig, calibrationRows?: RollingCalibration, bridgeRows?: number): BacktestResult {
+  const replay = new BacktestReplay(calibrationRows ? { ...config, calibration: undefined } : config, { bridgeRows });
   let from = 0;
   for (const c of chunks) {
     let rows;
@@ -90,7 +90,9 @@ describe('streamed replay = in-memory replay, bit for bit', () => {
       });
       for (const [name, cuts] of Object.entries(cutSets)) {
         it(`${name}`, () => {
-          expectSameResult(whole, streamed(splitTables(book, trades, cuts), s.config));
+          // bridgeRows: chunks replayed whole (default, 8192 > these chunks); in two parts with the rest as views
+          // of the chunk (50); in two parts where rows before the head are still needed, so the rest is copied (10)
+          for (const bridgeRows of [undefined, 50, 10]) expectSameResult(whole, streamed(splitTables(book, trades, cuts), s.config, undefined, bridgeRows));
         });
       }
     });
@@ -106,6 +108,7 @@ describe('streamed replay = in-memory replay, bit for bit', () => {
     for (const s of [settings[0], settings[1], settings[4]]) {
       const whole = runBacktest(book, trades, s.config);
       expectSameResult(whole, streamed(splitTables(book, trades, cutSets['sixty random cuts']), s.config, calibration));
+      expectSameResult(whole, streamed(splitTables(book, trades, cutSets['five equal parts']), s.config, calibration, 40));
     }
   });
 
