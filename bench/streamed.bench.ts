@@ -17,6 +17,8 @@ import { printTable } from './util.js';
  *   `StreamedMarketOrders` + `StreamedRollingCalibration` + `BacktestReplay.feed`, the series streamed
  *   through `StreamedMetrics` (two warm-up streams of two days of another seed first: the JIT takes a few runs to settle, and the in-memory side is timed after a warm-up run too). Only the replay's time is counted, not
  *   the generation; events/s are the median over the days of each day's rate.
+ * - the input alone: the days generated one after another and dropped (the smallest and largest N), whose peak
+ *   RSS shows how much of a creep comes from the input's allocations rather than the replay.
  * Also an in-memory run of the largest N (whole tables, series kept) for its RSS, when
  * ASMM_STREAMED_BENCH_INMEMORY_ALL=1 (off by default: it needs that many days in memory).
  * Size: ASMM_STREAMED_BENCH_ROWS rows per day (default 200,000 = 5.6 h of 100 ms snapshots; a real day is
@@ -35,6 +37,8 @@ export async function run(): Promise<void> {
   const runs: Array<{ label: string; r: ChildResult; fixed: ChildResult }> = [];
   runs.push({ label: 'in memory, 1 day', r: child({ mode: 'memory', days: 1, rowsPerDay }), fixed: child({ mode: 'memory', days: 1, rowsPerDay }, fixedMalloc) });
   for (const days of dayList) runs.push({ label: `streamed, ${days} day${days > 1 ? 's' : ''}`, r: child({ mode: 'stream', days, rowsPerDay }), fixed: child({ mode: 'stream', days, rowsPerDay }, fixedMalloc) });
+  // the input alone (generated days, dropped): glibc's heap creeps under its allocations too
+  for (const days of [Math.min(...dayList), Math.max(...dayList)]) runs.push({ label: `input alone (days generated), ${days} day${days > 1 ? 's' : ''}`, r: child({ mode: 'generate', days, rowsPerDay }), fixed: child({ mode: 'generate', days, rowsPerDay }, fixedMalloc) });
   if (process.env.ASMM_STREAMED_BENCH_INMEMORY_ALL === '1') {
     const days = Math.max(...dayList);
     runs.push({ label: `in memory, ${days} days (whole tables)`, r: child({ mode: 'memory', days, rowsPerDay }), fixed: child({ mode: 'memory', days, rowsPerDay }, fixedMalloc) });
@@ -44,15 +48,16 @@ export async function run(): Promise<void> {
   printTable(
     [`${rowsPerDay.toLocaleString('en')} snapshots a day, AS, queue`, 'events', 'pairing+calibration+replay ev/s', 'vs in memory', 'replay alone ev/s', 'vs in memory', 'peak RSS MB', 'fixed mmap threshold', 'fills'],
     runs.map(({ label, r, fixed }) => [
+      // (the input-alone rows have no rates: JSON turned their NaN into null)
       label,
       r.events.toLocaleString('en'),
-      fmt(r.eventsPerSec),
-      `${(r.eventsPerSec / base.eventsPerSec).toFixed(2)}x`,
-      fmt(r.replayOnlyEventsPerSec),
-      `${(r.replayOnlyEventsPerSec / base.replayOnlyEventsPerSec).toFixed(2)}x`,
+      !(Number(r.eventsPerSec) > 0) ? '' : fmt(r.eventsPerSec),
+      !(Number(r.eventsPerSec) > 0) ? '' : `${(r.eventsPerSec / base.eventsPerSec).toFixed(2)}x`,
+      !(Number(r.eventsPerSec) > 0) ? '' : fmt(r.replayOnlyEventsPerSec),
+      !(Number(r.eventsPerSec) > 0) ? '' : `${(r.replayOnlyEventsPerSec / base.replayOnlyEventsPerSec).toFixed(2)}x`,
       (r.maxRssKb / 1024).toFixed(0),
       (fixed.maxRssKb / 1024).toFixed(0),
-      r.fills.toLocaleString('en'),
+      (r.fills || '').toLocaleString('en'),
     ]),
   );
   const streamed = runs.filter((x) => x.label.startsWith('streamed'));
@@ -61,12 +66,13 @@ export async function run(): Promise<void> {
   for (const [name, pick] of [['default allocator', (x: (typeof runs)[number]) => x.r], ['fixed mmap threshold', (x: (typeof runs)[number]) => x.fixed]] as const) {
     const rss = streamed.map((x) => pick(x).maxRssKb / 1024);
     const spread = Math.max(...rss) / Math.min(...rss);
-    process.stdout.write(`streamed peak RSS (${name}) from ${Math.min(...rss).toFixed(0)} to ${Math.max(...rss).toFixed(0)} MB over ${dayList.join(', ')} days (${spread.toFixed(2)}x): ${spread <= 1.15 ? 'independent of the number of days' : 'NOT flat'} (target ≤ 1.15x)\n`);
+    const input = runs.filter((x) => x.label.startsWith('input')).map((x) => pick(x).maxRssKb / 1024);
+    process.stdout.write(`streamed peak RSS (${name}) from ${Math.min(...rss).toFixed(0)} to ${Math.max(...rss).toFixed(0)} MB over ${dayList.join(', ')} days (${spread.toFixed(2)}x): ${spread <= 1.15 ? 'independent of the number of days' : 'NOT flat'} (target ≤ 1.15x); the input alone ${input[0].toFixed(0)} to ${input[1].toFixed(0)} MB\n`);
   }
 }
 
 interface ChildSpec {
-  readonly mode: 'memory' | 'stream';
+  readonly mode: 'memory' | 'stream' | 'generate';
   readonly days: number;
   readonly rowsPerDay: number;
 }
@@ -183,6 +189,18 @@ function streamed(spec: ChildSpec, rowsPerDay = spec.rowsPerDay, seed = 1): Chil
   return { events, replayMs: ms, eventsPerSec: rate(1), replayOnlyMs: replayMs, replayOnlyEventsPerSec: rate(2), maxRssKb: process.resourceUsage().maxRSS, fills: r.fills.tsMs.length, pnl: r.finalCash + r.finalInventory * r.finalMidPx };
 }
 
+/** The input alone: the days generated one after another and dropped (its own peak RSS, for comparison). */
+function generateOnly(spec: ChildSpec): ChildResult {
+  let mid = 2000;
+  let events = 0;
+  for (let d = 0; d < spec.days; d++) {
+    const x = day(d, spec.rowsPerDay, mid);
+    mid = x.lastMid;
+    events += x.book.tsMs.length + x.trades.tsMs.length;
+  }
+  return { events, replayMs: NaN, eventsPerSec: NaN, replayOnlyMs: NaN, replayOnlyEventsPerSec: NaN, maxRssKb: process.resourceUsage().maxRSS, fills: 0, pnl: NaN };
+}
+
 function concat(parts: ReadonlyArray<{ book: BookTable; trades: TradeTable }>): { book: BookTable; trades: TradeTable } {
   const cat = <T extends Float64Array | Int8Array>(cols: T[]): T => {
     const out = new (cols[0].constructor as { new (n: number): T })(cols.reduce((a, c) => a + c.length, 0));
@@ -206,6 +224,7 @@ if (process.env.ASMM_STREAMED_BENCH_CHILD) {
   try {
     let r: ChildResult;
     if (spec.mode === 'memory') r = inMemory(spec);
+    else if (spec.mode === 'generate') r = generateOnly(spec);
     else {
       // warm-up (the JIT needs a few runs to settle, as the in-memory side's warm-up run): two streams of two days of another seed
       for (let k = 0; k < 2; k++) streamed({ ...spec, days: 2 }, spec.rowsPerDay, 99 + k);
