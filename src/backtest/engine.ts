@@ -755,6 +755,18 @@ export class BacktestReplay {
   }
 
   /**
+   * The account as the replay stands (after the events replayed so far: those before the last book row fed),
+   * for progress lines and per-day tables: inventory, cash, the mid of the book row in force, equity marked to
+   * it, fills, events and decisions so far, and the time of the last event replayed (ms).
+   */
+  state(): { readonly inventory: number; readonly cash: number; readonly midPx: number; readonly equity: number; readonly fills: number; readonly events: number; readonly decisions: number; readonly lastEventMs: number } {
+    const r = this.replay;
+    const d = r.desk;
+    const midPx = d.row >= 0 ? 0.5 * (d.bid0[d.row] + d.ask0[d.row]) : NaN;
+    return { inventory: d.inventory, cash: d.cash, midPx, equity: d.cash + d.inventory * midPx, fills: d.fills.length, events: r.events, decisions: r.decisions, lastEventMs: r.lastEventMs };
+  }
+
+  /**
    * Replays the next chunk: book rows and trades (in time order, and stamped at or after the previous chunks'
    * last book row; a chunk may hold no rows or no trades), with the calibration rows that come into force
    * up to its last book row when the calibration is streamed (else `config.calibration` holds it whole).

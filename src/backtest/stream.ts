@@ -33,8 +33,11 @@ export interface BacktestStreamOptions {
   readonly thinMs?: number;
   /** Also receives every series piece (e.g. to write it out). */
   readonly seriesSink?: (piece: BacktestSeries) => void;
-  /** Called after each chunk (progress). */
-  readonly onChunk?: (info: { readonly chunk: number; readonly rows: number; readonly trades: number }) => void;
+  /**
+   * Called after each chunk (progress, per-day tables): its rows and trades, and the account as the replay
+   * stands (`BacktestReplay.state`: replayed up to the chunk's last book row).
+   */
+  readonly onChunk?: (info: { readonly chunk: number; readonly rows: number; readonly trades: number; readonly state: ReturnType<BacktestReplay['state']> }) => void;
 }
 
 export interface BacktestStreamResult {
@@ -85,7 +88,7 @@ export async function runBacktestStream(chunks: AsyncIterable<MarketChunk> | Ite
     }
     replay.feed(chunk.book, chunk.trades, rows);
     n++;
-    options.onChunk?.({ chunk: n - 1, rows: chunk.book.tsMs.length, trades: chunk.trades?.tsMs.length ?? 0 });
+    options.onChunk?.({ chunk: n - 1, rows: chunk.book.tsMs.length, trades: chunk.trades?.tsMs.length ?? 0, state: replay.state() });
   }
   if (rolling) {
     // the span check and the pairing's errors, as the in-memory calibration would raise them (no rows remain)

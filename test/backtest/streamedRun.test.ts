@@ -37,8 +37,15 @@ describe('runBacktestStream = rollingCalibration + runBacktest + backtestMetrics
       const whole = runBacktest(book, trades, { ...config, calibration });
       const wholeMetrics = backtestMetrics(whole);
       const seen: number[] = [];
-      const s = await runBacktestStream(days(chunks), config, { calibration: calibrationOptions, onChunk: (c) => seen.push(c.rows) });
-      expect(seen.length).toBe(5);
+      const states: Array<{ fills: number; equity: number; lastEventMs: number }> = [];
+      const s = await runBacktestStream(days(chunks), config, { calibration: calibrationOptions, onChunk: (c) => (seen.push(c.rows), states.push(c.state)) });
+      expect(seen).toEqual(chunks.map((c) => c.book.tsMs.length));
+      // after each chunk: the fills and the account of the in-memory run up to the last event replayed
+      for (const st of states) {
+        const fills = whole.fills.tsMs.filter((t) => t <= st.lastEventMs).length;
+        expect(st.fills).toBe(fills);
+        expect(st.lastEventMs).toBeLessThan(st === states.at(-1) ? Infinity : t0 + 1_200_000);
+      }
       expect(s.seriesThinned).toBe(true);
       expectSameResult(whole, s.result, false);
       for (const [k, v] of Object.entries(wholeMetrics)) {
