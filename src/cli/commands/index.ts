@@ -36,6 +36,12 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: async () => (await import('./fakeExchange.js')).runFakeExchange,
   },
   {
+    name: 'catalog',
+    summary: 'the Parquet catalog: import any supported file or OKX history day, list it, query it with SQL (DuckDB)',
+    usage: 'asmm catalog import FILE|DIR [--catalog DIR] [--venue okx] [--inst ID] [--levels 5] [--replace] [--json] | catalog ls [--catalog DIR] [--json] | catalog query "select …" [--catalog DIR] [--json|--csv]',
+    load: async () => (await import('./catalog.js')).runCatalog,
+  },
+  {
     name: 'estimate',
     summary: 'estimate σ (price and log units, realized and noise-robust) and λ(δ) = A·exp(−k·δ) per side and pooled over stated depths past the touch, with 95 % intervals, observed against fitted rates per depth and a goodness-of-fit check; rolling windows',
     usage: 'asmm estimate --data FILE [--trades FILE] [--inst ID] [--window 300s] [--step 1s] [--grid 100ms] [--price mid|micro] [--tick T] [--infer-from-book] [--depths 5..50] [--max-staleness 5s] [--rolling-out FILE.csv] [--json]',

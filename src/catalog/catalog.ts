@@ -1,0 +1,162 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { MaskedInterval } from '../data/masks.js';
+import type { BookTable, TradeTable } from '../data/tables.js';
+import { CATALOG_TABLES, CatalogError, type CatalogTable, type InstrumentMeta } from './schema.js';
+import { partInterval } from './writer.js';
+import { SqlResult } from './sqlResult.js';
+
+/** One day partition of a table. */
+export interface DayPartition {
+  readonly date: string;
+  readonly dir: string;
+  readonly parts: readonly string[];
+  readonly bytes: number;
+}
+
+const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
+const listDirs = (dir: string) => (existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort() : []);
+
+/**
+ * A catalog opened for reading: listing (`instruments`, `days`), day-by-day iterators that hold one day in memory
+ * (`readBookTopDays`, `readTradesDays`, `readGaps`) and SQL over views of every table (`sql`).
+ *
+ * @example
+ * const catalog = await openCatalog('data/catalog');
+ * const r = await catalog.sql("select date, count(*) as n from trades where instrument = 'BTC-USDT' group by date");
+ * r.toRows(); // [{ date: '2026-01-01', n: 1234 }, …]
+ */
+export class Catalog {
+  private db?: { instance: DuckDBInstance; connection: DuckDBConnection };
+  constructor(readonly root: string) {}
+
+  /** `[venue, instrument]` pairs present. */
+  instruments(): Array<{ venue: string; instrument: string; meta?: InstrumentMeta }> {
+    const out: Array<{ venue: string; instrument: string; meta?: InstrumentMeta }> = [];
+    for (const venue of listDirs(this.root)) {
+      for (const instrument of listDirs(join(this.root, venue))) {
+        const metaPath = join(this.root, venue, instrument, 'instrument.json');
+        out.push({ venue, instrument, ...(existsSync(metaPath) ? { meta: JSON.parse(readFileSync(metaPath, 'utf8')) as InstrumentMeta } : {}) });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Day partitions of a table, sorted by date; checks that the parts of each day cover disjoint intervals
+   * (CatalogError naming both files otherwise).
+   */
+  days(venue: string, instrument: string, table: CatalogTable, fromDate?: string, toDate?: string): DayPartition[] {
+    const tableDir = join(this.root, venue, instrument, table);
+    const out: DayPartition[] = [];
+    for (const name of listDirs(tableDir)) {
+      const m = /^date=(\d{4}-\d{2}-\d{2})$/.exec(name);
+      if (!m) continue;
+      const date = m[1];
+      if ((fromDate && date < fromDate) || (toDate && date > toDate)) continue;
+      const dir = join(tableDir, name);
+      const parts = readdirSync(dir).filter((f) => f.endsWith('.parquet')).sort((a, b) => (partInterval(a)?.[0] ?? 0) - (partInterval(b)?.[0] ?? 0));
+      for (let i = 1; i < parts.length; i++) {
+        const a = partInterval(parts[i - 1]);
+        const b = partInterval(parts[i]);
+        if (a && b && b[0] <= a[1]) throw new CatalogError(`${join(dir, parts[i])}: overlaps ${parts[i - 1]} (parts of a day must cover disjoint intervals)`);
+      }
+      out.push({ date, dir, parts: parts.map((p) => join(dir, p)), bytes: parts.reduce((s, p) => s + statSync(join(dir, p)).size, 0) });
+    }
+    return out;
+  }
+
+  private async connection(): Promise<DuckDBConnection> {
+    if (!this.db) {
+      const instance = await DuckDBInstance.create(':memory:');
+      this.db = { instance, connection: await instance.connect() };
+      await this.registerViews();
+    }
+    return this.db.connection;
+  }
+
+  /** (Re)creates one view per table present: `select *, venue, instrument` over every part, with `date` from the partition. */
+  async registerViews(): Promise<void> {
+    const connection = this.db ? this.db.connection : await this.connection();
+    for (const table of CATALOG_TABLES) {
+      const present = this.instruments().some(({ venue, instrument }) => this.days(venue, instrument, table).length > 0);
+      if (!present) continue;
+      const glob = join(this.root, '*', '*', table, '*', '*.parquet');
+      const rx = `([^/\\\\]+)[/\\\\]([^/\\\\]+)[/\\\\]${table}[/\\\\]date=`;
+      await connection.run(
+        `create or replace view ${table} as select * exclude (filename), regexp_extract(filename, ${sqlString(rx)}, 1) as venue, ` +
+          `regexp_extract(filename, ${sqlString(rx)}, 2) as instrument from read_parquet(${sqlString(glob)}, hive_partitioning = true, filename = true, union_by_name = true)`,
+      );
+    }
+  }
+
+  /** Runs SQL (views `book_top`, `trades`, `gaps`, `book_deltas` with `venue`, `instrument`, `date`). */
+  async sql(query: string): Promise<SqlResult> {
+    const connection = await this.connection();
+    const reader = await connection.runAndReadAll(query);
+    return new SqlResult(reader.columnNames(), reader.getColumnsJS() as unknown[][]);
+  }
+
+  private async readParts(parts: readonly string[], orderBy: string): Promise<SqlResult> {
+    return this.sql(`select * from read_parquet([${parts.map(sqlString).join(', ')}], union_by_name = true) order by ${orderBy}`);
+  }
+
+  /** One BookTable per day partition of `book_top` between the dates (inclusive, `YYYY-MM-DD`); memory: one day. */
+  async *readBookTopDays(venue: string, instrument: string, fromDate?: string, toDate?: string): AsyncGenerator<BookTable & { readonly date: string }> {
+    const meta = this.instruments().find((i) => i.venue === venue && i.instrument === instrument)?.meta;
+    for (const day of this.days(venue, instrument, 'book_top', fromDate, toDate)) {
+      const r = await this.readParts(day.parts, 'ts_ms');
+      const col = (name: string) => Float64Array.from(r.column(name) as number[]);
+      let depth = 0;
+      while (r.columns.includes(`bid_px_${depth + 1}`)) depth++;
+      const levels = (f: string) => Array.from({ length: depth }, (_, i) => col(`${f}_${i + 1}`));
+      const masks = await this.gapsOf(venue, instrument, day.date, day.date);
+      yield {
+        kind: 'book', date: day.date, depth, tsMs: col('ts_ms'),
+        ...(r.columns.includes('local_ts_ms') ? { localTsMs: col('local_ts_ms') } : {}),
+        bidPx: levels('bid_px'), bidSz: levels('bid_sz'), askPx: levels('ask_px'), askSz: levels('ask_sz'),
+        meta: { instrument, tickSize: meta?.tickSize, lotSize: meta?.lotSize, source: `catalog ${day.dir}` },
+        ...(masks.length ? { masked: masks } : {}),
+      };
+    }
+  }
+
+  /** One TradeTable per day partition of `trades`; memory: one day. */
+  async *readTradesDays(venue: string, instrument: string, fromDate?: string, toDate?: string): AsyncGenerator<TradeTable & { readonly date: string }> {
+    for (const day of this.days(venue, instrument, 'trades', fromDate, toDate)) {
+      const r = await this.readParts(day.parts, 'ts_ms, id');
+      const col = (name: string) => Float64Array.from(r.column(name) as number[]);
+      const masks = await this.gapsOf(venue, instrument, day.date, day.date);
+      yield {
+        kind: 'trades', date: day.date, tsMs: col('ts_ms'),
+        ...(r.columns.includes('local_ts_ms') ? { localTsMs: col('local_ts_ms') } : {}),
+        id: col('id'), side: Int8Array.from(r.column('side') as number[]), px: col('px'), sz: col('sz'),
+        meta: { instrument, source: `catalog ${day.dir}` },
+        ...(masks.length ? { masked: masks } : {}),
+      };
+    }
+  }
+
+  /** Masked intervals stored in `gaps` between the dates, sorted by start. */
+  async gapsOf(venue: string, instrument: string, fromDate?: string, toDate?: string): Promise<MaskedInterval[]> {
+    const parts = this.days(venue, instrument, 'gaps', fromDate, toDate).flatMap((d) => d.parts);
+    if (parts.length === 0) return [];
+    const r = await this.readParts(parts, 'from_ms');
+    return r.toRows().map((row) => ({ fromMs: row.from_ms as number, toMs: row.to_ms as number, reason: String(row.reason) }));
+  }
+
+  close(): void {
+    if (this.db) {
+      this.db.connection.closeSync();
+      this.db.instance.closeSync();
+      this.db = undefined;
+    }
+  }
+}
+
+/** Opens a catalog folder (it must exist). */
+export async function openCatalog(root: string): Promise<Catalog> {
+  if (!existsSync(root)) throw new CatalogError(`${root}: no such catalog folder`);
+  return new Catalog(root);
+}

@@ -1,0 +1,5 @@
+export * from './schema.js';
+export { CatalogWriter, dayRanges, partInterval, type PartWritten, type WriteColumn, type WriteOptions } from './writer.js';
+export { Catalog, openCatalog, type DayPartition } from './catalog.js';
+export { SqlResult } from './sqlResult.js';
+export { importIntoCatalog, type ImportReport } from './importFiles.js';

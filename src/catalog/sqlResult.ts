@@ -1,0 +1,53 @@
+/**
+ * A SQL result as columns: `columns` (names) and `data` (one array per column, JS values; DuckDB BIGINT/HUGEINT
+ * become numbers when exactly representable, else stay bigint; DATE/TIMESTAMP become strings as DuckDB prints them).
+ * `toRows()` gives records for `recordsFrame` (src/frame) and the plot figures; `toColumns()` a name → array map.
+ */
+export class SqlResult {
+  readonly data: unknown[][];
+  constructor(readonly columns: string[], data: unknown[][]) {
+    this.data = data.map((col) => col.map(toPlain));
+  }
+
+  get rowCount(): number {
+    return this.data.length === 0 ? 0 : this.data[0].length;
+  }
+
+  column(name: string): unknown[] {
+    const i = this.columns.indexOf(name);
+    if (i < 0) throw new Error(`no column "${name}" in the result (columns: ${this.columns.join(', ')})`);
+    return this.data[i];
+  }
+
+  toColumns(): Record<string, unknown[]> {
+    return Object.fromEntries(this.columns.map((c, i) => [c, this.data[i]]));
+  }
+
+  toRows(): Array<Record<string, unknown>> {
+    const n = this.rowCount;
+    const out: Array<Record<string, unknown>> = new Array(n);
+    for (let r = 0; r < n; r++) {
+      const row: Record<string, unknown> = {};
+      this.columns.forEach((c, i) => (row[c] = this.data[i][r]));
+      out[r] = row;
+    }
+    return out;
+  }
+
+  /** CSV text (header then rows; strings quoted when they hold a comma, quote or line break). */
+  toCsv(): string {
+    const cell = (v: unknown) => {
+      const s = v === null || v === undefined ? '' : String(v);
+      return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+    };
+    const lines = [this.columns.map(cell).join(',')];
+    for (let r = 0; r < this.rowCount; r++) lines.push(this.data.map((col) => cell(col[r])).join(','));
+    return lines.join('\n') + '\n';
+  }
+}
+
+function toPlain(v: unknown): unknown {
+  if (typeof v === 'bigint') return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : v;
+  if (v instanceof Date) return v.toISOString();
+  return v;
+}

@@ -1,0 +1,87 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { CatalogWriter, importIntoCatalog, openCatalog, CATALOG_TABLES } from '../../catalog/index.js';
+import { formatTable, numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
+
+const DEFAULT_CATALOG = 'data/catalog';
+
+/** `asmm catalog import|ls|query`: the Parquet catalog (src/catalog). */
+export async function runCatalog(argv: string[]): Promise<number> {
+  try {
+    return await dispatch(argv);
+  } catch (error) {
+    if ((error as Error).name === 'CatalogError') throw new UsageError((error as Error).message.split('\n')[0]);
+    throw error;
+  }
+}
+
+async function dispatch(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === 'import') return runImport(rest);
+  if (sub === 'ls') return runLs(rest);
+  if (sub === 'query') return runQuery(rest);
+  throw new UsageError(`catalog: expected import, ls or query${sub ? `, got "${sub}"` : ''}`);
+}
+
+async function runImport(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, { catalog: { type: 'string' }, venue: { type: 'string' }, inst: { type: 'string' }, levels: { type: 'string' }, replace: { type: 'boolean' }, json: { type: 'boolean' } }, { min: 1, max: 1 });
+  const path = positionals[0];
+  if (!existsSync(path)) throw new UsageError(`no such file or folder: ${path}`);
+  const root = values.catalog ?? DEFAULT_CATALOG;
+  mkdirSync(root, { recursive: true });
+  const levels = numberOption('levels', values.levels, 5, (v) => Number.isInteger(v) && v > 0 && v <= 400);
+  const writer = await CatalogWriter.create(root);
+  try {
+    const reports = await importIntoCatalog(writer, path, { venue: values.venue ?? 'okx', inst: values.inst, levels, replace: values.replace });
+    if (values.json) printJson({ catalog: root, imports: reports });
+    else {
+      const rows = reports.flatMap((r) => r.parts.map((p) => [r.file, p.table, p.date, p.rows, p.replaced ? 'replaced' : 'new part']));
+      process.stdout.write(rows.length ? formatTable(['file', 'table', 'date', 'rows', 'partition'], rows) + '\n' : `nothing imported from ${path}\n`);
+      for (const r of reports) for (const n of r.notes) process.stdout.write(`note ${r.file}: ${n}\n`);
+    }
+  } finally {
+    writer.close();
+  }
+  return 0;
+}
+
+async function runLs(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs(argv, { catalog: { type: 'string' }, json: { type: 'boolean' } }, { min: 0, max: 0 });
+  const catalog = await openCatalog(values.catalog ?? DEFAULT_CATALOG);
+  try {
+    const out: Array<Record<string, unknown>> = [];
+    for (const { venue, instrument } of catalog.instruments()) {
+      for (const table of CATALOG_TABLES) {
+        const days = catalog.days(venue, instrument, table);
+        if (!days.length) continue;
+        const r = await catalog.sql(`select count(*) as n from read_parquet([${days.flatMap((d) => d.parts).map((p) => `'${p.replace(/'/g, "''")}'`).join(', ')}])`);
+        out.push({ venue, instrument, table, from: days[0].date, to: days[days.length - 1].date, days: days.length, rows: r.column('n')[0], bytes: days.reduce((s, d) => s + d.bytes, 0) });
+      }
+      const gaps = await catalog.gapsOf(venue, instrument);
+      out.push({ venue, instrument, table: 'gaps (masked ms)', from: '', to: '', days: '', rows: gaps.length, bytes: gaps.reduce((s, g) => s + g.toMs - g.fromMs, 0) });
+    }
+    if (values.json) printJson({ catalog: catalog.root, tables: out });
+    else if (!out.length) process.stdout.write(`catalog ${catalog.root} is empty\n`);
+    else process.stdout.write(formatTable(['venue', 'instrument', 'table', 'from', 'to', 'days', 'rows', 'bytes'], out.map((o) => Object.values(o).map((v) => String(v)))) + '\n');
+  } finally {
+    catalog.close();
+  }
+  return 0;
+}
+
+async function runQuery(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, { catalog: { type: 'string' }, json: { type: 'boolean' }, csv: { type: 'boolean' } }, { min: 1, max: 1 });
+  const catalog = await openCatalog(values.catalog ?? DEFAULT_CATALOG);
+  try {
+    const r = await catalog.sql(positionals[0]).catch((e: Error) => {
+      throw new UsageError(e.message.split('\n')[0]);
+    });
+    const plain = (v: unknown) => (typeof v === 'bigint' ? v.toString() : v);
+    if (values.json) printJson({ columns: r.columns, rows: r.toRows().map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, plain(v)]))) });
+    else if (values.csv) process.stdout.write(r.toCsv());
+    else if (r.rowCount === 0) process.stdout.write('the query returned no rows\n');
+    else process.stdout.write(formatTable(r.columns, r.toRows().map((row) => r.columns.map((c) => String(row[c])))) + '\n');
+  } finally {
+    catalog.close();
+  }
+  return 0;
+}
