@@ -1,0 +1,54 @@
+import { mkdtempSync, rmSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pl from 'nodejs-polars';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CatalogWriter, openCatalog } from '../../src/catalog/index.js';
+import { generateSampleMarket } from '../../src/sample/index.js';
+
+// Independent references: the generator's own tables (known values) and polars' Parquet reader (not ours).
+const root = mkdtempSync(join(tmpdir(), 'asmm-catalog-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+const DAY = 86_400_000;
+const market = generateSampleMarket({ startMs: Date.UTC(2026, 0, 1) + DAY - 1800_000, durationSec: 3600, snapshotIntervalMs: 1000, instrument: 'BTC-USDT' });
+
+describe('catalog', () => {
+  it('splits at UTC midnight, round-trips book_top and trades, and polars reads the files', async () => {
+    const w = await CatalogWriter.create(root);
+    const parts = await w.writeBookTop('okx', market.book);
+    await w.writeTrades('okx', market.trades);
+    await w.writeGaps('okx', 'BTC-USDT', [{ fromMs: Date.UTC(2026, 0, 1, 23, 50), toMs: Date.UTC(2026, 0, 2, 0, 10), reason: 'test gap' }]);
+    w.close();
+    expect(parts.map((p) => p.date)).toEqual(['2026-01-01', '2026-01-02']);
+    expect(parts[0].rows + parts[1].rows).toBe(market.book.tsMs.length);
+    const c = await openCatalog(root);
+    const days = [];
+    for await (const d of c.readBookTopDays('okx', 'BTC-USDT')) days.push(d);
+    const ts = Float64Array.from(days.flatMap((d) => [...d.tsMs]));
+    expect(ts).toEqual(market.book.tsMs);
+    expect(Float64Array.from(days.flatMap((d) => [...d.askSz[4]]))).toEqual(market.book.askSz[4]);
+    expect(days[0].masked).toEqual([{ fromMs: Date.UTC(2026, 0, 1, 23, 50), toMs: Date.UTC(2026, 0, 2), reason: 'test gap' }]);
+    let trades = 0;
+    for await (const t of c.readTradesDays('okx', 'BTC-USDT')) trades += t.tsMs.length;
+    expect(trades).toBe(market.trades.tsMs.length);
+    const r = await c.sql("select date, count(*) as n, sum(sz) as vol from trades where instrument = 'BTC-USDT' group by date order by date");
+    expect(r.rowCount).toBe(2);
+    expect((r.column('n') as number[]).reduce((a, b) => a + b, 0)).toBe(market.trades.tsMs.length);
+    c.close();
+    const dir = join(root, 'okx', 'BTC-USDT', 'book_top', 'date=2026-01-01');
+    const df = pl.readParquet(join(dir, readdirSync(dir)[0]));
+    expect(df.height).toBe(parts[0].rows);
+    expect(Float64Array.from(df.getColumn('bid_px_1').toArray() as number[])).toEqual(market.book.bidPx[0].subarray(0, parts[0].rows));
+  });
+
+  it('refuses an overlapping part, and --replace swaps the day without duplicating rows', async () => {
+    const w = await CatalogWriter.create(root);
+    await expect(w.writeTrades('okx', market.trades)).rejects.toThrow(/overlapping/);
+    await w.writeTrades('okx', market.trades, 'BTC-USDT', { replace: true });
+    w.close();
+    const c = await openCatalog(root);
+    const r = await c.sql('select count(*) as n from trades');
+    expect(r.column('n')[0]).toBe(market.trades.tsMs.length);
+    c.close();
+  });
+});
