@@ -54,9 +54,8 @@ async function importOkxBooks(writer: CatalogWriter, path: string, venue: string
   for await (const batch of stream) {
     inst ??= batch.top?.meta.instrument;
     if (!inst) throw new Error(`${path}: no instrument (give --inst)`);
-    deltas ??= await writer.openStream(venue, inst, 'book_deltas', BOOK_DELTA_COLUMNS, options);
-    const nan = new Float64Array(batch.length).fill(NaN);
-    await deltas.append([batch.tsMs, nan, Float64Array.from(batch.side), batch.px, batch.qty, Float64Array.from(batch.flags, (f) => f & 3)]);
+    deltas ??= await writer.openStream(venue, inst, 'book_deltas', BOOK_DELTA_COLUMNS.filter((c) => c !== 'local_ts_ms'), options);
+    await deltas.append([batch.tsMs, Float64Array.from(batch.side), batch.px, batch.qty, Float64Array.from(batch.flags, (f) => f & 3)]);
     if (batch.top && batch.top.tsMs.length) {
       const names = ['ts_ms'];
       const cols: ArrayLike<number>[] = [batch.top.tsMs];

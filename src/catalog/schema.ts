@@ -17,7 +17,7 @@
  *   `px` (quote currency), `sz` (venue size unit). As `tradeColumnNames`.
  * - `gaps`: `from_ms`, `to_ms` (the masked interval, exchange time), `reason` (text). A mask crossing UTC
  *   midnight is stored cut at midnight, in each day it touches.
- * - `book_deltas`: `ts_ms`, `local_ts_ms` (NaN when unknown), `side` (1 bid, −1 ask), `px`, `qty` (absolute
+ * - `book_deltas`: `ts_ms`, `local_ts_ms` (only when the source has it: OKX history files do not), `side` (1 bid, −1 ask), `px`, `qty` (absolute
  *   size at that price after the change; 0 deletes the level), `flags` (1 = row of a snapshot, 2 = first row
  *   of a snapshot: the book is cleared before it).
  *

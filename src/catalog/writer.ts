@@ -113,12 +113,12 @@ export class CatalogWriter {
       const chunk = DuckDBDataChunk.create(types, n);
       columns.forEach((c, i) => {
         const values = c.values as ArrayLike<number | string>;
-        const out = new Array(n);
+        const vector = chunk.getColumnVector(i);
         for (let r = 0; r < n; r++) {
           const v = values[start + r];
-          out[r] = typeof v === 'number' && Number.isNaN(v) ? null : v;
+          vector.setItem(r, typeof v === 'number' && v !== v ? null : v);
         }
-        chunk.setColumnValues(i, out);
+        vector.flush();
       });
       appender.appendDataChunk(chunk);
     }

@@ -1,0 +1,106 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CatalogWriter, importIntoCatalog, openCatalog } from '../src/catalog/index.js';
+import { projectPath } from '../src/project/index.js';
+import { OKX_HISTORY_PRESETS, sampleMarketDays, writeOkxHistoryDay, type OkxHistoryDayFile } from '../src/sample/index.js';
+import { printTable } from './util.js';
+
+/**
+ * Catalog benches (issue 15):
+ * 1. import of one generated OKX books day (realistic preset; `ASMM_CATALOG_BENCH_HOURS`, default 24) into a
+ *    fresh catalog, in a child process: raw NDJSON MB/s (parse + book + Parquet writing) and peak RSS
+ *    (sampled every 50 ms), against ≥ 40 MB/s and < 1 GB;
+ * 2. a DuckDB aggregate (hourly spread and trade volume) over `ASMM_CATALOG_BENCH_DAYS` (default 30) days of
+ *    the sample market at 100 ms, generated day by day into the catalog (one day in memory), against < 2 s.
+ */
+export async function run(): Promise<void> {
+  const hours = Number(process.env.ASMM_CATALOG_BENCH_HOURS ?? 24);
+  const days = Number(process.env.ASMM_CATALOG_BENCH_DAYS ?? 30);
+  if (!(hours > 0 && hours <= 24)) throw new RangeError(`ASMM_CATALOG_BENCH_HOURS must be in (0, 24], got ${hours}`);
+  if (!(Number.isInteger(days) && days > 0)) throw new RangeError(`ASMM_CATALOG_BENCH_DAYS must be a positive integer, got ${days}`);
+
+  // 1. OKX day import (the same generated file as bench/okxHistory.bench.ts when its parameters match)
+  // the 24 h file is shared with bench/okxHistory.bench.ts; shorter days go elsewhere so as not to replace it
+  const dir = hours === 24 ? projectPath('data', 'bench', 'okx-history') : projectPath('data', 'bench', 'catalog-okx-history');
+  const options = { ...OKX_HISTORY_PRESETS.realistic, dir, kind: 'books' as const, date: '2025-11-01', seed: 1, durationSec: Math.round(hours * 3600), compressionLevel: 1 };
+  const stamp = join(dir, 'bench-params.json');
+  const wanted = JSON.stringify({ ...options, dir: undefined });
+  let file: OkxHistoryDayFile;
+  if (existsSync(stamp) && JSON.parse(readFileSync(stamp, 'utf8')).params === wanted && existsSync(JSON.parse(readFileSync(stamp, 'utf8')).file.path)) {
+    file = JSON.parse(readFileSync(stamp, 'utf8')).file;
+  } else {
+    file = await writeOkxHistoryDay(options);
+    writeFileSync(stamp, JSON.stringify({ params: wanted, file }));
+  }
+  const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], { cwd: projectPath(), encoding: 'utf8', env: { ...process.env, ASMM_CATALOG_BENCH_IMPORT: file.path }, maxBuffer: 1 << 20 });
+  if (child.status !== 0) throw new Error(`the import process failed: ${child.stderr}`);
+  const r = JSON.parse(child.stdout.trim().split('\n').pop()!) as { wallMs: number; maxRssKb: number; rows: Record<string, number> };
+  const mb = file.bytesUncompressed / 1e6;
+  const rate = mb / (r.wallMs / 1000);
+  const rssMb = r.maxRssKb / 1024;
+
+  // 2. 30 days of the sample market, generated day by day into a catalog, then one aggregate
+  const root = mkdtempSync(join(tmpdir(), 'asmm-catalog-bench-'));
+  try {
+    const t0 = performance.now();
+    const writer = await CatalogWriter.create(root);
+    let bookRows = 0;
+    for (const day of sampleMarketDays({ durationSec: days * 86_400, snapshotIntervalMs: 100, instrument: 'BTC-USDT' })) {
+      bookRows += day.book.tsMs.length;
+      await writer.writeBookTop('okx', day.book);
+      await writer.writeTrades('okx', day.trades);
+    }
+    writer.close();
+    const writeMs = performance.now() - t0;
+    const catalog = await openCatalog(root);
+    const q = `with s as (select date_trunc('hour', to_timestamp(ts_ms / 1000)) as hour, avg(ask_px_1 - bid_px_1) as spread from book_top group by 1),
+      v as (select date_trunc('hour', to_timestamp(ts_ms / 1000)) as hour, sum(sz) as volume, count(*) as trades from trades group by 1)
+      select s.hour, s.spread, v.volume, v.trades from s left join v using (hour) order by s.hour`;
+    const t1 = performance.now();
+    const res = await catalog.sql(q);
+    const queryMs = performance.now() - t1;
+    catalog.close();
+    printTable(
+      ['catalog bench', 'size', 'seconds', 'rate', 'target', 'ratio'],
+      [
+        [`import OKX books day (${hours} h, ${file.lines} lines), RSS ${rssMb.toFixed(0)} MB`, `${mb.toFixed(0)} MB NDJSON`, (r.wallMs / 1000).toFixed(1), `${rate.toFixed(1)} MB/s`, '≥ 40 MB/s, < 1024 MB', `${(rate / 40).toFixed(2)}x, ${(rssMb / 1024).toFixed(2)}x`],
+        [`write ${days} sample days (100 ms) day by day`, `${bookRows} book rows`, (writeMs / 1000).toFixed(1), `${(bookRows / (writeMs / 1000) / 1e6).toFixed(2)} M rows/s`, '', ''],
+        [`DuckDB hourly spread + volume over ${days} days`, `${res.rowCount} hours`, (queryMs / 1000).toFixed(2), '', '< 2 s', `${(queryMs / 2000).toFixed(2)}x`],
+      ],
+    );
+    process.stdout.write(`import rows: ${JSON.stringify(r.rows)}\n`);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+async function importDay(path: string) {
+  let peak = 0;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 50);
+  const root = mkdtempSync(join(tmpdir(), 'asmm-catalog-import-'));
+  const t0 = performance.now();
+  try {
+    const writer = await CatalogWriter.create(root);
+    const reports = await importIntoCatalog(writer, path, { venue: 'okx' });
+    writer.close();
+    const rows: Record<string, number> = {};
+    for (const p of reports.flatMap((x) => x.parts)) rows[p.table] = (rows[p.table] ?? 0) + p.rows;
+    return { wallMs: performance.now() - t0, maxRssKb: Math.max(peak, process.memoryUsage.rss()) / 1024, rows };
+  } finally {
+    clearInterval(timer);
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+if (process.env.ASMM_CATALOG_BENCH_IMPORT) {
+  importDay(process.env.ASMM_CATALOG_BENCH_IMPORT).then(
+    (r) => process.stdout.write(JSON.stringify(r) + '\n'),
+    (error) => {
+      process.stderr.write(`${(error as Error).stack}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
