@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DOUBLE, DuckDBConnection, DuckDBDataChunk, DuckDBInstance, VARCHAR, type DuckDBType } from '@duckdb/node-api';
+import { DOUBLE, DuckDBConnection, DuckDBDataChunk, DuckDBDoubleVector, DuckDBInstance, VARCHAR, type DuckDBType } from '@duckdb/node-api';
 import type { BookTable, TradeTable } from '../data/tables.js';
 import { bookColumns } from '../data/tables.js';
 import { clipMasks, type MaskedInterval } from '../data/masks.js';
@@ -114,6 +114,14 @@ export class CatalogWriter {
       columns.forEach((c, i) => {
         const values = c.values as ArrayLike<number | string>;
         const vector = chunk.getColumnVector(i);
+        if (vector instanceof DuckDBDoubleVector && ArrayBuffer.isView(values)) {
+          // fast path: one copy of the typed array into the vector's buffer; NaN (a missing level) becomes NULL
+          const items = (vector as unknown as { items: Float64Array }).items;
+          items.set((values as unknown as Float64Array).subarray(start, start + n));
+          for (let r = 0; r < n; r++) if (items[r] !== items[r]) vector.setItem(r, null);
+          vector.flush();
+          return;
+        }
         for (let r = 0; r < n; r++) {
           const v = values[start + r];
           vector.setItem(r, typeof v === 'number' && v !== v ? null : v);
