@@ -95,7 +95,9 @@ export class Catalog {
   async sql(query: string): Promise<SqlResult> {
     const connection = await this.connection();
     const reader = await connection.runAndReadAll(query);
-    return new SqlResult(reader.columnNames(), reader.getColumnsJS() as unknown[][]);
+    const types = reader.columnTypes().map(String);
+    const data = (reader.getColumnsJS() as unknown[][]).map((col, i) => (types[i] === 'DATE' ? col.map((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v)) : col));
+    return new SqlResult(reader.columnNames(), data);
   }
 
   private async readParts(parts: readonly string[], orderBy: string): Promise<SqlResult> {

@@ -1,6 +1,6 @@
 /**
  * A SQL result as columns: `columns` (names) and `data` (one array per column, JS values; DuckDB BIGINT/HUGEINT
- * become numbers when exactly representable, else stay bigint; DATE/TIMESTAMP become strings as DuckDB prints them).
+ * become numbers when exactly representable, else stay bigint; DATE becomes `YYYY-MM-DD`, TIMESTAMP an ISO string).
  * `toRows()` gives records for `recordsFrame` (src/frame) and the plot figures; `toColumns()` a name → array map.
  */
 export class SqlResult {
