@@ -82,7 +82,7 @@ export class Catalog {
     for (const table of CATALOG_TABLES) {
       const present = this.instruments().some(({ venue, instrument }) => this.days(venue, instrument, table).length > 0);
       if (!present) continue;
-      const glob = join(this.root, '*', '*', table, '*', '*.parquet');
+      const glob = join(this.root, '*', '*', table, 'date=*', '*.parquet'); // not the .tmp-/.old- folders of a write in progress
       const rx = `([^/\\\\]+)[/\\\\]([^/\\\\]+)[/\\\\]${table}[/\\\\]date=`;
       await connection.run(
         `create or replace view ${table} as select * exclude (filename), regexp_extract(filename, ${sqlString(rx)}, 1) as venue, ` +

@@ -202,7 +202,7 @@ export class CatalogWriter {
     }
     if (!exists) renameSync(tmpDir, dir);
     else if (options.replace) {
-      const old = `${dir}.old-${process.pid}-${this.seq}`;
+      const old = join(dir, '..', `.old-${process.pid}-${this.seq}`);
       renameSync(dir, old);
       renameSync(tmpDir, dir);
       rmSync(old, { recursive: true, force: true });
