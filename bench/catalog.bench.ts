@@ -56,8 +56,9 @@ export async function run(): Promise<void> {
     writer.close();
     const writeMs = performance.now() - t0;
     const catalog = await openCatalog(root);
-    const q = `with s as (select date_trunc('hour', to_timestamp(ts_ms / 1000)) as hour, avg(ask_px_1 - bid_px_1) as spread from book_top group by 1),
-      v as (select date_trunc('hour', to_timestamp(ts_ms / 1000)) as hour, sum(sz) as volume, count(*) as trades from trades group by 1)
+    // hour bucket as an integer (hours since epoch): DuckDB compares numbers faster than it truncates timestamps
+    const q = `with s as (select floor(ts_ms / 3600000) as hour, avg(ask_px_1 - bid_px_1) as spread from book_top group by 1),
+      v as (select floor(ts_ms / 3600000) as hour, sum(sz) as volume, count(*) as trades from trades group by 1)
       select s.hour, s.spread, v.volume, v.trades from s left join v using (hour) order by s.hour`;
     const t1 = performance.now();
     const res = await catalog.sql(q);

@@ -21,7 +21,7 @@ export interface ImportReport {
  * catalog: OKX history book files stream into `book_deltas` and `book_top` day by day; every other format asmm
  * reads loads through `loadTables` into `book_top`, `trades` and `gaps` (the tables' masks).
  */
-export async function importIntoCatalog(writer: CatalogWriter, path: string, options: { venue: string; inst?: string; levels?: number; replace?: boolean }): Promise<ImportReport[]> {
+export async function importIntoCatalog(writer: CatalogWriter, path: string, options: { venue: string; inst?: string; levels?: number; replace?: boolean; spillValues?: number }): Promise<ImportReport[]> {
   const isRecording = statSync(path).isDirectory() && readdirSync(path).some((f) => f.endsWith('.raw.ndjson'));
   if (statSync(path).isDirectory() && !isRecording) {
     const out: ImportReport[] = [];
@@ -46,7 +46,7 @@ export async function importIntoCatalog(writer: CatalogWriter, path: string, opt
   return [{ file: path, format: loaded.format, parts, notes: loaded.notes }];
 }
 
-async function importOkxBooks(writer: CatalogWriter, path: string, venue: string, levels: number, options: { inst?: string; replace?: boolean }): Promise<ImportReport> {
+async function importOkxBooks(writer: CatalogWriter, path: string, venue: string, levels: number, options: { inst?: string; replace?: boolean; spillValues?: number }): Promise<ImportReport> {
   const stream = await openOkxBooks(path, { topLevels: levels, ...(options.inst ? { inst: options.inst } : {}) });
   let deltas: Awaited<ReturnType<CatalogWriter['openStream']>> | undefined;
   let top: Awaited<ReturnType<CatalogWriter['openStream']>> | undefined;

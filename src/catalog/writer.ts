@@ -26,9 +26,13 @@ export interface PartWritten {
 export interface WriteOptions {
   /** Replace each touched day partition as a whole (atomic rename) instead of adding a disjoint part. */
   readonly replace?: boolean;
+  /** Streaming writers: values (rows × columns) held before a part is written; default `SPILL_VALUES`. */
+  readonly spillValues?: number;
 }
 
 const CHUNK_ROWS = 2048;
+/** Values (rows × columns) a streaming writer holds in DuckDB before it writes a part: 16 M doubles ≈ 128 MB. */
+export const SPILL_VALUES = 16_000_000;
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /** Part interval `[first, last]` from a part file name `<first>-<last>.parquet`. */
@@ -135,83 +139,107 @@ export class CatalogWriter {
   }
 
   /**
-   * A streaming writer for one table: `append` columnar batches sorted by `ts_ms` (first column); rows are kept in
-   * a DuckDB temporary table until the UTC day changes, then that day is written as one part (`writeDay` rules).
-   * Memory: DuckDB's copy of the current day (spilled by DuckDB past its memory limit), not the JS side.
+   * A streaming writer for one table: `append` columnar batches sorted by `ts_ms` (first column). Rows go into a
+   * DuckDB temporary table; every `SPILL_VALUES` values (rows × columns) it is written out as one part file of
+   * the day being built (cut only between distinct times, so parts stay disjoint), and when the UTC day changes
+   * (or on `close`) the day's parts are installed by the `writeDay` rules (refused on overlap, or the partition
+   * replaced as a whole with `replace`). Memory: one spill's rows in DuckDB (≈ 128 MB), whatever the day's size.
    */
   async openStream(venue: string, instrument: string, table: CatalogTable, names: readonly string[], options: WriteOptions = {}): Promise<{ append(columns: ReadonlyArray<ArrayLike<number>>): Promise<void>; close(): Promise<PartWritten[]> }> {
     const tmp = `stream_${++this.seq}`;
+    const tableDir = this.tableDir(venue, instrument, table);
+    const spillRows = Math.max(1, Math.floor((options.spillValues ?? SPILL_VALUES) / names.length));
     const written: PartWritten[] = [];
     let day: number | undefined;
-    let first = NaN;
-    let last = NaN;
-    const flush = async () => {
-      if (day === undefined) return;
-      const date = utcDateOf(day * DAY_MS);
-      const dir = join(this.tableDir(venue, instrument, table), partitionName(date));
-      // reuse writeDay's checks and atomic rename through a zero-copy route: copy from the temp table
-      const rows = Number((await (await this.connection.runAndReadAll(`select count(*) from ${tmp}`)).getColumnsJS())[0][0]);
-      const tmpDir = join(this.tableDir(venue, instrument, table), `.tmp-${process.pid}-${++this.seq}`);
-      mkdirSync(tmpDir, { recursive: true });
-      const name = `${first}-${last}.parquet`;
-      await this.connection.run(`copy (select * from ${tmp}) to ${sqlString(join(tmpDir, name))} (format parquet, compression zstd)`);
-      await this.connection.run(`delete from ${tmp}`);
-      written.push(this.install(dir, tmpDir, name, [first, last], table, date, rows, options));
-      day = undefined;
+    let staging = '';
+    let parts: Array<{ name: string; interval: [number, number]; rows: number }> = [];
+    let partFirst = NaN;
+    let last = -Infinity;
+    let rowsInTmp = 0;
+    const createTmp = () => this.connection.run(`create or replace temp table ${tmp} (${names.map((n) => `"${n}" double`).join(', ')})`);
+    const spill = async () => {
+      if (rowsInTmp === 0) return;
+      const name = `${partFirst}-${last}.parquet`;
+      await this.connection.run(`copy ${tmp} to ${sqlString(join(staging, name))} (format parquet, compression zstd)`);
+      await createTmp(); // a new table rather than a delete: DuckDB gives the memory back
+      parts.push({ name, interval: [partFirst, last], rows: rowsInTmp });
+      rowsInTmp = 0;
     };
-    await this.connection.run(`create or replace temp table ${tmp} (${names.map((n) => `"${n}" double`).join(', ')})`);
+    const finishDay = async () => {
+      if (day === undefined) return;
+      await spill();
+      written.push(...this.installParts(join(tableDir, partitionName(utcDateOf(day * DAY_MS))), staging, parts, table, utcDateOf(day * DAY_MS), options));
+      day = undefined;
+      parts = [];
+    };
+    await createTmp();
     return {
       append: async (columns) => {
         const ts = columns[0];
+        if (ts.length === 0) return;
+        if (ts[0] < last) throw new CatalogError(`${table}: ts_ms ${ts[0]} before ${last}; batches must be in exchange-time order`);
+        if (rowsInTmp >= spillRows && ts[0] > last) await spill();
         let start = 0;
         for (let i = 0; i <= ts.length; i++) {
           const d = i < ts.length ? Math.floor(ts[i] / DAY_MS) : undefined;
           if (i < ts.length && i > 0 && ts[i] < ts[i - 1]) throw new CatalogError(`${table}: ts_ms ${ts[i]} before ${ts[i - 1]}; batches must be in exchange-time order`);
-          if (i === ts.length || (day !== undefined && d !== day)) {
+          const full = i < ts.length && i > start && d === day && rowsInTmp + (i - start) >= spillRows && ts[i] > ts[i - 1];
+          if (i === ts.length || (day !== undefined && d !== day) || full) {
             if (i > start) {
+              if (rowsInTmp === 0) partFirst = ts[start];
               await this.appendRows(tmp, names.map((name, c) => ({ name, type: 'double' as const, values: columns[c] })), start, i);
+              rowsInTmp += i - start;
               last = ts[i - 1];
             }
             start = i;
-            if (i < ts.length) await flush();
+            if (full) await spill();
+            else if (i < ts.length) await finishDay();
           }
           if (i < ts.length && day === undefined) {
             day = d;
-            first = ts[i];
+            staging = join(tableDir, `.tmp-${process.pid}-${++this.seq}`);
+            mkdirSync(staging, { recursive: true });
           }
         }
       },
       close: async () => {
-        await flush();
+        await finishDay();
         await this.connection.run(`drop table ${tmp}`);
         return written;
       },
     };
   }
 
-  private install(dir: string, tmpDir: string, name: string, interval: [number, number], table: CatalogTable, date: string, rows: number, options: WriteOptions): PartWritten {
+  private installParts(dir: string, tmpDir: string, parts: ReadonlyArray<{ name: string; interval: [number, number]; rows: number }>, table: CatalogTable, date: string, options: WriteOptions): PartWritten[] {
     const exists = existsSync(dir);
     if (exists && !options.replace) {
       for (const other of readdirSync(dir)) {
         const iv = partInterval(other);
-        if (iv && iv[0] <= interval[1] && interval[0] <= iv[1]) {
-          rmSync(tmpDir, { recursive: true, force: true });
-          throw new CatalogError(`${join(dir, other)}: covers ${iv[0]}..${iv[1]} ms, overlapping the new rows ${interval[0]}..${interval[1]} ms (use --replace to replace the day)`);
+        for (const p of parts) {
+          if (iv && iv[0] <= p.interval[1] && p.interval[0] <= iv[1]) {
+            rmSync(tmpDir, { recursive: true, force: true });
+            throw new CatalogError(`${join(dir, other)}: covers ${iv[0]}..${iv[1]} ms, overlapping the new rows ${p.interval[0]}..${p.interval[1]} ms (use --replace to replace the day)`);
+          }
         }
       }
     }
     if (!exists) renameSync(tmpDir, dir);
     else if (options.replace) {
-      const old = join(dir, '..', `.old-${process.pid}-${this.seq}`);
+      const old = join(dir, '..', `.old-${process.pid}-${++this.seq}`);
       renameSync(dir, old);
       renameSync(tmpDir, dir);
       rmSync(old, { recursive: true, force: true });
     } else {
-      renameSync(join(tmpDir, name), join(dir, name));
+      for (const p of parts) renameSync(join(tmpDir, p.name), join(dir, p.name));
       rmSync(tmpDir, { recursive: true, force: true });
     }
-    return { table, date, path: join(dir, name), rows, replaced: exists && !!options.replace };
+    return parts.map((p) => ({ table, date, path: join(dir, p.name), rows: p.rows, replaced: exists && !!options.replace }));
   }
+
+  private install(dir: string, tmpDir: string, name: string, interval: [number, number], table: CatalogTable, date: string, rows: number, options: WriteOptions): PartWritten {
+    return this.installParts(dir, tmpDir, [{ name, interval, rows }], table, date, options)[0];
+  }
+
 
   /** Splits a BookTable at UTC midnights (exchange time) and writes each day's top N levels to `book_top`. */
   async writeBookTop(venue: string, book: BookTable, instrument = book.meta.instrument, options: WriteOptions & { levels?: number } = {}): Promise<PartWritten[]> {
