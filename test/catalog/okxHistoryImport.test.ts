@@ -27,7 +27,11 @@ describe('catalog import of OKX history days', () => {
 
     const c = await openCatalog(root);
     const inst = c.instruments()[0].instrument;
-    const deltas = (await c.sql('select ts_ms, side, px, qty, flags from book_deltas order by ts_ms')).toRows();
+    // file order: parts by start time, rows by file_row_number (rows of one message share ts_ms)
+    const deltas = [];
+    for (const day of c.days('okx', inst, 'book_deltas')) {
+      for (const part of day.parts) deltas.push(...(await c.sql(`select ts_ms, side, px, qty, flags from read_parquet('${part}', file_row_number = true) order by file_row_number`)).toRows());
+    }
     const tops = (await c.sql('select ts_ms, bid_px_1, bid_sz_1, ask_px_1, ask_sz_1 from book_top order by ts_ms')).toRows();
     expect(tops.length).toBe(books.lines);
     const bid = new Map<number, number>();
