@@ -7,8 +7,8 @@ import type { CommandSpec } from '../command.js';
 export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'sample',
-    summary: 'generate the offline sample market (CSV and Arrow) from its documented model',
-    usage: 'asmm sample [--hours H] [--seed S] [--out DIR] [--interval-ms MS] [--json]',
+    summary: 'generate the offline sample market (CSV and Arrow) from its documented model, or N days of it straight into a catalog',
+    usage: 'asmm sample [--hours H] [--seed S] [--out DIR] [--interval-ms MS] [--json] | asmm sample --days N --catalog DIR [--seed S] [--interval-ms MS] [--replace] [--json]',
     load: async () => (await import('./sample.js')).runSample,
   },
   {

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
-import { DEFAULT_SAMPLE_DIR, generateSampleMarket, writeSampleMarket } from '../../sample/index.js';
-import { checkOutputDir, numberOption, parseCommandArgs, printJson } from '../command.js';
+import { DEFAULT_SAMPLE_DIR, generateSampleMarket, sampleMarketDays, writeSampleMarket } from '../../sample/index.js';
+import { checkOutputDir, numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
 
 export async function runSample(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs(
@@ -10,6 +10,9 @@ export async function runSample(argv: string[]): Promise<number> {
       seed: { type: 'string' },
       out: { type: 'string' },
       'interval-ms': { type: 'string' },
+      days: { type: 'string' },
+      catalog: { type: 'string' },
+      replace: { type: 'boolean' },
       json: { type: 'boolean' },
     },
     { min: 0, max: 0 },
@@ -17,6 +20,12 @@ export async function runSample(argv: string[]): Promise<number> {
   const hours = numberOption('hours', values.hours, 1, (v) => v > 0 && v <= 24 * 31);
   const seed = numberOption('seed', values.seed, 1, (v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff);
   const intervalMs = numberOption('interval-ms', values['interval-ms'], 100, (v) => Number.isInteger(v) && v > 0);
+  if (values.catalog !== undefined || values.days !== undefined) {
+    if (values.catalog === undefined) throw new UsageError('--days writes into a catalog: give --catalog DIR');
+    if (values.hours !== undefined && values.days !== undefined) throw new UsageError('give --days or --hours, not both');
+    const days = numberOption('days', values.days, 1, (v) => v > 0 && v <= 366);
+    return sampleIntoCatalog(resolve(values.catalog), values.days !== undefined ? days * 24 : hours, seed, intervalMs, values.replace === true, values.json === true);
+  }
   const out = resolve(values.out ?? DEFAULT_SAMPLE_DIR);
   checkOutputDir('--out', out);
   const started = performance.now();
@@ -34,5 +43,43 @@ export async function runSample(argv: string[]): Promise<number> {
         `\nmodel parameters and units: ${join(out, 'params.json')}\n`,
     );
   }
+  return 0;
+}
+
+/** Venue name of the sample market in a catalog. */
+export const SAMPLE_VENUE = 'sample';
+
+/**
+ * `asmm sample --days N --catalog DIR`: the sample market written straight into the catalog one UTC day at a
+ * time (`sampleMarketDays`: one continuous market, one day in memory), as venue `sample`: `book_top` (its 5
+ * levels), `trades` and `instrument.json` (tick and lot). A day already there is refused unless `--replace`.
+ */
+async function sampleIntoCatalog(root: string, hours: number, seed: number, intervalMs: number, replace: boolean, json: boolean): Promise<number> {
+  const { CatalogWriter } = await import('../../catalog/index.js');
+  const started = performance.now();
+  const writer = await CatalogWriter.create(root);
+  const written: Array<{ date: string; snapshots: number; trades: number }> = [];
+  let instrument = '';
+  try {
+    for (const day of sampleMarketDays({ durationSec: hours * 3600, seed, snapshotIntervalMs: intervalMs })) {
+      instrument = day.params.instrument;
+      if (written.length === 0) writer.writeInstrument({ venue: SAMPLE_VENUE, instrument, tickSize: day.params.tickSize, lotSize: day.params.lotSize, source: `asmm sample market (seed ${seed})` });
+      await writer.writeBookTop(SAMPLE_VENUE, day.book, instrument, { replace });
+      await writer.writeTrades(SAMPLE_VENUE, day.trades, instrument, { replace });
+      written.push({ date: day.date, snapshots: day.book.tsMs.length, trades: day.trades.tsMs.length });
+      if (!json) process.stderr.write(`  ${day.date}: ${day.book.tsMs.length} snapshots, ${day.trades.tsMs.length} trades (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
+    }
+  } catch (error) {
+    // a day already in the catalog (or another catalog rule): one line, as `asmm catalog` says it
+    if ((error as Error).name === 'CatalogError') throw new UsageError((error as Error).message.split('\n')[0]);
+    throw error;
+  } finally {
+    writer.close();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const snapshots = written.reduce((a, d) => a + d.snapshots, 0);
+  const trades = written.reduce((a, d) => a + d.trades, 0);
+  if (json) printJson({ catalog: root, venue: SAMPLE_VENUE, instrument, days: written, snapshots, trades, seconds });
+  else process.stdout.write(`sample market (seed ${seed}) in ${root}: venue ${SAMPLE_VENUE}, ${instrument}, ${written.length} days, ${snapshots} snapshots, ${trades} trades in ${seconds.toFixed(1)} s\n`);
   return 0;
 }

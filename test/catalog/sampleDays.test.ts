@@ -1,0 +1,41 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openCatalog } from '../../src/catalog/index.js';
+import { generateSampleMarket } from '../../src/sample/index.js';
+import { runAsmm } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
+
+describe('asmm sample --days N --catalog DIR', () => {
+  it('writes one continuous sample market day by day into the catalog, equal to the market generated at once', async () => {
+    const root = join(tempDir('asmm-sample-days-'), 'catalog');
+    const run = runAsmm(['sample', '--days', '2', '--interval-ms', '10000', '--seed', '3', '--catalog', root, '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const summary = JSON.parse(run.stdout) as { venue: string; instrument: string; days: Array<{ date: string; snapshots: number }> };
+    expect(summary.days.map((d) => d.date)).toEqual(['2026-01-01', '2026-01-02']);
+    const whole = generateSampleMarket({ durationSec: 2 * 86_400, seed: 3, snapshotIntervalMs: 10_000 });
+    const catalog = await openCatalog(root);
+    try {
+      const ts: number[] = [];
+      const bid1: number[] = [];
+      for await (const day of catalog.readBookTopDays(summary.venue, summary.instrument)) {
+        for (let i = 0; i < day.tsMs.length; i++) {
+          ts.push(day.tsMs[i]);
+          bid1.push(day.bidPx[0][i]);
+        }
+      }
+      expect(ts).toEqual(Array.from(whole.book.tsMs));
+      expect(bid1).toEqual(Array.from(whole.book.bidPx[0]));
+      const tradeIds: number[] = [];
+      for await (const day of catalog.readTradesDays(summary.venue, summary.instrument)) for (const id of day.id) tradeIds.push(id);
+      expect(tradeIds).toEqual(Array.from(whole.trades.id));
+    } finally {
+      catalog.close();
+    }
+    // the same days again are refused in one line, and replaced when asked
+    const again = runAsmm(['sample', '--days', '2', '--interval-ms', '10000', '--seed', '3', '--catalog', root]);
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toMatch(/overlapping.*--replace/);
+    expect(again.stderr.trim().split('\n')).toHaveLength(1);
+    expect(runAsmm(['sample', '--days', '2', '--interval-ms', '10000', '--seed', '3', '--catalog', root, '--replace', '--json']).code).toBe(0);
+  });
+});
