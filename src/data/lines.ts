@@ -38,3 +38,42 @@ export async function* readLines(path: string): AsyncGenerator<{ line: string; l
   }
   if (failure) throw new DataError(path, 0, '', gunzip && !(failure as NodeJS.ErrnoException).syscall ? gzipFailure(failure, lineNo) : `cannot read (${failure.message})`);
 }
+
+/**
+ * Cuts a byte stream into lines at LF: `push(chunk)` calls `onLine(buf, start, end)` for each complete line
+ * (`buf[start, end)`, without the LF; a CR before it is the caller's to drop), in place in the chunk, and
+ * joins the bytes of a line split across chunks once; `end()` hands over the last line when the stream does
+ * not end with a newline. The streaming decoders of OKX history files share it.
+ */
+export class ByteLineSplitter {
+  private carry: Buffer | undefined;
+  constructor(private readonly onLine: (buf: Buffer, start: number, end: number) => void) {}
+
+  push(chunk: Buffer): void {
+    let start = 0;
+    if (this.carry) {
+      const nl = chunk.indexOf(0x0a);
+      if (nl < 0) {
+        this.carry = Buffer.concat([this.carry, chunk]);
+        return;
+      }
+      const line = Buffer.concat([this.carry, chunk.subarray(0, nl)]);
+      this.carry = undefined;
+      this.onLine(line, 0, line.length);
+      start = nl + 1;
+    }
+    for (;;) {
+      const nl = chunk.indexOf(0x0a, start);
+      if (nl < 0) break;
+      this.onLine(chunk, start, nl);
+      start = nl + 1;
+    }
+    if (start < chunk.length) this.carry = Buffer.from(chunk.subarray(start));
+  }
+
+  end(): void {
+    const line = this.carry;
+    this.carry = undefined;
+    if (line) this.onLine(line, 0, line.length);
+  }
+}

@@ -3,6 +3,7 @@ import { openArchiveMember } from '../data/archive.js';
 import { Float64ColumnBuilder } from '../data/columnBuilder.js';
 import { fieldText, parseDecimalBytes } from '../data/decimal.js';
 import { DataError } from '../data/errors.js';
+import { ByteLineSplitter } from '../data/lines.js';
 import { describeMasks, maskSummary, mergeMasks, type MaskedInterval } from '../data/masks.js';
 import type { BookTable, TableMeta } from '../data/tables.js';
 import type { CaptureFormat, FileProbe } from './format.js';
@@ -496,7 +497,8 @@ export class OkxBooksDecoder {
   private top: TopColumns | undefined;
   private readonly lastTop: Float64Array;
   private readonly ready: OkxBookDeltaBatch[] = [];
-  private carry: Buffer | undefined;
+  /** Splits pushed bytes into lines for `line`. */
+  private readonly splitter = new ByteLineSplitter((buf, start, end) => this.line(buf, start, end));
   private lineNo = 0;
   private bytes = 0;
   private snapshots = 0;
@@ -547,25 +549,7 @@ export class OkxBooksDecoder {
   /** Feeds bytes of the member. */
   push(chunk: Buffer): void {
     this.bytes += chunk.length;
-    let start = 0;
-    if (this.carry) {
-      const nl = chunk.indexOf(NEWLINE);
-      if (nl < 0) {
-        this.carry = Buffer.concat([this.carry, chunk]);
-        return;
-      }
-      const line = Buffer.concat([this.carry, chunk.subarray(0, nl)]);
-      this.carry = undefined;
-      this.line(line, 0, line.length);
-      start = nl + 1;
-    }
-    for (;;) {
-      const nl = chunk.indexOf(NEWLINE, start);
-      if (nl < 0) break;
-      this.line(chunk, start, nl);
-      start = nl + 1;
-    }
-    if (start < chunk.length) this.carry = Buffer.from(chunk.subarray(start));
+    this.splitter.push(chunk);
   }
 
   /** Batches completed so far (removed from the decoder). */
@@ -576,11 +560,7 @@ export class OkxBooksDecoder {
   /** Ends the input: the last partial line is parsed, the last batch made ready. */
   finish(): void {
     if (this.finished) return;
-    if (this.carry) {
-      const line = this.carry;
-      this.carry = undefined;
-      this.line(line, 0, line.length);
-    }
+    this.splitter.end();
     this.finished = true;
     this.flush();
     if (!Number.isNaN(this.crossedSince)) this.masks.push({ fromMs: this.crossedSince, toMs: this.lastTs + 1, reason: 'crossed book (best bid ≥ best ask) to the end of the file' });

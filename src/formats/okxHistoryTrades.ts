@@ -2,6 +2,7 @@ import { openArchiveMember } from '../data/archive.js';
 import { Float64ColumnBuilder, Int8ColumnBuilder } from '../data/columnBuilder.js';
 import { fieldText, parseDecimalBytes } from '../data/decimal.js';
 import { DataError } from '../data/errors.js';
+import { ByteLineSplitter } from '../data/lines.js';
 import { SIDE_BUY, SIDE_SELL, type TableMeta, type TradeTable } from '../data/tables.js';
 import type { CaptureFormat, FileProbe } from './format.js';
 import { DayAlignment, OKX_TRADE_HEADER_BILINGUAL, OKX_TRADE_HEADER_CURRENT, OKX_TRADE_SOURCE_COLUMN, parseOkxHistoryFileName, type DayAlignmentResult, type OkxTradeHeader } from './okxHistoryLayout.js';
@@ -99,7 +100,8 @@ function headerOf(path: string, line: string): { header: OkxTradeHeader; hasSour
 
 /** The decoder behind `openOkxTrades`: feed it the CSV's bytes, then `finish()`; synchronous. */
 export class OkxTradesDecoder {
-  private carry: Buffer | undefined;
+  /** Splits pushed bytes into lines for `line`. */
+  private readonly splitter = new ByteLineSplitter((buf, start, end) => this.line(buf, start, end));
   private lineNo = 0;
   private bytes = 0;
   private layout: { header: OkxTradeHeader; hasSource: boolean } | undefined;
@@ -144,27 +146,10 @@ export class OkxTradesDecoder {
 
   push(chunk: Buffer): void {
     this.bytes += chunk.length;
-    let start = 0;
-    if (this.carry) {
-      const nl = chunk.indexOf(0x0a);
-      if (nl < 0) {
-        this.carry = Buffer.concat([this.carry, chunk]);
-        return;
-      }
-      const line = Buffer.concat([this.carry, chunk.subarray(0, nl)]);
-      this.carry = undefined;
-      this.line(line, 0, line.length);
-      start = nl + 1;
-    }
-    for (;;) {
-      const nl = chunk.indexOf(0x0a, start);
-      if (nl < 0) break;
-      this.line(chunk, start, nl);
-      start = nl + 1;
-    }
-    if (start < chunk.length) this.carry = Buffer.from(chunk.subarray(start));
+    this.splitter.push(chunk);
     if (this.ts.length >= this.batchRows) this.flush();
   }
+
 
   takeBatches(): TradeTable[] {
     return this.ready.splice(0, this.ready.length);
@@ -172,11 +157,7 @@ export class OkxTradesDecoder {
 
   finish(): void {
     if (this.finished) return;
-    if (this.carry) {
-      const line = this.carry;
-      this.carry = undefined;
-      this.line(line, 0, line.length);
-    }
+    this.splitter.end();
     if (!this.layout) throw new DataError(this.path, 0, 'header', 'empty CSV (no header)');
     this.finished = true;
     this.flush();
