@@ -143,15 +143,26 @@ export function fitArrivalMle(orders: MarketOrders, durationSec: number, side: Q
   requireDuration(durationSec);
   const range = rangeOption(options);
   const stats = reachStats(orders, side, range);
+  let beyond = 0;
+  for (const i of ordersOnSide(orders, side)) if (orders.ticksBeyondTouch[i] >= 0) beyond++;
+  return arrivalEstimateFromStats(stats, durationSec, side, orders.tickSize, range, beyond);
+}
+
+/**
+ * `fitArrivalMle`'s estimate from the reach statistics of one side (or both, pooled) over `range`: its checks
+ * (EstimationError when there are no orders, fewer than 2 reaching d0, all stopping at d0 or all reaching d1),
+ * the closed-form MLE (`arrivalFromStats`) and its 95 % intervals. `ordersBeyondTouch` is reported as given.
+ * The streamed estimate (`StreamedEstimate`, from counts per reach depth) ends here too.
+ */
+export function arrivalEstimateFromStats(stats: ReachStats, durationSec: number, side: QuoteSide, tickSize: number, range: DepthRange, ordersBeyondTouch: number): ArrivalEstimate {
+  const beyond = ordersBeyondTouch;
   if (stats.orders === 0) throw new EstimationError(`no market orders on the ${side} side`);
   const where = `reaching ${describeDepthRange(range)}`;
   if (stats.reached < 2) throw new EstimationError(`k needs at least 2 market orders ${where} on the ${side} side, got ${stats.reached} (of ${stats.orders})`);
   if (stats.excessTicks === 0) throw new EstimationError(`all ${stats.reached} orders ${where} on the ${side} side stopped at depth ${range.fromTicks}: k is not identifiable (infinite)`);
   if (stats.uncensored === 0) throw new EstimationError(`all ${stats.reached} orders ${where} on the ${side} side reached depth ${range.toTicks}: no decay inside the range (k = 0); widen it`);
-  const tick = orders.tickSize;
+  const tick = tickSize;
   const fit = arrivalFromStats(stats, durationSec, sidesOf(side), tick, range);
-  let beyond = 0;
-  for (const i of ordersOnSide(orders, side)) if (orders.ticksBeyondTouch[i] >= 0) beyond++;
   return {
     side,
     method: `maximum likelihood over depths ${describeDepthRange(range)} (Poisson count of the ${stats.reached} orders reaching ${range.fromTicks}; their depths geometric, censored at ${range.toTicks})`,

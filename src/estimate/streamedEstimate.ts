@@ -1,7 +1,7 @@
 import { midPrices, type BookTable, type TradeTable } from '../data/tables.js';
-import { checkDepthRange, DEFAULT_DEPTH_RANGE, describeDepthRange, type DepthRange, type QuoteSide } from './arrivalByDepth.js';
+import { checkDepthRange, DEFAULT_DEPTH_RANGE, type DepthRange, type QuoteSide } from './arrivalByDepth.js';
 import { EstimationError, Z95 } from './errors.js';
-import { arrivalFromStats, type ArrivalEstimate } from './intensity.js';
+import { arrivalEstimateFromStats, type ArrivalEstimate } from './intensity.js';
 import type { OrderPairing, PairingOptions } from './marketOrders.js';
 import { StreamedGrid } from './streamedGrid.js';
 import { StreamedMarketOrders } from './streamedMarketOrders.js';
@@ -147,34 +147,7 @@ export class StreamedEstimate {
       }
     }
     const stats = { orders, reached, censored, uncensored: reached - censored, excessTicks: excess };
-    if (stats.orders === 0) throw new EstimationError(`no market orders on the ${side} side`);
-    const where = `reaching ${describeDepthRange(range)}`;
-    if (stats.reached < 2) throw new EstimationError(`k needs at least 2 market orders ${where} on the ${side} side, got ${stats.reached} (of ${stats.orders})`);
-    if (stats.excessTicks === 0) throw new EstimationError(`all ${stats.reached} orders ${where} on the ${side} side stopped at depth ${range.fromTicks}: k is not identifiable (infinite)`);
-    if (stats.uncensored === 0) throw new EstimationError(`all ${stats.reached} orders ${where} on the ${side} side reached depth ${range.toTicks}: no decay inside the range (k = 0); widen it`);
-    const tick = this.tickSize;
-    const f = arrivalFromStats(stats, durationSec, side === 'pooled' ? 2 : 1, tick, range);
-    const interval = (est: number, se: number): [number, number] => {
-      const m = Math.exp((Z95 * se) / est);
-      return [est / m, est * m];
-    };
-    return {
-      side,
-      method: `maximum likelihood over depths ${describeDepthRange(range)} (Poisson count of the ${stats.reached} orders reaching ${range.fromTicks}; their depths geometric, censored at ${range.toTicks})`,
-      aPerSec: f.aPerSec,
-      aSe: f.aSe,
-      aCi95: interval(f.aPerSec, f.aSe),
-      kPerPrice: f.kPerPrice,
-      kSe: f.kSe,
-      kCi95: interval(f.kPerPrice, f.kSe),
-      kPerTick: f.kPerPrice * tick,
-      depthRange: range,
-      orders: stats.orders,
-      ordersBeyondTouch: beyond,
-      ordersUsed: stats.reached,
-      ordersCensored: stats.censored,
-      durationSec,
-    };
+    return arrivalEstimateFromStats(stats, durationSec, side, this.tickSize, range, beyond);
   }
 }
 
