@@ -3,8 +3,8 @@ import { midPrices, type BookTable } from '../data/tables.js';
 import { EstimationError } from './errors.js';
 import { previousTickGrid } from './grid.js';
 import { bookMasksToNextRow, type MarketOrders } from './marketOrders.js';
-import { DEFAULT_DEPTH_RANGE, reachTicks, type DepthRange } from './arrivalByDepth.js';
-import { arrivalFromStats, type ArrivalFromStats } from './intensity.js';
+import { DEFAULT_DEPTH_RANGE, reachTicks, type DepthRange, type ReachStats } from './arrivalByDepth.js';
+import { arrivalFromStats } from './intensity.js';
 import { lowerBound } from '../data/search.js';
 
 export interface RollingCalibrationOptions {
@@ -177,24 +177,14 @@ export function rollingCalibration(book: BookTable, orders: MarketOrders | undef
       const nB = cnt[1][b] - cnt[1][a];
       out.nAsk[e] = nA;
       out.nBid[e] = nB;
-      const stats = (s: number) => {
+      const stats = (s: number): ReachStats => {
         const r = reached[s][b] - reached[s][a];
         const u = uncensored[s][b] - uncensored[s][a];
         return { orders: cnt[s][b] - cnt[s][a], reached: r, censored: r - u, uncensored: u, excessTicks: excess[s][b] - excess[s][a] };
       };
-      const sa = stats(0);
-      const sb = stats(1);
-      const sp = { orders: sa.orders + sb.orders, reached: sa.reached + sb.reached, censored: sa.censored + sb.censored, uncensored: sa.uncensored + sb.uncensored, excessTicks: sa.excessTicks + sb.excessTicks };
-      const fit = (st: typeof sa, sides: 1 | 2): ArrivalFromStats => arrivalFromStats(st, w, sides, tick, depths);
-      const [fa, fb, fp] = [fit(sa, 1), fit(sb, 1), fit(sp, 2)];
-      out.aAsk[e] = fa.aPerSec;
-      out.aBid[e] = fb.aPerSec;
-      out.aPooled[e] = fp.aPerSec;
-      out.kAsk[e] = fa.kPerPrice;
-      out.kBid[e] = fb.kPerPrice;
-      out.kPooled[e] = fp.kPerPrice;
+      writeWindowArrival(out, e, stats(0), stats(1), w, tick, depths);
     } else {
-      for (const arr of [out.aAsk, out.aBid, out.aPooled, out.kAsk, out.kBid, out.kPooled]) arr[e] = NaN;
+      writeWindowArrival(out, e, undefined, undefined, NaN, tick, depths);
     }
   }
   return {
@@ -233,4 +223,30 @@ export function cumulativeMs(merged: readonly MaskedInterval[]): (t: number) => 
     if (i < 0) return 0;
     return before[i] + Math.min(t, merged[i].toMs) - merged[i].fromMs;
   };
+}
+
+/** The A and k columns of a rolling calibration: per side and pooled. */
+type ArrivalColumns = Readonly<Record<'aAsk' | 'aBid' | 'aPooled' | 'kAsk' | 'kBid' | 'kPooled', Float64Array>>;
+
+/**
+ * Row `e` of the rolling A and k: the MLE (`arrivalFromStats`) on the ask side's and the bid side's reach
+ * statistics in the window and on both pooled, over `observedSec` (NaN when nothing of the window was
+ * observed); all NaN without statistics (no market orders at all). Shared by `rollingCalibration` and the
+ * streamed calibration, so both fill the row the same way.
+ */
+export function writeWindowArrival(out: ArrivalColumns, e: number, ask: ReachStats | undefined, bid: ReachStats | undefined, observedSec: number, tickSize: number, depths: DepthRange): void {
+  if (!ask || !bid) {
+    for (const column of [out.aAsk, out.aBid, out.aPooled, out.kAsk, out.kBid, out.kPooled]) column[e] = NaN;
+    return;
+  }
+  const pooled: ReachStats = { orders: ask.orders + bid.orders, reached: ask.reached + bid.reached, censored: ask.censored + bid.censored, uncensored: ask.uncensored + bid.uncensored, excessTicks: ask.excessTicks + bid.excessTicks };
+  const fa = arrivalFromStats(ask, observedSec, 1, tickSize, depths);
+  const fb = arrivalFromStats(bid, observedSec, 1, tickSize, depths);
+  const fp = arrivalFromStats(pooled, observedSec, 2, tickSize, depths);
+  out.aAsk[e] = fa.aPerSec;
+  out.aBid[e] = fb.aPerSec;
+  out.aPooled[e] = fp.aPerSec;
+  out.kAsk[e] = fa.kPerPrice;
+  out.kBid[e] = fb.kPerPrice;
+  out.kPooled[e] = fp.kPerPrice;
 }

@@ -2,8 +2,7 @@ import type { MaskedInterval } from '../data/masks.js';
 import { midPrices, type BookTable } from '../data/tables.js';
 import { DEFAULT_DEPTH_RANGE } from './arrivalByDepth.js';
 import { EstimationError } from './errors.js';
-import { arrivalFromStats } from './intensity.js';
-import { cumulativeMs, type RollingCalibration, type RollingCalibrationOptions } from './rolling.js';
+import { cumulativeMs, writeWindowArrival, type RollingCalibration, type RollingCalibrationOptions } from './rolling.js';
 import { StreamedGrid } from './streamedGrid.js';
 import { StreamedBookMasks, type MarketOrderColumns } from './streamedMarketOrders.js';
 
@@ -245,20 +244,9 @@ export class StreamedRollingCalibration {
           const u = this.uncensored[s].at(b) - this.uncensored[s].at(a);
           return { orders: this.cnt[s].at(b) - this.cnt[s].at(a), reached: r, censored: r - u, uncensored: u, excessTicks: this.excess[s].at(b) - this.excess[s].at(a) };
         };
-        const sa = stats(0);
-        const sb = stats(1);
-        const sp = { orders: sa.orders + sb.orders, reached: sa.reached + sb.reached, censored: sa.censored + sb.censored, uncensored: sa.uncensored + sb.uncensored, excessTicks: sa.excessTicks + sb.excessTicks };
-        const fa = arrivalFromStats(sa, w, 1, tick, depths);
-        const fb = arrivalFromStats(sb, w, 1, tick, depths);
-        const fp = arrivalFromStats(sp, w, 2, tick, depths);
-        out.aAsk[q] = fa.aPerSec;
-        out.aBid[q] = fb.aPerSec;
-        out.aPooled[q] = fp.aPerSec;
-        out.kAsk[q] = fa.kPerPrice;
-        out.kBid[q] = fb.kPerPrice;
-        out.kPooled[q] = fp.kPerPrice;
+        writeWindowArrival(out, q, stats(0), stats(1), w, tick, depths);
       } else {
-        for (const k of ['aAsk', 'aBid', 'aPooled', 'kAsk', 'kBid', 'kPooled'] as const) out[k][q] = NaN;
+        writeWindowArrival(out, q, undefined, undefined, NaN, tick, depths);
       }
     }
     this.e += count;
