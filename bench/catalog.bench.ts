@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CatalogWriter, importIntoCatalog, openCatalog } from '../src/catalog/index.js';
 import { projectPath } from '../src/project/index.js';
-import { OKX_HISTORY_PRESETS, sampleMarketDays, writeOkxHistoryDay, type OkxHistoryDayFile } from '../src/sample/index.js';
+import { sampleMarketDays } from '../src/sample/index.js';
+import { cachedOkxBooksDay } from './okxHistoryDay.js';
 import { printTable } from './util.js';
 
 /**
@@ -25,16 +26,7 @@ export async function run(): Promise<void> {
   // 1. OKX day import (the same generated file as bench/okxHistory.bench.ts when its parameters match)
   // the 24 h file is shared with bench/okxHistory.bench.ts; shorter days go elsewhere so as not to replace it
   const dir = hours === 24 ? projectPath('data', 'bench', 'okx-history') : projectPath('data', 'bench', 'catalog-okx-history');
-  const options = { ...OKX_HISTORY_PRESETS.realistic, dir, kind: 'books' as const, date: '2025-11-01', seed: 1, durationSec: Math.round(hours * 3600), compressionLevel: 1 };
-  const stamp = join(dir, 'bench-params.json');
-  const wanted = JSON.stringify({ ...options, dir: undefined });
-  let file: OkxHistoryDayFile;
-  if (existsSync(stamp) && JSON.parse(readFileSync(stamp, 'utf8')).params === wanted && existsSync(JSON.parse(readFileSync(stamp, 'utf8')).file.path)) {
-    file = JSON.parse(readFileSync(stamp, 'utf8')).file;
-  } else {
-    file = await writeOkxHistoryDay(options);
-    writeFileSync(stamp, JSON.stringify({ params: wanted, file }));
-  }
+  const file = await cachedOkxBooksDay(dir, hours);
   const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], { cwd: projectPath(), encoding: 'utf8', env: { ...process.env, ASMM_CATALOG_BENCH_IMPORT: file.path }, maxBuffer: 1 << 20 });
   if (child.status !== 0) throw new Error(`the import process failed: ${child.stderr}`);
   const r = JSON.parse(child.stdout.trim().split('\n').pop()!) as { wallMs: number; maxRssKb: number; rows: Record<string, number> };

@@ -1,11 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openArchiveMember } from '../src/data/archive.js';
 import { OkxBooksDecoder } from '../src/formats/okxHistoryBooks.js';
 import { projectPath } from '../src/project/index.js';
-import { OKX_HISTORY_PRESETS, writeOkxHistoryDay, type OkxHistoryDayFile } from '../src/sample/okxHistory.js';
+import { cachedOkxBooksDay } from './okxHistoryDay.js';
 import { printTable } from './util.js';
 
 /**
@@ -24,18 +22,7 @@ export async function run(): Promise<void> {
   const hours = Number(process.env.ASMM_OKX_BENCH_HOURS ?? 24);
   if (!(hours > 0 && hours <= 24)) throw new RangeError(`ASMM_OKX_BENCH_HOURS must be in (0, 24], got ${process.env.ASMM_OKX_BENCH_HOURS}`);
   const dir = projectPath('data', 'bench', 'okx-history');
-  const options = { ...OKX_HISTORY_PRESETS.realistic, dir, kind: 'books' as const, date: '2025-11-01', seed: 1, durationSec: Math.round(hours * 3600), compressionLevel: 1 };
-  const stamp = join(dir, 'bench-params.json');
-  const wanted = JSON.stringify({ ...options, dir: undefined });
-  let file: OkxHistoryDayFile;
-  if (existsSync(stamp) && JSON.parse(readFileSync(stamp, 'utf8')).params === wanted && existsSync(JSON.parse(readFileSync(stamp, 'utf8')).file.path)) {
-    file = JSON.parse(readFileSync(stamp, 'utf8')).file;
-  } else {
-    const t0 = performance.now();
-    file = await writeOkxHistoryDay(options);
-    writeFileSync(stamp, JSON.stringify({ params: wanted, file }));
-    process.stderr.write(`generated ${file.path}: ${file.lines} lines, ${(file.bytesUncompressed / 1e6).toFixed(0)} MB (${(file.bytesCompressed / 1e6).toFixed(0)} MB tar.gz) in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
-  }
+  const file = await cachedOkxBooksDay(dir, hours);
   const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
     cwd: projectPath(),
     encoding: 'utf8',
