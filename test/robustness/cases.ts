@@ -140,6 +140,23 @@ export const CLI_CASES: readonly CliCase[] = [
     absent: (x) => [x.at('overlap-out')],
   },
   { name: 'inspect: two overlapping sessions in one recording directory', defect: 5, args: (x) => ['inspect', x.f.overlappingRecording], code: 1, names: (x) => [x.f.overlappingRecording], message: /overlap/ },
+  // OKX daily history (issue 15) and the catalog
+  { name: 'inspect: OKX books day says what cannot be checked and how the snapshots agreed', args: (x) => ['inspect', x.f.okxBooksDay], code: 0, reports: /cannot be detected[\s\S]*0 disagreed/ },
+  { name: 'inspect: OKX books day with a snapshot that disagrees: reported', args: (x) => ['inspect', x.f.okxBooksMismatch], code: 0, reports: /1 disagreed/ },
+  { name: 'inspect: OKX books day with a malformed size: file, line and field', args: (x) => ['inspect', x.f.okxBooksMalformed], code: 1, message: /:5 \S*\[\d+\]\[1\]/ },
+  { name: 'inspect: OKX books archive cut in half', args: (x) => ['inspect', x.f.okxBooksTruncated], code: 1, message: /truncated|unexpected end|corrupt/i },
+  { name: 'inspect: OKX trades day says which day boundary it runs on', args: (x) => ['inspect', x.f.okxTradesDay], code: 0, reports: /UTC\+8|UTC days/ },
+  { name: 'inspect: OKX trades day with a malformed price: file, line and field', args: (x) => ['inspect', x.f.okxTradesMalformed], code: 1, message: /:4 price/ },
+  { name: 'catalog import: a file that is no market data', args: (x) => ['catalog', 'import', x.f.json, '--catalog', x.at('import-json-catalog')], code: 1, names: (x) => [x.f.json] },
+  { name: 'catalog import: an OKX books archive cut in half', args: (x) => ['catalog', 'import', x.f.okxBooksTruncated, '--catalog', x.at('import-truncated-catalog')], code: 1, message: /truncated|unexpected end|corrupt/i },
+  { name: 'catalog query: SQL error', args: (x) => ['catalog', 'query', 'select nonsense from nowhere', '--catalog', x.f.sampleCatalog], code: 2, names: () => ['nowhere'] },
+  { name: 'catalog query: an empty result is said', args: (x) => ['catalog', 'query', "select * from trades where instrument = 'NONE'", '--catalog', x.f.sampleCatalog], code: 0, reports: /no rows/ },
+  { name: 'backtest --catalog: instrument not in the catalog', args: (x) => ['backtest', '--catalog', x.f.sampleCatalog, '--inst', 'BTC-USDT', ...OUT_REPORT(x)], code: 2, names: () => ['BTC-USDT'], absent: (x) => [x.at('report.html')] },
+  { name: 'backtest --catalog: a range without days', args: (x) => ['backtest', '--catalog', x.f.sampleCatalog, '--inst', 'ETH-USDT', '--from', '2030-01-01', ...OUT_REPORT(x)], code: 2, names: () => ['no book days'], absent: (x) => [x.at('report.html')] },
+  { name: 'backtest --catalog: a bad date', args: (x) => ['backtest', '--catalog', x.f.sampleCatalog, '--inst', 'ETH-USDT', '--from', 'yesterday', ...OUT_REPORT(x)], code: 2, names: () => ['--from'] },
+  { name: 'backtest --catalog: streams the days and says what it did per day', args: (x) => ['backtest', '--catalog', x.f.sampleCatalog, '--inst', 'ETH-USDT', '--fill', 'tradeThrough', '--window', '20s', '--report', x.at('catalog-report.html')], code: 0, reports: /1 days, \d+ events[\s\S]*peak RSS/ },
+  { name: 'backtest --catalog: days shorter than one calibration window', args: (x) => ['backtest', '--catalog', x.f.sampleCatalog, '--inst', 'ETH-USDT', '--fill', 'tradeThrough', ...OUT_REPORT(x)], code: 1, names: () => ['shorter than one window'], logsToStderr: true, absent: (x) => [x.at('report.html')] },
+  { name: 'sample --days into a catalog that has the day: refused', args: (x) => ['sample', '--days', '1', '--interval-ms', '60000', '--catalog', x.f.sampleCatalog], code: 2, names: (x) => [x.f.sampleCatalog], message: /--replace/ },
 ];
 
 export const LOADER_CASES: readonly LoaderCase[] = [

@@ -1,9 +1,10 @@
 import { writeOverlappingRecording } from '../helpers/recorderRawLog.js';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { writeBookArrow, writeBookCsv, writeTradeCsv, type BookTable, type TradeTable } from '../../src/data/index.js';
 import { writeReferenceCsv } from '../../src/formats/index.js';
+import type { OkxHistoryFaults } from '../../src/sample/okxHistory.js';
 import { generateSampleMarket } from '../../src/sample/index.js';
 
 /**
@@ -26,7 +27,8 @@ export type FixtureName =
   | 'bookCsv' | 'tradesCsv' | 'bookArrow' | 'bookCsvGz' | 'tradesCsvGz' | 'bookGzNoCsvName' | 'tardisTradesGz' | 'tardisBookGz' | 'referenceGz'
   | 'truncatedCsvGz' | 'garbageGz' | 'notGzButNamedGz' | 'empty' | 'headerOnlyBook' | 'headerOnlyTrades' | 'bookSeconds' | 'bookMicros' | 'tradesSeconds'
   | 'localSeconds' | 'tardisTradesMs' | 'unsortedBook' | 'json' | 'binary' | 'truncatedArrow' | 'emptyDir' | 'binanceSpot' | 'binanceTruncated'
-  | 'binanceUnordered' | 'binanceFutures' | 'tradesShiftedDay' | 'existingDir' | 'plainFile' | 'overlappingRecording' | 'badMaskSidecar' | 'maskedBook';
+  | 'binanceUnordered' | 'binanceFutures' | 'tradesShiftedDay' | 'existingDir' | 'plainFile' | 'overlappingRecording' | 'badMaskSidecar' | 'maskedBook'
+  | 'okxBooksDay' | 'okxBooksMalformed' | 'okxBooksMismatch' | 'okxBooksTruncated' | 'okxTradesDay' | 'okxTradesMalformed' | 'sampleCatalog';
 
 const CSV_BOOK_HEADER = 'ts_ms,bid_px_1,bid_sz_1,ask_px_1,ask_sz_1';
 
@@ -143,4 +145,41 @@ export function buildFixtures(dir: string): Fixtures {
   mkdirSync(f.existingDir);
   f.plainFile = write('a-plain-file.txt', 'not a directory\n');
   return { dir, at, book, trades, f };
+}
+
+/**
+ * The OKX daily-history files of the table, written by the project's generator in OKX's layouts (see
+ * `src/formats/okxHistoryLayout.ts`): a sound books and trades day (10 minutes), books with a malformed size,
+ * books whose second snapshot disagrees with the book built up to it, a books archive cut in half, trades with
+ * a malformed price; and a catalog of one sample day for the `--catalog` rows. Asynchronous (the archives are
+ * streamed), so added after `buildFixtures`.
+ */
+export async function addOkxHistoryFixtures(x: Fixtures): Promise<void> {
+  const { OKX_HISTORY_PRESETS, writeOkxHistoryDay } = await import('../../src/sample/index.js');
+  const { CatalogWriter } = await import('../../src/catalog/index.js');
+  const base = { ...OKX_HISTORY_PRESETS.small, date: '2025-11-01', inst: 'BTC-USDT', seed: 3 };
+  const day = async (sub: string, kind: 'books' | 'trades', faults?: OkxHistoryFaults) => {
+    const out = x.at(sub);
+    mkdirSync(out, { recursive: true });
+    return (await writeOkxHistoryDay({ ...base, dir: out, kind, ...(faults ? { faults } : {}) })).path;
+  };
+  const f = x.f as Record<FixtureName, string>;
+  f.okxBooksDay = await day('okx-good', 'books');
+  f.okxTradesDay = await day('okx-good', 'trades');
+  f.okxBooksMalformed = await day('okx-malformed', 'books', { malformedLine: 5 });
+  f.okxTradesMalformed = await day('okx-malformed', 'trades', { malformedLine: 4 });
+  f.okxBooksMismatch = await day('okx-mismatch', 'books', { snapshotMismatch: [2] });
+  const whole = readFileSync(f.okxBooksDay);
+  mkdirSync(x.at('okx-truncated'), { recursive: true });
+  f.okxBooksTruncated = join(x.at('okx-truncated'), basename(f.okxBooksDay));
+  writeFileSync(f.okxBooksTruncated, whole.subarray(0, Math.floor(whole.length / 2)));
+  f.sampleCatalog = x.at('catalog');
+  const writer = await CatalogWriter.create(f.sampleCatalog);
+  try {
+    writer.writeInstrument({ venue: 'sample', instrument: 'ETH-USDT', tickSize: 0.01, lotSize: 0.0001 });
+    await writer.writeBookTop('sample', x.book, 'ETH-USDT');
+    await writer.writeTrades('sample', x.trades, 'ETH-USDT');
+  } finally {
+    writer.close();
+  }
 }

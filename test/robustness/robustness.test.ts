@@ -6,7 +6,7 @@ import { loadTables, readTableFile } from '../../src/formats/index.js';
 import { runAsmm } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 import { CLI_CASES, LOADER_CASES, type CliCase } from './cases.js';
-import { buildFixtures, type Fixtures } from './fixtures.js';
+import { addOkxHistoryFixtures, buildFixtures, type Fixtures } from './fixtures.js';
 
 /**
  * Runs the robustness table (cases.ts). Most rows run in-process through `main` (the same function
@@ -16,8 +16,9 @@ import { buildFixtures, type Fixtures } from './fixtures.js';
 const RUN_TODO = process.env.ASMM_ROBUSTNESS_TODO === '1';
 let x: Fixtures;
 const dir = tempDir('asmm-robustness-');
-beforeAll(() => {
+beforeAll(async () => {
   x = buildFixtures(dir);
+  await addOkxHistoryFixtures(x);
 });
 
 /** Runs `main(args)` in this process, capturing what it writes to stdout and stderr. */
