@@ -3,3 +3,4 @@ export { CatalogWriter, dayRanges, partInterval, type PartWritten, type WriteCol
 export { Catalog, openCatalog, type DayPartition } from './catalog.js';
 export { SqlResult } from './sqlResult.js';
 export { importIntoCatalog, type ImportReport } from './importFiles.js';
+export { CatalogRangeError, catalogMarketDays, catalogRange, type CatalogRange, type CatalogRangeNames } from './marketRange.js';

@@ -1,4 +1,7 @@
 import { existsSync } from 'node:fs';
+import { CatalogRangeError, catalogMarketDays, catalogRange } from '../catalog/marketRange.js';
+import { openCatalog } from '../catalog/catalog.js';
+import { concatBookTables, concatTradeTables } from '../data/concatTables.js';
 import { describeMasks, maskSummary, type MaskSummary } from '../data/masks.js';
 import { inferTickSize } from '../data/quality.js';
 import type { BookTable, Table, TradeTable } from '../data/tables.js';
@@ -26,8 +29,21 @@ export const SHARED_CAPTURES = {
   okxCryptofeed: `${SHARED_DATA_DIR}/okx-v5-cryptofeed-sample/OKX.ws.1.0`,
 } as const;
 
-/** The environment variables that switch the notebooks to the user's own data. */
-export const MARKET_ENV = { books: 'ASMM_BOOKS', trades: 'ASMM_TRADES' } as const;
+/**
+ * The environment variables that switch the notebooks to the user's own data: files (`ASMM_BOOKS`, optionally
+ * `ASMM_TRADES`), or a range of a catalog (`ASMM_CATALOG` with `ASMM_INST`, optionally `ASMM_VENUE`,
+ * `ASMM_FROM`, `ASMM_TO` as `YYYY-MM-DD`, inclusive).
+ */
+export const MARKET_ENV = {
+  books: 'ASMM_BOOKS', trades: 'ASMM_TRADES',
+  catalog: 'ASMM_CATALOG', inst: 'ASMM_INST', venue: 'ASMM_VENUE', from: 'ASMM_FROM', to: 'ASMM_TO',
+} as const;
+
+/**
+ * Book rows a notebook loads from a catalog range at most (about 170 bytes a row at 5 levels, so 0.5 GB):
+ * notebooks hold their data in memory; months stream through `asmm estimate|backtest|calibrate --catalog`.
+ */
+export const NOTEBOOK_MAX_CATALOG_BOOK_ROWS = 3_000_000;
 
 /** The user's data cannot be used: the message names the variable, the file and what is wrong. */
 export class NotebookDataError extends Error {
@@ -39,8 +55,11 @@ export class NotebookDataError extends Error {
 
 /** The book and trades a notebook works on, and where they came from. */
 export interface NotebookMarket {
-  /** `sample`: the project's generated sample market; `files`: the user's files named by ASMM_BOOKS / ASMM_TRADES. */
-  readonly source: 'sample' | 'files';
+  /**
+   * `sample`: the project's generated sample market; `files`: the user's files named by ASMM_BOOKS / ASMM_TRADES;
+   * `catalog`: the days of a catalog range named by ASMM_CATALOG / ASMM_INST (/ ASMM_VENUE / ASMM_FROM / ASMM_TO).
+   */
+  readonly source: 'sample' | 'files' | 'catalog';
   /** One line: which data, e.g. "the sample market (seed 1, data/sample)" or "your files: b.csv with trades t.csv". */
   readonly description: string;
   readonly bookPath: string;
@@ -51,7 +70,7 @@ export interface NotebookMarket {
   readonly sample?: SampleMarketParams;
   /** Price tick, quote currency: the sample's, the file's, or inferred from the book. */
   readonly tickSize: number;
-  readonly tickSource: 'sample parameters' | 'the file' | 'inferred from the book';
+  readonly tickSource: 'sample parameters' | 'the file' | 'the catalog' | 'inferred from the book';
   /** Size lot, base currency, when known (the sample's or the file's). */
   readonly lotSize?: number;
   /** The masked intervals of the book and trades (merged) and their total duration. */
@@ -71,6 +90,8 @@ export interface NotebookMarketOptions {
   readonly sampleOverrides?: Partial<SampleMarketParams>;
   /** Where the lines go; default `console.log`. */
   readonly print?: (line: string) => void;
+  /** Book rows loaded from a catalog range at most; default NOTEBOOK_MAX_CATALOG_BOOK_ROWS. */
+  readonly maxCatalogBookRows?: number;
 }
 
 /** Seconds from a table's first to its last row (0 for fewer than two rows). */
@@ -118,13 +139,56 @@ async function userMarket(bookPath: string, tradesPath: string | undefined): Pro
   return { book, ...(trades ? { trades, tradesPath: bookPath } : {}), notes };
 }
 
+/** Reads the days of the catalog range named by the environment into one book (and trade) table. */
+async function catalogMarket(env: Readonly<Record<string, string | undefined>>, maxBookRows: number): Promise<{ book: BookTable; trades?: TradeTable; where: string; notes: string[] }> {
+  const root = env[MARKET_ENV.catalog]!;
+  if (!existsSync(root)) throw new NotebookDataError(`${MARKET_ENV.catalog}=${root}: no such directory`);
+  const catalog = await openCatalog(root);
+  try {
+    const names = { catalog: MARKET_ENV.catalog, inst: MARKET_ENV.inst, venue: MARKET_ENV.venue, from: MARKET_ENV.from, to: MARKET_ENV.to };
+    const values = { inst: env[MARKET_ENV.inst] || undefined, venue: env[MARKET_ENV.venue] || undefined, from: env[MARKET_ENV.from] || undefined, to: env[MARKET_ENV.to] || undefined };
+    let range;
+    try {
+      range = catalogRange(catalog, values, names);
+    } catch (error) {
+      if (error instanceof CatalogRangeError) throw new NotebookDataError(`${MARKET_ENV.catalog}=${root}: ${error.message}`);
+      throw error;
+    }
+    const notes: string[] = [];
+    const books: BookTable[] = [];
+    const trades: TradeTable[] = [];
+    const dates: string[] = [];
+    let rows = 0;
+    for await (const day of catalogMarketDays(catalog, range, notes)) {
+      rows += day.book.tsMs.length;
+      if (rows > maxBookRows) {
+        throw new NotebookDataError(`${MARKET_ENV.catalog}=${root}: ${range.instrument} from ${dates[0] ?? day.date} to ${day.date} holds more than ${maxBookRows.toLocaleString('en-US')} book rows, more than a notebook loads into memory; narrow ${MARKET_ENV.from} / ${MARKET_ENV.to}, or stream the whole range with \`asmm backtest --catalog ${root} --inst ${range.instrument}\``);
+      }
+      dates.push(day.date);
+      books.push(day.book);
+      if (day.trades) trades.push(day.trades);
+    }
+    const span = `${range.fromDate ?? 'first date'}..${range.toDate ?? 'last date'}`;
+    if (books.length === 0) throw new NotebookDataError(`${MARKET_ENV.catalog}=${root}: no book_top day of ${range.venue}/${range.instrument} in ${span} (asmm catalog ls lists what is there)`);
+    const book = concatBookTables(books);
+    if (book.tsMs.length < 2) throw new NotebookDataError(`${MARKET_ENV.catalog}=${root}: ${book.tsMs.length} book row(s) in ${span}, too few for any estimate`);
+    const where = `${root}, ${range.venue}/${range.instrument}, ${dates.length} day(s) ${dates[0]}..${dates[dates.length - 1]}`;
+    return { book, ...(trades.length > 0 ? { trades: concatTradeTables(trades) } : {}), where, notes };
+  } finally {
+    catalog.close();
+  }
+}
+
 /**
  * The book and trades a notebook works on: the user's files when `ASMM_BOOKS` is set (any format `asmm
  * inspect` reads; trades from `ASMM_TRADES`, or from the book file itself when it is a capture holding both),
+ * a catalog range when `ASMM_CATALOG` is set (`ASMM_INST`, optionally `ASMM_VENUE`, `ASMM_FROM`, `ASMM_TO`:
+ * its `book_top` and `trades` days joined, its `gaps` masked; at most `maxCatalogBookRows` book rows),
  * else the project's sample market (generated into `data/sample` when absent). Prints which data it is, the
  * tables, the loaders' notes (data dropped, checksums) and the masked intervals (`describeMasks`), which every
  * estimate in the notebook must be given (`maskedGrid`, `arrivalSeconds`).
- * @throws NotebookDataError when ASMM_TRADES is set without ASMM_BOOKS, a file is missing, or holds no usable
+ * @throws NotebookDataError when ASMM_TRADES is set without ASMM_BOOKS, files and a catalog are both named, a
+ *   range variable is set without ASMM_CATALOG, the range does not fit the catalog or is too large, a file is missing, or holds no usable
  *   book (or trade) table; DataError from the loaders for malformed rows and rows that go back in time.
  */
 export async function notebookMarket(options: NotebookMarketOptions = {}): Promise<NotebookMarket> {
@@ -132,9 +196,30 @@ export async function notebookMarket(options: NotebookMarketOptions = {}): Promi
   const print = options.print ?? ((line: string) => console.log(line));
   const userBooks = env[MARKET_ENV.books] || undefined;
   const userTrades = env[MARKET_ENV.trades] || undefined;
+  const userCatalog = env[MARKET_ENV.catalog] || undefined;
   if (!userBooks && userTrades) throw new NotebookDataError(`${MARKET_ENV.trades}=${userTrades} is set but ${MARKET_ENV.books} is not: set both (or neither, for the sample market)`);
+  if (userCatalog && (userBooks || userTrades)) throw new NotebookDataError(`${MARKET_ENV.catalog}=${userCatalog} and ${userBooks ? MARKET_ENV.books : MARKET_ENV.trades} are both set: choose files or a catalog range`);
+  if (!userCatalog) {
+    const stray = [MARKET_ENV.inst, MARKET_ENV.venue, MARKET_ENV.from, MARKET_ENV.to].filter((name) => env[name]);
+    if (stray.length > 0) throw new NotebookDataError(`${stray.join(', ')} ${stray.length > 1 ? 'are' : 'is'} set but ${MARKET_ENV.catalog} is not: they choose a range of a catalog`);
+  }
   let market: Omit<NotebookMarket, 'masked' | 'lines'>;
-  if (userBooks) {
+  if (userCatalog) {
+    const user = await catalogMarket(env, options.maxCatalogBookRows ?? NOTEBOOK_MAX_CATALOG_BOOK_ROWS);
+    const tick = user.book.meta.tickSize;
+    market = {
+      source: 'catalog',
+      description: `your catalog (${MARKET_ENV.catalog}): ${user.where}${user.trades ? '' : ' (no trades)'}`,
+      bookPath: userCatalog,
+      ...(user.trades ? { tradesPath: userCatalog } : {}),
+      book: user.book,
+      ...(user.trades ? { trades: user.trades } : {}),
+      tickSize: tick ?? inferTickSize(user.book),
+      tickSource: tick ? 'the catalog' : 'inferred from the book',
+      ...(user.book.meta.lotSize ? { lotSize: user.book.meta.lotSize } : {}),
+      notes: user.notes,
+    };
+  } else if (userBooks) {
     const user = await userMarket(userBooks, userTrades);
     const fileTick = user.book.meta.tickSize;
     market = {

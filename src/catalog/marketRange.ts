@@ -1,0 +1,80 @@
+import type { BookTable, TradeTable } from '../data/tables.js';
+import type { Catalog } from './catalog.js';
+
+/**
+ * A range of one instrument's days in a catalog (`--catalog DIR --inst ID [--venue V] [--from D1] [--to D2]` on
+ * the CLI, `ASMM_CATALOG` / `ASMM_INST` / `ASMM_VENUE` / `ASMM_FROM` / `ASMM_TO` in the notebooks), checked
+ * against what the catalog holds, and its days read one at a time.
+ */
+export interface CatalogRange {
+  readonly root: string;
+  readonly venue: string;
+  readonly instrument: string;
+  /** First date, `YYYY-MM-DD` (UTC), inclusive; absent: the first date present. */
+  readonly fromDate?: string;
+  /** Last date, inclusive; absent: the last date present. */
+  readonly toDate?: string;
+}
+
+/** The range asked for does not fit the catalog (no such instrument, a bad date, from after to). */
+export class CatalogRangeError extends Error {
+  override readonly name = 'CatalogRangeError';
+}
+
+/** How the range's fields are called where they come from: CLI flags by default. */
+export interface CatalogRangeNames {
+  readonly catalog: string;
+  readonly inst: string;
+  readonly venue: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+const FLAG_NAMES: CatalogRangeNames = { catalog: '--catalog', inst: '--inst', venue: '--venue', from: '--from', to: '--to' };
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * Checks the range options against the catalog: the instrument must be there (under `--venue`, or under the
+ * one venue that has it), and the dates be `YYYY-MM-DD` with from ≤ to; CatalogRangeError says what is missing,
+ * in the caller's names (CLI flags by default, environment variables in the notebooks).
+ */
+export function catalogRange(catalog: Catalog, values: { inst?: string; venue?: string; from?: string; to?: string }, names: CatalogRangeNames = FLAG_NAMES): CatalogRange {
+  if (!values.inst) throw new CatalogRangeError(`${names.catalog} needs ${names.inst} ID (asmm catalog ls lists what is there)`);
+  for (const [name, value] of [[names.from, values.from], [names.to, values.to]] as const) {
+    if (value !== undefined && !DATE.test(value)) throw new CatalogRangeError(`${name} must be a date YYYY-MM-DD, got "${value}"`);
+  }
+  if (values.from && values.to && values.from > values.to) throw new CatalogRangeError(`${names.from} ${values.from} is after ${names.to} ${values.to}`);
+  const venues = catalog.instruments().filter((i) => i.instrument === values.inst && (!values.venue || i.venue === values.venue)).map((i) => i.venue);
+  if (venues.length === 0) throw new CatalogRangeError(`${catalog.root} holds no ${values.inst}${values.venue ? ` under venue ${values.venue}` : ''} (asmm catalog ls lists what is there)`);
+  if (venues.length > 1) throw new CatalogRangeError(`${values.inst} is in ${venues.join(' and ')}: choose one with ${names.venue}`);
+  return { root: catalog.root, venue: venues[0], instrument: values.inst, ...(values.from ? { fromDate: values.from } : {}), ...(values.to ? { toDate: values.to } : {}) };
+}
+
+/**
+ * The range's days, oldest first, one in memory at a time: each day's `book_top` with the `trades` of the
+ * same date when there are any. Dates with trades but no books are not traded and are listed in `notes`; so
+ * is each day without trades.
+ */
+export async function* catalogMarketDays(catalog: Catalog, range: CatalogRange, notes: string[]): AsyncGenerator<{ readonly date: string; readonly book: BookTable; readonly trades?: TradeTable }> {
+  const trades = catalog.readTradesDays(range.venue, range.instrument, range.fromDate, range.toDate)[Symbol.asyncIterator]();
+  let pending = await trades.next();
+  for await (const book of catalog.readBookTopDays(range.venue, range.instrument, range.fromDate, range.toDate)) {
+    while (!pending.done && pending.value.date < book.date) {
+      notes.push(`${pending.value.date}: trades but no books in the catalog, not traded`);
+      pending = await trades.next();
+    }
+    if (!pending.done && pending.value.date === book.date) {
+      const day = pending.value;
+      pending = await trades.next();
+      yield { date: book.date, book, trades: day };
+    } else {
+      notes.push(`${book.date}: books without trades`);
+      yield { date: book.date, book };
+    }
+  }
+  while (!pending.done) {
+    notes.push(`${pending.value.date}: trades but no books in the catalog, not traded`);
+    pending = await trades.next();
+  }
+}
