@@ -75,6 +75,69 @@ export interface SeedCompatResult {
  * backtester for anything but comparison.
  */
 export function runSeedCompat(book: BookTable, options: SeedCompatOptions = {}): SeedCompatResult {
+  let columns: SeedCompatColumns | undefined;
+  const run = runSeedCompatRows(book, options, {
+    start: (tradedRows, contiguousFrom) => {
+      columns = new SeedCompatColumns(book, tradedRows, contiguousFrom);
+    },
+    row: (r) => columns!.row(r),
+  });
+  return columns!.result(run);
+}
+
+/**
+ * The values of one traded row of a seed-compatible run, as `runSeedCompatRows` hands them to its sink: one
+ * object, overwritten row after row (read it during the call; copy what you keep). Units as in SeedCompatResult.
+ */
+export interface SeedCompatRow {
+  /** Position among the rows traded (0-based) and index of the row in the book table. */
+  x: number;
+  bookRow: number;
+  tsMs: number;
+  midPx: number;
+  sigmaPriceLevel: number;
+  messageRatePerSec: number;
+  k: number;
+  reservationPx: number;
+  bidPx: number;
+  askPx: number;
+  bidSize: number;
+  askSize: number;
+  /** 1 where |q| was beyond the inventory limit when the row quoted. */
+  beyondLimit: number;
+  /** After the row's fills. */
+  inventory: number;
+  cash: number;
+  pnl: number;
+}
+
+/** Where `runSeedCompatRows` sends its rows: told their number first, then given each in order. */
+export interface SeedCompatSink {
+  /**
+   * `tradedRows` rows follow; `contiguousFrom` is the book row of the first when they are one run of
+   * consecutive book rows (the usual case: the first W rows dropped), else -1.
+   */
+  start(tradedRows: number, contiguousFrom: number): void;
+  row(r: SeedCompatRow): void;
+}
+
+/** What a seed-compatible run gives besides its rows: the rows traded, its fills and its start. */
+export interface SeedCompatRun {
+  readonly rows: Int32Array;
+  readonly fills: SeedCompatResult['fills'];
+  readonly initialInventory: number;
+  readonly initialCash: number;
+  /** The mids and σ of every book row (NaN where the reference has none), of which the traded rows are a part. */
+  readonly allMids: Float64Array;
+  readonly allSigma: Float64Array;
+}
+
+/**
+ * The run of `runSeedCompat`, row by row into a sink instead of into stored columns: what a caller that keeps
+ * only summaries and decimated plots uses (`asmm backtest --seed-compat`), so that a long file costs no
+ * per-row memory beyond its mids and σ. `runSeedCompat` is this run into columns.
+ */
+export function runSeedCompatRows(book: BookTable, options: SeedCompatOptions, sink: SeedCompatSink): SeedCompatRun {
   const gamma = options.gamma ?? 0.1;
   const baseSize = options.orderSize ?? 0.1;
   const inventoryLimit = options.inventoryLimit ?? 3;
@@ -92,24 +155,7 @@ export function runSeedCompat(book: BookTable, options: SeedCompatOptions = {}):
   const rows = new Int32Array(traded);
   for (let i = window, x = 0; i < n; i++) if (!Number.isNaN(allSigma[i])) rows[x++] = i;
   const m = rows.length;
-  const column = () => new Float64Array(m);
-  // rows traded are usually one run (the first W rows dropped, no one-sided window after): then times, mids
-  // and σ are views of the arrays they come from, not copies (fresh memory is what a 216,000-row run pays most for)
-  const contiguous = m > 0 && rows[m - 1] - rows[0] === m - 1;
-  const tsMs = contiguous ? ts.subarray(rows[0], rows[0] + m) : column();
-  const midPx = contiguous ? allMids.subarray(rows[0], rows[0] + m) : column();
-  const sigmaPriceLevel = contiguous ? allSigma.subarray(rows[0], rows[0] + m) : column();
-  const messageRatePerSec = column();
-  const k = column();
-  const reservationPx = column();
-  const bidPx = column();
-  const askPx = column();
-  const bidSize = column();
-  const askSize = column();
-  const beyondLimit = new Uint8Array(m);
-  const inventorySeries = column();
-  const cashSeries = column();
-  const pnl = column();
+  sink.start(m, m > 0 && rows[m - 1] - rows[0] === m - 1 ? rows[0] : -1);
   const fills = { tsMs: [] as number[], side: [] as number[], px: [] as number[], qty: [] as number[] };
   const initialInventory = options.initialInventory ?? 0;
   const initialCash = options.initialCash ?? 0;
@@ -141,9 +187,23 @@ export function runSeedCompat(book: BookTable, options: SeedCompatOptions = {}):
    */
   const fillCrossed = (orders: ReturnType<typeof book5>, side: number, mid: number, t: number): void => {
     let filled = 0;
-    while (filled < orders.n && (side > 0 ? mid <= orders.px[filled] : mid >= orders.px[filled])) {
-      const px = orders.px[filled];
-      const qty = orders.qty[filled];
+    while (filled < orders.n && (side > 0 ? mid <= orders.px[filled] : mid >= orders.px[filled])) filled++;
+    if (filled === 0) return;
+    fillFirst(orders, filled, side, t);
+    for (let j = filled; j < orders.n; j++) {
+      orders.px[j - filled] = orders.px[j];
+      orders.qty[j - filled] = orders.qty[j];
+    }
+    orders.n -= filled;
+  };
+  /**
+   * Books the fills of the side's first `filled` orders, best first (apart from fillCrossed, which runs on every
+   * row: this runs on rows with fills only, and keeping it out leaves V8 room to inline the row's other calls).
+   */
+  const fillFirst = (orders: ReturnType<typeof book5>, filled: number, side: number, t: number): void => {
+    for (let j = 0; j < filled; j++) {
+      const px = orders.px[j];
+      const qty = orders.qty[j];
       account[0] += side * qty;
       account[1] -= side * px * qty;
       if (qty !== 0) {
@@ -152,18 +212,12 @@ export function runSeedCompat(book: BookTable, options: SeedCompatOptions = {}):
         fills.px.push(px);
         fills.qty.push(qty);
       }
-      filled++;
     }
-    if (filled === 0) return;
-    for (let j = filled; j < orders.n; j++) {
-      orders.px[j - filled] = orders.px[j];
-      orders.qty[j - filled] = orders.qty[j];
-    }
-    orders.n -= filled;
   };
   // reservation, bid, ask and the two sizes of the current row (no objects per row)
   const quotes = new Float64Array(3);
   const sizes = new Float64Array(2);
+  const r: SeedCompatRow = { x: 0, bookRow: 0, tsMs: 0, midPx: 0, sigmaPriceLevel: 0, messageRatePerSec: 0, k: 0, reservationPx: 0, bidPx: 0, askPx: 0, bidSize: 0, askSize: 0, beyondLimit: 0, inventory: 0, cash: 0, pnl: 0 };
   for (let x = 0; x < m; x++) {
     const i = rows[x];
     const mid = allMids[i];
@@ -172,28 +226,114 @@ export function runSeedCompat(book: BookTable, options: SeedCompatOptions = {}):
     const inventory = account[0];
     referenceSystemQuotesInto(mid, inventory, ts[i], firstTsMs, lastTsMs, allSigma[i], gamma, kRow, quotes);
     referenceSystemOrderSizesInto(quotes[1], quotes[2], inventory, bid1[i], ask1[i], kRow, baseSize, inventoryLimit, sizes);
-    beyondLimit[x] = Math.abs(inventory) > inventoryLimit ? 1 : 0;
+    r.beyondLimit = Math.abs(inventory) > inventoryLimit ? 1 : 0;
     add(bids, 1, quotes[1], sizes[0]);
     add(asks, -1, quotes[2], sizes[1]);
     fillCrossed(bids, 1, mid, ts[i]);
     fillCrossed(asks, -1, mid, ts[i]);
-    if (!contiguous) {
-      tsMs[x] = ts[i];
-      midPx[x] = mid;
-      sigmaPriceLevel[x] = allSigma[i];
-    }
-    messageRatePerSec[x] = rate;
-    k[x] = kRow;
-    reservationPx[x] = quotes[0];
-    bidPx[x] = quotes[1];
-    askPx[x] = quotes[2];
-    bidSize[x] = sizes[0];
-    askSize[x] = sizes[1];
-    inventorySeries[x] = account[0];
-    cashSeries[x] = account[1];
-    pnl[x] = account[0] * mid + account[1];
+    r.x = x;
+    r.bookRow = i;
+    r.tsMs = ts[i];
+    r.midPx = mid;
+    r.sigmaPriceLevel = allSigma[i];
+    r.messageRatePerSec = rate;
+    r.k = kRow;
+    r.reservationPx = quotes[0];
+    r.bidPx = quotes[1];
+    r.askPx = quotes[2];
+    r.bidSize = sizes[0];
+    r.askSize = sizes[1];
+    r.inventory = account[0];
+    r.cash = account[1];
+    r.pnl = account[0] * mid + account[1];
+    sink.row(r);
   }
-  return { rows, tsMs, midPx, sigmaPriceLevel, messageRatePerSec, k, reservationPx, bidPx, askPx, bidSize, askSize, beyondLimit, initialInventory, initialCash, inventory: inventorySeries, cash: cashSeries, pnl, fills };
+  return { rows, fills, initialInventory, initialCash, allMids, allSigma };
+}
+
+/** The sink of `runSeedCompat`: every row's values into columns (times, mids and σ as views when the rows are one run). */
+class SeedCompatColumns {
+  private readonly tsMs: Float64Array;
+  private readonly midPx: Float64Array;
+  private readonly sigmaPriceLevel: Float64Array;
+  private readonly messageRatePerSec: Float64Array;
+  private readonly k: Float64Array;
+  private readonly reservationPx: Float64Array;
+  private readonly bidPx: Float64Array;
+  private readonly askPx: Float64Array;
+  private readonly bidSize: Float64Array;
+  private readonly askSize: Float64Array;
+  private readonly beyondLimit: Uint8Array;
+  private readonly inventory: Float64Array;
+  private readonly cash: Float64Array;
+  private readonly pnl: Float64Array;
+  private readonly viewsFrom: number;
+
+  constructor(book: BookTable, m: number, contiguousFrom: number) {
+    const column = () => new Float64Array(m);
+    this.viewsFrom = contiguousFrom;
+    // times are a view of the book's (mids and σ become views in `result`, once the run has made them): fresh
+    // memory is what a 216,000-row run pays most for
+    this.tsMs = contiguousFrom >= 0 ? book.tsMs.subarray(contiguousFrom, contiguousFrom + m) : column();
+    this.midPx = contiguousFrom >= 0 ? new Float64Array(0) : column();
+    this.sigmaPriceLevel = contiguousFrom >= 0 ? new Float64Array(0) : column();
+    this.messageRatePerSec = column();
+    this.k = column();
+    this.reservationPx = column();
+    this.bidPx = column();
+    this.askPx = column();
+    this.bidSize = column();
+    this.askSize = column();
+    this.beyondLimit = new Uint8Array(m);
+    this.inventory = column();
+    this.cash = column();
+    this.pnl = column();
+  }
+
+  row(r: SeedCompatRow): void {
+    const x = r.x;
+    if (this.viewsFrom < 0) {
+      this.tsMs[x] = r.tsMs;
+      this.midPx[x] = r.midPx;
+      this.sigmaPriceLevel[x] = r.sigmaPriceLevel;
+    }
+    this.messageRatePerSec[x] = r.messageRatePerSec;
+    this.k[x] = r.k;
+    this.reservationPx[x] = r.reservationPx;
+    this.bidPx[x] = r.bidPx;
+    this.askPx[x] = r.askPx;
+    this.bidSize[x] = r.bidSize;
+    this.askSize[x] = r.askSize;
+    this.beyondLimit[x] = r.beyondLimit;
+    this.inventory[x] = r.inventory;
+    this.cash[x] = r.cash;
+    this.pnl[x] = r.pnl;
+  }
+
+  result(run: SeedCompatRun): SeedCompatResult {
+    const m = run.rows.length;
+    const from = this.viewsFrom;
+    return {
+      rows: run.rows,
+      tsMs: this.tsMs,
+      midPx: from >= 0 ? run.allMids.subarray(from, from + m) : this.midPx,
+      sigmaPriceLevel: from >= 0 ? run.allSigma.subarray(from, from + m) : this.sigmaPriceLevel,
+      messageRatePerSec: this.messageRatePerSec,
+      k: this.k,
+      reservationPx: this.reservationPx,
+      bidPx: this.bidPx,
+      askPx: this.askPx,
+      bidSize: this.bidSize,
+      askSize: this.askSize,
+      beyondLimit: this.beyondLimit,
+      initialInventory: run.initialInventory,
+      initialCash: run.initialCash,
+      inventory: this.inventory,
+      cash: this.cash,
+      pnl: this.pnl,
+      fills: run.fills,
+    };
+  }
 }
 
 /** Headline numbers of a seed-compatible run (money in quote currency, sizes in base units). */
@@ -219,37 +359,67 @@ export interface SeedCompatSummary {
 }
 
 export function seedCompatSummary(r: SeedCompatResult): SeedCompatSummary {
-  const n = r.tsMs.length;
-  let rate = 0;
-  let finiteRates = 0;
-  let sigma = 0;
-  let halfSpread = 0;
-  let beyond = 0;
-  let maxAbs = 0;
-  for (let i = 0; i < n; i++) {
-    if (Number.isFinite(r.messageRatePerSec[i])) {
-      rate += r.messageRatePerSec[i];
-      finiteRates++;
-    }
-    sigma += r.sigmaPriceLevel[i];
-    halfSpread += (r.askPx[i] - r.bidPx[i]) / 2;
-    beyond += r.beyondLimit[i];
-    maxAbs = Math.max(maxAbs, Math.abs(r.inventory[i]));
+  const sum = new SeedCompatSummarizer();
+  const row = { messageRatePerSec: 0, sigmaPriceLevel: 0, bidPx: 0, askPx: 0, beyondLimit: 0, inventory: 0, cash: 0, pnl: 0 };
+  for (let i = 0; i < r.tsMs.length; i++) {
+    row.messageRatePerSec = r.messageRatePerSec[i];
+    row.sigmaPriceLevel = r.sigmaPriceLevel[i];
+    row.bidPx = r.bidPx[i];
+    row.askPx = r.askPx[i];
+    row.beyondLimit = r.beyondLimit[i];
+    row.inventory = r.inventory[i];
+    row.cash = r.cash[i];
+    row.pnl = r.pnl[i];
+    sum.add(row);
   }
-  const bidFills = r.fills.side.filter((s) => s > 0).length;
-  return {
-    rowsTraded: n,
-    meanMessageRatePerSec: rate / finiteRates,
-    rowsWithZeroSpanWindow: n - finiteRates,
-    meanSigmaPriceLevel: sigma / n,
-    meanHalfSpreadPx: halfSpread / n,
-    rowsBeyondInventoryLimit: beyond,
-    fills: r.fills.side.length,
-    bidFills,
-    askFills: r.fills.side.length - bidFills,
-    maxAbsInventory: maxAbs,
-    finalInventory: n > 0 ? r.inventory[n - 1] : NaN,
-    finalCash: n > 0 ? r.cash[n - 1] : NaN,
-    pnl: n > 0 ? r.pnl[n - 1] : NaN,
-  };
+  return sum.summary(r.fills);
+}
+
+/** `seedCompatSummary` row by row, for a run into a sink (`runSeedCompatRows`) that stores no columns. */
+export class SeedCompatSummarizer {
+  private n = 0;
+  private rate = 0;
+  private finiteRates = 0;
+  private sigma = 0;
+  private halfSpread = 0;
+  private beyond = 0;
+  private maxAbs = 0;
+  private readonly last = new Float64Array([NaN, NaN, NaN]);
+
+  /** One traded row, in order (read during the call; an object, not eight numbers, so that no number is boxed per row). */
+  add(r: Pick<SeedCompatRow, 'messageRatePerSec' | 'sigmaPriceLevel' | 'bidPx' | 'askPx' | 'beyondLimit' | 'inventory' | 'cash' | 'pnl'>): void {
+    const { messageRatePerSec, sigmaPriceLevel, bidPx, askPx, beyondLimit, inventory, cash, pnl } = r;
+    this.n++;
+    if (Number.isFinite(messageRatePerSec)) {
+      this.rate += messageRatePerSec;
+      this.finiteRates++;
+    }
+    this.sigma += sigmaPriceLevel;
+    this.halfSpread += (askPx - bidPx) / 2;
+    this.beyond += beyondLimit;
+    this.maxAbs = Math.max(this.maxAbs, Math.abs(inventory));
+    this.last[0] = inventory;
+    this.last[1] = cash;
+    this.last[2] = pnl;
+  }
+
+  summary(fills: SeedCompatResult['fills']): SeedCompatSummary {
+    const n = this.n;
+    const bidFills = fills.side.filter((s) => s > 0).length;
+    return {
+      rowsTraded: n,
+      meanMessageRatePerSec: this.rate / this.finiteRates,
+      rowsWithZeroSpanWindow: n - this.finiteRates,
+      meanSigmaPriceLevel: this.sigma / n,
+      meanHalfSpreadPx: this.halfSpread / n,
+      rowsBeyondInventoryLimit: this.beyond,
+      fills: fills.side.length,
+      bidFills,
+      askFills: fills.side.length - bidFills,
+      maxAbsInventory: this.maxAbs,
+      finalInventory: this.last[0],
+      finalCash: this.last[1],
+      pnl: this.last[2],
+    };
+  }
 }

@@ -1,6 +1,6 @@
 import type { BacktestResult, BacktestSeries } from '../backtest/engine.js';
-import type { SeedCompatResult } from '../backtest/seedCompat.js';
-import { decimatedXY } from './decimate.js';
+import type { SeedCompatResult, SeedCompatRow, SeedCompatSink } from '../backtest/seedCompat.js';
+import { decimatedXY, M4Decimator } from './decimate.js';
 import type { PlotlyFigure } from './figure.js';
 
 /**
@@ -15,24 +15,90 @@ const MAX_POINTS = 6_000;
  * A `BacktestResult` is one; `seedCompatView` makes a seed-compatible run one.
  */
 export interface BacktestView {
-  readonly series: BacktestSeries;
+  /** The run's series, or its plotted lines decimated already (a run streamed into `SeedCompatFigureRows`). */
+  readonly series: BacktestSeries | DecimatedLines;
   readonly fills: { readonly tsMs: ArrayLike<number>; readonly side: ArrayLike<number>; readonly px: ArrayLike<number> };
   readonly config: { readonly strategy: string; readonly fill: string };
 }
+
+/** The lines the backtest figures draw. */
+export type PlottedLine = 'midPx' | 'reservationPx' | 'bidPx' | 'askPx' | 'inventory' | 'equity';
+const PLOTTED_LINES: readonly PlottedLine[] = ['midPx', 'reservationPx', 'bidPx', 'askPx', 'inventory', 'equity'];
+
+/** Each plotted line as `decimatedXY` gives it for MAX_POINTS points. */
+export interface DecimatedLines {
+  readonly decimated: Readonly<Record<PlottedLine, { readonly x: Array<number | null>; readonly y: Array<number | null> }>>;
+}
+
+/** A line of the view: decimated now, or as it came. */
+function lineXY(series: BacktestSeries | DecimatedLines, key: PlottedLine, maxPoints: number): { x: Array<number | null>; y: Array<number | null> } {
+  if ('decimated' in series) {
+    if (maxPoints !== MAX_POINTS) throw new Error(`the lines were decimated to ${MAX_POINTS} points, not ${maxPoints}`);
+    return series.decimated[key];
+  }
+  return decimatedXY(series.tMs, series[key], maxPoints);
+}
+
+/**
+ * The sink of a seed-compatible run (`runSeedCompatRows`) that keeps only the plotted lines, decimated as they
+ * come (`M4Decimator`, the same points as `seedCompatView` of the stored run): the report of a long file
+ * without its per-row columns. `view` after the run.
+ */
+export class SeedCompatFigureRows implements SeedCompatSink {
+  private lines: Record<PlottedLine, M4Decimator> | undefined;
+  // rows wait in a block (time, then the six lines) and go to the decimators a block at a time
+  private readonly block = Array.from({ length: 1 + PLOTTED_LINES.length }, () => new Float64Array(BLOCK_ROWS));
+  private inBlock = 0;
+
+  start(tradedRows: number): void {
+    this.lines = Object.fromEntries(PLOTTED_LINES.map((key) => [key, new M4Decimator(tradedRows, MAX_POINTS)])) as Record<PlottedLine, M4Decimator>;
+  }
+
+  row(r: SeedCompatRow): void {
+    const b = this.block;
+    const j = this.inBlock;
+    b[0][j] = r.tsMs;
+    b[1][j] = r.midPx;
+    b[2][j] = r.reservationPx;
+    b[3][j] = r.bidPx;
+    b[4][j] = r.askPx;
+    b[5][j] = r.inventory;
+    b[6][j] = r.pnl;
+    this.inBlock = j + 1;
+    if (this.inBlock === BLOCK_ROWS) this.flush();
+  }
+
+  private flush(): void {
+    const lines = this.lines!;
+    PLOTTED_LINES.forEach((key, k) => lines[key].pushAll(this.block[0], this.block[1 + k], 0, this.inBlock));
+    this.inBlock = 0;
+  }
+
+  view(fills: SeedCompatResult['fills']): BacktestView {
+    this.flush();
+    const lines = this.lines!;
+    const decimated = Object.fromEntries(PLOTTED_LINES.map((key) => [key, lines[key].result()])) as DecimatedLines['decimated'];
+    return { series: { decimated }, fills, config: SEED_COMPAT_CONFIG };
+  }
+}
+
+/** Rows a SeedCompatFigureRows block holds. */
+const BLOCK_ROWS = 4096;
+
+const SEED_COMPAT_CONFIG = { strategy: 'reference market maker (seed-compatible)', fill: 'midCross' };
 
 /** A seed-compatible run as the backtest figures read it (its PnL as equity, mid-cross fills). */
 export function seedCompatView(seed: SeedCompatResult): BacktestView {
   return {
     series: { tMs: seed.tsMs, midPx: seed.midPx, reservationPx: seed.reservationPx, bidPx: seed.bidPx, askPx: seed.askPx, inventory: seed.inventory, cash: seed.cash, equity: seed.pnl },
     fills: seed.fills,
-    config: { strategy: 'reference market maker (seed-compatible)', fill: 'midCross' },
+    config: SEED_COMPAT_CONFIG,
   };
 }
 
 /** Mid, reservation price, our bid and ask (step lines) and our fills (▲ bought, ▼ sold) over time. */
 export function backtestQuotesFigure(result: BacktestView, title = 'Quotes and fills', maxPoints = MAX_POINTS): PlotlyFigure {
-  const s = result.series;
-  const line = (name: string, y: ArrayLike<number>, color: string, dash = 'solid') => ({ type: 'scatter', mode: 'lines', name, ...decimatedXY(s.tMs, y, maxPoints), line: { color, width: 1, dash, shape: 'hv' } });
+  const line = (name: string, key: PlottedLine, color: string, dash = 'solid') => ({ type: 'scatter', mode: 'lines', name, ...lineXY(result.series, key, maxPoints), line: { color, width: 1, dash, shape: 'hv' } });
   const fills = result.fills;
   const marker = (side: number, name: string, symbol: string, color: string) => {
     const idx: number[] = [];
@@ -41,10 +107,10 @@ export function backtestQuotesFigure(result: BacktestView, title = 'Quotes and f
   };
   return {
     data: [
-      line('mid', s.midPx, '#1f77b4'),
-      line('reservation', s.reservationPx, '#9467bd', 'dot'),
-      line('our bid', s.bidPx, '#2ca02c'),
-      line('our ask', s.askPx, '#d62728'),
+      line('mid', 'midPx', '#1f77b4'),
+      line('reservation', 'reservationPx', '#9467bd', 'dot'),
+      line('our bid', 'bidPx', '#2ca02c'),
+      line('our ask', 'askPx', '#d62728'),
       marker(1, 'bought', 'triangle-up', '#2ca02c'),
       marker(-1, 'sold', 'triangle-down', '#d62728'),
     ],
@@ -54,9 +120,8 @@ export function backtestQuotesFigure(result: BacktestView, title = 'Quotes and f
 
 /** One series of the backtest over time (inventory, cash or equity). */
 function seriesFigure(result: BacktestView, key: 'inventory' | 'equity', title: string, yTitle: string, maxPoints: number): PlotlyFigure {
-  const s = result.series;
   return {
-    data: [{ type: 'scatter', mode: 'lines', name: key, ...decimatedXY(s.tMs, s[key], maxPoints), line: { width: 1, shape: 'hv' } }],
+    data: [{ type: 'scatter', mode: 'lines', name: key, ...lineXY(result.series, key, maxPoints), line: { width: 1, shape: 'hv' } }],
     layout: { title: { text: title }, xaxis: { type: 'date', title: { text: 'time (UTC)' } }, yaxis: { title: { text: yTitle } }, height: 300, margin: { t: 50, r: 20 } },
   };
 }

@@ -54,3 +54,125 @@ export function decimatedXY(x: ArrayLike<number>, y: ArrayLike<number>, maxPoint
   }
   return { x: xs, y: ys };
 }
+
+/**
+ * `decimatedXY` for a series that arrives one point at a time and is never stored: the same M4 buckets (the
+ * series' length `n` must be known at the start), the same points kept, in the same order, with NaN as null.
+ * Memory: the kept points.
+ * @example const d = new M4Decimator(n, 6000); for (…) d.push(x, y); d.result() // equals decimatedXY(xs, ys, 6000)
+ */
+export class M4Decimator {
+  private readonly buckets: number;
+  private readonly keepAll: boolean;
+  private readonly xs: Array<number | null> = [];
+  private readonly ys: Array<number | null> = [];
+  private i = 0;
+  private bucket = 0;
+  private bucketEnd: number;
+  // the bucket's candidates (slots: first, lowest, highest, first NaN, last): index (-1: none), x and y
+  private readonly idx = new Float64Array(5).fill(-1);
+  private readonly px = new Float64Array(5);
+  private readonly py = new Float64Array(5);
+  private readonly order = new Int32Array(5);
+  private readonly one = new Float64Array(2);
+  private readonly oneY = this.one.subarray(1);
+
+  constructor(private readonly n: number, maxPoints: number) {
+    this.buckets = Math.max(1, Math.floor(maxPoints / 4));
+    this.keepAll = n <= 4 * this.buckets;
+    this.bucketEnd = this.keepAll ? n : Math.floor(n / this.buckets);
+  }
+
+  /** The next point (x, y) of the series. */
+  push(x: number, y: number): void {
+    this.one[0] = x;
+    this.one[1] = y;
+    this.pushAll(this.one, this.oneY, 0, 1);
+  }
+
+  /** The next points: (x[j], y[j]) for j in [from, to), in order. */
+  pushAll(x: ArrayLike<number>, y: ArrayLike<number>, from: number, to: number): void {
+    if (this.keepAll) {
+      for (let j = from; j < to; j++) {
+        const xv = x[j];
+        const yv = y[j];
+        this.xs.push(xv !== xv ? null : xv);
+        this.ys.push(yv !== yv ? null : yv);
+      }
+      this.i += to - from;
+      return;
+    }
+    const idx = this.idx;
+    const px = this.px;
+    const py = this.py;
+    let i = this.i;
+    for (let j = from; j < to; j++, i++) {
+      const xv = x[j];
+      const yv = y[j];
+      if (idx[0] < 0) {
+        idx[0] = i;
+        px[0] = xv;
+        py[0] = yv;
+      }
+      if (yv !== yv) {
+        if (idx[3] < 0) {
+          idx[3] = i;
+          px[3] = xv;
+          py[3] = yv;
+        }
+      } else {
+        if (idx[1] < 0 || yv < py[1]) {
+          idx[1] = i;
+          px[1] = xv;
+          py[1] = yv;
+        }
+        if (idx[2] < 0 || yv > py[2]) {
+          idx[2] = i;
+          px[2] = xv;
+          py[2] = yv;
+        }
+      }
+      idx[4] = i;
+      px[4] = xv;
+      py[4] = yv;
+      if (i + 1 === this.bucketEnd) this.flush();
+    }
+    this.i = i;
+  }
+
+  /** Appends the bucket's candidates in index order, each index once (as decimationIndices keeps them). */
+  private flush(): void {
+    const idx = this.idx;
+    const order = this.order;
+    let count = 0;
+    for (let s = 0; s < 5; s++) {
+      if (idx[s] < 0) continue;
+      // insertion by index
+      let at = count++;
+      while (at > 0 && idx[order[at - 1]] > idx[s]) {
+        order[at] = order[at - 1];
+        at--;
+      }
+      order[at] = s;
+    }
+    let last = -1;
+    for (let k = 0; k < count; k++) {
+      const s = order[k];
+      if (idx[s] === last) continue;
+      last = idx[s];
+      const xv = this.px[s];
+      const yv = this.py[s];
+      this.xs.push(xv !== xv ? null : xv);
+      this.ys.push(yv !== yv ? null : yv);
+    }
+    idx.fill(-1);
+    this.bucket++;
+    this.bucketEnd = Math.floor(((this.bucket + 1) * this.n) / this.buckets);
+  }
+
+  /** The kept points; throws when fewer than `n` points were pushed. */
+  result(): { x: Array<number | null>; y: Array<number | null> } {
+    if (this.i !== this.n) throw new Error(`M4Decimator: ${this.i} points pushed, ${this.n} announced`);
+    return { x: this.xs, y: this.ys };
+  }
+}

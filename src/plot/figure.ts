@@ -25,5 +25,8 @@ export function toPlain(values: ArrayLike<number>): Array<number | null> {
 
 /** JSON safe to embed inside an HTML <script> element. */
 export function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  const json = JSON.stringify(value);
+  // one scan in the usual case (numbers and plain labels): nothing to escape
+  if (!/[<\u2028\u2029]/.test(json)) return json;
+  return json.replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }

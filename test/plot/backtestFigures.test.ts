@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { runBacktest, runSeedCompat, symmetricStrategy } from '../../src/backtest/index.js';
+import { runBacktest, runSeedCompat, runSeedCompatRows, SeedCompatSummarizer, seedCompatSummary, symmetricStrategy } from '../../src/backtest/index.js';
 import { onReferenceClock } from '../../src/formats/index.js';
-import { backtestQuotesFigure, seedCompatComparisonFigure, type PlotlyFigure } from '../../src/plot/index.js';
+import { backtestFigures, backtestQuotesFigure, seedCompatComparisonFigure, SeedCompatFigureRows, seedCompatView, type PlotlyFigure } from '../../src/plot/index.js';
 import { generateSampleMarket } from '../../src/sample/index.js';
 
 // 10 minutes of the sample market (100 ms books)
@@ -60,5 +60,30 @@ describe('backtest figures', () => {
     expect(g.y[g.y.length - 1]).toBeCloseTo(withInventory.pnl[withInventory.pnl.length - 1] - (100 + 2 * withInventory.midPx[0]), 9);
     const ours = trace(f, 'asmm PnL');
     expect(ours.y[ours.y.length - 1]).toBeCloseTo(result.series.equity[result.series.equity.length - 1] - result.series.equity[0], 9);
+  });
+});
+
+describe('a seed-compatible run streamed into its summary and plot lines (what asmm backtest --seed-compat does)', () => {
+  it('gives the summary and the figures of the stored run, number for number', () => {
+    // 20 minutes at 100 ms: more rows traded than the 6,000 points a line keeps, so the lines are decimated
+    const longBook = onReferenceClock(generateSampleMarket({ durationSec: 1200, seed: 6 }).book);
+    for (const gamma of [0.0001, 10]) {
+      const stored = runSeedCompat(longBook, { gamma, windowRows: 50 });
+      expect(stored.tsMs.length).toBeGreaterThan(6_000);
+      const summarizer = new SeedCompatSummarizer();
+      const figureRows = new SeedCompatFigureRows();
+      const run = runSeedCompatRows(longBook, { gamma, windowRows: 50 }, {
+        start: (m) => figureRows.start(m),
+        row: (r) => {
+          summarizer.add(r);
+          figureRows.row(r);
+        },
+      });
+      expect(summarizer.summary(run.fills)).toEqual(seedCompatSummary(stored));
+      const streamedFigures = backtestFigures(figureRows.view(run.fills));
+      const storedFigures = backtestFigures(seedCompatView(stored));
+      expect(JSON.stringify(streamedFigures)).toBe(JSON.stringify(storedFigures));
+      expect(trace(storedFigures[0], 'mid').x.length).toBeLessThan(stored.tsMs.length);
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decimatedXY, decimationIndices } from '../../src/plot/decimate.js';
+import { decimatedXY, decimationIndices, M4Decimator } from '../../src/plot/decimate.js';
 import { backtestQuotesFigure } from '../../src/plot/index.js';
 import { createRng } from '../../src/random/index.js';
 
@@ -58,5 +58,30 @@ describe('M4 decimation for plots', () => {
     expect(ys.reduce((a, b) => Math.max(a, b), -Infinity)).toBe(mid.reduce((a, b) => Math.max(a, b), -Infinity));
     expect(ys.reduce((a, b) => Math.min(a, b), Infinity)).toBe(mid.reduce((a, b) => Math.min(a, b), Infinity));
     expect(trace.x![trace.x!.length - 1]).toBe(tMs[n - 1]);
+  });
+});
+
+describe('M4Decimator: decimatedXY one point at a time', () => {
+  it('keeps the same points as decimatedXY on the stored series (NaN runs, ties, short series, odd bucket sizes)', () => {
+    const rng = createRng(99);
+    for (const [n, maxPoints] of [[10, 6000], [24_000, 6000], [24_001, 6000], [10_007, 40], [5, 4], [1000, 4], [777, 13]] as const) {
+      const x = Float64Array.from({ length: n }, (_, i) => 1_700_000_000_000 + i * 100);
+      // a random walk with ties (rounded), NaN runs and a spike
+      let v = 0;
+      const y = Float64Array.from({ length: n }, (_, i) => {
+        v += Math.round((rng.next() - 0.5) * 4);
+        if (i % 97 >= 90) return NaN;
+        return i === Math.floor(n / 3) ? v + 1000 : v;
+      });
+      const streamed = new M4Decimator(n, maxPoints);
+      for (let i = 0; i < n; i++) streamed.push(x[i], y[i]);
+      expect(streamed.result(), `n ${n}, ${maxPoints} points`).toEqual(decimatedXY(x, y, maxPoints));
+    }
+  });
+
+  it('refuses a result before all announced points came', () => {
+    const d = new M4Decimator(100, 8);
+    d.push(1, 1);
+    expect(() => d.result()).toThrow(/1 points pushed, 100 announced/);
   });
 });

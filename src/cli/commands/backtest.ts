@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { backtestExecutions, backtestMetrics, createStrategy, describeLatency, isStrategyName, quotePlacement, runBacktest, runBacktestStream, runSeedCompat, seedCompatSummary, STRATEGY_NAMES, type FillModel, type StrategyName, type QuotePlacement, type SeedCompatOptions, type Strategy } from '../../backtest/index.js';
+import { backtestExecutions, backtestMetrics, createStrategy, describeLatency, isStrategyName, quotePlacement, runBacktest, runBacktestStream, runSeedCompatRows, SeedCompatSummarizer, STRATEGY_NAMES, type FillModel, type StrategyName, type QuotePlacement, type SeedCompatOptions, type Strategy } from '../../backtest/index.js';
 import { describeMasks, inferTickSize, masksJson, maskSummary, type BookTable } from '../../data/index.js';
 import { onReferenceClock } from '../../formats/index.js';
 import { catalogMarketDays, catalogRange } from '../catalogMarket.js';
 import { loadMarketData } from '../marketData.js';
 import { PARAM_RANGES } from '../../calibrate/params.js';
 import { rollingCalibration } from '../../estimate/index.js';
-import { backtestFigures, seedCompatView, writeFigurePng, writeFiguresHtml, type BacktestView } from '../../plot/index.js';
+import { backtestFigures, SeedCompatFigureRows, writeFigurePng, writeFiguresHtml, type BacktestView } from '../../plot/index.js';
 import { durationOption, formatTable, latencyConfig, numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
 
 const FILLS: readonly FillModel[] = ['midCross', 'tradeThrough', 'queue'];
@@ -213,11 +213,21 @@ async function seedCompat(
   const clock = referenceFile
     ? `the file's timestamps as they are (${resolution} resolution), as the reference reads them`
     : `${loaded.localTsMs ? 'local receive' : 'exchange'} times truncated to the second, as the reference records them`;
-  const r = runSeedCompat(book, options);
+  // streamed into its summary and its decimated plot lines: no per-row column is stored (the same numbers and
+  // figures as runSeedCompat + seedCompatSummary + seedCompatView, at a fraction of the memory)
+  const summarizer = new SeedCompatSummarizer();
+  const figureRows = new SeedCompatFigureRows();
+  const run = runSeedCompatRows(book, options, {
+    start: (tradedRows) => figureRows.start(tradedRows),
+    row: (r) => {
+      summarizer.add(r);
+      figureRows.row(r);
+    },
+  });
   const reportPath = output.report ?? 'reports/backtest-seed-compat.html';
-  const pngs = await writeBacktestReport(seedCompatView(r), reportPath, output.png, 'backtest-seed-compat', 'asmm backtest --seed-compat: the reference market maker');
+  const pngs = await writeBacktestReport(figureRows.view(run.fills), reportPath, output.png, 'backtest-seed-compat', 'asmm backtest --seed-compat: the reference market maker');
   const masks = maskSummary(loaded.masked);
-  const sum = seedCompatSummary(r);
+  const sum = summarizer.summary(run.fills);
   const summary = {
     mode: `seed-compatible reference market maker (σ = std of the last ${options.windowRows} mids, k = 1/message rate over ${options.windowRows} rows, time normalised over the rows traded, orders of 0.1 within |q| ≤ 3 and λ-sized beyond, five best-priced orders per side, mid-cross fills)`,
     data,
