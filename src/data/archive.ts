@@ -3,11 +3,17 @@ import { basename } from 'node:path';
 import { PassThrough, Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
-import * as tar from 'tar-stream';
-import * as yauzl from 'yauzl';
-import * as yazl from 'yazl';
+import type * as TarStream from 'tar-stream';
+import type * as Yauzl from 'yauzl';
+import type * as Yazl from 'yazl';
+import { lazyPackage } from '../project/lazyPackage.js';
 import { DataError } from './errors.js';
 import { isGzip, readFileHead } from './gzip.js';
+
+// loaded on first use: the archive packages cost a command that reads no archive about 15 ms to load
+const tarStream = lazyPackage<typeof TarStream>('tar-stream');
+const yauzl = lazyPackage<typeof Yauzl>('yauzl');
+const yazl = lazyPackage<typeof Yazl>('yazl');
 
 /**
  * Single-member archives, read and written as streams: the shape of OKX's daily history files (one NDJSON
@@ -64,7 +70,7 @@ function bareMemberName(path: string): string {
   return basename(path).replace(/\.gz$/i, '');
 }
 
-const isFileEntry = (type: tar.Header['type']) => type === undefined || type === null || type === 'file' || type === 'contiguous-file';
+const isFileEntry = (type: TarStream.Header['type']) => type === undefined || type === null || type === 'file' || type === 'contiguous-file';
 const isZipDirectory = (name: string) => name.endsWith('/');
 
 /**
@@ -98,9 +104,9 @@ function openTarGzMember(path: string): Promise<ArchiveMember> {
   return new Promise((resolve, reject) => {
     const input = createReadStream(path, { highWaterMark: 1 << 20 });
     const gunzip = zlib.createGunzip({ chunkSize: 1 << 18 });
-    const extract = tar.extract();
+    const extract = tarStream().extract();
     const out = new PassThrough({ highWaterMark: 1 << 20 });
-    let first: tar.Header | undefined;
+    let first: TarStream.Header | undefined;
     let settled = false;
     const stop = () => {
       input.destroy();
@@ -152,19 +158,19 @@ function openTarGzMember(path: string): Promise<ArchiveMember> {
   });
 }
 
-function openZip(path: string): Promise<yauzl.ZipFile> {
+function openZip(path: string): Promise<Yauzl.ZipFile> {
   return new Promise((resolve, reject) => {
-    yauzl.open(path, { lazyEntries: true, autoClose: false, validateEntrySizes: true }, (error, zip) => {
+    yauzl().open(path, { lazyEntries: true, autoClose: false, validateEntrySizes: true }, (error, zip) => {
       if (error) reject(new DataError(path, 0, '', `truncated or corrupt zip (${error.message})`));
       else resolve(zip);
     });
   });
 }
 
-function zipEntries(path: string, zip: yauzl.ZipFile): Promise<yauzl.Entry[]> {
+function zipEntries(path: string, zip: Yauzl.ZipFile): Promise<Yauzl.Entry[]> {
   return new Promise((resolve, reject) => {
-    const entries: yauzl.Entry[] = [];
-    zip.on('entry', (entry: yauzl.Entry) => {
+    const entries: Yauzl.Entry[] = [];
+    zip.on('entry', (entry: Yauzl.Entry) => {
       entries.push(entry);
       zip.readEntry();
     });
@@ -174,7 +180,7 @@ function zipEntries(path: string, zip: yauzl.ZipFile): Promise<yauzl.Entry[]> {
   });
 }
 
-function zipReadStream(path: string, zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> {
+function zipReadStream(path: string, zip: Yauzl.ZipFile, entry: Yauzl.Entry): Promise<Readable> {
   return new Promise((resolve, reject) => {
     zip.openReadStream(entry, (error, stream) => {
       if (error) reject(new DataError(path, 0, '', `truncated or corrupt zip member ${entry.fileName} (${error.message})`));
@@ -184,7 +190,7 @@ function zipReadStream(path: string, zip: yauzl.ZipFile, entry: yauzl.Entry): Pr
 }
 
 /** The one file member of a zip (directories ignored); a DataError for none or several. */
-function onlyMember(path: string, entries: readonly yauzl.Entry[]): yauzl.Entry {
+function onlyMember(path: string, entries: readonly Yauzl.Entry[]): Yauzl.Entry {
   const files = entries.filter((e) => !isZipDirectory(e.fileName));
   if (files.length === 0) throw new DataError(path, 0, '', 'no member in the archive (an empty zip)');
   if (files.length > 1) throw new DataError(path, 0, '', `several members in the archive: ${files.slice(0, 3).map((e) => e.fileName).join(', ')}${files.length > 3 ? ', …' : ''} (expected one)`);
@@ -289,7 +295,7 @@ function listTarGz(path: string): Promise<ArchiveListing> {
   return new Promise((resolve, reject) => {
     const input = createReadStream(path, { highWaterMark: 1 << 20 });
     const gunzip = zlib.createGunzip({ chunkSize: 1 << 18 });
-    const extract = tar.extract();
+    const extract = tarStream().extract();
     const members: ArchiveMemberInfo[] = [];
     let failed = false;
     const fail = (reason: string) => {
@@ -377,10 +383,10 @@ export async function writeTarGz(path: string, memberName: string, chunks: Chunk
     const counter = new ByteCounter();
     await pipeline(Readable.from(chunks), counter, createWriteStream(tmp, { highWaterMark: 1 << 20 }));
     const size = counter.bytes;
-    const pack = tar.pack();
+    const pack = tarStream().pack();
     const gzip = zlib.createGzip({ level: options.level ?? 6, chunkSize: 1 << 18 });
     const written = pipeline(pack, gzip, createWriteStream(partial, { highWaterMark: 1 << 20 }));
-    let entry!: ReturnType<tar.Pack['entry']>;
+    let entry!: ReturnType<TarStream.Pack['entry']>;
     const entryDone = new Promise<void>((ok, bad) => {
       entry = pack.entry({ name: memberName, size, mode: 0o644, mtime: new Date(options.mtimeMs ?? DEFAULT_MTIME_MS), type: 'file' }, (e) => (e ? bad(e) : ok()));
     });
@@ -412,7 +418,7 @@ export async function writeZip(path: string, memberName: string, chunks: ChunkSo
     const source = Readable.from(chunks);
     source.on('error', (e) => counter.destroy(e));
     source.pipe(counter);
-    const zip = new yazl.ZipFile();
+    const zip = new (yazl().ZipFile)();
     zip.addReadStream(counter, memberName, { mtime: new Date(options.mtimeMs ?? DEFAULT_MTIME_MS), compress: true, ...(options.level !== undefined ? { compressionLevel: options.level } : {}) });
     zip.end();
     const failedSource = new Promise<never>((_, reject) => counter.on('error', reject));
