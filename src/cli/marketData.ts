@@ -1,4 +1,5 @@
 import { assertTimeOrder, DataError, type BookTable, type Table, type TradeTable } from '../data/index.js';
+import type { TableReadOptions } from '../formats/format.js';
 import { loadTables, type FileFormat } from '../formats/index.js';
 import { UsageError } from './command.js';
 
@@ -23,8 +24,8 @@ export interface MarketData {
  * file (and row), refused here rather than deep in an estimator or the engine. `levels`: the book levels per
  * side the command reads (a table file may then keep only those; see TableReadOptions).
  */
-export async function loadMarketData(data: string, tradesFile: string | undefined, inst: string | undefined, options: { levels?: number } = {}): Promise<MarketData> {
-  const loaded = await loadTables(data, undefined, { levels: options.levels });
+export async function loadMarketData(data: string, tradesFile: string | undefined, inst: string | undefined, options: TableReadOptions = {}): Promise<MarketData> {
+  const loaded = await loadTables(data, undefined, { levels: options.levels, unkeptLevels: options.unkeptLevels });
   const books = ofKind<BookTable>(loaded.tables, 'book', inst);
   if (books.length === 0) throw new UsageError(`${data} holds no book table${inst ? ` for ${inst}` : ''}`);
   if (books.length > 1) throw new UsageError(`${data} holds ${books.length} book tables (${books.map((t) => t.meta.instrument).join(', ')}): choose one with --inst`);

@@ -55,6 +55,13 @@ export interface TableReadOptions {
    * Default: all.
    */
   readonly levels?: number;
+  /**
+   * What happens to the levels after `levels`: 'validate' (default) reads and checks them; 'skip' does not read
+   * them at all (faster; a malformed or disordered deeper level then goes unnoticed, and the table's metadata
+   * says `asmm.levels_unread`). For a caller whose result depends on the kept levels only, such as the
+   * seed-compatible run, which uses the touch. Formats that cannot skip validate.
+   */
+  readonly unkeptLevels?: 'validate' | 'skip';
 }
 
 /** A format that holds raw exchange messages, replayed into tables (books rebuilt, checksums and sequences checked). */

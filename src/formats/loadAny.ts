@@ -63,8 +63,8 @@ export function readTradeFile(path: string): TradeTable {
  * or, with `everyMs`, every book (of any format) sampled on that fixed grid by previous tick. `levels`: the
  * book levels per side the caller reads (see TableReadOptions; table files may keep only these).
  */
-export async function loadTables(path: string, depth = 5, options: { everyMs?: number; levels?: number } = {}): Promise<LoadedTables> {
-  const loaded = await loadTablesAtEachChange(path, depth, { levels: options.levels });
+export async function loadTables(path: string, depth = 5, options: { everyMs?: number } & TableReadOptions = {}): Promise<LoadedTables> {
+  const loaded = await loadTablesAtEachChange(path, depth, { levels: options.levels, unkeptLevels: options.unkeptLevels });
   // table files check their time columns as they read them; replayed captures are checked here (row numbers)
   for (const table of loaded.tables) checkTableEpochs(path, table);
   const everyMs = options.everyMs;

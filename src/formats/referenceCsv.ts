@@ -66,8 +66,11 @@ function timestampMs(path: string, row: CsvRow): number {
   throw new DataError(path, row.line, 'Timestamp', `not a date-time or Unix seconds: "${text}"`);
 }
 
-/** Parses a quoted Python list of numbers or nan into `out`; returns its length. */
-function parseList(path: string, row: CsvRow, field: number, out: number[]): number {
+/**
+ * Parses a quoted Python list of numbers or nan into `out`; returns its length. With `maxItems`, items after
+ * the first `maxItems` are not read (`out` then holds those, and the return is `maxItems + 1` to say more came).
+ */
+function parseList(path: string, row: CsvRow, field: number, out: number[], maxItems = Infinity): number {
   const name = REFERENCE_COLUMNS[field];
   if (field >= row.count) throw new DataError(path, row.line, name, `missing field (row has ${row.count} of 5 fields)`);
   const buf = row.buf;
@@ -91,6 +94,7 @@ function parseList(path: string, row: CsvRow, field: number, out: number[]): num
         const value = isNan ? NaN : parseDecimalBytes(buf, a, b);
         if (!isNan && Number.isNaN(value)) throw new DataError(path, row.line, `${name}[${out.length}]`, `not a number ("${fieldText(buf, a, b)}")`);
         out.push(value);
+        if (out.length === maxItems && j < end) return maxItems + 1;
       } else if (j < end || out.length > 0) {
         throw new DataError(path, row.line, `${name}[${out.length}]`, 'empty list item');
       }
@@ -141,9 +145,14 @@ class ReferenceReader {
     private readonly meta: TableMeta,
     /** Rows to allocate for at first (an estimate; storage doubles past it). */
     private readonly capacityHint: number = DEFAULT_CAPACITY_ROWS,
-    /** Levels per side to store (the first ones; every level is validated). Default: all. */
+    /** Levels per side to store (the first ones; every level is validated unless `skipUnkept`). Default: all. */
     private readonly levelsWanted: number = Infinity,
+    /** Levels after `levelsWanted` are not read at all (see TableReadOptions.unkeptLevels). */
+    private readonly skipUnkept = false,
   ) {}
+
+  /** Whether some row had levels after `levelsWanted` that were not read (`skipUnkept`). */
+  private skipped = false;
 
   /** Levels per side stored: the file's depth, or fewer when the caller wants fewer. */
   private get kept(): number {
@@ -200,6 +209,7 @@ class ReferenceReader {
     if (!(tsMs - tsMs === 0)) return false;
     if (this.rows > 0 && !(tsMs >= this.lastTsMs)) return false;
     const row = this.scratch;
+    const skipAt = this.skipUnkept ? this.levelsWanted : -1;
     let bidLevels = 0;
     let askLevels = 0;
     for (let group = 0; group < 4; group++) {
@@ -243,6 +253,17 @@ class ReferenceReader {
         row[base + count++] = value;
         while (buf[i] === 32) i++;
         c = buf[i];
+        if (count === skipAt && c === 44) {
+          // the levels after the kept ones are not read: on to the list's end
+          // the list ends at its first ']', which must close the field; a quote before it would split the line
+          // into other fields, so the general path decides (a plain loop: Buffer#indexOf costs more per call)
+          let close = i;
+          while (close < end && buf[close] !== 93 && buf[close] !== 34) close++;
+          if (close + 1 >= end || buf[close] !== 93 || buf[close + 1] !== 34) return false;
+          i = close + 2;
+          this.skipped = true;
+          break;
+        }
         if (c === 44) {
           i++;
           continue;
@@ -297,7 +318,10 @@ class ReferenceReader {
     const path = this.path;
     const tsMs = timestampMs(path, row);
     const lists = this.lists;
-    const lengths = [parseList(path, row, 1, lists[0]), parseList(path, row, 2, lists[1]), parseList(path, row, 3, lists[2]), parseList(path, row, 4, lists[3])];
+    const most = this.skipUnkept ? this.levelsWanted : Infinity;
+    const read = [parseList(path, row, 1, lists[0], most), parseList(path, row, 2, lists[1], most), parseList(path, row, 3, lists[2], most), parseList(path, row, 4, lists[3], most)];
+    if (read.some((n) => n > most)) this.skipped = true;
+    const lengths = read.map((n) => Math.min(n, most));
     if (lengths[0] !== lengths[1]) throw new DataError(path, row.line, 'Bid Size List', `${lengths[1]} sizes for ${lengths[0]} bid prices`);
     if (lengths[2] !== lengths[3]) throw new DataError(path, row.line, 'Ask Size List', `${lengths[3]} sizes for ${lengths[2]} ask prices`);
     if (this.depth === 0) this.start(Math.max(lengths[0], lengths[2], 1));
@@ -348,8 +372,13 @@ class ReferenceReader {
       bidSz: levels(1),
       askPx: levels(2),
       askSz: levels(3),
-      // fewer levels kept than the file has: said in the table's metadata
-      meta: depth < this.depth ? { ...this.meta, extra: { ...this.meta.extra, 'asmm.levels_in_file': String(this.depth) } } : this.meta,
+      // fewer levels kept than the file has, or levels not read: said in the table's metadata
+      meta:
+        depth < this.depth
+          ? { ...this.meta, extra: { ...this.meta.extra, 'asmm.levels_in_file': String(this.depth) } }
+          : this.skipped
+            ? { ...this.meta, extra: { ...this.meta.extra, 'asmm.levels_unread': `levels after ${depth} not read (neither kept nor validated)` } }
+            : this.meta,
     };
   }
 }
@@ -386,6 +415,8 @@ export interface ReferenceCsvOptions {
   readonly fastPath?: boolean;
   /** Levels per side kept in the table (all are read and validated; see TableReadOptions). Default: all. */
   readonly levels?: number;
+  /** 'skip': levels after `levels` are not read at all (see TableReadOptions.unkeptLevels). Default 'validate'. */
+  readonly unkeptLevels?: 'validate' | 'skip';
 }
 
 /**
@@ -397,7 +428,7 @@ export interface ReferenceCsvOptions {
  */
 export function readReferenceCsv(path: string, meta: TableMeta = {}, options: ReferenceCsvOptions = {}): BookTable {
   const fullMeta: TableMeta = { ...meta, extra: { ...(meta.extra ?? {}), 'asmm.source_layout': 'reference-books5-csv' } };
-  const reader = new ReferenceReader(path, fullMeta, estimateRows(path), options.levels);
+  const reader = new ReferenceReader(path, fullMeta, estimateRows(path), options.levels, options.unkeptLevels === 'skip' && Number.isFinite(options.levels ?? Infinity));
   scanCsv(
     path,
     (header) => reader.header(header),
@@ -498,5 +529,5 @@ export const referenceCsvFormat: TableFormat = {
   name: 'reference-books5-csv',
   holds: 'table',
   canHandle: ({ columns }) => columns.map((c) => c.replace(/"/g, '').trim()).join(',') === REFERENCE_COLUMNS.join(','),
-  read: (path, options) => readReferenceCsv(path, {}, { levels: options?.levels }),
+  read: (path, options) => readReferenceCsv(path, {}, { levels: options?.levels, unkeptLevels: options?.unkeptLevels }),
 };

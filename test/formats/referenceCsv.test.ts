@@ -69,6 +69,40 @@ describe("the reference system's books5 CSV layout", () => {
     expect(() => readReferenceCsv(bad, {}, { levels: 1 })).toThrow(/Bid List\[4\]/);
   });
 
+  it("with unkeptLevels 'skip', reads the kept levels only: the same values, deeper levels neither read nor checked, and says so", () => {
+    const { book } = generateSampleMarket({ durationSec: 30, seed: 7 });
+    const path = join(dir, 'skip-ref.csv');
+    writeReferenceCsv(path, book);
+    const validated = readReferenceCsv(path, {}, { levels: 1 });
+    for (const fastPath of [true, false]) {
+      const touch = readReferenceCsv(path, {}, { levels: 1, unkeptLevels: 'skip', fastPath });
+      expect(touch.depth).toBe(1);
+      expect(Array.from(touch.tsMs)).toEqual(Array.from(validated.tsMs));
+      for (const key of ['bidPx', 'bidSz', 'askPx', 'askSz'] as const) expect(Array.from(touch[key][0])).toEqual(Array.from(validated[key][0]));
+      expect(touch.meta.extra?.['asmm.levels_unread']).toBe('levels after 1 not read (neither kept nor validated)');
+      expect(touch.meta.extra?.['asmm.levels_in_file']).toBeUndefined();
+    }
+    // a broken fifth level is not read, so not an error; a broken touch still is, with the validating reader's message
+    const badDeep = join(dir, 'skip-bad-deep-ref.csv');
+    writeFileSync(badDeep, `${header}\n2024-05-01 12:00:00,"[5, 4, 3, 2, 2]","[1, 1, 1, 1, x]","[6, 7, 8, 9, 10]","[1, 1, 1, 1, 1]"\n`);
+    expect(() => readReferenceCsv(badDeep, {}, { levels: 1 })).toThrow(DataError);
+    for (const fastPath of [true, false]) expect(readReferenceCsv(badDeep, {}, { levels: 1, unkeptLevels: 'skip', fastPath }).bidPx[0][0]).toBe(5);
+    const badTouch = join(dir, 'skip-bad-touch-ref.csv');
+    writeFileSync(badTouch, `${header}\n2024-05-01 12:00:00,"[5, 4]","[1, 1]","[6, 7]","[1, 1]"\n2024-05-01 12:00:01,"[7, 4]","[1, 1]","[6, 7]","[1, 1]"\n`);
+    let validating: unknown;
+    try {
+      readReferenceCsv(badTouch, {}, { levels: 1 });
+    } catch (error) {
+      validating = error;
+    }
+    expect(validating).toBeInstanceOf(DataError);
+    expect(() => readReferenceCsv(badTouch, {}, { levels: 1, unkeptLevels: 'skip' })).toThrow((validating as Error).message);
+    // a file with only the touch has nothing unread
+    const touchOnly = join(dir, 'skip-touch-only-ref.csv');
+    writeFileSync(touchOnly, `${header}\n2024-05-01 12:00:00,"[5]","[1]","[6]","[1]"\n`);
+    expect(readReferenceCsv(touchOnly, {}, { levels: 1, unkeptLevels: 'skip' }).meta.extra?.['asmm.levels_unread']).toBeUndefined();
+  });
+
   it('rejects malformed rows with file, line and the list field', () => {
     const cases: Array<[string, number, string]> = [
       ['2024-05-01 12:00:00,"[1.0, x]","[1, 1]","[2, 3]","[1, 1]"', 2, 'Bid List[1]'],
@@ -238,6 +272,9 @@ describe("the reference system's books5 CSV layout", () => {
       const general = outcome(() => readReferenceCsv(path, {}, { fastPath: false }));
       expect(outcome(() => readReferenceCsv(path)), `variant ${variant}`).toBe(general);
       expect(outcome(() => readReferenceCsv(path, {}, { chunkBytes: 1 + pick(400) })), `variant ${variant}`).toBe(general);
+      // reading the touch only (deeper levels skipped): the fast path again agrees with the general path
+      const skip = { levels: 1 + pick(2), unkeptLevels: 'skip' } as const;
+      expect(outcome(() => readReferenceCsv(path, {}, skip)), `variant ${variant}, skip`).toBe(outcome(() => readReferenceCsv(path, {}, { ...skip, fastPath: false })));
       if (!general.startsWith('DataError')) accepted++;
     }
     expect(accepted).toBeGreaterThan(40); // the damage leaves enough files valid to compare values too

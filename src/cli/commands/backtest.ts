@@ -78,8 +78,9 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
     return backtestCatalog(values, { fill, strategyName, gamma, horizonMs, qMax, windowMs });
   }
   if (!values.data) throw new UsageError('--data FILE is required');
-  // the seed-compatible run reads the touch only: a table file keeps just that level (every level is still validated)
-  const { book, trades: recorded } = await loadMarketData(values.data, values.trades, values.inst, values['seed-compat'] ? { levels: 1 } : {});
+  // the seed-compatible run uses the touch only: a table file that can skip the deeper levels does not read them
+  // (the result cannot depend on them; the output says they were not read or validated)
+  const { book, trades: recorded } = await loadMarketData(values.data, values.trades, values.inst, values['seed-compat'] ? { levels: 1, unkeptLevels: 'skip' } : {});
   if (values['seed-compat']) {
     const options = {
       gamma,
@@ -236,6 +237,9 @@ async function seedCompat(
     initialCash: options.initialCash,
     bookRows: book.tsMs.length,
     clock,
+    levelsRead: loaded.meta.extra?.['asmm.levels_unread']
+      ? `the touch only (the run uses no other level): ${loaded.meta.extra['asmm.levels_unread']}`
+      : 'every level of the file read and validated; the run uses the touch',
     ...sum,
     meanMessageRatePerSec: num(sum.meanMessageRatePerSec),
     meanSigmaPriceLevel: num(sum.meanSigmaPriceLevel),
