@@ -1,2 +1,3 @@
+export { extent } from './extent.js';
 export { summarize, type SampleSummary } from './summary.js';
 export { median, quantile, quantileOfSorted, quantiles } from './quantile.js';
