@@ -1,0 +1,112 @@
+import { backtestExecutions, backtestMetrics, createStrategy, describeLatency, quotePlacement, runBacktest, type FillModel, type QuotePlacement, type StrategyName, type Strategy } from '../../backtest/index.js';
+import { PARAM_RANGES } from '../../calibrate/params.js';
+import { describeMasks, inferTickSize, masksJson, type BookTable, type TradeTable } from '../../data/index.js';
+import { rollingCalibration } from '../../estimate/index.js';
+import { durationOption, formatTable, latencyConfig, numberOption, printJson } from '../command.js';
+import { num, writeBacktestReport } from './backtestReport.js';
+
+/** Where the quotes sat, in words: the first thing to read when a run has few or no fills. */
+function quotesLine(q: QuotePlacement): string {
+  if (q.bidQuoted + q.askQuoted === 0) return `quotes: none at any of the ${q.decisions} decisions (the strategy waits for its calibration window, or its quotes were refused: crossed, or past --max-position)`;
+  const side = (name: string, n: number, ticks: number, dir: string) => (n > 0 ? `${name} at ${n} of ${q.decisions} decisions, a median ${num(ticks, 4)} ticks ${dir} the mid` : `no ${name}`);
+  return `quotes: ${side('bid', q.bidQuoted, q.bidMedianTicksFromMid, 'below')}; ${side('ask', q.askQuoted, q.askMedianTicksFromMid, 'above')}`;
+}
+
+/** `asmm backtest --data FILE`: the file's market in memory, replayed by the engine (`runBacktest`). */
+export async function backtestRun(
+  values: Record<string, string | boolean | undefined> & { data?: string; trades?: string; json?: boolean; report?: string; png?: string; tick?: string; lot?: string; size?: string; refresh?: string; 'half-spread'?: string; 'maker-fee'?: string; 'taker-fee'?: string; 'max-position'?: string },
+  book: BookTable,
+  recorded: TradeTable | undefined,
+  o: { fill: FillModel; strategyName: StrategyName; gamma: number; horizonMs: number; qMax: number; windowMs: number },
+): Promise<number> {
+  const { fill, strategyName, gamma, horizonMs, qMax, windowMs } = o;
+  const tick = numberOption('tick', values.tick, book.meta.tickSize ?? inferTickSize(book), (v) => v > 0);
+  // books only: A and k from market orders inferred from the book, and tradeThrough and queue fill on them, with notes that say so
+  const executions = backtestExecutions(book, recorded, fill, tick, { label: `trades of ${values.trades ?? values.data} against the book of ${values.data}` });
+  const trades = executions.trades;
+  const lot = numberOption('lot', values.lot, book.meta.lotSize ?? 0, (v) => v >= 0);
+  const halfSpread = numberOption('half-spread', values['half-spread'], 5 * tick, PARAM_RANGES.halfSpreadPx.check);
+  const strategy: Strategy = createStrategy(strategyName, { gamma, horizonSec: horizonMs / 1000, qMax, halfSpreadPx: halfSpread });
+  const calibration = rollingCalibration(book, executions.marketOrders, { windowSec: windowMs / 1000, stepSec: 1 });
+  const latencies = latencyConfig(values, book);
+  const latencyText = { feed: describeLatency(latencies.feedLatencyMs), entry: describeLatency(latencies.entryLatencyMs), cancel: describeLatency(latencies.cancelLatencyMs ?? latencies.entryLatencyMs) };
+  const started = performance.now();
+  const result = runBacktest(book, trades, {
+    strategy,
+    fill,
+    orderSize: numberOption('size', values.size, 0.01, PARAM_RANGES.orderSize.check),
+    tickSize: tick,
+    lotSize: lot,
+    refreshMs: durationOption('refresh', values.refresh, undefined) ?? 0,
+    ...latencies,
+    makerFee: numberOption('maker-fee', values['maker-fee'], 0),
+    takerFee: numberOption('taker-fee', values['taker-fee'], 0),
+    maxPosition: numberOption('max-position', values['max-position'], Infinity, (v) => v > 0),
+    calibration,
+  });
+  const notes = [...executions.notes, ...result.notes];
+  const seconds = (performance.now() - started) / 1000;
+  const metrics = backtestMetrics(result);
+  const quotes = quotePlacement(result, tick);
+  const reportPath = values.report ?? `reports/backtest-${strategyName}-${fill}.html`;
+  const pngs = await writeBacktestReport(result, reportPath, values.png, `backtest-${strategyName}-${fill}`, `asmm backtest: ${strategy.name}, ${fill}`);
+  const m = metrics;
+  const causes = Object.entries(m.fillsByCause)
+    .filter(([, n]) => n > 0)
+    .map(([cause, n]) => `${cause} ${n}`)
+    .join(', ');
+  const maskLines = describeMasks(result.masked);
+  if (values.json) {
+    printJson({
+      data: values.data,
+      strategy: strategy.name,
+      fill,
+      latency: latencyText,
+      metrics,
+      finalInventory: result.finalInventory,
+      finalCash: result.finalCash,
+      events: result.events,
+      decisions: result.decisions,
+      masked: { ...masksJson(result.masked), tradesIgnored: result.maskedEvents.trades, bookRowsIgnored: result.maskedEvents.bookRows, decisionsWithoutQuotes: result.maskedEvents.decisions },
+      seconds,
+      report: reportPath,
+      pngs,
+      quotes,
+      notes,
+    });
+    return 0;
+  }
+  process.stdout.write(
+    [
+      `${strategy.name}, ${fill} fills, on ${values.data}${recorded ? ` with ${recorded.tsMs.length} trades` : trades ? ` with ${trades.tsMs.length} inferred executions` : ' (no trades)'}: ${result.events} events, ${result.decisions} decisions in ${seconds.toFixed(2)} s`,
+      `σ, A, k from rolling ${windowMs / 1000} s windows (values strictly before each decision)${recorded ? '' : '; A and k from market orders inferred from the book'}`,
+      `latency: feed ${latencyText.feed}, entry ${latencyText.entry}, cancel ${latencyText.cancel}`,
+      quotesLine(quotes),
+      formatTable(
+        ['metric', 'value', 'unit'],
+        [
+          ['PnL', num(m.pnl), 'quote currency'],
+          ['fills (bid / ask)', `${m.fills} (${m.bidFills} / ${m.askFills})`, ''],
+          ['fills by cause', causes === '' ? 'none' : causes, 'trade at our price, trade through, book cross, marketable on arrival, mid cross'],
+          ['PnL per fill', num(m.pnlPerFill), 'quote currency'],
+          ['Sharpe per day', num(m.sharpePerDay, 4), Number.isNaN(m.sharpePerDay) ? `not defined: fewer than two ${m.sharpeIntervalSec} s equity changes, or none that varies` : `from ${m.sharpeIntervalSec} s equity changes`],
+          ['max drawdown', num(m.maxDrawdown), 'quote currency'],
+          ['spread captured', num(m.spreadCapturedPerUnit), 'quote currency per unit vs mid'],
+          ['inventory mean / std', `${num(m.inventoryMean, 4)} / ${num(m.inventoryStd, 4)}`, 'base units'],
+          ['max |inventory|', num(m.maxAbsInventory, 4), 'base units'],
+          ['turnover', num(m.turnover), 'quote currency'],
+          ['fees', num(m.fees), 'quote currency (negative: rebates)'],
+          ['final inventory', num(m.finalInventory), 'base units'],
+          ['final cash', num(m.finalCash), 'quote currency'],
+        ],
+      ),
+      ...notes.filter((n) => !n.startsWith('masked: ')),
+      ...maskLines,
+      ...(maskLines.length > 0 ? [`  inside them: ${result.maskedEvents.trades} trades and ${result.maskedEvents.bookRows} book rows not acted on, ${result.maskedEvents.decisions} decisions without quotes`] : []),
+      `report: ${reportPath}`,
+      ...pngs.map((path) => `png: ${path}`),
+    ].join('\n') + '\n',
+  );
+  return 0;
+}
+
