@@ -149,6 +149,11 @@ export const CLI_CASES: readonly CliCase[] = [
   { name: 'inspect: OKX trades day with a malformed price: file, line and field', args: (x) => ['inspect', x.f.okxTradesMalformed], code: 1, message: /:4 price/ },
   { name: 'catalog import: a file that is no market data', args: (x) => ['catalog', 'import', x.f.json, '--catalog', x.at('import-json-catalog')], code: 1, names: (x) => [x.f.json] },
   { name: 'catalog import: an OKX books archive cut in half', args: (x) => ['catalog', 'import', x.f.okxBooksTruncated, '--catalog', x.at('import-truncated-catalog')], code: 1, message: /truncated|unexpected end|corrupt/i },
+  // asmm download okx (issue 15): never OKX itself; an unreachable server is a closed local port
+  { name: 'download: a date that is none', args: () => ['download', 'okx', '--inst', 'BTC-USDT', '--from', '2025-13-01'], code: 2, names: () => ['2025-13-01'] },
+  { name: 'download: --to before --from', args: () => ['download', 'okx', '--inst', 'BTC-USDT', '--from', '2025-11-03', '--to', '2025-11-01'], code: 2, message: /--to 2025-11-01 is before --from 2025-11-03/ },
+  { name: 'download: an unknown kind', args: () => ['download', 'okx', '--inst', 'BTC-USDT', '--from', '2025-11-01', '--kind', 'candles'], code: 2, names: () => ['candles'] },
+  { name: 'download: a server that cannot be reached fails each file, then says so in one last line', args: (x) => ['download', 'okx', '--inst', 'BTC-USDT', '--from', '2025-11-01', '--to', '2025-11-01', '--base-url', 'http://127.0.0.1:1', '--retries', '1', '--backoff', '1ms', '--out', x.at('download-unreachable')], code: 1, logsToStderr: true, message: /2 files failed/, names: () => [] },
   { name: 'catalog query: SQL error', args: (x) => ['catalog', 'query', 'select nonsense from nowhere', '--catalog', x.f.sampleCatalog], code: 2, names: () => ['nowhere'] },
   { name: 'catalog query: an empty result is said', args: (x) => ['catalog', 'query', "select * from trades where instrument = 'NONE'", '--catalog', x.f.sampleCatalog], code: 0, reports: /no rows/ },
   { name: 'backtest --catalog: instrument not in the catalog', args: (x) => ['backtest', '--catalog', x.f.sampleCatalog, '--inst', 'BTC-USDT', ...OUT_REPORT(x)], code: 2, names: () => ['BTC-USDT'], absent: (x) => [x.at('report.html')] },

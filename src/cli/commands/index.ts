@@ -36,6 +36,12 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: async () => (await import('./fakeExchange.js')).runFakeExchange,
   },
   {
+    name: 'download',
+    summary: "download OKX's daily history (order books, trades) with resume (HTTP Range), retries, integrity checks and one line per missing day; Ctrl-C keeps .partial files and the same command resumes them",
+    usage: 'asmm download okx --inst BTC-USDT[,ETH-USDT-SWAP] --from YYYY-MM-DD [--to YYYY-MM-DD] [--kind books,trades] [--out data/okx-history] [--base-url URL] [--concurrency 2] [--retries 5] [--timeout 30s] [--backoff 500ms] [--quiet] [--json]   (Ctrl-C: the .partial files stay; the same command resumes them)',
+    load: async () => (await import('./download.js')).runDownload,
+  },
+  {
     name: 'catalog',
     summary: 'the Parquet catalog: import any supported file or OKX history day, list it, query it with SQL (DuckDB)',
     usage: 'asmm catalog import FILE|DIR [--catalog DIR] [--venue okx] [--inst ID] [--levels 5] [--replace] [--json] | catalog ls [--catalog DIR] [--json] | catalog query "select …" [--catalog DIR] [--json|--csv]',
