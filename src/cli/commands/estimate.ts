@@ -149,10 +149,18 @@ export async function runEstimate(argv: string[]): Promise<number> {
       'max-staleness': { type: 'string' },
       depths: { type: 'string' },
       json: { type: 'boolean' },
+      catalog: { type: 'string' },
+      venue: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
     },
     { min: 0, max: 0 },
   );
-  if (!values.data) throw new UsageError('--data FILE is required (a book table, or a capture holding books and trades)');
+  if (values.catalog !== undefined && values.data !== undefined) throw new UsageError('give --data FILE or --catalog DIR, not both');
+  if (values.catalog === undefined) {
+    for (const flag of ['venue', 'from', 'to'] as const) if (values[flag] !== undefined) throw new UsageError(`--${flag} goes with --catalog DIR`);
+  }
+  if (!values.data && values.catalog === undefined) throw new UsageError('--data FILE (a book table, or a capture holding books and trades) or --catalog DIR --inst ID is required');
   for (const f of [values.data, values.trades]) if (f && !existsSync(f)) throw new UsageError(`no such file: ${f}`);
   const gridMs = durationOption('grid', values.grid, 100) as number;
   const windowMs = durationOption('window', values.window, undefined);
@@ -164,7 +172,14 @@ export async function runEstimate(argv: string[]): Promise<number> {
   } catch (error) {
     throw new UsageError(`--depths: ${(error as Error).message}`);
   }
-  const { format, book, trades, tradesFrom } = await loadMarketData(values.data, values.trades, values.inst);
+  if (values.catalog !== undefined) {
+    // the streamed estimate gives σ realized and the MLE; what needs all the data at once is refused, not dropped
+    for (const flag of ['trades', 'window', 'rolling-out', 'infer-from-book'] as const) if (values[flag] !== undefined) throw new UsageError(`--${flag} does not go with --catalog (${flag === 'trades' ? 'the trades come from the catalog' : 'not streamed'})`);
+    if (values.price !== undefined && values.price !== 'mid') throw new UsageError('--catalog estimates σ of the mid only: leave out --price');
+    const { estimateCatalog } = await import('./estimateCatalog.js');
+    return estimateCatalog(values, { gridMs, maxStalenessMs, ...(depths ? { depths } : {}) });
+  }
+  const { format, book, trades, tradesFrom } = await loadMarketData(values.data as string, values.trades, values.inst);
   const tickFromFile = book.meta.tickSize;
   const tick = numberOption('tick', values.tick, tickFromFile ?? inferTickSize(book), (v) => v > 0);
   const tickSource = values.tick ? 'given' : tickFromFile ? 'from the file' : 'inferred from the book';

@@ -1,0 +1,87 @@
+import { resolve } from 'node:path';
+import { inferTickSize } from '../../data/index.js';
+import { StreamedEstimate, type DepthRange, type StreamedEstimateResult } from '../../estimate/index.js';
+import { catalogMarketDays, catalogRange } from '../catalogMarket.js';
+import { formatTable, numberOption, printJson, UsageError } from '../command.js';
+
+const fmt = (x: number, digits = 4) => (Number.isFinite(x) ? x.toPrecision(digits) : String(x));
+
+/** What the streamed estimate does not give (it needs every increment or order at once), said in the output. */
+export const NOT_STREAMED = 'not streamed over a catalog range (they need every increment or order at once): the two-scale σ, the WLS fit and its per-depth check, the rolling windows; use asmm estimate --data on one day for them';
+
+/**
+ * `asmm estimate --catalog DIR --inst ID [--venue V] [--from D1] [--to D2]`: σ (realized, price and log) and the
+ * arrival MLE per side, streamed over the catalog's day partitions (`StreamedEstimate`: one day in memory, the
+ * grid point in force and the trade pairing carried across midnight), equal to `asmm estimate --data` on the
+ * same days put together (the same sums in the same order; the MLE from integer counts per reach depth).
+ */
+export async function estimateCatalog(values: Record<string, string | boolean | undefined>, o: { gridMs: number; maxStalenessMs: number; depths?: DepthRange }): Promise<number> {
+  const { openCatalog } = await import('../../catalog/index.js');
+  const catalog = await openCatalog(resolve(values.catalog as string));
+  try {
+    const range = catalogRange(catalog, values as { inst?: string; venue?: string; from?: string; to?: string });
+    const meta = catalog.instruments().find((i) => i.venue === range.venue && i.instrument === range.instrument)?.meta;
+    const notes: string[] = [];
+    const days = catalogMarketDays(catalog, range, notes);
+    const perDay: Array<{ date: string; bookRows: number; trades: number }> = [];
+    let est: StreamedEstimate | undefined;
+    let tick = NaN;
+    let tickSource = '';
+    let firstMs = NaN;
+    let lastMs = NaN;
+    for await (const day of days) {
+      if (!est) {
+        const fromMeta = meta?.tickSize ?? day.book.meta.tickSize;
+        tick = numberOption('tick', values.tick as string | undefined, fromMeta ?? inferTickSize(day.book), (v) => v > 0);
+        tickSource = values.tick ? 'given' : fromMeta ? 'from the catalog' : 'inferred from the first day';
+        est = new StreamedEstimate(tick, { gridMs: o.gridMs, ...(o.depths ? { depths: o.depths } : {}), pairing: { maxStalenessMs: o.maxStalenessMs } });
+        firstMs = day.book.tsMs[0];
+      }
+      est.feed(day.book, day.trades);
+      const n = day.book.tsMs.length;
+      if (n > 0) lastMs = day.book.tsMs[n - 1];
+      if (Number.isNaN(firstMs) && n > 0) firstMs = day.book.tsMs[0];
+      perDay.push({ date: day.date, bookRows: n, trades: day.trades?.tsMs.length ?? 0 });
+      if (!values.json) process.stderr.write(`  ${day.date}: ${n} book rows, ${day.trades?.tsMs.length ?? 0} trades\n`);
+    }
+    if (!est) throw new UsageError(`no book days for ${range.instrument} (${range.venue}) in ${range.fromDate ?? 'the first day'}..${range.toDate ?? 'the last day'} of ${range.root}`);
+    const r: StreamedEstimateResult = est.finish();
+    const durationSec = (lastMs - firstMs) / 1000;
+    const dates = `${perDay[0].date}..${perDay[perDay.length - 1].date}`;
+    const arrival = r.arrival && {
+      mle: r.arrival,
+      wls: null,
+      reachCounts: r.reachCounts,
+      orders: r.reachCounts ? [...r.reachCounts.ask, ...r.reachCounts.bid].reduce((a, c) => a + c, 0) : 0,
+      source: 'trades',
+      pairing: r.pairing,
+    };
+    if (values.json) {
+      printJson({ catalog: range.root, venue: range.venue, instrument: range.instrument, from: perDay[0].date, to: perDay[perDay.length - 1].date, days: perDay, price: 'mid', durationSec, bookRows: r.rows, trades: r.trades, tickSize: tick, tickSource, sigma: { realized: r.realized, twoScale: null }, arrival: arrival ?? null, rolling: null, notes: [...notes, NOT_STREAMED] });
+      return 0;
+    }
+    const vol = r.realized;
+    const fitRow = (s: 'ask' | 'bid' | 'pooled') => {
+      const e = r.arrival![s];
+      return typeof e === 'string' ? ['MLE', s, '-', '-', '-', '-', '-', e] : ['MLE', s, fmt(e.aPerSec), `[${fmt(e.aCi95[0])}, ${fmt(e.aCi95[1])}]`, fmt(e.kPerPrice), `[${fmt(e.kCi95[0])}, ${fmt(e.kCi95[1])}]`, fmt(e.kPerTick, 3), `${e.ordersUsed} of ${e.orders}`];
+    };
+    process.stdout.write(
+      [
+        `catalog     ${range.root}, ${range.instrument} (${range.venue}) ${dates}: ${perDay.length} days, ${durationSec.toFixed(1)} s, ${r.rows} book rows, ${r.trades} trades (streamed, one day in memory)`,
+        `tick        ${tick} (${tickSource}); σ of the mid`,
+        '',
+        formatTable(['volatility', 'σ price/√s', '95 %', 'σ log/√s', '95 %', 'method'], [['realized', fmt(vol.price.sigmaPerSqrtSec), `[${fmt(vol.price.ci95[0])}, ${fmt(vol.price.ci95[1])}]`, fmt(vol.log.sigmaPerSqrtSec), `[${fmt(vol.log.ci95[0])}, ${fmt(vol.log.ci95[1])}]`, vol.price.method]]),
+        `            ${vol.price.increments} grid increments used, ${vol.price.droppedIncrements} dropped (masked)`,
+        '',
+        ...(r.arrival
+          ? [`arrival λ(δ) = A·exp(−k·δ) from trades over ${fmt((r.pairing?.observedMs ?? NaN) / 1000, 6)} s observed; ask quotes are reached by buys, bid quotes by sells`, formatTable(['fit', 'side', 'A /s', '95 %', 'k /price', '95 %', 'k /tick', 'orders used'], (['ask', 'bid', 'pooled'] as const).map(fitRow))]
+          : ['arrival     no trades in the range: A and k not estimated']),
+        ...notes.map((n) => `note: ${n}`),
+        `note: ${NOT_STREAMED}`,
+      ].join('\n') + '\n',
+    );
+    return 0;
+  } finally {
+    catalog.close();
+  }
+}

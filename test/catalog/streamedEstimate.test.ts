@@ -1,0 +1,46 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runAsmm } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
+
+describe('asmm estimate --catalog', () => {
+  it('streams the days and gives the in-memory estimate on the same market: realized σ bit for bit, the MLE per side field for field', () => {
+    const dir = tempDir('asmm-catalog-estimate-');
+    const root = join(dir, 'catalog');
+    const files = join(dir, 'files');
+    // the same market twice: two days into the catalog, and 48 hours as CSV files (the independent in-memory path)
+    expect(runAsmm(['sample', '--days', '2', '--interval-ms', '5000', '--seed', '7', '--catalog', root, '--json']).code).toBe(0);
+    expect(runAsmm(['sample', '--hours', '48', '--interval-ms', '5000', '--seed', '7', '--out', files, '--json']).code).toBe(0);
+    const csv = (kind: string) => join(files, readdirSync(files).find((f) => f.includes(kind) && f.endsWith('.csv'))!);
+    const streamed = runAsmm(['estimate', '--catalog', root, '--inst', 'ETH-USDT', '--json']);
+    expect(streamed.code, streamed.stderr).toBe(0);
+    const inMemory = runAsmm(['estimate', '--data', csv('book'), '--trades', csv('trade'), '--json']);
+    expect(inMemory.code, inMemory.stderr).toBe(0);
+    type Fit = { aPerSec: number; kPerPrice: number; aCi95: number[]; kCi95: number[]; ordersUsed: number; orders: number; durationSec: number };
+    const s = JSON.parse(streamed.stdout) as { days: Array<{ date: string }>; bookRows: number; sigma: { realized: Record<'price' | 'log', { sigmaPerSqrtSec: number; increments: number }>; twoScale: null }; arrival: { mle: Record<string, Fit>; wls: null }; notes: string[] };
+    const m = JSON.parse(inMemory.stdout) as { bookRows: number; sigma: { realized: Record<'price' | 'log', { sigmaPerSqrtSec: number; increments: number }> }; arrival: { mle: Record<string, Fit> } };
+    expect(s.days.map((d) => d.date)).toEqual(['2026-01-01', '2026-01-02']);
+    expect(s.bookRows).toBe(m.bookRows);
+    for (const u of ['price', 'log'] as const) {
+      expect(s.sigma.realized[u].increments).toBe(m.sigma.realized[u].increments);
+      expect(s.sigma.realized[u].sigmaPerSqrtSec).toBe(m.sigma.realized[u].sigmaPerSqrtSec);
+    }
+    for (const side of ['ask', 'bid', 'pooled']) {
+      expect(m.arrival.mle[side].orders).toBeGreaterThan(1000);
+      for (const field of ['aPerSec', 'kPerPrice', 'ordersUsed', 'orders', 'durationSec'] as const) expect(s.arrival.mle[side][field], `${side} ${field}`).toBe(m.arrival.mle[side][field]);
+      expect(s.arrival.mle[side].aCi95).toEqual(m.arrival.mle[side].aCi95);
+    }
+    // what is not streamed is said, not silently missing
+    expect(s.sigma.twoScale).toBeNull();
+    expect(s.arrival.wls).toBeNull();
+    expect(s.notes.join(' ')).toMatch(/not streamed/);
+    // usage errors: one line, exit 2
+    const none = runAsmm(['estimate', '--catalog', root, '--inst', 'ETH-USDT', '--from', '2027-01-01']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/no book days/);
+    expect(runAsmm(['estimate', '--catalog', root, '--inst', 'BTC-USDT']).stderr).toMatch(/holds no BTC-USDT/);
+    expect(runAsmm(['estimate', '--catalog', root, '--inst', 'ETH-USDT', '--window', '60s']).stderr).toMatch(/--window does not go with --catalog/);
+    expect(runAsmm(['estimate', '--data', csv('book'), '--from', '2026-01-01']).stderr).toMatch(/--from goes with --catalog/);
+  });
+});
