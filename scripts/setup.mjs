@@ -3,7 +3,7 @@
 // Plain Node with no dependencies, because it may run before node_modules exists.
 // It does only what is missing:
 //   1. `npm ci` when node_modules is absent or older than package-lock.json;
-//   2. Debian packages for Jupyter (nbconvert, nbclient, jupyter-client, classic notebook) and Chromium, via apt;
+//   2. Debian packages for Jupyter (nbconvert, nbclient, jupyter-client, classic notebook), Chromium and redis-server, via apt;
 //      with --bench (npm run bench only) also python3-pandas, the baseline of bench/referenceCsv.bench.ts;
 //   3. the tslab kernelspec inside the project (.jupyter/kernels/tslab), used through JUPYTER_PATH;
 //   4. dist/, the compiled JavaScript the CLI runs, when src/ is newer (scripts/build.mjs, about a second).
@@ -47,6 +47,8 @@ const systemRequirements = [
   { pkg: 'python3-nbclient', proof: '/usr/lib/python3/dist-packages/nbclient' },
   { pkg: 'jupyter-notebook', proof: '/usr/bin/jupyter-notebook' },
   { pkg: 'chromium', proof: '/usr/bin/chromium' },
+  // the distributed calibration's tests start their own Redis (test/distributed)
+  { pkg: 'redis-server', proof: '/usr/bin/redis-server' },
 ];
 
 // Wanted by `npm run bench` only (--bench), and optional: without it the benchmark says what it did not compare.

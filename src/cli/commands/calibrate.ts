@@ -33,9 +33,15 @@ export async function runCalibrate(argv: string[]): Promise<number> {
       'max-position': { type: 'string' },
       report: { type: 'string' },
       json: { type: 'boolean' },
+      redis: { type: 'string' },
+      attach: { type: 'string' },
+      attempts: { type: 'string' },
     },
     { min: 0, max: 0 },
   );
+  // --redis / --attach: the sweep runs on BullMQ workers (src/distributed); --attach reloads the run's command line
+  const distributed = values.redis || values.attach ? await import('../../distributed/cli.js') : undefined;
+  if (distributed && values.attach) return runCalibrate(await distributed.attachedArgv(values.redis, values.attach));
   if (!values.data) throw new UsageError('--data FILE is required');
   if (!values.grid) throw new UsageError('--grid is required, e.g. --grid "gamma=0.01,0.1,1;size=0.01,0.05;refresh=0,1000"');
   for (const f of [values.data, values.trades]) if (f && !existsSync(f)) throw new UsageError(`no such file: ${f}`);
@@ -64,7 +70,7 @@ export async function runCalibrate(argv: string[]): Promise<number> {
   const sets = expandGrid(spec, { ...DEFAULT_PARAMS, strategy });
   const tty = process.stderr.isTTY === true;
   let lastShown = 0;
-  const result = await runCalibration({
+  const result = await (distributed ? distributed.distributedRunner(values, argv) : runCalibration)({
     book,
     ...(trades ? { trades } : {}),
     calibration,
@@ -132,6 +138,7 @@ export async function runCalibrate(argv: string[]): Promise<number> {
       `chosen sets: mean in-sample ${metric} ${num(summary.inSampleMean)}, mean out-of-sample ${metric} ${num(summary.outOfSampleMean)}; out-of-sample PnL over ${summary.folds} test windows: ${num(oos)}`,
       `report: ${report}`,
       ...executions.notes,
+      ...(distributed ? result.notes.filter((n) => n.startsWith('cell ')) : []),
       ...describeMasks(result.masked),
       ...(result.masked.count > 0 ? [`  masked per window (ms): ${result.windows.map((w) => w.maskedMs).join(', ')}`] : []),
     ].join('\n') + '\n',

@@ -54,6 +54,12 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: async () => (await import('./estimate.js')).runEstimate,
   },
   {
+    name: 'worker',
+    summary: 'run calibration jobs from Redis (BullMQ) in sandboxed processes, one per core; SIGTERM finishes or releases the running job',
+    usage: 'asmm worker --redis redis://HOST:6379 [--concurrency N] [--lock 30s] [--quiet]',
+    load: async () => (await import('./worker.js')).runWorker,
+  },
+  {
     name: 'backtest',
     summary: 'backtest a market maker (AS, infinite-horizon AS, GLFT, symmetric) on recorded books and trades; metrics and an HTML report',
     usage: 'asmm backtest --data FILE [--trades FILE] [--strategy as|as-infinite|glft|symmetric] [--gamma 0.1] [--fill midCross|tradeThrough|queue] [--size 0.01] [--refresh 0] [--feed-latency 0|50ms|20ms,80ms,300ms|recorded] [--entry-latency 0|20ms|20ms,50ms] [--cancel-latency …] [--latency-seed 1] [--maker-fee F] [--taker-fee F] [--max-position X] [--window 300s] [--report FILE.html] [--png DIR] [--seed-compat [--window-rows 200] [--initial-inventory 0] [--initial-cash 0]] [--json] | asmm backtest --catalog DIR --inst ID [--venue V] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [same strategy, fill and latency options] [--json]',

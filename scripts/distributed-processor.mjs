@@ -1,0 +1,13 @@
+// BullMQ sandboxed processor for `asmm worker`: the compiled processor in dist/ when it is up to date with src/
+// (see scripts/build.mjs), else the TypeScript one through tsx (a forked child does not inherit the parent's loader).
+import { distIsFresh } from './build.mjs';
+
+let mod;
+if (process.env.ASMM_TSX !== '1' && distIsFresh()) {
+  mod = await import('../dist/distributed/processor.js');
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  mod = await import('../src/distributed/processor.ts');
+}
+export default mod.default;
