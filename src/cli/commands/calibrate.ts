@@ -33,6 +33,12 @@ export async function runCalibrate(argv: string[]): Promise<number> {
       'max-position': { type: 'string' },
       report: { type: 'string' },
       json: { type: 'boolean' },
+      catalog: { type: 'string' },
+      venue: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      refit: { type: 'string' },
+      'trailing-days': { type: 'string' },
       redis: { type: 'string' },
       attach: { type: 'string' },
       attempts: { type: 'string' },
@@ -42,7 +48,17 @@ export async function runCalibrate(argv: string[]): Promise<number> {
   // --redis / --attach: the sweep runs on BullMQ workers (src/distributed); --attach reloads the run's command line
   const distributed = values.redis || values.attach ? await import('../../distributed/cli.js') : undefined;
   if (distributed && values.attach) return runCalibrate(await distributed.attachedArgv(values.redis, values.attach));
-  if (!values.data) throw new UsageError('--data FILE is required');
+  if (values.catalog !== undefined && values.data !== undefined) throw new UsageError('give --data FILE or --catalog DIR, not both');
+  if (values.catalog === undefined) {
+    for (const flag of ['refit', 'trailing-days', 'venue', 'from', 'to'] as const) if (values[flag] !== undefined) throw new UsageError(`--${flag} goes with --catalog DIR --inst ID`);
+  } else {
+    // the ordinary walk-forward cuts one market into windows in memory; over a catalog range the windows are its days
+    if (values.refit === undefined) throw new UsageError('--catalog calibrates day by day: add --refit daily (fit on a day, trade the next)');
+    if (values.refit !== 'daily') throw new UsageError(`--refit must be daily, got "${values.refit}"`);
+    if (values.trades) throw new UsageError('--catalog reads the trades from the catalog: leave out --trades');
+    if (values.windows !== undefined) throw new UsageError('--windows does not go with --refit daily (the windows are the days; see --trailing-days)');
+  }
+  if (!values.data && values.catalog === undefined) throw new UsageError('--data FILE (or --catalog DIR --inst ID --refit daily) is required');
   if (!values.grid) throw new UsageError('--grid is required, e.g. --grid "gamma=0.01,0.1,1;size=0.01,0.05;refresh=0,1000"');
   for (const f of [values.data, values.trades]) if (f && !existsSync(f)) throw new UsageError(`no such file: ${f}`);
   let spec;
@@ -59,7 +75,12 @@ export async function runCalibrate(argv: string[]): Promise<number> {
   const workers = numberOption('workers', values.workers, availableParallelism(), (v) => Number.isInteger(v) && v >= 0);
   const strategy = values.strategy ?? 'as';
   if (!isStrategyName(strategy)) throw new UsageError(`--strategy must be ${STRATEGY_NAMES.slice(0, -1).join(', ')} or ${STRATEGY_NAMES[STRATEGY_NAMES.length - 1]}`);
-  const { book, trades: recorded } = await loadMarketData(values.data, values.trades, values.inst);
+  if (values.catalog !== undefined) {
+    const trailingDays = numberOption('trailing-days', values['trailing-days'], 1, (v) => Number.isInteger(v) && v >= 1);
+    const { calibrateCatalog } = await import('./calibrateCatalog.js');
+    return calibrateCatalog(values, { fill, metric, workers, windowMs: durationOption('window', values.window, 300_000) as number, sets: expandGrid(spec, { ...DEFAULT_PARAMS, strategy }), keys: Object.keys(spec) as Array<keyof ParamSet>, trailingDays });
+  }
+  const { book, trades: recorded } = await loadMarketData(values.data as string, values.trades, values.inst);
   const tooMany = windowsProblem(book.tsMs, windows);
   if (tooMany) throw new UsageError(`--windows ${windows}: ${tooMany}`);
   const tickSize = book.meta.tickSize ?? inferTickSize(book);
