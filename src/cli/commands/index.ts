@@ -50,7 +50,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'estimate',
     summary: 'estimate σ (price and log units, realized and noise-robust) and λ(δ) = A·exp(−k·δ) per side and pooled over stated depths past the touch, with 95 % intervals, observed against fitted rates per depth and a goodness-of-fit check; rolling windows',
-    usage: 'asmm estimate --data FILE [--trades FILE] [--inst ID] [--window 300s] [--step 1s] [--grid 100ms] [--price mid|micro] [--tick T] [--infer-from-book] [--depths 5..50] [--max-staleness 5s] [--rolling-out FILE.csv] [--json]',
+    usage: 'asmm estimate --data FILE [--trades FILE] [--inst ID] [--window 300s] [--step 1s] [--grid 100ms] [--price mid|micro] [--tick T] [--infer-from-book] [--depths 5..50] [--max-staleness 5s] [--rolling-out FILE.csv] [--json] | asmm estimate --catalog DIR --inst ID [--venue V] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--grid 100ms] [--tick T] [--depths 5..50] [--max-staleness 5s] [--json]',
     load: async () => (await import('./estimate.js')).runEstimate,
   },
   {
@@ -68,7 +68,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'calibrate',
     summary: 'sweep strategy parameters over a grid on consecutive windows in worker threads, then walk forward (fit on window i, evaluate on i + 1)',
-    usage: 'asmm calibrate --data FILE [--trades FILE] --grid "gamma=0.01,0.1,1;size=0.01,0.05;refresh=0,1000" [--strategy as|as-infinite|glft|symmetric] [--fill queue] [--windows 4] [--metric pnl|sharpePerDay] [--feed-latency 0|50ms|20ms,80ms|recorded] [--entry-latency 0|20ms] [--cancel-latency …] [--maker-fee F] [--taker-fee F] [--max-position X] [--window 300s] [--workers N] [--report FILE.html] [--json]',
+    usage: 'asmm calibrate --data FILE [--trades FILE] --grid "gamma=0.01,0.1,1;size=0.01,0.05;refresh=0,1000" [--strategy as|as-infinite|glft|symmetric] [--fill queue] [--windows 4] [--metric pnl|sharpePerDay] [--feed-latency 0|50ms|20ms,80ms|recorded] [--entry-latency 0|20ms] [--cancel-latency …] [--maker-fee F] [--taker-fee F] [--max-position X] [--window 300s] [--workers N] [--report FILE.html] [--json] | asmm calibrate --catalog DIR --inst ID [--venue V] [--from YYYY-MM-DD] [--to YYYY-MM-DD] --refit daily [--trailing-days 1] --grid … [same strategy, fill, metric and latency options] [--json]',
     load: async () => (await import('./calibrate.js')).runCalibrate,
   },
   {
