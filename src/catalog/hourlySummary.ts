@@ -1,0 +1,85 @@
+import type { Catalog } from './catalog.js';
+import type { CatalogRange } from './marketRange.js';
+
+const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/** An increment of the mid longer than this is not counted in σ (a gap in the book, not a move): it is dropped and counted. */
+export const MAX_SIGMA_INCREMENT_MS = 60_000;
+
+/** One UTC hour of a catalog range: book, trades and realized σ of the mid. */
+export interface HourRow {
+  /** Start of the hour, epoch ms UTC. */
+  readonly hourMs: number;
+  readonly bookRows: number;
+  /** Mean of ask_px_1 − bid_px_1 over the hour's book rows (quote currency; rows with a side empty left out). */
+  readonly spreadMeanPx: number;
+  /** Mean of bid_sz_1 + ask_sz_1 over the same rows (the venue's size unit). */
+  readonly touchDepthMean: number;
+  readonly trades: number;
+  /** Σ sz of the hour's trades. */
+  readonly volume: number;
+  /**
+   * √(Σ d² / 3600 s): realized σ of the mid in price per √s from the increments d between consecutive book
+   * rows (in ts_ms order over the whole range) whose later row is in the hour; increments longer than
+   * MAX_SIGMA_INCREMENT_MS are dropped (counted in `sigmaDropped`). NaN when the hour has no increment.
+   */
+  readonly sigmaPricePerSqrtSec: number;
+  readonly sigmaIncrements: number;
+  readonly sigmaDropped: number;
+}
+
+/** The SQL of `hourlySummary`: one row per UTC hour with book rows (in hour order). */
+export function hourlySummarySql(range: Pick<CatalogRange, 'venue' | 'instrument' | 'fromDate' | 'toDate'>): string {
+  const where = [`venue = ${sqlString(range.venue)}`, `instrument = ${sqlString(range.instrument)}`, ...(range.fromDate ? [`date >= ${sqlString(range.fromDate)}`] : []), ...(range.toDate ? [`date <= ${sqlString(range.toDate)}`] : [])].join(' and ');
+  const hour = (col: string) => `floor(${col} / 3600000) * 3600000`;
+  return `
+with b as (
+  select ts_ms, bid_px_1, ask_px_1, bid_sz_1, ask_sz_1 from book_top where ${where}
+), m as (
+  select ts_ms, (bid_px_1 + ask_px_1) / 2 as mid,
+    ts_ms - lag(ts_ms) over (order by ts_ms) as dt_ms,
+    (bid_px_1 + ask_px_1) / 2 - lag((bid_px_1 + ask_px_1) / 2) over (order by ts_ms) as d
+  from b where bid_px_1 is not null and ask_px_1 is not null and not isnan(bid_px_1) and not isnan(ask_px_1)
+), bh as (
+  select ${hour('ts_ms')} as hour_ms, count(*) as book_rows,
+    avg(case when isnan(ask_px_1 - bid_px_1) then null else ask_px_1 - bid_px_1 end) as spread_mean_px,
+    avg(case when isnan(bid_sz_1 + ask_sz_1) then null else bid_sz_1 + ask_sz_1 end) as touch_depth_mean
+  from b group by 1
+), sh as (
+  select ${hour('ts_ms')} as hour_ms,
+    sum(case when dt_ms <= ${MAX_SIGMA_INCREMENT_MS} then d * d else 0 end) as sum_sq,
+    count(case when dt_ms <= ${MAX_SIGMA_INCREMENT_MS} then 1 end) as increments,
+    count(case when dt_ms > ${MAX_SIGMA_INCREMENT_MS} then 1 end) as dropped
+  from m where dt_ms is not null group by 1
+), th as (
+  select ${hour('ts_ms')} as hour_ms, count(*) as trades, sum(sz) as volume from trades where ${where} group by 1
+)
+select bh.hour_ms, bh.book_rows, bh.spread_mean_px, bh.touch_depth_mean,
+  coalesce(th.trades, 0) as trades, coalesce(th.volume, 0) as volume,
+  case when coalesce(sh.increments, 0) > 0 then sqrt(sh.sum_sq / 3600) else 'NaN'::double end as sigma_price_per_sqrt_s,
+  coalesce(sh.increments, 0) as sigma_increments, coalesce(sh.dropped, 0) as sigma_dropped
+from bh left join sh using (hour_ms) left join th using (hour_ms)
+order by bh.hour_ms`;
+}
+
+/**
+ * Spread, touch depth, trade count and realized σ per UTC hour of a catalog range, by SQL through
+ * `catalog.sql` (DuckDB over the Parquet partitions; nothing loaded into JS but the result).
+ * @example
+ * const hours = await hourlySummary(catalog, { venue: 'sample', instrument: 'ETH-USDT' });
+ */
+export async function hourlySummary(catalog: Catalog, range: Pick<CatalogRange, 'venue' | 'instrument' | 'fromDate' | 'toDate'>): Promise<HourRow[]> {
+  const r = await catalog.sql(hourlySummarySql(range));
+  const n = (v: unknown) => (v === null || v === undefined ? NaN : Number(v));
+  return r.toRows().map((row) => ({
+    hourMs: n(row.hour_ms),
+    bookRows: n(row.book_rows),
+    spreadMeanPx: n(row.spread_mean_px),
+    touchDepthMean: n(row.touch_depth_mean),
+    trades: n(row.trades),
+    volume: n(row.volume),
+    sigmaPricePerSqrtSec: n(row.sigma_price_per_sqrt_s),
+    sigmaIncrements: n(row.sigma_increments),
+    sigmaDropped: n(row.sigma_dropped),
+  }));
+}
