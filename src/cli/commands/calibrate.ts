@@ -56,6 +56,7 @@ export async function runCalibrate(argv: string[]): Promise<number> {
     if (values.refit === undefined) throw new UsageError('--catalog calibrates day by day: add --refit daily (fit on a day, trade the next)');
     if (values.refit !== 'daily') throw new UsageError(`--refit must be daily, got "${values.refit}"`);
     if (values.trades) throw new UsageError('--catalog reads the trades from the catalog: leave out --trades');
+    if (values.redis !== undefined) throw new UsageError('--refit daily sweeps each day in local worker threads: --redis does not go with --catalog');
     if (values.windows !== undefined) throw new UsageError('--windows does not go with --refit daily (the windows are the days; see --trailing-days)');
   }
   if (!values.data && values.catalog === undefined) throw new UsageError('--data FILE (or --catalog DIR --inst ID --refit daily) is required');
