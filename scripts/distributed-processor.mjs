@@ -4,10 +4,10 @@ import { distIsFresh } from './build.mjs';
 
 let mod;
 if (process.env.ASMM_TSX !== '1' && distIsFresh()) {
-  mod = await import('../dist/distributed/processor.js');
+  mod = await import('../dist/cli/distributed/processor.js');
 } else {
   const { register } = await import('tsx/esm/api');
   register();
-  mod = await import('../src/distributed/processor.ts');
+  mod = await import('../src/cli/distributed/processor.ts');
 }
 export default mod.default;

@@ -45,8 +45,8 @@ export async function runCalibrate(argv: string[]): Promise<number> {
     },
     { min: 0, max: 0 },
   );
-  // --redis / --attach: the sweep runs on BullMQ workers (src/distributed); --attach reloads the run's command line
-  const distributed = values.redis || values.attach ? await import('../../distributed/cli.js') : undefined;
+  // --redis / --attach: the sweep runs on BullMQ workers (src/cli/distributed); --attach reloads the run's command line
+  const distributed = values.redis || values.attach ? await import('../distributedCalibration.js') : undefined;
   if (distributed && values.attach) return runCalibrate(await distributed.attachedArgv(values.redis, values.attach));
   if (values.catalog !== undefined && values.data !== undefined) throw new UsageError('give --data FILE or --catalog DIR, not both');
   if (values.catalog === undefined) {

@@ -6,7 +6,7 @@ import { durationOption, numberOption, parseCommandArgs, UsageError } from '../c
 export async function runWorker(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs(argv, { redis: { type: 'string' }, concurrency: { type: 'string' }, lock: { type: 'string' }, quiet: { type: 'boolean' } }, { min: 0, max: 0 });
   if (!values.redis) throw new UsageError('--redis redis://HOST:6379 is required');
-  const { assertReachable, parseRedisUrl, startCalibrationWorker } = await import('../../distributed/queue.js');
+  const { assertReachable, parseRedisUrl, startCalibrationWorker } = await import('../distributed/queue.js');
   try {
     parseRedisUrl(values.redis);
   } catch (error) {

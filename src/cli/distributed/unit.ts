@@ -1,8 +1,8 @@
-import { backtestExecutions } from '../backtest/index.js';
-import type { BookTable, TradeTable } from '../data/tables.js';
-import { rollingCalibration, type RollingCalibration } from '../estimate/index.js';
-import { loadMarketData } from '../cli/marketData.js';
-import { evaluateTask, type EvaluationResult, type EvaluationSettings, type EvaluationTask } from '../calibrate/evaluate.js';
+import { backtestExecutions } from '../../backtest/index.js';
+import type { BookTable, TradeTable } from '../../data/tables.js';
+import { rollingCalibration, type RollingCalibration } from '../../estimate/index.js';
+import { loadMarketData } from '../marketData.js';
+import { evaluateTask, type EvaluationResult, type EvaluationSettings, type EvaluationTask } from '../../calibrate/evaluate.js';
 
 /**
  * The data shard of a distributed calibration: paths every worker can reach, never the data. A worker prepares

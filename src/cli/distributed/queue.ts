@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { FlowProducer, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { EvaluationResult } from '../calibrate/evaluate.js';
+import type { EvaluationResult } from '../../calibrate/evaluate.js';
 import type { WorkUnit } from './unit.js';
 
 /** The BullMQ queue every calibration job goes through. */

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { BacktestMetrics } from '../backtest/metrics.js';
-import { describeMasks, maskedWithinMs, maskSummary } from '../data/masks.js';
-import { selectionScore, type CalibrationOptions, type CalibrationResult, type WalkForwardFold } from '../calibrate/runner.js';
-import type { EvaluationResult, EvaluationTask } from '../calibrate/evaluate.js';
+import type { BacktestMetrics } from '../../backtest/metrics.js';
+import { describeMasks, maskedWithinMs, maskSummary } from '../../data/masks.js';
+import { selectionScore, type CalibrationOptions, type CalibrationResult, type WalkForwardFold } from '../../calibrate/runner.js';
+import type { EvaluationResult, EvaluationTask } from '../../calibrate/evaluate.js';
 import { readCells, redisConnection, submitSweep } from './queue.js';
 import type { DataShard, WorkUnit } from './unit.js';
 

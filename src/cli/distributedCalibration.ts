@@ -1,7 +1,7 @@
-import { UsageError } from '../cli/command.js';
+import { UsageError } from './command.js';
 import type { CalibrationOptions, CalibrationResult } from '../calibrate/runner.js';
-import { assertReachable, parseRedisUrl, readRunRecord, redisConnection } from './queue.js';
-import { runDistributedCalibration, type SweepStatus } from './sweep.js';
+import { assertReachable, parseRedisUrl, readRunRecord, redisConnection } from './distributed/queue.js';
+import { runDistributedCalibration, type SweepStatus } from './distributed/sweep.js';
 
 function checkedUrl(url: string | undefined): string {
   if (!url) throw new UsageError('--redis redis://HOST:6379 is required with --attach');
