@@ -148,6 +148,21 @@ export async function sweepWindow(
 }
 
 /**
+ * The sweep's equal time windows over the book's span (the last one ends after the last row) and its tasks,
+ * every set on every window, numbered set by set: the same for the local pool and the distributed run.
+ */
+export function calibrationTasks(options: Pick<CalibrationOptions, 'book' | 'windows' | 'sets'>): { windows: Array<{ fromMs: number; toMs: number }>; tasks: EvaluationTask[] } {
+  const ts = options.book.tsMs;
+  const start = ts[0];
+  const end = ts[ts.length - 1] + 1;
+  const width = (end - start) / options.windows;
+  const windows = Array.from({ length: options.windows }, (_, w) => ({ fromMs: start + w * width, toMs: w === options.windows - 1 ? end : start + (w + 1) * width }));
+  const tasks: EvaluationTask[] = [];
+  options.sets.forEach((params, setIndex) => windows.forEach((win, windowIndex) => tasks.push({ id: tasks.length, setIndex, windowIndex, params, ...win })));
+  return { windows, tasks };
+}
+
+/**
  * Sweeps every parameter set over consecutive time windows of the data (each run sees only its window's
  * books and trades, starting flat), in parallel worker threads, then walks forward: for each window i the set
  * with the best `metric` on window i is evaluated on window i + 1, data it was not chosen on.
@@ -157,12 +172,7 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
   const ts = options.book.tsMs;
   if (ts.length < 2) throw new Error('calibration needs at least 2 book rows');
   if (!(options.windows >= 2)) throw new Error('walk-forward needs at least 2 windows');
-  const start = ts[0];
-  const end = ts[ts.length - 1] + 1;
-  const width = (end - start) / options.windows;
-  const windows = Array.from({ length: options.windows }, (_, w) => ({ fromMs: start + w * width, toMs: w === options.windows - 1 ? end : start + (w + 1) * width }));
-  const tasks: EvaluationTask[] = [];
-  options.sets.forEach((params, setIndex) => windows.forEach((win, windowIndex) => tasks.push({ id: tasks.length, setIndex, windowIndex, params, ...win })));
+  const { windows, tasks } = calibrationTasks(options);
   const workers = Math.max(0, Math.min(options.workers ?? availableParallelism(), availableParallelism(), tasks.length));
   // books only: the executions inferred from the book, once for every run (each window replays its part of them)
   const inferred = !options.trades && options.settings.fill !== 'midCross' ? backtestExecutions(options.book, undefined, options.settings.fill, options.settings.tickSize) : undefined;

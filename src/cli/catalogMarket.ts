@@ -1,5 +1,8 @@
+import { resolve } from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
-import { CatalogRangeError, catalogRange as checkedRange, type CatalogRange } from '../catalog/marketRange.js';
+import { CatalogRangeError, catalogMarketDays, catalogRange as checkedRange, type CatalogRange } from '../catalog/marketRange.js';
+import type { InstrumentMeta } from '../catalog/schema.js';
+import type { BookTable, TradeTable } from '../data/tables.js';
 import { UsageError } from './command.js';
 
 export { catalogMarketDays, type CatalogRange } from '../catalog/marketRange.js';
@@ -13,6 +16,48 @@ export function catalogRange(catalog: Catalog, values: { inst?: string; venue?: 
     return checkedRange(catalog, values);
   } catch (error) {
     if (error instanceof CatalogRangeError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/** A catalog range opened for a command: its first day read, every day (the first again) still to come. */
+export interface OpenedCatalogMarket {
+  readonly catalog: Catalog;
+  readonly range: CatalogRange;
+  /** The instrument's metadata (tick, lot) when the catalog has it. */
+  readonly meta?: InstrumentMeta;
+  /** What the day reader drops or finds (days without trades, trades without books). */
+  readonly notes: string[];
+  readonly first: CatalogMarketDay;
+  /** Every day of the range, the first included, one in memory at a time. */
+  readonly days: AsyncGenerator<CatalogMarketDay>;
+}
+
+type CatalogMarketDay = { readonly date: string; readonly book: BookTable; readonly trades?: TradeTable };
+
+/**
+ * `--catalog DIR --inst ID [--venue] [--from] [--to]` of estimate/backtest/calibrate: opens the catalog, checks
+ * the range (usage errors) and reads its first day; a range with no book day is a usage error saying so.
+ * The caller closes `catalog`.
+ */
+export async function openCatalogMarket(values: { catalog?: unknown; inst?: unknown; venue?: unknown; from?: unknown; to?: unknown }): Promise<OpenedCatalogMarket> {
+  const { openCatalog } = await import('../catalog/index.js');
+  const catalog = await openCatalog(resolve(String(values.catalog)));
+  try {
+    const range = catalogRange(catalog, values as { inst?: string; venue?: string; from?: string; to?: string });
+    const meta = catalog.instruments().find((i) => i.venue === range.venue && i.instrument === range.instrument)?.meta;
+    const notes: string[] = [];
+    const rest = catalogMarketDays(catalog, range, notes);
+    const head = await rest.next();
+    if (head.done) throw new UsageError(`no book days for ${range.instrument} (${range.venue}) in ${range.fromDate ?? 'the first day'}..${range.toDate ?? 'the last day'} of ${range.root}`);
+    const first = head.value;
+    async function* days(): AsyncGenerator<CatalogMarketDay> {
+      yield first;
+      yield* rest;
+    }
+    return { catalog, range, ...(meta ? { meta } : {}), notes, first, days: days() };
+  } catch (error) {
+    catalog.close();
     throw error;
   }
 }

@@ -1,8 +1,7 @@
-import { resolve } from 'node:path';
 import { createStrategy, runBacktestStream, type FillModel, type StrategyName } from '../../backtest/index.js';
 import { PARAM_RANGES } from '../../calibrate/params.js';
 import { describeMasks, inferTickSize, masksJson } from '../../data/index.js';
-import { catalogMarketDays, catalogRange } from '../catalogMarket.js';
+import { openCatalogMarket } from '../catalogMarket.js';
 import { durationOption, formatTable, latencyConfig, numberOption, printJson, UsageError } from '../command.js';
 import { writeBacktestReport } from './backtestReport.js';
 
@@ -16,16 +15,9 @@ export async function backtestCatalog(
   values: Record<string, string | boolean | undefined>,
   o: { fill: FillModel; strategyName: StrategyName; gamma: number; horizonMs: number; qMax: number; windowMs: number },
 ): Promise<number> {
-  const { openCatalog } = await import('../../catalog/index.js');
-  const catalog = await openCatalog(resolve(values.catalog as string));
+  const { catalog, range, meta, notes, first, days } = await openCatalogMarket(values);
   try {
-    const range = catalogRange(catalog, values as { inst?: string; venue?: string; from?: string; to?: string });
-    const meta = catalog.instruments().find((i) => i.venue === range.venue && i.instrument === range.instrument)?.meta;
-    const notes: string[] = [];
-    const days = catalogMarketDays(catalog, range, notes);
-    const first = await days.next();
-    if (first.done) throw new UsageError(`no book days for ${range.instrument} (${range.venue}) in ${range.fromDate ?? 'the first day'}..${range.toDate ?? 'the last day'} of ${range.root}`);
-    const book0 = first.value.book;
+    const book0 = first.book;
     const tick = numberOption('tick', values.tick as string | undefined, meta?.tickSize ?? book0.meta.tickSize ?? inferTickSize(book0), (v) => v > 0);
     const lot = numberOption('lot', values.lot as string | undefined, meta?.lotSize ?? 0, (v) => v >= 0);
     const halfSpread = numberOption('half-spread', values['half-spread'] as string | undefined, 5 * tick, PARAM_RANGES.halfSpreadPx.check);
@@ -33,12 +25,8 @@ export async function backtestCatalog(
     const latencies = latencyConfig(values, book0);
     const dates: string[] = [];
     const perDay: Array<{ date: string; bookRows: number; trades: number; fillsSoFar: number; inventory: number; equity: number }> = [];
-    async function* all() {
-      yield first.value!;
-      for await (const day of days) yield day;
-    }
     async function* tracked() {
-      for await (const day of all()) {
+      for await (const day of days) {
         dates.push(day.date);
         yield day;
       }

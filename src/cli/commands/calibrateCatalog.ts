@@ -1,11 +1,10 @@
-import { resolve } from 'node:path';
 import { backtestExecutions, type FillModel } from '../../backtest/index.js';
 import { runDailyWalkForward, type CalibrationDay, type EvaluationSettings, type ParamSet, type SelectionMetric } from '../../calibrate/index.js';
 import { inferTickSize } from '../../data/index.js';
 import { rollingCalibration } from '../../estimate/index.js';
 import { dailyWalkForwardFigure, writeFiguresHtml } from '../../plot/index.js';
-import { catalogMarketDays, catalogRange } from '../catalogMarket.js';
-import { formatTable, latencyConfig, numberOption, printJson, UsageError } from '../command.js';
+import { openCatalogMarket } from '../catalogMarket.js';
+import { formatTable, latencyConfig, numberOption, printJson } from '../command.js';
 
 const num = (x: number, d = 5) => (Number.isFinite(x) ? Number(x.toPrecision(d)) : x);
 
@@ -24,16 +23,9 @@ export async function calibrateCatalog(
   values: Record<string, string | boolean | undefined>,
   o: { fill: FillModel; metric: SelectionMetric; workers: number; windowMs: number; sets: ParamSet[]; keys: Array<keyof ParamSet>; trailingDays: number },
 ): Promise<number> {
-  const { openCatalog } = await import('../../catalog/index.js');
-  const catalog = await openCatalog(resolve(values.catalog as string));
+  const { catalog, range, meta, notes, first, days: marketDays } = await openCatalogMarket(values);
   try {
-    const range = catalogRange(catalog, values as { inst?: string; venue?: string; from?: string; to?: string });
-    const meta = catalog.instruments().find((i) => i.venue === range.venue && i.instrument === range.instrument)?.meta;
-    const notes: string[] = [];
-    const source = catalogMarketDays(catalog, range, notes);
-    const first = await source.next();
-    if (first.done) throw new UsageError(`no book days for ${range.instrument} (${range.venue}) in ${range.fromDate ?? 'the first day'}..${range.toDate ?? 'the last day'} of ${range.root}`);
-    const book0 = first.value.book;
+    const book0 = first.book;
     const tickSize = meta?.tickSize ?? book0.meta.tickSize ?? inferTickSize(book0);
     const settings: EvaluationSettings = {
       fill: o.fill,
@@ -46,8 +38,7 @@ export async function calibrateCatalog(
     };
     const executionNotes = new Set<string>();
     async function* days(): AsyncGenerator<CalibrationDay> {
-      for (const day of [first.value!]) yield withCalibration(day);
-      for await (const day of source) yield withCalibration(day);
+      for await (const day of marketDays) yield withCalibration(day);
     }
     function withCalibration(day: { date: string; book: CalibrationDay['book']; trades?: CalibrationDay['trades'] }): CalibrationDay {
       if (day.book.tsMs.length < 2) return day;

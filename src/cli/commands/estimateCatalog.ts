@@ -1,8 +1,7 @@
-import { resolve } from 'node:path';
 import { inferTickSize } from '../../data/index.js';
 import { StreamedEstimate, type DepthRange, type StreamedEstimateResult } from '../../estimate/index.js';
-import { catalogMarketDays, catalogRange } from '../catalogMarket.js';
-import { formatTable, numberOption, printJson, UsageError } from '../command.js';
+import { openCatalogMarket } from '../catalogMarket.js';
+import { formatTable, numberOption, printJson } from '../command.js';
 
 const fmt = (x: number, digits = 4) => (Number.isFinite(x) ? x.toPrecision(digits) : String(x));
 
@@ -16,13 +15,8 @@ export const NOT_STREAMED = 'not streamed over a catalog range (they need every 
  * same days put together (the same sums in the same order; the MLE from integer counts per reach depth).
  */
 export async function estimateCatalog(values: Record<string, string | boolean | undefined>, o: { gridMs: number; maxStalenessMs: number; depths?: DepthRange }): Promise<number> {
-  const { openCatalog } = await import('../../catalog/index.js');
-  const catalog = await openCatalog(resolve(values.catalog as string));
+  const { catalog, range, meta, notes, days } = await openCatalogMarket(values);
   try {
-    const range = catalogRange(catalog, values as { inst?: string; venue?: string; from?: string; to?: string });
-    const meta = catalog.instruments().find((i) => i.venue === range.venue && i.instrument === range.instrument)?.meta;
-    const notes: string[] = [];
-    const days = catalogMarketDays(catalog, range, notes);
     const perDay: Array<{ date: string; bookRows: number; trades: number }> = [];
     let est: StreamedEstimate | undefined;
     let tick = NaN;
@@ -44,7 +38,7 @@ export async function estimateCatalog(values: Record<string, string | boolean | 
       perDay.push({ date: day.date, bookRows: n, trades: day.trades?.tsMs.length ?? 0 });
       if (!values.json) process.stderr.write(`  ${day.date}: ${n} book rows, ${day.trades?.tsMs.length ?? 0} trades\n`);
     }
-    if (!est) throw new UsageError(`no book days for ${range.instrument} (${range.venue}) in ${range.fromDate ?? 'the first day'}..${range.toDate ?? 'the last day'} of ${range.root}`);
+    if (!est) throw new Error('openCatalogMarket gave a range without a day');
     const r: StreamedEstimateResult = est.finish();
     const durationSec = (lastMs - firstMs) / 1000;
     const dates = `${perDay[0].date}..${perDay[perDay.length - 1].date}`;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { BacktestMetrics } from '../../backtest/metrics.js';
 import { describeMasks, maskedWithinMs, maskSummary } from '../../data/masks.js';
-import { selectionScore, type CalibrationOptions, type CalibrationResult, type WalkForwardFold } from '../../calibrate/runner.js';
+import { calibrationTasks, selectionScore, type CalibrationOptions, type CalibrationResult, type WalkForwardFold } from '../../calibrate/runner.js';
 import type { EvaluationResult, EvaluationTask } from '../../calibrate/evaluate.js';
 import { readCells, redisConnection, submitSweep } from './queue.js';
 import type { DataShard, WorkUnit } from './unit.js';
@@ -50,12 +50,7 @@ export async function runDistributedCalibration(options: CalibrationOptions, dis
   const started = performance.now();
   const ts = options.book.tsMs;
   if (ts.length < 2) throw new Error('calibration needs at least 2 book rows');
-  const start = ts[0];
-  const end = ts[ts.length - 1] + 1;
-  const width = (end - start) / options.windows;
-  const windows = Array.from({ length: options.windows }, (_, w) => ({ fromMs: start + w * width, toMs: w === options.windows - 1 ? end : start + (w + 1) * width }));
-  const tasks: EvaluationTask[] = [];
-  options.sets.forEach((params, setIndex) => windows.forEach((win, windowIndex) => tasks.push({ id: tasks.length, setIndex, windowIndex, params, ...win })));
+  const { windows, tasks } = calibrationTasks(options);
   const fail = new Set(dist.failTaskIds ?? []);
   const units: WorkUnit[] = tasks.map((task) => ({ shard: dist.shard, settings: options.settings, task, ...(fail.has(task.id) ? { failWith: `test failure of task ${task.id}` } : {}), ...(dist.holdMs ? { holdMs: dist.holdMs } : {}) }));
   const connection = redisConnection(dist.redisUrl);
