@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { UsageError } from '../command.js';
 import { FlowProducer, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { EvaluationResult } from '../../calibrate/evaluate.js';
@@ -25,7 +26,7 @@ export function redisConnection(url: string): Redis {
   return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true });
 }
 
-/** Pings Redis once with a deadline; throws `cannot reach Redis at URL: reason`. */
+/** Pings Redis once with a deadline; throws the UsageError `cannot reach Redis at URL: reason`. */
 export async function assertReachable(url: string, timeoutMs = 3000): Promise<void> {
   const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs });
   probe.on('error', () => undefined);
@@ -33,7 +34,8 @@ export async function assertReachable(url: string, timeoutMs = 3000): Promise<vo
     await probe.connect();
     await probe.ping();
   } catch (error) {
-    throw new Error(`cannot reach Redis at ${url}: ${(error as Error).message || String(error)}`);
+    // like a path that cannot serve, a server that cannot be reached is bad usage (exit 2), said in one line
+    throw new UsageError(`cannot reach Redis at ${url}: ${(error as Error).message || String(error)}`);
   } finally {
     probe.disconnect();
   }
