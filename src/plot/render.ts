@@ -45,20 +45,33 @@ export interface PngOptions {
  * The page is a file on disk and the network is blocked, so this works offline.
  */
 export async function renderFigurePng(figure: PlotlyFigure, options: PngOptions = {}): Promise<Buffer> {
-  const width = options.width ?? 1000;
-  const height = options.height ?? 600;
+  const [png] = await renderFiguresPng([figure], [options]);
+  return png;
+}
+
+/**
+ * Renders several figures to PNG bytes, each at its own size, from one page in one headless Chromium: the
+ * browser's start and the plotly bundle's load (seconds of CPU) are paid once, not once per figure.
+ */
+export async function renderFiguresPng(figures: readonly PlotlyFigure[], options: readonly PngOptions[] = []): Promise<Buffer[]> {
+  if (figures.length === 0) return [];
+  const sizes = figures.map((_, i) => ({ width: options[i]?.width ?? 1000, height: options[i]?.height ?? 600 }));
   const dir = mkdtempSync(join(tmpdir(), 'asmm-png-'));
   try {
-    const page = join(dir, 'figure.html');
-    writeFiguresHtml(page, [{ data: figure.data, layout: { ...figure.layout, width, height } }]);
+    const page = join(dir, 'figures.html');
+    writeFiguresHtml(page, figures.map((figure, i) => ({ data: figure.data, layout: { ...figure.layout, ...sizes[i] } })));
     return await withOfflinePage(async (browserPage) => {
       await browserPage.goto(pathToFileURL(page).href);
       // Browser-side code is passed as strings: the project compiles without DOM types (as tslab does).
-      await browserPage.waitForFunction("document.querySelector('.js-plotly-plot') !== null", undefined, { timeout: 30_000 });
-      const dataUrl = await browserPage.evaluate<string>(
-        `window.Plotly.toImage(document.querySelector('.js-plotly-plot'), { format: 'png', width: ${width}, height: ${height} })`,
-      );
-      return Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64');
+      await browserPage.waitForFunction(`document.querySelectorAll('.js-plotly-plot').length >= ${figures.length}`, undefined, { timeout: 30_000 });
+      const pngs: Buffer[] = [];
+      for (const [i, { width, height }] of sizes.entries()) {
+        const dataUrl = await browserPage.evaluate<string>(
+          `window.Plotly.toImage(document.querySelectorAll('.js-plotly-plot')[${i}], { format: 'png', width: ${width}, height: ${height} })`,
+        );
+        pngs.push(Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64'));
+      }
+      return pngs;
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -67,9 +80,17 @@ export async function renderFigurePng(figure: PlotlyFigure, options: PngOptions 
 
 /** Renders a figure and writes it as a PNG file. */
 export async function writeFigurePng(path: string, figure: PlotlyFigure, options: PngOptions = {}): Promise<void> {
-  const png = await renderFigurePng(figure, options);
-  mkdirSync(dirname(resolve(path)), { recursive: true });
-  writeFileSync(path, png);
+  await writeFiguresPng([path], [figure], [options]);
+}
+
+/** Renders figures in one browser (see `renderFiguresPng`) and writes each as the PNG file of the same index. */
+export async function writeFiguresPng(paths: readonly string[], figures: readonly PlotlyFigure[], options: readonly PngOptions[] = []): Promise<void> {
+  if (paths.length !== figures.length) throw new RangeError(`writeFiguresPng: ${paths.length} paths for ${figures.length} figures`);
+  const pngs = await renderFiguresPng(figures, options);
+  for (const [i, path] of paths.entries()) {
+    mkdirSync(dirname(resolve(path)), { recursive: true });
+    writeFileSync(path, pngs[i]);
+  }
 }
 
 /** What a rendered page shows: one entry per plotly plot, with its number of traces. */

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { backtestFigures, writeFigurePng, writeFiguresHtml, type BacktestView } from '../../plot/index.js';
+import { backtestFigures, writeFiguresHtml, writeFiguresPng, type BacktestView } from '../../plot/index.js';
 
 /** A number to `digits` significant digits for printing (non-finite values as they are). */
 export const num = (x: number, digits = 6) => (Number.isFinite(x) ? Number(x.toPrecision(digits)) : x);
@@ -8,14 +8,11 @@ export const num = (x: number, digits = 6) => (Number.isFinite(x) ? Number(x.toP
 export async function writeBacktestReport(run: BacktestView, reportPath: string, pngDir: string | undefined, stem: string, title: string): Promise<string[]> {
   const figures = backtestFigures(run);
   writeFiguresHtml(reportPath, figures, title);
-  const pngs: string[] = [];
-  if (pngDir) {
-    for (const [i, name] of ['quotes', 'inventory', 'equity'].entries()) {
-      const path = join(pngDir, `${stem}-${name}.png`);
-      await writeFigurePng(path, figures[i], { width: 1200, height: name === 'quotes' ? 600 : 400 });
-      pngs.push(path);
-    }
-  }
+  if (!pngDir) return [];
+  // one browser for the three (its start and the plotly bundle's load are most of a PNG's cost)
+  const names = ['quotes', 'inventory', 'equity'];
+  const pngs = names.map((name) => join(pngDir, `${stem}-${name}.png`));
+  await writeFiguresPng(pngs, figures.slice(0, names.length), names.map((name) => ({ width: 1200, height: name === 'quotes' ? 600 : 400 })));
   return pngs;
 }
 
