@@ -19,7 +19,7 @@ function countPlotDivs(html: string): number {
 
 /**
  * Executes the notebooks into `outDir`, `concurrency` at a time (default: 2, or 1 on a one-core machine; each
- * runs in its own kernel process), and opens each HTML report offline in headless Chromium to check that its
+ * runs in its own kernel process; a function is asked again as each notebook ends and every half second), and opens each HTML report offline in headless Chromium to check that its
  * plots render. The reports come back in the order given. `onProgress` hears about each notebook as it
  * starts and ends.
  */
@@ -27,17 +27,32 @@ export async function runNotebookReports(
   notebooks: readonly string[],
   outDir: string,
   onProgress: (message: string) => void = () => {},
-  concurrency = Math.min(2, availableParallelism()),
+  concurrency: number | (() => number) = Math.min(2, availableParallelism()),
 ): Promise<NotebookReport[]> {
   const reports: NotebookReport[] = new Array(notebooks.length);
+  const limit = () => Math.max(1, typeof concurrency === 'function' ? concurrency() : concurrency);
   let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < notebooks.length) {
-      const index = next++;
-      reports[index] = await reportOn(notebooks[index], index, notebooks.length, outDir, onProgress);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, notebooks.length)) }, worker));
+  let running = 0;
+  // A notebook starts when fewer than `limit()` run: a function limit lets a caller run one beside other work
+  // and more once that work is done.
+  let poll: NodeJS.Timeout | undefined;
+  await new Promise<void>((resolve, reject) => {
+    if (typeof concurrency === 'function') poll = setInterval(() => startMore(), 500);
+    const startMore = (): void => {
+      while (next < notebooks.length && running < limit()) {
+        const index = next++;
+        running += 1;
+        reportOn(notebooks[index], index, notebooks.length, outDir, onProgress).then((report) => {
+          reports[index] = report;
+          running -= 1;
+          if (next >= notebooks.length && running === 0) resolve();
+          else startMore();
+        }, reject);
+      }
+    };
+    if (notebooks.length === 0) resolve();
+    else startMore();
+  }).finally(() => clearInterval(poll));
   return reports;
 }
 

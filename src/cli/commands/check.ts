@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { listNotebooks, runNotebookReports } from '../../jupyter/index.js';
 import { projectPath } from '../../project/index.js';
@@ -20,13 +20,16 @@ interface VitestJson {
   numFailedTestSuites: number;
 }
 
-/** Runs a node script of a dependency with inherited output; returns its exit code. */
-function runNodeScript(script: string, args: string[], outputToStderr: boolean): number {
-  const result = spawnSync(process.execPath, [projectPath('node_modules', ...script.split('/')), ...args], {
-    cwd: projectPath(),
-    stdio: outputToStderr ? ['ignore', 2, 2] : 'inherit',
+/** Runs a node script of a dependency in the background with inherited output; resolves to its exit code. */
+function runNodeScript(script: string, args: string[], outputToStderr: boolean): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [projectPath('node_modules', ...script.split('/')), ...args], {
+      cwd: projectPath(),
+      stdio: outputToStderr ? ['ignore', 2, 2] : 'inherit',
+    });
+    child.on('error', () => resolve(1));
+    child.on('close', (code) => resolve(code ?? 1));
   });
-  return result.status ?? 1;
 }
 
 /** Runs a node script of a dependency in the background, its stdout and stderr kept; its exit code and output. */
@@ -55,10 +58,26 @@ export async function runCheck(argv: string[]): Promise<number> {
   say('typecheck: tsc --noEmit (beside the tests; its result follows theirs)');
   const typecheck = runNodeScriptCaptured('typescript/bin/tsc', ['--noEmit', '-p', projectPath('tsconfig.json')]);
 
+  // The notebooks run beside the tests, one at a time while vitest runs and two once it is done: vitest's
+  // workers wait on child processes (the CLI, Jupyter, Chromium) and idle as it starts and ends; their
+  // progress lines are held and printed after vitest's report so the two do not interleave.
+  const withNotebooks = !values['no-notebooks'];
+  let vitestRunning = true;
+  const notebookLines: string[] = [];
+  let holdNotebookLines = true;
+  const notebookRun = withNotebooks
+    ? (async () => {
+        ensureSampleMarket(projectPath(DEFAULT_SAMPLE_DIR));
+        return runNotebookReports(listNotebooks(), projectPath('reports'), (m) => (holdNotebookLines ? notebookLines.push(m) : out(`${m}\n`)), () => (vitestRunning ? 1 : 2));
+      })()
+    : undefined;
+  notebookRun?.catch(() => {}); // awaited below; this only keeps an early failure from counting as unhandled
+
   say('unit and integration tests: vitest');
   const resultsPath = projectPath('.vitest-results.json');
   rmSync(resultsPath, { force: true });
-  const vitestCode = runNodeScript('vitest/vitest.mjs', ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${resultsPath}`, ...positionals], json);
+  const vitestCode = await runNodeScript('vitest/vitest.mjs', ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${resultsPath}`, ...positionals], json);
+  vitestRunning = false;
   if (existsSync(resultsPath)) {
     const results = JSON.parse(readFileSync(resultsPath, 'utf8')) as VitestJson;
     const failed = results.numFailedTests + (results.numFailedTests === 0 && vitestCode !== 0 ? Math.max(1, results.numFailedTestSuites) : 0);
@@ -82,10 +101,11 @@ export async function runCheck(argv: string[]): Promise<number> {
   out(`typecheck ${typecheckOk ? 'ok' : 'FAILED'}\n`);
   steps.push({ step: 'typecheck', ok: typecheckOk });
 
-  if (!values['no-notebooks']) {
-    say('notebooks: every notebook executed headless, its report checked offline in Chromium');
-    ensureSampleMarket(projectPath(DEFAULT_SAMPLE_DIR));
-    const reports = await runNotebookReports(listNotebooks(), projectPath('reports'), (m) => out(`${m}\n`));
+  if (notebookRun) {
+    say('notebooks: every notebook executed headless (beside the tests), its report checked offline in Chromium');
+    for (const line of notebookLines.splice(0)) out(`${line}\n`);
+    holdNotebookLines = false;
+    const reports = await notebookRun;
     out(notebookTable(reports) + '\n');
     for (const report of reports) {
       if (report.ok) tally.passed += 1;
