@@ -8,7 +8,7 @@ import { tempDir } from '../helpers/tmp.js';
 describe('hourlySummary (SQL over the catalog)', () => {
   it('equals the same per-hour sums computed in TypeScript from the days read back as tables', async () => {
     const root = join(tempDir('asmm-hourly-'), 'catalog');
-    expect(runAsmm(['sample', '--days', '2', '--interval-ms', '5000', '--seed', '3', '--catalog', root, '--json']).code).toBe(0);
+    expect(runAsmm(['sample', '--days', '2', '--interval-ms', '5000', '--arrival-rate', '0.25', '--seed', '3', '--catalog', root, '--json']).code).toBe(0);
     const catalog = await openCatalog(root);
     try {
       const hours = await hourlySummary(catalog, { venue: 'sample', instrument: 'ETH-USDT' });

@@ -8,11 +8,15 @@ import { tempDir } from '../helpers/tmp.js';
 describe('asmm sample --days N --catalog DIR', () => {
   it('writes one continuous sample market day by day into the catalog, equal to the market generated at once', async () => {
     const root = join(tempDir('asmm-sample-days-'), 'catalog');
-    const run = runAsmm(['sample', '--days', '2', '--interval-ms', '10000', '--seed', '3', '--catalog', root, '--json']);
+    const run = runAsmm(['sample', '--days', '2', '--interval-ms', '10000', '--seed', '3', '--arrival-rate', '0.5', '--catalog', root, '--json']);
     expect(run.code, run.stderr).toBe(0);
-    const summary = JSON.parse(run.stdout) as { venue: string; instrument: string; days: Array<{ date: string; snapshots: number }> };
+    const summary = JSON.parse(run.stdout) as { venue: string; instrument: string; days: Array<{ date: string; snapshots: number; trades: number }> };
+    // --arrival-rate is A, market orders per second on each side: a day holds Poisson(2 · A · 86,400) of them
+    // (each order one trade print, or more when it walks past the touch), so at least that many and not many more
+    for (const day of summary.days) expect(day.trades).toBeGreaterThan(2 * 0.5 * 86_400 - 4 * Math.sqrt(2 * 0.5 * 86_400));
+    for (const day of summary.days) expect(day.trades).toBeLessThan(1.2 * 2 * 0.5 * 86_400);
     expect(summary.days.map((d) => d.date)).toEqual(['2026-01-01', '2026-01-02']);
-    const whole = generateSampleMarket({ durationSec: 2 * 86_400, seed: 3, snapshotIntervalMs: 10_000 });
+    const whole = generateSampleMarket({ durationSec: 2 * 86_400, seed: 3, snapshotIntervalMs: 10_000, arrivalRatePerSec: 0.5 });
     const catalog = await openCatalog(root);
     try {
       const ts: number[] = [];
@@ -32,10 +36,10 @@ describe('asmm sample --days N --catalog DIR', () => {
       catalog.close();
     }
     // the same days again are refused in one line, and replaced when asked
-    const again = runAsmm(['sample', '--days', '2', '--interval-ms', '10000', '--seed', '3', '--catalog', root]);
+    const again = runAsmm(['sample', '--days', '2', '--interval-ms', '10000', '--seed', '3', '--arrival-rate', '0.5', '--catalog', root]);
     expect(again.code).not.toBe(0);
     expect(again.stderr).toMatch(/overlapping.*--replace/);
     expect(again.stderr.trim().split('\n')).toHaveLength(1);
-    expect(runAsmm(['sample', '--days', '2', '--interval-ms', '10000', '--seed', '3', '--catalog', root, '--replace', '--json']).code).toBe(0);
+    expect(runAsmm(['sample', '--days', '2', '--interval-ms', '10000', '--seed', '3', '--arrival-rate', '0.5', '--catalog', root, '--replace', '--json']).code).toBe(0);
   });
 });

@@ -10,8 +10,8 @@ describe('asmm backtest --catalog', () => {
     const root = join(dir, 'catalog');
     const files = join(dir, 'files');
     // the same market twice: two days straight into the catalog, and 48 hours as CSV files
-    expect(runAsmm(['sample', '--days', '2', '--interval-ms', '5000', '--seed', '5', '--catalog', root, '--json']).code).toBe(0);
-    expect(runAsmm(['sample', '--hours', '48', '--interval-ms', '5000', '--seed', '5', '--out', files, '--json']).code).toBe(0);
+    expect(runAsmm(['sample', '--days', '2', '--interval-ms', '5000', '--arrival-rate', '0.25', '--seed', '5', '--catalog', root, '--json']).code).toBe(0);
+    expect(runAsmm(['sample', '--hours', '48', '--interval-ms', '5000', '--arrival-rate', '0.25', '--seed', '5', '--out', files, '--json']).code).toBe(0);
     const csv = (kind: string) => join(files, readdirSync(files).find((f) => f.includes(kind) && f.endsWith('.csv'))!);
     const common = ['--fill', 'tradeThrough', '--strategy', 'as', '--gamma', '0.5', '--window', '600s', '--json'];
     const streamed = runAsmm(['backtest', '--catalog', root, '--inst', 'ETH-USDT', ...common, '--report', join(dir, 's.html')]);

@@ -10,8 +10,8 @@ describe('asmm estimate --catalog', () => {
     const root = join(dir, 'catalog');
     const files = join(dir, 'files');
     // the same market twice: two days into the catalog, and 48 hours as CSV files (the independent in-memory path)
-    expect(runAsmm(['sample', '--days', '2', '--interval-ms', '5000', '--seed', '7', '--catalog', root, '--json']).code).toBe(0);
-    expect(runAsmm(['sample', '--hours', '48', '--interval-ms', '5000', '--seed', '7', '--out', files, '--json']).code).toBe(0);
+    expect(runAsmm(['sample', '--days', '2', '--interval-ms', '5000', '--arrival-rate', '0.25', '--seed', '7', '--catalog', root, '--json']).code).toBe(0);
+    expect(runAsmm(['sample', '--hours', '48', '--interval-ms', '5000', '--arrival-rate', '0.25', '--seed', '7', '--out', files, '--json']).code).toBe(0);
     const csv = (kind: string) => join(files, readdirSync(files).find((f) => f.includes(kind) && f.endsWith('.csv'))!);
     const streamed = runAsmm(['estimate', '--catalog', root, '--inst', 'ETH-USDT', '--json']);
     expect(streamed.code, streamed.stderr).toBe(0);

@@ -8,7 +8,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'sample',
     summary: 'generate the offline sample market (CSV and Arrow) from its documented model, or N days of it straight into a catalog',
-    usage: 'asmm sample [--hours H] [--seed S] [--out DIR] [--interval-ms MS] [--json] | asmm sample --days N --catalog DIR [--seed S] [--interval-ms MS] [--replace] [--json]',
+    usage: 'asmm sample [--hours H] [--seed S] [--out DIR] [--interval-ms MS] [--arrival-rate A] [--json] | asmm sample --days N --catalog DIR [--seed S] [--interval-ms MS] [--arrival-rate A] [--replace] [--json]',
     load: async () => (await import('./sample.js')).runSample,
   },
   {

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { DEFAULT_SAMPLE_DIR, generateSampleMarket, sampleMarketDays, writeSampleMarket } from '../../sample/index.js';
+import { DEFAULT_SAMPLE_DIR, DEFAULT_SAMPLE_PARAMS, generateSampleMarket, sampleMarketDays, writeSampleMarket } from '../../sample/index.js';
 import { checkOutputDir, numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
 
 export async function runSample(argv: string[]): Promise<number> {
@@ -10,6 +10,7 @@ export async function runSample(argv: string[]): Promise<number> {
       seed: { type: 'string' },
       out: { type: 'string' },
       'interval-ms': { type: 'string' },
+      'arrival-rate': { type: 'string' },
       days: { type: 'string' },
       catalog: { type: 'string' },
       replace: { type: 'boolean' },
@@ -20,17 +21,20 @@ export async function runSample(argv: string[]): Promise<number> {
   const hours = numberOption('hours', values.hours, 1, (v) => v > 0 && v <= 24 * 31);
   const seed = numberOption('seed', values.seed, 1, (v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff);
   const intervalMs = numberOption('interval-ms', values['interval-ms'], 100, (v) => Number.isInteger(v) && v > 0);
+  // A of the model: market orders per second on each side (the default's 2/s makes about 350,000 trades a day)
+  const arrivalRatePerSec = numberOption('arrival-rate', values['arrival-rate'], DEFAULT_SAMPLE_PARAMS.arrivalRatePerSec, (v) => v > 0 && v <= 1000);
+  const model = { seed, snapshotIntervalMs: intervalMs, arrivalRatePerSec };
   if (values.catalog !== undefined || values.days !== undefined) {
     if (values.catalog === undefined) throw new UsageError('--days writes into a catalog: give --catalog DIR');
     if (values.hours !== undefined && values.days !== undefined) throw new UsageError('give --days or --hours, not both');
     const days = numberOption('days', values.days, 1, (v) => v > 0 && v <= 366);
-    return sampleIntoCatalog(resolve(values.catalog), values.days !== undefined ? days * 24 : hours, seed, intervalMs, values.replace === true, values.json === true);
+    return sampleIntoCatalog(resolve(values.catalog), values.days !== undefined ? days * 24 : hours, model, values.replace === true, values.json === true);
   }
   const out = resolve(values.out ?? DEFAULT_SAMPLE_DIR);
   checkOutputDir('--out', out);
   const started = performance.now();
   if (!values.json) process.stderr.write(`generating ${hours} h at ${intervalMs} ms, seed ${seed}...\n`);
-  const market = generateSampleMarket({ durationSec: hours * 3600, seed, snapshotIntervalMs: intervalMs });
+  const market = generateSampleMarket({ durationSec: hours * 3600, ...model });
   if (!values.json) process.stderr.write(`writing ${market.book.tsMs.length} snapshots and ${market.trades.tsMs.length} trades to ${out}...\n`);
   const files = writeSampleMarket(out, market);
   const seconds = (performance.now() - started) / 1000;
@@ -54,14 +58,15 @@ export const SAMPLE_VENUE = 'sample';
  * time (`sampleMarketDays`: one continuous market, one day in memory), as venue `sample`: `book_top` (its 5
  * levels), `trades` and `instrument.json` (tick and lot). A day already there is refused unless `--replace`.
  */
-async function sampleIntoCatalog(root: string, hours: number, seed: number, intervalMs: number, replace: boolean, json: boolean): Promise<number> {
+async function sampleIntoCatalog(root: string, hours: number, model: { seed: number; snapshotIntervalMs: number; arrivalRatePerSec: number }, replace: boolean, json: boolean): Promise<number> {
+  const { seed } = model;
   const { CatalogWriter } = await import('../../catalog/index.js');
   const started = performance.now();
   const writer = await CatalogWriter.create(root);
   const written: Array<{ date: string; snapshots: number; trades: number }> = [];
   let instrument = '';
   try {
-    for (const day of sampleMarketDays({ durationSec: hours * 3600, seed, snapshotIntervalMs: intervalMs })) {
+    for (const day of sampleMarketDays({ durationSec: hours * 3600, ...model })) {
       instrument = day.params.instrument;
       if (written.length === 0) writer.writeInstrument({ venue: SAMPLE_VENUE, instrument, tickSize: day.params.tickSize, lotSize: day.params.lotSize, source: `asmm sample market (seed ${seed})` });
       await writer.writeBookTop(SAMPLE_VENUE, day.book, instrument, { replace });
