@@ -38,11 +38,11 @@ describe('the sample market a piece at a time', () => {
   });
 
   it('cuts at UTC midnights, one piece a day, the same market as one run', () => {
-    // 2.5 days at 1 s from 18:00 UTC: a partial first day, two whole days, a partial last
-    const days = { durationSec: 2.5 * 86_400, seed: 4, snapshotIntervalMs: 1000, startMs: Date.UTC(2026, 0, 1, 18) };
+    // 2.5 days at 5 s from 18:00 UTC: a partial first day, two whole days, a partial last (0.2 market orders/s a side)
+    const days = { durationSec: 2.5 * 86_400, seed: 4, snapshotIntervalMs: 5000, arrivalRatePerSec: 0.2, startMs: Date.UTC(2026, 0, 1, 18) };
     const pieces = [...sampleMarketDays(days)];
     expect(pieces.map((p) => p.date)).toEqual(['2026-01-01', '2026-01-02', '2026-01-03', '2026-01-04']);
-    expect(pieces.map((p) => p.book.tsMs.length)).toEqual([6 * 3600, 86_400, 86_400, 2.5 * 86_400 - 6 * 3600 - 2 * 86_400]);
+    expect(pieces.map((p) => p.book.tsMs.length)).toEqual([6 * 720, 17_280, 17_280, (2.5 * 86_400 - 6 * 3600 - 2 * 86_400) / 5]);
     for (const p of pieces) {
       const first = p.book.tsMs[0];
       const last = p.book.tsMs[p.book.tsMs.length - 1];
