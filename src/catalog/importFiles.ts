@@ -1,8 +1,8 @@
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { mergeMasks } from '../data/masks.js';
 import type { BookTable, TradeTable } from '../data/tables.js';
-import { loadTables } from '../formats/loadAny.js';
+import { detectFormat, loadTables } from '../formats/loadAny.js';
 import { isOkxBooksContent, openOkxBooks } from '../formats/okxHistoryBooks.js';
 import { probeFile } from '../formats/format.js';
 import { BOOK_DELTA_COLUMNS, DEFAULT_TOP_LEVELS } from './schema.js';
@@ -11,21 +11,100 @@ import type { CatalogWriter, PartWritten } from './writer.js';
 /** What one import did: parts written per file and the loaders' notes (nothing dropped silently). */
 export interface ImportReport {
   readonly file: string;
+  /** The format read, or `skipped` for a file of a folder left out (its note says why). */
   readonly format: string;
   readonly parts: readonly PartWritten[];
   readonly notes: readonly string[];
 }
 
+export interface ImportOptions {
+  readonly venue: string;
+  /** The instrument (default: the file's own, else an asmm sample folder's params.json). */
+  readonly inst?: string;
+  readonly levels?: number;
+  readonly replace?: boolean;
+  readonly spillValues?: number;
+  /** Base currency per contract (OKX `ctVal`), written into instrument.json; swaps and futures need it. */
+  readonly contractValue?: number;
+}
+
+/** Download and write leftovers in a folder: not data to import. */
+const LEFTOVER = /\.(partial|bad|tmp)$/;
+/** Preference among files of one stem holding the same table in several formats (asmm sample writes CSV and Arrow). */
+const FORMAT_PREFERENCE = ['.arrow', '.csv', '.csv.gz'];
+const stemOf = (name: string) => name.replace(/\.(csv\.gz|csv|arrow|gz)$/, '');
+const extensionRank = (name: string) => {
+  const i = FORMAT_PREFERENCE.findIndex((ext) => name.endsWith(ext));
+  return i < 0 ? FORMAT_PREFERENCE.length : i;
+};
+
+/**
+ * What of a folder to import: every entry asmm reads (sub-folders too), one file per stem when the same table is
+ * there in several formats (Arrow before CSV), and a `skipped` report naming each file left out and why.
+ */
+export function planFolderImport(dir: string): { paths: string[]; skipped: ImportReport[] } {
+  const skipped: ImportReport[] = [];
+  const skip = (name: string, why: string) => skipped.push({ file: join(dir, name), format: 'skipped', parts: [], notes: [`skipped: ${why}`] });
+  const candidates: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    if (name.startsWith('.')) continue;
+    const path = join(dir, name);
+    if (LEFTOVER.test(name)) skip(name, 'a download or write leftover (.partial, .bad, .tmp), not data');
+    else if (statSync(path).isDirectory()) candidates.push(name);
+    else if (statSync(path).size === 0) skip(name, 'empty file');
+    else if (name === 'params.json' || detectFormat(path) === 'unknown') skip(name, 'not a data format asmm reads');
+    else candidates.push(name);
+  }
+  const byStem = new Map<string, string[]>();
+  for (const name of candidates) byStem.set(stemOf(name), [...(byStem.get(stemOf(name)) ?? []), name]);
+  const paths: string[] = [];
+  for (const names of byStem.values()) {
+    const [kept, ...others] = [...names].sort((a, b) => extensionRank(a) - extensionRank(b));
+    paths.push(join(dir, kept));
+    for (const other of others) skip(other, `the same table as ${kept} in another format (one copy is imported)`);
+  }
+  return { paths: paths.sort(), skipped };
+}
+
+/** The instrument, tick and lot of an asmm sample folder (its params.json), when the folder is one. */
+function sampleFolderInstrument(dir: string): { instrument: string; tickSize?: number; lotSize?: number } | undefined {
+  const path = join(dir, 'params.json');
+  if (!existsSync(path)) return undefined;
+  try {
+    const json = JSON.parse(readFileSync(path, 'utf8')) as { model?: string; params?: { instrument?: unknown; tickSize?: unknown; lotSize?: unknown } };
+    const p = json.params;
+    if (json.model !== 'asmm sample market' || typeof p?.instrument !== 'string') return undefined;
+    return { instrument: p.instrument, ...(typeof p.tickSize === 'number' ? { tickSize: p.tickSize } : {}), ...(typeof p.lotSize === 'number' ? { lotSize: p.lotSize } : {}) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Swaps and futures trade in contracts: their size means nothing in base currency without the contract value. */
+const isDerivative = (instrument: string) => /-(SWAP|FUTURES|\d{6})$/.test(instrument);
+const contractNote = (instrument: string) =>
+  `${instrument}: contract value unknown, sizes stay in contracts (give --contract-value, OKX's ctVal from /api/v5/public/instruments, e.g. 0.01 BTC for BTC-USDT-SWAP)`;
+
 /**
  * Imports a file, or every file of a folder (a folder of `asmm record` segments is one recording), into the
  * catalog: OKX history book files stream into `book_deltas` and `book_top` day by day; every other format asmm
- * reads loads through `loadTables` into `book_top`, `trades` and `gaps` (the tables' masks).
+ * reads loads through `loadTables` into `book_top`, `trades` and `gaps` (the tables' masks). In a folder, files
+ * that are no data (params.json, .partial leftovers) and second copies of a table in another format are skipped,
+ * each named in a `skipped` report; an asmm sample folder's params.json gives the instrument, tick and lot.
  */
-export async function importIntoCatalog(writer: CatalogWriter, path: string, options: { venue: string; inst?: string; levels?: number; replace?: boolean; spillValues?: number }): Promise<ImportReport[]> {
+export async function importIntoCatalog(writer: CatalogWriter, path: string, options: ImportOptions): Promise<ImportReport[]> {
   const isRecording = statSync(path).isDirectory() && readdirSync(path).some((f) => f.endsWith('.raw.ndjson'));
   if (statSync(path).isDirectory() && !isRecording) {
-    const out: ImportReport[] = [];
-    for (const f of readdirSync(path).sort()) if (!f.startsWith('.')) out.push(...(await importIntoCatalog(writer, join(path, f), options)));
+    const { paths, skipped } = planFolderImport(path);
+    const sample = options.inst === undefined ? sampleFolderInstrument(path) : undefined;
+    const out: ImportReport[] = [...skipped];
+    for (const p of paths) {
+      const reports = await importIntoCatalog(writer, p, sample ? { ...options, inst: sample.instrument } : options);
+      out.push(...(sample ? reports.map((r) => ({ ...r, notes: [...r.notes, `instrument ${sample.instrument} from ${join(path, 'params.json')}`] })) : reports));
+    }
+    if (sample && out.some((r) => r.parts.length > 0)) {
+      writer.writeInstrument({ venue: options.venue, instrument: sample.instrument, tickSize: sample.tickSize, lotSize: sample.lotSize, source: path });
+    }
     return out;
   }
   const levels = options.levels ?? DEFAULT_TOP_LEVELS;
@@ -42,21 +121,34 @@ export async function importIntoCatalog(writer: CatalogWriter, path: string, opt
   const masks = mergeMasks(...loaded.tables.map((t) => t.masked));
   if (instrument && masks.length) parts.push(...(await writer.writeGaps(options.venue, instrument, masks, { replace: options.replace })));
   const book = loaded.tables.find((t) => t.kind === 'book');
-  if (instrument) writer.writeInstrument({ venue: options.venue, instrument, tickSize: book?.meta.tickSize, lotSize: book?.meta.lotSize, source: path });
-  return [{ file: path, format: loaded.format, parts, notes: loaded.notes }];
+  const notes = [...loaded.notes];
+  if (instrument) {
+    writer.writeInstrument({ venue: options.venue, instrument, tickSize: book?.meta.tickSize, lotSize: book?.meta.lotSize, ...contractValueOf(instrument, options, notes), source: path });
+  }
+  return [{ file: path, format: loaded.format, parts, notes }];
 }
 
-async function importOkxBooks(writer: CatalogWriter, path: string, venue: string, levels: number, options: { inst?: string; replace?: boolean; spillValues?: number }): Promise<ImportReport> {
+/** `{ contractValue }` when given; a note when a derivative has none. */
+function contractValueOf(instrument: string, options: ImportOptions, notes: string[]): { contractValue?: number } {
+  if (options.contractValue !== undefined) return { contractValue: options.contractValue };
+  if (isDerivative(instrument)) notes.push(contractNote(instrument));
+  return {};
+}
+
+async function importOkxBooks(writer: CatalogWriter, path: string, venue: string, levels: number, options: ImportOptions): Promise<ImportReport> {
   const stream = await openOkxBooks(path, { topLevels: levels, ...(options.inst ? { inst: options.inst } : {}) });
   let deltas: Awaited<ReturnType<CatalogWriter['openStream']>> | undefined;
   let top: Awaited<ReturnType<CatalogWriter['openStream']>> | undefined;
   let inst = options.inst;
+  // the tick is not in OKX's history files: the smallest price step seen between levels (an upper bound of it)
+  let tick = Infinity;
   for await (const batch of stream) {
     inst ??= batch.top?.meta.instrument;
     if (!inst) throw new Error(`${path}: no instrument (give --inst)`);
     deltas ??= await writer.openStream(venue, inst, 'book_deltas', BOOK_DELTA_COLUMNS.filter((c) => c !== 'local_ts_ms'), options);
     await deltas.append([batch.tsMs, Float64Array.from(batch.side), batch.px, batch.qty, Float64Array.from(batch.flags, (f) => f & 3)]);
     if (batch.top && batch.top.tsMs.length) {
+      tick = Math.min(tick, smallestStep(batch.top.bidPx, batch.top.askPx));
       const names = ['ts_ms'];
       const cols: ArrayLike<number>[] = [batch.top.tsMs];
       for (const [f, lv] of [['bid_px', batch.top.bidPx], ['bid_sz', batch.top.bidSz], ['ask_px', batch.top.askPx], ['ask_sz', batch.top.askSz]] as const) {
@@ -71,6 +163,30 @@ async function importOkxBooks(writer: CatalogWriter, path: string, venue: string
   }
   const parts = [...((await deltas?.close()) ?? []), ...((await top?.close()) ?? [])];
   const summary = stream.summary();
-  if (inst) writer.writeInstrument({ venue, instrument: inst, source: path });
-  return { file: path, format: 'okx-history-books', parts, notes: [JSON.stringify(summary).slice(0, 400)] };
+  const notes = [...summary.notes];
+  if (inst) {
+    // what the rebuilt book cannot vouch for (before the first snapshot, a snapshot that disagreed, crossed) is a gap
+    parts.push(...(await writer.writeGaps(venue, inst, summary.masked, { replace: options.replace })));
+    const tickSize = Number.isFinite(tick) ? Number(tick.toPrecision(8)) : undefined;
+    if (tickSize !== undefined) notes.push(`tick ${tickSize} inferred: the smallest price step between levels seen (OKX's history files carry no tick)`);
+    writer.writeInstrument({ venue, instrument: inst, ...(tickSize !== undefined ? { tickSize, inferred: ['tickSize'] } : {}), ...contractValueOf(inst, options, notes), source: path });
+  }
+  return { file: path, format: 'okx-history-books', parts, notes };
+}
+
+/** The smallest positive difference between adjacent prices of the same row (levels of a side, and the spread). */
+function smallestStep(bidPx: readonly Float64Array[], askPx: readonly Float64Array[]): number {
+  let step = Infinity;
+  const rows = bidPx[0]?.length ?? 0;
+  for (let i = 0; i < rows; i++) {
+    const spread = askPx[0][i] - bidPx[0][i];
+    if (spread > 0 && spread < step) step = spread;
+    for (let l = 1; l < bidPx.length; l++) {
+      const b = bidPx[l - 1][i] - bidPx[l][i];
+      if (b > 0 && b < step) step = b;
+      const a = askPx[l][i] - askPx[l - 1][i];
+      if (a > 0 && a < step) step = a;
+    }
+  }
+  return step;
 }

@@ -46,6 +46,8 @@ export interface InstrumentMeta {
   readonly lotSize?: number;
   /** Base currency per contract (swaps); absent for spot. */
   readonly contractValue?: number;
+  /** Fields above inferred from the data rather than given by the venue (e.g. `['tickSize']`). */
+  readonly inferred?: readonly string[];
   readonly source?: string;
 }
 

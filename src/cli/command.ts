@@ -14,9 +14,18 @@ export interface CommandSpec {
   load(): Promise<(argv: string[]) => Promise<number>>;
 }
 
-/** Bad arguments: printed as one line with the usage, exit code 2. */
+/**
+ * Bad arguments: printed as one line, exit code 2; with the command's usage, unless the mistake is in what an
+ * argument says rather than in the arguments given (a SQL query DuckDB rejects: its message is the line).
+ */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+  constructor(
+    message: string,
+    readonly options: { readonly showUsage?: boolean } = {},
+  ) {
+    super(message);
+  }
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>;

@@ -32,7 +32,7 @@ export async function main(argv: string[]): Promise<number> {
     return await run(rest);
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`asmm ${name}: ${error.message} (usage: ${command.usage})\n`);
+      process.stderr.write(`asmm ${name}: ${error.message}${error.options.showUsage === false ? '' : ` (usage: ${command.usage})`}\n`);
       return 2;
     }
     if (error instanceof DataError || (error instanceof Error && error.name === 'EstimationError')) {

@@ -9,7 +9,8 @@ export async function runCatalog(argv: string[]): Promise<number> {
   try {
     return await dispatch(argv);
   } catch (error) {
-    if ((error as Error).name === 'CatalogError') throw new UsageError((error as Error).message.split('\n')[0]);
+    // a catalog rule (a day already there, overlapping parts): its message says what to do, the usage would not
+    if ((error as Error).name === 'CatalogError') throw new UsageError((error as Error).message.split('\n')[0], { showUsage: false });
     throw error;
   }
 }
@@ -23,18 +24,24 @@ async function dispatch(argv: string[]): Promise<number> {
 }
 
 async function runImport(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, { catalog: { type: 'string' }, venue: { type: 'string' }, inst: { type: 'string' }, levels: { type: 'string' }, replace: { type: 'boolean' }, json: { type: 'boolean' } }, { min: 1, max: 1 });
+  const { values, positionals } = parseCommandArgs(
+    argv,
+    { catalog: { type: 'string' }, venue: { type: 'string' }, inst: { type: 'string' }, levels: { type: 'string' }, 'contract-value': { type: 'string' }, replace: { type: 'boolean' }, json: { type: 'boolean' } },
+    { min: 1, max: 1 },
+  );
   const path = positionals[0];
   if (!existsSync(path)) throw new UsageError(`no such file or folder: ${path}`);
   const root = values.catalog ?? DEFAULT_CATALOG;
   mkdirSync(root, { recursive: true });
   const levels = numberOption('levels', values.levels, 5, (v) => Number.isInteger(v) && v > 0 && v <= 400);
+  const contractValue = values['contract-value'] === undefined ? undefined : numberOption('contract-value', values['contract-value'], 0, (v) => v > 0);
   const writer = await CatalogWriter.create(root);
   try {
-    const reports = await importIntoCatalog(writer, path, { venue: values.venue ?? 'okx', inst: values.inst, levels, replace: values.replace });
+    const reports = await importIntoCatalog(writer, path, { venue: values.venue ?? 'okx', inst: values.inst, levels, replace: values.replace, contractValue });
     if (values.json) printJson({ catalog: root, imports: reports });
     else {
       const rows = reports.flatMap((r) => r.parts.map((p) => [r.file, p.table, p.date, p.rows, p.replaced ? 'replaced' : 'new part']));
+      if (!rows.length) throw new UsageError(`nothing to import in ${path}${reports.length ? ` (${reports.map((r) => `${r.file}: ${r.notes[0] ?? r.format}`).join('; ')})` : ''}`, { showUsage: false });
       process.stdout.write(rows.length ? formatTable(['file', 'table', 'date', 'rows', 'partition'], rows) + '\n' : `nothing imported from ${path}\n`);
       for (const r of reports) for (const n of r.notes) process.stdout.write(`note ${r.file}: ${n}\n`);
     }
@@ -50,18 +57,43 @@ async function runLs(argv: string[]): Promise<number> {
   try {
     const out: Array<Record<string, unknown>> = [];
     for (const { venue, instrument } of catalog.instruments()) {
+      // gaps: masked intervals (the `gaps` table: what loaders and the recorder could not vouch for) and the dates
+      // between a table's first and last with no partition
+      const masked = await catalog.gapsOf(venue, instrument);
+      const maskedSec = masked.reduce((s, g) => s + g.toMs - g.fromMs, 0) / 1000;
       for (const table of CATALOG_TABLES) {
+        if (table === 'gaps') continue;
         const days = catalog.days(venue, instrument, table);
         if (!days.length) continue;
         const r = await catalog.sql(`select count(*) as n from read_parquet([${days.flatMap((d) => d.parts).map((p) => `'${p.replace(/'/g, "''")}'`).join(', ')}])`);
-        out.push({ venue, instrument, table, from: days[0].date, to: days[days.length - 1].date, days: days.length, rows: r.column('n')[0], bytes: days.reduce((s, d) => s + d.bytes, 0) });
+        const missingDates = datesBetween(days[0].date, days[days.length - 1].date).filter((d) => !days.some((x) => x.date === d));
+        out.push({
+          venue,
+          instrument,
+          table,
+          from: days[0].date,
+          to: days[days.length - 1].date,
+          days: days.length,
+          rows: Number(r.column('n')[0]),
+          bytes: days.reduce((s, d) => s + d.bytes, 0),
+          missingDates,
+          maskedIntervals: masked.length,
+          maskedSec,
+        });
       }
-      const gaps = await catalog.gapsOf(venue, instrument);
-      out.push({ venue, instrument, table: 'gaps (masked ms)', from: '', to: '', days: '', rows: gaps.length, bytes: gaps.reduce((s, g) => s + g.toMs - g.fromMs, 0) });
     }
     if (values.json) printJson({ catalog: catalog.root, tables: out });
     else if (!out.length) process.stdout.write(`catalog ${catalog.root} is empty\n`);
-    else process.stdout.write(formatTable(['venue', 'instrument', 'table', 'from', 'to', 'days', 'rows', 'bytes'], out.map((o) => Object.values(o).map((v) => String(v)))) + '\n');
+    else {
+      const gaps = (o: Record<string, unknown>) => {
+        const missing = o.missingDates as string[];
+        const words = [`${o.maskedIntervals} masked (${Number(o.maskedSec).toFixed(1)} s)`];
+        if (missing.length) words.push(`${missing.length} dates missing (${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''})`);
+        return words.join(', ');
+      };
+      const rows = out.map((o) => [o.venue, o.instrument, o.table, o.from, o.to, o.days, o.rows, o.bytes, gaps(o)].map((v) => String(v)));
+      process.stdout.write(formatTable(['venue', 'instrument', 'table', 'from', 'to', 'days', 'rows', 'bytes', 'gaps'], rows) + '\n');
+    }
   } finally {
     catalog.close();
   }
@@ -73,7 +105,8 @@ async function runQuery(argv: string[]): Promise<number> {
   const catalog = await openCatalog(values.catalog ?? DEFAULT_CATALOG);
   try {
     const r = await catalog.sql(positionals[0]).catch((e: Error) => {
-      throw new UsageError(e.message.split('\n')[0]);
+      // DuckDB's message names what is wrong in the query; the command's usage would only bury it
+      throw new UsageError(`SQL: ${e.message.split('\n')[0]}`, { showUsage: false });
     });
     const plain = (v: unknown) => (typeof v === 'bigint' ? v.toString() : v);
     if (values.json) printJson({ columns: r.columns, rows: r.toRows().map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, plain(v)]))) });
@@ -84,4 +117,11 @@ async function runQuery(argv: string[]): Promise<number> {
     catalog.close();
   }
   return 0;
+}
+
+/** UTC dates from `from` to `to` (YYYY-MM-DD), both included. */
+function datesBetween(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000) out.push(new Date(t).toISOString().slice(0, 10));
+  return out;
 }

@@ -1,0 +1,78 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CatalogWriter, importIntoCatalog, openCatalog } from '../../src/catalog/index.js';
+import { OKX_HISTORY_PRESETS, writeOkxHistoryDay } from '../../src/sample/index.js';
+import { runAsmm } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const dir = tempDir('asmm-catalog-folder-');
+
+describe('asmm catalog import of a folder, catalog ls gaps, SQL errors', () => {
+  it('a sample folder: params.json and the CSV copies of the Arrow tables skipped by name, the instrument, tick and lot from params.json', () => {
+    const sample = join(dir, 'sample');
+    expect(runAsmm(['sample', '--hours', '0.05', '--seed', '2', '--out', sample, '--json']).code).toBe(0);
+    writeFileSync(join(sample, 'trades.csv.partial'), 'ts_ms,id,side,px,sz\n1,1,buy,1');
+    const cat = join(dir, 'cat-sample');
+    const r = runAsmm(['catalog', 'import', sample, '--catalog', cat, '--venue', 'sample', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const imports = (JSON.parse(r.stdout) as { imports: Array<{ file: string; format: string; parts: Array<{ table: string; rows: number }>; notes: string[] }> }).imports;
+    const skipped = Object.fromEntries(imports.filter((i) => i.format === 'skipped').map((i) => [i.file.slice(sample.length + 1), i.notes[0]]));
+    expect(Object.keys(skipped).sort()).toEqual(['books.csv', 'params.json', 'trades.csv', 'trades.csv.partial']);
+    expect(skipped['books.csv']).toMatch(/same table as books\.arrow/);
+    expect(skipped['params.json']).toMatch(/not a data format/);
+    expect(skipped['trades.csv.partial']).toMatch(/leftover/);
+    expect(imports.filter((i) => i.format !== 'skipped').map((i) => i.file.slice(sample.length + 1))).toEqual(['books.arrow', 'trades.arrow']);
+    const params = (JSON.parse(readFileSync(join(sample, 'params.json'), 'utf8')) as { params: { instrument: string; tickSize: number; lotSize: number } }).params;
+    const meta = JSON.parse(readFileSync(join(cat, 'sample', params.instrument, 'instrument.json'), 'utf8')) as { tickSize: number; lotSize: number };
+    expect([meta.tickSize, meta.lotSize]).toEqual([params.tickSize, params.lotSize]);
+    // a folder with nothing asmm reads is one line, not an empty success
+    const empty = join(dir, 'nothing');
+    runAsmm(['sample', '--hours', '0.01', '--out', empty]);
+    for (const f of ['books.csv', 'books.arrow', 'trades.csv', 'trades.arrow']) writeFileSync(join(empty, f), '');
+    const none = runAsmm(['catalog', 'import', empty, '--catalog', join(dir, 'cat-none')]);
+    expect(none.code).toBe(2);
+    expect(none.stderr.trim().split('\n')).toHaveLength(1);
+    expect(none.stderr).toMatch(/nothing to import/);
+    expect(none.stderr).not.toMatch(/usage:/);
+  });
+
+  it('OKX history days: the tick inferred and said so, the contract value given or its absence noted, masked spans in gaps; ls lists missing dates and masked time', async () => {
+    const input = join(dir, 'okx');
+    const inst = 'ETH-USDT-SWAP';
+    // day 1 with a snapshot that disagrees with the book built up to it (a masked interval); day 3; no day 2
+    await writeOkxHistoryDay({ dir: input, kind: 'books', date: '2025-11-01', inst, ...OKX_HISTORY_PRESETS.small, durationSec: 300, faults: { snapshotMismatch: [1] } });
+    await writeOkxHistoryDay({ dir: input, kind: 'books', date: '2025-11-03', inst, ...OKX_HISTORY_PRESETS.small, durationSec: 120 });
+    const root = join(dir, 'cat-okx');
+    const w = await CatalogWriter.create(root);
+    const noValue = await importIntoCatalog(w, join(input), { venue: 'okx' });
+    expect(noValue.flatMap((r) => r.notes).join('\n')).toMatch(/contract value unknown.*--contract-value/);
+    const notes = (await importIntoCatalog(w, input, { venue: 'okx', replace: true, contractValue: 0.1 })).flatMap((r) => r.notes).join('\n');
+    w.close();
+    expect(notes).not.toMatch(/contract value unknown/);
+    expect(notes).toMatch(/tick 0\.01 inferred/);
+    const meta = JSON.parse(readFileSync(join(root, 'okx', inst, 'instrument.json'), 'utf8')) as { tickSize: number; contractValue: number; inferred: string[] };
+    expect(meta).toMatchObject({ tickSize: 0.01, contractValue: 0.1, inferred: ['tickSize'] });
+    const c = await openCatalog(root);
+    const gaps = await c.gapsOf('okx', inst);
+    c.close();
+    expect(gaps.length).toBeGreaterThan(0);
+    expect(gaps[0].reason).toMatch(/snapshot/);
+    const ls = runAsmm(['catalog', 'ls', '--catalog', root, '--json']);
+    const tables = (JSON.parse(ls.stdout) as { tables: Array<{ table: string; missingDates: string[]; maskedIntervals: number; maskedSec: number }> }).tables;
+    const top = tables.find((t) => t.table === 'book_top')!;
+    expect(top.missingDates).toEqual(['2025-11-02']);
+    expect(top.maskedIntervals).toBe(gaps.length);
+    expect(top.maskedSec).toBeCloseTo(gaps.reduce((s, g) => s + g.toMs - g.fromMs, 0) / 1000, 6);
+    expect(tables.some((t) => t.table === 'gaps')).toBe(false);
+    const text = runAsmm(['catalog', 'ls', '--catalog', root]).stdout;
+    expect(text).toMatch(/1 dates missing \(2025-11-02\)/);
+    // a query DuckDB rejects: its message in one line, without the command's usage
+    const bad = runAsmm(['catalog', 'query', 'select nope from book_top', '--catalog', root]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toMatch(/SQL: .*nope/);
+    expect(bad.stderr).not.toMatch(/usage:/);
+    expect(existsSync(join(root, 'okx', inst, 'gaps'))).toBe(true);
+  });
+});
