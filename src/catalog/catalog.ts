@@ -104,19 +104,57 @@ export class Catalog {
     return this.sql(`select * from read_parquet([${parts.map(sqlString).join(', ')}], union_by_name = true) order by ${orderBy}`);
   }
 
+  /**
+   * The numeric columns of a day's parts as Float64Arrays (NULL as NaN), in file order: parts by start time (their
+   * intervals are disjoint), rows as written (DuckDB keeps a scan's order), checked non-decreasing in `ts_ms`.
+   * Values go from DuckDB's chunks into one preallocated array per column, never through a JS value per cell.
+   */
+  private async readNumericParts(parts: readonly string[]): Promise<Map<string, Float64Array>> {
+    const connection = await this.connection();
+    const list = `[${parts.map(sqlString).join(', ')}]`;
+    const counted = await connection.runAndReadAll(`select count(*) as n from read_parquet(${list}, union_by_name = true, hive_partitioning = false)`);
+    const rows = Number(counted.getColumnsJS()[0][0]);
+    const result = await connection.stream(`select * from read_parquet(${list}, union_by_name = true, hive_partitioning = false)`);
+    const names = result.columnNames();
+    const cols = names.map(() => new Float64Array(rows));
+    let at = 0;
+    for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+      const n = chunk.rowCount;
+      if (at + n > rows) throw new CatalogError(`${parts[0]}…: more rows than counted (${rows})`);
+      for (let c = 0; c < names.length; c++) {
+        const vector = chunk.getColumnVector(c);
+        const out = cols[c];
+        for (let i = 0; i < n; i++) {
+          const v = vector.getItem(i);
+          out[at + i] = typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : v === null ? NaN : Number(v);
+        }
+      }
+      at += n;
+    }
+    if (at !== rows) throw new CatalogError(`${parts[0]}…: ${at} rows read of ${rows} counted`);
+    const out = new Map(names.map((name, c) => [name, cols[c]]));
+    const ts = out.get('ts_ms');
+    if (ts) {
+      for (let i = 1; i < ts.length; i++) {
+        if (ts[i] < ts[i - 1]) throw new CatalogError(`${parts.join(', ')}: ts_ms goes back at row ${i + 1} (${ts[i - 1]} then ${ts[i]}): parts out of order or overlapping`);
+      }
+    }
+    return out;
+  }
+
   /** One BookTable per day partition of `book_top` between the dates (inclusive, `YYYY-MM-DD`); memory: one day. */
   async *readBookTopDays(venue: string, instrument: string, fromDate?: string, toDate?: string): AsyncGenerator<BookTable & { readonly date: string }> {
     const meta = this.instruments().find((i) => i.venue === venue && i.instrument === instrument)?.meta;
     for (const day of this.days(venue, instrument, 'book_top', fromDate, toDate)) {
-      const r = await this.readParts(day.parts, 'ts_ms');
-      const col = (name: string) => Float64Array.from(r.column(name) as number[]);
+      const r = await this.readNumericParts(day.parts);
+      const col = (name: string) => r.get(name)!;
       let depth = 0;
-      while (r.columns.includes(`bid_px_${depth + 1}`)) depth++;
+      while (r.has(`bid_px_${depth + 1}`)) depth++;
       const levels = (f: string) => Array.from({ length: depth }, (_, i) => col(`${f}_${i + 1}`));
       const masks = await this.gapsOf(venue, instrument, day.date, day.date);
       yield {
         kind: 'book', date: day.date, depth, tsMs: col('ts_ms'),
-        ...(r.columns.includes('local_ts_ms') ? { localTsMs: col('local_ts_ms') } : {}),
+        ...(r.has('local_ts_ms') ? { localTsMs: col('local_ts_ms') } : {}),
         bidPx: levels('bid_px'), bidSz: levels('bid_sz'), askPx: levels('ask_px'), askSz: levels('ask_sz'),
         meta: { instrument, tickSize: meta?.tickSize, lotSize: meta?.lotSize, source: `catalog ${day.dir}` },
         ...(masks.length ? { masked: masks } : {}),
@@ -127,13 +165,13 @@ export class Catalog {
   /** One TradeTable per day partition of `trades`; memory: one day. */
   async *readTradesDays(venue: string, instrument: string, fromDate?: string, toDate?: string): AsyncGenerator<TradeTable & { readonly date: string }> {
     for (const day of this.days(venue, instrument, 'trades', fromDate, toDate)) {
-      const r = await this.readParts(day.parts, 'ts_ms, id');
-      const col = (name: string) => Float64Array.from(r.column(name) as number[]);
+      const r = await this.readNumericParts(day.parts);
+      const col = (name: string) => r.get(name)!;
       const masks = await this.gapsOf(venue, instrument, day.date, day.date);
       yield {
         kind: 'trades', date: day.date, tsMs: col('ts_ms'),
-        ...(r.columns.includes('local_ts_ms') ? { localTsMs: col('local_ts_ms') } : {}),
-        id: col('id'), side: Int8Array.from(r.column('side') as number[]), px: col('px'), sz: col('sz'),
+        ...(r.has('local_ts_ms') ? { localTsMs: col('local_ts_ms') } : {}),
+        id: col('id'), side: Int8Array.from(col('side')), px: col('px'), sz: col('sz'),
         meta: { instrument, source: `catalog ${day.dir}` },
         ...(masks.length ? { masked: masks } : {}),
       };

@@ -18,9 +18,12 @@ describe('asmm estimate --catalog', () => {
     const inMemory = runAsmm(['estimate', '--data', csv('book'), '--trades', csv('trade'), '--json']);
     expect(inMemory.code, inMemory.stderr).toBe(0);
     type Fit = { aPerSec: number; kPerPrice: number; aCi95: number[]; kCi95: number[]; ordersUsed: number; orders: number; durationSec: number };
-    const s = JSON.parse(streamed.stdout) as { days: Array<{ date: string }>; bookRows: number; sigma: { realized: Record<'price' | 'log', { sigmaPerSqrtSec: number; increments: number }>; twoScale: null }; arrival: { mle: Record<string, Fit>; wls: null }; notes: string[] };
+    const s = JSON.parse(streamed.stdout) as { days: Array<{ date: string }>; bookRows: number; sigma: { realized: Record<'price' | 'log', { sigmaPerSqrtSec: number; increments: number }>; twoScale: null }; arrival: { mle: Record<string, Fit>; wls: null }; peakRssMb: number; notes: string[] };
     const m = JSON.parse(inMemory.stdout) as { bookRows: number; sigma: { realized: Record<'price' | 'log', { sigmaPerSqrtSec: number; increments: number }> }; arrival: { mle: Record<string, Fit> } };
     expect(s.days.map((d) => d.date)).toEqual(['2026-01-01', '2026-01-02']);
+    // the process's own peak (one day in memory): more than Node's bare start, far less than a machine
+    expect(s.peakRssMb).toBeGreaterThan(30);
+    expect(s.peakRssMb).toBeLessThan(2048);
     expect(s.bookRows).toBe(m.bookRows);
     for (const u of ['price', 'log'] as const) {
       expect(s.sigma.realized[u].increments).toBe(m.sigma.realized[u].increments);

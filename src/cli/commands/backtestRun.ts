@@ -69,6 +69,7 @@ export async function backtestRun(
       decisions: result.decisions,
       masked: { ...masksJson(result.masked), tradesIgnored: result.maskedEvents.trades, bookRowsIgnored: result.maskedEvents.bookRows, decisionsWithoutQuotes: result.maskedEvents.decisions },
       seconds,
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
       report: reportPath,
       pngs,
       quotes,

@@ -50,8 +50,10 @@ export async function estimateCatalog(values: Record<string, string | boolean | 
       source: 'trades',
       pairing: r.pairing,
     };
+    // one day in memory at a time: the peak stays that of the largest day whatever the number of days
+    const peakRssMb = process.resourceUsage().maxRSS / 1024;
     if (values.json) {
-      printJson({ catalog: range.root, venue: range.venue, instrument: range.instrument, from: perDay[0].date, to: perDay[perDay.length - 1].date, days: perDay, price: 'mid', durationSec, bookRows: r.rows, trades: r.trades, tickSize: tick, tickSource, sigma: { realized: r.realized, twoScale: null }, arrival: arrival ?? null, rolling: null, notes: [...notes, NOT_STREAMED] });
+      printJson({ catalog: range.root, venue: range.venue, instrument: range.instrument, from: perDay[0].date, to: perDay[perDay.length - 1].date, days: perDay, price: 'mid', durationSec, bookRows: r.rows, trades: r.trades, tickSize: tick, tickSource, sigma: { realized: r.realized, twoScale: null }, arrival: arrival ?? null, rolling: null, peakRssMb, notes: [...notes, NOT_STREAMED] });
       return 0;
     }
     const vol = r.realized;
@@ -61,7 +63,7 @@ export async function estimateCatalog(values: Record<string, string | boolean | 
     };
     process.stdout.write(
       [
-        `catalog     ${range.root}, ${range.instrument} (${range.venue}) ${dates}: ${perDay.length} days, ${durationSec.toFixed(1)} s, ${r.rows} book rows, ${r.trades} trades (streamed, one day in memory)`,
+        `catalog     ${range.root}, ${range.instrument} (${range.venue}) ${dates}: ${perDay.length} days, ${durationSec.toFixed(1)} s, ${r.rows} book rows, ${r.trades} trades (streamed, one day in memory; peak RSS ${peakRssMb.toFixed(0)} MB)`,
         `tick        ${tick} (${tickSource}); σ of the mid`,
         '',
         formatTable(['volatility', 'σ price/√s', '95 %', 'σ log/√s', '95 %', 'method'], [['realized', fmt(vol.price.sigmaPerSqrtSec), `[${fmt(vol.price.ci95[0])}, ${fmt(vol.price.ci95[1])}]`, fmt(vol.log.sigmaPerSqrtSec), `[${fmt(vol.log.ci95[0])}, ${fmt(vol.log.ci95[1])}]`, vol.price.method]]),
