@@ -10,9 +10,11 @@ import { printTable } from './util.js';
  * process, against `asmm backtest --data` on the same first day loaded into memory (Arrow files). Both are the
  * real CLI, AS with queue fills and the default rolling calibration; peak RSS is the child's own (`peakRssMb` of
  * its JSON: `process.resourceUsage().maxRSS`, read after the replay, before the report is written).
- * Events/s: the streamed run's events over its `seconds` (reading the days from Parquet through DuckDB and
- * replaying them) against the in-memory run's events over its `seconds` (replay only, the files already read) and
- * over its wall time (reading included).
+ * Events/s, end to end: events over the child's wall time, which for both holds the same work (start, reading,
+ * pairing trades with the book, the rolling calibration, the replay, the metrics and the report); the streamed
+ * run reads its days from Parquet through DuckDB, the in-memory run its Arrow files. The CLIs' own `seconds`
+ * (printed too) count different parts (the in-memory one the replay alone, the streamed one the days after the
+ * first with their calibration), so they are not compared.
  * Targets: peak RSS < 1.5 GB and independent of the number of days; streamed events/s within 25 % of the
  * in-memory day's. The catalog (30 days, about 1.7 GB) and the one-day files are generated once and kept in
  * `data/bench/` (`ASMM_CATALOG_BACKTEST_DAYS`, default 30, changes the largest run and the catalog's length).
@@ -38,25 +40,25 @@ export async function run(): Promise<void> {
   const common = ['--fill', 'queue', '--report', report, '--json'];
 
   const memory = timed(['backtest', '--data', join(root, 'day1', 'books.arrow'), '--trades', join(root, 'day1', 'trades.arrow'), ...common]);
+  const rate = (r: { out: BacktestJson; wallSec: number }) => r.out.events / r.wallSec;
+  const memRate = rate(memory);
   const rows: Array<Array<string | number>> = [];
-  const memRate = memory.out.events / memory.out.seconds;
-  rows.push(['in memory, 1 day (asmm backtest --data, Arrow)', memory.out.events, memory.out.seconds.toFixed(1), memory.wallSec.toFixed(1), `${(memRate / 1e6).toFixed(2)} (${(memory.out.events / memory.wallSec / 1e6).toFixed(2)} with reading)`, memory.peakMb.toFixed(0), '']);
-  const streamed: Array<{ days: number; rate: number; peakMb: number; fills: number; pnl: number }> = [];
+  rows.push(['in memory, 1 day (asmm backtest --data, Arrow)', memory.out.events, memory.wallSec.toFixed(1), (memRate / 1e6).toFixed(2), '1.00', memory.out.seconds.toFixed(1), memory.peakMb.toFixed(0), `${memory.out.metrics.fills} fills`]);
+  const streamed: Array<{ days: number; rate: number; peakMb: number }> = [];
   for (const days of [...new Set([1, Math.min(10, maxDays), maxDays])]) {
     const to = new Date(Date.UTC(2026, 0, 1) + (days - 1) * 86_400_000).toISOString().slice(0, 10);
     const r = timed(['backtest', '--catalog', catalog, '--inst', 'ETH-USDT', '--from', '2026-01-01', '--to', to, ...common]);
-    const rate = r.out.events / r.out.seconds;
-    streamed.push({ days, rate, peakMb: r.peakMb, fills: r.out.metrics.fills, pnl: r.out.metrics.pnl });
-    rows.push([`streamed from the catalog, ${days} day${days > 1 ? 's' : ''}`, r.out.events, r.out.seconds.toFixed(1), r.wallSec.toFixed(1), `${(rate / 1e6).toFixed(2)} (${(rate / memRate).toFixed(2)}x in memory)`, r.peakMb.toFixed(0), `${r.out.metrics.fills} fills`]);
+    streamed.push({ days, rate: rate(r), peakMb: r.peakMb });
+    rows.push([`streamed from the catalog, ${days} day${days > 1 ? 's' : ''}`, r.out.events, r.wallSec.toFixed(1), (rate(r) / 1e6).toFixed(2), (rate(r) / memRate).toFixed(2), r.out.seconds.toFixed(1), r.peakMb.toFixed(0), `${r.out.metrics.fills} fills`]);
   }
-  printTable(['run', 'events', 'replay s', 'wall s', 'M events/s', 'peak RSS MB', ''], rows);
+  printTable(['run', 'events', 'wall s', 'M events/s', 'vs memory', 'CLI seconds', 'peak RSS MB', ''], rows);
   const worst = streamed.reduce((a, b) => (b.rate < a.rate ? b : a));
   const peak = Math.max(...streamed.map((s) => s.peakMb));
   const first = streamed[0];
   const last = streamed[streamed.length - 1];
   process.stdout.write(
     `peak RSS: ${peak.toFixed(0)} MB at most (target < 1536 MB: ${(peak / 1536).toFixed(2)}x); ${first.days} day ${first.peakMb.toFixed(0)} MB -> ${last.days} days ${last.peakMb.toFixed(0)} MB (${(last.peakMb / first.peakMb).toFixed(2)}x for ${last.days / first.days}x the days)\n` +
-      `events/s: the slowest streamed run is ${(worst.rate / memRate).toFixed(2)}x the in-memory replay of one day (target ≥ 0.75x)\n`,
+      `events/s end to end: the slowest streamed run is ${(worst.rate / memRate).toFixed(2)}x the in-memory run of one day (target ≥ 0.75x)\n`,
   );
 }
 
