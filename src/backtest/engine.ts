@@ -7,6 +7,7 @@ import type { MutableQuotes, Quotes } from '../model/types.js';
 import { backtestExecutions, inferredFillsNote } from './executions.js';
 import { feedArrivalStream } from './feedArrival.js';
 import { constantLatencyMs, latencySampler, type FeedLatencySpec, type LatencySpec } from './latency.js';
+import { DEFAULT_QUEUE_MODEL, frontAfterDecrease, queueProbability, type QueueModelSpec, type QueueProbability } from './queueModels.js';
 import type { Strategy } from './strategy.js';
 
 /**
@@ -17,8 +18,8 @@ import type { Strategy } from './strategy.js';
  *   our ask) fills us up to the trade's size. Optimistic about queue position (we are always first).
  * - `queue`: we join the back of our level's queue as displayed; trades at our price consume the queue ahead
  *   first, then fill us (partial fills); a trade through our price fills us completely; decreases of the
- *   displayed size without a trade are cancellations, taken from ahead of us with probability
- *   ahead^n/(ahead^n + behind^n) (hftbacktest's power probability queue model, n = `queuePower`); if our
+ *   displayed size without a trade are cancellations, placed ahead of or behind us by a queue model
+ *   (`queueModel`, ./queueModels.ts: hftbacktest's probabilistic models, default power 2); if our
  *   price leaves the book's visible range on the far side, its queue is unknown and only trades through fill.
  */
 export type FillModel = 'midCross' | 'tradeThrough' | 'queue';
@@ -51,7 +52,8 @@ export interface BacktestConfig {
   readonly takerFee?: number;
   /** Largest |inventory|, base units: a side whose fill would exceed it is not quoted. */
   readonly maxPosition?: number;
-  readonly queuePower?: number;
+  /** Where cancellations at our price happened, in front of us or behind (`queue` fills; default power 2). */
+  readonly queueModel?: QueueModelSpec;
   /** σ, A, k over time (values strictly before each time); the value in force at t − feed latency is used. */
   readonly calibration?: RollingCalibration;
   /** Values used before the first calibration window (or without a calibration). */
@@ -250,13 +252,13 @@ class Desk {
   private readonly eps: number = NaN;
   private readonly makerFee: number = NaN;
   private readonly takerFee: number = NaN;
-  private readonly power: number = NaN;
+  private readonly queueProb: QueueProbability;
 
-  constructor(model: FillModel, eps: number, makerFee: number, takerFee: number, power: number) {
+  constructor(model: FillModel, eps: number, makerFee: number, takerFee: number, queueProb: QueueProbability) {
     this.eps = eps;
     this.makerFee = makerFee;
     this.takerFee = takerFee;
-    this.power = power;
+    this.queueProb = queueProb;
     this.isMidCross = model === 'midCross';
     this.isTradeThrough = model === 'tradeThrough';
     this.isQueue = model === 'queue';
@@ -538,13 +540,7 @@ class Desk {
     const shown = this.shownSize;
     if (shown === Infinity) return;
     const decrease = o.lastShown - shown;
-    if (decrease > 0 && o.ahead > 0) {
-      const power = this.power;
-      const behind = Math.max(0, o.lastShown - o.ahead);
-      const a = power === 2 ? o.ahead * o.ahead : Math.pow(o.ahead, power);
-      const b = power === 2 ? behind * behind : Math.pow(behind, power);
-      o.ahead = Math.max(0, o.ahead - (decrease * a) / (a + b));
-    }
+    if (decrease > 0 && o.ahead > 0) o.ahead = frontAfterDecrease(o.ahead, o.lastShown, decrease, this.queueProb);
     if (o.ahead > shown) o.ahead = shown;
     o.lastShown = shown;
   }
@@ -988,7 +984,7 @@ class Replay {
     this.needSigma = strategy.requires.includes('sigma');
     this.needA = strategy.requires.includes('a');
     this.needK = strategy.requires.includes('k');
-    this.desk = new Desk(config.fill, this.eps, config.makerFee ?? 0, config.takerFee ?? 0, config.queuePower ?? 2);
+    this.desk = new Desk(config.fill, this.eps, config.makerFee ?? 0, config.takerFee ?? 0, queueProbability(config.queueModel ?? DEFAULT_QUEUE_MODEL));
     const cal = config.calibration;
     this.calT = cal?.tMs;
     this.calN = cal ? cal.tMs.length : 0;

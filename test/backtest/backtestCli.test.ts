@@ -6,6 +6,8 @@ import { generateSampleMarket, writeSampleMarket } from '../../src/sample/index.
 import { decodePng, nonBackgroundFraction } from '../helpers/png.js';
 import { runAsmm } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
+import { book, trades } from '../helpers/handBuilt.js';
+import { writeBookCsv, writeTradeCsv } from '../../src/data/csv.js';
 
 const dir = tempDir('asmm-backtest-');
 const market = generateSampleMarket({ durationSec: 900, seed: 5 });
@@ -39,6 +41,35 @@ describe('asmm backtest', () => {
       expect(nonBackgroundFraction(image)).toBeGreaterThan(0.01);
     }
   }, 120_000);
+
+  it('--queue-model picks the queue model by name (said in --json) and decides the queue fills; bad ones are one usage line', () => {
+    // the hand-built queue of test/backtest/queueModels.test.ts as files: our bid 99 joins behind 10, 10 join behind
+    // us, 6 are cancelled, a sell of 9 prints at 99; what is ahead then is 10 − (1 − p)·6, p by the model
+    const qb = join(dir, 'queue-books.csv');
+    const qt = join(dir, 'queue-trades.csv');
+    writeBookCsv(qb, book([[0, 99, 10, 101, 4], [10, 99, 20, 101, 4], [20, 99, 14, 101, 4], [40, 99, 14, 101, 4]]));
+    writeTradeCsv(qt, trades([[30, -1, 99, 9]]));
+    const run = (...extra: string[]) => {
+      const r = runAsmm(['backtest', '--data', qb, '--trades', qt, '--strategy', 'symmetric', '--half-spread', '1', '--tick', '1', '--size', '2', '--window', '0.01s', '--report', join(dir, 'qm.html'), '--json', ...extra]);
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(r.stdout) as { queueModel: { name: string; n?: number } | null; finalInventory: number };
+    };
+    const byDefault = run('--fill', 'queue');
+    expect(byDefault.queueModel).toEqual({ name: 'power', n: 2 });
+    expect(byDefault.finalInventory).toBeCloseTo(2, 12); // p = 1/2: 7 ahead, 2 beyond: our 2 filled
+    expect(run('--fill', 'queue', '--queue-model', 'log2').finalInventory).toBeCloseTo(9 - (10 - (1 - Math.log(11) / Math.log(21)) * 6), 12);
+    expect(run('--fill', 'queue', '--queue-model', 'power3').finalInventory).toBe(0); // p = 7/8: 9.25 ahead
+    expect(run('--fill', 'tradeThrough').queueModel).toBeNull();
+    for (const [args, message] of [
+      [['--fill', 'queue', '--queue-model', 'fifo'], /--queue-model: expected one of power, power2, power3, log, log2/],
+      [['--fill', 'tradeThrough', '--queue-model', 'log'], /--queue-model goes with --fill queue/],
+    ] as const) {
+      const r = runAsmm(['backtest', '--data', qb, '--trades', qt, ...args]);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(message);
+    }
+  });
 
   it('latency options: durations with units, sampled lists (seeded), as in the library', () => {
     const r = runAsmm(['backtest', '--data', join(dir, 'books.arrow'), '--trades', join(dir, 'trades.arrow'), '--strategy', 'symmetric', '--half-spread', '0.03', '--fill', 'tradeThrough', '--size', '0.05', '--feed-latency', '20ms,80ms', '--entry-latency', '0.03s', '--latency-seed', '4', '--report', join(dir, 'latency.html'), '--json']);

@@ -58,7 +58,7 @@ const settings: Setting[] = [
   { name: 'AS, queue, refresh 250 ms, feed 20 ms, entry 40 ms, calibrated', config: { ...common, strategy: asStrategy(0.1, 60), fill: 'queue', refreshMs: 250, feedLatencyMs: 20, entryLatencyMs: 40, calibration } },
   { name: 'GLFT, tradeThrough, every row, sampled feed/entry/cancel latencies', config: { ...common, strategy: glftStrategy(0.1, 5), fill: 'tradeThrough', refreshMs: 0, feedLatencyMs: { samplesMs: [10, 400], seed: 3 }, entryLatencyMs: { samplesMs: [30, 900], seed: 4 }, cancelLatencyMs: { samplesMs: [5, 50], seed: 5 }, calibration } },
   { name: 'symmetric, midCross, refresh 1 s, feed 3 s (many rows in flight)', config: { ...common, strategy: symmetricStrategy(0.02), fill: 'midCross', refreshMs: 1000, feedLatencyMs: 3000, entryLatencyMs: 700 } },
-  { name: 'symmetric, queue, every row, recorded feed latency (stalls of 1.5 s)', config: { ...common, strategy: symmetricStrategy(0.03), fill: 'queue', refreshMs: 0, feedLatencyMs: 'recorded', entryLatencyMs: 15, queuePower: 3 } },
+  { name: 'symmetric, queue, every row, recorded feed latency (stalls of 1.5 s)', config: { ...common, strategy: symmetricStrategy(0.03), fill: 'queue', refreshMs: 0, feedLatencyMs: 'recorded', entryLatencyMs: 15, queueModel: { name: 'log2' } } },
   { name: 'AS, tradeThrough, refresh 100 ms, no latency, fallback before the first window', config: { ...common, strategy: asStrategy(0.05, 30), fill: 'tradeThrough', refreshMs: 100, calibration, fallback: { sigmaPerSqrtSec: 0.3, aPerSec: 2, kPerPrice: 10 } } },
 ];
 

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { isStrategyName, STRATEGY_NAMES } from '../../backtest/strategies.js';
 import type { FillModel } from '../../backtest/engine.js';
 import { PARAM_RANGES } from '../../calibrate/params.js';
+import { DEFAULT_QUEUE_MODEL, parseQueueModel, type QueueModelSpec } from '../../backtest/queueModels.js';
 import { durationOption, numberOption, parseCommandArgs, UsageError } from '../command.js';
 
 /**
@@ -24,6 +25,7 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
       'q-max': { type: 'string' },
       'half-spread': { type: 'string' },
       fill: { type: 'string' },
+      'queue-model': { type: 'string' },
       size: { type: 'string' },
       refresh: { type: 'string' },
       'feed-latency': { type: 'string' },
@@ -61,10 +63,11 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
   const horizonMs = durationOption('horizon', values.horizon, 600_000) as number;
   const qMax = numberOption('q-max', values['q-max'], 10, PARAM_RANGES.qMax.check);
   const windowMs = durationOption('window', values.window, 300_000) as number;
+  const queueModel = queueModelOption(values['queue-model'], fill);
   if (values.catalog !== undefined) {
     if (values['seed-compat']) throw new UsageError('--seed-compat reads one file: give --data');
     if (values.trades) throw new UsageError('--catalog reads the trades from the catalog: leave out --trades');
-    return (await import('./backtestCatalog.js')).backtestCatalog(values, { fill, strategyName, gamma, horizonMs, qMax, windowMs });
+    return (await import('./backtestCatalog.js')).backtestCatalog(values, { fill, strategyName, gamma, horizonMs, qMax, windowMs, queueModel });
   }
   if (!values.data) throw new UsageError('--data FILE is required');
   // the seed-compatible run uses the touch only: a table file that can skip the deeper levels does not read them
@@ -79,5 +82,16 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
     };
     return (await import('./backtestSeedCompat.js')).seedCompat(book, options, values.data, { json: values.json === true, report: values.report, png: values.png });
   }
-  return (await import('./backtestRun.js')).backtestRun(values, book, recorded, { fill, strategyName, gamma, horizonMs, qMax, windowMs });
+  return (await import('./backtestRun.js')).backtestRun(values, book, recorded, { fill, strategyName, gamma, horizonMs, qMax, windowMs, queueModel });
+}
+
+/** `--queue-model NAME[:n]` (queue fills only; default power 2), a usage error when it is no model or goes with another fill. */
+export function queueModelOption(text: string | undefined, fill: FillModel): QueueModelSpec {
+  if (text === undefined) return DEFAULT_QUEUE_MODEL;
+  if (fill !== 'queue') throw new UsageError(`--queue-model goes with --fill queue (got --fill ${fill})`);
+  try {
+    return parseQueueModel(text);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }

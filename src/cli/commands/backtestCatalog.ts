@@ -1,3 +1,4 @@
+import type { QueueModelSpec } from '../../backtest/queueModels.js';
 import { createStrategy, runBacktestStream, type FillModel, type StrategyName } from '../../backtest/index.js';
 import { PARAM_RANGES } from '../../calibrate/params.js';
 import { describeMasks, inferTickSize, masksJson } from '../../data/index.js';
@@ -13,7 +14,7 @@ import { writeBacktestReport } from './backtestReport.js';
  */
 export async function backtestCatalog(
   values: Record<string, string | boolean | undefined>,
-  o: { fill: FillModel; strategyName: StrategyName; gamma: number; horizonMs: number; qMax: number; windowMs: number },
+  o: { fill: FillModel; strategyName: StrategyName; gamma: number; horizonMs: number; qMax: number; windowMs: number; queueModel: QueueModelSpec },
 ): Promise<number> {
   const { catalog, range, meta, notes, first, days } = await openCatalogMarket(values);
   try {
@@ -45,6 +46,7 @@ export async function backtestCatalog(
         makerFee: numberOption('maker-fee', values['maker-fee'] as string | undefined, 0),
         takerFee: numberOption('taker-fee', values['taker-fee'] as string | undefined, 0),
         maxPosition: numberOption('max-position', values['max-position'] as string | undefined, Infinity, (v) => v > 0),
+        queueModel: o.queueModel,
       },
       {
         calibration: { windowSec: o.windowMs / 1000, stepSec: 1 },
