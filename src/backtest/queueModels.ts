@@ -88,3 +88,8 @@ export function parseQueueModel(text: string): QueueModelSpec {
   if (!(n > 0 && Number.isFinite(n)) || name.startsWith('log')) throw new RangeError(`--queue-model: ${name.startsWith('log') ? `${name} takes no power` : `the power must be a positive number, got "${power}"`}`);
   return { name: name as QueueModelName, n };
 }
+
+/** The `--queue-model` text of a model: `power:2`, `log2` (`parseQueueModel` reads it back). */
+export function queueModelText(spec: QueueModelSpec): string {
+  return spec.n === undefined ? spec.name : `${spec.name}:${spec.n}`;
+}

@@ -3,6 +3,7 @@ import type { FeedLatencySpec, LatencySpec } from '../backtest/latency.js';
 import { backtestMetrics, type BacktestMetrics } from '../backtest/metrics.js';
 import type { BookTable, TradeTable } from '../data/tables.js';
 import type { RollingCalibration } from '../estimate/rolling.js';
+import { parseQueueModel } from '../backtest/queueModels.js';
 import { strategyFor, type ParamSet } from './params.js';
 import { sliceBook, sliceTrades } from './slices.js';
 
@@ -57,6 +58,7 @@ export function evaluateTask(book: BookTable, trades: TradeTable | undefined, ca
     makerFee: settings.makerFee,
     takerFee: settings.takerFee,
     maxPosition: settings.maxPosition,
+    queueModel: parseQueueModel(task.params.queueModel),
     ...(calibration ? { calibration } : {}),
     recordSeries: true,
   });

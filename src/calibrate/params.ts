@@ -1,4 +1,5 @@
 import { createStrategy, isStrategyName, type StrategyName } from '../backtest/strategies.js';
+import { parseQueueModel } from '../backtest/queueModels.js';
 import type { Strategy } from '../backtest/strategy.js';
 
 /** One point of a calibration grid: the strategy and its parameters (units in the names). */
@@ -10,11 +11,13 @@ export interface ParamSet {
   readonly halfSpreadPx: number;
   readonly orderSize: number;
   readonly refreshMs: number;
+  /** Queue model of `queue` fills, as `--queue-model` writes it (`power:2`, `log2`; see backtest/queueModels.ts). */
+  readonly queueModel: string;
 }
 
-export const DEFAULT_PARAMS: ParamSet = { strategy: 'as', gamma: 0.1, horizonSec: 600, qMax: 10, halfSpreadPx: 0.05, orderSize: 0.01, refreshMs: 0 };
+export const DEFAULT_PARAMS: ParamSet = { strategy: 'as', gamma: 0.1, horizonSec: 600, qMax: 10, halfSpreadPx: 0.05, orderSize: 0.01, refreshMs: 0, queueModel: 'power:2' };
 
-type NumericParam = Exclude<keyof ParamSet, 'strategy'>;
+type NumericParam = Exclude<keyof ParamSet, 'strategy' | 'queueModel'>;
 
 /**
  * The valid range of each numeric parameter: `asmm backtest` checks its options with these, and a calibration
@@ -50,10 +53,11 @@ export function strategyFor(p: ParamSet): Strategy {
 
 /**
  * Parses a grid given on the command line: `gamma=0.01,0.1,1;size=0.01,0.05;refresh=0,1000` (size = orderSize,
- * refresh in ms; strategy names allowed for `strategy`). Every value must lie in its `PARAM_RANGES` range.
+ * refresh in ms; strategy names allowed for `strategy`, queue models for `queue-model`: `queue-model=power:2,log2`).
+ * Every value must lie in its `PARAM_RANGES` range.
  */
 export function parseGridSpec(text: string): GridSpec {
-  const aliases: Record<string, keyof ParamSet> = { size: 'orderSize', refresh: 'refreshMs', horizon: 'horizonSec', 'half-spread': 'halfSpreadPx', 'q-max': 'qMax' };
+  const aliases: Record<string, keyof ParamSet> = { size: 'orderSize', refresh: 'refreshMs', horizon: 'horizonSec', 'half-spread': 'halfSpreadPx', 'q-max': 'qMax', 'queue-model': 'queueModel' };
   const spec: Record<string, unknown[]> = {};
   for (const part of text.split(';').map((s) => s.trim()).filter(Boolean)) {
     const [rawKey, rawValues] = part.split('=');
@@ -65,6 +69,11 @@ export function parseGridSpec(text: string): GridSpec {
       key === 'strategy'
         ? items.map((v) => {
             if (!isStrategyName(v)) throw new Error(`unknown strategy "${v}"`);
+            return v;
+          })
+        : key === 'queueModel'
+        ? items.map((v) => {
+            parseQueueModel(v); // throws naming the models
             return v;
           })
         : items.map((v) => {

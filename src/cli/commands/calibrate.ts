@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { queueModelOption } from './backtest.js';
+import { queueModelText } from '../../backtest/queueModels.js';
 import { calibrationTable, DEFAULT_PARAMS, expandGrid, parseGridSpec, runCalibration, walkForwardSummary, walkForwardTable, windowsProblem, type ParamSet, type SelectionMetric } from '../../calibrate/index.js';
 import { backtestExecutions, isStrategyName, STRATEGY_NAMES, type FillModel } from '../../backtest/index.js';
 import { describeMasks, inferTickSize, masksJson } from '../../data/index.js';
@@ -20,6 +22,7 @@ export async function runCalibrate(argv: string[]): Promise<number> {
       grid: { type: 'string' },
       strategy: { type: 'string' },
       fill: { type: 'string' },
+      'queue-model': { type: 'string' },
       windows: { type: 'string' },
       metric: { type: 'string' },
       workers: { type: 'string' },
@@ -70,6 +73,9 @@ export async function runCalibrate(argv: string[]): Promise<number> {
   }
   const fill = (values.fill ?? 'queue') as FillModel;
   if (!['midCross', 'tradeThrough', 'queue'].includes(fill)) throw new UsageError('--fill must be midCross, tradeThrough or queue');
+  // a queue model given (or a grid axis of them) means nothing to another fill model: said, not ignored
+  const queueModel = queueModelOption(values['queue-model'], fill);
+  if (spec.queueModel && fill !== 'queue') throw new UsageError(`--grid: queue-model goes with --fill queue (got --fill ${fill})`);
   const metric = (values.metric ?? 'pnl') as SelectionMetric;
   if (metric !== 'pnl' && metric !== 'sharpePerDay') throw new UsageError('--metric must be pnl or sharpePerDay');
   const windows = numberOption('windows', values.windows, 4, (v) => Number.isInteger(v) && v >= 2);
@@ -79,7 +85,7 @@ export async function runCalibrate(argv: string[]): Promise<number> {
   if (values.catalog !== undefined) {
     const trailingDays = numberOption('trailing-days', values['trailing-days'], 1, (v) => Number.isInteger(v) && v >= 1);
     const { calibrateCatalog } = await import('./calibrateCatalog.js');
-    return calibrateCatalog(values, { fill, metric, workers, windowMs: durationOption('window', values.window, 300_000) as number, sets: expandGrid(spec, { ...DEFAULT_PARAMS, strategy }), keys: Object.keys(spec) as Array<keyof ParamSet>, trailingDays });
+    return calibrateCatalog(values, { fill, metric, workers, windowMs: durationOption('window', values.window, 300_000) as number, sets: expandGrid(spec, { ...DEFAULT_PARAMS, strategy, queueModel: queueModelText(queueModel) }), keys: Object.keys(spec) as Array<keyof ParamSet>, trailingDays });
   }
   const { book, trades: recorded } = await loadMarketData(values.data as string, values.trades, values.inst);
   const tooMany = windowsProblem(book.tsMs, windows);
@@ -89,7 +95,7 @@ export async function runCalibrate(argv: string[]): Promise<number> {
   const executions = backtestExecutions(book, recorded, fill, tickSize, { label: `trades of ${values.trades ?? values.data} against the book of ${values.data}` });
   const trades = executions.trades;
   const calibration = rollingCalibration(book, executions.marketOrders, { windowSec: (durationOption('window', values.window, 300_000) as number) / 1000, stepSec: 1 });
-  const sets = expandGrid(spec, { ...DEFAULT_PARAMS, strategy });
+  const sets = expandGrid(spec, { ...DEFAULT_PARAMS, strategy, queueModel: queueModelText(queueModel) });
   const tty = process.stderr.isTTY === true;
   let lastShown = 0;
   const result = await (distributed ? distributed.distributedRunner(values, argv) : runCalibration)({
