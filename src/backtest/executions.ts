@@ -1,7 +1,7 @@
 import type { BookTable, TradeTable } from '../data/tables.js';
 import { inferredTradeTable, marketOrdersFromBook } from '../estimate/bookInferredOrders.js';
 import { marketOrdersFromTrades, type MarketOrders, type PairingOptions } from '../estimate/marketOrders.js';
-import type { FillModel } from './engine.js';
+import type { FillModel } from './types.js';
 
 /** What a backtest on a market replays and estimates its order arrivals from. */
 export interface BacktestExecutions {

@@ -1,5 +1,5 @@
 import { median } from '../stats/quantile.js';
-import { FILL_CAUSES, type BacktestResult, type FillCause } from './engine.js';
+import { FILL_CAUSES, type BacktestResult, type FillCause } from './types.js';
 
 /** Summary metrics of a backtest. Money in quote currency; sizes in base units. */
 export interface BacktestMetrics {

@@ -3,7 +3,8 @@ import type { PairingOptions } from '../estimate/marketOrders.js';
 import type { RollingCalibrationOptions } from '../estimate/rolling.js';
 import { StreamedMarketOrders } from '../estimate/streamedMarketOrders.js';
 import { StreamedRollingCalibration } from '../estimate/streamedRolling.js';
-import { BacktestReplay, type BacktestConfig, type BacktestResult, type BacktestSeries } from './engine.js';
+import { BacktestReplay } from './engine.js';
+import type { BacktestConfig, BacktestResult, BacktestSeries } from './types.js';
 import { backtestMetrics, type BacktestMetrics } from './metrics.js';
 import { StreamedMetrics } from './streamedMetrics.js';
 

@@ -1,4 +1,4 @@
-import type { BacktestResult, BacktestSeries } from './engine.js';
+import type { BacktestResult, BacktestSeries } from './types.js';
 import { backtestMetrics, type BacktestMetrics } from './metrics.js';
 
 /**

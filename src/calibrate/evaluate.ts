@@ -1,4 +1,5 @@
-import { runBacktest, type FillModel } from '../backtest/engine.js';
+import { runBacktest } from '../backtest/engine.js';
+import type { FillModel } from '../backtest/types.js';
 import type { FeedLatencySpec, LatencySpec } from '../backtest/latency.js';
 import { backtestMetrics, type BacktestMetrics } from '../backtest/metrics.js';
 import type { BookTable, TradeTable } from '../data/tables.js';

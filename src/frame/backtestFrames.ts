@@ -1,5 +1,5 @@
 import * as dfd from 'danfojs-node';
-import type { BacktestResult } from '../backtest/engine.js';
+import type { BacktestResult } from '../backtest/types.js';
 import type { FrameOptions } from './toFrame.js';
 
 const rowRange = (n: number, options: FrameOptions) => [Math.max(0, options.start ?? 0), Math.min(n, options.end ?? n)] as const;

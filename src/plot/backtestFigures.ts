@@ -1,4 +1,4 @@
-import type { BacktestResult, BacktestSeries } from '../backtest/engine.js';
+import type { BacktestResult, BacktestSeries } from '../backtest/types.js';
 import type { SeedCompatResult, SeedCompatRow, SeedCompatSink } from '../backtest/seedCompat.js';
 import { decimatedXY, M4Decimator } from './decimate.js';
 import type { PlotlyFigure } from './figure.js';

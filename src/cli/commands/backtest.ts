@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { isStrategyName, STRATEGY_NAMES } from '../../backtest/strategies.js';
-import type { FillModel } from '../../backtest/engine.js';
+import type { FillModel } from '../../backtest/types.js';
 import { PARAM_RANGES } from '../../calibrate/params.js';
 import { DEFAULT_QUEUE_MODEL, parseQueueModel, type QueueModelSpec } from '../../backtest/queueModels.js';
 import { durationOption, numberOption, parseCommandArgs, UsageError } from '../command.js';
