@@ -769,6 +769,11 @@ class Replay {
   private readonly size: number = NaN;
   private readonly eps: number = NaN;
   private readonly maxPos: number = NaN;
+  /** quoting features (types.ts `BacktestConfig`): tolerance in price units, age in ms, spread in price, target in base */
+  private readonly keepWithinPx: number = NaN;
+  private readonly maxOrderAgeMs: number = NaN;
+  private readonly minHalfSpreadPx: number = NaN;
+  private readonly inventoryTarget: number = NaN;
   private readonly record: boolean;
   private readonly refreshMs: number = NaN;
   private readonly fallback: NonNullable<BacktestConfig['fallback']>;
@@ -862,6 +867,10 @@ class Replay {
     this.entryConstMs = constantLatencyMs(entrySpec);
     this.cancelConstMs = constantLatencyMs(cancelSpec);
     this.maxPos = config.maxPosition ?? Infinity;
+    this.keepWithinPx = (config.refreshToleranceTicks ?? 0) * tick;
+    this.maxOrderAgeMs = config.maxOrderAgeMs ?? Infinity;
+    this.minHalfSpreadPx = (config.minSpreadPx ?? 0) / 2;
+    this.inventoryTarget = config.inventoryTarget ?? 0;
     this.record = config.recordSeries ?? true;
     this.refreshMs = config.refreshMs;
     this.fallback = config.fallback ?? { sigmaPerSqrtSec: NaN, aPerSec: NaN, kPerPrice: NaN };
@@ -1119,6 +1128,7 @@ class Replay {
   run(stopRow: number): void {
     const { nb, nt, bookTs, tradeTs, bid0, ask0, arrival, arrivalOffsetMs, feedConstMs, fillNoticeLatency, entryLatency, cancelLatency, entryConstMs, cancelConstMs } = this;
     const { tick, size, eps, maxPos, record, refreshMs, fallback, strategy, quoteInto, needSigma, needA, needK, calT, calN, calSigma, calA, calK } = this;
+    const { keepWithinPx, maxOrderAgeMs, minHalfSpreadPx, inventoryTarget } = this;
     const { firstDecision, lastTime, cutoffMs, desk, context, out, sT, sMid, sR, sBid, sAsk, sInv, sCash, sEq } = this;
     const live = desk.live;
     const pending = desk.pending;
@@ -1215,7 +1225,7 @@ class Replay {
           context.midPx = 0.5 * (bb + ba);
           context.bestBidPx = bb;
           context.bestAskPx = ba;
-          context.q = knownInventory / size;
+          context.q = (knownInventory - inventoryTarget) / size; // the strategy steers toward the target
           context.sigmaPerSqrtSec = sigma;
           context.aPerSec = aRate;
           context.kPerPrice = kDecay;
@@ -1224,8 +1234,16 @@ class Replay {
           if (quoteInto) strategy.quoteInto!(context, out);
           else quotes = strategy.quote(context);
           reservation = quotes.reservationPx;
-          bidPx = Math.floor(quotes.bidPx / tick + 1e-9) * tick;
-          askPx = Math.ceil(quotes.askPx / tick - 1e-9) * tick;
+          bidPx = quotes.bidPx;
+          askPx = quotes.askPx;
+          if (minHalfSpreadPx > 0) {
+            // a minimum spread: each quote at least half of it from the mid the strategy saw (without one, a quote
+            // may cross the mid: a strategy may mean to be marketable)
+            bidPx = Math.min(bidPx, context.midPx - minHalfSpreadPx);
+            askPx = Math.max(askPx, context.midPx + minHalfSpreadPx);
+          }
+          bidPx = Math.floor(bidPx / tick + 1e-9) * tick;
+          askPx = Math.ceil(askPx / tick - 1e-9) * tick;
           if (knownInventory + size > maxPos + 1e-12) bidPx = NaN;
           if (knownInventory - size < -maxPos - 1e-12) askPx = NaN;
           if (!(bidPx < askPx)) {
@@ -1241,12 +1259,15 @@ class Replay {
           const p = pending[k];
           let current = p.activeMs !== Infinity ? p.px : o.px;
           let resting = p.activeMs !== Infinity || o.remaining > 0;
+          // an order older than the maximum age is re-sent (to the back of the queue) even at the same price
+          if (resting && d - (p.activeMs !== Infinity ? p.sentMs : o.sentMs) > maxOrderAgeMs) resting = false;
           if (!resting && desk.completedFill[k] >= knownFill) {
             // filled, but the notice has not reached the strategy: to it, the order still rests at its price
             current = desk.completedPx[k];
             resting = true;
           }
-          const same = !Number.isNaN(want) && Math.abs(current - want) <= eps && resting;
+          // kept when the new price is within the refresh tolerance (0 ticks by default: the same price)
+          const same = !Number.isNaN(want) && Math.abs(current - want) <= keepWithinPx + eps && resting;
           if (same) continue;
           desk.completedFill[k] = -1; // the strategy replaces or cancels what it believes rests there
           if (!Number.isNaN(o.px) && o.cancelMs === Infinity) {

@@ -49,6 +49,17 @@ export interface BacktestConfig {
   readonly takerFee?: number;
   /** Largest |inventory|, base units: a side whose fill would exceed it is not quoted. */
   readonly maxPosition?: number;
+  /**
+   * Order refresh tolerance, ticks: a resting order is kept when the new quote is within this many ticks of its
+   * price (it keeps its queue position; Hummingbot's `order_refresh_tolerance_pct` in ticks). Default 0.
+   */
+  readonly refreshToleranceTicks?: number;
+  /** An order resting longer than this (ms since it was sent) is re-sent at the decision, to the back of the queue. */
+  readonly maxOrderAgeMs?: number;
+  /** Minimum spread, price units: each quote at least half of it from the mid (Hummingbot's `min_spread`). */
+  readonly minSpreadPx?: number;
+  /** Inventory target, base units: the strategy sees q = (inventory − target) / order size, so it steers toward it. */
+  readonly inventoryTarget?: number;
   /** Where cancellations at our price happened, in front of us or behind (`queue` fills; default power 2). */
   readonly queueModel?: QueueModelSpec;
   /** σ, A, k over time (values strictly before each time); the value in force at t − feed latency is used. */

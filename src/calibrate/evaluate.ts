@@ -60,6 +60,10 @@ export function evaluateTask(book: BookTable, trades: TradeTable | undefined, ca
     takerFee: settings.takerFee,
     maxPosition: settings.maxPosition,
     queueModel: parseQueueModel(task.params.queueModel),
+    refreshToleranceTicks: task.params.refreshToleranceTicks,
+    ...(task.params.maxOrderAgeMs > 0 ? { maxOrderAgeMs: task.params.maxOrderAgeMs } : {}),
+    minSpreadPx: task.params.minSpreadPx,
+    inventoryTarget: task.params.inventoryTarget,
     ...(calibration ? { calibration } : {}),
     recordSeries: true,
   });

@@ -13,9 +13,17 @@ export interface ParamSet {
   readonly refreshMs: number;
   /** Queue model of `queue` fills, as `--queue-model` writes it (`power:2`, `log2`; see backtest/queueModels.ts). */
   readonly queueModel: string;
+  /** Keep a resting order when the new quote is within this many ticks (0: only at the same price). */
+  readonly refreshToleranceTicks: number;
+  /** Re-send an order older than this, ms (0: no maximum). */
+  readonly maxOrderAgeMs: number;
+  /** Minimum spread, price units (each quote at least half of it from the mid; 0: none). */
+  readonly minSpreadPx: number;
+  /** Inventory the strategy steers toward, base units. */
+  readonly inventoryTarget: number;
 }
 
-export const DEFAULT_PARAMS: ParamSet = { strategy: 'as', gamma: 0.1, horizonSec: 600, qMax: 10, halfSpreadPx: 0.05, orderSize: 0.01, refreshMs: 0, queueModel: 'power:2' };
+export const DEFAULT_PARAMS: ParamSet = { strategy: 'as', gamma: 0.1, horizonSec: 600, qMax: 10, halfSpreadPx: 0.05, orderSize: 0.01, refreshMs: 0, queueModel: 'power:2', refreshToleranceTicks: 0, maxOrderAgeMs: 0, minSpreadPx: 0, inventoryTarget: 0 };
 
 type NumericParam = Exclude<keyof ParamSet, 'strategy' | 'queueModel'>;
 
@@ -31,6 +39,10 @@ export const PARAM_RANGES: { readonly [K in NumericParam]: { readonly option: st
   halfSpreadPx: { option: 'half-spread', range: '> 0 (price units)', check: (v) => v > 0 },
   orderSize: { option: 'size', range: '> 0 (base units)', check: (v) => v > 0 },
   refreshMs: { option: 'refresh', range: '>= 0 (ms)', check: (v) => v >= 0 },
+  refreshToleranceTicks: { option: 'refresh-tolerance', range: '>= 0 (ticks)', check: (v) => v >= 0 },
+  maxOrderAgeMs: { option: 'max-order-age', range: '>= 0 (ms; 0 = no maximum)', check: (v) => v >= 0 },
+  minSpreadPx: { option: 'min-spread', range: '>= 0 (price units)', check: (v) => v >= 0 },
+  inventoryTarget: { option: 'inventory-target', range: 'a finite number (base units)', check: (v) => Number.isFinite(v) },
 };
 
 /** Grid axes: parameter name → values to try. */
@@ -57,7 +69,7 @@ export function strategyFor(p: ParamSet): Strategy {
  * Every value must lie in its `PARAM_RANGES` range.
  */
 export function parseGridSpec(text: string): GridSpec {
-  const aliases: Record<string, keyof ParamSet> = { size: 'orderSize', refresh: 'refreshMs', horizon: 'horizonSec', 'half-spread': 'halfSpreadPx', 'q-max': 'qMax', 'queue-model': 'queueModel' };
+  const aliases: Record<string, keyof ParamSet> = { size: 'orderSize', refresh: 'refreshMs', horizon: 'horizonSec', 'half-spread': 'halfSpreadPx', 'q-max': 'qMax', 'queue-model': 'queueModel', 'refresh-tolerance': 'refreshToleranceTicks', 'max-order-age': 'maxOrderAgeMs', 'min-spread': 'minSpreadPx', 'inventory-target': 'inventoryTarget' };
   const spec: Record<string, unknown[]> = {};
   for (const part of text.split(';').map((s) => s.trim()).filter(Boolean)) {
     const [rawKey, rawValues] = part.split('=');

@@ -71,6 +71,39 @@ describe('asmm backtest', () => {
     }
   });
 
+  it('quoting features from the command line: --refresh-tolerance keeps the queue place, --min-spread widens the quotes, in --json; bad values are one usage line', () => {
+    // the refresh-tolerance market of test/backtest/quotingFeatures.test.ts cannot be driven by a named strategy; here
+    // the symmetric one around a mid that moves by one tick: bid 99 at mid 100, then 98 at mid 99 (half-spread 1)
+    const qb = join(dir, 'quoting-books.csv');
+    const qt = join(dir, 'quoting-trades.csv');
+    writeBookCsv(qb, book([[0, 99, 1, 101, 4], [10, 98, 5, 100, 4], [20, 98, 5, 100, 4]]));
+    writeTradeCsv(qt, trades([[15, -1, 99, 2]]));
+    const run = (...extra: string[]) => {
+      const r = runAsmm(['backtest', '--data', qb, '--trades', qt, '--strategy', 'symmetric', '--half-spread', '1', '--tick', '1', '--size', '2', '--window', '0.01s', '--fill', 'queue', '--report', join(dir, 'quoting.html'), '--json', ...extra]);
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(r.stdout) as { finalInventory: number; quoting: Record<string, number>; quotes: unknown };
+    };
+    // replaced at t 10 (bid 98 wanted): the sell at 99 does not reach 98; kept within 1 tick, our 99 is then the best
+    // bid alone (the book's is 98) and the sell of 2 fills it
+    expect(run().finalInventory).toBe(0);
+    const kept = run('--refresh-tolerance', '1');
+    expect(kept.finalInventory).toBe(2);
+    expect(kept.quoting).toMatchObject({ refreshToleranceTicks: 1, minSpreadPx: 0, inventoryTarget: 0 });
+    // a minimum spread of 6 puts the bid at mid − 3 = 97: the sell at 99 does not reach it
+    expect(run('--min-spread', '6').finalInventory).toBe(0);
+    expect(run('--max-order-age', '5ms', '--refresh-tolerance', '1').quoting).toMatchObject({ maxOrderAgeMs: 5 });
+    for (const [args, message] of [
+      [['--refresh-tolerance', '-1'], /--refresh-tolerance/],
+      [['--max-order-age', '0'], /--max-order-age must be a positive duration/],
+      [['--inventory-target', 'x'], /--inventory-target/],
+    ] as const) {
+      const r = runAsmm(['backtest', '--data', qb, '--trades', qt, ...args]);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(message);
+    }
+  });
+
   it('latency options: durations with units, sampled lists (seeded), as in the library', () => {
     const r = runAsmm(['backtest', '--data', join(dir, 'books.arrow'), '--trades', join(dir, 'trades.arrow'), '--strategy', 'symmetric', '--half-spread', '0.03', '--fill', 'tradeThrough', '--size', '0.05', '--feed-latency', '20ms,80ms', '--entry-latency', '0.03s', '--latency-seed', '4', '--report', join(dir, 'latency.html'), '--json']);
     expect(r.code, r.stderr).toBe(0);

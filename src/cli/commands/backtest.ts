@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { isStrategyName, STRATEGY_NAMES } from '../../backtest/strategies.js';
-import type { FillModel } from '../../backtest/types.js';
+import type { BacktestConfig, FillModel } from '../../backtest/types.js';
 import { PARAM_RANGES } from '../../calibrate/params.js';
 import { DEFAULT_QUEUE_MODEL, parseQueueModel, type QueueModelSpec } from '../../backtest/queueModels.js';
 import { durationOption, numberOption, parseCommandArgs, UsageError } from '../command.js';
@@ -26,6 +26,10 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
       'half-spread': { type: 'string' },
       fill: { type: 'string' },
       'queue-model': { type: 'string' },
+      'refresh-tolerance': { type: 'string' },
+      'max-order-age': { type: 'string' },
+      'min-spread': { type: 'string' },
+      'inventory-target': { type: 'string' },
       size: { type: 'string' },
       refresh: { type: 'string' },
       'feed-latency': { type: 'string' },
@@ -64,10 +68,11 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
   const qMax = numberOption('q-max', values['q-max'], 10, PARAM_RANGES.qMax.check);
   const windowMs = durationOption('window', values.window, 300_000) as number;
   const queueModel = queueModelOption(values['queue-model'], fill);
+  const quoting = quotingOptions(values);
   if (values.catalog !== undefined) {
     if (values['seed-compat']) throw new UsageError('--seed-compat reads one file: give --data');
     if (values.trades) throw new UsageError('--catalog reads the trades from the catalog: leave out --trades');
-    return (await import('./backtestCatalog.js')).backtestCatalog(values, { fill, strategyName, gamma, horizonMs, qMax, windowMs, queueModel });
+    return (await import('./backtestCatalog.js')).backtestCatalog(values, { fill, strategyName, gamma, horizonMs, qMax, windowMs, queueModel, quoting });
   }
   if (!values.data) throw new UsageError('--data FILE is required');
   // the seed-compatible run uses the touch only: a table file that can skip the deeper levels does not read them
@@ -82,7 +87,7 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
     };
     return (await import('./backtestSeedCompat.js')).seedCompat(book, options, values.data, { json: values.json === true, report: values.report, png: values.png });
   }
-  return (await import('./backtestRun.js')).backtestRun(values, book, recorded, { fill, strategyName, gamma, horizonMs, qMax, windowMs, queueModel });
+  return (await import('./backtestRun.js')).backtestRun(values, book, recorded, { fill, strategyName, gamma, horizonMs, qMax, windowMs, queueModel, quoting });
 }
 
 /** `--queue-model NAME[:n]` (queue fills only; default power 2), a usage error when it is no model or goes with another fill. */
@@ -94,4 +99,18 @@ export function queueModelOption(text: string | undefined, fill: FillModel): Que
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+}
+
+/** The quoting features' options (BacktestConfig: refresh tolerance, maximum order age, minimum spread, inventory target). */
+export type QuotingOptions = Pick<BacktestConfig, 'refreshToleranceTicks' | 'maxOrderAgeMs' | 'minSpreadPx' | 'inventoryTarget'>;
+
+export function quotingOptions(values: Record<string, string | boolean | undefined>): QuotingOptions {
+  const text = (name: string) => values[name] as string | undefined;
+  const maxAge = durationOption('max-order-age', text('max-order-age'), undefined);
+  return {
+    refreshToleranceTicks: numberOption('refresh-tolerance', text('refresh-tolerance'), 0, PARAM_RANGES.refreshToleranceTicks.check),
+    ...(maxAge !== undefined ? { maxOrderAgeMs: maxAge } : {}),
+    minSpreadPx: numberOption('min-spread', text('min-spread'), 0, PARAM_RANGES.minSpreadPx.check),
+    inventoryTarget: numberOption('inventory-target', text('inventory-target'), 0, PARAM_RANGES.inventoryTarget.check),
+  };
 }

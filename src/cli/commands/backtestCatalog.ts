@@ -1,4 +1,5 @@
 import type { QueueModelSpec } from '../../backtest/queueModels.js';
+import type { QuotingOptions } from './backtest.js';
 import { createStrategy, runBacktestStream, type FillModel, type StrategyName } from '../../backtest/index.js';
 import { PARAM_RANGES } from '../../calibrate/params.js';
 import { describeMasks, inferTickSize, masksJson } from '../../data/index.js';
@@ -14,7 +15,7 @@ import { writeBacktestReport } from './backtestReport.js';
  */
 export async function backtestCatalog(
   values: Record<string, string | boolean | undefined>,
-  o: { fill: FillModel; strategyName: StrategyName; gamma: number; horizonMs: number; qMax: number; windowMs: number; queueModel: QueueModelSpec },
+  o: { fill: FillModel; strategyName: StrategyName; gamma: number; horizonMs: number; qMax: number; windowMs: number; queueModel: QueueModelSpec; quoting: QuotingOptions },
 ): Promise<number> {
   const { catalog, range, meta, notes, first, days } = await openCatalogMarket(values);
   try {
@@ -47,6 +48,7 @@ export async function backtestCatalog(
         takerFee: numberOption('taker-fee', values['taker-fee'] as string | undefined, 0),
         maxPosition: numberOption('max-position', values['max-position'] as string | undefined, Infinity, (v) => v > 0),
         queueModel: o.queueModel,
+        ...o.quoting,
       },
       {
         calibration: { windowSec: o.windowMs / 1000, stepSec: 1 },

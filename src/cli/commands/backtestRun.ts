@@ -1,4 +1,5 @@
 import type { QueueModelSpec } from '../../backtest/queueModels.js';
+import type { QuotingOptions } from './backtest.js';
 import { backtestExecutions, backtestMetrics, createStrategy, describeLatency, quotePlacement, runBacktest, type FillModel, type QuotePlacement, type StrategyName, type Strategy } from '../../backtest/index.js';
 import { PARAM_RANGES } from '../../calibrate/params.js';
 import { describeMasks, inferTickSize, masksJson, type BookTable, type TradeTable } from '../../data/index.js';
@@ -18,7 +19,7 @@ export async function backtestRun(
   values: Record<string, string | boolean | undefined> & { data?: string; trades?: string; json?: boolean; report?: string; png?: string; tick?: string; lot?: string; size?: string; refresh?: string; 'half-spread'?: string; 'maker-fee'?: string; 'taker-fee'?: string; 'max-position'?: string },
   book: BookTable,
   recorded: TradeTable | undefined,
-  o: { fill: FillModel; strategyName: StrategyName; gamma: number; horizonMs: number; qMax: number; windowMs: number; queueModel: QueueModelSpec },
+  o: { fill: FillModel; strategyName: StrategyName; gamma: number; horizonMs: number; qMax: number; windowMs: number; queueModel: QueueModelSpec; quoting: QuotingOptions },
 ): Promise<number> {
   const { fill, strategyName, gamma, horizonMs, qMax, windowMs } = o;
   const tick = numberOption('tick', values.tick, book.meta.tickSize ?? inferTickSize(book), (v) => v > 0);
@@ -44,6 +45,7 @@ export async function backtestRun(
     takerFee: numberOption('taker-fee', values['taker-fee'], 0),
     maxPosition: numberOption('max-position', values['max-position'], Infinity, (v) => v > 0),
     queueModel: o.queueModel,
+    ...o.quoting,
     calibration,
   });
   const notes = [...executions.notes, ...result.notes];
@@ -64,6 +66,7 @@ export async function backtestRun(
       strategy: strategy.name,
       fill,
       queueModel: fill === 'queue' ? o.queueModel : null,
+      quoting: o.quoting,
       latency: latencyText,
       metrics,
       finalInventory: result.finalInventory,
