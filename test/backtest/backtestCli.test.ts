@@ -60,15 +60,10 @@ describe('asmm backtest', () => {
     expect(run('--fill', 'queue', '--queue-model', 'log2').finalInventory).toBeCloseTo(9 - (10 - (1 - Math.log(11) / Math.log(21)) * 6), 12);
     expect(run('--fill', 'queue', '--queue-model', 'power3').finalInventory).toBe(0); // p = 7/8: 9.25 ahead
     expect(run('--fill', 'tradeThrough').queueModel).toBeNull();
-    for (const [args, message] of [
+    expectUsageLines(['backtest', '--data', qb, '--trades', qt], [
       [['--fill', 'queue', '--queue-model', 'fifo'], /--queue-model: expected one of power, power2, power3, log, log2/],
       [['--fill', 'tradeThrough', '--queue-model', 'log'], /--queue-model goes with --fill queue/],
-    ] as const) {
-      const r = runAsmm(['backtest', '--data', qb, '--trades', qt, ...args]);
-      expect(r.code).toBe(2);
-      expect(r.stderr.trim().split('\n')).toHaveLength(1);
-      expect(r.stderr).toMatch(message);
-    }
+    ]);
   });
 
   it('quoting features from the command line: --refresh-tolerance keeps the queue place, --min-spread widens the quotes, in --json; bad values are one usage line', () => {
@@ -92,16 +87,11 @@ describe('asmm backtest', () => {
     // a minimum spread of 6 puts the bid at mid − 3 = 97: the sell at 99 does not reach it
     expect(run('--min-spread', '6').finalInventory).toBe(0);
     expect(run('--max-order-age', '5ms', '--refresh-tolerance', '1').quoting).toMatchObject({ maxOrderAgeMs: 5 });
-    for (const [args, message] of [
+    expectUsageLines(['backtest', '--data', qb, '--trades', qt], [
       [['--refresh-tolerance', '-1'], /--refresh-tolerance/],
       [['--max-order-age', '0'], /--max-order-age must be a positive duration/],
       [['--inventory-target', 'x'], /--inventory-target/],
-    ] as const) {
-      const r = runAsmm(['backtest', '--data', qb, '--trades', qt, ...args]);
-      expect(r.code).toBe(2);
-      expect(r.stderr.trim().split('\n')).toHaveLength(1);
-      expect(r.stderr).toMatch(message);
-    }
+    ]);
   });
 
   it('latency options: durations with units, sampled lists (seeded), as in the library', () => {
@@ -133,3 +123,13 @@ describe('asmm backtest on books only', () => {
     expect(out.metrics.fills).toBeGreaterThan(0);
   });
 });
+
+/** Each of `cases` (extra arguments, what the message must say) after `base` exits 2 with one line on stderr. */
+function expectUsageLines(base: readonly string[], cases: ReadonlyArray<readonly [readonly string[], RegExp]>): void {
+  for (const [args, message] of cases) {
+    const r = runAsmm([...base, ...args]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(message);
+  }
+}
