@@ -1,10 +1,12 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { mergeMasks } from '../data/masks.js';
+import { inferTickSize } from '../data/quality.js';
 import type { BookTable, TradeTable } from '../data/tables.js';
 import { detectFormat, loadTables } from '../formats/loadAny.js';
 import { isOkxBooksContent, openOkxBooks } from '../formats/okxHistoryBooks.js';
 import { probeFile } from '../formats/format.js';
+import { readSampleParams, SAMPLE_FILES } from '../sample/files.js';
 import { BOOK_DELTA_COLUMNS, DEFAULT_TOP_LEVELS } from './schema.js';
 import type { CatalogWriter, PartWritten } from './writer.js';
 
@@ -52,7 +54,7 @@ export function planFolderImport(dir: string): { paths: string[]; skipped: Impor
     if (LEFTOVER.test(name)) skip(name, 'a download or write leftover (.partial, .bad, .tmp), not data');
     else if (statSync(path).isDirectory()) candidates.push(name);
     else if (statSync(path).size === 0) skip(name, 'empty file');
-    else if (name === 'params.json' || detectFormat(path) === 'unknown') skip(name, 'not a data format asmm reads');
+    else if (name === SAMPLE_FILES.params || detectFormat(path) === 'unknown') skip(name, 'not a data format asmm reads');
     else candidates.push(name);
   }
   const byStem = new Map<string, string[]>();
@@ -68,15 +70,11 @@ export function planFolderImport(dir: string): { paths: string[]; skipped: Impor
 
 /** The instrument, tick and lot of an asmm sample folder (its params.json), when the folder is one. */
 function sampleFolderInstrument(dir: string): { instrument: string; tickSize?: number; lotSize?: number } | undefined {
-  const path = join(dir, 'params.json');
-  if (!existsSync(path)) return undefined;
   try {
-    const json = JSON.parse(readFileSync(path, 'utf8')) as { model?: string; params?: { instrument?: unknown; tickSize?: unknown; lotSize?: unknown } };
-    const p = json.params;
-    if (json.model !== 'asmm sample market' || typeof p?.instrument !== 'string') return undefined;
-    return { instrument: p.instrument, ...(typeof p.tickSize === 'number' ? { tickSize: p.tickSize } : {}), ...(typeof p.lotSize === 'number' ? { lotSize: p.lotSize } : {}) };
+    const p = readSampleParams(dir);
+    return p && typeof p.instrument === 'string' ? { instrument: p.instrument, tickSize: p.tickSize, lotSize: p.lotSize } : undefined;
   } catch {
-    return undefined;
+    return undefined; // a params.json that is not the sample's: the folder is imported as any other
   }
 }
 
@@ -100,7 +98,7 @@ export async function importIntoCatalog(writer: CatalogWriter, path: string, opt
     const out: ImportReport[] = [...skipped];
     for (const p of paths) {
       const reports = await importIntoCatalog(writer, p, sample ? { ...options, inst: sample.instrument } : options);
-      out.push(...(sample ? reports.map((r) => ({ ...r, notes: [...r.notes, `instrument ${sample.instrument} from ${join(path, 'params.json')}`] })) : reports));
+      out.push(...(sample ? reports.map((r) => ({ ...r, notes: [...r.notes, `instrument ${sample.instrument} from ${join(path, SAMPLE_FILES.params)}`] })) : reports));
     }
     if (sample && out.some((r) => r.parts.length > 0)) {
       writer.writeInstrument({ venue: options.venue, instrument: sample.instrument, tickSize: sample.tickSize, lotSize: sample.lotSize, source: path });
@@ -148,7 +146,8 @@ async function importOkxBooks(writer: CatalogWriter, path: string, venue: string
     deltas ??= await writer.openStream(venue, inst, 'book_deltas', BOOK_DELTA_COLUMNS.filter((c) => c !== 'local_ts_ms'), options);
     await deltas.append([batch.tsMs, Float64Array.from(batch.side), batch.px, batch.qty, Float64Array.from(batch.flags, (f) => f & 3)]);
     if (batch.top && batch.top.tsMs.length) {
-      tick = Math.min(tick, smallestStep(batch.top.bidPx, batch.top.askPx));
+      const step = inferTickSize(batch.top);
+      if (step < tick) tick = step;
       const names = ['ts_ms'];
       const cols: ArrayLike<number>[] = [batch.top.tsMs];
       for (const [f, lv] of [['bid_px', batch.top.bidPx], ['bid_sz', batch.top.bidSz], ['ask_px', batch.top.askPx], ['ask_sz', batch.top.askSz]] as const) {
@@ -167,26 +166,9 @@ async function importOkxBooks(writer: CatalogWriter, path: string, venue: string
   if (inst) {
     // what the rebuilt book cannot vouch for (before the first snapshot, a snapshot that disagreed, crossed) is a gap
     parts.push(...(await writer.writeGaps(venue, inst, summary.masked, { replace: options.replace })));
-    const tickSize = Number.isFinite(tick) ? Number(tick.toPrecision(8)) : undefined;
+    const tickSize = Number.isFinite(tick) ? tick : undefined;
     if (tickSize !== undefined) notes.push(`tick ${tickSize} inferred: the smallest price step between levels seen (OKX's history files carry no tick)`);
     writer.writeInstrument({ venue, instrument: inst, ...(tickSize !== undefined ? { tickSize, inferred: ['tickSize'] } : {}), ...contractValueOf(inst, options, notes), source: path });
   }
   return { file: path, format: 'okx-history-books', parts, notes };
-}
-
-/** The smallest positive difference between adjacent prices of the same row (levels of a side, and the spread). */
-function smallestStep(bidPx: readonly Float64Array[], askPx: readonly Float64Array[]): number {
-  let step = Infinity;
-  const rows = bidPx[0]?.length ?? 0;
-  for (let i = 0; i < rows; i++) {
-    const spread = askPx[0][i] - bidPx[0][i];
-    if (spread > 0 && spread < step) step = spread;
-    for (let l = 1; l < bidPx.length; l++) {
-      const b = bidPx[l - 1][i] - bidPx[l][i];
-      if (b > 0 && b < step) step = b;
-      const a = askPx[l][i] - askPx[l - 1][i];
-      if (a > 0 && a < step) step = a;
-    }
-  }
-  return step;
 }
