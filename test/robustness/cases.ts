@@ -152,6 +152,12 @@ export const CLI_CASES: readonly CliCase[] = [
   { name: 'inspect: OKX trades day with a malformed price: file, line and field', args: (x) => ['inspect', x.f.okxTradesMalformed], code: 1, message: /:4 price/ },
   { name: 'catalog import: a file that is no market data', args: (x) => ['catalog', 'import', x.f.json, '--catalog', x.at('import-json-catalog')], code: 1, names: (x) => [x.f.json] },
   { name: 'catalog import: an OKX books archive cut in half', args: (x) => ['catalog', 'import', x.f.okxBooksTruncated, '--catalog', x.at('import-truncated-catalog')], code: 1, message: /truncated|unexpected end|corrupt/i },
+  { name: 'catalog import: a folder with nothing asmm reads', args: (x) => ['catalog', 'import', x.f.emptyDir, '--catalog', x.at('import-empty-catalog')], code: 2, message: /nothing to import/ },
+  { name: 'catalog import --json: a folder with nothing asmm reads is no empty success', args: (x) => ['catalog', 'import', x.f.emptyDir, '--catalog', x.at('import-empty-json-catalog'), '--json'], code: 2, message: /nothing to import/ },
+  { name: 'catalog import: --contract-value that is not positive', args: (x) => ['catalog', 'import', x.f.bookCsv, '--catalog', x.at('import-cv-catalog'), '--contract-value', '0'], code: 2, names: () => ['--contract-value'] },
+  { name: 'sample: --arrival-rate that is not positive', args: (x) => ['sample', '--hours', '0.01', '--arrival-rate', '0', '--out', x.at('sample-arrival')], code: 2, names: () => ['--arrival-rate'], absent: (x) => [x.at('sample-arrival')] },
+  { name: 'backtest: a negative --min-spread', args: (x) => ['backtest', '--data', x.f.bookCsv, '--min-spread', '-1', ...OUT_REPORT(x)], code: 2, names: () => ['--min-spread'], absent: (x) => [x.at('report.html')] },
+  { name: 'backtest: a --max-order-age of 0', args: (x) => ['backtest', '--data', x.f.bookCsv, '--max-order-age', '0', ...OUT_REPORT(x)], code: 2, names: () => ['--max-order-age'], absent: (x) => [x.at('report.html')] },
   // asmm download okx (issue 15): never OKX itself; an unreachable server is a closed local port
   { name: 'download: a date that is none', args: () => ['download', 'okx', '--inst', 'BTC-USDT', '--from', '2025-13-01'], code: 2, names: () => ['2025-13-01'] },
   { name: 'download: --to before --from', args: () => ['download', 'okx', '--inst', 'BTC-USDT', '--from', '2025-11-03', '--to', '2025-11-01'], code: 2, message: /--to 2025-11-01 is before --from 2025-11-03/ },

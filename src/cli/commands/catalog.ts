@@ -38,11 +38,12 @@ async function runImport(argv: string[]): Promise<number> {
   const writer = await CatalogWriter.create(root);
   try {
     const reports = await importIntoCatalog(writer, path, { venue: values.venue ?? 'okx', inst: values.inst, levels, replace: values.replace, contractValue });
+    const rows = reports.flatMap((r) => r.parts.map((p) => [r.file, p.table, p.date, p.rows, p.replaced ? 'replaced' : 'new part']));
+    // with --json or without: nothing written is an error naming what was there, never an empty success
+    if (!rows.length) throw new UsageError(`nothing to import in ${path}${reports.length ? ` (${reports.map((r) => `${r.file}: ${r.notes[0] ?? r.format}`).join('; ')})` : ''}`, { showUsage: false });
     if (values.json) printJson({ catalog: root, imports: reports });
     else {
-      const rows = reports.flatMap((r) => r.parts.map((p) => [r.file, p.table, p.date, p.rows, p.replaced ? 'replaced' : 'new part']));
-      if (!rows.length) throw new UsageError(`nothing to import in ${path}${reports.length ? ` (${reports.map((r) => `${r.file}: ${r.notes[0] ?? r.format}`).join('; ')})` : ''}`, { showUsage: false });
-      process.stdout.write(rows.length ? formatTable(['file', 'table', 'date', 'rows', 'partition'], rows) + '\n' : `nothing imported from ${path}\n`);
+      process.stdout.write(formatTable(['file', 'table', 'date', 'rows', 'partition'], rows) + '\n');
       for (const r of reports) for (const n of r.notes) process.stdout.write(`note ${r.file}: ${n}\n`);
     }
   } finally {
@@ -66,7 +67,8 @@ async function runLs(argv: string[]): Promise<number> {
         const days = catalog.days(venue, instrument, table);
         if (!days.length) continue;
         const r = await catalog.sql(`select count(*) as n from read_parquet([${days.flatMap((d) => d.parts).map((p) => `'${p.replace(/'/g, "''")}'`).join(', ')}])`);
-        const missingDates = datesBetween(days[0].date, days[days.length - 1].date).filter((d) => !days.some((x) => x.date === d));
+        const present = new Set(days.map((d) => d.date));
+        const missingDates = datesBetween(days[0].date, days[days.length - 1].date).filter((d) => !present.has(d));
         out.push({
           venue,
           instrument,
