@@ -18,8 +18,8 @@ describe('asmm backtest --catalog', () => {
     expect(streamed.code, streamed.stderr).toBe(0);
     const inMemory = runAsmm(['backtest', '--data', csv('book'), '--trades', csv('trade'), ...common, '--report', join(dir, 'm.html')]);
     expect(inMemory.code, inMemory.stderr).toBe(0);
-    const s = JSON.parse(streamed.stdout) as { days: Array<{ date: string }>; metrics: Record<string, number>; finalInventory: number; finalCash: number; events: number };
-    const m = JSON.parse(inMemory.stdout) as { metrics: Record<string, number>; finalInventory: number; finalCash: number; events: number };
+    const s = JSON.parse(streamed.stdout) as { days: Array<{ date: string }>; metrics: Record<string, number>; finalInventory: number; finalCash: number; events: number; queueModel: unknown; quoting: unknown };
+    const m = JSON.parse(inMemory.stdout) as { metrics: Record<string, number>; finalInventory: number; finalCash: number; events: number; queueModel: unknown; quoting: unknown };
     expect(s.days.map((d) => d.date)).toEqual(['2026-01-01', '2026-01-02']);
     expect(m.metrics.fills).toBeGreaterThan(10);
     expect(s.metrics.fills).toBe(m.metrics.fills);
@@ -27,6 +27,9 @@ describe('asmm backtest --catalog', () => {
     expect(s.finalInventory).toBe(m.finalInventory);
     expect(s.finalCash).toBe(m.finalCash);
     expect(s.events).toBe(m.events);
+    // both say which queue model (none: tradeThrough) and quoting features they ran with
+    expect([s.queueModel, s.quoting]).toEqual([null, m.quoting]);
+    expect(m.quoting).toMatchObject({ refreshToleranceTicks: 0, minSpreadPx: 0, inventoryTarget: 0 });
     // a range with no days, and an instrument not there, are one-line usage errors
     const none = runAsmm(['backtest', '--catalog', root, '--inst', 'ETH-USDT', '--from', '2027-01-01', '--json']);
     expect(none.code).toBe(2);

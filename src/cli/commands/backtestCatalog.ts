@@ -70,7 +70,7 @@ export async function backtestCatalog(
     const allNotes = [...notes, ...result.notes, 'report plots the series thinned to one decision a minute (metrics from every decision)'];
     const masks = result.masked;
     if (values.json) {
-      printJson({ catalog: range.root, venue: range.venue, instrument: range.instrument, days: perDay, strategy: strategy.name, fill: o.fill, metrics, finalInventory: result.finalInventory, finalCash: result.finalCash, events: result.events, decisions: result.decisions, masked: masksJson(masks), seconds, peakRssMb, report: reportPath, pngs, notes: allNotes });
+      printJson({ catalog: range.root, venue: range.venue, instrument: range.instrument, days: perDay, strategy: strategy.name, fill: o.fill, queueModel: o.fill === 'queue' ? o.queueModel : null, quoting: o.quoting, metrics, finalInventory: result.finalInventory, finalCash: result.finalCash, events: result.events, decisions: result.decisions, masked: masksJson(masks), seconds, peakRssMb, report: reportPath, pngs, notes: allNotes });
       return 0;
     }
     process.stdout.write(
