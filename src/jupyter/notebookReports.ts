@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { launchOfflineBrowser, type OfflineBrowser } from '../plot/browser.js';
 import { inspectRenderedPage } from '../plot/render.js';
 import { runNotebook, type NotebookRun } from './runNotebook.js';
 
@@ -30,6 +31,9 @@ export async function runNotebookReports(
   concurrency: number | (() => number) = Math.min(2, availableParallelism()),
 ): Promise<NotebookReport[]> {
   const reports: NotebookReport[] = new Array(notebooks.length);
+  // one Chromium for every report's check, launched at the first (its start is seconds of CPU)
+  let browser: Promise<OfflineBrowser> | undefined;
+  const sharedBrowser = () => (browser ??= launchOfflineBrowser());
   const limit = () => Math.max(1, typeof concurrency === 'function' ? concurrency() : concurrency);
   let next = 0;
   let running = 0;
@@ -42,7 +46,7 @@ export async function runNotebookReports(
       while (next < notebooks.length && running < limit()) {
         const index = next++;
         running += 1;
-        reportOn(notebooks[index], index, notebooks.length, outDir, onProgress).then((report) => {
+        reportOn(notebooks[index], index, notebooks.length, outDir, onProgress, sharedBrowser).then((report) => {
           reports[index] = report;
           running -= 1;
           if (next >= notebooks.length && running === 0) resolve();
@@ -52,12 +56,15 @@ export async function runNotebookReports(
     };
     if (notebooks.length === 0) resolve();
     else startMore();
-  }).finally(() => clearInterval(poll));
+  }).finally(async () => {
+    clearInterval(poll);
+    if (browser) await (await browser.catch(() => undefined))?.close();
+  });
   return reports;
 }
 
 /** Runs one notebook and checks its report. */
-async function reportOn(notebook: string, index: number, total: number, outDir: string, onProgress: (message: string) => void): Promise<NotebookReport> {
+async function reportOn(notebook: string, index: number, total: number, outDir: string, onProgress: (message: string) => void, browser: () => Promise<OfflineBrowser>): Promise<NotebookReport> {
   onProgress(`[${index + 1}/${total}] executing ${notebook}`);
   const run = await runNotebook(notebook, outDir);
   let plotsExpected = 0;
@@ -66,7 +73,7 @@ async function reportOn(notebook: string, index: number, total: number, outDir: 
   try {
     plotsExpected = countPlotDivs(readFileSync(run.htmlPath, 'utf8'));
     if (plotsExpected > 0) {
-      const rendered = await inspectRenderedPage(run.htmlPath);
+      const rendered = await inspectRenderedPage(run.htmlPath, 60_000, await browser());
       plotsRendered = rendered.plots;
       if (run.ok && plotsRendered < plotsExpected) {
         problem = `${plotsExpected - plotsRendered} of ${plotsExpected} plots did not render offline${rendered.errors.length ? ` (${rendered.errors[0]})` : ''}`;

@@ -37,34 +37,49 @@ function loopbackOrigin(origin: string): string {
  * the browser a fresh temporary profile), so what renders is what works offline.
  */
 export async function withOfflinePage<T>(work: (page: Page) => Promise<T>, options: OfflinePageOptions = {}): Promise<T> {
-  const allowed = (options.allowOrigins ?? []).map(loopbackOrigin);
-  let browser: Browser | undefined;
+  const browser = await launchOfflineBrowser();
   try {
-    // loaded here, not at the top: playwright takes longer to load than most commands take to run
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: chromiumPath(),
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    // Routed on the context, so pages the page opens (a link with target=_blank) are held to the same rule.
-    const context = await browser.newContext(options.viewport ? { viewport: { ...options.viewport } } : {});
-    await context.route('**/*', (route) => {
-      const url = route.request().url();
-      const local = /^(file|data|about|blob):/.test(url) || allowed.some((origin) => url === origin || url.startsWith(`${origin}/`));
-      return local ? route.continue() : route.abort();
-    });
-    const page = await context.newPage();
-    return await work(page);
+    return await browser.withPage(work, options);
   } finally {
-    await browser?.close();
+    await browser.close();
   }
+}
+
+/** A headless Chromium kept open for several offline pages (see `withOfflinePage`); close it when done. */
+export interface OfflineBrowser {
+  /** Runs `work` with a new offline page in a context of its own (its own routing rule and viewport). */
+  withPage<T>(work: (page: Page) => Promise<T>, options?: OfflinePageOptions): Promise<T>;
+  close(): Promise<void>;
+}
+
+/**
+ * Launches one headless Chromium for many pages: its start costs about 2.5 s of CPU on a 2-core machine, so a
+ * caller checking several reports (`runNotebookReports`) pays it once.
+ */
+export async function launchOfflineBrowser(): Promise<OfflineBrowser> {
+  // loaded here, not at the top: playwright takes longer to load than most commands take to run
+  const { chromium } = await import('playwright-core');
+  const browser: Browser = await chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  return {
+    async withPage<T>(work: (page: Page) => Promise<T>, options: OfflinePageOptions = {}): Promise<T> {
+      const allowed = (options.allowOrigins ?? []).map(loopbackOrigin);
+      // Routed on the context, so pages the page opens (a link with target=_blank) are held to the same rule.
+      const context = await browser.newContext(options.viewport ? { viewport: { ...options.viewport } } : {});
+      try {
+        await context.route('**/*', (route) => {
+          const url = route.request().url();
+          const local = /^(file|data|about|blob):/.test(url) || allowed.some((origin) => url === origin || url.startsWith(`${origin}/`));
+          return local ? route.continue() : route.abort();
+        });
+        return await work(await context.newPage());
+      } finally {
+        await context.close();
+      }
+    },
+    close: () => browser.close(),
+  };
 }

@@ -1,7 +1,7 @@
 export { toPlain, scriptJson, type PlotlyFigure, type PlotlyTrace } from './figure.js';
 export { plotlyBundleScript, plotlyBundleSource } from './plotlyBundle.js';
 export { figureFragment, notebookFigureHtml, standaloneHtml } from './html.js';
-export { chromiumPath, withOfflinePage } from './browser.js';
+export { chromiumPath, launchOfflineBrowser, withOfflinePage, type OfflineBrowser } from './browser.js';
 export { inspectRenderedPage, renderFigurePng, renderFiguresPng, writeFigurePng, writeFiguresHtml, writeFiguresPng, type PngOptions, type RenderedPlots } from './render.js';
 export { marketFigure, type MarketFigureOptions } from './marketFigure.js';
 export { profitHistogramFigure, quoteSweepFigure, samplePathFigure } from './simulationFigures.js';

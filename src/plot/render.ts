@@ -2,7 +2,8 @@ import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, renameSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { withOfflinePage } from './browser.js';
+import type { Page } from 'playwright-core';
+import { withOfflinePage, type OfflineBrowser } from './browser.js';
 import type { PlotlyFigure } from './figure.js';
 import { standaloneHtmlRest } from './html.js';
 import { plotlyPageOpening } from './plotlyBundle.js';
@@ -101,9 +102,12 @@ export interface RenderedPlots {
   readonly errors: string[];
 }
 
-/** Opens an HTML file offline in headless Chromium and counts the plots that rendered and their traces. */
-export async function inspectRenderedPage(htmlPath: string, timeoutMs = 60_000): Promise<RenderedPlots> {
-  return withOfflinePage(async (page) => {
+/**
+ * Opens an HTML file offline in headless Chromium and counts the plots that rendered and their traces; in
+ * `browser` when given (one launch for many pages), else in a Chromium of its own.
+ */
+export async function inspectRenderedPage(htmlPath: string, timeoutMs = 60_000, browser?: OfflineBrowser): Promise<RenderedPlots> {
+  const inPage = async (page: Page): Promise<RenderedPlots> => {
     await page.goto(pathToFileURL(resolve(htmlPath)).href, { waitUntil: 'load', timeout: timeoutMs });
     return page.evaluate<RenderedPlots>(`(() => {
       const plots = Array.from(document.querySelectorAll('.js-plotly-plot'));
@@ -112,5 +116,6 @@ export async function inspectRenderedPage(htmlPath: string, timeoutMs = 60_000):
         .map((el) => el.textContent || '');
       return { plots: plots.length, tracesPerPlot: plots.map((p) => (Array.isArray(p.data) ? p.data.length : 0)), errors };
     })()`);
-  });
+  };
+  return browser ? browser.withPage(inPage) : withOfflinePage(inPage);
 }
