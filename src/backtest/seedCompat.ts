@@ -1,6 +1,6 @@
-import { midPrices, type BookTable } from '../data/tables.js';
-import { referenceRollingStdOfMid } from '../estimate/volatility.js';
-import { referenceSystemOrderSizesInto, referenceSystemQuotesInto } from '../model/referenceSystem.js';
+import { type BookTable } from '../data/tables.js';
+import { ReferenceRollingStd } from '../estimate/volatility.js';
+import { REFERENCE_ROW, referenceSystemOrderSizesInto, referenceSystemQuotesInto } from '../model/referenceSystem.js';
 
 /**
  * Options of the seed-compatible run: the arguments of the reference's market maker and its constants.
@@ -121,21 +121,23 @@ export interface SeedCompatSink {
   row(r: SeedCompatRow): void;
 }
 
-/** What a seed-compatible run gives besides its rows: the rows traded, its fills and its start. */
+/** What a seed-compatible run gives besides its rows: how many rows it traded, its fills and its start. */
 export interface SeedCompatRun {
-  readonly rows: Int32Array;
+  /** Rows traded (those with a σ and a full message-rate window), and the book rows of the first and last (-1 when none). */
+  readonly tradedRows: number;
+  readonly firstRow: number;
+  readonly lastRow: number;
   readonly fills: SeedCompatResult['fills'];
   readonly initialInventory: number;
   readonly initialCash: number;
-  /** The mids and σ of every book row (NaN where the reference has none), of which the traded rows are a part. */
-  readonly allMids: Float64Array;
-  readonly allSigma: Float64Array;
 }
 
 /**
  * The run of `runSeedCompat`, row by row into a sink instead of into stored columns: what a caller that keeps
  * only summaries and decimated plots uses (`asmm backtest --seed-compat`), so that a long file costs no
- * per-row memory beyond its mids and σ. `runSeedCompat` is this run into columns.
+ * per-row memory at all. Two passes over the book, each with σ in memory of one window (ReferenceRollingStd):
+ * the first finds the rows traded (the first and last fix the time normalisation, which looks ahead), the
+ * second trades them. `runSeedCompat` is this run into columns.
  */
 export function runSeedCompatRows(book: BookTable, options: SeedCompatOptions, sink: SeedCompatSink): SeedCompatRun {
   const gamma = options.gamma ?? 0.1;
@@ -147,112 +149,174 @@ export function runSeedCompatRows(book: BookTable, options: SeedCompatOptions, s
   const ts = book.tsMs;
   const bid1 = book.bidPx[0];
   const ask1 = book.askPx[0];
-  const allMids = midPrices(book);
-  const allSigma = referenceRollingStdOfMid(allMids, window);
-
-  let traded = 0;
-  for (let i = window; i < n; i++) if (!Number.isNaN(allSigma[i])) traded++;
-  const rows = new Int32Array(traded);
-  for (let i = window, x = 0; i < n; i++) if (!Number.isNaN(allSigma[i])) rows[x++] = i;
-  const m = rows.length;
-  sink.start(m, m > 0 && rows[m - 1] - rows[0] === m - 1 ? rows[0] : -1);
+  const span = tradedRowSpan(book, window);
+  const m = span.count;
+  sink.start(m, m > 0 && span.last - span.first === m - 1 ? span.first : -1);
   const fills = { tsMs: [] as number[], side: [] as number[], px: [] as number[], qty: [] as number[] };
   const initialInventory = options.initialInventory ?? 0;
   const initialCash = options.initialCash ?? 0;
-  const firstTsMs = m > 0 ? ts[rows[0]] : NaN;
-  const lastTsMs = m > 0 ? ts[rows[m - 1]] : NaN;
-  // inventory and cash in a typed array, not `let`s that the helpers below would capture: V8 stores a captured
-  // variable that changes as a new heap number at every change, an allocation per fill
+  const firstTsMs = m > 0 ? ts[span.first] : NaN;
+  const lastTsMs = m > 0 ? ts[span.last] : NaN;
+  // inventory and cash in a typed array, which OwnOrders#fill updates
   const account = Float64Array.of(initialInventory, initialCash);
-  // Each side's own orders, best price first (bids highest, asks lowest; at equal prices the older first), at
-  // most `perSide` of them plus the one being added: fixed arrays, no allocation per row.
-  const book5 = () => ({ px: new Float64Array(perSide + 1), qty: new Float64Array(perSide + 1), n: 0 });
-  const bids = book5();
-  const asks = book5();
-  /** Adds an order behind every order at its price or better (side +1: bids by descending price), keeping the best `perSide`. */
-  const add = (orders: ReturnType<typeof book5>, side: number, px: number, qty: number): void => {
-    let at = orders.n;
-    while (at > 0 && (side > 0 ? orders.px[at - 1] < px : orders.px[at - 1] > px)) at--;
-    for (let j = orders.n; j > at; j--) {
-      orders.px[j] = orders.px[j - 1];
-      orders.qty[j] = orders.qty[j - 1];
+  // each side's own orders: fixed arrays, no allocation per row
+  const bids = new OwnOrders(1, perSide);
+  const asks = new OwnOrders(-1, perSide);
+  // the row's inputs and outputs of the reference's formulas in one typed array (see REFERENCE_ROW: numbers as
+  // arguments of calls V8 does not inline are boxed, an allocation each), and the row's mid and time for the fills
+  const R = REFERENCE_ROW;
+  const v = new Float64Array(R.length);
+  v[R.firstTsMs] = firstTsMs;
+  v[R.lastTsMs] = lastTsMs;
+  v[R.gamma] = gamma;
+  v[R.baseSize] = baseSize;
+  v[R.inventoryLimit] = inventoryLimit;
+  const now = new Float64Array(2);
+  const r: SeedCompatRow = { x: 0, bookRow: 0, tsMs: 0, midPx: 0, sigmaPriceLevel: 0, messageRatePerSec: 0, k: 0, reservationPx: 0, bidPx: 0, askPx: 0, bidSize: 0, askSize: 0, beyondLimit: 0, inventory: 0, cash: 0, pnl: 0 };
+  const rolling = new ReferenceRollingStd(window);
+  for (let i = 0, x = 0; i < n; i++) {
+    const mid = 0.5 * (bid1[i] + ask1[i]);
+    const sigma = rolling.push(mid);
+    if (i < window || sigma !== sigma) continue;
+    const rate = window / ((ts[i] - ts[i - window]) / 1000);
+    const kRow = 1 / rate;
+    const inventory = account[0];
+    v[R.midPx] = mid;
+    v[R.inventory] = inventory;
+    v[R.tsMs] = ts[i];
+    v[R.sigmaPriceLevel] = sigma;
+    v[R.k] = kRow;
+    v[R.bestBidPx] = bid1[i];
+    v[R.bestAskPx] = ask1[i];
+    referenceSystemQuotesInto(v);
+    referenceSystemOrderSizesInto(v);
+    r.beyondLimit = Math.abs(inventory) > inventoryLimit ? 1 : 0;
+    now[0] = mid;
+    now[1] = ts[i];
+    bids.add(v, R.bidPx, R.bidSize);
+    asks.add(v, R.askPx, R.askSize);
+    if (bids.crossed(now) > 0) bids.fill(now, account, fills);
+    if (asks.crossed(now) > 0) asks.fill(now, account, fills);
+    r.x = x;
+    r.bookRow = i;
+    r.tsMs = ts[i];
+    r.midPx = mid;
+    r.sigmaPriceLevel = sigma;
+    r.messageRatePerSec = rate;
+    r.k = kRow;
+    r.reservationPx = v[R.reservationPx];
+    r.bidPx = v[R.bidPx];
+    r.askPx = v[R.askPx];
+    r.bidSize = v[R.bidSize];
+    r.askSize = v[R.askSize];
+    r.inventory = account[0];
+    r.cash = account[1];
+    r.pnl = account[0] * mid + account[1];
+    sink.row(r);
+    x++;
+  }
+  return { tradedRows: m, firstRow: m > 0 ? span.first : -1, lastRow: m > 0 ? span.last : -1, fills, initialInventory, initialCash };
+}
+
+/**
+ * One side's own orders in a seed-compatible run, best price first (bids highest, asks lowest; at equal prices
+ * the older first), at most `perSide` of them (one more while an order is being added). Prices, sizes and the
+ * row's mid and time come in typed arrays (see runSeedCompatRows).
+ */
+class OwnOrders {
+  readonly px: Float64Array;
+  readonly qty: Float64Array;
+  n = 0;
+
+  /** side +1: bids (by descending price); −1: asks. */
+  constructor(
+    private readonly side: number,
+    private readonly perSide: number,
+  ) {
+    this.px = new Float64Array(perSide + 1);
+    this.qty = new Float64Array(perSide + 1);
+  }
+
+  /** Adds the order (values[p] at price, values[q] in size) behind every order at its price or better, keeping the best `perSide`. */
+  add(values: Float64Array, p: number, q: number): void {
+    const px = values[p];
+    const orderPx = this.px;
+    const orderQty = this.qty;
+    let at = this.n;
+    while (at > 0 && (this.side > 0 ? orderPx[at - 1] < px : orderPx[at - 1] > px)) at--;
+    for (let j = this.n; j > at; j--) {
+      orderPx[j] = orderPx[j - 1];
+      orderQty[j] = orderQty[j - 1];
     }
-    orders.px[at] = px;
-    orders.qty[at] = qty;
-    orders.n = Math.min(orders.n + 1, perSide);
-  };
+    orderPx[at] = px;
+    orderQty[at] = values[q];
+    this.n = Math.min(this.n + 1, this.perSide);
+  }
+
   /**
-   * Fills every order of one side that the mid reached (side +1: bids at or above it; −1: asks at or below it):
-   * best first, they are a prefix of the side, and the rest moves up.
+   * How many orders the mid `now[0]` reached (bids at or above it, asks at or below it): best first, they are a
+   * prefix of the side.
    */
-  const fillCrossed = (orders: ReturnType<typeof book5>, side: number, mid: number, t: number): void => {
+  crossed(now: Float64Array): number {
+    const mid = now[0];
+    const orderPx = this.px;
     let filled = 0;
-    while (filled < orders.n && (side > 0 ? mid <= orders.px[filled] : mid >= orders.px[filled])) filled++;
-    if (filled === 0) return;
-    fillFirst(orders, filled, side, t);
-    for (let j = filled; j < orders.n; j++) {
-      orders.px[j - filled] = orders.px[j];
-      orders.qty[j - filled] = orders.qty[j];
-    }
-    orders.n -= filled;
-  };
+    while (filled < this.n && (this.side > 0 ? mid <= orderPx[filled] : mid >= orderPx[filled])) filled++;
+    return filled;
+  }
+
   /**
-   * Books the fills of the side's first `filled` orders, best first (apart from fillCrossed, which runs on every
-   * row: this runs on rows with fills only, and keeping it out leaves V8 room to inline the row's other calls).
+   * Fills the crossed orders completely at their prices, at time `now[1]`: inventory and cash in `account`, the
+   * fills of a non-zero size in `fills`; the rest of the side moves up.
    */
-  const fillFirst = (orders: ReturnType<typeof book5>, filled: number, side: number, t: number): void => {
+  fill(now: Float64Array, account: Float64Array, fills: SeedCompatResult['fills']): void {
+    const side = this.side;
+    const filled = this.crossed(now);
     for (let j = 0; j < filled; j++) {
-      const px = orders.px[j];
-      const qty = orders.qty[j];
+      const px = this.px[j];
+      const qty = this.qty[j];
       account[0] += side * qty;
       account[1] -= side * px * qty;
       if (qty !== 0) {
-        fills.tsMs.push(t);
+        fills.tsMs.push(now[1]);
         fills.side.push(side);
         fills.px.push(px);
         fills.qty.push(qty);
       }
     }
-  };
-  // reservation, bid, ask and the two sizes of the current row (no objects per row)
-  const quotes = new Float64Array(3);
-  const sizes = new Float64Array(2);
-  const r: SeedCompatRow = { x: 0, bookRow: 0, tsMs: 0, midPx: 0, sigmaPriceLevel: 0, messageRatePerSec: 0, k: 0, reservationPx: 0, bidPx: 0, askPx: 0, bidSize: 0, askSize: 0, beyondLimit: 0, inventory: 0, cash: 0, pnl: 0 };
-  for (let x = 0; x < m; x++) {
-    const i = rows[x];
-    const mid = allMids[i];
-    const rate = window / ((ts[i] - ts[i - window]) / 1000);
-    const kRow = 1 / rate;
-    const inventory = account[0];
-    referenceSystemQuotesInto(mid, inventory, ts[i], firstTsMs, lastTsMs, allSigma[i], gamma, kRow, quotes);
-    referenceSystemOrderSizesInto(quotes[1], quotes[2], inventory, bid1[i], ask1[i], kRow, baseSize, inventoryLimit, sizes);
-    r.beyondLimit = Math.abs(inventory) > inventoryLimit ? 1 : 0;
-    add(bids, 1, quotes[1], sizes[0]);
-    add(asks, -1, quotes[2], sizes[1]);
-    fillCrossed(bids, 1, mid, ts[i]);
-    fillCrossed(asks, -1, mid, ts[i]);
-    r.x = x;
-    r.bookRow = i;
-    r.tsMs = ts[i];
-    r.midPx = mid;
-    r.sigmaPriceLevel = allSigma[i];
-    r.messageRatePerSec = rate;
-    r.k = kRow;
-    r.reservationPx = quotes[0];
-    r.bidPx = quotes[1];
-    r.askPx = quotes[2];
-    r.bidSize = sizes[0];
-    r.askSize = sizes[1];
-    r.inventory = account[0];
-    r.cash = account[1];
-    r.pnl = account[0] * mid + account[1];
-    sink.row(r);
+    for (let j = filled; j < this.n; j++) {
+      this.px[j - filled] = this.px[j];
+      this.qty[j - filled] = this.qty[j];
+    }
+    this.n -= filled;
   }
-  return { rows, fills, initialInventory, initialCash, allMids, allSigma };
 }
 
-/** The sink of `runSeedCompat`: every row's values into columns (times, mids and σ as views when the rows are one run). */
+/**
+ * How many book rows the reference trades, and the first and last: from row `window` on, those with a σ (its
+ * `dropna`); mids as `midPrices`, σ as `referenceRollingStdOfMid`. first and last are -1 when there are none.
+ */
+function tradedRowSpan(book: BookTable, window: number): { count: number; first: number; last: number } {
+  const bid = book.bidPx[0];
+  const ask = book.askPx[0];
+  const n = book.tsMs.length;
+  const rolling = new ReferenceRollingStd(window);
+  let count = 0;
+  let first = -1;
+  let last = -1;
+  for (let i = 0; i < n; i++) {
+    const sigma = rolling.push(0.5 * (bid[i] + ask[i]));
+    if (i < window || sigma !== sigma) continue;
+    if (count === 0) first = i;
+    last = i;
+    count++;
+  }
+  return { count, first, last };
+}
+
+/** The sink of `runSeedCompat`: every row's values into columns (times as a view of the book's when the rows are one run). */
 class SeedCompatColumns {
+  private readonly rows: Int32Array;
   private readonly tsMs: Float64Array;
   private readonly midPx: Float64Array;
   private readonly sigmaPriceLevel: Float64Array;
@@ -267,16 +331,15 @@ class SeedCompatColumns {
   private readonly inventory: Float64Array;
   private readonly cash: Float64Array;
   private readonly pnl: Float64Array;
-  private readonly viewsFrom: number;
+  private readonly timesAreAView: boolean;
 
   constructor(book: BookTable, m: number, contiguousFrom: number) {
     const column = () => new Float64Array(m);
-    this.viewsFrom = contiguousFrom;
-    // times are a view of the book's (mids and σ become views in `result`, once the run has made them): fresh
-    // memory is what a 216,000-row run pays most for
+    this.timesAreAView = contiguousFrom >= 0;
+    this.rows = new Int32Array(m);
     this.tsMs = contiguousFrom >= 0 ? book.tsMs.subarray(contiguousFrom, contiguousFrom + m) : column();
-    this.midPx = contiguousFrom >= 0 ? new Float64Array(0) : column();
-    this.sigmaPriceLevel = contiguousFrom >= 0 ? new Float64Array(0) : column();
+    this.midPx = column();
+    this.sigmaPriceLevel = column();
     this.messageRatePerSec = column();
     this.k = column();
     this.reservationPx = column();
@@ -292,11 +355,10 @@ class SeedCompatColumns {
 
   row(r: SeedCompatRow): void {
     const x = r.x;
-    if (this.viewsFrom < 0) {
-      this.tsMs[x] = r.tsMs;
-      this.midPx[x] = r.midPx;
-      this.sigmaPriceLevel[x] = r.sigmaPriceLevel;
-    }
+    this.rows[x] = r.bookRow;
+    if (!this.timesAreAView) this.tsMs[x] = r.tsMs;
+    this.midPx[x] = r.midPx;
+    this.sigmaPriceLevel[x] = r.sigmaPriceLevel;
     this.messageRatePerSec[x] = r.messageRatePerSec;
     this.k[x] = r.k;
     this.reservationPx[x] = r.reservationPx;
@@ -311,13 +373,11 @@ class SeedCompatColumns {
   }
 
   result(run: SeedCompatRun): SeedCompatResult {
-    const m = run.rows.length;
-    const from = this.viewsFrom;
     return {
-      rows: run.rows,
+      rows: this.rows,
       tsMs: this.tsMs,
-      midPx: from >= 0 ? run.allMids.subarray(from, from + m) : this.midPx,
-      sigmaPriceLevel: from >= 0 ? run.allSigma.subarray(from, from + m) : this.sigmaPriceLevel,
+      midPx: this.midPx,
+      sigmaPriceLevel: this.sigmaPriceLevel,
       messageRatePerSec: this.messageRatePerSec,
       k: this.k,
       reservationPx: this.reservationPx,

@@ -8,7 +8,7 @@ export { arrivalByDepth, checkDepthRange, DEFAULT_DEPTH_RANGE, describeDepthRang
 export { arrivalWarnings, checkArrivalFit, checkArrivalFitByDepth, fitLabel, fitsAgree, GOF_ALPHA, GOF_MIN_EXPECTED, pooledPearson, type ArrivalFitCheck, type DepthFitRow, type FitAgreement, type GoodnessOfFit } from './fitDiagnostics.js';
 export { chiSquareSurvival } from './chiSquare.js';
 export { arrivalReport, isFit, type ArrivalReport, type ArrivalReportOptions, type FitOrError, type SideArrival } from './arrivalReport.js';
-export { referenceRollingStdOfMid } from './volatility.js';
+export { referenceRollingStdOfMid, ReferenceRollingStd } from './volatility.js';
 export { rollingCalibration, type RollingCalibration, type RollingCalibrationOptions } from './rolling.js';
 export { inferredTradeTable, marketOrdersFromBook, type InferredMarketOrders } from './bookInferredOrders.js';
 export { StreamedBookMasks, StreamedMarketOrders, type MarketOrderColumns } from './streamedMarketOrders.js';

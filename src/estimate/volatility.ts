@@ -174,50 +174,82 @@ export function volatilitySignature(series: GridSeries, lags: readonly number[])
  */
 export function referenceRollingStdOfMid(mid: ArrayLike<number>, windowRows = 200): Float64Array {
   const n = mid.length;
-  const out = new Float64Array(n).fill(NaN);
-  let sum = 0;
-  let sumSq = 0;
-  let missing = 0;
-  // shift by the first defined value to keep the running sums well conditioned
-  let shift = 0;
-  for (let i = 0; i < n; i++) {
-    if (!Number.isNaN(mid[i])) {
-      shift = mid[i];
-      break;
-    }
+  const out = new Float64Array(n);
+  const rolling = new ReferenceRollingStd(windowRows);
+  for (let i = 0; i < n; i++) out[i] = rolling.push(mid[i]);
+  return out;
+}
+
+/**
+ * `referenceRollingStdOfMid` one mid at a time, in memory of one window (what a run over a long file uses
+ * instead of a column of σ): `push` takes the next mid and returns the σ of the window it ends, NaN as there.
+ * The same arithmetic in the same order, so the values are identical to the column's.
+ */
+export class ReferenceRollingStd {
+  /** The last `windowRows` mids, mid i at i mod windowRows. */
+  private readonly ring: Float64Array;
+  /** sum, sum of squares (of mid − shift), shift, rows pushed, NaN mids in the window. */
+  private readonly state = new Float64Array(5);
+  private started = false;
+
+  constructor(private readonly windowRows: number) {
+    this.ring = new Float64Array(windowRows);
   }
-  for (let i = 0; i < n; i++) {
-    const v = mid[i] - shift;
-    if (Number.isNaN(v)) missing++;
+
+  push(mid: number): number {
+    const windowRows = this.windowRows;
+    const ring = this.ring;
+    const state = this.state;
+    const i = state[3];
+    // shift by the first defined value to keep the running sums well conditioned (the mids before it are NaN,
+    // whatever the shift)
+    if (!this.started && mid === mid) {
+      state[2] = mid;
+      this.started = true;
+    }
+    const slot = i % windowRows;
+    const v = mid - state[2];
+    if (v !== v) state[4]++;
     else {
-      sum += v;
-      sumSq += v * v;
+      state[0] += v;
+      state[1] += v * v;
     }
     if (i >= windowRows) {
-      const old = mid[i - windowRows] - shift;
-      if (Number.isNaN(old)) missing--;
+      const old = ring[slot] - state[2];
+      if (old !== old) state[4]--;
       else {
-        sum -= old;
-        sumSq -= old * old;
+        state[0] -= old;
+        state[1] -= old * old;
       }
     }
-    // every windowRows rows, the sums are recomputed from the window itself, re-centred on its latest value,
-    // so that neither rounding in the running updates nor a drift of the price away from the shift can
-    // accumulate over a long file
-    if (i >= windowRows && i % windowRows === 0 && missing === 0) {
-      shift = mid[i];
-      sum = 0;
-      sumSq = 0;
-      for (let j = i - windowRows + 1; j <= i; j++) {
-        const w = mid[j] - shift;
-        sum += w;
-        sumSq += w * w;
-      }
+    ring[slot] = mid;
+    state[3] = i + 1;
+    if (i >= windowRows && slot === 0 && state[4] === 0) this.recentre(i);
+    if (i >= windowRows - 1 && state[4] === 0) {
+      const mean = state[0] / windowRows;
+      return Math.sqrt(Math.max(0, (state[1] - windowRows * mean * mean) / (windowRows - 1)));
     }
-    if (i >= windowRows - 1 && missing === 0) {
-      const mean = sum / windowRows;
-      out[i] = Math.sqrt(Math.max(0, (sumSq - windowRows * mean * mean) / (windowRows - 1)));
-    }
+    return NaN;
   }
-  return out;
+
+  /**
+   * Every windowRows rows (at row i), the sums are recomputed from the window itself, re-centred on its latest
+   * value, so that neither rounding in the running updates nor a drift of the price away from the shift can
+   * accumulate over a long file. (A method of its own: `push` stays small enough for V8 to inline.)
+   */
+  private recentre(i: number): void {
+    const windowRows = this.windowRows;
+    const ring = this.ring;
+    const shift = ring[i % windowRows];
+    let sum = 0;
+    let sumSq = 0;
+    for (let j = i - windowRows + 1; j <= i; j++) {
+      const w = ring[j % windowRows] - shift;
+      sum += w;
+      sumSq += w * w;
+    }
+    this.state[0] = sum;
+    this.state[1] = sumSq;
+    this.state[2] = shift;
+  }
 }

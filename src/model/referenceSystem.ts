@@ -30,33 +30,61 @@ export interface ReferenceQuoteInputs {
  * √second from `estimate/`, k per unit of price, and a horizon in seconds.
  */
 export function referenceSystemQuotes(inputs: ReferenceQuoteInputs): Quotes {
-  const out = new Float64Array(3);
-  referenceSystemQuotesInto(inputs.midPx, inputs.inventory, inputs.tsMs, inputs.firstTsMs, inputs.lastTsMs, inputs.sigmaPriceLevel, inputs.gamma, inputs.k, out);
-  return { reservationPx: out[0], bidPx: out[1], askPx: out[2] };
+  const R = REFERENCE_ROW;
+  const v = new Float64Array(R.length);
+  v[R.midPx] = inputs.midPx;
+  v[R.inventory] = inputs.inventory;
+  v[R.tsMs] = inputs.tsMs;
+  v[R.firstTsMs] = inputs.firstTsMs;
+  v[R.lastTsMs] = inputs.lastTsMs;
+  v[R.sigmaPriceLevel] = inputs.sigmaPriceLevel;
+  v[R.gamma] = inputs.gamma;
+  v[R.k] = inputs.k;
+  referenceSystemQuotesInto(v);
+  return { reservationPx: v[R.reservationPx], bidPx: v[R.bidPx], askPx: v[R.askPx] };
 }
 
 /**
- * `referenceSystemQuotes` with its inputs as arguments, writing reservation, bid and ask into `out[0..2]`:
- * the same arithmetic without an object per call, for the seed-compatible replay's row loop.
+ * Slots of the one Float64Array the row-loop forms of the reference's formulas read and write
+ * (`referenceSystemQuotesInto`, `referenceSystemOrderSizesInto`): the inputs of `referenceSystemQuotes` and
+ * `referenceSystemOrderSizes`, then their outputs. Numbers travel in it rather than as arguments because V8
+ * boxes every fractional argument of a call it does not inline (an allocation each), which cost the
+ * seed-compatible loop about a third of its time.
  */
-export function referenceSystemQuotesInto(
-  midPx: number,
-  inventory: number,
-  tsMs: number,
-  firstTsMs: number,
-  lastTsMs: number,
-  sigmaPriceLevel: number,
-  gamma: number,
-  k: number,
-  out: Float64Array,
-): void {
-  const timeLeft = (lastTsMs - tsMs) / (lastTsMs - firstTsMs);
-  const sigmaSq = sigmaPriceLevel ** 2;
-  const reservationPx = midPx - inventory * sigmaSq * gamma * timeLeft;
-  const spread = gamma * sigmaSq * timeLeft + (2 / gamma) * Math.log(1 + gamma / k);
-  out[0] = reservationPx;
-  out[1] = reservationPx - spread / 2;
-  out[2] = reservationPx + spread / 2;
+export const REFERENCE_ROW = Object.freeze({
+  midPx: 0,
+  inventory: 1,
+  tsMs: 2,
+  firstTsMs: 3,
+  lastTsMs: 4,
+  sigmaPriceLevel: 5,
+  gamma: 6,
+  k: 7,
+  bestBidPx: 8,
+  bestAskPx: 9,
+  baseSize: 10,
+  inventoryLimit: 11,
+  /** Outputs: reservation, bid and ask prices, bid and ask sizes. */
+  reservationPx: 12,
+  bidPx: 13,
+  askPx: 14,
+  bidSize: 15,
+  askSize: 16,
+  length: 17,
+});
+
+/** `referenceSystemQuotes` on the slots of REFERENCE_ROW: reservation, bid and ask from mid … k (the same arithmetic). */
+export function referenceSystemQuotesInto(v: Float64Array): void {
+  const R = REFERENCE_ROW;
+  const lastTsMs = v[R.lastTsMs];
+  const gamma = v[R.gamma];
+  const timeLeft = (lastTsMs - v[R.tsMs]) / (lastTsMs - v[R.firstTsMs]);
+  const sigmaSq = v[R.sigmaPriceLevel] ** 2;
+  const reservationPx = v[R.midPx] - v[R.inventory] * sigmaSq * gamma * timeLeft;
+  const spread = gamma * sigmaSq * timeLeft + (2 / gamma) * Math.log(1 + gamma / v[R.k]);
+  v[R.reservationPx] = reservationPx;
+  v[R.bidPx] = reservationPx - spread / 2;
+  v[R.askPx] = reservationPx + spread / 2;
 }
 
 /** Order sizes of one quote pair, base units. */
@@ -83,32 +111,35 @@ export function referenceSystemOrderSizes(
   baseSize = 0.1,
   inventoryLimit = 3,
 ): ReferenceOrderSizes {
-  const out = new Float64Array(2);
-  referenceSystemOrderSizesInto(quotes.bidPx, quotes.askPx, inventory, bestBidPx, bestAskPx, k, baseSize, inventoryLimit, out);
-  return { bidSize: out[0], askSize: out[1] };
+  const R = REFERENCE_ROW;
+  const v = new Float64Array(R.length);
+  v[R.bidPx] = quotes.bidPx;
+  v[R.askPx] = quotes.askPx;
+  v[R.inventory] = inventory;
+  v[R.bestBidPx] = bestBidPx;
+  v[R.bestAskPx] = bestAskPx;
+  v[R.k] = k;
+  v[R.baseSize] = baseSize;
+  v[R.inventoryLimit] = inventoryLimit;
+  referenceSystemOrderSizesInto(v);
+  return { bidSize: v[R.bidSize], askSize: v[R.askSize] };
 }
 
-/** `referenceSystemOrderSizes` writing the bid and ask sizes into `out[0]`, `out[1]` (no object per call). */
-export function referenceSystemOrderSizesInto(
-  bidPx: number,
-  askPx: number,
-  inventory: number,
-  bestBidPx: number,
-  bestAskPx: number,
-  k: number,
-  baseSize: number,
-  inventoryLimit: number,
-  out: Float64Array,
-): void {
+/** `referenceSystemOrderSizes` on the slots of REFERENCE_ROW: bid and ask sizes from the quotes, inventory, k and touch. */
+export function referenceSystemOrderSizesInto(v: Float64Array): void {
+  const R = REFERENCE_ROW;
+  const k = v[R.k];
+  const inventory = v[R.inventory];
+  const inventoryLimit = v[R.inventoryLimit];
   const a = 1 / k / 1.5;
   if (inventory > inventoryLimit) {
-    out[0] = 0;
-    out[1] = a * Math.exp(-k * Math.abs(bestAskPx - askPx));
+    v[R.bidSize] = 0;
+    v[R.askSize] = a * Math.exp(-k * Math.abs(v[R.bestAskPx] - v[R.askPx]));
   } else if (inventory < -inventoryLimit) {
-    out[0] = a * Math.exp(-k * Math.abs(bidPx - bestBidPx));
-    out[1] = 0;
+    v[R.bidSize] = a * Math.exp(-k * Math.abs(v[R.bidPx] - v[R.bestBidPx]));
+    v[R.askSize] = 0;
   } else {
-    out[0] = baseSize;
-    out[1] = baseSize;
+    v[R.bidSize] = v[R.baseSize];
+    v[R.askSize] = v[R.baseSize];
   }
 }

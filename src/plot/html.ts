@@ -21,37 +21,46 @@ const CONFIG = { responsive: true, displaylogo: false };
  * empty.
  */
 export function figureFragment(figure: PlotlyFigure, divId: string = nextDivId()): string {
+  return figureFragmentParts(figure, divId).join('');
+}
+
+/**
+ * `figureFragment` as pieces to be written one after another (each trace's JSON a piece of its own): a
+ * report's figure holds megabytes of numbers, and writing them without first joining them into one string
+ * spares two copies of it.
+ */
+function figureFragmentParts(figure: PlotlyFigure, divId: string = nextDivId()): string[] {
   const height = typeof figure.layout.height === 'number' ? `${figure.layout.height}px` : '450px';
-  return [
+  const opening = [
     `<div id="${divId}" class="asmm-plot" style="width:100%;height:${height};"></div>`,
     '<script type="text/javascript">',
     '(function(){',
     `  var el = document.getElementById(${scriptJson(divId)});`,
     "  if (!window.Plotly) { el.textContent = 'plotly.js is not loaded on this page: run this cell again.'; return; }",
-    `  window.Plotly.newPlot(el, ${scriptJson(figure.data)}, ${scriptJson(figure.layout)}, ${scriptJson(CONFIG)});`,
-    '})();',
-    '</script>',
+    '  window.Plotly.newPlot(el, [',
   ].join('\n');
+  const traces = figure.data.flatMap((trace, i) => (i === 0 ? [scriptJson(trace)] : [',', scriptJson(trace)]));
+  return [opening, ...traces, `], ${scriptJson(figure.layout)}, ${scriptJson(CONFIG)});\n})();\n</script>`];
 }
 
 /** A standalone HTML page with the plotly bundle inlined once and each figure below it; works offline. */
 export function standaloneHtml(figures: readonly PlotlyFigure[], title = 'asmm'): string {
-  return [plotlyPageOpening().bytes.toString('utf8'), ...standaloneHtmlRest(figures, title)].join('\n');
+  return plotlyPageOpening().bytes.toString('utf8') + standaloneHtmlRest(figures, title).join('');
 }
 
 /**
  * What follows `plotlyPageOpening()` (the doctype, <head> and the plotly bundle's <script>) on a standalone
- * page, as parts to be joined by newlines: title, style, then each figure. `writeFiguresHtml` writes them
- * one after another behind a copy of the opening, never building the page as one string.
+ * page, as pieces to be concatenated: title, style, then each figure (in pieces, see figureFragmentParts).
+ * `writeFiguresHtml` writes them one after another behind a copy of the opening, never building the page as
+ * one string.
  */
 export function standaloneHtmlRest(figures: readonly PlotlyFigure[], title = 'asmm'): string[] {
   const escapedTitle = title.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  const lines = (...parts: string[]) => parts.map((part) => `\n${part}`).join('');
   return [
-    `<title>${escapedTitle}</title>`,
-    '<style>body{font-family:sans-serif;margin:16px;} .asmm-plot{margin-bottom:24px;}</style>',
-    '</head><body>',
-    ...figures.map((figure) => figureFragment(figure)),
-    '</body></html>',
+    lines(`<title>${escapedTitle}</title>`, '<style>body{font-family:sans-serif;margin:16px;} .asmm-plot{margin-bottom:24px;}</style>', '</head><body>'),
+    ...figures.flatMap((figure) => ['\n', ...figureFragmentParts(figure)]),
+    '\n</body></html>',
   ];
 }
 

@@ -25,7 +25,7 @@ export function writeFiguresHtml(path: string, figures: readonly PlotlyFigure[],
       const bytes = opening.bytes;
       for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
     }
-    for (const part of standaloneHtmlRest(figures, title)) writeSync(fd, `\n${part}`);
+    for (const part of standaloneHtmlRest(figures, title)) writeSync(fd, part);
   } catch (error) {
     if (fd !== undefined) closeSync(fd);
     rmSync(partial, { force: true });
