@@ -1,10 +1,53 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { MessageChannel, receiveMessageOnPort, SHARE_ENV, Worker } from 'node:worker_threads';
 
 const root = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..', '..');
+const build = (await import(pathToFileURL(join(root, 'scripts', 'build.mjs')).href)) as { distIsFresh(): boolean; CLI_BUNDLE: string };
 
-/** Runs `asmm` (bin/asmm.mjs) as a user would, capturing its output. */
-export function runAsmm(args: string[], options: { cwd?: string } = {}): { code: number; stdout: string; stderr: string } {
+export interface AsmmRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** The thread that runs the compiled CLI for runAsmm (see cliThread.mjs); null when dist/ is not up to date. */
+let cliThread: Worker | null | undefined;
+/** Longest a command may run in the thread before runAsmm gives up on it (the test timeout is 180 s). */
+const THREAD_DEADLINE_MS = 170_000;
+
+function thread(): Worker | null {
+  if (cliThread !== undefined) return cliThread;
+  if (process.env.ASMM_TEST_SPAWN === '1' || process.env.ASMM_TSX === '1' || !build.distIsFresh()) return (cliThread = null);
+  cliThread = new Worker(new URL('./cliThread.mjs', import.meta.url), { workerData: { bundle: pathToFileURL(build.CLI_BUNDLE).href, root }, env: SHARE_ENV });
+  cliThread.unref();
+  return cliThread;
+}
+
+/**
+ * Runs `asmm` with these arguments, capturing its exit code and output: the compiled CLI that bin/asmm.mjs
+ * runs, in one thread of the test process that keeps it loaded and warm (a separate process per command cost
+ * the suite about a minute of CPU in Node starts, bundle loads and cold JITs). `spawn: true`, a working
+ * directory, a dist/ older than src/ or ASMM_TEST_SPAWN=1 run it as its own process, as a user would
+ * (bin/asmm.mjs).
+ */
+export function runAsmm(args: string[], options: { cwd?: string; spawn?: boolean } = {}): AsmmRun {
+  const worker = options.spawn || options.cwd !== undefined ? null : thread();
+  if (worker) {
+    const { port1, port2 } = new MessageChannel();
+    const done = new Int32Array(new SharedArrayBuffer(4));
+    worker.postMessage({ args, port: port2, done }, [port2]);
+    const deadline = Date.now() + THREAD_DEADLINE_MS;
+    while (Atomics.load(done, 0) === 0) {
+      if (Date.now() > deadline) throw new Error(`asmm ${args.join(' ')}: no answer from the CLI thread in ${THREAD_DEADLINE_MS / 1000} s`);
+      Atomics.wait(done, 0, 0, 1000);
+    }
+    const answer = receiveMessageOnPort(port1);
+    port1.close();
+    if (!answer) throw new Error(`asmm ${args.join(' ')}: the CLI thread answered nothing`);
+    return answer.message as AsmmRun;
+  }
   const result = spawnSync(process.execPath, [join(root, 'bin', 'asmm.mjs'), ...args], {
     cwd: options.cwd ?? root,
     encoding: 'utf8',
