@@ -11,6 +11,7 @@ const LONGEST_FIRST = [
   'test/catalog/dailyWalkForward.test.ts',
   'test/jupyter/runNotebook.test.ts',
   'test/jupyter/lab.test.ts',
+  'test/distributed/cluster.test.ts',
   'test/catalog/streamedEstimate.test.ts',
   'test/catalog/streamedBacktest.test.ts',
   'test/backtest/backtestCli.test.ts',

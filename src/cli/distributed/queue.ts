@@ -116,11 +116,18 @@ export interface CalibrationWorkerOptions {
   readonly onEvent?: (line: string) => void;
 }
 
-/** A BullMQ worker running cells in sandboxed child processes (`concurrency` of them). */
-export function startCalibrationWorker(options: CalibrationWorkerOptions): Worker {
+/** A BullMQ worker running cells in sandboxed child processes (`concurrency` of them), and how to stop it. */
+export interface CalibrationWorker {
+  readonly worker: Worker;
+  /** Finishes (or releases) the running jobs, stops the sandboxed processors and closes the Redis connection. */
+  close(): Promise<void>;
+}
+
+export function startCalibrationWorker(options: CalibrationWorkerOptions): CalibrationWorker {
   const name = `${hostname()}:${process.pid}`;
+  const connection = redisConnection(options.redisUrl);
   const worker = new Worker(CALIBRATION_QUEUE, options.processorPath, {
-    connection: redisConnection(options.redisUrl),
+    connection,
     concurrency: options.concurrency,
     name,
     lockDuration: options.lockMs,
@@ -131,5 +138,16 @@ export function startCalibrationWorker(options: CalibrationWorkerOptions): Worke
   worker.on('completed', (job) => options.onEvent?.(`done ${job.id}`));
   worker.on('failed', (job, error) => options.onEvent?.(`failed ${job?.id} (attempt ${job?.attemptsMade}): ${error.message}`));
   worker.on('error', (error) => options.onEvent?.(`error: ${error.message}`));
-  return worker;
+  return {
+    worker,
+    // BullMQ closes the connections it made, not one it was given: without the quit the open socket keeps the
+    // process alive after SIGTERM
+    close: async () => {
+      try {
+        await worker.close();
+      } finally {
+        await connection.quit().catch(() => connection.disconnect());
+      }
+    },
+  };
 }
