@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAsmm } from '../helpers/cli.js';
 
 const root = join(__dirname, '..', '..');
 const bin = join(root, 'bin', 'asmm.mjs');
@@ -140,5 +141,18 @@ describe.skipIf(!hasRedis)('asmm calibrate --redis with asmm worker (real redis-
     const unknown = spawnSync(process.execPath, [bin, 'calibrate', '--attach', 'cal-nope', '--redis', url()], { cwd: dir });
     expect(unknown.status).toBe(2);
     expect(unknown.stderr.toString()).toMatch(/--attach cal-nope: no such run/);
+  }, 120_000);
+
+  it('asmm cluster (npm run cluster): its own Redis and workers, the same table as the local run, and nothing left running', async () => {
+    const before = spawnSync('pgrep', ['-f', 'redis-server|asmm.mjs worker']).stdout.toString().trim().split('\n').filter(Boolean);
+    const r = runAsmm(['cluster', '--workers', '2', '--data', join(dir, 'data', 'books.arrow'), '--trades', join(dir, 'data', 'trades.arrow'), '--grid', 'gamma=0.01,0.1;size=0.01,0.05', '--windows', '3', '--report', join(dir, 'cluster.html'), '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(tableOf(json)).toEqual(tableOf(local));
+    expect(json.walkForward).toEqual(local.walkForward);
+    expect(r.stderr).toMatch(/12 done, 0 failed of 12/);
+    expect(r.stderr).toMatch(/stopped 2 worker\(s\) and Redis/);
+    const after = spawnSync('pgrep', ['-f', 'redis-server|asmm.mjs worker']).stdout.toString().trim().split('\n').filter(Boolean);
+    expect(after.filter((pid) => !before.includes(pid))).toEqual([]);
   }, 120_000);
 });

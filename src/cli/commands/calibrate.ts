@@ -155,7 +155,7 @@ export async function runCalibrate(argv: string[]): Promise<number> {
   const rows = table.map((row) => [...keys.map((k) => String(row.params[k])), num(row.pnlMeanPerWindow), num(row.sharpePerDayMean, 4), num(row.fillsMeanPerWindow, 4)]);
   process.stdout.write(
     [
-      `${sets.length} parameter sets × ${windows} windows = ${sets.length * windows} backtests (${fill} fills) on ${result.workers} worker thread(s) in ${result.seconds.toFixed(1)} s`,
+      `${sets.length} parameter sets × ${windows} windows = ${sets.length * windows} backtests (${fill} fills) on ${result.workers} ${distributed ? 'asmm worker process(es)' : 'worker thread(s)'} in ${result.seconds.toFixed(1)} s`,
       formatTable([...keys.map(String), 'PnL / window', 'Sharpe / day', 'fills / window'], rows),
       '',
       `walk-forward (choose by ${metric} on window i, evaluate on window i + 1):`,

@@ -60,6 +60,12 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: async () => (await import('./worker.js')).runWorker,
   },
   {
+    name: 'cluster',
+    summary: 'a distributed calibration on this machine in one command: Redis, N workers and calibrate --redis on the sample (or your files), then everything stopped',
+    usage: 'asmm cluster [--workers 3] [--data FILE [--trades FILE]] [--grid "gamma=0.01,0.1;size=0.01,0.05"] [--windows 3] [--report FILE.html] [--json]',
+    load: async () => (await import('./cluster.js')).runCluster,
+  },
+  {
     name: 'backtest',
     summary: 'backtest a market maker (AS, infinite-horizon AS, GLFT, symmetric) on recorded books and trades; metrics and an HTML report',
     usage: 'asmm backtest --data FILE [--trades FILE] [--strategy as|as-infinite|glft|symmetric] [--gamma 0.1] [--fill midCross|tradeThrough|queue [--queue-model power|power:N|power2|power3|log|log2]] [--size 0.01] [--refresh 0] [--feed-latency 0|50ms|20ms,80ms,300ms|recorded] [--entry-latency 0|20ms|20ms,50ms] [--cancel-latency …] [--latency-seed 1] [--maker-fee F] [--taker-fee F] [--max-position X] [--refresh-tolerance TICKS] [--max-order-age 30s] [--min-spread PX] [--inventory-target Q] [--window 300s] [--report FILE.html] [--png DIR] [--seed-compat [--window-rows 200] [--initial-inventory 0] [--initial-cash 0]] [--json] | asmm backtest --catalog DIR --inst ID [--venue V] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [same strategy, fill and latency options] [--json]',
