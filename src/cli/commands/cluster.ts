@@ -25,7 +25,7 @@ export async function runCluster(argv: string[]): Promise<number> {
   );
   const workerCount = numberOption('workers', values.workers, 3, (v) => Number.isInteger(v) && v >= 1 && v <= 64);
   if (values.trades && !values.data) throw new UsageError('--trades goes with --data');
-  const { findRedisServer, startLocalRedis } = await import('../distributed/localCluster.js');
+  const { findRedisServer, startLocalRedis } = await import('../../project/localRedis.js');
   const redisServer = findRedisServer();
   if (!redisServer) throw new UsageError('redis-server is not installed (node scripts/setup.mjs installs Debian\'s redis-server)', { showUsage: false });
   const bin = projectPath('bin', 'asmm.mjs');
