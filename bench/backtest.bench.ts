@@ -139,7 +139,7 @@ export async function run(): Promise<void> {
   const warmupRounds = 2;
   const rounds = 9;
   const loops = [
-    { name: 'bare loop, the values the replay reads per event, 8 series written (target)', work: () => valuesReadLoop(book, trades, true) },
+    { name: 'bare loop, the values the replay reads per event, 8 series written', work: () => valuesReadLoop(book, trades, true) },
     { name: 'bare loop, the values the replay reads per event, nothing written', work: () => valuesReadLoop(book, trades, false) },
     { name: 'bare loop, every element of every column it reads from, 8 series written', work: () => allColumnsLoop(book, trades) },
   ].map((loop) => ({ ...loop, times: [] as number[], ratios: [] as number[] }));
@@ -185,11 +185,11 @@ export async function run(): Promise<void> {
     [
       ...summaries.map((loop) => [loop.name, loop.ms.toFixed(0), rate(loop.ms), `${loop.ratio.toFixed(1)}x`]),
       [`engine: AS, queue fills, ${decisions.toLocaleString('en')} decisions`, runMs.toFixed(0), rate(runMs), '1.0x'],
-      [`engine: symmetric ±2 ticks, queue fills (${queueFills.toLocaleString('en')} fills)`, insideMs.toFixed(0), rate(insideMs), `${(insideMs / target.ms).toFixed(1)}x the target loop`],
+      [`engine: symmetric ±2 ticks, queue fills (${queueFills.toLocaleString('en')} fills)`, insideMs.toFixed(0), rate(insideMs), `${(insideMs / target.ms).toFixed(1)}x the first bare loop`],
     ],
   );
   process.stdout.write(`AS bid quotes sit a median ${medianTicks.toFixed(0)} ticks below the mid, beyond the 5 visible levels: the queue model mostly finds no displayed queue there (the symmetric line exercises it)\n`);
   process.stdout.write(
-    `backtest ${rate(runMs) >= 2_000_000 ? 'meets' : 'MISSES'} the 2,000,000 events/s target; ${target.ratio <= 3 ? 'within' : 'NOT within'} 3x of the bare loop that touches the same typed arrays (${target.ratio.toFixed(1)}x; ${valuesRead.ratio.toFixed(1)}x without the series writes; ${allColumns.ratio.toFixed(1)}x a loop over every element of every column it reads from)${sink === 0 ? '' : ''}\n`,
+    `backtest ${rate(runMs) >= 2_000_000 ? 'meets' : 'MISSES'} the 2,000,000 events/s target (events here are top-5 rows, folded as the loaders fold captures; issue 16 judges replay speed in native events against hftbacktest instead, and retired the old "within 3x of a bare loop" target): ${target.ratio.toFixed(1)}x the bare loop that touches the same typed arrays, ${valuesRead.ratio.toFixed(1)}x without the series writes, ${allColumns.ratio.toFixed(1)}x a loop over every element of every column it reads from${sink === 0 ? '' : ''}\n`,
   );
 }

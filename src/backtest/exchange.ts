@@ -1,0 +1,406 @@
+/** The exchange side of the replay (`Desk`): our orders against the replayed book and trades, and their fills. */
+import type { BookTable, TradeTable } from '../data/tables.js';
+import type { Quotes } from '../model/types.js';
+import { frontAfterDecrease, type QueueProbability } from './queueModels.js';
+import type { FillModel } from './types.js';
+import { CAUSE_BOOK_CROSS, CAUSE_MARKETABLE, CAUSE_MID_CROSS, CAUSE_TRADE_AT, CAUSE_TRADE_THROUGH, FillColumns, NO_SIDES, NO_VALUES, newOrder, type Order } from './orders.js';
+
+/**
+ * The exchange side of the replay: our resting and pending orders, how market events fill them, and the
+ * account and fills they produce. Its state lives in fields (not in variables captured by closures), so the
+ * hot loop stores numbers in place instead of boxing them; and the methods called per event that V8 does not
+ * inline take indices (small integers), never prices or times: V8 passes a fractional number to such a call as
+ * a new heap object, and one such call per event made the replay allocate tens of MB per million events.
+ * Number fields are declared with a number (never left undefined until the constructor): V8 then stores them
+ * as numbers in place, where a field that started undefined holds a heap object per value; array fields
+ * likewise start as an array.
+ */
+export class Desk {
+  /** index 0 = our bid, 1 = our ask */
+  readonly live: Order[] = [newOrder(), newOrder()];
+  readonly pending: Order[] = [newOrder(), newOrder()];
+  inventory = 0;
+  cash = 0;
+  /** book row in force at the current event time */
+  row = -1;
+  /** the earliest pending cancel or activation (transitions are skipped until then) */
+  nextTransitionMs = Infinity;
+  /** the time `transitions` acts at (a field, not an argument: see the class comment; 0.5 makes it a double) */
+  clock = 0.5;
+  /**
+   * The deepest level's prices (lowest bid, highest ask of each row when that level is present: the tables'
+   * contract orders the levels, bids strictly descending and asks strictly ascending, and missing levels are
+   * NaN at the end).
+   */
+  private deepestBid: Float64Array = NO_VALUES;
+  private deepestAsk: Float64Array = NO_VALUES;
+  readonly fills = new FillColumns();
+  /**
+   * Per side, the price of the last order that filled completely and the index of the fill that completed it
+   * (−1: none, or already acted on): until that fill's notice reaches the strategy, it still believes the
+   * order rests there.
+   */
+  readonly completedPx = new Float64Array(2);
+  readonly completedFill = Int32Array.of(-1, -1);
+  // the rows being replayed (the whole tables, or a streamed replay's carried tail and current chunk: `setData`)
+  bid0: Float64Array = NO_VALUES;
+  ask0: Float64Array = NO_VALUES;
+  private bookTs: Float64Array = NO_VALUES;
+  private tradeTs: Float64Array = NO_VALUES;
+  private bidPx: readonly Float64Array[] = [];
+  private askPx: readonly Float64Array[] = [];
+  private bidSz: readonly Float64Array[] = [];
+  private askSz: readonly Float64Array[] = [];
+  private depth: number = 0;
+  private tradeSide: Int8Array = NO_SIDES;
+  private tradePx: Float64Array = NO_VALUES;
+  private tradeSz: Float64Array = NO_VALUES;
+  private readonly isMidCross: boolean = false;
+  private readonly isTradeThrough: boolean = false;
+  private readonly isQueue: boolean = false;
+
+  private readonly eps: number = NaN;
+  private readonly makerFee: number = NaN;
+  private readonly takerFee: number = NaN;
+  private readonly queueProb: QueueProbability;
+
+  constructor(model: FillModel, eps: number, makerFee: number, takerFee: number, queueProb: QueueProbability) {
+    this.eps = eps;
+    this.makerFee = makerFee;
+    this.takerFee = takerFee;
+    this.queueProb = queueProb;
+    this.isMidCross = model === 'midCross';
+    this.isTradeThrough = model === 'tradeThrough';
+    this.isQueue = model === 'queue';
+  }
+
+  /**
+   * The rows replayed from now on. A streamed replay passes its carried tail and next chunk, with every row
+   * index it holds (`row`, the rows of fills not yet notified) moved down by `rowShift` rows dropped in front.
+   */
+  setData(book: BookTable, trades: TradeTable | undefined, rowShift: number, fromFill: number): void {
+    if (rowShift !== 0) {
+      if (this.row >= 0) this.row -= rowShift;
+      const fillRow = this.fills.row;
+      for (let f = fromFill; f < this.fills.length; f++) if (fillRow[f] >= 0) fillRow[f] -= rowShift;
+    }
+    this.bid0 = book.bidPx[0];
+    this.ask0 = book.askPx[0];
+    this.bookTs = book.tsMs;
+    this.tradeTs = trades?.tsMs ?? new Float64Array(0);
+    this.bidPx = book.bidPx;
+    this.askPx = book.askPx;
+    this.bidSz = book.bidSz;
+    this.askSz = book.askSz;
+    this.depth = book.depth;
+    this.tradeSide = trades?.side ?? new Int8Array(0);
+    this.tradePx = trades?.px ?? new Float64Array(0);
+    this.tradeSz = trades?.sz ?? new Float64Array(0);
+    this.deepestBid = book.bidPx[book.depth - 1];
+    this.deepestAsk = book.askPx[book.depth - 1];
+  }
+
+  /**
+   * The execution `execute` books next: price, quantity (at most what remains is filled) and time. Fields set
+   * by the caller, not arguments (see the class comment).
+   */
+  private fillPx = NaN;
+  private fillQty = NaN;
+  private fillMs = NaN;
+  /** index into FILL_CAUSES */
+  private fillCause = 0;
+  /** `scanShown`'s answer (a field for the same reason). */
+  private shownSize = NaN;
+
+  /** Books the execution in fillPx, fillQty, fillMs of order `o`; maker or taker fee. */
+  private execute(o: Order, sideIdx: number, maker: boolean): void {
+    const px = this.fillPx;
+    const t = this.fillMs;
+    const q = Math.min(this.fillQty, o.remaining);
+    if (!(q > 0)) return;
+    o.remaining -= q;
+    const notional = px * q;
+    const fee = notional * (maker ? this.makerFee : this.takerFee);
+    if (sideIdx === 0) {
+      this.inventory += q;
+      this.cash -= notional + fee;
+    } else {
+      this.inventory -= q;
+      this.cash += notional - fee;
+    }
+    const row = this.row;
+    // written into the columns in place (a call per column would box each number)
+    const f = this.fills;
+    f.reserve();
+    const n = f.length;
+    f.tsMs[n] = t;
+    f.side[n] = sideIdx === 0 ? 1 : -1;
+    f.px[n] = px;
+    f.qty[n] = q;
+    f.fee[n] = fee;
+    f.midPx[n] = row >= 0 ? 0.5 * (this.bid0[row] + this.ask0[row]) : NaN;
+    f.sentMs[n] = o.sentMs;
+    f.maker[n] = maker ? 1 : 0;
+    f.cause[n] = this.fillCause;
+    f.row[n] = row;
+    f.length = n + 1;
+    if (o.remaining <= 1e-12) {
+      this.completedPx[sideIdx] = o.px;
+      this.completedFill[sideIdx] = f.length - 1;
+      o.remaining = 0;
+      o.px = NaN;
+    }
+  }
+
+  /** A maker fill of all that remains of order `o`, at its price, at time fillMs. */
+  private executeRest(o: Order, sideIdx: number): void {
+    this.fillPx = o.px;
+    this.fillQty = o.remaining;
+    this.execute(o, sideIdx, true);
+  }
+
+  /** The feed latency of the book row in force when fill f happened (0 before the first row). */
+  rowLagAtFill(f: number, arrival: Float64Array): number {
+    const r = this.fills.row[f];
+    return r >= 0 ? arrival[r] - this.bookTs[r] : 0;
+  }
+
+  /**
+   * Whether order price px on our side `sideIdx` lies more than eps beyond book row r's deepest level (below
+   * the deepest bid, above the deepest ask), where no queue is displayed. Quotes often sit there, and this is
+   * asked several times per row (each side on the book update and on each order's arrival): one comparison
+   * instead of a scan of every level. When that level is missing (NaN) the comparison fails and the scan
+   * decides. Exact for books that keep the tables' contract (levels strictly ordered, missing ones at the end).
+   */
+  private beyondVisible(sideIdx: number, px: number, r: number): boolean {
+    if (sideIdx === 0) return this.deepestBid[r] - px > this.eps;
+    return px - this.deepestAsk[r] > this.eps;
+  }
+
+  /**
+   * Displayed size at order o's price on our side `sideIdx` in book row r: the level's size if one is at that
+   * price; 0 inside the visible range where no level is (a gap), or at the first missing level; Infinity
+   * past every level. The answer is left in `shownSize`.
+   */
+  private scanShown(sideIdx: number, o: Order, r: number): void {
+    // each answer is stored where it is found: a value returned from several places (a size, 0, Infinity) was
+    // kept as a heap object
+    const px = o.px;
+    const eps = this.eps;
+    const bid = sideIdx === 0;
+    const prices = bid ? this.bidPx : this.askPx;
+    const sizes = bid ? this.bidSz : this.askSz;
+    for (let l = 0; l < this.depth; l++) {
+      const p = prices[l][r];
+      if (Math.abs(p - px) <= eps) {
+        this.shownSize = sizes[l][r];
+        return;
+      }
+      if (Number.isNaN(p) || (bid ? p < px : p > px)) {
+        // a missing level, or our price is better than this level: a gap in the book
+        this.shownSize = 0;
+        return;
+      }
+    }
+    this.shownSize = Infinity;
+  }
+
+  private joinQueue(o: Order, sideIdx: number): void {
+    o.queued = true;
+    const row = this.row;
+    if (row < 0) {
+      o.ahead = 0;
+      o.lastShown = 0;
+      return;
+    }
+    // two branches, not one value picked from Infinity or a scan: the merged value would be boxed per call
+    if (this.beyondVisible(sideIdx, o.px, row)) {
+      o.ahead = Infinity;
+      o.lastShown = Infinity;
+      return;
+    }
+    this.scanShown(sideIdx, o, row);
+    const shown = this.shownSize;
+    o.ahead = shown;
+    o.lastShown = shown;
+  }
+
+  /**
+   * A masked interval begins: every order, resting or on its way, is withdrawn at once (the book is invalid,
+   * so nothing can be known to fill). The strategy learns of it as of a cancel it sent: what it believes
+   * rests is dropped too.
+   */
+  pullAll(): void {
+    for (let k = 0; k < 2; k++) {
+      for (const o of [this.live[k], this.pending[k]]) {
+        o.px = NaN;
+        o.remaining = 0;
+        o.activeMs = Infinity;
+        o.cancelMs = Infinity;
+        o.queued = false;
+      }
+      this.completedFill[k] = -1;
+    }
+    this.nextTransitionMs = Infinity;
+  }
+
+  /** Book row r comes into force inside a masked interval: it is tracked, nothing fills. */
+  onMaskedBook(r: number): void {
+    this.row = r;
+  }
+
+  /** Order transitions due by time `clock`: cancels take effect, pending orders start resting. */
+  transitions(): void {
+    const t = this.clock;
+    if (t < this.nextTransitionMs) return;
+    const live = this.live;
+    const pending = this.pending;
+    const eps = this.eps;
+    const row = this.row;
+    for (let k = 0; k < 2; k++) {
+      const o = live[k];
+      if (o.cancelMs <= t) {
+        o.px = NaN;
+        o.remaining = 0;
+        o.cancelMs = Infinity;
+      }
+      const p = pending[k];
+      if (p.activeMs <= t) {
+        if (o.cancelMs !== Infinity && o.cancelMs > t) {
+          // old order still cancelling: keep pending until it is gone
+        } else {
+          live[k] = p;
+          pending[k] = o;
+          o.px = NaN;
+          o.remaining = 0;
+          o.activeMs = Infinity;
+          o.cancelMs = Infinity;
+          if (!Number.isNaN(p.px) && row >= 0) {
+            // marketable on arrival (our bid at or above the best ask, or ask at or below the best bid): takes
+            // the opposite touch as a taker, up to its displayed size; the rest rests
+            const opposite = k === 0 ? this.ask0[row] : this.bid0[row];
+            if (k === 0 ? p.px >= opposite - eps : p.px <= opposite + eps) {
+              this.fillPx = opposite;
+              this.fillQty = k === 0 ? this.askSz[0][row] : this.bidSz[0][row];
+              this.fillMs = t;
+              this.fillCause = CAUSE_MARKETABLE;
+              this.execute(p, k, false);
+            }
+          }
+          if (this.isQueue && !Number.isNaN(p.px)) this.joinQueue(p, k);
+        }
+      }
+    }
+    this.recomputeNextTransition();
+  }
+
+  private recomputeNextTransition(): void {
+    const live = this.live;
+    const pending = this.pending;
+    this.nextTransitionMs = Math.min(live[0].cancelMs, live[1].cancelMs, pending[0].activeMs, pending[1].activeMs);
+  }
+
+  /** Book row r comes into force; our resting orders fill or move in their queue. */
+  onBook(r: number): void {
+    this.row = r;
+    if (this.isMidCross) {
+      const t = this.bookTs[r];
+      const mid = 0.5 * (this.bid0[r] + this.ask0[r]);
+      for (let k = 0; k < 2; k++) {
+        const o = this.live[k];
+        if (Number.isNaN(o.px) || o.remaining <= 0) continue;
+        if (k === 0 ? mid <= o.px + this.eps : mid >= o.px - this.eps) {
+          this.fillMs = t;
+          this.fillCause = CAUSE_MID_CROSS;
+          this.executeRest(o, k);
+        }
+      }
+    } else if (this.isQueue) {
+      // An order already queued beyond the visible book, which the opposite side has not reached, stays as it
+      // is (the common case for wide quotes): decided here, without the call that would find nothing to do.
+      const eps = this.eps;
+      const b = this.live[0];
+      if (!(b.queued && this.ask0[r] > b.px + eps && this.beyondVisible(0, b.px, r))) this.onBookQueue(0, r);
+      const a = this.live[1];
+      if (!(a.queued && this.bid0[r] < a.px - eps && this.beyondVisible(1, a.px, r))) this.onBookQueue(1, r);
+    }
+  }
+
+  /** queue model: our order on side k against book row r */
+  private onBookQueue(k: number, r: number): void {
+    const o = this.live[k];
+    if (Number.isNaN(o.px) || o.remaining <= 0) return;
+    const eps = this.eps;
+    // the opposite side reached our price: we were taken
+    if (k === 0 ? this.ask0[r] <= o.px + eps : this.bid0[r] >= o.px - eps) {
+      this.fillMs = this.bookTs[r];
+      this.fillCause = CAUSE_BOOK_CROSS;
+      this.executeRest(o, k);
+      return;
+    }
+    if (!o.queued) this.joinQueue(o, k);
+    const best = k === 0 ? this.bid0[r] : this.ask0[r];
+    if (k === 0 ? o.px > best + eps : o.px < best - eps) {
+      o.ahead = 0; // we are the best price alone
+      o.lastShown = 0;
+      return;
+    }
+    if (this.beyondVisible(k, o.px, r)) return; // beyond the visible book: queue unknown
+    this.scanShown(k, o, r);
+    const shown = this.shownSize;
+    if (shown === Infinity) return;
+    const decrease = o.lastShown - shown;
+    if (decrease > 0 && o.ahead > 0) o.ahead = frontAfterDecrease(o.ahead, o.lastShown, decrease, this.queueProb);
+    if (o.ahead > shown) o.ahead = shown;
+    o.lastShown = shown;
+  }
+
+  /**
+   * Whether trade j prints at or through the price of our order on the side it hits (a sell at or below our
+   * bid, a buy at or above our ask): the only trades `onTrade` acts on, checked first without its call.
+   */
+  tradeReaches(j: number): boolean {
+    const eps = this.eps;
+    const px = this.tradePx[j];
+    return this.tradeSide[j] < 0 ? px <= this.live[0].px + eps : px >= this.live[1].px - eps;
+  }
+
+  /** Trade j prints; it may fill our order on the side it hits. */
+  onTrade(j: number): void {
+    if (this.isMidCross) return;
+    const t = this.tradeTs[j];
+    const side = this.tradeSide[j];
+    const k = side < 0 ? 0 : 1; // sells hit bids (ours is live[0]); buys lift asks
+    const o = this.live[k];
+    if (Number.isNaN(o.px) || o.remaining <= 0) return;
+    const px = this.tradePx[j];
+    const eps = this.eps;
+    const through = k === 0 ? px < o.px - eps : px > o.px + eps;
+    const at = Math.abs(px - o.px) <= eps;
+    if (!through && !at) return;
+    this.fillCause = through ? CAUSE_TRADE_THROUGH : CAUSE_TRADE_AT;
+    if (this.isTradeThrough) {
+      this.fillPx = o.px;
+      this.fillQty = this.tradeSz[j];
+      this.fillMs = t;
+      this.execute(o, k, true);
+      return;
+    }
+    if (!o.queued) this.joinQueue(o, k);
+    if (through) {
+      this.fillMs = t;
+      this.executeRest(o, k);
+      return;
+    }
+    const sz = this.tradeSz[j];
+    const beyondQueue = sz - o.ahead;
+    o.ahead = Math.max(0, o.ahead - sz);
+    if (o.lastShown !== Infinity) o.lastShown = Math.max(0, o.lastShown - sz);
+    if (beyondQueue > 0) {
+      this.fillPx = o.px;
+      this.fillQty = beyondQueue;
+      this.fillMs = t;
+      this.execute(o, k, true);
+    }
+  }
+}

@@ -1,0 +1,55 @@
+/** A replay's result: its series, fills, metrics inputs and notes (`backtestResult`). */
+import { type MaskSummary } from '../data/masks.js';
+import type { BacktestConfig, BacktestResult } from './types.js';
+import type { Replay } from './replay.js';
+
+/**
+ * The result of a replay (out of line: the replay's optimised loop never runs into code it has no type
+ * feedback for, which would throw the optimised code away at the end of every run).
+ */
+export function backtestResult(config: BacktestConfig, replay: Replay, notes: string[], masks: MaskSummary, totalTrades: number, streamedSeries: boolean): BacktestResult {
+  const { desk, rec, events, decisions } = replay;
+  const n = streamedSeries ? 0 : rec;
+  const row = desk.row;
+  const finalMid = row >= 0 ? 0.5 * (desk.bid0[row] + desk.ask0[row]) : NaN;
+  const model = config.fill;
+  if (model === 'tradeThrough' && totalTrades === 0) notes.push('no trade in the data: tradeThrough fills only orders marketable on arrival');
+  if (model === 'queue' && totalTrades === 0) notes.push('no trade in the data: queue fills only orders the opposite side of the book reaches, or marketable on arrival');
+  return {
+    config: { ...config, strategy: config.strategy.name, calibration: undefined } as BacktestResult['config'],
+    series: {
+      tMs: trimmed(replay.sT, n),
+      midPx: trimmed(replay.sMid, n),
+      reservationPx: trimmed(replay.sR, n),
+      bidPx: trimmed(replay.sBid, n),
+      askPx: trimmed(replay.sAsk, n),
+      inventory: trimmed(replay.sInv, n),
+      cash: trimmed(replay.sCash, n),
+      equity: trimmed(replay.sEq, n),
+    },
+    fills: {
+      tsMs: desk.fills.tsMs.slice(0, desk.fills.length),
+      side: desk.fills.side.slice(0, desk.fills.length),
+      px: desk.fills.px.slice(0, desk.fills.length),
+      qty: desk.fills.qty.slice(0, desk.fills.length),
+      fee: desk.fills.fee.slice(0, desk.fills.length),
+      midPx: desk.fills.midPx.slice(0, desk.fills.length),
+      sentMs: desk.fills.sentMs.slice(0, desk.fills.length),
+      maker: desk.fills.maker.slice(0, desk.fills.length),
+      cause: desk.fills.cause.slice(0, desk.fills.length),
+    },
+    finalInventory: desk.inventory,
+    finalCash: desk.cash,
+    finalMidPx: finalMid,
+    events,
+    decisions,
+    masked: masks,
+    maskedEvents: { trades: replay.maskedTrades, bookRows: replay.maskedRows, decisions: replay.maskedDecisions },
+    notes,
+  };
+}
+
+/** The first n values of `a`: `a` itself when it holds exactly n (the usual case), else an exact-length copy. */
+function trimmed(a: Float64Array, n: number): Float64Array {
+  return a.length === n ? a : a.slice(0, n);
+}
