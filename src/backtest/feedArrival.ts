@@ -43,7 +43,7 @@ export function feedArrivalStream(spec: FeedLatencySpec): (book: BookTable) => F
     const out = new Float64Array(n);
     let last = state.last;
     for (let i = 0; i < n; i++) {
-      last = Math.max(last, book.tsMs[i] + next());
+      last = Math.max(last, book.tsMs[i] + next(book.tsMs[i]));
       out[i] = last;
     }
     state.last = last;

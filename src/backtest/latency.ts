@@ -8,10 +8,14 @@ import { quantiles } from '../stats/quantile.js';
  * - `{ samplesMs, seed }`: each event draws one of `samplesMs` uniformly at random (a bootstrap of measured
  *   latencies, e.g. `recordedFeedLatencySamples` of a recording, or pings to the exchange), seeded so that a
  *   run is reproducible. Plain data, so it crosses to calibration worker threads.
+ * - `{ atMs, latencyMs }`: a measured series (e.g. order round trips logged by a live system: when each
+ *   order was sent, exchange clock, and how long it took to reach the exchange), linearly interpolated at the
+ *   time of each event, the nearest end's value before the first and after the last measurement (as
+ *   hftbacktest's IntpOrderLatency). Time-varying: a latency spike in the measurements is one in the replay.
  * For the feed latency only, `'recorded'` replays each book row at the local receive time the recorder
  * stamped on it (`localTsMs`), i.e. the latency the recording actually had.
  */
-export type LatencySpec = number | SampledLatency;
+export type LatencySpec = number | SampledLatency | InterpolatedLatency;
 export type FeedLatencySpec = LatencySpec | 'recorded';
 
 export interface SampledLatency {
@@ -20,11 +24,59 @@ export interface SampledLatency {
   readonly seed?: number;
 }
 
+/** A measured latency series, interpolated in time (see LatencySpec). */
+export interface InterpolatedLatency {
+  /** Times of the measurements, ms (exchange clock), non-decreasing. */
+  readonly atMs: ArrayLike<number>;
+  /** The latency measured at each, ms ≥ 0. */
+  readonly latencyMs: ArrayLike<number>;
+  /** Where the series came from (a file name), for reports. */
+  readonly source?: string;
+}
+
+/** Throws a RangeError naming the first measurement of an interpolated series that is not usable. */
+function checkInterpolated(spec: InterpolatedLatency): void {
+  const { atMs, latencyMs } = spec;
+  if (atMs.length === 0) throw new RangeError('interpolated latency: no measurement');
+  if (atMs.length !== latencyMs.length) throw new RangeError(`interpolated latency: ${atMs.length} times for ${latencyMs.length} latencies`);
+  for (let i = 0; i < atMs.length; i++) {
+    if (!Number.isFinite(atMs[i])) throw new RangeError(`interpolated latency: atMs[${i}] is ${atMs[i]}, not a finite time`);
+    if (i > 0 && !(atMs[i] >= atMs[i - 1])) throw new RangeError(`interpolated latency: atMs[${i}] = ${atMs[i]} is before atMs[${i - 1}] = ${atMs[i - 1]} (times must not decrease)`);
+    if (!(latencyMs[i] >= 0) || !Number.isFinite(latencyMs[i])) throw new RangeError(`interpolated latency: latencyMs[${i}] is ${latencyMs[i]}, not a finite number of ms ≥ 0`);
+  }
+}
+
 /**
- * A function giving the next latency (ms) of a spec. `stream` names the use (feed, entry, cancel), so that
- * the three draw independent sequences from one seed and adding draws to one leaves the others unchanged.
+ * The latency of an interpolated series at time `tMs`: linear between the measurements around it, the first
+ * one's before them and the last one's after (at equal times, the last of them). Successive calls at close
+ * times cost O(1) (a cursor); any order of times is answered correctly.
  */
-export function latencySampler(spec: LatencySpec, stream: string): () => number {
+export function interpolatedLatencyAt(spec: InterpolatedLatency): (tMs: number) => number {
+  checkInterpolated(spec);
+  const at = Float64Array.from(spec.atMs);
+  const lat = Float64Array.from(spec.latencyMs);
+  const n = at.length;
+  // the cursor: at[k] <= t < at[k + 1] for the last t asked (k = -1 before the first measurement)
+  const cursor = Int32Array.of(-1);
+  return (tMs: number) => {
+    let k = cursor[0];
+    while (k + 1 < n && at[k + 1] <= tMs) k++;
+    while (k >= 0 && at[k] > tMs) k--;
+    cursor[0] = k;
+    if (k < 0) return lat[0];
+    if (k === n - 1) return lat[n - 1];
+    const span = at[k + 1] - at[k];
+    return lat[k] + ((lat[k + 1] - lat[k]) * (tMs - at[k])) / span;
+  };
+}
+
+/**
+ * A function giving the latency (ms) of a spec for an event at time `tMs` (exchange clock; only an
+ * interpolated series depends on it). `stream` names the use (feed, entry, cancel), so that the three draw
+ * independent sequences from one seed and adding draws to one leaves the others unchanged.
+ */
+export function latencySampler(spec: LatencySpec, stream: string): (tMs: number) => number {
+  if (typeof spec === 'object' && 'atMs' in spec) return interpolatedLatencyAt(spec);
   if (typeof spec === 'number') {
     if (!(spec >= 0) || !Number.isFinite(spec)) throw new RangeError(`latency must be a finite number of ms ≥ 0, got ${spec}`);
     return () => spec;
@@ -51,6 +103,11 @@ export function constantLatencyMs(spec: FeedLatencySpec): number {
 /** The smallest latency a spec can give, ms (a lower bound used to bound waits). */
 export function minLatencyMs(spec: LatencySpec): number {
   if (typeof spec === 'number') return spec;
+  if ('atMs' in spec) {
+    let min = Infinity;
+    for (let i = 0; i < spec.latencyMs.length; i++) min = Math.min(min, spec.latencyMs[i]);
+    return min;
+  }
   let min = Infinity;
   for (let i = 0; i < spec.samplesMs.length; i++) min = Math.min(min, spec.samplesMs[i]);
   return min;
@@ -63,8 +120,13 @@ export function minLatencyMs(spec: LatencySpec): number {
 export function describeLatency(spec: FeedLatencySpec): string {
   if (spec === 'recorded') return 'as recorded (local receive time of each row)';
   if (typeof spec === 'number') return `${spec} ms`;
-  const [p5, p50, p95] = quantiles(spec.samplesMs, [0.05, 0.5, 0.95]).map((x) => Math.round(x * 1000) / 1000); // interpolated: shown to the µs
-  return `sampled from ${spec.samplesMs.length} values (median ${p50} ms, 5–95 %: ${p5}–${p95} ms)`;
+  const values = 'atMs' in spec ? spec.latencyMs : spec.samplesMs;
+  const [p5, p50, p95] = quantiles(values, [0.05, 0.5, 0.95]).map((x) => Math.round(x * 1000) / 1000); // interpolated: shown to the µs
+  if ('atMs' in spec) {
+    const span = `${new Date(spec.atMs[0]).toISOString()} to ${new Date(spec.atMs[spec.atMs.length - 1]).toISOString()}`;
+    return `interpolated in time from ${values.length} measurements${spec.source ? ` of ${spec.source}` : ''} (${span}; median ${p50} ms, 5–95 %: ${p5}–${p95} ms; the nearest end's value outside)`;
+  }
+  return `sampled from ${values.length} values (median ${p50} ms, 5–95 %: ${p5}–${p95} ms)`;
 }
 
 /**
@@ -109,7 +171,7 @@ export function feedArrivalTimes(book: BookTable, spec: FeedLatencySpec): Float6
   const next = latencySampler(spec, 'feed');
   let last = -Infinity;
   for (let i = 0; i < n; i++) {
-    last = Math.max(last, book.tsMs[i] + next());
+    last = Math.max(last, book.tsMs[i] + next(book.tsMs[i]));
     out[i] = last;
   }
   return out;

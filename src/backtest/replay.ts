@@ -90,11 +90,11 @@ export class Replay {
   /** when book row i reaches the strategy: arrival[i] + arrivalOffsetMs */
   private arrival: Float64Array = NO_VALUES;
   private readonly arrivalOffsetMs: number = NaN;
-  private readonly fillNoticeLatency: (() => number) | undefined;
+  private readonly fillNoticeLatency: ((tMs: number) => number) | undefined;
   /** a constant feed latency, which own fills are notified with too; −1: sampled or as recorded */
   private readonly feedConstMs: number = NaN;
-  private readonly entryLatency: () => number;
-  private readonly cancelLatency: () => number;
+  private readonly entryLatency: (tMs: number) => number;
+  private readonly cancelLatency: (tMs: number) => number;
   /** a constant latency is used as is (no call per order); −1: sampled */
   private readonly entryConstMs: number = NaN;
   private readonly cancelConstMs: number = NaN;
@@ -523,7 +523,7 @@ export class Replay {
           const noticeMs = fills.noticeMs;
           // notice times of new fills, in order (a notice never overtakes an earlier one)
           for (; noticedFills < fills.length; noticedFills++) {
-            const lag = feedConstMs >= 0 ? feedConstMs : fillNoticeLatency ? fillNoticeLatency() : desk.rowLagAtFill(noticedFills, arrival);
+            const lag = feedConstMs >= 0 ? feedConstMs : fillNoticeLatency ? fillNoticeLatency(fTs[noticedFills]) : desk.rowLagAtFill(noticedFills, arrival);
             lastNoticeMs = Math.max(lastNoticeMs, fTs[noticedFills] + lag);
             noticeMs[noticedFills] = lastNoticeMs;
           }
@@ -604,7 +604,7 @@ export class Replay {
           if (same) continue;
           desk.completedFill[k] = -1; // the strategy replaces or cancels what it believes rests there
           if (!Number.isNaN(o.px) && o.cancelMs === Infinity) {
-            o.cancelMs = d + (cancelConstMs >= 0 ? cancelConstMs : cancelLatency());
+            o.cancelMs = d + (cancelConstMs >= 0 ? cancelConstMs : cancelLatency(d));
             if (o.cancelMs < desk.nextTransitionMs) desk.nextTransitionMs = o.cancelMs;
           }
           if (Number.isNaN(want)) {
@@ -614,7 +614,7 @@ export class Replay {
           }
           p.px = want;
           p.remaining = size;
-          p.activeMs = d + (entryConstMs >= 0 ? entryConstMs : entryLatency());
+          p.activeMs = d + (entryConstMs >= 0 ? entryConstMs : entryLatency(d));
           if (p.activeMs < desk.nextTransitionMs) desk.nextTransitionMs = p.activeMs;
           p.cancelMs = Infinity;
           p.sentMs = d;

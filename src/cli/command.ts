@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { FeedLatencySpec, LatencySpec } from '../backtest/latency.js';
+import { readLatencyCsv } from '../backtest/latencyCsv.js';
 import type { BookTable } from '../data/tables.js';
 
 /** A subcommand of `asmm`: its synopsis, and its code loaded on demand. The loaded function returns the exit code. */
@@ -86,12 +87,18 @@ export function durationOption(name: string, value: string | undefined, fallback
 
 /**
  * A latency option: `0`, one duration with its unit (`50ms`, `0.2s`), a comma-separated list of durations to
- * sample from per event (`20ms,35ms,120ms`), or, where `recorded` is allowed (the feed), `recorded`.
+ * sample from per event (`20ms,35ms,120ms`), `file:PATH` (a measured series, `ts_ms,latency_ms`, interpolated
+ * in time: see readLatencyCsv), or, where `recorded` is allowed (the feed), `recorded`.
  * A bare non-zero number is rejected: latencies are usually ms while other durations here default to seconds.
  */
 export function latencyOption(name: string, value: string | undefined, seed: number, allowRecorded: boolean): LatencySpec | 'recorded' | undefined {
   if (value === undefined) return undefined;
   const text = value.trim();
+  if (text.startsWith('file:')) {
+    const path = text.slice('file:'.length);
+    if (!existsSync(path)) throw new UsageError(`--${name} file:${path}: no such file`);
+    return readLatencyCsv(path);
+  }
   if (text === 'recorded') {
     if (!allowRecorded) throw new UsageError(`--${name} cannot be "recorded" (only the feed latency can replay the recorded receive times)`);
     return 'recorded';
@@ -99,7 +106,7 @@ export function latencyOption(name: string, value: string | undefined, seed: num
   const one = (item: string): number => {
     if (/^0+(\.0+)?$/.test(item)) return 0;
     const match = /^(\d+(?:\.\d+)?)(ms|s)$/.exec(item);
-    if (!match) throw new UsageError(`--${name} must be 0, a duration with its unit (50ms, 0.2s), a comma-separated list of them to sample from${allowRecorded ? ', or recorded' : ''}; got "${value}"`);
+    if (!match) throw new UsageError(`--${name} must be 0, a duration with its unit (50ms, 0.2s), a comma-separated list of them to sample from, file:PATH (ts_ms,latency_ms)${allowRecorded ? ', or recorded' : ''}; got "${value}"`);
     return Number(match[1]) * DURATION_UNITS_MS[match[2]];
   };
   const items = text.split(',').map((item) => one(item.trim()));
@@ -121,6 +128,18 @@ export function latencyConfig(values: Record<string, unknown>, book: BookTable):
   if (feed === 'recorded' && !book.localTsMs) throw new UsageError('--feed-latency recorded needs local receive times (local_ts_ms), which this data does not have');
   const entry = (latencyOption('entry-latency', values['entry-latency'] as string | undefined, seed, false) ?? 0) as LatencySpec;
   const cancel = latencyOption('cancel-latency', values['cancel-latency'] as string | undefined, seed, false) as LatencySpec | undefined;
+  // a measured series that misses the data altogether is a mistake (seconds for ms, another day): interpolated, it
+  // would be its nearest end's value throughout
+  const n = book.tsMs.length;
+  for (const [name, spec] of [['feed-latency', feed], ['entry-latency', entry], ['cancel-latency', cancel]] as const) {
+    if (n === 0 || typeof spec !== 'object' || !('atMs' in spec)) continue;
+    const first = spec.atMs[0];
+    const last = spec.atMs[spec.atMs.length - 1];
+    if (last < book.tsMs[0] || first > book.tsMs[n - 1]) {
+      const iso = (t: number) => (Number.isFinite(t) && Math.abs(t) < 8.64e15 ? new Date(t).toISOString() : String(t));
+      throw new UsageError(`--${name} file:${spec.source}: its measurements (${iso(first)} to ${iso(last)}) do not overlap the data (${iso(book.tsMs[0])} to ${iso(book.tsMs[n - 1])}); ts_ms must be ms since the epoch on the exchange clock`);
+    }
+  }
   return { feedLatencyMs: feed, entryLatencyMs: entry, ...(cancel !== undefined ? { cancelLatencyMs: cancel } : {}) };
 }
 

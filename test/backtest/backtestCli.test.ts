@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backtestMetrics, runBacktest, symmetricStrategy } from '../../src/backtest/index.js';
@@ -92,6 +92,43 @@ describe('asmm backtest', () => {
       [['--max-order-age', '0'], /--max-order-age must be a positive duration/],
       [['--inventory-target', 'x'], /--inventory-target/],
     ]);
+  });
+
+  it('--entry-latency file:PATH interpolates a measured series in time, as the library does; a constant series is the constant', () => {
+    const t0 = market.book.tsMs[0];
+    const t1 = market.book.tsMs[market.book.tsMs.length - 1];
+    const ramp = join(dir, 'latency-ramp.csv');
+    writeFileSync(ramp, `order_id,ts_ms,latency_ms\n1,${t0},0\n2,${(t0 + t1) / 2},400\n3,${t1},50\n`);
+    const flat = join(dir, 'latency-flat.csv');
+    writeFileSync(flat, `ts_ms,latency_ms\n${t0},30\n${t1},30\n`);
+    const common = ['--data', join(dir, 'books.arrow'), '--trades', join(dir, 'trades.arrow'), '--strategy', 'symmetric', '--half-spread', '0.02', '--fill', 'tradeThrough', '--size', '0.05'];
+    const run = (latency: string) => {
+      const r = runAsmm(['backtest', ...common, '--entry-latency', latency, '--report', join(dir, 'lat.html'), '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(r.stdout) as { metrics: { fills: number }; finalCash: number; latency: { entry: string; cancel: string } };
+    };
+    const viaFile = run(`file:${ramp}`);
+    expect(viaFile.latency.entry).toMatch(/^interpolated in time from 3 measurements of latency-ramp.csv/);
+    expect(viaFile.latency.cancel).toBe(viaFile.latency.entry);
+    const lib = runBacktest(market.book, market.trades, { strategy: symmetricStrategy(0.02), fill: 'tradeThrough', orderSize: 0.05, tickSize: 0.01, lotSize: 0.0001, refreshMs: 0, entryLatencyMs: { atMs: [t0, (t0 + t1) / 2, t1], latencyMs: [0, 400, 50] }, fallback: { sigmaPerSqrtSec: 1, aPerSec: 1, kPerPrice: 1 } });
+    expect(viaFile.metrics.fills).toBe(lib.fills.tsMs.length);
+    expect(viaFile.finalCash).toBeCloseTo(lib.finalCash, 6);
+    const constant = run('30ms');
+    const flatRun = run(`file:${flat}`);
+    expect([flatRun.metrics.fills, flatRun.finalCash]).toEqual([constant.metrics.fills, constant.finalCash]);
+    expect(viaFile.metrics.fills).not.toBe(run('0').metrics.fills);
+    // a bad value names file, line and field (exit 1); a series that misses the data, or no file, is bad usage (exit 2)
+    const bad = join(dir, 'latency-bad.csv');
+    writeFileSync(bad, `ts_ms,latency_ms\n${t0},10\n${t1},ten\n`);
+    const r1 = runAsmm(['backtest', ...common, '--entry-latency', `file:${bad}`, '--report', join(dir, 'lat.html')]);
+    expect([r1.code, r1.stderr.trim()]).toEqual([1, `asmm backtest: ${bad}:3 latency_ms: "ten" is not a number`]);
+    const seconds = join(dir, 'latency-seconds.csv');
+    writeFileSync(seconds, `ts_ms,latency_ms\n${t0 / 1000},10\n${t1 / 1000},10\n`);
+    const r2 = runAsmm(['backtest', ...common, '--cancel-latency', `file:${seconds}`, '--report', join(dir, 'lat.html')]);
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toMatch(/--cancel-latency file:latency-seconds.csv: its measurements \(1970-01-21T.* do not overlap the data/);
+    const r3 = runAsmm(['backtest', ...common, '--entry-latency', `file:${join(dir, 'nope.csv')}`, '--report', join(dir, 'lat.html')]);
+    expect([r3.code, r3.stderr]).toEqual([2, expect.stringMatching(/--entry-latency file:.*nope.csv: no such file/)]);
   });
 
   it('latency options: durations with units, sampled lists (seeded), as in the library', () => {

@@ -15,16 +15,41 @@ const bookAt = (tsMs: number[], localTsMs?: number[]): BookTable => ({
 });
 
 describe('latency specs', () => {
+  it('an interpolated series is linear between its measurements, the nearest end outside, in any order of times', () => {
+    const spec = { atMs: [1000, 2000, 2000, 4000], latencyMs: [10, 30, 50, 10] };
+    const at = latencySampler(spec, 'entry');
+    // before the first and after the last measurement: the ends
+    expect(at(0)).toBe(10);
+    expect(at(9000)).toBe(10);
+    // between: the straight line (1000, 10) to (2000, 30); at a repeated time, the last measurement there
+    expect(at(1500)).toBe(20);
+    expect(at(1250)).toBe(15);
+    expect(at(2000)).toBe(50);
+    expect(at(3000)).toBe(30); // (2000, 50) to (4000, 10)
+    expect(at(1750)).toBe(25); // backwards after a later time
+    expect(at(3500)).toBe(20);
+    // a second sampler of the same series answers alike whatever came before
+    const fresh = latencySampler(spec, 'cancel');
+    for (const t of [3500, 1250, 0, 9000, 2500]) expect(fresh(t)).toBe(at(t));
+    expect(minLatencyMs(spec)).toBe(10);
+    expect(describeLatency({ ...spec, source: 'lat.csv' })).toMatch(/^interpolated in time from 4 measurements of lat.csv \(1970-01-01T00:00:01.000Z to 1970-01-01T00:00:04.000Z; median 20 ms/);
+    expect(() => latencySampler({ atMs: [2, 1], latencyMs: [1, 1] }, 'entry')).toThrow(/atMs\[1\] = 1 is before atMs\[0\] = 2/);
+    expect(() => latencySampler({ atMs: [1, 2], latencyMs: [1, -1] }, 'entry')).toThrow(/latencyMs\[1\] is -1/);
+    expect(() => latencySampler({ atMs: [], latencyMs: [] }, 'entry')).toThrow(/no measurement/);
+    // the feed arrival of each row uses the latency at that row's exchange time
+    expect(Array.from(feedArrivalTimes(bookAt([1000, 1500, 3000]), spec))).toEqual([1010, 1520, 3030]);
+  });
+
   it('a constant is itself; samples are drawn uniformly, reproducibly, from the given values only', () => {
-    expect(latencySampler(25, 'entry')()).toBe(25);
+    expect(latencySampler(25, 'entry')(0)).toBe(25);
     const spec = { samplesMs: [10, 20, 40, 80], seed: 7 };
     const draw = latencySampler(spec, 'entry');
     const again = latencySampler(spec, 'entry');
     const counts = new Map<number, number>();
     const n = 40_000;
     for (let i = 0; i < n; i++) {
-      const v = draw();
-      expect(again()).toBe(v);
+      const v = draw(i);
+      expect(again(i)).toBe(v);
       counts.set(v, (counts.get(v) ?? 0) + 1);
     }
     expect([...counts.keys()].sort((a, b) => a - b)).toEqual([10, 20, 40, 80]);
