@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import type { BookTable } from '../data/tables.js';
 import { createRng, deriveSeed } from '../random/index.js';
 import { quantiles } from '../stats/quantile.js';
+import { readLatencyCsv } from './latencyCsv.js';
 
 /**
  * A latency of the backtest, in ms:
@@ -22,6 +24,33 @@ export interface SampledLatency {
   readonly samplesMs: ArrayLike<number>;
   /** Seed of the draws (default 1). Each of feed, entry and cancel latency draws from its own stream. */
   readonly seed?: number;
+}
+
+/** Milliseconds per unit of a latency text. */
+const LATENCY_UNITS_MS: Record<string, number> = { ms: 1, s: 1000 };
+
+/**
+ * A latency as text (the CLI's `--entry-latency` and the calibration grid's `entry-latency` axis): `0`, one
+ * duration with its unit (`50ms`, `0.2s`), a comma-separated list of them to sample from per event
+ * (`20ms,35ms,120ms`, drawn with `seed`), or `file:PATH` (a measured series, see readLatencyCsv). A bare
+ * non-zero number is refused: latencies are usually ms while the CLI's other durations default to seconds.
+ * @throws Error naming what is wrong with the text; DataError from the file of `file:PATH`.
+ */
+export function parseLatencyText(text: string, seed = 1): LatencySpec {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('file:')) {
+    const path = trimmed.slice('file:'.length);
+    if (!existsSync(path)) throw new Error(`file:${path}: no such file`);
+    return readLatencyCsv(path);
+  }
+  const one = (item: string): number => {
+    if (/^0+(\.0+)?$/.test(item)) return 0;
+    const match = /^(\d+(?:\.\d+)?)(ms|s)$/.exec(item);
+    if (!match) throw new Error(`"${item}" is not 0, a duration with its unit (50ms, 0.2s), a comma-separated list of them to sample from, or file:PATH (ts_ms,latency_ms)`);
+    return Number(match[1]) * LATENCY_UNITS_MS[match[2]];
+  };
+  const items = trimmed.split(',').map((item) => one(item.trim()));
+  return items.length === 1 ? items[0] : { samplesMs: items, seed };
 }
 
 /** A measured latency series, interpolated in time (see LatencySpec). */

@@ -1,6 +1,6 @@
 import { runBacktest } from '../backtest/engine.js';
 import type { FillModel } from '../backtest/types.js';
-import type { FeedLatencySpec, LatencySpec } from '../backtest/latency.js';
+import { parseLatencyText, type FeedLatencySpec, type LatencySpec } from '../backtest/latency.js';
 import { backtestMetrics, type BacktestMetrics } from '../backtest/metrics.js';
 import type { BookTable, TradeTable } from '../data/tables.js';
 import type { RollingCalibration } from '../estimate/rolling.js';
@@ -39,6 +39,18 @@ export interface EvaluationResult {
   readonly metrics: BacktestMetrics;
 }
 
+const latencies = new Map<string, LatencySpec>();
+
+/** A grid value's latency (a constant or a file: a grid's commas leave no room for sampled lists), parsed and its file read once per process. */
+function latencyOfText(text: string): LatencySpec {
+  let spec = latencies.get(text);
+  if (spec === undefined) {
+    spec = parseLatencyText(text);
+    latencies.set(text, spec);
+  }
+  return spec;
+}
+
 /**
  * Backtests one parameter set on the data of one window only ([fromMs, toMs): books and trades outside are not
  * passed to the engine; the rolling calibration's values are computed from data strictly before each time).
@@ -54,8 +66,10 @@ export function evaluateTask(book: BookTable, trades: TradeTable | undefined, ca
     lotSize: settings.lotSize,
     refreshMs: task.params.refreshMs,
     feedLatencyMs: settings.feedLatencyMs,
-    entryLatencyMs: settings.entryLatencyMs,
-    ...(settings.cancelLatencyMs !== undefined ? { cancelLatencyMs: settings.cancelLatencyMs } : {}),
+    ...(task.params.entryLatency
+      ? // the set's own latency, for entries and cancels alike (as --entry-latency without --cancel-latency)
+        { entryLatencyMs: latencyOfText(task.params.entryLatency) }
+      : { entryLatencyMs: settings.entryLatencyMs, ...(settings.cancelLatencyMs !== undefined ? { cancelLatencyMs: settings.cancelLatencyMs } : {}) }),
     makerFee: settings.makerFee,
     takerFee: settings.takerFee,
     maxPosition: settings.maxPosition,

@@ -1,4 +1,5 @@
 import { createStrategy, isStrategyName, type StrategyName } from '../backtest/strategies.js';
+import { parseLatencyText } from '../backtest/latency.js';
 import { parseQueueModel } from '../backtest/queueModels.js';
 import type { Strategy } from '../backtest/strategy.js';
 
@@ -21,11 +22,16 @@ export interface ParamSet {
   readonly minSpreadPx: number;
   /** Inventory the strategy steers toward, base units. */
   readonly inventoryTarget: number;
+  /**
+   * Entry (and cancel) latency as `--entry-latency` writes it (`0`, `20ms`, `file:PATH`; see
+   * parseLatencyText); '' leaves the sweep's own `--entry-latency`.
+   */
+  readonly entryLatency: string;
 }
 
-export const DEFAULT_PARAMS: ParamSet = { strategy: 'as', gamma: 0.1, horizonSec: 600, qMax: 10, halfSpreadPx: 0.05, orderSize: 0.01, refreshMs: 0, queueModel: 'power:2', refreshToleranceTicks: 0, maxOrderAgeMs: 0, minSpreadPx: 0, inventoryTarget: 0 };
+export const DEFAULT_PARAMS: ParamSet = { strategy: 'as', gamma: 0.1, horizonSec: 600, qMax: 10, halfSpreadPx: 0.05, orderSize: 0.01, refreshMs: 0, queueModel: 'power:2', refreshToleranceTicks: 0, maxOrderAgeMs: 0, minSpreadPx: 0, inventoryTarget: 0, entryLatency: '' };
 
-type NumericParam = Exclude<keyof ParamSet, 'strategy' | 'queueModel'>;
+type NumericParam = Exclude<keyof ParamSet, 'strategy' | 'queueModel' | 'entryLatency'>;
 
 /**
  * The valid range of each numeric parameter: `asmm backtest` checks its options with these, and a calibration
@@ -65,11 +71,12 @@ export function strategyFor(p: ParamSet): Strategy {
 
 /**
  * Parses a grid given on the command line: `gamma=0.01,0.1,1;size=0.01,0.05;refresh=0,1000` (size = orderSize,
- * refresh in ms; strategy names allowed for `strategy`, queue models for `queue-model`: `queue-model=power:2,log2`).
+ * refresh in ms; strategy names allowed for `strategy`, queue models for `queue-model`: `queue-model=power:2,log2`;
+ * latencies for `entry-latency`: `entry-latency=0,20ms,file:lat.csv`, one constant or file per value).
  * Every value must lie in its `PARAM_RANGES` range.
  */
 export function parseGridSpec(text: string): GridSpec {
-  const aliases: Record<string, keyof ParamSet> = { size: 'orderSize', refresh: 'refreshMs', horizon: 'horizonSec', 'half-spread': 'halfSpreadPx', 'q-max': 'qMax', 'queue-model': 'queueModel', 'refresh-tolerance': 'refreshToleranceTicks', 'max-order-age': 'maxOrderAgeMs', 'min-spread': 'minSpreadPx', 'inventory-target': 'inventoryTarget' };
+  const aliases: Record<string, keyof ParamSet> = { size: 'orderSize', refresh: 'refreshMs', horizon: 'horizonSec', 'half-spread': 'halfSpreadPx', 'q-max': 'qMax', 'queue-model': 'queueModel', 'refresh-tolerance': 'refreshToleranceTicks', 'max-order-age': 'maxOrderAgeMs', 'min-spread': 'minSpreadPx', 'inventory-target': 'inventoryTarget', 'entry-latency': 'entryLatency' };
   const spec: Record<string, unknown[]> = {};
   for (const part of text.split(';').map((s) => s.trim()).filter(Boolean)) {
     const [rawKey, rawValues] = part.split('=');
@@ -86,6 +93,15 @@ export function parseGridSpec(text: string): GridSpec {
         : key === 'queueModel'
         ? items.map((v) => {
             parseQueueModel(v); // throws naming the models
+            return v;
+          })
+        : key === 'entryLatency'
+        ? items.map((v) => {
+            try {
+              parseLatencyText(v); // reads a file once here, so a bad one fails before the sweep
+            } catch (error) {
+              throw new Error(`grid parameter "${rawKey.trim()}": ${(error as Error).message}`);
+            }
             return v;
           })
         : items.map((v) => {

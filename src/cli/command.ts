@@ -2,7 +2,8 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { FeedLatencySpec, LatencySpec } from '../backtest/latency.js';
-import { readLatencyCsv } from '../backtest/latencyCsv.js';
+import { parseLatencyText } from '../backtest/latency.js';
+import { DataError } from '../data/errors.js';
 import type { BookTable } from '../data/tables.js';
 
 /** A subcommand of `asmm`: its synopsis, and its code loaded on demand. The loaded function returns the exit code. */
@@ -93,24 +94,17 @@ export function durationOption(name: string, value: string | undefined, fallback
  */
 export function latencyOption(name: string, value: string | undefined, seed: number, allowRecorded: boolean): LatencySpec | 'recorded' | undefined {
   if (value === undefined) return undefined;
-  const text = value.trim();
-  if (text.startsWith('file:')) {
-    const path = text.slice('file:'.length);
-    if (!existsSync(path)) throw new UsageError(`--${name} file:${path}: no such file`);
-    return readLatencyCsv(path);
-  }
-  if (text === 'recorded') {
+  if (value.trim() === 'recorded') {
     if (!allowRecorded) throw new UsageError(`--${name} cannot be "recorded" (only the feed latency can replay the recorded receive times)`);
     return 'recorded';
   }
-  const one = (item: string): number => {
-    if (/^0+(\.0+)?$/.test(item)) return 0;
-    const match = /^(\d+(?:\.\d+)?)(ms|s)$/.exec(item);
-    if (!match) throw new UsageError(`--${name} must be 0, a duration with its unit (50ms, 0.2s), a comma-separated list of them to sample from, file:PATH (ts_ms,latency_ms)${allowRecorded ? ', or recorded' : ''}; got "${value}"`);
-    return Number(match[1]) * DURATION_UNITS_MS[match[2]];
-  };
-  const items = text.split(',').map((item) => one(item.trim()));
-  return items.length === 1 ? items[0] : { samplesMs: items, seed };
+  try {
+    return parseLatencyText(value, seed);
+  } catch (error) {
+    // a bad value in the file is bad data (exit 1, naming file, line and field); a bad option is bad usage
+    if (error instanceof DataError) throw error;
+    throw new UsageError(`--${name} ${(error as Error).message}${allowRecorded ? ' (or recorded)' : ''}; got "${value}"`);
+  }
 }
 
 /** A comma-separated list option (empty items rejected). */
