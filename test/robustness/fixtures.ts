@@ -28,7 +28,8 @@ export type FixtureName =
   | 'truncatedCsvGz' | 'garbageGz' | 'notGzButNamedGz' | 'empty' | 'headerOnlyBook' | 'headerOnlyTrades' | 'bookSeconds' | 'bookMicros' | 'tradesSeconds'
   | 'localSeconds' | 'tardisTradesMs' | 'unsortedBook' | 'json' | 'binary' | 'truncatedArrow' | 'emptyDir' | 'binanceSpot' | 'binanceTruncated'
   | 'binanceUnordered' | 'binanceFutures' | 'tradesShiftedDay' | 'existingDir' | 'plainFile' | 'overlappingRecording' | 'badMaskSidecar' | 'maskedBook'
-  | 'okxBooksDay' | 'okxBooksMalformed' | 'okxBooksMismatch' | 'okxBooksTruncated' | 'okxTradesDay' | 'okxTradesMalformed' | 'sampleCatalog';
+  | 'okxBooksDay' | 'okxBooksMalformed' | 'okxBooksMismatch' | 'okxBooksTruncated' | 'okxTradesDay' | 'okxTradesMalformed' | 'sampleCatalog'
+  | 'latencyHeaderOnly' | 'latencyNoColumn' | 'latencyUnsorted' | 'latencyNegative' | 'latencySeconds';
 
 const CSV_BOOK_HEADER = 'ts_ms,bid_px_1,bid_sz_1,ask_px_1,ask_sz_1';
 
@@ -99,6 +100,14 @@ export function buildFixtures(dir: string): Fixtures {
   f.badMaskSidecar = write('bad-mask.csv', readFileSync(f.bookCsv));
   write('bad-mask.masked.csv', 'from_ts_ms,to_ts_ms,reason\n1000,oops,"gap"\n');
   f.maskedBook = write('masked-book.csv', readFileSync(f.bookCsv));
+  // measured latency series (--entry-latency file:PATH): the first and last book times, broken one way each
+  const first = book.tsMs[0];
+  const last = book.tsMs[book.tsMs.length - 1];
+  f.latencyHeaderOnly = write('latency-header-only.csv', 'ts_ms,latency_ms\n');
+  f.latencyNoColumn = write('latency-no-column.csv', `ts_ms,delay_ms\n${first},10\n`);
+  f.latencyUnsorted = write('latency-unsorted.csv', `ts_ms,latency_ms\n${last},10\n${first},10\n`);
+  f.latencyNegative = write('latency-negative.csv', `ts_ms,latency_ms\n${first},10\n${last},-3\n`);
+  f.latencySeconds = write('latency-seconds.csv', `ts_ms,latency_ms\n${first / 1000},10\n${last / 1000},10\n`);
   write('masked-book.masked.csv', `from_ts_ms,to_ts_ms,reason\n${book.tsMs[2]},${book.tsMs[5]},"sequence gap"\n`);
   f.bookArrow = at('book.arrow');
   writeBookArrow(f.bookArrow, book);
