@@ -1,7 +1,8 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startLocalWorkers } from '../src/cli/distributed/localWorkers.js';
 import { findRedisServer, startLocalRedis } from '../src/project/localRedis.js';
 import { projectPath } from '../src/project/index.js';
 import { printTable } from './util.js';
@@ -13,24 +14,6 @@ function asmmJson(args: string[]): { seconds: number; table: unknown[]; workers:
   const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, ASMM_ROOT: projectPath() } });
   if (r.status !== 0) throw new Error(`asmm ${args.slice(0, 3).join(' ')} … failed (exit ${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   return JSON.parse(r.stdout);
-}
-
-/** `count` asmm worker processes of one sandboxed processor each, and how to stop them. */
-function startWorkers(url: string, count: number): { stop(): Promise<void> } {
-  const workers: ChildProcess[] = Array.from({ length: count }, () => spawn(process.execPath, [bin, 'worker', '--redis', url, '--concurrency', '1', '--quiet'], { stdio: 'ignore' }));
-  return {
-    stop: () =>
-      Promise.all(
-        workers.map(
-          (w) =>
-            new Promise<void>((resolve) => {
-              if (w.exitCode !== null) return resolve();
-              w.once('exit', () => resolve());
-              w.kill('SIGTERM');
-            }),
-        ),
-      ).then(() => undefined),
-  };
 }
 
 const gammas = (n: number) => Array.from({ length: n }, (_, i) => (0.01 * (i + 1)).toFixed(2)).join(',');
@@ -61,7 +44,7 @@ export async function run(): Promise<void> {
     }
     const sweep = (data: string, sets: number, extra: string[]) => ['calibrate', '--data', join(data, 'books.arrow'), '--trades', join(data, 'trades.arrow'), '--grid', `gamma=${gammas(sets)}`, '--windows', '4', '--window', '30s', '--report', join(dir, 'r.html'), '--json', ...extra];
     const distributed = async (workers: number, args: string[], warm = false) => {
-      const pool = startWorkers(redis.url, workers);
+      const pool = startLocalWorkers(redis.url, workers);
       try {
         if (warm) asmmJson([...args, '--redis', redis.url]);
         return asmmJson([...args, '--redis', redis.url]);

@@ -30,14 +30,16 @@ export function freeLocalPort(): Promise<number> {
 }
 
 /**
- * Starts redis-server on a free port of 127.0.0.1 only, its files (AOF on, no RDB snapshots) in `dir`, and
- * waits until it answers PING (at most `timeoutMs`). Throws naming the binary when it does not start.
+ * Starts redis-server on 127.0.0.1 only (on `port`, default a free one), its files in `dir` (AOF on and
+ * written at every command, so that a killed server loses nothing; no RDB snapshots), and waits until it
+ * answers PING (at most `timeoutMs`). Throws naming the binary when it does not start.
  */
-export async function startLocalRedis(binary: string, dir: string, timeoutMs = 10_000): Promise<LocalRedis> {
-  const port = await freeLocalPort();
+export async function startLocalRedis(binary: string, dir: string, options: { port?: number; timeoutMs?: number } = {}): Promise<LocalRedis> {
+  const port = options.port ?? (await freeLocalPort());
+  const timeoutMs = options.timeoutMs ?? 10_000;
   const url = `redis://127.0.0.1:${port}`;
   let log = '';
-  const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always'], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (d) => (log = (log + d).slice(-4000)));
   child.stderr!.on('data', (d) => (log = (log + d).slice(-4000)));
   const stop = async () => {

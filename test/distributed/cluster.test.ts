@@ -2,10 +2,10 @@
 // temporary dir) and real `asmm worker` processes; the reference is the local worker-thread run of the same sweep.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freeLocalPort, startLocalRedis, type LocalRedis } from '../../src/project/localRedis.js';
 import { runAsmm } from '../helpers/cli.js';
 
 const root = join(__dirname, '..', '..');
@@ -14,30 +14,19 @@ const redisServer = '/usr/bin/redis-server';
 const hasRedis = existsSync(redisServer);
 if (!hasRedis) console.warn('test/distributed: skipped, redis-server is not installed (node scripts/setup.mjs installs it)');
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-
 let dir = '';
 let port = 0;
-let redis: ChildProcess | undefined;
+let redis: LocalRedis | undefined;
 const url = () => `redis://127.0.0.1:${port}`;
 
+/** redis-server on this test's port and directory (the same after a restart: the AOF brings the queue back). */
 async function startRedis(): Promise<void> {
-  redis = spawn(redisServer, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always'], { stdio: 'ignore' });
-  for (let i = 0; i < 100; i++) {
-    if (spawnSync('redis-cli', ['-p', String(port), 'ping']).stdout?.toString().trim() === 'PONG') return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('redis-server did not start');
+  redis = await startLocalRedis(redisServer, dir, { port });
 }
+/** Kills Redis as a crash would (SIGKILL), and waits for its exit. */
 async function stopRedis(): Promise<void> {
-  const proc = redis;
-  if (!proc || proc.exitCode !== null) return;
+  const proc = redis?.process;
+  if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
   await new Promise<void>((resolve) => {
     proc.once('exit', () => resolve());
     proc.kill('SIGKILL');
@@ -80,7 +69,7 @@ describe.skipIf(!hasRedis)('asmm calibrate --redis with asmm worker (real redis-
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'asmm-dist-'));
     expect(spawnSync(process.execPath, [bin, 'sample', '--hours', '0.2', '--out', join(dir, 'data')]).status).toBe(0);
-    port = await freePort();
+    port = await freeLocalPort();
     await startRedis();
     local = (await runCalibrate(['--workers', '2'])).json;
   }, 120_000);
@@ -154,5 +143,20 @@ describe.skipIf(!hasRedis)('asmm calibrate --redis with asmm worker (real redis-
     expect(r.stderr).toMatch(/stopped 2 worker\(s\) and Redis/);
     const after = spawnSync('pgrep', ['-f', 'redis-server|asmm.mjs worker']).stdout.toString().trim().split('\n').filter(Boolean);
     expect(after.filter((pid) => !before.includes(pid))).toEqual([]);
+  }, 120_000);
+
+  it('asmm cluster whose workers all die: it says so and stops with exit 1 instead of waiting forever', async () => {
+    const cluster = spawn(process.execPath, [bin, 'cluster', '--workers', '2', '--data', join(dir, 'data', 'books.arrow'), '--trades', join(dir, 'data', 'trades.arrow'), '--windows', '3', '--report', join(dir, 'dead.html')], { cwd: dir, env: { ...process.env, ASMM_TEST_HOLD_MS: '5000' } });
+    let err = '';
+    cluster.stderr!.on('data', (d) => (err += d));
+    cluster.stdout!.resume();
+    const exited = new Promise<number | null>((resolve) => cluster.once('exit', (code) => resolve(code)));
+    for (let i = 0; i < 400 && (err.match(/waiting for jobs/g) ?? []).length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    const workers = spawnSync('pgrep', ['-P', String(cluster.pid), '-f', 'asmm.mjs worker']).stdout.toString().trim().split('\n').filter(Boolean);
+    expect(workers).toHaveLength(2);
+    for (const pid of workers) process.kill(Number(pid), 'SIGKILL');
+    expect(await exited).toBe(1);
+    expect(err).toMatch(/every worker ended \(SIGKILL, SIGKILL\) before the sweep completed: stopping calibrate/);
+    expect(err).toMatch(/stopped 2 worker\(s\) and Redis/);
   }, 120_000);
 });

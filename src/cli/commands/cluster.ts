@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { projectPath } from '../../project/index.js';
 import { numberOption, parseCommandArgs, UsageError } from '../command.js';
+import { startLocalWorkers, type LocalWorkers } from '../distributed/localWorkers.js';
 
 /** The sweep `asmm cluster` submits when given none: the one of docs/calibration.md. */
 const SAMPLE_GRID = 'gamma=0.01,0.1;size=0.01,0.05';
@@ -31,7 +32,7 @@ export async function runCluster(argv: string[]): Promise<number> {
   const bin = projectPath('bin', 'asmm.mjs');
   const say = (line: string) => process.stderr.write(`cluster: ${line}\n`);
   const dir = mkdtempSync(join(tmpdir(), 'asmm-cluster-'));
-  const workers: ChildProcess[] = [];
+  let workers: LocalWorkers | undefined;
   let redis: Awaited<ReturnType<typeof startLocalRedis>> | undefined;
   // Ctrl-C reaches every process of the group (Redis, the workers, calibrate): this one waits for them and cleans up
   const onSigint = () => say('interrupted: stopping the workers and Redis');
@@ -49,11 +50,7 @@ export async function runCluster(argv: string[]): Promise<number> {
     }
     redis = await startLocalRedis(redisServer, dir);
     say(`redis-server on ${redis.url} (files in ${dir}); starting ${workerCount} worker(s)`);
-    for (let i = 0; i < workerCount; i++) {
-      const worker = spawn(process.execPath, [bin, 'worker', '--redis', redis.url, '--concurrency', '1', '--lock', '5s'], { stdio: ['ignore', 'ignore', 'pipe'] });
-      worker.stderr!.on('data', (d: Buffer) => process.stderr.write(d));
-      workers.push(worker);
-    }
+    workers = startLocalWorkers(redis.url, workerCount, { onStderr: (d) => process.stderr.write(d) });
     const args = ['calibrate', '--data', data, ...(trades ? ['--trades', trades] : []), '--grid', values.grid ?? SAMPLE_GRID, '--windows', values.windows ?? '3', '--redis', redis.url];
     if (values.report) args.push('--report', values.report);
     if (values.json) args.push('--json');
@@ -62,13 +59,19 @@ export async function runCluster(argv: string[]): Promise<number> {
     const calibrate = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     calibrate.stdout!.on('data', (d: Buffer) => process.stdout.write(d));
     calibrate.stderr!.on('data', (d: Buffer) => process.stderr.write(d));
-    return await exitOf(calibrate);
+    // calibrate waits for its jobs as long as it takes: if every worker is gone, nobody will run them
+    const outcome = await Promise.race([exitOf(calibrate).then((code) => ({ code })), workers.allExited.then((codes) => ({ codes }))]);
+    if ('code' in outcome) return outcome.code;
+    say(`every worker ended (${outcome.codes.join(', ')}) before the sweep completed: stopping calibrate (the workers' lines above say why)`);
+    calibrate.kill('SIGTERM');
+    await exitOf(calibrate);
+    return 1;
   } finally {
-    await Promise.all(workers.map((worker) => stopChild(worker)));
+    await workers?.stop();
     await redis?.stop();
     rmSync(dir, { recursive: true, force: true });
     if (isMainThread) process.removeListener('SIGINT', onSigint);
-    say(`stopped ${workers.length} worker(s) and Redis`);
+    say(`stopped ${workers ? workerCount : 0} worker(s) and Redis`);
   }
 }
 
@@ -78,12 +81,4 @@ function exitOf(child: ChildProcess): Promise<number> {
     child.once('error', reject);
     child.once('exit', (code, signal) => resolve(code ?? (signal === 'SIGINT' ? 130 : 1)));
   });
-}
-
-/** SIGTERM (a worker finishes or releases its job, then exits) and the wait for its exit. */
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  await exited;
 }
