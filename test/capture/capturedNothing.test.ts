@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freeLocalPort } from '../../src/project/localRedis.js';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OkxRecorder, type RecorderOptions } from '../../src/capture/index.js';
@@ -18,13 +18,7 @@ const ARGS = [
 let runs = 0;
 
 /** A port on 127.0.0.1 with nothing listening (bound once by the OS, then released). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+const closedPort = freeLocalPort;
 
 interface GapRow {
   from: number;

@@ -11,7 +11,7 @@
 // Token: the one the server prints (the URL `asmm lab` announces), as a user would open it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freeLocalPort } from '../../src/project/localRedis.js';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -63,16 +63,7 @@ const started = performance.now();
 const mark = (name: string) => (timings[name] = Math.round((performance.now() - started) / 100) / 10);
 
 /** A free TCP port on 127.0.0.1 (the server tries the next ones itself should it be taken meanwhile). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
+const freePort = freeLocalPort;
 
 /** Polls `check` every 250 ms until it returns a value, or throws after `timeoutMs` with `what` and the lab's output. */
 async function until<T>(what: string, timeoutMs: number, check: () => T | undefined | Promise<T | undefined>): Promise<T> {
