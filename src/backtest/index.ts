@@ -5,7 +5,7 @@ export { FILL_CAUSES, type BacktestConfig, type BacktestResult, type BacktestSer
 export { DEFAULT_QUEUE_MODEL, frontAfterDecrease, parseQueueModel, queueModelText, queueProbability, QUEUE_MODEL_NAMES, type QueueModelName, type QueueModelSpec, type QueueProbability } from './queueModels.js';
 export { backtestExecutions, inferredFillsNote, INFERRED_ARRIVALS_NOTE, type BacktestExecutions } from './executions.js';
 export { backtestMetrics, quotePlacement, type BacktestMetrics, type QuotePlacement } from './metrics.js';
-export { runSeedCompat, runSeedCompatRows, seedCompatSummary, SeedCompatSummarizer, type SeedCompatOptions, type SeedCompatResult, type SeedCompatRow, type SeedCompatRun, type SeedCompatSink, type SeedCompatSummary } from './seedCompat.js';
+export { runSeedCompat, runSeedCompatRows, seedCompatSummary, SeedCompatSummarizer, type SeedCompatOptions, type SeedCompatResult, type SeedCompatBlock, type SeedCompatRun, type SeedCompatSink, type SeedCompatSummary } from './seedCompat.js';
 export { describeLatency, feedArrivalTimes, latencySampler, minLatencyMs, recordedFeedLatencySamples, type FeedLatencySpec, type LatencySpec, type SampledLatency } from './latency.js';
 export { runBacktestStream, type BacktestStreamOptions, type BacktestStreamResult, type MarketChunk } from './stream.js';
 export { StreamedMetrics } from './streamedMetrics.js';

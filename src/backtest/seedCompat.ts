@@ -80,45 +80,48 @@ export function runSeedCompat(book: BookTable, options: SeedCompatOptions = {}):
     start: (tradedRows, contiguousFrom) => {
       columns = new SeedCompatColumns(book, tradedRows, contiguousFrom);
     },
-    row: (r) => columns!.row(r),
+    rows: (block) => columns!.rows(block),
   });
   return columns!.result(run);
 }
 
 /**
- * The values of one traded row of a seed-compatible run, as `runSeedCompatRows` hands them to its sink: one
- * object, overwritten row after row (read it during the call; copy what you keep). Units as in SeedCompatResult.
+ * Consecutive traded rows of a seed-compatible run, column by column, as `runSeedCompatRows` hands them to
+ * its sink: entries [0, count) of each column, the first being traded row `first` (0-based). One object whose
+ * columns are overwritten block after block (read it during the call; copy what you keep). Units as in
+ * SeedCompatResult.
  */
-export interface SeedCompatRow {
-  /** Position among the rows traded (0-based) and index of the row in the book table. */
-  x: number;
-  bookRow: number;
-  tsMs: number;
-  midPx: number;
-  sigmaPriceLevel: number;
-  messageRatePerSec: number;
-  k: number;
-  reservationPx: number;
-  bidPx: number;
-  askPx: number;
-  bidSize: number;
-  askSize: number;
+export interface SeedCompatBlock {
+  readonly count: number;
+  readonly first: number;
+  /** Index of each row in the book table. */
+  readonly bookRow: Int32Array;
+  readonly tsMs: Float64Array;
+  readonly midPx: Float64Array;
+  readonly sigmaPriceLevel: Float64Array;
+  readonly messageRatePerSec: Float64Array;
+  readonly k: Float64Array;
+  readonly reservationPx: Float64Array;
+  readonly bidPx: Float64Array;
+  readonly askPx: Float64Array;
+  readonly bidSize: Float64Array;
+  readonly askSize: Float64Array;
   /** 1 where |q| was beyond the inventory limit when the row quoted. */
-  beyondLimit: number;
+  readonly beyondLimit: Uint8Array;
   /** After the row's fills. */
-  inventory: number;
-  cash: number;
-  pnl: number;
+  readonly inventory: Float64Array;
+  readonly cash: Float64Array;
+  readonly pnl: Float64Array;
 }
 
-/** Where `runSeedCompatRows` sends its rows: told their number first, then given each in order. */
+/** Where `runSeedCompatRows` sends its rows: told their number first, then given them in order, a block at a time. */
 export interface SeedCompatSink {
   /**
    * `tradedRows` rows follow; `contiguousFrom` is the book row of the first when they are one run of
    * consecutive book rows (the usual case: the first W rows dropped), else -1.
    */
   start(tradedRows: number, contiguousFrom: number): void;
-  row(r: SeedCompatRow): void;
+  rows(block: SeedCompatBlock): void;
 }
 
 /** What a seed-compatible run gives besides its rows: how many rows it traded, its fills and its start. */
@@ -132,90 +135,176 @@ export interface SeedCompatRun {
   readonly initialCash: number;
 }
 
+/** Rows per block handed to a sink (`SeedCompatBlock`). */
+const BLOCK_ROWS = 512;
+
+/** A block's columns, writable (see SeedCompatBlock). */
+type WritableBlock = { -readonly [K in keyof SeedCompatBlock]: SeedCompatBlock[K] };
+
 /**
- * The run of `runSeedCompat`, row by row into a sink instead of into stored columns: what a caller that keeps
- * only summaries and decimated plots uses (`asmm backtest --seed-compat`), so that a long file costs no
- * per-row memory at all. Two passes over the book, each with σ in memory of one window (ReferenceRollingStd):
- * the first finds the rows traded (the first and last fix the time normalisation, which looks ahead), the
- * second trades them. `runSeedCompat` is this run into columns.
+ * The run of `runSeedCompat`, a block of rows at a time into a sink instead of into stored columns: what a
+ * caller that keeps only summaries and decimated plots uses (`asmm backtest --seed-compat`), so that a long
+ * file costs no per-row memory beyond one block. σ is kept in memory of one window (ReferenceRollingStd). The
+ * rows traded are found first (the first and last fix the time normalisation, which looks ahead), then
+ * traded. `runSeedCompat` is this run into columns.
  */
 export function runSeedCompatRows(book: BookTable, options: SeedCompatOptions, sink: SeedCompatSink): SeedCompatRun {
-  const gamma = options.gamma ?? 0.1;
-  const baseSize = options.orderSize ?? 0.1;
-  const inventoryLimit = options.inventoryLimit ?? 3;
-  const perSide = options.ordersPerSide ?? 5;
   const window = options.windowRows ?? 200;
-  const n = book.tsMs.length;
-  const ts = book.tsMs;
-  const bid1 = book.bidPx[0];
-  const ask1 = book.askPx[0];
   const span = tradedRowSpan(book, window);
   const m = span.count;
   sink.start(m, m > 0 && span.last - span.first === m - 1 ? span.first : -1);
-  const fills = { tsMs: [] as number[], side: [] as number[], px: [] as number[], qty: [] as number[] };
   const initialInventory = options.initialInventory ?? 0;
   const initialCash = options.initialCash ?? 0;
-  const firstTsMs = m > 0 ? ts[span.first] : NaN;
-  const lastTsMs = m > 0 ? ts[span.last] : NaN;
+  const trader = new SeedCompatTrader(book, options, m > 0 ? book.tsMs[span.first] : NaN, m > 0 ? book.tsMs[span.last] : NaN);
+  const size = Math.max(1, Math.min(BLOCK_ROWS, m));
+  const column = () => new Float64Array(size);
+  const block: WritableBlock = {
+    count: 0,
+    first: 0,
+    bookRow: new Int32Array(size),
+    tsMs: column(),
+    midPx: column(),
+    sigmaPriceLevel: column(),
+    messageRatePerSec: column(),
+    k: column(),
+    reservationPx: column(),
+    bidPx: column(),
+    askPx: column(),
+    bidSize: column(),
+    askSize: column(),
+    beyondLimit: new Uint8Array(size),
+    inventory: column(),
+    cash: column(),
+    pnl: column(),
+  };
+  for (let count = trader.tradeInto(block); count > 0; count = trader.tradeInto(block)) {
+    block.count = count;
+    sink.rows(block);
+    block.first += count;
+  }
+  return { tradedRows: m, firstRow: m > 0 ? span.first : -1, lastRow: m > 0 ? span.last : -1, fills: trader.fills, initialInventory, initialCash };
+}
+
+/**
+ * The row loop of a seed-compatible run (see runSeedCompat), a block at a time. The loop calls nothing but the
+ * reference's formulas and the own orders, and the caller hands each block to its sink: V8 compiles the loop
+ * while it runs (a run is over in a fraction of a second, much of it before the optimising compiler is done),
+ * and a loop that also inlined the sinks took it twice as long.
+ */
+class SeedCompatTrader {
+  /** Fills of a non-zero size. */
+  readonly fills: SeedCompatResult['fills'] = { tsMs: [], side: [], px: [], qty: [] };
+  /** The next book row. */
+  private nextRow = 0;
+  private readonly window: number;
+  private readonly inventoryLimit: number;
   // inventory and cash in a typed array, which OwnOrders#fill updates
-  const account = Float64Array.of(initialInventory, initialCash);
+  private readonly account: Float64Array;
   // each side's own orders: fixed arrays, no allocation per row
-  const bids = new OwnOrders(1, perSide);
-  const asks = new OwnOrders(-1, perSide);
+  private readonly bids: OwnOrders;
+  private readonly asks: OwnOrders;
   // the row's inputs and outputs of the reference's formulas in one typed array (see REFERENCE_ROW: numbers as
   // arguments of calls V8 does not inline are boxed, an allocation each), and the row's mid and time for the fills
-  const R = REFERENCE_ROW;
-  const v = new Float64Array(R.length);
-  v[R.firstTsMs] = firstTsMs;
-  v[R.lastTsMs] = lastTsMs;
-  v[R.gamma] = gamma;
-  v[R.baseSize] = baseSize;
-  v[R.inventoryLimit] = inventoryLimit;
-  const now = new Float64Array(2);
-  const r: SeedCompatRow = { x: 0, bookRow: 0, tsMs: 0, midPx: 0, sigmaPriceLevel: 0, messageRatePerSec: 0, k: 0, reservationPx: 0, bidPx: 0, askPx: 0, bidSize: 0, askSize: 0, beyondLimit: 0, inventory: 0, cash: 0, pnl: 0 };
-  const rolling = new ReferenceRollingStd(window);
-  for (let i = 0, x = 0; i < n; i++) {
-    const mid = 0.5 * (bid1[i] + ask1[i]);
-    const sigma = rolling.push(mid);
-    if (i < window || sigma !== sigma) continue;
-    const rate = window / ((ts[i] - ts[i - window]) / 1000);
-    const kRow = 1 / rate;
-    const inventory = account[0];
-    v[R.midPx] = mid;
-    v[R.inventory] = inventory;
-    v[R.tsMs] = ts[i];
-    v[R.sigmaPriceLevel] = sigma;
-    v[R.k] = kRow;
-    v[R.bestBidPx] = bid1[i];
-    v[R.bestAskPx] = ask1[i];
-    referenceSystemQuotesInto(v);
-    referenceSystemOrderSizesInto(v);
-    r.beyondLimit = Math.abs(inventory) > inventoryLimit ? 1 : 0;
-    now[0] = mid;
-    now[1] = ts[i];
-    bids.add(v, R.bidPx, R.bidSize);
-    asks.add(v, R.askPx, R.askSize);
-    if (bids.crossed(now) > 0) bids.fill(now, account, fills);
-    if (asks.crossed(now) > 0) asks.fill(now, account, fills);
-    r.x = x;
-    r.bookRow = i;
-    r.tsMs = ts[i];
-    r.midPx = mid;
-    r.sigmaPriceLevel = sigma;
-    r.messageRatePerSec = rate;
-    r.k = kRow;
-    r.reservationPx = v[R.reservationPx];
-    r.bidPx = v[R.bidPx];
-    r.askPx = v[R.askPx];
-    r.bidSize = v[R.bidSize];
-    r.askSize = v[R.askSize];
-    r.inventory = account[0];
-    r.cash = account[1];
-    r.pnl = account[0] * mid + account[1];
-    sink.row(r);
-    x++;
+  private readonly v = new Float64Array(REFERENCE_ROW.length);
+  private readonly now = new Float64Array(2);
+  private readonly rolling: ReferenceRollingStd;
+
+  constructor(
+    private readonly book: BookTable,
+    options: SeedCompatOptions,
+    firstTsMs: number,
+    lastTsMs: number,
+  ) {
+    this.window = options.windowRows ?? 200;
+    this.inventoryLimit = options.inventoryLimit ?? 3;
+    const perSide = options.ordersPerSide ?? 5;
+    this.account = Float64Array.of(options.initialInventory ?? 0, options.initialCash ?? 0);
+    this.bids = new OwnOrders(1, perSide);
+    this.asks = new OwnOrders(-1, perSide);
+    this.rolling = new ReferenceRollingStd(this.window);
+    const R = REFERENCE_ROW;
+    const v = this.v;
+    v[R.firstTsMs] = firstTsMs;
+    v[R.lastTsMs] = lastTsMs;
+    v[R.gamma] = options.gamma ?? 0.1;
+    v[R.baseSize] = options.orderSize ?? 0.1;
+    v[R.inventoryLimit] = this.inventoryLimit;
+    primeBeyondLimitSizes(this.inventoryLimit);
   }
-  return { tradedRows: m, firstRow: m > 0 ? span.first : -1, lastRow: m > 0 ? span.last : -1, fills, initialInventory, initialCash };
+
+  /** Trades the next rows into the block, up to its length; returns how many (0: the book is done). */
+  tradeInto(block: WritableBlock): number {
+    const { book, window, inventoryLimit, account, bids, asks, v, now, rolling, fills } = this;
+    const n = book.tsMs.length;
+    const ts = book.tsMs;
+    const bid1 = book.bidPx[0];
+    const ask1 = book.askPx[0];
+    const R = REFERENCE_ROW;
+    const { bookRow, tsMs, midPx, sigmaPriceLevel, messageRatePerSec, k, reservationPx, bidPx, askPx, bidSize, askSize, beyondLimit, inventory, cash, pnl } = block;
+    const size = bookRow.length;
+    let i = this.nextRow;
+    let j = 0;
+    for (; i < n && j < size; i++) {
+      const mid = 0.5 * (bid1[i] + ask1[i]);
+      const sigma = rolling.push(mid);
+      if (i < window || sigma !== sigma) continue;
+      const rate = window / ((ts[i] - ts[i - window]) / 1000);
+      const q = account[0];
+      v[R.midPx] = mid;
+      v[R.inventory] = q;
+      v[R.tsMs] = ts[i];
+      v[R.sigmaPriceLevel] = sigma;
+      v[R.k] = 1 / rate;
+      v[R.bestBidPx] = bid1[i];
+      v[R.bestAskPx] = ask1[i];
+      referenceSystemQuotesInto(v);
+      referenceSystemOrderSizesInto(v);
+      now[0] = mid;
+      now[1] = ts[i];
+      bids.add(v, R.bidPx, R.bidSize);
+      asks.add(v, R.askPx, R.askSize);
+      const bidsCrossed = bids.crossed(now);
+      if (bidsCrossed > 0) bids.fill(bidsCrossed, now, account, fills);
+      const asksCrossed = asks.crossed(now);
+      if (asksCrossed > 0) asks.fill(asksCrossed, now, account, fills);
+      bookRow[j] = i;
+      tsMs[j] = ts[i];
+      midPx[j] = mid;
+      sigmaPriceLevel[j] = sigma;
+      messageRatePerSec[j] = rate;
+      k[j] = v[R.k];
+      reservationPx[j] = v[R.reservationPx];
+      bidPx[j] = v[R.bidPx];
+      askPx[j] = v[R.askPx];
+      bidSize[j] = v[R.bidSize];
+      askSize[j] = v[R.askSize];
+      beyondLimit[j] = Math.abs(q) > inventoryLimit ? 1 : 0;
+      inventory[j] = account[0];
+      cash[j] = account[1];
+      pnl[j] = account[0] * mid + account[1];
+      j++;
+    }
+    this.nextRow = i;
+    return j;
+  }
+}
+
+/**
+ * Runs both beyond-the-limit branches of `referenceSystemOrderSizesInto` once, on a scratch row. V8 compiles the
+ * row loop while it runs, with what each branch has seen so far; a branch first taken after that (a position
+ * passing the limit mid-run) throws the compiled loop away for the interpreter until it is compiled again, tens
+ * of ms of a run that lasts a few hundred. Changes no result.
+ */
+function primeBeyondLimitSizes(inventoryLimit: number): void {
+  const R = REFERENCE_ROW;
+  const scratch = new Float64Array(R.length);
+  scratch.fill(1);
+  scratch[R.inventoryLimit] = inventoryLimit;
+  // V8 records what a function sees only from about its tenth call on (lazy feedback allocation)
+  for (let call = 0; call < 64; call++) {
+    scratch[R.inventory] = call % 2 === 0 ? inventoryLimit + 1 : -inventoryLimit - 1;
+    referenceSystemOrderSizesInto(scratch);
+  }
 }
 
 /**
@@ -266,12 +355,11 @@ class OwnOrders {
   }
 
   /**
-   * Fills the crossed orders completely at their prices, at time `now[1]`: inventory and cash in `account`, the
+   * Fills the `filled` crossed orders (see crossed) completely at their prices, at time `now[1]`: inventory and cash in `account`, the
    * fills of a non-zero size in `fills`; the rest of the side moves up.
    */
-  fill(now: Float64Array, account: Float64Array, fills: SeedCompatResult['fills']): void {
+  fill(filled: number, now: Float64Array, account: Float64Array, fills: SeedCompatResult['fills']): void {
     const side = this.side;
-    const filled = this.crossed(now);
     for (let j = 0; j < filled; j++) {
       const px = this.px[j];
       const qty = this.qty[j];
@@ -300,6 +388,16 @@ function tradedRowSpan(book: BookTable, window: number): { count: number; first:
   const bid = book.bidPx[0];
   const ask = book.askPx[0];
   const n = book.tsMs.length;
+  // The usual book, both sides on every row at prices far from overflow: σ exists on every row from W − 1 on,
+  // so the rows traded are W to the last, without computing σ (a pass several times cheaper).
+  let everyMidFinite = true;
+  for (let i = 0; i < n; i++) {
+    if (!(Math.abs(bid[i] + ask[i]) < 1e100)) {
+      everyMidFinite = false;
+      break;
+    }
+  }
+  if (everyMidFinite) return n > window ? { count: n - window, first: window, last: n - 1 } : { count: 0, first: -1, last: -1 };
   const rolling = new ReferenceRollingStd(window);
   let count = 0;
   let first = -1;
@@ -316,7 +414,7 @@ function tradedRowSpan(book: BookTable, window: number): { count: number; first:
 
 /** The sink of `runSeedCompat`: every row's values into columns (times as a view of the book's when the rows are one run). */
 class SeedCompatColumns {
-  private readonly rows: Int32Array;
+  private readonly bookRows: Int32Array;
   private readonly tsMs: Float64Array;
   private readonly midPx: Float64Array;
   private readonly sigmaPriceLevel: Float64Array;
@@ -336,7 +434,7 @@ class SeedCompatColumns {
   constructor(book: BookTable, m: number, contiguousFrom: number) {
     const column = () => new Float64Array(m);
     this.timesAreAView = contiguousFrom >= 0;
-    this.rows = new Int32Array(m);
+    this.bookRows = new Int32Array(m);
     this.tsMs = contiguousFrom >= 0 ? book.tsMs.subarray(contiguousFrom, contiguousFrom + m) : column();
     this.midPx = column();
     this.sigmaPriceLevel = column();
@@ -353,28 +451,29 @@ class SeedCompatColumns {
     this.pnl = column();
   }
 
-  row(r: SeedCompatRow): void {
-    const x = r.x;
-    this.rows[x] = r.bookRow;
-    if (!this.timesAreAView) this.tsMs[x] = r.tsMs;
-    this.midPx[x] = r.midPx;
-    this.sigmaPriceLevel[x] = r.sigmaPriceLevel;
-    this.messageRatePerSec[x] = r.messageRatePerSec;
-    this.k[x] = r.k;
-    this.reservationPx[x] = r.reservationPx;
-    this.bidPx[x] = r.bidPx;
-    this.askPx[x] = r.askPx;
-    this.bidSize[x] = r.bidSize;
-    this.askSize[x] = r.askSize;
-    this.beyondLimit[x] = r.beyondLimit;
-    this.inventory[x] = r.inventory;
-    this.cash[x] = r.cash;
-    this.pnl[x] = r.pnl;
+  rows(b: SeedCompatBlock): void {
+    const at = b.first;
+    const take = <T extends Float64Array | Int32Array | Uint8Array>(column: T): T => column.subarray(0, b.count) as T;
+    this.bookRows.set(take(b.bookRow), at);
+    if (!this.timesAreAView) this.tsMs.set(take(b.tsMs), at);
+    this.midPx.set(take(b.midPx), at);
+    this.sigmaPriceLevel.set(take(b.sigmaPriceLevel), at);
+    this.messageRatePerSec.set(take(b.messageRatePerSec), at);
+    this.k.set(take(b.k), at);
+    this.reservationPx.set(take(b.reservationPx), at);
+    this.bidPx.set(take(b.bidPx), at);
+    this.askPx.set(take(b.askPx), at);
+    this.bidSize.set(take(b.bidSize), at);
+    this.askSize.set(take(b.askSize), at);
+    this.beyondLimit.set(take(b.beyondLimit), at);
+    this.inventory.set(take(b.inventory), at);
+    this.cash.set(take(b.cash), at);
+    this.pnl.set(take(b.pnl), at);
   }
 
   result(run: SeedCompatRun): SeedCompatResult {
     return {
-      rows: this.rows,
+      rows: this.bookRows,
       tsMs: this.tsMs,
       midPx: this.midPx,
       sigmaPriceLevel: this.sigmaPriceLevel,
@@ -420,22 +519,12 @@ export interface SeedCompatSummary {
 
 export function seedCompatSummary(r: SeedCompatResult): SeedCompatSummary {
   const sum = new SeedCompatSummarizer();
-  const row = { messageRatePerSec: 0, sigmaPriceLevel: 0, bidPx: 0, askPx: 0, beyondLimit: 0, inventory: 0, cash: 0, pnl: 0 };
-  for (let i = 0; i < r.tsMs.length; i++) {
-    row.messageRatePerSec = r.messageRatePerSec[i];
-    row.sigmaPriceLevel = r.sigmaPriceLevel[i];
-    row.bidPx = r.bidPx[i];
-    row.askPx = r.askPx[i];
-    row.beyondLimit = r.beyondLimit[i];
-    row.inventory = r.inventory[i];
-    row.cash = r.cash[i];
-    row.pnl = r.pnl[i];
-    sum.add(row);
-  }
+  // a stored run is one block of all its rows
+  sum.rows({ ...r, count: r.tsMs.length });
   return sum.summary(r.fills);
 }
 
-/** `seedCompatSummary` row by row, for a run into a sink (`runSeedCompatRows`) that stores no columns. */
+/** `seedCompatSummary` block by block, for a run into a sink (`runSeedCompatRows`) that stores no columns. */
 export class SeedCompatSummarizer {
   private n = 0;
   private rate = 0;
@@ -446,21 +535,33 @@ export class SeedCompatSummarizer {
   private maxAbs = 0;
   private readonly last = new Float64Array([NaN, NaN, NaN]);
 
-  /** One traded row, in order (read during the call; an object, not eight numbers, so that no number is boxed per row). */
-  add(r: Pick<SeedCompatRow, 'messageRatePerSec' | 'sigmaPriceLevel' | 'bidPx' | 'askPx' | 'beyondLimit' | 'inventory' | 'cash' | 'pnl'>): void {
-    const { messageRatePerSec, sigmaPriceLevel, bidPx, askPx, beyondLimit, inventory, cash, pnl } = r;
-    this.n++;
-    if (Number.isFinite(messageRatePerSec)) {
-      this.rate += messageRatePerSec;
-      this.finiteRates++;
+  /** The next traded rows, in order (sums taken row after row, as over the stored run). */
+  rows(b: Pick<SeedCompatBlock, 'count' | 'messageRatePerSec' | 'sigmaPriceLevel' | 'bidPx' | 'askPx' | 'beyondLimit' | 'inventory' | 'cash' | 'pnl'>): void {
+    const { count, messageRatePerSec, sigmaPriceLevel, bidPx, askPx, beyondLimit, inventory } = b;
+    let { rate, finiteRates, sigma, halfSpread, beyond, maxAbs } = this;
+    for (let i = 0; i < count; i++) {
+      const r = messageRatePerSec[i];
+      if (r - r === 0) {
+        rate += r;
+        finiteRates++;
+      }
+      sigma += sigmaPriceLevel[i];
+      halfSpread += (askPx[i] - bidPx[i]) / 2;
+      beyond += beyondLimit[i];
+      maxAbs = Math.max(maxAbs, Math.abs(inventory[i]));
     }
-    this.sigma += sigmaPriceLevel;
-    this.halfSpread += (askPx - bidPx) / 2;
-    this.beyond += beyondLimit;
-    this.maxAbs = Math.max(this.maxAbs, Math.abs(inventory));
-    this.last[0] = inventory;
-    this.last[1] = cash;
-    this.last[2] = pnl;
+    this.rate = rate;
+    this.finiteRates = finiteRates;
+    this.sigma = sigma;
+    this.halfSpread = halfSpread;
+    this.beyond = beyond;
+    this.maxAbs = maxAbs;
+    this.n += count;
+    if (count > 0) {
+      this.last[0] = inventory[count - 1];
+      this.last[1] = b.cash[count - 1];
+      this.last[2] = b.pnl[count - 1];
+    }
   }
 
   summary(fills: SeedCompatResult['fills']): SeedCompatSummary {

@@ -1,5 +1,5 @@
 import type { BacktestResult, BacktestSeries } from '../backtest/types.js';
-import type { SeedCompatResult, SeedCompatRow, SeedCompatSink } from '../backtest/seedCompat.js';
+import type { SeedCompatBlock, SeedCompatResult, SeedCompatSink } from '../backtest/seedCompat.js';
 import { decimatedXY, M4Decimator } from './decimate.js';
 import type { PlotlyFigure } from './figure.js';
 
@@ -46,44 +46,27 @@ function lineXY(series: BacktestSeries | DecimatedLines, key: PlottedLine, maxPo
  */
 export class SeedCompatFigureRows implements SeedCompatSink {
   private lines: Record<PlottedLine, M4Decimator> | undefined;
-  // rows wait in a block (time, then the six lines) and go to the decimators a block at a time
-  private readonly block = Array.from({ length: 1 + PLOTTED_LINES.length }, () => new Float64Array(BLOCK_ROWS));
-  private inBlock = 0;
 
   start(tradedRows: number): void {
     this.lines = Object.fromEntries(PLOTTED_LINES.map((key) => [key, new M4Decimator(tradedRows, MAX_POINTS)])) as Record<PlottedLine, M4Decimator>;
   }
 
-  row(r: SeedCompatRow): void {
-    const b = this.block;
-    const j = this.inBlock;
-    b[0][j] = r.tsMs;
-    b[1][j] = r.midPx;
-    b[2][j] = r.reservationPx;
-    b[3][j] = r.bidPx;
-    b[4][j] = r.askPx;
-    b[5][j] = r.inventory;
-    b[6][j] = r.pnl;
-    this.inBlock = j + 1;
-    if (this.inBlock === BLOCK_ROWS) this.flush();
-  }
-
-  private flush(): void {
+  rows(b: SeedCompatBlock): void {
     const lines = this.lines!;
-    PLOTTED_LINES.forEach((key, k) => lines[key].pushAll(this.block[0], this.block[1 + k], 0, this.inBlock));
-    this.inBlock = 0;
+    lines.midPx.pushAll(b.tsMs, b.midPx, 0, b.count);
+    lines.reservationPx.pushAll(b.tsMs, b.reservationPx, 0, b.count);
+    lines.bidPx.pushAll(b.tsMs, b.bidPx, 0, b.count);
+    lines.askPx.pushAll(b.tsMs, b.askPx, 0, b.count);
+    lines.inventory.pushAll(b.tsMs, b.inventory, 0, b.count);
+    lines.equity.pushAll(b.tsMs, b.pnl, 0, b.count);
   }
 
   view(fills: SeedCompatResult['fills']): BacktestView {
-    this.flush();
     const lines = this.lines!;
     const decimated = Object.fromEntries(PLOTTED_LINES.map((key) => [key, lines[key].result()])) as DecimatedLines['decimated'];
     return { series: { decimated }, fills, config: SEED_COMPAT_CONFIG };
   }
 }
-
-/** Rows a SeedCompatFigureRows block holds. */
-const BLOCK_ROWS = 4096;
 
 const SEED_COMPAT_CONFIG = { strategy: 'reference market maker (seed-compatible)', fill: 'midCross' };
 
@@ -101,9 +84,14 @@ export function backtestQuotesFigure(result: BacktestView, title = 'Quotes and f
   const line = (name: string, key: PlottedLine, color: string, dash = 'solid') => ({ type: 'scatter', mode: 'lines', name, ...lineXY(result.series, key, maxPoints), line: { color, width: 1, dash, shape: 'hv' } });
   const fills = result.fills;
   const marker = (side: number, name: string, symbol: string, color: string) => {
-    const idx: number[] = [];
-    for (let i = 0; i < fills.tsMs.length; i++) if (fills.side[i] === side) idx.push(i);
-    return { type: 'scatter', mode: 'markers', name, x: idx.map((i) => fills.tsMs[i]), y: idx.map((i) => fills.px[i]), marker: { symbol, color, size: 7 } };
+    const x: number[] = [];
+    const y: number[] = [];
+    for (let i = 0; i < fills.tsMs.length; i++) {
+      if (fills.side[i] !== side) continue;
+      x.push(fills.tsMs[i]);
+      y.push(fills.px[i]);
+    }
+    return { type: 'scatter', mode: 'markers', name, x, y, marker: { symbol, color, size: 7 } };
   };
   return {
     data: [

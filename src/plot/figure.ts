@@ -23,6 +23,36 @@ export function toPlain(values: ArrayLike<number>): Array<number | null> {
   return out;
 }
 
+/** Arrays shorter than this stay JSON lists in a page (the spec object would save nothing). */
+const BINARY_MIN_LENGTH = 64;
+
+/**
+ * A trace for a page: each array of at least 64 finite numbers (x, y, marker sizes...) as plotly's typed-array
+ * spec `{dtype: 'f8', bdata: <base64 of its float64 bytes>}` (plotly.js ≥ 2.28, data_array attributes): the
+ * same doubles bit for bit, in under 11 characters each instead of up to 24, written without formatting each
+ * number (JSON.stringify of a long backtest report's 120,000 numbers took 20 ms). Arrays holding a null (a gap),
+ * a string or an array stay lists, as do layout values; the trace itself is not changed.
+ * @example pageTrace({ y: Array(64).fill(1) }) // { y: { dtype: 'f8', bdata: 'AAAAAAAA8D8…' } }
+ */
+export function pageTrace(trace: PlotlyTrace): PlotlyTrace {
+  return binaryArrays(trace) as PlotlyTrace;
+}
+
+function binaryArrays(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    if (value.length < BINARY_MIN_LENGTH) return value;
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i];
+      if (typeof v !== 'number' || v - v !== 0) return value;
+    }
+    return { dtype: 'f8', bdata: Buffer.from(Float64Array.from(value as number[]).buffer).toString('base64') };
+  }
+  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) out[key] = binaryArrays(v);
+  return out;
+}
+
 /** JSON safe to embed inside an HTML <script> element. */
 export function scriptJson(value: unknown): string {
   const json = JSON.stringify(value);

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { join, sep } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { projectRoot } from '../project/index.js';
-import { scriptJson, type PlotlyFigure } from './figure.js';
+import { pageTrace, scriptJson, type PlotlyFigure } from './figure.js';
 import { plotlyBundleSource, plotlyPageOpening } from './plotlyBundle.js';
 
 let divCounter = 0;
@@ -39,7 +39,7 @@ function figureFragmentParts(figure: PlotlyFigure, divId: string = nextDivId()):
     "  if (!window.Plotly) { el.textContent = 'plotly.js is not loaded on this page: run this cell again.'; return; }",
     '  window.Plotly.newPlot(el, [',
   ].join('\n');
-  const traces = figure.data.flatMap((trace, i) => (i === 0 ? [scriptJson(trace)] : [',', scriptJson(trace)]));
+  const traces = figure.data.flatMap((trace, i) => (i === 0 ? [scriptJson(pageTrace(trace))] : [',', scriptJson(pageTrace(trace))]));
   return [opening, ...traces, `], ${scriptJson(figure.layout)}, ${scriptJson(CONFIG)});\n})();\n</script>`];
 }
 

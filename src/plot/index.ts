@@ -1,4 +1,4 @@
-export { toPlain, scriptJson, type PlotlyFigure, type PlotlyTrace } from './figure.js';
+export { pageTrace, toPlain, scriptJson, type PlotlyFigure, type PlotlyTrace } from './figure.js';
 export { plotlyBundleScript, plotlyBundleSource } from './plotlyBundle.js';
 export { figureFragment, notebookFigureHtml, standaloneHtml } from './html.js';
 export { chromiumPath, launchOfflineBrowser, withOfflinePage, type OfflineBrowser } from './browser.js';

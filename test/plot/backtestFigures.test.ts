@@ -74,9 +74,9 @@ describe('a seed-compatible run streamed into its summary and plot lines (what a
       const figureRows = new SeedCompatFigureRows();
       const run = runSeedCompatRows(longBook, { gamma, windowRows: 50 }, {
         start: (m) => figureRows.start(m),
-        row: (r) => {
-          summarizer.add(r);
-          figureRows.row(r);
+        rows: (block) => {
+          summarizer.rows(block);
+          figureRows.rows(block);
         },
       });
       expect(summarizer.summary(run.fills)).toEqual(seedCompatSummary(stored));

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { inspectRenderedPage, marketFigure, renderFiguresPng, writeFiguresHtml, type PlotlyFigure } from '../../src/plot/index.js';
+import { pathToFileURL } from 'node:url';
+import { withOfflinePage } from '../../src/plot/browser.js';
+import { inspectRenderedPage, marketFigure, pageTrace, renderFiguresPng, writeFiguresHtml, type PlotlyFigure } from '../../src/plot/index.js';
 import { generateSampleMarket } from '../../src/sample/index.js';
 import { decodePng, nonBackgroundFraction } from '../helpers/png.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -39,6 +41,38 @@ describe('rendering in headless Chromium (offline)', () => {
     expect(html).not.toMatch(/<script[^>]+src=/);
     const rendered = await inspectRenderedPage(path);
     expect(rendered).toEqual({ plots: 2, tracesPerPlot: [5, 1], errors: [] });
+  });
+
+  it('long arrays go to the page as base64 float64 (plotly typed-array specs) and plotly reads back the same doubles, dates included; a gap keeps its list', async () => {
+    const n = 500;
+    const x = Array.from({ length: n }, (_, i) => 1_767_225_600_000 + i * 137);
+    const y = Array.from({ length: n }, (_, i) => 3000 + Math.sin(i) / 3 + 1e-9 * i);
+    const withGap = y.map((v, i) => (i === 7 ? null : v));
+    const page: PlotlyFigure = {
+      data: [
+        { type: 'scatter', mode: 'lines', x, y },
+        { type: 'scatter', mode: 'lines', x, y: withGap },
+      ],
+      layout: { xaxis: { type: 'date' } },
+    };
+    expect(pageTrace(page.data[0]).x).toMatchObject({ dtype: 'f8' });
+    expect(pageTrace(page.data[1]).y).toBe(withGap);
+    const path = join(dir, 'binary.html');
+    writeFiguresHtml(path, [page], 'binary arrays');
+    const html = readFileSync(path, 'utf8');
+    expect(html).toContain('"bdata"');
+    const read = await withOfflinePage(async (p) => {
+      await p.goto(pathToFileURL(path).href, { waitUntil: 'load' });
+      return p.evaluate<{ x: number[]; y: number[]; gapY: Array<number | null>; xRange: unknown }>(`(() => {
+        const gd = document.querySelector('.js-plotly-plot');
+        return { x: Array.from(gd._fullData[0].x), y: Array.from(gd._fullData[0].y), gapY: Array.from(gd._fullData[1].y), xRange: gd._fullLayout.xaxis.range };
+      })()`);
+    });
+    expect(read.x).toEqual(x);
+    expect(read.y).toEqual(y);
+    expect(read.gapY).toEqual(withGap);
+    // a date axis over the series' own span (2026-01-01 00:00:00 UTC on), not a numeric one
+    expect((read.xRange as string[]).map(String)).toEqual(['2026-01-01', '2026-01-01 00:01:08.363']);
   });
 
 });

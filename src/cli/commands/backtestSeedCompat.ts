@@ -30,9 +30,9 @@ export async function seedCompat(
   const figureRows = new SeedCompatFigureRows();
   const run = runSeedCompatRows(book, options, {
     start: (tradedRows) => figureRows.start(tradedRows),
-    row: (r) => {
-      summarizer.add(r);
-      figureRows.row(r);
+    rows: (block) => {
+      summarizer.rows(block);
+      figureRows.rows(block);
     },
   });
   const reportPath = output.report ?? 'reports/backtest-seed-compat.html';
