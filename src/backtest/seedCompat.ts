@@ -149,55 +149,36 @@ type WritableBlock = { -readonly [K in keyof SeedCompatBlock]: SeedCompatBlock[K
  * traded. `runSeedCompat` is this run into columns.
  */
 export function runSeedCompatRows(book: BookTable, options: SeedCompatOptions, sink: SeedCompatSink): SeedCompatRun {
-  const window = options.windowRows ?? 200;
-  const span = tradedRowSpan(book, window);
+  const span = tradedRowSpan(book, options.windowRows ?? 200);
   const m = span.count;
   sink.start(m, m > 0 && span.last - span.first === m - 1 ? span.first : -1);
-  const initialInventory = options.initialInventory ?? 0;
-  const initialCash = options.initialCash ?? 0;
-  const trader = new SeedCompatTrader(book, options, m > 0 ? book.tsMs[span.first] : NaN, m > 0 ? book.tsMs[span.last] : NaN);
-  const size = Math.max(1, Math.min(BLOCK_ROWS, m));
-  const column = () => new Float64Array(size);
-  const block: WritableBlock = {
-    count: 0,
-    first: 0,
-    bookRow: new Int32Array(size),
-    tsMs: column(),
-    midPx: column(),
-    sigmaPriceLevel: column(),
-    messageRatePerSec: column(),
-    k: column(),
-    reservationPx: column(),
-    bidPx: column(),
-    askPx: column(),
-    bidSize: column(),
-    askSize: column(),
-    beyondLimit: new Uint8Array(size),
-    inventory: column(),
-    cash: column(),
-    pnl: column(),
-  };
-  for (let count = trader.tradeInto(block); count > 0; count = trader.tradeInto(block)) {
-    block.count = count;
-    sink.rows(block);
-    block.first += count;
-  }
-  return { tradedRows: m, firstRow: m > 0 ? span.first : -1, lastRow: m > 0 ? span.last : -1, fills: trader.fills, initialInventory, initialCash };
+  const stream = new SeedCompatStream(options, m > 0 ? book.tsMs[span.last] : NaN, sink);
+  stream.push(book.tsMs, book.bidPx[0], book.askPx[0]);
+  return stream.finish();
 }
 
 /**
- * The row loop of a seed-compatible run (see runSeedCompat), a block at a time. The loop calls nothing but the
- * reference's formulas and the own orders, and the caller hands each block to its sink: V8 compiles the loop
- * while it runs (a run is over in a fraction of a second, much of it before the optimising compiler is done),
- * and a loop that also inlined the sinks took it twice as long.
+ * A seed-compatible run fed the book's touch in pieces (times, best bid, best ask; rows in order), handing
+ * its rows to a sink a block at a time; `runSeedCompatRows` feeds it a whole table. The time normalisation
+ * looks ahead: the time of the last row traded is given at the start (`lastTsMs`). Memory: one window and
+ * one block.
+ *
+ * The row loop (`tradeRows`) calls nothing but the reference's formulas and the own orders; `push` hands the
+ * blocks to the sink. V8 compiles the loop while it runs (a run is over in a fraction of a second, much of it
+ * before the optimising compiler is done), and a loop that also inlined the sinks took it twice as long.
  */
-class SeedCompatTrader {
+class SeedCompatStream {
   /** Fills of a non-zero size. */
   readonly fills: SeedCompatResult['fills'] = { tsMs: [], side: [], px: [], qty: [] };
-  /** The next book row. */
-  private nextRow = 0;
+  /** Book rows pushed, traded, and the first and last traded (-1: none yet). */
+  private rowsIn = 0;
+  private traded = 0;
+  private firstRow = -1;
+  private lastRow = -1;
   private readonly window: number;
   private readonly inventoryLimit: number;
+  private readonly initialInventory: number;
+  private readonly initialCash: number;
   // inventory and cash in a typed array, which OwnOrders#fill updates
   private readonly account: Float64Array;
   // each side's own orders: fixed arrays, no allocation per row
@@ -208,59 +189,125 @@ class SeedCompatTrader {
   private readonly v = new Float64Array(REFERENCE_ROW.length);
   private readonly now = new Float64Array(2);
   private readonly rolling: ReferenceRollingStd;
+  /** The last `window` times, row i at i mod window (the message rate's look-back). */
+  private readonly tsRing: Float64Array;
+  private readonly block: WritableBlock;
+  /** Rows in the block not yet handed to the sink. */
+  private inBlock = 0;
 
   constructor(
-    private readonly book: BookTable,
     options: SeedCompatOptions,
-    firstTsMs: number,
+    /** Time of the last row that will be traded (ms): the reference's terminal time. */
     lastTsMs: number,
+    private readonly sink: Pick<SeedCompatSink, 'rows'>,
+    blockRows = BLOCK_ROWS,
   ) {
     this.window = options.windowRows ?? 200;
     this.inventoryLimit = options.inventoryLimit ?? 3;
+    this.initialInventory = options.initialInventory ?? 0;
+    this.initialCash = options.initialCash ?? 0;
     const perSide = options.ordersPerSide ?? 5;
-    this.account = Float64Array.of(options.initialInventory ?? 0, options.initialCash ?? 0);
+    this.account = Float64Array.of(this.initialInventory, this.initialCash);
     this.bids = new OwnOrders(1, perSide);
     this.asks = new OwnOrders(-1, perSide);
     this.rolling = new ReferenceRollingStd(this.window);
+    this.tsRing = new Float64Array(this.window);
     const R = REFERENCE_ROW;
     const v = this.v;
-    v[R.firstTsMs] = firstTsMs;
+    v[R.firstTsMs] = NaN;
     v[R.lastTsMs] = lastTsMs;
     v[R.gamma] = options.gamma ?? 0.1;
     v[R.baseSize] = options.orderSize ?? 0.1;
     v[R.inventoryLimit] = this.inventoryLimit;
     primeBeyondLimitSizes(this.inventoryLimit);
+    const size = Math.max(1, blockRows);
+    const column = () => new Float64Array(size);
+    this.block = {
+      count: 0,
+      first: 0,
+      bookRow: new Int32Array(size),
+      tsMs: column(),
+      midPx: column(),
+      sigmaPriceLevel: column(),
+      messageRatePerSec: column(),
+      k: column(),
+      reservationPx: column(),
+      bidPx: column(),
+      askPx: column(),
+      bidSize: column(),
+      askSize: column(),
+      beyondLimit: new Uint8Array(size),
+      inventory: column(),
+      cash: column(),
+      pnl: column(),
+    };
   }
 
-  /** Trades the next rows into the block, up to its length; returns how many (0: the book is done). */
-  tradeInto(block: WritableBlock): number {
-    const { book, window, inventoryLimit, account, bids, asks, v, now, rolling, fills } = this;
-    const n = book.tsMs.length;
-    const ts = book.tsMs;
-    const bid1 = book.bidPx[0];
-    const ask1 = book.askPx[0];
+  /** The next book rows: times (ms), best bid and best ask prices, entries [from, to). */
+  push(tsMs: ArrayLike<number>, bidPx: ArrayLike<number>, askPx: ArrayLike<number>, from = 0, to = tsMs.length): void {
+    for (let k = from; k < to; ) {
+      k = this.tradeRows(tsMs, bidPx, askPx, k, to);
+      if (this.inBlock === this.block.bookRow.length) this.handBlock();
+    }
+  }
+
+  /** Hands the last rows to the sink; the run's counts, fills and start. */
+  finish(): SeedCompatRun {
+    if (this.inBlock > 0) this.handBlock();
+    const traded = this.traded;
+    return {
+      tradedRows: traded,
+      firstRow: this.firstRow,
+      lastRow: this.lastRow,
+      fills: this.fills,
+      initialInventory: this.initialInventory,
+      initialCash: this.initialCash,
+    };
+  }
+
+  private handBlock(): void {
+    const block = this.block;
+    block.count = this.inBlock;
+    this.sink.rows(block);
+    block.first += this.inBlock;
+    this.inBlock = 0;
+  }
+
+  /** Trades input rows from `from` until the block is full or `to`; returns the next input row. */
+  private tradeRows(ts: ArrayLike<number>, bid1: ArrayLike<number>, ask1: ArrayLike<number>, from: number, to: number): number {
+    const { window, inventoryLimit, account, bids, asks, v, now, rolling, fills, tsRing } = this;
     const R = REFERENCE_ROW;
-    const { bookRow, tsMs, midPx, sigmaPriceLevel, messageRatePerSec, k, reservationPx, bidPx, askPx, bidSize, askSize, beyondLimit, inventory, cash, pnl } = block;
+    const { bookRow, tsMs, midPx, sigmaPriceLevel, messageRatePerSec, k, reservationPx, bidPx, askPx, bidSize, askSize, beyondLimit, inventory, cash, pnl } = this.block;
     const size = bookRow.length;
-    let i = this.nextRow;
-    let j = 0;
-    for (; i < n && j < size; i++) {
-      const mid = 0.5 * (bid1[i] + ask1[i]);
+    let i = this.rowsIn;
+    let j = this.inBlock;
+    let at = from;
+    let lastRow = -1;
+    for (; at < to && j < size; at++, i++) {
+      const t = ts[at];
+      const mid = 0.5 * (bid1[at] + ask1[at]);
       const sigma = rolling.push(mid);
+      const slot = i % window;
+      const windowStartTsMs = tsRing[slot];
+      tsRing[slot] = t;
       if (i < window || sigma !== sigma) continue;
-      const rate = window / ((ts[i] - ts[i - window]) / 1000);
+      if (this.firstRow < 0) {
+        this.firstRow = i;
+        v[R.firstTsMs] = t;
+      }
+      const rate = window / ((t - windowStartTsMs) / 1000);
       const q = account[0];
       v[R.midPx] = mid;
       v[R.inventory] = q;
-      v[R.tsMs] = ts[i];
+      v[R.tsMs] = t;
       v[R.sigmaPriceLevel] = sigma;
       v[R.k] = 1 / rate;
-      v[R.bestBidPx] = bid1[i];
-      v[R.bestAskPx] = ask1[i];
+      v[R.bestBidPx] = bid1[at];
+      v[R.bestAskPx] = ask1[at];
       referenceSystemQuotesInto(v);
       referenceSystemOrderSizesInto(v);
       now[0] = mid;
-      now[1] = ts[i];
+      now[1] = t;
       bids.add(v, R.bidPx, R.bidSize);
       asks.add(v, R.askPx, R.askSize);
       const bidsCrossed = bids.crossed(now);
@@ -268,7 +315,7 @@ class SeedCompatTrader {
       const asksCrossed = asks.crossed(now);
       if (asksCrossed > 0) asks.fill(asksCrossed, now, account, fills);
       bookRow[j] = i;
-      tsMs[j] = ts[i];
+      tsMs[j] = t;
       midPx[j] = mid;
       sigmaPriceLevel[j] = sigma;
       messageRatePerSec[j] = rate;
@@ -282,10 +329,14 @@ class SeedCompatTrader {
       inventory[j] = account[0];
       cash[j] = account[1];
       pnl[j] = account[0] * mid + account[1];
+      lastRow = i;
       j++;
     }
-    this.nextRow = i;
-    return j;
+    if (j > this.inBlock) this.lastRow = lastRow;
+    this.traded += j - this.inBlock;
+    this.rowsIn = i;
+    this.inBlock = j;
+    return at;
   }
 }
 
