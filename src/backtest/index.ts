@@ -9,3 +9,4 @@ export { runSeedCompat, runSeedCompatRows, seedCompatSummary, SeedCompatSummariz
 export { describeLatency, feedArrivalTimes, latencySampler, minLatencyMs, recordedFeedLatencySamples, type FeedLatencySpec, type LatencySpec, type SampledLatency } from './latency.js';
 export { runBacktestStream, type BacktestStreamOptions, type BacktestStreamResult, type MarketChunk } from './stream.js';
 export { StreamedMetrics } from './streamedMetrics.js';
+export { replayedEventsAre } from './results.js';

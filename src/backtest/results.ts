@@ -53,3 +53,13 @@ export function backtestResult(config: BacktestConfig, replay: Replay, notes: st
 function trimmed(a: Float64Array, n: number): Float64Array {
   return a.length === n ? a : a.slice(0, n);
 }
+
+/**
+ * What the engine's events are, for a result's readers (`asmm backtest --json` reports them as `nativeEvents`
+ * beside `replaySec`, so a rate can be computed on any data): the rows of a `depth`-level book table and the
+ * trades. A row is one message or snapshot of the source with every level change in it folded into one top-N
+ * view: a change below level `depth`, or a second change in the same message, is not an event of its own.
+ */
+export function replayedEventsAre(depth: number): string {
+  return `book rows (top-${depth} views, one per message or snapshot of the source, level changes folded; changes below level ${depth} unseen) and trades`;
+}

@@ -50,6 +50,8 @@ export interface BacktestStreamResult {
   readonly chunks: number;
   /** Whether `result.series` is thinned (one decision per `thinMs`) rather than every decision. */
   readonly seriesThinned: boolean;
+  /** Wall time of the replay itself, s: reading the chunks and the rolling calibration excluded. */
+  readonly replaySec: number;
 }
 
 /**
@@ -77,6 +79,7 @@ export async function runBacktestStream(chunks: AsyncIterable<MarketChunk> | Ite
   let rolling: StreamedRollingCalibration | undefined;
   let withTrades: boolean | undefined;
   let n = 0;
+  let replayMs = 0;
   for await (const chunk of chunks) {
     const hasTrades = chunk.trades !== undefined;
     if (withTrades === undefined) withTrades = hasTrades;
@@ -87,7 +90,9 @@ export async function runBacktestStream(chunks: AsyncIterable<MarketChunk> | Ite
       rolling ??= new StreamedRollingCalibration(options.calibration, hasTrades ? config.tickSize : NaN, hasTrades);
       rows = hasTrades ? rolling.feed(chunk.book, pairing!.feed(chunk.book, chunk.trades), pairing!.excludedSoFar()) : rolling.feed(chunk.book);
     }
+    const fed = performance.now();
     replay.feed(chunk.book, chunk.trades, rows);
+    replayMs += performance.now() - fed;
     n++;
     options.onChunk?.({ chunk: n - 1, rows: chunk.book.tsMs.length, trades: chunk.trades?.tsMs.length ?? 0, state: replay.state() });
   }
@@ -96,10 +101,12 @@ export async function runBacktestStream(chunks: AsyncIterable<MarketChunk> | Ite
     rolling.finish();
     if (withTrades) pairing!.finish();
   }
+  const finishing = performance.now();
   const result = replay.finish();
+  const replaySec = (replayMs + performance.now() - finishing) / 1000;
   if (keepSeries) {
     if (userSink && result.series.tMs.length > 0) userSink(result.series);
-    return { result, metrics: backtestMetrics(result, metrics.intervalSec), chunks: n, seriesThinned: false };
+    return { result, metrics: backtestMetrics(result, metrics.intervalSec), chunks: n, seriesThinned: false, replaySec };
   }
-  return { result: { ...result, series: metrics.thinned() }, metrics: metrics.metrics(result), chunks: n, seriesThinned: true };
+  return { result: { ...result, series: metrics.thinned() }, metrics: metrics.metrics(result), chunks: n, seriesThinned: true, replaySec };
 }

@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runAsmm } from '../helpers/cli.js';
@@ -18,15 +18,24 @@ describe('asmm backtest --catalog', () => {
     expect(streamed.code, streamed.stderr).toBe(0);
     const inMemory = runAsmm(['backtest', '--data', csv('book'), '--trades', csv('trade'), ...common, '--report', join(dir, 'm.html')]);
     expect(inMemory.code, inMemory.stderr).toBe(0);
-    const s = JSON.parse(streamed.stdout) as { days: Array<{ date: string }>; metrics: Record<string, number>; finalInventory: number; finalCash: number; events: number; queueModel: unknown; quoting: unknown };
-    const m = JSON.parse(inMemory.stdout) as { metrics: Record<string, number>; finalInventory: number; finalCash: number; events: number; queueModel: unknown; quoting: unknown };
+    const s = JSON.parse(streamed.stdout) as { days: Array<{ date: string }>; metrics: Record<string, number>; finalInventory: number; finalCash: number; nativeEvents: number; replaySec: number; wallSec: number; eventsAre: string; queueModel: unknown; quoting: unknown };
+    const m = JSON.parse(inMemory.stdout) as { metrics: Record<string, number>; finalInventory: number; finalCash: number; nativeEvents: number; replaySec: number; eventsAre: string; queueModel: unknown; quoting: unknown };
     expect(s.days.map((d) => d.date)).toEqual(['2026-01-01', '2026-01-02']);
     expect(m.metrics.fills).toBeGreaterThan(10);
     expect(s.metrics.fills).toBe(m.metrics.fills);
     expect(s.metrics.pnl).toBe(m.metrics.pnl);
     expect(s.finalInventory).toBe(m.finalInventory);
     expect(s.finalCash).toBe(m.finalCash);
-    expect(s.events).toBe(m.events);
+    expect(s.nativeEvents).toBe(m.nativeEvents);
+    // every book row and trade of the files is one event (an independent count: their lines)
+    const dataLines = (path: string) => readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '').length - 1;
+    expect(m.nativeEvents).toBe(dataLines(csv('book')) + dataLines(csv('trade')));
+    // the replay's own time is part of the run's, and both say what their events are
+    expect(s.replaySec).toBeGreaterThan(0);
+    expect(s.replaySec).toBeLessThanOrEqual(s.wallSec);
+    expect(m.replaySec).toBeGreaterThan(0);
+    expect(s.eventsAre).toBe(m.eventsAre);
+    expect(m.eventsAre).toMatch(/^book rows \(top-\d+ views/);
     // both say which queue model (none: tradeThrough) and quoting features they ran with
     expect([s.queueModel, s.quoting]).toEqual([null, m.quoting]);
     expect(m.quoting).toMatchObject({ refreshToleranceTicks: 0, minSpreadPx: 0, inventoryTarget: 0 });

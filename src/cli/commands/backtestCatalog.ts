@@ -1,6 +1,6 @@
 import type { QueueModelSpec } from '../../backtest/queueModels.js';
 import type { QuotingOptions } from './backtest.js';
-import { createStrategy, runBacktestStream, type FillModel, type StrategyName } from '../../backtest/index.js';
+import { createStrategy, replayedEventsAre, runBacktestStream, type FillModel, type StrategyName } from '../../backtest/index.js';
 import { PARAM_RANGES } from '../../calibrate/params.js';
 import { describeMasks, inferTickSize, masksJson } from '../../data/index.js';
 import { openCatalogMarket } from '../catalogMarket.js';
@@ -34,7 +34,7 @@ export async function backtestCatalog(
       }
     }
     const started = performance.now();
-    const { result, metrics } = await runBacktestStream(
+    const { result, metrics, replaySec } = await runBacktestStream(
       tracked(),
       {
         strategy,
@@ -70,12 +70,12 @@ export async function backtestCatalog(
     const allNotes = [...notes, ...result.notes, 'report plots the series thinned to one decision a minute (metrics from every decision)'];
     const masks = result.masked;
     if (values.json) {
-      printJson({ catalog: range.root, venue: range.venue, instrument: range.instrument, days: perDay, strategy: strategy.name, fill: o.fill, queueModel: o.fill === 'queue' ? o.queueModel : null, quoting: o.quoting, metrics, finalInventory: result.finalInventory, finalCash: result.finalCash, events: result.events, decisions: result.decisions, masked: masksJson(masks), seconds, peakRssMb, report: reportPath, pngs, notes: allNotes });
+      printJson({ catalog: range.root, venue: range.venue, instrument: range.instrument, days: perDay, strategy: strategy.name, fill: o.fill, queueModel: o.fill === 'queue' ? o.queueModel : null, quoting: o.quoting, metrics, finalInventory: result.finalInventory, finalCash: result.finalCash, nativeEvents: result.events, eventsAre: replayedEventsAre(book0.depth), replaySec, wallSec: seconds, decisions: result.decisions, masked: masksJson(masks), peakRssMb, report: reportPath, pngs, notes: allNotes });
       return 0;
     }
     process.stdout.write(
       [
-        `${strategy.name}, ${o.fill} fills, on ${range.instrument} (${range.venue}) ${dates[0]}..${dates[dates.length - 1]} from ${range.root}: ${perDay.length} days, ${result.events} events, ${result.decisions} decisions in ${seconds.toFixed(1)} s, peak RSS ${peakRssMb.toFixed(0)} MB`,
+        `${strategy.name}, ${o.fill} fills, on ${range.instrument} (${range.venue}) ${dates[0]}..${dates[dates.length - 1]} from ${range.root}: ${perDay.length} days, ${result.events} events (${replayedEventsAre(book0.depth)}), ${result.decisions} decisions in ${seconds.toFixed(1)} s (the replay itself ${replaySec.toFixed(1)} s, ${(result.events / replaySec / 1e6).toFixed(2)} M events/s), peak RSS ${peakRssMb.toFixed(0)} MB`,
         formatTable(['metric', 'value'], Object.entries(metrics).filter(([, v]) => typeof v === 'number').map(([k, v]) => [k, String(v)])),
         ...describeMasks(masks),
         ...allNotes.map((n) => `note: ${n}`),

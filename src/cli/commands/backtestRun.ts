@@ -1,6 +1,6 @@
 import type { QueueModelSpec } from '../../backtest/queueModels.js';
 import type { QuotingOptions } from './backtest.js';
-import { backtestExecutions, backtestMetrics, createStrategy, describeLatency, quotePlacement, runBacktest, type FillModel, type QuotePlacement, type StrategyName, type Strategy } from '../../backtest/index.js';
+import { backtestExecutions, backtestMetrics, createStrategy, describeLatency, quotePlacement, replayedEventsAre, runBacktest, type FillModel, type QuotePlacement, type StrategyName, type Strategy } from '../../backtest/index.js';
 import { PARAM_RANGES } from '../../calibrate/params.js';
 import { describeMasks, inferTickSize, masksJson, type BookTable, type TradeTable } from '../../data/index.js';
 import { rollingCalibration } from '../../estimate/index.js';
@@ -48,8 +48,8 @@ export async function backtestRun(
     ...o.quoting,
     calibration,
   });
-  const notes = [...executions.notes, ...result.notes];
   const seconds = (performance.now() - started) / 1000;
+  const notes = [...executions.notes, ...result.notes];
   const metrics = backtestMetrics(result);
   const quotes = quotePlacement(result, tick);
   const reportPath = values.report ?? `reports/backtest-${strategyName}-${fill}.html`;
@@ -71,10 +71,11 @@ export async function backtestRun(
       metrics,
       finalInventory: result.finalInventory,
       finalCash: result.finalCash,
-      events: result.events,
+      nativeEvents: result.events,
+      eventsAre: replayedEventsAre(book.depth),
+      replaySec: seconds,
       decisions: result.decisions,
       masked: { ...masksJson(result.masked), tradesIgnored: result.maskedEvents.trades, bookRowsIgnored: result.maskedEvents.bookRows, decisionsWithoutQuotes: result.maskedEvents.decisions },
-      seconds,
       peakRssMb: process.resourceUsage().maxRSS / 1024,
       report: reportPath,
       pngs,
@@ -85,7 +86,7 @@ export async function backtestRun(
   }
   process.stdout.write(
     [
-      `${strategy.name}, ${fill} fills, on ${values.data}${recorded ? ` with ${recorded.tsMs.length} trades` : trades ? ` with ${trades.tsMs.length} inferred executions` : ' (no trades)'}: ${result.events} events, ${result.decisions} decisions in ${seconds.toFixed(2)} s`,
+      `${strategy.name}, ${fill} fills, on ${values.data}${recorded ? ` with ${recorded.tsMs.length} trades` : trades ? ` with ${trades.tsMs.length} inferred executions` : ' (no trades)'}: ${result.events} events (${replayedEventsAre(book.depth)}), ${result.decisions} decisions, replayed in ${seconds.toFixed(2)} s (${(result.events / seconds / 1e6).toFixed(2)} M events/s; loading excluded)`,
       `σ, A, k from rolling ${windowMs / 1000} s windows (values strictly before each decision)${recorded ? '' : '; A and k from market orders inferred from the book'}`,
       `latency: feed ${latencyText.feed}, entry ${latencyText.entry}, cancel ${latencyText.cancel}`,
       quotesLine(quotes),
