@@ -1,7 +1,7 @@
 export { asInfiniteStrategy, asStrategy, glftStrategy, symmetricStrategy, type MutableQuotes, type QuoteContext, type Strategy } from './strategy.js';
 export { createStrategy, isStrategyName, STRATEGIES, STRATEGY_NAMES, type StrategyEntry, type StrategyName, type StrategyParams } from './strategies.js';
 export { BacktestReplay, runBacktest, type BacktestReplayOptions, type CalibrationRows } from './engine.js';
-export { FILL_CAUSES, type BacktestConfig, type BacktestResult, type BacktestSeries, type FillCause, type FillModel, type Fills } from './types.js';
+export { FILL_CAUSES, type BacktestConfig, type BacktestResult, type BacktestSeries, type FillCause, type FillModel, type Fills, type OrderRecords } from './types.js';
 export { DEFAULT_QUEUE_MODEL, frontAfterDecrease, parseQueueModel, queueModelText, queueProbability, QUEUE_MODEL_NAMES, type QueueModelName, type QueueModelSpec, type QueueProbability } from './queueModels.js';
 export { backtestExecutions, inferredFillsNote, INFERRED_ARRIVALS_NOTE, type BacktestExecutions } from './executions.js';
 export { backtestMetrics, quotePlacement, type BacktestMetrics, type QuotePlacement } from './metrics.js';

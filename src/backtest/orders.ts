@@ -20,6 +20,8 @@ export interface Order {
   ahead: number;
   lastShown: number;
   queued: boolean;
+  /** Its row in the order log (`OrderLog`), −1 when none is kept. */
+  logRow: number;
 }
 
 /**
@@ -68,8 +70,73 @@ export class FillColumns {
 }
 
 
+/** Why an order stopped resting (`OrderLog.endReason`). */
+export const END_OPEN = 0;
+export const END_FILLED = 1;
+export const END_CANCELLED = 2;
+export const END_REPLACED = 3;
+export const END_PULLED = 4;
+
+/**
+ * Every order that rested, in the order they started (`BacktestConfig.recordOrders`): side (+1 bid, −1 ask),
+ * price, size (base units), when it was sent and began resting, when it stopped and why, and its first fill
+ * (ms; NaN when none). What the fills alone cannot show: the orders that never filled, and how long each was
+ * exposed — what a fill model is graded on (backtest/fillGrading.ts).
+ */
+export class OrderLog {
+  length = 0;
+  side = new Int8Array(256);
+  px = new Float64Array(256);
+  qty = new Float64Array(256);
+  sentMs = new Float64Array(256);
+  activeMs = new Float64Array(256);
+  endMs = new Float64Array(256);
+  /** END_OPEN (still resting at the end of the data), END_FILLED, END_CANCELLED, END_REPLACED, END_PULLED */
+  endReason = new Uint8Array(256);
+  firstFillMs = new Float64Array(256);
+
+  /** Logs order `o` of side index k (0 bid) starting to rest at `t`; returns its row. */
+  start(o: Order, k: number, t: number): number {
+    if (this.length === this.side.length) this.grow();
+    const n = this.length++;
+    this.side[n] = k === 0 ? 1 : -1;
+    this.px[n] = o.px;
+    this.qty[n] = o.remaining;
+    this.sentMs[n] = o.sentMs;
+    this.activeMs[n] = t;
+    this.endMs[n] = NaN;
+    this.endReason[n] = END_OPEN;
+    this.firstFillMs[n] = NaN;
+    return n;
+  }
+
+  /** Row r stopped resting at t (the first end counts). */
+  end(r: number, t: number, reason: number): void {
+    if (r < 0 || this.endReason[r] !== END_OPEN) return;
+    this.endMs[r] = t;
+    this.endReason[r] = reason;
+  }
+
+  /** Row r filled (partly) at t. */
+  filled(r: number, t: number): void {
+    if (r >= 0 && Number.isNaN(this.firstFillMs[r])) this.firstFillMs[r] = t;
+  }
+
+  private grow(): void {
+    const capacity = this.side.length * 2;
+    this.side = withCapacity(this.side, capacity);
+    this.px = withCapacity(this.px, capacity);
+    this.qty = withCapacity(this.qty, capacity);
+    this.sentMs = withCapacity(this.sentMs, capacity);
+    this.activeMs = withCapacity(this.activeMs, capacity);
+    this.endMs = withCapacity(this.endMs, capacity);
+    this.endReason = withCapacity(this.endReason, capacity);
+    this.firstFillMs = withCapacity(this.firstFillMs, capacity);
+  }
+}
+
 /** Initial values of the typed-array fields (see `Desk`): a field keeps the kind of value it started with. */
 export const NO_VALUES = new Float64Array(0);
 export const NO_SIDES = new Int8Array(0);
 
-export const newOrder = (): Order => ({ px: NaN, remaining: 0, activeMs: Infinity, cancelMs: Infinity, sentMs: NaN, ahead: 0, lastShown: 0, queued: false });
+export const newOrder = (): Order => ({ px: NaN, remaining: 0, activeMs: Infinity, cancelMs: Infinity, sentMs: NaN, ahead: 0, lastShown: 0, queued: false, logRow: -1 });

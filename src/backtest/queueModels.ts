@@ -18,7 +18,7 @@
 export type QueueProbability = (front: number, back: number) => number;
 
 /** The models by name; `n` is the power of the power family. */
-export const QUEUE_MODEL_NAMES = ['power', 'power2', 'power3', 'log', 'log2'] as const;
+export const QUEUE_MODEL_NAMES = ['power', 'power2', 'power3', 'log', 'log2', 'riskAverse', 'optimistic'] as const;
 export type QueueModelName = (typeof QUEUE_MODEL_NAMES)[number];
 
 export interface QueueModelSpec {
@@ -36,7 +36,11 @@ export const DEFAULT_QUEUE_MODEL: QueueModelSpec = { name: 'power', n: 2 };
  * - `power2` (PowerProbQueueFunc2): f(back)/f(back + front), f(x) = xⁿ;
  * - `power3` (PowerProbQueueFunc3): 1 − f(front/(front + back)), f(x) = xⁿ;
  * - `log` (LogProbQueueFunc): f(back)/(f(back) + f(front)), f(x) = ln(1 + x);
- * - `log2` (LogProbQueueFunc2): f(back)/f(back + front), f(x) = ln(1 + x).
+ * - `log2` (LogProbQueueFunc2): f(back)/f(back + front), f(x) = ln(1 + x);
+ * - `riskAverse` (hftbacktest's RiskAdverseQueueModel): 1, every decrease behind us (only trades, and a level
+ *   shrinking below what is ahead, move us up): the latest a fill can come, a bound;
+ * - `optimistic`: 0, every decrease in front of us: the earliest, the other bound. The true fill of an order
+ *   lies between the two (test/backtest/fillGrading.test.ts checks it against a market whose queue is known).
  *
  * @example queueProbability({ name: 'power', n: 2 })(1, 3) // 9 / (9 + 1) = 0.9: most of a decrease is behind us
  */
@@ -46,6 +50,10 @@ export function queueProbability(spec: QueueModelSpec): QueueProbability {
   const pow = (x: number) => (n === 2 ? x * x : Math.pow(x, n));
   const log = (x: number) => Math.log1p(x);
   switch (spec.name) {
+    case 'riskAverse':
+      return () => 1;
+    case 'optimistic':
+      return () => 0;
     case 'power':
       return (front, back) => pow(back) / (pow(back) + pow(front));
     case 'power2':
@@ -85,7 +93,8 @@ export function parseQueueModel(text: string): QueueModelSpec {
   }
   if (power === undefined) return { name: name as QueueModelName };
   const n = Number(power);
-  if (!(n > 0 && Number.isFinite(n)) || name.startsWith('log')) throw new RangeError(`--queue-model: ${name.startsWith('log') ? `${name} takes no power` : `the power must be a positive number, got "${power}"`}`);
+  const powerless = !name.startsWith('power');
+  if (!(n > 0 && Number.isFinite(n)) || powerless) throw new RangeError(`--queue-model: ${powerless ? `${name} takes no power` : `the power must be a positive number, got "${power}"`}`);
   return { name: name as QueueModelName, n };
 }
 

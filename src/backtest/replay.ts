@@ -9,7 +9,7 @@ import { DEFAULT_QUEUE_MODEL, queueProbability } from './queueModels.js';
 import type { Strategy } from './strategy.js';
 import type { BacktestConfig } from './types.js';
 import { Desk } from './exchange.js';
-import { NO_VALUES } from './orders.js';
+import { NO_VALUES, OrderLog } from './orders.js';
 
 /** The calibration rows a streamed replay receives with a chunk (see `BacktestReplay.feed`). */
 export type CalibrationRows = Pick<RollingCalibration, 'tMs' | 'sigmaPricePerSqrtSec' | 'aPooledPerSec' | 'kPooledPerPrice'>;
@@ -215,6 +215,7 @@ export class Replay {
     this.needA = strategy.requires.includes('a');
     this.needK = strategy.requires.includes('k');
     this.desk = new Desk(config.fill, this.eps, config.makerFee ?? 0, config.takerFee ?? 0, queueProbability(config.queueModel ?? DEFAULT_QUEUE_MODEL));
+    if (config.recordOrders) this.desk.orderLog = new OrderLog();
     const cal = config.calibration;
     this.calT = cal?.tMs;
     this.calN = cal ? cal.tMs.length : 0;
@@ -447,7 +448,7 @@ export class Replay {
     }
     this.maskIdx = k;
     const inside = from[k] <= t;
-    if ((inside && !this.inMask) || passed) this.desk.pullAll();
+    if ((inside && !this.inMask) || passed) this.desk.pullAll(t);
     this.inMask = inside;
     this.nextMaskEdge = inside ? to[k] : from[k];
   }

@@ -1,6 +1,7 @@
 /** A replay's result: its series, fills, metrics inputs and notes (`backtestResult`). */
 import { type MaskSummary } from '../data/masks.js';
-import type { BacktestConfig, BacktestResult } from './types.js';
+import type { BacktestConfig, BacktestResult, OrderRecords } from './types.js';
+import type { OrderLog } from './orders.js';
 import type { Replay } from './replay.js';
 
 /**
@@ -43,9 +44,26 @@ export function backtestResult(config: BacktestConfig, replay: Replay, notes: st
     finalMidPx: finalMid,
     events,
     decisions,
+    ...(desk.orderLog ? { orders: orderRecords(desk.orderLog) } : {}),
     masked: masks,
     maskedEvents: { trades: replay.maskedTrades, bookRows: replay.maskedRows, decisions: replay.maskedDecisions },
     notes,
+  };
+}
+
+const END_REASONS = ['open', 'filled', 'cancelled', 'replaced', 'pulled'] as const;
+
+function orderRecords(log: OrderLog): OrderRecords {
+  const n = log.length;
+  return {
+    side: log.side.slice(0, n),
+    px: log.px.slice(0, n),
+    qty: log.qty.slice(0, n),
+    sentMs: log.sentMs.slice(0, n),
+    activeMs: log.activeMs.slice(0, n),
+    endMs: log.endMs.slice(0, n),
+    endReason: Array.from(log.endReason.subarray(0, n), (r) => END_REASONS[r]),
+    firstFillMs: log.firstFillMs.slice(0, n),
   };
 }
 

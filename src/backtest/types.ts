@@ -68,6 +68,25 @@ export interface BacktestConfig {
   readonly fallback?: { readonly sigmaPerSqrtSec: number; readonly aPerSec: number; readonly kPerPrice: number };
   /** Record the series at every decision (default true). */
   readonly recordSeries?: boolean;
+  /** Keep every order that rested, with how it ended (`BacktestResult.orders`; default false). */
+  readonly recordOrders?: boolean;
+}
+
+/** Every order that rested in a run (`BacktestConfig.recordOrders`), one entry per order in the order it began to rest. */
+export interface OrderRecords {
+  /** +1 bid, −1 ask. */
+  readonly side: Int8Array;
+  readonly px: Float64Array;
+  /** Size, base units. */
+  readonly qty: Float64Array;
+  /** When the strategy sent it, and when it began and stopped resting (ms; endMs NaN: still resting at the end). */
+  readonly sentMs: Float64Array;
+  readonly activeMs: Float64Array;
+  readonly endMs: Float64Array;
+  /** Why it stopped: 'open' (resting at the end), 'filled', 'cancelled', 'replaced' (by the side's next order), 'pulled' (a masked interval). */
+  readonly endReason: ReadonlyArray<'open' | 'filled' | 'cancelled' | 'replaced' | 'pulled'>;
+  /** Its first fill, ms (NaN: none). */
+  readonly firstFillMs: Float64Array;
 }
 
 /**
@@ -122,6 +141,8 @@ export interface BacktestResult {
   readonly finalMidPx: number;
   readonly events: number;
   readonly decisions: number;
+  /** With `recordOrders`: every order that rested. */
+  readonly orders?: OrderRecords;
   /**
    * The book's and trades' masked intervals (`BookTable.masked`, `TradeTable.masked`) and their total: the
    * replay pulled our orders when each began and neither quoted nor filled inside.

@@ -38,6 +38,24 @@ describe('queue models (hftbacktest probability functions)', () => {
     expect(() => parseQueueModel('log:2')).toThrow(/takes no power/);
     expect(() => parseQueueModel('power:-1')).toThrow(/positive/);
     expect(() => parseQueueModel('fifo')).toThrow(new RegExp(QUEUE_MODEL_NAMES.join(', ')));
+    expect(() => parseQueueModel('riskAverse:2')).toThrow(/takes no power/);
+  });
+
+  it('bound the family: riskAverse takes a decrease from behind us first (hftbacktest RiskAdverseQueueModel: min(front, new size)), optimistic from the front', () => {
+    const averse = queueProbability(parseQueueModel('riskAverse'));
+    const optimistic = queueProbability(parseQueueModel('optimistic'));
+    // 4 ahead, 6 behind (10 shown), 3 cancelled: behind absorbs it / front absorbs it
+    expect(frontAfterDecrease(4, 10, 3, averse)).toBe(4);
+    expect(frontAfterDecrease(4, 10, 3, optimistic)).toBe(1);
+    // 8 cancelled: more than behind us, so 2 came from the front even for riskAverse (= min(4, 10 − 8))
+    expect(frontAfterDecrease(4, 10, 8, averse)).toBe(Math.min(4, 10 - 8));
+    expect(frontAfterDecrease(4, 10, 8, optimistic)).toBe(0);
+    // and every other model lies between them
+    for (const name of ['power', 'power2', 'power3', 'log', 'log2'] as const) {
+      const f = frontAfterDecrease(4, 10, 3, queueProbability({ name }));
+      expect(f).toBeGreaterThanOrEqual(1);
+      expect(f).toBeLessThanOrEqual(4);
+    }
   });
 
   it('decide the fill in the engine: 10 ahead, 10 more behind, 6 cancelled, then a sell of 9 at our price', () => {

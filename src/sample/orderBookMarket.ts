@@ -1,0 +1,401 @@
+import type { BookTable, TradeTable } from '../data/tables.js';
+import { createRng, type Rng } from '../random/rng.js';
+
+/**
+ * A market simulated order by order, so that the queue in front of any order is known: the zero-intelligence
+ * model of Cont, Stoikov & Talreja (2010), "A stochastic model for order book dynamics", Operations Research
+ * 58(3), 549–563, §2: on a grid of ticks, limit orders arrive at i ticks from the opposite best quote at rate
+ * λ(i) = k / i^α per side (i = 1..levels), market orders at rate μ per side, and every resting order is
+ * cancelled at rate θ (CST let θ depend on i; one rate here). Queues are FIFO; a market order takes the best
+ * level's orders in time order, then the next level's.
+ *
+ * Sizes (not in CST, whose orders are all of one unit): limit and market orders are 1 + a geometric number of
+ * units, of means `limitUnits` and `marketUnits`; one unit is `unitQty` base units. When a side empties, one
+ * unit is placed `levels` ticks from the other side's best (CST's boundary condition), logged as any order.
+ *
+ * Output: what a feed shows — a top-N book row after every event that changes the top N levels and one trade
+ * per level a market order takes (taker side, the level's price, the size taken there), each row `bookDelayMs`
+ * after the trades that caused it (a depth update follows its trades, as on OKX and Binance) — and the log of
+ * every order event, from which `trueFillTimes` gives the exact fill of a (tiny) order of ours.
+ */
+export interface OrderBookMarketParams {
+  readonly seed: number;
+  readonly durationSec: number;
+  /** CST's k and α: limit orders at distance i ticks arrive at k / i^α per second per side. Defaults 1.92, 0.52 (CST Table 2). */
+  readonly limitRateK?: number;
+  readonly limitRateAlpha?: number;
+  /** Market orders per second per side. Default 0.94 (CST Table 2). */
+  readonly marketRatePerSec?: number;
+  /** Cancellations per second per resting order. Default 0.5 (CST Table 2's θ(i) lie in 0.25–0.81). */
+  readonly cancelRatePerSec?: number;
+  /** Distances 1..levels ticks receive limit orders. Default 10. */
+  readonly levels?: number;
+  /** Levels per side in the book rows. Default 5. */
+  readonly depth?: number;
+  /** Mean units per limit and per market order. Defaults 2 and 3. */
+  readonly limitUnits?: number;
+  readonly marketUnits?: number;
+  readonly unitQty?: number;
+  readonly tickSize?: number;
+  /** Starting mid, in ticks (the initial book has `levels` levels per side, two units each). */
+  readonly midTicks?: number;
+  readonly startMs?: number;
+  /** How long after its trades a market order's book row is stamped, ms. Default 0.001 (1 µs: trades first). */
+  readonly bookDelayMs?: number;
+  readonly instrument?: string;
+}
+
+/** Order event kinds in `OrderEventLog.kind`. */
+export const ORDER_ADD = 0;
+export const ORDER_CANCEL = 1;
+/** A resting order executed (partly) by a market order. */
+export const ORDER_EXECUTE = 2;
+
+/** Every order event in time order, columnar: what happened to which order, at which tick, for how much. */
+export interface OrderEventLog {
+  readonly tMs: Float64Array;
+  /** ORDER_ADD, ORDER_CANCEL, ORDER_EXECUTE */
+  readonly kind: Uint8Array;
+  /** Side of the resting order: +1 bid, −1 ask. */
+  readonly side: Int8Array;
+  readonly tick: Int32Array;
+  readonly orderId: Int32Array;
+  /** Units added, cancelled or executed. */
+  readonly units: Float64Array;
+  /** For executions: the market order's number (its executions share it). −1 otherwise. */
+  readonly marketOrder: Int32Array;
+}
+
+export interface OrderBookMarket {
+  readonly book: BookTable;
+  readonly trades: TradeTable;
+  readonly log: OrderEventLog;
+  readonly tickSize: number;
+  readonly unitQty: number;
+  readonly params: Required<OrderBookMarketParams>;
+}
+
+const DEFAULTS = {
+  limitRateK: 1.92,
+  limitRateAlpha: 0.52,
+  marketRatePerSec: 0.94,
+  cancelRatePerSec: 0.5,
+  levels: 10,
+  depth: 5,
+  limitUnits: 2,
+  marketUnits: 3,
+  unitQty: 0.1,
+  tickSize: 0.01,
+  midTicks: 10_000,
+  startMs: Date.UTC(2026, 0, 1),
+  bookDelayMs: 0.001,
+  instrument: 'CST-SIM',
+} as const;
+
+/** One side's resting orders: FIFO queues per tick (ids and units, in arrival order). */
+class Side {
+  readonly queues = new Map<number, { ids: number[]; units: number[]; total: number }>();
+  constructor(readonly sign: number) {}
+
+  best(): number {
+    let best = this.sign > 0 ? -Infinity : Infinity;
+    for (const [tick, q] of this.queues) if (q.total > 0 && (this.sign > 0 ? tick > best : tick < best)) best = tick;
+    return best;
+  }
+
+  /** The first `depth` non-empty levels, best first. */
+  top(depth: number): Array<[number, number]> {
+    const levels = [...this.queues].filter(([, q]) => q.total > 0).map(([tick, q]) => [tick, q.total] as [number, number]);
+    levels.sort((a, b) => (this.sign > 0 ? b[0] - a[0] : a[0] - b[0]));
+    return levels.slice(0, depth);
+  }
+
+  add(tick: number, id: number, units: number): void {
+    let q = this.queues.get(tick);
+    if (!q) this.queues.set(tick, (q = { ids: [], units: [], total: 0 }));
+    q.ids.push(id);
+    q.units.push(units);
+    q.total += units;
+  }
+}
+
+/** Generates the market (see OrderBookMarketParams). Deterministic in the seed. */
+export function generateOrderBookMarket(params: OrderBookMarketParams): OrderBookMarket {
+  const p: Required<OrderBookMarketParams> = { ...DEFAULTS, ...params } as Required<OrderBookMarketParams>;
+  if (!(p.durationSec > 0)) throw new RangeError(`generateOrderBookMarket: durationSec must be positive, got ${p.durationSec}`);
+  if (!(p.depth >= 1 && p.levels >= p.depth)) throw new RangeError(`generateOrderBookMarket: need 1 ≤ depth ≤ levels, got depth ${p.depth}, levels ${p.levels}`);
+  const rng = createRng(p.seed);
+  const bids = new Side(1);
+  const asks = new Side(-1);
+  // where each resting order is: side and tick, by id
+  const where = new Map<number, { side: Side; tick: number }>();
+  const log = new EventLogBuilder();
+  let nextId = 0;
+  let marketOrders = 0;
+  let t = p.startMs;
+  const place = (side: Side, tick: number, units: number) => {
+    const id = nextId++;
+    side.add(tick, id, units);
+    where.set(id, { side, tick });
+    log.push(t, ORDER_ADD, side.sign, tick, id, units, -1);
+  };
+  for (let i = 1; i <= p.levels; i++) {
+    place(bids, p.midTicks - i, 2);
+    place(asks, p.midTicks + i, 2);
+  }
+  const limitRates = Array.from({ length: p.levels }, (_, i) => p.limitRateK / Math.pow(i + 1, p.limitRateAlpha));
+  const limitTotal = limitRates.reduce((a, b) => a + b, 0);
+  const view = new BookView(p.depth, p.tickSize, p.unitQty);
+  const trades = new TradeBuilder(p.tickSize, p.unitQty);
+  view.record(t, bids, asks);
+  const endMs = p.startMs + p.durationSec * 1000;
+  for (;;) {
+    const rate = 2 * limitTotal + 2 * p.marketRatePerSec + p.cancelRatePerSec * where.size;
+    t += (-Math.log(1 - rng.next()) / rate) * 1000;
+    if (t >= endMs) break;
+    let u = rng.next() * rate;
+    let delayRow = false;
+    if (u < 2 * limitTotal) {
+      const side = u < limitTotal ? bids : asks;
+      u -= side === bids ? 0 : limitTotal;
+      let i = 0;
+      while (i < p.levels - 1 && u >= limitRates[i]) u -= limitRates[i++];
+      // i + 1 ticks from the opposite best: a bid at bestAsk − (i + 1), an ask at bestBid + (i + 1)
+      const tick = side === bids ? asks.best() - (i + 1) : bids.best() + (i + 1);
+      place(side, tick, 1 + geometric(rng, p.limitUnits - 1));
+    } else if (u < 2 * limitTotal + 2 * p.marketRatePerSec) {
+      // a market buy takes asks, a market sell takes bids
+      const taken = u < 2 * limitTotal + p.marketRatePerSec ? asks : bids;
+      let units = 1 + geometric(rng, p.marketUnits - 1);
+      const m = marketOrders++;
+      while (units > 0) {
+        const tick = taken.best();
+        if (!Number.isFinite(tick)) break;
+        const q = taken.queues.get(tick)!;
+        let atLevel = 0;
+        while (units > 0 && q.ids.length > 0) {
+          const take = Math.min(units, q.units[0]);
+          units -= take;
+          atLevel += take;
+          q.units[0] -= take;
+          q.total -= take;
+          log.push(t, ORDER_EXECUTE, taken.sign, tick, q.ids[0], take, m);
+          if (q.units[0] <= 0) {
+            where.delete(q.ids[0]);
+            q.ids.shift();
+            q.units.shift();
+          }
+        }
+        if (q.ids.length === 0) taken.queues.delete(tick);
+        trades.push(t, -taken.sign, tick, atLevel);
+      }
+      delayRow = true;
+    } else {
+      // a cancellation: one resting order, each equally likely
+      const k = Math.floor(rng.next() * where.size);
+      let id = -1;
+      let n = 0;
+      for (const key of where.keys()) {
+        if (n++ === k) {
+          id = key;
+          break;
+        }
+      }
+      const at = where.get(id)!;
+      const q = at.side.queues.get(at.tick)!;
+      const j = q.ids.indexOf(id);
+      log.push(t, ORDER_CANCEL, at.side.sign, at.tick, id, q.units[j], -1);
+      q.total -= q.units[j];
+      q.ids.splice(j, 1);
+      q.units.splice(j, 1);
+      if (q.ids.length === 0) at.side.queues.delete(at.tick);
+      where.delete(id);
+    }
+    // CST's boundary: a side never stays empty
+    if (!Number.isFinite(bids.best())) place(bids, asks.best() - p.levels, 1);
+    if (!Number.isFinite(asks.best())) place(asks, bids.best() + p.levels, 1);
+    view.record(delayRow ? t + p.bookDelayMs : t, bids, asks);
+  }
+  const meta = { instrument: p.instrument, tickSize: p.tickSize, lotSize: p.unitQty, source: `generateOrderBookMarket seed ${p.seed} (Cont, Stoikov & Talreja 2010)` };
+  return { book: view.table(meta), trades: trades.table(meta), log: log.finish(), tickSize: p.tickSize, unitQty: p.unitQty, params: p };
+}
+
+/**
+ * `count` steps of `step` as the decimal it stands for: count / (1 / step) when 1 / step is an integer (9999
+ * ticks of 0.01 = 99.99, where 9999 × 0.01 = 99.99000000000001), else count × step.
+ */
+export function scaled(count: number, step: number): number {
+  const per = Math.round(1 / step);
+  return Math.abs(per * step - 1) < 1e-12 ? count / per : count * step;
+}
+
+/** 0, 1, 2… with mean `mean` (geometric on {0, 1, …}). */
+function geometric(rng: Rng, mean: number): number {
+  if (!(mean > 0)) return 0;
+  const q = mean / (1 + mean);
+  return Math.floor(Math.log(1 - rng.next()) / Math.log(q));
+}
+
+class EventLogBuilder {
+  private readonly cols = { tMs: [] as number[], kind: [] as number[], side: [] as number[], tick: [] as number[], orderId: [] as number[], units: [] as number[], marketOrder: [] as number[] };
+  push(t: number, kind: number, side: number, tick: number, id: number, units: number, market: number): void {
+    const c = this.cols;
+    c.tMs.push(t);
+    c.kind.push(kind);
+    c.side.push(side);
+    c.tick.push(tick);
+    c.orderId.push(id);
+    c.units.push(units);
+    c.marketOrder.push(market);
+  }
+  finish(): OrderEventLog {
+    const c = this.cols;
+    return {
+      tMs: Float64Array.from(c.tMs),
+      kind: Uint8Array.from(c.kind),
+      side: Int8Array.from(c.side),
+      tick: Int32Array.from(c.tick),
+      orderId: Int32Array.from(c.orderId),
+      units: Float64Array.from(c.units),
+      marketOrder: Int32Array.from(c.marketOrder),
+    };
+  }
+}
+
+/** The top-N rows: one per event that changed them. */
+class BookView {
+  private readonly ts: number[] = [];
+  private readonly levels: number[][];
+  private last = '';
+  constructor(
+    private readonly depth: number,
+    private readonly tickSize: number,
+    private readonly unitQty: number,
+  ) {
+    this.levels = Array.from({ length: 4 * depth }, () => []);
+  }
+
+  record(t: number, bids: Side, asks: Side): void {
+    const b = bids.top(this.depth);
+    const a = asks.top(this.depth);
+    const key = JSON.stringify([b, a]);
+    if (key === this.last) return;
+    this.last = key;
+    // strictly increasing (a row never shares its time with the one before: the engine orders events by time)
+    this.ts.push(this.ts.length > 0 ? Math.max(t, this.ts[this.ts.length - 1] + 1e-6) : t);
+    const d = this.depth;
+    for (let l = 0; l < d; l++) {
+      this.levels[l].push(l < b.length ? scaled(b[l][0], this.tickSize) : NaN);
+      this.levels[d + l].push(l < b.length ? scaled(b[l][1], this.unitQty) : NaN);
+      this.levels[2 * d + l].push(l < a.length ? scaled(a[l][0], this.tickSize) : NaN);
+      this.levels[3 * d + l].push(l < a.length ? scaled(a[l][1], this.unitQty) : NaN);
+    }
+  }
+
+  table(meta: BookTable['meta']): BookTable {
+    const d = this.depth;
+    const col = (k: number) => Float64Array.from(this.levels[k]);
+    return {
+      kind: 'book',
+      depth: d,
+      tsMs: Float64Array.from(this.ts),
+      bidPx: Array.from({ length: d }, (_, l) => col(l)),
+      bidSz: Array.from({ length: d }, (_, l) => col(d + l)),
+      askPx: Array.from({ length: d }, (_, l) => col(2 * d + l)),
+      askSz: Array.from({ length: d }, (_, l) => col(3 * d + l)),
+      meta,
+    };
+  }
+}
+
+class TradeBuilder {
+  private readonly ts: number[] = [];
+  private readonly side: number[] = [];
+  private readonly px: number[] = [];
+  private readonly sz: number[] = [];
+  constructor(
+    private readonly tickSize: number,
+    private readonly unitQty: number,
+  ) {}
+  push(t: number, takerSide: number, tick: number, units: number): void {
+    this.ts.push(t);
+    this.side.push(takerSide);
+    this.px.push(scaled(tick, this.tickSize));
+    this.sz.push(scaled(units, this.unitQty));
+  }
+  table(meta: TradeTable['meta']): TradeTable {
+    return { kind: 'trades', tsMs: Float64Array.from(this.ts), id: Float64Array.from(this.ts, (_, i) => i + 1), side: Int8Array.from(this.side), px: Float64Array.from(this.px), sz: Float64Array.from(this.sz), meta };
+  }
+}
+
+/**
+ * The true first fill of each of our orders, were each an order of negligible size resting at `pxTicks[o]` on
+ * side `side[o]` (+1 bid) from `activeMs[o]` (joining the back of its level's queue then) to `endMs[o]`
+ * (NaN or Infinity: to the end of the log): the first time a market order reaches it — it takes an order that
+ * arrived after ours at our level, or takes a level beyond ours (ours was passed) — or an opposite limit order
+ * arrives at or through our price. NaN when it does not fill. Exact, from the order log; O(log size) per order.
+ */
+export function trueFillTimes(log: OrderEventLog, orders: { readonly side: ArrayLike<number>; readonly pxTicks: ArrayLike<number>; readonly activeMs: ArrayLike<number>; readonly endMs: ArrayLike<number> }): Float64Array {
+  const n = orders.side.length;
+  const out = new Float64Array(n).fill(NaN);
+  // the orders by activation; the log is replayed once, the queue ahead of each open order of ours tracked
+  const byStart = Array.from({ length: n }, (_, i) => i).sort((a, b) => orders.activeMs[a] - orders.activeMs[b]);
+  // resting orders per (side, tick), and the units each has left
+  const levels = new Map<string, Set<number>>();
+  const unitsLeft = new Map<number, number>();
+  const key = (side: number, tick: number) => `${side}:${tick}`;
+  // ours: per open order, the ids ahead of it
+  const open = new Map<number, { side: number; tick: number; ahead: Set<number>; endMs: number }>();
+  let next = 0;
+  const L = log.tMs.length;
+  for (let e = 0; e < L; e++) {
+    const t = log.tMs[e];
+    // orders of ours that began before this event join the back of their level as it was
+    while (next < n && orders.activeMs[byStart[next]] < t) {
+      const o = byStart[next++];
+      const end = orders.endMs[o];
+      open.set(o, { side: orders.side[o], tick: orders.pxTicks[o], ahead: new Set(levels.get(key(orders.side[o], orders.pxTicks[o])) ?? []), endMs: Number.isFinite(end) ? end : Infinity });
+    }
+    const side = log.side[e];
+    const tick = log.tick[e];
+    const id = log.orderId[e];
+    const kind = log.kind[e];
+    for (const [o, q] of open) {
+      if (q.endMs <= t) {
+        open.delete(o);
+        continue;
+      }
+      let filled = false;
+      if (kind === ORDER_EXECUTE && side === q.side) {
+        // an order behind ours taken (FIFO: all ahead are gone and the market order reached us), or a level
+        // beyond ours taken (ours was passed)
+        if (tick === q.tick) filled = !q.ahead.has(id);
+        else filled = q.side > 0 ? tick < q.tick : tick > q.tick;
+      } else if (kind === ORDER_ADD && side === -q.side) {
+        // an opposite order at or through our price would have traded with ours
+        filled = q.side > 0 ? tick <= q.tick : tick >= q.tick;
+      }
+      if (filled) {
+        out[o] = t;
+        open.delete(o);
+      }
+    }
+    // the book after the event
+    const k = key(side, tick);
+    if (kind === ORDER_ADD) {
+      let s = levels.get(k);
+      if (!s) levels.set(k, (s = new Set()));
+      s.add(id);
+      unitsLeft.set(id, log.units[e]);
+    } else {
+      const left = kind === ORDER_CANCEL ? 0 : (unitsLeft.get(id) ?? 0) - log.units[e];
+      if (left > 1e-9) unitsLeft.set(id, left);
+      else {
+        unitsLeft.delete(id);
+        levels.get(k)?.delete(id);
+        for (const q of open.values()) if (q.side === side && q.tick === tick) q.ahead.delete(id);
+      }
+    }
+  }
+  return out;
+}
