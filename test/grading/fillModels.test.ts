@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runBacktest, symmetricStrategy } from '../../src/backtest/index.js';
 import { gradeFillModels, gradeFillModelsOverSeeds, type FillGrade } from '../../src/grading/index.js';
 import { generateOrderBookMarket } from '../../src/sample/index.js';
+import { runAsmm } from '../helpers/cli.js';
 
 const byLabel = (grades: readonly FillGrade[], label: string) => grades.find((g) => g.label === label)!;
 
@@ -51,5 +52,17 @@ describe('fill models graded against a market whose queue is known', () => {
     expect(low).toBeLessThanOrEqual(mean);
     expect(high).toBeGreaterThanOrEqual(mean);
     expect(rows[0].grades.every((g) => g.early === 0)).toBe(true);
+  });
+
+  it('asmm grade-fills --json gives the table: every model, its interval over the seeds, the bounds holding on each seed', () => {
+    const r = runAsmm(['grade-fills', '--seeds', '5,6', '--duration', '10m', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { seeds: number[]; models: Array<{ model: string; fillRateBias: number[]; perSeed: Array<{ early: number; missed: number; trueFills: number }> }> };
+    expect(out.seeds).toEqual([5, 6]);
+    expect(out.models.map((m) => m.model)).toEqual(['midCross', 'tradeThrough', 'queue riskAverse', 'queue power:3', 'queue power:2', 'queue power:1', 'queue log', 'queue optimistic']);
+    const model = (name: string) => out.models.find((m) => m.model === name)!;
+    expect(model('queue riskAverse').perSeed.map((g) => g.early)).toEqual([0, 0]);
+    expect(model('queue optimistic').perSeed.map((g) => g.missed)).toEqual([0, 0]);
+    for (const m of out.models) expect(m.fillRateBias[1]).toBeLessThanOrEqual(m.fillRateBias[2]);
   });
 });

@@ -167,6 +167,11 @@ export const CLI_CASES: readonly CliCase[] = [
   { name: 'backtest: --entry-latency file that does not exist', args: (x) => ['backtest', '--data', x.f.bookCsv, '--window', '10s', '--entry-latency', `file:${x.at('no-latency.csv')}`, ...OUT_REPORT(x)], code: 2, message: /no such file/, names: (x) => [x.at('no-latency.csv')], absent: (x) => [x.at('report.html')] },
   { name: 'calibrate: an entry-latency in the grid that is no latency', args: (x) => ['calibrate', '--data', x.f.bookCsv, '--grid', 'entry-latency=0,50', '--workers', '0', ...OUT_REPORT(x)], code: 2, names: () => ['entry-latency', '"50"'], absent: (x) => [x.at('report.html')] },
   { name: 'calibrate: an entry-latency file in the grid with a bad row', args: (x) => ['calibrate', '--data', x.f.bookCsv, '--grid', `entry-latency=0,file:${x.f.latencyNegative}`, '--workers', '0', ...OUT_REPORT(x)], code: 2, names: (x) => [x.f.latencyNegative, 'latency_ms'], absent: (x) => [x.at('report.html')] },
+  // asmm grade-fills (issue 16): bad options name the option
+  { name: 'grade-fills: --seeds not integers', args: () => ['grade-fills', '--seeds', '1,x'], code: 2, names: () => ['--seeds'] },
+  { name: 'grade-fills: --duration too short', args: () => ['grade-fills', '--duration', '10s'], code: 2, names: () => ['--duration'] },
+  { name: 'grade-fills: --cancel-rate negative', args: () => ['grade-fills', '--cancel-rate', '-1'], code: 2, names: () => ['--cancel-rate'] },
+  { name: 'grade-fills: a stray argument', args: () => ['grade-fills', 'extra'], code: 2 },
   // asmm cluster (issue 17): bad options before anything starts
   { name: 'cluster: --workers 0', args: () => ['cluster', '--workers', '0'], code: 2, names: () => ['--workers'] },
   { name: 'cluster: --trades without --data', args: (x) => ['cluster', '--trades', x.f.tradesCsv], code: 2, names: () => ['--trades', '--data'] },

@@ -78,6 +78,12 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: async () => (await import('./calibrate.js')).runCalibrate,
   },
   {
+    name: 'grade-fills',
+    summary: 'grade every fill model against markets simulated order by order (Cont-Stoikov-Talreja), where each order\'s true fill is known: fill-rate bias, early and missed fills, PnL bias, over seeds',
+    usage: 'asmm grade-fills [--seeds 1,2,3,4,5] [--duration 30m] [--cancel-rate 0.5] [--market-rate 0.94] [--json]',
+    load: async () => (await import('./gradeFills.js')).runGradeFills,
+  },
+  {
     name: 'simulate',
     summary: 'Monte-Carlo of the AS (2008) market maker against the symmetric benchmark, beside the published table',
     usage: 'asmm simulate [--paths 1000] [--gamma 0.01,0.1,1] [--seed S] [--fill linear|poisson] [--symmetric-spread average|timeVarying|constantTerm] [--compare journal|preprint|none] [--json]',
