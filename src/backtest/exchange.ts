@@ -1,7 +1,7 @@
 /** The exchange side of the replay (`Desk`): our orders against the replayed book and trades, and their fills. */
 import type { BookTable, TradeTable } from '../data/tables.js';
 import type { Quotes } from '../model/types.js';
-import { frontAfterDecrease, type QueueProbability } from './queueModels.js';
+import { frontAfterDecrease, frontAfterDecreaseBehind, type QueueProbability } from './queueModels.js';
 import type { FillModel } from './types.js';
 import { CAUSE_BOOK_CROSS, CAUSE_MARKETABLE, CAUSE_MID_CROSS, CAUSE_TRADE_AT, CAUSE_TRADE_THROUGH, END_CANCELLED, END_FILLED, END_PULLED, END_REPLACED, FillColumns, NO_SIDES, NO_VALUES, newOrder, OrderLog, type Order } from './orders.js';
 
@@ -57,6 +57,12 @@ export class Desk {
   private bidSz: readonly Float64Array[] = [];
   private askSz: readonly Float64Array[] = [];
   private depth: number = 0;
+  /** Orders per level (`BookTable.bidCount`), for the `orderCount` queue model; `useCounts` when it is in force. */
+  private bidCount: readonly Float64Array[] = [];
+  private askCount: readonly Float64Array[] = [];
+  private useCounts = false;
+  /** The queue model is `orderCount` (set by the replay). */
+  countQueue = false;
   private tradeSide: Int8Array = NO_SIDES;
   private tradePx: Float64Array = NO_VALUES;
   private tradeSz: Float64Array = NO_VALUES;
@@ -103,6 +109,12 @@ export class Desk {
     this.tradeSz = trades?.sz ?? new Float64Array(0);
     this.deepestBid = book.bidPx[book.depth - 1];
     this.deepestAsk = book.askPx[book.depth - 1];
+    if (this.countQueue && this.isQueue) {
+      if (!book.bidCount || !book.askCount) throw new Error('queue model orderCount: the book has no order counts per level (OKX books data, or a market simulated order by order, has them): choose another queue model');
+      this.bidCount = book.bidCount;
+      this.askCount = book.askCount;
+      this.useCounts = true;
+    }
   }
 
   /**
@@ -114,8 +126,9 @@ export class Desk {
   private fillMs = NaN;
   /** index into FILL_CAUSES */
   private fillCause = 0;
-  /** `scanShown`'s answer (a field for the same reason). */
+  /** `scanShown`'s answer (a field for the same reason), and the level it was found at (−1: none). */
   private shownSize = NaN;
+  private shownLevel = -1;
 
   /** Books the execution in fillPx, fillQty, fillMs of order `o`; maker or taker fee. */
   private execute(o: Order, sideIdx: number, maker: boolean): void {
@@ -201,15 +214,18 @@ export class Desk {
       const p = prices[l][r];
       if (Math.abs(p - px) <= eps) {
         this.shownSize = sizes[l][r];
+        this.shownLevel = l;
         return;
       }
       if (Number.isNaN(p) || (bid ? p < px : p > px)) {
         // a missing level, or our price is better than this level: a gap in the book
         this.shownSize = 0;
+        this.shownLevel = -1;
         return;
       }
     }
     this.shownSize = Infinity;
+    this.shownLevel = -1;
   }
 
   private joinQueue(o: Order, sideIdx: number): void {
@@ -230,6 +246,20 @@ export class Desk {
     const shown = this.shownSize;
     o.ahead = shown;
     o.lastShown = shown;
+    if (this.useCounts) {
+      // behind every order of the level
+      const count = this.levelCount(sideIdx, row);
+      o.aheadOrders = count;
+      o.lastCount = count;
+    }
+  }
+
+  /** Orders at the level `scanShown` found in row r (0 when it found none). */
+  private levelCount(sideIdx: number, r: number): number {
+    const l = this.shownLevel;
+    if (l < 0) return 0;
+    const c = (sideIdx === 0 ? this.bidCount : this.askCount)[l][r];
+    return c === c ? c : 0;
   }
 
   /**
@@ -365,6 +395,8 @@ export class Desk {
     if (k === 0 ? o.px > best + eps : o.px < best - eps) {
       o.ahead = 0; // we are the best price alone
       o.lastShown = 0;
+      o.aheadOrders = 0;
+      o.lastCount = 0;
       return;
     }
     if (this.beyondVisible(k, o.px, r)) return; // beyond the visible book: queue unknown
@@ -372,9 +404,28 @@ export class Desk {
     const shown = this.shownSize;
     if (shown === Infinity) return;
     const decrease = o.lastShown - shown;
-    if (decrease > 0 && o.ahead > 0) o.ahead = frontAfterDecrease(o.ahead, o.lastShown, decrease, this.queueProb);
+    if (this.useCounts) this.countedDecrease(o, k, r, decrease);
+    else if (decrease > 0 && o.ahead > 0) o.ahead = frontAfterDecrease(o.ahead, o.lastShown, decrease, this.queueProb);
     if (o.ahead > shown) o.ahead = shown;
     o.lastShown = shown;
+  }
+
+  /**
+   * `orderCount` queue model, book row r: a decrease of the level's size came from its cancelled orders, each as
+   * likely to be any order of the level: a share aheadOrders / lastCount of it from in front of ours. The orders
+   * ahead lose that share of the orders the count lost.
+   */
+  private countedDecrease(o: Order, k: number, r: number, decrease: number): void {
+    const count = this.levelCount(k, r);
+    const lastCount = o.lastCount;
+    if (decrease > 0 && o.ahead > 0) {
+      const share = lastCount > 0 ? Math.min(1, o.aheadOrders / lastCount) : 1;
+      o.ahead = frontAfterDecreaseBehind(o.ahead, o.lastShown, decrease, 1 - share);
+      const removed = lastCount - count;
+      if (removed > 0) o.aheadOrders = Math.max(0, o.aheadOrders - removed * share);
+    }
+    if (o.aheadOrders > count) o.aheadOrders = count;
+    o.lastCount = count;
   }
 
   /**
@@ -416,6 +467,12 @@ export class Desk {
     }
     const sz = this.tradeSz[j];
     const beyondQueue = sz - o.ahead;
+    if (this.useCounts && o.ahead > 0) {
+      // the orders it took in front of ours, in proportion to the size it took there; they leave the count too
+      const taken = o.aheadOrders * Math.min(1, sz / o.ahead);
+      o.aheadOrders -= taken;
+      o.lastCount = Math.max(0, o.lastCount - taken);
+    }
     o.ahead = Math.max(0, o.ahead - sz);
     if (o.lastShown !== Infinity) o.lastShown = Math.max(0, o.lastShown - sz);
     // what is left of the trade after the queue ahead, unless it is rounding: sizes are decimals summed and

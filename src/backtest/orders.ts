@@ -22,6 +22,9 @@ export interface Order {
   queued: boolean;
   /** Its row in the order log (`OrderLog`), −1 when none is kept. */
   logRow: number;
+  /** `orderCount` queue model: orders ahead of ours, and the level's order count we last saw. */
+  aheadOrders: number;
+  lastCount: number;
 }
 
 /**
@@ -139,4 +142,4 @@ export class OrderLog {
 export const NO_VALUES = new Float64Array(0);
 export const NO_SIDES = new Int8Array(0);
 
-export const newOrder = (): Order => ({ px: NaN, remaining: 0, activeMs: Infinity, cancelMs: Infinity, sentMs: NaN, ahead: 0, lastShown: 0, queued: false, logRow: -1 });
+export const newOrder = (): Order => ({ px: NaN, remaining: 0, activeMs: Infinity, cancelMs: Infinity, sentMs: NaN, ahead: 0, lastShown: 0, queued: false, logRow: -1, aheadOrders: 0, lastCount: 0 });

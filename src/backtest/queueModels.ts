@@ -18,7 +18,7 @@
 export type QueueProbability = (front: number, back: number) => number;
 
 /** The models by name; `n` is the power of the power family. */
-export const QUEUE_MODEL_NAMES = ['power', 'power2', 'power3', 'log', 'log2', 'riskAverse', 'optimistic'] as const;
+export const QUEUE_MODEL_NAMES = ['power', 'power2', 'power3', 'log', 'log2', 'riskAverse', 'optimistic', 'orderCount'] as const;
 export type QueueModelName = (typeof QUEUE_MODEL_NAMES)[number];
 
 export interface QueueModelSpec {
@@ -40,7 +40,11 @@ export const DEFAULT_QUEUE_MODEL: QueueModelSpec = { name: 'power', n: 2 };
  * - `riskAverse` (hftbacktest's RiskAdverseQueueModel): 1, every decrease behind us (only trades, and a level
  *   shrinking below what is ahead, move us up): the latest a fill can come, a bound;
  * - `optimistic`: 0, every decrease in front of us: the earliest, the other bound. The true fill of an order
- *   lies between the two (test/backtest/fillGrading.test.ts checks it against a market whose queue is known).
+ *   lies between the two (test/grading/fillModels.test.ts checks it against a market whose queue is known);
+ * - `orderCount` (no peer has it): from the venue's order count per level (OKX `books`), the share of the
+ *   level's orders behind ours, as if each order were as likely to be the one cancelled whatever its size. The
+ *   replay tracks the orders ahead of ours (the level's count when we joined, less those cancelled or
+ *   executed since); the function here is what it gives without counts (the size shares, power 1).
  *
  * @example queueProbability({ name: 'power', n: 2 })(1, 3) // 9 / (9 + 1) = 0.9: most of a decrease is behind us
  */
@@ -54,6 +58,9 @@ export function queueProbability(spec: QueueModelSpec): QueueProbability {
       return () => 1;
     case 'optimistic':
       return () => 0;
+    case 'orderCount':
+      // the replay uses the counts (Desk); by size when a row has none
+      return (front, back) => back / (back + front);
     case 'power':
       return (front, back) => pow(back) / (pow(back) + pow(front));
     case 'power2':
@@ -78,9 +85,13 @@ export function queueProbability(spec: QueueModelSpec): QueueProbability {
  * order; here a decrease without a trade is cancellations, which move us up but never fill us.
  */
 export function frontAfterDecrease(front: number, shownBefore: number, decrease: number, prob: QueueProbability): number {
+  return frontAfterDecreaseBehind(front, shownBefore, decrease, prob(front, Math.max(0, shownBefore - front)));
+}
+
+/** `frontAfterDecrease` with the probability `pBehind` given (the `orderCount` model computes it from counts). */
+export function frontAfterDecreaseBehind(front: number, shownBefore: number, decrease: number, pBehind: number): number {
   const back = Math.max(0, shownBefore - front);
-  let p = prob(front, back);
-  if (!Number.isFinite(p)) p = 1;
+  const p = Number.isFinite(pBehind) ? pBehind : 1;
   const est = front - (1 - p) * decrease + Math.min(back - p * decrease, 0);
   return Math.min(Math.max(0, est), Math.max(0, shownBefore - decrease));
 }

@@ -216,6 +216,7 @@ export class Replay {
     this.needK = strategy.requires.includes('k');
     this.desk = new Desk(config.fill, this.eps, config.makerFee ?? 0, config.takerFee ?? 0, queueProbability(config.queueModel ?? DEFAULT_QUEUE_MODEL));
     if (config.recordOrders) this.desk.orderLog = new OrderLog();
+    this.desk.countQueue = config.queueModel?.name === 'orderCount';
     const cal = config.calibration;
     this.calT = cal?.tMs;
     this.calN = cal ? cal.tMs.length : 0;

@@ -36,6 +36,13 @@ export interface BookTable {
   readonly bidSz: readonly Float64Array[];
   readonly askPx: readonly Float64Array[];
   readonly askSz: readonly Float64Array[];
+  /**
+   * Orders resting at each level (`bidCount[level][row]`), where the venue publishes them (OKX `books`: the
+   * fourth field of a level) or the data was simulated order by order; NaN where a level is missing. Absent:
+   * unknown. The `orderCount` queue model needs them.
+   */
+  readonly bidCount?: readonly Float64Array[];
+  readonly askCount?: readonly Float64Array[];
   readonly meta: TableMeta;
   /**
    * Intervals in which the book is invalid (a gap, a checksum mismatch, no resync yet): no quote, no fill, no

@@ -25,11 +25,11 @@ export interface GradedModel {
   readonly queueModel?: QueueModelSpec;
 }
 
-/** The models graded by default: the three fill models, the queue family and its two bounds. */
+/** The models graded by default: the three fill models, the queue family (with `orderCount`: the market has order counts) and its two bounds. */
 export const GRADED_MODELS: readonly GradedModel[] = [
   { label: 'midCross', fill: 'midCross' },
   { label: 'tradeThrough', fill: 'tradeThrough' },
-  ...(['riskAverse', 'power:3', 'power:2', 'power:1', 'log', 'optimistic'] as const).map((text) => {
+  ...(['riskAverse', 'power:3', 'power:2', 'power:1', 'log', 'orderCount', 'optimistic'] as const).map((text) => {
     const [name, n] = text.split(':');
     const queueModel = { name, ...(n ? { n: Number(n) } : {}) } as QueueModelSpec;
     return { label: `queue ${queueModelText(queueModel)}`, fill: 'queue' as const, queueModel };

@@ -13,7 +13,8 @@ import { createRng, type Rng } from '../random/rng.js';
  * units, of means `limitUnits` and `marketUnits`; one unit is `unitQty` base units. When a side empties, one
  * unit is placed `levels` ticks from the other side's best (CST's boundary condition), logged as any order.
  *
- * Output: what a feed shows — a top-N book row after every event that changes the top N levels and one trade
+ * Output: what a feed shows — a top-N book row (with each level's order count, as OKX's `books` channel gives it)
+ * after every event that changes the top N levels and one trade
  * per level a market order takes (taker side, the level's price, the size taken there), each row `bookDelayMs`
  * after the trades that caused it (a depth update follows its trades, as on OKX and Binance) — and the log of
  * every order event, from which `trueFillTimes` gives the exact fill of a (tiny) order of ours.
@@ -103,9 +104,9 @@ class Side {
     return best;
   }
 
-  /** The first `depth` non-empty levels, best first. */
-  top(depth: number): Array<[number, number]> {
-    const levels = [...this.queues].filter(([, q]) => q.total > 0).map(([tick, q]) => [tick, q.total] as [number, number]);
+  /** The first `depth` non-empty levels, best first: tick, units, orders. */
+  top(depth: number): Array<[number, number, number]> {
+    const levels = [...this.queues].filter(([, q]) => q.total > 0).map(([tick, q]) => [tick, q.total, q.ids.length] as [number, number, number]);
     levels.sort((a, b) => (this.sign > 0 ? b[0] - a[0] : a[0] - b[0]));
     return levels.slice(0, depth);
   }
@@ -272,7 +273,7 @@ class BookView {
     private readonly tickSize: number,
     private readonly unitQty: number,
   ) {
-    this.levels = Array.from({ length: 4 * depth }, () => []);
+    this.levels = Array.from({ length: 6 * depth }, () => []);
   }
 
   record(t: number, bids: Side, asks: Side): void {
@@ -289,6 +290,8 @@ class BookView {
       this.levels[d + l].push(l < b.length ? scaled(b[l][1], this.unitQty) : NaN);
       this.levels[2 * d + l].push(l < a.length ? scaled(a[l][0], this.tickSize) : NaN);
       this.levels[3 * d + l].push(l < a.length ? scaled(a[l][1], this.unitQty) : NaN);
+      this.levels[4 * d + l].push(l < b.length ? b[l][2] : NaN);
+      this.levels[5 * d + l].push(l < a.length ? a[l][2] : NaN);
     }
   }
 
@@ -303,6 +306,8 @@ class BookView {
       bidSz: Array.from({ length: d }, (_, l) => col(d + l)),
       askPx: Array.from({ length: d }, (_, l) => col(2 * d + l)),
       askSz: Array.from({ length: d }, (_, l) => col(3 * d + l)),
+      bidCount: Array.from({ length: d }, (_, l) => col(4 * d + l)),
+      askCount: Array.from({ length: d }, (_, l) => col(5 * d + l)),
       meta,
     };
   }

@@ -80,4 +80,34 @@ describe('queue models (hftbacktest probability functions)', () => {
     expect(filled({ name: 'log2' })).toBeGreaterThan(0.27);
     expect(filled({ name: 'log2' })).toBeLessThan(0.28);
   });
+
+  it('orderCount moves us up by the share of the orders ahead, from the counts per level (a hand-built book)', () => {
+    // our bid 99 joins behind 2 orders of 5 (10 shown, count 2); 2 orders of 5 join behind us (t 10: 20, count 4);
+    // one order of 5 is cancelled (t 20: 15, count 3); a sell of 8 prints at 99 (t 30).
+    // orderCount: half the orders were ahead, so half the 5 came off the front: ahead 10 − 2.5 = 7.5, 0.5 beyond it.
+    // power 2 (front 10, back 10: p = 1/2) happens to agree here; with 1 ahead of 3 orders it would not:
+    const rows = [
+      [0, 99, 10, 101, 4],
+      [10, 99, 20, 101, 4],
+      [20, 99, 15, 101, 4],
+      [40, 99, 15, 101, 4],
+    ];
+    const counted = (counts: number[]) => {
+      const b = book(rows);
+      return { ...b, bidCount: [Float64Array.from(counts), Float64Array.from(counts, () => 3)], askCount: [Float64Array.from(rows, () => 2), Float64Array.from(rows, () => 3)] };
+    };
+    const t = trades([[30, -1, 99, 8]]);
+    const filled = (b: ReturnType<typeof counted>, spec: QueueModelSpec) => runBacktest(b, t, { ...base(fixed(99, 101), 'queue'), queueModel: spec }).fills.qty.reduce((a, q) => a + q, 0);
+    expect(filled(counted([2, 4, 3, 3]), { name: 'orderCount' })).toBeCloseTo(0.5, 12);
+    // the same sizes, but the 10 ahead were 1 order and the 10 behind 3 (the 5 cancelled one of those 3): a
+    // quarter of the orders were ahead, so 1.25 came off the front: ahead 8.75, nothing beyond the sell of 8
+    expect(filled(counted([1, 4, 3, 3]), { name: 'orderCount' })).toBe(0);
+    // a size model cannot tell the two apart
+    expect(filled(counted([1, 4, 3, 3]), { name: 'power', n: 2 })).toBeCloseTo(filled(counted([2, 4, 3, 3]), { name: 'power', n: 2 }), 12);
+  });
+
+  it('orderCount refuses a book without order counts, saying which data has them', () => {
+    const b = book([[0, 99, 10, 101, 4]]);
+    expect(() => runBacktest(b, trades([[1, -1, 99, 1]]), { ...base(fixed(99, 101), 'queue'), queueModel: { name: 'orderCount' } })).toThrow(/orderCount: the book has no order counts per level \(OKX books/);
+  });
 });

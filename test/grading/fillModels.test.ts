@@ -59,7 +59,7 @@ describe('fill models graded against a market whose queue is known', () => {
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as { seeds: number[]; models: Array<{ model: string; fillRateBias: number[]; perSeed: Array<{ early: number; missed: number; trueFills: number }> }> };
     expect(out.seeds).toEqual([5, 6]);
-    expect(out.models.map((m) => m.model)).toEqual(['midCross', 'tradeThrough', 'queue riskAverse', 'queue power:3', 'queue power:2', 'queue power:1', 'queue log', 'queue optimistic']);
+    expect(out.models.map((m) => m.model)).toEqual(['midCross', 'tradeThrough', 'queue riskAverse', 'queue power:3', 'queue power:2', 'queue power:1', 'queue log', 'queue orderCount', 'queue optimistic']);
     const model = (name: string) => out.models.find((m) => m.model === name)!;
     expect(model('queue riskAverse').perSeed.map((g) => g.early)).toEqual([0, 0]);
     expect(model('queue optimistic').perSeed.map((g) => g.missed)).toEqual([0, 0]);
