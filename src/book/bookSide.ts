@@ -8,6 +8,8 @@ export class BookSide {
   /** Numeric prices, best first. */
   readonly prices: number[] = [];
   readonly sizes: number[] = [];
+  /** Orders at each level where the venue says (OKX `books`: a level's fourth field), else NaN. */
+  readonly counts: number[] = [];
   readonly priceTexts: string[] = [];
   readonly sizeTexts: string[] = [];
 
@@ -20,6 +22,7 @@ export class BookSide {
   clear(): void {
     this.prices.length = 0;
     this.sizes.length = 0;
+    this.counts.length = 0;
     this.priceTexts.length = 0;
     this.sizeTexts.length = 0;
   }
@@ -40,12 +43,13 @@ export class BookSide {
   }
 
   /** Sets the absolute size at a price; size 0 removes the level (removing an absent level is a no-op). */
-  set(price: number, size: number, priceText: string = String(price), sizeText: string = String(size)): void {
+  set(price: number, size: number, priceText: string = String(price), sizeText: string = String(size), count = NaN): void {
     const index = this.find(price);
     if (size === 0) {
       if (index >= 0) {
         this.prices.splice(index, 1);
         this.sizes.splice(index, 1);
+        this.counts.splice(index, 1);
         this.priceTexts.splice(index, 1);
         this.sizeTexts.splice(index, 1);
       }
@@ -53,6 +57,7 @@ export class BookSide {
     }
     if (index >= 0) {
       this.sizes[index] = size;
+      this.counts[index] = count;
       this.sizeTexts[index] = sizeText;
       this.priceTexts[index] = priceText;
       return;
@@ -60,6 +65,7 @@ export class BookSide {
     const at = -index - 1;
     this.prices.splice(at, 0, price);
     this.sizes.splice(at, 0, size);
+    this.counts.splice(at, 0, count);
     this.priceTexts.splice(at, 0, priceText);
     this.sizeTexts.splice(at, 0, sizeText);
   }

@@ -1,6 +1,9 @@
 import { BookSide } from './bookSide.js';
 
-/** A level update as decimal strings: [price, size, ...ignored]. Size "0" deletes the level. */
+/**
+ * A level update as decimal strings: [price, size, ...]. Size "0" deletes the level. OKX's `books` levels have
+ * four fields, the fourth the number of orders at the level (kept as the level's count); other fields ignored.
+ */
 export type LevelUpdate = readonly [string, string, ...string[]];
 
 /**
@@ -19,8 +22,8 @@ export class OrderBook {
   }
 
   applyUpdate(bids: readonly LevelUpdate[], asks: readonly LevelUpdate[]): void {
-    for (const level of bids) this.bids.set(Number(level[0]), Number(level[1]), level[0], level[1]);
-    for (const level of asks) this.asks.set(Number(level[0]), Number(level[1]), level[0], level[1]);
+    for (const level of bids) this.bids.set(Number(level[0]), Number(level[1]), level[0], level[1], level.length >= 4 ? Number(level[3]) : NaN);
+    for (const level of asks) this.asks.set(Number(level[0]), Number(level[1]), level[0], level[1], level.length >= 4 ? Number(level[3]) : NaN);
   }
 
   /** True when both sides are non-empty and best bid >= best ask (crossed or locked). */

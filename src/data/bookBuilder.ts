@@ -15,8 +15,11 @@ export class BookTableBuilder {
     return this.ts.length;
   }
 
-  /** Appends a row from best-first price/size arrays (missing levels become NaN). */
-  push(tsMs: number, localTsMs: number, bidPx: readonly number[], bidSz: readonly number[], askPx: readonly number[], askSz: readonly number[]): void {
+  /** Orders per level, bids then asks (`BookTable.bidCount`): made at the first row that gives any (earlier rows NaN). */
+  private counts: Float64ColumnBuilder[] | undefined;
+
+  /** Appends a row from best-first price/size (and order count) arrays (missing levels become NaN). */
+  push(tsMs: number, localTsMs: number, bidPx: readonly number[], bidSz: readonly number[], askPx: readonly number[], askSz: readonly number[], bidCount?: readonly number[], askCount?: readonly number[]): void {
     this.ts.push(tsMs);
     this.localTs.push(localTsMs);
     const d = this.depth;
@@ -27,6 +30,24 @@ export class BookTableBuilder {
       this.columns[d + l].push(hasBid ? bidSz[l] : NaN);
       this.columns[2 * d + l].push(hasAsk ? askPx[l] : NaN);
       this.columns[3 * d + l].push(hasAsk ? askSz[l] : NaN);
+    }
+    if (bidCount === undefined && askCount === undefined && this.counts === undefined) return;
+    let counts = this.counts;
+    if (counts === undefined) {
+      let any = false;
+      const given = (counts: readonly number[] | undefined, levels: number, l: number) => l < levels && counts !== undefined && l < counts.length && counts[l] === counts[l];
+      for (let l = 0; l < d && !any; l++) any = given(bidCount, bidPx.length, l) || given(askCount, askPx.length, l);
+      if (!any) return;
+      const before = this.ts.length - 1;
+      counts = this.counts = Array.from({ length: 2 * d }, () => {
+        const c = new Float64ColumnBuilder();
+        for (let r = 0; r < before; r++) c.push(NaN);
+        return c;
+      });
+    }
+    for (let l = 0; l < d; l++) {
+      counts[l].push(l < bidPx.length && bidCount !== undefined && l < bidCount.length ? bidCount[l] : NaN);
+      counts[d + l].push(l < askPx.length && askCount !== undefined && l < askCount.length ? askCount[l] : NaN);
     }
   }
 
@@ -42,6 +63,7 @@ export class BookTableBuilder {
       bidSz: cols.slice(d, 2 * d),
       askPx: cols.slice(2 * d, 3 * d),
       askSz: cols.slice(3 * d, 4 * d),
+      ...(this.counts ? { bidCount: this.counts.slice(0, d).map((c) => c.finish()), askCount: this.counts.slice(d).map((c) => c.finish()) } : {}),
       meta,
     };
   }

@@ -160,8 +160,8 @@ class ReplaySink implements NormalizedRowSink {
     }
   }
 
-  bookRow(stream: BookStream, tsMs: number, localTsMs: number, bidPx: readonly number[], bidSz: readonly number[], askPx: readonly number[], askSz: readonly number[]): void {
-    this.collector.bookRow(stream, tsMs, localTsMs, bidPx, bidSz, askPx, askSz);
+  bookRow(stream: BookStream, tsMs: number, localTsMs: number, bidPx: readonly number[], bidSz: readonly number[], askPx: readonly number[], askSz: readonly number[], bidCount?: readonly number[], askCount?: readonly number[]): void {
+    this.collector.bookRow(stream, tsMs, localTsMs, bidPx, bidSz, askPx, askSz, bidCount, askCount);
     const k = streamKey(stream.instId, stream.channel);
     const open = this.broken.get(k);
     if (open) {

@@ -37,10 +37,11 @@ export interface BookStream {
 /**
  * Where normalized rows go: into memory (`TableCollector`, the default) or straight to files (the recorder),
  * so a long recording never holds its rows in memory. Arrays are best-first, may be longer than the depth
- * (read the first `depth` entries) and are only valid during the call.
+ * (read the first `depth` entries) and are only valid during the call. `bidCount`/`askCount`: orders per level
+ * (NaN where the channel gives none).
  */
 export interface NormalizedRowSink {
-  bookRow(stream: BookStream, tsMs: number, localTsMs: number, bidPx: readonly number[], bidSz: readonly number[], askPx: readonly number[], askSz: readonly number[]): void;
+  bookRow(stream: BookStream, tsMs: number, localTsMs: number, bidPx: readonly number[], bidSz: readonly number[], askPx: readonly number[], askSz: readonly number[], bidCount?: readonly number[], askCount?: readonly number[]): void;
   trade(instId: string, tsMs: number, localTsMs: number, id: number, side: number, px: number, sz: number): void;
 }
 
@@ -51,11 +52,11 @@ export class TableCollector implements NormalizedRowSink {
 
   constructor(readonly depth: number) {}
 
-  bookRow(stream: BookStream, tsMs: number, localTsMs: number, bidPx: readonly number[], bidSz: readonly number[], askPx: readonly number[], askSz: readonly number[]): void {
+  bookRow(stream: BookStream, tsMs: number, localTsMs: number, bidPx: readonly number[], bidSz: readonly number[], askPx: readonly number[], askSz: readonly number[], bidCount?: readonly number[], askCount?: readonly number[]): void {
     const key = `${stream.instId}\t${stream.channel}`;
     let entry = this.books.get(key);
     if (!entry) this.books.set(key, (entry = { stream, rows: new BookTableBuilder(this.depth) }));
-    entry.rows.push(tsMs, localTsMs, bidPx, bidSz, askPx, askSz);
+    entry.rows.push(tsMs, localTsMs, bidPx, bidSz, askPx, askSz, bidCount, askCount);
   }
 
   trade(instId: string, tsMs: number, localTsMs: number, id: number, side: number, px: number, sz: number): void {
@@ -247,6 +248,8 @@ export class OkxNormalizer {
         state.book.bids.sizes,
         state.book.asks.prices,
         state.book.asks.sizes,
+        state.book.bids.counts,
+        state.book.asks.counts,
       );
     }
     return events;
