@@ -21,10 +21,10 @@ describe('fill models graded against a market whose queue is known', () => {
   });
 
   it('with cancellations the truth lies between the two bounds of the queue family, and the default model between them', () => {
-    const grades = gradeFillModels(generateOrderBookMarket({ seed: 12, durationSec: 1800 }));
+    const grades = gradeFillModels(generateOrderBookMarket({ seed: 12, durationSec: 900 }));
     const averse = byLabel(grades, 'queue riskAverse');
     const optimistic = byLabel(grades, 'queue optimistic');
-    expect(averse.trueFills).toBeGreaterThan(500);
+    expect(averse.trueFills).toBeGreaterThan(300);
     // riskAverse (every cancel behind us) never fills before the truth; optimistic (every cancel ahead) never after
     expect(averse.early).toBe(0);
     expect(averse.missed).toBeGreaterThan(0);
@@ -45,7 +45,7 @@ describe('fill models graded against a market whose queue is known', () => {
   });
 
   it('summarises several seeds with an interval per model', () => {
-    const rows = gradeFillModelsOverSeeds([21, 22, 23], { durationSec: 600 }, { models: [{ label: 'queue riskAverse', fill: 'queue', queueModel: { name: 'riskAverse' } }] });
+    const rows = gradeFillModelsOverSeeds([21, 22, 23], { durationSec: 300 }, { models: [{ label: 'queue riskAverse', fill: 'queue', queueModel: { name: 'riskAverse' } }] });
     expect(rows).toHaveLength(1);
     const [mean, low, high] = rows[0].fillRateBias;
     expect(rows[0].grades.map((g) => g.fillRateBias).reduce((a, b) => a + b, 0) / 3).toBeCloseTo(mean, 12);
@@ -55,7 +55,7 @@ describe('fill models graded against a market whose queue is known', () => {
   });
 
   it('asmm grade-fills --json gives the table: every model, its interval over the seeds, the bounds holding on each seed', () => {
-    const r = runAsmm(['grade-fills', '--seeds', '5,6', '--duration', '10m', '--json']);
+    const r = runAsmm(['grade-fills', '--seeds', '5,6', '--duration', '5m', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as { seeds: number[]; models: Array<{ model: string; fillRateBias: number[]; perSeed: Array<{ early: number; missed: number; trueFills: number }> }> };
     expect(out.seeds).toEqual([5, 6]);
