@@ -23,10 +23,8 @@ export interface SeedCompatOptions {
   readonly windowRows?: number;
 }
 
-/** One series entry per row the reference trades (the rows its `dropna` keeps), in book-row order. */
-export interface SeedCompatResult {
-  /** Index of each traded row in the book table. */
-  readonly rows: Int32Array;
+/** The per-row columns of a seed-compatible run (units below), shared by a stored run and a block of one. */
+export interface SeedCompatColumnsOfRows {
   readonly tsMs: Float64Array;
   readonly midPx: Float64Array;
   /** The reference's σ: rolling std of the last N mids (a price level). */
@@ -44,14 +42,20 @@ export interface SeedCompatResult {
   readonly askSize: Float64Array;
   /** 1 where |q| was beyond the inventory limit when the row quoted (one side zero-size, the other λ-sized). */
   readonly beyondLimit: Uint8Array;
-  /** The run's initial inventory (base units) and cash, as given. */
-  readonly initialInventory: number;
-  readonly initialCash: number;
   /** After the row's fills (base units). */
   readonly inventory: Float64Array;
   readonly cash: Float64Array;
   /** cash + inventory × mid. */
   readonly pnl: Float64Array;
+}
+
+/** One series entry per row the reference trades (the rows its `dropna` keeps), in book-row order. */
+export interface SeedCompatResult extends SeedCompatColumnsOfRows {
+  /** Index of each traded row in the book table. */
+  readonly rows: Int32Array;
+  /** The run's initial inventory (base units) and cash, as given. */
+  readonly initialInventory: number;
+  readonly initialCash: number;
   /** Fills of a non-zero size. side +1: an own bid filled (bought). */
   readonly fills: { readonly tsMs: number[]; readonly side: number[]; readonly px: number[]; readonly qty: number[] };
 }
@@ -91,27 +95,11 @@ export function runSeedCompat(book: BookTable, options: SeedCompatOptions = {}):
  * columns are overwritten block after block (read it during the call; copy what you keep). Units as in
  * SeedCompatResult.
  */
-export interface SeedCompatBlock {
+export interface SeedCompatBlock extends SeedCompatColumnsOfRows {
   readonly count: number;
   readonly first: number;
   /** Index of each row in the book table. */
   readonly bookRow: Int32Array;
-  readonly tsMs: Float64Array;
-  readonly midPx: Float64Array;
-  readonly sigmaPriceLevel: Float64Array;
-  readonly messageRatePerSec: Float64Array;
-  readonly k: Float64Array;
-  readonly reservationPx: Float64Array;
-  readonly bidPx: Float64Array;
-  readonly askPx: Float64Array;
-  readonly bidSize: Float64Array;
-  readonly askSize: Float64Array;
-  /** 1 where |q| was beyond the inventory limit when the row quoted. */
-  readonly beyondLimit: Uint8Array;
-  /** After the row's fills. */
-  readonly inventory: Float64Array;
-  readonly cash: Float64Array;
-  readonly pnl: Float64Array;
 }
 
 /** Where `runSeedCompatRows` sends its rows: told their number first, then given them in order, a block at a time. */
