@@ -466,6 +466,8 @@ export class Desk {
       return;
     }
     const sz = this.tradeSz[j];
+    // the queue estimate at the moment it decides a fill (graded against the truth: grading/fillModels.ts)
+    if (o.logRow >= 0) this.orderLog!.queueSample(o.logRow, t, o.ahead);
     const beyondQueue = sz - o.ahead;
     if (this.useCounts && o.ahead > 0) {
       // the orders it took in front of ours, in proportion to the size it took there; they leave the count too

@@ -120,6 +120,18 @@ export class OrderLog {
     this.endReason[r] = reason;
   }
 
+  /**
+   * The queue model's estimate of the quantity ahead of row r's order (base units) when a trade printed at its
+   * price at t, before the trade: what decided the fill. Columns: order row, time, estimate.
+   */
+  readonly queueSamples = { row: [] as number[], tMs: [] as number[], aheadQty: [] as number[] };
+
+  queueSample(r: number, t: number, ahead: number): void {
+    this.queueSamples.row.push(r);
+    this.queueSamples.tMs.push(t);
+    this.queueSamples.aheadQty.push(ahead);
+  }
+
   /** Row r filled (partly) at t. */
   filled(r: number, t: number): void {
     if (r >= 0 && Number.isNaN(this.firstFillMs[r])) this.firstFillMs[r] = t;

@@ -64,6 +64,7 @@ function orderRecords(log: OrderLog): OrderRecords {
     endMs: log.endMs.slice(0, n),
     endReason: Array.from(log.endReason.subarray(0, n), (r) => END_REASONS[r]),
     firstFillMs: log.firstFillMs.slice(0, n),
+    queueSamples: { order: Int32Array.from(log.queueSamples.row), tMs: Float64Array.from(log.queueSamples.tMs), aheadQty: Float64Array.from(log.queueSamples.aheadQty) },
   };
 }
 

@@ -87,6 +87,11 @@ export interface OrderRecords {
   readonly endReason: ReadonlyArray<'open' | 'filled' | 'cancelled' | 'replaced' | 'pulled'>;
   /** Its first fill, ms (NaN: none). */
   readonly firstFillMs: Float64Array;
+  /**
+   * `queue` fills: the model's estimate of the quantity ahead of an order (base units) each time a trade printed
+   * at its price, before the trade (what decided whether it filled): the order (index into these columns), time.
+   */
+  readonly queueSamples: { readonly order: Int32Array; readonly tMs: Float64Array; readonly aheadQty: Float64Array };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { generateOrderBookMarket, trueFillTimes, type OrderBookMarket, type OrderBookMarketParams } from '../sample/orderBookMarket.js';
+import { generateOrderBookMarket, trueQueue, type OrderBookMarket, type OrderBookMarketParams } from '../sample/orderBookMarket.js';
 import { runBacktest } from '../backtest/engine.js';
 import { queueModelText, type QueueModelSpec } from '../backtest/queueModels.js';
 import { symmetricStrategy } from '../backtest/strategy.js';
@@ -51,6 +51,15 @@ export interface FillGrade {
   /** Median of t_m − t_true over the orders both fill, ms. */
   readonly medianDelayErrorMs: number;
   /**
+   * Queue models: the estimated quantity ahead of our order against the true one, each time a trade printed at
+   * its price (before the trade: what decided the fill), in units of the market's orders: mean |error| and mean
+   * error (negative: the model put us nearer the front than we were). NaN for models without a queue.
+   */
+  readonly queueErrorUnits: number;
+  readonly queueBiasUnits: number;
+  /** Trades at our price the queue error was measured on. */
+  readonly queueSamples: number;
+  /**
    * Σ side·(last mid − price) over the model's fills minus the same over the true fills, in ticks per order:
    * the PnL the model adds (positive) or takes away, marked to the last mid, per order of one unit.
    */
@@ -93,7 +102,20 @@ function grade(label: string, orders: OrderRecords, market: OrderBookMarket, las
   const tick = market.tickSize;
   const m = orders.side.length;
   const pxTicks = Int32Array.from(orders.px, (px) => Math.round(px / tick));
-  const truth = trueFillTimes(market.log, { side: orders.side, pxTicks, activeMs: orders.activeMs, endMs: new Float64Array(m).fill(Infinity) });
+  // the model's queue samples with a finite estimate (an order beyond the visible book has none)
+  const s = orders.queueSamples;
+  const keep = Array.from({ length: s.order.length }, (_, i) => i).filter((i) => Number.isFinite(s.aheadQty[i]));
+  const { fillMs: truth, aheadUnits } = trueQueue(market.log, { side: orders.side, pxTicks, activeMs: orders.activeMs, endMs: new Float64Array(m).fill(Infinity) }, { order: keep.map((i) => s.order[i]), tMs: keep.map((i) => s.tMs[i]) });
+  let absError = 0;
+  let signedError = 0;
+  let samples = 0;
+  keep.forEach((i, j) => {
+    if (!Number.isFinite(aheadUnits[j])) return;
+    const error = s.aheadQty[i] / market.unitQty - aheadUnits[j];
+    absError += Math.abs(error);
+    signedError += error;
+    samples++;
+  });
   let modelFills = 0;
   let both = 0;
   let early = 0;
@@ -132,6 +154,9 @@ function grade(label: string, orders: OrderRecords, market: OrderBookMarket, las
     early,
     missed,
     medianDelayErrorMs: delays.length ? delays[delays.length >> 1] : NaN,
+    queueErrorUnits: samples > 0 ? absError / samples : NaN,
+    queueBiasUnits: samples > 0 ? signedError / samples : NaN,
+    queueSamples: samples,
     pnlBiasTicksPerOrder: (pnlModel - pnlTrue) / tick / Math.max(1, m),
   };
 }
@@ -144,6 +169,8 @@ export interface GradeOverSeeds {
   readonly earlyPerTrueFill: readonly [number, number, number];
   readonly missedPerTrueFill: readonly [number, number, number];
   readonly medianDelayErrorMs: readonly [number, number, number];
+  readonly queueErrorUnits: readonly [number, number, number];
+  readonly queueBiasUnits: readonly [number, number, number];
   readonly pnlBiasTicksPerOrder: readonly [number, number, number];
   /** The per-seed grades. */
   readonly grades: readonly FillGrade[];
@@ -168,6 +195,8 @@ export function gradeFillModelsOverSeeds(seeds: readonly number[], market: Omit<
       earlyPerTrueFill: interval((g) => g.early / g.trueFills),
       missedPerTrueFill: interval((g) => g.missed / g.trueFills),
       medianDelayErrorMs: interval((g) => g.medianDelayErrorMs),
+      queueErrorUnits: interval((g) => g.queueErrorUnits),
+      queueBiasUnits: interval((g) => g.queueBiasUnits),
       pnlBiasTicksPerOrder: interval((g) => g.pnlBiasTicksPerOrder),
       grades,
     };

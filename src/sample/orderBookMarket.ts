@@ -333,16 +333,34 @@ class TradeBuilder {
   }
 }
 
+/** Our orders for `trueFillTimes` / `trueQueue`: side (+1 bid), price in ticks, when each rested (ms; end NaN or Infinity: to the end). */
+export interface OurOrders {
+  readonly side: ArrayLike<number>;
+  readonly pxTicks: ArrayLike<number>;
+  readonly activeMs: ArrayLike<number>;
+  readonly endMs: ArrayLike<number>;
+}
+
 /**
  * The true first fill of each of our orders, were each an order of negligible size resting at `pxTicks[o]` on
  * side `side[o]` (+1 bid) from `activeMs[o]` (joining the back of its level's queue then) to `endMs[o]`
  * (NaN or Infinity: to the end of the log): the first time a market order reaches it — it takes an order that
  * arrived after ours at our level, or takes a level beyond ours (ours was passed) — or an opposite limit order
- * arrives at or through our price. NaN when it does not fill. Exact, from the order log; O(log size) per order.
+ * arrives at or through our price. NaN when it does not fill. Exact, from the order log.
  */
-export function trueFillTimes(log: OrderEventLog, orders: { readonly side: ArrayLike<number>; readonly pxTicks: ArrayLike<number>; readonly activeMs: ArrayLike<number>; readonly endMs: ArrayLike<number> }): Float64Array {
+export function trueFillTimes(log: OrderEventLog, orders: OurOrders): Float64Array {
+  return trueQueue(log, orders).fillMs;
+}
+
+/**
+ * `trueFillTimes`, and the true quantity ahead of our orders at given moments (`samples`: order index and time,
+ * in time order; the queue just before the log's events at that time), in units of the market's orders. NaN
+ * for a sample of an order not resting then.
+ */
+export function trueQueue(log: OrderEventLog, orders: OurOrders, samples: { readonly order: ArrayLike<number>; readonly tMs: ArrayLike<number> } = { order: [], tMs: [] }): { fillMs: Float64Array; aheadUnits: Float64Array } {
   const n = orders.side.length;
   const out = new Float64Array(n).fill(NaN);
+  const aheadUnits = new Float64Array(samples.order.length).fill(NaN);
   // the orders by activation; the log is replayed once, the queue ahead of each open order of ours tracked
   const byStart = Array.from({ length: n }, (_, i) => i).sort((a, b) => orders.activeMs[a] - orders.activeMs[b]);
   // resting orders per (side, tick), and the units each has left
@@ -352,15 +370,27 @@ export function trueFillTimes(log: OrderEventLog, orders: { readonly side: Array
   // ours: per open order, the ids ahead of it
   const open = new Map<number, { side: number; tick: number; ahead: Set<number>; endMs: number }>();
   let next = 0;
+  let nextSample = 0;
   const L = log.tMs.length;
-  for (let e = 0; e < L; e++) {
-    const t = log.tMs[e];
+  for (let e = 0; e <= L; e++) {
+    const t = e < L ? log.tMs[e] : Infinity;
     // orders of ours that began before this event join the back of their level as it was
     while (next < n && orders.activeMs[byStart[next]] < t) {
       const o = byStart[next++];
       const end = orders.endMs[o];
       open.set(o, { side: orders.side[o], tick: orders.pxTicks[o], ahead: new Set(levels.get(key(orders.side[o], orders.pxTicks[o])) ?? []), endMs: Number.isFinite(end) ? end : Infinity });
     }
+    // samples due by this event's time: the queue before it
+    while (nextSample < samples.order.length && samples.tMs[nextSample] <= t) {
+      const q = open.get(samples.order[nextSample]);
+      if (q) {
+        let units = 0;
+        for (const id of q.ahead) units += unitsLeft.get(id) ?? 0;
+        aheadUnits[nextSample] = units;
+      }
+      nextSample++;
+    }
+    if (e === L) break;
     const side = log.side[e];
     const tick = log.tick[e];
     const id = log.orderId[e];
@@ -402,5 +432,5 @@ export function trueFillTimes(log: OrderEventLog, orders: { readonly side: Array
       }
     }
   }
-  return out;
+  return { fillMs: out, aheadUnits };
 }

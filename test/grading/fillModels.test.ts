@@ -15,6 +15,9 @@ describe('fill models graded against a market whose queue is known', () => {
       expect(g.trueFills, g.label).toBeGreaterThan(20);
       expect([g.label, g.early, g.missed, g.modelFills]).toEqual([g.label, 0, 0, g.trueFills]);
       expect(g.medianDelayErrorMs).toBe(0);
+      // and its estimate of the queue ahead is the true one at every trade at our price
+      expect(g.queueSamples, g.label).toBeGreaterThan(20);
+      expect(g.queueErrorUnits, g.label).toBeLessThan(1e-9);
     }
     // trading through the queue is not: tradeThrough fills on any trade at our price
     expect(byLabel(grades, 'tradeThrough').early).toBeGreaterThan(0);
@@ -30,6 +33,11 @@ describe('fill models graded against a market whose queue is known', () => {
     expect(averse.missed).toBeGreaterThan(0);
     expect(optimistic.missed).toBe(0);
     expect(optimistic.early).toBeGreaterThan(0);
+    // the same in the queue estimates: riskAverse never puts us nearer the front than we are (every error ≥ 0,
+    // so its mean error is its mean |error|), optimistic never further back
+    expect(averse.queueErrorUnits).toBeGreaterThan(0);
+    expect(averse.queueBiasUnits).toBeCloseTo(averse.queueErrorUnits, 12);
+    expect(optimistic.queueBiasUnits).toBeCloseTo(-optimistic.queueErrorUnits, 12);
     const power2 = byLabel(grades, 'queue power:2');
     expect(power2.fillRateBias).toBeGreaterThan(averse.fillRateBias);
     expect(power2.fillRateBias).toBeLessThan(optimistic.fillRateBias);
