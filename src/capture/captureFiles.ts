@@ -34,7 +34,7 @@ function csvNumber(x: number): string {
  * The files of one recording session in `dir`, segment by segment, where a segment is named
  * `<session>.<NNNN>` (session = UTC start time, NNNN = 0001, 0002, ...; names sort in time order):
  * `okx.<segment>.raw.ndjson`, `<inst>.<channel>.<segment>.csv` (books: ts_ms, local_ts_ms and per-level
- * columns), `<inst>.trades.<segment>.csv`, and one `gaps.<session>.csv` for the session. Every file is
+ * columns, with the orders per level when the channel gives them), `<inst>.trades.<segment>.csv`, and one `gaps.<session>.csv` for the session. Every file is
  * written as `.partial` and renamed when its segment ends, so complete files carry their final name.
  * The directory is locked while the files are open (`.asmm-record.lock`, see outDirLock.ts): a second
  * recorder into it is refused. A session started within the same second as an earlier one in the directory
@@ -46,6 +46,8 @@ export class CaptureFiles implements NormalizedRowSink {
   private segmentHour = -1;
   private raw!: LineFile;
   private readonly books = new Map<string, LineFile>();
+  /** Whether each book file has order-count columns (decided by its first row). */
+  private readonly withCounts = new Map<string, boolean>();
   private readonly trades = new Map<string, LineFile>();
   private readonly gaps: LineFile;
   private closed = false;
@@ -89,6 +91,7 @@ export class CaptureFiles implements NormalizedRowSink {
   private finishSegment(): void {
     for (const file of [this.raw, ...this.books.values(), ...this.trades.values()]) this.finish(file);
     this.books.clear();
+    this.withCounts.clear();
     this.trades.clear();
   }
 
@@ -130,18 +133,26 @@ export class CaptureFiles implements NormalizedRowSink {
     this.gaps.flush();
   }
 
-  bookRow(stream: BookStream, tsMs: number, localTsMs: number, bidPx: readonly number[], bidSz: readonly number[], askPx: readonly number[], askSz: readonly number[]): void {
+  bookRow(stream: BookStream, tsMs: number, localTsMs: number, bidPx: readonly number[], bidSz: readonly number[], askPx: readonly number[], askSz: readonly number[], bidCount?: readonly number[], askCount?: readonly number[]): void {
     const key = `${stream.instId}\t${stream.channel}`;
     let file = this.books.get(key);
     const depth = this.header.depth;
     if (!file) {
+      // OKX book channels give each level's order count: the file keeps them when its first row has them
+      const withCounts = bidCount !== undefined && askCount !== undefined && (bidCount.some((c) => c === c) || askCount.some((c) => c === c));
       file = new LineFile(join(this.dir, `${safeName(stream.instId)}.${safeName(stream.channel)}.${this.segment}.csv`));
-      file.write(bookColumnNames(depth, true).join(',') + '\n');
+      file.write(bookColumnNames(depth, true, withCounts).join(',') + '\n');
       this.books.set(key, file);
+      this.withCounts.set(key, withCounts);
     }
     let line = `${tsMs},${localTsMs}`;
     for (const side of [bidPx, bidSz, askPx, askSz]) {
       for (let l = 0; l < depth; l++) line += ',' + (l < side.length ? csvNumber(side[l]) : '');
+    }
+    if (this.withCounts.get(key)) {
+      for (const [prices, counts] of [[bidPx, bidCount], [askPx, askCount]] as const) {
+        for (let l = 0; l < depth; l++) line += ',' + (l < prices.length && counts !== undefined && l < counts.length && counts[l] === counts[l] ? csvNumber(counts[l]) : '');
+      }
     }
     file.write(line + '\n');
     this.counts.bookRows++;

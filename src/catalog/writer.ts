@@ -245,7 +245,8 @@ export class CatalogWriter {
   async writeBookTop(venue: string, book: BookTable, instrument = book.meta.instrument, options: WriteOptions & { levels?: number } = {}): Promise<PartWritten[]> {
     if (!instrument) throw new CatalogError('book table has no instrument: give --inst');
     const levels = Math.min(options.levels ?? book.depth, book.depth);
-    const all = bookColumns(book).filter(([name]) => !/_(\d+)$/.test(name) || Number(/_(\d+)$/.exec(name)![1]) <= levels);
+    // (order counts per level are not part of book_top yet: the catalog's days keep one schema)
+    const all = bookColumns(book).filter(([name]) => !/_cnt_/.test(name) && (!/_(\d+)$/.test(name) || Number(/_(\d+)$/.exec(name)![1]) <= levels));
     const out: PartWritten[] = [];
     for (const [from, to] of dayRanges(book.tsMs)) {
       const cols = all.map(([name, v]) => ({ name, type: 'double' as const, values: v.subarray(from, to) }));

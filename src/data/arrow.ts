@@ -121,7 +121,8 @@ export function readBookArrow(path: string, table: Table = readArrowTable(path))
   while (names.includes(`bid_px_${depth + 1}`)) depth++;
   if (depth === 0) throw new DataError(path, 0, 'bid_px_1', 'missing column');
   const hasLocal = names.includes('local_ts_ms');
-  const expected = bookColumnNames(depth, hasLocal);
+  const hasCounts = names.includes('bid_cnt_1');
+  const expected = bookColumnNames(depth, hasLocal, hasCounts);
   for (const name of names) if (!expected.includes(name)) throw new DataError(path, 0, name, 'unexpected column');
   const col = (name: string) => float64Column(path, table, name);
   const levels = (field: string) => Array.from({ length: depth }, (_, l) => col(`${field}_${l + 1}`));
@@ -134,6 +135,7 @@ export function readBookArrow(path: string, table: Table = readArrowTable(path))
     bidSz: levels('bid_sz'),
     askPx: levels('ask_px'),
     askSz: levels('ask_sz'),
+    ...(hasCounts ? { bidCount: levels('bid_cnt'), askCount: levels('ask_cnt') } : {}),
     meta: metaFrom(table.schema.metadata),
     ...maskedFrom(path, table),
   };

@@ -49,6 +49,7 @@ export function readBookCsv(path: string, meta: TableMeta = {}): BookTable {
   let names: string[] = [];
   let depth = 0;
   let hasLocal = false;
+  let hasCounts = false;
   const ts = new Float64ColumnBuilder();
   let localTs: Float64ColumnBuilder | undefined;
   let levels: Float64ColumnBuilder[] = [];
@@ -60,10 +61,11 @@ export function readBookCsv(path: string, meta: TableMeta = {}): BookTable {
       depth = depthFromHeader(header);
       if (depth === 0) throw new DataError(path, 1, 'bid_px_1', 'missing column');
       hasLocal = header.includes('local_ts_ms');
-      checkHeader(path, header, bookColumnNames(depth, hasLocal));
+      hasCounts = header.includes('bid_cnt_1');
+      checkHeader(path, header, bookColumnNames(depth, hasLocal, hasCounts));
       names = header;
       if (hasLocal) localTs = new Float64ColumnBuilder();
-      levels = Array.from({ length: 4 * depth }, () => new Float64ColumnBuilder());
+      levels = Array.from({ length: (hasCounts ? 6 : 4) * depth }, () => new Float64ColumnBuilder());
     },
     (row) => {
       lines.note(row.line);
@@ -86,6 +88,7 @@ export function readBookCsv(path: string, meta: TableMeta = {}): BookTable {
     bidSz: levels.slice(depth, 2 * depth).map((b) => b.finish()),
     askPx: levels.slice(2 * depth, 3 * depth).map((b) => b.finish()),
     askSz: levels.slice(3 * depth, 4 * depth).map((b) => b.finish()),
+    ...(hasCounts ? { bidCount: levels.slice(4 * depth, 5 * depth).map((b) => b.finish()), askCount: levels.slice(5 * depth).map((b) => b.finish()) } : {}),
     meta,
     ...sidecarMasks(path),
   };
@@ -109,6 +112,8 @@ function bookView(
     bidSz: levels.slice(depth, 2 * depth).map((b) => b.array),
     askPx: levels.slice(2 * depth, 3 * depth).map((b) => b.array),
     askSz: levels.slice(3 * depth, 4 * depth).map((b) => b.array),
+    // the orders per level, when the file has them (levels then holds 6 × depth columns)
+    ...(levels.length === 6 * depth ? { bidCount: levels.slice(4 * depth, 5 * depth).map((b) => b.array), askCount: levels.slice(5 * depth).map((b) => b.array) } : {}),
     meta,
   };
 }

@@ -71,11 +71,14 @@ export type Table = BookTable | TradeTable;
 export const SIDE_BUY = 1;
 export const SIDE_SELL = -1;
 
-/** Column names of a book table with `depth` levels, in file order. */
-export function bookColumnNames(depth: number, withLocalTs = false): string[] {
+/**
+ * Column names of a book table with `depth` levels, in file order; with `withCounts`, the orders per level
+ * (`bid_cnt_1..N`, `ask_cnt_1..N`: `BookTable.bidCount`) after the sizes' and prices' columns.
+ */
+export function bookColumnNames(depth: number, withLocalTs = false, withCounts = false): string[] {
   const names = ['ts_ms'];
   if (withLocalTs) names.push('local_ts_ms');
-  for (const field of ['bid_px', 'bid_sz', 'ask_px', 'ask_sz']) {
+  for (const field of withCounts ? ['bid_px', 'bid_sz', 'ask_px', 'ask_sz', 'bid_cnt', 'ask_cnt'] : ['bid_px', 'bid_sz', 'ask_px', 'ask_sz']) {
     for (let level = 1; level <= depth; level++) names.push(`${field}_${level}`);
   }
   return names;
@@ -127,6 +130,7 @@ export function bookColumns(book: BookTable): Array<[string, Float64Array]> {
     ['ask_px', book.askPx],
     ['ask_sz', book.askSz],
   ];
+  if (book.bidCount && book.askCount) groups.push(['bid_cnt', book.bidCount], ['ask_cnt', book.askCount]);
   for (const [field, levels] of groups) levels.forEach((col, i) => cols.push([`${field}_${i + 1}`, col]));
   return cols;
 }

@@ -23,6 +23,19 @@ export function bookRowProblem(book: BookTable, i: number): RowProblem | null {
   const bid = book.bidPx[0][i];
   const ask = book.askPx[0][i];
   if (bid >= ask) return { field: 'ask_px_1', reason: `crossed or locked book: best bid ${bid} >= best ask ${ask}` };
+  if (book.bidCount) return countProblem(book, i);
+  return null;
+}
+
+/** Orders per level (`bidCount`, `askCount`): a whole number ≥ 0 where given (empty: unknown). */
+function countProblem(book: BookTable, i: number): RowProblem | null {
+  for (const [name, counts] of [['bid_cnt', book.bidCount], ['ask_cnt', book.askCount]] as const) {
+    if (!counts) return { field: `${name}_1`, reason: 'order counts for one side only' };
+    for (let level = 0; level < book.depth; level++) {
+      const c = counts[level][i];
+      if (c === c && !(c >= 0 && Number.isInteger(c))) return { field: `${name}_${level + 1}`, reason: `an order count must be a whole number of orders, 0 or more, got ${c}` };
+    }
+  }
   return null;
 }
 

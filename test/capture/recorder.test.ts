@@ -97,6 +97,10 @@ async function expectTablesRebuildFromRaw(session: Session): Promise<void> {
     expect(rebuilt?.tsMs).toEqual(live.tsMs);
     expect(rebuilt?.bidPx).toEqual(live.bidPx);
     expect(rebuilt?.askSz).toEqual(live.askSz);
+    // the orders per level the channel gives (the fake exchange: one per level) are kept in the live file too
+    expect(live.bidCount?.[0].length).toBe(live.tsMs.length);
+    expect(rebuilt?.bidCount).toEqual(live.bidCount);
+    expect(rebuilt?.askCount).toEqual(live.askCount);
   }
   expect(replay.gaps.length).toBe(session.summary.stats.gaps);
 }
