@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pathToFileURL } from 'node:url';
 import { withOfflinePage } from '../../src/plot/browser.js';
-import { inspectRenderedPage, marketFigure, pageTrace, renderFiguresPng, writeFiguresHtml, type PlotlyFigure } from '../../src/plot/index.js';
+import { marketFigure, pageTrace, renderFiguresPng, writeFiguresHtml, type PlotlyFigure } from '../../src/plot/index.js';
 import { generateSampleMarket } from '../../src/sample/index.js';
 import { decodePng, nonBackgroundFraction } from '../helpers/png.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -32,47 +32,47 @@ describe('rendering in headless Chromium (offline)', () => {
     expect(nonBackgroundFraction(blank)).toBeLessThan(0.005);
   });
 
-  it('a standalone page carries the bundle once and reports the expected number of plots and traces', async () => {
+  it('a standalone page carries the bundle once and reports the expected number of plots and traces; long arrays go to it as base64 float64 (plotly typed-array specs) and plotly reads back the same doubles, dates included, a gap keeping its list', async () => {
     const path = join(dir, 'page.html');
     const second: PlotlyFigure = { data: [{ type: 'scatter', x: [1, 2, 3], y: [3, 1, 2] }], layout: { title: { text: 'second' } } };
-    writeFiguresHtml(path, [figure, second], 'two plots');
-    const html = readFileSync(path, 'utf8');
-    expect(html.split('data-asmm="plotly-bundle"').length - 1).toBe(1);
-    expect(html).not.toMatch(/<script[^>]+src=/);
-    const rendered = await inspectRenderedPage(path);
-    expect(rendered).toEqual({ plots: 2, tracesPerPlot: [5, 1], errors: [] });
-  });
-
-  it('long arrays go to the page as base64 float64 (plotly typed-array specs) and plotly reads back the same doubles, dates included; a gap keeps its list', async () => {
     const n = 500;
     const x = Array.from({ length: n }, (_, i) => 1_767_225_600_000 + i * 137);
     const y = Array.from({ length: n }, (_, i) => 3000 + Math.sin(i) / 3 + 1e-9 * i);
     const withGap = y.map((v, i) => (i === 7 ? null : v));
-    const page: PlotlyFigure = {
+    const binary: PlotlyFigure = {
       data: [
         { type: 'scatter', mode: 'lines', x, y },
         { type: 'scatter', mode: 'lines', x, y: withGap },
       ],
       layout: { xaxis: { type: 'date' } },
     };
-    expect(pageTrace(page.data[0]).x).toMatchObject({ dtype: 'f8' });
-    expect(pageTrace(page.data[1]).y).toBe(withGap);
-    const path = join(dir, 'binary.html');
-    writeFiguresHtml(path, [page], 'binary arrays');
+    expect(pageTrace(binary.data[0]).x).toMatchObject({ dtype: 'f8' });
+    expect(pageTrace(binary.data[1]).y).toBe(withGap);
+    writeFiguresHtml(path, [figure, second, binary], 'three plots');
     const html = readFileSync(path, 'utf8');
+    expect(html.split('data-asmm="plotly-bundle"').length - 1).toBe(1);
+    expect(html).not.toMatch(/<script[^>]+src=/);
     expect(html).toContain('"bdata"');
-    const read = await withOfflinePage(async (p) => {
+    const { rendered, read } = await withOfflinePage(async (p) => {
       await p.goto(pathToFileURL(path).href, { waitUntil: 'load' });
-      return p.evaluate<{ x: number[]; y: number[]; gapY: Array<number | null>; xRange: unknown }>(`(() => {
-        const gd = document.querySelector('.js-plotly-plot');
-        return { x: Array.from(gd._fullData[0].x), y: Array.from(gd._fullData[0].y), gapY: Array.from(gd._fullData[1].y), xRange: gd._fullLayout.xaxis.range };
+      return p.evaluate<{ rendered: { plots: number; tracesPerPlot: number[]; errors: string[] }; read: { x: number[]; y: number[]; gapY: Array<number | null>; xRange: unknown } }>(`(() => {
+        const plots = Array.from(document.querySelectorAll('.js-plotly-plot'));
+        const gd = plots[2];
+        return {
+          rendered: {
+            plots: plots.length,
+            tracesPerPlot: plots.map((p) => p.data.length),
+            errors: Array.from(document.querySelectorAll('.asmm-plot')).filter((el) => !el.classList.contains('js-plotly-plot') && (el.textContent || '').length > 0).map((el) => el.textContent),
+          },
+          read: { x: Array.from(gd._fullData[0].x), y: Array.from(gd._fullData[0].y), gapY: Array.from(gd._fullData[1].y), xRange: gd._fullLayout.xaxis.range },
+        };
       })()`);
     });
+    expect(rendered).toEqual({ plots: 3, tracesPerPlot: [5, 1, 2], errors: [] });
     expect(read.x).toEqual(x);
     expect(read.y).toEqual(y);
     expect(read.gapY).toEqual(withGap);
     // a date axis over the series' own span (2026-01-01 00:00:00 UTC on), not a numeric one
     expect((read.xRange as string[]).map(String)).toEqual(['2026-01-01', '2026-01-01 00:01:08.363']);
   });
-
 });
