@@ -172,6 +172,7 @@ export const CLI_CASES: readonly CliCase[] = [
   { name: 'grade-fills: --duration too short', args: () => ['grade-fills', '--duration', '10s'], code: 2, names: () => ['--duration'] },
   { name: 'grade-fills: --cancel-rate negative', args: () => ['grade-fills', '--cancel-rate', '-1'], code: 2, names: () => ['--cancel-rate'] },
   { name: 'grade-fills: a stray argument', args: () => ['grade-fills', 'extra'], code: 2 },
+  { name: 'grade-fills: --book-delay not a duration', args: () => ['grade-fills', '--book-delay', 'soon'], code: 2, names: () => ['--book-delay'] },
   // asmm cluster (issue 17): bad options before anything starts
   { name: 'cluster: --workers 0', args: () => ['cluster', '--workers', '0'], code: 2, names: () => ['--workers'] },
   { name: 'cluster: --trades without --data', args: (x) => ['cluster', '--trades', x.f.tradesCsv], code: 2, names: () => ['--trades', '--data'] },

@@ -13,19 +13,22 @@ function interval([mean, low, high]: readonly [number, number, number], digits: 
  * 2010), each order's fill compared with its true fill in the known queue (grading/fillModels.ts).
  */
 export async function runGradeFills(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs(argv, { seeds: { type: 'string' }, duration: { type: 'string' }, 'cancel-rate': { type: 'string' }, 'market-rate': { type: 'string' }, json: { type: 'boolean' } }, { min: 0, max: 0 });
+  const { values } = parseCommandArgs(argv, { seeds: { type: 'string' }, duration: { type: 'string' }, 'cancel-rate': { type: 'string' }, 'market-rate': { type: 'string' }, 'book-delay': { type: 'string' }, json: { type: 'boolean' } }, { min: 0, max: 0 });
   const seeds = (values.seeds ?? '1,2,3,4,5').split(',').map((s) => Number(s.trim()));
   if (seeds.length === 0 || seeds.some((s) => !Number.isInteger(s))) throw new UsageError(`--seeds: expected integers separated by commas (1,2,3), got "${values.seeds}"`);
   const durationSec = (durationOption('duration', values.duration, 1_800_000) as number) / 1000;
   if (!(durationSec >= 60)) throw new UsageError(`--duration: at least 60s (fewer orders rest and fill than a grade needs), got ${values.duration}`);
   const cancelRatePerSec = numberOption('cancel-rate', values['cancel-rate'], 0.5, (v) => v >= 0);
   const marketRatePerSec = numberOption('market-rate', values['market-rate'], 0.94, (v) => v > 0);
+  // how long after its trades a market order's depth row is stamped (0: the same time, as many feeds do)
+  const bookDelayText = values['book-delay'];
+  const bookDelayMs = bookDelayText === undefined ? 0.001 : bookDelayText.trim() === '0' ? 0 : (durationOption('book-delay', bookDelayText, 0) as number);
   const started = performance.now();
-  const rows = gradeFillModelsOverSeeds(seeds, { durationSec, cancelRatePerSec, marketRatePerSec });
+  const rows = gradeFillModelsOverSeeds(seeds, { durationSec, cancelRatePerSec, marketRatePerSec, bookDelayMs });
   const seconds = (performance.now() - started) / 1000;
-  const market = `Cont-Stoikov-Talreja market simulated order by order, ${durationSec / 60} min × ${seeds.length} seeds (${seeds.join(', ')}), cancels ${cancelRatePerSec}/s per order, market orders ${marketRatePerSec}/s per side; quotes at the touch, orders a hundredth of a unit`;
+  const market = `Cont-Stoikov-Talreja market simulated order by order, ${durationSec / 60} min × ${seeds.length} seeds (${seeds.join(', ')}), cancels ${cancelRatePerSec}/s per order, market orders ${marketRatePerSec}/s per side, depth rows ${bookDelayMs === 0 ? 'stamped with their trades\' time' : `${bookDelayMs} ms after their trades`}; quotes at the touch, orders a hundredth of a unit`;
   if (values.json) {
-    printJson({ market, seeds, durationSec, cancelRatePerSec, marketRatePerSec, models: rows.map(jsonRow), seconds });
+    printJson({ market, seeds, durationSec, cancelRatePerSec, marketRatePerSec, bookDelayMs, models: rows.map(jsonRow), seconds });
     return 0;
   }
   process.stdout.write(
