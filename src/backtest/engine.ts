@@ -13,8 +13,10 @@ export type { CalibrationRows } from './replay.js';
 
 /**
  * Replays books and trades through a strategy. Events are processed in exchange-time order; at equal
- * timestamps book rows come before trades (the book in force when a trade prints is the one stamped at or
- * before it, as in `estimate/`). Decisions happen at book time + feed latency (refreshMs 0) or every
+ * timestamps trades come before book rows: a depth update stamped with its trade's time shows the book after
+ * the trade, so the trade meets the book stamped strictly before it (taken the other way, a queue model counted
+ * the trade's size twice, once as cancellations: grading/fillModels.ts measured 25 % too many fills).
+ * `estimate/` still pairs a trade with the book stamped at or before it. Decisions happen at book time + feed latency (refreshMs 0) or every
  * refreshMs; each sees the book stamped ≤ t − feed latency, its fills up to then and the calibration in force
  * then; quotes are rounded outward to the tick (bid down, ask up), sizes down to the lot. A changed quote
  * cancels the resting order (effective after the cancel latency) and sends a new one (resting after the entry

@@ -475,7 +475,7 @@ export class Replay {
       if (i >= stopRow) break;
       const bookNext = i < nb ? bookTs[i] : Infinity;
       const tradeNext = j < nt ? tradeTs[j] : Infinity;
-      const isBook = bookNext <= tradeNext;
+      const isBook = bookNext < tradeNext;
       const t = isBook ? bookNext : tradeNext;
       if (!(t < cutoffMs)) break; // (a streamed replay: events at or after the horizon wait for the next chunk)
       let pass = 0;
@@ -509,7 +509,7 @@ export class Replay {
             desk.clock = nextDecision;
             desk.transitions();
           }
-        } else if (!(nextDecision === t && (isBook ? (i >= nb || bookTs[i] > t) && (j >= nt || tradeTs[j] > t) : j >= nt || tradeTs[j] > t))) {
+        } else if (!(nextDecision === t && (isBook ? i >= nb || bookTs[i] > t : (j >= nt || tradeTs[j] > t) && (i >= nb || bookTs[i] > t)))) {
           break;
         }
 
