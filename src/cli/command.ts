@@ -30,6 +30,16 @@ export class UsageError extends Error {
   }
 }
 
+/**
+ * The `orderCount` queue model reads the book's order counts per level: when one of the queue models asked for
+ * (`--queue-model`, or a `queue-model=` grid value, as `--queue-model` writes them) is it and `book` has no
+ * counts, a usage error naming `data`, before anything runs.
+ */
+export function requireOrderCounts(queueModels: readonly string[], book: BookTable, data: string): void {
+  if (book.bidCount || !queueModels.some((m) => m.split(':')[0] === 'orderCount')) return;
+  throw new UsageError(`--queue-model orderCount: ${data} has no order counts per level (OKX book channels give them: asmm record's book files, raw OKX captures); choose another queue model`, { showUsage: false });
+}
+
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** Strict option parsing (unknown options and missing values are usage errors). */

@@ -107,6 +107,8 @@ export const CLI_CASES: readonly CliCase[] = [
   { name: 'calibrate: trades a day after the book', defect: 4, args: (x) => ['calibrate', '--data', x.f.bookCsv, '--trades', x.f.tradesShiftedDay, '--grid', 'gamma=0.1', '--windows', '2', ...OUT_REPORT(x)], code: 1, names: (x) => [x.f.tradesShiftedDay, x.f.bookCsv], absent: (x) => [x.at('report.html')] },
 
   // --- backtest
+  { name: 'backtest: --queue-model orderCount on a book without order counts', args: (x) => ['backtest', '--data', x.f.bookCsv, '--trades', x.f.tradesCsv, '--fill', 'queue', '--queue-model', 'orderCount', '--window', '10s', ...OUT_REPORT(x)], code: 2, names: (x) => ['--queue-model orderCount', x.f.bookCsv], absent: (x) => [x.at('report.html')] },
+  { name: 'calibrate: queue-model=orderCount in the grid on a book without order counts', args: (x) => ['calibrate', '--data', x.f.bookCsv, '--trades', x.f.tradesCsv, '--fill', 'queue', '--grid', 'queue-model=power:2,orderCount', '--windows', '2', '--workers', '0', ...OUT_REPORT(x)], code: 2, names: (x) => ['orderCount', x.f.bookCsv], absent: (x) => [x.at('report.html')] },
   { name: 'backtest: header-only book', defect: 7, spawn: true, args: (x) => ['backtest', '--data', x.f.headerOnlyBook, ...OUT_REPORT(x)], code: 1, message: /no rows|no book rows/, absent: (x) => [x.at('report.html')] },
   { name: 'backtest: book rows out of time order (replayed capture)', defect: 7, spawn: true, args: (x) => ['backtest', '--data', x.f.binanceUnordered, ...OUT_REPORT(x)], code: 1, names: (x) => [`${x.f.binanceUnordered} row`], message: /order|backwards/, absent: (x) => [x.at('report.html')] },
   { name: 'backtest: gzipped asmm CSV book and trades run', defect: 8, args: (x) => ['backtest', '--data', x.f.bookCsvGz, '--trades', x.f.tradesCsvGz, '--fill', 'tradeThrough', '--window', '10s', '--report', x.at('gz-report.html')], code: 0, reports: /PnL/ },
@@ -208,6 +210,7 @@ export const LOADER_CASES: readonly LoaderCase[] = [
   { name: 'JSON text', loader: 'readTableFile', file: (x) => x.f.json, error: /unrecognised format/ },
   { name: 'truncated Arrow', loader: 'readTableFile', file: (x) => x.f.truncatedArrow, error: /Arrow/ },
   { name: 'rows out of order', loader: 'readTableFile', file: (x) => x.f.unsortedBook, error: /not sorted/ },
+  { name: 'an order count that is no whole number (line and field)', loader: 'readTableFile', file: (x) => x.f.badCountsBook, error: /bad-counts-book\.csv:3 ask_cnt_1: an order count must be a whole number/ },
   { name: 'truncated gzip CSV', defect: 7, loader: 'readTableFile', file: (x) => x.f.truncatedCsvGz, error: /truncated|unexpected end/ },
   { name: 'truncated gzip Binance capture', defect: 7, loader: 'loadTables', file: (x) => x.f.binanceTruncated, error: /truncated|unexpected end/ },
   { name: 'gzipped asmm book CSV', defect: 8, loader: 'readTableFile', file: (x) => x.f.bookCsvGz, reports: /book 600 rows/ },

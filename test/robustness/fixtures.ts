@@ -29,7 +29,7 @@ export type FixtureName =
   | 'localSeconds' | 'tardisTradesMs' | 'unsortedBook' | 'json' | 'binary' | 'truncatedArrow' | 'emptyDir' | 'binanceSpot' | 'binanceTruncated'
   | 'binanceUnordered' | 'binanceFutures' | 'tradesShiftedDay' | 'existingDir' | 'plainFile' | 'overlappingRecording' | 'badMaskSidecar' | 'maskedBook'
   | 'okxBooksDay' | 'okxBooksMalformed' | 'okxBooksMismatch' | 'okxBooksTruncated' | 'okxTradesDay' | 'okxTradesMalformed' | 'sampleCatalog'
-  | 'latencyHeaderOnly' | 'latencyNoColumn' | 'latencyUnsorted' | 'latencyNegative' | 'latencySeconds';
+  | 'latencyHeaderOnly' | 'latencyNoColumn' | 'latencyUnsorted' | 'latencyNegative' | 'latencySeconds' | 'badCountsBook';
 
 const CSV_BOOK_HEADER = 'ts_ms,bid_px_1,bid_sz_1,ask_px_1,ask_sz_1';
 
@@ -134,6 +134,8 @@ export function buildFixtures(dir: string): Fixtures {
   const unsorted = bookCsvText(book, (ms) => ms, 20).trimEnd().split('\n');
   [unsorted[10], unsorted[11]] = [unsorted[11], unsorted[10]];
   f.unsortedBook = write('unsorted-book.csv', unsorted.join('\n') + '\n');
+  // order counts per level with a count that is no whole number of orders (row 3, ask level 1)
+  f.badCountsBook = write('bad-counts-book.csv', ['ts_ms,bid_px_1,bid_sz_1,ask_px_1,ask_sz_1,bid_cnt_1,ask_cnt_1', ...Array.from({ length: 5 }, (_, i) => [book.tsMs[i], book.bidPx[0][i], book.bidSz[0][i], book.askPx[0][i], book.askSz[0][i], 2, i === 1 ? 1.5 : 3].join(','))].join('\n') + '\n');
   f.json = write('data.json', JSON.stringify({ rows: [1, 2, 3] }) + '\n');
   f.binary = write('noise.bin', Uint8Array.from({ length: 2048 }, (_, i) => (i * 2654435761) >>> 24));
   f.truncatedArrow = write('truncated.arrow', readFileSync(f.bookArrow).subarray(0, 1000));

@@ -1,10 +1,10 @@
-import type { QueueModelSpec } from '../../backtest/queueModels.js';
+import { queueModelText, type QueueModelSpec } from '../../backtest/queueModels.js';
 import type { QuotingOptions } from './backtest.js';
 import { createStrategy, replayedEventsAre, runBacktestStream, type FillModel, type StrategyName } from '../../backtest/index.js';
 import { PARAM_RANGES } from '../../calibrate/params.js';
 import { describeMasks, inferTickSize, masksJson } from '../../data/index.js';
 import { openCatalogMarket } from '../catalogMarket.js';
-import { durationOption, formatTable, latencyConfig, numberOption, printJson, UsageError } from '../command.js';
+import { durationOption, formatTable, latencyConfig, numberOption, printJson, requireOrderCounts, UsageError } from '../command.js';
 import { writeBacktestReport } from './backtestReport.js';
 
 /**
@@ -20,6 +20,7 @@ export async function backtestCatalog(
   const { catalog, range, meta, notes, first, days } = await openCatalogMarket(values);
   try {
     const book0 = first.book;
+    if (o.fill === 'queue') requireOrderCounts([queueModelText(o.queueModel)], book0, `the catalog's book_top (${range.instrument})`);
     const tick = numberOption('tick', values.tick as string | undefined, meta?.tickSize ?? book0.meta.tickSize ?? inferTickSize(book0), (v) => v > 0);
     const lot = numberOption('lot', values.lot as string | undefined, meta?.lotSize ?? 0, (v) => v >= 0);
     const halfSpread = numberOption('half-spread', values['half-spread'] as string | undefined, 5 * tick, PARAM_RANGES.halfSpreadPx.check);

@@ -1,10 +1,10 @@
-import type { QueueModelSpec } from '../../backtest/queueModels.js';
+import { queueModelText, type QueueModelSpec } from '../../backtest/queueModels.js';
 import type { QuotingOptions } from './backtest.js';
 import { backtestExecutions, backtestMetrics, createStrategy, describeLatency, quotePlacement, replayedEventsAre, runBacktest, type FillModel, type QuotePlacement, type StrategyName, type Strategy } from '../../backtest/index.js';
 import { PARAM_RANGES } from '../../calibrate/params.js';
 import { describeMasks, inferTickSize, masksJson, type BookTable, type TradeTable } from '../../data/index.js';
 import { rollingCalibration } from '../../estimate/index.js';
-import { durationOption, formatTable, latencyConfig, numberOption, printJson } from '../command.js';
+import { durationOption, formatTable, latencyConfig, numberOption, printJson, requireOrderCounts } from '../command.js';
 import { num, writeBacktestReport } from './backtestReport.js';
 
 /** Where the quotes sat, in words: the first thing to read when a run has few or no fills. */
@@ -22,6 +22,7 @@ export async function backtestRun(
   o: { fill: FillModel; strategyName: StrategyName; gamma: number; horizonMs: number; qMax: number; windowMs: number; queueModel: QueueModelSpec; quoting: QuotingOptions },
 ): Promise<number> {
   const { fill, strategyName, gamma, horizonMs, qMax, windowMs } = o;
+  if (fill === 'queue') requireOrderCounts([queueModelText(o.queueModel)], book, values.data ?? 'the data');
   const tick = numberOption('tick', values.tick, book.meta.tickSize ?? inferTickSize(book), (v) => v > 0);
   // books only: A and k from market orders inferred from the book, and tradeThrough and queue fill on them, with notes that say so
   const executions = backtestExecutions(book, recorded, fill, tick, { label: `trades of ${values.trades ?? values.data} against the book of ${values.data}` });

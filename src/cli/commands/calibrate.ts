@@ -8,7 +8,7 @@ import { describeMasks, inferTickSize, masksJson } from '../../data/index.js';
 import { loadMarketData } from '../marketData.js';
 import { rollingCalibration } from '../../estimate/index.js';
 import { calibrationHeatmap, walkForwardFigure, writeFiguresHtml } from '../../plot/index.js';
-import { durationOption, formatTable, latencyConfig, numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
+import { durationOption, formatTable, latencyConfig, numberOption, parseCommandArgs, printJson, requireOrderCounts, UsageError } from '../command.js';
 
 const num = (x: number, d = 5) => (Number.isFinite(x) ? Number(x.toPrecision(d)) : x);
 
@@ -88,6 +88,8 @@ export async function runCalibrate(argv: string[]): Promise<number> {
     return calibrateCatalog(values, { fill, metric, workers, windowMs: durationOption('window', values.window, 300_000) as number, sets: expandGrid(spec, { ...DEFAULT_PARAMS, strategy, queueModel: queueModelText(queueModel) }), keys: Object.keys(spec) as Array<keyof ParamSet>, trailingDays });
   }
   const { book, trades: recorded } = await loadMarketData(values.data as string, values.trades, values.inst);
+  const sets = expandGrid(spec, { ...DEFAULT_PARAMS, strategy, queueModel: queueModelText(queueModel) });
+  if (fill === 'queue') requireOrderCounts(sets.map((s) => s.queueModel), book, values.data as string);
   const tooMany = windowsProblem(book.tsMs, windows);
   if (tooMany) throw new UsageError(`--windows ${windows}: ${tooMany}`);
   const tickSize = book.meta.tickSize ?? inferTickSize(book);
@@ -95,7 +97,6 @@ export async function runCalibrate(argv: string[]): Promise<number> {
   const executions = backtestExecutions(book, recorded, fill, tickSize, { label: `trades of ${values.trades ?? values.data} against the book of ${values.data}` });
   const trades = executions.trades;
   const calibration = rollingCalibration(book, executions.marketOrders, { windowSec: (durationOption('window', values.window, 300_000) as number) / 1000, stepSec: 1 });
-  const sets = expandGrid(spec, { ...DEFAULT_PARAMS, strategy, queueModel: queueModelText(queueModel) });
   const tty = process.stderr.isTTY === true;
   let lastShown = 0;
   const result = await (distributed ? distributed.distributedRunner(values, argv) : runCalibration)({

@@ -4,7 +4,7 @@ import { inferTickSize } from '../../data/index.js';
 import { rollingCalibration } from '../../estimate/index.js';
 import { dailyWalkForwardFigure, writeFiguresHtml } from '../../plot/index.js';
 import { openCatalogMarket } from '../catalogMarket.js';
-import { formatTable, latencyConfig, numberOption, printJson } from '../command.js';
+import { formatTable, latencyConfig, numberOption, printJson, requireOrderCounts } from '../command.js';
 
 const num = (x: number, d = 5) => (Number.isFinite(x) ? Number(x.toPrecision(d)) : x);
 
@@ -26,6 +26,7 @@ export async function calibrateCatalog(
   const { catalog, range, meta, notes, first, days: marketDays } = await openCatalogMarket(values);
   try {
     const book0 = first.book;
+    if (o.fill === 'queue') requireOrderCounts(o.sets.map((s) => s.queueModel), book0, `the catalog's book_top (${range.instrument})`);
     const tickSize = meta?.tickSize ?? book0.meta.tickSize ?? inferTickSize(book0);
     const settings: EvaluationSettings = {
       fill: o.fill,
