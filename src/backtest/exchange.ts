@@ -1,7 +1,7 @@
 /** The exchange side of the replay (`Desk`): our orders against the replayed book and trades, and their fills. */
 import type { BookTable, TradeTable } from '../data/tables.js';
 import type { Quotes } from '../model/types.js';
-import { frontAfterDecrease, frontAfterDecreaseBehind, type QueueProbability } from './queueModels.js';
+import { frontAfterDecrease, frontAfterDecreaseBehind, queueProbability, type QueueModelSpec, type QueueProbability } from './queueModels.js';
 import type { FillModel } from './types.js';
 import { CAUSE_BOOK_CROSS, CAUSE_MARKETABLE, CAUSE_MID_CROSS, CAUSE_TRADE_AT, CAUSE_TRADE_THROUGH, END_CANCELLED, END_FILLED, END_PULLED, END_REPLACED, FillColumns, NO_SIDES, NO_VALUES, newOrder, OrderLog, type Order } from './orders.js';
 
@@ -61,8 +61,8 @@ export class Desk {
   private bidCount: readonly Float64Array[] = [];
   private askCount: readonly Float64Array[] = [];
   private useCounts = false;
-  /** The queue model is `orderCount` (set by the replay). */
-  countQueue = false;
+  /** The queue model is `orderCount`. */
+  private readonly countQueue: boolean = false;
   private tradeSide: Int8Array = NO_SIDES;
   private tradePx: Float64Array = NO_VALUES;
   private tradeSz: Float64Array = NO_VALUES;
@@ -75,11 +75,12 @@ export class Desk {
   private readonly takerFee: number = NaN;
   private readonly queueProb: QueueProbability;
 
-  constructor(model: FillModel, eps: number, makerFee: number, takerFee: number, queueProb: QueueProbability) {
+  constructor(model: FillModel, eps: number, makerFee: number, takerFee: number, queueModel: QueueModelSpec) {
     this.eps = eps;
     this.makerFee = makerFee;
     this.takerFee = takerFee;
-    this.queueProb = queueProb;
+    this.queueProb = queueProbability(queueModel);
+    this.countQueue = queueModel.name === 'orderCount';
     this.isMidCross = model === 'midCross';
     this.isTradeThrough = model === 'tradeThrough';
     this.isQueue = model === 'queue';

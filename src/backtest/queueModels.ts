@@ -59,7 +59,8 @@ export function queueProbability(spec: QueueModelSpec): QueueProbability {
     case 'optimistic':
       return () => 0;
     case 'orderCount':
-      // the replay uses the counts (Desk); by size when a row has none
+      // the replay works from the counts (Desk#countedDecrease) and refuses a book without them; this, the share
+      // of the size behind us, is the same rule by size (power 1), for a caller without a replay
       return (front, back) => back / (back + front);
     case 'power':
       return (front, back) => pow(back) / (pow(back) + pow(front));

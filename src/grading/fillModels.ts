@@ -174,6 +174,8 @@ export interface GradeOverSeeds {
   readonly pnlBiasTicksPerOrder: readonly [number, number, number];
   /** The per-seed grades. */
   readonly grades: readonly FillGrade[];
+  /** Seeds on which the model had no true fill: its rates there are not defined and stay out of the means. */
+  readonly seedsWithoutTrueFills: readonly number[];
 }
 
 /** `gradeFillModels` on the market of each seed, summarised per model. */
@@ -199,6 +201,7 @@ export function gradeFillModelsOverSeeds(seeds: readonly number[], market: Omit<
       queueBiasUnits: interval((g) => g.queueBiasUnits),
       pnlBiasTicksPerOrder: interval((g) => g.pnlBiasTicksPerOrder),
       grades,
+      seedsWithoutTrueFills: seeds.filter((_, s) => grades[s].trueFills === 0),
     };
   });
 }

@@ -1,5 +1,6 @@
 import type { BookTable, TradeTable } from '../data/tables.js';
 import { createRng, type Rng } from '../random/rng.js';
+import { decimalGrid, gridValue, type DecimalGrid } from './decimalGrid.js';
 
 /**
  * A market simulated order by order, so that the queue in front of any order is known: the zero-intelligence
@@ -146,8 +147,11 @@ export function generateOrderBookMarket(params: OrderBookMarketParams): OrderBoo
   }
   const limitRates = Array.from({ length: p.levels }, (_, i) => p.limitRateK / Math.pow(i + 1, p.limitRateAlpha));
   const limitTotal = limitRates.reduce((a, b) => a + b, 0);
-  const view = new BookView(p.depth, p.tickSize, p.unitQty);
-  const trades = new TradeBuilder(p.tickSize, p.unitQty);
+  // prices and sizes as the decimals they stand for (9999 ticks of 0.01 = 99.99, not 99.99000000000001)
+  const tickGrid = decimalGrid(p.tickSize);
+  const unitGrid = decimalGrid(p.unitQty);
+  const view = new BookView(p.depth, tickGrid, unitGrid);
+  const trades = new TradeBuilder(tickGrid, unitGrid);
   view.record(t, bids, asks);
   const endMs = p.startMs + p.durationSec * 1000;
   for (;;) {
@@ -221,15 +225,6 @@ export function generateOrderBookMarket(params: OrderBookMarketParams): OrderBoo
   return { book: view.table(meta), trades: trades.table(meta), log: log.finish(), tickSize: p.tickSize, unitQty: p.unitQty, params: p };
 }
 
-/**
- * `count` steps of `step` as the decimal it stands for: count / (1 / step) when 1 / step is an integer (9999
- * ticks of 0.01 = 99.99, where 9999 × 0.01 = 99.99000000000001), else count × step.
- */
-export function scaled(count: number, step: number): number {
-  const per = Math.round(1 / step);
-  return Math.abs(per * step - 1) < 1e-12 ? count / per : count * step;
-}
-
 /** 0, 1, 2… with mean `mean` (geometric on {0, 1, …}). */
 function geometric(rng: Rng, mean: number): number {
   if (!(mean > 0)) return 0;
@@ -270,8 +265,8 @@ class BookView {
   private last = '';
   constructor(
     private readonly depth: number,
-    private readonly tickSize: number,
-    private readonly unitQty: number,
+    private readonly tick: DecimalGrid,
+    private readonly unit: DecimalGrid,
   ) {
     this.levels = Array.from({ length: 6 * depth }, () => []);
   }
@@ -286,10 +281,10 @@ class BookView {
     this.ts.push(this.ts.length > 0 ? Math.max(t, this.ts[this.ts.length - 1] + 1e-6) : t);
     const d = this.depth;
     for (let l = 0; l < d; l++) {
-      this.levels[l].push(l < b.length ? scaled(b[l][0], this.tickSize) : NaN);
-      this.levels[d + l].push(l < b.length ? scaled(b[l][1], this.unitQty) : NaN);
-      this.levels[2 * d + l].push(l < a.length ? scaled(a[l][0], this.tickSize) : NaN);
-      this.levels[3 * d + l].push(l < a.length ? scaled(a[l][1], this.unitQty) : NaN);
+      this.levels[l].push(l < b.length ? gridValue(this.tick, b[l][0]) : NaN);
+      this.levels[d + l].push(l < b.length ? gridValue(this.unit, b[l][1]) : NaN);
+      this.levels[2 * d + l].push(l < a.length ? gridValue(this.tick, a[l][0]) : NaN);
+      this.levels[3 * d + l].push(l < a.length ? gridValue(this.unit, a[l][1]) : NaN);
       this.levels[4 * d + l].push(l < b.length ? b[l][2] : NaN);
       this.levels[5 * d + l].push(l < a.length ? a[l][2] : NaN);
     }
@@ -319,14 +314,14 @@ class TradeBuilder {
   private readonly px: number[] = [];
   private readonly sz: number[] = [];
   constructor(
-    private readonly tickSize: number,
-    private readonly unitQty: number,
+    private readonly tick: DecimalGrid,
+    private readonly unit: DecimalGrid,
   ) {}
   push(t: number, takerSide: number, tick: number, units: number): void {
     this.ts.push(t);
     this.side.push(takerSide);
-    this.px.push(scaled(tick, this.tickSize));
-    this.sz.push(scaled(units, this.unitQty));
+    this.px.push(gridValue(this.tick, tick));
+    this.sz.push(gridValue(this.unit, units));
   }
   table(meta: TradeTable['meta']): TradeTable {
     return { kind: 'trades', tsMs: Float64Array.from(this.ts), id: Float64Array.from(this.ts, (_, i) => i + 1), side: Int8Array.from(this.side), px: Float64Array.from(this.px), sz: Float64Array.from(this.sz), meta };

@@ -174,6 +174,7 @@ export const CLI_CASES: readonly CliCase[] = [
   { name: 'grade-fills: --duration too short', args: () => ['grade-fills', '--duration', '10s'], code: 2, names: () => ['--duration'] },
   { name: 'grade-fills: --cancel-rate negative', args: () => ['grade-fills', '--cancel-rate', '-1'], code: 2, names: () => ['--cancel-rate'] },
   { name: 'grade-fills: a stray argument', args: () => ['grade-fills', 'extra'], code: 2 },
+  { name: 'grade-fills: a market with no true fill says so (its rates left out of the means)', args: () => ['grade-fills', '--seeds', '1', '--duration', '60s', '--market-rate', '0.01', '--cancel-rate', '0'], code: 0, reports: /queue power:2: no true fill on seed\(s\) 1/ },
   { name: 'grade-fills: --book-delay not a duration', args: () => ['grade-fills', '--book-delay', 'soon'], code: 2, names: () => ['--book-delay'] },
   // asmm cluster (issue 17): bad options before anything starts
   { name: 'cluster: --workers 0', args: () => ['cluster', '--workers', '0'], code: 2, names: () => ['--workers'] },

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { generateOrderBookMarket, ORDER_ADD, ORDER_CANCEL, ORDER_EXECUTE, scaled, trueFillTimes, type OrderEventLog } from '../../src/sample/index.js';
+import { decimalGrid, generateOrderBookMarket, gridValue, ORDER_ADD, ORDER_CANCEL, ORDER_EXECUTE, trueFillTimes, type OrderEventLog } from '../../src/sample/index.js';
+
+/** `n` units of `step` as a decimal. */
+const scaled = (n: number, step: number) => gridValue(decimalGrid(step), n);
 
 const market = generateOrderBookMarket({ seed: 3, durationSec: 1200 });
 const { log, book, trades } = market;

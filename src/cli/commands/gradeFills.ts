@@ -27,8 +27,10 @@ export async function runGradeFills(argv: string[]): Promise<number> {
   const rows = gradeFillModelsOverSeeds(seeds, { durationSec, cancelRatePerSec, marketRatePerSec, bookDelayMs });
   const seconds = (performance.now() - started) / 1000;
   const market = `Cont-Stoikov-Talreja market simulated order by order, ${durationSec / 60} min × ${seeds.length} seeds (${seeds.join(', ')}), cancels ${cancelRatePerSec}/s per order, market orders ${marketRatePerSec}/s per side, depth rows ${bookDelayMs === 0 ? 'stamped with their trades\' time' : `${bookDelayMs} ms after their trades`}; quotes at the touch, orders a hundredth of a unit`;
+  // a seed without a true fill has no rates: said, not averaged in silently
+  const notes = rows.filter((r) => r.seedsWithoutTrueFills.length > 0).map((r) => `${r.label}: no true fill on seed(s) ${r.seedsWithoutTrueFills.join(', ')}: its rates there are not defined and are left out of the means`);
   if (values.json) {
-    printJson({ market, seeds, durationSec, cancelRatePerSec, marketRatePerSec, bookDelayMs, models: rows.map(jsonRow), seconds });
+    printJson({ market, seeds, durationSec, cancelRatePerSec, marketRatePerSec, bookDelayMs, models: rows.map(jsonRow), notes, seconds });
     return 0;
   }
   process.stdout.write(
@@ -39,6 +41,7 @@ export async function runGradeFills(argv: string[]): Promise<number> {
         rows.map((r) => [r.label, interval(r.fillRateBias, 1, 100), interval(r.earlyPerTrueFill, 1, 100), interval(r.missedPerTrueFill, 1, 100), interval(r.queueErrorUnits, 2), interval(r.queueBiasUnits, 2), interval(r.pnlBiasTicksPerOrder, 3), String(r.grades.reduce((a, g) => a + g.trueFills, 0))]),
       ),
       'mean over seeds (95 % interval of the mean). early: the model filled an order before its true fill, or without one; missed: the true fill came while the model left the order unfilled. queue error: |estimated − true quantity ahead| when a trade printed at our price, in units of the market\'s orders (bias: negative = nearer the front than we were). riskAverse and optimistic bound the queue family: the truth lies between them.',
+      ...notes,
       `${seconds.toFixed(1)} s`,
     ].join('\n') + '\n',
   );
