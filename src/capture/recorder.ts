@@ -59,7 +59,7 @@ export interface RecorderStats {
   connections: number;
   /** Connection attempts after the first, whether they opened or failed. */
   reconnects: number;
-  /** Connection attempts that never opened (refused, unreachable, handshake failed). */
+  /** Connection attempts that never opened (refused, unreachable, handshake failed, still connecting when the recording stopped). */
   failedConnections: number;
   malformedFrames: number;
   errorEvents: number;
@@ -488,7 +488,11 @@ export class OkxRecorder {
       this.writeGap(instId, channel, gap.fromMs, nowMs, `${why}; not recovered when recording stopped (${reason})`);
     }
     this.openGaps.clear();
-    for (const conn of this.connections) this.files.record({ type: 'close', conn: conn.id, local_ts_ms: nowMs, code: 1000, reason: `recorder stopped: ${reason}` });
+    for (const conn of this.connections) {
+      this.files.record({ type: 'close', conn: conn.id, local_ts_ms: nowMs, code: 1000, reason: `recorder stopped: ${reason}` });
+      // an attempt still connecting when the recording ends never opened either
+      if (!conn.opened) this.stats.failedConnections++;
+    }
     this.stopped = true;
     this.refreshCounts();
     this.files.close();

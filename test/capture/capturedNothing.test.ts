@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { freeLocalPort } from '../../src/project/localRedis.js';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -73,6 +74,25 @@ describe('a recording that captured nothing', () => {
       expect(g.reason).toMatch(/ECONNREFUSED/);
     }
     expect(stats.gaps).toBe(2);
+  }, 20_000);
+
+  it('an attempt still connecting when the recording stops counts as failed: every attempt after the first is a reconnect', async () => {
+    // a TCP server that accepts and never answers the WebSocket handshake: the one attempt is in flight at the stop
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = silent.address() as AddressInfo;
+      const { summary } = await record({ url: `ws://127.0.0.1:${port}`, durationMs: 300 });
+      expect(sockets.length).toBe(1);
+      expect(summary.stats.connections).toBe(0);
+      expect(summary.stats.failedConnections).toBe(1);
+      expect(summary.stats.reconnects).toBe(0);
+      expect(summary.noData).toHaveLength(2);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   }, 20_000);
 
   it('a server that answers ping but never acknowledges the subscription: retried after the acknowledgement timeout, a gap, no data reported', async () => {
