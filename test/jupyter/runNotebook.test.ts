@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runNotebook, runNotebookReports } from '../../src/jupyter/index.js';
 import { writeNotebook } from '../helpers/notebook.js';
+import { projectRootForTests } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 import { cellHtml, readSavedCells, renderCellAlone } from './cellAlone.js';
 
@@ -11,23 +12,33 @@ const dir = tempDir();
 describe('headless notebook execution on the project tslab kernel', () => {
   it('names the failing cell, stops there, and still writes the executed notebook and HTML', async () => {
     const path = join(dir, 'fails.ipynb');
-    writeNotebook(path, ['md:# title', 'const x: number = 41;', "throw new Error('boom ' + (x + 1));", "console.log('never');"]);
+    writeNotebook(path, [
+      'md:# title',
+      "import { quantileOfSorted } from './src/stats/quantile.js';\nconst x: number = 41;",
+      "console.log('p = ' + (x + 1)); quantileOfSorted([1, 2], x + 1);",
+      "console.log('never');",
+    ]);
     const run = await runNotebook(path, join(dir, 'out'));
     expect(run.ok).toBe(false);
     expect(run.failedCell).toBe(3);
-    expect(run.error).toContain('boom 42');
-    const executed = JSON.parse(readFileSync(run.executedPath, 'utf8')) as { cells: Array<{ outputs?: unknown[] }> };
+    expect(run.error).toContain('p must be in [0, 1], got 42');
+    const executed = JSON.parse(readFileSync(run.executedPath, 'utf8')) as { cells: Array<{ outputs?: Array<{ text?: string }> }> };
     expect(executed.cells[3].outputs).toEqual([]);
-    expect(readFileSync(run.htmlPath, 'utf8')).toContain('boom 42');
+    const html = readFileSync(run.htmlPath, 'utf8');
+    expect(html).toContain('got 42');
+    // the kernel runs src/'s CommonJS build with source maps: the stack names the TypeScript line that threw
+    const thrownAt = readFileSync(join(projectRootForTests, 'src', 'stats', 'quantile.ts'), 'utf8').split('\n').findIndex((l) => l.includes('throw new RangeError')) + 1;
+    expect(JSON.stringify(executed.cells[2].outputs)).toContain(`src/stats/quantile.ts:${thrownAt}`);
   });
 
   it('reports a type error (tslab type-checks cells) as a failing cell', async () => {
     const path = join(dir, 'typeerror.ipynb');
-    writeNotebook(path, ["const s: string = 'a';", 'const n: number = s;']);
+    // checked against src/'s types (the kernel does not compile src/, it still reads its types)
+    writeNotebook(path, ["import { summarize } from './src/stats/index.js';\nconst s: string = 'a';", 'const m: string = summarize([1, 2]).mean;', 'const n: number = s;']);
     const run = await runNotebook(path, join(dir, 'out'));
     expect(run.ok).toBe(false);
     expect(run.failedCell).toBe(2);
-    expect(run.error).toMatch(/not assignable to type 'number'/);
+    expect(run.error).toMatch(/'number' is not assignable to type 'string'/);
   });
 
   it('runs cells with the project root as working directory, importing src/ and rendering a plot offline', async () => {
