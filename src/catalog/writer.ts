@@ -1,17 +1,14 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DOUBLE, DuckDBConnection, DuckDBDataChunk, DuckDBDoubleVector, DuckDBInstance, VARCHAR, type DuckDBType } from '@duckdb/node-api';
+import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { BookTable, TradeTable } from '../data/tables.js';
 import { bookColumns } from '../data/tables.js';
 import { clipMasks, type MaskedInterval } from '../data/masks.js';
+import { ColumnScan, type ScanColumn } from './columnScan.js';
 import { CatalogError, DAY_MS, partitionName, utcDateOf, type CatalogTable, type InstrumentMeta } from './schema.js';
 
-/** One column to write: name, DuckDB type and values (numbers or strings). */
-export interface WriteColumn {
-  readonly name: string;
-  readonly type: 'double' | 'varchar';
-  readonly values: ArrayLike<number> | readonly string[];
-}
+/** One column to write: name, DuckDB type and values (numbers, NaN for NULL, or strings). */
+export type WriteColumn = ScanColumn;
 
 /** What one partition write did. */
 export interface PartWritten {
@@ -30,10 +27,8 @@ export interface WriteOptions {
   readonly spillValues?: number;
 }
 
-const CHUNK_ROWS = 2048;
-/** Values (rows × columns) a streaming writer holds in DuckDB before it writes a part: 16 M doubles ≈ 128 MB. */
+/** Values (rows × columns) a streaming writer holds before it writes a part: 16 M doubles ≈ 128 MB. */
 export const SPILL_VALUES = 16_000_000;
-const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /** Part interval `[first, last]` from a part file name `<first>-<last>.parquet`. */
 export function partInterval(name: string): [number, number] | undefined {
@@ -42,12 +37,15 @@ export function partInterval(name: string): [number, number] | undefined {
 }
 
 /**
- * Writes columnar batches into catalog partitions through an embedded DuckDB: each day's rows go through the
- * appender (2048-row data chunks) into a temporary table, then `COPY … TO … (FORMAT parquet, COMPRESSION zstd)`.
- * Memory: the rows of the batch being written (the caller's) plus DuckDB's buffer of one partition.
+ * Writes columnar batches into catalog partitions through an embedded DuckDB: each part's rows are scanned
+ * from JavaScript by DuckDB (ColumnScan) straight into `COPY … TO … (FORMAT parquet, COMPRESSION zstd)`.
+ * Memory: the rows of the part being written (the caller's, or a streaming writer's copy of one spill).
  */
 export class CatalogWriter {
-  private constructor(readonly root: string, private readonly instance: DuckDBInstance, private readonly connection: DuckDBConnection) {}
+  private readonly scan: ColumnScan;
+  private constructor(readonly root: string, private readonly instance: DuckDBInstance, private readonly connection: DuckDBConnection) {
+    this.scan = new ColumnScan(connection);
+  }
   private seq = 0;
 
   static async create(root: string): Promise<CatalogWriter> {
@@ -101,52 +99,17 @@ export class CatalogWriter {
   }
 
   private async copyToParquet(columns: readonly WriteColumn[], rows: number, file: string): Promise<void> {
-    const tmp = `part_${this.seq}`;
-    await this.connection.run(`create or replace temp table ${tmp} (${columns.map((c) => `"${c.name}" ${c.type}`).join(', ')})`);
-    await this.appendRows(tmp, columns, 0, rows);
-    await this.connection.run(`copy ${tmp} to ${sqlString(file)} (format parquet, compression zstd)`);
-    await this.connection.run(`drop table ${tmp}`);
-  }
-
-  private async appendRows(tmp: string, columns: readonly WriteColumn[], from: number, to: number): Promise<void> {
-    const types: DuckDBType[] = columns.map((c) => (c.type === 'double' ? DOUBLE : VARCHAR));
-    const rows = to;
-    const appender = await this.connection.createAppender(tmp);
-    for (let start = from; start < rows; start += CHUNK_ROWS) {
-      const n = Math.min(CHUNK_ROWS, rows - start);
-      const chunk = DuckDBDataChunk.create(types, n);
-      columns.forEach((c, i) => {
-        const values = c.values as ArrayLike<number | string>;
-        const vector = chunk.getColumnVector(i);
-        if (vector instanceof DuckDBDoubleVector && ArrayBuffer.isView(values)) {
-          // fast path: one copy of the typed array into the vector's buffer; NaN (a missing level) becomes NULL
-          const items = (vector as unknown as { items: Float64Array }).items;
-          items.set((values as unknown as Float64Array).subarray(start, start + n));
-          for (let r = 0; r < n; r++) if (items[r] !== items[r]) vector.setItem(r, null);
-          vector.flush();
-          return;
-        }
-        for (let r = 0; r < n; r++) {
-          const v = values[start + r];
-          vector.setItem(r, typeof v === 'number' && v !== v ? null : v);
-        }
-        vector.flush();
-      });
-      appender.appendDataChunk(chunk);
-    }
-    appender.flushSync();
-    appender.closeSync();
+    await this.scan.copyToParquet([{ columns, to: rows }], file);
   }
 
   /**
-   * A streaming writer for one table: `append` columnar batches sorted by `ts_ms` (first column). Rows go into a
-   * DuckDB temporary table; every `SPILL_VALUES` values (rows × columns) it is written out as one part file of
-   * the day being built (cut only between distinct times, so parts stay disjoint), and when the UTC day changes
-   * (or on `close`) the day's parts are installed by the `writeDay` rules (refused on overlap, or the partition
-   * replaced as a whole with `replace`). Memory: one spill's rows in DuckDB (≈ 128 MB), whatever the day's size.
+   * A streaming writer for one table: `append` columnar batches sorted by `ts_ms` (first column). The arrays are
+   * held, not copied, until their part is written, so they must not change after `append`; every `SPILL_VALUES` values (rows × columns) they are written out as one part file of the day
+   * being built (cut only between distinct times, so parts stay disjoint), and when the UTC day changes (or on
+   * `close`) the day's parts are installed by the `writeDay` rules (refused on overlap, or the partition
+   * replaced as a whole with `replace`). Memory: one spill's rows (≈ 128 MB), whatever the day's size.
    */
   async openStream(venue: string, instrument: string, table: CatalogTable, names: readonly string[], options: WriteOptions = {}): Promise<{ append(columns: ReadonlyArray<ArrayLike<number>>): Promise<void>; close(): Promise<PartWritten[]> }> {
-    const tmp = `stream_${++this.seq}`;
     const tableDir = this.tableDir(venue, instrument, table);
     const spillRows = Math.max(1, Math.floor((options.spillValues ?? SPILL_VALUES) / names.length));
     const written: PartWritten[] = [];
@@ -156,12 +119,12 @@ export class CatalogWriter {
     let partFirst = NaN;
     let last = -Infinity;
     let rowsInTmp = 0;
-    const createTmp = () => this.connection.run(`create or replace temp table ${tmp} (${names.map((n) => `"${n}" double`).join(', ')})`);
+    let held: Array<{ columns: WriteColumn[]; from: number; to: number }> = [];
     const spill = async () => {
       if (rowsInTmp === 0) return;
       const name = `${partFirst}-${last}.parquet`;
-      await this.connection.run(`copy ${tmp} to ${sqlString(join(staging, name))} (format parquet, compression zstd)`);
-      await createTmp(); // a new table rather than a delete: DuckDB gives the memory back
+      await this.scan.copyToParquet(held, join(staging, name));
+      held = [];
       parts.push({ name, interval: [partFirst, last], rows: rowsInTmp });
       rowsInTmp = 0;
     };
@@ -172,7 +135,6 @@ export class CatalogWriter {
       day = undefined;
       parts = [];
     };
-    await createTmp();
     return {
       append: async (columns) => {
         const ts = columns[0];
@@ -187,7 +149,7 @@ export class CatalogWriter {
           if (i === ts.length || (day !== undefined && d !== day) || full) {
             if (i > start) {
               if (rowsInTmp === 0) partFirst = ts[start];
-              await this.appendRows(tmp, names.map((name, c) => ({ name, type: 'double' as const, values: columns[c] })), start, i);
+              held.push({ columns: names.map((name, c) => ({ name, type: 'double' as const, values: columns[c] })), from: start, to: i });
               rowsInTmp += i - start;
               last = ts[i - 1];
             }
@@ -204,7 +166,6 @@ export class CatalogWriter {
       },
       close: async () => {
         await finishDay();
-        await this.connection.run(`drop table ${tmp}`);
         return written;
       },
     };

@@ -1,0 +1,163 @@
+import bindings from '@duckdb/node-bindings';
+import { DOUBLE, DuckDBTableFunction, DuckDBVarCharVector, INTEGER, VARCHAR, type DuckDBConnection, type DuckDBDataChunk } from '@duckdb/node-api';
+
+/** One column of rows held in JavaScript: name, DuckDB type and values (NaN in a double column is NULL). */
+export interface ScanColumn {
+  readonly name: string;
+  readonly type: 'double' | 'varchar';
+  readonly values: ArrayLike<number> | readonly string[];
+}
+
+/** Rows `[from, to)` of a set of columns: one piece of what a scan returns. */
+interface ScanPiece {
+  readonly columns: readonly ScanColumn[];
+  readonly from: number;
+  readonly to: number;
+}
+
+/** Rows per DuckDB vector (the C API's STANDARD_VECTOR_SIZE). */
+const VECTOR_ROWS = 2048;
+/** The SQL name of the table function (one per connection). */
+const FUNCTION_NAME = 'asmm_js_columns';
+
+/** What a running scan reads: its pieces, where it is, and the first error its callback met. */
+interface ScanState {
+  readonly columns: readonly ScanColumn[];
+  readonly pieces: readonly ScanPiece[];
+  piece: number;
+  row: number;
+  error?: Error;
+}
+
+/**
+ * Columns held in JavaScript, read by DuckDB as a table function (`asmm_js_columns(id)`), so that a query such
+ * as `COPY (SELECT * FROM asmm_js_columns(1)) TO 'x.parquet'` streams them straight into DuckDB's Parquet
+ * writer. The alternative, the appender into a table and then `COPY` of that table, stores every value in
+ * DuckDB once more before writing it: measured on 2 M rows × 5 doubles, 1.59 s against 0.60 s here (DuckDB
+ * 1.5, one thread). Double columns are copied into DuckDB's vectors as bytes (a Float64Array's own buffer,
+ * other arrays through one scratch vector), with a validity mask where they hold NaN; varchar columns go
+ * through the node API's vector.
+ *
+ * DuckDB calls the scan from its own thread and the node bindings run it on the JavaScript thread while the
+ * query's promise is pending, so the columns must stay unchanged until `copyToParquet` resolves.
+ */
+export class ColumnScan {
+  private readonly scans = new Map<number, ScanState>();
+  private nextId = 0;
+  private readonly scratch = new Float64Array(VECTOR_ROWS);
+  private readonly validity = new Uint8Array(VECTOR_ROWS / 8);
+
+  constructor(private readonly connection: DuckDBConnection) {
+    const scans = this.scans;
+    connection.registerTableFunction(
+      DuckDBTableFunction.create({
+        name: FUNCTION_NAME,
+        parameterTypes: [INTEGER],
+        bindFunction: (bind) => {
+          const state = scans.get(Number(bind.getParameter(0)));
+          if (!state) return bind.setError(`${FUNCTION_NAME}: no scan of that id`);
+          for (const c of state.columns) bind.addResultColumn(c.name, c.type === 'double' ? DOUBLE : VARCHAR);
+          bind.setCardinality(state.pieces.reduce((n, p) => n + p.to - p.from, 0), true);
+          bind.setBindData(state);
+        },
+        initFunction: () => {},
+        mainFunction: (info, output) => {
+          const state = info.bindData as ScanState;
+          try {
+            this.fill(state, output);
+          } catch (error) {
+            state.error ??= error as Error;
+            output.rowCount = 0;
+            info.setError((error as Error).message);
+          }
+        },
+      }),
+    );
+  }
+
+  /**
+   * Writes the pieces' rows, in order, to one Parquet file (zstd). Every piece has the same columns (names and
+   * types), each with at least `to` values.
+   */
+  async copyToParquet(pieces: ReadonlyArray<{ columns: readonly ScanColumn[]; from?: number; to?: number }>, file: string): Promise<void> {
+    if (pieces.length === 0) throw new Error('copyToParquet: no columns');
+    const columns = pieces[0].columns;
+    const names = columns.map((c) => `${c.name}:${c.type}`).join(',');
+    const kept: ScanPiece[] = [];
+    for (const p of pieces) {
+      if (p.columns.map((c) => `${c.name}:${c.type}`).join(',') !== names) throw new Error(`copyToParquet: pieces with different columns (${names})`);
+      const from = p.from ?? 0;
+      const to = p.to ?? p.columns[0].values.length;
+      for (const c of p.columns) if (c.values.length < to) throw new Error(`copyToParquet: column ${c.name} has ${c.values.length} values, rows up to ${to} asked`);
+      if (to > from) kept.push({ columns: p.columns, from, to });
+    }
+    const id = ++this.nextId;
+    const state: ScanState = { columns, pieces: kept, piece: 0, row: kept.length > 0 ? kept[0].from : 0 };
+    this.scans.set(id, state);
+    try {
+      await this.connection.run(`copy (select * from ${FUNCTION_NAME}(${id})) to '${file.replace(/'/g, "''")}' (format parquet, compression zstd)`);
+    } catch (error) {
+      throw state.error ?? error;
+    } finally {
+      this.scans.delete(id);
+    }
+  }
+
+  /** The next vector of rows (up to 2048, within one piece) into DuckDB's output chunk; 0 rows ends the scan. */
+  private fill(state: ScanState, output: DuckDBDataChunk): void {
+    while (state.piece < state.pieces.length && state.row >= state.pieces[state.piece].to) {
+      state.piece++;
+      if (state.piece < state.pieces.length) state.row = state.pieces[state.piece].from;
+    }
+    if (state.piece >= state.pieces.length) {
+      output.rowCount = 0;
+      return;
+    }
+    const piece = state.pieces[state.piece];
+    const start = state.row;
+    const n = Math.min(VECTOR_ROWS, piece.to - start);
+    output.rowCount = n;
+    const chunk = output.chunk;
+    piece.columns.forEach((column, c) => {
+      if (column.type === 'varchar') {
+        const vector = output.getColumnVector(c) as DuckDBVarCharVector;
+        const values = column.values as readonly string[];
+        for (let r = 0; r < n; r++) vector.setItem(r, values[start + r] ?? null);
+        vector.flush();
+        return;
+      }
+      const values = column.values as ArrayLike<number>;
+      const vector = bindings.data_chunk_get_vector(chunk, c);
+      let source: Float64Array;
+      let offset: number;
+      if (values instanceof Float64Array) {
+        source = values;
+        offset = start;
+      } else {
+        source = this.scratch;
+        offset = 0;
+        for (let r = 0; r < n; r++) source[r] = values[start + r];
+      }
+      bindings.copy_data_to_vector(vector, 0, source.buffer as ArrayBuffer, source.byteOffset + offset * 8, n * 8);
+      let firstNull = -1;
+      for (let r = 0; r < n; r++) {
+        const v = source[offset + r];
+        if (v !== v) {
+          firstNull = r;
+          break;
+        }
+      }
+      if (firstNull >= 0) {
+        const mask = this.validity;
+        mask.fill(255);
+        for (let r = firstNull; r < n; r++) {
+          const v = source[offset + r];
+          if (v !== v) mask[r >> 3] &= ~(1 << (r & 7));
+        }
+        bindings.vector_ensure_validity_writable(vector);
+        bindings.copy_data_to_vector_validity(vector, 0, mask.buffer, 0, Math.ceil(n / 64) * 8);
+      }
+    });
+    state.row = start + n;
+  }
+}
