@@ -19,9 +19,14 @@ const SIZE_ROUNDING = 1e-9;
  * likewise start as an array. (The fill path too, measured: see `fillPx`.)
  */
 export class Desk {
-  /** index 0 = our bid, 1 = our ask */
-  readonly live: Order[] = [newOrder(), newOrder()];
-  readonly pending: Order[] = [newOrder(), newOrder()];
+  /** Order levels per side (a grid when more than one: `BacktestConfig.orderLevels`). */
+  readonly levels: number = 1;
+  /**
+   * Our orders by slot: slots 0 … levels − 1 are our bids, nearest the touch first, slots levels … 2·levels − 1
+   * our asks (with one level: 0 = our bid, 1 = our ask). `sideOf(slot)`: 0 bid, 1 ask.
+   */
+  readonly live: Order[] = [];
+  readonly pending: Order[] = [];
   inventory = 0;
   cash = 0;
   /** book row in force at the current event time */
@@ -41,12 +46,12 @@ export class Desk {
   /** Every order that rested (`BacktestConfig.recordOrders`), or undefined. */
   orderLog: OrderLog | undefined = undefined;
   /**
-   * Per side, the price of the last order that filled completely and the index of the fill that completed it
+   * Per slot, the price of the last order that filled completely and the index of the fill that completed it
    * (−1: none, or already acted on): until that fill's notice reaches the strategy, it still believes the
    * order rests there.
    */
-  readonly completedPx = new Float64Array(2);
-  readonly completedFill = Int32Array.of(-1, -1);
+  readonly completedPx: Float64Array = NO_VALUES;
+  readonly completedFill: Int32Array = new Int32Array(0);
   // the rows being replayed (the whole tables, or a streamed replay's carried tail and current chunk: `setData`)
   bid0: Float64Array = NO_VALUES;
   ask0: Float64Array = NO_VALUES;
@@ -75,7 +80,14 @@ export class Desk {
   private readonly takerFee: number = NaN;
   private readonly queueProb: QueueProbability;
 
-  constructor(model: FillModel, eps: number, makerFee: number, takerFee: number, queueModel: QueueModelSpec) {
+  constructor(model: FillModel, eps: number, makerFee: number, takerFee: number, queueModel: QueueModelSpec, levels = 1) {
+    this.levels = levels;
+    for (let s = 0; s < 2 * levels; s++) {
+      this.live.push(newOrder());
+      this.pending.push(newOrder());
+    }
+    this.completedPx = new Float64Array(2 * levels);
+    this.completedFill = new Int32Array(2 * levels).fill(-1);
     this.eps = eps;
     this.makerFee = makerFee;
     this.takerFee = takerFee;
@@ -133,8 +145,14 @@ export class Desk {
   private shownSize = NaN;
   private shownLevel = -1;
 
-  /** Books the execution in fillPx, fillQty, fillMs of order `o`; maker or taker fee. */
-  private execute(o: Order, sideIdx: number, maker: boolean): void {
+  /** 0 for a bid slot, 1 for an ask slot. */
+  sideOf(slot: number): number {
+    return slot < this.levels ? 0 : 1;
+  }
+
+  /** Books the execution in fillPx, fillQty, fillMs of order `o` in `slot`; maker or taker fee. */
+  private execute(o: Order, slot: number, maker: boolean): void {
+    const sideIdx = slot < this.levels ? 0 : 1;
     const px = this.fillPx;
     const t = this.fillMs;
     const q = Math.min(this.fillQty, o.remaining);
@@ -168,18 +186,18 @@ export class Desk {
     if (o.logRow >= 0) this.orderLog!.filled(o.logRow, t);
     if (o.remaining <= 1e-12) {
       if (o.logRow >= 0) this.orderLog!.end(o.logRow, t, END_FILLED);
-      this.completedPx[sideIdx] = o.px;
-      this.completedFill[sideIdx] = f.length - 1;
+      this.completedPx[slot] = o.px;
+      this.completedFill[slot] = f.length - 1;
       o.remaining = 0;
       o.px = NaN;
     }
   }
 
-  /** A maker fill of all that remains of order `o`, at its price, at time fillMs. */
-  private executeRest(o: Order, sideIdx: number): void {
+  /** A maker fill of all that remains of order `o` in `slot`, at its price, at time fillMs. */
+  private executeRest(o: Order, slot: number): void {
     this.fillPx = o.px;
     this.fillQty = o.remaining;
-    this.execute(o, sideIdx, true);
+    this.execute(o, slot, true);
   }
 
   /** The feed latency of the book row in force when fill f happened (0 before the first row). */
@@ -271,7 +289,7 @@ export class Desk {
    * rests is dropped too.
    */
   pullAll(t: number): void {
-    for (let k = 0; k < 2; k++) {
+    for (let k = 0; k < this.live.length; k++) {
       for (const o of [this.live[k], this.pending[k]]) {
         if (o.logRow >= 0 && !Number.isNaN(o.px)) this.orderLog!.end(o.logRow, t, END_PULLED);
         o.logRow = -1;
@@ -299,9 +317,11 @@ export class Desk {
     const pending = this.pending;
     const eps = this.eps;
     const row = this.row;
-    for (let k = 0; k < 2; k++) {
+    const levels = this.levels;
+    for (let k = 0; k < live.length; k++) {
+      const side = k < levels ? 0 : 1;
       const o = live[k];
-      // when the side's last order stopped resting (a new one cannot rest before: see below)
+      // when the slot's last order stopped resting (a new one cannot rest before: see below)
       let freedMs = -Infinity;
       if (o.cancelMs <= t) {
         freedMs = o.cancelMs;
@@ -323,7 +343,7 @@ export class Desk {
             // applies both at the next event, before the event itself)
             const startMs = Math.max(p.activeMs, freedMs);
             if (o.logRow >= 0) this.orderLog.end(o.logRow, startMs, END_REPLACED);
-            if (!Number.isNaN(p.px)) p.logRow = this.orderLog.start(p, k, startMs);
+            if (!Number.isNaN(p.px)) p.logRow = this.orderLog.start(p, side, startMs);
           }
           o.logRow = -1;
           o.px = NaN;
@@ -333,16 +353,16 @@ export class Desk {
           if (!Number.isNaN(p.px) && row >= 0) {
             // marketable on arrival (our bid at or above the best ask, or ask at or below the best bid): takes
             // the opposite touch as a taker, up to its displayed size; the rest rests
-            const opposite = k === 0 ? this.ask0[row] : this.bid0[row];
-            if (k === 0 ? p.px >= opposite - eps : p.px <= opposite + eps) {
+            const opposite = side === 0 ? this.ask0[row] : this.bid0[row];
+            if (side === 0 ? p.px >= opposite - eps : p.px <= opposite + eps) {
               this.fillPx = opposite;
-              this.fillQty = k === 0 ? this.askSz[0][row] : this.bidSz[0][row];
+              this.fillQty = side === 0 ? this.askSz[0][row] : this.bidSz[0][row];
               this.fillMs = t;
               this.fillCause = CAUSE_MARKETABLE;
               this.execute(p, k, false);
             }
           }
-          if (this.isQueue && !Number.isNaN(p.px)) this.joinQueue(p, k);
+          if (this.isQueue && !Number.isNaN(p.px)) this.joinQueue(p, side);
         }
       }
     }
@@ -352,7 +372,13 @@ export class Desk {
   private recomputeNextTransition(): void {
     const live = this.live;
     const pending = this.pending;
-    this.nextTransitionMs = Math.min(live[0].cancelMs, live[1].cancelMs, pending[0].activeMs, pending[1].activeMs);
+    if (live.length === 2) {
+      this.nextTransitionMs = Math.min(live[0].cancelMs, live[1].cancelMs, pending[0].activeMs, pending[1].activeMs);
+      return;
+    }
+    let next = Infinity;
+    for (let k = 0; k < live.length; k++) next = Math.min(next, live[k].cancelMs, pending[k].activeMs);
+    this.nextTransitionMs = next;
   }
 
   /** Book row r comes into force; our resting orders fill or move in their queue. */
@@ -361,10 +387,10 @@ export class Desk {
     if (this.isMidCross) {
       const t = this.bookTs[r];
       const mid = 0.5 * (this.bid0[r] + this.ask0[r]);
-      for (let k = 0; k < 2; k++) {
+      for (let k = 0; k < this.live.length; k++) {
         const o = this.live[k];
         if (Number.isNaN(o.px) || o.remaining <= 0) continue;
-        if (k === 0 ? mid <= o.px + this.eps : mid >= o.px - this.eps) {
+        if (k < this.levels ? mid <= o.px + this.eps : mid >= o.px - this.eps) {
           this.fillMs = t;
           this.fillCause = CAUSE_MID_CROSS;
           this.executeRest(o, k);
@@ -374,23 +400,29 @@ export class Desk {
       // An order already queued beyond the visible book, which the opposite side has not reached, stays as it
       // is (the common case for wide quotes): decided here, without the call that would find nothing to do.
       const eps = this.eps;
-      const b = this.live[0];
-      if (!(b.queued && this.ask0[r] > b.px + eps && this.beyondVisible(0, b.px, r))) this.onBookQueue(0, r);
-      const a = this.live[1];
-      if (!(a.queued && this.bid0[r] < a.px - eps && this.beyondVisible(1, a.px, r))) this.onBookQueue(1, r);
+      const levels = this.levels;
+      for (let k = 0; k < levels; k++) {
+        const b = this.live[k];
+        if (!(b.queued && this.ask0[r] > b.px + eps && this.beyondVisible(0, b.px, r))) this.onBookQueue(k, r);
+      }
+      for (let k = levels; k < 2 * levels; k++) {
+        const a = this.live[k];
+        if (!(a.queued && this.bid0[r] < a.px - eps && this.beyondVisible(1, a.px, r))) this.onBookQueue(k, r);
+      }
     }
   }
 
-  /** queue model: our order on side k against book row r */
-  private onBookQueue(k: number, r: number): void {
-    const o = this.live[k];
+  /** queue model: our order in `slot` against book row r */
+  private onBookQueue(slot: number, r: number): void {
+    const o = this.live[slot];
     if (Number.isNaN(o.px) || o.remaining <= 0) return;
+    const k = slot < this.levels ? 0 : 1;
     const eps = this.eps;
     // the opposite side reached our price: we were taken
     if (k === 0 ? this.ask0[r] <= o.px + eps : this.bid0[r] >= o.px - eps) {
       this.fillMs = this.bookTs[r];
       this.fillCause = CAUSE_BOOK_CROSS;
-      this.executeRest(o, k);
+      this.executeRest(o, slot);
       return;
     }
     if (!o.queued) this.joinQueue(o, k);
@@ -438,16 +470,25 @@ export class Desk {
   tradeReaches(j: number): boolean {
     const eps = this.eps;
     const px = this.tradePx[j];
-    return this.tradeSide[j] < 0 ? px <= this.live[0].px + eps : px >= this.live[1].px - eps;
+    const levels = this.levels;
+    if (levels === 1) return this.tradeSide[j] < 0 ? px <= this.live[0].px + eps : px >= this.live[1].px - eps;
+    const from = this.tradeSide[j] < 0 ? 0 : levels;
+    for (let k = from; k < from + levels; k++) if (from === 0 ? px <= this.live[k].px + eps : px >= this.live[k].px - eps) return true;
+    return false;
   }
 
-  /** Trade j prints; it may fill our order on the side it hits. */
+  /** Trade j prints; it may fill our orders on the side it hits (each of a grid's levels on its own). */
   onTrade(j: number): void {
     if (this.isMidCross) return;
+    const from = this.tradeSide[j] < 0 ? 0 : this.levels; // sells hit bids (our bid slots come first); buys lift asks
+    for (let slot = from; slot < from + this.levels; slot++) this.onTradeAt(j, slot);
+  }
+
+  /** Trade j against our order in `slot` (on the side the trade hits). */
+  private onTradeAt(j: number, slot: number): void {
     const t = this.tradeTs[j];
-    const side = this.tradeSide[j];
-    const k = side < 0 ? 0 : 1; // sells hit bids (ours is live[0]); buys lift asks
-    const o = this.live[k];
+    const k = slot < this.levels ? 0 : 1;
+    const o = this.live[slot];
     if (Number.isNaN(o.px) || o.remaining <= 0) return;
     const px = this.tradePx[j];
     const eps = this.eps;
@@ -459,13 +500,13 @@ export class Desk {
       this.fillPx = o.px;
       this.fillQty = this.tradeSz[j];
       this.fillMs = t;
-      this.execute(o, k, true);
+      this.execute(o, slot, true);
       return;
     }
     if (!o.queued) this.joinQueue(o, k);
     if (through) {
       this.fillMs = t;
-      this.executeRest(o, k);
+      this.executeRest(o, slot);
       return;
     }
     const sz = this.tradeSz[j];
@@ -487,7 +528,7 @@ export class Desk {
       this.fillPx = o.px;
       this.fillQty = beyondQueue;
       this.fillMs = t;
-      this.execute(o, k, true);
+      this.execute(o, slot, true);
     }
   }
 }

@@ -107,6 +107,9 @@ export class Replay {
   private readonly maxOrderAgeMs: number = NaN;
   private readonly minHalfSpreadPx: number = NaN;
   private readonly inventoryTarget: number = NaN;
+  /** grid: order levels per side and their spacing in price units */
+  private readonly levels: number = 1;
+  private readonly spacingPx: number = NaN;
   private readonly record: boolean;
   private readonly refreshMs: number = NaN;
   private readonly fallback: NonNullable<BacktestConfig['fallback']>;
@@ -204,6 +207,10 @@ export class Replay {
     this.maxOrderAgeMs = config.maxOrderAgeMs ?? Infinity;
     this.minHalfSpreadPx = (config.minSpreadPx ?? 0) / 2;
     this.inventoryTarget = config.inventoryTarget ?? 0;
+    this.levels = config.orderLevels ?? 1;
+    if (!(Number.isInteger(this.levels) && this.levels >= 1)) throw new RangeError(`orderLevels must be a whole number >= 1, got ${config.orderLevels}`);
+    this.spacingPx = (config.levelSpacingTicks ?? 1) * tick;
+    if (!(this.spacingPx > 0)) throw new RangeError(`levelSpacingTicks must be > 0, got ${config.levelSpacingTicks}`);
     this.record = config.recordSeries ?? true;
     this.refreshMs = config.refreshMs;
     this.fallback = config.fallback ?? { sigmaPerSqrtSec: NaN, aPerSec: NaN, kPerPrice: NaN };
@@ -214,7 +221,7 @@ export class Replay {
     this.needSigma = strategy.requires.includes('sigma');
     this.needA = strategy.requires.includes('a');
     this.needK = strategy.requires.includes('k');
-    this.desk = new Desk(config.fill, this.eps, config.makerFee ?? 0, config.takerFee ?? 0, config.queueModel ?? DEFAULT_QUEUE_MODEL);
+    this.desk = new Desk(config.fill, this.eps, config.makerFee ?? 0, config.takerFee ?? 0, config.queueModel ?? DEFAULT_QUEUE_MODEL, this.levels);
     if (config.recordOrders) this.desk.orderLog = new OrderLog();
     const cal = config.calibration;
     this.calT = cal?.tMs;
@@ -462,7 +469,7 @@ export class Replay {
   run(stopRow: number): void {
     const { nb, nt, bookTs, tradeTs, bid0, ask0, arrival, arrivalOffsetMs, feedConstMs, fillNoticeLatency, entryLatency, cancelLatency, entryConstMs, cancelConstMs } = this;
     const { tick, size, eps, maxPos, record, refreshMs, fallback, strategy, quoteInto, needSigma, needA, needK, calT, calN, calSigma, calA, calK } = this;
-    const { keepWithinPx, maxOrderAgeMs, minHalfSpreadPx, inventoryTarget } = this;
+    const { keepWithinPx, maxOrderAgeMs, minHalfSpreadPx, inventoryTarget, levels, spacingPx } = this;
     const { firstDecision, lastTime, cutoffMs, desk, context, out, sT, sMid, sR, sBid, sAsk, sInv, sCash, sEq } = this;
     const live = desk.live;
     const pending = desk.pending;
@@ -587,8 +594,16 @@ export class Replay {
             }
           }
         }
-        for (let k = 0; k < 2; k++) {
-          const want = k === 0 ? bidPx : askPx;
+        for (let k = 0; k < 2 * levels; k++) {
+          // slot k: our bids nearest the touch first, then our asks (exchange.ts Desk.live); level l of a grid
+          // rests l spacings behind the quote, and is not quoted when its fill would pass the maximum position
+          let want = k === 0 ? bidPx : k === levels ? askPx : NaN;
+          if (levels > 1) {
+            const bid = k < levels;
+            const level = bid ? k : k - levels;
+            want = Math.round((bid ? bidPx - level * spacingPx : askPx + level * spacingPx) / tick) * tick;
+            if (bid ? knownInventory + (level + 1) * size > maxPos + 1e-12 : knownInventory - (level + 1) * size < -maxPos - 1e-12) want = NaN;
+          }
           const o = live[k];
           const p = pending[k];
           let current = p.activeMs !== Infinity ? p.px : o.px;

@@ -60,6 +60,15 @@ export interface BacktestConfig {
   readonly minSpreadPx?: number;
   /** Inventory target, base units: the strategy sees q = (inventory − target) / order size, so it steers toward it. */
   readonly inventoryTarget?: number;
+  /**
+   * Orders per side (a grid, Hummingbot's `order_levels`, hftbacktest's grid examples' `grid_num`): level l rests
+   * `l × levelSpacingTicks` ticks behind the strategy's quote (below its bid, above its ask), each with its own
+   * queue, fills and refresh; a level is not quoted when its fill, with every level nearer the touch filled
+   * too, would take |inventory| past `maxPosition`. Default 1.
+   */
+  readonly orderLevels?: number;
+  /** Spacing of the grid's levels, ticks (default 1). */
+  readonly levelSpacingTicks?: number;
   /** Where cancellations at our price happened, in front of us or behind (`queue` fills; default power 2). */
   readonly queueModel?: QueueModelSpec;
   /** σ, A, k over time (values strictly before each time); the value in force at t − feed latency is used. */

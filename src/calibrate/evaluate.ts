@@ -78,6 +78,8 @@ export function evaluateTask(book: BookTable, trades: TradeTable | undefined, ca
     ...(task.params.maxOrderAgeMs > 0 ? { maxOrderAgeMs: task.params.maxOrderAgeMs } : {}),
     minSpreadPx: task.params.minSpreadPx,
     inventoryTarget: task.params.inventoryTarget,
+    orderLevels: task.params.orderLevels,
+    levelSpacingTicks: task.params.levelSpacingTicks,
     ...(calibration ? { calibration } : {}),
     recordSeries: true,
   });

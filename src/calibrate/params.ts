@@ -22,6 +22,10 @@ export interface ParamSet {
   readonly minSpreadPx: number;
   /** Inventory the strategy steers toward, base units. */
   readonly inventoryTarget: number;
+  /** Order levels per side (a grid; 1: one order a side). */
+  readonly orderLevels: number;
+  /** Spacing of the grid's levels, ticks. */
+  readonly levelSpacingTicks: number;
   /**
    * Entry (and cancel) latency as `--entry-latency` writes it (`0`, `20ms`, `file:PATH`; see
    * parseLatencyText); '' leaves the sweep's own `--entry-latency`.
@@ -29,7 +33,7 @@ export interface ParamSet {
   readonly entryLatency: string;
 }
 
-export const DEFAULT_PARAMS: ParamSet = { strategy: 'as', gamma: 0.1, horizonSec: 600, qMax: 10, halfSpreadPx: 0.05, orderSize: 0.01, refreshMs: 0, queueModel: 'power:2', refreshToleranceTicks: 0, maxOrderAgeMs: 0, minSpreadPx: 0, inventoryTarget: 0, entryLatency: '' };
+export const DEFAULT_PARAMS: ParamSet = { strategy: 'as', gamma: 0.1, horizonSec: 600, qMax: 10, halfSpreadPx: 0.05, orderSize: 0.01, refreshMs: 0, queueModel: 'power:2', refreshToleranceTicks: 0, maxOrderAgeMs: 0, minSpreadPx: 0, inventoryTarget: 0, orderLevels: 1, levelSpacingTicks: 1, entryLatency: '' };
 
 type NumericParam = Exclude<keyof ParamSet, 'strategy' | 'queueModel' | 'entryLatency'>;
 
@@ -49,6 +53,8 @@ export const PARAM_RANGES: { readonly [K in NumericParam]: { readonly option: st
   maxOrderAgeMs: { option: 'max-order-age', range: '>= 0 (ms; 0 = no maximum)', check: (v) => v >= 0 },
   minSpreadPx: { option: 'min-spread', range: '>= 0 (price units)', check: (v) => v >= 0 },
   inventoryTarget: { option: 'inventory-target', range: 'a finite number (base units)', check: (v) => Number.isFinite(v) },
+  orderLevels: { option: 'levels', range: 'a whole number >= 1 (orders per side)', check: (v) => Number.isInteger(v) && v >= 1 },
+  levelSpacingTicks: { option: 'level-spacing', range: '> 0 (ticks)', check: (v) => v > 0 },
 };
 
 /** Grid axes: parameter name → values to try. */
@@ -76,7 +82,7 @@ export function strategyFor(p: ParamSet): Strategy {
  * Every value must lie in its `PARAM_RANGES` range.
  */
 export function parseGridSpec(text: string): GridSpec {
-  const aliases: Record<string, keyof ParamSet> = { size: 'orderSize', refresh: 'refreshMs', horizon: 'horizonSec', 'half-spread': 'halfSpreadPx', 'q-max': 'qMax', 'queue-model': 'queueModel', 'refresh-tolerance': 'refreshToleranceTicks', 'max-order-age': 'maxOrderAgeMs', 'min-spread': 'minSpreadPx', 'inventory-target': 'inventoryTarget', 'entry-latency': 'entryLatency' };
+  const aliases: Record<string, keyof ParamSet> = { size: 'orderSize', refresh: 'refreshMs', horizon: 'horizonSec', 'half-spread': 'halfSpreadPx', 'q-max': 'qMax', 'queue-model': 'queueModel', 'refresh-tolerance': 'refreshToleranceTicks', 'max-order-age': 'maxOrderAgeMs', 'min-spread': 'minSpreadPx', 'inventory-target': 'inventoryTarget', levels: 'orderLevels', 'level-spacing': 'levelSpacingTicks', 'entry-latency': 'entryLatency' };
   const spec: Record<string, unknown[]> = {};
   for (const part of text.split(';').map((s) => s.trim()).filter(Boolean)) {
     const [rawKey, rawValues] = part.split('=');

@@ -8,6 +8,10 @@ describe('quoting features as calibration grid axes', () => {
     expect(spec).toMatchObject({ refreshToleranceTicks: [0, 1], minSpreadPx: [0, 6], maxOrderAgeMs: [0, 5], inventoryTarget: [0, 2] });
     expect(() => parseGridSpec('refresh-tolerance=-1')).toThrow(/refresh-tolerance must be >= 0/);
     expect(() => parseGridSpec('min-spread=-0.1')).toThrow(/min-spread/);
+    expect(parseGridSpec('levels=1,3;level-spacing=1,2.5')).toEqual({ orderLevels: [1, 3], levelSpacingTicks: [1, 2.5] });
+    expect(() => parseGridSpec('levels=0')).toThrow(/levels/);
+    expect(() => parseGridSpec('levels=1.5')).toThrow(/levels/);
+    expect(() => parseGridSpec('level-spacing=0')).toThrow(/level-spacing/);
     const sets = expandGrid(spec, { ...DEFAULT_PARAMS, strategy: 'symmetric', orderSize: 2 });
     expect(sets).toHaveLength(16);
     // symmetric, half-spread 1: bid 99 at mid 100, then 98 at mid 99 (t 10); a sell of 2 prints at 99 (t 15). Kept
@@ -22,5 +26,12 @@ describe('quoting features as calibration grid axes', () => {
     expect(fills({ refreshToleranceTicks: 0, minSpreadPx: 0, maxOrderAgeMs: 0 })).toBe(0);
     expect(fills({ refreshToleranceTicks: 1, minSpreadPx: 0, maxOrderAgeMs: 0 })).toBe(1);
     expect(fills({ refreshToleranceTicks: 1, minSpreadPx: 6, maxOrderAgeMs: 0 })).toBe(0);
+    // the grid reaches the engine through the parameter set: a sell of 5 through 97 takes our bid at 99 and, with
+    // a second level a tick behind it, that one too
+    const deep = trades([[15, -1, 97, 5]]);
+    const gridFills = (orderLevels: number) =>
+      evaluateTask(b, deep, undefined, settings, { id: 0, setIndex: 0, windowIndex: 0, params: { ...sets[0], refreshToleranceTicks: 1, minSpreadPx: 0, maxOrderAgeMs: 0, orderLevels, levelSpacingTicks: 1 }, fromMs: 0, toMs: 30 }).metrics.fills;
+    expect(gridFills(1)).toBe(1);
+    expect(gridFills(2)).toBe(2);
   });
 });

@@ -27,6 +27,8 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
       fill: { type: 'string' },
       'queue-model': { type: 'string' },
       'refresh-tolerance': { type: 'string' },
+      levels: { type: 'string' },
+      'level-spacing': { type: 'string' },
       'max-order-age': { type: 'string' },
       'min-spread': { type: 'string' },
       'inventory-target': { type: 'string' },
@@ -101,8 +103,8 @@ export function queueModelOption(text: string | undefined, fill: FillModel): Que
   }
 }
 
-/** The quoting features' options (BacktestConfig: refresh tolerance, maximum order age, minimum spread, inventory target). */
-export type QuotingOptions = Pick<BacktestConfig, 'refreshToleranceTicks' | 'maxOrderAgeMs' | 'minSpreadPx' | 'inventoryTarget'>;
+/** The quoting features' options (BacktestConfig: refresh tolerance, maximum order age, minimum spread, inventory target, grid). */
+export type QuotingOptions = Pick<BacktestConfig, 'refreshToleranceTicks' | 'maxOrderAgeMs' | 'minSpreadPx' | 'inventoryTarget' | 'orderLevels' | 'levelSpacingTicks'>;
 
 export function quotingOptions(values: Record<string, string | boolean | undefined>): QuotingOptions {
   const text = (name: string) => values[name] as string | undefined;
@@ -112,5 +114,7 @@ export function quotingOptions(values: Record<string, string | boolean | undefin
     ...(maxAge !== undefined ? { maxOrderAgeMs: maxAge } : {}),
     minSpreadPx: numberOption('min-spread', text('min-spread'), 0, PARAM_RANGES.minSpreadPx.check),
     inventoryTarget: numberOption('inventory-target', text('inventory-target'), 0, PARAM_RANGES.inventoryTarget.check),
+    orderLevels: numberOption('levels', text('levels'), 1, PARAM_RANGES.orderLevels.check),
+    levelSpacingTicks: numberOption('level-spacing', text('level-spacing'), 1, PARAM_RANGES.levelSpacingTicks.check),
   };
 }

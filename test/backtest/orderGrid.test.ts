@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { runBacktest, symmetricStrategy, type BacktestConfig, type FillModel } from '../../src/backtest/index.js';
+import { generateSampleMarket } from '../../src/sample/index.js';
+import { book, trades } from '../helpers/handBuilt.js';
+
+// Several order levels per side (a grid): level l rests l spacings behind the quote, with a queue, fills and
+// refresh of its own.
+
+const market = generateSampleMarket({ seed: 21, durationSec: 1800 });
+const tick = market.params.tickSize;
+const base = (fill: FillModel, halfSpreadPx: number, over: Partial<BacktestConfig> = {}): BacktestConfig => ({
+  strategy: symmetricStrategy(halfSpreadPx),
+  fill,
+  orderSize: 0.01,
+  tickSize: tick,
+  lotSize: 0,
+  refreshMs: 0,
+  feedLatencyMs: 5,
+  entryLatencyMs: 10,
+  ...over,
+});
+/** Fills as sortable keys: time, side, price in ticks, quantity. */
+const keys = (r: ReturnType<typeof runBacktest>) => Array.from(r.fills.tsMs, (t, i) => `${t}|${r.fills.side[i]}|${Math.round(r.fills.px[i] / tick)}|${r.fills.qty[i].toFixed(9)}`).sort();
+
+describe('an order grid (several levels per side)', () => {
+  for (const fill of ['queue', 'tradeThrough', 'midCross'] as const) {
+    it(`${fill}: quotes that do not depend on inventory fill each level as a one-level run with its quote moved by l spacings would (the independent reference)`, () => {
+      const half = 3 * tick;
+      const levels = 3;
+      const spacingTicks = 2;
+      const grid = runBacktest(market.book, market.trades, base(fill, half, { orderLevels: levels, levelSpacingTicks: spacingTicks }));
+      const single = Array.from({ length: levels }, (_, l) => runBacktest(market.book, market.trades, base(fill, half + l * spacingTicks * tick)));
+      const union = single.flatMap(keys).sort();
+      expect(single.every((r) => r.fills.tsMs.length > 5)).toBe(true);
+      expect(keys(grid)).toEqual(union);
+      // the deeper levels filled less often than the first
+      expect(single[2].fills.tsMs.length).toBeLessThan(single[0].fills.tsMs.length);
+    });
+  }
+
+  it('a sell through two of our bid levels fills those two, not the third; the maximum position leaves out the levels it would pass', () => {
+    // symmetric, half-spread 1, mid 100: bids 99, 98, 97 (spacing 1); a sell of 5 prints at 97.5 at t 20
+    const b = book([[0, 99.5, 1, 100.5, 1], [30, 99.5, 1, 100.5, 1]]);
+    const t = trades([[20, -1, 97.5, 5]]);
+    const config = (over: Partial<BacktestConfig>): BacktestConfig => ({ strategy: symmetricStrategy(1), fill: 'queue', orderSize: 1, tickSize: 0.5, lotSize: 0, refreshMs: 0, feedLatencyMs: 0, entryLatencyMs: 0, ...over });
+    const r = runBacktest(b, t, config({ orderLevels: 3, levelSpacingTicks: 2 }));
+    expect(Array.from(r.fills.px)).toEqual([99, 98]);
+    expect(Array.from(r.fills.side)).toEqual([1, 1]);
+    // at most 2 either way, from flat: the third level of each side is never sent
+    const capped = runBacktest(b, t, config({ orderLevels: 3, levelSpacingTicks: 2, maxPosition: 2, recordOrders: true }));
+    const prices = (side: number) => capped.orders!.side.reduce<number[]>((out, s, i) => (s === side ? [...out, capped.orders!.px[i]] : out), []).sort((x, y) => x - y);
+    expect(prices(1)).toEqual([98, 99]);
+    expect(prices(-1)).toEqual([101, 102]);
+    expect(Array.from(capped.fills.px)).toEqual([99, 98]);
+    // one level is the run as it was
+    expect(Array.from(runBacktest(b, t, config({})).fills.px)).toEqual([99]);
+    expect(() => runBacktest(b, t, config({ orderLevels: 0 }))).toThrow(/orderLevels must be a whole number >= 1/);
+    expect(() => runBacktest(b, t, config({ orderLevels: 2, levelSpacingTicks: 0 }))).toThrow(/levelSpacingTicks must be > 0/);
+  });
+});
