@@ -1,2 +1,3 @@
 export { BookSide } from './bookSide.js';
 export { OrderBook, type LevelUpdate } from './orderBook.js';
+export { TickBook, TickSide } from './tickBook.js';

@@ -1,5 +1,6 @@
 import { OrderBook, type LevelUpdate } from '../book/orderBook.js';
 import { BookTableBuilder, TradeTableBuilder } from '../data/bookBuilder.js';
+import { ColumnBuilder, Float64ColumnBuilder } from '../data/columnBuilder.js';
 import { crossCheckBookTicker, type BookTickerCheck, type BookTickerSeries } from './bookTickerCheck.js';
 import { classifyBinanceStream, sequenceRuleOf, type BinanceMarket, type BinanceStreamKind, type SequenceRule } from './binanceStreams.js';
 import { DataError } from '../data/errors.js';
@@ -8,8 +9,27 @@ import { describeMasks, maskSummary, mergeMasks, type MaskedInterval } from '../
 import type { BookTable, TradeTable } from '../data/tables.js';
 import type { CaptureFormat } from './format.js';
 
+/**
+ * The level changes of a capture as the exchange sent them (`replayBinanceCapture(path, depth, { native: true })`),
+ * every depth, in the order applied: each REST snapshot the book started from (a `side` 0 marker row, "clear the
+ * book", then its levels) and each applied diff's levels. `qty` is the level's new absolute size (0 removes it).
+ */
+export interface NativeDepthEvents {
+  /** Exchange time (ms): the diff's event time; a snapshot's rows carry the time of the diff that connected it. */
+  readonly tsMs: Float64Array;
+  readonly localTsMs: Float64Array;
+  /** +1 bid level, −1 ask level, 0 the marker that clears the book before a snapshot's levels. */
+  readonly side: Int8Array;
+  readonly px: Float64Array;
+  readonly qty: Float64Array;
+  /** For each row of `book`, the number of these events applied when it was taken (rows fold the events). */
+  readonly eventsBeforeRow: Float64Array;
+}
+
 export interface BinanceReplay {
   readonly book: BookTable;
+  /** With `native`: the level changes the rows fold. */
+  readonly native?: NativeDepthEvents;
   readonly trades: TradeTable;
   /** Best bid/ask from the bookTicker stream (update id, local time ms, bid, ask and their sizes). */
   readonly bookTicker: BookTickerSeries;
@@ -94,8 +114,9 @@ export const BOOK_TICKER_WARNING_SHARE = 0.001;
  *   markets, a capture with no diff stream (listing the streams it has), and diffs of which none could be
  *   applied (no snapshot, or none that connects): a capture never loads as an empty book.
  */
-export async function replayBinanceCapture(path: string, depth = 5): Promise<BinanceReplay> {
+export async function replayBinanceCapture(path: string, depth = 5, options: { native?: boolean } = {}): Promise<BinanceReplay> {
   const book = new OrderBook();
+  const native = options.native ? new NativeCollector() : undefined;
   const rows = new BookTableBuilder(depth);
   const rowUpdateIds: number[] = [];
   const trades = new TradeTableBuilder();
@@ -161,6 +182,7 @@ export async function replayBinanceCapture(path: string, depth = 5): Promise<Bin
       masks.push({ fromMs: openMask.fromMs, toMs: timeMs, reason: openMask.reason });
       openMask = undefined;
     }
+    native?.row(timeMs);
     rows.push(timeMs, localTsMs, book.bids.prices.slice(0, depth), book.bids.sizes.slice(0, depth), book.asks.prices.slice(0, depth), book.asks.sizes.slice(0, depth));
     rowUpdateIds.push(u);
     lastRowMs = timeMs;
@@ -188,7 +210,10 @@ export async function replayBinanceCapture(path: string, depth = 5): Promise<Bin
     }
     state = 'synced';
     lastUpdateId = ids.u;
-    book.applyUpdate(levels(path, lineNo, data.b, 'data.b'), levels(path, lineNo, data.a, 'data.a'));
+    const bids = levels(path, lineNo, data.b, 'data.b');
+    const asks = levels(path, lineNo, data.a, 'data.a');
+    book.applyUpdate(bids, asks);
+    native?.levels(timeMs, localTsMs, bids, asks);
     applied++;
     emitRow(timeMs, localTsMs, ids.u);
   };
@@ -218,7 +243,10 @@ export async function replayBinanceCapture(path: string, depth = 5): Promise<Bin
         }
         const L = Number(message.lastUpdateId);
         if (!Number.isFinite(L)) throw new DataError(path, lineNo, 'lastUpdateId', `not a number: ${JSON.stringify(message.lastUpdateId)}`);
-        book.applySnapshot(levels(path, lineNo, message.bids, 'bids'), levels(path, lineNo, message.asks, 'asks'));
+        const bids = levels(path, lineNo, message.bids, 'bids');
+        const asks = levels(path, lineNo, message.asks, 'asks');
+        book.applySnapshot(bids, asks);
+        native?.snapshot(localTsMs, bids, asks);
         lastUpdateId = L;
         state = 'connecting';
         const pending = buffered;
@@ -330,6 +358,7 @@ export async function replayBinanceCapture(path: string, depth = 5): Promise<Bin
   const rowUpdateId = Float64Array.from(rowUpdateIds);
   return {
     book: bookTable,
+    ...(native ? { native: native.finish() } : {}),
     trades: tradeTable,
     bookTicker: tickerSeries,
     rowUpdateId,
@@ -356,6 +385,60 @@ export async function replayBinanceCapture(path: string, depth = 5): Promise<Bin
       bookTicker: crossCheckBookTicker(bookTable, rowUpdateId, tickerSeries),
     },
   };
+}
+
+/** Collects NativeDepthEvents as the replay applies snapshots and diffs. */
+class NativeCollector {
+  private readonly tsMs = new Float64ColumnBuilder();
+  private readonly localTsMs = new Float64ColumnBuilder();
+  private readonly side = new ColumnBuilder(Int8Array);
+  private readonly px = new Float64ColumnBuilder();
+  private readonly qty = new Float64ColumnBuilder();
+  private readonly eventsBeforeRow = new Float64ColumnBuilder();
+  /** First event of a snapshot still waiting for its time (the diff that connects it). */
+  private untimedFrom = -1;
+
+  private push(tsMs: number, localTsMs: number, side: number, px: number, qty: number): void {
+    this.tsMs.push(tsMs);
+    this.localTsMs.push(localTsMs);
+    this.side.push(side);
+    this.px.push(px);
+    this.qty.push(qty);
+  }
+
+  snapshot(localTsMs: number, bids: readonly LevelUpdate[], asks: readonly LevelUpdate[]): void {
+    if (this.untimedFrom < 0) this.untimedFrom = this.tsMs.length;
+    this.push(NaN, localTsMs, 0, NaN, NaN);
+    for (const l of bids) this.push(NaN, localTsMs, 1, Number(l[0]), Number(l[1]));
+    for (const l of asks) this.push(NaN, localTsMs, -1, Number(l[0]), Number(l[1]));
+  }
+
+  levels(tsMs: number, localTsMs: number, bids: readonly LevelUpdate[], asks: readonly LevelUpdate[]): void {
+    if (this.untimedFrom >= 0) {
+      const ts = this.tsMs.array;
+      for (let e = this.untimedFrom; e < this.tsMs.length; e++) ts[e] = tsMs;
+      this.untimedFrom = -1;
+    }
+    for (const l of bids) this.push(tsMs, localTsMs, 1, Number(l[0]), Number(l[1]));
+    for (const l of asks) this.push(tsMs, localTsMs, -1, Number(l[0]), Number(l[1]));
+  }
+
+  row(_timeMs: number): void {
+    this.eventsBeforeRow.push(this.tsMs.length);
+  }
+
+  finish(): NativeDepthEvents {
+    // a snapshot no diff connected to never took effect: its rows are dropped
+    const n = this.untimedFrom >= 0 ? this.untimedFrom : this.tsMs.length;
+    return {
+      tsMs: this.tsMs.finish().subarray(0, n),
+      localTsMs: this.localTsMs.finish().subarray(0, n),
+      side: this.side.finish().subarray(0, n),
+      px: this.px.finish().subarray(0, n),
+      qty: this.qty.finish().subarray(0, n),
+      eventsBeforeRow: this.eventsBeforeRow.finish(),
+    };
+  }
 }
 
 /**

@@ -4,4 +4,4 @@ export { DEFAULT_SAMPLE_DIR, SAMPLE_FILES, ensureSampleMarket, readSampleParams,
 export { decimalGrid, gridValue, inSteps, type DecimalGrid } from './decimalGrid.js';
 export { DEFAULT_DEPLETING_MARKET, generateDepletingMarket, type DepletingMarket, type DepletingMarketOptions, type DepletingMarketParams } from './depletingMarket.js';
 export { OKX_HISTORY_PRESETS, clearOkxHistoryCache, okxHistoryBookText, okxHistoryChunkParams, writeOkxHistoryDay, writeOkxHistoryDays, type OkxHistoryDayFile, type OkxHistoryDayOptions, type OkxHistoryFaults } from './okxHistory.js';
-export { generateOrderBookMarket, ORDER_ADD, ORDER_CANCEL, ORDER_EXECUTE, trueFillTimes, trueQueue, type OrderBookMarket, type OrderBookMarketParams, type OrderEventLog, type OurOrders } from './orderBookMarket.js';
+export { depthEventsOf, generateOrderBookMarket, ORDER_ADD, ORDER_CANCEL, ORDER_EXECUTE, trueFillTimes, trueQueue, type OrderBookMarket, type OrderBookMarketParams, type OrderEventLog, type OurOrders } from './orderBookMarket.js';

@@ -429,3 +429,40 @@ export function trueQueue(log: OrderEventLog, orders: OurOrders, samples: { read
   }
   return { fillMs: out, aheadUnits };
 }
+
+/**
+ * The market's level changes at full depth, as a venue's incremental book feed would send them (every level,
+ * not the `depth` of its book rows): the level's new total size after each order event, one change per level
+ * and time. A market order's
+ * changes are stamped `bookDelayMs` after its trades, as its book rows are. Input for `replayDepth`.
+ */
+export function depthEventsOf(market: OrderBookMarket): { tsMs: Float64Array; side: Int8Array; px: Float64Array; qty: Float64Array } {
+  const { log, params } = market;
+  const n = log.tMs.length;
+  const tickGrid = decimalGrid(market.tickSize);
+  const unitGrid = decimalGrid(market.unitQty);
+  // the time each event reaches the feed (a market order's changes bookDelayMs after its trades), in that order:
+  // each change carries its level's size as of then (a limit order placed within bookDelayMs of a market order
+  // is shown before that market order's changes)
+  const ts = Float64Array.from(log.tMs, (t, e) => t + (log.kind[e] === ORDER_EXECUTE ? params.bookDelayMs : 0));
+  const order = Array.from({ length: n }, (_, e) => e).sort((a, b) => ts[a] - ts[b] || a - b);
+  const totals = new Map<number, number>();
+  const units = new Float64Array(n);
+  for (const e of order) {
+    const key = log.side[e] * 1e9 + log.tick[e];
+    units[e] = (totals.get(key) ?? 0) + (log.kind[e] === ORDER_ADD ? log.units[e] : -log.units[e]);
+    totals.set(key, units[e]);
+  }
+  // a level changed several times at one time (a market order taking several orders there) is sent once, with
+  // its final size, as a feed's message carries each level once
+  const keep = order.filter((e, k) => {
+    const next = order[k + 1];
+    return next === undefined || ts[next] !== ts[e] || log.side[next] !== log.side[e] || log.tick[next] !== log.tick[e];
+  });
+  return {
+    tsMs: Float64Array.from(keep, (e) => ts[e]),
+    side: Int8Array.from(keep, (e) => log.side[e]),
+    px: Float64Array.from(keep, (e) => gridValue(tickGrid, log.tick[e])),
+    qty: Float64Array.from(keep, (e) => gridValue(unitGrid, units[e])),
+  };
+}

@@ -1,0 +1,342 @@
+import { TickBook, type TickSide } from '../book/tickBook.js';
+import type { TradeTable } from '../data/tables.js';
+import type { MutableQuotes } from '../model/types.js';
+import { frontAfterDecrease, queueProbability, DEFAULT_QUEUE_MODEL, type QueueModelSpec, type QueueProbability } from './queueModels.js';
+import type { QuoteContext, Strategy } from './strategy.js';
+
+/**
+ * Level changes as the venue sent them, every depth, in time order: `side` +1 bid, −1 ask, 0 a marker that
+ * clears the book before a snapshot's levels (which follow it at the same time); `qty` the level's new
+ * absolute size (0 removes it). The Binance loader gives them (`replayBinanceCapture(…, { native: true })`).
+ */
+export interface DepthEvents {
+  readonly tsMs: Float64Array;
+  readonly side: Int8Array;
+  readonly px: Float64Array;
+  readonly qty: Float64Array;
+}
+
+export interface DepthReplayConfig {
+  readonly strategy: Strategy;
+  /** Order size, base units. */
+  readonly orderSize: number;
+  readonly tickSize: number;
+  /** Book changes and our fills reach the strategy this long after their exchange time (ms). Default 0. */
+  readonly feedLatencyMs?: number;
+  /** Orders rest, and cancels take effect, this long after they are sent (ms). Default 0. */
+  readonly entryLatencyMs?: number;
+  /** Where cancellations at our price happened, in front of us or behind (default power 2). */
+  readonly queueModel?: QueueModelSpec;
+  /** Largest |inventory|, base units: a side whose fill would pass it is not quoted. */
+  readonly maxPosition?: number;
+  /** Re-quote every this many ms; 0 (default): after every book change the strategy sees. */
+  readonly refreshMs?: number;
+  /** σ, A, k for strategies that need them (constant over the run). */
+  readonly calibration?: { readonly sigmaPerSqrtSec: number; readonly aPerSec: number; readonly kPerPrice: number };
+}
+
+/** One order of ours that rested: side (+1 bid), price in ticks, when it rested and ended, its first fill (NaN: none). */
+export interface DepthOrderRecords {
+  readonly side: number[];
+  readonly pxTicks: number[];
+  readonly sentMs: number[];
+  readonly activeMs: number[];
+  readonly endMs: number[];
+  readonly firstFillMs: number[];
+}
+
+export interface DepthReplayResult {
+  readonly fills: { readonly tsMs: number[]; readonly side: number[]; readonly px: number[]; readonly qty: number[]; readonly maker: boolean[] };
+  readonly orders: DepthOrderRecords;
+  readonly inventory: number;
+  readonly cash: number;
+  /** Mid of the last book state (NaN when a side is empty): PnL = cash + inventory × lastMidPx. */
+  readonly lastMidPx: number;
+  readonly pnl: number;
+  /** Level changes and trades replayed (native events), and the strategy's decisions. */
+  readonly nativeEvents: number;
+  readonly decisions: number;
+  /** The replay's own wall time, s. */
+  readonly replaySec: number;
+}
+
+/** One order of ours (a slot per side: the order resting, and the one on its way). */
+interface DepthOrder {
+  tick: number;
+  remaining: number;
+  sentMs: number;
+  activeMs: number;
+  cancelMs: number;
+  /** Quantity ahead of ours at its level, and the level's size when last seen. */
+  ahead: number;
+  lastShown: number;
+  logRow: number;
+}
+
+const none = (): DepthOrder => ({ tick: NaN, remaining: 0, sentMs: NaN, activeMs: Infinity, cancelMs: Infinity, ahead: 0, lastShown: 0, logRow: -1 });
+/** Relative size below which a remainder is binary rounding of decimal sizes (as in exchange.ts). */
+const SIZE_ROUNDING = 1e-9;
+
+/**
+ * Replays level changes at full depth and trades against a strategy's quotes (one order a side), with `queue`
+ * fills: an order joins the back of its own level, whatever its depth, as the full book shows it; trades at
+ * its price consume the quantity ahead first, then fill it; a trade through its price, or the opposite best
+ * reaching it, fills it completely; a decrease of its level not explained by a trade is a cancellation,
+ * placed ahead of or behind it by the queue model. Prices are integer ticks inside (TickBook).
+ *
+ * Timing, as the top-N replay (`Replay`): at equal times trades come before level changes; decisions strictly
+ * before an event's time are taken before it, one at exactly that time after it; a decision sees the book as
+ * of (decision − feed latency) and the fills notified by then. Not yet here (issue 16): sampled or recorded
+ * latencies, masks, rolling calibration, the midCross/tradeThrough rules, several levels per side.
+ */
+export function replayDepth(events: DepthEvents, trades: TradeTable | undefined, config: DepthReplayConfig): DepthReplayResult {
+  const started = performance.now();
+  const tick = config.tickSize;
+  const size = config.orderSize;
+  const feedMs = config.feedLatencyMs ?? 0;
+  const entryMs = config.entryLatencyMs ?? 0;
+  const maxPos = config.maxPosition ?? Infinity;
+  const refreshMs = config.refreshMs ?? 0;
+  const prob: QueueProbability = queueProbability(config.queueModel ?? DEFAULT_QUEUE_MODEL);
+  const book = new TickBook(tick);
+  const sides: readonly TickSide[] = [book.bids, book.asks];
+  const nb = events.tsMs.length;
+  const nt = trades?.tsMs.length ?? 0;
+  const bookTs = events.tsMs;
+  const tradeTs = trades?.tsMs ?? new Float64Array(0);
+  const tradeTicks = new Float64Array(nt);
+  for (let j = 0; j < nt; j++) tradeTicks[j] = book.toTick(trades!.px[j]);
+
+  // the book as the strategy sees it: best bid and ask ticks after each group of changes with one time
+  const viewTs: number[] = [];
+  const viewBid: number[] = [];
+  const viewAsk: number[] = [];
+  let view = -1;
+  const decisionTimes: number[] = [];
+  let nextDecisionIdx = 0;
+  const lastTime = Math.max(nb ? bookTs[nb - 1] : -Infinity, nt ? tradeTs[nt - 1] : -Infinity);
+  let timerNext = refreshMs > 0 ? Math.min(nb ? bookTs[0] : Infinity, nt ? tradeTs[0] : Infinity) + refreshMs : Infinity;
+  const nextDecision = (): number => (refreshMs > 0 ? (timerNext <= lastTime ? timerNext : Infinity) : nextDecisionIdx < decisionTimes.length ? decisionTimes[nextDecisionIdx] : Infinity);
+
+  const live: DepthOrder[] = [none(), none()];
+  const pending: DepthOrder[] = [none(), none()];
+  // per side, a fully filled order the strategy has not heard of yet (its tick, the fill's index)
+  const filledTick = [NaN, NaN];
+  const filledAt = [-1, -1];
+  const fills = { tsMs: [] as number[], side: [] as number[], px: [] as number[], qty: [] as number[], maker: [] as boolean[] };
+  const orders: DepthOrderRecords = { side: [], pxTicks: [], sentMs: [], activeMs: [], endMs: [], firstFillMs: [] };
+  let inventory = 0;
+  let cash = 0;
+  let knownFills = 0;
+  let knownInventory = 0;
+  let decisions = 0;
+  let resyncing = false;
+  let firstDecision = NaN;
+  const out: MutableQuotes = { reservationPx: NaN, bidPx: NaN, askPx: NaN };
+  const cal = config.calibration ?? { sigmaPerSqrtSec: NaN, aPerSec: NaN, kPerPrice: NaN };
+
+  const endOrder = (o: DepthOrder, t: number) => {
+    if (o.logRow >= 0) orders.endMs[o.logRow] = t;
+    Object.assign(o, none());
+  };
+  const fill = (k: number, o: DepthOrder, t: number, pxTicks: number, qty: number, maker: boolean) => {
+    const q = Math.min(qty, o.remaining);
+    if (!(q > 0)) return;
+    const px = book.toPrice(pxTicks);
+    o.remaining -= q;
+    if (k === 0) {
+      inventory += q;
+      cash -= px * q;
+    } else {
+      inventory -= q;
+      cash += px * q;
+    }
+    fills.tsMs.push(t);
+    fills.side.push(k === 0 ? 1 : -1);
+    fills.px.push(px);
+    fills.qty.push(q);
+    fills.maker.push(maker);
+    if (o.logRow >= 0 && Number.isNaN(orders.firstFillMs[o.logRow])) orders.firstFillMs[o.logRow] = t;
+    if (o.remaining <= 1e-12) {
+      filledTick[k] = o.tick;
+      filledAt[k] = fills.tsMs.length - 1;
+      endOrder(o, t);
+    }
+  };
+  /** The opposite best reached a resting order: filled completely, at its price. */
+  const checkCross = (t: number) => {
+    const b = live[0];
+    if (b.remaining > 0 && book.asks.levels > 0 && book.asks.best <= b.tick) fill(0, b, t, b.tick, b.remaining, true);
+    const a = live[1];
+    if (a.remaining > 0 && book.bids.levels > 0 && book.bids.best >= a.tick) fill(1, a, t, a.tick, a.remaining, true);
+  };
+  /** Cancels and arrivals due by t. */
+  const transitions = (t: number) => {
+    for (let k = 0; k < 2; k++) {
+      const o = live[k];
+      let freed = -Infinity;
+      if (o.cancelMs <= t) {
+        freed = o.cancelMs;
+        endOrder(o, o.cancelMs);
+      }
+      const p = pending[k];
+      if (p.activeMs > t || (o.remaining > 0 && o.cancelMs > t)) continue;
+      // the new order rests from its arrival, or from its predecessor's cancel when that came later
+      const rested = Math.max(p.activeMs, freed);
+      live[k] = p;
+      pending[k] = o;
+      Object.assign(o, none());
+      p.logRow = orders.side.length;
+      orders.side.push(k === 0 ? 1 : -1);
+      orders.pxTicks.push(p.tick);
+      orders.sentMs.push(p.sentMs);
+      orders.activeMs.push(rested);
+      orders.endMs.push(NaN);
+      orders.firstFillMs.push(NaN);
+      // marketable on arrival: takes the opposite best as a taker, up to its size there; the rest rests
+      const opposite = sides[1 - k];
+      if (opposite.levels > 0 && (k === 0 ? p.tick >= opposite.best : p.tick <= opposite.best)) fill(k, p, rested, opposite.best, opposite.sizeAt(opposite.best), false);
+      if (p.remaining > 0) {
+        p.ahead = sides[k].sizeAt(p.tick);
+        p.lastShown = p.ahead;
+      }
+    }
+  };
+  const nextTransition = () => Math.min(live[0].cancelMs, live[1].cancelMs, pending[0].activeMs, pending[1].activeMs);
+
+  const decide = (d: number) => {
+    decisions++;
+    if (firstDecision !== firstDecision) firstDecision = d;
+    while (view + 1 < viewTs.length && viewTs[view + 1] <= d - feedMs) view++;
+    while (knownFills < fills.tsMs.length && fills.tsMs[knownFills] + feedMs <= d) {
+      knownInventory += fills.side[knownFills] * fills.qty[knownFills];
+      knownFills++;
+    }
+    let bidTick = NaN;
+    let askTick = NaN;
+    if (view >= 0 && viewBid[view] === viewBid[view] && viewAsk[view] === viewAsk[view]) {
+      const bb = book.toPrice(viewBid[view]);
+      const ba = book.toPrice(viewAsk[view]);
+      const context: QuoteContext = {
+        tMs: d,
+        midPx: 0.5 * (bb + ba),
+        bestBidPx: bb,
+        bestAskPx: ba,
+        q: knownInventory / size,
+        sigmaPerSqrtSec: cal.sigmaPerSqrtSec,
+        aPerSec: cal.aPerSec,
+        kPerPrice: cal.kPerPrice,
+        elapsedSec: (d - firstDecision) / 1000,
+      };
+      const strategy = config.strategy;
+      const quotes = strategy.quoteInto ? (strategy.quoteInto(context, out), out) : strategy.quote(context);
+      bidTick = Math.floor(quotes.bidPx / tick + 1e-9);
+      askTick = Math.ceil(quotes.askPx / tick - 1e-9);
+      if (knownInventory + size > maxPos + 1e-12) bidTick = NaN;
+      if (knownInventory - size < -maxPos - 1e-12) askTick = NaN;
+      if (!(bidTick < askTick) && bidTick === bidTick && askTick === askTick) bidTick = askTick = NaN;
+    }
+    for (let k = 0; k < 2; k++) {
+      const want = k === 0 ? bidTick : askTick;
+      const o = live[k];
+      const p = pending[k];
+      let current = p.activeMs !== Infinity ? p.tick : o.tick;
+      let resting = p.activeMs !== Infinity || o.remaining > 0;
+      if (!resting && filledAt[k] >= knownFills) {
+        // filled, but the notice has not reached the strategy: to it, the order still rests at its price
+        current = filledTick[k];
+        resting = true;
+      }
+      if (resting && want === current) continue;
+      filledAt[k] = -1;
+      if (o.remaining > 0 && o.cancelMs === Infinity) o.cancelMs = d + entryMs;
+      if (want !== want) {
+        Object.assign(p, none());
+        continue;
+      }
+      Object.assign(p, none(), { tick: want, remaining: size, sentMs: d, activeMs: d + entryMs });
+    }
+  };
+
+  let i = 0;
+  let j = 0;
+  let transitionAt = Infinity;
+  while (i < nb || j < nt) {
+    const t = Math.min(i < nb ? bookTs[i] : Infinity, j < nt ? tradeTs[j] : Infinity);
+    const d = nextDecision();
+    if (d < t) {
+      if (transitionAt <= d) transitions(d);
+      decide(d);
+      if (refreshMs > 0) timerNext += refreshMs;
+      else nextDecisionIdx++;
+      transitionAt = nextTransition();
+      continue;
+    }
+    if (transitionAt <= t) {
+      transitions(t);
+      transitionAt = nextTransition();
+    }
+    if (j < nt && tradeTs[j] <= t) {
+      onTrade(j++, t);
+    } else {
+      const s = events.side[i];
+      if (s === 0) {
+        book.clear();
+        resyncing = true;
+      } else {
+        const k = s > 0 ? 0 : 1;
+        const tk = book.toTick(events.px[i]);
+        if (tk !== tk) throw new RangeError(`level change ${i}: price ${events.px[i]} is not on the ${tick} grid`);
+        const qty = events.qty[i];
+        sides[k].set(tk, qty);
+        const o = live[k];
+        if (!resyncing && o.remaining > 0 && o.tick === tk) {
+          const decrease = o.lastShown - qty;
+          if (decrease > 0 && o.ahead > 0) o.ahead = frontAfterDecrease(o.ahead, o.lastShown, decrease, prob);
+          if (o.ahead > qty) o.ahead = qty;
+          o.lastShown = qty;
+        }
+      }
+      i++;
+      if (i === nb || bookTs[i] !== t) {
+        // the group of changes at t is complete: a snapshot's levels are all in
+        if (resyncing) {
+          resyncing = false;
+          for (let k = 0; k < 2; k++) {
+            const o = live[k];
+            if (o.remaining <= 0) continue;
+            const shown = sides[k].sizeAt(o.tick);
+            if (o.ahead > shown) o.ahead = shown;
+            o.lastShown = shown;
+          }
+        }
+        viewTs.push(t);
+        viewBid.push(book.bids.levels > 0 ? book.bids.best : NaN);
+        viewAsk.push(book.asks.levels > 0 ? book.asks.best : NaN);
+        if (refreshMs === 0 && t + feedMs <= lastTime) decisionTimes.push(t + feedMs);
+      }
+      if (!resyncing) checkCross(t);
+    }
+  }
+
+  function onTrade(jj: number, t: number): void {
+    const k = trades!.side[jj] < 0 ? 0 : 1; // sells hit bids, buys lift asks
+    const o = live[k];
+    if (o.remaining <= 0) return;
+    const tt = tradeTicks[jj];
+    const through = k === 0 ? tt < o.tick : tt > o.tick;
+    if (through) {
+      fill(k, o, t, o.tick, o.remaining, true);
+      return;
+    }
+    if (tt !== o.tick) return;
+    const sz = trades!.sz[jj];
+    const beyond = sz - o.ahead;
+    o.ahead = Math.max(0, o.ahead - sz);
+    o.lastShown = Math.max(0, o.lastShown - sz);
+    if (beyond > SIZE_ROUNDING * sz) fill(k, o, t, o.tick, beyond, true);
+  }
+
+  const lastMidPx = book.bids.levels > 0 && book.asks.levels > 0 ? 0.5 * (book.toPrice(book.bids.best) + book.toPrice(book.asks.best)) : NaN;
+  return { fills, orders, inventory, cash, lastMidPx, pnl: cash + inventory * lastMidPx, nativeEvents: nb + nt, decisions, replaySec: (performance.now() - started) / 1000 };
+}
