@@ -74,6 +74,69 @@ interface DepthOrder {
 }
 
 const none = (): DepthOrder => ({ tick: NaN, remaining: 0, sentMs: NaN, activeMs: Infinity, cancelMs: Infinity, ahead: 0, lastShown: 0, logRow: -1 });
+/** Empties a slot in place (no allocation per order). */
+function reset(o: DepthOrder): void {
+  o.tick = NaN;
+  o.remaining = 0;
+  o.sentMs = NaN;
+  o.activeMs = Infinity;
+  o.cancelMs = Infinity;
+  o.ahead = 0;
+  o.lastShown = 0;
+  o.logRow = -1;
+}
+/**
+ * The book's best bid and ask ticks after each group of changes with one time, by group number, kept from a
+ * given group on (older ones are dropped as the replay no longer needs them): typed arrays used as a ring that
+ * doubles when full.
+ */
+class GroupRing {
+  private times = new Float64Array(1024);
+  private bids = new Float64Array(1024);
+  private asks = new Float64Array(1024);
+  private mask = 1023;
+  /** Groups pushed, and the first one kept. */
+  count = 0;
+  private first = 0;
+
+  push(t: number, bid: number, ask: number): void {
+    if (this.count - this.first > this.mask) this.grow();
+    const k = this.count & this.mask;
+    this.times[k] = t;
+    this.bids[k] = bid;
+    this.asks[k] = ask;
+    this.count++;
+  }
+  ts(g: number): number {
+    return this.times[g & this.mask];
+  }
+  bid(g: number): number {
+    return this.bids[g & this.mask];
+  }
+  ask(g: number): number {
+    return this.asks[g & this.mask];
+  }
+  /** Groups before `g` are not asked for again. */
+  keepFrom(g: number): void {
+    if (g > this.first) this.first = Math.min(g, this.count);
+  }
+  private grow(): void {
+    const size = 2 * (this.mask + 1);
+    const times = new Float64Array(size);
+    const bids = new Float64Array(size);
+    const asks = new Float64Array(size);
+    for (let g = this.first; g < this.count; g++) {
+      times[g & (size - 1)] = this.ts(g);
+      bids[g & (size - 1)] = this.bid(g);
+      asks[g & (size - 1)] = this.ask(g);
+    }
+    this.times = times;
+    this.bids = bids;
+    this.asks = asks;
+    this.mask = size - 1;
+  }
+}
+
 /** Relative size below which a remainder is binary rounding of decimal sizes (as in exchange.ts). */
 const SIZE_ROUNDING = 1e-9;
 
@@ -108,15 +171,16 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
   for (let j = 0; j < nt; j++) tradeTicks[j] = book.toTick(trades!.px[j]);
 
   // the book as the strategy sees it: best bid and ask ticks after each group of changes with one time
-  const viewTs: number[] = [];
-  const viewBid: number[] = [];
-  const viewAsk: number[] = [];
+  // (a ring of typed arrays over the groups from the older of the two indices below: pushing to growing JS
+  // arrays cost 10x the rest of the loop on a market that changes often)
+  const groups = new GroupRing();
   let view = -1;
-  const decisionTimes: number[] = [];
+  /** The group whose arrival is the next decision (refreshMs 0). */
   let nextDecisionIdx = 0;
   const lastTime = Math.max(nb ? bookTs[nb - 1] : -Infinity, nt ? tradeTs[nt - 1] : -Infinity);
-  let timerNext = refreshMs > 0 ? Math.min(nb ? bookTs[0] : Infinity, nt ? tradeTs[0] : Infinity) + refreshMs : Infinity;
-  const nextDecision = (): number => (refreshMs > 0 ? (timerNext <= lastTime ? timerNext : Infinity) : nextDecisionIdx < decisionTimes.length ? decisionTimes[nextDecisionIdx] : Infinity);
+  // the next decision's time: a timer's, or the next book change's as the strategy receives it
+  let dNext = refreshMs > 0 ? Math.min(nb ? bookTs[0] : Infinity, nt ? tradeTs[0] : Infinity) + refreshMs : Infinity;
+  if (dNext > lastTime) dNext = Infinity;
 
   const live: DepthOrder[] = [none(), none()];
   const pending: DepthOrder[] = [none(), none()];
@@ -134,10 +198,12 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
   let firstDecision = NaN;
   const out: MutableQuotes = { reservationPx: NaN, bidPx: NaN, askPx: NaN };
   const cal = config.calibration ?? { sigmaPerSqrtSec: NaN, aPerSec: NaN, kPerPrice: NaN };
+  // one context, updated per decision (an object per decision was most of the replay's garbage)
+  const context: { -readonly [K in keyof QuoteContext]: QuoteContext[K] } = { tMs: 0, midPx: 0, bestBidPx: 0, bestAskPx: 0, q: 0, sigmaPerSqrtSec: cal.sigmaPerSqrtSec, aPerSec: cal.aPerSec, kPerPrice: cal.kPerPrice, elapsedSec: 0 };
 
   const endOrder = (o: DepthOrder, t: number) => {
     if (o.logRow >= 0) orders.endMs[o.logRow] = t;
-    Object.assign(o, none());
+    reset(o);
   };
   const fill = (k: number, o: DepthOrder, t: number, pxTicks: number, qty: number, maker: boolean) => {
     const q = Math.min(qty, o.remaining);
@@ -185,7 +251,7 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
       const rested = Math.max(p.activeMs, freed);
       live[k] = p;
       pending[k] = o;
-      Object.assign(o, none());
+      reset(o);
       p.logRow = orders.side.length;
       orders.side.push(k === 0 ? 1 : -1);
       orders.pxTicks.push(p.tick);
@@ -207,27 +273,25 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
   const decide = (d: number) => {
     decisions++;
     if (firstDecision !== firstDecision) firstDecision = d;
-    while (view + 1 < viewTs.length && viewTs[view + 1] <= d - feedMs) view++;
+    while (view + 1 < groups.count && groups.ts(view + 1) <= d - feedMs) view++;
+    groups.keepFrom(Math.max(0, refreshMs > 0 ? view : Math.min(view, nextDecisionIdx)));
     while (knownFills < fills.tsMs.length && fills.tsMs[knownFills] + feedMs <= d) {
       knownInventory += fills.side[knownFills] * fills.qty[knownFills];
       knownFills++;
     }
     let bidTick = NaN;
     let askTick = NaN;
-    if (view >= 0 && viewBid[view] === viewBid[view] && viewAsk[view] === viewAsk[view]) {
-      const bb = book.toPrice(viewBid[view]);
-      const ba = book.toPrice(viewAsk[view]);
-      const context: QuoteContext = {
-        tMs: d,
-        midPx: 0.5 * (bb + ba),
-        bestBidPx: bb,
-        bestAskPx: ba,
-        q: knownInventory / size,
-        sigmaPerSqrtSec: cal.sigmaPerSqrtSec,
-        aPerSec: cal.aPerSec,
-        kPerPrice: cal.kPerPrice,
-        elapsedSec: (d - firstDecision) / 1000,
-      };
+    const viewBid = view >= 0 ? groups.bid(view) : NaN;
+    const viewAsk = view >= 0 ? groups.ask(view) : NaN;
+    if (viewBid === viewBid && viewAsk === viewAsk) {
+      const bb = book.toPrice(viewBid);
+      const ba = book.toPrice(viewAsk);
+      context.tMs = d;
+      context.midPx = 0.5 * (bb + ba);
+      context.bestBidPx = bb;
+      context.bestAskPx = ba;
+      context.q = knownInventory / size;
+      context.elapsedSec = (d - firstDecision) / 1000;
       const strategy = config.strategy;
       const quotes = strategy.quoteInto ? (strategy.quoteInto(context, out), out) : strategy.quote(context);
       bidTick = Math.floor(quotes.bidPx / tick + 1e-9);
@@ -250,11 +314,12 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
       if (resting && want === current) continue;
       filledAt[k] = -1;
       if (o.remaining > 0 && o.cancelMs === Infinity) o.cancelMs = d + entryMs;
-      if (want !== want) {
-        Object.assign(p, none());
-        continue;
-      }
-      Object.assign(p, none(), { tick: want, remaining: size, sentMs: d, activeMs: d + entryMs });
+      reset(p);
+      if (want !== want) continue;
+      p.tick = want;
+      p.remaining = size;
+      p.sentMs = d;
+      p.activeMs = d + entryMs;
     }
   };
 
@@ -262,13 +327,21 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
   let j = 0;
   let transitionAt = Infinity;
   while (i < nb || j < nt) {
-    const t = Math.min(i < nb ? bookTs[i] : Infinity, j < nt ? tradeTs[j] : Infinity);
-    const d = nextDecision();
+    const tb = i < nb ? bookTs[i] : Infinity;
+    const tt = j < nt ? tradeTs[j] : Infinity;
+    const t = tb < tt ? tb : tt;
+    const d = dNext;
     if (d < t) {
       if (transitionAt <= d) transitions(d);
       decide(d);
-      if (refreshMs > 0) timerNext += refreshMs;
-      else nextDecisionIdx++;
+      if (refreshMs > 0) {
+        dNext = d + refreshMs;
+        if (dNext > lastTime) dNext = Infinity;
+      } else {
+        nextDecisionIdx++;
+        dNext = nextDecisionIdx < groups.count ? groups.ts(nextDecisionIdx) + feedMs : Infinity;
+        if (dNext > lastTime) dNext = Infinity;
+      }
       transitionAt = nextTransition();
       continue;
     }
@@ -310,10 +383,8 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
             o.lastShown = shown;
           }
         }
-        viewTs.push(t);
-        viewBid.push(book.bids.levels > 0 ? book.bids.best : NaN);
-        viewAsk.push(book.asks.levels > 0 ? book.asks.best : NaN);
-        if (refreshMs === 0 && t + feedMs <= lastTime) decisionTimes.push(t + feedMs);
+        groups.push(t, book.bids.levels > 0 ? book.bids.best : NaN, book.asks.levels > 0 ? book.asks.best : NaN);
+        if (refreshMs === 0 && nextDecisionIdx === groups.count - 1 && t + feedMs <= lastTime) dNext = t + feedMs;
       }
       if (!resyncing) checkCross(t);
     }

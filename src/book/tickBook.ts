@@ -15,10 +15,14 @@ export class TickBook {
   readonly asks = new TickSide(false);
   /** Decimals `toPrice` rounds to (two more than the tick size's). */
   private readonly decimals: number;
+  /** 1 / tickSize when that is a whole number (0.01 → 100), else 0. */
+  private readonly ticksPerUnit: number;
 
   constructor(readonly tickSize: number) {
     if (!(tickSize > 0 && Number.isFinite(tickSize))) throw new RangeError(`TickBook: tick size must be a positive number, got ${tickSize}`);
     this.decimals = Math.max(0, Math.min(12, 2 - Math.floor(Math.log10(tickSize) + 1e-9)));
+    const n = Math.round(1 / tickSize);
+    this.ticksPerUnit = n >= 1 && Math.abs(n * tickSize - 1) < 1e-12 ? n : 0;
   }
 
   /** The tick of a price; NaN when the price is not on the grid (more than 1e-6 of a tick off a multiple). */
@@ -28,9 +32,12 @@ export class TickBook {
     return Math.abs(x - t) <= 1e-6 ? t : NaN;
   }
 
-  /** The price of a tick: `tick × tickSize`, rounded to the tick size's decimals (no binary residue). */
+  /**
+   * The price of a tick: `tick × tickSize` as the decimal it stands for (no binary residue). A tick size of
+   * 1/n (0.01, 0.5, 0.05) divides by n, which IEEE rounds exactly to that decimal; others go through its digits.
+   */
   toPrice(tick: number): number {
-    return Number((tick * this.tickSize).toFixed(this.decimals));
+    return this.ticksPerUnit > 0 ? tick / this.ticksPerUnit : Number((tick * this.tickSize).toFixed(this.decimals));
   }
 
   clear(): void {
