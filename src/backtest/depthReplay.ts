@@ -1,4 +1,5 @@
 import { TickBook, type TickSide } from '../book/tickBook.js';
+import type { MaskedInterval } from '../data/masks.js';
 import type { TradeTable } from '../data/tables.js';
 import type { MutableQuotes } from '../model/types.js';
 import { frontAfterDecrease, queueProbability, DEFAULT_QUEUE_MODEL, type QueueModelSpec, type QueueProbability } from './queueModels.js';
@@ -31,6 +32,11 @@ export interface DepthReplayConfig {
   readonly maxPosition?: number;
   /** Re-quote every this many ms; 0 (default): after every book change the strategy sees. */
   readonly refreshMs?: number;
+  /**
+   * Intervals where the book is invalid (a capture's sequence gaps; sorted, disjoint): every order is pulled at
+   * an interval's start, and inside it nothing is quoted or filled (the book is still rebuilt from the changes).
+   */
+  readonly masked?: readonly MaskedInterval[];
   /** σ, A, k for strategies that need them (constant over the run). */
   readonly calibration?: { readonly sigmaPerSqrtSec: number; readonly aPerSec: number; readonly kPerPrice: number };
 }
@@ -56,6 +62,9 @@ export interface DepthReplayResult {
   /** Level changes and trades replayed (native events), and the strategy's decisions. */
   readonly nativeEvents: number;
   readonly decisions: number;
+  /** Decisions that fell inside masked intervals (no quote), and the trades there (no fill). */
+  readonly maskedDecisions: number;
+  readonly maskedTrades: number;
   /** The replay's own wall time, s. */
   readonly replaySec: number;
 }
@@ -149,8 +158,9 @@ const SIZE_ROUNDING = 1e-9;
  *
  * Timing, as the top-N replay (`Replay`): at equal times trades come before level changes; decisions strictly
  * before an event's time are taken before it, one at exactly that time after it; a decision sees the book as
- * of (decision − feed latency) and the fills notified by then. Not yet here (issue 16): sampled or recorded
- * latencies, masks, rolling calibration, the midCross/tradeThrough rules, several levels per side.
+ * of (decision − feed latency) and the fills notified by then. Masked intervals pull every order and stop
+ * quoting and filling, as in the top-N replay. Not yet here (issue 16): sampled or recorded latencies, rolling
+ * calibration, the midCross/tradeThrough rules, several levels per side.
  */
 export function replayDepth(events: DepthEvents, trades: TradeTable | undefined, config: DepthReplayConfig): DepthReplayResult {
   const started = performance.now();
@@ -195,6 +205,32 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
   let knownInventory = 0;
   let decisions = 0;
   let resyncing = false;
+  // masked intervals: the next edge (a start when outside, an end inside)
+  const masks = config.masked ?? [];
+  let maskIdx = 0;
+  let inMask = false;
+  let nextMaskEdge = masks.length > 0 ? masks[0].fromMs : Infinity;
+  let maskedDecisions = 0;
+  let maskedTrades = 0;
+  /** Crosses the mask edges due by x: entering pulls every order. */
+  const crossMaskEdges = (x: number) => {
+    while (x >= nextMaskEdge) {
+      if (!inMask) {
+        inMask = true;
+        nextMaskEdge = masks[maskIdx].toMs;
+        const from = masks[maskIdx].fromMs;
+        for (let k = 0; k < 2; k++) {
+          endOrder(live[k], from);
+          reset(pending[k]);
+          filledAt[k] = -1;
+        }
+      } else {
+        inMask = false;
+        maskIdx++;
+        nextMaskEdge = maskIdx < masks.length ? masks[maskIdx].fromMs : Infinity;
+      }
+    }
+  };
   let firstDecision = NaN;
   const out: MutableQuotes = { reservationPx: NaN, bidPx: NaN, askPx: NaN };
   const cal = config.calibration ?? { sigmaPerSqrtSec: NaN, aPerSec: NaN, kPerPrice: NaN };
@@ -332,8 +368,10 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
     const t = tb < tt ? tb : tt;
     const d = dNext;
     if (d < t) {
+      if (d >= nextMaskEdge) crossMaskEdges(d);
       if (transitionAt <= d) transitions(d);
-      decide(d);
+      if (inMask) maskedDecisions++;
+      else decide(d);
       if (refreshMs > 0) {
         dNext = d + refreshMs;
         if (dNext > lastTime) dNext = Infinity;
@@ -345,12 +383,19 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
       transitionAt = nextTransition();
       continue;
     }
+    if (t >= nextMaskEdge) {
+      crossMaskEdges(t);
+      transitionAt = nextTransition();
+    }
     if (transitionAt <= t) {
       transitions(t);
       transitionAt = nextTransition();
     }
     if (j < nt && tradeTs[j] <= t) {
-      onTrade(j++, t);
+      if (inMask) {
+        j++;
+        maskedTrades++;
+      } else onTrade(j++, t);
     } else {
       const s = events.side[i];
       if (s === 0) {
@@ -386,7 +431,7 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
         groups.push(t, book.bids.levels > 0 ? book.bids.best : NaN, book.asks.levels > 0 ? book.asks.best : NaN);
         if (refreshMs === 0 && nextDecisionIdx === groups.count - 1 && t + feedMs <= lastTime) dNext = t + feedMs;
       }
-      if (!resyncing) checkCross(t);
+      if (!resyncing && !inMask) checkCross(t);
     }
   }
 
@@ -409,5 +454,5 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
   }
 
   const lastMidPx = book.bids.levels > 0 && book.asks.levels > 0 ? 0.5 * (book.toPrice(book.bids.best) + book.toPrice(book.asks.best)) : NaN;
-  return { fills, orders, inventory, cash, lastMidPx, pnl: cash + inventory * lastMidPx, nativeEvents: nb + nt, decisions, replaySec: (performance.now() - started) / 1000 };
+  return { fills, orders, inventory, cash, lastMidPx, pnl: cash + inventory * lastMidPx, nativeEvents: nb + nt, decisions, maskedDecisions, maskedTrades, replaySec: (performance.now() - started) / 1000 };
 }

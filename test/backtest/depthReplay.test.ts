@@ -1,4 +1,8 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { replayBinanceCapture } from '../../src/formats/binanceCapture.js';
+import { projectRootForTests, runAsmm } from '../helpers/cli.js';
 import { replayDepth, symmetricStrategy, type QueueModelName } from '../../src/backtest/index.js';
 import { depthEventsOf, generateOrderBookMarket, trueFillTimes } from '../../src/sample/index.js';
 
@@ -64,5 +68,43 @@ describe('replayDepth: full-depth level changes, queue fills at any depth', () =
     expect(counts.riskAverse).toBeLessThanOrEqual(counts.power);
     expect(counts.power).toBeLessThanOrEqual(counts.optimistic);
     expect(counts.riskAverse).toBeLessThan(counts.optimistic);
+  });
+});
+
+describe('replayDepth: masked intervals and the CLI', () => {
+  // a hand-built full-depth book: bids 99.0 (5), 98.9 (5); asks 100.0 (5), 100.1 (5); tick 0.1
+  const events = (extra: Array<[number, number, number, number]>) => {
+    const rows: Array<[number, number, number, number]> = [[0, 1, 99, 5], [0, 1, 98.9, 5], [0, -1, 100, 5], [0, -1, 100.1, 5], ...extra];
+    return { tsMs: Float64Array.from(rows, (r) => r[0]), side: Int8Array.from(rows, (r) => r[1]), px: Float64Array.from(rows, (r) => r[2]), qty: Float64Array.from(rows, (r) => r[3]) };
+  };
+  const sells = (list: Array<[number, number, number]>) => ({ kind: 'trades' as const, tsMs: Float64Array.from(list, (r) => r[0]), side: Int8Array.from(list, () => -1), px: Float64Array.from(list, (r) => r[1]), sz: Float64Array.from(list, (r) => r[2]), id: Float64Array.from(list, (_, i) => i), meta: {} });
+  // symmetric 0.55 around the mid 99.5: our bid at 98.9, behind 5 there; sells of 8 at 98.9 fill 3 of ours
+  const config = (masked?: Array<{ fromMs: number; toMs: number; reason: string }>) => ({ strategy: symmetricStrategy(0.55), orderSize: 4, tickSize: 0.1, ...(masked ? { masked } : {}) });
+
+  it('a sell through the queue ahead fills the rest; inside a masked interval the order is pulled and nothing fills', () => {
+    const ev = events([[20, 1, 98.9, 6]]); // someone joins behind us at t 20
+    const t = sells([[30, 98.9, 8]]);
+    const free = replayDepth(ev, t, config());
+    expect(free.fills.qty).toEqual([3]);
+    expect(free.fills.px).toEqual([98.9]);
+    const masked = replayDepth(ev, t, config([{ fromMs: 25, toMs: 35, reason: 'sequence gap' }]));
+    expect(masked.fills.tsMs).toEqual([]);
+    expect(masked.maskedTrades).toBe(1);
+    expect(masked.orders.endMs[masked.orders.side.indexOf(1)]).toBe(25);
+  });
+
+  const capture = join(projectRootForTests, '..', 'shared', 'data', 'binance-spot-btcusdt-hftbacktest', 'btcusdt_20240808.gz');
+  it.skipIf(!existsSync(capture))(`asmm backtest --depth full on the shared Binance capture: the replay's counts and fills, as in code${existsSync(capture) ? '' : ' (skipped: ../shared/data is absent)'}`, async () => {
+    const run = runAsmm(['backtest', '--data', capture, '--depth', 'full', '--strategy', 'symmetric', '--half-spread', '1', '--size', '0.001', '--feed-latency', '10ms', '--entry-latency', '10ms', '--tick', '0.01', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const out = JSON.parse(run.stdout) as { nativeEvents: number; fills: number; pnl: number; replaySec: number; depth: string };
+    const replayed = await replayBinanceCapture(capture, 5, { native: true });
+    const inCode = replayDepth(replayed.native!, replayed.trades, { strategy: symmetricStrategy(1), orderSize: 0.001, tickSize: 0.01, feedLatencyMs: 10, entryLatencyMs: 10, masked: replayed.book.masked ?? [] });
+    expect(out.depth).toBe('full');
+    expect(out.nativeEvents).toBe(replayed.native!.tsMs.length + replayed.trades.tsMs.length);
+    expect(out.fills).toBe(inCode.fills.tsMs.length);
+    expect(out.fills).toBeGreaterThan(50);
+    expect(out.pnl).toBeCloseTo(inCode.pnl, 9);
+    expect(out.replaySec).toBeGreaterThan(0);
   });
 });

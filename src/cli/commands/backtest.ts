@@ -47,6 +47,7 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
       report: { type: 'string' },
       png: { type: 'string' },
       'seed-compat': { type: 'boolean' },
+      depth: { type: 'string' },
       'window-rows': { type: 'string' },
       'initial-inventory': { type: 'string' },
       'initial-cash': { type: 'string' },
@@ -71,6 +72,11 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
   const windowMs = durationOption('window', values.window, 300_000) as number;
   const queueModel = queueModelOption(values['queue-model'], fill);
   const quoting = quotingOptions(values);
+  if (values.depth !== undefined && values.depth !== 'top') {
+    if (values.depth !== 'full') throw new UsageError(`--depth must be top (the loader's top-5 rows, the default) or full (every level change the capture sent), got "${values.depth}"`);
+    if (values.catalog !== undefined || !values.data) throw new UsageError('--depth full reads one capture: give --data');
+    return (await import('./backtestDepth.js')).backtestDepth(values, { strategyName, queueModel });
+  }
   if (values.catalog !== undefined) {
     if (values['seed-compat']) throw new UsageError('--seed-compat reads one file: give --data');
     if (values.trades) throw new UsageError('--catalog reads the trades from the catalog: leave out --trades');
