@@ -1,6 +1,7 @@
 import { TickBook, type TickSide } from '../book/tickBook.js';
 import type { MaskedInterval } from '../data/masks.js';
 import type { TradeTable } from '../data/tables.js';
+import type { RollingCalibration } from '../estimate/rolling.js';
 import type { MutableQuotes } from '../model/types.js';
 import { frontAfterDecrease, queueProbability, DEFAULT_QUEUE_MODEL, type QueueModelSpec, type QueueProbability } from './queueModels.js';
 import type { QuoteContext, Strategy } from './strategy.js';
@@ -37,8 +38,12 @@ export interface DepthReplayConfig {
    * an interval's start, and inside it nothing is quoted or filled (the book is still rebuilt from the changes).
    */
   readonly masked?: readonly MaskedInterval[];
-  /** σ, A, k for strategies that need them (constant over the run). */
-  readonly calibration?: { readonly sigmaPerSqrtSec: number; readonly aPerSec: number; readonly kPerPrice: number };
+  /**
+   * σ, A, k for strategies that need them: constant over the run, or a rolling calibration (σ in price units,
+   * A and k pooled), the value in force at (decision − feed latency) used, as the top-N replay does. Until a
+   * needed value is known the strategy does not quote.
+   */
+  readonly calibration?: { readonly sigmaPerSqrtSec: number; readonly aPerSec: number; readonly kPerPrice: number } | RollingCalibration;
 }
 
 /** One order of ours that rested: side (+1 bid), price in ticks, when it rested and ended, its first fill (NaN: none). */
@@ -159,8 +164,8 @@ const SIZE_ROUNDING = 1e-9;
  * Timing, as the top-N replay (`Replay`): at equal times trades come before level changes; decisions strictly
  * before an event's time are taken before it, one at exactly that time after it; a decision sees the book as
  * of (decision − feed latency) and the fills notified by then. Masked intervals pull every order and stop
- * quoting and filling, as in the top-N replay. Not yet here (issue 16): sampled or recorded latencies, rolling
- * calibration, the midCross/tradeThrough rules, several levels per side.
+ * quoting and filling, as in the top-N replay. Not yet here (issue 16): sampled or recorded latencies, the
+ * midCross/tradeThrough rules, several levels per side.
  */
 export function replayDepth(events: DepthEvents, trades: TradeTable | undefined, config: DepthReplayConfig): DepthReplayResult {
   const started = performance.now();
@@ -234,8 +239,15 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
   let firstDecision = NaN;
   const out: MutableQuotes = { reservationPx: NaN, bidPx: NaN, askPx: NaN };
   const cal = config.calibration ?? { sigmaPerSqrtSec: NaN, aPerSec: NaN, kPerPrice: NaN };
+  const rolling = 'tMs' in cal ? cal : undefined;
+  let calIdx = -1;
+  const needSigma = config.strategy.requires.includes('sigma');
+  const needA = config.strategy.requires.includes('a');
+  const needK = config.strategy.requires.includes('k');
   // one context, updated per decision (an object per decision was most of the replay's garbage)
-  const context: { -readonly [K in keyof QuoteContext]: QuoteContext[K] } = { tMs: 0, midPx: 0, bestBidPx: 0, bestAskPx: 0, q: 0, sigmaPerSqrtSec: cal.sigmaPerSqrtSec, aPerSec: cal.aPerSec, kPerPrice: cal.kPerPrice, elapsedSec: 0 };
+  const context: { -readonly [K in keyof QuoteContext]: QuoteContext[K] } = rolling
+    ? { tMs: 0, midPx: 0, bestBidPx: 0, bestAskPx: 0, q: 0, sigmaPerSqrtSec: NaN, aPerSec: NaN, kPerPrice: NaN, elapsedSec: 0 }
+    : { tMs: 0, midPx: 0, bestBidPx: 0, bestAskPx: 0, q: 0, sigmaPerSqrtSec: (cal as { sigmaPerSqrtSec: number }).sigmaPerSqrtSec, aPerSec: (cal as { aPerSec: number }).aPerSec, kPerPrice: (cal as { kPerPrice: number }).kPerPrice, elapsedSec: 0 };
 
   const endOrder = (o: DepthOrder, t: number) => {
     if (o.logRow >= 0) orders.endMs[o.logRow] = t;
@@ -317,9 +329,21 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
     }
     let bidTick = NaN;
     let askTick = NaN;
+    if (rolling) {
+      const seen = d - feedMs;
+      const calT = rolling.tMs;
+      if (calIdx + 1 < calT.length && calT[calIdx + 1] <= seen) {
+        while (calIdx + 1 < calT.length && calT[calIdx + 1] <= seen) calIdx++;
+        context.sigmaPerSqrtSec = rolling.sigmaPricePerSqrtSec[calIdx];
+        context.aPerSec = rolling.aPooledPerSec[calIdx];
+        context.kPerPrice = rolling.kPooledPerPrice[calIdx];
+      }
+    }
+    const ready =
+      (!needSigma || context.sigmaPerSqrtSec === context.sigmaPerSqrtSec) && (!needA || context.aPerSec === context.aPerSec) && (!needK || context.kPerPrice === context.kPerPrice);
     const viewBid = view >= 0 ? groups.bid(view) : NaN;
     const viewAsk = view >= 0 ? groups.ask(view) : NaN;
-    if (viewBid === viewBid && viewAsk === viewAsk) {
+    if (ready && viewBid === viewBid && viewAsk === viewAsk) {
       const bb = book.toPrice(viewBid);
       const ba = book.toPrice(viewAsk);
       context.tMs = d;

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { replayBinanceCapture } from '../../src/formats/binanceCapture.js';
 import { projectRootForTests, runAsmm } from '../helpers/cli.js';
-import { replayDepth, symmetricStrategy, type QueueModelName } from '../../src/backtest/index.js';
+import { backtestExecutions, FILL_CAUSES, glftStrategy, replayDepth, runBacktest, symmetricStrategy, type QueueModelName } from '../../src/backtest/index.js';
+import { rollingCalibration } from '../../src/estimate/index.js';
 import { depthEventsOf, generateOrderBookMarket, trueFillTimes } from '../../src/sample/index.js';
 
 // The full-depth replay graded against a market whose queue is known (Cont, Stoikov & Talreja's order-by-order
@@ -106,5 +107,31 @@ describe('replayDepth: masked intervals and the CLI', () => {
     expect(out.fills).toBeGreaterThan(50);
     expect(out.pnl).toBeCloseTo(inCode.pnl, 9);
     expect(out.replaySec).toBeGreaterThan(0);
+  });
+});
+
+describe.skipIf(!existsSync(join(projectRootForTests, '..', 'shared', 'data', 'binance-spot-btcusdt-hftbacktest', 'btcusdt_20240808.gz')))('replayDepth against the top-5 replay on the shared Binance capture (needs ../shared/data)', () => {
+  it('gives the top-5 replay\'s fills, fill for fill, for symmetric and GLFT quotes (another implementation, on the rows the same changes fold into)', async () => {
+    const capture = join(projectRootForTests, '..', 'shared', 'data', 'binance-spot-btcusdt-hftbacktest', 'btcusdt_20240808.gz');
+    const replayed = await replayBinanceCapture(capture, 5, { native: true });
+    const { book, trades } = replayed;
+    const executions = backtestExecutions(book, trades, 'queue', 0.01, { label: 'shared capture' });
+    const calibration = rollingCalibration(book, executions.marketOrders, { windowSec: 60, stepSec: 1 });
+    const common = { orderSize: 0.001, tickSize: 0.01, feedLatencyMs: 10, entryLatencyMs: 10, masked: book.masked ?? [] };
+    for (const strategy of [symmetricStrategy(1), glftStrategy(0.1, 10)]) {
+      const depth = replayDepth(replayed.native!, trades, { ...common, strategy, calibration });
+      const top = runBacktest(book, trades, { ...common, strategy, calibration, fill: 'queue', lotSize: 0, refreshMs: 0, recordSeries: false });
+      // prices compared in ticks: the top-5 replay's carry binary residue (61836.630000000005), the full-depth
+      // replay's are the decimals themselves (61836.63). Times: an order marketable on arrival fills at its
+      // arrival here, at the next event in the top-5 replay (which applies arrivals lazily): never later here,
+      // and by the time to that event (a few ms)
+      expect(depth.fills.tsMs.length, strategy.name).toBeGreaterThan(30);
+      const key = (side: ArrayLike<number>, px: ArrayLike<number>, qty: ArrayLike<number>) => Array.from(side, (s, i) => `${s}|${Math.round(px[i] / 0.01)}|${qty[i]}`);
+      expect(key(depth.fills.side, depth.fills.px, depth.fills.qty), strategy.name).toEqual(key(top.fills.side, top.fills.px, top.fills.qty));
+      depth.fills.tsMs.forEach((t, i) => {
+        expect(t, `${strategy.name} fill ${i}`).toBeLessThanOrEqual(top.fills.tsMs[i]);
+        if (t !== top.fills.tsMs[i]) expect(FILL_CAUSES[top.fills.cause[i]], `${strategy.name} fill ${i}`).toBe('marketable');
+      });
+    }
   });
 });

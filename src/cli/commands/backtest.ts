@@ -75,7 +75,7 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
   if (values.depth !== undefined && values.depth !== 'top') {
     if (values.depth !== 'full') throw new UsageError(`--depth must be top (the loader's top-5 rows, the default) or full (every level change the capture sent), got "${values.depth}"`);
     if (values.catalog !== undefined || !values.data) throw new UsageError('--depth full reads one capture: give --data');
-    return (await import('./backtestDepth.js')).backtestDepth(values, { strategyName, queueModel });
+    return (await import('./backtestDepth.js')).backtestDepth(values, { strategyName, queueModel, gamma, horizonMs, qMax, windowMs });
   }
   if (values.catalog !== undefined) {
     if (values['seed-compat']) throw new UsageError('--seed-compat reads one file: give --data');

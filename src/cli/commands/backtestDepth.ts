@@ -1,7 +1,9 @@
 import { replayDepth } from '../../backtest/depthReplay.js';
 import { parseLatencyText } from '../../backtest/latency.js';
 import type { QueueModelSpec } from '../../backtest/queueModels.js';
-import { createStrategy } from '../../backtest/strategies.js';
+import { backtestExecutions } from '../../backtest/executions.js';
+import { createStrategy, type StrategyName } from '../../backtest/strategies.js';
+import { rollingCalibration } from '../../estimate/rolling.js';
 import { replayBinanceCapture } from '../../formats/binanceCapture.js';
 import { detectFormat } from '../../formats/loadAny.js';
 import { inferTickSize } from '../../data/quality.js';
@@ -12,7 +14,10 @@ import { formatTable, numberOption, printJson, UsageError } from '../command.js'
  * the captures that carry them (hftbacktest's Binance captures so far). What it does not take yet is a usage
  * error naming it, never ignored.
  */
-export async function backtestDepth(values: Record<string, string | boolean | undefined>, options: { strategyName: string; queueModel: QueueModelSpec }): Promise<number> {
+export async function backtestDepth(
+  values: Record<string, string | boolean | undefined>,
+  options: { strategyName: StrategyName; queueModel: QueueModelSpec; gamma: number; horizonMs: number; qMax: number; windowMs: number },
+): Promise<number> {
   const data = values.data as string;
   for (const [flag, why] of [
     ['seed-compat', 'the reference market maker replays its own rows'],
@@ -30,7 +35,6 @@ export async function backtestDepth(values: Record<string, string | boolean | un
   }
   if (values.fill !== undefined && values.fill !== 'queue') throw new UsageError(`--depth full replays queue fills (got --fill ${values.fill})`);
   if (options.queueModel.name === 'orderCount') throw new UsageError('--depth full: the orderCount queue model needs order counts, which the Binance capture has not');
-  if (options.strategyName !== 'symmetric') throw new UsageError(`--depth full replays the symmetric strategy for now (its σ, A, k are not estimated on the way yet); got --strategy ${options.strategyName}`);
   const format = detectFormat(data);
   if (format !== 'binance-hftbacktest-capture') throw new UsageError(`--depth full reads the level changes of a Binance capture (hftbacktest's format); ${data} is ${format}`);
   const latency = (flag: 'feed-latency' | 'entry-latency') => {
@@ -54,12 +58,19 @@ export async function backtestDepth(values: Record<string, string | boolean | un
   const masked = capture.book.masked ?? [];
   const inferred = inferTickSize(capture.book);
   const tickSize = numberOption('tick', values.tick as string | undefined, inferred, (v) => v > 0);
-  const halfSpreadPx = numberOption('half-spread', values['half-spread'] as string | undefined, 0.05, (v) => v > 0);
+  const halfSpreadPx = numberOption('half-spread', values['half-spread'] as string | undefined, 5 * tickSize, (v) => v > 0);
   const orderSize = numberOption('size', values.size as string | undefined, 0.01, (v) => v > 0);
   const refreshMs = numberOption('refresh', values.refresh as string | undefined, 0, (v) => v >= 0);
   const maxPosition = numberOption('max-position', values['max-position'] as string | undefined, Infinity, (v) => v > 0);
+  const strategy = createStrategy(options.strategyName, { gamma: options.gamma, horizonSec: options.horizonMs / 1000, qMax: options.qMax, halfSpreadPx });
+  // σ, A, k as the top-5 run estimates them: rolling windows over the folded rows and the market orders paired
+  // from the trades (the estimators read the touch; the replay reads every level)
+  const calibrated = strategy.requires.length > 0;
+  const calibration = calibrated
+    ? rollingCalibration(capture.book, backtestExecutions(capture.book, capture.trades, 'queue', tickSize, { label: `trades of ${data}` }).marketOrders, { windowSec: options.windowMs / 1000, stepSec: 1 })
+    : undefined;
   const r = replayDepth(native, capture.trades, {
-    strategy: createStrategy('symmetric', { halfSpreadPx } as Parameters<typeof createStrategy>[1]),
+    strategy,
     orderSize,
     tickSize,
     feedLatencyMs,
@@ -68,10 +79,12 @@ export async function backtestDepth(values: Record<string, string | boolean | un
     maxPosition,
     refreshMs,
     masked,
+    ...(calibration ? { calibration } : {}),
   });
   const notes = [
     `full depth: ${native.tsMs.length} level changes (every depth the capture sent) and ${capture.trades.tsMs.length} trades replayed in integer ticks of ${tickSize}${values.tick === undefined ? ' (inferred from the book: give --tick to set it)' : ''}`,
-    'one order a side, constant latencies, the symmetric strategy: the other quoting features, sampled latencies and calibrated strategies are not yet in the full-depth replay',
+    ...(calibrated ? [`σ, A, k: rolling ${options.windowMs / 1000} s windows over the capture's top-5 rows and market orders (as the top-5 run), the value in force at each decision less the feed latency`] : []),
+    'one order a side, constant latencies: the other quoting features and sampled latencies are not yet in the full-depth replay',
     ...(masked.length > 0
       ? [`masked: ${masked.length} interval(s) where the capture's book is invalid (${masked.map((m) => m.reason).join('; ')}): orders pulled, ${r.maskedDecisions} decisions and ${r.maskedTrades} trades inside without quote or fill`]
       : []),
