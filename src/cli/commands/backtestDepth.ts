@@ -4,14 +4,19 @@ import type { QueueModelSpec } from '../../backtest/queueModels.js';
 import { backtestExecutions } from '../../backtest/executions.js';
 import { createStrategy, type StrategyName } from '../../backtest/strategies.js';
 import { rollingCalibration } from '../../estimate/rolling.js';
+import type { DepthEvents } from '../../backtest/depthReplay.js';
+import { assertTimeOrder, DataError, type BookTable, type TradeTable } from '../../data/index.js';
 import { replayBinanceCapture } from '../../formats/binanceCapture.js';
+import { loadTables } from '../../formats/index.js';
+import { readOkxBooksDepthEvents } from '../../formats/okxHistoryBooks.js';
 import { detectFormat } from '../../formats/loadAny.js';
 import { inferTickSize } from '../../data/quality.js';
 import { formatTable, numberOption, printJson, UsageError } from '../command.js';
 
 /**
- * `asmm backtest --depth full`: the full-depth replay (`replayDepth`) of a capture's native level changes, for
- * the captures that carry them (hftbacktest's Binance captures so far). What it does not take yet is a usage
+ * `asmm backtest --depth full`: the full-depth replay (`replayDepth`) of a file's native level changes, for the
+ * files that carry them: hftbacktest's Binance captures, and OKX books history days (with `--trades`, their
+ * trades day file). What it does not take yet is a usage
  * error naming it, never ignored.
  */
 export async function backtestDepth(
@@ -21,7 +26,6 @@ export async function backtestDepth(
   const data = values.data as string;
   for (const [flag, why] of [
     ['seed-compat', 'the reference market maker replays its own rows'],
-    ['trades', 'the capture carries its trades'],
     ['levels', 'one order a side'],
     ['refresh-tolerance', 'not yet in the full-depth replay'],
     ['max-order-age', 'not yet in the full-depth replay'],
@@ -36,7 +40,11 @@ export async function backtestDepth(
   if (values.fill !== undefined && values.fill !== 'queue') throw new UsageError(`--depth full replays queue fills (got --fill ${values.fill})`);
   if (options.queueModel.name === 'orderCount') throw new UsageError('--depth full: the orderCount queue model needs order counts, which the Binance capture has not');
   const format = detectFormat(data);
-  if (format !== 'binance-hftbacktest-capture') throw new UsageError(`--depth full reads the level changes of a Binance capture (hftbacktest's format); ${data} is ${format}`);
+  if (format !== 'binance-hftbacktest-capture' && format !== 'okx-history-books') {
+    throw new UsageError(`--depth full reads the level changes of a Binance capture (hftbacktest's format) or an OKX books history day; ${data} is ${format}`);
+  }
+  if (format === 'binance-hftbacktest-capture' && values.trades !== undefined) throw new UsageError('--depth full on a Binance capture: the capture carries its trades, leave out --trades');
+  if (format === 'okx-history-books' && values.trades === undefined) throw new UsageError(`--depth full on an OKX books day needs its trades: --trades {INST}-trades-{DATE}.zip`);
   const latency = (flag: 'feed-latency' | 'entry-latency') => {
     const text = values[flag] as string | undefined;
     if (text === undefined) return 0;
@@ -52,9 +60,9 @@ export async function backtestDepth(
   const feedLatencyMs = latency('feed-latency');
   const entryLatencyMs = latency('entry-latency');
   const loadStarted = performance.now();
-  const capture = await replayBinanceCapture(data, 5, { native: true });
+  const capture = await loadNative(data, format, values.trades as string | undefined);
   const loadSec = (performance.now() - loadStarted) / 1000;
-  const native = capture.native!;
+  const native = capture.events;
   const masked = capture.book.masked ?? [];
   const inferred = inferTickSize(capture.book);
   const tickSize = numberOption('tick', values.tick as string | undefined, inferred, (v) => v > 0);
@@ -82,17 +90,18 @@ export async function backtestDepth(
     ...(calibration ? { calibration } : {}),
   });
   const notes = [
-    `full depth: ${native.tsMs.length} level changes (every depth the capture sent) and ${capture.trades.tsMs.length} trades replayed in integer ticks of ${tickSize}${values.tick === undefined ? ' (inferred from the book: give --tick to set it)' : ''}`,
+    ...capture.notes,
+    `full depth: ${native.tsMs.length} level changes (every depth the file holds) and ${capture.trades.tsMs.length} trades replayed in integer ticks of ${tickSize}${values.tick === undefined ? ' (inferred from the book: give --tick to set it)' : ''}`,
     ...(calibrated ? [`σ, A, k: rolling ${options.windowMs / 1000} s windows over the capture's top-5 rows and market orders (as the top-5 run), the value in force at each decision less the feed latency`] : []),
     'one order a side, constant latencies: the other quoting features and sampled latencies are not yet in the full-depth replay',
     ...(masked.length > 0
-      ? [`masked: ${masked.length} interval(s) where the capture's book is invalid (${masked.map((m) => m.reason).join('; ')}): orders pulled, ${r.maskedDecisions} decisions and ${r.maskedTrades} trades inside without quote or fill`]
+      ? [`masked: ${masked.length} interval(s) where the book is invalid (${masked.map((m) => m.reason).join('; ')}): orders pulled, ${r.maskedDecisions} decisions and ${r.maskedTrades} trades inside without quote or fill`]
       : []),
   ];
   const summary = {
     data,
     depth: 'full',
-    eventsAre: 'native level changes and trades, as the capture sent them',
+    eventsAre: 'native level changes and trades, as the file holds them',
     nativeEvents: r.nativeEvents,
     replaySec: r.replaySec,
     loadSec,
@@ -118,4 +127,18 @@ export async function backtestDepth(
     process.stdout.write(`${formatTable(['metric', 'value'], rows)}\n${notes.join('\n')}\n`);
   }
   return 0;
+}
+
+/** The level changes, the top-5 rows they fold into (for the estimators) and the trades of a file `--depth full` reads. */
+async function loadNative(data: string, format: string, tradesFile: string | undefined): Promise<{ events: DepthEvents; book: BookTable; trades: TradeTable; notes: string[] }> {
+  if (format === 'binance-hftbacktest-capture') {
+    const capture = await replayBinanceCapture(data, 5, { native: true });
+    return { events: capture.native!, book: capture.book, trades: capture.trades, notes: [] };
+  }
+  const { events, book, summary } = await readOkxBooksDepthEvents(data);
+  if (book.tsMs.length === 0) throw new DataError(data, 0, '', 'no book rows');
+  const trades = (await loadTables(tradesFile!)).tables.find((t): t is TradeTable => t.kind === 'trades' && (t.meta.instrument === undefined || t.meta.instrument === summary.instId));
+  if (!trades || trades.tsMs.length === 0) throw new UsageError(`${tradesFile} holds no trades${summary.instId ? ` of ${summary.instId}` : ''}`);
+  assertTimeOrder(tradesFile!, trades);
+  return { events, book, trades, notes: summary.notes.map((n) => `${data}: ${n}`) };
 }

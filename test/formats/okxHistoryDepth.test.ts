@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { replayDepth, symmetricStrategy } from '../../src/backtest/index.js';
+import { TickBook } from '../../src/book/index.js';
+import { loadTables } from '../../src/formats/index.js';
+import { readOkxBooksDepthEvents } from '../../src/formats/okxHistoryBooks.js';
+import { OKX_HISTORY_PRESETS, writeOkxHistoryDay } from '../../src/sample/index.js';
+import type { TradeTable } from '../../src/data/index.js';
+import { runAsmm } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
+
+describe('an OKX books history day at full depth (readOkxBooksDepthEvents, asmm backtest --depth full)', () => {
+  it('its level changes rebuild the top-5 rows the reader gives, and the CLI replays them with the trades day', async () => {
+    const dir = tempDir('asmm-okx-depth-');
+    const day = { dir, date: '2025-11-01', ...OKX_HISTORY_PRESETS.small, durationSec: 300, faults: { snapshotMismatch: [1] } } as const;
+    const books = await writeOkxHistoryDay({ ...day, kind: 'books' });
+    const tradesFile = await writeOkxHistoryDay({ ...day, kind: 'trades' });
+    const { events, book, summary } = await readOkxBooksDepthEvents(books.path);
+    // a clear marker per snapshot line; 40 levels a side, deeper than the 5 of the rows
+    expect(events.side.filter((s) => s === 0).length).toBe(books.snapshots);
+    const tick = 0.01;
+    const tb = new TickBook(tick);
+    const ticks = new Float64Array(5);
+    const sizes = new Float64Array(5);
+    let e = 0;
+    let compared = 0;
+    let maxLevels = 0;
+    for (let r = 0; r < book.tsMs.length; r++) {
+      const t = book.tsMs[r];
+      if (r + 1 < book.tsMs.length && book.tsMs[r + 1] === t) continue; // the last row of lines sharing a time
+      for (; e < events.tsMs.length && events.tsMs[e] <= t; e++) {
+        if (events.side[e] === 0) tb.clear();
+        else (events.side[e] > 0 ? tb.bids : tb.asks).set(tb.toTick(events.px[e]), events.qty[e]);
+      }
+      maxLevels = Math.max(maxLevels, tb.bids.levels);
+      for (const [side, px, sz] of [[tb.bids, book.bidPx, book.bidSz], [tb.asks, book.askPx, book.askSz]] as const) {
+        side.top(5, ticks, sizes);
+        for (let l = 0; l < 5; l++) {
+          expect(Number.isNaN(px[l][r]) ? NaN : tb.toTick(px[l][r])).toBe(ticks[l]);
+          if (!Number.isNaN(px[l][r])) expect(sizes[l]).toBe(sz[l][r]);
+        }
+      }
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(100);
+    expect(maxLevels).toBeGreaterThan(5);
+    expect(summary.masked.length).toBeGreaterThan(0); // the disagreeing snapshot
+
+    const run = runAsmm(['backtest', '--data', books.path, '--trades', tradesFile.path, '--depth', 'full', '--strategy', 'symmetric', '--half-spread', '0.03', '--size', '0.01', '--tick', '0.01', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const out = JSON.parse(run.stdout) as { nativeEvents: number; fills: number; pnl: number; masked: unknown[]; notes: string[] };
+    const trades = (await loadTables(tradesFile.path)).tables.find((t) => t.kind === 'trades') as TradeTable;
+    const inCode = replayDepth(events, trades, { strategy: symmetricStrategy(0.03), orderSize: 0.01, tickSize: 0.01, masked: book.masked ?? [] });
+    expect(out.nativeEvents).toBe(events.tsMs.length + trades.tsMs.length);
+    expect(out.fills).toBe(inCode.fills.tsMs.length);
+    expect(out.fills).toBeGreaterThan(0);
+    expect(out.pnl).toBeCloseTo(inCode.pnl, 9);
+    expect(out.masked.length).toBe(book.masked!.length);
+    expect(out.notes.join(' ')).toMatch(/masked: \d+ interval/);
+    // its trades are a separate file: without them, one usage line
+    const missing = runAsmm(['backtest', '--data', books.path, '--depth', 'full', '--strategy', 'symmetric']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/needs its trades: --trades/);
+  });
+});
