@@ -4,8 +4,7 @@ import type { BookTable, TradeTable } from '../src/data/tables.js';
 import { replayBinanceCapture } from '../src/formats/binanceCapture.js';
 import { projectPath } from '../src/project/index.js';
 import { depthEventsOf, generateOrderBookMarket } from '../src/sample/index.js';
-import { median } from '../src/stats/index.js';
-import { printTable } from './util.js';
+import { medianMs, printTable } from './util.js';
 
 /** hftbacktest 1.8.4 (numba) on the shared Binance capture, as issue 16 measured it: native events per second. */
 const HFTBACKTEST_NATIVE_PER_SEC = 0.75e6;
@@ -61,14 +60,8 @@ function compare(name: string, events: DepthEvents, book: BookTable, trades: Tra
   ];
 }
 
-/** Median ms of RUNS runs after 5 warm-up runs. */
+/** Median ms of RUNS runs after 5 warm-up runs (the JIT settles over the first few). */
 function timed(work: () => void): number {
-  for (let k = 0; k < 5; k++) work();
-  const times: number[] = [];
-  for (let k = 0; k < RUNS; k++) {
-    const t = performance.now();
-    work();
-    times.push(performance.now() - t);
-  }
-  return median(times);
+  for (let k = 0; k < 4; k++) work();
+  return medianMs(work, RUNS);
 }

@@ -846,31 +846,42 @@ export async function openOkxBooks(path: string, options: OkxBooksReadOptions = 
  */
 export async function readOkxBooksTable(path: string, depth = 5, options: Omit<OkxBooksReadOptions, 'topLevels'> = {}): Promise<{ book: BookTable; summary: OkxBooksSummary }> {
   const stream = await openOkxBooks(path, { ...options, topLevels: depth });
-  const ts = new Float64ColumnBuilder();
-  const cols = Array.from({ length: 4 * depth }, () => new Float64ColumnBuilder());
-  for await (const batch of stream) {
-    const top = batch.top!;
+  const top = new TopRows(depth);
+  for await (const batch of stream) top.push(batch.top!);
+  const summary = stream.summary();
+  return { book: top.finish(path, summary), summary };
+}
+
+/** The top-N rows of a stream's batches, joined into one BookTable (`readOkxBooksTable`, `readOkxBooksDepthEvents`). */
+class TopRows {
+  private readonly ts = new Float64ColumnBuilder();
+  private readonly cols: Float64ColumnBuilder[];
+  constructor(private readonly depth: number) {
+    this.cols = Array.from({ length: 4 * depth }, () => new Float64ColumnBuilder());
+  }
+  push(top: BookTable): void {
     const rows = top.tsMs.length;
     const parts = [...top.bidPx, ...top.bidSz, ...top.askPx, ...top.askSz];
-    for (let r = 0; r < rows; r++) ts.push(top.tsMs[r]);
+    for (let r = 0; r < rows; r++) this.ts.push(top.tsMs[r]);
     parts.forEach((col, c) => {
-      for (let r = 0; r < rows; r++) cols[c].push(col[r]);
+      for (let r = 0; r < rows; r++) this.cols[c].push(col[r]);
     });
   }
-  const summary = stream.summary();
-  const arrays = cols.map((c) => c.finish());
-  const book: BookTable = {
-    kind: 'book',
-    depth,
-    tsMs: ts.finish(),
-    bidPx: arrays.slice(0, depth),
-    bidSz: arrays.slice(depth, 2 * depth),
-    askPx: arrays.slice(2 * depth, 3 * depth),
-    askSz: arrays.slice(3 * depth, 4 * depth),
-    meta: { instrument: summary.instId, source: `OKX daily order-book history ${path}`, extra: { 'okx.history.member': summary.memberName } },
-    masked: summary.masked,
-  };
-  return { book, summary };
+  finish(path: string, summary: OkxBooksSummary): BookTable {
+    const depth = this.depth;
+    const arrays = this.cols.map((c) => c.finish());
+    return {
+      kind: 'book',
+      depth,
+      tsMs: this.ts.finish(),
+      bidPx: arrays.slice(0, depth),
+      bidSz: arrays.slice(depth, 2 * depth),
+      askPx: arrays.slice(2 * depth, 3 * depth),
+      askSz: arrays.slice(3 * depth, 4 * depth),
+      meta: { instrument: summary.instId, source: `OKX daily order-book history ${path}`, extra: { 'okx.history.member': summary.memberName } },
+      masked: summary.masked,
+    };
+  }
 }
 
 const TAR_BOOKS_MEMBER = /-L2orderbook-\d+lv-\d{4}-\d{2}-\d{2}\.data$/;
@@ -915,8 +926,7 @@ export async function readOkxBooksDepthEvents(path: string, depth = 5, options: 
   const side = new ColumnBuilder(Int8Array);
   const px = new Float64ColumnBuilder();
   const qty = new Float64ColumnBuilder();
-  const topTs = new Float64ColumnBuilder();
-  const topCols = Array.from({ length: 4 * depth }, () => new Float64ColumnBuilder());
+  const top = new TopRows(depth);
   for await (const batch of stream) {
     for (let r = 0; r < batch.length; r++) {
       const flags = batch.flags[r];
@@ -932,25 +942,9 @@ export async function readOkxBooksDepthEvents(path: string, depth = 5, options: 
       px.push(batch.px[r]);
       qty.push(batch.qty[r]);
     }
-    const top = batch.top!;
-    const parts = [...top.bidPx, ...top.bidSz, ...top.askPx, ...top.askSz];
-    for (let r = 0; r < top.tsMs.length; r++) topTs.push(top.tsMs[r]);
-    parts.forEach((col, c) => {
-      for (let r = 0; r < col.length; r++) topCols[c].push(col[r]);
-    });
+    top.push(batch.top!);
   }
   const summary = stream.summary();
-  const cols = topCols.map((c) => c.finish());
-  const book: BookTable = {
-    kind: 'book',
-    depth,
-    tsMs: topTs.finish(),
-    bidPx: cols.slice(0, depth),
-    bidSz: cols.slice(depth, 2 * depth),
-    askPx: cols.slice(2 * depth, 3 * depth),
-    askSz: cols.slice(3 * depth, 4 * depth),
-    meta: { instrument: summary.instId || undefined, source: `OKX books history ${path}` },
-    ...(summary.masked.length > 0 ? { masked: summary.masked } : {}),
-  };
+  const book = top.finish(path, summary);
   return { events: { tsMs: ts.finish(), side: side.finish(), px: px.finish(), qty: qty.finish() }, book, summary };
 }
