@@ -31,6 +31,10 @@ const replay = (cancelRatePerSec: number, halfSpreadTicks: number, queueModel: Q
   return { market, events, r, truth, ours };
 };
 
+/** The shared Binance capture with its level changes, read once for the tests that use it. */
+let sharedRead: ReturnType<typeof replayBinanceCapture> | undefined;
+const sharedCapture = () => (sharedRead ??= replayBinanceCapture(join(projectRootForTests, '..', 'shared', 'data', 'binance-spot-btcusdt-hftbacktest', 'btcusdt_20240808.gz'), 5, { native: true }));
+
 describe('replayDepth: full-depth level changes, queue fills at any depth', () => {
   for (const half of [2.5, 7.5]) {
     it(`without cancellations every order fills exactly when the truth says (quotes ${half} ticks from the mid${half > 5 ? ', deep in the book' : ''})`, () => {
@@ -99,7 +103,7 @@ describe('replayDepth: masked intervals and the CLI', () => {
     const run = runAsmm(['backtest', '--data', capture, '--depth', 'full', '--strategy', 'symmetric', '--half-spread', '1', '--size', '0.001', '--feed-latency', '10ms', '--entry-latency', '10ms', '--tick', '0.01', '--json']);
     expect(run.code, run.stderr).toBe(0);
     const out = JSON.parse(run.stdout) as { nativeEvents: number; fills: number; pnl: number; replaySec: number; depth: string };
-    const replayed = await replayBinanceCapture(capture, 5, { native: true });
+    const replayed = await sharedCapture();
     const inCode = replayDepth(replayed.native!, replayed.trades, { strategy: symmetricStrategy(1), orderSize: 0.001, tickSize: 0.01, feedLatencyMs: 10, entryLatencyMs: 10, masked: replayed.book.masked ?? [] });
     expect(out.depth).toBe('full');
     expect(out.nativeEvents).toBe(replayed.native!.tsMs.length + replayed.trades.tsMs.length);
@@ -113,7 +117,7 @@ describe('replayDepth: masked intervals and the CLI', () => {
 describe.skipIf(!existsSync(join(projectRootForTests, '..', 'shared', 'data', 'binance-spot-btcusdt-hftbacktest', 'btcusdt_20240808.gz')))('replayDepth against the top-5 replay on the shared Binance capture (needs ../shared/data)', () => {
   it('gives the top-5 replay\'s fills, fill for fill, for symmetric and GLFT quotes (another implementation, on the rows the same changes fold into)', async () => {
     const capture = join(projectRootForTests, '..', 'shared', 'data', 'binance-spot-btcusdt-hftbacktest', 'btcusdt_20240808.gz');
-    const replayed = await replayBinanceCapture(capture, 5, { native: true });
+    const replayed = await sharedCapture();
     const { book, trades } = replayed;
     const executions = backtestExecutions(book, trades, 'queue', 0.01, { label: 'shared capture' });
     const calibration = rollingCalibration(book, executions.marketOrders, { windowSec: 60, stepSec: 1 });
