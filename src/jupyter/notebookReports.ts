@@ -29,10 +29,12 @@ export async function runNotebookReports(
   outDir: string,
   onProgress: (message: string) => void = () => {},
   concurrency: number | (() => number) = Math.min(2, availableParallelism()),
+  /** A Chromium of the caller's for the checks (not closed here), instead of one launched for them. */
+  callerBrowser?: OfflineBrowser,
 ): Promise<NotebookReport[]> {
   const reports: NotebookReport[] = new Array(notebooks.length);
   // one Chromium for every report's check, launched at the first (its start is seconds of CPU)
-  let browser: Promise<OfflineBrowser> | undefined;
+  let browser: Promise<OfflineBrowser> | undefined = callerBrowser ? Promise.resolve(callerBrowser) : undefined;
   const sharedBrowser = () => (browser ??= launchOfflineBrowser());
   const limit = () => Math.max(1, typeof concurrency === 'function' ? concurrency() : concurrency);
   let next = 0;
@@ -58,7 +60,7 @@ export async function runNotebookReports(
     else startMore();
   }).finally(async () => {
     clearInterval(poll);
-    if (browser) await (await browser.catch(() => undefined))?.close();
+    if (browser && !callerBrowser) await (await browser.catch(() => undefined))?.close();
   });
   return reports;
 }

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jupyterEnv, jupyterPython } from '../../src/jupyter/index.js';
-import { inspectRenderedPage, type RenderedPlots } from '../../src/plot/index.js';
+import { inspectRenderedPage, type OfflineBrowser, type RenderedPlots } from '../../src/plot/index.js';
 
 /** One code cell of a saved .ipynb (nbformat 4) with the parts these tests read. */
 export interface SavedCell {
@@ -29,7 +29,7 @@ export function cellHtml(cell: SavedCell): string {
  * its outputs) is exported by nbconvert's HTMLExporter (the same export as `npm start`'s reports, with
  * require.js on the page) and opened offline in headless Chromium.
  */
-export async function renderCellAlone(ipynbPath: string, cellIndex: number, outDir: string): Promise<RenderedPlots> {
+export async function renderCellAlone(ipynbPath: string, cellIndex: number, outDir: string, browser?: OfflineBrowser): Promise<RenderedPlots> {
   const notebook = JSON.parse(readFileSync(ipynbPath, 'utf8')) as { cells: SavedCell[] };
   const alone = { ...notebook, cells: [notebook.cells[cellIndex]] };
   const single = join(outDir, `cell-${cellIndex}-alone.ipynb`);
@@ -43,5 +43,5 @@ export async function renderCellAlone(ipynbPath: string, cellIndex: number, outD
   ].join('\n');
   const run = spawnSync(jupyterPython(), ['-c', script, single, html], { env: jupyterEnv(), encoding: 'utf8', timeout: 120_000 });
   if (run.status !== 0) throw new Error(`nbconvert of ${single} failed (${run.status}): ${run.stderr}`);
-  return inspectRenderedPage(html, 120_000);
+  return inspectRenderedPage(html, 120_000, browser);
 }

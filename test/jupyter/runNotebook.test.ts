@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runNotebook, runNotebookReports } from '../../src/jupyter/index.js';
+import { launchOfflineBrowser } from '../../src/plot/index.js';
 import { writeNotebook } from '../helpers/notebook.js';
 import { projectRootForTests } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -51,14 +52,20 @@ describe('headless notebook execution on the project tslab kernel', () => {
         "tslab.display.html(notebookFigureHtml({ data: [{ type: 'scatter', x: [1, 2], y: [1, 3] }], layout: {} }));",
     ]);
     const out = join(dir, 'out');
-    const [report] = await runNotebookReports([path], out);
-    expect(report.problem).toBeNull();
-    expect(readFileSync(report.executedPath, 'utf8')).toContain('at root');
-    expect([report.plotsExpected, report.plotsRendered]).toEqual([3, 3]);
-    // One bundle per plot cell (the cell's first figure), not per figure nor per kernel session.
-    const cells = readSavedCells(report.executedPath);
-    expect(cells.map((cell) => cellHtml(cell).split('data-asmm="plotly-bundle"').length - 1)).toEqual([0, 0, 1, 1]);
-    // The kernel had emitted the bundle before the last cell ran: that cell's output, kept alone, still renders.
-    expect(await renderCellAlone(report.executedPath, 3, out)).toEqual({ plots: 2, tracesPerPlot: [2, 1], errors: [] });
+    // one Chromium for the report's check and the cell rendered alone
+    const browser = await launchOfflineBrowser();
+    try {
+      const [report] = await runNotebookReports([path], out, () => {}, 1, browser);
+      expect(report.problem).toBeNull();
+      expect(readFileSync(report.executedPath, 'utf8')).toContain('at root');
+      expect([report.plotsExpected, report.plotsRendered]).toEqual([3, 3]);
+      // One bundle per plot cell (the cell's first figure), not per figure nor per kernel session.
+      const cells = readSavedCells(report.executedPath);
+      expect(cells.map((cell) => cellHtml(cell).split('data-asmm="plotly-bundle"').length - 1)).toEqual([0, 0, 1, 1]);
+      // The kernel had emitted the bundle before the last cell ran: that cell's output, kept alone, still renders.
+      expect(await renderCellAlone(report.executedPath, 3, out, browser)).toEqual({ plots: 2, tracesPerPlot: [2, 1], errors: [] });
+    } finally {
+      await browser.close();
+    }
   });
 });
