@@ -32,6 +32,11 @@ export async function backtestDepth(
     ['min-spread', 'not yet in the full-depth replay'],
     ['inventory-target', 'not yet in the full-depth replay'],
     ['cancel-latency', 'cancels take the entry latency'],
+    ['latency-seed', 'constant latencies only'],
+    ['maker-fee', 'fees are not yet in the full-depth replay'],
+    ['taker-fee', 'fees are not yet in the full-depth replay'],
+    ['lot', 'the order size is not rounded to a lot yet'],
+    ['inst', 'the files it reads hold one instrument'],
     ['report', 'no HTML report yet: use --json'],
     ['png', 'no figures yet: use --json'],
   ] as const) {
