@@ -11,7 +11,7 @@ import { loadTables } from '../../formats/index.js';
 import { readOkxBooksDepthEvents } from '../../formats/okxHistoryBooks.js';
 import { detectFormat } from '../../formats/loadAny.js';
 import { inferTickSize } from '../../data/quality.js';
-import { formatTable, numberOption, printJson, UsageError } from '../command.js';
+import { durationOption, formatTable, numberOption, printJson, UsageError } from '../command.js';
 
 /**
  * `asmm backtest --depth full`: the full-depth replay (`replayDepth`) of a file's native level changes, for the
@@ -73,7 +73,7 @@ export async function backtestDepth(
   const tickSize = numberOption('tick', values.tick as string | undefined, inferred, (v) => v > 0);
   const halfSpreadPx = numberOption('half-spread', values['half-spread'] as string | undefined, 5 * tickSize, (v) => v > 0);
   const orderSize = numberOption('size', values.size as string | undefined, 0.01, (v) => v > 0);
-  const refreshMs = numberOption('refresh', values.refresh as string | undefined, 0, (v) => v >= 0);
+  const refreshMs = durationOption('refresh', values.refresh as string | undefined, undefined) ?? 0;
   const maxPosition = numberOption('max-position', values['max-position'] as string | undefined, Infinity, (v) => v > 0);
   const strategy = createStrategy(options.strategyName, { gamma: options.gamma, horizonSec: options.horizonMs / 1000, qMax: options.qMax, halfSpreadPx });
   // σ, A, k as the top-5 run estimates them: rolling windows over the folded rows and the market orders paired
