@@ -183,7 +183,10 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
   const bookTs = events.tsMs;
   const tradeTs = trades?.tsMs ?? new Float64Array(0);
   const tradeTicks = new Float64Array(nt);
-  for (let j = 0; j < nt; j++) tradeTicks[j] = book.toTick(trades!.px[j]);
+  for (let j = 0; j < nt; j++) {
+    tradeTicks[j] = book.toTick(trades!.px[j]);
+    if (tradeTicks[j] !== tradeTicks[j]) throw new RangeError(`trade ${j}: price ${trades!.px[j]} is not on the ${tick} grid`);
+  }
 
   // the book as the strategy sees it: best bid and ask ticks after each group of changes with one time
   // (a ring of typed arrays over the groups from the older of the two indices below: pushing to growing JS
@@ -217,6 +220,8 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
   let nextMaskEdge = masks.length > 0 ? masks[0].fromMs : Infinity;
   let maskedDecisions = 0;
   let maskedTrades = 0;
+  /** End of the last masked interval: a decision that sees only rows from before it does not quote either. */
+  let validSinceMs = -Infinity;
   /** Crosses the mask edges due by x: entering pulls every order. */
   const crossMaskEdges = (x: number) => {
     while (x >= nextMaskEdge) {
@@ -231,6 +236,7 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
         }
       } else {
         inMask = false;
+        validSinceMs = masks[maskIdx].toMs;
         maskIdx++;
         nextMaskEdge = maskIdx < masks.length ? masks[maskIdx].fromMs : Infinity;
       }
@@ -341,7 +347,9 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
     }
     const ready =
       (!needSigma || context.sigmaPerSqrtSec === context.sigmaPerSqrtSec) && (!needA || context.aPerSec === context.aPerSec) && (!needK || context.kPerPrice === context.kPerPrice);
-    const viewBid = view >= 0 ? groups.bid(view) : NaN;
+    const stale = view >= 0 && groups.ts(view) < validSinceMs;
+    if (stale) maskedDecisions++;
+    const viewBid = view >= 0 && !stale ? groups.bid(view) : NaN;
     const viewAsk = view >= 0 ? groups.ask(view) : NaN;
     if (ready && viewBid === viewBid && viewAsk === viewAsk) {
       const bb = book.toPrice(viewBid);

@@ -143,6 +143,8 @@ export class Desk {
   private fillCause = 0;
   /** `scanShown`'s answer (a field for the same reason), and the level it was found at (−1: none). */
   private shownSize = NaN;
+  /** What is left of the trade being applied, for `tradeThrough` fills of a grid's levels (a field: see above). */
+  private tradeLeft = NaN;
   private shownLevel = -1;
 
   /** 0 for a bid slot, 1 for an ask slot. */
@@ -481,6 +483,8 @@ export class Desk {
   onTrade(j: number): void {
     if (this.isMidCross) return;
     const from = this.tradeSide[j] < 0 ? 0 : this.levels; // sells hit bids (our bid slots come first); buys lift asks
+    // tradeThrough: the trade's size is shared by the levels it reaches, nearest the touch first
+    this.tradeLeft = this.tradeSz[j];
     for (let slot = from; slot < from + this.levels; slot++) this.onTradeAt(j, slot);
   }
 
@@ -497,10 +501,13 @@ export class Desk {
     if (!through && !at) return;
     this.fillCause = through ? CAUSE_TRADE_THROUGH : CAUSE_TRADE_AT;
     if (this.isTradeThrough) {
+      if (!(this.tradeLeft > 0)) return;
+      const before = o.remaining;
       this.fillPx = o.px;
-      this.fillQty = this.tradeSz[j];
+      this.fillQty = this.tradeLeft;
       this.fillMs = t;
       this.execute(o, slot, true);
+      this.tradeLeft -= before - (o.remaining > 0 ? o.remaining : 0);
       return;
     }
     if (!o.queued) this.joinQueue(o, k);

@@ -210,7 +210,8 @@ export class Replay {
     this.levels = config.orderLevels ?? 1;
     if (!(Number.isInteger(this.levels) && this.levels >= 1)) throw new RangeError(`orderLevels must be a whole number >= 1, got ${config.orderLevels}`);
     this.spacingPx = (config.levelSpacingTicks ?? 1) * tick;
-    if (!(this.spacingPx > 0)) throw new RangeError(`levelSpacingTicks must be > 0, got ${config.levelSpacingTicks}`);
+    const spacing = config.levelSpacingTicks ?? 1;
+    if (!(Number.isInteger(spacing) && spacing >= 1)) throw new RangeError(`levelSpacingTicks must be a whole number >= 1, got ${config.levelSpacingTicks}`);
     this.record = config.recordSeries ?? true;
     this.refreshMs = config.refreshMs;
     this.fallback = config.fallback ?? { sigmaPerSqrtSec: NaN, aPerSec: NaN, kPerPrice: NaN };

@@ -54,7 +54,7 @@ export const PARAM_RANGES: { readonly [K in NumericParam]: { readonly option: st
   minSpreadPx: { option: 'min-spread', range: '>= 0 (price units)', check: (v) => v >= 0 },
   inventoryTarget: { option: 'inventory-target', range: 'a finite number (base units)', check: (v) => Number.isFinite(v) },
   orderLevels: { option: 'levels', range: 'a whole number >= 1 (orders per side)', check: (v) => Number.isInteger(v) && v >= 1 },
-  levelSpacingTicks: { option: 'level-spacing', range: '> 0 (ticks)', check: (v) => v > 0 },
+  levelSpacingTicks: { option: 'level-spacing', range: 'a whole number >= 1 (ticks)', check: (v) => Number.isInteger(v) && v >= 1 },
 };
 
 /** Grid axes: parameter name → values to try. */

@@ -139,3 +139,20 @@ describe.skipIf(!existsSync(join(projectRootForTests, '..', 'shared', 'data', 'b
     }
   });
 });
+
+describe('replayDepth: what it refuses and what it keeps from quoting', () => {
+  const ev = (rows: Array<[number, number, number, number]>) => ({ tsMs: Float64Array.from(rows, (r) => r[0]), side: Int8Array.from(rows, (r) => r[1]), px: Float64Array.from(rows, (r) => r[2]), qty: Float64Array.from(rows, (r) => r[3]) });
+  const tradesOf = (list: Array<[number, number, number]>) => ({ kind: 'trades' as const, tsMs: Float64Array.from(list, (r) => r[0]), side: Int8Array.from(list, () => -1), px: Float64Array.from(list, (r) => r[1]), sz: Float64Array.from(list, (r) => r[2]), id: Float64Array.from(list, (_, i) => i), meta: {} });
+  it('a trade off the tick grid is an error, not a trade that never fills', () => {
+    expect(() => replayDepth(ev([[0, 1, 99, 1], [0, -1, 101, 1]]), tradesOf([[5, 99.3, 1]]), { strategy: symmetricStrategy(1), orderSize: 1, tickSize: 1 })).toThrow(/trade 0: price 99.3 is not on the 1 grid/);
+  });
+  it('after a masked interval, a decision that sees only the book from before its end does not quote', () => {
+    // a level inside the mask moves the best bid to 150; with 15 ms of feed latency the decisions just after the
+    // mask still see the book of before its end
+    const events = ev([[0, 1, 99, 1], [0, -1, 201, 1], [12, 1, 150, 1], [30, -1, 202, 1], [60, -1, 203, 1]]);
+    const r = replayDepth(events, undefined, { strategy: symmetricStrategy(10), orderSize: 1, tickSize: 1, feedLatencyMs: 15, refreshMs: 5, masked: [{ fromMs: 10, toMs: 20, reason: 'gap' }] });
+    // sent orders: none from a decision whose view is older than 20
+    for (const sent of r.orders.sentMs) expect(sent - 15).toBeGreaterThanOrEqual(20);
+    expect(r.maskedDecisions).toBeGreaterThan(2);
+  });
+});

@@ -32,7 +32,15 @@ describe('an order grid (several levels per side)', () => {
       const single = Array.from({ length: levels }, (_, l) => runBacktest(market.book, market.trades, base(fill, half + l * spacingTicks * tick)));
       const union = single.flatMap(keys).sort();
       expect(single.every((r) => r.fills.tsMs.length > 5)).toBe(true);
-      expect(keys(grid)).toEqual(union);
+      if (fill === 'tradeThrough') {
+        // a trade's size is shared by the levels it reaches, nearest first: the nearest level fills as alone, the
+        // grid as a whole at most as the runs together
+        const total = (r: ReturnType<typeof runBacktest>) => r.fills.qty.reduce((a, q) => a + q, 0);
+        const nearest = keys(grid).filter((k) => single[0].fills.px.some((p) => Math.round(p / tick) === Number(k.split('|')[2])));
+        expect(nearest.length).toBeGreaterThanOrEqual(keys(single[0]).length);
+        expect(total(grid)).toBeLessThanOrEqual(single.reduce((a, r) => a + total(r), 0) + 1e-9);
+        expect(total(grid)).toBeGreaterThan(total(single[0]));
+      } else expect(keys(grid)).toEqual(union);
       // the deeper levels filled less often than the first
       expect(single[2].fills.tsMs.length).toBeLessThan(single[0].fills.tsMs.length);
     });
@@ -52,9 +60,13 @@ describe('an order grid (several levels per side)', () => {
     expect(prices(1)).toEqual([98, 99]);
     expect(prices(-1)).toEqual([101, 102]);
     expect(Array.from(capped.fills.px)).toEqual([99, 98]);
+    // tradeThrough: one sell of 1 through three bid levels of 1 fills 1 in all, the nearest level first
+    const through = runBacktest(b, trades([[20, -1, 96, 1]]), config({ orderLevels: 3, levelSpacingTicks: 2, fill: 'tradeThrough' }));
+    expect(Array.from(through.fills.qty)).toEqual([1]);
+    expect(Array.from(through.fills.px)).toEqual([99]);
     // one level is the run as it was
     expect(Array.from(runBacktest(b, t, config({})).fills.px)).toEqual([99]);
     expect(() => runBacktest(b, t, config({ orderLevels: 0 }))).toThrow(/orderLevels must be a whole number >= 1/);
-    expect(() => runBacktest(b, t, config({ orderLevels: 2, levelSpacingTicks: 0 }))).toThrow(/levelSpacingTicks must be > 0/);
+    expect(() => runBacktest(b, t, config({ orderLevels: 2, levelSpacingTicks: 0 }))).toThrow(/levelSpacingTicks must be a whole number >= 1/);
   });
 });

@@ -8,10 +8,11 @@ describe('quoting features as calibration grid axes', () => {
     expect(spec).toMatchObject({ refreshToleranceTicks: [0, 1], minSpreadPx: [0, 6], maxOrderAgeMs: [0, 5], inventoryTarget: [0, 2] });
     expect(() => parseGridSpec('refresh-tolerance=-1')).toThrow(/refresh-tolerance must be >= 0/);
     expect(() => parseGridSpec('min-spread=-0.1')).toThrow(/min-spread/);
-    expect(parseGridSpec('levels=1,3;level-spacing=1,2.5')).toEqual({ orderLevels: [1, 3], levelSpacingTicks: [1, 2.5] });
+    expect(parseGridSpec('levels=1,3;level-spacing=1,2')).toEqual({ orderLevels: [1, 3], levelSpacingTicks: [1, 2] });
     expect(() => parseGridSpec('levels=0')).toThrow(/levels/);
     expect(() => parseGridSpec('levels=1.5')).toThrow(/levels/);
     expect(() => parseGridSpec('level-spacing=0')).toThrow(/level-spacing/);
+    expect(() => parseGridSpec('level-spacing=1.5')).toThrow(/level-spacing/);
     const sets = expandGrid(spec, { ...DEFAULT_PARAMS, strategy: 'symmetric', orderSize: 2 });
     expect(sets).toHaveLength(16);
     // symmetric, half-spread 1: bid 99 at mid 100, then 98 at mid 99 (t 10); a sell of 2 prints at 99 (t 15). Kept

@@ -27,6 +27,7 @@ export async function backtestDepth(
   for (const [flag, why] of [
     ['seed-compat', 'the reference market maker replays its own rows'],
     ['levels', 'one order a side'],
+    ['level-spacing', 'one order a side'],
     ['refresh-tolerance', 'not yet in the full-depth replay'],
     ['max-order-age', 'not yet in the full-depth replay'],
     ['min-spread', 'not yet in the full-depth replay'],
@@ -43,7 +44,7 @@ export async function backtestDepth(
     if (values[flag] !== undefined) throw new UsageError(`--depth full does not take --${flag} (${why})`);
   }
   if (values.fill !== undefined && values.fill !== 'queue') throw new UsageError(`--depth full replays queue fills (got --fill ${values.fill})`);
-  if (options.queueModel.name === 'orderCount') throw new UsageError('--depth full: the orderCount queue model needs order counts, which the Binance capture has not');
+  if (options.queueModel.name === 'orderCount') throw new UsageError('--depth full: the orderCount queue model is not yet in the full-depth replay');
   const format = detectFormat(data);
   if (format !== 'binance-hftbacktest-capture' && format !== 'okx-history-books') {
     throw new UsageError(`--depth full reads the level changes of a Binance capture (hftbacktest's format) or an OKX books history day; ${data} is ${format}`);
