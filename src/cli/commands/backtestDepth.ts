@@ -100,6 +100,9 @@ export async function backtestDepth(
     `full depth: ${native.tsMs.length} level changes (every depth the file holds) and ${capture.trades.tsMs.length} trades replayed in integer ticks of ${tickSize}${values.tick === undefined ? ' (inferred from the book: give --tick to set it)' : ''}`,
     ...(calibrated ? [`σ, A, k: rolling ${options.windowMs / 1000} s windows over the capture's top-5 rows and market orders (as the top-5 run), the value in force at each decision less the feed latency`] : []),
     'one order a side, constant latencies: the other quoting features and sampled latencies are not yet in the full-depth replay',
+    ...(r.orders.side.length === 0
+      ? [`WARNING no order was sent in ${r.decisions} decisions: the strategy waited for its σ, A, k (a --window longer than the data?) or every quote was refused (crossed, or past --max-position)`]
+      : []),
     ...(masked.length > 0
       ? [`masked: ${masked.length} interval(s) where the book is invalid (${masked.map((m) => m.reason).join('; ')}): orders pulled, ${r.maskedDecisions} decisions and ${r.maskedTrades} trades inside without quote or fill`]
       : []),
