@@ -1,12 +1,18 @@
 import bindings from '@duckdb/node-bindings';
-import { DOUBLE, DuckDBTableFunction, DuckDBVarCharVector, INTEGER, VARCHAR, type DuckDBConnection, type DuckDBDataChunk } from '@duckdb/node-api';
+import { DOUBLE, DuckDBTableFunction, DuckDBVarCharVector, INTEGER, TINYINT, UTINYINT, VARCHAR, type DuckDBConnection, type DuckDBDataChunk } from '@duckdb/node-api';
 
-/** One column of rows held in JavaScript: name, DuckDB type and values (NaN in a double column is NULL). */
+/**
+ * One column of rows held in JavaScript: name, DuckDB type and values. `double`: numbers, NaN is NULL;
+ * `int8` (TINYINT) and `uint8` (UTINYINT): an Int8Array or Uint8Array, copied as bytes, never NULL (codes
+ * such as a side or flags: a byte each in DuckDB instead of a double); `varchar`: strings.
+ */
 export interface ScanColumn {
   readonly name: string;
-  readonly type: 'double' | 'varchar';
+  readonly type: 'double' | 'int8' | 'uint8' | 'varchar';
   readonly values: ArrayLike<number> | readonly string[];
 }
+
+const DUCKDB_TYPES = { double: DOUBLE, int8: TINYINT, uint8: UTINYINT, varchar: VARCHAR } as const;
 
 /** Rows `[from, to)` of a set of columns: one piece of what a scan returns. */
 interface ScanPiece {
@@ -56,7 +62,7 @@ export class ColumnScan {
         bindFunction: (bind) => {
           const state = scans.get(Number(bind.getParameter(0)));
           if (!state) return bind.setError(`${FUNCTION_NAME}: no scan of that id`);
-          for (const c of state.columns) bind.addResultColumn(c.name, c.type === 'double' ? DOUBLE : VARCHAR);
+          for (const c of state.columns) bind.addResultColumn(c.name, DUCKDB_TYPES[c.type]);
           bind.setCardinality(state.pieces.reduce((n, p) => n + p.to - p.from, 0), true);
           bind.setBindData(state);
         },
@@ -88,7 +94,11 @@ export class ColumnScan {
       if (p.columns.map((c) => `${c.name}:${c.type}`).join(',') !== names) throw new Error(`copyToParquet: pieces with different columns (${names})`);
       const from = p.from ?? 0;
       const to = p.to ?? p.columns[0].values.length;
-      for (const c of p.columns) if (c.values.length < to) throw new Error(`copyToParquet: column ${c.name} has ${c.values.length} values, rows up to ${to} asked`);
+      for (const c of p.columns) {
+        if (c.values.length < to) throw new Error(`copyToParquet: column ${c.name} has ${c.values.length} values, rows up to ${to} asked`);
+        if (c.type === 'int8' && !(c.values instanceof Int8Array)) throw new Error(`copyToParquet: column ${c.name} is int8 but its values are not an Int8Array`);
+        if (c.type === 'uint8' && !(c.values instanceof Uint8Array)) throw new Error(`copyToParquet: column ${c.name} is uint8 but its values are not a Uint8Array`);
+      }
       if (to > from) kept.push({ columns: p.columns, from, to });
     }
     const id = ++this.nextId;
@@ -126,8 +136,13 @@ export class ColumnScan {
         vector.flush();
         return;
       }
-      const values = column.values as ArrayLike<number>;
       const vector = bindings.data_chunk_get_vector(chunk, c);
+      if (column.type !== 'double') {
+        const bytes = column.values as Int8Array | Uint8Array;
+        bindings.copy_data_to_vector(vector, 0, bytes.buffer as ArrayBuffer, bytes.byteOffset + start, n);
+        return;
+      }
+      const values = column.values as ArrayLike<number>;
       let source: Float64Array;
       let offset: number;
       if (values instanceof Float64Array) {

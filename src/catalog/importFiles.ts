@@ -144,8 +144,8 @@ async function importOkxBooks(writer: CatalogWriter, path: string, venue: string
     inst ??= batch.top?.meta.instrument;
     if (!inst) throw new Error(`${path}: no instrument (give --inst)`);
     deltas ??= await writer.openStream(venue, inst, 'book_deltas', BOOK_DELTA_COLUMNS.filter((c) => c !== 'local_ts_ms'), options);
-    // the snapshot markers (flags bits 0-1); a plain loop (Float64Array.from with a map function cost more than the write)
-    const marks = new Float64Array(batch.length);
+    // the snapshot markers (flags bits 0-1), a byte each as the side (TINYINT and UTINYINT columns)
+    const marks = new Uint8Array(batch.length);
     for (let r = 0; r < marks.length; r++) marks[r] = batch.flags[r] & 3;
     await deltas.append([batch.tsMs, batch.side, batch.px, batch.qty, marks]);
     if (batch.top && batch.top.tsMs.length) {

@@ -17,9 +17,9 @@
  *   `px` (quote currency), `sz` (venue size unit). As `tradeColumnNames`.
  * - `gaps`: `from_ms`, `to_ms` (the masked interval, exchange time), `reason` (text). A mask crossing UTC
  *   midnight is stored cut at midnight, in each day it touches.
- * - `book_deltas`: `ts_ms`, `local_ts_ms` (only when the source has it: OKX history files do not), `side` (1 bid, −1 ask), `px`, `qty` (absolute
- *   size at that price after the change; 0 deletes the level), `flags` (1 = row of a snapshot, 2 = first row
- *   of a snapshot: the book is cleared before it). Rows of one exchange message share `ts_ms`; their order is
+ * - `book_deltas`: `ts_ms`, `local_ts_ms` (only when the source has it: OKX history files do not), `side`
+ *   (TINYINT: 1 bid, −1 ask), `px`, `qty` (absolute size at that price after the change; 0 deletes the level),
+ *   `flags` (UTINYINT: 1 = row of a snapshot, 2 = first row of a snapshot: the book is cleared before it). Rows of one exchange message share `ts_ms`; their order is
  *   the file order, so a replay reads parts by start time and rows by `file_row_number` (read_parquet option),
  *   not `order by ts_ms` alone (SQL sorts are not stable).
  *

@@ -142,14 +142,18 @@ export class CatalogWriter {
         if (ts[0] < last) throw new CatalogError(`${table}: ts_ms ${ts[0]} before ${last}; batches must be in exchange-time order`);
         if (rowsInTmp >= spillRows && ts[0] > last) await spill();
         let start = 0;
+        // the open day's bounds [dayFrom, dayTo) ms: a row inside them is checked by two comparisons
+        let dayFrom = day === undefined ? NaN : day * DAY_MS;
+        let dayTo = day === undefined ? NaN : dayFrom + DAY_MS;
         for (let i = 0; i <= ts.length; i++) {
+          if (i < ts.length && i > start && ts[i] >= dayFrom && ts[i] < dayTo && ts[i] >= ts[i - 1] && rowsInTmp + (i - start) < spillRows) continue;
           const d = i < ts.length ? Math.floor(ts[i] / DAY_MS) : undefined;
           if (i < ts.length && i > 0 && ts[i] < ts[i - 1]) throw new CatalogError(`${table}: ts_ms ${ts[i]} before ${ts[i - 1]}; batches must be in exchange-time order`);
           const full = i < ts.length && i > start && d === day && rowsInTmp + (i - start) >= spillRows && ts[i] > ts[i - 1];
           if (i === ts.length || (day !== undefined && d !== day) || full) {
             if (i > start) {
               if (rowsInTmp === 0) partFirst = ts[start];
-              held.push({ columns: names.map((name, c) => ({ name, type: 'double' as const, values: columns[c] })), from: start, to: i });
+              held.push({ columns: names.map((name, c) => ({ name, type: scanTypeOf(columns[c]), values: columns[c] })), from: start, to: i });
               rowsInTmp += i - start;
               last = ts[i - 1];
             }
@@ -159,6 +163,8 @@ export class CatalogWriter {
           }
           if (i < ts.length && day === undefined) {
             day = d;
+            dayFrom = d! * DAY_MS;
+            dayTo = dayFrom + DAY_MS;
             staging = join(tableDir, `.tmp-${process.pid}-${++this.seq}`);
             mkdirSync(staging, { recursive: true });
           }
@@ -257,6 +263,11 @@ export class CatalogWriter {
     }
     return out;
   }
+}
+
+/** The scan type of a streamed column: bytes for Int8Array and Uint8Array (codes), double otherwise. */
+function scanTypeOf(values: ArrayLike<number>): 'double' | 'int8' | 'uint8' {
+  return values instanceof Int8Array ? 'int8' : values instanceof Uint8Array ? 'uint8' : 'double';
 }
 
 /** `[from, to)` row ranges of each UTC day of sorted times. Throws on a time going back (names the row). */

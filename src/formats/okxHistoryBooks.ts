@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { openArchiveMember } from '../data/archive.js';
-import { ColumnBuilder, Float64ColumnBuilder } from '../data/columnBuilder.js';
-import { fieldText, parseDecimalBytes } from '../data/decimal.js';
+import { ColumnBuilder, Float64ColumnBuilder, withCapacity } from '../data/columnBuilder.js';
+import { POW10, fieldText, parseDecimalBytes } from '../data/decimal.js';
 import { DataError } from '../data/errors.js';
 import { ByteLineSplitter } from '../data/lines.js';
 import { describeMasks, maskSummary, mergeMasks, type MaskedInterval } from '../data/masks.js';
@@ -196,7 +196,11 @@ export class OkxBookLineParser {
   private end = 0;
   private lineNo = 0;
 
-  constructor(private readonly file: string) {}
+  constructor(
+    private readonly file: string,
+    /** false: every line through `generalParse` (tests compare the two paths). */
+    private readonly fastPath = true,
+  ) {}
 
   private fail(field: string, reason: string): never {
     throw new DataError(this.file, this.lineNo, field, reason);
@@ -241,6 +245,138 @@ export class OkxBookLineParser {
   private strEnd = 0;
 
   parse(buf: Uint8Array, start: number, end: number, lineNo: number): void {
+    if (this.fastPath && this.fastParse(buf, start, end)) return;
+    this.generalParse(buf, start, end, lineNo);
+  }
+
+  /**
+   * The usual line, read in one pass with local variables: `{"key":value,…}` without whitespace, the five
+   * fields of the layout once each (any order), `ts` an integer string or number, levels
+   * `["px","sz","count"]` of plain decimals (at most 15 digits: exact mantissas, as parseDecimalBytes' own
+   * fast path), px > 0. Anything else (whitespace, escapes, other fields, a sign or exponent, a field
+   * missing or repeated, a value out of range) returns false with nothing kept, and `generalParse` reads the
+   * line: its rules decide what is accepted and every error message, this path decides speed only.
+   */
+  private fastParse(buf: Uint8Array, start: number, end: number): boolean {
+    if (buf[start] !== LBRACE || buf[end - 1] !== RBRACE) return false;
+    let i = start + 1;
+    let seen = 0; // bits: 1 instId, 2 action, 4 ts, 8 asks, 16 bids
+    let instStart = -1;
+    let instEnd = -1;
+    let action = 0;
+    let tsMs = NaN;
+    const asks = this.asks;
+    const bids = this.bids;
+    asks.n = 0;
+    bids.n = 0;
+    for (;;) {
+      if (buf[i] !== Q) return false;
+      const ks = i + 1;
+      let ke = ks;
+      while (ke < end && buf[ke] !== Q && buf[ke] !== BACKSLASH) ke++;
+      if (buf[ke] !== Q || buf[ke + 1] !== COLON) return false;
+      i = ke + 2;
+      let bit: number;
+      if (bytesEqual(buf, ks, ke, KEY_ASKS) || bytesEqual(buf, ks, ke, KEY_BIDS)) {
+        bit = buf[ks] === 0x61 ? 8 : 16;
+        const into = bit === 8 ? asks : bids;
+        if (buf[i] !== LBRACKET) return false;
+        i++;
+        if (buf[i] === RBRACKET) i++;
+        else {
+          for (;;) {
+            // ["px","sz","count"]
+            if (buf[i] !== LBRACKET || buf[i + 1] !== Q) return false;
+            i += 2;
+            let px = 0;
+            let sz = 0;
+            let count = 0;
+            for (let e = 0; e < 3; e++) {
+              let mantissa = 0;
+              let dot = -1;
+              const itemStart = i;
+              let c = buf[i];
+              for (; ; c = buf[++i]) {
+                if (c >= 48 && c <= 57) mantissa = mantissa * 10 + (c - 48);
+                else if (c === 46 && dot < 0) dot = i;
+                else break;
+              }
+              const digits = dot < 0 ? i - itemStart : i - itemStart - 1;
+              if (c !== Q || digits === 0 || digits > 15) return false;
+              const value = dot < 0 ? mantissa : mantissa / POW10[i - dot - 1];
+              if (e === 0) px = value;
+              else if (e === 1) sz = value;
+              else count = value;
+              // after the item's quote: "," then the next quote, or "]"
+              if (e < 2) {
+                if (buf[i + 1] !== COMMA || buf[i + 2] !== Q) return false;
+                i += 3;
+              } else {
+                if (buf[i + 1] !== RBRACKET) return false;
+                i += 2;
+              }
+            }
+            if (!(px > 0)) return false;
+            into.push(px, sz, count);
+            const c = buf[i];
+            if (c === COMMA) {
+              i++;
+              continue;
+            }
+            if (c !== RBRACKET) return false;
+            i++;
+            break;
+          }
+        }
+      } else if (bytesEqual(buf, ks, ke, KEY_TS)) {
+        bit = 4;
+        const quoted = buf[i] === Q;
+        if (quoted) i++;
+        const s = i;
+        let v = 0;
+        for (let c = buf[i]; c >= 48 && c <= 57; c = buf[++i]) v = v * 10 + (c - 48);
+        if (i === s || i - s > 15) return false;
+        if (quoted) {
+          if (buf[i] !== Q) return false;
+          i++;
+        }
+        tsMs = v;
+      } else if (bytesEqual(buf, ks, ke, KEY_INST)) {
+        bit = 1;
+        if (buf[i] !== Q) return false;
+        instStart = ++i;
+        while (i < end && buf[i] !== Q && buf[i] !== BACKSLASH) i++;
+        if (buf[i] !== Q) return false;
+        instEnd = i++;
+      } else if (bytesEqual(buf, ks, ke, KEY_ACTION)) {
+        bit = 2;
+        if (buf[i] !== Q) return false;
+        const s = ++i;
+        while (i < end && buf[i] !== Q && buf[i] !== BACKSLASH) i++;
+        if (buf[i] !== Q) return false;
+        if (bytesEqual(buf, s, i, SNAPSHOT)) action = 1;
+        else if (bytesEqual(buf, s, i, UPDATE)) action = 2;
+        else return false;
+        i++;
+      } else return false;
+      if (seen & bit) return false;
+      seen |= bit;
+      if (buf[i] === COMMA) {
+        i++;
+        continue;
+      }
+      if (i !== end - 1 || seen !== 31) return false;
+      break;
+    }
+    this.instStart = instStart;
+    this.instEnd = instEnd;
+    this.action = action;
+    this.tsMs = tsMs;
+    if (this.unknown.length) this.unknown = [];
+    return true;
+  }
+
+  private generalParse(buf: Uint8Array, start: number, end: number, lineNo: number): void {
     this.buf = buf;
     this.i = start;
     this.end = end;
@@ -461,20 +597,33 @@ class DeltaColumns {
   }
 }
 
-/** Growable top-N columns of one batch. */
+/**
+ * Top-N columns of one batch, written in place (`row` then `n++`): ts, then 4·depth level columns (bid px by
+ * level, bid sz, ask px, ask sz). Plain Float64Arrays doubled when full, handed out as views.
+ */
 class TopColumns {
-  readonly ts = new Float64ColumnBuilder(1024);
-  readonly cols: Float64ColumnBuilder[];
-  constructor(readonly depth: number) {
-    this.cols = Array.from({ length: 4 * depth }, () => new Float64ColumnBuilder(1024));
+  ts: Float64Array;
+  cols: Float64Array[];
+  n = 0;
+  constructor(readonly depth: number, private capacity: number) {
+    this.ts = new Float64Array(capacity);
+    this.cols = Array.from({ length: 4 * depth }, () => new Float64Array(capacity));
   }
   get rows(): number {
-    return this.ts.length;
+    return this.n;
+  }
+  /** Room for one more row. */
+  reserve(): void {
+    if (this.n < this.capacity) return;
+    this.capacity *= 2;
+    this.ts = withCapacity(this.ts, this.capacity);
+    this.cols = this.cols.map((c) => withCapacity(c, this.capacity));
   }
   finish(meta: TableMeta): BookTable {
     const d = this.depth;
-    const cols = this.cols.map((c) => c.finish());
-    return { kind: 'book', depth: d, tsMs: this.ts.finish(), bidPx: cols.slice(0, d), bidSz: cols.slice(d, 2 * d), askPx: cols.slice(2 * d, 3 * d), askSz: cols.slice(3 * d, 4 * d), meta };
+    const n = this.n;
+    const cols = this.cols.map((c) => c.subarray(0, n));
+    return { kind: 'book', depth: d, tsMs: this.ts.subarray(0, n), bidPx: cols.slice(0, d), bidSz: cols.slice(d, 2 * d), askPx: cols.slice(2 * d, 3 * d), askSz: cols.slice(3 * d, 4 * d), meta };
   }
 }
 
@@ -541,7 +690,7 @@ export class OkxBooksDecoder {
     const date = options.date ?? named?.date;
     this.day = date ? new DayAlignment(date) : undefined;
     this.deltas = new DeltaColumns(Math.max(1024, this.batchLevels + 1024));
-    if (this.topLevels > 0) this.top = new TopColumns(this.topLevels);
+    if (this.topLevels > 0) this.top = new TopColumns(this.topLevels, this.topCapacity());
     this.lastTop = new Float64Array(4 * Math.max(0, this.topLevels)).fill(NaN);
     this.meta = { instrument: this.instId || undefined, source: `OKX daily order-book history ${path}`, extra: { 'okx.history.member': memberName } };
   }
@@ -691,23 +840,40 @@ export class OkxBooksDecoder {
     if (!top) return;
     const n = this.topLevels;
     const last = this.lastTop;
+    // the book's sides hold their best level last (see okxHistoryBookState.ts): level l is at n - 1 - l
+    const bids = book.bids;
+    const asks = book.asks;
+    const nb = bids.n;
+    const na = asks.n;
     let changed = snapshot;
     for (let l = 0; l < n && !changed; l++) {
-      if (!same(last[l], book.bidPx(l)) || !same(last[n + l], book.bidSz(l)) || !same(last[2 * n + l], book.askPx(l)) || !same(last[3 * n + l], book.askSz(l))) changed = true;
+      const bp = l < nb ? bids.key[nb - 1 - l] : NaN;
+      const bs = l < nb ? bids.sz[nb - 1 - l] : NaN;
+      const ap = l < na ? -asks.key[na - 1 - l] : NaN;
+      const as = l < na ? asks.sz[na - 1 - l] : NaN;
+      if (!same(last[l], bp) || !same(last[n + l], bs) || !same(last[2 * n + l], ap) || !same(last[3 * n + l], as)) changed = true;
     }
     if (!changed) return;
-    top.ts.push(ts);
+    top.reserve();
+    const r = top.n++;
+    top.ts[r] = ts;
+    const cols = top.cols;
     for (let l = 0; l < n; l++) {
-      const v0 = (last[l] = book.bidPx(l));
-      const v1 = (last[n + l] = book.bidSz(l));
-      const v2 = (last[2 * n + l] = book.askPx(l));
-      const v3 = (last[3 * n + l] = book.askSz(l));
-      top.cols[l].push(v0);
-      top.cols[n + l].push(v1);
-      top.cols[2 * n + l].push(v2);
-      top.cols[3 * n + l].push(v3);
+      const bp = l < nb ? bids.key[nb - 1 - l] : NaN;
+      const bs = l < nb ? bids.sz[nb - 1 - l] : NaN;
+      const ap = l < na ? -asks.key[na - 1 - l] : NaN;
+      const as = l < na ? asks.sz[na - 1 - l] : NaN;
+      cols[l][r] = last[l] = bp;
+      cols[n + l][r] = last[n + l] = bs;
+      cols[2 * n + l][r] = last[2 * n + l] = ap;
+      cols[3 * n + l][r] = last[3 * n + l] = as;
     }
     this.topRows++;
+  }
+
+  /** First capacity of a batch's top rows: a line changes at least one level, and usually several. */
+  private topCapacity(): number {
+    return Math.max(1024, this.batchLevels >> 2);
   }
 
   private flush(): void {
@@ -727,7 +893,7 @@ export class OkxBooksDecoder {
       ...(top ? { top: top.finish({ ...this.meta, instrument: this.instId || undefined }) } : {}),
     });
     this.deltas = new DeltaColumns(Math.max(1024, this.batchLevels + 1024));
-    if (top) this.top = new TopColumns(this.topLevels);
+    if (top) this.top = new TopColumns(this.topLevels, this.topCapacity());
   }
 
   /** What the file held and what the checks found; call after `finish()`. */

@@ -44,6 +44,27 @@ describe('ColumnScan: columns held in JavaScript, scanned by DuckDB into Parquet
       // pieces must agree on their columns and hold the rows asked
       await expect(scan.copyToParquet([columns(0, 10), { columns: columns(0, 10).columns.slice(1), from: 0, to: 10 }], join(dir, 'x.parquet'))).rejects.toThrow(/different columns/);
       await expect(scan.copyToParquet([columns(0, n + 8)], join(dir, 'y.parquet'))).rejects.toThrow(/has 5007 values, rows up to 5008/);
+
+      // byte columns: TINYINT and UTINYINT copied from Int8Array and Uint8Array, ranges of pieces respected
+      const flags = Uint8Array.from({ length: n + 7 }, (_, i) => (i * 7) % 256);
+      const bytes = (from: number, to: number) => ({
+        columns: [
+          { name: 'ts_ms', type: 'double' as const, values: ts },
+          { name: 'side', type: 'int8' as const, values: side },
+          { name: 'flags', type: 'uint8' as const, values: flags },
+        ],
+        from,
+        to,
+      });
+      const byteFile = join(dir, 'bytes.parquet');
+      await scan.copyToParquet([bytes(1, 2100), bytes(2200, n + 7)], byteFile);
+      const types = (await connection.runAndReadAll(`select column_type from (describe select * from '${byteFile}')`)).getRows().map((r) => r[0]);
+      expect(types).toEqual(['DOUBLE', 'TINYINT', 'UTINYINT']);
+      const byteRows = (await connection.runAndReadAll(`select ts_ms, side, flags from '${byteFile}'`)).getRows();
+      const byteExpected: Array<[number, number, number]> = [];
+      for (let i = 0; i < n + 7; i++) if ((i >= 1 && i < 2100) || i >= 2200) byteExpected.push([ts[i], side[i], flags[i]]);
+      expect(byteRows).toEqual(byteExpected);
+      await expect(scan.copyToParquet([{ columns: [{ name: 'side', type: 'int8' as const, values: Float64Array.of(1, -1) }] }], join(dir, 'z.parquet'))).rejects.toThrow(/not an Int8Array/);
     } finally {
       connection.closeSync();
       instance.closeSync();

@@ -8,6 +8,7 @@ import {
   DELTA_SNAPSHOT,
   DELTA_SNAPSHOT_START,
   DELTA_UPDATE,
+  OkxBookLineParser,
   OkxBooksDecoder,
   openOkxBooks,
   readOkxBooksTable,
@@ -269,5 +270,48 @@ describe('OKX daily order-book history: generator → reader', () => {
     for await (const b of stream) max = Math.max(max, b.length);
     // a batch ends after the line that fills it: at most batchLevels + one line (≤ 2 × 40 levels here)
     expect(max).toBeLessThanOrEqual(2000 + 80);
+  });
+});
+
+describe('OkxBookLineParser: the one-pass path for the usual line and the general reader agree', () => {
+  type Parsed = { inst: string; action: number; tsMs: number; bids: number[][]; asks: number[][]; unknown: string[] } | { error: string };
+  const parse = (line: string, fastPath: boolean): Parsed => {
+    const parser = new OkxBookLineParser('f.data', fastPath);
+    const buf = Buffer.from(line);
+    try {
+      parser.parse(buf, 0, buf.length, 3);
+    } catch (error) {
+      return { error: (error as Error).message };
+    }
+    const levels = (l: typeof parser.bids) => Array.from({ length: l.n }, (_, k) => [l.px[k], l.sz[k], l.count[k]]);
+    return { inst: buf.toString('utf8', parser.instStart, parser.instEnd), action: parser.action, tsMs: parser.tsMs, bids: levels(parser.bids), asks: levels(parser.asks), unknown: parser.unknown };
+  };
+  const usual = '{"instId":"BTC-USDT","action":"update","ts":"1761955200004","asks":[["89921.5","5.91202","119"],["89922","0","0"]],"bids":[["89921.4","0.00000001","1"]]}';
+  const lines = [
+    usual,
+    '{"instId":"BTC-USDT","action":"snapshot","ts":"1761955200004","asks":[],"bids":[]}',
+    '{"bids":[["1.","2","3"]],"ts":1761955200004,"asks":[[".5","0.25","7"]],"action":"update","instId":"X"}',
+    '{"instId":"BTC-USDT", "action":"update","ts":"1761955200004","asks":[],"bids":[]}', // whitespace
+    '{"instId":"BTC-USDT","action":"update","ts":"1761955200004","asks":[["1e3","1","1"]],"bids":[]}', // exponent
+    '{"instId":"BTC-USDT","action":"update","ts":"1761955200004","asks":[["-1","1","1"]],"bids":[]}', // negative price
+    '{"instId":"BTC-USDT","action":"update","ts":"1761955200004","asks":[["0","1","1"]],"bids":[]}', // zero price
+    '{"instId":"BTC-USDT","action":"update","ts":"1761955200004","asks":[["1234567890.1234567","1","1"]],"bids":[]}', // 17 digits
+    '{"instId":"BTC-USDT","action":"update","ts":"1761955200004","asks":[["1","1","1","1"]],"bids":[]}', // four elements
+    '{"instId":"BTC-USDT","action":"update","ts":"1761955200004","asks":[],"bids":[],"seqId":5}', // unknown field
+    '{"instId":"BTC-USDT","action":"update","ts":"1761955200004","asks":[],"bids":[],"asks":[]}', // repeated field
+    '{"instId":"BTC-USDT","action":"update","asks":[],"bids":[]}', // missing ts
+    '{"instId":"BTC-USDT","action":"partial","ts":"1761955200004","asks":[],"bids":[]}',
+    '{"instId":"BTC\\"USDT","action":"update","ts":"1761955200004","asks":[],"bids":[]}', // escape
+    '{"instId":"BTC-USDT","action":"update","ts":"17619a","asks":[],"bids":[]}',
+    '{"instId":"BTC-USDT","action":"update","ts":"1761955200004","asks":[["1","1","1"],],"bids":[]}',
+    '{"instId":"BTC-USDT","action":"update","ts":"1761955200004","asks":[["1","1","1"]],"bids":[]} ',
+    '{"instId":"BTC-USDT","action":"update","ts":"1761955200004","asks":[["1","","1"]],"bids":[]}',
+  ];
+  it.each(lines.map((l, i) => [i, l]))('line %i: same fields or the same error', (_i, line) => {
+    expect(parse(line as string, true)).toEqual(parse(line as string, false));
+  });
+  it('the usual line is read as written (values checked by hand)', () => {
+    const p = parse(usual, true);
+    expect(p).toEqual({ inst: 'BTC-USDT', action: 2, tsMs: 1761955200004, asks: [[89921.5, 5.91202, 119], [89922, 0, 0]], bids: [[89921.4, 1e-8, 1]], unknown: [] });
   });
 });
