@@ -23,8 +23,19 @@ export interface DepthReplayConfig {
   /** Order size, base units. */
   readonly orderSize: number;
   readonly tickSize: number;
-  /** Book changes and our fills reach the strategy this long after their exchange time (ms). Default 0. */
+  /**
+   * Book changes and our fills reach the strategy this long after their exchange time (ms). Default 0. With
+   * `bookArrivalMs`, only the fills (the order-response latency; the book's arrival is recorded).
+   */
   readonly feedLatencyMs?: number;
+  /**
+   * Recorded feed latency: when each level change (row of `events`) reached the recording machine (epoch ms, a
+   * capture's local receive stamps). The strategy then sees a group of changes, and decides, at the latest
+   * arrival of its changes (kept non-decreasing, and never before the group's exchange time), instead of at exchange time + `feedLatencyMs`; trades still
+   * match at exchange time, as in hftbacktest, where the exchange side runs on exchange stamps and the strategy
+   * on local ones.
+   */
+  readonly bookArrivalMs?: ArrayLike<number>;
   /** Orders rest, and cancels take effect, this long after they are sent (ms). Default 0. */
   readonly entryLatencyMs?: number;
   /** Where cancellations at our price happened, in front of us or behind (default power 2). */
@@ -106,6 +117,7 @@ function reset(o: DepthOrder): void {
  */
 class GroupRing {
   private times = new Float64Array(1024);
+  private arrivals = new Float64Array(1024);
   private bids = new Float64Array(1024);
   private asks = new Float64Array(1024);
   private mask = 1023;
@@ -113,16 +125,21 @@ class GroupRing {
   count = 0;
   private first = 0;
 
-  push(t: number, bid: number, ask: number): void {
+  push(t: number, arrival: number, bid: number, ask: number): void {
     if (this.count - this.first > this.mask) this.grow();
     const k = this.count & this.mask;
     this.times[k] = t;
+    this.arrivals[k] = arrival;
     this.bids[k] = bid;
     this.asks[k] = ask;
     this.count++;
   }
   ts(g: number): number {
     return this.times[g & this.mask];
+  }
+  /** When the group reached the strategy (ms). */
+  arrival(g: number): number {
+    return this.arrivals[g & this.mask];
   }
   bid(g: number): number {
     return this.bids[g & this.mask];
@@ -137,14 +154,17 @@ class GroupRing {
   private grow(): void {
     const size = 2 * (this.mask + 1);
     const times = new Float64Array(size);
+    const arrivals = new Float64Array(size);
     const bids = new Float64Array(size);
     const asks = new Float64Array(size);
     for (let g = this.first; g < this.count; g++) {
       times[g & (size - 1)] = this.ts(g);
+      arrivals[g & (size - 1)] = this.arrival(g);
       bids[g & (size - 1)] = this.bid(g);
       asks[g & (size - 1)] = this.ask(g);
     }
     this.times = times;
+    this.arrivals = arrivals;
     this.bids = bids;
     this.asks = asks;
     this.mask = size - 1;
@@ -172,6 +192,10 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
   const tick = config.tickSize;
   const size = config.orderSize;
   const feedMs = config.feedLatencyMs ?? 0;
+  const bookArrival = config.bookArrivalMs;
+  if (bookArrival !== undefined && bookArrival.length !== events.tsMs.length) throw new RangeError(`bookArrivalMs has ${bookArrival.length} times for ${events.tsMs.length} level changes`);
+  /** The latest arrival of the changes so far (recorded feed latency), kept non-decreasing. */
+  let arrivedMs = -Infinity;
   const entryMs = config.entryLatencyMs ?? 0;
   const maxPos = config.maxPosition ?? Infinity;
   const refreshMs = config.refreshMs ?? 0;
@@ -196,9 +220,12 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
   /** The group whose arrival is the next decision (refreshMs 0). */
   let nextDecisionIdx = 0;
   const lastTime = Math.max(nb ? bookTs[nb - 1] : -Infinity, nt ? tradeTs[nt - 1] : -Infinity);
+  /** No decision after this: the last event's time, or with recorded arrivals the last arrival. */
+  let lastDecisionMs = lastTime;
+  if (bookArrival) for (let k = 0; k < nb; k++) if (bookArrival[k] > lastDecisionMs) lastDecisionMs = bookArrival[k];
   // the next decision's time: a timer's, or the next book change's as the strategy receives it
   let dNext = refreshMs > 0 ? Math.min(nb ? bookTs[0] : Infinity, nt ? tradeTs[0] : Infinity) + refreshMs : Infinity;
-  if (dNext > lastTime) dNext = Infinity;
+  if (dNext > lastDecisionMs) dNext = Infinity;
 
   const live: DepthOrder[] = [none(), none()];
   const pending: DepthOrder[] = [none(), none()];
@@ -327,7 +354,7 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
   const decide = (d: number) => {
     decisions++;
     if (firstDecision !== firstDecision) firstDecision = d;
-    while (view + 1 < groups.count && groups.ts(view + 1) <= d - feedMs) view++;
+    while (view + 1 < groups.count && groups.arrival(view + 1) <= d) view++;
     groups.keepFrom(Math.max(0, refreshMs > 0 ? view : Math.min(view, nextDecisionIdx)));
     while (knownFills < fills.tsMs.length && fills.tsMs[knownFills] + feedMs <= d) {
       knownInventory += fills.side[knownFills] * fills.qty[knownFills];
@@ -336,7 +363,7 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
     let bidTick = NaN;
     let askTick = NaN;
     if (rolling) {
-      const seen = d - feedMs;
+      const seen = bookArrival ? (view >= 0 ? groups.ts(view) : -Infinity) : d - feedMs;
       const calT = rolling.tMs;
       if (calIdx + 1 < calT.length && calT[calIdx + 1] <= seen) {
         while (calIdx + 1 < calT.length && calT[calIdx + 1] <= seen) calIdx++;
@@ -406,11 +433,11 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
       else decide(d);
       if (refreshMs > 0) {
         dNext = d + refreshMs;
-        if (dNext > lastTime) dNext = Infinity;
+        if (dNext > lastDecisionMs) dNext = Infinity;
       } else {
         nextDecisionIdx++;
-        dNext = nextDecisionIdx < groups.count ? groups.ts(nextDecisionIdx) + feedMs : Infinity;
-        if (dNext > lastTime) dNext = Infinity;
+        dNext = nextDecisionIdx < groups.count ? groups.arrival(nextDecisionIdx) : Infinity;
+        if (dNext > lastDecisionMs) dNext = Infinity;
       }
       transitionAt = nextTransition();
       continue;
@@ -447,6 +474,7 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
           o.lastShown = qty;
         }
       }
+      if (bookArrival && bookArrival[i] > arrivedMs) arrivedMs = bookArrival[i];
       i++;
       if (i === nb || bookTs[i] !== t) {
         // the group of changes at t is complete: a snapshot's levels are all in
@@ -460,8 +488,10 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
             o.lastShown = shown;
           }
         }
-        groups.push(t, book.bids.levels > 0 ? book.bids.best : NaN, book.asks.levels > 0 ? book.asks.best : NaN);
-        if (refreshMs === 0 && nextDecisionIdx === groups.count - 1 && t + feedMs <= lastTime) dNext = t + feedMs;
+        // a change is not seen before it happened (a local clock behind the exchange's would say otherwise)
+        const arrival = bookArrival ? Math.max(arrivedMs, t) : t + feedMs;
+        groups.push(t, arrival, book.bids.levels > 0 ? book.bids.best : NaN, book.asks.levels > 0 ? book.asks.best : NaN);
+        if (refreshMs === 0 && nextDecisionIdx === groups.count - 1 && arrival <= lastDecisionMs) dNext = arrival;
       }
       if (!resyncing && !inMask) checkCross(t);
     }

@@ -205,3 +205,55 @@ export function feedArrivalTimes(book: BookTable, spec: FeedLatencySpec): Float6
   }
   return out;
 }
+
+/** Share of rows received "before" their exchange time above which a recording's clocks are said to disagree. */
+export const CLOCK_BEHIND_TOLERANCE = 0.001;
+
+/** What a recording's receive stamps say about its clock against the exchange's (`localClockCheck`). */
+export interface LocalClockCheck {
+  /** Rows with both times. */
+  readonly rows: number;
+  /** Rows received before their exchange time (local − exchange < 0): impossible unless the clocks disagree. */
+  readonly behind: number;
+  /** local − exchange, ms: the smallest, the median and the 95th percentile (NaN without rows). */
+  readonly minMs: number;
+  readonly medianMs: number;
+  readonly p95Ms: number;
+  /** Whether more than `CLOCK_BEHIND_TOLERANCE` of the rows were received before they happened. */
+  readonly disagree: boolean;
+  /** The shift that makes the smallest latency 0 ms (≥ 0): what `--local-clock-offset auto` adds. */
+  readonly autoOffsetMs: number;
+}
+
+/**
+ * Compares receive stamps with exchange stamps (both epoch ms) after adding `offsetMs` to the receive stamps.
+ * A feed cannot arrive before it was sent: when many rows do, the recording machine's clock was behind the
+ * exchange's, and "as recorded" would clamp every such row to zero latency, a silent wrong number. hftbacktest
+ * corrects this in its data preparation (`correct_local_timestamp`: local stamps shifted so the smallest latency
+ * is a base latency); asmm asks for the shift (`--local-clock-offset`) and says what it found.
+ * @example localClockCheck(Float64Array.of(1000, 2000), Float64Array.of(700, 1703)).autoOffsetMs // 300
+ */
+export function localClockCheck(tsMs: ArrayLike<number>, localTsMs: ArrayLike<number>, offsetMs = 0): LocalClockCheck {
+  const d: number[] = [];
+  let behind = 0;
+  for (let i = 0; i < tsMs.length; i++) {
+    const x = localTsMs[i] + offsetMs - tsMs[i];
+    if (!Number.isFinite(x)) continue;
+    d.push(x);
+    if (x < 0) behind++;
+  }
+  const [minMs, medianMs, p95Ms] = d.length ? quantiles(d, [0, 0.5, 0.95]) : [NaN, NaN, NaN];
+  return { rows: d.length, behind, minMs, medianMs, p95Ms, disagree: d.length > 0 && behind > CLOCK_BEHIND_TOLERANCE * d.length, autoOffsetMs: d.length && minMs < 0 ? -minMs : 0 };
+}
+
+/** One line for a result's notes: what the recorded feed latency is after the shift. */
+export function describeClock(check: LocalClockCheck, offsetMs: number): string {
+  const f = (x: number) => (Math.round(x * 1000) / 1000).toString();
+  return `feed latency as recorded${offsetMs ? ` after shifting the local clock by ${f(offsetMs)} ms` : ''}: ${f(check.minMs)} ms smallest, ${f(check.medianMs)} ms median, ${f(check.p95Ms)} ms p95 over ${check.rows} rows${check.behind ? `; ${check.behind} rows still before their exchange time (taken at it)` : ''}${offsetMs ? ' (a shift that makes the smallest latency 0 cannot know the true base latency: the absolute level is a lower bound, the jitter is as recorded)' : ''}`;
+}
+
+/** The error of `--feed-latency recorded` on a recording whose clock disagrees with the exchange's. */
+export function clockDisagreement(check: LocalClockCheck, what: string): string {
+  const f = (x: number) => (Math.round(x * 1000) / 1000).toString();
+  return `--feed-latency recorded: ${what}'s local receive stamps disagree with the exchange's: ${check.behind} of ${check.rows} rows (${((100 * check.behind) / check.rows).toFixed(1)} %) were received before their exchange time (local − exchange: median ${f(check.medianMs)} ms, smallest ${f(check.minMs)} ms), so the recording machine's clock was behind; as recorded they would all arrive at once (0 ms). Give --local-clock-offset auto (shift the local stamps by ${f(check.autoOffsetMs)} ms, so the smallest latency is 0 ms, as hftbacktest's correct_local_timestamp does) or --local-clock-offset with a duration you know (such as ${Math.ceil(check.autoOffsetMs)}ms)`;
+}

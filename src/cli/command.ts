@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { FeedLatencySpec, LatencySpec } from '../backtest/latency.js';
-import { parseLatencyText } from '../backtest/latency.js';
+import { clockDisagreement, describeClock, localClockCheck, parseLatencyText } from '../backtest/latency.js';
 import { DataError } from '../data/errors.js';
 import type { BookTable } from '../data/tables.js';
 
@@ -125,11 +125,35 @@ export function listOption(name: string, value: string | undefined): string[] | 
   return items;
 }
 
+/**
+ * `--local-clock-offset` (`auto`, or a duration such as `1280ms`, added to the local receive stamps) for a
+ * replay of the feed as recorded: the offset, and the clock check after it (localClockCheck). A recording whose
+ * stamps still say most rows arrived before they happened is refused (clockDisagreement), never replayed as
+ * zero latency. `what` names the data in messages.
+ */
+export function recordedClock(values: Record<string, unknown>, tsMs: ArrayLike<number>, localTsMs: ArrayLike<number>, what: string): { offsetMs: number; note: string } {
+  const text = values['local-clock-offset'] as string | undefined;
+  let offsetMs = 0;
+  if (text !== undefined && text.trim() !== 'auto') {
+    const spec = latencyOption('local-clock-offset', text.trim().startsWith('-') ? text.trim().slice(1) : text, 1, false);
+    if (typeof spec !== 'number') throw new UsageError(`--local-clock-offset must be auto or one duration such as 1280ms (negative: -1280ms), got "${text}"`);
+    offsetMs = text.trim().startsWith('-') ? -spec : spec;
+  }
+  if (text?.trim() === 'auto') offsetMs = localClockCheck(tsMs, localTsMs).autoOffsetMs;
+  const check = localClockCheck(tsMs, localTsMs, offsetMs);
+  if (check.disagree) throw new UsageError(clockDisagreement(check, what) + (offsetMs ? ` (after the shift of ${offsetMs} ms already given)` : ''));
+  return { offsetMs, note: describeClock(check, offsetMs) };
+}
+
 /** The feed, entry and cancel latencies of the command line (constant, sampled, or the feed as recorded). */
 export function latencyConfig(values: Record<string, unknown>, book: BookTable): { feedLatencyMs: FeedLatencySpec; entryLatencyMs: LatencySpec; cancelLatencyMs?: LatencySpec } {
   const seed = numberOption('latency-seed', values['latency-seed'] as string | undefined, 1, (v) => Number.isInteger(v));
   const feed = latencyOption('feed-latency', values['feed-latency'] as string | undefined, seed, true) ?? 0;
   if (feed === 'recorded' && !book.localTsMs) throw new UsageError('--feed-latency recorded needs local receive times (local_ts_ms), which this data does not have');
+  if (feed === 'recorded' && values['local-clock-offset'] === undefined) {
+    const check = localClockCheck(book.tsMs, book.localTsMs!);
+    if (check.disagree) throw new UsageError(clockDisagreement(check, (values.data as string | undefined) ?? 'the data'));
+  }
   const entry = (latencyOption('entry-latency', values['entry-latency'] as string | undefined, seed, false) ?? 0) as LatencySpec;
   const cancel = latencyOption('cancel-latency', values['cancel-latency'] as string | undefined, seed, false) as LatencySpec | undefined;
   // a measured series that misses the data altogether is a mistake (seconds for ms, another day): interpolated, it

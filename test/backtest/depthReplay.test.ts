@@ -156,3 +156,38 @@ describe('replayDepth: what it refuses and what it keeps from quoting', () => {
     expect(r.maskedDecisions).toBeGreaterThan(2);
   });
 });
+
+describe('replayDepth: recorded feed latency (bookArrivalMs)', () => {
+  const market = generateOrderBookMarket({ seed: 5, durationSec: 300 });
+  const events = depthEventsOf(market);
+  const base = { strategy: symmetricStrategy(1.5 * market.tickSize), orderSize: 1e-6, tickSize: market.tickSize, entryLatencyMs: 4, queueModel: { name: 'power' as const } };
+  const summary = (r: ReturnType<typeof replayDepth>) => ({ fills: r.fills, orders: r.orders, inventory: r.inventory, cash: r.cash, decisions: r.decisions });
+
+  it('arrivals at exchange time + c replay exactly as the constant feed latency c; arrivals before exchange time are taken at it', () => {
+    const constant = replayDepth(events, market.trades, { ...base, feedLatencyMs: 6 });
+    const recorded = replayDepth(events, market.trades, { ...base, feedLatencyMs: 6, bookArrivalMs: Float64Array.from(events.tsMs, (t) => t + 6) });
+    expect(constant.fills.tsMs.length).toBeGreaterThan(50);
+    expect(summary(recorded)).toEqual(summary(constant));
+    // a clock behind the exchange's: every arrival clamped to its exchange time, i.e. a zero feed latency
+    const zero = replayDepth(events, market.trades, { ...base, feedLatencyMs: 6, bookArrivalMs: Float64Array.from(events.tsMs, (t) => t - 1000) });
+    const zeroFeed = replayDepth(events, market.trades, { ...base, feedLatencyMs: 6, bookArrivalMs: events.tsMs });
+    expect(summary(zero)).toEqual(summary(zeroFeed));
+    expect(summary(zeroFeed)).not.toEqual(summary(constant));
+  });
+
+  it('a late arrival delays the decisions it causes: orders are sent when the change arrived, not at exchange time + latency', () => {
+    // every group arrives 6 ms after its exchange time except one stretch, which arrives 250 ms late
+    const n = events.tsMs.length;
+    const from = events.tsMs[Math.floor(n / 2)];
+    const to = from + 2000;
+    const arrival = Float64Array.from(events.tsMs, (t) => (t >= from && t < to ? t + 250 : t + 6));
+    const r = replayDepth(events, market.trades, { ...base, feedLatencyMs: 6, bookArrivalMs: arrival });
+    // groups before the stretch arrive by from + 6, those inside it from from + 250 on: no decision between
+    const between = r.orders.sentMs.filter((s) => s > from + 6 && s < from + 250);
+    expect(between).toEqual([]);
+    expect(r.orders.sentMs.filter((s) => s >= from + 250 && s < to + 250).length).toBeGreaterThan(0);
+    const constant = replayDepth(events, market.trades, { ...base, feedLatencyMs: 6 });
+    expect(constant.orders.sentMs.filter((s) => s > from + 6 && s < from + 250).length).toBeGreaterThan(0);
+    expect(() => replayDepth(events, market.trades, { ...base, bookArrivalMs: new Float64Array(3) })).toThrow(/bookArrivalMs has 3 times/);
+  });
+});

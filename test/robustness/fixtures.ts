@@ -26,7 +26,7 @@ export interface Fixtures {
 export type FixtureName =
   | 'bookCsv' | 'tradesCsv' | 'bookArrow' | 'bookCsvGz' | 'tradesCsvGz' | 'bookGzNoCsvName' | 'tardisTradesGz' | 'tardisBookGz' | 'referenceGz'
   | 'truncatedCsvGz' | 'garbageGz' | 'notGzButNamedGz' | 'empty' | 'headerOnlyBook' | 'headerOnlyTrades' | 'bookSeconds' | 'bookMicros' | 'tradesSeconds'
-  | 'localSeconds' | 'tardisTradesMs' | 'unsortedBook' | 'json' | 'binary' | 'truncatedArrow' | 'emptyDir' | 'binanceSpot' | 'binanceTruncated'
+  | 'localSeconds' | 'tardisTradesMs' | 'unsortedBook' | 'json' | 'binary' | 'truncatedArrow' | 'emptyDir' | 'binanceSpot' | 'binanceClockBehind' | 'binanceTruncated'
   | 'binanceUnordered' | 'binanceFutures' | 'tradesShiftedDay' | 'existingDir' | 'plainFile' | 'overlappingRecording' | 'badMaskSidecar' | 'maskedBook'
   | 'okxBooksDay' | 'okxBooksMalformed' | 'okxBooksMismatch' | 'okxBooksTruncated' | 'okxTradesDay' | 'okxTradesMalformed' | 'sampleCatalog'
   | 'latencyHeaderOnly' | 'latencyNoColumn' | 'latencyUnsorted' | 'latencyNegative' | 'latencySeconds' | 'badCountsBook';
@@ -61,9 +61,11 @@ function tardisBookText(book: BookTable): string {
  * A Binance capture in hftbacktest's collector layout: `<local_ts_ns> <json>` lines, gzipped. Messages follow
  * Binance's documented shapes (REST `GET /api/v3/depth` snapshot `{lastUpdateId, bids, asks}`; combined-stream
  * `{stream, data}` with `depthUpdate` {E, U, u, b, a} and `trade` {E, t, p, q, T, m}).
- * `eventMs` gives each diff's event time E (to build captures whose times go backwards).
+ * `eventMs` gives each diff's event time E (to build captures whose times go backwards); `localLagMs` the local
+ * receive stamp's lead over E (default 5; negative: a recording machine whose clock was behind).
  */
-function binanceCaptureText(stream: string, diffs: number, options: { gapAt?: number; eventMs?: (i: number) => number; futures?: boolean } = {}): string {
+function binanceCaptureText(stream: string, diffs: number, options: { gapAt?: number; eventMs?: (i: number) => number; futures?: boolean; localLagMs?: number } = {}): string {
+  const lag = options.localLagMs ?? 5;
   const t0 = Date.UTC(2024, 7, 8, 0, 0, 0);
   const ns = (ms: number) => `${BigInt(ms) * 1_000_000n}`;
   const lines: string[] = [];
@@ -75,9 +77,9 @@ function binanceCaptureText(stream: string, diffs: number, options: { gapAt?: nu
     const last = first + 2;
     const data: Record<string, unknown> = { e: 'depthUpdate', E, s: 'BTCUSDT', U: first, u: last, b: [['60000.00', String(1 + (i % 3))]], a: [['60000.01', String(1 + (i % 2))]] };
     if (options.futures) Object.assign(data, { T: E - 1, pu: u });
-    lines.push(`${ns(E + 5)} ${JSON.stringify({ stream, data })}`);
+    lines.push(`${ns(E + lag)} ${JSON.stringify({ stream, data })}`);
     u = last;
-    if (i % 3 === 0) lines.push(`${ns(E + 6)} ${JSON.stringify({ stream: 'btcusdt@trade', data: { e: 'trade', E, s: 'BTCUSDT', t: 500 + i, p: '60000.01', q: '0.01', T: E, m: false } })}`);
+    if (i % 3 === 0) lines.push(`${ns(E + lag + 1)} ${JSON.stringify({ stream: 'btcusdt@trade', data: { e: 'trade', E, s: 'BTCUSDT', t: 500 + i, p: '60000.01', q: '0.01', T: E, m: false } })}`);
   }
   return lines.join('\n') + '\n';
 }
@@ -145,6 +147,7 @@ export function buildFixtures(dir: string): Fixtures {
   mkdirSync(f.overlappingRecording);
   writeOverlappingRecording(f.overlappingRecording);
   f.binanceSpot = write('btcusdt_spot_gap.gz', gzipSync(binanceCaptureText('btcusdt@depth@100ms', 30, { gapAt: 20 })));
+  f.binanceClockBehind = write('btcusdt_spot_clock_behind.gz', gzipSync(binanceCaptureText('btcusdt@depth@100ms', 30, { localLagMs: -1200 })));
   const spotBytes = gzipSync(binanceCaptureText('btcusdt@depth@100ms', 2000));
   f.binanceTruncated = write('btcusdt_truncated.gz', spotBytes.subarray(0, Math.floor(spotBytes.length * 0.6)));
   const t0 = Date.UTC(2024, 7, 8);

@@ -35,6 +35,7 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
       size: { type: 'string' },
       refresh: { type: 'string' },
       'feed-latency': { type: 'string' },
+      'local-clock-offset': { type: 'string' },
       'entry-latency': { type: 'string' },
       'cancel-latency': { type: 'string' },
       'latency-seed': { type: 'string' },
@@ -87,6 +88,10 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
   // (the result cannot depend on them; the output says they were not read or validated)
   const { book, trades: recorded } = await (await import('../marketData.js')).loadMarketData(values.data, values.trades, values.inst, values['seed-compat'] ? { levels: 1, unkeptLevels: 'skip' } : {});
   if (values['seed-compat']) {
+    // the reference's rules fix these: an option that would change nothing is refused, not ignored
+    for (const flag of ['fill', 'queue-model', 'strategy', 'feed-latency', 'local-clock-offset', 'entry-latency', 'cancel-latency', 'latency-seed', 'maker-fee', 'taker-fee', 'size', 'max-position', 'refresh', 'levels', 'level-spacing', 'trades'] as const) {
+      if ((values as Record<string, unknown>)[flag] !== undefined) throw new UsageError(`--seed-compat runs the reference system's rules (mid-cross fills, no latency or fees, its sizes): it does not take --${flag}`);
+    }
     const options = {
       gamma,
       windowRows: numberOption('window-rows', values['window-rows'], 200, (v) => Number.isInteger(v) && v >= 2),

@@ -17,6 +17,7 @@ export async function backtestCatalog(
   values: Record<string, string | boolean | undefined>,
   o: { fill: FillModel; strategyName: StrategyName; gamma: number; horizonMs: number; qMax: number; windowMs: number; queueModel: QueueModelSpec; quoting: QuotingOptions },
 ): Promise<number> {
+  if (values['local-clock-offset'] !== undefined) throw new UsageError('--catalog does not take --local-clock-offset yet (replay the file with --data to shift its local stamps)');
   const { catalog, range, meta, notes, first, days } = await openCatalogMarket(values);
   try {
     const book0 = first.book;

@@ -11,7 +11,7 @@ import { loadTables } from '../../formats/index.js';
 import { readOkxBooksDepthEvents } from '../../formats/okxHistoryBooks.js';
 import { detectFormat } from '../../formats/loadAny.js';
 import { inferTickSize } from '../../data/quality.js';
-import { durationOption, formatTable, numberOption, printJson, UsageError } from '../command.js';
+import { durationOption, formatTable, numberOption, printJson, recordedClock, UsageError } from '../command.js';
 
 /**
  * `asmm backtest --depth full`: the full-depth replay (`replayDepth`) of a file's native level changes, for the
@@ -33,7 +33,7 @@ export async function backtestDepth(
     ['min-spread', 'not yet in the full-depth replay'],
     ['inventory-target', 'not yet in the full-depth replay'],
     ['cancel-latency', 'cancels take the entry latency'],
-    ['latency-seed', 'constant latencies only'],
+    ['latency-seed', 'constant or recorded latencies only'],
     ['maker-fee', 'fees are not yet in the full-depth replay'],
     ['taker-fee', 'fees are not yet in the full-depth replay'],
     ['lot', 'the order size is not rounded to a lot yet'],
@@ -54,21 +54,34 @@ export async function backtestDepth(
   const latency = (flag: 'feed-latency' | 'entry-latency') => {
     const text = values[flag] as string | undefined;
     if (text === undefined) return 0;
+    if (flag === 'feed-latency' && text.trim() === 'recorded') return 'recorded' as const;
     let spec;
     try {
       spec = parseLatencyText(text);
     } catch (error) {
       throw new UsageError(`--${flag}: ${(error as Error).message}`);
     }
-    if (typeof spec !== 'number') throw new UsageError(`--depth full takes a constant --${flag} (such as 10ms) for now`);
+    if (typeof spec !== 'number') throw new UsageError(`--depth full takes a constant --${flag} (such as 10ms)${flag === 'feed-latency' ? ' or recorded' : ''} for now`);
     return spec;
   };
-  const feedLatencyMs = latency('feed-latency');
-  const entryLatencyMs = latency('entry-latency');
+  const feed = latency('feed-latency');
+  const entryLatencyMs = latency('entry-latency') as number;
+  if (feed !== 'recorded' && values['local-clock-offset'] !== undefined) throw new UsageError('--local-clock-offset shifts the local stamps of --feed-latency recorded; without it there is nothing to shift');
   const loadStarted = performance.now();
   const capture = await loadNative(data, format, values.trades as string | undefined);
   const loadSec = (performance.now() - loadStarted) / 1000;
   const native = capture.events;
+  // the feed as recorded: each level change at its local receive stamp (shifted by --local-clock-offset); the
+  // fills are notified after --entry-latency (the order-response latency of hftbacktest's constant model)
+  let bookArrivalMs: Float64Array | undefined;
+  let clockNote: string | undefined;
+  if (feed === 'recorded') {
+    if (!capture.localTsMs) throw new UsageError(`--feed-latency recorded needs local receive stamps, which ${data} does not have (OKX history files carry exchange time only)`);
+    const clock = recordedClock(values, native.tsMs, capture.localTsMs, data);
+    bookArrivalMs = Float64Array.from(capture.localTsMs, (t) => t + clock.offsetMs);
+    clockNote = clock.note;
+  }
+  const feedLatencyMs = feed === 'recorded' ? entryLatencyMs : feed;
   const masked = capture.book.masked ?? [];
   const inferred = inferTickSize(capture.book);
   const tickSize = numberOption('tick', values.tick as string | undefined, inferred, (v) => v > 0);
@@ -89,6 +102,7 @@ export async function backtestDepth(
     tickSize,
     feedLatencyMs,
     entryLatencyMs,
+    ...(bookArrivalMs ? { bookArrivalMs } : {}),
     queueModel: options.queueModel,
     maxPosition,
     refreshMs,
@@ -97,9 +111,10 @@ export async function backtestDepth(
   });
   const notes = [
     ...capture.notes,
+    ...(clockNote ? [`${clockNote}; our fills notified after the entry latency (${entryLatencyMs} ms)`] : []),
     `full depth: ${native.tsMs.length} level changes (every depth the file holds) and ${capture.trades.tsMs.length} trades replayed in integer ticks of ${tickSize}${values.tick === undefined ? ' (inferred from the book: give --tick to set it)' : ''}`,
     ...(calibrated ? [`σ, A, k: rolling ${options.windowMs / 1000} s windows over the capture's top-5 rows and market orders (as the top-5 run), the value in force at each decision less the feed latency`] : []),
-    'one order a side, constant latencies: the other quoting features and sampled latencies are not yet in the full-depth replay',
+    'one order a side, constant or recorded latencies: the other quoting features and sampled latencies are not yet in the full-depth replay',
     ...(r.orders.side.length === 0
       ? [`WARNING no order was sent in ${r.decisions} decisions: the strategy waited for its σ, A, k (a --window longer than the data?) or every quote was refused (crossed, or past --max-position)`]
       : []),
@@ -125,8 +140,9 @@ export async function backtestDepth(
     lastMidPx: r.lastMidPx,
     halfSpreadPx,
     orderSize,
-    feedLatencyMs,
+    feedLatencyMs: feed,
     entryLatencyMs,
+    ...(bookArrivalMs ? { localClockOffsetMs: bookArrivalMs.length ? bookArrivalMs[0] - capture.localTsMs![0] : 0 } : {}),
     queueModel: options.queueModel,
     notes,
   };
@@ -139,10 +155,10 @@ export async function backtestDepth(
 }
 
 /** The level changes, the top-5 rows they fold into (for the estimators) and the trades of a file `--depth full` reads. */
-async function loadNative(data: string, format: string, tradesFile: string | undefined): Promise<{ events: DepthEvents; book: BookTable; trades: TradeTable; notes: string[] }> {
+async function loadNative(data: string, format: string, tradesFile: string | undefined): Promise<{ events: DepthEvents; localTsMs?: Float64Array; book: BookTable; trades: TradeTable; notes: string[] }> {
   if (format === 'binance-hftbacktest-capture') {
     const capture = await replayBinanceCapture(data, 5, { native: true });
-    return { events: capture.native!, book: capture.book, trades: capture.trades, notes: [] };
+    return { events: capture.native!, localTsMs: capture.native!.localTsMs, book: capture.book, trades: capture.trades, notes: [] };
   }
   const { events, book, summary } = await readOkxBooksDepthEvents(data);
   if (book.tsMs.length === 0) throw new DataError(data, 0, '', 'no book rows');

@@ -4,7 +4,7 @@ import { backtestExecutions, backtestMetrics, createStrategy, describeLatency, q
 import { PARAM_RANGES } from '../../calibrate/params.js';
 import { describeMasks, inferTickSize, masksJson, type BookTable, type TradeTable } from '../../data/index.js';
 import { rollingCalibration } from '../../estimate/index.js';
-import { durationOption, formatTable, latencyConfig, numberOption, printJson, requireOrderCounts } from '../command.js';
+import { durationOption, formatTable, latencyConfig, numberOption, printJson, recordedClock, requireOrderCounts, UsageError } from '../command.js';
 import { num, writeBacktestReport } from './backtestReport.js';
 
 /** Where the quotes sat, in words: the first thing to read when a run has few or no fills. */
@@ -31,6 +31,13 @@ export async function backtestRun(
   const halfSpread = numberOption('half-spread', values['half-spread'], 5 * tick, PARAM_RANGES.halfSpreadPx.check);
   const strategy: Strategy = createStrategy(strategyName, { gamma, horizonSec: horizonMs / 1000, qMax, halfSpreadPx: halfSpread });
   const calibration = rollingCalibration(book, executions.marketOrders, { windowSec: windowMs / 1000, stepSec: 1 });
+  // the feed as recorded: the local stamps shifted by --local-clock-offset, and what the clock check found
+  let clockNote: string | undefined;
+  if (String(values['feed-latency'] ?? '').trim() === 'recorded' && book.localTsMs) {
+    const clock = recordedClock(values, book.tsMs, book.localTsMs, values.data ?? 'the data');
+    clockNote = clock.note;
+    if (clock.offsetMs !== 0) book = { ...book, localTsMs: Float64Array.from(book.localTsMs, (t) => t + clock.offsetMs) };
+  } else if (values['local-clock-offset'] !== undefined) throw new UsageError('--local-clock-offset shifts the local stamps of --feed-latency recorded; without it there is nothing to shift');
   const latencies = latencyConfig(values, book);
   const latencyText = { feed: describeLatency(latencies.feedLatencyMs), entry: describeLatency(latencies.entryLatencyMs), cancel: describeLatency(latencies.cancelLatencyMs ?? latencies.entryLatencyMs) };
   const started = performance.now();
@@ -50,7 +57,7 @@ export async function backtestRun(
     calibration,
   });
   const seconds = (performance.now() - started) / 1000;
-  const notes = [...executions.notes, ...result.notes];
+  const notes = [...executions.notes, ...(clockNote ? [clockNote] : []), ...result.notes];
   const metrics = backtestMetrics(result);
   const quotes = quotePlacement(result, tick);
   const reportPath = values.report ?? `reports/backtest-${strategyName}-${fill}.html`;
