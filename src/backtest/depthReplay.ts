@@ -40,6 +40,12 @@ export interface DepthReplayConfig {
   readonly entryLatencyMs?: number;
   /** Where cancellations at our price happened, in front of us or behind (default power 2). */
   readonly queueModel?: QueueModelSpec;
+  /**
+   * false: an order fills whole or not at all, as in hftbacktest's `NoPartialFillExchange` (a trade that passes
+   * the quantity ahead fills all of it, a marketable order takes all of its size at the opposite best). Default
+   * true: the part of a trade beyond the queue ahead fills that much, the rest rests on.
+   */
+  readonly partialFills?: boolean;
   /** Largest |inventory|, base units: a side whose fill would pass it is not quoted. */
   readonly maxPosition?: number;
   /** Re-quote every this many ms; 0 (default): after every book change the strategy sees. */
@@ -200,6 +206,7 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
   const maxPos = config.maxPosition ?? Infinity;
   const refreshMs = config.refreshMs ?? 0;
   const prob: QueueProbability = queueProbability(config.queueModel ?? DEFAULT_QUEUE_MODEL);
+  const partial = config.partialFills !== false;
   const book = new TickBook(tick);
   const sides: readonly TickSide[] = [book.bids, book.asks];
   const nb = events.tsMs.length;
@@ -342,7 +349,7 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
       orders.firstFillMs.push(NaN);
       // marketable on arrival: takes the opposite best as a taker, up to its size there; the rest rests
       const opposite = sides[1 - k];
-      if (opposite.levels > 0 && (k === 0 ? p.tick >= opposite.best : p.tick <= opposite.best)) fill(k, p, rested, opposite.best, opposite.sizeAt(opposite.best), false);
+      if (opposite.levels > 0 && (k === 0 ? p.tick >= opposite.best : p.tick <= opposite.best)) fill(k, p, rested, opposite.best, partial ? opposite.sizeAt(opposite.best) : p.remaining, false);
       if (p.remaining > 0) {
         p.ahead = sides[k].sizeAt(p.tick);
         p.lastShown = p.ahead;
@@ -512,7 +519,7 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
     const beyond = sz - o.ahead;
     o.ahead = Math.max(0, o.ahead - sz);
     o.lastShown = Math.max(0, o.lastShown - sz);
-    if (beyond > SIZE_ROUNDING * sz) fill(k, o, t, o.tick, beyond, true);
+    if (beyond > SIZE_ROUNDING * sz) fill(k, o, t, o.tick, partial ? beyond : o.remaining, true);
   }
 
   const lastMidPx = book.bids.levels > 0 && book.asks.levels > 0 ? 0.5 * (book.toPrice(book.bids.best) + book.toPrice(book.asks.best)) : NaN;

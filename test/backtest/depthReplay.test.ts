@@ -191,3 +191,35 @@ describe('replayDepth: recorded feed latency (bookArrivalMs)', () => {
     expect(() => replayDepth(events, market.trades, { ...base, bookArrivalMs: new Float64Array(3) })).toThrow(/bookArrivalMs has 3 times/);
   });
 });
+
+describe('replayDepth: partialFills false (hftbacktest NoPartialFillExchange)', () => {
+  it('a trade that passes the queue ahead by less than our size fills all of it; with partial fills only the part beyond', () => {
+    // one bid level at 100 ticks of size 2 (tick 1), an ask at 103; our bid of size 3 joins at 100 behind the 2;
+    // a sell trade of 3 at 100 takes the 2 ahead and 1 of ours
+    const events = {
+      tsMs: Float64Array.of(0, 0),
+      side: Int8Array.of(1, -1),
+      px: Float64Array.of(100, 103),
+      qty: Float64Array.of(2, 5),
+    };
+    const trades = { kind: 'trades' as const, tsMs: Float64Array.of(50), side: Int8Array.of(-1), px: Float64Array.of(100), sz: Float64Array.of(3), id: Float64Array.of(1), meta: {} };
+    const quote = { name: 'fixed', requires: [], quote: () => ({ reservationPx: 101.5, bidPx: 100, askPx: 110 }) };
+    const run = (partialFills: boolean) => replayDepth(events, trades, { strategy: quote as never, orderSize: 3, tickSize: 1, partialFills });
+    const partial = run(true);
+    expect(partial.fills.qty.filter((_, k) => partial.fills.side[k] > 0)).toEqual([1]);
+    const whole = run(false);
+    expect(whole.fills.qty.filter((_, k) => whole.fills.side[k] > 0)).toEqual([3]);
+    expect(whole.inventory).toBe(3);
+  });
+
+  it('on a generated market every fill is a whole order: fills = orders filled', () => {
+    const market = generateOrderBookMarket({ seed: 4, durationSec: 300, marketRatePerSec: 3, marketUnits: 8 });
+    const r = replayDepth(depthEventsOf(market), market.trades, { strategy: symmetricStrategy(1.5 * market.tickSize), orderSize: market.unitQty, tickSize: market.tickSize, partialFills: false });
+    const filledOrders = r.orders.firstFillMs.filter((t) => t === t).length;
+    expect(filledOrders).toBeGreaterThan(30);
+    expect(r.fills.tsMs.length).toBe(filledOrders);
+    expect(r.fills.qty.every((q) => q === market.unitQty)).toBe(true);
+    const withPartial = replayDepth(depthEventsOf(market), market.trades, { strategy: symmetricStrategy(1.5 * market.tickSize), orderSize: market.unitQty, tickSize: market.tickSize });
+    expect(withPartial.fills.qty.some((q) => q < market.unitQty)).toBe(true);
+  });
+});

@@ -49,6 +49,7 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
       png: { type: 'string' },
       'seed-compat': { type: 'boolean' },
       depth: { type: 'string' },
+      'no-partial-fills': { type: 'boolean' },
       'window-rows': { type: 'string' },
       'initial-inventory': { type: 'string' },
       'initial-cash': { type: 'string' },
@@ -78,6 +79,7 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
     if (values.catalog !== undefined || !values.data) throw new UsageError('--depth full reads one capture: give --data');
     return (await import('./backtestDepth.js')).backtestDepth(values, { strategyName, queueModel, gamma, horizonMs, qMax, windowMs });
   }
+  if (values['no-partial-fills']) throw new UsageError('--no-partial-fills is a rule of the full-depth replay for now: add --depth full');
   if (values.catalog !== undefined) {
     if (values['seed-compat']) throw new UsageError('--seed-compat reads one file: give --data');
     if (values.trades) throw new UsageError('--catalog reads the trades from the catalog: leave out --trades');
