@@ -1,9 +1,10 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import bindings from '@duckdb/node-bindings';
+import { DuckDBConnection, DuckDBInstance, DuckDBTypeId } from '@duckdb/node-api';
 import type { MaskedInterval } from '../data/masks.js';
 import type { BookTable, TradeTable } from '../data/tables.js';
-import { CATALOG_TABLES, CatalogError, type CatalogTable, type InstrumentMeta } from './schema.js';
+import { CATALOG_TABLES, CatalogError, DELTA_FLAG_SNAPSHOT_START, type CatalogTable, type InstrumentMeta } from './schema.js';
 import { partInterval } from './writer.js';
 import { SqlResult } from './sqlResult.js';
 
@@ -116,14 +117,27 @@ export class Catalog {
     const rows = Number(counted.getColumnsJS()[0][0]);
     const result = await connection.stream(`select * from read_parquet(${list}, union_by_name = true, hive_partitioning = false)`);
     const names = result.columnNames();
+    const types = result.columnTypes().map((t) => t.typeId);
     const cols = names.map(() => new Float64Array(rows));
     let at = 0;
     for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
       const n = chunk.rowCount;
       if (at + n > rows) throw new CatalogError(`${parts[0]}…: more rows than counted (${rows})`);
       for (let c = 0; c < names.length; c++) {
-        const vector = chunk.getColumnVector(c);
         const out = cols[c];
+        const width = RAW_WIDTH.get(types[c]);
+        if (width !== undefined) {
+          // DOUBLE and the byte codes: the vector's own memory copied as a whole, NULL (validity bit 0) as NaN
+          const vector = bindings.data_chunk_get_vector(chunk.chunk, c);
+          const data = bindings.vector_get_data(vector, n * width);
+          if (types[c] === DuckDBTypeId.DOUBLE) out.set(new Float64Array(data.buffer, data.byteOffset, n), at);
+          else if (types[c] === DuckDBTypeId.TINYINT) out.set(new Int8Array(data.buffer, data.byteOffset, n), at);
+          else out.set(data.subarray(0, n), at);
+          const validity = bindings.vector_get_validity(vector, Math.ceil(n / 64) * 8);
+          if (validity && validity.length > 0) for (let i = 0; i < n; i++) if ((validity[i >> 3] & (1 << (i & 7))) === 0) out[at + i] = NaN;
+          continue;
+        }
+        const vector = chunk.getColumnVector(c);
         for (let i = 0; i < n; i++) {
           const v = vector.getItem(i);
           out[at + i] = typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : v === null ? NaN : Number(v);
@@ -178,6 +192,44 @@ export class Catalog {
     }
   }
 
+  /**
+   * One day of `book_deltas` at a time, as a full-depth replay takes them (`replayDepth`'s DepthEvents): rows in
+   * file order, a book clear as a row of side 0 (a marker row as written, or one put before the first row of a
+   * snapshot flagged as such), with the local receive stamps when the source had them. Memory: one day.
+   */
+  async *readBookDeltasDays(venue: string, instrument: string, fromDate?: string, toDate?: string): AsyncGenerator<BookDeltaDay> {
+    for (const day of this.days(venue, instrument, 'book_deltas', fromDate, toDate)) {
+      const r = await this.readNumericParts(day.parts);
+      const ts = r.get('ts_ms')!;
+      const local = r.get('local_ts_ms');
+      const side = r.get('side')!;
+      const px = r.get('px')!;
+      const qty = r.get('qty')!;
+      const flags = r.get('flags');
+      let markers = 0;
+      if (flags) for (let i = 0; i < ts.length; i++) if (side[i] !== 0 && flags[i] & DELTA_FLAG_SNAPSHOT_START) markers++;
+      const n = ts.length + markers;
+      const out = { tsMs: new Float64Array(n), side: new Int8Array(n), px: new Float64Array(n), qty: new Float64Array(n), localTsMs: local ? new Float64Array(n) : undefined };
+      let o = 0;
+      for (let i = 0; i < ts.length; i++) {
+        if (flags && side[i] !== 0 && flags[i] & DELTA_FLAG_SNAPSHOT_START) {
+          out.tsMs[o] = ts[i];
+          out.px[o] = NaN;
+          out.qty[o] = NaN;
+          if (out.localTsMs) out.localTsMs[o] = local![i];
+          o++; // side 0: clear
+        }
+        out.tsMs[o] = ts[i];
+        out.side[o] = side[i];
+        out.px[o] = px[i];
+        out.qty[o] = qty[i];
+        if (out.localTsMs) out.localTsMs[o] = local![i];
+        o++;
+      }
+      yield { date: day.date, tsMs: out.tsMs, side: out.side, px: out.px, qty: out.qty, ...(out.localTsMs ? { localTsMs: out.localTsMs } : {}) };
+    }
+  }
+
   /** Masked intervals stored in `gaps` between the dates, sorted by start. */
   async gapsOf(venue: string, instrument: string, fromDate?: string, toDate?: string): Promise<MaskedInterval[]> {
     const parts = this.days(venue, instrument, 'gaps', fromDate, toDate).flatMap((d) => d.parts);
@@ -194,6 +246,23 @@ export class Catalog {
     }
   }
 }
+
+/** One day of `book_deltas` as level changes (Catalog.readBookDeltasDays): side +1 bid, −1 ask, 0 clear the book. */
+export interface BookDeltaDay {
+  readonly date: string;
+  readonly tsMs: Float64Array;
+  readonly localTsMs?: Float64Array;
+  readonly side: Int8Array;
+  readonly px: Float64Array;
+  readonly qty: Float64Array;
+}
+
+/** Bytes per value of the column types read straight from a vector's memory (readNumericParts). */
+const RAW_WIDTH = new Map<number, number>([
+  [DuckDBTypeId.DOUBLE, 8],
+  [DuckDBTypeId.TINYINT, 1],
+  [DuckDBTypeId.UTINYINT, 1],
+]);
 
 /** Opens a catalog folder (it must exist). */
 export async function openCatalog(root: string): Promise<Catalog> {

@@ -4,10 +4,11 @@ import { mergeMasks } from '../data/masks.js';
 import { inferTickSize } from '../data/quality.js';
 import type { BookTable, TradeTable } from '../data/tables.js';
 import { detectFormat, loadTables } from '../formats/loadAny.js';
+import { binanceReplayNotes, replayBinanceCapture } from '../formats/binanceCapture.js';
 import { isOkxBooksContent, openOkxBooks } from '../formats/okxHistoryBooks.js';
 import { probeFile } from '../formats/format.js';
 import { readSampleParams, SAMPLE_FILES } from '../sample/files.js';
-import { BOOK_DELTA_COLUMNS, DEFAULT_TOP_LEVELS } from './schema.js';
+import { BOOK_DELTA_COLUMNS, DEFAULT_TOP_LEVELS, DELTA_FLAG_SNAPSHOT, DELTA_FLAG_SNAPSHOT_START } from './schema.js';
 import type { CatalogWriter, PartWritten } from './writer.js';
 
 /** What one import did: parts written per file and the loaders' notes (nothing dropped silently). */
@@ -107,6 +108,7 @@ export async function importIntoCatalog(writer: CatalogWriter, path: string, opt
   }
   const levels = options.levels ?? DEFAULT_TOP_LEVELS;
   if (!isRecording && isOkxBooksContent(probeFile(path))) return [await importOkxBooks(writer, path, options.venue, levels, options)];
+  if (!isRecording && detectFormat(path) === 'binance-hftbacktest-capture') return [await importBinanceCapture(writer, path, levels, options)];
   const loaded = await loadTables(path, levels);
   const parts: PartWritten[] = [];
   let instrument = options.inst;
@@ -124,6 +126,33 @@ export async function importIntoCatalog(writer: CatalogWriter, path: string, opt
     writer.writeInstrument({ venue: options.venue, instrument, tickSize: book?.meta.tickSize, lotSize: book?.meta.lotSize, ...contractValueOf(instrument, options, notes), source: path });
   }
   return [{ file: path, format: loaded.format, parts, notes }];
+}
+
+/**
+ * An hftbacktest Binance capture: its top-N rows, trades and masks as any format, and its level changes (every
+ * depth, with the local receive stamps) into `book_deltas`, so that a full-depth replay reads them back from
+ * the catalog. A REST snapshot is a marker row (side 0, flags snapshot start) that clears the book, its levels
+ * the rows after it.
+ */
+async function importBinanceCapture(writer: CatalogWriter, path: string, levels: number, options: ImportOptions): Promise<ImportReport> {
+  const capture = await replayBinanceCapture(path, levels, { native: true });
+  const inst = options.inst ?? capture.book.meta.instrument;
+  if (!inst) throw new Error(`${path}: no instrument (give --inst)`);
+  const parts: PartWritten[] = [];
+  parts.push(...(await writer.writeBookTop(options.venue, capture.book, inst, { levels, replace: options.replace })));
+  parts.push(...(await writer.writeTrades(options.venue, capture.trades, inst, { replace: options.replace })));
+  const n = capture.native!;
+  const flags = new Uint8Array(n.side.length);
+  for (let r = 0; r < flags.length; r++) if (n.side[r] === 0) flags[r] = DELTA_FLAG_SNAPSHOT | DELTA_FLAG_SNAPSHOT_START;
+  const deltas = await writer.openStream(options.venue, inst, 'book_deltas', BOOK_DELTA_COLUMNS, options);
+  await deltas.append([n.tsMs, n.localTsMs, n.side, n.px, n.qty, flags]);
+  parts.push(...(await deltas.close()));
+  const masks = mergeMasks(capture.book.masked ?? [], capture.trades.masked ?? []);
+  if (masks.length) parts.push(...(await writer.writeGaps(options.venue, inst, masks, { replace: options.replace })));
+  const tickSize = capture.book.meta.tickSize ?? inferTickSize(capture.book);
+  const notes = [...binanceReplayNotes(capture), `${n.tsMs.length} level changes (every depth, local receive stamps) into book_deltas, ${capture.book.tsMs.length} top-${levels} rows, ${capture.trades.tsMs.length} trades`];
+  writer.writeInstrument({ venue: options.venue, instrument: inst, tickSize, ...(capture.book.meta.tickSize === undefined ? { inferred: ['tickSize'] } : {}), source: path });
+  return { file: path, format: 'binance-hftbacktest-capture', parts, notes };
 }
 
 /** `{ contractValue }` when given; a note when a derivative has none. */

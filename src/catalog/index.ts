@@ -1,6 +1,7 @@
 export * from './schema.js';
 export { CatalogWriter, dayRanges, partInterval, type PartWritten, type WriteColumn, type WriteOptions } from './writer.js';
-export { Catalog, openCatalog, type DayPartition } from './catalog.js';
+export { Catalog, openCatalog, type BookDeltaDay, type DayPartition } from './catalog.js';
 export { SqlResult } from './sqlResult.js';
 export { importIntoCatalog, type ImportReport } from './importFiles.js';
 export { CatalogRangeError, catalogMarketDays, catalogRange, type CatalogRange, type CatalogRangeNames } from './marketRange.js';
+export { readCatalogDepth, type CatalogDepthInput } from './depthRange.js';

@@ -1,0 +1,44 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { replayDepth, symmetricStrategy } from '../../src/backtest/index.js';
+import { CatalogWriter, importIntoCatalog, openCatalog, readCatalogDepth } from '../../src/catalog/index.js';
+import { replayBinanceCapture } from '../../src/formats/binanceCapture.js';
+import { projectRootForTests } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const capture = join(projectRootForTests, '..', 'shared', 'data', 'binance-spot-btcusdt-hftbacktest', 'btcusdt_20240808.gz');
+if (!existsSync(capture)) process.stderr.write(`test/catalog/depthRange.test.ts skipped: ${capture} is absent (../shared/data)\n`);
+const root = tempDir('asmm-catalog-depth-');
+afterAll(() => undefined);
+
+describe.skipIf(!existsSync(capture))('a Binance capture\'s level changes through the catalog (needs ../shared/data)', () => {
+  it('book_deltas read back are the capture\'s level changes, clears and local stamps included, across its two UTC days; the replay from them is the replay of the file', async () => {
+    const writer = await CatalogWriter.create(root);
+    const [report] = await importIntoCatalog(writer, capture, { venue: 'binance' });
+    writer.close();
+    expect(report.format).toBe('binance-hftbacktest-capture');
+    const direct = await replayBinanceCapture(capture, 5, { native: true });
+    const n = direct.native!;
+    expect(report.parts.filter((p) => p.table === 'book_deltas').reduce((a, p) => a + p.rows, 0)).toBe(n.tsMs.length);
+    const catalog = await openCatalog(root);
+    try {
+      const input = await readCatalogDepth(catalog, 'binance', 'BTCUSDT');
+      expect(input.dates.length).toBe(2); // the capture crosses midnight UTC
+      expect(input.events.tsMs).toEqual(n.tsMs);
+      expect(input.events.side).toEqual(n.side);
+      expect(input.events.localTsMs).toEqual(n.localTsMs);
+      // NaN (a clear's price) compares equal in toEqual; every level price and size as read
+      expect(input.events.px).toEqual(n.px);
+      expect(input.events.qty).toEqual(n.qty);
+      expect(input.trades.tsMs).toEqual(direct.trades.tsMs);
+      const config = { strategy: symmetricStrategy(0.01), orderSize: 0.01, tickSize: 0.01, feedLatencyMs: 10, entryLatencyMs: 10 };
+      const fromCatalog = replayDepth(input.events, input.trades, { ...config, masked: input.masked });
+      const fromFile = replayDepth(n, direct.trades, { ...config, masked: direct.book.masked ?? [] });
+      expect(fromCatalog.fills.tsMs.length).toBeGreaterThan(100);
+      expect({ fills: fromCatalog.fills, pnl: fromCatalog.pnl }).toEqual({ fills: fromFile.fills, pnl: fromFile.pnl });
+    } finally {
+      catalog.close();
+    }
+  });
+});
