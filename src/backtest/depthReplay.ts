@@ -3,7 +3,7 @@ import type { MaskedInterval } from '../data/masks.js';
 import type { TradeTable } from '../data/tables.js';
 import type { RollingCalibration } from '../estimate/rolling.js';
 import type { MutableQuotes } from '../model/types.js';
-import { frontAfterDecrease, queueProbability, DEFAULT_QUEUE_MODEL, type QueueModelSpec, type QueueProbability } from './queueModels.js';
+import { frontAfterDecrease, frontAfterDecreaseBehind, queueProbability, DEFAULT_QUEUE_MODEL, type QueueModelSpec, type QueueProbability } from './queueModels.js';
 import type { QuoteContext, Strategy } from './strategy.js';
 
 /**
@@ -16,6 +16,8 @@ export interface DepthEvents {
   readonly side: Int8Array;
   readonly px: Float64Array;
   readonly qty: Float64Array;
+  /** The level's number of orders after the change (OKX `books` and history levels carry it), for `orderCount`. */
+  readonly orders?: ArrayLike<number>;
 }
 
 export interface DepthReplayConfig {
@@ -101,10 +103,13 @@ interface DepthOrder {
   /** Quantity ahead of ours at its level, and the level's size when last seen. */
   ahead: number;
   lastShown: number;
+  /** `orderCount`: orders ahead of ours, and the level's order count when last seen. */
+  aheadOrders: number;
+  lastCount: number;
   logRow: number;
 }
 
-const none = (): DepthOrder => ({ tick: NaN, remaining: 0, sentMs: NaN, activeMs: Infinity, cancelMs: Infinity, ahead: 0, lastShown: 0, logRow: -1 });
+const none = (): DepthOrder => ({ tick: NaN, remaining: 0, sentMs: NaN, activeMs: Infinity, cancelMs: Infinity, ahead: 0, lastShown: 0, aheadOrders: 0, lastCount: 0, logRow: -1 });
 /** Empties a slot in place (no allocation per order). */
 function reset(o: DepthOrder): void {
   o.tick = NaN;
@@ -114,6 +119,8 @@ function reset(o: DepthOrder): void {
   o.cancelMs = Infinity;
   o.ahead = 0;
   o.lastShown = 0;
+  o.aheadOrders = 0;
+  o.lastCount = 0;
   o.logRow = -1;
 }
 /**
@@ -207,6 +214,11 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
   const refreshMs = config.refreshMs ?? 0;
   const prob: QueueProbability = queueProbability(config.queueModel ?? DEFAULT_QUEUE_MODEL);
   const partial = config.partialFills !== false;
+  // orderCount: the orders at each level (from the events' counts), ours placed among them
+  const countQueue = (config.queueModel ?? DEFAULT_QUEUE_MODEL).name === 'orderCount';
+  const eventOrders = events.orders;
+  if (countQueue && !eventOrders) throw new Error('queue model orderCount: these level changes carry no order counts (OKX books levels and the order-by-order sample market have them): choose another queue model');
+  const levelCounts: Array<Map<number, number>> = [new Map(), new Map()];
   const book = new TickBook(tick);
   const sides: readonly TickSide[] = [book.bids, book.asks];
   const nb = events.tsMs.length;
@@ -353,6 +365,7 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
       if (p.remaining > 0) {
         p.ahead = sides[k].sizeAt(p.tick);
         p.lastShown = p.ahead;
+        if (countQueue) p.aheadOrders = p.lastCount = levelCounts[k].get(p.tick) ?? 0;
       }
     }
   };
@@ -466,6 +479,8 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
       const s = events.side[i];
       if (s === 0) {
         book.clear();
+        levelCounts[0].clear();
+        levelCounts[1].clear();
         resyncing = true;
       } else {
         const k = s > 0 ? 0 : 1;
@@ -473,10 +488,16 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
         if (tk !== tk) throw new RangeError(`level change ${i}: price ${events.px[i]} is not on the ${tick} grid`);
         const qty = events.qty[i];
         sides[k].set(tk, qty);
+        const count = countQueue ? (qty > 0 ? eventOrders![i] : 0) : 0;
+        if (countQueue) {
+          if (qty > 0) levelCounts[k].set(tk, count);
+          else levelCounts[k].delete(tk);
+        }
         const o = live[k];
         if (!resyncing && o.remaining > 0 && o.tick === tk) {
           const decrease = o.lastShown - qty;
-          if (decrease > 0 && o.ahead > 0) o.ahead = frontAfterDecrease(o.ahead, o.lastShown, decrease, prob);
+          if (countQueue) countedDecrease(o, decrease, count);
+          else if (decrease > 0 && o.ahead > 0) o.ahead = frontAfterDecrease(o.ahead, o.lastShown, decrease, prob);
           if (o.ahead > qty) o.ahead = qty;
           o.lastShown = qty;
         }
@@ -493,6 +514,11 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
             const shown = sides[k].sizeAt(o.tick);
             if (o.ahead > shown) o.ahead = shown;
             o.lastShown = shown;
+            if (countQueue) {
+              const count = levelCounts[k].get(o.tick) ?? 0;
+              if (o.aheadOrders > count) o.aheadOrders = count;
+              o.lastCount = count;
+            }
           }
         }
         // a change is not seen before it happened (a local clock behind the exchange's would say otherwise)
@@ -516,10 +542,29 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
     }
     if (tt !== o.tick) return;
     const sz = trades!.sz[jj];
+    // orderCount: the trade took the orders ahead in proportion of the quantity ahead it took
+    if (countQueue && o.ahead > 0) o.aheadOrders -= o.aheadOrders * Math.min(1, sz / o.ahead);
     const beyond = sz - o.ahead;
     o.ahead = Math.max(0, o.ahead - sz);
     o.lastShown = Math.max(0, o.lastShown - sz);
     if (beyond > SIZE_ROUNDING * sz) fill(k, o, t, o.tick, partial ? beyond : o.remaining, true);
+  }
+
+  /**
+   * orderCount: a decrease of our level's size not explained by a trade came from its cancelled orders, each as
+   * likely to be any of the level's orders: the share aheadOrders / lastCount of it from in front of ours (the
+   * top-N replay's Desk#countedDecrease, here on the level's own counts).
+   */
+  function countedDecrease(o: DepthOrder, decrease: number, count: number): void {
+    const lastCount = o.lastCount;
+    if (decrease > 0 && o.ahead > 0) {
+      const share = lastCount > 0 ? Math.min(1, o.aheadOrders / lastCount) : 1;
+      o.ahead = frontAfterDecreaseBehind(o.ahead, o.lastShown, decrease, 1 - share);
+      const removed = lastCount - count;
+      if (removed > 0) o.aheadOrders = Math.max(0, o.aheadOrders - removed * share);
+    }
+    if (o.aheadOrders > count) o.aheadOrders = count;
+    o.lastCount = count;
   }
 
   const lastMidPx = book.bids.levels > 0 && book.asks.levels > 0 ? 0.5 * (book.toPrice(book.bids.best) + book.toPrice(book.asks.best)) : NaN;

@@ -206,10 +206,11 @@ export class Catalog {
       const px = r.get('px')!;
       const qty = r.get('qty')!;
       const flags = r.get('flags');
+      const counts = r.get('orders');
       let markers = 0;
       if (flags) for (let i = 0; i < ts.length; i++) if (side[i] !== 0 && flags[i] & DELTA_FLAG_SNAPSHOT_START) markers++;
       const n = ts.length + markers;
-      const out = { tsMs: new Float64Array(n), side: new Int8Array(n), px: new Float64Array(n), qty: new Float64Array(n), localTsMs: local ? new Float64Array(n) : undefined };
+      const out = { tsMs: new Float64Array(n), side: new Int8Array(n), px: new Float64Array(n), qty: new Float64Array(n), localTsMs: local ? new Float64Array(n) : undefined, orders: counts ? new Float64Array(n) : undefined };
       let o = 0;
       for (let i = 0; i < ts.length; i++) {
         if (flags && side[i] !== 0 && flags[i] & DELTA_FLAG_SNAPSHOT_START) {
@@ -217,6 +218,7 @@ export class Catalog {
           out.px[o] = NaN;
           out.qty[o] = NaN;
           if (out.localTsMs) out.localTsMs[o] = local![i];
+          if (out.orders) out.orders[o] = NaN;
           o++; // side 0: clear
         }
         out.tsMs[o] = ts[i];
@@ -224,9 +226,10 @@ export class Catalog {
         out.px[o] = px[i];
         out.qty[o] = qty[i];
         if (out.localTsMs) out.localTsMs[o] = local![i];
+        if (out.orders) out.orders[o] = counts![i];
         o++;
       }
-      yield { date: day.date, tsMs: out.tsMs, side: out.side, px: out.px, qty: out.qty, ...(out.localTsMs ? { localTsMs: out.localTsMs } : {}) };
+      yield { date: day.date, tsMs: out.tsMs, side: out.side, px: out.px, qty: out.qty, ...(out.localTsMs ? { localTsMs: out.localTsMs } : {}), ...(out.orders ? { orders: out.orders } : {}) };
     }
   }
 
@@ -255,6 +258,8 @@ export interface BookDeltaDay {
   readonly side: Int8Array;
   readonly px: Float64Array;
   readonly qty: Float64Array;
+  /** The level's number of orders after the change, when the source had it (OKX books). */
+  readonly orders?: Float64Array;
 }
 
 /** Bytes per value of the column types read straight from a vector's memory (readNumericParts). */

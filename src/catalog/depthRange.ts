@@ -5,7 +5,7 @@ import type { BookDeltaDay, Catalog } from './catalog.js';
 
 /** A catalog range's level changes and trades in memory, as a full-depth replay (`replayDepth`) takes them. */
 export interface CatalogDepthInput {
-  /** Level changes of every day, in order (side 0: clear the book); local stamps when every day has them. */
+  /** Level changes of every day, in order (side 0: clear the book); local stamps and order counts when every day has them. */
   readonly events: Omit<BookDeltaDay, 'date'>;
   readonly trades: TradeTable;
   /** The `gaps` of the range. */
@@ -26,7 +26,8 @@ export async function readCatalogDepth(catalog: Catalog, venue: string, instrume
   for await (const t of catalog.readTradesDays(venue, instrument, fromDate, toDate)) tradeDays.push(t);
   const n = days.reduce((a, d) => a + d.tsMs.length, 0);
   const withLocal = days.every((d) => d.localTsMs !== undefined);
-  const events = { tsMs: new Float64Array(n), side: new Int8Array(n), px: new Float64Array(n), qty: new Float64Array(n), ...(withLocal ? { localTsMs: new Float64Array(n) } : {}) };
+  const withOrders = days.every((d) => d.orders !== undefined);
+  const events = { tsMs: new Float64Array(n), side: new Int8Array(n), px: new Float64Array(n), qty: new Float64Array(n), ...(withLocal ? { localTsMs: new Float64Array(n) } : {}), ...(withOrders ? { orders: new Float64Array(n) } : {}) };
   let at = 0;
   for (const d of days) {
     events.tsMs.set(d.tsMs, at);
@@ -34,6 +35,7 @@ export async function readCatalogDepth(catalog: Catalog, venue: string, instrume
     events.px.set(d.px, at);
     events.qty.set(d.qty, at);
     if (events.localTsMs) events.localTsMs.set(d.localTsMs!, at);
+    if (events.orders) events.orders.set(d.orders!, at);
     at += d.tsMs.length;
   }
   const trades = tradeDays.length ? concatTradeTables(tradeDays) : { kind: 'trades' as const, tsMs: new Float64Array(0), side: new Int8Array(0), px: new Float64Array(0), sz: new Float64Array(0), id: new Float64Array(0), meta: { instrument } };

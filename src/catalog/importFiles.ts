@@ -144,7 +144,7 @@ async function importBinanceCapture(writer: CatalogWriter, path: string, levels:
   const n = capture.native!;
   const flags = new Uint8Array(n.side.length);
   for (let r = 0; r < flags.length; r++) if (n.side[r] === 0) flags[r] = DELTA_FLAG_SNAPSHOT | DELTA_FLAG_SNAPSHOT_START;
-  const deltas = await writer.openStream(options.venue, inst, 'book_deltas', BOOK_DELTA_COLUMNS, options);
+  const deltas = await writer.openStream(options.venue, inst, 'book_deltas', BOOK_DELTA_COLUMNS.filter((c) => c !== 'orders'), options);
   await deltas.append([n.tsMs, n.localTsMs, n.side, n.px, n.qty, flags]);
   parts.push(...(await deltas.close()));
   const masks = mergeMasks(capture.book.masked ?? [], capture.trades.masked ?? []);
@@ -176,7 +176,7 @@ async function importOkxBooks(writer: CatalogWriter, path: string, venue: string
     // the snapshot markers (flags bits 0-1), a byte each as the side (TINYINT and UTINYINT columns)
     const marks = new Uint8Array(batch.length);
     for (let r = 0; r < marks.length; r++) marks[r] = batch.flags[r] & 3;
-    await deltas.append([batch.tsMs, batch.side, batch.px, batch.qty, marks]);
+    await deltas.append([batch.tsMs, batch.side, batch.px, batch.qty, marks, batch.orders]);
     if (batch.top && batch.top.tsMs.length) {
       const step = inferTickSize(batch.top);
       if (step < tick) tick = step;

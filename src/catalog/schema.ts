@@ -19,7 +19,8 @@
  *   midnight is stored cut at midnight, in each day it touches.
  * - `book_deltas`: `ts_ms`, `local_ts_ms` (only when the source has it: OKX history files do not), `side`
  *   (TINYINT: 1 bid, −1 ask), `px`, `qty` (absolute size at that price after the change; 0 deletes the level),
- *   `flags` (UTINYINT: 1 = row of a snapshot, 2 = first row of a snapshot: the book is cleared before it). Rows of one exchange message share `ts_ms`; their order is
+ *   `flags` (UTINYINT: 1 = row of a snapshot, 2 = first row of a snapshot: the book is cleared before it),
+ *   `orders` (the level's number of orders after the change, when the source has it: OKX books do, Binance not). Rows of one exchange message share `ts_ms`; their order is
  *   the file order, so a replay reads parts by start time and rows by `file_row_number` (read_parquet option),
  *   not `order by ts_ms` alone (SQL sorts are not stable).
  *
@@ -32,7 +33,7 @@ export type CatalogTable = (typeof CATALOG_TABLES)[number];
 export const DEFAULT_TOP_LEVELS = 5;
 
 export const GAP_COLUMNS = ['from_ms', 'to_ms', 'reason'] as const;
-export const BOOK_DELTA_COLUMNS = ['ts_ms', 'local_ts_ms', 'side', 'px', 'qty', 'flags'] as const;
+export const BOOK_DELTA_COLUMNS = ['ts_ms', 'local_ts_ms', 'side', 'px', 'qty', 'flags', 'orders'] as const;
 export const DELTA_FLAG_SNAPSHOT = 1;
 export const DELTA_FLAG_SNAPSHOT_START = 2;
 

@@ -1086,12 +1086,13 @@ export const okxHistoryBooksFormat: CaptureFormat = {
  * masked intervals: before the first snapshot, snapshots that disagreed with the book built up to them).
  * In memory: about 25 bytes per level change (a 400-level BTC-USDT day: about 20 M changes, 0.5 GB).
  */
-export async function readOkxBooksDepthEvents(path: string, depth = 5, options: Omit<OkxBooksReadOptions, 'topLevels'> = {}): Promise<{ events: { tsMs: Float64Array; side: Int8Array; px: Float64Array; qty: Float64Array }; book: BookTable; summary: OkxBooksSummary }> {
+export async function readOkxBooksDepthEvents(path: string, depth = 5, options: Omit<OkxBooksReadOptions, 'topLevels'> = {}): Promise<{ events: { tsMs: Float64Array; side: Int8Array; px: Float64Array; qty: Float64Array; orders: Float64Array }; book: BookTable; summary: OkxBooksSummary }> {
   const stream = await openOkxBooks(path, { ...options, topLevels: depth });
   const ts = new Float64ColumnBuilder();
   const side = new ColumnBuilder(Int8Array);
   const px = new Float64ColumnBuilder();
   const qty = new Float64ColumnBuilder();
+  const orders = new Float64ColumnBuilder();
   const top = new TopRows(depth);
   for await (const batch of stream) {
     for (let r = 0; r < batch.length; r++) {
@@ -1101,16 +1102,18 @@ export async function readOkxBooksDepthEvents(path: string, depth = 5, options: 
         side.push(0);
         px.push(NaN);
         qty.push(NaN);
+        orders.push(NaN);
       }
       if (batch.side[r] === 0) continue; // an empty snapshot's marker
       ts.push(batch.tsMs[r]);
       side.push(batch.side[r]);
       px.push(batch.px[r]);
       qty.push(batch.qty[r]);
+      orders.push(batch.orders[r]);
     }
     top.push(batch.top!);
   }
   const summary = stream.summary();
   const book = top.finish(path, summary);
-  return { events: { tsMs: ts.finish(), side: side.finish(), px: px.finish(), qty: qty.finish() }, book, summary };
+  return { events: { tsMs: ts.finish(), side: side.finish(), px: px.finish(), qty: qty.finish(), orders: orders.finish() }, book, summary };
 }

@@ -434,9 +434,10 @@ export function trueQueue(log: OrderEventLog, orders: OurOrders, samples: { read
  * The market's level changes at full depth, as a venue's incremental book feed would send them (every level,
  * not the `depth` of its book rows): the level's new total size after each order event, one change per level
  * and time. A market order's
- * changes are stamped `bookDelayMs` after its trades, as its book rows are. Input for `replayDepth`.
+ * changes are stamped `bookDelayMs` after its trades, as its book rows are; `orders` is the level's number of
+ * resting orders after the change (as OKX's `books` levels carry it). Input for `replayDepth`.
  */
-export function depthEventsOf(market: OrderBookMarket): { tsMs: Float64Array; side: Int8Array; px: Float64Array; qty: Float64Array } {
+export function depthEventsOf(market: OrderBookMarket): { tsMs: Float64Array; side: Int8Array; px: Float64Array; qty: Float64Array; orders: Float64Array } {
   const { log, params } = market;
   const n = log.tMs.length;
   const tickGrid = decimalGrid(market.tickSize);
@@ -448,10 +449,29 @@ export function depthEventsOf(market: OrderBookMarket): { tsMs: Float64Array; si
   const order = Array.from({ length: n }, (_, e) => e).sort((a, b) => ts[a] - ts[b] || a - b);
   const totals = new Map<number, number>();
   const units = new Float64Array(n);
+  // orders per level: +1 for an order added, −1 when one is cancelled or executed to nothing
+  const counts = new Map<number, number>();
+  const orders = new Float64Array(n);
+  const left = new Map<number, number>();
   for (const e of order) {
     const key = log.side[e] * 1e9 + log.tick[e];
     units[e] = (totals.get(key) ?? 0) + (log.kind[e] === ORDER_ADD ? log.units[e] : -log.units[e]);
     totals.set(key, units[e]);
+    const id = log.orderId[e];
+    let change = 0;
+    if (log.kind[e] === ORDER_ADD) {
+      left.set(id, log.units[e]);
+      change = 1;
+    } else {
+      const rest = log.kind[e] === ORDER_CANCEL ? 0 : (left.get(id) ?? 0) - log.units[e];
+      if (rest > 1e-9) left.set(id, rest);
+      else {
+        left.delete(id);
+        change = -1;
+      }
+    }
+    orders[e] = (counts.get(key) ?? 0) + change;
+    counts.set(key, orders[e]);
   }
   // a level changed several times at one time (a market order taking several orders there) is sent once, with
   // its final size, as a feed's message carries each level once
@@ -464,5 +484,6 @@ export function depthEventsOf(market: OrderBookMarket): { tsMs: Float64Array; si
     side: Int8Array.from(keep, (e) => log.side[e]),
     px: Float64Array.from(keep, (e) => gridValue(tickGrid, log.tick[e])),
     qty: Float64Array.from(keep, (e) => gridValue(unitGrid, units[e])),
+    orders: Float64Array.from(keep, (e) => orders[e]),
   };
 }

@@ -74,6 +74,42 @@ describe('replayDepth: full-depth level changes, queue fills at any depth', () =
     expect(counts.power).toBeLessThanOrEqual(counts.optimistic);
     expect(counts.riskAverse).toBeLessThan(counts.optimistic);
   });
+
+  it('orderCount at full depth (the level\'s order counts, no peer has it): exact without cancellations, between the bounds with them, and nearer the truth than power 2 in fill count', () => {
+    const exact = replay(0, 2.5, 'orderCount');
+    let filled = 0;
+    for (let o = 0; o < exact.ours.length; o++) {
+      if (exact.ours[o] === exact.r.orders.activeMs[o]) continue;
+      if (Number.isNaN(exact.ours[o])) expect(exact.truth[o], `order ${o}`).toBeNaN();
+      else {
+        expect(exact.ours[o], `order ${o}`).toBe(exact.truth[o]);
+        filled++;
+      }
+    }
+    expect(filled).toBeGreaterThan(300);
+    const fills = (name: QueueModelName) => {
+      const { r, truth, ours } = replay(0.5, 1.5, name, 5);
+      let model = 0;
+      let real = 0;
+      for (let o = 0; o < ours.length; o++) {
+        if (ours[o] === r.orders.activeMs[o]) continue;
+        if (!Number.isNaN(ours[o])) model++;
+        if (!Number.isNaN(truth[o]) && truth[o] <= r.orders.endMs[o]) real++;
+      }
+      return { model, real };
+    };
+    const counted = fills('orderCount');
+    const averse = fills('riskAverse');
+    const optimistic = fills('optimistic');
+    const power = fills('power');
+    expect(counted.model).toBeGreaterThanOrEqual(averse.model);
+    expect(counted.model).toBeLessThanOrEqual(optimistic.model);
+    expect(Math.abs(counted.model - counted.real)).toBeLessThanOrEqual(Math.abs(power.model - power.real));
+    // without counts in the events the model is refused, not run on sizes
+    const market = generateOrderBookMarket({ seed: 1, durationSec: 60 });
+    const { orders: _, ...sizesOnly } = depthEventsOf(market);
+    expect(() => replayDepth(sizesOnly, market.trades, { strategy: symmetricStrategy(market.tickSize), orderSize: 1e-6, tickSize: market.tickSize, queueModel: { name: 'orderCount' } })).toThrow(/no order counts/);
+  });
 });
 
 describe('replayDepth: masked intervals and the CLI', () => {

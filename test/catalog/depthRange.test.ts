@@ -4,13 +4,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { replayDepth, symmetricStrategy } from '../../src/backtest/index.js';
 import { CatalogWriter, importIntoCatalog, openCatalog, readCatalogDepth } from '../../src/catalog/index.js';
 import { replayBinanceCapture } from '../../src/formats/binanceCapture.js';
+import { readOkxBooksDepthEvents } from '../../src/formats/okxHistoryBooks.js';
+import { OKX_HISTORY_PRESETS, writeOkxHistoryDay } from '../../src/sample/index.js';
 import { projectRootForTests } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const capture = join(projectRootForTests, '..', 'shared', 'data', 'binance-spot-btcusdt-hftbacktest', 'btcusdt_20240808.gz');
 if (!existsSync(capture)) process.stderr.write(`test/catalog/depthRange.test.ts skipped: ${capture} is absent (../shared/data)\n`);
 const root = tempDir('asmm-catalog-depth-');
-afterAll(() => undefined);
 
 describe.skipIf(!existsSync(capture))('a Binance capture\'s level changes through the catalog (needs ../shared/data)', () => {
   it('book_deltas read back are the capture\'s level changes, clears and local stamps included, across its two UTC days; the replay from them is the replay of the file', async () => {
@@ -37,6 +38,35 @@ describe.skipIf(!existsSync(capture))('a Binance capture\'s level changes throug
       const fromFile = replayDepth(n, direct.trades, { ...config, masked: direct.book.masked ?? [] });
       expect(fromCatalog.fills.tsMs.length).toBeGreaterThan(100);
       expect({ fills: fromCatalog.fills, pnl: fromCatalog.pnl }).toEqual({ fills: fromFile.fills, pnl: fromFile.pnl });
+    } finally {
+      catalog.close();
+    }
+  });
+});
+
+describe('an OKX books history day through the catalog', () => {
+  it('book_deltas read back are the day\'s level changes with their order counts, a snapshot as a clear; orderCount replays from them', async () => {
+    const dir = tempDir('asmm-catalog-depth-okx-');
+    const day = await writeOkxHistoryDay({ dir, kind: 'books', date: '2025-11-01', inst: 'ETH-USDT', ...OKX_HISTORY_PRESETS.small, durationSec: 600 });
+    const catalogRoot = tempDir('asmm-catalog-depth-okx-root-');
+    const writer = await CatalogWriter.create(catalogRoot);
+    await importIntoCatalog(writer, day.path, { venue: 'okx' });
+    writer.close();
+    const direct = await readOkxBooksDepthEvents(day.path);
+    const catalog = await openCatalog(catalogRoot);
+    try {
+      const input = await readCatalogDepth(catalog, 'okx', 'ETH-USDT');
+      expect(input.events.tsMs.length).toBeGreaterThan(1000);
+      expect(input.events.tsMs).toEqual(direct.events.tsMs);
+      expect(input.events.side).toEqual(direct.events.side);
+      expect(input.events.px).toEqual(direct.events.px);
+      expect(input.events.qty).toEqual(direct.events.qty);
+      expect(input.events.orders).toEqual(direct.events.orders);
+      expect(input.events.localTsMs).toBeUndefined();
+      expect(input.events.side.filter((x) => x === 0).length).toBe(day.snapshots);
+      const tick = 0.01;
+      const r = replayDepth(input.events, { kind: 'trades', tsMs: new Float64Array(0), side: new Int8Array(0), px: new Float64Array(0), sz: new Float64Array(0), id: new Float64Array(0), meta: {} }, { strategy: symmetricStrategy(tick), orderSize: 0.01, tickSize: tick, queueModel: { name: 'orderCount' } });
+      expect(r.orders.side.length).toBeGreaterThan(0);
     } finally {
       catalog.close();
     }

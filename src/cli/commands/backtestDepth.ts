@@ -44,7 +44,6 @@ export async function backtestDepth(
     if (values[flag] !== undefined) throw new UsageError(`--depth full does not take --${flag} (${why})`);
   }
   if (values.fill !== undefined && values.fill !== 'queue') throw new UsageError(`--depth full replays queue fills (got --fill ${values.fill})`);
-  if (options.queueModel.name === 'orderCount') throw new UsageError('--depth full: the orderCount queue model is not yet in the full-depth replay');
   const format = detectFormat(data);
   if (format !== 'binance-hftbacktest-capture' && format !== 'okx-history-books') {
     throw new UsageError(`--depth full reads the level changes of a Binance capture (hftbacktest's format) or an OKX books history day; ${data} is ${format}`);
@@ -71,6 +70,7 @@ export async function backtestDepth(
   const capture = await loadNative(data, format, values.trades as string | undefined);
   const loadSec = (performance.now() - loadStarted) / 1000;
   const native = capture.events;
+  if (options.queueModel.name === 'orderCount' && !native.orders) throw new UsageError(`--queue-model orderCount needs the order count of each level, which ${data} does not carry (OKX books history days do; Binance depth streams do not): choose another queue model`);
   // the feed as recorded: each level change at its local receive stamp (shifted by --local-clock-offset); the
   // fills are notified after --entry-latency (the order-response latency of hftbacktest's constant model)
   let bookArrivalMs: Float64Array | undefined;
