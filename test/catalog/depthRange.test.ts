@@ -6,7 +6,7 @@ import { CatalogWriter, importIntoCatalog, openCatalog, readCatalogDepth } from 
 import { replayBinanceCapture } from '../../src/formats/binanceCapture.js';
 import { readOkxBooksDepthEvents } from '../../src/formats/okxHistoryBooks.js';
 import { OKX_HISTORY_PRESETS, writeOkxHistoryDay } from '../../src/sample/index.js';
-import { projectRootForTests } from '../helpers/cli.js';
+import { projectRootForTests, runAsmm } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const capture = join(projectRootForTests, '..', 'shared', 'data', 'binance-spot-btcusdt-hftbacktest', 'btcusdt_20240808.gz');
@@ -38,6 +38,15 @@ describe.skipIf(!existsSync(capture))('a Binance capture\'s level changes throug
       const fromFile = replayDepth(n, direct.trades, { ...config, masked: direct.book.masked ?? [] });
       expect(fromCatalog.fills.tsMs.length).toBeGreaterThan(100);
       expect({ fills: fromCatalog.fills, pnl: fromCatalog.pnl }).toEqual({ fills: fromFile.fills, pnl: fromFile.pnl });
+      // and on the command line: asmm backtest --depth full from the catalog as from the file
+      const args = ['--depth', 'full', '--strategy', 'symmetric', '--half-spread', '0.01', '--tick', '0.01', '--size', '0.01', '--feed-latency', '10ms', '--entry-latency', '10ms', '--json'];
+      const cli = (source: string[]) => {
+        const r = runAsmm(['backtest', ...source, ...args]);
+        expect(r.code, r.stderr).toBe(0);
+        const j = JSON.parse(r.stdout) as { fills: number; pnl: number; nativeEvents: number };
+        return { fills: j.fills, pnl: j.pnl, nativeEvents: j.nativeEvents };
+      };
+      expect(cli(['--catalog', root, '--inst', 'BTCUSDT'])).toEqual(cli(['--data', capture]));
     } finally {
       catalog.close();
     }

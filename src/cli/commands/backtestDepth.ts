@@ -23,7 +23,9 @@ export async function backtestDepth(
   values: Record<string, string | boolean | undefined>,
   options: { strategyName: StrategyName; queueModel: QueueModelSpec; gamma: number; horizonMs: number; qMax: number; windowMs: number },
 ): Promise<number> {
-  const data = values.data as string;
+  const fromCatalog = values.catalog !== undefined;
+  if (!fromCatalog) for (const flag of ['venue', 'from', 'to'] as const) if (values[flag] !== undefined) throw new UsageError(`--${flag} selects a catalog range: give --catalog DIR --inst ID`);
+  const data = fromCatalog ? `catalog ${values.catalog as string}` : (values.data as string);
   for (const [flag, why] of [
     ['seed-compat', 'the reference market maker replays its own rows'],
     ['levels', 'one order a side'],
@@ -41,13 +43,15 @@ export async function backtestDepth(
     ['report', 'no HTML report yet: use --json'],
     ['png', 'no figures yet: use --json'],
   ] as const) {
+    if (flag === 'inst' && fromCatalog) continue;
     if (values[flag] !== undefined) throw new UsageError(`--depth full does not take --${flag} (${why})`);
   }
   if (values.fill !== undefined && values.fill !== 'queue') throw new UsageError(`--depth full replays queue fills (got --fill ${values.fill})`);
-  const format = detectFormat(data);
-  if (format !== 'binance-hftbacktest-capture' && format !== 'okx-history-books') {
-    throw new UsageError(`--depth full reads the level changes of a Binance capture (hftbacktest's format) or an OKX books history day; ${data} is ${format}`);
+  const format = fromCatalog ? 'catalog' : detectFormat(data);
+  if (format !== 'catalog' && format !== 'binance-hftbacktest-capture' && format !== 'okx-history-books') {
+    throw new UsageError(`--depth full reads the level changes of a Binance capture (hftbacktest's format), an OKX books history day or a catalog's book_deltas (--catalog DIR --inst ID); ${data} is ${format}`);
   }
+  if (format === 'catalog' && values.trades !== undefined) throw new UsageError('--catalog reads the trades from the catalog: leave out --trades');
   if (format === 'binance-hftbacktest-capture' && values.trades !== undefined) throw new UsageError('--depth full on a Binance capture: the capture carries its trades, leave out --trades');
   if (format === 'okx-history-books' && values.trades === undefined) throw new UsageError(`--depth full on an OKX books day needs its trades: --trades {INST}-trades-{DATE}.zip`);
   const latency = (flag: 'feed-latency' | 'entry-latency') => {
@@ -67,7 +71,7 @@ export async function backtestDepth(
   const entryLatencyMs = latency('entry-latency') as number;
   if (feed !== 'recorded' && values['local-clock-offset'] !== undefined) throw new UsageError('--local-clock-offset shifts the local stamps of --feed-latency recorded; without it there is nothing to shift');
   const loadStarted = performance.now();
-  const capture = await loadNative(data, format, values.trades as string | undefined);
+  const capture = format === 'catalog' ? await loadCatalogNative(values) : await loadNative(data, format, values.trades as string | undefined);
   const loadSec = (performance.now() - loadStarted) / 1000;
   const native = capture.events;
   if (options.queueModel.name === 'orderCount' && !native.orders) throw new UsageError(`--queue-model orderCount needs the order count of each level, which ${data} does not carry (OKX books history days do; Binance depth streams do not): choose another queue model`);
@@ -156,6 +160,40 @@ export async function backtestDepth(
     process.stdout.write(`${formatTable(['metric', 'value'], rows)}\n${notes.join('\n')}\n`);
   }
   return 0;
+}
+
+/**
+ * `--catalog DIR --inst ID [--venue V] [--from D] [--to D]`: the range's `book_deltas` (with their local stamps
+ * and order counts when the source had them), `trades` and `gaps`, and its `book_top` rows for the estimators.
+ */
+async function loadCatalogNative(values: Record<string, string | boolean | undefined>): Promise<{ events: DepthEvents; localTsMs?: Float64Array; book: BookTable; trades: TradeTable; notes: string[] }> {
+  const { openCatalog, readCatalogDepth } = await import('../../catalog/index.js');
+  const { catalogRange } = await import('../catalogMarket.js');
+  const { concatBookTables } = await import('../../data/concatTables.js');
+  const catalog = await openCatalog(values.catalog as string);
+  try {
+    const range = catalogRange(catalog, values as { inst?: string; venue?: string; from?: string; to?: string });
+    let input;
+    try {
+      input = await readCatalogDepth(catalog, range.venue, range.instrument, range.fromDate, range.toDate);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    const books: BookTable[] = [];
+    for await (const day of catalog.readBookTopDays(range.venue, range.instrument, range.fromDate, range.toDate)) books.push(day);
+    if (books.length === 0) throw new UsageError(`${values.catalog as string}: no book_top of ${range.instrument} beside its book_deltas (import the source again)`);
+    const book = { ...concatBookTables(books), masked: input.masked };
+    const { localTsMs, ...events } = input.events;
+    return {
+      events,
+      ...(localTsMs ? { localTsMs } : {}),
+      book,
+      trades: input.trades,
+      notes: [`catalog ${values.catalog as string}: ${range.venue}/${range.instrument} ${input.dates.join(', ')}: ${events.tsMs.length} level changes, ${input.trades.tsMs.length} trades, ${input.masked.length} masked interval(s) from its gaps`],
+    };
+  } finally {
+    catalog.close();
+  }
 }
 
 /** The level changes, the top-5 rows they fold into (for the estimators) and the trades of a file `--depth full` reads. */
