@@ -5,6 +5,9 @@ import type { RollingCalibration } from '../estimate/rolling.js';
 import type { MutableQuotes } from '../model/types.js';
 import { frontAfterDecrease, frontAfterDecreaseBehind, queueProbability, DEFAULT_QUEUE_MODEL, type QueueModelSpec, type QueueProbability } from './queueModels.js';
 import type { QuoteContext, Strategy } from './strategy.js';
+import { FILL_CAUSES, type FillCause } from './types.js';
+
+const CAUSE = Object.fromEntries(FILL_CAUSES.map((c, i) => [c, i])) as Record<FillCause, number>;
 
 /**
  * Level changes as the venue sent them, every depth, in time order: `side` +1 bid, −1 ask, 0 a marker that
@@ -40,6 +43,12 @@ export interface DepthReplayConfig {
   readonly bookArrivalMs?: ArrayLike<number>;
   /** Orders rest, and cancels take effect, this long after they are sent (ms). Default 0. */
   readonly entryLatencyMs?: number;
+  /**
+   * How our orders fill (default `queue`): `queue` as described at `replayDepth`; `tradeThrough`: a trade at or
+   * through our price fills us up to its size, whatever the queue (optimistic: we are always first); `midCross`:
+   * the mid reaching our price fills us whole, trades ignored (the reference system's rule).
+   */
+  readonly fill?: 'queue' | 'tradeThrough' | 'midCross';
   /** Where cancellations at our price happened, in front of us or behind (default power 2). */
   readonly queueModel?: QueueModelSpec;
   /**
@@ -76,7 +85,8 @@ export interface DepthOrderRecords {
 }
 
 export interface DepthReplayResult {
-  readonly fills: { readonly tsMs: number[]; readonly side: number[]; readonly px: number[]; readonly qty: number[]; readonly maker: boolean[] };
+  /** Our fills; `cause` indexes FILL_CAUSES (trade at or through our price, book cross, marketable, mid cross). */
+  readonly fills: { readonly tsMs: number[]; readonly side: number[]; readonly px: number[]; readonly qty: number[]; readonly maker: boolean[]; readonly cause: number[] };
   readonly orders: DepthOrderRecords;
   readonly inventory: number;
   readonly cash: number;
@@ -197,8 +207,11 @@ const SIZE_ROUNDING = 1e-9;
  * Timing, as the top-N replay (`Replay`): at equal times trades come before level changes; decisions strictly
  * before an event's time are taken before it, one at exactly that time after it; a decision sees the book as
  * of (decision − feed latency) and the fills notified by then. Masked intervals pull every order and stop
- * quoting and filling, as in the top-N replay. Not yet here (issue 16): sampled or recorded latencies, the
- * midCross/tradeThrough rules, several levels per side.
+ * quoting and filling, as in the top-N replay. Also: the `tradeThrough` and `midCross` rules (`fill`), whole-order
+ * fills (`partialFills`), the `orderCount` queue model from the events' order counts, the feed as recorded
+ * (`bookArrivalMs`). On the same quotes the top-N replay and this one fill the same orders at the same instants
+ * wherever the five levels show our level (test/grading/engineComparison.test.ts). Not yet here (issue 16):
+ * sampled latencies, several levels per side, the other quoting features.
  */
 export function replayDepth(events: DepthEvents, trades: TradeTable | undefined, config: DepthReplayConfig): DepthReplayResult {
   const started = performance.now();
@@ -215,7 +228,7 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
   const prob: QueueProbability = queueProbability(config.queueModel ?? DEFAULT_QUEUE_MODEL);
   const partial = config.partialFills !== false;
   // orderCount: the orders at each level (from the events' counts), ours placed among them
-  const countQueue = (config.queueModel ?? DEFAULT_QUEUE_MODEL).name === 'orderCount';
+  const countQueue = (config.fill ?? 'queue') === 'queue' && (config.queueModel ?? DEFAULT_QUEUE_MODEL).name === 'orderCount';
   const eventOrders = events.orders;
   if (countQueue && !eventOrders) throw new Error('queue model orderCount: these level changes carry no order counts (OKX books levels and the order-by-order sample market have them): choose another queue model');
   const levelCounts: Array<Map<number, number>> = [new Map(), new Map()];
@@ -251,7 +264,10 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
   // per side, a fully filled order the strategy has not heard of yet (its tick, the fill's index)
   const filledTick = [NaN, NaN];
   const filledAt = [-1, -1];
-  const fills = { tsMs: [] as number[], side: [] as number[], px: [] as number[], qty: [] as number[], maker: [] as boolean[] };
+  const fills = { tsMs: [] as number[], side: [] as number[], px: [] as number[], qty: [] as number[], maker: [] as boolean[], cause: [] as number[] };
+  const fillRule = config.fill ?? 'queue';
+  const queueFills = fillRule === 'queue';
+  const midCross = fillRule === 'midCross';
   const orders: DepthOrderRecords = { side: [], pxTicks: [], sentMs: [], activeMs: [], endMs: [], firstFillMs: [] };
   let inventory = 0;
   let cash = 0;
@@ -305,7 +321,7 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
     if (o.logRow >= 0) orders.endMs[o.logRow] = t;
     reset(o);
   };
-  const fill = (k: number, o: DepthOrder, t: number, pxTicks: number, qty: number, maker: boolean) => {
+  const fill = (k: number, o: DepthOrder, t: number, pxTicks: number, qty: number, maker: boolean, cause: number) => {
     const q = Math.min(qty, o.remaining);
     if (!(q > 0)) return;
     const px = book.toPrice(pxTicks);
@@ -322,6 +338,7 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
     fills.px.push(px);
     fills.qty.push(q);
     fills.maker.push(maker);
+    fills.cause.push(cause);
     if (o.logRow >= 0 && Number.isNaN(orders.firstFillMs[o.logRow])) orders.firstFillMs[o.logRow] = t;
     if (o.remaining <= 1e-12) {
       filledTick[k] = o.tick;
@@ -332,9 +349,18 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
   /** The opposite best reached a resting order: filled completely, at its price. */
   const checkCross = (t: number) => {
     const b = live[0];
-    if (b.remaining > 0 && book.asks.levels > 0 && book.asks.best <= b.tick) fill(0, b, t, b.tick, b.remaining, true);
+    if (b.remaining > 0 && book.asks.levels > 0 && book.asks.best <= b.tick) fill(0, b, t, b.tick, b.remaining, true, CAUSE.bookCross);
     const a = live[1];
-    if (a.remaining > 0 && book.bids.levels > 0 && book.bids.best >= a.tick) fill(1, a, t, a.tick, a.remaining, true);
+    if (a.remaining > 0 && book.bids.levels > 0 && book.bids.best >= a.tick) fill(1, a, t, a.tick, a.remaining, true, CAUSE.bookCross);
+  };
+  /** midCross: the mid reached a resting order (twice the mid, in ticks, against twice its tick): filled whole. */
+  const checkMid = (t: number) => {
+    if (book.bids.levels === 0 || book.asks.levels === 0) return;
+    const mid2 = book.bids.best + book.asks.best;
+    const b = live[0];
+    if (b.remaining > 0 && 2 * b.tick >= mid2) fill(0, b, t, b.tick, b.remaining, true, CAUSE.midCross);
+    const a = live[1];
+    if (a.remaining > 0 && 2 * a.tick <= mid2) fill(1, a, t, a.tick, a.remaining, true, CAUSE.midCross);
   };
   /** Cancels and arrivals due by t. */
   const transitions = (t: number) => {
@@ -361,7 +387,7 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
       orders.firstFillMs.push(NaN);
       // marketable on arrival: takes the opposite best as a taker, up to its size there; the rest rests
       const opposite = sides[1 - k];
-      if (opposite.levels > 0 && (k === 0 ? p.tick >= opposite.best : p.tick <= opposite.best)) fill(k, p, rested, opposite.best, partial ? opposite.sizeAt(opposite.best) : p.remaining, false);
+      if (opposite.levels > 0 && (k === 0 ? p.tick >= opposite.best : p.tick <= opposite.best)) fill(k, p, rested, opposite.best, partial ? opposite.sizeAt(opposite.best) : p.remaining, false, CAUSE.marketable);
       if (p.remaining > 0) {
         p.ahead = sides[k].sizeAt(p.tick);
         p.lastShown = p.ahead;
@@ -525,19 +551,26 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
         const arrival = bookArrival ? Math.max(arrivedMs, t) : t + feedMs;
         groups.push(t, arrival, book.bids.levels > 0 ? book.bids.best : NaN, book.asks.levels > 0 ? book.asks.best : NaN);
         if (refreshMs === 0 && nextDecisionIdx === groups.count - 1 && arrival <= lastDecisionMs) dNext = arrival;
+        if (midCross && !resyncing && !inMask) checkMid(t);
       }
-      if (!resyncing && !inMask) checkCross(t);
+      if (queueFills && !resyncing && !inMask) checkCross(t);
     }
   }
 
   function onTrade(jj: number, t: number): void {
+    if (midCross) return;
     const k = trades!.side[jj] < 0 ? 0 : 1; // sells hit bids, buys lift asks
     const o = live[k];
     if (o.remaining <= 0) return;
     const tt = tradeTicks[jj];
     const through = k === 0 ? tt < o.tick : tt > o.tick;
+    if (!queueFills) {
+      // tradeThrough: at or through our price, up to the trade's size, no queue
+      if (through || tt === o.tick) fill(k, o, t, o.tick, partial ? trades!.sz[jj] : o.remaining, true, through ? CAUSE.tradeThrough : CAUSE.tradeAt);
+      return;
+    }
     if (through) {
-      fill(k, o, t, o.tick, o.remaining, true);
+      fill(k, o, t, o.tick, o.remaining, true, CAUSE.tradeThrough);
       return;
     }
     if (tt !== o.tick) return;
@@ -547,7 +580,7 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
     const beyond = sz - o.ahead;
     o.ahead = Math.max(0, o.ahead - sz);
     o.lastShown = Math.max(0, o.lastShown - sz);
-    if (beyond > SIZE_ROUNDING * sz) fill(k, o, t, o.tick, partial ? beyond : o.remaining, true);
+    if (beyond > SIZE_ROUNDING * sz) fill(k, o, t, o.tick, partial ? beyond : o.remaining, true, CAUSE.tradeAt);
   }
 
   /**

@@ -28,23 +28,27 @@ describe('compareOrderFills: two replays of the same quotes, order by order', ()
   // they part only where the five levels hide the order's level
   const market = generateOrderBookMarket({ seed: 2, durationSec: 600 });
   const events = depthEventsOf(market);
-  const run = (halfSpreadTicks: number) => {
+  const run = (halfSpreadTicks: number, fill: 'queue' | 'tradeThrough' | 'midCross' = 'queue') => {
     const config = { strategy: symmetricStrategy(halfSpreadTicks * market.tickSize), orderSize: market.unitQty / 100, tickSize: market.tickSize, feedLatencyMs: 5, entryLatencyMs: 5, queueModel: { name: 'power' as const, n: 2 } };
-    const depth = replayDepth(events, market.trades, config);
-    const trades = backtestExecutions(market.book, market.trades, 'queue', market.tickSize).trades;
-    const top = runBacktest(market.book, trades, { ...config, fill: 'queue', lotSize: 0, refreshMs: 0, recordSeries: false, recordOrders: true });
+    const depth = replayDepth(events, market.trades, { ...config, fill });
+    const trades = backtestExecutions(market.book, market.trades, fill, market.tickSize).trades;
+    const top = runBacktest(market.book, trades, { ...config, fill, lotSize: 0, refreshMs: 0, recordSeries: false, recordOrders: true });
     const o = top.orders!;
     const topView = { side: o.side, pxTicks: Array.from(o.px, (p) => Math.round(p / market.tickSize)), activeMs: o.activeMs, firstFillMs: o.firstFillMs };
-    return compareOrderFills(topView, depth.orders);
+    return { c: compareOrderFills(topView, depth.orders), topFills: top.fills.tsMs.length, depthFills: depth.fills.tsMs.length };
   };
-  it('quotes inside the five levels: every order matched and filled alike', () => {
-    const c = run(1.5);
-    expect(c.matched).toBeGreaterThan(200);
-    expect(c.onlyInA + c.onlyInB).toBe(0);
-    expect(c.same).toBe(c.matched);
-  });
+  for (const fill of ['queue', 'tradeThrough', 'midCross'] as const) {
+    it(`${fill}: quotes inside the five levels, every order matched and filled alike by the two replays (two implementations of one rule)`, () => {
+      const { c, topFills, depthFills } = run(1.5, fill);
+      expect(c.matched).toBeGreaterThan(200);
+      expect(c.onlyInA + c.onlyInB).toBe(0);
+      expect(c.same).toBe(c.matched);
+      expect(depthFills).toBe(topFills);
+      expect(depthFills).toBeGreaterThan(50);
+    });
+  }
   it('the counts add up: every order of each replay is matched or counted alone, every matched one in one class', () => {
-    const c = run(3.5);
+    const { c } = run(3.5);
     const classes = c.same + c.filledAtDifferentTimes + c.filledInAOnly + c.filledInBOnly;
     expect(classes).toBe(c.matched);
     expect(c.firstDifferences.length).toBe(Math.min(10, c.matched - c.same));

@@ -1,4 +1,5 @@
 import { replayDepth } from '../../backtest/depthReplay.js';
+import { FILL_CAUSES } from '../../backtest/types.js';
 import { parseLatencyText } from '../../backtest/latency.js';
 import type { QueueModelSpec } from '../../backtest/queueModels.js';
 import { backtestExecutions } from '../../backtest/executions.js';
@@ -46,7 +47,8 @@ export async function backtestDepth(
     if (flag === 'inst' && fromCatalog) continue;
     if (values[flag] !== undefined) throw new UsageError(`--depth full does not take --${flag} (${why})`);
   }
-  if (values.fill !== undefined && values.fill !== 'queue') throw new UsageError(`--depth full replays queue fills (got --fill ${values.fill})`);
+  const fill = (values.fill ?? 'queue') as 'queue' | 'tradeThrough' | 'midCross';
+  if (!['queue', 'tradeThrough', 'midCross'].includes(fill)) throw new UsageError(`--depth full replays --fill queue, tradeThrough or midCross (got ${values.fill})`);
   const format = fromCatalog ? 'catalog' : detectFormat(data);
   if (format !== 'catalog' && format !== 'binance-hftbacktest-capture' && format !== 'okx-history-books') {
     throw new UsageError(`--depth full reads the level changes of a Binance capture (hftbacktest's format), an OKX books history day or a catalog's book_deltas (--catalog DIR --inst ID); ${data} is ${format}`);
@@ -74,7 +76,7 @@ export async function backtestDepth(
   const capture = format === 'catalog' ? await loadCatalogNative(values) : await loadNative(data, format, values.trades as string | undefined);
   const loadSec = (performance.now() - loadStarted) / 1000;
   const native = capture.events;
-  if (options.queueModel.name === 'orderCount' && !native.orders) throw new UsageError(`--queue-model orderCount needs the order count of each level, which ${data} does not carry (OKX books history days do; Binance depth streams do not): choose another queue model`);
+  if (fill === 'queue' && options.queueModel.name === 'orderCount' && !native.orders) throw new UsageError(`--queue-model orderCount needs the order count of each level, which ${data} does not carry (OKX books history days do; Binance depth streams do not): choose another queue model`);
   // the feed as recorded: each level change at its local receive stamp (shifted by --local-clock-offset); the
   // fills are notified after --entry-latency (the order-response latency of hftbacktest's constant model)
   let bookArrivalMs: Float64Array | undefined;
@@ -107,6 +109,7 @@ export async function backtestDepth(
     feedLatencyMs,
     entryLatencyMs,
     ...(bookArrivalMs ? { bookArrivalMs } : {}),
+    fill,
     queueModel: options.queueModel,
     partialFills: values['no-partial-fills'] !== true,
     maxPosition,
@@ -121,6 +124,8 @@ export async function backtestDepth(
     `full depth: ${native.tsMs.length} level changes (every depth the file holds) and ${capture.trades.tsMs.length} trades replayed in integer ticks of ${tickSize}${values.tick === undefined ? ' (inferred from the book: give --tick to set it)' : ''}`,
     ...(calibrated ? [`σ, A, k: rolling ${options.windowMs / 1000} s windows over the capture's top-5 rows and market orders (as the top-5 run), the value in force at each decision less the feed latency`] : []),
     'one order a side, constant or recorded latencies: the other quoting features and sampled latencies are not yet in the full-depth replay',
+    ...(fill === 'tradeThrough' ? ['tradeThrough: a trade at or through our price fills us up to its size, whatever the queue (optimistic)'] : []),
+    ...(fill === 'midCross' ? ['midCross: the mid reaching our price fills us whole, trades ignored (the reference system\'s rule)'] : []),
     ...(r.orders.side.length === 0
       ? [`WARNING no order was sent in ${r.decisions} decisions: the strategy waited for its σ, A, k (a --window longer than the data?) or every quote was refused (crossed, or past --max-position)`]
       : []),
@@ -139,6 +144,8 @@ export async function backtestDepth(
     maskedDecisions: r.maskedDecisions,
     maskedTrades: r.maskedTrades,
     masked: masked.map((m) => ({ fromMs: m.fromMs, toMs: m.toMs, reason: m.reason })),
+    fill,
+    fillsByCause: Object.fromEntries(FILL_CAUSES.map((c, i) => [c, r.fills.cause.filter((x) => x === i).length]).filter(([, n]) => (n as number) > 0)),
     orders: r.orders.side.length,
     ordersFilled: r.orders.firstFillMs.filter((t) => t === t).length,
     fills: r.fills.tsMs.length,
@@ -151,12 +158,12 @@ export async function backtestDepth(
     feedLatencyMs: feed,
     entryLatencyMs,
     ...(bookArrivalMs ? { localClockOffsetMs: bookArrivalMs.length ? bookArrivalMs[0] - capture.localTsMs![0] : 0 } : {}),
-    queueModel: options.queueModel,
+    ...(fill === 'queue' ? { queueModel: options.queueModel } : {}),
     notes,
   };
   if (values.json) printJson(summary);
   else {
-    const rows = Object.entries(summary).filter(([k]) => k !== 'notes' && k !== 'queueModel').map(([k, v]) => [k, String(v)]);
+    const rows = Object.entries(summary).filter(([k]) => k !== 'notes' && k !== 'queueModel').map(([k, v]) => [k, typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)]);
     process.stdout.write(`${formatTable(['metric', 'value'], rows)}\n${notes.join('\n')}\n`);
   }
   return 0;
