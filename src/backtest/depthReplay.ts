@@ -6,6 +6,7 @@ import type { MutableQuotes } from '../model/types.js';
 import { frontAfterDecrease, frontAfterDecreaseBehind, queueProbability, DEFAULT_QUEUE_MODEL, type QueueModelSpec, type QueueProbability } from './queueModels.js';
 import type { QuoteContext, Strategy } from './strategy.js';
 import { FILL_CAUSES, type FillCause } from './types.js';
+import { latencySampler, type LatencySpec } from './latency.js';
 
 const CAUSE = Object.fromEntries(FILL_CAUSES.map((c, i) => [c, i])) as Record<FillCause, number>;
 
@@ -32,7 +33,7 @@ export interface DepthReplayConfig {
    * Book changes and our fills reach the strategy this long after their exchange time (ms). Default 0. With
    * `bookArrivalMs`, only the fills (the order-response latency; the book's arrival is recorded).
    */
-  readonly feedLatencyMs?: number;
+  readonly feedLatencyMs?: LatencySpec;
   /**
    * Recorded feed latency: when each level change (row of `events`) reached the recording machine (epoch ms, a
    * capture's local receive stamps). The strategy then sees a group of changes, and decides, at the latest
@@ -41,8 +42,14 @@ export interface DepthReplayConfig {
    * on local ones.
    */
   readonly bookArrivalMs?: ArrayLike<number>;
-  /** Orders rest, and cancels take effect, this long after they are sent (ms). Default 0. */
-  readonly entryLatencyMs?: number;
+  /**
+   * Orders rest this long after they are sent (ms). Default 0. Constant, sampled (`{ samplesMs, seed }`) or a
+   * measured series, as in the top-N replay: one draw per order, from the same seeded streams (`entry`,
+   * `cancel`, `feed` per group of changes, `fills` per fill notice).
+   */
+  readonly entryLatencyMs?: LatencySpec;
+  /** Cancels take effect this long after they are sent (ms). Default: the entry latency. */
+  readonly cancelLatencyMs?: LatencySpec;
   /**
    * How our orders fill (default `queue`): `queue` as described at `replayDepth`; `tradeThrough`: a trade at or
    * through our price fills us up to its size, whatever the queue (optimistic: we are always first); `midCross`:
@@ -217,12 +224,26 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
   const started = performance.now();
   const tick = config.tickSize;
   const size = config.orderSize;
-  const feedMs = config.feedLatencyMs ?? 0;
+  const feedSpec = config.feedLatencyMs ?? 0;
+  /** The feed latency when constant, else −1 (sampled: drawn per group of changes and per fill notice). */
+  const feedMs = typeof feedSpec === 'number' ? feedSpec : -1;
+  const feedSampler = feedMs < 0 ? latencySampler(feedSpec, 'feed') : undefined;
+  const noticeSampler = feedMs < 0 ? latencySampler(feedSpec, 'fills') : undefined;
+  /** When each fill's notice reaches the strategy (in order: a notice never overtakes an earlier one). */
+  const noticeMs: number[] = [];
+  let lastNoticeMs = -Infinity;
+  /** The latest arrival of a group so far (sampled feed: arrivals kept in order). */
+  let lastArrivalMs = -Infinity;
   const bookArrival = config.bookArrivalMs;
   if (bookArrival !== undefined && bookArrival.length !== events.tsMs.length) throw new RangeError(`bookArrivalMs has ${bookArrival.length} times for ${events.tsMs.length} level changes`);
   /** The latest arrival of the changes so far (recorded feed latency), kept non-decreasing. */
   let arrivedMs = -Infinity;
-  const entryMs = config.entryLatencyMs ?? 0;
+  const entrySpec = config.entryLatencyMs ?? 0;
+  const cancelSpec = config.cancelLatencyMs ?? entrySpec;
+  const entryConst = typeof entrySpec === 'number' ? entrySpec : -1;
+  const cancelConst = typeof cancelSpec === 'number' ? cancelSpec : -1;
+  const entryLatency = latencySampler(entrySpec, 'entry');
+  const cancelLatency = latencySampler(cancelSpec, 'cancel');
   const maxPos = config.maxPosition ?? Infinity;
   const refreshMs = config.refreshMs ?? 0;
   const prob: QueueProbability = queueProbability(config.queueModel ?? DEFAULT_QUEUE_MODEL);
@@ -402,14 +423,19 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
     if (firstDecision !== firstDecision) firstDecision = d;
     while (view + 1 < groups.count && groups.arrival(view + 1) <= d) view++;
     groups.keepFrom(Math.max(0, refreshMs > 0 ? view : Math.min(view, nextDecisionIdx)));
-    while (knownFills < fills.tsMs.length && fills.tsMs[knownFills] + feedMs <= d) {
+    for (let f = noticeMs.length; f < fills.tsMs.length; f++) {
+      const t = fills.tsMs[f];
+      lastNoticeMs = Math.max(lastNoticeMs, t + (feedMs >= 0 ? feedMs : noticeSampler ? noticeSampler(t) : 0));
+      noticeMs.push(lastNoticeMs);
+    }
+    while (knownFills < fills.tsMs.length && noticeMs[knownFills] <= d) {
       knownInventory += fills.side[knownFills] * fills.qty[knownFills];
       knownFills++;
     }
     let bidTick = NaN;
     let askTick = NaN;
     if (rolling) {
-      const seen = bookArrival ? (view >= 0 ? groups.ts(view) : -Infinity) : d - feedMs;
+      const seen = feedMs >= 0 && !bookArrival ? d - feedMs : seenExchangeMs(d);
       const calT = rolling.tMs;
       if (calIdx + 1 < calT.length && calT[calIdx + 1] <= seen) {
         while (calIdx + 1 < calT.length && calT[calIdx + 1] <= seen) calIdx++;
@@ -454,13 +480,13 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
       }
       if (resting && want === current) continue;
       filledAt[k] = -1;
-      if (o.remaining > 0 && o.cancelMs === Infinity) o.cancelMs = d + entryMs;
+      if (o.remaining > 0 && o.cancelMs === Infinity) o.cancelMs = d + (cancelConst >= 0 ? cancelConst : cancelLatency(d));
       reset(p);
       if (want !== want) continue;
       p.tick = want;
       p.remaining = size;
       p.sentMs = d;
-      p.activeMs = d + entryMs;
+      p.activeMs = d + (entryConst >= 0 ? entryConst : entryLatency(d));
     }
   };
 
@@ -548,7 +574,7 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
           }
         }
         // a change is not seen before it happened (a local clock behind the exchange's would say otherwise)
-        const arrival = bookArrival ? Math.max(arrivedMs, t) : t + feedMs;
+        const arrival = bookArrival ? Math.max(arrivedMs, t) : feedMs >= 0 ? t + feedMs : (lastArrivalMs = Math.max(lastArrivalMs, t + feedSampler!(t)));
         groups.push(t, arrival, book.bids.levels > 0 ? book.bids.best : NaN, book.asks.levels > 0 ? book.asks.best : NaN);
         if (refreshMs === 0 && nextDecisionIdx === groups.count - 1 && arrival <= lastDecisionMs) dNext = arrival;
         if (midCross && !resyncing && !inMask) checkMid(t);
@@ -581,6 +607,19 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
     o.ahead = Math.max(0, o.ahead - sz);
     o.lastShown = Math.max(0, o.lastShown - sz);
     if (beyond > SIZE_ROUNDING * sz) fill(k, o, t, o.tick, partial ? beyond : o.remaining, true, CAUSE.tradeAt);
+  }
+
+  /**
+   * The exchange time the strategy has reached at decision d when the feed latency varies (sampled or recorded):
+   * d less the latency of the newest group it has seen, capped at the next group's time (a group stamped earlier
+   * but still in flight must not count), as the top-N replay computes it.
+   */
+  function seenExchangeMs(d: number): number {
+    const v = view >= 0 ? view : 0;
+    if (groups.count === 0) return -Infinity;
+    const lagged = d - (groups.arrival(v) - groups.ts(v));
+    const next = v + 1 < groups.count ? groups.ts(v + 1) : i < nb ? bookTs[i] : Infinity;
+    return next < lagged ? next : lagged;
   }
 
   /**

@@ -259,3 +259,34 @@ describe('replayDepth: partialFills false (hftbacktest NoPartialFillExchange)', 
     expect(withPartial.fills.qty.some((q) => q < market.unitQty)).toBe(true);
   });
 });
+
+describe('replayDepth: sampled latencies (feed, entry, cancel), as the top-N replay draws them', () => {
+  const market = generateOrderBookMarket({ seed: 8, durationSec: 300 });
+  const events = depthEventsOf(market);
+  const base = { strategy: symmetricStrategy(1.5 * market.tickSize), orderSize: 1e-6, tickSize: market.tickSize };
+  const summary = (r: ReturnType<typeof replayDepth>) => ({ fills: r.fills, orders: r.orders, inventory: r.inventory, decisions: r.decisions });
+
+  it('one sample is the constant; the same seed gives the same run, another seed another', () => {
+    const constant = replayDepth(events, market.trades, { ...base, feedLatencyMs: 7, entryLatencyMs: 4, cancelLatencyMs: 9 });
+    const single = replayDepth(events, market.trades, { ...base, feedLatencyMs: { samplesMs: [7], seed: 1 }, entryLatencyMs: { samplesMs: [4], seed: 2 }, cancelLatencyMs: { samplesMs: [9], seed: 3 } });
+    expect(constant.fills.tsMs.length).toBeGreaterThan(20);
+    expect(summary(single)).toEqual(summary(constant));
+    const spec = (seed: number) => ({ ...base, feedLatencyMs: { samplesMs: [2, 15, 60], seed }, entryLatencyMs: { samplesMs: [1, 10, 80], seed: seed + 1 } });
+    expect(summary(replayDepth(events, market.trades, spec(5)))).toEqual(summary(replayDepth(events, market.trades, spec(5))));
+    expect(summary(replayDepth(events, market.trades, spec(6)))).not.toEqual(summary(replayDepth(events, market.trades, spec(5))));
+  });
+
+  it("each order rests one drawn entry latency after it was sent (later only behind its predecessor's cancel), every sample drawn", () => {
+    const samples = [1, 10, 80];
+    const r = replayDepth(events, market.trades, { ...base, entryLatencyMs: { samplesMs: samples, seed: 4 }, cancelLatencyMs: 0 });
+    const waits = r.orders.activeMs.map((a, k) => a - r.orders.sentMs[k]);
+    expect(waits.length).toBeGreaterThan(100);
+    const drawn = new Set<number>();
+    for (const w of waits) {
+      const exact = samples.find((x) => Math.abs(w - x) < 1e-6);
+      if (exact !== undefined) drawn.add(exact);
+      else expect(w).toBeGreaterThan(1); // waited for the cancel of the order before it (cancel latency 0: only ties)
+    }
+    expect([...drawn].sort((a, b) => a - b)).toEqual(samples);
+  });
+});

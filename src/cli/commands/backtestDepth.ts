@@ -1,6 +1,6 @@
 import { replayDepth } from '../../backtest/depthReplay.js';
 import { FILL_CAUSES } from '../../backtest/types.js';
-import { parseLatencyText } from '../../backtest/latency.js';
+import { describeLatency, type LatencySpec } from '../../backtest/latency.js';
 import type { QueueModelSpec } from '../../backtest/queueModels.js';
 import { backtestExecutions } from '../../backtest/executions.js';
 import { createStrategy, type StrategyName } from '../../backtest/strategies.js';
@@ -12,7 +12,7 @@ import { loadTables } from '../../formats/index.js';
 import { readOkxBooksDepthEvents } from '../../formats/okxHistoryBooks.js';
 import { detectFormat } from '../../formats/loadAny.js';
 import { inferTickSize } from '../../data/quality.js';
-import { durationOption, formatTable, numberOption, printJson, recordedClock, UsageError } from '../command.js';
+import { durationOption, formatTable, latencyOption, numberOption, printJson, recordedClock, UsageError } from '../command.js';
 
 /**
  * `asmm backtest --depth full`: the full-depth replay (`replayDepth`) of a file's native level changes, for the
@@ -35,8 +35,6 @@ export async function backtestDepth(
     ['max-order-age', 'not yet in the full-depth replay'],
     ['min-spread', 'not yet in the full-depth replay'],
     ['inventory-target', 'not yet in the full-depth replay'],
-    ['cancel-latency', 'cancels take the entry latency'],
-    ['latency-seed', 'constant or recorded latencies only'],
     ['maker-fee', 'fees are not yet in the full-depth replay'],
     ['taker-fee', 'fees are not yet in the full-depth replay'],
     ['lot', 'the order size is not rounded to a lot yet'],
@@ -56,21 +54,12 @@ export async function backtestDepth(
   if (format === 'catalog' && values.trades !== undefined) throw new UsageError('--catalog reads the trades from the catalog: leave out --trades');
   if (format === 'binance-hftbacktest-capture' && values.trades !== undefined) throw new UsageError('--depth full on a Binance capture: the capture carries its trades, leave out --trades');
   if (format === 'okx-history-books' && values.trades === undefined) throw new UsageError(`--depth full on an OKX books day needs its trades: --trades {INST}-trades-{DATE}.zip`);
-  const latency = (flag: 'feed-latency' | 'entry-latency') => {
-    const text = values[flag] as string | undefined;
-    if (text === undefined) return 0;
-    if (flag === 'feed-latency' && text.trim() === 'recorded') return 'recorded' as const;
-    let spec;
-    try {
-      spec = parseLatencyText(text);
-    } catch (error) {
-      throw new UsageError(`--${flag}: ${(error as Error).message}`);
-    }
-    if (typeof spec !== 'number') throw new UsageError(`--depth full takes a constant --${flag} (such as 10ms)${flag === 'feed-latency' ? ' or recorded' : ''} for now`);
-    return spec;
-  };
-  const feed = latency('feed-latency');
-  const entryLatencyMs = latency('entry-latency') as number;
+  // constant, sampled (20ms,35ms,120ms), a measured series (file:PATH) or, for the feed, recorded
+  const seed = numberOption('latency-seed', values['latency-seed'] as string | undefined, 1, (v) => Number.isInteger(v));
+  const feed = latencyOption('feed-latency', values['feed-latency'] as string | undefined, seed, true) ?? 0;
+  const entryLatencyMs = (latencyOption('entry-latency', values['entry-latency'] as string | undefined, seed, false) ?? 0) as LatencySpec;
+  const cancelLatencyMs = latencyOption('cancel-latency', values['cancel-latency'] as string | undefined, seed, false) as LatencySpec | undefined;
+  if (feed === 'recorded' && typeof entryLatencyMs !== 'number') throw new UsageError('--feed-latency recorded notifies our fills after the entry latency: give a constant --entry-latency (such as 10ms)');
   if (feed !== 'recorded' && values['local-clock-offset'] !== undefined) throw new UsageError('--local-clock-offset shifts the local stamps of --feed-latency recorded; without it there is nothing to shift');
   const loadStarted = performance.now();
   const capture = format === 'catalog' ? await loadCatalogNative(values) : await loadNative(data, format, values.trades as string | undefined);
@@ -87,7 +76,7 @@ export async function backtestDepth(
     bookArrivalMs = Float64Array.from(capture.localTsMs, (t) => t + clock.offsetMs);
     clockNote = clock.note;
   }
-  const feedLatencyMs = feed === 'recorded' ? entryLatencyMs : feed;
+  const feedLatencyMs = feed === 'recorded' ? (entryLatencyMs as number) : feed;
   const masked = capture.book.masked ?? [];
   const inferred = inferTickSize(capture.book);
   const tickSize = numberOption('tick', values.tick as string | undefined, inferred, (v) => v > 0);
@@ -108,6 +97,7 @@ export async function backtestDepth(
     tickSize,
     feedLatencyMs,
     entryLatencyMs,
+    ...(cancelLatencyMs !== undefined ? { cancelLatencyMs } : {}),
     ...(bookArrivalMs ? { bookArrivalMs } : {}),
     fill,
     queueModel: options.queueModel,
@@ -123,7 +113,8 @@ export async function backtestDepth(
     ...(values['no-partial-fills'] ? ['no partial fills: an order fills whole when a trade passes the queue ahead of it (hftbacktest NoPartialFillExchange), so fills = orders filled'] : []),
     `full depth: ${native.tsMs.length} level changes (every depth the file holds) and ${capture.trades.tsMs.length} trades replayed in integer ticks of ${tickSize}${values.tick === undefined ? ' (inferred from the book: give --tick to set it)' : ''}`,
     ...(calibrated ? [`σ, A, k: rolling ${options.windowMs / 1000} s windows over the capture's top-5 rows and market orders (as the top-5 run), the value in force at each decision less the feed latency`] : []),
-    'one order a side, constant or recorded latencies: the other quoting features and sampled latencies are not yet in the full-depth replay',
+    `latency: feed ${describeLatency(feed)}, entry ${describeLatency(entryLatencyMs)}, cancel ${describeLatency(cancelLatencyMs ?? entryLatencyMs)}`,
+    'one order a side: the grid and the other quoting features are not yet in the full-depth replay',
     ...(fill === 'tradeThrough' ? ['tradeThrough: a trade at or through our price fills us up to its size, whatever the queue (optimistic)'] : []),
     ...(fill === 'midCross' ? ['midCross: the mid reaching our price fills us whole, trades ignored (the reference system\'s rule)'] : []),
     ...(r.orders.side.length === 0
@@ -155,8 +146,8 @@ export async function backtestDepth(
     lastMidPx: r.lastMidPx,
     halfSpreadPx,
     orderSize,
-    feedLatencyMs: feed,
-    entryLatencyMs,
+    feedLatencyMs: typeof feed === 'object' ? describeLatency(feed) : feed,
+    entryLatencyMs: typeof entryLatencyMs === 'object' ? describeLatency(entryLatencyMs) : entryLatencyMs,
     ...(bookArrivalMs ? { localClockOffsetMs: bookArrivalMs.length ? bookArrivalMs[0] - capture.localTsMs![0] : 0 } : {}),
     ...(fill === 'queue' ? { queueModel: options.queueModel } : {}),
     notes,
