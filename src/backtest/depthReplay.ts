@@ -68,6 +68,14 @@ export interface DepthReplayConfig {
   readonly maxPosition?: number;
   /** Re-quote every this many ms; 0 (default): after every book change the strategy sees. */
   readonly refreshMs?: number;
+  /** Keep a resting order when the new quote is within this many ticks of it (default 0: the same price only). */
+  readonly refreshToleranceTicks?: number;
+  /** Re-send an order older than this (ms) even at the same price, to the back of the queue. Default: never. */
+  readonly maxOrderAgeMs?: number;
+  /** Each quote at least half of this from the mid the strategy saw (price units). Default 0. */
+  readonly minSpreadPx?: number;
+  /** Inventory the strategy steers toward (base units): it quotes with q = (inventory − target) / size. Default 0. */
+  readonly inventoryTarget?: number;
   /**
    * Intervals where the book is invalid (a capture's sequence gaps; sorted, disjoint): every order is pulled at
    * an interval's start, and inside it nothing is quoted or filled (the book is still rebuilt from the changes).
@@ -246,6 +254,10 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
   const cancelLatency = latencySampler(cancelSpec, 'cancel');
   const maxPos = config.maxPosition ?? Infinity;
   const refreshMs = config.refreshMs ?? 0;
+  const keepWithinTicks = config.refreshToleranceTicks ?? 0;
+  const maxOrderAgeMs = config.maxOrderAgeMs ?? Infinity;
+  const minHalfSpreadPx = (config.minSpreadPx ?? 0) / 2;
+  const inventoryTarget = config.inventoryTarget ?? 0;
   const prob: QueueProbability = queueProbability(config.queueModel ?? DEFAULT_QUEUE_MODEL);
   const partial = config.partialFills !== false;
   // orderCount: the orders at each level (from the events' counts), ours placed among them
@@ -457,12 +469,18 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
       context.midPx = 0.5 * (bb + ba);
       context.bestBidPx = bb;
       context.bestAskPx = ba;
-      context.q = knownInventory / size;
+      context.q = (knownInventory - inventoryTarget) / size; // the strategy steers toward the target
       context.elapsedSec = (d - firstDecision) / 1000;
       const strategy = config.strategy;
       const quotes = strategy.quoteInto ? (strategy.quoteInto(context, out), out) : strategy.quote(context);
-      bidTick = Math.floor(quotes.bidPx / tick + 1e-9);
-      askTick = Math.ceil(quotes.askPx / tick - 1e-9);
+      let bidPx = quotes.bidPx;
+      let askPx = quotes.askPx;
+      if (minHalfSpreadPx > 0) {
+        bidPx = Math.min(bidPx, context.midPx - minHalfSpreadPx);
+        askPx = Math.max(askPx, context.midPx + minHalfSpreadPx);
+      }
+      bidTick = Math.floor(bidPx / tick + 1e-9);
+      askTick = Math.ceil(askPx / tick - 1e-9);
       if (knownInventory + size > maxPos + 1e-12) bidTick = NaN;
       if (knownInventory - size < -maxPos - 1e-12) askTick = NaN;
       if (!(bidTick < askTick) && bidTick === bidTick && askTick === askTick) bidTick = askTick = NaN;
@@ -473,12 +491,15 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
       const p = pending[k];
       let current = p.activeMs !== Infinity ? p.tick : o.tick;
       let resting = p.activeMs !== Infinity || o.remaining > 0;
+      // an order older than the maximum age is re-sent (to the back of the queue) even at the same price
+      if (resting && d - (p.activeMs !== Infinity ? p.sentMs : o.sentMs) > maxOrderAgeMs) resting = false;
       if (!resting && filledAt[k] >= knownFills) {
         // filled, but the notice has not reached the strategy: to it, the order still rests at its price
         current = filledTick[k];
         resting = true;
       }
-      if (resting && want === current) continue;
+      // kept when the new quote is within the refresh tolerance (0 ticks by default: the same price)
+      if (resting && want === want && Math.abs(current - want) <= keepWithinTicks) continue;
       filledAt[k] = -1;
       if (o.remaining > 0 && o.cancelMs === Infinity) o.cancelMs = d + (cancelConst >= 0 ? cancelConst : cancelLatency(d));
       reset(p);

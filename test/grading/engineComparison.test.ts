@@ -47,6 +47,35 @@ describe('compareOrderFills: two replays of the same quotes, order by order', ()
       expect(depthFills).toBeGreaterThan(50);
     });
   }
+  it('the quoting features (refresh tolerance, minimum spread, inventory target): the two replays still fill the same orders alike; the maximum age re-sends after it, not before', () => {
+    const tick = market.tickSize;
+    // quotes that lean with the inventory, so that the target matters
+    const leaning = { name: 'leaning', requires: [] as const, quote: (c: { midPx: number; q: number }) => ({ reservationPx: c.midPx - 0.5 * c.q * tick, bidPx: c.midPx - 0.5 * c.q * tick - 1.5 * tick, askPx: c.midPx - 0.5 * c.q * tick + 1.5 * tick }) };
+    const base = { strategy: leaning as never, orderSize: market.unitQty / 100, tickSize: tick, feedLatencyMs: 5, entryLatencyMs: 5 };
+    const features = { refreshToleranceTicks: 1, minSpreadPx: 4 * tick, inventoryTarget: 2 * (market.unitQty / 100) };
+    const depth = replayDepth(events, market.trades, { ...base, ...features });
+    const trades = backtestExecutions(market.book, market.trades, 'queue', tick).trades;
+    const top = runBacktest(market.book, trades, { ...base, ...features, fill: 'queue', lotSize: 0, refreshMs: 0, recordSeries: false, recordOrders: true });
+    const o = top.orders!;
+    const c = compareOrderFills({ side: o.side, pxTicks: Array.from(o.px, (p) => Math.round(p / tick)), activeMs: o.activeMs, firstFillMs: o.firstFillMs }, depth.orders);
+    expect(c.matched).toBeGreaterThan(100);
+    expect(c.onlyInA + c.onlyInB).toBe(0);
+    expect(c.same).toBe(c.matched);
+    // the features act: without them the orders differ
+    const plain = replayDepth(events, market.trades, base);
+    expect(plain.orders.side.length).not.toBe(depth.orders.side.length);
+  });
+
+  it('maximum order age: a resting order is re-sent at the first decision after its age passed (a static book, decisions every second)', () => {
+    // bids 99.0, asks 100.0 (tick 0.1) from t 0; one more change at t 10 s ends the data
+    const events = { tsMs: Float64Array.of(0, 0, 10_000), side: Int8Array.of(1, -1, 1), px: Float64Array.of(99, 100, 98), qty: Float64Array.of(5, 5, 1) };
+    const none = { kind: 'trades' as const, tsMs: new Float64Array(0), side: new Int8Array(0), px: new Float64Array(0), sz: new Float64Array(0), id: new Float64Array(0), meta: {} };
+    const run = (maxOrderAgeMs?: number) => replayDepth(events, none, { strategy: symmetricStrategy(0.55), orderSize: 1, tickSize: 0.1, refreshMs: 1000, ...(maxOrderAgeMs ? { maxOrderAgeMs } : {}) });
+    const bids = (r: ReturnType<typeof replayDepth>) => r.orders.sentMs.filter((_, k) => r.orders.side[k] === 1);
+    expect(bids(run())).toEqual([1000]);
+    expect(bids(run(2500))).toEqual([1000, 4000, 7000]); // (no decision after the last event)
+  });
+
   it('the counts add up: every order of each replay is matched or counted alone, every matched one in one class', () => {
     const { c } = run(3.5);
     const classes = c.same + c.filledAtDifferentTimes + c.filledInAOnly + c.filledInBOnly;

@@ -78,7 +78,7 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
     if (values.depth !== 'full') throw new UsageError(`--depth must be top (the loader's top-5 rows, the default) or full (every level change the capture sent), got "${values.depth}"`);
     if (values.catalog !== undefined && values['seed-compat']) throw new UsageError('--seed-compat reads one file: give --data');
     if (values.catalog === undefined && !values.data) throw new UsageError('--depth full reads a capture (--data FILE) or a catalog range (--catalog DIR --inst ID)');
-    return (await import('./backtestDepth.js')).backtestDepth(values, { strategyName, queueModel, gamma, horizonMs, qMax, windowMs });
+    return (await import('./backtestDepth.js')).backtestDepth(values, { strategyName, queueModel, gamma, horizonMs, qMax, windowMs, quoting });
   }
   if (values['no-partial-fills']) throw new UsageError('--no-partial-fills is a rule of the full-depth replay for now: add --depth full');
   if (values.catalog !== undefined) {

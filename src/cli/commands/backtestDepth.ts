@@ -1,3 +1,4 @@
+import type { QuotingOptions } from './backtest.js';
 import { replayDepth } from '../../backtest/depthReplay.js';
 import { FILL_CAUSES } from '../../backtest/types.js';
 import { describeLatency, type LatencySpec } from '../../backtest/latency.js';
@@ -22,7 +23,7 @@ import { durationOption, formatTable, latencyOption, numberOption, printJson, re
  */
 export async function backtestDepth(
   values: Record<string, string | boolean | undefined>,
-  options: { strategyName: StrategyName; queueModel: QueueModelSpec; gamma: number; horizonMs: number; qMax: number; windowMs: number },
+  options: { strategyName: StrategyName; queueModel: QueueModelSpec; gamma: number; horizonMs: number; qMax: number; windowMs: number; quoting: QuotingOptions },
 ): Promise<number> {
   const fromCatalog = values.catalog !== undefined;
   if (!fromCatalog) for (const flag of ['venue', 'from', 'to'] as const) if (values[flag] !== undefined) throw new UsageError(`--${flag} selects a catalog range: give --catalog DIR --inst ID`);
@@ -31,10 +32,6 @@ export async function backtestDepth(
     ['seed-compat', 'the reference market maker replays its own rows'],
     ['levels', 'one order a side'],
     ['level-spacing', 'one order a side'],
-    ['refresh-tolerance', 'not yet in the full-depth replay'],
-    ['max-order-age', 'not yet in the full-depth replay'],
-    ['min-spread', 'not yet in the full-depth replay'],
-    ['inventory-target', 'not yet in the full-depth replay'],
     ['maker-fee', 'fees are not yet in the full-depth replay'],
     ['taker-fee', 'fees are not yet in the full-depth replay'],
     ['lot', 'the order size is not rounded to a lot yet'],
@@ -100,6 +97,10 @@ export async function backtestDepth(
     ...(cancelLatencyMs !== undefined ? { cancelLatencyMs } : {}),
     ...(bookArrivalMs ? { bookArrivalMs } : {}),
     fill,
+    refreshToleranceTicks: options.quoting.refreshToleranceTicks,
+    ...(options.quoting.maxOrderAgeMs !== undefined ? { maxOrderAgeMs: options.quoting.maxOrderAgeMs } : {}),
+    minSpreadPx: options.quoting.minSpreadPx,
+    inventoryTarget: options.quoting.inventoryTarget,
     queueModel: options.queueModel,
     partialFills: values['no-partial-fills'] !== true,
     maxPosition,
@@ -114,7 +115,7 @@ export async function backtestDepth(
     `full depth: ${native.tsMs.length} level changes (every depth the file holds) and ${capture.trades.tsMs.length} trades replayed in integer ticks of ${tickSize}${values.tick === undefined ? ' (inferred from the book: give --tick to set it)' : ''}`,
     ...(calibrated ? [`σ, A, k: rolling ${options.windowMs / 1000} s windows over the capture's top-5 rows and market orders (as the top-5 run), the value in force at each decision less the feed latency`] : []),
     `latency: feed ${describeLatency(feed)}, entry ${describeLatency(entryLatencyMs)}, cancel ${describeLatency(cancelLatencyMs ?? entryLatencyMs)}`,
-    'one order a side: the grid and the other quoting features are not yet in the full-depth replay',
+    'one order a side: the grid (--levels) is not yet in the full-depth replay',
     ...(fill === 'tradeThrough' ? ['tradeThrough: a trade at or through our price fills us up to its size, whatever the queue (optimistic)'] : []),
     ...(fill === 'midCross' ? ['midCross: the mid reaching our price fills us whole, trades ignored (the reference system\'s rule)'] : []),
     ...(r.orders.side.length === 0
