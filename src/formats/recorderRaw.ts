@@ -4,6 +4,7 @@ import type { GapRecord, RawRecord, SegmentRecord } from '../capture/rawRecords.
 import { OkxParseError, parseOkxFrame } from '../okx/messages.js';
 import { OkxNormalizer, TableCollector, type BookStream, type IntegrityEvent, type NormalizedRowSink, type NormalizerStats } from '../okx/normalizer.js';
 import { DataError } from '../data/errors.js';
+import { ColumnBuilder, Float64ColumnBuilder } from '../data/columnBuilder.js';
 import { readLines } from '../data/lines.js';
 import { formatDurationMs, maskSummary, mergeMasks, type MaskedInterval } from '../data/masks.js';
 import type { BookTable, Table, TradeTable } from '../data/tables.js';
@@ -27,6 +28,20 @@ export interface RecorderSession {
   readonly offsetMs?: { readonly min: number; readonly max: number };
 }
 
+/**
+ * A book stream's level changes as the recording received them (`replayRecorderRaw` with `native`): each
+ * snapshot a clear row (side 0) and its levels, each update its levels; exchange and local time; the level's
+ * order count (OKX's fourth field, NaN when absent). Only while the book was trusted, as its rows.
+ */
+export interface RecordedLevelChanges {
+  readonly tsMs: Float64Array;
+  readonly localTsMs: Float64Array;
+  readonly side: Int8Array;
+  readonly px: Float64Array;
+  readonly qty: Float64Array;
+  readonly orders: Float64Array;
+}
+
 /** What replaying the recorder's raw log gave: tables per instrument (and per book channel), gaps, counts. */
 export interface RecorderRawReplay {
   readonly files: readonly string[];
@@ -34,8 +49,8 @@ export interface RecorderRawReplay {
   readonly sessions: readonly RecorderSession[];
   /** Tables per instrument (the book: the most detailed channel), with their masked intervals. */
   readonly instruments: ReadonlyMap<string, { book?: BookTable; trades?: TradeTable }>;
-  /** Every book table, one per instrument and book channel, with its masked intervals. */
-  readonly books: ReadonlyArray<{ readonly stream: BookStream; readonly book: BookTable }>;
+  /** Every book table, one per instrument and book channel, with its masked intervals (and, with `native`, its level changes). */
+  readonly books: ReadonlyArray<{ readonly stream: BookStream; readonly book: BookTable; readonly native?: RecordedLevelChanges }>;
   /** The recorder's gap records (local receive time), in replay order. */
   readonly gaps: readonly GapRecord[];
   readonly events: readonly IntegrityEvent[];
@@ -144,8 +159,32 @@ class ReplaySink implements NormalizedRowSink {
   private readonly rowLocalMs: number[] = [];
   private readonly rowOffsetMs: number[] = [];
 
-  constructor(depth: number) {
+  /** With `native`: each book stream's level changes, as growable columns. */
+  readonly changes: Map<string, { ts: Float64ColumnBuilder; local: Float64ColumnBuilder; side: ColumnBuilder<Int8Array>; px: Float64ColumnBuilder; qty: Float64ColumnBuilder; orders: Float64ColumnBuilder }> | undefined;
+
+  constructor(depth: number, native = false) {
     this.collector = new TableCollector(depth);
+    this.changes = native ? new Map() : undefined;
+  }
+
+  levelChanges(stream: BookStream, tsMs: number, localTsMs: number, snapshot: boolean, bids: ReadonlyArray<readonly string[]>, asks: ReadonlyArray<readonly string[]>): void {
+    const changes = this.changes;
+    if (!changes) return;
+    const k = streamKey(stream.instId, stream.channel);
+    let c = changes.get(k);
+    if (!c) changes.set(k, (c = { ts: new Float64ColumnBuilder(), local: new Float64ColumnBuilder(), side: new ColumnBuilder(Int8Array), px: new Float64ColumnBuilder(), qty: new Float64ColumnBuilder(), orders: new Float64ColumnBuilder() }));
+    const push = (side: number, px: number, qty: number, orders: number) => {
+      c!.ts.push(tsMs);
+      c!.local.push(localTsMs);
+      c!.side.push(side);
+      c!.px.push(px);
+      c!.qty.push(qty);
+      c!.orders.push(orders);
+    };
+    if (snapshot) push(0, NaN, NaN, NaN);
+    for (const [side, levels] of [[1, bids], [-1, asks]] as const) {
+      for (const level of levels) push(side, Number(level[0]), Number(level[1]), level.length > 3 ? Number(level[3]) : NaN);
+    }
   }
 
   private observe(tsMs: number, localTsMs: number): void {
@@ -257,7 +296,7 @@ function addStats(total: NormalizerStats, add: NormalizerStats): void {
  *   the later session's acknowledgement of the trades subscription (its start if none). After a killed session
  *   this covers its unflushed tail. A killed last session has nothing after it to mask (a note says so).
  */
-export async function replayRecorderRaw(paths: string | readonly string[], depth?: number): Promise<RecorderRawReplay> {
+export async function replayRecorderRaw(paths: string | readonly string[], depth?: number, options: { native?: boolean } = {}): Promise<RecorderRawReplay> {
   const files = typeof paths === 'string' ? recorderRawFiles(paths) : [...paths];
   const notes: string[] = [];
 
@@ -281,7 +320,7 @@ export async function replayRecorderRaw(paths: string | readonly string[], depth
   ordered.sort((a, b) => a.firstLocalMs - b.firstLocalMs || a.session.localeCompare(b.session));
   const tableDepth = depth ?? ordered[0].segments[0].header.depth ?? 5;
 
-  const sink = new ReplaySink(tableDepth);
+  const sink = new ReplaySink(tableDepth, options.native === true);
   const events: IntegrityEvent[] = [];
   const gaps: Array<{ gap: GapRecord; session: number }> = [];
   const sessions: RecorderSession[] = [];
@@ -456,7 +495,14 @@ export async function replayRecorderRaw(paths: string | readonly string[], depth
     const masked = mergeMasks(bookMasks.get(streamKey(stream.instId, stream.channel)));
     return masked.length > 0 ? { ...book, masked } : book;
   };
-  const books = rawBooks.map(({ stream, book }) => ({ stream, book: withBookMasks(stream, book) }));
+  const nativeOf = (stream: BookStream): RecordedLevelChanges | undefined => {
+    const c = sink.changes?.get(streamKey(stream.instId, stream.channel));
+    return c ? { tsMs: c.ts.finish(), localTsMs: c.local.finish(), side: c.side.finish(), px: c.px.finish(), qty: c.qty.finish(), orders: c.orders.finish() } : undefined;
+  };
+  const books = rawBooks.map(({ stream, book }) => {
+    const native = nativeOf(stream);
+    return { stream, book: withBookMasks(stream, book), ...(native ? { native } : {}) };
+  });
   const trades = new Map<string, TradeTable>();
   for (const [instId, table] of rawTrades) {
     const masked = mergeMasks(tradeMasks.get(instId));

@@ -43,6 +43,12 @@ export interface BookStream {
 export interface NormalizedRowSink {
   bookRow(stream: BookStream, tsMs: number, localTsMs: number, bidPx: readonly number[], bidSz: readonly number[], askPx: readonly number[], askSz: readonly number[], bidCount?: readonly number[], askCount?: readonly number[]): void;
   trade(instId: string, tsMs: number, localTsMs: number, id: number, side: number, px: number, sz: number): void;
+  /**
+   * Optional: the level changes of a book message just accepted (called right after its `bookRow`, so only
+   * while the book is trusted): a snapshot replaces the book (`snapshot` true), an update sets each level
+   * given (size 0 deletes it). Levels as OKX sends them: `[px, sz, liquidated orders, orders]` strings.
+   */
+  levelChanges?(stream: BookStream, tsMs: number, localTsMs: number, snapshot: boolean, bids: ReadonlyArray<readonly string[]>, asks: ReadonlyArray<readonly string[]>): void;
 }
 
 /** The default sink: accumulates one BookTable per book stream and one TradeTable per instrument. */
@@ -251,6 +257,7 @@ export class OkxNormalizer {
         state.book.bids.counts,
         state.book.asks.counts,
       );
+      this.sink.levelChanges?.(state.stream, data.tsMs, localTsMs, action === 'snapshot', data.bids, data.asks);
     }
     return events;
   }
