@@ -64,6 +64,14 @@ export interface DepthReplayConfig {
    * true: the part of a trade beyond the queue ahead fills that much, the rest rests on.
    */
   readonly partialFills?: boolean;
+  /**
+   * Orders per side (a grid, as the top-N replay's `orderLevels`): level l rests `levelSpacingTicks`·l ticks
+   * behind the strategy's quote, with its own queue place, fills, refresh and age; a level whose fill (with
+   * every level nearer the touch filled too) would pass `maxPosition` is not quoted. Default 1.
+   */
+  readonly orderLevels?: number;
+  /** Whole ticks between the levels of a grid. Default 1. */
+  readonly levelSpacingTicks?: number;
   /** Largest |inventory|, base units: a side whose fill would pass it is not quoted. */
   readonly maxPosition?: number;
   /** Re-quote every this many ms; 0 (default): after every book change the strategy sees. */
@@ -253,6 +261,12 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
   const entryLatency = latencySampler(entrySpec, 'entry');
   const cancelLatency = latencySampler(cancelSpec, 'cancel');
   const maxPos = config.maxPosition ?? Infinity;
+  const levels = config.orderLevels ?? 1;
+  const spacingTicks = config.levelSpacingTicks ?? 1;
+  if (!(Number.isInteger(levels) && levels >= 1)) throw new RangeError(`orderLevels must be a whole number ≥ 1, got ${levels}`);
+  if (!(Number.isInteger(spacingTicks) && spacingTicks >= 1)) throw new RangeError(`levelSpacingTicks must be a whole number of ticks ≥ 1, got ${spacingTicks}`);
+  /** Our order slots: bids nearest the touch first (0 … levels − 1), then asks (levels … 2·levels − 1). */
+  const slots = 2 * levels;
   const refreshMs = config.refreshMs ?? 0;
   const keepWithinTicks = config.refreshToleranceTicks ?? 0;
   const maxOrderAgeMs = config.maxOrderAgeMs ?? Infinity;
@@ -292,11 +306,13 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
   let dNext = refreshMs > 0 ? Math.min(nb ? bookTs[0] : Infinity, nt ? tradeTs[0] : Infinity) + refreshMs : Infinity;
   if (dNext > lastDecisionMs) dNext = Infinity;
 
-  const live: DepthOrder[] = [none(), none()];
-  const pending: DepthOrder[] = [none(), none()];
-  // per side, a fully filled order the strategy has not heard of yet (its tick, the fill's index)
-  const filledTick = [NaN, NaN];
-  const filledAt = [-1, -1];
+  const live: DepthOrder[] = Array.from({ length: slots }, none);
+  const pending: DepthOrder[] = Array.from({ length: slots }, none);
+  // per slot, a fully filled order the strategy has not heard of yet (its tick, the fill's index)
+  const filledTick: number[] = Array.from({ length: slots }, () => NaN);
+  const filledAt: number[] = Array.from({ length: slots }, () => -1);
+  /** The side of a slot: 0 bid, 1 ask. */
+  const sideOf = (slot: number) => (slot < levels ? 0 : 1);
   const fills = { tsMs: [] as number[], side: [] as number[], px: [] as number[], qty: [] as number[], maker: [] as boolean[], cause: [] as number[] };
   const fillRule = config.fill ?? 'queue';
   const queueFills = fillRule === 'queue';
@@ -324,7 +340,7 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
         inMask = true;
         nextMaskEdge = masks[maskIdx].toMs;
         const from = masks[maskIdx].fromMs;
-        for (let k = 0; k < 2; k++) {
+        for (let k = 0; k < slots; k++) {
           endOrder(live[k], from);
           reset(pending[k]);
           filledAt[k] = -1;
@@ -354,11 +370,12 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
     if (o.logRow >= 0) orders.endMs[o.logRow] = t;
     reset(o);
   };
-  const fill = (k: number, o: DepthOrder, t: number, pxTicks: number, qty: number, maker: boolean, cause: number) => {
+  const fill = (slot: number, o: DepthOrder, t: number, pxTicks: number, qty: number, maker: boolean, cause: number) => {
     const q = Math.min(qty, o.remaining);
     if (!(q > 0)) return;
     const px = book.toPrice(pxTicks);
     o.remaining -= q;
+    const k = sideOf(slot);
     if (k === 0) {
       inventory += q;
       cash -= px * q;
@@ -374,42 +391,44 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
     fills.cause.push(cause);
     if (o.logRow >= 0 && Number.isNaN(orders.firstFillMs[o.logRow])) orders.firstFillMs[o.logRow] = t;
     if (o.remaining <= 1e-12) {
-      filledTick[k] = o.tick;
-      filledAt[k] = fills.tsMs.length - 1;
+      filledTick[slot] = o.tick;
+      filledAt[slot] = fills.tsMs.length - 1;
       endOrder(o, t);
     }
   };
   /** The opposite best reached a resting order: filled completely, at its price. */
   const checkCross = (t: number) => {
-    const b = live[0];
-    if (b.remaining > 0 && book.asks.levels > 0 && book.asks.best <= b.tick) fill(0, b, t, b.tick, b.remaining, true, CAUSE.bookCross);
-    const a = live[1];
-    if (a.remaining > 0 && book.bids.levels > 0 && book.bids.best >= a.tick) fill(1, a, t, a.tick, a.remaining, true, CAUSE.bookCross);
+    for (let slot = 0; slot < slots; slot++) {
+      const o = live[slot];
+      if (o.remaining <= 0) continue;
+      if (slot < levels ? book.asks.levels > 0 && book.asks.best <= o.tick : book.bids.levels > 0 && book.bids.best >= o.tick) fill(slot, o, t, o.tick, o.remaining, true, CAUSE.bookCross);
+    }
   };
   /** midCross: the mid reached a resting order (twice the mid, in ticks, against twice its tick): filled whole. */
   const checkMid = (t: number) => {
     if (book.bids.levels === 0 || book.asks.levels === 0) return;
     const mid2 = book.bids.best + book.asks.best;
-    const b = live[0];
-    if (b.remaining > 0 && 2 * b.tick >= mid2) fill(0, b, t, b.tick, b.remaining, true, CAUSE.midCross);
-    const a = live[1];
-    if (a.remaining > 0 && 2 * a.tick <= mid2) fill(1, a, t, a.tick, a.remaining, true, CAUSE.midCross);
+    for (let slot = 0; slot < slots; slot++) {
+      const o = live[slot];
+      if (o.remaining > 0 && (slot < levels ? 2 * o.tick >= mid2 : 2 * o.tick <= mid2)) fill(slot, o, t, o.tick, o.remaining, true, CAUSE.midCross);
+    }
   };
   /** Cancels and arrivals due by t. */
   const transitions = (t: number) => {
-    for (let k = 0; k < 2; k++) {
-      const o = live[k];
+    for (let slot = 0; slot < slots; slot++) {
+      const k = sideOf(slot);
+      const o = live[slot];
       let freed = -Infinity;
       if (o.cancelMs <= t) {
         freed = o.cancelMs;
         endOrder(o, o.cancelMs);
       }
-      const p = pending[k];
+      const p = pending[slot];
       if (p.activeMs > t || (o.remaining > 0 && o.cancelMs > t)) continue;
       // the new order rests from its arrival, or from its predecessor's cancel when that came later
       const rested = Math.max(p.activeMs, freed);
-      live[k] = p;
-      pending[k] = o;
+      live[slot] = p;
+      pending[slot] = o;
       reset(o);
       p.logRow = orders.side.length;
       orders.side.push(k === 0 ? 1 : -1);
@@ -420,7 +439,7 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
       orders.firstFillMs.push(NaN);
       // marketable on arrival: takes the opposite best as a taker, up to its size there; the rest rests
       const opposite = sides[1 - k];
-      if (opposite.levels > 0 && (k === 0 ? p.tick >= opposite.best : p.tick <= opposite.best)) fill(k, p, rested, opposite.best, partial ? opposite.sizeAt(opposite.best) : p.remaining, false, CAUSE.marketable);
+      if (opposite.levels > 0 && (k === 0 ? p.tick >= opposite.best : p.tick <= opposite.best)) fill(slot, p, rested, opposite.best, partial ? opposite.sizeAt(opposite.best) : p.remaining, false, CAUSE.marketable);
       if (p.remaining > 0) {
         p.ahead = sides[k].sizeAt(p.tick);
         p.lastShown = p.ahead;
@@ -428,7 +447,11 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
       }
     }
   };
-  const nextTransition = () => Math.min(live[0].cancelMs, live[1].cancelMs, pending[0].activeMs, pending[1].activeMs);
+  const nextTransition = () => {
+    let next = Infinity;
+    for (let slot = 0; slot < slots; slot++) next = Math.min(next, live[slot].cancelMs, pending[slot].activeMs);
+    return next;
+  };
 
   const decide = (d: number) => {
     decisions++;
@@ -485,22 +508,27 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
       if (knownInventory - size < -maxPos - 1e-12) askTick = NaN;
       if (!(bidTick < askTick) && bidTick === bidTick && askTick === askTick) bidTick = askTick = NaN;
     }
-    for (let k = 0; k < 2; k++) {
-      const want = k === 0 ? bidTick : askTick;
-      const o = live[k];
-      const p = pending[k];
+    for (let slot = 0; slot < slots; slot++) {
+      // level l of a grid rests l spacings behind the quote, and is not quoted when its fill (with every level
+      // nearer the touch filled too) would pass the maximum position
+      const k = sideOf(slot);
+      const level = k === 0 ? slot : slot - levels;
+      let want = k === 0 ? bidTick - level * spacingTicks : askTick + level * spacingTicks;
+      if (level > 0 && (k === 0 ? knownInventory + (level + 1) * size > maxPos + 1e-12 : knownInventory - (level + 1) * size < -maxPos - 1e-12)) want = NaN;
+      const o = live[slot];
+      const p = pending[slot];
       let current = p.activeMs !== Infinity ? p.tick : o.tick;
       let resting = p.activeMs !== Infinity || o.remaining > 0;
       // an order older than the maximum age is re-sent (to the back of the queue) even at the same price
       if (resting && d - (p.activeMs !== Infinity ? p.sentMs : o.sentMs) > maxOrderAgeMs) resting = false;
-      if (!resting && filledAt[k] >= knownFills) {
+      if (!resting && filledAt[slot] >= knownFills) {
         // filled, but the notice has not reached the strategy: to it, the order still rests at its price
-        current = filledTick[k];
+        current = filledTick[slot];
         resting = true;
       }
       // kept when the new quote is within the refresh tolerance (0 ticks by default: the same price)
       if (resting && want === want && Math.abs(current - want) <= keepWithinTicks) continue;
-      filledAt[k] = -1;
+      filledAt[slot] = -1;
       if (o.remaining > 0 && o.cancelMs === Infinity) o.cancelMs = d + (cancelConst >= 0 ? cancelConst : cancelLatency(d));
       reset(p);
       if (want !== want) continue;
@@ -566,13 +594,18 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
           if (qty > 0) levelCounts[k].set(tk, count);
           else levelCounts[k].delete(tk);
         }
-        const o = live[k];
-        if (!resyncing && o.remaining > 0 && o.tick === tk) {
-          const decrease = o.lastShown - qty;
-          if (countQueue) countedDecrease(o, decrease, count);
-          else if (decrease > 0 && o.ahead > 0) o.ahead = frontAfterDecrease(o.ahead, o.lastShown, decrease, prob);
-          if (o.ahead > qty) o.ahead = qty;
-          o.lastShown = qty;
+        if (!resyncing) {
+          // our order at this level, if any (a grid's levels are at distinct prices)
+          for (let slot = k * levels; slot < (k + 1) * levels; slot++) {
+            const o = live[slot];
+            if (o.remaining <= 0 || o.tick !== tk) continue;
+            const decrease = o.lastShown - qty;
+            if (countQueue) countedDecrease(o, decrease, count);
+            else if (decrease > 0 && o.ahead > 0) o.ahead = frontAfterDecrease(o.ahead, o.lastShown, decrease, prob);
+            if (o.ahead > qty) o.ahead = qty;
+            o.lastShown = qty;
+            break;
+          }
         }
       }
       if (bookArrival && bookArrival[i] > arrivedMs) arrivedMs = bookArrival[i];
@@ -581,8 +614,9 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
         // the group of changes at t is complete: a snapshot's levels are all in
         if (resyncing) {
           resyncing = false;
-          for (let k = 0; k < 2; k++) {
-            const o = live[k];
+          for (let slot = 0; slot < slots; slot++) {
+            const k = sideOf(slot);
+            const o = live[slot];
             if (o.remaining <= 0) continue;
             const shown = sides[k].sizeAt(o.tick);
             if (o.ahead > shown) o.ahead = shown;
@@ -604,30 +638,38 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
     }
   }
 
+  /** Trade jj against our orders on the side it hits (each level of a grid on its own, nearest the touch first). */
   function onTrade(jj: number, t: number): void {
     if (midCross) return;
     const k = trades!.side[jj] < 0 ? 0 : 1; // sells hit bids, buys lift asks
-    const o = live[k];
-    if (o.remaining <= 0) return;
     const tt = tradeTicks[jj];
-    const through = k === 0 ? tt < o.tick : tt > o.tick;
-    if (!queueFills) {
-      // tradeThrough: at or through our price, up to the trade's size, no queue
-      if (through || tt === o.tick) fill(k, o, t, o.tick, partial ? trades!.sz[jj] : o.remaining, true, through ? CAUSE.tradeThrough : CAUSE.tradeAt);
-      return;
-    }
-    if (through) {
-      fill(k, o, t, o.tick, o.remaining, true, CAUSE.tradeThrough);
-      return;
-    }
-    if (tt !== o.tick) return;
     const sz = trades!.sz[jj];
-    // orderCount: the trade took the orders ahead in proportion of the quantity ahead it took
-    if (countQueue && o.ahead > 0) o.aheadOrders -= o.aheadOrders * Math.min(1, sz / o.ahead);
-    const beyond = sz - o.ahead;
-    o.ahead = Math.max(0, o.ahead - sz);
-    o.lastShown = Math.max(0, o.lastShown - sz);
-    if (beyond > SIZE_ROUNDING * sz) fill(k, o, t, o.tick, partial ? beyond : o.remaining, true, CAUSE.tradeAt);
+    // tradeThrough: the trade's size is shared by the levels it reaches, nearest the touch first
+    let left = sz;
+    for (let slot = k * levels; slot < (k + 1) * levels; slot++) {
+      const o = live[slot];
+      if (o.remaining <= 0) continue;
+      const through = k === 0 ? tt < o.tick : tt > o.tick;
+      if (!queueFills) {
+        // tradeThrough: at or through our price, up to the trade's size, no queue
+        if (!(left > 0) || !(through || tt === o.tick)) continue;
+        const before = o.remaining;
+        fill(slot, o, t, o.tick, partial ? left : o.remaining, true, through ? CAUSE.tradeThrough : CAUSE.tradeAt);
+        left -= before - Math.max(0, o.remaining);
+        continue;
+      }
+      if (through) {
+        fill(slot, o, t, o.tick, o.remaining, true, CAUSE.tradeThrough);
+        continue;
+      }
+      if (tt !== o.tick) continue;
+      // orderCount: the trade took the orders ahead in proportion of the quantity ahead it took
+      if (countQueue && o.ahead > 0) o.aheadOrders -= o.aheadOrders * Math.min(1, sz / o.ahead);
+      const beyond = sz - o.ahead;
+      o.ahead = Math.max(0, o.ahead - sz);
+      o.lastShown = Math.max(0, o.lastShown - sz);
+      if (beyond > SIZE_ROUNDING * sz) fill(slot, o, t, o.tick, partial ? beyond : o.remaining, true, CAUSE.tradeAt);
+    }
   }
 
   /**

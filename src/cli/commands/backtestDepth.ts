@@ -30,8 +30,6 @@ export async function backtestDepth(
   const data = fromCatalog ? `catalog ${values.catalog as string}` : (values.data as string);
   for (const [flag, why] of [
     ['seed-compat', 'the reference market maker replays its own rows'],
-    ['levels', 'one order a side'],
-    ['level-spacing', 'one order a side'],
     ['maker-fee', 'fees are not yet in the full-depth replay'],
     ['taker-fee', 'fees are not yet in the full-depth replay'],
     ['lot', 'the order size is not rounded to a lot yet'],
@@ -98,6 +96,8 @@ export async function backtestDepth(
     ...(cancelLatencyMs !== undefined ? { cancelLatencyMs } : {}),
     ...(bookArrivalMs ? { bookArrivalMs } : {}),
     fill,
+    orderLevels: options.quoting.orderLevels ?? 1,
+    levelSpacingTicks: options.quoting.levelSpacingTicks ?? 1,
     refreshToleranceTicks: options.quoting.refreshToleranceTicks,
     ...(options.quoting.maxOrderAgeMs !== undefined ? { maxOrderAgeMs: options.quoting.maxOrderAgeMs } : {}),
     minSpreadPx: options.quoting.minSpreadPx,
@@ -116,7 +116,7 @@ export async function backtestDepth(
     `full depth: ${native.tsMs.length} level changes (every depth the file holds) and ${capture.trades.tsMs.length} trades replayed in integer ticks of ${tickSize}${values.tick === undefined ? ' (inferred from the book: give --tick to set it)' : ''}`,
     ...(calibrated ? [`σ, A, k: rolling ${options.windowMs / 1000} s windows over the capture's top-5 rows and market orders (as the top-5 run), the value in force at each decision less the feed latency`] : []),
     `latency: feed ${describeLatency(feed)}, entry ${describeLatency(entryLatencyMs)}, cancel ${describeLatency(cancelLatencyMs ?? entryLatencyMs)}`,
-    'one order a side: the grid (--levels) is not yet in the full-depth replay',
+    ...((options.quoting.orderLevels ?? 1) > 1 ? [`a grid of ${options.quoting.orderLevels} orders a side, ${options.quoting.levelSpacingTicks ?? 1} tick(s) apart`] : []),
     ...(fill === 'tradeThrough' ? ['tradeThrough: a trade at or through our price fills us up to its size, whatever the queue (optimistic)'] : []),
     ...(fill === 'midCross' ? ['midCross: the mid reaching our price fills us whole, trades ignored (the reference system\'s rule)'] : []),
     ...(r.orders.side.length === 0
