@@ -26,8 +26,13 @@ export interface DepthEvents {
 
 export interface DepthReplayConfig {
   readonly strategy: Strategy;
-  /** Order size, base units. */
+  /** Order size, base units (rounded down to `lotSize` when one is given). */
   readonly orderSize: number;
+  /** Size increment, base units (0 or absent: none). */
+  readonly lotSize?: number;
+  /** Fees as a fraction of the notional (negative: a rebate), on resting fills (maker) and marketable ones (taker). */
+  readonly makerFee?: number;
+  readonly takerFee?: number;
   readonly tickSize: number;
   /**
    * Book changes and our fills reach the strategy this long after their exchange time (ms). Default 0. With
@@ -109,7 +114,10 @@ export interface DepthOrderRecords {
 
 export interface DepthReplayResult {
   /** Our fills; `cause` indexes FILL_CAUSES (trade at or through our price, book cross, marketable, mid cross). */
-  readonly fills: { readonly tsMs: number[]; readonly side: number[]; readonly px: number[]; readonly qty: number[]; readonly maker: boolean[]; readonly cause: number[] };
+  readonly fills: { readonly tsMs: number[]; readonly side: number[]; readonly px: number[]; readonly qty: number[]; readonly fee: number[]; readonly maker: boolean[]; readonly cause: number[] };
+  /** The order size used (after the lot), and the fees paid in all (quote currency; negative: rebates). */
+  readonly orderSize: number;
+  readonly fees: number;
   readonly orders: DepthOrderRecords;
   readonly inventory: number;
   readonly cash: number;
@@ -239,7 +247,12 @@ const SIZE_ROUNDING = 1e-9;
 export function replayDepth(events: DepthEvents, trades: TradeTable | undefined, config: DepthReplayConfig): DepthReplayResult {
   const started = performance.now();
   const tick = config.tickSize;
-  const size = config.orderSize;
+  const lot = config.lotSize ?? 0;
+  const size = lot > 0 ? Math.floor(config.orderSize / lot + 1e-9) * lot : config.orderSize;
+  if (!(size > 0)) throw new RangeError(`order size ${config.orderSize} is below the lot ${lot}`);
+  const makerFee = config.makerFee ?? 0;
+  const takerFee = config.takerFee ?? 0;
+  let fees = 0;
   const feedSpec = config.feedLatencyMs ?? 0;
   /** The feed latency when constant, else −1 (sampled: drawn per group of changes and per fill notice). */
   const feedMs = typeof feedSpec === 'number' ? feedSpec : -1;
@@ -313,7 +326,7 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
   const filledAt: number[] = Array.from({ length: slots }, () => -1);
   /** The side of a slot: 0 bid, 1 ask. */
   const sideOf = (slot: number) => (slot < levels ? 0 : 1);
-  const fills = { tsMs: [] as number[], side: [] as number[], px: [] as number[], qty: [] as number[], maker: [] as boolean[], cause: [] as number[] };
+  const fills = { tsMs: [] as number[], side: [] as number[], px: [] as number[], qty: [] as number[], fee: [] as number[], maker: [] as boolean[], cause: [] as number[] };
   const fillRule = config.fill ?? 'queue';
   const queueFills = fillRule === 'queue';
   const midCross = fillRule === 'midCross';
@@ -376,17 +389,20 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
     const px = book.toPrice(pxTicks);
     o.remaining -= q;
     const k = sideOf(slot);
+    const fee = px * q * (maker ? makerFee : takerFee);
+    fees += fee;
     if (k === 0) {
       inventory += q;
-      cash -= px * q;
+      cash -= px * q + fee;
     } else {
       inventory -= q;
-      cash += px * q;
+      cash += px * q - fee;
     }
     fills.tsMs.push(t);
     fills.side.push(k === 0 ? 1 : -1);
     fills.px.push(px);
     fills.qty.push(q);
+    fills.fee.push(fee);
     fills.maker.push(maker);
     fills.cause.push(cause);
     if (o.logRow >= 0 && Number.isNaN(orders.firstFillMs[o.logRow])) orders.firstFillMs[o.logRow] = t;
@@ -703,5 +719,5 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
   }
 
   const lastMidPx = book.bids.levels > 0 && book.asks.levels > 0 ? 0.5 * (book.toPrice(book.bids.best) + book.toPrice(book.asks.best)) : NaN;
-  return { fills, orders, inventory, cash, lastMidPx, pnl: cash + inventory * lastMidPx, nativeEvents: nb + nt, decisions, maskedDecisions, maskedTrades, replaySec: (performance.now() - started) / 1000 };
+  return { fills, orderSize: size, fees, orders, inventory, cash, lastMidPx, pnl: cash + inventory * lastMidPx, nativeEvents: nb + nt, decisions, maskedDecisions, maskedTrades, replaySec: (performance.now() - started) / 1000 };
 }

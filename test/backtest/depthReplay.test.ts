@@ -290,3 +290,24 @@ describe('replayDepth: sampled latencies (feed, entry, cancel), as the top-N rep
     expect([...drawn].sort((a, b) => a - b)).toEqual(samples);
   });
 });
+
+describe('replayDepth: fees and the lot', () => {
+  it('maker and taker fees come off the cash fill by fill and change no fill; the order size is rounded down to the lot', () => {
+    const market = generateOrderBookMarket({ seed: 9, durationSec: 300, marketRatePerSec: 2, marketUnits: 4 });
+    const events = depthEventsOf(market);
+    const base = { strategy: symmetricStrategy(1.5 * market.tickSize), orderSize: 0.037, tickSize: market.tickSize, feedLatencyMs: 2, entryLatencyMs: 2 };
+    const free = replayDepth(events, market.trades, base);
+    const charged = replayDepth(events, market.trades, { ...base, makerFee: 0.0002, takerFee: 0.0005 });
+    expect(charged.fills.tsMs).toEqual(free.fills.tsMs);
+    expect(charged.fills.tsMs.length).toBeGreaterThan(20);
+    let expected = 0;
+    for (let f = 0; f < free.fills.tsMs.length; f++) expected += free.fills.px[f] * free.fills.qty[f] * (free.fills.maker[f] ? 0.0002 : 0.0005);
+    expect(charged.fees).toBeCloseTo(expected, 9);
+    expect(free.cash - charged.cash).toBeCloseTo(expected, 9);
+    expect(free.fees).toBe(0);
+    const lotted = replayDepth(events, market.trades, { ...base, lotSize: 0.01 });
+    expect(lotted.orderSize).toBeCloseTo(0.03, 12);
+    expect(Math.max(...lotted.fills.qty)).toBeLessThanOrEqual(0.03 + 1e-12);
+    expect(() => replayDepth(events, market.trades, { ...base, lotSize: 0.1 })).toThrow(/below the lot/);
+  });
+});

@@ -30,9 +30,6 @@ export async function backtestDepth(
   const data = fromCatalog ? `catalog ${values.catalog as string}` : (values.data as string);
   for (const [flag, why] of [
     ['seed-compat', 'the reference market maker replays its own rows'],
-    ['maker-fee', 'fees are not yet in the full-depth replay'],
-    ['taker-fee', 'fees are not yet in the full-depth replay'],
-    ['lot', 'the order size is not rounded to a lot yet'],
     ['inst', 'the files it reads hold one instrument'],
     ['report', 'no HTML report yet: use --json'],
     ['png', 'no figures yet: use --json'],
@@ -87,6 +84,8 @@ export async function backtestDepth(
   const calibration = calibrated
     ? rollingCalibration(capture.book, backtestExecutions(capture.book, capture.trades, 'queue', tickSize, { label: `trades of ${data}` }).marketOrders, { windowSec: options.windowMs / 1000, stepSec: 1 })
     : undefined;
+  const lotSize = numberOption('lot', values.lot as string | undefined, capture.book.meta.lotSize ?? 0, (v) => v >= 0);
+  if (lotSize > 0 && !(Math.floor(orderSize / lotSize + 1e-9) * lotSize > 0)) throw new UsageError(`--size ${orderSize} is below the lot ${lotSize}${values.lot === undefined ? ' (the data\'s; give --lot to set it)' : ''}`);
   const r = replayDepth(native, capture.trades, {
     strategy,
     orderSize,
@@ -96,6 +95,9 @@ export async function backtestDepth(
     ...(cancelLatencyMs !== undefined ? { cancelLatencyMs } : {}),
     ...(bookArrivalMs ? { bookArrivalMs } : {}),
     fill,
+    lotSize,
+    makerFee: numberOption('maker-fee', values['maker-fee'] as string | undefined, 0),
+    takerFee: numberOption('taker-fee', values['taker-fee'] as string | undefined, 0),
     orderLevels: options.quoting.orderLevels ?? 1,
     levelSpacingTicks: options.quoting.levelSpacingTicks ?? 1,
     refreshToleranceTicks: options.quoting.refreshToleranceTicks,
@@ -116,6 +118,7 @@ export async function backtestDepth(
     `full depth: ${native.tsMs.length} level changes (every depth the file holds) and ${capture.trades.tsMs.length} trades replayed in integer ticks of ${tickSize}${values.tick === undefined ? ' (inferred from the book: give --tick to set it)' : ''}`,
     ...(calibrated ? [`σ, A, k: rolling ${options.windowMs / 1000} s windows over the capture's top-5 rows and market orders (as the top-5 run), the value in force at each decision less the feed latency`] : []),
     `latency: feed ${describeLatency(feed)}, entry ${describeLatency(entryLatencyMs)}, cancel ${describeLatency(cancelLatencyMs ?? entryLatencyMs)}`,
+    ...(r.orderSize !== orderSize ? [`order size ${orderSize} rounded down to ${r.orderSize} (the lot)`] : []),
     ...((options.quoting.orderLevels ?? 1) > 1 ? [`a grid of ${options.quoting.orderLevels} orders a side, ${options.quoting.levelSpacingTicks ?? 1} tick(s) apart`] : []),
     ...(fill === 'tradeThrough' ? ['tradeThrough: a trade at or through our price fills us up to its size, whatever the queue (optimistic)'] : []),
     ...(fill === 'midCross' ? ['midCross: the mid reaching our price fills us whole, trades ignored (the reference system\'s rule)'] : []),
@@ -147,7 +150,8 @@ export async function backtestDepth(
     pnl: r.pnl,
     lastMidPx: r.lastMidPx,
     halfSpreadPx,
-    orderSize,
+    orderSize: r.orderSize,
+    fees: r.fees,
     feedLatencyMs: typeof feed === 'object' ? describeLatency(feed) : feed,
     entryLatencyMs: typeof entryLatencyMs === 'object' ? describeLatency(entryLatencyMs) : entryLatencyMs,
     ...(bookArrivalMs ? { localClockOffsetMs: bookArrivalMs.length ? bookArrivalMs[0] - capture.localTsMs![0] : 0 } : {}),
