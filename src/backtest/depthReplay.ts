@@ -414,10 +414,17 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
   };
   /** The opposite best reached a resting order: filled completely, at its price. */
   const checkCross = (t: number) => {
+    // (the best ask against our highest bid, the best bid against our lowest ask, before any loop: most changes
+    // cross nothing)
+    const bestAsk = book.asks.levels > 0 ? book.asks.best : Infinity;
+    const bestBid = book.bids.levels > 0 ? book.bids.best : -Infinity;
+    const b = live[0];
+    const a = live[levels];
+    if (!(b.remaining > 0 && bestAsk <= b.tick) && !(a.remaining > 0 && bestBid >= a.tick) && levels === 1) return;
     for (let slot = 0; slot < slots; slot++) {
       const o = live[slot];
       if (o.remaining <= 0) continue;
-      if (slot < levels ? book.asks.levels > 0 && book.asks.best <= o.tick : book.bids.levels > 0 && book.bids.best >= o.tick) fill(slot, o, t, o.tick, o.remaining, true, CAUSE.bookCross);
+      if (slot < levels ? bestAsk <= o.tick : bestBid >= o.tick) fill(slot, o, t, o.tick, o.remaining, true, CAUSE.bookCross);
     }
   };
   /** midCross: the mid reached a resting order (twice the mid, in ticks, against twice its tick): filled whole. */
@@ -611,10 +618,10 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
           else levelCounts[k].delete(tk);
         }
         if (!resyncing) {
-          // our order at this level, if any (a grid's levels are at distinct prices)
-          for (let slot = k * levels; slot < (k + 1) * levels; slot++) {
+          // our order at this level, if any (a grid's levels are at distinct prices; one level: one look)
+          for (let slot = k * levels, end = slot + levels; slot < end; slot++) {
             const o = live[slot];
-            if (o.remaining <= 0 || o.tick !== tk) continue;
+            if (o.tick !== tk || o.remaining <= 0) continue;
             const decrease = o.lastShown - qty;
             if (countQueue) countedDecrease(o, decrease, count);
             else if (decrease > 0 && o.ahead > 0) o.ahead = frontAfterDecrease(o.ahead, o.lastShown, decrease, prob);
