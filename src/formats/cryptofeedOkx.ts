@@ -5,10 +5,12 @@ import { readLines } from '../data/lines.js';
 import { describeMasks, maskSummary, mergeMasks, type MaskedInterval } from '../data/masks.js';
 import type { BookTable, Table, TradeTable } from '../data/tables.js';
 import type { CaptureFormat } from './format.js';
+import { LevelChangeCollector, type RecordedLevelChanges } from './levelChanges.js';
 
 /** What replaying a capture produced: tables per instrument, integrity events and counts. */
 export interface CaptureReplay {
-  readonly instruments: ReadonlyMap<string, { book?: BookTable; trades?: TradeTable }>;
+  /** Per instrument: its book (the most detailed channel), trades and, with `native`, the book's level changes. */
+  readonly instruments: ReadonlyMap<string, { book?: BookTable; trades?: TradeTable; native?: RecordedLevelChanges }>;
   readonly events: readonly IntegrityEvent[];
   readonly stats: NormalizerStats & { readonly lines: number; readonly received: number; readonly sent: number; readonly connections: number };
 }
@@ -32,8 +34,10 @@ const BREAKING: ReadonlySet<IntegrityEvent['kind']> = new Set(['checksum-mismatc
  * that revealed the break) — to the `ts` of the first row after the next snapshot, or, with none, the latest
  * exchange time in the file + 1 ms (the end of the data).
  */
-export async function replayCryptofeedOkx(path: string, depth = 5): Promise<CaptureReplay> {
+export async function replayCryptofeedOkx(path: string, depth = 5, options: { native?: boolean } = {}): Promise<CaptureReplay> {
   const normalizer = new OkxNormalizer(depth);
+  const changes = options.native ? new LevelChangeCollector() : undefined;
+  if (changes) normalizer.onLevelChanges = (...args) => changes.add(...args);
   const events: IntegrityEvent[] = [];
   let lines = 0;
   let received = 0;
@@ -94,11 +98,13 @@ export async function replayCryptofeedOkx(path: string, depth = 5): Promise<Capt
     lastRowMs.set(key, tsMs);
   }
   for (const key of [...openMasks.keys()]) closeMask(key, latestTsMs + 1, '; no later snapshot (masked to the end of the data)');
-  const instruments = new Map<string, { book?: BookTable; trades?: TradeTable }>();
+  const instruments = new Map<string, { book?: BookTable; trades?: TradeTable; native?: RecordedLevelChanges }>();
   for (const instId of normalizer.instruments()) {
     const { book, trades } = normalizer.tables(instId, { source: `cryptofeed OKX capture ${path}` });
-    const masked = book ? mergeMasks(masks.get(`${instId}\t${book.meta.extra?.channel ?? ''}`)) : [];
-    instruments.set(instId, { ...(book ? { book: { ...book, masked } } : {}), ...(trades ? { trades } : {}) });
+    const channel = String(book?.meta.extra?.channel ?? '');
+    const masked = book ? mergeMasks(masks.get(`${instId}\t${channel}`)) : [];
+    const native = book ? changes?.finish({ instId, channel }) : undefined;
+    instruments.set(instId, { ...(book ? { book: { ...book, masked } } : {}), ...(trades ? { trades } : {}), ...(native ? { native } : {}) });
   }
   return { instruments, events, stats: { ...normalizer.stats, lines, received, sent, connections } };
 }

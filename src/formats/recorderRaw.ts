@@ -4,11 +4,13 @@ import type { GapRecord, RawRecord, SegmentRecord } from '../capture/rawRecords.
 import { OkxParseError, parseOkxFrame } from '../okx/messages.js';
 import { OkxNormalizer, TableCollector, type BookStream, type IntegrityEvent, type NormalizedRowSink, type NormalizerStats } from '../okx/normalizer.js';
 import { DataError } from '../data/errors.js';
-import { ColumnBuilder, Float64ColumnBuilder } from '../data/columnBuilder.js';
 import { readLines } from '../data/lines.js';
 import { formatDurationMs, maskSummary, mergeMasks, type MaskedInterval } from '../data/masks.js';
 import type { BookTable, Table, TradeTable } from '../data/tables.js';
 import type { CaptureFormat } from './format.js';
+import { LevelChangeCollector, type RecordedLevelChanges } from './levelChanges.js';
+
+export type { RecordedLevelChanges } from './levelChanges.js';
 
 /** One recording session (one run of the recorder) in a replay: its files in segment order and its time span. */
 export interface RecorderSession {
@@ -26,20 +28,6 @@ export interface RecorderSession {
    * offset. Absent when it has no rows (local time is then used as exchange time).
    */
   readonly offsetMs?: { readonly min: number; readonly max: number };
-}
-
-/**
- * A book stream's level changes as the recording received them (`replayRecorderRaw` with `native`): each
- * snapshot a clear row (side 0) and its levels, each update its levels; exchange and local time; the level's
- * order count (OKX's fourth field, NaN when absent). Only while the book was trusted, as its rows.
- */
-export interface RecordedLevelChanges {
-  readonly tsMs: Float64Array;
-  readonly localTsMs: Float64Array;
-  readonly side: Int8Array;
-  readonly px: Float64Array;
-  readonly qty: Float64Array;
-  readonly orders: Float64Array;
 }
 
 /** What replaying the recorder's raw log gave: tables per instrument (and per book channel), gaps, counts. */
@@ -159,32 +147,16 @@ class ReplaySink implements NormalizedRowSink {
   private readonly rowLocalMs: number[] = [];
   private readonly rowOffsetMs: number[] = [];
 
-  /** With `native`: each book stream's level changes, as growable columns. */
-  readonly changes: Map<string, { ts: Float64ColumnBuilder; local: Float64ColumnBuilder; side: ColumnBuilder<Int8Array>; px: Float64ColumnBuilder; qty: Float64ColumnBuilder; orders: Float64ColumnBuilder }> | undefined;
+  /** With `native`: each book stream's level changes. */
+  readonly changes: LevelChangeCollector | undefined;
 
   constructor(depth: number, native = false) {
     this.collector = new TableCollector(depth);
-    this.changes = native ? new Map() : undefined;
+    this.changes = native ? new LevelChangeCollector() : undefined;
   }
 
   levelChanges(stream: BookStream, tsMs: number, localTsMs: number, snapshot: boolean, bids: ReadonlyArray<readonly string[]>, asks: ReadonlyArray<readonly string[]>): void {
-    const changes = this.changes;
-    if (!changes) return;
-    const k = streamKey(stream.instId, stream.channel);
-    let c = changes.get(k);
-    if (!c) changes.set(k, (c = { ts: new Float64ColumnBuilder(), local: new Float64ColumnBuilder(), side: new ColumnBuilder(Int8Array), px: new Float64ColumnBuilder(), qty: new Float64ColumnBuilder(), orders: new Float64ColumnBuilder() }));
-    const push = (side: number, px: number, qty: number, orders: number) => {
-      c!.ts.push(tsMs);
-      c!.local.push(localTsMs);
-      c!.side.push(side);
-      c!.px.push(px);
-      c!.qty.push(qty);
-      c!.orders.push(orders);
-    };
-    if (snapshot) push(0, NaN, NaN, NaN);
-    for (const [side, levels] of [[1, bids], [-1, asks]] as const) {
-      for (const level of levels) push(side, Number(level[0]), Number(level[1]), level.length > 3 ? Number(level[3]) : NaN);
-    }
+    this.changes?.add(stream, tsMs, localTsMs, snapshot, bids, asks);
   }
 
   private observe(tsMs: number, localTsMs: number): void {
@@ -495,12 +467,8 @@ export async function replayRecorderRaw(paths: string | readonly string[], depth
     const masked = mergeMasks(bookMasks.get(streamKey(stream.instId, stream.channel)));
     return masked.length > 0 ? { ...book, masked } : book;
   };
-  const nativeOf = (stream: BookStream): RecordedLevelChanges | undefined => {
-    const c = sink.changes?.get(streamKey(stream.instId, stream.channel));
-    return c ? { tsMs: c.ts.finish(), localTsMs: c.local.finish(), side: c.side.finish(), px: c.px.finish(), qty: c.qty.finish(), orders: c.orders.finish() } : undefined;
-  };
   const books = rawBooks.map(({ stream, book }) => {
-    const native = nativeOf(stream);
+    const native = sink.changes?.finish(stream);
     return { stream, book: withBookMasks(stream, book), ...(native ? { native } : {}) };
   });
   const trades = new Map<string, TradeTable>();

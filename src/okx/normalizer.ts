@@ -157,6 +157,9 @@ export class OkxNormalizer {
     sequence: { start: 0, ok: 0, heartbeat: 0, reset: 0, gap: 0, unsequenced: 0 },
   };
 
+  /** Also given every accepted book message's level changes (as `NormalizedRowSink.levelChanges`), with any sink. */
+  onLevelChanges?: NonNullable<NormalizedRowSink['levelChanges']>;
+
   constructor(readonly depth = 5, sink?: NormalizedRowSink) {
     this.collector = sink ? undefined : new TableCollector(depth);
     this.sink = sink ?? (this.collector as TableCollector);
@@ -258,6 +261,7 @@ export class OkxNormalizer {
         state.book.asks.counts,
       );
       this.sink.levelChanges?.(state.stream, data.tsMs, localTsMs, action === 'snapshot', data.bids, data.asks);
+      this.onLevelChanges?.(state.stream, data.tsMs, localTsMs, action === 'snapshot', data.bids, data.asks);
     }
     return events;
   }

@@ -1,5 +1,6 @@
 import type { QuotingOptions } from './backtest.js';
 import { replayDepth } from '../../backtest/depthReplay.js';
+import type { RecordedLevelChanges } from '../../formats/levelChanges.js';
 import { FILL_CAUSES } from '../../backtest/types.js';
 import { describeLatency, type LatencySpec } from '../../backtest/latency.js';
 import type { QueueModelSpec } from '../../backtest/queueModels.js';
@@ -34,16 +35,16 @@ export async function backtestDepth(
     ['report', 'no HTML report yet: use --json'],
     ['png', 'no figures yet: use --json'],
   ] as const) {
-    if (flag === 'inst' && (fromCatalog || detectFormat(data) === 'asmm-recorder-raw')) continue;
+    if (flag === 'inst' && (fromCatalog || ['asmm-recorder-raw', 'okx-cryptofeed-capture'].includes(detectFormat(data)))) continue;
     if (values[flag] !== undefined) throw new UsageError(`--depth full does not take --${flag} (${why})`);
   }
   const fill = (values.fill ?? 'queue') as 'queue' | 'tradeThrough' | 'midCross';
   if (!['queue', 'tradeThrough', 'midCross'].includes(fill)) throw new UsageError(`--depth full replays --fill queue, tradeThrough or midCross (got ${values.fill})`);
   const format = fromCatalog ? 'catalog' : detectFormat(data);
-  if (format !== 'catalog' && format !== 'binance-hftbacktest-capture' && format !== 'okx-history-books' && format !== 'asmm-recorder-raw') {
-    throw new UsageError(`--depth full reads the level changes of a Binance capture (hftbacktest's format), an OKX books history day, an asmm recording (asmm record's raw log) or a catalog's book_deltas (--catalog DIR --inst ID); ${data} is ${format}`);
+  if (!['catalog', 'binance-hftbacktest-capture', 'okx-history-books', 'asmm-recorder-raw', 'okx-cryptofeed-capture'].includes(format)) {
+    throw new UsageError(`--depth full reads the level changes of a Binance capture (hftbacktest's format), an OKX books history day, an OKX recording (asmm record's raw log, or cryptofeed's) or a catalog's book_deltas (--catalog DIR --inst ID); ${data} is ${format}`);
   }
-  if (format === 'asmm-recorder-raw' && values.trades !== undefined) throw new UsageError('--depth full on an asmm recording: the recording carries its trades, leave out --trades');
+  if ((format === 'asmm-recorder-raw' || format === 'okx-cryptofeed-capture') && values.trades !== undefined) throw new UsageError('--depth full on an OKX recording: the recording carries its trades, leave out --trades');
   if (format === 'catalog' && values.trades !== undefined) throw new UsageError('--catalog reads the trades from the catalog: leave out --trades');
   if (format === 'binance-hftbacktest-capture' && values.trades !== undefined) throw new UsageError('--depth full on a Binance capture: the capture carries its trades, leave out --trades');
   if (format === 'okx-history-books' && values.trades === undefined) throw new UsageError(`--depth full on an OKX books day needs its trades: --trades {INST}-trades-{DATE}.zip`);
@@ -55,7 +56,12 @@ export async function backtestDepth(
   if (feed === 'recorded' && typeof entryLatencyMs !== 'number') throw new UsageError('--feed-latency recorded notifies our fills after the entry latency: give a constant --entry-latency (such as 10ms)');
   if (feed !== 'recorded' && values['local-clock-offset'] !== undefined) throw new UsageError('--local-clock-offset shifts the local stamps of --feed-latency recorded; without it there is nothing to shift');
   const loadStarted = performance.now();
-  const capture = format === 'catalog' ? await loadCatalogNative(values) : format === 'asmm-recorder-raw' ? await loadRecordingNative(data, values.inst as string | undefined) : await loadNative(data, format, values.trades as string | undefined);
+  const capture =
+    format === 'catalog'
+      ? await loadCatalogNative(values)
+      : format === 'asmm-recorder-raw' || format === 'okx-cryptofeed-capture'
+        ? await loadRecordingNative(data, format, values.inst as string | undefined)
+        : await loadNative(data, format, values.trades as string | undefined);
   const loadSec = (performance.now() - loadStarted) / 1000;
   const native = capture.events;
   if (fill === 'queue' && options.queueModel.name === 'orderCount' && !native.orders) throw new UsageError(`--queue-model orderCount needs the order count of each level, which ${data} does not carry (OKX books history days do; Binance depth streams do not): choose another queue model`);
@@ -167,21 +173,31 @@ export async function backtestDepth(
 }
 
 /**
- * An asmm recording (its raw log): the level changes of the instrument's most detailed book channel as the
- * recording received them (rebuilt with its sequence and checksum checks, only while the book was trusted; its
- * faults and session breaks masked), its trades, and its top-5 rows for the estimators.
+ * An OKX recording (asmm record's raw log, or cryptofeed's capture): the level changes of the instrument's most
+ * detailed book channel as the recording received them (rebuilt with its sequence and checksum checks, only
+ * while the book was trusted; its faults and breaks masked), its trades, and its top-5 rows for the estimators.
  */
-async function loadRecordingNative(data: string, inst: string | undefined): Promise<{ events: DepthEvents; localTsMs?: Float64Array; book: BookTable; trades: TradeTable; notes: string[] }> {
-  const { replayRecorderRaw } = await import('../../formats/recorderRaw.js');
+async function loadRecordingNative(data: string, format: string, inst: string | undefined): Promise<{ events: DepthEvents; localTsMs?: Float64Array; book: BookTable; trades: TradeTable; notes: string[] }> {
   const { mergeMasks } = await import('../../data/masks.js');
-  const replay = await replayRecorderRaw(data, 5, { native: true });
-  const ids = [...replay.instruments.keys()];
+  let instruments: ReadonlyMap<string, { book?: BookTable; trades?: TradeTable; native?: RecordedLevelChanges }>;
+  let replayNotes: readonly string[];
+  if (format === 'asmm-recorder-raw') {
+    const replay = await (await import('../../formats/recorderRaw.js')).replayRecorderRaw(data, 5, { native: true });
+    instruments = new Map([...replay.instruments].map(([id, t]) => [id, { ...t, native: replay.books.find((b) => b.book === t.book)?.native }]));
+    replayNotes = replay.notes;
+  } else {
+    const cryptofeed = await import('../../formats/cryptofeedOkx.js');
+    const replay = await cryptofeed.replayCryptofeedOkx(data, 5, { native: true });
+    instruments = replay.instruments;
+    replayNotes = cryptofeed.cryptofeedOkxNotes(replay);
+  }
+  const ids = [...instruments.keys()];
   const id = inst ?? (ids.length === 1 ? ids[0] : undefined);
   if (id === undefined) throw new UsageError(`${data} holds ${ids.join(', ')}: choose one with --inst`);
-  const tables = replay.instruments.get(id);
+  const tables = instruments.get(id);
   if (!tables?.book) throw new UsageError(`${data} holds no book of ${id} (it holds ${ids.join(', ') || 'none'})`);
-  const stream = replay.books.find((b) => b.book === tables.book);
-  const native = stream?.native;
+  const channel = String(tables.book.meta.extra?.channel ?? 'book');
+  const native = tables.native;
   if (!native || native.tsMs.length === 0) throw new UsageError(`${data}: no level changes of ${id}`);
   if (!tables.trades || tables.trades.tsMs.length === 0) throw new UsageError(`${data} holds no trades of ${id}: record the trades channel too`);
   const { localTsMs, ...events } = native;
@@ -191,7 +207,7 @@ async function loadRecordingNative(data: string, inst: string | undefined): Prom
     localTsMs,
     book: { ...tables.book, masked },
     trades: tables.trades,
-    notes: [`${data}: ${id} ${stream!.stream.channel}: ${events.tsMs.length} level changes (rebuilt with the recording's sequence and checksum checks; each snapshot a clear), ${tables.trades.tsMs.length} trades`, ...replay.notes],
+    notes: [`${data}: ${id} ${channel}: ${events.tsMs.length} level changes (rebuilt with the recording's sequence and checksum checks; each snapshot a clear), ${tables.trades.tsMs.length} trades`, ...replayNotes],
   };
 }
 
