@@ -471,6 +471,8 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
     }
   };
   const nextTransition = () => {
+    // (called after every event: one order a side is read without a loop)
+    if (levels === 1) return Math.min(live[0].cancelMs, live[1].cancelMs, pending[0].activeMs, pending[1].activeMs);
     let next = Infinity;
     for (let slot = 0; slot < slots; slot++) next = Math.min(next, live[slot].cancelMs, pending[slot].activeMs);
     return next;
