@@ -620,7 +620,8 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
           else levelCounts[k].delete(tk);
         }
         if (!resyncing) {
-          // our order at this level, if any (a grid's levels are at distinct prices; one level: one look)
+          // our orders at this level (a grid's levels may share a price for a while: a level kept within the
+          // refresh tolerance where another is re-sent, or a cancel still in flight)
           for (let slot = k * levels, end = slot + levels; slot < end; slot++) {
             const o = live[slot];
             if (o.tick !== tk || o.remaining <= 0) continue;
@@ -629,7 +630,6 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
             else if (decrease > 0 && o.ahead > 0) o.ahead = frontAfterDecrease(o.ahead, o.lastShown, decrease, prob);
             if (o.ahead > qty) o.ahead = qty;
             o.lastShown = qty;
-            break;
           }
         }
       }
@@ -688,8 +688,13 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
         continue;
       }
       if (tt !== o.tick) continue;
-      // orderCount: the trade took the orders ahead in proportion of the quantity ahead it took
-      if (countQueue && o.ahead > 0) o.aheadOrders -= o.aheadOrders * Math.min(1, sz / o.ahead);
+      // orderCount: the trade took the orders ahead in proportion of the quantity ahead it took; they leave the
+      // level's count too (else the next change would count them again as cancellations)
+      if (countQueue && o.ahead > 0) {
+        const taken = o.aheadOrders * Math.min(1, sz / o.ahead);
+        o.aheadOrders -= taken;
+        o.lastCount = Math.max(0, o.lastCount - taken);
+      }
       const beyond = sz - o.ahead;
       o.ahead = Math.max(0, o.ahead - sz);
       o.lastShown = Math.max(0, o.lastShown - sz);

@@ -1,5 +1,5 @@
 import { concatTradeTables } from '../data/concatTables.js';
-import type { MaskedInterval } from '../data/masks.js';
+import { mergeMasks, type MaskedInterval } from '../data/masks.js';
 import type { TradeTable } from '../data/tables.js';
 import type { BookDeltaDay, Catalog } from './catalog.js';
 
@@ -8,7 +8,7 @@ export interface CatalogDepthInput {
   /** Level changes of every day, in order (side 0: clear the book); local stamps and order counts when every day has them. */
   readonly events: Omit<BookDeltaDay, 'date'>;
   readonly trades: TradeTable;
-  /** The `gaps` of the range. */
+  /** The `gaps` of the range, and where the range starts (or resumes) inside a day without a snapshot. */
   readonly masked: readonly MaskedInterval[];
   readonly dates: readonly string[];
 }
@@ -38,6 +38,23 @@ export async function readCatalogDepth(catalog: Catalog, venue: string, instrume
     if (events.orders) events.orders.set(d.orders!, at);
     at += d.tsMs.length;
   }
+  // a day is cut at UTC midnight without a snapshot: where the range starts, or resumes after a missing day, on
+  // a day that does not open with a clear, the book is built from partial changes until the next clear: masked
+  const bookUnknown: MaskedInterval[] = [];
+  for (const [n, d] of days.entries()) {
+    const follows = n > 0 && nextDate(days[n - 1].date) === d.date;
+    if (!follows && d.tsMs.length > 0 && d.side[0] !== 0) {
+      const clear = d.side.indexOf(0);
+      const toMs = clear >= 0 ? d.tsMs[clear] : d.tsMs[d.tsMs.length - 1] + 1;
+      bookUnknown.push({ fromMs: d.tsMs[0], toMs, reason: `${d.date}: the range ${n === 0 ? 'starts' : `resumes after a missing day (${days[n - 1].date})`} inside the day's changes, without a snapshot: the book is unknown until ${clear >= 0 ? 'its next snapshot' : 'the end of the day (no snapshot in it)'}` });
+    }
+  }
   const trades = tradeDays.length ? concatTradeTables(tradeDays) : { kind: 'trades' as const, tsMs: new Float64Array(0), side: new Int8Array(0), px: new Float64Array(0), sz: new Float64Array(0), id: new Float64Array(0), meta: { instrument } };
-  return { events, trades, masked: await catalog.gapsOf(venue, instrument, fromDate, toDate), dates: days.map((d) => d.date) };
+  const masked = mergeMasks(await catalog.gapsOf(venue, instrument, fromDate, toDate), bookUnknown);
+  return { events, trades, masked, dates: days.map((d) => d.date) };
+}
+
+/** The UTC date after `YYYY-MM-DD`. */
+function nextDate(date: string): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }

@@ -151,7 +151,7 @@ async function importBinanceCapture(writer: CatalogWriter, path: string, levels:
   if (masks.length) parts.push(...(await writer.writeGaps(options.venue, inst, masks, { replace: options.replace })));
   const tickSize = capture.book.meta.tickSize ?? inferTickSize(capture.book);
   const notes = [...binanceReplayNotes(capture), `${n.tsMs.length} level changes (every depth, local receive stamps) into book_deltas, ${capture.book.tsMs.length} top-${levels} rows, ${capture.trades.tsMs.length} trades`];
-  writer.writeInstrument({ venue: options.venue, instrument: inst, tickSize, ...(capture.book.meta.tickSize === undefined ? { inferred: ['tickSize'] } : {}), source: path });
+  writer.writeInstrument({ venue: options.venue, instrument: inst, tickSize, ...(capture.book.meta.lotSize !== undefined ? { lotSize: capture.book.meta.lotSize } : {}), ...(capture.book.meta.tickSize === undefined ? { inferred: ['tickSize'] } : {}), ...contractValueOf(inst, options, notes), source: path });
   return { file: path, format: 'binance-hftbacktest-capture', parts, notes };
 }
 

@@ -311,3 +311,14 @@ describe('replayDepth: fees and the lot', () => {
     expect(() => replayDepth(events, market.trades, { ...base, lotSize: 0.1 })).toThrow(/below the lot/);
   });
 });
+
+describe('replayDepth: orderCount when a trade and a cancellation meet in one book message', () => {
+  it('orders a trade took leave the level\'s count: 10 orders of 1 ahead, a trade of 5, the level then 4 in 4 orders: 4 ahead, so a trade of 4.5 fills 0.5 of ours', () => {
+    // our bid joins at 100 behind 10 units (10 orders); asks at 103
+    const events = { tsMs: Float64Array.of(0, 0, 20, 20), side: Int8Array.of(1, -1, 1, 1), px: Float64Array.of(100, 103, 100, 100), qty: Float64Array.of(10, 5, 4, 4), orders: Float64Array.of(10, 5, 4, 4) };
+    const trades = { kind: 'trades' as const, tsMs: Float64Array.of(20, 30), side: Int8Array.of(-1, -1), px: Float64Array.of(100, 100), sz: Float64Array.of(5, 4.5), id: Float64Array.of(1, 2), meta: {} };
+    const quote = { name: 'fixed', requires: [], quote: () => ({ reservationPx: 101.5, bidPx: 100, askPx: 110 }) };
+    const r = replayDepth(events, trades, { strategy: quote as never, orderSize: 3, tickSize: 1, queueModel: { name: 'orderCount' } });
+    expect(r.fills.qty.filter((_, k) => r.fills.side[k] > 0)).toEqual([0.5]);
+  });
+});

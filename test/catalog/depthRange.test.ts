@@ -47,6 +47,11 @@ describe.skipIf(!existsSync(capture))('a Binance capture\'s level changes throug
         return { fills: j.fills, pnl: j.pnl, nativeEvents: j.nativeEvents };
       };
       expect(cli(['--catalog', root, '--inst', 'BTCUSDT'])).toEqual(cli(['--data', capture]));
+      // a range that starts inside a day's changes (no snapshot there) is masked until the next snapshot
+      const second = await readCatalogDepth(catalog, 'binance', 'BTCUSDT', input.dates[1], input.dates[1]);
+      expect(second.events.side[0]).not.toBe(0);
+      expect(second.masked.some((m) => m.fromMs === second.events.tsMs[0] && /starts inside the day's changes, without a snapshot/.test(m.reason))).toBe(true);
+      expect(input.masked.some((m) => /without a snapshot/.test(m.reason))).toBe(false);
     } finally {
       catalog.close();
     }

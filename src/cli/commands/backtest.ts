@@ -74,6 +74,16 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
   const windowMs = durationOption('window', values.window, 300_000) as number;
   const queueModel = queueModelOption(values['queue-model'], fill);
   const quoting = quotingOptions(values);
+  if (values['seed-compat']) {
+    // the reference's rules fix these: an option that would change nothing is refused, not ignored
+    for (const flag of ['fill', 'queue-model', 'strategy', 'feed-latency', 'local-clock-offset', 'entry-latency', 'cancel-latency', 'latency-seed', 'maker-fee', 'taker-fee', 'size', 'max-position', 'refresh', 'levels', 'level-spacing', 'trades', 'refresh-tolerance', 'max-order-age', 'min-spread', 'inventory-target', 'lot', 'tick', 'half-spread', 'horizon', 'q-max', 'window', 'depth', 'no-partial-fills'] as const) {
+      if ((values as Record<string, unknown>)[flag] !== undefined) throw new UsageError(`--seed-compat runs the reference system's rules (mid-cross fills, no latency or fees, its sizes): it does not take --${flag}`);
+    }
+  } else {
+    for (const flag of ['window-rows', 'initial-inventory', 'initial-cash'] as const) {
+      if ((values as Record<string, unknown>)[flag] !== undefined) throw new UsageError(`--${flag} is an argument of the reference system's market maker: add --seed-compat`);
+    }
+  }
   if (values.depth !== undefined && values.depth !== 'top') {
     if (values.depth !== 'full') throw new UsageError(`--depth must be top (the loader's top-5 rows, the default) or full (every level change the capture sent), got "${values.depth}"`);
     if (values.catalog !== undefined && values['seed-compat']) throw new UsageError('--seed-compat reads one file: give --data');
@@ -91,10 +101,6 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
   // (the result cannot depend on them; the output says they were not read or validated)
   const { book, trades: recorded } = await (await import('../marketData.js')).loadMarketData(values.data, values.trades, values.inst, values['seed-compat'] ? { levels: 1, unkeptLevels: 'skip' } : {});
   if (values['seed-compat']) {
-    // the reference's rules fix these: an option that would change nothing is refused, not ignored
-    for (const flag of ['fill', 'queue-model', 'strategy', 'feed-latency', 'local-clock-offset', 'entry-latency', 'cancel-latency', 'latency-seed', 'maker-fee', 'taker-fee', 'size', 'max-position', 'refresh', 'levels', 'level-spacing', 'trades'] as const) {
-      if ((values as Record<string, unknown>)[flag] !== undefined) throw new UsageError(`--seed-compat runs the reference system's rules (mid-cross fills, no latency or fees, its sizes): it does not take --${flag}`);
-    }
     const options = {
       gamma,
       windowRows: numberOption('window-rows', values['window-rows'], 200, (v) => Number.isInteger(v) && v >= 2),

@@ -64,14 +64,22 @@ export async function backtestDepth(
         : await loadNative(data, format, values.trades as string | undefined);
   const loadSec = (performance.now() - loadStarted) / 1000;
   const native = capture.events;
+  // times in order, as the top-5 run's loader checks them (a file, a recording's sessions or a catalog's parts
+  // out of order would be merged wrongly)
+  for (let e = 1; e < native.tsMs.length; e++) {
+    if (native.tsMs[e] < native.tsMs[e - 1]) throw new DataError(data, 0, 'ts_ms', `level change ${e + 1} at ${native.tsMs[e]} ms comes before the one before it (${native.tsMs[e - 1]} ms): the level changes are not in time order`);
+  }
+  assertTimeOrder(data, capture.trades);
   if (fill === 'queue' && options.queueModel.name === 'orderCount' && !native.orders) throw new UsageError(`--queue-model orderCount needs the order count of each level, which ${data} does not carry (OKX books history days do; Binance depth streams do not): choose another queue model`);
   // the feed as recorded: each level change at its local receive stamp (shifted by --local-clock-offset); the
   // fills are notified after --entry-latency (the order-response latency of hftbacktest's constant model)
   let bookArrivalMs: Float64Array | undefined;
   let clockNote: string | undefined;
+  let clockOffsetMs = 0;
   if (feed === 'recorded') {
     if (!capture.localTsMs) throw new UsageError(`--feed-latency recorded needs local receive stamps, which ${data} does not have (OKX history files carry exchange time only)`);
     const clock = recordedClock(values, native.tsMs, capture.localTsMs, data);
+    clockOffsetMs = clock.offsetMs;
     bookArrivalMs = Float64Array.from(capture.localTsMs, (t) => t + clock.offsetMs);
     clockNote = clock.note;
   }
@@ -160,7 +168,7 @@ export async function backtestDepth(
     fees: r.fees,
     feedLatencyMs: typeof feed === 'object' ? describeLatency(feed) : feed,
     entryLatencyMs: typeof entryLatencyMs === 'object' ? describeLatency(entryLatencyMs) : entryLatencyMs,
-    ...(bookArrivalMs ? { localClockOffsetMs: bookArrivalMs.length ? bookArrivalMs[0] - capture.localTsMs![0] : 0 } : {}),
+    ...(bookArrivalMs ? { localClockOffsetMs: clockOffsetMs } : {}),
     ...(fill === 'queue' ? { queueModel: options.queueModel } : {}),
     notes,
   };
