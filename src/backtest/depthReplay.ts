@@ -3,7 +3,7 @@ import type { MaskedInterval } from '../data/masks.js';
 import type { TradeTable } from '../data/tables.js';
 import type { RollingCalibration } from '../estimate/rolling.js';
 import type { MutableQuotes } from '../model/types.js';
-import { frontAfterDecrease, frontAfterDecreaseBehind, queueProbability, DEFAULT_QUEUE_MODEL, type QueueModelSpec, type QueueProbability } from './queueModels.js';
+import { countedDecrease, frontAfterDecrease, queueProbability, DEFAULT_QUEUE_MODEL, type QueueModelSpec, type QueueProbability } from './queueModels.js';
 import type { QuoteContext, Strategy } from './strategy.js';
 import { FILL_CAUSES, type FillCause } from './types.js';
 import { latencySampler, type LatencySpec } from './latency.js';
@@ -713,23 +713,6 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
     const lagged = d - (groups.arrival(v) - groups.ts(v));
     const next = v + 1 < groups.count ? groups.ts(v + 1) : i < nb ? bookTs[i] : Infinity;
     return next < lagged ? next : lagged;
-  }
-
-  /**
-   * orderCount: a decrease of our level's size not explained by a trade came from its cancelled orders, each as
-   * likely to be any of the level's orders: the share aheadOrders / lastCount of it from in front of ours (the
-   * top-N replay's Desk#countedDecrease, here on the level's own counts).
-   */
-  function countedDecrease(o: DepthOrder, decrease: number, count: number): void {
-    const lastCount = o.lastCount;
-    if (decrease > 0 && o.ahead > 0) {
-      const share = lastCount > 0 ? Math.min(1, o.aheadOrders / lastCount) : 1;
-      o.ahead = frontAfterDecreaseBehind(o.ahead, o.lastShown, decrease, 1 - share);
-      const removed = lastCount - count;
-      if (removed > 0) o.aheadOrders = Math.max(0, o.aheadOrders - removed * share);
-    }
-    if (o.aheadOrders > count) o.aheadOrders = count;
-    o.lastCount = count;
   }
 
   const lastMidPx = book.bids.levels > 0 && book.asks.levels > 0 ? 0.5 * (book.toPrice(book.bids.best) + book.toPrice(book.asks.best)) : NaN;

@@ -1,7 +1,7 @@
 /** The exchange side of the replay (`Desk`): our orders against the replayed book and trades, and their fills. */
 import type { BookTable, TradeTable } from '../data/tables.js';
 import type { Quotes } from '../model/types.js';
-import { frontAfterDecrease, frontAfterDecreaseBehind, queueProbability, type QueueModelSpec, type QueueProbability } from './queueModels.js';
+import { countedDecrease, frontAfterDecrease, queueProbability, type QueueModelSpec, type QueueProbability } from './queueModels.js';
 import type { FillModel } from './types.js';
 import { CAUSE_BOOK_CROSS, CAUSE_MARKETABLE, CAUSE_MID_CROSS, CAUSE_TRADE_AT, CAUSE_TRADE_THROUGH, END_CANCELLED, END_FILLED, END_PULLED, END_REPLACED, FillColumns, NO_SIDES, NO_VALUES, newOrder, OrderLog, type Order } from './orders.js';
 
@@ -447,22 +447,9 @@ export class Desk {
     o.lastShown = shown;
   }
 
-  /**
-   * `orderCount` queue model, book row r: a decrease of the level's size came from its cancelled orders, each as
-   * likely to be any order of the level: a share aheadOrders / lastCount of it from in front of ours. The orders
-   * ahead lose that share of the orders the count lost.
-   */
+  /** `orderCount` queue model, book row r: `countedDecrease` with the level's count in that row. */
   private countedDecrease(o: Order, k: number, r: number, decrease: number): void {
-    const count = this.levelCount(k, r);
-    const lastCount = o.lastCount;
-    if (decrease > 0 && o.ahead > 0) {
-      const share = lastCount > 0 ? Math.min(1, o.aheadOrders / lastCount) : 1;
-      o.ahead = frontAfterDecreaseBehind(o.ahead, o.lastShown, decrease, 1 - share);
-      const removed = lastCount - count;
-      if (removed > 0) o.aheadOrders = Math.max(0, o.aheadOrders - removed * share);
-    }
-    if (o.aheadOrders > count) o.aheadOrders = count;
-    o.lastCount = count;
+    countedDecrease(o, decrease, this.levelCount(k, r));
   }
 
   /**

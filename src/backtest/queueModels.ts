@@ -114,3 +114,29 @@ export function parseQueueModel(text: string): QueueModelSpec {
 export function queueModelText(spec: QueueModelSpec): string {
   return spec.n === undefined ? spec.name : `${spec.name}:${spec.n}`;
 }
+
+/** The queue state `countedDecrease` updates: quantity and orders ahead of ours, the level's size and count when last seen. */
+export interface CountedQueue {
+  ahead: number;
+  lastShown: number;
+  aheadOrders: number;
+  lastCount: number;
+}
+
+/**
+ * The `orderCount` model's step for a level change at our price not explained by a trade: the decrease came
+ * from the level's cancelled orders, each as likely to be any of its orders, so a share aheadOrders / lastCount
+ * of it from in front of ours; the orders ahead lose that share of the orders the count lost. `count` is the
+ * level's order count after the change. Used by the top-N replay (Desk) and the full-depth replay alike.
+ */
+export function countedDecrease(o: CountedQueue, decrease: number, count: number): void {
+  const lastCount = o.lastCount;
+  if (decrease > 0 && o.ahead > 0) {
+    const share = lastCount > 0 ? Math.min(1, o.aheadOrders / lastCount) : 1;
+    o.ahead = frontAfterDecreaseBehind(o.ahead, o.lastShown, decrease, 1 - share);
+    const removed = lastCount - count;
+    if (removed > 0) o.aheadOrders = Math.max(0, o.aheadOrders - removed * share);
+  }
+  if (o.aheadOrders > count) o.aheadOrders = count;
+  o.lastCount = count;
+}
