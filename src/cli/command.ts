@@ -150,10 +150,8 @@ export function latencyConfig(values: Record<string, unknown>, book: BookTable):
   const seed = numberOption('latency-seed', values['latency-seed'] as string | undefined, 1, (v) => Number.isInteger(v));
   const feed = latencyOption('feed-latency', values['feed-latency'] as string | undefined, seed, true) ?? 0;
   if (feed === 'recorded' && !book.localTsMs) throw new UsageError('--feed-latency recorded needs local receive times (local_ts_ms), which this data does not have');
-  if (feed === 'recorded' && values['local-clock-offset'] === undefined) {
-    const check = localClockCheck(book.tsMs, book.localTsMs!);
-    if (check.disagree) throw new UsageError(clockDisagreement(check, (values.data as string | undefined) ?? 'the data'));
-  }
+  // the clock check (refused when the recording's clock disagrees; a caller that shifted the stamps already ran it)
+  if (feed === 'recorded' && values['local-clock-offset'] === undefined) recordedClock(values, book.tsMs, book.localTsMs!, (values.data as string | undefined) ?? 'the data');
   const entry = (latencyOption('entry-latency', values['entry-latency'] as string | undefined, seed, false) ?? 0) as LatencySpec;
   const cancel = latencyOption('cancel-latency', values['cancel-latency'] as string | undefined, seed, false) as LatencySpec | undefined;
   // a measured series that misses the data altogether is a mistake (seconds for ms, another day): interpolated, it
