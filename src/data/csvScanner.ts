@@ -23,7 +23,7 @@ export interface CsvScanOptions {
    * excluded) before it is split into fields. Returning true means the line was fully handled; false sends it
    * through the usual field splitting, field-count check and `onRow`, exactly as without this option.
    */
-  readonly onLine?: (buf: Uint8Array, start: number, end: number, line: number) => boolean;
+  readonly onLine?: (buf: Buffer, start: number, end: number, line: number) => boolean;
 }
 
 /**
@@ -66,7 +66,7 @@ export function scanCsv(
         throw error;
       }
       const eof = read === 0;
-      const buf: Uint8Array = store.subarray(0, carryLength + read);
+      const buf = store.subarray(0, carryLength + read);
       let lineStart = 0;
       for (;;) {
         let lineEnd = buf.indexOf(10, lineStart);
