@@ -24,7 +24,9 @@ const GENERATED_HOURS = Number(process.env.ASMM_DEPTH_BENCH_HOURS ?? 24);
 
 /**
  * The full-depth replay (`replayDepth`: every level change the venue sent, in integer ticks, queue fills with
- * power 2, symmetric quotes, 10 ms latencies, as issue 16's comparison with hftbacktest) against the top-5
+ * power 2, symmetric quotes, 10 ms latencies, as issue 16's comparison with hftbacktest; a decision after every
+ * group of changes the strategy receives, skipped when it sees the same touch and fills as the one before, which
+ * a time-invariant strategy such as the symmetric one allows) against the top-5
  * replay (`runBacktest` over the rows the loader folds the same changes into), in one run, on:
  * 1. the shared Binance spot capture (../shared/data: 346 s, 126,074 level changes and 9,757 trades);
  * 2. a generated day (`ASMM_DEPTH_BENCH_HOURS`) of the order-by-order market (src/sample/orderBookMarket.ts) at full depth;

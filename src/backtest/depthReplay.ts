@@ -241,8 +241,10 @@ const SIZE_ROUNDING = 1e-9;
  * quoting and filling, as in the top-N replay. Also: the `tradeThrough` and `midCross` rules (`fill`), whole-order
  * fills (`partialFills`), the `orderCount` queue model from the events' order counts, the feed as recorded
  * (`bookArrivalMs`). On the same quotes the top-N replay and this one fill the same orders at the same instants
- * wherever the five levels show our level (test/grading/engineComparison.test.ts). Not yet here (issue 16):
- * sampled latencies, several levels per side, the other quoting features.
+ * wherever the five levels show our level (test/grading/engineComparison.test.ts). Sampled latencies, grids and
+ * the quoting features (refresh tolerance, maximum order age, minimum spread, inventory target) as in the top-N
+ * replay. A strategy marked `timeInvariant` is not asked again while what it sees and our orders are as at its
+ * last decision (most level changes leave the touch where it was): the same run, fewer calls.
  */
 export function replayDepth(events: DepthEvents, trades: TradeTable | undefined, config: DepthReplayConfig): DepthReplayResult {
   const started = performance.now();
@@ -337,6 +339,17 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
   let knownInventory = 0;
   let decisions = 0;
   let resyncing = false;
+  /**
+   * The last decision's inputs, for a strategy whose quotes do not depend on time (Strategy.timeInvariant) and no
+   * maximum order age: a decision that sees the same best bid and ask, known inventory and fills and calibration
+   * step as the last one would change nothing, so it is counted and skipped (a decision run twice on the same
+   * inputs changes nothing the second time, and draws no latency). What `decide` reads of our orders changes
+   * only with those inputs (an order filled whole still rests, to the strategy, until its notice arrives); as a
+   * guard, `ordersVersion` counts every order ended, rested or pulled outside `decide`, and a change voids the
+   * skip. Fields of an object: V8 stores a fractional number in a captured `let` as a new heap object per store.
+   */
+  const memo = { bid: NaN, ask: NaN, inventory: NaN, fills: -1, calIdx: -2, ordersVersion: 0, decidedVersion: -1 };
+  const reuseDecisions = config.strategy.timeInvariant === true && !(maxOrderAgeMs < Infinity);
   // masked intervals: the next edge (a start when outside, an end inside)
   const masks = config.masked ?? [];
   let maskIdx = 0;
@@ -353,6 +366,7 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
         inMask = true;
         nextMaskEdge = masks[maskIdx].toMs;
         const from = masks[maskIdx].fromMs;
+        memo.ordersVersion++;
         for (let k = 0; k < slots; k++) {
           endOrder(live[k], from);
           reset(pending[k]);
@@ -382,6 +396,7 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
   const endOrder = (o: DepthOrder, t: number) => {
     if (o.logRow >= 0) orders.endMs[o.logRow] = t;
     reset(o);
+    memo.ordersVersion++;
   };
   const fill = (slot: number, o: DepthOrder, t: number, pxTicks: number, qty: number, maker: boolean, cause: number) => {
     const q = Math.min(qty, o.remaining);
@@ -450,6 +465,7 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
       if (p.activeMs > t || (o.remaining > 0 && o.cancelMs > t)) continue;
       // the new order rests from its arrival, or from its predecessor's cancel when that came later
       const rested = Math.max(p.activeMs, freed);
+      memo.ordersVersion++;
       live[slot] = p;
       pending[slot] = o;
       reset(o);
@@ -478,7 +494,8 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
     return next;
   };
 
-  const decide = (d: number) => {
+  /** The decision at d; false when it was skipped (see `memo`), having changed nothing. */
+  const decide = (d: number): boolean => {
     decisions++;
     if (firstDecision !== firstDecision) firstDecision = d;
     while (view + 1 < groups.count && groups.arrival(view + 1) <= d) view++;
@@ -510,6 +527,19 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
     if (stale) maskedDecisions++;
     const viewBid = view >= 0 && !stale ? groups.bid(view) : NaN;
     const viewAsk = view >= 0 ? groups.ask(view) : NaN;
+    if (reuseDecisions) {
+      if (
+        memo.decidedVersion === memo.ordersVersion && viewBid === memo.bid && viewAsk === memo.ask && knownInventory === memo.inventory &&
+        knownFills === memo.fills && calIdx === memo.calIdx
+      ) {
+        return false;
+      }
+      memo.bid = viewBid;
+      memo.ask = viewAsk;
+      memo.inventory = knownInventory;
+      memo.fills = knownFills;
+      memo.calIdx = calIdx;
+    }
     if (ready && viewBid === viewBid && viewAsk === viewAsk) {
       const bb = book.toPrice(viewBid);
       const ba = book.toPrice(viewAsk);
@@ -562,6 +592,8 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
       p.sentMs = d;
       p.activeMs = d + (entryConst >= 0 ? entryConst : entryLatency(d));
     }
+    memo.decidedVersion = memo.ordersVersion;
+    return true;
   };
 
   let i = 0;
@@ -573,10 +605,18 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
     const t = tb < tt ? tb : tt;
     const d = dNext;
     if (d < t) {
-      if (d >= nextMaskEdge) crossMaskEdges(d);
-      if (transitionAt <= d) transitions(d);
+      // the next transition changes only when orders do (a skipped decision changes none)
+      let ordersChanged = false;
+      if (d >= nextMaskEdge) {
+        crossMaskEdges(d);
+        ordersChanged = true;
+      }
+      if (transitionAt <= d) {
+        transitions(d);
+        ordersChanged = true;
+      }
       if (inMask) maskedDecisions++;
-      else decide(d);
+      else if (decide(d)) ordersChanged = true;
       if (refreshMs > 0) {
         dNext = d + refreshMs;
         if (dNext > lastDecisionMs) dNext = Infinity;
@@ -585,7 +625,7 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
         dNext = nextDecisionIdx < groups.count ? groups.arrival(nextDecisionIdx) : Infinity;
         if (dNext > lastDecisionMs) dNext = Infinity;
       }
-      transitionAt = nextTransition();
+      if (ordersChanged) transitionAt = nextTransition();
       continue;
     }
     if (t >= nextMaskEdge) {

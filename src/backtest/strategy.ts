@@ -38,6 +38,13 @@ export interface Strategy {
    * (once per decision) when present, `quote` otherwise.
    */
   quoteInto?(context: QuoteContext, out: MutableQuotes): void;
+  /**
+   * True when the quotes depend on the context's prices, `q` and calibration only, never on `tMs` or
+   * `elapsedSec` (nor on how often the strategy is asked): the full-depth replay then skips a decision whose
+   * inputs and orders are those of the one before, which would change nothing (most book changes leave the
+   * touch where it was). Leave it unset when in doubt: every decision then calls the strategy.
+   */
+  readonly timeInvariant?: boolean;
 }
 
 /**
@@ -84,6 +91,7 @@ export function asInfiniteStrategy(gamma: number, qMax: number): Strategy {
   return {
     name: `AS infinite horizon (γ ${gamma}, qMax ${qMax})`,
     requires: ['sigma', 'k'],
+    timeInvariant: true,
     quote: (c) => asInfiniteQuotes(c.midPx, c.q, { gamma, sigma: c.sigmaPerSqrtSec, k: c.kPerPrice, qMax }),
     quoteInto: (c, out) => {
       params.sigma = c.sigmaPerSqrtSec;
@@ -101,6 +109,7 @@ export function glftStrategy(gamma: number, qMax: number): Strategy {
   return {
     name: `GLFT (γ ${gamma}, qMax ${qMax})`,
     requires: ['sigma', 'a', 'k'],
+    timeInvariant: true,
     quote: (c) => glftQuotes(c.midPx, c.q, { gamma, sigma: c.sigmaPerSqrtSec, A: c.aPerSec, k: c.kPerPrice, qMax, orderSize: 1 }),
     quoteInto: (c, out) => {
       params.sigma = c.sigmaPerSqrtSec;
@@ -119,6 +128,7 @@ export function symmetricStrategy(halfSpreadPx: number): Strategy {
   return {
     name: `symmetric (±${halfSpreadPx})`,
     requires: [],
+    timeInvariant: true,
     quote: (c) => ({ reservationPx: c.midPx, bidPx: c.midPx - halfSpreadPx, askPx: c.midPx + halfSpreadPx }),
     quoteInto: (c, out) => {
       out.reservationPx = c.midPx;

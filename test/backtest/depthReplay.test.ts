@@ -322,3 +322,39 @@ describe('replayDepth: orderCount when a trade and a cancellation meet in one bo
     expect(r.fills.qty.filter((_, k) => r.fills.side[k] > 0)).toEqual([0.5]);
   });
 });
+
+describe('replayDepth: decisions skipped for a time-invariant strategy (Strategy.timeInvariant)', () => {
+  it('give the run of a strategy that decides every time, field for field, whatever the quoting features, latencies, fill rule and masks', () => {
+    const market = generateOrderBookMarket({ seed: 4, durationSec: 900 });
+    const events = depthEventsOf(market);
+    const tick = market.tickSize;
+    const base = { orderSize: market.unitQty / 100, tickSize: tick, feedLatencyMs: 10, entryLatencyMs: 10 };
+    const variants: Array<Partial<Parameters<typeof replayDepth>[2]>> = [
+      {},
+      { orderLevels: 3, levelSpacingTicks: 2, refreshToleranceTicks: 1, maxPosition: market.unitQty / 20 },
+      { feedLatencyMs: { samplesMs: [1, 5, 30], seed: 2 }, entryLatencyMs: { samplesMs: [2, 9, 50], seed: 3 }, cancelLatencyMs: 40 },
+      { fill: 'tradeThrough' },
+      { fill: 'midCross' },
+      { masked: [{ fromMs: events.tsMs[3000], toMs: events.tsMs[6000], reason: 'test' }] },
+      { minSpreadPx: 5 * tick, inventoryTarget: market.unitQty / 50 },
+      { queueModel: { name: 'orderCount' } },
+    ];
+    let skipped = 0;
+    for (const variant of variants) {
+      for (const strategy of [symmetricStrategy(1.5 * tick), glftStrategy(0.5, 5)]) {
+        expect(strategy.timeInvariant).toBe(true);
+        const config = { ...base, strategy, calibration: { sigmaPerSqrtSec: 0.5 * tick, aPerSec: 1, kPerPrice: 1 / tick }, ...variant };
+        const skipping = replayDepth(events, market.trades, config);
+        const every = replayDepth(events, market.trades, { ...config, strategy: { ...strategy, timeInvariant: false } });
+        expect(skipping.fills.tsMs.length, JSON.stringify(variant)).toBeGreaterThan(10);
+        expect({ ...skipping, replaySec: 0 }, `${strategy.name} ${JSON.stringify(variant)}`).toEqual({ ...every, replaySec: 0 });
+        // the strategy is asked less often: count its calls
+        let calls = 0;
+        const counted = { ...strategy, quoteInto: (c: Parameters<NonNullable<typeof strategy.quoteInto>>[0], out: Parameters<NonNullable<typeof strategy.quoteInto>>[1]) => (calls++, strategy.quoteInto!(c, out)) };
+        replayDepth(events, market.trades, { ...config, strategy: counted });
+        skipped += skipping.decisions - calls;
+      }
+    }
+    expect(skipped).toBeGreaterThan(0);
+  });
+});
