@@ -32,6 +32,8 @@ class LongestFirstSequencer extends BaseSequencer {
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // every temporary file of the run under one folder, removed at the end (test/helpers/tmpRoot.ts)
+    globalSetup: ['test/helpers/tmpRoot.ts'],
     testTimeout: 180_000,
     hookTimeout: 180_000,
     pool: 'forks',
