@@ -100,6 +100,12 @@ export interface DepthReplayConfig {
    * needed value is known the strategy does not quote.
    */
   readonly calibration?: { readonly sigmaPerSqrtSec: number; readonly aPerSec: number; readonly kPerPrice: number } | RollingCalibration;
+  /**
+   * Told the state at each decision that asks the strategy (a skipped one changes no quote): for plots. Decision
+   * time (ms), the mid it saw, the reservation price and our first bid and ask (NaN: none), inventory (base
+   * units) and cash as they were then (fills whose notice is still on its way included).
+   */
+  readonly onDecision?: (tMs: number, midPx: number, reservationPx: number, bidPx: number, askPx: number, inventory: number, cash: number) => void;
 }
 
 /** One order of ours that rested: side (+1 bid), price in ticks, when it rested and ended, its first fill (NaN: none). */
@@ -350,6 +356,7 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
    */
   const memo = { bid: NaN, ask: NaN, inventory: NaN, fills: -1, calIdx: -2, ordersVersion: 0, decidedVersion: -1 };
   const reuseDecisions = config.strategy.timeInvariant === true && !(maxOrderAgeMs < Infinity);
+  const onDecision = config.onDecision;
   // masked intervals: the next edge (a start when outside, an end inside)
   const masks = config.masked ?? [];
   let maskIdx = 0;
@@ -511,6 +518,7 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
     }
     let bidTick = NaN;
     let askTick = NaN;
+    let reservationPx = NaN;
     if (rolling) {
       const seen = feedMs >= 0 && !bookArrival ? d - feedMs : seenExchangeMs(d);
       const calT = rolling.tMs;
@@ -551,6 +559,7 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
       context.elapsedSec = (d - firstDecision) / 1000;
       const strategy = config.strategy;
       const quotes = strategy.quoteInto ? (strategy.quoteInto(context, out), out) : strategy.quote(context);
+      reservationPx = quotes.reservationPx;
       let bidPx = quotes.bidPx;
       let askPx = quotes.askPx;
       if (minHalfSpreadPx > 0) {
@@ -593,6 +602,10 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
       p.activeMs = d + (entryConst >= 0 ? entryConst : entryLatency(d));
     }
     memo.decidedVersion = memo.ordersVersion;
+    if (onDecision) {
+      const seenMidPx = viewBid === viewBid && viewAsk === viewAsk ? 0.5 * (book.toPrice(viewBid) + book.toPrice(viewAsk)) : NaN;
+      onDecision(d, seenMidPx, reservationPx, bidTick === bidTick ? book.toPrice(bidTick) : NaN, askTick === askTick ? book.toPrice(askTick) : NaN, inventory, cash);
+    }
     return true;
   };
 

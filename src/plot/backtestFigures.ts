@@ -1,6 +1,6 @@
 import type { BacktestResult, BacktestSeries } from '../backtest/types.js';
 import type { SeedCompatBlock, SeedCompatResult, SeedCompatSink } from '../backtest/seedCompat.js';
-import { decimatedXY, M4Decimator } from './decimate.js';
+import { decimatedXY, M4Decimator, TimeM4Decimator } from './decimate.js';
 import type { PlotlyFigure } from './figure.js';
 
 /**
@@ -65,6 +65,35 @@ export class SeedCompatFigureRows implements SeedCompatSink {
     const lines = this.lines!;
     const decimated = Object.fromEntries(PLOTTED_LINES.map((key) => [key, lines[key].result()])) as DecimatedLines['decimated'];
     return { series: { decimated }, fills, config: SEED_COMPAT_CONFIG };
+  }
+}
+
+/**
+ * The plotted lines of a full-depth replay, from its decisions (`replayDepth`'s `onDecision`, which `onDecision`
+ * here is), decimated over time as they come (TimeM4Decimator over [fromMs, toMs], the replay's span): the
+ * report of a replay that stores no per-decision columns. Equity is cash + inventory × the mid the decision saw.
+ * `view` after the run.
+ */
+export class DecisionFigureLines {
+  private readonly lines: Record<PlottedLine, TimeM4Decimator>;
+
+  constructor(fromMs: number, toMs: number) {
+    this.lines = Object.fromEntries(PLOTTED_LINES.map((key) => [key, new TimeM4Decimator(fromMs, toMs, MAX_POINTS)])) as Record<PlottedLine, TimeM4Decimator>;
+  }
+
+  readonly onDecision = (tMs: number, midPx: number, reservationPx: number, bidPx: number, askPx: number, inventory: number, cash: number): void => {
+    const lines = this.lines;
+    lines.midPx.push(tMs, midPx);
+    lines.reservationPx.push(tMs, reservationPx);
+    lines.bidPx.push(tMs, bidPx);
+    lines.askPx.push(tMs, askPx);
+    lines.inventory.push(tMs, inventory);
+    lines.equity.push(tMs, cash + inventory * midPx);
+  };
+
+  view(fills: BacktestView['fills'], config: BacktestView['config']): BacktestView {
+    const decimated = Object.fromEntries(PLOTTED_LINES.map((key) => [key, this.lines[key].result()])) as DecimatedLines['decimated'];
+    return { series: { decimated }, fills, config };
   }
 }
 

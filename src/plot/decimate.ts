@@ -56,6 +56,82 @@ export function decimatedXY(x: ArrayLike<number>, y: ArrayLike<number>, maxPoint
 }
 
 /**
+ * One M4 bucket's candidates as points arrive (first, lowest, highest, first NaN, last: index, x and y each),
+ * appended to a series' kept points in index order, each index once, by `flushInto`.
+ */
+class M4Bucket {
+  // slots: first, lowest, highest, first NaN, last; index −1: none
+  private readonly idx = new Float64Array(5).fill(-1);
+  private readonly px = new Float64Array(5);
+  private readonly py = new Float64Array(5);
+  private readonly order = new Int32Array(5);
+
+  get empty(): boolean {
+    return this.idx[0] < 0;
+  }
+
+  offer(i: number, xv: number, yv: number): void {
+    const idx = this.idx;
+    const px = this.px;
+    const py = this.py;
+    if (idx[0] < 0) {
+      idx[0] = i;
+      px[0] = xv;
+      py[0] = yv;
+    }
+    if (yv !== yv) {
+      if (idx[3] < 0) {
+        idx[3] = i;
+        px[3] = xv;
+        py[3] = yv;
+      }
+    } else {
+      if (idx[1] < 0 || yv < py[1]) {
+        idx[1] = i;
+        px[1] = xv;
+        py[1] = yv;
+      }
+      if (idx[2] < 0 || yv > py[2]) {
+        idx[2] = i;
+        px[2] = xv;
+        py[2] = yv;
+      }
+    }
+    idx[4] = i;
+    px[4] = xv;
+    py[4] = yv;
+  }
+
+  /** Appends the candidates in index order, each index once (as decimationIndices keeps them), NaN as null; empties the bucket. */
+  flushInto(xs: Array<number | null>, ys: Array<number | null>): void {
+    const idx = this.idx;
+    const order = this.order;
+    let count = 0;
+    for (let s = 0; s < 5; s++) {
+      if (idx[s] < 0) continue;
+      // insertion by index
+      let at = count++;
+      while (at > 0 && idx[order[at - 1]] > idx[s]) {
+        order[at] = order[at - 1];
+        at--;
+      }
+      order[at] = s;
+    }
+    let last = -1;
+    for (let k = 0; k < count; k++) {
+      const s = order[k];
+      if (idx[s] === last) continue;
+      last = idx[s];
+      const xv = this.px[s];
+      const yv = this.py[s];
+      xs.push(xv !== xv ? null : xv);
+      ys.push(yv !== yv ? null : yv);
+    }
+    idx.fill(-1);
+  }
+}
+
+/**
  * `decimatedXY` for a series that arrives one point at a time and is never stored: the same M4 buckets (the
  * series' length `n` must be known at the start), the same points kept, in the same order, with NaN as null.
  * Memory: the kept points.
@@ -69,11 +145,7 @@ export class M4Decimator {
   private i = 0;
   private bucket = 0;
   private bucketEnd: number;
-  // the bucket's candidates (slots: first, lowest, highest, first NaN, last): index (-1: none), x and y
-  private readonly idx = new Float64Array(5).fill(-1);
-  private readonly px = new Float64Array(5);
-  private readonly py = new Float64Array(5);
-  private readonly order = new Int32Array(5);
+  private readonly candidates = new M4Bucket();
   private readonly one = new Float64Array(2);
   private readonly oneY = this.one.subarray(1);
 
@@ -102,77 +174,61 @@ export class M4Decimator {
       this.i += to - from;
       return;
     }
-    const idx = this.idx;
-    const px = this.px;
-    const py = this.py;
+    const candidates = this.candidates;
     let i = this.i;
     for (let j = from; j < to; j++, i++) {
-      const xv = x[j];
-      const yv = y[j];
-      if (idx[0] < 0) {
-        idx[0] = i;
-        px[0] = xv;
-        py[0] = yv;
+      candidates.offer(i, x[j], y[j]);
+      if (i + 1 === this.bucketEnd) {
+        candidates.flushInto(this.xs, this.ys);
+        this.bucket++;
+        this.bucketEnd = Math.floor(((this.bucket + 1) * this.n) / this.buckets);
       }
-      if (yv !== yv) {
-        if (idx[3] < 0) {
-          idx[3] = i;
-          px[3] = xv;
-          py[3] = yv;
-        }
-      } else {
-        if (idx[1] < 0 || yv < py[1]) {
-          idx[1] = i;
-          px[1] = xv;
-          py[1] = yv;
-        }
-        if (idx[2] < 0 || yv > py[2]) {
-          idx[2] = i;
-          px[2] = xv;
-          py[2] = yv;
-        }
-      }
-      idx[4] = i;
-      px[4] = xv;
-      py[4] = yv;
-      if (i + 1 === this.bucketEnd) this.flush();
     }
     this.i = i;
-  }
-
-  /** Appends the bucket's candidates in index order, each index once (as decimationIndices keeps them). */
-  private flush(): void {
-    const idx = this.idx;
-    const order = this.order;
-    let count = 0;
-    for (let s = 0; s < 5; s++) {
-      if (idx[s] < 0) continue;
-      // insertion by index
-      let at = count++;
-      while (at > 0 && idx[order[at - 1]] > idx[s]) {
-        order[at] = order[at - 1];
-        at--;
-      }
-      order[at] = s;
-    }
-    let last = -1;
-    for (let k = 0; k < count; k++) {
-      const s = order[k];
-      if (idx[s] === last) continue;
-      last = idx[s];
-      const xv = this.px[s];
-      const yv = this.py[s];
-      this.xs.push(xv !== xv ? null : xv);
-      this.ys.push(yv !== yv ? null : yv);
-    }
-    idx.fill(-1);
-    this.bucket++;
-    this.bucketEnd = Math.floor(((this.bucket + 1) * this.n) / this.buckets);
   }
 
   /** The kept points; throws when fewer than `n` points were pushed. */
   result(): { x: Array<number | null>; y: Array<number | null> } {
     if (this.i !== this.n) throw new Error(`M4Decimator: ${this.i} points pushed, ${this.n} announced`);
+    return { x: this.xs, y: this.ys };
+  }
+}
+
+/**
+ * M4 over time instead of over counts, for a series whose length is not known in advance (the decisions of a
+ * replay): [fromX, toX] is cut into maxPoints / 4 equal spans and each keeps its first, last, lowest and highest
+ * point (and first NaN), as `decimationIndices` does for runs of equal counts; a span without points keeps
+ * none. Points must come in order of x; x outside [fromX, toX] counts in the first or last span. So the line
+ * drawn through the kept points covers the pixels of the whole series on a time axis at most maxPoints / 4
+ * pixels wide. Memory: the kept points.
+ */
+export class TimeM4Decimator {
+  private readonly buckets: number;
+  private readonly perX: number;
+  private readonly xs: Array<number | null> = [];
+  private readonly ys: Array<number | null> = [];
+  private i = 0;
+  private bucket = 0;
+  private readonly candidates = new M4Bucket();
+
+  constructor(private readonly fromX: number, toX: number, maxPoints: number) {
+    if (!(toX >= fromX)) throw new RangeError(`TimeM4Decimator: span [${fromX}, ${toX}] is empty or not a number`);
+    this.buckets = Math.max(1, Math.floor(maxPoints / 4));
+    this.perX = toX > fromX ? this.buckets / (toX - fromX) : 0;
+  }
+
+  push(x: number, y: number): void {
+    const b = Math.min(this.buckets - 1, Math.max(0, Math.floor((x - this.fromX) * this.perX)));
+    if (b > this.bucket) {
+      if (!this.candidates.empty) this.candidates.flushInto(this.xs, this.ys);
+      this.bucket = b;
+    }
+    this.candidates.offer(this.i++, x, y);
+  }
+
+  /** The kept points (the open span's included). */
+  result(): { x: Array<number | null>; y: Array<number | null> } {
+    if (!this.candidates.empty) this.candidates.flushInto(this.xs, this.ys);
     return { x: this.xs, y: this.ys };
   }
 }

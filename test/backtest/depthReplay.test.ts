@@ -358,3 +358,39 @@ describe('replayDepth: decisions skipped for a time-invariant strategy (Strategy
     expect(skipped).toBeGreaterThan(0);
   });
 });
+
+describe('replayDepth: onDecision (the report\'s lines)', () => {
+  it('is told every decision that asks the strategy: its quotes on the tick grid around the mid it saw, and the inventory and cash of the fills up to then', () => {
+    const market = generateOrderBookMarket({ seed: 6, durationSec: 600 });
+    const events = depthEventsOf(market);
+    const tick = market.tickSize;
+    const size = market.unitQty / 100;
+    const calls: number[][] = [];
+    let asked = 0;
+    const strategy = symmetricStrategy(2.5 * tick);
+    const counted = { ...strategy, quoteInto: (c: Parameters<NonNullable<typeof strategy.quoteInto>>[0], out: Parameters<NonNullable<typeof strategy.quoteInto>>[1]) => (asked++, strategy.quoteInto!(c, out)) };
+    const r = replayDepth(events, market.trades, { strategy: counted, orderSize: size, tickSize: tick, feedLatencyMs: 10, entryLatencyMs: 10, onDecision: (...args) => calls.push(args) });
+    expect(calls.length).toBe(asked);
+    expect(calls.length).toBeLessThan(r.decisions); // the skipped ones are not told
+    expect(r.fills.tsMs.length).toBeGreaterThan(20);
+    let f = 0;
+    let inventory = 0;
+    let cash = 0;
+    let prev = -Infinity;
+    for (const [tMs, midPx, reservationPx, bidPx, askPx, inv, c] of calls) {
+      expect(tMs).toBeGreaterThanOrEqual(prev);
+      prev = tMs;
+      while (f < r.fills.tsMs.length && r.fills.tsMs[f] <= tMs) {
+        inventory += r.fills.side[f] * r.fills.qty[f];
+        cash -= r.fills.side[f] * r.fills.qty[f] * r.fills.px[f];
+        f++;
+      }
+      expect(inv).toBeCloseTo(inventory, 12);
+      expect(c).toBeCloseTo(cash, 6);
+      expect(reservationPx).toBe(midPx);
+      // the symmetric quotes, on the grid: the bid rounded down, the ask up
+      expect(bidPx).toBeCloseTo(Math.floor((midPx - 2.5 * tick) / tick + 1e-9) * tick, 9);
+      expect(askPx).toBeCloseTo(Math.ceil((midPx + 2.5 * tick) / tick - 1e-9) * tick, 9);
+    }
+  });
+});

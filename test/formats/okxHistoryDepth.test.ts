@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { replayDepth, symmetricStrategy } from '../../src/backtest/index.js';
 import { TickBook } from '../../src/book/index.js';
@@ -6,6 +8,7 @@ import { readOkxBooksDepthEvents } from '../../src/formats/okxHistoryBooks.js';
 import { OKX_HISTORY_PRESETS, writeOkxHistoryDay } from '../../src/sample/index.js';
 import type { TradeTable } from '../../src/data/index.js';
 import { runAsmm } from '../helpers/cli.js';
+import { decodePng, nonBackgroundFraction } from '../helpers/png.js';
 import { tempDir } from '../helpers/tmp.js';
 
 describe('an OKX books history day at full depth (readOkxBooksDepthEvents, asmm backtest --depth full)', () => {
@@ -45,9 +48,20 @@ describe('an OKX books history day at full depth (readOkxBooksDepthEvents, asmm 
     expect(maxLevels).toBeGreaterThan(5);
     expect(summary.masked.length).toBeGreaterThan(0); // the disagreeing snapshot
 
-    const run = runAsmm(['backtest', '--data', books.path, '--trades', tradesFile.path, '--depth', 'full', '--strategy', 'symmetric', '--half-spread', '0.03', '--size', '0.01', '--tick', '0.01', '--json']);
+    const report = join(dir, 'depth.html');
+    const pngDir = join(dir, 'png');
+    const run = runAsmm(['backtest', '--data', books.path, '--trades', tradesFile.path, '--depth', 'full', '--strategy', 'symmetric', '--half-spread', '0.03', '--size', '0.01', '--tick', '0.01', '--report', report, '--png', pngDir, '--json']);
     expect(run.code, run.stderr).toBe(0);
-    const out = JSON.parse(run.stdout) as { nativeEvents: number; fills: number; pnl: number; masked: unknown[]; notes: string[] };
+    const out = JSON.parse(run.stdout) as { nativeEvents: number; fills: number; pnl: number; masked: unknown[]; notes: string[]; report: string; pngs: string[] };
+    // the report of the top-5 run: quotes and fills, inventory, equity (HTML and PNG)
+    expect(out.report).toBe(report);
+    const html = readFileSync(report, 'utf8');
+    for (const title of ['Quotes and fills: symmetric', 'Inventory', 'Equity marked to mid']) expect(html).toContain(title);
+    expect(out.pngs.map((p) => p.slice(pngDir.length + 1))).toEqual(['backtest-depth-symmetric-queue-quotes.png', 'backtest-depth-symmetric-queue-inventory.png', 'backtest-depth-symmetric-queue-equity.png']);
+    for (const path of out.pngs) {
+      expect(existsSync(path)).toBe(true);
+      expect(nonBackgroundFraction(decodePng(readFileSync(path)))).toBeGreaterThan(0.01);
+    }
     const trades = (await loadTables(tradesFile.path)).tables.find((t) => t.kind === 'trades') as TradeTable;
     const inCode = replayDepth(events, trades, { strategy: symmetricStrategy(0.03), orderSize: 0.01, tickSize: 0.01, masked: book.masked ?? [] });
     expect(out.nativeEvents).toBe(events.tsMs.length + trades.tsMs.length);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decimatedXY, decimationIndices, M4Decimator } from '../../src/plot/decimate.js';
+import { decimatedXY, decimationIndices, M4Decimator, TimeM4Decimator } from '../../src/plot/decimate.js';
 import { backtestQuotesFigure } from '../../src/plot/index.js';
 import { createRng } from '../../src/random/index.js';
 
@@ -83,5 +83,50 @@ describe('M4Decimator: decimatedXY one point at a time', () => {
     const d = new M4Decimator(100, 8);
     d.push(1, 1);
     expect(() => d.result()).toThrow(/1 points pushed, 100 announced/);
+  });
+});
+
+describe('TimeM4Decimator: M4 over equal spans of time, for a series of unknown length', () => {
+  it('keeps, per span, the first, last, lowest and highest point and the first gap, checked span by span by brute force (irregular times, empty spans, points outside the span)', () => {
+    const rng = createRng(5);
+    const n = 50_000;
+    // irregular times with a long silence in the middle (empty spans), a few points before and after the span
+    const x = new Float64Array(n);
+    let t = 1_000;
+    for (let i = 0; i < n; i++) {
+      t += i === 20_000 ? 3_000_000 : Math.floor(rng.next() * 200);
+      x[i] = t;
+    }
+    const y = spikyWalk(n, 11);
+    y[30_000] = NaN; // a gap
+    const fromX = x[3];
+    const toX = x[n - 4];
+    const maxPoints = 400;
+    const d = new TimeM4Decimator(fromX, toX, maxPoints);
+    for (let i = 0; i < n; i++) d.push(x[i], y[i]);
+    const kept = d.result();
+    // brute force: each point's span, then per span the five candidates, in index order, each once
+    const buckets = maxPoints / 4;
+    const spanOf = (v: number) => Math.min(buckets - 1, Math.max(0, Math.floor(((v - fromX) * buckets) / (toX - fromX))));
+    const expected: number[] = [];
+    let emptySpans = 0;
+    for (let b = 0; b < buckets; b++) {
+      const members = Array.from({ length: n }, (_, i) => i).filter((i) => spanOf(x[i]) === b);
+      if (members.length === 0) {
+        emptySpans++;
+        continue;
+      }
+      const finite = members.filter((i) => !Number.isNaN(y[i]));
+      const lo = finite.length ? finite.reduce((a, i) => (y[i] < y[a] ? i : a)) : -1;
+      const hi = finite.length ? finite.reduce((a, i) => (y[i] > y[a] ? i : a)) : -1;
+      const gap = members.find((i) => Number.isNaN(y[i])) ?? -1;
+      expected.push(...[...new Set([members[0], lo, hi, gap, members[members.length - 1]].filter((i) => i >= 0))].sort((a, c) => a - c));
+    }
+    expect(emptySpans).toBeGreaterThan(10);
+    expect(kept.x).toEqual(expected.map((i) => x[i]));
+    expect(kept.y).toEqual(expected.map((i) => (Number.isNaN(y[i]) ? null : y[i])));
+    // the spike and the gap survive
+    expect(kept.x).toContain(x[1234]);
+    expect(kept.x).toContain(x[30_000]);
   });
 });

@@ -32,8 +32,6 @@ export async function backtestDepth(
   for (const [flag, why] of [
     ['seed-compat', 'the reference market maker replays its own rows'],
     ['inst', 'the files it reads hold one instrument'],
-    ['report', 'no HTML report yet: use --json'],
-    ['png', 'no figures yet: use --json'],
   ] as const) {
     if (flag === 'inst' && (fromCatalog || ['asmm-recorder-raw', 'okx-cryptofeed-capture'].includes(detectFormat(data)))) continue;
     if (values[flag] !== undefined) throw new UsageError(`--depth full does not take --${flag} (${why})`);
@@ -100,7 +98,13 @@ export async function backtestDepth(
     : undefined;
   const lotSize = numberOption('lot', values.lot as string | undefined, capture.book.meta.lotSize ?? 0, (v) => v >= 0);
   if (lotSize > 0 && !(Math.floor(orderSize / lotSize + 1e-9) * lotSize > 0)) throw new UsageError(`--size ${orderSize} is below the lot ${lotSize}${values.lot === undefined ? ' (the data\'s; give --lot to set it)' : ''}`);
+  // the report's lines, from the decisions, decimated over the replay's span as they come
+  const firstMs = Math.min(native.tsMs.length ? native.tsMs[0] : Infinity, capture.trades.tsMs.length ? capture.trades.tsMs[0] : Infinity);
+  const lastMs = Math.max(native.tsMs.length ? native.tsMs[native.tsMs.length - 1] : -Infinity, capture.trades.tsMs.length ? capture.trades.tsMs[capture.trades.tsMs.length - 1] : -Infinity);
+  const { DecisionFigureLines } = await import('../../plot/backtestFigures.js');
+  const lines = new DecisionFigureLines(firstMs, Math.max(firstMs, lastMs));
   const r = replayDepth(native, capture.trades, {
+    onDecision: lines.onDecision,
     strategy,
     orderSize,
     tickSize,
@@ -143,6 +147,16 @@ export async function backtestDepth(
       ? [`masked: ${masked.length} interval(s) where the book is invalid (${masked.map((m) => m.reason).join('; ')}): orders pulled, ${r.maskedDecisions} decisions and ${r.maskedTrades} trades inside without quote or fill`]
       : []),
   ];
+  const reportPath = (values.report as string | undefined) ?? `reports/backtest-depth-${options.strategyName}-${fill}.html`;
+  const { writeBacktestReport } = await import('./backtestReport.js');
+  const pngs = await writeBacktestReport(
+    lines.view(r.fills, { strategy: strategy.name, fill: fill === 'queue' ? `queue (${options.queueModel.name})` : fill }),
+    reportPath,
+    values.png as string | undefined,
+    `backtest-depth-${options.strategyName}-${fill}`,
+    `asmm backtest --depth full: ${strategy.name}, ${fill}`,
+  );
+  notes.push(`report: ${reportPath} (lines sampled at the decisions that asked the strategy)`, ...pngs.map((path) => `png: ${path}`));
   const summary = {
     data,
     depth: 'full',
@@ -170,11 +184,13 @@ export async function backtestDepth(
     entryLatencyMs: typeof entryLatencyMs === 'object' ? describeLatency(entryLatencyMs) : entryLatencyMs,
     ...(bookArrivalMs ? { localClockOffsetMs: clockOffsetMs } : {}),
     ...(fill === 'queue' ? { queueModel: options.queueModel } : {}),
+    report: reportPath,
+    pngs,
     notes,
   };
   if (values.json) printJson(summary);
   else {
-    const rows = Object.entries(summary).filter(([k]) => k !== 'notes' && k !== 'queueModel').map(([k, v]) => [k, typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)]);
+    const rows = Object.entries(summary).filter(([k]) => k !== 'notes' && k !== 'queueModel' && k !== 'report' && k !== 'pngs').map(([k, v]) => [k, typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)]);
     process.stdout.write(`${formatTable(['metric', 'value'], rows)}\n${notes.join('\n')}\n`);
   }
   return 0;
