@@ -142,7 +142,9 @@ export async function backtestDepth(
     ...(fill === 'midCross' ? ['midCross: the mid reaching our price fills us whole, trades ignored (the reference system\'s rule)'] : []),
     ...(r.orders.side.length === 0
       ? [`WARNING no order was sent in ${r.decisions} decisions: the strategy waited for its σ, A, k (a --window longer than the data?) or every quote was refused (crossed, or past --max-position)`]
-      : []),
+      : r.fills.tsMs.length === 0
+        ? [`WARNING no fill: ${r.orders.side.length} orders rested and no trade or book move reached one (${fill} fills; quotes ${strategy.name} too far from the touch for this market, a size larger than the trades, or a market too short?)`]
+        : []),
     ...(masked.length > 0
       ? [`masked: ${masked.length} interval(s) where the book is invalid (${masked.map((m) => m.reason).join('; ')}): orders pulled, ${r.maskedDecisions} decisions and ${r.maskedTrades} trades inside without quote or fill`]
       : []),
