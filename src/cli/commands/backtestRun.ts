@@ -3,7 +3,7 @@ import type { QuotingOptions } from './backtest.js';
 import { backtestExecutions, backtestMetrics, createStrategy, describeLatency, quotePlacement, replayedEventsAre, runBacktest, type FillModel, type QuotePlacement, type StrategyName, type Strategy } from '../../backtest/index.js';
 import { PARAM_RANGES } from '../../calibrate/params.js';
 import { describeMasks, inferTickSize, masksJson, type BookTable, type TradeTable } from '../../data/index.js';
-import { rollingCalibration } from '../../estimate/index.js';
+import { EstimationError, rollingCalibration } from '../../estimate/index.js';
 import { durationOption, formatTable, latencyConfig, numberOption, printJson, recordedClock, requireOrderCounts, UsageError } from '../command.js';
 import { num, writeBacktestReport } from './backtestReport.js';
 
@@ -30,7 +30,14 @@ export async function backtestRun(
   const lot = numberOption('lot', values.lot, book.meta.lotSize ?? 0, (v) => v >= 0);
   const halfSpread = numberOption('half-spread', values['half-spread'], 5 * tick, PARAM_RANGES.halfSpreadPx.check);
   const strategy: Strategy = createStrategy(strategyName, { gamma, horizonSec: horizonMs / 1000, qMax, halfSpreadPx: halfSpread });
-  const calibration = rollingCalibration(book, executions.marketOrders, { windowSec: windowMs / 1000, stepSec: 1 });
+  // σ, A, k only for a strategy that reads them: a symmetric run needs no --window of data
+  let calibration;
+  try {
+    calibration = strategy.requires.length > 0 ? rollingCalibration(book, executions.marketOrders, { windowSec: windowMs / 1000, stepSec: 1 }) : undefined;
+  } catch (error) {
+    if (error instanceof EstimationError && /shorter than one window/.test(error.message)) throw new UsageError(`${values.data}: ${error.message}: ${strategy.name} needs σ, A or k from one --window of data; give a shorter --window`);
+    throw error;
+  }
   // the feed as recorded: the local stamps shifted by --local-clock-offset, and what the clock check found
   let clockNote: string | undefined;
   if (String(values['feed-latency'] ?? '').trim() === 'recorded' && book.localTsMs) {
@@ -54,7 +61,7 @@ export async function backtestRun(
     maxPosition: numberOption('max-position', values['max-position'], Infinity, (v) => v > 0),
     queueModel: o.queueModel,
     ...o.quoting,
-    calibration,
+    ...(calibration ? { calibration } : {}),
   });
   const seconds = (performance.now() - started) / 1000;
   const notes = [...executions.notes, ...(clockNote ? [clockNote] : []), ...result.notes];
