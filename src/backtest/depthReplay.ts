@@ -669,6 +669,7 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
         sides[k].set(tk, qty);
         const count = countQueue ? (qty > 0 ? eventOrders![i] : 0) : 0;
         if (countQueue) {
+          if (qty > 0 && !(count >= 0)) throw new RangeError(`level change ${i} (${events.tsMs[i]} ms, price ${events.px[i]}): its order count is ${count}, which orderCount cannot place us behind: choose another queue model`);
           if (qty > 0) levelCounts[k].set(tk, count);
           else levelCounts[k].delete(tk);
         }

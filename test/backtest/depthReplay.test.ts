@@ -109,6 +109,12 @@ describe('replayDepth: full-depth level changes, queue fills at any depth', () =
     const market = generateOrderBookMarket({ seed: 1, durationSec: 60 });
     const { orders: _, ...sizesOnly } = depthEventsOf(market);
     expect(() => replayDepth(sizesOnly, market.trades, { strategy: symmetricStrategy(market.tickSize), orderSize: 1e-6, tickSize: market.tickSize, queueModel: { name: 'orderCount' } })).toThrow(/no order counts/);
+    // nor on a level whose count is missing (NaN, as a catalog column without it reads)
+    const holed = depthEventsOf(market);
+    const at = holed.qty.findIndex((q, i) => i > 100 && q > 0 && holed.side[i] !== 0);
+    const orders = Float64Array.from(holed.orders!);
+    orders[at] = NaN;
+    expect(() => replayDepth({ ...holed, orders }, market.trades, { strategy: symmetricStrategy(market.tickSize), orderSize: 1e-6, tickSize: market.tickSize, queueModel: { name: 'orderCount' } })).toThrow(new RegExp(`level change ${at} .*order count is NaN`));
   });
 });
 
