@@ -231,6 +231,17 @@ class GroupRing {
   }
 }
 
+/** The trades' prices in ticks; a price off the grid is an error naming the trade (numbered from `before`). */
+function tradeTicksOf(book: TickBook, trades: TradeTable | undefined, before: number): Float64Array {
+  const m = trades?.tsMs.length ?? 0;
+  const ticks = new Float64Array(m);
+  for (let k = 0; k < m; k++) {
+    ticks[k] = book.toTick(trades!.px[k]);
+    if (ticks[k] !== ticks[k]) throw new RangeError(`trade ${before + k}: price ${trades!.px[k]} is not on the ${book.tickSize} grid`);
+  }
+  return ticks;
+}
+
 /** Relative size below which a remainder is binary rounding of decimal sizes (as in exchange.ts). */
 const SIZE_ROUNDING = 1e-9;
 
@@ -253,7 +264,62 @@ const SIZE_ROUNDING = 1e-9;
  * last decision (most level changes leave the touch where it was): the same run, fewer calls.
  */
 export function replayDepth(events: DepthEvents, trades: TradeTable | undefined, config: DepthReplayConfig): DepthReplayResult {
-  const started = performance.now();
+  const { bookArrivalMs, ...rest } = config;
+  const session = depthReplaySession(rest, bookArrivalMs !== undefined);
+  session.feed(events, trades, bookArrivalMs !== undefined ? { bookArrivalMs } : {});
+  return session.finish();
+}
+
+/**
+ * `replayDepth` fed a piece at a time (a catalog range day by day), so that memory holds one piece of level
+ * changes and trades, not the range: the same run, field for field, as `replayDepth` over the pieces joined
+ * (test/backtest/depthReplay.test.ts), when the pieces follow each other in time: each piece's first change
+ * after the last change of the one before and not before its last trade, its first trade after that last change
+ * and not before that last trade (a day partition does; pieces out of order are refused). A piece may hold only
+ * changes or only trades. `finish` gives the result.
+ */
+export interface DepthReplaySession {
+  feed(events: DepthEvents, trades: TradeTable | undefined, options?: { readonly bookArrivalMs?: ArrayLike<number> }): void;
+  finish(): DepthReplayResult;
+}
+
+/**
+ * A `DepthReplaySession` (see `replayDepth` for the rules); `recordedFeed`: every piece comes with its
+ * changes' arrival times (`bookArrivalMs`, as the config's of `replayDepth`).
+ */
+export function depthReplaySession(config: Omit<DepthReplayConfig, 'bookArrivalMs'>, recordedFeed = false): DepthReplaySession {
+  const run = depthReplayRun(config, recordedFeed);
+  run.next(); // set up, waiting for the first piece
+  let result: DepthReplayResult | undefined;
+  return {
+    feed(events, trades, options = {}) {
+      if (result) throw new Error('depthReplaySession: fed after finish');
+      run.next({ events, trades, options });
+    },
+    finish() {
+      if (!result) {
+        const end = run.next(undefined);
+        if (!end.done || end.value === undefined) throw new Error('depthReplaySession: the replay stopped at an error in an earlier piece');
+        result = end.value;
+      }
+      return result;
+    },
+  };
+}
+
+/** A piece of a replay (see DepthReplaySession.feed). */
+interface DepthReplayPiece {
+  readonly events: DepthEvents;
+  readonly trades: TradeTable | undefined;
+  readonly options: { readonly bookArrivalMs?: ArrayLike<number> };
+}
+
+/**
+ * The replay as a generator that takes its pieces at each \`yield\` (undefined: the end, which returns the result).
+ * One function holds the state, the helpers and the event loop, as \`replayDepth\` did before it took pieces:
+ * the loop in a function of its own, reading the state from the enclosing scope, ran 10-20 % slower here.
+ */
+function* depthReplayRun(config: Omit<DepthReplayConfig, 'bookArrivalMs'>, recordedFeed: boolean): Generator<void, DepthReplayResult, DepthReplayPiece | undefined> {
   const tick = config.tickSize;
   const lot = config.lotSize ?? 0;
   const size = lot > 0 ? Math.floor(config.orderSize / lot + 1e-9) * lot : config.orderSize;
@@ -271,8 +337,6 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
   let lastNoticeMs = -Infinity;
   /** The latest arrival of a group so far (sampled feed: arrivals kept in order). */
   let lastArrivalMs = -Infinity;
-  const bookArrival = config.bookArrivalMs;
-  if (bookArrival !== undefined && bookArrival.length !== events.tsMs.length) throw new RangeError(`bookArrivalMs has ${bookArrival.length} times for ${events.tsMs.length} level changes`);
   /** The latest arrival of the changes so far (recorded feed latency), kept non-decreasing. */
   let arrivedMs = -Infinity;
   const entrySpec = config.entryLatencyMs ?? 0;
@@ -297,20 +361,19 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
   const partial = config.partialFills !== false;
   // orderCount: the orders at each level (from the events' counts), ours placed among them
   const countQueue = (config.fill ?? 'queue') === 'queue' && (config.queueModel ?? DEFAULT_QUEUE_MODEL).name === 'orderCount';
-  const eventOrders = events.orders;
-  if (countQueue && !eventOrders) throw new Error('queue model orderCount: these level changes carry no order counts (OKX books levels and the order-by-order sample market have them): choose another queue model');
   const levelCounts: Array<Map<number, number>> = [new Map(), new Map()];
   const book = new TickBook(tick);
   const sides: readonly TickSide[] = [book.bids, book.asks];
-  const nb = events.tsMs.length;
-  const nt = trades?.tsMs.length ?? 0;
-  const bookTs = events.tsMs;
-  const tradeTs = trades?.tsMs ?? new Float64Array(0);
-  const tradeTicks = new Float64Array(nt);
-  for (let j = 0; j < nt; j++) {
-    tradeTicks[j] = book.toTick(trades!.px[j]);
-    if (tradeTicks[j] !== tradeTicks[j]) throw new RangeError(`trade ${j}: price ${trades!.px[j]} is not on the ${tick} grid`);
-  }
+  // of the piece being replayed, what onTrade reads: its trades and their ticks
+  let trades: TradeTable | undefined;
+  let tradeTicks = new Float64Array(0);
+  /** Changes and trades of the pieces before this one; the last change and trade times so far; replay time so far. */
+  let changesBefore = 0;
+  let tradesBefore = 0;
+  let lastChangeMs = -Infinity;
+  let lastTradeMs = -Infinity;
+  let replayMs = 0;
+  let fedAny = false;
 
   // the book as the strategy sees it: best bid and ask ticks after each group of changes with one time
   // (a ring of typed arrays over the groups from the older of the two indices below: pushing to growing JS
@@ -319,13 +382,9 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
   let view = -1;
   /** The group whose arrival is the next decision (refreshMs 0). */
   let nextDecisionIdx = 0;
-  const lastTime = Math.max(nb ? bookTs[nb - 1] : -Infinity, nt ? tradeTs[nt - 1] : -Infinity);
-  /** No decision after this: the last event's time, or with recorded arrivals the last arrival. */
-  let lastDecisionMs = lastTime;
-  if (bookArrival) for (let k = 0; k < nb; k++) if (bookArrival[k] > lastDecisionMs) lastDecisionMs = bookArrival[k];
-  // the next decision's time: a timer's, or the next book change's as the strategy receives it
-  let dNext = refreshMs > 0 ? Math.min(nb ? bookTs[0] : Infinity, nt ? tradeTs[0] : Infinity) + refreshMs : Infinity;
-  if (dNext > lastDecisionMs) dNext = Infinity;
+  // the next decision's time: a timer's (set at the first event), or the next book change's as the strategy
+  // receives it (a decision is taken when an event after it comes: none after the last event)
+  let dNext = Infinity;
 
   const live: DepthOrder[] = Array.from({ length: slots }, none);
   const pending: DepthOrder[] = Array.from({ length: slots }, none);
@@ -520,7 +579,7 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
     let askTick = NaN;
     let reservationPx = NaN;
     if (rolling) {
-      const seen = feedMs >= 0 && !bookArrival ? d - feedMs : seenExchangeMs(d);
+      const seen = feedMs >= 0 && !recordedFeed ? d - feedMs : seenExchangeMs(d);
       const calT = rolling.tMs;
       if (calIdx + 1 < calT.length && calT[calIdx + 1] <= seen) {
         while (calIdx + 1 < calT.length && calT[calIdx + 1] <= seen) calIdx++;
@@ -609,12 +668,44 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
     return true;
   };
 
-  let i = 0;
-  let j = 0;
   let transitionAt = Infinity;
-  while (i < nb || j < nt) {
-    const tb = i < nb ? bookTs[i] : Infinity;
-    const tt = j < nt ? tradeTs[j] : Infinity;
+
+  for (let piece = yield; piece !== undefined; piece = yield) {
+    const pieceEvents = piece.events;
+    const pieceTrades = piece.trades;
+    const options = piece.options;
+    const started = performance.now();
+    const n = pieceEvents.tsMs.length;
+    const m = pieceTrades?.tsMs.length ?? 0;
+    const arrivals = options.bookArrivalMs;
+    if ((arrivals !== undefined) !== recordedFeed) throw new RangeError(recordedFeed ? 'the feed as recorded: every piece needs its bookArrivalMs' : 'bookArrivalMs given to a replay without a recorded feed');
+    if (arrivals !== undefined && arrivals.length !== n) throw new RangeError(`bookArrivalMs has ${arrivals.length} times for ${n} level changes`);
+    if (countQueue && !pieceEvents.orders) throw new Error('queue model orderCount: these level changes carry no order counts (OKX books levels and the order-by-order sample market have them): choose another queue model');
+    // the pieces in time order: a group of changes with one time is never split, a trade never comes before a change it followed
+    if (n > 0 && !(pieceEvents.tsMs[0] > lastChangeMs)) throw new RangeError(`a piece's first level change (${pieceEvents.tsMs[0]} ms) is not after the last of the piece before (${lastChangeMs} ms)`);
+    if (m > 0 && !(pieceTrades!.tsMs[0] > lastChangeMs && pieceTrades!.tsMs[0] >= lastTradeMs)) throw new RangeError(`a piece's first trade (${pieceTrades!.tsMs[0]} ms) comes before the last level change or trade of the piece before (${lastChangeMs} ms, ${lastTradeMs} ms)`);
+    if (n > 0 && !(pieceEvents.tsMs[0] >= lastTradeMs)) throw new RangeError(`a piece's first level change (${pieceEvents.tsMs[0]} ms) comes before the last trade of the piece before (${lastTradeMs} ms)`);
+    trades = pieceTrades;
+    tradeTicks = tradeTicksOf(book, pieceTrades, tradesBefore);
+    const changeTs = pieceEvents.tsMs;
+    const changeSide = pieceEvents.side;
+    const changePx = pieceEvents.px;
+    const changeQty = pieceEvents.qty;
+    const changeOrders = pieceEvents.orders;
+    const arrivalTs = arrivals;
+    const tradeTimes = pieceTrades?.tsMs ?? new Float64Array(0);
+    const changes = n;
+    const tradeCount = m;
+    if (!fedAny && (n > 0 || m > 0)) {
+      fedAny = true;
+      if (refreshMs > 0) dNext = Math.min(n ? changeTs[0] : Infinity, m ? tradeTimes[0] : Infinity) + refreshMs;
+    }
+    // the next change and trade
+    let ci = 0;
+    let ti = 0;
+  while (ci < changes || ti < tradeCount) {
+    const tb = ci < changes ? changeTs[ci] : Infinity;
+    const tt = ti < tradeCount ? tradeTimes[ti] : Infinity;
     const t = tb < tt ? tb : tt;
     const d = dNext;
     if (d < t) {
@@ -630,13 +721,10 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
       }
       if (inMask) maskedDecisions++;
       else if (decide(d)) ordersChanged = true;
-      if (refreshMs > 0) {
-        dNext = d + refreshMs;
-        if (dNext > lastDecisionMs) dNext = Infinity;
-      } else {
+      if (refreshMs > 0) dNext = d + refreshMs;
+      else {
         nextDecisionIdx++;
         dNext = nextDecisionIdx < groups.count ? groups.arrival(nextDecisionIdx) : Infinity;
-        if (dNext > lastDecisionMs) dNext = Infinity;
       }
       if (ordersChanged) transitionAt = nextTransition();
       continue;
@@ -649,13 +737,13 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
       transitions(t);
       transitionAt = nextTransition();
     }
-    if (j < nt && tradeTs[j] <= t) {
+    if (ti < tradeCount && tradeTimes[ti] <= t) {
       if (inMask) {
-        j++;
+        ti++;
         maskedTrades++;
-      } else onTrade(j++, t);
+      } else onTrade(ti++, t);
     } else {
-      const s = events.side[i];
+      const s = changeSide[ci];
       if (s === 0) {
         book.clear();
         levelCounts[0].clear();
@@ -663,13 +751,13 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
         resyncing = true;
       } else {
         const k = s > 0 ? 0 : 1;
-        const tk = book.toTick(events.px[i]);
-        if (tk !== tk) throw new RangeError(`level change ${i}: price ${events.px[i]} is not on the ${tick} grid`);
-        const qty = events.qty[i];
+        const tk = book.toTick(changePx[ci]);
+        if (tk !== tk) throw new RangeError(`level change ${changesBefore + ci}: price ${changePx[ci]} is not on the ${tick} grid`);
+        const qty = changeQty[ci];
         sides[k].set(tk, qty);
-        const count = countQueue ? (qty > 0 ? eventOrders![i] : 0) : 0;
+        const count = countQueue ? (qty > 0 ? changeOrders![ci] : 0) : 0;
         if (countQueue) {
-          if (qty > 0 && !(count >= 0)) throw new RangeError(`level change ${i} (${events.tsMs[i]} ms, price ${events.px[i]}): its order count is ${count}, which orderCount cannot place us behind: choose another queue model`);
+          if (qty > 0 && !(count >= 0)) throw new RangeError(`level change ${changesBefore + ci} (${changeTs[ci]} ms, price ${changePx[ci]}): its order count is ${count}, which orderCount cannot place us behind: choose another queue model`);
           if (qty > 0) levelCounts[k].set(tk, count);
           else levelCounts[k].delete(tk);
         }
@@ -687,9 +775,9 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
           }
         }
       }
-      if (bookArrival && bookArrival[i] > arrivedMs) arrivedMs = bookArrival[i];
-      i++;
-      if (i === nb || bookTs[i] !== t) {
+      if (arrivalTs && arrivalTs[ci] > arrivedMs) arrivedMs = arrivalTs[ci];
+      ci++;
+      if (ci === changes || changeTs[ci] !== t) {
         // the group of changes at t is complete: a snapshot's levels are all in
         if (resyncing) {
           resyncing = false;
@@ -708,13 +796,19 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
           }
         }
         // a change is not seen before it happened (a local clock behind the exchange's would say otherwise)
-        const arrival = bookArrival ? Math.max(arrivedMs, t) : feedMs >= 0 ? t + feedMs : (lastArrivalMs = Math.max(lastArrivalMs, t + feedSampler!(t)));
+        const arrival = arrivalTs ? Math.max(arrivedMs, t) : feedMs >= 0 ? t + feedMs : (lastArrivalMs = Math.max(lastArrivalMs, t + feedSampler!(t)));
         groups.push(t, arrival, book.bids.levels > 0 ? book.bids.best : NaN, book.asks.levels > 0 ? book.asks.best : NaN);
-        if (refreshMs === 0 && nextDecisionIdx === groups.count - 1 && arrival <= lastDecisionMs) dNext = arrival;
+        if (refreshMs === 0 && nextDecisionIdx === groups.count - 1) dNext = arrival;
         if (midCross && !resyncing && !inMask) checkMid(t);
       }
       if (queueFills && !resyncing && !inMask) checkCross(t);
     }
+  }
+    changesBefore += n;
+    tradesBefore += m;
+    if (n > 0) lastChangeMs = changeTs[n - 1];
+    if (m > 0) lastTradeMs = tradeTimes[m - 1];
+    replayMs += performance.now() - started;
   }
 
   /** Trade jj against our orders on the side it hits (each level of a grid on its own, nearest the touch first). */
@@ -759,16 +853,21 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
   /**
    * The exchange time the strategy has reached at decision d when the feed latency varies (sampled or recorded):
    * d less the latency of the newest group it has seen, capped at the next group's time (a group stamped earlier
-   * but still in flight must not count), as the top-N replay computes it.
+   * but still in flight must not count), as the top-N replay computes it. (A change not yet replayed comes after
+   * d, so only groups replayed and still in flight can cap it.)
    */
   function seenExchangeMs(d: number): number {
     const v = view >= 0 ? view : 0;
     if (groups.count === 0) return -Infinity;
     const lagged = d - (groups.arrival(v) - groups.ts(v));
-    const next = v + 1 < groups.count ? groups.ts(v + 1) : i < nb ? bookTs[i] : Infinity;
+    const next = v + 1 < groups.count ? groups.ts(v + 1) : Infinity;
     return next < lagged ? next : lagged;
   }
 
-  const lastMidPx = book.bids.levels > 0 && book.asks.levels > 0 ? 0.5 * (book.toPrice(book.bids.best) + book.toPrice(book.asks.best)) : NaN;
-  return { fills, orderSize: size, fees, orders, inventory, cash, lastMidPx, pnl: cash + inventory * lastMidPx, nativeEvents: nb + nt, decisions, maskedDecisions, maskedTrades, replaySec: (performance.now() - started) / 1000 };
+  function finish(): DepthReplayResult {
+    const lastMidPx = book.bids.levels > 0 && book.asks.levels > 0 ? 0.5 * (book.toPrice(book.bids.best) + book.toPrice(book.asks.best)) : NaN;
+    return { fills, orderSize: size, fees, orders, inventory, cash, lastMidPx, pnl: cash + inventory * lastMidPx, nativeEvents: changesBefore + tradesBefore, decisions, maskedDecisions, maskedTrades, replaySec: replayMs / 1000 };
+  }
+
+  return finish();
 }

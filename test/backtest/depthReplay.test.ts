@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { replayBinanceCapture } from '../../src/formats/binanceCapture.js';
 import { projectRootForTests, runAsmm } from '../helpers/cli.js';
-import { backtestExecutions, FILL_CAUSES, glftStrategy, replayDepth, runBacktest, symmetricStrategy, type QueueModelName } from '../../src/backtest/index.js';
+import { asStrategy, backtestExecutions, depthReplaySession, FILL_CAUSES, glftStrategy, replayDepth, runBacktest, symmetricStrategy, type DepthEvents, type QueueModelName } from '../../src/backtest/index.js';
+import type { TradeTable } from '../../src/data/index.js';
 import { rollingCalibration } from '../../src/estimate/index.js';
 import { depthEventsOf, generateOrderBookMarket, trueFillTimes } from '../../src/sample/index.js';
 
@@ -398,5 +399,89 @@ describe('replayDepth: onDecision (the report\'s lines)', () => {
       expect(bidPx).toBeCloseTo(Math.floor((midPx - 2.5 * tick) / tick + 1e-9) * tick, 9);
       expect(askPx).toBeCloseTo(Math.ceil((midPx + 2.5 * tick) / tick - 1e-9) * tick, 9);
     }
+  });
+});
+
+describe('depthReplaySession: the replay fed in pieces (a catalog range day by day)', () => {
+  const market = generateOrderBookMarket({ seed: 8, durationSec: 1200 });
+  const events = depthEventsOf(market);
+  const trades = market.trades;
+  const tick = market.tickSize;
+  const cut = (ev: DepthEvents, a: number, b: number): DepthEvents => ({ tsMs: ev.tsMs.subarray(a, b), side: ev.side.subarray(a, b), px: ev.px.subarray(a, b), qty: ev.qty.subarray(a, b), ...(ev.orders ? { orders: Float64Array.from(ev.orders).subarray(a, b) } : {}) });
+  const cutTrades = (t: TradeTable, a: number, b: number): TradeTable => ({ ...t, tsMs: t.tsMs.subarray(a, b), side: t.side.subarray(a, b), px: t.px.subarray(a, b), sz: t.sz.subarray(a, b), id: t.id.subarray(a, b) });
+  /** Pieces cut where the time moves on, each with the trades before the next piece's first change. */
+  const pieces = (fractions: number[]) => {
+    const cuts = [0];
+    for (const f of fractions) {
+      let c = Math.floor(events.tsMs.length * f);
+      while (events.tsMs[c] === events.tsMs[c - 1]) c++;
+      cuts.push(c);
+    }
+    cuts.push(events.tsMs.length);
+    const out: Array<{ a: number; b: number; tradesFrom: number; tradesTo: number; nextChangeMs: number }> = [];
+    let tj = 0;
+    for (let p = 0; p + 1 < cuts.length; p++) {
+      const nextChangeMs = cuts[p + 1] < events.tsMs.length ? events.tsMs[cuts[p + 1]] : Infinity;
+      let tk = tj;
+      while (tk < trades.tsMs.length && trades.tsMs[tk] < nextChangeMs) tk++;
+      out.push({ a: cuts[p], b: cuts[p + 1], tradesFrom: tj, tradesTo: tk, nextChangeMs });
+      tj = tk;
+    }
+    return out;
+  };
+  const arrivals = Float64Array.from(events.tsMs, (t, k) => t + 2 + (k % 5) * 6);
+  const cal = { sigmaPerSqrtSec: 0.5 * tick, aPerSec: 1, kPerPrice: 1 / tick };
+  const base = { orderSize: market.unitQty / 100, tickSize: tick, feedLatencyMs: 10, entryLatencyMs: 10, calibration: cal };
+  const variants: Array<Partial<Parameters<typeof replayDepth>[2]>> = [
+    {},
+    { feedLatencyMs: { samplesMs: [1, 5, 30], seed: 2 }, entryLatencyMs: { samplesMs: [2, 9, 50], seed: 3 } },
+    { bookArrivalMs: arrivals },
+    { refreshMs: 250, orderLevels: 2 },
+    { masked: [{ fromMs: events.tsMs[4000], toMs: events.tsMs[30000], reason: 'test' }] },
+    { queueModel: { name: 'orderCount' }, maxOrderAgeMs: 3000 },
+    // a rolling calibration read at the exchange time the strategy has reached, under a variable feed latency
+    // (capped by the next change: the next piece's first, across a cut)
+    { calibration: rollingCalibration(market.book, backtestExecutions(market.book, trades, 'queue', tick).marketOrders, { windowSec: 60, stepSec: 1 }), feedLatencyMs: { samplesMs: [1, 40, 400], seed: 5 } },
+    { calibration: rollingCalibration(market.book, backtestExecutions(market.book, trades, 'queue', tick).marketOrders, { windowSec: 60, stepSec: 1 }), bookArrivalMs: arrivals },
+  ];
+
+  it('gives the whole replay, field for field, wherever the pieces are cut', () => {
+    for (const variant of variants) {
+      for (const strategy of [symmetricStrategy(1.5 * tick), asStrategy(0.1, 120)]) {
+        const config = { ...base, strategy, ...variant };
+        const whole = replayDepth(events, trades, config);
+        expect(whole.fills.tsMs.length, JSON.stringify(Object.keys(variant))).toBeGreaterThan(20);
+        for (const fractions of [[0.5], [0.1, 0.37, 0.38, 0.9]]) {
+          const { bookArrivalMs, ...rest } = config;
+          const session = depthReplaySession(rest, bookArrivalMs !== undefined);
+          for (const p of pieces(fractions)) {
+            session.feed(cut(events, p.a, p.b), cutTrades(trades, p.tradesFrom, p.tradesTo), { ...(bookArrivalMs ? { bookArrivalMs: (bookArrivalMs as Float64Array).subarray(p.a, p.b) } : {}) });
+          }
+          const streamed = session.finish();
+          expect({ ...streamed, replaySec: 0 }, `${strategy.name} ${JSON.stringify(Object.keys(variant))} cut at ${fractions}`).toEqual({ ...whole, replaySec: 0 });
+        }
+      }
+    }
+  });
+
+  it('refuses pieces out of time order, a split group of changes, and a recorded feed without arrivals', () => {
+    const [first, second] = pieces([0.5]);
+    const session = () => depthReplaySession({ ...base, strategy: symmetricStrategy(tick) });
+    const s1 = session();
+    s1.feed(cut(events, second.a, second.b), undefined);
+    expect(() => s1.feed(cut(events, first.a, first.b), undefined)).toThrow(/not after the last of the piece before/);
+    // a group of changes with one time split between two pieces
+    let c = 1;
+    while (events.tsMs[c] !== events.tsMs[c - 1]) c++;
+    const s2 = session();
+    s2.feed(cut(events, 0, c), undefined);
+    expect(() => s2.feed(cut(events, c, c + 10), undefined)).toThrow(/not after the last of the piece before/);
+    // the trades of a piece reaching past the next piece's first change
+    const s3 = session();
+    s3.feed(cut(events, first.a, first.b), cutTrades(trades, 0, trades.tsMs.length));
+    expect(() => s3.feed(cut(events, second.a, second.b), undefined)).toThrow(/comes before the last trade of the piece before/);
+    const s4 = depthReplaySession({ ...base, strategy: symmetricStrategy(tick) }, true);
+    expect(() => s4.feed(cut(events, 0, 10), undefined)).toThrow(/needs its bookArrivalMs/);
+    expect(() => s4.finish()).toThrow(/stopped at an error/);
   });
 });
