@@ -101,9 +101,10 @@ export interface DepthReplayConfig {
    */
   readonly calibration?: { readonly sigmaPerSqrtSec: number; readonly aPerSec: number; readonly kPerPrice: number } | RollingCalibration;
   /**
-   * Told the state at each decision that asks the strategy (a skipped one changes no quote): for plots. Decision
-   * time (ms), the mid it saw, the reservation price and our first bid and ask (NaN: none), inventory (base
-   * units) and cash as they were then (fills whose notice is still on its way included).
+   * Told the state at each decision that asks the strategy, and at a skipped one (which changes no quote) when
+   * our inventory or cash moved since the last told: for plots. Decision time (ms), the mid it saw, the
+   * reservation price and our first bid and ask (NaN: none), inventory (base units) and cash as they were then
+   * (fills whose notice is still on its way included).
    */
   readonly onDecision?: (tMs: number, midPx: number, reservationPx: number, bidPx: number, askPx: number, inventory: number, cash: number) => void;
 }
@@ -408,12 +409,14 @@ function* depthReplayRun(config: Omit<DepthReplayConfig, 'bookArrivalMs'>, recor
    * The last decision's inputs, for a strategy whose quotes do not depend on time (Strategy.timeInvariant) and no
    * maximum order age: a decision that sees the same best bid and ask, known inventory and fills and calibration
    * step as the last one would change nothing, so it is counted and skipped (a decision run twice on the same
-   * inputs changes nothing the second time, and draws no latency). What `decide` reads of our orders changes
-   * only with those inputs (an order filled whole still rests, to the strategy, until its notice arrives); as a
-   * guard, `ordersVersion` counts every order ended, rested or pulled outside `decide`, and a change voids the
-   * skip. Fields of an object: V8 stores a fractional number in a captured `let` as a new heap object per store.
+   * inputs changes nothing the second time, and draws no latency). What `decide` reads of our orders can change
+   * without those inputs (a grid level ended or rested while another is kept), so `ordersVersion` counts every
+   * order ended, rested or pulled outside `decide`, and a change voids the skip. Fields of an object: V8 stores a
+   * fractional number in a captured `let` as a new heap object per store.
    */
   const memo = { bid: NaN, ask: NaN, inventory: NaN, fills: -1, calIdx: -2, ordersVersion: 0, decidedVersion: -1 };
+  /** What `onDecision` was last told: the mid seen, the quotes, our inventory and cash. */
+  const told = { midPx: NaN, reservationPx: NaN, bidPx: NaN, askPx: NaN, inventory: NaN, cash: NaN };
   const reuseDecisions = config.strategy.timeInvariant === true && !(maxOrderAgeMs < Infinity);
   const onDecision = config.onDecision;
   // masked intervals: the next edge (a start when outside, an end inside)
@@ -599,6 +602,12 @@ function* depthReplayRun(config: Omit<DepthReplayConfig, 'bookArrivalMs'>, recor
         memo.decidedVersion === memo.ordersVersion && viewBid === memo.bid && viewAsk === memo.ask && knownInventory === memo.inventory &&
         knownFills === memo.fills && calIdx === memo.calIdx
       ) {
+        if (onDecision && (inventory !== told.inventory || cash !== told.cash)) {
+          // a fill moved inventory and cash, its notice not yet here: the same quotes, the new position
+          told.inventory = inventory;
+          told.cash = cash;
+          onDecision(d, told.midPx, told.reservationPx, told.bidPx, told.askPx, inventory, cash);
+        }
         return false;
       }
       memo.bid = viewBid;
@@ -662,8 +671,13 @@ function* depthReplayRun(config: Omit<DepthReplayConfig, 'bookArrivalMs'>, recor
     }
     memo.decidedVersion = memo.ordersVersion;
     if (onDecision) {
-      const seenMidPx = viewBid === viewBid && viewAsk === viewAsk ? 0.5 * (book.toPrice(viewBid) + book.toPrice(viewAsk)) : NaN;
-      onDecision(d, seenMidPx, reservationPx, bidTick === bidTick ? book.toPrice(bidTick) : NaN, askTick === askTick ? book.toPrice(askTick) : NaN, inventory, cash);
+      told.midPx = viewBid === viewBid && viewAsk === viewAsk ? 0.5 * (book.toPrice(viewBid) + book.toPrice(viewAsk)) : NaN;
+      told.reservationPx = reservationPx;
+      told.bidPx = bidTick === bidTick ? book.toPrice(bidTick) : NaN;
+      told.askPx = askTick === askTick ? book.toPrice(askTick) : NaN;
+      told.inventory = inventory;
+      told.cash = cash;
+      onDecision(d, told.midPx, told.reservationPx, told.bidPx, told.askPx, inventory, cash);
     }
     return true;
   };

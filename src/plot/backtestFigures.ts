@@ -76,6 +76,8 @@ export class SeedCompatFigureRows implements SeedCompatSink {
  */
 export class DecisionFigureLines {
   private readonly lines: Record<PlottedLine, TimeM4Decimator>;
+  /** The last quotes told (the lines' values at `end`). */
+  private readonly last = { reservationPx: NaN, bidPx: NaN, askPx: NaN, tMs: -Infinity };
 
   constructor(fromMs: number, toMs: number) {
     this.lines = Object.fromEntries(PLOTTED_LINES.map((key) => [key, new TimeM4Decimator(fromMs, toMs, MAX_POINTS)])) as Record<PlottedLine, TimeM4Decimator>;
@@ -83,6 +85,11 @@ export class DecisionFigureLines {
 
   readonly onDecision = (tMs: number, midPx: number, reservationPx: number, bidPx: number, askPx: number, inventory: number, cash: number): void => {
     const lines = this.lines;
+    const last = this.last;
+    last.reservationPx = reservationPx;
+    last.bidPx = bidPx;
+    last.askPx = askPx;
+    last.tMs = tMs;
     lines.midPx.push(tMs, midPx);
     lines.reservationPx.push(tMs, reservationPx);
     lines.bidPx.push(tMs, bidPx);
@@ -90,6 +97,16 @@ export class DecisionFigureLines {
     lines.inventory.push(tMs, inventory);
     lines.equity.push(tMs, cash + inventory * midPx);
   };
+
+  /**
+   * The state at the end of the replay (its last event, ms): the book's mid, our inventory and cash, with the
+   * quotes of the last decision, so that the lines reach the end (the last decision may come well before it).
+   */
+  end(tMs: number, midPx: number, inventory: number, cash: number): void {
+    const last = this.last;
+    if (!(tMs >= last.tMs)) return;
+    this.onDecision(tMs, midPx, last.reservationPx, last.bidPx, last.askPx, inventory, cash);
+  }
 
   view(fills: BacktestView['fills'], config: BacktestView['config']): BacktestView {
     const decimated = Object.fromEntries(PLOTTED_LINES.map((key) => [key, this.lines[key].result()])) as DecimatedLines['decimated'];

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { replayDepth, symmetricStrategy } from '../../src/backtest/index.js';
@@ -41,7 +42,7 @@ describe.skipIf(!existsSync(capture))('a Binance capture\'s level changes throug
       // and on the command line: asmm backtest --depth full from the catalog as from the file
       const args = ['--depth', 'full', '--strategy', 'symmetric', '--half-spread', '0.01', '--tick', '0.01', '--size', '0.01', '--feed-latency', '10ms', '--entry-latency', '10ms', '--json'];
       const cli = (source: string[]) => {
-        const r = runAsmm(['backtest', ...source, ...args]);
+        const r = runAsmm(['backtest', '--report', join(tmpdir(), 'depth-range-report.html'), ...source, ...args]);
         expect(r.code, r.stderr).toBe(0);
         const j = JSON.parse(r.stdout) as { fills: number; pnl: number; nativeEvents: number };
         return { fills: j.fills, pnl: j.pnl, nativeEvents: j.nativeEvents };

@@ -57,6 +57,30 @@ describe('an OKX books history day at full depth (readOkxBooksDepthEvents, asmm 
     expect(out.report).toBe(report);
     const html = readFileSync(report, 'utf8');
     for (const title of ['Quotes and fills: symmetric', 'Inventory', 'Equity marked to mid']) expect(html).toContain(title);
+    // the lines drawn: decoded from the page, they reach the run's end state
+    const line = (name: string): number[] => {
+      const at = html.indexOf(`"name":${JSON.stringify(name)}`);
+      expect(at, name).toBeGreaterThan(0);
+      const start = html.lastIndexOf('{"type"', at);
+      let depth = 0;
+      let end = start;
+      for (; end < html.length; end++) {
+        if (html[end] === '{') depth++;
+        else if (html[end] === '}' && --depth === 0) break;
+      }
+      const y = (JSON.parse(html.slice(start, end + 1)) as { y: number[] | { dtype: string; bdata: string } }).y;
+      return Array.isArray(y) ? y : Array.from(new Float64Array(new Uint8Array(Buffer.from(y.bdata, 'base64')).buffer));
+    };
+    const finalState = JSON.parse(run.stdout) as { finalInventory: number; pnl: number; lastMidPx: number; halfSpreadPx: number };
+    const mids = line('mid');
+    expect(mids.length).toBeGreaterThan(10);
+    const bids = line('our bid').filter((v) => v !== null);
+    expect(bids.length).toBeGreaterThan(10);
+    expect(Math.max(...bids)).toBeLessThan(Math.max(...mids.filter((v) => v !== null)));
+    const inventory = line('inventory');
+    expect(inventory[inventory.length - 1]).toBeCloseTo(finalState.finalInventory, 9);
+    const equity = line('equity');
+    expect(equity[equity.length - 1]).toBeCloseTo(finalState.pnl, 6);
     expect(out.pngs.map((p) => p.slice(pngDir.length + 1))).toEqual(['backtest-depth-symmetric-queue-quotes.png', 'backtest-depth-symmetric-queue-inventory.png', 'backtest-depth-symmetric-queue-equity.png']);
     for (const path of out.pngs) {
       expect(existsSync(path)).toBe(true);

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TickBook } from '../../src/book/tickBook.js';
@@ -29,7 +30,7 @@ describe('an asmm recording as level changes (replayRecorderRaw native)', () => 
     expect(compared).toBeGreaterThan(200);
 
     // asmm backtest --depth full replays the recording, orderCount from its counts, and says what it masked
-    const r = runAsmm(['backtest', '--data', outDir, '--depth', 'full', '--strategy', 'symmetric', '--half-spread', '0.01', '--tick', '0.01', '--queue-model', 'orderCount', '--json']);
+    const r = runAsmm(['backtest', '--report', join(tmpdir(), 'depth-cli-report.html'), '--data', outDir, '--depth', 'full', '--strategy', 'symmetric', '--half-spread', '0.01', '--tick', '0.01', '--queue-model', 'orderCount', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as { nativeEvents: number; orders: number; masked: unknown[]; notes: string[] };
     expect(out.nativeEvents).toBe(native.tsMs.length + replay.instruments.get('ETH-USDT')!.trades!.tsMs.length);
@@ -73,7 +74,7 @@ describe.skipIf(!existsSync(cryptofeed))('a cryptofeed OKX capture as level chan
     expect(native!.tsMs.length).toBeGreaterThan(1000);
     expect(rebuildsRows(native!, book!, 0.1)).toBeGreaterThan(50);
     expect(Array.from(native!.orders).filter((c, i) => native!.side[i] !== 0 && native!.qty[i] > 0).every((c) => c >= 1)).toBe(true);
-    const r = runAsmm(['backtest', '--data', cryptofeed, '--inst', 'BTC-USDT', '--depth', 'full', '--strategy', 'symmetric', '--queue-model', 'orderCount', '--json']);
+    const r = runAsmm(['backtest', '--report', join(tmpdir(), 'depth-cli-report.html'), '--data', cryptofeed, '--inst', 'BTC-USDT', '--depth', 'full', '--strategy', 'symmetric', '--queue-model', 'orderCount', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as { nativeEvents: number; orders: number };
     expect(out.nativeEvents).toBe(native!.tsMs.length + replay.instruments.get('BTC-USDT')!.trades!.tsMs.length);

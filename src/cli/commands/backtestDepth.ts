@@ -6,7 +6,7 @@ import { describeLatency, type LatencySpec } from '../../backtest/latency.js';
 import type { QueueModelSpec } from '../../backtest/queueModels.js';
 import { backtestExecutions } from '../../backtest/executions.js';
 import { createStrategy, type StrategyName } from '../../backtest/strategies.js';
-import { rollingCalibration } from '../../estimate/rolling.js';
+import { strategyCalibration } from './backtestRun.js';
 import type { DepthEvents } from '../../backtest/depthReplay.js';
 import { assertTimeOrder, DataError, type BookTable, type TradeTable } from '../../data/index.js';
 import { replayBinanceCapture } from '../../formats/binanceCapture.js';
@@ -94,7 +94,7 @@ export async function backtestDepth(
   // from the trades (the estimators read the touch; the replay reads every level)
   const calibrated = strategy.requires.length > 0;
   const calibration = calibrated
-    ? rollingCalibration(capture.book, backtestExecutions(capture.book, capture.trades, 'queue', tickSize, { label: `trades of ${data}` }).marketOrders, { windowSec: options.windowMs / 1000, stepSec: 1 })
+    ? strategyCalibration(strategy, capture.book, backtestExecutions(capture.book, capture.trades, 'queue', tickSize, { label: `trades of ${data}` }).marketOrders, options.windowMs, data)
     : undefined;
   const lotSize = numberOption('lot', values.lot as string | undefined, capture.book.meta.lotSize ?? 0, (v) => v >= 0);
   if (lotSize > 0 && !(Math.floor(orderSize / lotSize + 1e-9) * lotSize > 0)) throw new UsageError(`--size ${orderSize} is below the lot ${lotSize}${values.lot === undefined ? ' (the data\'s; give --lot to set it)' : ''}`);
@@ -151,6 +151,7 @@ export async function backtestDepth(
   ];
   const reportPath = (values.report as string | undefined) ?? `reports/backtest-depth-${options.strategyName}-${fill}.html`;
   const { writeBacktestReport } = await import('./backtestReport.js');
+  lines.end(lastMs, r.lastMidPx, r.inventory, r.cash);
   const pngs = await writeBacktestReport(
     lines.view(r.fills, { strategy: strategy.name, fill: fill === 'queue' ? `queue (${options.queueModel.name})` : fill }),
     reportPath,
@@ -158,7 +159,7 @@ export async function backtestDepth(
     `backtest-depth-${options.strategyName}-${fill}`,
     `asmm backtest --depth full: ${strategy.name}, ${fill}`,
   );
-  notes.push(`report: ${reportPath} (lines sampled at the decisions that asked the strategy)`, ...pngs.map((path) => `png: ${path}`));
+  notes.push(`report: ${reportPath} (lines taken at the decisions that asked the strategy or saw our position move, and at the end)`, ...pngs.map((path) => `png: ${path}`));
   const summary = {
     data,
     depth: 'full',

@@ -14,6 +14,21 @@ function quotesLine(q: QuotePlacement): string {
   return `quotes: ${side('bid', q.bidQuoted, q.bidMedianTicksFromMid, 'below')}; ${side('ask', q.askQuoted, q.askMedianTicksFromMid, 'above')}`;
 }
 
+/**
+ * σ, A and k in rolling `--window`s for a strategy that reads them (undefined for one that reads none, such as
+ * the symmetric one, which then needs no window of data); data shorter than one window is a usage error that
+ * names --window.
+ */
+export function strategyCalibration(strategy: Strategy, book: BookTable, marketOrders: Parameters<typeof rollingCalibration>[1], windowMs: number, data: string): ReturnType<typeof rollingCalibration> | undefined {
+  if (strategy.requires.length === 0) return undefined;
+  try {
+    return rollingCalibration(book, marketOrders, { windowSec: windowMs / 1000, stepSec: 1 });
+  } catch (error) {
+    if (error instanceof EstimationError && /shorter than one window/.test(error.message)) throw new UsageError(`${data}: ${error.message}: ${strategy.name} needs σ, A or k from one --window of data; give a shorter --window`);
+    throw error;
+  }
+}
+
 /** `asmm backtest --data FILE`: the file's market in memory, replayed by the engine (`runBacktest`). */
 export async function backtestRun(
   values: Record<string, string | boolean | undefined> & { data?: string; trades?: string; json?: boolean; report?: string; png?: string; tick?: string; lot?: string; size?: string; refresh?: string; 'half-spread'?: string; 'maker-fee'?: string; 'taker-fee'?: string; 'max-position'?: string },
@@ -31,13 +46,7 @@ export async function backtestRun(
   const halfSpread = numberOption('half-spread', values['half-spread'], 5 * tick, PARAM_RANGES.halfSpreadPx.check);
   const strategy: Strategy = createStrategy(strategyName, { gamma, horizonSec: horizonMs / 1000, qMax, halfSpreadPx: halfSpread });
   // σ, A, k only for a strategy that reads them: a symmetric run needs no --window of data
-  let calibration;
-  try {
-    calibration = strategy.requires.length > 0 ? rollingCalibration(book, executions.marketOrders, { windowSec: windowMs / 1000, stepSec: 1 }) : undefined;
-  } catch (error) {
-    if (error instanceof EstimationError && /shorter than one window/.test(error.message)) throw new UsageError(`${values.data}: ${error.message}: ${strategy.name} needs σ, A or k from one --window of data; give a shorter --window`);
-    throw error;
-  }
+  const calibration = strategyCalibration(strategy, book, executions.marketOrders, windowMs, values.data ?? 'the data');
   // the feed as recorded: the local stamps shifted by --local-clock-offset, and what the clock check found
   let clockNote: string | undefined;
   if (String(values['feed-latency'] ?? '').trim() === 'recorded' && book.localTsMs) {
@@ -102,7 +111,9 @@ export async function backtestRun(
   process.stdout.write(
     [
       `${strategy.name}, ${fill} fills, on ${values.data}${recorded ? ` with ${recorded.tsMs.length} trades` : trades ? ` with ${trades.tsMs.length} inferred executions` : ' (no trades)'}: ${result.events} events (${replayedEventsAre(book.depth)}), ${result.decisions} decisions, replayed in ${seconds.toFixed(2)} s (${(result.events / seconds / 1e6).toFixed(2)} M events/s; loading excluded)`,
-      `σ, A, k from rolling ${windowMs / 1000} s windows (values strictly before each decision)${recorded ? '' : '; A and k from market orders inferred from the book'}`,
+      calibration
+        ? `σ, A, k from rolling ${windowMs / 1000} s windows (values strictly before each decision)${recorded ? '' : '; A and k from market orders inferred from the book'}`
+        : `σ, A, k: none estimated (${strategy.name} reads none)`,
       `latency: feed ${latencyText.feed}, entry ${latencyText.entry}, cancel ${latencyText.cancel}`,
       quotesLine(quotes),
       formatTable(
