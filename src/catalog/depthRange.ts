@@ -38,20 +38,71 @@ export async function readCatalogDepth(catalog: Catalog, venue: string, instrume
     if (events.orders) events.orders.set(d.orders!, at);
     at += d.tsMs.length;
   }
-  // a day is cut at UTC midnight without a snapshot: where the range starts, or resumes after a missing day, on
-  // a day that does not open with a clear, the book is built from partial changes until the next clear: masked
   const bookUnknown: MaskedInterval[] = [];
   for (const [n, d] of days.entries()) {
-    const follows = n > 0 && nextDate(days[n - 1].date) === d.date;
-    if (!follows && d.tsMs.length > 0 && d.side[0] !== 0) {
-      const clear = d.side.indexOf(0);
-      const toMs = clear >= 0 ? d.tsMs[clear] : d.tsMs[d.tsMs.length - 1] + 1;
-      bookUnknown.push({ fromMs: d.tsMs[0], toMs, reason: `${d.date}: the range ${n === 0 ? 'starts' : `resumes after a missing day (${days[n - 1].date})`} inside the day's changes, without a snapshot: the book is unknown until ${clear >= 0 ? 'its next snapshot' : 'the end of the day (no snapshot in it)'}` });
-    }
+    const unknown = bookUnknownAtStart(d, n > 0 ? days[n - 1].date : undefined);
+    if (unknown) bookUnknown.push(unknown);
   }
   const trades = tradeDays.length ? concatTradeTables(tradeDays) : { kind: 'trades' as const, tsMs: new Float64Array(0), side: new Int8Array(0), px: new Float64Array(0), sz: new Float64Array(0), id: new Float64Array(0), meta: { instrument } };
   const masked = mergeMasks(await catalog.gapsOf(venue, instrument, fromDate, toDate), bookUnknown);
   return { events, trades, masked, dates: days.map((d) => d.date) };
+}
+
+/**
+ * A day is cut at UTC midnight without a snapshot: where the range starts (`previousDate` undefined), or resumes
+ * after a missing day, on a day that does not open with a clear, the book is built from partial changes until
+ * the next clear: that interval, masked; undefined when the day follows the day before or opens with a clear.
+ */
+function bookUnknownAtStart(d: Pick<BookDeltaDay, 'date' | 'tsMs' | 'side'>, previousDate: string | undefined): MaskedInterval | undefined {
+  const follows = previousDate !== undefined && nextDate(previousDate) === d.date;
+  if (follows || d.tsMs.length === 0 || d.side[0] === 0) return undefined;
+  const clear = d.side.indexOf(0);
+  const toMs = clear >= 0 ? d.tsMs[clear] : d.tsMs[d.tsMs.length - 1] + 1;
+  return { fromMs: d.tsMs[0], toMs, reason: `${d.date}: the range ${previousDate === undefined ? 'starts' : `resumes after a missing day (${previousDate})`} inside the day's changes, without a snapshot: the book is unknown until ${clear >= 0 ? 'its next snapshot' : 'the end of the day (no snapshot in it)'}` };
+}
+
+/**
+ * `readCatalogDepth` a day at a time, for a replay fed in pieces (`depthReplaySession`): `masked` (the range's
+ * gaps and where it starts or resumes without a snapshot: the first day of each run of days is read once for it)
+ * and the dates, then `days()` reads one day's level changes and trades after the other. Memory: one day.
+ */
+export async function catalogDepthDays(catalog: Catalog, venue: string, instrument: string, fromDate?: string, toDate?: string): Promise<{
+  readonly masked: readonly MaskedInterval[];
+  readonly dates: readonly string[];
+  days(): AsyncGenerator<{ readonly date: string; readonly events: Omit<BookDeltaDay, 'date'>; readonly trades: TradeTable }>;
+}> {
+  const deltaDates = catalog.days(venue, instrument, 'book_deltas', fromDate, toDate).map((d) => d.date);
+  // the trades of days without level changes too (OKX trade files cut at UTC+8 spill into the day before), as
+  // readCatalogDepth reads them: they find no book to act on, but they are replayed and counted
+  const dates = [...new Set([...deltaDates, ...catalog.days(venue, instrument, 'trades', fromDate, toDate).map((d) => d.date)])].sort();
+  if (deltaDates.length === 0) throw new Error(`${catalog.root}: no book_deltas of ${venue}/${instrument}${fromDate || toDate ? ` between ${fromDate ?? 'the start'} and ${toDate ?? 'the end'}` : ''} (level changes come from OKX history books days and Binance captures)`);
+  const bookUnknown: MaskedInterval[] = [];
+  for (const [n, date] of deltaDates.entries()) {
+    const previous = n > 0 ? deltaDates[n - 1] : undefined;
+    if (previous !== undefined && nextDate(previous) === date) continue;
+    for await (const d of catalog.readBookDeltasDays(venue, instrument, date, date)) {
+      const unknown = bookUnknownAtStart(d, previous);
+      if (unknown) bookUnknown.push(unknown);
+    }
+  }
+  const masked = mergeMasks(await catalog.gapsOf(venue, instrument, fromDate, toDate), bookUnknown);
+  return {
+    masked,
+    dates,
+    async *days() {
+      for (const date of dates) {
+        let events: Omit<BookDeltaDay, 'date'> = { tsMs: new Float64Array(0), side: new Int8Array(0), px: new Float64Array(0), qty: new Float64Array(0) };
+        for await (const d of catalog.readBookDeltasDays(venue, instrument, date, date)) {
+          const { date: _, ...rest } = d;
+          events = rest;
+        }
+        const tradeDays: TradeTable[] = [];
+        for await (const t of catalog.readTradesDays(venue, instrument, date, date)) tradeDays.push(t);
+        const trades = tradeDays.length ? concatTradeTables(tradeDays) : { kind: 'trades' as const, tsMs: new Float64Array(0), side: new Int8Array(0), px: new Float64Array(0), sz: new Float64Array(0), id: new Float64Array(0), meta: { instrument } };
+        yield { date, events, trades };
+      }
+    },
+  };
 }
 
 /** The UTC date after `YYYY-MM-DD`. */

@@ -4,4 +4,4 @@ export { Catalog, openCatalog, type BookDeltaDay, type DayPartition } from './ca
 export { SqlResult } from './sqlResult.js';
 export { importIntoCatalog, type ImportReport } from './importFiles.js';
 export { CatalogRangeError, catalogMarketDays, catalogRange, type CatalogRange, type CatalogRangeNames } from './marketRange.js';
-export { readCatalogDepth, type CatalogDepthInput } from './depthRange.js';
+export { catalogDepthDays, readCatalogDepth, type CatalogDepthInput } from './depthRange.js';

@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { replayDepth, symmetricStrategy } from '../../src/backtest/index.js';
+import { backtestExecutions, glftStrategy, replayDepth, symmetricStrategy } from '../../src/backtest/index.js';
+import { concatBookTables } from '../../src/data/concatTables.js';
+import { rollingCalibration } from '../../src/estimate/index.js';
 import { CatalogWriter, importIntoCatalog, openCatalog, readCatalogDepth } from '../../src/catalog/index.js';
 import { replayBinanceCapture } from '../../src/formats/binanceCapture.js';
 import { readOkxBooksDepthEvents } from '../../src/formats/okxHistoryBooks.js';
@@ -42,12 +44,18 @@ describe.skipIf(!existsSync(capture))('a Binance capture\'s level changes throug
       // and on the command line: asmm backtest --depth full from the catalog as from the file
       const args = ['--depth', 'full', '--strategy', 'symmetric', '--half-spread', '0.01', '--tick', '0.01', '--size', '0.01', '--feed-latency', '10ms', '--entry-latency', '10ms', '--json'];
       const cli = (source: string[]) => {
-        const r = runAsmm(['backtest', '--report', join(tmpdir(), 'depth-range-report.html'), ...source, ...args]);
+        const r = runAsmm(['backtest', '--report', join(tmpdir(), 'depth-range-report.html'), ...args, ...source]);
         expect(r.code, r.stderr).toBe(0);
         const j = JSON.parse(r.stdout) as { fills: number; pnl: number; nativeEvents: number };
         return { fills: j.fills, pnl: j.pnl, nativeEvents: j.nativeEvents };
       };
       expect(cli(['--catalog', root, '--inst', 'BTCUSDT'])).toEqual(cli(['--data', capture]));
+      // the catalog is read a day at a time (the capture spans midnight: two days), σ, A, k too, in streamed
+      // windows: a calibrated strategy fills as from the file, where all is in memory
+      const glft = ['--strategy', 'glft', '--window', '60s'];
+      const streamedGlft = cli(['--catalog', root, '--inst', 'BTCUSDT', ...glft]);
+      expect(streamedGlft.fills).toBeGreaterThan(10);
+      expect(streamedGlft).toEqual(cli(['--data', capture, ...glft]));
       // a range that starts inside a day's changes (no snapshot there) is masked until the next snapshot
       const second = await readCatalogDepth(catalog, 'binance', 'BTCUSDT', input.dates[1], input.dates[1]);
       expect(second.events.side[0]).not.toBe(0);
@@ -84,6 +92,51 @@ describe('an OKX books history day through the catalog', () => {
       expect(r.orders.side.length).toBeGreaterThan(0);
     } finally {
       catalog.close();
+    }
+  });
+});
+
+describe('asmm backtest --catalog --depth full reads a day at a time', () => {
+  it('over three OKX history days (books and trades) gives the replay of the range held in memory, σ, A, k included', async () => {
+    const dir = tempDir('asmm-catalog-depth-days-');
+    const catalogRoot = tempDir('asmm-catalog-depth-days-root-');
+    const writer = await CatalogWriter.create(catalogRoot);
+    for (const [n, date] of ['2025-11-01', '2025-11-02', '2025-11-03'].entries()) {
+      const day = { dir, date, inst: 'ETH-USDT', ...OKX_HISTORY_PRESETS.small, durationSec: 900, seed: 10 + n } as const;
+      await importIntoCatalog(writer, (await writeOkxHistoryDay({ ...day, kind: 'books' })).path, { venue: 'okx' });
+      await importIntoCatalog(writer, (await writeOkxHistoryDay({ ...day, kind: 'trades', dayBoundary: 'utc' })).path, { venue: 'okx' });
+    }
+    writer.close();
+    const tick = 0.01;
+    const cli = (strategy: string[]) => {
+      const r = runAsmm(['backtest', '--catalog', catalogRoot, '--inst', 'ETH-USDT', '--depth', 'full', ...strategy, '--window', '120s', '--tick', String(tick), '--size', '0.01', '--feed-latency', '10ms', '--entry-latency', '10ms', '--report', join(tmpdir(), 'depth-days.html'), '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(r.stdout) as { fills: number; pnl: number; nativeEvents: number; decisions: number; notes: string[] };
+    };
+    // the range in memory: every day's level changes and trades, the top-5 rows joined for the calibration
+    const catalog = await openCatalog(catalogRoot);
+    let input;
+    const books = [];
+    try {
+      input = await readCatalogDepth(catalog, 'okx', 'ETH-USDT');
+      for await (const day of catalog.readBookTopDays('okx', 'ETH-USDT')) books.push(day);
+    } finally {
+      catalog.close();
+    }
+    expect(input.dates).toEqual(['2025-11-01', '2025-11-02', '2025-11-03']);
+    const book = { ...concatBookTables(books), masked: input.masked };
+    for (const [name, strategy] of [['symmetric', symmetricStrategy(0.03)], ['glft', glftStrategy(0.1, 5)]] as const) {
+      const calibration = strategy.requires.length ? rollingCalibration(book, backtestExecutions(book, input.trades, 'queue', tick).marketOrders, { windowSec: 120, stepSec: 1 }) : undefined;
+      const inMemory = replayDepth(input.events, input.trades, { strategy, orderSize: 0.01, tickSize: tick, feedLatencyMs: 10, entryLatencyMs: 10, masked: input.masked, ...(calibration ? { calibration } : {}) });
+      const streamed = cli(['--strategy', name, ...(name === 'symmetric' ? ['--half-spread', '0.03'] : ['--gamma', '0.1', '--q-max', '5'])]);
+      expect(streamed.notes.join(' ')).toMatch(/read a day at a time/);
+      expect(inMemory.fills.tsMs.length, name).toBeGreaterThan(20);
+      expect({ fills: streamed.fills, pnl: streamed.pnl, nativeEvents: streamed.nativeEvents, decisions: streamed.decisions }, name).toEqual({
+        fills: inMemory.fills.tsMs.length,
+        pnl: inMemory.pnl,
+        nativeEvents: inMemory.nativeEvents,
+        decisions: inMemory.decisions,
+      });
     }
   });
 });

@@ -1,5 +1,5 @@
 import type { QuotingOptions } from './backtest.js';
-import { replayDepth } from '../../backtest/depthReplay.js';
+import { depthReplaySession } from '../../backtest/depthReplay.js';
 import type { RecordedLevelChanges } from '../../formats/levelChanges.js';
 import { FILL_CAUSES } from '../../backtest/types.js';
 import { describeLatency, type LatencySpec } from '../../backtest/latency.js';
@@ -8,6 +8,7 @@ import { backtestExecutions } from '../../backtest/executions.js';
 import { createStrategy, type StrategyName } from '../../backtest/strategies.js';
 import { strategyCalibration } from './backtestRun.js';
 import type { DepthEvents } from '../../backtest/depthReplay.js';
+import type { RollingCalibration } from '../../estimate/rolling.js';
 import { assertTimeOrder, DataError, type BookTable, type TradeTable } from '../../data/index.js';
 import { replayBinanceCapture } from '../../formats/binanceCapture.js';
 import { loadTables } from '../../formats/index.js';
@@ -54,13 +55,17 @@ export async function backtestDepth(
   if (feed === 'recorded' && typeof entryLatencyMs !== 'number') throw new UsageError('--feed-latency recorded notifies our fills after the entry latency: give a constant --entry-latency (such as 10ms)');
   if (feed !== 'recorded' && values['local-clock-offset'] !== undefined) throw new UsageError('--local-clock-offset shifts the local stamps of --feed-latency recorded; without it there is nothing to shift');
   const loadStarted = performance.now();
-  const capture =
-    format === 'catalog'
+  // a catalog range is read a day at a time (memory of one day, whatever the range), except for the feed as
+  // recorded, whose clock check reads every local stamp first
+  const streamed = format === 'catalog' && feed !== 'recorded' ? await catalogDepthStream(values) : undefined;
+  const capture = streamed
+    ? streamed.capture
+    : format === 'catalog'
       ? await loadCatalogNative(values)
       : format === 'asmm-recorder-raw' || format === 'okx-cryptofeed-capture'
         ? await loadRecordingNative(data, format, values.inst as string | undefined)
         : await loadNative(data, format, values.trades as string | undefined);
-  const loadSec = (performance.now() - loadStarted) / 1000;
+  let loadSec = (performance.now() - loadStarted) / 1000;
   const native = capture.events;
   // times in order, as the top-5 run's loader checks them (a file, a recording's sessions or a catalog's parts
   // out of order would be merged wrongly)
@@ -68,7 +73,7 @@ export async function backtestDepth(
     if (native.tsMs[e] < native.tsMs[e - 1]) throw new DataError(data, 0, 'ts_ms', `level change ${e + 1} at ${native.tsMs[e]} ms comes before the one before it (${native.tsMs[e - 1]} ms): the level changes are not in time order`);
   }
   assertTimeOrder(data, capture.trades);
-  if (fill === 'queue' && options.queueModel.name === 'orderCount' && !native.orders) throw new UsageError(`--queue-model orderCount needs the order count of each level, which ${data} does not carry (OKX books history days do; Binance depth streams do not): choose another queue model`);
+  if (fill === 'queue' && options.queueModel.name === 'orderCount' && !(streamed ? streamed.withOrderCounts : native.orders)) throw new UsageError(`--queue-model orderCount needs the order count of each level, which ${data} does not carry (OKX books history days do; Binance depth streams do not): choose another queue model`);
   // the feed as recorded: each level change at its local receive stamp (shifted by --local-clock-offset); the
   // fills are notified after --entry-latency (the order-response latency of hftbacktest's constant model)
   let bookArrivalMs: Float64Array | undefined;
@@ -83,7 +88,7 @@ export async function backtestDepth(
   }
   const feedLatencyMs = feed === 'recorded' ? (entryLatencyMs as number) : feed;
   const masked = capture.book.masked ?? [];
-  const inferred = inferTickSize(capture.book);
+  const inferred = streamed ? streamed.inferredTick : inferTickSize(capture.book);
   const tickSize = numberOption('tick', values.tick as string | undefined, inferred, (v) => v > 0);
   const halfSpreadPx = numberOption('half-spread', values['half-spread'] as string | undefined, 5 * tickSize, (v) => v > 0);
   const orderSize = numberOption('size', values.size as string | undefined, 0.01, (v) => v > 0);
@@ -93,17 +98,19 @@ export async function backtestDepth(
   // σ, A, k as the top-5 run estimates them: rolling windows over the folded rows and the market orders paired
   // from the trades (the estimators read the touch; the replay reads every level)
   const calibrated = strategy.requires.length > 0;
-  const calibration = calibrated
-    ? strategyCalibration(strategy, capture.book, backtestExecutions(capture.book, capture.trades, 'queue', tickSize, { label: `trades of ${data}` }).marketOrders, options.windowMs, data)
-    : undefined;
-  const lotSize = numberOption('lot', values.lot as string | undefined, capture.book.meta.lotSize ?? 0, (v) => v >= 0);
+  const calibration = !calibrated
+    ? undefined
+    : streamed
+      ? await streamed.calibration(strategy, tickSize, options.windowMs)
+      : strategyCalibration(strategy, capture.book, backtestExecutions(capture.book, capture.trades, 'queue', tickSize, { label: `trades of ${data}` }).marketOrders, options.windowMs, data);
+  const lotSize = numberOption('lot', values.lot as string | undefined, (streamed ? streamed.lotSize : capture.book.meta.lotSize) ?? 0, (v) => v >= 0);
   if (lotSize > 0 && !(Math.floor(orderSize / lotSize + 1e-9) * lotSize > 0)) throw new UsageError(`--size ${orderSize} is below the lot ${lotSize}${values.lot === undefined ? ' (the data\'s; give --lot to set it)' : ''}`);
   // the report's lines, from the decisions, decimated over the replay's span as they come
-  const firstMs = Math.min(native.tsMs.length ? native.tsMs[0] : Infinity, capture.trades.tsMs.length ? capture.trades.tsMs[0] : Infinity);
-  const lastMs = Math.max(native.tsMs.length ? native.tsMs[native.tsMs.length - 1] : -Infinity, capture.trades.tsMs.length ? capture.trades.tsMs[capture.trades.tsMs.length - 1] : -Infinity);
+  const firstMs = streamed ? streamed.firstMs : Math.min(native.tsMs.length ? native.tsMs[0] : Infinity, capture.trades.tsMs.length ? capture.trades.tsMs[0] : Infinity);
+  const lastMs = streamed ? streamed.lastMs : Math.max(native.tsMs.length ? native.tsMs[native.tsMs.length - 1] : -Infinity, capture.trades.tsMs.length ? capture.trades.tsMs[capture.trades.tsMs.length - 1] : -Infinity);
   const { DecisionFigureLines } = await import('../../plot/backtestFigures.js');
   const lines = new DecisionFigureLines(firstMs, Math.max(firstMs, lastMs));
-  const r = replayDepth(native, capture.trades, {
+  const session = depthReplaySession({
     onDecision: lines.onDecision,
     strategy,
     orderSize,
@@ -111,7 +118,6 @@ export async function backtestDepth(
     feedLatencyMs,
     entryLatencyMs,
     ...(cancelLatencyMs !== undefined ? { cancelLatencyMs } : {}),
-    ...(bookArrivalMs ? { bookArrivalMs } : {}),
     fill,
     lotSize,
     makerFee: numberOption('maker-fee', values['maker-fee'] as string | undefined, 0),
@@ -128,12 +134,33 @@ export async function backtestDepth(
     refreshMs,
     masked,
     ...(calibration ? { calibration } : {}),
-  });
+  }, bookArrivalMs !== undefined);
+  let changes = native.tsMs.length;
+  let tradesReplayed = capture.trades.tsMs.length;
+  if (streamed) {
+    // a day at a time: its level changes (time order checked within it; the session checks it across days) and trades
+    changes = 0;
+    tradesReplayed = 0;
+    let mark = performance.now();
+    for await (const day of streamed.days()) {
+      loadSec += (performance.now() - mark) / 1000; // reading the day
+      const ts = day.events.tsMs;
+      for (let e = 1; e < ts.length; e++) {
+        if (ts[e] < ts[e - 1]) throw new DataError(data, 0, 'ts_ms', `${day.date}: level change ${e + 1} at ${ts[e]} ms comes before the one before it (${ts[e - 1]} ms): the level changes are not in time order`);
+      }
+      assertTimeOrder(`${data} ${day.date}`, day.trades);
+      session.feed(day.events, day.trades);
+      changes += ts.length;
+      tradesReplayed += day.trades.tsMs.length;
+      mark = performance.now();
+    }
+  } else session.feed(native, capture.trades, bookArrivalMs ? { bookArrivalMs } : {});
+  const r = session.finish();
   const notes = [
     ...capture.notes,
     ...(clockNote ? [`${clockNote}; our fills notified after the entry latency (${entryLatencyMs} ms)`] : []),
     ...(values['no-partial-fills'] ? ['no partial fills: an order fills whole when a trade passes the queue ahead of it (hftbacktest NoPartialFillExchange), so fills = orders filled'] : []),
-    `full depth: ${native.tsMs.length} level changes (every depth the file holds) and ${capture.trades.tsMs.length} trades replayed in integer ticks of ${tickSize}${values.tick === undefined ? ' (inferred from the book: give --tick to set it)' : ''}`,
+    `full depth: ${changes} level changes (every depth the file holds) and ${tradesReplayed} trades replayed in integer ticks of ${tickSize}${values.tick === undefined ? ' (inferred from the book: give --tick to set it)' : ''}`,
     ...(calibrated ? [`σ, A, k: rolling ${options.windowMs / 1000} s windows over the capture's top-5 rows and market orders (as the top-5 run), the value in force at each decision less the feed latency`] : []),
     `latency: feed ${describeLatency(feed)}, entry ${describeLatency(entryLatencyMs)}, cancel ${describeLatency(cancelLatencyMs ?? entryLatencyMs)}`,
     ...(r.orderSize !== orderSize ? [`order size ${orderSize} rounded down to ${r.orderSize} (the lot)`] : []),
@@ -284,4 +311,118 @@ async function loadNative(data: string, format: string, tradesFile: string | und
   if (!trades || trades.tsMs.length === 0) throw new UsageError(`${tradesFile} holds no trades${summary.instId ? ` of ${summary.instId}` : ''}`);
   assertTimeOrder(tradesFile!, trades);
   return { events, book, trades, notes: summary.notes.map((n) => `${data}: ${n}`) };
+}
+
+/** A catalog range's typed arrays concatenated day by day: what the calibration rows of each day add up to. */
+function concatCalibration(chunks: RollingCalibration[]): RollingCalibration {
+  const first = chunks[0];
+  const out: Record<string, unknown> = { ...first };
+  for (const [key, value] of Object.entries(first)) {
+    if (!ArrayBuffer.isView(value)) continue;
+    const parts = chunks.map((c) => (c as unknown as Record<string, Float64Array | Int32Array>)[key]);
+    const total = parts.reduce((n, p) => n + p.length, 0);
+    const joined = new (value.constructor as new (n: number) => Float64Array | Int32Array)(total);
+    let at = 0;
+    for (const p of parts) {
+      joined.set(p, at);
+      at += p.length;
+    }
+    out[key] = joined;
+  }
+  return out as unknown as RollingCalibration;
+}
+
+/**
+ * `--catalog DIR --inst ID --depth full`, a day at a time: the range's masks (gaps, and where it starts inside a
+ * day without a snapshot), the tick inferred over every day's top-5 rows, the lot, the span, σ, A, k (for a
+ * strategy that reads them) in streamed rolling windows over the top-5 rows and the paired market orders, and
+ * the days' level changes and trades. Memory: one day of the range (the top-5 rows, then the level changes).
+ */
+async function catalogDepthStream(values: Record<string, string | boolean | undefined>) {
+  const { openCatalog, catalogDepthDays } = await import('../../catalog/index.js');
+  const { catalogRange } = await import('../catalogMarket.js');
+  const { StreamedMarketOrders, StreamedRollingCalibration, EstimationError } = await import('../../estimate/index.js');
+  const catalog = await openCatalog(values.catalog as string);
+  let closed = false;
+  const close = () => {
+    if (!closed) catalog.close();
+    closed = true;
+  };
+  try {
+    const range = catalogRange(catalog, values as { inst?: string; venue?: string; from?: string; to?: string });
+    const source = await catalogDepthDays(catalog, range.venue, range.instrument, range.fromDate, range.toDate).catch((error: Error) => {
+      throw new UsageError(error.message);
+    });
+    const bookDays = () => catalog.readBookTopDays(range.venue, range.instrument, range.fromDate, range.toDate);
+    // a day's top-5 rows with the range's masks over that day (as the whole range's rows carry them)
+    const withMasks = (day: BookTable): BookTable => {
+      const n = day.tsMs.length;
+      const masked = n ? source.masked.filter((m) => m.toMs > day.tsMs[0] && m.fromMs <= day.tsMs[n - 1]) : [];
+      return { ...day, masked };
+    };
+    let inferredTick = Infinity;
+    let lotSize: number | undefined;
+    let firstMs = Infinity;
+    let lastMs = -Infinity;
+    let topDays = 0;
+    for await (const day of bookDays()) {
+      const n = day.tsMs.length;
+      if (n === 0) continue;
+      topDays++;
+      inferredTick = Math.min(inferredTick, inferTickSize(day));
+      lotSize ??= day.meta.lotSize;
+      firstMs = Math.min(firstMs, day.tsMs[0]);
+      lastMs = Math.max(lastMs, day.tsMs[n - 1]);
+    }
+    if (topDays === 0) throw new UsageError(`${values.catalog as string}: no book_top of ${range.instrument} beside its book_deltas (import the source again)`);
+    let withOrderCounts = true;
+    for await (const d of catalog.readBookDeltasDays(range.venue, range.instrument, source.dates[0], source.dates[0])) withOrderCounts = d.orders !== undefined;
+    const none = new Float64Array(0);
+    const capture = {
+      events: { tsMs: none, side: new Int8Array(0), px: none, qty: none } as DepthEvents,
+      book: { kind: 'book' as const, depth: 0, tsMs: none, bidPx: [], bidSz: [], askPx: [], askSz: [], meta: { instrument: range.instrument }, masked: source.masked } as BookTable,
+      trades: { kind: 'trades' as const, tsMs: none, side: new Int8Array(0), px: none, sz: none, id: none, meta: { instrument: range.instrument } } as TradeTable,
+      localTsMs: undefined as Float64Array | undefined,
+      notes: [`catalog ${values.catalog as string}: ${range.venue}/${range.instrument} ${source.dates.join(', ')}: read a day at a time, ${source.masked.length} masked interval(s) from its gaps`],
+    };
+    return {
+      capture,
+      inferredTick,
+      lotSize,
+      firstMs,
+      lastMs,
+      withOrderCounts,
+      /** σ, A, k over the range, a day of top-5 rows and trades at a time. */
+      async calibration(strategy: { name: string }, tickSize: number, windowMs: number): Promise<RollingCalibration> {
+        const pairing = new StreamedMarketOrders(tickSize);
+        const rolling = new StreamedRollingCalibration({ windowSec: windowMs / 1000, stepSec: 1 }, tickSize, true);
+        const chunks: RollingCalibration[] = [];
+        for await (const top of bookDays()) {
+          const book = withMasks(top);
+          let trades: TradeTable | undefined;
+          for await (const t of catalog.readTradesDays(range.venue, range.instrument, top.date, top.date)) trades = t;
+          trades ??= { ...capture.trades };
+          chunks.push(rolling.feed(book, pairing.feed(book, trades), pairing.excludedSoFar()));
+        }
+        try {
+          rolling.finish();
+          pairing.finish();
+        } catch (error) {
+          if (error instanceof EstimationError && /shorter than one window/.test(error.message)) throw new UsageError(`${values.catalog as string}: ${error.message}: ${strategy.name} needs σ, A or k from one --window of data; give a shorter --window`);
+          throw error;
+        }
+        return concatCalibration(chunks);
+      },
+      async *days() {
+        try {
+          yield* source.days();
+        } finally {
+          close();
+        }
+      },
+    };
+  } catch (error) {
+    close();
+    throw error;
+  }
 }
