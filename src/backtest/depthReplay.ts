@@ -106,6 +106,11 @@ export interface DepthReplayConfig {
    * reservation price and our first bid and ask (NaN: none), inventory (base units) and cash as they were then
    * (fills whose notice is still on its way included).
    */
+  /**
+   * false: `orders` stays empty (its counts are in `orderCount` and `ordersFilled`), so that a long replay keeps no
+   * record per order. Default true.
+   */
+  readonly recordOrders?: boolean;
   readonly onDecision?: (tMs: number, midPx: number, reservationPx: number, bidPx: number, askPx: number, inventory: number, cash: number) => void;
 }
 
@@ -125,7 +130,11 @@ export interface DepthReplayResult {
   /** The order size used (after the lot), and the fees paid in all (quote currency; negative: rebates). */
   readonly orderSize: number;
   readonly fees: number;
+  /** Every order that rested (empty with `recordOrders: false`). */
   readonly orders: DepthOrderRecords;
+  /** Orders that rested, and those that filled at least once. */
+  readonly orderCount: number;
+  readonly ordersFilled: number;
   readonly inventory: number;
   readonly cash: number;
   /** Mid of the last book state (NaN when a side is empty): PnL = cash + inventory × lastMidPx. */
@@ -155,9 +164,11 @@ interface DepthOrder {
   aheadOrders: number;
   lastCount: number;
   logRow: number;
+  /** Whether it has filled yet (counts the orders filled). */
+  filled: boolean;
 }
 
-const none = (): DepthOrder => ({ tick: NaN, remaining: 0, sentMs: NaN, activeMs: Infinity, cancelMs: Infinity, ahead: 0, lastShown: 0, aheadOrders: 0, lastCount: 0, logRow: -1 });
+const none = (): DepthOrder => ({ tick: NaN, remaining: 0, sentMs: NaN, activeMs: Infinity, cancelMs: Infinity, ahead: 0, lastShown: 0, aheadOrders: 0, lastCount: 0, logRow: -1, filled: false });
 /** Empties a slot in place (no allocation per order). */
 function reset(o: DepthOrder): void {
   o.tick = NaN;
@@ -170,6 +181,7 @@ function reset(o: DepthOrder): void {
   o.aheadOrders = 0;
   o.lastCount = 0;
   o.logRow = -1;
+  o.filled = false;
 }
 /**
  * The book's best bid and ask ticks after each group of changes with one time, by group number, kept from a
@@ -405,6 +417,10 @@ function* depthReplayRun(config: Omit<DepthReplayConfig, 'bookArrivalMs'>, recor
   let knownInventory = 0;
   let decisions = 0;
   let resyncing = false;
+  /** Orders that rested, and those of them that filled (kept whether or not `orders` records them). */
+  let orderCount = 0;
+  let ordersFilled = 0;
+  const recordOrders = config.recordOrders !== false;
   /**
    * The last decision's inputs, for a strategy whose quotes do not depend on time (Strategy.timeInvariant) and no
    * maximum order age: a decision that sees the same best bid and ask, known inventory and fills and calibration
@@ -489,7 +505,11 @@ function* depthReplayRun(config: Omit<DepthReplayConfig, 'bookArrivalMs'>, recor
     fills.fee.push(fee);
     fills.maker.push(maker);
     fills.cause.push(cause);
-    if (o.logRow >= 0 && Number.isNaN(orders.firstFillMs[o.logRow])) orders.firstFillMs[o.logRow] = t;
+    if (!o.filled) {
+      o.filled = true;
+      ordersFilled++;
+      if (o.logRow >= 0) orders.firstFillMs[o.logRow] = t;
+    }
     if (o.remaining <= 1e-12) {
       filledTick[slot] = o.tick;
       filledAt[slot] = fills.tsMs.length - 1;
@@ -538,13 +558,16 @@ function* depthReplayRun(config: Omit<DepthReplayConfig, 'bookArrivalMs'>, recor
       live[slot] = p;
       pending[slot] = o;
       reset(o);
-      p.logRow = orders.side.length;
-      orders.side.push(k === 0 ? 1 : -1);
-      orders.pxTicks.push(p.tick);
-      orders.sentMs.push(p.sentMs);
-      orders.activeMs.push(rested);
-      orders.endMs.push(NaN);
-      orders.firstFillMs.push(NaN);
+      orderCount++;
+      if (recordOrders) {
+        p.logRow = orders.side.length;
+        orders.side.push(k === 0 ? 1 : -1);
+        orders.pxTicks.push(p.tick);
+        orders.sentMs.push(p.sentMs);
+        orders.activeMs.push(rested);
+        orders.endMs.push(NaN);
+        orders.firstFillMs.push(NaN);
+      }
       // marketable on arrival: takes the opposite best as a taker, up to its size there; the rest rests
       const opposite = sides[1 - k];
       if (opposite.levels > 0 && (k === 0 ? p.tick >= opposite.best : p.tick <= opposite.best)) fill(slot, p, rested, opposite.best, partial ? opposite.sizeAt(opposite.best) : p.remaining, false, CAUSE.marketable);
@@ -880,7 +903,7 @@ function* depthReplayRun(config: Omit<DepthReplayConfig, 'bookArrivalMs'>, recor
 
   function finish(): DepthReplayResult {
     const lastMidPx = book.bids.levels > 0 && book.asks.levels > 0 ? 0.5 * (book.toPrice(book.bids.best) + book.toPrice(book.asks.best)) : NaN;
-    return { fills, orderSize: size, fees, orders, inventory, cash, lastMidPx, pnl: cash + inventory * lastMidPx, nativeEvents: changesBefore + tradesBefore, decisions, maskedDecisions, maskedTrades, replaySec: replayMs / 1000 };
+    return { fills, orderSize: size, fees, orders, orderCount, ordersFilled, inventory, cash, lastMidPx, pnl: cash + inventory * lastMidPx, nativeEvents: changesBefore + tradesBefore, decisions, maskedDecisions, maskedTrades, replaySec: replayMs / 1000 };
   }
 
   return finish();

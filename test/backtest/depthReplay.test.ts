@@ -514,3 +514,21 @@ describe('depthReplaySession: the replay fed in pieces (a catalog range day by d
     expect(() => s4.finish()).toThrow(/stopped at an error/);
   });
 });
+
+describe('replayDepth: recordOrders false', () => {
+  it('keeps no record per order, the same run otherwise, and counts the orders and those filled as the records do', () => {
+    const market = generateOrderBookMarket({ seed: 9, durationSec: 600 });
+    const events = depthEventsOf(market);
+    const config = { strategy: symmetricStrategy(1.5 * market.tickSize), orderSize: market.unitQty / 100, tickSize: market.tickSize, feedLatencyMs: 10, entryLatencyMs: 10, orderLevels: 2 };
+    const recorded = replayDepth(events, market.trades, config);
+    const counted = replayDepth(events, market.trades, { ...config, recordOrders: false });
+    expect(counted.orders.side).toEqual([]);
+    expect(recorded.orders.side.length).toBeGreaterThan(100);
+    expect(recorded.orderCount).toBe(recorded.orders.side.length);
+    expect(recorded.ordersFilled).toBe(recorded.orders.firstFillMs.filter((t) => !Number.isNaN(t)).length);
+    expect(recorded.ordersFilled).toBeGreaterThan(10);
+    const { orders: _a, replaySec: _b, ...rest } = recorded;
+    const { orders: _c, replaySec: _d, ...restCounted } = counted;
+    expect(restCounted).toEqual(rest);
+  });
+});

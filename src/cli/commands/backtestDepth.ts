@@ -112,6 +112,7 @@ export async function backtestDepth(
   const lines = new DecisionFigureLines(firstMs, Math.max(firstMs, lastMs));
   const session = depthReplaySession({
     onDecision: lines.onDecision,
+    recordOrders: false, // counts only: no record per order over a long range
     strategy,
     orderSize,
     tickSize,
@@ -167,10 +168,10 @@ export async function backtestDepth(
     ...((options.quoting.orderLevels ?? 1) > 1 ? [`a grid of ${options.quoting.orderLevels} orders a side, ${options.quoting.levelSpacingTicks ?? 1} tick(s) apart`] : []),
     ...(fill === 'tradeThrough' ? ['tradeThrough: a trade at or through our price fills us up to its size, whatever the queue (optimistic)'] : []),
     ...(fill === 'midCross' ? ['midCross: the mid reaching our price fills us whole, trades ignored (the reference system\'s rule)'] : []),
-    ...(r.orders.side.length === 0
+    ...(r.orderCount === 0
       ? [`WARNING no order was sent in ${r.decisions} decisions: the strategy waited for its σ, A, k (a --window longer than the data?) or every quote was refused (crossed, or past --max-position)`]
       : r.fills.tsMs.length === 0
-        ? [`WARNING no fill: ${r.orders.side.length} orders rested and no trade or book move reached one (${fill} fills; quotes ${strategy.name} too far from the touch for this market, a size larger than the trades, or a market too short?)`]
+        ? [`WARNING no fill: ${r.orderCount} orders rested and no trade or book move reached one (${fill} fills; quotes ${strategy.name} too far from the touch for this market, a size larger than the trades, or a market too short?)`]
         : []),
     ...(masked.length > 0
       ? [`masked: ${masked.length} interval(s) where the book is invalid (${masked.map((m) => m.reason).join('; ')}): orders pulled, ${r.maskedDecisions} decisions and ${r.maskedTrades} trades inside without quote or fill`]
@@ -200,8 +201,8 @@ export async function backtestDepth(
     masked: masked.map((m) => ({ fromMs: m.fromMs, toMs: m.toMs, reason: m.reason })),
     fill,
     fillsByCause: Object.fromEntries(FILL_CAUSES.map((c, i) => [c, r.fills.cause.filter((x) => x === i).length]).filter(([, n]) => (n as number) > 0)),
-    orders: r.orders.side.length,
-    ordersFilled: r.orders.firstFillMs.filter((t) => t === t).length,
+    orders: r.orderCount,
+    ordersFilled: r.ordersFilled,
     fills: r.fills.tsMs.length,
     partialFills: values['no-partial-fills'] !== true,
     finalInventory: r.inventory,
