@@ -379,7 +379,7 @@ function* depthReplayRun(config: Omit<DepthReplayConfig, 'bookArrivalMs'>, recor
   const sides: readonly TickSide[] = [book.bids, book.asks];
   // of the piece being replayed, what onTrade reads: its trades and their ticks
   let trades: TradeTable | undefined;
-  let tradeTicks = new Float64Array(0);
+  let tradeTicks: Float64Array = new Float64Array(0);
   /** Changes and trades of the pieces before this one; the last change and trade times so far; replay time so far. */
   let changesBefore = 0;
   let tradesBefore = 0;
