@@ -841,6 +841,9 @@ function* depthReplayRun(config: Omit<DepthReplayConfig, 'bookArrivalMs'>, recor
       if (queueFills && !resyncing && !inMask) checkCross(t);
     }
   }
+    // the piece is done: nothing of it is held until the next (a day of a long range freed a piece sooner)
+    trades = undefined;
+    tradeTicks = new Float64Array(0);
     changesBefore += n;
     tradesBefore += m;
     if (n > 0) lastChangeMs = changeTs[n - 1];
