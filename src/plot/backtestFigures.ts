@@ -130,14 +130,9 @@ export function backtestQuotesFigure(result: BacktestView, title = 'Quotes and f
   const line = (name: string, key: PlottedLine, color: string, dash = 'solid') => ({ type: 'scatter', mode: 'lines', name, ...lineXY(result.series, key, maxPoints), line: { color, width: 1, dash, shape: 'hv' } });
   const fills = result.fills;
   const marker = (side: number, name: string, symbol: string, color: string) => {
-    const x: number[] = [];
-    const y: number[] = [];
-    for (let i = 0; i < fills.tsMs.length; i++) {
-      if (fills.side[i] !== side) continue;
-      x.push(fills.tsMs[i]);
-      y.push(fills.px[i]);
-    }
-    return { type: 'scatter', mode: 'markers', name, x, y, marker: { symbol, color, size: 7 } };
+    const { x, y, total, spans } = fillMarkers(fills, side, MARKERS_PER_POINT * maxPoints);
+    const shown = x.length < total ? ` (${x.length} of ${total}: the highest and lowest of each of ${spans} time spans)` : '';
+    return { type: 'scatter', mode: 'markers', name: `${name}${shown}`, x, y, marker: { symbol, color, size: 7 } };
   };
   return {
     data: [
@@ -150,6 +145,56 @@ export function backtestQuotesFigure(result: BacktestView, title = 'Quotes and f
     ],
     layout: { title: { text: `${title}: ${result.config.strategy}, ${result.config.fill} fills` }, xaxis: { type: 'date', title: { text: 'time (UTC)' } }, yaxis: { title: { text: 'price (quote currency)' } }, height: 420, margin: { t: 50, r: 20 } },
   };
+}
+
+/** Fill markers per side at most, as a multiple of a line's points (markers cost plotly more than line points). */
+const MARKERS_PER_POINT = 5;
+
+/**
+ * The fills of one side as markers: all of them up to `maxMarkers`; beyond, per each of maxMarkers / 2 equal
+ * spans of time, the highest- and lowest-priced fill (a marker per fill of a month's run would make a page
+ * plotly cannot draw; the kept ones cover the same pixels of the price range at each column of a wide chart).
+ * `total` says how many there were and `spans` in how many spans they were thinned (the legend says both).
+ */
+export function fillMarkers(fills: BacktestView['fills'], side: number, maxMarkers: number): { x: number[]; y: number[]; total: number; spans: number } {
+  const x: number[] = [];
+  const y: number[] = [];
+  let total = 0;
+  let from = Infinity;
+  let to = -Infinity;
+  for (let i = 0; i < fills.tsMs.length; i++) {
+    if (fills.side[i] !== side) continue;
+    total++;
+    from = Math.min(from, fills.tsMs[i]);
+    to = Math.max(to, fills.tsMs[i]);
+  }
+  const spans = Math.max(1, Math.floor(maxMarkers / 2));
+  if (total <= maxMarkers) {
+    for (let i = 0; i < fills.tsMs.length; i++) {
+      if (fills.side[i] !== side) continue;
+      x.push(fills.tsMs[i]);
+      y.push(fills.px[i]);
+    }
+    return { x, y, total, spans: 0 };
+  }
+  const lo = new Int32Array(spans).fill(-1);
+  const hi = new Int32Array(spans).fill(-1);
+  const perMs = to > from ? spans / (to - from) : 0;
+  for (let i = 0; i < fills.tsMs.length; i++) {
+    if (fills.side[i] !== side) continue;
+    const b = Math.min(spans - 1, Math.floor((fills.tsMs[i] - from) * perMs));
+    if (lo[b] < 0 || fills.px[i] < fills.px[lo[b]]) lo[b] = i;
+    if (hi[b] < 0 || fills.px[i] > fills.px[hi[b]]) hi[b] = i;
+  }
+  for (let b = 0; b < spans; b++) {
+    if (lo[b] < 0) continue;
+    // in time order, once when one fill is both
+    for (const i of lo[b] === hi[b] ? [lo[b]] : lo[b] < hi[b] ? [lo[b], hi[b]] : [hi[b], lo[b]]) {
+      x.push(fills.tsMs[i]);
+      y.push(fills.px[i]);
+    }
+  }
+  return { x, y, total, spans };
 }
 
 /** One series of the backtest over time (inventory, cash or equity). */

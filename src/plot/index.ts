@@ -6,7 +6,7 @@ export { inspectRenderedPage, renderFigurePng, renderFiguresPng, writeFigurePng,
 export { marketFigure, type MarketFigureOptions } from './marketFigure.js';
 export { profitHistogramFigure, quoteSweepFigure, samplePathFigure } from './simulationFigures.js';
 export { dataQualityFigures, depthFigure, gapTimelineFigure, rateFigure, spreadFigure, type DataQualityInput } from './qualityFigures.js';
-export { backtestEquityFigure, backtestFigures, backtestInventoryFigure, backtestQuotesFigure, seedCompatComparisonFigure, DecisionFigureLines, SeedCompatFigureRows, seedCompatView, type BacktestView, type DecimatedLines, type PlottedLine } from './backtestFigures.js';
+export { backtestEquityFigure, backtestFigures, backtestInventoryFigure, backtestQuotesFigure, seedCompatComparisonFigure, DecisionFigureLines, fillMarkers, SeedCompatFigureRows, seedCompatView, type BacktestView, type DecimatedLines, type PlottedLine } from './backtestFigures.js';
 export { calibrationHeatmap, dailyWalkForwardFigure, walkForwardFigure } from './calibrationFigures.js';
 export { arrivalByDepthFigure } from './arrivalByDepthFigure.js';
 export { arrivalFitLabel, arrivalOverTimeFigure, intensityFigure, sigmaOverTimeFigure, signatureFigure, type ArrivalOverTimeOptions, type IntensityOptions, type SignatureOptions, type SigmaOverTimeOptions } from './estimationFigures.js';

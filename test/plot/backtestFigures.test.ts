@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runBacktest, runSeedCompat, runSeedCompatRows, SeedCompatSummarizer, seedCompatSummary, symmetricStrategy } from '../../src/backtest/index.js';
 import { onReferenceClock } from '../../src/formats/index.js';
-import { backtestFigures, backtestQuotesFigure, seedCompatComparisonFigure, SeedCompatFigureRows, seedCompatView, type PlotlyFigure } from '../../src/plot/index.js';
+import { backtestFigures, backtestQuotesFigure, fillMarkers, seedCompatComparisonFigure, SeedCompatFigureRows, seedCompatView, type PlotlyFigure } from '../../src/plot/index.js';
 import { generateSampleMarket } from '../../src/sample/index.js';
 
 // 10 minutes of the sample market (100 ms books)
@@ -85,5 +85,47 @@ describe('a seed-compatible run streamed into its summary and plot lines (what a
       expect(JSON.stringify(streamedFigures)).toBe(JSON.stringify(storedFigures));
       expect(trace(storedFigures[0], 'mid').x.length).toBeLessThan(stored.tsMs.length);
     }
+  });
+});
+
+describe('fillMarkers: a marker per fill, thinned past a limit and said so', () => {
+  it('keeps every fill up to the limit; past it, the highest and lowest fill of each time span (checked by brute force), and the legend says how many of how many', () => {
+    const n = 50_000;
+    const tsMs = Array.from({ length: n }, (_, i) => 1_700_000_000_000 + i * 37 + (i % 7));
+    const side = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? -1 : 1));
+    const px = Array.from({ length: n }, (_, i) => 100 + Math.sin(i / 50) + (i === 31_337 ? 9 : 0));
+    const fills = { tsMs, side, px };
+    // under the limit: all of the side's fills, in order
+    const all = fillMarkers(fills, -1, 20_000);
+    expect(all.total).toBe(side.filter((s) => s === -1).length);
+    expect(all.x.length).toBe(all.total);
+    // past it: per span the lowest and highest, in time order
+    const limit = 2_000;
+    const thin = fillMarkers(fills, 1, limit);
+    const bought = tsMs.map((_, i) => i).filter((i) => side[i] === 1);
+    expect(thin.total).toBe(bought.length);
+    const spans = limit / 2;
+    expect(thin.spans).toBe(spans);
+    const from = tsMs[bought[0]];
+    const to = tsMs[bought[bought.length - 1]];
+    const expected: number[] = [];
+    for (let b = 0; b < spans; b++) {
+      const perMs = spans / (to - from);
+      const members = bought.filter((i) => Math.min(spans - 1, Math.floor((tsMs[i] - from) * perMs)) === b);
+      if (!members.length) continue;
+      const lo = members.reduce((a, i) => (px[i] < px[a] ? i : a));
+      const hi = members.reduce((a, i) => (px[i] > px[a] ? i : a));
+      expected.push(...(lo === hi ? [lo] : [Math.min(lo, hi), Math.max(lo, hi)]));
+    }
+    expect(thin.x).toEqual(expected.map((i) => tsMs[i]));
+    expect(thin.y).toEqual(expected.map((i) => px[i]));
+    expect(thin.x.length).toBeLessThanOrEqual(limit);
+    expect(thin.y).toContain(109 + Math.sin(31_337 / 50)); // the outlier is kept
+    // in a figure, the legend says it
+    const figure = backtestQuotesFigure({ series: { tMs: Float64Array.of(tsMs[0], tsMs[n - 1]), midPx: Float64Array.of(100, 100), reservationPx: Float64Array.of(100, 100), bidPx: Float64Array.of(99, 99), askPx: Float64Array.of(101, 101), inventory: Float64Array.of(0, 0), cash: Float64Array.of(0, 0), equity: Float64Array.of(0, 0) }, fills, config: { strategy: 'test', fill: 'queue' } }, 'Quotes', 400);
+    const names = figure.data.map((t) => (t as { name: string }).name);
+    // (400 points a line: 2,000 markers a side at most, in 1,000 spans, as above)
+    expect(names).toContain(`bought (${thin.x.length} of ${bought.length}: the highest and lowest of each of 1000 time spans)`);
+    expect(names.find((nm) => nm.startsWith('sold'))).toMatch(/^sold \(\d+ of \d+: the highest and lowest/);
   });
 });
