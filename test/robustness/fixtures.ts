@@ -28,7 +28,7 @@ export type FixtureName =
   | 'truncatedCsvGz' | 'garbageGz' | 'notGzButNamedGz' | 'empty' | 'headerOnlyBook' | 'headerOnlyTrades' | 'bookSeconds' | 'bookMicros' | 'tradesSeconds'
   | 'localSeconds' | 'tardisTradesMs' | 'unsortedBook' | 'json' | 'binary' | 'truncatedArrow' | 'emptyDir' | 'binanceSpot' | 'binanceClockBehind' | 'binanceTruncated'
   | 'binanceUnordered' | 'binanceFutures' | 'tradesShiftedDay' | 'existingDir' | 'plainFile' | 'overlappingRecording' | 'badMaskSidecar' | 'maskedBook'
-  | 'okxBooksDay' | 'okxBooksMalformed' | 'okxBooksMismatch' | 'okxBooksTruncated' | 'okxTradesDay' | 'okxTradesMalformed' | 'sampleCatalog'
+  | 'okxBooksDay' | 'okxBooksMalformed' | 'okxBooksMismatch' | 'okxBooksTruncated' | 'okxTradesDay' | 'okxTradesMalformed' | 'sampleCatalog' | 'depthCatalog'
   | 'latencyHeaderOnly' | 'latencyNoColumn' | 'latencyUnsorted' | 'latencyNegative' | 'latencySeconds' | 'badCountsBook';
 
 const CSV_BOOK_HEADER = 'ts_ms,bid_px_1,bid_sz_1,ask_px_1,ask_sz_1';
@@ -195,5 +195,17 @@ export async function addOkxHistoryFixtures(x: Fixtures): Promise<void> {
     await writer.writeTrades('sample', x.trades, 'ETH-USDT');
   } finally {
     writer.close();
+  }
+  // an OKX books day and its trades (on UTC days, so that they overlap) in a catalog: level changes to replay
+  f.depthCatalog = x.at('depth-catalog');
+  mkdirSync(x.at('okx-utc-trades'), { recursive: true });
+  const utcTrades = (await writeOkxHistoryDay({ ...base, dir: x.at('okx-utc-trades'), kind: 'trades', dayBoundary: 'utc' })).path;
+  const depthWriter = await CatalogWriter.create(f.depthCatalog);
+  try {
+    const { importIntoCatalog } = await import('../../src/catalog/index.js');
+    await importIntoCatalog(depthWriter, f.okxBooksDay, { venue: 'okx' });
+    await importIntoCatalog(depthWriter, utcTrades, { venue: 'okx' });
+  } finally {
+    depthWriter.close();
   }
 }
