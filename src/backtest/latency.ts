@@ -246,6 +246,67 @@ export function localClockCheck(tsMs: ArrayLike<number>, localTsMs: ArrayLike<nu
   return { rows: d.length, behind, minMs, medianMs, p95Ms, disagree: d.length > 0 && behind > CLOCK_BEHIND_TOLERANCE * d.length, autoOffsetMs: d.length && minMs < 0 ? -minMs : 0 };
 }
 
+/** Width of the bins in which `LocalClockStats` keeps local − exchange for its quantiles, ms. */
+export const CLOCK_STATS_BIN_MS = 0.1;
+
+/**
+ * `localClockCheck` over stamps that come a piece at a time (a catalog range day by day), in memory of one
+ * count per 0.1 ms of latency seen: `add` each piece, then `check(offsetMs)`. Rows, the smallest latency, the
+ * auto offset and the rows behind are exact (behind is counted at `countBehindAtMs`, the offset given on the
+ * command line, and is 0 by construction after the auto offset); the median and p95 are the latency of the
+ * lower of the two ranks `localClockCheck` interpolates between, at its bin's middle: within half a bin (0.05
+ * ms) of it, plus the gap between those two latencies (a fraction of a µs over a day of changes).
+ */
+export class LocalClockStats {
+  private rows = 0;
+  private behind = 0;
+  private min = Infinity;
+  private readonly bins = new Map<number, number>();
+
+  constructor(private readonly countBehindAtMs = 0) {}
+
+  add(tsMs: ArrayLike<number>, localTsMs: ArrayLike<number>): void {
+    const shift = this.countBehindAtMs;
+    for (let i = 0; i < tsMs.length; i++) {
+      const x = localTsMs[i] - tsMs[i];
+      if (!Number.isFinite(x)) continue;
+      this.rows++;
+      if (x < this.min) this.min = x;
+      if (x + shift < 0) this.behind++;
+      const bin = Math.floor(x / CLOCK_STATS_BIN_MS);
+      this.bins.set(bin, (this.bins.get(bin) ?? 0) + 1);
+    }
+  }
+
+  /** The check after shifting by `offsetMs`: `countBehindAtMs` or the auto offset (`autoOffsetMs` of the check at 0). */
+  check(offsetMs = this.countBehindAtMs): LocalClockCheck {
+    const rows = this.rows;
+    const autoOffsetMs = rows && this.min < 0 ? -this.min : 0;
+    if (offsetMs !== this.countBehindAtMs && offsetMs !== autoOffsetMs) throw new Error(`LocalClockStats counted the rows behind at ${this.countBehindAtMs} ms, not ${offsetMs} ms`);
+    const behind = offsetMs === this.countBehindAtMs ? this.behind : 0;
+    const sorted = [...this.bins.keys()].sort((a, b) => a - b);
+    const at = (p: number): number => {
+      // the value of rank p·(rows − 1) (the type-7 quantile's lower neighbour), at its bin's middle
+      const rank = Math.floor(p * (rows - 1));
+      let seen = 0;
+      for (const bin of sorted) {
+        seen += this.bins.get(bin)!;
+        if (seen > rank) return (bin + 0.5) * CLOCK_STATS_BIN_MS + offsetMs;
+      }
+      return NaN;
+    };
+    return {
+      rows,
+      behind,
+      minMs: rows ? this.min + offsetMs : NaN,
+      medianMs: rows ? at(0.5) : NaN,
+      p95Ms: rows ? at(0.95) : NaN,
+      disagree: rows > 0 && behind > CLOCK_BEHIND_TOLERANCE * rows,
+      autoOffsetMs,
+    };
+  }
+}
+
 /** One line for a result's notes: what the recorded feed latency is after the shift. */
 export function describeClock(check: LocalClockCheck, offsetMs: number): string {
   const f = (x: number) => (Math.round(x * 1000) / 1000).toString();

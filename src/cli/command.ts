@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { FeedLatencySpec, LatencySpec } from '../backtest/latency.js';
-import { clockDisagreement, describeClock, localClockCheck, parseLatencyText } from '../backtest/latency.js';
+import { clockDisagreement, describeClock, localClockCheck, parseLatencyText, type LocalClockCheck, type LocalClockStats } from '../backtest/latency.js';
 import { DataError } from '../data/errors.js';
 import type { BookTable } from '../data/tables.js';
 
@@ -132,15 +132,33 @@ export function listOption(name: string, value: string | undefined): string[] | 
  * zero latency. `what` names the data in messages.
  */
 export function recordedClock(values: Record<string, unknown>, tsMs: ArrayLike<number>, localTsMs: ArrayLike<number>, what: string): { offsetMs: number; note: string } {
+  const option = localClockOffsetOption(values);
+  const offsetMs = option === 'auto' ? localClockCheck(tsMs, localTsMs).autoOffsetMs : option;
+  return clockVerdict(localClockCheck(tsMs, localTsMs, offsetMs), offsetMs, what);
+}
+
+/** `--local-clock-offset`: a duration (negative: -1280ms), `auto`, or 0 when absent. */
+export function localClockOffsetOption(values: Record<string, unknown>): number | 'auto' {
   const text = values['local-clock-offset'] as string | undefined;
-  let offsetMs = 0;
-  if (text !== undefined && text.trim() !== 'auto') {
-    const spec = latencyOption('local-clock-offset', text.trim().startsWith('-') ? text.trim().slice(1) : text, 1, false);
-    if (typeof spec !== 'number') throw new UsageError(`--local-clock-offset must be auto or one duration such as 1280ms (negative: -1280ms), got "${text}"`);
-    offsetMs = text.trim().startsWith('-') ? -spec : spec;
-  }
-  if (text?.trim() === 'auto') offsetMs = localClockCheck(tsMs, localTsMs).autoOffsetMs;
-  const check = localClockCheck(tsMs, localTsMs, offsetMs);
+  if (text === undefined) return 0;
+  if (text.trim() === 'auto') return 'auto';
+  const spec = latencyOption('local-clock-offset', text.trim().startsWith('-') ? text.trim().slice(1) : text, 1, false);
+  if (typeof spec !== 'number') throw new UsageError(`--local-clock-offset must be auto or one duration such as 1280ms (negative: -1280ms), got "${text}"`);
+  return text.trim().startsWith('-') ? -spec : spec;
+}
+
+/**
+ * `recordedClock` over stamps gathered a piece at a time (`LocalClockStats`, built with the offset of
+ * `localClockOffsetOption`, or 0 for auto): the same offset and refusal; the note's median and p95 to 0.1 ms.
+ */
+export function recordedClockOfStats(option: number | 'auto', stats: LocalClockStats, what: string): { offsetMs: number; note: string } {
+  const offsetMs = option === 'auto' ? stats.check(0).autoOffsetMs : option;
+  const verdict = clockVerdict(stats.check(offsetMs), offsetMs, what);
+  return { offsetMs, note: `${verdict.note} (median and p95 to 0.1 ms: counted in bins over the range, read a day at a time)` };
+}
+
+/** The refusal when the clocks disagree after the shift, else the shift and its note. */
+function clockVerdict(check: LocalClockCheck, offsetMs: number, what: string): { offsetMs: number; note: string } {
   if (check.disagree) throw new UsageError(clockDisagreement(check, what) + (offsetMs ? ` (after the shift of ${offsetMs} ms already given)` : ''));
   return { offsetMs, note: describeClock(check, offsetMs) };
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { describeLatency, feedArrivalTimes, latencySampler, minLatencyMs, recordedFeedLatencySamples } from '../../src/backtest/index.js';
+import { CLOCK_STATS_BIN_MS, LocalClockStats, localClockCheck } from '../../src/backtest/latency.js';
 import type { BookTable } from '../../src/data/index.js';
+import { createRng } from '../../src/random/index.js';
 
 const bookAt = (tsMs: number[], localTsMs?: number[]): BookTable => ({
   kind: 'book',
@@ -83,5 +85,28 @@ describe('latency specs', () => {
     expect(Array.from(recordedFeedLatencySamples(bookAt([0, 10, 20], [3, 8, 25])))).toEqual([3, 5]);
     // quantiles as numpy.quantile: median 2.5, 5 % 1.15, 95 % 3.85 of [1, 2, 3, 4]
     expect(describeLatency({ samplesMs: [1, 2, 3, 4] })).toBe('sampled from 4 values (median 2.5 ms, 5–95 %: 1.15–3.85 ms)');
+  });
+});
+
+describe('LocalClockStats: localClockCheck a piece at a time', () => {
+  it('gives the same rows, rows behind, smallest latency and auto offset, and the median and p95 within half a bin, whatever the pieces', () => {
+    const rng = createRng(77);
+    const n = 20_000;
+    const tsMs = Float64Array.from({ length: n }, (_, i) => 1_700_000_000_000 + i * 10);
+    // a clock 40 ms behind, latencies of 1-30 ms with a tail, a few stamps missing
+    const localTsMs = Float64Array.from(tsMs, (t, i) => (i % 997 === 0 ? NaN : t - 40 + 1 + 29 * rng.next() + (i % 50 === 0 ? 200 * rng.next() : 0)));
+    for (const option of ['auto', 0, 45, -5] as const) {
+      const stats = new LocalClockStats(option === 'auto' ? 0 : option);
+      for (const [a, b] of [[0, 7000], [7000, 7001], [7001, n]]) stats.add(tsMs.subarray(a, b), localTsMs.subarray(a, b));
+      const offset = option === 'auto' ? stats.check(0).autoOffsetMs : option;
+      const exact = localClockCheck(tsMs, localTsMs, offset);
+      const streamed = stats.check(offset);
+      expect({ rows: streamed.rows, behind: streamed.behind, disagree: streamed.disagree, autoOffsetMs: streamed.autoOffsetMs }, String(option)).toEqual({ rows: exact.rows, behind: exact.behind, disagree: exact.disagree, autoOffsetMs: localClockCheck(tsMs, localTsMs).autoOffsetMs });
+      expect(streamed.minMs).toBeCloseTo(exact.minMs, 9);
+      expect(Math.abs(streamed.medianMs - exact.medianMs)).toBeLessThanOrEqual(CLOCK_STATS_BIN_MS / 2 + 1e-9);
+      expect(Math.abs(streamed.p95Ms - exact.p95Ms)).toBeLessThanOrEqual(CLOCK_STATS_BIN_MS / 2 + 1e-9);
+    }
+    expect(new LocalClockStats(0).check().rows).toBe(0);
+    expect(() => new LocalClockStats(45).check(10)).toThrow(/counted the rows behind at 45 ms/);
   });
 });

@@ -56,6 +56,18 @@ describe.skipIf(!existsSync(capture))('a Binance capture\'s level changes throug
       const streamedGlft = cli(['--catalog', root, '--inst', 'BTCUSDT', ...glft]);
       expect(streamedGlft.fills).toBeGreaterThan(10);
       expect(streamedGlft).toEqual(cli(['--data', capture, ...glft]));
+      // the feed as recorded: the clock check over every day's stamps, then each day at its stamps
+      const recorded = (source: string[]) => {
+        const r = runAsmm(['backtest', '--report', join(tmpdir(), 'depth-range-recorded.html'), ...args, ...source, '--strategy', 'glft', '--window', '60s', '--feed-latency', 'recorded', '--local-clock-offset', 'auto']);
+        expect(r.code, r.stderr).toBe(0);
+        const j = JSON.parse(r.stdout) as { fills: number; pnl: number; localClockOffsetMs: number; notes: string[] };
+        return { fills: j.fills, pnl: j.pnl, localClockOffsetMs: j.localClockOffsetMs, binned: j.notes.some((n) => /counted in bins over the range/.test(n)) };
+      };
+      const recordedFromCatalog = recorded(['--catalog', root, '--inst', 'BTCUSDT']);
+      const recordedFromFile = recorded(['--data', capture]);
+      expect(recordedFromCatalog.binned).toBe(true);
+      expect(recordedFromCatalog.localClockOffsetMs).toBeGreaterThan(1000); // the shared capture's clock runs 1.27 s behind
+      expect({ ...recordedFromCatalog, binned: false }).toEqual({ ...recordedFromFile, binned: false });
       // a range that starts inside a day's changes (no snapshot there) is masked until the next snapshot
       const second = await readCatalogDepth(catalog, 'binance', 'BTCUSDT', input.dates[1], input.dates[1]);
       expect(second.events.side[0]).not.toBe(0);

@@ -2,20 +2,21 @@ import type { QuotingOptions } from './backtest.js';
 import { depthReplaySession } from '../../backtest/depthReplay.js';
 import type { RecordedLevelChanges } from '../../formats/levelChanges.js';
 import { FILL_CAUSES } from '../../backtest/types.js';
-import { describeLatency, type LatencySpec } from '../../backtest/latency.js';
+import { describeLatency, LocalClockStats, type LatencySpec } from '../../backtest/latency.js';
 import type { QueueModelSpec } from '../../backtest/queueModels.js';
 import { backtestExecutions } from '../../backtest/executions.js';
 import { createStrategy, type StrategyName } from '../../backtest/strategies.js';
 import { strategyCalibration } from './backtestRun.js';
 import type { DepthEvents } from '../../backtest/depthReplay.js';
 import type { RollingCalibration } from '../../estimate/rolling.js';
+import type { BookDeltaDay } from '../../catalog/catalog.js';
 import { assertTimeOrder, DataError, type BookTable, type TradeTable } from '../../data/index.js';
 import { replayBinanceCapture } from '../../formats/binanceCapture.js';
 import { loadTables } from '../../formats/index.js';
 import { readOkxBooksDepthEvents } from '../../formats/okxHistoryBooks.js';
 import { detectFormat } from '../../formats/loadAny.js';
 import { inferTickSize } from '../../data/quality.js';
-import { durationOption, formatTable, latencyOption, numberOption, printJson, recordedClock, UsageError } from '../command.js';
+import { durationOption, formatTable, latencyOption, localClockOffsetOption, numberOption, printJson, recordedClock, recordedClockOfStats, UsageError } from '../command.js';
 
 /**
  * `asmm backtest --depth full`: the full-depth replay (`replayDepth`) of a file's native level changes, for the
@@ -55,14 +56,11 @@ export async function backtestDepth(
   if (feed === 'recorded' && typeof entryLatencyMs !== 'number') throw new UsageError('--feed-latency recorded notifies our fills after the entry latency: give a constant --entry-latency (such as 10ms)');
   if (feed !== 'recorded' && values['local-clock-offset'] !== undefined) throw new UsageError('--local-clock-offset shifts the local stamps of --feed-latency recorded; without it there is nothing to shift');
   const loadStarted = performance.now();
-  // a catalog range is read a day at a time (memory of one day, whatever the range), except for the feed as
-  // recorded, whose clock check reads every local stamp first
-  const streamed = format === 'catalog' && feed !== 'recorded' ? await catalogDepthStream(values) : undefined;
+  // a catalog range is read a day at a time (memory of one day, whatever the range)
+  const streamed = format === 'catalog' ? await catalogDepthStream(values) : undefined;
   const capture = streamed
     ? streamed.capture
-    : format === 'catalog'
-      ? await loadCatalogNative(values)
-      : format === 'asmm-recorder-raw' || format === 'okx-cryptofeed-capture'
+    : format === 'asmm-recorder-raw' || format === 'okx-cryptofeed-capture'
         ? await loadRecordingNative(data, format, values.inst as string | undefined)
         : await loadNative(data, format, values.trades as string | undefined);
   let loadSec = (performance.now() - loadStarted) / 1000;
@@ -79,7 +77,19 @@ export async function backtestDepth(
   let bookArrivalMs: Float64Array | undefined;
   let clockNote: string | undefined;
   let clockOffsetMs = 0;
-  if (feed === 'recorded') {
+  if (feed === 'recorded' && streamed) {
+    // the clock check over every day's stamps first (a pass of its own, in memory of one day), then each day's
+    // changes at their stamps as the days are replayed
+    const option = localClockOffsetOption(values);
+    const stats = new LocalClockStats(option === 'auto' ? 0 : option);
+    await streamed.eachDeltaDay((day) => {
+      if (!day.localTsMs) throw new UsageError(`--feed-latency recorded needs local receive stamps, which ${data} does not have on ${day.date} (OKX history files carry exchange time only)`);
+      stats.add(day.tsMs, day.localTsMs);
+    });
+    const clock = recordedClockOfStats(option, stats, data);
+    clockOffsetMs = clock.offsetMs;
+    clockNote = clock.note;
+  } else if (feed === 'recorded') {
     if (!capture.localTsMs) throw new UsageError(`--feed-latency recorded needs local receive stamps, which ${data} does not have (OKX history files carry exchange time only)`);
     const clock = recordedClock(values, native.tsMs, capture.localTsMs, data);
     clockOffsetMs = clock.offsetMs;
@@ -135,7 +145,7 @@ export async function backtestDepth(
     refreshMs,
     masked,
     ...(calibration ? { calibration } : {}),
-  }, bookArrivalMs !== undefined);
+  }, feed === 'recorded');
   let changes = native.tsMs.length;
   let tradesReplayed = capture.trades.tsMs.length;
   if (streamed) {
@@ -150,7 +160,8 @@ export async function backtestDepth(
         if (ts[e] < ts[e - 1]) throw new DataError(data, 0, 'ts_ms', `${day.date}: level change ${e + 1} at ${ts[e]} ms comes before the one before it (${ts[e - 1]} ms): the level changes are not in time order`);
       }
       assertTimeOrder(`${data} ${day.date}`, day.trades);
-      session.feed(day.events, day.trades);
+      const local = (day.events as { localTsMs?: Float64Array }).localTsMs;
+      session.feed(day.events, day.trades, feed === 'recorded' ? { bookArrivalMs: Float64Array.from(local!, (t) => t + clockOffsetMs) } : {});
       changes += ts.length;
       tradesReplayed += day.trades.tsMs.length;
       mark = performance.now();
@@ -213,7 +224,7 @@ export async function backtestDepth(
     fees: r.fees,
     feedLatencyMs: typeof feed === 'object' ? describeLatency(feed) : feed,
     entryLatencyMs: typeof entryLatencyMs === 'object' ? describeLatency(entryLatencyMs) : entryLatencyMs,
-    ...(bookArrivalMs ? { localClockOffsetMs: clockOffsetMs } : {}),
+    ...(feed === 'recorded' ? { localClockOffsetMs: clockOffsetMs } : {}),
     ...(fill === 'queue' ? { queueModel: options.queueModel } : {}),
     report: reportPath,
     pngs,
@@ -264,40 +275,6 @@ async function loadRecordingNative(data: string, format: string, inst: string | 
     trades: tables.trades,
     notes: [`${data}: ${id} ${channel}: ${events.tsMs.length} level changes (rebuilt with the recording's sequence and checksum checks; each snapshot a clear), ${tables.trades.tsMs.length} trades`, ...replayNotes],
   };
-}
-
-/**
- * `--catalog DIR --inst ID [--venue V] [--from D] [--to D]`: the range's `book_deltas` (with their local stamps
- * and order counts when the source had them), `trades` and `gaps`, and its `book_top` rows for the estimators.
- */
-async function loadCatalogNative(values: Record<string, string | boolean | undefined>): Promise<{ events: DepthEvents; localTsMs?: Float64Array; book: BookTable; trades: TradeTable; notes: string[] }> {
-  const { openCatalog, readCatalogDepth } = await import('../../catalog/index.js');
-  const { catalogRange } = await import('../catalogMarket.js');
-  const { concatBookTables } = await import('../../data/concatTables.js');
-  const catalog = await openCatalog(values.catalog as string);
-  try {
-    const range = catalogRange(catalog, values as { inst?: string; venue?: string; from?: string; to?: string });
-    let input;
-    try {
-      input = await readCatalogDepth(catalog, range.venue, range.instrument, range.fromDate, range.toDate);
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
-    const books: BookTable[] = [];
-    for await (const day of catalog.readBookTopDays(range.venue, range.instrument, range.fromDate, range.toDate)) books.push(day);
-    if (books.length === 0) throw new UsageError(`${values.catalog as string}: no book_top of ${range.instrument} beside its book_deltas (import the source again)`);
-    const book = { ...concatBookTables(books), masked: input.masked };
-    const { localTsMs, ...events } = input.events;
-    return {
-      events,
-      ...(localTsMs ? { localTsMs } : {}),
-      book,
-      trades: input.trades,
-      notes: [`catalog ${values.catalog as string}: ${range.venue}/${range.instrument} ${input.dates.join(', ')}: ${events.tsMs.length} level changes, ${input.trades.tsMs.length} trades, ${input.masked.length} masked interval(s) from its gaps`],
-    };
-  } finally {
-    catalog.close();
-  }
 }
 
 /** The level changes, the top-5 rows they fold into (for the estimators) and the trades of a file `--depth full` reads. */
@@ -384,10 +361,14 @@ async function catalogDepthStream(values: Record<string, string | boolean | unde
       book: { kind: 'book' as const, depth: 0, tsMs: none, bidPx: [], bidSz: [], askPx: [], askSz: [], meta: { instrument: range.instrument }, masked: source.masked } as BookTable,
       trades: { kind: 'trades' as const, tsMs: none, side: new Int8Array(0), px: none, sz: none, id: none, meta: { instrument: range.instrument } } as TradeTable,
       localTsMs: undefined as Float64Array | undefined,
-      notes: [`catalog ${values.catalog as string}: ${range.venue}/${range.instrument} ${source.dates.join(', ')}: read a day at a time, ${source.masked.length} masked interval(s) from its gaps`],
+      notes: [`catalog ${values.catalog as string}: ${range.venue}/${range.instrument} ${source.dates.join(', ')}: read a day at a time, ${source.masked.length} masked interval(s) from its gaps and where the range starts without a snapshot`],
     };
     return {
       capture,
+      /** Each day's level changes in turn (for a pass before the replay: the catalog stays open). */
+      async eachDeltaDay(visit: (day: BookDeltaDay) => void): Promise<void> {
+        for await (const d of catalog.readBookDeltasDays(range.venue, range.instrument, range.fromDate, range.toDate)) visit(d);
+      },
       inferredTick,
       lotSize,
       firstMs,
