@@ -307,7 +307,7 @@ export function depthReplaySession(config: Omit<DepthReplayConfig, 'bookArrivalM
   return {
     feed(events, trades, options = {}) {
       if (result) throw new Error('depthReplaySession: fed after finish');
-      run.next({ events, trades, options });
+      if (run.next({ events, trades, options }).done) throw new Error('depthReplaySession: the replay stopped at an error in an earlier piece');
     },
     finish() {
       if (!result) {
@@ -717,7 +717,7 @@ function* depthReplayRun(config: Omit<DepthReplayConfig, 'bookArrivalMs'>, recor
     const arrivals = options.bookArrivalMs;
     if ((arrivals !== undefined) !== recordedFeed) throw new RangeError(recordedFeed ? 'the feed as recorded: every piece needs its bookArrivalMs' : 'bookArrivalMs given to a replay without a recorded feed');
     if (arrivals !== undefined && arrivals.length !== n) throw new RangeError(`bookArrivalMs has ${arrivals.length} times for ${n} level changes`);
-    if (countQueue && !pieceEvents.orders) throw new Error('queue model orderCount: these level changes carry no order counts (OKX books levels and the order-by-order sample market have them): choose another queue model');
+    if (countQueue && n > 0 && !pieceEvents.orders) throw new Error('queue model orderCount: these level changes carry no order counts (OKX books levels and the order-by-order sample market have them): choose another queue model');
     // the pieces in time order: a group of changes with one time is never split, a trade never comes before a change it followed
     if (n > 0 && !(pieceEvents.tsMs[0] > lastChangeMs)) throw new RangeError(`a piece's first level change (${pieceEvents.tsMs[0]} ms) is not after the last of the piece before (${lastChangeMs} ms)`);
     if (m > 0 && !(pieceTrades!.tsMs[0] > lastChangeMs && pieceTrades!.tsMs[0] >= lastTradeMs)) throw new RangeError(`a piece's first trade (${pieceTrades!.tsMs[0]} ms) comes before the last level change or trade of the piece before (${lastChangeMs} ms, ${lastTradeMs} ms)`);

@@ -261,6 +261,8 @@ export class LocalClockStats {
   private rows = 0;
   private behind = 0;
   private min = Infinity;
+  /** The smallest local + countBehindAtMs − exchange, summed in localClockCheck's order (exact at that offset). */
+  private minAtShift = Infinity;
   private readonly bins = new Map<number, number>();
 
   constructor(private readonly countBehindAtMs = 0) {}
@@ -272,7 +274,10 @@ export class LocalClockStats {
       if (!Number.isFinite(x)) continue;
       this.rows++;
       if (x < this.min) this.min = x;
-      if (x + shift < 0) this.behind++;
+      // as localClockCheck computes it (local + shift − exchange, in that order: epoch stamps round differently)
+      const shifted = localTsMs[i] + shift - tsMs[i];
+      if (shifted < this.minAtShift) this.minAtShift = shifted;
+      if (shifted < 0) this.behind++;
       const bin = Math.floor(x / CLOCK_STATS_BIN_MS);
       this.bins.set(bin, (this.bins.get(bin) ?? 0) + 1);
     }
@@ -298,7 +303,7 @@ export class LocalClockStats {
     return {
       rows,
       behind,
-      minMs: rows ? this.min + offsetMs : NaN,
+      minMs: rows ? (offsetMs === this.countBehindAtMs ? this.minAtShift : this.min + offsetMs) : NaN,
       medianMs: rows ? at(0.5) : NaN,
       p95Ms: rows ? at(0.95) : NaN,
       disagree: rows > 0 && behind > CLOCK_BEHIND_TOLERANCE * rows,

@@ -68,7 +68,9 @@ function bookUnknownAtStart(d: Pick<BookDeltaDay, 'date' | 'tsMs' | 'side'>, pre
  */
 export async function catalogDepthDays(catalog: Catalog, venue: string, instrument: string, fromDate?: string, toDate?: string): Promise<{
   readonly masked: readonly MaskedInterval[];
+  /** The dates with level changes or trades, and those with level changes. */
   readonly dates: readonly string[];
+  readonly deltaDates: readonly string[];
   days(): AsyncGenerator<{ readonly date: string; readonly events: Omit<BookDeltaDay, 'date'>; readonly trades: TradeTable }>;
 }> {
   const deltaDates = catalog.days(venue, instrument, 'book_deltas', fromDate, toDate).map((d) => d.date);
@@ -89,6 +91,7 @@ export async function catalogDepthDays(catalog: Catalog, venue: string, instrume
   return {
     masked,
     dates,
+    deltaDates,
     async *days() {
       for (const date of dates) {
         let events: Omit<BookDeltaDay, 'date'> = { tsMs: new Float64Array(0), side: new Int8Array(0), px: new Float64Array(0), qty: new Float64Array(0) };

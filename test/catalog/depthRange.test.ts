@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { backtestExecutions, glftStrategy, replayDepth, symmetricStrategy } from '../../src/backtest/index.js';
 import { concatBookTables } from '../../src/data/concatTables.js';
+import type { BookTable } from '../../src/data/index.js';
 import { rollingCalibration } from '../../src/estimate/index.js';
 import { CatalogWriter, importIntoCatalog, openCatalog, readCatalogDepth } from '../../src/catalog/index.js';
 import { replayBinanceCapture } from '../../src/formats/binanceCapture.js';
@@ -144,6 +145,57 @@ describe('asmm backtest --catalog --depth full reads a day at a time', () => {
       expect(streamed.notes.join(' ')).toMatch(/read a day at a time/);
       expect(inMemory.fills.tsMs.length, name).toBeGreaterThan(20);
       expect({ fills: streamed.fills, pnl: streamed.pnl, nativeEvents: streamed.nativeEvents, decisions: streamed.decisions }, name).toEqual({
+        fills: inMemory.fills.tsMs.length,
+        pnl: inMemory.pnl,
+        nativeEvents: inMemory.nativeEvents,
+        decisions: inMemory.decisions,
+      });
+    }
+  });
+});
+
+describe('asmm backtest --catalog --depth full on an uneven range', () => {
+  it('a day of trades only and a day whose changes start before its first snapshot: the replay of the range held in memory, σ, A, k and orderCount included', async () => {
+    const dir = tempDir('asmm-catalog-depth-uneven-');
+    const catalogRoot = tempDir('asmm-catalog-depth-uneven-root-');
+    const writer = await CatalogWriter.create(catalogRoot);
+    const day = (date: string, seed: number) => ({ dir, date, inst: 'ETH-USDT', ...OKX_HISTORY_PRESETS.small, durationSec: 900, seed }) as const;
+    // the first day's last 15 minutes, so that the next day's first trades pair with its last row
+    const lastQuarter = { startOffsetSec: 86_400 - 900 };
+    await importIntoCatalog(writer, (await writeOkxHistoryDay({ ...day('2025-11-01', 20), ...lastQuarter, kind: 'books' })).path, { venue: 'okx' });
+    await importIntoCatalog(writer, (await writeOkxHistoryDay({ ...day('2025-11-01', 20), ...lastQuarter, kind: 'trades', dayBoundary: 'utc' })).path, { venue: 'okx' });
+    // the second day: trades only
+    await importIntoCatalog(writer, (await writeOkxHistoryDay({ ...day('2025-11-02', 21), kind: 'trades', dayBoundary: 'utc' })).path, { venue: 'okx' });
+    // the third: its opening snapshot lost, so its changes start before its first snapshot (a gap before its rows)
+    await importIntoCatalog(writer, (await writeOkxHistoryDay({ ...day('2025-11-03', 22), kind: 'books', faults: { dropLines: [1] } })).path, { venue: 'okx' });
+    await importIntoCatalog(writer, (await writeOkxHistoryDay({ ...day('2025-11-03', 22), kind: 'trades', dayBoundary: 'utc' })).path, { venue: 'okx' });
+    writer.close();
+    const catalog = await openCatalog(catalogRoot);
+    let input;
+    const books: BookTable[] = [];
+    try {
+      input = await readCatalogDepth(catalog, 'okx', 'ETH-USDT');
+      for await (const b of catalog.readBookTopDays('okx', 'ETH-USDT')) books.push(b);
+    } finally {
+      catalog.close();
+    }
+    // the lost snapshot's gap lies between the first day's rows and the third's
+    const firstRowOfLast = books[books.length - 1].tsMs[0];
+    expect(input.masked.some((m) => m.toMs <= firstRowOfLast && m.fromMs > books[0].tsMs[books[0].tsMs.length - 1])).toBe(true);
+    const book = { ...concatBookTables(books), masked: input.masked };
+    const tick = 0.01;
+    for (const [args, strategy, queueModel] of [
+      // (a timer decides every 0.5 s, through the day of trades only too: σ, A, k there come from its trades)
+      [['--strategy', 'glft', '--gamma', '0.1', '--q-max', '5', '--refresh', '500ms'], glftStrategy(0.1, 5), 'power'],
+      [['--strategy', 'symmetric', '--half-spread', '0.03', '--queue-model', 'orderCount'], symmetricStrategy(0.03), 'orderCount'],
+    ] as const) {
+      const calibration = strategy.requires.length ? rollingCalibration(book, backtestExecutions(book, input.trades, 'queue', tick).marketOrders, { windowSec: 120, stepSec: 1 }) : undefined;
+      const inMemory = replayDepth(input.events, input.trades, { strategy, orderSize: 0.01, tickSize: tick, feedLatencyMs: 10, entryLatencyMs: 10, masked: input.masked, queueModel: { name: queueModel }, ...(calibration ? { calibration, refreshMs: 500 } : {}) });
+      const r = runAsmm(['backtest', '--catalog', catalogRoot, '--inst', 'ETH-USDT', '--depth', 'full', ...args, '--window', '120s', '--tick', String(tick), '--size', '0.01', '--feed-latency', '10ms', '--entry-latency', '10ms', '--report', join(tmpdir(), 'depth-uneven.html'), '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      const streamed = JSON.parse(r.stdout) as { fills: number; pnl: number; nativeEvents: number; decisions: number };
+      expect(inMemory.fills.tsMs.length, strategy.name).toBeGreaterThan(20);
+      expect({ fills: streamed.fills, pnl: streamed.pnl, nativeEvents: streamed.nativeEvents, decisions: streamed.decisions }, strategy.name).toEqual({
         fills: inMemory.fills.tsMs.length,
         pnl: inMemory.pnl,
         nativeEvents: inMemory.nativeEvents,

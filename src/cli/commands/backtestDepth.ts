@@ -24,10 +24,19 @@ import { durationOption, formatTable, latencyOption, localClockOffsetOption, num
  * trades day file). What it does not take yet is a usage
  * error naming it, never ignored.
  */
-export async function backtestDepth(
-  values: Record<string, string | boolean | undefined>,
-  options: { strategyName: StrategyName; queueModel: QueueModelSpec; gamma: number; horizonMs: number; qMax: number; windowMs: number; quoting: QuotingOptions },
-): Promise<number> {
+export async function backtestDepth(values: Record<string, string | boolean | undefined>, options: DepthOptions): Promise<number> {
+  // what the run opens (a catalog read a day at a time) is closed however it ends
+  const opened: Array<() => void> = [];
+  try {
+    return await backtestDepthRun(values, options, opened);
+  } finally {
+    for (const close of opened) close();
+  }
+}
+
+type DepthOptions = { strategyName: StrategyName; queueModel: QueueModelSpec; gamma: number; horizonMs: number; qMax: number; windowMs: number; quoting: QuotingOptions };
+
+async function backtestDepthRun(values: Record<string, string | boolean | undefined>, options: DepthOptions, opened: Array<() => void>): Promise<number> {
   const fromCatalog = values.catalog !== undefined;
   if (!fromCatalog) for (const flag of ['venue', 'from', 'to'] as const) if (values[flag] !== undefined) throw new UsageError(`--${flag} selects a catalog range: give --catalog DIR --inst ID`);
   const data = fromCatalog ? `catalog ${values.catalog as string}` : (values.data as string);
@@ -58,6 +67,7 @@ export async function backtestDepth(
   const loadStarted = performance.now();
   // a catalog range is read a day at a time (memory of one day, whatever the range)
   const streamed = format === 'catalog' ? await catalogDepthStream(values) : undefined;
+  if (streamed) opened.push(streamed.close);
   const capture = streamed
     ? streamed.capture
     : format === 'asmm-recorder-raw' || format === 'okx-cryptofeed-capture'
@@ -147,6 +157,8 @@ export async function backtestDepth(
     ...(calibration ? { calibration } : {}),
   }, feed === 'recorded');
   let changes = native.tsMs.length;
+  /** The last event replayed (the report's lines end there). */
+  let endMs = lastMs;
   let tradesReplayed = capture.trades.tsMs.length;
   if (streamed) {
     // a day at a time: its level changes (time order checked within it; the session checks it across days) and trades
@@ -160,10 +172,12 @@ export async function backtestDepth(
         if (ts[e] < ts[e - 1]) throw new DataError(data, 0, 'ts_ms', `${day.date}: level change ${e + 1} at ${ts[e]} ms comes before the one before it (${ts[e - 1]} ms): the level changes are not in time order`);
       }
       assertTimeOrder(`${data} ${day.date}`, day.trades);
-      const local = (day.events as { localTsMs?: Float64Array }).localTsMs;
-      session.feed(day.events, day.trades, feed === 'recorded' ? { bookArrivalMs: Float64Array.from(local!, (t) => t + clockOffsetMs) } : {});
+      const local = (day.events as { localTsMs?: Float64Array }).localTsMs ?? new Float64Array(0); // (none on a day of trades only)
+      session.feed(day.events, day.trades, feed === 'recorded' ? { bookArrivalMs: Float64Array.from(local, (t) => t + clockOffsetMs) } : {});
       changes += ts.length;
       tradesReplayed += day.trades.tsMs.length;
+      if (ts.length) endMs = Math.max(endMs, ts[ts.length - 1]);
+      if (day.trades.tsMs.length) endMs = Math.max(endMs, day.trades.tsMs[day.trades.tsMs.length - 1]);
       mark = performance.now();
     }
   } else session.feed(native, capture.trades, bookArrivalMs ? { bookArrivalMs } : {});
@@ -190,7 +204,7 @@ export async function backtestDepth(
   ];
   const reportPath = (values.report as string | undefined) ?? `reports/backtest-depth-${options.strategyName}-${fill}.html`;
   const { writeBacktestReport } = await import('./backtestReport.js');
-  lines.end(lastMs, r.lastMidPx, r.inventory, r.cash);
+  lines.end(endMs, r.lastMidPx, r.inventory, r.cash);
   const pngs = await writeBacktestReport(
     lines.view(r.fills, { strategy: strategy.name, fill: fill === 'queue' ? `queue (${options.queueModel.name})` : fill }),
     reportPath,
@@ -332,21 +346,17 @@ async function catalogDepthStream(values: Record<string, string | boolean | unde
       throw new UsageError(error.message);
     });
     const bookDays = () => catalog.readBookTopDays(range.venue, range.instrument, range.fromDate, range.toDate);
-    // a day's top-5 rows with the range's masks over that day (as the whole range's rows carry them)
-    const withMasks = (day: BookTable): BookTable => {
-      const n = day.tsMs.length;
-      const masked = n ? source.masked.filter((m) => m.toMs > day.tsMs[0] && m.fromMs <= day.tsMs[n - 1]) : [];
-      return { ...day, masked };
-    };
     let inferredTick = Infinity;
     let lotSize: number | undefined;
     let firstMs = Infinity;
     let lastMs = -Infinity;
     let topDays = 0;
+    let depth = 0;
     for await (const day of bookDays()) {
       const n = day.tsMs.length;
       if (n === 0) continue;
       topDays++;
+      depth ||= day.depth;
       inferredTick = Math.min(inferredTick, inferTickSize(day));
       lotSize ??= day.meta.lotSize;
       firstMs = Math.min(firstMs, day.tsMs[0]);
@@ -354,8 +364,10 @@ async function catalogDepthStream(values: Record<string, string | boolean | unde
     }
     if (topDays === 0) throw new UsageError(`${values.catalog as string}: no book_top of ${range.instrument} beside its book_deltas (import the source again)`);
     let withOrderCounts = true;
-    for await (const d of catalog.readBookDeltasDays(range.venue, range.instrument, source.dates[0], source.dates[0])) withOrderCounts = d.orders !== undefined;
+    for await (const d of catalog.readBookDeltasDays(range.venue, range.instrument, source.deltaDates[0], source.deltaDates[0])) withOrderCounts = d.orders !== undefined;
     const none = new Float64Array(0);
+    const noLevels = () => Array.from({ length: depth }, () => none);
+    const emptyBook: BookTable = { kind: 'book', depth, tsMs: none, bidPx: noLevels(), bidSz: noLevels(), askPx: noLevels(), askSz: noLevels(), meta: { instrument: range.instrument } };
     const capture = {
       events: { tsMs: none, side: new Int8Array(0), px: none, qty: none } as DepthEvents,
       book: { kind: 'book' as const, depth: 0, tsMs: none, bidPx: [], bidSz: [], askPx: [], askSz: [], meta: { instrument: range.instrument }, masked: source.masked } as BookTable,
@@ -365,6 +377,7 @@ async function catalogDepthStream(values: Record<string, string | boolean | unde
     };
     return {
       capture,
+      close,
       /** Each day's level changes in turn (for a pass before the replay: the catalog stays open). */
       async eachDeltaDay(visit: (day: BookDeltaDay) => void): Promise<void> {
         for await (const d of catalog.readBookDeltasDays(range.venue, range.instrument, range.fromDate, range.toDate)) visit(d);
@@ -379,12 +392,26 @@ async function catalogDepthStream(values: Record<string, string | boolean | unde
         const pairing = new StreamedMarketOrders(tickSize);
         const rolling = new StreamedRollingCalibration({ windowSec: windowMs / 1000, stepSec: 1 }, tickSize, true);
         const chunks: RollingCalibration[] = [];
-        for await (const top of bookDays()) {
-          const book = withMasks(top);
+        // every date with top-5 rows or trades, in order: a day of trades only pairs them with the last row before
+        // (an empty chunk of book), as the joined range does
+        const days = (table: 'book_top' | 'trades') => catalog.days(range.venue, range.instrument, table, range.fromDate, range.toDate).map((d) => d.date);
+        const topDates = new Set(days('book_top'));
+        let topLeft = topDates.size;
+        let lastRowMs = -Infinity;
+        for (const date of [...new Set([...topDates, ...days('trades')])].sort()) {
+          let top: BookTable | undefined;
+          if (topDates.has(date)) for await (const t of catalog.readBookTopDays(range.venue, range.instrument, date, date)) top = t;
+          if (top) topLeft--;
+          const n = top?.tsMs.length ?? 0;
+          // the range's masks, each to the day whose rows reach it: after the last row before, up to this day's
+          // last (the last day of rows takes the rest), so that a mask between two days' rows is not lost
+          const masked = n ? source.masked.filter((m) => m.toMs > lastRowMs && (topLeft === 0 || m.fromMs <= top!.tsMs[n - 1])) : [];
+          const book: BookTable = top ? { ...top, masked } : { ...emptyBook, masked: [] };
           let trades: TradeTable | undefined;
-          for await (const t of catalog.readTradesDays(range.venue, range.instrument, top.date, top.date)) trades = t;
+          for await (const t of catalog.readTradesDays(range.venue, range.instrument, date, date)) trades = t;
           trades ??= { ...capture.trades };
           chunks.push(rolling.feed(book, pairing.feed(book, trades), pairing.excludedSoFar()));
+          if (n) lastRowMs = top!.tsMs[n - 1];
         }
         try {
           rolling.finish();
