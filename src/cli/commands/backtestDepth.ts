@@ -240,6 +240,8 @@ async function backtestDepthRun(values: Record<string, string | boolean | undefi
     entryLatencyMs: typeof entryLatencyMs === 'object' ? describeLatency(entryLatencyMs) : entryLatencyMs,
     ...(feed === 'recorded' ? { localClockOffsetMs: clockOffsetMs } : {}),
     ...(fill === 'queue' ? { queueModel: options.queueModel } : {}),
+    /** The process's peak resident memory so far (MB), read after the replay and the report. */
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
     report: reportPath,
     pngs,
     notes,
