@@ -1,6 +1,6 @@
 import { concatTradeTables } from '../data/concatTables.js';
 import { mergeMasks, type MaskedInterval } from '../data/masks.js';
-import type { TradeTable } from '../data/tables.js';
+import { emptyTradeTable, type TradeTable } from '../data/tables.js';
 import type { BookDeltaDay, Catalog } from './catalog.js';
 
 /** A catalog range's level changes and trades in memory, as a full-depth replay (`replayDepth`) takes them. */
@@ -43,7 +43,7 @@ export async function readCatalogDepth(catalog: Catalog, venue: string, instrume
     const unknown = bookUnknownAtStart(d, n > 0 ? days[n - 1].date : undefined);
     if (unknown) bookUnknown.push(unknown);
   }
-  const trades = tradeDays.length ? concatTradeTables(tradeDays) : { kind: 'trades' as const, tsMs: new Float64Array(0), side: new Int8Array(0), px: new Float64Array(0), sz: new Float64Array(0), id: new Float64Array(0), meta: { instrument } };
+  const trades = tradeDays.length ? concatTradeTables(tradeDays) : emptyTradeTable({ instrument });
   const masked = mergeMasks(await catalog.gapsOf(venue, instrument, fromDate, toDate), bookUnknown);
   return { events, trades, masked, dates: days.map((d) => d.date) };
 }
@@ -101,7 +101,7 @@ export async function catalogDepthDays(catalog: Catalog, venue: string, instrume
         }
         const tradeDays: TradeTable[] = [];
         for await (const t of catalog.readTradesDays(venue, instrument, date, date)) tradeDays.push(t);
-        const trades = tradeDays.length ? concatTradeTables(tradeDays) : { kind: 'trades' as const, tsMs: new Float64Array(0), side: new Int8Array(0), px: new Float64Array(0), sz: new Float64Array(0), id: new Float64Array(0), meta: { instrument } };
+        const trades = tradeDays.length ? concatTradeTables(tradeDays) : emptyTradeTable({ instrument });
         yield { date, events, trades };
       }
     },

@@ -68,6 +68,17 @@ export interface TradeTable {
 
 export type Table = BookTable | TradeTable;
 
+/** A trades table without rows (a day with no trades, the start of a stream). */
+export function emptyTradeTable(meta: TableMeta = {}): TradeTable {
+  return { kind: 'trades', tsMs: new Float64Array(0), id: new Float64Array(0), side: new Int8Array(0), px: new Float64Array(0), sz: new Float64Array(0), meta };
+}
+
+/** A book table of `depth` levels without rows. */
+export function emptyBookTable(depth: number, meta: TableMeta = {}): BookTable {
+  const levels = () => Array.from({ length: depth }, () => new Float64Array(0));
+  return { kind: 'book', depth, tsMs: new Float64Array(0), bidPx: levels(), bidSz: levels(), askPx: levels(), askSz: levels(), meta };
+}
+
 export const SIDE_BUY = 1;
 export const SIDE_SELL = -1;
 

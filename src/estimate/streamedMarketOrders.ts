@@ -1,5 +1,5 @@
 import { clipMasks, maskedDurationMs, mergeMasks, type MaskedInterval } from '../data/masks.js';
-import type { BookTable, TradeTable } from '../data/tables.js';
+import { emptyTradeTable, type BookTable, type TradeTable } from '../data/tables.js';
 import { EstimationError } from './errors.js';
 import { DEFAULT_MAX_STALENESS_MS, marketOrderColumns, MIN_UNPAIRED_FOR_ERROR, UnpairedTradesError, type MarketOrders, type OrderPairing, type PairingOptions } from './marketOrders.js';
 
@@ -139,7 +139,7 @@ export class StreamedMarketOrders {
   /** Pairs the waiting trades against the whole book and returns them with the pairing's summary. */
   finish(): { orders: MarketOrderColumns; pairing: OrderPairing } {
     if (Number.isNaN(this.firstMs)) throw new EstimationError(`${this.label}: the book has no rows to pair the trades with`);
-    const rest = this.waiting ?? emptyTrades();
+    const rest = this.waiting ?? emptyTradeTable();
     this.waiting = undefined;
     const orders = this.pair(undefined, rest, 0, rest.tsMs.length, true);
     const c = this.counts;
@@ -276,17 +276,13 @@ function iso(ms: number): string {
   return Number.isFinite(ms) && Math.abs(ms) < 8.64e15 ? new Date(ms).toISOString() : String(ms);
 }
 
-function emptyTrades(): TradeTable {
-  return { kind: 'trades', tsMs: new Float64Array(0), id: new Float64Array(0), side: new Int8Array(0), px: new Float64Array(0), sz: new Float64Array(0), meta: {} };
-}
-
 function sliceTrades(t: TradeTable, from: number): TradeTable {
   return { kind: 'trades', tsMs: t.tsMs.slice(from), id: t.id.slice(from), side: t.side.slice(from), px: t.px.slice(from), sz: t.sz.slice(from), meta: t.meta };
 }
 
 /** The waiting trades followed by a chunk's. */
 function joinTrades(a: TradeTable | undefined, b: TradeTable | undefined): TradeTable {
-  if (!a) return b ?? emptyTrades();
+  if (!a) return b ?? emptyTradeTable();
   if (!b) return a;
   const cat = <T extends Float64Array | Int8Array>(x: T, y: T): T => {
     const out = new (x.constructor as { new (n: number): T })(x.length + y.length);

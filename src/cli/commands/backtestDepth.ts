@@ -6,11 +6,11 @@ import { describeLatency, LocalClockStats, type LatencySpec } from '../../backte
 import type { QueueModelSpec } from '../../backtest/queueModels.js';
 import { backtestExecutions } from '../../backtest/executions.js';
 import { createStrategy, type StrategyName } from '../../backtest/strategies.js';
-import { strategyCalibration } from './backtestRun.js';
+import { strategyCalibration, windowUsageError } from './backtestRun.js';
 import type { DepthEvents } from '../../backtest/depthReplay.js';
 import type { RollingCalibration } from '../../estimate/rolling.js';
 import type { BookDeltaDay } from '../../catalog/catalog.js';
-import { assertTimeOrder, DataError, type BookTable, type TradeTable } from '../../data/index.js';
+import { assertTimeOrder, DataError, emptyBookTable, emptyTradeTable, type BookTable, type TradeTable } from '../../data/index.js';
 import { replayBinanceCapture } from '../../formats/binanceCapture.js';
 import { loadTables } from '../../formats/index.js';
 import { readOkxBooksDepthEvents } from '../../formats/okxHistoryBooks.js';
@@ -81,7 +81,7 @@ async function backtestDepthRun(values: Record<string, string | boolean | undefi
     if (native.tsMs[e] < native.tsMs[e - 1]) throw new DataError(data, 0, 'ts_ms', `level change ${e + 1} at ${native.tsMs[e]} ms comes before the one before it (${native.tsMs[e - 1]} ms): the level changes are not in time order`);
   }
   assertTimeOrder(data, capture.trades);
-  if (fill === 'queue' && options.queueModel.name === 'orderCount' && !(streamed ? streamed.withOrderCounts : native.orders)) throw new UsageError(`--queue-model orderCount needs the order count of each level, which ${data} does not carry (OKX books history days do; Binance depth streams do not): choose another queue model`);
+  if (fill === 'queue' && options.queueModel.name === 'orderCount' && !(streamed ? await streamed.withOrderCounts() : native.orders)) throw new UsageError(`--queue-model orderCount needs the order count of each level, which ${data} does not carry (OKX books history days do; Binance depth streams do not): choose another queue model`);
   // the feed as recorded: each level change at its local receive stamp (shifted by --local-clock-offset); the
   // fills are notified after --entry-latency (the order-response latency of hftbacktest's constant model)
   let bookArrivalMs: Float64Array | undefined;
@@ -335,7 +335,7 @@ function concatCalibration(chunks: RollingCalibration[]): RollingCalibration {
 async function catalogDepthStream(values: Record<string, string | boolean | undefined>) {
   const { openCatalog, catalogDepthDays } = await import('../../catalog/index.js');
   const { catalogRange } = await import('../catalogMarket.js');
-  const { StreamedMarketOrders, StreamedRollingCalibration, EstimationError } = await import('../../estimate/index.js');
+  const { StreamedMarketOrders, StreamedRollingCalibration} = await import('../../estimate/index.js');
   const catalog = await openCatalog(values.catalog as string);
   let closed = false;
   const close = () => {
@@ -365,15 +365,11 @@ async function catalogDepthStream(values: Record<string, string | boolean | unde
       lastMs = Math.max(lastMs, day.tsMs[n - 1]);
     }
     if (topDays === 0) throw new UsageError(`${values.catalog as string}: no book_top of ${range.instrument} beside its book_deltas (import the source again)`);
-    let withOrderCounts = true;
-    for await (const d of catalog.readBookDeltasDays(range.venue, range.instrument, source.deltaDates[0], source.deltaDates[0])) withOrderCounts = d.orders !== undefined;
-    const none = new Float64Array(0);
-    const noLevels = () => Array.from({ length: depth }, () => none);
-    const emptyBook: BookTable = { kind: 'book', depth, tsMs: none, bidPx: noLevels(), bidSz: noLevels(), askPx: noLevels(), askSz: noLevels(), meta: { instrument: range.instrument } };
+    const emptyBook = emptyBookTable(depth, { instrument: range.instrument });
     const capture = {
-      events: { tsMs: none, side: new Int8Array(0), px: none, qty: none } as DepthEvents,
-      book: { kind: 'book' as const, depth: 0, tsMs: none, bidPx: [], bidSz: [], askPx: [], askSz: [], meta: { instrument: range.instrument }, masked: source.masked } as BookTable,
-      trades: { kind: 'trades' as const, tsMs: none, side: new Int8Array(0), px: none, sz: none, id: none, meta: { instrument: range.instrument } } as TradeTable,
+      events: { tsMs: new Float64Array(0), side: new Int8Array(0), px: new Float64Array(0), qty: new Float64Array(0) } as DepthEvents,
+      book: { ...emptyBookTable(0, { instrument: range.instrument }), masked: source.masked },
+      trades: emptyTradeTable({ instrument: range.instrument }),
       localTsMs: undefined as Float64Array | undefined,
       notes: [`catalog ${values.catalog as string}: ${range.venue}/${range.instrument} ${source.dates.join(', ')}: read a day at a time, ${source.masked.length} masked interval(s) from its gaps and where the range starts without a snapshot`],
     };
@@ -388,7 +384,12 @@ async function catalogDepthStream(values: Record<string, string | boolean | unde
       lotSize,
       firstMs,
       lastMs,
-      withOrderCounts,
+      /** Whether the range's level changes carry order counts (its first day's, read for it). */
+      async withOrderCounts(): Promise<boolean> {
+        let counts = true;
+        for await (const d of catalog.readBookDeltasDays(range.venue, range.instrument, source.deltaDates[0], source.deltaDates[0])) counts = d.orders !== undefined;
+        return counts;
+      },
       /** σ, A, k over the range, a day of top-5 rows and trades at a time. */
       async calibration(strategy: { name: string }, tickSize: number, windowMs: number): Promise<RollingCalibration> {
         const pairing = new StreamedMarketOrders(tickSize);
@@ -419,8 +420,7 @@ async function catalogDepthStream(values: Record<string, string | boolean | unde
           rolling.finish();
           pairing.finish();
         } catch (error) {
-          if (error instanceof EstimationError && /shorter than one window/.test(error.message)) throw new UsageError(`${values.catalog as string}: ${error.message}: ${strategy.name} needs σ, A or k from one --window of data; give a shorter --window`);
-          throw error;
+          throw windowUsageError(error, strategy, `catalog ${values.catalog as string}`);
         }
         return concatCalibration(chunks);
       },

@@ -24,9 +24,14 @@ export function strategyCalibration(strategy: Strategy, book: BookTable, marketO
   try {
     return rollingCalibration(book, marketOrders, { windowSec: windowMs / 1000, stepSec: 1 });
   } catch (error) {
-    if (error instanceof EstimationError && /shorter than one window/.test(error.message)) throw new UsageError(`${data}: ${error.message}: ${strategy.name} needs σ, A or k from one --window of data; give a shorter --window`);
-    throw error;
+    throw windowUsageError(error, strategy, data);
   }
+}
+
+/** A calibration's "shorter than one window" as the usage error that names --window; any other error as it is. */
+export function windowUsageError(error: unknown, strategy: { readonly name: string }, data: string): unknown {
+  if (error instanceof EstimationError && /shorter than one window/.test(error.message)) return new UsageError(`${data}: ${error.message}: ${strategy.name} needs σ, A or k from one --window of data; give a shorter --window`);
+  return error;
 }
 
 /** `asmm backtest --data FILE`: the file's market in memory, replayed by the engine (`runBacktest`). */
