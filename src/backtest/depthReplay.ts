@@ -7,6 +7,7 @@ import { countedDecrease, frontAfterDecrease, queueProbability, DEFAULT_QUEUE_MO
 import type { QuoteContext, Strategy } from './strategy.js';
 import { FILL_CAUSES, type FillCause } from './types.js';
 import { latencySampler, type LatencySpec } from './latency.js';
+import { joined, type CalibrationRows } from './replay.js';
 
 const CAUSE = Object.fromEntries(FILL_CAUSES.map((c, i) => [c, i])) as Record<FillCause, number>;
 
@@ -289,10 +290,11 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
  * (test/backtest/depthReplay.test.ts), when the pieces follow each other in time: each piece's first change
  * after the last change of the one before and not before its last trade, its first trade after that last change
  * and not before that last trade (a day partition does; pieces out of order are refused). A piece may hold only
- * changes or only trades. `finish` gives the result.
+ * changes or only trades. A rolling calibration may come a piece at a time too (DepthPieceOptions.calibration):
+ * the same run as with its rows joined in the config. `finish` gives the result.
  */
 export interface DepthReplaySession {
-  feed(events: DepthEvents, trades: TradeTable | undefined, options?: { readonly bookArrivalMs?: ArrayLike<number> }): void;
+  feed(events: DepthEvents, trades: TradeTable | undefined, options?: DepthPieceOptions): void;
   finish(): DepthReplayResult;
 }
 
@@ -320,11 +322,25 @@ export function depthReplaySession(config: Omit<DepthReplayConfig, 'bookArrivalM
   };
 }
 
+/** What comes with a piece besides its level changes and trades. */
+export interface DepthPieceOptions {
+  /** Arrival time of each level change (ms), for a session with the feed as recorded. */
+  readonly bookArrivalMs?: ArrayLike<number>;
+  /**
+   * The next rows of a rolling calibration (after the rows of the pieces before, and after the config's), so
+   * that a long range never holds its whole calibration: the session keeps the rows from the one in force on.
+   * They must be here by the time they can be in force: every row stamped at or before the latest time this
+   * piece's decisions can see (its last event), as `StreamedRollingCalibration.feed` gives them for data that
+   * reaches that far.
+   */
+  readonly calibration?: CalibrationRows;
+}
+
 /** A piece of a replay (see DepthReplaySession.feed). */
 interface DepthReplayPiece {
   readonly events: DepthEvents;
   readonly trades: TradeTable | undefined;
-  readonly options: { readonly bookArrivalMs?: ArrayLike<number> };
+  readonly options: DepthPieceOptions;
 }
 
 /**
@@ -468,13 +484,27 @@ function* depthReplayRun(config: Omit<DepthReplayConfig, 'bookArrivalMs'>, recor
   let firstDecision = NaN;
   const out: MutableQuotes = { reservationPx: NaN, bidPx: NaN, askPx: NaN };
   const cal = config.calibration ?? { sigmaPerSqrtSec: NaN, aPerSec: NaN, kPerPrice: NaN };
-  const rolling = 'tMs' in cal ? cal : undefined;
+  const rollingIn = 'tMs' in cal ? cal : undefined;
+  /**
+   * The rolling calibration's rows held, the config's and then the pieces' (see DepthPieceOptions.calibration):
+   * `on` once there are any; `base` rows before the first held were let go. (Fields of one object: a captured
+   * `let` reassigned per piece made every decision 6-12 % slower.)
+   */
+  const calRows = {
+    on: rollingIn !== undefined,
+    tMs: rollingIn?.tMs ?? new Float64Array(0),
+    sigma: rollingIn?.sigmaPricePerSqrtSec ?? new Float64Array(0),
+    a: rollingIn?.aPooledPerSec ?? new Float64Array(0),
+    k: rollingIn?.kPooledPerPrice ?? new Float64Array(0),
+    base: 0,
+  };
+  /** The row in force, counted from the first row ever (-1: none yet). */
   let calIdx = -1;
   const needSigma = config.strategy.requires.includes('sigma');
   const needA = config.strategy.requires.includes('a');
   const needK = config.strategy.requires.includes('k');
   // one context, updated per decision (an object per decision was most of the replay's garbage)
-  const context: { -readonly [K in keyof QuoteContext]: QuoteContext[K] } = rolling
+  const context: { -readonly [K in keyof QuoteContext]: QuoteContext[K] } = rollingIn
     ? { tMs: 0, midPx: 0, bestBidPx: 0, bestAskPx: 0, q: 0, sigmaPerSqrtSec: NaN, aPerSec: NaN, kPerPrice: NaN, elapsedSec: 0 }
     : { tMs: 0, midPx: 0, bestBidPx: 0, bestAskPx: 0, q: 0, sigmaPerSqrtSec: (cal as { sigmaPerSqrtSec: number }).sigmaPerSqrtSec, aPerSec: (cal as { aPerSec: number }).aPerSec, kPerPrice: (cal as { kPerPrice: number }).kPerPrice, elapsedSec: 0 };
 
@@ -604,14 +634,16 @@ function* depthReplayRun(config: Omit<DepthReplayConfig, 'bookArrivalMs'>, recor
     let bidTick = NaN;
     let askTick = NaN;
     let reservationPx = NaN;
-    if (rolling) {
+    if (calRows.on) {
       const seen = feedMs >= 0 && !recordedFeed ? d - feedMs : seenExchangeMs(d);
-      const calT = rolling.tMs;
-      if (calIdx + 1 < calT.length && calT[calIdx + 1] <= seen) {
-        while (calIdx + 1 < calT.length && calT[calIdx + 1] <= seen) calIdx++;
-        context.sigmaPerSqrtSec = rolling.sigmaPricePerSqrtSec[calIdx];
-        context.aPerSec = rolling.aPooledPerSec[calIdx];
-        context.kPerPrice = rolling.kPooledPerPrice[calIdx];
+      const calT = calRows.tMs;
+      let row = calIdx - calRows.base;
+      if (row + 1 < calT.length && calT[row + 1] <= seen) {
+        while (row + 1 < calT.length && calT[row + 1] <= seen) row++;
+        calIdx = row + calRows.base;
+        context.sigmaPerSqrtSec = calRows.sigma[row];
+        context.aPerSec = calRows.a[row];
+        context.kPerPrice = calRows.k[row];
       }
     }
     const ready =
@@ -722,6 +754,21 @@ function* depthReplayRun(config: Omit<DepthReplayConfig, 'bookArrivalMs'>, recor
     if (n > 0 && !(pieceEvents.tsMs[0] > lastChangeMs)) throw new RangeError(`a piece's first level change (${pieceEvents.tsMs[0]} ms) is not after the last of the piece before (${lastChangeMs} ms)`);
     if (m > 0 && !(pieceTrades!.tsMs[0] > lastChangeMs && pieceTrades!.tsMs[0] >= lastTradeMs)) throw new RangeError(`a piece's first trade (${pieceTrades!.tsMs[0]} ms) comes before the last level change or trade of the piece before (${lastChangeMs} ms, ${lastTradeMs} ms)`);
     if (n > 0 && !(pieceEvents.tsMs[0] >= lastTradeMs)) throw new RangeError(`a piece's first level change (${pieceEvents.tsMs[0]} ms) comes before the last trade of the piece before (${lastTradeMs} ms)`);
+    const rows = options.calibration;
+    if (rows !== undefined && rows.tMs.length > 0) {
+      if (config.calibration !== undefined && !rollingIn) throw new RangeError('calibration rows fed to a replay whose σ, A, k are constant');
+      const held = calRows.tMs.length;
+      const lastRowMs = held > 0 ? calRows.tMs[held - 1] : -Infinity;
+      if (!(rows.tMs[0] > lastRowMs)) throw new RangeError(`a piece's first calibration row (${rows.tMs[0]} ms) is not after the last row before it (${lastRowMs} ms)`);
+      // the rows before the one in force are let go: a decision never goes back to them
+      const keep = Math.max(0, calIdx - calRows.base);
+      calRows.tMs = joined(calRows.tMs, keep, Float64Array.from(rows.tMs));
+      calRows.sigma = joined(calRows.sigma, keep, Float64Array.from(rows.sigmaPricePerSqrtSec));
+      calRows.a = joined(calRows.a, keep, Float64Array.from(rows.aPooledPerSec));
+      calRows.k = joined(calRows.k, keep, Float64Array.from(rows.kPooledPerPrice));
+      calRows.base += keep;
+      calRows.on = true;
+    }
     trades = pieceTrades;
     tradeTicks = tradeTicksOf(book, pieceTrades, tradesBefore);
     const changeTs = pieceEvents.tsMs;

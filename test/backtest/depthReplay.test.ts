@@ -493,6 +493,47 @@ describe('depthReplaySession: the replay fed in pieces (a catalog range day by d
     }
   });
 
+  it('a rolling calibration fed with the pieces, each piece its rows up to its last event, gives the run with the rows joined in the config', () => {
+    const rolling = rollingCalibration(market.book, backtestExecutions(market.book, trades, 'queue', tick).marketOrders, { windowSec: 60, stepSec: 1 });
+    const rowsBetween = (fromMs: number, toMs: number) => {
+      const keep = (a: Float64Array) => a.filter((_, i) => rolling.tMs[i] > fromMs && rolling.tMs[i] <= toMs);
+      return { tMs: keep(rolling.tMs), sigmaPricePerSqrtSec: keep(rolling.sigmaPricePerSqrtSec), aPooledPerSec: keep(rolling.aPooledPerSec), kPooledPerPrice: keep(rolling.kPooledPerPrice) };
+    };
+    const fedVariants: Array<Partial<Parameters<typeof replayDepth>[2]>> = [
+      { feedLatencyMs: { samplesMs: [1, 40, 400], seed: 5 } },
+      { bookArrivalMs: arrivals },
+      { refreshMs: 700, feedLatencyMs: 250 },
+    ];
+    for (const variant of fedVariants) {
+      for (const strategy of [asStrategy(0.1, 120), glftStrategy(0.1, 1), symmetricStrategy(1.5 * tick)]) {
+        const config = { ...base, strategy, ...variant };
+        const whole = replayDepth(events, trades, { ...config, calibration: rolling });
+        expect(whole.fills.tsMs.length, `${strategy.name} ${JSON.stringify(Object.keys(variant))}`).toBeGreaterThan(20);
+        for (const fractions of [[0.5], [0.1, 0.37, 0.38, 0.9]]) {
+          const { bookArrivalMs, calibration: _constant, ...rest } = config;
+          const session = depthReplaySession(rest, bookArrivalMs !== undefined);
+          let fedToMs = -Infinity;
+          const cuts = pieces(fractions);
+          cuts.forEach((p, k) => {
+            // the piece's last event: its last change or trade (the last piece takes every row left)
+            const lastMs = k === cuts.length - 1 ? Infinity : Math.max(events.tsMs[p.b - 1], p.tradesTo > p.tradesFrom ? trades.tsMs[p.tradesTo - 1] : -Infinity);
+            session.feed(cut(events, p.a, p.b), cutTrades(trades, p.tradesFrom, p.tradesTo), { calibration: rowsBetween(fedToMs, lastMs), ...(bookArrivalMs ? { bookArrivalMs: (bookArrivalMs as Float64Array).subarray(p.a, p.b) } : {}) });
+            fedToMs = lastMs;
+          });
+          const streamed = session.finish();
+          expect({ ...streamed, replaySec: 0 }, `${strategy.name} ${JSON.stringify(Object.keys(variant))} cut at ${fractions}`).toEqual({ ...whole, replaySec: 0 });
+        }
+      }
+    }
+    // rows out of time order, and rows for a replay whose σ, A, k are constant
+    const [first, second] = pieces([0.5]);
+    const s1 = depthReplaySession({ ...base, calibration: undefined, strategy: asStrategy(0.1, 120) });
+    s1.feed(cut(events, first.a, first.b), undefined, { calibration: rowsBetween(-Infinity, events.tsMs[first.b - 1]) });
+    expect(() => s1.feed(cut(events, second.a, second.b), undefined, { calibration: rowsBetween(-Infinity, Infinity) })).toThrow(/first calibration row .* is not after the last row before it/);
+    const s2 = depthReplaySession({ ...base, strategy: asStrategy(0.1, 120) });
+    expect(() => s2.feed(cut(events, first.a, first.b), undefined, { calibration: rowsBetween(-Infinity, Infinity) })).toThrow(/σ, A, k are constant/);
+  });
+
   it('refuses pieces out of time order, a split group of changes, and a recorded feed without arrivals', () => {
     const [first, second] = pieces([0.5]);
     const session = () => depthReplaySession({ ...base, strategy: symmetricStrategy(tick) });

@@ -9,6 +9,7 @@ import { createStrategy, type StrategyName } from '../../backtest/strategies.js'
 import { strategyCalibration, windowUsageError } from './backtestRun.js';
 import type { DepthEvents } from '../../backtest/depthReplay.js';
 import type { RollingCalibration } from '../../estimate/rolling.js';
+import type { CalibrationRows } from '../../backtest/replay.js';
 import type { BookDeltaDay } from '../../catalog/catalog.js';
 import { assertTimeOrder, DataError, emptyBookTable, emptyTradeTable, type BookTable, type TradeTable } from '../../data/index.js';
 import { replayBinanceCapture } from '../../formats/binanceCapture.js';
@@ -118,11 +119,10 @@ async function backtestDepthRun(values: Record<string, string | boolean | undefi
   // σ, A, k as the top-5 run estimates them: rolling windows over the folded rows and the market orders paired
   // from the trades (the estimators read the touch; the replay reads every level)
   const calibrated = strategy.requires.length > 0;
-  const calibration = !calibrated
+  // (a catalog range's come a day at a time with its days, below)
+  const calibration = !calibrated || streamed
     ? undefined
-    : streamed
-      ? await streamed.calibration(strategy, tickSize, options.windowMs)
-      : strategyCalibration(strategy, capture.book, backtestExecutions(capture.book, capture.trades, 'queue', tickSize, { label: `trades of ${data}` }).marketOrders, options.windowMs, data);
+    : strategyCalibration(strategy, capture.book, backtestExecutions(capture.book, capture.trades, 'queue', tickSize, { label: `trades of ${data}` }).marketOrders, options.windowMs, data);
   const lotSize = numberOption('lot', values.lot as string | undefined, (streamed ? streamed.lotSize : capture.book.meta.lotSize) ?? 0, (v) => v >= 0);
   if (lotSize > 0 && !(Math.floor(orderSize / lotSize + 1e-9) * lotSize > 0)) throw new UsageError(`--size ${orderSize} is below the lot ${lotSize}${values.lot === undefined ? ' (the data\'s; give --lot to set it)' : ''}`);
   // the report's lines, from the decisions, decimated over the replay's span as they come
@@ -164,22 +164,31 @@ async function backtestDepthRun(values: Record<string, string | boolean | undefi
     // a day at a time: its level changes (time order checked within it; the session checks it across days) and trades
     changes = 0;
     tradesReplayed = 0;
+    // σ, A, k a day of top-5 rows and trades at a time, fed with the day they reach past (see CalibrationFeed)
+    const calibrationFeed = calibrated ? new CalibrationFeed(streamed.calibrationDays(strategy, tickSize, options.windowMs)) : undefined;
     let mark = performance.now();
     for await (const day of streamed.days()) {
-      loadSec += (performance.now() - mark) / 1000; // reading the day
       const ts = day.events.tsMs;
+      const tradeTs = day.trades.tsMs;
+      const calibrationRows = await calibrationFeed?.rowsThrough(Math.max(ts.length ? ts[ts.length - 1] : -Infinity, tradeTs.length ? tradeTs[tradeTs.length - 1] : -Infinity));
+      loadSec += (performance.now() - mark) / 1000; // reading the day (and the calibration's days)
       for (let e = 1; e < ts.length; e++) {
         if (ts[e] < ts[e - 1]) throw new DataError(data, 0, 'ts_ms', `${day.date}: level change ${e + 1} at ${ts[e]} ms comes before the one before it (${ts[e - 1]} ms): the level changes are not in time order`);
       }
       assertTimeOrder(`${data} ${day.date}`, day.trades);
       const local = (day.events as { localTsMs?: Float64Array }).localTsMs ?? new Float64Array(0); // (none on a day of trades only)
-      session.feed(day.events, day.trades, feed === 'recorded' ? { bookArrivalMs: Float64Array.from(local, (t) => t + clockOffsetMs) } : {});
+      session.feed(day.events, day.trades, {
+        ...(feed === 'recorded' ? { bookArrivalMs: Float64Array.from(local, (t) => t + clockOffsetMs) } : {}),
+        ...(calibrationRows ? { calibration: calibrationRows } : {}),
+      });
       changes += ts.length;
       tradesReplayed += day.trades.tsMs.length;
       if (ts.length) endMs = Math.max(endMs, ts[ts.length - 1]);
       if (day.trades.tsMs.length) endMs = Math.max(endMs, day.trades.tsMs[day.trades.tsMs.length - 1]);
       mark = performance.now();
     }
+    // the calibration's last days, if any, and its checks (a range shorter than one window, the pairing's errors)
+    await calibrationFeed?.rowsThrough(Infinity);
   } else session.feed(native, capture.trades, bookArrivalMs ? { bookArrivalMs } : {});
   const r = session.finish();
   const notes = [
@@ -307,30 +316,58 @@ async function loadNative(data: string, format: string, tradesFile: string | und
   return { events, book, trades, notes: summary.notes.map((n) => `${data}: ${n}`) };
 }
 
-/** A catalog range's typed arrays concatenated day by day: what the calibration rows of each day add up to. */
-function concatCalibration(chunks: RollingCalibration[]): RollingCalibration {
-  const first = chunks[0];
-  const out: Record<string, unknown> = { ...first };
-  for (const [key, value] of Object.entries(first)) {
-    if (!ArrayBuffer.isView(value)) continue;
-    const parts = chunks.map((c) => (c as unknown as Record<string, Float64Array | Int32Array>)[key]);
-    const total = parts.reduce((n, p) => n + p.length, 0);
-    const joined = new (value.constructor as new (n: number) => Float64Array | Int32Array)(total);
-    let at = 0;
-    for (const p of parts) {
-      joined.set(p, at);
-      at += p.length;
+/** The rows a streamed calibration gives for a day (see catalogDepthStream's calibrationDays), and how far they reach. */
+interface CalibrationDay {
+  readonly rows: RollingCalibration;
+  /** The time of the last top-5 row the calibration has read: every row stamped at or before it is given by now. */
+  readonly throughMs: number;
+}
+
+/**
+ * A streamed calibration's days handed to the replay as it needs them: `rowsThrough(t)` reads calibration days
+ * until their rows reach t (every row stamped at or before t given: `StreamedRollingCalibration.feed` gives the
+ * rows up to its last top-5 row, that one's time included), or the days end, and gives the rows not given yet,
+ * the four columns the replay reads, joined. A day of level changes then comes with every row its decisions can see (none sees past
+ * its last event), so the session holds a day or two of rows instead of the range's (DepthPieceOptions).
+ */
+class CalibrationFeed {
+  private throughMs = -Infinity;
+  private done = false;
+
+  constructor(private readonly days: AsyncGenerator<CalibrationDay, void, undefined>) {}
+
+  async rowsThrough(lastEventMs: number): Promise<CalibrationRows | undefined> {
+    const chunks: CalibrationRows[] = [];
+    while (!this.done && !(this.throughMs >= lastEventMs)) {
+      const next = await this.days.next();
+      if (next.done) {
+        this.done = true;
+        break;
+      }
+      this.throughMs = next.value.throughMs;
+      if (next.value.rows.tMs.length > 0) chunks.push(next.value.rows);
     }
-    out[key] = joined;
+    if (chunks.length === 0) return undefined;
+    if (chunks.length === 1) return chunks[0];
+    const join = (key: keyof CalibrationRows) => {
+      const out = new Float64Array(chunks.reduce((n, c) => n + c[key].length, 0));
+      let at = 0;
+      for (const c of chunks) {
+        out.set(c[key], at);
+        at += c[key].length;
+      }
+      return out;
+    };
+    return { tMs: join('tMs'), sigmaPricePerSqrtSec: join('sigmaPricePerSqrtSec'), aPooledPerSec: join('aPooledPerSec'), kPooledPerPrice: join('kPooledPerPrice') };
   }
-  return out as unknown as RollingCalibration;
 }
 
 /**
  * `--catalog DIR --inst ID --depth full`, a day at a time: the range's masks (gaps, and where it starts inside a
  * day without a snapshot), the tick inferred over every day's top-5 rows, the lot, the span, σ, A, k (for a
  * strategy that reads them) in streamed rolling windows over the top-5 rows and the paired market orders, and
- * the days' level changes and trades. Memory: one day of the range (the top-5 rows, then the level changes).
+ * the days' level changes and trades. Memory: a day or two of the range (a day's top-5 rows and trades for the
+ * calibration, a day's level changes and trades for the replay), whatever its length.
  */
 async function catalogDepthStream(values: Record<string, string | boolean | undefined>) {
   const { openCatalog, catalogDepthDays } = await import('../../catalog/index.js');
@@ -390,11 +427,14 @@ async function catalogDepthStream(values: Record<string, string | boolean | unde
         for await (const d of catalog.readBookDeltasDays(range.venue, range.instrument, source.deltaDates[0], source.deltaDates[0])) counts = d.orders !== undefined;
         return counts;
       },
-      /** σ, A, k over the range, a day of top-5 rows and trades at a time. */
-      async calibration(strategy: { name: string }, tickSize: number, windowMs: number): Promise<RollingCalibration> {
+      /**
+       * σ, A, k over the range, a day of top-5 rows and trades at a time: each date's rows in turn; at the end the
+       * checks of the whole (a range shorter than one window, the pairing's errors) throw as the in-memory
+       * calibration's.
+       */
+      async *calibrationDays(strategy: { name: string }, tickSize: number, windowMs: number): AsyncGenerator<CalibrationDay, void, undefined> {
         const pairing = new StreamedMarketOrders(tickSize);
         const rolling = new StreamedRollingCalibration({ windowSec: windowMs / 1000, stepSec: 1 }, tickSize, true);
-        const chunks: RollingCalibration[] = [];
         // every date with top-5 rows or trades, in order: a day of trades only pairs them with the last row before
         // (an empty chunk of book), as the joined range does
         const days = (table: 'book_top' | 'trades') => catalog.days(range.venue, range.instrument, table, range.fromDate, range.toDate).map((d) => d.date);
@@ -413,8 +453,9 @@ async function catalogDepthStream(values: Record<string, string | boolean | unde
           let trades: TradeTable | undefined;
           for await (const t of catalog.readTradesDays(range.venue, range.instrument, date, date)) trades = t;
           trades ??= { ...capture.trades };
-          chunks.push(rolling.feed(book, pairing.feed(book, trades), pairing.excludedSoFar()));
+          const rows = rolling.feed(book, pairing.feed(book, trades), pairing.excludedSoFar());
           if (n) lastRowMs = top!.tsMs[n - 1];
+          yield { rows, throughMs: lastRowMs };
         }
         try {
           rolling.finish();
@@ -422,7 +463,6 @@ async function catalogDepthStream(values: Record<string, string | boolean | unde
         } catch (error) {
           throw windowUsageError(error, strategy, `catalog ${values.catalog as string}`);
         }
-        return concatCalibration(chunks);
       },
       async *days() {
         try {
