@@ -295,7 +295,23 @@ export function replayDepth(events: DepthEvents, trades: TradeTable | undefined,
  */
 export interface DepthReplaySession {
   feed(events: DepthEvents, trades: TradeTable | undefined, options?: DepthPieceOptions): void;
+  /** Where the replay stands after the pieces fed so far (for progress lines). */
+  state(): DepthReplayState;
   finish(): DepthReplayResult;
+}
+
+/**
+ * A replay's state between pieces: native events and decisions so far, our fills so far, inventory (base units)
+ * and cash then, the last mid of the book (NaN: a side empty) and the PnL at it (cash + inventory × mid).
+ */
+export interface DepthReplayState {
+  readonly nativeEvents: number;
+  readonly decisions: number;
+  readonly fills: number;
+  readonly inventory: number;
+  readonly cash: number;
+  readonly lastMidPx: number;
+  readonly pnl: number;
 }
 
 /**
@@ -304,13 +320,16 @@ export interface DepthReplaySession {
  */
 export function depthReplaySession(config: Omit<DepthReplayConfig, 'bookArrivalMs'>, recordedFeed = false): DepthReplaySession {
   const run = depthReplayRun(config, recordedFeed);
-  run.next(); // set up, waiting for the first piece
+  let state = run.next().value as DepthReplayState; // set up, waiting for the first piece
   let result: DepthReplayResult | undefined;
   return {
     feed(events, trades, options = {}) {
       if (result) throw new Error('depthReplaySession: fed after finish');
-      if (run.next({ events, trades, options }).done) throw new Error('depthReplaySession: the replay stopped at an error in an earlier piece');
+      const next = run.next({ events, trades, options });
+      if (next.done) throw new Error('depthReplaySession: the replay stopped at an error in an earlier piece');
+      state = next.value;
     },
+    state: () => state,
     finish() {
       if (!result) {
         const end = run.next(undefined);
@@ -348,7 +367,7 @@ interface DepthReplayPiece {
  * One function holds the state, the helpers and the event loop, as \`replayDepth\` did before it took pieces:
  * the loop in a function of its own, reading the state from the enclosing scope, ran 10-20 % slower here.
  */
-function* depthReplayRun(config: Omit<DepthReplayConfig, 'bookArrivalMs'>, recordedFeed: boolean): Generator<void, DepthReplayResult, DepthReplayPiece | undefined> {
+function* depthReplayRun(config: Omit<DepthReplayConfig, 'bookArrivalMs'>, recordedFeed: boolean): Generator<DepthReplayState, DepthReplayResult, DepthReplayPiece | undefined> {
   const tick = config.tickSize;
   const lot = config.lotSize ?? 0;
   const size = lot > 0 ? Math.floor(config.orderSize / lot + 1e-9) * lot : config.orderSize;
@@ -739,7 +758,7 @@ function* depthReplayRun(config: Omit<DepthReplayConfig, 'bookArrivalMs'>, recor
 
   let transitionAt = Infinity;
 
-  for (let piece = yield; piece !== undefined; piece = yield) {
+  for (let piece = yield stateNow(); piece !== undefined; piece = yield stateNow()) {
     const pieceEvents = piece.events;
     const pieceTrades = piece.trades;
     const options = piece.options;
@@ -951,8 +970,17 @@ function* depthReplayRun(config: Omit<DepthReplayConfig, 'bookArrivalMs'>, recor
     return next < lagged ? next : lagged;
   }
 
+  function midNow(): number {
+    return book.bids.levels > 0 && book.asks.levels > 0 ? 0.5 * (book.toPrice(book.bids.best) + book.toPrice(book.asks.best)) : NaN;
+  }
+
+  function stateNow(): DepthReplayState {
+    const lastMidPx = midNow();
+    return { nativeEvents: changesBefore + tradesBefore, decisions, fills: fills.tsMs.length, inventory, cash, lastMidPx, pnl: cash + inventory * lastMidPx };
+  }
+
   function finish(): DepthReplayResult {
-    const lastMidPx = book.bids.levels > 0 && book.asks.levels > 0 ? 0.5 * (book.toPrice(book.bids.best) + book.toPrice(book.asks.best)) : NaN;
+    const lastMidPx = midNow();
     return { fills, orderSize: size, fees, orders, orderCount, ordersFilled, inventory, cash, lastMidPx, pnl: cash + inventory * lastMidPx, nativeEvents: changesBefore + tradesBefore, decisions, maskedDecisions, maskedTrades, replaySec: replayMs / 1000 };
   }
 

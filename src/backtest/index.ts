@@ -10,4 +10,4 @@ export { describeLatency, feedArrivalTimes, latencySampler, minLatencyMs, record
 export { runBacktestStream, type BacktestStreamOptions, type BacktestStreamResult, type MarketChunk } from './stream.js';
 export { StreamedMetrics } from './streamedMetrics.js';
 export { replayedEventsAre } from './results.js';
-export { depthReplaySession, replayDepth, type DepthEvents, type DepthReplaySession, type DepthOrderRecords, type DepthReplayConfig, type DepthReplayResult } from './depthReplay.js';
+export { depthReplaySession, replayDepth, type DepthEvents, type DepthReplaySession, type DepthReplayState, type DepthOrderRecords, type DepthReplayConfig, type DepthReplayResult } from './depthReplay.js';

@@ -534,6 +534,18 @@ describe('depthReplaySession: the replay fed in pieces (a catalog range day by d
     expect(() => s2.feed(cut(events, first.a, first.b), undefined, { calibration: rowsBetween(-Infinity, Infinity) })).toThrow(/σ, A, k are constant/);
   });
 
+  it('state() after each piece is the end of a replay of the pieces so far', () => {
+    const config = { ...base, strategy: asStrategy(0.1, 120), feedLatencyMs: { samplesMs: [1, 5, 30], seed: 2 } };
+    const session = depthReplaySession(config);
+    expect(session.state()).toMatchObject({ nativeEvents: 0, decisions: 0, fills: 0, inventory: 0, cash: 0 });
+    for (const p of pieces([0.2, 0.55, 0.8])) {
+      session.feed(cut(events, p.a, p.b), cutTrades(trades, p.tradesFrom, p.tradesTo));
+      const sofar = replayDepth(cut(events, 0, p.b), cutTrades(trades, 0, p.tradesTo), config);
+      expect(session.state()).toEqual({ nativeEvents: sofar.nativeEvents, decisions: sofar.decisions, fills: sofar.fills.tsMs.length, inventory: sofar.inventory, cash: sofar.cash, lastMidPx: sofar.lastMidPx, pnl: sofar.pnl });
+    }
+    expect(session.state().fills).toBeGreaterThan(20);
+  });
+
   it('refuses pieces out of time order, a split group of changes, and a recorded feed without arrivals', () => {
     const [first, second] = pieces([0.5]);
     const session = () => depthReplaySession({ ...base, strategy: symmetricStrategy(tick) });

@@ -124,7 +124,7 @@ describe('asmm backtest --catalog --depth full reads a day at a time', () => {
     const cli = (strategy: string[]) => {
       const r = runAsmm(['backtest', '--catalog', catalogRoot, '--inst', 'ETH-USDT', '--depth', 'full', ...strategy, '--window', '120s', '--tick', String(tick), '--size', '0.01', '--feed-latency', '10ms', '--entry-latency', '10ms', '--report', join(tmpdir(), 'depth-days.html'), '--json']);
       expect(r.code, r.stderr).toBe(0);
-      return JSON.parse(r.stdout) as { fills: number; pnl: number; nativeEvents: number; decisions: number; notes: string[] };
+      return JSON.parse(r.stdout) as { fills: number; pnl: number; nativeEvents: number; decisions: number; finalInventory: number; notes: string[]; days: Array<{ date: string; levelChanges: number; trades: number; fillsSoFar: number; inventory: number; pnl: number }> };
     };
     // the range in memory: every day's level changes and trades, the top-5 rows joined for the calibration
     const catalog = await openCatalog(catalogRoot);
@@ -143,6 +143,13 @@ describe('asmm backtest --catalog --depth full reads a day at a time', () => {
       const inMemory = replayDepth(input.events, input.trades, { strategy, orderSize: 0.01, tickSize: tick, feedLatencyMs: 10, entryLatencyMs: 10, masked: input.masked, ...(calibration ? { calibration } : {}) });
       const streamed = cli(['--strategy', name, ...(name === 'symmetric' ? ['--half-spread', '0.03'] : ['--gamma', '0.1', '--q-max', '5'])]);
       expect(streamed.notes.join(' ')).toMatch(/read a day at a time/);
+      // each day as it was replayed: every event counted once, the fills so far growing to the run's, the last
+      // day's inventory and PnL the run's
+      expect(streamed.days.map((d) => d.date)).toEqual(['2025-11-01', '2025-11-02', '2025-11-03']);
+      expect(streamed.days.reduce((n, d) => n + d.levelChanges + d.trades, 0)).toBe(streamed.nativeEvents);
+      expect(streamed.days.map((d) => d.fillsSoFar)).toEqual([...streamed.days.map((d) => d.fillsSoFar)].sort((a, b) => a - b));
+      expect(streamed.days[0].fillsSoFar).toBeGreaterThan(0);
+      expect(streamed.days.at(-1)).toMatchObject({ fillsSoFar: streamed.fills, inventory: streamed.finalInventory, pnl: streamed.pnl });
       expect(inMemory.fills.tsMs.length, name).toBeGreaterThan(20);
       expect({ fills: streamed.fills, pnl: streamed.pnl, nativeEvents: streamed.nativeEvents, decisions: streamed.decisions }, name).toEqual({
         fills: inMemory.fills.tsMs.length,

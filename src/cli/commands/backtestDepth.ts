@@ -160,6 +160,8 @@ async function backtestDepthRun(values: Record<string, string | boolean | undefi
   /** The last event replayed (the report's lines end there). */
   let endMs = lastMs;
   let tradesReplayed = capture.trades.tsMs.length;
+  /** A catalog range's days as they were replayed (progress on stderr as they go, and in --json). */
+  const perDay: Array<{ date: string; levelChanges: number; trades: number; fillsSoFar: number; inventory: number; pnl: number; wallSec: number }> = [];
   if (streamed) {
     // a day at a time: its level changes (time order checked within it; the session checks it across days) and trades
     changes = 0;
@@ -185,6 +187,10 @@ async function backtestDepthRun(values: Record<string, string | boolean | undefi
       tradesReplayed += day.trades.tsMs.length;
       if (ts.length) endMs = Math.max(endMs, ts[ts.length - 1]);
       if (day.trades.tsMs.length) endMs = Math.max(endMs, day.trades.tsMs[day.trades.tsMs.length - 1]);
+      const state = session.state();
+      const row = { date: day.date, levelChanges: ts.length, trades: tradeTs.length, fillsSoFar: state.fills, inventory: state.inventory, pnl: state.pnl, wallSec: (performance.now() - loadStarted) / 1000 };
+      perDay.push(row);
+      if (values.json !== true) process.stderr.write(`  ${row.date}: ${row.levelChanges} level changes, ${row.trades} trades; ${row.fillsSoFar} fills so far, inventory ${row.inventory.toFixed(4)}, PnL ${row.pnl.toFixed(2)} (${row.wallSec.toFixed(1)} s)\n`);
       mark = performance.now();
     }
     // the calibration's last days, if any, and its checks (a range shorter than one window, the pairing's errors)
@@ -232,6 +238,7 @@ async function backtestDepthRun(values: Record<string, string | boolean | undefi
     decisions: r.decisions,
     maskedDecisions: r.maskedDecisions,
     maskedTrades: r.maskedTrades,
+    ...(streamed ? { days: perDay } : {}),
     masked: masked.map((m) => ({ fromMs: m.fromMs, toMs: m.toMs, reason: m.reason })),
     fill,
     fillsByCause: Object.fromEntries(FILL_CAUSES.map((c, i) => [c, r.fills.cause.filter((x) => x === i).length]).filter(([, n]) => (n as number) > 0)),
@@ -257,7 +264,7 @@ async function backtestDepthRun(values: Record<string, string | boolean | undefi
   };
   if (values.json) printJson(summary);
   else {
-    const rows = Object.entries(summary).filter(([k]) => k !== 'notes' && k !== 'queueModel' && k !== 'report' && k !== 'pngs').map(([k, v]) => [k, typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)]);
+    const rows = Object.entries(summary).filter(([k]) => k !== 'notes' && k !== 'queueModel' && k !== 'report' && k !== 'pngs' && k !== 'days').map(([k, v]) => [k, typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)]);
     process.stdout.write(`${formatTable(['metric', 'value'], rows)}\n${notes.join('\n')}\n`);
   }
   return 0;
