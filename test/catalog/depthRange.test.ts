@@ -10,7 +10,7 @@ import { CatalogWriter, importIntoCatalog, openCatalog, readCatalogDepth } from 
 import { replayBinanceCapture } from '../../src/formats/binanceCapture.js';
 import { readOkxBooksDepthEvents } from '../../src/formats/okxHistoryBooks.js';
 import { OKX_HISTORY_PRESETS, writeOkxHistoryDay } from '../../src/sample/index.js';
-import { projectRootForTests, runAsmm } from '../helpers/cli.js';
+import { projectRootForTests, runAsmm, spawnAsmm, waitFor } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const capture = join(projectRootForTests, '..', 'shared', 'data', 'binance-spot-btcusdt-hftbacktest', 'btcusdt_20240808.gz');
@@ -110,16 +110,24 @@ describe('an OKX books history day through the catalog', () => {
 });
 
 describe('asmm backtest --catalog --depth full reads a day at a time', () => {
+  /** Three OKX history days (books and trades, 15 minutes each) in a catalog, made once for the tests below. */
+  let threeDays: Promise<string> | undefined;
+  const threeDayCatalog = () =>
+    (threeDays ??= (async () => {
+      const dir = tempDir('asmm-catalog-depth-days-');
+      const catalogRoot = tempDir('asmm-catalog-depth-days-root-');
+      const writer = await CatalogWriter.create(catalogRoot);
+      for (const [n, date] of ['2025-11-01', '2025-11-02', '2025-11-03'].entries()) {
+        const day = { dir, date, inst: 'ETH-USDT', ...OKX_HISTORY_PRESETS.small, durationSec: 900, seed: 10 + n } as const;
+        await importIntoCatalog(writer, (await writeOkxHistoryDay({ ...day, kind: 'books' })).path, { venue: 'okx' });
+        await importIntoCatalog(writer, (await writeOkxHistoryDay({ ...day, kind: 'trades', dayBoundary: 'utc' })).path, { venue: 'okx' });
+      }
+      writer.close();
+      return catalogRoot;
+    })());
+
   it('over three OKX history days (books and trades) gives the replay of the range held in memory, σ, A, k included', async () => {
-    const dir = tempDir('asmm-catalog-depth-days-');
-    const catalogRoot = tempDir('asmm-catalog-depth-days-root-');
-    const writer = await CatalogWriter.create(catalogRoot);
-    for (const [n, date] of ['2025-11-01', '2025-11-02', '2025-11-03'].entries()) {
-      const day = { dir, date, inst: 'ETH-USDT', ...OKX_HISTORY_PRESETS.small, durationSec: 900, seed: 10 + n } as const;
-      await importIntoCatalog(writer, (await writeOkxHistoryDay({ ...day, kind: 'books' })).path, { venue: 'okx' });
-      await importIntoCatalog(writer, (await writeOkxHistoryDay({ ...day, kind: 'trades', dayBoundary: 'utc' })).path, { venue: 'okx' });
-    }
-    writer.close();
+    const catalogRoot = await threeDayCatalog();
     const tick = 0.01;
     const cli = (strategy: string[]) => {
       const r = runAsmm(['backtest', '--catalog', catalogRoot, '--inst', 'ETH-USDT', '--depth', 'full', ...strategy, '--window', '120s', '--tick', String(tick), '--size', '0.01', '--feed-latency', '10ms', '--entry-latency', '10ms', '--report', join(tmpdir(), 'depth-days.html'), '--json']);
@@ -158,6 +166,30 @@ describe('asmm backtest --catalog --depth full reads a day at a time', () => {
         decisions: inMemory.decisions,
       });
     }
+  });
+
+  it('Ctrl-C after the first day: the days replayed so far give the result, the report is written, exit 130', async () => {
+    const catalogRoot = await threeDayCatalog();
+    const report = join(tempDir('asmm-catalog-depth-interrupt-'), 'report.html');
+    const args = ['backtest', '--catalog', catalogRoot, '--inst', 'ETH-USDT', '--depth', 'full', '--strategy', 'glft', '--gamma', '0.1', '--q-max', '5', '--window', '120s', '--tick', '0.01', '--size', '0.01', '--feed-latency', '10ms', '--entry-latency', '10ms'];
+    const run = spawnAsmm([...args, '--report', report]);
+    // the first day's progress line, then Ctrl-C: the run is then reading or replaying a later day
+    await waitFor(() => /^ {2}2025-11-01: /m.test(run.output().stderr), 120_000);
+    run.child.kill('SIGINT');
+    const code = await run.exited;
+    const { stdout, stderr } = run.output();
+    expect(code, stderr).toBe(130);
+    expect(stderr).toMatch(/Ctrl-C: the backtest stops after the day it is replaying/);
+    const covered = /INTERRUPTED \(Ctrl-C\): the result covers 2025-11-01\.\.(2025-11-0[12]) \(\d days?\) of the range's 3 days 2025-11-01\.\.2025-11-03/.exec(stdout);
+    expect(covered, stdout).not.toBeNull();
+    expect(existsSync(report)).toBe(true);
+    // the partial result is the run of the days it covers
+    const upTo = runAsmm([...args, '--to', covered![1], '--report', join(tmpdir(), 'depth-days-to.html'), '--json']);
+    expect(upTo.code, upTo.stderr).toBe(0);
+    const whole = JSON.parse(upTo.stdout) as { fills: number; pnl: number; nativeEvents: number };
+    const metric = (name: string) => Number(new RegExp(`^${name} +(\\S+)$`, 'm').exec(stdout)?.[1]);
+    expect({ fills: metric('fills'), pnl: metric('pnl'), nativeEvents: metric('nativeEvents') }).toEqual({ fills: whole.fills, pnl: whole.pnl, nativeEvents: whole.nativeEvents });
+    expect(whole.fills).toBeGreaterThan(0);
   });
 });
 

@@ -1,10 +1,35 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runAsmm } from '../helpers/cli.js';
+import { runAsmm, spawnAsmm, waitFor } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
 describe('asmm backtest --catalog', () => {
+  it('Ctrl-C after the first day: the days replayed so far give the result, the report is written, exit 130', async () => {
+    const dir = tempDir('asmm-catalog-backtest-interrupt-');
+    const root = join(dir, 'catalog');
+    expect(runAsmm(['sample', '--days', '5', '--interval-ms', '1000', '--arrival-rate', '0.25', '--seed', '9', '--catalog', root, '--json']).code).toBe(0);
+    const args = ['backtest', '--catalog', root, '--inst', 'ETH-USDT', '--fill', 'tradeThrough', '--strategy', 'as', '--gamma', '0.5', '--window', '600s'];
+    const run = spawnAsmm([...args, '--report', join(dir, 'report.html')]);
+    // the first day's progress line, then Ctrl-C: the run is then reading or replaying a later day
+    await waitFor(() => /^ {2}2026-01-01: /m.test(run.output().stderr), 120_000);
+    run.child.kill('SIGINT');
+    const code = await run.exited;
+    const { stdout, stderr } = run.output();
+    expect(code, stderr).toBe(130);
+    expect(stderr).toMatch(/Ctrl-C: the backtest stops after the day it is replaying/);
+    const covered = /INTERRUPTED \(Ctrl-C\): the result covers 2026-01-01\.\.(2026-01-0[1-4]) \(\d days?\) of the range's 5 days 2026-01-01\.\.2026-01-05/.exec(stdout);
+    expect(covered, stdout).not.toBeNull();
+    expect(existsSync(join(dir, 'report.html'))).toBe(true);
+    // the partial result is the run of the days it covers
+    const upTo = runAsmm([...args, '--to', covered![1], '--report', join(dir, 'to.html'), '--json']);
+    expect(upTo.code, upTo.stderr).toBe(0);
+    const whole = JSON.parse(upTo.stdout) as { metrics: { fills: number; pnl: number } };
+    const metric = (name: string) => Number(new RegExp(`^${name} +(\\S+)$`, 'm').exec(stdout)?.[1]);
+    expect({ fills: metric('fills'), pnl: metric('pnl') }).toEqual({ fills: whole.metrics.fills, pnl: whole.metrics.pnl });
+    expect(whole.metrics.fills).toBeGreaterThan(0);
+  });
+
   it('streams the days of the catalog and gives the fills and PnL of the in-memory run on the same market, bit for bit', () => {
     const dir = tempDir('asmm-catalog-backtest-');
     const root = join(dir, 'catalog');

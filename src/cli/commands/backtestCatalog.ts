@@ -6,6 +6,7 @@ import { describeMasks, inferTickSize, masksJson } from '../../data/index.js';
 import { openCatalogMarket } from '../catalogMarket.js';
 import { durationOption, formatTable, latencyConfig, numberOption, printJson, requireOrderCounts, UsageError } from '../command.js';
 import { writeBacktestReport } from './backtestReport.js';
+import { INTERRUPTED_EXIT_CODE, interruptedNote, stopOnInterrupt } from '../interrupt.js';
 
 /**
  * `asmm backtest --catalog DIR --inst ID [--from D1] [--to D2]`: the backtest streamed over the catalog's day
@@ -29,8 +30,11 @@ export async function backtestCatalog(
     const latencies = latencyConfig(values, book0);
     const dates: string[] = [];
     const perDay: Array<{ date: string; bookRows: number; trades: number; fillsSoFar: number; inventory: number; equity: number }> = [];
+    // Ctrl-C: the days replayed so far give the result (said to be partial, exit 130)
+    const stop = stopOnInterrupt('the backtest');
     async function* tracked() {
       for await (const day of days) {
+        if (stop.requested) return;
         dates.push(day.date);
         yield day;
       }
@@ -60,11 +64,16 @@ export async function backtestCatalog(
           if (!values.json) process.stderr.write(`  ${row.date}: ${row.bookRows} book rows, ${row.trades} trades; ${row.fillsSoFar} fills so far, inventory ${row.inventory.toFixed(4)}, equity ${row.equity.toFixed(2)} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
         },
       },
-    ).catch((error: Error) => {
-      // the streamed run's rules on chunks (books only with trade fills, days out of order): one line
-      if (/^runBacktestStream: /.test(error.message)) throw new UsageError(error.message.replace(/^runBacktestStream: /, ''));
-      throw error;
-    });
+    )
+      .catch((error: Error) => {
+        // the streamed run's rules on chunks (books only with trade fills, days out of order): one line
+        if (/^runBacktestStream: /.test(error.message)) throw new UsageError(error.message.replace(/^runBacktestStream: /, ''));
+        throw error;
+      })
+      .finally(() => stop.dispose());
+    const rangeDates = catalog.days(range.venue, range.instrument, 'book_top', range.fromDate, range.toDate).map((d) => d.date);
+    const cutShort = stop.requested && dates.length < rangeDates.length;
+    if (cutShort) notes.push(interruptedNote(dates, rangeDates));
     const seconds = (performance.now() - started) / 1000;
     const peakRssMb = process.resourceUsage().maxRSS / 1024;
     const reportPath = (values.report as string | undefined) ?? `reports/backtest-${o.strategyName}-${o.fill}-catalog.html`;
@@ -72,8 +81,8 @@ export async function backtestCatalog(
     const allNotes = [...notes, ...result.notes, 'report plots the series thinned to one decision a minute (metrics from every decision)'];
     const masks = result.masked;
     if (values.json) {
-      printJson({ catalog: range.root, venue: range.venue, instrument: range.instrument, days: perDay, strategy: strategy.name, fill: o.fill, queueModel: o.fill === 'queue' ? o.queueModel : null, quoting: o.quoting, metrics, finalInventory: result.finalInventory, finalCash: result.finalCash, nativeEvents: result.events, eventsAre: replayedEventsAre(book0.depth), replaySec, wallSec: seconds, decisions: result.decisions, masked: masksJson(masks), peakRssMb, report: reportPath, pngs, notes: allNotes });
-      return 0;
+      printJson({ catalog: range.root, venue: range.venue, instrument: range.instrument, ...(cutShort ? { interrupted: true } : {}), days: perDay, strategy: strategy.name, fill: o.fill, queueModel: o.fill === 'queue' ? o.queueModel : null, quoting: o.quoting, metrics, finalInventory: result.finalInventory, finalCash: result.finalCash, nativeEvents: result.events, eventsAre: replayedEventsAre(book0.depth), replaySec, wallSec: seconds, decisions: result.decisions, masked: masksJson(masks), peakRssMb, report: reportPath, pngs, notes: allNotes });
+      return cutShort ? INTERRUPTED_EXIT_CODE : 0;
     }
     process.stdout.write(
       [
@@ -85,7 +94,7 @@ export async function backtestCatalog(
         ...pngs.map((p) => `png: ${p}`),
       ].join('\n') + '\n',
     );
-    return 0;
+    return cutShort ? INTERRUPTED_EXIT_CODE : 0;
   } finally {
     catalog.close();
   }

@@ -17,6 +17,7 @@ import { loadTables } from '../../formats/index.js';
 import { readOkxBooksDepthEvents } from '../../formats/okxHistoryBooks.js';
 import { detectFormat } from '../../formats/loadAny.js';
 import { inferTickSize } from '../../data/quality.js';
+import { INTERRUPTED_EXIT_CODE, interruptedNote, stopOnInterrupt, type InterruptRequest } from '../interrupt.js';
 import { durationOption, formatTable, latencyOption, localClockOffsetOption, numberOption, printJson, recordedClock, recordedClockOfStats, UsageError } from '../command.js';
 
 /**
@@ -160,6 +161,10 @@ async function backtestDepthRun(values: Record<string, string | boolean | undefi
   /** The last event replayed (the report's lines end there). */
   let endMs = lastMs;
   let tradesReplayed = capture.trades.tsMs.length;
+  /** Ctrl-C during a catalog range (see stopOnInterrupt). */
+  let stop: InterruptRequest = { requested: false, dispose() {} };
+  /** Whether Ctrl-C left days of the range unreplayed. */
+  let cutShort = false;
   /** A catalog range's days as they were replayed (progress on stderr as they go, and in --json). */
   const perDay: Array<{ date: string; levelChanges: number; trades: number; fillsSoFar: number; inventory: number; pnl: number; wallSec: number }> = [];
   if (streamed) {
@@ -168,36 +173,45 @@ async function backtestDepthRun(values: Record<string, string | boolean | undefi
     tradesReplayed = 0;
     // σ, A, k a day of top-5 rows and trades at a time, fed with the day they reach past (see CalibrationFeed)
     const calibrationFeed = calibrated ? new CalibrationFeed(streamed.calibrationDays(strategy, tickSize, options.windowMs)) : undefined;
+    // Ctrl-C: the days replayed so far give the result (said to be partial, exit 130)
+    stop = stopOnInterrupt('the backtest');
     let mark = performance.now();
-    for await (const day of streamed.days()) {
-      const ts = day.events.tsMs;
-      const tradeTs = day.trades.tsMs;
-      const calibrationRows = await calibrationFeed?.rowsThrough(Math.max(ts.length ? ts[ts.length - 1] : -Infinity, tradeTs.length ? tradeTs[tradeTs.length - 1] : -Infinity));
-      loadSec += (performance.now() - mark) / 1000; // reading the day (and the calibration's days)
-      for (let e = 1; e < ts.length; e++) {
-        if (ts[e] < ts[e - 1]) throw new DataError(data, 0, 'ts_ms', `${day.date}: level change ${e + 1} at ${ts[e]} ms comes before the one before it (${ts[e - 1]} ms): the level changes are not in time order`);
+    try {
+      for await (const day of streamed.days()) {
+        const ts = day.events.tsMs;
+        const tradeTs = day.trades.tsMs;
+        const calibrationRows = await calibrationFeed?.rowsThrough(Math.max(ts.length ? ts[ts.length - 1] : -Infinity, tradeTs.length ? tradeTs[tradeTs.length - 1] : -Infinity));
+        loadSec += (performance.now() - mark) / 1000; // reading the day (and the calibration's days)
+        for (let e = 1; e < ts.length; e++) {
+          if (ts[e] < ts[e - 1]) throw new DataError(data, 0, 'ts_ms', `${day.date}: level change ${e + 1} at ${ts[e]} ms comes before the one before it (${ts[e - 1]} ms): the level changes are not in time order`);
+        }
+        assertTimeOrder(`${data} ${day.date}`, day.trades);
+        const local = (day.events as { localTsMs?: Float64Array }).localTsMs ?? new Float64Array(0); // (none on a day of trades only)
+        session.feed(day.events, day.trades, {
+          ...(feed === 'recorded' ? { bookArrivalMs: Float64Array.from(local, (t) => t + clockOffsetMs) } : {}),
+          ...(calibrationRows ? { calibration: calibrationRows } : {}),
+        });
+        changes += ts.length;
+        tradesReplayed += day.trades.tsMs.length;
+        if (ts.length) endMs = Math.max(endMs, ts[ts.length - 1]);
+        if (day.trades.tsMs.length) endMs = Math.max(endMs, day.trades.tsMs[day.trades.tsMs.length - 1]);
+        const state = session.state();
+        const row = { date: day.date, levelChanges: ts.length, trades: tradeTs.length, fillsSoFar: state.fills, inventory: state.inventory, pnl: state.pnl, wallSec: (performance.now() - loadStarted) / 1000 };
+        perDay.push(row);
+        if (values.json !== true) process.stderr.write(`  ${row.date}: ${row.levelChanges} level changes, ${row.trades} trades; ${row.fillsSoFar} fills so far, inventory ${row.inventory.toFixed(4)}, PnL ${row.pnl.toFixed(2)} (${row.wallSec.toFixed(1)} s)\n`);
+        if (stop.requested) break;
+        mark = performance.now();
       }
-      assertTimeOrder(`${data} ${day.date}`, day.trades);
-      const local = (day.events as { localTsMs?: Float64Array }).localTsMs ?? new Float64Array(0); // (none on a day of trades only)
-      session.feed(day.events, day.trades, {
-        ...(feed === 'recorded' ? { bookArrivalMs: Float64Array.from(local, (t) => t + clockOffsetMs) } : {}),
-        ...(calibrationRows ? { calibration: calibrationRows } : {}),
-      });
-      changes += ts.length;
-      tradesReplayed += day.trades.tsMs.length;
-      if (ts.length) endMs = Math.max(endMs, ts[ts.length - 1]);
-      if (day.trades.tsMs.length) endMs = Math.max(endMs, day.trades.tsMs[day.trades.tsMs.length - 1]);
-      const state = session.state();
-      const row = { date: day.date, levelChanges: ts.length, trades: tradeTs.length, fillsSoFar: state.fills, inventory: state.inventory, pnl: state.pnl, wallSec: (performance.now() - loadStarted) / 1000 };
-      perDay.push(row);
-      if (values.json !== true) process.stderr.write(`  ${row.date}: ${row.levelChanges} level changes, ${row.trades} trades; ${row.fillsSoFar} fills so far, inventory ${row.inventory.toFixed(4)}, PnL ${row.pnl.toFixed(2)} (${row.wallSec.toFixed(1)} s)\n`);
-      mark = performance.now();
+    } finally {
+      stop.dispose();
     }
+    cutShort = stop.requested && perDay.length < streamed.dates.length;
     // the calibration's last days, if any, and its checks (a range shorter than one window, the pairing's errors)
-    await calibrationFeed?.rowsThrough(Infinity);
+    if (!cutShort) await calibrationFeed?.rowsThrough(Infinity);
   } else session.feed(native, capture.trades, bookArrivalMs ? { bookArrivalMs } : {});
   const r = session.finish();
   const notes = [
+    ...(cutShort && streamed ? [interruptedNote(perDay.map((d) => d.date), streamed.dates)] : []),
     ...capture.notes,
     ...(clockNote ? [`${clockNote}; our fills notified after the entry latency (${entryLatencyMs} ms)`] : []),
     ...(values['no-partial-fills'] ? ['no partial fills: an order fills whole when a trade passes the queue ahead of it (hftbacktest NoPartialFillExchange), so fills = orders filled'] : []),
@@ -238,6 +252,7 @@ async function backtestDepthRun(values: Record<string, string | boolean | undefi
     decisions: r.decisions,
     maskedDecisions: r.maskedDecisions,
     maskedTrades: r.maskedTrades,
+    ...(cutShort ? { interrupted: true } : {}),
     ...(streamed ? { days: perDay } : {}),
     masked: masked.map((m) => ({ fromMs: m.fromMs, toMs: m.toMs, reason: m.reason })),
     fill,
@@ -267,7 +282,7 @@ async function backtestDepthRun(values: Record<string, string | boolean | undefi
     const rows = Object.entries(summary).filter(([k]) => k !== 'notes' && k !== 'queueModel' && k !== 'report' && k !== 'pngs' && k !== 'days').map(([k, v]) => [k, typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)]);
     process.stdout.write(`${formatTable(['metric', 'value'], rows)}\n${notes.join('\n')}\n`);
   }
-  return 0;
+  return cutShort ? INTERRUPTED_EXIT_CODE : 0;
 }
 
 /**
@@ -424,6 +439,8 @@ async function catalogDepthStream(values: Record<string, string | boolean | unde
       async eachDeltaDay(visit: (day: BookDeltaDay) => void): Promise<void> {
         for await (const d of catalog.readBookDeltasDays(range.venue, range.instrument, range.fromDate, range.toDate)) visit(d);
       },
+      /** The range's dates with level changes or trades. */
+      dates: source.dates,
       inferredTick,
       lotSize,
       firstMs,

@@ -1,0 +1,44 @@
+/**
+ * Ctrl-C during a long streamed run (a catalog range replayed a day at a time): the first SIGINT asks the run to
+ * stop after the day at hand, so that the days replayed so far still give their result, report and JSON,
+ * said to be partial, with exit code 130; a second SIGINT quits at once (exit 130, nothing written). The run
+ * reads `requested` between days (the signal is handled while a day is being read, never inside the replay of
+ * one). `dispose` removes the handler.
+ * @example
+ * const stop = stopOnInterrupt('the backtest');
+ * try { for await (const day of days) { replay(day); if (stop.requested) break; } } finally { stop.dispose(); }
+ */
+export interface InterruptRequest {
+  readonly requested: boolean;
+  dispose(): void;
+}
+
+/** Exit code of a run stopped by Ctrl-C (128 + SIGINT's number, as shells report it). */
+export const INTERRUPTED_EXIT_CODE = 130;
+
+export function stopOnInterrupt(what: string, say: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): InterruptRequest {
+  let requested = false;
+  const onSignal = () => {
+    if (requested) {
+      say(`asmm: ${what} stopped at once (second Ctrl-C): nothing written`);
+      process.exit(INTERRUPTED_EXIT_CODE);
+    }
+    requested = true;
+    say(`asmm: Ctrl-C: ${what} stops after the day it is replaying and writes the result of the days so far (Ctrl-C again to quit at once)`);
+  };
+  process.on('SIGINT', onSignal);
+  return {
+    get requested() {
+      return requested;
+    },
+    dispose() {
+      process.off('SIGINT', onSignal);
+    },
+  };
+}
+
+/** What a result says of a range cut short by Ctrl-C: the days it covers out of the range's. */
+export function interruptedNote(daysCovered: readonly string[], rangeDates: readonly string[]): string {
+  const covered = daysCovered.length === 0 ? 'no day' : `${daysCovered[0]}..${daysCovered[daysCovered.length - 1]} (${daysCovered.length} day${daysCovered.length === 1 ? '' : 's'})`;
+  return `INTERRUPTED (Ctrl-C): the result covers ${covered} of the range's ${rangeDates.length} day${rangeDates.length === 1 ? '' : 's'} ${rangeDates[0]}..${rangeDates[rangeDates.length - 1]}`;
+}
