@@ -73,7 +73,7 @@ export async function backtestCatalog(
       .finally(() => stop.dispose());
     const rangeDates = catalog.days(range.venue, range.instrument, 'book_top', range.fromDate, range.toDate).map((d) => d.date);
     const cutShort = stop.requested && dates.length < rangeDates.length;
-    if (cutShort) notes.push(interruptedNote(dates, rangeDates));
+    if (cutShort) notes.unshift(interruptedNote(dates, rangeDates));
     const seconds = (performance.now() - started) / 1000;
     const peakRssMb = process.resourceUsage().maxRSS / 1024;
     const reportPath = (values.report as string | undefined) ?? `reports/backtest-${o.strategyName}-${o.fill}-catalog.html`;
