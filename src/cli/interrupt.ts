@@ -24,7 +24,7 @@ export function stopOnInterrupt(what: string, say: (line: string) => void = (lin
       process.exit(INTERRUPTED_EXIT_CODE);
     }
     requested = true;
-    say(`asmm: Ctrl-C: ${what} stops after the day it is replaying and writes the result of the days so far (Ctrl-C again to quit at once)`);
+    say(`asmm: Ctrl-C: ${what} stops after the day at hand and writes the result of the days so far (Ctrl-C again to quit at once)`);
   };
   process.on('SIGINT', onSignal);
   return {

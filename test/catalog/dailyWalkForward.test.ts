@@ -1,10 +1,34 @@
 import { join } from 'node:path';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runAsmm } from '../helpers/cli.js';
+import { runAsmm, spawnAsmm, waitFor } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
 describe('asmm calibrate --catalog --refit daily', () => {
+  it('Ctrl-C after the second day: the days swept and traded so far give the walk-forward, the report is written, exit 130', async () => {
+    const dir = tempDir('asmm-catalog-daily-interrupt-');
+    const root = join(dir, 'catalog');
+    expect(runAsmm(['sample', '--days', '5', '--interval-ms', '1000', '--arrival-rate', '0.25', '--seed', '12', '--catalog', root, '--json']).code).toBe(0);
+    const args = ['calibrate', '--catalog', root, '--inst', 'ETH-USDT', '--refit', 'daily', '--grid', 'gamma=0.05,0.5,2', '--fill', 'tradeThrough', '--window', '600s', '--workers', '0'];
+    const run = spawnAsmm([...args, '--report', join(dir, 'c.html')]);
+    // (the second day is the first one traded)
+    await waitFor(() => /^ {2}2026-01-02: /m.test(run.output().stderr), 120_000);
+    run.child.kill('SIGINT');
+    const code = await run.exited;
+    const { stdout, stderr } = run.output();
+    expect(code, stderr).toBe(130);
+    expect(stderr).toMatch(/Ctrl-C: the walk-forward stops after the day at hand/);
+    const covered = /INTERRUPTED \(Ctrl-C\): the result covers 2026-01-01\.\.(2026-01-0[2-4]) \(\d days?\) of the range's 5 days 2026-01-01\.\.2026-01-05/.exec(stdout);
+    expect(covered, stdout).not.toBeNull();
+    expect(existsSync(join(dir, 'c.html'))).toBe(true);
+    // the partial walk-forward is the walk-forward of the days it covers
+    const upTo = runAsmm([...args, '--to', covered![1], '--report', join(dir, 'to.html')]);
+    expect(upTo.code, upTo.stderr).toBe(0);
+    const total = (out: string) => /^out-of-sample PnL over \d+ traded days: .*$/m.exec(out)?.[0];
+    expect(total(stdout)).toMatch(/over [1-3] traded days/);
+    expect(total(stdout)).toBe(total(upTo.stdout));
+  });
+
   it('picks on day i the set a plain backtest of day i alone ranks best, and its out-of-sample PnL on day i + 1 is a plain backtest of that day', () => {
     const dir = tempDir('asmm-catalog-daily-');
     const root = join(dir, 'catalog');

@@ -17,7 +17,7 @@ describe('asmm backtest --catalog', () => {
     const code = await run.exited;
     const { stdout, stderr } = run.output();
     expect(code, stderr).toBe(130);
-    expect(stderr).toMatch(/Ctrl-C: the backtest stops after the day it is replaying/);
+    expect(stderr).toMatch(/Ctrl-C: the backtest stops after the day at hand/);
     const covered = /INTERRUPTED \(Ctrl-C\): the result covers 2026-01-01\.\.(2026-01-0[1-4]) \(\d days?\) of the range's 5 days 2026-01-01\.\.2026-01-05/.exec(stdout);
     expect(covered, stdout).not.toBeNull();
     expect(existsSync(join(dir, 'report.html'))).toBe(true);

@@ -12,7 +12,7 @@ describe('stopOnInterrupt: Ctrl-C during a streamed run', () => {
     expect(stop.requested).toBe(false);
     process.emit('SIGINT');
     expect(stop.requested).toBe(true);
-    expect(said).toEqual([expect.stringMatching(/Ctrl-C: the backtest stops after the day it is replaying .*Ctrl-C again to quit at once/)]);
+    expect(said).toEqual([expect.stringMatching(/Ctrl-C: the backtest stops after the day at hand .*Ctrl-C again to quit at once/)]);
     const exit = vi.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
     process.emit('SIGINT');
     expect(exit).toHaveBeenCalledWith(INTERRUPTED_EXIT_CODE);

@@ -5,6 +5,7 @@ import { rollingCalibration } from '../../estimate/index.js';
 import { dailyWalkForwardFigure, writeFiguresHtml } from '../../plot/index.js';
 import { openCatalogMarket } from '../catalogMarket.js';
 import { formatTable, latencyConfig, numberOption, printJson, requireOrderCounts } from '../command.js';
+import { INTERRUPTED_EXIT_CODE, interruptedNote, stopOnInterrupt } from '../interrupt.js';
 
 const num = (x: number, d = 5) => (Number.isFinite(x) ? Number(x.toPrecision(d)) : x);
 
@@ -38,8 +39,15 @@ export async function calibrateCatalog(
       maxPosition: numberOption('max-position', values['max-position'] as string | undefined, Infinity, (v) => v > 0),
     };
     const executionNotes = new Set<string>();
+    // Ctrl-C: the days swept and traded so far give the walk-forward (said to be partial, exit 130)
+    const stop = stopOnInterrupt('the walk-forward');
+    const datesRead: string[] = [];
     async function* days(): AsyncGenerator<CalibrationDay> {
-      for await (const day of marketDays) yield withCalibration(day);
+      for await (const day of marketDays) {
+        if (stop.requested) return;
+        datesRead.push(day.date);
+        yield withCalibration(day);
+      }
     }
     function withCalibration(day: { date: string; book: CalibrationDay['book']; trades?: CalibrationDay['trades'] }): CalibrationDay {
       if (day.book.tsMs.length < 2) return day;
@@ -61,7 +69,10 @@ export async function calibrateCatalog(
         const what = sweep.skipped ? `skipped (${sweep.skipped})` : fold ? `traded set ${fold.chosenSet}: out-of-sample PnL ${num(fold.outOfSample.pnl)}` : 'swept (first day: nothing to trade yet)';
         process.stderr.write(`  ${sweep.date}: ${sweep.bookRows} book rows, ${sweep.trades} trades; ${what}\n`);
       },
-    });
+    }).finally(() => stop.dispose());
+    const rangeDates = catalog.days(range.venue, range.instrument, 'book_top', range.fromDate, range.toDate).map((d) => d.date);
+    const cutShort = stop.requested && datesRead.length < rangeDates.length;
+    if (cutShort) notes.unshift(interruptedNote(datesRead, rangeDates));
     const report = (values.report as string | undefined) ?? 'reports/calibration-daily.html';
     writeFiguresHtml(report, [dailyWalkForwardFigure(result)], `asmm calibrate --refit daily: ${range.instrument}`);
     const allNotes = [...notes, ...executionNotes, ...result.notes, DAILY_RULES];
@@ -72,6 +83,7 @@ export async function calibrateCatalog(
         venue: range.venue,
         instrument: range.instrument,
         refit: 'daily',
+        ...(cutShort ? { interrupted: true } : {}),
         trailingDays: result.trailingDays,
         fill: o.fill,
         metric: result.metric,
@@ -83,7 +95,7 @@ export async function calibrateCatalog(
         report,
         notes: allNotes,
       });
-      return 0;
+      return cutShort ? INTERRUPTED_EXIT_CODE : 0;
     }
     process.stdout.write(
       [
@@ -98,7 +110,7 @@ export async function calibrateCatalog(
         ...allNotes.map((n) => `note: ${n}`),
       ].join('\n') + '\n',
     );
-    return 0;
+    return cutShort ? INTERRUPTED_EXIT_CODE : 0;
   } finally {
     catalog.close();
   }
