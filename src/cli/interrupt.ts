@@ -1,9 +1,10 @@
 /**
  * Ctrl-C during a long streamed run (a catalog range replayed a day at a time): the first SIGINT asks the run to
  * stop after the day at hand, so that the days replayed so far still give their result, report and JSON,
- * said to be partial, with exit code 130; a second SIGINT quits at once (exit 130, nothing written). The run
- * reads `requested` between days (the signal is handled while a day is being read, never inside the replay of
- * one). `dispose` removes the handler.
+ * said to be partial, with exit code 130; a second SIGINT quits at once, nothing written. JavaScript sees the
+ * first signal only when the run waits (while it reads a day, never inside the replay of one), so the run reads
+ * `requested` after reading each day, before replaying it; the handler then steps aside, and the second signal
+ * gets the default action, which ends the process even in the middle of a day. `dispose` removes the handler.
  * @example
  * const stop = stopOnInterrupt('the backtest');
  * try { for await (const day of days) { replay(day); if (stop.requested) break; } } finally { stop.dispose(); }
@@ -19,12 +20,10 @@ export const INTERRUPTED_EXIT_CODE = 130;
 export function stopOnInterrupt(what: string, say: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): InterruptRequest {
   let requested = false;
   const onSignal = () => {
-    if (requested) {
-      say(`asmm: ${what} stopped at once (second Ctrl-C): nothing written`);
-      process.exit(INTERRUPTED_EXIT_CODE);
-    }
     requested = true;
-    say(`asmm: Ctrl-C: ${what} stops after the day at hand and writes the result of the days so far (Ctrl-C again to quit at once)`);
+    // the next Ctrl-C ends the process (Node's default once no listener is left), replaying or not
+    process.off('SIGINT', onSignal);
+    say(`asmm: Ctrl-C: ${what} stops after the day at hand and writes the result of the days so far (Ctrl-C again to quit at once, writing nothing)`);
   };
   process.on('SIGINT', onSignal);
   return {

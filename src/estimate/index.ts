@@ -13,5 +13,5 @@ export { rollingCalibration, type RollingCalibration, type RollingCalibrationOpt
 export { inferredTradeTable, marketOrdersFromBook, type InferredMarketOrders } from './bookInferredOrders.js';
 export { StreamedBookMasks, StreamedMarketOrders, type MarketOrderColumns } from './streamedMarketOrders.js';
 export { StreamedGrid, type GridIncrementSink } from './streamedGrid.js';
-export { StreamedRollingCalibration } from './streamedRolling.js';
+export { StreamedRollingCalibration, windowSpanError } from './streamedRolling.js';
 export { estimateStream, StreamedEstimate, type StreamedEstimateOptions, type StreamedEstimateResult } from './streamedEstimate.js';

@@ -160,7 +160,8 @@ export class StreamedRollingCalibration {
   /** The rest of the grid; throws as `rollingCalibration` when the data span is shorter than one window. */
   finish(): RollingCalibration {
     if (Number.isNaN(this.startMs)) throw new EstimationError('empty book: nothing to calibrate on');
-    if (this.lastMs - this.startMs < this.windowMs) throw new EstimationError(`the data span ${(this.lastMs - this.startMs) / 1000} s is shorter than one window (${this.windowSec} s)`);
+    const short = windowSpanError(this.startMs, this.lastMs, this.windowSec);
+    if (short) throw short;
     this.grid.finish();
     return this.evaluate(this.lastMs);
   }
@@ -283,4 +284,13 @@ export class StreamedRollingCalibration {
       ordersBid: nBid,
     };
   }
+}
+
+/**
+ * The error `StreamedRollingCalibration.finish` raises for a book whose rows span less than one window (first
+ * and last row times, ms; window, s), or undefined: for a caller that knows the span before streaming the data
+ * and would rather say so first.
+ */
+export function windowSpanError(firstMs: number, lastMs: number, windowSec: number): EstimationError | undefined {
+  return lastMs - firstMs < windowSec * 1000 ? new EstimationError(`the data span ${(lastMs - firstMs) / 1000} s is shorter than one window (${windowSec} s)`) : undefined;
 }

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runAsmm, spawnAsmm, waitFor } from '../helpers/cli.js';
+import { runAsmm, spawnAsmm, interruptWhen } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
 describe('asmm calibrate --catalog --refit daily', () => {
@@ -12,9 +12,7 @@ describe('asmm calibrate --catalog --refit daily', () => {
     const args = ['calibrate', '--catalog', root, '--inst', 'ETH-USDT', '--refit', 'daily', '--grid', 'gamma=0.05,0.5,2', '--fill', 'tradeThrough', '--window', '600s', '--workers', '0'];
     const run = spawnAsmm([...args, '--report', join(dir, 'c.html')]);
     // (the second day is the first one traded)
-    await waitFor(() => /^ {2}2026-01-02: /m.test(run.output().stderr), 120_000);
-    run.child.kill('SIGINT');
-    const code = await run.exited;
+    const code = await interruptWhen(run, /^ {2}2026-01-02: /m);
     const { stdout, stderr } = run.output();
     expect(code, stderr).toBe(130);
     expect(stderr).toMatch(/Ctrl-C: the walk-forward stops after the day at hand/);

@@ -10,7 +10,7 @@ import { CatalogWriter, importIntoCatalog, openCatalog, readCatalogDepth } from 
 import { replayBinanceCapture } from '../../src/formats/binanceCapture.js';
 import { readOkxBooksDepthEvents } from '../../src/formats/okxHistoryBooks.js';
 import { OKX_HISTORY_PRESETS, writeOkxHistoryDay } from '../../src/sample/index.js';
-import { projectRootForTests, runAsmm, spawnAsmm, waitFor } from '../helpers/cli.js';
+import { projectRootForTests, runAsmm, spawnAsmm, interruptWhen } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const capture = join(projectRootForTests, '..', 'shared', 'data', 'binance-spot-btcusdt-hftbacktest', 'btcusdt_20240808.gz');
@@ -174,9 +174,7 @@ describe('asmm backtest --catalog --depth full reads a day at a time', () => {
     const args = ['backtest', '--catalog', catalogRoot, '--inst', 'ETH-USDT', '--depth', 'full', '--strategy', 'glft', '--gamma', '0.1', '--q-max', '5', '--window', '120s', '--tick', '0.01', '--size', '0.01', '--feed-latency', '10ms', '--entry-latency', '10ms'];
     const run = spawnAsmm([...args, '--report', report]);
     // the first day's progress line, then Ctrl-C: the run is then reading or replaying a later day
-    await waitFor(() => /^ {2}2025-11-01: /m.test(run.output().stderr), 120_000);
-    run.child.kill('SIGINT');
-    const code = await run.exited;
+    const code = await interruptWhen(run, /^ {2}2025-11-01: /m);
     const { stdout, stderr } = run.output();
     expect(code, stderr).toBe(130);
     expect(stderr).toMatch(/Ctrl-C: the backtest stops after the day at hand/);

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runAsmm, spawnAsmm, waitFor } from '../helpers/cli.js';
+import { runAsmm, spawnAsmm, interruptWhen } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
 describe('asmm backtest --catalog', () => {
@@ -12,9 +12,7 @@ describe('asmm backtest --catalog', () => {
     const args = ['backtest', '--catalog', root, '--inst', 'ETH-USDT', '--fill', 'tradeThrough', '--strategy', 'as', '--gamma', '0.5', '--window', '600s'];
     const run = spawnAsmm([...args, '--report', join(dir, 'report.html')]);
     // the first day's progress line, then Ctrl-C: the run is then reading or replaying a later day
-    await waitFor(() => /^ {2}2026-01-01: /m.test(run.output().stderr), 120_000);
-    run.child.kill('SIGINT');
-    const code = await run.exited;
+    const code = await interruptWhen(run, /^ {2}2026-01-01: /m);
     const { stdout, stderr } = run.output();
     expect(code, stderr).toBe(130);
     expect(stderr).toMatch(/Ctrl-C: the backtest stops after the day at hand/);

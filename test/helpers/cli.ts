@@ -72,6 +72,29 @@ export function spawnAsmm(args: string[]): { child: ChildProcess; exited: Promis
   return { child, exited, output: () => ({ stdout, stderr }) };
 }
 
+/**
+ * Sends SIGINT to a spawned asmm (spawnAsmm) the moment its stderr shows `line` (as a user's Ctrl-C after a
+ * progress line), and resolves its exit code; rejects when the line never comes within `timeoutMs`.
+ */
+export async function interruptWhen(run: ReturnType<typeof spawnAsmm>, line: RegExp, timeoutMs = 120_000): Promise<number> {
+  let sent = false;
+  const check = () => {
+    if (!sent && line.test(run.output().stderr)) {
+      sent = true;
+      run.child.kill('SIGINT');
+    }
+  };
+  run.child.stderr!.on('data', check);
+  check();
+  const timer = setTimeout(() => {
+    if (!sent) run.child.kill('SIGKILL');
+  }, timeoutMs);
+  const code = await run.exited;
+  clearTimeout(timer);
+  if (!sent) throw new Error(`asmm never printed ${line} (exit ${code}): ${run.output().stderr.slice(-2000)}`);
+  return code;
+}
+
 /** Polls `condition` every 50 ms until it holds; throws after `timeoutMs`. */
 export async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
   const start = Date.now();

@@ -158,8 +158,8 @@ async function backtestDepthRun(values: Record<string, string | boolean | undefi
     ...(calibration ? { calibration } : {}),
   }, feed === 'recorded');
   let changes = native.tsMs.length;
-  /** The last event replayed (the report's lines end there). */
-  let endMs = lastMs;
+  /** The last event replayed (the report's lines end there; a range cut short by Ctrl-C ends at its last day). */
+  let endMs = streamed ? -Infinity : lastMs;
   let tradesReplayed = capture.trades.tsMs.length;
   /** Ctrl-C during a catalog range (see stopOnInterrupt). */
   let stop: InterruptRequest = { requested: false, dispose() {} };
@@ -172,12 +172,14 @@ async function backtestDepthRun(values: Record<string, string | boolean | undefi
     changes = 0;
     tradesReplayed = 0;
     // σ, A, k a day of top-5 rows and trades at a time, fed with the day they reach past (see CalibrationFeed)
-    const calibrationFeed = calibrated ? new CalibrationFeed(streamed.calibrationDays(strategy, tickSize, options.windowMs)) : undefined;
+    const calibrationFeed = calibrated ? new CalibrationFeed(streamed.calibration(strategy, tickSize, options.windowMs)) : undefined;
     // Ctrl-C: the days replayed so far give the result (said to be partial, exit 130)
     stop = stopOnInterrupt('the backtest');
     let mark = performance.now();
     try {
       for await (const day of streamed.days()) {
+        // (a Ctrl-C during the replay of the day before is seen now, the day read: it is not replayed)
+        if (stop.requested) break;
         const ts = day.events.tsMs;
         const tradeTs = day.trades.tsMs;
         const calibrationRows = await calibrationFeed?.rowsThrough(Math.max(ts.length ? ts[ts.length - 1] : -Infinity, tradeTs.length ? tradeTs[tradeTs.length - 1] : -Infinity));
@@ -206,8 +208,8 @@ async function backtestDepthRun(values: Record<string, string | boolean | undefi
       stop.dispose();
     }
     cutShort = stop.requested && perDay.length < streamed.dates.length;
-    // the calibration's last days, if any, and its checks (a range shorter than one window, the pairing's errors)
-    if (!cutShort) await calibrationFeed?.rowsThrough(Infinity);
+    // the calibration's checks (the pairing's errors): over the whole range, or over what was read when cut short
+    await calibrationFeed?.finish(!cutShort);
   } else session.feed(native, capture.trades, bookArrivalMs ? { bookArrivalMs } : {});
   const r = session.finish();
   const notes = [
@@ -338,7 +340,14 @@ async function loadNative(data: string, format: string, tradesFile: string | und
   return { events, book, trades, notes: summary.notes.map((n) => `${data}: ${n}`) };
 }
 
-/** The rows a streamed calibration gives for a day (see catalogDepthStream's calibrationDays), and how far they reach. */
+/** A catalog range's streamed calibration: its days in turn, and the checks of what was read. */
+interface StreamedCatalogCalibration {
+  readonly days: AsyncGenerator<CalibrationDay, void, undefined>;
+  /** The pairing's checks over the days read (UnpairedTradesError...), as the in-memory calibration raises them. */
+  finish(): void;
+}
+
+/** The rows a streamed calibration gives for a day (see catalogDepthStream's calibration), and how far they reach. */
 interface CalibrationDay {
   readonly rows: RollingCalibration;
   /** The time of the last top-5 row the calibration has read: every row stamped at or before it is given by now. */
@@ -356,12 +365,18 @@ class CalibrationFeed {
   private throughMs = -Infinity;
   private done = false;
 
-  constructor(private readonly days: AsyncGenerator<CalibrationDay, void, undefined>) {}
+  constructor(private readonly calibration: StreamedCatalogCalibration) {}
+
+  /** The checks of the calibration: over every day when `readRest` (the range replayed whole), else over the days read so far. */
+  async finish(readRest: boolean): Promise<void> {
+    if (readRest) await this.rowsThrough(Infinity);
+    this.calibration.finish();
+  }
 
   async rowsThrough(lastEventMs: number): Promise<CalibrationRows | undefined> {
     const chunks: CalibrationRows[] = [];
     while (!this.done && !(this.throughMs >= lastEventMs)) {
-      const next = await this.days.next();
+      const next = await this.calibration.days.next();
       if (next.done) {
         this.done = true;
         break;
@@ -394,7 +409,7 @@ class CalibrationFeed {
 async function catalogDepthStream(values: Record<string, string | boolean | undefined>) {
   const { openCatalog, catalogDepthDays } = await import('../../catalog/index.js');
   const { catalogRange } = await import('../catalogMarket.js');
-  const { StreamedMarketOrders, StreamedRollingCalibration} = await import('../../estimate/index.js');
+  const { StreamedMarketOrders, StreamedRollingCalibration, windowSpanError } = await import('../../estimate/index.js');
   const catalog = await openCatalog(values.catalog as string);
   let closed = false;
   const close = () => {
@@ -432,6 +447,31 @@ async function catalogDepthStream(values: Record<string, string | boolean | unde
       localTsMs: undefined as Float64Array | undefined,
       notes: [`catalog ${values.catalog as string}: ${range.venue}/${range.instrument} ${source.dates.join(', ')}: read a day at a time, ${source.masked.length} masked interval(s) from its gaps and where the range starts without a snapshot`],
     };
+    /** The calibration's days (see `calibration`): each date with top-5 rows or trades, its rows and how far they reach. */
+    async function* calibrationDays(pairing: InstanceType<typeof StreamedMarketOrders>, rolling: InstanceType<typeof StreamedRollingCalibration>): AsyncGenerator<CalibrationDay, void, undefined> {
+      // every date with top-5 rows or trades, in order: a day of trades only pairs them with the last row before
+      // (an empty chunk of book), as the joined range does
+      const days = (table: 'book_top' | 'trades') => catalog.days(range.venue, range.instrument, table, range.fromDate, range.toDate).map((d) => d.date);
+      const topDates = new Set(days('book_top'));
+      let topLeft = topDates.size;
+      let lastRowMs = -Infinity;
+      for (const date of [...new Set([...topDates, ...days('trades')])].sort()) {
+        let top: BookTable | undefined;
+        if (topDates.has(date)) for await (const t of catalog.readBookTopDays(range.venue, range.instrument, date, date)) top = t;
+        if (top) topLeft--;
+        const n = top?.tsMs.length ?? 0;
+        // the range's masks, each to the day whose rows reach it: after the last row before, up to this day's
+        // last (the last day of rows takes the rest), so that a mask between two days' rows is not lost
+        const masked = n ? source.masked.filter((m) => m.toMs > lastRowMs && (topLeft === 0 || m.fromMs <= top!.tsMs[n - 1])) : [];
+        const book: BookTable = top ? { ...top, masked } : { ...emptyBook, masked: [] };
+        let trades: TradeTable | undefined;
+        for await (const t of catalog.readTradesDays(range.venue, range.instrument, date, date)) trades = t;
+        trades ??= { ...capture.trades };
+        const rows = rolling.feed(book, pairing.feed(book, trades), pairing.excludedSoFar());
+        if (n) lastRowMs = top!.tsMs[n - 1];
+        yield { rows, throughMs: lastRowMs };
+      }
+    }
     return {
       capture,
       close,
@@ -452,49 +492,30 @@ async function catalogDepthStream(values: Record<string, string | boolean | unde
         return counts;
       },
       /**
-       * σ, A, k over the range, a day of top-5 rows and trades at a time: each date's rows in turn; at the end the
-       * checks of the whole (a range shorter than one window, the pairing's errors) throw as the in-memory
-       * calibration's.
+       * σ, A, k over the range, a day of top-5 rows and trades at a time (`days`: each date's rows in turn), and
+       * the checks of what was read (`finish`: the pairing's errors, as the in-memory calibration raises them).
+       * A range shorter than one window is refused here, before anything is read.
        */
-      async *calibrationDays(strategy: { name: string }, tickSize: number, windowMs: number): AsyncGenerator<CalibrationDay, void, undefined> {
+      calibration(strategy: { name: string }, tickSize: number, windowMs: number): StreamedCatalogCalibration {
+        const label = `catalog ${values.catalog as string}`;
+        const short = windowSpanError(firstMs, lastMs, windowMs / 1000);
+        if (short) throw windowUsageError(short, strategy, label);
         const pairing = new StreamedMarketOrders(tickSize);
         const rolling = new StreamedRollingCalibration({ windowSec: windowMs / 1000, stepSec: 1 }, tickSize, true);
-        // every date with top-5 rows or trades, in order: a day of trades only pairs them with the last row before
-        // (an empty chunk of book), as the joined range does
-        const days = (table: 'book_top' | 'trades') => catalog.days(range.venue, range.instrument, table, range.fromDate, range.toDate).map((d) => d.date);
-        const topDates = new Set(days('book_top'));
-        let topLeft = topDates.size;
-        let lastRowMs = -Infinity;
-        for (const date of [...new Set([...topDates, ...days('trades')])].sort()) {
-          let top: BookTable | undefined;
-          if (topDates.has(date)) for await (const t of catalog.readBookTopDays(range.venue, range.instrument, date, date)) top = t;
-          if (top) topLeft--;
-          const n = top?.tsMs.length ?? 0;
-          // the range's masks, each to the day whose rows reach it: after the last row before, up to this day's
-          // last (the last day of rows takes the rest), so that a mask between two days' rows is not lost
-          const masked = n ? source.masked.filter((m) => m.toMs > lastRowMs && (topLeft === 0 || m.fromMs <= top!.tsMs[n - 1])) : [];
-          const book: BookTable = top ? { ...top, masked } : { ...emptyBook, masked: [] };
-          let trades: TradeTable | undefined;
-          for await (const t of catalog.readTradesDays(range.venue, range.instrument, date, date)) trades = t;
-          trades ??= { ...capture.trades };
-          const rows = rolling.feed(book, pairing.feed(book, trades), pairing.excludedSoFar());
-          if (n) lastRowMs = top!.tsMs[n - 1];
-          yield { rows, throughMs: lastRowMs };
-        }
-        try {
-          rolling.finish();
-          pairing.finish();
-        } catch (error) {
-          throw windowUsageError(error, strategy, `catalog ${values.catalog as string}`);
-        }
+        return {
+          days: calibrationDays(pairing, rolling),
+          finish() {
+            try {
+              rolling.finish();
+              pairing.finish();
+            } catch (error) {
+              throw windowUsageError(error, strategy, label);
+            }
+          },
+        };
       },
-      async *days() {
-        try {
-          yield* source.days();
-        } finally {
-          close();
-        }
-      },
+      /** Each day's level changes and trades (the command closes the catalog when it is done, the calibration's reads included). */
+      days: () => source.days(),
     };
   } catch (error) {
     close();
