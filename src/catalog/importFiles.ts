@@ -29,6 +29,10 @@ export interface ImportOptions {
   readonly spillValues?: number;
   /** Base currency per contract (OKX `ctVal`), written into instrument.json; swaps and futures need it. */
   readonly contractValue?: number;
+  /** A folder's import: told each file's report as it is done (`index` from 0 among `total` files to read). */
+  readonly onFile?: (report: ImportReport, index: number, total: number) => void;
+  /** A folder's import: asked before each file; true stops there (the files done stay imported). */
+  readonly stopRequested?: () => boolean;
 }
 
 /** Download and write leftovers in a folder: not data to import. */
@@ -97,9 +101,16 @@ export async function importIntoCatalog(writer: CatalogWriter, path: string, opt
     const { paths, skipped } = planFolderImport(path);
     const sample = options.inst === undefined ? sampleFolderInstrument(path) : undefined;
     const out: ImportReport[] = [...skipped];
-    for (const p of paths) {
-      const reports = await importIntoCatalog(writer, p, sample ? { ...options, inst: sample.instrument } : options);
-      out.push(...(sample ? reports.map((r) => ({ ...r, notes: [...r.notes, `instrument ${sample.instrument} from ${join(path, SAMPLE_FILES.params)}`] })) : reports));
+    const { onFile, stopRequested, ...fileOptions } = options;
+    for (const [index, p] of paths.entries()) {
+      if (stopRequested?.()) {
+        for (const left of paths.slice(index)) out.push({ file: left, format: 'not read', parts: [], notes: ['not imported: the import was stopped before it (Ctrl-C)'] });
+        break;
+      }
+      const reports = await importIntoCatalog(writer, p, sample ? { ...fileOptions, inst: sample.instrument } : fileOptions);
+      const told = sample ? reports.map((r) => ({ ...r, notes: [...r.notes, `instrument ${sample.instrument} from ${join(path, SAMPLE_FILES.params)}`] })) : reports;
+      out.push(...told);
+      for (const r of told) onFile?.(r, index, paths.length);
     }
     if (sample && out.some((r) => r.parts.length > 0)) {
       writer.writeInstrument({ venue: options.venue, instrument: sample.instrument, tickSize: sample.tickSize, lotSize: sample.lotSize, source: path });

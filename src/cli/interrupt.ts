@@ -17,13 +17,19 @@ export interface InterruptRequest {
 /** Exit code of a run stopped by Ctrl-C (128 + SIGINT's number, as shells report it). */
 export const INTERRUPTED_EXIT_CODE = 130;
 
-export function stopOnInterrupt(what: string, say: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): InterruptRequest {
+export function stopOnInterrupt(
+  what: string,
+  say: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+  /** Where the run stops, and what it then does. */
+  stopsAfter = 'the day at hand',
+  then = 'writes the result of the days so far',
+): InterruptRequest {
   let requested = false;
   const onSignal = () => {
     requested = true;
     // the next Ctrl-C ends the process (Node's default once no listener is left), replaying or not
     process.off('SIGINT', onSignal);
-    say(`asmm: Ctrl-C: ${what} stops after the day at hand and writes the result of the days so far (Ctrl-C again to quit at once, writing nothing)`);
+    say(`asmm: Ctrl-C: ${what} stops after ${stopsAfter} and ${then} (Ctrl-C again to quit at once)`);
   };
   process.on('SIGINT', onSignal);
   return {

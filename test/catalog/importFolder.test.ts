@@ -3,12 +3,40 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CatalogWriter, importIntoCatalog, openCatalog } from '../../src/catalog/index.js';
 import { OKX_HISTORY_PRESETS, writeOkxHistoryDay } from '../../src/sample/index.js';
-import { runAsmm } from '../helpers/cli.js';
+import { interruptWhen, runAsmm, spawnAsmm } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const dir = tempDir('asmm-catalog-folder-');
 
 describe('asmm catalog import of a folder, catalog ls gaps, SQL errors', () => {
+  it('a line per file as it is done; Ctrl-C after the first stops after the file at hand: the files done are in the catalog, the rest named, exit 130', async () => {
+    const days = join(dir, 'okx-days');
+    const dates = ['2025-11-01', '2025-11-02', '2025-11-03', '2025-11-04', '2025-11-05'];
+    for (const [n, date] of dates.entries()) await writeOkxHistoryDay({ dir: days, date, inst: 'ETH-USDT', ...OKX_HISTORY_PRESETS.small, durationSec: 300, seed: 40 + n, kind: 'books' });
+    const cat = join(dir, 'cat-interrupted');
+    const run = spawnAsmm(['catalog', 'import', days, '--catalog', cat]);
+    const code = await interruptWhen(run, /^ {2}\[1\/5\] /m);
+    const { stdout, stderr } = run.output();
+    expect(code, stderr).toBe(130);
+    expect(stderr).toMatch(/Ctrl-C: the import stops after the file at hand and keeps the files imported so far/);
+    const lines = stderr.split('\n').filter((l) => /^ {2}\[\d\/5\] /.test(l));
+    expect(lines[0]).toMatch(/^ {2}\[1\/5\] ETH-USDT-L2orderbook-400lv-2025-11-01\.tar\.gz: \d+ rows into book_deltas, book_top/);
+    const left = /INTERRUPTED \(Ctrl-C\): (\d) of 5 files not imported \(([^)]*)\); the files above are in the catalog/.exec(stdout);
+    expect(left, stdout).not.toBeNull();
+    const imported = 5 - Number(left![1]);
+    expect(lines).toHaveLength(imported);
+    expect(imported).toBeGreaterThanOrEqual(1);
+    expect(imported).toBeLessThan(5);
+    expect(left![2].split(', ')).toEqual(dates.slice(imported).map((d) => `ETH-USDT-L2orderbook-400lv-${d}.tar.gz`));
+    // the catalog holds the files done, whole: their days in book_deltas and book_top, none of the rest
+    const ls = runAsmm(['catalog', 'ls', '--catalog', cat, '--json']);
+    expect(ls.code, ls.stderr).toBe(0);
+    const { tables } = JSON.parse(ls.stdout) as { tables: Array<{ table: string; from: string; to: string; days: number }> };
+    for (const table of ['book_deltas', 'book_top']) expect(tables.find((t) => t.table === table), table).toMatchObject({ from: dates[0], to: dates[imported - 1], days: imported });
+    // the rest imports after them, as a user would go on
+    for (const d of dates.slice(imported)) expect(runAsmm(['catalog', 'import', join(days, `ETH-USDT-L2orderbook-400lv-${d}.tar.gz`), '--catalog', cat, '--json']).code).toBe(0);
+  });
+
   it('a sample folder: params.json and the CSV copies of the Arrow tables skipped by name, the instrument, tick and lot from params.json', () => {
     const sample = join(dir, 'sample');
     expect(runAsmm(['sample', '--hours', '0.05', '--seed', '2', '--out', sample, '--json']).code).toBe(0);

@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
+import { basename } from 'node:path';
 import { CatalogWriter, importIntoCatalog, openCatalog, CATALOG_TABLES } from '../../catalog/index.js';
 import { formatTable, numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
+import { INTERRUPTED_EXIT_CODE, stopOnInterrupt } from '../interrupt.js';
 
 const DEFAULT_CATALOG = 'data/catalog';
 
@@ -36,20 +38,39 @@ async function runImport(argv: string[]): Promise<number> {
   const levels = numberOption('levels', values.levels, 5, (v) => Number.isInteger(v) && v > 0 && v <= 400);
   const contractValue = values['contract-value'] === undefined ? undefined : numberOption('contract-value', values['contract-value'], 0, (v) => v > 0);
   const writer = await CatalogWriter.create(root);
+  // a folder: a line per file as it is done, and Ctrl-C stops after the file at hand (the files done stay imported)
+  const stop = stopOnInterrupt('the import', undefined, 'the file at hand', 'keeps the files imported so far');
+  const started = performance.now();
   try {
-    const reports = await importIntoCatalog(writer, path, { venue: values.venue ?? 'okx', inst: values.inst, levels, replace: values.replace, contractValue });
+    const reports = await importIntoCatalog(writer, path, {
+      venue: values.venue ?? 'okx',
+      inst: values.inst,
+      levels,
+      replace: values.replace,
+      contractValue,
+      stopRequested: () => stop.requested,
+      onFile: (r, index, total) => {
+        if (values.json) return;
+        const rows = r.parts.reduce((n, p) => n + p.rows, 0);
+        const tables = [...new Set(r.parts.map((p) => p.table))].join(', ');
+        process.stderr.write(`  [${index + 1}/${total}] ${basename(r.file)}: ${r.parts.length ? `${rows} rows into ${tables}` : r.notes[0] ?? r.format} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
+      },
+    }).finally(() => stop.dispose());
+    const notRead = reports.filter((r) => r.format === 'not read');
     const rows = reports.flatMap((r) => r.parts.map((p) => [r.file, p.table, p.date, p.rows, p.replaced ? 'replaced' : 'new part']));
+    const interrupted = notRead.length > 0 ? `INTERRUPTED (Ctrl-C): ${notRead.length} of ${reports.filter((r) => r.format !== 'skipped').length} files not imported (${notRead.map((r) => basename(r.file)).join(', ')}); the files above are in the catalog` : undefined;
     // with --json or without: nothing written is an error naming what was there, never an empty success
-    if (!rows.length) throw new UsageError(`nothing to import in ${path}${reports.length ? ` (${reports.map((r) => `${r.file}: ${r.notes[0] ?? r.format}`).join('; ')})` : ''}`, { showUsage: false });
-    if (values.json) printJson({ catalog: root, imports: reports });
+    if (!rows.length && !interrupted) throw new UsageError(`nothing to import in ${path}${reports.length ? ` (${reports.map((r) => `${r.file}: ${r.notes[0] ?? r.format}`).join('; ')})` : ''}`, { showUsage: false });
+    if (values.json) printJson({ catalog: root, ...(interrupted ? { interrupted: true, note: interrupted } : {}), imports: reports });
     else {
       process.stdout.write(formatTable(['file', 'table', 'date', 'rows', 'partition'], rows) + '\n');
-      for (const r of reports) for (const n of r.notes) process.stdout.write(`note ${r.file}: ${n}\n`);
+      for (const r of reports) if (r.format !== 'not read') for (const n of r.notes) process.stdout.write(`note ${r.file}: ${n}\n`);
+      if (interrupted) process.stdout.write(`${interrupted}\n`);
     }
+    return interrupted ? INTERRUPTED_EXIT_CODE : 0;
   } finally {
     writer.close();
   }
-  return 0;
 }
 
 async function runLs(argv: string[]): Promise<number> {
