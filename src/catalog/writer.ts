@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { BookTable, TradeTable } from '../data/tables.js';
@@ -16,12 +16,19 @@ export interface PartWritten {
   readonly date: string;
   readonly path: string;
   readonly rows: number;
-  /** true when the partition existed and was replaced as a whole. */
+  /** true when `replace` took out parts of the day that the new rows overlap. */
   readonly replaced: boolean;
+  /** With `replace`: the day's parts taken out (overlapping the new rows) and kept (disjoint from them). */
+  readonly replacedParts: number;
+  readonly keptParts: number;
 }
 
 export interface WriteOptions {
-  /** Replace each touched day partition as a whole (atomic rename) instead of adding a disjoint part. */
+  /**
+   * Replace, in each day partition the new rows touch, the parts whose time interval overlaps theirs, instead of
+   * refusing them; parts disjoint from the new rows stay (another file's rows in a shared UTC day: OKX trade
+   * files run on UTC+8 days, so each shares two UTC days with its neighbours). The day is swapped in atomically.
+   */
   readonly replace?: boolean;
   /** Streaming writers: values (rows × columns) held before a part is written; default `SPILL_VALUES`. */
   readonly spillValues?: number;
@@ -88,7 +95,7 @@ export class CatalogWriter {
         const iv = partInterval(other);
         if (!iv) continue;
         if (iv[0] <= interval[1] && interval[0] <= iv[1]) {
-          throw new CatalogError(`${join(dir, other)}: covers ${iv[0]}..${iv[1]} ms, overlapping the new rows ${interval[0]}..${interval[1]} ms (use --replace to replace the day)`);
+          throw new CatalogError(`${join(dir, other)}: covers ${iv[0]}..${iv[1]} ms, overlapping the new rows ${interval[0]}..${interval[1]} ms (use --replace to replace the parts the new rows overlap)`);
         }
       }
     }
@@ -106,8 +113,8 @@ export class CatalogWriter {
    * A streaming writer for one table: `append` columnar batches sorted by `ts_ms` (first column). The arrays are
    * held, not copied, until their part is written, so they must not change after `append`; every `SPILL_VALUES` values (rows × columns) they are written out as one part file of the day
    * being built (cut only between distinct times, so parts stay disjoint), and when the UTC day changes (or on
-   * `close`) the day's parts are installed by the `writeDay` rules (refused on overlap, or the partition
-   * replaced as a whole with `replace`). Memory: one spill's rows (≈ 128 MB), whatever the day's size.
+   * `close`) the day's parts are installed by the `writeDay` rules (refused on overlap, or with `replace` the
+   * parts they overlap replaced, the disjoint ones kept). Memory: one spill's rows (≈ 128 MB), whatever the day's size.
    */
   async openStream(venue: string, instrument: string, table: CatalogTable, names: readonly string[], options: WriteOptions = {}): Promise<{ append(columns: ReadonlyArray<ArrayLike<number>>): Promise<void>; close(): Promise<PartWritten[]> }> {
     const tableDir = this.tableDir(venue, instrument, table);
@@ -185,13 +192,27 @@ export class CatalogWriter {
         for (const p of parts) {
           if (iv && iv[0] <= p.interval[1] && p.interval[0] <= iv[1]) {
             rmSync(tmpDir, { recursive: true, force: true });
-            throw new CatalogError(`${join(dir, other)}: covers ${iv[0]}..${iv[1]} ms, overlapping the new rows ${p.interval[0]}..${p.interval[1]} ms (use --replace to replace the day)`);
+            throw new CatalogError(`${join(dir, other)}: covers ${iv[0]}..${iv[1]} ms, overlapping the new rows ${p.interval[0]}..${p.interval[1]} ms (use --replace to replace the parts the new rows overlap)`);
           }
         }
       }
     }
+    let replacedParts = 0;
+    let keptParts = 0;
     if (!exists) renameSync(tmpDir, dir);
     else if (options.replace) {
+      // the new day: the new parts and the old parts disjoint from them (linked, not copied), swapped in whole
+      const from = Math.min(...parts.map((p) => p.interval[0]));
+      const to = Math.max(...parts.map((p) => p.interval[1]));
+      for (const other of readdirSync(dir)) {
+        const iv = partInterval(other);
+        if (iv && iv[0] <= to && from <= iv[1]) replacedParts++;
+        else if (iv) {
+          if (existsSync(join(tmpDir, other))) throw new CatalogError(`${join(dir, other)}: a part of the same name as a new one`);
+          linkSync(join(dir, other), join(tmpDir, other));
+          keptParts++;
+        }
+      }
       const old = join(dir, '..', `.old-${process.pid}-${++this.seq}`);
       renameSync(dir, old);
       renameSync(tmpDir, dir);
@@ -200,7 +221,7 @@ export class CatalogWriter {
       for (const p of parts) renameSync(join(tmpDir, p.name), join(dir, p.name));
       rmSync(tmpDir, { recursive: true, force: true });
     }
-    return parts.map((p) => ({ table, date, path: join(dir, p.name), rows: p.rows, replaced: exists && !!options.replace }));
+    return parts.map((p) => ({ table, date, path: join(dir, p.name), rows: p.rows, replaced: replacedParts > 0, replacedParts, keptParts }));
   }
 
   private install(dir: string, tmpDir: string, name: string, interval: [number, number], table: CatalogTable, date: string, rows: number, options: WriteOptions): PartWritten {

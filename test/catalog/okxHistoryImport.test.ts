@@ -11,6 +11,36 @@ const dir = mkdtempSync(join(tmpdir(), 'asmm-catalog-okx-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('catalog import of OKX history days', () => {
+  it('--replace of one UTC+8 trades day replaces its own rows and keeps the neighbour file\'s rows of the UTC day they share', async () => {
+    // day 2025-11-01 (UTC+8) from 23:30 UTC the day before, one hour across UTC midnight; day 2025-11-02 (UTC+8)
+    // from 16:00 UTC: both have rows in the UTC day 2025-11-01
+    const dayFiles = join(dir, 'utc8');
+    const a = await writeOkxHistoryDay({ dir: dayFiles, kind: 'trades', date: '2025-11-01', inst: 'ETH-USDT', ...OKX_HISTORY_PRESETS.small, startOffsetSec: 7.5 * 3600, durationSec: 3600, seed: 1 });
+    const b = await writeOkxHistoryDay({ dir: dayFiles, kind: 'trades', date: '2025-11-02', inst: 'ETH-USDT', ...OKX_HISTORY_PRESETS.small, durationSec: 3600, seed: 1 });
+    const root = join(dir, 'cat-utc8');
+    const w = await CatalogWriter.create(root);
+    const first = (await importIntoCatalog(w, a.path, { venue: 'okx' }))[0].parts;
+    const second = (await importIntoCatalog(w, b.path, { venue: 'okx' }))[0].parts;
+    const shared = first.find((p) => p.date === '2025-11-01')!;
+    expect(second.map((p) => p.date)).toEqual(['2025-11-01']);
+    const counts = async () => {
+      const c = await openCatalog(root);
+      try {
+        const r = await c.sql(`select date, count(*) as n from read_parquet('${join(root, 'okx', 'ETH-USDT', 'trades', '*', '*.parquet')}', hive_partitioning = true) group by date order by date`);
+        return Object.fromEntries(r.column('date').map((d, i) => [String(d), Number(r.column('n')[i])]));
+      } finally {
+        c.close();
+      }
+    };
+    const before = await counts();
+    expect(before['2025-11-01']).toBe(shared.rows + second[0].rows);
+    // the second file again, replacing: its part of the shared day is replaced, the first file's part kept
+    const again = (await importIntoCatalog(w, b.path, { venue: 'okx', replace: true }))[0].parts;
+    w.close();
+    expect(again).toEqual([expect.objectContaining({ date: '2025-11-01', rows: second[0].rows, replaced: true, replacedParts: 1, keptParts: 1 })]);
+    expect(await counts()).toEqual(before);
+  });
+
   it('book_deltas replayed equal book_top; trades land on their UTC dates; re-import is refused, --replace keeps one copy', async () => {
     const books = await writeOkxHistoryDay({ dir: join(dir, 'in'), kind: 'books', date: '2025-11-01', ...OKX_HISTORY_PRESETS.small, durationSec: 120 });
     const trades = await writeOkxHistoryDay({ dir: join(dir, 'in'), kind: 'trades', date: '2025-11-01', ...OKX_HISTORY_PRESETS.small, durationSec: 120 });

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { basename } from 'node:path';
-import { CatalogWriter, importIntoCatalog, openCatalog, CATALOG_TABLES } from '../../catalog/index.js';
+import { CatalogWriter, importIntoCatalog, openCatalog, CATALOG_TABLES, type PartWritten } from '../../catalog/index.js';
 import { formatTable, numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
 import { INTERRUPTED_EXIT_CODE, stopOnInterrupt } from '../interrupt.js';
 
@@ -57,7 +57,8 @@ async function runImport(argv: string[]): Promise<number> {
       },
     }).finally(() => stop.dispose());
     const notRead = reports.filter((r) => r.format === 'not read');
-    const rows = reports.flatMap((r) => r.parts.map((p) => [r.file, p.table, p.date, p.rows, p.replaced ? 'replaced' : 'new part']));
+    const partition = (p: PartWritten) => (p.replaced ? `replaced ${p.replacedParts} part${p.replacedParts === 1 ? '' : 's'}${p.keptParts ? `, kept ${p.keptParts} disjoint` : ''}` : 'new part');
+    const rows = reports.flatMap((r) => r.parts.map((p) => [r.file, p.table, p.date, p.rows, partition(p)]));
     const interrupted = notRead.length > 0 ? `INTERRUPTED (Ctrl-C): ${notRead.length} of ${reports.filter((r) => r.format !== 'skipped').length} files not imported (${notRead.map((r) => basename(r.file)).join(', ')}); the files above are in the catalog` : undefined;
     // with --json or without: nothing written is an error naming what was there, never an empty success
     if (!rows.length && !interrupted) throw new UsageError(`nothing to import in ${path}${reports.length ? ` (${reports.map((r) => `${r.file}: ${r.notes[0] ?? r.format}`).join('; ')})` : ''}`, { showUsage: false });
