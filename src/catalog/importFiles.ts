@@ -9,7 +9,7 @@ import { isOkxBooksContent, openOkxBooks } from '../formats/okxHistoryBooks.js';
 import { probeFile } from '../formats/format.js';
 import { readSampleParams, SAMPLE_FILES } from '../sample/files.js';
 import { BOOK_DELTA_COLUMNS, DEFAULT_TOP_LEVELS, DELTA_FLAG_SNAPSHOT, DELTA_FLAG_SNAPSHOT_START } from './schema.js';
-import type { CatalogWriter, PartWritten } from './writer.js';
+import type { CatalogWriter, PartWritten, WriteOptions } from './writer.js';
 
 /** What one import did: parts written per file and the loaders' notes (nothing dropped silently). */
 export interface ImportReport {
@@ -95,15 +95,20 @@ const contractNote = (instrument: string) =>
  * that are no data (params.json, .partial leftovers) and second copies of a table in another format are skipped,
  * each named in a `skipped` report; an asmm sample folder's params.json gives the instrument, tick and lot.
  */
+/** Whether `importIntoCatalog` reads this path file by file (a folder that is not an asmm recording). */
+export function importsFileByFile(path: string): boolean {
+  return statSync(path).isDirectory() && !readdirSync(path).some((f) => f.endsWith('.raw.ndjson'));
+}
+
 export async function importIntoCatalog(writer: CatalogWriter, path: string, options: ImportOptions): Promise<ImportReport[]> {
-  const isRecording = statSync(path).isDirectory() && readdirSync(path).some((f) => f.endsWith('.raw.ndjson'));
-  if (statSync(path).isDirectory() && !isRecording) {
+  const isRecording = statSync(path).isDirectory() && !importsFileByFile(path);
+  if (importsFileByFile(path)) {
     const { paths, skipped } = planFolderImport(path);
     const sample = options.inst === undefined ? sampleFolderInstrument(path) : undefined;
     const out: ImportReport[] = [...skipped];
-    const { onFile, stopRequested, ...fileOptions } = options;
+    const { onFile, ...fileOptions } = options;
     for (const [index, p] of paths.entries()) {
-      if (stopRequested?.()) {
+      if (options.stopRequested?.()) {
         for (const left of paths.slice(index)) out.push({ file: left, format: 'not read', parts: [], notes: ['not imported: the import was stopped before it (Ctrl-C)'] });
         break;
       }
@@ -130,7 +135,7 @@ export async function importIntoCatalog(writer: CatalogWriter, path: string, opt
     else parts.push(...(await writer.writeTrades(options.venue, table as TradeTable, inst, { replace: options.replace })));
   }
   const masks = mergeMasks(...loaded.tables.map((t) => t.masked));
-  if (instrument && masks.length) parts.push(...(await writer.writeGaps(options.venue, instrument, masks, { replace: options.replace })));
+  if (instrument && (masks.length || options.replace)) parts.push(...(await writer.writeGaps(options.venue, instrument, masks, gapOptions(options, ...loaded.tables.map((t) => t.tsMs)))));
   const book = loaded.tables.find((t) => t.kind === 'book');
   const notes = [...loaded.notes];
   if (instrument) {
@@ -159,11 +164,28 @@ async function importBinanceCapture(writer: CatalogWriter, path: string, levels:
   await deltas.append([n.tsMs, n.localTsMs, n.side, n.px, n.qty, flags]);
   parts.push(...(await deltas.close()));
   const masks = mergeMasks(capture.book.masked ?? [], capture.trades.masked ?? []);
-  if (masks.length) parts.push(...(await writer.writeGaps(options.venue, inst, masks, { replace: options.replace })));
+  if (masks.length || options.replace) parts.push(...(await writer.writeGaps(options.venue, inst, masks, gapOptions(options, capture.book.tsMs, capture.trades.tsMs, n.tsMs))));
   const tickSize = capture.book.meta.tickSize ?? inferTickSize(capture.book);
   const notes = [...binanceReplayNotes(capture), `${n.tsMs.length} level changes (every depth, local receive stamps) into book_deltas, ${capture.book.tsMs.length} top-${levels} rows, ${capture.trades.tsMs.length} trades`];
   writer.writeInstrument({ venue: options.venue, instrument: inst, tickSize, ...(capture.book.meta.lotSize !== undefined ? { lotSize: capture.book.meta.lotSize } : {}), ...(capture.book.meta.tickSize === undefined ? { inferred: ['tickSize'] } : {}), ...contractValueOf(inst, options, notes), source: path });
   return { file: path, format: 'binance-hftbacktest-capture', parts, notes };
+}
+
+/**
+ * How a file's gaps are written: with `--replace`, the old gaps within the file's time span (its tables' first to
+ * last time) are replaced too, so that a re-import that finds fewer gaps (a clean re-download) does not keep
+ * the old ones masking good data.
+ */
+function gapOptions(options: ImportOptions, ...times: ArrayLike<number>[]): WriteOptions {
+  if (!options.replace) return {};
+  let from = Infinity;
+  let to = -Infinity;
+  for (const t of times) {
+    if (t.length === 0) continue;
+    from = Math.min(from, t[0]);
+    to = Math.max(to, t[t.length - 1]);
+  }
+  return from <= to ? { replace: true, replaceWithin: [from, to] } : { replace: true };
 }
 
 /** `{ contractValue }` when given; a note when a derivative has none. */
@@ -180,7 +202,13 @@ async function importOkxBooks(writer: CatalogWriter, path: string, venue: string
   let inst = options.inst;
   // the tick is not in OKX's history files: the smallest price step seen between levels (an upper bound of it)
   let tick = Infinity;
+  let firstMs = Infinity;
+  let lastMs = -Infinity;
   for await (const batch of stream) {
+    if (batch.length > 0) {
+      firstMs = Math.min(firstMs, batch.tsMs[0]);
+      lastMs = Math.max(lastMs, batch.tsMs[batch.length - 1]);
+    }
     inst ??= batch.top?.meta.instrument;
     if (!inst) throw new Error(`${path}: no instrument (give --inst)`);
     deltas ??= await writer.openStream(venue, inst, 'book_deltas', BOOK_DELTA_COLUMNS.filter((c) => c !== 'local_ts_ms'), options);
@@ -208,7 +236,7 @@ async function importOkxBooks(writer: CatalogWriter, path: string, venue: string
   const notes = [...summary.notes];
   if (inst) {
     // what the rebuilt book cannot vouch for (before the first snapshot, a snapshot that disagreed, crossed) is a gap
-    parts.push(...(await writer.writeGaps(venue, inst, summary.masked, { replace: options.replace })));
+    parts.push(...(await writer.writeGaps(venue, inst, summary.masked, gapOptions(options, firstMs <= lastMs ? [firstMs, lastMs] : []))));
     const tickSize = Number.isFinite(tick) ? tick : undefined;
     if (tickSize !== undefined) notes.push(`tick ${tickSize} inferred: the smallest price step between levels seen (OKX's history files carry no tick)`);
     writer.writeInstrument({ venue, instrument: inst, ...(tickSize !== undefined ? { tickSize, inferred: ['tickSize'] } : {}), ...contractValueOf(inst, options, notes), source: path });

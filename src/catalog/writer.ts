@@ -1,4 +1,4 @@
-import { existsSync, linkSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { BookTable, TradeTable } from '../data/tables.js';
@@ -23,6 +23,30 @@ export interface PartWritten {
   readonly keptParts: number;
 }
 
+/**
+ * Into `tmpDir`, the part files of `dir` disjoint from `[fromMs, toMs]` (hard-linked, or copied where the file
+ * system has no links); returns how many were left out (overlapping) and kept.
+ */
+function keepDisjointParts(dir: string, tmpDir: string, fromMs: number, toMs: number): { replaced: number; kept: number } {
+  let replaced = 0;
+  let kept = 0;
+  for (const other of readdirSync(dir)) {
+    const iv = partInterval(other);
+    if (!iv) continue;
+    if (iv[0] <= toMs && fromMs <= iv[1]) {
+      replaced++;
+      continue;
+    }
+    try {
+      linkSync(join(dir, other), join(tmpDir, other));
+    } catch {
+      copyFileSync(join(dir, other), join(tmpDir, other));
+    }
+    kept++;
+  }
+  return { replaced, kept };
+}
+
 export interface WriteOptions {
   /**
    * Replace, in each day partition the new rows touch, the parts whose time interval overlaps theirs, instead of
@@ -30,6 +54,8 @@ export interface WriteOptions {
    * files run on UTC+8 days, so each shares two UTC days with its neighbours). The day is swapped in atomically.
    */
   readonly replace?: boolean;
+  /** With `replace`: the span (ms) whose old parts are replaced too, beyond the new rows' (the data span of the file the rows came from). */
+  readonly replaceWithin?: readonly [number, number];
   /** Streaming writers: values (rows × columns) held before a part is written; default `SPILL_VALUES`. */
   readonly spillValues?: number;
 }
@@ -201,17 +227,16 @@ export class CatalogWriter {
     let keptParts = 0;
     if (!exists) renameSync(tmpDir, dir);
     else if (options.replace) {
-      // the new day: the new parts and the old parts disjoint from them (linked, not copied), swapped in whole
-      const from = Math.min(...parts.map((p) => p.interval[0]));
-      const to = Math.max(...parts.map((p) => p.interval[1]));
-      for (const other of readdirSync(dir)) {
-        const iv = partInterval(other);
-        if (iv && iv[0] <= to && from <= iv[1]) replacedParts++;
-        else if (iv) {
-          if (existsSync(join(tmpDir, other))) throw new CatalogError(`${join(dir, other)}: a part of the same name as a new one`);
-          linkSync(join(dir, other), join(tmpDir, other));
-          keptParts++;
-        }
+      // the new day: the new parts and the old parts disjoint from them (and from `replaceWithin`), swapped in whole
+      const from = Math.min(...parts.map((p) => p.interval[0]), options.replaceWithin?.[0] ?? Infinity);
+      const to = Math.max(...parts.map((p) => p.interval[1]), options.replaceWithin?.[1] ?? -Infinity);
+      try {
+        const kept = keepDisjointParts(dir, tmpDir, from, to);
+        replacedParts = kept.replaced;
+        keptParts = kept.kept;
+      } catch (error) {
+        rmSync(tmpDir, { recursive: true, force: true });
+        throw error;
       }
       const old = join(dir, '..', `.old-${process.pid}-${++this.seq}`);
       renameSync(dir, old);
@@ -221,7 +246,44 @@ export class CatalogWriter {
       for (const p of parts) renameSync(join(tmpDir, p.name), join(dir, p.name));
       rmSync(tmpDir, { recursive: true, force: true });
     }
-    return parts.map((p) => ({ table, date, path: join(dir, p.name), rows: p.rows, replaced: replacedParts > 0, replacedParts, keptParts }));
+    // the day's counts on its first part (a streamed day has several), so that they add up over the parts
+    return parts.map((p, i) => ({ table, date, path: join(dir, p.name), rows: p.rows, replaced: replacedParts > 0, replacedParts: i === 0 ? replacedParts : 0, keptParts: i === 0 ? keptParts : 0 }));
+  }
+
+  /**
+   * With `replace` and a span: in each UTC day of `[fromMs, toMs]` that has a partition of `table`, the parts
+   * overlapping the span are taken out, the others kept (the day swapped in atomically). For a table whose new
+   * rows may be fewer than the old (the gaps a re-import finds: a clean file has none, yet its old gaps must go).
+   * Returns the days touched with their counts.
+   */
+  clearSpan(venue: string, instrument: string, table: CatalogTable, fromMs: number, toMs: number): Array<{ date: string; replacedParts: number; keptParts: number }> {
+    const out: Array<{ date: string; replacedParts: number; keptParts: number }> = [];
+    if (!(toMs >= fromMs)) return out;
+    for (let day = Math.floor(fromMs / DAY_MS) * DAY_MS; day <= toMs; day += DAY_MS) {
+      const date = utcDateOf(day);
+      const dir = join(this.tableDir(venue, instrument, table), partitionName(date));
+      if (!existsSync(dir)) continue;
+      const tmpDir = join(this.tableDir(venue, instrument, table), `.tmp-${process.pid}-${++this.seq}`);
+      mkdirSync(tmpDir, { recursive: true });
+      let counts;
+      try {
+        counts = keepDisjointParts(dir, tmpDir, fromMs, toMs);
+      } catch (error) {
+        rmSync(tmpDir, { recursive: true, force: true });
+        throw error;
+      }
+      if (counts.replaced === 0) {
+        rmSync(tmpDir, { recursive: true, force: true });
+        continue;
+      }
+      const old = join(dir, '..', `.old-${process.pid}-${++this.seq}`);
+      renameSync(dir, old);
+      if (counts.kept > 0) renameSync(tmpDir, dir);
+      else rmSync(tmpDir, { recursive: true, force: true });
+      rmSync(old, { recursive: true, force: true });
+      out.push({ date, replacedParts: counts.replaced, keptParts: counts.kept });
+    }
+    return out;
   }
 
   private install(dir: string, tmpDir: string, name: string, interval: [number, number], table: CatalogTable, date: string, rows: number, options: WriteOptions): PartWritten {
@@ -259,6 +321,21 @@ export class CatalogWriter {
 
   /** Writes masked intervals to `gaps`, cut at UTC midnights, one part per day touched. */
   async writeGaps(venue: string, instrument: string, masks: readonly MaskedInterval[], options: WriteOptions = {}): Promise<PartWritten[]> {
+    // a re-import: the old gaps within the file's span go, whether or not it finds gaps of its own (said as a day
+    // of 0 rows that replaced parts, or in the counts of the day's new part)
+    const cleared = options.replace && options.replaceWithin ? this.clearSpan(venue, instrument, 'gaps', options.replaceWithin[0], options.replaceWithin[1]) : [];
+    const written = await this.writeGapDays(venue, instrument, masks, options);
+    const out = written.map((p) => {
+      const c = cleared.find((d) => d.date === p.date && p.rows > 0);
+      return c && written.find((q) => q.date === p.date) === p ? { ...p, replaced: true, replacedParts: p.replacedParts + c.replacedParts } : p;
+    });
+    for (const c of cleared) {
+      if (!written.some((p) => p.date === c.date)) out.push({ table: 'gaps', date: c.date, path: join(this.tableDir(venue, instrument, 'gaps'), partitionName(c.date)), rows: 0, replaced: true, replacedParts: c.replacedParts, keptParts: c.keptParts });
+    }
+    return out.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  }
+
+  private async writeGapDays(venue: string, instrument: string, masks: readonly MaskedInterval[], options: WriteOptions): Promise<PartWritten[]> {
     if (masks.length === 0) return [];
     const byDay = new Map<string, MaskedInterval[]>();
     for (const m of masks) {

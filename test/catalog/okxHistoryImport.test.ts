@@ -39,6 +39,39 @@ describe('catalog import of OKX history days', () => {
     w.close();
     expect(again).toEqual([expect.objectContaining({ date: '2025-11-01', rows: second[0].rows, replaced: true, replacedParts: 1, keptParts: 1 })]);
     expect(await counts()).toEqual(before);
+    // a corrected download of the second day (other trades, other times: another part name): the old part goes, the
+    // first file's stays, nothing doubles
+    const corrected = await writeOkxHistoryDay({ dir: join(dir, 'utc8-corrected'), kind: 'trades', date: '2025-11-02', inst: 'ETH-USDT', ...OKX_HISTORY_PRESETS.small, durationSec: 3000, seed: 2 });
+    const w2 = await CatalogWriter.create(root);
+    const fixed = (await importIntoCatalog(w2, corrected.path, { venue: 'okx', replace: true }))[0].parts;
+    w2.close();
+    expect(fixed).toEqual([expect.objectContaining({ date: '2025-11-01', replaced: true, replacedParts: 1, keptParts: 1 })]);
+    expect(fixed[0].path).not.toBe(again[0].path);
+    expect(await counts()).toEqual({ ...before, '2025-11-01': shared.rows + fixed[0].rows });
+  });
+
+  it('--replace of a books day by a clean copy takes out the gaps the faulty one left, and says so', async () => {
+    const day = { kind: 'books', date: '2025-11-03', inst: 'ETH-USDT', ...OKX_HISTORY_PRESETS.small, durationSec: 300, seed: 5 } as const;
+    // the opening snapshot lost: the changes before the next snapshot are a gap
+    const faulty = await writeOkxHistoryDay({ ...day, dir: join(dir, 'gaps-faulty'), faults: { dropLines: [1] } });
+    const clean = await writeOkxHistoryDay({ ...day, dir: join(dir, 'gaps-clean') });
+    const root = join(dir, 'cat-gaps');
+    const w = await CatalogWriter.create(root);
+    const first = (await importIntoCatalog(w, faulty.path, { venue: 'okx' }))[0].parts;
+    expect(first.filter((p) => p.table === 'gaps').map((p) => p.rows)).toEqual([1]);
+    const gapsNow = async () => {
+      const c = await openCatalog(root);
+      try {
+        return (await c.gapsOf('okx', 'ETH-USDT')).length;
+      } finally {
+        c.close();
+      }
+    };
+    expect(await gapsNow()).toBe(1);
+    const again = (await importIntoCatalog(w, clean.path, { venue: 'okx', replace: true }))[0].parts;
+    w.close();
+    expect(again.filter((p) => p.table === 'gaps')).toEqual([expect.objectContaining({ date: '2025-11-03', rows: 0, replaced: true, replacedParts: 1, keptParts: 0 })]);
+    expect(await gapsNow()).toBe(0);
   });
 
   it('book_deltas replayed equal book_top; trades land on their UTC dates; re-import is refused, --replace keeps one copy', async () => {

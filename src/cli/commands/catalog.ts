@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { basename } from 'node:path';
-import { CatalogWriter, importIntoCatalog, openCatalog, CATALOG_TABLES, type PartWritten } from '../../catalog/index.js';
+import { CatalogWriter, importIntoCatalog, importsFileByFile, openCatalog, CATALOG_TABLES, type PartWritten } from '../../catalog/index.js';
 import { formatTable, numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
-import { INTERRUPTED_EXIT_CODE, stopOnInterrupt } from '../interrupt.js';
+import { INTERRUPTED_EXIT_CODE, stopOnInterrupt, type InterruptRequest } from '../interrupt.js';
 
 const DEFAULT_CATALOG = 'data/catalog';
 
@@ -38,8 +38,9 @@ async function runImport(argv: string[]): Promise<number> {
   const levels = numberOption('levels', values.levels, 5, (v) => Number.isInteger(v) && v > 0 && v <= 400);
   const contractValue = values['contract-value'] === undefined ? undefined : numberOption('contract-value', values['contract-value'], 0, (v) => v > 0);
   const writer = await CatalogWriter.create(root);
-  // a folder: a line per file as it is done, and Ctrl-C stops after the file at hand (the files done stay imported)
-  const stop = stopOnInterrupt('the import', undefined, 'the file at hand', 'keeps the files imported so far');
+  // a folder: a line per file as it is done, and Ctrl-C stops after the file at hand (the files done stay
+  // imported); one file: Ctrl-C ends it at once, as ever
+  const stop: InterruptRequest = importsFileByFile(path) ? stopOnInterrupt('the import', undefined, 'the file at hand', 'keeps the files imported so far') : { requested: false, dispose() {} };
   const started = performance.now();
   try {
     const reports = await importIntoCatalog(writer, path, {
@@ -57,7 +58,9 @@ async function runImport(argv: string[]): Promise<number> {
       },
     }).finally(() => stop.dispose());
     const notRead = reports.filter((r) => r.format === 'not read');
-    const partition = (p: PartWritten) => (p.replaced ? `replaced ${p.replacedParts} part${p.replacedParts === 1 ? '' : 's'}${p.keptParts ? `, kept ${p.keptParts} disjoint` : ''}` : 'new part');
+    // (a replaced day's counts are on its first new part; its other parts, when streamed in several, say so)
+    const partition = (p: PartWritten) =>
+      !p.replaced ? 'new part' : p.replacedParts || p.keptParts ? `replaced ${p.replacedParts} part${p.replacedParts === 1 ? '' : 's'}${p.keptParts ? `, kept ${p.keptParts} disjoint` : ''}` : 'new part of the day above';
     const rows = reports.flatMap((r) => r.parts.map((p) => [r.file, p.table, p.date, p.rows, partition(p)]));
     const interrupted = notRead.length > 0 ? `INTERRUPTED (Ctrl-C): ${notRead.length} of ${reports.filter((r) => r.format !== 'skipped').length} files not imported (${notRead.map((r) => basename(r.file)).join(', ')}); the files above are in the catalog` : undefined;
     // with --json or without: nothing written is an error naming what was there, never an empty success
