@@ -210,6 +210,8 @@ async function backtestDepthRun(values: Record<string, string | boolean | undefi
     cutShort = stop.requested && perDay.length < streamed.dates.length;
     // the calibration's checks (the pairing's errors): over the whole range, or over what was read when cut short
     await calibrationFeed?.finish(!cutShort);
+    // the catalog's reads are over: DuckDB's memory goes before the report is built
+    streamed.close();
   } else session.feed(native, capture.trades, bookArrivalMs ? { bookArrivalMs } : {});
   const r = session.finish();
   const notes = [
