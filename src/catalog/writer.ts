@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { BookTable, TradeTable } from '../data/tables.js';
@@ -21,6 +21,44 @@ export interface PartWritten {
   /** With `replace`: the day's parts taken out (overlapping the new rows) and kept (disjoint from them). */
   readonly replacedParts: number;
   readonly keptParts: number;
+}
+
+/** Whether a process of this id runs (signal 0: EPERM means it does, under another user). */
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Size of a folder's files, bytes. */
+function folderBytes(dir: string): number {
+  let bytes = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) bytes += e.isDirectory() ? folderBytes(join(dir, e.name)) : statSync(join(dir, e.name)).size;
+  return bytes;
+}
+
+/** Removes `<root>/<venue>/<instrument>/<table>/.tmp-<pid>-…` and `.old-<pid>-…` of processes that no longer run (see CatalogWriter.create). */
+function removeDeadStaging(root: string): { folders: number; bytes: number } {
+  const out = { folders: 0, bytes: 0 };
+  const dirs = (dir: string) => (existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name) : []);
+  for (const venue of dirs(root).filter((n) => !n.startsWith('.'))) {
+    for (const instrument of dirs(join(root, venue)).filter((n) => !n.startsWith('.'))) {
+      for (const table of dirs(join(root, venue, instrument)).filter((n) => !n.startsWith('.'))) {
+        const tableDir = join(root, venue, instrument, table);
+        for (const name of dirs(tableDir)) {
+          const m = /^\.(?:tmp|old)-(\d+)-\d+$/.exec(name);
+          if (!m || Number(m[1]) === process.pid || processRuns(Number(m[1]))) continue;
+          out.bytes += folderBytes(join(tableDir, name));
+          rmSync(join(tableDir, name), { recursive: true, force: true });
+          out.folders++;
+        }
+      }
+    }
+  }
+  return out;
 }
 
 /**
@@ -81,10 +119,20 @@ export class CatalogWriter {
   }
   private seq = 0;
 
+  /**
+   * A writer into `root`. It first removes the staging folders (`.tmp-<pid>-…`, `.old-<pid>-…` beside the day
+   * partitions) of writers that are no longer running: what a killed import left (a second Ctrl-C, a crash),
+   * never read, but taking disk; `removedStaging` says how many and how large.
+   */
   static async create(root: string): Promise<CatalogWriter> {
     const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
-    return new CatalogWriter(root, instance, await instance.connect());
+    const writer = new CatalogWriter(root, instance, await instance.connect());
+    writer.removedStaging = removeDeadStaging(root);
+    return writer;
   }
+
+  /** The staging folders of dead writers removed when this one was created (see `create`). */
+  removedStaging: { folders: number; bytes: number } = { folders: 0, bytes: 0 };
 
   close(): void {
     this.connection.closeSync();

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CatalogWriter, importIntoCatalog, openCatalog } from '../../src/catalog/index.js';
@@ -35,6 +36,25 @@ describe('asmm catalog import of a folder, catalog ls gaps, SQL errors', () => {
     for (const table of ['book_deltas', 'book_top']) expect(tables.find((t) => t.table === table), table).toMatchObject({ from: dates[0], to: dates[imported - 1], days: imported });
     // the rest imports after them, as a user would go on
     for (const d of dates.slice(imported)) expect(runAsmm(['catalog', 'import', join(days, `ETH-USDT-L2orderbook-400lv-${d}.tar.gz`), '--catalog', cat, '--json']).code).toBe(0);
+  });
+
+  it('the staging folders a killed import left are removed by the next import and said; a running writer\'s are kept', async () => {
+    const cat = join(dir, 'cat-staging');
+    const day = await writeOkxHistoryDay({ dir: join(dir, 'staging-in'), date: '2025-11-01', inst: 'ETH-USDT', ...OKX_HISTORY_PRESETS.small, durationSec: 120, kind: 'trades' });
+    expect(runAsmm(['catalog', 'import', day.path, '--catalog', cat, '--json']).code).toBe(0);
+    // a process that has ended, and one that runs (pid 1)
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const tableDir = join(cat, 'okx', 'ETH-USDT', 'trades');
+    mkdirSync(join(tableDir, `.tmp-${dead}-3`), { recursive: true });
+    writeFileSync(join(tableDir, `.tmp-${dead}-3`, '1-2.parquet'), Buffer.alloc(5000));
+    mkdirSync(join(tableDir, `.old-${dead}-4`, 'date=2025-11-01'), { recursive: true });
+    mkdirSync(join(tableDir, '.tmp-1-5'), { recursive: true });
+    const next = await writeOkxHistoryDay({ dir: join(dir, 'staging-in'), date: '2025-11-03', inst: 'ETH-USDT', ...OKX_HISTORY_PRESETS.small, durationSec: 120, kind: 'trades' });
+    const r = runAsmm(['catalog', 'import', next.path, '--catalog', cat, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/removed 2 staging folder\(s\) \(0\.0 MB\) that a stopped import left/);
+    expect((JSON.parse(r.stdout) as { removedStaging: { folders: number; bytes: number } }).removedStaging).toEqual({ folders: 2, bytes: 5000 });
+    expect(readdirSync(tableDir).filter((n) => n.startsWith('.'))).toEqual(['.tmp-1-5']);
   });
 
   it('a sample folder: params.json and the CSV copies of the Arrow tables skipped by name, the instrument, tick and lot from params.json', () => {
