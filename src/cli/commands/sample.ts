@@ -63,6 +63,8 @@ async function sampleIntoCatalog(root: string, hours: number, model: { seed: num
   const { CatalogWriter } = await import('../../catalog/index.js');
   const started = performance.now();
   const writer = await CatalogWriter.create(root);
+  const removed = writer.removedStaging;
+  if (removed.folders > 0) process.stderr.write(`asmm sample: removed ${removed.folders} staging folder(s) (${(removed.bytes / 1e6).toFixed(1)} MB) that a stopped write left in ${root} (never read)\n`);
   const written: Array<{ date: string; snapshots: number; trades: number }> = [];
   let instrument = '';
   try {
