@@ -1,10 +1,30 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runAsmm } from '../helpers/cli.js';
+import { interruptWhen, runAsmm, spawnAsmm } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
 describe('asmm estimate --catalog', () => {
+  it('Ctrl-C after the first day: the days read so far give the estimates, said to be partial, exit 130', async () => {
+    const dir = tempDir('asmm-catalog-estimate-interrupt-');
+    const root = join(dir, 'catalog');
+    expect(runAsmm(['sample', '--days', '5', '--interval-ms', '1000', '--arrival-rate', '0.25', '--seed', '8', '--catalog', root, '--json']).code).toBe(0);
+    const args = ['estimate', '--catalog', root, '--inst', 'ETH-USDT'];
+    const run = spawnAsmm(args);
+    const code = await interruptWhen(run, /^ {2}2026-01-01: /m);
+    const { stdout, stderr } = run.output();
+    expect(code, stderr).toBe(130);
+    expect(stderr).toMatch(/Ctrl-C: the estimate stops after the day at hand/);
+    const covered = /INTERRUPTED \(Ctrl-C\): the result covers 2026-01-01\.\.(2026-01-0[1-4]) \(\d days?\) of the range's 5 days 2026-01-01\.\.2026-01-05/.exec(stdout);
+    expect(covered, stdout).not.toBeNull();
+    // the partial estimate is the estimate of the days it covers
+    const upTo = runAsmm([...args, '--to', covered![1]]);
+    expect(upTo.code, upTo.stderr).toBe(0);
+    const realized = (out: string) => /^\| *realized .*$|^realized .*$/m.exec(out)?.[0];
+    expect(realized(stdout)).toBeDefined();
+    expect(realized(stdout)).toBe(realized(upTo.stdout));
+  });
+
   it('streams the days and gives the in-memory estimate on the same market: realized σ bit for bit, the MLE per side field for field', () => {
     const dir = tempDir('asmm-catalog-estimate-');
     const root = join(dir, 'catalog');
