@@ -1,4 +1,5 @@
 import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { BookTable, TradeTable } from '../data/tables.js';
@@ -21,6 +22,19 @@ export interface PartWritten {
   /** With `replace`: the day's parts taken out (overlapping the new rows) and kept (disjoint from them). */
   readonly replacedParts: number;
   readonly keptParts: number;
+}
+
+/**
+ * The stem of this process's staging folder names: `.tmp-<host>-<pid>` (`.old-…` for a day being swapped out).
+ * The host, so that a writer on another machine sharing the catalog's disk is never taken for a dead one here.
+ */
+function stagingName(kind: 'tmp' | 'old'): string {
+  return `.${kind}-${stagingHost()}-${process.pid}`;
+}
+
+/** This machine's name as staging folder names carry it (no '-', so that the name parses back). */
+export function stagingHost(): string {
+  return hostname().replace(/[^A-Za-z0-9.]/g, '_');
 }
 
 /** Whether a process of this id runs (signal 0: EPERM means it does, under another user). */
@@ -49,8 +63,11 @@ function removeDeadStaging(root: string): { folders: number; bytes: number } {
       for (const table of dirs(join(root, venue, instrument)).filter((n) => !n.startsWith('.'))) {
         const tableDir = join(root, venue, instrument, table);
         for (const name of dirs(tableDir)) {
-          const m = /^\.(?:tmp|old)-(\d+)-\d+$/.exec(name);
-          if (!m || Number(m[1]) === process.pid || processRuns(Number(m[1]))) continue;
+          // this machine's only (`.tmp-<host>-<pid>-<n>`; a name without a host is from before hosts were named)
+          const m = /^\.(?:tmp|old)-(?:(.+)-)?(\d+)-\d+$/.exec(name);
+          if (!m || (m[1] !== undefined && m[1] !== stagingHost())) continue;
+          const pid = Number(m[2]);
+          if (pid === process.pid || processRuns(pid)) continue;
           out.bytes += folderBytes(join(tableDir, name));
           rmSync(join(tableDir, name), { recursive: true, force: true });
           out.folders++;
@@ -173,7 +190,7 @@ export class CatalogWriter {
         }
       }
     }
-    const tmpDir = join(this.tableDir(venue, instrument, table), `.tmp-${process.pid}-${++this.seq}`);
+    const tmpDir = join(this.tableDir(venue, instrument, table), `${stagingName('tmp')}-${++this.seq}`);
     mkdirSync(tmpDir, { recursive: true });
     await this.copyToParquet(columns, rows, join(tmpDir, name));
     return this.install(dir, tmpDir, name, interval, table, date, rows, options);
@@ -246,7 +263,7 @@ export class CatalogWriter {
             day = d;
             dayFrom = d! * DAY_MS;
             dayTo = dayFrom + DAY_MS;
-            staging = join(tableDir, `.tmp-${process.pid}-${++this.seq}`);
+            staging = join(tableDir, `${stagingName('tmp')}-${++this.seq}`);
             mkdirSync(staging, { recursive: true });
           }
         }
@@ -286,7 +303,7 @@ export class CatalogWriter {
         rmSync(tmpDir, { recursive: true, force: true });
         throw error;
       }
-      const old = join(dir, '..', `.old-${process.pid}-${++this.seq}`);
+      const old = join(dir, '..', `${stagingName('old')}-${++this.seq}`);
       renameSync(dir, old);
       renameSync(tmpDir, dir);
       rmSync(old, { recursive: true, force: true });
@@ -311,7 +328,7 @@ export class CatalogWriter {
       const date = utcDateOf(day);
       const dir = join(this.tableDir(venue, instrument, table), partitionName(date));
       if (!existsSync(dir)) continue;
-      const tmpDir = join(this.tableDir(venue, instrument, table), `.tmp-${process.pid}-${++this.seq}`);
+      const tmpDir = join(this.tableDir(venue, instrument, table), `${stagingName('tmp')}-${++this.seq}`);
       mkdirSync(tmpDir, { recursive: true });
       let counts;
       try {
@@ -324,7 +341,7 @@ export class CatalogWriter {
         rmSync(tmpDir, { recursive: true, force: true });
         continue;
       }
-      const old = join(dir, '..', `.old-${process.pid}-${++this.seq}`);
+      const old = join(dir, '..', `${stagingName('old')}-${++this.seq}`);
       renameSync(dir, old);
       if (counts.kept > 0) renameSync(tmpDir, dir);
       else rmSync(tmpDir, { recursive: true, force: true });

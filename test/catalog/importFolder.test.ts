@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CatalogWriter, importIntoCatalog, openCatalog } from '../../src/catalog/index.js';
+import { stagingHost } from '../../src/catalog/writer.js';
 import { OKX_HISTORY_PRESETS, writeOkxHistoryDay } from '../../src/sample/index.js';
 import { interruptWhen, runAsmm, spawnAsmm } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -42,19 +43,22 @@ describe('asmm catalog import of a folder, catalog ls gaps, SQL errors', () => {
     const cat = join(dir, 'cat-staging');
     const day = await writeOkxHistoryDay({ dir: join(dir, 'staging-in'), date: '2025-11-01', inst: 'ETH-USDT', ...OKX_HISTORY_PRESETS.small, durationSec: 120, kind: 'trades' });
     expect(runAsmm(['catalog', 'import', day.path, '--catalog', cat, '--json']).code).toBe(0);
-    // a process that has ended, and one that runs (pid 1)
+    // a process of this machine that has ended, one that runs (pid 1), and a process of another machine sharing
+    // the disk (its pid means nothing here: kept)
     const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const host = stagingHost();
     const tableDir = join(cat, 'okx', 'ETH-USDT', 'trades');
-    mkdirSync(join(tableDir, `.tmp-${dead}-3`), { recursive: true });
-    writeFileSync(join(tableDir, `.tmp-${dead}-3`, '1-2.parquet'), Buffer.alloc(5000));
-    mkdirSync(join(tableDir, `.old-${dead}-4`, 'date=2025-11-01'), { recursive: true });
-    mkdirSync(join(tableDir, '.tmp-1-5'), { recursive: true });
+    mkdirSync(join(tableDir, `.tmp-${host}-${dead}-3`), { recursive: true });
+    writeFileSync(join(tableDir, `.tmp-${host}-${dead}-3`, '1-2.parquet'), Buffer.alloc(5000));
+    mkdirSync(join(tableDir, `.old-${host}-${dead}-4`, 'date=2025-11-01'), { recursive: true });
+    mkdirSync(join(tableDir, `.tmp-${host}-1-5`), { recursive: true });
+    mkdirSync(join(tableDir, `.tmp-another.host-${dead}-6`), { recursive: true });
     const next = await writeOkxHistoryDay({ dir: join(dir, 'staging-in'), date: '2025-11-03', inst: 'ETH-USDT', ...OKX_HISTORY_PRESETS.small, durationSec: 120, kind: 'trades' });
     const r = runAsmm(['catalog', 'import', next.path, '--catalog', cat, '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/removed 2 staging folder\(s\) \(0\.0 MB\) that a stopped import left/);
     expect((JSON.parse(r.stdout) as { removedStaging: { folders: number; bytes: number } }).removedStaging).toEqual({ folders: 2, bytes: 5000 });
-    expect(readdirSync(tableDir).filter((n) => n.startsWith('.'))).toEqual(['.tmp-1-5']);
+    expect(readdirSync(tableDir).filter((n) => n.startsWith('.')).sort()).toEqual([`.tmp-${host}-1-5`, `.tmp-another.host-${dead}-6`].sort());
   });
 
   it('a sample folder: params.json and the CSV copies of the Arrow tables skipped by name, the instrument, tick and lot from params.json', () => {
