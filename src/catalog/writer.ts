@@ -47,33 +47,54 @@ function processRuns(pid: number): boolean {
   }
 }
 
-/** Size of a folder's files, bytes. */
+/** Size of a folder's files, bytes (0 for what cannot be read: another process may be removing it). */
 function folderBytes(dir: string): number {
   let bytes = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) bytes += e.isDirectory() ? folderBytes(join(dir, e.name)) : statSync(join(dir, e.name)).size;
+  try {
+    for (const e of readdirSync(dir, { withFileTypes: true })) bytes += e.isDirectory() ? folderBytes(join(dir, e.name)) : statSync(join(dir, e.name)).size;
+  } catch {
+    // (gone meanwhile)
+  }
   return bytes;
 }
 
-/** Removes `<root>/<venue>/<instrument>/<table>/.tmp-<pid>-…` and `.old-<pid>-…` of processes that no longer run (see CatalogWriter.create). */
-function removeDeadStaging(root: string): { folders: number; bytes: number } {
-  const out = { folders: 0, bytes: 0 };
-  const dirs = (dir: string) => (existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name) : []);
-  for (const venue of dirs(root).filter((n) => !n.startsWith('.'))) {
-    for (const instrument of dirs(join(root, venue)).filter((n) => !n.startsWith('.'))) {
-      for (const table of dirs(join(root, venue, instrument)).filter((n) => !n.startsWith('.'))) {
-        const tableDir = join(root, venue, instrument, table);
-        for (const name of dirs(tableDir)) {
-          // this machine's only (`.tmp-<host>-<pid>-<n>`; a name without a host is from before hosts were named)
-          const m = /^\.(?:tmp|old)-(?:(.+)-)?(\d+)-\d+$/.exec(name);
-          if (!m || (m[1] !== undefined && m[1] !== stagingHost())) continue;
-          const pid = Number(m[2]);
-          if (pid === process.pid || processRuns(pid)) continue;
-          out.bytes += folderBytes(join(tableDir, name));
-          rmSync(join(tableDir, name), { recursive: true, force: true });
-          out.folders++;
-        }
-      }
+/** A staging folder of a writer that stopped (see CatalogWriter.staleStaging). */
+export interface StaleStaging {
+  readonly path: string;
+  readonly bytes: number;
+  /** `.old-…`: a day swapped out and not yet removed; when its `date=` folder is missing, it is that day's only copy. */
+  readonly swappedOutDay: boolean;
+}
+
+/** Staging folders untouched for this long are taken for a stopped writer's (a running one writes a part every few seconds). */
+const STALE_STAGING_MS = 3_600_000;
+
+/**
+ * The staging folders in `tableDir` (`.tmp-<host>-<pid>-<n>`, `.old-…`) of writers of this machine that no
+ * longer run and that nothing has touched for an hour: what a killed writer left. Found, never removed: an
+ * `.old-` folder may be the only copy of a day whose swap was cut, and a process in another pid namespace
+ * under the same host name cannot be told from a dead one. Errors (a folder removed meanwhile) skip it.
+ */
+function findStaleStaging(tableDir: string): StaleStaging[] {
+  const out: StaleStaging[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(tableDir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+  } catch {
+    return out;
+  }
+  for (const name of names) {
+    // this machine's only (`.tmp-<host>-<pid>-<n>`; a name without a host is from before hosts were named)
+    const m = /^\.(tmp|old)-(?:(.+)-)?(\d+)-\d+$/.exec(name);
+    if (!m || (m[2] !== undefined && m[2] !== stagingHost())) continue;
+    const pid = Number(m[3]);
+    if (pid === process.pid || processRuns(pid)) continue;
+    try {
+      if (Date.now() - statSync(join(tableDir, name)).mtimeMs < STALE_STAGING_MS) continue;
+    } catch {
+      continue;
     }
+    out.push({ path: join(tableDir, name), bytes: folderBytes(join(tableDir, name)), swappedOutDay: m[1] === 'old' });
   }
   return out;
 }
@@ -136,20 +157,18 @@ export class CatalogWriter {
   }
   private seq = 0;
 
-  /**
-   * A writer into `root`. It first removes the staging folders (`.tmp-<pid>-…`, `.old-<pid>-…` beside the day
-   * partitions) of writers that are no longer running: what a killed import left (a second Ctrl-C, a crash),
-   * never read, but taking disk; `removedStaging` says how many and how large.
-   */
   static async create(root: string): Promise<CatalogWriter> {
     const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
-    const writer = new CatalogWriter(root, instance, await instance.connect());
-    writer.removedStaging = removeDeadStaging(root);
-    return writer;
+    return new CatalogWriter(root, instance, await instance.connect());
   }
 
-  /** The staging folders of dead writers removed when this one was created (see `create`). */
-  removedStaging: { folders: number; bytes: number } = { folders: 0, bytes: 0 };
+  /**
+   * Staging folders of stopped writers (a killed import: a second Ctrl-C, a crash) in the tables this writer has
+   * written to, found when it first writes to each: never read, taking disk, and an `.old-` one may hold a day
+   * whose swap was cut. Reported, never removed (see findStaleStaging).
+   */
+  readonly staleStaging: StaleStaging[] = [];
+  private readonly scannedTables = new Set<string>();
 
   close(): void {
     this.connection.closeSync();
@@ -160,7 +179,12 @@ export class CatalogWriter {
     for (const [what, v] of [['venue', venue], ['instrument', instrument]]) {
       if (!v || /[\/\\]|^\.|=/.test(v)) throw new CatalogError(`${what} "${v}": not a valid folder name`);
     }
-    return join(this.root, venue, instrument, table);
+    const dir = join(this.root, venue, instrument, table);
+    if (!this.scannedTables.has(dir)) {
+      this.scannedTables.add(dir);
+      this.staleStaging.push(...findStaleStaging(dir));
+    }
+    return dir;
   }
 
   writeInstrument(meta: InstrumentMeta): string {
@@ -445,4 +469,14 @@ export function dayRanges(tsMs: ArrayLike<number>): Array<[number, number]> {
     }
   }
   return out;
+}
+
+/** What the import says of stale staging folders (see CatalogWriter.staleStaging): how many, how large, where, and what to do. */
+export function staleStagingNote(stale: readonly StaleStaging[]): string {
+  const mb = stale.reduce((n, f) => n + f.bytes, 0) / 1e6;
+  const old = stale.filter((f) => f.swappedOutDay);
+  return (
+    `asmm: ${stale.length} staging folder(s) (${mb.toFixed(1)} MB) of a stopped writer, never read, in the tables written: ${stale.map((f) => f.path).join(', ')}; ` +
+    `remove them by hand when no writer runs${old.length ? ` (an .old- folder is a day swapped out: if its day's date= folder is missing, move it back to date=YYYY-MM-DD, the UTC day of its part files' times, instead)` : ''}`
+  );
 }

@@ -1,6 +1,6 @@
 /**
  * Ctrl-C during a long streamed run (a catalog range replayed a day at a time): the first SIGINT asks the run to
- * stop after the day at hand, so that the days replayed so far still give their result, report and JSON,
+ * stop once the day it is replaying is done, so that the days done still give their result, report and JSON,
  * said to be partial, with exit code 130; a second SIGINT quits at once, nothing written. JavaScript sees the
  * first signal only when the run waits (while it reads a day, never inside the replay of one), so the run reads
  * `requested` after reading each day, before replaying it; the handler then steps aside, and the second signal
@@ -20,16 +20,16 @@ export const INTERRUPTED_EXIT_CODE = 130;
 export function stopOnInterrupt(
   what: string,
   say: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
-  /** Where the run stops, and what it then does. */
-  stopsAfter = 'the day at hand',
-  then = 'writes the result of the days so far',
+  /** When the run stops, and what it then does. */
+  when = 'once the day it is on is done (a day being read is left out)',
+  then = 'writes the result of the days done',
 ): InterruptRequest {
   let requested = false;
   const onSignal = () => {
     requested = true;
     // the next Ctrl-C ends the process (Node's default once no listener is left), replaying or not
     process.off('SIGINT', onSignal);
-    say(`asmm: Ctrl-C: ${what} stops after ${stopsAfter} and ${then} (Ctrl-C again to quit at once)`);
+    say(`asmm: Ctrl-C: ${what} stops ${when} and ${then} (Ctrl-C again to quit at once)`);
   };
   process.on('SIGINT', onSignal);
   return {

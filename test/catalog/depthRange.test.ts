@@ -177,7 +177,7 @@ describe('asmm backtest --catalog --depth full reads a day at a time', () => {
     const code = await interruptWhen(run, /^ {2}2025-11-01: /m);
     const { stdout, stderr } = run.output();
     expect(code, stderr).toBe(130);
-    expect(stderr).toMatch(/Ctrl-C: the backtest stops after the day at hand/);
+    expect(stderr).toMatch(/Ctrl-C: the backtest stops once the day it is on is done/);
     const covered = /INTERRUPTED \(Ctrl-C\): the result covers 2025-11-01\.\.(2025-11-0[12]) \(\d days?\) of the range's 3 days 2025-11-01\.\.2025-11-03/.exec(stdout);
     expect(covered, stdout).not.toBeNull();
     expect(existsSync(report)).toBe(true);

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CatalogWriter, importIntoCatalog, openCatalog } from '../../src/catalog/index.js';
@@ -20,7 +20,7 @@ describe('asmm catalog import of a folder, catalog ls gaps, SQL errors', () => {
     const code = await interruptWhen(run, /^ {2}\[1\/5\] /m);
     const { stdout, stderr } = run.output();
     expect(code, stderr).toBe(130);
-    expect(stderr).toMatch(/Ctrl-C: the import stops after the file at hand and keeps the files imported so far/);
+    expect(stderr).toMatch(/Ctrl-C: the import stops once the file at hand is imported and keeps the files imported so far/);
     const lines = stderr.split('\n').filter((l) => /^ {2}\[\d\/5\] /.test(l));
     expect(lines[0]).toMatch(/^ {2}\[1\/5\] ETH-USDT-L2orderbook-400lv-2025-11-01\.tar\.gz: \d+ rows into book_deltas, book_top/);
     const left = /INTERRUPTED \(Ctrl-C\): (\d) of 5 files not imported \(([^)]*)\); the files above are in the catalog/.exec(stdout);
@@ -39,26 +39,28 @@ describe('asmm catalog import of a folder, catalog ls gaps, SQL errors', () => {
     for (const d of dates.slice(imported)) expect(runAsmm(['catalog', 'import', join(days, `ETH-USDT-L2orderbook-400lv-${d}.tar.gz`), '--catalog', cat, '--json']).code).toBe(0);
   });
 
-  it('the staging folders a killed import left are removed by the next import and said; a running writer\'s are kept', async () => {
+  it('the staging folders a stopped writer left are found and said by the next import, never removed; a running writer\'s, a fresh one and another machine\'s are not listed', async () => {
     const cat = join(dir, 'cat-staging');
     const day = await writeOkxHistoryDay({ dir: join(dir, 'staging-in'), date: '2025-11-01', inst: 'ETH-USDT', ...OKX_HISTORY_PRESETS.small, durationSec: 120, kind: 'trades' });
     expect(runAsmm(['catalog', 'import', day.path, '--catalog', cat, '--json']).code).toBe(0);
-    // a process of this machine that has ended, one that runs (pid 1), and a process of another machine sharing
-    // the disk (its pid means nothing here: kept)
+    // this machine's process that has ended (two folders, untouched for two hours, and one just written), one that
+    // runs (pid 1), and a process of another machine sharing the disk (its pid means nothing here)
     const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
     const host = stagingHost();
     const tableDir = join(cat, 'okx', 'ETH-USDT', 'trades');
-    mkdirSync(join(tableDir, `.tmp-${host}-${dead}-3`), { recursive: true });
-    writeFileSync(join(tableDir, `.tmp-${host}-${dead}-3`, '1-2.parquet'), Buffer.alloc(5000));
-    mkdirSync(join(tableDir, `.old-${host}-${dead}-4`, 'date=2025-11-01'), { recursive: true });
-    mkdirSync(join(tableDir, `.tmp-${host}-1-5`), { recursive: true });
-    mkdirSync(join(tableDir, `.tmp-another.host-${dead}-6`), { recursive: true });
+    const hoursAgo = (path: string) => utimesSync(path, new Date(Date.now() - 2 * 3_600_000), new Date(Date.now() - 2 * 3_600_000));
+    const planted = [`.tmp-${host}-${dead}-3`, `.old-${host}-${dead}-4`, `.tmp-${host}-${dead}-5`, `.tmp-${host}-1-6`, `.tmp-another.host-${dead}-7`];
+    for (const name of planted) mkdirSync(join(tableDir, name), { recursive: true });
+    writeFileSync(join(tableDir, planted[0], '1-2.parquet'), Buffer.alloc(5000));
+    for (const name of planted.filter((n) => !n.endsWith('-5'))) hoursAgo(join(tableDir, name));
     const next = await writeOkxHistoryDay({ dir: join(dir, 'staging-in'), date: '2025-11-03', inst: 'ETH-USDT', ...OKX_HISTORY_PRESETS.small, durationSec: 120, kind: 'trades' });
     const r = runAsmm(['catalog', 'import', next.path, '--catalog', cat, '--json']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/removed 2 staging folder\(s\) \(0\.0 MB\) that a stopped import left/);
-    expect((JSON.parse(r.stdout) as { removedStaging: { folders: number; bytes: number } }).removedStaging).toEqual({ folders: 2, bytes: 5000 });
-    expect(readdirSync(tableDir).filter((n) => n.startsWith('.')).sort()).toEqual([`.tmp-${host}-1-5`, `.tmp-another.host-${dead}-6`].sort());
+    expect(r.stderr).toMatch(/2 staging folder\(s\) \(0\.0 MB\) of a stopped writer, never read.*remove them by hand when no writer runs \(an \.old- folder is a day swapped out/);
+    const stale = (JSON.parse(r.stdout) as { staleStaging: Array<{ path: string; bytes: number; swappedOutDay: boolean }> }).staleStaging;
+    expect(stale.map((f) => [f.path.slice(tableDir.length + 1), f.bytes, f.swappedOutDay]).sort()).toEqual([[planted[0], 5000, false], [planted[1], 0, true]].sort());
+    // nothing removed
+    expect(readdirSync(tableDir).filter((n) => n.startsWith('.')).sort()).toEqual([...planted].sort());
   });
 
   it('a sample folder: params.json and the CSV copies of the Arrow tables skipped by name, the instrument, tick and lot from params.json', () => {

@@ -15,7 +15,7 @@ describe('asmm backtest --catalog', () => {
     const code = await interruptWhen(run, /^ {2}2026-01-01: /m);
     const { stdout, stderr } = run.output();
     expect(code, stderr).toBe(130);
-    expect(stderr).toMatch(/Ctrl-C: the backtest stops after the day at hand/);
+    expect(stderr).toMatch(/Ctrl-C: the backtest stops once the day it is on is done/);
     const covered = /INTERRUPTED \(Ctrl-C\): the result covers 2026-01-01\.\.(2026-01-0[1-4]) \(\d days?\) of the range's 5 days 2026-01-01\.\.2026-01-05/.exec(stdout);
     expect(covered, stdout).not.toBeNull();
     expect(existsSync(join(dir, 'report.html'))).toBe(true);

@@ -13,7 +13,7 @@ describe('stopOnInterrupt: Ctrl-C during a streamed run', () => {
     expect(stop.requested).toBe(false);
     process.emit('SIGINT');
     expect(stop.requested).toBe(true);
-    expect(said).toEqual([expect.stringMatching(/Ctrl-C: the backtest stops after the day at hand .*Ctrl-C again to quit at once/)]);
+    expect(said).toEqual([expect.stringMatching(/Ctrl-C: the backtest stops once the day it is on is done .*Ctrl-C again to quit at once/)]);
     expect(process.listenerCount('SIGINT')).toBe(before);
     stop.dispose();
     expect(process.listenerCount('SIGINT')).toBe(before);
@@ -52,7 +52,7 @@ describe('stopOnInterrupt: Ctrl-C during a streamed run', () => {
     expect(end.signal).toBe('SIGINT');
     expect(Date.now() - sent).toBeLessThan(10_000);
     expect(out).not.toContain('finished the day');
-    expect(err).toMatch(/Ctrl-C: the test run stops after the day at hand/);
+    expect(err).toMatch(/Ctrl-C: the test run stops once the day it is on is done/);
   }, 90_000);
 
   it('the note names the days covered and the range', () => {

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { basename } from 'node:path';
-import { CatalogWriter, importIntoCatalog, importsFileByFile, openCatalog, CATALOG_TABLES, type PartWritten } from '../../catalog/index.js';
+import { CatalogWriter, importIntoCatalog, importsFileByFile, openCatalog, CATALOG_TABLES, staleStagingNote, type PartWritten } from '../../catalog/index.js';
 import { formatTable, numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
 import { INTERRUPTED_EXIT_CODE, stopOnInterrupt, type InterruptRequest } from '../interrupt.js';
 
@@ -38,11 +38,9 @@ async function runImport(argv: string[]): Promise<number> {
   const levels = numberOption('levels', values.levels, 5, (v) => Number.isInteger(v) && v > 0 && v <= 400);
   const contractValue = values['contract-value'] === undefined ? undefined : numberOption('contract-value', values['contract-value'], 0, (v) => v > 0);
   const writer = await CatalogWriter.create(root);
-  const removed = writer.removedStaging;
-  if (removed.folders > 0) process.stderr.write(`asmm catalog import: removed ${removed.folders} staging folder(s) (${(removed.bytes / 1e6).toFixed(1)} MB) that a stopped import left in ${root} (never read)\n`);
   // a folder: a line per file as it is done, and Ctrl-C stops after the file at hand (the files done stay
   // imported); one file: Ctrl-C ends it at once, as ever
-  const stop: InterruptRequest = importsFileByFile(path) ? stopOnInterrupt('the import', undefined, 'the file at hand', 'keeps the files imported so far') : { requested: false, dispose() {} };
+  const stop: InterruptRequest = importsFileByFile(path) ? stopOnInterrupt('the import', undefined, 'once the file at hand is imported', 'keeps the files imported so far') : { requested: false, dispose() {} };
   const started = performance.now();
   try {
     const reports = await importIntoCatalog(writer, path, {
@@ -67,7 +65,9 @@ async function runImport(argv: string[]): Promise<number> {
     const interrupted = notRead.length > 0 ? `INTERRUPTED (Ctrl-C): ${notRead.length} of ${reports.filter((r) => r.format !== 'skipped').length} files not imported (${notRead.map((r) => basename(r.file)).join(', ')}); the files above are in the catalog` : undefined;
     // with --json or without: nothing written is an error naming what was there, never an empty success
     if (!rows.length && !interrupted) throw new UsageError(`nothing to import in ${path}${reports.length ? ` (${reports.map((r) => `${r.file}: ${r.notes[0] ?? r.format}`).join('; ')})` : ''}`, { showUsage: false });
-    if (values.json) printJson({ catalog: root, ...(interrupted ? { interrupted: true, note: interrupted } : {}), ...(removed.folders > 0 ? { removedStaging: removed } : {}), imports: reports });
+    const stale = writer.staleStaging;
+    if (stale.length > 0) process.stderr.write(`${staleStagingNote(stale)}\n`);
+    if (values.json) printJson({ catalog: root, ...(interrupted ? { interrupted: true, note: interrupted } : {}), ...(stale.length > 0 ? { staleStaging: stale } : {}), imports: reports });
     else {
       process.stdout.write(formatTable(['file', 'table', 'date', 'rows', 'partition'], rows) + '\n');
       for (const r of reports) if (r.format !== 'not read') for (const n of r.notes) process.stdout.write(`note ${r.file}: ${n}\n`);

@@ -60,11 +60,9 @@ export const SAMPLE_VENUE = 'sample';
  */
 async function sampleIntoCatalog(root: string, hours: number, model: { seed: number; snapshotIntervalMs: number; arrivalRatePerSec: number }, replace: boolean, json: boolean): Promise<number> {
   const { seed } = model;
-  const { CatalogWriter } = await import('../../catalog/index.js');
+  const { CatalogWriter, staleStagingNote } = await import('../../catalog/index.js');
   const started = performance.now();
   const writer = await CatalogWriter.create(root);
-  const removed = writer.removedStaging;
-  if (removed.folders > 0) process.stderr.write(`asmm sample: removed ${removed.folders} staging folder(s) (${(removed.bytes / 1e6).toFixed(1)} MB) that a stopped write left in ${root} (never read)\n`);
   const written: Array<{ date: string; snapshots: number; trades: number }> = [];
   let instrument = '';
   try {
@@ -83,6 +81,7 @@ async function sampleIntoCatalog(root: string, hours: number, model: { seed: num
   } finally {
     writer.close();
   }
+  if (writer.staleStaging.length > 0) process.stderr.write(`${staleStagingNote(writer.staleStaging)}\n`);
   const seconds = (performance.now() - started) / 1000;
   const snapshots = written.reduce((a, d) => a + d.snapshots, 0);
   const trades = written.reduce((a, d) => a + d.trades, 0);
