@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runAsmm, spawnAsmm, interruptWhen } from '../helpers/cli.js';
+import { interruptedRange, runAsmm } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
 describe('asmm calibrate --catalog --refit daily', () => {
@@ -10,17 +10,11 @@ describe('asmm calibrate --catalog --refit daily', () => {
     const root = join(dir, 'catalog');
     expect(runAsmm(['sample', '--days', '5', '--interval-ms', '1000', '--arrival-rate', '0.25', '--seed', '12', '--catalog', root, '--json']).code).toBe(0);
     const args = ['calibrate', '--catalog', root, '--inst', 'ETH-USDT', '--refit', 'daily', '--grid', 'gamma=0.05,0.5,2', '--fill', 'tradeThrough', '--window', '600s', '--workers', '0'];
-    const run = spawnAsmm([...args, '--report', join(dir, 'c.html')]);
     // (the second day is the first one traded)
-    const code = await interruptWhen(run, /^ {2}2026-01-02: /m);
-    const { stdout, stderr } = run.output();
-    expect(code, stderr).toBe(130);
-    expect(stderr).toMatch(/Ctrl-C: the walk-forward stops once the day it is on is done/);
-    const covered = /INTERRUPTED \(Ctrl-C\): the result covers 2026-01-01\.\.(2026-01-0[2-4]) \(\d days?\) of the range's 5 days 2026-01-01\.\.2026-01-05/.exec(stdout);
-    expect(covered, stdout).not.toBeNull();
+    const { stdout, lastCovered } = await interruptedRange([...args, '--report', join(dir, 'c.html')], { what: 'the walk-forward', afterDate: '2026-01-02', range: ['2026-01-01', '2026-01-02', '2026-01-03', '2026-01-04', '2026-01-05'] });
     expect(existsSync(join(dir, 'c.html'))).toBe(true);
     // the partial walk-forward is the walk-forward of the days it covers
-    const upTo = runAsmm([...args, '--to', covered![1], '--report', join(dir, 'to.html')]);
+    const upTo = runAsmm([...args, '--to', lastCovered, '--report', join(dir, 'to.html')]);
     expect(upTo.code, upTo.stderr).toBe(0);
     const total = (out: string) => /^out-of-sample PnL over \d+ traded days: .*$/m.exec(out)?.[0];
     expect(total(stdout)).toMatch(/over [1-3] traded days/);

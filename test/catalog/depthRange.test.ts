@@ -10,7 +10,7 @@ import { CatalogWriter, importIntoCatalog, openCatalog, readCatalogDepth } from 
 import { replayBinanceCapture } from '../../src/formats/binanceCapture.js';
 import { readOkxBooksDepthEvents } from '../../src/formats/okxHistoryBooks.js';
 import { OKX_HISTORY_PRESETS, writeOkxHistoryDay } from '../../src/sample/index.js';
-import { projectRootForTests, runAsmm, spawnAsmm, interruptWhen } from '../helpers/cli.js';
+import { interruptedRange, projectRootForTests, runAsmm } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const capture = join(projectRootForTests, '..', 'shared', 'data', 'binance-spot-btcusdt-hftbacktest', 'btcusdt_20240808.gz');
@@ -172,17 +172,10 @@ describe('asmm backtest --catalog --depth full reads a day at a time', () => {
     const catalogRoot = await threeDayCatalog();
     const report = join(tempDir('asmm-catalog-depth-interrupt-'), 'report.html');
     const args = ['backtest', '--catalog', catalogRoot, '--inst', 'ETH-USDT', '--depth', 'full', '--strategy', 'glft', '--gamma', '0.1', '--q-max', '5', '--window', '120s', '--tick', '0.01', '--size', '0.01', '--feed-latency', '10ms', '--entry-latency', '10ms'];
-    const run = spawnAsmm([...args, '--report', report]);
-    // the first day's progress line, then Ctrl-C: the run is then reading or replaying a later day
-    const code = await interruptWhen(run, /^ {2}2025-11-01: /m);
-    const { stdout, stderr } = run.output();
-    expect(code, stderr).toBe(130);
-    expect(stderr).toMatch(/Ctrl-C: the backtest stops once the day it is on is done/);
-    const covered = /INTERRUPTED \(Ctrl-C\): the result covers 2025-11-01\.\.(2025-11-0[12]) \(\d days?\) of the range's 3 days 2025-11-01\.\.2025-11-03/.exec(stdout);
-    expect(covered, stdout).not.toBeNull();
+    const { stdout, lastCovered } = await interruptedRange([...args, '--report', report], { what: 'the backtest', afterDate: '2025-11-01', range: ['2025-11-01', '2025-11-02', '2025-11-03'] });
     expect(existsSync(report)).toBe(true);
     // the partial result is the run of the days it covers
-    const upTo = runAsmm([...args, '--to', covered![1], '--report', join(tmpdir(), 'depth-days-to.html'), '--json']);
+    const upTo = runAsmm([...args, '--to', lastCovered, '--report', join(tmpdir(), 'depth-days-to.html'), '--json']);
     expect(upTo.code, upTo.stderr).toBe(0);
     const whole = JSON.parse(upTo.stdout) as { fills: number; pnl: number; nativeEvents: number };
     const metric = (name: string) => Number(new RegExp(`^${name} +(\\S+)$`, 'm').exec(stdout)?.[1]);

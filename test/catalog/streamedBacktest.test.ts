@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runAsmm, spawnAsmm, interruptWhen } from '../helpers/cli.js';
+import { interruptedRange, runAsmm } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
 describe('asmm backtest --catalog', () => {
@@ -10,17 +10,10 @@ describe('asmm backtest --catalog', () => {
     const root = join(dir, 'catalog');
     expect(runAsmm(['sample', '--days', '5', '--interval-ms', '1000', '--arrival-rate', '0.25', '--seed', '9', '--catalog', root, '--json']).code).toBe(0);
     const args = ['backtest', '--catalog', root, '--inst', 'ETH-USDT', '--fill', 'tradeThrough', '--strategy', 'as', '--gamma', '0.5', '--window', '600s'];
-    const run = spawnAsmm([...args, '--report', join(dir, 'report.html')]);
-    // the first day's progress line, then Ctrl-C: the run is then reading or replaying a later day
-    const code = await interruptWhen(run, /^ {2}2026-01-01: /m);
-    const { stdout, stderr } = run.output();
-    expect(code, stderr).toBe(130);
-    expect(stderr).toMatch(/Ctrl-C: the backtest stops once the day it is on is done/);
-    const covered = /INTERRUPTED \(Ctrl-C\): the result covers 2026-01-01\.\.(2026-01-0[1-4]) \(\d days?\) of the range's 5 days 2026-01-01\.\.2026-01-05/.exec(stdout);
-    expect(covered, stdout).not.toBeNull();
+    const { stdout, lastCovered } = await interruptedRange([...args, '--report', join(dir, 'report.html')], { what: 'the backtest', afterDate: '2026-01-01', range: ['2026-01-01', '2026-01-02', '2026-01-03', '2026-01-04', '2026-01-05'] });
     expect(existsSync(join(dir, 'report.html'))).toBe(true);
     // the partial result is the run of the days it covers
-    const upTo = runAsmm([...args, '--to', covered![1], '--report', join(dir, 'to.html'), '--json']);
+    const upTo = runAsmm([...args, '--to', lastCovered, '--report', join(dir, 'to.html'), '--json']);
     expect(upTo.code, upTo.stderr).toBe(0);
     const whole = JSON.parse(upTo.stdout) as { metrics: { fills: number; pnl: number } };
     const metric = (name: string) => Number(new RegExp(`^${name} +(\\S+)$`, 'm').exec(stdout)?.[1]);

@@ -1,8 +1,10 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { interruptWhen, runAsmm, spawnAsmm } from '../helpers/cli.js';
+import { interruptedRange, runAsmm } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
+
+const FIVE_DAYS = ['2026-01-01', '2026-01-02', '2026-01-03', '2026-01-04', '2026-01-05'];
 
 describe('asmm estimate --catalog', () => {
   it('Ctrl-C after the first day: the days read so far give the estimates, said to be partial, exit 130', async () => {
@@ -10,15 +12,9 @@ describe('asmm estimate --catalog', () => {
     const root = join(dir, 'catalog');
     expect(runAsmm(['sample', '--days', '5', '--interval-ms', '1000', '--arrival-rate', '0.25', '--seed', '8', '--catalog', root, '--json']).code).toBe(0);
     const args = ['estimate', '--catalog', root, '--inst', 'ETH-USDT'];
-    const run = spawnAsmm(args);
-    const code = await interruptWhen(run, /^ {2}2026-01-01: /m);
-    const { stdout, stderr } = run.output();
-    expect(code, stderr).toBe(130);
-    expect(stderr).toMatch(/Ctrl-C: the estimate stops once the day it is on is done/);
-    const covered = /INTERRUPTED \(Ctrl-C\): the result covers 2026-01-01\.\.(2026-01-0[1-4]) \(\d days?\) of the range's 5 days 2026-01-01\.\.2026-01-05/.exec(stdout);
-    expect(covered, stdout).not.toBeNull();
+    const { stdout, lastCovered } = await interruptedRange(args, { what: 'the estimate', afterDate: '2026-01-01', range: FIVE_DAYS });
     // the partial estimate is the estimate of the days it covers
-    const upTo = runAsmm([...args, '--to', covered![1]]);
+    const upTo = runAsmm([...args, '--to', lastCovered]);
     expect(upTo.code, upTo.stderr).toBe(0);
     const realized = (out: string) => /^\| *realized .*$|^realized .*$/m.exec(out)?.[0];
     expect(realized(stdout)).toBeDefined();

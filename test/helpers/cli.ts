@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, SHARE_ENV, Worker } from 'node:worker_threads';
+import { expect } from 'vitest';
 
 const root = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..', '..');
 const build = (await import(pathToFileURL(join(root, 'scripts', 'build.mjs')).href)) as { distIsFresh(): boolean; CLI_BUNDLE: string };
@@ -93,6 +94,28 @@ export async function interruptWhen(run: ReturnType<typeof spawnAsmm>, line: Reg
   clearTimeout(timer);
   if (!sent) throw new Error(`asmm never printed ${line} (exit ${code}): ${run.output().stderr.slice(-2000)}`);
   return code;
+}
+
+/**
+ * Runs a command over a catalog range as its own process and sends Ctrl-C the moment its progress line for
+ * `afterDate` shows; checks that it stopped as a range cut short says it (exit 130, the Ctrl-C message naming
+ * `what`, the INTERRUPTED note naming the range) and returns its output and the last day its result covers
+ * (from `afterDate` to the day before the range's last).
+ */
+export async function interruptedRange(args: string[], o: { what: string; afterDate: string; range: readonly string[] }): Promise<{ stdout: string; stderr: string; lastCovered: string }> {
+  const run = spawnAsmm(args);
+  const code = await interruptWhen(run, new RegExp(`^ {2}${o.afterDate}: `, 'm'));
+  const { stdout, stderr } = run.output();
+  expect(code, stderr).toBe(130);
+  expect(stderr).toMatch(new RegExp(`Ctrl-C: ${o.what} stops once the day it is on is done`));
+  const first = o.range[0];
+  const last = o.range[o.range.length - 1];
+  const covered = new RegExp(`INTERRUPTED \\(Ctrl-C\\): the result covers ${first}\\.\\.(\\d{4}-\\d\\d-\\d\\d) \\(\\d+ days?\\) of the range's ${o.range.length} days ${first}\\.\\.${last}`).exec(stdout);
+  expect(covered, stdout).not.toBeNull();
+  const lastCovered = covered![1];
+  expect(o.range.indexOf(lastCovered), stdout).toBeGreaterThanOrEqual(o.range.indexOf(o.afterDate));
+  expect(lastCovered < last, stdout).toBe(true);
+  return { stdout, stderr, lastCovered };
 }
 
 /** Polls `condition` every 50 ms until it holds; throws after `timeoutMs`. */
