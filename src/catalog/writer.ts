@@ -319,24 +319,40 @@ export class CatalogWriter {
       // the new day: the new parts and the old parts disjoint from them (and from `replaceWithin`), swapped in whole
       const from = Math.min(...parts.map((p) => p.interval[0]), options.replaceWithin?.[0] ?? Infinity);
       const to = Math.max(...parts.map((p) => p.interval[1]), options.replaceWithin?.[1] ?? -Infinity);
-      try {
-        const kept = keepDisjointParts(dir, tmpDir, from, to);
-        replacedParts = kept.replaced;
-        keptParts = kept.kept;
-      } catch (error) {
-        rmSync(tmpDir, { recursive: true, force: true });
-        throw error;
-      }
-      const old = join(dir, '..', `${stagingName('old')}-${++this.seq}`);
-      renameSync(dir, old);
-      renameSync(tmpDir, dir);
-      rmSync(old, { recursive: true, force: true });
+      const counts = this.rebuildDay(dir, tmpDir, from, to, true);
+      replacedParts = counts.replaced;
+      keptParts = counts.kept;
     } else {
       for (const p of parts) renameSync(join(tmpDir, p.name), join(dir, p.name));
       rmSync(tmpDir, { recursive: true, force: true });
     }
     // the day's counts on its first part (a streamed day has several), so that they add up over the parts
     return parts.map((p, i) => ({ table, date, path: join(dir, p.name), rows: p.rows, replaced: replacedParts > 0, replacedParts: i === 0 ? replacedParts : 0, keptParts: i === 0 ? keptParts : 0 }));
+  }
+
+  /**
+   * The day partition `dir` rebuilt in the staging folder `tmpDir` (which holds the new parts when `newParts`):
+   * its parts disjoint from `[fromMs, toMs]` kept (keepDisjointParts), the others left out, and the whole swapped
+   * in by two renames (a day left with no part goes), unless nothing changes. The staging folder goes on error.
+   */
+  private rebuildDay(dir: string, tmpDir: string, fromMs: number, toMs: number, newParts: boolean): { replaced: number; kept: number } {
+    let counts;
+    try {
+      counts = keepDisjointParts(dir, tmpDir, fromMs, toMs);
+    } catch (error) {
+      rmSync(tmpDir, { recursive: true, force: true });
+      throw error;
+    }
+    if (counts.replaced === 0 && !newParts) {
+      rmSync(tmpDir, { recursive: true, force: true });
+      return counts;
+    }
+    const old = join(dir, '..', `${stagingName('old')}-${++this.seq}`);
+    renameSync(dir, old);
+    if (newParts || counts.kept > 0) renameSync(tmpDir, dir);
+    else rmSync(tmpDir, { recursive: true, force: true });
+    rmSync(old, { recursive: true, force: true });
+    return counts;
   }
 
   /**
@@ -354,23 +370,8 @@ export class CatalogWriter {
       if (!existsSync(dir)) continue;
       const tmpDir = join(this.tableDir(venue, instrument, table), `${stagingName('tmp')}-${++this.seq}`);
       mkdirSync(tmpDir, { recursive: true });
-      let counts;
-      try {
-        counts = keepDisjointParts(dir, tmpDir, fromMs, toMs);
-      } catch (error) {
-        rmSync(tmpDir, { recursive: true, force: true });
-        throw error;
-      }
-      if (counts.replaced === 0) {
-        rmSync(tmpDir, { recursive: true, force: true });
-        continue;
-      }
-      const old = join(dir, '..', `${stagingName('old')}-${++this.seq}`);
-      renameSync(dir, old);
-      if (counts.kept > 0) renameSync(tmpDir, dir);
-      else rmSync(tmpDir, { recursive: true, force: true });
-      rmSync(old, { recursive: true, force: true });
-      out.push({ date, replacedParts: counts.replaced, keptParts: counts.kept });
+      const counts = this.rebuildDay(dir, tmpDir, fromMs, toMs, false);
+      if (counts.replaced > 0) out.push({ date, replacedParts: counts.replaced, keptParts: counts.kept });
     }
     return out;
   }

@@ -47,3 +47,53 @@ export function interruptedNote(daysCovered: readonly string[], rangeDates: read
   const covered = daysCovered.length === 0 ? 'no day' : `${daysCovered[0]}..${daysCovered[daysCovered.length - 1]} (${daysCovered.length} day${daysCovered.length === 1 ? '' : 's'})`;
   return `INTERRUPTED (Ctrl-C): the result covers ${covered} of the range's ${rangeDates.length} day${rangeDates.length === 1 ? '' : 's'} ${rangeDates[0]}..${rangeDates[rangeDates.length - 1]}`;
 }
+
+/**
+ * Ctrl-C over a catalog range read a day at a time (see stopOnInterrupt): `days(source)` gives the source's days
+ * until a Ctrl-C and never one read after it (asked for again only while no Ctrl-C came, and let go if one came
+ * while it was read), and keeps the dates it gave in `done`; `cutShort` says whether days of the range
+ * (`rangeDates`) were left, `note()` is then the INTERRUPTED note. The handler goes when the days end.
+ * @example
+ * const interrupt = new DayRangeInterrupt('the backtest', () => rangeDates);
+ * for await (const day of interrupt.days(catalogDays)) replay(day);
+ * if (interrupt.cutShort) notes.unshift(interrupt.note()!);
+ */
+export class DayRangeInterrupt {
+  readonly done: string[] = [];
+  private readonly stop: InterruptRequest;
+
+  constructor(
+    what: string,
+    private readonly rangeDates: () => readonly string[],
+  ) {
+    this.stop = stopOnInterrupt(what);
+  }
+
+  async *days<T extends { readonly date: string }>(source: AsyncIterable<T>): AsyncGenerator<T, void, undefined> {
+    const it = source[Symbol.asyncIterator]();
+    let ended = false;
+    try {
+      while (!this.stop.requested) {
+        const next = await it.next();
+        if (next.done) {
+          ended = true;
+          return;
+        }
+        if (this.stop.requested) return;
+        this.done.push(next.value.date);
+        yield next.value;
+      }
+    } finally {
+      this.stop.dispose();
+      if (!ended) await it.return?.();
+    }
+  }
+
+  get cutShort(): boolean {
+    return this.stop.requested && this.done.length < this.rangeDates().length;
+  }
+
+  note(): string | undefined {
+    return this.cutShort ? interruptedNote(this.done, this.rangeDates()) : undefined;
+  }
+}

@@ -6,7 +6,7 @@ import { describeMasks, inferTickSize, masksJson } from '../../data/index.js';
 import { openCatalogMarket } from '../catalogMarket.js';
 import { durationOption, formatTable, latencyConfig, numberOption, printJson, requireOrderCounts, UsageError } from '../command.js';
 import { writeBacktestReport } from './backtestReport.js';
-import { INTERRUPTED_EXIT_CODE, interruptedNote, stopOnInterrupt } from '../interrupt.js';
+import { DayRangeInterrupt, INTERRUPTED_EXIT_CODE } from '../interrupt.js';
 
 /**
  * `asmm backtest --catalog DIR --inst ID [--from D1] [--to D2]`: the backtest streamed over the catalog's day
@@ -28,20 +28,13 @@ export async function backtestCatalog(
     const halfSpread = numberOption('half-spread', values['half-spread'] as string | undefined, 5 * tick, PARAM_RANGES.halfSpreadPx.check);
     const strategy = createStrategy(o.strategyName, { gamma: o.gamma, horizonSec: o.horizonMs / 1000, qMax: o.qMax, halfSpreadPx: halfSpread });
     const latencies = latencyConfig(values, book0);
-    const dates: string[] = [];
     const perDay: Array<{ date: string; bookRows: number; trades: number; fillsSoFar: number; inventory: number; equity: number }> = [];
     // Ctrl-C: the days replayed so far give the result (said to be partial, exit 130)
-    const stop = stopOnInterrupt('the backtest');
-    async function* tracked() {
-      for await (const day of days) {
-        if (stop.requested) return;
-        dates.push(day.date);
-        yield day;
-      }
-    }
+    const interrupt = new DayRangeInterrupt('the backtest', () => catalog.days(range.venue, range.instrument, 'book_top', range.fromDate, range.toDate).map((d) => d.date));
+    const dates = interrupt.done;
     const started = performance.now();
     const { result, metrics, replaySec } = await runBacktestStream(
-      tracked(),
+      interrupt.days(days),
       {
         strategy,
         fill: o.fill,
@@ -69,11 +62,9 @@ export async function backtestCatalog(
         // the streamed run's rules on chunks (books only with trade fills, days out of order): one line
         if (/^runBacktestStream: /.test(error.message)) throw new UsageError(error.message.replace(/^runBacktestStream: /, ''));
         throw error;
-      })
-      .finally(() => stop.dispose());
-    const rangeDates = catalog.days(range.venue, range.instrument, 'book_top', range.fromDate, range.toDate).map((d) => d.date);
-    const cutShort = stop.requested && dates.length < rangeDates.length;
-    if (cutShort) notes.unshift(interruptedNote(dates, rangeDates));
+      });
+    const cutShort = interrupt.cutShort;
+    if (cutShort) notes.unshift(interrupt.note()!);
     const seconds = (performance.now() - started) / 1000;
     const peakRssMb = process.resourceUsage().maxRSS / 1024;
     const reportPath = (values.report as string | undefined) ?? `reports/backtest-${o.strategyName}-${o.fill}-catalog.html`;

@@ -17,7 +17,7 @@ import { loadTables } from '../../formats/index.js';
 import { readOkxBooksDepthEvents } from '../../formats/okxHistoryBooks.js';
 import { detectFormat } from '../../formats/loadAny.js';
 import { inferTickSize } from '../../data/quality.js';
-import { INTERRUPTED_EXIT_CODE, interruptedNote, stopOnInterrupt, type InterruptRequest } from '../interrupt.js';
+import { DayRangeInterrupt, INTERRUPTED_EXIT_CODE } from '../interrupt.js';
 import { durationOption, formatTable, latencyOption, localClockOffsetOption, numberOption, printJson, recordedClock, recordedClockOfStats, UsageError } from '../command.js';
 
 /**
@@ -79,9 +79,7 @@ async function backtestDepthRun(values: Record<string, string | boolean | undefi
   const native = capture.events;
   // times in order, as the top-5 run's loader checks them (a file, a recording's sessions or a catalog's parts
   // out of order would be merged wrongly)
-  for (let e = 1; e < native.tsMs.length; e++) {
-    if (native.tsMs[e] < native.tsMs[e - 1]) throw new DataError(data, 0, 'ts_ms', `level change ${e + 1} at ${native.tsMs[e]} ms comes before the one before it (${native.tsMs[e - 1]} ms): the level changes are not in time order`);
-  }
+  assertChangesInOrder(data, native.tsMs);
   assertTimeOrder(data, capture.trades);
   if (fill === 'queue' && options.queueModel.name === 'orderCount' && !(streamed ? await streamed.withOrderCounts() : native.orders)) throw new UsageError(`--queue-model orderCount needs the order count of each level, which ${data} does not carry (OKX books history days do; Binance depth streams do not): choose another queue model`);
   // the feed as recorded: each level change at its local receive stamp (shifted by --local-clock-offset); the
@@ -161,10 +159,8 @@ async function backtestDepthRun(values: Record<string, string | boolean | undefi
   /** The last event replayed (the report's lines end there; a range cut short by Ctrl-C ends at its last day). */
   let endMs = streamed ? -Infinity : lastMs;
   let tradesReplayed = capture.trades.tsMs.length;
-  /** Ctrl-C during a catalog range (see stopOnInterrupt). */
-  let stop: InterruptRequest = { requested: false, dispose() {} };
-  /** Whether Ctrl-C left days of the range unreplayed. */
-  let cutShort = false;
+  /** Ctrl-C during a catalog range: the days replayed so far give the result (said to be partial, exit 130). */
+  const interrupt = streamed ? new DayRangeInterrupt('the backtest', () => streamed.dates) : undefined;
   /** A catalog range's days as they were replayed (progress on stderr as they go, and in --json). */
   const perDay: Array<{ date: string; levelChanges: number; trades: number; fillsSoFar: number; inventory: number; pnl: number; wallSec: number }> = [];
   if (streamed) {
@@ -173,49 +169,37 @@ async function backtestDepthRun(values: Record<string, string | boolean | undefi
     tradesReplayed = 0;
     // σ, A, k a day of top-5 rows and trades at a time, fed with the day they reach past (see CalibrationFeed)
     const calibrationFeed = calibrated ? new CalibrationFeed(streamed.calibration(strategy, tickSize, options.windowMs)) : undefined;
-    // Ctrl-C: the days replayed so far give the result (said to be partial, exit 130)
-    stop = stopOnInterrupt('the backtest');
     let mark = performance.now();
-    try {
-      for await (const day of streamed.days()) {
-        // (a Ctrl-C during the replay of the day before is seen now, the day read: it is not replayed)
-        if (stop.requested) break;
-        const ts = day.events.tsMs;
-        const tradeTs = day.trades.tsMs;
-        const calibrationRows = await calibrationFeed?.rowsThrough(Math.max(ts.length ? ts[ts.length - 1] : -Infinity, tradeTs.length ? tradeTs[tradeTs.length - 1] : -Infinity));
-        loadSec += (performance.now() - mark) / 1000; // reading the day (and the calibration's days)
-        for (let e = 1; e < ts.length; e++) {
-          if (ts[e] < ts[e - 1]) throw new DataError(data, 0, 'ts_ms', `${day.date}: level change ${e + 1} at ${ts[e]} ms comes before the one before it (${ts[e - 1]} ms): the level changes are not in time order`);
-        }
-        assertTimeOrder(`${data} ${day.date}`, day.trades);
-        const local = (day.events as { localTsMs?: Float64Array }).localTsMs ?? new Float64Array(0); // (none on a day of trades only)
-        session.feed(day.events, day.trades, {
-          ...(feed === 'recorded' ? { bookArrivalMs: Float64Array.from(local, (t) => t + clockOffsetMs) } : {}),
-          ...(calibrationRows ? { calibration: calibrationRows } : {}),
-        });
-        changes += ts.length;
-        tradesReplayed += day.trades.tsMs.length;
-        if (ts.length) endMs = Math.max(endMs, ts[ts.length - 1]);
-        if (day.trades.tsMs.length) endMs = Math.max(endMs, day.trades.tsMs[day.trades.tsMs.length - 1]);
-        const state = session.state();
-        const row = { date: day.date, levelChanges: ts.length, trades: tradeTs.length, fillsSoFar: state.fills, inventory: state.inventory, pnl: state.pnl, wallSec: (performance.now() - loadStarted) / 1000 };
-        perDay.push(row);
-        if (values.json !== true) process.stderr.write(`  ${row.date}: ${row.levelChanges} level changes, ${row.trades} trades; ${row.fillsSoFar} fills so far, inventory ${row.inventory.toFixed(4)}, PnL ${row.pnl.toFixed(2)} (${row.wallSec.toFixed(1)} s)\n`);
-        if (stop.requested) break;
-        mark = performance.now();
-      }
-    } finally {
-      stop.dispose();
+    for await (const day of interrupt!.days(streamed.days())) {
+      const ts = day.events.tsMs;
+      const tradeTs = day.trades.tsMs;
+      const calibrationRows = await calibrationFeed?.rowsThrough(Math.max(ts.length ? ts[ts.length - 1] : -Infinity, tradeTs.length ? tradeTs[tradeTs.length - 1] : -Infinity));
+      loadSec += (performance.now() - mark) / 1000; // reading the day (and the calibration's days)
+      assertChangesInOrder(data, ts, day.date);
+      assertTimeOrder(`${data} ${day.date}`, day.trades);
+      const local = (day.events as { localTsMs?: Float64Array }).localTsMs ?? new Float64Array(0); // (none on a day of trades only)
+      session.feed(day.events, day.trades, {
+        ...(feed === 'recorded' ? { bookArrivalMs: Float64Array.from(local, (t) => t + clockOffsetMs) } : {}),
+        ...(calibrationRows ? { calibration: calibrationRows } : {}),
+      });
+      changes += ts.length;
+      tradesReplayed += tradeTs.length;
+      if (ts.length) endMs = Math.max(endMs, ts[ts.length - 1]);
+      if (tradeTs.length) endMs = Math.max(endMs, tradeTs[tradeTs.length - 1]);
+      const state = session.state();
+      const row = { date: day.date, levelChanges: ts.length, trades: tradeTs.length, fillsSoFar: state.fills, inventory: state.inventory, pnl: state.pnl, wallSec: (performance.now() - loadStarted) / 1000 };
+      perDay.push(row);
+      if (values.json !== true) process.stderr.write(`  ${row.date}: ${row.levelChanges} level changes, ${row.trades} trades; ${row.fillsSoFar} fills so far, inventory ${row.inventory.toFixed(4)}, PnL ${row.pnl.toFixed(2)} (${row.wallSec.toFixed(1)} s)\n`);
+      mark = performance.now();
     }
-    cutShort = stop.requested && perDay.length < streamed.dates.length;
     // the calibration's checks (the pairing's errors): over the whole range, or over what was read when cut short
-    await calibrationFeed?.finish(!cutShort);
+    await calibrationFeed?.finish(!interrupt!.cutShort);
     // the catalog's reads are over: DuckDB's memory goes before the report is built
     streamed.close();
   } else session.feed(native, capture.trades, bookArrivalMs ? { bookArrivalMs } : {});
   const r = session.finish();
   const notes = [
-    ...(cutShort && streamed ? [interruptedNote(perDay.map((d) => d.date), streamed.dates)] : []),
+    ...(interrupt?.cutShort ? [interrupt.note()!] : []),
     ...capture.notes,
     ...(clockNote ? [`${clockNote}; our fills notified after the entry latency (${entryLatencyMs} ms)`] : []),
     ...(values['no-partial-fills'] ? ['no partial fills: an order fills whole when a trade passes the queue ahead of it (hftbacktest NoPartialFillExchange), so fills = orders filled'] : []),
@@ -256,7 +240,7 @@ async function backtestDepthRun(values: Record<string, string | boolean | undefi
     decisions: r.decisions,
     maskedDecisions: r.maskedDecisions,
     maskedTrades: r.maskedTrades,
-    ...(cutShort ? { interrupted: true } : {}),
+    ...(interrupt?.cutShort ? { interrupted: true } : {}),
     ...(streamed ? { days: perDay } : {}),
     masked: masked.map((m) => ({ fromMs: m.fromMs, toMs: m.toMs, reason: m.reason })),
     fill,
@@ -286,7 +270,7 @@ async function backtestDepthRun(values: Record<string, string | boolean | undefi
     const rows = Object.entries(summary).filter(([k]) => k !== 'notes' && k !== 'queueModel' && k !== 'report' && k !== 'pngs' && k !== 'days').map(([k, v]) => [k, typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)]);
     process.stdout.write(`${formatTable(['metric', 'value'], rows)}\n${notes.join('\n')}\n`);
   }
-  return cutShort ? INTERRUPTED_EXIT_CODE : 0;
+  return interrupt?.cutShort ? INTERRUPTED_EXIT_CODE : 0;
 }
 
 /**
@@ -347,6 +331,13 @@ interface StreamedCatalogCalibration {
   readonly days: AsyncGenerator<CalibrationDay, void, undefined>;
   /** The pairing's checks over the days read (UnpairedTradesError...), as the in-memory calibration raises them. */
   finish(): void;
+}
+
+/** Level change times in order (`day`: a catalog day's, named in the message), else the DataError naming the first out of order. */
+function assertChangesInOrder(data: string, tsMs: Float64Array, day?: string): void {
+  for (let e = 1; e < tsMs.length; e++) {
+    if (tsMs[e] < tsMs[e - 1]) throw new DataError(data, 0, 'ts_ms', `${day ? `${day}: ` : ''}level change ${e + 1} at ${tsMs[e]} ms comes before the one before it (${tsMs[e - 1]} ms): the level changes are not in time order`);
+  }
 }
 
 /** The rows a streamed calibration gives for a day (see catalogDepthStream's calibration), and how far they reach. */

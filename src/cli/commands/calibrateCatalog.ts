@@ -5,7 +5,7 @@ import { rollingCalibration } from '../../estimate/index.js';
 import { dailyWalkForwardFigure, writeFiguresHtml } from '../../plot/index.js';
 import { openCatalogMarket } from '../catalogMarket.js';
 import { formatTable, latencyConfig, numberOption, printJson, requireOrderCounts } from '../command.js';
-import { INTERRUPTED_EXIT_CODE, interruptedNote, stopOnInterrupt } from '../interrupt.js';
+import { DayRangeInterrupt, INTERRUPTED_EXIT_CODE } from '../interrupt.js';
 
 const num = (x: number, d = 5) => (Number.isFinite(x) ? Number(x.toPrecision(d)) : x);
 
@@ -40,14 +40,9 @@ export async function calibrateCatalog(
     };
     const executionNotes = new Set<string>();
     // Ctrl-C: the days swept and traded so far give the walk-forward (said to be partial, exit 130)
-    const stop = stopOnInterrupt('the walk-forward');
-    const datesRead: string[] = [];
+    const interrupt = new DayRangeInterrupt('the walk-forward', () => catalog.days(range.venue, range.instrument, 'book_top', range.fromDate, range.toDate).map((d) => d.date));
     async function* days(): AsyncGenerator<CalibrationDay> {
-      for await (const day of marketDays) {
-        if (stop.requested) return;
-        datesRead.push(day.date);
-        yield withCalibration(day);
-      }
+      for await (const day of interrupt.days(marketDays)) yield withCalibration(day);
     }
     function withCalibration(day: { date: string; book: CalibrationDay['book']; trades?: CalibrationDay['trades'] }): CalibrationDay {
       if (day.book.tsMs.length < 2) return day;
@@ -69,10 +64,9 @@ export async function calibrateCatalog(
         const what = sweep.skipped ? `skipped (${sweep.skipped})` : fold ? `traded set ${fold.chosenSet}: out-of-sample PnL ${num(fold.outOfSample.pnl)}` : 'swept (first day: nothing to trade yet)';
         process.stderr.write(`  ${sweep.date}: ${sweep.bookRows} book rows, ${sweep.trades} trades; ${what}\n`);
       },
-    }).finally(() => stop.dispose());
-    const rangeDates = catalog.days(range.venue, range.instrument, 'book_top', range.fromDate, range.toDate).map((d) => d.date);
-    const cutShort = stop.requested && datesRead.length < rangeDates.length;
-    if (cutShort) notes.unshift(interruptedNote(datesRead, rangeDates));
+    });
+    const cutShort = interrupt.cutShort;
+    if (cutShort) notes.unshift(interrupt.note()!);
     const report = (values.report as string | undefined) ?? 'reports/calibration-daily.html';
     writeFiguresHtml(report, [dailyWalkForwardFigure(result)], `asmm calibrate --refit daily: ${range.instrument}`);
     const allNotes = [...notes, ...executionNotes, ...result.notes, DAILY_RULES];

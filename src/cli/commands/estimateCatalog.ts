@@ -2,7 +2,7 @@ import { inferTickSize } from '../../data/index.js';
 import { StreamedEstimate, type DepthRange, type StreamedEstimateResult } from '../../estimate/index.js';
 import { openCatalogMarket } from '../catalogMarket.js';
 import { formatTable, numberOption, printJson } from '../command.js';
-import { INTERRUPTED_EXIT_CODE, interruptedNote, stopOnInterrupt } from '../interrupt.js';
+import { DayRangeInterrupt, INTERRUPTED_EXIT_CODE } from '../interrupt.js';
 
 const fmt = (x: number, digits = 4) => (Number.isFinite(x) ? x.toPrecision(digits) : String(x));
 
@@ -25,35 +25,24 @@ export async function estimateCatalog(values: Record<string, string | boolean | 
     let firstMs = NaN;
     let lastMs = NaN;
     // Ctrl-C: the days read so far give the estimates (said to be partial, exit 130)
-    const stop = stopOnInterrupt('the estimate');
-    try {
-      for await (const day of days) {
-        // (a Ctrl-C seen while this day was read: it is not used)
-        if (stop.requested) break;
-        if (!est) {
-          const fromMeta = meta?.tickSize ?? day.book.meta.tickSize;
-          tick = numberOption('tick', values.tick as string | undefined, fromMeta ?? inferTickSize(day.book), (v) => v > 0);
-          tickSource = values.tick ? 'given' : fromMeta ? 'from the catalog' : 'inferred from the first day';
-          est = new StreamedEstimate(tick, { gridMs: o.gridMs, ...(o.depths ? { depths: o.depths } : {}), pairing: { maxStalenessMs: o.maxStalenessMs } });
-          firstMs = day.book.tsMs[0];
-        }
-        est.feed(day.book, day.trades);
-        const n = day.book.tsMs.length;
-        if (n > 0) lastMs = day.book.tsMs[n - 1];
-        if (Number.isNaN(firstMs) && n > 0) firstMs = day.book.tsMs[0];
-        perDay.push({ date: day.date, bookRows: n, trades: day.trades?.tsMs.length ?? 0 });
-        if (!values.json) process.stderr.write(`  ${day.date}: ${n} book rows, ${day.trades?.tsMs.length ?? 0} trades\n`);
+    const interrupt = new DayRangeInterrupt('the estimate', () => catalog.days(range.venue, range.instrument, 'book_top', range.fromDate, range.toDate).map((d) => d.date));
+    for await (const day of interrupt.days(days)) {
+      if (!est) {
+        const fromMeta = meta?.tickSize ?? day.book.meta.tickSize;
+        tick = numberOption('tick', values.tick as string | undefined, fromMeta ?? inferTickSize(day.book), (v) => v > 0);
+        tickSource = values.tick ? 'given' : fromMeta ? 'from the catalog' : 'inferred from the first day';
+        est = new StreamedEstimate(tick, { gridMs: o.gridMs, ...(o.depths ? { depths: o.depths } : {}), pairing: { maxStalenessMs: o.maxStalenessMs } });
+        firstMs = day.book.tsMs[0];
       }
-    } finally {
-      stop.dispose();
+      est.feed(day.book, day.trades);
+      const n = day.book.tsMs.length;
+      if (n > 0) lastMs = day.book.tsMs[n - 1];
+      if (Number.isNaN(firstMs) && n > 0) firstMs = day.book.tsMs[0];
+      perDay.push({ date: day.date, bookRows: n, trades: day.trades?.tsMs.length ?? 0 });
+      if (!values.json) process.stderr.write(`  ${day.date}: ${n} book rows, ${day.trades?.tsMs.length ?? 0} trades\n`);
     }
-    const rangeDates = catalog.days(range.venue, range.instrument, 'book_top', range.fromDate, range.toDate).map((d) => d.date);
-    const cutShort = stop.requested && perDay.length < rangeDates.length;
-    if (cutShort) notes.unshift(interruptedNote(perDay.map((d) => d.date), rangeDates));
-    if (!est && cutShort) {
-      process.stderr.write(`asmm estimate: ${notes[0]}: nothing estimated\n`);
-      return INTERRUPTED_EXIT_CODE;
-    }
+    const cutShort = interrupt.cutShort;
+    if (cutShort) notes.unshift(interrupt.note()!);
     if (!est) throw new Error('openCatalogMarket gave a range without a day');
     const r: StreamedEstimateResult = est.finish();
     const durationSec = (lastMs - firstMs) / 1000;
