@@ -173,6 +173,20 @@ export class CatalogWriter {
   close(): void {
     this.connection.closeSync();
     this.instance.closeSync();
+    // the staging folders of writes that did not install (an import refused or failed part way): theirs alone
+    for (const dir of this.stagings) rmSync(dir, { recursive: true, force: true });
+    this.stagings.clear();
+  }
+
+  /** This writer's staging folders (`.tmp-…`), removed by `close` when still there (see newStaging). */
+  private readonly stagings = new Set<string>();
+
+  /** A new staging folder in `tableDir` for parts not yet installed; `close` removes it if a write left it. */
+  private newStaging(tableDir: string): string {
+    const dir = join(tableDir, `${stagingName('tmp')}-${++this.seq}`);
+    mkdirSync(dir, { recursive: true });
+    this.stagings.add(dir);
+    return dir;
   }
 
   tableDir(venue: string, instrument: string, table: CatalogTable): string {
@@ -214,8 +228,7 @@ export class CatalogWriter {
         }
       }
     }
-    const tmpDir = join(this.tableDir(venue, instrument, table), `${stagingName('tmp')}-${++this.seq}`);
-    mkdirSync(tmpDir, { recursive: true });
+    const tmpDir = this.newStaging(this.tableDir(venue, instrument, table));
     await this.copyToParquet(columns, rows, join(tmpDir, name));
     return this.install(dir, tmpDir, name, interval, table, date, rows, options);
   }
@@ -287,8 +300,7 @@ export class CatalogWriter {
             day = d;
             dayFrom = d! * DAY_MS;
             dayTo = dayFrom + DAY_MS;
-            staging = join(tableDir, `${stagingName('tmp')}-${++this.seq}`);
-            mkdirSync(staging, { recursive: true });
+            staging = this.newStaging(tableDir);
           }
         }
       },
@@ -368,8 +380,7 @@ export class CatalogWriter {
       const date = utcDateOf(day);
       const dir = join(this.tableDir(venue, instrument, table), partitionName(date));
       if (!existsSync(dir)) continue;
-      const tmpDir = join(this.tableDir(venue, instrument, table), `${stagingName('tmp')}-${++this.seq}`);
-      mkdirSync(tmpDir, { recursive: true });
+      const tmpDir = this.newStaging(this.tableDir(venue, instrument, table));
       const counts = this.rebuildDay(dir, tmpDir, fromMs, toMs, false);
       if (counts.replaced > 0) out.push({ date, replacedParts: counts.replaced, keptParts: counts.kept });
     }
