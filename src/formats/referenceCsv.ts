@@ -285,8 +285,12 @@ class ReferenceReader {
     return true;
   }
 
+  /** `timestampResolutionMs` of the rows appended so far (kept as they come: a new time is checked once). */
+  resolutionMs = 1000;
+
   /** Appends `tsMs` and the scratch row. */
   private append(tsMs: number): void {
+    if (tsMs !== this.lastTsMs) while (this.resolutionMs > 1 && tsMs % this.resolutionMs !== 0) this.resolutionMs /= 10;
     if (this.rows === this.capacity) this.grow();
     const columns = this.columns;
     const row = this.scratch;
@@ -439,9 +443,10 @@ export function readReferenceCsv(path: string, meta: TableMeta = {}, options: Re
     },
   );
   const book = reader.finish();
+  const resolutionMs = reader.resolutionMs;
   // Timestamps are Unix seconds (or date-times): an epoch out of 2000..2100 is reported as the seconds the cell gives
   checkTableEpochs(path, book, undefined, { ts: 'Timestamp', local: 'Timestamp' }, 's', 1 / 1000);
-  return { ...book, meta: { ...book.meta, extra: { ...book.meta.extra, 'asmm.ts_resolution_ms': String(timestampResolutionMs(book.tsMs)) } } };
+  return { ...book, meta: { ...book.meta, extra: { ...book.meta.extra, 'asmm.ts_resolution_ms': String(resolutionMs) } } };
 }
 
 /**

@@ -102,6 +102,45 @@ class M4Bucket {
     py[4] = yv;
   }
 
+  /**
+   * The candidates of a run of points (index, x and y of its first, lowest, highest, first NaN and last; index
+   * −1: none), as if each point had been offered in turn: a bucket's points may come in several runs.
+   */
+  offerPiece(
+    firstI: number, firstX: number, firstY: number,
+    lowI: number, lowX: number, lowY: number,
+    highI: number, highX: number, highY: number,
+    gapI: number, gapX: number,
+    lastI: number, lastX: number, lastY: number,
+  ): void {
+    const idx = this.idx;
+    const px = this.px;
+    const py = this.py;
+    if (idx[0] < 0) {
+      idx[0] = firstI;
+      px[0] = firstX;
+      py[0] = firstY;
+    }
+    if (gapI >= 0 && idx[3] < 0) {
+      idx[3] = gapI;
+      px[3] = gapX;
+      py[3] = NaN;
+    }
+    if (lowI >= 0 && (idx[1] < 0 || lowY < py[1])) {
+      idx[1] = lowI;
+      px[1] = lowX;
+      py[1] = lowY;
+    }
+    if (highI >= 0 && (idx[2] < 0 || highY > py[2])) {
+      idx[2] = highI;
+      px[2] = highX;
+      py[2] = highY;
+    }
+    idx[4] = lastI;
+    px[4] = lastX;
+    py[4] = lastY;
+  }
+
   /** Appends the candidates in index order, each index once (as decimationIndices keeps them), NaN as null; empties the bucket. */
   flushInto(xs: Array<number | null>, ys: Array<number | null>): void {
     const idx = this.idx;
@@ -176,9 +215,36 @@ export class M4Decimator {
     }
     const candidates = this.candidates;
     let i = this.i;
-    for (let j = from; j < to; j++, i++) {
-      candidates.offer(i, x[j], y[j]);
-      if (i + 1 === this.bucketEnd) {
+    // bucket by bucket: each piece of a bucket is scanned in one tight loop and its candidates offered once (a
+    // call per point boxed its fractional arguments, megabytes of garbage per run), with offer's rules: the
+    // first lowest and highest (strict comparisons), the first NaN, the last point
+    for (let j = from; j < to; ) {
+      const end = Math.min(to, j + (this.bucketEnd - i));
+      let lo = -1;
+      let hi = -1;
+      let gap = -1;
+      let loY = 0;
+      let hiY = 0;
+      for (let k = j; k < end; k++) {
+        const v = y[k];
+        if (v !== v) {
+          if (gap < 0) gap = k;
+        } else {
+          if (lo < 0 || v < loY) {
+            lo = k;
+            loY = v;
+          }
+          if (hi < 0 || v > hiY) {
+            hi = k;
+            hiY = v;
+          }
+        }
+      }
+      const offset = i - j;
+      candidates.offerPiece(j + offset, x[j], y[j], lo < 0 ? -1 : lo + offset, lo < 0 ? 0 : x[lo], loY, hi < 0 ? -1 : hi + offset, hi < 0 ? 0 : x[hi], hiY, gap < 0 ? -1 : gap + offset, gap < 0 ? 0 : x[gap], end - 1 + offset, x[end - 1], y[end - 1]);
+      i += end - j;
+      j = end;
+      if (i === this.bucketEnd) {
         candidates.flushInto(this.xs, this.ys);
         this.bucket++;
         this.bucketEnd = Math.floor(((this.bucket + 1) * this.n) / this.buckets);

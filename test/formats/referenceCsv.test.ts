@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { type BookTable, DataError } from '../../src/data/index.js';
 import { detectFormat, readReferenceCsv, readTableFile, writeReferenceCsv } from '../../src/formats/index.js';
+import { timestampResolutionMs } from '../../src/formats/referenceCsv.js';
 import { createRng } from '../../src/random/index.js';
 import { generateSampleMarket } from '../../src/sample/index.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -33,6 +34,27 @@ describe("the reference system's books5 CSV layout", () => {
     expect(book.bidPx[1][2]).toBeNaN();
     expect(book.meta.extra?.['asmm.ts_resolution_ms']).toBe('1000');
     expect(readTableFile(path).kind).toBe('book');
+  });
+
+  it('records the resolution its timestamps have: the coarsest of 1000, 100, 10 and 1 ms dividing every one, as timestampResolutionMs finds it', () => {
+    const row = '"[3788.59]","[1.5]","[3788.6]","[0.7]"';
+    const cases: Array<[string[], number]> = [
+      [['2024-05-01 12:00:00', '2024-05-01 12:00:00', '2024-05-01 12:00:01'], 1000],
+      [['2024-05-01 12:00:00', '2024-05-01 12:00:00.5', '2024-05-01 12:00:01'], 100],
+      [['1714564800', '1714564800.25', '1714564800.25', '1714564801'], 10],
+      [['1714564800', '1714564800', '1714564800.001'], 1],
+      // the finest stamp last, after a run of equal ones
+      [['2024-05-01 12:00:00', '2024-05-01 12:00:01', '2024-05-01 12:00:01', '2024-05-01 12:00:01.07'], 10],
+    ];
+    for (const [stamps, expected] of cases) {
+      const path = join(dir, `resolution-${expected}.csv`);
+      writeFileSync(path, [header, ...stamps.map((t) => `${t},${row}`)].join('\n') + '\n');
+      for (const fastPath of [true, false]) {
+        const book = readReferenceCsv(path, {}, { fastPath });
+        expect(book.meta.extra?.['asmm.ts_resolution_ms'], `${stamps.join(' | ')}, fast path ${fastPath}`).toBe(String(expected));
+        expect(timestampResolutionMs(book.tsMs)).toBe(expected);
+      }
+    }
   });
 
   it('round-trips through its writer (timestamps truncated to the second, as the reference records them)', () => {

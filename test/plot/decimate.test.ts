@@ -75,7 +75,18 @@ describe('M4Decimator: decimatedXY one point at a time', () => {
       });
       const streamed = new M4Decimator(n, maxPoints);
       for (let i = 0; i < n; i++) streamed.push(x[i], y[i]);
-      expect(streamed.result(), `n ${n}, ${maxPoints} points`).toEqual(decimatedXY(x, y, maxPoints));
+      const expected = decimatedXY(x, y, maxPoints);
+      expect(streamed.result(), `n ${n}, ${maxPoints} points`).toEqual(expected);
+      // the same in blocks of random sizes (pushAll), within buckets and across their ends
+      for (const most of [3, 64, 5000]) {
+        const blocks = new M4Decimator(n, maxPoints);
+        for (let at = 0; at < n; ) {
+          const to = Math.min(n, at + 1 + Math.floor(rng.next() * most));
+          blocks.pushAll(x, y, at, to);
+          at = to;
+        }
+        expect(blocks.result(), `n ${n}, ${maxPoints} points, blocks of up to ${most}`).toEqual(expected);
+      }
     }
   });
 
