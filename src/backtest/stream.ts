@@ -1,7 +1,7 @@
 import type { BookTable, TradeTable } from '../data/tables.js';
 import type { PairingOptions } from '../estimate/marketOrders.js';
 import type { RollingCalibrationOptions } from '../estimate/rolling.js';
-import { StreamedMarketOrders } from '../estimate/streamedMarketOrders.js';
+import { StreamedMarketOrders, type PairingSoFar } from '../estimate/streamedMarketOrders.js';
 import { StreamedRollingCalibration } from '../estimate/streamedRolling.js';
 import { BacktestReplay } from './engine.js';
 import type { BacktestConfig, BacktestResult, BacktestSeries } from './types.js';
@@ -38,7 +38,14 @@ export interface BacktestStreamOptions {
    * Called after each chunk (progress, per-day tables): its rows and trades, and the account as the replay
    * stands (`BacktestReplay.state`: replayed up to the chunk's last book row).
    */
-  readonly onChunk?: (info: { readonly chunk: number; readonly rows: number; readonly trades: number; readonly state: ReturnType<BacktestReplay['state']> }) => void;
+  readonly onChunk?: (info: {
+    readonly chunk: number;
+    readonly rows: number;
+    readonly trades: number;
+    readonly state: ReturnType<BacktestReplay['state']>;
+    /** The calibration's pairing of trades with the book so far (`StreamedMarketOrders.soFar`), when it calibrates from trades. */
+    readonly pairing?: PairingSoFar;
+  }) => void;
 }
 
 export interface BacktestStreamResult {
@@ -94,7 +101,7 @@ export async function runBacktestStream(chunks: AsyncIterable<MarketChunk> | Ite
     replay.feed(chunk.book, chunk.trades, rows);
     replayMs += performance.now() - fed;
     n++;
-    options.onChunk?.({ chunk: n - 1, rows: chunk.book.tsMs.length, trades: chunk.trades?.tsMs.length ?? 0, state: replay.state() });
+    options.onChunk?.({ chunk: n - 1, rows: chunk.book.tsMs.length, trades: chunk.trades?.tsMs.length ?? 0, state: replay.state(), ...(pairing && hasTrades ? { pairing: pairing.soFar() } : {}) });
   }
   if (rolling) {
     // the span check and the pairing's errors, as the in-memory calibration would raise them (no rows remain)

@@ -3,6 +3,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import { CatalogRangeError, catalogMarketDays, catalogRange as checkedRange, type CatalogRange } from '../catalog/marketRange.js';
 import type { InstrumentMeta } from '../catalog/schema.js';
 import type { BookTable, TradeTable } from '../data/tables.js';
+import { pairingWarning, type PairingSoFar } from '../estimate/streamedMarketOrders.js';
 import { UsageError } from './command.js';
 
 export { catalogMarketDays, type CatalogRange } from '../catalog/marketRange.js';
@@ -59,5 +60,25 @@ export async function openCatalogMarket(values: { catalog?: unknown; inst?: unkn
   } catch (error) {
     catalog.close();
     throw error;
+  }
+}
+
+/**
+ * Says once, on stderr, that most trades of a catalog range so far cannot be paired with its book
+ * (`pairingWarning`), at the first day where it shows: the pairing's error would otherwise come only after the
+ * whole range was replayed, and Ctrl-C stops the run after the day it is on.
+ */
+export class UnpairedTradesWarning {
+  private said = false;
+
+  constructor(private readonly say: (line: string) => void = (line) => process.stderr.write(`${line}\n`)) {}
+
+  /** After a day: the pairing's counts so far (undefined: no pairing, nothing to say). */
+  after(date: string, soFar: PairingSoFar | undefined): void {
+    if (this.said || soFar === undefined) return;
+    const warning = pairingWarning(soFar, 'Ctrl-C stops the run after the day it is on.');
+    if (warning === undefined) return;
+    this.said = true;
+    this.say(`  ${date}: ${warning}`);
   }
 }

@@ -11,7 +11,7 @@ export { arrivalReport, isFit, type ArrivalReport, type ArrivalReportOptions, ty
 export { referenceRollingStdOfMid, ReferenceRollingStd } from './volatility.js';
 export { rollingCalibration, type RollingCalibration, type RollingCalibrationOptions } from './rolling.js';
 export { inferredTradeTable, marketOrdersFromBook, type InferredMarketOrders } from './bookInferredOrders.js';
-export { StreamedBookMasks, StreamedMarketOrders, type MarketOrderColumns } from './streamedMarketOrders.js';
+export { pairingWarning, StreamedBookMasks, StreamedMarketOrders, type MarketOrderColumns, type PairingSoFar } from './streamedMarketOrders.js';
 export { StreamedGrid, type GridIncrementSink } from './streamedGrid.js';
 export { StreamedRollingCalibration, windowSpanError } from './streamedRolling.js';
 export { estimateStream, StreamedEstimate, type StreamedEstimateOptions, type StreamedEstimateResult } from './streamedEstimate.js';

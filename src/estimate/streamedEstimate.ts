@@ -4,7 +4,7 @@ import { EstimationError, Z95 } from './errors.js';
 import { arrivalEstimateFromStats, type ArrivalEstimate } from './intensity.js';
 import type { OrderPairing, PairingOptions } from './marketOrders.js';
 import { StreamedGrid } from './streamedGrid.js';
-import { StreamedMarketOrders } from './streamedMarketOrders.js';
+import { StreamedMarketOrders, type PairingSoFar } from './streamedMarketOrders.js';
 import type { VolatilityEstimate } from './volatility.js';
 
 /** What a streamed estimate gives: the one-shot estimators' results over all the chunks. */
@@ -83,6 +83,11 @@ export class StreamedEstimate {
     this.count(this.pairing.feed(book, trades));
     this.rows += book.tsMs.length;
     this.trades += trades ? trades.tsMs.length : 0;
+  }
+
+  /** The pairing of trades with the book so far (`StreamedMarketOrders.soFar`); undefined until trades came. */
+  pairingSoFar(): PairingSoFar | undefined {
+    return this.withTrades ? this.pairing.soFar() : undefined;
   }
 
   finish(): StreamedEstimateResult {

@@ -3,6 +3,28 @@ import { emptyTradeTable, type BookTable, type TradeTable } from '../data/tables
 import { EstimationError } from './errors.js';
 import { DEFAULT_MAX_STALENESS_MS, marketOrderColumns, MIN_UNPAIRED_FOR_ERROR, UnpairedTradesError, type MarketOrders, type OrderPairing, type PairingOptions } from './marketOrders.js';
 
+/** See `StreamedMarketOrders.soFar`. */
+export interface PairingSoFar {
+  readonly trades: number;
+  readonly unpaired: number;
+  readonly outsideMasks: number;
+  readonly mostUnpaired: boolean;
+}
+
+/**
+ * The warning of a progress line when most trades so far cannot be paired with the book (`soFar().mostUnpaired`):
+ * the run will end in the pairing's error, so the user can stop it now rather than after the whole range.
+ * @example pairingWarning({ trades: 100, unpaired: 80, outsideMasks: 100, mostUnpaired: true }, 'Ctrl-C stops after this day')
+ * // 'WARNING 80 of 100 trades so far (80 %) cannot be paired with the book ... Ctrl-C stops after this day'
+ */
+export function pairingWarning(soFar: PairingSoFar, stop: string): string | undefined {
+  if (!soFar.mostUnpaired) return undefined;
+  return (
+    `WARNING ${soFar.unpaired} of ${soFar.outsideMasks} trades so far${soFar.trades > soFar.outsideMasks ? ' outside masked intervals' : ''} (${((100 * soFar.unpaired) / soFar.outsideMasks).toFixed(0)} %) ` +
+    `cannot be paired with the book (before its first row, or too long after the row in force): unless later days make up for it, the run will end in that error. ${stop}`
+  );
+}
+
 /** Market orders paired in one step of a streamed pairing (the columns of `MarketOrders`, no pairing summary). */
 export type MarketOrderColumns = Omit<MarketOrders, keyof OrderPairing>;
 
@@ -134,6 +156,21 @@ export class StreamedMarketOrders {
   excludedSoFar(): MaskedInterval[] {
     const from = Number.isNaN(this.firstMs) ? -Infinity : this.firstMs;
     return clipMasks(mergeMasks(this.bookMasks.extendedSoFar(), this.tradeMasks, this.stale), from, Infinity) ?? [];
+  }
+
+  /**
+   * The pairing's counts so far: the trades taken up to the last book row fed (the ones waiting for the next
+   * chunk are not counted yet), those that could not be paired (before the book's first row, or more than the
+   * staleness limit after the row in force; "after its last row" is known at `finish` only), those outside
+   * masked intervals, and whether the unpaired already make the error `finish` raises over the whole run
+   * (`UnpairedTradesError`: at least MIN_UNPAIRED_FOR_ERROR, and most of the trades outside masks). For
+   * progress lines: a run that will end in that error can say so at the chunk where it shows.
+   */
+  soFar(): PairingSoFar {
+    const c = this.counts;
+    const unpaired = c.before + c.after + c.stale;
+    const outsideMasks = c.n - c.inMask;
+    return { trades: c.n, unpaired, outsideMasks, mostUnpaired: unpaired >= MIN_UNPAIRED_FOR_ERROR && 2 * unpaired > outsideMasks };
   }
 
   /** Pairs the waiting trades against the whole book and returns them with the pairing's summary. */

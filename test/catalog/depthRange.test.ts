@@ -182,6 +182,27 @@ describe('asmm backtest --catalog --depth full reads a day at a time', () => {
     expect({ fills: metric('fills'), pnl: metric('pnl'), nativeEvents: metric('nativeEvents') }).toEqual({ fills: whole.fills, pnl: whole.pnl, nativeEvents: whole.nativeEvents });
     expect(whole.fills).toBeGreaterThan(0);
   });
+
+  it('books that stop two minutes into their first two days: the day where most trades so far cannot be paired says so, once, before the error that ends the run', async () => {
+    const dir = tempDir('asmm-catalog-depth-unpaired-');
+    const catalogRoot = tempDir('asmm-catalog-depth-unpaired-root-');
+    const writer = await CatalogWriter.create(catalogRoot);
+    for (const [n, date] of ['2025-11-01', '2025-11-02', '2025-11-03'].entries()) {
+      const day = { dir, date, inst: 'ETH-USDT', ...OKX_HISTORY_PRESETS.small, seed: 10 + n } as const;
+      await importIntoCatalog(writer, (await writeOkxHistoryDay({ ...day, durationSec: n < 2 ? 120 : 900, kind: 'books' })).path, { venue: 'okx' });
+      await importIntoCatalog(writer, (await writeOkxHistoryDay({ ...day, durationSec: 900, kind: 'trades', dayBoundary: 'utc' })).path, { venue: 'okx' });
+    }
+    writer.close();
+    const r = runAsmm(['backtest', '--catalog', catalogRoot, '--inst', 'ETH-USDT', '--depth', 'full', '--strategy', 'glft', '--window', '60s', '--tick', '0.01', '--size', '0.01', '--report', join(dir, 'r.html')]);
+    expect(r.code, r.stderr).toBe(1);
+    const final = r.stderr.search(/trades: \d+ of \d+ trades \(\d+ %\) cannot be paired with the book \(/);
+    expect(final).toBeGreaterThan(0);
+    const warnings = r.stderr.split('\n').filter((l) => /WARNING \d+ of \d+ trades so far .*cannot be paired with the book/.test(l));
+    expect(warnings, r.stderr).toHaveLength(1);
+    // said at a day before the last, ahead of the error
+    expect(warnings[0]).toMatch(/^ {2}2025-11-0[12]: WARNING/);
+    expect(r.stderr.indexOf(warnings[0])).toBeLessThan(final);
+  });
 });
 
 describe('asmm backtest --catalog --depth full on an uneven range', () => {

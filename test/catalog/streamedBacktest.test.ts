@@ -1,6 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CatalogWriter } from '../../src/catalog/index.js';
+import type { BookTable } from '../../src/data/index.js';
+import { sampleMarketDays } from '../../src/sample/index.js';
 import { interruptedRange, runAsmm } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -60,5 +63,49 @@ describe('asmm backtest --catalog', () => {
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/no book days/);
     expect(runAsmm(['backtest', '--catalog', root, '--inst', 'BTC-USDT']).stderr).toMatch(/holds no BTC-USDT/);
+  });
+
+  it('a range whose book stops early on its first two days: the day where most trades so far cannot be paired says so, once, before the error that ends the run', async () => {
+    const dir = tempDir('asmm-catalog-backtest-unpaired-');
+    const root = join(dir, 'catalog');
+    const writer = await CatalogWriter.create(root);
+    // three days of the sample market; on the first two, the book stops 20 minutes after midnight (trades go on)
+    let day = 0;
+    for (const d of sampleMarketDays({ durationSec: 3 * 86_400, snapshotIntervalMs: 5000, arrivalRatePerSec: 0.25, seed: 3 })) {
+      if (day === 0) writer.writeInstrument({ venue: 'sample', instrument: d.params.instrument, tickSize: d.params.tickSize, lotSize: d.params.lotSize, source: 'test' });
+      const rows = day < 2 ? d.book.tsMs.findIndex((t) => t >= d.book.tsMs[0] + 20 * 60_000) : d.book.tsMs.length;
+      const cut = (c: Float64Array) => c.subarray(0, rows);
+      const book: BookTable = { ...d.book, tsMs: cut(d.book.tsMs), bidPx: d.book.bidPx.map(cut), bidSz: d.book.bidSz.map(cut), askPx: d.book.askPx.map(cut), askSz: d.book.askSz.map(cut), ...(d.book.bidCount ? { bidCount: d.book.bidCount.map(cut), askCount: d.book.askCount!.map(cut) } : {}) };
+      await writer.writeBookTop('sample', book, d.params.instrument);
+      await writer.writeTrades('sample', d.trades, d.params.instrument);
+      day++;
+    }
+    writer.close();
+    const warnings = (stderr: string) => stderr.split('\n').filter((l) => /WARNING .*trades so far.*cannot be paired with the book/.test(l));
+    for (const args of [
+      ['backtest', '--catalog', root, '--inst', 'ETH-USDT', '--fill', 'tradeThrough', '--strategy', 'as', '--gamma', '0.5', '--window', '600s', '--report', join(dir, 'r.html')],
+      ['estimate', '--catalog', root, '--inst', 'ETH-USDT'],
+    ]) {
+      for (const json of [false, true]) {
+        const r = runAsmm([...args, ...(json ? ['--json'] : [])]);
+        // the run ends in the pairing's error, over the whole range, as before
+        expect(r.code, `${args[0]}: ${r.stderr}`).not.toBe(0);
+        expect(r.stderr).toMatch(/of \d+ trades .*cannot be paired with the book/);
+        // and the second day (the first one's trades after its book stopped are paired, stale, when the next day's
+        // rows come) said so when it was done, once, with the count so far
+        const w = warnings(r.stderr);
+        expect(w, `${args[0]}${json ? ' --json' : ''}: ${r.stderr}`).toHaveLength(1);
+        expect(w[0]).toMatch(/^ {2}2026-01-02: WARNING (\d+) of (\d+) trades so far \((\d+) %\)/);
+        const [, unpaired, of] = /WARNING (\d+) of (\d+)/.exec(w[0])!.map(Number);
+        expect(2 * unpaired).toBeGreaterThan(of);
+        // it comes before the final error
+        expect(r.stderr.indexOf(w[0])).toBeLessThan(r.stderr.search(/of \d+ trades .*cannot be paired with the book \(/));
+        if (json && args[0] === 'backtest') expect(r.stdout).toBe('');
+      }
+    }
+    // a range without the stopped days: no warning, no error
+    const fine = runAsmm(['estimate', '--catalog', root, '--inst', 'ETH-USDT', '--from', '2026-01-03']);
+    expect(fine.code, fine.stderr).toBe(0);
+    expect(warnings(fine.stderr)).toEqual([]);
   });
 });

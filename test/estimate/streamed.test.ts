@@ -77,8 +77,17 @@ describe('streamed market orders = marketOrdersFromTrades on the whole tables', 
   for (const [name, cuts] of Object.entries(cutSets)) {
     it(name, () => {
       const s = new StreamedMarketOrders(tick);
-      const parts = splitTables(book, trades, cuts).map((c) => s.feed(c.book, c.trades));
+      const soFar: Array<ReturnType<StreamedMarketOrders['soFar']>> = [];
+      const parts = splitTables(book, trades, cuts).map((c) => {
+        const out = s.feed(c.book, c.trades);
+        soFar.push(s.soFar());
+        return out;
+      });
       const { orders, pairing } = s.finish();
+      // the counts so far only grow, and after finish they are the whole pairing's
+      const last = s.soFar();
+      for (const [i, c] of soFar.entries()) for (const k of ['trades', 'unpaired', 'outsideMasks'] as const) expect(c[k], `chunk ${i} ${k}`).toBeLessThanOrEqual((soFar[i + 1] ?? last)[k]);
+      expect(last).toEqual({ trades: trades.tsMs.length, unpaired: whole.tradesWithoutBook + whole.tradesAfterBook + whole.tradesStale, outsideMasks: trades.tsMs.length - whole.droppedInMask, mostUnpaired: false });
       const got = concatOrders([...parts, orders]);
       for (const k of ['tsMs', 'side', 'reachPx', 'midPx', 'depthPx', 'ticksBeyondTouch'] as const) expectSameNumbers(`orders.${k}`, Array.from(whole[k] as ArrayLike<number>), got[k]);
       const { tsMs: _t, side: _s, reachPx: _r, midPx: _m, depthPx: _d, ticksBeyondTouch: _b, tickSize: _k, ...summary } = whole;

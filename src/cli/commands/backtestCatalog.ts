@@ -3,7 +3,7 @@ import type { QuotingOptions } from './backtest.js';
 import { createStrategy, replayedEventsAre, runBacktestStream, type FillModel, type StrategyName } from '../../backtest/index.js';
 import { PARAM_RANGES } from '../../calibrate/params.js';
 import { describeMasks, inferTickSize, masksJson } from '../../data/index.js';
-import { openCatalogMarket } from '../catalogMarket.js';
+import { openCatalogMarket, UnpairedTradesWarning } from '../catalogMarket.js';
 import { durationOption, formatTable, latencyConfig, numberOption, printJson, requireOrderCounts, UsageError } from '../command.js';
 import { writeBacktestReport } from './backtestReport.js';
 import { DayRangeInterrupt, INTERRUPTED_EXIT_CODE } from '../interrupt.js';
@@ -28,7 +28,8 @@ export async function backtestCatalog(
     const halfSpread = numberOption('half-spread', values['half-spread'] as string | undefined, 5 * tick, PARAM_RANGES.halfSpreadPx.check);
     const strategy = createStrategy(o.strategyName, { gamma: o.gamma, horizonSec: o.horizonMs / 1000, qMax: o.qMax, halfSpreadPx: halfSpread });
     const latencies = latencyConfig(values, book0);
-    const perDay: Array<{ date: string; bookRows: number; trades: number; fillsSoFar: number; inventory: number; equity: number }> = [];
+    const perDay: Array<{ date: string; bookRows: number; trades: number; fillsSoFar: number; inventory: number; equity: number; unpairedTradesSoFar: number }> = [];
+    const unpairedWarning = new UnpairedTradesWarning();
     // Ctrl-C: the days replayed so far give the result (said to be partial, exit 130)
     const interrupt = new DayRangeInterrupt('the backtest', () => catalog.days(range.venue, range.instrument, 'book_top', range.fromDate, range.toDate).map((d) => d.date));
     const dates = interrupt.done;
@@ -52,9 +53,10 @@ export async function backtestCatalog(
       {
         calibration: { windowSec: o.windowMs / 1000, stepSec: 1 },
         onChunk: (info) => {
-          const row = { date: dates[info.chunk], bookRows: info.rows, trades: info.trades, fillsSoFar: info.state.fills, inventory: info.state.inventory, equity: info.state.equity };
+          const row = { date: dates[info.chunk], bookRows: info.rows, trades: info.trades, fillsSoFar: info.state.fills, inventory: info.state.inventory, equity: info.state.equity, unpairedTradesSoFar: info.pairing?.unpaired ?? 0 };
           perDay.push(row);
           if (!values.json) process.stderr.write(`  ${row.date}: ${row.bookRows} book rows, ${row.trades} trades; ${row.fillsSoFar} fills so far, inventory ${row.inventory.toFixed(4)}, equity ${row.equity.toFixed(2)} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
+          unpairedWarning.after(row.date, info.pairing);
         },
       },
     )

@@ -9,6 +9,7 @@ import { createStrategy, type StrategyName } from '../../backtest/strategies.js'
 import { strategyCalibration, windowUsageError } from './backtestRun.js';
 import type { DepthEvents } from '../../backtest/depthReplay.js';
 import type { RollingCalibration } from '../../estimate/rolling.js';
+import type { PairingSoFar } from '../../estimate/streamedMarketOrders.js';
 import type { CalibrationRows } from '../../backtest/replay.js';
 import type { BookDeltaDay } from '../../catalog/catalog.js';
 import { assertTimeOrder, DataError, emptyBookTable, emptyTradeTable, type BookTable, type TradeTable } from '../../data/index.js';
@@ -17,6 +18,7 @@ import { loadTables } from '../../formats/index.js';
 import { readOkxBooksDepthEvents } from '../../formats/okxHistoryBooks.js';
 import { detectFormat } from '../../formats/loadAny.js';
 import { inferTickSize } from '../../data/quality.js';
+import { UnpairedTradesWarning } from '../catalogMarket.js';
 import { DayRangeInterrupt, INTERRUPTED_EXIT_CODE } from '../interrupt.js';
 import { durationOption, formatTable, latencyOption, localClockOffsetOption, numberOption, printJson, recordedClock, recordedClockOfStats, UsageError } from '../command.js';
 
@@ -169,6 +171,7 @@ async function backtestDepthRun(values: Record<string, string | boolean | undefi
     tradesReplayed = 0;
     // σ, A, k a day of top-5 rows and trades at a time, fed with the day they reach past (see CalibrationFeed)
     const calibrationFeed = calibrated ? new CalibrationFeed(streamed.calibration(strategy, tickSize, options.windowMs)) : undefined;
+    const unpairedWarning = new UnpairedTradesWarning();
     let mark = performance.now();
     for await (const day of interrupt!.days(streamed.days())) {
       const ts = day.events.tsMs;
@@ -190,6 +193,7 @@ async function backtestDepthRun(values: Record<string, string | boolean | undefi
       const row = { date: day.date, levelChanges: ts.length, trades: tradeTs.length, fillsSoFar: state.fills, inventory: state.inventory, pnl: state.pnl, wallSec: (performance.now() - loadStarted) / 1000 };
       perDay.push(row);
       if (values.json !== true) process.stderr.write(`  ${row.date}: ${row.levelChanges} level changes, ${row.trades} trades; ${row.fillsSoFar} fills so far, inventory ${row.inventory.toFixed(4)}, PnL ${row.pnl.toFixed(2)} (${row.wallSec.toFixed(1)} s)\n`);
+      if (calibrationFeed) unpairedWarning.after(row.date, calibrationFeed.pairingSoFar());
       mark = performance.now();
     }
     // the calibration's checks (the pairing's errors): over the whole range, or over what was read when cut short
@@ -331,6 +335,8 @@ interface StreamedCatalogCalibration {
   readonly days: AsyncGenerator<CalibrationDay, void, undefined>;
   /** The pairing's checks over the days read (UnpairedTradesError...), as the in-memory calibration raises them. */
   finish(): void;
+  /** The pairing's counts over the days read so far (for the progress lines' warning). */
+  pairingSoFar(): PairingSoFar;
 }
 
 /** Level change times in order (`day`: a catalog day's, named in the message), else the DataError naming the first out of order. */
@@ -359,6 +365,11 @@ class CalibrationFeed {
   private done = false;
 
   constructor(private readonly calibration: StreamedCatalogCalibration) {}
+
+  /** The calibration's pairing so far (over the days read for the replay so far). */
+  pairingSoFar(): PairingSoFar {
+    return this.calibration.pairingSoFar();
+  }
 
   /** The checks of the calibration: over every day when `readRest` (the range replayed whole), else over the days read so far. */
   async finish(readRest: boolean): Promise<void> {
@@ -497,6 +508,7 @@ async function catalogDepthStream(values: Record<string, string | boolean | unde
         const rolling = new StreamedRollingCalibration({ windowSec: windowMs / 1000, stepSec: 1 }, tickSize, true);
         return {
           days: calibrationDays(pairing, rolling),
+          pairingSoFar: () => pairing.soFar(),
           finish() {
             try {
               rolling.finish();

@@ -1,6 +1,6 @@
 import { inferTickSize } from '../../data/index.js';
 import { StreamedEstimate, type DepthRange, type StreamedEstimateResult } from '../../estimate/index.js';
-import { openCatalogMarket } from '../catalogMarket.js';
+import { openCatalogMarket, UnpairedTradesWarning } from '../catalogMarket.js';
 import { formatTable, numberOption, printJson } from '../command.js';
 import { DayRangeInterrupt, INTERRUPTED_EXIT_CODE } from '../interrupt.js';
 
@@ -19,6 +19,7 @@ export async function estimateCatalog(values: Record<string, string | boolean | 
   const { catalog, range, meta, notes, days } = await openCatalogMarket(values);
   try {
     const perDay: Array<{ date: string; bookRows: number; trades: number }> = [];
+    const unpairedWarning = new UnpairedTradesWarning();
     let est: StreamedEstimate | undefined;
     let tick = NaN;
     let tickSource = '';
@@ -40,6 +41,7 @@ export async function estimateCatalog(values: Record<string, string | boolean | 
       if (Number.isNaN(firstMs) && n > 0) firstMs = day.book.tsMs[0];
       perDay.push({ date: day.date, bookRows: n, trades: day.trades?.tsMs.length ?? 0 });
       if (!values.json) process.stderr.write(`  ${day.date}: ${n} book rows, ${day.trades?.tsMs.length ?? 0} trades\n`);
+      unpairedWarning.after(day.date, est.pairingSoFar());
     }
     const cutShort = interrupt.cutShort;
     if (cutShort) notes.unshift(interrupt.note()!);
