@@ -29,8 +29,13 @@ export interface ImportOptions {
   readonly spillValues?: number;
   /** Base currency per contract (OKX `ctVal`), written into instrument.json; swaps and futures need it. */
   readonly contractValue?: number;
-  /** A folder's import: told each file's report as it is done (`index` from 0 among `total` files to read). */
+  /**
+   * A folder's import: told each file's report as it is done (`index` from 0 among `total` files to read; the
+   * files of sub-folders count each, in the order they are read).
+   */
   readonly onFile?: (report: ImportReport, index: number, total: number) => void;
+  /** Within a folder's import: the files read so far and to read, shared with its sub-folders' imports (set by importIntoCatalog). */
+  readonly progress?: { done: number; readonly total: number };
   /** A folder's import: asked before each file; true stops there (the files done stay imported). */
   readonly stopRequested?: () => boolean;
 }
@@ -95,6 +100,12 @@ const contractNote = (instrument: string) =>
  * that are no data (params.json, .partial leftovers) and second copies of a table in another format are skipped,
  * each named in a `skipped` report; an asmm sample folder's params.json gives the instrument, tick and lot.
  */
+/** How many files (or recordings) `importIntoCatalog` reads from a path: 1, or a folder's, its sub-folders' included. */
+function filesToImport(path: string): number {
+  if (!importsFileByFile(path)) return 1;
+  return planFolderImport(path).paths.reduce((n, p) => n + filesToImport(p), 0);
+}
+
 /** Whether `importIntoCatalog` reads this path file by file (a folder that is not an asmm recording). */
 export function importsFileByFile(path: string): boolean {
   return statSync(path).isDirectory() && !readdirSync(path).some((f) => f.endsWith('.raw.ndjson'));
@@ -106,16 +117,27 @@ export async function importIntoCatalog(writer: CatalogWriter, path: string, opt
     const { paths, skipped } = planFolderImport(path);
     const sample = options.inst === undefined ? sampleFolderInstrument(path) : undefined;
     const out: ImportReport[] = [...skipped];
-    const { onFile, ...fileOptions } = options;
+    const { onFile, progress: given, ...fileOptions } = options;
+    // one count over the folder and its sub-folders, so that [i/n] runs once through every file
+    const progress = given ?? (onFile ? { done: 0, total: filesToImport(path) } : undefined);
     for (const [index, p] of paths.entries()) {
       if (options.stopRequested?.()) {
         for (const left of paths.slice(index)) out.push({ file: left, format: 'not read', parts: [], notes: ['not imported: the import was stopped before it (Ctrl-C)'] });
         break;
       }
-      const reports = await importIntoCatalog(writer, p, sample ? { ...fileOptions, inst: sample.instrument } : fileOptions);
+      const optionsOfP = sample ? { ...fileOptions, inst: sample.instrument } : fileOptions;
+      if (importsFileByFile(p)) {
+        // a sub-folder tells its own files as they are done
+        out.push(...(await importIntoCatalog(writer, p, { ...optionsOfP, onFile, progress })));
+        continue;
+      }
+      const reports = await importIntoCatalog(writer, p, optionsOfP);
       const told = sample ? reports.map((r) => ({ ...r, notes: [...r.notes, `instrument ${sample.instrument} from ${join(path, SAMPLE_FILES.params)}`] })) : reports;
       out.push(...told);
-      for (const r of told) onFile?.(r, index, paths.length);
+      if (progress) {
+        progress.done++;
+        for (const r of told) onFile?.(r, progress.done - 1, progress.total);
+      }
     }
     if (sample && out.some((r) => r.parts.length > 0)) {
       writer.writeInstrument({ venue: options.venue, instrument: sample.instrument, tickSize: sample.tickSize, lotSize: sample.lotSize, source: path });

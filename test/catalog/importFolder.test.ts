@@ -39,6 +39,24 @@ describe('asmm catalog import of a folder, catalog ls gaps, SQL errors', () => {
     for (const d of dates.slice(imported)) expect(runAsmm(['catalog', 'import', join(days, `ETH-USDT-L2orderbook-400lv-${d}.tar.gz`), '--catalog', cat, '--json']).code).toBe(0);
   });
 
+  it('a folder with sub-folders: one count of [i/n] through every file, sub-folders\' included, each line as its file is done', async () => {
+    const top = join(dir, 'nested');
+    // a file at the top, a sub-folder of two days and a sub-sub-folder of one: four files
+    await writeOkxHistoryDay({ dir: top, date: '2025-11-01', inst: 'ETH-USDT', ...OKX_HISTORY_PRESETS.small, durationSec: 60, kind: 'trades' });
+    await writeOkxHistoryDay({ dir: join(top, 'more'), date: '2025-11-02', inst: 'ETH-USDT', ...OKX_HISTORY_PRESETS.small, durationSec: 60, kind: 'trades' });
+    await writeOkxHistoryDay({ dir: join(top, 'more'), date: '2025-11-03', inst: 'ETH-USDT', ...OKX_HISTORY_PRESETS.small, durationSec: 60, kind: 'trades' });
+    await writeOkxHistoryDay({ dir: join(top, 'more', 'deeper'), date: '2025-11-04', inst: 'ETH-USDT', ...OKX_HISTORY_PRESETS.small, durationSec: 60, kind: 'trades' });
+    const r = runAsmm(['catalog', 'import', top, '--catalog', join(dir, 'cat-nested')]);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stderr.split('\n').filter((l) => /^ {2}\[\d+\/\d+\] /.test(l));
+    expect(lines.map((l) => /^ {2}(\[\d+\/\d+\]) (\S+):/.exec(l)!.slice(1).join(' '))).toEqual([
+      '[1/4] ETH-USDT-trades-2025-11-01.zip',
+      '[2/4] ETH-USDT-trades-2025-11-02.zip',
+      '[3/4] ETH-USDT-trades-2025-11-03.zip',
+      '[4/4] ETH-USDT-trades-2025-11-04.zip',
+    ]);
+  });
+
   it('the staging folders a stopped writer left are found and said by the next import, never removed; a running writer\'s, a fresh one and another machine\'s are not listed', async () => {
     const cat = join(dir, 'cat-staging');
     const day = await writeOkxHistoryDay({ dir: join(dir, 'staging-in'), date: '2025-11-01', inst: 'ETH-USDT', ...OKX_HISTORY_PRESETS.small, durationSec: 120, kind: 'trades' });
