@@ -12,6 +12,8 @@ import { StreamedMetrics } from './streamedMetrics.js';
 export interface MarketChunk {
   readonly book: BookTable;
   readonly trades?: TradeTable;
+  /** No book row of a later chunk is stamped before this (a day partition's end): lets the progress's pairing counts (`onChunk`) include the trades after the chunk's last row. */
+  readonly throughMs?: number;
 }
 
 export interface BacktestStreamOptions {
@@ -95,7 +97,7 @@ export async function runBacktestStream(chunks: AsyncIterable<MarketChunk> | Ite
     let rows;
     if (options.calibration) {
       rolling ??= new StreamedRollingCalibration(options.calibration, hasTrades ? config.tickSize : NaN, hasTrades);
-      rows = hasTrades ? rolling.feed(chunk.book, pairing!.feed(chunk.book, chunk.trades), pairing!.excludedSoFar()) : rolling.feed(chunk.book);
+      rows = hasTrades ? rolling.feed(chunk.book, pairing!.feed(chunk.book, chunk.trades, chunk.throughMs), pairing!.excludedSoFar()) : rolling.feed(chunk.book);
     }
     const fed = performance.now();
     replay.feed(chunk.book, chunk.trades, rows);

@@ -18,6 +18,8 @@ export interface ImportReport {
   readonly format: string;
   readonly parts: readonly PartWritten[];
   readonly notes: readonly string[];
+  /** A folder not read (format `not read`): how many files it holds, its sub-folders' included. */
+  readonly files?: number;
 }
 
 export interface ImportOptions {
@@ -93,13 +95,6 @@ const isDerivative = (instrument: string) => /-(SWAP|FUTURES|\d{6})$/.test(instr
 const contractNote = (instrument: string) =>
   `${instrument}: contract value unknown, sizes stay in contracts (give --contract-value, OKX's ctVal from /api/v5/public/instruments, e.g. 0.01 BTC for BTC-USDT-SWAP)`;
 
-/**
- * Imports a file, or every file of a folder (a folder of `asmm record` segments is one recording), into the
- * catalog: OKX history book files stream into `book_deltas` and `book_top` day by day; every other format asmm
- * reads loads through `loadTables` into `book_top`, `trades` and `gaps` (the tables' masks). In a folder, files
- * that are no data (params.json, .partial leftovers) and second copies of a table in another format are skipped,
- * each named in a `skipped` report; an asmm sample folder's params.json gives the instrument, tick and lot.
- */
 /** How many files (or recordings) `importIntoCatalog` reads from a path: 1, or a folder's, its sub-folders' included. */
 function filesToImport(path: string): number {
   if (!importsFileByFile(path)) return 1;
@@ -111,6 +106,13 @@ export function importsFileByFile(path: string): boolean {
   return statSync(path).isDirectory() && !readdirSync(path).some((f) => f.endsWith('.raw.ndjson'));
 }
 
+/**
+ * Imports a file, or every file of a folder (a folder of `asmm record` segments is one recording), into the
+ * catalog: OKX history book files stream into `book_deltas` and `book_top` day by day; every other format asmm
+ * reads loads through `loadTables` into `book_top`, `trades` and `gaps` (the tables' masks). In a folder, files
+ * that are no data (params.json, .partial leftovers) and second copies of a table in another format are skipped,
+ * each named in a `skipped` report; an asmm sample folder's params.json gives the instrument, tick and lot.
+ */
 export async function importIntoCatalog(writer: CatalogWriter, path: string, options: ImportOptions): Promise<ImportReport[]> {
   const isRecording = statSync(path).isDirectory() && !importsFileByFile(path);
   if (importsFileByFile(path)) {
@@ -122,17 +124,21 @@ export async function importIntoCatalog(writer: CatalogWriter, path: string, opt
     const progress = given ?? (onFile ? { done: 0, total: filesToImport(path) } : undefined);
     for (const [index, p] of paths.entries()) {
       if (options.stopRequested?.()) {
-        for (const left of paths.slice(index)) out.push({ file: left, format: 'not read', parts: [], notes: ['not imported: the import was stopped before it (Ctrl-C)'] });
+        for (const left of paths.slice(index)) {
+          const files = filesToImport(left);
+          out.push({ file: left, format: 'not read', parts: [], notes: [`not imported: the import was stopped before it (Ctrl-C)${files === 1 ? '' : `: ${files} files`}`], files });
+        }
         break;
       }
       const optionsOfP = sample ? { ...fileOptions, inst: sample.instrument } : fileOptions;
+      const withSample = (r: ImportReport): ImportReport => (sample && r.format !== 'skipped' && r.format !== 'not read' ? { ...r, notes: [...r.notes, `instrument ${sample.instrument} from ${join(path, SAMPLE_FILES.params)}`] } : r);
       if (importsFileByFile(p)) {
         // a sub-folder tells its own files as they are done
-        out.push(...(await importIntoCatalog(writer, p, { ...optionsOfP, onFile, progress })));
+        const reports = await importIntoCatalog(writer, p, { ...optionsOfP, onFile: onFile && ((r, i, n) => onFile(withSample(r), i, n)), progress });
+        out.push(...reports.map(withSample));
         continue;
       }
-      const reports = await importIntoCatalog(writer, p, optionsOfP);
-      const told = sample ? reports.map((r) => ({ ...r, notes: [...r.notes, `instrument ${sample.instrument} from ${join(path, SAMPLE_FILES.params)}`] })) : reports;
+      const told = (await importIntoCatalog(writer, p, optionsOfP)).map(withSample);
       out.push(...told);
       if (progress) {
         progress.done++;

@@ -1,5 +1,9 @@
 import type { BookTable, TradeTable } from '../data/tables.js';
 import type { Catalog } from './catalog.js';
+import { DAY_MS } from './schema.js';
+
+/** The end of a UTC day (YYYY-MM-DD), ms: no row of a later day partition is stamped before it. */
+const dayEndMs = (date: string): number => Date.parse(`${date}T00:00:00Z`) + DAY_MS;
 
 /**
  * A range of one instrument's days in a catalog (`--catalog DIR --inst ID [--venue V] [--from D1] [--to D2]` on
@@ -56,7 +60,7 @@ export function catalogRange(catalog: Catalog, values: { inst?: string; venue?: 
  * same date when there are any. Dates with trades but no books are not traded and are listed in `notes`; so
  * is each day without trades.
  */
-export async function* catalogMarketDays(catalog: Catalog, range: CatalogRange, notes: string[]): AsyncGenerator<{ readonly date: string; readonly book: BookTable; readonly trades?: TradeTable }> {
+export async function* catalogMarketDays(catalog: Catalog, range: CatalogRange, notes: string[]): AsyncGenerator<{ readonly date: string; readonly book: BookTable; readonly trades?: TradeTable; readonly throughMs: number }> {
   const trades = catalog.readTradesDays(range.venue, range.instrument, range.fromDate, range.toDate)[Symbol.asyncIterator]();
   let pending = await trades.next();
   for await (const book of catalog.readBookTopDays(range.venue, range.instrument, range.fromDate, range.toDate)) {
@@ -67,10 +71,10 @@ export async function* catalogMarketDays(catalog: Catalog, range: CatalogRange, 
     if (!pending.done && pending.value.date === book.date) {
       const day = pending.value;
       pending = await trades.next();
-      yield { date: book.date, book, trades: day };
+      yield { date: book.date, book, trades: day, throughMs: dayEndMs(book.date) };
     } else {
       notes.push(`${book.date}: books without trades`);
-      yield { date: book.date, book };
+      yield { date: book.date, book, throughMs: dayEndMs(book.date) };
     }
   }
   while (!pending.done) {

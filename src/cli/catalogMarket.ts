@@ -34,7 +34,7 @@ export interface OpenedCatalogMarket {
   readonly days: AsyncGenerator<CatalogMarketDay>;
 }
 
-type CatalogMarketDay = { readonly date: string; readonly book: BookTable; readonly trades?: TradeTable };
+type CatalogMarketDay = { readonly date: string; readonly book: BookTable; readonly trades?: TradeTable; /** The day's end, ms (see MarketChunk.throughMs). */ readonly throughMs: number };
 
 /**
  * `--catalog DIR --inst ID [--venue] [--from] [--to]` of estimate/backtest/calibrate: opens the catalog, checks

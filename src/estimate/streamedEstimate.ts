@@ -77,10 +77,11 @@ export class StreamedEstimate {
     this.pairing = new StreamedMarketOrders(tickSize, options.pairing);
   }
 
-  feed(book: BookTable, trades?: TradeTable): void {
+  /** The next chunk; `throughMs` as for `StreamedMarketOrders.feed` (for `pairingSoFar` only). */
+  feed(book: BookTable, trades?: TradeTable, throughMs?: number): void {
     this.grid.feed(book.tsMs, midPrices(book), book.masked);
     if (trades) this.withTrades = true;
-    this.count(this.pairing.feed(book, trades));
+    this.count(this.pairing.feed(book, trades, throughMs));
     this.rows += book.tsMs.length;
     this.trades += trades ? trades.tsMs.length : 0;
   }

@@ -5,23 +5,32 @@ import { DEFAULT_MAX_STALENESS_MS, marketOrderColumns, MIN_UNPAIRED_FOR_ERROR, U
 
 /** See `StreamedMarketOrders.soFar`. */
 export interface PairingSoFar {
+  /** Trades counted so far (paired, unpaired or masked). */
   readonly trades: number;
-  readonly unpaired: number;
   readonly outsideMasks: number;
+  /** Trades that cannot be paired: before the book's first row, or more than the staleness limit after the row in force. */
+  readonly unpaired: number;
+  /** Of them, those after the row in force (the book stopped, or lags): unlike the ones before its first row, more can come on any day. */
+  readonly unpairedAfterRows: number;
+  readonly maxStalenessMs: number;
+  /** The unpaired after rows alone make the pairing's error (UnpairedTradesError's rule), on the trades so far. */
   readonly mostUnpaired: boolean;
 }
 
 /**
- * The warning of a progress line when most trades so far cannot be paired with the book (`soFar().mostUnpaired`):
- * the run will end in the pairing's error, so the user can stop it now rather than after the whole range.
- * @example pairingWarning({ trades: 100, unpaired: 80, outsideMasks: 100, mostUnpaired: true }, 'Ctrl-C stops after this day')
- * // 'WARNING 80 of 100 trades so far (80 %) cannot be paired with the book ... Ctrl-C stops after this day'
+ * The warning of a progress line when most trades so far came too long after the book's row in force
+ * (`soFar().mostUnpaired`): the run is heading for the pairing's error, which would otherwise come only after the
+ * whole range, so the user can stop it now.
+ * @example pairingWarning({ trades: 100, outsideMasks: 100, unpaired: 80, unpairedAfterRows: 80, maxStalenessMs: 5000, mostUnpaired: true }, 'Ctrl-C stops after this day.')
+ * // 'WARNING 80 of 100 trades so far (80 %) came more than 5000 ms after the book's row in force ... Ctrl-C stops after this day.'
  */
 export function pairingWarning(soFar: PairingSoFar, stop: string): string | undefined {
   if (!soFar.mostUnpaired) return undefined;
+  const { outsideMasks, unpairedAfterRows, unpaired } = soFar;
   return (
-    `WARNING ${soFar.unpaired} of ${soFar.outsideMasks} trades so far${soFar.trades > soFar.outsideMasks ? ' outside masked intervals' : ''} (${((100 * soFar.unpaired) / soFar.outsideMasks).toFixed(0)} %) ` +
-    `cannot be paired with the book (before its first row, or too long after the row in force): unless later days make up for it, the run will end in that error. ${stop}`
+    `WARNING ${unpairedAfterRows} of ${outsideMasks} trades so far${soFar.trades > outsideMasks ? ' outside masked intervals' : ''} (${((100 * unpairedAfterRows) / outsideMasks).toFixed(0)} %) came more than ${soFar.maxStalenessMs} ms ` +
+    `after the book's row in force${unpaired > unpairedAfterRows ? ` (and ${unpaired - unpairedAfterRows} before its first row)` : ''}: they cannot be paired with the book (did it stop?), ` +
+    `and unless later days make up for it, the run will end in that error. ${stop}`
   );
 }
 
@@ -123,6 +132,8 @@ export class StreamedMarketOrders {
   // merging state (trades of one ms never straddle two steps)
   private currentMs = NaN;
   private counts = { n: 0, before: 0, after: 0, inMask: 0, stale: 0, merged: 0, orders: 0, firstTradeMs: NaN, lastTradeMs: NaN };
+  /** No book row to come is stamped before this (see feed). */
+  private throughMs = -Infinity;
 
   constructor(tickSize: number, options: PairingOptions = {}) {
     if (!(tickSize > 0)) throw new EstimationError(`tick size must be positive, got ${tickSize}`);
@@ -133,8 +144,12 @@ export class StreamedMarketOrders {
     this.label = options.label ?? 'trades';
   }
 
-  /** Pairs the trades stamped before this chunk's last book row (and the ones waiting); returns their orders. */
-  feed(book: BookTable, trades?: TradeTable): MarketOrderColumns {
+  /**
+   * Pairs the trades stamped before this chunk's last book row (and the ones waiting); returns their orders.
+   * `throughMs`: no book row of a later chunk is stamped before it (a day partition's end), for `soFar`.
+   */
+  feed(book: BookTable, trades?: TradeTable, throughMs = -Infinity): MarketOrderColumns {
+    this.throughMs = Math.max(this.throughMs, throughMs);
     this.bookMasks.add(book.masked);
     this.bookMasks.rows(book.tsMs);
     if (trades?.masked) for (const m of trades.masked) if (m.toMs > m.fromMs) this.tradeMasks.push(m);
@@ -159,18 +174,33 @@ export class StreamedMarketOrders {
   }
 
   /**
-   * The pairing's counts so far: the trades taken up to the last book row fed (the ones waiting for the next
-   * chunk are not counted yet), those that could not be paired (before the book's first row, or more than the
-   * staleness limit after the row in force; "after its last row" is known at `finish` only), those outside
-   * masked intervals, and whether the unpaired already make the error `finish` raises over the whole run
-   * (`UnpairedTradesError`: at least MIN_UNPAIRED_FOR_ERROR, and most of the trades outside masks). For
-   * progress lines: a run that will end in that error can say so at the chunk where it shows.
+   * The pairing's counts so far: the trades taken up to the last book row fed, and the waiting ones (stamped
+   * after it) whose fate is known already, those stamped before the `throughMs` of the chunks fed (no row can
+   * come before them: they pair with the last row, or are stale). `mostUnpaired`: the trades after the row in
+   * force (stale) already make the error `finish` raises over the whole run (UnpairedTradesError's rule: at
+   * least MIN_UNPAIRED_FOR_ERROR, and most of the trades outside masks). Trades before the book's first row do
+   * not count there: they come at the start only, and every later day dilutes them; stale ones can come on any
+   * day (the book stopped). For progress lines.
    */
   soFar(): PairingSoFar {
     const c = this.counts;
-    const unpaired = c.before + c.after + c.stale;
-    const outsideMasks = c.n - c.inMask;
-    return { trades: c.n, unpaired, outsideMasks, mostUnpaired: unpaired >= MIN_UNPAIRED_FOR_ERROR && 2 * unpaired > outsideMasks };
+    let trades = c.n;
+    let inMask = c.inMask;
+    let before = c.before;
+    let stale = c.stale + c.after;
+    const waiting = this.waiting;
+    if (waiting) {
+      const masked = mergeMasks(this.bookMasks.extendedSoFar(), this.tradeMasks);
+      for (let i = 0; i < waiting.tsMs.length && waiting.tsMs[i] < this.throughMs; i++) {
+        const t = waiting.tsMs[i];
+        trades++;
+        if (inAny(masked, t)) inMask++;
+        else if (Number.isNaN(this.rowMs)) before++;
+        else if (t - this.rowMs > this.maxStalenessMs) stale++;
+      }
+    }
+    const outsideMasks = trades - inMask;
+    return { trades, outsideMasks, unpaired: before + stale, unpairedAfterRows: stale, maxStalenessMs: this.maxStalenessMs, mostUnpaired: stale >= MIN_UNPAIRED_FOR_ERROR && 2 * stale > outsideMasks };
   }
 
   /** Pairs the waiting trades against the whole book and returns them with the pairing's summary. */

@@ -57,6 +57,33 @@ describe('asmm catalog import of a folder, catalog ls gaps, SQL errors', () => {
     ]);
   });
 
+  it('stopped before a sub-folder: it is reported not read with the number of files it holds; a sample folder\'s sub-folder files get its instrument and say so, in their progress lines too', async () => {
+    const top = join(dir, 'stop-nested');
+    await writeOkxHistoryDay({ dir: top, date: '2025-11-01', inst: 'ETH-USDT', ...OKX_HISTORY_PRESETS.small, durationSec: 60, kind: 'trades' });
+    for (const date of ['2025-11-02', '2025-11-03']) await writeOkxHistoryDay({ dir: join(top, 'sub'), date, inst: 'ETH-USDT', ...OKX_HISTORY_PRESETS.small, durationSec: 60, kind: 'trades' });
+    const writer = await CatalogWriter.create(join(dir, 'cat-stop-nested'));
+    const told: string[] = [];
+    const reports = await importIntoCatalog(writer, top, { venue: 'okx', onFile: (r, i, n) => told.push(`[${i + 1}/${n}] ${r.file.slice(top.length + 1)}`), stopRequested: () => told.length >= 1 });
+    writer.close();
+    expect(told).toEqual(['[1/3] ETH-USDT-trades-2025-11-01.zip']);
+    const notRead = reports.filter((r) => r.format === 'not read');
+    expect(notRead.map((r) => [r.file.slice(top.length + 1), r.files])).toEqual([['sub', 2]]);
+    expect(notRead[0].notes[0]).toMatch(/stopped before it \(Ctrl-C\): 2 files$/);
+
+    // an asmm sample folder with a sub-folder of another day's trades
+    const sample = join(dir, 'sample-nested');
+    expect(runAsmm(['sample', '--hours', '0.05', '--seed', '2', '--out', sample, '--json']).code).toBe(0);
+    await writeOkxHistoryDay({ dir: join(sample, 'more'), date: '2025-11-05', inst: 'ETH-USDT', ...OKX_HISTORY_PRESETS.small, durationSec: 60, kind: 'trades' });
+    const sampleWriter = await CatalogWriter.create(join(dir, 'cat-sample-nested'));
+    const lines: string[] = [];
+    const sampleReports = await importIntoCatalog(sampleWriter, sample, { venue: 'sample', onFile: (r) => lines.push(`${r.file.slice(sample.length + 1)}: ${r.notes.join('; ')}`) });
+    sampleWriter.close();
+    const nested = sampleReports.find((r) => r.file.endsWith('2025-11-05.zip'))!;
+    expect(nested.parts.length).toBeGreaterThan(0);
+    expect(nested.notes.some((n) => /^instrument \S+ from .*params\.json$/.test(n))).toBe(true);
+    expect(lines.find((l) => l.startsWith('more/'))).toMatch(/instrument \S+ from .*params\.json/);
+  });
+
   it('the staging folders a stopped writer left are found and said by the next import, never removed; a running writer\'s, a fresh one and another machine\'s are not listed', async () => {
     const cat = join(dir, 'cat-staging');
     const day = await writeOkxHistoryDay({ dir: join(dir, 'staging-in'), date: '2025-11-01', inst: 'ETH-USDT', ...OKX_HISTORY_PRESETS.small, durationSec: 120, kind: 'trades' });

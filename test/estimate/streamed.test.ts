@@ -3,7 +3,7 @@ import type { BookTable, TradeTable } from '../../src/data/tables.js';
 import { midPrices } from '../../src/data/tables.js';
 import { fitArrivalMle, marketOrdersFromTrades, previousTickGrid, realizedVolatility, rollingCalibration, type RollingCalibration } from '../../src/estimate/index.js';
 import { estimateStream, StreamedEstimate } from '../../src/estimate/streamedEstimate.js';
-import { StreamedMarketOrders, type MarketOrderColumns } from '../../src/estimate/streamedMarketOrders.js';
+import { pairingWarning, StreamedMarketOrders, type MarketOrderColumns } from '../../src/estimate/streamedMarketOrders.js';
 import { StreamedRollingCalibration } from '../../src/estimate/streamedRolling.js';
 import { generateSampleMarket } from '../../src/sample/index.js';
 import { cutAtMs, expectSameNumbers, splitTables, type Chunk, type Cut } from '../backtest/streamedHelpers.js';
@@ -87,13 +87,68 @@ describe('streamed market orders = marketOrdersFromTrades on the whole tables', 
       // the counts so far only grow, and after finish they are the whole pairing's
       const last = s.soFar();
       for (const [i, c] of soFar.entries()) for (const k of ['trades', 'unpaired', 'outsideMasks'] as const) expect(c[k], `chunk ${i} ${k}`).toBeLessThanOrEqual((soFar[i + 1] ?? last)[k]);
-      expect(last).toEqual({ trades: trades.tsMs.length, unpaired: whole.tradesWithoutBook + whole.tradesAfterBook + whole.tradesStale, outsideMasks: trades.tsMs.length - whole.droppedInMask, mostUnpaired: false });
+      expect(last).toEqual({
+        trades: trades.tsMs.length,
+        unpaired: whole.tradesWithoutBook + whole.tradesAfterBook + whole.tradesStale,
+        unpairedAfterRows: whole.tradesAfterBook + whole.tradesStale,
+        outsideMasks: trades.tsMs.length - whole.droppedInMask,
+        maxStalenessMs: 5000,
+        mostUnpaired: false,
+      });
       const got = concatOrders([...parts, orders]);
       for (const k of ['tsMs', 'side', 'reachPx', 'midPx', 'depthPx', 'ticksBeyondTouch'] as const) expectSameNumbers(`orders.${k}`, Array.from(whole[k] as ArrayLike<number>), got[k]);
       const { tsMs: _t, side: _s, reachPx: _r, midPx: _m, depthPx: _d, ticksBeyondTouch: _b, tickSize: _k, ...summary } = whole;
       expect(pairing).toEqual(summary);
     });
   }
+});
+
+describe('the streamed pairing\'s counts so far (progress warnings)', () => {
+  // ten days of a trade a minute and book rows every second, in day chunks
+  const DAY = 86_400_000;
+  const start = Date.UTC(2026, 0, 1);
+  const day = (d: number, bookFromMs: number, bookToMs: number, withTrades = true) => {
+    const ts = Float64Array.from({ length: Math.max(0, Math.floor((bookToMs - bookFromMs) / 1000)) }, (_, i) => start + d * DAY + bookFromMs + i * 1000);
+    const col = (v: number) => new Float64Array(ts.length).fill(v);
+    const b: BookTable = { kind: 'book', depth: 1, tsMs: ts, bidPx: [col(99.99)], bidSz: [col(1)], askPx: [col(100.01)], askSz: [col(1)], meta: {} };
+    const tt = Float64Array.from({ length: withTrades ? 1440 : 0 }, (_, i) => start + d * DAY + i * 60_000 + 500);
+    const t: TradeTable = { kind: 'trades', tsMs: tt, id: Float64Array.from(tt, (_, i) => d * 10_000 + i), side: new Int8Array(tt.length).fill(1), px: new Float64Array(tt.length).fill(100.01), sz: new Float64Array(tt.length).fill(0.1), meta: {} };
+    return { book: b, trades: t, throughMs: start + (d + 1) * DAY };
+  };
+
+  it('a book that starts at 13:00 on the first day: the trades before it are unpaired but no warning (later days dilute them), and the range ends without the error', () => {
+    const s = new StreamedMarketOrders(0.01);
+    const seen: boolean[] = [];
+    for (let d = 0; d < 10; d++) {
+      const c = day(d, d === 0 ? 13 * 3_600_000 : 0, DAY);
+      s.feed(c.book, c.trades, c.throughMs);
+      seen.push(s.soFar().mostUnpaired);
+    }
+    expect(s.soFar().unpaired).toBeGreaterThan(700);
+    expect(seen.every((x) => !x)).toBe(true);
+    expect(() => s.finish()).not.toThrow();
+  });
+
+  it('a book that stops after the second day while trades go on (days of trades only): the warning comes with the day it shows, the error at the end', () => {
+    const s = new StreamedMarketOrders(0.01);
+    const warned: number[] = [];
+    for (let d = 0; d < 10; d++) {
+      const c = d < 2 ? day(d, 0, DAY) : day(d, 0, 0);
+      s.feed(c.book, c.trades, c.throughMs);
+      if (s.soFar().mostUnpaired) warned.push(d);
+    }
+    // after day 4: 3 days of stale trades (days 2-4) against 2 paired: most are unpaired from then on
+    expect(warned[0]).toBe(4);
+    expect(pairingWarning(s.soFar(), 'stop.')).toMatch(/^WARNING \d+ of \d+ trades so far \(\d+ %\) came more than 5000 ms after the book's row in force: they cannot be paired with the book \(did it stop\?\), and unless later days make up for it, the run will end in that error\. stop\.$/);
+    // without the days' ends the trades after the last row wait, uncounted: no warning until the end
+    const blind = new StreamedMarketOrders(0.01);
+    for (let d = 0; d < 10; d++) {
+      const c = d < 2 ? day(d, 0, DAY) : day(d, 0, 0);
+      blind.feed(c.book, c.trades);
+      expect(blind.soFar().mostUnpaired).toBe(false);
+    }
+    expect(() => s.finish()).toThrow(/cannot be paired with the book/);
+  });
 });
 
 describe('streamed rolling calibration = rollingCalibration on the whole tables, bit for bit', () => {

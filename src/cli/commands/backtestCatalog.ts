@@ -28,7 +28,7 @@ export async function backtestCatalog(
     const halfSpread = numberOption('half-spread', values['half-spread'] as string | undefined, 5 * tick, PARAM_RANGES.halfSpreadPx.check);
     const strategy = createStrategy(o.strategyName, { gamma: o.gamma, horizonSec: o.horizonMs / 1000, qMax: o.qMax, halfSpreadPx: halfSpread });
     const latencies = latencyConfig(values, book0);
-    const perDay: Array<{ date: string; bookRows: number; trades: number; fillsSoFar: number; inventory: number; equity: number; unpairedTradesSoFar: number }> = [];
+    const perDay: Array<{ date: string; bookRows: number; trades: number; fillsSoFar: number; inventory: number; equity: number; unpairedTradesSoFar: number | null }> = [];
     const unpairedWarning = new UnpairedTradesWarning();
     // Ctrl-C: the days replayed so far give the result (said to be partial, exit 130)
     const interrupt = new DayRangeInterrupt('the backtest', () => catalog.days(range.venue, range.instrument, 'book_top', range.fromDate, range.toDate).map((d) => d.date));
@@ -53,7 +53,7 @@ export async function backtestCatalog(
       {
         calibration: { windowSec: o.windowMs / 1000, stepSec: 1 },
         onChunk: (info) => {
-          const row = { date: dates[info.chunk], bookRows: info.rows, trades: info.trades, fillsSoFar: info.state.fills, inventory: info.state.inventory, equity: info.state.equity, unpairedTradesSoFar: info.pairing?.unpaired ?? 0 };
+          const row = { date: dates[info.chunk], bookRows: info.rows, trades: info.trades, fillsSoFar: info.state.fills, inventory: info.state.inventory, equity: info.state.equity, unpairedTradesSoFar: info.pairing?.unpaired ?? null };
           perDay.push(row);
           if (!values.json) process.stderr.write(`  ${row.date}: ${row.bookRows} book rows, ${row.trades} trades; ${row.fillsSoFar} fills so far, inventory ${row.inventory.toFixed(4)}, equity ${row.equity.toFixed(2)} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
           unpairedWarning.after(row.date, info.pairing);

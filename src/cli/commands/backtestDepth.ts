@@ -164,7 +164,7 @@ async function backtestDepthRun(values: Record<string, string | boolean | undefi
   /** Ctrl-C during a catalog range: the days replayed so far give the result (said to be partial, exit 130). */
   const interrupt = streamed ? new DayRangeInterrupt('the backtest', () => streamed.dates) : undefined;
   /** A catalog range's days as they were replayed (progress on stderr as they go, and in --json). */
-  const perDay: Array<{ date: string; levelChanges: number; trades: number; fillsSoFar: number; inventory: number; pnl: number; wallSec: number }> = [];
+  const perDay: Array<{ date: string; levelChanges: number; trades: number; fillsSoFar: number; inventory: number; pnl: number; wallSec: number; unpairedTradesSoFar: number | null }> = [];
   if (streamed) {
     // a day at a time: its level changes (time order checked within it; the session checks it across days) and trades
     changes = 0;
@@ -190,10 +190,11 @@ async function backtestDepthRun(values: Record<string, string | boolean | undefi
       if (ts.length) endMs = Math.max(endMs, ts[ts.length - 1]);
       if (tradeTs.length) endMs = Math.max(endMs, tradeTs[tradeTs.length - 1]);
       const state = session.state();
-      const row = { date: day.date, levelChanges: ts.length, trades: tradeTs.length, fillsSoFar: state.fills, inventory: state.inventory, pnl: state.pnl, wallSec: (performance.now() - loadStarted) / 1000 };
+      const pairingSoFar = calibrationFeed?.pairingSoFar();
+      const row = { date: day.date, levelChanges: ts.length, trades: tradeTs.length, fillsSoFar: state.fills, inventory: state.inventory, pnl: state.pnl, wallSec: (performance.now() - loadStarted) / 1000, unpairedTradesSoFar: pairingSoFar?.unpaired ?? null };
       perDay.push(row);
       if (values.json !== true) process.stderr.write(`  ${row.date}: ${row.levelChanges} level changes, ${row.trades} trades; ${row.fillsSoFar} fills so far, inventory ${row.inventory.toFixed(4)}, PnL ${row.pnl.toFixed(2)} (${row.wallSec.toFixed(1)} s)\n`);
-      if (calibrationFeed) unpairedWarning.after(row.date, calibrationFeed.pairingSoFar());
+      unpairedWarning.after(row.date, pairingSoFar);
       mark = performance.now();
     }
     // the calibration's checks (the pairing's errors): over the whole range, or over what was read when cut short
@@ -471,7 +472,8 @@ async function catalogDepthStream(values: Record<string, string | boolean | unde
         let trades: TradeTable | undefined;
         for await (const t of catalog.readTradesDays(range.venue, range.instrument, date, date)) trades = t;
         trades ??= { ...capture.trades };
-        const rows = rolling.feed(book, pairing.feed(book, trades), pairing.excludedSoFar());
+        // (a day's end: no row of a later date comes before it, so the pairing's progress counts its trades after its last row)
+        const rows = rolling.feed(book, pairing.feed(book, trades, Date.parse(`${date}T00:00:00Z`) + 86_400_000), pairing.excludedSoFar());
         if (n) lastRowMs = top!.tsMs[n - 1];
         yield { rows, throughMs: lastRowMs };
       }

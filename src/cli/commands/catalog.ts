@@ -62,7 +62,9 @@ async function runImport(argv: string[]): Promise<number> {
     const partition = (p: PartWritten) =>
       !p.replaced ? 'new part' : p.replacedParts || p.keptParts ? `replaced ${p.replacedParts} part${p.replacedParts === 1 ? '' : 's'}${p.keptParts ? `, kept ${p.keptParts} disjoint` : ''}` : 'new part of the day above';
     const rows = reports.flatMap((r) => r.parts.map((p) => [r.file, p.table, p.date, p.rows, partition(p)]));
-    const interrupted = notRead.length > 0 ? `INTERRUPTED (Ctrl-C): ${notRead.length} of ${reports.filter((r) => r.format !== 'skipped').length} files not imported (${notRead.map((r) => basename(r.file)).join(', ')}); the files above are in the catalog` : undefined;
+    // (a folder not read counts its files, as the [i/n] lines do)
+    const files = (rs: typeof reports) => rs.reduce((n, r) => n + (r.files ?? 1), 0);
+    const interrupted = notRead.length > 0 ? `INTERRUPTED (Ctrl-C): ${files(notRead)} of ${files(reports.filter((r) => r.format !== 'skipped'))} files not imported (${notRead.map((r) => `${basename(r.file)}${r.files !== undefined && r.files !== 1 ? ` (${r.files} files)` : ''}`).join(', ')}); the files above are in the catalog` : undefined;
     // with --json or without: nothing written is an error naming what was there, never an empty success
     if (!rows.length && !interrupted) throw new UsageError(`nothing to import in ${path}${reports.length ? ` (${reports.map((r) => `${r.file}: ${r.notes[0] ?? r.format}`).join('; ')})` : ''}`, { showUsage: false });
     const stale = writer.staleStaging;

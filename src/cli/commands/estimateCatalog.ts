@@ -18,7 +18,7 @@ export const NOT_STREAMED = 'not streamed over a catalog range (they need every 
 export async function estimateCatalog(values: Record<string, string | boolean | undefined>, o: { gridMs: number; maxStalenessMs: number; depths?: DepthRange }): Promise<number> {
   const { catalog, range, meta, notes, days } = await openCatalogMarket(values);
   try {
-    const perDay: Array<{ date: string; bookRows: number; trades: number }> = [];
+    const perDay: Array<{ date: string; bookRows: number; trades: number; unpairedTradesSoFar: number | null }> = [];
     const unpairedWarning = new UnpairedTradesWarning();
     let est: StreamedEstimate | undefined;
     let tick = NaN;
@@ -35,13 +35,14 @@ export async function estimateCatalog(values: Record<string, string | boolean | 
         est = new StreamedEstimate(tick, { gridMs: o.gridMs, ...(o.depths ? { depths: o.depths } : {}), pairing: { maxStalenessMs: o.maxStalenessMs } });
         firstMs = day.book.tsMs[0];
       }
-      est.feed(day.book, day.trades);
+      est.feed(day.book, day.trades, day.throughMs);
       const n = day.book.tsMs.length;
       if (n > 0) lastMs = day.book.tsMs[n - 1];
       if (Number.isNaN(firstMs) && n > 0) firstMs = day.book.tsMs[0];
-      perDay.push({ date: day.date, bookRows: n, trades: day.trades?.tsMs.length ?? 0 });
+      const pairingSoFar = est.pairingSoFar();
+      perDay.push({ date: day.date, bookRows: n, trades: day.trades?.tsMs.length ?? 0, unpairedTradesSoFar: pairingSoFar?.unpaired ?? null });
       if (!values.json) process.stderr.write(`  ${day.date}: ${n} book rows, ${day.trades?.tsMs.length ?? 0} trades\n`);
-      unpairedWarning.after(day.date, est.pairingSoFar());
+      unpairedWarning.after(day.date, pairingSoFar);
     }
     const cutShort = interrupt.cutShort;
     if (cutShort) notes.unshift(interrupt.note()!);
