@@ -64,9 +64,9 @@ export async function openCatalogMarket(values: { catalog?: unknown; inst?: unkn
 }
 
 /**
- * Says once, on stderr, that most trades of a catalog range so far cannot be paired with its book
- * (`pairingWarning`), at the first day where it shows: the pairing's error would otherwise come only after the
- * whole range was replayed, and Ctrl-C stops the run after the day it is on.
+ * Says once, on stderr, that most trades of a catalog range so far came too long after its book's row in force
+ * to be paired (`pairingWarning`), at the first day where it shows: the pairing's error would otherwise come
+ * only after the whole range was replayed, and Ctrl-C stops the run after the day it is on.
  */
 export class UnpairedTradesWarning {
   private said = false;

@@ -132,8 +132,9 @@ export class StreamedMarketOrders {
   // merging state (trades of one ms never straddle two steps)
   private currentMs = NaN;
   private counts = { n: 0, before: 0, after: 0, inMask: 0, stale: 0, merged: 0, orders: 0, firstTradeMs: NaN, lastTradeMs: NaN };
-  /** No book row to come is stamped before this (see feed). */
+  /** No book row to come is stamped before this (see feed); `boundBroken`: a later chunk proved one wrong. */
   private throughMs = -Infinity;
+  private boundBroken = false;
 
   constructor(tickSize: number, options: PairingOptions = {}) {
     if (!(tickSize > 0)) throw new EstimationError(`tick size must be positive, got ${tickSize}`);
@@ -149,6 +150,8 @@ export class StreamedMarketOrders {
    * `throughMs`: no book row of a later chunk is stamped before it (a day partition's end), for `soFar`.
    */
   feed(book: BookTable, trades?: TradeTable, throughMs = -Infinity): MarketOrderColumns {
+    // a row before the bound given with an earlier chunk: the bound was wrong, and soFar counts no waiting trade again
+    if (book.tsMs.length > 0 && book.tsMs[0] < this.throughMs) this.boundBroken = true;
     this.throughMs = Math.max(this.throughMs, throughMs);
     this.bookMasks.add(book.masked);
     this.bookMasks.rows(book.tsMs);
@@ -180,7 +183,9 @@ export class StreamedMarketOrders {
    * force (stale) already make the error `finish` raises over the whole run (UnpairedTradesError's rule: at
    * least MIN_UNPAIRED_FOR_ERROR, and most of the trades outside masks). Trades before the book's first row do
    * not count there: they come at the start only, and every later day dilutes them; stale ones can come on any
-   * day (the book stopped). For progress lines.
+   * day (the book stopped). For progress lines: an early sign, not the check (a book mask whose end is not
+   * known yet covers the trades after it here; if the book never comes back, `finish` counts them after its
+   * last row).
    */
   soFar(): PairingSoFar {
     const c = this.counts;
@@ -191,7 +196,8 @@ export class StreamedMarketOrders {
     const waiting = this.waiting;
     if (waiting) {
       const masked = mergeMasks(this.bookMasks.extendedSoFar(), this.tradeMasks);
-      for (let i = 0; i < waiting.tsMs.length && waiting.tsMs[i] < this.throughMs; i++) {
+      const bound = this.boundBroken ? -Infinity : this.throughMs;
+      for (let i = 0; i < waiting.tsMs.length && waiting.tsMs[i] < bound; i++) {
         const t = waiting.tsMs[i];
         trades++;
         if (inAny(masked, t)) inMask++;

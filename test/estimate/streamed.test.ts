@@ -149,6 +149,21 @@ describe('the streamed pairing\'s counts so far (progress warnings)', () => {
     }
     expect(() => s.finish()).toThrow(/cannot be paired with the book/);
   });
+
+  it('a later chunk with a row before the bound an earlier one gave: the waiting trades are no longer projected', () => {
+    const s = new StreamedMarketOrders(0.01);
+    // the book stops at 01:00 on day 0; the bound says no row comes before day 1, yet the next chunk starts at 12:00 of day 0
+    const first = day(0, 0, 3_600_000);
+    s.feed(first.book, first.trades, first.throughMs);
+    expect(s.soFar().mostUnpaired).toBe(true);
+    const wrong = day(0, 12 * 3_600_000, 13 * 3_600_000, false);
+    s.feed(wrong.book, wrong.trades, first.throughMs);
+    // only what pair() counted is left: the trades from 01:01 to 11:59 (stale; 01:00:00.5 is within 5 s of the last
+    // row), none after 13:00 projected
+    const c = s.soFar();
+    expect(c.unpairedAfterRows).toBe(659);
+    expect(c.trades).toBe(780);
+  });
 });
 
 describe('streamed rolling calibration = rollingCalibration on the whole tables, bit for bit', () => {

@@ -472,9 +472,13 @@ async function catalogDepthStream(values: Record<string, string | boolean | unde
         let trades: TradeTable | undefined;
         for await (const t of catalog.readTradesDays(range.venue, range.instrument, date, date)) trades = t;
         trades ??= { ...capture.trades };
-        // (a day's end: no row of a later date comes before it, so the pairing's progress counts its trades after its last row)
-        const rows = rolling.feed(book, pairing.feed(book, trades, Date.parse(`${date}T00:00:00Z`) + 86_400_000), pairing.excludedSoFar());
         if (n) lastRowMs = top!.tsMs[n - 1];
+        // the bound of the pairing's progress counts (see StreamedMarketOrders.feed): the day's end (no row of a
+        // later date comes before it), or the first mask still to be given to a later day, if sooner (its trades
+        // are masked, not stale)
+        const later = topLeft === 0 ? [] : source.masked.filter((m) => m.fromMs > lastRowMs).map((m) => m.fromMs);
+        const throughMs = Math.min(Date.parse(`${date}T00:00:00Z`) + 86_400_000, ...later);
+        const rows = rolling.feed(book, pairing.feed(book, trades, throughMs), pairing.excludedSoFar());
         yield { rows, throughMs: lastRowMs };
       }
     }
