@@ -150,6 +150,26 @@ export async function importIntoCatalog(writer: CatalogWriter, path: string, opt
     }
     return out;
   }
+  // a file is imported whole or not at all: what it installed before an error (a day refused as already in the
+  // catalog, a bad row) is taken out again, and the error says so
+  writer.beginUndoable();
+  try {
+    const reports = await importFile(writer, path, options, isRecording);
+    writer.commit();
+    return reports;
+  } catch (error) {
+    const { removed, replacedDays } = writer.undo();
+    if (error instanceof Error && (removed.length > 0 || replacedDays.length > 0)) {
+      const took = removed.length > 0 ? `; nothing of ${path} was kept: the ${removed.length} part(s) it had written were taken out again (${removed.join(', ')})` : '';
+      const stay = replacedDays.length > 0 ? `; the days it had replaced stay replaced (${replacedDays.join(', ')})` : '';
+      error.message += `${took}${stay}`;
+    }
+    throw error;
+  }
+}
+
+/** One file (or recording) of `importIntoCatalog`. */
+async function importFile(writer: CatalogWriter, path: string, options: ImportOptions, isRecording: boolean): Promise<ImportReport[]> {
   const levels = options.levels ?? DEFAULT_TOP_LEVELS;
   if (!isRecording && isOkxBooksContent(probeFile(path))) return [await importOkxBooks(writer, path, options.venue, levels, options)];
   if (!isRecording && detectFormat(path) === 'binance-hftbacktest-capture') return [await importBinanceCapture(writer, path, levels, options)];

@@ -178,6 +178,35 @@ export class CatalogWriter {
     this.stagings.clear();
   }
 
+  /**
+   * What this writer installed since `beginUndoable`: the day folders it created and the part files it added
+   * to existing days (`undo` takes them out again), and the days it rebuilt with `replace` (their old parts are
+   * gone: those cannot be undone). undefined: not recording.
+   */
+  private undoLog: { installed: string[]; replacedDays: string[] } | undefined;
+
+  /** Starts recording what is installed, so that `undo` can take it out (a file's import: all of it or nothing). */
+  beginUndoable(): void {
+    this.undoLog = { installed: [], replacedDays: [] };
+  }
+
+  /** Keeps what was installed since `beginUndoable`, and stops recording. */
+  commit(): void {
+    this.undoLog = undefined;
+  }
+
+  /**
+   * Takes out what was installed since `beginUndoable` (newest first) and stops recording: the paths taken out
+   * (relative to the root), and the days rebuilt with `replace`, which stay as they are now.
+   */
+  undo(): { removed: string[]; replacedDays: string[] } {
+    const log = this.undoLog ?? { installed: [], replacedDays: [] };
+    this.undoLog = undefined;
+    for (const path of [...log.installed].reverse()) rmSync(path, { recursive: true, force: true });
+    const rel = (p: string) => p.slice(this.root.length + 1);
+    return { removed: log.installed.map(rel), replacedDays: log.replacedDays.map(rel) };
+  }
+
   /** This writer's staging folders (`.tmp-…`), removed by `close` when still there (see newStaging). */
   private readonly stagings = new Set<string>();
 
@@ -326,8 +355,11 @@ export class CatalogWriter {
     }
     let replacedParts = 0;
     let keptParts = 0;
-    if (!exists) renameSync(tmpDir, dir);
-    else if (options.replace) {
+    if (!exists) {
+      renameSync(tmpDir, dir);
+      this.undoLog?.installed.push(dir);
+    } else if (options.replace) {
+      this.undoLog?.replacedDays.push(dir);
       // the new day: the new parts and the old parts disjoint from them (and from `replaceWithin`), swapped in whole
       const from = Math.min(...parts.map((p) => p.interval[0]), options.replaceWithin?.[0] ?? Infinity);
       const to = Math.max(...parts.map((p) => p.interval[1]), options.replaceWithin?.[1] ?? -Infinity);
@@ -335,7 +367,10 @@ export class CatalogWriter {
       replacedParts = counts.replaced;
       keptParts = counts.kept;
     } else {
-      for (const p of parts) renameSync(join(tmpDir, p.name), join(dir, p.name));
+      for (const p of parts) {
+        renameSync(join(tmpDir, p.name), join(dir, p.name));
+        this.undoLog?.installed.push(join(dir, p.name));
+      }
       rmSync(tmpDir, { recursive: true, force: true });
     }
     // the day's counts on its first part (a streamed day has several), so that they add up over the parts
@@ -382,7 +417,10 @@ export class CatalogWriter {
       if (!existsSync(dir)) continue;
       const tmpDir = this.newStaging(this.tableDir(venue, instrument, table));
       const counts = this.rebuildDay(dir, tmpDir, fromMs, toMs, false);
-      if (counts.replaced > 0) out.push({ date, replacedParts: counts.replaced, keptParts: counts.kept });
+      if (counts.replaced > 0) {
+        this.undoLog?.replacedDays.push(dir);
+        out.push({ date, replacedParts: counts.replaced, keptParts: counts.kept });
+      }
     }
     return out;
   }

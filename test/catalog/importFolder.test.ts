@@ -84,6 +84,24 @@ describe('asmm catalog import of a folder, catalog ls gaps, SQL errors', () => {
     expect(lines.find((l) => l.startsWith('more/'))).toMatch(/instrument \S+ from .*params\.json/);
   });
 
+  it('a file refused part way (its second UTC day already in the catalog): nothing of it kept, its first day taken out again and said so; --replace then imports it', async () => {
+    // a trades file on UTC+8 days covers two UTC dates; the catalog has the second already
+    const utc8 = await writeOkxHistoryDay({ dir: join(dir, 'refused-in'), date: '2025-11-02', inst: 'ETH-USDT', ...OKX_HISTORY_PRESETS.small, durationSec: 10 * 3600, kind: 'trades', dayBoundary: 'utc+8' });
+    const utc = await writeOkxHistoryDay({ dir: join(dir, 'refused-have'), date: '2025-11-02', inst: 'ETH-USDT', ...OKX_HISTORY_PRESETS.small, durationSec: 3 * 3600, kind: 'trades', dayBoundary: 'utc', seed: 5 });
+    const cat = join(dir, 'cat-refused');
+    expect(runAsmm(['catalog', 'import', utc.path, '--catalog', cat, '--json']).code).toBe(0);
+    const days = () => readdirSync(join(cat, 'okx', 'ETH-USDT', 'trades')).filter((n) => n.startsWith('date=')).sort();
+    expect(days()).toEqual(['date=2025-11-02']);
+    const r = runAsmm(['catalog', 'import', utc8.path, '--catalog', cat]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/overlapping the new rows .*--replace.*; nothing of .*ETH-USDT-trades-2025-11-02\.zip was kept: the 1 part\(s\) it had written were taken out again \(okx\/ETH-USDT\/trades\/date=2025-11-01\)/);
+    expect(days()).toEqual(['date=2025-11-02']);
+    const replaced = runAsmm(['catalog', 'import', utc8.path, '--catalog', cat, '--replace', '--json']);
+    expect(replaced.code, replaced.stderr).toBe(0);
+    expect(days()).toEqual(['date=2025-11-01', 'date=2025-11-02']);
+  });
+
   it('the staging folders a stopped writer left are found and said by the next import, never removed; a running writer\'s, a fresh one and another machine\'s are not listed', async () => {
     const cat = join(dir, 'cat-staging');
     const day = await writeOkxHistoryDay({ dir: join(dir, 'staging-in'), date: '2025-11-01', inst: 'ETH-USDT', ...OKX_HISTORY_PRESETS.small, durationSec: 120, kind: 'trades' });

@@ -1,3 +1,4 @@
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openCatalog } from '../../src/catalog/index.js';
@@ -41,5 +42,13 @@ describe('asmm sample --days N --catalog DIR', () => {
     expect(again.stderr).toMatch(/overlapping.*--replace/);
     expect(again.stderr.trim().split('\n')).toHaveLength(1);
     expect(runAsmm(['sample', '--days', '2', '--interval-ms', '10000', '--seed', '3', '--arrival-rate', '0.5', '--catalog', root, '--replace', '--json']).code).toBe(0);
+    // all days or none: with the first day gone from the catalog, the run writes it, is refused on the second,
+    // and takes the first out again (saying so), so that the catalog is as it was
+    for (const table of ['book_top', 'trades']) rmSync(join(root, 'sample', 'ETH-USDT', table, 'date=2026-01-01'), { recursive: true });
+    const partly = runAsmm(['sample', '--days', '2', '--interval-ms', '10000', '--seed', '3', '--arrival-rate', '0.5', '--catalog', root, '--json']);
+    expect(partly.code).toBe(2);
+    expect(partly.stderr.trim().split('\n')).toHaveLength(1);
+    expect(partly.stderr).toMatch(/overlapping.*--replace.*; nothing was kept: the 2 part\(s\) written before were taken out again/);
+    for (const table of ['book_top', 'trades']) expect(existsSync(join(root, 'sample', 'ETH-USDT', table, 'date=2026-01-01')), table).toBe(false);
   });
 });

@@ -65,6 +65,8 @@ async function sampleIntoCatalog(root: string, hours: number, model: { seed: num
   const writer = await CatalogWriter.create(root);
   const written: Array<{ date: string; snapshots: number; trades: number }> = [];
   let instrument = '';
+  // all days or none: a day refused (already in the catalog) takes out the days written before it
+  writer.beginUndoable();
   try {
     for (const day of sampleMarketDays({ durationSec: hours * 3600, ...model })) {
       instrument = day.params.instrument;
@@ -74,9 +76,13 @@ async function sampleIntoCatalog(root: string, hours: number, model: { seed: num
       written.push({ date: day.date, snapshots: day.book.tsMs.length, trades: day.trades.tsMs.length });
       if (!json) process.stderr.write(`  ${day.date}: ${day.book.tsMs.length} snapshots, ${day.trades.tsMs.length} trades (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
     }
+    writer.commit();
   } catch (error) {
+    const { removed } = writer.undo();
+    const undone = removed.length > 0 ? `; nothing was kept: the ${removed.length} part(s) written before were taken out again` : '';
     // a day already in the catalog (or another catalog rule): one line, as `asmm catalog` says it
-    if ((error as Error).name === 'CatalogError') throw new UsageError((error as Error).message.split('\n')[0]);
+    if ((error as Error).name === 'CatalogError') throw new UsageError(`${(error as Error).message.split('\n')[0]}${undone}`);
+    if (error instanceof Error) error.message += undone;
     throw error;
   } finally {
     writer.close();
