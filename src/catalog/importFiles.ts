@@ -158,14 +158,24 @@ export async function importIntoCatalog(writer: CatalogWriter, path: string, opt
     writer.commit();
     return reports;
   } catch (error) {
-    const { removed, replacedDays } = writer.undo();
-    if (error instanceof Error && (removed.length > 0 || replacedDays.length > 0)) {
-      const took = removed.length > 0 ? `; nothing of ${path} was kept: the ${removed.length} part(s) it had written were taken out again (${removed.join(', ')})` : '';
-      const stay = replacedDays.length > 0 ? `; the days it had replaced stay replaced (${replacedDays.join(', ')})` : '';
-      error.message += `${took}${stay}`;
-    }
+    const undone = undoneText(writer.undo(), path);
+    if (error instanceof Error && undone) error.message += undone;
     throw error;
   }
+}
+
+/**
+ * What an import that failed part way says of the writes it took back (`CatalogWriter.undo`): the parts taken
+ * out, any that could not be, and the days it had replaced (those keep its rows); empty when it had written
+ * nothing. `what`: the file, or the run.
+ */
+export function undoneText(undone: { removed: readonly string[]; notRemoved: readonly string[]; replacedDays: readonly string[] }, what: string): string {
+  const { removed, notRemoved, replacedDays } = undone;
+  const none = replacedDays.length === 0 && notRemoved.length === 0;
+  const took = removed.length > 0 ? `; ${none ? `nothing of ${what} was kept: ` : ''}the ${removed.length} part file(s) it had added were taken out again (${removed.join(', ')})` : '';
+  const failed = notRemoved.length > 0 ? `; ${notRemoved.length} part file(s) it had added could not be taken out, remove them by hand (${notRemoved.join('; ')})` : '';
+  const stay = replacedDays.length > 0 ? `; the days it had replaced keep its rows (${replacedDays.join(', ')})` : '';
+  return `${took}${failed}${stay}`;
 }
 
 /** One file (or recording) of `importIntoCatalog`. */

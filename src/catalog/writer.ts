@@ -1,6 +1,6 @@
-import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { BookTable, TradeTable } from '../data/tables.js';
 import { bookColumns } from '../data/tables.js';
@@ -183,11 +183,11 @@ export class CatalogWriter {
    * to existing days (`undo` takes them out again), and the days it rebuilt with `replace` (their old parts are
    * gone: those cannot be undone). undefined: not recording.
    */
-  private undoLog: { installed: string[]; replacedDays: string[] } | undefined;
+  private undoLog: { installed: string[]; createdDays: string[]; replacedDays: string[] } | undefined;
 
   /** Starts recording what is installed, so that `undo` can take it out (a file's import: all of it or nothing). */
   beginUndoable(): void {
-    this.undoLog = { installed: [], replacedDays: [] };
+    this.undoLog = { installed: [], createdDays: [], replacedDays: [] };
   }
 
   /** Keeps what was installed since `beginUndoable`, and stops recording. */
@@ -196,15 +196,33 @@ export class CatalogWriter {
   }
 
   /**
-   * Takes out what was installed since `beginUndoable` (newest first) and stops recording: the paths taken out
-   * (relative to the root), and the days rebuilt with `replace`, which stay as they are now.
+   * Takes out what was installed since `beginUndoable` (newest first: its part files, then the day folders it
+   * created, when nothing else is in them, such as another writer's part) and stops recording. Never throws:
+   * the part files taken out, those that could not be (with why), and the days rebuilt with `replace`, which
+   * stay as they are now; paths relative to the root.
    */
-  undo(): { removed: string[]; replacedDays: string[] } {
-    const log = this.undoLog ?? { installed: [], replacedDays: [] };
+  undo(): { removed: string[]; notRemoved: string[]; replacedDays: string[] } {
+    const log = this.undoLog ?? { installed: [], createdDays: [], replacedDays: [] };
     this.undoLog = undefined;
-    for (const path of [...log.installed].reverse()) rmSync(path, { recursive: true, force: true });
-    const rel = (p: string) => p.slice(this.root.length + 1);
-    return { removed: log.installed.map(rel), replacedDays: log.replacedDays.map(rel) };
+    const rel = (p: string) => relative(this.root, p);
+    const removed: string[] = [];
+    const notRemoved: string[] = [];
+    for (const path of [...log.installed].reverse()) {
+      try {
+        rmSync(path, { force: true });
+        removed.push(rel(path));
+      } catch (error) {
+        notRemoved.push(`${rel(path)}: ${(error as Error).message}`);
+      }
+    }
+    for (const dir of [...log.createdDays].reverse()) {
+      try {
+        if (existsSync(dir) && readdirSync(dir).length === 0) rmdirSync(dir);
+      } catch {
+        // a day folder left empty is read as no day
+      }
+    }
+    return { removed: removed.reverse(), notRemoved, replacedDays: log.replacedDays.map(rel) };
   }
 
   /** This writer's staging folders (`.tmp-…`), removed by `close` when still there (see newStaging). */
@@ -357,7 +375,8 @@ export class CatalogWriter {
     let keptParts = 0;
     if (!exists) {
       renameSync(tmpDir, dir);
-      this.undoLog?.installed.push(dir);
+      this.undoLog?.createdDays.push(dir);
+      for (const p of parts) this.undoLog?.installed.push(join(dir, p.name));
     } else if (options.replace) {
       this.undoLog?.replacedDays.push(dir);
       // the new day: the new parts and the old parts disjoint from them (and from `replaceWithin`), swapped in whole

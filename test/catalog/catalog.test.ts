@@ -51,4 +51,44 @@ describe('catalog', () => {
     expect(r.column('n')[0]).toBe(market.trades.tsMs.length);
     c.close();
   });
+
+  it('undo takes out the parts this writer added since beginUndoable and nothing else: another writer\'s part in a day it created stays, with the day', async () => {
+    const own = mkdtempSync(join(tmpdir(), 'asmm-catalog-undo-'));
+    try {
+      const half = (from: number, to: number) => {
+        const t = market.trades;
+        const pick = <T extends Float64Array | Int8Array>(c: T) => c.slice(from, to) as T;
+        return { ...t, tsMs: pick(t.tsMs), id: pick(t.id), side: pick(t.side), px: pick(t.px), sz: pick(t.sz) };
+      };
+      // the trades of 2026-01-02 (after midnight), in two disjoint halves
+      const first = market.trades.tsMs.findIndex((x) => x >= Date.UTC(2026, 0, 2));
+      const mid = first + Math.floor((market.trades.tsMs.length - first) / 2);
+      const a = await CatalogWriter.create(own);
+      a.beginUndoable();
+      await a.writeTrades('okx', half(first, mid), 'BTC-USDT');
+      // another writer adds its own part to the day a created, and keeps it
+      const b = await CatalogWriter.create(own);
+      await b.writeTrades('okx', half(mid, market.trades.tsMs.length), 'BTC-USDT');
+      b.close();
+      const day = join(own, 'okx', 'BTC-USDT', 'trades', 'date=2026-01-02');
+      expect(readdirSync(day)).toHaveLength(2);
+      const undone = a.undo();
+      a.close();
+      expect(undone.removed).toHaveLength(1);
+      expect(undone.removed[0]).toMatch(/^okx\/BTC-USDT\/trades\/date=2026-01-02\/\d+-\d+\.parquet$/);
+      expect(undone.notRemoved).toEqual([]);
+      const left = readdirSync(day);
+      expect(left).toHaveLength(1);
+      expect(`okx/BTC-USDT/trades/date=2026-01-02/${left[0]}`).not.toBe(undone.removed[0]);
+      // alone, the day it created goes with its part
+      const c = await CatalogWriter.create(own);
+      c.beginUndoable();
+      await c.writeTrades('okx', half(0, first), 'BTC-USDT');
+      expect(c.undo().removed).toHaveLength(1);
+      c.close();
+      expect(readdirSync(join(own, 'okx', 'BTC-USDT', 'trades'))).toEqual(['date=2026-01-02']);
+    } finally {
+      rmSync(own, { recursive: true, force: true });
+    }
+  });
 });

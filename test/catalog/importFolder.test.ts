@@ -95,7 +95,7 @@ describe('asmm catalog import of a folder, catalog ls gaps, SQL errors', () => {
     const r = runAsmm(['catalog', 'import', utc8.path, '--catalog', cat]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/overlapping the new rows .*--replace.*; nothing of .*ETH-USDT-trades-2025-11-02\.zip was kept: the 1 part\(s\) it had written were taken out again \(okx\/ETH-USDT\/trades\/date=2025-11-01\)/);
+    expect(r.stderr).toMatch(/overlapping the new rows .*--replace.*; nothing of .*ETH-USDT-trades-2025-11-02\.zip was kept: the 1 part file\(s\) it had added were taken out again \(okx\/ETH-USDT\/trades\/date=2025-11-01\/\d+-\d+\.parquet\)/);
     expect(days()).toEqual(['date=2025-11-02']);
     const replaced = runAsmm(['catalog', 'import', utc8.path, '--catalog', cat, '--replace', '--json']);
     expect(replaced.code, replaced.stderr).toBe(0);

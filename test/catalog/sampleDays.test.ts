@@ -48,7 +48,7 @@ describe('asmm sample --days N --catalog DIR', () => {
     const partly = runAsmm(['sample', '--days', '2', '--interval-ms', '10000', '--seed', '3', '--arrival-rate', '0.5', '--catalog', root, '--json']);
     expect(partly.code).toBe(2);
     expect(partly.stderr.trim().split('\n')).toHaveLength(1);
-    expect(partly.stderr).toMatch(/overlapping.*--replace.*; nothing was kept: the 2 part\(s\) written before were taken out again/);
+    expect(partly.stderr).toMatch(/overlapping.*--replace.*; nothing of the run was kept: the 2 part file\(s\) it had added were taken out again \(sample\/ETH-USDT\/book_top\/date=2026-01-01\/\S+\.parquet, sample\/ETH-USDT\/trades\/date=2026-01-01\/\S+\.parquet\)/);
     for (const table of ['book_top', 'trades']) expect(existsSync(join(root, 'sample', 'ETH-USDT', table, 'date=2026-01-01')), table).toBe(false);
   });
 });

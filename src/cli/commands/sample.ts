@@ -60,7 +60,7 @@ export const SAMPLE_VENUE = 'sample';
  */
 async function sampleIntoCatalog(root: string, hours: number, model: { seed: number; snapshotIntervalMs: number; arrivalRatePerSec: number }, replace: boolean, json: boolean): Promise<number> {
   const { seed } = model;
-  const { CatalogWriter, staleStagingNote } = await import('../../catalog/index.js');
+  const { CatalogWriter, staleStagingNote, undoneText } = await import('../../catalog/index.js');
   const started = performance.now();
   const writer = await CatalogWriter.create(root);
   const written: Array<{ date: string; snapshots: number; trades: number }> = [];
@@ -78,8 +78,7 @@ async function sampleIntoCatalog(root: string, hours: number, model: { seed: num
     }
     writer.commit();
   } catch (error) {
-    const { removed } = writer.undo();
-    const undone = removed.length > 0 ? `; nothing was kept: the ${removed.length} part(s) written before were taken out again` : '';
+    const undone = undoneText(writer.undo(), 'the run');
     // a day already in the catalog (or another catalog rule): one line, as `asmm catalog` says it
     if ((error as Error).name === 'CatalogError') throw new UsageError(`${(error as Error).message.split('\n')[0]}${undone}`);
     if (error instanceof Error) error.message += undone;
