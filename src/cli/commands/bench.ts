@@ -14,6 +14,11 @@ export async function runBench(argv: string[]): Promise<number> {
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.bench.ts') && (!positionals[0] || f.includes(positionals[0])))
     .sort();
+  // benches that start the CLI (seedCompat, help) must time the compiled one: a dist/ older than src/ would make
+  // bin/asmm.mjs fall back to tsx and the timings those of compiling TypeScript at every start (npm run bench
+  // builds first; `asmm bench` did not)
+  const build = (await import(pathToFileURL(projectPath('scripts', 'build.mjs')).href)) as { ensureDist(): Promise<boolean> };
+  await build.ensureDist();
   // the benches are TypeScript: the compiled CLI (dist/) needs tsx registered to load them (harmless under tsx)
   const { register } = (await import('tsx/esm/api')) as { register(): unknown };
   register();
