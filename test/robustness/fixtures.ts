@@ -29,6 +29,7 @@ export type FixtureName =
   | 'localSeconds' | 'tardisTradesMs' | 'unsortedBook' | 'json' | 'binary' | 'truncatedArrow' | 'emptyDir' | 'binanceSpot' | 'binanceClockBehind' | 'binanceTruncated'
   | 'binanceUnordered' | 'binanceFutures' | 'tradesShiftedDay' | 'existingDir' | 'plainFile' | 'overlappingRecording' | 'badMaskSidecar' | 'maskedBook'
   | 'okxBooksDay' | 'okxBooksMalformed' | 'okxBooksMismatch' | 'okxBooksTruncated' | 'okxTradesDay' | 'okxTradesMalformed' | 'sampleCatalog' | 'depthCatalog'
+  | 'okxTradesTwoUtcDays' | 'stoppedBookCatalog'
   | 'latencyHeaderOnly' | 'latencyNoColumn' | 'latencyUnsorted' | 'latencyNegative' | 'latencySeconds' | 'badCountsBook';
 
 const CSV_BOOK_HEADER = 'ts_ms,bid_px_1,bid_sz_1,ask_px_1,ask_sz_1';
@@ -207,5 +208,21 @@ export async function addOkxHistoryFixtures(x: Fixtures): Promise<void> {
     await importIntoCatalog(depthWriter, utcTrades, { venue: 'okx' });
   } finally {
     depthWriter.close();
+  }
+  // a trades file on UTC+8 days reaching into 2025-11-01 UTC, which depthCatalog holds: refused part way
+  mkdirSync(x.at('okx-two-utc-days'), { recursive: true });
+  f.okxTradesTwoUtcDays = (await writeOkxHistoryDay({ ...base, durationSec: 9 * 3600, dir: x.at('okx-two-utc-days'), kind: 'trades', dayBoundary: 'utc+8' })).path;
+  // a catalog whose book stops after 5 s while its trades go on: most trades cannot be paired
+  f.stoppedBookCatalog = x.at('stopped-book-catalog');
+  const stoppedWriter = await CatalogWriter.create(f.stoppedBookCatalog);
+  try {
+    const rows = x.book.tsMs.findIndex((t) => t >= x.book.tsMs[0] + 5000);
+    const cut = (c: Float64Array) => c.subarray(0, rows);
+    const b = x.book;
+    stoppedWriter.writeInstrument({ venue: 'sample', instrument: 'ETH-USDT', tickSize: 0.01, lotSize: 0.0001 });
+    await stoppedWriter.writeBookTop('sample', { ...b, tsMs: cut(b.tsMs), bidPx: b.bidPx.map(cut), bidSz: b.bidSz.map(cut), askPx: b.askPx.map(cut), askSz: b.askSz.map(cut), bidCount: b.bidCount?.map(cut), askCount: b.askCount?.map(cut), localTsMs: b.localTsMs && cut(b.localTsMs) }, 'ETH-USDT');
+    await stoppedWriter.writeTrades('sample', x.trades, 'ETH-USDT');
+  } finally {
+    stoppedWriter.close();
   }
 }
