@@ -2,6 +2,7 @@ import { concatTradeTables } from '../data/concatTables.js';
 import { mergeMasks, type MaskedInterval } from '../data/masks.js';
 import { emptyTradeTable, type TradeTable } from '../data/tables.js';
 import type { BookDeltaDay, Catalog } from './catalog.js';
+import { utcDateOf, utcDayEndMs } from './schema.js';
 
 /** A catalog range's level changes and trades in memory, as a full-depth replay (`replayDepth`) takes them. */
 export interface CatalogDepthInput {
@@ -110,5 +111,5 @@ export async function catalogDepthDays(catalog: Catalog, venue: string, instrume
 
 /** The UTC date after `YYYY-MM-DD`. */
 function nextDate(date: string): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  return utcDateOf(utcDayEndMs(date));
 }

@@ -1,9 +1,6 @@
 import type { BookTable, TradeTable } from '../data/tables.js';
 import type { Catalog } from './catalog.js';
-import { DAY_MS } from './schema.js';
-
-/** The end of a UTC day (YYYY-MM-DD), ms: no row of a later day partition is stamped before it. */
-const dayEndMs = (date: string): number => Date.parse(`${date}T00:00:00Z`) + DAY_MS;
+import { utcDayEndMs as dayEndMs } from './schema.js';
 
 /**
  * A range of one instrument's days in a catalog (`--catalog DIR --inst ID [--venue V] [--from D1] [--to D2]` on

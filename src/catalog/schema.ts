@@ -62,6 +62,11 @@ export function utcDateOf(tsMs: number): string {
 
 export const DAY_MS = 86_400_000;
 
+/** The end of a UTC date `YYYY-MM-DD` (the next day's first ms): no row of a later day partition is stamped before it. */
+export function utcDayEndMs(date: string): number {
+  return Date.parse(`${date}T00:00:00Z`) + DAY_MS;
+}
+
 /** A catalog error: one line naming the path and what is wrong. */
 export class CatalogError extends Error {
   constructor(message: string) {

@@ -6,7 +6,8 @@ import { DataError } from './errors.js';
 import { mergeMasks } from './masks.js';
 import type { BookTable, TradeTable } from './tables.js';
 
-function concatColumns(columns: ReadonlyArray<Float64Array>): Float64Array {
+/** The columns one after another, in one new array. */
+export function concatColumns(columns: ReadonlyArray<Float64Array>): Float64Array {
   const out = new Float64Array(columns.reduce((n, c) => n + c.length, 0));
   let at = 0;
   for (const c of columns) {

@@ -12,6 +12,8 @@ import type { RollingCalibration } from '../../estimate/rolling.js';
 import type { PairingSoFar } from '../../estimate/streamedMarketOrders.js';
 import type { CalibrationRows } from '../../backtest/replay.js';
 import type { BookDeltaDay } from '../../catalog/catalog.js';
+import { utcDayEndMs } from '../../catalog/schema.js';
+import { concatColumns } from '../../data/concatTables.js';
 import { assertTimeOrder, DataError, emptyBookTable, emptyTradeTable, type BookTable, type TradeTable } from '../../data/index.js';
 import { replayBinanceCapture } from '../../formats/binanceCapture.js';
 import { loadTables } from '../../formats/index.js';
@@ -391,15 +393,7 @@ class CalibrationFeed {
     }
     if (chunks.length === 0) return undefined;
     if (chunks.length === 1) return chunks[0];
-    const join = (key: keyof CalibrationRows) => {
-      const out = new Float64Array(chunks.reduce((n, c) => n + c[key].length, 0));
-      let at = 0;
-      for (const c of chunks) {
-        out.set(c[key], at);
-        at += c[key].length;
-      }
-      return out;
-    };
+    const join = (key: keyof CalibrationRows) => concatColumns(chunks.map((c) => c[key]));
     return { tMs: join('tMs'), sigmaPricePerSqrtSec: join('sigmaPricePerSqrtSec'), aPooledPerSec: join('aPooledPerSec'), kPooledPerPrice: join('kPooledPerPrice') };
   }
 }
@@ -477,7 +471,7 @@ async function catalogDepthStream(values: Record<string, string | boolean | unde
         // later date comes before it), or the first mask still to be given to a later day, if sooner (its trades
         // are masked, not stale)
         const later = topLeft === 0 ? [] : source.masked.filter((m) => m.fromMs > lastRowMs).map((m) => m.fromMs);
-        const throughMs = Math.min(Date.parse(`${date}T00:00:00Z`) + 86_400_000, ...later);
+        const throughMs = Math.min(utcDayEndMs(date), ...later);
         const rows = rolling.feed(book, pairing.feed(book, trades, throughMs), pairing.excludedSoFar());
         yield { rows, throughMs: lastRowMs };
       }
