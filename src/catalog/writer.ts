@@ -425,15 +425,15 @@ export class CatalogWriter {
    * With `replace` and a span: in each UTC day of `[fromMs, toMs]` that has a partition of `table`, the parts
    * overlapping the span are taken out, the others kept (the day swapped in atomically). For a table whose new
    * rows may be fewer than the old (the gaps a re-import finds: a clean file has none, yet its old gaps must go).
-   * Returns the days touched with their counts.
+   * Returns the days touched with their counts; the days in `exceptDates` are left alone (their write rebuilds them).
    */
-  clearSpan(venue: string, instrument: string, table: CatalogTable, fromMs: number, toMs: number): Array<{ date: string; replacedParts: number; keptParts: number }> {
+  clearSpan(venue: string, instrument: string, table: CatalogTable, fromMs: number, toMs: number, exceptDates: ReadonlySet<string> = new Set()): Array<{ date: string; replacedParts: number; keptParts: number }> {
     const out: Array<{ date: string; replacedParts: number; keptParts: number }> = [];
     if (!(toMs >= fromMs)) return out;
     for (let day = Math.floor(fromMs / DAY_MS) * DAY_MS; day <= toMs; day += DAY_MS) {
       const date = utcDateOf(day);
       const dir = join(this.tableDir(venue, instrument, table), partitionName(date));
-      if (!existsSync(dir)) continue;
+      if (!existsSync(dir) || exceptDates.has(date)) continue;
       const tmpDir = this.newStaging(this.tableDir(venue, instrument, table));
       const counts = this.rebuildDay(dir, tmpDir, fromMs, toMs, false);
       if (counts.replaced > 0) {
@@ -481,14 +481,13 @@ export class CatalogWriter {
   async writeGaps(venue: string, instrument: string, masks: readonly MaskedInterval[], options: WriteOptions = {}): Promise<PartWritten[]> {
     // a re-import: the old gaps within the file's span go, whether or not it finds gaps of its own (said as a day
     // of 0 rows that replaced parts, or in the counts of the day's new part)
-    const cleared = options.replace && options.replaceWithin ? this.clearSpan(venue, instrument, 'gaps', options.replaceWithin[0], options.replaceWithin[1]) : [];
-    const written = await this.writeGapDays(venue, instrument, masks, options);
-    const out = written.map((p) => {
-      const c = cleared.find((d) => d.date === p.date && p.rows > 0);
-      return c && written.find((q) => q.date === p.date) === p ? { ...p, replaced: true, replacedParts: p.replacedParts + c.replacedParts } : p;
-    });
-    for (const c of cleared) {
-      if (!written.some((p) => p.date === c.date)) out.push({ table: 'gaps', date: c.date, path: join(this.tableDir(venue, instrument, 'gaps'), partitionName(c.date)), rows: 0, replaced: true, replacedParts: c.replacedParts, keptParts: c.keptParts });
+    // (a day with new gaps is rebuilt by its write, over the span too: replaceWithin; the others are cleared)
+    const out = await this.writeGapDays(venue, instrument, masks, options);
+    if (options.replace && options.replaceWithin) {
+      const written = new Set(out.map((p) => p.date));
+      for (const c of this.clearSpan(venue, instrument, 'gaps', options.replaceWithin[0], options.replaceWithin[1], written)) {
+        out.push({ table: 'gaps', date: c.date, path: join(this.tableDir(venue, instrument, 'gaps'), partitionName(c.date)), rows: 0, replaced: true, replacedParts: c.replacedParts, keptParts: c.keptParts });
+      }
     }
     return out.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   }
