@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
+import { importOutsideBundle } from '../project/index.js';
 
 /** Chromium to drive: `$ASMM_CHROMIUM`, else Debian's `/usr/bin/chromium`. */
 export function chromiumPath(): string {
@@ -58,7 +59,7 @@ export interface OfflineBrowser {
  */
 export async function launchOfflineBrowser(): Promise<OfflineBrowser> {
   // loaded here, not at the top: playwright takes longer to load than most commands take to run
-  const { chromium } = await import('playwright-core');
+  const { chromium } = await importOutsideBundle<typeof import('playwright-core')>('playwright-core');
   const browser: Browser = await chromium.launch({
     executablePath: chromiumPath(),
     headless: true,

@@ -1,1 +1,2 @@
 export { projectPath, projectRoot } from './root.js';
+export { importOutsideBundle } from './importOutsideBundle.js';

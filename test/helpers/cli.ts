@@ -5,7 +5,7 @@ import { MessageChannel, receiveMessageOnPort, SHARE_ENV, Worker } from 'node:wo
 import { expect } from 'vitest';
 
 const root = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..', '..');
-const build = (await import(pathToFileURL(join(root, 'scripts', 'build.mjs')).href)) as { distIsFresh(): boolean; CLI_BUNDLE: string };
+const build = (await import(pathToFileURL(join(root, 'scripts', 'build.mjs')).href)) as { distIsFresh(): boolean };
 
 export interface AsmmRun {
   readonly code: number;
@@ -21,7 +21,7 @@ const THREAD_DEADLINE_MS = 170_000;
 function thread(): Worker | null {
   if (cliThread !== undefined) return cliThread;
   if (process.env.ASMM_TEST_SPAWN === '1' || process.env.ASMM_TSX === '1' || !build.distIsFresh()) return (cliThread = null);
-  cliThread = new Worker(new URL('./cliThread.mjs', import.meta.url), { workerData: { bundle: pathToFileURL(build.CLI_BUNDLE).href, root }, env: SHARE_ENV });
+  cliThread = new Worker(new URL('./cliThread.mjs', import.meta.url), { workerData: { loader: pathToFileURL(join(root, 'scripts', 'compiledCli.mjs')).href, root }, env: SHARE_ENV });
   cliThread.unref();
   return cliThread;
 }
