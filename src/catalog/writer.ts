@@ -103,13 +103,32 @@ function findStaleStaging(tableDir: string): StaleStaging[] {
  * Into `tmpDir`, the part files of `dir` disjoint from `[fromMs, toMs]` (hard-linked, or copied where the file
  * system has no links); returns how many were left out (overlapping) and kept.
  */
+/** Whether the closed time intervals `a` and `b` (ms) share a moment. */
+function intervalsOverlap(a: readonly [number, number], b: readonly [number, number]): boolean {
+  return a[0] <= b[1] && b[0] <= a[1];
+}
+
+/**
+ * The error refusing new rows over `intervals` (ms) in the day partition `dir` when one of its parts overlaps
+ * one of them (the first such part named); undefined when none does or the day has no partition yet.
+ */
+function overlapRefusal(dir: string, intervals: ReadonlyArray<readonly [number, number]>): CatalogError | undefined {
+  if (!existsSync(dir)) return undefined;
+  for (const other of readdirSync(dir)) {
+    const iv = partInterval(other);
+    const hit = iv && intervals.find((interval) => intervalsOverlap(iv, interval));
+    if (hit) return new CatalogError(`${join(dir, other)}: covers ${iv[0]}..${iv[1]} ms, overlapping the new rows ${hit[0]}..${hit[1]} ms (use --replace to replace the parts the new rows overlap)`);
+  }
+  return undefined;
+}
+
 function keepDisjointParts(dir: string, tmpDir: string, fromMs: number, toMs: number): { replaced: number; kept: number } {
   let replaced = 0;
   let kept = 0;
   for (const other of readdirSync(dir)) {
     const iv = partInterval(other);
     if (!iv) continue;
-    if (iv[0] <= toMs && fromMs <= iv[1]) {
+    if (intervalsOverlap(iv, [fromMs, toMs])) {
       replaced++;
       continue;
     }
@@ -265,15 +284,9 @@ export class CatalogWriter {
     const rows = columns[0].values.length;
     const dir = join(this.tableDir(venue, instrument, table), partitionName(date));
     const name = `${interval[0]}-${interval[1]}.parquet`;
-    const exists = existsSync(dir);
-    if (exists && !options.replace) {
-      for (const other of readdirSync(dir)) {
-        const iv = partInterval(other);
-        if (!iv) continue;
-        if (iv[0] <= interval[1] && interval[0] <= iv[1]) {
-          throw new CatalogError(`${join(dir, other)}: covers ${iv[0]}..${iv[1]} ms, overlapping the new rows ${interval[0]}..${interval[1]} ms (use --replace to replace the parts the new rows overlap)`);
-        }
-      }
+    if (!options.replace) {
+      const refusal = overlapRefusal(dir, [interval]);
+      if (refusal) throw refusal;
     }
     const tmpDir = this.newStaging(this.tableDir(venue, instrument, table));
     await this.copyToParquet(columns, rows, join(tmpDir, name));
@@ -360,15 +373,11 @@ export class CatalogWriter {
 
   private installParts(dir: string, tmpDir: string, parts: ReadonlyArray<{ name: string; interval: [number, number]; rows: number }>, table: CatalogTable, date: string, options: WriteOptions): PartWritten[] {
     const exists = existsSync(dir);
-    if (exists && !options.replace) {
-      for (const other of readdirSync(dir)) {
-        const iv = partInterval(other);
-        for (const p of parts) {
-          if (iv && iv[0] <= p.interval[1] && p.interval[0] <= iv[1]) {
-            rmSync(tmpDir, { recursive: true, force: true });
-            throw new CatalogError(`${join(dir, other)}: covers ${iv[0]}..${iv[1]} ms, overlapping the new rows ${p.interval[0]}..${p.interval[1]} ms (use --replace to replace the parts the new rows overlap)`);
-          }
-        }
+    if (!options.replace) {
+      const refusal = overlapRefusal(dir, parts.map((p) => p.interval));
+      if (refusal) {
+        rmSync(tmpDir, { recursive: true, force: true });
+        throw refusal;
       }
     }
     let replacedParts = 0;
