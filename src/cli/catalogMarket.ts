@@ -32,6 +32,8 @@ export interface OpenedCatalogMarket {
   readonly first: CatalogMarketDay;
   /** Every day of the range, the first included, one in memory at a time. */
   readonly days: AsyncGenerator<CatalogMarketDay>;
+  /** The dates of the range's book days (YYYY-MM-DD), listed from the catalog when called (an interrupted run's note). */
+  readonly rangeDates: () => string[];
 }
 
 type CatalogMarketDay = { readonly date: string; readonly book: BookTable; readonly trades?: TradeTable; /** The day's end, ms (see MarketChunk.throughMs). */ readonly throughMs: number };
@@ -56,7 +58,8 @@ export async function openCatalogMarket(values: { catalog?: unknown; inst?: unkn
       yield first;
       yield* rest;
     }
-    return { catalog, range, ...(meta ? { meta } : {}), notes, first, days: days() };
+    const rangeDates = () => catalog.days(range.venue, range.instrument, 'book_top', range.fromDate, range.toDate).map((d) => d.date);
+    return { catalog, range, ...(meta ? { meta } : {}), notes, first, days: days(), rangeDates };
   } catch (error) {
     catalog.close();
     throw error;

@@ -1,4 +1,4 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openCatalog } from '../../src/catalog/index.js';
@@ -41,6 +41,13 @@ describe('asmm sample --days N --catalog DIR', () => {
     expect(again.code).not.toBe(0);
     expect(again.stderr).toMatch(/overlapping.*--replace/);
     expect(again.stderr.trim().split('\n')).toHaveLength(1);
+    // a refused run leaves the instrument's metadata as it was (another seed's run must not claim the days)
+    const instrumentJson = join(root, 'sample', 'ETH-USDT', 'instrument.json');
+    const before = readFileSync(instrumentJson, 'utf8');
+    expect(before).toContain('asmm sample market (seed 3)');
+    const otherSeed = runAsmm(['sample', '--days', '2', '--interval-ms', '10000', '--seed', '4', '--arrival-rate', '0.5', '--catalog', root]);
+    expect(otherSeed.code).toBe(2);
+    expect(readFileSync(instrumentJson, 'utf8')).toBe(before);
     expect(runAsmm(['sample', '--days', '2', '--interval-ms', '10000', '--seed', '3', '--arrival-rate', '0.5', '--catalog', root, '--replace', '--json']).code).toBe(0);
     // all days or none: with the first day gone from the catalog, the run writes it, is refused on the second,
     // and takes the first out again (saying so), so that the catalog is as it was

@@ -19,7 +19,7 @@ export async function backtestCatalog(
   o: { fill: FillModel; strategyName: StrategyName; gamma: number; horizonMs: number; qMax: number; windowMs: number; queueModel: QueueModelSpec; quoting: QuotingOptions },
 ): Promise<number> {
   if (values['local-clock-offset'] !== undefined) throw new UsageError('--catalog does not take --local-clock-offset yet (replay the file with --data to shift its local stamps)');
-  const { catalog, range, meta, notes, first, days } = await openCatalogMarket(values);
+  const { catalog, range, meta, notes, first, days, rangeDates } = await openCatalogMarket(values);
   try {
     const book0 = first.book;
     if (o.fill === 'queue') requireOrderCounts([queueModelText(o.queueModel)], book0, `the catalog's book_top (${range.instrument})`);
@@ -31,7 +31,7 @@ export async function backtestCatalog(
     const perDay: Array<{ date: string; bookRows: number; trades: number; fillsSoFar: number; inventory: number; equity: number; unpairedTradesSoFar: number | null }> = [];
     const unpairedWarning = new UnpairedTradesWarning();
     // Ctrl-C: the days replayed so far give the result (said to be partial, exit 130)
-    const interrupt = new DayRangeInterrupt('the backtest', () => catalog.days(range.venue, range.instrument, 'book_top', range.fromDate, range.toDate).map((d) => d.date));
+    const interrupt = new DayRangeInterrupt('the backtest', rangeDates);
     const dates = interrupt.done;
     const started = performance.now();
     const { result, metrics, replaySec } = await runBacktestStream(

@@ -24,7 +24,7 @@ export async function calibrateCatalog(
   values: Record<string, string | boolean | undefined>,
   o: { fill: FillModel; metric: SelectionMetric; workers: number; windowMs: number; sets: ParamSet[]; keys: Array<keyof ParamSet>; trailingDays: number },
 ): Promise<number> {
-  const { catalog, range, meta, notes, first, days: marketDays } = await openCatalogMarket(values);
+  const { catalog, range, meta, notes, first, days: marketDays, rangeDates } = await openCatalogMarket(values);
   try {
     const book0 = first.book;
     if (o.fill === 'queue') requireOrderCounts(o.sets.map((s) => s.queueModel), book0, `the catalog's book_top (${range.instrument})`);
@@ -40,7 +40,7 @@ export async function calibrateCatalog(
     };
     const executionNotes = new Set<string>();
     // Ctrl-C: the days swept and traded so far give the walk-forward (said to be partial, exit 130)
-    const interrupt = new DayRangeInterrupt('the walk-forward', () => catalog.days(range.venue, range.instrument, 'book_top', range.fromDate, range.toDate).map((d) => d.date));
+    const interrupt = new DayRangeInterrupt('the walk-forward', rangeDates);
     async function* days(): AsyncGenerator<CalibrationDay> {
       for await (const day of interrupt.days(marketDays)) yield withCalibration(day);
     }

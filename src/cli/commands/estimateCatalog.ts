@@ -16,7 +16,7 @@ export const NOT_STREAMED = 'not streamed over a catalog range (they need every 
  * same days put together (the same sums in the same order; the MLE from integer counts per reach depth).
  */
 export async function estimateCatalog(values: Record<string, string | boolean | undefined>, o: { gridMs: number; maxStalenessMs: number; depths?: DepthRange }): Promise<number> {
-  const { catalog, range, meta, notes, days } = await openCatalogMarket(values);
+  const { catalog, range, meta, notes, days, rangeDates } = await openCatalogMarket(values);
   try {
     const perDay: Array<{ date: string; bookRows: number; trades: number; unpairedTradesSoFar: number | null }> = [];
     const unpairedWarning = new UnpairedTradesWarning();
@@ -26,7 +26,7 @@ export async function estimateCatalog(values: Record<string, string | boolean | 
     let firstMs = NaN;
     let lastMs = NaN;
     // Ctrl-C: the days read so far give the estimates (said to be partial, exit 130)
-    const interrupt = new DayRangeInterrupt('the estimate', () => catalog.days(range.venue, range.instrument, 'book_top', range.fromDate, range.toDate).map((d) => d.date));
+    const interrupt = new DayRangeInterrupt('the estimate', rangeDates);
     for await (const day of interrupt.days(days)) {
       if (!est) {
         const fromMeta = meta?.tickSize ?? day.book.meta.tickSize;

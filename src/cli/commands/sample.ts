@@ -65,17 +65,20 @@ async function sampleIntoCatalog(root: string, hours: number, model: { seed: num
   const writer = await CatalogWriter.create(root);
   const written: Array<{ date: string; snapshots: number; trades: number }> = [];
   let instrument = '';
-  // all days or none: a day refused (already in the catalog) takes out the days written before it
+  let params: { tickSize: number; lotSize: number } | undefined;
+  // all days or none: a day refused (already in the catalog) takes out the days written before it, and the
+  // instrument's metadata is written once every day is in (a refused run leaves the catalog's as it was)
   writer.beginUndoable();
   try {
     for (const day of sampleMarketDays({ durationSec: hours * 3600, ...model })) {
       instrument = day.params.instrument;
-      if (written.length === 0) writer.writeInstrument({ venue: SAMPLE_VENUE, instrument, tickSize: day.params.tickSize, lotSize: day.params.lotSize, source: `asmm sample market (seed ${seed})` });
+      params ??= day.params;
       await writer.writeBookTop(SAMPLE_VENUE, day.book, instrument, { replace });
       await writer.writeTrades(SAMPLE_VENUE, day.trades, instrument, { replace });
       written.push({ date: day.date, snapshots: day.book.tsMs.length, trades: day.trades.tsMs.length });
       if (!json) process.stderr.write(`  ${day.date}: ${day.book.tsMs.length} snapshots, ${day.trades.tsMs.length} trades (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
     }
+    if (params) writer.writeInstrument({ venue: SAMPLE_VENUE, instrument, tickSize: params.tickSize, lotSize: params.lotSize, source: `asmm sample market (seed ${seed})` });
     writer.commit();
   } catch (error) {
     const undone = undoneText(writer.undo(), 'the run');
