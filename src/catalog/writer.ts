@@ -6,6 +6,7 @@ import type { BookTable, TradeTable } from '../data/tables.js';
 import { bookColumns } from '../data/tables.js';
 import { clipMasks, type MaskedInterval } from '../data/masks.js';
 import { ColumnScan, type ScanColumn } from './columnScan.js';
+import { PartWriterThread } from './partWriterThread.js';
 import { CatalogError, DAY_MS, partitionName, utcDateOf, type CatalogTable, type InstrumentMeta } from './schema.js';
 
 /** One column to write: name, DuckDB type and values (numbers, NaN for NULL, or strings). */
@@ -155,8 +156,8 @@ export interface WriteOptions {
   readonly spillValues?: number;
 }
 
-/** Values (rows × columns) a streaming writer holds before it writes a part: 16 M doubles ≈ 128 MB. */
-export const SPILL_VALUES = 16_000_000;
+/** Values (rows × columns) a streaming writer holds before it writes a part: 8 M doubles ≈ 64 MB (one more part may be in the writer thread, see PartWriterThread). */
+export const SPILL_VALUES = 8_000_000;
 
 /** Part interval `[first, last]` from a part file name `<first>-<last>.parquet`. */
 export function partInterval(name: string): [number, number] | undefined {
@@ -171,6 +172,8 @@ export function partInterval(name: string): [number, number] | undefined {
  */
 export class CatalogWriter {
   private readonly scan: ColumnScan;
+  /** Where streamed parts are written (a thread of its own, started at the first; see PartWriterThread). */
+  private readonly parts = new PartWriterThread();
   private constructor(readonly root: string, private readonly instance: DuckDBInstance, private readonly connection: DuckDBConnection) {
     this.scan = new ColumnScan(connection);
   }
@@ -190,6 +193,7 @@ export class CatalogWriter {
   private readonly scannedTables = new Set<string>();
 
   close(): void {
+    this.parts.close();
     this.connection.closeSync();
     this.instance.closeSync();
     // the staging folders of writes that did not install (an import refused or failed part way): theirs alone
@@ -299,10 +303,12 @@ export class CatalogWriter {
 
   /**
    * A streaming writer for one table: `append` columnar batches sorted by `ts_ms` (first column). The arrays are
-   * held, not copied, until their part is written, so they must not change after `append`; every `SPILL_VALUES` values (rows × columns) they are written out as one part file of the day
+   * held, not copied, until their part goes to the writer thread (copied there into whole columns), so they
+   * must not change after `append`; every `SPILL_VALUES` values (rows × columns) they are written out as one
+   * part file of the day
    * being built (cut only between distinct times, so parts stay disjoint), and when the UTC day changes (or on
    * `close`) the day's parts are installed by the `writeDay` rules (refused on overlap, or with `replace` the
-   * parts they overlap replaced, the disjoint ones kept). Memory: one spill's rows (≈ 128 MB), whatever the day's size.
+   * parts they overlap replaced, the disjoint ones kept). Memory: one spill's rows (≈ 64 MB) and the part before it, in the writer thread until written (PartWriterThread), whatever the day's size.
    */
   async openStream(venue: string, instrument: string, table: CatalogTable, names: readonly string[], options: WriteOptions = {}): Promise<{ append(columns: ReadonlyArray<ArrayLike<number>>): Promise<void>; close(): Promise<PartWritten[]> }> {
     const tableDir = this.tableDir(venue, instrument, table);
@@ -318,7 +324,7 @@ export class CatalogWriter {
     const spill = async () => {
       if (rowsInTmp === 0) return;
       const name = `${partFirst}-${last}.parquet`;
-      await this.scan.copyToParquet(held, join(staging, name));
+      await this.parts.write(held, join(staging, name));
       held = [];
       parts.push({ name, interval: [partFirst, last], rows: rowsInTmp });
       rowsInTmp = 0;
@@ -326,6 +332,7 @@ export class CatalogWriter {
     const finishDay = async () => {
       if (day === undefined) return;
       await spill();
+      await this.parts.drain();
       written.push(...this.installParts(join(tableDir, partitionName(utcDateOf(day * DAY_MS))), staging, parts, table, utcDateOf(day * DAY_MS), options));
       day = undefined;
       parts = [];
