@@ -6,7 +6,7 @@
 // bin/asmm.mjs falls back to tsx whenever dist/ is missing or older than src/, so a stale build never runs.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 export const DIST = join(root, 'dist');
@@ -113,6 +113,18 @@ export async function buildDist() {
   }
   rmSync(old, { recursive: true, force: true });
   return found.files.length;
+}
+
+/**
+ * Imports a module of src/ (`path` relative to src/, no extension) the way a worker thread or a forked child
+ * should run it: compiled, from dist/, when that is up to date with src/, else the TypeScript source through
+ * tsx (such a thread or child does not inherit its parent's loader). ASMM_TSX=1 forces the source.
+ */
+export async function importBuiltOrSource(path) {
+  if (process.env.ASMM_TSX !== '1' && distIsFresh()) return import(pathToFileURL(join(DIST, `${path}.js`)).href);
+  const { register } = await import('tsx/esm/api');
+  register();
+  return import(pathToFileURL(join(SRC, `${path}.ts`)).href);
 }
 
 /** Builds when dist/ is missing or stale; says so on stderr. */
