@@ -36,47 +36,58 @@ const workerPath = () => projectPath('scripts', 'part-writer-worker.mjs');
  *
  * One part at a time: `write` waits until the thread has finished the part before (so at most one part is in
  * the thread and one being gathered: memory of two parts), copies the pieces into whole columns and hands
- * their memory to the thread. A part that failed makes the next `write` or `drain` throw its error, and every
- * one after it. `close` ends the thread (a part still being written is abandoned: the caller removes its
+ * their memory to the thread; writes called without waiting for each other take turns in the order called.
+ * The first part that failed makes the next `write` or `drain` throw its error, and every one after it. `close` ends the thread (a part still being written is abandoned: the caller removes its
  * staging folder).
  */
 export class PartWriterThread {
   private worker: Worker | undefined;
   private nextId = 0;
-  /** The part in the thread (resolved when written; rejected with its error, which stays). */
+  /** Settles when the last `write` called has handed its part over (or failed to): writes take turns. */
+  private turn: Promise<void> = Promise.resolve();
+  /** The part in the thread, settled when it is written or has failed. */
   private inFlight: Promise<void> = Promise.resolve();
   private readonly waiting = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
-  /** Why the thread stopped, when it did without being closed. */
+  /** The first part that failed, or why the thread stopped: thrown by every write and drain after. */
   private broken: Error | undefined;
 
   /** Sends the pieces' rows, in order, to be written as the Parquet file `file`, once the part before is written. */
   async write(pieces: readonly PartPiece[], file: string): Promise<void> {
-    await this.inFlight;
-    if (this.broken) throw this.broken;
-    const rows = pieces.reduce((n, p) => n + p.to - p.from, 0);
-    const columns = pieces[0].columns.map((c, k) => wholeColumn(c, pieces.map((p) => ({ values: p.columns[k].values, from: p.from, to: p.to })), rows));
-    const id = ++this.nextId;
-    const done = new Promise<void>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
-    // the error stays in inFlight for the next write or drain to throw; no unhandled rejection meanwhile
-    done.catch(() => undefined);
-    this.inFlight = done;
-    const transfer = columns.flatMap((c) => (ArrayBuffer.isView(c.values) ? [(c.values as Float64Array).buffer as ArrayBuffer] : []));
-    const worker = this.thread();
-    // the thread keeps the process alive only while it has a part to write (an idle one must not)
-    worker.ref();
-    worker.postMessage({ id, file, columns, rows } satisfies PartRequest, transfer);
+    // calls that overlap (not awaited one by one) still go one at a time, in the order called
+    const before = this.turn;
+    let handedOver!: () => void;
+    this.turn = new Promise<void>((resolve) => (handedOver = resolve));
+    try {
+      await before;
+      await this.inFlight;
+      if (this.broken) throw this.broken;
+      const rows = pieces.reduce((n, p) => n + p.to - p.from, 0);
+      const columns = pieces[0].columns.map((c, k) => wholeColumn(c, pieces.map((p) => ({ values: p.columns[k].values, from: p.from, to: p.to })), rows));
+      const id = ++this.nextId;
+      // settles (never rejects) when the thread answers: an error goes to `broken`, for every later call to throw
+      this.inFlight = new Promise<void>((resolve) => this.waiting.set(id, { resolve, reject: (error) => ((this.broken ??= error), resolve()) }));
+      const transfer = columns.flatMap((c) => (ArrayBuffer.isView(c.values) ? [(c.values as Float64Array).buffer as ArrayBuffer] : []));
+      const worker = this.thread();
+      // the thread keeps the process alive only while it has a part to write (an idle one must not)
+      worker.ref();
+      worker.postMessage({ id, file, columns, rows } satisfies PartRequest, transfer);
+    } finally {
+      handedOver();
+    }
   }
 
-  /** Waits until every part sent is written; throws the error of one that was not. */
+  /** Waits until every part sent is written; throws the error of the first that was not. */
   async drain(): Promise<void> {
+    await this.turn;
     await this.inFlight;
+    if (this.broken) throw this.broken;
   }
 
   close(): void {
     const worker = this.worker;
     this.worker = undefined;
     if (worker) void worker.terminate();
-    this.fail(new Error('the catalog writer was closed while a part file was being written'));
+    this.fail(new Error(this.waiting.size > 0 ? 'the catalog writer was closed while a part file was being written' : 'the catalog writer is closed'));
   }
 
   private thread(): Worker {
@@ -101,7 +112,7 @@ export class PartWriterThread {
     return worker;
   }
 
-  /** Rejects every part still waiting, and every write after (the thread is gone). */
+  /** Fails every part still waiting, and every write and drain after (the thread is gone). */
   private fail(error: Error): void {
     this.broken ??= error;
     for (const waiting of this.waiting.values()) waiting.reject(error);

@@ -66,6 +66,21 @@ describe('PartWriterThread: Parquet parts written on a thread of their own', () 
     }
   });
 
+  it('writes called without waiting for each other take turns, and a failed one still fails the drain', async () => {
+    const dir = tempDir('asmm-part-writer-');
+    const writer = new PartWriterThread();
+    try {
+      const p = pieces(1000, [[0, 1000]]);
+      await Promise.all([writer.write(p.pieces, join(dir, 'no-such-folder', 'a.parquet')), writer.write(p.pieces, join(dir, 'b.parquet')).catch(() => undefined)]);
+      await expect(writer.drain()).rejects.toThrow(/no-such-folder/);
+      await expect(writer.write(p.pieces, join(dir, 'c.parquet'))).rejects.toThrow(/no-such-folder/);
+      // the second was handed over only once the first was done: refused then, it was never written
+      expect(existsSync(join(dir, 'b.parquet'))).toBe(false);
+    } finally {
+      writer.close();
+    }
+  });
+
   it('close while a part is being written: the waiting drain fails, nothing hangs', async () => {
     const dir = tempDir('asmm-part-writer-');
     const writer = new PartWriterThread();

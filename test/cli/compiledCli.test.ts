@@ -1,12 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { projectRootForTests as root } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
-const build = (await import(pathToFileURL(join(root, 'scripts', 'build.mjs')).href)) as { distIsFresh(): boolean };
+const build = (await import(pathToFileURL(join(root, 'scripts', 'build.mjs')).href)) as { distIsFresh(): boolean; CLI_BUNDLE: string };
+const bundle = build.CLI_BUNDLE;
 
 /** bin/asmm.mjs as a user runs it, with its code caches in `cacheDir`. */
 function asmm(args: string[], cacheDir: string) {
@@ -24,8 +25,13 @@ describe('the compiled CLI and its code cache (scripts/compiledCli.mjs)', () => 
     const first = asmm(args, cacheDir);
     expect(first.status, first.stderr).toBe(2);
     expect(first.stderr).toMatch(/no bench in bench\/ has "no-such-bench-name" in its name; the benches: .*seedCompat/);
-    expect(readdirSync(cacheDir)).toEqual(['bench.bin']);
-    const cache = join(cacheDir, 'bench.bin');
+    // one folder per bundle file (its size, mtime and inode: V8 checks a cache only against the source's length)
+    const [bundleFolder] = readdirSync(cacheDir);
+    const { size, mtimeMs, ino } = statSync(bundle);
+    expect(bundleFolder).toBe(`${size}-${Math.round(mtimeMs * 1000)}-${ino}`);
+    const folder = join(cacheDir, bundleFolder);
+    expect(readdirSync(folder)).toEqual(['bench.no-such-bench-name.bin']);
+    const cache = join(folder, 'bench.no-such-bench-name.bin');
     const written = statSync(cache);
     expect(written.size).toBeGreaterThan(10_000);
 
@@ -39,7 +45,10 @@ describe('the compiled CLI and its code cache (scripts/compiledCli.mjs)', () => 
     const help = asmm(['backtest', '--help'], cacheDir);
     expect(help.status, help.stderr).toBe(0);
     expect(help.stdout).toMatch(/--seed-compat/);
-    expect(readdirSync(cacheDir).sort()).toEqual(['backtest.help.bin', 'bench.bin']);
+    expect(readdirSync(folder).sort()).toEqual(['backtest.help.bin', 'bench.no-such-bench-name.bin']);
+    // a subcommand is part of the kind: \`catalog ls\` and \`catalog import\` get their own
+    expect(asmm(['catalog', 'ls', '--catalog', join(cacheDir, 'no-catalog-here')], cacheDir).status).not.toBe(0);
+    expect(readdirSync(folder)).toContain('catalog.ls.catalog.bin');
 
     // a cache V8 rejects (here: not one at all) is compiled without and written again
     writeFileSync(cache, Buffer.from('not a V8 code cache'));
@@ -51,5 +60,15 @@ describe('the compiled CLI and its code cache (scripts/compiledCli.mjs)', () => 
     // and that one is accepted in turn
     expect(asmm(args, cacheDir).stderr).toBe(first.stderr);
     expect(statSync(cache).mtimeMs).toBe(rewritten.mtimeMs);
+
+    // a rebuilt bundle (here: the same bytes, a new mtime) never reads the caches of the one before: an edit that
+    // kept the source's length would otherwise run the old code from them
+    const later = new Date(Math.ceil(Date.now() / 1000) * 1000 + 2000);
+    utimesSync(bundle, later, later);
+    expect(asmm(args, cacheDir).stderr).toBe(first.stderr);
+    const folders = readdirSync(cacheDir);
+    expect(folders).toHaveLength(2);
+    const renewed = folders.find((f) => f !== bundleFolder)!;
+    expect(readdirSync(join(cacheDir, renewed))).toEqual(['bench.no-such-bench-name.bin']);
   });
 });
