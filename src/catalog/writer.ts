@@ -248,6 +248,18 @@ export class CatalogWriter {
     return { removed: removed.reverse(), notRemoved, replacedDays: log.replacedDays.map(rel) };
   }
 
+  /**
+   * For a process about to quit (a second Ctrl-C): takes out what was installed since `beginUndoable` (`undo`)
+   * and removes this writer's staging folders, synchronously and without DuckDB (a write may be under way in
+   * it: the process exit ends it). The writer is not to be used after.
+   */
+  abandon(): ReturnType<CatalogWriter['undo']> {
+    const undone = this.undo();
+    for (const dir of this.stagings) rmSync(dir, { recursive: true, force: true });
+    this.stagings.clear();
+    return undone;
+  }
+
   /** This writer's staging folders (`.tmp-…`), removed by `close` when still there (see newStaging). */
   private readonly stagings = new Set<string>();
 

@@ -23,12 +23,15 @@ export function stopOnInterrupt(
   /** When the run stops, and what it then does. */
   when = 'once the day it is on is done (a day being read is left out)',
   then = 'writes the result of the days done',
+  /** What the second Ctrl-C does (it must end the process); default: Node's, which ends it at once. */
+  again?: () => void,
 ): InterruptRequest {
   let requested = false;
   const onSignal = () => {
     requested = true;
-    // the next Ctrl-C ends the process (Node's default once no listener is left), replaying or not
+    // the next Ctrl-C ends the process (`again`, or Node's default once no listener is left), replaying or not
     process.off('SIGINT', onSignal);
+    if (again) process.once('SIGINT', again);
     say(`asmm: Ctrl-C: ${what} stops ${when} and ${then} (Ctrl-C again to quit at once)`);
   };
   process.on('SIGINT', onSignal);
@@ -38,6 +41,7 @@ export function stopOnInterrupt(
     },
     dispose() {
       process.off('SIGINT', onSignal);
+      if (again) process.off('SIGINT', again);
     },
   };
 }

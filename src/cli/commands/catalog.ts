@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { basename } from 'node:path';
-import { CatalogWriter, importIntoCatalog, importsFileByFile, openCatalog, CATALOG_TABLES, staleStagingNote, type PartWritten } from '../../catalog/index.js';
+import { CatalogWriter, importIntoCatalog, importsFileByFile, openCatalog, CATALOG_TABLES, staleStagingNote, undoneText, type PartWritten } from '../../catalog/index.js';
 import { formatTable, numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
 import { INTERRUPTED_EXIT_CODE, stopOnInterrupt, type InterruptRequest } from '../interrupt.js';
 
@@ -38,9 +38,21 @@ async function runImport(argv: string[]): Promise<number> {
   const levels = numberOption('levels', values.levels, 5, (v) => Number.isInteger(v) && v > 0 && v <= 400);
   const contractValue = values['contract-value'] === undefined ? undefined : numberOption('contract-value', values['contract-value'], 0, (v) => v > 0);
   const writer = await CatalogWriter.create(root);
+  // a file is imported whole or not at all, Ctrl-C included: quitting takes out what the file at hand had
+  // installed (its first UTC days, say) and says so, exit 130
+  const byFile = importsFileByFile(path);
+  const quit = () => {
+    const undone = undoneText(writer.abandon(), byFile ? 'the file at hand' : path);
+    process.stderr.write(`asmm catalog import: Ctrl-C: stopped${byFile ? ' in the middle of a file; the files imported before it stay' : ''}${undone || `; nothing of ${byFile ? 'the file at hand' : path} was installed`}\n`);
+    // ended by the signal itself (no listener is left: Node's default, as a shell expects of Ctrl-C), not by
+    // process.exit, whose clean-up would wait on a Parquet write that waits on this thread
+    process.kill(process.pid, 'SIGINT');
+  };
   // a folder: a line per file as it is done, and Ctrl-C stops after the file at hand (the files done stay
-  // imported); one file: Ctrl-C ends it at once, as ever
-  const stop: InterruptRequest = importsFileByFile(path) ? stopOnInterrupt('the import', undefined, 'once the file at hand is imported', 'keeps the files imported so far') : { requested: false, dispose() {} };
+  // imported), a second one quits at once; one file: Ctrl-C quits at once
+  const stop: InterruptRequest = byFile
+    ? stopOnInterrupt('the import', undefined, 'once the file at hand is imported', 'keeps the files imported so far', quit)
+    : (process.once('SIGINT', quit), { requested: false, dispose: () => process.off('SIGINT', quit) });
   const started = performance.now();
   try {
     const reports = await importIntoCatalog(writer, path, {
