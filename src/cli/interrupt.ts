@@ -46,6 +46,20 @@ export function stopOnInterrupt(
   };
 }
 
+/**
+ * A Ctrl-C handler for a write that is all or nothing (a file's catalog import, a sample run into a catalog):
+ * `takeOut` undoes what was written, synchronously, and returns the line that says so; the handler prints it
+ * and ends the process by the signal itself (the handler is a `once` listener, so none is left: Node's
+ * default, as a shell expects of Ctrl-C), not by process.exit, whose clean-up would wait on a Parquet write
+ * that calls back into this thread.
+ */
+export function quitTakingOut(takeOut: () => string): () => void {
+  return () => {
+    process.stderr.write(`${takeOut()}\n`);
+    process.kill(process.pid, 'SIGINT');
+  };
+}
+
 /** What a result says of a range cut short by Ctrl-C: the days it covers out of the range's. */
 export function interruptedNote(daysCovered: readonly string[], rangeDates: readonly string[]): string {
   const covered = daysCovered.length === 0 ? 'no day' : `${daysCovered[0]}..${daysCovered[daysCovered.length - 1]} (${daysCovered.length} day${daysCovered.length === 1 ? '' : 's'})`;

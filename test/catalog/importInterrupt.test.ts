@@ -14,7 +14,7 @@ function installedParts(tableDir: string): string[] {
     .flatMap((d) => readdirSync(join(tableDir, d)).filter((f) => f.endsWith('.parquet')).map((f) => `${d}/${f}`));
 }
 
-describe('asmm catalog import: Ctrl-C keeps a file whole or not at all', () => {
+describe('Ctrl-C during a catalog write that is all or nothing', () => {
   it('a Ctrl-C once the first UTC day of a multi-day file is in takes that day out again, says so, and ends by the signal', async () => {
     const dir = tempDir('asmm-import-interrupt-');
     const file = join(dir, 'books.arrow');
@@ -38,5 +38,20 @@ describe('asmm catalog import: Ctrl-C keeps a file whole or not at all', () => {
     // nothing of the file is left: no part, no staging folder
     expect(installedParts(tableDir)).toEqual([]);
     expect(existsSync(tableDir) ? readdirSync(tableDir).filter((d) => d.startsWith('.')) : []).toEqual([]);
+  });
+
+  it('asmm sample --days --catalog: a Ctrl-C part way takes out the days written (all days or none), instrument.json not written', async () => {
+    const catalog = join(tempDir('asmm-sample-interrupt-'), 'catalog');
+    const run = spawnAsmm(['sample', '--days', '6', '--interval-ms', '1000', '--catalog', catalog]);
+    const instDir = join(catalog, 'sample', 'ETH-USDT');
+    const started = Date.now();
+    while (installedParts(join(instDir, 'book_top')).length === 0 && Date.now() - started < 60_000) await new Promise((r) => setTimeout(r, 5));
+    run.child.kill('SIGINT');
+    const code = await run.exited;
+    const { stderr } = run.output();
+    expect(code, stderr).toBe(128);
+    expect(stderr).toMatch(/asmm sample: Ctrl-C: stopped; nothing of the run was kept: the \d+ part file\(s\) it had added were taken out again \(sample\/ETH-USDT\/book_top\/date=2026-01-01\//);
+    for (const table of ['book_top', 'trades']) expect(installedParts(join(instDir, table)), table).toEqual([]);
+    expect(existsSync(join(instDir, 'instrument.json'))).toBe(false);
   });
 });

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { basename } from 'node:path';
 import { CatalogWriter, importIntoCatalog, importsFileByFile, openCatalog, CATALOG_TABLES, staleStagingNote, undoneText, type PartWritten } from '../../catalog/index.js';
 import { formatTable, numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
-import { INTERRUPTED_EXIT_CODE, stopOnInterrupt, type InterruptRequest } from '../interrupt.js';
+import { INTERRUPTED_EXIT_CODE, quitTakingOut, stopOnInterrupt, type InterruptRequest } from '../interrupt.js';
 
 const DEFAULT_CATALOG = 'data/catalog';
 
@@ -41,13 +41,11 @@ async function runImport(argv: string[]): Promise<number> {
   // a file is imported whole or not at all, Ctrl-C included: quitting takes out what the file at hand had
   // installed (its first UTC days, say) and says so, exit 130
   const byFile = importsFileByFile(path);
-  const quit = () => {
-    const undone = undoneText(writer.abandon(), byFile ? 'the file at hand' : path);
-    process.stderr.write(`asmm catalog import: Ctrl-C: stopped${byFile ? ' in the middle of a file; the files imported before it stay' : ''}${undone || `; nothing of ${byFile ? 'the file at hand' : path} was installed`}\n`);
-    // ended by the signal itself (no listener is left: Node's default, as a shell expects of Ctrl-C), not by
-    // process.exit, whose clean-up would wait on a Parquet write that waits on this thread
-    process.kill(process.pid, 'SIGINT');
-  };
+  const quit = quitTakingOut(() => {
+    const what = byFile ? 'the file at hand' : path;
+    const undone = undoneText(writer.abandon(), what);
+    return `asmm catalog import: Ctrl-C: stopped${byFile ? ' in the middle of a file; the files imported before it stay' : ''}${undone || `; nothing of ${what} was installed`}`;
+  });
   // a folder: a line per file as it is done, and Ctrl-C stops after the file at hand (the files done stay
   // imported), a second one quits at once; one file: Ctrl-C quits at once
   const stop: InterruptRequest = byFile

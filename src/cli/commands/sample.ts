@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { DEFAULT_SAMPLE_DIR, DEFAULT_SAMPLE_PARAMS, generateSampleMarket, sampleMarketDays, writeSampleMarket } from '../../sample/index.js';
 import { checkOutputDir, numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
+import { quitTakingOut } from '../interrupt.js';
 
 export async function runSample(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs(
@@ -66,9 +67,11 @@ async function sampleIntoCatalog(root: string, hours: number, model: { seed: num
   const written: Array<{ date: string; snapshots: number; trades: number }> = [];
   let instrument = '';
   let params: { tickSize: number; lotSize: number } | undefined;
-  // all days or none: a day refused (already in the catalog) takes out the days written before it, and the
-  // instrument's metadata is written once every day is in (a refused run leaves the catalog's as it was)
+  // all days or none: a day refused (already in the catalog) or a Ctrl-C takes out the days written before it,
+  // and the instrument's metadata is written once every day is in (a refused run leaves the catalog's as it was)
   writer.beginUndoable();
+  const quit = quitTakingOut(() => `asmm sample: Ctrl-C: stopped${undoneText(writer.abandon(), 'the run') || '; nothing of the run was installed'}`);
+  process.once('SIGINT', quit);
   try {
     for (const day of sampleMarketDays({ durationSec: hours * 3600, ...model })) {
       instrument = day.params.instrument;
@@ -87,6 +90,7 @@ async function sampleIntoCatalog(root: string, hours: number, model: { seed: num
     if (error instanceof Error) error.message += undone;
     throw error;
   } finally {
+    process.off('SIGINT', quit);
     writer.close();
   }
   if (writer.staleStaging.length > 0) process.stderr.write(`${staleStagingNote(writer.staleStaging)}\n`);
