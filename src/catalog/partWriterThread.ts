@@ -51,6 +51,11 @@ export class PartWriterThread {
   /** The first part that failed, or why the thread stopped: thrown by every write and drain after. */
   private broken: Error | undefined;
 
+  /** Whether the thread was started (by a first `write`). */
+  get started(): boolean {
+    return this.nextId > 0;
+  }
+
   /** Sends the pieces' rows, in order, to be written as the Parquet file `file`, once the part before is written. */
   async write(pieces: readonly PartPiece[], file: string): Promise<void> {
     // calls that overlap (not awaited one by one) still go one at a time, in the order called
