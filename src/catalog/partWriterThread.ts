@@ -32,7 +32,8 @@ const workerPath = () => projectPath('scripts', 'part-writer-worker.mjs');
  * JavaScript for every 2,048 rows it encodes (ColumnScan), and on the reading thread those calls either wait
  * for the reader or stop it. Measured side by side on a generated OKX history day (825 MB of NDJSON, 20.7 M
  * level changes and 3.8 M top-5 rows) on 2 cores: 24.0–25.3 s of wall time before, 17.8–21.1 s with the
- * thread; confined to one core, 25.9 s before and 26.9 s with it (the copy of each part for the hand-over).
+ * thread (29.2–29.8 s against 26.6–27.0 s in a slower hour of the VM); confined to one core, 25.9 s before
+ * and 26.9 s with it (the copy of each part for the hand-over).
  *
  * One part at a time: `write` waits until the thread has finished the part before (so at most one part is in
  * the thread and one being gathered: memory of two parts), copies the pieces into whole columns and hands
