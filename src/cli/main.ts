@@ -1,6 +1,7 @@
 import { DataError } from '../data/errors.js';
 import { UsageError } from './command.js';
 import { COMMANDS } from './commands/index.js';
+import { sourceMappedStack } from './sourceMappedStack.js';
 
 function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -46,7 +47,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     // a failure nobody turned into a DataError or UsageError: still one line, the stack only on request
     const text = error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);
-    process.stderr.write(`asmm ${name}: internal error: ${oneLine(text)}${process.env.ASMM_DEBUG ? `\n${(error as Error).stack}` : ' (a bug in asmm: ASMM_DEBUG=1 shows where)'}\n`);
+    process.stderr.write(`asmm ${name}: internal error: ${oneLine(text)}${process.env.ASMM_DEBUG ? `\n${sourceMappedStack(String((error as Error).stack))}` : ' (a bug in asmm: ASMM_DEBUG=1 shows where)'}\n`);
     return 1;
   }
 }
