@@ -70,6 +70,10 @@ class M4Bucket {
     return this.idx[0] < 0;
   }
 
+  /**
+   * One point. The same rules as offerPiece for a run of one, written out: TimeM4Decimator calls it for every
+   * point, and through offerPiece (14 arguments) it ran 1.7x slower (5 M points: 60-80 ms against 110-190).
+   */
   offer(i: number, xv: number, yv: number): void {
     const idx = this.idx;
     const px = this.px;

@@ -24,6 +24,16 @@ function pieces(n: number, cuts: ReadonlyArray<[number, number]>): { pieces: Par
   return { pieces: cuts.map(([from, to]) => ({ columns, from, to })), expected };
 }
 
+/** Runs `work` with a new writer and a temporary folder, closing the writer after. */
+async function withWriter(work: (writer: PartWriterThread, dir: string) => Promise<void>): Promise<void> {
+  const writer = new PartWriterThread();
+  try {
+    await work(writer, tempDir('asmm-part-writer-'));
+  } finally {
+    writer.close();
+  }
+}
+
 describe('PartWriterThread: Parquet parts written on a thread of their own', () => {
   it('writes each part as its pieces give it (ranges, NaN as NULL, byte columns), one after the other, and leaves the callers\' arrays as they were', async () => {
     const dir = tempDir('asmm-part-writer-');
@@ -52,34 +62,24 @@ describe('PartWriterThread: Parquet parts written on a thread of their own', () 
     }
   });
 
-  it('a part that cannot be written fails the next write and drain with its error, and every one after', async () => {
-    const dir = tempDir('asmm-part-writer-');
-    const writer = new PartWriterThread();
-    try {
+  it('a part that cannot be written fails the next write and drain with its error, and every one after', () =>
+    withWriter(async (writer, dir) => {
       const p = pieces(100, [[0, 100]]);
       await writer.write(p.pieces, join(dir, 'no-such-folder', 'x.parquet'));
       await expect(writer.drain()).rejects.toThrow(/no-such-folder/);
       await expect(writer.write(p.pieces, join(dir, 'y.parquet'))).rejects.toThrow(/no-such-folder/);
       expect(existsSync(join(dir, 'y.parquet'))).toBe(false);
-    } finally {
-      writer.close();
-    }
-  });
+    }));
 
-  it('writes called without waiting for each other take turns, and a failed one still fails the drain', async () => {
-    const dir = tempDir('asmm-part-writer-');
-    const writer = new PartWriterThread();
-    try {
+  it('writes called without waiting for each other take turns, and a failed one still fails the drain', () =>
+    withWriter(async (writer, dir) => {
       const p = pieces(1000, [[0, 1000]]);
       await Promise.all([writer.write(p.pieces, join(dir, 'no-such-folder', 'a.parquet')), writer.write(p.pieces, join(dir, 'b.parquet')).catch(() => undefined)]);
       await expect(writer.drain()).rejects.toThrow(/no-such-folder/);
       await expect(writer.write(p.pieces, join(dir, 'c.parquet'))).rejects.toThrow(/no-such-folder/);
       // the second was handed over only once the first was done: refused then, it was never written
       expect(existsSync(join(dir, 'b.parquet'))).toBe(false);
-    } finally {
-      writer.close();
-    }
-  });
+    }));
 
   it('close while a part is being written: the waiting drain fails, nothing hangs', async () => {
     const dir = tempDir('asmm-part-writer-');
