@@ -100,10 +100,6 @@ function findStaleStaging(tableDir: string): StaleStaging[] {
   return out;
 }
 
-/**
- * Into `tmpDir`, the part files of `dir` disjoint from `[fromMs, toMs]` (hard-linked, or copied where the file
- * system has no links); returns how many were left out (overlapping) and kept.
- */
 /** Whether the closed time intervals `a` and `b` (ms) share a moment. */
 function intervalsOverlap(a: readonly [number, number], b: readonly [number, number]): boolean {
   return a[0] <= b[1] && b[0] <= a[1];
@@ -123,6 +119,10 @@ function overlapRefusal(dir: string, intervals: ReadonlyArray<readonly [number, 
   return undefined;
 }
 
+/**
+ * Into `tmpDir`, the part files of `dir` disjoint from `[fromMs, toMs]` (hard-linked, or copied where the file
+ * system has no links); returns how many were left out (overlapping) and kept.
+ */
 function keepDisjointParts(dir: string, tmpDir: string, fromMs: number, toMs: number): { replaced: number; kept: number } {
   let replaced = 0;
   let kept = 0;
@@ -315,12 +315,13 @@ export class CatalogWriter {
 
   /**
    * A streaming writer for one table: `append` columnar batches sorted by `ts_ms` (first column). The arrays are
-   * held, not copied, until their part goes to the writer thread (copied there into whole columns), so they
-   * must not change after `append`; every `SPILL_VALUES` values (rows × columns) they are written out as one
-   * part file of the day
-   * being built (cut only between distinct times, so parts stay disjoint), and when the UTC day changes (or on
-   * `close`) the day's parts are installed by the `writeDay` rules (refused on overlap, or with `replace` the
-   * parts they overlap replaced, the disjoint ones kept). Memory: one spill's rows (≈ 64 MB) and the part before it, in the writer thread until written (PartWriterThread), whatever the day's size.
+   * held, not copied, until their part is written or goes to the writer thread (copied there into whole
+   * columns), so they must not change after `append`; every `SPILL_VALUES` values (rows × columns) they are
+   * written out as one part file of the day being built (cut only between distinct times, so parts stay
+   * disjoint), and when the UTC day changes (or on `close`) the day's parts are installed by the `writeDay`
+   * rules (refused on overlap, or with `replace` the parts they overlap replaced, the disjoint ones kept).
+   * Memory: one spill's rows (≈ 64 MB) and the part before it, in the writer thread until written
+   * (PartWriterThread), whatever the day's size.
    */
   async openStream(venue: string, instrument: string, table: CatalogTable, names: readonly string[], options: WriteOptions = {}): Promise<{ append(columns: ReadonlyArray<ArrayLike<number>>): Promise<void>; close(): Promise<PartWritten[]> }> {
     const tableDir = this.tableDir(venue, instrument, table);
