@@ -21,6 +21,15 @@ interface ScanPiece {
   readonly to: number;
 }
 
+/**
+ * How every catalog Parquet file is written: zstd at level 1 rather than DuckDB's default level 3. Measured on
+ * a generated OKX history day (20.7 M level changes, 3.8 M top-5 rows) confined to one core, side by side:
+ * the import takes 12–15 % less time (25.0–26.9 s against 21.7–23.3 s in a slow hour of the VM), for files
+ * 27 % larger (306 MB against 240 MB a day; DuckDB's own default, snappy, gives about 390 MB). zstd reads back
+ * as fast at either level.
+ */
+export const PARQUET_OPTIONS = 'format parquet, compression zstd, compression_level 1';
+
 /** Rows per DuckDB vector (the C API's STANDARD_VECTOR_SIZE). */
 const VECTOR_ROWS = 2048;
 /** The SQL name of the table function (one per connection). */
@@ -82,7 +91,7 @@ export class ColumnScan {
   }
 
   /**
-   * Writes the pieces' rows, in order, to one Parquet file (zstd). Every piece has the same columns (names and
+   * Writes the pieces' rows, in order, to one Parquet file (zstd, PARQUET_OPTIONS). Every piece has the same columns (names and
    * types), each with at least `to` values.
    */
   async copyToParquet(pieces: ReadonlyArray<{ columns: readonly ScanColumn[]; from?: number; to?: number }>, file: string): Promise<void> {
@@ -105,7 +114,7 @@ export class ColumnScan {
     const state: ScanState = { columns, pieces: kept, piece: 0, row: kept.length > 0 ? kept[0].from : 0 };
     this.scans.set(id, state);
     try {
-      await this.connection.run(`copy (select * from ${FUNCTION_NAME}(${id})) to '${file.replace(/'/g, "''")}' (format parquet, compression zstd)`);
+      await this.connection.run(`copy (select * from ${FUNCTION_NAME}(${id})) to '${file.replace(/'/g, "''")}' (${PARQUET_OPTIONS})`);
     } catch (error) {
       throw state.error ?? error;
     } finally {

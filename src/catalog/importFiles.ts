@@ -262,6 +262,7 @@ async function importOkxBooks(writer: CatalogWriter, path: string, venue: string
   let tick = Infinity;
   let firstMs = Infinity;
   let lastMs = -Infinity;
+  let marksRoom = new Uint8Array(0);
   for await (const batch of stream) {
     if (batch.length > 0) {
       firstMs = Math.min(firstMs, batch.tsMs[0]);
@@ -271,7 +272,8 @@ async function importOkxBooks(writer: CatalogWriter, path: string, venue: string
     if (!inst) throw new Error(`${path}: no instrument (give --inst)`);
     deltas ??= await writer.openStream(venue, inst, 'book_deltas', BOOK_DELTA_COLUMNS.filter((c) => c !== 'local_ts_ms'), options);
     // the snapshot markers (flags bits 0-1), a byte each as the side (TINYINT and UTINYINT columns)
-    const marks = new Uint8Array(batch.length);
+    if (marksRoom.length < batch.length) marksRoom = new Uint8Array(batch.length);
+    const marks = marksRoom.subarray(0, batch.length);
     for (let r = 0; r < marks.length; r++) marks[r] = batch.flags[r] & 3;
     await deltas.append([batch.tsMs, batch.side, batch.px, batch.qty, marks, batch.orders]);
     if (batch.top && batch.top.tsMs.length) {
@@ -288,6 +290,8 @@ async function importOkxBooks(writer: CatalogWriter, path: string, venue: string
       top ??= await writer.openStream(venue, inst, 'book_top', names, options);
       await top.append(cols);
     }
+    // the writer has copied the rows: the batch's arrays (and `marks`) can take the next rows
+    stream.recycle(batch);
   }
   const parts = [...((await deltas?.close()) ?? []), ...((await top?.close()) ?? [])];
   const summary = stream.summary();

@@ -1,8 +1,9 @@
 import { Worker } from 'node:worker_threads';
 import { projectPath } from '../project/index.js';
 import type { ScanColumn } from './columnScan.js';
+import { columnBuffers } from './partColumns.js';
 
-/** A part file for the writer thread to write: whole columns of `rows` values each. */
+/** A part file for the writer thread to write: rows `[0, rows)` of whole typed-array columns. */
 export interface PartRequest {
   readonly id: number;
   readonly file: string;
@@ -10,17 +11,14 @@ export interface PartRequest {
   readonly rows: number;
 }
 
-/** The thread's answer to a PartRequest: its id, and what went wrong when the file could not be written. */
+/**
+ * The thread's answer to a PartRequest: its id, the columns given back (their memory transferred back, for a
+ * later part), and what went wrong when the file could not be written.
+ */
 export interface PartAnswer {
   readonly id: number;
-  readonly error?: { readonly name: string; readonly message: string };
-}
-
-/** Rows `[from, to)` of a set of columns (a streaming writer's pieces of one part). */
-export interface PartPiece {
   readonly columns: readonly ScanColumn[];
-  readonly from: number;
-  readonly to: number;
+  readonly error?: { readonly name: string; readonly message: string };
 }
 
 /** The worker entry (a path, not import.meta.url: tslab compiles src/ to CommonJS, where that does not exist). */
@@ -36,8 +34,10 @@ const workerPath = () => projectPath('scripts', 'part-writer-worker.mjs');
  * and 26.9 s with it (the copy of each part for the hand-over).
  *
  * One part at a time: `write` waits until the thread has finished the part before (so at most one part is in
- * the thread and one being gathered: memory of two parts), copies the pieces into whole columns and hands
- * their memory to the thread; writes called without waiting for each other take turns in the order called.
+ * the thread and one being gathered: memory of two parts), then hands the columns' memory to the thread
+ * (transferred: the caller's typed arrays are left empty) and gets it back through `returned` once the part
+ * is written, to fill with a later part (PartColumns); writes called without waiting for each other take
+ * turns in the order called.
  * The first part that failed makes the next `write` or `drain` throw its error, and every one after it. `close` ends the thread (a part still being written is abandoned: the caller removes its
  * staging folder).
  */
@@ -48,7 +48,7 @@ export class PartWriterThread {
   private turn: Promise<void> = Promise.resolve();
   /** The part in the thread, settled when it is written or has failed. */
   private inFlight: Promise<void> = Promise.resolve();
-  private readonly waiting = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  private readonly waiting = new Map<number, { resolve: (columns: readonly ScanColumn[]) => void; reject: (error: Error) => void }>();
   /** The first part that failed, or why the thread stopped: thrown by every write and drain after. */
   private broken: Error | undefined;
 
@@ -57,8 +57,13 @@ export class PartWriterThread {
     return this.nextId > 0;
   }
 
-  /** Sends the pieces' rows, in order, to be written as the Parquet file `file`, once the part before is written. */
-  async write(pieces: readonly PartPiece[], file: string): Promise<void> {
+  /**
+   * Sends rows `[0, rows)` of `columns` (typed arrays, whole: their memory is transferred, so they are empty here
+   * after) to be written as the Parquet file `file`, once the part before is written. `returned` gets the
+   * columns back, with their memory, once the part is written (not when it failed or the thread stopped).
+   */
+  async write(columns: readonly ScanColumn[], rows: number, file: string, returned?: (columns: readonly ScanColumn[]) => void): Promise<void> {
+    for (const c of columns) if (!ArrayBuffer.isView(c.values)) throw new Error(`PartWriterThread.write: column ${c.name} is not a typed array`);
     // calls that overlap (not awaited one by one) still go one at a time, in the order called
     const before = this.turn;
     let handedOver!: () => void;
@@ -67,16 +72,21 @@ export class PartWriterThread {
       await before;
       await this.inFlight;
       if (this.broken) throw this.broken;
-      const rows = pieces.reduce((n, p) => n + p.to - p.from, 0);
-      const columns = pieces[0].columns.map((c, k) => wholeColumn(c, pieces.map((p) => ({ values: p.columns[k].values, from: p.from, to: p.to })), rows));
       const id = ++this.nextId;
       // settles (never rejects) when the thread answers: an error goes to `broken`, for every later call to throw
-      this.inFlight = new Promise<void>((resolve) => this.waiting.set(id, { resolve, reject: (error) => ((this.broken ??= error), resolve()) }));
-      const transfer = columns.flatMap((c) => (ArrayBuffer.isView(c.values) ? [(c.values as Float64Array).buffer as ArrayBuffer] : []));
+      this.inFlight = new Promise<void>((resolve) =>
+        this.waiting.set(id, {
+          resolve: (back) => {
+            resolve();
+            returned?.(back);
+          },
+          reject: (error) => ((this.broken ??= error), resolve()),
+        }),
+      );
       const worker = this.thread();
       // the thread keeps the process alive only while it has a part to write (an idle one must not)
       worker.ref();
-      worker.postMessage({ id, file, columns, rows } satisfies PartRequest, transfer);
+      worker.postMessage({ id, file, columns, rows } satisfies PartRequest, columnBuffers(columns));
     } finally {
       handedOver();
     }
@@ -105,7 +115,7 @@ export class PartWriterThread {
       this.waiting.delete(answer.id);
       if (this.waiting.size === 0) worker.unref();
       if (answer.error) waiting.reject(Object.assign(new Error(answer.error.message), { name: answer.error.name }));
-      else waiting.resolve();
+      else waiting.resolve(answer.columns);
     });
     const gone = (error: Error) => {
       if (this.worker !== worker) return;
@@ -124,22 +134,4 @@ export class PartWriterThread {
     for (const waiting of this.waiting.values()) waiting.reject(error);
     this.waiting.clear();
   }
-}
-
-/** A column's pieces as one array of its type (typed arrays' memory can then go to the thread). */
-function wholeColumn(column: ScanColumn, pieces: ReadonlyArray<{ values: ScanColumn['values']; from: number; to: number }>, rows: number): ScanColumn {
-  if (column.type === 'varchar') {
-    const out: string[] = [];
-    for (const p of pieces) for (let r = p.from; r < p.to; r++) out.push((p.values as readonly string[])[r]);
-    return { name: column.name, type: column.type, values: out };
-  }
-  const out = column.type === 'int8' ? new Int8Array(rows) : column.type === 'uint8' ? new Uint8Array(rows) : new Float64Array(rows);
-  let at = 0;
-  for (const p of pieces) {
-    const v = p.values as ArrayLike<number>;
-    if (ArrayBuffer.isView(v)) out.set((v as Float64Array).subarray(p.from, p.to), at);
-    else for (let r = p.from; r < p.to; r++) out[at + r - p.from] = v[r];
-    at += p.to - p.from;
-  }
-  return { name: column.name, type: column.type, values: out };
 }

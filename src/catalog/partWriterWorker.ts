@@ -1,11 +1,13 @@
 import { parentPort } from 'node:worker_threads';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { ColumnScan } from './columnScan.js';
+import { columnBuffers } from './partColumns.js';
 import type { PartAnswer, PartRequest } from './partWriterThread.js';
 
 /**
  * The thread behind PartWriterThread: its own embedded DuckDB (one thread), writing each part file it is sent
- * with ColumnScan, one at a time in the order sent, and answering each with its id (and the error, if any).
+ * with ColumnScan, one at a time in the order sent, and answering each with its id and its columns (their memory
+ * transferred back, for a later part), and the error, if any.
  */
 const ready = (async () => {
   const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
@@ -18,10 +20,10 @@ parentPort?.on('message', (request: PartRequest) => {
     try {
       const scan = await ready;
       await scan.copyToParquet([{ columns: request.columns, from: 0, to: request.rows }], request.file);
-      answer = { id: request.id };
+      answer = { id: request.id, columns: request.columns };
     } catch (error) {
-      answer = { id: request.id, error: { name: (error as Error).name ?? 'Error', message: (error as Error).message ?? String(error) } };
+      answer = { id: request.id, columns: request.columns, error: { name: (error as Error).name ?? 'Error', message: (error as Error).message ?? String(error) } };
     }
-    parentPort?.postMessage(answer);
+    parentPort?.postMessage(answer, columnBuffers(answer.columns));
   });
 });

@@ -6,6 +6,7 @@ import type { BookTable, TradeTable } from '../data/tables.js';
 import { bookColumns } from '../data/tables.js';
 import { clipMasks, type MaskedInterval } from '../data/masks.js';
 import { ColumnScan, type ScanColumn } from './columnScan.js';
+import { PartColumns, partColumnTypeOf } from './partColumns.js';
 import { PartWriterThread } from './partWriterThread.js';
 import { CatalogError, DAY_MS, partitionName, utcDateOf, type CatalogTable, type InstrumentMeta } from './schema.js';
 
@@ -314,14 +315,14 @@ export class CatalogWriter {
   }
 
   /**
-   * A streaming writer for one table: `append` columnar batches sorted by `ts_ms` (first column). The arrays are
-   * held, not copied, until their part is written or goes to the writer thread (copied there into whole
-   * columns), so they must not change after `append`; every `SPILL_VALUES` values (rows × columns) they are
+   * A streaming writer for one table: `append` columnar batches sorted by `ts_ms` (first column). Their rows are
+   * copied into the part being gathered (PartColumns), so the caller may reuse its arrays once `append` has
+   * returned; every `SPILL_VALUES` values (rows × columns) they are
    * written out as one part file of the day being built (cut only between distinct times, so parts stay
    * disjoint), and when the UTC day changes (or on `close`) the day's parts are installed by the `writeDay`
    * rules (refused on overlap, or with `replace` the parts they overlap replaced, the disjoint ones kept).
    * Memory: one spill's rows (≈ 64 MB) and the part before it, in the writer thread until written
-   * (PartWriterThread), whatever the day's size.
+   * (PartWriterThread), whatever the day's size; the two sets of arrays are allocated once and reused.
    */
   async openStream(venue: string, instrument: string, table: CatalogTable, names: readonly string[], options: WriteOptions = {}): Promise<{ append(columns: ReadonlyArray<ArrayLike<number>>): Promise<void>; close(): Promise<PartWritten[]> }> {
     const tableDir = this.tableDir(venue, instrument, table);
@@ -333,15 +334,23 @@ export class CatalogWriter {
     let partFirst = NaN;
     let last = -Infinity;
     let rowsInTmp = 0;
-    let held: Array<{ columns: WriteColumn[]; from: number; to: number }> = [];
+    // the part being gathered, and part columns written and free again (two sets at most: one in the thread)
+    let part: PartColumns | undefined;
+    const free: PartColumns[] = [];
     const spill = async () => {
-      if (rowsInTmp === 0) return;
+      if (rowsInTmp === 0 || !part) return;
       const name = `${partFirst}-${last}.parquet`;
+      const full = part;
+      part = undefined;
       // a full part goes to the writer thread, and every part after it; a stream that never fills one (a short
       // file: most of them) is written here, sparing the thread's start (about 0.3 s of CPU)
-      if (rowsInTmp >= spillRows || this.parts.started) await this.parts.write(held, join(staging, name));
-      else await this.scan.copyToParquet(held, join(staging, name));
-      held = [];
+      if (rowsInTmp >= spillRows || this.parts.started) {
+        await this.parts.write(full.scanColumns(), rowsInTmp, join(staging, name), (back) => free.push(PartColumns.from(back, spillRows)));
+      } else {
+        await this.scan.copyToParquet([{ columns: full.scanColumns(), to: rowsInTmp }], join(staging, name));
+        full.clear();
+        free.push(full);
+      }
       parts.push({ name, interval: [partFirst, last], rows: rowsInTmp });
       rowsInTmp = 0;
     };
@@ -371,7 +380,8 @@ export class CatalogWriter {
           if (i === ts.length || (day !== undefined && d !== day) || full) {
             if (i > start) {
               if (rowsInTmp === 0) partFirst = ts[start];
-              held.push({ columns: names.map((name, c) => ({ name, type: scanTypeOf(columns[c]), values: columns[c] })), from: start, to: i });
+              part ??= free.pop() ?? PartColumns.allocate(names, columns.map(partColumnTypeOf), Math.min(spillRows, Math.max(65_536, 2 * (i - start))), spillRows);
+              part.append(columns, start, i);
               rowsInTmp += i - start;
               last = ts[i - 1];
             }
@@ -550,11 +560,6 @@ export class CatalogWriter {
     }
     return out;
   }
-}
-
-/** The scan type of a streamed column: bytes for Int8Array and Uint8Array (codes), double otherwise. */
-function scanTypeOf(values: ArrayLike<number>): 'double' | 'int8' | 'uint8' {
-  return values instanceof Int8Array ? 'int8' : values instanceof Uint8Array ? 'uint8' : 'double';
 }
 
 /** `[from, to)` row ranges of each UTC day of sorted times. Throws on a time going back (names the row). */

@@ -34,6 +34,9 @@ describe('catalog', () => {
     const r = await c.sql("select date, count(*) as n, sum(sz) as vol from trades where instrument = 'BTC-USDT' group by date order by date");
     expect(r.rowCount).toBe(2);
     expect((r.column('n') as number[]).reduce((a, b) => a + b, 0)).toBe(market.trades.tsMs.length);
+    // every column chunk of every table zstd-compressed (as the catalog's layout says), read from the files' own metadata
+    const codecs = await c.sql(`select distinct compression from parquet_metadata('${join(root, 'okx', 'BTC-USDT')}/*/*/*.parquet')`);
+    expect(codecs.column('compression')).toEqual(['ZSTD']);
     c.close();
     const dir = join(root, 'okx', 'BTC-USDT', 'book_top', 'date=2026-01-01');
     const df = pl.readParquet(join(dir, readdirSync(dir)[0]));

@@ -149,6 +149,51 @@ describe('OKX daily order-book history: generator → reader', () => {
     expect(d.summary().snapshotDisagreements).toBe(0);
   });
 
+  it('batches given back with recycle lend their arrays to later batches, and what each said before it went back stays the JSON.parse replay', () => {
+    const { text } = okxHistoryBookText({ ...SMALL, durationSec: 120, bookLevels: 20 });
+    const d = new OkxBooksDecoder('mem/ETH-USDT-L2orderbook-400lv-2025-11-01.data', 'x', { batchLevels: 1000 });
+    const bytes = Buffer.from(text);
+    const got: Array<[number, number, number, number]> = [];
+    const tops: number[][] = [];
+    const buffers = new Set<ArrayBufferLike>();
+    let batches = 0;
+    let reused = 0;
+    const take = () => {
+      for (const b of d.takeBatches()) {
+        batches++;
+        if (buffers.has(b.px.buffer)) reused++;
+        buffers.add(b.px.buffer);
+        for (let i = 0; i < b.length; i++) got.push([b.tsMs[i], b.side[i], b.px[i], b.qty[i]]);
+        const t = b.top!;
+        for (let r = 0; r < t.tsMs.length; r++) {
+          const row = [t.tsMs[r]];
+          for (let l = 0; l < 5; l++) row.push(t.bidPx[l][r], t.bidSz[l][r], t.askPx[l][r], t.askSz[l][r]);
+          tops.push(row);
+        }
+        d.recycle(b);
+        d.recycle(b); // twice: ignored (else two later batches would share the arrays)
+      }
+    };
+    // chunks of 4 KB (at most one batch ready at a time) and of 64 KB (several: each needs arrays of its own)
+    for (let at = 0, k = 0; at < bytes.length; k++) {
+      const size = k % 4 === 3 ? 65_536 : 4096;
+      d.push(bytes.subarray(at, at + size));
+      at += size;
+      take();
+    }
+    d.finish();
+    take();
+    const ref = referenceReplay(text);
+    // rows that differ, counted (a diff of two long arrays that disagree everywhere takes minutes to print)
+    const differing = (a: number[][], b: number[][]) => a.filter((row, i) => JSON.stringify(row) !== JSON.stringify(b[i])).length + Math.abs(a.length - b.length);
+    expect([differing(got, ref.changes), differing(tops, ref.tops)]).toEqual([0, 0]);
+    expect(got.length).toBe(ref.changes.length);
+    expect(batches).toBeGreaterThan(10);
+    // a few sets of arrays take turns (as many as batches were ready at once, plus the one filling)
+    expect(reused).toBeGreaterThan(batches - 10);
+    expect(buffers.size).toBeLessThan(10);
+  });
+
   it('a snapshot that disagrees with the built book is reported (time, line, level) and its interval masked', async () => {
     const file = await writeOkxHistoryDay({ ...SMALL, dir: `${dir}/fault`, kind: 'books', faults: { snapshotMismatch: [2] } });
     const { summary } = await readAll(file.path);
