@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { CatalogWriter, importIntoCatalog, openCatalog } from '../src/catalog/index.js';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { CatalogWriter, openCatalog } from '../src/catalog/index.js';
 import { projectPath } from '../src/project/index.js';
 import { sampleMarketDays } from '../src/sample/index.js';
 import { cachedOkxBooksDay } from './okxHistoryDay.js';
@@ -12,8 +12,8 @@ import { printTable } from './util.js';
 /**
  * Catalog benches (issue 15):
  * 1. import of one generated OKX books day (realistic preset; `ASMM_CATALOG_BENCH_HOURS`, default 24) into a
- *    fresh catalog, in a child process, twice: free to use both cores (raw NDJSON MB/s of wall time, and peak
- *    RSS sampled every 50 ms, against < 1 GB), and confined to one core by `taskset -c 0` (every thread, JS,
+ *    fresh catalog by `asmm catalog import` (bin/asmm.mjs, as users run it), twice: free to use both cores (raw
+ *    NDJSON MB/s of wall time, and peak RSS from getrusage, against < 1 GB), and confined to one core by `taskset -c 0` (every thread, JS,
  *    gunzip and DuckDB, on that core: MB/s of wall time against ≥ 40 MB/s). Without taskset (not Linux) the
  *    second row is the first run's rate per CPU second, which counts more than one core's work: on this VM two
  *    busy threads each run 25–40 % slower than one alone, so the same import costs more CPU seconds there;
@@ -31,13 +31,23 @@ export async function run(): Promise<void> {
   const dir = hours === 24 ? projectPath('data', 'bench', 'okx-history') : projectPath('data', 'bench', 'catalog-okx-history');
   const file = await cachedOkxBooksDay(dir, hours);
   const importRun = (oneCore: boolean) => {
-    const args = ['--import', 'tsx', fileURLToPath(import.meta.url)];
-    const child = oneCore ? spawnSync('taskset', ['-c', '0', process.execPath, ...args], childOptions) : spawnSync(process.execPath, args, childOptions);
-    if (oneCore && (child.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') return undefined;
-    if (child.status !== 0) throw new Error(`the import process failed: ${child.error?.message ?? child.stderr}`);
-    return JSON.parse(child.stdout.trim().split('\n').pop()!) as { wallMs: number; cpuMs: number; maxRssKb: number; rows: Record<string, number> };
+    const root = mkdtempSync(join(tmpdir(), 'asmm-catalog-import-'));
+    const usageFile = join(root, 'usage.json');
+    try {
+      // the import as users run it (bin/asmm.mjs, the compiled CLI), with a preload that writes the process's
+      // wall time, CPU time and peak RSS (getrusage) as it exits
+      const args = ['--import', pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), 'processUsage.mjs')).href, projectPath('bin', 'asmm.mjs'), 'catalog', 'import', file.path, '--catalog', join(root, 'catalog'), '--json'];
+      const options = { cwd: projectPath(), encoding: 'utf8' as const, env: { ...process.env, ASMM_PROCESS_USAGE_FILE: usageFile }, maxBuffer: 1 << 26 };
+      const child = oneCore ? spawnSync('taskset', ['-c', '0', process.execPath, ...args], options) : spawnSync(process.execPath, args, options);
+      if (oneCore && (child.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') return undefined;
+      if (child.status !== 0) throw new Error(`asmm catalog import failed (exit ${child.status}): ${child.error?.message ?? child.stderr}`);
+      const rows: Record<string, number> = {};
+      for (const r of (JSON.parse(child.stdout) as { imports: Array<{ parts: Array<{ table: string; rows: number }> }> }).imports) for (const p of r.parts) rows[p.table] = (rows[p.table] ?? 0) + p.rows;
+      return { ...(JSON.parse(readFileSync(usageFile, 'utf8')) as { wallMs: number; cpuMs: number; maxRssKb: number }), rows };
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   };
-  const childOptions = { cwd: projectPath(), encoding: 'utf8' as const, env: { ...process.env, ASMM_CATALOG_BENCH_IMPORT: file.path }, maxBuffer: 1 << 20 };
   const r = importRun(false)!;
   const one = importRun(true);
   const mb = file.bytesUncompressed / 1e6;
@@ -82,34 +92,4 @@ export async function run(): Promise<void> {
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
-}
-
-async function importDay(path: string) {
-  let peak = 0;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 50);
-  const root = mkdtempSync(join(tmpdir(), 'asmm-catalog-import-'));
-  const t0 = performance.now();
-  const cpu0 = process.cpuUsage();
-  try {
-    const writer = await CatalogWriter.create(root);
-    const reports = await importIntoCatalog(writer, path, { venue: 'okx' });
-    writer.close();
-    const rows: Record<string, number> = {};
-    for (const p of reports.flatMap((x) => x.parts)) rows[p.table] = (rows[p.table] ?? 0) + p.rows;
-    const cpu = process.cpuUsage(cpu0);
-    return { wallMs: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000, maxRssKb: Math.max(peak, process.memoryUsage.rss()) / 1024, rows };
-  } finally {
-    clearInterval(timer);
-    rmSync(root, { recursive: true, force: true });
-  }
-}
-
-if (process.env.ASMM_CATALOG_BENCH_IMPORT) {
-  importDay(process.env.ASMM_CATALOG_BENCH_IMPORT).then(
-    (r) => process.stdout.write(JSON.stringify(r) + '\n'),
-    (error) => {
-      process.stderr.write(`${(error as Error).stack}\n`);
-      process.exitCode = 1;
-    },
-  );
 }
