@@ -63,6 +63,7 @@ export class PartColumns {
     for (let c = 0; c < columns.length; c++) {
       const type = partColumnTypeOf(columns[c]);
       if (type !== this.types[c]) throw new CatalogError(`column ${this.names[c]}: ${type} values after ${this.types[c]} ones (a streamed column keeps its type)`);
+      if (columns[c].length < to) throw new CatalogError(`column ${this.names[c]}: ${columns[c].length} values, rows up to ${to} given`);
     }
     const n = to - from;
     if (n <= 0) return;

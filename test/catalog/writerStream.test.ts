@@ -1,0 +1,128 @@
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { describe, expect, it } from 'vitest';
+import { CatalogWriter } from '../../src/catalog/index.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const DAY = 86_400_000;
+const T0 = Date.UTC(2026, 0, 1, 23, 0);
+
+/**
+ * Rows over three UTC days (from 23:00 on the first), a few sharing each time, sent in batches through arrays
+ * the caller refills after every append (as the OKX import does with the batches it gives back).
+ */
+function rows(n: number): Array<[number, number, number, number]> {
+  const out: Array<[number, number, number, number]> = [];
+  for (let i = 0; i < n; i++) out.push([T0 + Math.floor(i / 3) * Math.floor((26 * 3_600_000 * 3) / n), i % 2 === 0 ? 1 : -1, 100 + i / 4, (i * 7) % 256]);
+  return out;
+}
+
+async function streamed(root: string, sent: ReadonlyArray<[number, number, number, number]>, spillValues?: number): Promise<void> {
+  const writer = await CatalogWriter.create(root);
+  try {
+    const stream = await writer.openStream('okx', 'BTC-USDT', 'book_deltas', ['ts_ms', 'side', 'px', 'flags'], spillValues ? { spillValues } : {});
+    const batch = 157;
+    const ts = new Float64Array(batch);
+    const side = new Int8Array(batch);
+    const px = new Float64Array(batch);
+    const flags = new Uint8Array(batch);
+    for (let at = 0; at < sent.length; at += batch) {
+      const n = Math.min(batch, sent.length - at);
+      for (let r = 0; r < n; r++) [ts[r], side[r], px[r], flags[r]] = sent[at + r];
+      await stream.append([ts.subarray(0, n), side.subarray(0, n), px.subarray(0, n), flags.subarray(0, n)]);
+      // the caller's arrays are its own again: what it writes now must not reach the catalog
+      ts.fill(-1);
+      px.fill(-1);
+    }
+    await stream.close();
+  } finally {
+    writer.close();
+  }
+}
+
+/** Every row of the table, days in order, parts by start time, rows in file order. */
+async function readBack(root: string): Promise<{ rows: Array<[number, number, number, number]>; parts: number }> {
+  const table = join(root, 'okx', 'BTC-USDT', 'book_deltas');
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    const out: Array<[number, number, number, number]> = [];
+    let parts = 0;
+    for (const day of readdirSync(table).sort()) {
+      const files = readdirSync(join(table, day)).sort((a, b) => Number(a.split('-')[0]) - Number(b.split('-')[0]));
+      for (const file of files) {
+        parts++;
+        const read = await connection.runAndReadAll(`select ts_ms, side, px, flags from read_parquet('${join(table, day, file)}', file_row_number = true) order by file_row_number`);
+        out.push(...(read.getRows() as Array<[number, number, number, number]>));
+      }
+    }
+    return { rows: out, parts };
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+describe('CatalogWriter.openStream: rows copied at append, parts written here or on the writer thread', () => {
+  it('short days (each part written here, its arrays reused for the next day): every row read back as sent', async () => {
+    const root = tempDir('asmm-writer-stream-');
+    const sent = rows(3000);
+    await streamed(root, sent);
+    const back = await readBack(root);
+    expect(back.parts).toBe(3);
+    expect(back.rows).toEqual(sent);
+  });
+
+  it('parts cut every 800 values (on the writer thread, arrays going there and back): every row read back as sent, parts disjoint', async () => {
+    const root = tempDir('asmm-writer-stream-');
+    const sent = rows(5000);
+    await streamed(root, sent, 800);
+    const back = await readBack(root);
+    expect(back.parts).toBeGreaterThan(20);
+    expect(back.rows).toEqual(sent);
+    // each day's parts are disjoint intervals (a cut never splits rows of one time)
+    const table = join(root, 'okx', 'BTC-USDT', 'book_deltas');
+    for (const day of readdirSync(table)) {
+      const intervals = readdirSync(join(table, day)).map((f) => f.replace('.parquet', '').split('-').map(Number)).sort((a, b) => a[0] - b[0]);
+      for (let k = 1; k < intervals.length; k++) expect(intervals[k][0]).toBeGreaterThan(intervals[k - 1][1]);
+    }
+  });
+
+  it('a part that cannot be written fails that append and the close after it: the day is not installed without its rows', async () => {
+    const root = tempDir('asmm-writer-stream-');
+    const writer = await CatalogWriter.create(root);
+    try {
+      const stream = await writer.openStream('okx', 'BTC-USDT', 'book_deltas', ['ts_ms', 'px'], {});
+      await stream.append([Float64Array.of(T0, T0 + 1), Float64Array.of(1, 2)]);
+      // the day's staging folder taken away: its part cannot be written when the next day begins
+      const table = join(root, 'okx', 'BTC-USDT', 'book_deltas');
+      for (const name of readdirSync(table)) rmSync(join(table, name), { recursive: true, force: true });
+      const next = [Float64Array.of(T0 + DAY), Float64Array.of(3)];
+      const failed = await stream.append(next).then(
+        () => undefined,
+        (error: Error) => error,
+      );
+      expect(failed?.message).toBeTruthy();
+      await expect(stream.close()).rejects.toThrow(failed!.message);
+      await expect(stream.append(next)).rejects.toThrow(failed!.message);
+      expect(readdirSync(table)).toEqual([]);
+    } finally {
+      writer.close();
+    }
+  });
+
+  it('a column shorter than the rows given, or of another kind than before, is refused naming it', async () => {
+    const root = tempDir('asmm-writer-stream-');
+    const writer = await CatalogWriter.create(root);
+    try {
+      const stream = await writer.openStream('okx', 'BTC-USDT', 'book_deltas', ['ts_ms', 'px'], {});
+      await expect(stream.append([Float64Array.of(T0, T0 + 1), Float64Array.of(1)])).rejects.toThrow(/column px: 1 values, rows up to 2 given/);
+      const other = await writer.openStream('okx', 'BTC-USDT', 'book_top', ['ts_ms', 'side'], {});
+      await other.append([Float64Array.of(T0), Int8Array.of(1)]);
+      await expect(other.append([Float64Array.of(T0 + 1), Float64Array.of(1)])).rejects.toThrow(/column side: double values after int8/);
+    } finally {
+      writer.close();
+    }
+  });
+});
