@@ -89,6 +89,32 @@ describe('CatalogWriter.openStream: rows copied at append, parts written here or
     }
   });
 
+  it('writes zstd row groups of 30,720 rows (PARQUET_OPTIONS), read from the file\'s own metadata', async () => {
+    const root = tempDir('asmm-writer-stream-');
+    const writer = await CatalogWriter.create(root);
+    try {
+      const stream = await writer.openStream('okx', 'BTC-USDT', 'book_deltas', ['ts_ms', 'px'], {});
+      const n = 70_000;
+      await stream.append([Float64Array.from({ length: n }, (_, i) => T0 + i), Float64Array.from({ length: n }, (_, i) => 100 + (i % 13))]);
+      const [part] = await stream.close();
+      const instance = await DuckDBInstance.create(':memory:');
+      const connection = await instance.connect();
+      try {
+        const groups = (await connection.runAndReadAll(`select row_group_id, any_value(row_group_num_rows), any_value(compression) from parquet_metadata('${part.path}') group by 1 order by 1`)).getRows();
+        expect(groups.map((g) => [Number(g[1]), g[2]])).toEqual([
+          [30_720, 'ZSTD'],
+          [30_720, 'ZSTD'],
+          [n - 2 * 30_720, 'ZSTD'],
+        ]);
+      } finally {
+        connection.closeSync();
+        instance.closeSync();
+      }
+    } finally {
+      writer.close();
+    }
+  });
+
   it('a part that cannot be written fails that append and the close after it: the day is not installed without its rows', async () => {
     const root = tempDir('asmm-writer-stream-');
     const writer = await CatalogWriter.create(root);
