@@ -64,6 +64,17 @@ async function readBack(root: string): Promise<{ rows: Array<[number, number, nu
   }
 }
 
+/** Runs `work` with a new writer on a new catalog folder, closing the writer after. */
+async function withWriter(work: (writer: CatalogWriter, root: string) => Promise<void>): Promise<void> {
+  const root = tempDir('asmm-writer-stream-');
+  const writer = await CatalogWriter.create(root);
+  try {
+    await work(writer, root);
+  } finally {
+    writer.close();
+  }
+}
+
 describe('CatalogWriter.openStream: rows copied at append, parts written here or on the writer thread', () => {
   it('short days (each part written here, its arrays reused for the next day): every row read back as sent', async () => {
     const root = tempDir('asmm-writer-stream-');
@@ -89,66 +100,51 @@ describe('CatalogWriter.openStream: rows copied at append, parts written here or
     }
   });
 
-  it('writes zstd row groups of 30,720 rows (PARQUET_OPTIONS), read from the file\'s own metadata', async () => {
-    const root = tempDir('asmm-writer-stream-');
-    const writer = await CatalogWriter.create(root);
+  it('writes zstd row groups of 30,720 rows (PARQUET_OPTIONS), read from the file\'s own metadata', () =>
+    withWriter(async (writer, root) => {
+    const stream = await writer.openStream('okx', 'BTC-USDT', 'book_deltas', ['ts_ms', 'px'], {});
+    const n = 70_000;
+    await stream.append([Float64Array.from({ length: n }, (_, i) => T0 + i), Float64Array.from({ length: n }, (_, i) => 100 + (i % 13))]);
+    const [part] = await stream.close();
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
     try {
-      const stream = await writer.openStream('okx', 'BTC-USDT', 'book_deltas', ['ts_ms', 'px'], {});
-      const n = 70_000;
-      await stream.append([Float64Array.from({ length: n }, (_, i) => T0 + i), Float64Array.from({ length: n }, (_, i) => 100 + (i % 13))]);
-      const [part] = await stream.close();
-      const instance = await DuckDBInstance.create(':memory:');
-      const connection = await instance.connect();
-      try {
-        const groups = (await connection.runAndReadAll(`select row_group_id, any_value(row_group_num_rows), any_value(compression) from parquet_metadata('${part.path}') group by 1 order by 1`)).getRows();
-        expect(groups.map((g) => [Number(g[1]), g[2]])).toEqual([
-          [30_720, 'ZSTD'],
-          [30_720, 'ZSTD'],
-          [n - 2 * 30_720, 'ZSTD'],
-        ]);
-      } finally {
-        connection.closeSync();
-        instance.closeSync();
-      }
+      const groups = (await connection.runAndReadAll(`select row_group_id, any_value(row_group_num_rows), any_value(compression) from parquet_metadata('${part.path}') group by 1 order by 1`)).getRows();
+      expect(groups.map((g) => [Number(g[1]), g[2]])).toEqual([
+        [30_720, 'ZSTD'],
+        [30_720, 'ZSTD'],
+        [n - 2 * 30_720, 'ZSTD'],
+      ]);
     } finally {
-      writer.close();
+      connection.closeSync();
+      instance.closeSync();
     }
-  });
+    }));
 
-  it('a part that cannot be written fails that append and the close after it: the day is not installed without its rows', async () => {
-    const root = tempDir('asmm-writer-stream-');
-    const writer = await CatalogWriter.create(root);
-    try {
-      const stream = await writer.openStream('okx', 'BTC-USDT', 'book_deltas', ['ts_ms', 'px'], {});
-      await stream.append([Float64Array.of(T0, T0 + 1), Float64Array.of(1, 2)]);
-      // the day's staging folder taken away: its part cannot be written when the next day begins
-      const table = join(root, 'okx', 'BTC-USDT', 'book_deltas');
-      for (const name of readdirSync(table)) rmSync(join(table, name), { recursive: true, force: true });
-      const next = [Float64Array.of(T0 + DAY), Float64Array.of(3)];
-      const failed = await stream.append(next).then(
-        () => undefined,
-        (error: Error) => error,
-      );
-      expect(failed?.message).toBeTruthy();
-      await expect(stream.close()).rejects.toThrow(failed!.message);
-      await expect(stream.append(next)).rejects.toThrow(failed!.message);
-      expect(readdirSync(table)).toEqual([]);
-    } finally {
-      writer.close();
-    }
-  });
+  it('a part that cannot be written fails that append and the close after it: the day is not installed without its rows', () =>
+    withWriter(async (writer, root) => {
+    const stream = await writer.openStream('okx', 'BTC-USDT', 'book_deltas', ['ts_ms', 'px'], {});
+    await stream.append([Float64Array.of(T0, T0 + 1), Float64Array.of(1, 2)]);
+    // the day's staging folder taken away: its part cannot be written when the next day begins
+    const table = join(root, 'okx', 'BTC-USDT', 'book_deltas');
+    for (const name of readdirSync(table)) rmSync(join(table, name), { recursive: true, force: true });
+    const next = [Float64Array.of(T0 + DAY), Float64Array.of(3)];
+    const failed = await stream.append(next).then(
+      () => undefined,
+      (error: Error) => error,
+    );
+    expect(failed?.message).toBeTruthy();
+    await expect(stream.close()).rejects.toThrow(failed!.message);
+    await expect(stream.append(next)).rejects.toThrow(failed!.message);
+    expect(readdirSync(table)).toEqual([]);
+    }));
 
-  it('a column shorter than the rows given, or of another kind than before, is refused naming it', async () => {
-    const root = tempDir('asmm-writer-stream-');
-    const writer = await CatalogWriter.create(root);
-    try {
-      const stream = await writer.openStream('okx', 'BTC-USDT', 'book_deltas', ['ts_ms', 'px'], {});
-      await expect(stream.append([Float64Array.of(T0, T0 + 1), Float64Array.of(1)])).rejects.toThrow(/column px: 1 values, rows up to 2 given/);
-      const other = await writer.openStream('okx', 'BTC-USDT', 'book_top', ['ts_ms', 'side'], {});
-      await other.append([Float64Array.of(T0), Int8Array.of(1)]);
-      await expect(other.append([Float64Array.of(T0 + 1), Float64Array.of(1)])).rejects.toThrow(/column side: double values after int8/);
-    } finally {
-      writer.close();
-    }
-  });
+  it('a column shorter than the rows given, or of another kind than before, is refused naming it', () =>
+    withWriter(async (writer, root) => {
+    const stream = await writer.openStream('okx', 'BTC-USDT', 'book_deltas', ['ts_ms', 'px'], {});
+    await expect(stream.append([Float64Array.of(T0, T0 + 1), Float64Array.of(1)])).rejects.toThrow(/column px: 1 values, rows up to 2 given/);
+    const other = await writer.openStream('okx', 'BTC-USDT', 'book_top', ['ts_ms', 'side'], {});
+    await other.append([Float64Array.of(T0), Int8Array.of(1)]);
+    await expect(other.append([Float64Array.of(T0 + 1), Float64Array.of(1)])).rejects.toThrow(/column side: double values after int8/);
+    }));
 });
