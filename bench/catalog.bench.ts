@@ -1,8 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { CatalogWriter, openCatalog } from '../src/catalog/index.js';
 import { projectPath } from '../src/project/index.js';
 import { sampleMarketDays } from '../src/sample/index.js';
@@ -12,10 +11,10 @@ import { printTable } from './util.js';
 /**
  * Catalog benches (issue 15):
  * 1. import of one generated OKX books day (realistic preset; `ASMM_CATALOG_BENCH_HOURS`, default 24) into a
- *    fresh catalog by `asmm catalog import` (bin/asmm.mjs, as users run it), twice: free to use both cores (raw
- *    NDJSON MB/s of wall time, and peak RSS from getrusage, against < 1 GB), and confined to one core by `taskset -c 0` (every thread, JS,
- *    gunzip and DuckDB, on that core: MB/s of wall time against ≥ 40 MB/s). Without taskset (not Linux) the
- *    second row is the first run's rate per CPU second, which counts more than one core's work: on this VM two
+ *    fresh catalog by `asmm catalog import --json` (bin/asmm.mjs, as users run it), twice: free to use both
+ *    cores (raw NDJSON MB/s of wall time, and the peak RSS its JSON reports, against < 1 GB), and confined to
+ *    one core by `taskset -c 0` (every thread, JS, gunzip and DuckDB, on that core: MB/s of wall time against
+ *    ≥ 40 MB/s; not measured without taskset). CPU seconds of the two-core run are no stand-in: on this VM two
  *    busy threads each run 25–40 % slower than one alone, so the same import costs more CPU seconds there;
  * 2. a DuckDB aggregate (hourly spread and trade volume) over `ASMM_CATALOG_BENCH_DAYS` (default 30) days of
  *    the sample market at 100 ms, generated day by day into the catalog (one day in memory), against < 2 s.
@@ -32,32 +31,33 @@ export async function run(): Promise<void> {
   const file = await cachedOkxBooksDay(dir, hours);
   const importRun = (oneCore: boolean) => {
     const root = mkdtempSync(join(tmpdir(), 'asmm-catalog-import-'));
-    const usageFile = join(root, 'usage.json');
     try {
-      // the import as users run it (bin/asmm.mjs, the compiled CLI), with a preload that writes the process's
-      // wall time, CPU time and peak RSS (getrusage) as it exits
-      const args = ['--import', pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), 'processUsage.mjs')).href, projectPath('bin', 'asmm.mjs'), 'catalog', 'import', file.path, '--catalog', join(root, 'catalog'), '--json'];
-      const options = { cwd: projectPath(), encoding: 'utf8' as const, env: { ...process.env, ASMM_PROCESS_USAGE_FILE: usageFile }, maxBuffer: 1 << 26 };
+      // the import as users run it (bin/asmm.mjs, the compiled CLI: `asmm bench` builds dist/ first when src/
+      // is newer); its --json gives the rows and the process's peak RSS
+      const args = [projectPath('bin', 'asmm.mjs'), 'catalog', 'import', file.path, '--catalog', join(root, 'catalog'), '--json'];
+      const options = { cwd: projectPath(), encoding: 'utf8' as const, maxBuffer: 1 << 26 };
+      const t0 = performance.now();
       const child = oneCore ? spawnSync('taskset', ['-c', '0', process.execPath, ...args], options) : spawnSync(process.execPath, args, options);
+      const wallMs = performance.now() - t0;
       // no taskset (not Linux), or one refused the affinity (a container without the right): no one-core row
       if (oneCore && ((child.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT' || (child.status !== 0 && /^taskset:/m.test(child.stderr)))) return undefined;
       if (child.status !== 0) throw new Error(`asmm catalog import failed (exit ${child.status}): ${child.error?.message ?? child.stderr}`);
+      const out = JSON.parse(child.stdout) as { imports: Array<{ parts: Array<{ table: string; rows: number }> }>; peakRssMb: number };
       const rows: Record<string, number> = {};
-      for (const r of (JSON.parse(child.stdout) as { imports: Array<{ parts: Array<{ table: string; rows: number }> }> }).imports) for (const p of r.parts) rows[p.table] = (rows[p.table] ?? 0) + p.rows;
-      return { ...(JSON.parse(readFileSync(usageFile, 'utf8')) as { wallMs: number; cpuMs: number; maxRssKb: number }), rows };
+      for (const r of out.imports) for (const p of r.parts) rows[p.table] = (rows[p.table] ?? 0) + p.rows;
+      return { wallMs, rssMb: out.peakRssMb, rows };
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
   };
-  // (`asmm bench` builds dist/ first when src/ is newer, so bin/asmm.mjs runs the compiled CLI here)
   const r = importRun(false)!;
   const one = importRun(true);
   const mb = file.bytesUncompressed / 1e6;
   const rate = mb / (r.wallMs / 1000);
-  const rssMb = r.maxRssKb / 1024;
+  const rssMb = r.rssMb;
   const oneCoreRow = one
-    ? [`the same import confined to one core (taskset -c 0), RSS ${(one.maxRssKb / 1024).toFixed(0)} MB`, `${mb.toFixed(0)} MB NDJSON`, (one.wallMs / 1000).toFixed(1), `${(mb / (one.wallMs / 1000)).toFixed(1)} MB/s`, '≥ 40 MB/s on one core', `${(mb / (one.wallMs / 1000) / 40).toFixed(2)}x`]
-    : [`the same import per CPU second (taskset could not confine it to one core here)`, `${mb.toFixed(0)} MB NDJSON`, (r.cpuMs / 1000).toFixed(1), `${(mb / (r.cpuMs / 1000)).toFixed(1)} MB/s`, '≥ 40 MB/s on one core', `${(mb / (r.cpuMs / 1000) / 40).toFixed(2)}x`];
+    ? [`the same import confined to one core (taskset -c 0), RSS ${one.rssMb.toFixed(0)} MB`, `${mb.toFixed(0)} MB NDJSON`, (one.wallMs / 1000).toFixed(1), `${(mb / (one.wallMs / 1000)).toFixed(1)} MB/s`, '≥ 40 MB/s on one core', `${(mb / (one.wallMs / 1000) / 40).toFixed(2)}x`]
+    : ['the same import confined to one core: not measured (taskset missing or refused here)', '', '', '', '≥ 40 MB/s on one core', ''];
 
   // 2. 30 days of the sample market, generated day by day into a catalog, then one aggregate
   const root = mkdtempSync(join(tmpdir(), 'asmm-catalog-bench-'));

@@ -15,6 +15,7 @@ describe('asmm catalog', () => {
     for (const f of csv) {
       const r = runAsmm(['catalog', 'import', f, '--catalog', cat, '--inst', 'BTC-USDT', '--json']);
       expect(r.code, r.stderr).toBe(0);
+      expect((JSON.parse(r.stdout) as { peakRssMb: number }).peakRssMb).toBeGreaterThan(10);
     }
     const again = runAsmm(['catalog', 'import', csv[0], '--catalog', cat, '--inst', 'BTC-USDT']);
     expect(again.code).toBe(2);

@@ -79,7 +79,8 @@ async function runImport(argv: string[]): Promise<number> {
     if (!rows.length && !interrupted) throw new UsageError(`nothing to import in ${path}${reports.length ? ` (${reports.map((r) => `${r.file}: ${r.notes[0] ?? r.format}`).join('; ')})` : ''}`, { showUsage: false });
     const stale = writer.staleStaging;
     if (stale.length > 0) process.stderr.write(`${staleStagingNote(stale)}\n`);
-    if (values.json) printJson({ catalog: root, ...(interrupted ? { interrupted: true, note: interrupted } : {}), ...(stale.length > 0 ? { staleStaging: stale } : {}), imports: reports });
+    // (peak RSS as backtest and estimate report it: the process's own, every thread)
+    if (values.json) printJson({ catalog: root, ...(interrupted ? { interrupted: true, note: interrupted } : {}), ...(stale.length > 0 ? { staleStaging: stale } : {}), imports: reports, peakRssMb: process.resourceUsage().maxRSS / 1024 });
     else {
       process.stdout.write(formatTable(['file', 'table', 'date', 'rows', 'partition'], rows) + '\n');
       for (const r of reports) if (r.format !== 'not read') for (const n of r.notes) process.stdout.write(`note ${r.file}: ${n}\n`);
