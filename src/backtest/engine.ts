@@ -1,7 +1,7 @@
 /** The backtest engine's entry points: `runBacktest` (whole tables) and `BacktestReplay` (chunk by chunk). */
 import { describeMasks, maskSummary, mergeMasks, type MaskedInterval } from '../data/masks.js';
 import { lowerBound } from '../data/search.js';
-import type { BookTable, TradeTable } from '../data/tables.js';
+import { mapBookColumns, type BookTable, type TradeTable } from '../data/tables.js';
 import { backtestExecutions, inferredFillsNote } from './executions.js';
 import { feedArrivalStream } from './feedArrival.js';
 import { constantLatencyMs } from './latency.js';
@@ -167,12 +167,12 @@ export class BacktestReplay {
       // the head joined to the carried rows, replayed to its last row; then the rest in place
       const cut = trades ? lowerBound(trades.tsMs, book.tsMs[head]) : 0;
       const rows = (c: Float64Array) => c.subarray(0, head);
-      const headBook: BookTable = { ...book, tsMs: rows(book.tsMs), localTsMs: book.localTsMs ? rows(book.localTsMs) : undefined, bidPx: book.bidPx.map(rows), bidSz: book.bidSz.map(rows), askPx: book.askPx.map(rows), askSz: book.askSz.map(rows) };
+      const headBook = mapBookColumns(book, rows);
       const headTrades: TradeTable | undefined = trades ? { ...trades, tsMs: trades.tsMs.subarray(0, cut), id: trades.id.subarray(0, cut), side: trades.side.subarray(0, cut), px: trades.px.subarray(0, cut), sz: trades.sz.subarray(0, cut) } : undefined;
       r.append(headBook, headTrades, arrival?.subarray(0, head), this.label);
       r.runTo(book.tsMs[head - 1], Infinity);
       const from = (c: Float64Array) => c.subarray(head);
-      const restBook: BookTable = { ...book, tsMs: from(book.tsMs), localTsMs: book.localTsMs ? from(book.localTsMs) : undefined, bidPx: book.bidPx.map(from), bidSz: book.bidSz.map(from), askPx: book.askPx.map(from), askSz: book.askSz.map(from) };
+      const restBook = mapBookColumns(book, from);
       const restTrades: TradeTable | undefined = trades ? { ...trades, tsMs: trades.tsMs.subarray(cut), id: trades.id.subarray(cut), side: trades.side.subarray(cut), px: trades.px.subarray(cut), sz: trades.sz.subarray(cut) } : undefined;
       r.append(restBook, restTrades, arrival?.subarray(head), this.label, { book, trades, arrival, rowOffset: head, tradeOffset: cut });
     } else r.append(book, trades, arrival, this.label);

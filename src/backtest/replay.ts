@@ -1,7 +1,7 @@
 /** The replay's event loop (`Replay`): book rows, trades and decisions merged in time order, in slices. */
 import { withCapacity } from '../data/columnBuilder.js';
 import { type MaskedInterval } from '../data/masks.js';
-import type { BookTable, TradeTable } from '../data/tables.js';
+import { mapBookColumns, type BookTable, type TradeTable } from '../data/tables.js';
 import type { RollingCalibration } from '../estimate/rolling.js';
 import type { MutableQuotes, Quotes } from '../model/types.js';
 import { constantLatencyMs, latencySampler } from './latency.js';
@@ -271,7 +271,7 @@ export class Replay {
         const t0 = this.j - tailTrades;
         const sb = source.book;
         const view = (c: Float64Array) => c.subarray(r0);
-        const book: BookTable = { kind: 'book', depth: sb.depth, tsMs: view(sb.tsMs), localTsMs: sb.localTsMs ? view(sb.localTsMs) : undefined, bidPx: sb.bidPx.map(view), bidSz: sb.bidSz.map(view), askPx: sb.askPx.map(view), askSz: sb.askSz.map(view), meta: old.meta };
+        const book: BookTable = { ...mapBookColumns(sb, view), meta: old.meta, masked: undefined };
         const st = source.trades;
         const trades: TradeTable | undefined = st && t0 < st.tsMs.length ? { kind: 'trades', tsMs: st.tsMs.subarray(t0), id: st.id.subarray(t0), side: st.side.subarray(t0), px: st.px.subarray(t0), sz: st.sz.subarray(t0), meta: st.meta } : undefined;
         this.rebase(book, trades, source.arrival ? source.arrival.subarray(r0) : book.tsMs, keep);
@@ -290,6 +290,10 @@ export class Replay {
       bidSz: level('bs', old.bidSz, chunkBook.bidSz),
       askPx: level('ap', old.askPx, chunkBook.askPx),
       askSz: level('as', old.askSz, chunkBook.askSz),
+      // order counts (the orderCount queue model) when both the rows kept and the chunk have them
+      ...(old.bidCount && old.askCount && chunkBook.bidCount && chunkBook.askCount
+        ? { bidCount: level('bc', old.bidCount, chunkBook.bidCount), askCount: level('ac', old.askCount, chunkBook.askCount) }
+        : {}),
       meta: old.meta,
     };
     const oldTrades = this.trades;

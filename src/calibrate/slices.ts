@@ -1,4 +1,4 @@
-import type { BookTable, TradeTable } from '../data/tables.js';
+import { mapBookColumns, type BookTable, type TradeTable } from '../data/tables.js';
 import { clipMasks } from '../data/masks.js';
 import { lowerBound } from '../data/search.js';
 
@@ -6,8 +6,7 @@ import { lowerBound } from '../data/search.js';
 export function sliceBook(book: BookTable, fromMs: number, toMs: number): BookTable {
   const a = lowerBound(book.tsMs, fromMs);
   const b = lowerBound(book.tsMs, toMs);
-  const v = (c: Float64Array) => c.subarray(a, b);
-  return { ...book, tsMs: v(book.tsMs), ...(book.localTsMs ? { localTsMs: v(book.localTsMs) } : {}), bidPx: book.bidPx.map(v), bidSz: book.bidSz.map(v), askPx: book.askPx.map(v), askSz: book.askSz.map(v), masked: clipMasks(book.masked, fromMs, toMs) };
+  return { ...mapBookColumns(book, (c) => c.subarray(a, b)), masked: clipMasks(book.masked, fromMs, toMs) };
 }
 
 /** The trades with fromMs ≤ ts_ms < toMs, as views, with their masked intervals cut to the window. */

@@ -20,7 +20,7 @@ export function previousTickRows(tsMs: ArrayLike<number>, intervalMs: number, fr
   return { firstGridMs: first * intervalMs, rows };
 }
 
-import type { BookTable } from './tables.js';
+import { mapBookColumns, type BookTable } from './tables.js';
 
 /**
  * A book sampled on a regular time grid by previous tick: at each grid time t = k·intervalMs (from the first
@@ -42,15 +42,8 @@ export function sampleBookEvery(book: BookTable, intervalMs: number): BookTable 
   const grid = new Float64Array(m);
   for (let k = 0; k < m; k++) grid[k] = firstGridMs + k * intervalMs;
   return {
-    kind: 'book',
-    depth: book.depth,
+    ...mapBookColumns(book, pick),
     tsMs: grid,
-    ...(book.localTsMs ? { localTsMs: pick(book.localTsMs) } : {}),
-    bidPx: book.bidPx.map(pick),
-    bidSz: book.bidSz.map(pick),
-    askPx: book.askPx.map(pick),
-    askSz: book.askSz.map(pick),
     meta: { ...book.meta, extra: { ...book.meta.extra, sampled_every_ms: String(intervalMs) } },
-    ...(book.masked ? { masked: book.masked } : {}),
   };
 }

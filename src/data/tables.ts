@@ -100,6 +100,26 @@ export function tradeColumnNames(withLocalTs = false): string[] {
   return withLocalTs ? ['ts_ms', 'local_ts_ms', 'id', 'side', 'px', 'sz'] : ['ts_ms', 'id', 'side', 'px', 'sz'];
 }
 
+/**
+ * The book with every per-row column — times (exchange and local), prices, sizes and order counts — passed
+ * through `column` (a slice, a row pick): the one place that lists them, so that a cut of a book cannot leave
+ * a column behind at its old rows. Depth, metadata and masks are kept as they are (cut masks yourself).
+ * @example mapBookColumns(book, (c) => c.subarray(10, 20)) // rows 10..19, counts included
+ */
+export function mapBookColumns(book: BookTable, column: (c: Float64Array) => Float64Array): BookTable {
+  return {
+    ...book,
+    tsMs: column(book.tsMs),
+    localTsMs: book.localTsMs ? column(book.localTsMs) : undefined,
+    bidPx: book.bidPx.map(column),
+    bidSz: book.bidSz.map(column),
+    askPx: book.askPx.map(column),
+    askSz: book.askSz.map(column),
+    bidCount: book.bidCount?.map(column),
+    askCount: book.askCount?.map(column),
+  };
+}
+
 export function rowCount(table: Table): number {
   return table.tsMs.length;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BacktestReplay, asStrategy, glftStrategy, runBacktest, symmetricStrategy, type BacktestConfig, type BacktestResult } from '../../src/backtest/index.js';
 import type { BookTable, TradeTable } from '../../src/data/tables.js';
 import { marketOrdersFromTrades, rollingCalibration, type RollingCalibration } from '../../src/estimate/index.js';
-import { generateSampleMarket } from '../../src/sample/index.js';
+import { generateOrderBookMarket, generateSampleMarket } from '../../src/sample/index.js';
 import { cutAtMs, expectSameResult, splitTables, type Chunk, type Cut, type MaskMode } from './streamedHelpers.js';
 
 // The streamed replay (issue 15 item 5): the sample market cut into chunks at awkward places gives the
@@ -189,5 +189,22 @@ describe('streamed replay: chunks that cannot be replayed in order are errors', 
     replay.finish();
     expect(() => replay.feed(chunks[1].book, chunks[1].trades)).toThrow(/feed after finish/);
     expect(() => new BacktestReplay(cfg).finish()).toThrow(/empty book/);
+  });
+});
+
+describe('streamed replay with the orderCount queue model: the order counts follow their rows across chunks', () => {
+  // a market simulated order by order, so the book carries counts per level; the orderCount model reads them at
+  // the row of each fill, so a chunk (or a bridged head and rest) holding counts of other rows changes fills
+  const om = generateOrderBookMarket({ seed: 3, durationSec: 300, bookDelayMs: 1 });
+  const ot0 = om.book.tsMs[0];
+  const config: BacktestConfig = { orderSize: om.unitQty, tickSize: om.tickSize, lotSize: om.unitQty, strategy: symmetricStrategy(1.5 * om.tickSize), fill: 'queue', queueModel: { name: 'orderCount' }, refreshMs: 0 };
+  const whole = runBacktest(om.book, om.trades, config);
+  it('the in-memory run fills enough to tell counts apart', () => {
+    expect(om.book.bidCount).toBeDefined();
+    expect(whole.fills.tsMs.length).toBeGreaterThan(20);
+  });
+  it('five equal parts, each replayed whole, as a bridged head and rest, and with the rest copied', () => {
+    const cuts = [1, 2, 3, 4].map((k) => cutAtMs(om.book, om.trades, ot0 + k * 60_000));
+    for (const bridgeRows of [undefined, 50, 10]) expectSameResult(whole, streamed(splitTables(om.book, om.trades, cuts), config, undefined, bridgeRows));
   });
 });

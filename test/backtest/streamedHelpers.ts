@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import type { BacktestResult } from '../../src/backtest/index.js';
 import { clipMasks, type MaskedInterval } from '../../src/data/masks.js';
-import type { BookTable, TradeTable } from '../../src/data/tables.js';
+import { mapBookColumns, type BookTable, type TradeTable } from '../../src/data/tables.js';
 
 // Splitting tables into chunks at chosen rows, and comparing two results number by number with Object.is
 // (NaN equals NaN, 0 differs from −0): the streamed replay must give the in-memory result bit for bit.
@@ -25,8 +25,8 @@ export interface Chunk {
 }
 
 function sliceBook(b: BookTable, from: number, to: number, masked: MaskedInterval[] | undefined): BookTable {
-  const s = (c: Float64Array) => c.slice(from, to);
-  return { ...b, tsMs: s(b.tsMs), localTsMs: b.localTsMs ? s(b.localTsMs) : undefined, bidPx: b.bidPx.map(s), bidSz: b.bidSz.map(s), askPx: b.askPx.map(s), askSz: b.askSz.map(s), masked };
+  // every per-row column, order counts included, copied (the replay may keep no view of a chunk)
+  return { ...mapBookColumns(b, (c) => c.slice(from, to)), masked };
 }
 
 function sliceTrades(t: TradeTable, from: number, to: number, masked: MaskedInterval[] | undefined): TradeTable {
