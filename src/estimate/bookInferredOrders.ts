@@ -165,6 +165,7 @@ export function marketOrdersFromBook(book: BookTable, tickSize: number): Inferre
     spanMs,
     maskedMs,
     staleMs: 0,
+    tradelessMs: 0,
     observedMs: spanMs - maskedMs,
     excluded,
     rowPairs: rows - 1,

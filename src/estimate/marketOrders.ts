@@ -53,7 +53,12 @@ export interface OrderPairing {
   readonly maskedMs: number;
   /** Time within the span, not masked, more than `maxStalenessMs` after the last book row. */
   readonly staleMs: number;
-  /** spanMs − maskedMs − staleMs: the T of Â = N/T. */
+  /**
+   * Time at the start or end of the span, neither masked nor stale, with no trade for improbably long at the rate
+   * of the rest (`tradelessEdges`): the trade record starts later or ends earlier than the book.
+   */
+  readonly tradelessMs: number;
+  /** spanMs − maskedMs − staleMs − tradelessMs: the T of Â = N/T. */
   readonly observedMs: number;
   /**
    * The unobserved intervals within the span (masked or stale), merged and sorted: no order is kept inside
@@ -82,7 +87,7 @@ export interface MarketOrders extends OrderPairing {
 
 /** The pairing of a complete record observed for `spanMs` (nothing dropped, nothing masked): for generated orders. */
 export function completePairing(spanMs: number): OrderPairing {
-  return { tradesWithoutBook: 0, tradesAfterBook: 0, tradesStale: 0, maxStalenessMs: Infinity, droppedInMask: 0, tradesMerged: 0, spanMs, maskedMs: 0, staleMs: 0, observedMs: spanMs, excluded: [] };
+  return { tradesWithoutBook: 0, tradesAfterBook: 0, tradesStale: 0, maxStalenessMs: Infinity, droppedInMask: 0, tradesMerged: 0, spanMs, maskedMs: 0, staleMs: 0, tradelessMs: 0, observedMs: spanMs, excluded: [] };
 }
 
 export interface PairingOptions {
@@ -212,6 +217,9 @@ export function marketOrdersFromTrades(book: BookTable, trades: TradeTable, tick
     if (n === 0) throw new EstimationError(`${label}: no trades`);
     throw new EstimationError(`${label}: none of the ${n} trades can be paired with the book (${before} before its first row, ${after} after its last, ${inMask} in masked intervals, ${stalePaired} stale)`);
   }
+  const edges = tradelessEdges(firstMs, lastMs, ts[0], ts[ts.length - 1], ts.length, spanMs - excludedMs);
+  const excludedAll = edges.length > 0 ? (clipMasks(mergeMasks(excluded, edges), firstMs, lastMs) ?? []) : excluded;
+  const excludedAllMs = maskedDurationMs(excludedAll);
   return {
     ...marketOrderColumns(ts, side, reach, mid, beyond, tickSize),
     tradesWithoutBook: before,
@@ -223,9 +231,38 @@ export function marketOrdersFromTrades(book: BookTable, trades: TradeTable, tick
     spanMs,
     maskedMs,
     staleMs: excludedMs - maskedMs,
-    observedMs: spanMs - excludedMs,
-    excluded,
+    tradelessMs: excludedAllMs - excludedMs,
+    observedMs: spanMs - excludedAllMs,
+    excluded: excludedAll,
   };
+}
+
+/** −ln P: a stretch with no order is improbable when P(no order in it) at the rate elsewhere is below 1e-6. */
+const IMPROBABLE_NO_ORDER = Math.log(1e6);
+
+/**
+ * The stretches at the start and end of the book's span [firstMs, lastMs] before the first order and after the
+ * last one that are too long to be a quiet market: no order for t ms has probability e^(−rate·t) for Poisson
+ * orders at the rate over the observed time (`orders` in `observedMs`, edges included, so the rate is if
+ * anything too low and the test conservative); below 1e-6 the trade record is taken to start later (or end
+ * earlier) than the book, and the stretch is left out of the observed time instead of counting as time with
+ * no orders (which would bias Â = N/T down: a trade file of half the book's day halves it). Gaps inside the
+ * record are not judged (a burst-and-lull market has long lulls).
+ * @example tradelessEdges(0, 900_000, 450_000, 899_000, 900, 900_000) // [{ fromMs: 0, toMs: 450000, … }]
+ */
+export function tradelessEdges(firstMs: number, lastMs: number, firstOrderMs: number, lastOrderMs: number, orders: number, observedMs: number): MaskedInterval[] {
+  if (!(orders > 0 && observedMs > 0)) return [];
+  const perMs = orders / observedMs;
+  const out: MaskedInterval[] = [];
+  const lead = firstOrderMs - firstMs;
+  if (lead * perMs > IMPROBABLE_NO_ORDER) {
+    out.push({ fromMs: firstMs, toMs: firstOrderMs, reason: `no trade for ${(lead / 1000).toFixed(1)} s from the book's first row (P < 1e-6 at the rate elsewhere): the trade record starts later than the book` });
+  }
+  const tail = lastMs - lastOrderMs;
+  if (tail * perMs > IMPROBABLE_NO_ORDER) {
+    out.push({ fromMs: lastOrderMs, toMs: lastMs, reason: `no trade for ${(tail / 1000).toFixed(1)} s before the book's last row (P < 1e-6 at the rate elsewhere): the trade record ends earlier than the book` });
+  }
+  return out;
 }
 
 /**

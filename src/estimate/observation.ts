@@ -36,11 +36,16 @@ export function observationLines(report: ObservationReport, inferred = false): s
       if (p.droppedInMask) dropped.push(`${p.droppedInMask} inside masked intervals`);
       if (p.tradesStale) dropped.push(`${p.tradesStale} more than ${formatDurationMs(p.maxStalenessMs)} after the book row in force (stale)`);
     }
-    const unobserved = [p.maskedMs ? `${formatDurationMs(p.maskedMs)} masked` : '', p.staleMs ? `${formatDurationMs(p.staleMs)} with a stale book` : ''].filter(Boolean).join(', ');
+    const unobserved = [
+      p.maskedMs ? `${formatDurationMs(p.maskedMs)} masked` : '',
+      p.staleMs ? `${formatDurationMs(p.staleMs)} with a stale book` : '',
+      p.tradelessMs ? `${formatDurationMs(p.tradelessMs)} at its ends without a trade` : '',
+    ].filter(Boolean).join(', ');
     lines.push(
       `pairing     ${inferred ? 'orders inferred from the book' : `trades paired with the book row in force (stale after ${formatDurationMs(p.maxStalenessMs)})`}: ` +
         `${dropped.length ? `dropped ${dropped.join(', ')}` : 'nothing dropped'}${p.tradesMerged ? `; ${p.tradesMerged} trades merged into orders (same ms and side)` : ''}; ` +
-        `rates over ${(p.observedMs / 1000).toFixed(1)} s observed of ${(p.spanMs / 1000).toFixed(1)} s${unobserved ? ` (${unobserved} left out)` : ''}`,
+        `rates over ${(p.observedMs / 1000).toFixed(1)} s observed of ${(p.spanMs / 1000).toFixed(1)} s${unobserved ? ` (${unobserved} left out)` : ''}` +
+        (p.tradelessMs ? `; WARNING no trade for improbably long at the ends (P < 1e-6 at the rate elsewhere): the trade record is taken to be shorter than the book` : ''),
     );
   }
   return lines;
@@ -63,6 +68,7 @@ export function observationJson(report: ObservationReport) {
           spanMs: p.spanMs,
           maskedMs: p.maskedMs,
           staleMs: p.staleMs,
+          tradelessMs: p.tradelessMs,
           observedMs: p.observedMs,
         }
       : null,

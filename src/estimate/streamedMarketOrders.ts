@@ -1,7 +1,7 @@
 import { clipMasks, maskedDurationMs, mergeMasks, type MaskedInterval } from '../data/masks.js';
 import { emptyTradeTable, type BookTable, type TradeTable } from '../data/tables.js';
 import { EstimationError } from './errors.js';
-import { DEFAULT_MAX_STALENESS_MS, marketOrderColumns, MIN_UNPAIRED_FOR_ERROR, UnpairedTradesError, type MarketOrders, type OrderPairing, type PairingOptions } from './marketOrders.js';
+import { DEFAULT_MAX_STALENESS_MS, marketOrderColumns, MIN_UNPAIRED_FOR_ERROR, tradelessEdges, UnpairedTradesError, type MarketOrders, type OrderPairing, type PairingOptions } from './marketOrders.js';
 
 /** See `StreamedMarketOrders.soFar`. */
 export interface PairingSoFar {
@@ -131,7 +131,7 @@ export class StreamedMarketOrders {
   private waiting: TradeTable | undefined;
   // merging state (trades of one ms never straddle two steps)
   private currentMs = NaN;
-  private counts = { n: 0, before: 0, after: 0, inMask: 0, stale: 0, merged: 0, orders: 0, firstTradeMs: NaN, lastTradeMs: NaN };
+  private counts = { n: 0, before: 0, after: 0, inMask: 0, stale: 0, merged: 0, orders: 0, firstTradeMs: NaN, lastTradeMs: NaN, firstOrderMs: NaN, lastOrderMs: NaN };
   /** No book row to come is stamped before this (see feed); `boundBroken`: a later chunk proved one wrong. */
   private throughMs = -Infinity;
   private boundBroken = false;
@@ -236,6 +236,10 @@ export class StreamedMarketOrders {
       if (c.n === 0) throw new EstimationError(`${label}: no trades`);
       throw new EstimationError(`${label}: none of the ${c.n} trades can be paired with the book (${c.before} before its first row, ${c.after} after its last, ${c.inMask} in masked intervals, ${c.stale} stale)`);
     }
+    // the record's ends without trades (see tradelessEdges)
+    const edges = tradelessEdges(firstMs, lastMs, c.firstOrderMs, c.lastOrderMs, c.orders, spanMs - excludedMs);
+    const excludedAll = edges.length > 0 ? (clipMasks(mergeMasks(excluded, edges), firstMs, lastMs) ?? []) : excluded;
+    const excludedAllMs = maskedDurationMs(excludedAll);
     return {
       orders,
       pairing: {
@@ -248,8 +252,9 @@ export class StreamedMarketOrders {
         spanMs,
         maskedMs,
         staleMs: excludedMs - maskedMs,
-        observedMs: spanMs - excludedMs,
-        excluded,
+        tradelessMs: excludedAllMs - excludedMs,
+        observedMs: spanMs - excludedAllMs,
+        excluded: excludedAll,
       },
     };
   }
@@ -329,6 +334,10 @@ export class StreamedMarketOrders {
     }
     // the rest of the chunk's rows come into force (the waiting trades are stamped at or after them)
     while (r + 1 < rows) advanceRow(++r);
+    if (ts.length > 0) {
+      if (c.orders === 0) c.firstOrderMs = ts[0];
+      c.lastOrderMs = ts[ts.length - 1];
+    }
     c.orders += ts.length;
     return marketOrderColumns(ts, side, reach, mid, beyond, tick);
   }
