@@ -132,10 +132,7 @@ export function marketOrdersFromTrades(book: BookTable, trades: TradeTable, tick
   const lastMs = bookTs[rows - 1];
   // where no trade is kept: the book's masks until its next row, the trades' masks, and the stale stretches
   const masked = mergeMasks(bookMasksToNextRow(book), trades.masked);
-  const stale: MaskedInterval[] = [];
-  for (let r = 0; r + 1 < rows; r++) {
-    if (bookTs[r + 1] - bookTs[r] > maxStalenessMs) stale.push({ fromMs: bookTs[r] + maxStalenessMs, toMs: bookTs[r + 1], reason: `book stale: no row for more than ${maxStalenessMs} ms` });
-  }
+  const stale = staleStretches(bookTs, maxStalenessMs);
   const excluded = clipMasks(mergeMasks(masked, stale), firstMs, lastMs) ?? [];
   const maskedMs = maskedDurationMs(clipMasks(masked, firstMs, lastMs));
   const excludedMs = maskedDurationMs(excluded);
@@ -235,6 +232,20 @@ export function marketOrdersFromTrades(book: BookTable, trades: TradeTable, tick
     observedMs: spanMs - excludedAllMs,
     excluded: excludedAll,
   };
+}
+
+/**
+ * Where a book is stale: from `maxStalenessMs` after a row until the next row, wherever rows are more than
+ * `maxStalenessMs` apart (the book stopped, or the recording had a hole). Trades there are not paired, and σ
+ * takes no increment across them: the price carried through a stopped book is no flat price.
+ * @example staleStretches([0, 1000, 20000], 5000) // [{ fromMs: 6000, toMs: 20000, reason: 'book stale: …' }]
+ */
+export function staleStretches(tsMs: ArrayLike<number>, maxStalenessMs: number): MaskedInterval[] {
+  const stale: MaskedInterval[] = [];
+  for (let r = 0; r + 1 < tsMs.length; r++) {
+    if (tsMs[r + 1] - tsMs[r] > maxStalenessMs) stale.push({ fromMs: tsMs[r] + maxStalenessMs, toMs: tsMs[r + 1], reason: `book stale: no row for more than ${maxStalenessMs} ms` });
+  }
+  return stale;
 }
 
 /** −ln P: a stretch with no order is improbable when P(no order in it) at the rate elsewhere is below 1e-6. */

@@ -11,20 +11,33 @@ import type { VolatilityEstimate } from './volatility.js';
  */
 export interface ObservationReport {
   readonly masked: MaskSummary;
-  /** Grid increments σ left out because they overlap a masked interval. */
+  /** Grid increments σ left out because they overlap a masked interval (or a stale stretch, when `bookStale` is given). */
   readonly sigmaIncrementsDropped: number;
+  /** Stretches where the book was stale (no row for more than `maxStalenessMs`), which σ took no increment across. */
+  readonly bookStale?: BookStale;
   readonly pairing?: OrderPairing;
 }
 
+/** Where the book was stale (see staleStretches): how many stretches, their total time (ms), and the limit (ms). */
+export interface BookStale {
+  readonly stretches: number;
+  readonly ms: number;
+  readonly maxStalenessMs: number;
+}
+
 /** The report for a book, its trades (if any), a σ estimate and the orders' pairing (if A and k were estimated). */
-export function observationReport(book: BookTable, trades: TradeTable | undefined, sigma: VolatilityEstimate, pairing: OrderPairing | undefined): ObservationReport {
-  return { masked: maskSummary(book.masked, trades?.masked), sigmaIncrementsDropped: sigma.droppedIncrements, ...(pairing ? { pairing } : {}) };
+export function observationReport(book: BookTable, trades: TradeTable | undefined, sigma: VolatilityEstimate, pairing: OrderPairing | undefined, bookStale?: BookStale): ObservationReport {
+  return { masked: maskSummary(book.masked, trades?.masked), sigmaIncrementsDropped: sigma.droppedIncrements, ...(bookStale ? { bookStale } : {}), ...(pairing ? { pairing } : {}) };
 }
 
 /** Lines for a text report: the masked intervals (none when nothing is masked), then what σ and the pairing dropped. */
 export function observationLines(report: ObservationReport, inferred = false): string[] {
   const lines = describeMasks(report.masked);
-  if (report.sigmaIncrementsDropped > 0) lines.push(`σ           ${report.sigmaIncrementsDropped} grid increments overlapping masked intervals left out`);
+  const stale = report.bookStale;
+  if (stale && stale.stretches > 0) {
+    lines.push(`WARNING     the book is stale (no row for more than ${formatDurationMs(stale.maxStalenessMs)}) in ${stale.stretches} stretch${stale.stretches === 1 ? '' : 'es'}, ${formatDurationMs(stale.ms)} in all: σ takes no increment across them (raise --max-staleness for a feed that sends only changes)`);
+  }
+  if (report.sigmaIncrementsDropped > 0) lines.push(`σ           ${report.sigmaIncrementsDropped} grid increments overlapping masked intervals${stale && stale.stretches > 0 ? ' or stale stretches' : ''} left out`);
   const p = report.pairing;
   if (p) {
     const dropped: string[] = [];
@@ -57,6 +70,7 @@ export function observationJson(report: ObservationReport) {
   return {
     masked: masksJson(report.masked),
     sigmaIncrementsDropped: report.sigmaIncrementsDropped,
+    bookStale: report.bookStale ?? null,
     pairing: p
       ? {
           tradesWithoutBook: p.tradesWithoutBook,

@@ -20,7 +20,8 @@ import {
   type VolatilityEstimate,
 } from '../../estimate/index.js';
 import { durationOption, formatTable, numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
-import { DEFAULT_MAX_STALENESS_MS, UnpairedTradesError } from '../../estimate/marketOrders.js';
+import { DEFAULT_MAX_STALENESS_MS, staleStretches, UnpairedTradesError } from '../../estimate/marketOrders.js';
+import { maskedDurationMs, mergeMasks } from '../../data/masks.js';
 import { observationJson, observationLines, observationReport } from '../../estimate/observation.js';
 
 
@@ -188,13 +189,27 @@ export async function runEstimate(argv: string[]): Promise<number> {
   const durationSec = (book.tsMs[n - 1] - book.tsMs[0]) / 1000;
   if (values.price !== undefined && values.price !== 'mid' && values.price !== 'micro') throw new UsageError('--price must be mid or micro');
   const mid = values.price === 'micro' ? microPrices(book) : midPrices(book);
-  // increments overlapping the book's masked intervals are left out (and counted)
-  const priceGrid = previousTickGrid(book.tsMs, mid, gridMs, book.masked);
-  const logGrid = previousTickGrid(book.tsMs, mid.map(Math.log), gridMs, book.masked);
-  const sigma = {
-    realized: { price: realizedVolatility(priceGrid), log: realizedVolatility(logGrid) },
-    twoScale: { price: twoScaleVolatility(priceGrid), log: twoScaleVolatility(logGrid) },
-  };
+  // increments overlapping the book's masked intervals are left out (and counted), and so are those across a
+  // stretch where the book is stale (no row for more than --max-staleness): the price carried through a book
+  // that stopped is no flat price, and counting its time would shrink σ
+  const bookStale = staleStretches(book.tsMs, maxStalenessMs);
+  const sigmaMasks = mergeMasks(book.masked, bookStale);
+  const priceGrid = previousTickGrid(book.tsMs, mid, gridMs, sigmaMasks);
+  const logGrid = previousTickGrid(book.tsMs, mid.map(Math.log), gridMs, sigmaMasks);
+  let sigma;
+  try {
+    sigma = {
+      realized: { price: realizedVolatility(priceGrid), log: realizedVolatility(logGrid) },
+      twoScale: { price: twoScaleVolatility(priceGrid), log: twoScaleVolatility(logGrid) },
+    };
+  } catch (error) {
+    // too little left: say when the stale stretches took it (a limit below the book's own row interval)
+    if (!(error instanceof EstimationError) || bookStale.length === 0) throw error;
+    throw new EstimationError(
+      `${values.data}: ${error.message}: the book is stale (no row for more than ${maxStalenessMs} ms) in ${bookStale.length} stretch${bookStale.length === 1 ? '' : 'es'}, ` +
+        `${(maskedDurationMs(bookStale) / 1000).toFixed(1)} s of ${durationSec.toFixed(1)} s; is --max-staleness below the interval of the book's rows?`,
+    );
+  }
   let arrival: { report: ArrivalReport; orders: number; tradesWithoutBook: number; source: string } | undefined;
   let orders;
   let inferred = false;
@@ -237,7 +252,7 @@ export async function runEstimate(argv: string[]): Promise<number> {
     ...(values['rolling-out'] ? { file: values['rolling-out'] } : {}),
   };
   const instrument = book.meta.instrument ?? 'unknown instrument';
-  const observation = observationReport(book, trades, sigma.realized.price, orders);
+  const observation = observationReport(book, trades, sigma.realized.price, orders, { stretches: bookStale.length, ms: maskedDurationMs(bookStale), maxStalenessMs });
   if (values.json) {
     printJson({ data: values.data, price: values.price ?? 'mid', format, trades: trades ? tradesFrom : null, instrument, durationSec, bookRows: n, tickSize: tick, tickSource, ...observationJson(observation), sigma, arrival: arrival ? arrivalJson(arrival) : arrivalError ? { error: arrivalError } : null, rolling: rollingSummary ?? null });
     return 0;
