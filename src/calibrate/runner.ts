@@ -194,7 +194,29 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
     });
   }
   const masked = maskSummary(options.book.masked, options.trades?.masked);
-  const notes = [...(inferred ? [inferredFillsNote(options.settings.fill)] : []), ...describeMasks(masked, 0)];
+  const notes = [...(inferred ? [inferredFillsNote(options.settings.fill)] : []), ...describeMasks(masked, 0), ...deadWindowNotes(metrics, metric)];
   const windowsWithMasks = windows.map((win) => ({ ...win, maskedMs: maskedWithinMs(masked.intervals, win.fromMs, win.toMs) }));
   return { sets: options.sets, windows: windowsWithMasks, metrics, folds, metric, workers, seconds: (performance.now() - started) / 1000, masked, notes };
+}
+
+/** How the note on windows without a fill starts (the command prints it in its text output too). */
+export const NO_FILL_WINDOWS_NOTE = 'WARNING no parameter set had a fill';
+
+/**
+ * What the walk-forward's choices and means rest on when windows had no fill: a fit window on which no set
+ * filled is a tie (the first set is taken, on no evidence), and the table's means count an undefined Sharpe
+ * (no fill, flat equity) as 0. One line each, windows numbered from 1.
+ */
+function deadWindowNotes(metrics: readonly (readonly BacktestMetrics[])[], metric: SelectionMetric): string[] {
+  const windows = metrics[0]?.length ?? 0;
+  const dead: number[] = [];
+  for (let w = 0; w < windows; w++) if (metrics.every((perSet) => perSet[w].fills === 0)) dead.push(w);
+  if (dead.length === 0) return [];
+  const list = dead.map((w) => w + 1).join(', ');
+  const fits = dead.filter((w) => w + 1 < windows);
+  return [
+    `${NO_FILL_WINDOWS_NOTE} in window${dead.length === 1 ? '' : 's'} ${list} (shorter than the strategy's calibration window, masked, or without trades?)` +
+      (fits.length > 0 ? `: the set chosen on ${fits.length === 1 ? 'it' : 'them'} for window${fits.length === 1 ? '' : 's'} ${fits.map((w) => w + 2).join(', ')} is a tie, the first set taken on no evidence` : '') +
+      `; the means over windows count ${dead.length === 1 ? 'its' : 'their'} undefined Sharpe as 0${metric === 'sharpePerDay' ? ' (the selection metric too)' : ''}`,
+  ];
 }

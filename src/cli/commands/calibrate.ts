@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { queueModelOption } from './backtest.js';
 import { queueModelText } from '../../backtest/queueModels.js';
-import { calibrationTable, DEFAULT_PARAMS, expandGrid, parseGridSpec, runCalibration, walkForwardSummary, walkForwardTable, windowsProblem, type ParamSet, type SelectionMetric } from '../../calibrate/index.js';
+import { calibrationTable, DEFAULT_PARAMS, NO_FILL_WINDOWS_NOTE, expandGrid, parseGridSpec, runCalibration, walkForwardSummary, walkForwardTable, windowsProblem, type ParamSet, type SelectionMetric } from '../../calibrate/index.js';
 import { backtestExecutions, isStrategyName, STRATEGY_NAMES, type FillModel } from '../../backtest/index.js';
 import { describeMasks, inferTickSize, masksJson } from '../../data/index.js';
 import { loadMarketData } from '../marketData.js';
@@ -168,6 +168,7 @@ export async function runCalibrate(argv: string[]): Promise<number> {
       `report: ${report}`,
       ...executions.notes,
       ...(distributed ? result.notes.filter((n) => n.startsWith('cell ')) : []),
+      ...result.notes.filter((n) => n.startsWith(NO_FILL_WINDOWS_NOTE)),
       ...describeMasks(result.masked),
       ...(result.masked.count > 0 ? [`  masked per window (ms): ${result.windows.map((w) => w.maskedMs).join(', ')}`] : []),
     ].join('\n') + '\n',
