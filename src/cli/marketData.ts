@@ -1,4 +1,4 @@
-import { assertTimeOrder, DataError, type BookTable, type Table, type TradeTable } from '../data/index.js';
+import { assertTimeOrder, DataError, tradesOffBook, type BookTable, type Table, type TradeTable } from '../data/index.js';
 import type { TableReadOptions } from '../formats/format.js';
 import { loadTables, type FileFormat } from '../formats/index.js';
 import { UsageError } from './command.js';
@@ -38,9 +38,30 @@ export async function loadMarketData(data: string, tradesFile: string | undefine
     if (!trades) throw new UsageError(`${tradesFile} holds no trade table${instrument ? ` for ${instrument}` : ''}`);
     if (trades.tsMs.length === 0) throw new DataError(tradesFile, 0, '', 'no trade rows (a header only?): leave out --trades to infer market orders from the book');
     assertTimeOrder(tradesFile, trades);
+    checkTradesOnBook(book, trades, tradesFile);
     return { format: loaded.format, book, trades, tradesFrom: tradesFile };
   }
   const trades = ofKind<TradeTable>(loaded.tables, 'trades', instrument)[0];
-  if (trades) assertTimeOrder(data, trades);
+  if (trades) {
+    assertTimeOrder(data, trades);
+    checkTradesOnBook(book, trades, data);
+  }
   return { format: loaded.format, book, ...(trades ? { trades, tradesFrom: data } : {}) };
+}
+
+/** Trades off the book by this much or more (of the mid) are no market event: see tradesOffBook. */
+const OFF_BOOK_RELATIVE = 0.1;
+
+/**
+ * Refuses trades priced far from the book they are paired with (another instrument, other units: a backtest
+ * would fill every order against them) when 10 or more, and at least a tenth of those checked, are; fewer are
+ * a WARNING on stderr with the first one (a bad print or two is the exchange's, and the run goes on).
+ */
+function checkTradesOnBook(book: BookTable, trades: TradeTable, tradesFrom: string): void {
+  const r = tradesOffBook(book, trades, OFF_BOOK_RELATIVE);
+  if (r.off === 0 || !r.first) return;
+  const f = r.first;
+  const what = `${r.off} of ${r.checked} trades are priced more than ${100 * OFF_BOOK_RELATIVE} % from the book's mid (the first: trade row ${f.row + 1}, ${new Date(f.tsMs).toISOString()}, price ${f.px} against a mid of ${f.midPx})`;
+  if (r.off >= 10 && 10 * r.off >= r.checked) throw new DataError(tradesFrom, 0, 'price', `${what}: trades of another instrument or in other units? (the book: ${book.meta.instrument ?? 'no instrument named'})`);
+  process.stderr.write(`WARNING ${tradesFrom}: ${what}; they are kept\n`);
 }

@@ -85,3 +85,46 @@ export function tradeRowProblem(trades: TradeTable, i: number): RowProblem | nul
   if (!(sz > 0) || !Number.isFinite(sz)) return { field: 'sz', reason: `size must be positive and finite, got ${sz}` };
   return null;
 }
+
+/** Trades priced far from the book in force when they printed (see `tradesOffBook`). */
+export interface TradesOffBook {
+  /** Trades with a book in force (after its first row, with a mid). */
+  readonly checked: number;
+  /** Of those, priced more than `maxRelative` from the mid. */
+  readonly off: number;
+  /** The first of them: its row (0-based), time (ms), price, and the mid then; undefined when none. */
+  readonly first?: { readonly row: number; readonly tsMs: number; readonly px: number; readonly midPx: number };
+}
+
+/**
+ * Trades whose price is more than `maxRelative` (default 10 %) away from the mid of the book row in force
+ * (the last row stamped at or before the trade): a trade file of another instrument, in other units, or
+ * scaled wrongly, which a backtest would fill against (a trade 10 times the ask fills every bid). A market
+ * that really moves 10 % moves its book too, so such trades are no market event. Trades before the first
+ * row, or with a book row without a mid, are not checked. Rows must be in time order.
+ * @example tradesOffBook(book, trades) // { checked: 3572, off: 0 }
+ */
+export function tradesOffBook(book: BookTable, trades: TradeTable, maxRelative = 0.1): TradesOffBook {
+  const ts = book.tsMs;
+  const bid = book.bidPx[0];
+  const ask = book.askPx[0];
+  let row = -1;
+  let checked = 0;
+  let off = 0;
+  let first: TradesOffBook['first'];
+  if (!bid || !ask) return { checked, off };
+  for (let i = 0; i < trades.tsMs.length; i++) {
+    const t = trades.tsMs[i];
+    while (row + 1 < ts.length && ts[row + 1] <= t) row++;
+    if (row < 0) continue;
+    const mid = 0.5 * (bid[row] + ask[row]);
+    if (!(mid > 0)) continue;
+    checked++;
+    const px = trades.px[i];
+    if (Math.abs(px - mid) > maxRelative * mid) {
+      off++;
+      first ??= { row: i, tsMs: t, px, midPx: mid };
+    }
+  }
+  return first ? { checked, off, first } : { checked, off };
+}
