@@ -185,18 +185,20 @@ async function importFile(writer: CatalogWriter, path: string, options: ImportOp
   if (!isRecording && detectFormat(path) === 'binance-hftbacktest-capture') return [await importBinanceCapture(writer, path, levels, options)];
   const loaded = await loadTables(path, levels);
   const parts: PartWritten[] = [];
-  let instrument = options.inst;
+  // each instrument's tables (a capture holds several): its rows, its own gaps and its own metadata
+  const byInstrument = new Map<string | undefined, typeof loaded.tables[number][]>();
   for (const table of loaded.tables) {
     const inst = options.inst ?? table.meta.instrument;
-    instrument ??= inst;
+    byInstrument.set(inst, [...(byInstrument.get(inst) ?? []), table]);
     if (table.kind === 'book') parts.push(...(await writer.writeBookTop(options.venue, table as BookTable, inst, { levels, replace: options.replace })));
     else parts.push(...(await writer.writeTrades(options.venue, table as TradeTable, inst, { replace: options.replace })));
   }
-  const masks = mergeMasks(...loaded.tables.map((t) => t.masked));
-  if (instrument && (masks.length || options.replace)) parts.push(...(await writer.writeGaps(options.venue, instrument, masks, gapOptions(options, ...loaded.tables.map((t) => t.tsMs)))));
-  const book = loaded.tables.find((t) => t.kind === 'book');
   const notes = [...loaded.notes];
-  if (instrument) {
+  for (const [instrument, tables] of byInstrument) {
+    if (!instrument) continue;
+    const masks = mergeMasks(...tables.map((t) => t.masked));
+    if (masks.length || options.replace) parts.push(...(await writer.writeGaps(options.venue, instrument, masks, gapOptions(options, ...tables.map((t) => t.tsMs)))));
+    const book = tables.find((t) => t.kind === 'book');
     writer.writeInstrument({ venue: options.venue, instrument, tickSize: book?.meta.tickSize, lotSize: book?.meta.lotSize, ...contractValueOf(instrument, options, notes), source: path });
   }
   return [{ file: path, format: loaded.format, parts, notes }];
