@@ -214,9 +214,7 @@ export function marketOrdersFromTrades(book: BookTable, trades: TradeTable, tick
     if (n === 0) throw new EstimationError(`${label}: no trades`);
     throw new EstimationError(`${label}: none of the ${n} trades can be paired with the book (${before} before its first row, ${after} after its last, ${inMask} in masked intervals, ${stalePaired} stale)`);
   }
-  const edges = tradelessEdges(firstMs, lastMs, ts[0], ts[ts.length - 1], ts.length, spanMs - excludedMs);
-  const excludedAll = edges.length > 0 ? (clipMasks(mergeMasks(excluded, edges), firstMs, lastMs) ?? []) : excluded;
-  const excludedAllMs = maskedDurationMs(excludedAll);
+  const { excludedAll, excludedAllMs } = withTradelessEdges(excluded, excludedMs, firstMs, lastMs, ts[0], ts[ts.length - 1], ts.length);
   return {
     ...marketOrderColumns(ts, side, reach, mid, beyond, tickSize),
     tradesWithoutBook: before,
@@ -246,6 +244,22 @@ export function staleStretches(tsMs: ArrayLike<number>, maxStalenessMs: number):
     if (tsMs[r + 1] - tsMs[r] > maxStalenessMs) stale.push({ fromMs: tsMs[r] + maxStalenessMs, toMs: tsMs[r + 1], reason: `book stale: no row for more than ${maxStalenessMs} ms` });
   }
   return stale;
+}
+
+/** `excluded` (its duration `excludedMs`) with the `tradelessEdges` of the span added, and the new duration. */
+export function withTradelessEdges(
+  excluded: readonly MaskedInterval[],
+  excludedMs: number,
+  firstMs: number,
+  lastMs: number,
+  firstOrderMs: number,
+  lastOrderMs: number,
+  orders: number,
+): { excludedAll: readonly MaskedInterval[]; excludedAllMs: number } {
+  const edges = tradelessEdges(firstMs, lastMs, firstOrderMs, lastOrderMs, orders, lastMs - firstMs - excludedMs);
+  if (edges.length === 0) return { excludedAll: excluded, excludedAllMs: excludedMs };
+  const excludedAll = clipMasks(mergeMasks(excluded, edges), firstMs, lastMs) ?? [];
+  return { excludedAll, excludedAllMs: maskedDurationMs(excludedAll) };
 }
 
 /** −ln P: a stretch with no order is improbable when P(no order in it) at the rate elsewhere is below 1e-6. */

@@ -1,7 +1,7 @@
 import { clipMasks, maskedDurationMs, mergeMasks, type MaskedInterval } from '../data/masks.js';
 import { emptyTradeTable, type BookTable, type TradeTable } from '../data/tables.js';
 import { EstimationError } from './errors.js';
-import { DEFAULT_MAX_STALENESS_MS, marketOrderColumns, MIN_UNPAIRED_FOR_ERROR, tradelessEdges, UnpairedTradesError, type MarketOrders, type OrderPairing, type PairingOptions } from './marketOrders.js';
+import { DEFAULT_MAX_STALENESS_MS, marketOrderColumns, MIN_UNPAIRED_FOR_ERROR, UnpairedTradesError, withTradelessEdges, type MarketOrders, type OrderPairing, type PairingOptions } from './marketOrders.js';
 
 /** See `StreamedMarketOrders.soFar`. */
 export interface PairingSoFar {
@@ -237,9 +237,7 @@ export class StreamedMarketOrders {
       throw new EstimationError(`${label}: none of the ${c.n} trades can be paired with the book (${c.before} before its first row, ${c.after} after its last, ${c.inMask} in masked intervals, ${c.stale} stale)`);
     }
     // the record's ends without trades (see tradelessEdges)
-    const edges = tradelessEdges(firstMs, lastMs, c.firstOrderMs, c.lastOrderMs, c.orders, spanMs - excludedMs);
-    const excludedAll = edges.length > 0 ? (clipMasks(mergeMasks(excluded, edges), firstMs, lastMs) ?? []) : excluded;
-    const excludedAllMs = maskedDurationMs(excludedAll);
+    const { excludedAll, excludedAllMs } = withTradelessEdges(excluded, excludedMs, firstMs, lastMs, c.firstOrderMs, c.lastOrderMs, c.orders);
     return {
       orders,
       pairing: {

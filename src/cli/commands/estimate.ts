@@ -193,6 +193,7 @@ export async function runEstimate(argv: string[]): Promise<number> {
   // stretch where the book is stale (no row for more than --max-staleness): the price carried through a book
   // that stopped is no flat price, and counting its time would shrink σ
   const bookStale = staleStretches(book.tsMs, maxStalenessMs);
+  const bookStaleMs = maskedDurationMs(bookStale);
   const sigmaMasks = mergeMasks(book.masked, bookStale);
   const priceGrid = previousTickGrid(book.tsMs, mid, gridMs, sigmaMasks);
   const logGrid = previousTickGrid(book.tsMs, mid.map(Math.log), gridMs, sigmaMasks);
@@ -207,7 +208,7 @@ export async function runEstimate(argv: string[]): Promise<number> {
     if (!(error instanceof EstimationError) || bookStale.length === 0) throw error;
     throw new EstimationError(
       `${values.data}: ${error.message}: the book is stale (no row for more than ${maxStalenessMs} ms) in ${bookStale.length} stretch${bookStale.length === 1 ? '' : 'es'}, ` +
-        `${(maskedDurationMs(bookStale) / 1000).toFixed(1)} s of ${durationSec.toFixed(1)} s; is --max-staleness below the interval of the book's rows?`,
+        `${(bookStaleMs / 1000).toFixed(1)} s of ${durationSec.toFixed(1)} s; is --max-staleness below the interval of the book's rows?`,
     );
   }
   let arrival: { report: ArrivalReport; orders: number; tradesWithoutBook: number; source: string } | undefined;
@@ -252,7 +253,7 @@ export async function runEstimate(argv: string[]): Promise<number> {
     ...(values['rolling-out'] ? { file: values['rolling-out'] } : {}),
   };
   const instrument = book.meta.instrument ?? 'unknown instrument';
-  const observation = observationReport(book, trades, sigma.realized.price, orders, { stretches: bookStale.length, ms: maskedDurationMs(bookStale), maxStalenessMs });
+  const observation = observationReport(book, trades, sigma.realized.price, orders, { stretches: bookStale.length, ms: bookStaleMs, maxStalenessMs });
   if (values.json) {
     printJson({ data: values.data, price: values.price ?? 'mid', format, trades: trades ? tradesFrom : null, instrument, durationSec, bookRows: n, tickSize: tick, tickSource, ...observationJson(observation), sigma, arrival: arrival ? arrivalJson(arrival) : arrivalError ? { error: arrivalError } : null, rolling: rollingSummary ?? null });
     return 0;
