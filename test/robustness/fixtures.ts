@@ -30,6 +30,7 @@ export type FixtureName =
   | 'binanceUnordered' | 'binanceFutures' | 'tradesShiftedDay' | 'existingDir' | 'plainFile' | 'overlappingRecording' | 'badMaskSidecar' | 'maskedBook'
   | 'okxBooksDay' | 'okxBooksMalformed' | 'okxBooksMismatch' | 'okxBooksTruncated' | 'okxTradesDay' | 'okxTradesMalformed' | 'sampleCatalog' | 'depthCatalog'
   | 'okxTradesTwoUtcDays' | 'stoppedBookCatalog'
+  | 'tradesTenfold' | 'bookHoled' | 'tradesSecondHalf'
   | 'latencyHeaderOnly' | 'latencyNoColumn' | 'latencyUnsorted' | 'latencyNegative' | 'latencySeconds' | 'badCountsBook';
 
 const CSV_BOOK_HEADER = 'ts_ms,bid_px_1,bid_sz_1,ask_px_1,ask_sz_1';
@@ -134,6 +135,12 @@ export function buildFixtures(dir: string): Fixtures {
   f.tradesSeconds = write('trades-seconds.csv', [tradeLines[0], ...tradeLines.slice(1).map((l) => { const [ts, ...rest] = l.split(','); return [Number(ts) / 1000, ...rest].join(','); })].join('\n') + '\n');
   f.localSeconds = write('book-local-seconds.csv', ['ts_ms,local_ts_ms,bid_px_1,bid_sz_1,ask_px_1,ask_sz_1', ...Array.from({ length: 50 }, (_, i) => [book.tsMs[i], book.tsMs[i] / 1000, book.bidPx[0][i], book.bidSz[0][i], book.askPx[0][i], book.askSz[0][i]].join(','))].join('\n') + '\n');
   f.tardisTradesMs = write('tardis-trades-ms.csv', tardisTradesText(trades, 1));
+  // trades at ten times the book's price (another instrument, other units)
+  f.tradesTenfold = write('trades-tenfold.csv', [tradeLines[0], ...tradeLines.slice(1).map((l) => { const c = l.split(','); c[3] = String(10 * Number(c[3])); return c.join(','); })].join('\n') + '\n');
+  // the book with a hole of an hour after its 30th second (no row, no mask: the recorder was down)
+  f.bookHoled = write('book-holed.csv', bookCsvText(book, (ms) => (ms >= book.tsMs[0] + 30_000 ? ms + 3_600_000 : ms)));
+  // the trades of the book's second half only (the trade record starts later than the book)
+  f.tradesSecondHalf = write('trades-second-half.csv', [tradeLines[0], ...tradeLines.slice(1).filter((l) => Number(l.split(',')[0]) >= book.tsMs[0] + 30_000)].join('\n') + '\n');
   const unsorted = bookCsvText(book, (ms) => ms, 20).trimEnd().split('\n');
   [unsorted[10], unsorted[11]] = [unsorted[11], unsorted[10]];
   f.unsortedBook = write('unsorted-book.csv', unsorted.join('\n') + '\n');
