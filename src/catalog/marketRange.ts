@@ -1,4 +1,6 @@
+import { formatDurationMs, maskedDurationMs, mergeMasks } from '../data/masks.js';
 import type { BookTable, TradeTable } from '../data/tables.js';
+import { DEFAULT_MAX_STALENESS_MS, DeadBookTracker } from '../data/validate.js';
 import type { Catalog } from './catalog.js';
 import { utcDayEndMs as dayEndMs } from './schema.js';
 
@@ -55,9 +57,31 @@ export function catalogRange(catalog: Catalog, values: { inst?: string; venue?: 
 /**
  * The range's days, oldest first, one in memory at a time: each day's `book_top` with the `trades` of the
  * same date when there are any. Dates with trades but no books are not traded and are listed in `notes`; so
- * is each day without trades.
+ * is each day without trades. Where the book did not change for more than `maxStalenessMs` while trades
+ * printed (a dead book: see deadBookStretches), the day's book is masked there and `notes` says how long.
  */
-export async function* catalogMarketDays(catalog: Catalog, range: CatalogRange, notes: string[]): AsyncGenerator<{ readonly date: string; readonly book: BookTable; readonly trades?: TradeTable; readonly throughMs: number }> {
+export async function* catalogMarketDays(
+  catalog: Catalog,
+  range: CatalogRange,
+  notes: string[],
+  maxStalenessMs = DEFAULT_MAX_STALENESS_MS,
+): AsyncGenerator<{ readonly date: string; readonly book: BookTable; readonly trades?: TradeTable; readonly throughMs: number }> {
+  const dead = new DeadBookTracker(maxStalenessMs);
+  // the range's last book day ends at its last row (as the book does); the others at their day's end
+  const bookDays = catalog.days(range.venue, range.instrument, 'book_top', range.fromDate, range.toDate);
+  const lastDate = bookDays.length > 0 ? bookDays[bookDays.length - 1].date : undefined;
+  for await (const day of catalogDays(catalog, range, notes)) {
+    const stretches = dead.feed(day.book, day.trades, day.date === lastDate ? undefined : day.throughMs);
+    if (stretches.length === 0) {
+      yield day;
+      continue;
+    }
+    notes.push(`${day.date}: the book did not change for more than ${formatDurationMs(maxStalenessMs)} while trades printed, ${formatDurationMs(maskedDurationMs(mergeMasks(stretches)))} in ${stretches.length} stretch${stretches.length === 1 ? '' : 'es'}: masked`);
+    yield { ...day, book: { ...day.book, masked: mergeMasks(day.book.masked, stretches) } };
+  }
+}
+
+async function* catalogDays(catalog: Catalog, range: CatalogRange, notes: string[]): AsyncGenerator<{ readonly date: string; readonly book: BookTable; readonly trades?: TradeTable; readonly throughMs: number }> {
   const trades = catalog.readTradesDays(range.venue, range.instrument, range.fromDate, range.toDate)[Symbol.asyncIterator]();
   let pending = await trades.next();
   for await (const book of catalog.readBookTopDays(range.venue, range.instrument, range.fromDate, range.toDate)) {

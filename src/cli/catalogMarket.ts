@@ -41,16 +41,17 @@ type CatalogMarketDay = { readonly date: string; readonly book: BookTable; reado
 /**
  * `--catalog DIR --inst ID [--venue] [--from] [--to]` of estimate/backtest/calibrate: opens the catalog, checks
  * the range (usage errors) and reads its first day; a range with no book day is a usage error saying so.
+ * `maxStalenessMs`: how long the book may show no change while trades print (see catalogMarketDays).
  * The caller closes `catalog`.
  */
-export async function openCatalogMarket(values: { catalog?: unknown; inst?: unknown; venue?: unknown; from?: unknown; to?: unknown }): Promise<OpenedCatalogMarket> {
+export async function openCatalogMarket(values: { catalog?: unknown; inst?: unknown; venue?: unknown; from?: unknown; to?: unknown }, options: { maxStalenessMs?: number } = {}): Promise<OpenedCatalogMarket> {
   const { openCatalog } = await import('../catalog/index.js');
   const catalog = await openCatalog(resolve(String(values.catalog)));
   try {
     const range = catalogRange(catalog, values as { inst?: string; venue?: string; from?: string; to?: string });
     const meta = catalog.instruments().find((i) => i.venue === range.venue && i.instrument === range.instrument)?.meta;
     const notes: string[] = [];
-    const rest = catalogMarketDays(catalog, range, notes);
+    const rest = catalogMarketDays(catalog, range, notes, options.maxStalenessMs);
     const head = await rest.next();
     if (head.done) throw new UsageError(`no book days for ${range.instrument} (${range.venue}) in ${range.fromDate ?? 'the first day'}..${range.toDate ?? 'the last day'} of ${range.root}`);
     const first = head.value;

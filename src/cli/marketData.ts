@@ -1,4 +1,4 @@
-import { assertTimeOrder, DataError, tradesOffBook, type BookTable, type Table, type TradeTable } from '../data/index.js';
+import { assertTimeOrder, DataError, deadBookStretches, DEFAULT_MAX_STALENESS_MS, formatDurationMs, mergeMasks, tradesOffBook, type BookTable, type Table, type TradeTable } from '../data/index.js';
 import type { TableReadOptions } from '../formats/format.js';
 import { loadTables, type FileFormat } from '../formats/index.js';
 import { UsageError } from './command.js';
@@ -16,15 +16,50 @@ export interface MarketData {
   readonly tradesFrom?: string;
 }
 
+/** How loadMarketData treats a book that was dead while trades printed (see deadBookStretches). */
+export interface DeadBookOptions {
+  /** No change of the book for longer than this (ms) while trades print is a dead book; default 5 s. */
+  readonly maxStalenessMs?: number;
+}
+
 /**
  * The book and trades the estimate/backtest/calibrate commands work on: the one book table of `data` (`--inst`
  * picks among several), and trades from `tradesFile` or else from `data` itself (raw captures hold both), for
  * the book's instrument. Usage errors name the file and what is missing or ambiguous. A book without rows, a
  * `--trades` file without rows, or rows that go back in time (a replayed capture) are DataErrors naming the
  * file (and row), refused here rather than deep in an estimator or the engine. `levels`: the book levels per
- * side the command reads (a table file may then keep only those; see TableReadOptions).
+ * side the command reads (a table file may then keep only those; see TableReadOptions). Where the book was
+ * dead while trades printed (stopped or frozen, see deadBookStretches), its stretches are masked, so that
+ * nothing quotes, fills or estimates there, with a WARNING on stderr naming the file. (The seed-compatible
+ * backtest reads a book without trades: nothing to judge, and the reference's replay is kept.)
  */
-export async function loadMarketData(data: string, tradesFile: string | undefined, inst: string | undefined, options: TableReadOptions = {}): Promise<MarketData> {
+export async function loadMarketData(
+  data: string,
+  tradesFile: string | undefined,
+  inst: string | undefined,
+  options: TableReadOptions = {},
+  dead: DeadBookOptions = {},
+): Promise<MarketData> {
+  const market = await loadMarketTables(data, tradesFile, inst, options);
+  return market.trades ? { ...market, book: withDeadBookMasked(market.book, market.trades, data, dead) } : market;
+}
+
+/** The book with its dead stretches masked, and a WARNING on stderr naming `bookFrom`, their count and time, and the first of them. */
+function withDeadBookMasked(book: BookTable, trades: TradeTable, bookFrom: string, dead: DeadBookOptions): BookTable {
+  const maxStalenessMs = dead.maxStalenessMs ?? DEFAULT_MAX_STALENESS_MS;
+  const stretches = deadBookStretches(book, trades, maxStalenessMs);
+  if (stretches.length === 0) return book;
+  const totalMs = stretches.reduce((sum, s) => sum + (s.toMs - s.fromMs), 0);
+  const first = stretches[0];
+  process.stderr.write(
+    `WARNING ${bookFrom}: the book did not change for more than ${formatDurationMs(maxStalenessMs)} while trades printed, in ${stretches.length} stretch${stretches.length === 1 ? '' : 'es'}, ` +
+      `${formatDurationMs(totalMs)} in all (the first from ${new Date(first.fromMs).toISOString()}: ${first.reason}); ` +
+      'masked: no quote, no fill and no estimate there\n',
+  );
+  return { ...book, masked: mergeMasks(book.masked, stretches) };
+}
+
+async function loadMarketTables(data: string, tradesFile: string | undefined, inst: string | undefined, options: TableReadOptions): Promise<MarketData> {
   const loaded = await loadTables(data, undefined, { levels: options.levels, unkeptLevels: options.unkeptLevels });
   const books = ofKind<BookTable>(loaded.tables, 'book', inst);
   if (books.length === 0) throw new UsageError(`${data} holds no book table${inst ? ` for ${inst}` : ''}`);

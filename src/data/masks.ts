@@ -50,6 +50,30 @@ export function mergeMasks(...lists: ReadonlyArray<readonly MaskedInterval[] | u
   return out.map((m) => ({ fromMs: m.fromMs, toMs: m.toMs, reason: m.reasons.join('; ') }));
 }
 
+/**
+ * The parts of `intervals` outside every interval of `masks` (their reasons kept): what a new finding adds to
+ * the masks a table already has.
+ * @example subtractMasks([{ fromMs: 0, toMs: 10, reason: 'a' }], [{ fromMs: 3, toMs: 5, reason: 'b' }])
+ *   // [{ fromMs: 0, toMs: 3, reason: 'a' }, { fromMs: 5, toMs: 10, reason: 'a' }]
+ */
+export function subtractMasks(intervals: readonly MaskedInterval[], masks: readonly MaskedInterval[] | undefined): MaskedInterval[] {
+  if (!masks || masks.length === 0) return [...intervals];
+  const merged = mergeMasks(masks);
+  const out: MaskedInterval[] = [];
+  for (const m of intervals) {
+    let from = m.fromMs;
+    for (const cut of merged) {
+      if (cut.toMs <= from) continue;
+      if (cut.fromMs >= m.toMs) break;
+      if (cut.fromMs > from) out.push({ fromMs: from, toMs: cut.fromMs, reason: m.reason });
+      from = Math.max(from, cut.toMs);
+      if (from >= m.toMs) break;
+    }
+    if (from < m.toMs) out.push(from === m.fromMs ? m : { fromMs: from, toMs: m.toMs, reason: m.reason });
+  }
+  return out;
+}
+
 /** The intervals cut to [fromMs, toMs) (those outside dropped): a window's own masks. */
 export function clipMasks(masks: readonly MaskedInterval[] | undefined, fromMs: number, toMs: number): MaskedInterval[] | undefined {
   if (masks === undefined) return undefined;

@@ -1,3 +1,4 @@
+import { formatDurationMs, mergeMasks, subtractMasks, type MaskedInterval } from './masks.js';
 import type { BookTable, TradeTable } from './tables.js';
 
 /** A violated rule at one row: which field and why. */
@@ -127,4 +128,136 @@ export function tradesOffBook(book: BookTable, trades: TradeTable, maxRelative =
     }
   }
   return first ? { checked, off, first } : { checked, off };
+}
+
+/**
+ * The default limit on how long after a book row a trade may still be paired with it, ms, and how long a
+ * book may show no change while trades print before it counts as dead (see deadBookStretches). The real captures
+ * at hand show rows at most 200 ms apart (Binance spot diffs at 100 ms; OKX `books` pushes 113 ms apart at the
+ * median, 188 ms at most) and trades at most 191 ms after the row in force, so 5 s is 25 times the longest
+ * interval seen: it flags a book that stopped (or trades of another day) and leaves a live feed alone. On a
+ * feed that pushes only on change, a quiet book can be older than this and still right: raise the limit there.
+ */
+export const DEFAULT_MAX_STALENESS_MS = 5000;
+
+/** Trades printed inside a dead-book stretch before it counts as one (see deadBookStretches). */
+export const DEAD_BOOK_MIN_TRADES = 3;
+
+/**
+ * Where a book was dead while the market traded: from `maxStalenessMs` after its last change (a row whose
+ * levels, prices and sizes at every level, differ from the row before; its first row counts as one) until its
+ * next change, wherever that is longer than `maxStalenessMs` and at least `minTrades` trades printed inside.
+ * Two feeds look like this: a book that stopped while trades went on (no rows), and a frozen book whose rows
+ * keep coming with the same levels (a resampled or forward-filled file, a feed stuck on one snapshot). A live
+ * book changes with the trades that take its liquidity, so neither is a quiet market; quoting and filling
+ * against it gives fills at prices the market left long ago, and σ from it is wrong. The intervals are masks
+ * (see masks.ts): half-open, in exchange ms, outside the book's own masks. The last stretch ends at the book's
+ * last row. Rows and trades in time order. One table at a time: see DeadBookTracker.
+ * @example
+ * // rows at 0 (bid 99/ask 101) and then every second with the same levels until 60 s, trades every 2 s:
+ * deadBookStretches(book, trades, 5000) // [{ fromMs: 5000, toMs: 60000, reason: 'book frozen: …' }]
+ */
+export function deadBookStretches(book: BookTable, trades: TradeTable, maxStalenessMs: number, minTrades = DEAD_BOOK_MIN_TRADES): MaskedInterval[] {
+  return mergeMasks(new DeadBookTracker(maxStalenessMs, minTrades).feed(book, trades));
+}
+
+/**
+ * deadBookStretches over a book and trades that come in consecutive chunks (a catalog's days): the last change,
+ * its levels and the trades since are carried from chunk to chunk, and each `feed` returns the dead time it can
+ * tell up to `throughMs`, the chunk's end (the day's end; omitted for the last chunk, which ends at its last
+ * row, as the book does). Their union is what deadBookStretches gives on the chunks put together, with one
+ * exception: a stretch whose trades reach `minTrades` only in a later chunk is returned then, from its start in
+ * an earlier chunk, which that chunk's replay has already passed.
+ */
+export class DeadBookTracker {
+  private levels: Float64Array | null = null;
+  private changeMs = NaN;
+  /** Rows after the last change with the same levels. */
+  private sameRows = 0;
+  /** Trades at or after the stretch's start (`changeMs + maxStalenessMs`) counted so far. */
+  private tradesInStretch = 0;
+  /** Where the part already returned of the current stretch ends (−∞: nothing returned yet). */
+  private returnedUntil = -Infinity;
+  /** Trades of earlier chunks after their last row, not yet counted. */
+  private carried: number[] = [];
+
+  constructor(
+    private readonly maxStalenessMs: number,
+    private readonly minTrades = DEAD_BOOK_MIN_TRADES,
+  ) {}
+
+  feed(book: BookTable, trades: TradeTable | undefined, throughMs?: number): MaskedInterval[] {
+    const ts = book.tsMs;
+    const rows = ts.length;
+    const out: MaskedInterval[] = [];
+    const tradeTs = trades?.tsMs ?? new Float64Array(0);
+    let k = 0;
+    // trades before `to` and at or after the stretch's start join its count
+    const countUntil = (to: number) => {
+      const from = this.changeMs + this.maxStalenessMs;
+      if (this.carried.length > 0) {
+        const keep: number[] = [];
+        for (const t of this.carried) {
+          if (t >= to) keep.push(t);
+          else if (t >= from) this.tradesInStretch++;
+        }
+        this.carried = keep;
+      }
+      while (k < tradeTs.length && tradeTs[k] < to) {
+        if (tradeTs[k] >= from) this.tradesInStretch++;
+        k++;
+      }
+    };
+    const close = (to: number) => {
+      const from = Math.max(this.changeMs + this.maxStalenessMs, this.returnedUntil);
+      countUntil(to);
+      if (to > from && this.tradesInStretch >= this.minTrades) {
+        const limit = formatDurationMs(this.maxStalenessMs);
+        out.push({ fromMs: from, toMs: to, reason: this.sameRows > 0 ? `book frozen: the same levels for more than ${limit} while trades printed` : `book stopped: no row for more than ${limit} while trades printed` });
+        this.returnedUntil = to;
+      }
+    };
+    for (let r = 0; r < rows; r++) {
+      if (this.levels !== null && this.sameLevels(book, r)) {
+        this.sameRows++;
+        continue;
+      }
+      if (this.levels !== null) close(ts[r]);
+      this.changeMs = ts[r];
+      this.sameRows = 0;
+      this.tradesInStretch = 0;
+      this.returnedUntil = -Infinity;
+      this.keepLevels(book, r);
+    }
+    // the stretch open at the chunk's end: up to its end when another chunk follows, else up to its last row
+    if (this.levels !== null && (throughMs !== undefined || rows > 0)) close(throughMs ?? ts[rows - 1]);
+    // trades after that wait for the next chunk (after the last chunk's last row, they are after the book)
+    for (; k < tradeTs.length; k++) this.carried.push(tradeTs[k]);
+    // what the book's own masks cover already is theirs
+    return subtractMasks(out, book.masked);
+  }
+
+  private keepLevels(book: BookTable, r: number): void {
+    const columns = [book.bidPx, book.bidSz, book.askPx, book.askSz];
+    const n = 4 * book.depth;
+    if (this.levels === null || this.levels.length !== n) this.levels = new Float64Array(n);
+    let j = 0;
+    for (const side of columns) for (let level = 0; level < book.depth; level++) this.levels[j++] = side[level][r];
+  }
+
+  /** Whether row `r` shows the kept levels (missing levels, NaN, alike). */
+  private sameLevels(book: BookTable, r: number): boolean {
+    const kept = this.levels!;
+    if (kept.length !== 4 * book.depth) return false;
+    const columns = [book.bidPx, book.bidSz, book.askPx, book.askSz];
+    let j = 0;
+    for (const side of columns) {
+      for (let level = 0; level < book.depth; level++) {
+        const a = side[level][r];
+        const b = kept[j++];
+        if (a !== b && !(a !== a && b !== b)) return false;
+      }
+    }
+    return true;
+  }
 }

@@ -1,15 +1,10 @@
 import { clipMasks, maskedDurationMs, mergeMasks, type MaskedInterval } from '../data/masks.js';
 import type { BookTable, TradeTable } from '../data/tables.js';
+import { DEFAULT_MAX_STALENESS_MS } from '../data/validate.js';
 import { EstimationError } from './errors.js';
 
-/**
- * The default limit on how long after a book row a trade may still be paired with it, ms. The real captures
- * at hand show rows at most 200 ms apart (Binance spot diffs at 100 ms; OKX `books` pushes 113 ms apart at the
- * median, 188 ms at most) and trades at most 191 ms after the row in force, so 5 s is 25 times the longest
- * interval seen: it flags a book that stopped (or trades of another day) and leaves a live feed alone. On a
- * feed that pushes only on change, a quiet book can be older than this and still right: raise the limit there.
- */
-export const DEFAULT_MAX_STALENESS_MS = 5000;
+/** The default staleness limit (ms): see its note in data/validate.ts. */
+export { DEFAULT_MAX_STALENESS_MS };
 
 /**
  * Most trades cannot be paired with the book (outside its time range or stale): they do not belong to it.

@@ -30,13 +30,18 @@ export function observationReport(book: BookTable, trades: TradeTable | undefine
   return { masked: maskSummary(book.masked, trades?.masked), sigmaIncrementsDropped: sigma.droppedIncrements, ...(bookStale ? { bookStale } : {}), ...(pairing ? { pairing } : {}) };
 }
 
+/** The WARNING line for stale stretches that σ left out, or undefined when there are none. */
+export function bookStaleWarning(stale: BookStale | undefined): string | undefined {
+  if (!stale || stale.stretches === 0) return undefined;
+  return `WARNING     the book is stale (no row for more than ${formatDurationMs(stale.maxStalenessMs)}) in ${stale.stretches} stretch${stale.stretches === 1 ? '' : 'es'}, ${formatDurationMs(stale.ms)} in all: σ takes no increment across them (raise --max-staleness for a feed that sends only changes)`;
+}
+
 /** Lines for a text report: the masked intervals (none when nothing is masked), then what σ and the pairing dropped. */
 export function observationLines(report: ObservationReport, inferred = false): string[] {
   const lines = describeMasks(report.masked);
   const stale = report.bookStale;
-  if (stale && stale.stretches > 0) {
-    lines.push(`WARNING     the book is stale (no row for more than ${formatDurationMs(stale.maxStalenessMs)}) in ${stale.stretches} stretch${stale.stretches === 1 ? '' : 'es'}, ${formatDurationMs(stale.ms)} in all: σ takes no increment across them (raise --max-staleness for a feed that sends only changes)`);
-  }
+  const staleLine = bookStaleWarning(stale);
+  if (staleLine) lines.push(staleLine);
   if (report.sigmaIncrementsDropped > 0) lines.push(`σ           ${report.sigmaIncrementsDropped} grid increments overlapping masked intervals${stale && stale.stretches > 0 ? ' or stale stretches' : ''} left out`);
   const p = report.pairing;
   if (p) {

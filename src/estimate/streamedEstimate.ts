@@ -1,8 +1,10 @@
+import { maskedDurationMs, mergeMasks } from '../data/masks.js';
 import { midPrices, type BookTable, type TradeTable } from '../data/tables.js';
+import { DEFAULT_MAX_STALENESS_MS } from '../data/validate.js';
 import { checkDepthRange, DEFAULT_DEPTH_RANGE, type DepthRange, type QuoteSide } from './arrivalByDepth.js';
 import { EstimationError, Z95 } from './errors.js';
 import { arrivalEstimateFromStats, type ArrivalEstimate } from './intensity.js';
-import type { OrderPairing, PairingOptions } from './marketOrders.js';
+import { staleStretches, type OrderPairing, type PairingOptions } from './marketOrders.js';
 import { StreamedGrid } from './streamedGrid.js';
 import { StreamedMarketOrders, type PairingSoFar } from './streamedMarketOrders.js';
 import type { VolatilityEstimate } from './volatility.js';
@@ -16,6 +18,8 @@ export interface StreamedEstimateResult {
   /** Market orders per side and reach J (ticks past the touch): `reachCounts.ask[j]` buys with J = j (the last entry: J ≥ its index). */
   readonly reachCounts?: { readonly ask: readonly number[]; readonly bid: readonly number[] };
   readonly pairing?: OrderPairing;
+  /** Where σ took no increment because the book was stale (no row for more than the pairing's staleness limit; see staleStretches). */
+  readonly bookStale: { readonly stretches: number; readonly ms: number; readonly maxStalenessMs: number };
   readonly rows: number;
   readonly trades: number;
 }
@@ -67,6 +71,11 @@ export class StreamedEstimate {
   private withTrades = false;
   private rows = 0;
   private trades = 0;
+  private readonly maxStalenessMs: number;
+  /** The last book row's time, for a stale stretch across the chunks' boundary. */
+  private lastRowMs = NaN;
+  private staleStretches = 0;
+  private staleMs = 0;
 
   constructor(tickSize: number, options: StreamedEstimateOptions = {}) {
     this.gridMs = options.gridMs ?? 100;
@@ -75,11 +84,19 @@ export class StreamedEstimate {
     this.tickSize = tickSize;
     this.grid = new StreamedGrid(this.gridMs, this.sums);
     this.pairing = new StreamedMarketOrders(tickSize, options.pairing);
+    this.maxStalenessMs = options.pairing?.maxStalenessMs ?? DEFAULT_MAX_STALENESS_MS;
   }
 
   /** The next chunk; `throughMs` as for `StreamedMarketOrders.feed` (for `pairingSoFar` only). */
   feed(book: BookTable, trades?: TradeTable, throughMs?: number): void {
-    this.grid.feed(book.tsMs, midPrices(book), book.masked);
+    // σ takes no increment across a stale book (as asmm estimate --data): within the chunk and from the last row before it
+    const ts = book.tsMs;
+    const stale = staleStretches(ts, this.maxStalenessMs);
+    if (ts.length > 0 && ts[0] - this.lastRowMs > this.maxStalenessMs) stale.unshift({ fromMs: this.lastRowMs + this.maxStalenessMs, toMs: ts[0], reason: stale[0]?.reason ?? `book stale: no row for more than ${this.maxStalenessMs} ms` });
+    if (ts.length > 0) this.lastRowMs = ts[ts.length - 1];
+    this.staleStretches += stale.length;
+    this.staleMs += maskedDurationMs(stale);
+    this.grid.feed(ts, midPrices(book), stale.length > 0 ? mergeMasks(book.masked, stale) : book.masked);
     if (trades) this.withTrades = true;
     this.count(this.pairing.feed(book, trades, throughMs));
     this.rows += book.tsMs.length;
@@ -105,7 +122,8 @@ export class StreamedEstimate {
       return { sigmaPerSqrtSec: sigma, se, ci95: [Math.max(0, sigma - Z95 * se), sigma + Z95 * se], increments: n, droppedIncrements: g.dropped, maskedMs: g.maskedMs(), intervalMs: this.gridMs, method: `realized variance at ${this.gridMs} ms` };
     };
     const realized = { price: vol(this.sums.sum), log: vol(this.sums.sumLog) };
-    if (!this.withTrades) return { realized, rows: this.rows, trades: 0 };
+    const bookStale = { stretches: this.staleStretches, ms: this.staleMs, maxStalenessMs: this.maxStalenessMs };
+    if (!this.withTrades) return { realized, bookStale, rows: this.rows, trades: 0 };
     const { orders, pairing } = this.pairing.finish();
     this.count(orders);
     const durationSec = pairing.observedMs / 1000;
@@ -119,7 +137,7 @@ export class StreamedEstimate {
     };
     const arrival = { ask: fit('ask'), bid: fit('bid'), pooled: fit('pooled') };
     const counts = (h: number[]) => Array.from({ length: h.length }, (_, j) => h[j] ?? 0);
-    return { realized, arrival, reachCounts: { ask: counts(this.hist[0]), bid: counts(this.hist[1]) }, pairing, rows: this.rows, trades: this.trades };
+    return { realized, arrival, reachCounts: { ask: counts(this.hist[0]), bid: counts(this.hist[1]) }, pairing, bookStale, rows: this.rows, trades: this.trades };
   }
 
   private count(o: { side: Int8Array; ticksBeyondTouch: Int32Array }): void {

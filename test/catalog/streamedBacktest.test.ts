@@ -65,7 +65,7 @@ describe('asmm backtest --catalog', () => {
     expect(runAsmm(['backtest', '--catalog', root, '--inst', 'BTC-USDT']).stderr).toMatch(/holds no BTC-USDT/);
   });
 
-  it('a range whose book stops early on its first two days: the day where most trades so far cannot be paired says so, once, before the error that ends the run', async () => {
+  it('a range whose book stops early on its first two days: the rest of those days is masked (the book was dead while trades printed), said per day, and the run goes on', async () => {
     const dir = tempDir('asmm-catalog-backtest-unpaired-');
     const root = join(dir, 'catalog');
     const writer = await CatalogWriter.create(root);
@@ -81,31 +81,31 @@ describe('asmm backtest --catalog', () => {
       day++;
     }
     writer.close();
+    // before, the trades after the stop were unpaired: a WARNING after the first day and an error that ended the run
     const warnings = (stderr: string) => stderr.split('\n').filter((l) => /WARNING .*trades so far.*cannot be paired with the book/.test(l));
+    const deadNote = (date: string) => new RegExp(`^${date}: the book did not change for more than 5\\.0 s while trades printed, 23\\.[67]\\d h in 1 stretch: masked$`);
     for (const args of [
       ['backtest', '--catalog', root, '--inst', 'ETH-USDT', '--fill', 'tradeThrough', '--strategy', 'as', '--gamma', '0.5', '--window', '600s', '--report', join(dir, 'r.html')],
       ['estimate', '--catalog', root, '--inst', 'ETH-USDT'],
     ]) {
-      for (const json of [false, true]) {
-        const r = runAsmm([...args, ...(json ? ['--json'] : [])]);
-        // the run ends in the pairing's error, over the whole range, as before
-        expect(r.code, `${args[0]}: ${r.stderr}`).not.toBe(0);
-        expect(r.stderr).toMatch(/of \d+ trades .*cannot be paired with the book/);
-        // and the first day said so when it was done (its trades after its book stopped can only be stale: no row
-        // of a later day comes before them), once, with the count so far
-        const w = warnings(r.stderr);
-        expect(w, `${args[0]}${json ? ' --json' : ''}: ${r.stderr}`).toHaveLength(1);
-        expect(w[0]).toMatch(/^ {2}2026-01-01: WARNING (\d+) of (\d+) trades so far \((\d+) %\) came more than 5000 ms after the book's row in force/);
-        const [, unpaired, of] = /WARNING (\d+) of (\d+)/.exec(w[0])!.map(Number);
-        expect(2 * unpaired).toBeGreaterThan(of);
-        // it comes before the final error
-        expect(r.stderr.indexOf(w[0])).toBeLessThan(r.stderr.search(/of \d+ trades .*cannot be paired with the book \(/));
-        if (json) expect(r.stdout).toBe('');
+      const r = runAsmm([...args, '--json']);
+      expect(r.code, `${args[0]}: ${r.stderr}`).toBe(0);
+      expect(warnings(r.stderr)).toEqual([]);
+      const out = JSON.parse(r.stdout) as { notes: string[]; masked?: { totalMs: number }; arrival?: { pairing: { tradesStale: number; droppedInMask: number } } };
+      for (const date of ['2026-01-01', '2026-01-02']) expect(out.notes.some((n) => deadNote(date).test(n)), `${args[0]}: ${out.notes.join(' | ')}`).toBe(true);
+      // masked from 5 s after the book's last row of each day to the next day's first row
+      if (out.masked) expect(out.masked.totalMs).toBeGreaterThan(2 * (86_400_000 - 21 * 60_000));
+      if (out.arrival) {
+        expect(out.arrival.pairing.tradesStale).toBe(0);
+        expect(out.arrival.pairing.droppedInMask).toBeGreaterThan(2 * 0.9 * 0.25 * 86_400);
       }
+      const text = runAsmm(args);
+      expect(text.code, text.stderr).toBe(0);
+      expect(text.stdout).toMatch(/^note: 2026-01-02: the book did not change for more than 5\.0 s while trades printed/m);
     }
-    // a range without the stopped days: no warning, no error
-    const fine = runAsmm(['estimate', '--catalog', root, '--inst', 'ETH-USDT', '--from', '2026-01-03']);
+    // a range without the stopped days: nothing masked
+    const fine = runAsmm(['estimate', '--catalog', root, '--inst', 'ETH-USDT', '--from', '2026-01-03', '--json']);
     expect(fine.code, fine.stderr).toBe(0);
-    expect(warnings(fine.stderr)).toEqual([]);
+    expect((JSON.parse(fine.stdout) as { notes: string[] }).notes.join(' ')).not.toMatch(/did not change/);
   });
 });

@@ -48,7 +48,10 @@ export function generateReachMarket(lambda: Lambda, durationSec: number, seed: n
   const rows = Math.floor(durationSec * 10) + 1;
   const tsMs = Float64Array.from({ length: rows }, (_, i) => i * 100);
   const col = (v: number) => new Float64Array(rows).fill(v);
-  const book: BookTable = { kind: 'book', depth: 1, tsMs, bidPx: [col(BID * TICK)], bidSz: [col(1)], askPx: [col(ASK * TICK)], askSz: [col(1)], meta: { tickSize: TICK } };
+  // the touch sizes change from row to row: a book that never changes while trades print is a frozen feed, which
+  // the commands mask (see deadBookStretches); the depths of the trades do not depend on them
+  const sizes = () => Float64Array.from({ length: rows }, (_, i) => 1 + (i % 2));
+  const book: BookTable = { kind: 'book', depth: 1, tsMs, bidPx: [col(BID * TICK)], bidSz: [sizes()], askPx: [col(ASK * TICK)], askSz: [sizes()], meta: { tickSize: TICK } };
   const rate = lambda(0) / 1000; // per ms
   const events: Array<[number, number, number]> = [];
   for (const side of [1, -1]) {

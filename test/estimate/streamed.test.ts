@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { BookTable, TradeTable } from '../../src/data/tables.js';
+import { maskedDurationMs, mergeMasks } from '../../src/data/masks.js';
 import { midPrices } from '../../src/data/tables.js';
-import { fitArrivalMle, marketOrdersFromTrades, previousTickGrid, realizedVolatility, rollingCalibration, type RollingCalibration } from '../../src/estimate/index.js';
+import { DEFAULT_MAX_STALENESS_MS, fitArrivalMle, marketOrdersFromTrades, previousTickGrid, realizedVolatility, staleStretches, rollingCalibration, type RollingCalibration } from '../../src/estimate/index.js';
 import { estimateStream, StreamedEstimate } from '../../src/estimate/streamedEstimate.js';
 import { pairingWarning, StreamedMarketOrders, type MarketOrderColumns } from '../../src/estimate/streamedMarketOrders.js';
 import { StreamedRollingCalibration } from '../../src/estimate/streamedRolling.js';
@@ -215,14 +216,19 @@ describe('streamed rolling calibration = rollingCalibration on the whole tables,
 describe('streamed estimate = realizedVolatility and fitArrivalMle on the whole tables', () => {
   const orders = marketOrdersFromTrades(book, trades, tick);
   const mid = midPrices(book);
-  const price = realizedVolatility(previousTickGrid(book.tsMs, mid, 100, book.masked));
-  const log = realizedVolatility(previousTickGrid(book.tsMs, mid.map(Math.log), 100, book.masked));
+  // as asmm estimate --data: no increment across the book's masks nor across its stale stretch (see staleStretches)
+  const stale = staleStretches(book.tsMs, DEFAULT_MAX_STALENESS_MS);
+  const sigmaMasks = mergeMasks(book.masked, stale);
+  const price = realizedVolatility(previousTickGrid(book.tsMs, mid, 100, sigmaMasks));
+  const log = realizedVolatility(previousTickGrid(book.tsMs, mid.map(Math.log), 100, sigmaMasks));
   const depths = { fromTicks: 1, toTicks: 20 };
   for (const [name, cuts] of Object.entries(cutSets)) {
     it(name, () => {
       const est = new StreamedEstimate(tick, { depths });
       for (const c of splitTables(book, trades, cuts)) est.feed(c.book, c.trades);
       const r = est.finish();
+      expect(stale).toHaveLength(1);
+      expect(r.bookStale).toEqual({ stretches: 1, ms: maskedDurationMs(stale), maxStalenessMs: DEFAULT_MAX_STALENESS_MS });
       expect(r.realized.price).toEqual(price);
       expect(r.realized.log).toEqual(log);
       expect(Object.is(r.realized.price.sigmaPerSqrtSec, price.sigmaPerSqrtSec)).toBe(true);

@@ -180,7 +180,7 @@ export async function runEstimate(argv: string[]): Promise<number> {
     const { estimateCatalog } = await import('./estimateCatalog.js');
     return estimateCatalog(values, { gridMs, maxStalenessMs, ...(depths ? { depths } : {}) });
   }
-  const { format, book, trades, tradesFrom } = await loadMarketData(values.data as string, values.trades, values.inst);
+  const { format, book, trades, tradesFrom } = await loadMarketData(values.data as string, values.trades, values.inst, {}, { maxStalenessMs });
   const tickFromFile = book.meta.tickSize;
   const tick = numberOption('tick', values.tick, tickFromFile ?? inferTickSize(book), (v) => v > 0);
   const tickSource = values.tick ? 'given' : tickFromFile ? 'from the file' : 'inferred from the book';

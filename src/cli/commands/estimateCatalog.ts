@@ -1,5 +1,6 @@
 import { inferTickSize } from '../../data/index.js';
 import { StreamedEstimate, type DepthRange, type StreamedEstimateResult } from '../../estimate/index.js';
+import { bookStaleWarning } from '../../estimate/observation.js';
 import { openCatalogMarket, UnpairedTradesWarning } from '../catalogMarket.js';
 import { formatTable, numberOption, printJson } from '../command.js';
 import { DayRangeInterrupt, INTERRUPTED_EXIT_CODE } from '../interrupt.js';
@@ -16,7 +17,7 @@ export const NOT_STREAMED = 'not streamed over a catalog range (they need every 
  * same days put together (the same sums in the same order; the MLE from integer counts per reach depth).
  */
 export async function estimateCatalog(values: Record<string, string | boolean | undefined>, o: { gridMs: number; maxStalenessMs: number; depths?: DepthRange }): Promise<number> {
-  const { catalog, range, meta, notes, days, rangeDates } = await openCatalogMarket(values);
+  const { catalog, range, meta, notes, days, rangeDates } = await openCatalogMarket(values, { maxStalenessMs: o.maxStalenessMs });
   try {
     const perDay: Array<{ date: string; bookRows: number; trades: number; unpairedTradesSoFar: number | null }> = [];
     const unpairedWarning = new UnpairedTradesWarning();
@@ -61,7 +62,7 @@ export async function estimateCatalog(values: Record<string, string | boolean | 
     // one day in memory at a time: the peak stays that of the largest day whatever the number of days
     const peakRssMb = process.resourceUsage().maxRSS / 1024;
     if (values.json) {
-      printJson({ catalog: range.root, venue: range.venue, instrument: range.instrument, ...(cutShort ? { interrupted: true } : {}), from: perDay[0].date, to: perDay[perDay.length - 1].date, days: perDay, price: 'mid', durationSec, bookRows: r.rows, trades: r.trades, tickSize: tick, tickSource, sigma: { realized: r.realized, twoScale: null }, arrival: arrival ?? null, rolling: null, peakRssMb, notes: [...notes, NOT_STREAMED] });
+      printJson({ catalog: range.root, venue: range.venue, instrument: range.instrument, ...(cutShort ? { interrupted: true } : {}), from: perDay[0].date, to: perDay[perDay.length - 1].date, days: perDay, price: 'mid', durationSec, bookRows: r.rows, trades: r.trades, tickSize: tick, tickSource, sigma: { realized: r.realized, twoScale: null }, bookStale: r.bookStale, arrival: arrival ?? null, rolling: null, peakRssMb, notes: [...notes, NOT_STREAMED] });
       return cutShort ? INTERRUPTED_EXIT_CODE : 0;
     }
     const vol = r.realized;
@@ -75,7 +76,8 @@ export async function estimateCatalog(values: Record<string, string | boolean | 
         `tick        ${tick} (${tickSource}); σ of the mid`,
         '',
         formatTable(['volatility', 'σ price/√s', '95 %', 'σ log/√s', '95 %', 'method'], [['realized', fmt(vol.price.sigmaPerSqrtSec), `[${fmt(vol.price.ci95[0])}, ${fmt(vol.price.ci95[1])}]`, fmt(vol.log.sigmaPerSqrtSec), `[${fmt(vol.log.ci95[0])}, ${fmt(vol.log.ci95[1])}]`, vol.price.method]]),
-        `            ${vol.price.increments} grid increments used, ${vol.price.droppedIncrements} dropped (masked)`,
+        `            ${vol.price.increments} grid increments used, ${vol.price.droppedIncrements} dropped (masked${r.bookStale.stretches > 0 ? ' or stale' : ''})`,
+        ...(r.bookStale.stretches > 0 ? [bookStaleWarning(r.bookStale)!] : []),
         '',
         ...(r.arrival
           ? [`arrival λ(δ) = A·exp(−k·δ) from trades over ${fmt((r.pairing?.observedMs ?? NaN) / 1000, 6)} s observed; ask quotes are reached by buys, bid quotes by sells`, formatTable(['fit', 'side', 'A /s', '95 %', 'k /price', '95 %', 'k /tick', 'orders used'], (['ask', 'bid', 'pooled'] as const).map(fitRow))]

@@ -1,0 +1,71 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeBookCsv, writeTradeCsv } from '../../src/data/csv.js';
+import type { BookTable } from '../../src/data/index.js';
+import { generateSampleMarket } from '../../src/sample/index.js';
+import { runAsmm } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
+
+// A dead book in a catalog range: stopped across midnight (no row from 23:30 to 00:30 while trades print),
+// frozen for an hour on the first day (the same levels in every row) and stopped for another; and a hole in
+// both books and trades on the second day (stale, not dead: σ leaves it out, nothing is masked). The streamed commands mask what the
+// in-memory ones mask, carrying the last change and the trades since across the day boundary, and give the
+// same σ, stale time and fills as the in-memory run on the two days put together.
+
+const HOUR = 3_600_000;
+const market = generateSampleMarket({ durationSec: 48 * 3600, snapshotIntervalMs: 5000, arrivalRatePerSec: 0.25, seed: 7 });
+const t0 = market.book.tsMs[0]; // 2026-01-01T00:00Z
+const b = market.book;
+const inHour = (t: number, h: number) => t >= t0 + h * HOUR && t < t0 + (h + 1) * HOUR;
+const keep = b.tsMs.map((_, i) => i).filter((i) => !inHour(b.tsMs[i], 10) && !inHour(b.tsMs[i], 30) && !inHour(b.tsMs[i] + HOUR / 2, 24));
+const tradeRows = market.trades.tsMs.map((_, i) => i).filter((i) => !inHour(market.trades.tsMs[i], 30));
+const tr = market.trades;
+const tradesHoled = { ...tr, tsMs: Float64Array.from(tradeRows, (i) => tr.tsMs[i]), id: Float64Array.from(tradeRows, (i) => tr.id[i]), side: Int8Array.from(tradeRows, (i) => tr.side[i]), px: Float64Array.from(tradeRows, (i) => tr.px[i]), sz: Float64Array.from(tradeRows, (i) => tr.sz[i]) };
+const freezeFrom = keep.findIndex((i) => b.tsMs[i] >= t0 + 20 * HOUR);
+const freezeTo = keep.findIndex((i) => b.tsMs[i] >= t0 + 21 * HOUR);
+const pick = (cols: readonly Float64Array[]) => cols.map((c) => Float64Array.from(keep, (i, j) => (j >= freezeFrom && j < freezeTo ? c[keep[freezeFrom]] : c[i])));
+const dead: BookTable = { ...b, tsMs: Float64Array.from(keep, (i) => b.tsMs[i]), bidPx: pick(b.bidPx), bidSz: pick(b.bidSz), askPx: pick(b.askPx), askSz: pick(b.askSz) };
+
+type Estimate = { sigma: { realized: Record<'price' | 'log', { sigmaPerSqrtSec: number; increments: number; droppedIncrements: number }> }; bookStale: { stretches: number; ms: number }; notes?: string[] };
+type Backtest = { metrics: { pnl: number; fills: number; bidFills: number }; finalInventory: number; masked: { count: number; totalMs: number }; notes?: string[] };
+
+describe('a dead book in a streamed catalog range', () => {
+  it('is masked as in memory: the same σ, stale time, masks and fills', () => {
+    const dir = tempDir('asmm-dead-book-catalog-');
+    const books = join(dir, 'books.csv');
+    const trades = join(dir, 'trades.csv');
+    writeBookCsv(books, dead);
+    writeTradeCsv(trades, tradesHoled);
+    const root = join(dir, 'catalog');
+    for (const f of [books, trades]) {
+      const r = runAsmm(['catalog', 'import', f, '--catalog', root, '--inst', 'ETH-USDT', '--json']);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    const streamed = runAsmm(['estimate', '--catalog', root, '--inst', 'ETH-USDT', '--json']);
+    expect(streamed.code, streamed.stderr).toBe(0);
+    const inMemory = runAsmm(['estimate', '--data', books, '--trades', trades, '--json']);
+    expect(inMemory.code, inMemory.stderr).toBe(0);
+    const s = JSON.parse(streamed.stdout) as Estimate;
+    const m = JSON.parse(inMemory.stdout) as Estimate;
+    expect(s.bookStale.stretches).toBe(3);
+    expect(s.bookStale).toEqual(m.bookStale);
+    for (const u of ['price', 'log'] as const) expect(s.sigma.realized[u]).toMatchObject(m.sigma.realized[u]);
+    // each day's dead time on its own day: the stop across midnight is half on each
+    expect(s.notes).toContain('2026-01-01: the book did not change for more than 5.0 s while trades printed, 2.50 h in 3 stretches: masked');
+    expect(s.notes).toContain('2026-01-02: the book did not change for more than 5.0 s while trades printed, 30.0 min in 1 stretch: masked');
+    // σ of the market (0.3 price units per √s) once the dead hours are out
+    expect(s.sigma.realized.price.sigmaPerSqrtSec).toBeCloseTo(0.3, 1);
+
+    const args = ['--strategy', 'symmetric', '--fill', 'tradeThrough', '--json'];
+    const bs = runAsmm(['backtest', '--catalog', root, '--inst', 'ETH-USDT', ...args]);
+    expect(bs.code, bs.stderr).toBe(0);
+    const bm = runAsmm(['backtest', '--data', books, '--trades', trades, ...args]);
+    expect(bm.code, bm.stderr).toBe(0);
+    const x = JSON.parse(bs.stdout) as Backtest;
+    const y = JSON.parse(bm.stdout) as Backtest;
+    expect(y.masked.totalMs).toBeGreaterThan(2.9 * HOUR);
+    expect(x.masked.totalMs).toBe(y.masked.totalMs);
+    expect(x.metrics).toMatchObject({ pnl: y.metrics.pnl, fills: y.metrics.fills, bidFills: y.metrics.bidFills });
+    expect(x.finalInventory).toBe(y.finalInventory);
+  }, 120_000);
+});
