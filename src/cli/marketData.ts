@@ -1,4 +1,4 @@
-import { assertTimeOrder, DataError, deadBookStretches, DEFAULT_MAX_STALENESS_MS, formatDurationMs, mergeMasks, tradesOffBook, type BookTable, type Table, type TradeTable } from '../data/index.js';
+import { assertTimeOrder, DataError, deadBookStretches, relativeTimeUnitProblem, DEFAULT_MAX_STALENESS_MS, formatDurationMs, mergeMasks, tradesOffBook, type BookTable, type Table, type TradeTable } from '../data/index.js';
 import type { TableReadOptions } from '../formats/format.js';
 import { loadTables, type FileFormat } from '../formats/index.js';
 import { UsageError } from './command.js';
@@ -31,7 +31,8 @@ export interface DeadBookOptions {
  * side the command reads (a table file may then keep only those; see TableReadOptions). Where the book was
  * dead while trades printed (stopped or frozen, see deadBookStretches), its stretches are masked, so that
  * nothing quotes, fills or estimates there, with a WARNING on stderr naming the file. (The seed-compatible
- * backtest reads a book without trades: nothing to judge, and the reference's replay is kept.)
+ * backtest reads a book without trades: nothing to judge, and the reference's replay is kept.) Relative times
+ * that look like seconds (see relativeTimeUnitProblem) are a WARNING naming the file and column.
  */
 export async function loadMarketData(
   data: string,
@@ -41,6 +42,10 @@ export async function loadMarketData(
   dead: DeadBookOptions = {},
 ): Promise<MarketData> {
   const market = await loadMarketTables(data, tradesFile, inst, options);
+  for (const [file, field, table] of [[data, 'ts_ms', market.book], [market.tradesFrom, 'ts_ms', market.trades]] as const) {
+    const problem = table && relativeTimeUnitProblem(table.tsMs);
+    if (problem) process.stderr.write(`WARNING ${file} ${field}: ${problem}\n`);
+  }
   return market.trades ? { ...market, book: withDeadBookMasked(market.book, market.trades, data, dead) } : market;
 }
 

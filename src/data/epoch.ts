@@ -86,3 +86,37 @@ export function checkTableEpochs(
     throw new DataError(path, problem.index, field, problem.reason, 'row');
   }
 }
+
+/** Rows sampled for relativeTimeUnitProblem's median step. */
+const STEP_SAMPLE = 10_001;
+
+/**
+ * Why a time column of relative times (see RELATIVE_TIME_BELOW_MS) looks like seconds, not ms, or null. Rows of a
+ * book or trades stamped in ms step by whole ms (or by 0, on the same ms); relative times whose median step
+ * between distinct rows (over the first 10,001 rows) is below 1 ms, with values that are not whole numbers,
+ * look like seconds read as ms: rates would be 1000 times and σ per √s √1000 times too large. (A simulation
+ * in continuous ms with over 1000 rows a second looks the same, so callers warn rather than refuse.) Epochs
+ * are left to epochProblem.
+ * @example relativeTimeUnitProblem(Float64Array.of(0, 0.1, 0.2, 0.3))
+ * // 'the times are relative (below 1e9) and step by 0.1 ms at the median, in fractions of a ms: seconds read as ms? …'
+ */
+export function relativeTimeUnitProblem(tsMs: ArrayLike<number>): string | null {
+  const n = Math.min(tsMs.length, STEP_SAMPLE);
+  if (n < 3 || !(Math.abs(tsMs[0]) < RELATIVE_TIME_BELOW_MS) || !(Math.abs(tsMs[tsMs.length - 1]) < RELATIVE_TIME_BELOW_MS)) return null;
+  const steps: number[] = [];
+  let fractional = false;
+  for (let i = 1; i < n; i++) {
+    const d = tsMs[i] - tsMs[i - 1];
+    if (d > 0) steps.push(d);
+    if (!Number.isInteger(tsMs[i])) fractional = true;
+  }
+  if (!fractional || steps.length === 0) return null;
+  steps.sort((a, b) => a - b);
+  const median = steps[steps.length >> 1];
+  if (median >= 1) return null;
+  const spanMs = tsMs[tsMs.length - 1] - tsMs[0];
+  return (
+    `the times are relative (below 1e9) and step by ${Number(median.toPrecision(3))} ms at the median, in fractions of a ms: seconds read as ms? ` +
+    `Read as ms, the ${tsMs.length} rows span ${Number(spanMs.toPrecision(4))} ms; if they are seconds, rates come out 1000 times and σ per √s √1000 times too large (multiply the column by 1000)`
+  );
+}

@@ -13,6 +13,6 @@ export { tableFileName, writeTable } from './writeTable.js';
 export { depthProfile, eventRate, inferTickSize, silences, spreadTicksHistogram, type DepthProfile, type RateSeries, type SpreadHistogram, type TimeGap } from './quality.js';
 export { previousTickRows, sampleBookEvery } from './sampling.js';
 export { lowerBound } from './search.js';
-export { checkTableEpochs, columnEpochProblem, epochProblem, PLAUSIBLE_EPOCH_MS, RowLines, type TimeUnit } from './epoch.js';
+export { checkTableEpochs, columnEpochProblem, epochProblem, PLAUSIBLE_EPOCH_MS, relativeTimeUnitProblem, RowLines, type TimeUnit } from './epoch.js';
 export { contentHead, isGzip, openByteSource, type ByteSource } from './gzip.js';
 export { assertTimeOrder, firstBackwardsRow } from './timeOrder.js';

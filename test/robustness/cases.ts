@@ -29,6 +29,8 @@ export interface CliCase {
   readonly logsToStderr?: boolean;
   /** For code 0: what stdout must report (rows, dropped data, masked intervals). */
   readonly reports?: RegExp;
+  /** For code 0: what stderr must warn about (a WARNING line naming the file). */
+  readonly warns?: RegExp;
 }
 
 /** A loader called directly: `error` means a DataError naming the file must be thrown; else `reports` is matched against its notes and summaries. */
@@ -108,6 +110,7 @@ export const CLI_CASES: readonly CliCase[] = [
   { name: 'calibrate: trades at ten times the book\'s price', args: (x) => ['calibrate', '--data', x.f.bookCsv, '--trades', x.f.tradesTenfold, '--grid', 'gamma=0.1', '--windows', '2', ...OUT_REPORT(x)], code: 1, names: (x) => [`${x.f.tradesTenfold} price`], absent: (x) => [x.at('report.html')] },
   { name: 'backtest: a book frozen for 30 s while trades print is masked there, and said', args: (x) => ['backtest', '--data', x.f.bookFrozen, '--trades', x.f.tradesCsv, '--strategy', 'symmetric', '--fill', 'tradeThrough'], code: 0, reports: /masked: 1 interval\(s\), 25\.0 s in total[\s\S]*book frozen: the same levels for more than 5\.0 s while trades printed/ },
   { name: 'estimate: a book frozen for 30 s while trades print is masked there, and said', args: (x) => ['estimate', '--data', x.f.bookFrozen, '--trades', x.f.tradesCsv], code: 0, reports: /masked: 1 interval\(s\), 25\.0 s in total[\s\S]*book frozen/ },
+  { name: 'estimate: relative times in seconds are warned about, naming the file and column', args: (x) => ['estimate', '--data', x.f.bookRelativeSeconds, '--grid', '1ms'], code: 0, warns: /^WARNING \S+book-relative-seconds\.csv ts_ms: the times are relative \(below 1e9\) and step by 0\.1 ms at the median, in fractions of a ms: seconds read as ms\?/m },
   { name: 'estimate: a book with an hour-long hole says σ left it out', args: (x) => ['estimate', '--data', x.f.bookHoled], code: 0, reports: /WARNING +the book is stale \(no row for more than 5\.0 s\) in 1 stretch, 59\.9 min in all: σ takes no increment across them/ },
   { name: 'estimate: trades of the book\'s second half only say the first half is left out of the rates', args: (x) => ['estimate', '--data', x.f.bookCsv, '--trades', x.f.tradesSecondHalf], code: 0, reports: /at its ends without a trade left out\); WARNING no trade for improbably long at the ends/ },
   { name: 'backtest: trades a day after the book', defect: 4, args: (x) => ['backtest', '--data', x.f.bookCsv, '--trades', x.f.tradesShiftedDay, ...OUT_REPORT(x)], code: 1, names: (x) => [x.f.tradesShiftedDay, x.f.bookCsv], absent: (x) => [x.at('report.html')] },

@@ -30,7 +30,7 @@ export type FixtureName =
   | 'binanceUnordered' | 'binanceFutures' | 'tradesShiftedDay' | 'existingDir' | 'plainFile' | 'overlappingRecording' | 'badMaskSidecar' | 'maskedBook'
   | 'okxBooksDay' | 'okxBooksMalformed' | 'okxBooksMismatch' | 'okxBooksTruncated' | 'okxTradesDay' | 'okxTradesMalformed' | 'sampleCatalog' | 'depthCatalog'
   | 'okxTradesTwoUtcDays' | 'stoppedBookCatalog'
-  | 'tradesTenfold' | 'bookHoled' | 'tradesSecondHalf' | 'bookFrozen'
+  | 'tradesTenfold' | 'bookHoled' | 'tradesSecondHalf' | 'bookFrozen' | 'bookRelativeSeconds'
   | 'latencyHeaderOnly' | 'latencyNoColumn' | 'latencyUnsorted' | 'latencyNegative' | 'latencySeconds' | 'badCountsBook';
 
 const CSV_BOOK_HEADER = 'ts_ms,bid_px_1,bid_sz_1,ask_px_1,ask_sz_1';
@@ -139,6 +139,8 @@ export function buildFixtures(dir: string): Fixtures {
   f.tradesTenfold = write('trades-tenfold.csv', [tradeLines[0], ...tradeLines.slice(1).map((l) => { const c = l.split(','); c[3] = String(10 * Number(c[3])); return c.join(','); })].join('\n') + '\n');
   // the book with a hole of an hour after its 30th second (no row, no mask: the recorder was down)
   f.bookHoled = write('book-holed.csv', bookCsvText(book, (ms) => (ms >= book.tsMs[0] + 30_000 ? ms + 3_600_000 : ms)));
+  // the book's times in seconds from its first row (relative times, below 1e9: no epoch check applies)
+  f.bookRelativeSeconds = write('book-relative-seconds.csv', bookCsvText(book, (ms) => (ms - book.tsMs[0]) / 1000));
   // the book frozen from its 20th to its 50th second: every row repeats the levels of the row at 20 s (a feed
   // stuck on one snapshot), while the trades go on
   const frozenFrom = book.tsMs.findIndex((t) => t >= book.tsMs[0] + 20_000);

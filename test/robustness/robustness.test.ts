@@ -53,6 +53,7 @@ function checkCli(c: CliCase, args: string[], result: { code: number; stdout: st
   expect(result.code, label).toBe(c.code);
   if (c.code === 0) {
     if (c.reports) expect(result.stdout, label).toMatch(c.reports);
+    if (c.warns) expect(result.stderr, label).toMatch(c.warns);
   } else {
     const all = result.stderr.trimEnd().split('\n');
     const lines = c.logsToStderr ? all.slice(-1) : all;
