@@ -1,7 +1,7 @@
 export { EstimationError, Z95 } from './errors.js';
 export { previousTickGrid, type GridSeries } from './grid.js';
 export { realizedVolatility, twoScaleVolatility, volatilitySignature, type VolatilityEstimate } from './volatility.js';
-export { completePairing, DEFAULT_MAX_STALENESS_MS, marketOrdersFromTrades, staleStretches, tradelessEdges, UnpairedTradesError, type MarketOrders, type OrderPairing, type PairingOptions } from './marketOrders.js';
+export { completePairing, DEFAULT_MAX_STALENESS_MS, marketOrdersFromTrades, rowsWithoutPrice, staleStretches, tradelessEdges, UnpairedTradesError, type MarketOrders, type OrderPairing, type PairingOptions } from './marketOrders.js';
 export { observationJson, observationLines, observationReport, type ObservationReport } from './observation.js';
 export { empiricalIntensity, fitArrivalMle, fitArrivalWls, arrivalFromStats, type ArrivalEstimate, type ArrivalFitOptions, type ArrivalFromStats, type WlsOptions, type EmpiricalIntensity, type QuoteSide } from './intensity.js';
 export { arrivalByDepth, checkDepthRange, DEFAULT_DEPTH_RANGE, describeDepthRange, parseDepthRange, reachStats, reachTicks, type ArrivalByDepth, type DepthRange, type ReachStats } from './arrivalByDepth.js';

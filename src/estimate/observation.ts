@@ -23,6 +23,8 @@ export interface BookStale {
   readonly stretches: number;
   readonly ms: number;
   readonly maxStalenessMs: number;
+  /** Book rows without a price (a side empty: no mid), which σ carried the last price through. */
+  readonly rowsWithoutPrice: number;
 }
 
 /** The report for a book, its trades (if any), a σ estimate and the orders' pairing (if A and k were estimated). */
@@ -33,7 +35,14 @@ export function observationReport(book: BookTable, trades: TradeTable | undefine
 /** The WARNING line for stale stretches that σ left out, or undefined when there are none. */
 export function bookStaleWarning(stale: BookStale | undefined): string | undefined {
   if (!stale || stale.stretches === 0) return undefined;
-  return `WARNING     the book is stale (no row for more than ${formatDurationMs(stale.maxStalenessMs)}) in ${stale.stretches} stretch${stale.stretches === 1 ? '' : 'es'}, ${formatDurationMs(stale.ms)} in all: σ takes no increment across them (raise --max-staleness for a feed that sends only changes)`;
+  const what = stale.rowsWithoutPrice > 0 ? 'no row with a price' : 'no row';
+  return `WARNING     the book is stale (${what} for more than ${formatDurationMs(stale.maxStalenessMs)}) in ${stale.stretches} stretch${stale.stretches === 1 ? '' : 'es'}, ${formatDurationMs(stale.ms)} in all: σ takes no increment across them (raise --max-staleness for a feed that sends only changes)`;
+}
+
+/** The line for book rows without a price (one side empty), which σ carried the last price through; undefined when none. */
+export function rowsWithoutPriceLine(stale: BookStale | undefined): string | undefined {
+  if (!stale || stale.rowsWithoutPrice === 0) return undefined;
+  return `σ           ${stale.rowsWithoutPrice} book row${stale.rowsWithoutPrice === 1 ? '' : 's'} without a price (a side of the book empty): the last price carried through ${stale.rowsWithoutPrice === 1 ? 'it' : 'them'}, and any stretch of them over ${formatDurationMs(stale.maxStalenessMs)} counted as stale`;
 }
 
 /** Lines for a text report: the masked intervals (none when nothing is masked), then what σ and the pairing dropped. */
@@ -42,6 +51,8 @@ export function observationLines(report: ObservationReport, inferred = false): s
   const stale = report.bookStale;
   const staleLine = bookStaleWarning(stale);
   if (staleLine) lines.push(staleLine);
+  const noPrice = rowsWithoutPriceLine(stale);
+  if (noPrice) lines.push(noPrice);
   if (report.sigmaIncrementsDropped > 0) lines.push(`σ           ${report.sigmaIncrementsDropped} grid increments overlapping masked intervals${stale && stale.stretches > 0 ? ' or stale stretches' : ''} left out`);
   const p = report.pairing;
   if (p) {

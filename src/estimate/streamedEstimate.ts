@@ -4,7 +4,7 @@ import { DEFAULT_MAX_STALENESS_MS } from '../data/validate.js';
 import { checkDepthRange, DEFAULT_DEPTH_RANGE, type DepthRange, type QuoteSide } from './arrivalByDepth.js';
 import { EstimationError, Z95 } from './errors.js';
 import { arrivalEstimateFromStats, type ArrivalEstimate } from './intensity.js';
-import { staleStretches, type OrderPairing, type PairingOptions } from './marketOrders.js';
+import { rowsWithoutPrice, staleStretches, type OrderPairing, type PairingOptions } from './marketOrders.js';
 import { StreamedGrid } from './streamedGrid.js';
 import { StreamedMarketOrders, type PairingSoFar } from './streamedMarketOrders.js';
 import type { VolatilityEstimate } from './volatility.js';
@@ -19,7 +19,7 @@ export interface StreamedEstimateResult {
   readonly reachCounts?: { readonly ask: readonly number[]; readonly bid: readonly number[] };
   readonly pairing?: OrderPairing;
   /** Where σ took no increment because the book was stale (no row for more than the pairing's staleness limit; see staleStretches). */
-  readonly bookStale: { readonly stretches: number; readonly ms: number; readonly maxStalenessMs: number };
+  readonly bookStale: { readonly stretches: number; readonly ms: number; readonly maxStalenessMs: number; readonly rowsWithoutPrice: number };
   readonly rows: number;
   readonly trades: number;
 }
@@ -74,8 +74,11 @@ export class StreamedEstimate {
   private readonly maxStalenessMs: number;
   /** The last book row's time, for a stale stretch across the chunks' boundary. */
   private lastRowMs = NaN;
+  /** Whether that row was its chunk's last (rows without a price after it make the stale reason "no row with a price"). */
+  private lastRowIsLast = true;
   private staleStretches = 0;
   private staleMs = 0;
+  private rowsWithoutPrice = 0;
 
   constructor(tickSize: number, options: StreamedEstimateOptions = {}) {
     this.gridMs = options.gridMs ?? 100;
@@ -90,13 +93,25 @@ export class StreamedEstimate {
   /** The next chunk; `throughMs` as for `StreamedMarketOrders.feed` (for `pairingSoFar` only). */
   feed(book: BookTable, trades?: TradeTable, throughMs?: number): void {
     // σ takes no increment across a stale book (as asmm estimate --data): within the chunk and from the last row before it
+    // (rows without a mid, a side empty, count as no row: see staleStretches)
     const ts = book.tsMs;
-    const stale = staleStretches(ts, this.maxStalenessMs);
-    if (ts.length > 0 && ts[0] - this.lastRowMs > this.maxStalenessMs) stale.unshift({ fromMs: this.lastRowMs + this.maxStalenessMs, toMs: ts[0], reason: stale[0]?.reason ?? `book stale: no row for more than ${this.maxStalenessMs} ms` });
-    if (ts.length > 0) this.lastRowMs = ts[ts.length - 1];
+    const mid = midPrices(book);
+    const stale = staleStretches(ts, this.maxStalenessMs, mid);
+    let firstPriced = 0;
+    while (firstPriced < ts.length && Number.isNaN(mid[firstPriced])) firstPriced++;
+    if (firstPriced < ts.length && ts[firstPriced] - this.lastRowMs > this.maxStalenessMs) {
+      stale.unshift({ fromMs: this.lastRowMs + this.maxStalenessMs, toMs: ts[firstPriced], reason: firstPriced === 0 && this.lastRowIsLast ? `book stale: no row for more than ${this.maxStalenessMs} ms` : `book stale: no row with a price for more than ${this.maxStalenessMs} ms` });
+    }
+    let lastPriced = ts.length - 1;
+    while (lastPriced >= 0 && Number.isNaN(mid[lastPriced])) lastPriced--;
+    if (lastPriced >= 0) {
+      this.lastRowMs = ts[lastPriced];
+      this.lastRowIsLast = lastPriced === ts.length - 1;
+    } else if (ts.length > 0) this.lastRowIsLast = false;
     this.staleStretches += stale.length;
     this.staleMs += maskedDurationMs(stale);
-    this.grid.feed(ts, midPrices(book), stale.length > 0 ? mergeMasks(book.masked, stale) : book.masked);
+    this.rowsWithoutPrice += rowsWithoutPrice(mid);
+    this.grid.feed(ts, mid, stale.length > 0 ? mergeMasks(book.masked, stale) : book.masked);
     if (trades) this.withTrades = true;
     this.count(this.pairing.feed(book, trades, throughMs));
     this.rows += book.tsMs.length;
@@ -122,7 +137,7 @@ export class StreamedEstimate {
       return { sigmaPerSqrtSec: sigma, se, ci95: [Math.max(0, sigma - Z95 * se), sigma + Z95 * se], increments: n, droppedIncrements: g.dropped, maskedMs: g.maskedMs(), intervalMs: this.gridMs, method: `realized variance at ${this.gridMs} ms` };
     };
     const realized = { price: vol(this.sums.sum), log: vol(this.sums.sumLog) };
-    const bookStale = { stretches: this.staleStretches, ms: this.staleMs, maxStalenessMs: this.maxStalenessMs };
+    const bookStale = { stretches: this.staleStretches, ms: this.staleMs, maxStalenessMs: this.maxStalenessMs, rowsWithoutPrice: this.rowsWithoutPrice };
     if (!this.withTrades) return { realized, bookStale, rows: this.rows, trades: 0 };
     const { orders, pairing } = this.pairing.finish();
     this.count(orders);

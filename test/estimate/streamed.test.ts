@@ -228,7 +228,7 @@ describe('streamed estimate = realizedVolatility and fitArrivalMle on the whole 
       for (const c of splitTables(book, trades, cuts)) est.feed(c.book, c.trades);
       const r = est.finish();
       expect(stale).toHaveLength(1);
-      expect(r.bookStale).toEqual({ stretches: 1, ms: maskedDurationMs(stale), maxStalenessMs: DEFAULT_MAX_STALENESS_MS });
+      expect(r.bookStale).toEqual({ stretches: 1, ms: maskedDurationMs(stale), maxStalenessMs: DEFAULT_MAX_STALENESS_MS, rowsWithoutPrice: 0 });
       expect(r.realized.price).toEqual(price);
       expect(r.realized.log).toEqual(log);
       expect(Object.is(r.realized.price.sigmaPerSqrtSec, price.sigmaPerSqrtSec)).toBe(true);

@@ -20,7 +20,7 @@ import {
   type VolatilityEstimate,
 } from '../../estimate/index.js';
 import { durationOption, formatTable, numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
-import { DEFAULT_MAX_STALENESS_MS, staleStretches, UnpairedTradesError } from '../../estimate/marketOrders.js';
+import { DEFAULT_MAX_STALENESS_MS, rowsWithoutPrice, staleStretches, UnpairedTradesError } from '../../estimate/marketOrders.js';
 import { maskedDurationMs, mergeMasks } from '../../data/masks.js';
 import { observationJson, observationLines, observationReport } from '../../estimate/observation.js';
 
@@ -192,7 +192,7 @@ export async function runEstimate(argv: string[]): Promise<number> {
   // increments overlapping the book's masked intervals are left out (and counted), and so are those across a
   // stretch where the book is stale (no row for more than --max-staleness): the price carried through a book
   // that stopped is no flat price, and counting its time would shrink σ
-  const bookStale = staleStretches(book.tsMs, maxStalenessMs);
+  const bookStale = staleStretches(book.tsMs, maxStalenessMs, mid);
   const bookStaleMs = maskedDurationMs(bookStale);
   const sigmaMasks = mergeMasks(book.masked, bookStale);
   const priceGrid = previousTickGrid(book.tsMs, mid, gridMs, sigmaMasks);
@@ -253,7 +253,7 @@ export async function runEstimate(argv: string[]): Promise<number> {
     ...(values['rolling-out'] ? { file: values['rolling-out'] } : {}),
   };
   const instrument = book.meta.instrument ?? 'unknown instrument';
-  const observation = observationReport(book, trades, sigma.realized.price, orders, { stretches: bookStale.length, ms: bookStaleMs, maxStalenessMs });
+  const observation = observationReport(book, trades, sigma.realized.price, orders, { stretches: bookStale.length, ms: bookStaleMs, maxStalenessMs, rowsWithoutPrice: rowsWithoutPrice(mid) });
   if (values.json) {
     printJson({ data: values.data, price: values.price ?? 'mid', format, trades: trades ? tradesFrom : null, instrument, durationSec, bookRows: n, tickSize: tick, tickSource, ...observationJson(observation), sigma, arrival: arrival ? arrivalJson(arrival) : arrivalError ? { error: arrivalError } : null, rolling: rollingSummary ?? null });
     return 0;

@@ -1,6 +1,6 @@
 import { inferTickSize } from '../../data/index.js';
 import { StreamedEstimate, type DepthRange, type StreamedEstimateResult } from '../../estimate/index.js';
-import { bookStaleWarning } from '../../estimate/observation.js';
+import { bookStaleWarning, rowsWithoutPriceLine } from '../../estimate/observation.js';
 import { openCatalogMarket, UnpairedTradesWarning } from '../catalogMarket.js';
 import { formatTable, numberOption, printJson } from '../command.js';
 import { DayRangeInterrupt, INTERRUPTED_EXIT_CODE } from '../interrupt.js';
@@ -77,7 +77,7 @@ export async function estimateCatalog(values: Record<string, string | boolean | 
         '',
         formatTable(['volatility', 'σ price/√s', '95 %', 'σ log/√s', '95 %', 'method'], [['realized', fmt(vol.price.sigmaPerSqrtSec), `[${fmt(vol.price.ci95[0])}, ${fmt(vol.price.ci95[1])}]`, fmt(vol.log.sigmaPerSqrtSec), `[${fmt(vol.log.ci95[0])}, ${fmt(vol.log.ci95[1])}]`, vol.price.method]]),
         `            ${vol.price.increments} grid increments used, ${vol.price.droppedIncrements} dropped (masked${r.bookStale.stretches > 0 ? ' or stale' : ''})`,
-        ...(r.bookStale.stretches > 0 ? [bookStaleWarning(r.bookStale)!] : []),
+        ...[bookStaleWarning(r.bookStale), rowsWithoutPriceLine(r.bookStale)].filter((line): line is string => line !== undefined),
         '',
         ...(r.arrival
           ? [`arrival λ(δ) = A·exp(−k·δ) from trades over ${fmt((r.pairing?.observedMs ?? NaN) / 1000, 6)} s observed; ask quotes are reached by buys, bid quotes by sells`, formatTable(['fit', 'side', 'A /s', '95 %', 'k /price', '95 %', 'k /tick', 'orders used'], (['ask', 'bid', 'pooled'] as const).map(fitRow))]
