@@ -1,7 +1,7 @@
 export * from './tables.js';
 export * from './masks.js';
 export { DataError } from './errors.js';
-export { bookRowProblem, DEAD_BOOK_MIN_TRADES, DEFAULT_MAX_STALENESS_MS, deadBookStretches, DeadBookTracker, tradeRowProblem, tradesOffBook, type RowProblem, type TradesOffBook } from './validate.js';
+export { bookRowProblem, DEAD_BOOK_MIN_TRADES, DEFAULT_MAX_STALENESS_MS, deadBookStretches, DeadBookTracker, staleStretches, tradeRowProblem, tradesOffBook, type RowProblem, type TradesOffBook } from './validate.js';
 export { parseDecimalBytes } from './decimal.js';
 export { scanCsv, type CsvRow } from './csvScanner.js';
 export { readBookCsv, readTradeCsv, writeBookCsv, writeTradeCsv } from './csv.js';

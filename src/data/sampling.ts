@@ -20,17 +20,22 @@ export function previousTickRows(tsMs: ArrayLike<number>, intervalMs: number, fr
   return { firstGridMs: first * intervalMs, rows };
 }
 
+import { mergeMasks } from './masks.js';
 import { mapBookColumns, type BookTable } from './tables.js';
+import { DEFAULT_MAX_STALENESS_MS, staleStretches } from './validate.js';
 
 /**
  * A book sampled on a regular time grid by previous tick: at each grid time t = k·intervalMs (from the first
  * multiple at or after the first row to the last row) the row in force, i.e. the last row with ts_ms ≤ t.
  * Book levels are copied; `tsMs` becomes the grid time, `localTsMs` (when present) stays the sampled row's
  * receive time. For raw captures sampled "on a fixed interval" rather than at each change, and for
- * estimators that need a regular grid.
+ * estimators that need a regular grid. Grid points in a hole of the source (no row for more than
+ * `maxGapMs`, from that long after its last row) would repeat a row the market had left, and the regular rows
+ * would hide the hole from every check downstream: the holes are added to the result's masked intervals
+ * (see staleStretches), and the book's own masks are kept.
  * @example sampleBookEvery(book with rows at 0, 250, 1200 ms, 500).tsMs // [0, 500, 1000]: rows 0, 1, 1
  */
-export function sampleBookEvery(book: BookTable, intervalMs: number): BookTable {
+export function sampleBookEvery(book: BookTable, intervalMs: number, maxGapMs = DEFAULT_MAX_STALENESS_MS): BookTable {
   if (!(intervalMs > 0)) throw new RangeError(`sampleBookEvery: intervalMs must be positive, got ${intervalMs}`);
   const { firstGridMs, rows } = previousTickRows(book.tsMs, intervalMs);
   const m = rows.length;
@@ -41,9 +46,12 @@ export function sampleBookEvery(book: BookTable, intervalMs: number): BookTable 
   };
   const grid = new Float64Array(m);
   for (let k = 0; k < m; k++) grid[k] = firstGridMs + k * intervalMs;
+  const holes = staleStretches(book.tsMs, maxGapMs).map((h) => ({ ...h, reason: `no source row for more than ${maxGapMs} ms (sampled every ${intervalMs} ms)` }));
+  const masked = holes.length > 0 ? mergeMasks(book.masked, holes) : book.masked;
   return {
     ...mapBookColumns(book, pick),
     tsMs: grid,
     meta: { ...book.meta, extra: { ...book.meta.extra, sampled_every_ms: String(intervalMs) } },
+    ...(masked ? { masked } : {}),
   };
 }

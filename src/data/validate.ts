@@ -140,6 +140,28 @@ export function tradesOffBook(book: BookTable, trades: TradeTable, maxRelative =
  */
 export const DEFAULT_MAX_STALENESS_MS = 5000;
 
+/**
+ * Where a book is stale: from `maxStalenessMs` after a row until the next row, wherever rows are more than
+ * `maxStalenessMs` apart (the book stopped, or the recording had a hole). Trades there are not paired, and σ
+ * takes no increment across them: the price carried through a stopped book is no flat price. With `prices`
+ * (σ's series), only rows with a price count: rows without one (a side of the book empty: no mid) carry the
+ * last price, and a stretch of them longer than the limit is stale too.
+ * @example staleStretches([0, 1000, 20000], 5000) // [{ fromMs: 6000, toMs: 20000, reason: 'book stale: …' }]
+ */
+export function staleStretches(tsMs: ArrayLike<number>, maxStalenessMs: number, prices?: ArrayLike<number>): MaskedInterval[] {
+  const stale: MaskedInterval[] = [];
+  let last = -1;
+  for (let r = 0; r < tsMs.length; r++) {
+    if (prices && Number.isNaN(prices[r])) continue;
+    if (last >= 0 && tsMs[r] - tsMs[last] > maxStalenessMs) {
+      const noRow = r === last + 1;
+      stale.push({ fromMs: tsMs[last] + maxStalenessMs, toMs: tsMs[r], reason: noRow ? `book stale: no row for more than ${maxStalenessMs} ms` : `book stale: no row with a price for more than ${maxStalenessMs} ms` });
+    }
+    last = r;
+  }
+  return stale;
+}
+
 /** Trades printed inside a dead-book stretch before it counts as one (see deadBookStretches). */
 export const DEAD_BOOK_MIN_TRADES = 3;
 

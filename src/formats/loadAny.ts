@@ -1,7 +1,9 @@
 import { checkTableEpochs } from '../data/epoch.js';
 import { DataError } from '../data/errors.js';
 import { contentHead } from '../data/gzip.js';
+import { formatDurationMs } from '../data/masks.js';
 import { sampleBookEvery } from '../data/sampling.js';
+import { DEFAULT_MAX_STALENESS_MS, staleStretches } from '../data/validate.js';
 import type { BookTable, Table, TradeTable } from '../data/tables.js';
 import { probeFile, type FileFormat, type TableReadOptions } from './format.js';
 import { formatNamed, FORMATS } from './registry.js';
@@ -72,8 +74,21 @@ export async function loadTables(path: string, depth = 5, options: { everyMs?: n
   return {
     ...loaded,
     tables: loaded.tables.map((t) => (t.kind === 'book' ? sampleBookEvery(t, everyMs) : t)),
-    notes: [...loaded.notes, `books sampled every ${everyMs} ms (previous tick)`],
+    notes: [...loaded.notes, `books sampled every ${everyMs} ms (previous tick)`, ...holeNotes(loaded.tables)],
   };
+}
+
+/** What sampling masks (see sampleBookEvery): each book's holes of more than the staleness limit, in one note per book with any. */
+function holeNotes(tables: readonly Table[]): string[] {
+  const notes: string[] = [];
+  for (const t of tables) {
+    if (t.kind !== 'book') continue;
+    const holes = staleStretches(t.tsMs, DEFAULT_MAX_STALENESS_MS);
+    if (holes.length === 0) continue;
+    const ms = holes.reduce((sum, h) => sum + (h.toMs - h.fromMs), 0);
+    notes.push(`${t.meta.instrument ?? 'the book'}: ${holes.length} hole${holes.length === 1 ? '' : 's'} with no row for more than ${formatDurationMs(DEFAULT_MAX_STALENESS_MS)}, ${formatDurationMs(ms)} in all, masked in the sampled book (not carried through)`);
+  }
+  return notes;
 }
 
 async function loadTablesAtEachChange(path: string, depth: number, options: TableReadOptions): Promise<LoadedTables> {

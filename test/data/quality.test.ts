@@ -81,6 +81,22 @@ describe('sampleBookEvery', () => {
     expect(Array.from(late.bidPx[0])).toEqual([100.0, 100.0, 100.0]);
     expect(() => sampleBookEvery(b, 0)).toThrow(/intervalMs/);
   });
+
+  it('masks the grid points in a hole of the source (no row for more than the limit) instead of repeating the row before it', async () => {
+    const { sampleBookEvery } = await import('../../src/data/sampling.js');
+    const b = book([
+      [100.0, 99.99, 100.01, 100.02],
+      [100.0, 99.98, 100.03, NaN],
+      [99.9, 99.8, 100.03, 100.04],
+    ]);
+    // a 20 s hole between the second and third rows; the book's own mask is kept
+    const own = { fromMs: 100, toMs: 200, reason: 'sequence gap' };
+    const s = sampleBookEvery({ ...b, tsMs: Float64Array.from([0, 1000, 21_000]), masked: [own] }, 500, 5000);
+    expect(s.tsMs).toHaveLength(43);
+    expect(s.masked).toEqual([own, { fromMs: 6000, toMs: 21_000, reason: 'no source row for more than 5000 ms (sampled every 500 ms)' }]);
+    // rows no further apart than the limit: nothing added
+    expect(sampleBookEvery({ ...b, tsMs: Float64Array.from([0, 1000, 6000]) }, 500, 5000).masked).toBeUndefined();
+  });
 });
 
 describe('microPrices', () => {

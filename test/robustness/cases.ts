@@ -82,6 +82,7 @@ export const CLI_CASES: readonly CliCase[] = [
   { name: 'inspect: Binance USD-M futures capture (@depth@0ms, pu) has a book', defect: 1, args: (x) => ['inspect', x.f.binanceFutures], code: 0, reports: /rows\s+[1-9]/ },
 
   // --- convert
+  { name: 'convert --every: a book with an hour-long hole is masked there in the sampled book, and said', args: (x) => ['convert', x.f.bookHoled, '--to', 'csv', x.at('holed-sampled.csv'), '--every', '1s'], code: 0, reports: /1 hole with no row for more than 5\.0 s, 59\.9 min in all, masked in the sampled book/ },
   { name: 'convert: into a missing directory', defect: 7, args: (x) => ['convert', x.f.bookCsv, '--to', 'csv', x.at('no-such-dir/out.csv')], code: 2, names: (x) => [x.at('no-such-dir')], absent: (x) => [x.at('no-such-dir')] },
   { name: 'convert: onto a directory', defect: 7, spawn: true, args: (x) => ['convert', x.f.bookCsv, '--to', 'csv', x.f.existingDir], code: 2, names: (x) => [x.f.existingDir], absent: (x) => [`${x.f.existingDir}.partial`] },
   { name: 'convert: onto a directory (Arrow)', defect: 7, args: (x) => ['convert', x.f.bookCsv, '--to', 'arrow', x.f.existingDir], code: 2, names: (x) => [x.f.existingDir], absent: (x) => [`${x.f.existingDir}.partial`] },
