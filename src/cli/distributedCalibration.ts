@@ -49,7 +49,7 @@ export function distributedRunner(values: Record<string, string | boolean | unde
     await assertReachable(redisUrl);
     return runDistributedCalibration(options, {
       redisUrl,
-      shard: { dataPath: values.data as string, ...(values.trades ? { tradesPath: values.trades as string } : {}), ...(values.inst ? { inst: values.inst as string } : {}), windowMs: values.window ? Number(String(values.window).replace(/s$/, '')) * 1000 : 300_000 },
+      shard: { dataPath: values.data as string, ...(values.trades ? { tradesPath: values.trades as string } : {}), ...(values.inst ? { inst: values.inst as string } : {}), ...(values['contract-value'] !== undefined ? { contractValue: Number(values['contract-value']) } : {}), windowMs: values.window ? Number(String(values.window).replace(/s$/, '')) * 1000 : 300_000 },
       argv,
       attempts,
       ...(attaching ? { attachRunId: attaching } : {}),

@@ -4,6 +4,7 @@ import type { BacktestConfig, FillModel } from '../../backtest/types.js';
 import { PARAM_RANGES } from '../../calibrate/params.js';
 import { DEFAULT_QUEUE_MODEL, parseQueueModel, type QueueModelSpec } from '../../backtest/queueModels.js';
 import { durationOption, numberOption, parseCommandArgs, UsageError } from '../command.js';
+import { contractUnits, contractValueOption } from '../contractUnits.js';
 
 /**
  * `asmm backtest`: its options and their checks, then one of three runs, each in its own module loaded only
@@ -45,6 +46,7 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
       window: { type: 'string' },
       tick: { type: 'string' },
       lot: { type: 'string' },
+      'contract-value': { type: 'string' },
       report: { type: 'string' },
       png: { type: 'string' },
       'seed-compat': { type: 'boolean' },
@@ -76,7 +78,7 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
   const quoting = quotingOptions(values);
   if (values['seed-compat']) {
     // the reference's rules fix these: an option that would change nothing is refused, not ignored
-    for (const flag of ['fill', 'queue-model', 'strategy', 'feed-latency', 'local-clock-offset', 'entry-latency', 'cancel-latency', 'latency-seed', 'maker-fee', 'taker-fee', 'size', 'max-position', 'refresh', 'levels', 'level-spacing', 'trades', 'refresh-tolerance', 'max-order-age', 'min-spread', 'inventory-target', 'lot', 'tick', 'half-spread', 'horizon', 'q-max', 'window', 'depth', 'no-partial-fills'] as const) {
+    for (const flag of ['fill', 'queue-model', 'strategy', 'feed-latency', 'local-clock-offset', 'entry-latency', 'cancel-latency', 'latency-seed', 'maker-fee', 'taker-fee', 'size', 'max-position', 'refresh', 'levels', 'level-spacing', 'trades', 'refresh-tolerance', 'max-order-age', 'min-spread', 'inventory-target', 'lot', 'tick', 'half-spread', 'horizon', 'q-max', 'window', 'depth', 'no-partial-fills', 'contract-value'] as const) {
       if ((values as Record<string, unknown>)[flag] !== undefined) throw new UsageError(`--seed-compat runs the reference system's rules (mid-cross fills, no latency or fees, its sizes): it does not take --${flag}`);
     }
   } else {
@@ -109,7 +111,9 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
     };
     return (await import('./backtestSeedCompat.js')).seedCompat(book, options, values.data, { json: values.json === true, report: values.report, png: values.png });
   }
-  return (await import('./backtestRun.js')).backtestRun(values, book, recorded, { fill, strategyName, gamma, horizonMs, qMax, windowMs, queueModel, quoting });
+  // sizes in base currency (a linear contract's times its contract value; an inverse contract refused)
+  const units = contractUnits(book.meta.instrument ?? values.inst, contractValueOption(values['contract-value']));
+  return (await import('./backtestRun.js')).backtestRun(values, units.book(book), recorded && units.trades(recorded), { fill, strategyName, gamma, horizonMs, qMax, windowMs, queueModel, quoting, ...(units.note ? { unitsNote: units.note } : {}) });
 }
 
 /** `--queue-model NAME[:n]` (queue fills only; default power 2), a usage error when it is no model or goes with another fill. */

@@ -4,6 +4,7 @@ import { createStrategy, replayedEventsAre, runBacktestStream, type FillModel, t
 import { PARAM_RANGES } from '../../calibrate/params.js';
 import { describeMasks, inferTickSize, masksJson } from '../../data/index.js';
 import { openCatalogMarket, UnpairedTradesWarning } from '../catalogMarket.js';
+import { contractUnits, contractValueOption, daysInUnits } from '../contractUnits.js';
 import { durationOption, formatTable, latencyConfig, numberOption, printJson, requireOrderCounts, UsageError } from '../command.js';
 import { writeBacktestReport } from './backtestReport.js';
 import { DayRangeInterrupt, INTERRUPTED_EXIT_CODE } from '../interrupt.js';
@@ -19,12 +20,16 @@ export async function backtestCatalog(
   o: { fill: FillModel; strategyName: StrategyName; gamma: number; horizonMs: number; qMax: number; windowMs: number; queueModel: QueueModelSpec; quoting: QuotingOptions },
 ): Promise<number> {
   if (values['local-clock-offset'] !== undefined) throw new UsageError('--catalog does not take --local-clock-offset yet (replay the file with --data to shift its local stamps)');
-  const { catalog, range, meta, notes, first, days, rangeDates } = await openCatalogMarket(values);
+  const { catalog, range, meta, notes, first, days: daysInVenueUnits, rangeDates } = await openCatalogMarket(values);
   try {
-    const book0 = first.book;
+    // sizes in base currency (a linear contract's times its contract value; an inverse contract refused)
+    const units = contractUnits(range.instrument, contractValueOption(values['contract-value'] as string | undefined), meta?.contractValue);
+    if (units.note) notes.unshift(units.note);
+    const days = daysInUnits(daysInVenueUnits, units);
+    const book0 = units.book(first.book);
     if (o.fill === 'queue') requireOrderCounts([queueModelText(o.queueModel)], book0, `the catalog's book_top (${range.instrument})`);
     const tick = numberOption('tick', values.tick as string | undefined, meta?.tickSize ?? book0.meta.tickSize ?? inferTickSize(book0), (v) => v > 0);
-    const lot = numberOption('lot', values.lot as string | undefined, meta?.lotSize ?? 0, (v) => v >= 0);
+    const lot = numberOption('lot', values.lot as string | undefined, book0.meta.lotSize ?? meta?.lotSize ?? 0, (v) => v >= 0);
     const halfSpread = numberOption('half-spread', values['half-spread'] as string | undefined, 5 * tick, PARAM_RANGES.halfSpreadPx.check);
     const strategy = createStrategy(o.strategyName, { gamma: o.gamma, horizonSec: o.horizonMs / 1000, qMax: o.qMax, halfSpreadPx: halfSpread });
     const latencies = latencyConfig(values, book0);

@@ -23,6 +23,7 @@ import { inferTickSize } from '../../data/quality.js';
 import { UnpairedTradesWarning } from '../catalogMarket.js';
 import { DayRangeInterrupt, INTERRUPTED_EXIT_CODE } from '../interrupt.js';
 import { durationOption, formatTable, latencyOption, localClockOffsetOption, numberOption, printJson, recordedClock, recordedClockOfStats, UsageError } from '../command.js';
+import { contractUnits } from '../contractUnits.js';
 
 /**
  * `asmm backtest --depth full`: the full-depth replay (`replayDepth`) of a file's native level changes, for the
@@ -111,6 +112,9 @@ async function backtestDepthRun(values: Record<string, string | boolean | undefi
     clockNote = clock.note;
   }
   const feedLatencyMs = feed === 'recorded' ? (entryLatencyMs as number) : feed;
+  // the full-depth replay keeps the capture's size unit: an inverse contract is refused, a linear one said to be in contracts
+  if (values['contract-value'] !== undefined) throw new UsageError('--contract-value does not convert the level changes of --depth full yet: leave it out (sizes stay in contracts, and the output says so)');
+  const units = contractUnits(capture.book.meta.instrument ?? (values.inst as string | undefined), undefined);
   const masked = capture.book.masked ?? [];
   const inferred = streamed ? streamed.inferredTick : inferTickSize(capture.book);
   const tickSize = numberOption('tick', values.tick as string | undefined, inferred, (v) => v > 0);
@@ -207,6 +211,7 @@ async function backtestDepthRun(values: Record<string, string | boolean | undefi
   const r = session.finish();
   const notes = [
     ...(interrupt?.cutShort ? [interrupt.note()!] : []),
+    ...(units.note ? [units.note] : []),
     ...capture.notes,
     ...(clockNote ? [`${clockNote}; our fills notified after the entry latency (${entryLatencyMs} ms)`] : []),
     ...(values['no-partial-fills'] ? ['no partial fills: an order fills whole when a trade passes the queue ahead of it (hftbacktest NoPartialFillExchange), so fills = orders filled'] : []),

@@ -39,7 +39,7 @@ export async function backtestRun(
   values: Record<string, string | boolean | undefined> & { data?: string; trades?: string; json?: boolean; report?: string; png?: string; tick?: string; lot?: string; size?: string; refresh?: string; 'half-spread'?: string; 'maker-fee'?: string; 'taker-fee'?: string; 'max-position'?: string },
   book: BookTable,
   recorded: TradeTable | undefined,
-  o: { fill: FillModel; strategyName: StrategyName; gamma: number; horizonMs: number; qMax: number; windowMs: number; queueModel: QueueModelSpec; quoting: QuotingOptions },
+  o: { fill: FillModel; strategyName: StrategyName; gamma: number; horizonMs: number; qMax: number; windowMs: number; queueModel: QueueModelSpec; quoting: QuotingOptions; unitsNote?: string },
 ): Promise<number> {
   const { fill, strategyName, gamma, horizonMs, qMax, windowMs } = o;
   if (fill === 'queue') requireOrderCounts([queueModelText(o.queueModel)], book, values.data ?? 'the data');
@@ -78,7 +78,7 @@ export async function backtestRun(
     ...(calibration ? { calibration } : {}),
   });
   const seconds = (performance.now() - started) / 1000;
-  const notes = [...executions.notes, ...(clockNote ? [clockNote] : []), ...result.notes];
+  const notes = [...(o.unitsNote ? [o.unitsNote] : []), ...executions.notes, ...(clockNote ? [clockNote] : []), ...result.notes];
   const metrics = backtestMetrics(result);
   const quotes = quotePlacement(result, tick);
   const reportPath = values.report ?? `reports/backtest-${strategyName}-${fill}.html`;

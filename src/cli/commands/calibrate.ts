@@ -5,6 +5,7 @@ import { queueModelText } from '../../backtest/queueModels.js';
 import { calibrationTable, DEFAULT_PARAMS, NO_FILL_WINDOWS_NOTE, expandGrid, parseGridSpec, runCalibration, walkForwardSummary, walkForwardTable, windowsProblem, type ParamSet, type SelectionMetric } from '../../calibrate/index.js';
 import { backtestExecutions, isStrategyName, STRATEGY_NAMES, type FillModel } from '../../backtest/index.js';
 import { describeMasks, inferTickSize, masksJson } from '../../data/index.js';
+import { contractUnits, contractValueOption } from '../contractUnits.js';
 import { loadMarketData } from '../marketData.js';
 import { rollingCalibration } from '../../estimate/index.js';
 import { calibrationHeatmap, walkForwardFigure, writeFiguresHtml } from '../../plot/index.js';
@@ -34,6 +35,7 @@ export async function runCalibrate(argv: string[]): Promise<number> {
       'maker-fee': { type: 'string' },
       'taker-fee': { type: 'string' },
       'max-position': { type: 'string' },
+      'contract-value': { type: 'string' },
       report: { type: 'string' },
       json: { type: 'boolean' },
       catalog: { type: 'string' },
@@ -87,7 +89,11 @@ export async function runCalibrate(argv: string[]): Promise<number> {
     const { calibrateCatalog } = await import('./calibrateCatalog.js');
     return calibrateCatalog(values, { fill, metric, workers, windowMs: durationOption('window', values.window, 300_000) as number, sets: expandGrid(spec, { ...DEFAULT_PARAMS, strategy, queueModel: queueModelText(queueModel) }), keys: Object.keys(spec) as Array<keyof ParamSet>, trailingDays });
   }
-  const { book, trades: recorded } = await loadMarketData(values.data as string, values.trades, values.inst);
+  const market = await loadMarketData(values.data as string, values.trades, values.inst);
+  // sizes in base currency (a linear contract's times its contract value; an inverse contract refused)
+  const units = contractUnits(market.book.meta.instrument ?? values.inst, contractValueOption(values['contract-value']));
+  const book = units.book(market.book);
+  const recorded = market.trades && units.trades(market.trades);
   const sets = expandGrid(spec, { ...DEFAULT_PARAMS, strategy, queueModel: queueModelText(queueModel) });
   if (fill === 'queue') requireOrderCounts(sets.map((s) => s.queueModel), book, values.data as string);
   const tooMany = windowsProblem(book.tsMs, windows);
@@ -149,7 +155,7 @@ export async function runCalibrate(argv: string[]): Promise<number> {
       outOfSamplePnl: oos,
       report,
       masked: masksJson(result.masked),
-      notes: [...executions.notes, ...result.notes],
+      notes: [...(units.note ? [units.note] : []), ...executions.notes, ...result.notes],
     });
     return 0;
   }
@@ -166,6 +172,7 @@ export async function runCalibrate(argv: string[]): Promise<number> {
       ),
       `chosen sets: mean in-sample ${metric} ${num(summary.inSampleMean)}, mean out-of-sample ${metric} ${num(summary.outOfSampleMean)}; out-of-sample PnL over ${summary.folds} test windows: ${num(oos)}`,
       `report: ${report}`,
+      ...(units.note ? [units.note] : []),
       ...executions.notes,
       ...(distributed ? result.notes.filter((n) => n.startsWith('cell ')) : []),
       ...result.notes.filter((n) => n.startsWith(NO_FILL_WINDOWS_NOTE)),

@@ -3,6 +3,7 @@ import { runDailyWalkForward, type CalibrationDay, type EvaluationSettings, type
 import { inferTickSize } from '../../data/index.js';
 import { rollingCalibration } from '../../estimate/index.js';
 import { dailyWalkForwardFigure, writeFiguresHtml } from '../../plot/index.js';
+import { contractUnits, contractValueOption, daysInUnits } from '../contractUnits.js';
 import { openCatalogMarket } from '../catalogMarket.js';
 import { formatTable, latencyConfig, numberOption, printJson, requireOrderCounts } from '../command.js';
 import { DayRangeInterrupt, INTERRUPTED_EXIT_CODE } from '../interrupt.js';
@@ -24,15 +25,19 @@ export async function calibrateCatalog(
   values: Record<string, string | boolean | undefined>,
   o: { fill: FillModel; metric: SelectionMetric; workers: number; windowMs: number; sets: ParamSet[]; keys: Array<keyof ParamSet>; trailingDays: number },
 ): Promise<number> {
-  const { catalog, range, meta, notes, first, days: marketDays, rangeDates } = await openCatalogMarket(values);
+  const { catalog, range, meta, notes, first, days: daysInVenueUnits, rangeDates } = await openCatalogMarket(values);
   try {
-    const book0 = first.book;
+    // sizes in base currency (a linear contract's times its contract value; an inverse contract refused)
+    const units = contractUnits(range.instrument, contractValueOption(values['contract-value'] as string | undefined), meta?.contractValue);
+    if (units.note) notes.unshift(units.note);
+    const marketDays = daysInUnits(daysInVenueUnits, units);
+    const book0 = units.book(first.book);
     if (o.fill === 'queue') requireOrderCounts(o.sets.map((s) => s.queueModel), book0, `the catalog's book_top (${range.instrument})`);
     const tickSize = meta?.tickSize ?? book0.meta.tickSize ?? inferTickSize(book0);
     const settings: EvaluationSettings = {
       fill: o.fill,
       tickSize,
-      lotSize: meta?.lotSize ?? book0.meta.lotSize ?? 0,
+      lotSize: book0.meta.lotSize ?? meta?.lotSize ?? 0,
       ...latencyConfig(values, book0),
       makerFee: numberOption('maker-fee', values['maker-fee'] as string | undefined, 0),
       takerFee: numberOption('taker-fee', values['taker-fee'] as string | undefined, 0),

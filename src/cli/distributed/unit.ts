@@ -1,6 +1,7 @@
 import { backtestExecutions } from '../../backtest/index.js';
 import type { BookTable, TradeTable } from '../../data/tables.js';
 import { rollingCalibration, type RollingCalibration } from '../../estimate/index.js';
+import { contractUnits } from '../contractUnits.js';
 import { loadMarketData } from '../marketData.js';
 import { evaluateTask, type EvaluationResult, type EvaluationSettings, type EvaluationTask } from '../../calibrate/evaluate.js';
 
@@ -15,6 +16,8 @@ export interface DataShard {
   readonly inst?: string;
   /** The rolling A, k window (ms), as `asmm calibrate --window`. */
   readonly windowMs: number;
+  /** `--contract-value` (base currency per contract), when given. */
+  readonly contractValue?: number;
 }
 
 /** One unit of work: (data shard, parameter set on a time window, latency seed inside the settings) → one row. */
@@ -36,7 +39,10 @@ export interface PreparedShard {
 
 /** The market data of a shard, prepared as `asmm calibrate` prepares it. */
 export async function prepareShard(shard: DataShard, fill: EvaluationSettings['fill'], tickSize: number): Promise<PreparedShard> {
-  const { book, trades: recorded } = await loadMarketData(shard.dataPath, shard.tradesPath, shard.inst);
+  const market = await loadMarketData(shard.dataPath, shard.tradesPath, shard.inst);
+  const units = contractUnits(market.book.meta.instrument ?? shard.inst, shard.contractValue);
+  const book = units.book(market.book);
+  const recorded = market.trades && units.trades(market.trades);
   const executions = backtestExecutions(book, recorded, fill, tickSize, { label: `trades of ${shard.tradesPath ?? shard.dataPath} against the book of ${shard.dataPath}` });
   const calibration = rollingCalibration(book, executions.marketOrders, { windowSec: shard.windowMs / 1000, stepSec: 1 });
   return { book, ...(executions.trades ? { trades: executions.trades } : {}), calibration };
