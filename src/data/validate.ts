@@ -239,18 +239,22 @@ export class DeadBookTracker {
         this.returnedUntil = to;
       }
     };
+    const columns = [book.bidPx, book.bidSz, book.askPx, book.askSz];
+    const depth = book.depth;
     for (let r = 0; r < rows; r++) {
-      if (this.levels !== null && this.sameLevels(book, r)) {
+      // the row before: the kept levels for a chunk's first row, else the row above in the chunk
+      const same = r === 0 ? this.levels !== null && this.sameAsKept(columns, depth, r) : sameRows(columns, depth, r);
+      if (same) {
         this.sameRows++;
         continue;
       }
-      if (this.levels !== null) close(ts[r]);
+      if (this.levels !== null || r > 0) close(ts[r]);
       this.changeMs = ts[r];
       this.sameRows = 0;
       this.tradesInStretch = 0;
       this.returnedUntil = -Infinity;
-      this.keepLevels(book, r);
     }
+    if (rows > 0) this.keepLevels(columns, depth, rows - 1);
     // the stretch open at the chunk's end: up to its end when another chunk follows, else up to its last row
     if (this.levels !== null && (throughMs !== undefined || rows > 0)) close(throughMs ?? ts[rows - 1]);
     // trades after that wait for the next chunk (after the last chunk's last row, they are after the book)
@@ -259,22 +263,21 @@ export class DeadBookTracker {
     return subtractMasks(out, book.masked);
   }
 
-  private keepLevels(book: BookTable, r: number): void {
-    const columns = [book.bidPx, book.bidSz, book.askPx, book.askSz];
-    const n = 4 * book.depth;
+  /** Keeps row `r` of `columns` (bid prices, bid sizes, ask prices, ask sizes; `depth` levels each). */
+  private keepLevels(columns: ReadonlyArray<readonly Float64Array[]>, depth: number, r: number): void {
+    const n = 4 * depth;
     if (this.levels === null || this.levels.length !== n) this.levels = new Float64Array(n);
     let j = 0;
-    for (const side of columns) for (let level = 0; level < book.depth; level++) this.levels[j++] = side[level][r];
+    for (const side of columns) for (let level = 0; level < depth; level++) this.levels[j++] = side[level][r];
   }
 
-  /** Whether row `r` shows the kept levels (missing levels, NaN, alike). */
-  private sameLevels(book: BookTable, r: number): boolean {
+  /** Whether row `r` of `columns` shows the kept levels (missing levels, NaN, alike). */
+  private sameAsKept(columns: ReadonlyArray<readonly Float64Array[]>, depth: number, r: number): boolean {
     const kept = this.levels!;
-    if (kept.length !== 4 * book.depth) return false;
-    const columns = [book.bidPx, book.bidSz, book.askPx, book.askSz];
+    if (kept.length !== 4 * depth) return false;
     let j = 0;
     for (const side of columns) {
-      for (let level = 0; level < book.depth; level++) {
+      for (let level = 0; level < depth; level++) {
         const a = side[level][r];
         const b = kept[j++];
         if (a !== b && !(a !== a && b !== b)) return false;
@@ -282,4 +285,18 @@ export class DeadBookTracker {
     }
     return true;
   }
+}
+
+/** Whether row `r` of `columns` (see DeadBookTracker) shows the levels of row `r − 1` (missing levels, NaN, alike). */
+function sameRows(columns: ReadonlyArray<readonly Float64Array[]>, depth: number, r: number): boolean {
+  for (let c = 0; c < 4; c++) {
+    const side = columns[c];
+    for (let level = 0; level < depth; level++) {
+      const col = side[level];
+      const a = col[r];
+      const b = col[r - 1];
+      if (a !== b && !(a !== a && b !== b)) return false;
+    }
+  }
+  return true;
 }
