@@ -4,7 +4,7 @@ import { scanCsv, type CsvRow } from '../data/csvScanner.js';
 import { fieldText, parseDecimalBytes } from '../data/decimal.js';
 import { checkTableEpochs, RowLines } from '../data/epoch.js';
 import { DataError } from '../data/errors.js';
-import type { BookTable, TradeTable } from '../data/tables.js';
+import type { BookTable, TableMeta, TradeTable } from '../data/tables.js';
 import { bookRowProblem, tradeRowProblem } from '../data/validate.js';
 import type { TableFormat } from './format.js';
 
@@ -14,6 +14,8 @@ import type { TableFormat } from './format.js';
  *   `asks[i].price,asks[i].amount,bids[i].price,bids[i].amount`;
  * - `trades`: `exchange,symbol,timestamp,local_timestamp,id,side,price,amount` (side = taker side).
  * Timestamps are µs since epoch; they become ms (fractional ms kept). Empty level fields are missing levels.
+ * A file holds one instrument: a row whose `exchange` or `symbol` differs from the first row's is refused
+ * (DataError at that line and field), never read into the same table.
  */
 export type TardisKind = 'tardis-book-snapshot' | 'tardis-trades';
 
@@ -35,6 +37,57 @@ function number(path: string, row: CsvRow, names: readonly string[], f: number, 
   return value;
 }
 
+/**
+ * The `exchange` and `symbol` of a file's first row, which every other row must repeat: a Tardis CSV can hold
+ * several symbols (a download of several, files concatenated), and one table is one instrument. Each row is
+ * compared byte for byte with the first, no string made per row.
+ */
+class OneInstrument {
+  private readonly first: Uint8Array[] = [];
+  private firstLine = 0;
+  exchange = '';
+  symbol = '';
+
+  constructor(private readonly path: string) {}
+
+  /** Records the first row's two fields, or throws a DataError at a row whose exchange or symbol differs. */
+  check(row: CsvRow): void {
+    if (row.count < 2) throw new DataError(this.path, row.line, 'symbol', 'missing field (the row has 1 field)');
+    if (this.firstLine === 0) {
+      this.firstLine = row.line;
+      for (const f of [0, 1]) this.first.push(Uint8Array.from(row.buf.subarray(row.starts[f], row.ends[f])));
+      [this.exchange, this.symbol] = this.first.map((b) => decoder.decode(b));
+      return;
+    }
+    for (const f of [0, 1]) {
+      if (!sameBytes(row.buf, row.starts[f], row.ends[f], this.first[f])) this.fail(row, f);
+    }
+  }
+
+  private fail(row: CsvRow, f: number): never {
+    const field = f === 0 ? 'exchange' : 'symbol';
+    const firstText = f === 0 ? this.exchange : this.symbol;
+    const other = fieldText(row.buf, row.starts[f], row.ends[f]);
+    const what = f === 0 ? 'exchanges' : 'symbols';
+    throw new DataError(
+      this.path,
+      row.line,
+      field,
+      `a second ${field}, "${other}", after "${firstText}" (line ${this.firstLine} on): the file holds two ${what}, and asmm reads one instrument per file; ` +
+        `select one ${field} into a file of its own (e.g. zcat -f FILE | awk -F, 'NR==1 || $${f + 1}=="${firstText}"' > ${firstText || 'one'}.csv) or download one symbol per file`,
+    );
+  }
+}
+
+const decoder = new TextDecoder();
+
+/** Whether `buf[start, end)` holds the bytes of `ref`. */
+function sameBytes(buf: Uint8Array, start: number, end: number, ref: Uint8Array): boolean {
+  if (end - start !== ref.length) return false;
+  for (let i = 0; i < ref.length; i++) if (buf[start + i] !== ref[i]) return false;
+  return true;
+}
+
 /** Appends a row's `timestamp` and `local_timestamp` (µs) as ms. */
 function pushTimes(path: string, row: CsvRow, names: readonly string[], ts: Float64ColumnBuilder, localTs: Float64ColumnBuilder): void {
   ts.push(number(path, row, names, 2, false) / 1000);
@@ -45,8 +98,7 @@ function pushTimes(path: string, row: CsvRow, names: readonly string[], ts: Floa
 export function readTardisBookSnapshot(path: string): BookTable {
   let names: string[] = [];
   let depth = 0;
-  let symbol = '';
-  let exchange = '';
+  const instrument = new OneInstrument(path);
   const ts = new Float64ColumnBuilder();
   const localTs = new Float64ColumnBuilder();
   let columns: Float64ColumnBuilder[] = [];
@@ -69,7 +121,7 @@ export function readTardisBookSnapshot(path: string): BookTable {
     },
     (row) => {
       lines.note(row.line);
-      if (ts.length === 0) [exchange, symbol] = [0, 1].map((f) => fieldText(row.buf, row.starts[f], row.ends[f]));
+      instrument.check(row);
       pushTimes(path, row, names, ts, localTs);
       for (let i = 0; i < depth; i++) {
         const base = 4 + 4 * i;
@@ -105,11 +157,26 @@ export function readTardisBookSnapshot(path: string): BookTable {
     bidSz: cols.slice(depth, 2 * depth),
     askPx: cols.slice(2 * depth, 3 * depth),
     askSz: cols.slice(3 * depth),
-    meta: { ...(symbol ? { instrument: symbol } : {}), source: `tardis ${exchange} book_snapshot_${depth} ${path}` },
+    meta: tardisMeta(instrument, `book_snapshot_${depth}`, path),
   };
   checkTableEpochs(path, book, lines, TARDIS_TIME_FIELDS, 'µs', 1000);
   return book;
 }
+
+/**
+ * A Tardis table's metadata: the instrument from the `symbol` column, and the `exchange` column's Tardis
+ * exchange id as `tardis.exchange` (the catalog's venue comes from it).
+ */
+function tardisMeta(instrument: OneInstrument, dataType: string, path: string): TableMeta {
+  return {
+    ...(instrument.symbol ? { instrument: instrument.symbol } : {}),
+    source: `tardis ${instrument.exchange} ${dataType} ${path}`,
+    extra: { [TARDIS_EXCHANGE_KEY]: instrument.exchange },
+  };
+}
+
+/** The metadata key holding a Tardis table's `exchange` column (its Tardis exchange id, e.g. `okex-swap`). */
+export const TARDIS_EXCHANGE_KEY = 'tardis.exchange';
 
 /** Tardis's time columns (µs since the epoch). */
 const TARDIS_TIME_FIELDS = { ts: 'timestamp', local: 'local_timestamp' };
@@ -126,8 +193,7 @@ const SELL = Buffer.from('sell');
 /** Reads a Tardis trades CSV (streaming, validated). Trade ids must be numeric; side must be buy or sell. */
 export function readTardisTrades(path: string): TradeTable {
   let names: string[] = [];
-  let symbol = '';
-  let exchange = '';
+  const instrument = new OneInstrument(path);
   const builder = new TradeTableBuilder(true);
   const lines = new RowLines();
   scanCsv(
@@ -138,7 +204,7 @@ export function readTardisTrades(path: string): TradeTable {
     },
     (row) => {
       lines.note(row.line);
-      if (builder.rows === 0) [exchange, symbol] = [0, 1].map((f) => fieldText(row.buf, row.starts[f], row.ends[f]));
+      instrument.check(row);
       const ts = number(path, row, names, 2, false) / 1000;
       const localTs = number(path, row, names, 3, false) / 1000;
       const id = parseDecimalBytes(row.buf, row.starts[4], row.ends[4]);
@@ -151,7 +217,7 @@ export function readTardisTrades(path: string): TradeTable {
       if (problem) throw new DataError(path, row.line, problem.field === 'px' ? 'price' : problem.field === 'sz' ? 'amount' : tardisField(problem.field), problem.reason);
     },
   );
-  const trades = builder.finish({ ...(symbol ? { instrument: symbol } : {}), source: `tardis ${exchange} trades ${path}` });
+  const trades = builder.finish(tardisMeta(instrument, 'trades', path));
   checkTableEpochs(path, trades, lines, TARDIS_TIME_FIELDS, 'µs', 1000);
   return trades;
 }

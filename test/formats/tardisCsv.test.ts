@@ -46,6 +46,32 @@ describe('Tardis CSV datasets', () => {
     expect(Array.from(trades.sz)).toEqual([0.5, 0.25]);
   });
 
+  it('a file of two symbols or two exchanges is refused at the first row of the second, naming line, field and both', () => {
+    // Tardis serves one file per symbol, but a download of several symbols or concatenated files hold more:
+    // here BTCUSDT at about 11657, then ETHUSDT at about 390 (the same columns, another price series)
+    const tradesHeader = 'exchange,symbol,timestamp,local_timestamp,id,side,price,amount\n';
+    const trade = (exchange: string, symbol: string, i: number, px: number) => `${exchange},${symbol},${1598918403696000 + i * 1000},${1598918403810979 + i * 1000},${3735683259 + i},buy,${px},0.5\n`;
+    const trades = join(dir, 'two-symbols-trades.csv');
+    writeFileSync(trades, tradesHeader + trade('binance', 'BTCUSDT', 0, 11657.08) + trade('binance', 'BTCUSDT', 1, 11657.1) + trade('binance', 'ETHUSDT', 2, 390.5));
+    expect(() => readTardisTrades(trades)).toThrow(DataError);
+    expect(() => readTardisTrades(trades)).toThrow(/two-symbols-trades\.csv:4 symbol: a second symbol, "ETHUSDT", after "BTCUSDT" \(line 2 on\).*select one symbol/);
+    // the same symbol on another exchange (Binance spot and USD-M futures both call it BTCUSDT)
+    const exchanges = join(dir, 'two-exchanges-trades.csv');
+    writeFileSync(exchanges, tradesHeader + trade('binance', 'BTCUSDT', 0, 11657.08) + trade('binance-futures', 'BTCUSDT', 1, 11651.2));
+    expect(() => readTardisTrades(exchanges)).toThrow(/two-exchanges-trades\.csv:3 exchange: a second exchange, "binance-futures", after "binance"/);
+    // a symbol that only starts like the first (same bytes, longer) is another symbol
+    writeFileSync(trades, tradesHeader + trade('okex', 'BTC-USDT', 0, 11657.08) + trade('okex', 'BTC-USDT-SWAP', 1, 11651.2));
+    expect(() => readTardisTrades(trades)).toThrow(/:3 symbol: a second symbol, "BTC-USDT-SWAP", after "BTC-USDT"/);
+
+    const book = join(dir, 'two-symbols-book.csv');
+    const bookRow = (symbol: string, i: number, px: number) => `binance,${symbol},${1598918403696000 + i * 1000},${1598918403810979 + i * 1000},${px + 0.01},1,${px},1,${px + 0.02},1,${px - 0.01},1\n`;
+    writeFileSync(book, `${bookHeader}\n` + bookRow('BTCUSDT', 0, 11657.07) + bookRow('ETHUSDT', 1, 390.5));
+    expect(() => readTardisBookSnapshot(book)).toThrow(/two-symbols-book\.csv:3 symbol: a second symbol, "ETHUSDT", after "BTCUSDT"/);
+    // one symbol throughout reads, and says its exchange
+    writeFileSync(book, `${bookHeader}\n` + bookRow('ETHUSDT', 0, 390.5) + bookRow('ETHUSDT', 1, 390.6));
+    expect(readTardisBookSnapshot(book).meta).toMatchObject({ instrument: 'ETHUSDT', extra: { 'tardis.exchange': 'binance' } });
+  });
+
   it('names file, line and Tardis field on bad input', () => {
     const path = join(dir, 'bad.csv');
     writeFileSync(path, `${bookHeader}\nbinance,BTCUSDT,1,2,11657.08,1.7,11657.09,10.8,11657.54,5.4,11656.97,0.2\n`);

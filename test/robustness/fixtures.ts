@@ -31,6 +31,7 @@ export type FixtureName =
   | 'okxBooksDay' | 'okxBooksMalformed' | 'okxBooksMismatch' | 'okxBooksTruncated' | 'okxTradesDay' | 'okxTradesMalformed' | 'sampleCatalog' | 'depthCatalog'
   | 'okxTradesTwoUtcDays' | 'stoppedBookCatalog'
   | 'tradesTenfold' | 'bookHoled' | 'tradesSecondHalf' | 'bookFrozen' | 'bookRelativeSeconds'
+  | 'tardisTradesTwoSymbols' | 'tardisBookTwoSymbols' | 'tardisTradesTwoExchanges'
   | 'latencyHeaderOnly' | 'latencyNoColumn' | 'latencyUnsorted' | 'latencyNegative' | 'latencySeconds' | 'badCountsBook';
 
 const CSV_BOOK_HEADER = 'ts_ms,bid_px_1,bid_sz_1,ask_px_1,ask_sz_1';
@@ -57,6 +58,27 @@ function tardisBookText(book: BookTable): string {
   const lines = ['exchange,symbol,timestamp,local_timestamp,asks[0].price,asks[0].amount,bids[0].price,bids[0].amount'];
   for (let i = 0; i < book.tsMs.length; i++) lines.push(`okex,ETH-USDT,${book.tsMs[i] * 1000},${book.tsMs[i] * 1000 + 2000},${book.askPx[0][i]},${book.askSz[0][i]},${book.bidPx[0][i]},${book.bidSz[0][i]}`);
   return lines.join('\n') + '\n';
+}
+
+/**
+ * `text` (a Tardis CSV of ETH-USDT) with a row of another instrument after every `every`-th data row from the
+ * `from`-th on: the row before it with `exchange,symbol` replaced and its prices times `priceFactor`, time
+ * order kept (as in a file merged by time from downloads of two symbols, which passes every other check).
+ */
+function withSecondInstrument(text: string, from: number, every: number, exchange: string, symbol: string, priceFactor: number, priceFields: readonly number[]): string {
+  const [header, ...rows] = text.trimEnd().split('\n');
+  const out = [header];
+  rows.forEach((row, i) => {
+    out.push(row);
+    if (i + 1 >= from && (i + 1 - from) % every === 0) {
+      const c = row.split(',');
+      c[0] = exchange;
+      c[1] = symbol;
+      for (const f of priceFields) c[f] = String(Math.round(Number(c[f]) * priceFactor * 100) / 100);
+      out.push(c.join(','));
+    }
+  });
+  return out.join('\n') + '\n';
 }
 
 /**
@@ -135,6 +157,12 @@ export function buildFixtures(dir: string): Fixtures {
   f.tradesSeconds = write('trades-seconds.csv', [tradeLines[0], ...tradeLines.slice(1).map((l) => { const [ts, ...rest] = l.split(','); return [Number(ts) / 1000, ...rest].join(','); })].join('\n') + '\n');
   f.localSeconds = write('book-local-seconds.csv', ['ts_ms,local_ts_ms,bid_px_1,bid_sz_1,ask_px_1,ask_sz_1', ...Array.from({ length: 50 }, (_, i) => [book.tsMs[i], book.tsMs[i] / 1000, book.bidPx[0][i], book.bidSz[0][i], book.askPx[0][i], book.askSz[0][i]].join(','))].join('\n') + '\n');
   f.tardisTradesMs = write('tardis-trades-ms.csv', tardisTradesText(trades, 1));
+  // Tardis files of two instruments: BTC-USDT rows (about 25 times ETH's price) among ETH-USDT's from the 5th
+  // data row on (line 7), time order kept; and ETH-USDT trades with rows of another exchange (binance) among
+  // them: the same symbol, another venue
+  f.tardisTradesTwoSymbols = write('tardis-trades-two-symbols.csv', withSecondInstrument(tardisTradesText(trades, 1000), 5, 3, 'okex', 'BTC-USDT', 25, [6]));
+  f.tardisBookTwoSymbols = write('tardis-book-two-symbols.csv', withSecondInstrument(tardisBookText(book), 5, 10, 'okex', 'BTC-USDT', 25, [4, 6]));
+  f.tardisTradesTwoExchanges = write('tardis-trades-two-exchanges.csv', withSecondInstrument(tardisTradesText(trades, 1000), 5, 3, 'binance', 'ETH-USDT', 1, []));
   // trades at ten times the book's price (another instrument, other units)
   f.tradesTenfold = write('trades-tenfold.csv', [tradeLines[0], ...tradeLines.slice(1).map((l) => { const c = l.split(','); c[3] = String(10 * Number(c[3])); return c.join(','); })].join('\n') + '\n');
   // the book with a hole of an hour after its 30th second (no row, no mask: the recorder was down)
