@@ -1,14 +1,16 @@
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { mergeMasks } from '../data/masks.js';
 import { inferTickSize } from '../data/quality.js';
 import type { BookTable, TradeTable } from '../data/tables.js';
 import { detectFormat, loadTables } from '../formats/loadAny.js';
 import { binanceReplayNotes, replayBinanceCapture } from '../formats/binanceCapture.js';
 import { isOkxBooksContent, openOkxBooks } from '../formats/okxHistoryBooks.js';
-import { probeFile } from '../formats/format.js';
-import { readSampleParams, SAMPLE_FILES } from '../sample/files.js';
-import { BOOK_DELTA_COLUMNS, DEFAULT_TOP_LEVELS, DELTA_FLAG_SNAPSHOT, DELTA_FLAG_SNAPSHOT_START } from './schema.js';
+import { probeFile, type FileFormat } from '../formats/format.js';
+import { TARDIS_EXCHANGE_KEY } from '../formats/tardisCsv.js';
+import { binanceVenue, FORMAT_VENUES, tardisVenue } from '../formats/venues.js';
+import { readSampleParams, SAMPLE_FILES, SAMPLE_VENUE } from '../sample/files.js';
+import { BOOK_DELTA_COLUMNS, CatalogError, DEFAULT_TOP_LEVELS, isCatalogFolderName, DELTA_FLAG_SNAPSHOT, DELTA_FLAG_SNAPSHOT_START } from './schema.js';
 import type { CatalogWriter, PartWritten, WriteOptions } from './writer.js';
 
 /** What one import did: parts written per file and the loaders' notes (nothing dropped silently). */
@@ -20,10 +22,27 @@ export interface ImportReport {
   readonly notes: readonly string[];
   /** A folder not read (format `not read`): how many files it holds, its sub-folders' included. */
   readonly files?: number;
+  /** The venue the file went under (absent for a file skipped or not read). */
+  readonly venue?: string;
+  /** How the venue was decided: `--venue`, or what in the data or the folder names it. */
+  readonly venueFrom?: string;
+}
+
+/** A catalog venue and how it was decided (said in the import's output). */
+export interface Venue {
+  readonly venue: string;
+  readonly from: string;
 }
 
 export interface ImportOptions {
-  readonly venue: string;
+  /**
+   * The catalog venue (`--venue`), for every file. Absent: each file's own, where its data names it
+   * (`FORMAT_VENUES`: `okx` for OKX's formats, `binance` or `binance-futures` for a Binance capture, a Tardis
+   * file's `exchange` column), else `sample` for an asmm sample folder's files; a file of a format that names
+   * no venue (asmm CSV and Arrow, the reference CSV) is refused with a CatalogError naming it, before anything
+   * is read (in a folder: before any file is imported).
+   */
+  readonly venue?: string;
   /** The instrument (default: the file's own, else an asmm sample folder's params.json). */
   readonly inst?: string;
   readonly levels?: number;
@@ -40,6 +59,8 @@ export interface ImportOptions {
   readonly progress?: { done: number; readonly total: number };
   /** A folder's import: asked before each file; true stops there (the files done stay imported). */
   readonly stopRequested?: () => boolean;
+  /** The venue of the files whose data names none, given by their folder (an asmm sample folder's; set by importIntoCatalog). */
+  readonly folderVenue?: Venue;
 }
 
 /** Download and write leftovers in a folder: not data to import. */
@@ -80,14 +101,64 @@ export function planFolderImport(dir: string): { paths: string[]; skipped: Impor
   return { paths: paths.sort(), skipped };
 }
 
+interface SampleFolder {
+  readonly instrument: string;
+  readonly tickSize?: number;
+  readonly lotSize?: number;
+  /** Its params.json. */
+  readonly params: string;
+}
+
 /** The instrument, tick and lot of an asmm sample folder (its params.json), when the folder is one. */
-function sampleFolderInstrument(dir: string): { instrument: string; tickSize?: number; lotSize?: number } | undefined {
+function sampleFolderInstrument(dir: string): SampleFolder | undefined {
   try {
     const p = readSampleParams(dir);
-    return p && typeof p.instrument === 'string' ? { instrument: p.instrument, tickSize: p.tickSize, lotSize: p.lotSize } : undefined;
+    return p && typeof p.instrument === 'string' ? { instrument: p.instrument, tickSize: p.tickSize, lotSize: p.lotSize, params: join(dir, SAMPLE_FILES.params) } : undefined;
   } catch {
     return undefined; // a params.json that is not the sample's: the folder is imported as any other
   }
+}
+
+/** The data files `asmm sample` writes (books and trades, CSV and Arrow). */
+const SAMPLE_DATA_FILES: ReadonlySet<string> = new Set([SAMPLE_FILES.booksCsv, SAMPLE_FILES.tradesCsv, SAMPLE_FILES.booksArrow, SAMPLE_FILES.tradesArrow]);
+
+/** The asmm sample `path` is (a sample folder) or is a data file of (`books.arrow` beside its params.json). */
+function sampleOf(path: string): SampleFolder | undefined {
+  if (statSync(path).isDirectory()) return sampleFolderInstrument(path);
+  return SAMPLE_DATA_FILES.has(basename(path)) ? sampleFolderInstrument(dirname(path)) : undefined;
+}
+
+/**
+ * The venue of a file (see `ImportOptions.venue`): `--venue`; else what the format fixes; else `decided`, what
+ * the data read says (a Binance capture's market, a Tardis file's exchange column); else the folder's; else a
+ * CatalogError naming the file (`why`: what the data lacked).
+ */
+function venueOf(path: string, format: FileFormat, options: ImportOptions, decided?: Venue, why?: string): Venue {
+  if (options.venue !== undefined) return { venue: options.venue, from: 'given (--venue)' };
+  const rule = format === 'unknown' ? undefined : FORMAT_VENUES[format];
+  if (rule?.kind === 'fixed') return { venue: rule.venue, from: `the data: ${rule.why}` };
+  if (decided) return decided;
+  if (options.folderVenue) return options.folderVenue;
+  throw new CatalogError(noVenueMessage([path], why ?? `a file of format ${format}, which names no venue`, 'the file was not imported'));
+}
+
+function noVenueMessage(paths: readonly string[], why: string, outcome: string): string {
+  const shown = paths.slice(0, 3).join(', ') + (paths.length > 3 ? ` and ${paths.length - 3} more` : '');
+  return `${shown}: ${why}: give --venue (e.g. --venue okx), the folder it goes under in the catalog (<catalog>/<venue>/<instrument>); ${outcome}`;
+}
+
+/** Whether a format names no venue: its files need --venue (or an asmm sample folder around them). */
+const namesNoVenue = (format: FileFormat) => format !== 'unknown' && FORMAT_VENUES[format].kind === 'none';
+
+/**
+ * The files of a folder import that would be refused for want of a venue (formats that name none, outside an
+ * asmm sample folder, without --venue), checked before any file is imported.
+ */
+function filesWithoutVenue(path: string, options: ImportOptions): string[] {
+  if (options.venue !== undefined || options.folderVenue !== undefined) return [];
+  if (!importsFileByFile(path)) return namesNoVenue(detectFormat(path)) && !sampleOf(path) ? [path] : [];
+  if (sampleFolderInstrument(path)) return [];
+  return planFolderImport(path).paths.flatMap((p) => filesWithoutVenue(p, options));
 }
 
 /** Swaps and futures trade in contracts: their size means nothing in base currency without the contract value. */
@@ -115,9 +186,23 @@ export function importsFileByFile(path: string): boolean {
  */
 export async function importIntoCatalog(writer: CatalogWriter, path: string, options: ImportOptions): Promise<ImportReport[]> {
   const isRecording = statSync(path).isDirectory() && !importsFileByFile(path);
+  // an asmm sample folder, or one of its data files: venue `sample` (as `asmm sample --catalog` writes) for
+  // what names no venue of its own, and, without --inst, its instrument, tick and lot
+  const sampleFolder = options.folderVenue === undefined ? sampleOf(path) : undefined;
+  const sample = options.inst === undefined ? sampleFolder : undefined;
+  if (sampleFolder) {
+    const folderVenue = { venue: SAMPLE_VENUE, from: `the asmm sample folder (${sampleFolder.params}), as asmm sample --catalog files it` };
+    options = { ...options, folderVenue, ...(sample ? { inst: sample.instrument } : {}) };
+  }
+  const withSample = (r: ImportReport): ImportReport => (sample && r.format !== 'skipped' && r.format !== 'not read' ? { ...r, notes: [...r.notes, `instrument ${sample.instrument} from ${sample.params}`] } : r);
+  const sampleInstrument = (reports: readonly ImportReport[]) => {
+    const venue = reports.find((r) => r.parts.length > 0)?.venue;
+    if (sample && venue !== undefined) writer.writeInstrument({ venue, instrument: sample.instrument, tickSize: sample.tickSize, lotSize: sample.lotSize, source: path });
+  };
   if (importsFileByFile(path)) {
+    const venueless = filesWithoutVenue(path, options);
+    if (venueless.length > 0) throw new CatalogError(noVenueMessage(venueless, `${venueless.length === 1 ? 'a file' : `${venueless.length} files`} of a format that names no venue (asmm CSV or Arrow, reference CSV)`, `no file of ${path} was imported`));
     const { paths, skipped } = planFolderImport(path);
-    const sample = options.inst === undefined ? sampleFolderInstrument(path) : undefined;
     const out: ImportReport[] = [...skipped];
     const { onFile, progress: given, ...fileOptions } = options;
     // one count over the folder and its sub-folders, so that [i/n] runs once through every file
@@ -130,32 +215,29 @@ export async function importIntoCatalog(writer: CatalogWriter, path: string, opt
         }
         break;
       }
-      const optionsOfP = sample ? { ...fileOptions, inst: sample.instrument } : fileOptions;
-      const withSample = (r: ImportReport): ImportReport => (sample && r.format !== 'skipped' && r.format !== 'not read' ? { ...r, notes: [...r.notes, `instrument ${sample.instrument} from ${join(path, SAMPLE_FILES.params)}`] } : r);
       if (importsFileByFile(p)) {
         // a sub-folder tells its own files as they are done
-        const reports = await importIntoCatalog(writer, p, { ...optionsOfP, onFile: onFile && ((r, i, n) => onFile(withSample(r), i, n)), progress });
+        const reports = await importIntoCatalog(writer, p, { ...fileOptions, onFile: onFile && ((r, i, n) => onFile(withSample(r), i, n)), progress });
         out.push(...reports.map(withSample));
         continue;
       }
-      const told = (await importIntoCatalog(writer, p, optionsOfP)).map(withSample);
+      const told = (await importIntoCatalog(writer, p, fileOptions)).map(withSample);
       out.push(...told);
       if (progress) {
         progress.done++;
         for (const r of told) onFile?.(r, progress.done - 1, progress.total);
       }
     }
-    if (sample && out.some((r) => r.parts.length > 0)) {
-      writer.writeInstrument({ venue: options.venue, instrument: sample.instrument, tickSize: sample.tickSize, lotSize: sample.lotSize, source: path });
-    }
+    sampleInstrument(out);
     return out;
   }
   // a file is imported whole or not at all: what it installed before an error (a day refused as already in the
   // catalog, a bad row) is taken out again, and the error says so
   writer.beginUndoable();
   try {
-    const reports = await importFile(writer, path, options, isRecording);
+    const reports = (await importFile(writer, path, options, isRecording)).map(withSample);
     writer.commit();
+    sampleInstrument(reports);
     return reports;
   } catch (error) {
     const undone = undoneText(writer.undo(), path);
@@ -181,27 +263,42 @@ export function undoneText(undone: { removed: readonly string[]; notRemoved: rea
 /** One file (or recording) of `importIntoCatalog`. */
 async function importFile(writer: CatalogWriter, path: string, options: ImportOptions, isRecording: boolean): Promise<ImportReport[]> {
   const levels = options.levels ?? DEFAULT_TOP_LEVELS;
-  if (!isRecording && isOkxBooksContent(probeFile(path))) return [await importOkxBooks(writer, path, options.venue, levels, options)];
-  if (!isRecording && detectFormat(path) === 'binance-hftbacktest-capture') return [await importBinanceCapture(writer, path, levels, options)];
+  const format = detectFormat(path);
+  // a format that names no venue: refused before it is read
+  if (namesNoVenue(format)) venueOf(path, format, options);
+  if (!isRecording && isOkxBooksContent(probeFile(path))) return [await importOkxBooks(writer, path, venueOf(path, 'okx-history-books', options), levels, options)];
+  if (!isRecording && format === 'binance-hftbacktest-capture') return [await importBinanceCapture(writer, path, levels, options)];
   const loaded = await loadTables(path, levels);
+  // (a Tardis table's exchange column; other formats' tables are not asked, an Arrow file converted from a
+  // Tardis file included: its venue is what --venue says)
+  const fromExchange = loaded.format !== 'unknown' && FORMAT_VENUES[loaded.format].kind === 'tardis-exchange';
+  const exchange = fromExchange ? loaded.tables[0]?.meta.extra?.[TARDIS_EXCHANGE_KEY] : undefined;
+  const exchangeVenue = exchange === undefined ? undefined : tardisVenue(exchange);
+  const { venue, from } = venueOf(
+    path,
+    loaded.format,
+    options,
+    exchangeVenue && isCatalogFolderName(exchangeVenue) ? { venue: exchangeVenue, from: `the data: the Tardis exchange column, "${exchange}"` } : undefined,
+    exchange === undefined ? undefined : exchange === '' ? 'the Tardis exchange column is empty' : `the Tardis exchange column, "${exchange}", is no folder name`,
+  );
   const parts: PartWritten[] = [];
   // each instrument's tables (a capture holds several): its rows, its own gaps and its own metadata
   const byInstrument = new Map<string | undefined, typeof loaded.tables[number][]>();
   for (const table of loaded.tables) {
     const inst = options.inst ?? table.meta.instrument;
     byInstrument.set(inst, [...(byInstrument.get(inst) ?? []), table]);
-    if (table.kind === 'book') parts.push(...(await writer.writeBookTop(options.venue, table as BookTable, inst, { levels, replace: options.replace })));
-    else parts.push(...(await writer.writeTrades(options.venue, table as TradeTable, inst, { replace: options.replace })));
+    if (table.kind === 'book') parts.push(...(await writer.writeBookTop(venue, table as BookTable, inst, { levels, replace: options.replace })));
+    else parts.push(...(await writer.writeTrades(venue, table as TradeTable, inst, { replace: options.replace })));
   }
   const notes = [...loaded.notes];
   for (const [instrument, tables] of byInstrument) {
     if (!instrument) continue;
     const masks = mergeMasks(...tables.map((t) => t.masked));
-    if (masks.length || options.replace) parts.push(...(await writer.writeGaps(options.venue, instrument, masks, gapOptions(options, ...tables.map((t) => t.tsMs)))));
+    if (masks.length || options.replace) parts.push(...(await writer.writeGaps(venue, instrument, masks, gapOptions(options, ...tables.map((t) => t.tsMs)))));
     const book = tables.find((t) => t.kind === 'book');
-    writer.writeInstrument({ venue: options.venue, instrument, tickSize: book?.meta.tickSize, lotSize: book?.meta.lotSize, ...contractValueOf(instrument, options, notes), source: path });
+    writer.writeInstrument({ venue, instrument, tickSize: book?.meta.tickSize, lotSize: book?.meta.lotSize, ...contractValueOf(instrument, options, notes), source: path });
   }
-  return [{ file: path, format: loaded.format, parts, notes }];
+  return [{ file: path, format: loaded.format, parts, notes, venue, venueFrom: from }];
 }
 
 /**
@@ -212,23 +309,25 @@ async function importFile(writer: CatalogWriter, path: string, options: ImportOp
  */
 async function importBinanceCapture(writer: CatalogWriter, path: string, levels: number, options: ImportOptions): Promise<ImportReport> {
   const capture = await replayBinanceCapture(path, levels, { native: true });
+  const { market } = capture.stats;
+  const { venue, from } = venueOf(path, 'binance-hftbacktest-capture', options, { venue: binanceVenue(market), from: `the data: a Binance ${market} capture${market === 'futures' ? ' (its depth diffs carry pu)' : ' (its depth diffs carry no pu)'}` });
   const inst = options.inst ?? capture.book.meta.instrument;
   if (!inst) throw new Error(`${path}: no instrument (give --inst)`);
   const parts: PartWritten[] = [];
-  parts.push(...(await writer.writeBookTop(options.venue, capture.book, inst, { levels, replace: options.replace })));
-  parts.push(...(await writer.writeTrades(options.venue, capture.trades, inst, { replace: options.replace })));
+  parts.push(...(await writer.writeBookTop(venue, capture.book, inst, { levels, replace: options.replace })));
+  parts.push(...(await writer.writeTrades(venue, capture.trades, inst, { replace: options.replace })));
   const n = capture.native!;
   const flags = new Uint8Array(n.side.length);
   for (let r = 0; r < flags.length; r++) if (n.side[r] === 0) flags[r] = DELTA_FLAG_SNAPSHOT | DELTA_FLAG_SNAPSHOT_START;
-  const deltas = await writer.openStream(options.venue, inst, 'book_deltas', BOOK_DELTA_COLUMNS.filter((c) => c !== 'orders'), options);
+  const deltas = await writer.openStream(venue, inst, 'book_deltas', BOOK_DELTA_COLUMNS.filter((c) => c !== 'orders'), options);
   await deltas.append([n.tsMs, n.localTsMs, n.side, n.px, n.qty, flags]);
   parts.push(...(await deltas.close()));
   const masks = mergeMasks(capture.book.masked ?? [], capture.trades.masked ?? []);
-  if (masks.length || options.replace) parts.push(...(await writer.writeGaps(options.venue, inst, masks, gapOptions(options, capture.book.tsMs, capture.trades.tsMs, n.tsMs))));
+  if (masks.length || options.replace) parts.push(...(await writer.writeGaps(venue, inst, masks, gapOptions(options, capture.book.tsMs, capture.trades.tsMs, n.tsMs))));
   const tickSize = capture.book.meta.tickSize ?? inferTickSize(capture.book);
   const notes = [...binanceReplayNotes(capture), `${n.tsMs.length} level changes (every depth, local receive stamps) into book_deltas, ${capture.book.tsMs.length} top-${levels} rows, ${capture.trades.tsMs.length} trades`];
-  writer.writeInstrument({ venue: options.venue, instrument: inst, tickSize, ...(capture.book.meta.lotSize !== undefined ? { lotSize: capture.book.meta.lotSize } : {}), ...(capture.book.meta.tickSize === undefined ? { inferred: ['tickSize'] } : {}), ...contractValueOf(inst, options, notes), source: path });
-  return { file: path, format: 'binance-hftbacktest-capture', parts, notes };
+  writer.writeInstrument({ venue, instrument: inst, tickSize, ...(capture.book.meta.lotSize !== undefined ? { lotSize: capture.book.meta.lotSize } : {}), ...(capture.book.meta.tickSize === undefined ? { inferred: ['tickSize'] } : {}), ...contractValueOf(inst, options, notes), source: path });
+  return { file: path, format: 'binance-hftbacktest-capture', parts, notes, venue, venueFrom: from };
 }
 
 /**
@@ -255,7 +354,7 @@ function contractValueOf(instrument: string, options: ImportOptions, notes: stri
   return {};
 }
 
-async function importOkxBooks(writer: CatalogWriter, path: string, venue: string, levels: number, options: ImportOptions): Promise<ImportReport> {
+async function importOkxBooks(writer: CatalogWriter, path: string, { venue, from }: Venue, levels: number, options: ImportOptions): Promise<ImportReport> {
   const stream = await openOkxBooks(path, { topLevels: levels, ...(options.inst ? { inst: options.inst } : {}) });
   let deltas: Awaited<ReturnType<CatalogWriter['openStream']>> | undefined;
   let top: Awaited<ReturnType<CatalogWriter['openStream']>> | undefined;
@@ -305,5 +404,5 @@ async function importOkxBooks(writer: CatalogWriter, path: string, venue: string
     if (tickSize !== undefined) notes.push(`tick ${tickSize} inferred: the smallest price step between levels seen (OKX's history files carry no tick)`);
     writer.writeInstrument({ venue, instrument: inst, ...(tickSize !== undefined ? { tickSize, inferred: ['tickSize'] } : {}), ...contractValueOf(inst, options, notes), source: path });
   }
-  return { file: path, format: 'okx-history-books', parts, notes };
+  return { file: path, format: 'okx-history-books', parts, notes, venue, venueFrom: from };
 }

@@ -68,6 +68,9 @@ export function utcDayEndMs(date: string): number {
 }
 
 /** A catalog error: one line naming the path and what is wrong. */
+/** Whether a venue or instrument can be a catalog folder: not empty, no `/`, `\\` or `=`, not starting with a dot. */
+export const isCatalogFolderName = (name: string): boolean => name !== '' && !/[\/\\]|^\.|=/.test(name);
+
 export class CatalogError extends Error {
   constructor(message: string) {
     super(message);

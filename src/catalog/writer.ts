@@ -8,7 +8,7 @@ import { clipMasks, type MaskedInterval } from '../data/masks.js';
 import { ColumnScan, type ScanColumn } from './columnScan.js';
 import { PartColumns, partColumnTypeOf } from './partColumns.js';
 import { PartWriterThread } from './partWriterThread.js';
-import { CatalogError, DAY_MS, partitionName, utcDateOf, type CatalogTable, type InstrumentMeta } from './schema.js';
+import { CatalogError, DAY_MS, isCatalogFolderName, partitionName, utcDateOf, type CatalogTable, type InstrumentMeta } from './schema.js';
 
 /** One column to write: name, DuckDB type and values (numbers, NaN for NULL, or strings). */
 export type WriteColumn = ScanColumn;
@@ -274,7 +274,7 @@ export class CatalogWriter {
 
   tableDir(venue: string, instrument: string, table: CatalogTable): string {
     for (const [what, v] of [['venue', venue], ['instrument', instrument]]) {
-      if (!v || /[\/\\]|^\.|=/.test(v)) throw new CatalogError(`${what} "${v}": not a valid folder name`);
+      if (!isCatalogFolderName(v)) throw new CatalogError(`${what} "${v}": not a valid folder name`);
     }
     const dir = join(this.root, venue, instrument, table);
     if (!this.scannedTables.has(dir)) {

@@ -14,6 +14,12 @@ export const SAMPLE_FILES = {
   params: 'params.json',
 } as const;
 
+/**
+ * The catalog venue of the sample market: `asmm sample --days N --catalog` writes under it, and `asmm catalog
+ * import` files an asmm sample folder's files under it.
+ */
+export const SAMPLE_VENUE = 'sample';
+
 /** Default location of the project's sample market, relative to the project root. */
 export const DEFAULT_SAMPLE_DIR = join('data', 'sample');
 

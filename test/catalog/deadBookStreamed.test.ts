@@ -38,7 +38,7 @@ describe('a dead book in a streamed catalog range', () => {
     writeTradeCsv(trades, tradesHoled);
     const root = join(dir, 'catalog');
     for (const f of [books, trades]) {
-      const r = runAsmm(['catalog', 'import', f, '--catalog', root, '--inst', 'ETH-USDT', '--json']);
+      const r = runAsmm(['catalog', 'import', f, '--catalog', root, '--venue', 'sample', '--inst', 'ETH-USDT', '--json']);
       expect(r.code, r.stderr).toBe(0);
     }
     const streamed = runAsmm(['estimate', '--catalog', root, '--inst', 'ETH-USDT', '--json']);

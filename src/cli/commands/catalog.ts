@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { basename } from 'node:path';
-import { CatalogWriter, importIntoCatalog, importsFileByFile, openCatalog, CATALOG_TABLES, staleStagingNote, undoneText, type PartWritten } from '../../catalog/index.js';
+import { CatalogWriter, importIntoCatalog, importsFileByFile, isCatalogFolderName, openCatalog, CATALOG_TABLES, staleStagingNote, undoneText, type PartWritten } from '../../catalog/index.js';
 import { formatTable, numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
 import { INTERRUPTED_EXIT_CODE, quitTakingOut, stopOnInterrupt, type InterruptRequest } from '../interrupt.js';
 
@@ -33,6 +33,7 @@ async function runImport(argv: string[]): Promise<number> {
   );
   const path = positionals[0];
   if (!existsSync(path)) throw new UsageError(`no such file or folder: ${path}`);
+  if (values.venue !== undefined && !isCatalogFolderName(values.venue)) throw new UsageError(`--venue "${values.venue}": not a valid folder name (no /, \\ or =, not starting with a dot)`);
   const root = values.catalog ?? DEFAULT_CATALOG;
   mkdirSync(root, { recursive: true });
   const levels = numberOption('levels', values.levels, 5, (v) => Number.isInteger(v) && v > 0 && v <= 400);
@@ -54,7 +55,9 @@ async function runImport(argv: string[]): Promise<number> {
   const started = performance.now();
   try {
     const reports = await importIntoCatalog(writer, path, {
-      venue: values.venue ?? 'okx',
+      // absent: each file's own venue where its data names it (okx, binance, a Tardis exchange), sample for an
+      // asmm sample folder; a file that names none is refused before anything is imported
+      venue: values.venue,
       inst: values.inst,
       levels,
       replace: values.replace,
@@ -64,14 +67,14 @@ async function runImport(argv: string[]): Promise<number> {
         if (values.json) return;
         const rows = r.parts.reduce((n, p) => n + p.rows, 0);
         const tables = [...new Set(r.parts.map((p) => p.table))].join(', ');
-        process.stderr.write(`  [${index + 1}/${total}] ${basename(r.file)}: ${r.parts.length ? `${rows} rows into ${tables}` : r.notes[0] ?? r.format} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
+        process.stderr.write(`  [${index + 1}/${total}] ${basename(r.file)}: ${r.parts.length ? `${rows} rows into ${tables} of venue ${r.venue}` : r.notes[0] ?? r.format} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
       },
     }).finally(() => stop.dispose());
     const notRead = reports.filter((r) => r.format === 'not read');
     // (a replaced day's counts are on its first new part; its other parts, when streamed in several, say so)
     const partition = (p: PartWritten) =>
       !p.replaced ? 'new part' : p.replacedParts || p.keptParts ? `replaced ${p.replacedParts} part${p.replacedParts === 1 ? '' : 's'}${p.keptParts ? `, kept ${p.keptParts} disjoint` : ''}` : 'new part of the day above';
-    const rows = reports.flatMap((r) => r.parts.map((p) => [r.file, p.table, p.date, p.rows, partition(p)]));
+    const rows = reports.flatMap((r) => r.parts.map((p) => [r.file, r.venue ?? '', p.table, p.date, p.rows, partition(p)]));
     // (a folder not read counts its files, as the [i/n] lines do)
     const files = (rs: typeof reports) => rs.reduce((n, r) => n + (r.files ?? 1), 0);
     const interrupted = notRead.length > 0 ? `INTERRUPTED (Ctrl-C): ${files(notRead)} of ${files(reports.filter((r) => r.format !== 'skipped'))} files not imported (${notRead.map((r) => `${basename(r.file)}${r.files !== undefined && r.files !== 1 ? ` (${r.files} files)` : ''}`).join(', ')}); the files above are in the catalog` : undefined;
@@ -82,7 +85,11 @@ async function runImport(argv: string[]): Promise<number> {
     // (peak RSS as backtest and estimate report it: the process's own, every thread)
     if (values.json) printJson({ catalog: root, ...(interrupted ? { interrupted: true, note: interrupted } : {}), ...(stale.length > 0 ? { staleStaging: stale } : {}), imports: reports, peakRssMb: process.resourceUsage().maxRSS / 1024 });
     else {
-      process.stdout.write(formatTable(['file', 'table', 'date', 'rows', 'partition'], rows) + '\n');
+      process.stdout.write(formatTable(['file', 'venue', 'table', 'date', 'rows', 'partition'], rows) + '\n');
+      // the venue of each file and how it was decided, once per venue and reason
+      const venues = new Map<string, number>();
+      for (const r of reports) if (r.venue !== undefined) venues.set(`${r.venue}: ${r.venueFrom}`, (venues.get(`${r.venue}: ${r.venueFrom}`) ?? 0) + 1);
+      for (const [venue, n] of venues) process.stdout.write(`venue ${venue}${reports.length > 1 ? ` (${n} file${n === 1 ? '' : 's'})` : ''}\n`);
       for (const r of reports) if (r.format !== 'not read') for (const n of r.notes) process.stdout.write(`note ${r.file}: ${n}\n`);
       if (interrupted) process.stdout.write(`${interrupted}\n`);
     }

@@ -44,7 +44,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'catalog',
     summary: 'the Parquet catalog: import any supported file or OKX history day, list it, query it with SQL (DuckDB)',
-    usage: 'asmm catalog import FILE|DIR [--catalog DIR] [--venue okx] [--inst ID] [--levels 5] [--contract-value X] [--replace] [--json] | catalog ls [--catalog DIR] [--json] | catalog query "select …" [--catalog DIR] [--json|--csv]',
+    usage: 'asmm catalog import FILE|DIR [--catalog DIR] [--venue V (default: the data\'s own; needed for asmm CSV/Arrow and the reference CSV)] [--inst ID] [--levels 5] [--contract-value X] [--replace] [--json] | catalog ls [--catalog DIR] [--json] | catalog query "select …" [--catalog DIR] [--json|--csv]',
     load: async () => (await import('./catalog.js')).runCatalog,
   },
   {

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { DEFAULT_SAMPLE_DIR, DEFAULT_SAMPLE_PARAMS, generateSampleMarket, sampleMarketDays, writeSampleMarket } from '../../sample/index.js';
+import { DEFAULT_SAMPLE_DIR, DEFAULT_SAMPLE_PARAMS, SAMPLE_VENUE, generateSampleMarket, sampleMarketDays, writeSampleMarket } from '../../sample/index.js';
 import { checkOutputDir, numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
 import { quitTakingOut } from '../interrupt.js';
 
@@ -50,9 +50,6 @@ export async function runSample(argv: string[]): Promise<number> {
   }
   return 0;
 }
-
-/** Venue name of the sample market in a catalog. */
-export const SAMPLE_VENUE = 'sample';
 
 /**
  * `asmm sample --days N --catalog DIR`: the sample market written straight into the catalog one UTC day at a
