@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Rng } from '../random/index.js';
-import { DownloadAbortedError, DownloadError, resumableGet, type ResumableGetEvent } from './httpRange.js';
+import { DownloadAbortedError, DownloadError, keptNote, resumableGet, type ResumableGetEvent } from './httpRange.js';
 import type { DownloadItem } from './plan.js';
 import { formatBytes } from './progress.js';
 import { checkDayFile } from './verify.js';
@@ -134,7 +134,9 @@ async function downloadOne(item: DownloadItem, options: DownloadOptions): Promis
   } catch (error) {
     if (error instanceof DownloadAbortedError) {
       progress?.done(key);
-      return { ...base, status: 'interrupted', bytes: sizeOf(partial), notes, reason: `interrupted; ${partial} kept (${sizeOf(partial)} bytes) for the next run to resume` };
+      const bytes = sizeOf(partial);
+      const kept = keptNote(partial, bytes);
+      return { ...base, status: 'interrupted', bytes, notes, reason: kept ? `interrupted${kept} for the next run to resume` : 'interrupted before any byte arrived' };
     }
     if (error instanceof DownloadError) {
       const reason = error.reason;

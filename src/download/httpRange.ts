@@ -127,8 +127,9 @@ export function parseContentRange(value: string | undefined): { first?: number; 
 /**
  * Downloads `url` into `partialPath`, resuming from the bytes already there. Resolves `complete` (the file
  * holds every byte the server stated) or `missing` (404); rejects with `DownloadError` when retries are spent or
- * the answer cannot change (another 4xx), and with `DownloadAbortedError` on abort. Never deletes the file
- * except to restart it from byte 0 (an event says so).
+ * the answer cannot change (another 4xx), and with `DownloadAbortedError` on abort. Never deletes a file with
+ * bytes in it except to restart it from byte 0 (an event says so); the `DownloadError` names the `.partial`
+ * only when bytes were kept in it (an empty one is removed).
  */
 export async function resumableGet(url: string, partialPath: string, options: ResumableGetOptions = {}): Promise<ResumableGetResult> {
   const retries = options.retries ?? 5;
@@ -194,7 +195,8 @@ export async function resumableGet(url: string, partialPath: string, options: Re
       case 'retry': {
         failuresInRow = after > before ? 1 : failuresInRow + 1;
         if (failuresInRow > retries || attempts >= maxAttempts) {
-          throw new DownloadError(url, `${outcome.reason}; gave up after ${failuresInRow > retries ? `${retries} retr${retries === 1 ? 'y' : 'ies'}` : `${attempts} attempts`}, ${after} bytes kept in ${partialPath}`, attempts);
+          const gaveUp = failuresInRow > retries ? `${retries} retr${retries === 1 ? 'y' : 'ies'}` : `${attempts} attempts`;
+          throw new DownloadError(url, `${outcome.reason}; gave up after ${gaveUp}${keptNote(partialPath, after)}`, attempts);
         }
         const delayMs = backoffDelayMs(failuresInRow, baseMs, maxMs, rng.next());
         options.onEvent?.({ type: 'retry', attempt: attempts + 1, reason: outcome.reason, delayMs, bytesOnDisk: after });
@@ -203,6 +205,17 @@ export async function resumableGet(url: string, partialPath: string, options: Re
       }
     }
   }
+}
+
+/**
+ * What a failed call leaves for the next run: `, N bytes kept in PATH` when the `.partial` holds bytes, and
+ * nothing when there is no such file (no answer ever had a body) or it is empty (it is removed: there is
+ * nothing to resume from, and a line naming it would name a file that is not there or holds nothing).
+ */
+export function keptNote(partialPath: string, bytesOnDisk: number): string {
+  if (bytesOnDisk > 0) return `, ${bytesOnDisk} bytes kept in ${partialPath}`;
+  rmSync(partialPath, { force: true });
+  return '';
 }
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {

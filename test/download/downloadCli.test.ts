@@ -179,6 +179,28 @@ describe('asmm download okx', () => {
     expect(readdirSync(join(out, 'SOL-USDT', 'trades')).filter((f) => !f.endsWith('.zip'))).toEqual([]);
   });
 
+  it('a file that failed before any byte arrived names no .partial (none exists); one that kept bytes names it with its size', async () => {
+    const out = join(dir, 'out-failed');
+    const books = okxBooksFileName(ETH, '2025-11-03');
+    const trades = okxTradesFileName(ETH, '2025-11-03');
+    await serve({ [trades]: [{ kind: 'status', status: 503, times: 100 }], [books]: [{ kind: 'drop', afterBytes: 900, times: 100 }] });
+    const run = await download(['--inst', ETH, '--from', '2025-11-03', '--out', out, '--retries', '1', '--json']);
+    expect(run.code, run.stderr).toBe(1);
+    const tradesPartial = join(out, ETH, 'trades', `${trades}.partial`);
+    const booksPartial = join(out, ETH, 'books', `${books}.partial`);
+    expect(existsSync(tradesPartial)).toBe(false);
+    const failedTrades = run.stderr.split('\n').filter((l) => l.startsWith(`${ETH} trades 2025-11-03: FAILED`));
+    expect(failedTrades).toHaveLength(1);
+    expect(failedTrades[0]).not.toMatch(/kept|\.partial/);
+    const tradesItem = run.json.items.find((r: any) => r.kind === 'trades');
+    expect(tradesItem.status).toBe('failed');
+    expect(tradesItem.reason).not.toMatch(/kept|\.partial/);
+    // the books file advanced by 900 bytes per attempt until the attempts ran out: the line says what is on disk
+    const booksItem = run.json.items.find((r: any) => r.kind === 'books');
+    expect(booksItem.status).toBe('failed');
+    expect(booksItem.reason).toContain(`, ${statSync(booksPartial).size} bytes kept in ${booksPartial}`);
+  });
+
   it('bad arguments are one usage line (exit 2)', async () => {
     await serve();
     for (const [args, message] of [

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { backoffDelayMs, checkDayFile, DownloadAbortedError, DownloadError, parseContentRange, resumableGet, startHistoryServer, type HistoryFault, type HistoryServer } from '../../src/download/index.js';
+import { backoffDelayMs, checkDayFile, DownloadAbortedError, DownloadError, downloadOkxHistory, parseContentRange, planOkxDownload, resumableGet, startHistoryServer, type HistoryFault, type HistoryServer } from '../../src/download/index.js';
 import { okxBooksMemberName, okxHistoryUrl, okxTradesMemberName } from '../../src/formats/index.js';
 import { OKX_HISTORY_PRESETS, writeOkxHistoryDay } from '../../src/sample/index.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -122,11 +122,35 @@ describe('resumableGet against the local history server', () => {
 
   it('retries are counted: 5xx every time ends in DownloadError after retries + 1 attempts', async () => {
     const s = await serve({ [TRADES]: [{ kind: 'status', status: 503, times: 100 }] });
-    const error = await resumableGet(tradesUrl(s), partialPath(), { ...fast, retries: 3 }).catch((e: unknown) => e);
+    const path = partialPath();
+    const error = await resumableGet(tradesUrl(s), path, { ...fast, retries: 3 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DownloadError);
     expect((error as DownloadError).attempts).toBe(4);
     expect((error as DownloadError).message).toMatch(/HTTP 503.*gave up after 3 retries/);
     expect(s.requests).toHaveLength(4);
+    // no answer had a body: no .partial exists, and the error names none ("0 bytes kept in …" named a file that was not there)
+    expect(existsSync(path)).toBe(false);
+    expect((error as DownloadError).message).not.toContain(path);
+    expect((error as DownloadError).message).not.toMatch(/kept/);
+  });
+
+  it('a failure names the .partial only when it holds bytes, with the size on disk; an empty one is removed', async () => {
+    // every answer drops after 0 body bytes: the 200 opened (created) the file and nothing reached it
+    const s = await serve({ [TRADES]: [{ kind: 'drop', afterBytes: 0, times: 100 }], [BOOKS]: [{ kind: 'drop', afterBytes: 1200, times: 100 }] });
+    const empty = partialPath();
+    const none = await resumableGet(tradesUrl(s), empty, { ...fast, retries: 1 }).catch((e: unknown) => e);
+    expect(none).toBeInstanceOf(DownloadError);
+    expect(s.requests.filter((r) => r.fileName === TRADES && r.status === 200).length).toBeGreaterThan(0);
+    expect(existsSync(empty)).toBe(false);
+    expect((none as DownloadError).message).not.toMatch(/kept|\.partial/);
+    // 1200 bytes arrive on each of 2 attempts: the error says how many bytes are kept and where, as on disk
+    const some = partialPath();
+    const error = await resumableGet(booksUrl(s), some, { ...fast, maxAttempts: 2 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DownloadError);
+    const onDisk = readFileSync(some);
+    expect(onDisk.equals(booksBytes.subarray(0, onDisk.length))).toBe(true);
+    expect((error as DownloadError).message).toContain(`gave up after 2 attempts, ${onDisk.length} bytes kept in ${some}`);
+    expect(onDisk.length).toBe(2400);
   });
 
   it('a stalled transfer times out and resumes', async () => {
@@ -148,6 +172,29 @@ describe('resumableGet against the local history server', () => {
     await expect(pending).rejects.toBeInstanceOf(DownloadAbortedError);
     expect(existsSync(path)).toBe(true);
     expect(readFileSync(path).equals(booksBytes.subarray(0, 9000))).toBe(true);
+  });
+
+  it('an interrupt before any body byte leaves no .partial and names none; one after bytes names it with its size', async () => {
+    // the books answer stalls before its first body byte, the trades answer after 800 bytes; abort once both stalled
+    const s = await serve({ [BOOKS]: [{ kind: 'stall', afterBytes: 0, ms: 5000 }], [TRADES]: [{ kind: 'stall', afterBytes: 800, ms: 5000 }] });
+    const out = join(dir, 'interrupted');
+    const items = planOkxDownload({ insts: [INST], from: DATE, to: DATE, outDir: out, baseUrl: s.baseUrl });
+    const controller = new AbortController();
+    let bytes = 0;
+    const pending = downloadOkxHistory(items, {
+      ...fast,
+      timeoutMs: 10_000,
+      signal: controller.signal,
+      progress: { start() {}, total() {}, done() {}, bytes: (_key, n) => void ((bytes += n) >= 800 && setTimeout(() => controller.abort(), 150)) },
+    });
+    const summary = await pending;
+    const books = summary.items.find((r) => r.kind === 'books')!;
+    const trades = summary.items.find((r) => r.kind === 'trades')!;
+    expect(s.requests.map((r) => r.fileName).sort()).toEqual([BOOKS, TRADES]);
+    expect(books).toMatchObject({ status: 'interrupted', bytes: 0, reason: 'interrupted before any byte arrived' });
+    expect(existsSync(`${books.path}.partial`)).toBe(false);
+    expect(trades).toMatchObject({ status: 'interrupted', bytes: 800, reason: `interrupted, 800 bytes kept in ${trades.path}.partial for the next run to resume` });
+    expect(readFileSync(`${trades.path}.partial`).equals(tradesBytes.subarray(0, 800))).toBe(true);
   });
 
   it('the server serves only OKX URL paths', async () => {
