@@ -30,16 +30,35 @@ export interface DepthFitRow {
  * touch outward) until each expects at least 5 orders; X² = Σ (c − e)²/e over the pooled cells, on
  * cells − 2 degrees of freedom (A and k fitted), p = P(χ²(df) ≥ X²). For the MLE the expected total equals
  * the orders reaching d0, so this is the multinomial test of the censored geometric. `passes` is p ≥ α
- * (`GOF_ALPHA` = 0.01); undefined when df < 1 (two cells or fewer: any two depths fit exactly).
+ * (`GOF_ALPHA` = 0.01).
+ *
+ * With two pooled cells or fewer (df < 1: few orders, or a depth range of one or two ticks) the test is not
+ * defined — two fitted parameters match two cells exactly — so the check is `tested: false` with a `reason`
+ * ("too few depth bins for a χ² test …"), and `statistic`, `df` and `pValue` are NaN (null in JSON) and
+ * `passes` null: never a pass or a fail, and `arrivalWarnings` says the fit went unchecked.
  */
 export interface GoodnessOfFit {
+  /** X² over the pooled cells (NaN when not tested). */
   readonly statistic: number;
+  /** cells − 2 (NaN when not tested: it would be 0 or negative). */
   readonly df: number;
+  /** P(χ²(df) ≥ X²) (NaN when not tested). */
   readonly pValue: number;
+  /** Pooled cells (each expecting ≥ `GOF_MIN_EXPECTED` orders). */
   readonly cells: number;
   readonly alpha: number;
-  readonly passes: boolean | undefined;
+  /** Whether the test was defined (df ≥ 1). */
+  readonly tested: boolean;
+  /** p ≥ alpha; null when not tested. */
+  readonly passes: boolean | null;
+  /** Why it was not tested (absent when tested). */
+  readonly reason?: string;
   readonly method: string;
+}
+
+/** The reason of an untested goodness of fit: `cells` pooled cells, 3 needed for one degree of freedom. */
+export function tooFewDepthBins(cells: number, range: DepthRange): string {
+  return `too few depth bins for a χ² test (${cells} bin${cells === 1 ? '' : 's'} of ≥ ${GOF_MIN_EXPECTED} expected orders over ${describeDepthRange(range)}; a fit of A and k needs 3 for one degree of freedom: more orders or a wider --depths)`;
 }
 
 /** What the check says about one fit: the depth table, the test and the fit's depths. */
@@ -112,22 +131,15 @@ export function checkArrivalFitByDepth(byDepth: ArrivalByDepth, fit: ArrivalEsti
   exp.push(scale * lambda(d1));
   const { statistic, cells } = pooledPearson(obs, exp);
   const df = cells - 2;
-  const pValue = df >= 1 ? chiSquareSurvival(statistic, df) : NaN;
-  return {
-    side: fit.side,
-    fit,
-    depthRange: range,
-    rows,
-    gof: {
-      statistic,
-      df,
-      pValue,
-      cells,
-      alpha: GOF_ALPHA,
-      passes: df >= 1 ? pValue >= GOF_ALPHA : undefined,
-      method: `Pearson χ² of the orders per reach depth over ${describeDepthRange(range)} (cells pooled to ≥ ${GOF_MIN_EXPECTED} expected; df = cells − 2)`,
-    },
-  };
+  const method = `Pearson χ² of the orders per reach depth over ${describeDepthRange(range)} (cells pooled to ≥ ${GOF_MIN_EXPECTED} expected; df = cells − 2)`;
+  const gof: GoodnessOfFit =
+    df >= 1
+      ? (() => {
+          const pValue = chiSquareSurvival(statistic, df);
+          return { statistic, df, pValue, cells, alpha: GOF_ALPHA, tested: true, passes: pValue >= GOF_ALPHA, method };
+        })()
+      : { statistic: NaN, df: NaN, pValue: NaN, cells, alpha: GOF_ALPHA, tested: false, passes: null, reason: tooFewDepthBins(cells, range), method };
+  return { side: fit.side, fit, depthRange: range, rows, gof };
 }
 
 /** Whether two fits of one side agree: their 95 % intervals of A overlap, and those of k. */
@@ -168,12 +180,17 @@ export function fitLabel(fit: ArrivalEstimate): string {
 }
 
 /**
- * Warning lines (without the `WARNING` prefix) for one side: each check whose goodness of fit fails, and
- * the MLE and WLS when their intervals do not overlap. Empty when nothing is wrong.
+ * Warning lines (without the `WARNING` prefix) for one side: each check whose goodness of fit fails or could
+ * not be tested (too few depth bins), and the MLE and WLS when their intervals do not overlap. Empty when
+ * nothing is wrong.
  */
 export function arrivalWarnings(checks: readonly ArrivalFitCheck[], agreement?: { readonly mle: ArrivalEstimate; readonly wls: ArrivalEstimate }): string[] {
   const out: string[] = [];
   for (const c of checks) {
+    if (!c.gof.tested) {
+      out.push(`${c.side}: the ${fitLabel(c.fit)} fit is not checked against the observed arrival rates: ${c.gof.reason}`);
+      continue;
+    }
     if (c.gof.passes !== false) continue;
     const w = worstRow(c);
     out.push(

@@ -16,11 +16,11 @@ export function arrivalByDepthFigure(side: SideArrival, options: { readonly titl
   ];
   for (const [label, fit, check, color] of [['MLE', side.mle, side.mleCheck, COLORS.mle], ['WLS', side.wls, side.wlsCheck, COLORS.wls]] as const) {
     if (!isFit(fit) || !check) continue;
-    const p = Number.isFinite(check.gof.pValue) ? `p = ${check.gof.pValue.toPrecision(2)}` : 'not testable';
+    const gof = check.gof.tested ? `χ² ${check.gof.statistic.toPrecision(3)} on ${check.gof.df} df, p = ${check.gof.pValue.toPrecision(2)}` : 'χ² not tested (too few depth bins)';
     data.push({
       type: 'scatter',
       mode: 'lines',
-      name: `${label}: A = ${fit.aPerSec.toPrecision(3)} /s, k·tick = ${fit.kPerTick.toPrecision(3)}; χ² ${check.gof.statistic.toPrecision(3)} on ${check.gof.df} df, ${p}`,
+      name: `${label}: A = ${fit.aPerSec.toPrecision(3)} /s, k·tick = ${fit.kPerTick.toPrecision(3)}; ${gof}`,
       x: depths,
       y: check.rows.map((r) => r.fittedPerSec),
       line: { color, width: 2 },

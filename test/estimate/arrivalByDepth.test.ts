@@ -176,6 +176,62 @@ describe('a market like the real capture: mass at the touch, a step one tick pas
   });
 });
 
+describe('a goodness of fit on fewer than 3 pooled depth bins is not a test', () => {
+  // df = cells − 2 < 1: two fitted parameters match one or two cells exactly, so χ² is not defined there.
+  // A 20 s market has about 20 orders per side reaching 5 ticks (one bin of ≥ 5 expected: "df −1"), and
+  // --depths 1..2 has at most two cells ("df 0"); the 346 s market over 5..50 has many.
+  const short = generateReachMarket(captureLike, 20, 8);
+  const long = generateReachMarket(captureLike, 346, 8);
+  const cases = [
+    { m: short, depths: undefined },
+    { m: long, depths: { fromTicks: 1, toTicks: 2 } },
+    { m: long, depths: { fromTicks: 5, toTicks: 50 } },
+  ];
+
+  it('tested exactly when the pooled cells are ≥ 3; otherwise NaN statistic, df and p, passes null, a reason, and a warning naming side and fit', () => {
+    let untested = 0;
+    let tested = 0;
+    let oneCell = 0;
+    for (const { m, depths } of cases) {
+      const report = arrivalReport(ordersOf(m), m.durationSec, { bootstrap: 20, ...(depths ? { depths } : {}) });
+      for (const side of ['ask', 'bid', 'pooled'] as const) {
+        for (const [label, check] of [['MLE', report.sides[side].mleCheck], ['WLS', report.sides[side].wlsCheck]] as const) {
+          if (!check) continue;
+          // the cells counted independently of checkArrivalFitByDepth: each depth's orders against the fit's
+          const { fromTicks: d0, toTicks: d1 } = check.fit.depthRange;
+          const by = report.sides[side].byDepth;
+          const lambda = (j: number) => check.fit.aPerSec * Math.exp(-check.fit.kPerTick * j);
+          const scale = by.sides * by.durationSec;
+          const obs = [...Array.from({ length: d1 - d0 }, (_, i) => by.reaching[d0 + i] - by.reaching[d0 + i + 1]), by.reaching[d1]];
+          const exp = [...Array.from({ length: d1 - d0 }, (_, i) => scale * (lambda(d0 + i) - lambda(d0 + i + 1))), scale * lambda(d1)];
+          const cells = pooledPearson(obs, exp).cells;
+          expect(check.gof.cells).toBe(cells);
+          const what = `${side} ${label} ${d0}..${d1}`;
+          if (cells >= 3) {
+            tested++;
+            expect(check.gof, what).toMatchObject({ tested: true, df: cells - 2 });
+            expect(typeof check.gof.passes, what).toBe('boolean');
+            expect(check.gof.pValue).toBeGreaterThanOrEqual(0);
+            expect(check.gof.reason).toBeUndefined();
+            expect(report.sides[side].warnings.some((w) => w.includes(`the ${label} fit is not checked`)), what).toBe(false);
+          } else {
+            untested++;
+            if (cells === 1) oneCell++;
+            expect(check.gof, what).toMatchObject({ tested: false, passes: null, statistic: NaN, df: NaN, pValue: NaN });
+            expect(check.gof.reason, what).toMatch(new RegExp(`^too few depth bins for a χ² test \\(${cells} bins? of ≥ 5 expected orders over ${d0}\\.\\.${d1} ticks past the touch`));
+            expect(report.sides[side].warnings, what).toContain(`${side}: the ${label} fit is not checked against the observed arrival rates: ${check.gof.reason}`);
+            expect(report.warnings).toContain(`${side}: the ${label} fit is not checked against the observed arrival rates: ${check.gof.reason}`);
+          }
+        }
+      }
+    }
+    // the cases cover both branches, and a one-cell check (the "−1 df" of the report)
+    expect(untested).toBeGreaterThanOrEqual(6);
+    expect(tested).toBeGreaterThanOrEqual(6);
+    expect(oneCell).toBeGreaterThan(0);
+  });
+});
+
 describe('pooledPearson', () => {
   it('pools cells left to right until each expects 5, a short remainder joining the last group', () => {
     // cells expecting 2, 3, 6, 1: groups (2+3), (6+1) → X² = (o−e)²/e per group

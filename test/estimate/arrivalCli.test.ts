@@ -43,6 +43,34 @@ describe('asmm estimate: λ(δ) observed against fitted per depth', () => {
     expect(r.stdout).toMatch(/^note {8}ask: outside the fitted depths the MLE's λ is 0\.\d+× the observed rate at the touch/m);
   });
 
+  it('too few depth bins for a χ² test (a 20 s market: one bin of ≥ 5 expected; --depths 1..2: two) is said in text and --json, never a statistic on 0 or fewer df, never a pass', () => {
+    const shortDir = tempDir('asmm-arrival-cli-short-');
+    const short = generateReachMarket(captureLike, 20, 8);
+    writeBookArrow(join(shortDir, 'books.arrow'), short.book);
+    writeTradeArrow(join(shortDir, 'trades.arrow'), short.trades);
+    const shortArgs = ['estimate', '--data', join(shortDir, 'books.arrow'), '--trades', join(shortDir, 'trades.arrow')];
+    for (const run of [shortArgs, [...args, '--depths', '1..2']]) {
+      const text = runAsmm(run);
+      expect(text.code, text.stderr).toBe(0);
+      const gofLines = text.stdout.split('\n').filter((l) => /^ {2}(ask|bid|pooled) +MLE/.test(l));
+      expect(gofLines).toHaveLength(3);
+      for (const line of gofLines) {
+        expect(line).not.toMatch(/ on (0|-\d+) df/);
+        expect(line).not.toMatch(/passes|FAILS/);
+        expect(line).toMatch(/(MLE|WLS) not tested: too few depth bins for a χ² test \([12] of ≥ 5 expected orders; 3 needed\)/);
+      }
+      expect(text.stdout).toMatch(/^WARNING arrival bid: the MLE fit is not checked against the observed arrival rates: too few depth bins for a χ² test \([12] bins? of ≥ 5 expected orders over/m);
+      const json = JSON.parse(runAsmm([...run, '--json']).stdout).arrival;
+      for (const side of ['ask', 'bid', 'pooled']) {
+        const gof = json.bySide[side].mleCheck?.gof;
+        if (!gof) continue;
+        expect(gof).toMatchObject({ tested: false, passes: null, pValue: null, df: null, statistic: null });
+        expect(gof.reason).toMatch(/^too few depth bins for a χ² test/);
+        expect(json.warnings).toContain(`${side}: the MLE fit is not checked against the observed arrival rates: ${gof.reason}`);
+      }
+    }
+  });
+
   it('a bad --depths is a usage error (exit 2)', () => {
     const r = runAsmm([...args, '--depths', '10..3']);
     expect(r.code).toBe(2);

@@ -112,7 +112,11 @@ function arrivalText(report: ArrivalReport): string[] {
     return cells;
   });
   const gofText = (label: string, c: ArrivalReport['sides']['ask']['mleCheck']) =>
-    c ? `${label} χ² ${fmt(c.gof.statistic, 3)} on ${c.gof.df} df, p = ${Number.isFinite(c.gof.pValue) ? c.gof.pValue.toPrecision(2) : '-'}: ${c.gof.passes === undefined ? 'not testable (too few cells)' : c.gof.passes ? 'passes' : 'FAILS'}` : `${label} not fitted`;
+    !c
+      ? `${label} not fitted`
+      : !c.gof.tested
+        ? `${label} not tested: too few depth bins for a χ² test (${c.gof.cells} of ≥ 5 expected orders; 3 needed)`
+        : `${label} χ² ${fmt(c.gof.statistic, 3)} on ${c.gof.df} df, p = ${c.gof.pValue.toPrecision(2)}: ${c.gof.passes ? 'passes' : 'FAILS'}`;
   return [
     `            δ = ticks past the touch (an order reaching j ticks past it fills quotes at depths 0..j; λ(δ) = rate of orders reaching δ or more); both fits use the orders reaching ${range.fromTicks} and depths ${describeDepthRange(range)} (--depths d0..d1); A = λ at the touch of the fitted exponential`,
     formatTable(['fit', 'side', 'A /s', '95 %', 'k /price', '95 %', 'k /tick', 'orders used', 'method'], rows),
