@@ -10,4 +10,5 @@ export { describeLatency, feedArrivalTimes, latencySampler, minLatencyMs, record
 export { runBacktestStream, type BacktestStreamOptions, type BacktestStreamResult, type MarketChunk } from './stream.js';
 export { StreamedMetrics } from './streamedMetrics.js';
 export { replayedEventsAre } from './results.js';
+export { formatInventory, lotMultiple, LOT_NOISE, roundInventory, snapInventoryToLot } from './inventoryDisplay.js';
 export { depthReplaySession, replayDepth, type DepthEvents, type DepthReplaySession, type DepthReplayState, type DepthOrderRecords, type DepthReplayConfig, type DepthReplayResult } from './depthReplay.js';

@@ -197,25 +197,30 @@ export function fillMarkers(fills: BacktestView['fills'], side: number, maxMarke
   return { x, y, total, spans };
 }
 
-/** One series of the backtest over time (inventory, cash or equity). */
-function seriesFigure(result: BacktestView, key: 'inventory' | 'equity', title: string, yTitle: string, maxPoints: number): PlotlyFigure {
+/** One series of the backtest over time (inventory, cash or equity), its values through `display` when given. */
+function seriesFigure(result: BacktestView, key: 'inventory' | 'equity', title: string, yTitle: string, maxPoints: number, display?: (v: number) => number): PlotlyFigure {
+  const { x, y } = lineXY(result.series, key, maxPoints);
   return {
-    data: [{ type: 'scatter', mode: 'lines', name: key, ...lineXY(result.series, key, maxPoints), line: { width: 1, shape: 'hv' } }],
+    data: [{ type: 'scatter', mode: 'lines', name: key, x, y: display ? y.map((v) => (v === null ? null : display(v))) : y, line: { width: 1, shape: 'hv' } }],
     layout: { title: { text: title }, xaxis: { type: 'date', title: { text: 'time (UTC)' } }, yaxis: { title: { text: yTitle } }, height: 300, margin: { t: 50, r: 20 } },
   };
 }
 
-export function backtestInventoryFigure(result: BacktestView, maxPoints = MAX_POINTS): PlotlyFigure {
-  return seriesFigure(result, 'inventory', 'Inventory', 'inventory (base units)', maxPoints);
+/**
+ * Inventory over time. `roundInventory` (e.g. `(q) => roundInventory(q, lot, size)` of backtest/inventoryDisplay)
+ * is applied to the plotted values, so that a sum of fills that is 0 reads 0 and not 1e-17 in the hover text.
+ */
+export function backtestInventoryFigure(result: BacktestView, maxPoints = MAX_POINTS, roundInventory?: (q: number) => number): PlotlyFigure {
+  return seriesFigure(result, 'inventory', 'Inventory', 'inventory (base units)', maxPoints, roundInventory);
 }
 
 export function backtestEquityFigure(result: BacktestView, maxPoints = MAX_POINTS): PlotlyFigure {
   return seriesFigure(result, 'equity', 'Equity marked to mid (cash + inventory × mid)', 'equity (quote currency)', maxPoints);
 }
 
-/** The three figures of a backtest report. */
-export function backtestFigures(result: BacktestView): PlotlyFigure[] {
-  return [backtestQuotesFigure(result), backtestInventoryFigure(result), backtestEquityFigure(result)];
+/** The three figures of a backtest report (`roundInventory`: see `backtestInventoryFigure`). */
+export function backtestFigures(result: BacktestView, options: { readonly roundInventory?: (q: number) => number } = {}): PlotlyFigure[] {
+  return [backtestQuotesFigure(result), backtestInventoryFigure(result, MAX_POINTS, options.roundInventory), backtestEquityFigure(result)];
 }
 
 /**

@@ -10,6 +10,15 @@ import { book, trades } from '../helpers/handBuilt.js';
 import { writeBookCsv, writeTradeCsv } from '../../src/data/csv.js';
 
 const dir = tempDir('asmm-backtest-');
+
+/** The y values of a report's inventory trace (plotly's `{dtype: 'f8', bdata}` or a plain array). */
+function reportInventory(html: string): Array<number | null> {
+  const m = /"name":"inventory","x":(?:\{[^}]*\}|\[[^\]]*\]),"y":(\{"dtype":"f8","bdata":"([^"]*)"\}|\[[^\]]*\])/.exec(html);
+  if (!m) throw new Error('no inventory trace in the report');
+  if (m[2] === undefined) return JSON.parse(m[1]) as Array<number | null>;
+  const bytes = Buffer.from(m[2], 'base64');
+  return Array.from(new Float64Array(Uint8Array.from(bytes).buffer));
+}
 const market = generateSampleMarket({ durationSec: 900, seed: 5 });
 writeSampleMarket(dir, market);
 
@@ -27,6 +36,56 @@ describe('asmm backtest', () => {
     expect(existsSync(report)).toBe(true);
     const html = readFileSync(report, 'utf8');
     for (const title of ['Quotes and fills: symmetric', 'Inventory', 'Equity marked to mid']) expect(html).toContain(title);
+  });
+
+  it('inventories print without float noise: the lot multiple in text, and in --json when the lot is known; exact in --json without a lot', () => {
+    // this run's fills sum to 0.11849999999999997 (partial fills of 0.0001 lots): the library's float sum
+    const args = ['backtest', '--data', join(dir, 'books.arrow'), '--trades', join(dir, 'trades.arrow'), '--strategy', 'symmetric', '--half-spread', '0.03', '--fill', 'tradeThrough', '--size', '0.05', '--report', join(dir, 'noise.html')];
+    const lot = market.book.meta.lotSize!;
+    expect(lot).toBe(0.0001);
+    const lib = runBacktest(market.book, market.trades, { strategy: symmetricStrategy(0.03), fill: 'tradeThrough', orderSize: 0.05, tickSize: 0.01, lotSize: lot, refreshMs: 0, fallback: { sigmaPerSqrtSec: 1, aPerSec: 1, kPerPrice: 1 } });
+    // the reference: the position in whole lots, counted in integers fill by fill, written as a decimal by hand
+    let lots = 0;
+    let maxLots = 0;
+    for (let i = 0; i < lib.fills.tsMs.length; i++) {
+      const n = Math.round(lib.fills.qty[i] / lot);
+      expect(Math.abs(lib.fills.qty[i] / lot - n)).toBeLessThan(1e-9);
+      lots += lib.fills.side[i] * n;
+      maxLots = Math.max(maxLots, Math.abs(lots));
+    }
+    const decimal = (n: number) => `${n < 0 ? '-' : ''}${Math.floor(Math.abs(n) / 1e4)}.${String(Math.abs(n) % 1e4).padStart(4, '0')}`.replace(/\.?0+$/, '');
+    const finalText = decimal(lots);
+    // the case produces the noise (the float sum is not the decimal)
+    expect(String(lib.finalInventory)).not.toBe(finalText);
+    expect(Math.abs(lib.finalInventory - Number(finalText))).toBeLessThan(1e-12);
+    const text = runAsmm(args);
+    expect(text.code, text.stderr).toBe(0);
+    const row = (stdout: string, name: string) => stdout.split('\n').find((l) => l.startsWith(`${name}  `))?.slice(name.length).trim().split(/\s{2,}/)[0];
+    expect(row(text.stdout, 'final inventory')).toBe(finalText);
+    expect(row(text.stdout, 'max |inventory|')).toBe(decimal(maxLots));
+    const json = JSON.parse(runAsmm([...args, '--json']).stdout) as { finalInventory: number; metrics: { finalInventory: number; maxAbsInventory: number } };
+    expect([json.finalInventory, json.metrics.finalInventory, json.metrics.maxAbsInventory]).toEqual([Number(finalText), Number(finalText), Number(decimal(maxLots))]);
+    // --lot 0 (no lot known): the same fills; text still without noise (12 significant digits), JSON the float as summed
+    const noLot = runBacktest(market.book, market.trades, { strategy: symmetricStrategy(0.03), fill: 'tradeThrough', orderSize: 0.05, tickSize: 0.01, lotSize: 0, refreshMs: 0, fallback: { sigmaPerSqrtSec: 1, aPerSec: 1, kPerPrice: 1 } });
+    expect(noLot.fills.tsMs.length).toBe(lib.fills.tsMs.length);
+    const rawJson = JSON.parse(runAsmm([...args, '--lot', '0', '--json']).stdout) as { finalInventory: number };
+    expect(rawJson.finalInventory).toBe(noLot.finalInventory);
+    expect(row(runAsmm([...args, '--lot', '0']).stdout, 'final inventory')).toBe(finalText);
+    // GLFT with mid-cross fills of 0.01 ends flat, summed as 3.5e-18: text 0 (it printed 3.46945e-18), --json 0 with
+    // the file's lot, and without one the float as summed
+    const flat = ['backtest', '--data', join(dir, 'books.arrow'), '--trades', join(dir, 'trades.arrow'), '--strategy', 'glft', '--fill', 'midCross', '--report', join(dir, 'flat.html')];
+    const flatRaw = (JSON.parse(runAsmm([...flat, '--lot', '0', '--json']).stdout) as { finalInventory: number; metrics: { fills: number } });
+    expect(flatRaw.metrics.fills).toBeGreaterThan(0);
+    expect(flatRaw.finalInventory).not.toBe(0);
+    expect(Math.abs(flatRaw.finalInventory)).toBeLessThan(1e-15);
+    expect(row(runAsmm(flat).stdout, 'final inventory')).toBe('0');
+    expect(row(runAsmm([...flat, '--lot', '0']).stdout, 'final inventory')).toBe('0');
+    expect((JSON.parse(runAsmm([...flat, '--json']).stdout) as { finalInventory: number }).finalInventory).toBe(0);
+    // the report's inventory plot: every value a whole number of lots (0.0001) as written, none like 0.030000000000000002
+    const plotted = reportInventory(readFileSync(join(dir, 'flat.html'), 'utf8'));
+    expect(plotted.length).toBeGreaterThan(100);
+    expect(plotted.filter((v) => v !== null && !/^-?\d+(\.\d{1,4})?$/.test(String(v)))).toEqual([]);
+    expect(new Set(plotted).size).toBeGreaterThan(2);
   });
 
   it('--png DIR writes the quotes, inventory and equity figures as non-blank PNGs', () => {

@@ -186,6 +186,17 @@ describe('asmm backtest --seed-compat', () => {
     expect(out.pnl).toBeCloseTo(lib.pnl[n - 1], 9);
     expect(out.note).toMatch(/λ-sized/);
     expect(out.rowsBeyondInventoryLimit).toBeGreaterThan(0);
+    // the text table prints the inventories to 12 significant digits (--json keeps the sums exact: no lot here)
+    const text = runAsmm(['backtest', '--seed-compat', '--window-rows', '3', '--initial-inventory', '3.5', '--data', path]);
+    expect(text.code, text.stderr).toBe(0);
+    const significant = (v: string) => v.replace(/^-/, '').replace('.', '').replace(/^0+/, '').replace(/e.*$/, '').length;
+    for (const [key, exact] of [['finalInventory', out.finalInventory], ['maxAbsInventory', (JSON.parse(r.stdout) as { maxAbsInventory: number }).maxAbsInventory]] as const) {
+      const printed = new RegExp(`^${key}\\s+(\\S+)$`, 'm').exec(text.stdout)?.[1];
+      expect(printed, key).toBeDefined();
+      expect(Math.abs(Number(printed) - exact), key).toBeLessThan(1e-11 * Math.max(1, Math.abs(exact)));
+      expect(significant(printed!), `${key} ${printed}`).toBeLessThanOrEqual(12);
+    }
+    expect(significant(String(out.finalInventory)), 'the sum has more than 12 significant digits').toBeGreaterThan(12);
   }, 60_000);
 
   it('says which clock it used (whole seconds, or the finer stamps a file has) and writes the same report as other runs', async () => {

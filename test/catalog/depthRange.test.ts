@@ -158,6 +158,22 @@ describe('asmm backtest --catalog --depth full reads a day at a time', () => {
       expect(streamed.days.map((d) => d.fillsSoFar)).toEqual([...streamed.days.map((d) => d.fillsSoFar)].sort((a, b) => a - b));
       expect(streamed.days[0].fillsSoFar).toBeGreaterThan(0);
       expect(streamed.days.at(-1)).toMatchObject({ fillsSoFar: streamed.fills, inventory: streamed.finalInventory, pnl: streamed.pnl });
+      // each day's line (stderr) prints the day's inventory as --json gives it: no float noise, no digits cut
+      if (name === 'glft') {
+        const text = runAsmm(['backtest', '--catalog', catalogRoot, '--inst', 'ETH-USDT', '--depth', 'full', '--strategy', name, '--gamma', '0.1', '--q-max', '5', '--window', '120s', '--tick', String(tick), '--size', '0.01', '--feed-latency', '10ms', '--entry-latency', '10ms', '--report', join(tmpdir(), 'depth-days-text.html')]);
+        expect(text.code, text.stderr).toBe(0);
+        const printed = text.stderr.split('\n').flatMap((l) => /^ {2}\d{4}-\d\d-\d\d: .* inventory (\S+), PnL /.exec(l)?.[1] ?? []);
+        // (no lot in this catalog: --json keeps the sums as they are, 0.009999999999999997; the lines 12 significant digits)
+        const significant = (v: string) => v.replace(/^-/, '').replace('.', '').replace(/^0+/, '').length;
+        expect(streamed.days.some((d) => significant(String(d.inventory)) > 12)).toBe(true);
+        const finalPrinted = /^finalInventory\s+(\S+)$/m.exec(text.stdout)?.[1];
+        expect(finalPrinted).toBeDefined();
+        for (const [v, exact] of [...printed.map((v, i) => [v, streamed.days[i].inventory] as const), [finalPrinted!, streamed.finalInventory] as const]) {
+          expect(Math.abs(Number(v) - exact)).toBeLessThan(1e-12);
+          expect(significant(v), v).toBeLessThanOrEqual(12);
+        }
+        expect(printed).toHaveLength(3);
+      }
       expect(inMemory.fills.tsMs.length, name).toBeGreaterThan(20);
       expect({ fills: streamed.fills, pnl: streamed.pnl, nativeEvents: streamed.nativeEvents, decisions: streamed.decisions }, name).toEqual({
         fills: inMemory.fills.tsMs.length,

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { snapInventoryToLot } from '../../src/backtest/index.js';
 import { CatalogWriter } from '../../src/catalog/index.js';
 import type { BookTable } from '../../src/data/index.js';
 import { sampleMarketDays } from '../../src/sample/index.js';
@@ -43,7 +44,10 @@ describe('asmm backtest --catalog', () => {
     expect(m.metrics.fills).toBeGreaterThan(10);
     expect(s.metrics.fills).toBe(m.metrics.fills);
     expect(s.metrics.pnl).toBe(m.metrics.pnl);
-    expect(s.finalInventory).toBe(m.finalInventory);
+    // the catalog knows the lot (0.0001) and the CSV files do not: --json writes the streamed run's inventory as the
+    // lot multiple its float sum is noise of, the in-memory run's as summed (backtest/inventoryDisplay)
+    expect(s.finalInventory).toBe(snapInventoryToLot(m.finalInventory, 0.0001));
+    expect(Math.abs(s.finalInventory - m.finalInventory)).toBeLessThan(1e-12);
     expect(s.finalCash).toBe(m.finalCash);
     expect(s.nativeEvents).toBe(m.nativeEvents);
     // every book row and trade of the files is one event (an independent count: their lines)
@@ -63,6 +67,34 @@ describe('asmm backtest --catalog', () => {
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/no book days/);
     expect(runAsmm(['backtest', '--catalog', root, '--inst', 'BTC-USDT']).stderr).toMatch(/holds no BTC-USDT/);
+  });
+
+  it("each day's line prints its inventory without float noise, to the lot's precision, as --json gives it (whole lots)", () => {
+    const dir = tempDir('asmm-catalog-backtest-inventory-');
+    const root = join(dir, 'catalog');
+    expect(runAsmm(['sample', '--days', '2', '--interval-ms', '5000', '--arrival-rate', '0.25', '--seed', '5', '--catalog', root, '--json']).code).toBe(0);
+    const base = ['backtest', '--catalog', root, '--inst', 'ETH-USDT', '--report', join(dir, 'r.html')];
+    // the sample's lot (0.0001) with partial fills, and a lot of 0.000001 with orders of 0.010005 (two of them:
+    // 0.02001, which four decimals printed as 0.0200)
+    const runs = [
+      { extra: ['--fill', 'tradeThrough', '--strategy', 'as'], lot: 0.0001, decimals: 4 },
+      { extra: ['--fill', 'midCross', '--strategy', 'glft', '--size', '0.010005', '--lot', '0.000001'], lot: 0.000001, decimals: 6 },
+    ];
+    for (const { extra, lot, decimals } of runs) {
+      const text = runAsmm([...base, ...extra]);
+      expect(text.code, text.stderr).toBe(0);
+      const printed = text.stderr.split('\n').flatMap((l) => /^ {2}\d{4}-\d\d-\d\d: .* inventory (\S+), equity /.exec(l)?.[1] ?? []);
+      const json = JSON.parse(runAsmm([...base, ...extra, '--json']).stdout) as { days: Array<{ inventory: number }> };
+      expect(printed).toHaveLength(2);
+      expect(printed).toEqual(json.days.map((d) => String(d.inventory)));
+      for (const [i, v] of json.days.map((d) => d.inventory).entries()) {
+        expect(Math.abs(v / lot - Math.round(v / lot)), `${extra.join(' ')} day ${i}`).toBeLessThan(1e-9);
+        expect(printed[i]).toMatch(new RegExp(`^-?\\d+(\\.\\d{1,${decimals}})?$`));
+      }
+    }
+    // the sums do carry the noise: without a lot --json keeps them as summed (-0.00219999999999999)
+    const raw = JSON.parse(runAsmm([...base, ...runs[0].extra, '--lot', '0', '--json']).stdout) as { days: Array<{ inventory: number }> };
+    expect(raw.days.some((d) => !/^-?\d+(\.\d{1,4})?$/.test(String(d.inventory)))).toBe(true);
   });
 
   it('a range whose book stops early on its first two days: the rest of those days is masked (the book was dead while trades printed), said per day, and the run goes on', async () => {

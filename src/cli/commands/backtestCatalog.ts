@@ -1,12 +1,12 @@
 import { queueModelText, type QueueModelSpec } from '../../backtest/queueModels.js';
 import type { QuotingOptions } from './backtest.js';
-import { createStrategy, replayedEventsAre, runBacktestStream, type FillModel, type StrategyName } from '../../backtest/index.js';
+import { createStrategy, replayedEventsAre, runBacktestStream, snapInventoryToLot, type FillModel, type StrategyName } from '../../backtest/index.js';
 import { PARAM_RANGES } from '../../calibrate/params.js';
 import { describeMasks, inferTickSize, masksJson } from '../../data/index.js';
 import { openCatalogMarket, UnpairedTradesWarning } from '../catalogMarket.js';
 import { contractUnits, contractValueOption, daysInUnits } from '../contractUnits.js';
 import { durationOption, formatTable, latencyConfig, numberOption, printJson, requireOrderCounts, UsageError } from '../command.js';
-import { writeBacktestReport } from './backtestReport.js';
+import { inv, metricsJson, writeBacktestReport, type InventoryUnits } from './backtestReport.js';
 import { DayRangeInterrupt, INTERRUPTED_EXIT_CODE } from '../interrupt.js';
 
 /**
@@ -33,6 +33,8 @@ export async function backtestCatalog(
     const halfSpread = numberOption('half-spread', values['half-spread'] as string | undefined, 5 * tick, PARAM_RANGES.halfSpreadPx.check);
     const strategy = createStrategy(o.strategyName, { gamma: o.gamma, horizonSec: o.horizonMs / 1000, qMax: o.qMax, halfSpreadPx: halfSpread });
     const latencies = latencyConfig(values, book0);
+    const orderSize = numberOption('size', values.size as string | undefined, 0.01, PARAM_RANGES.orderSize.check);
+    const units: InventoryUnits = { lotSize: lot, orderSize };
     const perDay: Array<{ date: string; bookRows: number; trades: number; fillsSoFar: number; inventory: number; equity: number; unpairedTradesSoFar: number | null }> = [];
     const unpairedWarning = new UnpairedTradesWarning();
     // Ctrl-C: the days replayed so far give the result (said to be partial, exit 130)
@@ -44,7 +46,7 @@ export async function backtestCatalog(
       {
         strategy,
         fill: o.fill,
-        orderSize: numberOption('size', values.size as string | undefined, 0.01, PARAM_RANGES.orderSize.check),
+        orderSize,
         tickSize: tick,
         lotSize: lot,
         refreshMs: durationOption('refresh', values.refresh as string | undefined, undefined) ?? 0,
@@ -58,9 +60,9 @@ export async function backtestCatalog(
       {
         calibration: { windowSec: o.windowMs / 1000, stepSec: 1 },
         onChunk: (info) => {
-          const row = { date: dates[info.chunk], bookRows: info.rows, trades: info.trades, fillsSoFar: info.state.fills, inventory: info.state.inventory, equity: info.state.equity, unpairedTradesSoFar: info.pairing?.unpaired ?? null };
+          const row = { date: dates[info.chunk], bookRows: info.rows, trades: info.trades, fillsSoFar: info.state.fills, inventory: snapInventoryToLot(info.state.inventory, lot), equity: info.state.equity, unpairedTradesSoFar: info.pairing?.unpaired ?? null };
           perDay.push(row);
-          if (!values.json) process.stderr.write(`  ${row.date}: ${row.bookRows} book rows, ${row.trades} trades; ${row.fillsSoFar} fills so far, inventory ${row.inventory.toFixed(4)}, equity ${row.equity.toFixed(2)} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
+          if (!values.json) process.stderr.write(`  ${row.date}: ${row.bookRows} book rows, ${row.trades} trades; ${row.fillsSoFar} fills so far, inventory ${inv(row.inventory, units)}, equity ${row.equity.toFixed(2)} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
           unpairedWarning.after(row.date, info.pairing);
         },
       },
@@ -75,17 +77,17 @@ export async function backtestCatalog(
     const seconds = (performance.now() - started) / 1000;
     const peakRssMb = process.resourceUsage().maxRSS / 1024;
     const reportPath = (values.report as string | undefined) ?? `reports/backtest-${o.strategyName}-${o.fill}-catalog.html`;
-    const pngs = await writeBacktestReport(result, reportPath, values.png as string | undefined, `backtest-${o.strategyName}-${o.fill}-catalog`, `asmm backtest: ${strategy.name}, ${o.fill}, ${range.instrument} ${dates[0]}..${dates[dates.length - 1]}`);
+    const pngs = await writeBacktestReport(result, reportPath, values.png as string | undefined, `backtest-${o.strategyName}-${o.fill}-catalog`, `asmm backtest: ${strategy.name}, ${o.fill}, ${range.instrument} ${dates[0]}..${dates[dates.length - 1]}`, units);
     const allNotes = [...notes, ...result.notes, 'report plots the series thinned to one decision a minute (metrics from every decision)'];
     const masks = result.masked;
     if (values.json) {
-      printJson({ catalog: range.root, venue: range.venue, instrument: range.instrument, ...(cutShort ? { interrupted: true } : {}), days: perDay, strategy: strategy.name, fill: o.fill, queueModel: o.fill === 'queue' ? o.queueModel : null, quoting: o.quoting, metrics, finalInventory: result.finalInventory, finalCash: result.finalCash, nativeEvents: result.events, eventsAre: replayedEventsAre(book0.depth), replaySec, wallSec: seconds, decisions: result.decisions, masked: masksJson(masks), peakRssMb, report: reportPath, pngs, notes: allNotes });
+      printJson({ catalog: range.root, venue: range.venue, instrument: range.instrument, ...(cutShort ? { interrupted: true } : {}), days: perDay, strategy: strategy.name, fill: o.fill, queueModel: o.fill === 'queue' ? o.queueModel : null, quoting: o.quoting, metrics: metricsJson(metrics, lot), finalInventory: snapInventoryToLot(result.finalInventory, lot), finalCash: result.finalCash, nativeEvents: result.events, eventsAre: replayedEventsAre(book0.depth), replaySec, wallSec: seconds, decisions: result.decisions, masked: masksJson(masks), peakRssMb, report: reportPath, pngs, notes: allNotes });
       return cutShort ? INTERRUPTED_EXIT_CODE : 0;
     }
     process.stdout.write(
       [
         `${strategy.name}, ${o.fill} fills, on ${range.instrument} (${range.venue}) ${dates[0]}..${dates[dates.length - 1]} from ${range.root}: ${perDay.length} days, ${result.events} events (${replayedEventsAre(book0.depth)}), ${result.decisions} decisions in ${seconds.toFixed(1)} s (the replay itself ${replaySec.toFixed(1)} s, ${(result.events / replaySec / 1e6).toFixed(2)} M events/s), peak RSS ${peakRssMb.toFixed(0)} MB`,
-        formatTable(['metric', 'value'], Object.entries(metrics).filter(([, v]) => typeof v === 'number').map(([k, v]) => [k, String(v)])),
+        formatTable(['metric', 'value'], Object.entries(metrics).filter(([, v]) => typeof v === 'number').map(([k, v]) => [k, String(k === 'maxAbsInventory' || k === 'finalInventory' ? inv(v as number, units) : v)])),
         ...describeMasks(masks),
         ...allNotes.map((n) => `note: ${n}`),
         `report: ${reportPath}`,

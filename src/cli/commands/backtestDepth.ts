@@ -2,6 +2,7 @@ import type { QuotingOptions } from './backtest.js';
 import { depthReplaySession } from '../../backtest/depthReplay.js';
 import type { RecordedLevelChanges } from '../../formats/levelChanges.js';
 import { FILL_CAUSES } from '../../backtest/types.js';
+import { formatInventory, snapInventoryToLot } from '../../backtest/inventoryDisplay.js';
 import { describeLatency, LocalClockStats, type LatencySpec } from '../../backtest/latency.js';
 import type { QueueModelSpec } from '../../backtest/queueModels.js';
 import { backtestExecutions } from '../../backtest/executions.js';
@@ -197,9 +198,9 @@ async function backtestDepthRun(values: Record<string, string | boolean | undefi
       if (tradeTs.length) endMs = Math.max(endMs, tradeTs[tradeTs.length - 1]);
       const state = session.state();
       const pairingSoFar = calibrationFeed?.pairingSoFar();
-      const row = { date: day.date, levelChanges: ts.length, trades: tradeTs.length, fillsSoFar: state.fills, inventory: state.inventory, pnl: state.pnl, wallSec: (performance.now() - loadStarted) / 1000, unpairedTradesSoFar: pairingSoFar?.unpaired ?? null };
+      const row = { date: day.date, levelChanges: ts.length, trades: tradeTs.length, fillsSoFar: state.fills, inventory: snapInventoryToLot(state.inventory, lotSize), pnl: state.pnl, wallSec: (performance.now() - loadStarted) / 1000, unpairedTradesSoFar: pairingSoFar?.unpaired ?? null };
       perDay.push(row);
-      if (values.json !== true) process.stderr.write(`  ${row.date}: ${row.levelChanges} level changes, ${row.trades} trades; ${row.fillsSoFar} fills so far, inventory ${row.inventory.toFixed(4)}, PnL ${row.pnl.toFixed(2)} (${row.wallSec.toFixed(1)} s)\n`);
+      if (values.json !== true) process.stderr.write(`  ${row.date}: ${row.levelChanges} level changes, ${row.trades} trades; ${row.fillsSoFar} fills so far, inventory ${formatInventory(row.inventory, lotSize, orderSize)}, PnL ${row.pnl.toFixed(2)} (${row.wallSec.toFixed(1)} s)\n`);
       unpairedWarning.after(row.date, pairingSoFar);
       mark = performance.now();
     }
@@ -240,6 +241,7 @@ async function backtestDepthRun(values: Record<string, string | boolean | undefi
     values.png as string | undefined,
     `backtest-depth-${options.strategyName}-${fill}`,
     `asmm backtest --depth full: ${strategy.name}, ${fill}`,
+    { lotSize, orderSize: r.orderSize },
   );
   notes.push(`report: ${reportPath} (lines taken at the decisions that asked the strategy or saw our position move, and at the end)`, ...pngs.map((path) => `png: ${path}`));
   const summary = {
@@ -261,7 +263,7 @@ async function backtestDepthRun(values: Record<string, string | boolean | undefi
     ordersFilled: r.ordersFilled,
     fills: r.fills.tsMs.length,
     partialFills: values['no-partial-fills'] !== true,
-    finalInventory: r.inventory,
+    finalInventory: snapInventoryToLot(r.inventory, lotSize),
     pnl: r.pnl,
     lastMidPx: r.lastMidPx,
     halfSpreadPx,
@@ -279,7 +281,7 @@ async function backtestDepthRun(values: Record<string, string | boolean | undefi
   };
   if (values.json) printJson(summary);
   else {
-    const rows = Object.entries(summary).filter(([k]) => k !== 'notes' && k !== 'queueModel' && k !== 'report' && k !== 'pngs' && k !== 'days').map(([k, v]) => [k, typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)]);
+    const rows = Object.entries(summary).filter(([k]) => k !== 'notes' && k !== 'queueModel' && k !== 'report' && k !== 'pngs' && k !== 'days').map(([k, v]) => [k, k === 'finalInventory' ? formatInventory(r.inventory, lotSize, r.orderSize) : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)]);
     process.stdout.write(`${formatTable(['metric', 'value'], rows)}\n${notes.join('\n')}\n`);
   }
   return interrupt?.cutShort ? INTERRUPTED_EXIT_CODE : 0;

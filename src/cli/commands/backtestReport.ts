@@ -1,12 +1,34 @@
 import { join } from 'node:path';
+import { roundInventory, snapInventoryToLot } from '../../backtest/inventoryDisplay.js';
+import type { BacktestMetrics } from '../../backtest/metrics.js';
 import { backtestFigures, writeFiguresHtml, writeFiguresPng, type BacktestView } from '../../plot/index.js';
 
 /** A number to `digits` significant digits for printing (non-finite values as they are). */
 export const num = (x: number, digits = 6) => (Number.isFinite(x) ? Number(x.toPrecision(digits)) : x);
 
-/** The HTML report (quotes, inventory, equity) and, with a PNG directory, one PNG per figure; the PNG paths. */
-export async function writeBacktestReport(run: BacktestView, reportPath: string, pngDir: string | undefined, stem: string, title: string): Promise<string[]> {
-  const figures = backtestFigures(run);
+/** How inventories print: the instrument's lot (0: unknown) and the order size (the scale when no lot is known). */
+export interface InventoryUnits {
+  readonly lotSize: number;
+  readonly orderSize: number;
+}
+
+/** An inventory for text (backtest/inventoryDisplay: float noise of a sum of fills removed, for display only). */
+export const inv = (q: number, units: InventoryUnits) => roundInventory(q, units.lotSize, units.orderSize);
+
+/**
+ * The metrics for --json: the inventories (largest |q|, final) written as the lot multiple they are float noise
+ * of when the lot is known (backtest/inventoryDisplay: JSON keeps exact numbers otherwise); every other number exact.
+ */
+export function metricsJson(m: BacktestMetrics, lotSize: number): BacktestMetrics {
+  return { ...m, maxAbsInventory: snapInventoryToLot(m.maxAbsInventory, lotSize), finalInventory: snapInventoryToLot(m.finalInventory, lotSize) };
+}
+
+/**
+ * The HTML report (quotes, inventory, equity) and, with a PNG directory, one PNG per figure; the PNG paths. The
+ * inventory plot's values are rounded as the text's (`units`).
+ */
+export async function writeBacktestReport(run: BacktestView, reportPath: string, pngDir: string | undefined, stem: string, title: string, units: InventoryUnits): Promise<string[]> {
+  const figures = backtestFigures(run, { roundInventory: (q) => inv(q, units) });
   writeFiguresHtml(reportPath, figures, title);
   if (!pngDir) return [];
   // one browser for the three (its start and the plotly bundle's load are most of a PNG's cost)

@@ -1,11 +1,11 @@
 import { queueModelText, type QueueModelSpec } from '../../backtest/queueModels.js';
 import type { QuotingOptions } from './backtest.js';
-import { backtestExecutions, backtestMetrics, createStrategy, describeLatency, quotePlacement, replayedEventsAre, runBacktest, type FillModel, type QuotePlacement, type StrategyName, type Strategy } from '../../backtest/index.js';
+import { backtestExecutions, backtestMetrics, createStrategy, describeLatency, quotePlacement, replayedEventsAre, runBacktest, snapInventoryToLot, type FillModel, type QuotePlacement, type StrategyName, type Strategy } from '../../backtest/index.js';
 import { PARAM_RANGES } from '../../calibrate/params.js';
 import { describeMasks, inferTickSize, masksJson, type BookTable, type TradeTable } from '../../data/index.js';
 import { EstimationError, rollingCalibration } from '../../estimate/index.js';
 import { durationOption, formatTable, latencyConfig, numberOption, printJson, recordedClock, requireOrderCounts, UsageError } from '../command.js';
-import { num, writeBacktestReport } from './backtestReport.js';
+import { inv, metricsJson, num, writeBacktestReport, type InventoryUnits } from './backtestReport.js';
 
 /** Where the quotes sat, in words: the first thing to read when a run has few or no fills. */
 function quotesLine(q: QuotePlacement): string {
@@ -61,11 +61,13 @@ export async function backtestRun(
   } else if (values['local-clock-offset'] !== undefined) throw new UsageError('--local-clock-offset shifts the local stamps of --feed-latency recorded; without it there is nothing to shift');
   const latencies = latencyConfig(values, book);
   const latencyText = { feed: describeLatency(latencies.feedLatencyMs), entry: describeLatency(latencies.entryLatencyMs), cancel: describeLatency(latencies.cancelLatencyMs ?? latencies.entryLatencyMs) };
+  const orderSize = numberOption('size', values.size, 0.01, PARAM_RANGES.orderSize.check);
+  const units: InventoryUnits = { lotSize: lot, orderSize };
   const started = performance.now();
   const result = runBacktest(book, trades, {
     strategy,
     fill,
-    orderSize: numberOption('size', values.size, 0.01, PARAM_RANGES.orderSize.check),
+    orderSize,
     tickSize: tick,
     lotSize: lot,
     refreshMs: durationOption('refresh', values.refresh, undefined) ?? 0,
@@ -82,7 +84,7 @@ export async function backtestRun(
   const metrics = backtestMetrics(result);
   const quotes = quotePlacement(result, tick);
   const reportPath = values.report ?? `reports/backtest-${strategyName}-${fill}.html`;
-  const pngs = await writeBacktestReport(result, reportPath, values.png, `backtest-${strategyName}-${fill}`, `asmm backtest: ${strategy.name}, ${fill}`);
+  const pngs = await writeBacktestReport(result, reportPath, values.png, `backtest-${strategyName}-${fill}`, `asmm backtest: ${strategy.name}, ${fill}`, units);
   const m = metrics;
   const causes = Object.entries(m.fillsByCause)
     .filter(([, n]) => n > 0)
@@ -97,8 +99,8 @@ export async function backtestRun(
       queueModel: fill === 'queue' ? o.queueModel : null,
       quoting: o.quoting,
       latency: latencyText,
-      metrics,
-      finalInventory: result.finalInventory,
+      metrics: metricsJson(metrics, lot),
+      finalInventory: snapInventoryToLot(result.finalInventory, lot),
       finalCash: result.finalCash,
       nativeEvents: result.events,
       eventsAre: replayedEventsAre(book.depth),
@@ -132,10 +134,10 @@ export async function backtestRun(
           ['max drawdown', num(m.maxDrawdown), 'quote currency'],
           ['spread captured', num(m.spreadCapturedPerUnit), 'quote currency per unit vs mid'],
           ['inventory mean / std', `${num(m.inventoryMean, 4)} / ${num(m.inventoryStd, 4)}`, 'base units'],
-          ['max |inventory|', num(m.maxAbsInventory, 4), 'base units'],
+          ['max |inventory|', inv(m.maxAbsInventory, units), 'base units'],
           ['turnover', num(m.turnover), 'quote currency'],
           ['fees', num(m.fees), 'quote currency (negative: rebates)'],
-          ['final inventory', num(m.finalInventory), 'base units'],
+          ['final inventory', inv(m.finalInventory, units), 'base units'],
           ['final cash', num(m.finalCash), 'quote currency'],
         ],
       ),

@@ -3,7 +3,7 @@ import { describeMasks, masksJson, maskSummary, type BookTable } from '../../dat
 import { onReferenceClock } from '../../formats/referenceCsv.js';
 import { SeedCompatFigureRows } from '../../plot/backtestFigures.js';
 import { formatTable, printJson } from '../command.js';
-import { num, writeBacktestReport } from './backtestReport.js';
+import { inv, num, writeBacktestReport } from './backtestReport.js';
 
 /**
  * `--seed-compat`: the reference system's market maker (see runSeedCompat), for comparison, with the same
@@ -36,7 +36,9 @@ export async function seedCompat(
     },
   });
   const reportPath = output.report ?? 'reports/backtest-seed-compat.html';
-  const pngs = await writeBacktestReport(figureRows.view(run.fills), reportPath, output.png, 'backtest-seed-compat', 'asmm backtest --seed-compat: the reference market maker');
+  // inventories print without the float noise of sums of 0.1 (no lot: the reference system has none; JSON keeps them exact)
+  const units = { lotSize: 0, orderSize: 0.1 }; // the reference's order size (runSeedCompat's default; the CLI sets no other)
+  const pngs = await writeBacktestReport(figureRows.view(run.fills), reportPath, output.png, 'backtest-seed-compat', 'asmm backtest --seed-compat: the reference market maker', units);
   const masks = maskSummary(loaded.masked);
   const sum = summarizer.summary(run.fills);
   const summary = {
@@ -62,7 +64,7 @@ export async function seedCompat(
   else {
     const rows = Object.entries(summary).filter(([key]) => key !== 'mode' && key !== 'report' && key !== 'pngs');
     const maskLines = describeMasks(masks).map((line) => (line.startsWith('masked:') ? `${line.replace(' (no quote, no fill, no estimate inside)', '')}: WARNING the reference market maker does not know of them and trades through them` : line));
-    process.stdout.write([summary.mode, formatTable(['metric', 'value'], rows.map(([key, value]) => [key, String(value)])), ...maskLines, `report: ${reportPath}`, ...pngs.map((p) => `png: ${p}`)].join('\n') + '\n');
+    process.stdout.write([summary.mode, formatTable(['metric', 'value'], rows.map(([key, value]) => [key, String(key === 'maxAbsInventory' || key === 'finalInventory' ? inv(value as number, units) : value)])), ...maskLines, `report: ${reportPath}`, ...pngs.map((p) => `png: ${p}`)].join('\n') + '\n');
   }
   return 0;
 }
