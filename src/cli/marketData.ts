@@ -23,11 +23,36 @@ export interface DeadBookOptions {
 }
 
 /**
+ * The fewest book rows `estimate`, `backtest` and `calibrate` take. One or two rows hold at most one change of
+ * the book: σ from one change of the mid has no spread to measure (the grid's other increments are the price
+ * carried, not observed), at most one market order can be inferred, and a backtest quotes once and meets the
+ * book once. Such a file is refused with one line naming it, rather than giving σ = 0 or a PnL of one event.
+ */
+export const MIN_BOOK_ROWS = 3;
+
+/** What loadMarketData checks of the book besides its dead stretches. */
+export interface MarketDataChecks extends DeadBookOptions {
+  /** What the command makes of the book ("an estimate", "a backtest", "a calibration"): with it, fewer than `MIN_BOOK_ROWS` rows is a DataError naming the file and this. */
+  readonly purpose?: string;
+}
+
+/**
+ * A DataError naming `file` when `book` has fewer than `MIN_BOOK_ROWS` rows.
+ * @example requireBookRows(book, 'b.csv', 'an estimate') // throws "b.csv: 2 book rows: too few rows for an estimate (at least 3: …)" for two rows
+ */
+export function requireBookRows(book: BookTable, file: string, purpose: string): void {
+  const n = book.tsMs.length;
+  if (n >= MIN_BOOK_ROWS) return;
+  throw new DataError(file, 0, '', `${n} book row${n === 1 ? '' : 's'}: too few rows for ${purpose} (at least ${MIN_BOOK_ROWS}: ${n === 1 ? 'one row has no change of the book' : 'two rows hold one change of the book'})`);
+}
+
+/**
  * The book and trades the estimate/backtest/calibrate commands work on: the one book table of `data` (`--inst`
  * picks among several), and trades from `tradesFile` or else from `data` itself (raw captures hold both), for
  * the book's instrument. Usage errors name the file and what is missing or ambiguous. A book without rows, a
  * `--trades` file without rows, or rows that go back in time (a replayed capture) are DataErrors naming the
- * file (and row), refused here rather than deep in an estimator or the engine. `levels`: the book levels per
+ * file (and row), refused here rather than deep in an estimator or the engine; so is, with `checks.purpose`, a book
+ * of fewer than `MIN_BOOK_ROWS` rows. `levels`: the book levels per
  * side the command reads (a table file may then keep only those; see TableReadOptions). Where the book was
  * dead while trades printed (stopped or frozen, see deadBookStretches), its stretches are masked, so that
  * nothing quotes, fills or estimates there, with a WARNING on stderr naming the file. (The seed-compatible
@@ -39,14 +64,14 @@ export async function loadMarketData(
   tradesFile: string | undefined,
   inst: string | undefined,
   options: TableReadOptions = {},
-  dead: DeadBookOptions = {},
+  checks: MarketDataChecks = {},
 ): Promise<MarketData> {
-  const market = await loadMarketTables(data, tradesFile, inst, options);
+  const market = await loadMarketTables(data, tradesFile, inst, options, checks.purpose);
   for (const [file, field, table] of [[data, 'ts_ms', market.book], [market.tradesFrom, 'ts_ms', market.trades]] as const) {
     const problem = table && relativeTimeUnitProblem(table.tsMs);
     if (problem) process.stderr.write(`WARNING ${file} ${field}: ${problem}\n`);
   }
-  return market.trades ? { ...market, book: withDeadBookMasked(market.book, market.trades, data, dead) } : market;
+  return market.trades ? { ...market, book: withDeadBookMasked(market.book, market.trades, data, checks) } : market;
 }
 
 /** The book with its dead stretches masked, and a WARNING on stderr naming `bookFrom`, their count and time, and the first of them. */
@@ -64,7 +89,7 @@ function withDeadBookMasked(book: BookTable, trades: TradeTable, bookFrom: strin
   return { ...book, masked: mergeMasks(book.masked, stretches) };
 }
 
-async function loadMarketTables(data: string, tradesFile: string | undefined, inst: string | undefined, options: TableReadOptions): Promise<MarketData> {
+async function loadMarketTables(data: string, tradesFile: string | undefined, inst: string | undefined, options: TableReadOptions, purpose: string | undefined): Promise<MarketData> {
   const loaded = await loadTables(data, undefined, { levels: options.levels, unkeptLevels: options.unkeptLevels });
   const books = ofKind<BookTable>(loaded.tables, 'book', inst);
   if (books.length === 0) throw new UsageError(`${data} holds no book table${inst ? ` for ${inst}` : ''}`);
@@ -72,6 +97,8 @@ async function loadMarketTables(data: string, tradesFile: string | undefined, in
   const book = books[0];
   if (book.tsMs.length === 0) throw new DataError(data, 0, '', `no book rows${book.meta.instrument ? ` for ${book.meta.instrument}` : ''}${loaded.notes.length > 0 ? ` (${loaded.notes.join('; ')})` : ' (a header only?)'}`);
   assertTimeOrder(data, book);
+  // before the trades are paired with it: a trade file checked against one row would say its trades do not belong
+  if (purpose !== undefined) requireBookRows(book, data, purpose);
   const instrument = inst ?? book.meta.instrument;
   if (tradesFile) {
     const trades = ofKind<TradeTable>((await loadTables(tradesFile)).tables, 'trades', instrument)[0];

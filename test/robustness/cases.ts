@@ -57,6 +57,8 @@ export const CLI_CASES: readonly CliCase[] = [
   { name: 'inspect: truncated Arrow', args: (x) => ['inspect', x.f.truncatedArrow], code: 1 },
   { name: 'inspect: rows out of order (line and field)', args: (x) => ['inspect', x.f.unsortedBook], code: 1, names: (x) => [`${x.f.unsortedBook}:12 ts_ms`], message: /not sorted/ },
   { name: 'inspect: header-only book reports 0 rows', args: (x) => ['inspect', x.f.headerOnlyBook], code: 0, reports: /rows\s+0\b/ },
+  { name: 'inspect: a one-row book reports 1 row and no interval', args: (x) => ['inspect', x.f.oneRowBook], code: 0, reports: /rows\s+1\n.*\(0\.000 s\)\ninterval\s+-\n/ },
+  { name: 'inspect: a two-row book reports 2 rows and their interval', args: (x) => ['inspect', x.f.twoRowBook], code: 0, reports: /rows\s+2\n[\s\S]*interval\s+min (\d+) ms, median \1 ms, max \1 ms/ },
   { name: 'inspect: broken masked-interval sidecar (line and field)', defect: 2, args: (x) => ['inspect', x.f.badMaskSidecar], code: 1, names: (x) => [`${x.f.badMaskSidecar.replace(/\.csv$/, '.masked.csv')}:2 to_ts_ms`] },
   { name: 'inspect: a CSV with a masked-interval sidecar reports the mask', defect: 2, args: (x) => ['inspect', x.f.maskedBook], code: 0, reports: /masked\s+1 interval\(s\).*\n.*sequence gap/ },
   { name: 'inspect: bad --depth', args: (x) => ['inspect', x.f.bookCsv, '--depth', '0'], code: 2, names: () => ['--depth'] },
@@ -104,6 +106,10 @@ export const CLI_CASES: readonly CliCase[] = [
 
   // --- estimate
   { name: 'estimate: header-only book', defect: 7, args: (x) => ['estimate', '--data', x.f.headerOnlyBook], code: 1, message: /no rows|no book rows/ },
+  { name: 'estimate: a one-row book', args: (x) => ['estimate', '--data', x.f.oneRowBook], code: 1, message: /: 1 book row: too few rows for an estimate \(at least 3/ },
+  { name: 'estimate: a two-row book', args: (x) => ['estimate', '--data', x.f.twoRowBook], code: 1, message: /: 2 book rows: too few rows for an estimate \(at least 3/ },
+  { name: 'estimate: a two-row book with trades (the rows, not the trades, are named)', args: (x) => ['estimate', '--data', x.f.twoRowBook, '--trades', x.f.tradesCsv], code: 1, message: /: 2 book rows: too few rows for an estimate/ },
+  { name: 'estimate: three rows over 0.2 s are too few for σ, said with the file', args: (x) => ['estimate', '--data', x.f.threeRowBook], code: 1, message: /: 3 book rows over 0\.2 s: too few for σ \(need at least 8 grid increments/ },
   { name: 'estimate: header-only trades', defect: 7, args: (x) => ['estimate', '--data', x.f.bookCsv, '--trades', x.f.headerOnlyTrades], code: 1, names: (x) => [x.f.headerOnlyTrades], message: /no rows|no trade rows/ },
   { name: 'estimate: missing --trades file', args: (x) => ['estimate', '--data', x.f.bookCsv, '--trades', x.at('none.csv')], code: 2, names: (x) => [x.at('none.csv')] },
   { name: 'estimate: --trades is a book file', args: (x) => ['estimate', '--data', x.f.bookCsv, '--trades', x.f.bookCsv], code: 2, names: (x) => [x.f.bookCsv] },
@@ -126,6 +132,11 @@ export const CLI_CASES: readonly CliCase[] = [
   { name: 'backtest: --queue-model orderCount on a book without order counts', args: (x) => ['backtest', '--data', x.f.bookCsv, '--trades', x.f.tradesCsv, '--fill', 'queue', '--queue-model', 'orderCount', '--window', '10s', ...OUT_REPORT(x)], code: 2, names: (x) => ['--queue-model orderCount', x.f.bookCsv], absent: (x) => [x.at('report.html')] },
   { name: 'calibrate: queue-model=orderCount in the grid on a book without order counts', args: (x) => ['calibrate', '--data', x.f.bookCsv, '--trades', x.f.tradesCsv, '--fill', 'queue', '--grid', 'queue-model=power:2,orderCount', '--windows', '2', '--workers', '0', ...OUT_REPORT(x)], code: 2, names: (x) => ['orderCount', x.f.bookCsv], absent: (x) => [x.at('report.html')] },
   { name: 'backtest: header-only book', defect: 7, spawn: true, args: (x) => ['backtest', '--data', x.f.headerOnlyBook, ...OUT_REPORT(x)], code: 1, message: /no rows|no book rows/, absent: (x) => [x.at('report.html')] },
+  { name: 'backtest: a one-row book', args: (x) => ['backtest', '--data', x.f.oneRowBook, ...OUT_REPORT(x)], code: 1, message: /: 1 book row: too few rows for a backtest \(at least 3/, absent: (x) => [x.at('report.html')] },
+  { name: 'backtest: a two-row book (symmetric, no window needed)', args: (x) => ['backtest', '--data', x.f.twoRowBook, '--strategy', 'symmetric', ...OUT_REPORT(x)], code: 1, message: /: 2 book rows: too few rows for a backtest \(at least 3/, absent: (x) => [x.at('report.html')] },
+  { name: 'backtest: a two-row book with trades (the rows, not the trades, are named)', args: (x) => ['backtest', '--data', x.f.twoRowBook, '--trades', x.f.tradesCsv, '--strategy', 'symmetric', '--fill', 'tradeThrough', ...OUT_REPORT(x)], code: 1, message: /: 2 book rows: too few rows for a backtest/, absent: (x) => [x.at('report.html')] },
+  { name: 'backtest --seed-compat: a two-row book', spawn: true, args: (x) => ['backtest', '--data', x.f.twoRowBook, '--seed-compat', ...OUT_REPORT(x)], code: 1, message: /: 2 book rows: too few rows for the seed-compatible run/, absent: (x) => [x.at('report.html')] },
+  { name: 'backtest --seed-compat: fewer rows than --window-rows + 1 (every result NaN) names --window-rows', args: (x) => ['backtest', '--data', x.f.threeRowBook, '--seed-compat', ...OUT_REPORT(x)], code: 2, names: (x) => [x.f.threeRowBook, '--window-rows 200'], absent: (x) => [x.at('report.html')] },
   { name: 'backtest: book rows out of time order (replayed capture)', defect: 7, spawn: true, args: (x) => ['backtest', '--data', x.f.binanceUnordered, ...OUT_REPORT(x)], code: 1, names: (x) => [`${x.f.binanceUnordered} row`], message: /order|backwards/, absent: (x) => [x.at('report.html')] },
   { name: 'backtest: gzipped asmm CSV book and trades run', defect: 8, args: (x) => ['backtest', '--data', x.f.bookCsvGz, '--trades', x.f.tradesCsvGz, '--fill', 'tradeThrough', '--window', '10s', '--report', x.at('gz-report.html')], code: 0, reports: /PnL/ },
   { name: 'backtest: a symmetric run needs no --window of data (it reads no σ, A, k)', args: (x) => ['backtest', '--data', x.f.bookCsv, '--trades', x.f.tradesCsv, '--strategy', 'symmetric', '--window', '1h', '--report', x.at('short-symmetric.html')], code: 0, reports: /fills \(bid \/ ask\)/ },
@@ -144,6 +155,9 @@ export const CLI_CASES: readonly CliCase[] = [
   { name: 'backtest: --queue-model with tradeThrough fills', defect: 8, args: (x) => ['backtest', '--data', x.f.bookCsv, '--fill', 'tradeThrough', '--queue-model', 'log2', ...OUT_REPORT(x)], code: 2, names: () => ['--queue-model', 'tradeThrough'], absent: (x) => [x.at('report.html')] },
   { name: 'calibrate: 100 windows on 60 s of data', defect: 8, args: (x) => ['calibrate', '--data', x.f.bookCsv, '--grid', 'gamma=0.1,1', '--windows', '100', '--workers', '0', ...OUT_REPORT(x)], code: 2, names: () => ['--windows', '100'], absent: (x) => [x.at('report.html')] },
   { name: 'calibrate: unknown grid parameter', args: (x) => ['calibrate', '--data', x.f.bookCsv, '--grid', 'alpha=1'], code: 2, names: () => ['alpha'] },
+  { name: 'calibrate: a one-row book', args: (x) => ['calibrate', '--data', x.f.oneRowBook, '--grid', 'gamma=0.1,1', '--workers', '0', ...OUT_REPORT(x)], code: 1, message: /: 1 book row: too few rows for a calibration/, absent: (x) => [x.at('report.html')] },
+  { name: 'calibrate: a two-row book', args: (x) => ['calibrate', '--data', x.f.twoRowBook, '--grid', 'gamma=0.1,1', '--workers', '0', ...OUT_REPORT(x)], code: 1, message: /: 2 book rows: too few rows for a calibration/, absent: (x) => [x.at('report.html')] },
+  { name: 'calibrate: three rows over 0.2 s hold no 2 windows, whatever --windows says', args: (x) => ['calibrate', '--data', x.f.threeRowBook, '--grid', 'gamma=0.1,1', '--windows', '2', '--workers', '0', ...OUT_REPORT(x)], code: 1, message: /: 3 book rows over 0\.2 s: too few rows for a calibration \(the walk-forward needs at least 2 windows/, absent: (x) => [x.at('report.html')] },
   { name: 'calibrate: header-only book', defect: 7, args: (x) => ['calibrate', '--data', x.f.headerOnlyBook, '--grid', 'gamma=0.1,1', '--workers', '0', ...OUT_REPORT(x)], code: 1, names: (x) => [x.f.headerOnlyBook] },
 
   // --- simulate

@@ -32,7 +32,8 @@ export type FixtureName =
   | 'okxTradesTwoUtcDays' | 'stoppedBookCatalog'
   | 'tradesTenfold' | 'bookHoled' | 'tradesSecondHalf' | 'bookFrozen' | 'bookRelativeSeconds'
   | 'tardisTradesTwoSymbols' | 'tardisBookTwoSymbols' | 'tardisTradesTwoExchanges'
-  | 'latencyHeaderOnly' | 'latencyNoColumn' | 'latencyUnsorted' | 'latencyNegative' | 'latencySeconds' | 'badCountsBook';
+  | 'latencyHeaderOnly' | 'latencyNoColumn' | 'latencyUnsorted' | 'latencyNegative' | 'latencySeconds' | 'badCountsBook'
+  | 'oneRowBook' | 'twoRowBook' | 'threeRowBook';
 
 const CSV_BOOK_HEADER = 'ts_ms,bid_px_1,bid_sz_1,ask_px_1,ask_sz_1';
 
@@ -151,6 +152,10 @@ export function buildFixtures(dir: string): Fixtures {
   f.empty = write('empty.csv', '');
   f.headerOnlyBook = write('header-only-book.csv', CSV_BOOK_HEADER + '\n');
   f.headerOnlyTrades = write('header-only-trades.csv', 'ts_ms,id,side,px,sz\n');
+  // books of a header and 1, 2 and 3 rows (the sample's first, 100 ms apart): too few for any estimate or run
+  f.oneRowBook = write('one-row-book.csv', bookCsvText(book, (ms) => ms, 1));
+  f.twoRowBook = write('two-row-book.csv', bookCsvText(book, (ms) => ms, 2));
+  f.threeRowBook = write('three-row-book.csv', bookCsvText(book, (ms) => ms, 3));
   f.bookSeconds = write('book-seconds.csv', bookCsvText(book, (ms) => ms / 1000));
   f.bookMicros = write('book-micros.csv', bookCsvText(book, (ms) => ms * 1000));
   const tradeLines = readFileSync(f.tradesCsv, 'utf8').trimEnd().split('\n');

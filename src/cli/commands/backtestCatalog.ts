@@ -23,10 +23,10 @@ export async function backtestCatalog(
   const { catalog, range, meta, notes, first, days: daysInVenueUnits, rangeDates } = await openCatalogMarket(values);
   try {
     // sizes in base currency (a linear contract's times its contract value; an inverse contract refused)
-    const units = contractUnits(range.instrument, contractValueOption(values['contract-value'] as string | undefined), meta?.contractValue);
-    if (units.note) notes.unshift(units.note);
-    const days = daysInUnits(daysInVenueUnits, units);
-    const book0 = units.book(first.book);
+    const contract = contractUnits(range.instrument, contractValueOption(values['contract-value'] as string | undefined), meta?.contractValue);
+    if (contract.note) notes.unshift(contract.note);
+    const days = daysInUnits(daysInVenueUnits, contract);
+    const book0 = contract.book(first.book);
     if (o.fill === 'queue') requireOrderCounts([queueModelText(o.queueModel)], book0, `the catalog's book_top (${range.instrument})`);
     const tick = numberOption('tick', values.tick as string | undefined, meta?.tickSize ?? book0.meta.tickSize ?? inferTickSize(book0), (v) => v > 0);
     const lot = numberOption('lot', values.lot as string | undefined, book0.meta.lotSize ?? meta?.lotSize ?? 0, (v) => v >= 0);

@@ -2,7 +2,7 @@ import { runSeedCompatRows, SeedCompatSummarizer, type SeedCompatOptions } from 
 import { describeMasks, masksJson, maskSummary, type BookTable } from '../../data/index.js';
 import { onReferenceClock } from '../../formats/referenceCsv.js';
 import { SeedCompatFigureRows } from '../../plot/backtestFigures.js';
-import { formatTable, printJson } from '../command.js';
+import { formatTable, printJson, UsageError } from '../command.js';
 import { inv, num, writeBacktestReport } from './backtestReport.js';
 
 /**
@@ -20,6 +20,10 @@ export async function seedCompat(
   const referenceFile = loaded.meta.extra?.['asmm.source_layout'] === 'reference-books5-csv';
   const resolutionMs = Number(loaded.meta.extra?.['asmm.ts_resolution_ms'] ?? NaN);
   const book = referenceFile ? loaded : onReferenceClock(loaded);
+  // the reference quotes from the row after its first window on: with no row past it, every result would be NaN
+  // (as --window for the engine's strategies: a usage error, since a smaller --window-rows fits the data)
+  const rows = book.tsMs.length;
+  if (rows <= options.windowRows) throw new UsageError(`${data}: ${rows} book rows, too few for --window-rows ${options.windowRows}: the reference quotes from the row after its first window on (${options.windowRows + 1} rows at least); give a smaller --window-rows`);
   const resolution = resolutionMs === 1000 ? '1 s' : Number.isFinite(resolutionMs) ? `${resolutionMs} ms` : 'unknown';
   const clock = referenceFile
     ? `the file's timestamps as they are (${resolution} resolution), as the reference reads them`

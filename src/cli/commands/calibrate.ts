@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { queueModelOption } from './backtest.js';
 import { queueModelText } from '../../backtest/queueModels.js';
-import { calibrationTable, DEFAULT_PARAMS, NO_FILL_WINDOWS_NOTE, expandGrid, parseGridSpec, runCalibration, walkForwardSummary, walkForwardTable, windowsProblem, type ParamSet, type SelectionMetric } from '../../calibrate/index.js';
+import { calibrationTable, DEFAULT_PARAMS, NO_FILL_WINDOWS_NOTE, expandGrid, parseGridSpec, runCalibration, walkForwardSummary, walkForwardTable, windowsProblem, MIN_WINDOW_BOOK_ROWS, MIN_WINDOW_SEC, type ParamSet, type SelectionMetric } from '../../calibrate/index.js';
 import { backtestExecutions, isStrategyName, STRATEGY_NAMES, type FillModel } from '../../backtest/index.js';
-import { describeMasks, inferTickSize, masksJson } from '../../data/index.js';
+import { DataError, describeMasks, inferTickSize, masksJson } from '../../data/index.js';
 import { contractUnits, contractValueOption } from '../contractUnits.js';
 import { loadMarketData } from '../marketData.js';
 import { rollingCalibration } from '../../estimate/index.js';
@@ -89,7 +89,7 @@ export async function runCalibrate(argv: string[]): Promise<number> {
     const { calibrateCatalog } = await import('./calibrateCatalog.js');
     return calibrateCatalog(values, { fill, metric, workers, windowMs: durationOption('window', values.window, 300_000) as number, sets: expandGrid(spec, { ...DEFAULT_PARAMS, strategy, queueModel: queueModelText(queueModel) }), keys: Object.keys(spec) as Array<keyof ParamSet>, trailingDays });
   }
-  const market = await loadMarketData(values.data as string, values.trades, values.inst);
+  const market = await loadMarketData(values.data as string, values.trades, values.inst, {}, { purpose: 'a calibration' });
   // sizes in base currency (a linear contract's times its contract value; an inverse contract refused)
   const units = contractUnits(market.book.meta.instrument ?? values.inst, contractValueOption(values['contract-value']));
   const book = units.book(market.book);
@@ -97,7 +97,14 @@ export async function runCalibrate(argv: string[]): Promise<number> {
   const sets = expandGrid(spec, { ...DEFAULT_PARAMS, strategy, queueModel: queueModelText(queueModel) });
   if (fill === 'queue') requireOrderCounts(sets.map((s) => s.queueModel), book, values.data as string);
   const tooMany = windowsProblem(book.tsMs, windows);
-  if (tooMany) throw new UsageError(`--windows ${windows}: ${tooMany}`);
+  if (tooMany) {
+    // not even the fewest windows (2) fit: the data is too short, whatever --windows says
+    if (windowsProblem(book.tsMs, 2) !== null) {
+      const n = book.tsMs.length;
+      throw new DataError(values.data as string, 0, '', `${n} book rows over ${((book.tsMs[n - 1] - book.tsMs[0]) / 1000).toFixed(1)} s: too few rows for a calibration (the walk-forward needs at least 2 windows of ≥ ${MIN_WINDOW_SEC} s with ${MIN_WINDOW_BOOK_ROWS} book rows or more each)`);
+    }
+    throw new UsageError(`--windows ${windows}: ${tooMany}`);
+  }
   const tickSize = book.meta.tickSize ?? inferTickSize(book);
   // books only: A and k from market orders inferred from the book, and tradeThrough and queue fill on them, with notes that say so
   const executions = backtestExecutions(book, recorded, fill, tickSize, { label: `trades of ${values.trades ?? values.data} against the book of ${values.data}` });

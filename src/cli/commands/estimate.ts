@@ -184,12 +184,11 @@ export async function runEstimate(argv: string[]): Promise<number> {
     const { estimateCatalog } = await import('./estimateCatalog.js');
     return estimateCatalog(values, { gridMs, maxStalenessMs, ...(depths ? { depths } : {}) });
   }
-  const { format, book, trades, tradesFrom } = await loadMarketData(values.data as string, values.trades, values.inst, {}, { maxStalenessMs });
+  const { format, book, trades, tradesFrom } = await loadMarketData(values.data as string, values.trades, values.inst, {}, { maxStalenessMs, purpose: 'an estimate' });
   const tickFromFile = book.meta.tickSize;
   const tick = numberOption('tick', values.tick, tickFromFile ?? inferTickSize(book), (v) => v > 0);
   const tickSource = values.tick ? 'given' : tickFromFile ? 'from the file' : 'inferred from the book';
   const n = book.tsMs.length;
-  if (n < 2) throw new EstimationError(`${values.data}: ${n} book row(s): too few to estimate anything`);
   const durationSec = (book.tsMs[n - 1] - book.tsMs[0]) / 1000;
   if (values.price !== undefined && values.price !== 'mid' && values.price !== 'micro') throw new UsageError('--price must be mid or micro');
   const mid = values.price === 'micro' ? microPrices(book) : midPrices(book);
@@ -208,10 +207,13 @@ export async function runEstimate(argv: string[]): Promise<number> {
       twoScale: { price: twoScaleVolatility(priceGrid), log: twoScaleVolatility(logGrid) },
     };
   } catch (error) {
-    // too little left: say when the stale stretches took it (a limit below the book's own row interval)
-    if (!(error instanceof EstimationError) || bookStale.length === 0) throw error;
+    // too little left: say which file and how much of it there is, and when the stale stretches took it (a
+    // limit below the book's own row interval)
+    if (!(error instanceof EstimationError)) throw error;
+    const rows = `${values.data}: ${n} book rows over ${durationSec.toFixed(1)} s: too few for σ (${error.message})`;
+    if (bookStale.length === 0) throw new EstimationError(rows);
     throw new EstimationError(
-      `${values.data}: ${error.message}: the book is stale (no row for more than ${maxStalenessMs} ms) in ${bookStale.length} stretch${bookStale.length === 1 ? '' : 'es'}, ` +
+      `${rows}: the book is stale (no row for more than ${maxStalenessMs} ms) in ${bookStale.length} stretch${bookStale.length === 1 ? '' : 'es'}, ` +
         `${(bookStaleMs / 1000).toFixed(1)} s of ${durationSec.toFixed(1)} s; is --max-staleness below the interval of the book's rows?`,
     );
   }
