@@ -116,6 +116,10 @@ async function loadMarketTables(data: string, tradesFile: string | undefined, in
   return { format: loaded.format, book, ...(trades ? { trades, tradesFrom: data } : {}) };
 }
 
+/** A WARNING when at least this many trades, and this share of those checked, are on the wrong side of the book (see TradesOffBook.wrongSide). */
+const WRONG_SIDE_MIN = 20;
+const WRONG_SIDE_SHARE = 0.2;
+
 /** Trades off the book by this much or more (of the mid) are no market event: see tradesOffBook. */
 const OFF_BOOK_RELATIVE = 0.1;
 
@@ -126,6 +130,12 @@ const OFF_BOOK_RELATIVE = 0.1;
  */
 function checkTradesOnBook(book: BookTable, trades: TradeTable, tradesFrom: string): void {
   const r = tradesOffBook(book, trades, OFF_BOOK_RELATIVE);
+  if (r.wrongSide >= WRONG_SIDE_MIN && r.wrongSide >= WRONG_SIDE_SHARE * r.checked) {
+    process.stderr.write(
+      `WARNING ${tradesFrom}: ${r.wrongSide} of ${r.checked} trades (${((100 * r.wrongSide) / r.checked).toFixed(0)} %) printed on the wrong side of the book row in force ` +
+        `(buys at or below the best bid, sells at or above the best ask; a few % in a live capture): are trades and book out of step in time (another clock, time zone or day)? Fills and A, k from them are suspect\n`,
+    );
+  }
   if (r.off === 0 || !r.first) return;
   const f = r.first;
   const what = `${r.off} of ${r.checked} trades are priced more than ${100 * OFF_BOOK_RELATIVE} % from the book's mid (the first: trade row ${f.row + 1}, ${new Date(f.tsMs).toISOString()}, price ${f.px} against a mid of ${f.midPx})`;

@@ -95,6 +95,13 @@ export interface TradesOffBook {
   readonly off: number;
   /** The first of them: its row (0-based), time (ms), price, and the mid then; undefined when none. */
   readonly first?: { readonly row: number; readonly tsMs: number; readonly px: number; readonly midPx: number };
+  /**
+   * Of those checked, priced on the wrong side of the book in force: a buy at or below the best bid, a sell at
+   * or above the best ask. A taker buys at the ask or through it, so few trades do this when trades and book
+   * are in step (0 % in the sample market and the shared OKX capture, 2.4 % in the shared Binance capture,
+   * from ms stamps); trades a minute out of step with their book do it half the time (48 % in the sample).
+   */
+  readonly wrongSide: number;
 }
 
 /**
@@ -102,8 +109,9 @@ export interface TradesOffBook {
  * (the last row stamped at or before the trade): a trade file of another instrument, in other units, or
  * scaled wrongly, which a backtest would fill against (a trade 10 times the ask fills every bid). A market
  * that really moves 10 % moves its book too, so such trades are no market event. Trades before the first
- * row, or with a book row without a mid, are not checked. Rows must be in time order.
- * @example tradesOffBook(book, trades) // { checked: 3572, off: 0 }
+ * row, or with a book row without a mid, are not checked. Rows must be in time order. The same pass counts the
+ * trades on the wrong side of the book (`wrongSide`).
+ * @example tradesOffBook(book, trades) // { checked: 3572, off: 0, wrongSide: 0 }
  */
 export function tradesOffBook(book: BookTable, trades: TradeTable, maxRelative = 0.1): TradesOffBook {
   const ts = book.tsMs;
@@ -112,8 +120,9 @@ export function tradesOffBook(book: BookTable, trades: TradeTable, maxRelative =
   let row = -1;
   let checked = 0;
   let off = 0;
+  let wrongSide = 0;
   let first: TradesOffBook['first'];
-  if (!bid || !ask) return { checked, off };
+  if (!bid || !ask) return { checked, off, wrongSide };
   for (let i = 0; i < trades.tsMs.length; i++) {
     const t = trades.tsMs[i];
     while (row + 1 < ts.length && ts[row + 1] <= t) row++;
@@ -126,8 +135,9 @@ export function tradesOffBook(book: BookTable, trades: TradeTable, maxRelative =
       off++;
       first ??= { row: i, tsMs: t, px, midPx: mid };
     }
+    if (trades.side[i] > 0 ? px <= bid[row] : px >= ask[row]) wrongSide++;
   }
-  return first ? { checked, off, first } : { checked, off };
+  return first ? { checked, off, wrongSide, first } : { checked, off, wrongSide };
 }
 
 /**

@@ -27,6 +27,7 @@ describe('trades priced far from the book', () => {
   it('the sample market: every trade within 10 % of the mid in force', () => {
     const r = tradesOffBook(market.book, market.trades);
     expect(r.off).toBe(0);
+    expect(r.wrongSide).toBe(0);
     expect(r.checked).toBeGreaterThan(0.99 * market.trades.tsMs.length);
   });
 
@@ -43,5 +44,22 @@ describe('trades priced far from the book', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/WARNING .*trades-3-bad\.csv: 3 of \d+ trades are priced more than 10 % from the book's mid \(the first: trade row 101,/);
     expect(runAsmm(['backtest', '--data', books, '--trades', clean, '--strategy', 'symmetric', '--json']).stderr).not.toMatch(/WARNING/);
+  });
+});
+
+// Trades a minute out of step with their book (another clock, a time zone, a shifted export) pair with the
+// wrong rows: near the touch in price, so the off-book check does not see them, but half of them print on the
+// wrong side of the book in force (a buy at or below the best bid), which a taker cannot do.
+describe('trades out of step with their book', () => {
+  it('a minute late: half on the wrong side, a WARNING with the share; in step: none', () => {
+    const shifted = join(dir, 'trades-late.csv');
+    writeTradeCsv(shifted, { ...market.trades, tsMs: market.trades.tsMs.map((t) => t + 60_000) });
+    const late = { ...market.trades, tsMs: market.trades.tsMs.map((t) => t + 60_000) };
+    const r = tradesOffBook(market.book, late);
+    expect(r.off).toBe(0);
+    expect(r.wrongSide / r.checked).toBeGreaterThan(0.3);
+    const run = runAsmm(['backtest', '--data', books, '--trades', shifted, '--strategy', 'symmetric', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(new RegExp(`WARNING .*trades-late\\.csv: ${r.wrongSide} of ${r.checked} trades \\(\\d+ %\\) printed on the wrong side of the book row in force .*out of step in time`));
   });
 });
