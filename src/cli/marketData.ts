@@ -130,15 +130,16 @@ const OFF_BOOK_RELATIVE = 0.1;
  */
 function checkTradesOnBook(book: BookTable, trades: TradeTable, tradesFrom: string): void {
   const r = tradesOffBook(book, trades, OFF_BOOK_RELATIVE);
+  if (r.off > 0 && r.first) {
+    const f = r.first;
+    const what = `${r.off} of ${r.checked} trades are priced more than ${100 * OFF_BOOK_RELATIVE} % from the book's mid (the first: trade row ${f.row + 1}, ${new Date(f.tsMs).toISOString()}, price ${f.px} against a mid of ${f.midPx})`;
+    if (r.off >= 10 && 10 * r.off >= r.checked) throw new DataError(tradesFrom, 0, 'price', `${what}: trades of another instrument or in other units? (the book: ${book.meta.instrument ?? 'no instrument named'})`);
+    process.stderr.write(`WARNING ${tradesFrom}: ${what}; they are kept\n`);
+  }
   if (r.wrongSide >= WRONG_SIDE_MIN && r.wrongSide >= WRONG_SIDE_SHARE * r.checked) {
     process.stderr.write(
       `WARNING ${tradesFrom}: ${r.wrongSide} of ${r.checked} trades (${((100 * r.wrongSide) / r.checked).toFixed(0)} %) printed on the wrong side of the book row in force ` +
         `(buys at or below the best bid, sells at or above the best ask; a few % in a live capture): are trades and book out of step in time (another clock, time zone or day)? Fills and A, k from them are suspect\n`,
     );
   }
-  if (r.off === 0 || !r.first) return;
-  const f = r.first;
-  const what = `${r.off} of ${r.checked} trades are priced more than ${100 * OFF_BOOK_RELATIVE} % from the book's mid (the first: trade row ${f.row + 1}, ${new Date(f.tsMs).toISOString()}, price ${f.px} against a mid of ${f.midPx})`;
-  if (r.off >= 10 && 10 * r.off >= r.checked) throw new DataError(tradesFrom, 0, 'price', `${what}: trades of another instrument or in other units? (the book: ${book.meta.instrument ?? 'no instrument named'})`);
-  process.stderr.write(`WARNING ${tradesFrom}: ${what}; they are kept\n`);
 }

@@ -96,8 +96,8 @@ export interface TradesOffBook {
   /** The first of them: its row (0-based), time (ms), price, and the mid then; undefined when none. */
   readonly first?: { readonly row: number; readonly tsMs: number; readonly px: number; readonly midPx: number };
   /**
-   * Of those checked, priced on the wrong side of the book in force: a buy at or below the best bid, a sell at
-   * or above the best ask. A taker buys at the ask or through it, so few trades do this when trades and book
+   * Of those checked, priced on the wrong side of the book in force, when that row is no older than the
+   * staleness limit: a buy at or below the best bid, a sell at or above the best ask. A taker buys at the ask or through it, so few trades do this when trades and book
    * are in step (0 % in the sample market and the shared OKX capture, 2.4 % in the shared Binance capture,
    * from ms stamps); trades a minute out of step with their book do it half the time (48 % in the sample).
    */
@@ -135,7 +135,8 @@ export function tradesOffBook(book: BookTable, trades: TradeTable, maxRelative =
       off++;
       first ??= { row: i, tsMs: t, px, midPx: mid };
     }
-    if (trades.side[i] > 0 ? px <= bid[row] : px >= ask[row]) wrongSide++;
+    // (judged against a fresh row only: trades after a book that stopped are the pairing's to report)
+    if (t - ts[row] <= DEFAULT_MAX_STALENESS_MS && (trades.side[i] > 0 ? px <= bid[row] : px >= ask[row])) wrongSide++;
   }
   return first ? { checked, off, wrongSide, first } : { checked, off, wrongSide };
 }
