@@ -62,7 +62,8 @@ export function scanCsv(
       try {
         read = source.read(store, carryLength, chunkBytes);
       } catch (error) {
-        if (error instanceof GzipError) throw new DataError(path, 0, '', gzipFailure(error, line));
+        // every complete line before the cut was handed over and counted; the carry is the line it fell in
+        if (error instanceof GzipError) throw gzipFailure(path, error, line, carryLength > 0);
         throw error;
       }
       const eof = read === 0;

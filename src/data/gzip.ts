@@ -1,6 +1,6 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, type ReadStream } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { constants, gunzipSync } from 'node:zlib';
+import { constants, gunzipSync, type Gunzip } from 'node:zlib';
 import { DataError } from './errors.js';
 
 /**
@@ -63,8 +63,11 @@ const CAPACITY = 1 << 20;
 const STALL_MS = 120_000;
 
 /**
- * The worker: streams the file through zlib's native gunzip (multi-member files included) and hands each
- * piece over through shared memory, one at a time, waiting without blocking its own event loop.
+ * The worker: streams the file through zlib's native gunzip (multi-member files included, fed as
+ * `feedGunzip` does) and hands each piece over through shared memory, one at a time, waiting without blocking
+ * its own event loop. Every piece gunzip produced is handed over before a failure is: gunzip is never paused
+ * (a paused stream drops what it holds when it fails, as does an async iterator over it); its 'data' go to a
+ * queue, and the file is fed on only while the queue is short.
  */
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
@@ -89,11 +92,59 @@ function hand(state, count) {
 // end while waiting for the reader, after the file is read and before its last pieces are handed over
 const keepAlive = setInterval(() => {}, 1 << 30);
 (async () => {
+  const queue = [];
+  let ended = false;
+  let failure;
+  let wake;
+  const poke = () => {
+    const w = wake;
+    wake = undefined;
+    if (w) w();
+  };
   try {
     const input = createReadStream(workerData.path, { highWaterMark: 1 << 18 });
     const gunzip = createGunzip({ chunkSize: 1 << 18 });
+    // fed chunk by chunk, end() only once the last chunk was decompressed, the next chunk only while the
+    // queue is short (see feedGunzip)
+    let writing = false;
+    let waiting = false;
+    const feed = () => {
+      if (writing || input.destroyed) return;
+      if (queue.length >= 4) return void (waiting = true);
+      waiting = false;
+      input.resume();
+    };
+    input.on('data', (chunk) => {
+      input.pause();
+      writing = true;
+      gunzip.write(chunk, (error) => {
+        writing = false;
+        if (error || gunzip.destroyed) input.destroy();
+        else feed();
+      });
+    });
+    input.on('end', () => gunzip.end());
     input.on('error', (error) => gunzip.destroy(error));
-    for await (const chunk of input.pipe(gunzip)) {
+    gunzip.on('data', (chunk) => {
+      queue.push(chunk);
+      poke();
+    });
+    gunzip.on('end', () => {
+      ended = true;
+      poke();
+    });
+    gunzip.on('error', (error) => {
+      failure = failure || error;
+      poke();
+    });
+    for (;;) {
+      if (queue.length === 0) {
+        if (failure || ended) break;
+        await new Promise((resolve) => (wake = resolve));
+        continue;
+      }
+      const chunk = queue.shift();
+      if (waiting && queue.length < 2) feed();
       for (let at = 0; at < chunk.length; at += ${CAPACITY}) {
         const piece = chunk.subarray(at, at + ${CAPACITY});
         await whenEmpty();
@@ -101,18 +152,57 @@ const keepAlive = setInterval(() => {}, 1 << 30);
         hand(${READY}, piece.length);
       }
     }
-    await whenEmpty();
-    hand(${END}, 0);
   } catch (error) {
+    failure = failure || error;
+  }
+  try {
     await whenEmpty();
-    const message = Buffer.from(String(error && error.message ? error.message : error)).subarray(0, ${CAPACITY});
-    data.set(message);
-    hand(${FAILED}, message.length);
+    if (failure) {
+      const message = Buffer.from(String(failure && failure.message ? failure.message : failure)).subarray(0, ${CAPACITY});
+      data.set(message);
+      hand(${FAILED}, message.length);
+    } else hand(${END}, 0);
   } finally {
     clearInterval(keepAlive);
   }
 })();
 `;
+
+/**
+ * Feeds a file's bytes to a gunzip stream so that a truncated file loses none of what it decompresses to, for a
+ * reader that takes gunzip's output from its 'data' events and never pauses it (a paused stream that fails drops
+ * what it holds). Each chunk is written once the one before was decompressed, and `end()` comes after the last:
+ * piped, the last chunk could be decompressed together with the end-of-stream flush, and on a truncated file that
+ * call fails with "unexpected end of file" and the output it made — up to a chunk of lines — is dropped, so that
+ * the error came early, at a line that varied from run to run. The next chunk is read only while `backlog()`
+ * (what the reader has not consumed yet, bytes) is at most `maxBacklog`; call `poke()` when it shrank. The
+ * file's errors go to `gunzip`.
+ */
+export function feedGunzip(path: string, gunzip: Gunzip, options: { readonly backlog?: () => number; readonly maxBacklog?: number } = {}): { readonly input: ReadStream; poke(): void } {
+  const input = createReadStream(path);
+  const backlog = options.backlog ?? (() => 0);
+  const maxBacklog = options.maxBacklog ?? Infinity;
+  let writing = false;
+  let waiting = false;
+  const feed = () => {
+    if (writing || input.destroyed) return;
+    if (backlog() > maxBacklog) return void (waiting = true);
+    waiting = false;
+    input.resume();
+  };
+  input.on('data', (chunk) => {
+    input.pause();
+    writing = true;
+    gunzip.write(chunk, (error) => {
+      writing = false;
+      if (error || gunzip.destroyed) input.destroy();
+      else feed();
+    });
+  });
+  input.on('end', () => gunzip.end());
+  input.on('error', (error) => gunzip.destroy(error));
+  return { input, poke: () => waiting && feed() };
+}
 
 /** Gunzips a file in a worker thread and reads it synchronously, piece by piece (memory: two 1 MiB buffers). */
 class GunzipSource implements ByteSource {
@@ -167,7 +257,14 @@ export class GzipError extends Error {
   override readonly name = 'GzipError';
 }
 
-/** The reason to give for a gzip failure after `lines` complete lines were read. */
-export function gzipFailure(error: Error, lines: number): string {
-  return `truncated or corrupt gzip after line ${lines} (${error.message})`;
+/**
+ * A gzip failure as a DataError at the line being read when the data ended: the line after the `completeLines`
+ * complete ones (LF-terminated), with whether some of its bytes arrived (`partial`: the cut fell inside it)
+ * or none (the data ended where it would start).
+ * @example gzipFailure('b.csv.gz', new Error('unexpected end of file'), 2000, true).message
+ * // 'b.csv.gz:2001: truncated or corrupt gzip: the data ends inside this line, after 2000 complete lines (unexpected end of file)'
+ */
+export function gzipFailure(path: string, error: Error, completeLines: number, partial: boolean): DataError {
+  const after = `after ${completeLines} complete line${completeLines === 1 ? '' : 's'}`;
+  return new DataError(path, completeLines + 1, '', `truncated or corrupt gzip: the data ends ${partial ? 'inside this line' : 'where this line would start'}, ${after} (${error.message})`);
 }

@@ -1,20 +1,36 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { PassThrough } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { DataError } from './errors.js';
-import { gzipFailure, isGzip, readFileHead } from './gzip.js';
+import { feedGunzip, gzipFailure, isGzip, readFileHead } from './gzip.js';
 
 /**
  * Streams the lines of a text file (gunzipped on the fly when its content is gzip, by magic bytes, whatever
  * its name), with 1-based line numbers. Memory stays at one read buffer plus the longest line. A truncated or
- * corrupt gzip stream, or a read error, ends the iteration with a DataError naming the file and the last
- * complete line (never an uncaught stream error).
+ * corrupt gzip stream, or a read error, ends the iteration with a DataError naming the file (a gzip failure: at
+ * the line being read when the data ended, counted from the LFs gunzip delivered, not from the lines yielded,
+ * of which readline may still hold some when the stream fails; never an uncaught stream error).
  */
 export async function* readLines(path: string): AsyncGenerator<{ line: string; lineNo: number }> {
-  const raw = createReadStream(path);
   const gunzip = isGzip(readFileHead(path, 2)) ? createGunzip() : undefined;
-  const input = gunzip ? raw.pipe(gunzip) : raw;
+  // gzip: gunzip is never paused (it would drop what it holds when it fails): its output goes on to readline
+  // through a PassThrough, and the file is fed on while that holds at most 1 MiB not yet read (feedGunzip)
+  const pass = gunzip ? new PassThrough() : undefined;
+  const fed = gunzip && pass ? feedGunzip(path, gunzip, { backlog: () => pass.readableLength + pass.writableLength, maxBacklog: 1 << 20 }) : undefined;
+  const raw = fed ? fed.input : createReadStream(path);
+  const input = pass ?? raw;
   let failure: Error | undefined;
+  // what gunzip delivered: its LFs (complete lines) and whether its last byte ended a line
+  let lfs = 0;
+  let lastByte = 0x0a;
+  gunzip?.on('data', (chunk: Buffer) => {
+    for (let i = chunk.indexOf(0x0a); i >= 0; i = chunk.indexOf(0x0a, i + 1)) lfs++;
+    if (chunk.length > 0) lastByte = chunk[chunk.length - 1];
+    pass!.write(chunk);
+  });
+  gunzip?.on('end', () => pass!.end());
+  pass?.on('drain', () => fed!.poke());
   const reader = createInterface({ input, crlfDelay: Infinity });
   const fail = (error: Error) => {
     failure ??= error;
@@ -35,8 +51,9 @@ export async function* readLines(path: string): AsyncGenerator<{ line: string; l
     reader.close();
     raw.destroy();
     gunzip?.destroy();
+    pass?.destroy();
   }
-  if (failure) throw new DataError(path, 0, '', gunzip && !(failure as NodeJS.ErrnoException).syscall ? gzipFailure(failure, lineNo) : `cannot read (${failure.message})`);
+  if (failure) throw gunzip && !(failure as NodeJS.ErrnoException).syscall ? gzipFailure(path, failure, lfs, lastByte !== 0x0a) : new DataError(path, 0, '', `cannot read (${failure.message})`);
 }
 
 /**

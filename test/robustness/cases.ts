@@ -1,4 +1,4 @@
-import type { Fixtures } from './fixtures.js';
+import { lineCount, type Fixtures } from './fixtures.js';
 
 /**
  * The robustness table (issue 14, "the rule, by construction"): every CLI command and every loader against
@@ -65,6 +65,9 @@ export const CLI_CASES: readonly CliCase[] = [
   { name: 'inspect: unknown flag', args: (x) => ['inspect', x.f.bookCsv, '--deep'], code: 2, names: () => ['--deep'] },
   { name: 'inspect: truncated gzip Binance capture', defect: 7, spawn: true, args: (x) => ['inspect', x.f.binanceTruncated], code: 1, message: /truncated|unexpected end/ },
   { name: 'inspect: truncated gzip CSV', defect: 7, args: (x) => ['inspect', x.f.truncatedCsvGz], code: 1, message: /truncated|unexpected end/ },
+  { name: 'inspect: a gzip CSV cut inside its last line names that line (the file\'s own line count)', args: (x) => ['inspect', x.f.bookGzCutInLastLine], code: 1, names: (x) => [`${x.f.bookGzCutInLastLine}:${lineCount(x.f.bookCsv)}: `], message: /truncated or corrupt gzip: the data ends inside this line, after \d+ complete lines/ },
+  { name: 'inspect: a gzip capture cut inside its last line names that line (the file\'s own line count)', args: (x) => ['inspect', x.f.binanceCutInLastLine], code: 1, names: (x) => [`${x.f.binanceCutInLastLine}:${lineCount(x.at('btcusdt_cut_in_last_line.txt'))}: `], message: /truncated or corrupt gzip: the data ends inside this line/ },
+  { name: 'estimate: a gzip CSV cut inside its last line names that line', args: (x) => ['estimate', '--data', x.f.bookGzCutInLastLine], code: 1, names: (x) => [`${x.f.bookGzCutInLastLine}:${lineCount(x.f.bookCsv)}: `] },
   { name: 'inspect: gzipped asmm book CSV', defect: 8, args: (x) => ['inspect', x.f.bookCsvGz], code: 0, reports: /format\s+asmm-book-csv[\s\S]*rows\s+600\b/ },
   { name: 'inspect: gzipped asmm trades CSV', defect: 8, args: (x) => ['inspect', x.f.tradesCsvGz], code: 0, reports: /format\s+asmm-trades-csv/ },
   { name: 'inspect: gzipped CSV named .gz only (content, not name)', defect: 8, args: (x) => ['inspect', x.f.bookGzNoCsvName], code: 0, reports: /format\s+asmm-book-csv/ },

@@ -1,7 +1,7 @@
 import { writeOverlappingRecording } from '../helpers/recorderRawLog.js';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { constants, gunzipSync, gzipSync } from 'node:zlib';
 import { writeBookArrow, writeBookCsv, writeTradeCsv, type BookTable, type TradeTable } from '../../src/data/index.js';
 import { writeReferenceCsv } from '../../src/formats/index.js';
 import type { OkxHistoryFaults } from '../../src/sample/okxHistory.js';
@@ -33,7 +33,7 @@ export type FixtureName =
   | 'tradesTenfold' | 'bookHoled' | 'tradesSecondHalf' | 'bookFrozen' | 'bookRelativeSeconds'
   | 'tardisTradesTwoSymbols' | 'tardisBookTwoSymbols' | 'tardisTradesTwoExchanges'
   | 'latencyHeaderOnly' | 'latencyNoColumn' | 'latencyUnsorted' | 'latencyNegative' | 'latencySeconds' | 'badCountsBook'
-  | 'oneRowBook' | 'twoRowBook' | 'threeRowBook';
+  | 'oneRowBook' | 'twoRowBook' | 'threeRowBook' | 'bookGzCutInLastLine' | 'binanceCutInLastLine';
 
 const CSV_BOOK_HEADER = 'ts_ms,bid_px_1,bid_sz_1,ask_px_1,ask_sz_1';
 
@@ -108,6 +108,27 @@ function binanceCaptureText(stream: string, diffs: number, options: { gapAt?: nu
   }
   return lines.join('\n') + '\n';
 }
+
+/**
+ * The gzip of `text` (LF-terminated lines) cut so that what it decompresses to ends inside its last line: the
+ * longest prefix of the compressed bytes whose decompressed data (zlib's sync flush: all a prefix holds) has
+ * every line but the last complete and part of the last.
+ */
+export function gzipCutInLastLine(text: string): Buffer {
+  const gz = gzipSync(text);
+  const lines = text.split('\n').length - 1;
+  for (let cut = gz.length - 9; cut > 0; cut--) {
+    const out = gunzipSync(gz.subarray(0, cut), { finishFlush: constants.Z_SYNC_FLUSH });
+    let complete = 0;
+    for (let i = out.indexOf(0x0a); i >= 0; i = out.indexOf(0x0a, i + 1)) complete++;
+    if (complete === lines - 1 && out[out.length - 1] !== 0x0a) return gz.subarray(0, cut);
+    if (complete < lines - 1) break;
+  }
+  throw new Error('no cut of the gzip ends inside its last line');
+}
+
+/** The number of lines of an LF-terminated text file (its own line count). */
+export const lineCount = (path: string) => readFileSync(path, 'utf8').split('\n').length - 1;
 
 /** Builds every fixture under `dir`. */
 export function buildFixtures(dir: string): Fixtures {
@@ -198,6 +219,11 @@ export function buildFixtures(dir: string): Fixtures {
   f.binanceClockBehind = write('btcusdt_spot_clock_behind.gz', gzipSync(binanceCaptureText('btcusdt@depth@100ms', 30, { localLagMs: -1200 })));
   const spotBytes = gzipSync(binanceCaptureText('btcusdt@depth@100ms', 2000));
   f.binanceTruncated = write('btcusdt_truncated.gz', spotBytes.subarray(0, Math.floor(spotBytes.length * 0.6)));
+  // cut inside their last line: the book CSV, and a capture (its uncut text beside it, for its line count)
+  f.bookGzCutInLastLine = write('book-cut-in-last-line.csv.gz', gzipCutInLastLine(readFileSync(f.bookCsv, 'utf8')));
+  const capture = binanceCaptureText('btcusdt@depth@100ms', 2000);
+  write('btcusdt_cut_in_last_line.txt', capture);
+  f.binanceCutInLastLine = write('btcusdt_cut_in_last_line.gz', gzipCutInLastLine(capture));
   const t0 = Date.UTC(2024, 7, 8);
   f.binanceUnordered = write('btcusdt_unordered.gz', gzipSync(binanceCaptureText('btcusdt@depth@100ms', 400, { eventMs: (i) => t0 + 100 * (i + 1) - (i >= 200 ? 15_000 : 0) })));
   f.binanceFutures = write('btcusdt_futures.gz', gzipSync(binanceCaptureText('btcusdt@depth@0ms', 200, { futures: true })));

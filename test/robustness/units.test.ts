@@ -1,9 +1,9 @@
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { constants, gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PARAMS, expandGrid, parseGridSpec, PARAM_RANGES, runCalibration, splitWindows, windowsProblem, type EvaluationSettings } from '../../src/calibrate/index.js';
-import { DataError, epochProblem, firstBackwardsRow, readBookCsv, readLines, writeBookCsv } from '../../src/data/index.js';
+import { DataError, epochProblem, firstBackwardsRow, readBookCsv, readLines, scanCsv, writeBookCsv } from '../../src/data/index.js';
 import { detectFormat, readTableFile } from '../../src/formats/index.js';
 import { marketOrdersFromTrades, rollingCalibration } from '../../src/estimate/index.js';
 import { generateSampleMarket } from '../../src/sample/index.js';
@@ -58,19 +58,73 @@ describe('gzip by content', () => {
     }
   });
 
-  it('a truncated gzip is a DataError naming the file and the last complete line, for CSV and for line readers', async () => {
-    const gz = gzipSync(text);
-    const truncated = join(dir, 'truncated.csv.gz');
-    writeFileSync(truncated, gz.subarray(0, gz.length >> 1));
-    expect(() => readBookCsv(truncated)).toThrow(DataError);
-    expect(() => readBookCsv(truncated)).toThrow(new RegExp(`^${truncated}: truncated or corrupt gzip after line \\d+ \\(unexpected end of file\\)$`));
-    let lines = 0;
-    const read = async () => {
-      for await (const _ of readLines(truncated)) lines++;
+  it('a truncated gzip is a DataError at the line being read when the data ended (the last complete line + 1), exactly, for CSV and line readers', async () => {
+    // 40,000 book-like lines of seeded pseudo-random prices and sizes: about 0.5 MB gzipped, more than one read
+    // chunk. The lines lost were those gunzip held when the stream failed: the last chunk's, decompressed
+    // together with the end of the stream, and what a paused stream (a reader behind) had buffered
+    let seed = 12345;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+    const px = () => (3000 + (next() % 200) / 100).toFixed(2);
+    const sz = () => ((next() % 50_000) / 10_000).toFixed(4);
+    const lines = ['ts_ms,bid_px_1,bid_sz_1,ask_px_1,ask_sz_1', ...Array.from({ length: 40_000 }, (_, i) => [1767225600000 + 100 * i, px(), sz(), px(), sz()].join(','))];
+    const big = Buffer.from(lines.join('\n') + '\n');
+    const fileLines = lines.length; // the file's own line count, header included
+    const gz = gzipSync(big);
+    expect(gz.length).toBeGreaterThan(1 << 18);
+    // a reader that takes 2 µs a line, as a parser does: gunzip runs ahead of it and holds lines when it fails
+    const work = () => {
+      const t = performance.now();
+      while (performance.now() - t < 0.002);
     };
-    await expect(read()).rejects.toThrow(new RegExp(`^${truncated}: truncated or corrupt gzip after line \\d+`));
-    expect(lines).toBeGreaterThan(0);
-    expect(lines).toBeLessThan(text.toString().split('\n').length);
+    // what a prefix decompresses to (zlib's sync flush: every byte the prefix holds), its complete lines and
+    // whether it ends inside a line: the independent count the error must agree with
+    const prefix = (cut: number) => {
+      const out = gunzipSync(gz.subarray(0, cut), { finishFlush: constants.Z_SYNC_FLUSH });
+      let complete = 0;
+      for (let i = out.indexOf(0x0a); i >= 0; i = out.indexOf(0x0a, i + 1)) complete++;
+      return { complete, partial: out.length > 0 && out[out.length - 1] !== 0x0a };
+    };
+    // cuts whose data ends inside the last line, and others: in the trailer, mid-file
+    const inLastLine: number[] = [];
+    for (let cut = gz.length - 9; cut > gz.length - 400 && inLastLine.length < 2; cut--) {
+      const p = prefix(cut);
+      if (p.complete === fileLines - 1 && p.partial) inLastLine.push(cut);
+    }
+    expect(inLastLine.length).toBeGreaterThan(0);
+    const cuts = [...inLastLine, gz.length - 1, gz.length - 8, gz.length - 4000, gz.length >> 1];
+    for (const cut of cuts) {
+      const path = join(dir, `cut-${cut}.csv.gz`);
+      writeFileSync(path, gz.subarray(0, cut));
+      const { complete, partial } = prefix(cut);
+      const expected = `${path}:${complete + 1}: truncated or corrupt gzip: the data ends ${partial ? 'inside this line' : 'where this line would start'}, after ${complete} complete lines (unexpected end of file)`;
+      if (inLastLine.includes(cut)) expect(complete + 1, 'a cut in the last line names the last line').toBe(fileLines);
+      // twice: the lines lost came and went with the timing of the decompressing thread
+      for (let run = 0; run < 2; run++) {
+        let scanned: unknown;
+        try {
+          scanCsv(path, () => {}, work);
+        } catch (error) {
+          scanned = error;
+        }
+        expect(scanned, `scanCsv, cut ${cut}`).toBeInstanceOf(DataError);
+        expect((scanned as DataError).message, `scanCsv, cut ${cut}`).toBe(expected);
+        expect((scanned as DataError).line).toBe(complete + 1);
+        let yielded = 0;
+        const read = async () => {
+          for await (const _ of readLines(path)) {
+            yielded++;
+            work();
+          }
+        };
+        await expect(read(), `readLines, cut ${cut}`).rejects.toThrow(expected);
+        expect(yielded).toBeLessThanOrEqual(complete);
+      }
+    }
+    // a book CSV read to a table says the same
+    const bookGz = gzipSync(text);
+    const truncated = join(dir, 'truncated.csv.gz');
+    writeFileSync(truncated, bookGz.subarray(0, bookGz.length >> 1));
+    expect(() => readBookCsv(truncated)).toThrow(new RegExp(`^${truncated}:\\d+: truncated or corrupt gzip: the data ends inside this line, after \\d+ complete lines \\(unexpected end of file\\)$`));
   });
 
   it('a file with gzip magic that does not decompress is refused naming it', () => {
