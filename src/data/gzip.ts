@@ -104,29 +104,40 @@ const keepAlive = setInterval(() => {}, 1 << 30);
   try {
     const input = createReadStream(workerData.path, { highWaterMark: 1 << 18 });
     const gunzip = createGunzip({ chunkSize: 1 << 18 });
-    // fed chunk by chunk, end() only once the last chunk was decompressed, the next chunk only while the
-    // queue is short (see feedGunzip)
-    let writing = false;
+    // fed as feedGunzip does: end() once every chunk was decompressed, at most 2 chunks written ahead, the file
+    // read on while the queue holds less than 4 MiB
+    let pending = 0;
+    let inputEnded = false;
+    let queued = 0;
     let waiting = false;
+    const canRead = () => pending < 2 && queued < ${4 * CAPACITY};
     const feed = () => {
-      if (writing || input.destroyed) return;
-      if (queue.length >= 4) return void (waiting = true);
-      waiting = false;
-      input.resume();
+      if (input.destroyed) return;
+      waiting = !canRead();
+      if (!waiting) input.resume();
     };
     input.on('data', (chunk) => {
-      input.pause();
-      writing = true;
+      pending++;
       gunzip.write(chunk, (error) => {
-        writing = false;
+        pending--;
         if (error || gunzip.destroyed) input.destroy();
-        else feed();
+        else if (inputEnded) {
+          if (pending === 0) gunzip.end();
+        } else if (waiting) feed();
       });
+      if (!canRead()) {
+        input.pause();
+        waiting = true;
+      }
     });
-    input.on('end', () => gunzip.end());
+    input.on('end', () => {
+      inputEnded = true;
+      if (pending === 0) gunzip.end();
+    });
     input.on('error', (error) => gunzip.destroy(error));
     gunzip.on('data', (chunk) => {
       queue.push(chunk);
+      queued += chunk.length;
       poke();
     });
     gunzip.on('end', () => {
@@ -144,7 +155,8 @@ const keepAlive = setInterval(() => {}, 1 << 30);
         continue;
       }
       const chunk = queue.shift();
-      if (waiting && queue.length < 2) feed();
+      queued -= chunk.length;
+      if (waiting) feed();
       for (let at = 0; at < chunk.length; at += ${CAPACITY}) {
         const piece = chunk.subarray(at, at + ${CAPACITY});
         await whenEmpty();
@@ -171,35 +183,45 @@ const keepAlive = setInterval(() => {}, 1 << 30);
 /**
  * Feeds a file's bytes to a gunzip stream so that a truncated file loses none of what it decompresses to, for a
  * reader that takes gunzip's output from its 'data' events and never pauses it (a paused stream that fails drops
- * what it holds). Each chunk is written once the one before was decompressed, and `end()` comes after the last:
- * piped, the last chunk could be decompressed together with the end-of-stream flush, and on a truncated file that
- * call fails with "unexpected end of file" and the output it made — up to a chunk of lines — is dropped, so that
- * the error came early, at a line that varied from run to run. The next chunk is read only while `backlog()`
- * (what the reader has not consumed yet, bytes) is at most `maxBacklog`; call `poke()` when it shrank. The
- * file's errors go to `gunzip`.
+ * what it holds). `end()` comes only once every chunk written was decompressed: piped, the last chunk could be
+ * decompressed together with the end-of-stream flush, and on a truncated file that call fails with "unexpected
+ * end of file" and the output it made — up to a chunk of lines — is dropped, so that the error came early, at a
+ * line that varied from run to run. At most 2 chunks are written ahead, and the file is read on only while
+ * `backlog()` (what the reader has not consumed yet, bytes) is at most `maxBacklog`; call `poke()` when it
+ * shrank. The file's errors go to `gunzip`.
  */
 export function feedGunzip(path: string, gunzip: Gunzip, options: { readonly backlog?: () => number; readonly maxBacklog?: number } = {}): { readonly input: ReadStream; poke(): void } {
   const input = createReadStream(path);
   const backlog = options.backlog ?? (() => 0);
   const maxBacklog = options.maxBacklog ?? Infinity;
-  let writing = false;
+  // chunks written and not yet decompressed: up to 2, so that reading the file overlaps decompressing it
+  let pending = 0;
+  let inputEnded = false;
   let waiting = false;
+  const canRead = () => pending < 2 && backlog() <= maxBacklog;
   const feed = () => {
-    if (writing || input.destroyed) return;
-    if (backlog() > maxBacklog) return void (waiting = true);
-    waiting = false;
-    input.resume();
+    if (input.destroyed) return;
+    waiting = !canRead();
+    if (!waiting) input.resume();
   };
   input.on('data', (chunk) => {
-    input.pause();
-    writing = true;
+    pending++;
     gunzip.write(chunk, (error) => {
-      writing = false;
+      pending--;
       if (error || gunzip.destroyed) input.destroy();
-      else feed();
+      else if (inputEnded) {
+        if (pending === 0) gunzip.end();
+      } else if (waiting) feed();
     });
+    if (!canRead()) {
+      input.pause();
+      waiting = true;
+    }
   });
-  input.on('end', () => gunzip.end());
+  input.on('end', () => {
+    inputEnded = true;
+    if (pending === 0) gunzip.end();
+  });
   input.on('error', (error) => gunzip.destroy(error));
   return { input, poke: () => waiting && feed() };
 }
