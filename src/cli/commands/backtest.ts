@@ -5,6 +5,7 @@ import { PARAM_RANGES } from '../../calibrate/params.js';
 import { DEFAULT_QUEUE_MODEL, parseQueueModel, type QueueModelSpec } from '../../backtest/queueModels.js';
 import { durationOption, numberOption, parseCommandArgs, UsageError } from '../command.js';
 import { contractUnits, contractValueOption } from '../contractUnits.js';
+import { MARKET_RUN_OPTIONS } from './marketRunOptions.js';
 
 /**
  * `asmm backtest`: its options and their checks, then one of three runs, each in its own module loaded only
@@ -15,16 +16,11 @@ const FILLS: readonly FillModel[] = ['midCross', 'tradeThrough', 'queue'];
 
 /** Every option `asmm backtest` accepts (its usage line in commands/index.ts and docs/backtest.md name each: test/cli/usage.test.ts). */
 export const BACKTEST_OPTIONS = {
-  data: { type: 'string' },
-  trades: { type: 'string' },
-  inst: { type: 'string' },
-  strategy: { type: 'string' },
+  ...MARKET_RUN_OPTIONS,
   gamma: { type: 'string' },
   horizon: { type: 'string' },
   'q-max': { type: 'string' },
   'half-spread': { type: 'string' },
-  fill: { type: 'string' },
-  'queue-model': { type: 'string' },
   'refresh-tolerance': { type: 'string' },
   levels: { type: 'string' },
   'level-spacing': { type: 'string' },
@@ -33,19 +29,9 @@ export const BACKTEST_OPTIONS = {
   'inventory-target': { type: 'string' },
   size: { type: 'string' },
   refresh: { type: 'string' },
-  'feed-latency': { type: 'string' },
   'local-clock-offset': { type: 'string' },
-  'entry-latency': { type: 'string' },
-  'cancel-latency': { type: 'string' },
-  'latency-seed': { type: 'string' },
-  'maker-fee': { type: 'string' },
-  'taker-fee': { type: 'string' },
-  'max-position': { type: 'string' },
-  window: { type: 'string' },
   tick: { type: 'string' },
   lot: { type: 'string' },
-  'contract-value': { type: 'string' },
-  report: { type: 'string' },
   png: { type: 'string' },
   'seed-compat': { type: 'boolean' },
   depth: { type: 'string' },
@@ -53,11 +39,6 @@ export const BACKTEST_OPTIONS = {
   'window-rows': { type: 'string' },
   'initial-inventory': { type: 'string' },
   'initial-cash': { type: 'string' },
-  catalog: { type: 'string' },
-  venue: { type: 'string' },
-  from: { type: 'string' },
-  to: { type: 'string' },
-  json: { type: 'boolean' },
 } as const;
 
 export async function runBacktestCommand(argv: string[]): Promise<number> {

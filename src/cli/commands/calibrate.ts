@@ -7,6 +7,7 @@ import { backtestExecutions, isStrategyName, STRATEGY_NAMES, type FillModel } fr
 import { DataError, describeMasks, inferTickSize, masksJson } from '../../data/index.js';
 import { contractUnits, contractValueOption } from '../contractUnits.js';
 import { loadMarketData } from '../marketData.js';
+import { MARKET_RUN_OPTIONS } from './marketRunOptions.js';
 import { rollingCalibration } from '../../estimate/index.js';
 import { calibrationHeatmap, walkForwardFigure, writeFiguresHtml } from '../../plot/index.js';
 import { durationOption, formatTable, latencyConfig, numberOption, parseCommandArgs, printJson, requireOrderCounts, UsageError } from '../command.js';
@@ -17,31 +18,11 @@ export async function runCalibrate(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs(
     argv,
     {
-      data: { type: 'string' },
-      trades: { type: 'string' },
-      inst: { type: 'string' },
+      ...MARKET_RUN_OPTIONS,
       grid: { type: 'string' },
-      strategy: { type: 'string' },
-      fill: { type: 'string' },
-      'queue-model': { type: 'string' },
       windows: { type: 'string' },
       metric: { type: 'string' },
       workers: { type: 'string' },
-      window: { type: 'string' },
-      'feed-latency': { type: 'string' },
-      'entry-latency': { type: 'string' },
-      'cancel-latency': { type: 'string' },
-      'latency-seed': { type: 'string' },
-      'maker-fee': { type: 'string' },
-      'taker-fee': { type: 'string' },
-      'max-position': { type: 'string' },
-      'contract-value': { type: 'string' },
-      report: { type: 'string' },
-      json: { type: 'boolean' },
-      catalog: { type: 'string' },
-      venue: { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
       refit: { type: 'string' },
       'trailing-days': { type: 'string' },
       redis: { type: 'string' },
