@@ -40,3 +40,21 @@ describe('asmm backtest: every accepted option is documented', () => {
     expect([...inUsage].filter((name) => !(name in BACKTEST_OPTIONS))).toEqual([]);
   });
 });
+
+// A strategy parameter the chosen strategy does not read changed nothing and was accepted in silence
+// (`--strategy glft --horizon 100s --half-spread 0.3` ran as plain glft): now a usage error naming who reads it.
+describe('asmm backtest: another strategy\'s parameter', () => {
+  it('is refused, naming the strategies that read it and what the chosen one reads', () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['--strategy', 'glft', '--horizon', '100s'], /--horizon is read by --strategy as, not by glft \(glft reads --gamma, --q-max\)/],
+      [['--strategy', 'symmetric', '--gamma', '0.5'], /--gamma is read by --strategy as or as-infinite or glft, not by symmetric \(symmetric reads --half-spread\)/],
+      [['--strategy', 'as', '--q-max', '3'], /--q-max is read by --strategy as-infinite or glft, not by as/],
+      [['--half-spread', '0.3'], /--half-spread is read by --strategy symmetric, not by as/],
+    ];
+    for (const [args, message] of cases) {
+      const r = runAsmm(['backtest', '--data', 'package.json', ...args]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
+  });
+});

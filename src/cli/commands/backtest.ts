@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { isStrategyName, STRATEGY_NAMES } from '../../backtest/strategies.js';
+import { isStrategyName, STRATEGIES, STRATEGY_NAMES } from '../../backtest/strategies.js';
 import type { BacktestConfig, FillModel } from '../../backtest/types.js';
 import { PARAM_RANGES } from '../../calibrate/params.js';
 import { DEFAULT_QUEUE_MODEL, parseQueueModel, type QueueModelSpec } from '../../backtest/queueModels.js';
@@ -56,6 +56,17 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
   const windowMs = durationOption('window', values.window, 300_000) as number;
   const queueModel = queueModelOption(values['queue-model'], fill);
   const quoting = quotingOptions(values);
+  // a strategy parameter the chosen strategy does not read would change nothing: refused, not ignored (the
+  // seed-compatible run has its own rules below)
+  if (!values['seed-compat']) {
+    const reads = STRATEGIES[strategyName].reads;
+    for (const [flag, param] of STRATEGY_PARAM_FLAGS) {
+      if (values[flag] !== undefined && !reads.includes(param)) {
+        const readers = STRATEGY_NAMES.filter((n) => STRATEGIES[n].reads.includes(param));
+        throw new UsageError(`--${flag} is read by --strategy ${readers.join(' or ')}, not by ${strategyName} (${strategyName} reads ${STRATEGIES[strategyName].reads.map((r) => `--${flagOf(r)}`).join(', ')})`);
+      }
+    }
+  }
   if (values['seed-compat']) {
     // the reference's rules fix these: an option that would change nothing is refused, not ignored
     for (const flag of ['fill', 'queue-model', 'strategy', 'feed-latency', 'local-clock-offset', 'entry-latency', 'cancel-latency', 'latency-seed', 'maker-fee', 'taker-fee', 'size', 'max-position', 'refresh', 'levels', 'level-spacing', 'trades', 'refresh-tolerance', 'max-order-age', 'min-spread', 'inventory-target', 'lot', 'tick', 'half-spread', 'horizon', 'q-max', 'window', 'depth', 'no-partial-fills', 'contract-value'] as const) {
@@ -95,6 +106,15 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
   const units = contractUnits(book.meta.instrument ?? values.inst, contractValueOption(values['contract-value']));
   return (await import('./backtestRun.js')).backtestRun(values, units.book(book), recorded && units.trades(recorded), { fill, strategyName, gamma, horizonMs, qMax, windowMs, queueModel, quoting, ...(units.note ? { unitsNote: units.note } : {}) });
 }
+
+/** The flag of each strategy parameter (see StrategyParams). */
+const STRATEGY_PARAM_FLAGS = [
+  ['gamma', 'gamma'],
+  ['horizon', 'horizonSec'],
+  ['q-max', 'qMax'],
+  ['half-spread', 'halfSpreadPx'],
+] as const;
+const flagOf = (param: string) => STRATEGY_PARAM_FLAGS.find(([, p]) => p === param)![0];
 
 /** `--queue-model NAME[:n]` (queue fills only; default power 2), a usage error when it is no model or goes with another fill. */
 export function queueModelOption(text: string | undefined, fill: FillModel): QueueModelSpec {
