@@ -30,7 +30,7 @@ export type FixtureName =
   | 'binanceUnordered' | 'binanceFutures' | 'tradesShiftedDay' | 'existingDir' | 'plainFile' | 'overlappingRecording' | 'badMaskSidecar' | 'maskedBook'
   | 'okxBooksDay' | 'okxBooksMalformed' | 'okxBooksMismatch' | 'okxBooksTruncated' | 'okxTradesDay' | 'okxTradesMalformed' | 'sampleCatalog' | 'depthCatalog'
   | 'okxTradesTwoUtcDays' | 'stoppedBookCatalog'
-  | 'tradesTenfold' | 'bookHoled' | 'tradesSecondHalf' | 'bookFrozen' | 'bookRelativeSeconds'
+  | 'tradesTenfold' | 'bookHoled' | 'tradesSecondHalf' | 'bookFrozen' | 'bookRelativeSeconds' | 'bookFlatMid'
   | 'tardisTradesTwoSymbols' | 'tardisBookTwoSymbols' | 'tardisTradesTwoExchanges'
   | 'latencyHeaderOnly' | 'latencyNoColumn' | 'latencyUnsorted' | 'latencyNegative' | 'latencySeconds' | 'badCountsBook'
   | 'oneRowBook' | 'twoRowBook' | 'threeRowBook' | 'bookGzCutInLastLine' | 'binanceCutInLastLine';
@@ -193,6 +193,8 @@ export function buildFixtures(dir: string): Fixtures {
   f.tradesTenfold = write('trades-tenfold.csv', [tradeLines[0], ...tradeLines.slice(1).map((l) => { const c = l.split(','); c[3] = String(10 * Number(c[3])); return c.join(','); })].join('\n') + '\n');
   // the book with a hole of an hour after its 30th second (no row, no mask: the recorder was down)
   f.bookHoled = write('book-holed.csv', bookCsvText(book, (ms) => (ms >= book.tsMs[0] + 30_000 ? ms + 3_600_000 : ms)));
+  // a book whose prices never move (its sizes do): σ is 0 with nothing to estimate it from
+  f.bookFlatMid = write('book-flat-mid.csv', [CSV_BOOK_HEADER, ...Array.from({ length: 300 }, (_, i) => [book.tsMs[i], book.bidPx[0][0], book.bidSz[0][i], book.askPx[0][0], book.askSz[0][i]].join(','))].join('\n') + '\n');
   // the book's times in seconds from its first row (relative times, below 1e9: no epoch check applies)
   f.bookRelativeSeconds = write('book-relative-seconds.csv', bookCsvText(book, (ms) => (ms - book.tsMs[0]) / 1000));
   // the book frozen from its 20th to its 50th second: every row repeats the levels of the row at 20 s (a feed

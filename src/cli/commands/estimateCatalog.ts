@@ -59,10 +59,12 @@ export async function estimateCatalog(values: Record<string, string | boolean | 
       source: 'trades',
       pairing: r.pairing,
     };
+    // σ = 0 with an interval of [0, 0] says "known to be flat", while it only says no usable increment moved
+    const flat = r.realized.price.sigmaPerSqrtSec === 0 ? `σ is 0: the price did not move in any of the ${r.realized.price.increments} usable ${o.gridMs} ms increments, so there is no estimate of σ (the [0, 0] interval is no interval)` : undefined;
     // one day in memory at a time: the peak stays that of the largest day whatever the number of days
     const peakRssMb = process.resourceUsage().maxRSS / 1024;
     if (values.json) {
-      printJson({ catalog: range.root, venue: range.venue, instrument: range.instrument, ...(cutShort ? { interrupted: true } : {}), from: perDay[0].date, to: perDay[perDay.length - 1].date, days: perDay, price: 'mid', durationSec, bookRows: r.rows, trades: r.trades, tickSize: tick, tickSource, sigma: { realized: r.realized, twoScale: null }, bookStale: r.bookStale, arrival: arrival ?? null, rolling: null, peakRssMb, notes: [...notes, NOT_STREAMED] });
+      printJson({ catalog: range.root, venue: range.venue, instrument: range.instrument, ...(cutShort ? { interrupted: true } : {}), from: perDay[0].date, to: perDay[perDay.length - 1].date, days: perDay, price: 'mid', durationSec, bookRows: r.rows, trades: r.trades, tickSize: tick, tickSource, sigma: { realized: r.realized, twoScale: null }, sigmaWarning: flat ?? null, bookStale: r.bookStale, arrival: arrival ?? null, rolling: null, peakRssMb, notes: [...notes, NOT_STREAMED] });
       return cutShort ? INTERRUPTED_EXIT_CODE : 0;
     }
     const vol = r.realized;
@@ -77,7 +79,7 @@ export async function estimateCatalog(values: Record<string, string | boolean | 
         '',
         formatTable(['volatility', 'σ price/√s', '95 %', 'σ log/√s', '95 %', 'method'], [['realized', fmt(vol.price.sigmaPerSqrtSec), `[${fmt(vol.price.ci95[0])}, ${fmt(vol.price.ci95[1])}]`, fmt(vol.log.sigmaPerSqrtSec), `[${fmt(vol.log.ci95[0])}, ${fmt(vol.log.ci95[1])}]`, vol.price.method]]),
         `            ${vol.price.increments} grid increments used, ${vol.price.droppedIncrements} dropped (masked${r.bookStale.stretches > 0 ? ' or stale' : ''})`,
-        ...[bookStaleWarning(r.bookStale), rowsWithoutPriceLine(r.bookStale)].filter((line): line is string => line !== undefined),
+        ...[bookStaleWarning(r.bookStale), rowsWithoutPriceLine(r.bookStale), flat && `WARNING     ${flat}`].filter((line): line is string => typeof line === 'string'),
         '',
         ...(r.arrival
           ? [`arrival λ(δ) = A·exp(−k·δ) from trades over ${fmt((r.pairing?.observedMs ?? NaN) / 1000, 6)} s observed; ask quotes are reached by buys, bid quotes by sells`, formatTable(['fit', 'side', 'A /s', '95 %', 'k /price', '95 %', 'k /tick', 'orders used'], (['ask', 'bid', 'pooled'] as const).map(fitRow))]
