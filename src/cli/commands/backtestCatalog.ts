@@ -6,7 +6,7 @@ import { describeMasks, inferTickSize, masksJson } from '../../data/index.js';
 import { openCatalogMarket, UnpairedTradesWarning } from '../catalogMarket.js';
 import { contractUnits, contractValueOption, daysInUnits } from '../contractUnits.js';
 import { durationOption, formatTable, latencyConfig, numberOption, printJson, requireOrderCounts, UsageError } from '../command.js';
-import { inv, metricsJson, writeBacktestReport, type InventoryUnits } from './backtestReport.js';
+import { inv, metricsJson, num, writeBacktestReport, type InventoryUnits } from './backtestReport.js';
 import { DayRangeInterrupt, INTERRUPTED_EXIT_CODE } from '../interrupt.js';
 
 /**
@@ -87,7 +87,7 @@ export async function backtestCatalog(
     process.stdout.write(
       [
         `${strategy.name}, ${o.fill} fills, on ${range.instrument} (${range.venue}) ${dates[0]}..${dates[dates.length - 1]} from ${range.root}: ${perDay.length} days, ${result.events} events (${replayedEventsAre(book0.depth)}), ${result.decisions} decisions in ${seconds.toFixed(1)} s (the replay itself ${replaySec.toFixed(1)} s, ${(result.events / replaySec / 1e6).toFixed(2)} M events/s), peak RSS ${peakRssMb.toFixed(0)} MB`,
-        formatTable(['metric', 'value'], Object.entries(metrics).filter(([, v]) => typeof v === 'number').map(([k, v]) => [k, String(k === 'maxAbsInventory' || k === 'finalInventory' ? inv(v as number, units) : v)])),
+        formatTable(['metric', 'value'], Object.entries(metrics).filter(([, v]) => typeof v === 'number').map(([k, v]) => [k, String(k === 'maxAbsInventory' || k === 'finalInventory' ? inv(v as number, units) : num(v as number, 10))])),
         ...describeMasks(masks),
         ...allNotes.map((n) => `note: ${n}`),
         `report: ${reportPath}`,
