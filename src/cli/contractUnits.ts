@@ -50,3 +50,9 @@ export function contractUnits(instrument: string | undefined, given: number | un
 export async function* daysInUnits<D extends { readonly book: BookTable; readonly trades?: TradeTable }>(days: AsyncIterable<D>, units: ContractUnits): AsyncGenerator<D> {
   for await (const day of days) yield units === asIs ? day : { ...day, book: units.book(day.book), ...(day.trades ? { trades: units.trades(day.trades) } : {}) };
 }
+
+/** The book and trades of `market` in base currency for `given` (`--contract-value`), with the note (see contractUnits). */
+export function marketInBaseUnits(market: { readonly book: BookTable; readonly trades?: TradeTable }, inst: string | undefined, given: number | undefined): { book: BookTable; trades?: TradeTable; note?: string } {
+  const units = contractUnits(market.book.meta.instrument ?? inst, given);
+  return { book: units.book(market.book), ...(market.trades ? { trades: units.trades(market.trades) } : {}), ...(units.note ? { note: units.note } : {}) };
+}

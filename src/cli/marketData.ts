@@ -1,4 +1,4 @@
-import { assertTimeOrder, DataError, deadBookStretches, relativeTimeUnitProblem, DEFAULT_MAX_STALENESS_MS, formatDurationMs, mergeMasks, tradesOffBook, type BookTable, type Table, type TradeTable } from '../data/index.js';
+import { assertTimeOrder, DataError, deadBookStretches, relativeTimeUnitProblem, DEFAULT_MAX_STALENESS_MS, formatDurationMs, maskedDurationMs, mergeMasks, tradesOffBook, type BookTable, type Table, type TradeTable } from '../data/index.js';
 import type { TableReadOptions } from '../formats/format.js';
 import { loadTables, type FileFormat } from '../formats/index.js';
 import { UsageError } from './command.js';
@@ -16,12 +16,6 @@ export interface MarketData {
   readonly tradesFrom?: string;
 }
 
-/** How loadMarketData treats a book that was dead while trades printed (see deadBookStretches). */
-export interface DeadBookOptions {
-  /** No change of the book for longer than this (ms) while trades print is a dead book; default 5 s. */
-  readonly maxStalenessMs?: number;
-}
-
 /**
  * The fewest book rows `estimate`, `backtest` and `calibrate` take. One or two rows hold at most one change of
  * the book: σ from one change of the mid has no spread to measure (the grid's other increments are the price
@@ -30,8 +24,10 @@ export interface DeadBookOptions {
  */
 export const MIN_BOOK_ROWS = 3;
 
-/** What loadMarketData checks of the book besides its dead stretches. */
-export interface MarketDataChecks extends DeadBookOptions {
+/** What loadMarketData checks of the book. */
+export interface MarketDataChecks {
+  /** No change of the book for longer than this (ms) while trades print is a dead book (see deadBookStretches); default 5 s. */
+  readonly maxStalenessMs?: number;
   /** What the command makes of the book ("an estimate", "a backtest", "a calibration"): with it, fewer than `MIN_BOOK_ROWS` rows is a DataError naming the file and this. */
   readonly purpose?: string;
 }
@@ -67,19 +63,19 @@ export async function loadMarketData(
   checks: MarketDataChecks = {},
 ): Promise<MarketData> {
   const market = await loadMarketTables(data, tradesFile, inst, options, checks.purpose);
-  for (const [file, field, table] of [[data, 'ts_ms', market.book], [market.tradesFrom, 'ts_ms', market.trades]] as const) {
+  for (const [file, table] of [[data, market.book], [market.tradesFrom, market.trades]] as const) {
     const problem = table && relativeTimeUnitProblem(table.tsMs);
-    if (problem) process.stderr.write(`WARNING ${file} ${field}: ${problem}\n`);
+    if (problem) process.stderr.write(`WARNING ${file} ts_ms: ${problem}\n`);
   }
   return market.trades ? { ...market, book: withDeadBookMasked(market.book, market.trades, data, checks) } : market;
 }
 
 /** The book with its dead stretches masked, and a WARNING on stderr naming `bookFrom`, their count and time, and the first of them. */
-function withDeadBookMasked(book: BookTable, trades: TradeTable, bookFrom: string, dead: DeadBookOptions): BookTable {
+function withDeadBookMasked(book: BookTable, trades: TradeTable, bookFrom: string, dead: MarketDataChecks): BookTable {
   const maxStalenessMs = dead.maxStalenessMs ?? DEFAULT_MAX_STALENESS_MS;
   const stretches = deadBookStretches(book, trades, maxStalenessMs);
   if (stretches.length === 0) return book;
-  const totalMs = stretches.reduce((sum, s) => sum + (s.toMs - s.fromMs), 0);
+  const totalMs = maskedDurationMs(stretches);
   const first = stretches[0];
   process.stderr.write(
     `WARNING ${bookFrom}: the book did not change for more than ${formatDurationMs(maxStalenessMs)} while trades printed, in ${stretches.length} stretch${stretches.length === 1 ? '' : 'es'}, ` +

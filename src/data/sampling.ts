@@ -20,7 +20,7 @@ export function previousTickRows(tsMs: ArrayLike<number>, intervalMs: number, fr
   return { firstGridMs: first * intervalMs, rows };
 }
 
-import { mergeMasks } from './masks.js';
+import { mergeMasks, type MaskedInterval } from './masks.js';
 import { mapBookColumns, type BookTable } from './tables.js';
 import { DEFAULT_MAX_STALENESS_MS, staleStretches } from './validate.js';
 
@@ -36,6 +36,11 @@ import { DEFAULT_MAX_STALENESS_MS, staleStretches } from './validate.js';
  * @example sampleBookEvery(book with rows at 0, 250, 1200 ms, 500).tsMs // [0, 500, 1000]: rows 0, 1, 1
  */
 export function sampleBookEvery(book: BookTable, intervalMs: number, maxGapMs = DEFAULT_MAX_STALENESS_MS): BookTable {
+  return sampleBookWithHoles(book, intervalMs, maxGapMs).book;
+}
+
+/** sampleBookEvery's book and the holes of the source it masked (for a note that says so). */
+export function sampleBookWithHoles(book: BookTable, intervalMs: number, maxGapMs = DEFAULT_MAX_STALENESS_MS): { book: BookTable; holes: MaskedInterval[] } {
   if (!(intervalMs > 0)) throw new RangeError(`sampleBookEvery: intervalMs must be positive, got ${intervalMs}`);
   const { firstGridMs, rows } = previousTickRows(book.tsMs, intervalMs);
   const m = rows.length;
@@ -49,9 +54,12 @@ export function sampleBookEvery(book: BookTable, intervalMs: number, maxGapMs = 
   const holes = staleStretches(book.tsMs, maxGapMs).map((h) => ({ ...h, reason: `no source row for more than ${maxGapMs} ms (sampled every ${intervalMs} ms)` }));
   const masked = holes.length > 0 ? mergeMasks(book.masked, holes) : book.masked;
   return {
-    ...mapBookColumns(book, pick),
-    tsMs: grid,
-    meta: { ...book.meta, extra: { ...book.meta.extra, sampled_every_ms: String(intervalMs) } },
-    ...(masked ? { masked } : {}),
+    book: {
+      ...mapBookColumns(book, pick),
+      tsMs: grid,
+      meta: { ...book.meta, extra: { ...book.meta.extra, sampled_every_ms: String(intervalMs) } },
+      ...(masked ? { masked } : {}),
+    },
+    holes,
   };
 }

@@ -156,19 +156,23 @@ export const DEFAULT_MAX_STALENESS_MS = 5000;
  * `maxStalenessMs` apart (the book stopped, or the recording had a hole). Trades there are not paired, and σ
  * takes no increment across them: the price carried through a stopped book is no flat price. With `prices`
  * (σ's series), only rows with a price count: rows without one (a side of the book empty: no mid) carry the
- * last price, and a stretch of them longer than the limit is stale too.
+ * last price, and a stretch of them longer than the limit is stale too. `lastBeforeMs`: the last row with a
+ * price before these (a streamed chunk's predecessor), so that a stretch across the boundary is found.
  * @example staleStretches([0, 1000, 20000], 5000) // [{ fromMs: 6000, toMs: 20000, reason: 'book stale: …' }]
  */
-export function staleStretches(tsMs: ArrayLike<number>, maxStalenessMs: number, prices?: ArrayLike<number>): MaskedInterval[] {
+export function staleStretches(tsMs: ArrayLike<number>, maxStalenessMs: number, prices?: ArrayLike<number>, lastBeforeMs = NaN): MaskedInterval[] {
   const stale: MaskedInterval[] = [];
-  let last = -1;
+  // the last row with a price (before the table: `lastBeforeMs`, a streamed chunk's predecessor)
+  let lastMs = lastBeforeMs;
+  let lastRow = -1;
   for (let r = 0; r < tsMs.length; r++) {
     if (prices && Number.isNaN(prices[r])) continue;
-    if (last >= 0 && tsMs[r] - tsMs[last] > maxStalenessMs) {
-      const noRow = r === last + 1;
-      stale.push({ fromMs: tsMs[last] + maxStalenessMs, toMs: tsMs[r], reason: noRow ? `book stale: no row for more than ${maxStalenessMs} ms` : `book stale: no row with a price for more than ${maxStalenessMs} ms` });
+    if (tsMs[r] - lastMs > maxStalenessMs) {
+      const what = r === lastRow + 1 ? 'no row' : 'no row with a price';
+      stale.push({ fromMs: lastMs + maxStalenessMs, toMs: tsMs[r], reason: `book stale: ${what} for more than ${maxStalenessMs} ms` });
     }
-    last = r;
+    lastMs = tsMs[r];
+    lastRow = r;
   }
   return stale;
 }
@@ -289,9 +293,7 @@ export class DeadBookTracker {
     let j = 0;
     for (const side of columns) {
       for (let level = 0; level < depth; level++) {
-        const a = side[level][r];
-        const b = kept[j++];
-        if (a !== b && !(a !== a && b !== b)) return false;
+        if (!sameValue(side[level][r], kept[j++])) return false;
       }
     }
     return true;
@@ -304,10 +306,11 @@ function sameRows(columns: ReadonlyArray<readonly Float64Array[]>, depth: number
     const side = columns[c];
     for (let level = 0; level < depth; level++) {
       const col = side[level];
-      const a = col[r];
-      const b = col[r - 1];
-      if (a !== b && !(a !== a && b !== b)) return false;
+      if (!sameValue(col[r], col[r - 1])) return false;
     }
   }
   return true;
 }
+
+/** The same level value: equal, or both missing (NaN). */
+const sameValue = (a: number, b: number): boolean => a === b || (a !== a && b !== b);

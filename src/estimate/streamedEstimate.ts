@@ -72,10 +72,8 @@ export class StreamedEstimate {
   private rows = 0;
   private trades = 0;
   private readonly maxStalenessMs: number;
-  /** The last book row's time, for a stale stretch across the chunks' boundary. */
-  private lastRowMs = NaN;
-  /** Whether that row was its chunk's last (rows without a price after it make the stale reason "no row with a price"). */
-  private lastRowIsLast = true;
+  /** The last book row with a price so far, for a stale stretch across the chunks' boundary. */
+  private lastPricedMs = NaN;
   private staleStretches = 0;
   private staleMs = 0;
   private rowsWithoutPrice = 0;
@@ -96,18 +94,12 @@ export class StreamedEstimate {
     // (rows without a mid, a side empty, count as no row: see staleStretches)
     const ts = book.tsMs;
     const mid = midPrices(book);
-    const stale = staleStretches(ts, this.maxStalenessMs, mid);
-    let firstPriced = 0;
-    while (firstPriced < ts.length && Number.isNaN(mid[firstPriced])) firstPriced++;
-    if (firstPriced < ts.length && ts[firstPriced] - this.lastRowMs > this.maxStalenessMs) {
-      stale.unshift({ fromMs: this.lastRowMs + this.maxStalenessMs, toMs: ts[firstPriced], reason: firstPriced === 0 && this.lastRowIsLast ? `book stale: no row for more than ${this.maxStalenessMs} ms` : `book stale: no row with a price for more than ${this.maxStalenessMs} ms` });
+    const stale = staleStretches(ts, this.maxStalenessMs, mid, this.lastPricedMs);
+    for (let r = ts.length - 1; r >= 0; r--) {
+      if (Number.isNaN(mid[r])) continue;
+      this.lastPricedMs = ts[r];
+      break;
     }
-    let lastPriced = ts.length - 1;
-    while (lastPriced >= 0 && Number.isNaN(mid[lastPriced])) lastPriced--;
-    if (lastPriced >= 0) {
-      this.lastRowMs = ts[lastPriced];
-      this.lastRowIsLast = lastPriced === ts.length - 1;
-    } else if (ts.length > 0) this.lastRowIsLast = false;
     this.staleStretches += stale.length;
     this.staleMs += maskedDurationMs(stale);
     this.rowsWithoutPrice += rowsWithoutPrice(mid);

@@ -1,9 +1,9 @@
 import { checkTableEpochs } from '../data/epoch.js';
 import { DataError } from '../data/errors.js';
 import { contentHead } from '../data/gzip.js';
-import { formatDurationMs } from '../data/masks.js';
-import { sampleBookEvery } from '../data/sampling.js';
-import { DEFAULT_MAX_STALENESS_MS, staleStretches } from '../data/validate.js';
+import { formatDurationMs, maskedDurationMs } from '../data/masks.js';
+import { sampleBookWithHoles } from '../data/sampling.js';
+import { DEFAULT_MAX_STALENESS_MS } from '../data/validate.js';
 import type { BookTable, Table, TradeTable } from '../data/tables.js';
 import { probeFile, type FileFormat, type TableReadOptions } from './format.js';
 import { formatNamed, FORMATS } from './registry.js';
@@ -71,24 +71,15 @@ export async function loadTables(path: string, depth = 5, options: { everyMs?: n
   for (const table of loaded.tables) checkTableEpochs(path, table);
   const everyMs = options.everyMs;
   if (everyMs === undefined) return loaded;
-  return {
-    ...loaded,
-    tables: loaded.tables.map((t) => (t.kind === 'book' ? sampleBookEvery(t, everyMs) : t)),
-    notes: [...loaded.notes, `books sampled every ${everyMs} ms (previous tick)`, ...holeNotes(loaded.tables)],
-  };
-}
-
-/** What sampling masks (see sampleBookEvery): each book's holes of more than the staleness limit, in one note per book with any. */
-function holeNotes(tables: readonly Table[]): string[] {
-  const notes: string[] = [];
-  for (const t of tables) {
-    if (t.kind !== 'book') continue;
-    const holes = staleStretches(t.tsMs, DEFAULT_MAX_STALENESS_MS);
-    if (holes.length === 0) continue;
-    const ms = holes.reduce((sum, h) => sum + (h.toMs - h.fromMs), 0);
-    notes.push(`${t.meta.instrument ?? 'the book'}: ${holes.length} hole${holes.length === 1 ? '' : 's'} with no row for more than ${formatDurationMs(DEFAULT_MAX_STALENESS_MS)}, ${formatDurationMs(ms)} in all, masked in the sampled book (not carried through)`);
-  }
-  return notes;
+  // each book's holes of more than the staleness limit are masked in the sampled book: one note per book with any
+  const holeNotes: string[] = [];
+  const tables = loaded.tables.map((t) => {
+    if (t.kind !== 'book') return t;
+    const { book, holes } = sampleBookWithHoles(t, everyMs);
+    if (holes.length > 0) holeNotes.push(`${t.meta.instrument ?? 'the book'}: ${holes.length} hole${holes.length === 1 ? '' : 's'} with no row for more than ${formatDurationMs(DEFAULT_MAX_STALENESS_MS)}, ${formatDurationMs(maskedDurationMs(holes))} in all, masked in the sampled book (not carried through)`);
+    return book;
+  });
+  return { ...loaded, tables, notes: [...loaded.notes, `books sampled every ${everyMs} ms (previous tick)`, ...holeNotes] };
 }
 
 async function loadTablesAtEachChange(path: string, depth: number, options: TableReadOptions): Promise<LoadedTables> {

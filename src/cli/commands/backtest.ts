@@ -4,7 +4,7 @@ import type { BacktestConfig, FillModel } from '../../backtest/types.js';
 import { PARAM_RANGES } from '../../calibrate/params.js';
 import { DEFAULT_QUEUE_MODEL, parseQueueModel, type QueueModelSpec } from '../../backtest/queueModels.js';
 import { durationOption, numberOption, parseCommandArgs, UsageError } from '../command.js';
-import { contractUnits, contractValueOption } from '../contractUnits.js';
+import { contractValueOption, marketInBaseUnits } from '../contractUnits.js';
 import { MARKET_RUN_OPTIONS } from './marketRunOptions.js';
 
 /**
@@ -103,8 +103,8 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
     return (await import('./backtestSeedCompat.js')).seedCompat(book, options, values.data, { json: values.json === true, report: values.report, png: values.png });
   }
   // sizes in base currency (a linear contract's times its contract value; an inverse contract refused)
-  const units = contractUnits(book.meta.instrument ?? values.inst, contractValueOption(values['contract-value']));
-  return (await import('./backtestRun.js')).backtestRun(values, units.book(book), recorded && units.trades(recorded), { fill, strategyName, gamma, horizonMs, qMax, windowMs, queueModel, quoting, ...(units.note ? { unitsNote: units.note } : {}) });
+  const inBase = marketInBaseUnits({ book, ...(recorded ? { trades: recorded } : {}) }, values.inst, contractValueOption(values['contract-value']));
+  return (await import('./backtestRun.js')).backtestRun(values, inBase.book, inBase.trades, { fill, strategyName, gamma, horizonMs, qMax, windowMs, queueModel, quoting, ...(inBase.note ? { unitsNote: inBase.note } : {}) });
 }
 
 /** The flag of each strategy parameter (see StrategyParams). */

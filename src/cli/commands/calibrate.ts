@@ -5,7 +5,7 @@ import { queueModelText } from '../../backtest/queueModels.js';
 import { calibrationTable, DEFAULT_PARAMS, NO_FILL_WINDOWS_NOTE, expandGrid, parseGridSpec, runCalibration, walkForwardSummary, walkForwardTable, windowsProblem, MIN_WINDOW_BOOK_ROWS, MIN_WINDOW_SEC, type ParamSet, type SelectionMetric } from '../../calibrate/index.js';
 import { backtestExecutions, isStrategyName, STRATEGY_NAMES, type FillModel } from '../../backtest/index.js';
 import { DataError, describeMasks, inferTickSize, masksJson } from '../../data/index.js';
-import { contractUnits, contractValueOption } from '../contractUnits.js';
+import { contractValueOption, marketInBaseUnits } from '../contractUnits.js';
 import { loadMarketData } from '../marketData.js';
 import { MARKET_RUN_OPTIONS } from './marketRunOptions.js';
 import { rollingCalibration } from '../../estimate/index.js';
@@ -72,9 +72,7 @@ export async function runCalibrate(argv: string[]): Promise<number> {
   }
   const market = await loadMarketData(values.data as string, values.trades, values.inst, {}, { purpose: 'a calibration' });
   // sizes in base currency (a linear contract's times its contract value; an inverse contract refused)
-  const units = contractUnits(market.book.meta.instrument ?? values.inst, contractValueOption(values['contract-value']));
-  const book = units.book(market.book);
-  const recorded = market.trades && units.trades(market.trades);
+  const { book, trades: recorded, note: unitsNote } = marketInBaseUnits(market, values.inst, contractValueOption(values['contract-value']));
   const sets = expandGrid(spec, { ...DEFAULT_PARAMS, strategy, queueModel: queueModelText(queueModel) });
   if (fill === 'queue') requireOrderCounts(sets.map((s) => s.queueModel), book, values.data as string);
   const tooMany = windowsProblem(book.tsMs, windows);
@@ -143,7 +141,7 @@ export async function runCalibrate(argv: string[]): Promise<number> {
       outOfSamplePnl: oos,
       report,
       masked: masksJson(result.masked),
-      notes: [...(units.note ? [units.note] : []), ...executions.notes, ...result.notes],
+      notes: [...(unitsNote ? [unitsNote] : []), ...executions.notes, ...result.notes],
     });
     return 0;
   }
@@ -160,7 +158,7 @@ export async function runCalibrate(argv: string[]): Promise<number> {
       ),
       `chosen sets: mean in-sample ${metric} ${num(summary.inSampleMean)}, mean out-of-sample ${metric} ${num(summary.outOfSampleMean)}; out-of-sample PnL over ${summary.folds} test windows: ${num(oos)}`,
       `report: ${report}`,
-      ...(units.note ? [units.note] : []),
+      ...(unitsNote ? [unitsNote] : []),
       ...executions.notes,
       ...(distributed ? result.notes.filter((n) => n.startsWith('cell ')) : []),
       ...result.notes.filter((n) => n.startsWith(NO_FILL_WINDOWS_NOTE)),

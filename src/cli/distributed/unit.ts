@@ -1,7 +1,7 @@
 import { backtestExecutions } from '../../backtest/index.js';
 import type { BookTable, TradeTable } from '../../data/tables.js';
 import { rollingCalibration, type RollingCalibration } from '../../estimate/index.js';
-import { contractUnits } from '../contractUnits.js';
+import { marketInBaseUnits } from '../contractUnits.js';
 import { loadMarketData } from '../marketData.js';
 import { evaluateTask, type EvaluationResult, type EvaluationSettings, type EvaluationTask } from '../../calibrate/evaluate.js';
 
@@ -40,9 +40,7 @@ export interface PreparedShard {
 /** The market data of a shard, prepared as `asmm calibrate` prepares it. */
 export async function prepareShard(shard: DataShard, fill: EvaluationSettings['fill'], tickSize: number): Promise<PreparedShard> {
   const market = await loadMarketData(shard.dataPath, shard.tradesPath, shard.inst);
-  const units = contractUnits(market.book.meta.instrument ?? shard.inst, shard.contractValue);
-  const book = units.book(market.book);
-  const recorded = market.trades && units.trades(market.trades);
+  const { book, trades: recorded } = marketInBaseUnits(market, shard.inst, shard.contractValue);
   const executions = backtestExecutions(book, recorded, fill, tickSize, { label: `trades of ${shard.tradesPath ?? shard.dataPath} against the book of ${shard.dataPath}` });
   const calibration = rollingCalibration(book, executions.marketOrders, { windowSec: shard.windowMs / 1000, stepSec: 1 });
   return { book, ...(executions.trades ? { trades: executions.trades } : {}), calibration };
