@@ -1,4 +1,4 @@
-import { formatDurationMs, maskedDurationMs, mergeMasks } from '../data/masks.js';
+import { formatDurationMs, maskedDurationMs, mergeMasks, subtractMasks, type MaskedInterval } from '../data/masks.js';
 import type { BookTable, TradeTable } from '../data/tables.js';
 import { DEFAULT_MAX_STALENESS_MS, DeadBookTracker } from '../data/validate.js';
 import type { Catalog } from './catalog.js';
@@ -55,33 +55,79 @@ export function catalogRange(catalog: Catalog, values: { inst?: string; venue?: 
 }
 
 /**
- * The range's days, oldest first, one in memory at a time: each day's `book_top` with the `trades` of the
- * same date when there are any. Dates with trades but no books are not traded and are listed in `notes`; so
- * is each day without trades. Where the book did not change for more than `maxStalenessMs` while trades
- * printed (a dead book: see deadBookStretches), the day's book is masked there and `notes` says how long.
+ * The range's days, oldest first, one in memory at a time (two while a day is held, below): each day's
+ * `book_top` with the `trades` of the same date when there are any. Dates with trades but no books are not
+ * traded and are listed in `notes`; so is each day without trades. Where the book did not change for more than
+ * `maxStalenessMs` while trades printed (a dead book: see deadBookStretches), the day's book is masked there and
+ * `notes` says how long: the masks of the days put together are those of the range in memory. A day that ends
+ * inside a stale stretch not yet dead (fewer trades so far than make it so) is held until the next day is read,
+ * which decides it, so that a stretch whose trades come after midnight is masked from its start, on both days.
+ * A stretch still undecided after a whole further day releases the held day unmasked; should it turn dead
+ * later, the part before the later day is not masked, and `notes` says so.
  */
 export async function* catalogMarketDays(
   catalog: Catalog,
   range: CatalogRange,
   notes: string[],
   maxStalenessMs = DEFAULT_MAX_STALENESS_MS,
-): AsyncGenerator<{ readonly date: string; readonly book: BookTable; readonly trades?: TradeTable; readonly throughMs: number }> {
+): AsyncGenerator<CatalogMarketDay> {
   const dead = new DeadBookTracker(maxStalenessMs);
   // the range's last book day ends at its last row (as the book does); the others at their day's end
   const bookDays = catalog.days(range.venue, range.instrument, 'book_top', range.fromDate, range.toDate);
   const lastDate = bookDays.length > 0 ? bookDays[bookDays.length - 1].date : undefined;
-  for await (const day of catalogDays(catalog, range, notes)) {
-    const stretches = dead.feed(day.book, day.trades, day.date === lastDate ? undefined : day.throughMs);
-    if (stretches.length === 0) {
-      yield day;
-      continue;
-    }
+  /** A day read but not yet handed on, with the stretches found in it so far. */
+  let held: { day: CatalogMarketDay; stretches: MaskedInterval[] } | undefined;
+  /** The end of the last day handed on (ms): nothing before it can be masked any more. */
+  let handedUntil = -Infinity;
+  const handOn = (day: CatalogMarketDay, stretches: readonly MaskedInterval[]): CatalogMarketDay => {
+    handedUntil = day.throughMs;
+    if (stretches.length === 0) return day;
     notes.push(`${day.date}: the book did not change for more than ${formatDurationMs(maxStalenessMs)} while trades printed, ${formatDurationMs(maskedDurationMs(mergeMasks(stretches)))} in ${stretches.length} stretch${stretches.length === 1 ? '' : 'es'}: masked`);
-    yield { ...day, book: { ...day.book, masked: mergeMasks(day.book.masked, stretches) } };
+    return { ...day, book: { ...day.book, masked: mergeMasks(day.book.masked, stretches) } };
+  };
+  for await (const day of catalogDays(catalog, range, notes)) {
+    const last = day.date === lastDate;
+    let stretches = dead.feed(day.book, day.trades, last ? undefined : day.throughMs);
+    // this day's own part of what it decided starts at the end of the day before it
+    const dayStart = held?.day.throughMs ?? handedUntil;
+    const earlier = clipMasks(stretches, -Infinity, dayStart);
+    const lostMs = maskedDurationMs(clipMasks(earlier, -Infinity, handedUntil));
+    if (lostMs > 0) {
+      notes.push(`${day.date}: a stretch of dead book that began before ${new Date(handedUntil).toISOString().slice(0, 10)} showed dead only now, after the days before were replayed: ${formatDurationMs(lostMs)} of it there not masked`);
+    }
+    if (held) {
+      // the stretches this day decided that began on the held day: that day's part is its own
+      const { day: heldDay, stretches: heldStretches } = held;
+      held = undefined;
+      yield handOn(heldDay, [...heldStretches, ...subtractMasks(clipMasks(earlier, handedUntil, dayStart), heldDay.book.masked)]);
+    }
+    stretches = clipMasks(stretches, dayStart, Infinity);
+    if (!last && dead.undecidedBefore(day.throughMs)) held = { day, stretches };
+    else yield handOn(day, stretches);
   }
+  if (held) yield handOn(held.day, held.stretches);
 }
 
-async function* catalogDays(catalog: Catalog, range: CatalogRange, notes: string[]): AsyncGenerator<{ readonly date: string; readonly book: BookTable; readonly trades?: TradeTable; readonly throughMs: number }> {
+/** The parts of `masks` within [fromMs, toMs). */
+function clipMasks(masks: readonly MaskedInterval[], fromMs: number, toMs: number): MaskedInterval[] {
+  const out: MaskedInterval[] = [];
+  for (const m of masks) {
+    const a = Math.max(m.fromMs, fromMs);
+    const b = Math.min(m.toMs, toMs);
+    if (b > a) out.push({ ...m, fromMs: a, toMs: b });
+  }
+  return out;
+}
+
+/** One day of a catalog range (see catalogMarketDays); `throughMs`: the day's end, ms, before which no later day has a row (see MarketChunk.throughMs). */
+export interface CatalogMarketDay {
+  readonly date: string;
+  readonly book: BookTable;
+  readonly trades?: TradeTable;
+  readonly throughMs: number;
+}
+
+async function* catalogDays(catalog: Catalog, range: CatalogRange, notes: string[]): AsyncGenerator<CatalogMarketDay> {
   const trades = catalog.readTradesDays(range.venue, range.instrument, range.fromDate, range.toDate)[Symbol.asyncIterator]();
   let pending = await trades.next();
   for await (const book of catalog.readBookTopDays(range.venue, range.instrument, range.fromDate, range.toDate)) {

@@ -1,8 +1,7 @@
 import { resolve } from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
-import { CatalogRangeError, catalogMarketDays, catalogRange as checkedRange, type CatalogRange } from '../catalog/marketRange.js';
+import { CatalogRangeError, catalogMarketDays, catalogRange as checkedRange, type CatalogMarketDay, type CatalogRange } from '../catalog/marketRange.js';
 import type { InstrumentMeta } from '../catalog/schema.js';
-import type { BookTable, TradeTable } from '../data/tables.js';
 import { pairingWarning, type PairingSoFar } from '../estimate/streamedMarketOrders.js';
 import { UsageError } from './command.js';
 
@@ -35,8 +34,6 @@ export interface OpenedCatalogMarket {
   /** The dates of the range's book days (YYYY-MM-DD), listed from the catalog when called (an interrupted run's note). */
   readonly rangeDates: () => string[];
 }
-
-type CatalogMarketDay = { readonly date: string; readonly book: BookTable; readonly trades?: TradeTable; /** The day's end, ms (see MarketChunk.throughMs). */ readonly throughMs: number };
 
 /**
  * `--catalog DIR --inst ID [--venue] [--from] [--to]` of estimate/backtest/calibrate: opens the catalog, checks

@@ -278,6 +278,15 @@ export class DeadBookTracker {
     return subtractMasks(out, book.masked);
   }
 
+  /**
+   * Whether the stretch open after the last chunk fed has a part past the staleness limit before `throughMs`
+   * (the chunk's end) that is not dead yet (fewer than `minTrades` trades in it so far): a later chunk may still
+   * make it dead, from its start. Call after `feed` with the same `throughMs`.
+   */
+  undecidedBefore(throughMs: number): boolean {
+    return this.levels !== null && this.changeMs + this.maxStalenessMs < throughMs && this.tradesInStretch < this.minTrades;
+  }
+
   /** Keeps row `r` of `columns` (bid prices, bid sizes, ask prices, ask sizes; `depth` levels each). */
   private keepLevels(columns: ReadonlyArray<readonly Float64Array[]>, depth: number, r: number): void {
     const n = 4 * depth;

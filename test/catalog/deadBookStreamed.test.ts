@@ -69,3 +69,59 @@ describe('a dead book in a streamed catalog range', () => {
     expect(x.finalInventory).toBe(y.finalInventory);
   }, 120_000);
 });
+
+describe('a dead book whose trades come only after midnight', () => {
+  // The book freezes at 23:59:30 (every row until 00:30 repeats its levels); from 23:59:35 on it is stale, and
+  // only two trades print before midnight (both through any quote near the last mid), the rest after it. In
+  // memory the stretch is dead from 23:59:35 (three trades and more in it). Streamed, the first day ends with two
+  // trades in the stretch, too few to call it dead: the day is held until the second is read, and both are
+  // masked from 23:59:35 on, so the two late trades of the first day fill nothing, as in memory (they come before
+  // the first day's last row: a day handed on unmasked would have filled them).
+  it('is masked from its start on the first day too: the same masks and fills as in memory', () => {
+    const midnight = t0 + 24 * HOUR;
+    const lastRow = Array.from(b.tsMs, (_, i) => i).filter((i) => b.tsMs[i] <= midnight - 30_000).pop()!;
+    const frozen = (i: number) => (b.tsMs[i] > midnight - 30_000 && b.tsMs[i] < midnight + HOUR / 2 ? lastRow : i);
+    const lastMid = (b.bidPx[0][lastRow] + b.askPx[0][lastRow]) / 2;
+    const beforeMidnight = Array.from(tr.tsMs, (_, i) => i).filter((i) => tr.tsMs[i] >= b.tsMs[lastRow] + 5000 && tr.tsMs[i] < midnight);
+    expect(beforeMidnight.length).toBeGreaterThanOrEqual(2);
+    const kept = new Set(beforeMidnight.slice(0, 2));
+    const tradeRowsKept = Array.from(tr.tsMs, (_, i) => i).filter((i) => kept.has(i) || !(tr.tsMs[i] >= b.tsMs[lastRow] + 5000 && tr.tsMs[i] < midnight));
+    const px = Float64Array.from(tradeRowsKept, (i) => (kept.has(i) ? lastMid + (tr.side[i] > 0 ? 0.5 : -0.5) : tr.px[i]));
+    const trades2 = { ...tr, tsMs: Float64Array.from(tradeRowsKept, (i) => tr.tsMs[i]), id: Float64Array.from(tradeRowsKept, (i) => tr.id[i]), side: Int8Array.from(tradeRowsKept, (i) => tr.side[i]), px, sz: Float64Array.from(tradeRowsKept, (i) => tr.sz[i]) };
+    const cols = (c: readonly Float64Array[]) => c.map((x) => x.map((_, i) => x[frozen(i)]));
+    const book2: BookTable = { ...b, bidPx: cols(b.bidPx), bidSz: cols(b.bidSz), askPx: cols(b.askPx), askSz: cols(b.askSz) };
+
+    const dir = tempDir('asmm-dead-book-late-');
+    const books = join(dir, 'books.csv');
+    const trades = join(dir, 'trades.csv');
+    writeBookCsv(books, book2);
+    writeTradeCsv(trades, trades2);
+    const root = join(dir, 'catalog');
+    for (const f of [books, trades]) {
+      const r = runAsmm(['catalog', 'import', f, '--catalog', root, '--venue', 'sample', '--inst', 'ETH-USDT', '--json']);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    const streamed = runAsmm(['estimate', '--catalog', root, '--inst', 'ETH-USDT', '--json']);
+    expect(streamed.code, streamed.stderr).toBe(0);
+    const inMemory = runAsmm(['estimate', '--data', books, '--trades', trades, '--json']);
+    expect(inMemory.code, inMemory.stderr).toBe(0);
+    const s = JSON.parse(streamed.stdout) as Estimate;
+    const m = JSON.parse(inMemory.stdout) as Estimate;
+    expect(s.bookStale).toEqual(m.bookStale);
+    for (const u of ['price', 'log'] as const) expect(s.sigma.realized[u]).toMatchObject(m.sigma.realized[u]);
+
+    const args = ['--strategy', 'symmetric', '--fill', 'tradeThrough', '--json'];
+    const bs = runAsmm(['backtest', '--catalog', root, '--inst', 'ETH-USDT', ...args]);
+    expect(bs.code, bs.stderr).toBe(0);
+    const bm = runAsmm(['backtest', '--data', books, '--trades', trades, ...args]);
+    expect(bm.code, bm.stderr).toBe(0);
+    const x = JSON.parse(bs.stdout) as Backtest;
+    const y = JSON.parse(bm.stdout) as Backtest;
+    // in memory: the stretch from 23:59:35 to 00:30 is masked, 25 s of it before midnight
+    expect(y.masked.totalMs).toBe(HOUR / 2 + 25_000);
+    expect(x.masked.totalMs).toBe(y.masked.totalMs);
+    expect(x.notes).toContain('2026-01-01: the book did not change for more than 5.0 s while trades printed, 25.0 s in 1 stretch: masked');
+    expect(x.metrics).toMatchObject({ pnl: y.metrics.pnl, fills: y.metrics.fills, bidFills: y.metrics.bidFills });
+    expect(x.finalInventory).toBe(y.finalInventory);
+  }, 120_000);
+});
