@@ -3,18 +3,26 @@ import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
- * The longest test files (wall time on this 2-core machine, measured one worker at a time), longest first: they start
+ * The longest test files (wall time on this 2-core machine in a full run, 2026-12-06), longest first: they start
  * first, so that the run does not end on one of them with the other worker idle. vitest orders by the durations it
  * cached from earlier runs when it has them, and by file size on a fresh clone, where these small files came last.
  */
 const LONGEST_FIRST = [
-  'test/catalog/dailyWalkForward.test.ts',
+  'test/catalog/depthRange.test.ts',
   'test/jupyter/runNotebook.test.ts',
-  'test/jupyter/lab.test.ts',
+  'test/catalog/dailyWalkForward.test.ts',
   'test/distributed/cluster.test.ts',
-  'test/catalog/streamedEstimate.test.ts',
+  'test/catalog/importFolder.test.ts',
+  'test/backtest/depthReplay.test.ts',
+  'test/jupyter/lab.test.ts',
   'test/catalog/streamedBacktest.test.ts',
+  'test/download/downloadCli.test.ts',
+  'test/formats/okxHistoryBooks.test.ts',
+  'test/robustness/robustness.test.ts',
+  'test/catalog/streamedEstimate.test.ts',
+  'test/capture/recorder.test.ts',
   'test/backtest/backtestCli.test.ts',
+  'test/formats/okxHistoryTrades.test.ts',
   'test/capture/capturedNothing.test.ts',
 ];
 
