@@ -92,15 +92,14 @@ export async function* catalogMarketDays(
     const dayStart = held?.day.throughMs ?? handedUntil;
     const earlier = clipMasks(stretches, -Infinity, dayStart);
     const lostMs = maskedDurationMs(clipMasks(earlier, -Infinity, handedUntil));
-    if (lostMs > 0) {
-      notes.push(`${day.date}: a stretch of dead book that began before ${new Date(handedUntil).toISOString().slice(0, 10)} showed dead only now, after the days before were replayed: ${formatDurationMs(lostMs)} of it there not masked`);
-    }
+    const lost = lostMs > 0 && `${day.date}: a stretch of dead book that began before ${new Date(handedUntil).toISOString().slice(0, 10)} showed dead only now, after the days before were replayed: ${formatDurationMs(lostMs)} of it there not masked`;
     if (held) {
       // the stretches this day decided that began on the held day: that day's part is its own
       const { day: heldDay, stretches: heldStretches } = held;
       held = undefined;
       yield handOn(heldDay, [...heldStretches, ...subtractMasks(clipMasks(earlier, handedUntil, dayStart), heldDay.book.masked)]);
     }
+    if (lost) notes.push(lost);
     stretches = clipMasks(stretches, dayStart, Infinity);
     if (!last && dead.undecidedBefore(day.throughMs)) held = { day, stretches };
     else yield handOn(day, stretches);

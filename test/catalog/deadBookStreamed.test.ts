@@ -125,3 +125,58 @@ describe('a dead book whose trades come only after midnight', () => {
     expect(x.finalInventory).toBe(y.finalInventory);
   }, 120_000);
 });
+
+describe('a dead book undecided for more than a day', () => {
+  // Three days at a row every 5 s: the book freezes at 23:59 on the first day and stays frozen all the second day
+  // until 00:10 on the third; one trade prints in the first day's stale minute, one on the second day, the rest on
+  // the third. Two trades by the second day's end: still not dead, so the first day cannot wait any longer (one day
+  // is held at most) and goes on unmasked; the third day's trades make the stretch dead from its start. The second
+  // and third days are masked, and the first day's 55 s that could not be are named in a note, not dropped silently.
+  it('masks what it still can and says which part it could not', () => {
+    const m = generateSampleMarket({ durationSec: 72 * 3600, snapshotIntervalMs: 5000, arrivalRatePerSec: 0.02, seed: 3 });
+    const start = m.book.tsMs[0];
+    const freezeAt = start + 24 * HOUR - 60_000;
+    const thawAt = start + 48 * HOUR + 10 * 60_000;
+    const last = Array.from(m.book.tsMs, (_, i) => i).filter((i) => m.book.tsMs[i] <= freezeAt).pop()!;
+    const frozen = (i: number) => (m.book.tsMs[i] > freezeAt && m.book.tsMs[i] < thawAt ? last : i);
+    const cols = (c: readonly Float64Array[]) => c.map((x) => x.map((_, i) => x[frozen(i)]));
+    const book: BookTable = { ...m.book, bidPx: cols(m.book.bidPx), bidSz: cols(m.book.bidSz), askPx: cols(m.book.askPx), askSz: cols(m.book.askSz) };
+    const t = m.trades;
+    const all = Array.from(t.tsMs, (_, i) => i);
+    const inStretch = (i: number) => t.tsMs[i] >= freezeAt + 5000 && t.tsMs[i] < thawAt;
+    const firstDay = all.filter((i) => inStretch(i) && t.tsMs[i] < start + 24 * HOUR);
+    const secondDay = all.filter((i) => inStretch(i) && t.tsMs[i] >= start + 24 * HOUR && t.tsMs[i] < start + 48 * HOUR);
+    const thirdDay = all.filter((i) => inStretch(i) && t.tsMs[i] >= start + 48 * HOUR);
+    expect([firstDay.length > 0, secondDay.length > 0, thirdDay.length >= 2]).toEqual([true, true, true]);
+    const keptInStretch = new Set([firstDay[0], secondDay[0], ...thirdDay]);
+    const rows = all.filter((i) => !inStretch(i) || keptInStretch.has(i));
+    const trades = { ...t, tsMs: Float64Array.from(rows, (i) => t.tsMs[i]), id: Float64Array.from(rows, (i) => t.id[i]), side: Int8Array.from(rows, (i) => t.side[i]), px: Float64Array.from(rows, (i) => t.px[i]), sz: Float64Array.from(rows, (i) => t.sz[i]) };
+
+    const dir = tempDir('asmm-dead-book-undecided-');
+    const books = join(dir, 'books.csv');
+    const tradesFile = join(dir, 'trades.csv');
+    writeBookCsv(books, book);
+    writeTradeCsv(tradesFile, trades);
+    const root = join(dir, 'catalog');
+    for (const f of [books, tradesFile]) {
+      const r = runAsmm(['catalog', 'import', f, '--catalog', root, '--venue', 'sample', '--inst', 'ETH-USDT', '--json']);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    const streamed = runAsmm(['estimate', '--catalog', root, '--inst', 'ETH-USDT', '--json']);
+    expect(streamed.code, streamed.stderr).toBe(0);
+    const s = JSON.parse(streamed.stdout) as Estimate;
+    // day by day, in order; the first day's part named, not masked
+    const expected = [
+      '2026-01-02: the book did not change for more than 5.0 s while trades printed, 24.00 h in 1 stretch: masked',
+      '2026-01-03: a stretch of dead book that began before 2026-01-02 showed dead only now, after the days before were replayed: 55.0 s of it there not masked',
+      '2026-01-03: the book did not change for more than 5.0 s while trades printed, 10.0 min in 1 stretch: masked',
+    ];
+    expect(s.notes?.filter((n) => /^2026-01-0\d: /.test(n))).toEqual(expected);
+    // the backtest replays the days with those masks (none of them reaching back before a day already replayed)
+    const bt = runAsmm(['backtest', '--catalog', root, '--inst', 'ETH-USDT', '--strategy', 'symmetric', '--fill', 'tradeThrough', '--json']);
+    expect(bt.code, bt.stderr).toBe(0);
+    const x = JSON.parse(bt.stdout) as Backtest;
+    expect(x.notes?.filter((n) => /^2026-01-0\d: /.test(n))).toEqual(expected);
+    expect(x.masked.totalMs).toBe(24 * HOUR + 10 * 60_000);
+  }, 120_000);
+});
