@@ -587,6 +587,39 @@ class DeltaColumns {
     this.flags = g(this.flags);
     this.lineNo = g(this.lineNo);
   }
+  /** Room for `rows` more rows. */
+  reserve(rows: number): void {
+    while (this.n + rows > this.capacity) this.grow();
+  }
+  /**
+   * A row per level of `levels` (all of them, in order) at time `tsMs` on `side` with `flags`, written in one
+   * loop (a `push` per level passed its doubles boxed); call `reserve` first.
+   */
+  levelRows(tsMs: number, side: number, levels: LevelScratch, flags: number, lineNo: number): void {
+    const n = this.n;
+    const count = levels.n;
+    const px = levels.px;
+    const sz = levels.sz;
+    const orders = levels.count;
+    const tsCol = this.tsMs;
+    const sideCol = this.side;
+    const pxCol = this.px;
+    const qtyCol = this.qty;
+    const ordersCol = this.orders;
+    const flagsCol = this.flags;
+    const lineCol = this.lineNo;
+    for (let k = 0; k < count; k++) {
+      const r = n + k;
+      tsCol[r] = tsMs;
+      sideCol[r] = side;
+      pxCol[r] = px[k];
+      qtyCol[r] = sz[k];
+      ordersCol[r] = orders[k];
+      flagsCol[r] = flags;
+      lineCol[r] = lineNo;
+    }
+    this.n = n + count;
+  }
   push(tsMs: number, side: number, px: number, qty: number, orders: number, flags: number, lineNo: number): void {
     if (this.n === this.capacity) this.grow();
     const n = this.n++;
@@ -763,14 +796,16 @@ export class OkxBooksDecoder {
     this.lastTs = ts;
     this.day?.add(ts);
     for (const name of p.unknown) this.unknownFields.set(name, (this.unknownFields.get(name) ?? 0) + 1);
-    if (p.action === 1) this.snapshot(ts, lineNo);
-    else this.update(ts, lineNo);
+    // (the line's time is read back from lastTs: a double argument is boxed for a call V8 does not inline)
+    if (p.action === 1) this.snapshot(lineNo);
+    else this.update(lineNo);
     if (this.book.bidLevels > this.maxBid) this.maxBid = this.book.bidLevels;
     if (this.book.askLevels > this.maxAsk) this.maxAsk = this.book.askLevels;
     if (this.deltas.n >= this.batchLevels) this.flush();
   }
 
-  private snapshot(ts: number, lineNo: number): void {
+  private snapshot(lineNo: number): void {
+    const ts = this.lastTs;
     const p = this.parser;
     this.snapshots++;
     const first = this.snapshots === 1;
@@ -805,7 +840,7 @@ export class OkxBooksDecoder {
     d.flags[startRow] |= DELTA_SNAPSHOT_START;
     d.flags[d.n - 1] |= DELTA_MESSAGE_END;
     this.levelChanges += d.n - startRow;
-    this.afterLine(ts, true);
+    this.afterLine(true);
   }
 
   private loadSide(book: FullDepthBook, side: number, levels: LevelScratch, lineNo: number, name: string): void {
@@ -821,7 +856,8 @@ export class OkxBooksDecoder {
     }
   }
 
-  private update(ts: number, lineNo: number): void {
+  private update(lineNo: number): void {
+    const ts = this.lastTs;
     const p = this.parser;
     this.updates++;
     if (this.snapshots === 0) {
@@ -834,26 +870,20 @@ export class OkxBooksDecoder {
       this.emptyUpdates++;
       return;
     }
+    // the book, a side at a time (its deletes of absent levels counted), then the rows: bids then asks, each in
+    // the line's order (the book and the rows do not depend on each other)
+    this.absentDeletes += this.book.applyLevels(BOOK_SIDE_BID, p.bids.px, p.bids.sz, p.bids.count, nb) + this.book.applyLevels(BOOK_SIDE_ASK, p.asks.px, p.asks.sz, p.asks.count, na);
     const d = this.deltas;
-    const book = this.book;
-    for (let k = 0; k < nb; k++) {
-      const px = p.bids.px[k];
-      const sz = p.bids.sz[k];
-      if (!book.set(BOOK_SIDE_BID, px, sz, p.bids.count[k])) this.absentDeletes++;
-      d.push(ts, BOOK_SIDE_BID, px, sz, p.bids.count[k], DELTA_UPDATE, lineNo);
-    }
-    for (let k = 0; k < na; k++) {
-      const px = p.asks.px[k];
-      const sz = p.asks.sz[k];
-      if (!book.set(BOOK_SIDE_ASK, px, sz, p.asks.count[k])) this.absentDeletes++;
-      d.push(ts, BOOK_SIDE_ASK, px, sz, p.asks.count[k], DELTA_UPDATE, lineNo);
-    }
+    d.reserve(nb + na);
+    d.levelRows(ts, BOOK_SIDE_BID, p.bids, DELTA_UPDATE, lineNo);
+    d.levelRows(ts, BOOK_SIDE_ASK, p.asks, DELTA_UPDATE, lineNo);
     d.flags[d.n - 1] |= DELTA_MESSAGE_END;
     this.levelChanges += nb + na;
-    this.afterLine(ts, false);
+    this.afterLine(false);
   }
 
-  private afterLine(ts: number, snapshot: boolean): void {
+  private afterLine(snapshot: boolean): void {
+    const ts = this.lastTs;
     const book = this.book;
     if (book.crossed()) {
       this.crossedLines++;
@@ -867,34 +897,37 @@ export class OkxBooksDecoder {
     if (!top) return;
     const n = this.topLevels;
     const last = this.lastTop;
-    // the book's sides hold their best level last (see okxHistoryBookState.ts): level l is at n - 1 - l
+    // the book's sides hold their best level last (see okxHistoryBookState.ts): level l is at n - 1 - l. One
+    // pass reads the new top into `last`, noting whether it changed (a NaN level equals a NaN one)
     const bids = book.bids;
     const asks = book.asks;
     const nb = bids.n;
     const na = asks.n;
+    const bidKeys = bids.key;
+    const bidSizes = bids.sz;
+    const askKeys = asks.key;
+    const askSizes = asks.sz;
+    // NaN for a missing level, read from an array: with the NaN literal in the conditionals below, V8 kept the
+    // four values boxed (a heap number each, 300 bytes of garbage a line)
+    const missing = NO_LEVEL[0];
     let changed = snapshot;
-    for (let l = 0; l < n && !changed; l++) {
-      const bp = l < nb ? bids.key[nb - 1 - l] : NaN;
-      const bs = l < nb ? bids.sz[nb - 1 - l] : NaN;
-      const ap = l < na ? -asks.key[na - 1 - l] : NaN;
-      const as = l < na ? asks.sz[na - 1 - l] : NaN;
-      if (!same(last[l], bp) || !same(last[n + l], bs) || !same(last[2 * n + l], ap) || !same(last[3 * n + l], as)) changed = true;
+    for (let l = 0; l < n; l++) {
+      const bp = l < nb ? bidKeys[nb - 1 - l] : missing;
+      const bs = l < nb ? bidSizes[nb - 1 - l] : missing;
+      const ap = l < na ? -askKeys[na - 1 - l] : missing;
+      const as = l < na ? askSizes[na - 1 - l] : missing;
+      if (!changed && !(same(last[l], bp) && same(last[n + l], bs) && same(last[2 * n + l], ap) && same(last[3 * n + l], as))) changed = true;
+      last[l] = bp;
+      last[n + l] = bs;
+      last[2 * n + l] = ap;
+      last[3 * n + l] = as;
     }
     if (!changed) return;
     top.reserve();
     const r = top.n++;
     top.ts[r] = ts;
     const cols = top.cols;
-    for (let l = 0; l < n; l++) {
-      const bp = l < nb ? bids.key[nb - 1 - l] : NaN;
-      const bs = l < nb ? bids.sz[nb - 1 - l] : NaN;
-      const ap = l < na ? -asks.key[na - 1 - l] : NaN;
-      const as = l < na ? asks.sz[na - 1 - l] : NaN;
-      cols[l][r] = last[l] = bp;
-      cols[n + l][r] = last[n + l] = bs;
-      cols[2 * n + l][r] = last[2 * n + l] = ap;
-      cols[3 * n + l][r] = last[3 * n + l] = as;
-    }
+    for (let c = 0; c < 4 * n; c++) cols[c][r] = last[c];
     this.topRows++;
   }
 
@@ -980,6 +1013,8 @@ export class OkxBooksDecoder {
 }
 
 const same = (a: number, b: number) => a === b || (a !== a && b !== b);
+/** The value of a level the book does not have (see afterLine). */
+const NO_LEVEL = Float64Array.of(NaN);
 
 /** An opened books day file: iterate it for batches, then ask for the summary. */
 export interface OkxBooksStream extends AsyncIterable<OkxBookDeltaBatch> {
