@@ -375,7 +375,8 @@ async function importOkxBooks(writer: CatalogWriter, path: string, { venue, from
     // the snapshot markers (flags bits 0-1), a byte each as the side (TINYINT and UTINYINT columns)
     if (marksRoom.length < batch.length) marksRoom = new Uint8Array(batch.length);
     const marks = marksRoom.subarray(0, batch.length);
-    for (let r = 0; r < marks.length; r++) marks[r] = batch.flags[r] & 3;
+    const flags = batch.flags;
+    for (let r = 0; r < marks.length; r++) marks[r] = flags[r] & 3;
     await deltas.append([batch.tsMs, batch.side, batch.px, batch.qty, marks, batch.orders]);
     if (batch.top && batch.top.tsMs.length) {
       const step = inferTickSize(batch.top);
