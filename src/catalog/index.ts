@@ -1,5 +1,5 @@
 export * from './schema.js';
-export { CatalogWriter, dayRanges, partInterval, staleStagingNote, type PartWritten, type StaleStaging, type WriteColumn, type WriteOptions } from './writer.js';
+export { CatalogWriter, dayRanges, partInterval, staleStagingNote, type CatalogWriterOptions, type PartWritten, type StaleStaging, type WriteColumn, type WriteOptions } from './writer.js';
 export { Catalog, openCatalog, type BookDeltaDay, type DayPartition } from './catalog.js';
 export { SqlResult } from './sqlResult.js';
 export { importIntoCatalog, importsFileByFile, undoneText, type ImportReport } from './importFiles.js';

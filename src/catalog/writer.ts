@@ -1,5 +1,5 @@
 import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { join, relative } from 'node:path';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { BookTable, TradeTable } from '../data/tables.js';
@@ -157,6 +157,18 @@ export interface WriteOptions {
   readonly spillValues?: number;
 }
 
+export interface CatalogWriterOptions {
+  /**
+   * Whether full parts of streamed tables are written on a thread of their own (PartWriterThread), so that
+   * reading goes on meanwhile. Default: when the process may run on more than one core
+   * (`os.availableParallelism()`, which follows the CPU affinity: 1 under `taskset -c 0`). On one core the two
+   * threads only take turns, and the hand-over costs: the thread's start and its own DuckDB, and V8
+   * mark-compacts set off by the part arrays that come back (each arrival counts as new external memory: 70 a
+   * day against 20). Measured on the generated OKX day confined to one core, alternating: see the commit.
+   */
+  readonly partThread?: boolean;
+}
+
 /** Values (rows × columns) a streaming writer holds before it writes a part: 8 M doubles ≈ 64 MB (one more part may be in the writer thread, see PartWriterThread). */
 export const SPILL_VALUES = 8_000_000;
 
@@ -175,14 +187,20 @@ export class CatalogWriter {
   private readonly scan: ColumnScan;
   /** Where streamed parts are written (a thread of its own, started at the first; see PartWriterThread). */
   private readonly parts = new PartWriterThread();
-  private constructor(readonly root: string, private readonly instance: DuckDBInstance, private readonly connection: DuckDBConnection) {
+  private constructor(
+    readonly root: string,
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+    /** Whether full streamed parts go to the writer thread (see CatalogWriterOptions.partThread). */
+    private readonly partThread: boolean,
+  ) {
     this.scan = new ColumnScan(connection);
   }
   private seq = 0;
 
-  static async create(root: string): Promise<CatalogWriter> {
+  static async create(root: string, options: CatalogWriterOptions = {}): Promise<CatalogWriter> {
     const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
-    return new CatalogWriter(root, instance, await instance.connect());
+    return new CatalogWriter(root, instance, await instance.connect(), options.partThread ?? availableParallelism() > 1);
   }
 
   /**
@@ -347,8 +365,9 @@ export class CatalogWriter {
       part = undefined;
       try {
         // a full part goes to the writer thread, and every part after it; a stream that never fills one (a
-        // short file: most of them) is written here, sparing the thread's start (about 0.3 s of CPU)
-        if (rowsInTmp >= spillRows || this.parts.started) {
+        // short file: most of them) is written here, sparing the thread's start (about 0.3 s of CPU), and so is
+        // every part when the process has one core (CatalogWriterOptions.partThread)
+        if (this.partThread && (rowsInTmp >= spillRows || this.parts.started)) {
           await this.parts.write(full.scanColumns(), rowsInTmp, join(staging, name), (back) => free.push(PartColumns.from(back, spillRows)));
         } else {
           await this.scan.copyToParquet([{ columns: full.scanColumns(), to: rowsInTmp }], join(staging, name));

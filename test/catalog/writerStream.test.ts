@@ -1,8 +1,9 @@
 import { readdirSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
-import { CatalogWriter } from '../../src/catalog/index.js';
+import { CatalogWriter, type CatalogWriterOptions } from '../../src/catalog/index.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const DAY = 86_400_000;
@@ -18,8 +19,8 @@ function rows(n: number): Array<[number, number, number, number]> {
   return out;
 }
 
-async function streamed(root: string, sent: ReadonlyArray<[number, number, number, number]>, spillValues?: number): Promise<void> {
-  const writer = await CatalogWriter.create(root);
+async function streamed(root: string, sent: ReadonlyArray<[number, number, number, number]>, spillValues?: number, writerOptions: CatalogWriterOptions = {}): Promise<{ threadStarted: boolean }> {
+  const writer = await CatalogWriter.create(root, writerOptions);
   try {
     const stream = await writer.openStream('okx', 'BTC-USDT', 'book_deltas', ['ts_ms', 'side', 'px', 'flags'], spillValues ? { spillValues } : {});
     const batch = 157;
@@ -36,6 +37,7 @@ async function streamed(root: string, sent: ReadonlyArray<[number, number, numbe
       px.fill(-1);
     }
     await stream.close();
+    return { threadStarted: (writer as unknown as { parts: { started: boolean } }).parts.started };
   } finally {
     writer.close();
   }
@@ -88,16 +90,36 @@ describe('CatalogWriter.openStream: rows copied at append, parts written here or
   it('parts cut every 800 values (on the writer thread, arrays going there and back): every row read back as sent, parts disjoint', async () => {
     const root = tempDir('asmm-writer-stream-');
     const sent = rows(5000);
-    await streamed(root, sent, 800);
+    const written = await streamed(root, sent, 800, { partThread: true });
     const back = await readBack(root);
     expect(back.parts).toBeGreaterThan(20);
     expect(back.rows).toEqual(sent);
+    expect(written.threadStarted).toBe(true);
     // each day's parts are disjoint intervals (a cut never splits rows of one time)
     const table = join(root, 'okx', 'BTC-USDT', 'book_deltas');
     for (const day of readdirSync(table)) {
       const intervals = readdirSync(join(table, day)).map((f) => f.replace('.parquet', '').split('-').map(Number)).sort((a, b) => a[0] - b[0]);
       for (let k = 1; k < intervals.length; k++) expect(intervals[k][0]).toBeGreaterThan(intervals[k - 1][1]);
     }
+  });
+
+  it('on one core (partThread false) every part is written here, the one set of arrays reused: the same files, row for row', async () => {
+    const sent = rows(5000);
+    const here = tempDir('asmm-writer-stream-');
+    const there = tempDir('asmm-writer-stream-');
+    expect((await streamed(here, sent, 800, { partThread: false })).threadStarted).toBe(false);
+    expect((await streamed(there, sent, 800, { partThread: true })).threadStarted).toBe(true);
+    const [a, b] = [await readBack(here), await readBack(there)];
+    expect(a.rows).toEqual(sent);
+    expect(a).toEqual(b);
+    // the same part files (names: their intervals), day by day
+    const table = (root: string) => join(root, 'okx', 'BTC-USDT', 'book_deltas');
+    const names = (root: string) => readdirSync(table(root)).map((day) => [day, readdirSync(join(table(root), day)).sort()]);
+    expect(names(here)).toEqual(names(there));
+    // the default: the thread when the process may run on more than one core (1 under taskset -c 0)
+    const writer = await CatalogWriter.create(tempDir('asmm-writer-stream-'));
+    expect((writer as unknown as { partThread: boolean }).partThread).toBe(availableParallelism() > 1);
+    writer.close();
   });
 
   it('writes zstd row groups of 30,720 rows (PARQUET_OPTIONS), read from the file\'s own metadata', () =>
