@@ -32,7 +32,8 @@ const workerPath = () => projectPath('scripts', 'part-writer-worker.mjs');
  * level changes and 3.8 M top-5 rows) on 2 cores: 24.0–25.3 s of wall time before, 17.8–21.1 s with the
  * thread (29.2–29.8 s against 26.6–27.0 s in a slower hour of the VM); confined to one core, 25.9 s before
  * and 26.9 s with it (then a copy of each part for the hand-over, since gone: parts are gathered in
- * PartColumns, whose memory is transferred and comes back).
+ * PartColumns, whose memory is transferred and comes back). A writer on one core does without it
+ * (CatalogWriterOptions.partThread).
  *
  * One part at a time: `write` waits until the thread has finished the part before (so at most one part is in
  * the thread and one being gathered: memory of two parts), then hands the columns' memory to the thread
