@@ -101,6 +101,20 @@ export function arrivalByDepth(orders: MarketOrders, durationSec: number, side: 
   const max = Math.max(0, Math.floor(maxDepthTicks));
   const exact = new Float64Array(max + 2); // exact[j] = orders with J = j, exact[max + 1] = J > max
   for (const i of ordersOnSide(orders, side)) exact[Math.min(max + 1, Math.max(0, reachTicks(orders, i)))]++;
+  return arrivalByDepthFromCounts(exact, durationSec, side, max, orders.tickSize);
+}
+
+/**
+ * `arrivalByDepth` from counts already made: `counts[j]` orders of the side with reach J = j (for `pooled`,
+ * both sides' counts added), any length (entries past `maxDepthTicks` count as reaching it). The streamed
+ * estimate keeps such counts per side, so its fit is checked as the in-memory one is.
+ * @example arrivalByDepthFromCounts([1, 0, 1], 10, 'ask', 3, 0.01).reaching // [2, 1, 1, 0]
+ */
+export function arrivalByDepthFromCounts(counts: ArrayLike<number>, durationSec: number, side: QuoteSide, maxDepthTicks: number, tickSize: number): ArrivalByDepth {
+  if (!(durationSec > 0)) throw new EstimationError(`duration must be positive, got ${durationSec} s`);
+  const max = Math.max(0, Math.floor(maxDepthTicks));
+  const exact = new Float64Array(max + 2);
+  for (let j = 0; j < counts.length; j++) exact[Math.min(max + 1, j)] += counts[j] ?? 0;
   const sides = sidesOf(side);
   const reaching: number[] = new Array(max + 1);
   let above = exact[max + 1];
@@ -112,7 +126,7 @@ export function arrivalByDepth(orders: MarketOrders, durationSec: number, side: 
     side,
     durationSec,
     sides,
-    tickSize: orders.tickSize,
+    tickSize,
     depthTicks: reaching.map((_, j) => j),
     reaching,
     perSec: reaching.map((c) => c / (sides * durationSec)),

@@ -4,7 +4,7 @@ export { realizedVolatility, twoScaleVolatility, volatilitySignature, type Volat
 export { completePairing, DEFAULT_MAX_STALENESS_MS, marketOrdersFromTrades, rowsWithoutPrice, staleStretches, tradelessEdges, UnpairedTradesError, type MarketOrders, type OrderPairing, type PairingOptions } from './marketOrders.js';
 export { observationJson, observationLines, observationReport, type ObservationReport } from './observation.js';
 export { empiricalIntensity, fitArrivalMle, fitArrivalWls, arrivalFromStats, type ArrivalEstimate, type ArrivalFitOptions, type ArrivalFromStats, type WlsOptions, type EmpiricalIntensity, type QuoteSide } from './intensity.js';
-export { arrivalByDepth, checkDepthRange, DEFAULT_DEPTH_RANGE, describeDepthRange, parseDepthRange, reachStats, reachTicks, type ArrivalByDepth, type DepthRange, type ReachStats } from './arrivalByDepth.js';
+export { arrivalByDepth, arrivalByDepthFromCounts, checkDepthRange, DEFAULT_DEPTH_RANGE, describeDepthRange, parseDepthRange, reachStats, reachTicks, type ArrivalByDepth, type DepthRange, type ReachStats } from './arrivalByDepth.js';
 export { arrivalWarnings, checkArrivalFit, checkArrivalFitByDepth, fitLabel, fitsAgree, GOF_ALPHA, GOF_MIN_EXPECTED, pooledPearson, type ArrivalFitCheck, type DepthFitRow, type FitAgreement, type GoodnessOfFit } from './fitDiagnostics.js';
 export { chiSquareSurvival } from './chiSquare.js';
 export { arrivalReport, isFit, type ArrivalReport, type ArrivalReportOptions, type FitOrError, type SideArrival } from './arrivalReport.js';

@@ -1,7 +1,8 @@
 import { maskedDurationMs, mergeMasks } from '../data/masks.js';
 import { midPrices, type BookTable, type TradeTable } from '../data/tables.js';
 import { DEFAULT_MAX_STALENESS_MS } from '../data/validate.js';
-import { checkDepthRange, DEFAULT_DEPTH_RANGE, type DepthRange, type QuoteSide } from './arrivalByDepth.js';
+import { arrivalByDepthFromCounts, checkDepthRange, DEFAULT_DEPTH_RANGE, type DepthRange, type QuoteSide } from './arrivalByDepth.js';
+import { arrivalWarnings, checkArrivalFitByDepth, type ArrivalFitCheck } from './fitDiagnostics.js';
 import { EstimationError, Z95 } from './errors.js';
 import { arrivalEstimateFromStats, type ArrivalEstimate } from './intensity.js';
 import { rowsWithoutPrice, staleStretches, type OrderPairing, type PairingOptions } from './marketOrders.js';
@@ -15,6 +16,13 @@ export interface StreamedEstimateResult {
   readonly realized: { readonly price: VolatilityEstimate; readonly log: VolatilityEstimate };
   /** `fitArrivalMle` per side over the pairing's observed time (undefined without trades; an error in words where the fit is not identifiable). */
   readonly arrival?: Readonly<Record<QuoteSide, ArrivalEstimate | string>>;
+  /**
+   * Each fitted side's MLE checked against the observed rates per depth (`checkArrivalFitByDepth` on the counts
+   * per reach depth: the same Pearson χ² as `asmm estimate --data`), undefined where no fit was made.
+   */
+  readonly arrivalChecks?: Readonly<Record<QuoteSide, ArrivalFitCheck | undefined>>;
+  /** `arrivalWarnings` of those checks (a fit that misses the observed rates, or that could not be checked), ask, bid, pooled. */
+  readonly arrivalWarnings?: readonly string[];
   /** Market orders per side and reach J (ticks past the touch): `reachCounts.ask[j]` buys with J = j (the last entry: J ≥ its index). */
   readonly reachCounts?: { readonly ask: readonly number[]; readonly bid: readonly number[] };
   readonly pairing?: OrderPairing;
@@ -144,7 +152,18 @@ export class StreamedEstimate {
     };
     const arrival = { ask: fit('ask'), bid: fit('bid'), pooled: fit('pooled') };
     const counts = (h: number[]) => Array.from({ length: h.length }, (_, j) => h[j] ?? 0);
-    return { realized, arrival, reachCounts: { ask: counts(this.hist[0]), bid: counts(this.hist[1]) }, pairing, bookStale, rows: this.rows, trades: this.trades };
+    const reachCounts = { ask: counts(this.hist[0]), bid: counts(this.hist[1]) };
+    // each fit checked against the orders per reach depth, as the in-memory estimate checks its MLE: the counts are all it needs
+    const pooledCounts = Array.from({ length: Math.max(reachCounts.ask.length, reachCounts.bid.length) }, (_, j) => (reachCounts.ask[j] ?? 0) + (reachCounts.bid[j] ?? 0));
+    const check = (side: QuoteSide): ArrivalFitCheck | undefined => {
+      const e = arrival[side];
+      if (typeof e === 'string') return undefined;
+      const c = side === 'ask' ? reachCounts.ask : side === 'bid' ? reachCounts.bid : pooledCounts;
+      return checkArrivalFitByDepth(arrivalByDepthFromCounts(c, durationSec, side, this.depths.toTicks + 1, this.tickSize), e, this.depths.toTicks);
+    };
+    const arrivalChecks = { ask: check('ask'), bid: check('bid'), pooled: check('pooled') };
+    const warnings = (['ask', 'bid', 'pooled'] as const).flatMap((s) => (arrivalChecks[s] ? arrivalWarnings([arrivalChecks[s]!]) : []));
+    return { realized, arrival, arrivalChecks, arrivalWarnings: warnings, reachCounts, pairing, bookStale, rows: this.rows, trades: this.trades };
   }
 
   private count(o: { side: Int8Array; ticksBeyondTouch: Int32Array }): void {

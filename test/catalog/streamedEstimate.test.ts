@@ -34,8 +34,9 @@ describe('asmm estimate --catalog', () => {
     const inMemory = runAsmm(['estimate', '--data', csv('book'), '--trades', csv('trade'), '--json']);
     expect(inMemory.code, inMemory.stderr).toBe(0);
     type Fit = { aPerSec: number; kPerPrice: number; aCi95: number[]; kCi95: number[]; ordersUsed: number; orders: number; durationSec: number };
-    const s = JSON.parse(streamed.stdout) as { days: Array<{ date: string }>; bookRows: number; sigma: { realized: Record<'price' | 'log', { sigmaPerSqrtSec: number; increments: number }>; twoScale: null }; arrival: { mle: Record<string, Fit>; wls: null }; peakRssMb: number; notes: string[] };
-    const m = JSON.parse(inMemory.stdout) as { bookRows: number; sigma: { realized: Record<'price' | 'log', { sigmaPerSqrtSec: number; increments: number }> }; arrival: { mle: Record<string, Fit> } };
+    type Gof = { statistic: number; df: number; pValue: number; cells: number; passes: boolean | null };
+    const s = JSON.parse(streamed.stdout) as { days: Array<{ date: string }>; bookRows: number; sigma: { realized: Record<'price' | 'log', { sigmaPerSqrtSec: number; increments: number }>; twoScale: null }; arrival: { mle: Record<string, Fit>; wls: null; checks: Record<string, { gof: Gof }>; warnings: string[] }; peakRssMb: number; notes: string[] };
+    const m = JSON.parse(inMemory.stdout) as { bookRows: number; sigma: { realized: Record<'price' | 'log', { sigmaPerSqrtSec: number; increments: number }> }; arrival: { mle: Record<string, Fit>; bySide: Record<string, { mleCheck: { gof: Gof } }> } };
     expect(s.days.map((d) => d.date)).toEqual(['2026-01-01', '2026-01-02']);
     // the process's own peak (one day in memory): more than Node's bare start, far less than a machine
     expect(s.peakRssMb).toBeGreaterThan(30);
@@ -49,7 +50,10 @@ describe('asmm estimate --catalog', () => {
       expect(m.arrival.mle[side].orders).toBeGreaterThan(1000);
       for (const field of ['aPerSec', 'kPerPrice', 'ordersUsed', 'orders', 'durationSec'] as const) expect(s.arrival.mle[side][field], `${side} ${field}`).toBe(m.arrival.mle[side][field]);
       expect(s.arrival.mle[side].aCi95).toEqual(m.arrival.mle[side].aCi95);
+      // the MLE's per-depth check streams too (counts per reach depth): the in-memory χ², field for field
+      for (const field of ['statistic', 'df', 'pValue', 'cells', 'passes'] as const) expect(s.arrival.checks[side].gof[field], `${side} gof ${field}`).toBe(m.arrival.bySide[side].mleCheck.gof[field]);
     }
+    expect(s.arrival.warnings).toEqual([]);
     // what is not streamed is said, not silently missing
     expect(s.sigma.twoScale).toBeNull();
     expect(s.arrival.wls).toBeNull();

@@ -29,7 +29,7 @@ export type FixtureName =
   | 'localSeconds' | 'tardisTradesMs' | 'unsortedBook' | 'json' | 'binary' | 'truncatedArrow' | 'emptyDir' | 'binanceSpot' | 'binanceClockBehind' | 'binanceTruncated'
   | 'binanceUnordered' | 'binanceFutures' | 'tradesShiftedDay' | 'existingDir' | 'plainFile' | 'overlappingRecording' | 'badMaskSidecar' | 'maskedBook'
   | 'okxBooksDay' | 'okxBooksMalformed' | 'okxBooksMismatch' | 'okxBooksTruncated' | 'okxTradesDay' | 'okxTradesMalformed' | 'sampleCatalog' | 'depthCatalog'
-  | 'okxTradesTwoUtcDays' | 'stoppedBookCatalog'
+  | 'okxTradesTwoUtcDays' | 'stoppedBookCatalog' | 'oneDepthCatalog'
   | 'tradesTenfold' | 'bookHoled' | 'tradesSecondHalf' | 'bookFrozen' | 'bookRelativeSeconds' | 'bookFlatMid'
   | 'tardisTradesTwoSymbols' | 'tardisBookTwoSymbols' | 'tardisTradesTwoExchanges'
   | 'latencyHeaderOnly' | 'latencyNoColumn' | 'latencyUnsorted' | 'latencyNegative' | 'latencySeconds' | 'badCountsBook'
@@ -299,5 +299,21 @@ export async function addOkxHistoryFixtures(x: Fixtures): Promise<void> {
     await stoppedWriter.writeTrades('sample', x.trades, 'ETH-USDT');
   } finally {
     stoppedWriter.close();
+  }
+  // a catalog whose every trade reaches exactly 10 ticks past the touch of its book row: no A·exp(−k·δ) fits that
+  f.oneDepthCatalog = x.at('one-depth-catalog');
+  const oneDepthWriter = await CatalogWriter.create(f.oneDepthCatalog);
+  try {
+    const b = x.book;
+    const px = Float64Array.from(x.trades.tsMs, (t, i) => {
+      let row = 0;
+      while (row + 1 < b.tsMs.length && b.tsMs[row + 1] <= t) row++;
+      return Number((x.trades.side[i] > 0 ? b.askPx[0][row] + 0.1 : b.bidPx[0][row] - 0.1).toFixed(2));
+    });
+    oneDepthWriter.writeInstrument({ venue: 'sample', instrument: 'ETH-USDT', tickSize: 0.01, lotSize: 0.0001 });
+    await oneDepthWriter.writeBookTop('sample', b, 'ETH-USDT');
+    await oneDepthWriter.writeTrades('sample', { ...x.trades, px }, 'ETH-USDT');
+  } finally {
+    oneDepthWriter.close();
   }
 }

@@ -1,5 +1,5 @@
 import { inferTickSize } from '../../data/index.js';
-import { StreamedEstimate, type DepthRange, type StreamedEstimateResult } from '../../estimate/index.js';
+import { StreamedEstimate, type ArrivalFitCheck, type DepthRange, type StreamedEstimateResult } from '../../estimate/index.js';
 import { bookStaleWarning, rowsWithoutPriceLine } from '../../estimate/observation.js';
 import { openCatalogMarket, UnpairedTradesWarning } from '../catalogMarket.js';
 import { formatTable, numberOption, printJson } from '../command.js';
@@ -8,7 +8,7 @@ import { DayRangeInterrupt, INTERRUPTED_EXIT_CODE } from '../interrupt.js';
 const fmt = (x: number, digits = 4) => (Number.isFinite(x) ? x.toPrecision(digits) : String(x));
 
 /** What the streamed estimate does not give (it needs every increment or order at once), said in the output. */
-export const NOT_STREAMED = 'not streamed over a catalog range (they need every increment or order at once): the two-scale σ, the WLS fit and its per-depth check, the rolling windows; use asmm estimate --data on one day for them';
+export const NOT_STREAMED = 'not streamed over a catalog range (they need every increment or order at once): the two-scale σ, the WLS fit (and its agreement with the MLE), the rolling windows; use asmm estimate --data on one day for them';
 
 /**
  * `asmm estimate --catalog DIR --inst ID [--venue V] [--from D1] [--to D2]`: σ (realized, price and log) and the
@@ -54,6 +54,9 @@ export async function estimateCatalog(values: Record<string, string | boolean | 
     const arrival = r.arrival && {
       mle: r.arrival,
       wls: null,
+      // the MLE per side against the observed rates per reach depth (the counts stream): its χ² and warnings
+      checks: Object.fromEntries((['ask', 'bid', 'pooled'] as const).map((s) => [s, r.arrivalChecks?.[s] ? { gof: r.arrivalChecks[s]!.gof, rows: r.arrivalChecks[s]!.rows } : null])),
+      warnings: r.arrivalWarnings ?? [],
       reachCounts: r.reachCounts,
       orders: r.reachCounts ? [...r.reachCounts.ask, ...r.reachCounts.bid].reduce((a, c) => a + c, 0) : 0,
       source: 'trades',
@@ -68,6 +71,8 @@ export async function estimateCatalog(values: Record<string, string | boolean | 
       return cutShort ? INTERRUPTED_EXIT_CODE : 0;
     }
     const vol = r.realized;
+    const gofText = (c: ArrivalFitCheck | undefined) =>
+      !c ? 'MLE not fitted' : !c.gof.tested ? `MLE not tested: too few depth bins for a χ² test (${c.gof.cells} of ≥ 5 expected orders; 3 needed)` : `MLE χ² ${fmt(c.gof.statistic, 3)} on ${c.gof.df} df, p = ${c.gof.pValue.toPrecision(2)}: ${c.gof.passes ? 'passes' : 'FAILS'}`;
     const fitRow = (s: 'ask' | 'bid' | 'pooled') => {
       const e = r.arrival![s];
       return typeof e === 'string' ? ['MLE', s, '-', '-', '-', '-', '-', e] : ['MLE', s, fmt(e.aPerSec), `[${fmt(e.aCi95[0])}, ${fmt(e.aCi95[1])}]`, fmt(e.kPerPrice), `[${fmt(e.kCi95[0])}, ${fmt(e.kCi95[1])}]`, fmt(e.kPerTick, 3), `${e.ordersUsed} of ${e.orders}`];
@@ -82,7 +87,13 @@ export async function estimateCatalog(values: Record<string, string | boolean | 
         ...[bookStaleWarning(r.bookStale), rowsWithoutPriceLine(r.bookStale), flat && `WARNING     ${flat}`].filter((line): line is string => typeof line === 'string'),
         '',
         ...(r.arrival
-          ? [`arrival λ(δ) = A·exp(−k·δ) from trades over ${fmt((r.pairing?.observedMs ?? NaN) / 1000, 6)} s observed; ask quotes are reached by buys, bid quotes by sells`, formatTable(['fit', 'side', 'A /s', '95 %', 'k /price', '95 %', 'k /tick', 'orders used'], (['ask', 'bid', 'pooled'] as const).map(fitRow))]
+          ? [
+              `arrival λ(δ) = A·exp(−k·δ) from trades over ${fmt((r.pairing?.observedMs ?? NaN) / 1000, 6)} s observed; ask quotes are reached by buys, bid quotes by sells`,
+              formatTable(['fit', 'side', 'A /s', '95 %', 'k /price', '95 %', 'k /tick', 'orders used'], (['ask', 'bid', 'pooled'] as const).map(fitRow)),
+              `goodness of fit of the MLE over its depths (Pearson χ² of the orders per reach depth, cells pooled to ≥ 5 expected, df = cells − 2; fails at p < 0.01):`,
+              ...(['ask', 'bid', 'pooled'] as const).map((s) => `  ${s.padEnd(6)} ${gofText(r.arrivalChecks?.[s])}`),
+              ...(r.arrivalWarnings ?? []).map((w) => `WARNING arrival ${w}`),
+            ]
           : ['arrival     no trades in the range: A and k not estimated']),
         ...notes.map((n) => `note: ${n}`),
         `note: ${NOT_STREAMED}`,
