@@ -1,4 +1,4 @@
-import { assertTimeOrder, DataError, deadBookStretches, relativeTimeUnitProblem, DEFAULT_MAX_STALENESS_MS, formatDurationMs, maskedDurationMs, mergeMasks, tradesOffBook, type BookTable, type Table, type TradeTable } from '../data/index.js';
+import { assertTimeOrder, DataError, tickInference, tickInferenceWarning, deadBookStretches, relativeTimeUnitProblem, DEFAULT_MAX_STALENESS_MS, formatDurationMs, maskedDurationMs, mergeMasks, tradesOffBook, type BookTable, type Table, type TradeTable } from '../data/index.js';
 import type { TableReadOptions } from '../formats/format.js';
 import { loadTables, type FileFormat } from '../formats/index.js';
 import { UsageError } from './command.js';
@@ -138,4 +138,16 @@ function checkTradesOnBook(book: BookTable, trades: TradeTable, tradesFrom: stri
         `(buys at or below the best bid, sells at or above the best ask; a few % in a live capture): are trades and book out of step in time (another clock, time zone or day)? Fills and A, k from them are suspect\n`,
     );
   }
+}
+
+/**
+ * When the tick is inferred from the book (no --tick, none in the file) and rests on a few stray rows
+ * (`tickInferenceWarning`), a WARNING on stderr naming the file; the warning (without its prefix) is returned
+ * for --json, undefined otherwise.
+ */
+export function warnInferredTick(book: BookTable, file: string, tickGiven: boolean, advice?: string): string | undefined {
+  if (tickGiven || book.meta.tickSize !== undefined) return undefined;
+  const warning = tickInferenceWarning(tickInference(book), file, advice);
+  if (warning) process.stderr.write(`WARNING ${warning}\n`);
+  return warning;
 }

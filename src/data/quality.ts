@@ -36,19 +36,84 @@ export function eventRate(tsMs: ArrayLike<number>, binMs: number): RateSeries {
  * differ. Use the instrument's declared tick when known (`meta.tickSize`); this is for files that lack it.
  */
 export function inferTickSize(book: BookTable, stride = 1): number {
+  return tickInference(book, stride).tickSize;
+}
+
+/** What `inferTickSize` rests on: how many rows show a step as fine as the tick, and the finest step of the rest. */
+export interface TickInference {
+  /** `inferTickSize`'s tick (NaN when no two prices differ). */
+  readonly tickSize: number;
+  /** Rows (of those looked at) with at least one step between adjacent prices; the others have none. */
+  readonly rowsWithStep: number;
+  /** Of those, the rows whose finest step is the tick. */
+  readonly rowsAtTick: number;
+  /** The first such row (index into the book), −1 when none. */
+  readonly firstRowAtTick: number;
+  /** The finest step of every other row (NaN when every row with a step is at the tick). */
+  readonly nextStep: number;
+}
+
+/**
+ * `inferTickSize` with what it rests on: per row, the finest positive step between best bid and ask and between
+ * adjacent levels; the tick is the finest over the rows, and `rowsAtTick` counts the rows that show it. One row
+ * with a stray price (a half-tick, another feed's price) is enough to set it: see `tickInferenceWarning`.
+ * @example // rows on 0.01 steps and one row with a level 0.005 from the next: tick 0.005, from 1 row, next step 0.01
+ */
+export function tickInference(book: BookTable, stride = 1): TickInference {
+  const n = book.tsMs.length;
+  const rowMin = new Float64Array(Math.ceil(n / stride)).fill(Infinity);
   let tick = Infinity;
-  const consider = (a: number, b: number) => {
-    const d = Math.abs(a - b);
-    if (d > 0 && d < tick) tick = d;
-  };
-  for (let i = 0; i < book.tsMs.length; i += stride) {
+  for (let i = 0, r = 0; i < n; i += stride, r++) {
+    let m = Infinity;
+    const consider = (a: number, b: number) => {
+      const d = Math.abs(a - b);
+      if (d > 0 && d < m) m = d;
+    };
     consider(book.askPx[0][i], book.bidPx[0][i]);
     for (let l = 1; l < book.depth; l++) {
       consider(book.bidPx[l - 1][i], book.bidPx[l][i]);
       consider(book.askPx[l][i], book.askPx[l - 1][i]);
     }
+    rowMin[r] = m;
+    if (m < tick) tick = m;
   }
-  return Number.isFinite(tick) ? Number(tick.toPrecision(8)) : NaN;
+  if (!Number.isFinite(tick)) return { tickSize: NaN, rowsWithStep: 0, rowsAtTick: 0, firstRowAtTick: -1, nextStep: NaN };
+  const tickSize = Number(tick.toPrecision(8));
+  // a row is at the tick when its finest step rounds to it (the same 8 significant digits)
+  let rowsWithStep = 0;
+  let rowsAtTick = 0;
+  let firstRowAtTick = -1;
+  let next = Infinity;
+  for (let r = 0; r < rowMin.length; r++) {
+    const m = rowMin[r];
+    if (!Number.isFinite(m)) continue;
+    rowsWithStep++;
+    if (Number(m.toPrecision(8)) <= tickSize) {
+      rowsAtTick++;
+      if (firstRowAtTick < 0) firstRowAtTick = r * stride;
+    } else if (m < next) next = m;
+  }
+  return { tickSize, rowsWithStep, rowsAtTick, firstRowAtTick, nextStep: Number.isFinite(next) ? Number(next.toPrecision(8)) : NaN };
+}
+
+/** Below this share of rows showing it, an inferred tick is said to rest on a few rows (`tickInferenceWarning`). */
+export const FEW_TICK_ROWS_SHARE = 0.01;
+
+/**
+ * A warning (without the `WARNING` prefix) when an inferred tick rests on fewer than `FEW_TICK_ROWS_SHARE` of
+ * the rows and every other row steps by at least twice it: one stray price (a half-tick row in a file on whole
+ * ticks) then halves the tick of the whole run, doubling every depth in ticks and the grid quotes are put on,
+ * with nothing else to show it. Undefined otherwise.
+ * @example tickInferenceWarning({ tickSize: 0.005, rowsWithStep: 9000, rowsAtTick: 1, firstRowAtTick: 4501, nextStep: 0.01 }, 'b.csv')
+ * // 'b.csv: tick 0.005 inferred from 1 of 9000 book rows (the first: book row 4502); every other row steps by 0.01 or more: …'
+ */
+export function tickInferenceWarning(t: TickInference, file: string, advice = "pass --tick with the instrument's tick"): string | undefined {
+  if (!(t.rowsAtTick > 0) || !(t.nextStep >= 2 * t.tickSize * (1 - 1e-9))) return undefined;
+  if (t.rowsAtTick >= FEW_TICK_ROWS_SHARE * t.rowsWithStep) return undefined;
+  return (
+    `${file}: tick ${t.tickSize} inferred from ${t.rowsAtTick} of ${t.rowsWithStep} book rows (the first: book row ${t.firstRowAtTick + 1}); ` +
+    `every other row steps by ${t.nextStep} or more: a stray price sets the tick of the whole run (depths in ticks, the quotes' grid and 5-tick defaults); ${advice}`
+  );
 }
 
 /** How often the best bid–ask spread was 1, 2, ... ticks wide. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { depthProfile, eventRate, inferTickSize, silences, spreadTicksHistogram } from '../../src/data/quality.js';
+import { depthProfile, eventRate, inferTickSize, silences, spreadTicksHistogram, tickInference, tickInferenceWarning } from '../../src/data/quality.js';
 import type { BookTable } from '../../src/data/tables.js';
 import { generateSampleMarket } from '../../src/sample/index.js';
 
@@ -54,6 +54,25 @@ describe('data-quality measures', () => {
     expect(total).toBe(m.book.tsMs.length);
     expect(h.rows[h.ticks.indexOf(1)] / total).toBeGreaterThan(0.95);
     expect(h.ticks.every((t) => t === 1 || t === 2)).toBe(true);
+  });
+
+  it('tickInference counts the rows the tick rests on; one stray half-tick row of 200 is warned about, a tick most rows show is not', () => {
+    // 200 rows on 0.01 steps (spread 1 tick, levels 1 tick apart), counted by hand
+    const rows = Array.from({ length: 200 }, (_, i) => [100 + i / 100, 100 + i / 100 - 0.01, 100.01 + i / 100, 100.02 + i / 100]);
+    const clean = tickInference(book(rows));
+    expect(clean).toEqual({ tickSize: 0.01, rowsWithStep: 200, rowsAtTick: 200, firstRowAtTick: 0, nextStep: NaN });
+    expect(tickInferenceWarning(clean, 'b.csv')).toBeUndefined();
+    // row 120 (the 121st) with its second bid half a tick from the first
+    const stray = rows.map((r, i) => (i === 120 ? [r[0], Number((r[0] - 0.005).toFixed(3)), r[2], r[3]] : r));
+    const t = tickInference(book(stray));
+    expect(t).toEqual({ tickSize: 0.005, rowsWithStep: 200, rowsAtTick: 1, firstRowAtTick: 120, nextStep: 0.01 });
+    expect(inferTickSize(book(stray))).toBe(0.005);
+    expect(tickInferenceWarning(t, 'b.csv')).toMatch(/^b\.csv: tick 0\.005 inferred from 1 of 200 book rows \(the first: book row 121\); every other row steps by 0\.01 or more: .*pass --tick/);
+    // a book whose spread is one tick in 2 rows of 100 and 2 ticks elsewhere: 2 % of rows, at or above the 1 % share: no warning
+    const wide = Array.from({ length: 100 }, (_, i) => (i < 2 ? [100, 99.98, 100.01, 100.03] : [100, 99.98, 100.02, 100.04]));
+    const w = tickInference(book(wide));
+    expect(w).toMatchObject({ tickSize: 0.01, rowsAtTick: 2, nextStep: 0.02 });
+    expect(tickInferenceWarning(w, 'b.csv')).toBeUndefined();
   });
 
   it('silences lists intervals longer than the threshold', () => {

@@ -29,7 +29,7 @@ export type FixtureName =
   | 'localSeconds' | 'tardisTradesMs' | 'unsortedBook' | 'json' | 'binary' | 'truncatedArrow' | 'emptyDir' | 'binanceSpot' | 'binanceClockBehind' | 'binanceTruncated'
   | 'binanceUnordered' | 'binanceFutures' | 'tradesShiftedDay' | 'existingDir' | 'plainFile' | 'overlappingRecording' | 'badMaskSidecar' | 'maskedBook'
   | 'okxBooksDay' | 'okxBooksMalformed' | 'okxBooksMismatch' | 'okxBooksTruncated' | 'okxTradesDay' | 'okxTradesMalformed' | 'sampleCatalog' | 'depthCatalog'
-  | 'okxTradesTwoUtcDays' | 'stoppedBookCatalog' | 'oneDepthCatalog'
+  | 'okxTradesTwoUtcDays' | 'stoppedBookCatalog' | 'oneDepthCatalog' | 'bookHalfTickRow'
   | 'tradesTenfold' | 'bookHoled' | 'tradesSecondHalf' | 'bookFrozen' | 'bookRelativeSeconds' | 'bookFlatMid'
   | 'tardisTradesTwoSymbols' | 'tardisBookTwoSymbols' | 'tardisTradesTwoExchanges'
   | 'latencyHeaderOnly' | 'latencyNoColumn' | 'latencyUnsorted' | 'latencyNegative' | 'latencySeconds' | 'badCountsBook'
@@ -193,6 +193,11 @@ export function buildFixtures(dir: string): Fixtures {
   f.tradesTenfold = write('trades-tenfold.csv', [tradeLines[0], ...tradeLines.slice(1).map((l) => { const c = l.split(','); c[3] = String(10 * Number(c[3])); return c.join(','); })].join('\n') + '\n');
   // the book with a hole of an hour after its 30th second (no row, no mask: the recorder was down)
   f.bookHoled = write('book-holed.csv', bookCsvText(book, (ms) => (ms >= book.tsMs[0] + 30_000 ? ms + 3_600_000 : ms)));
+  // one row (the 301st of 600) with its deepest bid half a tick (0.005) from the level above: an inferred tick of 0.005 for the whole file
+  const deep = book.depth - 1;
+  const halfTickBid = book.bidPx.map((c, l) => (l === deep ? Float64Array.from(c, (p, i) => (i === 300 ? Number((p + 0.005).toFixed(3)) : p)) : c));
+  f.bookHalfTickRow = at('book-half-tick-row.csv');
+  writeBookCsv(f.bookHalfTickRow, { ...book, bidPx: halfTickBid });
   // a book whose prices never move (its sizes do): σ is 0 with nothing to estimate it from
   f.bookFlatMid = write('book-flat-mid.csv', [CSV_BOOK_HEADER, ...Array.from({ length: 300 }, (_, i) => [book.tsMs[i], book.bidPx[0][0], book.bidSz[0][i], book.askPx[0][0], book.askSz[0][i]].join(','))].join('\n') + '\n');
   // the book's times in seconds from its first row (relative times, below 1e9: no epoch check applies)

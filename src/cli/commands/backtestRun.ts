@@ -4,6 +4,7 @@ import { backtestExecutions, backtestMetrics, createStrategy, describeLatency, q
 import { PARAM_RANGES } from '../../calibrate/params.js';
 import { describeMasks, inferTickSize, masksJson, type BookTable, type TradeTable } from '../../data/index.js';
 import { EstimationError, rollingCalibration } from '../../estimate/index.js';
+import { warnInferredTick } from '../marketData.js';
 import { durationOption, formatTable, latencyConfig, numberOption, printJson, recordedClock, requireOrderCounts, UsageError } from '../command.js';
 import { inv, metricsJson, num, writeBacktestReport, type InventoryUnits } from './backtestReport.js';
 
@@ -44,6 +45,7 @@ export async function backtestRun(
   const { fill, strategyName, gamma, horizonMs, qMax, windowMs } = o;
   if (fill === 'queue') requireOrderCounts([queueModelText(o.queueModel)], book, values.data ?? 'the data');
   const tick = numberOption('tick', values.tick, book.meta.tickSize ?? inferTickSize(book), (v) => v > 0);
+  const tickWarning = warnInferredTick(book, values.data ?? 'the data', values.tick !== undefined);
   // books only: A and k from market orders inferred from the book, and tradeThrough and queue fill on them, with notes that say so
   const executions = backtestExecutions(book, recorded, fill, tick, { label: `trades of ${values.trades ?? values.data} against the book of ${values.data}` });
   const trades = executions.trades;
@@ -111,7 +113,8 @@ export async function backtestRun(
       report: reportPath,
       pngs,
       quotes,
-      notes,
+      // the tick warning went to stderr; --json keeps it with the notes
+      notes: [...(tickWarning ? [`WARNING ${tickWarning}`] : []), ...notes],
     });
     return 0;
   }

@@ -6,7 +6,7 @@ import { calibrationTable, DEFAULT_PARAMS, NO_FILL_WINDOWS_NOTE, expandGrid, par
 import { backtestExecutions, isStrategyName, STRATEGY_NAMES, type FillModel } from '../../backtest/index.js';
 import { DataError, describeMasks, inferTickSize, masksJson } from '../../data/index.js';
 import { contractValueOption, marketInBaseUnits } from '../contractUnits.js';
-import { loadMarketData } from '../marketData.js';
+import { loadMarketData, warnInferredTick } from '../marketData.js';
 import { MARKET_RUN_OPTIONS } from './marketRunOptions.js';
 import { rollingCalibration } from '../../estimate/index.js';
 import { calibrationHeatmap, walkForwardFigure, writeFiguresHtml } from '../../plot/index.js';
@@ -85,6 +85,7 @@ export async function runCalibrate(argv: string[]): Promise<number> {
     throw new UsageError(`--windows ${windows}: ${tooMany}`);
   }
   const tickSize = book.meta.tickSize ?? inferTickSize(book);
+  const tickWarning = warnInferredTick(book, values.data as string, false, 'calibrate takes no --tick: mend the stray rows, or run asmm backtest --tick on the chosen set');
   // books only: A and k from market orders inferred from the book, and tradeThrough and queue fill on them, with notes that say so
   const executions = backtestExecutions(book, recorded, fill, tickSize, { label: `trades of ${values.trades ?? values.data} against the book of ${values.data}` });
   const trades = executions.trades;
@@ -141,7 +142,7 @@ export async function runCalibrate(argv: string[]): Promise<number> {
       outOfSamplePnl: oos,
       report,
       masked: masksJson(result.masked),
-      notes: [...(unitsNote ? [unitsNote] : []), ...executions.notes, ...result.notes],
+      notes: [...(tickWarning ? [`WARNING ${tickWarning}`] : []), ...(unitsNote ? [unitsNote] : []), ...executions.notes, ...result.notes],
     });
     return 0;
   }

@@ -1,6 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { inferTickSize, microPrices, midPrices } from '../../data/index.js';
-import { loadMarketData } from '../marketData.js';
+import { loadMarketData, warnInferredTick } from '../marketData.js';
 import {
   arrivalReport,
   describeDepthRange,
@@ -188,6 +188,7 @@ export async function runEstimate(argv: string[]): Promise<number> {
   const tickFromFile = book.meta.tickSize;
   const tick = numberOption('tick', values.tick, tickFromFile ?? inferTickSize(book), (v) => v > 0);
   const tickSource = values.tick ? 'given' : tickFromFile ? 'from the file' : 'inferred from the book';
+  const tickWarning = warnInferredTick(book, values.data as string, values.tick !== undefined);
   const n = book.tsMs.length;
   const durationSec = (book.tsMs[n - 1] - book.tsMs[0]) / 1000;
   if (values.price !== undefined && values.price !== 'mid' && values.price !== 'micro') throw new UsageError('--price must be mid or micro');
@@ -263,7 +264,7 @@ export async function runEstimate(argv: string[]): Promise<number> {
   // σ = 0 with an interval of [0, 0] says "known to be flat", while it only says no usable increment moved
   const flat = sigma.realized.price.sigmaPerSqrtSec === 0 ? `σ is 0: the price did not move in any of the ${sigma.realized.price.increments} usable ${gridMs} ms increments, so there is no estimate of σ (the [0, 0] interval is no interval); a longer or livelier stretch of data is needed` : undefined;
   if (values.json) {
-    printJson({ data: values.data, price: values.price ?? 'mid', format, trades: trades ? tradesFrom : null, instrument, durationSec, bookRows: n, tickSize: tick, tickSource, ...observationJson(observation), sigma, sigmaWarning: flat ?? null, arrival: arrival ? arrivalJson(arrival) : arrivalError ? { error: arrivalError } : null, rolling: rollingSummary ?? null });
+    printJson({ data: values.data, price: values.price ?? 'mid', format, trades: trades ? tradesFrom : null, instrument, durationSec, bookRows: n, tickSize: tick, tickSource, tickWarning: tickWarning ?? null, ...observationJson(observation), sigma, sigmaWarning: flat ?? null, arrival: arrival ? arrivalJson(arrival) : arrivalError ? { error: arrivalError } : null, rolling: rollingSummary ?? null });
     return 0;
   }
   const volRow = (name: string, p: VolatilityEstimate, l: VolatilityEstimate) => [name, fmt(p.sigmaPerSqrtSec), interval(p.ci95), fmt(l.sigmaPerSqrtSec), interval(l.ci95), p.method];
