@@ -3,5 +3,5 @@ export { MIN_WINDOW_BOOK_ROWS, MIN_WINDOW_SEC, splitWindows, windowsProblem, typ
 export { sliceBook, sliceTrades } from './slices.js';
 export { evaluateTask, type EvaluationResult, type EvaluationSettings, type EvaluationTask } from './evaluate.js';
 export { NO_FILL_WINDOWS_NOTE, inSharedMemory, runCalibration, sweepWindow, type CalibrationOptions, type CalibrationResult, type SelectionMetric, type WalkForwardFold } from './runner.js';
-export { calibrationTable, walkForwardSummary, walkForwardTable, type CalibrationTableRow, type WalkForwardRow, type WalkForwardSummary } from './summary.js';
+export { calibrationTable, gridEdgeNotes, walkForwardSummary, walkForwardTable, type CalibrationTableRow, type WalkForwardRow, type WalkForwardSummary } from './summary.js';
 export { multiDayScore, runDailyWalkForward, type CalibrationDay, type DailyFold, type DailySweep, type DailyWalkForwardOptions, type DailyWalkForwardResult } from './daily.js';

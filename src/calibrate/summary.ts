@@ -1,4 +1,4 @@
-import type { ParamSet } from './params.js';
+import { PARAM_RANGES, type ParamSet } from './params.js';
 import { selectionScore, type CalibrationResult } from './runner.js';
 
 /**
@@ -78,4 +78,39 @@ export function walkForwardSummary(result: CalibrationResult): WalkForwardSummar
     outOfSampleMean: meanCountingUndefinedAsZero(rows.map((r) => r.outOfSample)),
     outOfSamplePnlTotal: rows.reduce((a, r) => a + r.outOfSamplePnl, 0),
   };
+}
+
+/**
+ * Where the walk-forward chose a value at the edge of a numeric grid axis of 3 values or more, one note per
+ * axis: the best value may lie beyond the grid, and the sweep cannot tell. An edge that is the parameter's own
+ * bound (`refresh=0`, `levels=1`: nothing lies below it) is not one. `keys` are the grid's axes, `sets` its
+ * points, `chosen` the folds' parameter sets.
+ * @example // gamma=0.01,0.1,1 with 0.01 chosen in both folds:
+ * // ['gamma: the chosen value is the grid's lowest (0.01) in 2 of 2 folds: the best may lie below the grid; widen it']
+ */
+export function gridEdgeNotes(keys: readonly (keyof ParamSet)[], sets: readonly ParamSet[], chosen: readonly ParamSet[]): string[] {
+  const notes: string[] = [];
+  if (chosen.length === 0) return notes;
+  for (const key of keys) {
+    const range = PARAM_RANGES[key as keyof typeof PARAM_RANGES];
+    if (!range) continue;
+    const distinct = [...new Set(sets.map((p) => p[key] as number))].sort((a, b) => a - b);
+    if (distinct.length < 3) continue;
+    const lowest = distinct[0];
+    const highest = distinct[distinct.length - 1];
+    // the parameter's own lower bound is no edge of the search: nothing lies below it
+    const integer = range.option === 'levels' || range.option === 'level-spacing';
+    const lowIsBound = !range.check(integer ? lowest - 1 : lowest - 1e-9 * Math.max(1, Math.abs(lowest)));
+    const low = lowIsBound ? 0 : chosen.filter((p) => p[key] === lowest).length;
+    const high = chosen.filter((p) => p[key] === highest).length;
+    const of = `of ${chosen.length} fold${chosen.length === 1 ? '' : 's'}`;
+    const parts = [
+      ...(low > 0 ? [`the grid's lowest (${lowest}) in ${low} ${of}`] : []),
+      ...(high > 0 ? [`the grid's highest (${highest}) in ${high} ${of}`] : []),
+    ];
+    if (parts.length === 0) continue;
+    const where = low > 0 && high > 0 ? 'beyond either end of' : low > 0 ? 'below' : 'above';
+    notes.push(`${range.option}: the chosen value is ${parts.join(' and ')}: the best may lie ${where} the grid; widen it`);
+  }
+  return notes;
 }

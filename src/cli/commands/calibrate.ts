@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { queueModelOption } from './backtest.js';
 import { queueModelText } from '../../backtest/queueModels.js';
-import { calibrationTable, DEFAULT_PARAMS, NO_FILL_WINDOWS_NOTE, expandGrid, parseGridSpec, runCalibration, walkForwardSummary, walkForwardTable, windowsProblem, MIN_WINDOW_BOOK_ROWS, MIN_WINDOW_SEC, type ParamSet, type SelectionMetric } from '../../calibrate/index.js';
+import { calibrationTable, DEFAULT_PARAMS, gridEdgeNotes, NO_FILL_WINDOWS_NOTE, expandGrid, parseGridSpec, runCalibration, walkForwardSummary, walkForwardTable, windowsProblem, MIN_WINDOW_BOOK_ROWS, MIN_WINDOW_SEC, type ParamSet, type SelectionMetric } from '../../calibrate/index.js';
 import { backtestExecutions, isStrategyName, STRATEGY_NAMES, type FillModel } from '../../backtest/index.js';
 import { DataError, describeMasks, inferTickSize, masksJson } from '../../data/index.js';
 import { contractValueOption, marketInBaseUnits } from '../contractUnits.js';
@@ -128,6 +128,8 @@ export async function runCalibrate(argv: string[]): Promise<number> {
   if (numericKeys.length >= 2) figures.unshift(calibrationHeatmap(result, numericKeys[0], numericKeys[1]));
   writeFiguresHtml(report, figures, 'asmm calibration');
   const oos = summary.outOfSamplePnlTotal;
+  // a choice at the grid's edge: the best may lie beyond it
+  const edgeNotes = gridEdgeNotes(keys, sets, result.folds.map((f) => f.params));
   if (values.json) {
     printJson({
       data: values.data,
@@ -142,7 +144,7 @@ export async function runCalibrate(argv: string[]): Promise<number> {
       outOfSamplePnl: oos,
       report,
       masked: masksJson(result.masked),
-      notes: [...(tickWarning ? [`WARNING ${tickWarning}`] : []), ...(unitsNote ? [unitsNote] : []), ...executions.notes, ...result.notes],
+      notes: [...(tickWarning ? [`WARNING ${tickWarning}`] : []), ...(unitsNote ? [unitsNote] : []), ...executions.notes, ...result.notes, ...edgeNotes],
     });
     return 0;
   }
@@ -158,6 +160,7 @@ export async function runCalibrate(argv: string[]): Promise<number> {
         walk.map((f) => [String(f.fitWindow), String(f.testWindow), ...keys.map((k) => String(f.params[k])), num(f.inSample), num(f.outOfSample), ...(metric === 'pnl' ? [] : [num(f.outOfSamplePnl)]), `${f.outOfSampleRank} of ${sets.length}`]),
       ),
       `chosen sets: mean in-sample ${metric} ${num(summary.inSampleMean)}, mean out-of-sample ${metric} ${num(summary.outOfSampleMean)}; out-of-sample PnL over ${summary.folds} test windows: ${num(oos)}`,
+      ...edgeNotes.map((n) => `note: ${n}`),
       `report: ${report}`,
       ...(unitsNote ? [unitsNote] : []),
       ...executions.notes,

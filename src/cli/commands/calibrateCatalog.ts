@@ -1,5 +1,5 @@
 import { backtestExecutions, type FillModel } from '../../backtest/index.js';
-import { runDailyWalkForward, type CalibrationDay, type EvaluationSettings, type ParamSet, type SelectionMetric } from '../../calibrate/index.js';
+import { gridEdgeNotes, runDailyWalkForward, type CalibrationDay, type EvaluationSettings, type ParamSet, type SelectionMetric } from '../../calibrate/index.js';
 import { inferTickSize } from '../../data/index.js';
 import { rollingCalibration } from '../../estimate/index.js';
 import { dailyWalkForwardFigure, writeFiguresHtml } from '../../plot/index.js';
@@ -74,7 +74,7 @@ export async function calibrateCatalog(
     if (cutShort) notes.unshift(interrupt.note()!);
     const report = (values.report as string | undefined) ?? 'reports/calibration-daily.html';
     writeFiguresHtml(report, [dailyWalkForwardFigure(result)], `asmm calibrate --refit daily: ${range.instrument}`);
-    const allNotes = [...notes, ...executionNotes, ...result.notes, DAILY_RULES];
+    const allNotes = [...notes, ...executionNotes, ...result.notes, ...gridEdgeNotes(o.keys, o.sets, result.folds.map((f) => f.params)), DAILY_RULES];
     const total = result.folds.length ? result.folds[result.folds.length - 1].cumulativeOutOfSamplePnl : 0;
     if (values.json) {
       printJson({
