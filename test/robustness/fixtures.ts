@@ -29,7 +29,7 @@ export type FixtureName =
   | 'localSeconds' | 'tardisTradesMs' | 'unsortedBook' | 'json' | 'binary' | 'truncatedArrow' | 'emptyDir' | 'binanceSpot' | 'binanceClockBehind' | 'binanceTruncated'
   | 'binanceUnordered' | 'binanceFutures' | 'tradesShiftedDay' | 'existingDir' | 'plainFile' | 'overlappingRecording' | 'badMaskSidecar' | 'maskedBook'
   | 'okxBooksDay' | 'okxBooksMalformed' | 'okxBooksMismatch' | 'okxBooksTruncated' | 'okxTradesDay' | 'okxTradesMalformed' | 'sampleCatalog' | 'depthCatalog'
-  | 'okxTradesTwoUtcDays' | 'stoppedBookCatalog' | 'oneDepthCatalog' | 'bookHalfTickRow'
+  | 'okxTradesTwoUtcDays' | 'stoppedBookCatalog' | 'oneDepthCatalog' | 'bookHalfTickRow' | 'tradesAtTouch'
   | 'tradesTenfold' | 'bookHoled' | 'tradesSecondHalf' | 'bookFrozen' | 'bookRelativeSeconds' | 'bookFlatMid'
   | 'tardisTradesTwoSymbols' | 'tardisBookTwoSymbols' | 'tardisTradesTwoExchanges'
   | 'latencyHeaderOnly' | 'latencyNoColumn' | 'latencyUnsorted' | 'latencyNegative' | 'latencySeconds' | 'badCountsBook'
@@ -198,6 +198,16 @@ export function buildFixtures(dir: string): Fixtures {
   const halfTickBid = book.bidPx.map((c, l) => (l === deep ? Float64Array.from(c, (p, i) => (i === 300 ? Number((p + 0.005).toFixed(3)) : p)) : c));
   f.bookHalfTickRow = at('book-half-tick-row.csv');
   writeBookCsv(f.bookHalfTickRow, { ...book, bidPx: halfTickBid });
+  // every trade at the touch of its book row (a buy at the best ask, a sell at the best bid): no order reaches 5 ticks past it, so k is never estimated
+  f.tradesAtTouch = at('trades-at-touch.csv');
+  writeTradeCsv(f.tradesAtTouch, {
+    ...trades,
+    px: Float64Array.from(trades.tsMs, (t, i) => {
+      let row = 0;
+      while (row + 1 < book.tsMs.length && book.tsMs[row + 1] <= t) row++;
+      return trades.side[i] > 0 ? book.askPx[0][row] : book.bidPx[0][row];
+    }),
+  });
   // a book whose prices never move (its sizes do): σ is 0 with nothing to estimate it from
   f.bookFlatMid = write('book-flat-mid.csv', [CSV_BOOK_HEADER, ...Array.from({ length: 300 }, (_, i) => [book.tsMs[i], book.bidPx[0][0], book.bidSz[0][i], book.askPx[0][0], book.askSz[0][i]].join(','))].join('\n') + '\n');
   // the book's times in seconds from its first row (relative times, below 1e9: no epoch check applies)

@@ -3,14 +3,29 @@ import type { QuotingOptions } from './backtest.js';
 import { backtestExecutions, backtestMetrics, createStrategy, describeLatency, quotePlacement, replayedEventsAre, runBacktest, snapInventoryToLot, type FillModel, type QuotePlacement, type StrategyName, type Strategy } from '../../backtest/index.js';
 import { PARAM_RANGES } from '../../calibrate/params.js';
 import { describeMasks, inferTickSize, masksJson, type BookTable, type TradeTable } from '../../data/index.js';
-import { EstimationError, rollingCalibration } from '../../estimate/index.js';
+import { DEFAULT_DEPTH_RANGE, EstimationError, rollingCalibration } from '../../estimate/index.js';
 import { warnInferredTick } from '../marketData.js';
 import { durationOption, formatTable, latencyConfig, numberOption, printJson, recordedClock, requireOrderCounts, UsageError } from '../command.js';
 import { inv, metricsJson, num, writeBacktestReport, type InventoryUnits } from './backtestReport.js';
 
+/**
+ * The inputs a strategy reads that its rolling calibration never gave (NaN in every evaluation), in words: why
+ * it never quoted, when that is the cause. Undefined when each input was defined somewhere.
+ */
+export function neverCalibrated(strategy: Strategy, cal: ReturnType<typeof rollingCalibration> | undefined): string | undefined {
+  if (!cal || cal.tMs.length === 0) return undefined;
+  const series = { sigma: cal.sigmaPricePerSqrtSec, a: cal.aPooledPerSec, k: cal.kPooledPerPrice } as const;
+  const names = { sigma: 'σ', a: 'A', k: 'k' } as const;
+  const missing = strategy.requires.filter((r) => series[r].every((v) => Number.isNaN(v)));
+  if (missing.length === 0) return undefined;
+  const { fromTicks: d0, toTicks: d1 } = DEFAULT_DEPTH_RANGE;
+  const why = missing.includes('k') ? ` (k needs 2 market orders in a window reaching ${d0}..${d1} ticks past the touch, some of them short of ${d1}: asmm estimate shows where the orders stop)` : '';
+  return `${strategy.name} never quoted: ${missing.map((r) => names[r]).join(', ')} ${missing.length === 1 ? 'was' : 'were'} not estimated in any of the ${cal.tMs.length} rolling ${cal.windowSec} s windows${why}`;
+}
+
 /** Where the quotes sat, in words: the first thing to read when a run has few or no fills. */
-function quotesLine(q: QuotePlacement): string {
-  if (q.bidQuoted + q.askQuoted === 0) return `quotes: none at any of the ${q.decisions} decisions (the strategy waits for its calibration window, or its quotes were refused: crossed, or past --max-position)`;
+function quotesLine(q: QuotePlacement, never?: string): string {
+  if (q.bidQuoted + q.askQuoted === 0) return never ? `quotes: none at any of the ${q.decisions} decisions (the WARNING below says why)` : `quotes: none at any of the ${q.decisions} decisions (the strategy waits for its calibration window, or its quotes were refused: crossed, or past --max-position)`;
   const side = (name: string, n: number, ticks: number, dir: string) => (n > 0 ? `${name} at ${n} of ${q.decisions} decisions, a median ${num(ticks, 4)} ticks ${dir} the mid` : `no ${name}`);
   return `quotes: ${side('bid', q.bidQuoted, q.bidMedianTicksFromMid, 'below')}; ${side('ask', q.askQuoted, q.askMedianTicksFromMid, 'above')}`;
 }
@@ -85,6 +100,9 @@ export async function backtestRun(
   const notes = [...(o.unitsNote ? [o.unitsNote] : []), ...executions.notes, ...(clockNote ? [clockNote] : []), ...result.notes];
   const metrics = backtestMetrics(result);
   const quotes = quotePlacement(result, tick);
+  // no quote at all because an input was never estimated: said as the cause, with a WARNING (PnL 0 is no result)
+  const never = quotes.bidQuoted + quotes.askQuoted === 0 ? neverCalibrated(strategy, calibration) : undefined;
+  if (never) notes.unshift(`WARNING ${never}`);
   const reportPath = values.report ?? `reports/backtest-${strategyName}-${fill}.html`;
   const pngs = await writeBacktestReport(result, reportPath, values.png, `backtest-${strategyName}-${fill}`, `asmm backtest: ${strategy.name}, ${fill}`, units);
   const m = metrics;
@@ -125,7 +143,7 @@ export async function backtestRun(
         ? `σ, A, k from rolling ${windowMs / 1000} s windows (values strictly before each decision)${recorded ? '' : '; A and k from market orders inferred from the book'}`
         : `σ, A, k: none estimated (${strategy.name} reads none)`,
       `latency: feed ${latencyText.feed}, entry ${latencyText.entry}, cancel ${latencyText.cancel}`,
-      quotesLine(quotes),
+      quotesLine(quotes, never),
       formatTable(
         ['metric', 'value', 'unit'],
         [
