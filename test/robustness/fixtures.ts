@@ -29,7 +29,7 @@ export type FixtureName =
   | 'localSeconds' | 'tardisTradesMs' | 'unsortedBook' | 'json' | 'binary' | 'truncatedArrow' | 'emptyDir' | 'binanceSpot' | 'binanceClockBehind' | 'binanceTruncated'
   | 'binanceUnordered' | 'binanceFutures' | 'tradesShiftedDay' | 'existingDir' | 'plainFile' | 'overlappingRecording' | 'badMaskSidecar' | 'maskedBook'
   | 'okxBooksDay' | 'okxBooksMalformed' | 'okxBooksMismatch' | 'okxBooksTruncated' | 'okxTradesDay' | 'okxTradesMalformed' | 'sampleCatalog' | 'depthCatalog'
-  | 'okxTradesTwoUtcDays' | 'stoppedBookCatalog' | 'oneDepthCatalog' | 'bookHalfTickRow' | 'tradesAtTouch'
+  | 'okxTradesTwoUtcDays' | 'stoppedBookCatalog' | 'oneDepthCatalog' | 'bookHalfTickRow' | 'tradesAtTouch' | 'tradesOneDepth'
   | 'tradesTenfold' | 'bookHoled' | 'tradesSecondHalf' | 'bookFrozen' | 'bookRelativeSeconds' | 'bookFlatMid'
   | 'tardisTradesTwoSymbols' | 'tardisBookTwoSymbols' | 'tardisTradesTwoExchanges'
   | 'latencyHeaderOnly' | 'latencyNoColumn' | 'latencyUnsorted' | 'latencyNegative' | 'latencySeconds' | 'badCountsBook'
@@ -206,6 +206,16 @@ export function buildFixtures(dir: string): Fixtures {
       let row = 0;
       while (row + 1 < book.tsMs.length && book.tsMs[row + 1] <= t) row++;
       return trades.side[i] > 0 ? book.askPx[0][row] : book.bidPx[0][row];
+    }),
+  });
+  // every trade exactly 10 ticks past the touch of its book row: no A·exp(−k·δ) describes that
+  f.tradesOneDepth = at('trades-one-depth.csv');
+  writeTradeCsv(f.tradesOneDepth, {
+    ...trades,
+    px: Float64Array.from(trades.tsMs, (t, i) => {
+      let row = 0;
+      while (row + 1 < book.tsMs.length && book.tsMs[row + 1] <= t) row++;
+      return Number((trades.side[i] > 0 ? book.askPx[0][row] + 0.1 : book.bidPx[0][row] - 0.1).toFixed(2));
     }),
   });
   // a book whose prices never move (its sizes do): σ is 0 with nothing to estimate it from

@@ -3,7 +3,7 @@ import type { QuotingOptions } from './backtest.js';
 import { backtestExecutions, backtestMetrics, createStrategy, describeLatency, quotePlacement, replayedEventsAre, runBacktest, snapInventoryToLot, type FillModel, type QuotePlacement, type StrategyName, type Strategy } from '../../backtest/index.js';
 import { PARAM_RANGES } from '../../calibrate/params.js';
 import { describeMasks, inferTickSize, masksJson, type BookTable, type TradeTable } from '../../data/index.js';
-import { DEFAULT_DEPTH_RANGE, EstimationError, rollingCalibration } from '../../estimate/index.js';
+import { arrivalWarnings, checkArrivalFit, DEFAULT_DEPTH_RANGE, EstimationError, fitArrivalMle, rollingCalibration, type MarketOrders } from '../../estimate/index.js';
 import { warnInferredTick } from '../marketData.js';
 import { durationOption, formatTable, latencyConfig, numberOption, printJson, recordedClock, requireOrderCounts, UsageError } from '../command.js';
 import { inv, metricsJson, num, writeBacktestReport, type InventoryUnits } from './backtestReport.js';
@@ -21,6 +21,26 @@ export function neverCalibrated(strategy: Strategy, cal: ReturnType<typeof rolli
   const { fromTicks: d0, toTicks: d1 } = DEFAULT_DEPTH_RANGE;
   const why = missing.includes('k') ? ` (k needs 2 market orders in a window reaching ${d0}..${d1} ticks past the touch, some of them short of ${d1}: asmm estimate shows where the orders stop)` : '';
   return `${strategy.name} never quoted: ${missing.map((r) => names[r]).join(', ')} ${missing.length === 1 ? 'was' : 'were'} not estimated in any of the ${cal.tMs.length} rolling ${cal.windowSec} s windows${why}`;
+}
+
+/**
+ * Whether the exponential the strategy takes A and k from describes the market orders at all: the pooled MLE
+ * over all the data (the rolling windows' estimator, on every order) checked against the observed rates per
+ * depth as `asmm estimate` checks it. A WARNING text (without its prefix) when that check fails; undefined
+ * when it passes, could not be made, or the strategy reads neither A nor k.
+ */
+export function arrivalModelWarning(strategy: Pick<Strategy, 'name' | 'requires'>, orders: MarketOrders | undefined): string | undefined {
+  if (!orders || !(strategy.requires.includes('k') || strategy.requires.includes('a')) || !(orders.observedMs > 0)) return undefined;
+  let check;
+  try {
+    check = checkArrivalFit(orders, orders.observedMs / 1000, fitArrivalMle(orders, orders.observedMs / 1000, 'pooled', { depths: DEFAULT_DEPTH_RANGE }));
+  } catch (error) {
+    if (error instanceof EstimationError) return undefined;
+    throw error;
+  }
+  if (check.gof.passes !== false) return undefined;
+  const [w] = arrivalWarnings([check]);
+  return `${strategy.name} quotes with A and k of an exponential λ(δ) that the market orders do not follow: over the whole data, ${w} (see asmm estimate)`;
 }
 
 /** Where the quotes sat, in words: the first thing to read when a run has few or no fills. */
@@ -103,6 +123,8 @@ export async function backtestRun(
   // no quote at all because an input was never estimated: said as the cause, with a WARNING (PnL 0 is no result)
   const never = quotes.bidQuoted + quotes.askQuoted === 0 ? neverCalibrated(strategy, calibration) : undefined;
   if (never) notes.unshift(`WARNING ${never}`);
+  const modelMiss = calibration ? arrivalModelWarning(strategy, executions.marketOrders) : undefined;
+  if (modelMiss) notes.unshift(`WARNING ${modelMiss}`);
   const reportPath = values.report ?? `reports/backtest-${strategyName}-${fill}.html`;
   const pngs = await writeBacktestReport(result, reportPath, values.png, `backtest-${strategyName}-${fill}`, `asmm backtest: ${strategy.name}, ${fill}`, units);
   const m = metrics;
