@@ -44,8 +44,8 @@ export function arrivalModelWarning(strategy: Pick<Strategy, 'name' | 'requires'
 }
 
 /** Where the quotes sat, in words: the first thing to read when a run has few or no fills. */
-function quotesLine(q: QuotePlacement, never?: string): string {
-  if (q.bidQuoted + q.askQuoted === 0) return never ? `quotes: none at any of the ${q.decisions} decisions (the WARNING below says why)` : `quotes: none at any of the ${q.decisions} decisions (the strategy waits for its calibration window, or its quotes were refused: crossed, or past --max-position)`;
+function quotesLine(q: QuotePlacement): string {
+  if (q.bidQuoted + q.askQuoted === 0) return `quotes: none at any of the ${q.decisions} decisions (the WARNING below says why)`;
   const side = (name: string, n: number, ticks: number, dir: string) => (n > 0 ? `${name} at ${n} of ${q.decisions} decisions, a median ${num(ticks, 4)} ticks ${dir} the mid` : `no ${name}`);
   return `quotes: ${side('bid', q.bidQuoted, q.bidMedianTicksFromMid, 'below')}; ${side('ask', q.askQuoted, q.askMedianTicksFromMid, 'above')}`;
 }
@@ -100,6 +100,7 @@ export async function backtestRun(
   const latencyText = { feed: describeLatency(latencies.feedLatencyMs), entry: describeLatency(latencies.entryLatencyMs), cancel: describeLatency(latencies.cancelLatencyMs ?? latencies.entryLatencyMs) };
   const orderSize = numberOption('size', values.size, 0.01, PARAM_RANGES.orderSize.check);
   const units: InventoryUnits = { lotSize: lot, orderSize };
+  const maxPosition = numberOption('max-position', values['max-position'], Infinity, (v) => v > 0);
   const started = performance.now();
   const result = runBacktest(book, trades, {
     strategy,
@@ -111,7 +112,7 @@ export async function backtestRun(
     ...latencies,
     makerFee: numberOption('maker-fee', values['maker-fee'], 0),
     takerFee: numberOption('taker-fee', values['taker-fee'], 0),
-    maxPosition: numberOption('max-position', values['max-position'], Infinity, (v) => v > 0),
+    maxPosition,
     queueModel: o.queueModel,
     ...o.quoting,
     ...(calibration ? { calibration } : {}),
@@ -123,6 +124,11 @@ export async function backtestRun(
   // no quote at all because an input was never estimated: said as the cause, with a WARNING (PnL 0 is no result)
   const never = quotes.bidQuoted + quotes.askQuoted === 0 ? neverCalibrated(strategy, calibration) : undefined;
   if (never) notes.unshift(`WARNING ${never}`);
+  else if (quotes.bidQuoted + quotes.askQuoted === 0) {
+    // a run that never quoted is no result, whatever its PnL of 0 says; the cause when it is known
+    const cause = orderSize > maxPosition ? `--max-position ${maxPosition} is below the order size ${orderSize}: every quote would take the position past it` : 'the strategy waited for its calibration window, or every quote was refused (crossed, or past --max-position)';
+    notes.unshift(`WARNING no quote at any of the ${quotes.decisions} decisions: ${cause}`);
+  }
   const modelMiss = calibration ? arrivalModelWarning(strategy, executions.marketOrders) : undefined;
   if (modelMiss) notes.unshift(`WARNING ${modelMiss}`);
   const reportPath = values.report ?? `reports/backtest-${strategyName}-${fill}.html`;
@@ -165,7 +171,7 @@ export async function backtestRun(
         ? `σ, A, k from rolling ${windowMs / 1000} s windows (values strictly before each decision)${recorded ? '' : '; A and k from market orders inferred from the book'}`
         : `σ, A, k: none estimated (${strategy.name} reads none)`,
       `latency: feed ${latencyText.feed}, entry ${latencyText.entry}, cancel ${latencyText.cancel}`,
-      quotesLine(quotes, never),
+      quotesLine(quotes),
       formatTable(
         ['metric', 'value', 'unit'],
         [
