@@ -35,6 +35,7 @@ export async function backtestCatalog(
     const latencies = latencyConfig(values, book0);
     const orderSize = numberOption('size', values.size as string | undefined, 0.01, PARAM_RANGES.orderSize.check);
     const units: InventoryUnits = { lotSize: lot, orderSize };
+    const maxPosition = numberOption('max-position', values['max-position'] as string | undefined, Infinity, (v) => v > 0);
     const perDay: Array<{ date: string; bookRows: number; trades: number; fillsSoFar: number; inventory: number; equity: number; unpairedTradesSoFar: number | null }> = [];
     const unpairedWarning = new UnpairedTradesWarning();
     // Ctrl-C: the days replayed so far give the result (said to be partial, exit 130)
@@ -53,7 +54,7 @@ export async function backtestCatalog(
         ...latencies,
         makerFee: numberOption('maker-fee', values['maker-fee'] as string | undefined, 0),
         takerFee: numberOption('taker-fee', values['taker-fee'] as string | undefined, 0),
-        maxPosition: numberOption('max-position', values['max-position'] as string | undefined, Infinity, (v) => v > 0),
+        maxPosition,
         queueModel: o.queueModel,
         ...o.quoting,
       },
@@ -78,6 +79,11 @@ export async function backtestCatalog(
     const peakRssMb = process.resourceUsage().maxRSS / 1024;
     const reportPath = (values.report as string | undefined) ?? `reports/backtest-${o.strategyName}-${o.fill}-catalog.html`;
     const pngs = await writeBacktestReport(result, reportPath, values.png as string | undefined, `backtest-${o.strategyName}-${o.fill}-catalog`, `asmm backtest: ${strategy.name}, ${o.fill}, ${range.instrument} ${dates[0]}..${dates[dates.length - 1]}`, units);
+    // a run without a fill is no result, whatever its PnL of 0 says; the cause when it is known
+    if (metrics.fills === 0) {
+      const cause = orderSize > maxPosition ? `--max-position ${maxPosition} is below the order size ${orderSize}: every quote would take the position past it` : `the strategy waited for its σ, A, k (a --window longer than a day's data, or orders that never reach the fit's depths: see asmm estimate --catalog), every quote was refused (crossed, or past --max-position), or none was reached by a trade`;
+      notes.unshift(`WARNING no fill in ${result.decisions} decisions: ${cause}`);
+    }
     const allNotes = [...notes, ...result.notes, 'report plots the series thinned to one decision a minute (metrics from every decision)'];
     const masks = result.masked;
     if (values.json) {
@@ -89,7 +95,7 @@ export async function backtestCatalog(
         `${strategy.name}, ${o.fill} fills, on ${range.instrument} (${range.venue}) ${dates[0]}..${dates[dates.length - 1]} from ${range.root}: ${perDay.length} days, ${result.events} events (${replayedEventsAre(book0.depth)}), ${result.decisions} decisions in ${seconds.toFixed(1)} s (the replay itself ${replaySec.toFixed(1)} s, ${(result.events / replaySec / 1e6).toFixed(2)} M events/s), peak RSS ${peakRssMb.toFixed(0)} MB`,
         formatTable(['metric', 'value'], Object.entries(metrics).filter(([, v]) => typeof v === 'number').map(([k, v]) => [k, String(k === 'maxAbsInventory' || k === 'finalInventory' ? inv(v as number, units) : num(v as number, 10))])),
         ...describeMasks(masks),
-        ...allNotes.map((n) => `note: ${n}`),
+        ...allNotes.map((n) => (n.startsWith('WARNING ') ? n : `note: ${n}`)),
         `report: ${reportPath}`,
         ...pngs.map((p) => `png: ${p}`),
       ].join('\n') + '\n',
