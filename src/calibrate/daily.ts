@@ -16,6 +16,9 @@ export interface CalibrationDay {
 }
 
 /** What the sweep of one day found: every set's metrics on that day alone (each run starting flat). */
+/** How the note on days without a fill starts. */
+export const NO_FILL_DAYS_NOTE = 'WARNING no parameter set had a fill';
+
 export interface DailySweep {
   readonly date: string;
   readonly bookRows: number;
@@ -145,6 +148,17 @@ export async function runDailyWalkForward(options: DailyWalkForwardOptions): Pro
     }
     days.push(sweep);
     options.onDay?.(sweep, fold);
+  }
+  // days on which no set filled: the folds fit on them alone chose a tie (the first set, on no evidence)
+  const dead = days.filter((d) => d.skipped === undefined && d.metrics.length > 0 && d.metrics.every((m) => m.fills === 0)).map((d) => d.date);
+  if (dead.length > 0) {
+    const deadSet = new Set(dead);
+    const ties = folds.filter((f) => f.fitDates.every((date) => deadSet.has(date))).map((f) => f.date);
+    notes.add(
+      `${NO_FILL_DAYS_NOTE} on ${dead.length === 1 ? 'day' : 'days'} ${dead.join(', ')} (the strategy's σ, A, k never estimated there, every quote refused, or no trade reached one?)` +
+        (ties.length > 0 ? `: the set traded on ${ties.join(', ')} was chosen on ${ties.length === 1 ? 'a day' : 'days'} without a fill, a tie, the first set taken on no evidence` : '') +
+        (metric === 'sharpePerDay' ? `; multi-day scores count ${dead.length === 1 ? 'its' : 'their'} undefined Sharpe as 0` : ''),
+    );
   }
   if (days.length === 0) notes.add('no days in the range');
   else if (folds.length === 0) notes.add('fewer than two days with data: no out-of-sample day');

@@ -4,4 +4,4 @@ export { sliceBook, sliceTrades } from './slices.js';
 export { evaluateTask, type EvaluationResult, type EvaluationSettings, type EvaluationTask } from './evaluate.js';
 export { NO_FILL_WINDOWS_NOTE, inSharedMemory, runCalibration, sweepWindow, type CalibrationOptions, type CalibrationResult, type SelectionMetric, type WalkForwardFold } from './runner.js';
 export { calibrationTable, gridEdgeNotes, walkForwardSummary, walkForwardTable, type CalibrationTableRow, type WalkForwardRow, type WalkForwardSummary } from './summary.js';
-export { multiDayScore, runDailyWalkForward, type CalibrationDay, type DailyFold, type DailySweep, type DailyWalkForwardOptions, type DailyWalkForwardResult } from './daily.js';
+export { multiDayScore, NO_FILL_DAYS_NOTE, runDailyWalkForward, type CalibrationDay, type DailyFold, type DailySweep, type DailyWalkForwardOptions, type DailyWalkForwardResult } from './daily.js';

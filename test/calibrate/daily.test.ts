@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateTask, expandGrid, multiDayScore, runDailyWalkForward, type CalibrationDay, type EvaluationSettings } from '../../src/calibrate/index.js';
+import { evaluateTask, expandGrid, multiDayScore, NO_FILL_DAYS_NOTE, runDailyWalkForward, type CalibrationDay, type EvaluationSettings } from '../../src/calibrate/index.js';
+import { emptyTradeTable } from '../../src/data/index.js';
 import { dailyWalkForwardFigure } from '../../src/plot/index.js';
 import { SampleMarketStream } from '../../src/sample/index.js';
 
@@ -42,6 +43,24 @@ describe('daily walk-forward', () => {
     const r2 = await runDailyWalkForward({ days: damaged, sets, settings, workers: 0 });
     expect(r2.folds[1].chosenSet).toBe(r.folds[1].chosenSet);
     expect(r2.folds[1].outOfSample).not.toEqual(r.folds[1].outOfSample);
+  });
+
+  it('a day on which no set filled is said: the set traded the next day was a tie, the first set taken on no evidence', async () => {
+    // day 2 without a trade: no tradeThrough fill for any set
+    const quiet = days.map((d, i) => (i === 1 ? { ...d, trades: emptyTradeTable(d.trades!.meta) } : d));
+    const r = await runDailyWalkForward({ days: quiet, sets, settings, workers: 0 });
+    expect(r.days[1].metrics.every((m) => m.fills === 0)).toBe(true);
+    expect(r.days.filter((d, i) => i !== 1).every((d) => d.metrics.some((m) => m.fills > 0))).toBe(true);
+    // the fold fit on day 2 alone took set 0 with an in-sample PnL of 0
+    expect(r.folds[1]).toMatchObject({ fitDates: ['2026-01-02'], date: '2026-01-03', chosenSet: 0, inSample: 0 });
+    const dead = r.notes.filter((n) => n.startsWith(NO_FILL_DAYS_NOTE));
+    expect(dead).toHaveLength(1);
+    expect(dead[0]).toMatch(/on day 2026-01-02 .*: the set traded on 2026-01-03 was chosen on a day without a fill, a tie, the first set taken on no evidence$/);
+    // with 2 trailing days the fold for day 3 also saw day 1: no tie, and the note names no traded day
+    const r2 = await runDailyWalkForward({ days: quiet, sets, settings, trailingDays: 2, workers: 0 });
+    expect(r2.notes.find((n) => n.startsWith(NO_FILL_DAYS_NOTE))).toMatch(/on day 2026-01-02 \([^)]*\?\)$/);
+    // the sound days say nothing
+    expect((await runDailyWalkForward({ days, sets, settings, workers: 0 })).notes.some((n) => n.startsWith(NO_FILL_DAYS_NOTE))).toBe(false);
   });
 
   it('on a trailing window of days, picks by the summed PnL over them; worker threads give the same result', async () => {

@@ -106,7 +106,7 @@ export async function calibrateCatalog(
         ),
         `out-of-sample PnL over ${result.folds.length} traded days: ${num(total)}`,
         `report: ${report}`,
-        ...allNotes.map((n) => `note: ${n}`),
+        ...allNotes.map((n) => (n.startsWith('WARNING ') ? n : `note: ${n}`)),
       ].join('\n') + '\n',
     );
     return cutShort ? INTERRUPTED_EXIT_CODE : 0;
