@@ -29,7 +29,7 @@ export type FixtureName =
   | 'localSeconds' | 'tardisTradesMs' | 'unsortedBook' | 'json' | 'binary' | 'truncatedArrow' | 'emptyDir' | 'binanceSpot' | 'binanceClockBehind' | 'binanceTruncated'
   | 'binanceUnordered' | 'binanceFutures' | 'tradesShiftedDay' | 'existingDir' | 'plainFile' | 'overlappingRecording' | 'badMaskSidecar' | 'maskedBook'
   | 'okxBooksDay' | 'okxBooksMalformed' | 'okxBooksMismatch' | 'okxBooksTruncated' | 'okxTradesDay' | 'okxTradesMalformed' | 'sampleCatalog' | 'depthCatalog'
-  | 'okxTradesTwoUtcDays' | 'stoppedBookCatalog' | 'oneDepthCatalog' | 'bookHalfTickRow' | 'tradesAtTouch' | 'tradesOneDepth'
+  | 'okxTradesTwoUtcDays' | 'stoppedBookCatalog' | 'oneDepthCatalog' | 'deadDayCatalog' | 'bookHalfTickRow' | 'tradesAtTouch' | 'tradesOneDepth'
   | 'tradesTenfold' | 'bookHoled' | 'tradesSecondHalf' | 'bookFrozen' | 'bookRelativeSeconds' | 'bookFlatMid'
   | 'tardisTradesTwoSymbols' | 'tardisBookTwoSymbols' | 'tardisTradesTwoExchanges'
   | 'latencyHeaderOnly' | 'latencyNoColumn' | 'latencyUnsorted' | 'latencyNegative' | 'latencySeconds' | 'badCountsBook'
@@ -340,5 +340,25 @@ export async function addOkxHistoryFixtures(x: Fixtures): Promise<void> {
     await oneDepthWriter.writeTrades('sample', { ...x.trades, px }, 'ETH-USDT');
   } finally {
     oneDepthWriter.close();
+  }
+  // two days of the sample minute: on the first every trade is at the touch (k never estimated: AS never quotes),
+  // the second is the sample's own
+  f.deadDayCatalog = x.at('dead-day-catalog');
+  const deadDayWriter = await CatalogWriter.create(f.deadDayCatalog);
+  try {
+    const b = x.book;
+    const atTouch = Float64Array.from(x.trades.tsMs, (t, i) => {
+      let row = 0;
+      while (row + 1 < b.tsMs.length && b.tsMs[row + 1] <= t) row++;
+      return x.trades.side[i] > 0 ? b.askPx[0][row] : b.bidPx[0][row];
+    });
+    const day = (c: Float64Array) => c.map((t) => t + 86_400_000);
+    deadDayWriter.writeInstrument({ venue: 'sample', instrument: 'ETH-USDT', tickSize: 0.01, lotSize: 0.0001 });
+    await deadDayWriter.writeBookTop('sample', b, 'ETH-USDT');
+    await deadDayWriter.writeTrades('sample', { ...x.trades, px: atTouch }, 'ETH-USDT');
+    await deadDayWriter.writeBookTop('sample', { ...b, tsMs: day(b.tsMs), localTsMs: b.localTsMs && day(b.localTsMs) }, 'ETH-USDT');
+    await deadDayWriter.writeTrades('sample', { ...x.trades, tsMs: day(x.trades.tsMs), localTsMs: x.trades.localTsMs && day(x.trades.localTsMs) }, 'ETH-USDT');
+  } finally {
+    deadDayWriter.close();
   }
 }
