@@ -69,3 +69,28 @@ export function previousTickGrid(tsMs: ArrayLike<number>, values: ArrayLike<numb
   const lastMs = firstGridMs + (rows.length - 1) * intervalMs;
   return { ...series, usable, droppedIncrements: dropped, maskedMs: maskedWithinMs(merged, firstGridMs, lastMs) };
 }
+
+/**
+ * A warning (without the `WARNING` prefix) when σ's grid is finer than the book's rows: with the rows a median
+ * `r` ms apart (positive gaps) and `r ≥ 2·gridMs`, about (1 − gridMs/r) of the grid increments carry the last
+ * row's price over. The realized variance is unbiased all the same (its sum is that of the row-to-row changes),
+ * but its interval, σ̂/√(2n), counts every increment as an observed one: for a book of snapshots it is up to
+ * √(r/gridMs) too narrow (on the sample at 1 s snapshots and a 100 ms grid its 95 % interval held the true σ
+ * in 4 of 8 seeds; at a 1 s grid in 8 of 8). Undefined otherwise.
+ * @example sparseGridWarning([0, 1000, 2000, 3000], 100) // 'σ's intervals count … a median 1000 ms apart … --grid 1000ms …'
+ */
+export function sparseGridWarning(tsMs: ArrayLike<number>, gridMs: number): string | undefined {
+  const gaps: number[] = [];
+  for (let i = 1; i < tsMs.length; i++) if (tsMs[i] > tsMs[i - 1]) gaps.push(tsMs[i] - tsMs[i - 1]);
+  if (gaps.length === 0) return undefined;
+  gaps.sort((a, b) => a - b);
+  const mid = gaps.length >> 1;
+  const medianMs = gaps.length % 2 ? gaps[mid] : (gaps[mid - 1] + gaps[mid]) / 2;
+  if (!(medianMs >= 2 * gridMs)) return undefined;
+  const ratio = medianMs / gridMs;
+  return (
+    `σ's intervals count every ${gridMs} ms grid increment as observed, but the book's rows are a median ${medianMs} ms apart: ` +
+    `about ${Math.round(100 * (1 - 1 / ratio))} % of the increments carry the last price over, so for a book of snapshots the 95 % intervals are up to ` +
+    `${Math.sqrt(ratio).toPrecision(2)}× too narrow (σ itself is not biased); --grid ${medianMs}ms matches the rows`
+  );
+}

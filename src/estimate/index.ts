@@ -1,5 +1,5 @@
 export { EstimationError, Z95 } from './errors.js';
-export { previousTickGrid, type GridSeries } from './grid.js';
+export { previousTickGrid, sparseGridWarning, type GridSeries } from './grid.js';
 export { realizedVolatility, twoScaleVolatility, volatilitySignature, type VolatilityEstimate } from './volatility.js';
 export { completePairing, DEFAULT_MAX_STALENESS_MS, marketOrdersFromTrades, rowsWithoutPrice, staleStretches, tradelessEdges, UnpairedTradesError, type MarketOrders, type OrderPairing, type PairingOptions } from './marketOrders.js';
 export { observationJson, observationLines, observationReport, type ObservationReport } from './observation.js';

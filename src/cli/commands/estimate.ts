@@ -12,6 +12,7 @@ import {
   realizedVolatility,
   rollingCalibration,
   parseDepthRange,
+  sparseGridWarning,
   twoScaleVolatility,
   type ArrivalReport,
   type DepthRange,
@@ -263,8 +264,10 @@ export async function runEstimate(argv: string[]): Promise<number> {
   const observation = observationReport(book, trades, sigma.realized.price, orders, { stretches: bookStale.length, ms: bookStaleMs, maxStalenessMs, rowsWithoutPrice: rowsWithoutPrice(mid) });
   // σ = 0 with an interval of [0, 0] says "known to be flat", while it only says no usable increment moved
   const flat = sigma.realized.price.sigmaPerSqrtSec === 0 ? `σ is 0: the price did not move in any of the ${sigma.realized.price.increments} usable ${gridMs} ms increments, so there is no estimate of σ (the [0, 0] interval is no interval); a longer or livelier stretch of data is needed` : undefined;
+  // a grid finer than the book's rows: σ is unbiased but its interval counts carried-over prices as observed
+  const gridWarning = sparseGridWarning(book.tsMs, gridMs);
   if (values.json) {
-    printJson({ data: values.data, price: values.price ?? 'mid', format, trades: trades ? tradesFrom : null, instrument, durationSec, bookRows: n, tickSize: tick, tickSource, tickWarning: tickWarning ?? null, ...observationJson(observation), sigma, sigmaWarning: flat ?? null, arrival: arrival ? arrivalJson(arrival) : arrivalError ? { error: arrivalError } : null, rolling: rollingSummary ?? null });
+    printJson({ data: values.data, price: values.price ?? 'mid', format, trades: trades ? tradesFrom : null, instrument, durationSec, bookRows: n, tickSize: tick, tickSource, tickWarning: tickWarning ?? null, ...observationJson(observation), sigma, sigmaWarning: flat ?? null, gridWarning: gridWarning ?? null, arrival: arrival ? arrivalJson(arrival) : arrivalError ? { error: arrivalError } : null, rolling: rollingSummary ?? null });
     return 0;
   }
   const volRow = (name: string, p: VolatilityEstimate, l: VolatilityEstimate) => [name, fmt(p.sigmaPerSqrtSec), interval(p.ci95), fmt(l.sigmaPerSqrtSec), interval(l.ci95), p.method];
@@ -275,6 +278,7 @@ export async function runEstimate(argv: string[]): Promise<number> {
     '',
     formatTable(['volatility', 'σ price/√s', '95 %', 'σ log/√s', '95 %', 'method'], [volRow('realized', sigma.realized.price, sigma.realized.log), volRow('two-scale', sigma.twoScale.price, sigma.twoScale.log)]),
     ...(flat ? [`WARNING     ${flat}`] : []),
+    ...(gridWarning ? [`WARNING     ${gridWarning}`] : []),
     '',
   ];
   if (arrival) {

@@ -1,5 +1,5 @@
 import { inferTickSize } from '../../data/index.js';
-import { StreamedEstimate, type ArrivalFitCheck, type DepthRange, type StreamedEstimateResult } from '../../estimate/index.js';
+import { sparseGridWarning, StreamedEstimate, type ArrivalFitCheck, type DepthRange, type StreamedEstimateResult } from '../../estimate/index.js';
 import { bookStaleWarning, rowsWithoutPriceLine } from '../../estimate/observation.js';
 import { openCatalogMarket, UnpairedTradesWarning } from '../catalogMarket.js';
 import { formatTable, numberOption, printJson } from '../command.js';
@@ -25,6 +25,7 @@ export async function estimateCatalog(values: Record<string, string | boolean | 
     let tick = NaN;
     let tickSource = '';
     let firstMs = NaN;
+    let gridWarning: string | undefined;
     let lastMs = NaN;
     // Ctrl-C: the days read so far give the estimates (said to be partial, exit 130)
     const interrupt = new DayRangeInterrupt('the estimate', rangeDates);
@@ -35,6 +36,8 @@ export async function estimateCatalog(values: Record<string, string | boolean | 
         tickSource = values.tick ? 'given' : fromMeta ? 'from the catalog' : 'inferred from the first day';
         est = new StreamedEstimate(tick, { gridMs: o.gridMs, ...(o.depths ? { depths: o.depths } : {}), pairing: { maxStalenessMs: o.maxStalenessMs } });
         firstMs = day.book.tsMs[0];
+        // the first day's rows against σ's grid (see sparseGridWarning)
+        gridWarning = sparseGridWarning(day.book.tsMs, o.gridMs);
       }
       est.feed(day.book, day.trades, day.throughMs);
       const n = day.book.tsMs.length;
@@ -67,7 +70,7 @@ export async function estimateCatalog(values: Record<string, string | boolean | 
     // one day in memory at a time: the peak stays that of the largest day whatever the number of days
     const peakRssMb = process.resourceUsage().maxRSS / 1024;
     if (values.json) {
-      printJson({ catalog: range.root, venue: range.venue, instrument: range.instrument, ...(cutShort ? { interrupted: true } : {}), from: perDay[0].date, to: perDay[perDay.length - 1].date, days: perDay, price: 'mid', durationSec, bookRows: r.rows, trades: r.trades, tickSize: tick, tickSource, sigma: { realized: r.realized, twoScale: null }, sigmaWarning: flat ?? null, bookStale: r.bookStale, arrival: arrival ?? null, rolling: null, peakRssMb, notes: [...notes, NOT_STREAMED] });
+      printJson({ catalog: range.root, venue: range.venue, instrument: range.instrument, ...(cutShort ? { interrupted: true } : {}), from: perDay[0].date, to: perDay[perDay.length - 1].date, days: perDay, price: 'mid', durationSec, bookRows: r.rows, trades: r.trades, tickSize: tick, tickSource, sigma: { realized: r.realized, twoScale: null }, sigmaWarning: flat ?? null, gridWarning: gridWarning ?? null, bookStale: r.bookStale, arrival: arrival ?? null, rolling: null, peakRssMb, notes: [...notes, NOT_STREAMED] });
       return cutShort ? INTERRUPTED_EXIT_CODE : 0;
     }
     const vol = r.realized;
@@ -84,7 +87,7 @@ export async function estimateCatalog(values: Record<string, string | boolean | 
         '',
         formatTable(['volatility', 'σ price/√s', '95 %', 'σ log/√s', '95 %', 'method'], [['realized', fmt(vol.price.sigmaPerSqrtSec), `[${fmt(vol.price.ci95[0])}, ${fmt(vol.price.ci95[1])}]`, fmt(vol.log.sigmaPerSqrtSec), `[${fmt(vol.log.ci95[0])}, ${fmt(vol.log.ci95[1])}]`, vol.price.method]]),
         `            ${vol.price.increments} grid increments used, ${vol.price.droppedIncrements} dropped (masked${r.bookStale.stretches > 0 ? ' or stale' : ''})`,
-        ...[bookStaleWarning(r.bookStale), rowsWithoutPriceLine(r.bookStale), flat && `WARNING     ${flat}`].filter((line): line is string => typeof line === 'string'),
+        ...[bookStaleWarning(r.bookStale), rowsWithoutPriceLine(r.bookStale), flat && `WARNING     ${flat}`, gridWarning && `WARNING     ${gridWarning} (the first day's rows)`].filter((line): line is string => typeof line === 'string'),
         '',
         ...(r.arrival
           ? [
