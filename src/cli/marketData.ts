@@ -1,4 +1,4 @@
-import { assertTimeOrder, DataError, tickInference, tickInferenceWarning, deadBookStretches, relativeTimeUnitProblem, DEFAULT_MAX_STALENESS_MS, formatDurationMs, maskedDurationMs, mergeMasks, tradesOffBook, type BookTable, type Table, type TradeTable } from '../data/index.js';
+import { assertTimeOrder, DataError, dropDuplicateTrades, tickInference, tickInferenceWarning, deadBookStretches, relativeTimeUnitProblem, DEFAULT_MAX_STALENESS_MS, formatDurationMs, maskedDurationMs, mergeMasks, tradesOffBook, type BookTable, type Table, type TradeTable } from '../data/index.js';
 import type { TableReadOptions } from '../formats/format.js';
 import { loadTables, type FileFormat } from '../formats/index.js';
 import { UsageError } from './command.js';
@@ -101,15 +101,34 @@ async function loadMarketTables(data: string, tradesFile: string | undefined, in
     if (!trades) throw new UsageError(`${tradesFile} holds no trade table${instrument ? ` for ${instrument}` : ''}`);
     if (trades.tsMs.length === 0) throw new DataError(tradesFile, 0, '', 'no trade rows (a header only?): leave out --trades to infer market orders from the book');
     assertTimeOrder(tradesFile, trades);
-    checkTradesOnBook(book, trades, tradesFile);
-    return { format: loaded.format, book, trades, tradesFrom: tradesFile };
+    const unique = withoutDuplicateTrades(trades, tradesFile);
+    checkTradesOnBook(book, unique, tradesFile);
+    return { format: loaded.format, book, trades: unique, tradesFrom: tradesFile };
   }
-  const trades = ofKind<TradeTable>(loaded.tables, 'trades', instrument)[0];
-  if (trades) {
-    assertTimeOrder(data, trades);
+  const found = ofKind<TradeTable>(loaded.tables, 'trades', instrument)[0];
+  let trades: TradeTable | undefined;
+  if (found) {
+    assertTimeOrder(data, found);
+    trades = withoutDuplicateTrades(found, data);
     checkTradesOnBook(book, trades, data);
   }
   return { format: loaded.format, book, ...(trades ? { trades, tradesFrom: data } : {}) };
+}
+
+/**
+ * The trades without rows recorded twice (`dropDuplicateTrades`: the same id, time, side, price and size), with a
+ * WARNING on stderr naming the file, the count and the first; rows that share an id but differ are kept and
+ * said in the same line.
+ */
+function withoutDuplicateTrades(trades: TradeTable, tradesFrom: string): TradeTable {
+  const d = dropDuplicateTrades(trades);
+  if (d.dropped === 0 && d.conflicting === 0) return trades;
+  const parts = [
+    ...(d.dropped > 0 ? [`${d.dropped} of ${trades.tsMs.length} trades repeat an earlier row (the same id, time, side, price and size: recorded twice) and are left out, so that no fill counts their volume twice`] : []),
+    ...(d.conflicting > 0 ? [`${d.conflicting} share an earlier trade's id with another time, side, price or size and are kept`] : []),
+  ];
+  process.stderr.write(`WARNING ${tradesFrom}: ${parts.join('; ')} (the first: trade row ${d.firstRow + 1}, id ${trades.id[d.firstRow]})\n`);
+  return d.trades;
 }
 
 /** A WARNING when at least this many trades, and this share of those checked, are on the wrong side of the book (see TradesOffBook.wrongSide). */

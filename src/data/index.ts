@@ -16,3 +16,4 @@ export { lowerBound } from './search.js';
 export { checkTableEpochs, columnEpochProblem, epochProblem, PLAUSIBLE_EPOCH_MS, relativeTimeUnitProblem, RowLines, type TimeUnit } from './epoch.js';
 export { contentHead, isGzip, openByteSource, type ByteSource } from './gzip.js';
 export { assertTimeOrder, firstBackwardsRow } from './timeOrder.js';
+export { dropDuplicateTrades, type DuplicateTrades } from './duplicateTrades.js';

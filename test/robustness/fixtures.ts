@@ -29,7 +29,7 @@ export type FixtureName =
   | 'localSeconds' | 'tardisTradesMs' | 'unsortedBook' | 'json' | 'binary' | 'truncatedArrow' | 'emptyDir' | 'binanceSpot' | 'binanceClockBehind' | 'binanceTruncated'
   | 'binanceUnordered' | 'binanceFutures' | 'tradesShiftedDay' | 'existingDir' | 'plainFile' | 'overlappingRecording' | 'badMaskSidecar' | 'maskedBook'
   | 'okxBooksDay' | 'okxBooksMalformed' | 'okxBooksMismatch' | 'okxBooksTruncated' | 'okxTradesDay' | 'okxTradesMalformed' | 'sampleCatalog' | 'depthCatalog'
-  | 'okxTradesTwoUtcDays' | 'stoppedBookCatalog' | 'oneDepthCatalog' | 'deadDayCatalog' | 'bookHalfTickRow' | 'tradesAtTouch' | 'tradesOneDepth' | 'bookOneSecondRows'
+  | 'okxTradesTwoUtcDays' | 'stoppedBookCatalog' | 'oneDepthCatalog' | 'deadDayCatalog' | 'bookHalfTickRow' | 'tradesAtTouch' | 'tradesOneDepth' | 'bookOneSecondRows' | 'tradesTwice'
   | 'tradesTenfold' | 'bookHoled' | 'tradesSecondHalf' | 'bookFrozen' | 'bookRelativeSeconds' | 'bookFlatMid'
   | 'tardisTradesTwoSymbols' | 'tardisBookTwoSymbols' | 'tardisTradesTwoExchanges'
   | 'latencyHeaderOnly' | 'latencyNoColumn' | 'latencyUnsorted' | 'latencyNegative' | 'latencySeconds' | 'badCountsBook'
@@ -220,6 +220,8 @@ export function buildFixtures(dir: string): Fixtures {
   });
   // the book's rows every 1 s (every 10th of its 100 ms rows), as a snapshot feed of 1 s: σ's default 100 ms grid is finer than its rows
   f.bookOneSecondRows = write('book-one-second-rows.csv', [readFileSync(f.bookCsv, 'utf8').split('\n')[0], ...readFileSync(f.bookCsv, 'utf8').trimEnd().split('\n').slice(1).filter((_, i) => i % 10 === 0)].join('\n') + '\n');
+  // every trade recorded twice (the same row again right after it: a recorder that wrote each trade twice)
+  f.tradesTwice = write('trades-twice.csv', [tradeLines[0], ...tradeLines.slice(1).filter((l) => l !== '').flatMap((l) => [l, l])].join('\n') + '\n');
   // a book whose prices never move (its sizes do): σ is 0 with nothing to estimate it from
   f.bookFlatMid = write('book-flat-mid.csv', [CSV_BOOK_HEADER, ...Array.from({ length: 300 }, (_, i) => [book.tsMs[i], book.bidPx[0][0], book.bidSz[0][i], book.askPx[0][0], book.askSz[0][i]].join(','))].join('\n') + '\n');
   // the book's times in seconds from its first row (relative times, below 1e9: no epoch check applies)
