@@ -1,5 +1,6 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { dropDuplicateTrades } from '../data/duplicateTrades.js';
 import { mergeMasks } from '../data/masks.js';
 import { inferTickSize } from '../data/quality.js';
 import type { BookTable, TradeTable } from '../data/tables.js';
@@ -282,15 +283,15 @@ async function importFile(writer: CatalogWriter, path: string, options: ImportOp
     exchange === undefined ? undefined : exchange === '' ? 'the Tardis exchange column is empty' : `the Tardis exchange column, "${exchange}", is no folder name`,
   );
   const parts: PartWritten[] = [];
+  const notes = [...loaded.notes];
   // each instrument's tables (a capture holds several): its rows, its own gaps and its own metadata
   const byInstrument = new Map<string | undefined, typeof loaded.tables[number][]>();
   for (const table of loaded.tables) {
     const inst = options.inst ?? table.meta.instrument;
     byInstrument.set(inst, [...(byInstrument.get(inst) ?? []), table]);
     if (table.kind === 'book') parts.push(...(await writer.writeBookTop(venue, table as BookTable, inst, { levels, replace: options.replace })));
-    else parts.push(...(await writer.writeTrades(venue, table as TradeTable, inst, { replace: options.replace })));
+    else parts.push(...(await writer.writeTrades(venue, withoutRepeatedTrades(table as TradeTable, notes), inst, { replace: options.replace })));
   }
-  const notes = [...loaded.notes];
   for (const [instrument, tables] of byInstrument) {
     if (!instrument) continue;
     const masks = mergeMasks(...tables.map((t) => t.masked));
@@ -315,7 +316,8 @@ async function importBinanceCapture(writer: CatalogWriter, path: string, levels:
   if (!inst) throw new Error(`${path}: no instrument (give --inst)`);
   const parts: PartWritten[] = [];
   parts.push(...(await writer.writeBookTop(venue, capture.book, inst, { levels, replace: options.replace })));
-  parts.push(...(await writer.writeTrades(venue, capture.trades, inst, { replace: options.replace })));
+  const repeatNotes: string[] = [];
+  parts.push(...(await writer.writeTrades(venue, withoutRepeatedTrades(capture.trades, repeatNotes), inst, { replace: options.replace })));
   const n = capture.native!;
   const flags = new Uint8Array(n.side.length);
   for (let r = 0; r < flags.length; r++) if (n.side[r] === 0) flags[r] = DELTA_FLAG_SNAPSHOT | DELTA_FLAG_SNAPSHOT_START;
@@ -325,7 +327,7 @@ async function importBinanceCapture(writer: CatalogWriter, path: string, levels:
   const masks = mergeMasks(capture.book.masked ?? [], capture.trades.masked ?? []);
   if (masks.length || options.replace) parts.push(...(await writer.writeGaps(venue, inst, masks, gapOptions(options, capture.book.tsMs, capture.trades.tsMs, n.tsMs))));
   const tickSize = capture.book.meta.tickSize ?? inferTickSize(capture.book);
-  const notes = [...binanceReplayNotes(capture), `${n.tsMs.length} level changes (every depth, local receive stamps) into book_deltas, ${capture.book.tsMs.length} top-${levels} rows, ${capture.trades.tsMs.length} trades`];
+  const notes = [...repeatNotes, ...binanceReplayNotes(capture), `${n.tsMs.length} level changes (every depth, local receive stamps) into book_deltas, ${capture.book.tsMs.length} top-${levels} rows, ${capture.trades.tsMs.length} trades`];
   writer.writeInstrument({ venue, instrument: inst, tickSize, ...(capture.book.meta.lotSize !== undefined ? { lotSize: capture.book.meta.lotSize } : {}), ...(capture.book.meta.tickSize === undefined ? { inferred: ['tickSize'] } : {}), ...contractValueOf(inst, options, notes), source: path });
   return { file: path, format: 'binance-hftbacktest-capture', parts, notes, venue, venueFrom: from };
 }
@@ -406,4 +408,15 @@ async function importOkxBooks(writer: CatalogWriter, path: string, { venue, from
     writer.writeInstrument({ venue, instrument: inst, ...(tickSize !== undefined ? { tickSize, inferred: ['tickSize'] } : {}), ...contractValueOf(inst, options, notes), source: path });
   }
   return { file: path, format: 'okx-history-books', parts, notes, venue, venueFrom: from };
+}
+
+/**
+ * Trades without rows recorded twice (`dropDuplicateTrades`), so that the catalog holds each trade once (a
+ * backtest over it would fill on a repeat's volume twice); a WARNING note (the file is named with the notes) gives the count.
+ */
+function withoutRepeatedTrades(trades: TradeTable, notes: string[]): TradeTable {
+  const d = dropDuplicateTrades(trades);
+  if (d.dropped > 0) notes.push(`WARNING ${d.dropped} of ${trades.tsMs.length} trades repeat an earlier row (the same id, time, side, price and size: recorded twice) and were not imported (the first: trade row ${d.firstRow + 1}, id ${trades.id[d.firstRow]})`);
+  if (d.conflicting > 0) notes.push(`WARNING ${d.conflicting} trades share an earlier trade's id with another time, side, price or size; imported as they are`);
+  return d.trades;
 }
