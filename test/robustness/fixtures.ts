@@ -29,7 +29,7 @@ export type FixtureName =
   | 'localSeconds' | 'tardisTradesMs' | 'unsortedBook' | 'json' | 'binary' | 'truncatedArrow' | 'emptyDir' | 'binanceSpot' | 'binanceClockBehind' | 'binanceTruncated'
   | 'binanceUnordered' | 'binanceFutures' | 'tradesShiftedDay' | 'existingDir' | 'plainFile' | 'overlappingRecording' | 'badMaskSidecar' | 'maskedBook'
   | 'okxBooksDay' | 'okxBooksMalformed' | 'okxBooksMismatch' | 'okxBooksTruncated' | 'okxTradesDay' | 'okxTradesMalformed' | 'sampleCatalog' | 'depthCatalog'
-  | 'okxTradesTwoUtcDays' | 'stoppedBookCatalog' | 'oneDepthCatalog' | 'deadDayCatalog' | 'bookHalfTickRow' | 'tradesAtTouch' | 'tradesOneDepth' | 'bookOneSecondRows' | 'tradesTwice'
+  | 'okxTradesTwoUtcDays' | 'stoppedBookCatalog' | 'oneDepthCatalog' | 'deadDayCatalog' | 'halfTickCatalog' | 'bookHalfTickRow' | 'tradesAtTouch' | 'tradesOneDepth' | 'bookOneSecondRows' | 'tradesTwice'
   | 'tradesTenfold' | 'bookHoled' | 'tradesSecondHalf' | 'bookFrozen' | 'bookRelativeSeconds' | 'bookFlatMid'
   | 'tardisTradesTwoSymbols' | 'tardisBookTwoSymbols' | 'tardisTradesTwoExchanges'
   | 'latencyHeaderOnly' | 'latencyNoColumn' | 'latencyUnsorted' | 'latencyNegative' | 'latencySeconds' | 'badCountsBook'
@@ -344,6 +344,17 @@ export async function addOkxHistoryFixtures(x: Fixtures): Promise<void> {
     await oneDepthWriter.writeTrades('sample', { ...x.trades, px }, 'ETH-USDT');
   } finally {
     oneDepthWriter.close();
+  }
+  // the book with one half-tick row (as bookHalfTickRow) in a catalog that names no tick: inferred from the first day
+  f.halfTickCatalog = x.at('half-tick-catalog');
+  const halfTickWriter = await CatalogWriter.create(f.halfTickCatalog);
+  try {
+    const deep = x.book.depth - 1;
+    halfTickWriter.writeInstrument({ venue: 'sample', instrument: 'ETH-USDT' });
+    await halfTickWriter.writeBookTop('sample', { ...x.book, bidPx: x.book.bidPx.map((c, l) => (l === deep ? Float64Array.from(c, (p, i) => (i === 300 ? Number((p + 0.005).toFixed(3)) : p)) : c)), meta: { ...x.book.meta, tickSize: undefined } }, 'ETH-USDT');
+    await halfTickWriter.writeTrades('sample', x.trades, 'ETH-USDT');
+  } finally {
+    halfTickWriter.close();
   }
   // two days of the sample minute: on the first every trade is at the touch (k never estimated: AS never quotes),
   // the second is the sample's own

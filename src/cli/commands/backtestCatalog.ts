@@ -2,7 +2,7 @@ import { queueModelText, type QueueModelSpec } from '../../backtest/queueModels.
 import type { QuotingOptions } from './backtest.js';
 import { createStrategy, replayedEventsAre, runBacktestStream, snapInventoryToLot, type FillModel, type StrategyName } from '../../backtest/index.js';
 import { PARAM_RANGES } from '../../calibrate/params.js';
-import { describeMasks, inferTickSize, masksJson } from '../../data/index.js';
+import { describeMasks, inferTickSize, masksJson, tickInference, tickInferenceWarning } from '../../data/index.js';
 import { openCatalogMarket, UnpairedTradesWarning } from '../catalogMarket.js';
 import { contractUnits, contractValueOption, daysInUnits } from '../contractUnits.js';
 import { durationOption, formatTable, latencyConfig, numberOption, printJson, requireOrderCounts, UsageError } from '../command.js';
@@ -29,6 +29,9 @@ export async function backtestCatalog(
     const book0 = contract.book(first.book);
     if (o.fill === 'queue') requireOrderCounts([queueModelText(o.queueModel)], book0, `the catalog's book_top (${range.instrument})`);
     const tick = numberOption('tick', values.tick as string | undefined, meta?.tickSize ?? book0.meta.tickSize ?? inferTickSize(book0), (v) => v > 0);
+    // a tick inferred from the first day that rests on a few stray rows (see tickInferenceWarning)
+    const tickWarning = values.tick === undefined && meta?.tickSize === undefined && book0.meta.tickSize === undefined ? tickInferenceWarning(tickInference(book0), `${range.instrument}'s first day in the catalog`) : undefined;
+    if (tickWarning) notes.unshift(`WARNING ${tickWarning}`);
     const lot = numberOption('lot', values.lot as string | undefined, book0.meta.lotSize ?? meta?.lotSize ?? 0, (v) => v >= 0);
     const halfSpread = numberOption('half-spread', values['half-spread'] as string | undefined, 5 * tick, PARAM_RANGES.halfSpreadPx.check);
     const strategy = createStrategy(o.strategyName, { gamma: o.gamma, horizonSec: o.horizonMs / 1000, qMax: o.qMax, halfSpreadPx: halfSpread });

@@ -1,4 +1,4 @@
-import { inferTickSize } from '../../data/index.js';
+import { inferTickSize, tickInference, tickInferenceWarning } from '../../data/index.js';
 import { sparseGridWarning, StreamedEstimate, type ArrivalFitCheck, type DepthRange, type StreamedEstimateResult } from '../../estimate/index.js';
 import { bookStaleWarning, rowsWithoutPriceLine } from '../../estimate/observation.js';
 import { openCatalogMarket, UnpairedTradesWarning } from '../catalogMarket.js';
@@ -34,6 +34,8 @@ export async function estimateCatalog(values: Record<string, string | boolean | 
         const fromMeta = meta?.tickSize ?? day.book.meta.tickSize;
         tick = numberOption('tick', values.tick as string | undefined, fromMeta ?? inferTickSize(day.book), (v) => v > 0);
         tickSource = values.tick ? 'given' : fromMeta ? 'from the catalog' : 'inferred from the first day';
+        const tickWarning = values.tick === undefined && fromMeta === undefined ? tickInferenceWarning(tickInference(day.book), `${range.instrument}'s first day in the catalog`) : undefined;
+        if (tickWarning) notes.unshift(`WARNING ${tickWarning}`);
         est = new StreamedEstimate(tick, { gridMs: o.gridMs, ...(o.depths ? { depths: o.depths } : {}), pairing: { maxStalenessMs: o.maxStalenessMs } });
         firstMs = day.book.tsMs[0];
         // the first day's rows against σ's grid (see sparseGridWarning)
@@ -98,7 +100,7 @@ export async function estimateCatalog(values: Record<string, string | boolean | 
               ...(r.arrivalWarnings ?? []).map((w) => `WARNING arrival ${w}`),
             ]
           : ['arrival     no trades in the range: A and k not estimated']),
-        ...notes.map((n) => `note: ${n}`),
+        ...notes.map((n) => (n.startsWith('WARNING ') ? n : `note: ${n}`)),
         `note: ${NOT_STREAMED}`,
       ].join('\n') + '\n',
     );
