@@ -5,7 +5,7 @@ import { PARAM_RANGES } from '../../calibrate/params.js';
 import { describeMasks, inferTickSize, masksJson, tickInference, tickInferenceWarning } from '../../data/index.js';
 import { openCatalogMarket, UnpairedTradesWarning } from '../catalogMarket.js';
 import { contractUnits, contractValueOption, daysInUnits } from '../contractUnits.js';
-import { durationOption, formatTable, latencyConfig, numberOption, printJson, requireOrderCounts, UsageError } from '../command.js';
+import { durationOption, formatTable, latencyConfig, numberOption, printJson, requireOrderCounts, UsageError, feeOption } from '../command.js';
 import { inv, metricsJson, num, writeBacktestReport, type InventoryUnits } from './backtestReport.js';
 import { DayRangeInterrupt, INTERRUPTED_EXIT_CODE } from '../interrupt.js';
 
@@ -55,8 +55,8 @@ export async function backtestCatalog(
         lotSize: lot,
         refreshMs: durationOption('refresh', values.refresh as string | undefined, undefined) ?? 0,
         ...latencies,
-        makerFee: numberOption('maker-fee', values['maker-fee'] as string | undefined, 0),
-        takerFee: numberOption('taker-fee', values['taker-fee'] as string | undefined, 0),
+        makerFee: feeOption('maker-fee', values['maker-fee'] as string | undefined),
+        takerFee: feeOption('taker-fee', values['taker-fee'] as string | undefined),
         maxPosition,
         queueModel: o.queueModel,
         ...o.quoting,

@@ -23,7 +23,7 @@ import { detectFormat } from '../../formats/loadAny.js';
 import { inferTickSize } from '../../data/quality.js';
 import { UnpairedTradesWarning } from '../catalogMarket.js';
 import { DayRangeInterrupt, INTERRUPTED_EXIT_CODE } from '../interrupt.js';
-import { durationOption, formatTable, latencyOption, localClockOffsetOption, numberOption, printJson, recordedClock, recordedClockOfStats, UsageError } from '../command.js';
+import { durationOption, formatTable, latencyOption, localClockOffsetOption, numberOption, printJson, recordedClock, recordedClockOfStats, UsageError, feeOption } from '../command.js';
 import { contractUnits } from '../contractUnits.js';
 
 /**
@@ -149,8 +149,8 @@ async function backtestDepthRun(values: Record<string, string | boolean | undefi
     ...(cancelLatencyMs !== undefined ? { cancelLatencyMs } : {}),
     fill,
     lotSize,
-    makerFee: numberOption('maker-fee', values['maker-fee'] as string | undefined, 0),
-    takerFee: numberOption('taker-fee', values['taker-fee'] as string | undefined, 0),
+    makerFee: feeOption('maker-fee', values['maker-fee'] as string | undefined),
+    takerFee: feeOption('taker-fee', values['taker-fee'] as string | undefined),
     orderLevels: options.quoting.orderLevels ?? 1,
     levelSpacingTicks: options.quoting.levelSpacingTicks ?? 1,
     refreshToleranceTicks: options.quoting.refreshToleranceTicks,

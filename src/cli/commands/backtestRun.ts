@@ -5,7 +5,7 @@ import { PARAM_RANGES } from '../../calibrate/params.js';
 import { describeMasks, inferTickSize, masksJson, type BookTable, type TradeTable } from '../../data/index.js';
 import { arrivalWarnings, checkArrivalFit, DEFAULT_DEPTH_RANGE, EstimationError, fitArrivalMle, rollingCalibration, type MarketOrders } from '../../estimate/index.js';
 import { warnInferredTick } from '../marketData.js';
-import { durationOption, formatTable, latencyConfig, numberOption, printJson, recordedClock, requireOrderCounts, UsageError } from '../command.js';
+import { durationOption, formatTable, latencyConfig, numberOption, printJson, recordedClock, requireOrderCounts, UsageError, feeOption } from '../command.js';
 import { inv, metricsJson, num, writeBacktestReport, type InventoryUnits } from './backtestReport.js';
 
 /**
@@ -110,8 +110,8 @@ export async function backtestRun(
     lotSize: lot,
     refreshMs: durationOption('refresh', values.refresh, undefined) ?? 0,
     ...latencies,
-    makerFee: numberOption('maker-fee', values['maker-fee'], 0),
-    takerFee: numberOption('taker-fee', values['taker-fee'], 0),
+    makerFee: feeOption('maker-fee', values['maker-fee']),
+    takerFee: feeOption('taker-fee', values['taker-fee']),
     maxPosition,
     queueModel: o.queueModel,
     ...o.quoting,

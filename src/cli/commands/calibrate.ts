@@ -11,7 +11,7 @@ import { arrivalModelWarning } from './backtestRun.js';
 import { MARKET_RUN_OPTIONS } from './marketRunOptions.js';
 import { rollingCalibration } from '../../estimate/index.js';
 import { calibrationHeatmap, walkForwardFigure, writeFiguresHtml } from '../../plot/index.js';
-import { durationOption, formatTable, latencyConfig, numberOption, parseCommandArgs, printJson, requireOrderCounts, UsageError } from '../command.js';
+import { durationOption, formatTable, latencyConfig, numberOption, parseCommandArgs, printJson, requireOrderCounts, UsageError, feeOption } from '../command.js';
 
 const num = (x: number, d = 5) => (Number.isFinite(x) ? Number(x.toPrecision(d)) : x);
 
@@ -63,6 +63,9 @@ export async function runCalibrate(argv: string[]): Promise<number> {
   const metric = (values.metric ?? 'pnl') as SelectionMetric;
   if (metric !== 'pnl' && metric !== 'sharpePerDay') throw new UsageError('--metric must be pnl or sharpePerDay');
   const windows = numberOption('windows', values.windows, 4, (v) => Number.isInteger(v) && v >= 2);
+  // checked before any data is read: a fee in the wrong units is the user's to fix first
+  const makerFee = feeOption('maker-fee', values['maker-fee']);
+  const takerFee = feeOption('taker-fee', values['taker-fee']);
   const workers = numberOption('workers', values.workers, availableParallelism(), (v) => Number.isInteger(v) && v >= 0);
   const strategy = values.strategy ?? 'as';
   if (!isStrategyName(strategy)) throw new UsageError(`--strategy must be ${STRATEGY_NAMES.slice(0, -1).join(', ')} or ${STRATEGY_NAMES[STRATEGY_NAMES.length - 1]}`);
@@ -106,8 +109,8 @@ export async function runCalibrate(argv: string[]): Promise<number> {
       tickSize,
       lotSize: book.meta.lotSize ?? 0,
       ...latencyConfig(values, book),
-      makerFee: numberOption('maker-fee', values['maker-fee'], 0),
-      takerFee: numberOption('taker-fee', values['taker-fee'], 0),
+      makerFee,
+      takerFee,
       maxPosition: numberOption('max-position', values['max-position'], Infinity, (v) => v > 0),
     },
     sets,

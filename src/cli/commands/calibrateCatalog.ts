@@ -5,7 +5,7 @@ import { rollingCalibration } from '../../estimate/index.js';
 import { dailyWalkForwardFigure, writeFiguresHtml } from '../../plot/index.js';
 import { contractUnits, contractValueOption, daysInUnits } from '../contractUnits.js';
 import { openCatalogMarket } from '../catalogMarket.js';
-import { formatTable, latencyConfig, numberOption, printJson, requireOrderCounts } from '../command.js';
+import { formatTable, latencyConfig, numberOption, printJson, requireOrderCounts, feeOption } from '../command.js';
 import { DayRangeInterrupt, INTERRUPTED_EXIT_CODE } from '../interrupt.js';
 
 const num = (x: number, d = 5) => (Number.isFinite(x) ? Number(x.toPrecision(d)) : x);
@@ -41,8 +41,8 @@ export async function calibrateCatalog(
       tickSize,
       lotSize: book0.meta.lotSize ?? meta?.lotSize ?? 0,
       ...latencyConfig(values, book0),
-      makerFee: numberOption('maker-fee', values['maker-fee'] as string | undefined, 0),
-      takerFee: numberOption('taker-fee', values['taker-fee'] as string | undefined, 0),
+      makerFee: feeOption('maker-fee', values['maker-fee'] as string | undefined),
+      takerFee: feeOption('taker-fee', values['taker-fee'] as string | undefined),
       maxPosition: numberOption('max-position', values['max-position'] as string | undefined, Infinity, (v) => v > 0),
     };
     const executionNotes = new Set<string>();
