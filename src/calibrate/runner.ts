@@ -194,9 +194,40 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
     });
   }
   const masked = maskSummary(options.book.masked, options.trades?.masked);
-  const notes = [...(inferred ? [inferredFillsNote(options.settings.fill)] : []), ...describeMasks(masked, 0), ...deadWindowNotes(metrics, metric)];
+  const notes = [...(inferred ? [inferredFillsNote(options.settings.fill)] : []), ...describeMasks(masked, 0), ...walkForwardNotes(metrics, metric)];
   const windowsWithMasks = windows.map((win) => ({ ...win, maskedMs: maskedWithinMs(masked.intervals, win.fromMs, win.toMs) }));
   return { sets: options.sets, windows: windowsWithMasks, metrics, folds, metric, workers, seconds: (performance.now() - started) / 1000, masked, notes };
+}
+
+/**
+ * The walk-forward's warnings on what its choices rest on: windows without a fill (`deadWindowNotes`) and fit
+ * windows on which the selection metric is undefined for every set although some filled (a Sharpe ratio on
+ * windows shorter than two of its intervals): each such choice is a tie, the first set taken on no evidence.
+ * The local and the distributed sweep both give them.
+ */
+export function walkForwardNotes(metrics: readonly (readonly BacktestMetrics[])[], metric: SelectionMetric): string[] {
+  return [...deadWindowNotes(metrics, metric), ...undefinedMetricNotes(metrics, metric)];
+}
+
+/** How the note on fit windows where no set has a defined selection metric starts. */
+export const UNDEFINED_METRIC_NOTE = 'WARNING the selection metric is undefined for every set';
+
+/** The fit windows (not the last) where some set filled but none has a finite `metric`: the choice there is a tie. */
+export function tieWindows(metrics: readonly (readonly BacktestMetrics[])[], metric: SelectionMetric): number[] {
+  const windows = metrics[0]?.length ?? 0;
+  const out: number[] = [];
+  for (let w = 0; w + 1 < windows; w++) if (metrics.every((perSet) => !Number.isFinite(perSet[w][metric])) && metrics.some((perSet) => perSet[w].fills > 0)) out.push(w);
+  return out;
+}
+
+function undefinedMetricNotes(metrics: readonly (readonly BacktestMetrics[])[], metric: SelectionMetric): string[] {
+  const ties = tieWindows(metrics, metric);
+  if (ties.length === 0) return [];
+  const why = metric === 'sharpePerDay' ? 'a Sharpe ratio needs at least two of its equity intervals that vary: longer windows, or --metric pnl' : 'no finite value';
+  return [
+    `${UNDEFINED_METRIC_NOTE} (${metric}) in window${ties.length === 1 ? '' : 's'} ${ties.map((w) => w + 1).join(', ')}, though sets filled there (${why}): ` +
+      `the set chosen for window${ties.length === 1 ? '' : 's'} ${ties.map((w) => w + 2).join(', ')} is a tie, the first set taken on no evidence, and its out-of-sample rank ranks undefined values`,
+  ];
 }
 
 /** How the note on windows without a fill starts (the command prints it in its text output too). */

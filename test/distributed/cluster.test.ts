@@ -91,6 +91,11 @@ describe.skipIf(!hasRedis)('asmm calibrate --redis with asmm worker (real redis-
     expect(result.stderr).toMatch(/12 done, 0 failed of 12/);
     expect(tableOf(result.json)).toEqual(tableOf(local));
     expect(result.json.walkForward).toEqual(local.walkForward);
+    // the walk-forward's warnings too: window 1 (240 s) is shorter than AS's 300 s calibration window, no set fills
+    // there, and the choice on it is a tie (the distributed run gave no such warning)
+    const warnings = (json: any) => (json.notes as string[]).filter((n) => n.startsWith('WARNING'));
+    expect(warnings(local)).toEqual([expect.stringMatching(/^WARNING no parameter set had a fill in window 1 .* a tie, the first set taken on no evidence/)]);
+    expect(warnings(result.json)).toEqual(warnings(local));
   }, 120_000);
 
   it('a job that throws fails after the configured attempts with its message in the result; the sweep completes', async () => {

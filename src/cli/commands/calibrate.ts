@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { queueModelOption } from './backtest.js';
 import { queueModelText } from '../../backtest/queueModels.js';
-import { calibrationTable, DEFAULT_PARAMS, gridEdgeNotes, strategyFor, NO_FILL_WINDOWS_NOTE, expandGrid, parseGridSpec, runCalibration, walkForwardSummary, walkForwardTable, windowsProblem, MIN_WINDOW_BOOK_ROWS, MIN_WINDOW_SEC, type ParamSet, type SelectionMetric } from '../../calibrate/index.js';
+import { calibrationTable, DEFAULT_PARAMS, gridEdgeNotes, strategyFor, tieWindows, NO_FILL_WINDOWS_NOTE, UNDEFINED_METRIC_NOTE, expandGrid, parseGridSpec, runCalibration, walkForwardSummary, walkForwardTable, windowsProblem, MIN_WINDOW_BOOK_ROWS, MIN_WINDOW_SEC, type ParamSet, type SelectionMetric } from '../../calibrate/index.js';
 import { backtestExecutions, isStrategyName, STRATEGY_NAMES, type FillModel } from '../../backtest/index.js';
 import { DataError, describeMasks, inferTickSize, masksJson } from '../../data/index.js';
 import { contractValueOption, marketInBaseUnits } from '../contractUnits.js';
@@ -137,7 +137,9 @@ export async function runCalibrate(argv: string[]): Promise<number> {
   writeFiguresHtml(report, figures, 'asmm calibration');
   const oos = summary.outOfSamplePnlTotal;
   // a choice at the grid's edge: the best may lie beyond it
-  const edgeNotes = gridEdgeNotes(keys, sets, result.folds.map((f) => f.params));
+  // (folds chosen on a tie, no fill or no defined metric on their fit window, say nothing of the grid's edge)
+  const ties = new Set([...tieWindows(result.metrics, metric), ...result.folds.map((f) => f.fit.windowIndex).filter((w) => result.metrics.every((perSet) => perSet[w].fills === 0))]);
+  const edgeNotes = gridEdgeNotes(keys, sets, result.folds.filter((f) => !ties.has(f.fit.windowIndex)).map((f) => f.params));
   if (values.json) {
     printJson({
       data: values.data,
@@ -173,7 +175,7 @@ export async function runCalibrate(argv: string[]): Promise<number> {
       ...(unitsNote ? [unitsNote] : []),
       ...executions.notes,
       ...(distributed ? result.notes.filter((n) => n.startsWith('cell ')) : []),
-      ...result.notes.filter((n) => n.startsWith(NO_FILL_WINDOWS_NOTE)),
+      ...result.notes.filter((n) => n.startsWith(NO_FILL_WINDOWS_NOTE) || n.startsWith(UNDEFINED_METRIC_NOTE)),
       ...describeMasks(result.masked),
       ...(result.masked.count > 0 ? [`  masked per window (ms): ${result.windows.map((w) => w.maskedMs).join(', ')}`] : []),
     ].join('\n') + '\n',

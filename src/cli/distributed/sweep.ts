@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { BacktestMetrics } from '../../backtest/metrics.js';
 import { describeMasks, maskedWithinMs, maskSummary } from '../../data/masks.js';
-import { calibrationTasks, selectionScore, type CalibrationOptions, type CalibrationResult, type WalkForwardFold } from '../../calibrate/runner.js';
+import { calibrationTasks, selectionScore, walkForwardNotes, type CalibrationOptions, type CalibrationResult, type WalkForwardFold } from '../../calibrate/runner.js';
 import type { EvaluationResult, EvaluationTask } from '../../calibrate/evaluate.js';
 import { readCells, redisConnection, submitSweep } from './queue.js';
 import type { DataShard, WorkUnit } from './unit.js';
@@ -96,6 +96,7 @@ export async function runDistributedCalibration(options: CalibrationOptions, dis
     const failureList = [...failures.values()];
     const notes = [
       ...describeMasks(masked, 0),
+      ...walkForwardNotes(metrics, metric),
       ...failureList.map((f) => `cell set ${f.setIndex} window ${f.windowIndex} failed after ${f.attempts} attempt(s): ${f.error} (its metrics are NaN)`),
     ];
     const windowsWithMasks = windows.map((win) => ({ ...win, maskedMs: maskedWithinMs(masked.intervals, win.fromMs, win.toMs) }));
