@@ -103,6 +103,7 @@ export async function runDailyWalkForward(options: DailyWalkForwardOptions): Pro
   const days: DailySweep[] = [];
   const folds: DailyFold[] = [];
   const notes = new Set<string>();
+  const undefinedTies: string[] = [];
   let cumulative = 0;
   let lastDate = '';
   for await (const day of options.days) {
@@ -129,6 +130,8 @@ export async function runDailyWalkForward(options: DailyWalkForwardOptions): Pro
     let fold: DailyFold | undefined;
     if (fitDays.length > 0) {
       const scores = options.sets.map((_, s) => selectionScore(multiDayScore(fitDays.map((d) => d.metrics[s]), metric)));
+      // no set scored (every score undefined) though some filled: a tie, said below
+      if (scores.every((v) => v === -Infinity) && fitDays.some((d) => d.metrics.some((m) => m.fills > 0))) undefinedTies.push(day.date);
       let best = 0;
       for (let s = 1; s < scores.length; s++) if (scores[s] > scores[best]) best = s;
       const onDay = swept.metrics.map((m) => selectionScore(m[metric]));
@@ -158,6 +161,12 @@ export async function runDailyWalkForward(options: DailyWalkForwardOptions): Pro
       `${NO_FILL_DAYS_NOTE} on ${dead.length === 1 ? 'day' : 'days'} ${dead.join(', ')} (the strategy's σ, A, k never estimated there, every quote refused, or no trade reached one?)` +
         (ties.length > 0 ? `: the set traded on ${ties.join(', ')} was chosen on ${ties.length === 1 ? 'a day' : 'days'} without a fill, a tie, the first set taken on no evidence` : '') +
         (metric === 'sharpePerDay' ? `; multi-day scores count ${dead.length === 1 ? 'its' : 'their'} undefined Sharpe as 0` : ''),
+    );
+  }
+  if (undefinedTies.length > 0) {
+    notes.add(
+      `WARNING the selection metric (${metric}) is undefined for every set over the fit days of ${undefinedTies.join(', ')}, though sets filled there` +
+        `${metric === 'sharpePerDay' ? ' (a Sharpe ratio needs at least two of its equity intervals that vary: longer days, or --metric pnl)' : ''}: the set traded is a tie, the first set taken on no evidence`,
     );
   }
   if (days.length === 0) notes.add('no days in the range');

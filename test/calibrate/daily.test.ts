@@ -63,6 +63,23 @@ describe('daily walk-forward', () => {
     expect((await runDailyWalkForward({ days, sets, settings, workers: 0 })).notes.some((n) => n.startsWith(NO_FILL_DAYS_NOTE))).toBe(false);
   });
 
+  it('--metric sharpePerDay on days shorter than two Sharpe intervals: every score undefined though sets filled, the choice said to be a tie', async () => {
+    // three 50 s "days" (under two 60 s equity intervals: no Sharpe ratio)
+    const short = new SampleMarketStream({ durationSec: 150, seed: 5 });
+    const shortDays: CalibrationDay[] = ['2026-02-01', '2026-02-02', '2026-02-03'].map((date) => {
+      const piece = short.next(500);
+      return { date, book: piece.book, trades: piece.trades };
+    });
+    const r = await runDailyWalkForward({ days: shortDays, sets, settings, metric: 'sharpePerDay', workers: 0 });
+    expect(r.days.every((d) => d.metrics.every((m) => Number.isNaN(m.sharpePerDay)) && d.metrics.some((m) => m.fills > 0))).toBe(true);
+    expect(r.folds.map((f) => f.chosenSet)).toEqual([0, 0]);
+    expect(r.notes.filter((n) => n.startsWith('WARNING'))).toEqual([
+      'WARNING the selection metric (sharpePerDay) is undefined for every set over the fit days of 2026-02-02, 2026-02-03, though sets filled there (a Sharpe ratio needs at least two of its equity intervals that vary: longer days, or --metric pnl): the set traded is a tie, the first set taken on no evidence',
+    ]);
+    // by PnL the same days choose on evidence: no such note
+    expect((await runDailyWalkForward({ days: shortDays, sets, settings, workers: 0 })).notes.some((n) => n.startsWith('WARNING'))).toBe(false);
+  });
+
   it('on a trailing window of days, picks by the summed PnL over them; worker threads give the same result', async () => {
     const r = await runDailyWalkForward({ days, sets, settings, trailingDays: 3, workers: 2 });
     const table = days.map((day) => sets.map((_, s) => direct(day, s)));
