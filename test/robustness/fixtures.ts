@@ -29,7 +29,7 @@ export type FixtureName =
   | 'localSeconds' | 'tardisTradesMs' | 'unsortedBook' | 'json' | 'binary' | 'truncatedArrow' | 'emptyDir' | 'binanceSpot' | 'binanceClockBehind' | 'binanceTruncated'
   | 'binanceUnordered' | 'binanceFutures' | 'tradesShiftedDay' | 'existingDir' | 'plainFile' | 'overlappingRecording' | 'badMaskSidecar' | 'maskedBook'
   | 'okxBooksDay' | 'okxBooksMalformed' | 'okxBooksMismatch' | 'okxBooksTruncated' | 'okxTradesDay' | 'okxTradesMalformed' | 'sampleCatalog' | 'depthCatalog'
-  | 'okxTradesTwoUtcDays' | 'stoppedBookCatalog' | 'oneDepthCatalog' | 'deadDayCatalog' | 'halfTickCatalog' | 'bookHalfTickRow' | 'tradesAtTouch' | 'tradesOneDepth' | 'bookOneSecondRows' | 'tradesTwice'
+  | 'okxTradesTwoUtcDays' | 'stoppedBookCatalog' | 'oneDepthCatalog' | 'deadDayCatalog' | 'halfTickCatalog' | 'twoMinuteDaysCatalog' | 'bookHalfTickRow' | 'tradesAtTouch' | 'tradesOneDepth' | 'bookOneSecondRows' | 'tradesTwice'
   | 'tradesTenfold' | 'bookHoled' | 'tradesSecondHalf' | 'bookFrozen' | 'bookRelativeSeconds' | 'bookFlatMid'
   | 'tardisTradesTwoSymbols' | 'tardisBookTwoSymbols' | 'tardisTradesTwoExchanges'
   | 'latencyHeaderOnly' | 'latencyNoColumn' | 'latencyUnsorted' | 'latencyNegative' | 'latencySeconds' | 'badCountsBook'
@@ -344,6 +344,20 @@ export async function addOkxHistoryFixtures(x: Fixtures): Promise<void> {
     await oneDepthWriter.writeTrades('sample', { ...x.trades, px }, 'ETH-USDT');
   } finally {
     oneDepthWriter.close();
+  }
+  // the sample minute on two days: each day under two 60 s Sharpe intervals (no day has a Sharpe ratio)
+  f.twoMinuteDaysCatalog = x.at('two-minute-days-catalog');
+  const twoDaysWriter = await CatalogWriter.create(f.twoMinuteDaysCatalog);
+  try {
+    const b = x.book;
+    const shift = (c: Float64Array) => c.map((t) => t + 86_400_000);
+    twoDaysWriter.writeInstrument({ venue: 'sample', instrument: 'ETH-USDT', tickSize: 0.01, lotSize: 0.0001 });
+    await twoDaysWriter.writeBookTop('sample', b, 'ETH-USDT');
+    await twoDaysWriter.writeTrades('sample', x.trades, 'ETH-USDT');
+    await twoDaysWriter.writeBookTop('sample', { ...b, tsMs: shift(b.tsMs), localTsMs: b.localTsMs && shift(b.localTsMs) }, 'ETH-USDT');
+    await twoDaysWriter.writeTrades('sample', { ...x.trades, tsMs: shift(x.trades.tsMs), localTsMs: x.trades.localTsMs && shift(x.trades.localTsMs) }, 'ETH-USDT');
+  } finally {
+    twoDaysWriter.close();
   }
   // the book with one half-tick row (as bookHalfTickRow) in a catalog that names no tick: inferred from the first day
   f.halfTickCatalog = x.at('half-tick-catalog');
