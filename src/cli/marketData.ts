@@ -1,4 +1,4 @@
-import { assertTimeOrder, DataError, dropDuplicateTrades, tickInference, tickInferenceWarning, deadBookStretches, relativeTimeUnitProblem, DEFAULT_MAX_STALENESS_MS, formatDurationMs, maskedDurationMs, mergeMasks, tradesOffBook, type BookTable, type Table, type TradeTable } from '../data/index.js';
+import { assertTimeOrder, DataError, dropDuplicateTrades, offGridTickWarning, tickInference, tickInferenceWarning, deadBookStretches, relativeTimeUnitProblem, DEFAULT_MAX_STALENESS_MS, formatDurationMs, maskedDurationMs, mergeMasks, tradesOffBook, type BookTable, type Table, type TradeTable } from '../data/index.js';
 import type { TableReadOptions } from '../formats/format.js';
 import { loadTables, type FileFormat } from '../formats/index.js';
 import { UsageError } from './command.js';
@@ -167,6 +167,14 @@ function checkTradesOnBook(book: BookTable, trades: TradeTable, tradesFrom: stri
 export function warnInferredTick(book: BookTable, file: string, tickGiven: boolean, advice?: string): string | undefined {
   if (tickGiven || book.meta.tickSize !== undefined) return undefined;
   const warning = tickInferenceWarning(tickInference(book), file, advice);
+  if (warning) process.stderr.write(`WARNING ${warning}\n`);
+  return warning;
+}
+
+/** A WARNING on stderr when a given --tick does not fit the book's prices (`offGridTickWarning`); returned for --json. */
+export function warnGivenTick(book: BookTable, tickText: string | undefined, tick: number): string | undefined {
+  if (tickText === undefined) return undefined;
+  const warning = offGridTickWarning(book, tick, `--tick ${tickText}`);
   if (warning) process.stderr.write(`WARNING ${warning}\n`);
   return warning;
 }

@@ -198,3 +198,35 @@ export function silences(tsMs: ArrayLike<number>, thresholdMs: number): TimeGap[
   }
   return out;
 }
+
+/**
+ * A warning (without the `WARNING` prefix) when a tick given for a book does not fit its prices: more than 1 %
+ * of the rows have a best bid or ask off the grid of `tickSize` (|p/tick − round(p/tick)| > 1e−6), so depths in
+ * ticks and quotes are rounded to a grid the market does not use (`--tick 0.05` on a book on 0.01 steps).
+ * `source` names where the tick came from (`--tick 0.05`). Undefined when the prices fit.
+ * @example offGridTickWarning(book, 0.05, '--tick 0.05') // '--tick 0.05: 7212 of 9000 book rows have a best price off its grid …'
+ */
+export function offGridTickWarning(book: BookTable, tickSize: number, source: string): string | undefined {
+  if (!(tickSize > 0)) return undefined;
+  // off the grid by more than float error (relative to the number of ticks, for large prices in small ticks)
+  const off = (p: number) => {
+    if (!Number.isFinite(p)) return false;
+    const q = p / tickSize;
+    return Math.abs(q - Math.round(q)) > Math.max(1e-6, 16 * Number.EPSILON * Math.abs(q));
+  };
+  let rows = 0;
+  let first = -1;
+  const n = book.tsMs.length;
+  for (let i = 0; i < n; i++) {
+    if (off(book.bidPx[0][i]) || off(book.askPx[0][i])) {
+      rows++;
+      if (first < 0) first = i;
+    }
+  }
+  if (rows === 0 || rows <= 0.01 * n) return undefined;
+  const own = inferTickSize(book);
+  return (
+    `${source}: ${rows} of ${n} book rows have a best price off its grid (the first: book row ${first + 1}, bid ${book.bidPx[0][first]}, ask ${book.askPx[0][first]}): ` +
+    `depths in ticks and the quotes are rounded to a grid the market does not use${Number.isFinite(own) ? ` (the book's own finest step is ${own})` : ''}`
+  );
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { depthProfile, eventRate, inferTickSize, silences, spreadTicksHistogram, tickInference, tickInferenceWarning } from '../../src/data/quality.js';
+import { depthProfile, eventRate, inferTickSize, offGridTickWarning, silences, spreadTicksHistogram, tickInference, tickInferenceWarning } from '../../src/data/quality.js';
 import type { BookTable } from '../../src/data/tables.js';
 import { generateSampleMarket } from '../../src/sample/index.js';
 
@@ -73,6 +73,16 @@ describe('data-quality measures', () => {
     const w = tickInference(book(wide));
     expect(w).toMatchObject({ tickSize: 0.01, rowsAtTick: 2, nextStep: 0.02 });
     expect(tickInferenceWarning(w, 'b.csv')).toBeUndefined();
+  });
+
+  it('offGridTickWarning: a tick the prices are not on is said (5 ticks of 0.01 given as 0.05), a tick they are on (0.01, 0.005) is not; BTC-sized prices raise no float noise', () => {
+    const rows = Array.from({ length: 100 }, (_, i) => [100 + i / 100, 100 + i / 100 - 0.01, 100.01 + i / 100, 100.02 + i / 100]);
+    // counted by hand: a row is on the 0.05 grid only when both its bid (100 + i/100) and ask (100.01 + i/100) are, which never happens
+    expect(offGridTickWarning(book(rows), 0.05, '--tick 0.05')).toMatch(/^--tick 0\.05: 100 of 100 book rows have a best price off its grid \(the first: book row 1, bid 100, ask 100\.01\).*own finest step is 0\.01\)$/);
+    expect(offGridTickWarning(book(rows), 0.01, '--tick 0.01')).toBeUndefined();
+    expect(offGridTickWarning(book(rows), 0.005, '--tick 0.005')).toBeUndefined();
+    const btc = Array.from({ length: 100 }, (_, i) => [67000.11 + i / 100, 67000.1 + i / 100, 67000.12 + i / 100, 67000.13 + i / 100]);
+    expect(offGridTickWarning(book(btc), 0.01, '--tick 0.01')).toBeUndefined();
   });
 
   it('silences lists intervals longer than the threshold', () => {

@@ -1,6 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { inferTickSize, microPrices, midPrices } from '../../data/index.js';
-import { loadMarketData, warnInferredTick } from '../marketData.js';
+import { loadMarketData, warnGivenTick, warnInferredTick } from '../marketData.js';
 import {
   arrivalReport,
   describeDepthRange,
@@ -189,7 +189,7 @@ export async function runEstimate(argv: string[]): Promise<number> {
   const tickFromFile = book.meta.tickSize;
   const tick = numberOption('tick', values.tick, tickFromFile ?? inferTickSize(book), (v) => v > 0);
   const tickSource = values.tick ? 'given' : tickFromFile ? 'from the file' : 'inferred from the book';
-  const tickWarning = warnInferredTick(book, values.data as string, values.tick !== undefined);
+  const tickWarning = warnInferredTick(book, values.data as string, values.tick !== undefined) ?? warnGivenTick(book, values.tick, tick);
   const n = book.tsMs.length;
   const durationSec = (book.tsMs[n - 1] - book.tsMs[0]) / 1000;
   if (values.price !== undefined && values.price !== 'mid' && values.price !== 'micro') throw new UsageError('--price must be mid or micro');
