@@ -1,7 +1,7 @@
 import type { BookTable, TradeTable } from '../data/tables.js';
-import type { PairingOptions } from '../estimate/marketOrders.js';
+import type { OrderPairing, PairingOptions } from '../estimate/marketOrders.js';
 import type { RollingCalibrationOptions } from '../estimate/rolling.js';
-import { StreamedMarketOrders, type PairingSoFar } from '../estimate/streamedMarketOrders.js';
+import { StreamedMarketOrders, type MarketOrderColumns, type PairingSoFar } from '../estimate/streamedMarketOrders.js';
 import { StreamedRollingCalibration } from '../estimate/streamedRolling.js';
 import { BacktestReplay } from './engine.js';
 import type { BacktestConfig, BacktestResult, BacktestSeries } from './types.js';
@@ -34,6 +34,11 @@ export interface BacktestStreamOptions {
   readonly keepSeries?: boolean;
   /** Thinned series for plots when the series is not kept: one decision per this many ms (default 60 000). */
   readonly thinMs?: number;
+  /**
+   * Receives the market orders paired from each chunk's trades, and at the end those after the last book row
+   * (when the run calibrates from trades): e.g. to count them per reach depth and check the model fitted.
+   */
+  readonly onMarketOrders?: (orders: MarketOrderColumns) => void;
   /** Also receives every series piece (e.g. to write it out). */
   readonly seriesSink?: (piece: BacktestSeries) => void;
   /**
@@ -61,6 +66,8 @@ export interface BacktestStreamResult {
   readonly seriesThinned: boolean;
   /** Wall time of the replay itself, s: reading the chunks and the rolling calibration excluded. */
   readonly replaySec: number;
+  /** The pairing of trades with the book over the whole run (its observed time among them), when it calibrated from trades. */
+  readonly pairing?: OrderPairing;
 }
 
 /**
@@ -97,7 +104,11 @@ export async function runBacktestStream(chunks: AsyncIterable<MarketChunk> | Ite
     let rows;
     if (options.calibration) {
       rolling ??= new StreamedRollingCalibration(options.calibration, hasTrades ? config.tickSize : NaN, hasTrades);
-      rows = hasTrades ? rolling.feed(chunk.book, pairing!.feed(chunk.book, chunk.trades, chunk.throughMs), pairing!.excludedSoFar()) : rolling.feed(chunk.book);
+      if (hasTrades) {
+        const orders = pairing!.feed(chunk.book, chunk.trades, chunk.throughMs);
+        options.onMarketOrders?.(orders);
+        rows = rolling.feed(chunk.book, orders, pairing!.excludedSoFar());
+      } else rows = rolling.feed(chunk.book);
     }
     const fed = performance.now();
     replay.feed(chunk.book, chunk.trades, rows);
@@ -105,17 +116,22 @@ export async function runBacktestStream(chunks: AsyncIterable<MarketChunk> | Ite
     n++;
     options.onChunk?.({ chunk: n - 1, rows: chunk.book.tsMs.length, trades: chunk.trades?.tsMs.length ?? 0, state: replay.state(), ...(pairing && hasTrades ? { pairing: pairing.soFar() } : {}) });
   }
+  let paired: OrderPairing | undefined;
   if (rolling) {
     // the span check and the pairing's errors, as the in-memory calibration would raise them (no rows remain)
     rolling.finish();
-    if (withTrades) pairing!.finish();
+    if (withTrades) {
+      const last = pairing!.finish();
+      options.onMarketOrders?.(last.orders);
+      paired = last.pairing;
+    }
   }
   const finishing = performance.now();
   const result = replay.finish();
   const replaySec = (replayMs + performance.now() - finishing) / 1000;
   if (keepSeries) {
     if (userSink && result.series.tMs.length > 0) userSink(result.series);
-    return { result, metrics: backtestMetrics(result, metrics.intervalSec), chunks: n, seriesThinned: false, replaySec };
+    return { result, metrics: backtestMetrics(result, metrics.intervalSec), chunks: n, seriesThinned: false, replaySec, ...(paired ? { pairing: paired } : {}) };
   }
-  return { result: { ...result, series: metrics.thinned() }, metrics: metrics.metrics(result), chunks: n, seriesThinned: true, replaySec };
+  return { result: { ...result, series: metrics.thinned() }, metrics: metrics.metrics(result), chunks: n, seriesThinned: true, replaySec, ...(paired ? { pairing: paired } : {}) };
 }

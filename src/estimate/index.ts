@@ -14,4 +14,4 @@ export { inferredTradeTable, marketOrdersFromBook, type InferredMarketOrders } f
 export { pairingWarning, StreamedBookMasks, StreamedMarketOrders, type MarketOrderColumns, type PairingSoFar } from './streamedMarketOrders.js';
 export { StreamedGrid, type GridIncrementSink } from './streamedGrid.js';
 export { StreamedRollingCalibration, windowSpanError } from './streamedRolling.js';
-export { estimateStream, StreamedEstimate, type StreamedEstimateOptions, type StreamedEstimateResult } from './streamedEstimate.js';
+export { estimateStream, ReachDepthCounts, StreamedEstimate, type StreamedEstimateOptions, type StreamedEstimateResult } from './streamedEstimate.js';

@@ -54,6 +54,71 @@ class SquaredIncrements {
 }
 
 /**
+ * Market orders counted per side and reach depth J (ticks past the touch), chunk after chunk: all that the MLE
+ * of A and k over a range (`fitArrivalMle`'s statistics, integer sums: exact) and its per-depth χ² check need.
+ * `StreamedEstimate` fits and checks from them; a streamed backtest checks the model its strategy quotes with.
+ */
+export class ReachDepthCounts {
+  /** Buys (ask side) and sells (bid side): `hist[s][j]` orders with J = j − 1 (J < 0 in entry 0). */
+  private readonly hist: [number[], number[]] = [[], []];
+
+  constructor(
+    private readonly tickSize: number,
+    private readonly depths: DepthRange = DEFAULT_DEPTH_RANGE,
+  ) {
+    checkDepthRange(depths);
+  }
+
+  /** The next market orders (a chunk's pairing). */
+  count(o: { readonly side: Int8Array; readonly ticksBeyondTouch: Int32Array }): void {
+    for (let i = 0; i < o.side.length; i++) {
+      const h = this.hist[o.side[i] > 0 ? 0 : 1];
+      const j = Math.max(0, o.ticksBeyondTouch[i] + 1);
+      h[j] = (h[j] ?? 0) + 1;
+    }
+  }
+
+  /** Orders per side and reach: `ask[j]` buys with J = j (the last entry: J ≥ its index). */
+  counts(): { ask: number[]; bid: number[] } {
+    const counts = (h: number[]) => Array.from({ length: h.length }, (_, j) => h[j] ?? 0);
+    return { ask: counts(this.hist[0]), bid: counts(this.hist[1]) };
+  }
+
+  /** `fitArrivalMle`'s estimate of a side over `durationSec` observed, from the counts (the same statistics, checks and fields). */
+  fit(side: QuoteSide, durationSec: number): ArrivalEstimate {
+    if (!(durationSec > 0)) throw new EstimationError(`duration must be positive, got ${durationSec} s`);
+    const range = this.depths;
+    const { fromTicks: d0, toTicks: d1 } = range;
+    const lists = side === 'ask' ? [this.hist[0]] : side === 'bid' ? [this.hist[1]] : [this.hist[0], this.hist[1]];
+    let orders = 0;
+    let reached = 0;
+    let censored = 0;
+    let excess = 0;
+    let beyond = 0;
+    for (const h of lists) {
+      for (let j = 0; j < h.length; j++) {
+        const c = h[j] ?? 0;
+        orders += c;
+        if (j >= 1) beyond += c;
+        if (j < d0) continue;
+        reached += c;
+        if (j >= d1) censored += c;
+        excess += (Math.min(j, d1) - d0) * c;
+      }
+    }
+    const stats = { orders, reached, censored, uncensored: reached - censored, excessTicks: excess };
+    return arrivalEstimateFromStats(stats, durationSec, side, this.tickSize, range, beyond);
+  }
+
+  /** `estimate` (a side's fit) against the observed rates per reach depth: the Pearson χ² of `asmm estimate --data`. */
+  check(side: QuoteSide, estimate: ArrivalEstimate, durationSec: number): ArrivalFitCheck {
+    const { ask, bid } = this.counts();
+    const c = side === 'ask' ? ask : side === 'bid' ? bid : Array.from({ length: Math.max(ask.length, bid.length) }, (_, j) => (ask[j] ?? 0) + (bid[j] ?? 0));
+    return checkArrivalFitByDepth(arrivalByDepthFromCounts(c, durationSec, side, this.depths.toTicks + 1, this.tickSize), estimate, this.depths.toTicks);
+  }
+}
+
+/**
  * σ, A and k over chunks (day partitions) in bounded memory, equal to the one-shot estimators on the
  * concatenated tables: `realizedVolatility(previousTickGrid(mid))` in price and log units (the same squared
  * increments summed in the same order: bit for bit), and `fitArrivalMle` per side on
@@ -70,12 +135,10 @@ class SquaredIncrements {
  */
 export class StreamedEstimate {
   private readonly gridMs: number;
-  private readonly depths: DepthRange;
-  private readonly tickSize: number;
   private readonly sums = new SquaredIncrements();
   private readonly grid: StreamedGrid;
   private readonly pairing: StreamedMarketOrders;
-  private readonly hist: [number[], number[]] = [[], []];
+  private readonly reach: ReachDepthCounts;
   private withTrades = false;
   private rows = 0;
   private trades = 0;
@@ -88,11 +151,9 @@ export class StreamedEstimate {
 
   constructor(tickSize: number, options: StreamedEstimateOptions = {}) {
     this.gridMs = options.gridMs ?? 100;
-    this.depths = options.depths ?? DEFAULT_DEPTH_RANGE;
-    checkDepthRange(this.depths);
-    this.tickSize = tickSize;
     this.grid = new StreamedGrid(this.gridMs, this.sums);
     this.pairing = new StreamedMarketOrders(tickSize, options.pairing);
+    this.reach = new ReachDepthCounts(tickSize, options.depths ?? DEFAULT_DEPTH_RANGE);
     this.maxStalenessMs = options.pairing?.maxStalenessMs ?? DEFAULT_MAX_STALENESS_MS;
   }
 
@@ -113,7 +174,7 @@ export class StreamedEstimate {
     this.rowsWithoutPrice += rowsWithoutPrice(mid);
     this.grid.feed(ts, mid, stale.length > 0 ? mergeMasks(book.masked, stale) : book.masked);
     if (trades) this.withTrades = true;
-    this.count(this.pairing.feed(book, trades, throughMs));
+    this.reach.count(this.pairing.feed(book, trades, throughMs));
     this.rows += book.tsMs.length;
     this.trades += trades ? trades.tsMs.length : 0;
   }
@@ -140,64 +201,26 @@ export class StreamedEstimate {
     const bookStale = { stretches: this.staleStretches, ms: this.staleMs, maxStalenessMs: this.maxStalenessMs, rowsWithoutPrice: this.rowsWithoutPrice };
     if (!this.withTrades) return { realized, bookStale, rows: this.rows, trades: 0 };
     const { orders, pairing } = this.pairing.finish();
-    this.count(orders);
+    this.reach.count(orders);
     const durationSec = pairing.observedMs / 1000;
     const fit = (side: QuoteSide): ArrivalEstimate | string => {
       try {
-        return this.fitSide(side, durationSec);
+        return this.reach.fit(side, durationSec);
       } catch (error) {
         if (error instanceof EstimationError) return error.message;
         throw error;
       }
     };
     const arrival = { ask: fit('ask'), bid: fit('bid'), pooled: fit('pooled') };
-    const counts = (h: number[]) => Array.from({ length: h.length }, (_, j) => h[j] ?? 0);
-    const reachCounts = { ask: counts(this.hist[0]), bid: counts(this.hist[1]) };
+    const reachCounts = this.reach.counts();
     // each fit checked against the orders per reach depth, as the in-memory estimate checks its MLE: the counts are all it needs
-    const pooledCounts = Array.from({ length: Math.max(reachCounts.ask.length, reachCounts.bid.length) }, (_, j) => (reachCounts.ask[j] ?? 0) + (reachCounts.bid[j] ?? 0));
     const check = (side: QuoteSide): ArrivalFitCheck | undefined => {
       const e = arrival[side];
-      if (typeof e === 'string') return undefined;
-      const c = side === 'ask' ? reachCounts.ask : side === 'bid' ? reachCounts.bid : pooledCounts;
-      return checkArrivalFitByDepth(arrivalByDepthFromCounts(c, durationSec, side, this.depths.toTicks + 1, this.tickSize), e, this.depths.toTicks);
+      return typeof e === 'string' ? undefined : this.reach.check(side, e, durationSec);
     };
     const arrivalChecks = { ask: check('ask'), bid: check('bid'), pooled: check('pooled') };
     const warnings = (['ask', 'bid', 'pooled'] as const).flatMap((s) => (arrivalChecks[s] ? arrivalWarnings([arrivalChecks[s]!]) : []));
     return { realized, arrival, arrivalChecks, arrivalWarnings: warnings, reachCounts, pairing, bookStale, rows: this.rows, trades: this.trades };
-  }
-
-  private count(o: { side: Int8Array; ticksBeyondTouch: Int32Array }): void {
-    for (let i = 0; i < o.side.length; i++) {
-      const h = this.hist[o.side[i] > 0 ? 0 : 1];
-      const j = Math.max(0, o.ticksBeyondTouch[i] + 1);
-      h[j] = (h[j] ?? 0) + 1;
-    }
-  }
-
-  /** `fitArrivalMle`'s estimate from the counts per reach depth (the same statistics, the same checks and fields). */
-  private fitSide(side: QuoteSide, durationSec: number): ArrivalEstimate {
-    if (!(durationSec > 0)) throw new EstimationError(`duration must be positive, got ${durationSec} s`);
-    const range = this.depths;
-    const { fromTicks: d0, toTicks: d1 } = range;
-    const lists = side === 'ask' ? [this.hist[0]] : side === 'bid' ? [this.hist[1]] : [this.hist[0], this.hist[1]];
-    let orders = 0;
-    let reached = 0;
-    let censored = 0;
-    let excess = 0;
-    let beyond = 0;
-    for (const h of lists) {
-      for (let j = 0; j < h.length; j++) {
-        const c = h[j] ?? 0;
-        orders += c;
-        if (j >= 1) beyond += c;
-        if (j < d0) continue;
-        reached += c;
-        if (j >= d1) censored += c;
-        excess += (Math.min(j, d1) - d0) * c;
-      }
-    }
-    const stats = { orders, reached, censored, uncensored: reached - censored, excessTicks: excess };
-    return arrivalEstimateFromStats(stats, durationSec, side, this.tickSize, range, beyond);
   }
 }
 

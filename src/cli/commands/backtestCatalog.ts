@@ -3,10 +3,12 @@ import type { QuotingOptions } from './backtest.js';
 import { createStrategy, replayedEventsAre, runBacktestStream, snapInventoryToLot, type FillModel, type StrategyName } from '../../backtest/index.js';
 import { PARAM_RANGES } from '../../calibrate/params.js';
 import { describeMasks, inferTickSize, masksJson, tickInference, tickInferenceWarning } from '../../data/index.js';
+import { ReachDepthCounts } from '../../estimate/index.js';
 import { openCatalogMarket, UnpairedTradesWarning } from '../catalogMarket.js';
 import { contractUnits, contractValueOption, daysInUnits } from '../contractUnits.js';
 import { durationOption, formatTable, latencyConfig, numberOption, printJson, requireOrderCounts, UsageError, feeOption } from '../command.js';
 import { inv, metricsJson, num, writeBacktestReport, type InventoryUnits } from './backtestReport.js';
+import { arrivalModelWarningFromCounts } from './backtestRun.js';
 import { DayRangeInterrupt, INTERRUPTED_EXIT_CODE } from '../interrupt.js';
 
 /**
@@ -45,7 +47,9 @@ export async function backtestCatalog(
     const interrupt = new DayRangeInterrupt('the backtest', rangeDates);
     const dates = interrupt.done;
     const started = performance.now();
-    const { result, metrics, replaySec } = await runBacktestStream(
+    // the model the strategy quotes with, checked over the whole range as the in-memory run checks it (from counts)
+    const reach = strategy.requires.includes('k') || strategy.requires.includes('a') ? new ReachDepthCounts(tick) : undefined;
+    const { result, metrics, replaySec, pairing } = await runBacktestStream(
       interrupt.days(days),
       {
         strategy,
@@ -63,6 +67,7 @@ export async function backtestCatalog(
       },
       {
         calibration: { windowSec: o.windowMs / 1000, stepSec: 1 },
+        ...(reach ? { onMarketOrders: (orders: Parameters<ReachDepthCounts['count']>[0]) => reach.count(orders) } : {}),
         onChunk: (info) => {
           const row = { date: dates[info.chunk], bookRows: info.rows, trades: info.trades, fillsSoFar: info.state.fills, inventory: snapInventoryToLot(info.state.inventory, lot), equity: info.state.equity, unpairedTradesSoFar: info.pairing?.unpaired ?? null };
           perDay.push(row);
@@ -82,6 +87,8 @@ export async function backtestCatalog(
     const peakRssMb = process.resourceUsage().maxRSS / 1024;
     const reportPath = (values.report as string | undefined) ?? `reports/backtest-${o.strategyName}-${o.fill}-catalog.html`;
     const pngs = await writeBacktestReport(result, reportPath, values.png as string | undefined, `backtest-${o.strategyName}-${o.fill}-catalog`, `asmm backtest: ${strategy.name}, ${o.fill}, ${range.instrument} ${dates[0]}..${dates[dates.length - 1]}`, units);
+    const modelMiss = reach && pairing ? arrivalModelWarningFromCounts(strategy, reach, pairing.observedMs) : undefined;
+    if (modelMiss) notes.unshift(`WARNING ${modelMiss}`);
     // a run without a fill is no result, whatever its PnL of 0 says; the cause when it is known
     if (metrics.fills === 0) {
       const cause = orderSize > maxPosition ? `--max-position ${maxPosition} is below the order size ${orderSize}: every quote would take the position past it` : `the strategy waited for its σ, A, k (a --window longer than a day's data, or orders that never reach the fit's depths: see asmm estimate --catalog), every quote was refused (crossed, or past --max-position), or none was reached by a trade`;

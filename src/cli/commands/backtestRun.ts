@@ -3,7 +3,7 @@ import type { QuotingOptions } from './backtest.js';
 import { backtestExecutions, backtestMetrics, createStrategy, describeLatency, quotePlacement, replayedEventsAre, runBacktest, snapInventoryToLot, type FillModel, type QuotePlacement, type StrategyName, type Strategy } from '../../backtest/index.js';
 import { PARAM_RANGES } from '../../calibrate/params.js';
 import { describeMasks, inferTickSize, masksJson, type BookTable, type TradeTable } from '../../data/index.js';
-import { arrivalWarnings, checkArrivalFit, DEFAULT_DEPTH_RANGE, EstimationError, fitArrivalMle, rollingCalibration, type MarketOrders } from '../../estimate/index.js';
+import { arrivalWarnings, checkArrivalFit, DEFAULT_DEPTH_RANGE, EstimationError, fitArrivalMle, rollingCalibration, type ArrivalFitCheck, type MarketOrders, type ReachDepthCounts } from '../../estimate/index.js';
 import { warnGivenTick, warnInferredTick } from '../marketData.js';
 import { durationOption, formatTable, latencyConfig, numberOption, printJson, recordedClock, requireOrderCounts, UsageError, feeOption } from '../command.js';
 import { inv, metricsJson, num, writeBacktestReport, type InventoryUnits } from './backtestReport.js';
@@ -38,6 +38,28 @@ export function arrivalModelWarning(strategy: Pick<Strategy, 'name' | 'requires'
     if (error instanceof EstimationError) return undefined;
     throw error;
   }
+  return modelMissText(strategy, check);
+}
+
+/**
+ * `arrivalModelWarning` of a streamed run over a catalog range, from its market orders counted per reach depth
+ * (`ReachDepthCounts`, fed by runBacktestStream's onMarketOrders) over the pairing's observed time: the same
+ * pooled MLE and χ² check, from the counts.
+ */
+export function arrivalModelWarningFromCounts(strategy: Pick<Strategy, 'name' | 'requires'>, reach: ReachDepthCounts, observedMs: number): string | undefined {
+  if (!(strategy.requires.includes('k') || strategy.requires.includes('a')) || !(observedMs > 0)) return undefined;
+  let check;
+  try {
+    check = reach.check('pooled', reach.fit('pooled', observedMs / 1000), observedMs / 1000);
+  } catch (error) {
+    if (error instanceof EstimationError) return undefined;
+    throw error;
+  }
+  return modelMissText(strategy, check);
+}
+
+/** The WARNING text (without its prefix) of a failed check of the model the strategy quotes with; undefined when it did not fail. */
+function modelMissText(strategy: Pick<Strategy, 'name'>, check: ArrivalFitCheck): string | undefined {
   if (check.gof.passes !== false) return undefined;
   const [w] = arrivalWarnings([check]);
   return `${strategy.name} quotes with A and k of an exponential λ(δ) that the market orders do not follow: over the whole data, ${w} (see asmm estimate)`;
