@@ -329,7 +329,7 @@ export async function addOkxHistoryFixtures(x: Fixtures): Promise<void> {
   } finally {
     stoppedWriter.close();
   }
-  // a catalog whose every trade reaches exactly 10 ticks past the touch of its book row: no A·exp(−k·δ) fits that
+  // a catalog (two days) whose every trade reaches exactly 10 ticks past the touch of its book row: no A·exp(−k·δ) fits that
   f.oneDepthCatalog = x.at('one-depth-catalog');
   const oneDepthWriter = await CatalogWriter.create(f.oneDepthCatalog);
   try {
@@ -342,6 +342,10 @@ export async function addOkxHistoryFixtures(x: Fixtures): Promise<void> {
     oneDepthWriter.writeInstrument({ venue: 'sample', instrument: 'ETH-USDT', tickSize: 0.01, lotSize: 0.0001 });
     await oneDepthWriter.writeBookTop('sample', b, 'ETH-USDT');
     await oneDepthWriter.writeTrades('sample', { ...x.trades, px }, 'ETH-USDT');
+    // the same again a day later (a daily walk-forward needs two days)
+    const day = (c: Float64Array) => c.map((t) => t + 86_400_000);
+    await oneDepthWriter.writeBookTop('sample', { ...b, tsMs: day(b.tsMs), localTsMs: b.localTsMs && day(b.localTsMs) }, 'ETH-USDT');
+    await oneDepthWriter.writeTrades('sample', { ...x.trades, px, tsMs: day(x.trades.tsMs), localTsMs: x.trades.localTsMs && day(x.trades.localTsMs) }, 'ETH-USDT');
   } finally {
     oneDepthWriter.close();
   }

@@ -1,12 +1,13 @@
 import { backtestExecutions, type FillModel } from '../../backtest/index.js';
-import { gridEdgeNotes, runDailyWalkForward, type CalibrationDay, type EvaluationSettings, type ParamSet, type SelectionMetric } from '../../calibrate/index.js';
+import { gridEdgeNotes, runDailyWalkForward, strategyFor, type CalibrationDay, type EvaluationSettings, type ParamSet, type SelectionMetric } from '../../calibrate/index.js';
 import { inferTickSize, tickInference, tickInferenceWarning } from '../../data/index.js';
-import { rollingCalibration } from '../../estimate/index.js';
+import { ReachDepthCounts, rollingCalibration } from '../../estimate/index.js';
 import { dailyWalkForwardFigure, writeFiguresHtml } from '../../plot/index.js';
 import { contractUnits, contractValueOption, daysInUnits } from '../contractUnits.js';
 import { openCatalogMarket } from '../catalogMarket.js';
 import { formatTable, latencyConfig, numberOption, printJson, requireOrderCounts, feeOption } from '../command.js';
 import { DayRangeInterrupt, INTERRUPTED_EXIT_CODE } from '../interrupt.js';
+import { arrivalModelWarningFromCounts } from './backtestRun.js';
 
 const num = (x: number, d = 5) => (Number.isFinite(x) ? Number(x.toPrecision(d)) : x);
 
@@ -46,6 +47,11 @@ export async function calibrateCatalog(
       maxPosition: numberOption('max-position', values['max-position'] as string | undefined, Infinity, (v) => v > 0),
     };
     const executionNotes = new Set<string>();
+    // the swept strategies that quote with A and k take them from an exponential: checked over the range's orders,
+    // counted per reach depth day by day (as calibrate --data checks them over its file)
+    const reading = o.sets.map(strategyFor).filter((st) => st.requires.includes('k') || st.requires.includes('a'));
+    const reach = reading.length > 0 ? new ReachDepthCounts(tickSize) : undefined;
+    let observedMs = 0;
     // Ctrl-C: the days swept and traded so far give the walk-forward (said to be partial, exit 130)
     const interrupt = new DayRangeInterrupt('the walk-forward', rangeDates);
     async function* days(): AsyncGenerator<CalibrationDay> {
@@ -56,6 +62,10 @@ export async function calibrateCatalog(
       // the day's own executions and rolling calibration (nothing carried from the day before)
       const ex = backtestExecutions(day.book, day.trades, o.fill, tickSize, { label: `trades of ${day.date} against its books` });
       for (const n of ex.notes) executionNotes.add(n);
+      if (reach && ex.marketOrders) {
+        reach.count(ex.marketOrders);
+        observedMs += ex.marketOrders.observedMs;
+      }
       const calibration = rollingCalibration(day.book, ex.marketOrders, { windowSec: o.windowMs / 1000, stepSec: 1 });
       return { date: day.date, book: day.book, ...(ex.trades ? { trades: ex.trades } : {}), calibration };
     }
@@ -76,6 +86,8 @@ export async function calibrateCatalog(
     if (cutShort) notes.unshift(interrupt.note()!);
     const report = (values.report as string | undefined) ?? 'reports/calibration-daily.html';
     writeFiguresHtml(report, [dailyWalkForwardFigure(result)], `asmm calibrate --refit daily: ${range.instrument}`);
+    const modelMiss = reach ? arrivalModelWarningFromCounts({ name: reading.length === o.sets.length ? 'every swept set' : `${reading.length} of the ${o.sets.length} swept sets`, requires: ['k'] }, reach, observedMs) : undefined;
+    if (modelMiss) notes.unshift(`WARNING ${modelMiss}`);
     const allNotes = [...notes, ...executionNotes, ...result.notes, ...gridEdgeNotes(o.keys, o.sets, result.folds.map((f) => f.params)), DAILY_RULES];
     const total = result.folds.length ? result.folds[result.folds.length - 1].cumulativeOutOfSamplePnl : 0;
     if (values.json) {
