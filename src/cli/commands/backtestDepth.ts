@@ -7,7 +7,8 @@ import { describeLatency, LocalClockStats, type LatencySpec } from '../../backte
 import type { QueueModelSpec } from '../../backtest/queueModels.js';
 import { backtestExecutions } from '../../backtest/executions.js';
 import { createStrategy, type StrategyName } from '../../backtest/strategies.js';
-import { strategyCalibration, windowUsageError } from './backtestRun.js';
+import type { Strategy } from '../../backtest/strategy.js';
+import { arrivalModelWarning, arrivalModelWarningFromCounts, strategyCalibration, windowUsageError } from './backtestRun.js';
 import type { DepthEvents } from '../../backtest/depthReplay.js';
 import type { RollingCalibration } from '../../estimate/rolling.js';
 import type { PairingSoFar } from '../../estimate/streamedMarketOrders.js';
@@ -128,9 +129,10 @@ async function backtestDepthRun(values: Record<string, string | boolean | undefi
   // from the trades (the estimators read the touch; the replay reads every level)
   const calibrated = strategy.requires.length > 0;
   // (a catalog range's come a day at a time with its days, below)
-  const calibration = !calibrated || streamed
-    ? undefined
-    : strategyCalibration(strategy, capture.book, backtestExecutions(capture.book, capture.trades, 'queue', tickSize, { label: `trades of ${data}` }).marketOrders, options.windowMs, data);
+  const marketOrders = !calibrated || streamed ? undefined : backtestExecutions(capture.book, capture.trades, 'queue', tickSize, { label: `trades of ${data}` }).marketOrders;
+  const calibration = marketOrders && strategyCalibration(strategy, capture.book, marketOrders, options.windowMs, data);
+  // the model the strategy quotes with, checked over the whole data (a catalog range's, from its counts, below)
+  let modelMiss = marketOrders && arrivalModelWarning(strategy, marketOrders);
   const lotSize = numberOption('lot', values.lot as string | undefined, (streamed ? streamed.lotSize : capture.book.meta.lotSize) ?? 0, (v) => v >= 0);
   if (lotSize > 0 && !(Math.floor(orderSize / lotSize + 1e-9) * lotSize > 0)) throw new UsageError(`--size ${orderSize} is below the lot ${lotSize}${values.lot === undefined ? ' (the data\'s; give --lot to set it)' : ''}`);
   // the report's lines, from the decisions, decimated over the replay's span as they come
@@ -205,7 +207,7 @@ async function backtestDepthRun(values: Record<string, string | boolean | undefi
       mark = performance.now();
     }
     // the calibration's checks (the pairing's errors): over the whole range, or over what was read when cut short
-    await calibrationFeed?.finish(!interrupt!.cutShort);
+    modelMiss = await calibrationFeed?.finish(!interrupt!.cutShort);
     // the catalog's reads are over: DuckDB's memory goes before the report is built
     streamed.close();
   } else session.feed(native, capture.trades, bookArrivalMs ? { bookArrivalMs } : {});
@@ -223,6 +225,7 @@ async function backtestDepthRun(values: Record<string, string | boolean | undefi
     ...((options.quoting.orderLevels ?? 1) > 1 ? [`a grid of ${options.quoting.orderLevels} orders a side, ${options.quoting.levelSpacingTicks ?? 1} tick(s) apart`] : []),
     ...(fill === 'tradeThrough' ? ['tradeThrough: a trade at or through our price fills us up to its size, whatever the queue (optimistic)'] : []),
     ...(fill === 'midCross' ? ['midCross: the mid reaching our price fills us whole, trades ignored (the reference system\'s rule)'] : []),
+    ...(modelMiss ? [`WARNING ${modelMiss}`] : []),
     ...(r.orderCount === 0
       ? [`WARNING no order was sent in ${r.decisions} decisions: the strategy waited for its σ, A, k (a --window longer than the data?) or every quote was refused (crossed, or past --max-position)`]
       : r.fills.tsMs.length === 0
@@ -343,8 +346,12 @@ async function loadNative(data: string, format: string, tradesFile: string | und
 /** A catalog range's streamed calibration: its days in turn, and the checks of what was read. */
 interface StreamedCatalogCalibration {
   readonly days: AsyncGenerator<CalibrationDay, void, undefined>;
-  /** The pairing's checks over the days read (UnpairedTradesError...), as the in-memory calibration raises them. */
-  finish(): void;
+  /**
+   * The pairing's checks over the days read (UnpairedTradesError...), as the in-memory calibration raises them;
+   * then the model the strategy quotes with checked over those days' market orders, counted per reach depth
+   * (`arrivalModelWarningFromCounts`): its WARNING text when the check fails.
+   */
+  finish(): string | undefined;
   /** The pairing's counts over the days read so far (for the progress lines' warning). */
   pairingSoFar(): PairingSoFar;
 }
@@ -381,10 +388,13 @@ class CalibrationFeed {
     return this.calibration.pairingSoFar();
   }
 
-  /** The checks of the calibration: over every day when `readRest` (the range replayed whole), else over the days read so far. */
-  async finish(readRest: boolean): Promise<void> {
+  /**
+   * The checks of the calibration: over every day when `readRest` (the range replayed whole), else over the days
+   * read so far. The WARNING text of the model check (see StreamedCatalogCalibration.finish), when it fails.
+   */
+  async finish(readRest: boolean): Promise<string | undefined> {
     if (readRest) await this.rowsThrough(Infinity);
-    this.calibration.finish();
+    return this.calibration.finish();
   }
 
   async rowsThrough(lastEventMs: number): Promise<CalibrationRows | undefined> {
@@ -415,7 +425,7 @@ class CalibrationFeed {
 async function catalogDepthStream(values: Record<string, string | boolean | undefined>) {
   const { openCatalog, catalogDepthDays } = await import('../../catalog/index.js');
   const { catalogRange } = await import('../catalogMarket.js');
-  const { StreamedMarketOrders, StreamedRollingCalibration, windowSpanError } = await import('../../estimate/index.js');
+  const { ReachDepthCounts, StreamedMarketOrders, StreamedRollingCalibration, windowSpanError } = await import('../../estimate/index.js');
   const catalog = await openCatalog(values.catalog as string);
   let closed = false;
   const close = () => {
@@ -454,7 +464,7 @@ async function catalogDepthStream(values: Record<string, string | boolean | unde
       notes: [`catalog ${values.catalog as string}: ${range.venue}/${range.instrument} ${source.dates.join(', ')}: read a day at a time, ${source.masked.length} masked interval(s) from its gaps and where the range starts without a snapshot`],
     };
     /** The calibration's days (see `calibration`): each date with top-5 rows or trades, its rows and how far they reach. */
-    async function* calibrationDays(pairing: InstanceType<typeof StreamedMarketOrders>, rolling: InstanceType<typeof StreamedRollingCalibration>): AsyncGenerator<CalibrationDay, void, undefined> {
+    async function* calibrationDays(pairing: InstanceType<typeof StreamedMarketOrders>, rolling: InstanceType<typeof StreamedRollingCalibration>, reach: InstanceType<typeof ReachDepthCounts>): AsyncGenerator<CalibrationDay, void, undefined> {
       // every date with top-5 rows or trades, in order: a day of trades only pairs them with the last row before
       // (an empty chunk of book), as the joined range does
       const days = (table: 'book_top' | 'trades') => catalog.days(range.venue, range.instrument, table, range.fromDate, range.toDate).map((d) => d.date);
@@ -479,7 +489,9 @@ async function catalogDepthStream(values: Record<string, string | boolean | unde
         // are masked, not stale)
         const later = topLeft === 0 ? [] : source.masked.filter((m) => m.fromMs > lastRowMs).map((m) => m.fromMs);
         const throughMs = Math.min(utcDayEndMs(date), ...later);
-        const rows = rolling.feed(book, pairing.feed(book, trades, throughMs), pairing.excludedSoFar());
+        const orders = pairing.feed(book, trades, throughMs);
+        reach.count(orders);
+        const rows = rolling.feed(book, orders, pairing.excludedSoFar());
         yield { rows, throughMs: lastRowMs };
       }
     }
@@ -507,22 +519,26 @@ async function catalogDepthStream(values: Record<string, string | boolean | unde
        * the checks of what was read (`finish`: the pairing's errors, as the in-memory calibration raises them).
        * A range shorter than one window is refused here, before anything is read.
        */
-      calibration(strategy: { name: string }, tickSize: number, windowMs: number): StreamedCatalogCalibration {
+      calibration(strategy: Pick<Strategy, 'name' | 'requires'>, tickSize: number, windowMs: number): StreamedCatalogCalibration {
         const label = `catalog ${values.catalog as string}`;
         const short = windowSpanError(firstMs, lastMs, windowMs / 1000);
         if (short) throw windowUsageError(short, strategy, label);
         const pairing = new StreamedMarketOrders(tickSize);
         const rolling = new StreamedRollingCalibration({ windowSec: windowMs / 1000, stepSec: 1 }, tickSize, true);
+        const reach = new ReachDepthCounts(tickSize);
         return {
-          days: calibrationDays(pairing, rolling),
+          days: calibrationDays(pairing, rolling, reach),
           pairingSoFar: () => pairing.soFar(),
           finish() {
+            let last;
             try {
               rolling.finish();
-              pairing.finish();
+              last = pairing.finish();
             } catch (error) {
               throw windowUsageError(error, strategy, label);
             }
+            reach.count(last.orders);
+            return arrivalModelWarningFromCounts(strategy, reach, last.pairing.observedMs);
           },
         };
       },
