@@ -28,7 +28,7 @@ export type FixtureName =
   | 'truncatedCsvGz' | 'garbageGz' | 'notGzButNamedGz' | 'empty' | 'headerOnlyBook' | 'headerOnlyTrades' | 'bookSeconds' | 'bookMicros' | 'tradesSeconds'
   | 'localSeconds' | 'tardisTradesMs' | 'unsortedBook' | 'json' | 'binary' | 'truncatedArrow' | 'emptyDir' | 'binanceSpot' | 'binanceClockBehind' | 'binanceTruncated'
   | 'binanceUnordered' | 'binanceFutures' | 'tradesShiftedDay' | 'existingDir' | 'plainFile' | 'overlappingRecording' | 'badMaskSidecar' | 'maskedBook'
-  | 'okxBooksDay' | 'okxBooksMalformed' | 'okxBooksMismatch' | 'okxBooksTruncated' | 'okxTradesDay' | 'okxTradesMalformed' | 'sampleCatalog' | 'depthCatalog'
+  | 'okxBooksDay' | 'okxBooksMalformed' | 'okxBooksMismatch' | 'okxBooksTruncated' | 'okxTradesDay' | 'okxTradesMalformed' | 'okxTradesOneDepth' | 'sampleCatalog' | 'depthCatalog'
   | 'okxTradesTwoUtcDays' | 'stoppedBookCatalog' | 'oneDepthCatalog' | 'deadDayCatalog' | 'halfTickCatalog' | 'twoMinuteDaysCatalog' | 'bookHalfTickRow' | 'tradesAtTouch' | 'tradesOneDepth' | 'bookOneSecondRows' | 'tradesTwice'
   | 'tradesTenfold' | 'bookHoled' | 'tradesSecondHalf' | 'bookFrozen' | 'bookRelativeSeconds' | 'bookFlatMid'
   | 'tardisTradesTwoSymbols' | 'tardisBookTwoSymbols' | 'tardisTradesTwoExchanges'
@@ -285,6 +285,25 @@ export async function addOkxHistoryFixtures(x: Fixtures): Promise<void> {
   const f = x.f as Record<FixtureName, string>;
   f.okxBooksDay = await day('okx-good', 'books');
   f.okxTradesDay = await day('okx-good', 'trades');
+  // the day's trades, each repriced 10 ticks past the touch of the book row in force: no A·exp(−k·δ) fits that
+  {
+    const { readOkxBooksDepthEvents } = await import('../../src/formats/okxHistoryBooks.js');
+    const { loadTables } = await import('../../src/formats/index.js');
+    const { inferTickSize } = await import('../../src/data/index.js');
+    const { book } = await readOkxBooksDepthEvents(f.okxBooksDay);
+    // (the day's trades on UTC days, as its books are: the default archive runs on UTC+8 days)
+    mkdirSync(x.at('okx-one-depth'), { recursive: true });
+    const utcDay = (await writeOkxHistoryDay({ ...base, dir: x.at('okx-one-depth'), kind: 'trades', dayBoundary: 'utc' })).path;
+    const trades = (await loadTables(utcDay)).tables.find((t): t is TradeTable => t.kind === 'trades')!;
+    const tick = inferTickSize(book);
+    let row = 0;
+    const px = Float64Array.from(trades.tsMs, (t, i) => {
+      while (row + 1 < book.tsMs.length && book.tsMs[row + 1] <= t) row++;
+      return Number((trades.side[i] > 0 ? book.askPx[0][row] + 10 * tick : book.bidPx[0][row] - 10 * tick).toFixed(8));
+    });
+    f.okxTradesOneDepth = join(x.at('okx-one-depth'), 'trades-one-depth.csv');
+    writeTradeCsv(f.okxTradesOneDepth, { ...trades, px });
+  }
   f.okxBooksMalformed = await day('okx-malformed', 'books', { malformedLine: 5 });
   f.okxTradesMalformed = await day('okx-malformed', 'trades', { malformedLine: 4 });
   f.okxBooksMismatch = await day('okx-mismatch', 'books', { snapshotMismatch: [2] });
