@@ -1,4 +1,4 @@
-export { asInfiniteStrategy, asStrategy, glftStrategy, symmetricStrategy, type MutableQuotes, type QuoteContext, type Strategy } from './strategy.js';
+export { asInfiniteStrategy, asStrategy, glftStrategy, readsArrivalModel, symmetricStrategy, type MutableQuotes, type QuoteContext, type Strategy } from './strategy.js';
 export { createStrategy, isStrategyName, STRATEGIES, STRATEGY_NAMES, type StrategyEntry, type StrategyName, type StrategyParams } from './strategies.js';
 export { BacktestReplay, runBacktest, type BacktestReplayOptions, type CalibrationRows } from './engine.js';
 export { FILL_CAUSES, type BacktestConfig, type BacktestResult, type BacktestSeries, type FillCause, type FillModel, type Fills, type OrderRecords } from './types.js';

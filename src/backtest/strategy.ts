@@ -47,6 +47,11 @@ export interface Strategy {
   readonly timeInvariant?: boolean;
 }
 
+/** Whether the strategy quotes with A or k, the fit of λ(δ) = A·exp(−k·δ) (whose fit to the orders a run then checks). */
+export function readsArrivalModel(strategy: Pick<Strategy, 'requires'>): boolean {
+  return strategy.requires.includes('k') || strategy.requires.includes('a');
+}
+
 /**
  * Finite-horizon AS (2008) quotes with a repeating horizon: T − t = horizonSec − (elapsed mod horizonSec)
  * seconds, so a long backtest is a sequence of sessions of `horizonSec`. γ per unit of price per order.

@@ -4,7 +4,7 @@ import type { BookTable, TradeTable } from '../data/tables.js';
 import type { RollingCalibration } from '../estimate/rolling.js';
 import type { EvaluationSettings } from './evaluate.js';
 import type { ParamSet } from './params.js';
-import { selectionScore, sweepWindow, type SelectionMetric } from './runner.js';
+import { NO_FILL_WINDOWS_NOTE, selectionScore, sweepWindow, type SelectionMetric } from './runner.js';
 
 /** One day of data for the daily walk-forward: its UTC date and its books (and trades, rolling calibration). */
 export interface CalibrationDay {
@@ -15,10 +15,10 @@ export interface CalibrationDay {
   readonly calibration?: RollingCalibration;
 }
 
-/** What the sweep of one day found: every set's metrics on that day alone (each run starting flat). */
-/** How the note on days without a fill starts. */
-export const NO_FILL_DAYS_NOTE = 'WARNING no parameter set had a fill';
+/** How the note on days without a fill starts: as the note on windows without one (`NO_FILL_WINDOWS_NOTE`). */
+export const NO_FILL_DAYS_NOTE = NO_FILL_WINDOWS_NOTE;
 
+/** What the sweep of one day found: every set's metrics on that day alone (each run starting flat). */
 export interface DailySweep {
   readonly date: string;
   readonly bookRows: number;

@@ -86,6 +86,11 @@ export function feeOption(name: string, value: string | undefined): number {
   return fee;
 }
 
+/** A note as a line of text output: a `WARNING …` note as it is, any other as `note: …`. */
+export function noteLine(note: string): string {
+  return note.startsWith('WARNING ') ? note : `note: ${note}`;
+}
+
 /** Prints a value as one JSON document on stdout. */
 export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + '\n');

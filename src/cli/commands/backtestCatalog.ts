@@ -1,12 +1,12 @@
 import { queueModelText, type QueueModelSpec } from '../../backtest/queueModels.js';
 import type { QuotingOptions } from './backtest.js';
-import { createStrategy, replayedEventsAre, runBacktestStream, snapInventoryToLot, type FillModel, type StrategyName } from '../../backtest/index.js';
+import { createStrategy, readsArrivalModel, replayedEventsAre, runBacktestStream, snapInventoryToLot, type FillModel, type StrategyName } from '../../backtest/index.js';
 import { PARAM_RANGES } from '../../calibrate/params.js';
 import { describeMasks, inferTickSize, masksJson, tickInference, tickInferenceWarning } from '../../data/index.js';
 import { ReachDepthCounts } from '../../estimate/index.js';
 import { openCatalogMarket, UnpairedTradesWarning } from '../catalogMarket.js';
 import { contractUnits, contractValueOption, daysInUnits } from '../contractUnits.js';
-import { durationOption, formatTable, latencyConfig, numberOption, printJson, requireOrderCounts, UsageError, feeOption } from '../command.js';
+import { durationOption, formatTable, latencyConfig, numberOption, printJson, requireOrderCounts, UsageError, feeOption, noteLine } from '../command.js';
 import { inv, metricsJson, num, writeBacktestReport, type InventoryUnits } from './backtestReport.js';
 import { arrivalModelWarningFromCounts } from './backtestRun.js';
 import { DayRangeInterrupt, INTERRUPTED_EXIT_CODE } from '../interrupt.js';
@@ -48,7 +48,7 @@ export async function backtestCatalog(
     const dates = interrupt.done;
     const started = performance.now();
     // the model the strategy quotes with, checked over the whole range as the in-memory run checks it (from counts)
-    const reach = strategy.requires.includes('k') || strategy.requires.includes('a') ? new ReachDepthCounts(tick) : undefined;
+    const reach = readsArrivalModel(strategy) ? new ReachDepthCounts(tick) : undefined;
     const { result, metrics, replaySec, pairing } = await runBacktestStream(
       interrupt.days(days),
       {
@@ -105,7 +105,7 @@ export async function backtestCatalog(
         `${strategy.name}, ${o.fill} fills, on ${range.instrument} (${range.venue}) ${dates[0]}..${dates[dates.length - 1]} from ${range.root}: ${perDay.length} days, ${result.events} events (${replayedEventsAre(book0.depth)}), ${result.decisions} decisions in ${seconds.toFixed(1)} s (the replay itself ${replaySec.toFixed(1)} s, ${(result.events / replaySec / 1e6).toFixed(2)} M events/s), peak RSS ${peakRssMb.toFixed(0)} MB`,
         formatTable(['metric', 'value'], Object.entries(metrics).filter(([, v]) => typeof v === 'number').map(([k, v]) => [k, String(k === 'maxAbsInventory' || k === 'finalInventory' ? inv(v as number, units) : num(v as number, 10))])),
         ...describeMasks(masks),
-        ...allNotes.map((n) => (n.startsWith('WARNING ') ? n : `note: ${n}`)),
+        ...allNotes.map(noteLine),
         `report: ${reportPath}`,
         ...pngs.map((p) => `png: ${p}`),
       ].join('\n') + '\n',

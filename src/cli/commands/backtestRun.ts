@@ -1,7 +1,7 @@
 import { queueModelText, type QueueModelSpec } from '../../backtest/queueModels.js';
 import type { QuotingOptions } from './backtest.js';
-import { backtestExecutions, backtestMetrics, createStrategy, describeLatency, quotePlacement, replayedEventsAre, runBacktest, snapInventoryToLot, type FillModel, type QuotePlacement, type StrategyName, type Strategy } from '../../backtest/index.js';
-import { PARAM_RANGES } from '../../calibrate/params.js';
+import { backtestExecutions, backtestMetrics, createStrategy, describeLatency, quotePlacement, readsArrivalModel, replayedEventsAre, runBacktest, snapInventoryToLot, type FillModel, type QuotePlacement, type StrategyName, type Strategy } from '../../backtest/index.js';
+import { PARAM_RANGES, strategyFor, type ParamSet } from '../../calibrate/params.js';
 import { describeMasks, inferTickSize, masksJson, type BookTable, type TradeTable } from '../../data/index.js';
 import { arrivalWarnings, checkArrivalFit, DEFAULT_DEPTH_RANGE, EstimationError, fitArrivalMle, rollingCalibration, type ArrivalFitCheck, type MarketOrders, type ReachDepthCounts } from '../../estimate/index.js';
 import { warnGivenTick, warnInferredTick } from '../marketData.js';
@@ -30,7 +30,7 @@ export function neverCalibrated(strategy: Strategy, cal: ReturnType<typeof rolli
  * when it passes, could not be made, or the strategy reads neither A nor k.
  */
 export function arrivalModelWarning(strategy: Pick<Strategy, 'name' | 'requires'>, orders: MarketOrders | undefined): string | undefined {
-  if (!orders || !(strategy.requires.includes('k') || strategy.requires.includes('a')) || !(orders.observedMs > 0)) return undefined;
+  if (!orders || !readsArrivalModel(strategy) || !(orders.observedMs > 0)) return undefined;
   let check;
   try {
     check = checkArrivalFit(orders, orders.observedMs / 1000, fitArrivalMle(orders, orders.observedMs / 1000, 'pooled', { depths: DEFAULT_DEPTH_RANGE }));
@@ -47,7 +47,7 @@ export function arrivalModelWarning(strategy: Pick<Strategy, 'name' | 'requires'
  * pooled MLE and χ² check, from the counts.
  */
 export function arrivalModelWarningFromCounts(strategy: Pick<Strategy, 'name' | 'requires'>, reach: ReachDepthCounts, observedMs: number): string | undefined {
-  if (!(strategy.requires.includes('k') || strategy.requires.includes('a')) || !(observedMs > 0)) return undefined;
+  if (!readsArrivalModel(strategy) || !(observedMs > 0)) return undefined;
   let check;
   try {
     check = reach.check('pooled', reach.fit('pooled', observedMs / 1000), observedMs / 1000);
@@ -56,6 +56,16 @@ export function arrivalModelWarningFromCounts(strategy: Pick<Strategy, 'name' | 
     throw error;
   }
   return modelMissText(strategy, check);
+}
+
+/**
+ * The swept sets that quote with A and k, as one reader of the model for `arrivalModelWarning` ("every swept set",
+ * "2 of the 3 swept sets"); undefined when none does.
+ */
+export function sweptSetsReadingModel(sets: readonly ParamSet[]): Pick<Strategy, 'name' | 'requires'> | undefined {
+  const reading = sets.map(strategyFor).filter(readsArrivalModel).length;
+  if (reading === 0) return undefined;
+  return { name: reading === sets.length ? 'every swept set' : `${reading} of the ${sets.length} swept sets`, requires: ['k'] };
 }
 
 /** The WARNING text (without its prefix) of a failed check of the model the strategy quotes with; undefined when it did not fail. */

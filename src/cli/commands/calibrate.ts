@@ -2,12 +2,12 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { queueModelOption } from './backtest.js';
 import { queueModelText } from '../../backtest/queueModels.js';
-import { calibrationTable, DEFAULT_PARAMS, gridEdgeNotes, strategyFor, tieWindows, NO_FILL_WINDOWS_NOTE, UNDEFINED_METRIC_NOTE, expandGrid, parseGridSpec, runCalibration, walkForwardSummary, walkForwardTable, windowsProblem, MIN_WINDOW_BOOK_ROWS, MIN_WINDOW_SEC, type ParamSet, type SelectionMetric } from '../../calibrate/index.js';
+import { calibrationTable, DEFAULT_PARAMS, gridEdgeNotes, tieWindows, NO_FILL_WINDOWS_NOTE, UNDEFINED_METRIC_NOTE, expandGrid, parseGridSpec, runCalibration, walkForwardSummary, walkForwardTable, windowsProblem, MIN_WINDOW_BOOK_ROWS, MIN_WINDOW_SEC, type ParamSet, type SelectionMetric } from '../../calibrate/index.js';
 import { backtestExecutions, isStrategyName, STRATEGY_NAMES, type FillModel } from '../../backtest/index.js';
 import { DataError, describeMasks, inferTickSize, masksJson } from '../../data/index.js';
 import { contractValueOption, marketInBaseUnits } from '../contractUnits.js';
 import { loadMarketData, warnInferredTick } from '../marketData.js';
-import { arrivalModelWarning } from './backtestRun.js';
+import { arrivalModelWarning, sweptSetsReadingModel } from './backtestRun.js';
 import { MARKET_RUN_OPTIONS } from './marketRunOptions.js';
 import { rollingCalibration } from '../../estimate/index.js';
 import { calibrationHeatmap, walkForwardFigure, writeFiguresHtml } from '../../plot/index.js';
@@ -95,8 +95,8 @@ export async function runCalibrate(argv: string[]): Promise<number> {
   const trades = executions.trades;
   const calibration = rollingCalibration(book, executions.marketOrders, { windowSec: (durationOption('window', values.window, 300_000) as number) / 1000, stepSec: 1 });
   // the swept strategies that quote with A and k take them from an exponential: said when the orders do not follow one
-  const reading = sets.map(strategyFor).filter((st) => st.requires.includes('k') || st.requires.includes('a'));
-  const modelMiss = reading.length > 0 ? arrivalModelWarning({ name: reading.length === sets.length ? 'every swept set' : `${reading.length} of the ${sets.length} swept sets`, requires: ['k'] }, executions.marketOrders) : undefined;
+  const reader = sweptSetsReadingModel(sets);
+  const modelMiss = reader && arrivalModelWarning(reader, executions.marketOrders);
   if (modelMiss) process.stderr.write(`WARNING ${modelMiss}\n`);
   const tty = process.stderr.isTTY === true;
   let lastShown = 0;

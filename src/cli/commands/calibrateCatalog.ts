@@ -1,13 +1,13 @@
 import { backtestExecutions, type FillModel } from '../../backtest/index.js';
-import { gridEdgeNotes, runDailyWalkForward, strategyFor, type CalibrationDay, type EvaluationSettings, type ParamSet, type SelectionMetric } from '../../calibrate/index.js';
+import { gridEdgeNotes, runDailyWalkForward, type CalibrationDay, type EvaluationSettings, type ParamSet, type SelectionMetric } from '../../calibrate/index.js';
 import { inferTickSize, tickInference, tickInferenceWarning } from '../../data/index.js';
 import { ReachDepthCounts, rollingCalibration } from '../../estimate/index.js';
 import { dailyWalkForwardFigure, writeFiguresHtml } from '../../plot/index.js';
 import { contractUnits, contractValueOption, daysInUnits } from '../contractUnits.js';
 import { openCatalogMarket } from '../catalogMarket.js';
-import { formatTable, latencyConfig, numberOption, printJson, requireOrderCounts, feeOption } from '../command.js';
+import { formatTable, latencyConfig, numberOption, printJson, requireOrderCounts, feeOption, noteLine } from '../command.js';
 import { DayRangeInterrupt, INTERRUPTED_EXIT_CODE } from '../interrupt.js';
-import { arrivalModelWarningFromCounts } from './backtestRun.js';
+import { arrivalModelWarningFromCounts, sweptSetsReadingModel } from './backtestRun.js';
 
 const num = (x: number, d = 5) => (Number.isFinite(x) ? Number(x.toPrecision(d)) : x);
 
@@ -49,8 +49,8 @@ export async function calibrateCatalog(
     const executionNotes = new Set<string>();
     // the swept strategies that quote with A and k take them from an exponential: checked over the range's orders,
     // counted per reach depth day by day (as calibrate --data checks them over its file)
-    const reading = o.sets.map(strategyFor).filter((st) => st.requires.includes('k') || st.requires.includes('a'));
-    const reach = reading.length > 0 ? new ReachDepthCounts(tickSize) : undefined;
+    const reader = sweptSetsReadingModel(o.sets);
+    const reach = reader && new ReachDepthCounts(tickSize);
     let observedMs = 0;
     // Ctrl-C: the days swept and traded so far give the walk-forward (said to be partial, exit 130)
     const interrupt = new DayRangeInterrupt('the walk-forward', rangeDates);
@@ -86,7 +86,7 @@ export async function calibrateCatalog(
     if (cutShort) notes.unshift(interrupt.note()!);
     const report = (values.report as string | undefined) ?? 'reports/calibration-daily.html';
     writeFiguresHtml(report, [dailyWalkForwardFigure(result)], `asmm calibrate --refit daily: ${range.instrument}`);
-    const modelMiss = reach ? arrivalModelWarningFromCounts({ name: reading.length === o.sets.length ? 'every swept set' : `${reading.length} of the ${o.sets.length} swept sets`, requires: ['k'] }, reach, observedMs) : undefined;
+    const modelMiss = reader && reach && arrivalModelWarningFromCounts(reader, reach, observedMs);
     if (modelMiss) notes.unshift(`WARNING ${modelMiss}`);
     const allNotes = [...notes, ...executionNotes, ...result.notes, ...gridEdgeNotes(o.keys, o.sets, result.folds.map((f) => f.params)), DAILY_RULES];
     const total = result.folds.length ? result.folds[result.folds.length - 1].cumulativeOutOfSamplePnl : 0;
@@ -120,7 +120,7 @@ export async function calibrateCatalog(
         ),
         `out-of-sample PnL over ${result.folds.length} traded days: ${num(total)}`,
         `report: ${report}`,
-        ...allNotes.map((n) => (n.startsWith('WARNING ') ? n : `note: ${n}`)),
+        ...allNotes.map(noteLine),
       ].join('\n') + '\n',
     );
     return cutShort ? INTERRUPTED_EXIT_CODE : 0;

@@ -2,7 +2,7 @@ import { inferTickSize, tickInference, tickInferenceWarning } from '../../data/i
 import { sparseGridWarning, StreamedEstimate, type ArrivalFitCheck, type DepthRange, type StreamedEstimateResult } from '../../estimate/index.js';
 import { bookStaleWarning, rowsWithoutPriceLine } from '../../estimate/observation.js';
 import { openCatalogMarket, UnpairedTradesWarning } from '../catalogMarket.js';
-import { formatTable, numberOption, printJson } from '../command.js';
+import { formatTable, numberOption, printJson, noteLine } from '../command.js';
 import { DayRangeInterrupt, INTERRUPTED_EXIT_CODE } from '../interrupt.js';
 
 const fmt = (x: number, digits = 4) => (Number.isFinite(x) ? x.toPrecision(digits) : String(x));
@@ -100,7 +100,7 @@ export async function estimateCatalog(values: Record<string, string | boolean | 
               ...(r.arrivalWarnings ?? []).map((w) => `WARNING arrival ${w}`),
             ]
           : ['arrival     no trades in the range: A and k not estimated']),
-        ...notes.map((n) => (n.startsWith('WARNING ') ? n : `note: ${n}`)),
+        ...notes.map(noteLine),
         `note: ${NOT_STREAMED}`,
       ].join('\n') + '\n',
     );
