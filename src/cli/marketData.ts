@@ -1,4 +1,4 @@
-import { assertTimeOrder, DataError, dropDuplicateTrades, offGridTickWarning, tickInference, tickInferenceWarning, deadBookStretches, relativeTimeUnitProblem, DEFAULT_MAX_STALENESS_MS, formatDurationMs, maskedDurationMs, mergeMasks, tradesOffBook, type BookTable, type Table, type TradeTable } from '../data/index.js';
+import { assertTimeOrder, DataError, declaredOrInferredTick, dropDuplicateTrades, offGridTickWarning, deadBookStretches, relativeTimeUnitProblem, DEFAULT_MAX_STALENESS_MS, formatDurationMs, maskedDurationMs, mergeMasks, tradesOffBook, type BookTable, type Table, type TradeTable } from '../data/index.js';
 import type { TableReadOptions } from '../formats/format.js';
 import { loadTables, type FileFormat } from '../formats/index.js';
 import { UsageError } from './command.js';
@@ -160,15 +160,15 @@ function checkTradesOnBook(book: BookTable, trades: TradeTable, tradesFrom: stri
 }
 
 /**
- * When the tick is inferred from the book (no --tick, none in the file) and rests on a few stray rows
- * (`tickInferenceWarning`), a WARNING on stderr naming the file; the warning (without its prefix) is returned
- * for --json, undefined otherwise.
+ * The book's tick when no --tick is given: the file's, else inferred from the book (`declaredOrInferredTick`, one
+ * pass), with a WARNING on stderr naming the file when the inference rests on a few stray rows; the warning
+ * (without its prefix) comes back for --json. NaN with --tick given (the caller takes that).
  */
-export function warnInferredTick(book: BookTable, file: string, tickGiven: boolean, advice?: string): string | undefined {
-  if (tickGiven || book.meta.tickSize !== undefined) return undefined;
-  const warning = tickInferenceWarning(tickInference(book), file, advice);
-  if (warning) process.stderr.write(`WARNING ${warning}\n`);
-  return warning;
+export function warnInferredTick(book: BookTable, file: string, tickGiven: boolean, advice?: string): { readonly tickSize: number; readonly warning?: string } {
+  if (tickGiven) return { tickSize: NaN };
+  const t = declaredOrInferredTick(book, book.meta.tickSize, file, advice);
+  if (t.warning) process.stderr.write(`WARNING ${t.warning}\n`);
+  return t;
 }
 
 /** A WARNING on stderr when a given --tick does not fit the book's prices (`offGridTickWarning`); returned for --json. */

@@ -10,7 +10,7 @@ export { summarizeTable, type TableSummary } from './summary.js';
 export { BookTableBuilder, TradeTableBuilder } from './bookBuilder.js';
 export { readLines } from './lines.js';
 export { tableFileName, writeTable } from './writeTable.js';
-export { depthProfile, eventRate, FEW_TICK_ROWS_SHARE, inferTickSize, offGridTickWarning, silences, tickInference, tickInferenceWarning, type TickInference, spreadTicksHistogram, type DepthProfile, type RateSeries, type SpreadHistogram, type TimeGap } from './quality.js';
+export { declaredOrInferredTick, depthProfile, eventRate, FEW_TICK_ROWS_SHARE, inferTickSize, offGridTickWarning, silences, tickInference, tickInferenceWarning, type TickInference, spreadTicksHistogram, type DepthProfile, type RateSeries, type SpreadHistogram, type TimeGap } from './quality.js';
 export { previousTickRows, sampleBookEvery } from './sampling.js';
 export { lowerBound } from './search.js';
 export { checkTableEpochs, columnEpochProblem, epochProblem, PLAUSIBLE_EPOCH_MS, relativeTimeUnitProblem, RowLines, type TimeUnit } from './epoch.js';

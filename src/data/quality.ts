@@ -36,7 +36,23 @@ export function eventRate(tsMs: ArrayLike<number>, binMs: number): RateSeries {
  * differ. Use the instrument's declared tick when known (`meta.tickSize`); this is for files that lack it.
  */
 export function inferTickSize(book: BookTable, stride = 1): number {
-  return tickInference(book, stride).tickSize;
+  let tick = Infinity;
+  for (let i = 0; i < book.tsMs.length; i += stride) tick = Math.min(tick, finestStepOfRow(book, i));
+  return Number.isFinite(tick) ? Number(tick.toPrecision(8)) : NaN;
+}
+
+/** Row `i`'s finest positive step between best bid and ask and between adjacent levels (∞ when it has none). */
+function finestStepOfRow(book: BookTable, i: number): number {
+  let m = Infinity;
+  const d0 = Math.abs(book.askPx[0][i] - book.bidPx[0][i]);
+  if (d0 > 0) m = d0;
+  for (let l = 1; l < book.depth; l++) {
+    const db = Math.abs(book.bidPx[l - 1][i] - book.bidPx[l][i]);
+    if (db > 0 && db < m) m = db;
+    const da = Math.abs(book.askPx[l][i] - book.askPx[l - 1][i]);
+    if (da > 0 && da < m) m = da;
+  }
+  return m;
 }
 
 /** What `inferTickSize` rests on: how many rows show a step as fine as the tick, and the finest step of the rest. */
@@ -64,16 +80,7 @@ export function tickInference(book: BookTable, stride = 1): TickInference {
   const rowMin = new Float64Array(Math.ceil(n / stride)).fill(Infinity);
   let tick = Infinity;
   for (let i = 0, r = 0; i < n; i += stride, r++) {
-    let m = Infinity;
-    const consider = (a: number, b: number) => {
-      const d = Math.abs(a - b);
-      if (d > 0 && d < m) m = d;
-    };
-    consider(book.askPx[0][i], book.bidPx[0][i]);
-    for (let l = 1; l < book.depth; l++) {
-      consider(book.bidPx[l - 1][i], book.bidPx[l][i]);
-      consider(book.askPx[l][i], book.askPx[l - 1][i]);
-    }
+    const m = finestStepOfRow(book, i);
     rowMin[r] = m;
     if (m < tick) tick = m;
   }
@@ -114,6 +121,18 @@ export function tickInferenceWarning(t: TickInference, file: string, advice = "p
     `${file}: tick ${t.tickSize} inferred from ${t.rowsAtTick} of ${t.rowsWithStep} book rows (the first: book row ${t.firstRowAtTick + 1}); ` +
     `every other row steps by ${t.nextStep} or more: a stray price sets the tick of the whole run (depths in ticks, the quotes' grid and 5-tick defaults); ${advice}`
   );
+}
+
+/**
+ * A book's tick: `declared` (the file's or the catalog's) when known, else `tickInference`'s (one pass over the
+ * book) with `tickInferenceWarning`'s warning when the inference rests on a few stray rows (`file` and `advice`
+ * as there).
+ */
+export function declaredOrInferredTick(book: BookTable, declared: number | undefined, file: string, advice?: string): { readonly tickSize: number; readonly warning?: string } {
+  if (declared !== undefined) return { tickSize: declared };
+  const t = tickInference(book);
+  const warning = tickInferenceWarning(t, file, advice);
+  return warning === undefined ? { tickSize: t.tickSize } : { tickSize: t.tickSize, warning };
 }
 
 /** How often the best bid–ask spread was 1, 2, ... ticks wide. */

@@ -2,7 +2,7 @@ import { queueModelText, type QueueModelSpec } from '../../backtest/queueModels.
 import type { QuotingOptions } from './backtest.js';
 import { createStrategy, readsArrivalModel, replayedEventsAre, runBacktestStream, snapInventoryToLot, type FillModel, type StrategyName } from '../../backtest/index.js';
 import { PARAM_RANGES } from '../../calibrate/params.js';
-import { describeMasks, inferTickSize, masksJson, tickInference, tickInferenceWarning } from '../../data/index.js';
+import { declaredOrInferredTick, describeMasks, masksJson } from '../../data/index.js';
 import { ReachDepthCounts } from '../../estimate/index.js';
 import { openCatalogMarket, UnpairedTradesWarning } from '../catalogMarket.js';
 import { contractUnits, contractValueOption, daysInUnits } from '../contractUnits.js';
@@ -30,9 +30,10 @@ export async function backtestCatalog(
     const days = daysInUnits(daysInVenueUnits, contract);
     const book0 = contract.book(first.book);
     if (o.fill === 'queue') requireOrderCounts([queueModelText(o.queueModel)], book0, `the catalog's book_top (${range.instrument})`);
-    const tick = numberOption('tick', values.tick as string | undefined, meta?.tickSize ?? book0.meta.tickSize ?? inferTickSize(book0), (v) => v > 0);
-    // a tick inferred from the first day that rests on a few stray rows (see tickInferenceWarning)
-    const tickWarning = values.tick === undefined && meta?.tickSize === undefined && book0.meta.tickSize === undefined ? tickInferenceWarning(tickInference(book0), `${range.instrument}'s first day in the catalog`) : undefined;
+    // a tick inferred from the first day that rests on a few stray rows is warned (see tickInferenceWarning)
+    const dayTick = values.tick === undefined ? declaredOrInferredTick(book0, meta?.tickSize ?? book0.meta.tickSize, `${range.instrument}'s first day in the catalog`) : undefined;
+    const tick = numberOption('tick', values.tick as string | undefined, dayTick?.tickSize ?? NaN, (v) => v > 0);
+    const tickWarning = dayTick?.warning;
     if (tickWarning) notes.unshift(`WARNING ${tickWarning}`);
     const lot = numberOption('lot', values.lot as string | undefined, book0.meta.lotSize ?? meta?.lotSize ?? 0, (v) => v >= 0);
     const halfSpread = numberOption('half-spread', values['half-spread'] as string | undefined, 5 * tick, PARAM_RANGES.halfSpreadPx.check);

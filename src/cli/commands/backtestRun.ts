@@ -2,7 +2,7 @@ import { queueModelText, type QueueModelSpec } from '../../backtest/queueModels.
 import type { QuotingOptions } from './backtest.js';
 import { backtestExecutions, backtestMetrics, createStrategy, describeLatency, quotePlacement, readsArrivalModel, replayedEventsAre, runBacktest, snapInventoryToLot, type FillModel, type QuotePlacement, type StrategyName, type Strategy } from '../../backtest/index.js';
 import { PARAM_RANGES, strategyFor, type ParamSet } from '../../calibrate/params.js';
-import { describeMasks, inferTickSize, masksJson, type BookTable, type TradeTable } from '../../data/index.js';
+import { describeMasks, masksJson, type BookTable, type TradeTable } from '../../data/index.js';
 import { arrivalWarnings, checkArrivalFit, DEFAULT_DEPTH_RANGE, EstimationError, fitArrivalMle, rollingCalibration, type ArrivalFitCheck, type MarketOrders, type ReachDepthCounts } from '../../estimate/index.js';
 import { warnGivenTick, warnInferredTick } from '../marketData.js';
 import { durationOption, formatTable, latencyConfig, numberOption, printJson, recordedClock, requireOrderCounts, UsageError, feeOption } from '../command.js';
@@ -111,8 +111,9 @@ export async function backtestRun(
 ): Promise<number> {
   const { fill, strategyName, gamma, horizonMs, qMax, windowMs } = o;
   if (fill === 'queue') requireOrderCounts([queueModelText(o.queueModel)], book, values.data ?? 'the data');
-  const tick = numberOption('tick', values.tick, book.meta.tickSize ?? inferTickSize(book), (v) => v > 0);
-  const tickWarning = warnInferredTick(book, values.data ?? 'the data', values.tick !== undefined) ?? warnGivenTick(book, values.tick, tick);
+  const fileTick = warnInferredTick(book, values.data ?? 'the data', values.tick !== undefined);
+  const tick = numberOption('tick', values.tick, fileTick.tickSize, (v) => v > 0);
+  const tickWarning = fileTick.warning ?? warnGivenTick(book, values.tick, tick);
   // books only: A and k from market orders inferred from the book, and tradeThrough and queue fill on them, with notes that say so
   const executions = backtestExecutions(book, recorded, fill, tick, { label: `trades of ${values.trades ?? values.data} against the book of ${values.data}` });
   const trades = executions.trades;

@@ -4,7 +4,7 @@ import { queueModelOption } from './backtest.js';
 import { queueModelText } from '../../backtest/queueModels.js';
 import { calibrationTable, DEFAULT_PARAMS, gridEdgeNotes, tieWindows, NO_FILL_WINDOWS_NOTE, UNDEFINED_METRIC_NOTE, expandGrid, parseGridSpec, runCalibration, walkForwardSummary, walkForwardTable, windowsProblem, MIN_WINDOW_BOOK_ROWS, MIN_WINDOW_SEC, type ParamSet, type SelectionMetric } from '../../calibrate/index.js';
 import { backtestExecutions, isStrategyName, STRATEGY_NAMES, type FillModel } from '../../backtest/index.js';
-import { DataError, describeMasks, inferTickSize, masksJson } from '../../data/index.js';
+import { DataError, describeMasks, masksJson } from '../../data/index.js';
 import { contractValueOption, marketInBaseUnits } from '../contractUnits.js';
 import { loadMarketData, warnInferredTick } from '../marketData.js';
 import { arrivalModelWarning, sweptSetsReadingModel } from './backtestRun.js';
@@ -88,8 +88,7 @@ export async function runCalibrate(argv: string[]): Promise<number> {
     }
     throw new UsageError(`--windows ${windows}: ${tooMany}`);
   }
-  const tickSize = book.meta.tickSize ?? inferTickSize(book);
-  const tickWarning = warnInferredTick(book, values.data as string, false, 'calibrate takes no --tick: mend the stray rows, or run asmm backtest --tick on the chosen set');
+  const { tickSize, warning: tickWarning } = warnInferredTick(book, values.data as string, false, 'calibrate takes no --tick: mend the stray rows, or run asmm backtest --tick on the chosen set');
   // books only: A and k from market orders inferred from the book, and tradeThrough and queue fill on them, with notes that say so
   const executions = backtestExecutions(book, recorded, fill, tickSize, { label: `trades of ${values.trades ?? values.data} against the book of ${values.data}` });
   const trades = executions.trades;

@@ -1,6 +1,6 @@
 import { backtestExecutions, type FillModel } from '../../backtest/index.js';
 import { gridEdgeNotes, runDailyWalkForward, type CalibrationDay, type EvaluationSettings, type ParamSet, type SelectionMetric } from '../../calibrate/index.js';
-import { inferTickSize, tickInference, tickInferenceWarning } from '../../data/index.js';
+import { declaredOrInferredTick } from '../../data/index.js';
 import { ReachDepthCounts, rollingCalibration } from '../../estimate/index.js';
 import { dailyWalkForwardFigure, writeFiguresHtml } from '../../plot/index.js';
 import { contractUnits, contractValueOption, daysInUnits } from '../contractUnits.js';
@@ -34,8 +34,7 @@ export async function calibrateCatalog(
     const marketDays = daysInUnits(daysInVenueUnits, units);
     const book0 = units.book(first.book);
     if (o.fill === 'queue') requireOrderCounts(o.sets.map((s) => s.queueModel), book0, `the catalog's book_top (${range.instrument})`);
-    const tickSize = meta?.tickSize ?? book0.meta.tickSize ?? inferTickSize(book0);
-    const tickWarning = meta?.tickSize === undefined && book0.meta.tickSize === undefined ? tickInferenceWarning(tickInference(book0), `${range.instrument}'s first day in the catalog`, 'calibrate takes no --tick: mend the stray rows, or run asmm backtest --tick on the chosen set') : undefined;
+    const { tickSize, warning: tickWarning } = declaredOrInferredTick(book0, meta?.tickSize ?? book0.meta.tickSize, `${range.instrument}'s first day in the catalog`, 'calibrate takes no --tick: mend the stray rows, or run asmm backtest --tick on the chosen set');
     if (tickWarning) notes.unshift(`WARNING ${tickWarning}`);
     const settings: EvaluationSettings = {
       fill: o.fill,

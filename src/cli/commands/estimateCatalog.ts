@@ -1,4 +1,4 @@
-import { inferTickSize, tickInference, tickInferenceWarning } from '../../data/index.js';
+import { declaredOrInferredTick } from '../../data/index.js';
 import { sparseGridWarning, StreamedEstimate, type ArrivalFitCheck, type DepthRange, type StreamedEstimateResult } from '../../estimate/index.js';
 import { bookStaleWarning, rowsWithoutPriceLine } from '../../estimate/observation.js';
 import { openCatalogMarket, UnpairedTradesWarning } from '../catalogMarket.js';
@@ -32,9 +32,10 @@ export async function estimateCatalog(values: Record<string, string | boolean | 
     for await (const day of interrupt.days(days)) {
       if (!est) {
         const fromMeta = meta?.tickSize ?? day.book.meta.tickSize;
-        tick = numberOption('tick', values.tick as string | undefined, fromMeta ?? inferTickSize(day.book), (v) => v > 0);
+        const dayTick = values.tick === undefined ? declaredOrInferredTick(day.book, fromMeta, `${range.instrument}'s first day in the catalog`) : undefined;
+        tick = numberOption('tick', values.tick as string | undefined, dayTick?.tickSize ?? NaN, (v) => v > 0);
         tickSource = values.tick ? 'given' : fromMeta ? 'from the catalog' : 'inferred from the first day';
-        const tickWarning = values.tick === undefined && fromMeta === undefined ? tickInferenceWarning(tickInference(day.book), `${range.instrument}'s first day in the catalog`) : undefined;
+        const tickWarning = dayTick?.warning;
         if (tickWarning) notes.unshift(`WARNING ${tickWarning}`);
         est = new StreamedEstimate(tick, { gridMs: o.gridMs, ...(o.depths ? { depths: o.depths } : {}), pairing: { maxStalenessMs: o.maxStalenessMs } });
         firstMs = day.book.tsMs[0];
