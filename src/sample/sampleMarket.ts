@@ -95,6 +95,47 @@ export class SampleMarketStream {
     return this.params.startMs + i * this.params.snapshotIntervalMs;
   }
 
+  /**
+   * Runs the rest of the market without making its rows: the last snapshot's true mid and the number of trades
+   * in the whole market, both exactly as `next` would give them (the mid's random walk and each side's trade
+   * clock draw from streams of their own, so they are replayed alone: the sizes are not drawn). The stream is
+   * done after it. For generators that need where a market ends, not its rows (OKX history days after the
+   * first start from the previous hours' last mid; see src/sample/okxHistory.ts). NaN mid for a market of no
+   * rows.
+   */
+  skipToEnd(): { readonly lastTrueMid: number; readonly trades: number } {
+    const p = this.params;
+    let mid = this.mid;
+    let lastTrueMid = this.row > 0 ? mid : NaN;
+    for (let i = this.row; i < this.rows; i++) {
+      if (i > 0) mid += this.stepStd * this.midNormal();
+      lastTrueMid = mid;
+    }
+    // trades: every arrival before the end of the last snapshot's interval, per side as `next` draws them
+    // (the depth of the trade, then the time to the next arrival, from the side's stream)
+    const end = p.startMs + this.rows * p.snapshotIntervalMs;
+    let trades = this.tradesSoFar;
+    const ratePerMs = this.ratePerMs;
+    let nextBuyMs = this.nextBuyMs;
+    while (nextBuyMs < end) {
+      exponential(this.buyRng, p.kPerPrice);
+      nextBuyMs += exponential(this.buyRng, ratePerMs);
+      trades++;
+    }
+    let nextSellMs = this.nextSellMs;
+    while (nextSellMs < end) {
+      exponential(this.sellRng, p.kPerPrice);
+      nextSellMs += exponential(this.sellRng, ratePerMs);
+      trades++;
+    }
+    this.row = this.rows;
+    this.mid = mid;
+    this.nextBuyMs = nextBuyMs;
+    this.nextSellMs = nextSellMs;
+    this.tradesSoFar = trades;
+    return { lastTrueMid, trades };
+  }
+
   /** The next `rows` snapshots (fewer at the end; none once done) and the trades in their intervals. */
   next(rows: number): SampleMarket {
     const p = this.params;

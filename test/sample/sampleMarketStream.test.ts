@@ -37,6 +37,24 @@ describe('the sample market a piece at a time', () => {
     expect(cut.tradeId[cut.tradeId.length - 1]).toBe(cut.tradeId.length);
   });
 
+  it('skipToEnd gives the last true mid and the trade count of the rows it does not make, from the start or after a piece', () => {
+    const lastMid = whole.trueMid[whole.trueMid.length - 1];
+    expect(whole.tradeTs.length).toBeGreaterThan(1000);
+    const fresh = new SampleMarketStream(params);
+    expect(fresh.skipToEnd()).toEqual({ lastTrueMid: lastMid, trades: whole.tradeTs.length });
+    expect(fresh.rowsLeft).toBe(0);
+    const cut = new SampleMarketStream(params);
+    const first = cut.next(4321);
+    expect(cut.skipToEnd()).toEqual({ lastTrueMid: lastMid, trades: whole.tradeTs.length });
+    expect(first.trades.tsMs.length).toBeLessThan(whole.tradeTs.length);
+    // other parameters: faster trading, a coarser step, both sides at another rate of depth
+    const other = { durationSec: 900, seed: 3, snapshotIntervalMs: 250, arrivalRatePerSec: 7, kPerPrice: 2 };
+    const otherWhole = generateSampleMarket(other);
+    expect(new SampleMarketStream(other).skipToEnd()).toEqual({ lastTrueMid: otherWhole.trueMid[otherWhole.trueMid.length - 1], trades: otherWhole.trades.tsMs.length });
+    // a market done: nothing more
+    expect(fresh.skipToEnd()).toEqual({ lastTrueMid: lastMid, trades: whole.tradeTs.length });
+  });
+
   it('cuts at UTC midnights, one piece a day, the same market as one run', () => {
     // 2.5 days at 5 s from 18:00 UTC: a partial first day, two whole days, a partial last (0.2 market orders/s a side)
     const days = { durationSec: 2.5 * 86_400, seed: 4, snapshotIntervalMs: 5000, arrivalRatePerSec: 0.2, startMs: Date.UTC(2026, 0, 1, 18) };
