@@ -23,6 +23,12 @@ export interface BacktestStreamOptions {
    * with each chunk. Leave out to use `config.calibration` (or the fallback) as is.
    */
   readonly calibration?: RollingCalibrationOptions;
+  /**
+   * With `calibration`: pair the trades with the book as the calibration would (`onMarketOrders`, the pairing in
+   * `onChunk` and the result) but compute no calibration: for a strategy that reads none of σ, A, k (the
+   * symmetric one), which then needs no window of data, as in memory (`strategyCalibration`).
+   */
+  readonly pairTradesOnly?: boolean;
   /** Pairing of trades with the book for the calibration's A and k (staleness limit, label). */
   readonly pairing?: PairingOptions;
   /** Metrics interval of the Sharpe ratio, s (default 60). */
@@ -103,12 +109,12 @@ export async function runBacktestStream(chunks: AsyncIterable<MarketChunk> | Ite
     if (!hasTrades && config.fill !== 'midCross') throw new Error(`runBacktestStream: chunk ${n} has no trades: ${config.fill} would fill on executions inferred from the book, which a streamed run does not infer; give trades or use midCross`);
     let rows;
     if (options.calibration) {
-      rolling ??= new StreamedRollingCalibration(options.calibration, hasTrades ? config.tickSize : NaN, hasTrades);
+      if (!options.pairTradesOnly) rolling ??= new StreamedRollingCalibration(options.calibration, hasTrades ? config.tickSize : NaN, hasTrades);
       if (hasTrades) {
         const orders = pairing!.feed(chunk.book, chunk.trades, chunk.throughMs);
         options.onMarketOrders?.(orders);
-        rows = rolling.feed(chunk.book, orders, pairing!.excludedSoFar());
-      } else rows = rolling.feed(chunk.book);
+        if (rolling) rows = rolling.feed(chunk.book, orders, pairing!.excludedSoFar());
+      } else if (rolling) rows = rolling.feed(chunk.book);
     }
     const fed = performance.now();
     replay.feed(chunk.book, chunk.trades, rows);
@@ -117,14 +123,12 @@ export async function runBacktestStream(chunks: AsyncIterable<MarketChunk> | Ite
     options.onChunk?.({ chunk: n - 1, rows: chunk.book.tsMs.length, trades: chunk.trades?.tsMs.length ?? 0, state: replay.state(), ...(pairing && hasTrades ? { pairing: pairing.soFar() } : {}) });
   }
   let paired: OrderPairing | undefined;
-  if (rolling) {
-    // the span check and the pairing's errors, as the in-memory calibration would raise them (no rows remain)
-    rolling.finish();
-    if (withTrades) {
-      const last = pairing!.finish();
-      options.onMarketOrders?.(last.orders);
-      paired = last.pairing;
-    }
+  // the span check and the pairing's errors, as the in-memory calibration would raise them (no rows remain)
+  rolling?.finish();
+  if (pairing && withTrades) {
+    const last = pairing.finish();
+    options.onMarketOrders?.(last.orders);
+    paired = last.pairing;
   }
   const finishing = performance.now();
   const result = replay.finish();

@@ -75,6 +75,11 @@ export function strategyFor(p: ParamSet): Strategy {
   return createStrategy(p.strategy, p);
 }
 
+/** Whether some set's strategy reads σ, A or k (else the sweep needs no rolling calibration, and no window of data). */
+export function setsReadCalibration(sets: readonly ParamSet[]): boolean {
+  return sets.some((s) => strategyFor(s).requires.length > 0);
+}
+
 /**
  * Parses a grid given on the command line: `gamma=0.01,0.1,1;size=0.01,0.05;refresh=0,1000` (size = orderSize,
  * refresh in ms; strategy names allowed for `strategy`, queue models for `queue-model`: `queue-model=power:2,log2`;

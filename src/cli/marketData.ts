@@ -1,7 +1,7 @@
 import { assertTimeOrder, DataError, declaredOrInferredTick, dropDuplicateTrades, offGridTickWarning, deadBookStretches, relativeTimeUnitProblem, DEFAULT_MAX_STALENESS_MS, formatDurationMs, maskedDurationMs, mergeMasks, tradesOffBook, type BookTable, type Table, type TradeTable } from '../data/index.js';
 import type { TableReadOptions } from '../formats/format.js';
 import { loadTables, type FileFormat } from '../formats/index.js';
-import { UsageError } from './command.js';
+import { numberOption, UsageError } from './command.js';
 
 /** Tables of one kind, for an instrument when given (a table without an instrument, e.g. plain CSV, matches any). */
 function ofKind<T extends Table>(tables: readonly Table[], kind: T['kind'], inst: string | undefined): T[] {
@@ -169,6 +169,40 @@ export function warnInferredTick(book: BookTable, file: string, tickGiven: boole
   const t = declaredOrInferredTick(book, book.meta.tickSize, file, advice);
   if (t.warning) process.stderr.write(`WARNING ${t.warning}\n`);
   return t;
+}
+
+/**
+ * The tick a command on a file works with: `--tick` when given (with `warnGivenTick`'s WARNING when the book's
+ * prices are off its grid), else the file's or inferred (`warnInferredTick`). The warning, without its prefix,
+ * comes back for --json.
+ */
+export function givenOrFileTick(book: BookTable, file: string, tickText: string | undefined): { readonly tickSize: number; readonly warning?: string } {
+  const fileTick = warnInferredTick(book, file, tickText !== undefined);
+  const tickSize = numberOption('tick', tickText, fileTick.tickSize, (v) => v > 0);
+  const warning = fileTick.warning ?? warnGivenTick(book, tickText, tickSize);
+  return warning === undefined ? { tickSize } : { tickSize, warning };
+}
+
+/**
+ * The tick of a catalog range: `--tick` when given (warned by `offGridTickWarning` when the first day's prices are
+ * off its grid), else the catalog's instrument.json tick or the first day's (`declaredOrInferredTick`, warned
+ * when the inference rests on a few stray rows). Nothing is printed: the warning, without its prefix, is for the
+ * command's notes.
+ */
+export function catalogRangeTick(
+  firstDay: BookTable,
+  catalogTick: number | undefined,
+  tickText: string | undefined,
+  instrument: string,
+): { readonly tickSize: number; readonly warning?: string; readonly source: 'given' | 'from the catalog' | 'inferred from the first day' } {
+  if (tickText !== undefined) {
+    const tickSize = numberOption('tick', tickText, NaN, (v) => v > 0);
+    const warning = offGridTickWarning(firstDay, tickSize, `--tick ${tickText}`);
+    return warning === undefined ? { tickSize, source: 'given' } : { tickSize, warning, source: 'given' };
+  }
+  const declared = catalogTick ?? firstDay.meta.tickSize;
+  const t = declaredOrInferredTick(firstDay, declared, `${instrument}'s first day in the catalog`);
+  return { ...t, source: declared ? 'from the catalog' : 'inferred from the first day' };
 }
 
 /** A WARNING on stderr when a given --tick does not fit the book's prices (`offGridTickWarning`); returned for --json. */

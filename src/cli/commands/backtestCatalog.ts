@@ -2,7 +2,8 @@ import { queueModelText, type QueueModelSpec } from '../../backtest/queueModels.
 import type { QuotingOptions } from './backtest.js';
 import { createStrategy, readsArrivalModel, replayedEventsAre, runBacktestStream, snapInventoryToLot, type FillModel, type StrategyName } from '../../backtest/index.js';
 import { PARAM_RANGES } from '../../calibrate/params.js';
-import { declaredOrInferredTick, describeMasks, masksJson } from '../../data/index.js';
+import { describeMasks, masksJson } from '../../data/index.js';
+import { catalogRangeTick } from '../marketData.js';
 import { ReachDepthCounts } from '../../estimate/index.js';
 import { openCatalogMarket, UnpairedTradesWarning } from '../catalogMarket.js';
 import { contractUnits, contractValueOption, daysInUnits } from '../contractUnits.js';
@@ -30,10 +31,8 @@ export async function backtestCatalog(
     const days = daysInUnits(daysInVenueUnits, contract);
     const book0 = contract.book(first.book);
     if (o.fill === 'queue') requireOrderCounts([queueModelText(o.queueModel)], book0, `the catalog's book_top (${range.instrument})`);
-    // a tick inferred from the first day that rests on a few stray rows is warned (see tickInferenceWarning)
-    const dayTick = values.tick === undefined ? declaredOrInferredTick(book0, meta?.tickSize ?? book0.meta.tickSize, `${range.instrument}'s first day in the catalog`) : undefined;
-    const tick = numberOption('tick', values.tick as string | undefined, dayTick?.tickSize ?? NaN, (v) => v > 0);
-    const tickWarning = dayTick?.warning;
+    // a tick inferred from the first day that rests on a few stray rows, or a --tick its prices are off, is warned
+    const { tickSize: tick, warning: tickWarning } = catalogRangeTick(book0, meta?.tickSize, values.tick as string | undefined, range.instrument);
     if (tickWarning) notes.unshift(`WARNING ${tickWarning}`);
     const lot = numberOption('lot', values.lot as string | undefined, book0.meta.lotSize ?? meta?.lotSize ?? 0, (v) => v >= 0);
     const halfSpread = numberOption('half-spread', values['half-spread'] as string | undefined, 5 * tick, PARAM_RANGES.halfSpreadPx.check);
@@ -68,6 +67,8 @@ export async function backtestCatalog(
       },
       {
         calibration: { windowSec: o.windowMs / 1000, stepSec: 1 },
+        // a strategy that reads none of σ, A, k needs no window of data (its trades are still paired with the book)
+        ...(strategy.requires.length === 0 ? { pairTradesOnly: true } : {}),
         ...(reach ? { onMarketOrders: (orders: Parameters<ReachDepthCounts['count']>[0]) => reach.count(orders) } : {}),
         onChunk: (info) => {
           const row = { date: dates[info.chunk], bookRows: info.rows, trades: info.trades, fillsSoFar: info.state.fills, inventory: snapInventoryToLot(info.state.inventory, lot), equity: info.state.equity, unpairedTradesSoFar: info.pairing?.unpaired ?? null };

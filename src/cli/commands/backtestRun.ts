@@ -4,7 +4,7 @@ import { backtestExecutions, backtestMetrics, createStrategy, describeLatency, q
 import { PARAM_RANGES, strategyFor, type ParamSet } from '../../calibrate/params.js';
 import { describeMasks, masksJson, type BookTable, type TradeTable } from '../../data/index.js';
 import { arrivalWarnings, checkArrivalFit, DEFAULT_DEPTH_RANGE, EstimationError, fitArrivalMle, rollingCalibration, type ArrivalFitCheck, type MarketOrders, type ReachDepthCounts } from '../../estimate/index.js';
-import { warnGivenTick, warnInferredTick } from '../marketData.js';
+import { givenOrFileTick } from '../marketData.js';
 import { durationOption, formatTable, latencyConfig, numberOption, printJson, recordedClock, requireOrderCounts, UsageError, feeOption } from '../command.js';
 import { inv, metricsJson, num, writeBacktestReport, type InventoryUnits } from './backtestReport.js';
 
@@ -111,9 +111,7 @@ export async function backtestRun(
 ): Promise<number> {
   const { fill, strategyName, gamma, horizonMs, qMax, windowMs } = o;
   if (fill === 'queue') requireOrderCounts([queueModelText(o.queueModel)], book, values.data ?? 'the data');
-  const fileTick = warnInferredTick(book, values.data ?? 'the data', values.tick !== undefined);
-  const tick = numberOption('tick', values.tick, fileTick.tickSize, (v) => v > 0);
-  const tickWarning = fileTick.warning ?? warnGivenTick(book, values.tick, tick);
+  const { tickSize: tick, warning: tickWarning } = givenOrFileTick(book, values.data ?? 'the data', values.tick);
   // books only: A and k from market orders inferred from the book, and tradeThrough and queue fill on them, with notes that say so
   const executions = backtestExecutions(book, recorded, fill, tick, { label: `trades of ${values.trades ?? values.data} against the book of ${values.data}` });
   const trades = executions.trades;

@@ -2,12 +2,12 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { queueModelOption } from './backtest.js';
 import { queueModelText } from '../../backtest/queueModels.js';
-import { calibrationTable, DEFAULT_PARAMS, gridEdgeNotes, tieWindows, NO_FILL_WINDOWS_NOTE, UNDEFINED_METRIC_NOTE, expandGrid, parseGridSpec, runCalibration, walkForwardSummary, walkForwardTable, windowsProblem, MIN_WINDOW_BOOK_ROWS, MIN_WINDOW_SEC, type ParamSet, type SelectionMetric } from '../../calibrate/index.js';
+import { calibrationTable, DEFAULT_PARAMS, setsReadCalibration, gridEdgeNotes, tieWindows, NO_FILL_WINDOWS_NOTE, UNDEFINED_METRIC_NOTE, expandGrid, parseGridSpec, runCalibration, walkForwardSummary, walkForwardTable, windowsProblem, MIN_WINDOW_BOOK_ROWS, MIN_WINDOW_SEC, type ParamSet, type SelectionMetric } from '../../calibrate/index.js';
 import { backtestExecutions, isStrategyName, STRATEGY_NAMES, type FillModel } from '../../backtest/index.js';
 import { DataError, describeMasks, masksJson } from '../../data/index.js';
 import { contractValueOption, marketInBaseUnits } from '../contractUnits.js';
-import { loadMarketData, warnInferredTick } from '../marketData.js';
-import { arrivalModelWarning, sweptSetsReadingModel } from './backtestRun.js';
+import { givenOrFileTick, loadMarketData } from '../marketData.js';
+import { arrivalModelWarning, sweptSetsReadingModel, windowUsageError } from './backtestRun.js';
 import { MARKET_RUN_OPTIONS } from './marketRunOptions.js';
 import { rollingCalibration } from '../../estimate/index.js';
 import { calibrationHeatmap, walkForwardFigure, writeFiguresHtml } from '../../plot/index.js';
@@ -29,6 +29,8 @@ export async function runCalibrate(argv: string[]): Promise<number> {
       redis: { type: 'string' },
       attach: { type: 'string' },
       attempts: { type: 'string' },
+      tick: { type: 'string' },
+      lot: { type: 'string' },
     },
     { min: 0, max: 0 },
   );
@@ -88,11 +90,18 @@ export async function runCalibrate(argv: string[]): Promise<number> {
     }
     throw new UsageError(`--windows ${windows}: ${tooMany}`);
   }
-  const { tickSize, warning: tickWarning } = warnInferredTick(book, values.data as string, false, 'calibrate takes no --tick: mend the stray rows, or run asmm backtest --tick on the chosen set');
+  const { tickSize, warning: tickWarning } = givenOrFileTick(book, values.data as string, values.tick);
+  const lotSize = numberOption('lot', values.lot, book.meta.lotSize ?? 0, (v) => v >= 0);
   // books only: A and k from market orders inferred from the book, and tradeThrough and queue fill on them, with notes that say so
   const executions = backtestExecutions(book, recorded, fill, tickSize, { label: `trades of ${values.trades ?? values.data} against the book of ${values.data}` });
   const trades = executions.trades;
-  const calibration = rollingCalibration(book, executions.marketOrders, { windowSec: (durationOption('window', values.window, 300_000) as number) / 1000, stepSec: 1 });
+  // σ, A and k in rolling windows when a swept set reads them (a sweep of symmetric quotes needs no window of data)
+  let calibration;
+  try {
+    calibration = setsReadCalibration(sets) ? rollingCalibration(book, executions.marketOrders, { windowSec: (durationOption('window', values.window, 300_000) as number) / 1000, stepSec: 1 }) : undefined;
+  } catch (error) {
+    throw windowUsageError(error, { name: 'a swept strategy' }, values.data as string);
+  }
   // the swept strategies that quote with A and k take them from an exponential: said when the orders do not follow one
   const reader = sweptSetsReadingModel(sets);
   const modelMiss = reader && arrivalModelWarning(reader, executions.marketOrders);
@@ -106,7 +115,7 @@ export async function runCalibrate(argv: string[]): Promise<number> {
     settings: {
       fill,
       tickSize,
-      lotSize: book.meta.lotSize ?? 0,
+      lotSize,
       ...latencyConfig(values, book),
       makerFee,
       takerFee,
@@ -144,6 +153,8 @@ export async function runCalibrate(argv: string[]): Promise<number> {
       data: values.data,
       fill,
       metric,
+      tickSize,
+      lotSize,
       workers: result.workers,
       seconds: result.seconds,
       windows: result.windows,
@@ -160,7 +171,7 @@ export async function runCalibrate(argv: string[]): Promise<number> {
   const rows = table.map((row) => [...keys.map((k) => String(row.params[k])), num(row.pnlMeanPerWindow), num(row.sharpePerDayMean, 4), num(row.fillsMeanPerWindow, 4)]);
   process.stdout.write(
     [
-      `${sets.length} parameter sets × ${windows} windows = ${sets.length * windows} backtests (${fill} fills) on ${result.workers} ${distributed ? 'asmm worker process(es)' : 'worker thread(s)'} in ${result.seconds.toFixed(1)} s`,
+      `${sets.length} parameter sets × ${windows} windows = ${sets.length * windows} backtests (${fill} fills, tick ${tickSize}${values.tick !== undefined ? ' given' : ''}) on ${result.workers} ${distributed ? 'asmm worker process(es)' : 'worker thread(s)'} in ${result.seconds.toFixed(1)} s`,
       formatTable([...keys.map(String), 'PnL / window', 'Sharpe / day', 'fills / window'], rows),
       '',
       `walk-forward (choose by ${metric} on window i, evaluate on window i + 1):`,

@@ -1,6 +1,6 @@
 import { backtestExecutions, type FillModel } from '../../backtest/index.js';
-import { gridEdgeNotes, runDailyWalkForward, type CalibrationDay, type EvaluationSettings, type ParamSet, type SelectionMetric } from '../../calibrate/index.js';
-import { declaredOrInferredTick } from '../../data/index.js';
+import { gridEdgeNotes, runDailyWalkForward, setsReadCalibration, type CalibrationDay, type EvaluationSettings, type ParamSet, type SelectionMetric } from '../../calibrate/index.js';
+import { catalogRangeTick } from '../marketData.js';
 import { ReachDepthCounts, rollingCalibration } from '../../estimate/index.js';
 import { dailyWalkForwardFigure, writeFiguresHtml } from '../../plot/index.js';
 import { contractUnits, contractValueOption, daysInUnits } from '../contractUnits.js';
@@ -34,12 +34,12 @@ export async function calibrateCatalog(
     const marketDays = daysInUnits(daysInVenueUnits, units);
     const book0 = units.book(first.book);
     if (o.fill === 'queue') requireOrderCounts(o.sets.map((s) => s.queueModel), book0, `the catalog's book_top (${range.instrument})`);
-    const { tickSize, warning: tickWarning } = declaredOrInferredTick(book0, meta?.tickSize ?? book0.meta.tickSize, `${range.instrument}'s first day in the catalog`, 'calibrate takes no --tick: mend the stray rows, or run asmm backtest --tick on the chosen set');
+    const { tickSize, warning: tickWarning } = catalogRangeTick(book0, meta?.tickSize, values.tick as string | undefined, range.instrument);
     if (tickWarning) notes.unshift(`WARNING ${tickWarning}`);
     const settings: EvaluationSettings = {
       fill: o.fill,
       tickSize,
-      lotSize: book0.meta.lotSize ?? meta?.lotSize ?? 0,
+      lotSize: numberOption('lot', values.lot as string | undefined, book0.meta.lotSize ?? meta?.lotSize ?? 0, (v) => v >= 0),
       ...latencyConfig(values, book0),
       makerFee: feeOption('maker-fee', values['maker-fee'] as string | undefined),
       takerFee: feeOption('taker-fee', values['taker-fee'] as string | undefined),
@@ -56,6 +56,7 @@ export async function calibrateCatalog(
     async function* days(): AsyncGenerator<CalibrationDay> {
       for await (const day of interrupt.days(marketDays)) yield withCalibration(day);
     }
+    const calibrates = setsReadCalibration(o.sets);
     function withCalibration(day: { date: string; book: CalibrationDay['book']; trades?: CalibrationDay['trades'] }): CalibrationDay {
       if (day.book.tsMs.length < 2) return day;
       // the day's own executions and rolling calibration (nothing carried from the day before)
@@ -65,6 +66,8 @@ export async function calibrateCatalog(
         reach.count(ex.marketOrders);
         observedMs += ex.marketOrders.observedMs;
       }
+      // (a sweep of symmetric quotes reads none of σ, A, k: no calibration, and no window of data needed)
+      if (!calibrates) return { date: day.date, book: day.book, ...(ex.trades ? { trades: ex.trades } : {}) };
       const calibration = rollingCalibration(day.book, ex.marketOrders, { windowSec: o.windowMs / 1000, stepSec: 1 });
       return { date: day.date, book: day.book, ...(ex.trades ? { trades: ex.trades } : {}), calibration };
     }
@@ -99,6 +102,8 @@ export async function calibrateCatalog(
         trailingDays: result.trailingDays,
         fill: o.fill,
         metric: result.metric,
+        tickSize,
+        lotSize: settings.lotSize,
         sets: result.sets.length,
         seconds: result.seconds,
         days: result.days.map((d) => ({ date: d.date, bookRows: d.bookRows, trades: d.trades, maskedMs: d.maskedMs, ...(d.skipped ? { skipped: d.skipped } : {}) })),
@@ -111,7 +116,7 @@ export async function calibrateCatalog(
     }
     process.stdout.write(
       [
-        `${result.sets.length} parameter sets × ${result.days.length} days (${o.fill} fills) on ${range.instrument} (${range.venue}) from ${range.root} in ${result.seconds.toFixed(1)} s`,
+        `${result.sets.length} parameter sets × ${result.days.length} days (${o.fill} fills, tick ${tickSize}${values.tick !== undefined ? ' given' : ''}) on ${range.instrument} (${range.venue}) from ${range.root} in ${result.seconds.toFixed(1)} s`,
         `daily walk-forward (choose by ${result.metric} on the ${result.trailingDays === 1 ? 'day' : `${result.trailingDays} days`} before, trade the day):`,
         formatTable(
           ['fit days', 'traded', ...o.keys.map(String), `in-sample ${result.metric}`, 'out-of-sample PnL', 'out-of-sample rank', 'cumulative PnL'],

@@ -1,4 +1,4 @@
-import { declaredOrInferredTick } from '../../data/index.js';
+import { catalogRangeTick } from '../marketData.js';
 import { sparseGridWarning, StreamedEstimate, type ArrivalFitCheck, type DepthRange, type StreamedEstimateResult } from '../../estimate/index.js';
 import { bookStaleWarning, rowsWithoutPriceLine } from '../../estimate/observation.js';
 import { openCatalogMarket, UnpairedTradesWarning } from '../catalogMarket.js';
@@ -31,11 +31,10 @@ export async function estimateCatalog(values: Record<string, string | boolean | 
     const interrupt = new DayRangeInterrupt('the estimate', rangeDates);
     for await (const day of interrupt.days(days)) {
       if (!est) {
-        const fromMeta = meta?.tickSize ?? day.book.meta.tickSize;
-        const dayTick = values.tick === undefined ? declaredOrInferredTick(day.book, fromMeta, `${range.instrument}'s first day in the catalog`) : undefined;
-        tick = numberOption('tick', values.tick as string | undefined, dayTick?.tickSize ?? NaN, (v) => v > 0);
-        tickSource = values.tick ? 'given' : fromMeta ? 'from the catalog' : 'inferred from the first day';
-        const tickWarning = dayTick?.warning;
+        const dayTick = catalogRangeTick(day.book, meta?.tickSize, values.tick as string | undefined, range.instrument);
+        tick = dayTick.tickSize;
+        tickSource = dayTick.source;
+        const tickWarning = dayTick.warning;
         if (tickWarning) notes.unshift(`WARNING ${tickWarning}`);
         est = new StreamedEstimate(tick, { gridMs: o.gridMs, ...(o.depths ? { depths: o.depths } : {}), pairing: { maxStalenessMs: o.maxStalenessMs } });
         firstMs = day.book.tsMs[0];
