@@ -11,7 +11,7 @@ import { probeFile, type FileFormat } from '../formats/format.js';
 import { TARDIS_EXCHANGE_KEY } from '../formats/tardisCsv.js';
 import { binanceVenue, FORMAT_VENUES, tardisVenue } from '../formats/venues.js';
 import { readSampleParams, SAMPLE_FILES, SAMPLE_VENUE } from '../sample/files.js';
-import { BOOK_DELTA_COLUMNS, CatalogError, DEFAULT_TOP_LEVELS, isCatalogFolderName, DELTA_FLAG_SNAPSHOT, DELTA_FLAG_SNAPSHOT_START } from './schema.js';
+import { BOOK_DELTA_COLUMNS, CatalogError, DEFAULT_TOP_LEVELS, isCatalogFolderName, DELTA_FLAG_SNAPSHOT, DELTA_FLAG_SNAPSHOT_START, type InstrumentMeta } from './schema.js';
 import type { CatalogWriter, PartWritten, WriteOptions } from './writer.js';
 
 /** What one import did: parts written per file and the loaders' notes (nothing dropped silently). */
@@ -196,9 +196,14 @@ export async function importIntoCatalog(writer: CatalogWriter, path: string, opt
     options = { ...options, folderVenue, ...(sample ? { inst: sample.instrument } : {}) };
   }
   const withSample = (r: ImportReport): ImportReport => (sample && r.format !== 'skipped' && r.format !== 'not read' ? { ...r, notes: [...r.notes, `instrument ${sample.instrument} from ${sample.params}`] } : r);
-  const sampleInstrument = (reports: readonly ImportReport[]) => {
-    const venue = reports.find((r) => r.parts.length > 0)?.venue;
-    if (sample && venue !== undefined) writer.writeInstrument({ venue, instrument: sample.instrument, tickSize: sample.tickSize, lotSize: sample.lotSize, source: path });
+  // (what the merge with the catalog's instrument.json kept or chose goes with the first report that wrote parts)
+  const sampleInstrument = (reports: ImportReport[]) => {
+    const at = reports.findIndex((r) => r.parts.length > 0);
+    const venue = reports[at]?.venue;
+    if (!sample || venue === undefined) return;
+    const notes: string[] = [];
+    writer.writeInstrument({ venue, instrument: sample.instrument, tickSize: sample.tickSize, lotSize: sample.lotSize, source: path }, { replace: options.replace, notes });
+    if (notes.length > 0) reports[at] = { ...reports[at], notes: [...reports[at].notes, ...notes] };
   };
   if (importsFileByFile(path)) {
     const venueless = filesWithoutVenue(path, options);
@@ -237,8 +242,8 @@ export async function importIntoCatalog(writer: CatalogWriter, path: string, opt
   writer.beginUndoable();
   try {
     const reports = (await importFile(writer, path, options, isRecording)).map(withSample);
-    writer.commit();
     sampleInstrument(reports);
+    writer.commit();
     return reports;
   } catch (error) {
     const undone = undoneText(writer.undo(), path);
@@ -297,7 +302,7 @@ async function importFile(writer: CatalogWriter, path: string, options: ImportOp
     const masks = mergeMasks(...tables.map((t) => t.masked));
     if (masks.length || options.replace) parts.push(...(await writer.writeGaps(venue, instrument, masks, gapOptions(options, ...tables.map((t) => t.tsMs)))));
     const book = tables.find((t) => t.kind === 'book');
-    writer.writeInstrument({ venue, instrument, tickSize: book?.meta.tickSize, lotSize: book?.meta.lotSize, ...contractValueOf(instrument, options, notes), source: path });
+    writeInstrument(writer, { venue, instrument, tickSize: book?.meta.tickSize, lotSize: book?.meta.lotSize, source: path }, options, notes);
   }
   return [{ file: path, format: loaded.format, parts, notes, venue, venueFrom: from }];
 }
@@ -328,7 +333,7 @@ async function importBinanceCapture(writer: CatalogWriter, path: string, levels:
   if (masks.length || options.replace) parts.push(...(await writer.writeGaps(venue, inst, masks, gapOptions(options, capture.book.tsMs, capture.trades.tsMs, n.tsMs))));
   const tickSize = capture.book.meta.tickSize ?? inferTickSize(capture.book);
   const notes = [...repeatNotes, ...binanceReplayNotes(capture), `${n.tsMs.length} level changes (every depth, local receive stamps) into book_deltas, ${capture.book.tsMs.length} top-${levels} rows, ${capture.trades.tsMs.length} trades`];
-  writer.writeInstrument({ venue, instrument: inst, tickSize, ...(capture.book.meta.lotSize !== undefined ? { lotSize: capture.book.meta.lotSize } : {}), ...(capture.book.meta.tickSize === undefined ? { inferred: ['tickSize'] } : {}), ...contractValueOf(inst, options, notes), source: path });
+  writeInstrument(writer, { venue, instrument: inst, tickSize, ...(capture.book.meta.lotSize !== undefined ? { lotSize: capture.book.meta.lotSize } : {}), ...(capture.book.meta.tickSize === undefined ? { inferred: ['tickSize'] } : {}), source: path }, options, notes);
   return { file: path, format: 'binance-hftbacktest-capture', parts, notes, venue, venueFrom: from };
 }
 
@@ -349,11 +354,15 @@ function gapOptions(options: ImportOptions, ...times: ArrayLike<number>[]): Writ
   return from <= to ? { replace: true, replaceWithin: [from, to] } : { replace: true };
 }
 
-/** `{ contractValue }` when given; a note when a derivative has none. */
-function contractValueOf(instrument: string, options: ImportOptions, notes: string[]): { contractValue?: number } {
-  if (options.contractValue !== undefined) return { contractValue: options.contractValue };
-  if (isDerivative(instrument)) notes.push(contractNote(instrument));
-  return {};
+/**
+ * Writes the instrument's metadata with the given `--contract-value`, merged with the catalog's
+ * (`CatalogWriter.writeInstrument`: what this file does not state is kept; a stated value that differs is
+ * refused unless --replace); a note when a derivative's contract value is still unknown.
+ */
+function writeInstrument(writer: CatalogWriter, meta: InstrumentMeta, options: ImportOptions, notes: string[]): void {
+  const given = options.contractValue !== undefined ? { contractValue: options.contractValue } : {};
+  const merged = writer.writeInstrument({ ...meta, ...given }, { replace: options.replace, notes });
+  if (merged.contractValue === undefined && isDerivative(meta.instrument)) notes.push(contractNote(meta.instrument));
 }
 
 async function importOkxBooks(writer: CatalogWriter, path: string, { venue, from }: Venue, levels: number, options: ImportOptions): Promise<ImportReport> {
@@ -405,7 +414,7 @@ async function importOkxBooks(writer: CatalogWriter, path: string, { venue, from
     parts.push(...(await writer.writeGaps(venue, inst, summary.masked, gapOptions(options, firstMs <= lastMs ? [firstMs, lastMs] : []))));
     const tickSize = Number.isFinite(tick) ? tick : undefined;
     if (tickSize !== undefined) notes.push(`tick ${tickSize} inferred: the smallest price step between levels seen (OKX's history files carry no tick)`);
-    writer.writeInstrument({ venue, instrument: inst, ...(tickSize !== undefined ? { tickSize, inferred: ['tickSize'] } : {}), ...contractValueOf(inst, options, notes), source: path });
+    writeInstrument(writer, { venue, instrument: inst, ...(tickSize !== undefined ? { tickSize, inferred: ['tickSize'] } : {}), source: path }, options, notes);
   }
   return { file: path, format: 'okx-history-books', parts, notes, venue, venueFrom: from };
 }

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, hostname } from 'node:os';
 import { join, relative } from 'node:path';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
@@ -6,6 +6,7 @@ import type { BookTable, TradeTable } from '../data/tables.js';
 import { bookColumns } from '../data/tables.js';
 import { clipMasks, type MaskedInterval } from '../data/masks.js';
 import { ColumnScan, type ScanColumn } from './columnScan.js';
+import { mergeInstrumentMeta } from './instrumentMeta.js';
 import { PartColumns, partColumnTypeOf } from './partColumns.js';
 import { PartWriterThread } from './partWriterThread.js';
 import { CatalogError, DAY_MS, isCatalogFolderName, partitionName, utcDateOf, type CatalogTable, type InstrumentMeta } from './schema.js';
@@ -302,13 +303,27 @@ export class CatalogWriter {
     return dir;
   }
 
-  writeInstrument(meta: InstrumentMeta): string {
+  /**
+   * Writes `<venue>/<instrument>/instrument.json`, merged with the one there (`mergeInstrumentMeta`: what this
+   * import does not state is kept, two stated values that differ are refused unless `replace`); what the merge
+   * kept, chose or replaced goes into `notes`. Returns the metadata written.
+   * @throws CatalogError on a conflict of stated values without `replace` (nothing written).
+   */
+  writeInstrument(meta: InstrumentMeta, options: { replace?: boolean; notes?: string[] } = {}): InstrumentMeta {
     const dir = join(this.root, meta.venue, meta.instrument);
-    mkdirSync(dir, { recursive: true });
     const path = join(dir, 'instrument.json');
-    writeFileSync(path + '.tmp', JSON.stringify(meta, null, 2) + '\n');
+    let old: InstrumentMeta | undefined;
+    try {
+      old = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as InstrumentMeta) : undefined;
+    } catch (error) {
+      throw new CatalogError(`${path}: not readable as JSON (${(error as Error).message}): mend or remove it, then import again`);
+    }
+    const merged = mergeInstrumentMeta(old, meta, options.replace);
+    options.notes?.push(...merged.notes);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path + '.tmp', JSON.stringify(merged.meta, null, 2) + '\n');
     renameSync(path + '.tmp', path);
-    return path;
+    return merged.meta;
   }
 
   /**

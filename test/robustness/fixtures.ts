@@ -29,7 +29,7 @@ export type FixtureName =
   | 'localSeconds' | 'tardisTradesMs' | 'unsortedBook' | 'json' | 'binary' | 'truncatedArrow' | 'emptyDir' | 'binanceSpot' | 'binanceClockBehind' | 'binanceTruncated'
   | 'binanceUnordered' | 'binanceFutures' | 'tradesShiftedDay' | 'existingDir' | 'plainFile' | 'overlappingRecording' | 'badMaskSidecar' | 'maskedBook'
   | 'okxBooksDay' | 'okxBooksMalformed' | 'okxBooksMismatch' | 'okxBooksTruncated' | 'okxTradesDay' | 'okxTradesMalformed' | 'okxTradesOneDepth' | 'sampleCatalog' | 'depthCatalog'
-  | 'okxTradesTwoUtcDays' | 'stoppedBookCatalog' | 'oneDepthCatalog' | 'deadDayCatalog' | 'halfTickCatalog' | 'twoMinuteDaysCatalog' | 'bookHalfTickRow' | 'tradesAtTouch' | 'tradesOneDepth' | 'bookOneSecondRows' | 'tradesTwice'
+  | 'okxTradesTwoUtcDays' | 'contractValueCatalog' | 'stoppedBookCatalog' | 'oneDepthCatalog' | 'deadDayCatalog' | 'halfTickCatalog' | 'twoMinuteDaysCatalog' | 'bookHalfTickRow' | 'tradesAtTouch' | 'tradesOneDepth' | 'bookOneSecondRows' | 'tradesTwice'
   | 'tradesTenfold' | 'bookHoled' | 'tradesSecondHalf' | 'bookFrozen' | 'bookRelativeSeconds' | 'bookFlatMid'
   | 'tardisTradesTwoSymbols' | 'tardisBookTwoSymbols' | 'tardisTradesTwoExchanges'
   | 'latencyHeaderOnly' | 'latencyNoColumn' | 'latencyUnsorted' | 'latencyNegative' | 'latencySeconds' | 'badCountsBook'
@@ -335,6 +335,14 @@ export async function addOkxHistoryFixtures(x: Fixtures): Promise<void> {
   // a trades file on UTC+8 days reaching into 2025-11-01 UTC, which depthCatalog holds: refused part way
   mkdirSync(x.at('okx-two-utc-days'), { recursive: true });
   f.okxTradesTwoUtcDays = (await writeOkxHistoryDay({ ...base, durationSec: 9 * 3600, dir: x.at('okx-two-utc-days'), kind: 'trades', dayBoundary: 'utc+8' })).path;
+  // a catalog whose instrument.json holds a contract value (0.1), stated by an earlier import
+  f.contractValueCatalog = x.at('contract-value-catalog');
+  const contractWriter = await CatalogWriter.create(f.contractValueCatalog);
+  try {
+    contractWriter.writeInstrument({ venue: 'okx', instrument: 'BTC-USDT-SWAP', contractValue: 0.1, source: 'an earlier import' });
+  } finally {
+    contractWriter.close();
+  }
   // a catalog whose book stops after 5 s while its trades go on: most trades cannot be paired
   f.stoppedBookCatalog = x.at('stopped-book-catalog');
   const stoppedWriter = await CatalogWriter.create(f.stoppedBookCatalog);

@@ -78,7 +78,7 @@ async function sampleIntoCatalog(root: string, hours: number, model: { seed: num
       written.push({ date: day.date, snapshots: day.book.tsMs.length, trades: day.trades.tsMs.length });
       if (!json) process.stderr.write(`  ${day.date}: ${day.book.tsMs.length} snapshots, ${day.trades.tsMs.length} trades (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
     }
-    if (params) writer.writeInstrument({ venue: SAMPLE_VENUE, instrument, tickSize: params.tickSize, lotSize: params.lotSize, source: `asmm sample market (seed ${seed})` });
+    if (params) writer.writeInstrument({ venue: SAMPLE_VENUE, instrument, tickSize: params.tickSize, lotSize: params.lotSize, source: `asmm sample market (seed ${seed})` }, { replace });
     writer.commit();
   } catch (error) {
     const undone = undoneText(writer.undo(), 'the run');

@@ -1,0 +1,67 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CatalogWriter, importIntoCatalog } from '../../src/catalog/index.js';
+import { mergeInstrumentMeta } from '../../src/catalog/instrumentMeta.js';
+import { OKX_HISTORY_PRESETS, writeOkxHistoryDay } from '../../src/sample/index.js';
+
+// instrument.json was written whole by every import: a trades day imported after a books day given
+// --contract-value 0.1 erased the contract value and the tick, and a second books day given --contract-value
+// 0.01 replaced 0.1 with no word, so every day already in the catalog was then read with 0.01 (sizes 10x too
+// small). Reference: the values each import stated, by hand.
+const dir = mkdtempSync(join(tmpdir(), 'asmm-instrument-meta-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const base = { venue: 'okx', instrument: 'ETH-USDT-SWAP' } as const;
+
+describe('mergeInstrumentMeta', () => {
+  it('keeps what the import does not state, takes a stated value over an inferred one, the smaller of two inferred ticks', () => {
+    expect(mergeInstrumentMeta({ ...base, tickSize: 0.01, contractValue: 0.1, inferred: ['tickSize'], source: 'a' }, { ...base, source: 'b' }).meta).toEqual({ ...base, tickSize: 0.01, contractValue: 0.1, inferred: ['tickSize'], source: 'b' });
+    expect(mergeInstrumentMeta({ ...base, tickSize: 0.05, inferred: ['tickSize'] }, { ...base, tickSize: 0.01 }).meta).toEqual({ ...base, tickSize: 0.01 });
+    const two = mergeInstrumentMeta({ ...base, tickSize: 0.02, inferred: ['tickSize'] }, { ...base, tickSize: 0.01, inferred: ['tickSize'] });
+    expect(two.meta).toEqual({ ...base, tickSize: 0.01, inferred: ['tickSize'] });
+    expect(two.notes.join('\n')).toMatch(/tick 0\.01 kept .*smaller of the ticks inferred \(0\.02 before.*0\.01 from this import\)/);
+    const stated = mergeInstrumentMeta({ ...base, tickSize: 0.01 }, { ...base, tickSize: 0.02, inferred: ['tickSize'] });
+    expect(stated.meta).toEqual({ ...base, tickSize: 0.01 });
+    expect(stated.notes.join('\n')).toMatch(/tick 0\.01 kept.*suggest 0\.02 \(inferred\)/);
+    // the same value stated once and inferred once: stated
+    expect(mergeInstrumentMeta({ ...base, tickSize: 0.01 }, { ...base, tickSize: 0.01, inferred: ['tickSize'] }).meta).toEqual({ ...base, tickSize: 0.01 });
+  });
+
+  it('refuses two stated values that differ, unless replace (then a WARNING note)', () => {
+    expect(() => mergeInstrumentMeta({ ...base, contractValue: 0.1, source: 'day1.tar.gz' }, { ...base, contractValue: 0.01 })).toThrow(/gives contract value 0\.01, the catalog's instrument\.json holds 0\.1 \(.*day1\.tar\.gz\).*--replace/);
+    const replaced = mergeInstrumentMeta({ ...base, contractValue: 0.1 }, { ...base, contractValue: 0.01 }, true);
+    expect(replaced.meta.contractValue).toBe(0.01);
+    expect(replaced.notes.join('\n')).toMatch(/^WARNING ETH-USDT-SWAP: contract value 0\.01 replaces 0\.1/);
+  });
+});
+
+describe('catalog import keeps instrument.json across imports', () => {
+  it('a trades day after a books day keeps the contract value and tick; another contract value is refused, the file taken out again; --replace puts it in with a WARNING', async () => {
+    const inst = base.instrument;
+    const input = join(dir, 'in');
+    const books1 = await writeOkxHistoryDay({ dir: input, kind: 'books', date: '2025-11-01', inst, ...OKX_HISTORY_PRESETS.small, durationSec: 60 });
+    const trades1 = await writeOkxHistoryDay({ dir: input, kind: 'trades', date: '2025-11-01', inst, ...OKX_HISTORY_PRESETS.small, durationSec: 60 });
+    const books2 = await writeOkxHistoryDay({ dir: input, kind: 'books', date: '2025-11-02', inst, ...OKX_HISTORY_PRESETS.small, durationSec: 60 });
+    const root = join(dir, 'cat');
+    const meta = () => JSON.parse(readFileSync(join(root, 'okx', inst, 'instrument.json'), 'utf8')) as Record<string, unknown>;
+    const w = await CatalogWriter.create(root);
+    try {
+      await importIntoCatalog(w, books1.path, { contractValue: 0.1 });
+      expect(meta()).toMatchObject({ tickSize: 0.01, contractValue: 0.1, inferred: ['tickSize'] });
+      const trades = await importIntoCatalog(w, trades1.path, {});
+      expect(meta()).toMatchObject({ tickSize: 0.01, contractValue: 0.1, inferred: ['tickSize'] });
+      // the catalog knows the contract value: no note that it is unknown
+      expect(trades.flatMap((r) => r.notes).join('\n')).not.toMatch(/contract value unknown/);
+      await expect(importIntoCatalog(w, books2.path, { contractValue: 0.01 })).rejects.toThrow(/gives contract value 0\.01, the catalog's instrument\.json holds 0\.1.*nothing of .*2025-11-02\.tar\.gz was kept/);
+      expect(meta()).toMatchObject({ contractValue: 0.1 });
+      expect(readdirSync(join(root, 'okx', inst, 'book_top'))).toEqual(['date=2025-11-01']);
+      const replaced = await importIntoCatalog(w, books2.path, { contractValue: 0.01, replace: true });
+      expect(meta()).toMatchObject({ contractValue: 0.01 });
+      expect(replaced.flatMap((r) => r.notes).join('\n')).toMatch(/WARNING ETH-USDT-SWAP: contract value 0\.01 replaces 0\.1/);
+    } finally {
+      w.close();
+    }
+  });
+});
