@@ -8,6 +8,19 @@ function ofKind<T extends Table>(tables: readonly Table[], kind: T['kind'], inst
   return tables.filter((t) => t.kind === kind && (!inst || t.meta.instrument === inst || t.meta.instrument === undefined)) as T[];
 }
 
+/**
+ * The trade table of `instrument` in `tables`, or undefined when there is none. A book that names no instrument
+ * (an asmm CSV) beside a file of several instruments' trades (a capture) is a usage error naming them: the first
+ * was taken, so BTC-USDT's book went with BTC-USD-220527's trades.
+ */
+function oneTradeTable(tables: readonly Table[], instrument: string | undefined, file: string): TradeTable | undefined {
+  const found = ofKind<TradeTable>(tables, 'trades', instrument);
+  if (found.length > 1) {
+    throw new UsageError(`${file} holds ${found.length} trade tables (${found.map((t) => t.meta.instrument ?? '?').join(', ')}) and the book names no instrument: choose one with --inst`);
+  }
+  return found[0];
+}
+
 export interface MarketData {
   readonly format: FileFormat;
   readonly book: BookTable;
@@ -97,7 +110,7 @@ async function loadMarketTables(data: string, tradesFile: string | undefined, in
   if (purpose !== undefined) requireBookRows(book, data, purpose);
   const instrument = inst ?? book.meta.instrument;
   if (tradesFile) {
-    const trades = ofKind<TradeTable>((await loadTables(tradesFile)).tables, 'trades', instrument)[0];
+    const trades = oneTradeTable((await loadTables(tradesFile)).tables, instrument, tradesFile);
     if (!trades) throw new UsageError(`${tradesFile} holds no trade table${instrument ? ` for ${instrument}` : ''}`);
     if (trades.tsMs.length === 0) throw new DataError(tradesFile, 0, '', 'no trade rows (a header only?): leave out --trades to infer market orders from the book');
     assertTimeOrder(tradesFile, trades);
@@ -105,7 +118,7 @@ async function loadMarketTables(data: string, tradesFile: string | undefined, in
     checkTradesOnBook(book, unique, tradesFile);
     return { format: loaded.format, book, trades: unique, tradesFrom: tradesFile };
   }
-  const found = ofKind<TradeTable>(loaded.tables, 'trades', instrument)[0];
+  const found = oneTradeTable(loaded.tables, instrument, data);
   let trades: TradeTable | undefined;
   if (found) {
     assertTimeOrder(data, found);
