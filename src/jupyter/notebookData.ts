@@ -127,7 +127,12 @@ async function userMarket(bookPath: string, tradesPath: string | undefined): Pro
   const instrument = book.meta.instrument;
   if (tradesPath !== undefined) {
     const tradeLoad = await loadTables(tradesPath);
-    const trades = ofKind<TradeTable>(tradeLoad.tables, 'trades', instrument)[0];
+    const found = ofKind<TradeTable>(tradeLoad.tables, 'trades', instrument);
+    // a book that names no instrument (an asmm CSV) beside a capture of several instruments' trades: never the first of them
+    if (found.length > 1) {
+      throw new NotebookDataError(`${MARKET_ENV.trades}=${tradesPath} holds ${found.length} trade tables (${found.map((t) => t.meta.instrument ?? '?').join(', ')}) and the book of ${MARKET_ENV.books} names no instrument: convert the one that goes with it with \`asmm convert ${tradesPath} --inst ID --to csv DIR\` and point ${MARKET_ENV.trades} at its trades file`);
+    }
+    const trades = found[0];
     if (!trades) throw new NotebookDataError(`${MARKET_ENV.trades}=${tradesPath} holds no trade table${instrument ? ` for ${instrument}` : ''} (${tradeLoad.format})`);
     assertTimeOrder(tradesPath, trades);
     notes.push(...tradeLoad.notes);

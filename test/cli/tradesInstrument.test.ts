@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { notebookMarket } from '../../src/jupyter/notebookData.js';
 import { runAsmm } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -24,4 +25,10 @@ describe.skipIf(!existsSync(okx))('--trades holding several instruments beside a
     expect(picked.stdout).toMatch(/98 book rows, 69 trades from /);
   });
 
+  it('a notebook refuses it too (ASMM_BOOKS a CSV, ASMM_TRADES the capture), naming the instruments; BTC-USDT\'s own trades file gives its 69', async () => {
+    if (!existsSync(book)) expect(runAsmm(['convert', okx, '--inst', 'BTC-USDT', '--to', 'csv', join(dir, 'btc')]).code).toBe(0);
+    await expect(notebookMarket({ env: { ASMM_BOOKS: book, ASMM_TRADES: okx }, print: () => {} })).rejects.toThrow(/ASMM_TRADES=.*holds 3 trade tables \(BTC-USD-220527, BTC-USDT, UNI-USD-SWAP\) and the book of ASMM_BOOKS names no instrument/);
+    const own = await notebookMarket({ env: { ASMM_BOOKS: book, ASMM_TRADES: join(dir, 'btc', 'BTC-USDT.trades.csv') }, print: () => {} });
+    expect(own.trades?.tsMs.length).toBe(69);
+  });
 });
