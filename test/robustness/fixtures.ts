@@ -29,7 +29,7 @@ export type FixtureName =
   | 'localSeconds' | 'tardisTradesMs' | 'unsortedBook' | 'json' | 'binary' | 'truncatedArrow' | 'emptyDir' | 'binanceSpot' | 'binanceClockBehind' | 'binanceTruncated'
   | 'binanceUnordered' | 'binanceFutures' | 'tradesShiftedDay' | 'existingDir' | 'plainFile' | 'overlappingRecording' | 'badMaskSidecar' | 'maskedBook'
   | 'okxBooksDay' | 'okxBooksMalformed' | 'okxBooksMismatch' | 'okxBooksTruncated' | 'okxTradesDay' | 'okxTradesMalformed' | 'okxTradesOneDepth' | 'sampleCatalog' | 'depthCatalog'
-  | 'okxTradesTwoUtcDays' | 'contractValueCatalog' | 'stoppedBookCatalog' | 'oneDepthCatalog' | 'deadDayCatalog' | 'halfTickCatalog' | 'twoMinuteDaysCatalog' | 'bookHalfTickRow' | 'tradesAtTouch' | 'tradesOneDepth' | 'bookOneSecondRows' | 'tradesTwice'
+  | 'okxTradesTwoUtcDays' | 'tardisSwapTrades' | 'contractValueCatalog' | 'stoppedBookCatalog' | 'oneDepthCatalog' | 'deadDayCatalog' | 'halfTickCatalog' | 'twoMinuteDaysCatalog' | 'bookHalfTickRow' | 'tradesAtTouch' | 'tradesOneDepth' | 'bookOneSecondRows' | 'tradesTwice'
   | 'tradesTenfold' | 'bookHoled' | 'tradesSecondHalf' | 'bookFrozen' | 'bookRelativeSeconds' | 'bookFlatMid'
   | 'tardisTradesTwoSymbols' | 'tardisBookTwoSymbols' | 'tardisTradesTwoExchanges'
   | 'latencyHeaderOnly' | 'latencyNoColumn' | 'latencyUnsorted' | 'latencyNegative' | 'latencySeconds' | 'badCountsBook'
@@ -183,6 +183,8 @@ export function buildFixtures(dir: string): Fixtures {
   f.tradesSeconds = write('trades-seconds.csv', [tradeLines[0], ...tradeLines.slice(1).map((l) => { const [ts, ...rest] = l.split(','); return [Number(ts) / 1000, ...rest].join(','); })].join('\n') + '\n');
   f.localSeconds = write('book-local-seconds.csv', ['ts_ms,local_ts_ms,bid_px_1,bid_sz_1,ask_px_1,ask_sz_1', ...Array.from({ length: 50 }, (_, i) => [book.tsMs[i], book.tsMs[i] / 1000, book.bidPx[0][i], book.bidSz[0][i], book.askPx[0][i], book.askSz[0][i]].join(','))].join('\n') + '\n');
   f.tardisTradesMs = write('tardis-trades-ms.csv', tardisTradesText(trades, 1));
+  // a linear swap's trades (sizes in contracts): its name is lost in an asmm CSV
+  f.tardisSwapTrades = write('okex-swap_trades_2026-01-01_ETH-USDT-SWAP.csv', tardisTradesText(trades, 1000).replace(/^okex,ETH-USDT,/gm, 'okex-swap,ETH-USDT-SWAP,'));
   // Tardis files of two instruments: BTC-USDT rows (about 25 times ETH's price) among ETH-USDT's from the 5th
   // data row on (line 7), time order kept; and ETH-USDT trades with rows of another exchange (binance) among
   // them: the same symbol, another venue

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { contractKind } from '../../data/contracts.js';
 import { assertTimeOrder, tableFileName, writeTable } from '../../data/index.js';
 import { loadTables } from '../../formats/index.js';
 import { checkOutputDir, checkOutputFile, durationOption, numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
@@ -42,7 +43,27 @@ export async function runConvert(argv: string[]): Promise<number> {
     if (createdDir) rmSync(output, { recursive: true, force: true });
     throw error;
   }
-  if (values.json) printJson({ input, format: loaded.format, written, notes: loaded.notes });
+  const warnings = values.to === 'csv' ? contractsWithoutName(written) : [];
+  for (const w of warnings) process.stderr.write(`WARNING ${w}\n`);
+  if (values.json) printJson({ input, format: loaded.format, written, notes: [...loaded.notes, ...warnings.map((w) => `WARNING ${w}`)] });
   else process.stdout.write([`${input} (${loaded.format})`, ...loaded.notes.map((n) => `  ${n}`), ...written.map((w) => `  -> ${w.path}: ${w.rows} ${w.kind} rows${w.instrument ? ` (${w.instrument})` : ''}`)].join('\n') + '\n');
   return 0;
+}
+
+/**
+ * An asmm CSV carries no instrument name (Arrow does): a swap's or future's table written as CSV reads back as
+ * an unnamed table, which backtest and calibrate take as spot, its sizes in contracts as base currency and an
+ * inverse contract's PnL as size × price change. One line per such file naming the instrument and the --inst to
+ * give with it (which then refuses the inverse contract, or asks for the linear one's contract value).
+ */
+function contractsWithoutName(written: ReadonlyArray<{ path: string; instrument?: string }>): string[] {
+  return written
+    .filter((w) => {
+      const kind = contractKind(w.instrument);
+      return kind === 'linear' || kind === 'inverse';
+    })
+    .map((w) => {
+      const inverse = contractKind(w.instrument) === 'inverse';
+      return `${w.path}: a CSV file does not carry its instrument, ${w.instrument}, ${inverse ? 'an inverse contract' : 'a linear contract'} whose sizes are in contracts; read without --inst ${w.instrument} it is taken as spot (sizes as base currency${inverse ? ', PnL as size × price change' : ''}): give --inst ${w.instrument} with it, or convert --to arrow, which keeps the name`;
+    });
 }
