@@ -29,8 +29,10 @@ export async function runSample(argv: string[]): Promise<number> {
     if (values.catalog === undefined) throw new UsageError('--days writes into a catalog: give --catalog DIR');
     if (values.hours !== undefined && values.days !== undefined) throw new UsageError('give --days or --hours, not both');
     const days = numberOption('days', values.days, 1, (v) => v > 0 && v <= 366);
+    requireTwoSnapshots(values.days !== undefined ? 24 : hours, intervalMs, values.days !== undefined ? 'a day (--days)' : `--hours ${hours}`);
     return sampleIntoCatalog(resolve(values.catalog), values.days !== undefined ? days * 24 : hours, model, values.replace === true, values.json === true);
   }
+  requireTwoSnapshots(hours, intervalMs, `--hours ${hours}`);
   const out = resolve(values.out ?? DEFAULT_SAMPLE_DIR);
   checkOutputDir('--out', out);
   const started = performance.now();
@@ -49,6 +51,17 @@ export async function runSample(argv: string[]): Promise<number> {
     );
   }
   return 0;
+}
+
+/**
+ * A usage error when `hours` at one snapshot every `intervalMs` hold fewer than two book snapshots (the sample
+ * has one every interval, the first an interval after its start): `--hours 0.00001`, or `--interval-ms`
+ * longer than the span, wrote empty tables (or a catalog of 0 days) with exit 0, which no estimate or backtest
+ * can use. `what`: the span as given.
+ */
+function requireTwoSnapshots(hours: number, intervalMs: number, what: string): void {
+  const snapshots = Math.floor((hours * 3_600_000) / intervalMs);
+  if (snapshots < 2) throw new UsageError(`${what} at --interval-ms ${intervalMs} holds ${snapshots} book snapshot${snapshots === 1 ? '' : 's'}: the sample needs at least 2 (a longer span or a shorter --interval-ms)`);
 }
 
 /**
