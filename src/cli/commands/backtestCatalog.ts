@@ -5,7 +5,7 @@ import { PARAM_RANGES } from '../../calibrate/params.js';
 import { describeMasks, masksJson } from '../../data/index.js';
 import { catalogRangeTick } from '../marketData.js';
 import { ReachDepthCounts } from '../../estimate/index.js';
-import { openCatalogMarket, UnpairedTradesWarning } from '../catalogMarket.js';
+import { clockCheckedDays, openCatalogMarket, UnpairedTradesWarning } from '../catalogMarket.js';
 import { contractUnits, contractValueOption, daysInUnits } from '../contractUnits.js';
 import { durationOption, formatTable, latencyConfig, numberOption, printJson, requireOrderCounts, UsageError, feeOption, noteLine } from '../command.js';
 import { inv, metricsJson, num, writeBacktestReport, type InventoryUnits } from './backtestReport.js';
@@ -50,7 +50,7 @@ export async function backtestCatalog(
     // the model the strategy quotes with, checked over the whole range as the in-memory run checks it (from counts)
     const reach = readsArrivalModel(strategy) ? new ReachDepthCounts(tick) : undefined;
     const { result, metrics, replaySec, pairing } = await runBacktestStream(
-      interrupt.days(days),
+      interrupt.days(values['feed-latency'] === 'recorded' ? clockCheckedDays(days, `${range.instrument} (${range.venue})`) : days),
       {
         strategy,
         fill: o.fill,

@@ -4,7 +4,7 @@ import { catalogRangeTick } from '../marketData.js';
 import { ReachDepthCounts, rollingCalibration } from '../../estimate/index.js';
 import { dailyWalkForwardFigure, writeFiguresHtml } from '../../plot/index.js';
 import { contractUnits, contractValueOption, daysInUnits } from '../contractUnits.js';
-import { openCatalogMarket } from '../catalogMarket.js';
+import { clockCheckedDays, openCatalogMarket } from '../catalogMarket.js';
 import { formatTable, latencyConfig, numberOption, printJson, requireOrderCounts, feeOption, noteLine } from '../command.js';
 import { DayRangeInterrupt, INTERRUPTED_EXIT_CODE } from '../interrupt.js';
 import { arrivalModelWarningFromCounts, sweptSetsReadingModel } from './backtestRun.js';
@@ -31,7 +31,9 @@ export async function calibrateCatalog(
     // sizes in base currency (a linear contract's times its contract value; an inverse contract refused)
     const units = contractUnits(range.instrument, contractValueOption(values['contract-value'] as string | undefined), meta?.contractValue);
     if (units.note) notes.unshift(units.note);
-    const marketDays = daysInUnits(daysInVenueUnits, units);
+    const inUnits = daysInUnits(daysInVenueUnits, units);
+    // (the feed as recorded: every day's receive stamps checked, not the first day's only)
+    const marketDays = values['feed-latency'] === 'recorded' ? clockCheckedDays(inUnits, `${range.instrument} (${range.venue})`) : inUnits;
     const book0 = units.book(first.book);
     if (o.fill === 'queue') requireOrderCounts(o.sets.map((s) => s.queueModel), book0, `the catalog's book_top (${range.instrument})`);
     const { tickSize, warning: tickWarning } = catalogRangeTick(book0, meta?.tickSize, values.tick as string | undefined, range.instrument);
