@@ -261,7 +261,7 @@ export async function runEstimate(argv: string[]): Promise<number> {
     kPooledPerPrice: summary(rolling.kPooledPerPrice),
     ...(values['rolling-out'] ? { file: values['rolling-out'] } : {}),
   };
-  const instrument = book.meta.instrument ?? 'unknown instrument';
+  const instrument = book.meta.instrument ?? values.inst ?? 'unknown instrument';
   const observation = observationReport(book, trades, sigma.realized.price, orders, { stretches: bookStale.length, ms: bookStaleMs, maxStalenessMs, rowsWithoutPrice: rowsWithoutPrice(mid) });
   // σ = 0 with an interval of [0, 0] says "known to be flat", while it only says no usable increment moved
   const flat = sigma.realized.price.sigmaPerSqrtSec === 0 ? `σ is 0: the price did not move in any of the ${sigma.realized.price.increments} usable ${gridMs} ms increments, so there is no estimate of σ (the [0, 0] interval is no interval); a longer or livelier stretch of data is needed` : undefined;
