@@ -185,13 +185,17 @@ function clockVerdict(check: LocalClockCheck, offsetMs: number, what: string): {
   return { offsetMs, note: describeClock(check, offsetMs) };
 }
 
-/** The feed, entry and cancel latencies of the command line (constant, sampled, or the feed as recorded). */
-export function latencyConfig(values: Record<string, unknown>, book: BookTable): { feedLatencyMs: FeedLatencySpec; entryLatencyMs: LatencySpec; cancelLatencyMs?: LatencySpec } {
+/**
+ * The feed, entry and cancel latencies of the command line (constant, sampled, or the feed as recorded).
+ * `clockCheckedPerDay`: a catalog range whose days are checked as they come (`clockCheckedDays`), the first one
+ * included, with the message that fits a range; the book's own check is then not run here.
+ */
+export function latencyConfig(values: Record<string, unknown>, book: BookTable, options: { readonly clockCheckedPerDay?: boolean } = {}): { feedLatencyMs: FeedLatencySpec; entryLatencyMs: LatencySpec; cancelLatencyMs?: LatencySpec } {
   const seed = numberOption('latency-seed', values['latency-seed'] as string | undefined, 1, (v) => Number.isInteger(v));
   const feed = latencyOption('feed-latency', values['feed-latency'] as string | undefined, seed, true) ?? 0;
   if (feed === 'recorded' && !book.localTsMs) throw new UsageError('--feed-latency recorded needs local receive times (local_ts_ms), which this data does not have');
   // the clock check (refused when the recording's clock disagrees; a caller that shifted the stamps already ran it)
-  if (feed === 'recorded' && values['local-clock-offset'] === undefined) recordedClock(values, book.tsMs, book.localTsMs!, (values.data as string | undefined) ?? 'the data');
+  if (feed === 'recorded' && values['local-clock-offset'] === undefined && !options.clockCheckedPerDay) recordedClock(values, book.tsMs, book.localTsMs!, (values.data as string | undefined) ?? 'the data');
   const entry = (latencyOption('entry-latency', values['entry-latency'] as string | undefined, seed, false) ?? 0) as LatencySpec;
   const cancel = latencyOption('cancel-latency', values['cancel-latency'] as string | undefined, seed, false) as LatencySpec | undefined;
   // a measured series that misses the data altogether is a mistake (seconds for ms, another day): interpolated, it

@@ -42,6 +42,18 @@ describe('backtest --catalog --feed-latency recorded checks every day\'s receive
     expect(r.stderr).toMatch(/--feed-latency recorded: ETH-USDT \(sample\) on 2026-01-02's local receive stamps disagree with the exchange's: \d+ of \d+ rows \(100\.0 %\) were received before their exchange time/);
   });
 
+  it('a first day whose clock was behind is refused the same way, naming the day, and --local-clock-offset is said to go with --depth full only (it advised the option this form refuses)', async () => {
+    const first = await catalog('first-behind', (day) => (day === 0 ? -1000 : 20));
+    const args = ['backtest', '--catalog', first, '--inst', 'ETH-USDT', '--strategy', 'symmetric', '--feed-latency', 'recorded', '--report', join(dir, 'first-behind.html'), '--json'];
+    const r = runAsmm(args);
+    expect(r.code, r.stdout.slice(0, 500)).toBe(2);
+    expect(r.stderr).toMatch(/--feed-latency recorded: ETH-USDT \(sample\) on 2026-01-01's local receive stamps disagree with the exchange's: .*; --catalog takes --local-clock-offset only with --depth full/);
+    // and the option it names is indeed refused here
+    const offset = runAsmm([...args, '--local-clock-offset', 'auto']);
+    expect(offset.code).toBe(2);
+    expect(offset.stderr).toMatch(/--catalog does not take --local-clock-offset/);
+  });
+
   it('calibrate --catalog --refit daily likewise', async () => {
     const root = join(dir, 'behind');
     const r = runAsmm(['calibrate', '--catalog', root, '--inst', 'ETH-USDT', '--refit', 'daily', '--strategy', 'symmetric', '--grid', 'size=0.01,0.02', '--feed-latency', 'recorded', '--workers', '1', '--json']);

@@ -37,7 +37,7 @@ export async function backtestCatalog(
     const lot = numberOption('lot', values.lot as string | undefined, book0.meta.lotSize ?? meta?.lotSize ?? 0, (v) => v >= 0);
     const halfSpread = numberOption('half-spread', values['half-spread'] as string | undefined, 5 * tick, PARAM_RANGES.halfSpreadPx.check);
     const strategy = createStrategy(o.strategyName, { gamma: o.gamma, horizonSec: o.horizonMs / 1000, qMax: o.qMax, halfSpreadPx: halfSpread });
-    const latencies = latencyConfig(values, book0);
+    const latencies = latencyConfig(values, book0, { clockCheckedPerDay: true });
     const orderSize = numberOption('size', values.size as string | undefined, 0.01, PARAM_RANGES.orderSize.check);
     const units: InventoryUnits = { lotSize: lot, orderSize };
     const maxPosition = numberOption('max-position', values['max-position'] as string | undefined, Infinity, (v) => v > 0);

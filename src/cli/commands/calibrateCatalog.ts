@@ -42,7 +42,7 @@ export async function calibrateCatalog(
       fill: o.fill,
       tickSize,
       lotSize: numberOption('lot', values.lot as string | undefined, book0.meta.lotSize ?? meta?.lotSize ?? 0, (v) => v >= 0),
-      ...latencyConfig(values, book0),
+      ...latencyConfig(values, book0, { clockCheckedPerDay: true }),
       makerFee: feeOption('maker-fee', values['maker-fee'] as string | undefined),
       takerFee: feeOption('taker-fee', values['taker-fee'] as string | undefined),
       maxPosition: numberOption('max-position', values['max-position'] as string | undefined, Infinity, (v) => v > 0),
