@@ -6,7 +6,7 @@ import type { MaskedInterval } from '../data/masks.js';
 import type { BookTable, TradeTable } from '../data/tables.js';
 import { CATALOG_TABLES, CatalogError, DELTA_FLAG_SNAPSHOT_START, type CatalogTable, type InstrumentMeta } from './schema.js';
 import { partInterval } from './writer.js';
-import { SqlResult } from './sqlResult.js';
+import { SqlResult, wideDecimalNote } from './sqlResult.js';
 
 /** One day partition of a table. */
 export interface DayPartition {
@@ -98,7 +98,9 @@ export class Catalog {
     const reader = await connection.runAndReadAll(query);
     const types = reader.columnTypes().map(String);
     const data = (reader.getColumnsJS() as unknown[][]).map((col, i) => (types[i] === 'DATE' ? col.map((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v)) : col));
-    return new SqlResult(reader.columnNames(), data);
+    const names = reader.columnNames();
+    const note = wideDecimalNote(names, types);
+    return new SqlResult(names, data, note ? [note] : []);
   }
 
   private async readParts(parts: readonly string[], orderBy: string): Promise<SqlResult> {

@@ -158,10 +158,12 @@ async function runQuery(argv: string[]): Promise<number> {
       throw new UsageError(`SQL: ${e.message.split('\n')[0]}`, { showUsage: false });
     });
     const plain = (v: unknown) => (typeof v === 'bigint' ? v.toString() : v);
-    if (values.json) printJson({ columns: r.columns, rows: r.toRows().map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, plain(v)]))) });
+    if (values.json) printJson({ columns: r.columns, rows: r.toRows().map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, plain(v)]))), notes: r.notes });
     else if (values.csv) process.stdout.write(r.toCsv());
     else if (r.rowCount === 0) process.stdout.write('the query returned no rows\n');
     else process.stdout.write(formatTable(r.columns, r.toRows().map((row) => r.columns.map((c) => String(row[c])))) + '\n');
+    // (after the rows on stderr: --csv and --json keep stdout to the result; --json also carries them)
+    for (const note of r.notes) process.stderr.write(`note: ${note}\n`);
   } finally {
     catalog.close();
   }
