@@ -44,7 +44,10 @@ export interface ImportOptions {
    * is read (in a folder: before any file is imported).
    */
   readonly venue?: string;
-  /** The instrument (default: the file's own, else an asmm sample folder's params.json). */
+  /**
+   * The instrument (default: the file's own, else an asmm sample folder's params.json). In a file of several
+   * instruments it selects one (the others are left out and named in the notes); in a file of one it names it.
+   */
   readonly inst?: string;
   readonly levels?: number;
   readonly replace?: boolean;
@@ -289,9 +292,18 @@ async function importFile(writer: CatalogWriter, path: string, options: ImportOp
   );
   const parts: PartWritten[] = [];
   const notes = [...loaded.notes];
+  // --inst on a file of several instruments (a cryptofeed capture, a recording) selects one, as convert, estimate
+  // and backtest do; on a file of one instrument, or of none named, it names it
+  const named = [...new Set(loaded.tables.map((t) => t.meta.instrument).filter((i): i is string => i !== undefined))];
+  let tables = loaded.tables;
+  if (options.inst !== undefined && named.length > 1) {
+    if (!named.includes(options.inst)) throw new CatalogError(`${path} holds the instruments ${named.join(', ')}, not ${options.inst}: --inst selects one of them`);
+    tables = tables.filter((t) => t.meta.instrument === options.inst);
+    notes.push(`--inst ${options.inst}: the file's other instruments (${named.filter((i) => i !== options.inst).join(', ')}) were not imported`);
+  }
   // each instrument's tables (a capture holds several): its rows, its own gaps and its own metadata
   const byInstrument = new Map<string | undefined, typeof loaded.tables[number][]>();
-  for (const table of loaded.tables) {
+  for (const table of tables) {
     const inst = options.inst ?? table.meta.instrument;
     byInstrument.set(inst, [...(byInstrument.get(inst) ?? []), table]);
     if (table.kind === 'book') parts.push(...(await writer.writeBookTop(venue, table as BookTable, inst, { levels, replace: options.replace })));

@@ -46,4 +46,41 @@ describe.skipIf(!present)(`a cryptofeed capture of several instruments, one of t
       await catalog.close();
     }
   });
+
+  // --inst once renamed every instrument of the file to the one given: with --replace, UNI-USD-SWAP's book (bids
+  // near 5.14) replaced BTC-USD-220527's (near 30,230) under BTC-USD-220527 without a word; found by a
+  // cross-check against the raw capture in Python. The reference here is the raw file read line by line.
+  it('--inst selects that instrument of the file: its rows only, as the raw capture has them; an instrument the file lacks is refused', async () => {
+    const inst = 'BTC-USD-220527';
+    const messages = readFileSync(capture, 'utf8')
+      .split('\n')
+      .filter((l) => /^[0-9.]+: \{/.test(l))
+      .map((l) => JSON.parse(l.slice(l.indexOf(': ') + 2)) as { arg?: { channel: string; instId: string }; action?: string; data?: Array<{ bids: string[][] }> });
+    const books = messages.filter((m) => m.arg?.channel === 'books' && m.arg.instId === inst && m.data);
+    const snapshot = books.find((m) => m.action === 'snapshot')!;
+    const bestBid = Math.max(...snapshot.data![0].bids.map((l) => Number(l[0])));
+    const trades = messages.filter((m) => m.arg?.channel === 'trades' && m.arg.instId === inst && m.data).length;
+
+    const root = join(tempDir('asmm-catalog-inst-'), 'catalog');
+    const writer = await CatalogWriter.create(root);
+    const [report] = await importIntoCatalog(writer, capture, { venue: 'okx', inst, replace: true });
+    writer.close();
+    const catalog = await openCatalog(root);
+    try {
+      expect(catalog.instruments().map((i) => i.instrument)).toEqual([inst]);
+      const [top] = (await catalog.sql(`select count(*)::int as n, arg_min(bid_px_1, ts_ms) as first_bid, min(bid_px_1) as lo from book_top where instrument = '${inst}'`)).toRows() as Array<{ n: number; first_bid: number; lo: number }>;
+      expect(top.n).toBe(books.length);
+      expect(top.first_bid).toBe(bestBid);
+      expect(top.lo).toBeGreaterThan(bestBid * 0.9);
+      const [tr] = (await catalog.sql(`select count(*)::int as n from trades where instrument = '${inst}'`)).toRows() as Array<{ n: number }>;
+      expect(tr.n).toBe(trades);
+      expect(report.notes.some((n) => n.includes('other instruments') && n.includes('UNI-USD-SWAP') && n.includes('BTC-USDT'))).toBe(true);
+    } finally {
+      await catalog.close();
+    }
+
+    const other = await CatalogWriter.create(join(tempDir('asmm-catalog-inst-'), 'catalog'));
+    await expect(importIntoCatalog(other, capture, { venue: 'okx', inst: 'ETH-USDT' })).rejects.toThrow(/holds the instruments .*BTC-USDT.*, not ETH-USDT: --inst selects one of them/);
+    other.close();
+  });
 });
