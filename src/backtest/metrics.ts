@@ -31,8 +31,11 @@ export interface BacktestMetrics {
 }
 
 /**
- * Metrics from a backtest's series and fills. The Sharpe ratio samples equity every `intervalSec` (last value
- * at or before each boundary) and scales by √(86400 / intervalSec); inventory statistics are over decisions.
+ * Metrics from a backtest's series and fills. The Sharpe ratio samples equity on a grid from the first decision
+ * every `intervalSec` (the last value at or before each grid time; the first decision's equity at the first),
+ * takes the mean over the standard deviation of the changes between grid times and scales by
+ * √(86400 / intervalSec); inventory statistics are over decisions.
+ * @example // equity 0, 1, 3, 2 at 0, 60, 120, 180 s: changes 1, 2, −1, mean 2/3, sd √(7/3): 2/3/√(7/3)·√1440 ≈ 16.56
  */
 export function backtestMetrics(result: BacktestResult, intervalSec = 60): BacktestMetrics {
   const { series, fills } = result;
@@ -62,7 +65,8 @@ export function backtestMetrics(result: BacktestResult, intervalSec = 60): Backt
   if (n > 0) {
     const stepMs = intervalSec * 1000;
     let idx = 0;
-    let prev = NaN;
+    // the grid's first point is the first decision: its equity starts the first interval
+    let prev = series.equity[0];
     for (let t = series.tMs[0] + stepMs; t <= series.tMs[n - 1]; t += stepMs) {
       while (idx + 1 < n && series.tMs[idx + 1] <= t) idx++;
       const eq = series.equity[idx];

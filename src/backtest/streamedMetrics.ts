@@ -5,8 +5,8 @@ import { backtestMetrics, type BacktestMetrics } from './metrics.js';
  * `backtestMetrics` for a replay whose series is streamed out in pieces (`BacktestReplayOptions.seriesSink`):
  * pass `sink` as the replay's series sink, then `metrics(result)`. Equal to `backtestMetrics` on the whole
  * series, bit for bit. What needs the series, and how it is kept here:
- * - Sharpe per day: equity sampled every `intervalSec` from the first decision (the last value at or before
- *   each grid time) and its changes: a grid time is settled as soon as a decision after it comes, the changes
+ * - Sharpe per day: equity sampled every `intervalSec` from the first decision (its equity the first sample,
+ *   then the last value at or before each grid time) and its changes: a grid time is settled as soon as a decision after it comes, the changes
  *   are kept (one number per interval: 1440 a day at 60 s), and their mean and standard deviation are taken at
  *   the end in the same two passes;
  * - the largest drawdown: running peak and largest fall, in decision order;
@@ -48,6 +48,8 @@ export class StreamedMetrics {
       const t = tMs[i];
       if (!this.started) {
         this.started = true;
+        // the grid's first point is the first decision: its equity starts the first interval
+        this.prev = equity[i];
         this.nextGrid = t + stepMs;
         this.nextThin = t;
       } else {
