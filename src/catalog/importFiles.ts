@@ -1,6 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { dropDuplicateTrades } from '../data/duplicateTrades.js';
+import { contractKind } from '../data/contracts.js';
 import { mergeMasks } from '../data/masks.js';
 import { inferTickSize } from '../data/quality.js';
 import type { BookTable, TradeTable } from '../data/tables.js';
@@ -369,9 +370,21 @@ function gapOptions(options: ImportOptions, ...times: ArrayLike<number>[]): Writ
 /**
  * Writes the instrument's metadata with the given `--contract-value`, merged with the catalog's
  * (`CatalogWriter.writeInstrument`: what this file does not state is kept; a stated value that differs is
- * refused unless --replace); a note when a derivative's contract value is still unknown.
+ * refused unless --replace); a note when a derivative's contract value is still unknown. An inverse contract has
+ * no contract value in base currency (OKX's ctVal of `BTC-USD-220527` is 100 USD): `--contract-value` is refused
+ * there, and the note says its sizes stay in contracts.
  */
 function writeInstrument(writer: CatalogWriter, meta: InstrumentMeta, options: ImportOptions, notes: string[]): void {
+  if (contractKind(meta.instrument) === 'inverse') {
+    if (options.contractValue !== undefined) {
+      throw new CatalogError(
+        `--contract-value: ${meta.instrument} is an inverse contract: its contract value (OKX's ctVal, ctValCcy USD) is a face value in USD, not base currency per contract, so sizes times it are no base-currency sizes; import it without --contract-value`,
+      );
+    }
+    notes.push(`${meta.instrument}: an inverse contract: sizes stay in contracts of a face value in USD (OKX's ctVal), not base currency; backtest and calibrate refuse it`);
+    writer.writeInstrument(meta, { replace: options.replace, notes });
+    return;
+  }
   const given = options.contractValue !== undefined ? { contractValue: options.contractValue } : {};
   const merged = writer.writeInstrument({ ...meta, ...given }, { replace: options.replace, notes });
   if (merged.contractValue === undefined && isDerivative(meta.instrument)) notes.push(contractNote(meta.instrument));

@@ -83,4 +83,31 @@ describe.skipIf(!present)(`a cryptofeed capture of several instruments, one of t
     await expect(importIntoCatalog(other, capture, { venue: 'okx', inst: 'ETH-USDT' })).rejects.toThrow(/holds the instruments .*BTC-USDT.*, not ETH-USDT: --inst selects one of them/);
     other.close();
   });
+
+  // The contract note advised every swap and future to give --contract-value, "OKX's ctVal ... base currency"; for
+  // the inverse contracts of the capture ctVal is a face value in USD (OKX.0, the instruments the capture's
+  // client pulled, says ctType inverse, ctVal 100, ctValCcy USD for BTC-USD-220527), so following it filed
+  // 100 as base currency per contract in instrument.json. Found by the Python cross-check of units.
+  it('an inverse contract: no advice to give a contract value, and --contract-value refused', async () => {
+    const rest = join(projectRootForTests, '..', 'shared', 'data', 'okx-v5-cryptofeed-sample', 'OKX.0');
+    const meta = /\{[^{}]*"instId":"BTC-USD-220527"[^{}]*\}/.exec(readFileSync(rest, 'utf8'));
+    expect(meta).not.toBeNull();
+    expect(JSON.parse(meta![0])).toMatchObject({ ctType: 'inverse', ctVal: '100', ctValCcy: 'USD' });
+
+    const root = join(tempDir('asmm-catalog-inverse-'), 'catalog');
+    const writer = await CatalogWriter.create(root);
+    const [report] = await importIntoCatalog(writer, capture, { venue: 'okx' });
+    const inverse = report.notes.filter((n) => n.startsWith('BTC-USD-220527') || n.startsWith('UNI-USD-SWAP'));
+    expect(inverse).toHaveLength(2);
+    for (const n of inverse) expect(n).toMatch(/an inverse contract: sizes stay in contracts of a face value in USD/);
+    expect(report.notes.some((n) => n.includes('--contract-value'))).toBe(false);
+    await expect(importIntoCatalog(writer, capture, { venue: 'okx', inst: 'BTC-USD-220527', contractValue: 100, replace: true })).rejects.toThrow(/BTC-USD-220527 is an inverse contract: .*face value in USD, not base currency per contract/);
+    writer.close();
+    const catalog = await openCatalog(root);
+    try {
+      expect(catalog.instruments().find((i) => i.instrument === 'BTC-USD-220527')?.meta?.contractValue).toBeUndefined();
+    } finally {
+      await catalog.close();
+    }
+  });
 });
