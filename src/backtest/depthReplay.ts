@@ -710,6 +710,8 @@ function* depthReplayRun(config: Omit<DepthReplayConfig, 'bookArrivalMs'>, recor
       }
       bidTick = Math.floor(bidPx / tick + 1e-9);
       askTick = Math.ceil(askPx / tick - 1e-9);
+      // no exchange takes a bid at a price of 0 or less (a γ far too large for the price level puts it there)
+      if (!(bidTick > 0)) bidTick = NaN;
       if (knownInventory + size > maxPos + 1e-12) bidTick = NaN;
       if (knownInventory - size < -maxPos - 1e-12) askTick = NaN;
       if (!(bidTick < askTick) && bidTick === bidTick && askTick === askTick) bidTick = askTick = NaN;
@@ -720,6 +722,7 @@ function* depthReplayRun(config: Omit<DepthReplayConfig, 'bookArrivalMs'>, recor
       const k = sideOf(slot);
       const level = k === 0 ? slot : slot - levels;
       let want = k === 0 ? bidTick - level * spacingTicks : askTick + level * spacingTicks;
+      if (!(want > 0)) want = NaN;
       if (level > 0 && (k === 0 ? knownInventory + (level + 1) * size > maxPos + 1e-12 : knownInventory - (level + 1) * size < -maxPos - 1e-12)) want = NaN;
       const o = live[slot];
       const p = pending[slot];

@@ -590,6 +590,8 @@ export class Replay {
           }
           bidPx = Math.floor(bidPx / tick + 1e-9) * tick;
           askPx = Math.ceil(askPx / tick - 1e-9) * tick;
+          // no exchange takes a bid at a price of 0 or less (a γ far too large for the price level puts it there)
+          if (!(bidPx > 0)) bidPx = NaN;
           if (knownInventory + size > maxPos + 1e-12) bidPx = NaN;
           if (knownInventory - size < -maxPos - 1e-12) askPx = NaN;
           if (!(bidPx < askPx)) {
@@ -607,6 +609,7 @@ export class Replay {
             const bid = k < levels;
             const level = bid ? k : k - levels;
             want = Math.round((bid ? bidPx - level * spacingPx : askPx + level * spacingPx) / tick) * tick;
+            if (!(want > 0)) want = NaN;
             if (bid ? knownInventory + (level + 1) * size > maxPos + 1e-12 : knownInventory - (level + 1) * size < -maxPos - 1e-12) want = NaN;
           }
           const o = live[k];
