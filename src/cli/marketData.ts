@@ -177,7 +177,7 @@ function checkTradesOnBook(book: BookTable, trades: TradeTable, tradesFrom: stri
  * pass), with a WARNING on stderr naming the file when the inference rests on a few stray rows; the warning
  * (without its prefix) comes back for --json. NaN with --tick given (the caller takes that).
  */
-export function warnInferredTick(book: BookTable, file: string, tickGiven: boolean, advice?: string): { readonly tickSize: number; readonly warning?: string } {
+function warnInferredTick(book: BookTable, file: string, tickGiven: boolean, advice?: string): { readonly tickSize: number; readonly warning?: string } {
   if (tickGiven) return { tickSize: NaN };
   const t = declaredOrInferredTick(book, book.meta.tickSize, file, advice);
   if (t.warning) process.stderr.write(`WARNING ${t.warning}\n`);
@@ -219,7 +219,7 @@ export function catalogRangeTick(
 }
 
 /** A WARNING on stderr when a given --tick does not fit the book's prices (`offGridTickWarning`); returned for --json. */
-export function warnGivenTick(book: BookTable, tickText: string | undefined, tick: number): string | undefined {
+function warnGivenTick(book: BookTable, tickText: string | undefined, tick: number): string | undefined {
   if (tickText === undefined) return undefined;
   const warning = offGridTickWarning(book, tick, `--tick ${tickText}`);
   if (warning) process.stderr.write(`WARNING ${warning}\n`);

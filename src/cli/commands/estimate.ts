@@ -1,6 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { microPrices, midPrices } from '../../data/index.js';
-import { loadMarketData, warnGivenTick, warnInferredTick } from '../marketData.js';
+import { givenOrFileTick, loadMarketData } from '../marketData.js';
 import {
   arrivalReport,
   describeDepthRange,
@@ -187,10 +187,8 @@ export async function runEstimate(argv: string[]): Promise<number> {
   }
   const { format, book, trades, tradesFrom } = await loadMarketData(values.data as string, values.trades, values.inst, {}, { maxStalenessMs, purpose: 'an estimate' });
   const tickFromFile = book.meta.tickSize;
-  const fileTick = warnInferredTick(book, values.data as string, values.tick !== undefined);
-  const tick = numberOption('tick', values.tick, fileTick.tickSize, (v) => v > 0);
+  const { tickSize: tick, warning: tickWarning } = givenOrFileTick(book, values.data as string, values.tick);
   const tickSource = values.tick ? 'given' : tickFromFile ? 'from the file' : 'inferred from the book';
-  const tickWarning = fileTick.warning ?? warnGivenTick(book, values.tick, tick);
   const n = book.tsMs.length;
   const durationSec = (book.tsMs[n - 1] - book.tsMs[0]) / 1000;
   if (values.price !== undefined && values.price !== 'mid' && values.price !== 'micro') throw new UsageError('--price must be mid or micro');
