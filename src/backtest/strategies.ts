@@ -17,6 +17,8 @@ export interface StrategyParams {
 /** A registered strategy: its factory and the parameters it reads (the others do not change its quotes). */
 export interface StrategyEntry {
   readonly reads: ReadonlyArray<keyof StrategyParams>;
+  /** Whether its quotes depend on the inventory q it is shown (so `--inventory-target`, which shifts q, can act). */
+  readonly readsInventory: boolean;
   readonly create: (params: StrategyParams) => Strategy;
 }
 
@@ -26,13 +28,13 @@ export type StrategyName = 'as' | 'as-infinite' | 'glft' | 'symmetric';
 /** Strategies by the name the CLI and grids use. */
 export const STRATEGIES: { readonly [N in StrategyName]: StrategyEntry } = {
   /** Finite-horizon AS (2008) with a repeating horizon. */
-  as: { reads: ['gamma', 'horizonSec'], create: (p) => asStrategy(p.gamma, p.horizonSec) },
+  as: { reads: ['gamma', 'horizonSec'], readsInventory: true, create: (p) => asStrategy(p.gamma, p.horizonSec) },
   /** Infinite-horizon AS (2008 §2.3), |q| ≤ qMax. */
-  'as-infinite': { reads: ['gamma', 'qMax'], create: (p) => asInfiniteStrategy(p.gamma, p.qMax) },
+  'as-infinite': { reads: ['gamma', 'qMax'], readsInventory: true, create: (p) => asInfiniteStrategy(p.gamma, p.qMax) },
   /** GLFT closed form, |q| ≤ qMax. */
-  glft: { reads: ['gamma', 'qMax'], create: (p) => glftStrategy(p.gamma, p.qMax) },
+  glft: { reads: ['gamma', 'qMax'], readsInventory: true, create: (p) => glftStrategy(p.gamma, p.qMax) },
   /** The symmetric benchmark, ±halfSpreadPx around the mid. */
-  symmetric: { reads: ['halfSpreadPx'], create: (p) => symmetricStrategy(p.halfSpreadPx) },
+  symmetric: { reads: ['halfSpreadPx'], readsInventory: false, create: (p) => symmetricStrategy(p.halfSpreadPx) },
 };
 
 /** The registered names, in registry order: `as, as-infinite, glft, symmetric`. */

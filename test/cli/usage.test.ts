@@ -50,6 +50,8 @@ describe('asmm backtest: another strategy\'s parameter', () => {
       [['--strategy', 'symmetric', '--gamma', '0.5'], /--gamma is read by --strategy as or as-infinite or glft, not by symmetric \(symmetric reads --half-spread\)/],
       [['--strategy', 'as', '--q-max', '3'], /--q-max is read by --strategy as-infinite or glft, not by as/],
       [['--half-spread', '0.3'], /--half-spread is read by --strategy symmetric, not by as/],
+      // the symmetric strategy quotes mid ± half-spread whatever the inventory: a target ran as without one
+      [['--strategy', 'symmetric', '--inventory-target', '0.05'], /--inventory-target shifts the inventory the strategy sees, and symmetric quotes do not depend on it .*--strategy as, as-infinite, glft read it/],
     ];
     for (const [args, message] of cases) {
       const r = runAsmm(['backtest', '--data', 'package.json', ...args]);

@@ -66,6 +66,11 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
         throw new UsageError(`--${flag} is read by --strategy ${readers.join(' or ')}, not by ${strategyName} (${strategyName} reads ${STRATEGIES[strategyName].reads.map((r) => `--${flagOf(r)}`).join(', ')})`);
       }
     }
+    // the target shifts the inventory q the strategy is shown; quotes that do not read q would not move
+    if (values['inventory-target'] !== undefined && !STRATEGIES[strategyName].readsInventory) {
+      const readers = STRATEGY_NAMES.filter((n) => STRATEGIES[n].readsInventory);
+      throw new UsageError(`--inventory-target shifts the inventory the strategy sees, and ${strategyName} quotes do not depend on it (it would change nothing; --strategy ${readers.join(', ')} read it; --max-position bounds the inventory of any strategy)`);
+    }
   }
   if (values['seed-compat']) {
     // the reference's rules fix these: an option that would change nothing is refused, not ignored
