@@ -49,7 +49,7 @@ export const PARAM_RANGES: { readonly [K in NumericParam]: { readonly option: st
   halfSpreadPx: { option: 'half-spread', range: '> 0 (price units)', check: (v) => v > 0 },
   orderSize: { option: 'size', range: '> 0 (base units)', check: (v) => v > 0 },
   refreshMs: { option: 'refresh', range: '>= 0 (ms)', check: (v) => v >= 0 },
-  refreshToleranceTicks: { option: 'refresh-tolerance', range: '>= 0 (ticks)', check: (v) => v >= 0 },
+  refreshToleranceTicks: { option: 'refresh-tolerance', range: 'a whole number >= 0 (ticks: quotes differ by whole ticks, so 1.5 would act as 1)', check: (v) => Number.isInteger(v) && v >= 0 },
   maxOrderAgeMs: { option: 'max-order-age', range: '>= 0 (ms; 0 = no maximum)', check: (v) => v >= 0 },
   minSpreadPx: { option: 'min-spread', range: '>= 0 (price units)', check: (v) => v >= 0 },
   inventoryTarget: { option: 'inventory-target', range: 'a finite number (base units)', check: (v) => Number.isFinite(v) },

@@ -148,6 +148,8 @@ describe('asmm backtest', () => {
     expect(run('--max-order-age', '5ms', '--refresh-tolerance', '1').quoting).toMatchObject({ maxOrderAgeMs: 5 });
     expectUsageLines(['backtest', '--data', qb, '--trades', qt], [
       [['--refresh-tolerance', '-1'], /--refresh-tolerance/],
+      // a fraction of a tick ran as the whole ticks below it (0.5 as 0), with no word
+      [['--refresh-tolerance', '0.5'], /--refresh-tolerance must be a whole number >= 0 \(ticks: quotes differ by whole ticks/],
       [['--max-order-age', '0'], /--max-order-age must be a positive duration/],
       [['--inventory-target', 'x'], /--inventory-target/],
     ]);

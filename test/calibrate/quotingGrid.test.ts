@@ -6,7 +6,10 @@ describe('quoting features as calibration grid axes', () => {
   it('parse with their ranges, expand, and reach the engine: the refresh tolerance decides the fill of a hand-built market', () => {
     const spec = parseGridSpec('refresh-tolerance=0,1;min-spread=0,6;max-order-age=0,5;inventory-target=0,2;half-spread=1');
     expect(spec).toMatchObject({ refreshToleranceTicks: [0, 1], minSpreadPx: [0, 6], maxOrderAgeMs: [0, 5], inventoryTarget: [0, 2] });
-    expect(() => parseGridSpec('refresh-tolerance=-1')).toThrow(/refresh-tolerance must be >= 0/);
+    expect(() => parseGridSpec('refresh-tolerance=-1')).toThrow(/refresh-tolerance must be a whole number >= 0/);
+    // quotes differ by whole ticks: a tolerance of 0.5 ran as 0 and 1.5 as 1, with no word
+    expect(() => parseGridSpec('refresh-tolerance=0.5')).toThrow(/refresh-tolerance must be a whole number >= 0 \(ticks/);
+    expect(() => parseGridSpec('refresh-tolerance=1.5')).toThrow(/refresh-tolerance/);
     expect(() => parseGridSpec('min-spread=-0.1')).toThrow(/min-spread/);
     expect(parseGridSpec('levels=1,3;level-spacing=1,2')).toEqual({ orderLevels: [1, 3], levelSpacingTicks: [1, 2] });
     expect(() => parseGridSpec('levels=0')).toThrow(/levels/);
