@@ -31,9 +31,9 @@ export interface BacktestMetrics {
 }
 
 /**
- * Metrics from a backtest's series and fills. The Sharpe ratio samples equity on a grid from the first decision
- * every `intervalSec` (the last value at or before each grid time; the first decision's equity at the first),
- * takes the mean over the standard deviation of the changes between grid times and scales by
+ * Metrics from a backtest's series and fills. The Sharpe ratio samples equity at the first decision and every
+ * `intervalSec` after it (last value at or before each boundary; a last partial interval is left out, and so is
+ * the boundary of an interval wholly inside a masked interval), takes the changes between samples and scales by
  * √(86400 / intervalSec); inventory statistics are over decisions.
  * @example // equity 0, 1, 3, 2 at 0, 60, 120, 180 s: changes 1, 2, −1, mean 2/3, sd √(7/3): 2/3/√(7/3)·√1440 ≈ 16.56
  */
@@ -67,8 +67,14 @@ export function backtestMetrics(result: BacktestResult, intervalSec = 60): Backt
     let idx = 0;
     // the grid's first point is the first decision: its equity starts the first interval
     let prev = series.equity[0];
+    const masks = result.masked?.intervals ?? [];
+    let m = 0;
     for (let t = series.tMs[0] + stepMs; t <= series.tMs[n - 1]; t += stepMs) {
       while (idx + 1 < n && series.tMs[idx + 1] <= t) idx++;
+      if (masks.length > 0) {
+        while (m < masks.length && masks[m].toMs <= t) m++;
+        if (m < masks.length && insideMask(masks[m], t, stepMs)) continue;
+      }
       const eq = series.equity[idx];
       if (!Number.isNaN(prev) && !Number.isNaN(eq)) changes.push(eq - prev);
       prev = eq;
@@ -109,6 +115,15 @@ export function backtestMetrics(result: BacktestResult, intervalSec = 60): Backt
     finalInventory: result.finalInventory,
     finalCash: result.finalCash,
   };
+}
+
+/**
+ * Whether the Sharpe interval ending at `t` lies wholly inside masked interval `m` ([fromMs, toMs)): the market
+ * was not seen then (a day absent from a catalog range, a dead book), so its boundary is no sample; the change
+ * over the mask counts once, in the first interval that ends after it.
+ */
+export function insideMask(m: { readonly fromMs: number; readonly toMs: number }, t: number, stepMs: number): boolean {
+  return m.fromMs <= t - stepMs && t < m.toMs;
 }
 
 /** Where a backtest's quotes sat: how often each side was quoted, and how far from the mid. */

@@ -1,17 +1,18 @@
 import type { BacktestResult, BacktestSeries } from './types.js';
-import { backtestMetrics, type BacktestMetrics } from './metrics.js';
+import { backtestMetrics, insideMask, type BacktestMetrics } from './metrics.js';
 
 /**
  * `backtestMetrics` for a replay whose series is streamed out in pieces (`BacktestReplayOptions.seriesSink`):
  * pass `sink` as the replay's series sink, then `metrics(result)`. Equal to `backtestMetrics` on the whole
  * series, bit for bit. What needs the series, and how it is kept here:
- * - Sharpe per day: equity sampled every `intervalSec` from the first decision (its equity the first sample,
- *   then the last value at or before each grid time) and its changes: a grid time is settled as soon as a decision after it comes, the changes
- *   are kept (one number per interval: 1440 a day at 60 s), and their mean and standard deviation are taken at
- *   the end in the same two passes;
+ * - Sharpe per day: equity sampled every `intervalSec` from the first decision (the last value at or before
+ *   each grid time) and its changes: a grid time is settled as soon as a decision after it comes, its time and
+ *   equity are kept (two numbers per interval: 1440 pairs a day at 60 s), and at the end the changes (grid
+ *   times inside the result's masked intervals skipped, as there) and their mean and standard deviation are
+ *   taken in the same passes;
  * - the largest drawdown: running peak and largest fall, in decision order;
  * - inventory mean and standard deviation: running Σ q and Σ q² in decision order.
- * The fill-based metrics read the result's fills (kept whole by the replay). Memory: the per-interval changes,
+ * The fill-based metrics read the result's fills (kept whole by the replay). Memory: the per-interval samples,
  * and optionally a thinned series for plots (`thinned`: the decision in force at each `thinMs` step).
  */
 export class StreamedMetrics {
@@ -21,8 +22,10 @@ export class StreamedMetrics {
   private nextGrid = NaN;
   private lastT = NaN;
   private lastEq = NaN;
-  private prev = NaN;
-  private readonly changes: number[] = [];
+  /** The equity at each grid time settled, and the time (the masks are known at the end: metrics()). */
+  private readonly sampleT: number[] = [];
+  private readonly sampleEq: number[] = [];
+  private firstEq = NaN;
   private peak = -Infinity;
   private maxDrawdown = 0;
   private invSum = 0;
@@ -48,9 +51,8 @@ export class StreamedMetrics {
       const t = tMs[i];
       if (!this.started) {
         this.started = true;
-        // the grid's first point is the first decision: its equity starts the first interval
-        this.prev = equity[i];
         this.nextGrid = t + stepMs;
+        this.firstEq = equity[i]; // the first interval's change is from the first decision's equity
         this.nextThin = t;
       } else {
         // grid times before t are settled by the decision before it
@@ -74,9 +76,8 @@ export class StreamedMetrics {
   };
 
   private settle(): void {
-    const eq = this.lastEq;
-    if (!Number.isNaN(this.prev) && !Number.isNaN(eq)) this.changes.push(eq - this.prev);
-    this.prev = eq;
+    this.sampleT.push(this.nextGrid);
+    this.sampleEq.push(this.lastEq);
     this.nextGrid += this.stepMs;
   }
 
@@ -90,7 +91,21 @@ export class StreamedMetrics {
   metrics(result: BacktestResult): BacktestMetrics {
     // the grid times up to the last decision
     if (this.started) while (this.nextGrid <= this.lastT) this.settle();
-    const changes = this.changes;
+    // the changes between samples, as backtestMetrics takes them (a grid time inside a masked interval skipped)
+    const changes: number[] = [];
+    const masks = result.masked?.intervals ?? [];
+    let m = 0;
+    let prev = this.firstEq;
+    for (let s = 0; s < this.sampleT.length; s++) {
+      const t = this.sampleT[s];
+      if (masks.length > 0) {
+        while (m < masks.length && masks[m].toMs <= t) m++;
+        if (m < masks.length && insideMask(masks[m], t, this.stepMs)) continue;
+      }
+      const eq = this.sampleEq[s];
+      if (!Number.isNaN(prev) && !Number.isNaN(eq)) changes.push(eq - prev);
+      prev = eq;
+    }
     const fillsOnly = backtestMetrics({ ...result, series: EMPTY_SERIES }, this.intervalSec);
     const mean = changes.reduce((a, b) => a + b, 0) / Math.max(1, changes.length);
     const sd = Math.sqrt(changes.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, changes.length - 1));

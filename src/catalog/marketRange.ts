@@ -2,7 +2,7 @@ import { formatDurationMs, maskedDurationMs, mergeMasks, subtractMasks, type Mas
 import type { BookTable, TradeTable } from '../data/tables.js';
 import { DEFAULT_MAX_STALENESS_MS, DeadBookTracker } from '../data/validate.js';
 import type { Catalog } from './catalog.js';
-import { utcDayEndMs as dayEndMs } from './schema.js';
+import { DAY_MS, utcDayEndMs as dayEndMs } from './schema.js';
 
 /**
  * A range of one instrument's days in a catalog (`--catalog DIR --inst ID [--venue V] [--from D1] [--to D2]` on
@@ -126,10 +126,32 @@ export interface CatalogMarketDay {
   readonly throughMs: number;
 }
 
+/**
+ * The mask of the dates missing between two book days of a range (none when they follow each other): from the
+ * end of the day before to the first row of the day after. A replay that carried on across them would leave
+ * the orders of the day before resting through the hole (filled by the next day's first rows at stale prices),
+ * and a Sharpe ratio count its intervals as flat; masked, the orders are pulled and the hole is said.
+ */
+export function missingDaysMask(previousDate: string, date: string, firstRowMs: number): MaskedInterval | undefined {
+  const fromMs = dayEndMs(previousDate);
+  const dayStartMs = dayEndMs(date) - DAY_MS;
+  if (!(fromMs < dayStartMs)) return undefined;
+  const days = Math.round((dayStartMs - fromMs) / DAY_MS);
+  const first = new Date(fromMs).toISOString().slice(0, 10);
+  const last = new Date(dayStartMs - DAY_MS).toISOString().slice(0, 10);
+  return { fromMs, toMs: Math.max(dayStartMs, firstRowMs), reason: `no books in the catalog for ${days === 1 ? first : `${first}..${last} (${days} days)`}` };
+}
+
 async function* catalogDays(catalog: Catalog, range: CatalogRange, notes: string[]): AsyncGenerator<CatalogMarketDay> {
   const trades = catalog.readTradesDays(range.venue, range.instrument, range.fromDate, range.toDate)[Symbol.asyncIterator]();
   let pending = await trades.next();
-  for await (const book of catalog.readBookTopDays(range.venue, range.instrument, range.fromDate, range.toDate)) {
+  let previousDate: string | undefined;
+  for await (const dayBook of catalog.readBookTopDays(range.venue, range.instrument, range.fromDate, range.toDate)) {
+    // dates missing inside the range: masked up to this day's first row, and said
+    const hole = previousDate === undefined || dayBook.tsMs.length === 0 ? undefined : missingDaysMask(previousDate, dayBook.date, dayBook.tsMs[0]);
+    if (hole) notes.push(`${hole.reason}, inside the range: masked from the end of ${previousDate} to the first book row of ${dayBook.date} (orders pulled; inventory and cash carried across, the mid's move over the hole in the equity at once)`);
+    previousDate = dayBook.date;
+    const book = hole ? { ...dayBook, masked: mergeMasks(dayBook.masked, [hole]) } : dayBook;
     while (!pending.done && pending.value.date < book.date) {
       notes.push(`${pending.value.date}: trades but no books in the catalog, not traded`);
       pending = await trades.next();

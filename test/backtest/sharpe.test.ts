@@ -53,4 +53,17 @@ describe('Sharpe per day counts every whole interval from the first decision', (
     expect(backtestMetrics(cut(ramp, 121)).sharpePerDay).toBeCloseTo(expected, 10);
     expect(backtestMetrics(cut(ramp, 61)).sharpePerDay).toBeNaN();
   });
+
+  it('an interval wholly inside a masked interval (a day absent from a catalog range) is no sample; the change over the mask counts once', () => {
+    // equity 0 until 60 s, then 10; masked from 30 s to 150 s: the boundaries 120 s (interval 60–120 s inside
+    // the mask) is skipped, 60 s is not (its interval starts before the mask), nor is 180 s (the mask ended)
+    const r = run((sec) => (sec < 60 ? 0 : sec < 150 ? 10 : 40));
+    const masked = { ...r, masked: { count: 1, totalMs: 120_000, intervals: [{ fromMs: r.series.tMs[0] + 30_000, toMs: r.series.tMs[0] + 150_000, reason: 'test' }] } } as BacktestResult;
+    // samples 0 (0 s), 10 (60 s), 40 (180 s): changes [10, 30]; without the mask [10, 0, 30]
+    const expected = (20 / Math.sqrt(200)) * Math.sqrt(1440);
+    expect(backtestMetrics(masked).sharpePerDay).toBeCloseTo(expected, 10);
+    expect(streamed(masked)).toBeCloseTo(expected, 10);
+    const unmasked = ((40 / 3) / Math.sqrt(((10 - 40 / 3) ** 2 + (40 / 3) ** 2 + (30 - 40 / 3) ** 2) / 2)) * Math.sqrt(1440);
+    expect(backtestMetrics(r).sharpePerDay).toBeCloseTo(unmasked, 10);
+  });
 });

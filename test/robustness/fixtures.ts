@@ -29,7 +29,7 @@ export type FixtureName =
   | 'localSeconds' | 'tardisTradesMs' | 'unsortedBook' | 'json' | 'binary' | 'truncatedArrow' | 'emptyDir' | 'binanceSpot' | 'binanceClockBehind' | 'binanceTruncated'
   | 'binanceUnordered' | 'binanceFutures' | 'tradesShiftedDay' | 'existingDir' | 'plainFile' | 'overlappingRecording' | 'badMaskSidecar' | 'maskedBook'
   | 'okxBooksDay' | 'okxBooksMalformed' | 'okxBooksMismatch' | 'okxBooksTruncated' | 'okxTradesDay' | 'okxTradesMalformed' | 'okxTradesOneDepth' | 'sampleCatalog' | 'depthCatalog'
-  | 'okxTradesTwoUtcDays' | 'tardisSwapTrades' | 'contractValueCatalog' | 'stoppedBookCatalog' | 'oneDepthCatalog' | 'deadDayCatalog' | 'halfTickCatalog' | 'twoMinuteDaysCatalog' | 'bookHalfTickRow' | 'tradesAtTouch' | 'tradesOneDepth' | 'bookOneSecondRows' | 'tradesTwice'
+  | 'okxTradesTwoUtcDays' | 'tardisSwapTrades' | 'contractValueCatalog' | 'stoppedBookCatalog' | 'oneDepthCatalog' | 'deadDayCatalog' | 'halfTickCatalog' | 'twoMinuteDaysCatalog' | 'missingDayCatalog' | 'bookHalfTickRow' | 'tradesAtTouch' | 'tradesOneDepth' | 'bookOneSecondRows' | 'tradesTwice'
   | 'tradesTenfold' | 'bookHoled' | 'tradesSecondHalf' | 'bookFrozen' | 'bookRelativeSeconds' | 'bookFlatMid'
   | 'tardisTradesTwoSymbols' | 'tardisBookTwoSymbols' | 'tardisTradesTwoExchanges'
   | 'latencyHeaderOnly' | 'latencyNoColumn' | 'latencyUnsorted' | 'latencyNegative' | 'latencySeconds' | 'badCountsBook'
@@ -391,6 +391,20 @@ export async function addOkxHistoryFixtures(x: Fixtures): Promise<void> {
     await twoDaysWriter.writeTrades('sample', { ...x.trades, tsMs: shift(x.trades.tsMs), localTsMs: x.trades.localTsMs && shift(x.trades.localTsMs) }, 'ETH-USDT');
   } finally {
     twoDaysWriter.close();
+  }
+  // the sample minute on a day and two days later: the day between is absent from the range
+  f.missingDayCatalog = x.at('missing-day-catalog');
+  const missingDayWriter = await CatalogWriter.create(f.missingDayCatalog);
+  try {
+    const b = x.book;
+    const shift = (c: Float64Array) => c.map((t) => t + 2 * 86_400_000);
+    missingDayWriter.writeInstrument({ venue: 'sample', instrument: 'ETH-USDT', tickSize: 0.01, lotSize: 0.0001 });
+    await missingDayWriter.writeBookTop('sample', b, 'ETH-USDT');
+    await missingDayWriter.writeTrades('sample', x.trades, 'ETH-USDT');
+    await missingDayWriter.writeBookTop('sample', { ...b, tsMs: shift(b.tsMs), localTsMs: b.localTsMs && shift(b.localTsMs) }, 'ETH-USDT');
+    await missingDayWriter.writeTrades('sample', { ...x.trades, tsMs: shift(x.trades.tsMs), localTsMs: x.trades.localTsMs && shift(x.trades.localTsMs) }, 'ETH-USDT');
+  } finally {
+    missingDayWriter.close();
   }
   // the book with one half-tick row (as bookHalfTickRow) in a catalog that names no tick: inferred from the first day
   f.halfTickCatalog = x.at('half-tick-catalog');

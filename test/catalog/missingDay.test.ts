@@ -1,0 +1,60 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CatalogWriter } from '../../src/catalog/index.js';
+import { missingDaysMask } from '../../src/catalog/marketRange.js';
+import { book, trades } from '../helpers/handBuilt.js';
+import { runAsmm } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
+
+// A catalog range with a day absent in its middle (2026-01-02) was replayed as if the days followed each other,
+// with no word: the ask resting at the end of 2026-01-01 (101) stayed through the missing day and was taken by
+// 2026-01-03's first book row (bid 109) at its stale price, a fill no market would have given, and the Sharpe
+// ratio counted the day's 1440 intervals as flat. Now the hole is masked (orders pulled) and said. Reference:
+// the hand-built market below, where the only possible fill is that book cross.
+
+const DAY1 = Date.parse('2026-01-01T00:00:00Z');
+const DAY3 = Date.parse('2026-01-03T00:00:00Z');
+
+/** Five minutes of a book at (bid, bid + 2) from `t0`, a row a second (the bid size changing), and a trade at the mid every 10 s. */
+function day(t0: number, bid: number) {
+  const rows = Array.from({ length: 300 }, (_, i) => [t0 + i * 1000, bid, 5 + (i % 2), bid + 2, 5]);
+  const prints = Array.from({ length: 30 }, (_, i) => [t0 + i * 10_000 + 500, i % 2 ? 1 : -1, bid + 1, 1] as [number, number, number, number]);
+  return { book: book(rows), trades: trades(prints) };
+}
+
+describe('a day absent inside a catalog range', () => {
+  const dir = tempDir('asmm-missing-day-');
+
+  it('is masked from the end of the day before to the next day\'s first row, and said; no order rests through it', async () => {
+    const root = join(dir, 'catalog');
+    const writer = await CatalogWriter.create(root);
+    try {
+      writer.writeInstrument({ venue: 'sample', instrument: 'ETH-USDT', tickSize: 1, lotSize: 1, source: 'test' });
+      for (const d of [day(DAY1, 99), day(DAY3, 109)]) {
+        await writer.writeBookTop('sample', d.book, 'ETH-USDT');
+        await writer.writeTrades('sample', d.trades, 'ETH-USDT');
+      }
+    } finally {
+      writer.close();
+    }
+    const r = runAsmm(['backtest', '--catalog', root, '--inst', 'ETH-USDT', '--strategy', 'symmetric', '--half-spread', '1', '--size', '1', '--fill', 'queue', '--report', join(dir, 'r.html'), '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { metrics: { fills: number; fillsByCause: Record<string, number> }; masked: { count: number; totalMs: number; intervals: Array<{ fromMs: number; toMs: number; reason: string }> }; notes: string[] };
+    // quotes 100 ± 1 on the first day (the book's own touch, queue 5 ahead, never traded through), 110 ± 1 on the third
+    expect(out.metrics.fills).toBe(0);
+    expect(out.metrics.fillsByCause.bookCross).toBe(0);
+    expect(out.masked.count).toBe(1);
+    expect(out.masked.intervals[0]).toMatchObject({ fromMs: DAY1 + 86_400_000, toMs: DAY3 });
+    expect(out.masked.totalMs).toBe(86_400_000);
+    expect(out.notes.join('\n')).toMatch(/no books in the catalog for 2026-01-02, inside the range: masked from the end of 2026-01-01 to the first book row of 2026-01-03/);
+  });
+
+  it('missingDaysMask: none between consecutive days; the dates between, to the later day\'s first row', () => {
+    expect(missingDaysMask('2026-01-01', '2026-01-02', Date.parse('2026-01-02T00:00:01Z'))).toBeUndefined();
+    expect(missingDaysMask('2026-01-30', '2026-02-03', Date.parse('2026-02-03T00:00:05Z'))).toEqual({
+      fromMs: Date.parse('2026-01-31T00:00:00Z'),
+      toMs: Date.parse('2026-02-03T00:00:05Z'),
+      reason: 'no books in the catalog for 2026-01-31..2026-02-02 (3 days)',
+    });
+  });
+});
