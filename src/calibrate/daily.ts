@@ -1,5 +1,5 @@
 import type { BacktestMetrics } from '../backtest/metrics.js';
-import { maskSummary } from '../data/masks.js';
+import { clipMasks, maskSummary } from '../data/masks.js';
 import type { BookTable, TradeTable } from '../data/tables.js';
 import type { RollingCalibration } from '../estimate/rolling.js';
 import type { EvaluationSettings } from './evaluate.js';
@@ -110,7 +110,10 @@ export async function runDailyWalkForward(options: DailyWalkForwardOptions): Pro
     if (!(day.date > lastDate)) throw new RangeError(`days must come in date order without repeats: ${day.date} after ${lastDate}`);
     lastDate = day.date;
     const ts = day.book.tsMs;
-    const masked = maskSummary(day.book.masked, day.trades?.masked);
+    // the masked time inside the day's own run (a day absent before it is masked up to its first row: not its own)
+    const runFrom = ts.length > 0 ? ts[0] : -Infinity;
+    const runTo = ts.length > 0 ? ts[ts.length - 1] + 1 : Infinity;
+    const masked = maskSummary(clipMasks(day.book.masked, runFrom, runTo), clipMasks(day.trades?.masked, runFrom, runTo));
     const base = { date: day.date, bookRows: ts.length, trades: day.trades?.tsMs.length ?? 0, maskedMs: masked.totalMs };
     if (ts.length < 2) {
       const sweep: DailySweep = { ...base, metrics: [], skipped: `${ts.length} book rows` };

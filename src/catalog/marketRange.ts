@@ -149,7 +149,7 @@ async function* catalogDays(catalog: Catalog, range: CatalogRange, notes: string
   for await (const dayBook of catalog.readBookTopDays(range.venue, range.instrument, range.fromDate, range.toDate)) {
     // dates missing inside the range: masked up to this day's first row, and said
     const hole = previousDate === undefined || dayBook.tsMs.length === 0 ? undefined : missingDaysMask(previousDate, dayBook.date, dayBook.tsMs[0]);
-    if (hole) notes.push(`${hole.reason}, inside the range: masked from the end of ${previousDate} to the first book row of ${dayBook.date} (orders pulled; inventory and cash carried across, the mid's move over the hole in the equity at once)`);
+    if (hole) notes.push(`${hole.reason}, inside the range: masked from the end of ${previousDate} to the first book row of ${dayBook.date}`);
     previousDate = dayBook.date;
     const book = hole ? { ...dayBook, masked: mergeMasks(dayBook.masked, [hole]) } : dayBook;
     while (!pending.done && pending.value.date < book.date) {

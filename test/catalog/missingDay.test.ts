@@ -47,6 +47,12 @@ describe('a day absent inside a catalog range', () => {
     expect(out.masked.intervals[0]).toMatchObject({ fromMs: DAY1 + 86_400_000, toMs: DAY3 });
     expect(out.masked.totalMs).toBe(86_400_000);
     expect(out.notes.join('\n')).toMatch(/no books in the catalog for 2026-01-02, inside the range: masked from the end of 2026-01-01 to the first book row of 2026-01-03/);
+    // a daily walk-forward runs each day on its own: the hole is said, and is no masked time of 2026-01-03's run
+    const c = runAsmm(['calibrate', '--catalog', root, '--inst', 'ETH-USDT', '--refit', 'daily', '--strategy', 'symmetric', '--grid', 'half-spread=1,2', '--fill', 'queue', '--workers', '0', '--report', join(dir, 'c.html'), '--json']);
+    expect(c.code, c.stderr).toBe(0);
+    const cal = JSON.parse(c.stdout) as { days: Array<{ date: string; maskedMs: number }>; notes: string[] };
+    expect(cal.days.map((d) => [d.date, d.maskedMs])).toEqual([['2026-01-01', 0], ['2026-01-03', 0]]);
+    expect(cal.notes.join('\n')).toMatch(/no books in the catalog for 2026-01-02, inside the range/);
   });
 
   it('missingDaysMask: none between consecutive days; the dates between, to the later day\'s first row', () => {
