@@ -209,8 +209,33 @@ export function latencyConfig(values: Record<string, unknown>, book: BookTable, 
       const iso = (t: number) => (Number.isFinite(t) && Math.abs(t) < 8.64e15 ? new Date(t).toISOString() : String(t));
       throw new UsageError(`--${name} file:${spec.source}: its measurements (${iso(first)} to ${iso(last)}) do not overlap the data (${iso(book.tsMs[0])} to ${iso(book.tsMs[n - 1])}); ts_ms must be ms since the epoch on the exchange clock`);
     }
+    // a series that covers part of the data: outside it, its first or last measurement is held, a constant
+    const warning = latencyCoverageWarning(name, spec, book.tsMs[0], book.tsMs[n - 1]);
+    if (warning) process.stderr.write(`WARNING ${warning}\n`);
   }
   return { feedLatencyMs: feed, entryLatencyMs: entry, ...(cancel !== undefined ? { cancelLatencyMs: cancel } : {}) };
+}
+
+/** Share of the data's span a measured latency series must cover before the rest, held constant, is warned. */
+const LATENCY_COVERAGE_MIN = 0.9;
+
+/**
+ * The WARNING text (without its prefix) when a measured latency series (`file:`) covers less than 90 % of the
+ * data's span [fromMs, toMs]: outside its first and last measurement the latency is that measurement's, held
+ * (the interpolation's rule), so most of a run can replay a constant the file never measured there.
+ * @example latencyCoverageWarning('entry-latency', { source: 'l.csv', atMs: [0, 100], latencyMs: [20, 30] }, 0, 1000) // '--entry-latency file:l.csv covers 10 % …'
+ */
+export function latencyCoverageWarning(name: string, spec: { readonly source?: string; readonly atMs: ArrayLike<number>; readonly latencyMs: ArrayLike<number> }, fromMs: number, toMs: number): string | undefined {
+  const span = toMs - fromMs;
+  const k = spec.atMs.length;
+  if (!(span > 0) || k === 0) return undefined;
+  const covered = Math.max(0, Math.min(toMs, spec.atMs[k - 1]) - Math.max(fromMs, spec.atMs[0]));
+  if (covered >= LATENCY_COVERAGE_MIN * span) return undefined;
+  const held = [
+    spec.atMs[0] > fromMs ? `${spec.latencyMs[0]} ms (its first) before ${new Date(spec.atMs[0]).toISOString()}` : '',
+    spec.atMs[k - 1] < toMs ? `${spec.latencyMs[k - 1]} ms (its last) after ${new Date(spec.atMs[k - 1]).toISOString()}` : '',
+  ].filter(Boolean);
+  return `--${name} file:${spec.source ?? '?'} covers ${Math.round((100 * covered) / span)} % of the data's span: the run holds ${held.join(' and ')}, latencies the file did not measure there`;
 }
 
 /**

@@ -32,7 +32,7 @@ export type FixtureName =
   | 'okxTradesTwoUtcDays' | 'tardisSwapTrades' | 'contractValueCatalog' | 'stoppedBookCatalog' | 'oneDepthCatalog' | 'deadDayCatalog' | 'halfTickCatalog' | 'twoMinuteDaysCatalog' | 'missingDayCatalog' | 'bookHalfTickRow' | 'tradesAtTouch' | 'tradesOneDepth' | 'bookOneSecondRows' | 'tradesTwice'
   | 'tradesTenfold' | 'bookHoled' | 'tradesSecondHalf' | 'bookFrozen' | 'bookRelativeSeconds' | 'bookFlatMid'
   | 'tardisTradesTwoSymbols' | 'tardisBookTwoSymbols' | 'tardisTradesTwoExchanges'
-  | 'latencyHeaderOnly' | 'latencyNoColumn' | 'latencyUnsorted' | 'latencyNegative' | 'latencySeconds' | 'badCountsBook'
+  | 'latencyHeaderOnly' | 'latencyNoColumn' | 'latencyUnsorted' | 'latencyNegative' | 'latencySeconds' | 'latencyPartial' | 'latencyWhole' | 'badCountsBook'
   | 'oneRowBook' | 'twoRowBook' | 'threeRowBook' | 'bookGzCutInLastLine' | 'binanceCutInLastLine';
 
 const CSV_BOOK_HEADER = 'ts_ms,bid_px_1,bid_sz_1,ask_px_1,ask_sz_1';
@@ -156,6 +156,9 @@ export function buildFixtures(dir: string): Fixtures {
   f.latencyUnsorted = write('latency-unsorted.csv', `ts_ms,latency_ms\n${last},10\n${first},10\n`);
   f.latencyNegative = write('latency-negative.csv', `ts_ms,latency_ms\n${first},10\n${last},-3\n`);
   f.latencySeconds = write('latency-seconds.csv', `ts_ms,latency_ms\n${first / 1000},10\n${last / 1000},10\n`);
+  // measured over the first tenth of the data only
+  f.latencyPartial = write('latency-partial.csv', `ts_ms,latency_ms\n${first},10\n${first + (last - first) / 10},40\n`);
+  f.latencyWhole = write('latency-whole.csv', `ts_ms,latency_ms\n${first},10\n${last},40\n`);
   write('masked-book.masked.csv', `from_ts_ms,to_ts_ms,reason\n${book.tsMs[2]},${book.tsMs[5]},"sequence gap"\n`);
   f.bookArrow = at('book.arrow');
   writeBookArrow(f.bookArrow, book);
