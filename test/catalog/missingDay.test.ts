@@ -47,6 +47,11 @@ describe('a day absent inside a catalog range', () => {
     expect(out.masked.intervals[0]).toMatchObject({ fromMs: DAY1 + 86_400_000, toMs: DAY3 });
     expect(out.masked.totalMs).toBe(86_400_000);
     expect(out.notes.join('\n')).toMatch(/no books in the catalog for 2026-01-02, inside the range: masked from the end of 2026-01-01 to the first book row of 2026-01-03/);
+    // the text says the masks once, with their intervals (the headline was printed a second time as a note)
+    const text = runAsmm(['backtest', '--catalog', root, '--inst', 'ETH-USDT', '--strategy', 'symmetric', '--half-spread', '1', '--size', '1', '--fill', 'queue', '--report', join(dir, 'r-text.html')]);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout.match(/masked: 1 interval\(s\), 24\.00 h in total/g)).toHaveLength(1);
+    expect(text.stdout).toMatch(/^ {2}masked 2026-01-02T00:00:00\.000Z \.\. 2026-01-03T00:00:00\.000Z/m);
     // a daily walk-forward runs each day on its own: the hole is said, and is no masked time of 2026-01-03's run
     const c = runAsmm(['calibrate', '--catalog', root, '--inst', 'ETH-USDT', '--refit', 'daily', '--strategy', 'symmetric', '--grid', 'half-spread=1,2', '--fill', 'queue', '--workers', '0', '--report', join(dir, 'c.html'), '--json']);
     expect(c.code, c.stderr).toBe(0);

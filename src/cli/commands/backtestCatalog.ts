@@ -107,7 +107,8 @@ export async function backtestCatalog(
         `${strategy.name}, ${o.fill} fills, on ${range.instrument} (${range.venue}) ${dates[0]}..${dates[dates.length - 1]} from ${range.root}: ${perDay.length} days, ${result.events} events (${replayedEventsAre(book0.depth)}), ${result.decisions} decisions in ${seconds.toFixed(1)} s (the replay itself ${replaySec.toFixed(1)} s, ${(result.events / replaySec / 1e6).toFixed(2)} M events/s), peak RSS ${peakRssMb.toFixed(0)} MB`,
         formatTable(['metric', 'value'], Object.entries(metrics).filter(([, v]) => typeof v === 'number').map(([k, v]) => [k, String(k === 'maxAbsInventory' || k === 'finalInventory' ? inv(v as number, units) : num(v as number, 10))])),
         ...describeMasks(masks),
-        ...allNotes.map(noteLine),
+        // (the masks' headline is among the replay's notes for --json; printed above with the intervals)
+        ...allNotes.filter((n) => !n.startsWith('masked: ')).map(noteLine),
         `report: ${reportPath}`,
         ...pngs.map((p) => `png: ${p}`),
       ].join('\n') + '\n',
