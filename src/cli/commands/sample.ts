@@ -29,7 +29,9 @@ export async function runSample(argv: string[]): Promise<number> {
     if (values.catalog === undefined) throw new UsageError('--days writes into a catalog: give --catalog DIR');
     if (values.hours !== undefined && values.days !== undefined) throw new UsageError('give --days or --hours, not both');
     const days = numberOption('days', values.days, 1, (v) => v > 0 && v <= 366);
-    requireTwoSnapshots(values.days !== undefined ? 24 : hours, intervalMs, values.days !== undefined ? 'a day (--days)' : `--hours ${hours}`);
+    // with --days, each day (or the span, when shorter than a day) needs two snapshots
+    if (values.days !== undefined) requireTwoSnapshots(Math.min(days, 1) * 24, intervalMs, days < 1 ? `--days ${days}` : 'a day (--days)');
+    else requireTwoSnapshots(hours, intervalMs, `--hours ${hours}`);
     return sampleIntoCatalog(resolve(values.catalog), values.days !== undefined ? days * 24 : hours, model, values.replace === true, values.json === true);
   }
   requireTwoSnapshots(hours, intervalMs, `--hours ${hours}`);
@@ -55,9 +57,9 @@ export async function runSample(argv: string[]): Promise<number> {
 
 /**
  * A usage error when `hours` at one snapshot every `intervalMs` hold fewer than two book snapshots (the sample
- * has one every interval, the first an interval after its start): `--hours 0.00001`, or `--interval-ms`
- * longer than the span, wrote empty tables (or a catalog of 0 days) with exit 0, which no estimate or backtest
- * can use. `what`: the span as given.
+ * has ⌊span / interval⌋ of them, one every interval from its start): `--hours 0.00001`, `--days 0.001`, or an
+ * `--interval-ms` longer than the span, wrote empty tables (or a catalog of 0 days) with exit 0, which no
+ * estimate or backtest can use. `what`: the span as given.
  */
 function requireTwoSnapshots(hours: number, intervalMs: number, what: string): void {
   const snapshots = Math.floor((hours * 3_600_000) / intervalMs);
