@@ -212,6 +212,16 @@ export async function importIntoCatalog(writer: CatalogWriter, path: string, opt
   if (importsFileByFile(path)) {
     const venueless = filesWithoutVenue(path, options);
     if (venueless.length > 0) throw new CatalogError(noVenueMessage(venueless, `${venueless.length === 1 ? 'a file' : `${venueless.length} files`} of a format that names no venue (asmm CSV or Arrow, reference CSV)`, `no file of ${path} was imported`));
+    // the sample's tick and lot go into instrument.json once its files are in (each committed on its own): a
+    // conflict with the catalog's is refused before any of them is imported, not after, with the files kept
+    if (sample) {
+      try {
+        writer.mergedInstrument({ venue: options.venue ?? SAMPLE_VENUE, instrument: sample.instrument, tickSize: sample.tickSize, lotSize: sample.lotSize }, options.replace);
+      } catch (error) {
+        if (error instanceof CatalogError) error.message += ` (the tick and lot of ${sample.params}); no file of ${path} was imported`;
+        throw error;
+      }
+    }
     const { paths, skipped } = planFolderImport(path);
     const out: ImportReport[] = [...skipped];
     const { onFile, progress: given, ...fileOptions } = options;

@@ -304,22 +304,32 @@ export class CatalogWriter {
   }
 
   /**
-   * Writes `<venue>/<instrument>/instrument.json`, merged with the one there (`mergeInstrumentMeta`: what this
-   * import does not state is kept, two stated values that differ are refused unless `replace`); what the merge
-   * kept, chose or replaced goes into `notes`. Returns the metadata written.
-   * @throws CatalogError on a conflict of stated values without `replace` (nothing written).
+   * The `instrument.json` that `writeInstrument(meta, { replace })` would leave, and the merge's notes, without
+   * writing it (`mergeInstrumentMeta` with the one there): for an import to meet a conflict before it writes.
+   * @throws CatalogError on a conflict of stated values without `replace`, or an instrument.json that is no JSON.
    */
-  writeInstrument(meta: InstrumentMeta, options: { replace?: boolean; notes?: string[] } = {}): InstrumentMeta {
-    const dir = join(this.root, meta.venue, meta.instrument);
-    const path = join(dir, 'instrument.json');
+  mergedInstrument(meta: InstrumentMeta, replace?: boolean): { meta: InstrumentMeta; notes: string[] } {
+    const path = join(this.root, meta.venue, meta.instrument, 'instrument.json');
     let old: InstrumentMeta | undefined;
     try {
       old = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as InstrumentMeta) : undefined;
     } catch (error) {
       throw new CatalogError(`${path}: not readable as JSON (${(error as Error).message}): mend or remove it, then import again`);
     }
-    const merged = mergeInstrumentMeta(old, meta, options.replace);
+    return mergeInstrumentMeta(old, meta, replace);
+  }
+
+  /**
+   * Writes `<venue>/<instrument>/instrument.json`, merged with the one there (`mergedInstrument`: what this
+   * import does not state is kept, two stated values that differ are refused unless `replace`); what the merge
+   * kept, chose or replaced goes into `notes`. Returns the metadata written.
+   * @throws CatalogError on a conflict of stated values without `replace` (nothing written).
+   */
+  writeInstrument(meta: InstrumentMeta, options: { replace?: boolean; notes?: string[] } = {}): InstrumentMeta {
+    const merged = this.mergedInstrument(meta, options.replace);
     options.notes?.push(...merged.notes);
+    const dir = join(this.root, meta.venue, meta.instrument);
+    const path = join(dir, 'instrument.json');
     mkdirSync(dir, { recursive: true });
     writeFileSync(path + '.tmp', JSON.stringify(merged.meta, null, 2) + '\n');
     renameSync(path + '.tmp', path);

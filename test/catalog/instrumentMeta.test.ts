@@ -1,10 +1,10 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CatalogWriter, importIntoCatalog } from '../../src/catalog/index.js';
 import { mergeInstrumentMeta } from '../../src/catalog/instrumentMeta.js';
-import { OKX_HISTORY_PRESETS, writeOkxHistoryDay } from '../../src/sample/index.js';
+import { generateSampleMarket, OKX_HISTORY_PRESETS, writeOkxHistoryDay, writeSampleMarket } from '../../src/sample/index.js';
 
 // instrument.json was written whole by every import: a trades day imported after a books day given
 // --contract-value 0.1 erased the contract value and the tick, and a second books day given --contract-value
@@ -60,6 +60,34 @@ describe('catalog import keeps instrument.json across imports', () => {
       const replaced = await importIntoCatalog(w, books2.path, { contractValue: 0.01, replace: true });
       expect(meta()).toMatchObject({ contractValue: 0.01 });
       expect(replaced.flatMap((r) => r.notes).join('\n')).toMatch(/WARNING ETH-USDT-SWAP: contract value 0\.01 replaces 0\.1/);
+    } finally {
+      w.close();
+    }
+  });
+});
+
+describe('catalog import of an asmm sample folder whose tick the catalog states otherwise', () => {
+  it('is refused before any of its files goes in (the files went in, then the tick was refused, exit 2 with the days kept)', async () => {
+    // the sample's params.json says tick 0.01; the catalog's instrument.json, from an earlier import, 0.05. The
+    // folder's CSV files state no tick of their own, so only the sample's tick, written after them, conflicts.
+    const sample = join(dir, 'sample-full');
+    writeSampleMarket(sample, generateSampleMarket({ durationSec: 60 }));
+    const csvOnly = join(dir, 'sample-csv');
+    mkdirSync(csvOnly, { recursive: true });
+    for (const f of ['books.csv', 'trades.csv', 'params.json']) copyFileSync(join(sample, f), join(csvOnly, f));
+    const root = join(dir, 'sample-cat');
+    mkdirSync(join(root, 'sample', 'ETH-USDT'), { recursive: true });
+    writeFileSync(join(root, 'sample', 'ETH-USDT', 'instrument.json'), JSON.stringify({ venue: 'sample', instrument: 'ETH-USDT', tickSize: 0.05, source: 'an earlier import' }));
+    const w = await CatalogWriter.create(root);
+    try {
+      await expect(importIntoCatalog(w, csvOnly, {})).rejects.toThrow(/gives tick 0\.01, the catalog's instrument\.json holds 0\.05 .*no file of .*sample-csv was imported/);
+      expect(existsSync(join(root, 'sample', 'ETH-USDT', 'book_top'))).toBe(false);
+      expect(existsSync(join(root, 'sample', 'ETH-USDT', 'trades'))).toBe(false);
+      // --replace: the files go in, and the sample's tick replaces 0.05 with a WARNING
+      const reports = await importIntoCatalog(w, csvOnly, { replace: true });
+      expect(reports.flatMap((r) => r.notes).join('\n')).toMatch(/WARNING ETH-USDT: tick 0\.01 replaces 0\.05/);
+      expect(JSON.parse(readFileSync(join(root, 'sample', 'ETH-USDT', 'instrument.json'), 'utf8'))).toMatchObject({ tickSize: 0.01 });
+      expect(readdirSync(join(root, 'sample', 'ETH-USDT', 'book_top'))).toHaveLength(1);
     } finally {
       w.close();
     }
