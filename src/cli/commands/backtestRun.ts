@@ -76,20 +76,23 @@ function modelMissText(strategy: Pick<Strategy, 'name'>, check: ArrivalFitCheck)
 }
 
 /**
- * Why a run that quoted never filled, in words (a PnL of 0 from no fill is no result): the position limit, or
- * quotes farther from the mid than any market order of the data reached (for AS and GLFT, a γ not scaled to
- * the instrument's price: the shared BTC capture at the default γ 0.1 quoted a median 38,260 ticks away).
+ * Why a run that quoted never filled, in words (a PnL of 0 from no fill is no result): quotes farther from the
+ * mid than any market order of the data reached (for AS and GLFT, a γ not scaled to the instrument's price: the
+ * shared BTC capture at the default γ 0.1 quoted a median 38,260 ticks away); else what the fill model needed
+ * and did not see. (A quote whose fill would pass --max-position is not sent, so no fill is refused for it.)
  */
-function noFillCause(strategyName: StrategyName, q: QuotePlacement, orders: MarketOrders | undefined, orderSize: number, maxPosition: number): string {
-  if (orderSize > maxPosition) return `--max-position ${maxPosition} is below the order size ${orderSize}: every quote would take the position past it`;
+function noFillCause(strategyName: StrategyName, fill: FillModel, q: QuotePlacement, orders: MarketOrders | undefined): string {
   const nearestTicks = Math.min(q.bidQuoted > 0 ? q.bidMedianTicksFromMid : Infinity, q.askQuoted > 0 ? q.askMedianTicksFromMid : Infinity);
+  const count = orders?.depthPx.length ?? 0;
   let deepestTicks = -Infinity;
-  if (orders) for (let i = 0; i < orders.depthPx.length; i++) deepestTicks = Math.max(deepestTicks, orders.depthPx[i] / orders.tickSize);
-  if (orders && orders.depthPx.length > 0 && nearestTicks > deepestTicks) {
+  for (let i = 0; i < count; i++) deepestTicks = Math.max(deepestTicks, orders!.depthPx[i] / orders!.tickSize);
+  if (count > 0 && nearestTicks > deepestTicks) {
     const gamma = strategyName === 'symmetric' ? '' : `; ${strategyName === 'glft' ? 'GLFT' : 'AS'} sets its spread from γ per unit of price (through γσ²), so a γ not scaled to this instrument's price level puts every quote out of reach: sweep it (asmm calibrate --grid "gamma=…")`;
-    return `the quotes sat a median ${num(nearestTicks, 4)} ticks from the mid, farther than any of the ${orders.depthPx.length} market orders reached (the deepest: ${num(deepestTicks, 4)} ticks from the mid)${gamma}`;
+    return `the quotes sat a median ${num(nearestTicks, 4)} ticks from the mid, farther than any of the ${count} market orders reached (the deepest: ${num(deepestTicks, 4)} ticks from the mid)${gamma}`;
   }
-  return `no market order reached the quotes (${orders ? `${orders.depthPx.length} market orders in the data` : 'no trades'}), or every fill was refused (past --max-position)`;
+  if (fill === 'midCross') return `midCross fills an order when a book row's mid reaches its price, and no mid reached a quote (a median ${num(nearestTicks, 4)} ticks from the mid; market orders do not fill under midCross)`;
+  if (fill === 'queue') return `none of the ${count} market orders traded through a resting quote, those at its price left some of the queue ahead of it (--queue-model), and no book row crossed it`;
+  return `none of the ${count} market orders traded at or through a resting quote's price`;
 }
 
 /** Where the quotes sat, in words: the first thing to read when a run has few or no fills. */
@@ -176,7 +179,7 @@ export async function backtestRun(
     // a run that never quoted is no result, whatever its PnL of 0 says; the cause when it is known
     const cause = orderSize > maxPosition ? `--max-position ${maxPosition} is below the order size ${orderSize}: every quote would take the position past it` : 'the strategy waited for its calibration window, or every quote was refused (crossed, or past --max-position)';
     notes.unshift(`WARNING no quote at any of the ${quotes.decisions} decisions: ${cause}`);
-  } else if (metrics.fills === 0) notes.unshift(`WARNING no fill in ${quotes.decisions} decisions: ${noFillCause(strategyName, quotes, executions.marketOrders, orderSize, maxPosition)}`);
+  } else if (metrics.fills === 0) notes.unshift(`WARNING no fill in ${quotes.decisions} decisions: ${noFillCause(strategyName, fill, quotes, executions.marketOrders)}`);
   const modelMiss = calibration ? arrivalModelWarning(strategy, executions.marketOrders) : undefined;
   if (modelMiss) notes.unshift(`WARNING ${modelMiss}`);
   const reportPath = values.report ?? `reports/backtest-${strategyName}-${fill}.html`;
