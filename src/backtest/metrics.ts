@@ -60,26 +60,19 @@ export function backtestMetrics(result: BacktestResult, intervalSec = 60): Backt
     fees += fills.fee[i];
   }
   const n = series.tMs.length;
-  // equity sampled on a regular grid
-  const changes: number[] = [];
+  // equity sampled on a regular grid from the first decision: the last value at or before each grid time
+  const gridMs: number[] = [];
+  const gridEquity: number[] = [];
   if (n > 0) {
     const stepMs = intervalSec * 1000;
     let idx = 0;
-    // the grid's first point is the first decision: its equity starts the first interval
-    let prev = series.equity[0];
-    const masks = result.masked?.intervals ?? [];
-    let m = 0;
     for (let t = series.tMs[0] + stepMs; t <= series.tMs[n - 1]; t += stepMs) {
       while (idx + 1 < n && series.tMs[idx + 1] <= t) idx++;
-      if (masks.length > 0) {
-        while (m < masks.length && masks[m].toMs <= t) m++;
-        if (m < masks.length && insideMask(masks[m], t, stepMs)) continue;
-      }
-      const eq = series.equity[idx];
-      if (!Number.isNaN(prev) && !Number.isNaN(eq)) changes.push(eq - prev);
-      prev = eq;
+      gridMs.push(t);
+      gridEquity.push(series.equity[idx]);
     }
   }
+  const changes = gridEquityChanges(n > 0 ? series.equity[0] : NaN, gridMs, gridEquity, result.masked?.intervals ?? [], intervalSec * 1000);
   const mean = changes.reduce((a, b) => a + b, 0) / Math.max(1, changes.length);
   const sd = Math.sqrt(changes.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, changes.length - 1));
   let peak = -Infinity;
@@ -118,12 +111,26 @@ export function backtestMetrics(result: BacktestResult, intervalSec = 60): Backt
 }
 
 /**
- * Whether the Sharpe interval ending at `t` lies wholly inside masked interval `m` ([fromMs, toMs)): the market
- * was not seen then (a day absent from a catalog range, a dead book), so its boundary is no sample; the change
- * over the mask counts once, in the first interval that ends after it.
+ * The changes the Sharpe ratio is taken from: equity at each grid time `gridMs[i]` (`gridEquity[i]`) minus the
+ * sample before it, the first from `firstEquity` (the first decision's: the grid starts there). A grid time
+ * whose interval [t − stepMs, t] lies wholly inside a masked interval (`masks`, [fromMs, toMs), sorted and
+ * disjoint) is no sample: the market was not seen then (a day absent from a catalog range, a dead book), so the
+ * change over the mask counts once, in the first interval that ends after it. A NaN equity takes no change.
+ * `backtestMetrics` and `StreamedMetrics` alike.
  */
-export function insideMask(m: { readonly fromMs: number; readonly toMs: number }, t: number, stepMs: number): boolean {
-  return m.fromMs <= t - stepMs && t < m.toMs;
+export function gridEquityChanges(firstEquity: number, gridMs: ArrayLike<number>, gridEquity: ArrayLike<number>, masks: readonly { readonly fromMs: number; readonly toMs: number }[], stepMs: number): number[] {
+  const changes: number[] = [];
+  let prev = firstEquity;
+  let m = 0;
+  for (let i = 0; i < gridMs.length; i++) {
+    const t = gridMs[i];
+    while (m < masks.length && masks[m].toMs <= t) m++;
+    if (m < masks.length && masks[m].fromMs <= t - stepMs && t < masks[m].toMs) continue;
+    const eq = gridEquity[i];
+    if (!Number.isNaN(prev) && !Number.isNaN(eq)) changes.push(eq - prev);
+    prev = eq;
+  }
+  return changes;
 }
 
 /** Where a backtest's quotes sat: how often each side was quoted, and how far from the mid. */

@@ -1,5 +1,5 @@
 import type { BacktestResult, BacktestSeries } from './types.js';
-import { backtestMetrics, insideMask, type BacktestMetrics } from './metrics.js';
+import { backtestMetrics, gridEquityChanges, type BacktestMetrics } from './metrics.js';
 
 /**
  * `backtestMetrics` for a replay whose series is streamed out in pieces (`BacktestReplayOptions.seriesSink`):
@@ -92,20 +92,7 @@ export class StreamedMetrics {
     // the grid times up to the last decision
     if (this.started) while (this.nextGrid <= this.lastT) this.settle();
     // the changes between samples, as backtestMetrics takes them (a grid time inside a masked interval skipped)
-    const changes: number[] = [];
-    const masks = result.masked?.intervals ?? [];
-    let m = 0;
-    let prev = this.firstEq;
-    for (let s = 0; s < this.sampleT.length; s++) {
-      const t = this.sampleT[s];
-      if (masks.length > 0) {
-        while (m < masks.length && masks[m].toMs <= t) m++;
-        if (m < masks.length && insideMask(masks[m], t, this.stepMs)) continue;
-      }
-      const eq = this.sampleEq[s];
-      if (!Number.isNaN(prev) && !Number.isNaN(eq)) changes.push(eq - prev);
-      prev = eq;
-    }
+    const changes = gridEquityChanges(this.firstEq, this.sampleT, this.sampleEq, result.masked?.intervals ?? [], this.stepMs);
     const fillsOnly = backtestMetrics({ ...result, series: EMPTY_SERIES }, this.intervalSec);
     const mean = changes.reduce((a, b) => a + b, 0) / Math.max(1, changes.length);
     const sd = Math.sqrt(changes.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, changes.length - 1));

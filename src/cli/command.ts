@@ -59,12 +59,15 @@ export function parseCommandArgs<T extends Options>(argv: string[], options: T, 
   return parsed;
 }
 
-/** A number option: finite, optionally bounded; names the option when it is not. */
-export function numberOption(name: string, value: string | undefined, fallback: number, check?: (v: number) => boolean): number {
+/**
+ * A number option: finite, optionally bounded; names the option when it is not, and the range when given
+ * (`range`: the text after "must be", e.g. a `PARAM_RANGES` entry's).
+ */
+export function numberOption(name: string, value: string | undefined, fallback: number, check?: (v: number) => boolean, range?: string): number {
   if (value === undefined) return fallback;
   const parsed = Number(value);
   if (value.trim() === '' || !Number.isFinite(parsed) || (check && !check(parsed))) {
-    throw new UsageError(`--${name} must be a valid number${check ? ' in range' : ''}, got "${value}"`);
+    throw new UsageError(`--${name} must be ${range ?? `a valid number${check ? ' in range' : ''}`}, got "${value}"`);
   }
   return parsed;
 }

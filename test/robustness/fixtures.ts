@@ -381,34 +381,27 @@ export async function addOkxHistoryFixtures(x: Fixtures): Promise<void> {
   } finally {
     oneDepthWriter.close();
   }
+  /** A catalog of the sample minute (ETH-USDT, venue sample) on its own day and again `daysLater` days later. */
+  const sampleMinuteTwice = async (name: string, daysLater: number): Promise<string> => {
+    const root = x.at(name);
+    const writer = await CatalogWriter.create(root);
+    try {
+      const b = x.book;
+      const shift = (c: Float64Array) => c.map((t) => t + daysLater * 86_400_000);
+      writer.writeInstrument({ venue: 'sample', instrument: 'ETH-USDT', tickSize: 0.01, lotSize: 0.0001 });
+      await writer.writeBookTop('sample', b, 'ETH-USDT');
+      await writer.writeTrades('sample', x.trades, 'ETH-USDT');
+      await writer.writeBookTop('sample', { ...b, tsMs: shift(b.tsMs), localTsMs: b.localTsMs && shift(b.localTsMs) }, 'ETH-USDT');
+      await writer.writeTrades('sample', { ...x.trades, tsMs: shift(x.trades.tsMs), localTsMs: x.trades.localTsMs && shift(x.trades.localTsMs) }, 'ETH-USDT');
+    } finally {
+      writer.close();
+    }
+    return root;
+  };
   // the sample minute on two days: each day under two 60 s Sharpe intervals (no day has a Sharpe ratio)
-  f.twoMinuteDaysCatalog = x.at('two-minute-days-catalog');
-  const twoDaysWriter = await CatalogWriter.create(f.twoMinuteDaysCatalog);
-  try {
-    const b = x.book;
-    const shift = (c: Float64Array) => c.map((t) => t + 86_400_000);
-    twoDaysWriter.writeInstrument({ venue: 'sample', instrument: 'ETH-USDT', tickSize: 0.01, lotSize: 0.0001 });
-    await twoDaysWriter.writeBookTop('sample', b, 'ETH-USDT');
-    await twoDaysWriter.writeTrades('sample', x.trades, 'ETH-USDT');
-    await twoDaysWriter.writeBookTop('sample', { ...b, tsMs: shift(b.tsMs), localTsMs: b.localTsMs && shift(b.localTsMs) }, 'ETH-USDT');
-    await twoDaysWriter.writeTrades('sample', { ...x.trades, tsMs: shift(x.trades.tsMs), localTsMs: x.trades.localTsMs && shift(x.trades.localTsMs) }, 'ETH-USDT');
-  } finally {
-    twoDaysWriter.close();
-  }
+  f.twoMinuteDaysCatalog = await sampleMinuteTwice('two-minute-days-catalog', 1);
   // the sample minute on a day and two days later: the day between is absent from the range
-  f.missingDayCatalog = x.at('missing-day-catalog');
-  const missingDayWriter = await CatalogWriter.create(f.missingDayCatalog);
-  try {
-    const b = x.book;
-    const shift = (c: Float64Array) => c.map((t) => t + 2 * 86_400_000);
-    missingDayWriter.writeInstrument({ venue: 'sample', instrument: 'ETH-USDT', tickSize: 0.01, lotSize: 0.0001 });
-    await missingDayWriter.writeBookTop('sample', b, 'ETH-USDT');
-    await missingDayWriter.writeTrades('sample', x.trades, 'ETH-USDT');
-    await missingDayWriter.writeBookTop('sample', { ...b, tsMs: shift(b.tsMs), localTsMs: b.localTsMs && shift(b.localTsMs) }, 'ETH-USDT');
-    await missingDayWriter.writeTrades('sample', { ...x.trades, tsMs: shift(x.trades.tsMs), localTsMs: x.trades.localTsMs && shift(x.trades.localTsMs) }, 'ETH-USDT');
-  } finally {
-    missingDayWriter.close();
-  }
+  f.missingDayCatalog = await sampleMinuteTwice('missing-day-catalog', 2);
   // the book with one half-tick row (as bookHalfTickRow) in a catalog that names no tick: inferred from the first day
   f.halfTickCatalog = x.at('half-tick-catalog');
   const halfTickWriter = await CatalogWriter.create(f.halfTickCatalog);
@@ -441,3 +434,4 @@ export async function addOkxHistoryFixtures(x: Fixtures): Promise<void> {
     deadDayWriter.close();
   }
 }
+

@@ -132,15 +132,6 @@ export function queueModelOption(text: string | undefined, fill: FillModel): Que
   }
 }
 
-/** A numeric option checked with its PARAM_RANGES entry; the usage error states the range. */
-function rangedOption(param: keyof typeof PARAM_RANGES, value: string | undefined, fallback: number): number {
-  const { option, range, check } = PARAM_RANGES[param];
-  if (value === undefined) return fallback;
-  const parsed = Number(value);
-  if (value.trim() === '' || !Number.isFinite(parsed) || !check(parsed)) throw new UsageError(`--${option} must be ${range}, got "${value}"`);
-  return parsed;
-}
-
 /** The quoting features' options (BacktestConfig: refresh tolerance, maximum order age, minimum spread, inventory target, grid). */
 export type QuotingOptions = Pick<BacktestConfig, 'refreshToleranceTicks' | 'maxOrderAgeMs' | 'minSpreadPx' | 'inventoryTarget' | 'orderLevels' | 'levelSpacingTicks'>;
 
@@ -148,7 +139,7 @@ export function quotingOptions(values: Record<string, string | boolean | undefin
   const text = (name: string) => values[name] as string | undefined;
   const maxAge = durationOption('max-order-age', text('max-order-age'), undefined);
   return {
-    refreshToleranceTicks: rangedOption('refreshToleranceTicks', text('refresh-tolerance'), 0),
+    refreshToleranceTicks: numberOption('refresh-tolerance', text('refresh-tolerance'), 0, PARAM_RANGES.refreshToleranceTicks.check, PARAM_RANGES.refreshToleranceTicks.range),
     ...(maxAge !== undefined ? { maxOrderAgeMs: maxAge } : {}),
     minSpreadPx: numberOption('min-spread', text('min-spread'), 0, PARAM_RANGES.minSpreadPx.check),
     inventoryTarget: numberOption('inventory-target', text('inventory-target'), 0, PARAM_RANGES.inventoryTarget.check),
