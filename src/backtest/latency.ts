@@ -318,8 +318,15 @@ export function describeClock(check: LocalClockCheck, offsetMs: number): string 
   return `feed latency as recorded${offsetMs ? ` after shifting the local clock by ${f(offsetMs)} ms` : ''}: ${f(check.minMs)} ms smallest, ${f(check.medianMs)} ms median, ${f(check.p95Ms)} ms p95 over ${check.rows} rows${check.behind ? `; ${check.behind} rows still before their exchange time (taken at it)` : ''}${offsetMs ? ' (a shift that makes the smallest latency 0 cannot know the true base latency: the absolute level is a lower bound, the jitter is as recorded)' : ''}`;
 }
 
-/** The error of `--feed-latency recorded` on a recording whose clock disagrees with the exchange's. */
-export function clockDisagreement(check: LocalClockCheck, what: string): string {
+/**
+ * The error of `--feed-latency recorded` on a recording whose clock disagrees with the exchange's. `remedy`:
+ * what to do instead, for a command or form that takes no `--local-clock-offset` (default: give it, auto or a
+ * duration).
+ */
+export function clockDisagreement(check: LocalClockCheck, what: string, remedy?: ClockRemedy): string {
   const f = (x: number) => (Math.round(x * 1000) / 1000).toString();
-  return `--feed-latency recorded: ${what}'s local receive stamps disagree with the exchange's: ${check.behind} of ${check.rows} rows (${((100 * check.behind) / check.rows).toFixed(1)} %) were received before their exchange time (local − exchange: median ${f(check.medianMs)} ms, smallest ${f(check.minMs)} ms), so the recording machine's clock was behind; as recorded they would all arrive at once (0 ms). Give --local-clock-offset auto (shift the local stamps by ${f(check.autoOffsetMs)} ms, so the smallest latency is 0 ms, as hftbacktest's correct_local_timestamp does) or --local-clock-offset with a duration you know (such as ${Math.ceil(check.autoOffsetMs)}ms)`;
+  return `--feed-latency recorded: ${what}'s local receive stamps disagree with the exchange's: ${check.behind} of ${check.rows} rows (${((100 * check.behind) / check.rows).toFixed(1)} %) were received before their exchange time (local − exchange: median ${f(check.medianMs)} ms, smallest ${f(check.minMs)} ms), so the recording machine's clock was behind; as recorded they would all arrive at once (0 ms). ${remedy ? remedy(check) : `Give --local-clock-offset auto (shift the local stamps by ${f(check.autoOffsetMs)} ms, so the smallest latency is 0 ms, as hftbacktest's correct_local_timestamp does) or --local-clock-offset with a duration you know (such as ${Math.ceil(check.autoOffsetMs)}ms)`}`;
 }
+
+/** What to do about a recording clock behind the exchange's, for `clockDisagreement` (the shift `auto` would make is `check.autoOffsetMs`). */
+export type ClockRemedy = (check: LocalClockCheck) => string;

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
 import { CatalogRangeError, catalogMarketDays, catalogRange as checkedRange, type CatalogMarketDay, type CatalogRange } from '../catalog/marketRange.js';
 import type { InstrumentMeta } from '../catalog/schema.js';
-import { clockDisagreement, localClockCheck } from '../backtest/latency.js';
+import { clockDisagreement, localClockCheck, type ClockRemedy } from '../backtest/latency.js';
 import type { BookTable } from '../data/tables.js';
 import { pairingWarning, type PairingSoFar } from '../estimate/streamedMarketOrders.js';
 import { UsageError } from './command.js';
@@ -90,14 +90,15 @@ export class UnpairedTradesWarning {
  * The days of a range replayed with `--feed-latency recorded`, each day's receive stamps checked as it comes
  * (`latencyConfig` checks the first day's only): a later day without local stamps, or one whose recording
  * clock was behind the exchange's (`localClockCheck`), is refused naming the day. Before, such a day's rows were
- * replayed at their exchange time, a feed latency of 0, with no word.
+ * replayed at their exchange time, a feed latency of 0, with no word. `remedy`: the refusal's advice (the
+ * command's: backtest takes --local-clock-offset with --depth full only, calibrate not at all).
  */
-export async function* clockCheckedDays<D extends { readonly date: string; readonly book: BookTable }>(days: AsyncIterable<D>, what: string): AsyncGenerator<D> {
+export async function* clockCheckedDays<D extends { readonly date: string; readonly book: BookTable }>(days: AsyncIterable<D>, what: string, remedy: ClockRemedy): AsyncGenerator<D> {
   for await (const day of days) {
     const local = day.book.localTsMs;
     if (!local) throw new UsageError(`--feed-latency recorded needs local receive times (local_ts_ms), which ${what} does not have on ${day.date} (OKX history files carry exchange time only)`);
     const check = localClockCheck(day.book.tsMs, local);
-    if (check.disagree) throw new UsageError(`${clockDisagreement(check, `${what} on ${day.date}`)}; --catalog takes --local-clock-offset only with --depth full`);
+    if (check.disagree) throw new UsageError(clockDisagreement(check, `${what} on ${day.date}`, remedy));
     yield day;
   }
 }

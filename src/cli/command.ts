@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { FeedLatencySpec, LatencySpec } from '../backtest/latency.js';
-import { clockDisagreement, describeClock, localClockCheck, parseLatencyText, type LocalClockCheck, type LocalClockStats } from '../backtest/latency.js';
+import { clockDisagreement, describeClock, localClockCheck, parseLatencyText, type ClockRemedy, type LocalClockCheck, type LocalClockStats } from '../backtest/latency.js';
 import { DataError } from '../data/errors.js';
 import type { BookTable } from '../data/tables.js';
 
@@ -156,10 +156,10 @@ export function listOption(name: string, value: string | undefined): string[] | 
  * stamps still say most rows arrived before they happened is refused (clockDisagreement), never replayed as
  * zero latency. `what` names the data in messages.
  */
-export function recordedClock(values: Record<string, unknown>, tsMs: ArrayLike<number>, localTsMs: ArrayLike<number>, what: string): { offsetMs: number; note: string } {
+export function recordedClock(values: Record<string, unknown>, tsMs: ArrayLike<number>, localTsMs: ArrayLike<number>, what: string, remedy?: ClockRemedy): { offsetMs: number; note: string } {
   const option = localClockOffsetOption(values);
   const offsetMs = option === 'auto' ? localClockCheck(tsMs, localTsMs).autoOffsetMs : option;
-  return clockVerdict(localClockCheck(tsMs, localTsMs, offsetMs), offsetMs, what);
+  return clockVerdict(localClockCheck(tsMs, localTsMs, offsetMs), offsetMs, what, remedy);
 }
 
 /** `--local-clock-offset`: a duration (negative: -1280ms), `auto`, or 0 when absent. */
@@ -183,22 +183,23 @@ export function recordedClockOfStats(option: number | 'auto', stats: LocalClockS
 }
 
 /** The refusal when the clocks disagree after the shift, else the shift and its note. */
-function clockVerdict(check: LocalClockCheck, offsetMs: number, what: string): { offsetMs: number; note: string } {
-  if (check.disagree) throw new UsageError(clockDisagreement(check, what) + (offsetMs ? ` (after the shift of ${offsetMs} ms already given)` : ''));
+function clockVerdict(check: LocalClockCheck, offsetMs: number, what: string, remedy?: ClockRemedy): { offsetMs: number; note: string } {
+  if (check.disagree) throw new UsageError(clockDisagreement(check, what, remedy) + (offsetMs ? ` (after the shift of ${offsetMs} ms already given)` : ''));
   return { offsetMs, note: describeClock(check, offsetMs) };
 }
 
 /**
  * The feed, entry and cancel latencies of the command line (constant, sampled, or the feed as recorded).
  * `clockCheckedPerDay`: a catalog range whose days are checked as they come (`clockCheckedDays`), the first one
- * included, with the message that fits a range; the book's own check is then not run here.
+ * included, with the message that fits a range; the book's own check is then not run here. `clockRemedy`: the
+ * advice of that check's refusal for a command that takes no --local-clock-offset (calibrate).
  */
-export function latencyConfig(values: Record<string, unknown>, book: BookTable, options: { readonly clockCheckedPerDay?: boolean } = {}): { feedLatencyMs: FeedLatencySpec; entryLatencyMs: LatencySpec; cancelLatencyMs?: LatencySpec } {
+export function latencyConfig(values: Record<string, unknown>, book: BookTable, options: { readonly clockCheckedPerDay?: boolean; readonly clockRemedy?: ClockRemedy } = {}): { feedLatencyMs: FeedLatencySpec; entryLatencyMs: LatencySpec; cancelLatencyMs?: LatencySpec } {
   const seed = numberOption('latency-seed', values['latency-seed'] as string | undefined, 1, (v) => Number.isInteger(v));
   const feed = latencyOption('feed-latency', values['feed-latency'] as string | undefined, seed, true) ?? 0;
   if (feed === 'recorded' && !book.localTsMs) throw new UsageError('--feed-latency recorded needs local receive times (local_ts_ms), which this data does not have');
   // the clock check (refused when the recording's clock disagrees; a caller that shifted the stamps already ran it)
-  if (feed === 'recorded' && values['local-clock-offset'] === undefined && !options.clockCheckedPerDay) recordedClock(values, book.tsMs, book.localTsMs!, (values.data as string | undefined) ?? 'the data');
+  if (feed === 'recorded' && values['local-clock-offset'] === undefined && !options.clockCheckedPerDay) recordedClock(values, book.tsMs, book.localTsMs!, (values.data as string | undefined) ?? 'the data', options.clockRemedy);
   const entry = (latencyOption('entry-latency', values['entry-latency'] as string | undefined, seed, false) ?? 0) as LatencySpec;
   const cancel = latencyOption('cancel-latency', values['cancel-latency'] as string | undefined, seed, false) as LatencySpec | undefined;
   // a measured series that misses the data altogether is a mistake (seconds for ms, another day): interpolated, it

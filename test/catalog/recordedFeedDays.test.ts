@@ -54,10 +54,13 @@ describe('backtest --catalog --feed-latency recorded checks every day\'s receive
     expect(offset.stderr).toMatch(/--catalog does not take --local-clock-offset/);
   });
 
-  it('calibrate --catalog --refit daily likewise', async () => {
+  it('calibrate --catalog --refit daily likewise, advising what calibrate takes (it named --local-clock-offset and --depth full, which calibrate has not)', async () => {
     const root = join(dir, 'behind');
     const r = runAsmm(['calibrate', '--catalog', root, '--inst', 'ETH-USDT', '--refit', 'daily', '--strategy', 'symmetric', '--grid', 'size=0.01,0.02', '--feed-latency', 'recorded', '--workers', '1', '--json']);
     expect(r.code, r.stdout.slice(0, 500)).toBe(2);
-    expect(r.stderr).toMatch(/--feed-latency recorded: ETH-USDT \(sample\) on 2026-01-02's local receive stamps disagree with the exchange's/);
+    expect(r.stderr).toMatch(/--feed-latency recorded: ETH-USDT \(sample\) on 2026-01-02's local receive stamps disagree with the exchange's: .*calibrate takes no --local-clock-offset: give --feed-latency a duration/);
+    expect(r.stderr).not.toMatch(/Give --local-clock-offset|--catalog takes --local-clock-offset/);
+    // the option calibrate is told it does not take is indeed refused
+    expect(runAsmm(['calibrate', '--catalog', root, '--inst', 'ETH-USDT', '--refit', 'daily', '--grid', 'size=0.01', '--local-clock-offset', 'auto']).stderr).toMatch(/Unknown option '--local-clock-offset'/);
   });
 });

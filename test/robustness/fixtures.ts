@@ -26,7 +26,7 @@ export interface Fixtures {
 export type FixtureName =
   | 'bookCsv' | 'tradesCsv' | 'bookArrow' | 'bookCsvGz' | 'tradesCsvGz' | 'bookGzNoCsvName' | 'tardisTradesGz' | 'tardisBookGz' | 'referenceGz'
   | 'truncatedCsvGz' | 'garbageGz' | 'notGzButNamedGz' | 'empty' | 'headerOnlyBook' | 'headerOnlyTrades' | 'bookSeconds' | 'bookMicros' | 'tradesSeconds'
-  | 'localSeconds' | 'tardisTradesMs' | 'unsortedBook' | 'json' | 'binary' | 'truncatedArrow' | 'emptyDir' | 'binanceSpot' | 'binanceClockBehind' | 'binanceTruncated'
+  | 'localSeconds' | 'bookClockBehind' | 'tardisTradesMs' | 'unsortedBook' | 'json' | 'binary' | 'truncatedArrow' | 'emptyDir' | 'binanceSpot' | 'binanceClockBehind' | 'binanceTruncated'
   | 'binanceUnordered' | 'binanceFutures' | 'tradesShiftedDay' | 'existingDir' | 'plainFile' | 'overlappingRecording' | 'badMaskSidecar' | 'maskedBook'
   | 'okxBooksDay' | 'okxBooksMalformed' | 'okxBooksMismatch' | 'okxBooksTruncated' | 'okxTradesDay' | 'okxTradesMalformed' | 'okxTradesOneDepth' | 'sampleCatalog' | 'depthCatalog'
   | 'okxTradesTwoUtcDays' | 'tardisSwapTrades' | 'contractValueCatalog' | 'stoppedBookCatalog' | 'oneDepthCatalog' | 'deadDayCatalog' | 'halfTickCatalog' | 'twoMinuteDaysCatalog' | 'missingDayCatalog' | 'bookHalfTickRow' | 'tradesAtTouch' | 'tradesOneDepth' | 'bookOneSecondRows' | 'tradesTwice'
@@ -185,6 +185,8 @@ export function buildFixtures(dir: string): Fixtures {
   const tradeLines = readFileSync(f.tradesCsv, 'utf8').trimEnd().split('\n');
   f.tradesSeconds = write('trades-seconds.csv', [tradeLines[0], ...tradeLines.slice(1).map((l) => { const [ts, ...rest] = l.split(','); return [Number(ts) / 1000, ...rest].join(','); })].join('\n') + '\n');
   f.localSeconds = write('book-local-seconds.csv', ['ts_ms,local_ts_ms,bid_px_1,bid_sz_1,ask_px_1,ask_sz_1', ...Array.from({ length: 50 }, (_, i) => [book.tsMs[i], book.tsMs[i] / 1000, book.bidPx[0][i], book.bidSz[0][i], book.askPx[0][i], book.askSz[0][i]].join(','))].join('\n') + '\n');
+  // the whole book with receive stamps 1 s before the exchange's: a recording machine's clock behind
+  f.bookClockBehind = write('book-clock-behind.csv', ['ts_ms,local_ts_ms,bid_px_1,bid_sz_1,ask_px_1,ask_sz_1', ...Array.from(book.tsMs, (t, i) => [t, t - 1000, book.bidPx[0][i], book.bidSz[0][i], book.askPx[0][i], book.askSz[0][i]].join(','))].join('\n') + '\n');
   f.tardisTradesMs = write('tardis-trades-ms.csv', tardisTradesText(trades, 1));
   // a linear swap's trades (sizes in contracts): its name is lost in an asmm CSV
   f.tardisSwapTrades = write('okex-swap_trades_2026-01-01_ETH-USDT-SWAP.csv', tardisTradesText(trades, 1000).replace(/^okex,ETH-USDT,/gm, 'okex-swap,ETH-USDT-SWAP,'));

@@ -1,3 +1,4 @@
+import type { ClockRemedy } from '../../backtest/latency.js';
 import { queueModelText, type QueueModelSpec } from '../../backtest/queueModels.js';
 import type { QuotingOptions } from './backtest.js';
 import { createStrategy, readsArrivalModel, replayedEventsAre, runBacktestStream, snapInventoryToLot, type FillModel, type StrategyName } from '../../backtest/index.js';
@@ -18,6 +19,10 @@ import { DayRangeInterrupt, INTERRUPTED_EXIT_CODE } from '../interrupt.js';
  * across midnight; fills and PnL equal to a run on the days put together). Prints the metrics, a line per day
  * (fills, inventory and equity at its end) and the peak RSS; writes the report from the thinned series.
  */
+/** The clock refusal's advice over a top-of-book catalog range, which takes no --local-clock-offset. */
+const CATALOG_CLOCK_REMEDY: ClockRemedy = (check) =>
+  `Replay it with --depth full --local-clock-offset auto (a shift of ${Math.ceil(check.autoOffsetMs)} ms, so the smallest latency is 0 ms) or a duration you know; --catalog takes --local-clock-offset only with --depth full`;
+
 export async function backtestCatalog(
   values: Record<string, string | boolean | undefined>,
   o: { fill: FillModel; strategyName: StrategyName; gamma: number; horizonMs: number; qMax: number; windowMs: number; queueModel: QueueModelSpec; quoting: QuotingOptions },
@@ -50,7 +55,7 @@ export async function backtestCatalog(
     // the model the strategy quotes with, checked over the whole range as the in-memory run checks it (from counts)
     const reach = readsArrivalModel(strategy) ? new ReachDepthCounts(tick) : undefined;
     const { result, metrics, replaySec, pairing } = await runBacktestStream(
-      interrupt.days(values['feed-latency'] === 'recorded' ? clockCheckedDays(days, `${range.instrument} (${range.venue})`) : days),
+      interrupt.days(values['feed-latency'] === 'recorded' ? clockCheckedDays(days, `${range.instrument} (${range.venue})`, CATALOG_CLOCK_REMEDY) : days),
       {
         strategy,
         fill: o.fill,

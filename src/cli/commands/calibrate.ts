@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { queueModelOption } from './backtest.js';
+import type { ClockRemedy } from '../../backtest/latency.js';
 import { queueModelText } from '../../backtest/queueModels.js';
 import { calibrationTable, DEFAULT_PARAMS, setsReadCalibration, gridEdgeNotes, tieWindows, NO_FILL_WINDOWS_NOTE, UNDEFINED_METRIC_NOTE, expandGrid, parseGridSpec, runCalibration, walkForwardSummary, walkForwardTable, windowsProblem, MIN_WINDOW_BOOK_ROWS, MIN_WINDOW_SEC, type ParamSet, type SelectionMetric } from '../../calibrate/index.js';
 import { backtestExecutions, isStrategyName, STRATEGY_NAMES, type FillModel } from '../../backtest/index.js';
@@ -12,6 +13,16 @@ import { MARKET_RUN_OPTIONS } from './marketRunOptions.js';
 import { rollingCalibration } from '../../estimate/index.js';
 import { calibrationHeatmap, walkForwardFigure, writeFiguresHtml } from '../../plot/index.js';
 import { durationOption, formatTable, latencyConfig, numberOption, parseCommandArgs, printJson, requireOrderCounts, UsageError, feeOption } from '../command.js';
+
+/**
+ * The refusal's advice when the recording clock was behind (`--feed-latency recorded`): calibrate takes no
+ * --local-clock-offset, which the default advice names. `catalog`: the --catalog form (backtest takes the
+ * option there with --depth full only).
+ */
+export function calibrateClockRemedy(catalog: boolean): ClockRemedy {
+  return (check) =>
+    `calibrate takes no --local-clock-offset: give --feed-latency a duration (or a list to sample) instead, or leave this data out; asmm backtest ${catalog ? '--catalog --depth full ' : ''}--local-clock-offset auto replays it with the local stamps shifted (by ${Math.ceil(check.autoOffsetMs)} ms here)`;
+}
 
 const num = (x: number, d = 5) => (Number.isFinite(x) ? Number(x.toPrecision(d)) : x);
 
@@ -116,7 +127,7 @@ export async function runCalibrate(argv: string[]): Promise<number> {
       fill,
       tickSize,
       lotSize,
-      ...latencyConfig(values, book),
+      ...latencyConfig(values, book, { clockRemedy: calibrateClockRemedy(false) }),
       makerFee,
       takerFee,
       maxPosition: numberOption('max-position', values['max-position'], Infinity, (v) => v > 0),

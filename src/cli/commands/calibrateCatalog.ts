@@ -8,6 +8,7 @@ import { clockCheckedDays, openCatalogMarket } from '../catalogMarket.js';
 import { formatTable, latencyConfig, numberOption, printJson, requireOrderCounts, feeOption, noteLine } from '../command.js';
 import { DayRangeInterrupt, INTERRUPTED_EXIT_CODE } from '../interrupt.js';
 import { arrivalModelWarningFromCounts, sweptSetsReadingModel } from './backtestRun.js';
+import { calibrateClockRemedy } from './calibrate.js';
 
 const num = (x: number, d = 5) => (Number.isFinite(x) ? Number(x.toPrecision(d)) : x);
 
@@ -33,7 +34,7 @@ export async function calibrateCatalog(
     if (units.note) notes.unshift(units.note);
     const inUnits = daysInUnits(daysInVenueUnits, units);
     // (the feed as recorded: every day's receive stamps checked, not the first day's only)
-    const marketDays = values['feed-latency'] === 'recorded' ? clockCheckedDays(inUnits, `${range.instrument} (${range.venue})`) : inUnits;
+    const marketDays = values['feed-latency'] === 'recorded' ? clockCheckedDays(inUnits, `${range.instrument} (${range.venue})`, calibrateClockRemedy(true)) : inUnits;
     const book0 = units.book(first.book);
     if (o.fill === 'queue') requireOrderCounts(o.sets.map((s) => s.queueModel), book0, `the catalog's book_top (${range.instrument})`);
     const { tickSize, warning: tickWarning } = catalogRangeTick(book0, meta?.tickSize, values.tick as string | undefined, range.instrument);
