@@ -585,3 +585,26 @@ describe('replayDepth: recordOrders false', () => {
     expect(restCounted).toEqual(rest);
   });
 });
+
+describe('replayDepth: no bid at a price of 0 or less', () => {
+  // A quote below 0 (AS at a γ far too large for the price level) was sent as a bid at a negative tick. The
+  // market's mid is 100 (10,000 ticks of 0.01): symmetric quotes ±150 put the bid at −50, and ±99.985 put it at
+  // 0.015 (tick 1), so a grid's second and third levels fall on ticks 0 and −1. Reference: that arithmetic.
+  const market = generateOrderBookMarket({ seed: 3, durationSec: 60 });
+  const events = depthEventsOf(market);
+  const run = (halfSpreadPx: number, orderLevels = 1) =>
+    replayDepth(events, market.trades, { strategy: symmetricStrategy(halfSpreadPx), orderSize: 1e-6, tickSize: market.tickSize, orderLevels, levelSpacingTicks: 1, queueModel: { name: 'power' } });
+
+  it('a quote at −50: the ask is sent, no bid', () => {
+    const r = run(150);
+    expect(r.orders.side.filter((s) => s < 0).length).toBeGreaterThan(0);
+    expect(r.orders.side.filter((s) => s > 0)).toEqual([]);
+  });
+
+  it('a grid of 3 from a bid at tick 1: its levels at ticks 0 and −1 are not sent', () => {
+    const r = run(99.985, 3);
+    const bidTicks = r.orders.pxTicks.filter((_, o) => r.orders.side[o] > 0);
+    expect(bidTicks.length).toBeGreaterThan(0);
+    expect(Math.min(...bidTicks)).toBe(1);
+  });
+});

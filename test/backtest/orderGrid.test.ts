@@ -70,3 +70,27 @@ describe('an order grid (several levels per side)', () => {
     expect(() => runBacktest(b, t, config({ orderLevels: 2, levelSpacingTicks: 0 }))).toThrow(/levelSpacingTicks must be a whole number >= 1/);
   });
 });
+
+describe('no bid at a price of 0 or less (top of book)', () => {
+  // A quote below 0 (AS at a γ far too large for the price level) rested as a bid at a negative price. A book
+  // at 99.99 / 100.01 (mid 100, tick 0.01): symmetric quotes ±150 put the bid at −50, and ±99.985 at 0.01, so a
+  // grid's second and third levels fall on 0 and −0.01. Reference: that arithmetic.
+  const flat = book(Array.from({ length: 60 }, (_, i) => [1_767_225_600_000 + i * 1000, 99.99, 5, 100.01, 5]));
+  const run = (halfSpreadPx: number, orderLevels = 1) =>
+    runBacktest(flat, trades([]), { strategy: symmetricStrategy(halfSpreadPx), fill: 'midCross', orderSize: 1, tickSize: 0.01, lotSize: 0, refreshMs: 0, feedLatencyMs: 0, entryLatencyMs: 0, orderLevels, levelSpacingTicks: 1, recordOrders: true });
+
+  it('a quote at −50: the ask rests, no bid; the series has no bid', () => {
+    const r = run(150);
+    const sides = Array.from(r.orders!.side);
+    expect(sides.filter((s) => s < 0).length).toBeGreaterThan(0);
+    expect(sides.filter((s) => s > 0)).toEqual([]);
+    expect(Array.from(r.series.bidPx).every(Number.isNaN)).toBe(true);
+  });
+
+  it('a grid of 3 from a bid at 0.01: its levels at 0 and −0.01 are not sent', () => {
+    const r = run(99.985, 3);
+    const bids = Array.from(r.orders!.px).filter((_, o) => r.orders!.side[o] > 0);
+    expect(bids.length).toBeGreaterThan(0);
+    expect(Math.min(...bids)).toBeCloseTo(0.01, 12);
+  });
+});
