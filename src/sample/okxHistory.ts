@@ -144,7 +144,8 @@ function originOf(options: Pick<OkxHistoryDayOptions, 'originMs' | 'date'>): num
 
 /**
  * The sample-market parameters of hour chunk `k` except mid0 (which is the previous chunk's last true mid;
- * `market.mid0` for k = 0): what the generator feeds `generateSampleMarket`, for tests that rebuild it.
+ * `market.mid0` for k = 0): what the generator feeds the sample market (`SampleMarketStream`, the same market
+ * as `generateSampleMarket`), for tests that rebuild it.
  */
 export function okxHistoryChunkParams(options: Pick<OkxHistoryDayOptions, 'seed' | 'market' | 'originMs' | 'date'>, k: number, mid0?: number): SampleMarketParams {
   const base = sampleParams(options.market ?? {});
@@ -173,7 +174,8 @@ const marketKey = (options: OkxHistoryDayOptions) => JSON.stringify([options.see
 
 /**
  * The market, hour by hour, from the chunk holding `fromMs` to the one holding `toMs` (exclusive), each chunk
- * from the sample market (see the module comment) and only up to its first row at or after `toMs`. The hours
+ * from the sample market (see the module comment) and only its rows before `toMs` (with the trades of their
+ * intervals, the last of which reaches `toMs` or past it). The hours
  * before `fromMs` and the rest of the last chunk are run without their rows (`SampleMarketStream.skipToEnd`:
  * the last mid and the trade count, exactly): a day after the first costs its own hours, not the path from
  * the origin.
