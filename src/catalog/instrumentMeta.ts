@@ -23,7 +23,8 @@ const isInferred = (meta: InstrumentMeta, field: Field) => meta.inferred?.includ
  * - two stated values that differ (a contract value of 0.1 on the first day and 0.01 on the next): refused with a
  *   CatalogError naming both and their sources, unless `replace`, which takes the import's with a note. Every
  *   day of the instrument is read with the one value, so a silent replacement rescales the days already there.
- * `notes` says what was kept, chosen or replaced.
+ * `source` names the last import that set a value (a trades file that states none leaves the one before), so a
+ * later conflict names the file a value came from. `notes` says what was kept, chosen or replaced.
  * @throws CatalogError on a conflict of stated values without `replace`.
  * @example mergeInstrumentMeta({ venue: 'okx', instrument: 'ETH-USDT-SWAP', contractValue: 0.1 }, { venue: 'okx', instrument: 'ETH-USDT-SWAP' }).meta.contractValue // 0.1
  */
@@ -32,7 +33,9 @@ export function mergeInstrumentMeta(old: InstrumentMeta | undefined, next: Instr
   const notes: string[] = [];
   const merged: Record<string, unknown> = { venue: next.venue, instrument: next.instrument };
   const inferred: Field[] = [];
-  const where = (meta: InstrumentMeta) => (meta.source ? ` (instrument.json last written by the import of ${meta.source})` : '');
+  const where = (meta: InstrumentMeta) => (meta.source ? ` (the last import to set a value in instrument.json: ${meta.source})` : '');
+  // whether this import sets a value (not only keeps or repeats the catalog's): only then does it become the source
+  let sets = false;
   for (const [field, name] of FIELDS) {
     const was = old[field];
     const now = next[field];
@@ -61,12 +64,13 @@ export function mergeInstrumentMeta(old: InstrumentMeta | undefined, next: Instr
       }
     }
     if (value === undefined) continue;
+    if (!fromOld && was !== now) sets = true;
     merged[field] = value;
     const stillInferred = was === now ? isInferred(old, field) && isInferred(next, field) : fromOld ? isInferred(old, field) : isInferred(next, field);
     if (stillInferred) inferred.push(field);
   }
   if (inferred.length > 0) merged.inferred = inferred;
-  const source = next.source ?? old.source;
+  const source = sets ? next.source ?? old.source : old.source ?? next.source;
   if (source !== undefined) merged.source = source;
   return { meta: merged as unknown as InstrumentMeta, notes };
 }

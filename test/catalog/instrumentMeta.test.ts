@@ -17,7 +17,8 @@ const base = { venue: 'okx', instrument: 'ETH-USDT-SWAP' } as const;
 
 describe('mergeInstrumentMeta', () => {
   it('keeps what the import does not state, takes a stated value over an inferred one, the smaller of two inferred ticks', () => {
-    expect(mergeInstrumentMeta({ ...base, tickSize: 0.01, contractValue: 0.1, inferred: ['tickSize'], source: 'a' }, { ...base, source: 'b' }).meta).toEqual({ ...base, tickSize: 0.01, contractValue: 0.1, inferred: ['tickSize'], source: 'b' });
+    // (an import that states nothing leaves the source: it set none of the values)
+    expect(mergeInstrumentMeta({ ...base, tickSize: 0.01, contractValue: 0.1, inferred: ['tickSize'], source: 'a' }, { ...base, source: 'b' }).meta).toEqual({ ...base, tickSize: 0.01, contractValue: 0.1, inferred: ['tickSize'], source: 'a' });
     expect(mergeInstrumentMeta({ ...base, tickSize: 0.05, inferred: ['tickSize'] }, { ...base, tickSize: 0.01 }).meta).toEqual({ ...base, tickSize: 0.01 });
     const two = mergeInstrumentMeta({ ...base, tickSize: 0.02, inferred: ['tickSize'] }, { ...base, tickSize: 0.01, inferred: ['tickSize'] });
     expect(two.meta).toEqual({ ...base, tickSize: 0.01, inferred: ['tickSize'] });
@@ -27,6 +28,13 @@ describe('mergeInstrumentMeta', () => {
     expect(stated.notes.join('\n')).toMatch(/tick 0\.01 kept.*suggest 0\.02 \(inferred\)/);
     // the same value stated once and inferred once: stated
     expect(mergeInstrumentMeta({ ...base, tickSize: 0.01 }, { ...base, tickSize: 0.01, inferred: ['tickSize'] }).meta).toEqual({ ...base, tickSize: 0.01 });
+  });
+
+  it('a conflict names the import that set the value, not a later one that stated nothing (it named the trades file after it)', () => {
+    const afterTrades = mergeInstrumentMeta({ ...base, contractValue: 0.1, source: 'books-day1.tar.gz' }, { ...base, source: 'trades-day1.zip' }).meta;
+    expect(() => mergeInstrumentMeta(afterTrades, { ...base, contractValue: 0.01, source: 'books-day2.tar.gz' })).toThrow(/holds 0\.1 \(the last import to set a value in instrument\.json: books-day1\.tar\.gz\)/);
+    // one that sets a value becomes the source
+    expect(mergeInstrumentMeta(afterTrades, { ...base, tickSize: 0.01, source: 'books-day2.tar.gz' }).meta.source).toBe('books-day2.tar.gz');
   });
 
   it('refuses two stated values that differ, unless replace (then a WARNING note)', () => {
