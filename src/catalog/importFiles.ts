@@ -275,7 +275,7 @@ export function undoneText(undone: { removed: readonly string[]; notRemoved: rea
   const { removed, notRemoved, replacedDays } = undone;
   const none = replacedDays.length === 0 && notRemoved.length === 0;
   const took = removed.length > 0 ? `; ${none ? `nothing of ${what} was kept: ` : ''}the ${removed.length} part file(s) it had added were taken out again (${removed.join(', ')})` : '';
-  const failed = notRemoved.length > 0 ? `; ${notRemoved.length} part file(s) it had added could not be taken out, remove them by hand (${notRemoved.join('; ')})` : '';
+  const failed = notRemoved.length > 0 ? `; ${notRemoved.length} file(s) it had written could not be taken out (or put back as they were), mend them by hand (${notRemoved.join('; ')})` : '';
   const stay = replacedDays.length > 0 ? `; the days it had replaced keep its rows (${replacedDays.join(', ')})` : '';
   return `${took}${failed}${stay}`;
 }

@@ -223,14 +223,15 @@ export class CatalogWriter {
 
   /**
    * What this writer installed since `beginUndoable`: the day folders it created and the part files it added
-   * to existing days (`undo` takes them out again), and the days it rebuilt with `replace` (their old parts are
-   * gone: those cannot be undone). undefined: not recording.
+   * to existing days (`undo` takes them out again), the instrument.json files it wrote, with their text before
+   * (undefined: there was none; `undo` puts it back), and the days it rebuilt with `replace` (their old parts
+   * are gone: those cannot be undone). undefined: not recording.
    */
-  private undoLog: { installed: string[]; createdDays: string[]; replacedDays: string[] } | undefined;
+  private undoLog: { installed: string[]; createdDays: string[]; replacedDays: string[]; instruments: Map<string, string | undefined> } | undefined;
 
   /** Starts recording what is installed, so that `undo` can take it out (a file's import: all of it or nothing). */
   beginUndoable(): void {
-    this.undoLog = { installed: [], createdDays: [], replacedDays: [] };
+    this.undoLog = { installed: [], createdDays: [], replacedDays: [], instruments: new Map() };
   }
 
   /** Keeps what was installed since `beginUndoable`, and stops recording. */
@@ -240,12 +241,13 @@ export class CatalogWriter {
 
   /**
    * Takes out what was installed since `beginUndoable` (newest first: its part files, then the day folders it
-   * created, when nothing else is in them, such as another writer's part) and stops recording. Never throws:
+   * created, when nothing else is in them, such as another writer's part; instrument.json as it was before)
+   * and stops recording. Never throws:
    * the part files taken out, those that could not be (with why), and the days rebuilt with `replace`, which
    * stay as they are now; paths relative to the root.
    */
   undo(): { removed: string[]; notRemoved: string[]; replacedDays: string[] } {
-    const log = this.undoLog ?? { installed: [], createdDays: [], replacedDays: [] };
+    const log = this.undoLog ?? { installed: [], createdDays: [], replacedDays: [], instruments: new Map<string, string | undefined>() };
     this.undoLog = undefined;
     const rel = (p: string) => relative(this.root, p);
     const removed: string[] = [];
@@ -263,6 +265,14 @@ export class CatalogWriter {
         if (existsSync(dir) && readdirSync(dir).length === 0) rmdirSync(dir);
       } catch {
         // a day folder left empty is read as no day
+      }
+    }
+    for (const [path, before] of log.instruments) {
+      try {
+        if (before === undefined) rmSync(path, { force: true });
+        else writeFileSync(path, before);
+      } catch (error) {
+        notRemoved.push(`${rel(path)}: ${(error as Error).message}`);
       }
     }
     return { removed: removed.reverse(), notRemoved, replacedDays: log.replacedDays.map(rel) };
@@ -330,6 +340,7 @@ export class CatalogWriter {
     options.notes?.push(...merged.notes);
     const dir = join(this.root, meta.venue, meta.instrument);
     const path = join(dir, 'instrument.json');
+    if (this.undoLog && !this.undoLog.instruments.has(path)) this.undoLog.instruments.set(path, existsSync(path) ? readFileSync(path, 'utf8') : undefined);
     mkdirSync(dir, { recursive: true });
     writeFileSync(path + '.tmp', JSON.stringify(merged.meta, null, 2) + '\n');
     renameSync(path + '.tmp', path);

@@ -101,3 +101,25 @@ describe('catalog import of an asmm sample folder whose tick the catalog states 
     }
   });
 });
+
+describe('CatalogWriter.undo puts instrument.json back', () => {
+  it('a file refused part way leaves every instrument.json as it was (one of two instruments written before the other was refused kept its new contract value)', async () => {
+    const root = join(dir, 'undo-cat');
+    const w = await CatalogWriter.create(root);
+    const path = (inst: string) => join(root, 'okx', inst, 'instrument.json');
+    try {
+      w.writeInstrument({ venue: 'okx', instrument: 'ETH-USDT-SWAP', contractValue: 0.1, source: 'day1' });
+      const before = readFileSync(path('ETH-USDT-SWAP'), 'utf8');
+      // a capture of two swaps imported with --contract-value 0.01: the first is written, the second conflicts
+      w.beginUndoable();
+      w.writeInstrument({ venue: 'okx', instrument: 'BTC-USDT-SWAP', contractValue: 0.01, source: 'capture' });
+      w.writeInstrument({ venue: 'okx', instrument: 'ETH-USDT-SWAP', tickSize: 0.01, source: 'capture' });
+      expect(() => w.writeInstrument({ venue: 'okx', instrument: 'ETH-USDT-SWAP', contractValue: 0.01, source: 'capture' })).toThrow(/holds 0\.1/);
+      w.undo();
+      expect(existsSync(path('BTC-USDT-SWAP'))).toBe(false);
+      expect(readFileSync(path('ETH-USDT-SWAP'), 'utf8')).toBe(before);
+    } finally {
+      w.close();
+    }
+  });
+});
