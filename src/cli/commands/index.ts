@@ -74,7 +74,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'calibrate',
     summary: 'sweep strategy parameters over a grid on consecutive windows in worker threads, then walk forward (fit on window i, evaluate on i + 1)',
-    usage: 'asmm calibrate --data FILE [--trades FILE] --grid "gamma=0.01,0.1,1;size=0.01,0.05;refresh=0,1000;queue-model=power:2,log2" [--strategy as|as-infinite|glft|symmetric] [--fill queue [--queue-model power:2]] [--windows 4] [--metric pnl|sharpePerDay] [--feed-latency 0|50ms|20ms,80ms|recorded] [--entry-latency 0|20ms|file:PATH] [--cancel-latency …] [--maker-fee F] [--taker-fee F] [--max-position X] [--window 300s] [--tick T] [--lot L] [--contract-value X] [--workers N] [--report FILE.html] [--json] | asmm calibrate --catalog DIR --inst ID [--venue V] [--from YYYY-MM-DD] [--to YYYY-MM-DD] --refit daily [--trailing-days 1] --grid … [same strategy, fill, metric and latency options] [--json]',
+    usage: 'asmm calibrate --data FILE [--trades FILE] --grid "gamma=0.01,0.1,1;size=0.01,0.05;refresh=0,1000;queue-model=power:2,log2" [--strategy as|as-infinite|glft|symmetric] [--fill queue [--queue-model power:2]] [--windows 4] [--metric pnl|sharpePerDay] [--feed-latency 0|50ms|20ms,80ms|recorded] [--entry-latency 0|20ms|file:PATH] [--cancel-latency …] [--maker-fee F] [--taker-fee F] [--max-position X] [--window 300s] [--tick T] [--lot L] [--contract-value X] [--workers N] [--report FILE.html] [--json] | asmm calibrate --catalog DIR --inst ID [--venue V] [--from YYYY-MM-DD] [--to YYYY-MM-DD] --refit daily [--trailing-days 1] --grid … [same strategy, fill, metric and latency options] [--tick T] [--lot L] [--json]',
     load: async () => (await import('./calibrate.js')).runCalibrate,
   },
   {
