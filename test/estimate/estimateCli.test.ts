@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadTables } from '../../src/formats/index.js';
@@ -37,8 +37,33 @@ describe('asmm estimate', () => {
     const duration = (market.book.tsMs[market.book.tsMs.length - 1] - market.book.tsMs[0]) / 1000;
     expect(e.arrival.mle.ask.kPerPrice).toBeCloseTo(fitArrivalMle(orders, duration, 'ask').kPerPrice, 10);
     const csv = readFileSync(out, 'utf8').trim().split('\n');
-    expect(csv[0]).toBe('t_ms,sigma_price_per_sqrt_s,sigma_log_per_sqrt_s,sigma_ewma_price_per_sqrt_s,increments,a_ask_per_s,a_bid_per_s,a_pooled_per_s,k_ask_per_price,k_bid_per_price,k_pooled_per_price,orders_ask,orders_bid');
+    expect(csv[0]).toBe('t_ms,sigma_price_per_sqrt_s,sigma_log_per_sqrt_s,sigma_ewma_price_per_sqrt_s,increments,observed_s,a_ask_per_s,a_bid_per_s,a_pooled_per_s,k_ask_per_price,k_bid_per_price,k_pooled_per_price,orders_ask,orders_bid');
     expect(csv.length - 1).toBe(e.rolling.evaluations);
+  });
+
+  it('--rolling-out says each window\'s observed time: a window inside a mask is not a quiet one (observed_s, and a count in the text)', () => {
+    // trades masked over [600 s, 900 s) of the sample (a recorder gap, say): the 300 s window ending at 900 s
+    // saw no trade, not because none came, and the windows around it saw part of their time
+    const masked = join(dir, 'masked');
+    mkdirSync(masked, { recursive: true });
+    copyFileSync(join(dir, 'books.csv'), join(masked, 'books.csv'));
+    copyFileSync(join(dir, 'trades.csv'), join(masked, 'trades.csv'));
+    const t0 = market.book.tsMs[0];
+    writeFileSync(join(masked, 'trades.masked.csv'), `from_ts_ms,to_ts_ms,reason\n${t0 + 600_000},${t0 + 900_000},"recorder gap"\n`);
+    const out = join(masked, 'rolling.csv');
+    const r = runAsmm(['estimate', '--data', join(masked, 'books.csv'), '--trades', join(masked, 'trades.csv'), '--window', '300s', '--step', '60s', '--rolling-out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const [header, ...rows] = readFileSync(out, 'utf8').trim().split('\n').map((l) => l.split(','));
+    const col = (name: string) => header.indexOf(name);
+    expect(col('observed_s')).toBeGreaterThan(0);
+    const at = (tSec: number) => rows.find((row) => Number(row[0]) === t0 + tSec * 1000) as string[];
+    // windows [t − 300 s, t): before the mask whole, at 900 s entirely inside it, at 720 s 180 s of it masked
+    expect(Number(at(600)[col('observed_s')])).toBeCloseTo(300, 6);
+    expect(Number(at(900)[col('observed_s')])).toBe(0);
+    expect(Number(at(900)[col('orders_ask')])).toBe(0);
+    expect(Number(at(720)[col('observed_s')])).toBeCloseTo(300 - 120, 6);
+    // windows ending in (600 s, 1200 s) lose time to the mask: 9 of the 25, the one ending at 900 s all of it
+    expect(r.stdout).toMatch(/9 of 25 windows lose time to masked or stale intervals, 1 all of it \(no A or k there\); A is over each window's observed time \(observed_s in the series\)/);
   });
 
   it('readable output names the units and methods; books without trades say so; bad input is a clear error', () => {

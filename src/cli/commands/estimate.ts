@@ -44,6 +44,19 @@ function summary(values: Float64Array): { mean: number; min: number; max: number
   return { mean: defined ? sum / defined : NaN, min: defined ? min : NaN, max: defined ? max : NaN, defined };
 }
 
+/** Windows of a rolling calibration that lose time to masked or stale intervals: partly, and entirely. */
+function windowsObserved(r: RollingCalibration): { windowsPartlyMasked: number; windowsEntirelyMasked: number } {
+  let partly = 0;
+  let entirely = 0;
+  // observedSec is the window less its excluded time, a difference of prefix sums: allow a rounding error
+  const full = r.windowSec * (1 - 1e-9);
+  for (const s of r.observedSec) {
+    if (!(s > 0)) entirely++;
+    else if (s < full) partly++;
+  }
+  return { windowsPartlyMasked: partly, windowsEntirelyMasked: entirely };
+}
+
 function rollingCsv(r: RollingCalibration): string {
   const cols: Array<[string, ArrayLike<number>]> = [
     ['t_ms', r.tMs],
@@ -51,6 +64,8 @@ function rollingCsv(r: RollingCalibration): string {
     ['sigma_log_per_sqrt_s', r.sigmaLogPerSqrtSec],
     ['sigma_ewma_price_per_sqrt_s', r.sigmaEwmaPricePerSqrtSec],
     ['increments', r.increments],
+    // the T of the window's A: a window partly or entirely masked (gaps, stale stretches) is not a quiet one
+    ['observed_s', r.observedSec],
     ['a_ask_per_s', r.aAskPerSec],
     ['a_bid_per_s', r.aBidPerSec],
     ['a_pooled_per_s', r.aPooledPerSec],
@@ -254,6 +269,7 @@ export async function runEstimate(argv: string[]): Promise<number> {
     windowSec: rolling.windowSec,
     stepSec: rolling.stepSec,
     evaluations: rolling.tMs.length,
+    ...windowsObserved(rolling),
     sigmaPricePerSqrtSec: summary(rolling.sigmaPricePerSqrtSec),
     aPooledPerSec: summary(rolling.aPooledPerSec),
     kPooledPerPrice: summary(rolling.kPooledPerPrice),
@@ -293,6 +309,9 @@ export async function runEstimate(argv: string[]): Promise<number> {
     lines.push(
       '',
       `rolling     ${r.evaluations} windows of ${r.windowSec} s every ${r.stepSec} s, each from data strictly before its time${values['rolling-out'] ? `; series written to ${values['rolling-out']}` : ''}`,
+      ...(r.windowsPartlyMasked + r.windowsEntirelyMasked > 0
+        ? [`            ${r.windowsPartlyMasked + r.windowsEntirelyMasked} of ${r.evaluations} windows lose time to masked or stale intervals, ${r.windowsEntirelyMasked} all of it (no A or k there); A is over each window's observed time (observed_s in the series)`]
+        : []),
       `            σ price/√s mean ${fmt(r.sigmaPricePerSqrtSec.mean)} (min ${fmt(r.sigmaPricePerSqrtSec.min)}, max ${fmt(r.sigmaPricePerSqrtSec.max)}); A pooled mean ${fmt(r.aPooledPerSec.mean)} /s; k pooled mean ${fmt(r.kPooledPerPrice.mean)} /price (${r.kPooledPerPrice.defined} windows defined)`,
     );
   }
