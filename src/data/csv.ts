@@ -2,12 +2,12 @@ import { closeSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { TradeTableBuilder } from './bookBuilder.js';
 import { Float64ColumnBuilder } from './columnBuilder.js';
 import { scanCsv, type CsvRow } from './csvScanner.js';
-import { fieldText, parseDecimalBytes } from './decimal.js';
+import { exponentPlace, fieldText, parseDecimalBytes } from './decimal.js';
 import { commitPartial } from './atomicWrite.js';
 import { checkTableEpochs, RowLines } from './epoch.js';
 import { DataError } from './errors.js';
 import { readMaskSidecar, writeMaskSidecar } from './maskFiles.js';
-import type { MaskedInterval } from './masks.js';
+import { formatDurationMs, type MaskedInterval } from './masks.js';
 import { bookColumnNames, bookColumns, tradeColumnNames, type BookTable, type TableMeta, type TradeTable } from './tables.js';
 import { bookRowProblem, tradeRowProblem } from './validate.js';
 
@@ -41,6 +41,25 @@ function numberAt(path: string, row: CsvRow, names: string[], f: number, allowEm
 }
 
 /**
+ * `numberAt` for a time in ms: one written in exponent notation that leaves out its ms digit (`1.76723E+12`, as a
+ * spreadsheet saves a 13-digit number) was rounded, and nearby rows collapse onto one time; refused, naming the
+ * line, field and the place of its last digit.
+ */
+function msAt(path: string, row: CsvRow, names: string[], f: number): number {
+  const value = numberAt(path, row, names, f, false);
+  const place = exponentPlace(row.buf, row.starts[f], row.ends[f]);
+  if (place > 1) {
+    throw new DataError(
+      path,
+      row.line,
+      names[f],
+      `"${fieldText(row.buf, row.starts[f], row.ends[f])}" is in exponent notation with no digit below ${place} ms (${formatDurationMs(place)}): rounded when written (by a spreadsheet or a %g format?), so nearby rows collapse onto one time; write the times as whole ms`,
+    );
+  }
+  return value;
+}
+
+/**
  * Reads a book CSV in the project's layout (`ts_ms[,local_ts_ms], bid_px_1..N, bid_sz_1..N, ask_px_1..N,
  * ask_sz_1..N`), streaming. Every row is validated (see `bookRowProblem`); the first bad row throws a
  * `DataError` with file, line and field. No row is dropped or reordered.
@@ -69,9 +88,9 @@ export function readBookCsv(path: string, meta: TableMeta = {}): BookTable {
     },
     (row) => {
       lines.note(row.line);
-      ts.push(numberAt(path, row, names, 0, false));
+      ts.push(msAt(path, row, names, 0));
       const offset = hasLocal ? 2 : 1;
-      if (localTs) localTs.push(numberAt(path, row, names, 1, false));
+      if (localTs) localTs.push(msAt(path, row, names, 1));
       for (let c = 0; c < levels.length; c++) levels[c].push(numberAt(path, row, names, offset + c, true));
       // Builders grow together; rebuild the view over their backing arrays only when they do.
       if (view === undefined || view.tsMs !== ts.array) view = bookView(depth, ts, localTs, levels, meta);
@@ -147,8 +166,8 @@ export function readTradeCsv(path: string, meta: TableMeta = {}): TradeTable {
     (row) => {
       lines.note(row.line);
       let f = 0;
-      const ts = numberAt(path, row, names, f++, false);
-      const localTs = builder.withLocalTs ? numberAt(path, row, names, f++, false) : NaN;
+      const ts = msAt(path, row, names, f++);
+      const localTs = builder.withLocalTs ? msAt(path, row, names, f++) : NaN;
       const id = numberAt(path, row, names, f++, false);
       const side = sideAt(path, row, names, f++);
       const px = numberAt(path, row, names, f++, false);

@@ -53,3 +53,30 @@ export function fieldText(buf: Uint8Array, start: number, end: number): string {
   const text = decoder.decode(buf.subarray(start, Math.min(end, start + 40)));
   return end - start > 40 ? `${text}…` : text;
 }
+
+/**
+ * The place value of the last digit of a number written in exponent notation, `buf[start, end)`: what it was
+ * rounded to when written. `1.7672256e+12` → 1e5 (its last digit, the 6, stands for 100,000), `1.767225600102e12`
+ * → 1, `17672256E5` → 1e5. A number written without an exponent → 0: its digits say nothing of rounding (and a
+ * plain integer is whole). A spreadsheet saving a 13-digit ms time writes `1.76723E+12`: 10^7 ms, 2.8 hours.
+ * @example exponentPlace(Buffer.from('1.7672256e+12'), 0, 13) === 1e5
+ * @example exponentPlace(Buffer.from('1767225600102'), 0, 13) === 0
+ */
+export function exponentPlace(buf: Uint8Array, start: number, end: number): number {
+  let e = -1;
+  for (let i = start; i < end; i++) {
+    if (buf[i] === 101 || buf[i] === 69) {
+      e = i;
+      break;
+    }
+  }
+  if (e < 0) return 0;
+  let fractionDigits = 0;
+  let seenDot = false;
+  for (let i = start; i < e; i++) {
+    if (buf[i] === 46) seenDot = true;
+    else if (seenDot && buf[i] >= 48 && buf[i] <= 57) fractionDigits++;
+  }
+  const exponent = Number(decoder.decode(buf.subarray(e + 1, end)));
+  return Number.isFinite(exponent) ? 10 ** (exponent - fractionDigits) : 0;
+}

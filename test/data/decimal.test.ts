@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseDecimalBytes } from '../../src/data/index.js';
+import { exponentPlace } from '../../src/data/decimal.js';
 import { createRng } from '../../src/random/index.js';
 
 const parse = (text: string) => {
@@ -31,5 +32,21 @@ describe('parseDecimalBytes', () => {
 
   it('returns NaN for what is not a number, including the empty field', () => {
     for (const text of ['', '-', 'abc', '1.2.3', '1,5', 'NaN', '0x10', ' 1', '1e']) expect(parse(text), text).toBeNaN();
+  });
+});
+
+describe('exponentPlace', () => {
+  const place = (text: string) => exponentPlace(Buffer.from(text), 0, text.length);
+  it('is the value of the last digit written before the exponent (what a spreadsheet rounded a 13-digit time to)', () => {
+    // by hand: 1.76723E+12 writes 5 digits after the point, so its last stands for 10^(12 − 5)
+    expect(place('1.76723E+12')).toBe(1e7);
+    expect(place('1.7672256e+12')).toBe(1e5);
+    expect(place('17672256E5')).toBe(1e5);
+    expect(place('1.767225600102e+12')).toBe(1);
+    expect(place('1.767225600102000e+12')).toBe(1e-3);
+    expect(place('2.5e-1')).toBe(1e-2);
+  });
+  it('is 0 for a number without an exponent (its digits say nothing of rounding)', () => {
+    for (const text of ['1767225600102', '1767225600102.5', '3000.01', '-2']) expect(place(text), text).toBe(0);
   });
 });

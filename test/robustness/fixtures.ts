@@ -30,6 +30,7 @@ export type FixtureName =
   | 'binanceUnordered' | 'binanceFutures' | 'tradesShiftedDay' | 'existingDir' | 'plainFile' | 'overlappingRecording' | 'badMaskSidecar' | 'maskedBook'
   | 'okxBooksDay' | 'okxBooksMalformed' | 'okxBooksMismatch' | 'okxBooksTruncated' | 'okxTradesDay' | 'okxTradesMalformed' | 'okxTradesOneDepth' | 'sampleCatalog' | 'depthCatalog'
   | 'okxTradesTwoUtcDays' | 'tardisSwapTrades' | 'contractValueCatalog' | 'stoppedBookCatalog' | 'oneDepthCatalog' | 'deadDayCatalog' | 'halfTickCatalog' | 'twoMinuteDaysCatalog' | 'missingDayCatalog' | 'bookHalfTickRow' | 'tradesAtTouch' | 'tradesOneDepth' | 'bookOneSecondRows' | 'tradesTwice'
+  | 'bookSpreadsheetTimes' | 'tradesSpreadsheetTimes'
   | 'tradesTenfold' | 'bookHoled' | 'tradesSecondHalf' | 'bookFrozen' | 'bookRelativeSeconds' | 'bookFlatMid'
   | 'tardisTradesTwoSymbols' | 'tardisBookTwoSymbols' | 'tardisTradesTwoExchanges'
   | 'latencyHeaderOnly' | 'latencyNoColumn' | 'latencyUnsorted' | 'latencyNegative' | 'latencySeconds' | 'latencyPartial' | 'latencyWhole' | 'badCountsBook'
@@ -196,6 +197,11 @@ export function buildFixtures(dir: string): Fixtures {
   f.tardisTradesTwoSymbols = write('tardis-trades-two-symbols.csv', withSecondInstrument(tardisTradesText(trades, 1000), 5, 3, 'okex', 'BTC-USDT', 25, [6]));
   f.tardisBookTwoSymbols = write('tardis-book-two-symbols.csv', withSecondInstrument(tardisBookText(book), 5, 10, 'okex', 'BTC-USDT', 25, [4, 6]));
   f.tardisTradesTwoExchanges = write('tardis-trades-two-exchanges.csv', withSecondInstrument(tardisTradesText(trades, 1000), 5, 3, 'binance', 'ETH-USDT', 1, []));
+  // a book and trades saved by a spreadsheet: 13-digit times as 1.76723E+12 (10^7 ms)
+  // (each row's own digits, rounded to 6 significant digits, as Excel writes a number too long for its cell)
+  const excel = (x: number) => x.toExponential(5).toUpperCase();
+  f.bookSpreadsheetTimes = write('book-spreadsheet-times.csv', bookCsvText(book, (ms) => ms).split('\n').map((l, i) => (i === 0 || l === '' ? l : [excel(Number(l.split(',')[0])), ...l.split(',').slice(1)].join(','))).join('\n'));
+  f.tradesSpreadsheetTimes = write('trades-spreadsheet-times.csv', [tradeLines[0], ...tradeLines.slice(1).map((l) => { const c = l.split(','); c[0] = excel(Number(c[0])); return c.join(','); })].join('\n') + '\n');
   // trades at ten times the book's price (another instrument, other units)
   f.tradesTenfold = write('trades-tenfold.csv', [tradeLines[0], ...tradeLines.slice(1).map((l) => { const c = l.split(','); c[3] = String(10 * Number(c[3])); return c.join(','); })].join('\n') + '\n');
   // the book with a hole of an hour after its 30th second (no row, no mask: the recorder was down)
