@@ -12,3 +12,4 @@ export { StreamedMetrics } from './streamedMetrics.js';
 export { replayedEventsAre } from './results.js';
 export { formatInventory, lotMultiple, LOT_NOISE, roundInventory, snapInventoryToLot } from './inventoryDisplay.js';
 export { depthReplaySession, replayDepth, type DepthEvents, type DepthReplaySession, type DepthReplayState, type DepthOrderRecords, type DepthReplayConfig, type DepthReplayResult } from './depthReplay.js';
+export { neverCalibrated, noResultWarning } from './noResult.js';

@@ -1,27 +1,12 @@
 import { queueModelText, type QueueModelSpec } from '../../backtest/queueModels.js';
 import type { QuotingOptions } from './backtest.js';
-import { backtestExecutions, backtestMetrics, createStrategy, describeLatency, quotePlacement, readsArrivalModel, replayedEventsAre, runBacktest, snapInventoryToLot, type FillModel, type QuotePlacement, type StrategyName, type Strategy } from '../../backtest/index.js';
+import { backtestExecutions, backtestMetrics, createStrategy, noResultWarning, describeLatency, quotePlacement, readsArrivalModel, replayedEventsAre, runBacktest, snapInventoryToLot, type FillModel, type QuotePlacement, type StrategyName, type Strategy } from '../../backtest/index.js';
 import { PARAM_RANGES, strategyFor, type ParamSet } from '../../calibrate/params.js';
 import { describeMasks, masksJson, type BookTable, type TradeTable } from '../../data/index.js';
 import { arrivalWarnings, checkArrivalFit, DEFAULT_DEPTH_RANGE, EstimationError, fitArrivalMle, rollingCalibration, type ArrivalFitCheck, type MarketOrders, type ReachDepthCounts } from '../../estimate/index.js';
 import { givenOrFileTick } from '../marketData.js';
 import { durationOption, formatTable, latencyConfig, numberOption, printJson, recordedClock, requireOrderCounts, UsageError, feeOption } from '../command.js';
 import { inv, metricsJson, num, writeBacktestReport, type InventoryUnits } from './backtestReport.js';
-
-/**
- * The inputs a strategy reads that its rolling calibration never gave (NaN in every evaluation), in words: why
- * it never quoted, when that is the cause. Undefined when each input was defined somewhere.
- */
-export function neverCalibrated(strategy: Strategy, cal: ReturnType<typeof rollingCalibration> | undefined): string | undefined {
-  if (!cal || cal.tMs.length === 0) return undefined;
-  const series = { sigma: cal.sigmaPricePerSqrtSec, a: cal.aPooledPerSec, k: cal.kPooledPerPrice } as const;
-  const names = { sigma: 'σ', a: 'A', k: 'k' } as const;
-  const missing = strategy.requires.filter((r) => series[r].every((v) => Number.isNaN(v)));
-  if (missing.length === 0) return undefined;
-  const { fromTicks: d0, toTicks: d1 } = DEFAULT_DEPTH_RANGE;
-  const why = missing.includes('k') ? ` (k needs 2 market orders in a window reaching ${d0}..${d1} ticks past the touch, some of them short of ${d1}: asmm estimate shows where the orders stop)` : '';
-  return `${strategy.name} never quoted: ${missing.map((r) => names[r]).join(', ')} ${missing.length === 1 ? 'was' : 'were'} not estimated in any of the ${cal.tMs.length} rolling ${cal.windowSec} s windows${why}`;
-}
 
 /**
  * Whether the exponential the strategy takes A and k from describes the market orders at all: the pooled MLE
@@ -73,26 +58,6 @@ function modelMissText(strategy: Pick<Strategy, 'name'>, check: ArrivalFitCheck)
   if (check.gof.passes !== false) return undefined;
   const [w] = arrivalWarnings([check]);
   return `${strategy.name} quotes with A and k of an exponential λ(δ) that the market orders do not follow: over the whole data, ${w} (see asmm estimate)`;
-}
-
-/**
- * Why a run that quoted never filled, in words (a PnL of 0 from no fill is no result): quotes farther from the
- * mid than any market order of the data reached (for AS and GLFT, a γ not scaled to the instrument's price: the
- * shared BTC capture at the default γ 0.1 quoted a median 38,260 ticks away); else what the fill model needed
- * and did not see. (A quote whose fill would pass --max-position is not sent, so no fill is refused for it.)
- */
-function noFillCause(strategyName: StrategyName, fill: FillModel, q: QuotePlacement, orders: MarketOrders | undefined): string {
-  const nearestTicks = Math.min(q.bidQuoted > 0 ? q.bidMedianTicksFromMid : Infinity, q.askQuoted > 0 ? q.askMedianTicksFromMid : Infinity);
-  const count = orders?.depthPx.length ?? 0;
-  let deepestTicks = -Infinity;
-  for (let i = 0; i < count; i++) deepestTicks = Math.max(deepestTicks, orders!.depthPx[i] / orders!.tickSize);
-  if (count > 0 && nearestTicks > deepestTicks) {
-    const gamma = strategyName === 'symmetric' ? '' : `; ${strategyName === 'glft' ? 'GLFT' : 'AS'} sets its spread from γ per unit of price (through γσ²), so a γ not scaled to this instrument's price level puts every quote out of reach: sweep it (asmm calibrate --grid "gamma=…")`;
-    return `the quotes sat a median ${num(nearestTicks, 4)} ticks from the mid, farther than any of the ${count} market orders reached (the deepest: ${num(deepestTicks, 4)} ticks from the mid)${gamma}`;
-  }
-  if (fill === 'midCross') return `midCross fills an order when a book row's mid reaches its price, and no mid reached a quote (a median ${num(nearestTicks, 4)} ticks from the mid; market orders do not fill under midCross)`;
-  if (fill === 'queue') return `none of the ${count} market orders traded through a resting quote, those at its price left some of the queue ahead of it (--queue-model), and no book row crossed it`;
-  return `none of the ${count} market orders traded at or through a resting quote's price`;
 }
 
 /** Where the quotes sat, in words: the first thing to read when a run has few or no fills. */
@@ -172,14 +137,9 @@ export async function backtestRun(
   const notes = [...(o.unitsNote ? [o.unitsNote] : []), ...executions.notes, ...(clockNote ? [clockNote] : []), ...result.notes];
   const metrics = backtestMetrics(result);
   const quotes = quotePlacement(result, tick);
-  // no quote at all because an input was never estimated: said as the cause, with a WARNING (PnL 0 is no result)
-  const never = quotes.bidQuoted + quotes.askQuoted === 0 ? neverCalibrated(strategy, calibration) : undefined;
-  if (never) notes.unshift(`WARNING ${never}`);
-  else if (quotes.bidQuoted + quotes.askQuoted === 0) {
-    // a run that never quoted is no result, whatever its PnL of 0 says; the cause when it is known
-    const cause = orderSize > maxPosition ? `--max-position ${maxPosition} is below the order size ${orderSize}: every quote would take the position past it` : 'the strategy waited for its calibration window, or every quote was refused (crossed, or past --max-position)';
-    notes.unshift(`WARNING no quote at any of the ${quotes.decisions} decisions: ${cause}`);
-  } else if (metrics.fills === 0) notes.unshift(`WARNING no fill in ${quotes.decisions} decisions: ${noFillCause(strategyName, fill, quotes, executions.marketOrders)}`);
+  // a run that never quoted or never filled is no result, whatever its PnL of 0 says: a WARNING with the cause
+  const noResult = noResultWarning(result, strategy, calibration, executions.marketOrders);
+  if (noResult) notes.unshift(`WARNING ${noResult}`);
   const modelMiss = calibration ? arrivalModelWarning(strategy, executions.marketOrders) : undefined;
   if (modelMiss) notes.unshift(`WARNING ${modelMiss}`);
   const reportPath = values.report ?? `reports/backtest-${strategyName}-${fill}.html`;
