@@ -17,7 +17,7 @@ import { findingsHtml } from './notebookFindings.js';
 export { NotebookCheckError, expectBetween, expectNear, expectThat, fmt } from './notebookChecks.js';
 export { findingsHtml, inlineHtml } from './notebookFindings.js';
 export {
-  MARKET_ENV, NotebookDataError, SHARED_CAPTURES, SHARED_DATA_DIR, arrivalSeconds, loadSharedCapture, maskedGrid, notebookMarket, rollingWindowSec, spanSec,
+  MARKET_ENV, NotebookDataError, SHARED_CAPTURES, SHARED_DATA_DIR, arrivalSeconds, loadSharedCapture, maskedGrid, notebookMarket, referenceStdOnRows, rollingWindowSec, spanSec,
   type NotebookMarket, type NotebookMarketOptions, type SharedCapture,
 } from './notebookData.js';
 

@@ -7,6 +7,8 @@ import { inferTickSize } from '../data/quality.js';
 import type { BookTable, Table, TradeTable } from '../data/tables.js';
 import { assertTimeOrder } from '../data/timeOrder.js';
 import { previousTickGrid, type GridSeries } from '../estimate/grid.js';
+import { referenceRollingStdOfMid } from '../estimate/volatility.js';
+import { midPrices } from '../data/tables.js';
 import type { OrderPairing } from '../estimate/marketOrders.js';
 import { loadTables, readBookFile, readTradeFile } from '../formats/loadAny.js';
 import { DEFAULT_SAMPLE_DIR, SAMPLE_FILES, ensureSampleMarket, readSampleParams } from '../sample/files.js';
@@ -312,6 +314,30 @@ export async function loadSharedCapture(path: string, instrument?: string, print
  */
 export function maskedGrid(book: BookTable, values: ArrayLike<number>, gridMs: number): GridSeries {
   return previousTickGrid(book.tsMs, values, gridMs, book.masked);
+}
+
+/**
+ * The reference system's rolling std of the last `windowRows` mids (`referenceRollingStdOfMid`) on the book
+ * resampled to one row every `rowMs` (previous tick, masked intervals left out), averaged over the rows where it
+ * is defined, with the number of resampled rows. A book resampled to fewer than `windowRows` rows has no
+ * window: the mean is NaN and `note` says why (a notebook printed "the reference std grows NaNx" with no word).
+ * @example referenceStdOnRows(bookOf150Seconds, 1000).note
+ * // 'at one row every 1000 ms the book has 151 rows, fewer than the 200 of one reference window: its std is not defined there'
+ */
+export function referenceStdOnRows(book: BookTable, rowMs: number, windowRows = 200): { rows: number; meanStdPx: number; note?: string } {
+  const grid = maskedGrid(book, midPrices(book), rowMs);
+  const std = referenceRollingStdOfMid(grid.values, windowRows);
+  let sum = 0;
+  let defined = 0;
+  for (const v of std) {
+    if (Number.isNaN(v)) continue;
+    sum += v;
+    defined++;
+  }
+  const rows = grid.values.length;
+  if (defined > 0) return { rows, meanStdPx: sum / defined };
+  const why = rows < windowRows ? `fewer than the ${windowRows} of one reference window` : `and every ${windowRows}-row window holds a one-sided row (no mid)`;
+  return { rows, meanStdPx: NaN, note: `at one row every ${rowMs} ms the book has ${rows} rows, ${why}: its std is not defined there` };
 }
 
 /**

@@ -1,11 +1,11 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { midPrices, writeBookCsv, writeTradeCsv, type BookTable } from '../../src/data/index.js';
 import { marketOrdersFromTrades, realizedVolatility } from '../../src/estimate/index.js';
 import {
   NotebookCheckError, NotebookDataError, SHARED_CAPTURES, arrivalSeconds, expectBetween, expectNear, expectThat, findingsHtml, loadSharedCapture, maskedGrid,
-  notebookMarket, rollingWindowSec,
+  notebookMarket, rollingWindowSec, referenceStdOnRows,
 } from '../../src/jupyter/index.js';
 import { generateSampleMarket } from '../../src/sample/index.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -140,6 +140,37 @@ describe('notebookMarket: the data a notebook works on', () => {
     expect(m.trades!.tsMs.length).toBe(9757);
     expect(lines[0]).toContain('(books and trades)');
     expect(lines.some((l) => /depth diffs/.test(l))).toBe(true);
+  });
+});
+
+describe('referenceStdOnRows: the reference system\'s std of 200 mids on a resampled book', () => {
+  const book = generateSampleMarket({ durationSec: 150, seed: 4 }).book;
+  it('is the mean of the sample std of each full 200-row window (computed here naively, ddof 1)', () => {
+    const r = referenceStdOnRows(book, 100, 200);
+    const grid = maskedGrid(book, midPrices(book), 100).values;
+    let sum = 0;
+    let count = 0;
+    for (let end = 200; end <= grid.length; end++) {
+      const w = Array.from(grid.subarray(end - 200, end));
+      const mean = w.reduce((a, b) => a + b, 0) / 200;
+      sum += Math.sqrt(w.reduce((a, b) => a + (b - mean) ** 2, 0) / 199);
+      count++;
+    }
+    expect(r.rows).toBe(grid.length);
+    expect(r.meanStdPx).toBeCloseTo(sum / count, 9);
+    expect(r.note).toBeUndefined();
+  });
+  it('on data shorter than 200 rows at the interval (150 s at 1 s rows) is NaN and says why (notebook 02 printed "grows NaNx")', () => {
+    const r = referenceStdOnRows(book, 1000, 200);
+    expect(r.rows).toBeLessThan(200);
+    expect(r.meanStdPx).toBeNaN();
+    expect(r.note).toBe(`at one row every 1000 ms the book has ${r.rows} rows, fewer than the 200 of one reference window: its std is not defined there`);
+  });
+  it('notebook 02 prints that note instead of a NaN growth', () => {
+    const nb = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'notebooks', '02_volatility.ipynb'), 'utf8')) as { cells: Array<{ source: string[] }> };
+    const cell = nb.cells.map((c) => c.source.join('')).find((c) => c.includes('the reference std'))!;
+    expect(cell).toMatch(/referenceStdOnRows\(book, rowMs, 200\)/);
+    expect(cell).toMatch(/is not compared: \$\{referenceNotes\.join/);
   });
 });
 
