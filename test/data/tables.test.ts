@@ -120,6 +120,18 @@ describe('malformed input is rejected with file, line and field', () => {
     });
   }
 
+  it('a time in exponent notation is refused when its last digit stands above 1 ms, down to 10 ms (the time ends in 0); a full one loads', () => {
+    // by hand: 1.76722560012E+12 writes 11 digits after the point, so its last (the 2) stands for 10^(12 − 11) = 10 ms
+    const path = join(dir, 'exponent-trades.csv');
+    writeFileSync(path, 'ts_ms,id,side,px,sz\n1767225600101,1,buy,10,1\n1.76722560012E+12,2,buy,10,1\n');
+    expect(() => readTradeCsv(path)).toThrow(/exponent-trades\.csv:3 ts_ms: "1\.76722560012E\+12" is in exponent notation with no digit below 10 ms/);
+    // 1767225600130 written as 1.76722560013e12 leaves out its ms digit (10 ms place), as 1.767225600130e12 does not
+    writeFileSync(path, 'ts_ms,id,side,px,sz\n1.767225600123e+12,1,buy,10,1\n1.76722560013e12,2,buy,10,1\n');
+    expect(() => readTradeCsv(path)).toThrow(/no digit below 10 ms/);
+    writeFileSync(path, 'ts_ms,id,side,px,sz\n1.767225600123e+12,1,buy,10,1\n1.767225600130e12,2,buy,10,1\n');
+    expect(Array.from(readTradeCsv(path).tsMs)).toEqual([1767225600123, 1767225600130]);
+  });
+
   it('a bad trade side names its line', () => {
     const path = join(dir, 'bad-trades.csv');
     writeFileSync(path, 'ts_ms,id,side,px,sz\n1,1,buy,10,1\n2,2,BUY,10,1\n');
