@@ -70,7 +70,8 @@ export function mergeInstrumentMeta(old: InstrumentMeta | undefined, next: Instr
     if (stillInferred) inferred.push(field);
   }
   if (inferred.length > 0) merged.inferred = inferred;
-  const source = sets ? next.source ?? old.source : old.source ?? next.source;
+  // (an instrument.json that names no source keeps naming none: a later conflict names no file rather than a wrong one)
+  const source = sets ? next.source ?? old.source : old.source;
   if (source !== undefined) merged.source = source;
   return { meta: merged as unknown as InstrumentMeta, notes };
 }

@@ -35,6 +35,11 @@ describe('mergeInstrumentMeta', () => {
     expect(() => mergeInstrumentMeta(afterTrades, { ...base, contractValue: 0.01, source: 'books-day2.tar.gz' })).toThrow(/holds 0\.1 \(the last import to set a value in instrument\.json: books-day1\.tar\.gz\)/);
     // one that sets a value becomes the source
     expect(mergeInstrumentMeta(afterTrades, { ...base, tickSize: 0.01, source: 'books-day2.tar.gz' }).meta.source).toBe('books-day2.tar.gz');
+    // an instrument.json that names no source (written by hand, or before sources were kept): a trades file that
+    // states nothing does not become its source, so the conflict names none rather than the trades file
+    const handWritten = mergeInstrumentMeta({ ...base, contractValue: 0.1 }, { ...base, source: 'trades-day1.zip' }).meta;
+    expect(handWritten).toEqual({ ...base, contractValue: 0.1 });
+    expect(() => mergeInstrumentMeta(handWritten, { ...base, contractValue: 0.01, source: 'books-day2.tar.gz' })).toThrow(/holds 0\.1: every day/);
   });
 
   it('refuses two stated values that differ, unless replace (then a WARNING note)', () => {
