@@ -51,7 +51,8 @@ describe('backtest --catalog --feed-latency recorded checks every day\'s receive
     // and the option it names is indeed refused here
     const offset = runAsmm([...args, '--local-clock-offset', 'auto']);
     expect(offset.code).toBe(2);
-    expect(offset.stderr).toMatch(/--catalog does not take --local-clock-offset/);
+    // and the refusal of the option points where it is taken, as the advice does (it said only "replay the file with --data")
+    expect(offset.stderr).toMatch(/--catalog does not take --local-clock-offset over top of book: give --depth full with it/);
   });
 
   it('calibrate --catalog --refit daily likewise, advising what calibrate takes (it named --local-clock-offset and --depth full, which calibrate has not)', async () => {
