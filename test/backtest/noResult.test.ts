@@ -57,5 +57,9 @@ describe('noResultWarning: a run that never quoted or never filled says why (a P
     const cells = code.filter((c) => runsOf(c) > 0);
     expect(cells.length).toBe(3);
     for (const c of cells) expect((c.match(/warnNoResult\(/g) ?? []).length, c).toBe(runsOf(c));
+    // the cell that runs four strategies on one fill rule labels each warning with its strategy: 'WARNING queue:
+    // no fill in …' four times over could not be told apart (that cause names no strategy)
+    const strategiesCell = cells.find((c) => /strategies\.map\(\(strategy\)/.test(c))!;
+    expect(strategiesCell).toMatch(/warnNoResult\(`\$\{strategy\.name\}, queue`, r, strategy,/);
   });
 });
