@@ -60,3 +60,16 @@ describe('asmm backtest: another strategy\'s parameter', () => {
     }
   });
 });
+
+describe('asmm calibrate --catalog: its usage form names the instrument options it reads', () => {
+  it('--tick, --lot and --contract-value (calibrateCatalog reads each; the form named the first two only)', () => {
+    const usage = COMMANDS.find((c) => c.name === 'calibrate')!.usage;
+    const catalogForm = usage.slice(usage.indexOf('asmm calibrate --catalog'));
+    const source = readFileSync('src/cli/commands/calibrateCatalog.ts', 'utf8');
+    for (const flag of ['tick', 'lot', 'contract-value']) {
+      // the reference: the option as calibrateCatalog reads it from the command line
+      expect(source, flag).toMatch(new RegExp(`values(\\.${flag}|\\['${flag}'\\])`));
+      expect(named(catalogForm, `--${flag}`), flag).toBe(true);
+    }
+  });
+});
