@@ -61,6 +61,8 @@ describe('backtest --catalog --feed-latency recorded checks every day\'s receive
     expect(r.code, r.stdout.slice(0, 500)).toBe(2);
     expect(r.stderr).toMatch(/--feed-latency recorded: ETH-USDT \(sample\) on 2026-01-02's local receive stamps disagree with the exchange's: .*calibrate takes no --local-clock-offset: give --feed-latency a duration/);
     expect(r.stderr).not.toMatch(/Give --local-clock-offset|--catalog takes --local-clock-offset/);
+    // the backtest form it names runs as given (without --feed-latency recorded, --local-clock-offset is refused: nothing to shift)
+    expect(r.stderr).toMatch(/asmm backtest --catalog --depth full --feed-latency recorded --local-clock-offset auto replays it/);
     // the option calibrate is told it does not take is indeed refused
     expect(runAsmm(['calibrate', '--catalog', root, '--inst', 'ETH-USDT', '--refit', 'daily', '--grid', 'size=0.01', '--local-clock-offset', 'auto']).stderr).toMatch(/Unknown option '--local-clock-offset'/);
   });

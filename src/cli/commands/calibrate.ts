@@ -21,7 +21,7 @@ import { durationOption, formatTable, latencyConfig, numberOption, parseCommandA
  */
 export function calibrateClockRemedy(catalog: boolean): ClockRemedy {
   return (check) =>
-    `calibrate takes no --local-clock-offset: give --feed-latency a duration (or a list to sample) instead, or leave this data out; asmm backtest ${catalog ? '--catalog --depth full ' : ''}--local-clock-offset auto replays it with the local stamps shifted (by ${Math.ceil(check.autoOffsetMs)} ms here)`;
+    `calibrate takes no --local-clock-offset: give --feed-latency a duration (or a list to sample) instead, or leave this data out; asmm backtest ${catalog ? '--catalog --depth full ' : ''}--feed-latency recorded --local-clock-offset auto replays it with the local stamps shifted (by ${Math.ceil(check.autoOffsetMs)} ms here)`;
 }
 
 const num = (x: number, d = 5) => (Number.isFinite(x) ? Number(x.toPrecision(d)) : x);
