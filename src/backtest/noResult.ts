@@ -33,11 +33,12 @@ function noFillCause(gammaOf: 'AS' | 'GLFT' | undefined, fill: FillModel, q: Quo
   const count = orders?.depthPx.length ?? 0;
   let deepestTicks = -Infinity;
   for (let i = 0; i < count; i++) deepestTicks = Math.max(deepestTicks, orders!.depthPx[i] / orders!.tickSize);
+  const gamma = gammaOf ? `; ${gammaOf} sets its spread from γ per unit of price (through γσ²), so a γ not scaled to this instrument's price level puts every quote out of reach: sweep it (asmm calibrate --grid "gamma=…")` : '';
+  // (under midCross the market orders fill nothing: the mid's moves are what the quotes are against)
+  if (fill === 'midCross') return `midCross fills an order when a book row's mid reaches its price, and no mid reached a quote (a median ${num(nearestTicks)} ticks from the mid; market orders do not fill under midCross)${gamma}`;
   if (count > 0 && nearestTicks > deepestTicks) {
-    const gamma = gammaOf ? `; ${gammaOf} sets its spread from γ per unit of price (through γσ²), so a γ not scaled to this instrument's price level puts every quote out of reach: sweep it (asmm calibrate --grid "gamma=…")` : '';
     return `the quotes sat a median ${num(nearestTicks)} ticks from the mid, farther than any of the ${count} market orders reached (the deepest: ${num(deepestTicks)} ticks from the mid)${gamma}`;
   }
-  if (fill === 'midCross') return `midCross fills an order when a book row's mid reaches its price, and no mid reached a quote (a median ${num(nearestTicks)} ticks from the mid; market orders do not fill under midCross)`;
   if (fill === 'queue') return `none of the ${count} market orders traded through a resting quote, those at its price left some of the queue ahead of it (--queue-model), and no book row crossed it`;
   return `none of the ${count} market orders traded at or through a resting quote's price`;
 }
