@@ -80,5 +80,12 @@ describe('fill models graded against a market whose queue is known', () => {
     expect(model('queue riskAverse').perSeed.map((g) => g.early)).toEqual([0, 0]);
     expect(model('queue optimistic').perSeed.map((g) => g.missed)).toEqual([0, 0]);
     for (const m of out.models) expect(m.fillRateBias[1]).toBeLessThanOrEqual(m.fillRateBias[2]);
+    // the text table's true fills are the sum over the seeds, and its header says so (the footnote's "mean over
+    // seeds" read as covering them)
+    const text = runAsmm(['grade-fills', '--seeds', '5,6', '--duration', '5m']);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/true fills \(all seeds\)/);
+    const line = text.stdout.split('\n').find((l) => l.startsWith('queue optimistic'))!;
+    expect(Number(line.trim().split(/\s+/).at(-1))).toBe(model('queue optimistic').perSeed.reduce((a, g) => a + g.trueFills, 0));
   });
 });

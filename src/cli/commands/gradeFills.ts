@@ -37,10 +37,10 @@ export async function runGradeFills(argv: string[]): Promise<number> {
     [
       market,
       formatTable(
-        ['model', 'fill-rate bias %', 'early per true fill %', 'missed per true fill %', 'queue error units', 'queue bias units', 'PnL bias ticks/order', 'true fills'],
+        ['model', 'fill-rate bias %', 'early per true fill %', 'missed per true fill %', 'queue error units', 'queue bias units', 'PnL bias ticks/order', 'true fills (all seeds)'],
         rows.map((r) => [r.label, interval(r.fillRateBias, 1, 100), interval(r.earlyPerTrueFill, 1, 100), interval(r.missedPerTrueFill, 1, 100), interval(r.queueErrorUnits, 2), interval(r.queueBiasUnits, 2), interval(r.pnlBiasTicksPerOrder, 3), String(r.grades.reduce((a, g) => a + g.trueFills, 0))]),
       ),
-      'mean over seeds (95 % interval of the mean: Student\'s t over the seeds, rates cut at 0). early: the model filled an order before its true fill, or without one; missed: the true fill came while the model left the order unfilled. queue error: |estimated − true quantity ahead| when a trade printed at our price, in units of the market\'s orders (bias: negative = nearer the front than we were). riskAverse and optimistic bound the queue family: the truth lies between them.',
+      'mean over seeds (true fills: their sum over the seeds; 95 % interval of the mean: Student\'s t over the seeds, rates cut at 0). early: the model filled an order before its true fill, or without one; missed: the true fill came while the model left the order unfilled. queue error: |estimated − true quantity ahead| when a trade printed at our price, in units of the market\'s orders (bias: negative = nearer the front than we were). riskAverse and optimistic bound the queue family: the truth lies between them.',
       ...notes,
       `${seconds.toFixed(1)} s`,
     ].join('\n') + '\n',
