@@ -167,7 +167,7 @@ export class Catalog {
       let depth = 0;
       while (r.has(`bid_px_${depth + 1}`)) depth++;
       const levels = (f: string) => Array.from({ length: depth }, (_, i) => col(`${f}_${i + 1}`));
-      const masks = await this.gapsOf(venue, instrument, day.date, day.date);
+      const masks = await this.gapsOf(venue, instrument, day.date, day.date, 'book');
       yield {
         kind: 'book', date: day.date, depth, tsMs: col('ts_ms'),
         ...(r.has('local_ts_ms') ? { localTsMs: col('local_ts_ms') } : {}),
@@ -183,7 +183,7 @@ export class Catalog {
     for (const day of this.days(venue, instrument, 'trades', fromDate, toDate)) {
       const r = await this.readNumericParts(day.parts);
       const col = (name: string) => r.get(name)!;
-      const masks = await this.gapsOf(venue, instrument, day.date, day.date);
+      const masks = await this.gapsOf(venue, instrument, day.date, day.date, 'trades');
       yield {
         kind: 'trades', date: day.date, tsMs: col('ts_ms'),
         ...(r.has('local_ts_ms') ? { localTsMs: col('local_ts_ms') } : {}),
@@ -235,12 +235,18 @@ export class Catalog {
     }
   }
 
-  /** Masked intervals stored in `gaps` between the dates, sorted by start. */
-  async gapsOf(venue: string, instrument: string, fromDate?: string, toDate?: string): Promise<MaskedInterval[]> {
+  /**
+   * Masked intervals stored in `gaps` between the dates, sorted by start: all of them, or those that mask
+   * `table` (its own and those of both; a part written before `applies_to` existed masks both).
+   */
+  async gapsOf(venue: string, instrument: string, fromDate?: string, toDate?: string, table?: 'book' | 'trades'): Promise<MaskedInterval[]> {
     const parts = this.days(venue, instrument, 'gaps', fromDate, toDate).flatMap((d) => d.parts);
     if (parts.length === 0) return [];
     const r = await this.readParts(parts, 'from_ms');
-    return r.toRows().map((row) => ({ fromMs: row.from_ms as number, toMs: row.to_ms as number, reason: String(row.reason) }));
+    return r
+      .toRows()
+      .filter((row) => table === undefined || row.applies_to === undefined || row.applies_to === null || row.applies_to === 'both' || row.applies_to === table)
+      .map((row) => ({ fromMs: row.from_ms as number, toMs: row.to_ms as number, reason: String(row.reason) }));
   }
 
   close(): void {

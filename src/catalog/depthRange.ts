@@ -45,7 +45,7 @@ export async function readCatalogDepth(catalog: Catalog, venue: string, instrume
     if (unknown) bookUnknown.push(unknown);
   }
   const trades = tradeDays.length ? concatTradeTables(tradeDays) : emptyTradeTable({ instrument });
-  const masked = mergeMasks(await catalog.gapsOf(venue, instrument, fromDate, toDate), bookUnknown);
+  const masked = mergeMasks(await catalog.gapsOf(venue, instrument, fromDate, toDate, 'book'), bookUnknown);
   return { events, trades, masked, dates: days.map((d) => d.date) };
 }
 
@@ -88,7 +88,7 @@ export async function catalogDepthDays(catalog: Catalog, venue: string, instrume
       if (unknown) bookUnknown.push(unknown);
     }
   }
-  const masked = mergeMasks(await catalog.gapsOf(venue, instrument, fromDate, toDate), bookUnknown);
+  const masked = mergeMasks(await catalog.gapsOf(venue, instrument, fromDate, toDate, 'book'), bookUnknown);
   return {
     masked,
     dates,

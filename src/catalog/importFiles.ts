@@ -2,7 +2,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { dropDuplicateTrades } from '../data/duplicateTrades.js';
 import { contractKind } from '../data/contracts.js';
-import { mergeMasks } from '../data/masks.js';
+import { mergeMasks, type MaskedInterval } from '../data/masks.js';
 import { inferTickSize } from '../data/quality.js';
 import type { BookTable, TradeTable } from '../data/tables.js';
 import { detectFormat, loadTables } from '../formats/loadAny.js';
@@ -12,7 +12,7 @@ import { probeFile, type FileFormat } from '../formats/format.js';
 import { TARDIS_EXCHANGE_KEY } from '../formats/tardisCsv.js';
 import { binanceVenue, FORMAT_VENUES, tardisVenue } from '../formats/venues.js';
 import { readSampleParams, SAMPLE_FILES, SAMPLE_VENUE } from '../sample/files.js';
-import { BOOK_DELTA_COLUMNS, CatalogError, DEFAULT_TOP_LEVELS, isCatalogFolderName, DELTA_FLAG_SNAPSHOT, DELTA_FLAG_SNAPSHOT_START, type InstrumentMeta } from './schema.js';
+import { BOOK_DELTA_COLUMNS, CatalogError, DEFAULT_TOP_LEVELS, isCatalogFolderName, DELTA_FLAG_SNAPSHOT, DELTA_FLAG_SNAPSHOT_START, type CatalogGap, type InstrumentMeta } from './schema.js';
 import type { CatalogWriter, PartWritten, WriteOptions } from './writer.js';
 
 /** What one import did: parts written per file and the loaders' notes (nothing dropped silently). */
@@ -322,7 +322,8 @@ async function importFile(writer: CatalogWriter, path: string, options: ImportOp
   }
   for (const [instrument, tables] of byInstrument) {
     if (!instrument) continue;
-    const masks = mergeMasks(...tables.map((t) => t.masked));
+    // each mask with the table it masks (a trades channel's recorder gap masks the trades, not the book)
+    const masks = [...gapsOf(tables.filter((t) => t.kind === 'book'), 'book'), ...gapsOf(tables.filter((t) => t.kind !== 'book'), 'trades')];
     if (masks.length || options.replace) parts.push(...(await writer.writeGaps(venue, instrument, masks, gapOptions(options, ...tables.map((t) => t.tsMs)))));
     const book = tables.find((t) => t.kind === 'book');
     writeInstrument(writer, { venue, instrument, tickSize: book?.meta.tickSize, lotSize: book?.meta.lotSize, source: path }, options, notes);
@@ -352,7 +353,7 @@ async function importBinanceCapture(writer: CatalogWriter, path: string, levels:
   const deltas = await writer.openStream(venue, inst, 'book_deltas', BOOK_DELTA_COLUMNS.filter((c) => c !== 'orders'), options);
   await deltas.append([n.tsMs, n.localTsMs, n.side, n.px, n.qty, flags]);
   parts.push(...(await deltas.close()));
-  const masks = mergeMasks(capture.book.masked ?? [], capture.trades.masked ?? []);
+  const masks = [...gapsOf([capture.book], 'book'), ...gapsOf([capture.trades], 'trades')];
   if (masks.length || options.replace) parts.push(...(await writer.writeGaps(venue, inst, masks, gapOptions(options, capture.book.tsMs, capture.trades.tsMs, n.tsMs))));
   const tickSize = capture.book.meta.tickSize ?? inferTickSize(capture.book);
   const notes = [...repeatNotes, ...binanceReplayNotes(capture), `${n.tsMs.length} level changes (every depth, local receive stamps) into book_deltas, ${capture.book.tsMs.length} top-${levels} rows, ${capture.trades.tsMs.length} trades`];
@@ -375,6 +376,11 @@ function gapOptions(options: ImportOptions, ...times: ArrayLike<number>[]): Writ
     to = Math.max(to, t[t.length - 1]);
   }
   return from <= to ? { replace: true, replaceWithin: [from, to] } : { replace: true };
+}
+
+/** The tables' masks, merged, as gaps of `appliesTo` (the `gaps` table's applies_to). */
+function gapsOf(tables: ReadonlyArray<{ readonly masked?: readonly MaskedInterval[] }>, appliesTo: 'book' | 'trades'): CatalogGap[] {
+  return mergeMasks(...tables.map((t) => t.masked ?? [])).map((m) => ({ ...m, appliesTo }));
 }
 
 /**
@@ -446,7 +452,7 @@ async function importOkxBooks(writer: CatalogWriter, path: string, { venue, from
   const notes = [...summary.notes];
   if (inst) {
     // what the rebuilt book cannot vouch for (before the first snapshot, a snapshot that disagreed, crossed) is a gap
-    parts.push(...(await writer.writeGaps(venue, inst, summary.masked, gapOptions(options, firstMs <= lastMs ? [firstMs, lastMs] : []))));
+    parts.push(...(await writer.writeGaps(venue, inst, gapsOf([{ masked: summary.masked }], 'book'), gapOptions(options, firstMs <= lastMs ? [firstMs, lastMs] : []))));
     const tickSize = Number.isFinite(tick) ? tick : undefined;
     if (tickSize !== undefined) notes.push(`tick ${tickSize} inferred: the smallest price step between levels seen (OKX's history files carry no tick)`);
     writeInstrument(writer, { venue, instrument: inst, ...(tickSize !== undefined ? { tickSize, inferred: ['tickSize'] } : {}), source: path }, options, notes);

@@ -1,3 +1,4 @@
+import type { MaskedInterval } from '../data/masks.js';
 /**
  * The catalog's tables, in one place. Layout (hive-style, one folder per UTC date of exchange time):
  *
@@ -15,8 +16,10 @@
  *   src/data/tables.ts, so a day loads back into a BookTable.
  * - `trades`: `ts_ms`, `local_ts_ms` (optional), `id` (venue trade id), `side` (taker side: 1 buy, −1 sell),
  *   `px` (quote currency), `sz` (venue size unit). As `tradeColumnNames`.
- * - `gaps`: `from_ms`, `to_ms` (the masked interval, exchange time), `reason` (text). A mask crossing UTC
- *   midnight is stored cut at midnight, in each day it touches.
+ * - `gaps`: `from_ms`, `to_ms` (the masked interval, exchange time), `reason` (text), `applies_to` (`book`,
+ *   `trades` or `both`: a recorder gap of the trades channel masks the trades, not the book, as in the file it
+ *   came from; parts written before the column existed read as `both`). A mask crossing UTC midnight is stored
+ *   cut at midnight, in each day it touches.
  * - `book_deltas`: `ts_ms`, `local_ts_ms` (only when the source has it: OKX history files do not), `side`
  *   (TINYINT: 1 bid, −1 ask), `px`, `qty` (absolute size at that price after the change; 0 deletes the level),
  *   `flags` (UTINYINT: 1 = row of a snapshot, 2 = first row of a snapshot: the book is cleared before it),
@@ -32,7 +35,13 @@ export type CatalogTable = (typeof CATALOG_TABLES)[number];
 /** Default number of levels per side in `book_top`. */
 export const DEFAULT_TOP_LEVELS = 5;
 
-export const GAP_COLUMNS = ['from_ms', 'to_ms', 'reason'] as const;
+export const GAP_COLUMNS = ['from_ms', 'to_ms', 'reason', 'applies_to'] as const;
+/** The tables a stored gap masks (`gaps.applies_to`). */
+export type GapAppliesTo = 'book' | 'trades' | 'both';
+/** A masked interval to store in `gaps`, with the table it masks (default `both`). */
+export interface CatalogGap extends MaskedInterval {
+  readonly appliesTo?: GapAppliesTo;
+}
 export const BOOK_DELTA_COLUMNS = ['ts_ms', 'local_ts_ms', 'side', 'px', 'qty', 'flags', 'orders'] as const;
 export const DELTA_FLAG_SNAPSHOT = 1;
 export const DELTA_FLAG_SNAPSHOT_START = 2;

@@ -9,7 +9,7 @@ import { ColumnScan, type ScanColumn } from './columnScan.js';
 import { mergeInstrumentMeta } from './instrumentMeta.js';
 import { PartColumns, partColumnTypeOf } from './partColumns.js';
 import { PartWriterThread } from './partWriterThread.js';
-import { CatalogError, DAY_MS, isCatalogFolderName, partitionName, utcDateOf, type CatalogTable, type InstrumentMeta } from './schema.js';
+import { CatalogError, DAY_MS, isCatalogFolderName, partitionName, utcDateOf, type CatalogGap, type CatalogTable, type InstrumentMeta } from './schema.js';
 
 /** One column to write: name, DuckDB type and values (numbers, NaN for NULL, or strings). */
 export type WriteColumn = ScanColumn;
@@ -585,7 +585,7 @@ export class CatalogWriter {
   }
 
   /** Writes masked intervals to `gaps`, cut at UTC midnights, one part per day touched. */
-  async writeGaps(venue: string, instrument: string, masks: readonly MaskedInterval[], options: WriteOptions = {}): Promise<PartWritten[]> {
+  async writeGaps(venue: string, instrument: string, masks: readonly CatalogGap[], options: WriteOptions = {}): Promise<PartWritten[]> {
     // a re-import: the old gaps within the file's span go, whether or not it finds gaps of its own (said as a day
     // of 0 rows that replaced parts, or in the counts of the day's new part)
     // (a day with new gaps is rebuilt by its write, over the span too: replaceWithin; the others are cleared)
@@ -599,9 +599,9 @@ export class CatalogWriter {
     return out.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   }
 
-  private async writeGapDays(venue: string, instrument: string, masks: readonly MaskedInterval[], options: WriteOptions): Promise<PartWritten[]> {
+  private async writeGapDays(venue: string, instrument: string, masks: readonly CatalogGap[], options: WriteOptions): Promise<PartWritten[]> {
     if (masks.length === 0) return [];
-    const byDay = new Map<string, MaskedInterval[]>();
+    const byDay = new Map<string, CatalogGap[]>();
     for (const m of masks) {
       for (let day = Math.floor(m.fromMs / DAY_MS) * DAY_MS; day <= m.toMs; day += DAY_MS) {
         const clipped = clipMasks([m], day, Math.min(day + DAY_MS, m.toMs)) ?? [];
@@ -609,7 +609,7 @@ export class CatalogWriter {
           if (c.toMs <= c.fromMs && m.toMs > m.fromMs) continue;
           const date = utcDateOf(day);
           if (!byDay.has(date)) byDay.set(date, []);
-          byDay.get(date)!.push(c);
+          byDay.get(date)!.push({ ...c, appliesTo: m.appliesTo ?? 'both' });
         }
       }
     }
@@ -620,6 +620,7 @@ export class CatalogWriter {
         { name: 'from_ms', type: 'double', values: list.map((m) => m.fromMs) },
         { name: 'to_ms', type: 'double', values: list.map((m) => m.toMs) },
         { name: 'reason', type: 'varchar', values: list.map((m) => m.reason) },
+        { name: 'applies_to', type: 'varchar', values: list.map((m) => m.appliesTo ?? 'both') },
       ];
       out.push(await this.writeDay(venue, instrument, 'gaps', date, cols, [list[0].fromMs, Math.max(...list.map((m) => m.toMs))], options));
     }

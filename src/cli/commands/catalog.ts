@@ -107,10 +107,12 @@ async function runLs(argv: string[]): Promise<number> {
     for (const { venue, instrument } of catalog.instruments()) {
       // gaps: masked intervals (the `gaps` table: what loaders and the recorder could not vouch for) and the dates
       // between a table's first and last with no partition
-      const masked = await catalog.gapsOf(venue, instrument);
-      const maskedSec = masked.reduce((s, g) => s + g.toMs - g.fromMs, 0) / 1000;
+      // (each table's own: a trades channel's recorder gap masks the trades, not the book)
+      const maskedOf = { book: await catalog.gapsOf(venue, instrument, undefined, undefined, 'book'), trades: await catalog.gapsOf(venue, instrument, undefined, undefined, 'trades') };
       for (const table of CATALOG_TABLES) {
         if (table === 'gaps') continue;
+        const masked = maskedOf[table === 'trades' ? 'trades' : 'book'];
+        const maskedSec = masked.reduce((s, g) => s + g.toMs - g.fromMs, 0) / 1000;
         const days = catalog.days(venue, instrument, table);
         if (!days.length) continue;
         const r = await catalog.sql(`select count(*) as n from read_parquet([${days.flatMap((d) => d.parts).map((p) => `'${p.replace(/'/g, "''")}'`).join(', ')}])`);
