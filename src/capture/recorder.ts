@@ -44,6 +44,8 @@ export interface RecorderOptions {
   readonly random?: () => number;
   /** Stop by itself after this long, ms. */
   readonly durationMs?: number;
+  /** A book channel silent this long at the stop is a gap up to it (default QUIET_AT_END_MS). */
+  readonly quietAtEndMs?: number;
   /** Flush buffered lines to disk at least this often, ms. */
   readonly flushIntervalMs?: number;
   /** One line per notable event (connections, faults, gaps), for a log or stderr. */
@@ -88,7 +90,19 @@ export interface RecorderSummary {
   readonly noData: readonly ChannelArg[];
   /** One line for `noData`: the channels and why, e.g. `no data recorded for books5 ETH-USDT (…)`; '' when none. */
   readonly noDataMessage: string;
+  /**
+   * Book subscriptions silent for `QUIET_AT_END_MS` or more when the recording stopped (a stall shorter than the
+   * keep-alive's ping is not caught while recording): each is a gap up to the stop, and this says so.
+   */
+  readonly quietAtEnd: ReadonlyArray<{ readonly instId: string; readonly channel: string; readonly quietMs: number }>;
 }
+
+/**
+ * A book channel silent this long when the recording stops is written as a gap to the stop: OKX pushes books
+ * every 100 ms or so while the book changes (10 s: half the keep-alive's default ping, which would have caught a
+ * longer silence while recording; a very quiet instrument may be named with no fault).
+ */
+export const QUIET_AT_END_MS = 10_000;
 
 interface Connection {
   readonly id: number;
@@ -487,7 +501,17 @@ export class OkxRecorder {
       const why = gap.startup ? `no data since the recording started${this.startupTroubles.size > 0 ? ` (${this.troubleText()})` : ''}` : gap.reason;
       this.writeGap(instId, channel, gap.fromMs, nowMs, `${why}; not recovered when recording stopped (${reason})`);
     }
+    const gapOpenAtEnd = new Set(this.openGaps.keys());
     this.openGaps.clear();
+    // a book channel silent at the end (a stall the keep-alive's ping did not reach yet): a gap up to the stop
+    const quietAtEnd: Array<{ instId: string; channel: string; quietMs: number }> = [];
+    for (const [k, lastMs] of this.lastGoodMs) {
+      const quietMs = nowMs - lastMs;
+      if (gapOpenAtEnd.has(k) || quietMs < (this.options.quietAtEndMs ?? QUIET_AT_END_MS)) continue;
+      const [instId, channel] = k.split('\t');
+      quietAtEnd.push({ instId, channel, quietMs });
+      this.writeGap(instId, channel, lastMs, nowMs, `no book message for ${(quietMs / 1000).toFixed(1)} s before the recording stopped (${reason}): a silence shorter than the keep-alive's ping is not caught while recording`);
+    }
     for (const conn of this.connections) {
       this.files.record({ type: 'close', conn: conn.id, local_ts_ms: nowMs, code: 1000, reason: `recorder stopped: ${reason}` });
       // an attempt still connecting when the recording ends never opened either
@@ -522,6 +546,7 @@ export class OkxRecorder {
       ...(this.fatal ? { fatal: this.fatal } : {}),
       noData,
       noDataMessage,
+      quietAtEnd,
     });
   }
 }

@@ -220,3 +220,40 @@ describe('segments', () => {
     expect(replay.stats.framesReceived).toBe(server.counts.frames);
   });
 });
+
+describe('a book channel silent when the recording stops', () => {
+  // A stall shorter than the keep-alive's ping (20 s by default) is caught by nothing while recording: the
+  // recording ended with exit 0 and no gap. Reference: the fake exchange stops sending after its steps, while the
+  // connection stays open; the recorder stops later.
+  async function quietTail(quietAtEndMs: number): Promise<{ summary: RecorderSummary; gaps: Array<Record<string, unknown>>; lastRecvMs: number; stopMs: number }> {
+    const dir = join(root, `quiet-tail-${quietAtEndMs}`);
+    const server = await startFakeOkxServer({ stepIntervalMs: 2, maxSteps: 100, lifetimeMs: 20_000 });
+    try {
+      const recorder = new OkxRecorder({ url: server.url, args: ARGS, outDir: dir, durationMs: 1500, quietAtEndMs });
+      const summary = await recorder.start();
+      const records = readdirSync(dir)
+        .filter((f) => f.endsWith('.raw.ndjson'))
+        .flatMap((f) => readFileSync(join(dir, f), 'utf8').trimEnd().split('\n'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      const replay = await replayRecorderRaw(dir);
+      const recv = records.filter((r) => r.type === 'recv').map((r) => r.local_ts_ms as number);
+      const stop = records.filter((r) => r.type === 'close').map((r) => r.local_ts_ms as number);
+      return { summary, gaps: replay.gaps as unknown as Array<Record<string, unknown>>, lastRecvMs: Math.max(...recv), stopMs: Math.max(...stop) };
+    } finally {
+      await server.close();
+    }
+  }
+
+  it('is a gap from its last message to the stop, named in the summary; not below the threshold', async () => {
+    const quiet = await quietTail(500);
+    expect(quiet.stopMs - quiet.lastRecvMs).toBeGreaterThan(600);
+    expect(quiet.summary.quietAtEnd.map((q) => q.channel).sort()).toEqual(['books', 'books5']);
+    for (const q of quiet.summary.quietAtEnd) expect(q.quietMs).toBeGreaterThanOrEqual(500);
+    const tail = quiet.gaps.filter((g) => /before the recording stopped/.test(String(g.reason)));
+    expect(tail.map((g) => g.channel).sort()).toEqual(['books', 'books5']);
+    for (const g of tail) expect(g.to_local_ts_ms).toBe(quiet.stopMs);
+    const loud = await quietTail(5000);
+    expect(loud.summary.quietAtEnd).toEqual([]);
+    expect(loud.gaps.filter((g) => /before the recording stopped/.test(String(g.reason)))).toEqual([]);
+  });
+});

@@ -110,6 +110,7 @@ export async function runRecord(argv: string[]): Promise<number> {
       stopReason: summary.stopReason,
       ...(summary.fatal ? { fatal: summary.fatal } : {}),
       noData: summary.noData,
+      quietAtEnd: summary.quietAtEnd,
       out,
       url,
       args,
@@ -123,6 +124,9 @@ export async function runRecord(argv: string[]): Promise<number> {
         summary.files.map((f) => `  ${f}`).join('\n') +
         '\n',
     );
+  }
+  for (const q of summary.quietAtEnd) {
+    process.stderr.write(`WARNING ${q.channel} ${q.instId}: no book message in the last ${(q.quietMs / 1000).toFixed(1)} s of the recording (a stall the keep-alive's ping did not reach yet, or a very quiet book): written as a gap; the tables end at its last message\n`);
   }
   if (summary.fatal) {
     process.stderr.write(`asmm record: ${summary.fatal}\n`);
