@@ -369,28 +369,11 @@ export async function addOkxHistoryFixtures(x: Fixtures): Promise<void> {
   } finally {
     stoppedWriter.close();
   }
-  // a catalog (two days) whose every trade reaches exactly 10 ticks past the touch of its book row: no A·exp(−k·δ) fits that
-  f.oneDepthCatalog = x.at('one-depth-catalog');
-  const oneDepthWriter = await CatalogWriter.create(f.oneDepthCatalog);
-  try {
-    const b = x.book;
-    const px = Float64Array.from(x.trades.tsMs, (t, i) => {
-      let row = 0;
-      while (row + 1 < b.tsMs.length && b.tsMs[row + 1] <= t) row++;
-      return Number((x.trades.side[i] > 0 ? b.askPx[0][row] + 0.1 : b.bidPx[0][row] - 0.1).toFixed(2));
-    });
-    oneDepthWriter.writeInstrument({ venue: 'sample', instrument: 'ETH-USDT', tickSize: 0.01, lotSize: 0.0001 });
-    await oneDepthWriter.writeBookTop('sample', b, 'ETH-USDT');
-    await oneDepthWriter.writeTrades('sample', { ...x.trades, px }, 'ETH-USDT');
-    // the same again a day later (a daily walk-forward needs two days)
-    const day = (c: Float64Array) => c.map((t) => t + 86_400_000);
-    await oneDepthWriter.writeBookTop('sample', { ...b, tsMs: day(b.tsMs), localTsMs: b.localTsMs && day(b.localTsMs) }, 'ETH-USDT');
-    await oneDepthWriter.writeTrades('sample', { ...x.trades, px, tsMs: day(x.trades.tsMs), localTsMs: x.trades.localTsMs && day(x.trades.localTsMs) }, 'ETH-USDT');
-  } finally {
-    oneDepthWriter.close();
-  }
-  /** A catalog of the sample minute (ETH-USDT, venue sample) on its own day and again `daysLater` days later. */
-  const sampleMinuteTwice = async (name: string, daysLater: number): Promise<string> => {
+  /**
+   * A catalog of the sample minute (ETH-USDT, venue sample) on its own day and again `daysLater` days later, each
+   * day's trades at the prices given (default: the sample's own).
+   */
+  const sampleMinuteTwice = async (name: string, daysLater: number, tradePx: readonly [Float64Array?, Float64Array?] = []): Promise<string> => {
     const root = x.at(name);
     const writer = await CatalogWriter.create(root);
     try {
@@ -398,14 +381,26 @@ export async function addOkxHistoryFixtures(x: Fixtures): Promise<void> {
       const shift = (c: Float64Array) => c.map((t) => t + daysLater * 86_400_000);
       writer.writeInstrument({ venue: 'sample', instrument: 'ETH-USDT', tickSize: 0.01, lotSize: 0.0001 });
       await writer.writeBookTop('sample', b, 'ETH-USDT');
-      await writer.writeTrades('sample', x.trades, 'ETH-USDT');
+      await writer.writeTrades('sample', { ...x.trades, px: tradePx[0] ?? x.trades.px }, 'ETH-USDT');
       await writer.writeBookTop('sample', { ...b, tsMs: shift(b.tsMs), localTsMs: b.localTsMs && shift(b.localTsMs) }, 'ETH-USDT');
-      await writer.writeTrades('sample', { ...x.trades, tsMs: shift(x.trades.tsMs), localTsMs: x.trades.localTsMs && shift(x.trades.localTsMs) }, 'ETH-USDT');
+      await writer.writeTrades('sample', { ...x.trades, px: tradePx[1] ?? x.trades.px, tsMs: shift(x.trades.tsMs), localTsMs: x.trades.localTsMs && shift(x.trades.localTsMs) }, 'ETH-USDT');
     } finally {
       writer.close();
     }
     return root;
   };
+  /** Each trade's price `cents` past the touch of the book row in force (the sample's tick is a cent; 0: at the touch). */
+  const pastTouch = (cents: number) => {
+    const b = x.book;
+    return Float64Array.from(x.trades.tsMs, (t, i) => {
+      let row = 0;
+      while (row + 1 < b.tsMs.length && b.tsMs[row + 1] <= t) row++;
+      return Number((x.trades.side[i] > 0 ? b.askPx[0][row] + cents / 100 : b.bidPx[0][row] - cents / 100).toFixed(2));
+    });
+  };
+  // a catalog (two days) whose every trade reaches exactly 10 ticks past the touch of its book row: no A·exp(−k·δ) fits that
+  const tenTicksOut = pastTouch(10);
+  f.oneDepthCatalog = await sampleMinuteTwice('one-depth-catalog', 1, [tenTicksOut, tenTicksOut]);
   // the sample minute on two days: each day under two 60 s Sharpe intervals (no day has a Sharpe ratio)
   f.twoMinuteDaysCatalog = await sampleMinuteTwice('two-minute-days-catalog', 1);
   // the sample minute on a day and two days later: the day between is absent from the range
@@ -423,23 +418,6 @@ export async function addOkxHistoryFixtures(x: Fixtures): Promise<void> {
   }
   // two days of the sample minute: on the first every trade is at the touch (k never estimated: AS never quotes),
   // the second is the sample's own
-  f.deadDayCatalog = x.at('dead-day-catalog');
-  const deadDayWriter = await CatalogWriter.create(f.deadDayCatalog);
-  try {
-    const b = x.book;
-    const atTouch = Float64Array.from(x.trades.tsMs, (t, i) => {
-      let row = 0;
-      while (row + 1 < b.tsMs.length && b.tsMs[row + 1] <= t) row++;
-      return x.trades.side[i] > 0 ? b.askPx[0][row] : b.bidPx[0][row];
-    });
-    const day = (c: Float64Array) => c.map((t) => t + 86_400_000);
-    deadDayWriter.writeInstrument({ venue: 'sample', instrument: 'ETH-USDT', tickSize: 0.01, lotSize: 0.0001 });
-    await deadDayWriter.writeBookTop('sample', b, 'ETH-USDT');
-    await deadDayWriter.writeTrades('sample', { ...x.trades, px: atTouch }, 'ETH-USDT');
-    await deadDayWriter.writeBookTop('sample', { ...b, tsMs: day(b.tsMs), localTsMs: b.localTsMs && day(b.localTsMs) }, 'ETH-USDT');
-    await deadDayWriter.writeTrades('sample', { ...x.trades, tsMs: day(x.trades.tsMs), localTsMs: x.trades.localTsMs && day(x.trades.localTsMs) }, 'ETH-USDT');
-  } finally {
-    deadDayWriter.close();
-  }
+  f.deadDayCatalog = await sampleMinuteTwice('dead-day-catalog', 1, [pastTouch(0)]);
 }
 
