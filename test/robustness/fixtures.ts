@@ -28,7 +28,7 @@ export type FixtureName =
   | 'truncatedCsvGz' | 'garbageGz' | 'notGzButNamedGz' | 'empty' | 'headerOnlyBook' | 'headerOnlyTrades' | 'bookSeconds' | 'bookMicros' | 'tradesSeconds'
   | 'localSeconds' | 'bookClockBehind' | 'tardisTradesMs' | 'unsortedBook' | 'json' | 'binary' | 'truncatedArrow' | 'emptyDir' | 'binanceSpot' | 'binanceClockBehind' | 'binanceTruncated'
   | 'binanceUnordered' | 'binanceFutures' | 'tradesShiftedDay' | 'existingDir' | 'plainFile' | 'overlappingRecording' | 'badMaskSidecar' | 'maskedBook'
-  | 'okxBooksDay' | 'okxBooksMalformed' | 'okxBooksMismatch' | 'okxBooksTruncated' | 'okxTradesDay' | 'okxTradesMalformed' | 'okxTradesOneDepth' | 'sampleCatalog' | 'depthCatalog'
+  | 'okxBooksDay' | 'okxBooksMalformed' | 'okxBooksMismatch' | 'okxBooksTruncated' | 'okxTradesDay' | 'okxTradesMalformed' | 'okxTradesOneDepth' | 'sampleCatalog' | 'depthCatalog' | 'tradesGapCatalog'
   | 'okxTradesTwoUtcDays' | 'tardisSwapTrades' | 'contractValueCatalog' | 'stoppedBookCatalog' | 'oneDepthCatalog' | 'deadDayCatalog' | 'halfTickCatalog' | 'twoMinuteDaysCatalog' | 'missingDayCatalog' | 'bookHalfTickRow' | 'tradesAtTouch' | 'tradesOneDepth' | 'bookOneSecondRows' | 'tradesTwice'
   | 'bookSpreadsheetTimes' | 'tradesSpreadsheetTimes'
   | 'tradesTenfold' | 'bookHoled' | 'tradesSecondHalf' | 'bookFrozen' | 'bookRelativeSeconds' | 'bookFlatMid'
@@ -401,6 +401,18 @@ export async function addOkxHistoryFixtures(x: Fixtures): Promise<void> {
   // a catalog (two days) whose every trade reaches exactly 10 ticks past the touch of its book row: no A·exp(−k·δ) fits that
   const tenTicksOut = pastTouch(10);
   f.oneDepthCatalog = await sampleMinuteTwice('one-depth-catalog', 1, [tenTicksOut, tenTicksOut]);
+  // a catalog whose only gap is of the trades (a recorder gap of the trades channel): the book is not masked by it
+  f.tradesGapCatalog = x.at('trades-gap-catalog');
+  const tradesGapWriter = await CatalogWriter.create(f.tradesGapCatalog);
+  try {
+    tradesGapWriter.writeInstrument({ venue: 'sample', instrument: 'ETH-USDT', tickSize: 0.01, lotSize: 0.0001 });
+    await tradesGapWriter.writeBookTop('sample', x.book, 'ETH-USDT');
+    await tradesGapWriter.writeTrades('sample', x.trades, 'ETH-USDT');
+    const t0 = x.book.tsMs[0];
+    await tradesGapWriter.writeGaps('sample', 'ETH-USDT', [{ fromMs: t0 + 10_000, toMs: t0 + 20_000, reason: 'recorder gap (trades channel)', appliesTo: 'trades' }]);
+  } finally {
+    tradesGapWriter.close();
+  }
   // the sample minute on two days: each day under two 60 s Sharpe intervals (no day has a Sharpe ratio)
   f.twoMinuteDaysCatalog = await sampleMinuteTwice('two-minute-days-catalog', 1);
   // the sample minute on a day and two days later: the day between is absent from the range
