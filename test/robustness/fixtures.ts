@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import { constants, gunzipSync, gzipSync } from 'node:zlib';
 import { writeBookArrow, writeBookCsv, writeTradeCsv, type BookTable, type TradeTable } from '../../src/data/index.js';
 import { writeReferenceCsv } from '../../src/formats/index.js';
+import type { CatalogGap } from '../../src/catalog/schema.js';
 import type { OkxHistoryFaults } from '../../src/sample/okxHistory.js';
 import { generateSampleMarket } from '../../src/sample/index.js';
 
@@ -131,6 +132,15 @@ export function gzipCutInLastLine(text: string): Buffer {
 /** The number of lines of an LF-terminated text file (its own line count). */
 export const lineCount = (path: string) => readFileSync(path, 'utf8').split('\n').length - 1;
 
+/** Each trade's price `cents` past the touch of the book row in force (the sample's tick is a cent; 0: at the touch). */
+function pastTouch(book: BookTable, trades: TradeTable, cents: number): Float64Array {
+  return Float64Array.from(trades.tsMs, (t, i) => {
+    let row = 0;
+    while (row + 1 < book.tsMs.length && book.tsMs[row + 1] <= t) row++;
+    return Number((trades.side[i] > 0 ? book.askPx[0][row] + cents / 100 : book.bidPx[0][row] - cents / 100).toFixed(2));
+  });
+}
+
 /** Builds every fixture under `dir`. */
 export function buildFixtures(dir: string): Fixtures {
   const market = generateSampleMarket({ durationSec: 60, seed: 7 });
@@ -213,24 +223,10 @@ export function buildFixtures(dir: string): Fixtures {
   writeBookCsv(f.bookHalfTickRow, { ...book, bidPx: halfTickBid });
   // every trade at the touch of its book row (a buy at the best ask, a sell at the best bid): no order reaches 5 ticks past it, so k is never estimated
   f.tradesAtTouch = at('trades-at-touch.csv');
-  writeTradeCsv(f.tradesAtTouch, {
-    ...trades,
-    px: Float64Array.from(trades.tsMs, (t, i) => {
-      let row = 0;
-      while (row + 1 < book.tsMs.length && book.tsMs[row + 1] <= t) row++;
-      return trades.side[i] > 0 ? book.askPx[0][row] : book.bidPx[0][row];
-    }),
-  });
+  writeTradeCsv(f.tradesAtTouch, { ...trades, px: pastTouch(book, trades, 0) });
   // every trade exactly 10 ticks past the touch of its book row: no A·exp(−k·δ) describes that
   f.tradesOneDepth = at('trades-one-depth.csv');
-  writeTradeCsv(f.tradesOneDepth, {
-    ...trades,
-    px: Float64Array.from(trades.tsMs, (t, i) => {
-      let row = 0;
-      while (row + 1 < book.tsMs.length && book.tsMs[row + 1] <= t) row++;
-      return Number((trades.side[i] > 0 ? book.askPx[0][row] + 0.1 : book.bidPx[0][row] - 0.1).toFixed(2));
-    }),
-  });
+  writeTradeCsv(f.tradesOneDepth, { ...trades, px: pastTouch(book, trades, 10) });
   // the book's rows every 1 s (every 10th of its 100 ms rows), as a snapshot feed of 1 s: σ's default 100 ms grid is finer than its rows
   f.bookOneSecondRows = write('book-one-second-rows.csv', [readFileSync(f.bookCsv, 'utf8').split('\n')[0], ...readFileSync(f.bookCsv, 'utf8').trimEnd().split('\n').slice(1).filter((_, i) => i % 10 === 0)].join('\n') + '\n');
   // every trade recorded twice (the same row again right after it: a recorder that wrote each trade twice)
@@ -324,15 +320,21 @@ export async function addOkxHistoryFixtures(x: Fixtures): Promise<void> {
   mkdirSync(x.at('okx-truncated'), { recursive: true });
   f.okxBooksTruncated = join(x.at('okx-truncated'), basename(f.okxBooksDay));
   writeFileSync(f.okxBooksTruncated, whole.subarray(0, Math.floor(whole.length / 2)));
-  f.sampleCatalog = x.at('catalog');
-  const writer = await CatalogWriter.create(f.sampleCatalog);
-  try {
-    writer.writeInstrument({ venue: 'sample', instrument: 'ETH-USDT', tickSize: 0.01, lotSize: 0.0001 });
-    await writer.writeBookTop('sample', x.book, 'ETH-USDT');
-    await writer.writeTrades('sample', x.trades, 'ETH-USDT');
-  } finally {
-    writer.close();
-  }
+  /** A catalog of the sample minute (ETH-USDT, venue sample, tick 0.01), with `gaps` stored beside it. */
+  const sampleMinuteCatalog = async (name: string, gaps: readonly CatalogGap[] = []): Promise<string> => {
+    const root = x.at(name);
+    const writer = await CatalogWriter.create(root);
+    try {
+      writer.writeInstrument({ venue: 'sample', instrument: 'ETH-USDT', tickSize: 0.01, lotSize: 0.0001 });
+      await writer.writeBookTop('sample', x.book, 'ETH-USDT');
+      await writer.writeTrades('sample', x.trades, 'ETH-USDT');
+      if (gaps.length > 0) await writer.writeGaps('sample', 'ETH-USDT', gaps);
+    } finally {
+      writer.close();
+    }
+    return root;
+  };
+  f.sampleCatalog = await sampleMinuteCatalog('catalog');
   // an OKX books day and its trades (on UTC days, so that they overlap) in a catalog: level changes to replay
   f.depthCatalog = x.at('depth-catalog');
   mkdirSync(x.at('okx-utc-trades'), { recursive: true });
@@ -389,30 +391,12 @@ export async function addOkxHistoryFixtures(x: Fixtures): Promise<void> {
     }
     return root;
   };
-  /** Each trade's price `cents` past the touch of the book row in force (the sample's tick is a cent; 0: at the touch). */
-  const pastTouch = (cents: number) => {
-    const b = x.book;
-    return Float64Array.from(x.trades.tsMs, (t, i) => {
-      let row = 0;
-      while (row + 1 < b.tsMs.length && b.tsMs[row + 1] <= t) row++;
-      return Number((x.trades.side[i] > 0 ? b.askPx[0][row] + cents / 100 : b.bidPx[0][row] - cents / 100).toFixed(2));
-    });
-  };
   // a catalog (two days) whose every trade reaches exactly 10 ticks past the touch of its book row: no A·exp(−k·δ) fits that
-  const tenTicksOut = pastTouch(10);
+  const tenTicksOut = pastTouch(x.book, x.trades, 10);
   f.oneDepthCatalog = await sampleMinuteTwice('one-depth-catalog', 1, [tenTicksOut, tenTicksOut]);
   // a catalog whose only gap is of the trades (a recorder gap of the trades channel): the book is not masked by it
-  f.tradesGapCatalog = x.at('trades-gap-catalog');
-  const tradesGapWriter = await CatalogWriter.create(f.tradesGapCatalog);
-  try {
-    tradesGapWriter.writeInstrument({ venue: 'sample', instrument: 'ETH-USDT', tickSize: 0.01, lotSize: 0.0001 });
-    await tradesGapWriter.writeBookTop('sample', x.book, 'ETH-USDT');
-    await tradesGapWriter.writeTrades('sample', x.trades, 'ETH-USDT');
-    const t0 = x.book.tsMs[0];
-    await tradesGapWriter.writeGaps('sample', 'ETH-USDT', [{ fromMs: t0 + 10_000, toMs: t0 + 20_000, reason: 'recorder gap (trades channel)', appliesTo: 'trades' }]);
-  } finally {
-    tradesGapWriter.close();
-  }
+  const t0 = x.book.tsMs[0];
+  f.tradesGapCatalog = await sampleMinuteCatalog('trades-gap-catalog', [{ fromMs: t0 + 10_000, toMs: t0 + 20_000, reason: 'recorder gap (trades channel)', appliesTo: 'trades' }]);
   // the sample minute on two days: each day under two 60 s Sharpe intervals (no day has a Sharpe ratio)
   f.twoMinuteDaysCatalog = await sampleMinuteTwice('two-minute-days-catalog', 1);
   // the sample minute on a day and two days later: the day between is absent from the range
@@ -430,6 +414,6 @@ export async function addOkxHistoryFixtures(x: Fixtures): Promise<void> {
   }
   // two days of the sample minute: on the first every trade is at the touch (k never estimated: AS never quotes),
   // the second is the sample's own
-  f.deadDayCatalog = await sampleMinuteTwice('dead-day-catalog', 1, [pastTouch(0)]);
+  f.deadDayCatalog = await sampleMinuteTwice('dead-day-catalog', 1, [pastTouch(x.book, x.trades, 0)]);
 }
 
