@@ -4,7 +4,9 @@ export type TypedColumn = Float64Array | Float32Array | Int32Array | Uint32Array
 /**
  * A copy of `array` with room for `capacity` elements (`capacity` ≥ its length): the same kind of typed array,
  * `array` copied to its start, zeros after. The one growth step of every growable column in asmm
- * (`ColumnBuilder`, the CSV scanner's field offsets, the backtest's fill columns, the catalog's `PartColumns`).
+ * (`ColumnBuilder`, the CSV scanner's field offsets, the backtest's fill and order columns, the catalog's `PartColumns`,
+ * the OKX history decoder's rows and book sides, the reference CSV's columns, the streamed rolling windows;
+ * test/architecture/oneHelper.test.ts finds a copy of this step written by hand).
  * @example withCapacity(Float64Array.of(1, 2), 4) // Float64Array [1, 2, 0, 0]
  */
 export function withCapacity<A extends TypedColumn>(array: A, capacity: number): A {

@@ -1,3 +1,4 @@
+import { quantileOfSorted } from '../stats/quantile.js';
 import { DataError } from './errors.js';
 
 /**
@@ -112,7 +113,7 @@ export function relativeTimeUnitProblem(tsMs: ArrayLike<number>): string | null 
   }
   if (!fractional || steps.length === 0) return null;
   steps.sort((a, b) => a - b);
-  const median = steps[steps.length >> 1];
+  const median = quantileOfSorted(steps, 0.5);
   if (median >= 1) return null;
   const spanMs = tsMs[tsMs.length - 1] - tsMs[0];
   return (

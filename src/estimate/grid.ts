@@ -1,5 +1,6 @@
 import { maskedWithinMs, mergeMasks, type MaskedInterval } from '../data/masks.js';
 import { previousTickRows } from '../data/sampling.js';
+import { quantileOfSorted } from '../stats/quantile.js';
 import { EstimationError } from './errors.js';
 
 /**
@@ -84,8 +85,7 @@ export function sparseGridWarning(tsMs: ArrayLike<number>, gridMs: number): stri
   for (let i = 1; i < tsMs.length; i++) if (tsMs[i] > tsMs[i - 1]) gaps.push(tsMs[i] - tsMs[i - 1]);
   if (gaps.length === 0) return undefined;
   gaps.sort((a, b) => a - b);
-  const mid = gaps.length >> 1;
-  const medianMs = gaps.length % 2 ? gaps[mid] : (gaps[mid - 1] + gaps[mid]) / 2;
+  const medianMs = quantileOfSorted(gaps, 0.5);
   if (!(medianMs >= 2 * gridMs)) return undefined;
   const ratio = medianMs / gridMs;
   return (

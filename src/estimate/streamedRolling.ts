@@ -1,3 +1,4 @@
+import { withCapacity } from '../data/columnBuilder.js';
 import type { MaskedInterval } from '../data/masks.js';
 import { midPrices, type BookTable } from '../data/tables.js';
 import { DEFAULT_DEPTH_RANGE } from './arrivalByDepth.js';
@@ -13,11 +14,7 @@ class Window {
   length = 0;
 
   push(v: number): void {
-    if (this.length === this.data.length) {
-      const grown = new Float64Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
+    if (this.length === this.data.length) this.data = withCapacity(this.data, 2 * this.data.length);
     this.data[this.length++] = v;
   }
 

@@ -1,3 +1,4 @@
+import { withCapacity } from '../data/columnBuilder.js';
 /**
  * A full-depth order book kept as two sorted arrays, for replaying OKX's daily history (hundreds to thousands
  * of levels per side). Each side is stored with its best level LAST (bids ascending, asks descending by
@@ -40,15 +41,10 @@ class BookSide {
   }
 
   private grow(): void {
-    const cap = this.key.length * 2;
-    const grow = (a: Float64Array) => {
-      const b = new Float64Array(cap);
-      b.set(a.subarray(0, this.n));
-      return b;
-    };
-    this.key = grow(this.key);
-    this.sz = grow(this.sz);
-    this.count = grow(this.count);
+    const capacity = 2 * this.key.length;
+    this.key = withCapacity(this.key, capacity);
+    this.sz = withCapacity(this.sz, capacity);
+    this.count = withCapacity(this.count, capacity);
   }
 
   /** Sets the level at price `px` to size `sz` (0 deletes). Returns false for the delete of an absent level. */

@@ -150,14 +150,10 @@ class LevelScratch {
   n = 0;
   push(px: number, sz: number, count: number): void {
     if (this.n === this.px.length) {
-      const grow = (a: Float64Array) => {
-        const b = new Float64Array(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.px = grow(this.px);
-      this.sz = grow(this.sz);
-      this.count = grow(this.count);
+      const capacity = 2 * this.px.length;
+      this.px = withCapacity(this.px, capacity);
+      this.sz = withCapacity(this.sz, capacity);
+      this.count = withCapacity(this.count, capacity);
     }
     this.px[this.n] = px;
     this.sz[this.n] = sz;
@@ -573,19 +569,14 @@ class DeltaColumns {
     this.lineNo = new Float64Array(capacity);
   }
   private grow(): void {
-    this.capacity *= 2;
-    const g = <A extends Float64Array | Int8Array | Uint8Array>(a: A): A => {
-      const b = new (a.constructor as new (n: number) => A)(this.capacity);
-      b.set(a);
-      return b;
-    };
-    this.tsMs = g(this.tsMs);
-    this.side = g(this.side);
-    this.px = g(this.px);
-    this.qty = g(this.qty);
-    this.orders = g(this.orders);
-    this.flags = g(this.flags);
-    this.lineNo = g(this.lineNo);
+    const capacity = (this.capacity *= 2);
+    this.tsMs = withCapacity(this.tsMs, capacity);
+    this.side = withCapacity(this.side, capacity);
+    this.px = withCapacity(this.px, capacity);
+    this.qty = withCapacity(this.qty, capacity);
+    this.orders = withCapacity(this.orders, capacity);
+    this.flags = withCapacity(this.flags, capacity);
+    this.lineNo = withCapacity(this.lineNo, capacity);
   }
   /** Room for `rows` more rows. */
   reserve(rows: number): void {

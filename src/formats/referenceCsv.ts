@@ -1,4 +1,5 @@
 import { closeSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
+import { withCapacity } from '../data/columnBuilder.js';
 import { scanCsv, type CsvRow } from '../data/csvScanner.js';
 import { fieldText, parseDecimalBytes, POW10 } from '../data/decimal.js';
 import { checkTableEpochs } from '../data/epoch.js';
@@ -308,11 +309,7 @@ class ReferenceReader {
   private grow(): void {
     const capacity = this.capacity === 0 ? Math.max(1024, this.capacityHint) : 2 * this.capacity;
     const old = this.columns;
-    this.columns = Array.from({ length: 1 + 4 * this.kept }, (_, k) => {
-      const column = new Float64Array(capacity);
-      if (old.length > 0) column.set(old[k]);
-      return column;
-    });
+    this.columns = Array.from({ length: 1 + 4 * this.kept }, (_, k) => (old.length > 0 ? withCapacity(old[k], capacity) : new Float64Array(capacity)));
     this.capacity = capacity;
   }
 

@@ -3,6 +3,7 @@ import { runBacktest } from '../backtest/engine.js';
 import { queueModelText, type QueueModelSpec } from '../backtest/queueModels.js';
 import { symmetricStrategy } from '../backtest/strategy.js';
 import type { FillModel, OrderRecords } from '../backtest/types.js';
+import { quantileOfSorted } from '../stats/quantile.js';
 import { studentT975 } from '../stats/studentT.js';
 
 /**
@@ -154,7 +155,7 @@ function grade(label: string, orders: OrderRecords, market: OrderBookMarket, las
     fillRateBias: modelFills / trueFills - 1,
     early,
     missed,
-    medianDelayErrorMs: delays.length ? delays[delays.length >> 1] : NaN,
+    medianDelayErrorMs: quantileOfSorted(delays, 0.5),
     queueErrorUnits: samples > 0 ? absError / samples : NaN,
     queueBiasUnits: samples > 0 ? signedError / samples : NaN,
     queueSamples: samples,
