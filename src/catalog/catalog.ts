@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import bindings from '@duckdb/node-bindings';
 import { DuckDBConnection, DuckDBInstance, DuckDBTypeId } from '@duckdb/node-api';
 import type { MaskedInterval } from '../data/masks.js';
@@ -66,6 +66,24 @@ export class Catalog {
       out.push({ date, dir, parts: parts.map((p) => join(dir, p)), bytes: parts.reduce((s, p) => s + statSync(join(dir, p)).size, 0) });
     }
     return out;
+  }
+
+  /**
+   * The time span of a table's rows over a range of dates, from its part file names (`<firstTsMs>-<lastTsMs>`,
+   * exchange time, ms): nothing is read. Undefined when the range holds no part of that table.
+   */
+  spanMs(venue: string, instrument: string, table: CatalogTable, fromDate?: string, toDate?: string): { fromMs: number; toMs: number } | undefined {
+    let fromMs = Infinity;
+    let toMs = -Infinity;
+    for (const day of this.days(venue, instrument, table, fromDate, toDate)) {
+      for (const part of day.parts) {
+        const interval = partInterval(basename(part));
+        if (!interval) continue;
+        fromMs = Math.min(fromMs, interval[0]);
+        toMs = Math.max(toMs, interval[1]);
+      }
+    }
+    return fromMs <= toMs ? { fromMs, toMs } : undefined;
   }
 
   private async connection(): Promise<DuckDBConnection> {

@@ -192,9 +192,15 @@ function clockVerdict(check: LocalClockCheck, offsetMs: number, what: string, re
  * The feed, entry and cancel latencies of the command line (constant, sampled, or the feed as recorded).
  * `clockCheckedPerDay`: a catalog range whose days are checked as they come (`clockCheckedDays`), the first one
  * included, with the message that fits a range; the book's own check is then not run here. `clockRemedy`: the
- * advice of that check's refusal for a command that takes no --local-clock-offset (calibrate).
+ * advice of that check's refusal for a command that takes no --local-clock-offset (calibrate). `spanMs`: the
+ * time span the run covers, when `book` is only its first part (a catalog range's first day): measured latency
+ * series are checked against it (`checkLatencySeries`).
  */
-export function latencyConfig(values: Record<string, unknown>, book: BookTable, options: { readonly clockCheckedPerDay?: boolean; readonly clockRemedy?: ClockRemedy } = {}): { feedLatencyMs: FeedLatencySpec; entryLatencyMs: LatencySpec; cancelLatencyMs?: LatencySpec } {
+export function latencyConfig(
+  values: Record<string, unknown>,
+  book: BookTable,
+  options: { readonly clockCheckedPerDay?: boolean; readonly clockRemedy?: ClockRemedy; readonly spanMs?: { readonly fromMs: number; readonly toMs: number } } = {},
+): { feedLatencyMs: FeedLatencySpec; entryLatencyMs: LatencySpec; cancelLatencyMs?: LatencySpec } {
   const seed = numberOption('latency-seed', values['latency-seed'] as string | undefined, 1, (v) => Number.isInteger(v));
   const feed = latencyOption('feed-latency', values['feed-latency'] as string | undefined, seed, true) ?? 0;
   if (feed === 'recorded' && !book.localTsMs) throw new UsageError('--feed-latency recorded needs local receive times (local_ts_ms), which this data does not have');
@@ -202,22 +208,31 @@ export function latencyConfig(values: Record<string, unknown>, book: BookTable, 
   if (feed === 'recorded' && values['local-clock-offset'] === undefined && !options.clockCheckedPerDay) recordedClock(values, book.tsMs, book.localTsMs!, (values.data as string | undefined) ?? 'the data', options.clockRemedy);
   const entry = (latencyOption('entry-latency', values['entry-latency'] as string | undefined, seed, false) ?? 0) as LatencySpec;
   const cancel = latencyOption('cancel-latency', values['cancel-latency'] as string | undefined, seed, false) as LatencySpec | undefined;
-  // a measured series that misses the data altogether is a mistake (seconds for ms, another day): interpolated, it
-  // would be its nearest end's value throughout
   const n = book.tsMs.length;
-  for (const [name, spec] of [['feed-latency', feed], ['entry-latency', entry], ['cancel-latency', cancel]] as const) {
-    if (n === 0 || typeof spec !== 'object' || !('atMs' in spec)) continue;
+  const span = options.spanMs ?? (n > 0 ? { fromMs: book.tsMs[0], toMs: book.tsMs[n - 1] } : undefined);
+  if (span) checkLatencySeries({ 'feed-latency': feed, 'entry-latency': entry, 'cancel-latency': cancel }, span.fromMs, span.toMs);
+  return { feedLatencyMs: feed, entryLatencyMs: entry, ...(cancel !== undefined ? { cancelLatencyMs: cancel } : {}) };
+}
+
+/**
+ * The measured latency series (`file:`) among the options' latencies, checked against the span the run covers
+ * [fromMs, toMs] (exchange time, ms): one that misses it altogether is a mistake (seconds for ms, another day)
+ * and refused, since interpolated it would be its nearest end's value throughout; one that covers part of it is
+ * warned on stderr (`latencyCoverageWarning`): outside it, its first or last measurement is held, a constant.
+ * Constants, samples and `recorded` pass.
+ */
+export function checkLatencySeries(latencies: Readonly<Record<string, FeedLatencySpec | undefined>>, fromMs: number, toMs: number): void {
+  const iso = (t: number) => (Number.isFinite(t) && Math.abs(t) < 8.64e15 ? new Date(t).toISOString() : String(t));
+  for (const [name, spec] of Object.entries(latencies)) {
+    if (typeof spec !== 'object' || !('atMs' in spec) || spec.atMs.length === 0) continue;
     const first = spec.atMs[0];
     const last = spec.atMs[spec.atMs.length - 1];
-    if (last < book.tsMs[0] || first > book.tsMs[n - 1]) {
-      const iso = (t: number) => (Number.isFinite(t) && Math.abs(t) < 8.64e15 ? new Date(t).toISOString() : String(t));
-      throw new UsageError(`--${name} file:${spec.source}: its measurements (${iso(first)} to ${iso(last)}) do not overlap the data (${iso(book.tsMs[0])} to ${iso(book.tsMs[n - 1])}); ts_ms must be ms since the epoch on the exchange clock`);
+    if (last < fromMs || first > toMs) {
+      throw new UsageError(`--${name} file:${spec.source}: its measurements (${iso(first)} to ${iso(last)}) do not overlap the data (${iso(fromMs)} to ${iso(toMs)}); ts_ms must be ms since the epoch on the exchange clock`);
     }
-    // a series that covers part of the data: outside it, its first or last measurement is held, a constant
-    const warning = latencyCoverageWarning(name, spec, book.tsMs[0], book.tsMs[n - 1]);
+    const warning = latencyCoverageWarning(name, spec, fromMs, toMs);
     if (warning) process.stderr.write(`WARNING ${warning}\n`);
   }
-  return { feedLatencyMs: feed, entryLatencyMs: entry, ...(cancel !== undefined ? { cancelLatencyMs: cancel } : {}) };
 }
 
 /** Share of the data's span a measured latency series must cover before the rest, held constant, is warned. */

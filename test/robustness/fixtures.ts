@@ -34,7 +34,7 @@ export type FixtureName =
   | 'bookSpreadsheetTimes' | 'tradesSpreadsheetTimes'
   | 'tradesTenfold' | 'bookHoled' | 'tradesSecondHalf' | 'bookFrozen' | 'bookRelativeSeconds' | 'bookFlatMid'
   | 'tardisTradesTwoSymbols' | 'tardisBookTwoSymbols' | 'tardisTradesTwoExchanges'
-  | 'latencyHeaderOnly' | 'latencyNoColumn' | 'latencyUnsorted' | 'latencyNegative' | 'latencySeconds' | 'latencyPartial' | 'latencyWhole' | 'badCountsBook'
+  | 'latencyHeaderOnly' | 'latencyNoColumn' | 'latencyUnsorted' | 'latencyNegative' | 'latencySeconds' | 'latencyPartial' | 'latencyWhole' | 'latencyNextDay' | 'badCountsBook'
   | 'oneRowBook' | 'twoRowBook' | 'threeRowBook' | 'bookGzCutInLastLine' | 'binanceCutInLastLine';
 
 const CSV_BOOK_HEADER = 'ts_ms,bid_px_1,bid_sz_1,ask_px_1,ask_sz_1';
@@ -170,6 +170,8 @@ export function buildFixtures(dir: string): Fixtures {
   // measured over the first tenth of the data only
   f.latencyPartial = write('latency-partial.csv', `ts_ms,latency_ms\n${first},10\n${first + (last - first) / 10},40\n`);
   f.latencyWhole = write('latency-whole.csv', `ts_ms,latency_ms\n${first},10\n${last},40\n`);
+  // the same measurements a day later (the second day of the two-day sample catalogs only)
+  f.latencyNextDay = write('latency-next-day.csv', `ts_ms,latency_ms\n${first + 86_400_000},10\n${last + 86_400_000},40\n`);
   write('masked-book.masked.csv', `from_ts_ms,to_ts_ms,reason\n${book.tsMs[2]},${book.tsMs[5]},"sequence gap"\n`);
   f.bookArrow = at('book.arrow');
   writeBookArrow(f.bookArrow, book);

@@ -42,7 +42,8 @@ export async function backtestCatalog(
     const lot = numberOption('lot', values.lot as string | undefined, book0.meta.lotSize ?? meta?.lotSize ?? 0, (v) => v >= 0);
     const halfSpread = numberOption('half-spread', values['half-spread'] as string | undefined, 5 * tick, PARAM_RANGES.halfSpreadPx.check);
     const strategy = createStrategy(o.strategyName, { gamma: o.gamma, horizonSec: o.horizonMs / 1000, qMax: o.qMax, halfSpreadPx: halfSpread });
-    const latencies = latencyConfig(values, book0, { clockCheckedPerDay: true });
+    // measured latency series checked against the whole range, not its first day
+    const latencies = latencyConfig(values, book0, { clockCheckedPerDay: true, spanMs: catalog.spanMs(range.venue, range.instrument, 'book_top', range.fromDate, range.toDate) });
     const orderSize = numberOption('size', values.size as string | undefined, 0.01, PARAM_RANGES.orderSize.check);
     const units: InventoryUnits = { lotSize: lot, orderSize };
     const maxPosition = numberOption('max-position', values['max-position'] as string | undefined, Infinity, (v) => v > 0);

@@ -24,7 +24,7 @@ import { detectFormat } from '../../formats/loadAny.js';
 import { inferTickSize } from '../../data/quality.js';
 import { UnpairedTradesWarning } from '../catalogMarket.js';
 import { DayRangeInterrupt, INTERRUPTED_EXIT_CODE } from '../interrupt.js';
-import { durationOption, formatTable, latencyOption, localClockOffsetOption, numberOption, printJson, recordedClock, recordedClockOfStats, UsageError, feeOption } from '../command.js';
+import { checkLatencySeries, durationOption, formatTable, latencyOption, localClockOffsetOption, numberOption, printJson, recordedClock, recordedClockOfStats, UsageError, feeOption } from '../command.js';
 import { contractUnits } from '../contractUnits.js';
 
 /**
@@ -114,6 +114,10 @@ async function backtestDepthRun(values: Record<string, string | boolean | undefi
     clockNote = clock.note;
   }
   const feedLatencyMs = feed === 'recorded' ? (entryLatencyMs as number) : feed;
+  // a measured latency series (file:) that misses the replayed span is refused, one that covers part of it warned
+  // (a catalog range's span: every day's, not the first one's)
+  const spanMs = streamed ? { fromMs: streamed.firstMs, toMs: streamed.lastMs } : native.tsMs.length > 0 ? { fromMs: native.tsMs[0], toMs: native.tsMs[native.tsMs.length - 1] } : undefined;
+  if (spanMs) checkLatencySeries({ 'feed-latency': feed, 'entry-latency': entryLatencyMs, 'cancel-latency': cancelLatencyMs }, spanMs.fromMs, spanMs.toMs);
   // the full-depth replay keeps the capture's size unit: an inverse contract is refused, a linear one said to be in contracts
   if (values['contract-value'] !== undefined) throw new UsageError('--contract-value does not convert the level changes of --depth full yet: leave it out (sizes stay in contracts, and the output says so)');
   const units = contractUnits(capture.book.meta.instrument ?? (values.inst as string | undefined), undefined);

@@ -43,7 +43,7 @@ export async function calibrateCatalog(
       fill: o.fill,
       tickSize,
       lotSize: numberOption('lot', values.lot as string | undefined, book0.meta.lotSize ?? meta?.lotSize ?? 0, (v) => v >= 0),
-      ...latencyConfig(values, book0, { clockCheckedPerDay: true }),
+      ...latencyConfig(values, book0, { clockCheckedPerDay: true, spanMs: catalog.spanMs(range.venue, range.instrument, 'book_top', range.fromDate, range.toDate) }),
       makerFee: feeOption('maker-fee', values['maker-fee'] as string | undefined),
       takerFee: feeOption('taker-fee', values['taker-fee'] as string | undefined),
       maxPosition: numberOption('max-position', values['max-position'] as string | undefined, Infinity, (v) => v > 0),
