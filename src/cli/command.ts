@@ -235,6 +235,15 @@ export function checkLatencySeries(latencies: Readonly<Record<string, FeedLatenc
   }
 }
 
+/**
+ * `checkLatencySeries` of the measured series among a calibration grid's `entry-latency` values (`file:PATH`),
+ * each once, against the span the sweep covers (a grid value's file is interpolated as `--entry-latency`'s is).
+ */
+export function checkGridLatencySeries(sets: ReadonlyArray<{ readonly entryLatency: string }>, span: { readonly fromMs: number; readonly toMs: number } | undefined): void {
+  if (!span) return;
+  for (const text of new Set(sets.map((s) => s.entryLatency).filter((t) => t.startsWith('file:')))) checkLatencySeries({ 'grid entry-latency': parseLatencyText(text) }, span.fromMs, span.toMs);
+}
+
 /** Share of the data's span a measured latency series must cover before the rest, held constant, is warned. */
 const LATENCY_COVERAGE_MIN = 0.9;
 

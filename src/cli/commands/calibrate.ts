@@ -12,7 +12,7 @@ import { arrivalModelWarning, sweptSetsReadingModel, windowUsageError } from './
 import { MARKET_RUN_OPTIONS } from './marketRunOptions.js';
 import { rollingCalibration } from '../../estimate/index.js';
 import { calibrationHeatmap, walkForwardFigure, writeFiguresHtml } from '../../plot/index.js';
-import { durationOption, formatTable, latencyConfig, numberOption, parseCommandArgs, printJson, requireOrderCounts, UsageError, feeOption } from '../command.js';
+import { checkGridLatencySeries, durationOption, formatTable, latencyConfig, numberOption, parseCommandArgs, printJson, requireOrderCounts, UsageError, feeOption } from '../command.js';
 
 /**
  * The refusal's advice when the recording clock was behind (`--feed-latency recorded`): calibrate takes no
@@ -92,6 +92,7 @@ export async function runCalibrate(argv: string[]): Promise<number> {
   const { book, trades: recorded, note: unitsNote } = marketInBaseUnits(market, values.inst, contractValueOption(values['contract-value']));
   const sets = expandGrid(spec, { ...DEFAULT_PARAMS, strategy, queueModel: queueModelText(queueModel) });
   if (fill === 'queue') requireOrderCounts(sets.map((s) => s.queueModel), book, values.data as string);
+  checkGridLatencySeries(sets, book.tsMs.length > 0 ? { fromMs: book.tsMs[0], toMs: book.tsMs[book.tsMs.length - 1] } : undefined);
   const tooMany = windowsProblem(book.tsMs, windows);
   if (tooMany) {
     // not even the fewest windows (2) fit: the data is too short, whatever --windows says

@@ -5,7 +5,7 @@ import { ReachDepthCounts, rollingCalibration } from '../../estimate/index.js';
 import { dailyWalkForwardFigure, writeFiguresHtml } from '../../plot/index.js';
 import { contractUnits, contractValueOption, daysInUnits } from '../contractUnits.js';
 import { clockCheckedDays, openCatalogMarket } from '../catalogMarket.js';
-import { formatTable, latencyConfig, numberOption, printJson, requireOrderCounts, feeOption, noteLine } from '../command.js';
+import { checkGridLatencySeries, formatTable, latencyConfig, numberOption, printJson, requireOrderCounts, feeOption, noteLine } from '../command.js';
 import { DayRangeInterrupt, INTERRUPTED_EXIT_CODE } from '../interrupt.js';
 import { arrivalModelWarningFromCounts, sweptSetsReadingModel } from './backtestRun.js';
 import { calibrateClockRemedy } from './calibrate.js';
@@ -39,11 +39,14 @@ export async function calibrateCatalog(
     if (o.fill === 'queue') requireOrderCounts(o.sets.map((s) => s.queueModel), book0, `the catalog's book_top (${range.instrument})`);
     const { tickSize, warning: tickWarning } = catalogRangeTick(book0, meta?.tickSize, values.tick as string | undefined, range.instrument);
     if (tickWarning) notes.unshift(`WARNING ${tickWarning}`);
+    // measured latency series (the options' and the grid's) checked against the whole range, not its first day
+    const spanMs = catalog.spanMs(range.venue, range.instrument, 'book_top', range.fromDate, range.toDate);
+    checkGridLatencySeries(o.sets, spanMs);
     const settings: EvaluationSettings = {
       fill: o.fill,
       tickSize,
       lotSize: numberOption('lot', values.lot as string | undefined, book0.meta.lotSize ?? meta?.lotSize ?? 0, (v) => v >= 0),
-      ...latencyConfig(values, book0, { clockCheckedPerDay: true, spanMs: catalog.spanMs(range.venue, range.instrument, 'book_top', range.fromDate, range.toDate) }),
+      ...latencyConfig(values, book0, { clockCheckedPerDay: true, spanMs }),
       makerFee: feeOption('maker-fee', values['maker-fee'] as string | undefined),
       takerFee: feeOption('taker-fee', values['taker-fee'] as string | undefined),
       maxPosition: numberOption('max-position', values['max-position'] as string | undefined, Infinity, (v) => v > 0),
