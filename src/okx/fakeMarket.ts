@@ -28,9 +28,15 @@ export class FakeInstrument {
     startMs = 1_767_225_600_000,
     /** 'real' CRC32 checksums, or 'zero' as OKX sends since 2026. */
     private readonly checksums: 'real' | 'zero' = 'real',
+    /**
+     * The exchange clock, epoch ms: undefined, a simulated one from `startMs` (1–20 ms a step, whatever the
+     * wall time: reproducible); or a function such as `Date.now`, whose time each step takes (never going back).
+     * The market's path is the same either way (the rng is drawn alike).
+     */
+    private readonly clock?: () => number,
   ) {
     this.centerTicks = 300_000;
-    this.tsMs = startMs;
+    this.tsMs = clock ? clock() : startMs;
     const bids: Level[] = [];
     const asks: Level[] = [];
     for (let i = 0; i < levels; i++) {
@@ -48,9 +54,10 @@ export class FakeInstrument {
     return (0.001 + this.rng.next() * 3).toFixed(4);
   }
 
-  /** Advances the market by one event (a centre move or a size change, maybe a trade) and 1–20 ms. */
+  /** Advances the market by one event (a centre move or a size change, maybe a trade) and 1–20 ms (or to the clock's time). */
   step(): void {
-    this.tsMs += 1 + Math.floor(this.rng.next() * 20);
+    const stepMs = 1 + Math.floor(this.rng.next() * 20);
+    this.tsMs = this.clock ? Math.max(this.tsMs, this.clock()) : this.tsMs + stepMs;
     const bids: Level[] = [];
     const asks: Level[] = [];
     const u = this.rng.next();

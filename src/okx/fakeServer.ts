@@ -38,6 +38,12 @@ export interface FakeOkxServerOptions {
   /** After a notice, close the connection this long later if the client has not (as OKX does), ms. */
   readonly noticeGraceMs?: number;
   readonly checksums?: 'real' | 'zero';
+  /**
+   * The exchange time its frames carry: 'simulated' (default; from 2026-01-01T00:00Z, 1–20 ms a step however
+   * fast the steps go, reproducible) or 'wall' (the machine's clock at each step, as a real exchange's stamps
+   * are: a recording's receive stamps then trail its exchange stamps by the loopback's few ms).
+   */
+  readonly clock?: 'simulated' | 'wall';
   /** Keep every frame sent (for loss/duplicate checks); off for million-message benchmarks. */
   readonly keepSentFrames?: boolean;
   readonly seed?: number;
@@ -90,7 +96,7 @@ const NOTICE_FRAME = (connId: string) =>
  */
 export async function startFakeOkxServer(options: FakeOkxServerOptions = {}): Promise<FakeOkxServer> {
   const rng = createRng(options.seed ?? 7);
-  const instruments = new Map((options.instruments ?? ['ETH-USDT']).map((id) => [id, new FakeInstrument(id, rng, 30, undefined, options.checksums ?? 'real')]));
+  const instruments = new Map((options.instruments ?? ['ETH-USDT']).map((id) => [id, new FakeInstrument(id, rng, 30, undefined, options.checksums ?? 'real', options.clock === 'wall' ? Date.now : undefined)]));
   const faults = [...(options.faults ?? [])].sort((a, b) => a.afterDataFrames - b.afterDataFrames);
   const keep = options.keepSentFrames ?? true;
   const sent: SentFrame[] = [];

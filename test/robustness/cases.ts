@@ -112,6 +112,7 @@ export const CLI_CASES: readonly CliCase[] = [
   { name: 'sample: --out is a file', defect: 7, args: (x) => ['sample', '--hours', '0.001', '--out', x.f.plainFile], code: 2, names: (x) => [x.f.plainFile] },
   { name: 'record: --out is a file (checked before connecting)', defect: 7, args: (x) => ['record', '--inst', 'ETH-USDT', '--url', 'ws://127.0.0.1:9', '--duration', '1s', '--out', x.f.plainFile], code: 2, names: (x) => [x.f.plainFile] },
   { name: 'record: bad instrument', args: () => ['record', '--inst', 'eth/usdt'], code: 2, names: () => ['--inst'] },
+  { name: 'fake-exchange: a clock that is neither wall nor simulated', args: () => ['fake-exchange', '--clock', 'utc+8', '--lifetime', '1s'], code: 2, names: () => ['--clock', 'utc+8'] },
   { name: 'record: bad channel', args: () => ['record', '--inst', 'ETH-USDT', '--channels', 'books9'], code: 2, names: () => ['books9'] },
 
   // --- estimate

@@ -23,6 +23,7 @@ export async function runFakeExchange(argv: string[]): Promise<number> {
       steps: { type: 'string' },
       lifetime: { type: 'string' },
       checksums: { type: 'string' },
+      clock: { type: 'string' },
       json: { type: 'boolean' },
     },
     { min: 0, max: 0 },
@@ -33,6 +34,10 @@ export async function runFakeExchange(argv: string[]): Promise<number> {
   const maxSteps = values.steps === undefined ? undefined : numberOption('steps', values.steps, 0, (v) => Number.isInteger(v) && v > 0);
   const lifetimeMs = durationOption('lifetime', values.lifetime, 10 * 60_000) as number;
   if (values.checksums !== undefined && values.checksums !== 'real' && values.checksums !== 'zero') throw new UsageError('--checksums must be real or zero');
+  // the machine's clock by default, so that a recording's exchange and receive stamps agree as a real one's do
+  // (the simulated clock starts at 2026-01-01 and runs at its own pace: reproducible, for tests)
+  const clock = (values.clock ?? 'wall') as string;
+  if (clock !== 'wall' && clock !== 'simulated') throw new UsageError(`--clock must be wall or simulated (got "${clock}")`);
   const server = await startFakeOkxServer({
     port,
     instruments: listOption('inst', values.inst) ?? ['ETH-USDT'],
@@ -41,10 +46,11 @@ export async function runFakeExchange(argv: string[]): Promise<number> {
     ...(maxSteps !== undefined ? { maxSteps } : {}),
     lifetimeMs,
     checksums: (values.checksums as 'real' | 'zero' | undefined) ?? 'real',
+    clock,
     keepSentFrames: false,
   });
-  if (values.json) printJson({ url: server.url, port: server.port, faults, lifetimeMs });
-  else process.stdout.write(`fake OKX exchange on ${server.url} (127.0.0.1 only) for ${lifetimeMs / 1000} s; faults: ${faults.map((f) => `${f.kind}@${f.afterDataFrames}`).join(', ') || 'none'}\n`);
+  if (values.json) printJson({ url: server.url, port: server.port, faults, lifetimeMs, clock });
+  else process.stdout.write(`fake OKX exchange on ${server.url} (127.0.0.1 only) for ${lifetimeMs / 1000} s; ${clock === 'wall' ? "exchange time: this machine's clock" : 'exchange time: simulated from 2026-01-01T00:00Z, 1-20 ms a step'}; faults: ${faults.map((f) => `${f.kind}@${f.afterDataFrames}`).join(', ') || 'none'}\n`);
   let logged = 0;
   const timer = setInterval(() => {
     while (logged < server.log.length) process.stderr.write(`${new Date().toISOString()} ${server.log[logged++]}\n`);

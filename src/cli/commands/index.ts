@@ -32,7 +32,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'fake-exchange',
     summary: 'run the fake OKX v5 exchange on 127.0.0.1 (generated books/books5/trades, injectable faults) to try asmm record offline',
-    usage: 'asmm fake-exchange [--port 0] [--inst ETH-USDT] [--faults close@800,notice@2400] [--interval-ms 5] [--steps N] [--lifetime 10m] [--checksums real|zero] [--json]',
+    usage: 'asmm fake-exchange [--port 0] [--inst ETH-USDT] [--faults close@800,notice@2400] [--interval-ms 5] [--steps N] [--lifetime 10m] [--checksums real|zero] [--clock wall|simulated] [--json]',
     load: async () => (await import('./fakeExchange.js')).runFakeExchange,
   },
   {
