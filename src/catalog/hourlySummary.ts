@@ -19,11 +19,15 @@ export interface HourRow {
   /** Σ sz of the hour's trades. */
   readonly volume: number;
   /**
-   * √(Σ d² / 3600 s): realized σ of the mid in price per √s from the increments d between consecutive book
-   * rows (in ts_ms order over the whole range) whose later row is in the hour; increments longer than
-   * MAX_SIGMA_INCREMENT_MS are dropped (counted in `sigmaDropped`). NaN when the hour has no increment.
+   * √(Σ d² / Σ Δt): realized σ of the mid in price per √s from the increments d between consecutive book
+   * rows (in ts_ms order over the whole range) whose later row is in the hour, over the time Δt they span
+   * (`sigmaObservedSec`: 3600 s for an hour of rows throughout; less for an hour the data only partly cover,
+   * or one with a dropped increment). Increments longer than MAX_SIGMA_INCREMENT_MS are dropped (counted in
+   * `sigmaDropped`), with their time. NaN when the hour has no increment, or its increments span no time.
    */
   readonly sigmaPricePerSqrtSec: number;
+  /** Σ Δt of the increments σ is taken over, seconds. */
+  readonly sigmaObservedSec: number;
   readonly sigmaIncrements: number;
   readonly sigmaDropped: number;
 }
@@ -48,6 +52,7 @@ with b as (
 ), sh as (
   select ${hour('ts_ms')} as hour_ms,
     sum(case when dt_ms <= ${MAX_SIGMA_INCREMENT_MS} then d * d else 0 end) as sum_sq,
+    sum(case when dt_ms <= ${MAX_SIGMA_INCREMENT_MS} then dt_ms else 0 end) as observed_ms,
     count(case when dt_ms <= ${MAX_SIGMA_INCREMENT_MS} then 1 end) as increments,
     count(case when dt_ms > ${MAX_SIGMA_INCREMENT_MS} then 1 end) as dropped
   from m where dt_ms is not null group by 1
@@ -56,7 +61,8 @@ with b as (
 )
 select bh.hour_ms, bh.book_rows, bh.spread_mean_px, bh.touch_depth_mean,
   coalesce(th.trades, 0) as trades, coalesce(th.volume, 0) as volume,
-  case when coalesce(sh.increments, 0) > 0 then sqrt(sh.sum_sq / 3600) else 'NaN'::double end as sigma_price_per_sqrt_s,
+  case when coalesce(sh.observed_ms, 0) > 0 then sqrt(sh.sum_sq / (sh.observed_ms / 1000)) else 'NaN'::double end as sigma_price_per_sqrt_s,
+  coalesce(sh.observed_ms, 0) / 1000 as sigma_observed_s,
   coalesce(sh.increments, 0) as sigma_increments, coalesce(sh.dropped, 0) as sigma_dropped
 from bh left join sh using (hour_ms) left join th using (hour_ms)
 order by bh.hour_ms`;
@@ -79,6 +85,7 @@ export async function hourlySummary(catalog: Catalog, range: Pick<CatalogRange, 
     trades: n(row.trades),
     volume: n(row.volume),
     sigmaPricePerSqrtSec: n(row.sigma_price_per_sqrt_s),
+    sigmaObservedSec: n(row.sigma_observed_s),
     sigmaIncrements: n(row.sigma_increments),
     sigmaDropped: n(row.sigma_dropped),
   }));

@@ -1,8 +1,9 @@
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hourlySummary, MAX_SIGMA_INCREMENT_MS } from '../../src/catalog/hourlySummary.js';
 import { openCatalog } from '../../src/catalog/index.js';
-import { runAsmm } from '../helpers/cli.js';
+import { projectRootForTests, runAsmm } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
 describe('hourlySummary (SQL over the catalog)', () => {
@@ -13,10 +14,10 @@ describe('hourlySummary (SQL over the catalog)', () => {
     try {
       const hours = await hourlySummary(catalog, { venue: 'sample', instrument: 'ETH-USDT' });
       // independent: loop over the BookTable/TradeTable of each day
-      const ref = new Map<number, { rows: number; spread: number; depth: number; trades: number; volume: number; sq: number; inc: number; dropped: number }>();
+      const ref = new Map<number, { rows: number; spread: number; depth: number; trades: number; volume: number; sq: number; dtMs: number; inc: number; dropped: number }>();
       const at = (ts: number) => {
         const h = Math.floor(ts / 3_600_000) * 3_600_000;
-        if (!ref.has(h)) ref.set(h, { rows: 0, spread: 0, depth: 0, trades: 0, volume: 0, sq: 0, inc: 0, dropped: 0 });
+        if (!ref.has(h)) ref.set(h, { rows: 0, spread: 0, depth: 0, trades: 0, volume: 0, sq: 0, dtMs: 0, inc: 0, dropped: 0 });
         return ref.get(h)!;
       };
       let prevTs = NaN;
@@ -33,6 +34,7 @@ describe('hourlySummary (SQL over the catalog)', () => {
           if (!Number.isNaN(prevTs)) {
             if (book.tsMs[i] - prevTs <= MAX_SIGMA_INCREMENT_MS) {
               r.sq += (mid - prevMid) ** 2;
+              r.dtMs += book.tsMs[i] - prevTs;
               r.inc++;
             } else r.dropped++;
           }
@@ -59,10 +61,69 @@ describe('hourlySummary (SQL over the catalog)', () => {
         expect(h.spreadMeanPx).toBeCloseTo(r.spread / r.rows, 9);
         expect(h.touchDepthMean / (r.depth / r.rows)).toBeCloseTo(1, 9);
         expect(h.volume / r.volume).toBeCloseTo(1, 9);
-        expect(h.sigmaPricePerSqrtSec / Math.sqrt(r.sq / 3600)).toBeCloseTo(1, 9);
+        expect(h.sigmaObservedSec).toBe(r.dtMs / 1000);
+        expect(h.sigmaPricePerSqrtSec / Math.sqrt(r.sq / (r.dtMs / 1000))).toBeCloseTo(1, 9);
       }
       // a range of one day gives its 24 hours
       expect(await hourlySummary(catalog, { venue: 'sample', instrument: 'ETH-USDT', fromDate: '2026-01-02', toDate: '2026-01-02' })).toHaveLength(24);
+    } finally {
+      catalog.close();
+    }
+  });
+
+  it('takes σ over the time its increments span: an hour the data cover in part, with a dropped gap, is not read as a quiet hour', async () => {
+    // 12 minutes of one hour: a mid moving ±0.05 each second for 299 s, a 120 s hole with a jump of 1 (dropped: longer
+    // than MAX_SIGMA_INCREMENT_MS), then 300 s more: σ = 0.05 per √s exactly, over 599 increments of 1 s. Over 3600 s
+    // it read 0.0204 (√(599 · 0.05² / 3600)).
+    const dir = tempDir('asmm-hourly-partial-');
+    const t0 = Date.UTC(2026, 0, 1, 1, 40);
+    const lines = ['ts_ms,bid_px_1,bid_sz_1,ask_px_1,ask_sz_1'];
+    let ts = t0;
+    let mid = 100;
+    for (let i = 0; i <= 600; i++) {
+      if (i === 300) {
+        ts += 120_000;
+        mid += 1;
+      } else if (i > 0) {
+        ts += 1000;
+        mid += i % 2 ? 0.05 : -0.05;
+      }
+      lines.push(`${ts},${(mid - 0.005).toFixed(3)},1,${(mid + 0.005).toFixed(3)},1`);
+    }
+    writeFileSync(join(dir, 'books.csv'), lines.join('\n') + '\n');
+    writeFileSync(join(dir, 'trades.csv'), `ts_ms,id,side,px,sz\n${t0 + 500},1,buy,100.01,0.5\n`);
+    const root = join(dir, 'catalog');
+    for (const f of ['books.csv', 'trades.csv']) expect(runAsmm(['catalog', 'import', join(dir, f), '--venue', 'test', '--inst', 'X-USDT', '--catalog', root, '--json']).code).toBe(0);
+    const catalog = await openCatalog(root);
+    try {
+      const [h, ...rest] = await hourlySummary(catalog, { venue: 'test', instrument: 'X-USDT' });
+      expect(rest).toHaveLength(0);
+      expect(h.sigmaIncrements).toBe(599);
+      expect(h.sigmaDropped).toBe(1);
+      expect(h.sigmaPricePerSqrtSec).toBeCloseTo(0.05, 9);
+      expect(h.sigmaObservedSec).toBe(599);
+    } finally {
+      catalog.close();
+    }
+  });
+
+  const capture = join(projectRootForTests, '..', 'shared', 'data', 'binance-spot-btcusdt-hftbacktest', 'btcusdt_20240808.gz');
+  it.skipIf(!existsSync(capture))('on the shared Binance capture (346 s of one hour) equals pandas over the same Parquet files (needs ../shared/data)', async () => {
+    const root = join(tempDir('asmm-hourly-binance-'), 'catalog');
+    expect(runAsmm(['catalog', 'import', capture, '--catalog', root, '--json']).code).toBe(0);
+    const catalog = await openCatalog(root);
+    try {
+      const hours = await hourlySummary(catalog, { venue: 'binance', instrument: 'BTCUSDT' });
+      // bench/crosscheck/hourly_summary.py (pandas.read_parquet of book_top and trades) on this catalog:
+      // 2024-08-08T23: 3437 rows, 9738 trades, 3436 increments over 344.565 s, σ 6.347430564380763 (the old 3600 s: 1.9637)
+      expect(hours.map((h) => h.hourMs)).toEqual([Date.UTC(2024, 7, 8, 23), Date.UTC(2024, 7, 9, 0)]);
+      const h = hours[0];
+      expect([h.bookRows, h.trades, h.sigmaIncrements, h.sigmaDropped]).toEqual([3437, 9738, 3436, 0]);
+      expect(h.sigmaPricePerSqrtSec).toBeCloseTo(6.347430564380763, 9);
+      expect(h.sigmaObservedSec).toBeCloseTo(344.565, 9);
+      expect(h.spreadMeanPx).toBeCloseTo(0.02989816700622489, 12);
+      expect(h.touchDepthMean).toBeCloseTo(4.544381591504219, 9);
+      expect(h.volume).toBeCloseTo(211.86101, 9);
     } finally {
       catalog.close();
     }
