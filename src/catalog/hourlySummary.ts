@@ -15,8 +15,9 @@ export interface HourRow {
   readonly spreadMeanPx: number;
   /** Mean of bid_sz_1 + ask_sz_1 over the same rows (the venue's size unit). */
   readonly touchDepthMean: number;
+  /** Trades in the hour; NaN when the range has no trades in the catalog (not recorded). */
   readonly trades: number;
-  /** Σ sz of the hour's trades. */
+  /** Σ sz of the hour's trades; NaN as `trades`. */
   readonly volume: number;
   /**
    * √(Σ d² / Σ Δt): realized σ of the mid in price per √s from the increments d between consecutive book
@@ -32,8 +33,11 @@ export interface HourRow {
   readonly sigmaDropped: number;
 }
 
-/** The SQL of `hourlySummary`: one row per UTC hour with book rows (in hour order). */
-export function hourlySummarySql(range: Pick<CatalogRange, 'venue' | 'instrument' | 'fromDate' | 'toDate'>): string {
+/**
+ * The SQL of `hourlySummary`: one row per UTC hour with book rows (in hour order). `withTrades: false` (the range
+ * has no trades in the catalog) gives `trades` and `volume` as NULL: not recorded, not zero.
+ */
+export function hourlySummarySql(range: Pick<CatalogRange, 'venue' | 'instrument' | 'fromDate' | 'toDate'>, withTrades = true): string {
   const where = [`venue = ${sqlString(range.venue)}`, `instrument = ${sqlString(range.instrument)}`, ...(range.fromDate ? [`date >= ${sqlString(range.fromDate)}`] : []), ...(range.toDate ? [`date <= ${sqlString(range.toDate)}`] : [])].join(' and ');
   const hour = (col: string) => `floor(${col} / 3600000) * 3600000`;
   return `
@@ -57,10 +61,10 @@ with b as (
     count(case when dt_ms > ${MAX_SIGMA_INCREMENT_MS} then 1 end) as dropped
   from m where dt_ms is not null group by 1
 ), th as (
-  select ${hour('ts_ms')} as hour_ms, count(*) as trades, sum(sz) as volume from trades where ${where} group by 1
+  ${withTrades ? `select ${hour('ts_ms')} as hour_ms, count(*) as trades, sum(sz) as volume from trades where ${where} group by 1` : 'select null::double as hour_ms, null::bigint as trades, null::double as volume where false'}
 )
 select bh.hour_ms, bh.book_rows, bh.spread_mean_px, bh.touch_depth_mean,
-  coalesce(th.trades, 0) as trades, coalesce(th.volume, 0) as volume,
+  ${withTrades ? 'coalesce(th.trades, 0)' : 'null'} as trades, ${withTrades ? 'coalesce(th.volume, 0)' : 'null'} as volume,
   case when coalesce(sh.observed_ms, 0) > 0 then sqrt(sh.sum_sq / (sh.observed_ms / 1000)) else 'NaN'::double end as sigma_price_per_sqrt_s,
   coalesce(sh.observed_ms, 0) / 1000 as sigma_observed_s,
   coalesce(sh.increments, 0) as sigma_increments, coalesce(sh.dropped, 0) as sigma_dropped
@@ -70,12 +74,14 @@ order by bh.hour_ms`;
 
 /**
  * Spread, touch depth, trade count and realized σ per UTC hour of a catalog range, by SQL through
- * `catalog.sql` (DuckDB over the Parquet partitions; nothing loaded into JS but the result).
+ * `catalog.sql` (DuckDB over the Parquet partitions; nothing loaded into JS but the result). A range without
+ * trades in the catalog (a book-only import) gives `trades` and `volume` NaN in every hour: not recorded.
  * @example
  * const hours = await hourlySummary(catalog, { venue: 'sample', instrument: 'ETH-USDT' });
  */
 export async function hourlySummary(catalog: Catalog, range: Pick<CatalogRange, 'venue' | 'instrument' | 'fromDate' | 'toDate'>): Promise<HourRow[]> {
-  const r = await catalog.sql(hourlySummarySql(range));
+  const withTrades = catalog.days(range.venue, range.instrument, 'trades', range.fromDate, range.toDate).length > 0;
+  const r = await catalog.sql(hourlySummarySql(range, withTrades));
   const n = (v: unknown) => (v === null || v === undefined ? NaN : Number(v));
   return r.toRows().map((row) => ({
     hourMs: n(row.hour_ms),

@@ -107,6 +107,38 @@ describe('hourlySummary (SQL over the catalog)', () => {
     }
   });
 
+  it('a book-only import has no trade count (NaN, not recorded), alone in its catalog or beside an instrument with trades', async () => {
+    const dir = tempDir('asmm-hourly-books-only-');
+    const t0 = Date.UTC(2026, 0, 1, 1, 40);
+    writeFileSync(join(dir, 'books.csv'), `ts_ms,bid_px_1,bid_sz_1,ask_px_1,ask_sz_1\n${t0},99.99,1,100.01,1\n${t0 + 1000},100,1,100.02,1\n`);
+    writeFileSync(join(dir, 'trades.csv'), `ts_ms,id,side,px,sz\n${t0 + 500},1,buy,100.01,0.5\n`);
+    const root = join(dir, 'catalog');
+    const imp = (args: string[]) => expect(runAsmm(['catalog', 'import', ...args, '--catalog', root, '--json']).code).toBe(0);
+    imp([join(dir, 'books.csv'), '--venue', 'test', '--inst', 'B-USDT']);
+    let catalog = await openCatalog(root);
+    try {
+      // alone: the query named a trades view that does not exist (DuckDB: "Table with name trades does not exist")
+      const [h] = await hourlySummary(catalog, { venue: 'test', instrument: 'B-USDT' });
+      expect(h.bookRows).toBe(2);
+      expect(h.trades).toBeNaN();
+      expect(h.volume).toBeNaN();
+    } finally {
+      catalog.close();
+    }
+    imp([join(dir, 'books.csv'), '--venue', 'test', '--inst', 'A-USDT']);
+    imp([join(dir, 'trades.csv'), '--venue', 'test', '--inst', 'A-USDT']);
+    catalog = await openCatalog(root);
+    try {
+      // beside an instrument with trades, B-USDT read 0 trades
+      const [b] = await hourlySummary(catalog, { venue: 'test', instrument: 'B-USDT' });
+      expect(b.trades).toBeNaN();
+      const [a] = await hourlySummary(catalog, { venue: 'test', instrument: 'A-USDT' });
+      expect([a.trades, a.volume]).toEqual([1, 0.5]);
+    } finally {
+      catalog.close();
+    }
+  });
+
   const capture = join(projectRootForTests, '..', 'shared', 'data', 'binance-spot-btcusdt-hftbacktest', 'btcusdt_20240808.gz');
   it.skipIf(!existsSync(capture))('on the shared Binance capture (346 s of one hour) equals pandas over the same Parquet files (needs ../shared/data)', async () => {
     const root = join(tempDir('asmm-hourly-binance-'), 'catalog');
