@@ -2,7 +2,8 @@
 src/catalog/hourlySummary.ts) of the catalog's hourly summary: book rows, mean spread, mean touch depth, trades,
 volume and the realized σ of the mid per UTC hour, read straight from the Parquet files of a catalog.
 Usage: python3 hourly_summary.py CATALOG VENUE INSTRUMENT
-σ is printed two ways: over 3600 s (the JSDoc's formula) and over the time the counted increments span.
+σ is printed two ways: over 3600 s (the old formula) and over the time the counted increments span. Rows inside a
+masked interval of the book (gaps) are left out of spread and depth; increments overlapping one are dropped.
 """
 import glob, json, math, sys
 import numpy as np
@@ -14,15 +15,24 @@ book = pd.concat([pd.read_parquet(f) for f in sorted(glob.glob(f'{base}/book_top
 trades = pd.concat([pd.read_parquet(f) for f in sorted(glob.glob(f'{base}/trades/*/*.parquet'))])
 book['hour'] = (book.ts_ms // 3_600_000) * 3_600_000
 trades['hour'] = (trades.ts_ms // 3_600_000) * 3_600_000
+gap_files = sorted(glob.glob(f'{base}/gaps/*/*.parquet'))
+gaps = pd.concat([pd.read_parquet(f) for f in gap_files]) if gap_files else pd.DataFrame({'from_ms': [], 'to_ms': [], 'applies_to': []})
+if 'applies_to' not in gaps: gaps['applies_to'] = 'both'
+gaps = gaps[gaps.applies_to.isin(['book', 'both']) | gaps.applies_to.isna()]
 mid = (book.bid_px_1 + book.ask_px_1) / 2
 book['d'] = mid.diff()
 book['dt'] = book.ts_ms.diff()
-ok = book.dt <= 60_000
+prev = book.ts_ms.shift()
+book['in_mask'] = False
+book['over_mask'] = False
+for f, t in zip(gaps.from_ms, gaps.to_ms):  # masks [from, to): a row inside; an increment (prev, ts] overlapping
+    book['in_mask'] |= (book.ts_ms >= f) & (book.ts_ms < t)
+    book['over_mask'] |= (prev < t) & (book.ts_ms > f)
 rows = []
 for h, g in book.groupby('hour'):
-    both = g.bid_px_1.notna() & g.ask_px_1.notna()
+    both = g.bid_px_1.notna() & g.ask_px_1.notna() & ~g.in_mask
     inc = g[g.dt.notna()]
-    kept = inc[inc.dt <= 60_000]
+    kept = inc[(inc.dt <= 60_000) & ~inc.over_mask]
     t = trades[trades.hour == h]
     ss = float((kept.d ** 2).sum())
     rows.append({'hourMs': int(h), 'bookRows': len(g), 'spreadMeanPx': float((g.ask_px_1 - g.bid_px_1)[both].mean()),

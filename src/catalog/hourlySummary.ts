@@ -11,7 +11,7 @@ export interface HourRow {
   /** Start of the hour, epoch ms UTC. */
   readonly hourMs: number;
   readonly bookRows: number;
-  /** Mean of ask_px_1 − bid_px_1 over the hour's book rows (quote currency; rows with a side empty left out). */
+  /** Mean of ask_px_1 − bid_px_1 over the hour's book rows (quote currency; rows with a side empty, or stamped inside a masked interval of the book, left out). */
   readonly spreadMeanPx: number;
   /** Mean of bid_sz_1 + ask_sz_1 over the same rows (the venue's size unit). */
   readonly touchDepthMean: number;
@@ -23,8 +23,9 @@ export interface HourRow {
    * √(Σ d² / Σ Δt): realized σ of the mid in price per √s from the increments d between consecutive book
    * rows (in ts_ms order over the whole range) whose later row is in the hour, over the time Δt they span
    * (`sigmaObservedSec`: 3600 s for an hour of rows throughout; less for an hour the data only partly cover,
-   * or one with a dropped increment). Increments longer than MAX_SIGMA_INCREMENT_MS are dropped (counted in
-   * `sigmaDropped`), with their time. NaN when the hour has no increment, or its increments span no time.
+   * or one with a dropped increment). Increments longer than MAX_SIGMA_INCREMENT_MS, and those whose span
+   * overlaps a masked interval of the book (the catalog's `gaps`), are dropped (counted in `sigmaDropped`), with
+   * their time. NaN when the hour has no increment, or its increments span no time.
    */
   readonly sigmaPricePerSqrtSec: number;
   /** Σ Δt of the increments σ is taken over, seconds. */
@@ -33,33 +34,53 @@ export interface HourRow {
   readonly sigmaDropped: number;
 }
 
+/** What `hourlySummarySql` needs besides the range, read from the catalog by `hourlySummary`. */
+export interface HourlySummaryInputs {
+  /** false: the range has no trades in the catalog; `trades` and `volume` come back NULL (not recorded, not zero). */
+  readonly withTrades?: boolean;
+  /** The book's masked intervals [fromMs, toMs) in the range (`Catalog.gapsOf(…, 'book')`). */
+  readonly bookMasks?: readonly { readonly fromMs: number; readonly toMs: number }[];
+}
+
 /**
- * The SQL of `hourlySummary`: one row per UTC hour with book rows (in hour order). `withTrades: false` (the range
- * has no trades in the catalog) gives `trades` and `volume` as NULL: not recorded, not zero.
+ * The SQL of `hourlySummary`: one row per UTC hour with book rows (in hour order). A book row stamped inside a
+ * mask is left out of the spread and depth means; an increment of the mid whose span (t₋₁, t] overlaps a mask is
+ * dropped from σ with its time (the frozen or unknown book, and the jump across the mask, are no move), as
+ * `asmm estimate` drops its grid returns.
  */
-export function hourlySummarySql(range: Pick<CatalogRange, 'venue' | 'instrument' | 'fromDate' | 'toDate'>, withTrades = true): string {
+export function hourlySummarySql(range: Pick<CatalogRange, 'venue' | 'instrument' | 'fromDate' | 'toDate'>, inputs: HourlySummaryInputs = {}): string {
+  const withTrades = inputs.withTrades ?? true;
+  const masks = (inputs.bookMasks ?? []).filter((g) => g.toMs > g.fromMs);
+  const maskRows = masks.length > 0 ? `select * from (values ${masks.map((g) => `(${Number(g.fromMs)}::double, ${Number(g.toMs)}::double)`).join(', ')}) t(from_ms, to_ms)` : 'select null::double as from_ms, null::double as to_ms where false';
   const where = [`venue = ${sqlString(range.venue)}`, `instrument = ${sqlString(range.instrument)}`, ...(range.fromDate ? [`date >= ${sqlString(range.fromDate)}`] : []), ...(range.toDate ? [`date <= ${sqlString(range.toDate)}`] : [])].join(' and ');
   const hour = (col: string) => `floor(${col} / 3600000) * 3600000`;
   return `
-with b as (
-  select ts_ms, bid_px_1, ask_px_1, bid_sz_1, ask_sz_1 from book_top where ${where}
-), m as (
-  select ts_ms, (bid_px_1 + ask_px_1) / 2 as mid,
-    ts_ms - lag(ts_ms) over (order by ts_ms) as dt_ms,
+with mk as (
+  ${maskRows}
+), b as (
+  select ts_ms, bid_px_1, ask_px_1, bid_sz_1, ask_sz_1,
+    exists (select 1 from mk where book_top.ts_ms >= mk.from_ms and book_top.ts_ms < mk.to_ms) as in_mask
+  from book_top where ${where}
+), m0 as (
+  select ts_ms, lag(ts_ms) over (order by ts_ms) as prev_ts_ms,
     (bid_px_1 + ask_px_1) / 2 - lag((bid_px_1 + ask_px_1) / 2) over (order by ts_ms) as d
   from b where bid_px_1 is not null and ask_px_1 is not null and not isnan(bid_px_1) and not isnan(ask_px_1)
+), m as (
+  select ts_ms, ts_ms - prev_ts_ms as dt_ms, d,
+    ts_ms - prev_ts_ms <= ${MAX_SIGMA_INCREMENT_MS} and not exists (select 1 from mk where m0.prev_ts_ms < mk.to_ms and m0.ts_ms > mk.from_ms) as counted
+  from m0 where prev_ts_ms is not null
 ), bh as (
   select ${hour('ts_ms')} as hour_ms, count(*) as book_rows,
-    avg(case when isnan(ask_px_1 - bid_px_1) then null else ask_px_1 - bid_px_1 end) as spread_mean_px,
-    avg(case when isnan(bid_sz_1 + ask_sz_1) then null else bid_sz_1 + ask_sz_1 end) as touch_depth_mean
+    avg(case when in_mask or isnan(ask_px_1 - bid_px_1) then null else ask_px_1 - bid_px_1 end) as spread_mean_px,
+    avg(case when in_mask or isnan(bid_sz_1 + ask_sz_1) then null else bid_sz_1 + ask_sz_1 end) as touch_depth_mean
   from b group by 1
 ), sh as (
   select ${hour('ts_ms')} as hour_ms,
-    sum(case when dt_ms <= ${MAX_SIGMA_INCREMENT_MS} then d * d else 0 end) as sum_sq,
-    sum(case when dt_ms <= ${MAX_SIGMA_INCREMENT_MS} then dt_ms else 0 end) as observed_ms,
-    count(case when dt_ms <= ${MAX_SIGMA_INCREMENT_MS} then 1 end) as increments,
-    count(case when dt_ms > ${MAX_SIGMA_INCREMENT_MS} then 1 end) as dropped
-  from m where dt_ms is not null group by 1
+    sum(case when counted then d * d else 0 end) as sum_sq,
+    sum(case when counted then dt_ms else 0 end) as observed_ms,
+    count(case when counted then 1 end) as increments,
+    count(case when not counted then 1 end) as dropped
+  from m group by 1
 ), th as (
   ${withTrades ? `select ${hour('ts_ms')} as hour_ms, count(*) as trades, sum(sz) as volume from trades where ${where} group by 1` : 'select null::double as hour_ms, null::bigint as trades, null::double as volume where false'}
 )
@@ -81,7 +102,8 @@ order by bh.hour_ms`;
  */
 export async function hourlySummary(catalog: Catalog, range: Pick<CatalogRange, 'venue' | 'instrument' | 'fromDate' | 'toDate'>): Promise<HourRow[]> {
   const withTrades = catalog.days(range.venue, range.instrument, 'trades', range.fromDate, range.toDate).length > 0;
-  const r = await catalog.sql(hourlySummarySql(range, withTrades));
+  const bookMasks = await catalog.gapsOf(range.venue, range.instrument, range.fromDate, range.toDate, 'book');
+  const r = await catalog.sql(hourlySummarySql(range, { withTrades, bookMasks }));
   const n = (v: unknown) => (v === null || v === undefined ? NaN : Number(v));
   return r.toRows().map((row) => ({
     hourMs: n(row.hour_ms),

@@ -139,6 +139,40 @@ describe('hourlySummary (SQL over the catalog)', () => {
     }
   });
 
+  it('leaves a masked interval of the book out: the jump across it is no move, its frozen rows no spread', async () => {
+    // rows every second, the mid moving ±0.05; the catalog's gaps mask the book over [300 s, 330 s), where the rows are a
+    // frozen, wide book (spread 1) and the mid jumps by 5 at the first row after: σ = 0.05 exactly over the 570
+    // increments outside, as asmm estimate gives on the same file. The jump counted gave σ 0.208.
+    const dir = tempDir('asmm-hourly-masked-');
+    const t0 = Date.UTC(2026, 0, 1, 1, 40);
+    const lines = ['ts_ms,bid_px_1,bid_sz_1,ask_px_1,ask_sz_1'];
+    let mid = 100;
+    for (let i = 0; i <= 600; i++) {
+      const inMask = i >= 300 && i < 330;
+      if (i > 0 && !(i > 300 && i < 330)) mid += i % 2 ? 0.05 : -0.05;
+      if (i === 330) mid += 5;
+      const half = inMask ? 0.5 : 0.005;
+      lines.push(`${t0 + i * 1000},${(mid - half).toFixed(3)},1,${(mid + half).toFixed(3)},1`);
+    }
+    writeFileSync(join(dir, 'books.csv'), lines.join('\n') + '\n');
+    writeFileSync(join(dir, 'books.masked.csv'), `from_ts_ms,to_ts_ms,reason\n${t0 + 300_000},${t0 + 330_000},sequence gap\n`);
+    writeFileSync(join(dir, 'trades.csv'), `ts_ms,id,side,px,sz\n${t0 + 500},1,buy,100.01,0.5\n`);
+    const root = join(dir, 'catalog');
+    for (const f of ['books.csv', 'trades.csv']) expect(runAsmm(['catalog', 'import', join(dir, f), '--venue', 'test', '--inst', 'X-USDT', '--catalog', root, '--json']).code).toBe(0);
+    const catalog = await openCatalog(root);
+    try {
+      const [h] = await hourlySummary(catalog, { venue: 'test', instrument: 'X-USDT' });
+      expect(h.sigmaPricePerSqrtSec).toBeCloseTo(0.05, 9);
+      expect([h.sigmaIncrements, h.sigmaDropped, h.sigmaObservedSec]).toEqual([570, 30, 570]);
+      expect(h.bookRows).toBe(601);
+      expect(h.spreadMeanPx).toBeCloseTo(0.01, 9);
+    } finally {
+      catalog.close();
+    }
+    const est = runAsmm(['estimate', '--data', join(dir, 'books.csv'), '--trades', join(dir, 'trades.csv'), '--grid', '1s', '--depths', '0..1', '--json']);
+    expect(JSON.parse(est.stdout).sigma.realized.price.sigmaPerSqrtSec).toBeCloseTo(0.05, 9);
+  });
+
   const capture = join(projectRootForTests, '..', 'shared', 'data', 'binance-spot-btcusdt-hftbacktest', 'btcusdt_20240808.gz');
   it.skipIf(!existsSync(capture))('on the shared Binance capture (346 s of one hour) equals pandas over the same Parquet files (needs ../shared/data)', async () => {
     const root = join(tempDir('asmm-hourly-binance-'), 'catalog');
