@@ -15,9 +15,10 @@ d1 = int(sys.argv[6]) if len(sys.argv) > 6 else 50
 bts = books.ts_ms.values.astype(float)
 mid = (books.bid_px_1.values + books.ask_px_1.values) / 2
 out = {}
-for variant, end_inclusive in (('grid_to_last_row_inclusive', True), ('grid_strictly_before_last_row', False)):
-    stop = bts[-1] + (1e-9 if end_inclusive else -1e-9)
-    grid = np.arange(bts[0], stop, grid_ms)
+# the grid: multiples of the grid step since the epoch, from the first at or after the first row to the last at or
+# before the last row (asmm's grid is epoch-aligned; one from the first row itself gives one increment more)
+for variant, start in (('grid_epoch_aligned', -(-int(bts[0]) // int(grid_ms)) * int(grid_ms)), ('grid_from_first_row', int(bts[0]))):
+    grid = np.arange(start, int(bts[-1]) + 1, int(grid_ms), dtype=np.int64).astype(float)
     idx = np.searchsorted(bts, grid, side='right') - 1
     m = mid[idx]
     r = np.diff(m); lr = np.diff(np.log(m))
