@@ -421,7 +421,6 @@ function* depthReplayRun(config: Omit<DepthReplayConfig, 'bookArrivalMs'>, recor
   let lastChangeMs = -Infinity;
   let lastTradeMs = -Infinity;
   let replayMs = 0;
-  let fedAny = false;
 
   // the book as the strategy sees it: best bid and ask ticks after each group of changes with one time
   // (a ring of typed arrays over the groups from the older of the two indices below: pushing to growing JS
@@ -802,10 +801,6 @@ function* depthReplayRun(config: Omit<DepthReplayConfig, 'bookArrivalMs'>, recor
     const tradeTimes = pieceTrades?.tsMs ?? new Float64Array(0);
     const changes = n;
     const tradeCount = m;
-    if (!fedAny && (n > 0 || m > 0)) {
-      fedAny = true;
-      if (refreshMs > 0) dNext = Math.min(n ? changeTs[0] : Infinity, m ? tradeTimes[0] : Infinity) + refreshMs;
-    }
     // the next change and trade
     let ci = 0;
     let ti = 0;
@@ -904,7 +899,9 @@ function* depthReplayRun(config: Omit<DepthReplayConfig, 'bookArrivalMs'>, recor
         // a change is not seen before it happened (a local clock behind the exchange's would say otherwise)
         const arrival = arrivalTs ? Math.max(arrivedMs, t) : feedMs >= 0 ? t + feedMs : (lastArrivalMs = Math.max(lastArrivalMs, t + feedSampler!(t)));
         groups.push(t, arrival, book.bids.levels > 0 ? book.bids.best : NaN, book.asks.levels > 0 ? book.asks.best : NaN);
-        if (refreshMs === 0 && nextDecisionIdx === groups.count - 1) dNext = arrival;
+        // the first decision comes when the first book reaches the strategy, as in the top-N replay; then at
+        // every book (refreshMs 0) or every refreshMs after it
+        if (refreshMs === 0 ? nextDecisionIdx === groups.count - 1 : groups.count === 1) dNext = arrival;
         if (midCross && !resyncing && !inMask) checkMid(t);
       }
       if (queueFills && !resyncing && !inMask) checkCross(t);

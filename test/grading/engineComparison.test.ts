@@ -98,8 +98,9 @@ describe('compareOrderFills: two replays of the same quotes, order by order', ()
     const none = { kind: 'trades' as const, tsMs: new Float64Array(0), side: new Int8Array(0), px: new Float64Array(0), sz: new Float64Array(0), id: new Float64Array(0), meta: {} };
     const run = (maxOrderAgeMs?: number) => replayDepth(events, none, { strategy: symmetricStrategy(0.55), orderSize: 1, tickSize: 0.1, refreshMs: 1000, ...(maxOrderAgeMs ? { maxOrderAgeMs } : {}) });
     const bids = (r: ReturnType<typeof replayDepth>) => r.orders.sentMs.filter((_, k) => r.orders.side[k] === 1);
-    expect(bids(run())).toEqual([1000]);
-    expect(bids(run(2500))).toEqual([1000, 4000, 7000]); // (no decision after the last event)
+    // decisions at the first book (t 0), as the top-5 replay's, then every second (they began at 1 s, one refresh late)
+    expect(bids(run())).toEqual([0]);
+    expect(bids(run(2500))).toEqual([0, 3000, 6000, 9000]); // (no decision after the last event)
   });
 
   it('the counts add up: every order of each replay is matched or counted alone, every matched one in one class', () => {

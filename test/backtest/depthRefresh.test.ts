@@ -1,0 +1,64 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { projectRootForTests, runAsmm } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
+
+// With --refresh, the full-depth replay's first decision is when the first book reaches the strategy, then every
+// refresh after it, as in the top-5 replay (it came one refresh after the data began, so a run quoted nothing in
+// its first interval and decided on a shifted grid).
+const T0 = Date.UTC(2026, 0, 1);
+const dir = tempDir('asmm-depth-refresh-');
+
+/** A Binance capture: 100.00 / 100.02 from 0.5 s; at 0.55 s the bid level goes and the ask falls to 99.99. */
+function capture(path: string): void {
+  const lines: [number, string][] = [];
+  const put = (ms: number, obj: unknown) => lines.push([(ms + 1) * 1e6, JSON.stringify(obj)]);
+  let uid = 100;
+  put(T0 + 400, { lastUpdateId: uid, bids: [['100.00', '10'], ['99.98', '20']], asks: [['100.02', '50'], ['100.03', '20']] });
+  const diff = (ms: number, b: string[][], a: string[][]) => {
+    uid++;
+    put(T0 + ms, { stream: 'btcusdt@depth@100ms', data: { e: 'depthUpdate', E: T0 + ms, s: 'BTCUSDT', U: uid, u: uid, b, a } });
+  };
+  diff(500, [['99.97', '1']], []);
+  diff(550, [['100.00', '0']], [['99.99', '5']]);
+  put(T0 + 1900, { stream: 'btcusdt@trade', data: { e: 'trade', E: T0 + 1900, s: 'BTCUSDT', t: 1, p: '99.99', q: '0.001', T: T0 + 1900, m: true, M: true } });
+  diff(2000, [['99.96', '1']], []);
+  lines.sort((a, b) => a[0] - b[0]);
+  writeFileSync(path, gzipSync(lines.map(([ns, json]) => `${ns} ${json}`).join('\n') + '\n'));
+}
+
+describe('--depth full --refresh decides from the first book on, as the top-5 replay', () => {
+  it('a bid sent at the first book (100.00, 100 ms away) arrives into the ask fallen to 99.99: one taker fill in both replays', () => {
+    const file = join(dir, 'cross.gz');
+    capture(file);
+    const args = ['backtest', '--data', file, '--refresh', '1s', '--fill', 'queue', '--strategy', 'symmetric', '--half-spread', '0.01', '--size', '1', '--tick', '0.01', '--entry-latency', '100ms', '--cancel-latency', '100ms', '--maker-fee=-0.0001', '--taker-fee=0.0005', '--json'];
+    const full = runAsmm([...args, '--depth', 'full', '--report', join(dir, 'full.html')]);
+    expect(full.code, full.stderr).toBe(0);
+    const top = runAsmm([...args, '--report', join(dir, 'top.html')]);
+    expect(top.code, top.stderr).toBe(0);
+    const f = JSON.parse(full.stdout);
+    const m = JSON.parse(top.stdout).metrics;
+    // by hand: decisions at 0.5 s (mid 100.01: bid 100.00, ask 100.02) and 1.5 s; the bid rests at 0.6 s, marketable
+    // against 99.99: bought 1 at 99.99, taker fee 0.0005 · 99.99, marked at the last mid 99.985
+    const fee = 0.0005 * 99.99;
+    for (const r of [{ fills: f.fills, cause: f.fillsByCause.marketable, inv: f.finalInventory, fees: f.fees, pnl: f.pnl }, { fills: m.fills, cause: m.fillsByCause.marketable, inv: m.finalInventory, fees: m.fees, pnl: m.pnl }]) {
+      expect([r.fills, r.cause, r.inv]).toEqual([1, 1, 1]);
+      expect(r.fees).toBeCloseTo(fee, 12);
+      expect(r.pnl).toBeCloseTo(99.985 - 99.99 - fee, 9);
+    }
+    expect(f.decisions).toBe(2);
+  });
+
+  const shared = join(projectRootForTests, '..', 'shared', 'data', 'binance-spot-btcusdt-hftbacktest', 'btcusdt_20240808.gz');
+  it.skipIf(!existsSync(shared))('on the shared Binance capture, every 1 s and 5 s: the decisions, fills, position and PnL of the top-5 replay (needs ../shared/data)', () => {
+    for (const refresh of ['1s', '5s']) {
+      const args = ['backtest', '--data', shared, '--refresh', refresh, '--fill', 'queue', '--strategy', 'symmetric', '--half-spread', '0.01', '--size', '0.01', '--json'];
+      const full = JSON.parse(runAsmm([...args, '--depth', 'full', '--report', join(dir, `shared-full-${refresh}.html`)]).stdout);
+      const top = JSON.parse(runAsmm([...args, '--report', join(dir, `shared-top-${refresh}.html`)]).stdout);
+      expect([full.decisions, full.fills, full.finalInventory], refresh).toEqual([top.decisions, top.metrics.fills, top.metrics.finalInventory]);
+      expect(full.pnl).toBeCloseTo(top.metrics.pnl, 9);
+    }
+  });
+});
