@@ -15,6 +15,16 @@ function helpText(): string {
 /** Runs `asmm` with the given arguments; returns the exit code (2 for bad arguments). */
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  // `asmm help COMMAND`: that command's usage, as `asmm COMMAND --help`
+  if (name === 'help' && rest.length > 0) {
+    const asked = COMMANDS.find((c) => c.name === rest[0]);
+    if (!asked) {
+      process.stderr.write(`asmm help: unknown command "${rest[0]}" (commands: ${COMMANDS.map((c) => c.name).join(', ')})\n`);
+      return 2;
+    }
+    process.stdout.write(`${asked.summary}\nusage: ${asked.usage}\n`);
+    return 0;
+  }
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     process.stdout.write(helpText() + '\n');
     return name === undefined ? 2 : 0;

@@ -49,6 +49,8 @@ const OUT_REPORT = (x: Fixtures) => ['--report', x.at('report.html')];
 
 export const CLI_CASES: readonly CliCase[] = [
   // --- inspect: every format, broken ways
+  { name: 'help COMMAND gives that command\'s usage (it printed the whole list)', args: () => ['help', 'convert'], code: 0, reports: /^usage: asmm convert FILE --to arrow\|csv OUT[^\n]*\n$/m },
+  { name: 'help of a command that does not exist', args: () => ['help', 'backtset'], code: 2, names: () => ['backtset', 'backtest'] },
   { name: 'inspect: empty file', args: (x) => ['inspect', x.f.empty], code: 1, message: /empty/ },
   { name: 'inspect: missing file', args: (x) => ['inspect', x.at('no-such-file.csv')], code: 2 },
   { name: 'inspect: directory that is no recording', args: (x) => ['inspect', x.f.emptyDir], code: 1, message: /directory/ },
