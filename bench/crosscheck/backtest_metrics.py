@@ -68,10 +68,20 @@ fdf = pd.DataFrame(fills, columns=['ts', 'side', 'px', 'qty', 'mid', 'cause'])
 edge = np.where(fdf.side == 'bid', fdf.mid - fdf.px, fdf.px - fdf.mid)
 inv_arr = np.array(series_inv)
 ts_arr = np.array(series_ts, dtype=float)
-# time-weighted inventory over decisions (each decision's inventory held until the next)
-dt = np.diff(ts_arr)
-tw_mean = float(np.sum(inv_arr[:-1] * dt) / np.sum(dt))
-tw_std = float(math.sqrt(np.sum((inv_arr[:-1] - tw_mean) ** 2 * dt) / np.sum(dt)))
+# time-weighted inventory (what asmm reports): the position as a step function of the fills, from the first
+# decision to the last, each value weighted by how long it was held
+t0, t1 = ts_arr[0], ts_arr[-1]
+steps = [(t, (1 if sd == 'bid' else -1) * q) for (t, sd, _p, q, _m, _c) in fills]
+pos = inv - sum(d for _, d in steps) + sum(d for t, d in steps if t <= t0)
+area = area_sq = 0.0
+last = t0
+for t, d in steps:
+    if t <= t0 or t > t1:
+        continue
+    area += pos * (t - last); area_sq += pos * pos * (t - last); last = t; pos += d
+area += pos * (t1 - last); area_sq += pos * pos * (t1 - last)
+tw_mean = float(area / (t1 - t0))
+tw_std = float(math.sqrt(max(0.0, area_sq / (t1 - t0) - tw_mean ** 2)))
 # Sharpe: equity at first decision and every 60 s after (last value at or before), whole intervals only
 grid = np.arange(ts_arr[0], ts_arr[-1] + 1, 60000.0)
 idx = np.searchsorted(ts_arr, grid, side='right') - 1

@@ -18,6 +18,11 @@ export interface BacktestMetrics {
   readonly maxDrawdown: number;
   /** Mean edge of our fills against the mid at fill time: (mid − px) for bids, (px − mid) for asks, per unit. */
   readonly spreadCapturedPerUnit: number;
+  /**
+   * Mean and standard deviation of the inventory over time, base units: the position held between fills,
+   * weighted by how long it was held, from the first decision to the last (`timeWeightedInventory`; a position
+   * held for an hour counts 3600 times one held for a second, whatever the number of book updates meanwhile).
+   */
   readonly inventoryMean: number;
   readonly inventoryStd: number;
   /** Largest |inventory| reached, base units: followed fill by fill, so peaks between decisions count. */
@@ -77,18 +82,14 @@ export function backtestMetrics(result: BacktestResult, intervalSec = 60): Backt
   const sd = Math.sqrt(changes.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, changes.length - 1));
   let peak = -Infinity;
   let maxDrawdown = 0;
-  let invSum = 0;
-  let invSq = 0;
   for (let i = 0; i < n; i++) {
     const eq = series.equity[i];
     if (!Number.isNaN(eq)) {
       if (eq > peak) peak = eq;
       if (peak - eq > maxDrawdown) maxDrawdown = peak - eq;
     }
-    invSum += series.inventory[i];
-    invSq += series.inventory[i] * series.inventory[i];
   }
-  const invMean = n > 0 ? invSum / n : 0;
+  const inventory = n > 0 ? timeWeightedInventory(fills, result.finalInventory, series.tMs[0], series.tMs[n - 1]) : { mean: 0, std: 0 };
   return {
     pnl,
     fills: fills.tsMs.length,
@@ -100,14 +101,48 @@ export function backtestMetrics(result: BacktestResult, intervalSec = 60): Backt
     sharpeIntervalSec: intervalSec,
     maxDrawdown,
     spreadCapturedPerUnit: units > 0 ? edge / units : NaN,
-    inventoryMean: invMean,
-    inventoryStd: n > 1 ? Math.sqrt(Math.max(0, invSq / n - invMean * invMean)) : 0,
+    inventoryMean: inventory.mean,
+    inventoryStd: inventory.std,
     maxAbsInventory,
     turnover,
     fees,
     finalInventory: result.finalInventory,
     finalCash: result.finalCash,
   };
+}
+
+/**
+ * The time-weighted mean and (population) standard deviation of the position over [fromMs, toMs], base units:
+ * the position is a step function of time, changed by each fill (side × qty at its time) and ending at
+ * `finalInventory`; mean = ∫ q dt / T and std = √(∫ (q − mean)² dt / T) with T = toMs − fromMs. Fills after
+ * `toMs` count in the position's start (taken back from the final inventory) but not in the integral. When
+ * T = 0 (one decision), the position then, with std 0. `backtestMetrics` and `StreamedMetrics` alike.
+ * @example timeWeightedInventory({ tsMs: [10], side: [1], qty: [2] }, 2, 0, 40) // { mean: 1.5, std: √0.75 ≈ 0.866 } (0 for 10 ms, then 2 for 30 ms)
+ */
+export function timeWeightedInventory(fills: { readonly tsMs: ArrayLike<number>; readonly side: ArrayLike<number>; readonly qty: ArrayLike<number> }, finalInventory: number, fromMs: number, toMs: number): { mean: number; std: number } {
+  const k = fills.tsMs.length;
+  let start = finalInventory;
+  for (let i = 0; i < k; i++) start -= fills.side[i] * fills.qty[i];
+  // the position at fromMs (fills at or before it applied), then its area and squared area up to toMs
+  let q = start;
+  let i = 0;
+  for (; i < k && fills.tsMs[i] <= fromMs; i++) q += fills.side[i] * fills.qty[i];
+  const span = toMs - fromMs;
+  if (!(span > 0)) return { mean: q, std: 0 };
+  let area = 0;
+  let areaSq = 0;
+  let last = fromMs;
+  for (; i < k && fills.tsMs[i] <= toMs; i++) {
+    const dt = fills.tsMs[i] - last;
+    area += q * dt;
+    areaSq += q * q * dt;
+    last = fills.tsMs[i];
+    q += fills.side[i] * fills.qty[i];
+  }
+  area += q * (toMs - last);
+  areaSq += q * q * (toMs - last);
+  const mean = area / span;
+  return { mean, std: Math.sqrt(Math.max(0, areaSq / span - mean * mean)) };
 }
 
 /**

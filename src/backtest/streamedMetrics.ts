@@ -1,5 +1,5 @@
 import type { BacktestResult, BacktestSeries } from './types.js';
-import { backtestMetrics, gridEquityChanges, type BacktestMetrics } from './metrics.js';
+import { backtestMetrics, gridEquityChanges, timeWeightedInventory, type BacktestMetrics } from './metrics.js';
 
 /**
  * `backtestMetrics` for a replay whose series is streamed out in pieces (`BacktestReplayOptions.seriesSink`):
@@ -11,7 +11,8 @@ import { backtestMetrics, gridEquityChanges, type BacktestMetrics } from './metr
  *   times inside the result's masked intervals skipped, as there) and their mean and standard deviation are
  *   taken in the same passes;
  * - the largest drawdown: running peak and largest fall, in decision order;
- * - inventory mean and standard deviation: running Σ q and Σ q² in decision order.
+ * - inventory mean and standard deviation: over time from the first decision to the last, from the result's
+ *   fills (`timeWeightedInventory`, as there).
  * The fill-based metrics read the result's fills (kept whole by the replay). Memory: the per-interval samples,
  * and optionally a thinned series for plots (`thinned`: the decision in force at each `thinMs` step).
  */
@@ -28,9 +29,7 @@ export class StreamedMetrics {
   private firstEq = NaN;
   private peak = -Infinity;
   private maxDrawdown = 0;
-  private invSum = 0;
-  private invSq = 0;
-  private n = 0;
+  private firstT = NaN;
   private readonly thinMs: number;
   private nextThin = NaN;
   private readonly thin: { [K in keyof BacktestSeries]: number[] } = { tMs: [], midPx: [], reservationPx: [], bidPx: [], askPx: [], inventory: [], cash: [], equity: [] };
@@ -45,7 +44,7 @@ export class StreamedMetrics {
 
   /** The series sink: pieces in decision order. */
   readonly sink = (piece: BacktestSeries): void => {
-    const { tMs, equity, inventory } = piece;
+    const { tMs, equity } = piece;
     const stepMs = this.stepMs;
     for (let i = 0; i < tMs.length; i++) {
       const t = tMs[i];
@@ -53,6 +52,7 @@ export class StreamedMetrics {
         this.started = true;
         this.nextGrid = t + stepMs;
         this.firstEq = equity[i]; // the first interval's change is from the first decision's equity
+        this.firstT = t;
         this.nextThin = t;
       } else {
         // grid times before t are settled by the decision before it
@@ -69,9 +69,6 @@ export class StreamedMetrics {
         if (eq > this.peak) this.peak = eq;
         if (this.peak - eq > this.maxDrawdown) this.maxDrawdown = this.peak - eq;
       }
-      this.invSum += inventory[i];
-      this.invSq += inventory[i] * inventory[i];
-      this.n++;
     }
   };
 
@@ -96,14 +93,13 @@ export class StreamedMetrics {
     const fillsOnly = backtestMetrics({ ...result, series: EMPTY_SERIES }, this.intervalSec);
     const mean = changes.reduce((a, b) => a + b, 0) / Math.max(1, changes.length);
     const sd = Math.sqrt(changes.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, changes.length - 1));
-    const n = this.n;
-    const invMean = n > 0 ? this.invSum / n : 0;
+    const inventory = this.started ? timeWeightedInventory(result.fills, result.finalInventory, this.firstT, this.lastT) : { mean: 0, std: 0 };
     return {
       ...fillsOnly,
       sharpePerDay: changes.length > 1 && sd > 0 ? (mean / sd) * Math.sqrt(86_400 / this.intervalSec) : NaN,
       maxDrawdown: this.maxDrawdown,
-      inventoryMean: invMean,
-      inventoryStd: n > 1 ? Math.sqrt(Math.max(0, this.invSq / n - invMean * invMean)) : 0,
+      inventoryMean: inventory.mean,
+      inventoryStd: inventory.std,
     };
   }
 }

@@ -46,3 +46,48 @@ describe('backtestMetrics: Sharpe per day over the equity grid from the first de
     expect(backtestMetrics(resultOf([0, 60_000, 119_000], [0, 1, 3])).sharpePerDay).toBeNaN();
   });
 });
+
+describe('inventory mean and std: over time, the position held between fills', () => {
+  // Decisions bunch where the book updates: here 9 decisions in the first 10 ms (flat), one at 1000 ms. Fills:
+  // +2 at 10 ms, −1 at 500 ms. Position 0 on [0, 10), 2 on [10, 500), 1 on [500, 1000]: mean
+  // (0·10 + 2·490 + 1·500)/1000 = 1.48; E[q²] = (4·490 + 500)/1000 = 2.46, std √(2.46 − 1.48²) = √0.2696.
+  // Over decisions (what was reported) the mean was 0.2 (nine decisions at 0, one at 2).
+  const tMs = [0, 1, 2, 3, 4, 5, 6, 7, 8, 1000];
+  const inventory = [0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
+  const withFills = (): BacktestResult => {
+    const r = resultOf(tMs, tMs.map(() => 0));
+    const fills = { ...r.fills, tsMs: f64([10, 500]), side: Int8Array.of(1, -1), qty: f64([2, 1]), px: f64([100, 100]), fee: f64([0, 0]), midPx: f64([100, 100]), sentMs: f64([0, 0]), maker: Uint8Array.of(1, 1), cause: Uint8Array.of(0, 0) };
+    return { ...r, fills, finalInventory: 1, series: { ...r.series, inventory: f64(inventory) } } as BacktestResult;
+  };
+
+  it('weights each position by how long it was held (worked by hand), not by the number of decisions', () => {
+    const m = backtestMetrics(withFills());
+    expect(m.inventoryMean).toBeCloseTo(1.48, 12);
+    expect(m.inventoryStd).toBeCloseTo(Math.sqrt(0.2696), 12);
+  });
+
+  it('equals the mean of the position sampled every millisecond (an independent Riemann sum)', () => {
+    const r = withFills();
+    let sum = 0;
+    let sumSq = 0;
+    for (let t = 0; t < 1000; t++) {
+      const q = (t >= 10 ? 2 : 0) - (t >= 500 ? 1 : 0);
+      sum += q;
+      sumSq += q * q;
+    }
+    const mean = sum / 1000;
+    expect(backtestMetrics(r).inventoryMean).toBeCloseTo(mean, 12);
+    expect(backtestMetrics(r).inventoryStd).toBeCloseTo(Math.sqrt(sumSq / 1000 - mean * mean), 12);
+  });
+
+  it('the streamed metrics, fed the series in pieces, give the same, bit for bit', () => {
+    const r = withFills();
+    const m = new StreamedMetrics(60);
+    const piece = (a: number, b: number): BacktestSeries => Object.fromEntries(Object.entries(r.series).map(([k, v]) => [k, (v as Float64Array).slice(a, b)])) as unknown as BacktestSeries;
+    m.sink(piece(0, 4));
+    m.sink(piece(4, 10));
+    const streamed = m.metrics(r);
+    const whole = backtestMetrics(r);
+    expect([streamed.inventoryMean, streamed.inventoryStd]).toEqual([whole.inventoryMean, whole.inventoryStd]);
+  });
+});

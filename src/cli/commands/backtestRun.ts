@@ -193,7 +193,7 @@ export async function backtestRun(
           ['Sharpe per day', num(m.sharpePerDay, 4), Number.isNaN(m.sharpePerDay) ? `not defined: fewer than two ${m.sharpeIntervalSec} s equity changes, or none that varies` : `from ${m.sharpeIntervalSec} s equity changes`],
           ['max drawdown', num(m.maxDrawdown), 'quote currency'],
           ['spread captured', num(m.spreadCapturedPerUnit), 'quote currency per unit vs mid'],
-          ['inventory mean / std', `${num(m.inventoryMean, 4)} / ${num(m.inventoryStd, 4)}`, 'base units'],
+          ['inventory mean / std', `${num(m.inventoryMean, 4)} / ${num(m.inventoryStd, 4)}`, 'base units, over time (held between fills, weighted by duration)'],
           ['max |inventory|', inv(m.maxAbsInventory, units), 'base units'],
           ['turnover', num(m.turnover), 'quote currency'],
           ['fees', num(m.fees), 'quote currency (negative: rebates)'],
