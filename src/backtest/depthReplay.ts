@@ -149,6 +149,9 @@ export interface DepthReplayResult {
   readonly maskedTrades: number;
   /** The replay's own wall time, s. */
   readonly replaySec: number;
+  /** Remainders of orders marketable on arrival that then filled as book crosses, and their quantity (remainderCrosses.ts). */
+  readonly remainderCrosses: number;
+  readonly remainderCrossQty: number;
 }
 
 /** One order of ours (a slot per side: the order resting, and the one on its way). */
@@ -167,9 +170,11 @@ interface DepthOrder {
   logRow: number;
   /** Whether it has filled yet (counts the orders filled). */
   filled: boolean;
+  /** Marketable on arrival with more than the opposite best showed: its remainder rests (see remainderCrosses.ts). */
+  tookOnArrival: boolean;
 }
 
-const none = (): DepthOrder => ({ tick: NaN, remaining: 0, sentMs: NaN, activeMs: Infinity, cancelMs: Infinity, ahead: 0, lastShown: 0, aheadOrders: 0, lastCount: 0, logRow: -1, filled: false });
+const none = (): DepthOrder => ({ tick: NaN, remaining: 0, sentMs: NaN, activeMs: Infinity, cancelMs: Infinity, ahead: 0, lastShown: 0, aheadOrders: 0, lastCount: 0, logRow: -1, filled: false, tookOnArrival: false });
 /** Empties a slot in place (no allocation per order). */
 function reset(o: DepthOrder): void {
   o.tick = NaN;
@@ -183,6 +188,7 @@ function reset(o: DepthOrder): void {
   o.lastCount = 0;
   o.logRow = -1;
   o.filled = false;
+  o.tookOnArrival = false;
 }
 /**
  * The book's best bid and ask ticks after each group of changes with one time, by group number, kept from a
@@ -454,6 +460,8 @@ function* depthReplayRun(config: Omit<DepthReplayConfig, 'bookArrivalMs'>, recor
   /** Orders that rested, and those of them that filled (kept whether or not `orders` records them). */
   let orderCount = 0;
   let ordersFilled = 0;
+  let remainderCrosses = 0;
+  let remainderCrossQty = 0;
   const recordOrders = config.recordOrders !== false;
   /**
    * The last decision's inputs, for a strategy whose quotes do not depend on time (Strategy.timeInvariant) and no
@@ -576,7 +584,13 @@ function* depthReplayRun(config: Omit<DepthReplayConfig, 'bookArrivalMs'>, recor
     for (let slot = 0; slot < slots; slot++) {
       const o = live[slot];
       if (o.remaining <= 0) continue;
-      if (slot < levels ? bestAsk <= o.tick : bestBid >= o.tick) fill(slot, o, t, o.tick, o.remaining, true, CAUSE.bookCross);
+      if (slot < levels ? bestAsk <= o.tick : bestBid >= o.tick) {
+        if (o.tookOnArrival) {
+          remainderCrosses++;
+          remainderCrossQty += o.remaining;
+        }
+        fill(slot, o, t, o.tick, o.remaining, true, CAUSE.bookCross);
+      }
     }
   };
   /** midCross: the mid reached a resting order (twice the mid, in ticks, against twice its tick): filled whole. */
@@ -618,7 +632,10 @@ function* depthReplayRun(config: Omit<DepthReplayConfig, 'bookArrivalMs'>, recor
       }
       // marketable on arrival: takes the opposite best as a taker, up to its size there; the rest rests
       const opposite = sides[1 - k];
-      if (opposite.levels > 0 && (k === 0 ? p.tick >= opposite.best : p.tick <= opposite.best)) fill(slot, p, rested, opposite.best, partial ? opposite.sizeAt(opposite.best) : p.remaining, false, CAUSE.marketable);
+      if (opposite.levels > 0 && (k === 0 ? p.tick >= opposite.best : p.tick <= opposite.best)) {
+        fill(slot, p, rested, opposite.best, partial ? opposite.sizeAt(opposite.best) : p.remaining, false, CAUSE.marketable);
+        if (p.remaining > 0) p.tookOnArrival = true;
+      }
       if (p.remaining > 0) {
         p.ahead = sides[k].sizeAt(p.tick);
         p.lastShown = p.ahead;
@@ -981,7 +998,7 @@ function* depthReplayRun(config: Omit<DepthReplayConfig, 'bookArrivalMs'>, recor
 
   function finish(): DepthReplayResult {
     const lastMidPx = midNow();
-    return { fills, orderSize: size, fees, orders, orderCount, ordersFilled, inventory, cash, lastMidPx, pnl: cash + inventory * lastMidPx, nativeEvents: changesBefore + tradesBefore, decisions, maskedDecisions, maskedTrades, replaySec: replayMs / 1000 };
+    return { fills, orderSize: size, fees, orders, orderCount, ordersFilled, inventory, cash, lastMidPx, pnl: cash + inventory * lastMidPx, nativeEvents: changesBefore + tradesBefore, decisions, maskedDecisions, maskedTrades, replaySec: replayMs / 1000, remainderCrosses, remainderCrossQty };
   }
 
   return finish();

@@ -29,6 +29,9 @@ export class Desk {
   readonly pending: Order[] = [];
   inventory = 0;
   cash = 0;
+  /** Book-cross fills of the remainders of orders marketable on arrival, and their quantity (`remainderCrossWarning`). */
+  remainderCrosses = 0;
+  remainderCrossQty = 0;
   /** book row in force at the current event time */
   row = -1;
   /** the earliest pending cancel or activation (transitions are skipped until then) */
@@ -362,6 +365,7 @@ export class Desk {
               this.fillMs = t;
               this.fillCause = CAUSE_MARKETABLE;
               this.execute(p, k, false);
+              if (p.remaining > 0) p.tookOnArrival = true;
             }
           }
           if (this.isQueue && !Number.isNaN(p.px)) this.joinQueue(p, side);
@@ -422,6 +426,10 @@ export class Desk {
     const eps = this.eps;
     // the opposite side reached our price: we were taken
     if (k === 0 ? this.ask0[r] <= o.px + eps : this.bid0[r] >= o.px - eps) {
+      if (o.tookOnArrival) {
+        this.remainderCrosses++;
+        this.remainderCrossQty += o.remaining;
+      }
       this.fillMs = this.bookTs[r];
       this.fillCause = CAUSE_BOOK_CROSS;
       this.executeRest(o, slot);

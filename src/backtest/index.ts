@@ -13,3 +13,4 @@ export { replayedEventsAre } from './results.js';
 export { formatInventory, lotMultiple, LOT_NOISE, roundInventory, snapInventoryToLot } from './inventoryDisplay.js';
 export { depthReplaySession, replayDepth, type DepthEvents, type DepthReplaySession, type DepthReplayState, type DepthOrderRecords, type DepthReplayConfig, type DepthReplayResult } from './depthReplay.js';
 export { neverCalibrated, noResultWarning } from './noResult.js';
+export { remainderCrossWarning } from './remainderCrosses.js';

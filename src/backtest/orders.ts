@@ -25,6 +25,8 @@ export interface Order {
   /** `orderCount` queue model: orders ahead of ours, and the level's order count we last saw. */
   aheadOrders: number;
   lastCount: number;
+  /** Marketable on arrival with more than the opposite touch showed: its remainder rests (see `remainderCrossWarning`). */
+  tookOnArrival: boolean;
 }
 
 /**
@@ -154,4 +156,4 @@ export class OrderLog {
 export const NO_VALUES = new Float64Array(0);
 export const NO_SIDES = new Int8Array(0);
 
-export const newOrder = (): Order => ({ px: NaN, remaining: 0, activeMs: Infinity, cancelMs: Infinity, sentMs: NaN, ahead: 0, lastShown: 0, queued: false, logRow: -1, aheadOrders: 0, lastCount: 0 });
+export const newOrder = (): Order => ({ px: NaN, remaining: 0, activeMs: Infinity, cancelMs: Infinity, sentMs: NaN, ahead: 0, lastShown: 0, queued: false, logRow: -1, aheadOrders: 0, lastCount: 0, tookOnArrival: false });

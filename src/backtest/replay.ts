@@ -643,6 +643,7 @@ export class Replay {
           p.cancelMs = Infinity;
           p.sentMs = d;
           p.queued = false;
+          p.tookOnArrival = false;
         }
         // (nextTransitionMs only moves earlier here: a pending order withdrawn or replaced by a later one may leave
         // it early, and the transitions then due find nothing to do and recompute it)

@@ -3,6 +3,7 @@ import { type MaskSummary } from '../data/masks.js';
 import type { BacktestConfig, BacktestResult, OrderRecords } from './types.js';
 import type { OrderLog } from './orders.js';
 import type { Replay } from './replay.js';
+import { remainderCrossWarning } from './remainderCrosses.js';
 
 /**
  * The result of a replay (out of line: the replay's optimised loop never runs into code it has no type
@@ -16,6 +17,8 @@ export function backtestResult(config: BacktestConfig, replay: Replay, notes: st
   const model = config.fill;
   if (model === 'tradeThrough' && totalTrades === 0) notes.push('no trade in the data: tradeThrough fills only orders marketable on arrival');
   if (model === 'queue' && totalTrades === 0) notes.push('no trade in the data: queue fills only orders the opposite side of the book reaches, or marketable on arrival');
+  const remainders = remainderCrossWarning(desk.remainderCrosses, desk.remainderCrossQty);
+  if (remainders) notes.push(remainders);
   return {
     config: { ...config, strategy: config.strategy.name, calibration: undefined } as BacktestResult['config'],
     series: {

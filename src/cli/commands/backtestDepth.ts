@@ -1,5 +1,6 @@
 import type { QuotingOptions } from './backtest.js';
 import { depthReplaySession } from '../../backtest/depthReplay.js';
+import { remainderCrossWarning } from '../../backtest/remainderCrosses.js';
 import type { RecordedLevelChanges } from '../../formats/levelChanges.js';
 import { FILL_CAUSES } from '../../backtest/types.js';
 import { formatInventory, snapInventoryToLot } from '../../backtest/inventoryDisplay.js';
@@ -228,6 +229,7 @@ async function backtestDepthRun(values: Record<string, string | boolean | undefi
     ...(r.orderSize !== orderSize ? [`order size ${orderSize} rounded down to ${r.orderSize} (the lot)`] : []),
     ...((options.quoting.orderLevels ?? 1) > 1 ? [`a grid of ${options.quoting.orderLevels} orders a side, ${options.quoting.levelSpacingTicks ?? 1} tick(s) apart`] : []),
     ...(fill === 'tradeThrough' ? ['tradeThrough: a trade at or through our price fills us up to its size, whatever the queue (optimistic)'] : []),
+    ...[remainderCrossWarning(r.remainderCrosses, r.remainderCrossQty)].filter((w): w is string => w !== undefined),
     ...(fill === 'midCross' ? ['midCross: the mid reaching our price fills us whole, trades ignored (the reference system\'s rule)'] : []),
     ...(modelMiss ? [`WARNING ${modelMiss}`] : []),
     ...(r.orderCount === 0
