@@ -435,7 +435,7 @@ function* depthReplayRun(config: Omit<DepthReplayConfig, 'bookArrivalMs'>, recor
   let view = -1;
   /** The group whose arrival is the next decision (refreshMs 0). */
   let nextDecisionIdx = 0;
-  // the next decision's time: a timer's (set at the first event), or the next book change's as the strategy
+  // the next decision's time: the first book's arrival, then a timer's, or the next book change's as the strategy
   // receives it (a decision is taken when an event after it comes: none after the last event)
   let dNext = Infinity;
 
@@ -444,6 +444,13 @@ function* depthReplayRun(config: Omit<DepthReplayConfig, 'bookArrivalMs'>, recor
   // per slot, a fully filled order the strategy has not heard of yet (its tick, the fill's index)
   const filledTick: number[] = Array.from({ length: slots }, () => NaN);
   const filledAt: number[] = Array.from({ length: slots }, () => -1);
+  // per slot, what replaces the pending order once it arrives (an order in flight cannot be withdrawn before it
+  // arrives; its cancel is then due): `nextSet`, and the order sent for it (tick NaN: none, the side withdrawn). It
+  // becomes the pending order when that one arrives, and rests once that one is gone.
+  const nextSet: boolean[] = Array.from({ length: slots }, () => false);
+  const nextTick: number[] = Array.from({ length: slots }, () => NaN);
+  const nextSentMs: number[] = Array.from({ length: slots }, () => NaN);
+  const nextActiveMs: number[] = Array.from({ length: slots }, () => NaN);
   /** The side of a slot: 0 bid, 1 ask. */
   const sideOf = (slot: number) => (slot < levels ? 0 : 1);
   const fills = { tsMs: [] as number[], side: [] as number[], px: [] as number[], qty: [] as number[], fee: [] as number[], maker: [] as boolean[], cause: [] as number[] };
@@ -497,6 +504,7 @@ function* depthReplayRun(config: Omit<DepthReplayConfig, 'bookArrivalMs'>, recor
         for (let k = 0; k < slots; k++) {
           endOrder(live[k], from);
           reset(pending[k]);
+          nextSet[k] = false;
           filledAt[k] = -1;
         }
       } else {
@@ -641,6 +649,24 @@ function* depthReplayRun(config: Omit<DepthReplayConfig, 'bookArrivalMs'>, recor
         p.lastShown = p.ahead;
         if (countQueue) p.aheadOrders = p.lastCount = levelCounts[k].get(p.tick) ?? 0;
       }
+      let goneMs = -Infinity;
+      if (p.remaining > 0 && p.cancelMs <= t) {
+        // replaced while on its way, its cancel already due: what it took on arrival, then gone
+        goneMs = Math.max(p.cancelMs, rested);
+        endOrder(p, goneMs);
+      }
+      if (nextSet[slot]) {
+        nextSet[slot] = false;
+        if (nextTick[slot] === nextTick[slot]) {
+          // the order sent while this one was on its way: pending now, resting once this one is gone
+          const n = pending[slot];
+          n.tick = nextTick[slot];
+          n.remaining = size;
+          n.sentMs = nextSentMs[slot];
+          n.activeMs = Math.max(nextActiveMs[slot], goneMs);
+          if (n.activeMs <= t) slot--; // due already: this pass takes the slot again
+        }
+      }
     }
   };
   const nextTransition = () => {
@@ -742,10 +768,13 @@ function* depthReplayRun(config: Omit<DepthReplayConfig, 'bookArrivalMs'>, recor
       if (level > 0 && (k === 0 ? knownInventory + (level + 1) * size > maxPos + 1e-12 : knownInventory - (level + 1) * size < -maxPos - 1e-12)) want = NaN;
       const o = live[slot];
       const p = pending[slot];
-      let current = p.activeMs !== Infinity ? p.tick : o.tick;
-      let resting = p.activeMs !== Infinity || o.remaining > 0;
+      const hasNext = nextSet[slot];
+      // the pending order has not reached the exchange yet, or its replacement is already decided
+      const deferred = hasNext || (p.activeMs !== Infinity && p.activeMs > d);
+      let current = hasNext ? nextTick[slot] : p.activeMs !== Infinity ? p.tick : o.tick;
+      let resting = hasNext || p.activeMs !== Infinity || o.remaining > 0;
       // an order older than the maximum age is re-sent (to the back of the queue) even at the same price
-      if (resting && d - (p.activeMs !== Infinity ? p.sentMs : o.sentMs) > maxOrderAgeMs) resting = false;
+      if (resting && d - (hasNext ? nextSentMs[slot] : p.activeMs !== Infinity ? p.sentMs : o.sentMs) > maxOrderAgeMs) resting = false;
       if (!resting && filledAt[slot] >= knownFills) {
         // filled, but the notice has not reached the strategy: to it, the order still rests at its price
         current = filledTick[slot];
@@ -755,6 +784,18 @@ function* depthReplayRun(config: Omit<DepthReplayConfig, 'bookArrivalMs'>, recor
       if (resting && want === want && Math.abs(current - want) <= keepWithinTicks) continue;
       filledAt[slot] = -1;
       if (o.remaining > 0 && o.cancelMs === Infinity) o.cancelMs = d + (cancelConst >= 0 ? cancelConst : cancelLatency(d));
+      if (deferred) {
+        // an order on its way still arrives (the exchange gets what was sent; hftbacktest refuses to cancel an
+        // order whose request is in process): it is cancelled as it arrives, or when the cancel sent now gets
+        // there if later, and the new order rests once it is gone
+        if (p.cancelMs === Infinity) p.cancelMs = Math.max(p.activeMs, d + (cancelConst >= 0 ? cancelConst : cancelLatency(d)));
+        nextSet[slot] = true;
+        nextTick[slot] = want;
+        if (want !== want) continue;
+        nextSentMs[slot] = d;
+        nextActiveMs[slot] = d + (entryConst >= 0 ? entryConst : entryLatency(d));
+        continue;
+      }
       reset(p);
       if (want !== want) continue;
       p.tick = want;

@@ -55,6 +55,16 @@ export class Desk {
    */
   readonly completedPx: Float64Array = NO_VALUES;
   readonly completedFill: Int32Array = new Int32Array(0);
+  /**
+   * Per slot, what replaces the pending order once it arrives (an order in flight cannot be withdrawn before it
+   * arrives; its cancel is then due): `nextSet` (1), and the order sent for it (price NaN: none, the side
+   * withdrawn). It becomes the pending order when that one arrives, and rests once that one is gone.
+   */
+  readonly nextSet: Uint8Array = new Uint8Array(0);
+  readonly nextPx: Float64Array = NO_VALUES;
+  readonly nextSize: Float64Array = NO_VALUES;
+  readonly nextSentMs: Float64Array = NO_VALUES;
+  readonly nextActiveMs: Float64Array = NO_VALUES;
   // the rows being replayed (the whole tables, or a streamed replay's carried tail and current chunk: `setData`)
   bid0: Float64Array = NO_VALUES;
   ask0: Float64Array = NO_VALUES;
@@ -90,6 +100,11 @@ export class Desk {
       this.pending.push(newOrder());
     }
     this.completedPx = new Float64Array(2 * levels);
+    this.nextSet = new Uint8Array(2 * levels);
+    this.nextPx = new Float64Array(2 * levels).fill(NaN);
+    this.nextSize = new Float64Array(2 * levels);
+    this.nextSentMs = new Float64Array(2 * levels);
+    this.nextActiveMs = new Float64Array(2 * levels);
     this.completedFill = new Int32Array(2 * levels).fill(-1);
     this.eps = eps;
     this.makerFee = makerFee;
@@ -305,6 +320,7 @@ export class Desk {
         o.queued = false;
       }
       this.completedFill[k] = -1;
+      this.nextSet[k] = 0;
     }
     this.nextTransitionMs = Infinity;
   }
@@ -343,10 +359,10 @@ export class Desk {
         } else {
           live[k] = p;
           pending[k] = o;
+          // it rests from its arrival, or from its predecessor's cancel when that came later (the replay
+          // applies both at the next event, before the event itself)
+          const startMs = Math.max(p.activeMs, freedMs);
           if (this.orderLog) {
-            // it rests from its arrival, or from its predecessor's cancel when that came later (the replay
-            // applies both at the next event, before the event itself)
-            const startMs = Math.max(p.activeMs, freedMs);
             if (o.logRow >= 0) this.orderLog.end(o.logRow, startMs, END_REPLACED);
             if (!Number.isNaN(p.px)) p.logRow = this.orderLog.start(p, side, startMs);
           }
@@ -369,6 +385,28 @@ export class Desk {
             }
           }
           if (this.isQueue && !Number.isNaN(p.px)) this.joinQueue(p, side);
+          let goneMs = -Infinity;
+          if (p.cancelMs <= t) {
+            // replaced while on its way, its cancel already due: what it took on arrival, then gone
+            goneMs = Math.max(p.cancelMs, startMs);
+            if (p.logRow >= 0 && !Number.isNaN(p.px)) this.orderLog!.end(p.logRow, goneMs, END_CANCELLED);
+            p.logRow = -1;
+            p.px = NaN;
+            p.remaining = 0;
+            p.cancelMs = Infinity;
+          }
+          if (this.nextSet[k] === 1) {
+            this.nextSet[k] = 0;
+            if (!Number.isNaN(this.nextPx[k])) {
+              // the order sent while this one was on its way: pending now, resting once this one is gone
+              o.px = this.nextPx[k];
+              o.remaining = this.nextSize[k];
+              o.sentMs = this.nextSentMs[k];
+              o.activeMs = Math.max(this.nextActiveMs[k], goneMs);
+              o.queued = false;
+              if (o.activeMs <= t) k--; // due already: this pass takes the slot again
+            }
+          }
         }
       }
     }

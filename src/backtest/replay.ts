@@ -614,10 +614,13 @@ export class Replay {
           }
           const o = live[k];
           const p = pending[k];
-          let current = p.activeMs !== Infinity ? p.px : o.px;
-          let resting = p.activeMs !== Infinity || o.remaining > 0;
+          const hasNext = desk.nextSet[k] === 1;
+          // the pending order has not reached the exchange yet, or its replacement is already decided
+          const deferred = hasNext || (p.activeMs !== Infinity && p.activeMs > d);
+          let current = hasNext ? desk.nextPx[k] : p.activeMs !== Infinity ? p.px : o.px;
+          let resting = hasNext || p.activeMs !== Infinity || o.remaining > 0;
           // an order older than the maximum age is re-sent (to the back of the queue) even at the same price
-          if (resting && d - (p.activeMs !== Infinity ? p.sentMs : o.sentMs) > maxOrderAgeMs) resting = false;
+          if (resting && d - (hasNext ? desk.nextSentMs[k] : p.activeMs !== Infinity ? p.sentMs : o.sentMs) > maxOrderAgeMs) resting = false;
           if (!resting && desk.completedFill[k] >= knownFill) {
             // filled, but the notice has not reached the strategy: to it, the order still rests at its price
             current = desk.completedPx[k];
@@ -630,6 +633,19 @@ export class Replay {
           if (!Number.isNaN(o.px) && o.cancelMs === Infinity) {
             o.cancelMs = d + (cancelConstMs >= 0 ? cancelConstMs : cancelLatency(d));
             if (o.cancelMs < desk.nextTransitionMs) desk.nextTransitionMs = o.cancelMs;
+          }
+          if (deferred) {
+            // an order on its way still arrives (the exchange gets what was sent; hftbacktest refuses to cancel an
+            // order whose request is in process): it is cancelled as it arrives, or when the cancel sent now gets
+            // there if later, and the new order rests once it is gone
+            if (p.cancelMs === Infinity) p.cancelMs = Math.max(p.activeMs, d + (cancelConstMs >= 0 ? cancelConstMs : cancelLatency(d)));
+            desk.nextSet[k] = 1;
+            desk.nextPx[k] = want;
+            if (Number.isNaN(want)) continue;
+            desk.nextSize[k] = size;
+            desk.nextSentMs[k] = d;
+            desk.nextActiveMs[k] = d + (entryConstMs >= 0 ? entryConstMs : entryLatency(d));
+            continue;
           }
           if (Number.isNaN(want)) {
             p.activeMs = Infinity;

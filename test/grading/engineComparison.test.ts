@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backtestExecutions, replayDepth, runBacktest, symmetricStrategy } from '../../src/backtest/index.js';
+import { backtestExecutions, FILL_CAUSES, replayDepth, runBacktest, symmetricStrategy } from '../../src/backtest/index.js';
 import { compareOrderFills } from '../../src/grading/index.js';
 import { depthEventsOf, generateOrderBookMarket } from '../../src/sample/index.js';
 
@@ -35,15 +35,34 @@ describe('compareOrderFills: two replays of the same quotes, order by order', ()
     const top = runBacktest(market.book, trades, { ...config, fill, lotSize: 0, refreshMs: 0, recordSeries: false, recordOrders: true });
     const o = top.orders!;
     const topView = { side: o.side, pxTicks: Array.from(o.px, (p) => Math.round(p / market.tickSize)), activeMs: o.activeMs, firstFillMs: o.firstFillMs };
-    return { c: compareOrderFills(topView, depth.orders), topFills: top.fills.tsMs.length, depthFills: depth.fills.tsMs.length };
+    return { c: compareOrderFills(topView, depth.orders), topFills: top.fills.tsMs.length, depthFills: depth.fills.tsMs.length, top, depth };
+  };
+  /**
+   * The two runs' fills one for one: side, price and size, at the same time except a fill marketable on arrival
+   * (at its arrival at full depth, at the next event in the top-5 replay).
+   */
+  const expectSameFills = (top: { fills: { tsMs: ArrayLike<number>; side: ArrayLike<number>; px: ArrayLike<number>; qty: ArrayLike<number>; cause: ArrayLike<number> } }, depth: typeof top, label: string) => {
+    expect(depth.fills.tsMs.length, label).toBe(top.fills.tsMs.length);
+    const marketable = FILL_CAUSES.indexOf('marketable');
+    for (let f = 0; f < top.fills.tsMs.length; f++) {
+      expect([depth.fills.side[f], depth.fills.cause[f]], `${label} fill ${f}`).toEqual([top.fills.side[f], top.fills.cause[f]]);
+      expect(depth.fills.px[f], `${label} fill ${f}`).toBeCloseTo(top.fills.px[f], 9);
+      expect(depth.fills.qty[f], `${label} fill ${f}`).toBeCloseTo(top.fills.qty[f], 12);
+      if (top.fills.cause[f] !== marketable) expect(depth.fills.tsMs[f], `${label} fill ${f}`).toBe(top.fills.tsMs[f]);
+    }
   };
   for (const fill of ['queue', 'tradeThrough', 'midCross'] as const) {
     it(`${fill}: quotes inside the five levels, every order matched and filled alike by the two replays (two implementations of one rule)`, () => {
-      const { c, topFills, depthFills } = run(1.5, fill);
+      const { c, depthFills, top, depth } = run(1.5, fill);
       expect(c.matched).toBeGreaterThan(200);
-      expect(c.onlyInA + c.onlyInB).toBe(0);
-      expect(c.same).toBe(c.matched);
-      expect(depthFills).toBe(topFills);
+      // an order sent at a decision the other replay does not take (a level change 1 µs before its book row) can
+      // rest there for that 1 µs: it arrives, since an order on its way is not withdrawn, and is cancelled at once
+      expect(c.onlyInA + c.onlyInB).toBeLessThanOrEqual(2);
+      expect(c.filledInAOnly + c.filledInBOnly).toBe(0);
+      // orders filled at another time are marketable on arrival (filled as they arrive here, at the next event there)
+      expect(c.matched - c.same).toBeLessThanOrEqual(10);
+      for (const d of c.firstDifferences) expect(d.bFillMs, JSON.stringify(d)).toBe(d.activeMs);
+      expectSameFills(top, depth, fill);
       expect(depthFills).toBeGreaterThan(50);
     });
   }
@@ -59,8 +78,11 @@ describe('compareOrderFills: two replays of the same quotes, order by order', ()
     const o = top.orders!;
     const c = compareOrderFills({ side: o.side, pxTicks: Array.from(o.px, (p) => Math.round(p / tick)), activeMs: o.activeMs, firstFillMs: o.firstFillMs }, depth.orders);
     expect(c.matched).toBeGreaterThan(100);
-    expect(c.onlyInA + c.onlyInB).toBe(0);
-    expect(c.same).toBe(c.matched);
+    // (an order sent at a decision only one replay takes rests 1 µs there: see above)
+    expect(c.onlyInA + c.onlyInB).toBeLessThanOrEqual(2);
+    expect(c.filledInAOnly + c.filledInBOnly).toBe(0);
+    for (const d of c.firstDifferences) expect(d.bFillMs, JSON.stringify(d)).toBe(d.activeMs);
+    expectSameFills(top, depth, 'features');
     // the features act: without them the orders differ
     const plain = replayDepth(events, market.trades, base);
     expect(plain.orders.side.length).not.toBe(depth.orders.side.length);
@@ -75,7 +97,9 @@ describe('compareOrderFills: two replays of the same quotes, order by order', ()
       const top = runBacktest(busy.book, backtestExecutions(busy.book, busy.trades, fill, busy.tickSize).trades, { ...config, fill, lotSize: 0, refreshMs: 0, recordSeries: false, recordOrders: true });
       const o = top.orders!;
       const c = compareOrderFills({ side: o.side, pxTicks: Array.from(o.px, (p) => Math.round(p / busy.tickSize)), activeMs: o.activeMs, firstFillMs: o.firstFillMs }, depth.orders, 1000);
-      expect(depth.fills.tsMs.length, fill).toBe(top.fills.tsMs.length);
+      // (within 1 %: an order sent at a decision only the full depth takes, on a level change 1 µs before its
+      // book row, still arrives, and can fill there as a taker: 4 of 1,807 fills with queue)
+      expect(Math.abs(depth.fills.tsMs.length - top.fills.tsMs.length), fill).toBeLessThanOrEqual(0.01 * top.fills.tsMs.length);
       expect(c.matched, fill).toBeGreaterThan(0.99 * Math.max(o.side.length, depth.orders.side.length));
       expect(c.filledInAOnly + c.filledInBOnly, fill).toBe(0);
       // (or the sample's 1 µs between a market order's trades and its book row, which the rows and the level
