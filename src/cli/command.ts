@@ -122,6 +122,16 @@ export function durationOption(name: string, value: string | undefined, fallback
 }
 
 /**
+ * `--refresh`: 0 (with or without a unit: re-quote at every book update, the documented default) or a positive
+ * duration as `durationOption` reads it; returns milliseconds.
+ * @example refreshOption('0') // 0
+ */
+export function refreshOption(value: string | undefined): number {
+  if (value !== undefined && /^0+(?:\.0+)?(ms|s|m|h|d)?$/.test(value.trim())) return 0;
+  return durationOption('refresh', value, undefined) ?? 0;
+}
+
+/**
  * A latency option: `0`, one duration with its unit (`50ms`, `0.2s`), a comma-separated list of durations to
  * sample from per event (`20ms,35ms,120ms`), `file:PATH` (a measured series, `ts_ms,latency_ms`, interpolated
  * in time: see readLatencyCsv), or, where `recorded` is allowed (the feed), `recorded`.

@@ -8,7 +8,7 @@ import { catalogRangeTick } from '../marketData.js';
 import { ReachDepthCounts } from '../../estimate/index.js';
 import { clockCheckedDays, openCatalogMarket, UnpairedTradesWarning } from '../catalogMarket.js';
 import { contractUnits, contractValueOption, daysInUnits } from '../contractUnits.js';
-import { durationOption, formatTable, latencyConfig, numberOption, printJson, requireOrderCounts, UsageError, feeOption, noteLine } from '../command.js';
+import { durationOption, formatTable, latencyConfig, numberOption, printJson, requireOrderCounts, UsageError, feeOption, noteLine, refreshOption } from '../command.js';
 import { inv, metricsJson, num, writeBacktestReport, type InventoryUnits } from './backtestReport.js';
 import { arrivalModelWarningFromCounts } from './backtestRun.js';
 import { DayRangeInterrupt, INTERRUPTED_EXIT_CODE } from '../interrupt.js';
@@ -63,7 +63,7 @@ export async function backtestCatalog(
         orderSize,
         tickSize: tick,
         lotSize: lot,
-        refreshMs: durationOption('refresh', values.refresh as string | undefined, undefined) ?? 0,
+        refreshMs: refreshOption(values.refresh as string | undefined),
         ...latencies,
         makerFee: feeOption('maker-fee', values['maker-fee'] as string | undefined),
         takerFee: feeOption('taker-fee', values['taker-fee'] as string | undefined),

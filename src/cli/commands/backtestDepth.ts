@@ -25,7 +25,7 @@ import { detectFormat } from '../../formats/loadAny.js';
 import { inferTickSize } from '../../data/quality.js';
 import { UnpairedTradesWarning } from '../catalogMarket.js';
 import { DayRangeInterrupt, INTERRUPTED_EXIT_CODE } from '../interrupt.js';
-import { checkLatencySeries, durationOption, formatTable, latencyOption, localClockOffsetOption, numberOption, printJson, recordedClock, recordedClockOfStats, UsageError, feeOption } from '../command.js';
+import { checkLatencySeries, durationOption, formatTable, latencyOption, localClockOffsetOption, numberOption, printJson, recordedClock, recordedClockOfStats, UsageError, feeOption, refreshOption } from '../command.js';
 import { contractUnits } from '../contractUnits.js';
 
 /**
@@ -127,7 +127,7 @@ async function backtestDepthRun(values: Record<string, string | boolean | undefi
   const tickSize = numberOption('tick', values.tick as string | undefined, inferred, (v) => v > 0);
   const halfSpreadPx = numberOption('half-spread', values['half-spread'] as string | undefined, 5 * tickSize, (v) => v > 0);
   const orderSize = numberOption('size', values.size as string | undefined, 0.01, (v) => v > 0);
-  const refreshMs = durationOption('refresh', values.refresh as string | undefined, undefined) ?? 0;
+  const refreshMs = refreshOption(values.refresh as string | undefined);
   const maxPosition = numberOption('max-position', values['max-position'] as string | undefined, Infinity, (v) => v > 0);
   const strategy = createStrategy(options.strategyName, { gamma: options.gamma, horizonSec: options.horizonMs / 1000, qMax: options.qMax, halfSpreadPx });
   // σ, A, k as the top-5 run estimates them: rolling windows over the folded rows and the market orders paired

@@ -5,7 +5,7 @@ import { PARAM_RANGES, strategyFor, type ParamSet } from '../../calibrate/params
 import { describeMasks, masksJson, type BookTable, type TradeTable } from '../../data/index.js';
 import { arrivalWarnings, checkArrivalFit, DEFAULT_DEPTH_RANGE, EstimationError, fitArrivalMle, rollingCalibration, type ArrivalFitCheck, type MarketOrders, type ReachDepthCounts } from '../../estimate/index.js';
 import { givenOrFileTick } from '../marketData.js';
-import { durationOption, formatTable, latencyConfig, numberOption, printJson, recordedClock, requireOrderCounts, UsageError, feeOption } from '../command.js';
+import { durationOption, formatTable, latencyConfig, numberOption, printJson, recordedClock, requireOrderCounts, UsageError, feeOption, refreshOption } from '../command.js';
 import { inv, metricsJson, num, writeBacktestReport, type InventoryUnits } from './backtestReport.js';
 
 /**
@@ -124,7 +124,7 @@ export async function backtestRun(
     orderSize,
     tickSize: tick,
     lotSize: lot,
-    refreshMs: durationOption('refresh', values.refresh, undefined) ?? 0,
+    refreshMs: refreshOption(values.refresh as string | undefined),
     ...latencies,
     makerFee: feeOption('maker-fee', values['maker-fee']),
     takerFee: feeOption('taker-fee', values['taker-fee']),
