@@ -97,7 +97,11 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
   if (!values.data) throw new UsageError('--data FILE is required');
   // the seed-compatible run uses the touch only: a table file that can skip the deeper levels does not read them
   // (the result cannot depend on them; the output says they were not read or validated)
-  const { book, trades: recorded } = await (await import('../marketData.js')).loadMarketData(values.data, values.trades, values.inst, values['seed-compat'] ? { levels: 1, unkeptLevels: 'skip' } : {}, { purpose: values['seed-compat'] ? 'the seed-compatible run' : 'a backtest' });
+  const { book, trades: recorded } = await (await import('../marketData.js')).loadMarketData(values.data, values.trades, values.inst, values['seed-compat'] ? { levels: 1, unkeptLevels: 'skip' } : {}, {
+    purpose: values['seed-compat'] ? 'the seed-compatible run' : 'a backtest',
+    // the book's ends where the trade record is missing are masked for fills on trades
+    maskTradelessEnds: !values['seed-compat'] && fill !== 'midCross',
+  });
   if (values['seed-compat']) {
     const options = {
       gamma,

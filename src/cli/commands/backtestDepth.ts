@@ -23,6 +23,7 @@ import { loadTables } from '../../formats/index.js';
 import { readOkxBooksDepthEvents } from '../../formats/okxHistoryBooks.js';
 import { detectFormat } from '../../formats/loadAny.js';
 import { inferTickSize } from '../../data/quality.js';
+import { withTradelessEndsMasked } from '../marketData.js';
 import { UnpairedTradesWarning } from '../catalogMarket.js';
 import { DayRangeInterrupt, INTERRUPTED_EXIT_CODE } from '../interrupt.js';
 import { checkLatencySeries, durationOption, formatTable, latencyOption, localClockOffsetOption, numberOption, printJson, recordedClock, recordedClockOfStats, UsageError, feeOption, refreshOption } from '../command.js';
@@ -122,7 +123,8 @@ async function backtestDepthRun(values: Record<string, string | boolean | undefi
   // the full-depth replay keeps the capture's size unit: an inverse contract is refused, a linear one said to be in contracts
   if (values['contract-value'] !== undefined) throw new UsageError('--contract-value does not convert the level changes of --depth full yet: leave it out (sizes stay in contracts, and the output says so)');
   const units = contractUnits(capture.book.meta.instrument ?? (values.inst as string | undefined), undefined);
-  const masked = capture.book.masked ?? [];
+  // a file's book ends where its trade record is missing are masked for fills on trades (as the top-5 run does)
+  const masked = !streamed && fill !== 'midCross' ? (withTradelessEndsMasked(capture.book, capture.trades, data, (values.trades as string | undefined) ?? data).masked ?? []) : (capture.book.masked ?? []);
   const inferred = streamed ? streamed.inferredTick : inferTickSize(capture.book);
   const tickSize = numberOption('tick', values.tick as string | undefined, inferred, (v) => v > 0);
   const halfSpreadPx = numberOption('half-spread', values['half-spread'] as string | undefined, 5 * tickSize, (v) => v > 0);

@@ -87,7 +87,8 @@ export async function runCalibrate(argv: string[]): Promise<number> {
     const { calibrateCatalog } = await import('./calibrateCatalog.js');
     return calibrateCatalog(values, { fill, metric, workers, windowMs: durationOption('window', values.window, 300_000) as number, sets: expandGrid(spec, { ...DEFAULT_PARAMS, strategy, queueModel: queueModelText(queueModel) }), keys: Object.keys(spec) as Array<keyof ParamSet>, trailingDays });
   }
-  const market = await loadMarketData(values.data as string, values.trades, values.inst, {}, { purpose: 'a calibration' });
+  // the book's ends where the trade record is missing are masked for fills on trades, as each worker's shard is
+  const market = await loadMarketData(values.data as string, values.trades, values.inst, {}, { purpose: 'a calibration', maskTradelessEnds: fill !== 'midCross' });
   // sizes in base currency (a linear contract's times its contract value; an inverse contract refused)
   const { book, trades: recorded, note: unitsNote } = marketInBaseUnits(market, values.inst, contractValueOption(values['contract-value']));
   const sets = expandGrid(spec, { ...DEFAULT_PARAMS, strategy, queueModel: queueModelText(queueModel) });

@@ -39,7 +39,7 @@ export interface PreparedShard {
 
 /** The market data of a shard, prepared as `asmm calibrate` prepares it. */
 export async function prepareShard(shard: DataShard, fill: EvaluationSettings['fill'], tickSize: number): Promise<PreparedShard> {
-  const market = await loadMarketData(shard.dataPath, shard.tradesPath, shard.inst);
+  const market = await loadMarketData(shard.dataPath, shard.tradesPath, shard.inst, {}, { maskTradelessEnds: fill !== 'midCross' });
   const { book, trades: recorded } = marketInBaseUnits(market, shard.inst, shard.contractValue);
   const executions = backtestExecutions(book, recorded, fill, tickSize, { label: `trades of ${shard.tradesPath ?? shard.dataPath} against the book of ${shard.dataPath}` });
   const calibration = rollingCalibration(book, executions.marketOrders, { windowSec: shard.windowMs / 1000, stepSec: 1 });
