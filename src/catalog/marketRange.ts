@@ -1,6 +1,7 @@
 import { formatDurationMs, maskedDurationMs, mergeMasks, subtractMasks, type MaskedInterval } from '../data/masks.js';
 import type { BookTable, TradeTable } from '../data/tables.js';
 import { DEFAULT_MAX_STALENESS_MS, DeadBookTracker } from '../data/validate.js';
+import { tradelessBookEnds } from '../estimate/marketOrders.js';
 import type { Catalog } from './catalog.js';
 import { DAY_MS, utcDayEndMs as dayEndMs } from './schema.js';
 
@@ -64,12 +65,15 @@ export function catalogRange(catalog: Catalog, values: { inst?: string; venue?: 
  * which decides it, so that a stretch whose trades come after midnight is masked from its start, on both days.
  * A stretch still undecided after a whole further day releases the held day unmasked; should it turn dead
  * later, the part before the later day is not masked, and `notes` says so.
+ * `maskTradelessEnds` (backtest, calibrate): a day's book is masked too where its trades stop before its end or
+ * start after its beginning (`tradelessBookEnds`), with a WARNING in `notes`.
  */
 export async function* catalogMarketDays(
   catalog: Catalog,
   range: CatalogRange,
   notes: string[],
   maxStalenessMs = DEFAULT_MAX_STALENESS_MS,
+  maskTradelessEnds = false,
 ): AsyncGenerator<CatalogMarketDay> {
   const dead = new DeadBookTracker(maxStalenessMs);
   // the range's last book day ends at its last row (as the book does); the others at their day's end
@@ -85,7 +89,11 @@ export async function* catalogMarketDays(
     notes.push(`${day.date}: the book did not change for more than ${formatDurationMs(maxStalenessMs)} while trades printed, ${formatDurationMs(maskedDurationMs(mergeMasks(stretches)))} in ${stretches.length} stretch${stretches.length === 1 ? '' : 'es'}: masked`);
     return { ...day, book: { ...day.book, masked: mergeMasks(day.book.masked, stretches) } };
   };
-  for await (const day of catalogDays(catalog, range, notes)) {
+  for await (let day of catalogDays(catalog, range, notes)) {
+    // a day whose trades stop before (or start after) its book: the trade record is missing there, not quiet
+    const ends = maskTradelessEnds && day.trades ? tradelessBookEnds(day.book, day.trades) : [];
+    for (const e of ends) notes.push(`WARNING ${day.date}: ${e.reason} of that day (${new Date(e.fromMs).toISOString()} .. ${new Date(e.toMs).toISOString()}): masked, no quote and no fill there (OKX's trades files run on UTC+8 days, its books files on UTC days: import the trades file of the next date)`);
+    if (ends.length > 0) day = { ...day, book: { ...day.book, masked: mergeMasks(day.book.masked, ends) } };
     const last = day.date === lastDate;
     let stretches = dead.feed(day.book, day.trades, last ? undefined : day.throughMs);
     // this day's own part of what it decided starts at the end of the day before it

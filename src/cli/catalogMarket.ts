@@ -43,14 +43,14 @@ export interface OpenedCatalogMarket {
  * `maxStalenessMs`: how long the book may show no change while trades print (see catalogMarketDays).
  * The caller closes `catalog`.
  */
-export async function openCatalogMarket(values: { catalog?: unknown; inst?: unknown; venue?: unknown; from?: unknown; to?: unknown }, options: { maxStalenessMs?: number } = {}): Promise<OpenedCatalogMarket> {
+export async function openCatalogMarket(values: { catalog?: unknown; inst?: unknown; venue?: unknown; from?: unknown; to?: unknown }, options: { maxStalenessMs?: number; maskTradelessEnds?: boolean } = {}): Promise<OpenedCatalogMarket> {
   const { openCatalog } = await import('../catalog/index.js');
   const catalog = await openCatalog(resolve(String(values.catalog)));
   try {
     const range = catalogRange(catalog, values as { inst?: string; venue?: string; from?: string; to?: string });
     const meta = catalog.instruments().find((i) => i.venue === range.venue && i.instrument === range.instrument)?.meta;
     const notes: string[] = [];
-    const rest = catalogMarketDays(catalog, range, notes, options.maxStalenessMs);
+    const rest = catalogMarketDays(catalog, range, notes, options.maxStalenessMs, options.maskTradelessEnds);
     const head = await rest.next();
     if (head.done) throw new UsageError(`no book days for ${range.instrument} (${range.venue}) in ${range.fromDate ?? 'the first day'}..${range.toDate ?? 'the last day'} of ${range.root}`);
     const first = head.value;

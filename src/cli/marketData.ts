@@ -1,5 +1,5 @@
-import { assertTimeOrder, clipMasks, DataError, declaredOrInferredTick, dropDuplicateTrades, offGridTickWarning, deadBookStretches, relativeTimeUnitProblem, DEFAULT_MAX_STALENESS_MS, formatDurationMs, maskedDurationMs, mergeMasks, tradesOffBook, type BookTable, type MaskedInterval, type Table, type TradeTable } from '../data/index.js';
-import { tradelessEdges } from '../estimate/marketOrders.js';
+import { assertTimeOrder, DataError, declaredOrInferredTick, dropDuplicateTrades, offGridTickWarning, deadBookStretches, relativeTimeUnitProblem, DEFAULT_MAX_STALENESS_MS, formatDurationMs, maskedDurationMs, mergeMasks, tradesOffBook, type BookTable, type Table, type TradeTable } from '../data/index.js';
+import { tradelessBookEnds } from '../estimate/marketOrders.js';
 import type { TableReadOptions } from '../formats/format.js';
 import { loadTables, type FileFormat } from '../formats/index.js';
 import { numberOption, UsageError } from './command.js';
@@ -90,35 +90,6 @@ export async function loadMarketData(
   if (!market.trades) return market;
   const book = withDeadBookMasked(market.book, market.trades, data, checks);
   return { ...market, book: checks.maskTradelessEnds ? withTradelessEndsMasked(book, market.trades, data, market.tradesFrom ?? data) : book };
-}
-
-/**
- * The stretches at the start and end of a book's span with no trade for improbably long at the rate of the rest
- * (P < 1e-6, `tradelessEdges`), outside its masks: there the trade record is missing (it starts later or ends
- * earlier than the book: an OKX trades file dated D ends at 16:00 UTC, its books day at midnight), not quiet.
- */
-export function tradelessBookEnds(book: BookTable, trades: TradeTable): MaskedInterval[] {
-  const ts = book.tsMs;
-  if (ts.length < 2) return [];
-  const firstMs = ts[0];
-  const lastMs = ts[ts.length - 1];
-  const masks = clipMasks(mergeMasks(book.masked, trades.masked), firstMs, lastMs) ?? [];
-  let first = NaN;
-  let last = NaN;
-  let count = 0;
-  let m = 0;
-  for (let i = 0; i < trades.tsMs.length; i++) {
-    const t = trades.tsMs[i];
-    if (t < firstMs || t > lastMs) continue;
-    while (m < masks.length && masks[m].toMs <= t) m++;
-    if (m < masks.length && masks[m].fromMs <= t) continue;
-    if (count === 0) first = t;
-    last = t;
-    count++;
-  }
-  if (count === 0) return [];
-  // (half-open intervals: the tail starts after the last trade, which stays outside it)
-  return tradelessEdges(firstMs, lastMs, first, last, count, lastMs - firstMs - maskedDurationMs(masks)).map((e) => (e.fromMs === last && e.toMs === lastMs ? { ...e, fromMs: last + 1 } : e));
 }
 
 /** The book with `tradelessBookEnds` masked, and a WARNING on stderr naming both files and each stretch. */

@@ -279,6 +279,39 @@ export function tradelessEdges(firstMs: number, lastMs: number, firstOrderMs: nu
 }
 
 /**
+ * The stretches at the start and end of a book's span with no trade for improbably long at the rate of the rest
+ * (P < 1e-6, `tradelessEdges`), outside its masks: there the trade record is missing (it starts later or ends
+ * earlier than the book: an OKX trades file dated D ends at 16:00 UTC, its books day at midnight), not quiet.
+ */
+export function tradelessBookEnds(book: BookTable, trades: TradeTable): MaskedInterval[] {
+  const ts = book.tsMs;
+  if (ts.length < 2) return [];
+  return tradelessSpanEnds(ts[0], ts[ts.length - 1], mergeMasks(book.masked, trades.masked), trades.tsMs);
+}
+
+/** `tradelessBookEnds` of a book known by its first and last row times and masks (`masks`, trades' included). */
+export function tradelessSpanEnds(firstMs: number, lastMs: number, masksIn: readonly MaskedInterval[] | undefined, tradeTsMs: ArrayLike<number>): MaskedInterval[] {
+  if (!(lastMs > firstMs)) return [];
+  const masks = clipMasks(mergeMasks(masksIn), firstMs, lastMs) ?? [];
+  let first = NaN;
+  let last = NaN;
+  let count = 0;
+  let m = 0;
+  for (let i = 0; i < tradeTsMs.length; i++) {
+    const t = tradeTsMs[i];
+    if (t < firstMs || t > lastMs) continue;
+    while (m < masks.length && masks[m].toMs <= t) m++;
+    if (m < masks.length && masks[m].fromMs <= t) continue;
+    if (count === 0) first = t;
+    last = t;
+    count++;
+  }
+  if (count === 0) return [];
+  // (half-open intervals: the tail starts after the last trade, which stays outside it)
+  return tradelessEdges(firstMs, lastMs, first, last, count, lastMs - firstMs - maskedDurationMs(masks)).map((e) => (e.fromMs === last && e.toMs === lastMs ? { ...e, fromMs: last + 1 } : e));
+}
+
+/**
  * The book's masked intervals, each extended to the first book row stamped at or after its end (the book is
  * rebuilt there: until then the row in force is one from before or inside the mask), or to the last row.
  */

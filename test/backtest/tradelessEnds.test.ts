@@ -89,5 +89,30 @@ describe('a trade record that ends before its book', () => {
     expect(j.masked[0].fromMs).toBeGreaterThan(Date.UTC(2025, 10, 1, 15, 59, 50));
     expect(j.maskedDecisions).toBeGreaterThan(0);
     expect(j.fills).toBeGreaterThan(0);
+    // the same files through a catalog (the day's trades stop at 16:00 UTC, its book goes on): the same mask,
+    // the same fills, at full depth and in the top-5 replay (whose file run is the reference there)
+    const catalog = join(dir, 'okx-catalog');
+    for (const file of [books, tradesDay]) expect(runAsmm(['catalog', 'import', file, '--catalog', catalog]).code).toBe(0);
+    const fromCatalog = runAsmm(['backtest', '--catalog', catalog, '--inst', 'BTC-USDT', '--depth', 'full', '--strategy', 'symmetric', '--fill', 'queue', '--json', '--report', join(dir, 'depth-catalog.html')]);
+    expect(fromCatalog.code, fromCatalog.stderr).toBe(0);
+    const c = JSON.parse(fromCatalog.stdout) as typeof j & { notes: string[] };
+    expect(c.notes.filter((n) => /^WARNING 2025-11-01: no trade for 6\d\d\.\d s before the book's last row/.test(n))).toHaveLength(1);
+    expect(c.fills).toBe(j.fills);
+    expect(c.maskedDecisions).toBe(j.maskedDecisions);
+    const top = (args: string[], name: string) => {
+      const r = runAsmm(['backtest', ...args, '--strategy', 'symmetric', '--fill', 'tradeThrough', '--json', '--report', join(dir, `${name}.html`)]);
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(r.stdout) as { metrics: Metrics; masked: { totalMs: number } };
+    };
+    const topFile = top(['--data', books, '--trades', tradesDay], 'top-file');
+    const topCatalog = top(['--catalog', catalog, '--inst', 'BTC-USDT'], 'top-catalog');
+    expect(topCatalog.masked.totalMs).toBeGreaterThan(590_000);
+    expect(topCatalog.metrics.fills).toBe(topFile.metrics.fills);
+    // the daily walk-forward sees it too
+    const daily = runAsmm(['calibrate', '--catalog', catalog, '--inst', 'BTC-USDT', '--refit', 'daily', '--strategy', 'symmetric', '--grid', 'half-spread=0.02,0.05', '--fill', 'tradeThrough', '--window', '10s', '--workers', '0', '--json', '--report', join(dir, 'daily.html')]);
+    expect(daily.code, daily.stderr).toBe(0);
+    const d = JSON.parse(daily.stdout) as { days: Array<{ maskedMs: number }>; notes: string[] };
+    expect(d.days[0].maskedMs).toBeGreaterThan(590_000);
+    expect(d.notes.some((n) => /^WARNING 2025-11-01: no trade for/.test(n))).toBe(true);
   });
 });

@@ -28,7 +28,7 @@ export async function backtestCatalog(
   o: { fill: FillModel; strategyName: StrategyName; gamma: number; horizonMs: number; qMax: number; windowMs: number; queueModel: QueueModelSpec; quoting: QuotingOptions },
 ): Promise<number> {
   if (values['local-clock-offset'] !== undefined) throw new UsageError(`--catalog does not take --local-clock-offset over top of book: give --depth full with it (the catalog's book_deltas), or replay the file with --data`);
-  const { catalog, range, meta, notes, first, days: daysInVenueUnits, rangeDates } = await openCatalogMarket(values);
+  const { catalog, range, meta, notes, first, days: daysInVenueUnits, rangeDates } = await openCatalogMarket(values, { maskTradelessEnds: o.fill !== 'midCross' });
   try {
     // sizes in base currency (a linear contract's times its contract value; an inverse contract refused)
     const contract = contractUnits(range.instrument, contractValueOption(values['contract-value'] as string | undefined), meta?.contractValue);

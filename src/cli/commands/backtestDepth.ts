@@ -17,7 +17,8 @@ import type { CalibrationRows } from '../../backtest/replay.js';
 import type { BookDeltaDay } from '../../catalog/catalog.js';
 import { utcDayEndMs } from '../../catalog/schema.js';
 import { concatColumns } from '../../data/concatTables.js';
-import { assertTimeOrder, DataError, emptyBookTable, emptyTradeTable, type BookTable, type TradeTable } from '../../data/index.js';
+import { assertTimeOrder, DataError, emptyBookTable, emptyTradeTable, mergeMasks, type BookTable, type MaskedInterval, type TradeTable } from '../../data/index.js';
+import { tradelessSpanEnds } from '../../estimate/marketOrders.js';
 import { replayBinanceCapture } from '../../formats/binanceCapture.js';
 import { loadTables } from '../../formats/index.js';
 import { readOkxBooksDepthEvents } from '../../formats/okxHistoryBooks.js';
@@ -452,9 +453,12 @@ async function catalogDepthStream(values: Record<string, string | boolean | unde
     let lastMs = -Infinity;
     let topDays = 0;
     let depth = 0;
+    /** Each book day's first and last row, for the days whose trades stop early (see below). */
+    const spans = new Map<string, { firstMs: number; lastMs: number }>();
     for await (const day of bookDays()) {
       const n = day.tsMs.length;
       if (n === 0) continue;
+      spans.set(day.date, { firstMs: day.tsMs[0], lastMs: day.tsMs[n - 1] });
       topDays++;
       depth ||= day.depth;
       inferredTick = Math.min(inferredTick, inferTickSize(day));
@@ -464,12 +468,26 @@ async function catalogDepthStream(values: Record<string, string | boolean | unde
     }
     if (topDays === 0) throw new UsageError(`${values.catalog as string}: no book_top of ${range.instrument} beside its book_deltas (import the source again)`);
     const emptyBook = emptyBookTable(depth, { instrument: range.instrument });
+    // for fills on trades, a day's book is masked where its trades stop before its end or start after its
+    // beginning (the trade record is missing there: OKX's trades files run on UTC+8 days, its books on UTC days)
+    const tradeless: MaskedInterval[] = [];
+    const tradelessNotes: string[] = [];
+    if ((values.fill ?? 'queue') !== 'midCross') {
+      for await (const t of catalog.readTradesDays(range.venue, range.instrument, range.fromDate, range.toDate)) {
+        const span = spans.get(t.date);
+        if (!span) continue;
+        for (const e of tradelessSpanEnds(span.firstMs, span.lastMs, mergeMasks(source.masked, t.masked), t.tsMs)) {
+          tradeless.push(e);
+          tradelessNotes.push(`WARNING ${t.date}: ${e.reason} of that day (${new Date(e.fromMs).toISOString()} .. ${new Date(e.toMs).toISOString()}): masked, no quote and no fill there (OKX's trades files run on UTC+8 days, its books files on UTC days: import the trades file of the next date)`);
+        }
+      }
+    }
     const capture = {
       events: { tsMs: new Float64Array(0), side: new Int8Array(0), px: new Float64Array(0), qty: new Float64Array(0) } as DepthEvents,
-      book: { ...emptyBookTable(0, { instrument: range.instrument }), masked: source.masked },
+      book: { ...emptyBookTable(0, { instrument: range.instrument }), masked: mergeMasks(source.masked, tradeless) },
       trades: emptyTradeTable({ instrument: range.instrument }),
       localTsMs: undefined as Float64Array | undefined,
-      notes: [`catalog ${values.catalog as string}: ${range.venue}/${range.instrument} ${source.dates.join(', ')}: read a day at a time, ${source.masked.length} masked interval(s) from its gaps and where the range starts without a snapshot`],
+      notes: [`catalog ${values.catalog as string}: ${range.venue}/${range.instrument} ${source.dates.join(', ')}: read a day at a time, ${source.masked.length} masked interval(s) from its gaps and where the range starts without a snapshot`, ...tradelessNotes],
     };
     /** The calibration's days (see `calibration`): each date with top-5 rows or trades, its rows and how far they reach. */
     async function* calibrationDays(pairing: InstanceType<typeof StreamedMarketOrders>, rolling: InstanceType<typeof StreamedRollingCalibration>, reach: InstanceType<typeof ReachDepthCounts>): AsyncGenerator<CalibrationDay, void, undefined> {

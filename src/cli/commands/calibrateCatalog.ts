@@ -27,7 +27,7 @@ export async function calibrateCatalog(
   values: Record<string, string | boolean | undefined>,
   o: { fill: FillModel; metric: SelectionMetric; workers: number; windowMs: number; sets: ParamSet[]; keys: Array<keyof ParamSet>; trailingDays: number },
 ): Promise<number> {
-  const { catalog, range, meta, notes, first, days: daysInVenueUnits, rangeDates } = await openCatalogMarket(values);
+  const { catalog, range, meta, notes, first, days: daysInVenueUnits, rangeDates } = await openCatalogMarket(values, { maskTradelessEnds: o.fill !== 'midCross' });
   try {
     // sizes in base currency (a linear contract's times its contract value; an inverse contract refused)
     const units = contractUnits(range.instrument, contractValueOption(values['contract-value'] as string | undefined), meta?.contractValue);
