@@ -2,6 +2,7 @@ import { concatTradeTables } from '../data/concatTables.js';
 import { mergeMasks, type MaskedInterval } from '../data/masks.js';
 import { emptyTradeTable, type TradeTable } from '../data/tables.js';
 import type { BookDeltaDay, Catalog } from './catalog.js';
+import { missingDaysMask } from './marketRange.js';
 import { utcDateOf, utcDayEndMs } from './schema.js';
 
 /** A catalog range's level changes and trades in memory, as a full-depth replay (`replayDepth`) takes them. */
@@ -9,7 +10,7 @@ export interface CatalogDepthInput {
   /** Level changes of every day, in order (side 0: clear the book); local stamps and order counts when every day has them. */
   readonly events: Omit<BookDeltaDay, 'date'>;
   readonly trades: TradeTable;
-  /** The `gaps` of the range, and where the range starts (or resumes) inside a day without a snapshot. */
+  /** The `gaps` of the range, where the range starts (or resumes) inside a day without a snapshot, and the dates missing inside it (`missingDaysMask`). */
   readonly masked: readonly MaskedInterval[];
   readonly dates: readonly string[];
 }
@@ -43,6 +44,9 @@ export async function readCatalogDepth(catalog: Catalog, venue: string, instrume
   for (const [n, d] of days.entries()) {
     const unknown = bookUnknownAtStart(d, n > 0 ? days[n - 1].date : undefined);
     if (unknown) bookUnknown.push(unknown);
+    // dates missing inside the range: nothing seen there, our orders pulled until the book returns
+    const hole = n > 0 && d.tsMs.length > 0 ? missingDaysMask(days[n - 1].date, d.date, d.tsMs[0]) : undefined;
+    if (hole) bookUnknown.push(hole);
   }
   const trades = tradeDays.length ? concatTradeTables(tradeDays) : emptyTradeTable({ instrument });
   const masked = mergeMasks(await catalog.gapsOf(venue, instrument, fromDate, toDate, 'book'), bookUnknown);
@@ -64,7 +68,7 @@ function bookUnknownAtStart(d: Pick<BookDeltaDay, 'date' | 'tsMs' | 'side'>, pre
 
 /**
  * `readCatalogDepth` a day at a time, for a replay fed in pieces (`depthReplaySession`): `masked` (the range's
- * gaps and where it starts or resumes without a snapshot: the first day of each run of days is read once for it)
+ * gaps, where it starts or resumes without a snapshot, and the dates missing inside it: the first day of each run of days is read once for it)
  * and the dates, then `days()` reads one day's level changes and trades after the other. Memory: one day.
  */
 export async function catalogDepthDays(catalog: Catalog, venue: string, instrument: string, fromDate?: string, toDate?: string): Promise<{
@@ -86,6 +90,9 @@ export async function catalogDepthDays(catalog: Catalog, venue: string, instrume
     for await (const d of catalog.readBookDeltasDays(venue, instrument, date, date)) {
       const unknown = bookUnknownAtStart(d, previous);
       if (unknown) bookUnknown.push(unknown);
+      // dates missing inside the range: nothing seen there, our orders pulled until the book returns
+      const hole = previous !== undefined && d.tsMs.length > 0 ? missingDaysMask(previous, date, d.tsMs[0]) : undefined;
+      if (hole) bookUnknown.push(hole);
     }
   }
   const masked = mergeMasks(await catalog.gapsOf(venue, instrument, fromDate, toDate, 'book'), bookUnknown);

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CatalogWriter } from '../../src/catalog/index.js';
+import { CatalogWriter, importIntoCatalog, openCatalog, readCatalogDepth } from '../../src/catalog/index.js';
 import { missingDaysMask } from '../../src/catalog/marketRange.js';
+import { OKX_HISTORY_PRESETS, writeOkxHistoryDay } from '../../src/sample/index.js';
 import { book, trades } from '../helpers/handBuilt.js';
 import { runAsmm } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -58,6 +59,46 @@ describe('a day absent inside a catalog range', () => {
     const cal = JSON.parse(c.stdout) as { days: Array<{ date: string; maskedMs: number }>; notes: string[] };
     expect(cal.days.map((d) => [d.date, d.maskedMs])).toEqual([['2026-01-01', 0], ['2026-01-03', 0]]);
     expect(cal.notes.join('\n')).toMatch(/no books in the catalog for 2026-01-02, inside the range/);
+  });
+
+  it('full depth: OKX days 1 and 3 of a catalog: the hole is masked, and the fills are those of each day replayed alone', async () => {
+    // the full-depth replay crossed the hole with no word: the last quotes of 2025-11-01 rested until the first
+    // book of 2025-11-03 (4 USDT away) and filled there (5,735 fills against 2,867 + 2,867 for the days alone)
+    const okx = join(dir, 'okx');
+    const base = { ...OKX_HISTORY_PRESETS.small, inst: 'BTC-USDT', seed: 4, dir: okx, durationSec: 300, dayBoundary: 'utc' as const };
+    const root = join(dir, 'depth');
+    const writer = await CatalogWriter.create(root);
+    try {
+      for (const [date, mid0] of [['2025-11-01', 3000], ['2025-11-03', 2996]] as const) {
+        // each day's market from its own origin (the third day's book is not the first's, 300 s on)
+        const originMs = Date.parse(`${date}T00:00:00Z`);
+        for (const kind of ['books', 'trades'] as const) await importIntoCatalog(writer, (await writeOkxHistoryDay({ ...base, date, originMs, market: { mid0 }, kind })).path, { venue: 'okx' });
+      }
+    } finally {
+      writer.close();
+    }
+    const run = (range: string[], name: string) => {
+      const r = runAsmm(['backtest', '--catalog', root, '--inst', 'BTC-USDT', ...range, '--depth', 'full', '--strategy', 'symmetric', '--half-spread', '0.02', '--fill', 'queue', '--json', '--report', join(dir, `${name}.html`)]);
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(r.stdout) as { fills: number; masked: Array<{ fromMs: number; toMs: number; reason: string }> };
+    };
+    const both = run([], 'depth-both');
+    const first = run(['--from', '2025-11-01', '--to', '2025-11-01'], 'depth-first');
+    const third = run(['--from', '2025-11-03', '--to', '2025-11-03'], 'depth-third');
+    const hole = both.masked.filter((m) => /no books in the catalog for 2025-11-02/.test(m.reason));
+    expect(hole).toHaveLength(1);
+    expect(hole[0].fromMs).toBe(Date.UTC(2025, 10, 2));
+    expect(hole[0].toMs).toBeGreaterThanOrEqual(Date.UTC(2025, 10, 3));
+    expect(first.fills).toBeGreaterThan(0);
+    expect(both.fills).toBe(first.fills + third.fills);
+    // the range read whole into memory masks it too
+    const catalog = await openCatalog(root);
+    try {
+      const input = await readCatalogDepth(catalog, 'okx', 'BTC-USDT');
+      expect(input.masked.filter((m) => /no books in the catalog for 2025-11-02/.test(m.reason)).map((m) => m.fromMs)).toEqual([Date.UTC(2025, 10, 2)]);
+    } finally {
+      catalog.close();
+    }
   });
 
   it('missingDaysMask: none between consecutive days; the dates between, to the later day\'s first row', () => {
