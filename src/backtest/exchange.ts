@@ -404,6 +404,7 @@ export class Desk {
               o.sentMs = this.nextSentMs[k];
               o.activeMs = Math.max(this.nextActiveMs[k], goneMs);
               o.queued = false;
+              o.tookOnArrival = false;
               if (o.activeMs <= t) k--; // due already: this pass takes the slot again
             }
           }
