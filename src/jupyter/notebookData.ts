@@ -2,14 +2,14 @@ import { existsSync } from 'node:fs';
 import { CatalogRangeError, catalogMarketDays, catalogRange } from '../catalog/marketRange.js';
 import { openCatalog } from '../catalog/catalog.js';
 import { concatBookTables, concatTradeTables } from '../data/concatTables.js';
-import { describeMasks, maskSummary, type MaskSummary } from '../data/masks.js';
+import { describeMasks, maskSummary, mergeMasks, type MaskSummary } from '../data/masks.js';
 import { inferTickSize } from '../data/quality.js';
 import type { BookTable, Table, TradeTable } from '../data/tables.js';
 import { assertTimeOrder } from '../data/timeOrder.js';
 import { previousTickGrid, type GridSeries } from '../estimate/grid.js';
 import { referenceRollingStdOfMid } from '../estimate/volatility.js';
 import { midPrices } from '../data/tables.js';
-import type { OrderPairing } from '../estimate/marketOrders.js';
+import { tradelessBookEnds, type OrderPairing } from '../estimate/marketOrders.js';
 import { loadTables, readBookFile, readTradeFile } from '../formats/loadAny.js';
 import { DEFAULT_SAMPLE_DIR, SAMPLE_FILES, ensureSampleMarket, readSampleParams } from '../sample/files.js';
 import type { SampleMarketParams } from '../sample/params.js';
@@ -94,6 +94,12 @@ export interface NotebookMarketOptions {
   readonly print?: (line: string) => void;
   /** Book rows loaded from a catalog range at most; default NOTEBOOK_MAX_CATALOG_BOOK_ROWS. */
   readonly maxCatalogBookRows?: number;
+  /**
+   * For a backtest (notebooks 05, 06): mask the book where the user's trade record stops before its end or starts
+   * after its beginning (`tradelessBookEnds`; a catalog range day by day), as `asmm backtest` does: quotes there
+   * could be filled by nothing but book crosses. A note says so. The sample's trades cover its book.
+   */
+  readonly maskTradelessEnds?: boolean;
 }
 
 /** Seconds from a table's first to its last row (0 for fewer than two rows). */
@@ -147,7 +153,7 @@ async function userMarket(bookPath: string, tradesPath: string | undefined): Pro
 }
 
 /** Reads the days of the catalog range named by the environment into one book (and trade) table. */
-async function catalogMarket(env: Readonly<Record<string, string | undefined>>, maxBookRows: number): Promise<{ book: BookTable; trades?: TradeTable; where: string; notes: string[] }> {
+async function catalogMarket(env: Readonly<Record<string, string | undefined>>, maxBookRows: number, maskTradelessEnds: boolean): Promise<{ book: BookTable; trades?: TradeTable; where: string; notes: string[] }> {
   const root = env[MARKET_ENV.catalog]!;
   if (!existsSync(root)) throw new NotebookDataError(`${MARKET_ENV.catalog}=${root}: no such directory`);
   const catalog = await openCatalog(root);
@@ -166,7 +172,7 @@ async function catalogMarket(env: Readonly<Record<string, string | undefined>>, 
     const trades: TradeTable[] = [];
     const dates: string[] = [];
     let rows = 0;
-    for await (const day of catalogMarketDays(catalog, range, notes)) {
+    for await (const day of catalogMarketDays(catalog, range, notes, undefined, maskTradelessEnds)) {
       rows += day.book.tsMs.length;
       if (rows > maxBookRows) {
         throw new NotebookDataError(`${MARKET_ENV.catalog}=${root}: ${range.instrument} from ${dates[0] ?? day.date} to ${day.date} holds more than ${maxBookRows.toLocaleString('en-US')} book rows, more than a notebook loads into memory; narrow ${MARKET_ENV.from} / ${MARKET_ENV.to}, or stream the whole range with \`asmm backtest --catalog ${root} --inst ${range.instrument}\``);
@@ -212,7 +218,7 @@ export async function notebookMarket(options: NotebookMarketOptions = {}): Promi
   }
   let market: Omit<NotebookMarket, 'masked' | 'lines'>;
   if (userCatalog) {
-    const user = await catalogMarket(env, options.maxCatalogBookRows ?? NOTEBOOK_MAX_CATALOG_BOOK_ROWS);
+    const user = await catalogMarket(env, options.maxCatalogBookRows ?? NOTEBOOK_MAX_CATALOG_BOOK_ROWS, options.maskTradelessEnds === true);
     const tick = user.book.meta.tickSize;
     market = {
       source: 'catalog',
@@ -228,6 +234,12 @@ export async function notebookMarket(options: NotebookMarketOptions = {}): Promi
     };
   } else if (userBooks) {
     const user = await userMarket(userBooks, userTrades);
+    if (options.maskTradelessEnds && user.trades) {
+      // as asmm backtest --data: the book where the trade record is missing is masked, with a WARNING
+      const ends = tradelessBookEnds(user.book, user.trades);
+      for (const e of ends) user.notes.push(`WARNING ${user.tradesPath ?? userTrades}: ${e.reason} of ${userBooks} (${new Date(e.fromMs).toISOString()} .. ${new Date(e.toMs).toISOString()}); masked for the backtests: no quote and no fill there`);
+      if (ends.length > 0) user.book = { ...user.book, masked: mergeMasks(user.book.masked, ends) };
+    }
     const fileTick = user.book.meta.tickSize;
     market = {
       source: 'files',

@@ -187,3 +187,30 @@ describe('shared captures and windows', () => {
     expect(rollingWindowSec(book(1_799_999))).toBe(60);
   });
 });
+
+describe('notebookMarket({ maskTradelessEnds }) for the backtest notebooks', () => {
+  // the user's trades stop halfway through the book (OKX's books and trades files of one date: UTC against UTC+8
+  // days): asmm backtest masks the rest of the book, and the backtest notebooks must see the same data
+  it('masks the book past the last trade, with a WARNING naming the trades file; without the option nothing is masked', async () => {
+    const m = generateSampleMarket({ durationSec: 600, seed: 4 });
+    const half = m.book.tsMs[0] + 300_000;
+    const keep = Array.from(m.trades.tsMs.keys()).filter((i) => m.trades.tsMs[i] < half);
+    const pick = <A extends Float64Array | Int8Array>(a: A) => a.constructor === Int8Array ? Int8Array.from(keep, (i) => a[i]) : Float64Array.from(keep, (i) => a[i]);
+    const trades = { ...m.trades, tsMs: pick(m.trades.tsMs), side: pick(m.trades.side), px: pick(m.trades.px), sz: pick(m.trades.sz), id: pick(m.trades.id) };
+    const bookPath = join(dir, 'half.books.csv');
+    const tradesPath = join(dir, 'half.trades.csv');
+    writeBookCsv(bookPath, m.book);
+    writeTradeCsv(tradesPath, trades as typeof m.trades);
+    const env = { ASMM_BOOKS: bookPath, ASMM_TRADES: tradesPath };
+    const plain = await notebookMarket({ env, print: () => {} });
+    expect(plain.masked.count).toBe(0);
+    const lines: string[] = [];
+    const masked = await notebookMarket({ env, print: (l) => lines.push(l), maskTradelessEnds: true });
+    expect(masked.masked.count).toBe(1);
+    const lastTrade = trades.tsMs[trades.tsMs.length - 1];
+    // the mask runs from just after the last trade to the book's end: about the book's second half
+    expect(masked.book.masked![0].fromMs).toBe(lastTrade + 1);
+    expect(masked.masked.totalMs).toBeGreaterThan(290_000);
+    expect(lines.join('\n')).toMatch(/WARNING \S*half\.trades\.csv: no trade for .* masked for the backtests/);
+  });
+});
