@@ -1,4 +1,5 @@
 export { DEFAULT_PARAMS, expandGrid, PARAM_RANGES, parseGridSpec, setsReadCalibration, strategyFor, type GridSpec, type ParamSet } from './params.js';
+export { unreadGridAxes } from './gridAxes.js';
 export { MIN_WINDOW_BOOK_ROWS, MIN_WINDOW_SEC, splitWindows, windowsProblem, type TimeWindow } from './windows.js';
 export { sliceBook, sliceTrades } from './slices.js';
 export { evaluateTask, type EvaluationResult, type EvaluationSettings, type EvaluationTask } from './evaluate.js';

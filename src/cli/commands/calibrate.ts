@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { queueModelOption } from './backtest.js';
 import type { ClockRemedy } from '../../backtest/latency.js';
 import { queueModelText } from '../../backtest/queueModels.js';
-import { calibrationTable, DEFAULT_PARAMS, setsReadCalibration, gridEdgeNotes, tieWindows, NO_FILL_WINDOWS_NOTE, UNDEFINED_METRIC_NOTE, expandGrid, parseGridSpec, runCalibration, walkForwardSummary, walkForwardTable, windowsProblem, MIN_WINDOW_BOOK_ROWS, MIN_WINDOW_SEC, type ParamSet, type SelectionMetric } from '../../calibrate/index.js';
+import { calibrationTable, DEFAULT_PARAMS, setsReadCalibration, gridEdgeNotes, tieWindows, NO_FILL_WINDOWS_NOTE, UNDEFINED_METRIC_NOTE, expandGrid, parseGridSpec, runCalibration, walkForwardSummary, walkForwardTable, windowsProblem, unreadGridAxes, MIN_WINDOW_BOOK_ROWS, MIN_WINDOW_SEC, type ParamSet, type SelectionMetric } from '../../calibrate/index.js';
 import { backtestExecutions, isStrategyName, STRATEGY_NAMES, type FillModel } from '../../backtest/index.js';
 import { DataError, describeMasks, masksJson } from '../../data/index.js';
 import { contractValueOption, marketInBaseUnits } from '../contractUnits.js';
@@ -82,16 +82,19 @@ export async function runCalibrate(argv: string[]): Promise<number> {
   const workers = numberOption('workers', values.workers, availableParallelism(), (v) => Number.isInteger(v) && v >= 0);
   const strategy = values.strategy ?? 'as';
   if (!isStrategyName(strategy)) throw new UsageError(`--strategy must be ${STRATEGY_NAMES.slice(0, -1).join(', ')} or ${STRATEGY_NAMES[STRATEGY_NAMES.length - 1]}`);
+  // the grid's sets, and no axis whose values none of them reads (a sweep over it would compare nothing)
+  const sets = expandGrid(spec, { ...DEFAULT_PARAMS, strategy, queueModel: queueModelText(queueModel) });
+  const unread = unreadGridAxes(spec, sets);
+  if (unread.length > 0) throw new UsageError(`--grid: ${unread.join('; ')}: every value of such an axis gives the same result: leave it out (or choose a strategy that reads it)`);
   if (values.catalog !== undefined) {
     const trailingDays = numberOption('trailing-days', values['trailing-days'], 1, (v) => Number.isInteger(v) && v >= 1);
     const { calibrateCatalog } = await import('./calibrateCatalog.js');
-    return calibrateCatalog(values, { fill, metric, workers, windowMs: durationOption('window', values.window, 300_000) as number, sets: expandGrid(spec, { ...DEFAULT_PARAMS, strategy, queueModel: queueModelText(queueModel) }), keys: Object.keys(spec) as Array<keyof ParamSet>, trailingDays });
+    return calibrateCatalog(values, { fill, metric, workers, windowMs: durationOption('window', values.window, 300_000) as number, sets, keys: Object.keys(spec) as Array<keyof ParamSet>, trailingDays });
   }
   // the book's ends where the trade record is missing are masked for fills on trades, as each worker's shard is
   const market = await loadMarketData(values.data as string, values.trades, values.inst, {}, { purpose: 'a calibration', maskTradelessEnds: fill !== 'midCross' });
   // sizes in base currency (a linear contract's times its contract value; an inverse contract refused)
   const { book, trades: recorded, note: unitsNote } = marketInBaseUnits(market, values.inst, contractValueOption(values['contract-value']));
-  const sets = expandGrid(spec, { ...DEFAULT_PARAMS, strategy, queueModel: queueModelText(queueModel) });
   if (fill === 'queue') requireOrderCounts(sets.map((s) => s.queueModel), book, values.data as string);
   checkGridLatencySeries(sets, book.tsMs.length > 0 ? { fromMs: book.tsMs[0], toMs: book.tsMs[book.tsMs.length - 1] } : undefined);
   const tooMany = windowsProblem(book.tsMs, windows);
