@@ -1,5 +1,6 @@
 import type { Catalog } from './catalog.js';
 import type { CatalogRange } from './marketRange.js';
+import { utcDateOf } from './schema.js';
 
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
@@ -15,10 +16,21 @@ export interface HourRow {
   readonly spreadMeanPx: number;
   /** Mean of bid_sz_1 + ask_sz_1 over the same rows (the venue's size unit). */
   readonly touchDepthMean: number;
-  /** Trades in the hour; NaN when the range has no trades in the catalog (not recorded). */
+  /**
+   * Trades in the hour; NaN when the hour lies outside the span of its date's trades in the catalog (not
+   * recorded: a book-only import, a date whose trades were not imported, the hours of a UTC day that the OKX
+   * trades files imported leave out; a quiet hour after a date's last trade reads NaN too). A lower bound when
+   * `tradesMaskedSec` > 0.
+   */
   readonly trades: number;
   /** Σ sz of the hour's trades; NaN as `trades`. */
   readonly volume: number;
+  /**
+   * Seconds of the hour inside a masked interval of the trades (the catalog's `gaps` that apply to them: a
+   * recorder gap of the trades channel, a lost connection): trades printed there were not recorded, so
+   * `trades` and `volume` count only part of the hour.
+   */
+  readonly tradesMaskedSec: number;
   /**
    * √(Σ d² / Σ Δt): realized σ of the mid in price per √s from the increments d between consecutive book
    * rows (in ts_ms order over the whole range) whose later row is in the hour, over the time Δt they span
@@ -101,20 +113,39 @@ order by bh.hour_ms`;
  * const hours = await hourlySummary(catalog, { venue: 'sample', instrument: 'ETH-USDT' });
  */
 export async function hourlySummary(catalog: Catalog, range: Pick<CatalogRange, 'venue' | 'instrument' | 'fromDate' | 'toDate'>): Promise<HourRow[]> {
-  const withTrades = catalog.days(range.venue, range.instrument, 'trades', range.fromDate, range.toDate).length > 0;
+  // the span each date's trades cover (from the part names: first and last trade): an hour outside it was not
+  // recorded (a date not imported, or the part of a UTC day an OKX trades file of UTC+8 days leaves out)
+  const tradeSpans = new Map<string, { fromMs: number; toMs: number }>();
+  for (const day of catalog.days(range.venue, range.instrument, 'trades', range.fromDate, range.toDate)) {
+    const span = catalog.spanMs(range.venue, range.instrument, 'trades', day.date, day.date);
+    if (span) tradeSpans.set(day.date, span);
+  }
+  const withTrades = tradeSpans.size > 0;
   const bookMasks = await catalog.gapsOf(range.venue, range.instrument, range.fromDate, range.toDate, 'book');
+  const tradeMasks = withTrades ? await catalog.gapsOf(range.venue, range.instrument, range.fromDate, range.toDate, 'trades') : [];
   const r = await catalog.sql(hourlySummarySql(range, { withTrades, bookMasks }));
   const n = (v: unknown) => (v === null || v === undefined ? NaN : Number(v));
-  return r.toRows().map((row) => ({
-    hourMs: n(row.hour_ms),
-    bookRows: n(row.book_rows),
-    spreadMeanPx: n(row.spread_mean_px),
-    touchDepthMean: n(row.touch_depth_mean),
-    trades: n(row.trades),
-    volume: n(row.volume),
-    sigmaPricePerSqrtSec: n(row.sigma_price_per_sqrt_s),
-    sigmaObservedSec: n(row.sigma_observed_s),
-    sigmaIncrements: n(row.sigma_increments),
-    sigmaDropped: n(row.sigma_dropped),
-  }));
+  return r.toRows().map((row) => {
+    const hourMs = n(row.hour_ms);
+    // an hour outside the span of its date's trades in the catalog: not recorded, not zero
+    const span = tradeSpans.get(utcDateOf(hourMs));
+    const recorded = span !== undefined && span.fromMs < hourMs + HOUR_MS && span.toMs >= hourMs;
+    let maskedMs = 0;
+    for (const g of tradeMasks) maskedMs += Math.max(0, Math.min(g.toMs, hourMs + HOUR_MS) - Math.max(g.fromMs, hourMs));
+    return {
+      hourMs,
+      bookRows: n(row.book_rows),
+      spreadMeanPx: n(row.spread_mean_px),
+      touchDepthMean: n(row.touch_depth_mean),
+      trades: recorded ? n(row.trades) : NaN,
+      volume: recorded ? n(row.volume) : NaN,
+      tradesMaskedSec: recorded ? maskedMs / 1000 : NaN,
+      sigmaPricePerSqrtSec: n(row.sigma_price_per_sqrt_s),
+      sigmaObservedSec: n(row.sigma_observed_s),
+      sigmaIncrements: n(row.sigma_increments),
+      sigmaDropped: n(row.sigma_dropped),
+    };
+  });
 }
+
+const HOUR_MS = 3_600_000;

@@ -195,3 +195,42 @@ describe('hourlySummary (SQL over the catalog)', () => {
     }
   });
 });
+
+describe('hourlySummary: hours whose trades were not recorded', () => {
+  // Two hours of book, trades imported for the first hour only (as an OKX trades file of UTC+8 days leaves the
+  // end of a UTC day), and a 10-minute recorder gap of the trades channel in the first hour. The second hour
+  // read 0 trades and 0 volume (no word), the first a count short of 10 minutes with nothing to say so.
+  it('an hour past the trades recorded is NaN (not 0); an hour with a trades gap says how much of it', async () => {
+    const { CatalogWriter } = await import('../../src/catalog/index.js');
+    const { generateSampleMarket } = await import('../../src/sample/index.js');
+    const m = generateSampleMarket({ durationSec: 7200, seed: 11, snapshotIntervalMs: 1000 });
+    const t0 = Math.floor(m.book.tsMs[0] / 3_600_000) * 3_600_000;
+    expect(m.book.tsMs[0]).toBe(t0); // the sample starts on the hour
+    const keep = Array.from(m.trades.tsMs.keys()).filter((i) => m.trades.tsMs[i] < t0 + 3_600_000);
+    const f64 = (a: Float64Array) => Float64Array.from(keep, (i) => a[i]);
+    const firstHour = { ...m.trades, tsMs: f64(m.trades.tsMs), px: f64(m.trades.px), sz: f64(m.trades.sz), id: f64(m.trades.id), side: Int8Array.from(keep, (i) => m.trades.side[i]) };
+    const root = join(tempDir('asmm-hourly-unrecorded-'), 'catalog');
+    const writer = await CatalogWriter.create(root);
+    try {
+      await writer.writeBookTop('sample', m.book, 'ETH-USDT');
+      await writer.writeTrades('sample', firstHour, 'ETH-USDT');
+      await writer.writeGaps('sample', 'ETH-USDT', [{ fromMs: t0 + 600_000, toMs: t0 + 1_200_000, reason: 'recorder gap (trades channel)', appliesTo: 'trades' }]);
+    } finally {
+      writer.close();
+    }
+    const catalog = await openCatalog(root);
+    try {
+      const hours = await hourlySummary(catalog, { venue: 'sample', instrument: 'ETH-USDT' });
+      expect(hours.map((h) => h.hourMs)).toEqual([t0, t0 + 3_600_000]);
+      expect(hours[0].trades).toBe(keep.length);
+      expect(hours[0].tradesMaskedSec).toBe(600);
+      expect(hours[1].bookRows).toBeGreaterThan(3000);
+      expect(hours[1].trades).toBeNaN();
+      expect(hours[1].volume).toBeNaN();
+      // the book's σ is untouched by the trades' gap
+      expect(hours[0].sigmaDropped).toBe(0);
+    } finally {
+      catalog.close();
+    }
+  });
+});
