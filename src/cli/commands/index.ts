@@ -26,7 +26,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'record',
     summary: 'record OKX v5 public channels: raw NDJSON plus normalized CSV tables, reconnecting, with gap records',
-    usage: 'asmm record --inst ETH-USDT[,BTC-USDT] [--channels books5,trades] [--duration 1h] [--out data/raw] [--url URL] [--depth 5] [--rotate-mb 256] [--no-hourly] [--ack-timeout 5s] [--json]',
+    usage: 'asmm record --inst ETH-USDT[,BTC-USDT] [--channels books5,trades] [--duration 1h] [--out data/raw] [--url URL] [--depth 5] [--rotate-mb 256] [--no-hourly] [--ack-timeout 5s] [--ping-after 20s] [--pong-timeout 10s] [--progress-every 10s (1s on a terminal)] [--json]',
     load: async () => (await import('./record.js')).runRecord,
   },
   {
@@ -38,7 +38,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'download',
     summary: "download OKX's daily history (order books, trades) with resume (HTTP Range), retries, integrity checks and one line per missing day; Ctrl-C keeps .partial files and the same command resumes them",
-    usage: 'asmm download okx --inst BTC-USDT[,ETH-USDT-SWAP] --from YYYY-MM-DD [--to YYYY-MM-DD] [--kind books,trades] [--out data/okx-history] [--base-url URL] [--concurrency 2] [--retries 5] [--timeout 30s] [--backoff 500ms] [--quiet] [--json]   (Ctrl-C: the .partial files stay; the same command resumes them)',
+    usage: 'asmm download okx --inst BTC-USDT[,ETH-USDT-SWAP] --from YYYY-MM-DD [--to YYYY-MM-DD] [--kind books,trades] [--out data/okx-history] [--base-url URL] [--concurrency 2] [--retries 5] [--timeout 30s] [--backoff 500ms] [--backoff-max 30s] [--quiet] [--json]   (Ctrl-C: the .partial files stay; the same command resumes them)',
     load: async () => (await import('./download.js')).runDownload,
   },
   {
@@ -74,7 +74,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'calibrate',
     summary: 'sweep strategy parameters over a grid on consecutive windows in worker threads, then walk forward (fit on window i, evaluate on i + 1)',
-    usage: 'asmm calibrate --data FILE [--trades FILE] --grid "gamma=0.01,0.1,1;size=0.01,0.05;refresh=0,1000;queue-model=power:2,log2" [--strategy as|as-infinite|glft|symmetric] [--fill queue [--queue-model power:2]] [--windows 4] [--metric pnl|sharpePerDay] [--feed-latency 0|50ms|20ms,80ms|recorded] [--entry-latency 0|20ms|file:PATH] [--cancel-latency …] [--maker-fee F] [--taker-fee F] [--max-position X] [--window 300s] [--tick T] [--lot L] [--contract-value X] [--workers N] [--report FILE.html] [--json] | asmm calibrate --catalog DIR --inst ID [--venue V] [--from YYYY-MM-DD] [--to YYYY-MM-DD] --refit daily [--trailing-days 1] --grid … [same strategy, fill, metric and latency options] [--tick T] [--lot L] [--contract-value X] [--json]',
+    usage: 'asmm calibrate --data FILE [--trades FILE] [--inst ID] --grid "gamma=0.01,0.1,1;size=0.01,0.05;refresh=0,1000;queue-model=power:2,log2" [--strategy as|as-infinite|glft|symmetric] [--fill queue [--queue-model power:2]] [--windows 4] [--metric pnl|sharpePerDay] [--feed-latency 0|50ms|20ms,80ms|recorded] [--entry-latency 0|20ms|file:PATH] [--cancel-latency …] [--latency-seed 1] [--maker-fee F] [--taker-fee F] [--max-position X] [--window 300s] [--tick T] [--lot L] [--contract-value X] [--workers N] [--report FILE.html] [--redis redis://HOST:6379 [--attempts 3] [--attach RUN_ID]] [--json] | asmm calibrate --catalog DIR --inst ID [--venue V] [--from YYYY-MM-DD] [--to YYYY-MM-DD] --refit daily [--trailing-days 1] --grid … [same strategy, fill, metric and latency options] [--tick T] [--lot L] [--contract-value X] [--json]',
     load: async () => (await import('./calibrate.js')).runCalibrate,
   },
   {
