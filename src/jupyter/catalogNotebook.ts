@@ -6,7 +6,7 @@ import { CatalogRangeError, catalogRange, type CatalogRange } from '../catalog/m
 import type { Catalog } from '../catalog/catalog.js';
 import type { PlotlyFigure } from '../plot/figure.js';
 import { sampleMarketDays } from '../sample/index.js';
-import { MARKET_ENV, NotebookDataError } from './notebookData.js';
+import { MARKET_ENV, NotebookDataError, notebookMarket } from './notebookData.js';
 
 /** The generated month of notebook 07: days, snapshot interval and seed (trades at full rate). */
 export const CATALOG_NOTEBOOK_SAMPLE = { days: 30, snapshotIntervalMs: 60_000, seed: 1 } as const;
@@ -15,7 +15,7 @@ export const CATALOG_NOTEBOOK_SAMPLE = { days: 30, snapshotIntervalMs: 60_000, s
 export interface NotebookCatalog {
   readonly catalog: Catalog;
   readonly range: CatalogRange;
-  readonly source: 'sample' | 'catalog';
+  readonly source: 'sample' | 'files' | 'catalog';
   readonly description: string;
   /** Closes the catalog; the generated sample's temporary catalog is deleted. */
   close(): void;
@@ -23,14 +23,46 @@ export interface NotebookCatalog {
 
 /**
  * The user's catalog range when `ASMM_CATALOG` is set (`ASMM_INST`, optionally `ASMM_VENUE`, `ASMM_FROM`,
- * `ASMM_TO`), else the sample market written into a new catalog in the temp directory, one UTC day at a time
+ * `ASMM_TO`); the user's files when `ASMM_BOOKS` (and `ASMM_TRADES`) are set, read as notebookMarket reads them
+ * and written into a new catalog in the temp directory (venue `files`, their masked intervals as `gaps`); else
+ * the sample market written into a new catalog in the temp directory, one UTC day at a time
  * (`CATALOG_NOTEBOOK_SAMPLE`: 30 days, a book snapshot a minute, every trade), as `asmm sample --days 30
  * --interval-ms 60000 --catalog DIR` writes it.
- * @throws NotebookDataError when the range does not fit the catalog (the message names the variable).
+ * @throws NotebookDataError when the range does not fit the catalog, or the variables are the ones notebookMarket
+ *   refuses (files and a catalog both named, ASMM_TRADES without ASMM_BOOKS, range variables without
+ *   ASMM_CATALOG); the message names the variable.
  */
 export async function notebookCatalog(env: NodeJS.ProcessEnv = process.env): Promise<NotebookCatalog> {
   const { CatalogWriter, openCatalog } = await import('../catalog/index.js');
-  const root = env[MARKET_ENV.catalog];
+  const root = env[MARKET_ENV.catalog] || undefined;
+  const files = env[MARKET_ENV.books] || env[MARKET_ENV.trades];
+  const range = [MARKET_ENV.inst, MARKET_ENV.venue, MARKET_ENV.from, MARKET_ENV.to].some((name) => env[name]);
+  if (files && root) throw new NotebookDataError(`${MARKET_ENV.catalog}=${root} and ${env[MARKET_ENV.books] ? MARKET_ENV.books : MARKET_ENV.trades} are both set: choose files or a catalog range`);
+  if (!root && (files || range)) {
+    // the same reading and the same refusals as every other notebook's; then a catalog of those files
+    const market = await notebookMarket({ env, print: () => {} });
+    const tempRoot = mkdtempSync(join(tmpdir(), 'asmm-notebook-catalog-'));
+    const dir = join(tempRoot, 'catalog');
+    const instrument = market.book.meta.instrument ?? 'UNKNOWN';
+    const writer = await CatalogWriter.create(dir);
+    try {
+      writer.writeInstrument({ venue: 'files', instrument, tickSize: market.tickSize, ...(market.lotSize ? { lotSize: market.lotSize } : {}), ...(market.tickSource === 'inferred from the book' ? { inferred: ['tickSize'] } : {}), source: market.description });
+      await writer.writeBookTop('files', market.book, instrument);
+      if (market.trades && market.trades.tsMs.length > 0) await writer.writeTrades('files', market.trades, instrument);
+      if (market.masked.count > 0) await writer.writeGaps('files', instrument, market.masked.intervals);
+    } catch (error) {
+      writer.close();
+      rmSync(tempRoot, { recursive: true, force: true });
+      throw error;
+    }
+    writer.close();
+    const catalog = await openCatalog(dir);
+    const close = () => {
+      catalog.close();
+      rmSync(tempRoot, { recursive: true, force: true });
+    };
+    return { catalog, range: { root: dir, venue: 'files', instrument }, source: 'files', close, description: `${market.description}, written into ${dir}` };
+  }
   if (root) {
     const catalog = await openCatalog(root);
     try {

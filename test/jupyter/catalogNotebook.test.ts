@@ -1,0 +1,46 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeBookCsv, writeTradeCsv } from '../../src/data/index.js';
+import { hourlySummary, notebookCatalog } from '../../src/jupyter/catalogNotebook.js';
+import { NotebookDataError } from '../../src/jupyter/index.js';
+import { generateSampleMarket } from '../../src/sample/index.js';
+import { tempDir } from '../helpers/tmp.js';
+
+// Notebook 07 reads a catalog. The README says every notebook runs on your data when ASMM_BOOKS (ASMM_TRADES)
+// or ASMM_CATALOG is set: so it summarises the files named by ASMM_BOOKS too, and refuses what notebookMarket
+// refuses (files and a catalog both named, range variables without ASMM_CATALOG) instead of running the sample.
+const dir = tempDir();
+// 2 h of the sample at 1 s from 10:00 UTC: rows and trades per hour counted here from the tables themselves
+const params = { durationSec: 2 * 3600, seed: 3, snapshotIntervalMs: 1000, startMs: Date.UTC(2026, 2, 1, 10) };
+const market = generateSampleMarket(params);
+const bookPath = join(dir, 'mine.books.csv');
+const tradesPath = join(dir, 'mine.trades.csv');
+writeBookCsv(bookPath, market.book);
+writeTradeCsv(tradesPath, market.trades);
+const perHour = (ts: ArrayLike<number>) => {
+  const counts = new Map<number, number>();
+  for (const t of Array.from(ts)) counts.set(Math.floor(t / 3_600_000) * 3_600_000, (counts.get(Math.floor(t / 3_600_000) * 3_600_000) ?? 0) + 1);
+  return [...counts].sort((a, b) => a[0] - b[0]);
+};
+
+describe('notebookCatalog (notebook 07): the data it summarises', () => {
+  it('with ASMM_BOOKS and ASMM_TRADES: the user\'s files, hour by hour, not the sample', async () => {
+    const nb = await notebookCatalog({ ASMM_BOOKS: bookPath, ASMM_TRADES: tradesPath });
+    try {
+      expect(nb.source).toBe('files');
+      expect(nb.description).toContain(bookPath);
+      const hours = await hourlySummary(nb.catalog, nb.range);
+      expect(hours.map((h) => [h.hourMs, h.bookRows])).toEqual(perHour(market.book.tsMs));
+      expect(hours.map((h) => [h.hourMs, h.trades])).toEqual(perHour(market.trades.tsMs));
+    } finally {
+      nb.close();
+    }
+  });
+
+  it('refuses files and a catalog named together, and range variables without ASMM_CATALOG, naming the variables', async () => {
+    await expect(notebookCatalog({ ASMM_BOOKS: bookPath, ASMM_CATALOG: dir })).rejects.toThrow(NotebookDataError);
+    await expect(notebookCatalog({ ASMM_BOOKS: bookPath, ASMM_CATALOG: dir })).rejects.toThrow(/ASMM_CATALOG=.*ASMM_BOOKS are both set/);
+    await expect(notebookCatalog({ ASMM_INST: 'ETH-USDT' })).rejects.toThrow(/ASMM_INST is set but ASMM_CATALOG is not/);
+    await expect(notebookCatalog({ ASMM_TRADES: tradesPath })).rejects.toThrow(/ASMM_TRADES=.* is set but ASMM_BOOKS is not/);
+  });
+});
