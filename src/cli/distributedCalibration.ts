@@ -1,7 +1,8 @@
-import { UsageError } from './command.js';
+import { durationOption, UsageError } from './command.js';
 import type { CalibrationOptions, CalibrationResult } from '../calibrate/runner.js';
 import { assertReachable, parseRedisUrl, readRunRecord, redisConnection } from './distributed/queue.js';
 import { runDistributedCalibration, type SweepStatus } from './distributed/sweep.js';
+import type { DataShard } from './distributed/unit.js';
 
 function checkedUrl(url: string | undefined): string {
   if (!url) throw new UsageError('--redis redis://HOST:6379 is required with --attach');
@@ -38,6 +39,21 @@ function progressLine(status: SweepStatus): string {
   return `distributed [${'#'.repeat(Math.round((finished / status.total) * 30)).padEnd(30, '.')}] ${status.done} done, ${status.failed} failed of ${status.total}, ${rate.toFixed(1)} jobs/s, ETA ${Number.isFinite(etaSec) ? `${etaSec.toFixed(0)} s` : '?'}${workers ? ` (${workers})` : ''}`;
 }
 
+/**
+ * What each worker loads: the files, the instrument, its contract value when given, and the rolling window of σ,
+ * A and k (`--window`, read as the local run reads it: a duration with its unit, a bare number of seconds; 300 s
+ * when absent).
+ */
+export function distributedShard(values: Record<string, string | boolean | undefined>): DataShard {
+  return {
+    dataPath: values.data as string,
+    ...(values.trades ? { tradesPath: values.trades as string } : {}),
+    ...(values.inst ? { inst: values.inst as string } : {}),
+    ...(values['contract-value'] !== undefined ? { contractValue: Number(values['contract-value']) } : {}),
+    windowMs: durationOption('window', values.window as string | undefined, 300_000) as number,
+  };
+}
+
 /** A `runCalibration` stand-in that submits to (or re-attaches to) Redis, for `asmm calibrate --redis`. */
 export function distributedRunner(values: Record<string, string | boolean | undefined>, argv: readonly string[]): (options: CalibrationOptions) => Promise<CalibrationResult> {
   const redisUrl = checkedUrl(values.redis as string | undefined);
@@ -49,7 +65,7 @@ export function distributedRunner(values: Record<string, string | boolean | unde
     await assertReachable(redisUrl);
     return runDistributedCalibration(options, {
       redisUrl,
-      shard: { dataPath: values.data as string, ...(values.trades ? { tradesPath: values.trades as string } : {}), ...(values.inst ? { inst: values.inst as string } : {}), ...(values['contract-value'] !== undefined ? { contractValue: Number(values['contract-value']) } : {}), windowMs: values.window ? Number(String(values.window).replace(/s$/, '')) * 1000 : 300_000 },
+      shard: distributedShard(values),
       argv,
       attempts,
       ...(attaching ? { attachRunId: attaching } : {}),
