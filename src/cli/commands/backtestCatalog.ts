@@ -9,7 +9,7 @@ import { ReachDepthCounts } from '../../estimate/index.js';
 import { clockCheckedDays, openCatalogMarket, UnpairedTradesWarning } from '../catalogMarket.js';
 import { contractUnits, contractValueOption, daysInUnits } from '../contractUnits.js';
 import { durationOption, formatTable, latencyConfig, numberOption, printJson, requireOrderCounts, UsageError, feeOption, noteLine, refreshOption } from '../command.js';
-import { inv, metricsJson, num, writeBacktestReport, type InventoryUnits } from './backtestReport.js';
+import { inv, metricRows, metricsJson, writeBacktestReport, type InventoryUnits } from './backtestReport.js';
 import { arrivalModelWarningFromCounts } from './backtestRun.js';
 import { DayRangeInterrupt, INTERRUPTED_EXIT_CODE } from '../interrupt.js';
 
@@ -111,7 +111,7 @@ export async function backtestCatalog(
     process.stdout.write(
       [
         `${strategy.name}, ${o.fill} fills, on ${range.instrument} (${range.venue}) ${dates[0]}..${dates[dates.length - 1]} from ${range.root}: ${perDay.length} days, ${result.events} events (${replayedEventsAre(book0.depth)}), ${result.decisions} decisions in ${seconds.toFixed(1)} s (the replay itself ${replaySec.toFixed(1)} s, ${(result.events / replaySec / 1e6).toFixed(2)} M events/s), peak RSS ${peakRssMb.toFixed(0)} MB`,
-        formatTable(['metric', 'value'], Object.entries(metrics).filter(([, v]) => typeof v === 'number').map(([k, v]) => [k, String(k === 'maxAbsInventory' || k === 'finalInventory' ? inv(v as number, units) : num(v as number, 10))])),
+        formatTable(['metric', 'value', 'unit'], metricRows(metrics, units)),
         ...describeMasks(masks),
         // (the masks' headline is among the replay's notes for --json; printed above with the intervals)
         ...allNotes.filter((n) => !n.startsWith('masked: ')).map(noteLine),

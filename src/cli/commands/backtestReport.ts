@@ -16,6 +16,32 @@ export interface InventoryUnits {
 export const inv = (q: number, units: InventoryUnits) => roundInventory(q, units.lotSize, units.orderSize);
 
 /**
+ * The metric table of `asmm backtest` (a file or a catalog range): label, value (to 6 significant digits, inventories
+ * as `inv` prints them) and unit.
+ */
+export function metricRows(m: BacktestMetrics, units: InventoryUnits): string[][] {
+  const causes = Object.entries(m.fillsByCause)
+    .filter(([, n]) => n > 0)
+    .map(([cause, n]) => `${cause} ${n}`)
+    .join(', ');
+  return [
+    ['PnL', String(num(m.pnl)), 'quote currency'],
+    ['fills (bid / ask)', `${m.fills} (${m.bidFills} / ${m.askFills})`, ''],
+    ['fills by cause', causes === '' ? 'none' : causes, 'trade at our price, trade through, book cross, marketable on arrival, mid cross'],
+    ['PnL per fill', String(num(m.pnlPerFill)), 'quote currency'],
+    ['Sharpe per day', String(num(m.sharpePerDay, 4)), Number.isNaN(m.sharpePerDay) ? `not defined: fewer than two ${m.sharpeIntervalSec} s equity changes, or none that varies` : `from ${m.sharpeIntervalSec} s equity changes`],
+    ['max drawdown', String(num(m.maxDrawdown)), 'quote currency'],
+    ['spread captured', String(num(m.spreadCapturedPerUnit)), 'quote currency per unit vs mid'],
+    ['inventory mean / std', `${num(m.inventoryMean, 4)} / ${num(m.inventoryStd, 4)}`, 'base units, over time (held between fills, weighted by duration)'],
+    ['max |inventory|', String(inv(m.maxAbsInventory, units)), 'base units'],
+    ['turnover', String(num(m.turnover)), 'quote currency'],
+    ['fees', String(num(m.fees)), 'quote currency (negative: rebates)'],
+    ['final inventory', String(inv(m.finalInventory, units)), 'base units'],
+    ['final cash', String(num(m.finalCash)), 'quote currency'],
+  ];
+}
+
+/**
  * The metrics for --json: the inventories (largest |q|, final) written as the lot multiple they are float noise
  * of when the lot is known (backtest/inventoryDisplay: JSON keeps exact numbers otherwise); every other number exact.
  */

@@ -6,7 +6,7 @@ import { describeMasks, masksJson, type BookTable, type TradeTable } from '../..
 import { arrivalWarnings, checkArrivalFit, DEFAULT_DEPTH_RANGE, EstimationError, fitArrivalMle, rollingCalibration, type ArrivalFitCheck, type MarketOrders, type ReachDepthCounts } from '../../estimate/index.js';
 import { givenOrFileTick } from '../marketData.js';
 import { durationOption, formatTable, latencyConfig, numberOption, printJson, recordedClock, requireOrderCounts, UsageError, feeOption, refreshOption } from '../command.js';
-import { inv, metricsJson, num, writeBacktestReport, type InventoryUnits } from './backtestReport.js';
+import { metricRows, metricsJson, num, writeBacktestReport, type InventoryUnits } from './backtestReport.js';
 
 /**
  * Whether the exponential the strategy takes A and k from describes the market orders at all: the pooled MLE
@@ -145,10 +145,6 @@ export async function backtestRun(
   const reportPath = values.report ?? `reports/backtest-${strategyName}-${fill}.html`;
   const pngs = await writeBacktestReport(result, reportPath, values.png, `backtest-${strategyName}-${fill}`, `asmm backtest: ${strategy.name}, ${fill}`, units);
   const m = metrics;
-  const causes = Object.entries(m.fillsByCause)
-    .filter(([, n]) => n > 0)
-    .map(([cause, n]) => `${cause} ${n}`)
-    .join(', ');
   const maskLines = describeMasks(result.masked);
   if (values.json) {
     printJson({
@@ -183,24 +179,7 @@ export async function backtestRun(
         : `σ, A, k: none estimated (${strategy.name} reads none)`,
       `latency: feed ${latencyText.feed}, entry ${latencyText.entry}, cancel ${latencyText.cancel}`,
       quotesLine(quotes),
-      formatTable(
-        ['metric', 'value', 'unit'],
-        [
-          ['PnL', num(m.pnl), 'quote currency'],
-          ['fills (bid / ask)', `${m.fills} (${m.bidFills} / ${m.askFills})`, ''],
-          ['fills by cause', causes === '' ? 'none' : causes, 'trade at our price, trade through, book cross, marketable on arrival, mid cross'],
-          ['PnL per fill', num(m.pnlPerFill), 'quote currency'],
-          ['Sharpe per day', num(m.sharpePerDay, 4), Number.isNaN(m.sharpePerDay) ? `not defined: fewer than two ${m.sharpeIntervalSec} s equity changes, or none that varies` : `from ${m.sharpeIntervalSec} s equity changes`],
-          ['max drawdown', num(m.maxDrawdown), 'quote currency'],
-          ['spread captured', num(m.spreadCapturedPerUnit), 'quote currency per unit vs mid'],
-          ['inventory mean / std', `${num(m.inventoryMean, 4)} / ${num(m.inventoryStd, 4)}`, 'base units, over time (held between fills, weighted by duration)'],
-          ['max |inventory|', inv(m.maxAbsInventory, units), 'base units'],
-          ['turnover', num(m.turnover), 'quote currency'],
-          ['fees', num(m.fees), 'quote currency (negative: rebates)'],
-          ['final inventory', inv(m.finalInventory, units), 'base units'],
-          ['final cash', num(m.finalCash), 'quote currency'],
-        ],
-      ),
+      formatTable(['metric', 'value', 'unit'], metricRows(m, units)),
       ...notes.filter((n) => !n.startsWith('masked: ')),
       ...maskLines,
       ...(maskLines.length > 0 ? [`  inside them: ${result.maskedEvents.trades} trades and ${result.maskedEvents.bookRows} book rows not acted on, ${result.maskedEvents.decisions} decisions without quotes`] : []),
