@@ -155,6 +155,13 @@ describe('replayDepth: masked intervals and the CLI', () => {
     expect(out.fills).toBeGreaterThan(50);
     expect(out.pnl).toBeCloseTo(inCode.pnl, 9);
     expect(out.replaySec).toBeGreaterThan(0);
+    // the text table: the same numbers to 6 significant digits (the --json ones are exact sums, -33.857831199999055)
+    const text = runAsmm(['backtest', '--report', join(tmpdir(), 'depth-cli-report-text.html'), '--data', capture, '--depth', 'full', '--strategy', 'symmetric', '--half-spread', '1', '--size', '0.001', '--feed-latency', '10ms', '--entry-latency', '10ms', '--tick', '0.01']);
+    expect(text.code, text.stderr).toBe(0);
+    const row = (name: string) => new RegExp(`^${name} +(\\S+)$`, 'm').exec(text.stdout)?.[1];
+    expect(row('pnl')).toBe(String(Number(out.pnl.toPrecision(6))));
+    expect(row('fills')).toBe(String(out.fills));
+    for (const number of text.stdout.split('\n').filter((l) => !/^(data|report) /.test(l)).join('\n').match(/-?\d+\.\d+/g) ?? []) expect(number.replace(/^-?0\.0*|[-.]/g, '').length, number).toBeLessThanOrEqual(12);
   });
 });
 

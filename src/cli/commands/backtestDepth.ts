@@ -293,7 +293,7 @@ async function backtestDepthRun(values: Record<string, string | boolean | undefi
   };
   if (values.json) printJson(summary);
   else {
-    const rows = Object.entries(summary).filter(([k]) => k !== 'notes' && k !== 'queueModel' && k !== 'report' && k !== 'pngs' && k !== 'days').map(([k, v]) => [k, k === 'finalInventory' ? formatInventory(r.inventory, lotSize, r.orderSize) : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)]);
+    const rows = Object.entries(summary).filter(([k]) => k !== 'notes' && k !== 'queueModel' && k !== 'report' && k !== 'pngs' && k !== 'days').map(([k, v]) => [k, k === 'finalInventory' ? formatInventory(r.inventory, lotSize, r.orderSize) : typeof v === 'object' && v !== null ? JSON.stringify(v) : typeof v === 'number' && !Number.isInteger(v) && Number.isFinite(v) ? String(Number(v.toPrecision(6))) : String(v)]);
     process.stdout.write(`${formatTable(['metric', 'value'], rows)}\n${notes.join('\n')}\n`);
   }
   return interrupt?.cutShort ? INTERRUPTED_EXIT_CODE : 0;
