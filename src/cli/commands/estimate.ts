@@ -186,6 +186,8 @@ export async function runEstimate(argv: string[]): Promise<number> {
   const gridMs = durationOption('grid', values.grid, 100) as number;
   const windowMs = durationOption('window', values.window, undefined);
   const stepMs = durationOption('step', values.step, 1000) as number;
+  // the rolling windows are computed only with --window: their step and their file would be dropped without a word
+  for (const flag of ['rolling-out', 'step'] as const) if (values[flag] !== undefined && values.window === undefined) throw new UsageError(`--${flag} goes with --window (the rolling windows: none are computed without it), e.g. --window 300s`);
   const maxStalenessMs = durationOption('max-staleness', values['max-staleness'], DEFAULT_MAX_STALENESS_MS) as number;
   let depths: DepthRange | undefined;
   try {

@@ -50,7 +50,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'estimate',
     summary: 'estimate σ (price and log units, realized and noise-robust) and λ(δ) = A·exp(−k·δ) per side and pooled over stated depths past the touch, with 95 % intervals, observed against fitted rates per depth and a goodness-of-fit check; rolling windows',
-    usage: 'asmm estimate --data FILE [--trades FILE] [--inst ID] [--window 300s] [--step 1s] [--grid 100ms] [--price mid|micro] [--tick T] [--infer-from-book] [--depths 5..50] [--max-staleness 5s] [--rolling-out FILE.csv] [--json] | asmm estimate --catalog DIR --inst ID [--venue V] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--grid 100ms] [--tick T] [--depths 5..50] [--max-staleness 5s] [--json]',
+    usage: 'asmm estimate --data FILE [--trades FILE] [--inst ID] [--window 300s (rolling σ, A, k; none without it) [--step 1s] [--rolling-out FILE.csv]] [--grid 100ms] [--price mid|micro] [--tick T] [--infer-from-book] [--depths 5..50] [--max-staleness 5s] [--json] | asmm estimate --catalog DIR --inst ID [--venue V] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--grid 100ms] [--tick T] [--depths 5..50] [--max-staleness 5s] [--json]',
     load: async () => (await import('./estimate.js')).runEstimate,
   },
   {
