@@ -186,8 +186,6 @@ export async function runEstimate(argv: string[]): Promise<number> {
   const gridMs = durationOption('grid', values.grid, 100) as number;
   const windowMs = durationOption('window', values.window, undefined);
   const stepMs = durationOption('step', values.step, 1000) as number;
-  // the rolling windows are computed only with --window: their step and their file would be dropped without a word
-  for (const flag of ['rolling-out', 'step'] as const) if (values[flag] !== undefined && values.window === undefined) throw new UsageError(`--${flag} goes with --window (the rolling windows: none are computed without it), e.g. --window 300s`);
   const maxStalenessMs = durationOption('max-staleness', values['max-staleness'], DEFAULT_MAX_STALENESS_MS) as number;
   let depths: DepthRange | undefined;
   try {
@@ -197,11 +195,13 @@ export async function runEstimate(argv: string[]): Promise<number> {
   }
   if (values.catalog !== undefined) {
     // the streamed estimate gives σ realized and the MLE; what needs all the data at once is refused, not dropped
-    for (const flag of ['trades', 'window', 'rolling-out', 'infer-from-book'] as const) if (values[flag] !== undefined) throw new UsageError(`--${flag} does not go with --catalog (${flag === 'trades' ? 'the trades come from the catalog' : 'not streamed'})`);
+    for (const flag of ['trades', 'window', 'step', 'rolling-out', 'infer-from-book'] as const) if (values[flag] !== undefined) throw new UsageError(`--${flag} does not go with --catalog (${flag === 'trades' ? 'the trades come from the catalog' : 'not streamed'})`);
     if (values.price !== undefined && values.price !== 'mid') throw new UsageError('--catalog estimates σ of the mid only: leave out --price');
     const { estimateCatalog } = await import('./estimateCatalog.js');
     return estimateCatalog(values, { gridMs, maxStalenessMs, ...(depths ? { depths } : {}) });
   }
+  // the rolling windows are computed only with --window: their step and their file would be dropped without a word
+  for (const flag of ['rolling-out', 'step'] as const) if (values[flag] !== undefined && values.window === undefined) throw new UsageError(`--${flag} goes with --window (the rolling windows: none are computed without it), e.g. --window 300s`);
   const { format, book, trades, tradesFrom } = await loadMarketData(values.data as string, values.trades, values.inst, {}, { maxStalenessMs, purpose: 'an estimate' });
   const tickFromFile = book.meta.tickSize;
   const { tickSize: tick, warning: tickWarning } = givenOrFileTick(book, values.data as string, values.tick);
