@@ -110,6 +110,16 @@ describe.skipIf(!hasRedis)('asmm calibrate --redis with asmm worker (real redis-
     expect(table[1].pnlMeanPerWindow).toBeNaN;
   }, 120_000);
 
+  it('every job fails: the table and walk-forward hold NaN metrics (null in JSON), not missing ones that print as undefined', async () => {
+    const worker = startWorker();
+    const result = await runCalibrate(['--redis', url(), '--attempts', '1'], { ASMM_TEST_FAIL_TASKS: Array.from({ length: 12 }, (_, i) => i).join(',') });
+    await stopWorker(worker);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/0 done, 12 failed of 12/);
+    for (const fold of result.json.walkForward) for (const side of [fold.inSample, fold.outOfSample]) expect(side).toMatchObject({ pnl: null, fills: null, sharpePerDay: null });
+    for (const row of tableOf(result.json)) expect(row).toMatchObject({ pnlMeanPerWindow: null, fillsMeanPerWindow: null });
+  }, 120_000);
+
   it('Redis restarted mid-sweep (AOF): the sweep resumes, nothing lost or duplicated', async () => {
     const worker = startWorker();
     const sweep = runCalibrate(['--redis', url()], { ASMM_TEST_HOLD_MS: '300' });

@@ -1,10 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import type { BacktestMetrics } from '../../backtest/metrics.js';
+import { FILL_CAUSES, type FillCause } from '../../backtest/types.js';
 import { describeMasks, maskedWithinMs, maskSummary } from '../../data/masks.js';
 import { calibrationTasks, selectionScore, walkForwardNotes, type CalibrationOptions, type CalibrationResult, type WalkForwardFold } from '../../calibrate/runner.js';
 import type { EvaluationResult, EvaluationTask } from '../../calibrate/evaluate.js';
 import { readCells, redisConnection, submitSweep } from './queue.js';
 import type { DataShard, WorkUnit } from './unit.js';
+
+/**
+ * The metrics of a cell that failed for good: every field NaN (also when no cell succeeded, so that the tables
+ * print NaN, not undefined).
+ */
+const NAN_METRICS: BacktestMetrics = {
+  pnl: NaN, fills: NaN, bidFills: NaN, askFills: NaN, fillsByCause: Object.fromEntries(FILL_CAUSES.map((c) => [c, NaN])) as Record<FillCause, number>,
+  pnlPerFill: NaN, sharpePerDay: NaN, sharpeIntervalSec: NaN, maxDrawdown: NaN, spreadCapturedPerUnit: NaN, inventoryMean: NaN, inventoryStd: NaN,
+  maxAbsInventory: NaN, turnover: NaN, fees: NaN, finalInventory: NaN, finalCash: NaN,
+};
 
 export interface DistributedOptions {
   readonly redisUrl: string;
@@ -81,8 +92,7 @@ export async function runDistributedCalibration(options: CalibrationOptions, dis
       dist.onStatus?.({ done: results.size, failed: failures.size, total: tasks.length, perWorker, elapsedSec: (performance.now() - started) / 1000 });
       if (open.length > 0) await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    const any = results.values().next().value as EvaluationResult | undefined;
-    const nanMetrics = Object.fromEntries(Object.keys(any?.metrics ?? {}).map((k) => [k, NaN])) as unknown as BacktestMetrics;
+    const nanMetrics = NAN_METRICS;
     const metrics = options.sets.map((_, s) => windows.map((__, w) => results.get(s * windows.length + w)?.metrics ?? nanMetrics));
     const metric = options.metric ?? 'pnl';
     const score = (m: BacktestMetrics) => selectionScore(m[metric]);
