@@ -21,15 +21,25 @@ export interface CalibrationTableRow {
   readonly fillsMeanPerWindow: number;
 }
 
+/**
+ * The table's rows. A window whose run gave no result (a cell that failed for good on the workers: every metric
+ * NaN, the PnL too, which a run always defines) makes the set's means NaN: counted as 0 it would pull them down
+ * without a word.
+ */
 export function calibrationTable(result: CalibrationResult): CalibrationTableRow[] {
-  return result.sets.map((params, set) => ({
-    set,
-    params,
-    perWindow: result.metrics[set].map((m) => m[result.metric]),
-    pnlMeanPerWindow: meanCountingUndefinedAsZero(result.metrics[set].map((m) => m.pnl)),
-    sharpePerDayMean: meanCountingUndefinedAsZero(result.metrics[set].map((m) => m.sharpePerDay)),
-    fillsMeanPerWindow: meanCountingUndefinedAsZero(result.metrics[set].map((m) => m.fills)),
-  }));
+  return result.sets.map((params, set) => {
+    const runs = result.metrics[set];
+    const missing = runs.some((m) => Number.isNaN(m.pnl));
+    const mean = (values: readonly number[]) => (missing ? NaN : meanCountingUndefinedAsZero(values));
+    return {
+      set,
+      params,
+      perWindow: runs.map((m) => m[result.metric]),
+      pnlMeanPerWindow: mean(runs.map((m) => m.pnl)),
+      sharpePerDayMean: mean(runs.map((m) => m.sharpePerDay)),
+      fillsMeanPerWindow: mean(runs.map((m) => m.fills)),
+    };
+  });
 }
 
 /** One walk-forward fold as a row: windows numbered from 1, the chosen set, and its scores either side. */
