@@ -80,9 +80,14 @@ export function setsReadCalibration(sets: readonly ParamSet[]): boolean {
   return sets.some((s) => strategyFor(s).requires.length > 0);
 }
 
+/** The duration axes of a grid: ms per unit of the axis (refresh and max-order-age in ms, horizon in s). */
+const DURATION_AXIS_MS: Readonly<Record<string, number>> = { refreshMs: 1, maxOrderAgeMs: 1, horizonSec: 1000 };
+const DURATION_UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
 /**
  * Parses a grid given on the command line: `gamma=0.01,0.1,1;size=0.01,0.05;refresh=0,1000` (size = orderSize,
- * refresh in ms; strategy names allowed for `strategy`, queue models for `queue-model`: `queue-model=power:2,log2`;
+ * refresh and max-order-age in ms and horizon in s when bare, or durations with a unit: `refresh=0,250ms,1s`;
+ * strategy names allowed for `strategy`, queue models for `queue-model`: `queue-model=power:2,log2`;
  * latencies for `entry-latency`: `entry-latency=0,20ms,file:lat.csv`, one constant or file per value).
  * Every value must lie in its `PARAM_RANGES` range.
  */
@@ -116,8 +121,11 @@ export function parseGridSpec(text: string): GridSpec {
             return v;
           })
         : items.map((v) => {
-            const n = Number(v);
-            if (v === '' || !Number.isFinite(n)) throw new Error(`grid parameter "${rawKey}": "${v}" is not a number`);
+            // a duration axis takes the CLI's units (250ms, 1s, 2m); a bare number is in the axis's own unit
+            const axisMs = DURATION_AXIS_MS[key as string];
+            const duration = axisMs === undefined ? null : /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(v);
+            const n = duration ? (Number(duration[1]) * DURATION_UNIT_MS[duration[2]]) / axisMs! : Number(v);
+            if (v === '' || !Number.isFinite(n)) throw new Error(`grid parameter "${rawKey}": "${v}" is not a number${axisMs === undefined ? '' : ' or a duration (250ms, 1s, 2m)'}`);
             const range = PARAM_RANGES[key as NumericParam];
             if (!range.check(n)) throw new Error(`grid parameter "${rawKey.trim()}": ${v} is out of range (${range.option} must be ${range.range}, as --${range.option} of asmm backtest)`);
             return n;
