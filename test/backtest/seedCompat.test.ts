@@ -197,6 +197,8 @@ describe('asmm backtest --seed-compat', () => {
       expect(significant(printed!), `${key} ${printed}`).toBeLessThanOrEqual(12);
     }
     expect(significant(String(out.finalInventory)), 'the sum has more than 12 significant digits').toBeGreaterThan(12);
+    // cash and PnL to 6 significant digits, as asmm backtest prints its metrics (the JSON ones are exact sums)
+    for (const [key, exact] of [['finalCash', out.finalCash], ['pnl', out.pnl]] as const) expect(new RegExp(`^${key}\\s+(\\S+)$`, 'm').exec(text.stdout)?.[1], key).toBe(String(Number(exact.toPrecision(6))));
   }, 60_000);
 
   it('says which clock it used (whole seconds, or the finer stamps a file has) and writes the same report as other runs', async () => {

@@ -68,7 +68,7 @@ export async function seedCompat(
   else {
     const rows = Object.entries(summary).filter(([key]) => key !== 'mode' && key !== 'report' && key !== 'pngs');
     const maskLines = describeMasks(masks).map((line) => (line.startsWith('masked:') ? `${line.replace(' (no quote, no fill, no estimate inside)', '')}: WARNING the reference market maker does not know of them and trades through them` : line));
-    process.stdout.write([summary.mode, formatTable(['metric', 'value'], rows.map(([key, value]) => [key, String(key === 'maxAbsInventory' || key === 'finalInventory' ? inv(value as number, units) : value)])), ...maskLines, `report: ${reportPath}`, ...pngs.map((p) => `png: ${p}`)].join('\n') + '\n');
+    process.stdout.write([summary.mode, formatTable(['metric', 'value'], rows.map(([key, value]) => [key, String(key === 'maxAbsInventory' || key === 'finalInventory' ? inv(value as number, units) : typeof value === 'number' && !Number.isInteger(value) ? num(value) : value)])), ...maskLines, `report: ${reportPath}`, ...pngs.map((p) => `png: ${p}`)].join('\n') + '\n');
   }
   return 0;
 }
