@@ -117,6 +117,7 @@ export const CLI_CASES: readonly CliCase[] = [
   { name: 'fake-exchange: a clock that is neither wall nor simulated', args: () => ['fake-exchange', '--clock', 'utc+8', '--lifetime', '1s'], code: 2, names: () => ['--clock', 'utc+8'] },
   { name: 'record: bad channel', args: () => ['record', '--inst', 'ETH-USDT', '--channels', 'books9'], code: 2, names: () => ['books9'] },
 
+  { name: 'backtest: --level-spacing without --levels (one order a side: no spacing to apply) is refused', args: (x) => ['backtest', '--data', x.f.bookCsv, '--level-spacing', '3', '--report', x.at('spacing.html')], code: 2, names: () => ['--level-spacing'], message: /--level-spacing goes with --levels/ },
   // --- estimate
   { name: 'estimate: header-only book', defect: 7, args: (x) => ['estimate', '--data', x.f.headerOnlyBook], code: 1, message: /no rows|no book rows/ },
   { name: 'estimate: a one-row book', args: (x) => ['estimate', '--data', x.f.oneRowBook], code: 1, message: /: 1 book row: too few rows for an estimate \(at least 3/ },

@@ -142,6 +142,8 @@ export type QuotingOptions = Pick<BacktestConfig, 'refreshToleranceTicks' | 'max
 export function quotingOptions(values: Record<string, string | boolean | undefined>): QuotingOptions {
   const text = (name: string) => values[name] as string | undefined;
   const maxAge = durationOption('max-order-age', text('max-order-age'), undefined);
+  // one order a side has no spacing to apply: the option would change nothing, without a word
+  if (text('level-spacing') !== undefined && numberOption('levels', text('levels'), 1, PARAM_RANGES.orderLevels.check) < 2) throw new UsageError('--level-spacing goes with --levels N (N ≥ 2 orders a side, spaced by it)');
   return {
     refreshToleranceTicks: numberOption('refresh-tolerance', text('refresh-tolerance'), 0, PARAM_RANGES.refreshToleranceTicks.check, PARAM_RANGES.refreshToleranceTicks.range),
     ...(maxAge !== undefined ? { maxOrderAgeMs: maxAge } : {}),
