@@ -111,6 +111,8 @@ export const CLI_CASES: readonly CliCase[] = [
   { name: 'convert: missing input', args: (x) => ['convert', x.at('nothing.csv'), '--to', 'csv', x.at('y.csv')], code: 2, absent: (x) => [x.at('y.csv')] },
 
   // --- sample, record: output paths
+  { name: 'sample: --replace without --catalog (files are always overwritten) is refused', args: (x) => ['sample', '--hours', '0.001', '--out', x.at('sample-replace'), '--replace'], code: 2, names: () => ['--replace'], message: /--replace goes with --catalog/, absent: (x) => [x.at('sample-replace')] },
+  { name: 'sample: --out with --catalog (the days go into the catalog) is refused', args: (x) => ['sample', '--days', '1', '--catalog', x.at('sample-catalog'), '--out', x.at('sample-out')], code: 2, names: () => ['--out'], message: /--out does not go with --catalog/, absent: (x) => [x.at('sample-catalog'), x.at('sample-out')] },
   { name: 'sample: --out is a file', defect: 7, args: (x) => ['sample', '--hours', '0.001', '--out', x.f.plainFile], code: 2, names: (x) => [x.f.plainFile] },
   { name: 'record: --out is a file (checked before connecting)', defect: 7, args: (x) => ['record', '--inst', 'ETH-USDT', '--url', 'ws://127.0.0.1:9', '--duration', '1s', '--out', x.f.plainFile], code: 2, names: (x) => [x.f.plainFile] },
   { name: 'record: bad instrument', args: () => ['record', '--inst', 'eth/usdt'], code: 2, names: () => ['--inst'] },

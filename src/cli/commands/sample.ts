@@ -26,6 +26,7 @@ export async function runSample(argv: string[]): Promise<number> {
   const arrivalRatePerSec = numberOption('arrival-rate', values['arrival-rate'], DEFAULT_SAMPLE_PARAMS.arrivalRatePerSec, (v) => v > 0 && v <= 1000);
   const model = { seed, snapshotIntervalMs: intervalMs, arrivalRatePerSec };
   if (values.catalog !== undefined || values.days !== undefined) {
+    if (values.out !== undefined) throw new UsageError('--out does not go with --catalog: the days are written into the catalog');
     if (values.catalog === undefined) throw new UsageError('--days writes into a catalog: give --catalog DIR');
     if (values.hours !== undefined && values.days !== undefined) throw new UsageError('give --days or --hours, not both');
     const days = numberOption('days', values.days, 1, (v) => v > 0 && v <= 366);
@@ -34,6 +35,7 @@ export async function runSample(argv: string[]): Promise<number> {
     else requireTwoSnapshots(hours, intervalMs, `--hours ${hours}`);
     return sampleIntoCatalog(resolve(values.catalog), values.days !== undefined ? days * 24 : hours, model, values.replace === true, values.json === true);
   }
+  if (values.replace) throw new UsageError('--replace goes with --catalog (days already in a catalog); files in --out are always overwritten');
   requireTwoSnapshots(hours, intervalMs, `--hours ${hours}`);
   const out = resolve(values.out ?? DEFAULT_SAMPLE_DIR);
   checkOutputDir('--out', out);
