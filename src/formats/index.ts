@@ -5,7 +5,7 @@
  */
 export { probeFile, type CaptureFormat, type FileFormat, type FileProbe, type Format, type TableFormat } from './format.js';
 export { FORMATS, formatNamed } from './registry.js';
-export { detectFormat, loadTables, readBookFile, readTableFile, readTradeFile, type LoadedTables } from './loadAny.js';
+export { detectFormat, loadTables, readBookFile, readTableFile, readTradeFile, shallowerThan, type LoadedTables } from './loadAny.js';
 export { arrowFormat, asmmBookCsvFormat, asmmTradesCsvFormat } from './asmm.js';
 export { REFERENCE_COLUMNS, onReferenceClock, readReferenceCsv, referenceCsvFormat, writeReferenceCsv } from './referenceCsv.js';
 export { TARDIS_EXCHANGE_KEY, readTardisBookSnapshot, readTardisTrades, tardisBookSnapshotFormat, tardisKind, tardisTradesFormat, type TardisKind } from './tardisCsv.js';

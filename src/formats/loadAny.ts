@@ -60,6 +60,11 @@ export function readTradeFile(path: string): TradeTable {
   return table;
 }
 
+/** Notes for the book tables holding fewer levels per side than `--depth N` asked for (all of theirs kept). */
+export function shallowerThan(tables: readonly Table[], depth: number): string[] {
+  return tables.filter((t): t is BookTable => t.kind === 'book' && (t as BookTable).depth < depth).map((b) => `--depth ${depth}: the book${b.meta.instrument ? ` of ${b.meta.instrument}` : ''} holds ${b.depth} levels per side (all kept)`);
+}
+
 /**
  * Loads any supported file; raw captures are replayed with books sampled to `depth` levels at each change,
  * or, with `everyMs`, every book (of any format) sampled on that fixed grid by previous tick. `levels`: the
@@ -89,5 +94,14 @@ async function loadTablesAtEachChange(path: string, depth: number, options: Tabl
     const { tables, notes } = await entry.replay(path, depth);
     return { format, tables, notes };
   }
-  return { format, tables: [readTableFile(path, options)], notes: [] };
+  const table = readTableFile(path, options);
+  return { format, tables: [options.levels !== undefined ? keepLevels(table, options.levels) : table], notes: [] };
+}
+
+/** A book with its first `levels` levels per side (a format that read them all keeps these only); other tables as they are. */
+function keepLevels(table: Table, levels: number): Table {
+  if (table.kind !== 'book' || (table as BookTable).depth <= levels) return table;
+  const book = table as BookTable;
+  const first = (columns: readonly Float64Array[]) => columns.slice(0, levels);
+  return { ...book, depth: levels, bidPx: first(book.bidPx), bidSz: first(book.bidSz), askPx: first(book.askPx), askSz: first(book.askSz), ...(book.bidCount ? { bidCount: first(book.bidCount) } : {}), ...(book.askCount ? { askCount: first(book.askCount) } : {}) };
 }

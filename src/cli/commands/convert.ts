@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { contractKind } from '../../data/contracts.js';
 import { assertTimeOrder, tableFileName, writeTable } from '../../data/index.js';
-import { loadTables } from '../../formats/index.js';
+import { loadTables, shallowerThan } from '../../formats/index.js';
 import { checkOutputDir, checkOutputFile, durationOption, numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
 
 export async function runConvert(argv: string[]): Promise<number> {
@@ -16,7 +16,9 @@ export async function runConvert(argv: string[]): Promise<number> {
   if (!existsSync(input)) throw new UsageError(`no such file: ${input}`);
   const depth = numberOption('depth', values.depth, 5, (v) => Number.isInteger(v) && v > 0 && v <= 400);
   const everyMs = durationOption('every', values.every, undefined);
-  const loaded = await loadTables(input, depth, everyMs === undefined ? {} : { everyMs });
+  // --depth keeps the best N levels of a table file too (a capture is replayed to N levels); fewer in the file is said
+  const read = await loadTables(input, depth, { ...(values.depth !== undefined ? { levels: depth } : {}), ...(everyMs === undefined ? {} : { everyMs }) });
+  const loaded = values.depth === undefined ? read : { ...read, notes: [...read.notes, ...shallowerThan(read.tables, depth)] };
   const tables = loaded.tables.filter((t) => !values.inst || t.meta.instrument === values.inst);
   if (tables.length === 0) throw new UsageError(`no table${values.inst ? ` for instrument ${values.inst}` : ''} in ${input}`);
   // a replayed capture can go back in time (e.g. two sessions in one file): refuse it rather than write a file that will not read back

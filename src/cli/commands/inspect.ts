@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Table } from '../../data/index.js';
 import { describeMasks, summarizeTable, type TableSummary } from '../../data/index.js';
-import { loadTables } from '../../formats/index.js';
+import { loadTables, shallowerThan } from '../../formats/index.js';
 import { durationOption, numberOption, parseCommandArgs, printJson, UsageError } from '../command.js';
 
 const iso = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString());
@@ -25,7 +25,9 @@ export async function runInspect(argv: string[]): Promise<number> {
   if (!existsSync(path)) throw new UsageError(`no such file: ${path}`);
   const depth = numberOption('depth', values.depth, 5, (v) => Number.isInteger(v) && v > 0 && v <= 400);
   const everyMs = durationOption('every', values.every, undefined);
-  const loaded = await loadTables(path, depth, everyMs === undefined ? {} : { everyMs });
+  // --depth keeps the best N levels of a table file too (a capture is replayed to N levels); fewer in the file is said
+  const read = await loadTables(path, depth, { ...(values.depth !== undefined ? { levels: depth } : {}), ...(everyMs === undefined ? {} : { everyMs }) });
+  const loaded = values.depth === undefined ? read : { ...read, notes: [...read.notes, ...shallowerThan(read.tables, depth)] };
   const summaries = loaded.tables.map(summarizeTable);
   if (values.json) {
     // One table: its summary at the top level (stable shape for scripts); several: a list.
