@@ -80,7 +80,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'grade-fills',
     summary: 'grade every fill model against markets simulated order by order (Cont-Stoikov-Talreja), where each order\'s true fill is known: fill-rate bias, early and missed fills, PnL bias, over seeds',
-    usage: 'asmm grade-fills [--seeds 1,2,3,4,5] [--duration 30m] [--cancel-rate 0.5] [--market-rate 0.94] [--book-delay 0|1ms] [--json]',
+    usage: 'asmm grade-fills [--seeds 1,2,3,4,5] [--duration 30m] [--cancel-rate 0.5] [--market-rate 0.94] [--book-delay 0.001ms|0|1ms (depth rows after their trades; 0: stamped with their trades\' time)] [--json]',
     load: async () => (await import('./gradeFills.js')).runGradeFills,
   },
   {
