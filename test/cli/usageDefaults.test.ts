@@ -1,4 +1,7 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { generateSampleMarket, writeSampleMarket } from '../../src/sample/index.js';
+import { tempDir } from '../helpers/tmp.js';
 import { COMMANDS } from '../../src/cli/commands/index.js';
 import { runAsmm } from '../helpers/cli.js';
 
@@ -27,6 +30,19 @@ describe('usage-line defaults are the defaults used', () => {
     expect(out.setup.fillProbability).toBe(shown(usage, 'fill'));
     expect(out.setup.symmetricSpread).toBe(shown(usage, 'symmetric-spread'));
     expect(out.compare.startsWith(shown(usage, 'compare'))).toBe(true);
+  });
+
+  it('asmm backtest: the fill model, the strategy and its γ, horizon and queue model', () => {
+    const usage = usageOf('backtest');
+    const dir = tempDir('asmm-usage-defaults-');
+    writeSampleMarket(dir, generateSampleMarket({ durationSec: 900, seed: 2 }));
+    const r = runAsmm(['backtest', '--data', join(dir, 'books.arrow'), '--trades', join(dir, 'trades.arrow'), '--report', join(dir, 'r.html'), '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { fill: string; strategy: string; queueModel: { name: string; n: number } };
+    expect(out.fill).toBe(shown(usage, 'fill'));
+    expect(shown(usage, 'strategy')).toBe('as');
+    expect(out.strategy).toBe(`AS finite horizon (γ ${shown(usage, 'gamma')}, T ${durationSec(shown(usage, 'horizon'))} s)`);
+    expect(`${out.queueModel.name}:${out.queueModel.n}`).toBe(shown(usage, 'queue-model') === 'power' ? 'power:2' : shown(usage, 'queue-model'));
   });
 
   it('asmm grade-fills', () => {
