@@ -14,19 +14,19 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'inspect',
     summary: 'detect a data file\'s format (any supported) and print rows, time span, levels, instrument and row intervals',
-    usage: 'asmm inspect FILE [--depth N] [--every 100ms] [--json]',
+    usage: 'asmm inspect FILE [--depth N] [--every 100ms (default: every row)] [--json]',
     load: async () => (await import('./inspect.js')).runInspect,
   },
   {
     name: 'convert',
     summary: 'convert any supported file (asmm CSV/Arrow, reference CSV, Tardis CSV, OKX/Binance raw captures) to asmm CSV or Arrow',
-    usage: 'asmm convert FILE --to arrow|csv OUT [--inst ID] [--depth N] [--every 100ms] [--json]',
+    usage: 'asmm convert FILE --to arrow|csv OUT [--inst ID] [--depth N] [--every 100ms (default: every row)] [--json]',
     load: async () => (await import('./convert.js')).runConvert,
   },
   {
     name: 'record',
     summary: 'record OKX v5 public channels: raw NDJSON plus normalized CSV tables, reconnecting, with gap records',
-    usage: 'asmm record --inst ETH-USDT[,BTC-USDT] [--channels books5,trades] [--duration 1h] [--out data/raw] [--url URL] [--depth 5] [--rotate-mb 256] [--no-hourly] [--ack-timeout 5s] [--ping-after 20s] [--pong-timeout 10s] [--progress-every 10s (1s on a terminal)] [--json]',
+    usage: 'asmm record --inst ETH-USDT[,BTC-USDT] [--channels books5,trades] [--duration 1h (default: until Ctrl-C)] [--out data/raw] [--url URL] [--depth 5] [--rotate-mb 256] [--no-hourly] [--ack-timeout 5s] [--ping-after 20s] [--pong-timeout 10s] [--progress-every 10s (1s on a terminal)] [--json]',
     load: async () => (await import('./record.js')).runRecord,
   },
   {
@@ -68,7 +68,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'backtest',
     summary: 'backtest a market maker (AS, infinite-horizon AS, GLFT, symmetric) on recorded books and trades; metrics and an HTML report',
-    usage: 'asmm backtest --data FILE [--trades FILE] [--inst ID] [--strategy as|as-infinite|glft|symmetric] [--gamma 0.1] [--horizon 600s (as)] [--q-max 10 (as-infinite, glft; orders)] [--half-spread PX (symmetric; default 5 ticks)] [--fill queue|tradeThrough|midCross [--queue-model power|power:N|power2|power3|log|log2|riskAverse|optimistic|orderCount]] [--size 0.01] [--refresh 0] [--tick T] [--lot L] [--feed-latency 0|50ms|20ms,80ms,300ms|recorded [--local-clock-offset auto|1280ms]] [--entry-latency 0|20ms|20ms,50ms|file:PATH] [--cancel-latency …] [--latency-seed 1] [--maker-fee F] [--taker-fee F] [--max-position X] [--refresh-tolerance TICKS] [--max-order-age 30s] [--min-spread PX] [--inventory-target Q] [--levels N [--level-spacing TICKS]] [--depth top|full [--no-partial-fills]] [--window 300s] [--contract-value X] [--report FILE.html] [--png DIR] [--seed-compat [--window-rows 200] [--initial-inventory 0] [--initial-cash 0]] [--json] | asmm backtest --catalog DIR --inst ID [--venue V] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--depth full] [same strategy, fill and latency options] [--json]',
+    usage: 'asmm backtest --data FILE [--trades FILE] [--inst ID] [--strategy as|as-infinite|glft|symmetric] [--gamma 0.1] [--horizon 600s (as)] [--q-max 10 (as-infinite, glft; orders)] [--half-spread PX (symmetric; default 5 ticks)] [--fill queue|tradeThrough|midCross [--queue-model power|power:N|power2|power3|log|log2|riskAverse|optimistic|orderCount]] [--size 0.01] [--refresh 0] [--tick T] [--lot L] [--feed-latency 0|50ms|20ms,80ms,300ms|recorded [--local-clock-offset auto|1280ms]] [--entry-latency 0|20ms|20ms,50ms|file:PATH] [--cancel-latency …] [--latency-seed 1] [--maker-fee F] [--taker-fee F] [--max-position X] [--refresh-tolerance TICKS] [--max-order-age 30s (default: none)] [--min-spread PX] [--inventory-target Q] [--levels N [--level-spacing TICKS]] [--depth top|full [--no-partial-fills]] [--window 300s] [--contract-value X] [--report FILE.html] [--png DIR] [--seed-compat [--window-rows 200] [--initial-inventory 0] [--initial-cash 0]] [--json] | asmm backtest --catalog DIR --inst ID [--venue V] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--depth full] [same strategy, fill and latency options] [--json]',
     load: async () => (await import('./backtest.js')).runBacktestCommand,
   },
   {
