@@ -1,33 +1,17 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { projectRootForTests, runAsmm } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
+import { writeFallingAskCapture } from '../helpers/fallingAskCapture.js';
 
 // With --refresh, the full-depth replay's first decision is when the first book reaches the strategy, then every
 // refresh after it, as in the top-5 replay (it came one refresh after the data began, so a run quoted nothing in
 // its first interval and decided on a shifted grid).
-const T0 = Date.UTC(2026, 0, 1);
 const dir = tempDir('asmm-depth-refresh-');
 
-/** A Binance capture: 100.00 / 100.02 from 0.5 s; at 0.55 s the bid level goes and the ask falls to 99.99. */
-function capture(path: string): void {
-  const lines: [number, string][] = [];
-  const put = (ms: number, obj: unknown) => lines.push([(ms + 1) * 1e6, JSON.stringify(obj)]);
-  let uid = 100;
-  put(T0 + 400, { lastUpdateId: uid, bids: [['100.00', '10'], ['99.98', '20']], asks: [['100.02', '50'], ['100.03', '20']] });
-  const diff = (ms: number, b: string[][], a: string[][]) => {
-    uid++;
-    put(T0 + ms, { stream: 'btcusdt@depth@100ms', data: { e: 'depthUpdate', E: T0 + ms, s: 'BTCUSDT', U: uid, u: uid, b, a } });
-  };
-  diff(500, [['99.97', '1']], []);
-  diff(550, [['100.00', '0']], [['99.99', '5']]);
-  put(T0 + 1900, { stream: 'btcusdt@trade', data: { e: 'trade', E: T0 + 1900, s: 'BTCUSDT', t: 1, p: '99.99', q: '0.001', T: T0 + 1900, m: true, M: true } });
-  diff(2000, [['99.96', '1']], []);
-  lines.sort((a, b) => a[0] - b[0]);
-  writeFileSync(path, gzipSync(lines.map(([ns, json]) => `${ns} ${json}`).join('\n') + '\n'));
-}
+/** The capture of the tests (see writeFallingAskCapture). */
+const capture = writeFallingAskCapture;
 
 describe('--depth full --refresh decides from the first book on, as the top-5 replay', () => {
   it('a bid sent at the first book (100.00, 100 ms away) arrives into the ask fallen to 99.99: one taker fill in both replays', () => {

@@ -1,39 +1,19 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { projectRootForTests, runAsmm } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
+import { writeFallingAskCapture } from '../helpers/fallingAskCapture.js';
 
 // An order on its way to the exchange cannot be withdrawn before it arrives: hftbacktest refuses a cancel while
 // the order's request is in process (local.rs: OrderRequestInProcess), and an exchange receives what was sent.
 // Both replays replaced an order still in flight by the next quote, as if it had never been sent: an order sent
 // just before the market moved through it never filled as a taker (0 marketable fills on the shared capture at
 // 300 ms: now 89 of 311).
-const T0 = Date.UTC(2026, 0, 1);
 const dir = tempDir('asmm-in-flight-');
 
-/**
- * A Binance capture: 100.00 / 100.02 from 0.5 s; at 0.55 s the bid level goes and the ask falls to 99.99 (the
- * strategy's next decision, while its bid of 0.5 s is still 50 ms from the exchange); a sell at 99.99 at 1.9 s.
- */
-function capture(path: string): void {
-  const lines: [number, string][] = [];
-  const put = (ms: number, obj: unknown) => lines.push([(ms + 1) * 1e6, JSON.stringify(obj)]);
-  let uid = 100;
-  put(T0 + 400, { lastUpdateId: uid, bids: [['100.00', '10'], ['99.98', '20']], asks: [['100.02', '50'], ['100.03', '20']] });
-  const diff = (ms: number, b: string[][], a: string[][]) => {
-    uid++;
-    put(T0 + ms, { stream: 'btcusdt@depth@100ms', data: { e: 'depthUpdate', E: T0 + ms, s: 'BTCUSDT', U: uid, u: uid, b, a } });
-  };
-  diff(500, [['99.97', '1']], []);
-  diff(550, [['100.00', '0']], [['99.99', '5']]);
-  put(T0 + 1900, { stream: 'btcusdt@trade', data: { e: 'trade', E: T0 + 1900, s: 'BTCUSDT', t: 1, p: '99.99', q: '0.001', T: T0 + 1900, m: true, M: true } });
-  diff(2000, [['99.96', '1']], []);
-  lines.sort((a, b) => a[0] - b[0]);
-  writeFileSync(path, gzipSync(lines.map(([ns, json]) => `${ns} ${json}`).join('\n') + '\n'));
-}
+/** The capture of the tests (see writeFallingAskCapture). */
+const capture = writeFallingAskCapture;
 
 describe('an order in flight reaches the exchange', () => {
   it('the bid sent at 0.5 s (100 ms away) arrives at 0.6 s into the ask fallen to 99.99: a taker fill, in both replays', () => {
