@@ -49,7 +49,9 @@ export async function notebookCatalog(env: NodeJS.ProcessEnv = process.env): Pro
       writer.writeInstrument({ venue: 'files', instrument, tickSize: market.tickSize, ...(market.lotSize ? { lotSize: market.lotSize } : {}), ...(market.tickSource === 'inferred from the book' ? { inferred: ['tickSize'] } : {}), source: market.description });
       await writer.writeBookTop('files', market.book, instrument);
       if (market.trades && market.trades.tsMs.length > 0) await writer.writeTrades('files', market.trades, instrument);
-      if (market.masked.count > 0) await writer.writeGaps('files', instrument, market.masked.intervals);
+      // each table's masks as gaps of that table (a recorder gap of the trades channel masks the trades, not the book)
+      const gaps = [...(market.book.masked ?? []).map((m) => ({ ...m, appliesTo: 'book' as const })), ...(market.trades?.masked ?? []).map((m) => ({ ...m, appliesTo: 'trades' as const }))];
+      if (gaps.length > 0) await writer.writeGaps('files', instrument, gaps);
     } catch (error) {
       writer.close();
       rmSync(tempRoot, { recursive: true, force: true });

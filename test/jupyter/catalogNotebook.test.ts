@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeBookCsv, writeTradeCsv } from '../../src/data/index.js';
@@ -32,6 +33,24 @@ describe('notebookCatalog (notebook 07): the data it summarises', () => {
       const hours = await hourlySummary(nb.catalog, nb.range);
       expect(hours.map((h) => [h.hourMs, h.bookRows])).toEqual(perHour(market.book.tsMs));
       expect(hours.map((h) => [h.hourMs, h.trades])).toEqual(perHour(market.trades.tsMs));
+    } finally {
+      nb.close();
+    }
+  });
+
+  it('a gap of the trades file masks the trades, not the book: the book\'s σ keeps its increments there', async () => {
+    // a 10-minute recorder gap in the trades' sidecar (mine.trades-gap.masked.csv); it was written as a gap of
+    // both tables, so the hour's σ dropped the book's increments inside it (the book was fine)
+    const t0 = params.startMs;
+    const gapTrades = join(dir, 'mine.trades-gap.csv');
+    writeTradeCsv(gapTrades, market.trades);
+    writeFileSync(join(dir, 'mine.trades-gap.masked.csv'), `from_ts_ms,to_ts_ms,reason\n${t0 + 600_000},${t0 + 1_200_000},"recorder gap (trades channel)"\n`);
+    const nb = await notebookCatalog({ ASMM_BOOKS: bookPath, ASMM_TRADES: gapTrades });
+    try {
+      const hours = await hourlySummary(nb.catalog, nb.range);
+      expect(hours[0].tradesMaskedSec).toBe(600);
+      expect(hours[0].sigmaDropped).toBe(0);
+      expect(hours[1].tradesMaskedSec).toBe(0);
     } finally {
       nb.close();
     }
