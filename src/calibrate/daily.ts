@@ -42,7 +42,7 @@ export interface DailyFold {
   /** The chosen set's selection score over the fit days (see `runDailyWalkForward`). */
   readonly inSample: number;
   readonly outOfSample: BacktestMetrics;
-  /** Rank of the chosen set among all sets on this day by the selection metric (1 = best in hindsight). */
+  /** Rank of the chosen set among all sets on this day by the selection metric (1 = best in hindsight) (an undefined value ranks last); NaN when no set has a value defined that day. */
   readonly outOfSampleRank: number;
   /** Out-of-sample PnL summed over the folds so far, this one included (quote currency). */
   readonly cumulativeOutOfSamplePnl: number;
@@ -147,7 +147,8 @@ export async function runDailyWalkForward(options: DailyWalkForwardOptions): Pro
         params: options.sets[best],
         inSample: multiDayScore(fitDays.map((d) => d.metrics[best]), metric),
         outOfSample,
-        outOfSampleRank: 1 + onDay.filter((v) => v > onDay[best]).length,
+        // (no set with a value defined that day: no rank, not '1 of N')
+        outOfSampleRank: onDay.every((v) => v === -Infinity) ? NaN : 1 + onDay.filter((v) => v > onDay[best]).length,
         cumulativeOutOfSamplePnl: cumulative,
       };
       folds.push(fold);

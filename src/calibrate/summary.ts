@@ -50,7 +50,7 @@ export interface WalkForwardRow {
   readonly inSample: number;
   readonly outOfSample: number;
   readonly outOfSamplePnl: number;
-  /** Rank of the chosen set among all sets on the test window by the selection metric (1 = best in hindsight). */
+  /** Rank of the chosen set among all sets on the test window by the selection metric (1 = best in hindsight) (an undefined value ranks last); NaN when no set has a value defined there. */
   readonly outOfSampleRank: number;
 }
 
@@ -67,7 +67,9 @@ export function walkForwardTable(result: CalibrationResult): WalkForwardRow[] {
       inSample: f.inSample[key],
       outOfSample: f.outOfSample[key],
       outOfSamplePnl: f.outOfSample.pnl,
-      outOfSampleRank: 1 + onTest.filter((v) => v > chosen).length,
+      // (an undefined value ranks below every defined one; when no set has one on the window, every cell failed
+      // or no metric is defined there: no rank, not '1 of N')
+      outOfSampleRank: onTest.every((v) => v === -Infinity) ? NaN : 1 + onTest.filter((v) => v > chosen).length,
     };
   });
 }

@@ -81,6 +81,9 @@ describe('walk-forward calibration', () => {
     // a chosen set with no score on its test window ranks below every set that has one
     const undefinedTest = { ...result, metrics: table.map((row, set) => row.map((m, w) => (set === 1 && w === 1 ? { ...m, pnl: NaN } : m))) } as CalibrationResult;
     expect(walkForwardTable(undefinedTest)[0].outOfSampleRank).toBe(3);
+    // no set with a score on the test window (every cell failed there): no rank, where it read '1 of 3'
+    const noneOnTest = { ...result, metrics: table.map((row) => row.map((m, w) => (w === 1 ? { ...m, pnl: NaN } : m))) } as CalibrationResult;
+    expect(walkForwardTable(noneOnTest)[0].outOfSampleRank).toBeNaN();
     const noSharpeFolds = result.folds.map((f) => ({ ...f, inSample: { ...f.inSample, sharpePerDay: NaN }, outOfSample: { ...f.outOfSample, sharpePerDay: NaN } }));
     expect(walkForwardSummary({ ...noSharpe, folds: noSharpeFolds, metric: 'sharpePerDay' } as CalibrationResult).outOfSampleMean).toBeNaN();
     const folds = walkForwardTable(result);

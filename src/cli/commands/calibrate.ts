@@ -193,7 +193,7 @@ export async function runCalibrate(argv: string[]): Promise<number> {
       `walk-forward (choose by ${metric} on window i, evaluate on window i + 1):`,
       formatTable(
         ['fit', 'test', ...keys.map(String), `in-sample ${metric}`, `out-of-sample ${metric}`, ...(metric === 'pnl' ? [] : ['out-of-sample PnL']), 'out-of-sample rank'],
-        walk.map((f) => [String(f.fitWindow), String(f.testWindow), ...keys.map((k) => String(f.params[k])), num(f.inSample), num(f.outOfSample), ...(metric === 'pnl' ? [] : [num(f.outOfSamplePnl)]), `${f.outOfSampleRank} of ${sets.length}`]),
+        walk.map((f) => [String(f.fitWindow), String(f.testWindow), ...keys.map((k) => String(f.params[k])), num(f.inSample), num(f.outOfSample), ...(metric === 'pnl' ? [] : [num(f.outOfSamplePnl)]), Number.isNaN(f.outOfSampleRank) ? '-' : `${f.outOfSampleRank} of ${sets.length}`]),
       ),
       `chosen sets: mean in-sample ${metric} ${num(summary.inSampleMean)}, mean out-of-sample ${metric} ${num(summary.outOfSampleMean)}; out-of-sample PnL over ${summary.folds} test windows: ${num(oos)}`,
       ...edgeNotes.map((n) => `note: ${n}`),

@@ -126,7 +126,7 @@ export async function calibrateCatalog(
         `daily walk-forward (choose by ${result.metric} on the ${result.trailingDays === 1 ? 'day' : `${result.trailingDays} days`} before, trade the day):`,
         formatTable(
           ['fit days', 'traded', ...o.keys.map(String), `in-sample ${result.metric}`, 'out-of-sample PnL', 'out-of-sample rank', 'cumulative PnL'],
-          result.folds.map((f) => [f.fitDates.length === 1 ? f.fitDates[0] : `${f.fitDates[0]}..${f.fitDates[f.fitDates.length - 1]}`, f.date, ...o.keys.map((k) => String(f.params[k])), String(num(f.inSample)), String(num(f.outOfSample.pnl)), `${f.outOfSampleRank} of ${result.sets.length}`, String(num(f.cumulativeOutOfSamplePnl))]),
+          result.folds.map((f) => [f.fitDates.length === 1 ? f.fitDates[0] : `${f.fitDates[0]}..${f.fitDates[f.fitDates.length - 1]}`, f.date, ...o.keys.map((k) => String(f.params[k])), String(num(f.inSample)), String(num(f.outOfSample.pnl)), Number.isNaN(f.outOfSampleRank) ? '-' : `${f.outOfSampleRank} of ${result.sets.length}`, String(num(f.cumulativeOutOfSamplePnl))]),
         ),
         `out-of-sample PnL over ${result.folds.length} traded days: ${num(total)}`,
         `report: ${report}`,
