@@ -210,6 +210,8 @@ export class Desk {
       this.completedFill[slot] = f.length - 1;
       o.remaining = 0;
       o.px = NaN;
+      // nothing left to cancel: its replacement rests from its own arrival (as in depthReplay.ts)
+      o.cancelMs = Infinity;
     }
   }
 
