@@ -1,6 +1,10 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runBacktest, type Strategy } from '../../src/backtest/index.js';
 import { base, book, trades } from '../helpers/handBuilt.js';
+import { projectRootForTests, runAsmm } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
 
 // An order filled completely needs no cancel: the order that replaces it rests from its own arrival, as the
 // full-depth replay has it (depthReplay.ts: a filled order is reset with its cancel). The top-5 replay kept the
@@ -27,5 +31,19 @@ describe('the replacement of an order filled before its cancel arrives', () => {
     expect(Array.from(r.fills.tsMs)).toEqual([5, 10]);
     expect(Array.from(r.fills.px)).toEqual([100, 97]);
     expect(Array.from(r.fills.qty)).toEqual([2, 2]);
+  });
+});
+
+const shared = join(projectRootForTests, '..', 'shared', 'data', 'binance-spot-btcusdt-hftbacktest', 'btcusdt_20240808.gz');
+describe.skipIf(!existsSync(shared))('on the shared Binance capture (needs ../shared/data)', () => {
+  it('entry 100 ms, cancel 300 ms: the top-5 replay gives the full-depth replay\'s fills and PnL', () => {
+    const dir = tempDir('asmm-filled-before-cancel-');
+    const args = ['backtest', '--data', shared, '--fill', 'queue', '--strategy', 'symmetric', '--half-spread', '0.01', '--size', '0.01', '--entry-latency', '100ms', '--cancel-latency', '300ms', '--json'];
+    const top = JSON.parse(runAsmm([...args, '--report', join(dir, 'top.html')]).stdout).metrics;
+    const full = JSON.parse(runAsmm([...args, '--depth', 'full', '--report', join(dir, 'full.html')]).stdout);
+    // (the top-5 replay held replacements behind the cancels of filled orders: 329 fills against 346)
+    expect(top.fills).toBe(full.fills);
+    expect(top.fillsByCause.bookCross).toBe(full.fillsByCause.bookCross);
+    expect(top.pnl).toBeCloseTo(full.pnl, 9);
   });
 });
