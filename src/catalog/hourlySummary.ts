@@ -1,6 +1,7 @@
 import type { Catalog } from './catalog.js';
 import type { CatalogRange } from './marketRange.js';
 import { utcDateOf } from './schema.js';
+import { mergeMasks } from '../data/masks.js';
 
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
@@ -122,7 +123,8 @@ export async function hourlySummary(catalog: Catalog, range: Pick<CatalogRange, 
   }
   const withTrades = tradeSpans.size > 0;
   const bookMasks = await catalog.gapsOf(range.venue, range.instrument, range.fromDate, range.toDate, 'book');
-  const tradeMasks = withTrades ? await catalog.gapsOf(range.venue, range.instrument, range.fromDate, range.toDate, 'trades') : [];
+  // merged: gaps that overlap (a lost connection and a recorder gap of the trades channel) count their time once
+  const tradeMasks = withTrades ? mergeMasks(await catalog.gapsOf(range.venue, range.instrument, range.fromDate, range.toDate, 'trades')) : [];
   const r = await catalog.sql(hourlySummarySql(range, { withTrades, bookMasks }));
   const n = (v: unknown) => (v === null || v === undefined ? NaN : Number(v));
   return r.toRows().map((row) => {

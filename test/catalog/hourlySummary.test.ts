@@ -234,3 +234,34 @@ describe('hourlySummary: hours whose trades were not recorded', () => {
     }
   });
 });
+
+describe('hourlySummary: overlapping gaps of the trades record', () => {
+  // A lost connection (a gap of both streams) and a recorder gap of the trades channel over the same 10 minutes,
+  // and half of it again: the hour has 10 minutes of trades missing, not the sum of the gaps (20 + 5 minutes).
+  it('tradesMaskedSec counts the time once', async () => {
+    const { CatalogWriter } = await import('../../src/catalog/index.js');
+    const { generateSampleMarket } = await import('../../src/sample/index.js');
+    const m = generateSampleMarket({ durationSec: 3600, seed: 12, snapshotIntervalMs: 1000 });
+    const t0 = Math.floor(m.book.tsMs[0] / 3_600_000) * 3_600_000;
+    const root = join(tempDir('asmm-hourly-overlap-'), 'catalog');
+    const writer = await CatalogWriter.create(root);
+    try {
+      await writer.writeBookTop('sample', m.book, 'ETH-USDT');
+      await writer.writeTrades('sample', m.trades, 'ETH-USDT');
+      await writer.writeGaps('sample', 'ETH-USDT', [
+        { fromMs: t0 + 600_000, toMs: t0 + 1_200_000, reason: 'lost connection', appliesTo: 'both' },
+        { fromMs: t0 + 600_000, toMs: t0 + 1_200_000, reason: 'recorder gap (trades channel)', appliesTo: 'trades' },
+        { fromMs: t0 + 900_000, toMs: t0 + 1_200_000, reason: 'recorder gap (trades channel)', appliesTo: 'trades' },
+      ]);
+    } finally {
+      writer.close();
+    }
+    const catalog = await openCatalog(root);
+    try {
+      const hours = await hourlySummary(catalog, { venue: 'sample', instrument: 'ETH-USDT' });
+      expect(hours[0].tradesMaskedSec).toBe(600);
+    } finally {
+      catalog.close();
+    }
+  });
+});
