@@ -63,3 +63,35 @@ describe('notebookCatalog (notebook 07): the data it summarises', () => {
     await expect(notebookCatalog({ ASMM_TRADES: tradesPath })).rejects.toThrow(/ASMM_TRADES=.* is set but ASMM_BOOKS is not/);
   });
 });
+
+describe('notebookCatalog with ASMM_BOOKS: a gap of the book is no gap of the trades', () => {
+  // A Binance capture of 10 minutes: a diff every second, a trade every 5 s (120), and a sequence gap of the depth
+  // stream at 100.5 s (no snapshot after it: the book is masked to the end). The masks were all written as gaps of
+  // both streams, so the hour read 500 s of its trades record missing (tradesMaskedSec) though every trade is there.
+  it('tradesMaskedSec 0 and all 120 trades; the book still masked', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const { gzipSync } = await import('node:zlib');
+    const T0 = Date.UTC(2026, 0, 1);
+    const lines: [number, string][] = [];
+    const put = (ms: number, obj: unknown) => lines.push([(ms + 1) * 1e6, JSON.stringify(obj)]);
+    let uid = 100;
+    put(T0 + 400, { lastUpdateId: uid, bids: [['100.00', '10']], asks: [['100.02', '50']] });
+    for (let ms = 500; ms < 600_000; ms += 1000) {
+      uid += ms === 100_500 ? 6 : 1; // five updates lost at 100.5 s
+      put(T0 + ms, { stream: 'btcusdt@depth@100ms', data: { e: 'depthUpdate', E: T0 + ms, s: 'BTCUSDT', U: uid, u: uid, b: [['99.99', String(1 + (ms % 7))]], a: [] } });
+    }
+    for (let ms = 1000; ms < 600_000; ms += 5000) put(T0 + ms, { stream: 'btcusdt@trade', data: { e: 'trade', E: T0 + ms, s: 'BTCUSDT', t: ms, p: '100.01', q: '0.001', T: T0 + ms, m: true, M: true } });
+    lines.sort((a, b) => a[0] - b[0]);
+    const capture = join(dir, 'seq-gap.gz');
+    writeFileSync(capture, gzipSync(lines.map(([ns, json]) => `${ns} ${json}`).join('\n') + '\n'));
+    const nb = await notebookCatalog({ ASMM_BOOKS: capture });
+    try {
+      const hours = await hourlySummary(nb.catalog, nb.range);
+      expect(hours.map((h) => [h.trades, h.tradesMaskedSec])).toEqual([[120, 0]]);
+      const bookGaps = await nb.catalog.gapsOf(nb.range.venue, nb.range.instrument, undefined, undefined, 'book');
+      expect(bookGaps.map((g) => g.fromMs - T0)).toEqual([99_500]);
+    } finally {
+      nb.close();
+    }
+  });
+});
