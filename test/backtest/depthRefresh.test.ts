@@ -3,35 +3,19 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRootForTests, runAsmm } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
-import { writeFallingAskCapture } from '../helpers/fallingAskCapture.js';
+import { expectOneTakerFillInBothReplays } from '../helpers/fallingAskCapture.js';
 
 // With --refresh, the full-depth replay's first decision is when the first book reaches the strategy, then every
 // refresh after it, as in the top-5 replay (it came one refresh after the data began, so a run quoted nothing in
 // its first interval and decided on a shifted grid).
 const dir = tempDir('asmm-depth-refresh-');
 
-/** The capture of the tests (see writeFallingAskCapture). */
-const capture = writeFallingAskCapture;
 
 describe('--depth full --refresh decides from the first book on, as the top-5 replay', () => {
   it('a bid sent at the first book (100.00, 100 ms away) arrives into the ask fallen to 99.99: one taker fill in both replays', () => {
-    const file = join(dir, 'cross.gz');
-    capture(file);
-    const args = ['backtest', '--data', file, '--refresh', '1s', '--fill', 'queue', '--strategy', 'symmetric', '--half-spread', '0.01', '--size', '1', '--tick', '0.01', '--entry-latency', '100ms', '--cancel-latency', '100ms', '--maker-fee=-0.0001', '--taker-fee=0.0005', '--json'];
-    const full = runAsmm([...args, '--depth', 'full', '--report', join(dir, 'full.html')]);
-    expect(full.code, full.stderr).toBe(0);
-    const top = runAsmm([...args, '--report', join(dir, 'top.html')]);
-    expect(top.code, top.stderr).toBe(0);
-    const f = JSON.parse(full.stdout);
-    const m = JSON.parse(top.stdout).metrics;
     // by hand: decisions at 0.5 s (mid 100.01: bid 100.00, ask 100.02) and 1.5 s; the bid rests at 0.6 s, marketable
     // against 99.99: bought 1 at 99.99, taker fee 0.0005 · 99.99, marked at the last mid 99.985
-    const fee = 0.0005 * 99.99;
-    for (const r of [{ fills: f.fills, cause: f.fillsByCause.marketable, inv: f.finalInventory, fees: f.fees, pnl: f.pnl }, { fills: m.fills, cause: m.fillsByCause.marketable, inv: m.finalInventory, fees: m.fees, pnl: m.pnl }]) {
-      expect([r.fills, r.cause, r.inv]).toEqual([1, 1, 1]);
-      expect(r.fees).toBeCloseTo(fee, 12);
-      expect(r.pnl).toBeCloseTo(99.985 - 99.99 - fee, 9);
-    }
+    const { full: f } = expectOneTakerFillInBothReplays(dir, ['--refresh', '1s']);
     expect(f.decisions).toBe(2);
   });
 
