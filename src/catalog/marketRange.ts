@@ -1,7 +1,7 @@
 import { formatDurationMs, maskedDurationMs, mergeMasks, subtractMasks, type MaskedInterval } from '../data/masks.js';
 import type { BookTable, TradeTable } from '../data/tables.js';
 import { DEFAULT_MAX_STALENESS_MS, DeadBookTracker } from '../data/validate.js';
-import { tradelessBookEnds } from '../estimate/marketOrders.js';
+import { maskTradelessBookEnds } from '../estimate/marketOrders.js';
 import type { Catalog } from './catalog.js';
 import { DAY_MS, utcDayEndMs as dayEndMs } from './schema.js';
 
@@ -91,9 +91,10 @@ export async function* catalogMarketDays(
   };
   for await (let day of catalogDays(catalog, range, notes)) {
     // a day whose trades stop before (or start after) its book: the trade record is missing there, not quiet
-    const ends = maskTradelessEnds && day.trades ? tradelessBookEnds(day.book, day.trades) : [];
-    for (const e of ends) notes.push(`WARNING ${day.date}: ${e.reason} of that day (${new Date(e.fromMs).toISOString()} .. ${new Date(e.toMs).toISOString()}): masked, no quote and no fill there (OKX's trades files run on UTC+8 days, its books files on UTC days: import the trades file of the next date)`);
-    if (ends.length > 0) day = { ...day, book: { ...day.book, masked: mergeMasks(day.book.masked, ends) } };
+    if (maskTradelessEnds && day.trades) {
+      const date = day.date;
+      day = { ...day, book: maskTradelessBookEnds(day.book, day.trades, (e) => notes.push(`WARNING ${date}: ${e.reason} of that day (${new Date(e.fromMs).toISOString()} .. ${new Date(e.toMs).toISOString()}): masked, no quote and no fill there (OKX's trades files run on UTC+8 days, its books files on UTC days: import the trades file of the next date)`)) };
+    }
     const last = day.date === lastDate;
     let stretches = dead.feed(day.book, day.trades, last ? undefined : day.throughMs);
     // this day's own part of what it decided starts at the end of the day before it

@@ -1,5 +1,5 @@
 import { assertTimeOrder, DataError, declaredOrInferredTick, dropDuplicateTrades, offGridTickWarning, deadBookStretches, relativeTimeUnitProblem, DEFAULT_MAX_STALENESS_MS, formatDurationMs, maskedDurationMs, mergeMasks, tradesOffBook, type BookTable, type Table, type TradeTable } from '../data/index.js';
-import { tradelessBookEnds } from '../estimate/marketOrders.js';
+import { maskTradelessBookEnds } from '../estimate/marketOrders.js';
 import type { TableReadOptions } from '../formats/format.js';
 import { loadTables, type FileFormat } from '../formats/index.js';
 import { numberOption, UsageError } from './command.js';
@@ -94,15 +94,12 @@ export async function loadMarketData(
 
 /** The book with `tradelessBookEnds` masked, and a WARNING on stderr naming both files and each stretch. */
 export function withTradelessEndsMasked(book: BookTable, trades: TradeTable, bookFrom: string, tradesFrom: string): BookTable {
-  const ends = tradelessBookEnds(book, trades);
-  if (ends.length === 0) return book;
-  for (const e of ends) {
+  return maskTradelessBookEnds(book, trades, (e) =>
     process.stderr.write(
       `WARNING ${tradesFrom}: ${e.reason} of ${bookFrom} (${new Date(e.fromMs).toISOString()} .. ${new Date(e.toMs).toISOString()}); ` +
         'masked: no quote and no fill there (OKX\'s trades files run on UTC+8 days, its books files on UTC days: a trades file dated D covers D−1 16:00 to D 16:00 UTC)\n',
-    );
-  }
-  return { ...book, masked: mergeMasks(book.masked, ends) };
+    ),
+  );
 }
 
 /** The book with its dead stretches masked, and a WARNING on stderr naming `bookFrom`, their count and time, and the first of them. */

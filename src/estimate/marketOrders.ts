@@ -289,6 +289,17 @@ export function tradelessBookEnds(book: BookTable, trades: TradeTable): MaskedIn
   return tradelessSpanEnds(ts[0], ts[ts.length - 1], mergeMasks(book.masked, trades.masked), trades.tsMs);
 }
 
+/**
+ * The book with its `tradelessBookEnds` masked; `say` is told each stretch first (the caller's WARNING, in its
+ * words: a command's stderr, a catalog day's notes, a notebook's lines). The book itself when there is none.
+ */
+export function maskTradelessBookEnds(book: BookTable, trades: TradeTable, say: (end: MaskedInterval) => void): BookTable {
+  const ends = tradelessBookEnds(book, trades);
+  if (ends.length === 0) return book;
+  for (const e of ends) say(e);
+  return { ...book, masked: mergeMasks(book.masked, ends) };
+}
+
 /** `tradelessBookEnds` of a book known by its first and last row times and masks (`masks`, trades' included). */
 export function tradelessSpanEnds(firstMs: number, lastMs: number, masksIn: readonly MaskedInterval[] | undefined, tradeTsMs: ArrayLike<number>): MaskedInterval[] {
   if (!(lastMs > firstMs)) return [];

@@ -2,14 +2,14 @@ import { existsSync } from 'node:fs';
 import { CatalogRangeError, catalogMarketDays, catalogRange } from '../catalog/marketRange.js';
 import { openCatalog } from '../catalog/catalog.js';
 import { concatBookTables, concatTradeTables } from '../data/concatTables.js';
-import { describeMasks, maskSummary, mergeMasks, type MaskSummary } from '../data/masks.js';
+import { describeMasks, maskSummary, type MaskSummary } from '../data/masks.js';
 import { inferTickSize } from '../data/quality.js';
 import type { BookTable, Table, TradeTable } from '../data/tables.js';
 import { assertTimeOrder } from '../data/timeOrder.js';
 import { previousTickGrid, type GridSeries } from '../estimate/grid.js';
 import { referenceRollingStdOfMid } from '../estimate/volatility.js';
 import { midPrices } from '../data/tables.js';
-import { tradelessBookEnds, type OrderPairing } from '../estimate/marketOrders.js';
+import { maskTradelessBookEnds, type OrderPairing } from '../estimate/marketOrders.js';
 import { loadTables, readBookFile, readTradeFile } from '../formats/loadAny.js';
 import { DEFAULT_SAMPLE_DIR, SAMPLE_FILES, ensureSampleMarket, readSampleParams } from '../sample/files.js';
 import type { SampleMarketParams } from '../sample/params.js';
@@ -236,9 +236,7 @@ export async function notebookMarket(options: NotebookMarketOptions = {}): Promi
     const user = await userMarket(userBooks, userTrades);
     if (options.maskTradelessEnds && user.trades) {
       // as asmm backtest --data: the book where the trade record is missing is masked, with a WARNING
-      const ends = tradelessBookEnds(user.book, user.trades);
-      for (const e of ends) user.notes.push(`WARNING ${user.tradesPath ?? userTrades}: ${e.reason} of ${userBooks} (${new Date(e.fromMs).toISOString()} .. ${new Date(e.toMs).toISOString()}); masked for the backtests: no quote and no fill there`);
-      if (ends.length > 0) user.book = { ...user.book, masked: mergeMasks(user.book.masked, ends) };
+      user.book = maskTradelessBookEnds(user.book, user.trades, (e) => user.notes.push(`WARNING ${user.tradesPath ?? userTrades}: ${e.reason} of ${userBooks} (${new Date(e.fromMs).toISOString()} .. ${new Date(e.toMs).toISOString()}); masked for the backtests: no quote and no fill there`));
     }
     const fileTick = user.book.meta.tickSize;
     market = {
