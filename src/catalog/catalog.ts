@@ -19,6 +19,19 @@ export interface DayPartition {
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const listDirs = (dir: string) => (existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort() : []);
 
+/** The time span of part files, from their names (`<firstTsMs>-<lastTsMs>.parquet`); undefined when none names one. */
+export function partsSpanMs(parts: readonly string[]): { fromMs: number; toMs: number } | undefined {
+  let fromMs = Infinity;
+  let toMs = -Infinity;
+  for (const part of parts) {
+    const interval = partInterval(basename(part));
+    if (!interval) continue;
+    fromMs = Math.min(fromMs, interval[0]);
+    toMs = Math.max(toMs, interval[1]);
+  }
+  return fromMs <= toMs ? { fromMs, toMs } : undefined;
+}
+
 /**
  * A catalog opened for reading: listing (`instruments`, `days`), day-by-day iterators that hold one day in memory
  * (`readBookTopDays`, `readTradesDays`, `readGaps`) and SQL over views of every table (`sql`).
@@ -73,17 +86,7 @@ export class Catalog {
    * exchange time, ms): nothing is read. Undefined when the range holds no part of that table.
    */
   spanMs(venue: string, instrument: string, table: CatalogTable, fromDate?: string, toDate?: string): { fromMs: number; toMs: number } | undefined {
-    let fromMs = Infinity;
-    let toMs = -Infinity;
-    for (const day of this.days(venue, instrument, table, fromDate, toDate)) {
-      for (const part of day.parts) {
-        const interval = partInterval(basename(part));
-        if (!interval) continue;
-        fromMs = Math.min(fromMs, interval[0]);
-        toMs = Math.max(toMs, interval[1]);
-      }
-    }
-    return fromMs <= toMs ? { fromMs, toMs } : undefined;
+    return partsSpanMs(this.days(venue, instrument, table, fromDate, toDate).flatMap((d) => d.parts));
   }
 
   private async connection(): Promise<DuckDBConnection> {

@@ -1,4 +1,4 @@
-import type { Catalog } from './catalog.js';
+import { partsSpanMs, type Catalog } from './catalog.js';
 import type { CatalogRange } from './marketRange.js';
 import { utcDateOf } from './schema.js';
 import { mergeMasks } from '../data/masks.js';
@@ -118,7 +118,7 @@ export async function hourlySummary(catalog: Catalog, range: Pick<CatalogRange, 
   // recorded (a date not imported, or the part of a UTC day an OKX trades file of UTC+8 days leaves out)
   const tradeSpans = new Map<string, { fromMs: number; toMs: number }>();
   for (const day of catalog.days(range.venue, range.instrument, 'trades', range.fromDate, range.toDate)) {
-    const span = catalog.spanMs(range.venue, range.instrument, 'trades', day.date, day.date);
+    const span = partsSpanMs(day.parts);
     if (span) tradeSpans.set(day.date, span);
   }
   const withTrades = tradeSpans.size > 0;
