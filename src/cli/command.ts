@@ -4,6 +4,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { FeedLatencySpec, LatencySpec } from '../backtest/latency.js';
 import { clockDisagreement, describeClock, localClockCheck, parseLatencyText, type ClockRemedy, type LocalClockCheck, type LocalClockStats } from '../backtest/latency.js';
 import { DataError } from '../data/errors.js';
+import { isoMs } from '../data/masks.js';
 import type { BookTable } from '../data/tables.js';
 
 /** A subcommand of `asmm`: its synopsis, and its code loaded on demand. The loaded function returns the exit code. */
@@ -232,7 +233,7 @@ export function latencyConfig(
  * Constants, samples and `recorded` pass.
  */
 export function checkLatencySeries(latencies: Readonly<Record<string, FeedLatencySpec | undefined>>, fromMs: number, toMs: number): void {
-  const iso = (t: number) => (Number.isFinite(t) && Math.abs(t) < 8.64e15 ? new Date(t).toISOString() : String(t));
+  const iso = isoMs;
   for (const [name, spec] of Object.entries(latencies)) {
     if (typeof spec !== 'object' || !('atMs' in spec) || spec.atMs.length === 0) continue;
     const first = spec.atMs[0];

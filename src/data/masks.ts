@@ -159,7 +159,8 @@ export function describeMasks(summary: MaskSummary, max = 20): string[] {
   return lines;
 }
 
-function isoMs(ms: number): string {
+/** An epoch-ms time as ISO 8601 UTC, or the number as it is when it is no date (NaN, ±Infinity, out of range). */
+export function isoMs(ms: number): string {
   return Number.isFinite(ms) && Math.abs(ms) < 8.64e15 ? new Date(ms).toISOString() : String(ms);
 }
 

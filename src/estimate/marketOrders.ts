@@ -1,4 +1,4 @@
-import { clipMasks, maskedDurationMs, mergeMasks, type MaskedInterval } from '../data/masks.js';
+import { clipMasks, isoMs, maskedDurationMs, mergeMasks, type MaskedInterval } from '../data/masks.js';
 import type { BookTable, TradeTable } from '../data/tables.js';
 import { DEFAULT_MAX_STALENESS_MS, staleStretches } from '../data/validate.js';
 import { EstimationError } from './errors.js';
@@ -338,9 +338,7 @@ export function bookMasksToNextRow(book: BookTable): MaskedInterval[] {
   return mergeMasks(out);
 }
 
-function iso(ms: number): string {
-  return Number.isFinite(ms) && Math.abs(ms) < 8.64e15 ? new Date(ms).toISOString() : String(ms);
-}
+const iso = isoMs;
 
 /** The columns of `MarketOrders` from per-order lists; depth = reach − mid for buys, mid − reach for sells. */
 export function marketOrderColumns(ts: number[], side: number[], reach: number[], mid: number[], beyond: number[], tickSize: number): Omit<MarketOrders, keyof OrderPairing> {

@@ -1,4 +1,4 @@
-import { clipMasks, maskedDurationMs, mergeMasks, type MaskedInterval } from '../data/masks.js';
+import { clipMasks, isoMs, maskedDurationMs, mergeMasks, type MaskedInterval } from '../data/masks.js';
 import { emptyTradeTable, type BookTable, type TradeTable } from '../data/tables.js';
 import { EstimationError } from './errors.js';
 import { DEFAULT_MAX_STALENESS_MS, marketOrderColumns, MIN_UNPAIRED_FOR_ERROR, UnpairedTradesError, withTradelessEdges, type MarketOrders, type OrderPairing, type PairingOptions } from './marketOrders.js';
@@ -352,9 +352,7 @@ function ticksBeyond(side: number, px: number, touch: number, tick: number): num
   return ticks <= 0 || Number.isNaN(ticks) ? -1 : ticks - 1;
 }
 
-function iso(ms: number): string {
-  return Number.isFinite(ms) && Math.abs(ms) < 8.64e15 ? new Date(ms).toISOString() : String(ms);
-}
+const iso = isoMs;
 
 function sliceTrades(t: TradeTable, from: number): TradeTable {
   return { kind: 'trades', tsMs: t.tsMs.slice(from), id: t.id.slice(from), side: t.side.slice(from), px: t.px.slice(from), sz: t.sz.slice(from), meta: t.meta };
