@@ -5,6 +5,7 @@ import { hourlySummary, MAX_SIGMA_INCREMENT_MS } from '../../src/catalog/hourlyS
 import { openCatalog } from '../../src/catalog/index.js';
 import { projectRootForTests, runAsmm } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
+import type { CatalogGap } from '../../src/catalog/schema.js';
 
 describe('hourlySummary (SQL over the catalog)', () => {
   it('equals the same per-hour sums computed in TypeScript from the days read back as tables', async () => {
@@ -196,33 +197,41 @@ describe('hourlySummary (SQL over the catalog)', () => {
   });
 });
 
+/**
+ * A catalog (venue sample, ETH-USDT) of the sample market at 1 s for `durationSec` from an hour's start, with its
+ * trades (or those `keepTrade` keeps) and `gaps` given as they start from that hour (`t0`); opened, with `t0`.
+ */
+async function sampleHoursCatalog(name: string, durationSec: number, seed: number, gaps: (t0: number) => CatalogGap[], keepTrade: (tsMs: number, t0: number) => boolean = () => true) {
+  const { CatalogWriter } = await import('../../src/catalog/index.js');
+  const { generateSampleMarket } = await import('../../src/sample/index.js');
+  const m = generateSampleMarket({ durationSec, seed, snapshotIntervalMs: 1000 });
+  const t0 = Math.floor(m.book.tsMs[0] / 3_600_000) * 3_600_000;
+  const keep = Array.from(m.trades.tsMs.keys()).filter((i) => keepTrade(m.trades.tsMs[i], t0));
+  const f64 = (a: Float64Array) => Float64Array.from(keep, (i) => a[i]);
+  const trades = { ...m.trades, tsMs: f64(m.trades.tsMs), px: f64(m.trades.px), sz: f64(m.trades.sz), id: f64(m.trades.id), side: Int8Array.from(keep, (i) => m.trades.side[i]) };
+  const root = join(tempDir(`asmm-hourly-${name}-`), 'catalog');
+  const writer = await CatalogWriter.create(root);
+  try {
+    await writer.writeBookTop('sample', m.book, 'ETH-USDT');
+    await writer.writeTrades('sample', trades, 'ETH-USDT');
+    await writer.writeGaps('sample', 'ETH-USDT', gaps(t0));
+  } finally {
+    writer.close();
+  }
+  return { catalog: await openCatalog(root), t0, bookStartMs: m.book.tsMs[0], tradesKept: keep.length };
+}
+
 describe('hourlySummary: hours whose trades were not recorded', () => {
   // Two hours of book, trades imported for the first hour only (as an OKX trades file of UTC+8 days leaves the
   // end of a UTC day), and a 10-minute recorder gap of the trades channel in the first hour. The second hour
   // read 0 trades and 0 volume (no word), the first a count short of 10 minutes with nothing to say so.
   it('an hour past the trades recorded is NaN (not 0); an hour with a trades gap says how much of it', async () => {
-    const { CatalogWriter } = await import('../../src/catalog/index.js');
-    const { generateSampleMarket } = await import('../../src/sample/index.js');
-    const m = generateSampleMarket({ durationSec: 7200, seed: 11, snapshotIntervalMs: 1000 });
-    const t0 = Math.floor(m.book.tsMs[0] / 3_600_000) * 3_600_000;
-    expect(m.book.tsMs[0]).toBe(t0); // the sample starts on the hour
-    const keep = Array.from(m.trades.tsMs.keys()).filter((i) => m.trades.tsMs[i] < t0 + 3_600_000);
-    const f64 = (a: Float64Array) => Float64Array.from(keep, (i) => a[i]);
-    const firstHour = { ...m.trades, tsMs: f64(m.trades.tsMs), px: f64(m.trades.px), sz: f64(m.trades.sz), id: f64(m.trades.id), side: Int8Array.from(keep, (i) => m.trades.side[i]) };
-    const root = join(tempDir('asmm-hourly-unrecorded-'), 'catalog');
-    const writer = await CatalogWriter.create(root);
-    try {
-      await writer.writeBookTop('sample', m.book, 'ETH-USDT');
-      await writer.writeTrades('sample', firstHour, 'ETH-USDT');
-      await writer.writeGaps('sample', 'ETH-USDT', [{ fromMs: t0 + 600_000, toMs: t0 + 1_200_000, reason: 'recorder gap (trades channel)', appliesTo: 'trades' }]);
-    } finally {
-      writer.close();
-    }
-    const catalog = await openCatalog(root);
+    const { catalog, t0, bookStartMs, tradesKept } = await sampleHoursCatalog('unrecorded', 7200, 11, (t) => [{ fromMs: t + 600_000, toMs: t + 1_200_000, reason: 'recorder gap (trades channel)', appliesTo: 'trades' }], (ts, t) => ts < t + 3_600_000);
+    expect(bookStartMs).toBe(t0); // the sample starts on the hour
     try {
       const hours = await hourlySummary(catalog, { venue: 'sample', instrument: 'ETH-USDT' });
       expect(hours.map((h) => h.hourMs)).toEqual([t0, t0 + 3_600_000]);
-      expect(hours[0].trades).toBe(keep.length);
+      expect(hours[0].trades).toBe(tradesKept);
       expect(hours[0].tradesMaskedSec).toBe(600);
       expect(hours[1].bookRows).toBeGreaterThan(3000);
       expect(hours[1].trades).toBeNaN();
@@ -239,24 +248,11 @@ describe('hourlySummary: overlapping gaps of the trades record', () => {
   // A lost connection (a gap of both streams) and a recorder gap of the trades channel over the same 10 minutes,
   // and half of it again: the hour has 10 minutes of trades missing, not the sum of the gaps (20 + 5 minutes).
   it('tradesMaskedSec counts the time once', async () => {
-    const { CatalogWriter } = await import('../../src/catalog/index.js');
-    const { generateSampleMarket } = await import('../../src/sample/index.js');
-    const m = generateSampleMarket({ durationSec: 3600, seed: 12, snapshotIntervalMs: 1000 });
-    const t0 = Math.floor(m.book.tsMs[0] / 3_600_000) * 3_600_000;
-    const root = join(tempDir('asmm-hourly-overlap-'), 'catalog');
-    const writer = await CatalogWriter.create(root);
-    try {
-      await writer.writeBookTop('sample', m.book, 'ETH-USDT');
-      await writer.writeTrades('sample', m.trades, 'ETH-USDT');
-      await writer.writeGaps('sample', 'ETH-USDT', [
-        { fromMs: t0 + 600_000, toMs: t0 + 1_200_000, reason: 'lost connection', appliesTo: 'both' },
-        { fromMs: t0 + 600_000, toMs: t0 + 1_200_000, reason: 'recorder gap (trades channel)', appliesTo: 'trades' },
-        { fromMs: t0 + 900_000, toMs: t0 + 1_200_000, reason: 'recorder gap (trades channel)', appliesTo: 'trades' },
-      ]);
-    } finally {
-      writer.close();
-    }
-    const catalog = await openCatalog(root);
+    const { catalog } = await sampleHoursCatalog('overlap', 3600, 12, (t0) => [
+      { fromMs: t0 + 600_000, toMs: t0 + 1_200_000, reason: 'lost connection', appliesTo: 'both' },
+      { fromMs: t0 + 600_000, toMs: t0 + 1_200_000, reason: 'recorder gap (trades channel)', appliesTo: 'trades' },
+      { fromMs: t0 + 900_000, toMs: t0 + 1_200_000, reason: 'recorder gap (trades channel)', appliesTo: 'trades' },
+    ]);
     try {
       const hours = await hourlySummary(catalog, { venue: 'sample', instrument: 'ETH-USDT' });
       expect(hours[0].tradesMaskedSec).toBe(600);
