@@ -84,7 +84,8 @@ describe.skipIf(!existsSync(capture))('a Binance capture\'s level changes throug
 describe('an OKX books history day through the catalog', () => {
   it('book_deltas read back are the day\'s level changes with their order counts, a snapshot as a clear; orderCount replays from them', async () => {
     const dir = tempDir('asmm-catalog-depth-okx-');
-    const day = await writeOkxHistoryDay({ dir, kind: 'books', date: '2025-11-01', inst: 'ETH-USDT', ...OKX_HISTORY_PRESETS.small, durationSec: 600 });
+    // 5 minutes: about 120,000 level changes and 3 snapshots
+    const day = await writeOkxHistoryDay({ dir, kind: 'books', date: '2025-11-01', inst: 'ETH-USDT', ...OKX_HISTORY_PRESETS.small, durationSec: 300 });
     const catalogRoot = tempDir('asmm-catalog-depth-okx-root-');
     const writer = await CatalogWriter.create(catalogRoot);
     await importIntoCatalog(writer, day.path, { venue: 'okx' });
@@ -111,7 +112,10 @@ describe('an OKX books history day through the catalog', () => {
 });
 
 describe('asmm backtest --catalog --depth full reads a day at a time', () => {
-  /** Three OKX history days (books and trades, 15 minutes each) in a catalog, made once for the tests below. */
+  /**
+   * Three OKX history days (books and trades, 10 minutes each: some 5,000 GLFT fills, 15,000 symmetric) in a
+   * catalog, made once for the tests below.
+   */
   let threeDays: Promise<string> | undefined;
   const threeDayCatalog = () =>
     (threeDays ??= (async () => {
@@ -119,7 +123,7 @@ describe('asmm backtest --catalog --depth full reads a day at a time', () => {
       const catalogRoot = tempDir('asmm-catalog-depth-days-root-');
       const writer = await CatalogWriter.create(catalogRoot);
       for (const [n, date] of ['2025-11-01', '2025-11-02', '2025-11-03'].entries()) {
-        const day = { dir, date, inst: 'ETH-USDT', ...OKX_HISTORY_PRESETS.small, durationSec: 900, seed: 10 + n } as const;
+        const day = { dir, date, inst: 'ETH-USDT', ...OKX_HISTORY_PRESETS.small, durationSec: 600, seed: 10 + n } as const;
         await importIntoCatalog(writer, (await writeOkxHistoryDay({ ...day, kind: 'books' })).path, { venue: 'okx' });
         await importIntoCatalog(writer, (await writeOkxHistoryDay({ ...day, kind: 'trades', dayBoundary: 'utc' })).path, { venue: 'okx' });
       }
@@ -229,11 +233,12 @@ describe('asmm backtest --catalog --depth full on an uneven range', () => {
     const dir = tempDir('asmm-catalog-depth-uneven-');
     const catalogRoot = tempDir('asmm-catalog-depth-uneven-root-');
     const writer = await CatalogWriter.create(catalogRoot);
-    const day = (date: string, seed: number) => ({ dir, date, inst: 'ETH-USDT', ...OKX_HISTORY_PRESETS.small, durationSec: 900, seed }) as const;
-    // the first day's last 15 minutes, so that the next day's first trades pair with its last row
-    const lastQuarter = { startOffsetSec: 86_400 - 900 };
-    await importIntoCatalog(writer, (await writeOkxHistoryDay({ ...day('2025-11-01', 20), ...lastQuarter, kind: 'books' })).path, { venue: 'okx' });
-    await importIntoCatalog(writer, (await writeOkxHistoryDay({ ...day('2025-11-01', 20), ...lastQuarter, kind: 'trades', dayBoundary: 'utc' })).path, { venue: 'okx' });
+    // 5 minutes a day (more than two 120 s windows; some 750 GLFT fills, 4,000 symmetric)
+    const day = (date: string, seed: number) => ({ dir, date, inst: 'ETH-USDT', ...OKX_HISTORY_PRESETS.small, durationSec: 300, seed }) as const;
+    // the first day's last 5 minutes, so that the next day's first trades pair with its last row
+    const lastMinutes = { startOffsetSec: 86_400 - 300 };
+    await importIntoCatalog(writer, (await writeOkxHistoryDay({ ...day('2025-11-01', 20), ...lastMinutes, kind: 'books' })).path, { venue: 'okx' });
+    await importIntoCatalog(writer, (await writeOkxHistoryDay({ ...day('2025-11-01', 20), ...lastMinutes, kind: 'trades', dayBoundary: 'utc' })).path, { venue: 'okx' });
     // the second day: trades only
     await importIntoCatalog(writer, (await writeOkxHistoryDay({ ...day('2025-11-02', 21), kind: 'trades', dayBoundary: 'utc' })).path, { venue: 'okx' });
     // the third: its opening snapshot lost, so its changes start before its first snapshot (a gap before its rows)
