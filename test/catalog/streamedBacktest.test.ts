@@ -9,6 +9,17 @@ import { interruptedRange, runAsmm } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
 describe('asmm backtest --catalog', () => {
+  /** Two days of the sample market (a row every 5 s, seed 5) in a catalog, made once for the tests below. */
+  let twoDays: string | undefined;
+  const twoDayCatalog = (): string => {
+    if (twoDays === undefined) {
+      const root = join(tempDir('asmm-catalog-backtest-two-days-'), 'catalog');
+      expect(runAsmm(['sample', '--days', '2', '--interval-ms', '5000', '--arrival-rate', '0.25', '--seed', '5', '--catalog', root, '--json']).code).toBe(0);
+      twoDays = root;
+    }
+    return twoDays;
+  };
+
   it('Ctrl-C after the first day: the days replayed so far give the result, the report is written, exit 130', async () => {
     const dir = tempDir('asmm-catalog-backtest-interrupt-');
     const root = join(dir, 'catalog');
@@ -28,10 +39,9 @@ describe('asmm backtest --catalog', () => {
 
   it('streams the days of the catalog and gives the fills and PnL of the in-memory run on the same market, bit for bit', () => {
     const dir = tempDir('asmm-catalog-backtest-');
-    const root = join(dir, 'catalog');
+    const root = twoDayCatalog();
     const files = join(dir, 'files');
     // the same market twice: two days straight into the catalog, and 48 hours as CSV files
-    expect(runAsmm(['sample', '--days', '2', '--interval-ms', '5000', '--arrival-rate', '0.25', '--seed', '5', '--catalog', root, '--json']).code).toBe(0);
     expect(runAsmm(['sample', '--hours', '48', '--interval-ms', '5000', '--arrival-rate', '0.25', '--seed', '5', '--out', files, '--json']).code).toBe(0);
     const csv = (kind: string) => join(files, readdirSync(files).find((f) => f.includes(kind) && f.endsWith('.csv'))!);
     const common = ['--fill', 'tradeThrough', '--strategy', 'as', '--gamma', '0.5', '--window', '600s', '--json'];
@@ -72,8 +82,7 @@ describe('asmm backtest --catalog', () => {
 
   it("each day's line prints its inventory without float noise, to the lot's precision, as --json gives it (whole lots)", () => {
     const dir = tempDir('asmm-catalog-backtest-inventory-');
-    const root = join(dir, 'catalog');
-    expect(runAsmm(['sample', '--days', '2', '--interval-ms', '5000', '--arrival-rate', '0.25', '--seed', '5', '--catalog', root, '--json']).code).toBe(0);
+    const root = twoDayCatalog();
     const base = ['backtest', '--catalog', root, '--inst', 'ETH-USDT', '--report', join(dir, 'r.html')];
     // the sample's lot (0.0001) with partial fills, and a lot of 0.000001 with orders of 0.010005 (two of them:
     // 0.02001, which four decimals printed as 0.0200)
