@@ -76,10 +76,10 @@ describe('a trade record that ends before its book', () => {
   it('full-depth replay of an OKX books day with the trades file of the same date (UTC+8 day, ending 16:00 UTC): the book past the last trade is masked', async () => {
     const okx = join(dir, 'okx');
     mkdirSync(okx, { recursive: true });
-    // books 15:50..16:10 UTC of 2025-11-01 (UTC day), trades of the file dated 2025-11-01 (UTC+8 day: they stop at 16:00)
-    const base = { ...OKX_HISTORY_PRESETS.small, date: '2025-11-01', inst: 'BTC-USDT', seed: 7, dir: okx, durationSec: 1200 };
-    const books = (await writeOkxHistoryDay({ ...base, kind: 'books', startOffsetSec: 15 * 3600 + 50 * 60 })).path;
-    const tradesDay = (await writeOkxHistoryDay({ ...base, kind: 'trades', startOffsetSec: 23 * 3600 + 50 * 60 })).path;
+    // books 15:55..16:10 UTC of 2025-11-01 (UTC day), trades of the file dated 2025-11-01 (UTC+8 day: they stop at 16:00)
+    const base = { ...OKX_HISTORY_PRESETS.small, date: '2025-11-01', inst: 'BTC-USDT', seed: 7, dir: okx, durationSec: 900 };
+    const books = (await writeOkxHistoryDay({ ...base, kind: 'books', startOffsetSec: 15 * 3600 + 55 * 60 })).path;
+    const tradesDay = (await writeOkxHistoryDay({ ...base, kind: 'trades', startOffsetSec: 23 * 3600 + 55 * 60 })).path;
     const r = runAsmm(['backtest', '--data', books, '--trades', tradesDay, '--depth', 'full', '--strategy', 'symmetric', '--fill', 'queue', '--json', '--report', join(dir, 'depth.html')]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/WARNING .*BTC-USDT-trades-2025-11-01\.zip: no trade for 6\d\d\.\d s before the book's last row/);
