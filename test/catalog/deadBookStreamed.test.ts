@@ -47,14 +47,19 @@ function filesAndCatalog(prefix: string, book: BookTable, trades: TradeTable): {
   return files;
 }
 
+/** `asmm <command> … --json` streamed over the catalog: its output. */
+function streamed<T>(command: 'estimate' | 'backtest', f: { root: string }, args: string[] = []): T {
+  const r = runAsmm([command, '--catalog', f.root, '--inst', 'ETH-USDT', ...args, '--json']);
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as T;
+}
+
 /** `asmm <command> … --json` streamed over the catalog and in memory over the files: both outputs. */
 function streamedAndInMemory<T>(command: 'estimate' | 'backtest', f: { books: string; trades: string; root: string }, args: string[] = []): { streamed: T; inMemory: T } {
-  const out = (source: string[]) => {
-    const r = runAsmm([command, ...source, ...args, '--json']);
-    expect(r.code, r.stderr).toBe(0);
-    return JSON.parse(r.stdout) as T;
-  };
-  return { streamed: out(['--catalog', f.root, '--inst', 'ETH-USDT']), inMemory: out(['--data', f.books, '--trades', f.trades]) };
+  const fromCatalog = streamed<T>(command, f, args);
+  const r = runAsmm([command, '--data', f.books, '--trades', f.trades, ...args, '--json']);
+  expect(r.code, r.stderr).toBe(0);
+  return { streamed: fromCatalog, inMemory: JSON.parse(r.stdout) as T };
 }
 
 describe('a dead book in a streamed catalog range', () => {
@@ -141,7 +146,7 @@ describe('a dead book undecided for more than a day', () => {
     const trades = tradeRowsOf(t, rows);
 
     const files = filesAndCatalog('asmm-dead-book-undecided-', book, trades);
-    const { streamed: s } = streamedAndInMemory<Estimate>('estimate', files);
+    const s = streamed<Estimate>('estimate', files);
     // day by day, in order; the first day's part named, not masked
     const expected = [
       '2026-01-02: the book did not change for more than 5.0 s while trades printed, 24.00 h in 1 stretch: masked',
