@@ -52,16 +52,17 @@ export async function renderFigurePng(figure: PlotlyFigure, options: PngOptions 
 
 /**
  * Renders several figures to PNG bytes, each at its own size, from one page in one headless Chromium: the
- * browser's start and the plotly bundle's load (seconds of CPU) are paid once, not once per figure.
+ * browser's start and the plotly bundle's load (seconds of CPU) are paid once, not once per figure. In
+ * `browser` when given (one launch for many calls), else in a Chromium of its own.
  */
-export async function renderFiguresPng(figures: readonly PlotlyFigure[], options: readonly PngOptions[] = []): Promise<Buffer[]> {
+export async function renderFiguresPng(figures: readonly PlotlyFigure[], options: readonly PngOptions[] = [], browser?: OfflineBrowser): Promise<Buffer[]> {
   if (figures.length === 0) return [];
   const sizes = figures.map((_, i) => ({ width: options[i]?.width ?? 1000, height: options[i]?.height ?? 600 }));
   const dir = mkdtempSync(join(tmpdir(), 'asmm-png-'));
   try {
     const page = join(dir, 'figures.html');
     writeFiguresHtml(page, figures.map((figure, i) => ({ data: figure.data, layout: { ...figure.layout, ...sizes[i] } })));
-    return await withOfflinePage(async (browserPage) => {
+    const inPage = async (browserPage: Page): Promise<Buffer[]> => {
       await browserPage.goto(pathToFileURL(page).href);
       // Browser-side code is passed as strings: the project compiles without DOM types (as tslab does).
       await browserPage.waitForFunction(`document.querySelectorAll('.js-plotly-plot').length >= ${figures.length}`, undefined, { timeout: 30_000 });
@@ -73,7 +74,8 @@ export async function renderFiguresPng(figures: readonly PlotlyFigure[], options
         pngs.push(Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64'));
       }
       return pngs;
-    });
+    };
+    return await (browser ? browser.withPage(inPage) : withOfflinePage(inPage));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { constants, deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { figureFragment, inspectRenderedPage, notebookFigureHtml, plotlyBundleSource, type PlotlyFigure } from '../../src/plot/index.js';
+import { figureFragment, inspectRenderedPage, launchOfflineBrowser, notebookFigureHtml, plotlyBundleSource, type PlotlyFigure } from '../../src/plot/index.js';
 import { INFLATE_RAW_JS } from '../../src/plot/html.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -52,11 +52,17 @@ describe('the plotly loader of notebook figures', () => {
     expect(second.length).toBeLessThan(0.5 * plotlyBundleSource().length);
     const page = join(dir, 'second.html');
     writeFileSync(page, `<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>${second}</body></html>`);
-    expect(await inspectRenderedPage(page)).toEqual({ plots: 1, tracesPerPlot: [2], errors: [] });
     const bare = join(dir, 'bare.html');
     writeFileSync(bare, `<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>${figureFragment(figure)}</body></html>`);
-    const shown = await inspectRenderedPage(bare);
-    expect(shown.plots).toBe(0);
-    expect(shown.errors[0]).toMatch(/plotly\.js is not loaded/);
+    // both pages in one Chromium (its start is seconds of CPU), each in a fresh offline context
+    const browser = await launchOfflineBrowser();
+    try {
+      expect(await inspectRenderedPage(page, undefined, browser)).toEqual({ plots: 1, tracesPerPlot: [2], errors: [] });
+      const shown = await inspectRenderedPage(bare, undefined, browser);
+      expect(shown.plots).toBe(0);
+      expect(shown.errors[0]).toMatch(/plotly\.js is not loaded/);
+    } finally {
+      await browser.close();
+    }
   });
 });

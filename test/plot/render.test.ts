@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { pathToFileURL } from 'node:url';
-import { withOfflinePage } from '../../src/plot/browser.js';
+import { launchOfflineBrowser, type OfflineBrowser } from '../../src/plot/browser.js';
 import { marketFigure, pageTrace, renderFiguresPng, writeFiguresHtml, type PlotlyFigure } from '../../src/plot/index.js';
 import { generateSampleMarket } from '../../src/sample/index.js';
 import { decodePng, nonBackgroundFraction } from '../helpers/png.js';
@@ -23,9 +23,17 @@ describe('market figure', () => {
 });
 
 describe('rendering in headless Chromium (offline)', () => {
+  // one Chromium for the file (its start is seconds of CPU), launched by the first test that needs it; each
+  // test still gets a fresh offline context and page
+  let browser: Promise<OfflineBrowser> | undefined;
+  const sharedBrowser = () => (browser ??= launchOfflineBrowser());
+  afterAll(async () => {
+    if (browser) await (await browser).close();
+  });
+
   it('renders figures to PNGs of their requested sizes from one page; a figure is not blank, a blank one is (the check can fail)', async () => {
     const empty: PlotlyFigure = { data: [], layout: { xaxis: { visible: false }, yaxis: { visible: false } } };
-    const [png, blank] = (await renderFiguresPng([figure, empty], [{ width: 640, height: 360 }, { width: 320, height: 200 }])).map(decodePng);
+    const [png, blank] = (await renderFiguresPng([figure, empty], [{ width: 640, height: 360 }, { width: 320, height: 200 }], await sharedBrowser())).map(decodePng);
     expect([png.width, png.height]).toEqual([640, 360]);
     expect(nonBackgroundFraction(png)).toBeGreaterThan(0.02);
     expect([blank.width, blank.height]).toEqual([320, 200]);
@@ -53,7 +61,7 @@ describe('rendering in headless Chromium (offline)', () => {
     expect(html.split('data-asmm="plotly-bundle"').length - 1).toBe(1);
     expect(html).not.toMatch(/<script[^>]+src=/);
     expect(html).toContain('"bdata"');
-    const { rendered, read } = await withOfflinePage(async (p) => {
+    const { rendered, read } = await (await sharedBrowser()).withPage(async (p) => {
       await p.goto(pathToFileURL(path).href, { waitUntil: 'load' });
       return p.evaluate<{ rendered: { plots: number; tracesPerPlot: number[]; errors: string[] }; read: { x: number[]; y: number[]; gapY: Array<number | null>; xRange: unknown } }>(`(() => {
         const plots = Array.from(document.querySelectorAll('.js-plotly-plot'));
