@@ -1,3 +1,4 @@
+import { ColumnBuilder, Float64ColumnBuilder } from '../data/columnBuilder.js';
 import type { BookTable, TradeTable } from '../data/tables.js';
 import { createRng, type Rng } from '../random/rng.js';
 import { decimalGrid, gridValue, type DecimalGrid } from './decimalGrid.js';
@@ -105,11 +106,29 @@ class Side {
     return best;
   }
 
-  /** The first `depth` non-empty levels, best first: tick, units, orders. */
-  top(depth: number): Array<[number, number, number]> {
-    const levels = [...this.queues].filter(([, q]) => q.total > 0).map(([tick, q]) => [tick, q.total, q.ids.length] as [number, number, number]);
-    levels.sort((a, b) => (this.sign > 0 ? b[0] - a[0] : a[0] - b[0]));
-    return levels.slice(0, depth);
+  /**
+   * The first `into.tick.length` non-empty levels, best first, written into `into` (tick, units, orders); returns
+   * how many there are. A selection into the few places given, not a sort of every level: it runs after each event.
+   */
+  top(into: TopLevels): number {
+    const depth = into.tick.length;
+    let n = 0;
+    for (const [tick, q] of this.queues) {
+      if (!(q.total > 0)) continue;
+      const better = (other: number) => (this.sign > 0 ? tick > other : tick < other);
+      if (n === depth && !better(into.tick[depth - 1])) continue;
+      if (n < depth) n++;
+      let j = n - 1;
+      for (; j > 0 && better(into.tick[j - 1]); j--) {
+        into.tick[j] = into.tick[j - 1];
+        into.units[j] = into.units[j - 1];
+        into.orders[j] = into.orders[j - 1];
+      }
+      into.tick[j] = tick;
+      into.units[j] = q.total;
+      into.orders[j] = q.ids.length;
+    }
+    return n;
   }
 
   add(tick: number, id: number, units: number): void {
@@ -233,7 +252,15 @@ function geometric(rng: Rng, mean: number): number {
 }
 
 class EventLogBuilder {
-  private readonly cols = { tMs: [] as number[], kind: [] as number[], side: [] as number[], tick: [] as number[], orderId: [] as number[], units: [] as number[], marketOrder: [] as number[] };
+  private readonly cols = {
+    tMs: new ColumnBuilder(Float64Array),
+    kind: new ColumnBuilder(Uint8Array),
+    side: new ColumnBuilder(Int8Array),
+    tick: new ColumnBuilder(Int32Array),
+    orderId: new ColumnBuilder(Int32Array),
+    units: new ColumnBuilder(Float64Array),
+    marketOrder: new ColumnBuilder(Int32Array),
+  };
   push(t: number, kind: number, side: number, tick: number, id: number, units: number, market: number): void {
     const c = this.cols;
     c.tMs.push(t);
@@ -246,57 +273,81 @@ class EventLogBuilder {
   }
   finish(): OrderEventLog {
     const c = this.cols;
-    return {
-      tMs: Float64Array.from(c.tMs),
-      kind: Uint8Array.from(c.kind),
-      side: Int8Array.from(c.side),
-      tick: Int32Array.from(c.tick),
-      orderId: Int32Array.from(c.orderId),
-      units: Float64Array.from(c.units),
-      marketOrder: Int32Array.from(c.marketOrder),
-    };
+    return { tMs: c.tMs.finish(), kind: c.kind.finish(), side: c.side.finish(), tick: c.tick.finish(), orderId: c.orderId.finish(), units: c.units.finish(), marketOrder: c.marketOrder.finish() };
   }
+}
+
+/** A side's top levels, best first (see `Side.top`): tick, units and number of orders per level. */
+interface TopLevels {
+  readonly tick: Float64Array;
+  readonly units: Float64Array;
+  readonly orders: Float64Array;
+}
+const topLevels = (depth: number): TopLevels => ({ tick: new Float64Array(depth), units: new Float64Array(depth), orders: new Float64Array(depth) });
+
+/** Whether the first `n` levels of `a` and `b` hold the same numbers (NaN equal to NaN). */
+function sameLevels(a: TopLevels, b: TopLevels, n: number): boolean {
+  const same = (x: number, y: number) => x === y || (x !== x && y !== y);
+  for (let l = 0; l < n; l++) if (!same(a.tick[l], b.tick[l]) || !same(a.units[l], b.units[l]) || !same(a.orders[l], b.orders[l])) return false;
+  return true;
+}
+
+function copyLevels(from: TopLevels, to: TopLevels): void {
+  to.tick.set(from.tick);
+  to.units.set(from.units);
+  to.orders.set(from.orders);
 }
 
 /** The top-N rows: one per event that changed them. */
 class BookView {
-  private readonly ts: number[] = [];
-  private readonly levels: number[][];
-  private last = '';
+  private readonly ts = new Float64ColumnBuilder();
+  private readonly levels: Float64ColumnBuilder[];
+  // the top levels now and in the last row written (the last with its counts of levels; -1: no row yet)
+  private readonly bid: TopLevels;
+  private readonly ask: TopLevels;
+  private readonly lastBid: TopLevels;
+  private readonly lastAsk: TopLevels;
+  private lastBids = -1;
+  private lastAsks = -1;
   constructor(
     private readonly depth: number,
     private readonly tick: DecimalGrid,
     private readonly unit: DecimalGrid,
   ) {
-    this.levels = Array.from({ length: 6 * depth }, () => []);
+    this.levels = Array.from({ length: 6 * depth }, () => new Float64ColumnBuilder());
+    [this.bid, this.ask, this.lastBid, this.lastAsk] = [topLevels(depth), topLevels(depth), topLevels(depth), topLevels(depth)];
   }
 
   record(t: number, bids: Side, asks: Side): void {
-    const b = bids.top(this.depth);
-    const a = asks.top(this.depth);
-    const key = JSON.stringify([b, a]);
-    if (key === this.last) return;
-    this.last = key;
+    const b = this.bid;
+    const a = this.ask;
+    const nb = bids.top(b);
+    const na = asks.top(a);
+    if (nb === this.lastBids && na === this.lastAsks && sameLevels(b, this.lastBid, nb) && sameLevels(a, this.lastAsk, na)) return;
+    this.lastBids = nb;
+    this.lastAsks = na;
+    copyLevels(b, this.lastBid);
+    copyLevels(a, this.lastAsk);
     // strictly increasing (a row never shares its time with the one before: the engine orders events by time)
-    this.ts.push(this.ts.length > 0 ? Math.max(t, this.ts[this.ts.length - 1] + 1e-6) : t);
+    this.ts.push(this.ts.length > 0 ? Math.max(t, this.ts.array[this.ts.length - 1] + 1e-6) : t);
     const d = this.depth;
     for (let l = 0; l < d; l++) {
-      this.levels[l].push(l < b.length ? gridValue(this.tick, b[l][0]) : NaN);
-      this.levels[d + l].push(l < b.length ? gridValue(this.unit, b[l][1]) : NaN);
-      this.levels[2 * d + l].push(l < a.length ? gridValue(this.tick, a[l][0]) : NaN);
-      this.levels[3 * d + l].push(l < a.length ? gridValue(this.unit, a[l][1]) : NaN);
-      this.levels[4 * d + l].push(l < b.length ? b[l][2] : NaN);
-      this.levels[5 * d + l].push(l < a.length ? a[l][2] : NaN);
+      this.levels[l].push(l < nb ? gridValue(this.tick, b.tick[l]) : NaN);
+      this.levels[d + l].push(l < nb ? gridValue(this.unit, b.units[l]) : NaN);
+      this.levels[2 * d + l].push(l < na ? gridValue(this.tick, a.tick[l]) : NaN);
+      this.levels[3 * d + l].push(l < na ? gridValue(this.unit, a.units[l]) : NaN);
+      this.levels[4 * d + l].push(l < nb ? b.orders[l] : NaN);
+      this.levels[5 * d + l].push(l < na ? a.orders[l] : NaN);
     }
   }
 
   table(meta: BookTable['meta']): BookTable {
     const d = this.depth;
-    const col = (k: number) => Float64Array.from(this.levels[k]);
+    const col = (k: number) => this.levels[k].finish();
     return {
       kind: 'book',
       depth: d,
-      tsMs: Float64Array.from(this.ts),
+      tsMs: this.ts.finish(),
       bidPx: Array.from({ length: d }, (_, l) => col(l)),
       bidSz: Array.from({ length: d }, (_, l) => col(d + l)),
       askPx: Array.from({ length: d }, (_, l) => col(2 * d + l)),
@@ -358,12 +409,24 @@ export function trueQueue(log: OrderEventLog, orders: OurOrders, samples: { read
   const aheadUnits = new Float64Array(samples.order.length).fill(NaN);
   // the orders by activation; the log is replayed once, the queue ahead of each open order of ours tracked
   const byStart = Array.from({ length: n }, (_, i) => i).sort((a, b) => orders.activeMs[a] - orders.activeMs[b]);
-  // resting orders per (side, tick), and the units each has left
-  const levels = new Map<string, Set<number>>();
+  // resting orders per side and tick, and the units each has left
+  const levels = new Map<number, Map<number, Set<number>>>();
+  const levelAt = (side: number, tick: number) => levels.get(side)?.get(tick);
   const unitsLeft = new Map<number, number>();
-  const key = (side: number, tick: number) => `${side}:${tick}`;
-  // ours: per open order, the ids ahead of it
-  const open = new Map<number, { side: number; tick: number; ahead: Set<number>; endMs: number }>();
+  // ours: per open order, the ids ahead of it; and the open bids and asks by tick (the log's sides are +1 and
+  // −1: an order of ours on any other side is never filled and is in neither), so that an event looks only at
+  // the orders it can fill
+  const open = new Map<number, OpenOrder>();
+  const bids = new OpenSide(1);
+  const asks = new OpenSide(-1);
+  const sideOf = (side: number) => (side === 1 ? bids : side === -1 ? asks : undefined);
+  // the open orders that end before the log does (the others are only ever closed by a fill)
+  const ending = new Set<number>();
+  const close = (o: number, q: OpenOrder) => {
+    open.delete(o);
+    ending.delete(o);
+    sideOf(q.side)?.remove(o, q.tick);
+  };
   let next = 0;
   let nextSample = 0;
   const L = log.tMs.length;
@@ -373,7 +436,10 @@ export function trueQueue(log: OrderEventLog, orders: OurOrders, samples: { read
     while (next < n && orders.activeMs[byStart[next]] < t) {
       const o = byStart[next++];
       const end = orders.endMs[o];
-      open.set(o, { side: orders.side[o], tick: orders.pxTicks[o], ahead: new Set(levels.get(key(orders.side[o], orders.pxTicks[o])) ?? []), endMs: Number.isFinite(end) ? end : Infinity });
+      const q: OpenOrder = { side: orders.side[o], tick: orders.pxTicks[o], ahead: new Set(levelAt(orders.side[o], orders.pxTicks[o]) ?? []), endMs: Number.isFinite(end) ? end : Infinity };
+      open.set(o, q);
+      sideOf(q.side)?.add(o, q);
+      if (q.endMs < Infinity) ending.add(o);
     }
     // samples due by this event's time: the queue before it
     while (nextSample < samples.order.length && samples.tMs[nextSample] <= t) {
@@ -390,31 +456,40 @@ export function trueQueue(log: OrderEventLog, orders: OurOrders, samples: { read
     const tick = log.tick[e];
     const id = log.orderId[e];
     const kind = log.kind[e];
-    for (const [o, q] of open) {
-      if (q.endMs <= t) {
-        open.delete(o);
-        continue;
-      }
-      let filled = false;
-      if (kind === ORDER_EXECUTE && side === q.side) {
-        // an order behind ours taken (FIFO: all ahead are gone and the market order reached us), or a level
-        // beyond ours taken (ours was passed)
-        if (tick === q.tick) filled = !q.ahead.has(id);
-        else filled = q.side > 0 ? tick < q.tick : tick > q.tick;
-      } else if (kind === ORDER_ADD && side === -q.side) {
-        // an opposite order at or through our price would have traded with ours
-        filled = q.side > 0 ? tick <= q.tick : tick >= q.tick;
-      }
-      if (filled) {
-        out[o] = t;
-        open.delete(o);
+    // orders that ended by this event's time are no longer resting: it fills none of them
+    for (const o of ending) {
+      const q = open.get(o)!;
+      if (q.endMs <= t) close(o, q);
+    }
+    if (kind === ORDER_EXECUTE || kind === ORDER_ADD) {
+      // an execution fills ours on its side: at its tick an order behind ours taken (FIFO: all ahead are gone
+      // and the market order reached us), beyond it a level past ours taken (ours was passed); an opposite
+      // limit order at or through our price would have traded with ours
+      const ours = sideOf(kind === ORDER_EXECUTE ? side : -side);
+      if (ours?.reaches(tick)) {
+        for (const [ourTick, here] of ours.byTick) {
+          const through = ours.sign > 0 ? tick < ourTick : tick > ourTick;
+          if (through || (ourTick === tick && kind === ORDER_ADD)) {
+            for (const [o, q] of here) {
+              out[o] = t;
+              close(o, q);
+            }
+          } else if (ourTick === tick) {
+            for (const [o, q] of here) {
+              if (q.ahead.has(id)) continue;
+              out[o] = t;
+              close(o, q);
+            }
+          }
+        }
       }
     }
     // the book after the event
-    const k = key(side, tick);
     if (kind === ORDER_ADD) {
-      let s = levels.get(k);
-      if (!s) levels.set(k, (s = new Set()));
+      let bySide = levels.get(side);
+      if (!bySide) levels.set(side, (bySide = new Map()));
+      let s = bySide.get(tick);
+      if (!s) bySide.set(tick, (s = new Set()));
       s.add(id);
       unitsLeft.set(id, log.units[e]);
     } else {
@@ -422,12 +497,61 @@ export function trueQueue(log: OrderEventLog, orders: OurOrders, samples: { read
       if (left > 1e-9) unitsLeft.set(id, left);
       else {
         unitsLeft.delete(id);
-        levels.get(k)?.delete(id);
-        for (const q of open.values()) if (q.side === side && q.tick === tick) q.ahead.delete(id);
+        levelAt(side, tick)?.delete(id);
+        const here = sideOf(side)?.byTick.get(tick);
+        if (here) for (const q of here.values()) q.ahead.delete(id);
       }
     }
   }
   return { fillMs: out, aheadUnits };
+}
+
+/** One of our orders while it rests (see `trueQueue`). */
+interface OpenOrder {
+  readonly side: number;
+  readonly tick: number;
+  /** The market's orders ahead of it in its level's FIFO queue. */
+  readonly ahead: Set<number>;
+  readonly endMs: number;
+}
+
+/**
+ * Our open orders of one side by tick, with the tick of the most exposed of them (the highest bid, the lowest
+ * ask): an event at a tick short of it can fill none of them, so `trueQueue` skips it without a look.
+ */
+class OpenSide {
+  readonly byTick = new Map<number, Map<number, OpenOrder>>();
+  /** The highest bid tick or the lowest ask tick held; NaN when it must be found again. */
+  private extreme = NaN;
+  constructor(readonly sign: 1 | -1) {}
+
+  add(o: number, q: OpenOrder): void {
+    let here = this.byTick.get(q.tick);
+    if (!here) this.byTick.set(q.tick, (here = new Map()));
+    here.set(o, q);
+    if (this.extreme === this.extreme && this.sign * (q.tick - this.extreme) > 0) this.extreme = q.tick;
+  }
+
+  remove(o: number, tick: number): void {
+    const here = this.byTick.get(tick);
+    if (!here) return;
+    here.delete(o);
+    if (here.size > 0) return;
+    this.byTick.delete(tick);
+    if (tick === this.extreme) this.extreme = NaN;
+  }
+
+  /**
+   * Whether an event at `tick` can reach one of these orders: a bid at or above it, an ask at or below it
+   * (comparisons with a NaN tick are false, as in the checks of each order).
+   */
+  reaches(tick: number): boolean {
+    if (this.extreme !== this.extreme) {
+      this.extreme = this.sign > 0 ? -Infinity : Infinity;
+      for (const ourTick of this.byTick.keys()) if (this.sign * (ourTick - this.extreme) > 0) this.extreme = ourTick;
+    }
+    return this.sign > 0 ? this.extreme >= tick : this.extreme <= tick;
+  }
 }
 
 /**
