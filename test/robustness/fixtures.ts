@@ -288,24 +288,26 @@ export async function addOkxHistoryFixtures(x: Fixtures): Promise<void> {
   const { OKX_HISTORY_PRESETS, writeOkxHistoryDay } = await import('../../src/sample/index.js');
   const { CatalogWriter } = await import('../../src/catalog/index.js');
   const base = { ...OKX_HISTORY_PRESETS.small, date: '2025-11-01', inst: 'BTC-USDT', seed: 3 };
-  const day = async (sub: string, kind: 'books' | 'trades', faults?: OkxHistoryFaults) => {
+  const day = async (sub: string, kind: 'books' | 'trades', faults?: OkxHistoryFaults, durationSec: number = base.durationSec) => {
     const out = x.at(sub);
     mkdirSync(out, { recursive: true });
-    return (await writeOkxHistoryDay({ ...base, dir: out, kind, ...(faults ? { faults } : {}) })).path;
+    return (await writeOkxHistoryDay({ ...base, durationSec, dir: out, kind, ...(faults ? { faults } : {}) })).path;
   };
   const f = x.f as Record<FixtureName, string>;
   f.okxBooksDay = await day('okx-good', 'books');
   f.okxTradesDay = await day('okx-good', 'trades');
+  // the day's trades on UTC days, as its books are (the default archive runs on UTC+8 days): written once, for
+  // the one-depth trades below and the depth catalog
+  mkdirSync(x.at('okx-utc-trades'), { recursive: true });
+  const utcTrades = (await writeOkxHistoryDay({ ...base, dir: x.at('okx-utc-trades'), kind: 'trades', dayBoundary: 'utc' })).path;
   // the day's trades, each repriced 10 ticks past the touch of the book row in force: no A·exp(−k·δ) fits that
   {
     const { readOkxBooksDepthEvents } = await import('../../src/formats/okxHistoryBooks.js');
     const { loadTables } = await import('../../src/formats/index.js');
     const { inferTickSize } = await import('../../src/data/index.js');
     const { book } = await readOkxBooksDepthEvents(f.okxBooksDay);
-    // (the day's trades on UTC days, as its books are: the default archive runs on UTC+8 days)
     mkdirSync(x.at('okx-one-depth'), { recursive: true });
-    const utcDay = (await writeOkxHistoryDay({ ...base, dir: x.at('okx-one-depth'), kind: 'trades', dayBoundary: 'utc' })).path;
-    const trades = (await loadTables(utcDay)).tables.find((t): t is TradeTable => t.kind === 'trades')!;
+    const trades = (await loadTables(utcTrades)).tables.find((t): t is TradeTable => t.kind === 'trades')!;
     const tick = inferTickSize(book);
     let row = 0;
     const px = Float64Array.from(trades.tsMs, (t, i) => {
@@ -315,9 +317,11 @@ export async function addOkxHistoryFixtures(x: Fixtures): Promise<void> {
     f.okxTradesOneDepth = join(x.at('okx-one-depth'), 'trades-one-depth.csv');
     writeTradeCsv(f.okxTradesOneDepth, { ...trades, px });
   }
-  f.okxBooksMalformed = await day('okx-malformed', 'books', { malformedLine: 5 });
+  // (a books file of 60 s, not 10 minutes: its line 5 is what is read)
+  f.okxBooksMalformed = await day('okx-malformed', 'books', { malformedLine: 5 }, 60);
   f.okxTradesMalformed = await day('okx-malformed', 'trades', { malformedLine: 4 });
-  f.okxBooksMismatch = await day('okx-mismatch', 'books', { snapshotMismatch: [2] });
+  // (5 minutes: the opening snapshot and the periodic ones at 2 and 4 minutes, the second of which disagrees)
+  f.okxBooksMismatch = await day('okx-mismatch', 'books', { snapshotMismatch: [2] }, 300);
   const whole = readFileSync(f.okxBooksDay);
   mkdirSync(x.at('okx-truncated'), { recursive: true });
   f.okxBooksTruncated = join(x.at('okx-truncated'), basename(f.okxBooksDay));
@@ -339,8 +343,6 @@ export async function addOkxHistoryFixtures(x: Fixtures): Promise<void> {
   f.sampleCatalog = await sampleMinuteCatalog('catalog');
   // an OKX books day and its trades (on UTC days, so that they overlap) in a catalog: level changes to replay
   f.depthCatalog = x.at('depth-catalog');
-  mkdirSync(x.at('okx-utc-trades'), { recursive: true });
-  const utcTrades = (await writeOkxHistoryDay({ ...base, dir: x.at('okx-utc-trades'), kind: 'trades', dayBoundary: 'utc' })).path;
   const depthWriter = await CatalogWriter.create(f.depthCatalog);
   try {
     const { importIntoCatalog } = await import('../../src/catalog/index.js');
@@ -349,9 +351,11 @@ export async function addOkxHistoryFixtures(x: Fixtures): Promise<void> {
   } finally {
     depthWriter.close();
   }
-  // a trades file on UTC+8 days reaching into 2025-11-01 UTC, which depthCatalog holds: refused part way
+  // a trades file on UTC+8 days reaching into 2025-11-01 UTC, which depthCatalog holds: refused part way. Its
+  // day starts at 16:00 UTC the day before; it holds the last 30 minutes of 2025-10-31 UTC and the first hour of
+  // 2025-11-01 (from 7.5 h into its day, not from its start: the same two UTC days, a sixth of the trades)
   mkdirSync(x.at('okx-two-utc-days'), { recursive: true });
-  f.okxTradesTwoUtcDays = (await writeOkxHistoryDay({ ...base, durationSec: 9 * 3600, dir: x.at('okx-two-utc-days'), kind: 'trades', dayBoundary: 'utc+8' })).path;
+  f.okxTradesTwoUtcDays = (await writeOkxHistoryDay({ ...base, startOffsetSec: 7.5 * 3600, durationSec: 1.5 * 3600, dir: x.at('okx-two-utc-days'), kind: 'trades', dayBoundary: 'utc+8' })).path;
   // a catalog whose instrument.json holds a contract value (0.1), stated by an earlier import
   f.contractValueCatalog = x.at('contract-value-catalog');
   const contractWriter = await CatalogWriter.create(f.contractValueCatalog);
