@@ -41,6 +41,12 @@ function startWorker(): ChildProcess {
   worker.stderr!.on('data', (d) => (workerLog += d));
   return worker;
 }
+/**
+ * One worker for the tests that need just a worker to run their sweep (a worker's start, its sandboxed child's
+ * start and the shard it prepares are about 1.5 s of CPU): started by the first of them, stopped after the last.
+ */
+let shared: ChildProcess | undefined;
+const sharedWorker = () => (shared ??= startWorker());
 async function stopWorker(worker: ChildProcess): Promise<void> {
   if (worker.exitCode !== null || worker.signalCode !== null) return;
   await new Promise<void>((resolve) => {
@@ -74,6 +80,7 @@ describe.skipIf(!hasRedis)('asmm calibrate --redis with asmm worker (real redis-
     local = (await runCalibrate(['--workers', '2'])).json;
   }, 120_000);
   afterAll(async () => {
+    if (shared) await stopWorker(shared);
     await stopRedis();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
@@ -99,9 +106,8 @@ describe.skipIf(!hasRedis)('asmm calibrate --redis with asmm worker (real redis-
   }, 120_000);
 
   it('a job that throws fails after the configured attempts with its message in the result; the sweep completes', async () => {
-    const worker = startWorker();
+    sharedWorker();
     const result = await runCalibrate(['--redis', url(), '--attempts', '2'], { ASMM_TEST_FAIL_TASKS: '4' });
-    await stopWorker(worker);
     expect(result.code).toBe(0);
     expect(result.json.notes).toContain('cell set 1 window 1 failed after 2 attempt(s): test failure of task 4 (its metrics are NaN)');
     // the other sets' rows are the local ones; set 1's means over windows are NaN (null in JSON): one window has no
@@ -113,9 +119,8 @@ describe.skipIf(!hasRedis)('asmm calibrate --redis with asmm worker (real redis-
   }, 120_000);
 
   it('every job fails: the table and walk-forward hold NaN metrics (null in JSON), not missing ones that print as undefined', async () => {
-    const worker = startWorker();
+    sharedWorker();
     const result = await runCalibrate(['--redis', url(), '--attempts', '1'], { ASMM_TEST_FAIL_TASKS: Array.from({ length: 12 }, (_, i) => i).join(',') });
-    await stopWorker(worker);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/0 done, 12 failed of 12/);
     for (const fold of result.json.walkForward) for (const side of [fold.inSample, fold.outOfSample]) expect(side).toMatchObject({ pnl: null, fills: null, sharpePerDay: null });
@@ -123,23 +128,21 @@ describe.skipIf(!hasRedis)('asmm calibrate --redis with asmm worker (real redis-
   }, 120_000);
 
   it('Redis restarted mid-sweep (AOF): the sweep resumes, nothing lost or duplicated', async () => {
-    const worker = startWorker();
+    sharedWorker();
     const sweep = runCalibrate(['--redis', url()], { ASMM_TEST_HOLD_MS: '300' });
     for (let i = 0; i < 400 && Number(redisCli('LLEN', 'bull:asmm-calibrate:active')) === 0; i++) await new Promise((r) => setTimeout(r, 50));
     await stopRedis();
     await new Promise((r) => setTimeout(r, 500));
     await startRedis();
     const result = await sweep;
-    await stopWorker(worker);
     expect(result.code).toBe(0);
     expect(tableOf(result.json)).toEqual(tableOf(local));
     expect(result.json.walkForward).toEqual(local.walkForward);
   }, 120_000);
 
   it('--attach RUN_ID gathers a run again after its submitter died; an unknown run id is a usage error', async () => {
-    const worker = startWorker();
+    sharedWorker();
     const first = await runCalibrate(['--redis', url()]);
-    await stopWorker(worker);
     const runId = /run (\S+)/.exec(first.stderr)![1];
     const again = spawnSync(process.execPath, [bin, 'calibrate', '--attach', runId, '--redis', url()], { cwd: dir });
     expect(again.status).toBe(0);
