@@ -90,10 +90,17 @@ describe.skipIf(!hasRedis)('asmm calibrate --redis with asmm worker (real redis-
     const sweep = runCalibrate(['--redis', url()], { ASMM_TEST_HOLD_MS: '600' });
     for (let i = 0; i < 400 && Number(redisCli('LLEN', 'bull:asmm-calibrate:active')) === 0; i++) await new Promise((r) => setTimeout(r, 50));
     expect(Number(redisCli('LLEN', 'bull:asmm-calibrate:active'))).toBeGreaterThan(0);
+    // its sandboxed processor (a child process running the job) is orphaned by the SIGKILL
+    const children = spawnSync('pgrep', ['-P', String(first.pid)]).stdout.toString().trim().split('\n').filter(Boolean).map(Number);
+    expect(children.length).toBeGreaterThan(0);
     first.kill('SIGKILL');
     const second = startWorker();
     const result = await sweep;
     await stopWorker(second);
+    // ...and leaves when its parent is gone, instead of spinning on (it did, at 100 % CPU, for minutes)
+    const alive = () => children.filter((pid) => { try { process.kill(pid, 0); return true; } catch { return false; } });
+    for (let i = 0; i < 100 && alive().length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(alive()).toEqual([]);
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/12 done, 0 failed of 12/);
     expect(tableOf(result.json)).toEqual(tableOf(local));
