@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { interruptedRange, runAsmm } from '../helpers/cli.js';
+import { sampleAsFiles, sampleIntoCatalog } from '../helpers/sampleMarket.js';
 import { tempDir } from '../helpers/tmp.js';
 
 describe('asmm calibrate --catalog --refit daily', () => {
@@ -26,8 +27,8 @@ describe('asmm calibrate --catalog --refit daily', () => {
     const root = join(dir, 'catalog');
     const files = join(dir, 'files');
     // the same market twice: three days into the catalog, and 72 hours as CSV files (for the independent reference)
-    expect(runAsmm(['sample', '--days', '3', '--interval-ms', '5000', '--arrival-rate', '0.25', '--seed', '11', '--catalog', root, '--json']).code).toBe(0);
-    expect(runAsmm(['sample', '--hours', '72', '--interval-ms', '5000', '--arrival-rate', '0.25', '--seed', '11', '--out', files, '--json']).code).toBe(0);
+    sampleIntoCatalog(root, 3, 11);
+    sampleAsFiles(files, 72, 11);
     const gammas = [0.05, 2];
     const common = ['--fill', 'tradeThrough', '--window', '600s'];
     const r = runAsmm(['calibrate', '--catalog', root, '--inst', 'ETH-USDT', '--refit', 'daily', '--grid', `gamma=${gammas.join(',')}`, ...common, '--workers', '0', '--report', join(dir, 'c.html'), '--json']);

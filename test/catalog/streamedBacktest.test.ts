@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { snapInventoryToLot } from '../../src/backtest/index.js';
@@ -6,6 +6,7 @@ import { CatalogWriter } from '../../src/catalog/index.js';
 import type { BookTable } from '../../src/data/index.js';
 import { sampleMarketDays } from '../../src/sample/index.js';
 import { interruptedRange, runAsmm } from '../helpers/cli.js';
+import { sampleAsFiles, sampleIntoCatalog } from '../helpers/sampleMarket.js';
 import { tempDir } from '../helpers/tmp.js';
 
 describe('asmm backtest --catalog', () => {
@@ -14,7 +15,7 @@ describe('asmm backtest --catalog', () => {
   const twoDayCatalog = (): string => {
     if (twoDays === undefined) {
       const root = join(tempDir('asmm-catalog-backtest-two-days-'), 'catalog');
-      expect(runAsmm(['sample', '--days', '2', '--interval-ms', '5000', '--arrival-rate', '0.25', '--seed', '5', '--catalog', root, '--json']).code).toBe(0);
+      sampleIntoCatalog(root, 2, 5);
       twoDays = root;
     }
     return twoDays;
@@ -42,8 +43,7 @@ describe('asmm backtest --catalog', () => {
     const root = twoDayCatalog();
     const files = join(dir, 'files');
     // the same market twice: two days straight into the catalog, and 48 hours as CSV files
-    expect(runAsmm(['sample', '--hours', '48', '--interval-ms', '5000', '--arrival-rate', '0.25', '--seed', '5', '--out', files, '--json']).code).toBe(0);
-    const csv = (kind: string) => join(files, readdirSync(files).find((f) => f.includes(kind) && f.endsWith('.csv'))!);
+    const { csv } = sampleAsFiles(files, 48, 5);
     const common = ['--fill', 'tradeThrough', '--strategy', 'as', '--gamma', '0.5', '--window', '600s', '--json'];
     const streamed = runAsmm(['backtest', '--catalog', root, '--inst', 'ETH-USDT', ...common, '--report', join(dir, 's.html')]);
     expect(streamed.code, streamed.stderr).toBe(0);

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runAsmm } from '../helpers/cli.js';
+import { sampleAsFiles, sampleIntoCatalog } from '../helpers/sampleMarket.js';
 import { tempDir } from '../helpers/tmp.js';
 
 // `asmm backtest --catalog` prints the metric table of `asmm backtest --data`: the same rows and units, numbers to
@@ -23,8 +24,8 @@ describe('asmm backtest --catalog: the metric table', () => {
     const dir = tempDir('asmm-catalog-backtest-text-');
     const root = join(dir, 'catalog');
     const files = join(dir, 'files');
-    expect(runAsmm(['sample', '--days', '1', '--interval-ms', '5000', '--arrival-rate', '0.25', '--seed', '5', '--catalog', root, '--json']).code).toBe(0);
-    expect(runAsmm(['sample', '--hours', '2', '--interval-ms', '5000', '--arrival-rate', '0.25', '--seed', '5', '--out', files, '--json']).code).toBe(0);
+    sampleIntoCatalog(root, 1, 5);
+    sampleAsFiles(files, 2, 5);
     const common = ['--fill', 'tradeThrough', '--strategy', 'symmetric', '--window', '600s'];
     const streamed = runAsmm(['backtest', '--catalog', root, '--inst', 'ETH-USDT', ...common, '--report', join(dir, 's.html')]);
     expect(streamed.code, streamed.stderr).toBe(0);

@@ -1,7 +1,7 @@
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { interruptedRange, runAsmm } from '../helpers/cli.js';
+import { sampleAsFiles, sampleIntoCatalog } from '../helpers/sampleMarket.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const FIVE_DAYS = ['2026-01-01', '2026-01-02', '2026-01-03', '2026-01-04', '2026-01-05'];
@@ -26,9 +26,8 @@ describe('asmm estimate --catalog', () => {
     const root = join(dir, 'catalog');
     const files = join(dir, 'files');
     // the same market twice: two days into the catalog, and 48 hours as CSV files (the independent in-memory path)
-    expect(runAsmm(['sample', '--days', '2', '--interval-ms', '5000', '--arrival-rate', '0.25', '--seed', '7', '--catalog', root, '--json']).code).toBe(0);
-    expect(runAsmm(['sample', '--hours', '48', '--interval-ms', '5000', '--arrival-rate', '0.25', '--seed', '7', '--out', files, '--json']).code).toBe(0);
-    const csv = (kind: string) => join(files, readdirSync(files).find((f) => f.includes(kind) && f.endsWith('.csv'))!);
+    sampleIntoCatalog(root, 2, 7);
+    const { csv } = sampleAsFiles(files, 48, 7);
     const streamed = runAsmm(['estimate', '--catalog', root, '--inst', 'ETH-USDT', '--json']);
     expect(streamed.code, streamed.stderr).toBe(0);
     const inMemory = runAsmm(['estimate', '--data', csv('book'), '--trades', csv('trade'), '--json']);
