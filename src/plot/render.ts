@@ -106,7 +106,7 @@ export interface RenderedPlots {
 
 /**
  * Opens an HTML file offline in headless Chromium and counts the plots that rendered and their traces; in
- * `browser` when given (one launch for many pages), else in a Chromium of its own.
+ * `browser`'s reused page when given (one launch and one page for many files), else in a Chromium of its own.
  */
 export async function inspectRenderedPage(htmlPath: string, timeoutMs = 60_000, browser?: OfflineBrowser): Promise<RenderedPlots> {
   const inPage = async (page: Page): Promise<RenderedPlots> => {
@@ -119,5 +119,5 @@ export async function inspectRenderedPage(htmlPath: string, timeoutMs = 60_000, 
       return { plots: plots.length, tracesPerPlot: plots.map((p) => (Array.isArray(p.data) ? p.data.length : 0)), errors };
     })()`);
   };
-  return browser ? browser.withPage(inPage) : withOfflinePage(inPage);
+  return browser ? browser.withReusedPage(inPage) : withOfflinePage(inPage);
 }

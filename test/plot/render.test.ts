@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pathToFileURL } from 'node:url';
@@ -82,5 +82,40 @@ describe('rendering in headless Chromium (offline)', () => {
     expect(read.gapY).toEqual(withGap);
     // a date axis over the series' own span (2026-01-01 00:00:00 UTC on), not a numeric one
     expect((read.xRange as string[]).map(String)).toEqual(['2026-01-01', '2026-01-01 00:01:08.363']);
+  });
+
+  it('one reused page: calls run one at a time, each on its own document (no state of the previous file), and a failed call closes the page so the next gets a new one', async () => {
+    const b = await sharedBrowser();
+    const page = (name: string, body: string) => {
+      const path = join(dir, `${name}.html`);
+      writeFileSync(path, `<!DOCTYPE html><html><body>${body}</body></html>`);
+      return pathToFileURL(path).href;
+    };
+    const first = page('first', '<script>window.leftOver = 1; document.title = "first";</script>');
+    const second = page('second', '<script>document.title = "second";</script>');
+    const order: string[] = [];
+    const visit = (url: string, name: string) =>
+      b.withReusedPage(async (p) => {
+        order.push(`start ${name}`);
+        await p.goto(url, { waitUntil: 'load' });
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const seen = await p.evaluate<{ title: string; leftOver: unknown }>(`({ title: document.title, leftOver: window.leftOver })`);
+        order.push(`end ${name}`);
+        return { page: p, seen };
+      });
+    const [a, c] = await Promise.all([visit(first, 'a'), visit(second, 'c')]);
+    expect(order).toEqual(['start a', 'end a', 'start c', 'end c']);
+    expect(a.seen).toEqual({ title: 'first', leftOver: 1 });
+    expect(c.seen).toEqual({ title: 'second', leftOver: undefined });
+    expect(c.page).toBe(a.page);
+    // a failure reaches the caller, closes that page, and the next call works in a new one
+    await expect(b.withReusedPage(async () => Promise.reject(new Error('the check failed')))).rejects.toThrow('the check failed');
+    expect(a.page.isClosed()).toBe(true);
+    const after = await visit(second, 'after');
+    expect(after.seen.title).toBe('second');
+    expect(after.page).not.toBe(a.page);
+    // still offline: a request to another host is aborted
+    const online = await b.withReusedPage((p) => p.goto('http://192.0.2.1/').then(() => 'loaded', (error: Error) => error.message));
+    expect(online).toMatch(/ERR_FAILED|aborted/i);
   });
 });
