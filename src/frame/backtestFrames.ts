@@ -1,4 +1,5 @@
-import * as dfd from 'danfojs-node';
+import type * as dfd from 'danfojs-node';
+import { danfo } from './danfo.js';
 import type { BacktestResult } from '../backtest/types.js';
 import type { FrameOptions } from './toFrame.js';
 
@@ -8,8 +9,8 @@ const iso = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString() : 
 /** A DataFrame of these columns; with no rows, an empty frame that still has them (danfo rejects empty columns). */
 function frameOf(columns: Record<string, Array<number | string>>): dfd.DataFrame {
   const names = Object.keys(columns);
-  if (names.length > 0 && columns[names[0]].length === 0) return new dfd.DataFrame([], { columns: names });
-  return new dfd.DataFrame(columns);
+  if (names.length > 0 && columns[names[0]].length === 0) return new (danfo().DataFrame)([], { columns: names });
+  return new (danfo().DataFrame)(columns);
 }
 
 /**

@@ -1,4 +1,5 @@
-import * as dfd from 'danfojs-node';
+import type * as dfd from 'danfojs-node';
+import { danfo } from './danfo.js';
 
 /**
  * A danfo DataFrame from an array of flat records (objects of numbers and strings), for tables of results.
@@ -13,5 +14,5 @@ export function recordsFrame(records: ReadonlyArray<Record<string, unknown>>, di
       return typeof value === 'number' ? Number(value.toFixed(digits)) : String(value);
     });
   }
-  return new dfd.DataFrame(columns);
+  return new (danfo().DataFrame)(columns);
 }

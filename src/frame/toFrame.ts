@@ -1,4 +1,5 @@
-import * as dfd from 'danfojs-node';
+import type * as dfd from 'danfojs-node';
+import { danfo } from './danfo.js';
 import { bookColumns, type Table } from '../data/tables.js';
 
 export interface FrameOptions {
@@ -26,7 +27,7 @@ export function toFrame(table: Table, options: FrameOptions = {}): dfd.DataFrame
     columns.px = Array.from(table.px.subarray(start, end));
     columns.sz = Array.from(table.sz.subarray(start, end));
   }
-  return new dfd.DataFrame(columns);
+  return new (danfo().DataFrame)(columns);
 }
 
 /**

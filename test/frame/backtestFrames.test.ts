@@ -1,7 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { runBacktest, symmetricStrategy } from '../../src/backtest/index.js';
 import { backtestFillsFrame, backtestSeriesFrame } from '../../src/frame/index.js';
 import { generateSampleMarket } from '../../src/sample/index.js';
+import { projectRootForTests } from '../helpers/cli.js';
 
 const market = generateSampleMarket({ durationSec: 300, seed: 21 });
 const result = runBacktest(market.book, market.trades, { strategy: symmetricStrategy(0.05), fill: 'queue', orderSize: 0.01, tickSize: 0.01, refreshMs: 500, entryLatencyMs: 30, makerFee: 0.0002 });
@@ -40,5 +42,24 @@ describe('danfo views of a backtest', () => {
     expect(none.fills.tsMs.length).toBe(0);
     expect(backtestFillsFrame(none).shape).toEqual([0, 9]);
     expect(backtestSeriesFrame(none).columns).toContain('equity');
+  });
+});
+
+describe('danfojs is loaded when a frame is made, not when frame/ is imported', () => {
+  it('a process that imports the notebook module (which imports frame/) has not loaded danfojs until its first toFrame', () => {
+    // a fresh process (the test's own has loaded danfojs through the tests above): the kernel's CommonJS build,
+    // as a notebook kernel loads it
+    const script = [
+      "const loaded = () => Object.keys(require.cache).some((k) => k.includes('danfojs-node'));",
+      "const notebook = require('./dist/kernel/jupyter/notebook.js');",
+      "const before = loaded();",
+      "const { generateSampleMarket } = require('./dist/kernel/sample/index.js');",
+      "const { toFrame } = require('./dist/kernel/frame/index.js');",
+      "const frame = toFrame(generateSampleMarket({ durationSec: 10, seed: 1 }).book, { end: 3 });",
+      "console.log(JSON.stringify({ notebook: typeof notebook.figure, before, after: loaded(), rows: frame.shape[0] }));",
+    ].join('\n');
+    const run = spawnSync(process.execPath, ['-e', script], { cwd: projectRootForTests, encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ notebook: 'function', before: false, after: true, rows: 3 });
   });
 });
