@@ -57,8 +57,9 @@ const SERIES = ['sigma', 'sigmaLog', 'sigmaEwma', 'observedSec', 'aAsk', 'aBid',
  * and reach statistics, masked and stale time) are the same sums in the same order, and each window is the
  * same difference of two of them.
  *
- * State, bounded by the window: the grid's prefix sums over the last window (`windowSec / gridMs` points),
- * the orders' over the last window, the excluded intervals (a handful). Orders come from
+ * State, bounded by the window: the grid's prefix sums over the last window (`windowSec / gridMs` points) and
+ * at most one slice of a chunk (65,536 points: a day of 100 ms points goes through in 14 slices), the orders'
+ * over the last window and the chunk, the excluded intervals (a handful). Orders come from
  * `StreamedMarketOrders.feed` on the same chunk, with its `excludedSoFar()`; without trades pass none (A and
  * k are NaN, and the book's own masks are the excluded time, as `rollingCalibration` without orders).
  * @example
@@ -142,7 +143,6 @@ export class StreamedRollingCalibration {
   feed(book: BookTable, orders?: MarketOrderColumns, excluded?: readonly MaskedInterval[]): RollingCalibration {
     const n = book.tsMs.length;
     if (n > 0 && Number.isNaN(this.startMs)) this.startMs = book.tsMs[0];
-    this.grid.feed(book.tsMs, midPrices(book), book.masked);
     if (orders) this.addOrders(orders);
     if (excluded) this.excludedBefore = cumulativeMs(excluded);
     else if (!this.withOrders) {
@@ -150,8 +150,27 @@ export class StreamedRollingCalibration {
       this.bookMasks.rows(book.tsMs);
       this.excludedBefore = cumulativeMs(this.bookMasks.extendedSoFar());
     }
-    if (n > 0) this.lastMs = book.tsMs[n - 1];
-    return this.evaluate(this.lastMs);
+    // The chunk goes to the grid in slices of at most SLICE_POINTS grid points, each evaluated before the next,
+    // so the prefix sums held stay about a window plus a slice long, not a whole chunk (a day of 100 ms points:
+    // 864,000 a series), and are not regrown every chunk. A slice is evaluated as a chunk of its own would be,
+    // with the masks, orders and excluded time of the whole chunk, which is what its evaluations may use.
+    const tsMs = book.tsMs;
+    const mids = midPrices(book);
+    if (n === 0) {
+      this.grid.feed(tsMs, mids, book.masked);
+      return this.evaluate(this.lastMs);
+    }
+    const sliceMs = SLICE_POINTS * this.gridMs;
+    const parts: RollingCalibration[] = [];
+    for (let from = 0; from < n; ) {
+      let to = from + 1;
+      while (to < n && tsMs[to] - tsMs[from] < sliceMs) to++;
+      this.grid.feed(tsMs.subarray(from, to), mids.subarray(from, to), from === 0 ? book.masked : undefined);
+      this.lastMs = tsMs[to - 1];
+      parts.push(this.evaluate(this.lastMs));
+      from = to;
+    }
+    return parts.length === 1 ? parts[0] : concatEvaluations(parts);
   }
 
   /** The rest of the grid; throws as `rollingCalibration` when the data span is shorter than one window. */
@@ -281,6 +300,44 @@ export class StreamedRollingCalibration {
       ordersBid: nBid,
     };
   }
+}
+
+/** Grid points a slice of a chunk spans at most (`StreamedRollingCalibration.feed`). */
+const SLICE_POINTS = 1 << 16;
+
+/** The evaluations of consecutive slices (at least one) as one. */
+function concatEvaluations(parts: readonly RollingCalibration[]): RollingCalibration {
+  const first = parts[0];
+  const join = <A extends Float64Array | Int32Array>(pick: (r: RollingCalibration) => A): A => {
+    const arrays = parts.map(pick);
+    const out = new (arrays[0].constructor as new (n: number) => A)(arrays.reduce((a, x) => a + x.length, 0));
+    let at = 0;
+    for (const x of arrays) {
+      out.set(x, at);
+      at += x.length;
+    }
+    return out;
+  };
+  return {
+    tMs: join((r) => r.tMs),
+    windowSec: first.windowSec,
+    stepSec: first.stepSec,
+    gridMs: first.gridMs,
+    sigmaPricePerSqrtSec: join((r) => r.sigmaPricePerSqrtSec),
+    sigmaLogPerSqrtSec: join((r) => r.sigmaLogPerSqrtSec),
+    sigmaEwmaPricePerSqrtSec: join((r) => r.sigmaEwmaPricePerSqrtSec),
+    ewmaHalfLifeSec: first.ewmaHalfLifeSec,
+    increments: join((r) => r.increments),
+    observedSec: join((r) => r.observedSec),
+    aAskPerSec: join((r) => r.aAskPerSec),
+    aBidPerSec: join((r) => r.aBidPerSec),
+    aPooledPerSec: join((r) => r.aPooledPerSec),
+    kAskPerPrice: join((r) => r.kAskPerPrice),
+    kBidPerPrice: join((r) => r.kBidPerPrice),
+    kPooledPerPrice: join((r) => r.kPooledPerPrice),
+    ordersAsk: join((r) => r.ordersAsk),
+    ordersBid: join((r) => r.ordersBid),
+  };
 }
 
 /**

@@ -191,6 +191,16 @@ describe('streamed rolling calibration = rollingCalibration on the whole tables,
       for (const [k, col] of Object.entries(rows)) expectSameNumbers(k, (booksOnly as unknown as Record<string, ArrayLike<number>>)[k], col);
     });
   }
+  it('chunks longer than a slice (65,536 grid points: 65.5 s on a 1 ms grid) go to the grid in slices: the same rows, one chunk or three', () => {
+    const fine = { ...options, gridMs: 1 };
+    const whole = rollingCalibration(book, wholeOrders, fine);
+    for (const cuts of [[], cutSets['three parts']]) {
+      const { rows, parts } = run(splitTables(book, trades, cuts), true, fine);
+      // one chunk of 900 s is 14 slices or more; its rows come back from the one feed
+      expect(parts[0].tMs.length).toBeGreaterThan(cuts.length === 0 ? 800 : 200);
+      for (const [k, col] of Object.entries(rows)) expectSameNumbers(k, (whole as unknown as Record<string, ArrayLike<number>>)[k], col);
+    }
+  });
   it('the window moves through the stale stretch and the masks (values NaN, observed time short)', () => {
     expect(withOrders.sigmaPricePerSqrtSec.some(Number.isNaN)).toBe(false);
     expect(Math.min(...withOrders.observedSec)).toBeLessThan(55);
