@@ -62,6 +62,9 @@ describe('headless notebook execution on the project tslab kernel', () => {
       // One bundle per plot cell (the cell's first figure), not per figure nor per kernel session.
       const cells = readSavedCells(report.executedPath);
       expect(cells.map((cell) => cellHtml(cell).split('data-asmm="plotly-bundle"').length - 1)).toEqual([0, 0, 1, 1]);
+      // the HTML page of the whole notebook keeps the first only (the later one would find window.Plotly), and
+      // its three plots rendered above from it
+      expect(readFileSync(report.htmlPath, 'utf8').split('data-asmm="plotly-bundle"').length - 1).toBe(1);
       // The kernel had emitted the bundle before the last cell ran: that cell's output, kept alone, still renders.
       expect(await renderCellAlone(report.executedPath, 3, out, browser)).toEqual({ plots: 2, tracesPerPlot: [2, 1], errors: [] });
     } finally {
