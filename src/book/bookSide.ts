@@ -1,8 +1,15 @@
+/** A level's price and size as the exchange sent them. */
+interface LevelStrings {
+  px: string;
+  sz: string;
+}
+
 /**
  * One side of a price-level order book, kept sorted best first (bids descending, asks ascending). Levels keep
  * the exchange's own price and size strings next to their numeric values, because exchange checksums (OKX)
- * are computed over the strings as sent. Binary search per update; a side of a few hundred levels updates
- * in well under a microsecond per level.
+ * are computed over the strings as sent. Binary search per update; the numeric columns are arrays spliced in
+ * place, the strings sit in a map by price (splicing arrays of strings cost about ten times as much as the
+ * numbers: a full-depth side of a thousand levels spent most of its update time there).
  */
 export class BookSide {
   /** Numeric prices, best first. */
@@ -10,8 +17,8 @@ export class BookSide {
   readonly sizes: number[] = [];
   /** Orders at each level where the venue says (OKX `books`: a level's fourth field), else NaN. */
   readonly counts: number[] = [];
-  readonly priceTexts: string[] = [];
-  readonly sizeTexts: string[] = [];
+  /** The strings of the levels set with them, by price (a level set without them reads as `String(number)`). */
+  private readonly strings = new Map<number, LevelStrings>();
 
   constructor(readonly isBid: boolean) {}
 
@@ -19,12 +26,23 @@ export class BookSide {
     return this.prices.length;
   }
 
+  /** The price of the `i`th best level as the exchange sent it. */
+  priceText(i: number): string {
+    const price = this.prices[i];
+    return this.strings.get(price)?.px ?? String(price);
+  }
+
+  /** The size of the `i`th best level as the exchange sent it. */
+  sizeText(i: number): string {
+    const text = this.strings.get(this.prices[i]);
+    return text !== undefined ? text.sz : String(this.sizes[i]);
+  }
+
   clear(): void {
     this.prices.length = 0;
     this.sizes.length = 0;
     this.counts.length = 0;
-    this.priceTexts.length = 0;
-    this.sizeTexts.length = 0;
+    this.strings.clear();
   }
 
   /** Index of `price` if present, else −(insertion point) − 1. */
@@ -42,38 +60,45 @@ export class BookSide {
     return -lo - 1;
   }
 
-  /** Sets the absolute size at a price; size 0 removes the level (removing an absent level is a no-op). */
-  set(price: number, size: number, priceText: string = String(price), sizeText: string = String(size), count = NaN): void {
+  /**
+   * Sets the absolute size at a price, with the exchange's strings for them when it has them (else they read
+   * as `String(price)` and `String(size)`); size 0 removes the level (removing an absent level is a no-op).
+   */
+  set(price: number, size: number, priceText?: string, sizeText?: string, count = NaN): void {
     const index = this.find(price);
     if (size === 0) {
       if (index >= 0) {
         this.prices.splice(index, 1);
         this.sizes.splice(index, 1);
         this.counts.splice(index, 1);
-        this.priceTexts.splice(index, 1);
-        this.sizeTexts.splice(index, 1);
+        this.strings.delete(price);
       }
       return;
     }
+    if (priceText !== undefined || sizeText !== undefined) {
+      const px = priceText ?? String(price);
+      const sz = sizeText ?? String(size);
+      const known = index >= 0 ? this.strings.get(price) : undefined;
+      if (known) {
+        known.px = px;
+        known.sz = sz;
+      } else this.strings.set(price, { px, sz });
+    } else if (index >= 0) this.strings.delete(price);
     if (index >= 0) {
       this.sizes[index] = size;
       this.counts[index] = count;
-      this.sizeTexts[index] = sizeText;
-      this.priceTexts[index] = priceText;
       return;
     }
     const at = -index - 1;
     this.prices.splice(at, 0, price);
     this.sizes.splice(at, 0, size);
     this.counts.splice(at, 0, count);
-    this.priceTexts.splice(at, 0, priceText);
-    this.sizeTexts.splice(at, 0, sizeText);
   }
 
   /** The best `n` levels as {px, sz} strings (for checksums). */
   topTexts(n: number): Array<{ px: string; sz: string }> {
     const out: Array<{ px: string; sz: string }> = [];
-    for (let i = 0; i < Math.min(n, this.prices.length); i++) out.push({ px: this.priceTexts[i], sz: this.sizeTexts[i] });
+    for (let i = 0; i < Math.min(n, this.prices.length); i++) out.push({ px: this.priceText(i), sz: this.sizeText(i) });
     return out;
   }
 }

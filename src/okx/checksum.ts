@@ -26,10 +26,11 @@ export function okxChecksum(bids: readonly LevelText[], asks: readonly LevelText
   return crc32Signed(okxChecksumString(bids, asks));
 }
 
-/** A book side as parallel best-first arrays of the exchange's price and size strings (as `BookSide` keeps them). */
+/** A book side's levels, best first, as the exchange's price and size strings (as `BookSide` gives them). */
 export interface LevelTexts {
-  readonly priceTexts: readonly string[];
-  readonly sizeTexts: readonly string[];
+  readonly length: number;
+  priceText(i: number): string;
+  sizeText(i: number): string;
 }
 
 const COLON = 58; // ':'
@@ -41,14 +42,14 @@ const COLON = 58; // ':'
 export function okxBookChecksum(bids: LevelTexts, asks: LevelTexts, levels = 25): number {
   let crc = -1;
   let first = true;
-  const nb = Math.min(levels, bids.priceTexts.length);
-  const na = Math.min(levels, asks.priceTexts.length);
+  const nb = Math.min(levels, bids.length);
+  const na = Math.min(levels, asks.length);
   for (let i = 0; i < levels && (i < nb || i < na); i++) {
     for (let part = 0; part < 4; part++) {
       const isBid = part < 2;
       if (isBid ? i >= nb : i >= na) continue;
       const side = isBid ? bids : asks;
-      const text = part % 2 === 0 ? side.priceTexts[i] : side.sizeTexts[i];
+      const text = part % 2 === 0 ? side.priceText(i) : side.sizeText(i);
       if (!first) crc = (crc >>> 8) ^ CRC_TABLE[(crc ^ COLON) & 0xff];
       first = false;
       for (let c = 0; c < text.length; c++) crc = (crc >>> 8) ^ CRC_TABLE[(crc ^ text.charCodeAt(c)) & 0xff];

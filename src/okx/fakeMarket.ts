@@ -86,7 +86,7 @@ export class FakeInstrument {
     this.tradeFrame = undefined;
     if (this.rng.next() < 0.3) {
       const buy = this.rng.next() < 0.5;
-      const px = buy ? this.book.asks.priceTexts[0] : this.book.bids.priceTexts[0];
+      const px = buy ? this.book.asks.priceText(0) : this.book.bids.priceText(0);
       this.tradeId++;
       const trade = { instId: this.instId, tradeId: String(this.tradeId), px, sz: (0.0001 + this.rng.next()).toFixed(4), side: buy ? 'buy' : 'sell', ts: String(this.tsMs), count: '1' };
       this.tradeFrame = JSON.stringify({ arg: { channel: 'trades', instId: this.instId }, data: [trade] });
@@ -100,7 +100,7 @@ export class FakeInstrument {
   private levelsOf(side: 'bids' | 'asks', count: number): Level[] {
     const s = this.book[side];
     const out: Level[] = [];
-    for (let i = 0; i < Math.min(count, s.length); i++) out.push([s.priceTexts[i], s.sizeTexts[i], '0', '1']);
+    for (let i = 0; i < Math.min(count, s.length); i++) out.push([s.priceText(i), s.sizeText(i), '0', '1']);
     return out;
   }
 

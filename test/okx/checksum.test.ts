@@ -38,7 +38,7 @@ describe('OKX order-book checksum: the worked examples of the OKX documentation'
 describe('okxBookChecksum (the recorder\'s allocation-free path)', () => {
   it('equals okxChecksum on the documented examples and on books of every depth from 0 to 40 per side', async () => {
     const { okxBookChecksum } = await import('../../src/okx/checksum.js');
-    const side = (levels: Array<{ px: string; sz: string }>) => ({ priceTexts: levels.map((l) => l.px), sizeTexts: levels.map((l) => l.sz) });
+    const side = (levels: Array<{ px: string; sz: string }>) => ({ length: levels.length, priceText: (i: number) => levels[i].px, sizeText: (i: number) => levels[i].sz });
     expect(okxBookChecksum(side([lv('3366.1', '7'), lv('3366', '6')]), side([lv('3366.8', '9'), lv('3368', '8')]))).toBe(-1881014294);
     expect(okxBookChecksum(side([lv('3366.1', '7')]), side([lv('3366.8', '9'), lv('3368', '8'), lv('3372', '8')]))).toBe(831078360);
     for (let nb = 0; nb <= 40; nb += 3) {
