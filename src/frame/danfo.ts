@@ -1,8 +1,5 @@
-import { createRequire } from 'node:module';
 import type * as Danfo from 'danfojs-node';
-import { projectPath } from '../project/index.js';
-
-let loaded: typeof Danfo | undefined;
+import { lazyPackage } from '../project/lazyPackage.js';
 
 /**
  * danfojs-node, loaded at the first call instead of when `frame/` is imported: loading it (TensorFlow.js, xlsx
@@ -11,6 +8,4 @@ let loaded: typeof Danfo | undefined;
  * @example
  * const frame = new (danfo().DataFrame)({ a: [1, 2] });
  */
-export function danfo(): typeof Danfo {
-  return (loaded ??= createRequire(projectPath('package.json'))('danfojs-node') as typeof Danfo);
-}
+export const danfo = lazyPackage<typeof Danfo>('danfojs-node');
