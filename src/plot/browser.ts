@@ -55,7 +55,8 @@ export interface OfflineBrowser {
    * time: for work that opens a file and reads it, such as checking many reports. Navigating one page costs
    * less than a context and page per file (nine notebook reports: 54-59 s of CPU against 72-91 s on a 2-core
    * machine): no new renderer process each time, and plotly's bundle, the same script in every report, is
-   * compiled once by the renderer. A page whose work failed is closed, and the next call opens a new one.
+   * compiled once by the renderer. A page whose work failed is closed, and the next call opens a new one; so
+   * does the call after a work that closed the page (or its context) itself.
    */
   withReusedPage<T>(work: (page: Page) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -98,6 +99,12 @@ export async function launchOfflineBrowser(): Promise<OfflineBrowser> {
     },
     withReusedPage<T>(work: (page: Page) => Promise<T>): Promise<T> {
       const run = queue.then(async () => {
+        // a page the last work closed itself (or closed its context) is not handed on: its context goes too
+        const kept = reused && (await reused);
+        if (kept && kept.page.isClosed()) {
+          reused = undefined;
+          await kept.context.close().catch(() => {});
+        }
         reused ??= offlineContext({}).then(async (context) => ({ context, page: await context.newPage() }));
         const current = reused;
         try {

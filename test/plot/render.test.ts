@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pathToFileURL } from 'node:url';
+import type { Page } from 'playwright-core';
 import { launchOfflineBrowser, type OfflineBrowser } from '../../src/plot/browser.js';
 import { marketFigure, pageTrace, renderFiguresPng, writeFiguresHtml, type PlotlyFigure } from '../../src/plot/index.js';
 import { generateSampleMarket } from '../../src/sample/index.js';
@@ -117,5 +118,17 @@ describe('rendering in headless Chromium (offline)', () => {
     // still offline: a request to another host is aborted
     const online = await b.withReusedPage((p) => p.goto('http://192.0.2.1/').then(() => 'loaded', (error: Error) => error.message));
     expect(online).toMatch(/ERR_FAILED|aborted/i);
+  });
+
+  it('a reused page the work closed itself, or whose context it closed, is not handed to the next call', async () => {
+    const b = await sharedBrowser();
+    const blank = (p: Page) => p.goto('about:blank').then(() => p.url());
+    const closedPage = await b.withReusedPage(async (p) => {
+      await p.close();
+      return p;
+    });
+    expect(await b.withReusedPage(async (p) => [p === closedPage, await blank(p)])).toEqual([false, 'about:blank']);
+    await b.withReusedPage((p) => p.context().close());
+    expect(await b.withReusedPage(blank)).toBe('about:blank');
   });
 });
