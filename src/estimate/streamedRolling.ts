@@ -152,7 +152,7 @@ export class StreamedRollingCalibration {
     }
     // The chunk goes to the grid in slices of at most SLICE_POINTS grid points, each evaluated before the next,
     // so the prefix sums held stay about a window plus a slice long, not a whole chunk (a day of 100 ms points:
-    // 864,000 a series), and are not regrown every chunk. A slice is evaluated as a chunk of its own would be,
+    // 864,000 a series, in buffers of 1,048,576; 131,072 now). A slice is evaluated as a chunk of its own would be,
     // with the masks, orders and excluded time of the whole chunk, which is what its evaluations may use.
     const tsMs = book.tsMs;
     const mids = midPrices(book);

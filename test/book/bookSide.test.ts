@@ -18,10 +18,10 @@ describe('BookSide keeps each level\'s strings with its numbers', () => {
       for (let k = 0; k < 50_000; k++) {
         const price = 100 + Math.floor(rnd() * 300) / 4;
         const size = rnd() < 0.3 ? 0 : Math.floor(rnd() * 50) / 8;
-        const withStrings = rnd() < 0.7;
-        // strings as an exchange might send them: trailing zeros the number does not keep
-        const priceText = withStrings ? price.toFixed(3) : undefined;
-        const sizeText = withStrings ? size.toFixed(4) : undefined;
+        // strings as an exchange might send them (trailing zeros the number does not keep): both, one or none
+        const strings = rnd();
+        const priceText = strings < 0.6 || strings > 0.9 ? price.toFixed(3) : undefined;
+        const sizeText = strings < 0.6 || (strings > 0.7 && strings <= 0.8) ? size.toFixed(4) : undefined;
         const count = rnd() < 0.5 ? Math.floor(rnd() * 9) : NaN;
         side.set(price, size, priceText, sizeText, count);
         if (size === 0) model.delete(price);

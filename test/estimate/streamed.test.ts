@@ -191,7 +191,7 @@ describe('streamed rolling calibration = rollingCalibration on the whole tables,
       for (const [k, col] of Object.entries(rows)) expectSameNumbers(k, (booksOnly as unknown as Record<string, ArrayLike<number>>)[k], col);
     });
   }
-  it('chunks longer than a slice (65,536 grid points: 65.5 s on a 1 ms grid) go to the grid in slices: the same rows, one chunk or three', () => {
+  it('chunks longer than a slice (65,536 grid points: 65.5 s on a 1 ms grid): the same rows, one chunk or three', () => {
     const fine = { ...options, gridMs: 1 };
     const whole = rollingCalibration(book, wholeOrders, fine);
     for (const cuts of [[], cutSets['three parts']]) {
