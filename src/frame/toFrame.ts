@@ -35,8 +35,11 @@ export function toFrame(table: Table, options: FrameOptions = {}): dfd.DataFrame
  * are shown rounded to that many decimals (the frame is unchanged).
  */
 export function frameHtml(frame: dfd.DataFrame, digits?: number): string {
-  const names = frame.columns;
-  const rows = frame.values as unknown[][];
+  return tableHtml(frame.columns, frame.values as unknown[][], digits);
+}
+
+/** The HTML table `frameHtml` writes, from column names and rows of values. */
+export function tableHtml(names: readonly string[], rows: readonly (readonly unknown[])[], digits?: number): string {
   const text = (v: unknown) => (digits !== undefined && typeof v === 'number' && Number.isFinite(v) ? String(Number(v.toFixed(digits))) : String(v));
   const escape = (v: unknown) => text(v).replace(/&/g, '&amp;').replace(/</g, '&lt;');
   const head = `<tr>${names.map((n) => `<th>${escape(n)}</th>`).join('')}</tr>`;

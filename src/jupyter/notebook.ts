@@ -1,7 +1,7 @@
 import * as tslab from 'tslab';
 import type { Table } from '../data/tables.js';
 import { frameHtml, toFrame } from '../frame/toFrame.js';
-import { recordsFrame } from '../frame/records.js';
+import { recordsHtml } from '../frame/records.js';
 import type { PlotlyFigure } from '../plot/figure.js';
 import { notebookFigureHtml } from '../plot/html.js';
 import { findingsHtml } from './notebookFindings.js';
@@ -23,7 +23,7 @@ export {
 
 /** Shows records as a table (numbers rounded to `digits` decimals, default 3). */
 export function show(rows: ReadonlyArray<Record<string, unknown>>, digits?: number): void {
-  tslab.display.html(frameHtml(recordsFrame(rows, digits)));
+  tslab.display.html(recordsHtml(rows, digits));
 }
 
 /** Shows a plotly figure (offline: the plotly bundle travels with the first figure of each cell). */
