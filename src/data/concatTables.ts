@@ -2,13 +2,15 @@
  * Joins tables that follow each other in time (the days of a catalog range, the parts of a recording) into
  * one table, for the in-memory paths (notebooks, small ranges). The streaming paths never concatenate.
  */
+import type { TypedColumn } from './columnBuilder.js';
 import { DataError } from './errors.js';
 import { mergeMasks } from './masks.js';
 import type { BookTable, TradeTable } from './tables.js';
 
-/** The columns one after another, in one new array. */
-export function concatColumns(columns: ReadonlyArray<Float64Array>): Float64Array {
-  const out = new Float64Array(columns.reduce((n, c) => n + c.length, 0));
+/** The columns one after another, in one new array of their kind (no columns: an empty Float64Array). */
+export function concatColumns<A extends TypedColumn = Float64Array>(columns: ReadonlyArray<A>): A {
+  const kind = (columns.length > 0 ? columns[0].constructor : Float64Array) as new (length: number) => A;
+  const out = new kind(columns.reduce((n, c) => n + c.length, 0));
   let at = 0;
   for (const c of columns) {
     out.set(c, at);

@@ -1,4 +1,5 @@
 import { withCapacity } from '../data/columnBuilder.js';
+import { concatColumns } from '../data/concatTables.js';
 import type { MaskedInterval } from '../data/masks.js';
 import { midPrices, type BookTable } from '../data/tables.js';
 import { DEFAULT_DEPTH_RANGE } from './arrivalByDepth.js';
@@ -308,16 +309,7 @@ const SLICE_POINTS = 1 << 16;
 /** The evaluations of consecutive slices (at least one) as one. */
 function concatEvaluations(parts: readonly RollingCalibration[]): RollingCalibration {
   const first = parts[0];
-  const join = <A extends Float64Array | Int32Array>(pick: (r: RollingCalibration) => A): A => {
-    const arrays = parts.map(pick);
-    const out = new (arrays[0].constructor as new (n: number) => A)(arrays.reduce((a, x) => a + x.length, 0));
-    let at = 0;
-    for (const x of arrays) {
-      out.set(x, at);
-      at += x.length;
-    }
-    return out;
-  };
+  const join = <A extends Float64Array | Int32Array>(pick: (r: RollingCalibration) => A): A => concatColumns(parts.map(pick));
   return {
     tMs: join((r) => r.tMs),
     windowSec: first.windowSec,

@@ -1,3 +1,3 @@
-export { frameHtml, tableHtml, toFrame, type FrameOptions } from './toFrame.js';
+export { frameHtml, toFrame, type FrameOptions } from './toFrame.js';
 export { recordsFrame, recordsHtml } from './records.js';
 export { backtestFillsFrame, backtestSeriesFrame } from './backtestFrames.js';
