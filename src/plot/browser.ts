@@ -1,4 +1,7 @@
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { importOutsideBundle } from '../project/index.js';
 
@@ -54,11 +57,19 @@ export interface OfflineBrowser {
    * Runs `work` in the browser's one kept-open offline page (default viewport, no other origins), one call at a
    * time: for work that opens a file and reads it, such as checking many reports. Navigating one page costs
    * less than a context and page per file (nine notebook reports: 54-59 s of CPU against 72-91 s on a 2-core
-   * machine): no new renderer process each time, and plotly's bundle, the same script in every report, is
-   * compiled once by the renderer. A page whose work failed is closed, and the next call opens a new one; so
-   * does the call after a work that closed the page (or its context) itself.
+   * machine): no new renderer process each time (and with `stagedUrl`, plotly's bundle compiled once). A page
+   * whose work failed is closed, and the next call opens a new one; so does the call after a work that closed
+   * the page (or its context) itself.
    */
   withReusedPage<T>(work: (page: Page) => Promise<T>): Promise<T>;
+  /**
+   * For work in the reused page (see `withReusedPage`): copies an HTML file to this browser's one staging path
+   * and gives that path's URL, the same for every file. Chromium keeps the code it compiled for a page's scripts
+   * by the page's URL, so files opened one after another at one URL share the compiled code of the scripts they
+   * have in common (plotly's bundle in every report): nine notebook reports take 40 % less CPU than each at its
+   * own URL. The page's relative links point into the staging folder: for self-contained pages only.
+   */
+  stagedUrl(htmlPath: string): string;
   close(): Promise<void>;
 }
 
@@ -86,6 +97,7 @@ export async function launchOfflineBrowser(): Promise<OfflineBrowser> {
     return context;
   };
   let reused: Promise<{ context: BrowserContext; page: Page }> | undefined;
+  let staging: string | undefined;
   // the calls of withReusedPage, one after another
   let queue: Promise<unknown> = Promise.resolve();
   return {
@@ -118,6 +130,18 @@ export async function launchOfflineBrowser(): Promise<OfflineBrowser> {
       queue = run.catch(() => {});
       return run;
     },
-    close: () => browser.close(),
+    stagedUrl(htmlPath: string): string {
+      staging ??= mkdtempSync(join(tmpdir(), 'asmm-browser-page-'));
+      const path = join(staging, 'page.html');
+      copyFileSync(resolve(htmlPath), path);
+      return pathToFileURL(path).href;
+    },
+    async close() {
+      try {
+        await browser.close();
+      } finally {
+        if (staging !== undefined) rmSync(staging, { recursive: true, force: true });
+      }
+    },
   };
 }

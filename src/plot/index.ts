@@ -1,8 +1,10 @@
 export { pageTrace, toPlain, scriptJson, type PlotlyFigure, type PlotlyTrace } from './figure.js';
 export { plotlyBundleScript, plotlyBundleSource } from './plotlyBundle.js';
 export { figureFragment, notebookFigureHtml, standaloneHtml } from './html.js';
-export { chromiumPath, launchOfflineBrowser, withOfflinePage, type OfflineBrowser } from './browser.js';
-export { inspectRenderedPage, renderFigurePng, renderFiguresPng, writeFigurePng, writeFiguresHtml, writeFiguresPng, type PngOptions, type RenderedPlots } from './render.js';
+export { writeFiguresHtml } from './htmlFile.js';
+// Headless Chromium (PNG images, checks of rendered pages) is imported by path, from './render.js' and
+// './browser.js', not from here: their playwright types are 2 MB of declarations that each notebook kernel
+// importing this index would parse (half the CPU of a notebook such as 02_volatility).
 export { marketFigure, type MarketFigureOptions } from './marketFigure.js';
 export { profitHistogramFigure, quoteSweepFigure, samplePathFigure } from './simulationFigures.js';
 export { dataQualityFigures, depthFigure, gapTimelineFigure, rateFigure, spreadFigure, type DataQualityInput } from './qualityFigures.js';

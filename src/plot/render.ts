@@ -1,39 +1,14 @@
-import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+// Figures through headless Chromium: PNG images and checks of rendered pages. Not re-exported by plot/index.ts
+// (import this module by path): its playwright types are 2 MB of declarations that the TypeScript of every notebook
+// kernel importing plot/index.ts would otherwise parse, for functions most notebooks never call.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { withOfflinePage, type OfflineBrowser } from './browser.js';
 import type { PlotlyFigure } from './figure.js';
-import { standaloneHtmlRest } from './html.js';
-import { plotlyPageOpening } from './plotlyBundle.js';
-
-/** Writes figures as one standalone offline HTML page (plotly bundle inlined once). */
-export function writeFiguresHtml(path: string, figures: readonly PlotlyFigure[], title?: string): void {
-  mkdirSync(dirname(resolve(path)), { recursive: true });
-  // into a `.partial` renamed at the end (no half-written report): a copy of the page's opening (doctype and
-  // the plotly bundle, from its cache file when there is one), then the rest part by part
-  const partial = `${path}.partial`;
-  const opening = plotlyPageOpening();
-  let fd: number | undefined;
-  try {
-    if (opening.path !== undefined) {
-      copyFileSync(opening.path, partial);
-      fd = openSync(partial, 'a');
-    } else {
-      fd = openSync(partial, 'w');
-      const bytes = opening.bytes;
-      for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
-    }
-    for (const part of standaloneHtmlRest(figures, title)) writeSync(fd, part);
-  } catch (error) {
-    if (fd !== undefined) closeSync(fd);
-    rmSync(partial, { force: true });
-    throw error;
-  }
-  closeSync(fd);
-  renameSync(partial, path);
-}
+import { writeFiguresHtml } from './htmlFile.js';
 
 export interface PngOptions {
   /** Image size in CSS pixels (default 1000 × 600). */
@@ -110,7 +85,8 @@ export interface RenderedPlots {
  */
 export async function inspectRenderedPage(htmlPath: string, timeoutMs = 60_000, browser?: OfflineBrowser): Promise<RenderedPlots> {
   const inPage = async (page: Page): Promise<RenderedPlots> => {
-    await page.goto(pathToFileURL(resolve(htmlPath)).href, { waitUntil: 'load', timeout: timeoutMs });
+    // in a kept browser, every file at one URL (see OfflineBrowser.stagedUrl: plotly compiled once for them all)
+    await page.goto(browser ? browser.stagedUrl(htmlPath) : pathToFileURL(resolve(htmlPath)).href, { waitUntil: 'load', timeout: timeoutMs });
     return page.evaluate<RenderedPlots>(`(() => {
       const plots = Array.from(document.querySelectorAll('.js-plotly-plot'));
       const errors = Array.from(document.querySelectorAll('.asmm-plot'))

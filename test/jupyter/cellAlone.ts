@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jupyterEnv, jupyterPython } from '../../src/jupyter/index.js';
-import { inspectRenderedPage, type OfflineBrowser, type RenderedPlots } from '../../src/plot/index.js';
+import type { OfflineBrowser } from '../../src/plot/browser.js';
+import { inspectRenderedPage, type RenderedPlots } from '../../src/plot/render.js';
 
 /** One code cell of a saved .ipynb (nbformat 4) with the parts these tests read. */
 export interface SavedCell {

@@ -2,7 +2,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { constants, deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { figureFragment, inspectRenderedPage, launchOfflineBrowser, notebookFigureHtml, plotlyBundleSource, type PlotlyFigure } from '../../src/plot/index.js';
+import { launchOfflineBrowser } from '../../src/plot/browser.js';
+import { figureFragment, notebookFigureHtml, plotlyBundleSource, type PlotlyFigure } from '../../src/plot/index.js';
+import { inspectRenderedPage } from '../../src/plot/render.js';
 import { INFLATE_RAW_JS } from '../../src/plot/html.js';
 import { tempDir } from '../helpers/tmp.js';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runNotebook, runNotebookReports } from '../../src/jupyter/index.js';
-import { launchOfflineBrowser } from '../../src/plot/index.js';
+import { launchOfflineBrowser } from '../../src/plot/browser.js';
 import { writeNotebook } from '../helpers/notebook.js';
 import { projectRootForTests } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';

@@ -4,7 +4,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { launchOfflineBrowser, type OfflineBrowser } from '../../src/plot/browser.js';
-import { marketFigure, pageTrace, renderFiguresPng, writeFiguresHtml, type PlotlyFigure } from '../../src/plot/index.js';
+import { marketFigure, pageTrace, writeFiguresHtml, type PlotlyFigure } from '../../src/plot/index.js';
+import { inspectRenderedPage, renderFiguresPng } from '../../src/plot/render.js';
 import { generateSampleMarket } from '../../src/sample/index.js';
 import { decodePng, nonBackgroundFraction } from '../helpers/png.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -83,6 +84,27 @@ describe('rendering in headless Chromium (offline)', () => {
     expect(read.gapY).toEqual(withGap);
     // a date axis over the series' own span (2026-01-01 00:00:00 UTC on), not a numeric one
     expect((read.xRange as string[]).map(String)).toEqual(['2026-01-01', '2026-01-01 00:01:08.363']);
+  });
+
+  it('pages inspected one after another at the kept browser\'s one staging URL each show their own plots, as a page opened at its own path does', async () => {
+    const b = await sharedBrowser();
+    const line = (n: number): PlotlyFigure => ({ data: Array.from({ length: n }, (_, i) => ({ type: 'scatter', x: [0, 1], y: [i, i + 1] })), layout: {} });
+    const three = join(dir, 'three-plots.html');
+    const one = join(dir, 'one-plot.html');
+    writeFiguresHtml(three, [line(1), line(2), line(4)]);
+    writeFiguresHtml(one, [line(3)]);
+    const staged = b.stagedUrl(one);
+    expect(b.stagedUrl(three)).toBe(staged); // one URL for every file
+    // alternating, so a page left from the last file (the same URL) would show its plots, not the file's
+    const seen = [];
+    for (const path of [three, one, three, one]) seen.push(await inspectRenderedPage(path, undefined, b));
+    expect(seen).toEqual([
+      { plots: 3, tracesPerPlot: [1, 2, 4], errors: [] },
+      { plots: 1, tracesPerPlot: [3], errors: [] },
+      { plots: 3, tracesPerPlot: [1, 2, 4], errors: [] },
+      { plots: 1, tracesPerPlot: [3], errors: [] },
+    ]);
+    expect(await b.withReusedPage(async (p) => p.url())).toBe(staged);
   });
 
   it('one reused page: calls run one at a time, each on its own document (no state of the previous file), and a failed call closes the page so the next gets a new one', async () => {

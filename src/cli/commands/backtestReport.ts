@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { roundInventory, snapInventoryToLot } from '../../backtest/inventoryDisplay.js';
 import type { BacktestMetrics } from '../../backtest/metrics.js';
-import { backtestFigures, writeFiguresHtml, writeFiguresPng, type BacktestView } from '../../plot/index.js';
+import { backtestFigures, writeFiguresHtml, type BacktestView } from '../../plot/index.js';
+import { writeFiguresPng } from '../../plot/render.js';
 
 /** A number to `digits` significant digits for printing (non-finite values as they are). */
 export const num = (x: number, digits = 6) => (Number.isFinite(x) ? Number(x.toPrecision(digits)) : x);
