@@ -73,18 +73,38 @@ export interface OfflineBrowser {
   close(): Promise<void>;
 }
 
+/** Headless Chromium's switches: no sandbox (containers), no GPU, nothing that reaches the network by itself. */
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
 /**
- * Launches one headless Chromium for many pages: its start costs about 2.5 s of CPU on a 2-core machine, so a
- * caller checking several reports (`runNotebookReports`) pays it once.
+ * The environment variable naming a running Chromium to use instead of launching one: the WebSocket endpoint of a
+ * playwright browser server (`launchChromiumServer`). `asmm check` starts one and sets it for the tests and
+ * notebooks it runs, so that they share one browser instead of starting eight (2 s of CPU each).
+ */
+export const CHROMIUM_ENDPOINT_ENV = 'ASMM_CHROMIUM_ENDPOINT';
+
+const playwright = () => importOutsideBundle<typeof import('playwright-core')>('playwright-core');
+
+/**
+ * Launches one headless Chromium for many pages: its start costs about 2 s of CPU on a 2-core machine, so a
+ * caller checking several reports (`runNotebookReports`) pays it once. When `$ASMM_CHROMIUM_ENDPOINT` is set,
+ * connects to that running browser instead (see `CHROMIUM_ENDPOINT_ENV`); `close` then closes this caller's pages
+ * and disconnects, leaving the browser to its owner. Either way every page is offline (see `withOfflinePage`).
  */
 export async function launchOfflineBrowser(): Promise<OfflineBrowser> {
   // loaded here, not at the top: playwright takes longer to load than most commands take to run
-  const { chromium } = await importOutsideBundle<typeof import('playwright-core')>('playwright-core');
-  const browser: Browser = await chromium.launch({
-    executablePath: chromiumPath(),
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const { chromium } = await playwright();
+  const endpoint = process.env[CHROMIUM_ENDPOINT_ENV];
+  let browser: Browser;
+  if (endpoint !== undefined && endpoint !== '') {
+    try {
+      browser = await chromium.connect(endpoint, { timeout: 30_000 });
+    } catch (error) {
+      throw new Error(`cannot reach the Chromium at ${CHROMIUM_ENDPOINT_ENV}=${endpoint} (unset it to launch one): ${error instanceof Error ? error.message : String(error)}`);
+    }
+  } else {
+    browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
+  }
   const offlineContext = async (options: OfflinePageOptions): Promise<BrowserContext> => {
     const allowed = (options.allowOrigins ?? []).map(loopbackOrigin);
     // Routed on the context, so pages the page opens (a link with target=_blank) are held to the same rule.
@@ -144,4 +164,18 @@ export async function launchOfflineBrowser(): Promise<OfflineBrowser> {
       }
     },
   };
+}
+
+/** A headless Chromium that other processes use through its endpoint (see `CHROMIUM_ENDPOINT_ENV`). */
+export interface ChromiumServer {
+  /** The WebSocket endpoint to put in `$ASMM_CHROMIUM_ENDPOINT`. */
+  readonly endpoint: string;
+  close(): Promise<void>;
+}
+
+/** Launches a headless Chromium for other processes to connect to (`asmm check` shares one across its tests). */
+export async function launchChromiumServer(): Promise<ChromiumServer> {
+  const { chromium } = await playwright();
+  const server = await chromium.launchServer({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
+  return { endpoint: server.wsEndpoint(), close: () => server.close() };
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
-import { launchOfflineBrowser, type OfflineBrowser } from '../../src/plot/browser.js';
+import { CHROMIUM_ENDPOINT_ENV, launchChromiumServer, launchOfflineBrowser, type OfflineBrowser } from '../../src/plot/browser.js';
 import { marketFigure, pageTrace, writeFiguresHtml, type PlotlyFigure } from '../../src/plot/index.js';
 import { inspectRenderedPage, renderFiguresPng } from '../../src/plot/render.js';
 import { generateSampleMarket } from '../../src/sample/index.js';
@@ -84,6 +84,32 @@ describe('rendering in headless Chromium (offline)', () => {
     expect(read.gapY).toEqual(withGap);
     // a date axis over the series' own span (2026-01-01 00:00:00 UTC on), not a numeric one
     expect((read.xRange as string[]).map(String)).toEqual(['2026-01-01', '2026-01-01 00:01:08.363']);
+  });
+
+  it('with $ASMM_CHROMIUM_ENDPOINT set, pages open in that running browser and closing leaves it running; once it is gone, the error names the variable', async () => {
+    const server = await launchChromiumServer();
+    const saved = process.env[CHROMIUM_ENDPOINT_ENV];
+    process.env[CHROMIUM_ENDPOINT_ENV] = server.endpoint;
+    try {
+      const page = join(dir, 'shared.html');
+      writeFileSync(page, '<!DOCTYPE html><html><head><title>shared</title></head><body></body></html>');
+      const title = (b: OfflineBrowser) => b.withPage(async (p) => (await p.goto(pathToFileURL(page).href), p.title()));
+      const first = await launchOfflineBrowser();
+      expect(await title(first)).toBe('shared');
+      await first.close();
+      // the next caller finds the browser still there, offline as a launched one
+      const second = await launchOfflineBrowser();
+      expect(await title(second)).toBe('shared');
+      expect(await second.withPage((p) => p.goto('http://192.0.2.1/').then(() => 'loaded', (error: Error) => error.message))).toMatch(/ERR_FAILED|aborted/i);
+      await second.close();
+      await server.close();
+      // used, not launched: with the browser gone, the next call fails and says where it looked
+      await expect(launchOfflineBrowser()).rejects.toThrow(`cannot reach the Chromium at ${CHROMIUM_ENDPOINT_ENV}=${server.endpoint}`);
+    } finally {
+      if (saved === undefined) delete process.env[CHROMIUM_ENDPOINT_ENV];
+      else process.env[CHROMIUM_ENDPOINT_ENV] = saved;
+      await server.close();
+    }
   });
 
   it('pages inspected one after another at the kept browser\'s one staging URL each show their own plots, as a page opened at its own path does', async () => {
