@@ -65,6 +65,29 @@ export async function buildDist() {
   rmSync(next, { recursive: true, force: true });
   mkdirSync(next, { recursive: true });
   const into = (path) => join(next, relative(DIST, path));
+  try {
+    await compileInto(build, found, next, into);
+  } catch (error) {
+    // a build that failed (a syntax or import error in src/) leaves no half-built folder behind
+    rmSync(next, { recursive: true, force: true });
+    throw error;
+  }
+  writeFileSync(into(STAMP), JSON.stringify({ newestSourceMs: found.newestMs, files: found.files.length, builtAt: new Date().toISOString() }) + '\n');
+  const old = `${DIST}.old-${process.pid}`;
+  if (existsSync(DIST)) renameSync(DIST, old);
+  try {
+    renameSync(next, DIST);
+  } catch (error) {
+    // another process swapped its build in first: keep it when it is of the same sources
+    rmSync(next, { recursive: true, force: true });
+    if (!distIsFresh()) throw error;
+  }
+  rmSync(old, { recursive: true, force: true });
+  return found.files.length;
+}
+
+/** The three builds of src/ into `next` (see buildDist). */
+async function compileInto(build, found, next, into) {
   await build({
     entryPoints: found.files,
     outdir: next,
@@ -101,18 +124,6 @@ export async function buildDist() {
       logLevel: 'warning',
     });
   }
-  writeFileSync(into(STAMP), JSON.stringify({ newestSourceMs: found.newestMs, files: found.files.length, builtAt: new Date().toISOString() }) + '\n');
-  const old = `${DIST}.old-${process.pid}`;
-  if (existsSync(DIST)) renameSync(DIST, old);
-  try {
-    renameSync(next, DIST);
-  } catch (error) {
-    // another process swapped its build in first: keep it when it is of the same sources
-    rmSync(next, { recursive: true, force: true });
-    if (!distIsFresh()) throw error;
-  }
-  rmSync(old, { recursive: true, force: true });
-  return found.files.length;
 }
 
 /**

@@ -227,7 +227,9 @@ describe('a book channel silent when the recording stops', () => {
   // connection stays open; the recorder stops later.
   async function quietTail(quietAtEndMs: number): Promise<{ summary: RecorderSummary; gaps: Array<Record<string, unknown>>; lastRecvMs: number; stopMs: number }> {
     const dir = join(root, `quiet-tail-${quietAtEndMs}`);
-    const server = await startFakeOkxServer({ stepIntervalMs: 2, maxSteps: 100, lifetimeMs: 20_000 });
+    // 20 steps 2 ms apart, then silence until the recording stops at 1.5 s (100 steps took up to a second on a
+    // loaded 2-core machine, each timer late, and left too short a tail for the check below)
+    const server = await startFakeOkxServer({ stepIntervalMs: 2, maxSteps: 20, lifetimeMs: 20_000 });
     try {
       const recorder = new OkxRecorder({ url: server.url, args: ARGS, outDir: dir, durationMs: 1500, quietAtEndMs });
       const summary = await recorder.start();

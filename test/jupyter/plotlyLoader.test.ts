@@ -56,7 +56,7 @@ describe('the plotly loader of notebook figures', () => {
     writeFileSync(page, `<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>${second}</body></html>`);
     const bare = join(dir, 'bare.html');
     writeFileSync(bare, `<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>${figureFragment(figure)}</body></html>`);
-    // both pages in one Chromium (its start is seconds of CPU), each in a fresh offline context
+    // both pages in one Chromium (its start is seconds of CPU), one after the other in its kept page
     const browser = await launchOfflineBrowser();
     try {
       expect(await inspectRenderedPage(page, undefined, browser)).toEqual({ plots: 1, tracesPerPlot: [2], errors: [] });

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRootForTests } from '../helpers/cli.js';
@@ -61,5 +61,15 @@ describe('set-up pre-step (scripts/setup.mjs)', () => {
     expect(runSetup(project).stderr).toMatch(/compiled 1 files/);
     expect(readFileSync(join(project, 'dist', 'cli', 'value.js'), 'utf8')).toMatch(/const value = 2/);
     expect(existsSync(join(project, 'dist', '.build-stamp.json'))).toBe(true);
+    // a source that does not compile: the set-up fails naming it, dist/ stays the last good build, and no
+    // half-built folder is left beside it
+    writeFileSync(join(project, 'src', 'cli', 'value.ts'), 'export const value: number = ;\n');
+    const latest = new Date(Date.now() + 10_000);
+    utimesSync(join(project, 'src', 'cli', 'value.ts'), latest, latest);
+    const failed = runSetup(project);
+    expect(failed.status).not.toBe(0);
+    expect(failed.stderr).toMatch(/value\.ts/);
+    expect(readFileSync(join(project, 'dist', 'cli', 'value.js'), 'utf8')).toMatch(/const value = 2/);
+    expect(readdirSync(project).filter((name) => name.startsWith('dist'))).toEqual(['dist']);
   });
 });

@@ -79,23 +79,7 @@ async function shareChromium(out: (text: string) => void): Promise<ChromiumServe
 }
 
 export async function runCheck(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs(argv, CHECK_OPTIONS, { min: 0, max: 50 });
-  const out = (text: string) => (values.json === true ? process.stderr : process.stdout).write(text);
-  const chromium = await shareChromium(out);
-  try {
-    return await runChecks(argv);
-  } finally {
-    if (chromium) {
-      delete process.env[CHROMIUM_ENDPOINT_ENV];
-      await chromium.close();
-    }
-  }
-}
-
-const CHECK_OPTIONS = { 'no-notebooks': { type: 'boolean' }, json: { type: 'boolean' } } as const;
-
-async function runChecks(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, CHECK_OPTIONS, { min: 0, max: 50 });
+  const { values, positionals } = parseCommandArgs(argv, { 'no-notebooks': { type: 'boolean' }, json: { type: 'boolean' } }, { min: 0, max: 50 });
   const json = values.json === true;
   const tally: Tally = { passed: 0, failed: 0, skipped: 0 };
   // With --json, everything human-readable goes to stderr and stdout carries one JSON document.
@@ -108,66 +92,73 @@ async function runChecks(argv: string[]): Promise<number> {
   // it starts and ends), its output kept and printed after vitest's
   say('typecheck: tsc --noEmit (beside the tests; its result follows theirs)');
   const typecheck = runNodeScriptCaptured('typescript/bin/tsc', ['--noEmit', '-p', projectPath('tsconfig.json')]);
+  const chromium = await shareChromium(out); // started beside tsc, before anything that opens a page
+  try {
+    // The notebooks run beside the tests, one at a time while vitest runs and two once it is done: vitest's
+    // workers wait on child processes (the CLI, Jupyter, Chromium) and idle as it starts and ends; their
+    // progress lines are held and printed after vitest's report so the two do not interleave.
+    const withNotebooks = !values['no-notebooks'];
+    let vitestRunning = true;
+    const notebookLines: string[] = [];
+    let holdNotebookLines = true;
+    const notebookRun = withNotebooks
+      ? (async () => {
+          ensureSampleMarket(projectPath(DEFAULT_SAMPLE_DIR));
+          return runNotebookReports(listNotebooks(), projectPath('reports'), (m) => (holdNotebookLines ? notebookLines.push(m) : out(`${m}\n`)), () => (vitestRunning ? 1 : 2));
+        })()
+      : undefined;
+    notebookRun?.catch(() => {}); // awaited below; this only keeps an early failure from counting as unhandled
 
-  // The notebooks run beside the tests, one at a time while vitest runs and two once it is done: vitest's
-  // workers wait on child processes (the CLI, Jupyter, Chromium) and idle as it starts and ends; their
-  // progress lines are held and printed after vitest's report so the two do not interleave.
-  const withNotebooks = !values['no-notebooks'];
-  let vitestRunning = true;
-  const notebookLines: string[] = [];
-  let holdNotebookLines = true;
-  const notebookRun = withNotebooks
-    ? (async () => {
-        ensureSampleMarket(projectPath(DEFAULT_SAMPLE_DIR));
-        return runNotebookReports(listNotebooks(), projectPath('reports'), (m) => (holdNotebookLines ? notebookLines.push(m) : out(`${m}\n`)), () => (vitestRunning ? 1 : 2));
-      })()
-    : undefined;
-  notebookRun?.catch(() => {}); // awaited below; this only keeps an early failure from counting as unhandled
-
-  say('unit and integration tests: vitest');
-  const resultsPath = projectPath('.vitest-results.json');
-  rmSync(resultsPath, { force: true });
-  const vitestCode = await runNodeScript('vitest/vitest.mjs', ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${resultsPath}`, ...positionals], json);
-  vitestRunning = false;
-  if (existsSync(resultsPath)) {
-    const results = JSON.parse(readFileSync(resultsPath, 'utf8')) as VitestJson;
-    const failed = results.numFailedTests + (results.numFailedTests === 0 && vitestCode !== 0 ? Math.max(1, results.numFailedTestSuites) : 0);
-    tally.passed += results.numPassedTests;
-    tally.failed += failed;
-    tally.skipped += results.numPendingTests + results.numTodoTests;
-    steps.push({ step: 'vitest', ok: failed === 0, detail: { passed: results.numPassedTests, failed, skipped: results.numPendingTests + results.numTodoTests } });
+    say('unit and integration tests: vitest');
+    const resultsPath = projectPath('.vitest-results.json');
     rmSync(resultsPath, { force: true });
-  } else {
-    tally.failed += 1;
-    steps.push({ step: 'vitest', ok: false, detail: `no results (exit ${vitestCode})` });
-    out(`vitest wrote no results (exit ${vitestCode})\n`);
-  }
+    const vitestCode = await runNodeScript('vitest/vitest.mjs', ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${resultsPath}`, ...positionals], json);
+    vitestRunning = false;
+    if (existsSync(resultsPath)) {
+      const results = JSON.parse(readFileSync(resultsPath, 'utf8')) as VitestJson;
+      const failed = results.numFailedTests + (results.numFailedTests === 0 && vitestCode !== 0 ? Math.max(1, results.numFailedTestSuites) : 0);
+      tally.passed += results.numPassedTests;
+      tally.failed += failed;
+      tally.skipped += results.numPendingTests + results.numTodoTests;
+      steps.push({ step: 'vitest', ok: failed === 0, detail: { passed: results.numPassedTests, failed, skipped: results.numPendingTests + results.numTodoTests } });
+      rmSync(resultsPath, { force: true });
+    } else {
+      tally.failed += 1;
+      steps.push({ step: 'vitest', ok: false, detail: `no results (exit ${vitestCode})` });
+      out(`vitest wrote no results (exit ${vitestCode})\n`);
+    }
 
-  const typechecked = await typecheck;
-  say('typecheck: tsc --noEmit');
-  if (typechecked.output.trim() !== '') out(typechecked.output.endsWith('\n') ? typechecked.output : `${typechecked.output}\n`);
-  const typecheckOk = typechecked.code === 0;
-  if (typecheckOk) tally.passed += 1;
-  else tally.failed += 1;
-  out(`typecheck ${typecheckOk ? 'ok' : 'FAILED'}\n`);
-  steps.push({ step: 'typecheck', ok: typecheckOk });
+    const typechecked = await typecheck;
+    say('typecheck: tsc --noEmit');
+    if (typechecked.output.trim() !== '') out(typechecked.output.endsWith('\n') ? typechecked.output : `${typechecked.output}\n`);
+    const typecheckOk = typechecked.code === 0;
+    if (typecheckOk) tally.passed += 1;
+    else tally.failed += 1;
+    out(`typecheck ${typecheckOk ? 'ok' : 'FAILED'}\n`);
+    steps.push({ step: 'typecheck', ok: typecheckOk });
 
-  if (notebookRun) {
-    say('notebooks: every notebook executed headless (beside the tests), its report checked offline in Chromium');
-    for (const line of notebookLines.splice(0)) out(`${line}\n`);
-    holdNotebookLines = false;
-    const reports = await notebookRun;
-    out(notebookTable(reports) + '\n');
-    for (const report of reports) {
-      if (report.ok) tally.passed += 1;
-      else tally.failed += 1;
-      steps.push({ step: `notebook ${report.notebook}`, ok: report.ok, detail: { seconds: report.seconds, failedCell: report.failedCell, problem: report.problem, html: report.htmlPath } });
+    if (notebookRun) {
+      say('notebooks: every notebook executed headless (beside the tests), its report checked offline in Chromium');
+      for (const line of notebookLines.splice(0)) out(`${line}\n`);
+      holdNotebookLines = false;
+      const reports = await notebookRun;
+      out(notebookTable(reports) + '\n');
+      for (const report of reports) {
+        if (report.ok) tally.passed += 1;
+        else tally.failed += 1;
+        steps.push({ step: `notebook ${report.notebook}`, ok: report.ok, detail: { seconds: report.seconds, failedCell: report.failedCell, problem: report.problem, html: report.htmlPath } });
+      }
+    }
+
+    // The plain summary is the last line a person (and CI) reads; with --json it goes to stderr, the JSON to stdout.
+    const summary = `tests: ${tally.passed} passed, ${tally.failed} failed${tally.skipped > 0 ? `, ${tally.skipped} skipped` : ''}`;
+    if (json) printJson({ ...tally, steps });
+    out(`\n${summary}\n`);
+    return tally.failed === 0 ? 0 : 1;
+  } finally {
+    if (chromium) {
+      delete process.env[CHROMIUM_ENDPOINT_ENV];
+      await chromium.close();
     }
   }
-
-  // The plain summary is the last line a person (and CI) reads; with --json it goes to stderr, the JSON to stdout.
-  const summary = `tests: ${tally.passed} passed, ${tally.failed} failed${tally.skipped > 0 ? `, ${tally.skipped} skipped` : ''}`;
-  if (json) printJson({ ...tally, steps });
-  out(`\n${summary}\n`);
-  return tally.failed === 0 ? 0 : 1;
 }
