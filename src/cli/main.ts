@@ -50,6 +50,11 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`asmm ${name}: ${oneLine(error.message)}\n`);
       return 1;
     }
+    // Chromium missing, failing to start or unreachable (plot/browser.ts): the machine's set-up, said in one line
+    if (error instanceof Error && error.name === 'BrowserUnavailableError') {
+      process.stderr.write(`asmm ${name}: ${oneLine(error.message)}\n`);
+      return 2;
+    }
     const system = systemError(error);
     if (system) {
       process.stderr.write(`asmm ${name}: ${system.message}\n`);

@@ -5,15 +5,26 @@ import { pathToFileURL } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { importOutsideBundle } from '../project/index.js';
 
+/**
+ * Chromium cannot be found, started or reached: a fault of this machine's set-up, not of the data or the command
+ * (the CLI prints it as one line, exit 2, as it does a missing redis-server).
+ */
+export class BrowserUnavailableError extends Error {
+  override readonly name = 'BrowserUnavailableError';
+}
+
 /** Chromium to drive: `$ASMM_CHROMIUM`, else Debian's `/usr/bin/chromium`. */
 export function chromiumPath(): string {
   const candidates = [process.env.ASMM_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(
     (p): p is string => typeof p === 'string' && p.length > 0,
   );
   const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error(`no Chromium found (looked at ${candidates.join(', ')}); install Debian's chromium or set ASMM_CHROMIUM`);
+  if (!found) throw new BrowserUnavailableError(`no Chromium found (looked at ${candidates.join(', ')}); install Debian's chromium or set ASMM_CHROMIUM`);
   return found;
 }
+
+/** The first line of playwright's error, without its call log and terminal colours. */
+const firstLine = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n')[0].replace(/\x1b\[[0-9;]*m/g, '');
 
 export interface OfflinePageOptions {
   /**
@@ -100,10 +111,15 @@ export async function launchOfflineBrowser(): Promise<OfflineBrowser> {
     try {
       browser = await chromium.connect(endpoint, { timeout: 30_000 });
     } catch (error) {
-      throw new Error(`cannot reach the Chromium at ${CHROMIUM_ENDPOINT_ENV}=${endpoint} (unset it to launch one): ${error instanceof Error ? error.message : String(error)}`);
+      throw new BrowserUnavailableError(`cannot reach the Chromium at ${CHROMIUM_ENDPOINT_ENV}=${endpoint} (unset it to launch one): ${firstLine(error)}`);
     }
   } else {
-    browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
+    const path = chromiumPath();
+    try {
+      browser = await chromium.launch({ executablePath: path, headless: true, args: CHROMIUM_ARGS });
+    } catch (error) {
+      throw new BrowserUnavailableError(`cannot start Chromium (${path}): ${firstLine(error)}`);
+    }
   }
   const offlineContext = async (options: OfflinePageOptions): Promise<BrowserContext> => {
     const allowed = (options.allowOrigins ?? []).map(loopbackOrigin);

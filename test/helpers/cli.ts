@@ -30,11 +30,11 @@ function thread(): Worker | null {
  * Runs `asmm` with these arguments, capturing its exit code and output: the compiled CLI that bin/asmm.mjs
  * runs, in one thread of the test process that keeps it loaded and warm (a separate process per command cost
  * the suite about a minute of CPU in Node starts, bundle loads and cold JITs). `spawn: true`, a working
- * directory, a dist/ older than src/ or ASMM_TEST_SPAWN=1 run it as its own process, as a user would
- * (bin/asmm.mjs).
+ * directory, `env` (variables added for that run only), a dist/ older than src/ or ASMM_TEST_SPAWN=1 run it as
+ * its own process, as a user would (bin/asmm.mjs).
  */
-export function runAsmm(args: string[], options: { cwd?: string; spawn?: boolean } = {}): AsmmRun {
-  const worker = options.spawn || options.cwd !== undefined ? null : thread();
+export function runAsmm(args: string[], options: { cwd?: string; spawn?: boolean; env?: Record<string, string> } = {}): AsmmRun {
+  const worker = options.spawn || options.cwd !== undefined || options.env !== undefined ? null : thread();
   if (worker) {
     const { port1, port2 } = new MessageChannel();
     const done = new Int32Array(new SharedArrayBuffer(4));
@@ -52,7 +52,7 @@ export function runAsmm(args: string[], options: { cwd?: string; spawn?: boolean
   const result = spawnSync(process.execPath, [join(root, 'bin', 'asmm.mjs'), ...args], {
     cwd: options.cwd ?? root,
     encoding: 'utf8',
-    env: { ...process.env, ASMM_ROOT: root },
+    env: { ...process.env, ASMM_ROOT: root, ...options.env },
   });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }

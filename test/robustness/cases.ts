@@ -17,6 +17,8 @@ export interface CliCase {
   readonly todo?: string;
   /** Run as a real `asmm` process (a few rows, to prove the process's behaviour); default in-process. */
   readonly spawn?: boolean;
+  /** Environment variables for the run (such a row runs as its own process, as `spawn`). */
+  readonly env?: (x: Fixtures) => Record<string, string>;
   readonly args: (x: Fixtures) => string[];
   readonly code: 0 | 1 | 2;
   /** Strings the one-line message must contain (default: the first argument that is a fixture path). */
@@ -63,6 +65,15 @@ export const CLI_CASES: readonly CliCase[] = [
   { name: 'inspect: a two-row book reports 2 rows and their interval', args: (x) => ['inspect', x.f.twoRowBook], code: 0, reports: /rows\s+2\n[\s\S]*interval\s+min (\d+) ms, median \1 ms, max \1 ms/ },
   { name: 'inspect: broken masked-interval sidecar (line and field)', defect: 2, args: (x) => ['inspect', x.f.badMaskSidecar], code: 1, names: (x) => [`${x.f.badMaskSidecar.replace(/\.csv$/, '.masked.csv')}:2 to_ts_ms`] },
   { name: 'inspect: a CSV with a masked-interval sidecar reports the mask', defect: 2, args: (x) => ['inspect', x.f.maskedBook], code: 0, reports: /masked\s+1 interval\(s\).*\n.*sequence gap/ },
+  {
+    name: 'backtest --png with $ASMM_CHROMIUM_ENDPOINT naming a browser nobody serves: one line naming the variable, no PNG',
+    env: () => ({ ASMM_CHROMIUM_ENDPOINT: 'ws://127.0.0.1:9/no-browser' }),
+    args: (x) => ['backtest', '--data', x.f.bookCsv, '--trades', x.f.tradesCsv, '--strategy', 'symmetric', '--report', x.at('png-report.html'), '--png', x.at('png-nobrowser')],
+    code: 2,
+    names: () => ['ASMM_CHROMIUM_ENDPOINT=ws://127.0.0.1:9/no-browser'],
+    message: /cannot reach the Chromium/,
+    absent: (x) => [x.at('png-nobrowser')],
+  },
   { name: 'backtest: an inverse contract is refused, naming it', args: (x) => ['backtest', '--data', x.f.bookCsv, '--trades', x.f.tradesCsv, '--inst', 'BTC-USD-SWAP'], code: 2, names: () => ['BTC-USD-SWAP'], message: /is an inverse contract/ },
   { name: 'calibrate: an inverse contract is refused, naming it', args: (x) => ['calibrate', '--data', x.f.bookCsv, '--trades', x.f.tradesCsv, '--inst', 'BTCUSD_PERP', '--grid', 'gamma=0.1,1'], code: 2, names: () => ['BTCUSD_PERP'], message: /is an inverse contract/ },
   { name: 'backtest: a contract value that is no positive number', args: (x) => ['backtest', '--data', x.f.bookCsv, '--inst', 'ETH-USDT-SWAP', '--contract-value', '-0.1'], code: 2, names: () => ['--contract-value'] },

@@ -70,14 +70,14 @@ function checkCli(c: CliCase, args: string[], result: { code: number; stdout: st
 
 describe('robustness table: every command against broken inputs', () => {
   for (const c of CLI_CASES) {
-    const title = `${c.name}${c.defect ? ` [issue 14 defect ${c.defect}]` : ''}${c.spawn ? ' (process)' : ''}`;
+    const title = `${c.name}${c.defect ? ` [issue 14 defect ${c.defect}]` : ''}${c.spawn || c.env ? ' (process)' : ''}`;
     if (c.todo && !RUN_TODO) {
       it.todo(`${title}: pending ${c.todo}`);
       continue;
     }
     it(title, { timeout: 60_000 }, async () => {
       const args = c.args(x);
-      checkCli(c, args, c.spawn ? runAsmm(args) : await runInProcess(args));
+      checkCli(c, args, c.env ? runAsmm(args, { env: c.env(x) }) : c.spawn ? runAsmm(args) : await runInProcess(args));
     });
   }
 });
