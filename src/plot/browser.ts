@@ -204,6 +204,11 @@ export async function launchChromiumServer(): Promise<ChromiumServer> {
   const { chromium } = await playwright();
   // playwright's own signal handlers would close the browser and leave the caller running (SIGTERM, SIGHUP) or
   // exit past its clean-up (SIGINT): the caller keeps its signals, and Chromium ends when its pipe to us closes
-  const server = await chromium.launchServer({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
-  return { endpoint: server.wsEndpoint(), close: () => server.close() };
+  const path = chromiumPath();
+  try {
+    const server = await chromium.launchServer({ executablePath: path, headless: true, args: CHROMIUM_ARGS, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
+    return { endpoint: server.wsEndpoint(), close: () => server.close() };
+  } catch (error) {
+    throw new BrowserUnavailableError(`cannot start Chromium (${path}): ${firstLine(error)}`);
+  }
 }

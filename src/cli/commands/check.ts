@@ -73,7 +73,7 @@ async function shareChromium(out: (text: string) => void): Promise<ChromiumServe
     process.env[CHROMIUM_ENDPOINT_ENV] = server.endpoint;
     return server;
   } catch (error) {
-    out(`no shared Chromium for the checks (${error instanceof Error ? error.message.split('\n')[0] : String(error)}): each test that needs one launches its own\n`);
+    out(`no shared Chromium for the checks (${error instanceof Error ? error.message : String(error)}): each test that needs one launches its own\n`);
     return undefined;
   }
 }
