@@ -43,8 +43,11 @@ export function requireOrderCounts(queueModels: readonly string[], book: BookTab
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
+/** What `parseCommandArgs` gives: `parseArgs`'s result for these options (named, since node:util does not export its type). */
+export type ParsedCommandArgs<T extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: boolean; strict: true }>>;
+
 /** Strict option parsing (unknown options and missing values are usage errors). */
-export function parseCommandArgs<T extends Options>(argv: string[], options: T, positionals: { min: number; max: number }) {
+export function parseCommandArgs<T extends Options>(argv: string[], options: T, positionals: { min: number; max: number }): ParsedCommandArgs<T> {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: positionals.max > 0, strict: true });

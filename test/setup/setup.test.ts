@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRootForTests } from '../helpers/cli.js';
@@ -72,4 +72,73 @@ describe('set-up pre-step (scripts/setup.mjs)', () => {
     expect(readFileSync(join(project, 'dist', 'cli', 'value.js'), 'utf8')).toMatch(/const value = 2/);
     expect(readdirSync(project).filter((name) => name.startsWith('dist'))).toEqual(['dist']);
   });
+
+  it("keeps src/'s declarations for the notebook kernel only while they are of the current src/, and reads them in place of the sources", async () => {
+    const project = fakeProject();
+    mkdirSync(join(project, 'src', 'cli'), { recursive: true });
+    writeFileSync(join(project, 'src', 'cli', 'value.ts'), 'export const value = 1;\n');
+    type Build = {
+      TYPES_DIR: string;
+      sourceStamp(): unknown;
+      typesAreFresh(): boolean;
+      installTypes(emittedDir: string, stamp: unknown): boolean;
+      declarationFor(file: string, srcDir: string, typesDir: string): string | undefined;
+      readingDeclarations(system: { readFile(file: string, encoding?: string): string | undefined; other(): string }, srcDir: string, typesDir: string): { readFile(file: string): string | undefined; other(): string };
+    };
+    const build = (await import(join(project, 'scripts', 'build.mjs'))) as Build;
+    expect(build.TYPES_DIR).toBe(join(project, 'dist', 'types'));
+    expect(build.typesAreFresh()).toBe(false); // none yet
+    // what tsc --outDir emits (src/, test/ ... under it), taken with the stamp of the sources it read
+    const emit = (dir: string) => {
+      mkdirSync(join(dir, 'src', 'cli'), { recursive: true });
+      mkdirSync(join(dir, 'test'), { recursive: true });
+      writeFileSync(join(dir, 'src', 'cli', 'value.d.ts'), 'export declare const value = 1;\n');
+      return dir;
+    };
+    const stamp = build.sourceStamp();
+    const emitted = emit(join(project, 'emitted'));
+    expect(build.installTypes(emitted, stamp)).toBe(true);
+    expect(readFileSync(join(project, 'dist', 'types', 'cli', 'value.d.ts'), 'utf8')).toContain('declare const value');
+    expect(existsSync(emitted)).toBe(false);
+    expect(build.typesAreFresh()).toBe(true);
+    // an edit to src/ (after tsc read it) makes them stale: the kernel goes back to the sources
+    const later = new Date(Date.now() + 5000);
+    utimesSync(join(project, 'src', 'cli', 'value.ts'), later, later);
+    expect(build.typesAreFresh()).toBe(false);
+    // a file added to src/ with an old mtime still changes the count
+    expect(build.installTypes(emit(join(project, 'emitted2')), build.sourceStamp())).toBe(true);
+    expect(build.typesAreFresh()).toBe(true);
+    const folder = statSync(join(project, 'src', 'cli'));
+    writeFileSync(join(project, 'src', 'cli', 'other.ts'), 'export const other = 2;\n');
+    utimesSync(join(project, 'src', 'cli', 'other.ts'), new Date(0), new Date(0));
+    utimesSync(join(project, 'src', 'cli'), folder.atime, folder.mtime);
+    expect(build.typesAreFresh()).toBe(false);
+    // tsc emitted nothing of src/: nothing installed, its folder removed, the last declarations kept
+    const empty = join(project, 'emitted3');
+    mkdirSync(join(empty, 'test'), { recursive: true });
+    expect(build.installTypes(empty, build.sourceStamp())).toBe(false);
+    expect(existsSync(empty)).toBe(false);
+    expect(existsSync(join(project, 'dist', 'types', 'cli', 'value.d.ts'))).toBe(true);
+
+    // the kernel's reading: a source of src/ as its declaration file, anything else as it is
+    const src = join(project, 'src');
+    const types = build.TYPES_DIR;
+    expect(build.declarationFor(join(src, 'cli', 'value.ts'), src, types)).toBe(join(types, 'cli', 'value.d.ts'));
+    expect(build.declarationFor(join(src, 'cli', 'value.d.ts'), src, types)).toBeUndefined();
+    expect(build.declarationFor(join(project, 'srcx', 'value.ts'), src, types)).toBeUndefined();
+    expect(build.declarationFor(join(project, 'notebooks', 'cell.ts'), src, types)).toBeUndefined();
+    const files: Record<string, string> = {
+      [join(src, 'cli', 'value.ts')]: 'export const value = 1;',
+      [join(types, 'cli', 'value.d.ts')]: 'export declare const value = 1;',
+      [join(src, 'cli', 'other.ts')]: 'export const other = 2;',
+      [join(project, 'cell.ts')]: 'value + 1',
+    };
+    const system = { readFile: (file: string) => files[file], other: () => 'as the system' };
+    const reading = build.readingDeclarations(system, src, types);
+    expect(reading.readFile(join(src, 'cli', 'value.ts'))).toBe('export declare const value = 1;');
+    expect(reading.readFile(join(src, 'cli', 'other.ts'))).toBe('export const other = 2;'); // no declaration: the source
+    expect(reading.readFile(join(project, 'cell.ts'))).toBe('value + 1');
+    expect(reading.other()).toBe('as the system');
+  });
 });
+

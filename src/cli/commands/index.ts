@@ -97,7 +97,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'check',
-    summary: 'the whole check (npm test): tsc --noEmit, vitest, then every notebook executed headless',
+    summary: 'the whole check (npm test): tsc, vitest, then every notebook executed headless',
     usage: 'asmm check [--no-notebooks] [--json] [VITEST_FILTER...]',
     load: async () => (await import('./check.js')).runCheck,
   },
