@@ -9,10 +9,12 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  */
 const LONGEST_FIRST = [
   'test/catalog/depthRange.test.ts',
-  'test/jupyter/runNotebook.test.ts',
   'test/catalog/dailyWalkForward.test.ts',
   'test/distributed/cluster.test.ts',
   'test/catalog/importFolder.test.ts',
+  // its three notebook kernels start once `npm test`'s tsc (30-40 s) has written src/'s declarations, which
+  // they then read src/'s types from (about 2 s of CPU less each; scripts/tslab-kernel.cjs)
+  'test/jupyter/runNotebook.test.ts',
   'test/backtest/depthReplay.test.ts',
   'test/jupyter/lab.test.ts',
   'test/catalog/streamedBacktest.test.ts',
