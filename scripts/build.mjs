@@ -74,6 +74,30 @@ export function typesAreFresh() {
 }
 
 /**
+ * A folder for tsc to emit declarations into (its --outDir), beside TYPES_DIR and named by this process; first
+ * removes those of processes no longer running (a check stopped during its type check leaves one behind).
+ */
+export function typesEmitDir() {
+  const prefix = `${relative(DIST, TYPES_DIR)}.next-`;
+  for (const name of existsSync(DIST) ? readdirSync(DIST) : []) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length));
+    if (pid === process.pid || !Number.isInteger(pid) || pidIsRunning(pid)) continue;
+    rmSync(join(DIST, name), { recursive: true, force: true });
+  }
+  return `${TYPES_DIR}.next-${process.pid}`;
+}
+
+function pidIsRunning(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}
+
+/**
  * Puts the declarations of src/ that tsc emitted under `emittedDir` (its --outDir: `emittedDir/src/**\/*.d.ts`)
  * in TYPES_DIR, stamped with `stamp` (sourceStamp() taken before tsc read src/, so that an edit during its run
  * leaves them stale), swapped in whole; then removes `emittedDir`. Returns false, installing nothing, when

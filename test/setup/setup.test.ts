@@ -82,6 +82,7 @@ describe('set-up pre-step (scripts/setup.mjs)', () => {
       sourceStamp(): unknown;
       typesAreFresh(): boolean;
       installTypes(emittedDir: string, stamp: unknown): boolean;
+      typesEmitDir(): string;
       declarationFor(file: string, srcDir: string, typesDir: string): string | undefined;
       readingDeclarations(system: { readFile(file: string, encoding?: string): string | undefined; other(): string }, srcDir: string, typesDir: string): { readFile(file: string): string | undefined; other(): string };
     };
@@ -119,6 +120,13 @@ describe('set-up pre-step (scripts/setup.mjs)', () => {
     expect(build.installTypes(empty, build.sourceStamp())).toBe(false);
     expect(existsSync(empty)).toBe(false);
     expect(existsSync(join(project, 'dist', 'types', 'cli', 'value.d.ts'))).toBe(true);
+
+    // tsc's folders: this process's, and none left of a process that is gone (a check stopped during tsc)
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid!;
+    mkdirSync(join(project, 'dist', `types.next-${gone}`), { recursive: true });
+    mkdirSync(join(project, 'dist', `types.next-${process.pid}`), { recursive: true });
+    expect(build.typesEmitDir()).toBe(join(project, 'dist', `types.next-${process.pid}`));
+    expect(readdirSync(join(project, 'dist')).filter((name) => name.startsWith('types.next-'))).toEqual([`types.next-${process.pid}`]);
 
     // the kernel's reading: a source of src/ as its declaration file, anything else as it is
     const src = join(project, 'src');

@@ -48,8 +48,8 @@ function runNodeScriptCaptured(script: string, args: string[]): Promise<{ code: 
 
 /** What scripts/build.mjs gives for src/'s declarations (see TYPES_DIR there). */
 interface TypesBuild {
-  readonly TYPES_DIR: string;
   sourceStamp(): unknown;
+  typesEmitDir(): string;
   installTypes(emittedDir: string, stamp: unknown): boolean;
 }
 
@@ -62,7 +62,7 @@ interface TypesBuild {
 async function typecheckWritingTypes(): Promise<{ code: number; output: string }> {
   const build = await importOutsideBundle<TypesBuild>(pathToFileURL(projectPath('scripts', 'build.mjs')).href);
   const stamp = build.sourceStamp(); // before tsc reads src/: an edit during its run leaves the declarations stale
-  const emitted = `${build.TYPES_DIR}.next-${process.pid}`;
+  const emitted = build.typesEmitDir();
   rmSync(emitted, { recursive: true, force: true });
   const result = await runNodeScriptCaptured('typescript/bin/tsc', ['-p', projectPath('tsconfig.json'), '--noEmit', 'false', '--declaration', '--emitDeclarationOnly', '--outDir', emitted]);
   if (result.code !== 0) {
