@@ -12,8 +12,9 @@ const LONGEST_FIRST = [
   'test/catalog/dailyWalkForward.test.ts',
   'test/distributed/cluster.test.ts',
   'test/catalog/importFolder.test.ts',
-  // its three notebook kernels start once `npm test`'s tsc (30-40 s) has written src/'s declarations, which
-  // they then read src/'s types from (about 2 s of CPU less each; scripts/tslab-kernel.cjs)
+  // later than its length would put it: its three notebook kernels then usually start once `npm test`'s tsc
+  // (30-40 s) has written src/'s declarations, which they read src/'s types from (about 2 s of CPU less each;
+  // scripts/tslab-kernel.cjs)
   'test/jupyter/runNotebook.test.ts',
   'test/backtest/depthReplay.test.ts',
   'test/jupyter/lab.test.ts',

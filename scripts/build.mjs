@@ -63,12 +63,15 @@ export function distIsFresh() {
  * src/'s type declarations, one .d.ts per .ts (tsc's, written by `npm test`'s type check: see installTypes),
  * from which the notebook kernel reads src/'s types while they are those of the current src/ (typesAreFresh):
  * a cell's type check then parses some 0.6 MB of declarations instead of 1 MB of sources and the packages
- * their bodies import (DuckDB's, Arrow's, mathjs' and danfo's typings), about 2 s of CPU less per kernel.
+ * their bodies import (DuckDB's, Arrow's, mathjs' and danfo's typings), about 2 s of CPU less per kernel. Kept
+ * in node_modules/.cache, apart from dist/ (which a build replaces whole), and tied to the sources by their stamp
+ * only.
  */
-export const TYPES_DIR = join(DIST, 'types');
+const TYPES_CACHE = join(root, 'node_modules', '.cache');
+export const TYPES_DIR = join(TYPES_CACHE, 'asmm-types');
 const TYPES_STAMP = join(TYPES_DIR, '.types-stamp.json');
 
-/** Whether TYPES_DIR holds the declarations of the current src/ (a build of dist/ removes them). */
+/** Whether TYPES_DIR holds the declarations of the current src/. */
 export function typesAreFresh() {
   return stampIsCurrent(TYPES_STAMP);
 }
@@ -78,12 +81,12 @@ export function typesAreFresh() {
  * removes those of processes no longer running (a check stopped during its type check leaves one behind).
  */
 export function typesEmitDir() {
-  const prefix = `${relative(DIST, TYPES_DIR)}.next-`;
-  for (const name of existsSync(DIST) ? readdirSync(DIST) : []) {
+  const prefix = `${relative(TYPES_CACHE, TYPES_DIR)}.next-`;
+  for (const name of existsSync(TYPES_CACHE) ? readdirSync(TYPES_CACHE) : []) {
     if (!name.startsWith(prefix)) continue;
     const pid = Number(name.slice(prefix.length));
     if (pid === process.pid || !Number.isInteger(pid) || pidIsRunning(pid)) continue;
-    rmSync(join(DIST, name), { recursive: true, force: true });
+    rmSync(join(TYPES_CACHE, name), { recursive: true, force: true });
   }
   return `${TYPES_DIR}.next-${process.pid}`;
 }
@@ -108,26 +111,38 @@ export function installTypes(emittedDir, stamp) {
   try {
     if (!existsSync(emitted)) return false;
     writeFileSync(join(emitted, relative(TYPES_DIR, TYPES_STAMP)), JSON.stringify(stamp) + '\n');
-    mkdirSync(DIST, { recursive: true });
+    mkdirSync(TYPES_CACHE, { recursive: true });
     const old = `${TYPES_DIR}.old-${process.pid}`;
-    if (existsSync(TYPES_DIR)) renameSync(TYPES_DIR, old);
-    renameSync(emitted, TYPES_DIR);
-    rmSync(old, { recursive: true, force: true });
+    const hadTypes = existsSync(TYPES_DIR);
+    if (hadTypes) renameSync(TYPES_DIR, old);
+    try {
+      renameSync(emitted, TYPES_DIR);
+    } catch (error) {
+      // another check swapped its own in first, or the rename failed: the previous declarations stay
+      if (hadTypes && !existsSync(TYPES_DIR)) renameSync(old, TYPES_DIR);
+      throw error;
+    } finally {
+      rmSync(old, { recursive: true, force: true });
+    }
     return true;
   } finally {
     rmSync(emittedDir, { recursive: true, force: true });
   }
 }
 
+/** A path with forward slashes (as TypeScript gives file names on every platform). */
+const slashed = (path) => path.replace(/\\/g, '/');
+
 /**
  * The declaration file in `typesDir` that stands for the source `file` of src/ (`srcDir`), or undefined for
  * any other file (a .d.ts, a file outside src/).
- * @example declarationFor('/p/src/data/csv.ts', '/p/src', '/p/dist/types') // '/p/dist/types/data/csv.d.ts'
+ * @example declarationFor('/p/src/data/csv.ts', '/p/src', '/p/types') // '/p/types/data/csv.d.ts'
  */
 export function declarationFor(file, srcDir, typesDir) {
-  const prefix = srcDir.endsWith('/') ? srcDir : `${srcDir}/`;
-  if (!file.startsWith(prefix) || !file.endsWith('.ts') || file.endsWith('.d.ts')) return undefined;
-  return join(typesDir, `${file.slice(prefix.length, -'.ts'.length)}.d.ts`);
+  const prefix = `${slashed(srcDir).replace(/\/$/, '')}/`;
+  const path = slashed(file);
+  if (!path.startsWith(prefix) || !path.endsWith('.ts') || path.endsWith('.d.ts')) return undefined;
+  return join(typesDir, `${path.slice(prefix.length, -'.ts'.length)}.d.ts`);
 }
 
 /**

@@ -7,16 +7,18 @@
 // src/ is not compiled by the kernel. Left to itself, tslab type-checks and emits every src/ module a cell
 // imports, then converts each to CommonJS one by one: 6-10 s of CPU in the first cell of every notebook
 // (100-odd modules), paid again by every kernel. Here the cells are still type-checked against src/'s
-// TypeScript (types, completions and hovers come from the sources), but src/ modules are neither
+// types (types, completions and hovers come from the sources, or their declarations: below), but src/ modules are neither
 // checked again (`tsc` in `npm test` does that) nor emitted: at run time a `require` of a src/
 // module loads its CommonJS build in dist/kernel/ (scripts/build.mjs, rebuilt here when src/ is newer),
 // with source maps so stack traces name the .ts lines. ASMM_KERNEL_COMPILES_SRC=1 restores tslab's own way.
 //
-// While dist/types holds the declarations of the current src/ (tsc's, written by `npm test`'s type check;
-// scripts/build.mjs, typesAreFresh), the cells' type check reads each src/ module's types from its .d.ts in
-// place of its source: the same types and doc comments, without parsing the sources' bodies and the typings of
-// the packages only those import (about 2 s of CPU and 40 MB of heap less per kernel, measured on notebooks
-// 00-08). Otherwise, after an edit to src/ for instance, the sources as before.
+// While node_modules/.cache/asmm-types holds the declarations of the current src/ (tsc's, written by `npm test`'s
+// type check; scripts/build.mjs, typesAreFresh, checked when the kernel starts), the cells' type check reads each
+// src/ module's types from its .d.ts in place of its source: the same types and doc comments, without parsing the
+// sources' bodies and the typings of the packages only those import (about 2 s of CPU and 40 MB of heap less per
+// kernel, measured on notebooks 00-08). tslab reports no diagnostic of src/ files, so the one form a .d.ts allows
+// and a .ts does not (a function without a body) changes nothing. Otherwise, after an edit to src/ for instance,
+// the sources as before.
 const path = require('node:path');
 const Module = require('node:module');
 const root = path.dirname(__dirname);

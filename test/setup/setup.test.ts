@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -87,7 +87,7 @@ describe('set-up pre-step (scripts/setup.mjs)', () => {
       readingDeclarations(system: { readFile(file: string, encoding?: string): string | undefined; other(): string }, srcDir: string, typesDir: string): { readFile(file: string): string | undefined; other(): string };
     };
     const build = (await import(join(project, 'scripts', 'build.mjs'))) as Build;
-    expect(build.TYPES_DIR).toBe(join(project, 'dist', 'types'));
+    expect(build.TYPES_DIR).toBe(join(project, 'node_modules', '.cache', 'asmm-types'));
     expect(build.typesAreFresh()).toBe(false); // none yet
     // what tsc --outDir emits (src/, test/ ... under it), taken with the stamp of the sources it read
     const emit = (dir: string) => {
@@ -99,12 +99,18 @@ describe('set-up pre-step (scripts/setup.mjs)', () => {
     const stamp = build.sourceStamp();
     const emitted = emit(join(project, 'emitted'));
     expect(build.installTypes(emitted, stamp)).toBe(true);
-    expect(readFileSync(join(project, 'dist', 'types', 'cli', 'value.d.ts'), 'utf8')).toContain('declare const value');
+    expect(readFileSync(join(build.TYPES_DIR, 'cli', 'value.d.ts'), 'utf8')).toContain('declare const value');
     expect(existsSync(emitted)).toBe(false);
     expect(build.typesAreFresh()).toBe(true);
     // an edit to src/ (after tsc read it) makes them stale: the kernel goes back to the sources
     const later = new Date(Date.now() + 5000);
     utimesSync(join(project, 'src', 'cli', 'value.ts'), later, later);
+    expect(build.typesAreFresh()).toBe(false);
+    // and so does one made while tsc ran: the stamp is the one taken before it read src/, not the sources' at install
+    const before = build.sourceStamp();
+    const whileTscRan = new Date(Date.now() + 6000);
+    utimesSync(join(project, 'src', 'cli', 'value.ts'), whileTscRan, whileTscRan);
+    expect(build.installTypes(emit(join(project, 'emitted1')), before)).toBe(true);
     expect(build.typesAreFresh()).toBe(false);
     // a file added to src/ with an old mtime still changes the count
     expect(build.installTypes(emit(join(project, 'emitted2')), build.sourceStamp())).toBe(true);
@@ -119,14 +125,20 @@ describe('set-up pre-step (scripts/setup.mjs)', () => {
     mkdirSync(join(empty, 'test'), { recursive: true });
     expect(build.installTypes(empty, build.sourceStamp())).toBe(false);
     expect(existsSync(empty)).toBe(false);
-    expect(existsSync(join(project, 'dist', 'types', 'cli', 'value.d.ts'))).toBe(true);
+    expect(existsSync(join(build.TYPES_DIR, 'cli', 'value.d.ts'))).toBe(true);
 
-    // tsc's folders: this process's, and none left of a process that is gone (a check stopped during tsc)
+    // tsc's folders: this process's, another running check's kept, none left of a process that is gone (a check
+    // stopped during tsc)
+    const cache = join(project, 'node_modules', '.cache');
     const gone = spawnSync(process.execPath, ['-e', '0']).pid!;
-    mkdirSync(join(project, 'dist', `types.next-${gone}`), { recursive: true });
-    mkdirSync(join(project, 'dist', `types.next-${process.pid}`), { recursive: true });
-    expect(build.typesEmitDir()).toBe(join(project, 'dist', `types.next-${process.pid}`));
-    expect(readdirSync(join(project, 'dist')).filter((name) => name.startsWith('types.next-'))).toEqual([`types.next-${process.pid}`]);
+    const running = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    try {
+      for (const pid of [gone, running.pid!, process.pid]) mkdirSync(join(cache, `asmm-types.next-${pid}`), { recursive: true });
+      expect(build.typesEmitDir()).toBe(join(cache, `asmm-types.next-${process.pid}`));
+      expect(readdirSync(cache).filter((name) => name.startsWith('asmm-types.next-')).sort()).toEqual([`asmm-types.next-${process.pid}`, `asmm-types.next-${running.pid}`].sort());
+    } finally {
+      running.kill();
+    }
 
     // the kernel's reading: a source of src/ as its declaration file, anything else as it is
     const src = join(project, 'src');
@@ -135,6 +147,8 @@ describe('set-up pre-step (scripts/setup.mjs)', () => {
     expect(build.declarationFor(join(src, 'cli', 'value.d.ts'), src, types)).toBeUndefined();
     expect(build.declarationFor(join(project, 'srcx', 'value.ts'), src, types)).toBeUndefined();
     expect(build.declarationFor(join(project, 'notebooks', 'cell.ts'), src, types)).toBeUndefined();
+    // TypeScript names files with forward slashes on every platform
+    expect(build.declarationFor('C:/p/src/data/csv.ts', 'C:\\p\\src', types)).toBe(join(types, 'data', 'csv.d.ts'));
     const files: Record<string, string> = {
       [join(src, 'cli', 'value.ts')]: 'export const value = 1;',
       [join(types, 'cli', 'value.d.ts')]: 'export declare const value = 1;',

@@ -53,24 +53,36 @@ interface TypesBuild {
   installTypes(emittedDir: string, stamp: unknown): boolean;
 }
 
+const TSC = 'typescript/bin/tsc';
+
 /**
- * `tsc -p tsconfig.json` as `npm run typecheck` runs it, with declarations emitted besides (and nothing else:
- * tsconfig's noEmit turned off for --emitDeclarationOnly), about 3 s of CPU more than --noEmit; when it passes,
- * src/'s declarations go to dist/types stamped with the sources they were emitted from (installTypes), for the
- * notebook kernels (scripts/tslab-kernel.cjs), which save about 2 s of CPU each with them. Its exit code and output.
+ * The type check, `tsc -p tsconfig.json`, with declarations emitted besides (and nothing else: tsconfig's
+ * noEmit turned off for --emitDeclarationOnly), about 3 s of CPU more than --noEmit, and which also reports
+ * what a declaration cannot name (TS4058 and the like). When it passes, src/'s declarations are kept, stamped
+ * with the sources they were emitted from (installTypes), for the notebook kernels (scripts/tslab-kernel.cjs),
+ * which save about 2 s of CPU each with them. Its exit code and output; never throws (without the build
+ * script's help it is `tsc --noEmit` alone).
  */
 async function typecheckWritingTypes(): Promise<{ code: number; output: string }> {
-  const build = await importOutsideBundle<TypesBuild>(pathToFileURL(projectPath('scripts', 'build.mjs')).href);
-  const stamp = build.sourceStamp(); // before tsc reads src/: an edit during its run leaves the declarations stale
-  const emitted = build.typesEmitDir();
-  rmSync(emitted, { recursive: true, force: true });
-  const result = await runNodeScriptCaptured('typescript/bin/tsc', ['-p', projectPath('tsconfig.json'), '--noEmit', 'false', '--declaration', '--emitDeclarationOnly', '--outDir', emitted]);
+  let build: TypesBuild;
+  let stamp: unknown;
+  let emitted: string;
+  try {
+    build = await importOutsideBundle<TypesBuild>(pathToFileURL(projectPath('scripts', 'build.mjs')).href);
+    stamp = build.sourceStamp(); // before tsc reads src/: an edit during its run leaves the declarations stale
+    emitted = build.typesEmitDir();
+    rmSync(emitted, { recursive: true, force: true });
+  } catch (error) {
+    const plain = await runNodeScriptCaptured(TSC, ['--noEmit', '-p', projectPath('tsconfig.json')]);
+    return { ...plain, output: `${plain.output}(tsc --noEmit: no declarations written for the notebook kernels: ${(error as Error).message})\n` };
+  }
+  const result = await runNodeScriptCaptured(TSC, ['-p', projectPath('tsconfig.json'), '--noEmit', 'false', '--declaration', '--emitDeclarationOnly', '--outDir', emitted]);
   if (result.code !== 0) {
     rmSync(emitted, { recursive: true, force: true });
     return result;
   }
   try {
-    build.installTypes(emitted, stamp);
+    if (!build.installTypes(emitted, stamp)) return { ...result, output: `${result.output}tsc emitted no declarations of src/: the notebook kernels read the sources\n` };
   } catch (error) {
     // not a type error: the check passes, and the kernels read the sources as without declarations
     return { ...result, output: `${result.output}declarations not kept for the notebook kernels: ${(error as Error).message}\n` };
@@ -123,7 +135,7 @@ export async function runCheck(argv: string[]): Promise<number> {
 
   // tsc is single-threaded: it runs beside vitest (which keeps both cores busy most of the time, but not while
   // it starts and ends), its output kept and printed after vitest's. It also writes src/'s declarations, which
-  // the notebook kernels then read src/'s types from (dist/types, see typecheckWritingTypes)
+  // the notebook kernels then read src/'s types from (see typecheckWritingTypes)
   say('typecheck: tsc (beside the tests; its result follows theirs)');
   const typecheck = typecheckWritingTypes();
   const chromium = await shareChromium(out); // started beside tsc, before anything that opens a page
