@@ -91,6 +91,7 @@ export function typesEmitDir() {
   return `${TYPES_DIR}.next-${process.pid}`;
 }
 
+/** Whether a process of this id runs (src/project/processRuns.ts's rule; this script runs before src/ is compiled). */
 function pidIsRunning(pid) {
   try {
     process.kill(pid, 0);

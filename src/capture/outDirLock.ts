@@ -1,6 +1,7 @@
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { processRuns } from '../project/processRuns.js';
 
 /** The lock file a recorder holds in its output directory while it records. */
 export const LOCK_FILE_NAME = '.asmm-record.lock';
@@ -26,16 +27,6 @@ export class OutDirLockedError extends Error {
             (holder.host !== hostname() ? ` (or remove the lock file if that recorder is gone: it runs on another host, so asmm cannot tell)` : '')
         : `${lockPath}: this directory is locked by another recorder (unreadable lock file); use another --out, or remove the lock file if no recorder runs`,
     );
-  }
-}
-
-/** Whether process `pid` is running on this host (signal 0 probes without signalling). */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
   }
 }
 
@@ -74,7 +65,7 @@ export function acquireOutDirLock(dir: string, startedMs: number, onWarning?: (m
         throw error;
       }
       const holder = readLock(path);
-      if (!holder || holder.host !== hostname() || isAlive(holder.pid)) throw new OutDirLockedError(path, holder);
+      if (!holder || holder.host !== hostname() || processRuns(holder.pid)) throw new OutDirLockedError(path, holder);
       onWarning?.(`${path}: taking over the lock of pid ${holder.pid} (started ${holder.started}), which no longer runs; its last session may end abruptly (.partial files)`);
       try {
         unlinkSync(path);

@@ -9,6 +9,7 @@ import { ColumnScan, type ScanColumn } from './columnScan.js';
 import { mergeInstrumentMeta } from './instrumentMeta.js';
 import { PartColumns, partColumnTypeOf } from './partColumns.js';
 import { PartWriterThread } from './partWriterThread.js';
+import { processRuns } from '../project/processRuns.js';
 import { CatalogError, DAY_MS, isCatalogFolderName, partitionName, utcDateOf, type CatalogGap, type CatalogTable, type InstrumentMeta } from './schema.js';
 
 /** One column to write: name, DuckDB type and values (numbers, NaN for NULL, or strings). */
@@ -38,16 +39,6 @@ function stagingName(kind: 'tmp' | 'old'): string {
 /** This machine's name as staging folder names carry it (no '-', so that the name parses back). */
 export function stagingHost(): string {
   return hostname().replace(/[^A-Za-z0-9.]/g, '_');
-}
-
-/** Whether a process of this id runs (signal 0: EPERM means it does, under another user). */
-function processRuns(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Size of a folder's files, bytes (0 for what cannot be read: another process may be removing it). */

@@ -1,2 +1,3 @@
 export { projectPath, projectRoot } from './root.js';
 export { importOutsideBundle } from './importOutsideBundle.js';
+export { processRuns } from './processRuns.js';
